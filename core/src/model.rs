@@ -1,0 +1,184 @@
+//! The directory model, after Open Referral HSDS 3 (organization, service,
+//! location, phone, schedule, service area, eligibility), extended for the
+//! field: agency kinds with role descriptions, target groups, needs, violence
+//! forms, on-call schedules, confidential addresses, verification and demo marks.
+//!
+//! These types are the *content*: what a coordinator edits under `content/`,
+//! what the hub publishes in a feed and what the device stores. They serialize
+//! to a canonical JSON form (field order fixed, optional fields omitted) that
+//! feed digests are computed over.
+
+use crate::vocab::{AgencyKind, Form, Group, Lang, Need};
+use chrono::NaiveDate;
+use serde::{Deserialize, Serialize};
+
+/// A text in Swedish (required) and English (optional; Swedish is shown when missing).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct Text {
+    pub sv: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub en: Option<String>,
+}
+
+impl Text {
+    pub fn new(sv: impl Into<String>, en: impl Into<String>) -> Text {
+        let en: String = en.into();
+        Text { sv: sv.into(), en: if en.is_empty() { None } else { Some(en) } }
+    }
+    pub fn get(&self, lang: Lang) -> &str {
+        match lang {
+            Lang::Sv => &self.sv,
+            Lang::En => self.en.as_deref().filter(|s| !s.is_empty()).unwrap_or(&self.sv),
+        }
+    }
+}
+
+/// A municipality (kommun) with its SCB code, county and approximate centre.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Municipality {
+    /// Four-digit SCB code, e.g. "0780" (Växjö).
+    pub code: String,
+    /// The name with å/ä/ö, e.g. "Växjö".
+    pub name: String,
+    /// Two-digit county code, e.g. "07" (Kronoberg), "23" (Jämtland).
+    pub county_code: String,
+    pub county_name: String,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// An organization: one party in the work, with its role described.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Organization {
+    pub id: String,
+    pub name: String,
+    pub agency_kind: AgencyKind,
+    /// What this party does in the work against violence (the agreements ask
+    /// every member of staff to know each party's role).
+    pub role: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub website: Option<String>,
+}
+
+/// Where a service is offered.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "kind", rename_all = "snake_case")]
+pub enum ServiceArea {
+    /// All of Sweden.
+    National,
+    /// A whole county, by its two-digit code.
+    County { code: String },
+    /// Listed municipalities, by SCB code.
+    Municipalities { codes: Vec<String> },
+}
+
+/// How a phone number is used.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum PhoneKind {
+    Voice,
+    Sms,
+    Chat,
+}
+
+impl PhoneKind {
+    pub fn parse(s: &str) -> Option<PhoneKind> {
+        match s.trim().to_ascii_lowercase().as_str() {
+            "voice" | "tel" | "phone" => Some(PhoneKind::Voice),
+            "sms" | "text" => Some(PhoneKind::Sms),
+            "chat" | "text_chat" => Some(PhoneKind::Chat),
+            _ => None,
+        }
+    }
+    pub fn id(self) -> &'static str {
+        match self {
+            PhoneKind::Voice => "voice",
+            PhoneKind::Sms => "sms",
+            PhoneKind::Chat => "chat",
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Phone {
+    /// As dialled in Sweden, e.g. "020-50 50 50", "112", "070-174 06 05".
+    pub number: String,
+    pub kind: PhoneKind,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub label: Option<Text>,
+    /// The phone's own hours in the schedule syntax (see `schedule`); when
+    /// absent the service's hours apply.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub hours: Option<String>,
+}
+
+/// A public visiting address. Never present for a service whose address is confidential.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Location {
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub address: Option<String>,
+    /// The municipality the service is located in (SCB code).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub municipality: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lat: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub lon: Option<f64>,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct Service {
+    pub id: String,
+    pub organization: String,
+    pub name: Text,
+    pub description: Text,
+    pub area: ServiceArea,
+    pub groups: Vec<Group>,
+    pub needs: Vec<Need>,
+    pub forms: Vec<Form>,
+    /// ISO 639-1 codes of languages the service can be had in without an interpreter.
+    #[serde(default)]
+    pub languages: Vec<String>,
+    #[serde(default)]
+    pub phones: Vec<Phone>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub web: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub email: Option<String>,
+    /// Opening hours in the schedule syntax (see `schedule`), e.g. "24/7",
+    /// "mon-fri 08:00-16:00; closed-holidays".
+    pub hours: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub location: Option<Location>,
+    /// The address is confidential (shelters): it is never stored.
+    #[serde(default)]
+    pub confidential_address: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub verified_on: Option<NaiveDate>,
+    /// Where the entry's facts come from.
+    #[serde(default)]
+    pub source: String,
+    /// A demo entry: invented for demonstration, its numbers from PTS's fiction range.
+    #[serde(default)]
+    pub demo: bool,
+    #[serde(default)]
+    pub tags: Vec<String>,
+}
+
+impl Service {
+    /// Verified means a verification date is known and the entry is not a demo.
+    pub fn verified(&self) -> bool {
+        self.verified_on.is_some() && !self.demo
+    }
+    pub fn is_national(&self) -> bool {
+        matches!(self.area, ServiceArea::National)
+    }
+}
+
+/// The whole directory: what a feed snapshot carries besides checklists.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize, Default)]
+pub struct Directory {
+    pub municipalities: Vec<Municipality>,
+    pub organizations: Vec<Organization>,
+    pub services: Vec<Service>,
+}
