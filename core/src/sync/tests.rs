@@ -1,0 +1,66 @@
+use super::memory::MemStore;
+use super::*;
+use crate::feed::{Record, RecordKind};
+
+#[test]
+fn backoff_grows_is_capped_and_honours_retry_after() {
+    let now = Utc::now();
+    let d1 = (next_attempt(1, None, now) - now).num_seconds();
+    assert!((15..=30).contains(&d1), "{d1}");
+    let d5 = (next_attempt(5, None, now) - now).num_seconds();
+    assert!((240..=480).contains(&d5), "{d5}");
+    let d50 = (next_attempt(50, None, now) - now).num_seconds();
+    assert!((3 * 3600..=6 * 3600).contains(&d50), "{d50}");
+    let d = (next_attempt(1, Some(Duration::from_secs(600)), now) - now).num_seconds();
+    assert_eq!(d, 600);
+}
+
+#[test]
+fn mem_store_apply_is_all_or_nothing() {
+    let a = Record {
+        kind: RecordKind::Service,
+        id: "a".into(),
+        body: "{}".into(),
+    };
+    let b = Record {
+        kind: RecordKind::Service,
+        id: "b".into(),
+        body: "{\"x\":1}".into(),
+    };
+    let s = MemStore::with_content("f", 1, vec![a.clone()]);
+    let before = s.position().unwrap();
+    let wrong = FeedPosition {
+        feed_id: "f".into(),
+        version: 2,
+        digest: "nope".into(),
+    };
+    let e = s.apply(&wrong, vec![b.clone()], vec![], false).unwrap_err();
+    assert!(matches!(e, SyncError::DigestMismatch { .. }));
+    assert_eq!(s.position().unwrap(), before);
+    assert_eq!(s.records(), vec![a.clone()]);
+    let to = FeedPosition {
+        feed_id: "f".into(),
+        version: 2,
+        digest: feed::records_digest(&[b.clone()]),
+    };
+    s.apply(
+        &to,
+        vec![b.clone()],
+        vec![(RecordKind::Service, "a".into())],
+        false,
+    )
+    .unwrap();
+    assert_eq!(s.records(), vec![b]);
+    assert_eq!(s.position().unwrap(), to);
+}
+
+#[tokio::test]
+async fn cancel_token_wakes_waiters() {
+    let t = CancelToken::new();
+    let t2 = t.clone();
+    let h = tokio::spawn(async move { t2.cancelled().await });
+    t.cancel();
+    h.await.unwrap();
+    assert!(t.is_cancelled());
+    t.cancelled().await; // already cancelled: returns at once
+}
