@@ -234,13 +234,11 @@ fn accepts_gzip(headers: &HeaderMap) -> bool {
         })
 }
 
-fn load_manifest(state: &AppState) -> Result<Arc<CachedManifest>, Response> {
+fn load_manifest(state: &AppState) -> Result<Arc<CachedManifest>, (StatusCode, &'static str)> {
     let path = state.feed_dir.join("manifest.json");
     let md = match std::fs::metadata(&path) {
         Ok(m) => m,
-        Err(_) => {
-            return Err((StatusCode::NOT_FOUND, "no feed has been published yet\n").into_response())
-        }
+        Err(_) => return Err((StatusCode::NOT_FOUND, "no feed has been published yet\n")),
     };
     let stamp = (md.modified().unwrap_or(SystemTime::UNIX_EPOCH), md.len());
     if let Some(c) = state.manifest.read().unwrap().as_ref() {
@@ -248,9 +246,8 @@ fn load_manifest(state: &AppState) -> Result<Arc<CachedManifest>, Response> {
             return Ok(c.clone());
         }
     }
-    let bytes = std::fs::read(&path).map_err(|_| {
-        (StatusCode::INTERNAL_SERVER_ERROR, "manifest unreadable\n").into_response()
-    })?;
+    let bytes = std::fs::read(&path)
+        .map_err(|_| (StatusCode::INTERNAL_SERVER_ERROR, "manifest unreadable\n"))?;
     let sha = fyr_core::feed::sha256_hex(&bytes);
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
     std::io::Write::write_all(&mut enc, &bytes).expect("gzip to memory");
@@ -269,7 +266,7 @@ fn load_manifest(state: &AppState) -> Result<Arc<CachedManifest>, Response> {
 async fn manifest(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
     let m = match load_manifest(&state) {
         Ok(m) => m,
-        Err(r) => return r,
+        Err(r) => return r.into_response(),
     };
     let gzip = accepts_gzip(&headers);
     if let Some(i) = etag_matches(&headers, &[&m.etag, &m.etag_gz]) {

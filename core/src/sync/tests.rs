@@ -41,7 +41,7 @@ fn mem_store_apply_is_all_or_nothing() {
     let to = FeedPosition {
         feed_id: "f".into(),
         version: 2,
-        digest: feed::records_digest(&[b.clone()]),
+        digest: feed::records_digest(std::slice::from_ref(&b)),
     };
     s.apply(
         &to,

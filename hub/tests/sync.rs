@@ -1,0 +1,1004 @@
+//! End-to-end sync tests: a real hub on 127.0.0.1, real feed files, the core's
+//! sync client with the in-memory store, and a small TCP proxy on 127.0.0.1
+//! that injects faults (connections cut after N bytes, responses dropped).
+
+use ed25519_dalek::SigningKey;
+use fyr_core::feed::{self, FeedError, Record, RecordKind, Snapshot};
+use fyr_core::model::{Municipality, Phone, PhoneKind, Service, ServiceArea, Text};
+use fyr_core::sync::memory::MemStore;
+use fyr_core::sync::{
+    self, meta, CancelToken, OutboxEvent, SyncConfig, SyncError, SyncResult, SyncStore,
+};
+use fyr_core::vocab::{Form, Group, Need};
+use fyr_hub::{publish_with, spawn, HubHandle, PublishOptions, ServeConfig};
+use serde_json::json;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::atomic::{AtomicBool, Ordering};
+use std::sync::{Arc, Mutex};
+use tokio::io::{AsyncReadExt, AsyncWriteExt};
+use tokio::net::{TcpListener, TcpStream};
+
+// ---------------------------------------------------------------- content
+
+fn service(i: usize, tag: &str) -> Service {
+    Service {
+        id: format!("svc-{i:05}"),
+        organization: format!("org-{}", i % 7),
+        name: Text::new(
+            format!("Stödtjänst {i} {tag}"),
+            format!("Support service {i}"),
+        ),
+        description: Text::new(
+            format!(
+                "Råd och stöd för våldsutsatta, ärende {i}, {:x}",
+                (i as u64).wrapping_mul(0x9e3779b97f4a7c15)
+            ),
+            "",
+        ),
+        area: ServiceArea::Municipalities {
+            codes: vec![format!("07{:02}", i % 90)],
+        },
+        groups: vec![Group::ALL[i % Group::ALL.len()]],
+        needs: vec![Need::ALL[i % Need::ALL.len()]],
+        forms: vec![Form::ALL[i % Form::ALL.len()]],
+        languages: vec!["sv".into()],
+        phones: vec![Phone {
+            number: format!("0470-{:06}", (i as u64).wrapping_mul(7919) % 1_000_000),
+            kind: PhoneKind::Voice,
+            label: None,
+            hours: None,
+        }],
+        web: None,
+        email: None,
+        hours: "mon-fri 08:00-16:00".into(),
+        location: None,
+        confidential_address: i.is_multiple_of(5),
+        verified_on: None,
+        source: "test".into(),
+        demo: true,
+        tags: vec![],
+    }
+}
+
+fn content(n: usize, tag: &str) -> Vec<Record> {
+    let mut out = vec![Record::new(
+        RecordKind::Municipality,
+        "0780",
+        &Municipality {
+            code: "0780".into(),
+            name: "Växjö".into(),
+            county_code: "07".into(),
+            county_name: "Kronobergs län".into(),
+            lat: 56.88,
+            lon: 14.81,
+        },
+    )];
+    for i in 0..n {
+        out.push(Record::new(
+            RecordKind::Service,
+            format!("svc-{i:05}"),
+            &service(i, tag),
+        ));
+    }
+    out
+}
+
+fn with_changed(mut records: Vec<Record>, i: usize, tag: &str) -> Vec<Record> {
+    let id = format!("svc-{i:05}");
+    for r in records.iter_mut() {
+        if r.id == id {
+            *r = Record::new(RecordKind::Service, id.clone(), &service(i, tag));
+        }
+    }
+    records
+}
+
+// ---------------------------------------------------------------- fixture
+
+struct Hub {
+    dir: tempfile::TempDir,
+    key: SigningKey,
+    addr: SocketAddr,
+    handle: Option<HubHandle>,
+}
+
+const TOKEN: &str = "device-token-0001";
+
+impl Hub {
+    async fn start() -> Hub {
+        Hub::start_with(|_| {}).await
+    }
+
+    async fn start_with(tune: impl FnOnce(&mut ServeConfig)) -> Hub {
+        let dir = tempfile::tempdir().unwrap();
+        std::fs::create_dir_all(dir.path().join("feed")).unwrap();
+        std::fs::write(
+            dir.path().join("tokens"),
+            format!("# devices\n{TOKEN} phone-1\nother-token-0002\n"),
+        )
+        .unwrap();
+        let mut cfg = ServeConfig::new(
+            dir.path().join("feed"),
+            dir.path().join("hub.db"),
+            "127.0.0.1:0".parse().unwrap(),
+        );
+        cfg.tokens = Some(dir.path().join("tokens"));
+        tune(&mut cfg);
+        let (addr, handle) = spawn(cfg).await.unwrap();
+        Hub {
+            dir,
+            key: SigningKey::from_bytes(&[42; 32]),
+            addr,
+            handle: Some(handle),
+        }
+    }
+
+    fn feed(&self) -> PathBuf {
+        self.dir.path().join("feed")
+    }
+
+    fn publish(&self, records: Vec<Record>) -> fyr_hub::PublishReport {
+        publish_with(records, &self.key, &self.feed(), &PublishOptions::default()).unwrap()
+    }
+
+    fn url(&self) -> reqwest::Url {
+        format!("http://{}/", self.addr).parse().unwrap()
+    }
+
+    fn device_cfg(&self, work: &Path) -> SyncConfig {
+        let mut c = SyncConfig::new(
+            self.url(),
+            vec![self.key.verifying_key()],
+            work.to_path_buf(),
+        );
+        c.token = Some(TOKEN.into());
+        c
+    }
+
+    fn db_count(&self) -> u64 {
+        let conn = rusqlite::Connection::open(self.dir.path().join("hub.db")).unwrap();
+        conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get::<_, i64>(0))
+            .unwrap() as u64
+    }
+
+    async fn stop(mut self) {
+        if let Some(h) = self.handle.take() {
+            h.shutdown().await;
+        }
+    }
+}
+
+fn stat_event(id: &str) -> OutboxEvent {
+    OutboxEvent {
+        event_id: id.into(),
+        kind: "screening_stat".into(),
+        payload: json!({"month": "2026-03", "municipality": "0780", "agency_kind": "police",
+                        "checklist": "patriark", "checklist_version": 1, "level": "high", "override_used": false}),
+    }
+}
+
+async fn run(store: &MemStore, cfg: &SyncConfig) -> Result<sync::SyncReport, SyncError> {
+    sync::sync(store, cfg, &CancelToken::new()).await
+}
+
+fn flip_byte(path: &Path, at: usize) {
+    let mut b = std::fs::read(path).unwrap();
+    let i = at.min(b.len() - 1);
+    b[i] ^= 0x55;
+    std::fs::write(path, b).unwrap();
+}
+
+// ---------------------------------------------------------------- proxy
+
+#[derive(Default)]
+struct Policy {
+    /// Forward this many more response bytes (over all connections), then cut
+    /// every open connection once.
+    cut_after: Option<u64>,
+    /// Drop the response to the next upload request (after the hub handled it).
+    drop_upload_response: bool,
+}
+
+struct Proxy {
+    addr: SocketAddr,
+    policy: Arc<Mutex<Policy>>,
+}
+
+impl Proxy {
+    async fn start(upstream: SocketAddr) -> Proxy {
+        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+        let addr = listener.local_addr().unwrap();
+        let policy = Arc::new(Mutex::new(Policy::default()));
+        let p = policy.clone();
+        tokio::spawn(async move {
+            while let Ok((client, _)) = listener.accept().await {
+                let p = p.clone();
+                tokio::spawn(async move {
+                    let Ok(up) = TcpStream::connect(upstream).await else {
+                        return;
+                    };
+                    let (mut cr, mut cw) = client.into_split();
+                    let (mut ur, mut uw) = up.into_split();
+                    let drop_resp = Arc::new(AtomicBool::new(false));
+                    let d1 = drop_resp.clone();
+                    let p1 = p.clone();
+                    let upward = async move {
+                        let mut buf = vec![0u8; 16 << 10];
+                        loop {
+                            let n = match cr.read(&mut buf).await {
+                                Ok(0) | Err(_) => {
+                                    std::future::pending::<()>().await;
+                                    return;
+                                }
+                                Ok(n) => n,
+                            };
+                            if buf[..n].starts_with(b"POST /v1/events") {
+                                let mut pol = p1.lock().unwrap();
+                                if pol.drop_upload_response {
+                                    pol.drop_upload_response = false;
+                                    d1.store(true, Ordering::SeqCst);
+                                }
+                            }
+                            if uw.write_all(&buf[..n]).await.is_err() {
+                                return;
+                            }
+                        }
+                    };
+                    let downward = async move {
+                        let mut buf = vec![0u8; 1024];
+                        loop {
+                            let n = match ur.read(&mut buf).await {
+                                Ok(0) | Err(_) => return,
+                                Ok(n) => n,
+                            };
+                            if drop_resp.load(Ordering::SeqCst) {
+                                return; // the hub answered; the device never hears it
+                            }
+                            let allowed = {
+                                let mut pol = p.lock().unwrap();
+                                match pol.cut_after {
+                                    Some(left) if (n as u64) >= left => {
+                                        pol.cut_after = None;
+                                        Some(left as usize)
+                                    }
+                                    Some(left) => {
+                                        pol.cut_after = Some(left - n as u64);
+                                        None
+                                    }
+                                    None => None,
+                                }
+                            };
+                            match allowed {
+                                Some(k) => {
+                                    let _ = cw.write_all(&buf[..k]).await;
+                                    let _ = cw.flush().await;
+                                    return;
+                                }
+                                None => {
+                                    if cw.write_all(&buf[..n]).await.is_err() {
+                                        return;
+                                    }
+                                }
+                            }
+                        }
+                    };
+                    tokio::select! {
+                        _ = upward => {},
+                        _ = downward => {},
+                    }
+                });
+            }
+        });
+        Proxy { addr, policy }
+    }
+
+    fn url(&self) -> reqwest::Url {
+        format!("http://{}/", self.addr).parse().unwrap()
+    }
+}
+
+// ---------------------------------------------------------------- tests
+
+#[tokio::test]
+async fn first_sync_then_unchanged_sync_is_one_small_request() {
+    let hub = Hub::start().await;
+    let recs = content(50, "a");
+    let pr = hub.publish(recs.clone());
+    let work = tempfile::tempdir().unwrap();
+    let cfg = hub.device_cfg(work.path());
+    let dev = MemStore::new();
+
+    let r = run(&dev, &cfg).await.unwrap();
+    assert_eq!(r.result, SyncResult::Updated);
+    assert_eq!(r.version, 1);
+    assert_eq!(r.requests, 2, "manifest + snapshot");
+    assert!(r.bytes_received > pr.snapshot_bytes);
+    let mut want = recs.clone();
+    want.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+    assert_eq!(dev.records(), want);
+    assert_eq!(dev.position().unwrap().digest, pr.content_digest);
+
+    let r2 = run(&dev, &cfg).await.unwrap();
+    assert_eq!(r2.result, SyncResult::Unchanged);
+    assert_eq!(r2.requests, 1);
+    eprintln!("first {r:?}\nunchanged {r2:?}");
+    assert!(r2.bytes_sent + r2.bytes_received < 600, "{r2:?}");
+    let st = sync::sync_status(&dev, chrono::Utc::now()).unwrap();
+    assert_eq!(st.version, 1);
+    assert_eq!(st.last_result.as_deref(), Some("unchanged"));
+    assert!(!st.stale);
+    assert_eq!(st.stale_after_days, Some(60));
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn delta_sync_moves_only_the_change() {
+    let hub = Hub::start().await;
+    let v1 = content(300, "a");
+    hub.publish(v1.clone());
+    let work = tempfile::tempdir().unwrap();
+    let cfg = hub.device_cfg(work.path());
+    let dev = MemStore::new();
+    run(&dev, &cfg).await.unwrap();
+
+    let mut v2 = with_changed(v1.clone(), 7, "b");
+    v2.retain(|r| r.id != "svc-00009");
+    let pr = hub.publish(v2.clone());
+    assert_eq!(pr.version, 2);
+    let r = run(&dev, &cfg).await.unwrap();
+    assert_eq!(r.result, SyncResult::Updated);
+    assert_eq!(r.delta_from, Some(1));
+    assert_eq!(r.requests, 2);
+    assert!(r.bytes_received + r.bytes_sent < 3000, "{r:?}");
+    assert!(r.bytes_received < pr.snapshot_bytes);
+    assert!(dev.record(RecordKind::Service, "svc-00009").is_none());
+    assert!(dev
+        .record(RecordKind::Service, "svc-00007")
+        .unwrap()
+        .body
+        .contains("7 b"));
+    assert_eq!(dev.position().unwrap().digest, pr.content_digest);
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn bundled_base_makes_the_first_sync_a_delta_and_far_behind_takes_the_snapshot() {
+    let hub = Hub::start().await;
+    let base = content(100, "a");
+    let bundled = Snapshot {
+        feed_id: "fyr-bundled".into(),
+        version: 1,
+        records: base.clone(),
+    };
+    let opts = PublishOptions {
+        base: Some(bundled),
+        ..Default::default()
+    };
+    let pr = publish_with(
+        with_changed(base.clone(), 3, "b"),
+        &hub.key,
+        &hub.feed(),
+        &opts,
+    )
+    .unwrap();
+    assert_eq!((pr.feed_id.as_str(), pr.version), ("fyr-bundled", 2));
+
+    let work = tempfile::tempdir().unwrap();
+    let cfg = hub.device_cfg(work.path());
+    let dev = MemStore::with_content("fyr-bundled", 1, base.clone());
+    let r = run(&dev, &cfg).await.unwrap();
+    assert_eq!(r.delta_from, Some(1));
+    assert_eq!(dev.position().unwrap().version, 2);
+
+    // A device still on the bundled version after 6 more versions takes the snapshot.
+    let mut cur = with_changed(base.clone(), 3, "b");
+    for v in 0..6 {
+        cur = with_changed(cur, 10 + v, "c");
+        hub.publish(cur.clone());
+    }
+    let old = MemStore::with_content("fyr-bundled", 1, base);
+    let work2 = tempfile::tempdir().unwrap();
+    let r = run(&old, &hub.device_cfg(work2.path())).await.unwrap();
+    assert_eq!(r.version, 8);
+    assert_eq!(r.delta_from, None);
+    assert_eq!(old.records(), {
+        let mut c = cur.clone();
+        c.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+        c
+    });
+    // The other feed id is refused outright.
+    let stranger = MemStore::with_content("another-feed", 1, content(1, "z"));
+    let e = run(&stranger, &hub.device_cfg(work2.path()))
+        .await
+        .unwrap_err();
+    assert!(
+        matches!(e, SyncError::Feed(FeedError::FeedMismatch { .. })),
+        "{e}"
+    );
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn tampered_manifest_snapshot_and_delta_are_refused_with_data_untouched() {
+    let hub = Hub::start().await;
+    let v1 = content(80, "a");
+    let p1 = hub.publish(v1.clone());
+    let work = tempfile::tempdir().unwrap();
+    let cfg = hub.device_cfg(work.path());
+
+    // Tampered snapshot: a fresh device refuses it.
+    let snap_path = hub.feed().join(format!("blobs/{}.gz", {
+        let m: feed::SignedManifest =
+            serde_json::from_slice(&std::fs::read(hub.feed().join("manifest.json")).unwrap())
+                .unwrap();
+        let mb = base64_decode(&m.manifest);
+        let m: feed::Manifest = serde_json::from_slice(&mb).unwrap();
+        m.snapshot.sha256
+    }));
+    let good_snap = std::fs::read(&snap_path).unwrap();
+    flip_byte(&snap_path, 100);
+    let fresh = MemStore::new();
+    let e = run(&fresh, &cfg).await.unwrap_err();
+    assert!(
+        matches!(e, SyncError::Feed(FeedError::DigestMismatch { .. })),
+        "{e}"
+    );
+    assert_eq!(fresh.position().unwrap().version, 0);
+    assert!(fresh.records().is_empty());
+    std::fs::write(&snap_path, good_snap).unwrap();
+    let dev = MemStore::new();
+    run(&dev, &cfg).await.unwrap();
+    let before = dev.records();
+
+    // Tampered delta.
+    let p2 = hub.publish(with_changed(v1.clone(), 1, "b"));
+    let delta = hub
+        .feed()
+        .join(format!("blobs/{}.gz", delta_sha(&hub.feed(), 1)));
+    flip_byte(&delta, 30);
+    let e = run(&dev, &cfg).await.unwrap_err();
+    assert!(
+        matches!(e, SyncError::Feed(FeedError::DigestMismatch { .. })),
+        "{e}"
+    );
+    assert_eq!(dev.records(), before);
+    assert_eq!(dev.position().unwrap().digest, p1.content_digest);
+
+    // A delta re-hashed so the blob hash matches but the content does not:
+    // the manifest's blob hash no longer matches → refused.
+    // Tampered manifest: change the version inside the signed bytes.
+    let mpath = hub.feed().join("manifest.json");
+    let mut signed: feed::SignedManifest =
+        serde_json::from_slice(&std::fs::read(&mpath).unwrap()).unwrap();
+    let mut m: feed::Manifest = serde_json::from_slice(&base64_decode(&signed.manifest)).unwrap();
+    m.version = 99;
+    signed.manifest = base64_encode(&serde_json::to_vec(&m).unwrap());
+    std::fs::write(&mpath, serde_json::to_vec(&signed).unwrap()).unwrap();
+    let e = run(&dev, &cfg).await.unwrap_err();
+    assert!(
+        matches!(e, SyncError::Feed(FeedError::BadSignature { .. })),
+        "{e}"
+    );
+    assert_eq!(dev.records(), before);
+    assert_eq!(dev.position().unwrap().version, 1);
+    let _ = p2;
+    hub.stop().await;
+}
+
+fn base64_decode(s: &str) -> Vec<u8> {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.decode(s).unwrap()
+}
+fn base64_encode(b: &[u8]) -> String {
+    use base64::Engine;
+    base64::engine::general_purpose::STANDARD.encode(b)
+}
+
+fn current_manifest(feed_dir: &Path) -> feed::Manifest {
+    let signed: feed::SignedManifest =
+        serde_json::from_slice(&std::fs::read(feed_dir.join("manifest.json")).unwrap()).unwrap();
+    serde_json::from_slice(&base64_decode(&signed.manifest)).unwrap()
+}
+
+fn delta_sha(feed_dir: &Path, from: u64) -> String {
+    current_manifest(feed_dir)
+        .deltas
+        .into_iter()
+        .find(|d| d.from_version == from)
+        .unwrap()
+        .blob
+        .sha256
+}
+
+#[tokio::test]
+async fn wrong_key_rollback_and_expired_manifest_are_refused() {
+    let hub = Hub::start().await;
+    let v1 = content(20, "a");
+    hub.publish(v1.clone());
+    let v1_manifest = std::fs::read(hub.feed().join("manifest.json")).unwrap();
+    hub.publish(with_changed(v1.clone(), 1, "b"));
+    let work = tempfile::tempdir().unwrap();
+
+    // Wrong key.
+    let mut cfg = hub.device_cfg(work.path());
+    cfg.trusted_keys = vec![SigningKey::from_bytes(&[7; 32]).verifying_key()];
+    let dev = MemStore::new();
+    let e = run(&dev, &cfg).await.unwrap_err();
+    assert!(
+        matches!(e, SyncError::Feed(FeedError::UnknownKey { .. })),
+        "{e}"
+    );
+    assert!(dev.records().is_empty());
+    // Rotation: the old and the new key both trusted.
+    cfg.trusted_keys.push(hub.key.verifying_key());
+    run(&dev, &cfg).await.unwrap();
+    assert_eq!(dev.position().unwrap().version, 2);
+    let before = dev.records();
+
+    // Rollback: the hub (or an attacker) serves the older, validly signed manifest.
+    std::fs::write(hub.feed().join("manifest.json"), &v1_manifest).unwrap();
+    let e = run(&dev, &cfg).await.unwrap_err();
+    assert_eq!(e, SyncError::Feed(FeedError::Rollback { have: 2, got: 1 }));
+    assert!(e.to_string().contains("rollback"));
+    assert_eq!(dev.records(), before);
+    let st = sync::sync_status(&dev, chrono::Utc::now()).unwrap();
+    assert_eq!(st.last_result.as_deref(), Some("failed"));
+    assert_eq!(st.failures, 1);
+    assert!(st.next_attempt.is_some());
+
+    // Expired (freeze): a validly signed newer manifest that has expired.
+    let old = chrono::Utc::now() - chrono::Duration::days(100);
+    let opts = PublishOptions {
+        now: Some(old),
+        expires_days: 30,
+        ..Default::default()
+    };
+    publish_with(with_changed(v1, 2, "c"), &hub.key, &hub.feed(), &opts).unwrap();
+    let e = run(&dev, &cfg).await.unwrap_err();
+    assert!(
+        matches!(e, SyncError::Feed(FeedError::Expired { .. })),
+        "{e}"
+    );
+    assert!(e.to_string().contains("expired"));
+    assert_eq!(dev.records(), before);
+    assert_eq!(
+        sync::sync_status(&dev, chrono::Utc::now())
+            .unwrap()
+            .failures,
+        2
+    );
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn oversized_and_truncated_bodies_are_refused() {
+    let hub = Hub::start().await;
+    let v1 = content(200, "a");
+    let p1 = hub.publish(v1);
+    let m = current_manifest(&hub.feed());
+    let snap_path = hub.feed().join(&m.snapshot.path);
+    let good = std::fs::read(&snap_path).unwrap();
+
+    // Hard limit below the snapshot's size.
+    let work = tempfile::tempdir().unwrap();
+    let mut cfg = hub.device_cfg(work.path());
+    cfg.max_bytes = p1.snapshot_bytes - 1;
+    let dev = MemStore::new();
+    let e = run(&dev, &cfg).await.unwrap_err();
+    assert!(
+        matches!(e, SyncError::Feed(FeedError::TooLarge { .. })),
+        "{e}"
+    );
+
+    // The hub sends more than the manifest states.
+    let cfg = hub.device_cfg(work.path());
+    let mut bigger = good.clone();
+    bigger.extend_from_slice(&[0u8; 5000]);
+    std::fs::write(&snap_path, &bigger).unwrap();
+    let e = run(&dev, &cfg).await.unwrap_err();
+    assert_eq!(
+        e,
+        SyncError::Feed(FeedError::TooLarge {
+            limit: p1.snapshot_bytes
+        })
+    );
+    assert!(dev.records().is_empty());
+
+    // Truncated blob on the hub: the download is incomplete and nothing is applied.
+    std::fs::write(&snap_path, &good[..good.len() / 2]).unwrap();
+    let e = run(&dev, &cfg).await.unwrap_err();
+    assert!(e.to_string().contains("truncated"), "{e}");
+    assert!(dev.records().is_empty());
+
+    // Restored: the device resumes from the half it has and completes.
+    std::fs::write(&snap_path, &good).unwrap();
+    let r = run(&dev, &cfg).await.unwrap();
+    assert_eq!(r.version, 1);
+    assert!(
+        r.bytes_received < p1.snapshot_bytes,
+        "resumed with Range: {r:?}"
+    );
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn endless_manifest_is_cut_off() {
+    // A fake hub that streams an endless chunked body.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        while let Ok((mut s, _)) = listener.accept().await {
+            tokio::spawn(async move {
+                let mut buf = [0u8; 4096];
+                let _ = s.read(&mut buf).await;
+                let _ = s
+                    .write_all(b"HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n")
+                    .await;
+                let chunk = format!("{:x}\r\n{}\r\n", 8192, "x".repeat(8192));
+                while s.write_all(chunk.as_bytes()).await.is_ok() {}
+            });
+        }
+    });
+    let work = tempfile::tempdir().unwrap();
+    let cfg = SyncConfig::new(
+        format!("http://{addr}/").parse().unwrap(),
+        vec![SigningKey::from_bytes(&[1; 32]).verifying_key()],
+        work.path().into(),
+    );
+    let dev = MemStore::new();
+    let e = run(&dev, &cfg).await.unwrap_err();
+    assert!(
+        matches!(e, SyncError::Feed(FeedError::TooLarge { .. })),
+        "{e}"
+    );
+}
+
+#[tokio::test]
+async fn hub_down_is_a_network_error_with_backoff() {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    drop(l);
+    let work = tempfile::tempdir().unwrap();
+    let cfg = SyncConfig::new(
+        format!("http://{addr}/").parse().unwrap(),
+        vec![SigningKey::from_bytes(&[1; 32]).verifying_key()],
+        work.path().into(),
+    );
+    let dev = MemStore::with_content("f", 1, content(3, "a"));
+    dev.enqueue(stat_event("e1"));
+    let e = run(&dev, &cfg).await.unwrap_err();
+    assert!(matches!(e, SyncError::Network(_)), "{e}");
+    assert_eq!(dev.position().unwrap().version, 1);
+    assert_eq!(dev.outbox_len(), 1);
+    let st = sync::sync_status(&dev, chrono::Utc::now()).unwrap();
+    assert_eq!(st.failures, 1);
+    assert!(st.next_attempt.unwrap() > chrono::Utc::now());
+    assert!(st.last_error.unwrap().contains("network"));
+}
+
+#[tokio::test]
+async fn connection_dropped_mid_download_is_resumed_with_range() {
+    let hub = Hub::start().await;
+    let pr = hub.publish(content(2000, "a"));
+    assert!(
+        pr.snapshot_bytes > 20_000,
+        "snapshot big enough to cut: {}",
+        pr.snapshot_bytes
+    );
+    let proxy = Proxy::start(hub.addr).await;
+    let work = tempfile::tempdir().unwrap();
+    let mut cfg = hub.device_cfg(work.path());
+    cfg.hub = proxy.url();
+    // Clean reference run through the proxy.
+    let clean = MemStore::new();
+    let clean_work = tempfile::tempdir().unwrap();
+    let mut clean_cfg = cfg.clone();
+    clean_cfg.work_dir = clean_work.path().into();
+    let clean_report = run(&clean, &clean_cfg).await.unwrap();
+
+    let dev = MemStore::new();
+    proxy.policy.lock().unwrap().cut_after = Some(2000 + pr.snapshot_bytes / 2);
+    let e = run(&dev, &cfg).await.unwrap_err();
+    assert!(matches!(e, SyncError::Network(_)), "{e}");
+    assert!(dev.records().is_empty());
+    let part = work.path().join(format!(
+        "{}.part",
+        current_manifest(&hub.feed()).snapshot.sha256
+    ));
+    let kept = std::fs::metadata(&part).unwrap().len();
+    assert!(kept > 0 && kept < pr.snapshot_bytes, "kept {kept}");
+
+    let first = e.to_string();
+    eprintln!("cut: {first}; kept {kept} of {}", pr.snapshot_bytes);
+    let r = run(&dev, &cfg).await.unwrap();
+    assert_eq!(r.result, SyncResult::Updated, "after {first}");
+    assert!(
+        r.bytes_received < pr.snapshot_bytes - kept + 2000,
+        "only the rest moved: {r:?}"
+    );
+    assert_eq!(dev.records(), clean.records());
+    assert!(!part.exists());
+    assert!(clean_report.bytes_received > r.bytes_received);
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn outbox_is_delivered_exactly_once_when_the_response_is_lost() {
+    let hub = Hub::start().await;
+    hub.publish(content(5, "a"));
+    let proxy = Proxy::start(hub.addr).await;
+    let work = tempfile::tempdir().unwrap();
+    let mut cfg = hub.device_cfg(work.path());
+    cfg.hub = proxy.url();
+    cfg.batch_size = 4;
+    let dev = MemStore::new();
+    for i in 0..10 {
+        dev.enqueue(stat_event(&format!("ev-{i:03}")));
+    }
+    proxy.policy.lock().unwrap().drop_upload_response = true;
+    let e = run(&dev, &cfg).await.unwrap_err();
+    assert!(matches!(e, SyncError::Network(_)), "{e}");
+    // The hub stored the first batch, the device did not hear it: all remain queued.
+    assert_eq!(hub.db_count(), 4);
+    assert_eq!(dev.outbox_len(), 10);
+    let r = run(&dev, &cfg).await.unwrap();
+    assert_eq!(r.uploaded, 10, "duplicates count as delivered");
+    assert_eq!(dev.outbox_len(), 0);
+    assert_eq!(hub.db_count(), 10);
+    // Nothing left: a third sync sends nothing.
+    let r = run(&dev, &cfg).await.unwrap();
+    assert_eq!((r.uploaded, r.requests), (0, 1));
+    assert_eq!(hub.db_count(), 10);
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn a_poison_event_is_quarantined_and_the_others_go_through() {
+    let hub = Hub::start().await;
+    hub.publish(content(5, "a"));
+    let work = tempfile::tempdir().unwrap();
+    let cfg = hub.device_cfg(work.path());
+    let dev = MemStore::new();
+    dev.enqueue(stat_event("good-1"));
+    let mut poison = stat_event("poison-1");
+    poison.payload["name"] = json!("Anna Andersson");
+    dev.enqueue(poison);
+    dev.enqueue(OutboxEvent {
+        event_id: "fix-1".into(),
+        kind: "correction_report".into(),
+        payload: json!({"service_id": "svc-00001", "message": "Numret har ändrats", "content_version": 1}),
+    });
+    let r = run(&dev, &cfg).await.unwrap();
+    assert_eq!((r.uploaded, r.quarantined), (2, 1));
+    assert_eq!(dev.outbox_len(), 0);
+    let q = dev.quarantined();
+    assert_eq!(q.len(), 1);
+    assert_eq!(q[0].0.event_id, "poison-1");
+    assert!(q[0].1.contains("\"name\""), "{}", q[0].1);
+    assert_eq!(hub.db_count(), 2);
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn bad_token_and_overload_leave_the_outbox_alone() {
+    let hub = Hub::start_with(|c| {
+        c.max_concurrent_uploads = 0;
+        c.retry_after_secs = 120;
+    })
+    .await;
+    hub.publish(content(5, "a"));
+    let work = tempfile::tempdir().unwrap();
+    let mut cfg = hub.device_cfg(work.path());
+    let dev = MemStore::new();
+    dev.enqueue(stat_event("e-1"));
+    let before = chrono::Utc::now();
+    let e = run(&dev, &cfg).await.unwrap_err();
+    assert_eq!(
+        e,
+        SyncError::Overloaded {
+            retry_after: Some(std::time::Duration::from_secs(120))
+        }
+    );
+    assert_eq!(dev.outbox_len(), 1);
+    assert_eq!(
+        dev.position().unwrap().version,
+        1,
+        "the pull still happened"
+    );
+    let next = sync::sync_status(&dev, chrono::Utc::now())
+        .unwrap()
+        .next_attempt
+        .unwrap();
+    assert!(next >= before + chrono::Duration::seconds(120));
+    hub.stop().await;
+
+    let hub = Hub::start().await;
+    hub.publish(content(5, "a"));
+    cfg.hub = hub.url();
+    cfg.trusted_keys = vec![hub.key.verifying_key()];
+    cfg.token = Some("not-a-known-token".into());
+    let dev = MemStore::new();
+    dev.enqueue(stat_event("e-1"));
+    let e = run(&dev, &cfg).await.unwrap_err();
+    assert_eq!(e, SyncError::Unauthorized);
+    assert_eq!(dev.outbox_len(), 1);
+    assert_eq!(hub.db_count(), 0);
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn a_running_sync_can_be_cancelled() {
+    // A hub that accepts and never answers.
+    let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    tokio::spawn(async move {
+        let mut held = Vec::new();
+        while let Ok((s, _)) = listener.accept().await {
+            held.push(s);
+        }
+    });
+    let work = tempfile::tempdir().unwrap();
+    let cfg = SyncConfig::new(
+        format!("http://{addr}/").parse().unwrap(),
+        vec![SigningKey::from_bytes(&[1; 32]).verifying_key()],
+        work.path().into(),
+    );
+    let dev = Arc::new(MemStore::with_content("f", 1, content(3, "a")));
+    let cancel = CancelToken::new();
+    let (d, c) = (dev.clone(), cancel.clone());
+    let task = tokio::spawn(async move { sync::sync(&*d, &cfg, &c).await });
+    tokio::time::sleep(std::time::Duration::from_millis(50)).await;
+    cancel.cancel();
+    let e = task.await.unwrap().unwrap_err();
+    assert_eq!(e, SyncError::Cancelled);
+    assert_eq!(dev.position().unwrap().version, 1);
+    assert_eq!(
+        dev.get_meta(meta::LAST_RESULT).unwrap().as_deref(),
+        Some("cancelled")
+    );
+}
+
+#[tokio::test]
+async fn several_devices_at_once() {
+    let hub = Hub::start().await;
+    let pr = hub.publish(content(300, "a"));
+    let mut tasks = Vec::new();
+    for d in 0..8 {
+        let mut cfg = hub.device_cfg(&hub.dir.path().join(format!("dev-{d}")));
+        cfg.batch_size = 3;
+        tasks.push(tokio::spawn(async move {
+            let dev = MemStore::new();
+            for i in 0..10 {
+                dev.enqueue(stat_event(&format!("d{d}-e{i}")));
+            }
+            let r = sync::sync(&dev, &cfg, &CancelToken::new()).await.unwrap();
+            (dev.position().unwrap(), r.uploaded, dev.outbox_len())
+        }));
+    }
+    for t in tasks {
+        let (pos, uploaded, left) = t.await.unwrap();
+        assert_eq!(pos.digest, pr.content_digest);
+        assert_eq!((uploaded, left), (10, 0));
+    }
+    assert_eq!(hub.db_count(), 80);
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn hub_http_semantics() {
+    let hub = Hub::start().await;
+    hub.publish(content(50, "a"));
+    let m = current_manifest(&hub.feed());
+    let client = reqwest::Client::new();
+    let base = hub.url();
+
+    // Manifest: gzip when accepted, ETag, 304.
+    let r = client
+        .get(base.join("feed/manifest.json").unwrap())
+        .header("accept-encoding", "gzip")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    assert_eq!(r.headers()["content-encoding"], "gzip");
+    let etag = r.headers()["etag"].to_str().unwrap().to_string();
+    let r = client
+        .get(base.join("feed/manifest.json").unwrap())
+        .header("accept-encoding", "gzip")
+        .header("if-none-match", &etag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 304);
+    let r = client
+        .get(base.join("feed/manifest.json").unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert!(r.headers().get("content-encoding").is_none());
+    let plain = r.bytes().await.unwrap();
+    assert!(feed::verify_manifest(&plain, &[hub.key.verifying_key()]).is_ok());
+
+    // Blobs: immutable, ranges, 416, 404 for bad names.
+    let url = base.join(&format!("feed/{}", m.snapshot.path)).unwrap();
+    let full = client.get(url.clone()).send().await.unwrap();
+    assert!(full.headers()["cache-control"]
+        .to_str()
+        .unwrap()
+        .contains("immutable"));
+    let full = full.bytes().await.unwrap();
+    assert_eq!(full.len() as u64, m.snapshot.size);
+    let r = client
+        .get(url.clone())
+        .header("range", "bytes=10-")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 206);
+    assert_eq!(
+        r.headers()["content-range"],
+        format!("bytes 10-{}/{}", full.len() - 1, full.len())
+    );
+    assert_eq!(&r.bytes().await.unwrap()[..], &full[10..]);
+    let r = client
+        .get(url.clone())
+        .header("range", "bytes=5-9")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(&r.bytes().await.unwrap()[..], &full[5..10]);
+    let r = client
+        .get(url.clone())
+        .header("range", format!("bytes={}-", full.len()))
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 416);
+    let r = client
+        .get(base.join("feed/blobs/..%2Fmanifest.json").unwrap())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 404);
+
+    // Uploads: token, size limit, malformed batch.
+    let ev = json!({"events": [{"event_id": "x1", "kind": "screening_stat", "payload": stat_event("x").payload}]});
+    let r = client
+        .post(base.join("v1/events").unwrap())
+        .header("content-type", "application/json")
+        .body(ev.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 401);
+    let r = client
+        .post(base.join("v1/events").unwrap())
+        .bearer_auth(TOKEN)
+        .header("content-type", "application/json")
+        .body(ev.to_string())
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 200);
+    let body: serde_json::Value = serde_json::from_slice(&r.bytes().await.unwrap()).unwrap();
+    assert_eq!(body["accepted"], json!(["x1"]));
+    let big = vec![b' '; 300 << 10];
+    let r = client
+        .post(base.join("v1/events").unwrap())
+        .bearer_auth(TOKEN)
+        .body(big)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 413);
+    let r = client
+        .post(base.join("v1/events").unwrap())
+        .bearer_auth(TOKEN)
+        .body("[]")
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 400);
+    hub.stop().await;
+}
