@@ -8,9 +8,9 @@
 //! - `versions/<n>.json` — hub-side metadata of earlier versions (not needed by devices).
 //!
 //! The content digest is the hex sha256 over one line per record,
-//! `"<kind> <id> <hex record hash>\n"`, with the lines sorted by (kind, id)
-//! where kinds sort in declaration order (municipality, organization, service,
-//! checklist) and ids bytewise.
+//! `kind, 0, id, 0, hex(record hash), "\n"`, with the lines sorted by
+//! (kind id string, id) bytewise — the same as the device store's
+//! `store::directory::content_digest`.
 
 use crate::model::Directory;
 use base64::Engine;
@@ -106,14 +106,14 @@ pub fn record_hash(kind: RecordKind, id: &str, body: &str) -> [u8; 32] {
 
 /// The digest of a whole content set from its per-record hashes (any order).
 pub fn content_digest<'a>(hashes: impl Iterator<Item = (RecordKind, &'a str, [u8; 32])>) -> String {
-    let mut v: Vec<(RecordKind, &str, [u8; 32])> = hashes.collect();
+    let mut v: Vec<(&str, &str, [u8; 32])> = hashes.map(|(k, id, h)| (k.id(), id, h)).collect();
     v.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
     let mut h = Sha256::new();
     for (kind, id, hash) in v {
-        h.update(kind.id().as_bytes());
-        h.update(b" ");
+        h.update(kind.as_bytes());
+        h.update([0u8]);
         h.update(id.as_bytes());
-        h.update(b" ");
+        h.update([0u8]);
         h.update(hex::encode(hash).as_bytes());
         h.update(b"\n");
     }

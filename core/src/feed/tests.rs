@@ -181,3 +181,32 @@ fn keys_load_from_hex_files() {
         .to_string();
     assert!(e.contains("bad") && e.contains("hex"), "{e}");
 }
+
+#[test]
+fn digest_matches_the_store_formula() {
+    // The device store computes: sha256 over "kind 0 id 0 hex(hash) \n",
+    // sorted by (kind string, id). "checklist" sorts before "municipality".
+    let a = Record::new(RecordKind::Municipality, "0780", &muni("0780", "Växjö"));
+    let c = Record {
+        kind: RecordKind::Checklist,
+        id: "patriark".into(),
+        body: "{}".into(),
+    };
+    let mut h = Sha256::new();
+    for r in [&c, &a] {
+        h.update(r.kind.id().as_bytes());
+        h.update([0]);
+        h.update(r.id.as_bytes());
+        h.update([0]);
+        h.update(hex::encode(r.hash()).as_bytes());
+        h.update(b"\n");
+    }
+    assert_eq!(
+        records_digest(&[a.clone(), c.clone()]),
+        hex::encode(h.finalize())
+    );
+    let mut rh = Sha256::new();
+    rh.update(b"municipality\x000780\x00");
+    rh.update(a.body.as_bytes());
+    assert_eq!(a.hash(), <[u8; 32]>::from(rh.finalize()));
+}
