@@ -3,11 +3,13 @@
 //! reports) into SQLite, and reports the yearly follow-up counts with small
 //! cells suppressed.
 
+pub mod demo;
 pub mod events;
 pub mod publish;
 pub mod report;
 pub mod serve;
 
+pub use demo::{demo, DemoHub, DemoSummary};
 pub use publish::{keygen, load_snapshot, publish, publish_with, PublishOptions, PublishReport};
 pub use report::{report, Report, ReportRow};
 pub use serve::{serve, spawn, HubHandle, ServeConfig};

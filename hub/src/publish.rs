@@ -1,7 +1,7 @@
 //! Key generation and publishing of feed versions.
 
 use crate::{io_err, write_atomic, HubError};
-use chrono::{DateTime, Duration, Utc};
+use chrono::{DateTime, Duration, SubsecRound, Utc};
 use ed25519_dalek::SigningKey;
 use fyr_core::feed::{
     self, BlobRef, Delta, DeltaRef, Manifest, Record, RecordKind, Snapshot, FORMAT,
@@ -260,7 +260,7 @@ pub fn publish_with(
     check_records(&records)?;
     records.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
     std::fs::create_dir_all(feed).map_err(io_err(feed))?;
-    let now = opts.now.unwrap_or_else(Utc::now);
+    let now = opts.now.unwrap_or_else(Utc::now).trunc_subsecs(0);
     let mut versions = list_versions(feed)?;
     if versions.is_empty() {
         if let Some(base) = &opts.base {
@@ -326,7 +326,7 @@ pub fn publish_with(
         let blob = write_blob(feed, &feed::encode_blob(&delta))?;
         deltas.push(DeltaRef {
             from_version: old.version,
-            from_digest: old.content_digest.clone(),
+            from_digest: None,
             blob,
         });
         pb.inc(1);

@@ -1,6 +1,7 @@
 //! The hub's HTTP server (axum on tokio).
 //!
-//! - `GET /feed/manifest.json`: strong ETag (sha256 of the bytes served),
+//! - `GET /feed/manifest.json`: strong ETag (the first 128 bits of the
+//!   sha256 of the manifest bytes; `-gz` appended for the gzipped form),
 //!   If-None-Match → a bare 304; gzip when the client accepts it.
 //! - `GET /feed/blobs/<sha256>.gz`: immutable blobs with ETag,
 //!   `Cache-Control: immutable` and single-range `Range` support (206/416).
@@ -256,8 +257,8 @@ fn load_manifest(state: &AppState) -> Result<Arc<CachedManifest>, (StatusCode, &
         stamp,
         bytes: Bytes::from(bytes),
         gz: Bytes::from(gz),
-        etag: HeaderValue::from_str(&format!("\"{sha}\"")).expect("hex etag"),
-        etag_gz: HeaderValue::from_str(&format!("\"{sha}-gz\"")).expect("hex etag"),
+        etag: HeaderValue::from_str(&format!("\"{}\"", &sha[..32])).expect("hex etag"),
+        etag_gz: HeaderValue::from_str(&format!("\"{}-gz\"", &sha[..32])).expect("hex etag"),
     });
     *state.manifest.write().unwrap() = Some(c.clone());
     Ok(c)
@@ -349,7 +350,7 @@ async fn blob(
         Ok(b) => b,
         Err(_) => return (StatusCode::NOT_FOUND, "no such blob\n").into_response(),
     };
-    let etag = HeaderValue::from_str(&format!("\"{}\"", &name[..64])).expect("hex etag");
+    let etag = HeaderValue::from_str(&format!("\"{}\"", &name[..32])).expect("hex etag");
     if etag_matches(&headers, &[&etag]).is_some() {
         return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
     }
@@ -382,12 +383,8 @@ async fn blob(
     let h = resp.headers_mut();
     h.insert(header::ETAG, etag);
     h.insert(
-        header::CONTENT_TYPE,
-        HeaderValue::from_static("application/gzip"),
-    );
-    h.insert(
         header::CACHE_CONTROL,
-        HeaderValue::from_static("public, max-age=31536000, immutable"),
+        HeaderValue::from_static("max-age=31536000, immutable"),
     );
     h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     resp

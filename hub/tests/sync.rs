@@ -432,8 +432,8 @@ async fn tampered_manifest_snapshot_and_delta_are_refused_with_data_untouched() 
         let m: feed::SignedManifest =
             serde_json::from_slice(&std::fs::read(hub.feed().join("manifest.json")).unwrap())
                 .unwrap();
-        let mb = base64_decode(&m.manifest);
-        let m: feed::Manifest = serde_json::from_slice(&mb).unwrap();
+        let mb = m.manifest.as_bytes();
+        let m: feed::Manifest = serde_json::from_slice(mb).unwrap();
         m.snapshot.sha256
     }));
     let good_snap = std::fs::read(&snap_path).unwrap();
@@ -471,9 +471,9 @@ async fn tampered_manifest_snapshot_and_delta_are_refused_with_data_untouched() 
     let mpath = hub.feed().join("manifest.json");
     let mut signed: feed::SignedManifest =
         serde_json::from_slice(&std::fs::read(&mpath).unwrap()).unwrap();
-    let mut m: feed::Manifest = serde_json::from_slice(&base64_decode(&signed.manifest)).unwrap();
+    let mut m: feed::Manifest = serde_json::from_slice(signed.manifest.as_bytes()).unwrap();
     m.version = 99;
-    signed.manifest = base64_encode(&serde_json::to_vec(&m).unwrap());
+    signed.manifest = serde_json::to_string(&m).unwrap();
     std::fs::write(&mpath, serde_json::to_vec(&signed).unwrap()).unwrap();
     let e = run(&dev, &cfg).await.unwrap_err();
     assert!(
@@ -486,19 +486,10 @@ async fn tampered_manifest_snapshot_and_delta_are_refused_with_data_untouched() 
     hub.stop().await;
 }
 
-fn base64_decode(s: &str) -> Vec<u8> {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.decode(s).unwrap()
-}
-fn base64_encode(b: &[u8]) -> String {
-    use base64::Engine;
-    base64::engine::general_purpose::STANDARD.encode(b)
-}
-
 fn current_manifest(feed_dir: &Path) -> feed::Manifest {
     let signed: feed::SignedManifest =
         serde_json::from_slice(&std::fs::read(feed_dir.join("manifest.json")).unwrap()).unwrap();
-    serde_json::from_slice(&base64_decode(&signed.manifest)).unwrap()
+    serde_json::from_slice(signed.manifest.as_bytes()).unwrap()
 }
 
 fn delta_sha(feed_dir: &Path, from: u64) -> String {
@@ -1000,5 +991,72 @@ async fn hub_http_semantics() {
         .await
         .unwrap();
     assert_eq!(r.status(), 400);
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn demo_runs_end_to_end() {
+    let dir = tempfile::tempdir().unwrap();
+    let base_records = content(40, "a");
+    let base = Snapshot {
+        feed_id: "fyr-bundled".into(),
+        version: 0,
+        records: base_records.clone(),
+    };
+    let dev = Arc::new(MemStore::with_content("fyr-bundled", 0, base_records));
+    let d2 = dev.clone();
+    let mut lines = Vec::new();
+    let summary = fyr_hub::demo(
+        dir.path(),
+        base,
+        &*dev,
+        move || {
+            d2.enqueue(stat_event("demo-stat-1"));
+            Ok("Sample screening done: level high.".into())
+        },
+        &mut |l| lines.push(l),
+    )
+    .await
+    .unwrap();
+    let text = lines.join("\n");
+    eprintln!("{text}");
+    assert_eq!(summary.first.delta_from, Some(0), "{text}");
+    assert_eq!(summary.second.delta_from, Some(1), "{text}");
+    assert!(summary.second.bytes_received < 2048, "{text}");
+    assert_eq!(summary.upload.uploaded, 1, "{text}");
+    assert_eq!(dev.position().unwrap().version, 2);
+    assert!(dev
+        .record(RecordKind::Service, &summary.changed_service)
+        .unwrap()
+        .body
+        .contains("Uppdaterad"));
+    assert!(text.contains("304"), "{text}");
+    assert!(
+        summary.report_text.contains("<3"),
+        "{}",
+        summary.report_text
+    );
+}
+
+#[tokio::test]
+async fn one_changed_service_moves_under_2_kb_with_a_full_manifest() {
+    let hub = Hub::start().await;
+    let mut cur = content(500, "a");
+    hub.publish(cur.clone());
+    for v in 0..5 {
+        cur = with_changed(cur, 100 + v, "b");
+        hub.publish(cur.clone());
+    }
+    let work = tempfile::tempdir().unwrap();
+    let cfg = hub.device_cfg(work.path());
+    let dev = MemStore::new();
+    run(&dev, &cfg).await.unwrap();
+    cur = with_changed(cur, 200, "c");
+    let pr = hub.publish(cur);
+    assert_eq!(pr.deltas.len(), 5);
+    let r = run(&dev, &cfg).await.unwrap();
+    assert_eq!(r.delta_from, Some(6));
+    eprintln!("one change: {r:?}, snapshot {}", pr.snapshot_bytes);
+    assert!(r.bytes_received + r.bytes_sent <= 2048, "{r:?}");
     hub.stop().await;
 }

@@ -173,7 +173,12 @@ pub struct BlobRef {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct DeltaRef {
     pub from_version: u64,
-    pub from_digest: String,
+    /// The digest of the from-version. The hub leaves it out to keep the
+    /// manifest small (each costs ~36 bytes on the wire): the delta blob
+    /// itself carries `from_digest`, and the device checks it before applying
+    /// (falling back to the snapshot on a mismatch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_digest: Option<String>,
     pub blob: BlobRef,
 }
 
@@ -197,7 +202,9 @@ pub struct Manifest {
 /// The signed manifest file: the signature covers the exact manifest bytes.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct SignedManifest {
-    /// Base64 of the exact manifest JSON bytes.
+    /// The exact manifest JSON text (a JSON string inside the file; its
+    /// UTF-8 bytes are what is signed). Kept as text rather than base64 so
+    /// that gzip can compress it.
     pub manifest: String,
     /// Hex of the first 8 bytes of sha256(public key).
     pub key_id: String,
@@ -281,11 +288,11 @@ pub fn sign_manifest_bytes(manifest_bytes: &[u8], key: &SigningKey) -> Vec<u8> {
     let b64 = base64::engine::general_purpose::STANDARD;
     let sig = key.sign(manifest_bytes);
     let signed = SignedManifest {
-        manifest: b64.encode(manifest_bytes),
+        manifest: String::from_utf8_lossy(manifest_bytes).into_owned(),
         key_id: key_id(&key.verifying_key()),
         signature: b64.encode(sig.to_bytes()),
     };
-    let mut out = serde_json::to_vec_pretty(&signed).expect("signed manifest serializes");
+    let mut out = serde_json::to_vec(&signed).expect("signed manifest serializes");
     out.push(b'\n');
     out
 }
@@ -302,9 +309,7 @@ pub fn verify_manifest(bytes: &[u8], trusted_keys: &[VerifyingKey]) -> Result<Ma
     let b64 = base64::engine::general_purpose::STANDARD;
     let signed: SignedManifest = serde_json::from_slice(bytes)
         .map_err(|e| FeedError::Malformed(format!("signed manifest: {e}")))?;
-    let manifest_bytes = b64
-        .decode(signed.manifest.as_bytes())
-        .map_err(|e| FeedError::Malformed(format!("manifest is not base64: {e}")))?;
+    let manifest_bytes = signed.manifest.as_bytes();
     let sig_bytes = b64
         .decode(signed.signature.as_bytes())
         .map_err(|e| FeedError::Malformed(format!("signature is not base64: {e}")))?;
@@ -317,11 +322,11 @@ pub fn verify_manifest(bytes: &[u8], trusted_keys: &[VerifyingKey]) -> Result<Ma
             key_id: signed.key_id,
         });
     };
-    key.verify(&manifest_bytes, &sig)
+    key.verify(manifest_bytes, &sig)
         .map_err(|_| FeedError::BadSignature {
             key_id: signed.key_id.clone(),
         })?;
-    let manifest: Manifest = serde_json::from_slice(&manifest_bytes)
+    let manifest: Manifest = serde_json::from_slice(manifest_bytes)
         .map_err(|e| FeedError::Malformed(format!("manifest: {e}")))?;
     if manifest.format != FORMAT {
         return Err(FeedError::UnsupportedFormat(manifest.format));

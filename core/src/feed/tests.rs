@@ -70,8 +70,7 @@ fn signed_manifest_round_trips_and_rejects_tampering() {
     let mut signed: SignedManifest = serde_json::from_slice(&bytes).unwrap();
     let mut m2 = m.clone();
     m2.version = 4;
-    signed.manifest =
-        base64::engine::general_purpose::STANDARD.encode(serde_json::to_vec(&m2).unwrap());
+    signed.manifest = serde_json::to_string(&m2).unwrap();
     let tampered = serde_json::to_vec(&signed).unwrap();
     assert!(matches!(
         verify_manifest(&tampered, &[k.verifying_key()]),

@@ -21,7 +21,9 @@ use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
 use futures_util::StreamExt;
 use reqwest::header::{HeaderMap, HeaderValue};
-use reqwest::{StatusCode, Url};
+use reqwest::StatusCode;
+/// The URL type of [`SyncConfig::hub`].
+pub use reqwest::Url;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::time::Duration;
@@ -530,28 +532,39 @@ async fn apply_version(
     to: &FeedPosition,
 ) -> Result<(), SyncError> {
     let max_decoded = cfg.max_bytes.saturating_mul(16);
-    let delta = m.deltas.iter().find(|d| {
-        d.from_version == pos.version && d.from_digest == pos.digest && pos.feed_id == m.feed_id
+    let delta_ref = m.deltas.iter().find(|d| {
+        d.from_version == pos.version
+            && d.from_digest.as_ref().is_none_or(|f| *f == pos.digest)
+            && pos.feed_id == m.feed_id
+            && !pos.digest.is_empty()
     });
-    if let Some(d) = delta {
+    let mut delta = None;
+    if let Some(d) = delta_ref {
         let bytes = fetch_blob(cfg, net, &d.blob).await?;
-        let delta: Delta = feed::decode_blob(&bytes, max_decoded)?;
-        if delta.feed_id != m.feed_id
-            || delta.from_version != pos.version
-            || delta.to_version != m.version
-            || delta.from_digest != pos.digest
-            || delta.to_digest != m.content_digest
+        let dl: Delta = feed::decode_blob(&bytes, max_decoded)?;
+        if dl.feed_id != m.feed_id
+            || dl.from_version != pos.version
+            || dl.to_version != m.version
+            || dl.to_digest != m.content_digest
         {
+            remove_part(cfg, &d.blob);
             return Err(FeedError::Malformed(format!(
                 "delta blob {} does not match the manifest (feed {}, {} -> {})",
-                d.blob.sha256, delta.feed_id, delta.from_version, delta.to_version
+                d.blob.sha256, dl.feed_id, dl.from_version, dl.to_version
             ))
             .into());
         }
-        let deletes = delta.deletes.into_iter().map(|k| (k.kind, k.id)).collect();
-        store.apply(to, delta.upserts, deletes, false)?;
-        net.report.delta_from = Some(pos.version);
         remove_part(cfg, &d.blob);
+        // A delta from another content of the same version number cannot be
+        // applied; the snapshot can.
+        if dl.from_digest == pos.digest {
+            delta = Some(dl);
+        }
+    }
+    if let Some(dl) = delta {
+        let deletes = dl.deletes.into_iter().map(|k| (k.kind, k.id)).collect();
+        store.apply(to, dl.upserts, deletes, false)?;
+        net.report.delta_from = Some(pos.version);
     } else {
         let bytes = fetch_blob(cfg, net, &m.snapshot).await?;
         let snap: Snapshot = feed::decode_blob(&bytes, max_decoded)?;
