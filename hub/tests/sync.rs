@@ -198,6 +198,9 @@ struct Policy {
     cut_after: Option<u64>,
     /// Drop the response to the next upload request (after the hub handled it).
     drop_upload_response: bool,
+    /// Bytes forwarded device → hub and hub → device (the real wire, minus TCP/IP).
+    up_bytes: u64,
+    down_bytes: u64,
 }
 
 struct Proxy {
@@ -240,6 +243,7 @@ impl Proxy {
                                     d1.store(true, Ordering::SeqCst);
                                 }
                             }
+                            p1.lock().unwrap().up_bytes += n as u64;
                             if uw.write_all(&buf[..n]).await.is_err() {
                                 return;
                             }
@@ -271,11 +275,13 @@ impl Proxy {
                             };
                             match allowed {
                                 Some(k) => {
+                                    p.lock().unwrap().down_bytes += k as u64;
                                     let _ = cw.write_all(&buf[..k]).await;
                                     let _ = cw.flush().await;
                                     return;
                                 }
                                 None => {
+                                    p.lock().unwrap().down_bytes += n as u64;
                                     if cw.write_all(&buf[..n]).await.is_err() {
                                         return;
                                     }
@@ -1058,5 +1064,53 @@ async fn one_changed_service_moves_under_2_kb_with_a_full_manifest() {
     assert_eq!(r.delta_from, Some(6));
     eprintln!("one change: {r:?}, snapshot {}", pr.snapshot_bytes);
     assert!(r.bytes_received + r.bytes_sent <= 2048, "{r:?}");
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn wire_bytes_measured_by_a_proxy_match_the_report() {
+    let hub = Hub::start().await;
+    let mut cur = content(300, "a");
+    hub.publish(cur.clone());
+    for v in 0..5 {
+        cur = with_changed(cur, 10 + v, "b");
+        hub.publish(cur.clone());
+    }
+    let proxy = Proxy::start(hub.addr).await;
+    let work = tempfile::tempdir().unwrap();
+    let mut cfg = hub.device_cfg(work.path());
+    cfg.hub = proxy.url();
+    let dev = MemStore::new();
+    run(&dev, &cfg).await.unwrap();
+
+    let wire = |p: &Proxy| {
+        let mut g = p.policy.lock().unwrap();
+        let t = (g.up_bytes, g.down_bytes);
+        g.up_bytes = 0;
+        g.down_bytes = 0;
+        t
+    };
+    wire(&proxy);
+    let r = run(&dev, &cfg).await.unwrap();
+    let (up, down) = wire(&proxy);
+    eprintln!(
+        "unchanged: wire {up} up + {down} down; reported {} + {}",
+        r.bytes_sent, r.bytes_received
+    );
+    assert_eq!(r.requests, 1);
+    assert!(up + down < 600, "unchanged sync moved {up} + {down} bytes");
+    assert_eq!((up, down), (r.bytes_sent, r.bytes_received));
+
+    cur = with_changed(cur, 100, "c");
+    hub.publish(cur);
+    let r = run(&dev, &cfg).await.unwrap();
+    let (up, down) = wire(&proxy);
+    eprintln!(
+        "one change: wire {up} up + {down} down; reported {} + {}",
+        r.bytes_sent, r.bytes_received
+    );
+    assert_eq!(r.delta_from, Some(6));
+    assert!(up + down <= 2048, "one change moved {up} + {down} bytes");
+    assert_eq!((up, down), (r.bytes_sent, r.bytes_received));
     hub.stop().await;
 }
