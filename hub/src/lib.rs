@@ -10,7 +10,9 @@ pub mod report;
 pub mod serve;
 
 pub use demo::{demo, DemoHub, DemoSummary};
-pub use publish::{keygen, load_snapshot, publish, publish_with, PublishOptions, PublishReport};
+pub use publish::{
+    export_bundle, keygen, load_snapshot, publish, publish_with, PublishOptions, PublishReport,
+};
 pub use report::{report, Report, ReportRow};
 pub use serve::{serve, spawn, HubHandle, ServeConfig};
 

@@ -374,3 +374,28 @@ pub fn publish_with(
         unchanged,
     })
 }
+
+/// Copies the current signed version of a feed for bundling in the app:
+/// `out/manifest.json` and `out/snapshot.json.gz` (verify on the device with
+/// `fyr_core::feed::verify_bundle`). A device holding it follows the same feed,
+/// so its first sync is a delta.
+pub fn export_bundle(feed: &Path, out: &Path) -> Result<(PathBuf, PathBuf), HubError> {
+    let mp = feed.join("manifest.json");
+    let manifest_bytes = std::fs::read(&mp).map_err(io_err(&mp))?;
+    let signed: feed::SignedManifest =
+        serde_json::from_slice(&manifest_bytes).map_err(|e| HubError::FeedDir {
+            path: mp.display().to_string(),
+            reason: format!("not a signed manifest: {e}"),
+        })?;
+    let m: Manifest = serde_json::from_str(&signed.manifest).map_err(|e| HubError::FeedDir {
+        path: mp.display().to_string(),
+        reason: format!("manifest: {e}"),
+    })?;
+    let sp = feed.join(&m.snapshot.path);
+    let snap = std::fs::read(&sp).map_err(io_err(&sp))?;
+    std::fs::create_dir_all(out).map_err(io_err(out))?;
+    let (om, os) = (out.join("manifest.json"), out.join("snapshot.json.gz"));
+    write_atomic(&os, &snap)?;
+    write_atomic(&om, &manifest_bytes)?;
+    Ok((om, os))
+}

@@ -952,6 +952,18 @@ async fn hub_http_semantics() {
         .await
         .unwrap();
     assert_eq!(r.status(), 416);
+    assert_eq!(
+        r.headers()["content-range"],
+        format!("bytes */{}", full.len())
+    );
+    let betag = client.get(url.clone()).send().await.unwrap().headers()["etag"].clone();
+    let r = client
+        .get(url.clone())
+        .header("if-none-match", betag)
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), 304);
     let r = client
         .get(base.join("feed/blobs/..%2Fmanifest.json").unwrap())
         .send()
@@ -1112,5 +1124,36 @@ async fn wire_bytes_measured_by_a_proxy_match_the_report() {
     assert_eq!(r.delta_from, Some(6));
     assert!(up + down <= 2048, "one change moved {up} + {down} bytes");
     assert_eq!((up, down), (r.bytes_sent, r.bytes_received));
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn an_exported_bundle_verifies_and_its_holder_gets_a_delta() {
+    let hub = Hub::start().await;
+    let v1 = content(60, "a");
+    hub.publish(v1.clone());
+    let out = hub.dir.path().join("bundle");
+    let (m, s) = fyr_hub::export_bundle(&hub.feed(), &out).unwrap();
+    let (mbytes, sbytes) = (std::fs::read(&m).unwrap(), std::fs::read(&s).unwrap());
+    let (manifest, snap) =
+        feed::verify_bundle(&mbytes, &sbytes, &[hub.key.verifying_key()]).unwrap();
+    assert_eq!(snap.records.len(), 61);
+    // Tampered bundle or another key: refused.
+    let mut bad = sbytes.clone();
+    let n = bad.len();
+    bad[n / 2] ^= 1;
+    assert!(feed::verify_bundle(&mbytes, &bad, &[hub.key.verifying_key()]).is_err());
+    let other = SigningKey::from_bytes(&[9; 32]).verifying_key();
+    assert!(matches!(
+        feed::verify_bundle(&mbytes, &sbytes, &[other]),
+        Err(FeedError::UnknownKey { .. })
+    ));
+
+    hub.publish(with_changed(v1, 5, "b"));
+    let dev = MemStore::with_content(&manifest.feed_id, manifest.version, snap.records);
+    let work = tempfile::tempdir().unwrap();
+    let r = run(&dev, &hub.device_cfg(work.path())).await.unwrap();
+    assert_eq!(r.delta_from, Some(1));
+    assert_eq!(dev.position().unwrap().version, 2);
     hub.stop().await;
 }

@@ -365,6 +365,41 @@ pub fn check_manifest(
     Ok(())
 }
 
+/// Verifies a signed feed version shipped inside the app (the signed
+/// manifest and its snapshot blob, as written by `fyr_hub::export_bundle`):
+/// the signature against the trusted keys, the snapshot's sha256 and size,
+/// its feed id and version, and the content digest of its records. Expiry is
+/// not checked: bundled content may be old (the device warns when it is).
+pub fn verify_bundle(
+    manifest_bytes: &[u8],
+    snapshot_gz: &[u8],
+    trusted_keys: &[VerifyingKey],
+) -> Result<(Manifest, Snapshot), FeedError> {
+    let m = verify_manifest(manifest_bytes, trusted_keys)?;
+    let sha = sha256_hex(snapshot_gz);
+    if sha != m.snapshot.sha256 || snapshot_gz.len() as u64 != m.snapshot.size {
+        return Err(FeedError::DigestMismatch {
+            expected: m.snapshot.sha256.clone(),
+            got: sha,
+        });
+    }
+    let snap: Snapshot = decode_blob(snapshot_gz, 1 << 30)?;
+    if snap.feed_id != m.feed_id || snap.version != m.version {
+        return Err(FeedError::Malformed(format!(
+            "bundled snapshot is feed {} version {}, the manifest says feed {} version {}",
+            snap.feed_id, snap.version, m.feed_id, m.version
+        )));
+    }
+    let digest = records_digest(&snap.records);
+    if digest != m.content_digest {
+        return Err(FeedError::DigestMismatch {
+            expected: m.content_digest.clone(),
+            got: digest,
+        });
+    }
+    Ok((m, snap))
+}
+
 /// Gzips the JSON of a blob.
 pub fn encode_blob<T: Serialize>(value: &T) -> Vec<u8> {
     let json = serde_json::to_vec(value).expect("blob serializes");
