@@ -2,8 +2,8 @@
 //!
 //! Only two kinds are accepted, each with an exact payload shape, so that no
 //! personal data can reach the hub by accident: a screening statistic
-//! `{month: "YYYY-MM", municipality: "0780", agency_kind, checklist,
-//! checklist_version, level, override_used}` and a correction report
+//! `{month: "YYYY-MM", municipality: "0780" | null, agency_kind | null,
+//! checklist, checklist_version, level, override_used}` and a correction report
 //! `{service_id, message (≤ 1000 chars), content_version}`.
 
 use crate::HubError;
@@ -106,15 +106,20 @@ pub fn validate_stat(p: &Value) -> Result<(), String> {
     if !ok_month {
         return Err(format!("month {month:?} must be YYYY-MM (no finer dates)"));
     }
-    let muni = str_field(obj, "municipality")?;
-    if muni.len() != 4 || !muni.bytes().all(|b| b.is_ascii_digit()) {
-        return Err(format!(
-            "municipality {muni:?} must be a four-digit SCB code"
-        ));
+    // Municipality and agency kind may be null: a screening where the user
+    // gave no municipality (or has set no agency kind) is counted as "unknown".
+    match obj.get("municipality") {
+        Some(Value::Null) => {}
+        Some(Value::String(m)) if m.len() == 4 && m.bytes().all(|b| b.is_ascii_digit()) => {}
+        _ => return Err("municipality must be a four-digit SCB code or null".into()),
     }
-    let ak = str_field(obj, "agency_kind")?;
-    if AgencyKind::parse(ak).is_none_or(|k| k.id() != ak) {
-        return Err(format!("agency_kind {ak:?} is not a known agency kind"));
+    match obj.get("agency_kind") {
+        Some(Value::Null) => {}
+        Some(Value::String(ak)) if AgencyKind::parse(ak).is_some_and(|k| k.id() == ak) => {}
+        Some(Value::String(ak)) => {
+            return Err(format!("agency_kind {ak:?} is not a known agency kind"))
+        }
+        _ => return Err("agency_kind must be an agency kind id or null".into()),
     }
     let cl = str_field(obj, "checklist")?;
     if !simple_id(cl, 64) {
@@ -267,6 +272,13 @@ mod tests {
     #[test]
     fn stats_payload_must_be_exact() {
         assert!(validate_stat(&stat()).is_ok());
+        let mut unknown = stat();
+        unknown["municipality"] = Value::Null;
+        unknown["agency_kind"] = Value::Null;
+        assert!(validate_stat(&unknown).is_ok());
+        let mut bad_muni = stat();
+        bad_muni["municipality"] = json!("Växjö");
+        assert!(validate_stat(&bad_muni).unwrap_err().contains("SCB"));
         let mut extra = stat();
         extra["name"] = json!("Anna");
         assert!(validate_stat(&extra).unwrap_err().contains("\"name\""));

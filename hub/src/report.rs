@@ -49,8 +49,8 @@ pub struct Report {
 #[derive(Deserialize)]
 struct Stat {
     month: String,
-    municipality: String,
-    agency_kind: String,
+    municipality: Option<String>,
+    agency_kind: Option<String>,
     checklist: String,
     level: String,
 }
@@ -93,8 +93,10 @@ pub fn report(db: &Path, year: Option<i32>) -> Result<Report, HubError> {
         }
         let month: u32 = s.month.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
         let quarter = format!("{}-Q{}", &s.month[..4], (month - 1) / 3 + 1);
+        let muni = s.municipality.unwrap_or_else(|| "unknown".into());
+        let kind = s.agency_kind.unwrap_or_else(|| "unknown".into());
         *cells
-            .entry((quarter, s.municipality, s.agency_kind, s.checklist, s.level))
+            .entry((quarter, muni, kind, s.checklist, s.level))
             .or_default() += 1;
     }
     let mut corrections = 0u64;

@@ -1157,3 +1157,24 @@ async fn an_exported_bundle_verifies_and_its_holder_gets_a_delta() {
     assert_eq!(dev.position().unwrap().version, 2);
     hub.stop().await;
 }
+
+#[tokio::test]
+async fn a_manifest_that_expires_while_unchanged_is_reported() {
+    let hub = Hub::start().await;
+    hub.publish(content(5, "a"));
+    let work = tempfile::tempdir().unwrap();
+    let cfg = hub.device_cfg(work.path());
+    let dev = MemStore::new();
+    run(&dev, &cfg).await.unwrap();
+    // Pretend time passed beyond the manifest's expiry: the hub answers 304,
+    // and the device still reports the frozen feed.
+    let past = (chrono::Utc::now() - chrono::Duration::seconds(1)).to_rfc3339();
+    dev.set_meta(meta::CONTENT_EXPIRES, Some(&past)).unwrap();
+    let e = run(&dev, &cfg).await.unwrap_err();
+    assert!(
+        matches!(e, SyncError::Feed(FeedError::Expired { .. })),
+        "{e}"
+    );
+    assert_eq!(dev.position().unwrap().version, 1);
+    hub.stop().await;
+}

@@ -466,6 +466,13 @@ async fn pull(store: &dyn SyncStore, cfg: &SyncConfig, net: &mut Net<'_>) -> Res
     }
     let resp = net.send(req).await?;
     if resp.status() == StatusCode::NOT_MODIFIED {
+        // The same manifest as before: still refuse it once it has expired
+        // (a frozen feed must not look healthy).
+        if let Some(expires) = meta_time(store, meta::CONTENT_EXPIRES)? {
+            if expires <= Utc::now() {
+                return Err(FeedError::Expired { expires }.into());
+            }
+        }
         return Ok(());
     }
     if !resp.status().is_success() {
