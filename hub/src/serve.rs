@@ -39,6 +39,8 @@ pub struct ServeConfig {
     pub max_concurrent_uploads: usize,
     /// Upload body limit in bytes (413 above).
     pub max_body_bytes: usize,
+    /// Blob downloads served at once; more get 503 with Retry-After.
+    pub max_concurrent_downloads: usize,
     /// Seconds in the Retry-After of a 503.
     pub retry_after_secs: u32,
 }
@@ -57,6 +59,7 @@ impl ServeConfig {
             open_uploads: false,
             max_concurrent_uploads: 8,
             max_body_bytes: 256 << 10,
+            max_concurrent_downloads: 256,
             retry_after_secs: 30,
         }
     }
@@ -77,8 +80,21 @@ struct AppState {
     tokens: Option<HashMap<String, String>>,
     open: bool,
     uploads: Arc<Semaphore>,
+    blob_permits: Arc<Semaphore>,
     retry_after: HeaderValue,
+    /// Blobs are immutable: keep recently served ones in memory (keyed by
+    /// name, modification time and length, so a replaced file is re-read).
+    blob_cache: Mutex<BlobCache>,
 }
+
+#[derive(Default)]
+struct BlobCache {
+    entries: HashMap<String, (SystemTime, u64, Bytes)>,
+    bytes: u64,
+}
+
+/// The blob cache holds at most this many bytes.
+const BLOB_CACHE_BYTES: u64 = 64 << 20;
 
 /// Reads a tokens file: `token` or `token device-name` per line.
 pub fn read_tokens(path: &Path) -> Result<HashMap<String, String>, HubError> {
@@ -124,6 +140,8 @@ fn router(cfg: &ServeConfig) -> Result<Router, HubError> {
         tokens,
         open: cfg.open_uploads,
         uploads: Arc::new(Semaphore::new(cfg.max_concurrent_uploads)),
+        blob_permits: Arc::new(Semaphore::new(cfg.max_concurrent_downloads)),
+        blob_cache: Mutex::new(BlobCache::default()),
         retry_after: HeaderValue::from(cfg.retry_after_secs),
     });
     Ok(Router::new()
@@ -345,10 +363,51 @@ async fn blob(
     if !valid {
         return (StatusCode::NOT_FOUND, "no such blob\n").into_response();
     }
+    let Ok(_permit) = state.blob_permits.clone().try_acquire_owned() else {
+        let mut r = plain(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the hub is busy; retry later",
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, state.retry_after.clone());
+        return r;
+    };
     let path = state.feed_dir.join("blobs").join(&name);
-    let bytes = match tokio::fs::read(&path).await {
-        Ok(b) => b,
-        Err(_) => return (StatusCode::NOT_FOUND, "no such blob\n").into_response(),
+    let Ok(md) = tokio::fs::metadata(&path).await else {
+        return (StatusCode::NOT_FOUND, "no such blob\n").into_response();
+    };
+    let stamp = (md.modified().unwrap_or(SystemTime::UNIX_EPOCH), md.len());
+    let cached = {
+        let cache = state.blob_cache.lock().unwrap();
+        cache
+            .entries
+            .get(&name)
+            .filter(|e| (e.0, e.1) == stamp)
+            .map(|e| e.2.clone())
+    };
+    let bytes = match cached {
+        Some(b) => b,
+        None => {
+            let b = match tokio::fs::read(&path).await {
+                Ok(b) => Bytes::from(b),
+                Err(_) => return (StatusCode::NOT_FOUND, "no such blob\n").into_response(),
+            };
+            let mut cache = state.blob_cache.lock().unwrap();
+            if cache.bytes + b.len() as u64 > BLOB_CACHE_BYTES {
+                cache.entries.clear();
+                cache.bytes = 0;
+            }
+            if (b.len() as u64) <= BLOB_CACHE_BYTES / 4 {
+                cache.bytes += b.len() as u64;
+                if let Some(old) = cache
+                    .entries
+                    .insert(name.clone(), (stamp.0, stamp.1, b.clone()))
+                {
+                    cache.bytes -= old.2.len() as u64;
+                }
+            }
+            b
+        }
     };
     let etag = HeaderValue::from_str(&format!("\"{}\"", &name[..32])).expect("hex etag");
     if etag_matches(&headers, &[&etag]).is_some() {
@@ -370,7 +429,7 @@ async fn blob(
             return r;
         }
         Some(Ok(Some((s, e)))) => {
-            let mut r = Response::new(Body::from(bytes[s as usize..=e as usize].to_vec()));
+            let mut r = Response::new(Body::from(bytes.slice(s as usize..=e as usize)));
             *r.status_mut() = StatusCode::PARTIAL_CONTENT;
             r.headers_mut().insert(
                 header::CONTENT_RANGE,
