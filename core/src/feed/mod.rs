@@ -81,6 +81,21 @@ impl Record {
         }
     }
 
+    /// A record from stored parts (e.g. a store row whose kind is text).
+    pub fn from_parts(
+        kind: &str,
+        id: impl Into<String>,
+        body: impl Into<String>,
+    ) -> Result<Record, FeedError> {
+        let kind = RecordKind::parse(kind)
+            .ok_or_else(|| FeedError::Malformed(format!("unknown record kind {kind:?}")))?;
+        Ok(Record {
+            kind,
+            id: id.into(),
+            body: body.into(),
+        })
+    }
+
     /// sha256(kind id, 0, id, 0, body).
     pub fn hash(&self) -> [u8; 32] {
         record_hash(self.kind, &self.id, &self.body)

@@ -209,3 +209,13 @@ fn digest_matches_the_store_formula() {
     rh.update(a.body.as_bytes());
     assert_eq!(a.hash(), <[u8; 32]>::from(rh.finalize()));
 }
+
+#[test]
+fn records_from_parts() {
+    let r = Record::from_parts("service", "s1", "{}").unwrap();
+    assert_eq!(r.kind, RecordKind::Service);
+    assert!(Record::from_parts("person", "p", "{}")
+        .unwrap_err()
+        .to_string()
+        .contains("person"));
+}
