@@ -3,5 +3,6 @@
 //! lives here; the CLI, the hub and the FFI bindings are thin layers over it.
 
 pub mod model;
+pub mod schedule;
 pub mod text;
 pub mod vocab;
