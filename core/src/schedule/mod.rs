@@ -490,6 +490,9 @@ impl Schedule {
     /// Whether the schedule is open at `m`: no allocation, a few comparisons
     /// per rule.
     pub fn is_open_at(&self, m: &Moment) -> bool {
+        if self.full_week && !self.closed_holidays && self.exceptions.is_empty() {
+            return true;
+        }
         let minute = u32::from(m.minute);
         let weekday = u32::from(m.weekday);
         for w in &self.weekly {
@@ -677,6 +680,64 @@ impl Schedule {
                 } => format!("{date} {}", hours(a, b)),
             })
             .collect()
+    }
+}
+
+/// The canonical form of the spec (lower case, no extra spaces, rules in
+/// the order written); parsing it gives an equal schedule.
+impl fmt::Display for Schedule {
+    fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
+        if self.on_call {
+            f.write_str("oncall: ")?;
+        }
+        let hm = |m: u16| format!("{:02}:{:02}", m / 60, m % 60);
+        for (i, rule) in self.rules.iter().enumerate() {
+            if i > 0 {
+                f.write_str("; ")?;
+            }
+            match *rule {
+                Rule::Always => f.write_str("24/7")?,
+                Rule::Days { days, start, end } => {
+                    let days = if days == 0x7f {
+                        "daily".to_string()
+                    } else {
+                        describe_days(days, false)
+                            .to_lowercase()
+                            .replace('–', "-")
+                            .replace(", ", ",")
+                    };
+                    write!(f, "{days} {}-{}", hm(start), hm(end))?
+                }
+                Rule::Span {
+                    from_day,
+                    from,
+                    to_day,
+                    to,
+                } => write!(
+                    f,
+                    "{} {}-{} {}",
+                    DAYS_EN[from_day as usize],
+                    hm(from),
+                    DAYS_EN[to_day as usize],
+                    hm(to)
+                )?,
+                Rule::Holidays { start, end } => write!(f, "holidays {}-{}", hm(start), hm(end))?,
+                Rule::ClosedHolidays => f.write_str("closed-holidays")?,
+                Rule::Dated { date, hours: None } => write!(f, "{date} closed")?,
+                Rule::Dated {
+                    date,
+                    hours: Some((a, b)),
+                } => write!(f, "{date} {}-{}", hm(a), hm(b))?,
+            }
+        }
+        Ok(())
+    }
+}
+
+impl std::str::FromStr for Schedule {
+    type Err = ScheduleError;
+    fn from_str(s: &str) -> Result<Schedule, ScheduleError> {
+        Schedule::parse(s)
     }
 }
 

@@ -403,6 +403,32 @@ fn parse_is_tolerant_of_case_whitespace_and_dashes() {
 }
 
 #[test]
+fn display_is_canonical_and_round_trips() {
+    assert_eq!(
+        s("  MON - FRI 08:00 - 16:00 ;  Closed-Holidays ; ").to_string(),
+        "mon-fri 08:00-16:00; closed-holidays"
+    );
+    assert_eq!(
+        s(ONCALL).to_string(),
+        "oncall: mon-thu 16:30-08:00; fri 16:30-mon 08:00; holidays 00:00-24:00"
+    );
+    assert_eq!(
+        s("mån,ons,fre,lör 8.00-9.30").to_string(),
+        "mon,wed,fri-sat 08:00-09:30"
+    );
+    assert_eq!(s("Daily 00:00-24:00").to_string(), "daily 00:00-24:00");
+    for spec in PROP_SPECS.iter().chain(&[
+        "24/7",
+        "2026-12-24 closed; 2026-12-31 10:00-12:00",
+        "fri-mon 10:00-11:00",
+    ]) {
+        let a = s(spec);
+        let b: Schedule = a.to_string().parse().unwrap();
+        assert_eq!(a, b, "{spec}");
+    }
+}
+
+#[test]
 fn describe_lines() {
     let o = s("mon-fri 08:00-16:00; sat 10:00-14:00; closed-holidays");
     assert_eq!(
