@@ -595,3 +595,67 @@ proptest! {
         }
     }
 }
+
+fn hm(m: u32) -> String {
+    format!("{:02}:{:02}", m / 60, m % 60)
+}
+
+/// A random rule in the schedule syntax; times on a 5-minute grid, biased
+/// towards the DST hour.
+fn rule_strategy() -> impl Strategy<Value = String> {
+    let time = prop_oneof![(0u32..288).prop_map(|i| i * 5), (120u32..181)];
+    let end = prop_oneof![(0u32..=288).prop_map(|i| i * 5), (120u32..181)];
+    prop_oneof![
+        (1u8..128, time.clone(), end.clone()).prop_map(|(mask, a, b)| {
+            let days: Vec<&str> = (0..7)
+                .filter(|d| mask & (1 << d) != 0)
+                .map(|d| DAYS_EN[d])
+                .collect();
+            format!("{} {}-{}", days.join(","), hm(a), hm(b))
+        }),
+        (0usize..7, time.clone(), 0usize..7, end.clone()).prop_map(|(a, t, b, u)| format!(
+            "{} {}-{} {}",
+            DAYS_EN[a],
+            hm(t),
+            DAYS_EN[b],
+            hm(u)
+        )),
+        (time.clone(), end.clone()).prop_map(|(a, b)| format!("holidays {}-{}", hm(a), hm(b))),
+        Just("closed-holidays".to_string()),
+        (0i64..40, proptest::option::of((time, end))).prop_map(|(off, hours)| {
+            let d = NaiveDate::from_ymd_opt(2026, 10, 10).unwrap() + chrono::Duration::days(off);
+            match hours {
+                None => format!("{d} closed"),
+                Some((a, b)) => format!("{d} {}-{}", hm(a), hm(b)),
+            }
+        }),
+    ]
+}
+
+proptest! {
+    #![proptest_config(ProptestConfig::with_cases(64))]
+    #[test]
+    fn generated_schedules_flip_exactly_at_next_change(
+        rules in proptest::collection::vec(rule_strategy(), 1..5),
+        // Around the 2026 autumn and 2027 spring transitions, and Christmas.
+        base in prop_oneof![Just(utc(2026, 10, 22, 0, 0)), Just(utc(2027, 3, 25, 0, 0)), Just(utc(2026, 12, 20, 0, 0))],
+        offset in 0i64..(6 * 86_400),
+    ) {
+        let spec = rules.join("; ");
+        let sch = s(&spec);
+        let again: Schedule = sch.to_string().parse().unwrap();
+        prop_assert_eq!(&again, &sch);
+        let at = base + chrono::Duration::seconds(offset);
+        let now = sch.is_open(at);
+        let end = sch.next_change(at).unwrap_or(at + chrono::Duration::days(14));
+        if let Some(t) = sch.next_change(at) {
+            prop_assert_eq!(sch.is_open(t - chrono::Duration::seconds(1)), now, "{} at {}", spec, t);
+            prop_assert_ne!(sch.is_open(t), now, "{} at {}", spec, t);
+        }
+        let mut x = at;
+        while x < end {
+            prop_assert_eq!(sch.is_open(x), now, "{}: flip at {} before {}", spec, x, end);
+            x += chrono::Duration::minutes(5);
+        }
+    }
+}
