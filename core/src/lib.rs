@@ -6,11 +6,14 @@
 
 pub mod api;
 pub mod bundle;
+pub mod checklist;
 pub mod content;
+pub mod crypto;
 pub mod error;
 pub mod model;
 pub mod schedule;
 pub mod search;
+pub mod session;
 pub mod store;
 pub mod text;
 pub mod vocab;
