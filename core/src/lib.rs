@@ -2,6 +2,9 @@
 //! encrypted on-device sessions and signed sync. All logic and storage of Fyr
 //! lives here; the CLI, the hub and the FFI bindings are thin layers over it.
 
+pub mod checklist;
+pub mod crypto;
 pub mod model;
+pub mod session;
 pub mod text;
 pub mod vocab;
