@@ -163,7 +163,11 @@ pub fn evaluate(
         };
         match (item.answer_type, answer) {
             (AnswerType::YesNo, Answer::Yes) => {
-                score += if count_yes { 1.0 } else { item.weight };
+                score += match (count_yes, item.weight > 0.0) {
+                    (true, true) => 1.0,
+                    (true, false) => 0.0,
+                    (false, _) => item.weight,
+                };
                 if let Some(level) = &item.red_flag {
                     red_flags.push(RedFlagHit {
                         item: item.id.clone(),

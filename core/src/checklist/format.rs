@@ -195,7 +195,9 @@ pub struct Threshold {
 pub enum Scoring {
     /// Sum of the weights of yes answers, chosen alternatives and numbers.
     WeightedSum { thresholds: Vec<Threshold> },
-    /// Number of yes answers (and chosen alternatives with a positive weight).
+    /// Number of yes answers to items with a positive weight, plus chosen
+    /// alternatives with a positive weight (a weight of 0 marks a question
+    /// that is asked but does not count). Numbers do not count.
     CountYes { thresholds: Vec<Threshold> },
 }
 
