@@ -45,6 +45,7 @@ impl ChecklistKind {
 /// Who wrote the instrument and on what terms. A region that adopts a
 /// licensed instrument describes it here; the team's examples say so too.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Instrument {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -61,6 +62,7 @@ pub struct Instrument {
 /// A query against the referral directory, resolved by the caller (the lead's
 /// search) for the municipality at hand. Ids are those of [`crate::vocab`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ReferralQuery {
     #[serde(default)]
     pub needs: Vec<Need>,
@@ -72,6 +74,7 @@ pub struct ReferralQuery {
 
 /// One risk level with its outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Level {
     pub id: String,
     pub label: Text,
@@ -91,6 +94,7 @@ pub struct Level {
 
 /// A titled group of items.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Section {
     pub id: String,
     pub title: Text,
@@ -118,6 +122,7 @@ impl AnswerType {
 
 /// One alternative of a `choice` item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Choice {
     pub id: String,
     pub label: Text,
@@ -135,6 +140,7 @@ pub struct Choice {
 /// `{ item, equals = "yes" | "no" | "<choice id>" }` or, for a number item,
 /// `{ item, at_least = N }`. Exactly one of `equals` and `at_least` is given.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct ShowIf {
     pub item: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -145,6 +151,7 @@ pub struct ShowIf {
 
 /// One question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Item {
     pub id: String,
     pub text: Text,
@@ -184,6 +191,7 @@ impl Item {
 
 /// A score threshold: a score of at least `min_score` reaches `level`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Threshold {
     pub level: String,
     pub min_score: f64,
@@ -191,7 +199,7 @@ pub struct Threshold {
 
 /// How answers become a score and the score a level.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "method", rename_all = "snake_case")]
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
 pub enum Scoring {
     /// Sum of the weights of yes answers, chosen alternatives and numbers.
     WeightedSum { thresholds: Vec<Threshold> },
@@ -211,6 +219,7 @@ impl Scoring {
 
 /// Whether professional judgement may raise the level (never lower it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct OverridePolicy {
     #[serde(default)]
     pub allowed: bool,
@@ -241,6 +250,7 @@ fn is_false(b: &bool) -> bool {
 
 /// A checklist: one file under `content/checklists/`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
 pub struct Checklist {
     pub id: String,
     /// Strictly increasing per id; sessions pin the version they were started on.
@@ -306,14 +316,20 @@ impl Checklist {
         mut value: serde_json::Value,
     ) -> Result<Checklist, Vec<ChecklistError>> {
         let mut errors = check_referral_vocabulary(file, &mut value);
+        let value_copy = value.clone();
         let checklist: Checklist = match serde_json::from_value(value) {
             Ok(c) => c,
             Err(e) => {
-                errors.push(ChecklistError::new(
-                    file,
-                    None,
-                    format!("invalid checklist: {e}"),
-                ));
+                let located = locate_shape_errors(file, &value_copy);
+                if located.is_empty() {
+                    errors.push(ChecklistError::new(
+                        file,
+                        None,
+                        format!("invalid checklist: {e}"),
+                    ));
+                } else {
+                    errors.extend(located);
+                }
                 return Err(errors);
             }
         };
@@ -372,6 +388,72 @@ pub fn example_notice() -> Text {
         "Exempel skrivet av Fyr-teamet – ersätts av det instrument regionen har beslutat om.",
         "Example written by the Fyr team – to be replaced by the instrument the region has adopted.",
     )
+}
+
+/// When the checklist as a whole does not deserialize, finds the levels,
+/// sections and items that do not, so the error names them.
+fn locate_shape_errors(file: &str, value: &serde_json::Value) -> Vec<ChecklistError> {
+    fn id_of(v: &serde_json::Value, i: usize) -> String {
+        v.get("id")
+            .and_then(|x| x.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("#{}", i + 1))
+    }
+    let mut errors = Vec::new();
+    // The top level on its own, with levels and sections emptied.
+    let mut top = value.clone();
+    if let Some(obj) = top.as_object_mut() {
+        for key in ["levels", "sections"] {
+            if obj.contains_key(key) {
+                obj.insert(key.to_string(), serde_json::Value::Array(Vec::new()));
+            }
+        }
+    }
+    if let Err(e) = serde_json::from_value::<Checklist>(top) {
+        errors.push(ChecklistError::new(
+            file,
+            None,
+            format!("invalid checklist: {e}"),
+        ));
+    }
+    if let Some(levels) = value.get("levels").and_then(|v| v.as_array()) {
+        for (i, l) in levels.iter().enumerate() {
+            if let Err(e) = serde_json::from_value::<Level>(l.clone()) {
+                errors.push(ChecklistError::new(
+                    file,
+                    None,
+                    format!("level '{}': {e}", id_of(l, i)),
+                ));
+            }
+        }
+    }
+    if let Some(sections) = value.get("sections").and_then(|v| v.as_array()) {
+        for (si, s) in sections.iter().enumerate() {
+            let mut items_ok = true;
+            if let Some(items) = s.get("items").and_then(|v| v.as_array()) {
+                for (i, item) in items.iter().enumerate() {
+                    if let Err(e) = serde_json::from_value::<Item>(item.clone()) {
+                        items_ok = false;
+                        errors.push(ChecklistError::new(
+                            file,
+                            Some(id_of(item, i)),
+                            e.to_string(),
+                        ));
+                    }
+                }
+            }
+            if items_ok {
+                if let Err(e) = serde_json::from_value::<Section>(s.clone()) {
+                    errors.push(ChecklistError::new(
+                        file,
+                        None,
+                        format!("section '{}': {e}", id_of(s, si)),
+                    ));
+                }
+            }
+        }
+    }
+    errors
 }
 
 /// Checks `levels[*].referrals[*].{needs,groups,forms}` against the
@@ -601,6 +683,35 @@ pub fn parse_answer(item: &Item, raw: &serde_json::Value) -> Result<Answer, Stri
     };
     check_answer(item, &answer)?;
     Ok(answer)
+}
+
+/// Reads an answers file, `{"answers": {"ITEM_ID": "yes" | "no" | "unknown" |
+/// CHOICE_ID | NUMBER}}`, against a checklist. Every problem is reported
+/// (unknown item ids, wrong answer types), each naming the item.
+pub fn parse_answers_json(c: &Checklist, raw: &serde_json::Value) -> Result<Answers, Vec<String>> {
+    let Some(map) = raw.get("answers").and_then(|a| a.as_object()) else {
+        return Err(vec![
+            "expected an object {\"answers\": {\"ITEM_ID\": ANSWER, ...}}".to_string(),
+        ]);
+    };
+    let mut answers = Answers::new();
+    let mut errors = Vec::new();
+    for (id, value) in map {
+        match c.item(id) {
+            None => errors.push(format!("item '{id}' is not in checklist '{}'", c.id)),
+            Some(item) => match parse_answer(item, value) {
+                Ok(a) => {
+                    answers.insert(id.clone(), a);
+                }
+                Err(e) => errors.push(e),
+            },
+        }
+    }
+    if errors.is_empty() {
+        Ok(answers)
+    } else {
+        Err(errors)
+    }
 }
 
 /// A professional's judgement that raises the level, with the reason.

@@ -237,6 +237,29 @@ fn parse_answer_checks_the_type_and_names_the_item() {
         .starts_with("item 'children' expects a number from 0 to 20 or unknown"));
 }
 
+#[test]
+fn answers_file_is_read_against_the_checklist() {
+    let c = base();
+    let a = parse_answers_json(&c, &json!({"answers": {"hit": "yes", "frequency": "often", "children": 1, "strangled": "unknown"}})).unwrap();
+    assert_eq!(a.len(), 4);
+    assert_eq!(a["frequency"], Answer::Choice("often".into()));
+    let mut errs = parse_answers_json(
+        &c,
+        &json!({"answers": {"hit": 3, "weapon": "yes", "frequency": "never"}}),
+    )
+    .unwrap_err();
+    errs.sort();
+    assert_eq!(
+        errs,
+        [
+            "item 'frequency' expects one of once/sometimes/often/unknown, got \"never\"",
+            "item 'hit' expects yes/no/unknown, got 3",
+            "item 'weapon' is not in checklist 'adult'",
+        ]
+    );
+    assert!(parse_answers_json(&c, &json!({"hit": "yes"})).is_err());
+}
+
 // ---- validation: each rule ----
 
 #[test]
@@ -498,6 +521,18 @@ fn rejects_leads_to_itself() {
 }
 
 #[test]
+fn a_licensed_instrument_names_its_licence() {
+    let mut c = base();
+    let inst = c.instrument.as_mut().unwrap();
+    inst.licensed = true;
+    inst.license = None;
+    assert_reports(
+        &c,
+        "adult.toml: instrument: a licensed instrument must name its license",
+    );
+}
+
+#[test]
 fn rejects_version_below_one() {
     let mut c = base();
     c.version = 0;
@@ -530,6 +565,46 @@ fn toml_syntax_and_shape_errors_name_the_file() {
     )
     .unwrap_err();
     assert!(errs[0].to_string().contains("slider"), "{}", errs[0]);
+}
+
+#[test]
+fn unknown_fields_and_bad_shapes_name_the_item_or_level() {
+    let text = BASE
+        .replace(
+            "red_flag = \"acute\"\nshow_if",
+            "red_flags = \"acute\"\nshow_if",
+        )
+        .replace("include_24_7 = true", "include_247 = true");
+    let errs: Vec<String> = Checklist::from_toml("adult.toml", &text)
+        .unwrap_err()
+        .iter()
+        .map(|e| e.to_string())
+        .collect();
+    assert_eq!(errs.len(), 2, "{errs:#?}");
+    assert!(
+        errs[0].starts_with("adult.toml: level 'acute': unknown field `include_247`"),
+        "{errs:#?}"
+    );
+    assert!(
+        errs[1].starts_with("adult.toml: item 'strangled': unknown field `red_flags`"),
+        "{errs:#?}"
+    );
+    let errs = Checklist::from_toml(
+        "adult.toml",
+        &BASE.replace("method = \"weighted_sum\"", "method = \"average\""),
+    )
+    .unwrap_err();
+    assert_eq!(errs.len(), 1);
+    assert!(
+        errs[0]
+            .to_string()
+            .starts_with("adult.toml: invalid checklist: unknown variant `average`"),
+        "{}",
+        errs[0]
+    );
+    let errs =
+        Checklist::from_toml("adult.toml", &BASE.replace("version = 2", "versio = 2")).unwrap_err();
+    assert!(errs[0].to_string().contains("versio"), "{}", errs[0]);
 }
 
 #[test]

@@ -68,6 +68,9 @@ pub(super) fn validate(c: &Checklist, file: &str) -> Result<(), Vec<ChecklistErr
         if inst.name.trim().is_empty() {
             r.general("instrument: name is missing");
         }
+        if inst.licensed && inst.license.as_deref().is_none_or(|l| l.trim().is_empty()) {
+            r.general("instrument: a licensed instrument must name its license");
+        }
     }
 
     // Levels.
