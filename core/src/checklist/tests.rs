@@ -1065,22 +1065,35 @@ fn every_shipped_checklist_validates() {
         assert!(ids.contains(&id), "{id} missing from {ids:?}");
     }
     for c in &all {
-        assert!(c.example, "{} must be marked as an example", c.id);
-        let notice = c
-            .notice
+        let inst = c
+            .instrument
             .as_ref()
-            .unwrap_or_else(|| panic!("{} has no notice", c.id));
-        assert!(
-            notice.sv.contains("Fyr-teamet") && notice.en.is_some(),
-            "{}",
-            c.id
-        );
-        let inst = c.instrument.as_ref().unwrap();
-        assert!(
-            !inst.licensed,
-            "{}: the team's examples are not licensed instruments",
-            c.id
-        );
+            .unwrap_or_else(|| panic!("{}: no [instrument]", c.id));
+        if c.example {
+            // The team's examples say so, in both languages, and claim no licence.
+            let notice = c
+                .notice
+                .as_ref()
+                .unwrap_or_else(|| panic!("{} has no notice", c.id));
+            assert!(
+                notice.sv.contains("Fyr-teamet") && notice.sv.contains("ersätts"),
+                "{}",
+                c.id
+            );
+            assert!(notice.en.is_some(), "{}", c.id);
+            assert!(
+                !inst.licensed,
+                "{}: the team's examples are not licensed instruments",
+                c.id
+            );
+        } else {
+            // A region's adopted instrument names its licence.
+            assert!(
+                inst.licensed && inst.license.is_some(),
+                "{}: not an example, so a licensed instrument",
+                c.id
+            );
+        }
         assert!(c.title.en.is_some(), "{}: English title", c.id);
         for item in c.items() {
             assert!(
@@ -1123,6 +1136,12 @@ fn routine_inquiry_leads_on_to_the_adult_screening() {
     }
     let e = evaluate(&c, &a, None).unwrap();
     assert!(e.leads_to.is_empty());
+    assert_eq!(e.level, "none");
+    // Having children counts for nothing by itself (weight 0 under count_yes).
+    a.insert("children_at_home".into(), Answer::Yes);
+    let e = evaluate(&c, &a, None).unwrap();
+    assert_eq!((e.score, e.level.as_str()), (0.0, "none"));
+    assert!(e.visible.contains(&"children_exposed".to_string()));
     let first = c.items().next().unwrap().id.clone();
     a.insert(first, Answer::Yes);
     let e = evaluate(&c, &a, None).unwrap();
