@@ -371,6 +371,12 @@ impl Checklist {
         self.levels.iter().find(|l| l.id == id)
     }
 
+    /// True when `self` may replace `stored`: the same id and a strictly
+    /// higher version (versions only ever increase per id).
+    pub fn supersedes(&self, stored: &Checklist) -> bool {
+        self.id == stored.id && self.version > stored.version
+    }
+
     /// The notice to show with the checklist: its own, or for an example the
     /// standard example notice.
     pub fn notice_text(&self) -> Option<Text> {
@@ -680,6 +686,46 @@ pub fn parse_answer(item: &Item, raw: &serde_json::Value) -> Result<Answer, Stri
                 expectation(item)
             ))
         }
+    };
+    check_answer(item, &answer)?;
+    Ok(answer)
+}
+
+/// Reads an answer typed at a prompt (the interactive CLI, a text field):
+/// `yes`/`y`/`ja`/`j`, `no`/`n`/`nej`, `unknown`/`?`/`vet ej`/`skip`, for a
+/// choice item its id or its number in the list (1-based), for a number item
+/// a number (a decimal comma is accepted). Case and surrounding space are ignored.
+pub fn parse_answer_text(item: &Item, input: &str) -> Result<Answer, String> {
+    let t = input.trim().to_lowercase();
+    if t.is_empty() {
+        return Err(format!(
+            "item '{}' expects {}, got nothing",
+            item.id,
+            expectation(item)
+        ));
+    }
+    if matches!(
+        t.as_str(),
+        "unknown" | "?" | "vet ej" | "vet inte" | "skip" | "hoppa över" | "-"
+    ) {
+        return Ok(Answer::Unknown);
+    }
+    let answer = match item.answer_type {
+        AnswerType::YesNo => match t.as_str() {
+            "yes" | "y" | "ja" | "j" => Answer::Yes,
+            "no" | "n" | "nej" => Answer::No,
+            _ => Answer::Choice(t.clone()),
+        },
+        AnswerType::Choice => match t.parse::<usize>() {
+            Ok(n) if n >= 1 && n <= item.choices.len() => {
+                Answer::Choice(item.choices[n - 1].id.clone())
+            }
+            _ => Answer::Choice(t.clone()),
+        },
+        AnswerType::Number => match t.replace(',', ".").parse::<f64>() {
+            Ok(n) if n.is_finite() => Answer::Number(n),
+            _ => Answer::Choice(t.clone()),
+        },
     };
     check_answer(item, &answer)?;
     Ok(answer)

@@ -71,9 +71,9 @@ mod validate;
 
 pub use engine::{evaluate, visibility, EngineError, Evaluation, RedFlagHit};
 pub use format::{
-    check_answer, example_notice, parse_answer, parse_answers_json, Answer, AnswerType, Answers,
-    Checklist, ChecklistKind, Choice, Instrument, Item, Level, Override, OverridePolicy,
-    ReferralQuery, Scoring, Section, ShowIf, Threshold,
+    check_answer, example_notice, parse_answer, parse_answer_text, parse_answers_json, Answer,
+    AnswerType, Answers, Checklist, ChecklistKind, Choice, Instrument, Item, Level, Override,
+    OverridePolicy, ReferralQuery, Scoring, Section, ShowIf, Threshold,
 };
 pub use validate::{valid_id, validate_set};
 

@@ -260,6 +260,51 @@ fn answers_file_is_read_against_the_checklist() {
     assert!(parse_answers_json(&c, &json!({"hit": "yes"})).is_err());
 }
 
+#[test]
+fn typed_answers_accept_swedish_and_english() {
+    let c = base();
+    let hit = c.item("hit").unwrap();
+    assert_eq!(parse_answer_text(hit, " Ja "), Ok(Answer::Yes));
+    assert_eq!(parse_answer_text(hit, "n"), Ok(Answer::No));
+    assert_eq!(parse_answer_text(hit, "vet ej"), Ok(Answer::Unknown));
+    assert_eq!(
+        parse_answer_text(hit, "kanske").unwrap_err(),
+        "item 'hit' expects yes/no/unknown, got \"kanske\""
+    );
+    assert!(parse_answer_text(hit, "")
+        .unwrap_err()
+        .contains("got nothing"));
+    let freq = c.item("frequency").unwrap();
+    assert_eq!(
+        parse_answer_text(freq, "3"),
+        Ok(Answer::Choice("often".into()))
+    );
+    assert_eq!(
+        parse_answer_text(freq, "Once"),
+        Ok(Answer::Choice("once".into()))
+    );
+    assert!(parse_answer_text(freq, "4").is_err());
+    let kids = c.item("children").unwrap();
+    assert_eq!(parse_answer_text(kids, "2"), Ok(Answer::Number(2.0)));
+    assert_eq!(parse_answer_text(kids, "1,5"), Ok(Answer::Number(1.5)));
+    assert!(parse_answer_text(kids, "21")
+        .unwrap_err()
+        .contains("from 0 to 20"));
+    assert!(parse_answer_text(kids, "två").is_err());
+}
+
+#[test]
+fn a_new_version_supersedes_an_older_one_of_the_same_id() {
+    let old = base();
+    let mut new = base();
+    assert!(!new.supersedes(&old));
+    new.version = 3;
+    assert!(new.supersedes(&old));
+    assert!(!old.supersedes(&new));
+    new.id = "other".into();
+    assert!(!new.supersedes(&old));
+}
+
 // ---- validation: each rule ----
 
 #[test]
