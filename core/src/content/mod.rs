@@ -421,26 +421,23 @@ fn parse_organizations(
     (out, Some(lines.into_keys().collect()))
 }
 
-/// Parses a `;` list of vocabulary ids, reporting each unknown value.
+/// Parses a `;` list of vocabulary ids, reporting each unknown value; `*`
+/// stands for all values. An empty list is an error when `required`.
 fn vocab_list<T: Copy + PartialEq>(
     cell: &str,
     what: &str,
     parse: fn(&str) -> Option<T>,
-    all: Option<&[T]>,
+    all: &[T],
+    required: bool,
     e: &mut RowErrors,
 ) -> Vec<T> {
-    let mut out = Vec::new();
+    let mut out: Vec<T> = Vec::new();
     for v in csv::split_list(cell) {
         if v == "*" {
-            match all {
-                Some(all) => {
-                    for a in all {
-                        if !out.contains(a) {
-                            out.push(*a);
-                        }
-                    }
+            for a in all {
+                if !out.contains(a) {
+                    out.push(*a);
                 }
-                None => e.push(format!("'*' is not allowed in {what}s")),
             }
             continue;
         }
@@ -450,7 +447,7 @@ fn vocab_list<T: Copy + PartialEq>(
             None => e.push(format!("unknown {what} '{v}'")),
         }
     }
-    if out.is_empty() && !cell.contains('*') && e.count == 0 {
+    if required && out.is_empty() && e.count == 0 {
         e.push(format!("no {what}s given (at least one is required)"));
     }
     out
@@ -510,21 +507,24 @@ fn parse_services(
             row.get("groups"),
             "group",
             Group::parse,
-            Some(Group::ALL),
+            Group::ALL,
+            true,
             &mut e,
         );
         let needs = vocab_list(
             row.get("needs"),
             "need",
             Need::parse,
-            Some(Need::ALL),
+            Need::ALL,
+            false,
             &mut e,
         );
         let forms = vocab_list(
             row.get("forms"),
             "form",
             Form::parse,
-            Some(Form::ALL),
+            Form::ALL,
+            false,
             &mut e,
         );
 
