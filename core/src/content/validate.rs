@@ -107,7 +107,13 @@ pub(crate) fn date(cell: &str, push: Push) -> Option<NaiveDate> {
 
 pub(crate) fn hours(cell: &str, push: Push) {
     if let Err(err) = Schedule::parse(cell) {
-        push(format!("bad hours '{cell}': {err}"));
+        // The schedule error names the spec itself; add it when it does not.
+        let text = err.to_string();
+        if text.contains(cell) {
+            push(text);
+        } else {
+            push(format!("bad hours '{cell}': {text}"));
+        }
     }
 }
 
