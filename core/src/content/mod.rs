@@ -54,8 +54,9 @@ pub const SERVICE_COLUMNS: &[&str] = &[
 /// Columns of `directory/phones.csv`.
 pub const PHONE_COLUMNS: &[&str] = &["service", "number", "kind", "label_sv", "label_en", "hours"];
 
-/// One problem in the content, located as precisely as possible.
-#[derive(Debug, Clone, PartialEq, Eq)]
+/// One problem in the content, located as precisely as possible. Serializes
+/// as `{"file", "row", "id", "problem"}` (row and id null when unknown).
+#[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]
 pub struct ContentError {
     /// The file label, e.g. `content/directory/services.csv`.
     pub file: String,

@@ -167,6 +167,10 @@ fn error_display_names_file_row_id_and_problem() {
         "content/directory/services.csv row 3 (id ljungby-socialtjanst): unknown need 'protcted_housing'"
     );
     let e = ContentError::new("x.csv", None, None, "cannot read".into());
+    assert_eq!(
+        serde_json::to_string(&e).unwrap(),
+        r#"{"file":"x.csv","row":null,"id":null,"problem":"cannot read"}"#
+    );
     assert_eq!(e.to_string(), "x.csv: cannot read");
 }
 
