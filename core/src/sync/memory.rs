@@ -38,6 +38,7 @@ impl MemStore {
                 feed_id: feed_id.into(),
                 version,
                 digest,
+                ..Default::default()
             };
             g.records = records
                 .into_iter()

@@ -44,12 +44,21 @@ pub mod meta {
     pub const STALE_AFTER_DAYS: &str = "feed.stale_after_days";
 }
 
-/// Where the device is in the feed.
+/// Where the device is in the feed. `created` and `stale_after_days` come
+/// from the manifest of the version being applied (so the store can keep them
+/// in the same transaction as the content); they are informational and may be
+/// empty/0 in a position the store reports.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 pub struct FeedPosition {
     pub feed_id: String,
     pub version: u64,
     pub digest: String,
+    /// When the version was published (RFC3339), "" when unknown.
+    #[serde(default)]
+    pub created: String,
+    /// The publisher's "data older than N days" threshold, 0 when unknown.
+    #[serde(default)]
+    pub stale_after_days: u32,
 }
 
 /// An event waiting in the outbox.
@@ -513,6 +522,8 @@ async fn pull(store: &dyn SyncStore, cfg: &SyncConfig, net: &mut Net<'_>) -> Res
         feed_id: manifest.feed_id.clone(),
         version: manifest.version,
         digest: manifest.content_digest.clone(),
+        created: manifest.created.to_rfc3339(),
+        stale_after_days: manifest.stale_after_days,
     };
     if manifest.version > pos.version || pos.digest.is_empty() {
         apply_version(store, cfg, net, &pos, &manifest, &to).await?;

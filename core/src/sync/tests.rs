@@ -33,6 +33,7 @@ fn mem_store_apply_is_all_or_nothing() {
         feed_id: "f".into(),
         version: 2,
         digest: "nope".into(),
+        ..Default::default()
     };
     let e = s.apply(&wrong, vec![b.clone()], vec![], false).unwrap_err();
     assert!(matches!(e, SyncError::DigestMismatch { .. }));
@@ -42,6 +43,7 @@ fn mem_store_apply_is_all_or_nothing() {
         feed_id: "f".into(),
         version: 2,
         digest: feed::records_digest(std::slice::from_ref(&b)),
+        ..Default::default()
     };
     s.apply(
         &to,
