@@ -144,6 +144,10 @@ pub struct SyncConfig {
     pub batch_size: usize,
     /// Connect and read timeout.
     pub timeout: Duration,
+    /// When a blob download is cut off after making progress, resume it with
+    /// `Range` at once this many times within the same sync (later syncs
+    /// resume from the saved bytes anyway).
+    pub download_retries: u32,
 }
 
 impl SyncConfig {
@@ -156,6 +160,7 @@ impl SyncConfig {
             work_dir,
             batch_size: 100,
             timeout: Duration::from_secs(30),
+            download_retries: 3,
         }
     }
 }
@@ -558,7 +563,7 @@ async fn apply_version(
     });
     let mut delta = None;
     if let Some(d) = delta_ref {
-        let bytes = fetch_blob(cfg, net, &d.blob).await?;
+        let bytes = fetch_blob_resuming(cfg, net, &d.blob).await?;
         let dl: Delta = feed::decode_blob(&bytes, max_decoded)?;
         if dl.feed_id != m.feed_id
             || dl.from_version != pos.version
@@ -584,7 +589,7 @@ async fn apply_version(
         store.apply(to, dl.upserts, deletes, false)?;
         net.report.delta_from = Some(pos.version);
     } else {
-        let bytes = fetch_blob(cfg, net, &m.snapshot).await?;
+        let bytes = fetch_blob_resuming(cfg, net, &m.snapshot).await?;
         let snap: Snapshot = feed::decode_blob(&bytes, max_decoded)?;
         if snap.feed_id != m.feed_id
             || snap.version != m.version
@@ -622,12 +627,32 @@ fn remove_part(cfg: &SyncConfig, blob: &BlobRef) {
     }
 }
 
+/// [`fetch_blob`], resumed at once (up to `download_retries` times) when the
+/// connection drops after some bytes arrived.
+async fn fetch_blob_resuming(
+    cfg: &SyncConfig,
+    net: &mut Net<'_>,
+    blob: &BlobRef,
+) -> Result<Vec<u8>, SyncError> {
+    let mut left = cfg.download_retries;
+    loop {
+        let mut progressed = false;
+        match fetch_blob(cfg, net, blob, &mut progressed).await {
+            Err(SyncError::Network(_)) if progressed && left > 0 => left -= 1,
+            r => return r,
+        }
+    }
+}
+
 /// Downloads a blob into `work_dir/<sha>.part`, resuming from what is there,
 /// bounded by the manifest's size and the hard limit; verifies its sha256.
+/// Sets `interrupted_with_progress` when the body was cut off after new bytes
+/// were saved.
 async fn fetch_blob(
     cfg: &SyncConfig,
     net: &mut Net<'_>,
     blob: &BlobRef,
+    interrupted_with_progress: &mut bool,
 ) -> Result<Vec<u8>, SyncError> {
     if blob.size > cfg.max_bytes {
         return Err(FeedError::TooLarge {
@@ -712,6 +737,7 @@ async fn fetch_blob(
                 Ok(c) => c,
                 Err(e) => {
                     let _ = file.flush().await;
+                    *interrupted_with_progress = got > have;
                     return Err(SyncError::Network(format!(
                         "download of {} interrupted after {got} of {} bytes (will resume): {}",
                         blob.path,
