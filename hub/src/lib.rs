@@ -3,12 +3,14 @@
 //! reports) into SQLite, and reports the yearly follow-up counts with small
 //! cells suppressed.
 
+pub mod content;
 pub mod demo;
 pub mod events;
 pub mod publish;
 pub mod report;
 pub mod serve;
 
+pub use content::load_content;
 pub use demo::{demo, DemoHub, DemoSummary};
 pub use publish::{
     export_bundle, keygen, load_snapshot, publish, publish_with, PublishOptions, PublishReport,

@@ -180,7 +180,7 @@ pub fn load_snapshot(feed: &Path, version: u64) -> Result<Snapshot, HubError> {
 }
 
 fn read_snapshot(feed: &Path, meta: &VersionMeta) -> Result<Snapshot, HubError> {
-    let p = feed.join(&meta.snapshot.path);
+    let p = feed.join(meta.snapshot.rel_path());
     let bytes = std::fs::read(&p).map_err(io_err(&p))?;
     if feed::sha256_hex(&bytes) != meta.snapshot.sha256 {
         return Err(HubError::FeedDir {
@@ -194,19 +194,15 @@ fn read_snapshot(feed: &Path, meta: &VersionMeta) -> Result<Snapshot, HubError> 
 /// Writes a content-addressed blob (if not already there) and returns its reference.
 fn write_blob(feed: &Path, bytes: &[u8]) -> Result<BlobRef, HubError> {
     let sha = feed::sha256_hex(bytes);
-    let rel = format!("blobs/{sha}.gz");
-    let path = feed.join(&rel);
+    let blob = BlobRef::canonical(sha, bytes.len() as u64);
+    let path = feed.join(blob.rel_path());
     let present = std::fs::metadata(&path)
         .map(|m| m.len() == bytes.len() as u64)
         .unwrap_or(false);
     if !present {
         write_atomic(&path, bytes)?;
     }
-    Ok(BlobRef {
-        path: rel,
-        sha256: sha,
-        size: bytes.len() as u64,
-    })
+    Ok(blob)
 }
 
 fn check_records(records: &[Record]) -> Result<(), HubError> {
@@ -333,6 +329,18 @@ pub fn publish_with(
     }
     pb.finish_and_clear();
 
+    // The delta from the previous version goes in the manifest; older ones in
+    // a separate index blob, so the manifest stays small.
+    let older = if deltas.len() > 1 {
+        deltas.split_off(1)
+    } else {
+        Vec::new()
+    };
+    let older_deltas = if older.is_empty() {
+        None
+    } else {
+        Some(write_blob(feed, &feed::encode_blob(&older))?)
+    };
     let manifest = Manifest {
         format: FORMAT,
         feed_id: feed_id.clone(),
@@ -344,6 +352,7 @@ pub fn publish_with(
         stale_after_days: opts.stale_after_days,
         snapshot: snap_blob.clone(),
         deltas: deltas.clone(),
+        older_deltas,
     };
     let meta = VersionMeta {
         feed_id: feed_id.clone(),
@@ -368,6 +377,7 @@ pub fn publish_with(
         snapshot_bytes: snap_blob.size,
         deltas: deltas
             .iter()
+            .chain(&older)
             .map(|d| (d.from_version, d.blob.size))
             .collect(),
         manifest_path,
@@ -391,7 +401,7 @@ pub fn export_bundle(feed: &Path, out: &Path) -> Result<(PathBuf, PathBuf), HubE
         path: mp.display().to_string(),
         reason: format!("manifest: {e}"),
     })?;
-    let sp = feed.join(&m.snapshot.path);
+    let sp = feed.join(m.snapshot.rel_path());
     let snap = std::fs::read(&sp).map_err(io_err(&sp))?;
     std::fs::create_dir_all(out).map_err(io_err(out))?;
     let (om, os) = (out.join("manifest.json"), out.join("snapshot.json.gz"));

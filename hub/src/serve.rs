@@ -445,7 +445,6 @@ async fn blob(
         header::CACHE_CONTROL,
         HeaderValue::from_static("max-age=31536000, immutable"),
     );
-    h.insert(header::ACCEPT_RANGES, HeaderValue::from_static("bytes"));
     resp
 }
 

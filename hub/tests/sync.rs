@@ -397,9 +397,24 @@ async fn bundled_base_makes_the_first_sync_a_delta_and_far_behind_takes_the_snap
     assert_eq!(r.delta_from, Some(1));
     assert_eq!(dev.position().unwrap().version, 2);
 
+    // A device three versions behind finds its delta in the older-deltas index.
+    let mut mid = with_changed(base.clone(), 3, "b");
+    let behind = MemStore::with_content("fyr-bundled", 2, mid.clone());
+    for v in 0..3 {
+        mid = with_changed(mid, 20 + v, "d");
+        hub.publish(mid.clone());
+    }
+    assert!(current_manifest(&hub.feed()).older_deltas.is_some());
+    let work3 = tempfile::tempdir().unwrap();
+    let r = run(&behind, &hub.device_cfg(work3.path())).await.unwrap();
+    assert_eq!((r.version, r.delta_from, r.requests), (5, Some(2), 3));
+    let mut want = mid.clone();
+    want.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+    assert_eq!(behind.records(), want);
+
     // A device still on the bundled version after 6 more versions takes the snapshot.
-    let mut cur = with_changed(base.clone(), 3, "b");
-    for v in 0..6 {
+    let mut cur = mid.clone();
+    for v in 0..3 {
         cur = with_changed(cur, 10 + v, "c");
         hub.publish(cur.clone());
     }
@@ -574,7 +589,7 @@ async fn oversized_and_truncated_bodies_are_refused() {
     let v1 = content(200, "a");
     let p1 = hub.publish(v1);
     let m = current_manifest(&hub.feed());
-    let snap_path = hub.feed().join(&m.snapshot.path);
+    let snap_path = hub.feed().join(m.snapshot.rel_path());
     let good = std::fs::read(&snap_path).unwrap();
 
     // Hard limit below the snapshot's size.
@@ -936,7 +951,9 @@ async fn hub_http_semantics() {
     assert!(feed::verify_manifest(&plain, &[hub.key.verifying_key()]).is_ok());
 
     // Blobs: immutable, ranges, 416, 404 for bad names.
-    let url = base.join(&format!("feed/{}", m.snapshot.path)).unwrap();
+    let url = base
+        .join(&format!("feed/{}", m.snapshot.rel_path()))
+        .unwrap();
     let full = client.get(url.clone()).send().await.unwrap();
     assert!(full.headers()["cache-control"]
         .to_str()
@@ -1195,4 +1212,61 @@ async fn a_manifest_that_expires_while_unchanged_is_reported() {
     );
     assert_eq!(dev.position().unwrap().version, 1);
     hub.stop().await;
+}
+
+#[tokio::test]
+async fn the_repository_content_publishes_and_syncs() {
+    let content_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    let recs = fyr_hub::load_content(&content_dir).unwrap();
+    let hub = Hub::start().await;
+    let p1 = hub.publish(recs.clone());
+    let work = tempfile::tempdir().unwrap();
+    let cfg = hub.device_cfg(work.path());
+    let dev = MemStore::new();
+    let first = run(&dev, &cfg).await.unwrap();
+    // Five more versions (so the manifest lists five deltas), then one change.
+    let mut cur = recs.clone();
+    for v in 0..5 {
+        cur = with_changed(cur, v, "x");
+        cur.push(Record::new(
+            RecordKind::Service,
+            format!("svc-{v:05}"),
+            &service(v, "x"),
+        ));
+        hub.publish(cur.clone());
+        run(&dev, &cfg).await.unwrap();
+    }
+    let mut changed = cur.clone();
+    let (sid, _) = fyr_hub::demo::change_one_service(&mut changed).unwrap();
+    let p = hub.publish(changed);
+    assert_eq!(p.deltas.len(), 5);
+    let m = std::fs::read(hub.feed().join("manifest.json")).unwrap();
+    eprintln!(
+        "manifest {} B raw, {} B gz; deltas {:?}",
+        m.len(),
+        gz_len(&m),
+        p.deltas
+    );
+    let second = run(&dev, &cfg).await.unwrap();
+    eprintln!(
+        "repository content: {} records, snapshot {} B; first sync {} B; one change {} B",
+        p1.record_count,
+        p1.snapshot_bytes,
+        first.bytes_received + first.bytes_sent,
+        second.bytes_received + second.bytes_sent
+    );
+    assert_eq!(second.delta_from, Some(6));
+    assert!(dev
+        .record(RecordKind::Service, &sid)
+        .unwrap()
+        .body
+        .contains("Uppdaterad"));
+    assert!(second.bytes_received + second.bytes_sent <= 2048);
+    hub.stop().await;
+}
+
+fn gz_len(b: &[u8]) -> usize {
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut enc, b).unwrap();
+    enc.finish().unwrap().len()
 }

@@ -177,11 +177,32 @@ pub fn records_directory(records: &[Record]) -> Result<Directory, FeedError> {
 /// A reference to an immutable, content-addressed blob.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct BlobRef {
-    /// Relative to the feed root, e.g. `blobs/<sha256>.gz`.
+    /// Relative to the feed root. Left out of the manifest when it is the
+    /// canonical `blobs/<sha256>.gz` (see [`BlobRef::rel_path`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
     pub path: String,
     /// Hex sha256 of the blob's bytes (as stored, i.e. gzipped).
     pub sha256: String,
     pub size: u64,
+}
+
+impl BlobRef {
+    /// A reference at the canonical path `blobs/<sha256>.gz` (stored with an empty `path`).
+    pub fn canonical(sha256: String, size: u64) -> BlobRef {
+        BlobRef {
+            path: String::new(),
+            sha256,
+            size,
+        }
+    }
+    /// The path relative to the feed root.
+    pub fn rel_path(&self) -> String {
+        if self.path.is_empty() {
+            format!("blobs/{}.gz", self.sha256)
+        } else {
+            self.path.clone()
+        }
+    }
 }
 
 /// A delta from an earlier version to the manifest's version.
@@ -210,8 +231,14 @@ pub struct Manifest {
     /// The device warns "data older than N days" past this.
     pub stale_after_days: u32,
     pub snapshot: BlobRef,
+    /// The delta from the previous version (kept short: every device that is
+    /// one version behind reads it with the manifest).
     #[serde(default)]
     pub deltas: Vec<DeltaRef>,
+    /// Deltas from older versions, in a content-addressed blob holding a
+    /// gzipped JSON array of [`DeltaRef`]; fetched only by devices further behind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub older_deltas: Option<BlobRef>,
 }
 
 /// The signed manifest file: the signature covers the exact manifest bytes.

@@ -28,12 +28,9 @@ fn manifest(version: u64) -> Manifest {
         content_digest: "abc".into(),
         record_count: 1,
         stale_after_days: 30,
-        snapshot: BlobRef {
-            path: "blobs/x.gz".into(),
-            sha256: "x".into(),
-            size: 1,
-        },
+        snapshot: BlobRef::canonical("x".into(), 1),
         deltas: vec![],
+        older_deltas: None,
     }
 }
 

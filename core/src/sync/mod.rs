@@ -16,7 +16,9 @@
 
 pub mod memory;
 
-use crate::feed::{self, BlobRef, Delta, FeedError, Manifest, Record, RecordKind, Snapshot};
+use crate::feed::{
+    self, BlobRef, Delta, DeltaRef, FeedError, Manifest, Record, RecordKind, Snapshot,
+};
 use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
 use futures_util::StreamExt;
@@ -555,14 +557,28 @@ async fn apply_version(
     to: &FeedPosition,
 ) -> Result<(), SyncError> {
     let max_decoded = cfg.max_bytes.saturating_mul(16);
-    let delta_ref = m.deltas.iter().find(|d| {
+    let eligible = |d: &DeltaRef| {
         d.from_version == pos.version
             && d.from_digest.as_ref().is_none_or(|f| *f == pos.digest)
             && pos.feed_id == m.feed_id
             && !pos.digest.is_empty()
-    });
+    };
+    let mut delta_ref = m.deltas.iter().find(|d| eligible(d)).cloned();
+    // Further behind: the older deltas are listed in an index blob.
+    if delta_ref.is_none()
+        && pos.feed_id == m.feed_id
+        && !pos.digest.is_empty()
+        && pos.version < m.version
+    {
+        if let Some(index) = &m.older_deltas {
+            let bytes = fetch_blob_resuming(cfg, net, index).await?;
+            remove_part(cfg, index);
+            let older: Vec<DeltaRef> = feed::decode_blob(&bytes, feed::MAX_MANIFEST_BYTES as u64)?;
+            delta_ref = older.into_iter().find(|d| eligible(d));
+        }
+    }
     let mut delta = None;
-    if let Some(d) = delta_ref {
+    if let Some(d) = &delta_ref {
         let bytes = fetch_blob_resuming(cfg, net, &d.blob).await?;
         let dl: Delta = feed::decode_blob(&bytes, max_decoded)?;
         if dl.feed_id != m.feed_id
@@ -681,7 +697,7 @@ async fn fetch_blob(
         have = 0;
     }
     if have < blob.size {
-        let url = feed_url(cfg, &blob.path)?;
+        let url = feed_url(cfg, &blob.rel_path())?;
         let mut req = net.client.get(url);
         if have > 0 {
             req = req.header(reqwest::header::RANGE, format!("bytes={have}-"));
@@ -740,7 +756,7 @@ async fn fetch_blob(
                     *interrupted_with_progress = got > have;
                     return Err(SyncError::Network(format!(
                         "download of {} interrupted after {got} of {} bytes (will resume): {}",
-                        blob.path,
+                        blob.rel_path(),
                         blob.size,
                         describe(&e)
                     )));
@@ -760,7 +776,8 @@ async fn fetch_blob(
         if got < blob.size {
             return Err(SyncError::Network(format!(
                 "download of {} truncated at {got} of {} bytes (will resume)",
-                blob.path, blob.size
+                blob.rel_path(),
+                blob.size
             )));
         }
     }
