@@ -1270,3 +1270,25 @@ fn gz_len(b: &[u8]) -> usize {
     std::io::Write::write_all(&mut enc, b).unwrap();
     enc.finish().unwrap().len()
 }
+
+#[tokio::test]
+async fn an_oversized_event_is_quarantined_and_the_rest_delivered() {
+    let hub = Hub::start().await;
+    hub.publish(content(3, "a"));
+    let work = tempfile::tempdir().unwrap();
+    let cfg = hub.device_cfg(work.path());
+    let dev = MemStore::new();
+    dev.enqueue(stat_event("small-1"));
+    dev.enqueue(OutboxEvent {
+        event_id: "huge-1".into(),
+        kind: "correction_report".into(),
+        payload: json!({"service_id": "svc-00001", "message": "x".repeat(300 << 10), "content_version": 1}),
+    });
+    dev.enqueue(stat_event("small-2"));
+    let r = run(&dev, &cfg).await.unwrap();
+    assert_eq!((r.uploaded, r.quarantined), (2, 1));
+    assert_eq!(dev.quarantined()[0].0.event_id, "huge-1");
+    assert!(dev.quarantined()[0].1.contains("413"));
+    assert_eq!(hub.db_count(), 2);
+    hub.stop().await;
+}
