@@ -15,6 +15,7 @@
 //! an event the hub rejects as invalid is quarantined and never blocks others.
 
 pub mod memory;
+mod sqlite;
 
 use crate::feed::{
     self, BlobRef, Delta, DeltaRef, FeedError, Manifest, Record, RecordKind, Snapshot,
@@ -36,11 +37,15 @@ pub mod meta {
     pub const ETAG: &str = "sync.etag";
     pub const ETAG_VERSION: &str = "sync.etag_version";
     pub const LAST_ATTEMPT: &str = "sync.last_attempt";
-    pub const LAST_RESULT: &str = "sync.last_result";
-    pub const LAST_ERROR: &str = "sync.last_error";
-    pub const LAST_SUCCESS: &str = "sync.last_success";
+    /// A JSON object: `{result: "updated" | "unchanged" | "failed" |
+    /// "cancelled", at, version, error?, requests, bytes_received, bytes_sent,
+    /// uploaded, quarantined}`.
+    pub const LAST_RESULT: &str = "last_result";
+    /// RFC3339 time of the last successful sync.
+    pub const LAST_SUCCESS: &str = "last_success";
+    /// RFC3339 time of the next attempt after a failure (absent after a success).
+    pub const NEXT_ATTEMPT: &str = "next_attempt";
     pub const FAILURES: &str = "sync.failures";
-    pub const NEXT_ATTEMPT: &str = "sync.next_attempt";
     pub const CONTENT_CREATED: &str = "feed.created";
     pub const CONTENT_EXPIRES: &str = "feed.expires";
     pub const STALE_AFTER_DAYS: &str = "feed.stale_after_days";
@@ -269,11 +274,27 @@ fn meta_time(store: &dyn SyncStore, key: &str) -> Result<Option<DateTime<Utc>>, 
 /// The sync status from the store's meta.
 pub fn sync_status(store: &dyn SyncStore, now: DateTime<Utc>) -> Result<SyncStatus, SyncError> {
     let pos = store.position()?;
-    let created = meta_time(store, meta::CONTENT_CREATED)?;
-    let stale_after: Option<u32> = store
-        .get_meta(meta::STALE_AFTER_DAYS)?
-        .and_then(|s| s.parse().ok());
+    let created = DateTime::parse_from_rfc3339(&pos.created)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+        .or(meta_time(store, meta::CONTENT_CREATED)?);
+    let stale_after: Option<u32> = if pos.stale_after_days > 0 {
+        Some(pos.stale_after_days)
+    } else {
+        store
+            .get_meta(meta::STALE_AFTER_DAYS)?
+            .and_then(|s| s.parse().ok())
+    };
     let age = created.map(|c| (now - c).num_days());
+    let last: Option<serde_json::Value> = store
+        .get_meta(meta::LAST_RESULT)?
+        .and_then(|s| serde_json::from_str(&s).ok());
+    let field = |k: &str| {
+        last.as_ref()
+            .and_then(|v| v.get(k))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
     Ok(SyncStatus {
         feed_id: pos.feed_id,
         version: pos.version,
@@ -283,8 +304,8 @@ pub fn sync_status(store: &dyn SyncStore, now: DateTime<Utc>) -> Result<SyncStat
         stale: matches!((age, stale_after), (Some(a), Some(n)) if a > n as i64),
         last_attempt: meta_time(store, meta::LAST_ATTEMPT)?,
         last_success: meta_time(store, meta::LAST_SUCCESS)?,
-        last_result: store.get_meta(meta::LAST_RESULT)?,
-        last_error: store.get_meta(meta::LAST_ERROR)?,
+        last_result: field("result"),
+        last_error: field("error"),
         next_attempt: meta_time(store, meta::NEXT_ATTEMPT)?,
         failures: store
             .get_meta(meta::FAILURES)?
@@ -312,20 +333,34 @@ pub async fn sync(
             r = run(store, cfg, &mut report) => r,
         }
     };
+    let done = Utc::now();
+    let outcome = |result: &str, error: Option<String>| {
+        serde_json::json!({
+            "result": result,
+            "at": done.to_rfc3339(),
+            "version": report.version,
+            "error": error,
+            "requests": report.requests,
+            "bytes_received": report.bytes_received,
+            "bytes_sent": report.bytes_sent,
+            "uploaded": report.uploaded,
+            "quarantined": report.quarantined,
+        })
+        .to_string()
+    };
     match &res {
         Ok(()) => {
             let label = match report.result {
                 SyncResult::Updated => "updated",
                 SyncResult::Unchanged => "unchanged",
             };
-            store.set_meta(meta::LAST_RESULT, Some(label))?;
-            store.set_meta(meta::LAST_ERROR, None)?;
-            store.set_meta(meta::LAST_SUCCESS, Some(&Utc::now().to_rfc3339()))?;
+            store.set_meta(meta::LAST_RESULT, Some(&outcome(label, None)))?;
+            store.set_meta(meta::LAST_SUCCESS, Some(&done.to_rfc3339()))?;
             store.set_meta(meta::FAILURES, None)?;
             store.set_meta(meta::NEXT_ATTEMPT, None)?;
         }
         Err(SyncError::Cancelled) => {
-            store.set_meta(meta::LAST_RESULT, Some("cancelled"))?;
+            store.set_meta(meta::LAST_RESULT, Some(&outcome("cancelled", None)))?;
         }
         Err(e) => {
             let failures: u32 = store
@@ -333,10 +368,12 @@ pub async fn sync(
                 .and_then(|s| s.parse::<u32>().ok())
                 .unwrap_or(0)
                 .saturating_add(1);
-            store.set_meta(meta::LAST_RESULT, Some("failed"))?;
-            store.set_meta(meta::LAST_ERROR, Some(&e.to_string()))?;
+            store.set_meta(
+                meta::LAST_RESULT,
+                Some(&outcome("failed", Some(e.to_string()))),
+            )?;
             store.set_meta(meta::FAILURES, Some(&failures.to_string()))?;
-            let next = next_attempt(failures, e.retry_after(), Utc::now());
+            let next = next_attempt(failures, e.retry_after(), done);
             store.set_meta(meta::NEXT_ATTEMPT, Some(&next.to_rfc3339()))?;
         }
     }
