@@ -15,7 +15,7 @@
 //! an event the hub rejects as invalid is quarantined and never blocks others.
 
 pub mod memory;
-mod sqlite;
+pub mod sqlite;
 
 use crate::feed::{
     self, BlobRef, Delta, DeltaRef, FeedError, Manifest, Record, RecordKind, Snapshot,
@@ -312,6 +312,20 @@ pub fn sync_status(store: &dyn SyncStore, now: DateTime<Utc>) -> Result<SyncStat
             .and_then(|s| s.parse().ok())
             .unwrap_or(0),
     })
+}
+
+/// [`sync`] on a current-thread tokio runtime of its own, for callers that
+/// are not async (the CLI, the FFI).
+pub fn sync_blocking(
+    store: &dyn SyncStore,
+    cfg: &SyncConfig,
+    cancel: &CancelToken,
+) -> Result<SyncReport, SyncError> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| SyncError::Io(format!("cannot start the sync runtime: {e}")))?;
+    rt.block_on(sync(store, cfg, cancel))
 }
 
 /// Runs one sync: pull, then push. Records the outcome (last result, next

@@ -3,8 +3,8 @@
 //! commit, search index rebuilt), the outbox and sync meta in `device.db`.
 
 use super::{FeedPosition, OutboxEvent, SyncError, SyncStore};
-use crate::feed::{Record, RecordKind};
-use crate::store::{device, ContentPosition, RecordRow, Store};
+use crate::feed::{FeedError, Record, RecordKind, Snapshot};
+use crate::store::{device, Bundle, ContentPosition, RecordRow, Store};
 
 fn store_err(e: crate::error::Error) -> SyncError {
     SyncError::Store(e.to_string())
@@ -97,4 +97,19 @@ impl SyncStore for Store {
     fn set_meta(&self, key: &str, value: Option<&str>) -> Result<(), SyncError> {
         device::set_sync_meta(&self.dev(), key, value).map_err(store_err)
     }
+}
+
+/// The bundled content as a feed snapshot (e.g. the base a hub continues
+/// from, so that a device holding the bundle gets a delta on its first sync).
+pub fn bundle_snapshot(b: &Bundle) -> Result<Snapshot, FeedError> {
+    let records = b
+        .records
+        .iter()
+        .map(|r| Record::from_parts(&r.kind, r.id.clone(), r.body.clone()))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Snapshot {
+        feed_id: b.position.feed_id.clone(),
+        version: b.position.version,
+        records,
+    })
 }

@@ -66,3 +66,30 @@ async fn cancel_token_wakes_waiters() {
     assert!(t.is_cancelled());
     t.cancelled().await; // already cancelled: returns at once
 }
+
+#[test]
+fn sync_blocking_reports_a_hub_that_is_down() {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    drop(l);
+    let work = tempfile::tempdir().unwrap();
+    let cfg = SyncConfig::new(
+        format!("http://{addr}/").parse().unwrap(),
+        vec![ed25519_dalek::SigningKey::from_bytes(&[1; 32]).verifying_key()],
+        work.path().into(),
+    );
+    let s = MemStore::with_content("f", 1, vec![]);
+    let e = sync_blocking(&s, &cfg, &CancelToken::new()).unwrap_err();
+    assert!(matches!(e, SyncError::Network(_)), "{e}");
+    let st = sync_status(&s, Utc::now()).unwrap();
+    assert_eq!(st.last_result.as_deref(), Some("failed"));
+    assert_eq!(st.failures, 1);
+}
+
+#[test]
+fn the_bundle_becomes_a_snapshot_with_the_same_digest() {
+    let b = crate::bundle::bundled().unwrap();
+    let snap = sqlite::bundle_snapshot(&b).unwrap();
+    assert_eq!(snap.feed_id, b.position.feed_id);
+    assert_eq!(feed::records_digest(&snap.records), b.position.digest);
+}
