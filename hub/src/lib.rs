@@ -6,6 +6,7 @@
 pub mod content;
 pub mod demo;
 pub mod events;
+pub mod netem;
 pub mod publish;
 pub mod report;
 pub mod serve;

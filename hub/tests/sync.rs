@@ -10,14 +10,14 @@ use fyr_core::sync::{
     self, meta, CancelToken, OutboxEvent, SyncConfig, SyncError, SyncResult, SyncStore,
 };
 use fyr_core::vocab::{Form, Group, Need};
+use fyr_hub::netem::{LinkConfig, Proxy};
 use fyr_hub::{publish_with, spawn, HubHandle, PublishOptions, ServeConfig};
 use serde_json::json;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
-use std::sync::atomic::{AtomicBool, Ordering};
-use std::sync::{Arc, Mutex};
+use std::sync::Arc;
 use tokio::io::{AsyncReadExt, AsyncWriteExt};
-use tokio::net::{TcpListener, TcpStream};
+use tokio::net::TcpListener;
 
 // ---------------------------------------------------------------- content
 
@@ -187,121 +187,6 @@ fn flip_byte(path: &Path, at: usize) {
     let i = at.min(b.len() - 1);
     b[i] ^= 0x55;
     std::fs::write(path, b).unwrap();
-}
-
-// ---------------------------------------------------------------- proxy
-
-#[derive(Default)]
-struct Policy {
-    /// Forward this many more response bytes (over all connections), then cut
-    /// every open connection once.
-    cut_after: Option<u64>,
-    /// Drop the response to the next upload request (after the hub handled it).
-    drop_upload_response: bool,
-    /// Bytes forwarded device → hub and hub → device (the real wire, minus TCP/IP).
-    up_bytes: u64,
-    down_bytes: u64,
-}
-
-struct Proxy {
-    addr: SocketAddr,
-    policy: Arc<Mutex<Policy>>,
-}
-
-impl Proxy {
-    async fn start(upstream: SocketAddr) -> Proxy {
-        let listener = TcpListener::bind("127.0.0.1:0").await.unwrap();
-        let addr = listener.local_addr().unwrap();
-        let policy = Arc::new(Mutex::new(Policy::default()));
-        let p = policy.clone();
-        tokio::spawn(async move {
-            while let Ok((client, _)) = listener.accept().await {
-                let p = p.clone();
-                tokio::spawn(async move {
-                    let Ok(up) = TcpStream::connect(upstream).await else {
-                        return;
-                    };
-                    let (mut cr, mut cw) = client.into_split();
-                    let (mut ur, mut uw) = up.into_split();
-                    let drop_resp = Arc::new(AtomicBool::new(false));
-                    let d1 = drop_resp.clone();
-                    let p1 = p.clone();
-                    let upward = async move {
-                        let mut buf = vec![0u8; 16 << 10];
-                        loop {
-                            let n = match cr.read(&mut buf).await {
-                                Ok(0) | Err(_) => {
-                                    std::future::pending::<()>().await;
-                                    return;
-                                }
-                                Ok(n) => n,
-                            };
-                            if buf[..n].starts_with(b"POST /v1/events") {
-                                let mut pol = p1.lock().unwrap();
-                                if pol.drop_upload_response {
-                                    pol.drop_upload_response = false;
-                                    d1.store(true, Ordering::SeqCst);
-                                }
-                            }
-                            p1.lock().unwrap().up_bytes += n as u64;
-                            if uw.write_all(&buf[..n]).await.is_err() {
-                                return;
-                            }
-                        }
-                    };
-                    let downward = async move {
-                        let mut buf = vec![0u8; 1024];
-                        loop {
-                            let n = match ur.read(&mut buf).await {
-                                Ok(0) | Err(_) => return,
-                                Ok(n) => n,
-                            };
-                            if drop_resp.load(Ordering::SeqCst) {
-                                return; // the hub answered; the device never hears it
-                            }
-                            let allowed = {
-                                let mut pol = p.lock().unwrap();
-                                match pol.cut_after {
-                                    Some(left) if (n as u64) >= left => {
-                                        pol.cut_after = None;
-                                        Some(left as usize)
-                                    }
-                                    Some(left) => {
-                                        pol.cut_after = Some(left - n as u64);
-                                        None
-                                    }
-                                    None => None,
-                                }
-                            };
-                            match allowed {
-                                Some(k) => {
-                                    p.lock().unwrap().down_bytes += k as u64;
-                                    let _ = cw.write_all(&buf[..k]).await;
-                                    let _ = cw.flush().await;
-                                    return;
-                                }
-                                None => {
-                                    p.lock().unwrap().down_bytes += n as u64;
-                                    if cw.write_all(&buf[..n]).await.is_err() {
-                                        return;
-                                    }
-                                }
-                            }
-                        }
-                    };
-                    tokio::select! {
-                        _ = upward => {},
-                        _ = downward => {},
-                    }
-                });
-            }
-        });
-        Proxy { addr, policy }
-    }
-
-    fn url(&self) -> reqwest::Url {
-        format!("http://{}/", self.addr).parse().unwrap()
-    }
 }
 
 // ---------------------------------------------------------------- tests
@@ -698,10 +583,10 @@ async fn connection_dropped_mid_download_is_resumed_with_range() {
         "snapshot big enough to cut: {}",
         pr.snapshot_bytes
     );
-    let proxy = Proxy::start(hub.addr).await;
+    let proxy = Proxy::start(hub.addr, LinkConfig::default()).await.unwrap();
     let work = tempfile::tempdir().unwrap();
     let mut cfg = hub.device_cfg(work.path());
-    cfg.hub = proxy.url();
+    cfg.hub = proxy.url().parse().unwrap();
     // Clean reference run through the proxy.
     let clean = MemStore::new();
     let clean_work = tempfile::tempdir().unwrap();
@@ -717,7 +602,7 @@ async fn connection_dropped_mid_download_is_resumed_with_range() {
     // has, and the next sync asks only for the rest.
     cfg.download_retries = 0;
     let dev = MemStore::new();
-    proxy.policy.lock().unwrap().cut_after = Some(2000 + pr.snapshot_bytes / 2);
+    proxy.cut_after(2000 + pr.snapshot_bytes / 2);
     let e = run(&dev, &cfg).await.unwrap_err();
     assert!(matches!(e, SyncError::Network(_)), "{e}");
     assert!(e.to_string().contains("will resume"), "{e}");
@@ -740,7 +625,7 @@ async fn connection_dropped_mid_download_is_resumed_with_range() {
     let dev2 = MemStore::new();
     let work2 = tempfile::tempdir().unwrap();
     cfg.work_dir = work2.path().into();
-    proxy.policy.lock().unwrap().cut_after = Some(2000 + pr.snapshot_bytes / 3);
+    proxy.cut_after(2000 + pr.snapshot_bytes / 3);
     let r = run(&dev2, &cfg).await.unwrap();
     assert_eq!(r.requests, clean_report.requests + 1, "{r:?}");
     let total = r.bytes_received + r.bytes_sent;
@@ -757,16 +642,16 @@ async fn connection_dropped_mid_download_is_resumed_with_range() {
 async fn outbox_is_delivered_exactly_once_when_the_response_is_lost() {
     let hub = Hub::start().await;
     hub.publish(content(5, "a"));
-    let proxy = Proxy::start(hub.addr).await;
+    let proxy = Proxy::start(hub.addr, LinkConfig::default()).await.unwrap();
     let work = tempfile::tempdir().unwrap();
     let mut cfg = hub.device_cfg(work.path());
-    cfg.hub = proxy.url();
+    cfg.hub = proxy.url().parse().unwrap();
     cfg.batch_size = 4;
     let dev = MemStore::new();
     for i in 0..10 {
         dev.enqueue(stat_event(&format!("ev-{i:03}")));
     }
-    proxy.policy.lock().unwrap().drop_upload_response = true;
+    proxy.drop_next_upload_response();
     let e = run(&dev, &cfg).await.unwrap_err();
     assert!(matches!(e, SyncError::Network(_)), "{e}");
     // The hub stored the first batch, the device did not hear it: all remain queued.
@@ -1121,20 +1006,14 @@ async fn wire_bytes_measured_by_a_proxy_match_the_report() {
         cur = with_changed(cur, 10 + v, "b");
         hub.publish(cur.clone());
     }
-    let proxy = Proxy::start(hub.addr).await;
+    let proxy = Proxy::start(hub.addr, LinkConfig::default()).await.unwrap();
     let work = tempfile::tempdir().unwrap();
     let mut cfg = hub.device_cfg(work.path());
-    cfg.hub = proxy.url();
+    cfg.hub = proxy.url().parse().unwrap();
     let dev = MemStore::new();
     run(&dev, &cfg).await.unwrap();
 
-    let wire = |p: &Proxy| {
-        let mut g = p.policy.lock().unwrap();
-        let t = (g.up_bytes, g.down_bytes);
-        g.up_bytes = 0;
-        g.down_bytes = 0;
-        t
-    };
+    let wire = |p: &Proxy| p.take_bytes();
     wire(&proxy);
     let r = run(&dev, &cfg).await.unwrap();
     let (up, down) = wire(&proxy);
@@ -1401,5 +1280,32 @@ async fn the_sqlite_device_store_syncs_with_the_same_digests() {
     .unwrap_err();
     assert!(matches!(e, SyncError::DigestMismatch { .. }), "{e}");
     assert_eq!(SyncStore::position(&store).unwrap(), before);
+    hub.stop().await;
+}
+
+#[tokio::test]
+async fn a_throttled_link_with_latency_and_one_drop_still_completes() {
+    let hub = Hub::start().await;
+    let pr = hub.publish(content(300, "a"));
+    let link = LinkConfig::throttled(256_000, 100);
+    let proxy = Proxy::start(hub.addr, link).await.unwrap();
+    let mut cfg = hub.device_cfg(&hub.dir.path().join("clean"));
+    cfg.hub = proxy.url().parse().unwrap();
+    let clean = run(&MemStore::new(), &cfg).await.unwrap();
+    let (cu, cd) = proxy.take_bytes();
+
+    cfg.work_dir = hub.dir.path().join("cut");
+    proxy.cut_after(cd / 2);
+    let dev = MemStore::new();
+    let r = run(&dev, &cfg).await.unwrap();
+    let (u, d) = proxy.take_bytes();
+    assert_eq!(dev.position().unwrap().digest, pr.content_digest);
+    assert_eq!(r.requests, clean.requests + 1);
+    assert!(
+        (u + d) as f64 <= 1.05 * (cu + cd) as f64,
+        "{} vs clean {}",
+        u + d,
+        cu + cd
+    );
     hub.stop().await;
 }
