@@ -3,6 +3,7 @@
 //! reports) into SQLite, and reports the yearly follow-up counts with small
 //! cells suppressed.
 
+pub mod benchkit;
 pub mod content;
 pub mod demo;
 pub mod events;

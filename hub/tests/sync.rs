@@ -1309,3 +1309,38 @@ async fn a_throttled_link_with_latency_and_one_drop_still_completes() {
     );
     hub.stop().await;
 }
+
+#[tokio::test]
+async fn the_benchmark_kit_measures_a_small_feed() {
+    let opts = fyr_hub::benchkit::BenchOptions {
+        throttle: LinkConfig::throttled(512_000, 20),
+        throttled_records: Some(600),
+        rps_clients: 4,
+        rps_duration: std::time::Duration::from_millis(200),
+    };
+    let mut lines = Vec::new();
+    let f = fyr_hub::benchkit::measure_sync(
+        content(1000, "a"),
+        &opts,
+        &|_| Box::new(MemStore::new()),
+        &mut |l| lines.push(l),
+    )
+    .await
+    .unwrap();
+    eprintln!(
+        "{}\n{}",
+        lines.join("\n"),
+        serde_json::to_string(&f).unwrap()
+    );
+    assert_eq!((f.unchanged_requests, f.one_change_requests), (1, 2));
+    assert!(f.unchanged_bytes < 600);
+    assert!(f.one_change_bytes <= 2048);
+    assert!(f.one_percent_bytes < f.snapshot_bytes / 10);
+    assert!(f.first_sync_bytes > f.snapshot_bytes);
+    assert!(
+        f.throttled_bytes_ratio <= 1.05,
+        "{}",
+        f.throttled_bytes_ratio
+    );
+    assert!(f.hub_rps > 0.0);
+}
