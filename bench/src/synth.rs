@@ -93,6 +93,7 @@ pub fn directory(n_services: usize, seed: u64) -> Directory {
             } else {
                 ServiceArea::Municipalities { codes: vec![m.code.clone()] }
             };
+            let hours = HOURS[rng.gen_range(0..HOURS.len())];
             let loc = Some((m.lat + rng.gen_range(-0.1..0.1), m.lon + rng.gen_range(-0.1..0.1)));
             services.push(service(
                 &mut rng,
@@ -101,7 +102,7 @@ pub fn directory(n_services: usize, seed: u64) -> Directory {
                 format!("{kname} {} {}", m.name, j / KINDS.len() + 1),
                 format!("{desc} i {}", m.name),
                 area,
-                HOURS[rng.gen_range(0..HOURS.len())],
+                hours,
                 if i == 4 { None } else { loc },
             ));
         }

@@ -23,12 +23,19 @@ pub struct Text {
 impl Text {
     pub fn new(sv: impl Into<String>, en: impl Into<String>) -> Text {
         let en: String = en.into();
-        Text { sv: sv.into(), en: if en.is_empty() { None } else { Some(en) } }
+        Text {
+            sv: sv.into(),
+            en: if en.is_empty() { None } else { Some(en) },
+        }
     }
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
             Lang::Sv => &self.sv,
-            Lang::En => self.en.as_deref().filter(|s| !s.is_empty()).unwrap_or(&self.sv),
+            Lang::En => self
+                .en
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .unwrap_or(&self.sv),
         }
     }
 }

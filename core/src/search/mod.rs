@@ -178,43 +178,46 @@ pub fn fts_columns(s: &Service, org: Option<&Organization>, munis: &[Municipalit
     ]
 }
 
-/// The FTS5 MATCH expression for typed text: every token as a prefix.
-fn match_expr(text: &str, op: &str) -> Option<String> {
+/// Relevance per entry position for typed text: every word matches as a
+/// prefix (as the user types); all words must match, else any of them.
+/// Returns None when the text has no words.
+fn text_scores(ix: &FacetIndex, text: &str) -> Option<HashMap<u32, f32>> {
     let toks = tokens(text);
     if toks.is_empty() {
         return None;
     }
-    Some(
-        toks.iter()
-            .map(|t| format!("\"{t}\"*"))
-            .collect::<Vec<_>>()
-            .join(op),
-    )
-}
-
-fn text_matches(conn: &Connection, text: &str) -> Result<Option<HashMap<u32, f64>>> {
-    let Some(and) = match_expr(text, " AND ") else {
-        return Ok(None);
-    };
-    let run = |expr: &str| -> Result<HashMap<u32, f64>> {
-        let mut st = conn.prepare_cached(
-            "SELECT rowid, bm25(svc_fts, 5.0, 3.0, 2.0, 3.0, 1.0) FROM svc_fts WHERE svc_fts MATCH ?1",
-        )?;
-        let rows = st.query_map([expr], |r| {
-            Ok((r.get::<_, i64>(0)? as u32, r.get::<_, f64>(1)?))
-        })?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
-    };
-    let mut m = run(&and)?;
-    if m.is_empty() {
-        // Tolerate one word too many: fall back to any of the words.
-        if let Some(or) = match_expr(text, " OR ") {
-            if or != and {
-                m = run(&or)?;
+    let n = toks.len().min(16);
+    let mut acc: HashMap<u32, (f32, u16)> = HashMap::new();
+    for (ti, tok) in toks.iter().take(n).enumerate() {
+        for term in ix.prefix_range(tok) {
+            let exact = ix.terms[term] == *tok;
+            let (a, b) = (ix.post_start[term] as usize, ix.post_start[term + 1] as usize);
+            for k in a..b {
+                let w = index::field_weight(ix.post_fields[k]) * if exact { 1.5 } else { 1.0 };
+                let e = acc.entry(ix.post_pos[k]).or_insert((0.0, 0));
+                // A word counts once per document: its best-scoring term.
+                if e.1 & (1 << ti) == 0 {
+                    e.0 += w;
+                    e.1 |= 1 << ti;
+                } else {
+                    e.0 += w * 0.1;
+                }
             }
         }
     }
-    Ok(Some(m))
+    let all: u16 = if n >= 16 { u16::MAX } else { (1u16 << n) - 1 };
+    let and: HashMap<u32, f32> = acc.iter().filter(|(_, v)| v.1 == all).map(|(k, v)| (*k, v.0)).collect();
+    Some(if and.is_empty() { acc.into_iter().map(|(k, v)| (k, v.0)).collect() } else { and })
+}
+
+/// A fast distance for ranking (equirectangular; within 0.5 % at Swedish
+/// distances); hits shown to the user get the exact great-circle distance.
+#[inline]
+fn approx_km(o: (f64, f64), lat: f32, lon: f32) -> f64 {
+    let (lat, lon) = (lat as f64, lon as f64);
+    let x = (lon - o.1).to_radians() * ((lat + o.0) / 2.0).to_radians().cos();
+    let y = (lat - o.0).to_radians();
+    6371.0 * (x * x + y * y).sqrt()
 }
 
 /// Great-circle distance in km.
@@ -233,17 +236,11 @@ pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
 struct Candidate {
     pos: u32,
     score: f64,
-    open: bool,
     distance: Option<f64>,
 }
 
-/// Runs a query. `ix` is the facet index of the same content as `conn`.
-pub fn search(
-    conn: &Connection,
-    ix: &FacetIndex,
-    q: &SearchQuery,
-    lang: Lang,
-) -> Result<Vec<ServiceHit>> {
+/// Runs a query. `ix` is the index of the same content as `conn`.
+pub fn search(conn: &Connection, ix: &FacetIndex, q: &SearchQuery, lang: Lang) -> Result<Vec<ServiceHit>> {
     let at = q.at.unwrap_or_else(Utc::now);
     let limit = if q.limit == 0 { DEFAULT_LIMIT } else { q.limit };
     let muni = match &q.municipality {
@@ -264,27 +261,20 @@ pub fn search(
         None => None,
     };
     let groups: u32 = q.groups.iter().fold(0, |a, g| a | g.bit());
-    let groups = if groups != 0 {
-        groups | Group::Everyone.bit()
-    } else {
-        0
-    };
+    let groups = if groups != 0 { groups | Group::Everyone.bit() } else { 0 };
     let needs: u32 = q.needs.iter().fold(0, |a, n| a | n.bit());
     let forms: u32 = q.forms.iter().fold(0, |a, f| a | f.bit());
     let kinds: u32 = q.agency_kinds.iter().fold(0, |a, k| a | k.bit());
 
     let text = match &q.text {
-        Some(t) if !t.trim().is_empty() => text_matches(conn, t)?,
+        Some(t) if !t.trim().is_empty() => text_scores(ix, t),
         _ => None,
     };
-    let best_bm25 = text
-        .as_ref()
-        .map(|m| m.values().cloned().fold(0.0f64, f64::min))
-        .unwrap_or(0.0);
+    let best_text = text.as_ref().map(|m| m.values().cloned().fold(0.0f32, f32::max)).unwrap_or(0.0);
     let moment = Moment::new(at);
     let mut sched_open: Vec<Option<bool>> = vec![None; ix.schedules.len()];
 
-    let mut consider = |pos: u32, e: &Entry, bm25: Option<f64>, out: &mut Vec<Candidate>| {
+    let mut consider = |pos: u32, e: &Entry, rel: Option<f32>, out: &mut Vec<Candidate>| {
         if groups != 0 && e.groups & groups == 0 {
             return;
         }
@@ -312,18 +302,16 @@ pub fn search(
             return;
         }
         let distance = match (origin, e.lat.is_nan()) {
-            (Some(o), false) => Some(haversine_km(o, (e.lat as f64, e.lon as f64))),
+            (Some(o), false) => Some(approx_km(o, e.lat, e.lon)),
             _ => None,
         };
+        // What can help now first, then how well the words match, then how local and near.
         let mut score = 0.0;
         if open {
             score += 100.0;
         }
-        if let Some(b) = bm25 {
-            // bm25 is negative, lower is better; scale to 0..60 against the best hit.
-            if best_bm25 < 0.0 {
-                score += 60.0 * (b / best_bm25).clamp(0.0, 1.0);
-            }
+        if let (Some(r), true) = (rel, best_text > 0.0) {
+            score += 60.0 * (r / best_text).clamp(0.0, 1.0) as f64;
         }
         if muni_ix.is_some() {
             score += match e.area {
@@ -338,21 +326,14 @@ pub fn search(
         if e.flags & FLAG_VERIFIED != 0 {
             score += 1.0;
         }
-        out.push(Candidate {
-            pos,
-            score,
-            open,
-            distance,
-        });
+        out.push(Candidate { pos, score, distance });
     };
 
     let mut cands: Vec<Candidate> = Vec::new();
     match &text {
         Some(m) => {
-            for (rowid, bm25) in m {
-                if let Some(&pos) = ix.by_rowid.get(rowid) {
-                    consider(pos, &ix.entries[pos as usize], Some(*bm25), &mut cands);
-                }
+            for (&pos, &rel) in m {
+                consider(pos, &ix.entries[pos as usize], Some(rel), &mut cands);
             }
         }
         None => {
@@ -362,26 +343,17 @@ pub fn search(
         }
     }
 
-    // Keep the 24/7 national line best ranked among the candidates, if any.
     let is_national_24_7 = |c: &Candidate| {
-        ix.entries[c.pos as usize].flags & (FLAG_NATIONAL | FLAG_ALWAYS_OPEN)
-            == FLAG_NATIONAL | FLAG_ALWAYS_OPEN
+        ix.entries[c.pos as usize].flags & (FLAG_NATIONAL | FLAG_ALWAYS_OPEN) == FLAG_NATIONAL | FLAG_ALWAYS_OPEN
     };
     let order = |a: &Candidate, b: &Candidate| {
         b.score
             .partial_cmp(&a.score)
             .unwrap_or(std::cmp::Ordering::Equal)
-            .then(
-                ix.entries[a.pos as usize]
-                    .rowid
-                    .cmp(&ix.entries[b.pos as usize].rowid),
-            )
+            .then(ix.entries[a.pos as usize].rowid.cmp(&ix.entries[b.pos as usize].rowid))
     };
-    let best_line = cands
-        .iter()
-        .filter(|c| is_national_24_7(c))
-        .min_by(|a, b| order(a, b))
-        .map(|c| c.pos);
+    // The best-ranked 24/7 national line among the candidates, if any: it is always shown.
+    let best_line = cands.iter().filter(|c| is_national_24_7(c)).min_by(|a, b| order(a, b)).map(|c| c.pos);
     if cands.len() > limit {
         cands.select_nth_unstable_by(limit - 1, order);
         cands.truncate(limit);
@@ -389,32 +361,18 @@ pub fn search(
     cands.sort_by(order);
     if let Some(line) = best_line {
         if !cands.iter().any(is_national_24_7) {
-            let e = &ix.entries[line as usize];
-            let c = Candidate {
-                pos: line,
-                score: 0.0,
-                open: true,
-                distance: None,
-            };
-            let _ = e;
             if cands.len() >= limit {
                 cands.pop();
             }
-            cands.push(c);
+            cands.push(Candidate { pos: line, score: 0.0, distance: None });
         }
     }
     cands
         .iter()
         .map(|c| {
-            load_hit(
-                conn,
-                ix,
-                &ix.entries[c.pos as usize],
-                c.open,
-                c.distance,
-                at,
-                lang,
-            )
+            let e = &ix.entries[c.pos as usize];
+            let d = c.distance.and(origin).map(|o| haversine_km(o, (e.lat as f64, e.lon as f64)));
+            load_hit(conn, ix, e, d, at, lang)
         })
         .collect()
 }
@@ -496,18 +454,28 @@ fn build_hit(
     }
 }
 
+/// The parsed service and organization of an entry, cached in the index.
+fn parsed(conn: &Connection, ix: &FacetIndex, rowid: u32) -> Result<std::sync::Arc<(Service, Option<Organization>)>> {
+    if let Some(p) = ix.parsed.lock().unwrap_or_else(|p| p.into_inner()).get(&rowid) {
+        return Ok(p.clone());
+    }
+    let s = service_by_rowid(conn, rowid)?;
+    let org = organization(conn, &s.organization)?;
+    let p = std::sync::Arc::new((s, org));
+    ix.parsed.lock().unwrap_or_else(|p| p.into_inner()).insert(rowid, p.clone());
+    Ok(p)
+}
+
 fn load_hit(
     conn: &Connection,
     ix: &FacetIndex,
     e: &Entry,
-    _open: bool,
     distance: Option<f64>,
     at: DateTime<Utc>,
     lang: Lang,
 ) -> Result<ServiceHit> {
-    let s = service_by_rowid(conn, e.rowid)?;
-    let org = organization(conn, &s.organization)?;
-    Ok(build_hit(&s, org.as_ref(), ix, e, distance, at, lang))
+    let p = parsed(conn, ix, e.rowid)?;
+    Ok(build_hit(&p.0, p.1.as_ref(), ix, e, distance, at, lang))
 }
 
 /// One service in full.
