@@ -1,9 +1,9 @@
 //! `fyr checklists`, `checklist`, `screen`, `screenings`, `outbox`, `settings`, and the CLI's key.
 
 use crate::{print_json, CmdResult, Ctx, Failure};
+use clap::{Args, Subcommand};
 use fyr_core::checklist::Override;
 use fyr_core::vocab::Lang;
-use clap::{Args, Subcommand};
 use std::path::{Path, PathBuf};
 
 #[derive(Args)]
@@ -120,8 +120,20 @@ pub fn checklists(ctx: &Ctx, json: bool) -> CmdResult {
         return print_json(&list);
     }
     for c in list {
-        let title = if ctx.lang == Lang::Sv { &c.title_sv } else { &c.title_en };
-        let ex = if c.example { if ctx.lang == Lang::Sv { "  [exempel]" } else { "  [example]" } } else { "" };
+        let title = if ctx.lang == Lang::Sv {
+            &c.title_sv
+        } else {
+            &c.title_en
+        };
+        let ex = if c.example {
+            if ctx.lang == Lang::Sv {
+                "  [exempel]"
+            } else {
+                "  [example]"
+            }
+        } else {
+            ""
+        };
         println!("{:<14} v{:<3} {:<12} {title}{ex}", c.id, c.version, c.kind);
     }
     Ok(())
@@ -158,13 +170,34 @@ pub fn checklist(ctx: &Ctx, a: ChecklistArgs) -> CmdResult {
         println!("{}", n.get(l));
     }
     println!();
-    println!("levels: {}", c.levels.iter().map(|x| x.id.as_str()).collect::<Vec<_>>().join(" < "));
+    println!(
+        "levels: {}",
+        c.levels
+            .iter()
+            .map(|x| x.id.as_str())
+            .collect::<Vec<_>>()
+            .join(" < ")
+    );
     for sec in &c.sections {
         println!("\n## {}", sec.title.get(l));
         for i in &sec.items {
-            let flag = i.red_flag.as_deref().map(|f| format!(" [red flag → {f}]")).unwrap_or_default();
-            let cond = i.show_if.as_ref().map(|s| format!(" (if {})", s.item)).unwrap_or_default();
-            println!("- {}: {}  ({}, weight {}){flag}{cond}", i.id, i.text.get(l), i.answer_type.id(), i.weight);
+            let flag = i
+                .red_flag
+                .as_deref()
+                .map(|f| format!(" [red flag → {f}]"))
+                .unwrap_or_default();
+            let cond = i
+                .show_if
+                .as_ref()
+                .map(|s| format!(" (if {})", s.item))
+                .unwrap_or_default();
+            println!(
+                "- {}: {}  ({}, weight {}){flag}{cond}",
+                i.id,
+                i.text.get(l),
+                i.answer_type.id(),
+                i.weight
+            );
         }
     }
     Ok(())
@@ -195,8 +228,9 @@ pub fn screen(ctx: &Ctx, a: ScreenArgs) -> CmdResult {
     // Read and check the answers file before anything is stored.
     let file = match &a.answers {
         Some(p) => {
-            let text = std::fs::read_to_string(p)
-                .map_err(|e| Failure::usage(format!("cannot read answers file {}: {e}", p.display())))?;
+            let text = std::fs::read_to_string(p).map_err(|e| {
+                Failure::usage(format!("cannot read answers file {}: {e}", p.display()))
+            })?;
             let f: AnswersFile = serde_json::from_str(&text)
                 .map_err(|e| Failure::usage(format!("bad answers file {}: {e}", p.display())))?;
             Some(f)
@@ -208,16 +242,25 @@ pub fn screen(ctx: &Ctx, a: ScreenArgs) -> CmdResult {
     if let Some(f) = &file {
         for (id, raw) in &f.answers {
             let item = checklist.item(id).ok_or_else(|| {
-                Failure::usage(format!("unknown item '{id}' in checklist '{}'", checklist.id))
+                Failure::usage(format!(
+                    "unknown item '{id}' in checklist '{}'",
+                    checklist.id
+                ))
             })?;
             fyr_core::checklist::parse_answer(item, raw).map_err(Failure::usage)?;
         }
         if let Some(o) = &f.override_ {
             if o.reason.trim().is_empty() {
-                return Err(Failure::usage(format!("the override to level '{}' needs a reason", o.level)));
+                return Err(Failure::usage(format!(
+                    "the override to level '{}' needs a reason",
+                    o.level
+                )));
             }
             if checklist.level_index(&o.level).is_none() {
-                return Err(Failure::usage(format!("unknown level '{}' in the override", o.level)));
+                return Err(Failure::usage(format!(
+                    "unknown level '{}' in the override",
+                    o.level
+                )));
             }
         }
     }
@@ -235,7 +278,10 @@ pub fn screen(ctx: &Ctx, a: ScreenArgs) -> CmdResult {
                     let _ = visible;
                     match fyr.answer_json(&sid, &item.id, raw, now) {
                         Ok(_) => {}
-                        Err(e) if e.to_string().contains("hidden") || e.to_string().contains("not visible") => {
+                        Err(e)
+                            if e.to_string().contains("hidden")
+                                || e.to_string().contains("not visible") =>
+                        {
                             eprintln!("fyr: answer to '{}' ignored: the item is not shown given the other answers", item.id);
                         }
                         Err(e) => {
@@ -245,7 +291,13 @@ pub fn screen(ctx: &Ctx, a: ScreenArgs) -> CmdResult {
                     }
                 }
             }
-            (f.override_.map(|o| Override { level: o.level, reason: o.reason }), f.note)
+            (
+                f.override_.map(|o| Override {
+                    level: o.level,
+                    reason: o.reason,
+                }),
+                f.note,
+            )
         }
         None => match interactive(&fyr, &sid, ctx.lang, now)? {
             Some(v) => v,
@@ -279,26 +331,48 @@ pub fn screen(ctx: &Ctx, a: ScreenArgs) -> CmdResult {
 fn print_outcome(o: &fyr_core::screening::ScreeningOutcome, lang: Lang) {
     let sv = lang == Lang::Sv;
     println!();
-    println!("{}: {} ({})", if sv { "Nivå" } else { "Level" }, o.level_label, o.level);
+    println!(
+        "{}: {} ({})",
+        if sv { "Nivå" } else { "Level" },
+        o.level_label,
+        o.level
+    );
     if !o.red_flags.is_empty() {
         println!(
             "{}: {}",
             if sv { "Varningsflaggor" } else { "Red flags" },
-            o.red_flags.iter().map(|r| format!("{} → {}", r.item, r.level)).collect::<Vec<_>>().join(", ")
+            o.red_flags
+                .iter()
+                .map(|r| format!("{} → {}", r.item, r.level))
+                .collect::<Vec<_>>()
+                .join(", ")
         );
     }
     if o.unanswered > 0 {
         println!(
             "{}",
             if sv {
-                format!("OBS: {} frågor obesvarade – bedömningen är ofullständig", o.unanswered)
+                format!(
+                    "OBS: {} frågor obesvarade – bedömningen är ofullständig",
+                    o.unanswered
+                )
             } else {
-                format!("Note: {} questions unanswered – the assessment is incomplete", o.unanswered)
+                format!(
+                    "Note: {} questions unanswered – the assessment is incomplete",
+                    o.unanswered
+                )
             }
         );
     }
     if o.override_used {
-        println!("{}", if sv { "Nivån höjd efter professionell bedömning." } else { "Level raised by professional judgement." });
+        println!(
+            "{}",
+            if sv {
+                "Nivån höjd efter professionell bedömning."
+            } else {
+                "Level raised by professional judgement."
+            }
+        );
     }
     println!("\n{}:", if sv { "Åtgärder" } else { "Actions" });
     for a in &o.actions {
@@ -309,7 +383,11 @@ fn print_outcome(o: &fyr_core::screening::ScreeningOutcome, lang: Lang) {
         crate::directory::print_hit(h, lang);
     }
     if !o.leads_to.is_empty() {
-        println!("{}: {}", if sv { "Fortsätt med" } else { "Continue with" }, o.leads_to.join(", "));
+        println!(
+            "{}: {}",
+            if sv { "Fortsätt med" } else { "Continue with" },
+            o.leads_to.join(", ")
+        );
     }
     println!("session: {}", o.session_id);
 }
@@ -322,9 +400,17 @@ fn read_line() -> Option<String> {
     }
 }
 
+/// What completing a screening takes: an optional override and note.
+type Completion = (Option<Override>, Option<String>);
+
 /// One item at a time: an answer, `b` (back), `s` (skip = unknown), `q`
 /// (quit; the session is kept to resume). Returns None when the user quit.
-fn interactive(fyr: &fyr_core::Fyr, sid: &str, lang: Lang, now: chrono::DateTime<chrono::Utc>) -> Result<Option<(Option<Override>, Option<String>)>, Failure> {
+fn interactive(
+    fyr: &fyr_core::Fyr,
+    sid: &str,
+    lang: Lang,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<Completion>, Failure> {
     use std::io::Write;
     let sv = lang == Lang::Sv;
     let mut view = fyr.screening(sid)?;
@@ -332,7 +418,14 @@ fn interactive(fyr: &fyr_core::Fyr, sid: &str, lang: Lang, now: chrono::DateTime
     if let Some(n) = &view.notice {
         println!("{n}");
     }
-    println!("{}", if sv { "Svara, eller: b = bakåt, s = hoppa över (vet ej), q = avbryt och spara" } else { "Answer, or: b = back, s = skip (unknown), q = quit and keep" });
+    println!(
+        "{}",
+        if sv {
+            "Svara, eller: b = bakåt, s = hoppa över (vet ej), q = avbryt och spara"
+        } else {
+            "Answer, or: b = back, s = skip (unknown), q = quit and keep"
+        }
+    );
     while let Some(item) = view.next_item.clone() {
         println!("\n[{}/{}] {}", view.answered + 1, view.visible, item.text);
         if let Some(h) = &item.help {
@@ -341,37 +434,95 @@ fn interactive(fyr: &fyr_core::Fyr, sid: &str, lang: Lang, now: chrono::DateTime
         for (i, c) in item.choices.iter().enumerate() {
             println!("  {}. {}", i + 1, c.label);
         }
-        print!("{} > ", fyr_core::screening::answer_type_hint(&item.answer_type, lang));
+        print!(
+            "{} > ",
+            fyr_core::screening::answer_type_hint(&item.answer_type, lang)
+        );
         std::io::stdout().flush().ok();
+        let kept = || {
+            println!(
+                "\n{}: fyr screen {} --resume {sid}",
+                if sv {
+                    "Sparad. Fortsätt med"
+                } else {
+                    "Kept. Resume with"
+                },
+                view.checklist
+            )
+        };
         let Some(line) = read_line() else {
-            println!("\n{} {sid}", if sv { "Sparad. Fortsätt med: fyr screen --resume" } else { "Kept. Resume with: fyr screen --resume" });
+            kept();
             return Ok(None);
         };
         match line.as_str() {
             "q" | "quit" => {
-                println!("{} {sid}", if sv { "Sparad. Fortsätt med: fyr screen ID --resume" } else { "Kept. Resume with: fyr screen ID --resume" });
+                kept();
                 return Ok(None);
             }
             "b" | "back" => view = fyr.back(sid)?,
-            "s" | "skip" => view = fyr.answer(sid, &item.id, fyr_core::checklist::Answer::Unknown, now)?,
+            "s" | "skip" => {
+                view = fyr.answer(sid, &item.id, fyr_core::checklist::Answer::Unknown, now)?
+            }
             _ => match fyr.answer_text(sid, &item.id, &line, now) {
                 Ok(v) => view = v,
                 Err(e) => println!("  {e}"),
             },
         }
     }
-    print!("{}", if sv { "Höj nivån efter professionell bedömning? (nivå, eller tomt) > " } else { "Raise the level by professional judgement? (level, or empty) > " });
-    std::io::stdout().flush().ok();
-    let ov = match read_line().filter(|l| !l.is_empty()) {
-        Some(level) => {
-            print!("{} > ", if sv { "Skäl (krävs)" } else { "Reason (required)" });
-            std::io::stdout().flush().ok();
-            let reason = read_line().unwrap_or_default();
-            Some(Override { level, reason })
+    let preview = fyr.preview(sid)?;
+    let checklist = fyr.checklist(&view.checklist)?;
+    let higher: Vec<&str> = checklist.levels[preview.level_index + 1..]
+        .iter()
+        .map(|l| l.id.as_str())
+        .collect();
+    if higher.is_empty() {
+        return Ok(Some((None, None)));
+    }
+    loop {
+        print!(
+            "{} ({}) > ",
+            if sv {
+                "Höj nivån efter professionell bedömning? Ange nivå, eller tomt för nej"
+            } else {
+                "Raise the level by professional judgement? Enter a level, or empty for no"
+            },
+            higher.join(" / ")
+        );
+        std::io::stdout().flush().ok();
+        let Some(level) = read_line().filter(|l| !l.is_empty()) else {
+            return Ok(Some((None, None)));
+        };
+        if !higher.contains(&level.as_str()) {
+            println!(
+                "  {}: {}",
+                if sv { "välj en av" } else { "choose one of" },
+                higher.join(", ")
+            );
+            continue;
         }
-        None => None,
-    };
-    Ok(Some((ov, None)))
+        print!(
+            "{} > ",
+            if sv {
+                "Skäl (krävs)"
+            } else {
+                "Reason (required)"
+            }
+        );
+        std::io::stdout().flush().ok();
+        let reason = read_line().unwrap_or_default();
+        if reason.trim().is_empty() {
+            println!(
+                "  {}",
+                if sv {
+                    "ett skäl krävs"
+                } else {
+                    "a reason is required"
+                }
+            );
+            continue;
+        }
+        return Ok(Some((Some(Override { level, reason }), None)));
+    }
 }
 
 pub fn screenings(ctx: &Ctx, a: ScreeningsArgs) -> CmdResult {
@@ -387,7 +538,13 @@ pub fn screenings(ctx: &Ctx, a: ScreeningsArgs) -> CmdResult {
                     (Some(_), Some(l)) => format!("completed, level {l}"),
                     _ => format!("in progress, {} answered", s.answered),
                 };
-                println!("{}  {} v{}  started {}  {state}", s.session_id, s.checklist, s.version, s.started_at.format("%Y-%m-%d %H:%M"));
+                println!(
+                    "{}  {} v{}  started {}  {state}",
+                    s.session_id,
+                    s.checklist,
+                    s.version,
+                    s.started_at.format("%Y-%m-%d %H:%M")
+                );
             }
             Ok(())
         }

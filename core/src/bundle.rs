@@ -27,25 +27,48 @@ pub fn directory_records(d: &Directory) -> Result<Vec<RecordRow>> {
 /// The checklist files compiled into the binary (a test checks this list
 /// against content/checklists/).
 pub const EMBEDDED_CHECKLISTS: &[(&str, &str)] = &[
-    ("content/checklists/adult-risk.toml", include_str!("../../content/checklists/adult-risk.toml")),
-    ("content/checklists/children.toml", include_str!("../../content/checklists/children.toml")),
-    ("content/checklists/honour.toml", include_str!("../../content/checklists/honour.toml")),
-    ("content/checklists/perpetrator.toml", include_str!("../../content/checklists/perpetrator.toml")),
-    ("content/checklists/routine.toml", include_str!("../../content/checklists/routine.toml")),
+    (
+        "content/checklists/adult-risk.toml",
+        include_str!("../../content/checklists/adult-risk.toml"),
+    ),
+    (
+        "content/checklists/children.toml",
+        include_str!("../../content/checklists/children.toml"),
+    ),
+    (
+        "content/checklists/honour.toml",
+        include_str!("../../content/checklists/honour.toml"),
+    ),
+    (
+        "content/checklists/perpetrator.toml",
+        include_str!("../../content/checklists/perpetrator.toml"),
+    ),
+    (
+        "content/checklists/routine.toml",
+        include_str!("../../content/checklists/routine.toml"),
+    ),
 ];
 
 /// The checklist records of validated checklists.
 pub fn checklist_records(list: &[Checklist]) -> Result<Vec<RecordRow>> {
-    list.iter().map(|c| RecordRow::new("checklist", &c.id, c)).collect()
+    list.iter()
+        .map(|c| RecordRow::new("checklist", &c.id, c))
+        .collect()
 }
 
 fn content_error<E: std::fmt::Display>(errs: Vec<E>) -> Error {
-    Error::Content(errs.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("\n"))
+    Error::Content(
+        errs.iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
 }
 
 /// The embedded content as records, validated.
 pub fn embedded_records() -> Result<Vec<RecordRow>> {
-    let dir = crate::content::parse_directory(&crate::content::embedded_directory_sources()).map_err(content_error)?;
+    let dir = crate::content::parse_directory(&crate::content::embedded_directory_sources())
+        .map_err(content_error)?;
     let mut files = Vec::new();
     let mut errs = Vec::new();
     for (name, text) in EMBEDDED_CHECKLISTS {
@@ -111,10 +134,15 @@ mod tests {
             .map(|n| format!("content/checklists/{n}"))
             .collect();
         on_disk.sort();
-        let embedded: Vec<String> = EMBEDDED_CHECKLISTS.iter().map(|(n, _)| n.to_string()).collect();
+        let embedded: Vec<String> = EMBEDDED_CHECKLISTS
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .collect();
         assert_eq!(embedded, on_disk);
         for (n, text) in EMBEDDED_CHECKLISTS {
-            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("..").join(n);
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join(n);
             assert_eq!(&std::fs::read_to_string(path).unwrap(), text);
         }
     }

@@ -130,7 +130,8 @@ impl Fyr {
         let c = self.store.dev();
         match device::get_setting(&c, "key_check")? {
             Some(hex_check) => {
-                let check = hex::decode(hex_check).map_err(|_| Error::Crypto("the stored key check is damaged".into()))?;
+                let check = hex::decode(hex_check)
+                    .map_err(|_| Error::Crypto("the stored key check is damaged".into()))?;
                 crypto::verify_key_check(&key, &check).map_err(|_| {
                     Error::Crypto(
                         "wrong key: this device's screenings were sealed with another key (check FYR_KEY or the key file)"
@@ -138,7 +139,9 @@ impl Fyr {
                     )
                 })
             }
-            None => device::set_setting(&c, "key_check", Some(&hex::encode(crypto::key_check(&key)))),
+            None => {
+                device::set_setting(&c, "key_check", Some(&hex::encode(crypto::key_check(&key))))
+            }
         }
     }
 
@@ -149,8 +152,14 @@ impl Fyr {
             .records("checklist")?
             .into_iter()
             .map(|r| {
-                Checklist::from_json(&format!("checklist {}", r.id), &r.body)
-                    .map_err(|e| Error::Content(e.iter().map(|e| e.to_string()).collect::<Vec<_>>().join("; ")))
+                Checklist::from_json(&format!("checklist {}", r.id), &r.body).map_err(|e| {
+                    Error::Content(
+                        e.iter()
+                            .map(|e| e.to_string())
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    )
+                })
             })
             .collect()
     }
@@ -174,7 +183,9 @@ impl Fyr {
         self.checklist_list()?
             .into_iter()
             .find(|c| c.id == id)
-            .ok_or_else(|| Error::invalid(format!("unknown checklist '{id}' (see `fyr checklists`)")))
+            .ok_or_else(|| {
+                Error::invalid(format!("unknown checklist '{id}' (see `fyr checklists`)"))
+            })
     }
 
     // ---------------------------------------------------------------- sessions
@@ -183,7 +194,8 @@ impl Fyr {
         let key = self.seal_key()?;
         let blob = device::get_session(&self.store.dev(), session_id)?
             .ok_or_else(|| Error::invalid(format!("unknown screening '{session_id}'")))?;
-        let plain = crypto::open(&key, session_id.as_bytes(), &blob).map_err(|e| Error::Crypto(e.to_string()))?;
+        let plain = crypto::open(&key, session_id.as_bytes(), &blob)
+            .map_err(|e| Error::Crypto(e.to_string()))?;
         Ok(serde_json::from_slice(&plain)?)
     }
 
@@ -198,7 +210,11 @@ impl Fyr {
         let lang = self.lang();
         let c = &s.checklist;
         let vis = crate::checklist::visibility(c, &s.session.answers);
-        let next = if s.session.is_completed() { None } else { s.session.next_item(c) };
+        let next = if s.session.is_completed() {
+            None
+        } else {
+            s.session.next_item(c)
+        };
         let next_item = next.map(|i| {
             let section = c
                 .sections
@@ -212,7 +228,14 @@ impl Fyr {
                 text: lang_text(&i.text, lang),
                 help: i.help.as_ref().map(|h| lang_text(h, lang)),
                 answer_type: i.answer_type.id().to_string(),
-                choices: i.choices.iter().map(|ch| ChoiceView { id: ch.id.clone(), label: lang_text(&ch.label, lang) }).collect(),
+                choices: i
+                    .choices
+                    .iter()
+                    .map(|ch| ChoiceView {
+                        id: ch.id.clone(),
+                        label: lang_text(&ch.label, lang),
+                    })
+                    .collect(),
                 min: i.min,
                 max: i.max,
             }
@@ -233,13 +256,21 @@ impl Fyr {
     }
 
     /// Starts a screening; `municipality` (any spelling or code) defaults to the home municipality.
-    pub fn start_screening(&self, checklist_id: &str, municipality: Option<&str>, now: DateTime<Utc>) -> Result<ScreeningView> {
+    pub fn start_screening(
+        &self,
+        checklist_id: &str,
+        municipality: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<ScreeningView> {
         let checklist = self.checklist(checklist_id)?;
         let muni = match municipality {
             Some(m) => Some(self.municipality(m)?.code),
             None => self.settings()?.home_municipality,
         };
-        let s = Sealed { session: Session::start(&checklist, muni, now), checklist };
+        let s = Sealed {
+            session: Session::start(&checklist, muni, now),
+            checklist,
+        };
         self.save(&s)?;
         Ok(self.view(&s))
     }
@@ -253,31 +284,55 @@ impl Fyr {
         Ok(self.load(session_id)?.session)
     }
 
-    pub fn answer(&self, session_id: &str, item_id: &str, answer: Answer, now: DateTime<Utc>) -> Result<ScreeningView> {
+    pub fn answer(
+        &self,
+        session_id: &str,
+        item_id: &str,
+        answer: Answer,
+        now: DateTime<Utc>,
+    ) -> Result<ScreeningView> {
         let mut s = self.load(session_id)?;
-        s.session.answer(&s.checklist, item_id, answer, now).map_err(engine)?;
+        s.session
+            .answer(&s.checklist, item_id, answer, now)
+            .map_err(engine)?;
         self.save(&s)?;
         Ok(self.view(&s))
     }
 
     /// Answers from raw JSON ("yes", "no", "unknown", a choice id or a number).
-    pub fn answer_json(&self, session_id: &str, item_id: &str, raw: &serde_json::Value, now: DateTime<Utc>) -> Result<ScreeningView> {
+    pub fn answer_json(
+        &self,
+        session_id: &str,
+        item_id: &str,
+        raw: &serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> Result<ScreeningView> {
         let s = self.load(session_id)?;
-        let item = s
-            .checklist
-            .item(item_id)
-            .ok_or_else(|| Error::invalid(format!("unknown item '{item_id}' in checklist '{}'", s.checklist.id)))?;
+        let item = s.checklist.item(item_id).ok_or_else(|| {
+            Error::invalid(format!(
+                "unknown item '{item_id}' in checklist '{}'",
+                s.checklist.id
+            ))
+        })?;
         let a = parse_answer(item, raw).map_err(Error::InvalidInput)?;
         self.answer(session_id, item_id, a, now)
     }
 
     /// Answers from typed text (ja/nej/vet ej, a choice number, a number).
-    pub fn answer_text(&self, session_id: &str, item_id: &str, input: &str, now: DateTime<Utc>) -> Result<ScreeningView> {
+    pub fn answer_text(
+        &self,
+        session_id: &str,
+        item_id: &str,
+        input: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ScreeningView> {
         let s = self.load(session_id)?;
-        let item = s
-            .checklist
-            .item(item_id)
-            .ok_or_else(|| Error::invalid(format!("unknown item '{item_id}' in checklist '{}'", s.checklist.id)))?;
+        let item = s.checklist.item(item_id).ok_or_else(|| {
+            Error::invalid(format!(
+                "unknown item '{item_id}' in checklist '{}'",
+                s.checklist.id
+            ))
+        })?;
         let a = parse_answer_text(item, input).map_err(Error::InvalidInput)?;
         self.answer(session_id, item_id, a, now)
     }
@@ -300,7 +355,8 @@ impl Fyr {
         let rows = device::all_sessions(&self.store.dev())?;
         let mut out = Vec::new();
         for (id, blob) in rows {
-            let plain = crypto::open(&key, id.as_bytes(), &blob).map_err(|e| Error::Crypto(format!("screening {id}: {e}")))?;
+            let plain = crypto::open(&key, id.as_bytes(), &blob)
+                .map_err(|e| Error::Crypto(format!("screening {id}: {e}")))?;
             let s: Sealed = serde_json::from_slice(&plain)?;
             out.push(ScreeningSummary {
                 session_id: id,
@@ -331,7 +387,9 @@ impl Fyr {
         let rows = device::all_sessions(&self.store.dev())?;
         let mut n = 0;
         for (id, blob) in rows {
-            let Ok(plain) = crypto::open(&key, id.as_bytes(), &blob) else { continue };
+            let Ok(plain) = crypto::open(&key, id.as_bytes(), &blob) else {
+                continue;
+            };
             let s: Sealed = serde_json::from_slice(&plain)?;
             if let Some(done) = s.session.completed_at {
                 if now - done > chrono::Duration::days(days) {
@@ -359,12 +417,20 @@ impl Fyr {
     ) -> Result<ScreeningOutcome> {
         let mut s = self.load(session_id)?;
         if s.session.is_completed() {
-            return Err(Error::invalid(format!("screening '{session_id}' is already completed")));
+            return Err(Error::invalid(format!(
+                "screening '{session_id}' is already completed"
+            )));
         }
-        let ev = s.session.complete(&s.checklist, ov, note, at).map_err(engine)?;
+        let ev = s
+            .session
+            .complete(&s.checklist, ov, note, at)
+            .map_err(engine)?;
         let referrals = self.resolve_referrals(&ev, s.session.municipality.as_deref(), at)?;
         let settings = self.settings()?;
-        let month = at.with_timezone(&chrono_tz::Europe::Stockholm).format("%Y-%m").to_string();
+        let month = at
+            .with_timezone(&chrono_tz::Europe::Stockholm)
+            .format("%Y-%m")
+            .to_string();
         let stat = serde_json::json!({
             "month": month,
             "municipality": s.session.municipality,
@@ -385,7 +451,11 @@ impl Fyr {
             tx.commit()?;
         }
         let lang = self.lang();
-        let level_label = s.checklist.level(&ev.level).map(|l| lang_text(&l.label, lang)).unwrap_or_default();
+        let level_label = s
+            .checklist
+            .level(&ev.level)
+            .map(|l| lang_text(&l.label, lang))
+            .unwrap_or_default();
         Ok(ScreeningOutcome {
             session_id: s.session.id.clone(),
             checklist: s.checklist.id.clone(),
@@ -407,7 +477,12 @@ impl Fyr {
     /// Directory entries for an evaluation's referral queries: services
     /// covering the municipality (national ones when none is known), open now
     /// first, with a 24/7 national line at the top when the level asks for it.
-    pub fn resolve_referrals(&self, ev: &Evaluation, municipality: Option<&str>, at: DateTime<Utc>) -> Result<Vec<ServiceHit>> {
+    pub fn resolve_referrals(
+        &self,
+        ev: &Evaluation,
+        municipality: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<ServiceHit>> {
         let mut out: Vec<ServiceHit> = Vec::new();
         let push = |h: ServiceHit, out: &mut Vec<ServiceHit>| {
             if !out.iter().any(|x| x.id == h.id) {
@@ -415,8 +490,11 @@ impl Fyr {
             }
         };
         for q in &ev.referrals {
-            let needs: Vec<Option<crate::vocab::Need>> =
-                if q.needs.is_empty() { vec![None] } else { q.needs.iter().copied().map(Some).collect() };
+            let needs: Vec<Option<crate::vocab::Need>> = if q.needs.is_empty() {
+                vec![None]
+            } else {
+                q.needs.iter().copied().map(Some).collect()
+            };
             for need in needs {
                 let hits = self.search(&SearchQuery {
                     municipality: municipality.map(str::to_string),
@@ -440,7 +518,13 @@ impl Fyr {
         if ev.include_24_7 && !out.first().is_some_and(|h| h.national && h.always_open) {
             let groups: Vec<_> = ev.referrals.iter().flat_map(|q| q.groups.clone()).collect();
             let line = self
-                .search(&SearchQuery { groups, needs: vec![crate::vocab::Need::TalkNow], at: Some(at), limit: 50, ..Default::default() })?
+                .search(&SearchQuery {
+                    groups,
+                    needs: vec![crate::vocab::Need::TalkNow],
+                    at: Some(at),
+                    limit: 50,
+                    ..Default::default()
+                })?
                 .into_iter()
                 .find(|h| h.national && h.always_open);
             if let Some(line) = line {
@@ -461,5 +545,97 @@ pub fn answer_type_hint(t: &str, lang: Lang) -> &'static str {
         ("number", Lang::En) => "a number, or unknown",
         (_, Lang::Sv) => "numret på ett alternativ, eller vet ej",
         (_, Lang::En) => "the number of a choice, or unknown",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::OpenOptions;
+    use crate::store::RecordRow;
+
+    fn open(dir: &std::path::Path) -> Fyr {
+        Fyr::open(OpenOptions {
+            data_dir: dir.into(),
+            key: Some([7u8; 32]),
+            lang: Lang::Sv,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_session_in_progress_keeps_its_checklist_version_when_a_newer_one_arrives() {
+        let d = tempfile::tempdir().unwrap();
+        let f = open(d.path());
+        let now = Utc::now();
+        let v = f.start_screening("routine", Some("Åre"), now).unwrap();
+        assert_eq!(v.version, 1);
+        let first = v.next_item.unwrap().id;
+        f.answer(&v.session_id, &first, Answer::No, now).unwrap();
+        // A newer routine checklist arrives (as by sync), with one question fewer.
+        let mut c = f.checklist("routine").unwrap();
+        c.version = 2;
+        c.sections[0].items.retain(|i| i.id == first);
+        let pos = f.position().unwrap();
+        f.store
+            .apply(
+                &crate::store::ContentPosition {
+                    version: pos.version + 1,
+                    digest: String::new(),
+                    ..pos
+                },
+                vec![RecordRow::new("checklist", "routine", &c).unwrap()],
+                vec![],
+                false,
+            )
+            .unwrap();
+        assert_eq!(f.checklist("routine").unwrap().version, 2);
+        drop(f);
+        // After a restart the session resumes on version 1.
+        let f = open(d.path());
+        let v = f.screening(&v.session_id).unwrap();
+        assert_eq!(v.version, 1);
+        assert!(v.visible > 1);
+        let out = f
+            .complete_screening(&v.session_id, None, None, now)
+            .unwrap();
+        assert_eq!(out.version, 1);
+        let stat = &f.outbox().unwrap()[0].event.payload;
+        assert_eq!(stat["checklist_version"], 1);
+        // A new session gets version 2.
+        assert_eq!(f.start_screening("routine", None, now).unwrap().version, 2);
+    }
+
+    #[test]
+    fn without_a_key_the_directory_works_but_screenings_are_refused() {
+        let d = tempfile::tempdir().unwrap();
+        let f = Fyr::open(OpenOptions {
+            data_dir: d.path().into(),
+            key: None,
+            lang: Lang::Sv,
+        })
+        .unwrap();
+        assert!(!f.search(&SearchQuery::default()).unwrap().is_empty());
+        let e = f.start_screening("routine", None, Utc::now()).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Crypto);
+    }
+
+    #[test]
+    fn referrals_without_a_municipality_are_national_only() {
+        let d = tempfile::tempdir().unwrap();
+        let f = open(d.path());
+        let v = f.start_screening("adult-risk", None, Utc::now()).unwrap();
+        f.answer(&v.session_id, "strangulation", Answer::Yes, Utc::now())
+            .unwrap_or_else(|_| {
+                // strangulation may be behind show_if; answer the first item then.
+                let first = v.next_item.clone().unwrap().id;
+                f.answer(&v.session_id, &first, Answer::Yes, Utc::now())
+                    .unwrap()
+            });
+        let out = f
+            .complete_screening(&v.session_id, None, None, Utc::now())
+            .unwrap();
+        assert!(!out.referrals.is_empty());
+        assert!(out.referrals.iter().all(|h| h.national));
     }
 }

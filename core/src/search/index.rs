@@ -14,6 +14,8 @@ pub const FLAG_NATIONAL: u8 = 1;
 pub const FLAG_VERIFIED: u8 = 2;
 pub const FLAG_DEMO: u8 = 4;
 pub const FLAG_ALWAYS_OPEN: u8 = 8;
+/// The service can be phoned, texted or chatted with (not only a website).
+pub const FLAG_REACHABLE: u8 = 16;
 
 /// Where a service is offered, in index terms.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -67,8 +69,11 @@ pub struct FacetIndex {
     pub post_fields: Vec<u8>,
     /// Services and organizations parsed for display, by rowid; lives and
     /// dies with this index (a content change builds a new index).
-    pub parsed: std::sync::Mutex<HashMap<u32, std::sync::Arc<(Service, Option<Organization>)>>>,
+    pub parsed: std::sync::Mutex<HashMap<u32, Parsed>>,
 }
+
+/// A service and its organization, parsed for display.
+pub type Parsed = std::sync::Arc<(Service, Option<Organization>)>;
 
 pub const FIELD_NAME: u8 = 1;
 pub const FIELD_ORG: u8 = 2;
@@ -258,6 +263,9 @@ impl FacetIndex {
             }
             if ix.schedules[sched as usize].always_open() {
                 flags |= FLAG_ALWAYS_OPEN;
+            }
+            if !s.phones.is_empty() {
+                flags |= FLAG_REACHABLE;
             }
             let bits = |v: &mut dyn Iterator<Item = u32>| v.fold(0u32, |a, b| a | b);
             ix.entries.push(Entry {
@@ -526,7 +534,11 @@ impl<'a> Reader<'a> {
     fn u32s(&mut self) -> Option<Vec<u32>> {
         let n = self.u32()? as usize;
         let b = self.take(n.checked_mul(4)?)?;
-        Some(b.chunks_exact(4).map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]])).collect())
+        Some(
+            b.chunks_exact(4)
+                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect(),
+        )
     }
     fn strs(&mut self) -> Option<Vec<String>> {
         let n = self.u32()?;

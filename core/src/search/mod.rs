@@ -14,7 +14,10 @@ use crate::schedule::{Moment, Schedule};
 use crate::text::{fold, tokens};
 use crate::vocab::{AgencyKind, Form, Group, Lang, Need};
 use chrono::{DateTime, Utc};
-use index::{Area, Entry, FacetIndex, FLAG_ALWAYS_OPEN, FLAG_DEMO, FLAG_NATIONAL, FLAG_VERIFIED};
+use index::{
+    Area, Entry, FacetIndex, FLAG_ALWAYS_OPEN, FLAG_DEMO, FLAG_NATIONAL, FLAG_REACHABLE,
+    FLAG_VERIFIED,
+};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -191,7 +194,10 @@ fn text_scores(ix: &FacetIndex, text: &str) -> Option<HashMap<u32, f32>> {
     for (ti, tok) in toks.iter().take(n).enumerate() {
         for term in ix.prefix_range(tok) {
             let exact = ix.terms[term] == *tok;
-            let (a, b) = (ix.post_start[term] as usize, ix.post_start[term + 1] as usize);
+            let (a, b) = (
+                ix.post_start[term] as usize,
+                ix.post_start[term + 1] as usize,
+            );
             for k in a..b {
                 let w = index::field_weight(ix.post_fields[k]) * if exact { 1.5 } else { 1.0 };
                 let e = acc.entry(ix.post_pos[k]).or_insert((0.0, 0));
@@ -206,8 +212,16 @@ fn text_scores(ix: &FacetIndex, text: &str) -> Option<HashMap<u32, f32>> {
         }
     }
     let all: u16 = if n >= 16 { u16::MAX } else { (1u16 << n) - 1 };
-    let and: HashMap<u32, f32> = acc.iter().filter(|(_, v)| v.1 == all).map(|(k, v)| (*k, v.0)).collect();
-    Some(if and.is_empty() { acc.into_iter().map(|(k, v)| (k, v.0)).collect() } else { and })
+    let and: HashMap<u32, f32> = acc
+        .iter()
+        .filter(|(_, v)| v.1 == all)
+        .map(|(k, v)| (*k, v.0))
+        .collect();
+    Some(if and.is_empty() {
+        acc.into_iter().map(|(k, v)| (k, v.0)).collect()
+    } else {
+        and
+    })
 }
 
 /// A fast distance for ranking (equirectangular; within 0.5 % at Swedish
@@ -240,7 +254,12 @@ struct Candidate {
 }
 
 /// Runs a query. `ix` is the index of the same content as `conn`.
-pub fn search(conn: &Connection, ix: &FacetIndex, q: &SearchQuery, lang: Lang) -> Result<Vec<ServiceHit>> {
+pub fn search(
+    conn: &Connection,
+    ix: &FacetIndex,
+    q: &SearchQuery,
+    lang: Lang,
+) -> Result<Vec<ServiceHit>> {
     let at = q.at.unwrap_or_else(Utc::now);
     let limit = if q.limit == 0 { DEFAULT_LIMIT } else { q.limit };
     let muni = match &q.municipality {
@@ -261,7 +280,11 @@ pub fn search(conn: &Connection, ix: &FacetIndex, q: &SearchQuery, lang: Lang) -
         None => None,
     };
     let groups: u32 = q.groups.iter().fold(0, |a, g| a | g.bit());
-    let groups = if groups != 0 { groups | Group::Everyone.bit() } else { 0 };
+    let groups = if groups != 0 {
+        groups | Group::Everyone.bit()
+    } else {
+        0
+    };
     let needs: u32 = q.needs.iter().fold(0, |a, n| a | n.bit());
     let forms: u32 = q.forms.iter().fold(0, |a, f| a | f.bit());
     let kinds: u32 = q.agency_kinds.iter().fold(0, |a, k| a | k.bit());
@@ -270,7 +293,10 @@ pub fn search(conn: &Connection, ix: &FacetIndex, q: &SearchQuery, lang: Lang) -
         Some(t) if !t.trim().is_empty() => text_scores(ix, t),
         _ => None,
     };
-    let best_text = text.as_ref().map(|m| m.values().cloned().fold(0.0f32, f32::max)).unwrap_or(0.0);
+    let best_text = text
+        .as_ref()
+        .map(|m| m.values().cloned().fold(0.0f32, f32::max))
+        .unwrap_or(0.0);
     let moment = Moment::new(at);
     let mut sched_open: Vec<Option<bool>> = vec![None; ix.schedules.len()];
 
@@ -306,8 +332,9 @@ pub fn search(conn: &Connection, ix: &FacetIndex, q: &SearchQuery, lang: Lang) -
             _ => None,
         };
         // What can help now first, then how well the words match, then how local and near.
+        // (A website alone is always "open" but is not help now.)
         let mut score = 0.0;
-        if open {
+        if open && e.flags & FLAG_REACHABLE != 0 {
             score += 100.0;
         }
         if let (Some(r), true) = (rel, best_text > 0.0) {
@@ -326,7 +353,11 @@ pub fn search(conn: &Connection, ix: &FacetIndex, q: &SearchQuery, lang: Lang) -
         if e.flags & FLAG_VERIFIED != 0 {
             score += 1.0;
         }
-        out.push(Candidate { pos, score, distance });
+        out.push(Candidate {
+            pos,
+            score,
+            distance,
+        });
     };
 
     let mut cands: Vec<Candidate> = Vec::new();
@@ -344,16 +375,25 @@ pub fn search(conn: &Connection, ix: &FacetIndex, q: &SearchQuery, lang: Lang) -
     }
 
     let is_national_24_7 = |c: &Candidate| {
-        ix.entries[c.pos as usize].flags & (FLAG_NATIONAL | FLAG_ALWAYS_OPEN) == FLAG_NATIONAL | FLAG_ALWAYS_OPEN
+        let want = FLAG_NATIONAL | FLAG_ALWAYS_OPEN | FLAG_REACHABLE;
+        ix.entries[c.pos as usize].flags & want == want
     };
     let order = |a: &Candidate, b: &Candidate| {
         b.score
             .partial_cmp(&a.score)
             .unwrap_or(std::cmp::Ordering::Equal)
-            .then(ix.entries[a.pos as usize].rowid.cmp(&ix.entries[b.pos as usize].rowid))
+            .then(
+                ix.entries[a.pos as usize]
+                    .rowid
+                    .cmp(&ix.entries[b.pos as usize].rowid),
+            )
     };
     // The best-ranked 24/7 national line among the candidates, if any: it is always shown.
-    let best_line = cands.iter().filter(|c| is_national_24_7(c)).min_by(|a, b| order(a, b)).map(|c| c.pos);
+    let best_line = cands
+        .iter()
+        .filter(|c| is_national_24_7(c))
+        .min_by(|a, b| order(a, b))
+        .map(|c| c.pos);
     if cands.len() > limit {
         cands.select_nth_unstable_by(limit - 1, order);
         cands.truncate(limit);
@@ -364,14 +404,21 @@ pub fn search(conn: &Connection, ix: &FacetIndex, q: &SearchQuery, lang: Lang) -
             if cands.len() >= limit {
                 cands.pop();
             }
-            cands.push(Candidate { pos: line, score: 0.0, distance: None });
+            cands.push(Candidate {
+                pos: line,
+                score: 0.0,
+                distance: None,
+            });
         }
     }
     cands
         .iter()
         .map(|c| {
             let e = &ix.entries[c.pos as usize];
-            let d = c.distance.and(origin).map(|o| haversine_km(o, (e.lat as f64, e.lon as f64)));
+            let d = c
+                .distance
+                .and(origin)
+                .map(|o| haversine_km(o, (e.lat as f64, e.lon as f64)));
             load_hit(conn, ix, e, d, at, lang)
         })
         .collect()
@@ -455,14 +502,22 @@ fn build_hit(
 }
 
 /// The parsed service and organization of an entry, cached in the index.
-fn parsed(conn: &Connection, ix: &FacetIndex, rowid: u32) -> Result<std::sync::Arc<(Service, Option<Organization>)>> {
-    if let Some(p) = ix.parsed.lock().unwrap_or_else(|p| p.into_inner()).get(&rowid) {
+fn parsed(conn: &Connection, ix: &FacetIndex, rowid: u32) -> Result<index::Parsed> {
+    if let Some(p) = ix
+        .parsed
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&rowid)
+    {
         return Ok(p.clone());
     }
     let s = service_by_rowid(conn, rowid)?;
     let org = organization(conn, &s.organization)?;
     let p = std::sync::Arc::new((s, org));
-    ix.parsed.lock().unwrap_or_else(|p| p.into_inner()).insert(rowid, p.clone());
+    ix.parsed
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(rowid, p.clone());
     Ok(p)
 }
 
