@@ -72,8 +72,15 @@ pub struct FacetIndex {
     pub parsed: std::sync::Mutex<HashMap<u32, Parsed>>,
 }
 
-/// A service and its organization, parsed for display.
-pub type Parsed = std::sync::Arc<(Service, Option<Organization>)>;
+/// A service, its organization and its phones' own hours, parsed for display.
+#[derive(Debug)]
+pub struct ParsedService {
+    pub service: Service,
+    pub org: Option<Organization>,
+    pub phone_hours: Vec<Option<Schedule>>,
+}
+
+pub type Parsed = std::sync::Arc<ParsedService>;
 
 pub const FIELD_NAME: u8 = 1;
 pub const FIELD_ORG: u8 = 2;

@@ -10,7 +10,7 @@ pub mod index;
 
 use crate::error::{Error, Result};
 use crate::model::{Municipality, Organization, PhoneKind, Service};
-use crate::schedule::{Moment, Schedule};
+use crate::schedule::{Moment, OpenStatus, Schedule};
 use crate::text::{fold, tokens};
 use crate::vocab::{AgencyKind, Form, Group, Lang, Need};
 use chrono::{DateTime, Utc};
@@ -411,6 +411,7 @@ pub fn search(
             });
         }
     }
+    let mut statuses = Statuses::new(ix, at, lang);
     cands
         .iter()
         .map(|c| {
@@ -419,7 +420,7 @@ pub fn search(
                 .distance
                 .and(origin)
                 .map(|o| haversine_km(o, (e.lat as f64, e.lon as f64)));
-            load_hit(conn, ix, e, d, at, lang)
+            load_hit(conn, &mut statuses, e, d)
         })
         .collect()
 }
@@ -444,34 +445,41 @@ pub fn organization(conn: &Connection, id: &str) -> Result<Option<Organization>>
     })
 }
 
-fn phone_hits(s: &Service, service_open: bool, at: DateTime<Utc>, lang: Lang) -> Vec<PhoneHit> {
-    s.phones
+fn phone_hits(
+    p: &index::ParsedService,
+    service_open: bool,
+    at: DateTime<Utc>,
+    lang: Lang,
+) -> Vec<PhoneHit> {
+    p.service
+        .phones
         .iter()
-        .map(|p| PhoneHit {
-            number: p.number.clone(),
-            kind: p.kind,
-            label: p.label.as_ref().map(|t| t.get(lang).to_string()),
-            open_now: Some(match &p.hours {
-                Some(h) => Schedule::parse(h)
-                    .map(|s| s.is_open(at))
+        .zip(&p.phone_hours)
+        .map(|(ph, hours)| PhoneHit {
+            number: ph.number.clone(),
+            kind: ph.kind,
+            label: ph.label.as_ref().map(|t| t.get(lang).to_string()),
+            open_now: Some(
+                hours
+                    .as_ref()
+                    .map(|h| h.is_open(at))
                     .unwrap_or(service_open),
-                None => service_open,
-            }),
+            ),
         })
         .collect()
 }
 
 fn build_hit(
-    s: &Service,
-    org: Option<&Organization>,
+    p: &index::ParsedService,
     ix: &FacetIndex,
     e: &Entry,
     distance: Option<f64>,
+    status: OpenStatus,
     at: DateTime<Utc>,
     lang: Lang,
 ) -> ServiceHit {
+    let (s, org) = (&p.service, p.org.as_ref());
     let sched = &ix.schedules[e.sched as usize];
-    let status = sched.status(at, lang);
     ServiceHit {
         id: s.id.clone(),
         name: s.name.get(lang).to_string(),
@@ -488,7 +496,7 @@ fn build_hit(
         groups: s.groups.clone(),
         needs: s.needs.clone(),
         forms: s.forms.clone(),
-        phones: phone_hits(s, status.open, at, lang),
+        phones: phone_hits(p, status.open, at, lang),
         open_now: Some(status.open),
         next_change: status.next_change,
         open_text: status.text,
@@ -501,7 +509,7 @@ fn build_hit(
     }
 }
 
-/// The parsed service and organization of an entry, cached in the index.
+/// The parsed service, organization and phone hours of an entry, cached in the index.
 fn parsed(conn: &Connection, ix: &FacetIndex, rowid: u32) -> Result<index::Parsed> {
     if let Some(p) = ix
         .parsed
@@ -511,9 +519,18 @@ fn parsed(conn: &Connection, ix: &FacetIndex, rowid: u32) -> Result<index::Parse
     {
         return Ok(p.clone());
     }
-    let s = service_by_rowid(conn, rowid)?;
-    let org = organization(conn, &s.organization)?;
-    let p = std::sync::Arc::new((s, org));
+    let service = service_by_rowid(conn, rowid)?;
+    let org = organization(conn, &service.organization)?;
+    let phone_hours = service
+        .phones
+        .iter()
+        .map(|p| p.hours.as_deref().and_then(|h| Schedule::parse(h).ok()))
+        .collect();
+    let p = std::sync::Arc::new(index::ParsedService {
+        service,
+        org,
+        phone_hours,
+    });
     ix.parsed
         .lock()
         .unwrap_or_else(|p| p.into_inner())
@@ -521,16 +538,40 @@ fn parsed(conn: &Connection, ix: &FacetIndex, rowid: u32) -> Result<index::Parse
     Ok(p)
 }
 
-fn load_hit(
-    conn: &Connection,
-    ix: &FacetIndex,
-    e: &Entry,
-    distance: Option<f64>,
+/// Open status per schedule, computed at most once per query.
+struct Statuses<'a> {
+    ix: &'a FacetIndex,
     at: DateTime<Utc>,
     lang: Lang,
+    done: Vec<Option<OpenStatus>>,
+}
+
+impl<'a> Statuses<'a> {
+    fn new(ix: &'a FacetIndex, at: DateTime<Utc>, lang: Lang) -> Statuses<'a> {
+        Statuses {
+            ix,
+            at,
+            lang,
+            done: vec![None; ix.schedules.len()],
+        }
+    }
+    fn get(&mut self, sched: u16) -> OpenStatus {
+        let (ix, at, lang) = (self.ix, self.at, self.lang);
+        self.done[sched as usize]
+            .get_or_insert_with(|| ix.schedules[sched as usize].status(at, lang))
+            .clone()
+    }
+}
+
+fn load_hit(
+    conn: &Connection,
+    st: &mut Statuses,
+    e: &Entry,
+    distance: Option<f64>,
 ) -> Result<ServiceHit> {
-    let p = parsed(conn, ix, e.rowid)?;
-    Ok(build_hit(&p.0, p.1.as_ref(), ix, e, distance, at, lang))
+    let p = parsed(conn, st.ix, e.rowid)?;
+    let status = st.get(e.sched);
+    Ok(build_hit(&p, st.ix, e, distance, status, st.at, st.lang))
 }
 
 /// One service in full.
@@ -551,14 +592,14 @@ pub fn show(
     let e = ix
         .entry(rowid)
         .ok_or_else(|| Error::Storage("the search index is out of date".into()))?;
-    let s = service_by_rowid(conn, rowid)?;
-    let org = organization(conn, &s.organization)?;
+    let p = parsed(conn, ix, rowid)?;
+    let (s, org) = (&p.service, &p.org);
     let distance = match (near, e.lat.is_nan()) {
         (Some(o), false) => Some(haversine_km(o, (e.lat as f64, e.lon as f64))),
         _ => None,
     };
-    let hit = build_hit(&s, org.as_ref(), ix, e, distance, at, lang);
     let sched = &ix.schedules[e.sched as usize];
+    let hit = build_hit(&p, ix, e, distance, sched.status(at, lang), at, lang);
     let area = match &s.area {
         crate::model::ServiceArea::National => match lang {
             Lang::Sv => "Hela Sverige".to_string(),
