@@ -69,6 +69,9 @@ pub struct ServiceHit {
     pub national: bool,
     /// The county code for county-wide services.
     pub county: Option<String>,
+    /// Where the service is offered, ready to display ("Ljungby, Älmhult",
+    /// "Kronobergs län", "Hela Sverige").
+    pub area: String,
     pub groups: Vec<Group>,
     pub needs: Vec<Need>,
     pub forms: Vec<Form>,
@@ -103,7 +106,6 @@ pub struct ServiceDetail {
     /// A public visiting address; never present for confidential addresses.
     pub address: Option<String>,
     pub confidential_address: bool,
-    pub area: String,
     pub verified_on: Option<chrono::NaiveDate>,
     pub source: String,
     pub tags: Vec<String>,
@@ -469,6 +471,28 @@ fn phone_hits(
         .collect()
 }
 
+fn area_label(ix: &FacetIndex, e: &Entry, lang: Lang) -> String {
+    match e.area {
+        Area::National => match lang {
+            Lang::Sv => "Hela Sverige".to_string(),
+            Lang::En => "All of Sweden".to_string(),
+        },
+        Area::County(c) => {
+            let code = &ix.counties[c as usize];
+            ix.municipalities
+                .iter()
+                .find(|m| &m.county_code == code)
+                .map(|m| m.county_name.clone())
+                .unwrap_or(code.clone())
+        }
+        Area::Munis { start, len } => ix.area_munis[start as usize..start as usize + len as usize]
+            .iter()
+            .map(|&m| ix.municipalities[m as usize].name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
 fn build_hit(
     p: &index::ParsedService,
     ix: &FacetIndex,
@@ -489,6 +513,7 @@ fn build_hit(
         agency_kind: org.map(|o| o.agency_kind).unwrap_or(AgencyKind::Other),
         municipalities: ix.area_codes(e),
         national: e.flags & FLAG_NATIONAL != 0,
+        area: area_label(ix, e, lang),
         county: match e.area {
             Area::County(c) => Some(ix.counties[c as usize].clone()),
             _ => None,
@@ -600,29 +625,6 @@ pub fn show(
     };
     let sched = &ix.schedules[e.sched as usize];
     let hit = build_hit(&p, ix, e, distance, sched.status(at, lang), at, lang);
-    let area = match &s.area {
-        crate::model::ServiceArea::National => match lang {
-            Lang::Sv => "Hela Sverige".to_string(),
-            Lang::En => "All of Sweden".to_string(),
-        },
-        crate::model::ServiceArea::County { code } => ix
-            .municipalities
-            .iter()
-            .find(|m| &m.county_code == code)
-            .map(|m| m.county_name.clone())
-            .unwrap_or_else(|| code.clone()),
-        crate::model::ServiceArea::Municipalities { codes } => codes
-            .iter()
-            .map(|c| {
-                ix.municipalities
-                    .iter()
-                    .find(|m| &m.code == c)
-                    .map(|m| m.name.clone())
-                    .unwrap_or(c.clone())
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-    };
     Ok(ServiceDetail {
         description: s.description.get(lang).to_string(),
         role: org
@@ -640,7 +642,6 @@ pub fn show(
             s.location.as_ref().and_then(|l| l.address.clone())
         },
         confidential_address: s.confidential_address,
-        area,
         verified_on: s.verified_on,
         source: s.source.clone(),
         tags: s.tags.clone(),
