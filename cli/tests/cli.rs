@@ -654,3 +654,43 @@ fn correction_reports_go_to_the_outbox_and_refuse_personal_numbers() {
     assert_eq!(out.as_array().unwrap().len(), 1);
     assert_eq!(out[0]["kind"], "correction_report");
 }
+
+#[test]
+fn a_village_finds_its_municipality() {
+    let d = tempfile::tempdir().unwrap();
+    let by_village = ids(&ok_json(
+        d.path(),
+        &[
+            "search",
+            "--kommun",
+            "Funasdalen",
+            "--json",
+            "--limit",
+            "100",
+        ],
+    ));
+    let by_name = ids(&ok_json(
+        d.path(),
+        &[
+            "search",
+            "--kommun",
+            "Härjedalen",
+            "--json",
+            "--limit",
+            "100",
+        ],
+    ));
+    assert_eq!(by_village, by_name);
+    let v = ok_json(
+        d.path(),
+        &["search", "socialtjanst", "funasdalen", "--json"],
+    );
+    assert!(
+        v.as_array().unwrap().iter().any(|h| h["municipalities"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .any(|m| m == "2361")),
+        "{v}"
+    );
+}

@@ -52,6 +52,10 @@ pub struct Municipality {
     pub county_name: String,
     pub lat: f64,
     pub lon: f64,
+    /// Towns and villages in the municipality, so that a place people know
+    /// ("Funäsdalen", "Järpen") finds the municipality it belongs to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub localities: Vec<String>,
 }
 
 /// An organization: one party in the work, with its role described.

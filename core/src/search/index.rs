@@ -344,6 +344,7 @@ impl FacetIndex {
             put_str(&mut w, &m.name);
             put_str(&mut w, &m.county_code);
             put_str(&mut w, &m.county_name);
+            put_strs(&mut w, &m.localities);
             w.extend_from_slice(&m.lat.to_le_bytes());
             w.extend_from_slice(&m.lon.to_le_bytes());
         }
@@ -418,6 +419,7 @@ impl FacetIndex {
                 name: r.str().ok_or_else(bad)?,
                 county_code: r.str().ok_or_else(bad)?,
                 county_name: r.str().ok_or_else(bad)?,
+                localities: r.strs().ok_or_else(bad)?,
                 lat: f64::from_le_bytes(r.take(8).ok_or_else(bad)?.try_into().unwrap()),
                 lon: f64::from_le_bytes(r.take(8).ok_or_else(bad)?.try_into().unwrap()),
             });

@@ -121,10 +121,17 @@ pub fn resolve_municipality<'a>(munis: &'a [Municipality], s: &str) -> Option<&'
     let f = fold(t);
     let f = f.strip_suffix(" kommun").unwrap_or(&f);
     let f2 = f.strip_suffix('s').unwrap_or(f);
-    munis.iter().find(|m| {
-        let n = fold(&m.name);
-        n == f || n == f2
-    })
+    munis
+        .iter()
+        .find(|m| {
+            let n = fold(&m.name);
+            n == f || n == f2
+        })
+        .or_else(|| {
+            munis
+                .iter()
+                .find(|m| m.localities.iter().any(|l| fold(l) == f))
+        })
 }
 
 /// The folded text columns of a service, for FTS5.
@@ -149,7 +156,7 @@ pub fn fts_columns(s: &Service, org: Option<&Organization>, munis: &[Municipalit
         crate::model::ServiceArea::Municipalities { codes } => codes
             .iter()
             .filter_map(|c| munis.iter().find(|m| &m.code == c))
-            .map(|m| format!("{} {}", m.name, m.county_name))
+            .map(|m| format!("{} {} {}", m.name, m.localities.join(" "), m.county_name))
             .collect::<Vec<_>>()
             .join(" "),
     };
