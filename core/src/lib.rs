@@ -13,6 +13,7 @@ pub mod error;
 pub mod feed;
 pub mod model;
 pub mod schedule;
+pub mod screening;
 pub mod search;
 pub mod session;
 pub mod store;
