@@ -72,6 +72,7 @@ fn content(n: usize, tag: &str) -> Vec<Record> {
             county_name: "Kronobergs län".into(),
             lat: 56.88,
             lon: 14.81,
+            localities: vec![],
         },
     )];
     for i in 0..n {

@@ -10,6 +10,7 @@ fn muni(code: &str, name: &str) -> Municipality {
         county_name: "Kronobergs län".into(),
         lat: 56.88,
         lon: 14.81,
+        localities: vec![],
     }
 }
 
