@@ -49,6 +49,12 @@ pub mod meta {
     pub const CONTENT_CREATED: &str = "feed.created";
     pub const CONTENT_EXPIRES: &str = "feed.expires";
     pub const STALE_AFTER_DAYS: &str = "feed.stale_after_days";
+    /// The hub's base URL, kept after first use.
+    pub const HUB: &str = "sync.hub";
+    /// Trusted public keys (hex, comma-separated), kept after first use.
+    pub const TRUSTED_KEYS: &str = "sync.trusted_keys";
+    /// The device's upload token, kept after first use.
+    pub const TOKEN: &str = "sync.token";
 }
 
 /// Where the device is in the feed. `created` and `stale_after_days` come
@@ -122,6 +128,9 @@ pub enum SyncError {
     Io(String),
     #[error("sync cancelled")]
     Cancelled,
+    /// A missing or bad setting (hub URL, trusted key, token): the caller's to fix.
+    #[error("{0}")]
+    Config(String),
 }
 
 impl SyncError {
@@ -312,6 +321,86 @@ pub fn sync_status(store: &dyn SyncStore, now: DateTime<Utc>) -> Result<SyncStat
             .and_then(|s| s.parse().ok())
             .unwrap_or(0),
     })
+}
+
+/// Builds the sync configuration from what is kept in the store, updated with
+/// what the caller gives (`fyr sync --hub URL --trust-key FILE --token T`):
+/// a given hub or token replaces the kept one; given key files replace the
+/// kept keys (give several for rotation). What is given is validated, then
+/// kept. Partial downloads go to `work_dir`.
+pub fn configure(
+    store: &dyn SyncStore,
+    work_dir: &std::path::Path,
+    hub: Option<&str>,
+    trust_key_files: &[std::path::PathBuf],
+    token: Option<&str>,
+) -> Result<SyncConfig, SyncError> {
+    let hub_text = match hub {
+        Some(h) => h.trim().to_string(),
+        None => store.get_meta(meta::HUB)?.ok_or_else(|| {
+            SyncError::Config(
+                "no hub is configured: give --hub URL (it is kept after first use)".into(),
+            )
+        })?,
+    };
+    let mut url = Url::parse(&hub_text)
+        .map_err(|e| SyncError::Config(format!("--hub {hub_text:?} is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(SyncError::Config(format!(
+            "--hub {hub_text:?} must be an http or https URL"
+        )));
+    }
+    if !url.path().ends_with('/') {
+        let p = format!("{}/", url.path());
+        url.set_path(&p);
+    }
+    let keys: Vec<VerifyingKey> = if trust_key_files.is_empty() {
+        let kept = store.get_meta(meta::TRUSTED_KEYS)?.unwrap_or_default();
+        let keys = kept
+            .split(',')
+            .filter(|k| !k.trim().is_empty())
+            .map(feed::parse_verifying_key)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| {
+                SyncError::Config(format!(
+                    "the kept trusted keys are damaged ({e}); give --trust-key FILE"
+                ))
+            })?;
+        if keys.is_empty() {
+            return Err(SyncError::Config(
+                "no trusted key is configured: give --trust-key FILE (the publisher's fyr-feed.pub)".into(),
+            ));
+        }
+        keys
+    } else {
+        trust_key_files
+            .iter()
+            .map(|p| {
+                feed::load_verifying_key(p)
+                    .map_err(|e| SyncError::Config(format!("--trust-key: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let token = match token {
+        Some(t)
+            if t.trim().is_empty() || t.chars().any(|c| c.is_whitespace() || c.is_control()) =>
+        {
+            return Err(SyncError::Config(
+                "--token must be one word without spaces".into(),
+            ))
+        }
+        Some(t) => Some(t.to_string()),
+        None => store.get_meta(meta::TOKEN)?,
+    };
+    store.set_meta(meta::HUB, Some(url.as_str()))?;
+    let hex_keys: Vec<String> = keys.iter().map(|k| hex::encode(k.as_bytes())).collect();
+    store.set_meta(meta::TRUSTED_KEYS, Some(&hex_keys.join(",")))?;
+    if let Some(t) = &token {
+        store.set_meta(meta::TOKEN, Some(t))?;
+    }
+    let mut cfg = SyncConfig::new(url, keys, work_dir.to_path_buf());
+    cfg.token = token;
+    Ok(cfg)
 }
 
 /// [`sync`] on a current-thread tokio runtime of its own, for callers that

@@ -93,3 +93,38 @@ fn the_bundle_becomes_a_snapshot_with_the_same_digest() {
     assert_eq!(snap.feed_id, b.position.feed_id);
     assert_eq!(feed::records_digest(&snap.records), b.position.digest);
 }
+
+#[test]
+fn configure_keeps_hub_keys_and_token_after_first_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = ed25519_dalek::SigningKey::from_bytes(&[5; 32]);
+    let pubf = dir.path().join("fyr-feed.pub");
+    std::fs::write(&pubf, hex::encode(k.verifying_key().as_bytes())).unwrap();
+    let s = MemStore::new();
+    let work = dir.path().join("work");
+    let e = configure(&s, &work, None, &[], None).unwrap_err();
+    assert!(
+        matches!(e, SyncError::Config(_)) && e.to_string().contains("--hub"),
+        "{e}"
+    );
+    let e = configure(&s, &work, Some("http://127.0.0.1:9"), &[], None).unwrap_err();
+    assert!(e.to_string().contains("--trust-key"), "{e}");
+    let e = configure(&s, &work, Some("not a url"), &[pubf.clone()], None).unwrap_err();
+    assert!(matches!(e, SyncError::Config(_)), "{e}");
+    let cfg = configure(
+        &s,
+        &work,
+        Some("http://127.0.0.1:9/hub"),
+        &[pubf.clone()],
+        Some("tok-123456"),
+    )
+    .unwrap();
+    assert_eq!(cfg.hub.as_str(), "http://127.0.0.1:9/hub/");
+    // Kept: a later call needs nothing.
+    let cfg = configure(&s, &work, None, &[], None).unwrap();
+    assert_eq!(cfg.trusted_keys, vec![k.verifying_key()]);
+    assert_eq!(cfg.token.as_deref(), Some("tok-123456"));
+    assert_eq!(cfg.hub.as_str(), "http://127.0.0.1:9/hub/");
+    let e = configure(&s, &work, None, &[dir.path().join("missing.pub")], None).unwrap_err();
+    assert!(e.to_string().contains("missing.pub"), "{e}");
+}
