@@ -109,13 +109,20 @@ fn configure_keeps_hub_keys_and_token_after_first_use() {
     );
     let e = configure(&s, &work, Some("http://127.0.0.1:9"), &[], None).unwrap_err();
     assert!(e.to_string().contains("--trust-key"), "{e}");
-    let e = configure(&s, &work, Some("not a url"), &[pubf.clone()], None).unwrap_err();
+    let e = configure(
+        &s,
+        &work,
+        Some("not a url"),
+        std::slice::from_ref(&pubf),
+        None,
+    )
+    .unwrap_err();
     assert!(matches!(e, SyncError::Config(_)), "{e}");
     let cfg = configure(
         &s,
         &work,
         Some("http://127.0.0.1:9/hub"),
-        &[pubf.clone()],
+        std::slice::from_ref(&pubf),
         Some("tok-123456"),
     )
     .unwrap();
