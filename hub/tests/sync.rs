@@ -1345,3 +1345,28 @@ async fn the_benchmark_kit_measures_a_small_feed() {
     );
     assert!(f.hub_rps > 0.0);
 }
+
+#[tokio::test]
+async fn a_device_on_the_bundled_content_adopts_a_signed_feed() {
+    let hub = Hub::start().await;
+    let v1 = content(30, "z");
+    let p = hub.publish(v1.clone()); // a fresh feed id, not continued from the bundle
+    let work = tempfile::tempdir().unwrap();
+    let dev = MemStore::with_content(fyr_core::bundle::BUNDLED_FEED_ID, 0, content(10, "a"));
+    let r = run(&dev, &hub.device_cfg(work.path())).await.unwrap();
+    assert_eq!((r.version, r.delta_from), (1, None));
+    assert_eq!(dev.position().unwrap().feed_id, p.feed_id);
+    assert_eq!(dev.position().unwrap().digest, p.content_digest);
+    // Once on a signed feed, another feed is refused.
+    let other = Hub::start().await;
+    other.publish(content(3, "q"));
+    let mut cfg = other.device_cfg(work.path());
+    cfg.trusted_keys.push(hub.key.verifying_key());
+    let e = run(&dev, &cfg).await.unwrap_err();
+    assert!(
+        matches!(e, SyncError::Feed(FeedError::FeedMismatch { .. })),
+        "{e}"
+    );
+    hub.stop().await;
+    other.stop().await;
+}

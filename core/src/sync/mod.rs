@@ -658,13 +658,21 @@ async fn pull(store: &dyn SyncStore, cfg: &SyncConfig, net: &mut Net<'_>) -> Res
         bytes = out;
     }
     let manifest = feed::verify_manifest(&bytes, &cfg.trusted_keys)?;
-    feed::check_manifest(
-        &manifest,
-        &pos.feed_id,
-        pos.version,
-        &pos.digest,
-        Utc::now(),
-    )?;
+    // A device still on the unsigned bundled content may adopt any feed
+    // signed by a trusted key (there is no earlier signed state to roll back
+    // from); it then takes that feed's snapshot.
+    let adopt = pos.feed_id == crate::bundle::BUNDLED_FEED_ID && manifest.feed_id != pos.feed_id;
+    if adopt {
+        feed::check_manifest(&manifest, "", 0, "", Utc::now())?;
+    } else {
+        feed::check_manifest(
+            &manifest,
+            &pos.feed_id,
+            pos.version,
+            &pos.digest,
+            Utc::now(),
+        )?;
+    }
     let to = FeedPosition {
         feed_id: manifest.feed_id.clone(),
         version: manifest.version,
@@ -672,7 +680,7 @@ async fn pull(store: &dyn SyncStore, cfg: &SyncConfig, net: &mut Net<'_>) -> Res
         created: manifest.created.to_rfc3339(),
         stale_after_days: manifest.stale_after_days,
     };
-    if manifest.version > pos.version || pos.digest.is_empty() {
+    if adopt || manifest.version > pos.version || pos.digest.is_empty() {
         apply_version(store, cfg, net, &pos, &manifest, &to).await?;
         net.report.result = SyncResult::Updated;
         net.report.version = manifest.version;
