@@ -43,8 +43,11 @@ impl DemoHub {
         };
         let key = fyr_core::feed::load_signing_key(&key_path)?;
         let feed = dir.join("feed");
-        if feed.exists() {
-            std::fs::remove_dir_all(&feed).map_err(crate::io_err(&feed))?;
+        if feed.join("manifest.json").exists() {
+            return Err(HubError::FeedDir {
+                path: feed.display().to_string(),
+                reason: "already holds a feed; the demo needs a fresh directory".into(),
+            });
         }
         let opts = PublishOptions {
             base: Some(base),
