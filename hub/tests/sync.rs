@@ -1370,3 +1370,47 @@ async fn a_device_on_the_bundled_content_adopts_a_signed_feed() {
     hub.stop().await;
     other.stop().await;
 }
+
+#[tokio::test]
+async fn a_far_behind_device_resumes_its_snapshot_after_reading_the_delta_index() {
+    let hub = Hub::start().await;
+    let mut cur = content(1500, "a");
+    hub.publish(cur.clone());
+    let v1 = cur.clone();
+    for v in 0..7 {
+        cur = with_changed(cur, v, "n");
+        hub.publish(cur.clone());
+    }
+    let proxy = Proxy::start(hub.addr, LinkConfig::default()).await.unwrap();
+    let f1 = current_manifest(&hub.feed());
+    assert!(f1.older_deltas.is_some());
+    let feed_id = f1.feed_id.clone();
+    let mut cfg = hub.device_cfg(&hub.dir.path().join("w-clean"));
+    cfg.hub = proxy.url().parse().unwrap();
+    cfg.download_retries = 0;
+    let clean = MemStore::with_content(&feed_id, 1, v1.clone());
+    let rc = run(&clean, &cfg).await.unwrap();
+    assert_eq!(
+        (rc.delta_from, rc.requests),
+        (None, 3),
+        "manifest, index, snapshot"
+    );
+    let (cu, cd) = proxy.take_bytes();
+
+    cfg.work_dir = hub.dir.path().join("w-cut");
+    let dev = MemStore::with_content(&feed_id, 1, v1);
+    proxy.cut_after(cd / 2);
+    run(&dev, &cfg).await.unwrap_err();
+    proxy.take_bytes();
+    let r = run(&dev, &cfg).await.unwrap();
+    let (u, d) = proxy.take_bytes();
+    assert_eq!(dev.records(), clean.records());
+    assert!(
+        u + d < (cu + cd) * 6 / 10,
+        "resumed: {} of clean {}",
+        u + d,
+        cu + cd
+    );
+    assert_eq!(r.requests, 3);
+    hub.stop().await;
+}

@@ -682,6 +682,8 @@ async fn pull(store: &dyn SyncStore, cfg: &SyncConfig, net: &mut Net<'_>) -> Res
     };
     if adopt || manifest.version > pos.version || pos.digest.is_empty() {
         apply_version(store, cfg, net, &pos, &manifest, &to).await?;
+        // Partial downloads left from earlier attempts are of no further use.
+        remove_all_parts(cfg);
         net.report.result = SyncResult::Updated;
         net.report.version = manifest.version;
     }
@@ -785,6 +787,17 @@ fn part_path(cfg: &SyncConfig, blob: &BlobRef) -> Result<PathBuf, SyncError> {
         .join(format!("{}.part", blob.sha256.to_ascii_lowercase())))
 }
 
+fn remove_all_parts(cfg: &SyncConfig) {
+    if let Ok(rd) = std::fs::read_dir(&cfg.work_dir) {
+        for ent in rd.flatten() {
+            let p = ent.path();
+            if p.extension().is_some_and(|e| e == "part") {
+                let _ = std::fs::remove_file(&p);
+            }
+        }
+    }
+}
+
 fn remove_part(cfg: &SyncConfig, blob: &BlobRef) {
     if let Ok(p) = part_path(cfg, blob) {
         let _ = std::fs::remove_file(p);
@@ -827,15 +840,6 @@ async fn fetch_blob(
     let part = part_path(cfg, blob)?;
     let io = |e: std::io::Error| SyncError::Io(format!("{}: {e}", part.display()));
     tokio::fs::create_dir_all(&cfg.work_dir).await.map_err(io)?;
-    // Older partial downloads of other blobs are of no further use.
-    if let Ok(mut rd) = tokio::fs::read_dir(&cfg.work_dir).await {
-        while let Ok(Some(ent)) = rd.next_entry().await {
-            let p = ent.path();
-            if p != part && p.extension().is_some_and(|e| e == "part") {
-                let _ = tokio::fs::remove_file(&p).await;
-            }
-        }
-    }
     let mut have = tokio::fs::metadata(&part)
         .await
         .map(|m| m.len())
