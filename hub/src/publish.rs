@@ -256,6 +256,7 @@ pub fn publish_with(
     check_records(&records)?;
     records.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
     std::fs::create_dir_all(feed).map_err(io_err(feed))?;
+    let _lock = PublishLock::take(feed)?;
     let now = opts.now.unwrap_or_else(Utc::now).trunc_subsecs(0);
     let mut versions = list_versions(feed)?;
     if versions.is_empty() {
@@ -408,4 +409,74 @@ pub fn export_bundle(feed: &Path, out: &Path) -> Result<(PathBuf, PathBuf), HubE
     write_atomic(&os, &snap)?;
     write_atomic(&om, &manifest_bytes)?;
     Ok((om, os))
+}
+
+/// One publisher at a time per feed directory: `feed/.publish.lock`, made
+/// with create-new and removed when the publish ends (also on error).
+struct PublishLock(PathBuf);
+
+impl PublishLock {
+    fn take(feed: &Path) -> Result<PublishLock, HubError> {
+        let p = feed.join(".publish.lock");
+        match std::fs::OpenOptions::new().write(true).create_new(true).open(&p) {
+            Ok(_) => Ok(PublishLock(p)),
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => Err(HubError::FeedDir {
+                path: feed.display().to_string(),
+                reason: format!(
+                    "another publish is running ({} exists; if no publish is running, a crashed one left it: remove it)",
+                    p.display()
+                ),
+            }),
+            Err(e) => Err(io_err(&p)(e)),
+        }
+    }
+}
+
+impl Drop for PublishLock {
+    fn drop(&mut self) {
+        let _ = std::fs::remove_file(&self.0);
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keygen_makes_a_private_key_for_its_owner_only_and_publish_is_exclusive() {
+        let dir = tempfile::tempdir().unwrap();
+        let (k, p) = keygen(&dir.path().join("keys")).unwrap();
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::PermissionsExt;
+            assert_eq!(
+                std::fs::metadata(&k).unwrap().permissions().mode() & 0o777,
+                0o600
+            );
+        }
+        let key = feed::load_signing_key(&k).unwrap();
+        assert_eq!(feed::load_verifying_key(&p).unwrap(), key.verifying_key());
+        assert!(
+            keygen(&dir.path().join("keys")).is_err(),
+            "never overwrites a key"
+        );
+
+        let feed_dir = dir.path().join("feed");
+        let rec = Record {
+            kind: RecordKind::Service,
+            id: "s".into(),
+            body: "{}".into(),
+        };
+        let r1 = publish(vec![rec.clone()], &k, &feed_dir, 30, false).unwrap();
+        assert_eq!(r1.version, 1);
+        let lock = PublishLock::take(&feed_dir).unwrap();
+        let e = publish(vec![rec.clone()], &k, &feed_dir, 30, false).unwrap_err();
+        assert!(e.to_string().contains("another publish"), "{e}");
+        drop(lock);
+        let r2 = publish(vec![rec.clone()], &k, &feed_dir, 30, false).unwrap();
+        assert_eq!((r2.version, r2.unchanged), (2, true));
+        let dup = publish(vec![rec.clone(), rec], &k, &feed_dir, 30, false).unwrap_err();
+        assert!(dup.to_string().contains("service s"), "{dup}");
+        assert!(!feed_dir.join(".publish.lock").exists());
+    }
 }
