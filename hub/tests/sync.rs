@@ -1414,3 +1414,42 @@ async fn a_far_behind_device_resumes_its_snapshot_after_reading_the_delta_index(
     assert_eq!(r.requests, 3);
     hub.stop().await;
 }
+
+#[tokio::test]
+async fn the_demo_runs_on_the_real_bundle_and_the_sqlite_store() {
+    let bundle = fyr_core::bundle::bundled().unwrap();
+    let base = fyr_core::sync::sqlite::bundle_snapshot(&bundle).unwrap();
+    let data = tempfile::tempdir().unwrap();
+    let store = Arc::new(
+        fyr_core::store::Store::open(&data.path().join("device"), &fyr_core::bundle::bundled)
+            .unwrap(),
+    );
+    let s2 = store.clone();
+    let mut lines = Vec::new();
+    let summary = fyr_hub::demo(
+        &data.path().join("hub"),
+        base,
+        &*store,
+        move || {
+            fyr_core::store::device::enqueue(&s2.dev(), "screening_stat", &stat_event("x").payload)
+                .map_err(|e| e.to_string())?;
+            Ok("Sample screening: level high.".into())
+        },
+        &mut |l| lines.push(l),
+    )
+    .await
+    .unwrap();
+    let text = lines.join("\n");
+    eprintln!("{text}");
+    assert_eq!(summary.first.delta_from, Some(0), "{text}");
+    assert_eq!(summary.second.delta_from, Some(1), "{text}");
+    assert_eq!(summary.upload.uploaded, 1, "{text}");
+    assert_eq!(SyncStore::position(&*store).unwrap().version, 2);
+    let svc = store
+        .records("service")
+        .unwrap()
+        .into_iter()
+        .find(|r| r.id == summary.changed_service)
+        .unwrap();
+    assert!(svc.body.contains("Uppdaterad"));
+}
