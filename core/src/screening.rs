@@ -149,7 +149,7 @@ impl Fyr {
 
     pub fn checklist_list(&self) -> Result<Vec<Checklist>> {
         self.store
-            .records("checklist")?
+            .records(crate::feed::RecordKind::Checklist)?
             .into_iter()
             .map(|r| {
                 Checklist::from_json(&format!("checklist {}", r.id), &r.body).map_err(|e| {
@@ -552,7 +552,6 @@ pub fn answer_type_hint(t: &str, lang: Lang) -> &'static str {
 mod tests {
     use super::*;
     use crate::api::OpenOptions;
-    use crate::store::RecordRow;
 
     fn open(dir: &std::path::Path) -> Fyr {
         Fyr::open(OpenOptions {
@@ -584,7 +583,11 @@ mod tests {
                     digest: String::new(),
                     ..pos
                 },
-                vec![RecordRow::new("checklist", "routine", &c).unwrap()],
+                vec![crate::feed::Record::new(
+                    crate::feed::RecordKind::Checklist,
+                    "routine",
+                    &c,
+                )],
                 vec![],
                 false,
             )

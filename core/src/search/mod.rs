@@ -682,7 +682,7 @@ mod tests {
                 lang: Lang::Sv,
             },
             &|| {
-                let records = crate::bundle::directory_records(&fixture::directory())?;
+                let records = crate::feed::directory_records(&fixture::directory());
                 Ok(crate::store::Bundle {
                     position: Default::default(),
                     records,
