@@ -1,1 +1,189 @@
-fn main() {}
+//! Fyr benchmarks. `cargo run --release -p fyr-bench -- directory` (and `sync`).
+//! Figures are printed, never asserted: targets are checked by reading them.
+//! The last line printed is one JSON object with the headline figures.
+
+mod synth;
+
+use chrono::{DateTime, TimeZone, Utc};
+use fyr_core::search::SearchQuery;
+use fyr_core::store::{Bundle, ContentPosition};
+use fyr_core::vocab::{Group, Lang, Need};
+use fyr_core::{Fyr, OpenOptions};
+use std::time::{Duration, Instant};
+
+fn main() {
+    let which = std::env::args().nth(1).unwrap_or_default();
+    match which.as_str() {
+        "directory" => directory(),
+        _ => {
+            eprintln!("usage: fyr-bench directory");
+            std::process::exit(2);
+        }
+    }
+}
+
+fn peak_rss_mb() -> f64 {
+    std::fs::read_to_string("/proc/self/status")
+        .ok()
+        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.to_string()))
+        .and_then(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<f64>().ok()))
+        .map(|kb| kb / 1024.0)
+        .unwrap_or(f64::NAN)
+}
+
+fn percentile(v: &mut [Duration], p: f64) -> Duration {
+    v.sort();
+    v[((v.len() as f64 - 1.0) * p).round() as usize]
+}
+
+fn open(dir: &std::path::Path, bundle: &dyn Fn() -> fyr_core::Result<Bundle>) -> Fyr {
+    Fyr::open_with_bundle(OpenOptions { data_dir: dir.into(), key: None, lang: Lang::Sv }, bundle).expect("open")
+}
+
+fn directory() {
+    const N: usize = 20_000;
+    let d = synth::directory(N, 7);
+    println!("synthetic directory: {} services, {} organizations, {} municipalities", d.services.len(), d.organizations.len(), d.municipalities.len());
+    let records = fyr_core::bundle::directory_records(&d).unwrap();
+    let at: DateTime<Utc> = Utc.with_ymd_and_hms(2026, 11, 24, 21, 0, 0).unwrap(); // a Tuesday evening
+    let muni = d.municipalities[137].clone();
+    let muni_plain = fyr_core::text::fold(&muni.name);
+
+    // Load into a fresh store.
+    let tmp = tempfile::tempdir().unwrap();
+    let bundle = || Ok(Bundle { position: ContentPosition { feed_id: "bench".into(), version: 1, ..Default::default() }, records: records.clone() });
+    let t = Instant::now();
+    let fyr = open(tmp.path(), &bundle);
+    let load = t.elapsed();
+    drop(fyr);
+
+    // Cold start: open the store and answer the first query (median of 5).
+    let mut colds = Vec::new();
+    for _ in 0..5 {
+        let t = Instant::now();
+        let f = open(tmp.path(), &|| panic!("already imported"));
+        let h = f.search(&SearchQuery { text: Some("kvinnojour".into()), at: Some(at), ..Default::default() }).unwrap();
+        assert!(!h.is_empty());
+        colds.push(t.elapsed());
+    }
+    let cold = percentile(&mut colds, 0.5);
+
+    let fyr = open(tmp.path(), &|| panic!("already imported"));
+    let queries: Vec<(&str, SearchQuery)> = vec![
+        ("text 'kvinnojour'", SearchQuery { text: Some("kvinnojour".into()), at: Some(at), ..Default::default() }),
+        (
+            "text + municipality (no å/ä/ö) + open now",
+            SearchQuery { text: Some("socialjour".into()), municipality: Some(muni_plain.clone()), open_now: true, at: Some(at), ..Default::default() },
+        ),
+        (
+            "filters only: need + group",
+            SearchQuery { needs: vec![Need::ProtectedHousing], groups: vec![Group::Women], at: Some(at), ..Default::default() },
+        ),
+        ("prefix as typed 'brottso'", SearchQuery { text: Some("brottso".into()), at: Some(at), ..Default::default() }),
+        ("near a position, no text", SearchQuery { near: Some((59.33, 18.06)), at: Some(at), ..Default::default() }),
+    ];
+    const ITER: usize = 1000;
+    let mut worst_p99 = Duration::ZERO;
+    let mut p50s = Vec::new();
+    println!("\n{:<45} {:>8} {:>10} {:>10} {:>12} {:>12}", "query", "hits", "p50 µs", "p99 µs", "LIKE p50 µs", "LIKE p99 µs");
+    // The baseline: the same queries as a naive LIKE scan over one table.
+    let base = baseline_db(&d);
+    let mut worst_base = Duration::ZERO;
+    for (name, q) in &queries {
+        let hits = fyr.search(q).unwrap().len();
+        let mut lat = Vec::with_capacity(ITER);
+        for _ in 0..ITER {
+            let t = Instant::now();
+            std::hint::black_box(fyr.search(q).unwrap());
+            lat.push(t.elapsed());
+        }
+        let (p50, p99) = (percentile(&mut lat, 0.5), percentile(&mut lat, 0.99));
+        let mut bl = Vec::with_capacity(100);
+        for _ in 0..100 {
+            let t = Instant::now();
+            std::hint::black_box(baseline_query(&base, q, &muni.code));
+            bl.push(t.elapsed());
+        }
+        let (b50, b99) = (percentile(&mut bl, 0.5), percentile(&mut bl, 0.99));
+        worst_p99 = worst_p99.max(p99);
+        worst_base = worst_base.max(b99);
+        p50s.push(p50);
+        println!("{name:<45} {hits:>8} {:>10} {:>10} {:>12} {:>12}", p50.as_micros(), p99.as_micros(), b50.as_micros(), b99.as_micros());
+    }
+    let worst_p50 = p50s.iter().max().copied().unwrap_or_default();
+    let rss = peak_rss_mb();
+    println!("\nload {N} services into a fresh store: {} ms (target ≤ 1000)", load.as_millis());
+    println!("cold start (open + first query, median of 5): {:.1} ms (target ≤ 30)", cold.as_secs_f64() * 1000.0);
+    println!("worst p99: {} µs (target ≤ 1000); naive LIKE baseline worst p99: {} µs", worst_p99.as_micros(), worst_base.as_micros());
+    println!("peak RSS: {rss:.1} MB");
+    println!(
+        "{}",
+        serde_json::json!({
+            "bench": "directory",
+            "services": N,
+            "p50_us": worst_p50.as_micros() as u64,
+            "p99_us": worst_p99.as_micros() as u64,
+            "cold_start_ms": (cold.as_secs_f64() * 1000.0 * 10.0).round() / 10.0,
+            "load_ms": load.as_millis() as u64,
+            "peak_rss_mb": (rss * 10.0).round() / 10.0,
+            "baseline_p99_us": worst_base.as_micros() as u64,
+        })
+    );
+}
+
+fn baseline_db(d: &fyr_core::model::Directory) -> rusqlite::Connection {
+    let c = rusqlite::Connection::open_in_memory().unwrap();
+    c.execute_batch("CREATE TABLE naive(id TEXT, text TEXT, munis TEXT, needs TEXT, groups_ TEXT, lat REAL, lon REAL, always INTEGER)").unwrap();
+    let mut st = c.prepare("INSERT INTO naive VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)").unwrap();
+    for s in &d.services {
+        let munis = match &s.area {
+            fyr_core::model::ServiceArea::Municipalities { codes } => codes.join(";"),
+            fyr_core::model::ServiceArea::County { code } => format!("county:{code}"),
+            fyr_core::model::ServiceArea::National => "SE".into(),
+        };
+        let text = format!("{} {} {}", s.name.sv, s.description.sv, s.tags.join(" "));
+        let loc = s.location.as_ref();
+        st.execute(rusqlite::params![
+            s.id,
+            text,
+            munis,
+            s.needs.iter().map(|n| n.id()).collect::<Vec<_>>().join(";"),
+            s.groups.iter().map(|n| n.id()).collect::<Vec<_>>().join(";"),
+            loc.and_then(|l| l.lat),
+            loc.and_then(|l| l.lon),
+            (s.hours == "24/7") as i64
+        ])
+        .unwrap();
+    }
+    drop(st);
+    c
+}
+
+/// The same query as a straightforward LIKE scan (no index, no folding beyond SQLite's ASCII LIKE).
+fn baseline_query(c: &rusqlite::Connection, q: &SearchQuery, muni: &str) -> usize {
+    let mut sql = "SELECT id, lat, lon FROM naive WHERE 1".to_string();
+    let mut args: Vec<String> = Vec::new();
+    if let Some(t) = &q.text {
+        args.push(format!("%{t}%"));
+        sql.push_str(&format!(" AND text LIKE ?{}", args.len()));
+    }
+    if q.municipality.is_some() {
+        args.push(format!("%{muni}%"));
+        sql.push_str(&format!(" AND (munis LIKE ?{} OR munis = 'SE' OR munis LIKE 'county:%')", args.len()));
+    }
+    for n in &q.needs {
+        args.push(format!("%{}%", n.id()));
+        sql.push_str(&format!(" AND needs LIKE ?{}", args.len()));
+    }
+    for g in &q.groups {
+        args.push(format!("%{}%", g.id()));
+        sql.push_str(&format!(" AND groups_ LIKE ?{}", args.len()));
+    }
+    if let Some((lat, lon)) = q.near {
+        sql.push_str(&format!(" ORDER BY ((lat - {lat}) * (lat - {lat}) + (lon - {lon}) * (lon - {lon}))"));
+    }
+    sql.push_str(" LIMIT 20");
+    let mut st = c.prepare_cached(&sql).unwrap();
+    let rows = st.query_map(rusqlite::params_from_iter(args.iter()), |r| r.get::<_, String>(0)).unwrap();
+    rows.count()
+}

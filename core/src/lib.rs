@@ -1,7 +1,22 @@
 //! Fyr core: the offline referral directory, first-step risk screening,
 //! encrypted on-device sessions and signed sync. All logic and storage of Fyr
 //! lives here; the CLI, the hub and the FFI bindings are thin layers over it.
+//!
+//! `api::Fyr` is the facade; see ARCHITECTURE.md for the map.
 
+pub mod api;
+pub mod bundle;
+pub mod checklist;
+pub mod content;
+pub mod crypto;
+pub mod error;
 pub mod model;
+pub mod schedule;
+pub mod search;
+pub mod session;
+pub mod store;
 pub mod text;
 pub mod vocab;
+
+pub use api::{Fyr, OpenOptions, Settings, Status};
+pub use error::{Error, ErrorKind, Result};

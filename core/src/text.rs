@@ -5,7 +5,9 @@
 /// Folds one character; returns None for characters that separate tokens.
 pub fn fold_char(c: char) -> Option<char> {
     let c = match c {
-        'å' | 'ä' | 'à' | 'á' | 'â' | 'ã' | 'æ' | 'Å' | 'Ä' | 'À' | 'Á' | 'Â' | 'Ã' | 'Æ' => 'a',
+        'å' | 'ä' | 'à' | 'á' | 'â' | 'ã' | 'æ' | 'Å' | 'Ä' | 'À' | 'Á' | 'Â' | 'Ã' | 'Æ' => {
+            'a'
+        }
         'ö' | 'ø' | 'ó' | 'ò' | 'ô' | 'õ' | 'Ö' | 'Ø' | 'Ó' | 'Ò' | 'Ô' | 'Õ' => 'o',
         'é' | 'è' | 'ê' | 'ë' | 'É' | 'È' | 'Ê' | 'Ë' => 'e',
         'ü' | 'ú' | 'ù' | 'û' | 'Ü' | 'Ú' | 'Ù' | 'Û' => 'u',
@@ -44,7 +46,11 @@ pub fn fold(s: &str) -> String {
 
 /// The folded tokens of a string.
 pub fn tokens(s: &str) -> Vec<String> {
-    fold(s).split(' ').filter(|t| !t.is_empty()).map(str::to_owned).collect()
+    fold(s)
+        .split(' ')
+        .filter(|t| !t.is_empty())
+        .map(str::to_owned)
+        .collect()
 }
 
 #[cfg(test)]
@@ -55,7 +61,10 @@ mod tests {
     fn folds_swedish_letters() {
         assert_eq!(fold("Våld i nära relation"), "vald i nara relation");
         assert_eq!(fold("ÖSTERSUND"), "ostersund");
-        assert_eq!(fold("Härjedalen, Åre & Strömsund"), "harjedalen are stromsund");
+        assert_eq!(
+            fold("Härjedalen, Åre & Strömsund"),
+            "harjedalen are stromsund"
+        );
         assert_eq!(fold("Linnéuniversitetet"), "linneuniversitetet");
         assert_eq!(tokens(" 020-50 50 50 "), vec!["020", "50", "50", "50"]);
     }

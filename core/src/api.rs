@@ -1,0 +1,297 @@
+//! The facade: `Fyr` is everything a shell (CLI, Android, iOS) calls. It owns
+//! the store and the in-memory search index; it is `Send + Sync`.
+
+use crate::error::{Error, Result};
+use crate::model::Municipality;
+use crate::search::{self, SearchQuery, ServiceDetail, ServiceHit};
+use crate::store::{device, Bundle, ContentPosition, Store};
+use crate::vocab::{AgencyKind, Lang};
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+
+pub const DEFAULT_RETENTION_DAYS: u32 = 30;
+
+/// How to open the store.
+#[derive(Debug, Clone)]
+pub struct OpenOptions {
+    pub data_dir: PathBuf,
+    /// The 32-byte key that seals screening sessions (from the platform
+    /// keystore; for the CLI a key file or `FYR_KEY`). Without it the
+    /// directory works but screenings cannot be stored.
+    pub key: Option<[u8; 32]>,
+    pub lang: Lang,
+}
+
+/// Device settings.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Settings {
+    pub lang: Lang,
+    /// SCB code of the user's home municipality.
+    pub home_municipality: Option<String>,
+    /// The user's own agency kind (goes into anonymous statistics).
+    pub agency_kind: Option<AgencyKind>,
+    /// Days a completed screening is kept before it is purged.
+    pub retention_days: u32,
+}
+
+/// What `fyr status` shows.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct Status {
+    pub feed_id: String,
+    pub content_version: u64,
+    pub content_digest: String,
+    pub content_created: String,
+    pub content_age_days: Option<i64>,
+    pub stale_after_days: u32,
+    /// "Data older than N days" when the content is older than the publisher's threshold.
+    pub stale_warning: Option<String>,
+    pub last_sync: Option<serde_json::Value>,
+    pub last_success: Option<String>,
+    pub next_attempt: Option<String>,
+    pub outbox_pending: u64,
+    pub outbox_quarantined: u64,
+}
+
+pub struct Fyr {
+    pub(crate) store: Store,
+    pub(crate) key: Option<[u8; 32]>,
+    lang: Lang,
+}
+
+impl Fyr {
+    /// Opens the store with the bundled default content as the first-start content.
+    pub fn open(o: OpenOptions) -> Result<Fyr> {
+        Self::open_with_bundle(o, &crate::bundle::bundled)
+    }
+
+    pub fn open_with_bundle(o: OpenOptions, bundle: &dyn Fn() -> Result<Bundle>) -> Result<Fyr> {
+        let store = Store::open(&o.data_dir, bundle)?;
+        let fyr = Fyr {
+            store,
+            key: o.key,
+            lang: o.lang,
+        };
+        fyr.check_key()?;
+        Ok(fyr)
+    }
+
+    pub fn store(&self) -> &Store {
+        &self.store
+    }
+
+    pub fn lang(&self) -> Lang {
+        self.lang
+    }
+
+    /// Messages from opening the store that the user must see (e.g. a damaged
+    /// store rebuilt, and what was lost).
+    pub fn open_notices(&self) -> Vec<String> {
+        self.store.notices().to_vec()
+    }
+
+    // ---------------------------------------------------------------- settings
+
+    pub fn settings(&self) -> Result<Settings> {
+        let c = self.store.dev();
+        let get = |k: &str| device::get_setting(&c, k);
+        Ok(Settings {
+            lang: get("lang")?
+                .and_then(|l| Lang::parse(&l))
+                .unwrap_or(self.lang),
+            home_municipality: get("home_municipality")?,
+            agency_kind: get("agency_kind")?.and_then(|k| AgencyKind::parse(&k)),
+            retention_days: get("retention_days")?
+                .and_then(|d| d.parse().ok())
+                .unwrap_or(DEFAULT_RETENTION_DAYS),
+        })
+    }
+
+    pub fn set_settings(&self, s: &Settings) -> Result<()> {
+        if let Some(m) = &s.home_municipality {
+            self.municipality(m)?;
+        }
+        if s.retention_days == 0 || s.retention_days > 3650 {
+            return Err(Error::invalid(format!(
+                "retention must be 1–3650 days, got {}",
+                s.retention_days
+            )));
+        }
+        let home = match &s.home_municipality {
+            Some(m) => Some(self.municipality(m)?.code),
+            None => None,
+        };
+        let c = self.store.dev();
+        device::set_setting(&c, "lang", Some(s.lang.id()))?;
+        device::set_setting(&c, "home_municipality", home.as_deref())?;
+        device::set_setting(&c, "agency_kind", s.agency_kind.map(|k| k.id()))?;
+        device::set_setting(&c, "retention_days", Some(&s.retention_days.to_string()))?;
+        Ok(())
+    }
+
+    // --------------------------------------------------------------- directory
+
+    pub fn search(&self, q: &SearchQuery) -> Result<Vec<ServiceHit>> {
+        let ix = self.store.index();
+        let c = self.store.dir();
+        search::search(&c, &ix, q, self.lang)
+    }
+
+    pub fn show(
+        &self,
+        id: &str,
+        at: Option<DateTime<Utc>>,
+        near: Option<(f64, f64)>,
+    ) -> Result<ServiceDetail> {
+        let ix = self.store.index();
+        let c = self.store.dir();
+        search::show(&c, &ix, id, at, near, self.lang)
+    }
+
+    pub fn municipalities(&self) -> Vec<Municipality> {
+        self.store.index().municipalities.clone()
+    }
+
+    /// A municipality by name in any spelling or by SCB code; the error names the bad value.
+    pub fn municipality(&self, s: &str) -> Result<Municipality> {
+        let ix = self.store.index();
+        search::resolve_municipality(&ix.municipalities, s)
+            .cloned()
+            .ok_or_else(|| Error::invalid(format!("unknown municipality '{s}'")))
+    }
+
+    pub fn vocabulary() -> crate::vocab::Vocabulary {
+        crate::vocab::vocabulary()
+    }
+
+    pub fn position(&self) -> Result<ContentPosition> {
+        self.store.position()
+    }
+
+    // ------------------------------------------------------------------ outbox
+
+    pub fn outbox(&self) -> Result<Vec<device::OutboxEntry>> {
+        device::outbox_all(&self.store.dev())
+    }
+
+    /// Puts a correction report about a service into the outbox. The message
+    /// is about the service, never a person: text that looks like a personal
+    /// identity number is refused.
+    pub fn report_error(&self, service_id: &str, message: &str) -> Result<String> {
+        let message = message.trim();
+        if message.is_empty() {
+            return Err(Error::invalid("the correction message is empty"));
+        }
+        if message.chars().count() > 1000 {
+            return Err(Error::invalid(
+                "the correction message is longer than 1000 characters",
+            ));
+        }
+        if looks_like_personal_number(message) {
+            return Err(Error::invalid(
+                "the correction message seems to contain a personal identity number; describe the error in the entry only",
+            ));
+        }
+        // The service must exist.
+        self.show(service_id, None, None)?;
+        let pos = self.store.position()?;
+        let payload = serde_json::json!({
+            "service_id": service_id,
+            "message": message,
+            "content_version": pos.version,
+        });
+        device::enqueue(&self.store.dev(), "correction_report", &payload)
+    }
+
+    // ------------------------------------------------------------------ status
+
+    pub fn status(&self, now: DateTime<Utc>) -> Result<Status> {
+        let pos = self.store.position()?;
+        let c = self.store.dev();
+        let (pending, quarantined) = device::outbox_counts(&c)?;
+        let age = DateTime::parse_from_rfc3339(&pos.created)
+            .ok()
+            .map(|d| (now - d.with_timezone(&Utc)).num_days());
+        let stale_warning = match age {
+            Some(a) if pos.stale_after_days > 0 && a > pos.stale_after_days as i64 => {
+                Some(match self.lang {
+                    Lang::Sv => format!(
+                        "Uppgifterna är äldre än {} dagar ({a} dagar) – synka när du har täckning",
+                        pos.stale_after_days
+                    ),
+                    Lang::En => format!(
+                        "Data older than {} days ({a} days) – sync when you have coverage",
+                        pos.stale_after_days
+                    ),
+                })
+            }
+            _ => None,
+        };
+        Ok(Status {
+            feed_id: pos.feed_id,
+            content_version: pos.version,
+            content_digest: pos.digest,
+            content_created: pos.created,
+            content_age_days: age,
+            stale_after_days: pos.stale_after_days,
+            stale_warning,
+            last_sync: device::get_sync_meta(&c, "last_result")?
+                .and_then(|s| serde_json::from_str(&s).ok()),
+            last_success: device::get_sync_meta(&c, "last_success")?,
+            next_attempt: device::get_sync_meta(&c, "next_attempt")?,
+            outbox_pending: pending,
+            outbox_quarantined: quarantined,
+        })
+    }
+
+    fn check_key(&self) -> Result<()> {
+        Ok(())
+    }
+}
+
+/// Swedish personal identity numbers: YYMMDD-NNNN, YYYYMMDDNNNN, with - or +.
+pub fn looks_like_personal_number(s: &str) -> bool {
+    let digits: Vec<(usize, char)> = s.char_indices().collect();
+    let n = digits.len();
+    let mut i = 0;
+    while i < n {
+        let mut run = String::new();
+        let mut j = i;
+        while j < n
+            && (digits[j].1.is_ascii_digit()
+                || ((digits[j].1 == '-' || digits[j].1 == '+') && run.len() >= 6))
+        {
+            run.push(digits[j].1);
+            j += 1;
+        }
+        let only: String = run.chars().filter(|c| c.is_ascii_digit()).collect();
+        if (only.len() == 10 || only.len() == 12) && run.len() <= 13 {
+            let date = if only.len() == 12 {
+                &only[2..8]
+            } else {
+                &only[..6]
+            };
+            let month: u32 = date[2..4].parse().unwrap_or(0);
+            let day: u32 = date[4..6].parse().unwrap_or(0);
+            if (1..=12).contains(&month) && (1..=31).contains(&(day % 60)) {
+                return true;
+            }
+        }
+        i = j.max(i + 1);
+    }
+    false
+}
+
+#[cfg(test)]
+mod tests {
+    use super::looks_like_personal_number as pn;
+
+    #[test]
+    fn personal_numbers_are_recognised() {
+        assert!(pn("ring 850709-1234 om detta"));
+        assert!(pn("198507091234"));
+        assert!(!pn("fel nummer: 070-174 06 05"));
+        assert!(!pn("öppettider 08:00-16:00"));
+        assert!(!pn("020-50 50 50"));
+    }
+}

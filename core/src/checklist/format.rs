@@ -1,0 +1,768 @@
+//! The checklist file format: serde types read from TOML (`content/checklists/`)
+//! and carried as JSON in feeds. Both encodings go through the same path
+//! ([`Checklist::from_value`]) so a feed checklist is validated exactly like a
+//! file on disk.
+
+use crate::model::Text;
+use crate::vocab::{Form, Group, Need};
+use serde::de::{self, Visitor};
+use serde::{Deserialize, Deserializer, Serialize, Serializer};
+use std::collections::BTreeMap;
+use std::fmt;
+
+use super::ChecklistError;
+
+/// What a checklist is for.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum ChecklistKind {
+    /// Routine inquiry: questions asked of everyone ("fråga alla").
+    Routine,
+    /// First-step risk screening of an adult victim.
+    Screening,
+    /// Children in the household.
+    Children,
+    /// Honour-related violence and oppression.
+    Honour,
+    /// Meeting a person who uses violence.
+    Perpetrator,
+    Other,
+}
+
+impl ChecklistKind {
+    pub fn id(self) -> &'static str {
+        match self {
+            ChecklistKind::Routine => "routine",
+            ChecklistKind::Screening => "screening",
+            ChecklistKind::Children => "children",
+            ChecklistKind::Honour => "honour",
+            ChecklistKind::Perpetrator => "perpetrator",
+            ChecklistKind::Other => "other",
+        }
+    }
+}
+
+/// Who wrote the instrument and on what terms. A region that adopts a
+/// licensed instrument describes it here; the team's examples say so too.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Instrument {
+    pub name: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub publisher: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub license: Option<String>,
+    /// True when the instrument is used under a licence from its publisher.
+    #[serde(default)]
+    pub licensed: bool,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub url: Option<String>,
+}
+
+/// A query against the referral directory, resolved by the caller (the lead's
+/// search) for the municipality at hand. Ids are those of [`crate::vocab`].
+#[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ReferralQuery {
+    #[serde(default)]
+    pub needs: Vec<Need>,
+    #[serde(default)]
+    pub groups: Vec<Group>,
+    #[serde(default)]
+    pub forms: Vec<Form>,
+}
+
+/// One risk level with its outcome.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Level {
+    pub id: String,
+    pub label: Text,
+    /// What the professional does now, in order.
+    #[serde(default)]
+    pub actions: Vec<Text>,
+    /// Where to refer, as directory queries.
+    #[serde(default)]
+    pub referrals: Vec<ReferralQuery>,
+    /// The result must carry a national line open 24/7.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub include_24_7: bool,
+    /// Another checklist to continue with at this level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leads_to: Option<String>,
+}
+
+/// A titled group of items.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Section {
+    pub id: String,
+    pub title: Text,
+    pub items: Vec<Item>,
+}
+
+/// The kind of answer an item takes. "unknown" is always allowed too.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum AnswerType {
+    YesNo,
+    Choice,
+    Number,
+}
+
+impl AnswerType {
+    pub fn id(self) -> &'static str {
+        match self {
+            AnswerType::YesNo => "yes_no",
+            AnswerType::Choice => "choice",
+            AnswerType::Number => "number",
+        }
+    }
+}
+
+/// One alternative of a `choice` item.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Choice {
+    pub id: String,
+    pub label: Text,
+    #[serde(default)]
+    pub weight: f64,
+    /// Choosing this alternative lifts the level to at least this level.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub red_flag: Option<String>,
+    /// Choosing this alternative leads on to another checklist.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leads_to: Option<String>,
+}
+
+/// Show an item only when an earlier item was answered a certain way:
+/// `{ item, equals = "yes" | "no" | "<choice id>" }` or, for a number item,
+/// `{ item, at_least = N }`. Exactly one of `equals` and `at_least` is given.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct ShowIf {
+    pub item: String,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub equals: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub at_least: Option<f64>,
+}
+
+/// One question.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Item {
+    pub id: String,
+    pub text: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub help: Option<Text>,
+    #[serde(rename = "type")]
+    pub answer_type: AnswerType,
+    /// The alternatives of a `choice` item.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub choices: Vec<Choice>,
+    /// Bounds of a `number` item.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min: Option<f64>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub max: Option<f64>,
+    /// Points: for `yes_no` the points of a yes; for `number` the points per
+    /// unit of the answer (usually 0: numbers mostly drive `show_if`). A
+    /// `choice` item scores the weight of the chosen alternative instead.
+    #[serde(default)]
+    pub weight: f64,
+    /// A yes lifts the level to at least this level whatever the score
+    /// (`yes_no` items; a `choice` item puts red flags on its alternatives).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub red_flag: Option<String>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub show_if: Option<ShowIf>,
+    /// A yes leads on to another checklist (chaining).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub leads_to: Option<String>,
+}
+
+impl Item {
+    pub fn choice(&self, id: &str) -> Option<&Choice> {
+        self.choices.iter().find(|c| c.id == id)
+    }
+}
+
+/// A score threshold: a score of at least `min_score` reaches `level`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Threshold {
+    pub level: String,
+    pub min_score: f64,
+}
+
+/// How answers become a score and the score a level.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+pub enum Scoring {
+    /// Sum of the weights of yes answers, chosen alternatives and numbers.
+    WeightedSum { thresholds: Vec<Threshold> },
+    /// Number of yes answers to items with a positive weight, plus chosen
+    /// alternatives with a positive weight (a weight of 0 marks a question
+    /// that is asked but does not count). Numbers do not count.
+    CountYes { thresholds: Vec<Threshold> },
+}
+
+impl Scoring {
+    pub fn thresholds(&self) -> &[Threshold] {
+        match self {
+            Scoring::WeightedSum { thresholds } | Scoring::CountYes { thresholds } => thresholds,
+        }
+    }
+}
+
+/// Whether professional judgement may raise the level (never lower it).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct OverridePolicy {
+    #[serde(default)]
+    pub allowed: bool,
+    #[serde(default = "yes")]
+    pub requires_reason: bool,
+    /// The levels an override may name; empty means any level.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub levels: Vec<String>,
+}
+
+impl Default for OverridePolicy {
+    fn default() -> Self {
+        OverridePolicy {
+            allowed: false,
+            requires_reason: true,
+            levels: Vec::new(),
+        }
+    }
+}
+
+fn yes() -> bool {
+    true
+}
+
+fn is_false(b: &bool) -> bool {
+    !*b
+}
+
+/// A checklist: one file under `content/checklists/`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct Checklist {
+    pub id: String,
+    /// Strictly increasing per id; sessions pin the version they were started on.
+    pub version: i64,
+    pub kind: ChecklistKind,
+    pub title: Text,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub description: Option<Text>,
+    /// Written by the Fyr team as an example; a region replaces it with the
+    /// instrument it has adopted. An example must carry a `notice`.
+    #[serde(default)]
+    pub example: bool,
+    /// A notice shown with the checklist (required for examples).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub notice: Option<Text>,
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub instrument: Option<Instrument>,
+    /// Lowest to highest.
+    pub levels: Vec<Level>,
+    pub sections: Vec<Section>,
+    pub scoring: Scoring,
+    #[serde(rename = "override", default)]
+    pub override_policy: OverridePolicy,
+}
+
+impl Checklist {
+    /// Parses and validates a TOML checklist; `file` names it in errors.
+    pub fn from_toml(file: &str, text: &str) -> Result<Checklist, Vec<ChecklistError>> {
+        let value: toml::Value = toml::from_str(text).map_err(|e| {
+            vec![ChecklistError::new(
+                file,
+                None,
+                format!("not valid TOML: {}", e.message()),
+            )]
+        })?;
+        let json = serde_json::to_value(value).map_err(|e| {
+            vec![ChecklistError::new(
+                file,
+                None,
+                format!("cannot convert: {e}"),
+            )]
+        })?;
+        Checklist::from_value(file, json)
+    }
+
+    /// Parses and validates a checklist carried as JSON (feeds).
+    pub fn from_json(file: &str, text: &str) -> Result<Checklist, Vec<ChecklistError>> {
+        let value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            vec![ChecklistError::new(
+                file,
+                None,
+                format!("not valid JSON: {e}"),
+            )]
+        })?;
+        Checklist::from_value(file, value)
+    }
+
+    /// Parses and validates a checklist from a JSON value. Vocabulary ids in
+    /// referral queries are checked first so that every unknown id is
+    /// reported by name (and not just the first one serde trips over).
+    pub fn from_value(
+        file: &str,
+        mut value: serde_json::Value,
+    ) -> Result<Checklist, Vec<ChecklistError>> {
+        let mut errors = check_referral_vocabulary(file, &mut value);
+        let value_copy = value.clone();
+        let checklist: Checklist = match serde_json::from_value(value) {
+            Ok(c) => c,
+            Err(e) => {
+                let located = locate_shape_errors(file, &value_copy);
+                if located.is_empty() {
+                    errors.push(ChecklistError::new(
+                        file,
+                        None,
+                        format!("invalid checklist: {e}"),
+                    ));
+                } else {
+                    errors.extend(located);
+                }
+                return Err(errors);
+            }
+        };
+        if let Err(more) = checklist.validate(file) {
+            errors.extend(more);
+        }
+        if errors.is_empty() {
+            Ok(checklist)
+        } else {
+            Err(errors)
+        }
+    }
+
+    /// The checklist as pretty JSON, as feeds carry it.
+    pub fn to_json(&self) -> String {
+        serde_json::to_string_pretty(self).expect("a checklist always serializes")
+    }
+
+    /// All items, section by section, in order.
+    pub fn items(&self) -> impl Iterator<Item = &Item> + '_ {
+        self.sections.iter().flat_map(|s| s.items.iter())
+    }
+
+    pub fn item(&self, id: &str) -> Option<&Item> {
+        self.items().find(|i| i.id == id)
+    }
+
+    /// The position of an item among all items.
+    pub fn item_index(&self, id: &str) -> Option<usize> {
+        self.items().position(|i| i.id == id)
+    }
+
+    /// The position of a level, lowest = 0.
+    pub fn level_index(&self, id: &str) -> Option<usize> {
+        self.levels.iter().position(|l| l.id == id)
+    }
+
+    pub fn level(&self, id: &str) -> Option<&Level> {
+        self.levels.iter().find(|l| l.id == id)
+    }
+
+    /// True when `self` may replace `stored`: the same id and a strictly
+    /// higher version (versions only ever increase per id).
+    pub fn supersedes(&self, stored: &Checklist) -> bool {
+        self.id == stored.id && self.version > stored.version
+    }
+
+    /// The notice to show with the checklist: its own, or for an example the
+    /// standard example notice.
+    pub fn notice_text(&self) -> Option<Text> {
+        match (&self.notice, self.example) {
+            (Some(n), _) => Some(n.clone()),
+            (None, true) => Some(example_notice()),
+            (None, false) => None,
+        }
+    }
+}
+
+/// The standard notice for the team's example checklists.
+pub fn example_notice() -> Text {
+    Text::new(
+        "Exempel skrivet av Fyr-teamet – ersätts av det instrument regionen har beslutat om.",
+        "Example written by the Fyr team – to be replaced by the instrument the region has adopted.",
+    )
+}
+
+/// When the checklist as a whole does not deserialize, finds the levels,
+/// sections and items that do not, so the error names them.
+fn locate_shape_errors(file: &str, value: &serde_json::Value) -> Vec<ChecklistError> {
+    fn id_of(v: &serde_json::Value, i: usize) -> String {
+        v.get("id")
+            .and_then(|x| x.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("#{}", i + 1))
+    }
+    let mut errors = Vec::new();
+    // The top level on its own, with levels and sections emptied.
+    let mut top = value.clone();
+    if let Some(obj) = top.as_object_mut() {
+        for key in ["levels", "sections"] {
+            if obj.contains_key(key) {
+                obj.insert(key.to_string(), serde_json::Value::Array(Vec::new()));
+            }
+        }
+    }
+    if let Err(e) = serde_json::from_value::<Checklist>(top) {
+        errors.push(ChecklistError::new(
+            file,
+            None,
+            format!("invalid checklist: {e}"),
+        ));
+    }
+    if let Some(levels) = value.get("levels").and_then(|v| v.as_array()) {
+        for (i, l) in levels.iter().enumerate() {
+            if let Err(e) = serde_json::from_value::<Level>(l.clone()) {
+                errors.push(ChecklistError::new(
+                    file,
+                    None,
+                    format!("level '{}': {e}", id_of(l, i)),
+                ));
+            }
+        }
+    }
+    if let Some(sections) = value.get("sections").and_then(|v| v.as_array()) {
+        for (si, s) in sections.iter().enumerate() {
+            let mut items_ok = true;
+            if let Some(items) = s.get("items").and_then(|v| v.as_array()) {
+                for (i, item) in items.iter().enumerate() {
+                    if let Err(e) = serde_json::from_value::<Item>(item.clone()) {
+                        items_ok = false;
+                        errors.push(ChecklistError::new(
+                            file,
+                            Some(id_of(item, i)),
+                            e.to_string(),
+                        ));
+                    }
+                }
+            }
+            if items_ok {
+                if let Err(e) = serde_json::from_value::<Section>(s.clone()) {
+                    errors.push(ChecklistError::new(
+                        file,
+                        None,
+                        format!("section '{}': {e}", id_of(s, si)),
+                    ));
+                }
+            }
+        }
+    }
+    errors
+}
+
+/// Checks `levels[*].referrals[*].{needs,groups,forms}` against the
+/// vocabularies, reports every unknown id and removes it so the rest of the
+/// checklist can still be parsed and validated.
+fn check_referral_vocabulary(file: &str, value: &mut serde_json::Value) -> Vec<ChecklistError> {
+    let mut errors = Vec::new();
+    let Some(levels) = value.get_mut("levels").and_then(|l| l.as_array_mut()) else {
+        return errors;
+    };
+    for (li, level) in levels.iter_mut().enumerate() {
+        let level_name = level
+            .get("id")
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+            .unwrap_or_else(|| format!("#{}", li + 1));
+        let Some(refs) = level.get_mut("referrals").and_then(|r| r.as_array_mut()) else {
+            continue;
+        };
+        for (ri, query) in refs.iter_mut().enumerate() {
+            for (field, what) in [("needs", "need"), ("groups", "group"), ("forms", "form")] {
+                let Some(ids) = query.get_mut(field).and_then(|v| v.as_array_mut()) else {
+                    continue;
+                };
+                ids.retain(|id| {
+                    let ok = match id.as_str() {
+                        Some(s) => match field {
+                            "needs" => Need::parse(s).is_some_and(|n| n.id() == s),
+                            "groups" => Group::parse(s).is_some_and(|g| g.id() == s),
+                            _ => Form::parse(s).is_some_and(|f| f.id() == s),
+                        },
+                        None => false,
+                    };
+                    if !ok {
+                        errors.push(ChecklistError::new(
+                            file,
+                            None,
+                            format!(
+                                "level '{level_name}': referral {}: unknown {what} '{}'",
+                                ri + 1,
+                                id.as_str()
+                                    .map(str::to_string)
+                                    .unwrap_or_else(|| id.to_string())
+                            ),
+                        ));
+                    }
+                    ok
+                });
+            }
+        }
+    }
+    errors
+}
+
+/// An answer to one item. In JSON (and the CLI answers file) it is
+/// `"yes"`, `"no"`, `"unknown"`, a choice id string or a number.
+#[derive(Debug, Clone, PartialEq)]
+pub enum Answer {
+    Yes,
+    No,
+    /// Not known or not asked: always allowed, counts as unanswered.
+    Unknown,
+    Choice(String),
+    Number(f64),
+}
+
+impl Answer {
+    /// True for a definite answer (anything but `Unknown`).
+    pub fn is_known(&self) -> bool {
+        !matches!(self, Answer::Unknown)
+    }
+
+    /// The answer as text, as in the answers file.
+    pub fn as_text(&self) -> String {
+        match self {
+            Answer::Yes => "yes".into(),
+            Answer::No => "no".into(),
+            Answer::Unknown => "unknown".into(),
+            Answer::Choice(c) => c.clone(),
+            Answer::Number(n) => n.to_string(),
+        }
+    }
+}
+
+/// Answers by item id.
+pub type Answers = BTreeMap<String, Answer>;
+
+impl Serialize for Answer {
+    fn serialize<S: Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        match self {
+            Answer::Yes => s.serialize_str("yes"),
+            Answer::No => s.serialize_str("no"),
+            Answer::Unknown => s.serialize_str("unknown"),
+            Answer::Choice(c) => s.serialize_str(c),
+            Answer::Number(n) => s.serialize_f64(*n),
+        }
+    }
+}
+
+impl<'de> Deserialize<'de> for Answer {
+    fn deserialize<D: Deserializer<'de>>(d: D) -> Result<Answer, D::Error> {
+        struct V;
+        impl Visitor<'_> for V {
+            type Value = Answer;
+            fn expecting(&self, f: &mut fmt::Formatter) -> fmt::Result {
+                f.write_str("\"yes\", \"no\", \"unknown\", a choice id or a number")
+            }
+            fn visit_str<E: de::Error>(self, v: &str) -> Result<Answer, E> {
+                Ok(match v {
+                    "yes" => Answer::Yes,
+                    "no" => Answer::No,
+                    "unknown" => Answer::Unknown,
+                    other => Answer::Choice(other.to_string()),
+                })
+            }
+            fn visit_f64<E: de::Error>(self, v: f64) -> Result<Answer, E> {
+                if v.is_finite() {
+                    Ok(Answer::Number(v))
+                } else {
+                    Err(E::custom("a number answer must be finite"))
+                }
+            }
+            fn visit_i64<E: de::Error>(self, v: i64) -> Result<Answer, E> {
+                Ok(Answer::Number(v as f64))
+            }
+            fn visit_u64<E: de::Error>(self, v: u64) -> Result<Answer, E> {
+                Ok(Answer::Number(v as f64))
+            }
+        }
+        d.deserialize_any(V)
+    }
+}
+
+/// Checks that an answer has the right type for its item (and that a number
+/// is within the item's bounds); the message names the item.
+pub fn check_answer(item: &Item, answer: &Answer) -> Result<(), String> {
+    let ok = match (item.answer_type, answer) {
+        (_, Answer::Unknown) => true,
+        (AnswerType::YesNo, Answer::Yes | Answer::No) => true,
+        (AnswerType::Choice, Answer::Choice(c)) => item.choice(c).is_some(),
+        (AnswerType::Number, Answer::Number(n)) => {
+            if !n.is_finite() {
+                return Err(format!(
+                    "item '{}' expects a finite number, got {n}",
+                    item.id
+                ));
+            }
+            if item.min.is_some_and(|m| *n < m) || item.max.is_some_and(|m| *n > m) {
+                return Err(format!(
+                    "item '{}' expects a number{}, got {n}",
+                    item.id,
+                    bounds(item)
+                ));
+            }
+            true
+        }
+        _ => false,
+    };
+    if ok {
+        Ok(())
+    } else {
+        Err(format!(
+            "item '{}' expects {}, got {}",
+            item.id,
+            expectation(item),
+            shown(answer)
+        ))
+    }
+}
+
+fn shown(a: &Answer) -> String {
+    match a {
+        Answer::Number(n) => n.to_string(),
+        other => format!("\"{}\"", other.as_text()),
+    }
+}
+
+fn bounds(item: &Item) -> String {
+    match (item.min, item.max) {
+        (Some(a), Some(b)) => format!(" from {a} to {b}"),
+        (Some(a), None) => format!(" of at least {a}"),
+        (None, Some(b)) => format!(" of at most {b}"),
+        (None, None) => String::new(),
+    }
+}
+
+fn expectation(item: &Item) -> String {
+    match item.answer_type {
+        AnswerType::YesNo => "yes/no/unknown".into(),
+        AnswerType::Choice => {
+            let ids: Vec<&str> = item.choices.iter().map(|c| c.id.as_str()).collect();
+            format!("one of {}/unknown", ids.join("/"))
+        }
+        AnswerType::Number => format!("a number{} or unknown", bounds(item)),
+    }
+}
+
+/// Reads one raw answer (from the CLI answers file or the FFI) for `item`,
+/// rejecting a wrong type with a message naming the item, e.g.
+/// `item 'weapon' expects yes/no/unknown, got 3`.
+pub fn parse_answer(item: &Item, raw: &serde_json::Value) -> Result<Answer, String> {
+    let answer = match raw {
+        serde_json::Value::String(s) => match s.as_str() {
+            "yes" => Answer::Yes,
+            "no" => Answer::No,
+            "unknown" => Answer::Unknown,
+            other => Answer::Choice(other.to_string()),
+        },
+        serde_json::Value::Number(n) => match n.as_f64() {
+            Some(f) if f.is_finite() => Answer::Number(f),
+            _ => {
+                return Err(format!(
+                    "item '{}' expects {}, got {n}",
+                    item.id,
+                    expectation(item)
+                ))
+            }
+        },
+        serde_json::Value::Null => Answer::Unknown,
+        other => {
+            return Err(format!(
+                "item '{}' expects {}, got {other}",
+                item.id,
+                expectation(item)
+            ))
+        }
+    };
+    check_answer(item, &answer)?;
+    Ok(answer)
+}
+
+/// Reads an answer typed at a prompt (the interactive CLI, a text field):
+/// `yes`/`y`/`ja`/`j`, `no`/`n`/`nej`, `unknown`/`?`/`vet ej`/`skip`, for a
+/// choice item its id or its number in the list (1-based), for a number item
+/// a number (a decimal comma is accepted). Case and surrounding space are ignored.
+pub fn parse_answer_text(item: &Item, input: &str) -> Result<Answer, String> {
+    let t = input.trim().to_lowercase();
+    if t.is_empty() {
+        return Err(format!(
+            "item '{}' expects {}, got nothing",
+            item.id,
+            expectation(item)
+        ));
+    }
+    if matches!(
+        t.as_str(),
+        "unknown" | "?" | "vet ej" | "vet inte" | "skip" | "hoppa över" | "-"
+    ) {
+        return Ok(Answer::Unknown);
+    }
+    let answer = match item.answer_type {
+        AnswerType::YesNo => match t.as_str() {
+            "yes" | "y" | "ja" | "j" => Answer::Yes,
+            "no" | "n" | "nej" => Answer::No,
+            _ => Answer::Choice(t.clone()),
+        },
+        AnswerType::Choice => match t.parse::<usize>() {
+            Ok(n) if n >= 1 && n <= item.choices.len() => {
+                Answer::Choice(item.choices[n - 1].id.clone())
+            }
+            _ => Answer::Choice(t.clone()),
+        },
+        AnswerType::Number => match t.replace(',', ".").parse::<f64>() {
+            Ok(n) if n.is_finite() => Answer::Number(n),
+            _ => Answer::Choice(t.clone()),
+        },
+    };
+    check_answer(item, &answer)?;
+    Ok(answer)
+}
+
+/// Reads an answers file, `{"answers": {"ITEM_ID": "yes" | "no" | "unknown" |
+/// CHOICE_ID | NUMBER}}`, against a checklist. Every problem is reported
+/// (unknown item ids, wrong answer types), each naming the item.
+pub fn parse_answers_json(c: &Checklist, raw: &serde_json::Value) -> Result<Answers, Vec<String>> {
+    let Some(map) = raw.get("answers").and_then(|a| a.as_object()) else {
+        return Err(vec![
+            "expected an object {\"answers\": {\"ITEM_ID\": ANSWER, ...}}".to_string(),
+        ]);
+    };
+    let mut answers = Answers::new();
+    let mut errors = Vec::new();
+    for (id, value) in map {
+        match c.item(id) {
+            None => errors.push(format!("item '{id}' is not in checklist '{}'", c.id)),
+            Some(item) => match parse_answer(item, value) {
+                Ok(a) => {
+                    answers.insert(id.clone(), a);
+                }
+                Err(e) => errors.push(e),
+            },
+        }
+    }
+    if errors.is_empty() {
+        Ok(answers)
+    } else {
+        Err(errors)
+    }
+}
+
+/// A professional's judgement that raises the level, with the reason.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Override {
+    pub level: String,
+    pub reason: String,
+}

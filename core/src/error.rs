@@ -1,0 +1,74 @@
+//! The core's internal error. The FFI crate maps it to its public `FyrError`;
+//! the CLI maps `Error::kind()` to exit codes (invalid input → 2).
+
+use thiserror::Error;
+
+/// What kind of failure, for mapping to exit codes and FFI exceptions.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum ErrorKind {
+    /// The caller gave a bad value (unknown municipality, bad answer type …).
+    InvalidInput,
+    /// An id that does not exist.
+    NotFound,
+    /// The store could not be read or written.
+    Storage,
+    /// A wrong key, or an encrypted record that does not authenticate.
+    Crypto,
+    /// Sync failed (network, forged or malformed feed …).
+    Sync,
+    /// Content (directory or checklists) failed validation.
+    Content,
+    /// A bug.
+    Internal,
+}
+
+#[derive(Debug, Error)]
+pub enum Error {
+    #[error("{0}")]
+    InvalidInput(String),
+    #[error("{0}")]
+    NotFound(String),
+    #[error("store error: {0}")]
+    Sqlite(#[from] rusqlite::Error),
+    #[error("{0}")]
+    Storage(String),
+    #[error("{0}")]
+    Crypto(String),
+    #[error("{0}")]
+    Sync(String),
+    #[error("{0}")]
+    Content(String),
+    #[error("internal error: {0}")]
+    Internal(String),
+}
+
+impl Error {
+    pub fn kind(&self) -> ErrorKind {
+        match self {
+            Error::InvalidInput(_) => ErrorKind::InvalidInput,
+            Error::NotFound(_) => ErrorKind::NotFound,
+            Error::Sqlite(_) | Error::Storage(_) => ErrorKind::Storage,
+            Error::Crypto(_) => ErrorKind::Crypto,
+            Error::Sync(_) => ErrorKind::Sync,
+            Error::Content(_) => ErrorKind::Content,
+            Error::Internal(_) => ErrorKind::Internal,
+        }
+    }
+    pub fn invalid(msg: impl Into<String>) -> Error {
+        Error::InvalidInput(msg.into())
+    }
+}
+
+impl From<serde_json::Error> for Error {
+    fn from(e: serde_json::Error) -> Error {
+        Error::Internal(format!("json: {e}"))
+    }
+}
+
+impl From<std::io::Error> for Error {
+    fn from(e: std::io::Error) -> Error {
+        Error::Storage(e.to_string())
+    }
+}
+
+pub type Result<T, E = Error> = std::result::Result<T, E>;

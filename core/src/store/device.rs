@@ -1,0 +1,208 @@
+//! device.db: settings, encrypted screening sessions, the outbox and sync
+//! bookkeeping. Sessions are opaque sealed blobs under random ids (see
+//! `crypto`): nothing about a person, the answers or their timing is stored
+//! in clear. `secure_delete` zeroes what is deleted.
+
+use super::{open_conn, schema};
+use crate::error::Result;
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::{Deserialize, Serialize};
+use std::path::Path;
+
+pub fn open(path: &Path) -> Result<Connection> {
+    let mut c = open_conn(path)?;
+    c.pragma_update(None, "secure_delete", "ON")?;
+    schema::migrate(&mut c, schema::DEVICE_MIGRATIONS, "device.db")?;
+    // Touch the tables so that a damaged file is found now, not later.
+    c.query_row("SELECT count(*) FROM outbox", [], |r| r.get::<_, i64>(0))?;
+    c.query_row("SELECT count(*) FROM sessions", [], |r| r.get::<_, i64>(0))?;
+    Ok(c)
+}
+
+pub fn get_setting(c: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(
+        c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?,
+    )
+}
+
+pub fn set_setting(c: &Connection, key: &str, value: Option<&str>) -> Result<()> {
+    match value {
+        Some(v) => c.execute(
+            "INSERT INTO settings(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
+            params![key, v],
+        )?,
+        None => c.execute("DELETE FROM settings WHERE key = ?1", [key])?,
+    };
+    Ok(())
+}
+
+pub fn get_sync_meta(c: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(
+        c.query_row("SELECT value FROM sync_meta WHERE key = ?1", [key], |r| {
+            r.get(0)
+        })
+        .optional()?,
+    )
+}
+
+pub fn set_sync_meta(c: &Connection, key: &str, value: Option<&str>) -> Result<()> {
+    match value {
+        Some(v) => c.execute(
+            "INSERT INTO sync_meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
+            params![key, v],
+        )?,
+        None => c.execute("DELETE FROM sync_meta WHERE key = ?1", [key])?,
+    };
+    Ok(())
+}
+
+// ---- sessions (sealed blobs) ----
+
+pub fn put_session(c: &Connection, id: &str, blob: &[u8]) -> Result<()> {
+    c.execute(
+        "INSERT INTO sessions(id, blob) VALUES (?1, ?2) ON CONFLICT(id) DO UPDATE SET blob = ?2",
+        params![id, blob],
+    )?;
+    Ok(())
+}
+
+pub fn get_session(c: &Connection, id: &str) -> Result<Option<Vec<u8>>> {
+    Ok(
+        c.query_row("SELECT blob FROM sessions WHERE id = ?1", [id], |r| {
+            r.get(0)
+        })
+        .optional()?,
+    )
+}
+
+pub fn all_sessions(c: &Connection) -> Result<Vec<(String, Vec<u8>)>> {
+    let mut st = c.prepare("SELECT id, blob FROM sessions ORDER BY id")?;
+    let rows = st.query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+pub fn delete_session(c: &Connection, id: &str) -> Result<bool> {
+    Ok(c.execute("DELETE FROM sessions WHERE id = ?1", [id])? > 0)
+}
+
+/// Pushes deleted pages out of the WAL into the (zeroed) main file.
+pub fn checkpoint(c: &Connection) -> Result<()> {
+    c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    Ok(())
+}
+
+// ---- outbox ----
+
+/// An event waiting to be sent, exactly as it will be sent.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEvent {
+    pub event_id: String,
+    pub kind: String,
+    pub payload: serde_json::Value,
+}
+
+/// An outbox row with its bookkeeping.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct OutboxEntry {
+    #[serde(flatten)]
+    pub event: OutboxEvent,
+    pub attempts: u32,
+    /// Why the hub rejected it, when it is set aside.
+    pub quarantined: Option<String>,
+}
+
+pub fn new_event_id() -> String {
+    let b: [u8; 16] = rand::random();
+    hex::encode(b)
+}
+
+pub fn enqueue(c: &Connection, kind: &str, payload: &serde_json::Value) -> Result<String> {
+    let id = new_event_id();
+    c.execute(
+        "INSERT INTO outbox(event_id, kind, payload) VALUES (?1, ?2, ?3)",
+        params![id, kind, serde_json::to_string(payload)?],
+    )?;
+    Ok(id)
+}
+
+fn row_entry(r: &rusqlite::Row) -> rusqlite::Result<(String, String, String, u32, Option<String>)> {
+    Ok((r.get(0)?, r.get(1)?, r.get(2)?, r.get(3)?, r.get(4)?))
+}
+
+fn to_entry(t: (String, String, String, u32, Option<String>)) -> Result<OutboxEntry> {
+    Ok(OutboxEntry {
+        event: OutboxEvent {
+            event_id: t.0,
+            kind: t.1,
+            payload: serde_json::from_str(&t.2)?,
+        },
+        attempts: t.3,
+        quarantined: t.4,
+    })
+}
+
+/// Everything in the outbox, oldest first, quarantined events included.
+pub fn outbox_all(c: &Connection) -> Result<Vec<OutboxEntry>> {
+    let mut st = c.prepare(
+        "SELECT event_id, kind, payload, attempts, quarantined FROM outbox ORDER BY seq",
+    )?;
+    let rows = st
+        .query_map([], row_entry)?
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    rows.into_iter().map(to_entry).collect()
+}
+
+/// The next batch to send: oldest first, quarantined events excluded.
+pub fn outbox_batch(c: &Connection, max: usize) -> Result<Vec<OutboxEvent>> {
+    let mut st = c.prepare(
+        "SELECT event_id, kind, payload, attempts, quarantined FROM outbox
+         WHERE quarantined IS NULL ORDER BY seq LIMIT ?1",
+    )?;
+    let rows = st
+        .query_map([max as i64], row_entry)?
+        .collect::<std::result::Result<Vec<_>, _>>()?;
+    rows.into_iter()
+        .map(|t| to_entry(t).map(|e| e.event))
+        .collect()
+}
+
+pub fn outbox_attempted(c: &Connection, ids: &[String]) -> Result<()> {
+    let mut st =
+        c.prepare_cached("UPDATE outbox SET attempts = attempts + 1 WHERE event_id = ?1")?;
+    for id in ids {
+        st.execute([id])?;
+    }
+    Ok(())
+}
+
+/// Removes events the hub has acknowledged.
+pub fn outbox_ack(c: &mut Connection, ids: &[String]) -> Result<()> {
+    let tx = c.transaction()?;
+    {
+        let mut st = tx.prepare_cached("DELETE FROM outbox WHERE event_id = ?1")?;
+        for id in ids {
+            st.execute([id])?;
+        }
+    }
+    tx.commit()?;
+    Ok(())
+}
+
+pub fn outbox_quarantine(c: &Connection, id: &str, reason: &str) -> Result<()> {
+    c.execute(
+        "UPDATE outbox SET quarantined = ?2 WHERE event_id = ?1",
+        params![id, reason],
+    )?;
+    Ok(())
+}
+
+pub fn outbox_counts(c: &Connection) -> Result<(u64, u64)> {
+    Ok(c.query_row(
+        "SELECT count(*) FILTER (WHERE quarantined IS NULL), count(*) FILTER (WHERE quarantined IS NOT NULL) FROM outbox",
+        [],
+        |r| Ok((r.get::<_, i64>(0)? as u64, r.get::<_, i64>(1)? as u64)),
+    )?)
+}

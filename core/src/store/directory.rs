@@ -1,0 +1,281 @@
+//! directory.db: content records, the content position (feed id, version,
+//! digest) and the search index derived from the records.
+
+use super::{failpoint, open_conn, schema, Bundle};
+use crate::error::{Error, Result};
+use crate::model::{Municipality, Organization, Service};
+use crate::search::{fts_columns, index::FacetIndex};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::collections::HashMap;
+use std::path::Path;
+
+/// One content record as stored: kind ("municipality", "organization",
+/// "service", "checklist"), id and canonical JSON body.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordRow {
+    pub kind: String,
+    pub id: String,
+    pub body: String,
+}
+
+impl RecordRow {
+    pub fn new<T: Serialize>(kind: &str, id: &str, value: &T) -> Result<RecordRow> {
+        Ok(RecordRow {
+            kind: kind.into(),
+            id: id.into(),
+            body: serde_json::to_string(value)?,
+        })
+    }
+    pub fn hash(&self) -> [u8; 32] {
+        record_hash(&self.kind, &self.id, &self.body)
+    }
+}
+
+/// sha256(kind 0 id 0 body).
+pub fn record_hash(kind: &str, id: &str, body: &str) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(kind.as_bytes());
+    h.update([0]);
+    h.update(id.as_bytes());
+    h.update([0]);
+    h.update(body.as_bytes());
+    h.finalize().into()
+}
+
+/// The digest of a whole content: sha256 over "kind 0 id 0 hash-hex \n" lines
+/// sorted by (kind, id).
+pub fn content_digest<'a>(items: impl Iterator<Item = (&'a str, &'a str, [u8; 32])>) -> String {
+    let mut v: Vec<_> = items.collect();
+    v.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let mut h = Sha256::new();
+    for (k, id, hash) in v {
+        h.update(k.as_bytes());
+        h.update([0]);
+        h.update(id.as_bytes());
+        h.update([0]);
+        h.update(hex::encode(hash).as_bytes());
+        h.update(b"\n");
+    }
+    hex::encode(h.finalize())
+}
+
+/// Where the content came from and which version it is.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct ContentPosition {
+    pub feed_id: String,
+    pub version: u64,
+    pub digest: String,
+    /// When this version was published (RFC3339).
+    pub created: String,
+    /// The publisher's "data older than N days" threshold.
+    pub stale_after_days: u32,
+}
+
+fn get_meta(c: &Connection, key: &str) -> Result<Option<String>> {
+    Ok(
+        c.query_row("SELECT value FROM meta WHERE key = ?1", [key], |r| r.get(0))
+            .optional()?,
+    )
+}
+
+fn set_meta(c: &Connection, key: &str, value: &str) -> Result<()> {
+    c.execute(
+        "INSERT INTO meta(key, value) VALUES (?1, ?2) ON CONFLICT(key) DO UPDATE SET value = ?2",
+        params![key, value],
+    )?;
+    Ok(())
+}
+
+pub fn position(c: &Connection) -> Result<ContentPosition> {
+    match get_meta(c, "position")? {
+        Some(p) => Ok(serde_json::from_str(&p)?),
+        None => Ok(ContentPosition::default()),
+    }
+}
+
+/// Opens directory.db: migrates, imports the bundle on first start, and
+/// loads the facet index (rebuilding it if missing or stale).
+pub fn open(path: &Path, bundled: &dyn Fn() -> Result<Bundle>) -> Result<(Connection, FacetIndex)> {
+    let mut c = open_conn(path)?;
+    schema::migrate(&mut c, schema::DIRECTORY_MIGRATIONS, "directory.db")?;
+    if get_meta(&c, "position")?.is_none() {
+        let b = bundled()?;
+        let ix = apply(&mut c, &b.position, b.records, Vec::new(), true)?;
+        return Ok((c, ix));
+    }
+    if get_meta(&c, "index_stale")?.as_deref() == Some("1") {
+        let tx = c.transaction()?;
+        let ix = rebuild_index(&tx)?;
+        tx.commit()?;
+        return Ok((c, ix));
+    }
+    let blob: Option<Vec<u8>> = c
+        .query_row("SELECT blob FROM facet_index WHERE id = 1", [], |r| {
+            r.get(0)
+        })
+        .optional()?;
+    let ix = match blob {
+        Some(b) => FacetIndex::decode(&b)?,
+        None => {
+            return Err(Error::Storage(
+                "the search index is damaged (missing)".into(),
+            ))
+        }
+    };
+    Ok((c, ix))
+}
+
+/// What a damaged directory store held, as far as can be told.
+pub fn describe_damaged(path: &Path) -> String {
+    let read = || -> Result<ContentPosition> {
+        let c = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
+        position(&c)
+    };
+    match read() {
+        Ok(p) if p.version > 0 => format!(
+            "Content version {} of feed '{}' was lost; the next sync fetches it again.",
+            p.version, p.feed_id
+        ),
+        _ => "Any content received by sync was lost; the next sync fetches it again.".to_string(),
+    }
+}
+
+pub fn records(c: &Connection, kind: &str) -> Result<Vec<RecordRow>> {
+    let mut st =
+        c.prepare_cached("SELECT kind, id, body FROM records WHERE kind = ?1 ORDER BY id")?;
+    let rows = st.query_map([kind], |r| {
+        Ok(RecordRow {
+            kind: r.get(0)?,
+            id: r.get(1)?,
+            body: r.get(2)?,
+        })
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+pub fn digest_of(c: &Connection) -> Result<String> {
+    let mut st = c.prepare("SELECT kind, id, hash FROM records")?;
+    let rows: Vec<(String, String, Vec<u8>)> = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    let items = rows.iter().map(|(k, i, h)| {
+        let mut a = [0u8; 32];
+        if h.len() == 32 {
+            a.copy_from_slice(h);
+        }
+        (k.as_str(), i.as_str(), a)
+    });
+    Ok(content_digest(items))
+}
+
+/// Applies a content change in one transaction (see `Store::apply`).
+pub fn apply(
+    c: &mut Connection,
+    to: &ContentPosition,
+    upserts: Vec<RecordRow>,
+    deletes: Vec<(String, String)>,
+    replace_all: bool,
+) -> Result<FacetIndex> {
+    let tx = c.transaction()?;
+    failpoint("apply:begin");
+    if replace_all {
+        tx.execute("DELETE FROM records", [])?;
+    }
+    {
+        let mut del = tx.prepare_cached("DELETE FROM records WHERE kind = ?1 AND id = ?2")?;
+        for (k, id) in &deletes {
+            del.execute(params![k, id])?;
+        }
+        let mut up = tx.prepare_cached(
+            "INSERT INTO records(kind, id, body, hash) VALUES (?1, ?2, ?3, ?4)
+             ON CONFLICT(kind, id) DO UPDATE SET body = ?3, hash = ?4",
+        )?;
+        for r in &upserts {
+            up.execute(params![r.kind, r.id, r.body, r.hash().to_vec()])?;
+        }
+    }
+    failpoint("apply:records");
+    let digest = digest_of(&tx)?;
+    if !to.digest.is_empty() && digest != to.digest {
+        return Err(Error::Sync(format!(
+            "content digest mismatch after applying version {}: expected {}, got {digest}; nothing was changed",
+            to.version, to.digest
+        )));
+    }
+    let mut pos = to.clone();
+    pos.digest = digest;
+    set_meta(&tx, "position", &serde_json::to_string(&pos)?)?;
+    let ix = rebuild_index(&tx)?;
+    failpoint("apply:index");
+    tx.commit()?;
+    failpoint("apply:committed");
+    Ok(ix)
+}
+
+/// Rebuilds the FTS table and the facet index from the records.
+fn rebuild_index(tx: &Transaction) -> Result<FacetIndex> {
+    let parse = |kind: &str| -> Result<Vec<(String, String)>> {
+        let mut st =
+            tx.prepare_cached("SELECT id, body FROM records WHERE kind = ?1 ORDER BY id")?;
+        let rows = st.query_map([kind], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        Ok(rows.collect::<std::result::Result<_, _>>()?)
+    };
+    let bad = |kind: &str, id: &str, e: serde_json::Error| {
+        Error::Content(format!("{kind} '{id}' is malformed: {e}"))
+    };
+    let mut munis: Vec<Municipality> = Vec::new();
+    for (id, body) in parse("municipality")? {
+        munis.push(serde_json::from_str(&body).map_err(|e| bad("municipality", &id, e))?);
+    }
+    munis.sort_by(|a, b| a.code.cmp(&b.code));
+    let mut orgs: HashMap<String, Organization> = HashMap::new();
+    for (id, body) in parse("organization")? {
+        orgs.insert(
+            id.clone(),
+            serde_json::from_str(&body).map_err(|e| bad("organization", &id, e))?,
+        );
+    }
+    // Keep rowids stable for ids that stay.
+    let old: HashMap<String, u32> = {
+        let mut st = tx.prepare("SELECT id, rowid FROM svc")?;
+        let rows = st.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u32))
+        })?;
+        rows.collect::<std::result::Result<_, _>>()?
+    };
+    let mut next: u32 = old.values().copied().max().unwrap_or(0) + 1;
+    tx.execute("DELETE FROM svc", [])?;
+    tx.execute("DELETE FROM svc_fts", [])?;
+    let mut services: Vec<(u32, Service)> = Vec::new();
+    {
+        let mut ins = tx.prepare_cached("INSERT INTO svc(rowid, id) VALUES (?1, ?2)")?;
+        let mut fts = tx.prepare_cached(
+            "INSERT INTO svc_fts(rowid, name, org, place, tags, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
+        )?;
+        for (id, body) in parse("service")? {
+            let s: Service = serde_json::from_str(&body).map_err(|e| bad("service", &id, e))?;
+            let rowid = match old.get(&id) {
+                Some(r) => *r,
+                None => {
+                    next += 1;
+                    next - 1
+                }
+            };
+            ins.execute(params![rowid, id])?;
+            let [a, b, c, d, e] = fts_columns(&s, orgs.get(&s.organization), &munis);
+            fts.execute(params![rowid, a, b, c, d, e])?;
+            services.push((rowid, s));
+        }
+    }
+    let ix = FacetIndex::build(&munis, &services, &|org| {
+        orgs.get(org).map(|o| o.agency_kind)
+    })?;
+    tx.execute(
+        "INSERT INTO facet_index(id, blob) VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET blob = ?1",
+        [ix.encode()],
+    )?;
+    set_meta(tx, "index_stale", "0")?;
+    Ok(ix)
+}
