@@ -45,7 +45,8 @@ final class AppModel: ObservableObject {
             // Nothing works without the store: show why.
             fatalError("Fyr could not open its store: \(error)")
         }
-        openError = core.openNotice()
+        let notices = core.openNotices()
+        openError = notices.isEmpty ? nil : notices.joined(separator: "\n")
     }
 }
 

@@ -137,14 +137,14 @@ struct ServiceView: View {
                     Text(d.role).font(.footnote)
                     Text(d.hours).font(.footnote)
                     if let a = d.address { Text(a) }
-                    if let w = d.web, let url = URL(string: w) { Link(w, destination: url) }
+                    if let w = d.hit.web, let url = URL(string: w) { Link(w, destination: url) }
                     Text([d.verifiedOn, d.source].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")).font(.caption)
                 }
             }
         }
         .navigationTitle(detail?.hit.name ?? "")
         .task {
-            do { detail = try model.core.show(id: id, at: nil) } catch { self.error = errorText(error) }
+            do { detail = try model.core.show(id: id, at: nil, near: nil) } catch { self.error = errorText(error) }
         }
     }
 }

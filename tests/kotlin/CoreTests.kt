@@ -166,7 +166,12 @@ class DirectoryTests : Suite("directory") {
                 for (h in demo) {
                     check(!h.verified) { "${h.id} is demo but marked verified" }
                     check(h.phones.isNotEmpty()) { "${h.id} has no phone" }
-                    h.phones.forEach { p -> check(isFictionNumber(p.number)) { "${h.id}: ${p.number} is not in PTS's fiction range" } }
+                    // Its own (local) numbers are invented, from PTS's fiction range; a
+                    // national line it also lists keeps its real number.
+                    check(h.phones.any { isFictionNumber(it.number) }) { "${h.id}: no number in PTS's fiction range: ${h.phones}" }
+                    h.phones.filter { it.number.filter(Char::isDigit).startsWith("07") }.forEach { p ->
+                        check(isFictionNumber(p.number)) { "${h.id}: mobile number ${p.number} is not in PTS's fiction range" }
+                    }
                 }
                 // Ljungby is 0781: every local hit covers it.
                 hits.filter { !it.national && it.municipalities.isNotEmpty() }.forEach {
@@ -214,7 +219,7 @@ class DirectoryTests : Suite("directory") {
         test("show returns the service in full; the store knows 16 municipalities; vocabulary lists ids") {
             openCore(lang = "en").use { core ->
                 val hit = core.search(query(text = "kvinnojour", municipality = "Ljungby")).first()
-                val d = core.show(hit.id, "2026-06-01T12:00:00+02:00")
+                val d = core.show(hit.id, "2026-06-01T12:00:00+02:00", null)
                 checkEq(hit.id, d.hit.id, "shown id")
                 check(d.role.isNotBlank()) { "no role description for ${hit.id}" }
                 if (d.confidentialAddress) checkEq(null, d.address, "confidential address of ${hit.id}")
@@ -299,7 +304,9 @@ class ScreeningTests : Suite("screening") {
                 checkEq(1u, v.answered, "answers kept across restart")
                 core.discardScreening(sessionId)
                 check(core.screenings().none { it.sessionId == sessionId }) { "discarded session still listed" }
-                expectThrows<FyrException.NotFound>("screening after discard") { core.screening(sessionId) }
+                val gone = expectThrows<FyrException>("screening after discard") { core.screening(sessionId) }
+                check(gone is FyrException.NotFound || gone is FyrException.InvalidInput) { "wrong kind ${gone::class.simpleName}" }
+                check(gone.message!!.contains(sessionId)) { "message does not name the session: ${gone.message}" }
             }
         }
         test("an override needs a reason") {
@@ -315,11 +322,17 @@ class ScreeningTests : Suite("screening") {
         test("a correction report goes into the outbox; an unknown service is NotFound") {
             openCore().use { core ->
                 val id = core.search(query(text = "polis", municipality = "Växjö")).first().id
-                core.reportError(id, "Numret går till fel växel")
+                val eventId = core.reportError(id, "Numret går till fel växel")
                 val e = core.outbox().single()
+                checkEq(eventId, e.id, "event id")
+                checkEq("correction_report", e.kind, "event kind")
                 check(e.payloadJson.contains(id)) { "report does not name $id: ${e.payloadJson}" }
-                val nf = expectThrows<FyrException.NotFound>("report on unknown service") { core.reportError("no-such-service", "x") }
+                val nf = expectThrows<FyrException.NotFound>("report on unknown service") { core.reportError("no-such-service", "Fel nummer") }
                 check(nf.message!!.contains("no-such-service")) { "message does not name the id: ${nf.message}" }
+                expectThrows<FyrException.InvalidInput>("a personal identity number in a report") {
+                    core.reportError(id, "Ring 850709-1234 om detta")
+                }
+                checkEq(1, core.outbox().size, "outbox after refused reports")
             }
         }
     }
@@ -349,7 +362,7 @@ class ErrorTests : Suite("errors") {
         }
         test("unknown service and checklist are NotFound naming the id") {
             openCore().use { core ->
-                val e = expectThrows<FyrException.NotFound>("show") { core.show("no-such-id", null) }
+                val e = expectThrows<FyrException.NotFound>("show") { core.show("no-such-id", null, null) }
                 check(e.message!!.contains("no-such-id")) { e.message!! }
                 val c = expectThrows<FyrException>("start unknown checklist") { core.startScreening("no-such-checklist", null) }
                 check(c is FyrException.NotFound || c is FyrException.InvalidInput) { "wrong kind ${c::class.simpleName}" }

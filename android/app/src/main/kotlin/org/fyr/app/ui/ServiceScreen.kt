@@ -29,7 +29,7 @@ import org.fyr.presentation.hitCard
 fun ServiceScreen(app: FyrApplication, id: String) {
     val ui = uiFor(app)
     val context = LocalContext.current
-    val detail by rememberCore(app, id) { it.show(id, null) }
+    val detail by rememberCore(app, id) { it.show(id, null, null) }
     when (val d = detail) {
         is Loaded.Loading -> Text("…", Modifier.padding(16.dp))
         is Loaded.Failed -> ErrorText(d.message)
@@ -61,7 +61,8 @@ fun ServiceScreen(app: FyrApplication, id: String) {
                 Text(s.role, style = MaterialTheme.typography.bodySmall)
                 Text(s.hours, style = MaterialTheme.typography.bodySmall)
                 s.address?.let { Text(it) }
-                s.web?.let { Text(it) }
+                s.hit.web?.let { Text(it) }
+                s.schedule.forEach { Text(it, style = MaterialTheme.typography.bodySmall) }
                 s.email?.let { Text(it) }
                 Text(listOfNotNull(s.verifiedOn, s.source.takeIf { it.isNotBlank() }).joinToString(" · "), style = MaterialTheme.typography.bodySmall)
             }

@@ -9,7 +9,7 @@ import org.fyr.testkit.*
 import java.time.Instant
 
 fun sampleHit(
-    phones: List<PhoneHit> = listOf(PhoneHit("070-174 06 12", "voice", null), PhoneHit("070-174 06 13", "sms", "Sms-linje")),
+    phones: List<PhoneHit> = listOf(PhoneHit("070-174 06 12", "voice", null, true), PhoneHit("070-174 06 13", "sms", "Sms-linje", true)),
     demo: Boolean = true,
     verified: Boolean = false,
     national: Boolean = false,
@@ -17,19 +17,19 @@ fun sampleHit(
     openNow: Boolean? = true,
 ) = ServiceHit(
     id = "ljungby-kvinnojour", name = "Kvinnojouren i Ljungby", organization = "Kvinnojouren Ljungby",
-    agencyKind = "womens_shelter", agencyLabel = "Kvinnojour", municipalities = listOf("0781"), national = national,
+    agencyKind = "womens_shelter", agencyLabel = "Kvinnojour", municipalities = listOf("0781"), national = national, county = null,
     groups = listOf("women"), needs = listOf("protected_housing"), forms = listOf("physical"), phones = phones,
-    openNow = openNow, nextChange = "2026-02-10T15:00:00Z", openText = "Öppet, stänger 16:00", distanceKm = distanceKm,
-    verified = verified, demo = demo,
+    openNow = openNow, nextChange = "2026-02-10T15:00:00Z", openText = "Öppet, stänger 16:00", alwaysOpen = false, onCall = false,
+    distanceKm = distanceKm, verified = verified, demo = demo, web = null,
 )
 
 fun view(answered: UInt, visible: UInt, item: ScreeningItem?, canGoBack: Boolean = answered > 0u) =
-    ScreeningView("s1", "adult_first_step", 2u, "Första bedömning", item, answered, visible, canGoBack)
+    ScreeningView("s1", "adult_first_step", 2L, "Första bedömning", null, item, answered, visible, canGoBack, false, "0781")
 
 fun status(
     lastSync: String? = null, lastResult: String? = null, nextAttempt: String? = null,
     outbox: UInt = 0u, quarantined: UInt = 0u, stale: String? = null, age: UInt? = 3u,
-) = Status(7uL, "2026-02-07T10:00:00Z", age, stale, lastSync, lastResult, nextAttempt, outbox, quarantined)
+) = Status("fyr", 7uL, "2026-02-07T10:00:00Z", age, 30u, stale, lastSync, lastResult, null, nextAttempt, outbox, quarantined)
 
 class HitCardTests : Suite("presentation.hit") {
     init {
@@ -63,7 +63,7 @@ class HitCardTests : Suite("presentation.hit") {
             checkEq(null, card.isOpen, "unknown open state")
         }
         test("a phone with no digits gives no action") {
-            checkEq(0, hitCard(sampleHit(phones = listOf(PhoneHit("—", "voice", null))), sv).actions.size, "actions")
+            checkEq(0, hitCard(sampleHit(phones = listOf(PhoneHit("—", "voice", null, null))), sv).actions.size, "actions")
         }
     }
 }
@@ -72,7 +72,7 @@ class ScreeningStepTests : Suite("presentation.screening") {
     init {
         val sv = Ui(UiLang.SV)
         test("one item at a time with its counter, progress and controls") {
-            val item = ScreeningItem("strangled", "Risk", "Har personen blivit strypt?", "Även försök", "yes_no_unknown", emptyList())
+            val item = ScreeningItem("strangled", "Risk", "Har personen blivit strypt?", "Även försök", "yes_no", emptyList(), null, null)
             val s = screeningStep(view(2u, 8u, item), sv)
             checkEq("Fråga 3 av 8", s.counter, "counter")
             checkEq(0.25f, s.progress, "progress")
@@ -81,11 +81,11 @@ class ScreeningStepTests : Suite("presentation.screening") {
             checkEq(false, s.readyToComplete, "ready")
         }
         test("single choice and number items pick their controls") {
-            val choice = ScreeningItem("who", null, "Vem?", null, "single_choice", listOf(Choice("partner", "Partner"), Choice("ex", "Före detta")))
+            val choice = ScreeningItem("who", null, "Vem?", null, "choice", listOf(Choice("partner", "Partner"), Choice("ex", "Före detta")), null, null)
             val s = screeningStep(view(0u, 5u, choice, canGoBack = false), sv)
             check(s.input is AnswerInput.SingleChoice && (s.input as AnswerInput.SingleChoice).choices.size == 2) { "${s.input}" }
             checkEq("Fråga 1 av 5", s.counter, "first counter")
-            val num = ScreeningItem("children", null, "Hur många barn?", null, "number", emptyList())
+            val num = ScreeningItem("children", null, "Hur många barn?", null, "number", emptyList(), 0.0, 20.0)
             checkEq(AnswerInput.Number, screeningStep(view(1u, 5u, num), sv).input, "number input")
         }
         test("no next item means ready to complete") {
