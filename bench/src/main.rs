@@ -25,8 +25,16 @@ fn main() {
 fn peak_rss_mb() -> f64 {
     std::fs::read_to_string("/proc/self/status")
         .ok()
-        .and_then(|s| s.lines().find(|l| l.starts_with("VmHWM:")).map(|l| l.to_string()))
-        .and_then(|l| l.split_whitespace().nth(1).and_then(|k| k.parse::<f64>().ok()))
+        .and_then(|s| {
+            s.lines()
+                .find(|l| l.starts_with("VmHWM:"))
+                .map(|l| l.to_string())
+        })
+        .and_then(|l| {
+            l.split_whitespace()
+                .nth(1)
+                .and_then(|k| k.parse::<f64>().ok())
+        })
         .map(|kb| kb / 1024.0)
         .unwrap_or(f64::NAN)
 }
@@ -37,13 +45,26 @@ fn percentile(v: &mut [Duration], p: f64) -> Duration {
 }
 
 fn open(dir: &std::path::Path, bundle: &dyn Fn() -> fyr_core::Result<Bundle>) -> Fyr {
-    Fyr::open_with_bundle(OpenOptions { data_dir: dir.into(), key: None, lang: Lang::Sv }, bundle).expect("open")
+    Fyr::open_with_bundle(
+        OpenOptions {
+            data_dir: dir.into(),
+            key: None,
+            lang: Lang::Sv,
+        },
+        bundle,
+    )
+    .expect("open")
 }
 
 fn directory() {
     const N: usize = 20_000;
     let d = synth::directory(N, 7);
-    println!("synthetic directory: {} services, {} organizations, {} municipalities", d.services.len(), d.organizations.len(), d.municipalities.len());
+    println!(
+        "synthetic directory: {} services, {} organizations, {} municipalities",
+        d.services.len(),
+        d.organizations.len(),
+        d.municipalities.len()
+    );
     let records = fyr_core::bundle::directory_records(&d).unwrap();
     let at: DateTime<Utc> = Utc.with_ymd_and_hms(2026, 11, 24, 21, 0, 0).unwrap(); // a Tuesday evening
     let muni = d.municipalities[137].clone();
@@ -51,7 +72,16 @@ fn directory() {
 
     // Load into a fresh store.
     let tmp = tempfile::tempdir().unwrap();
-    let bundle = || Ok(Bundle { position: ContentPosition { feed_id: "bench".into(), version: 1, ..Default::default() }, records: records.clone() });
+    let bundle = || {
+        Ok(Bundle {
+            position: ContentPosition {
+                feed_id: "bench".into(),
+                version: 1,
+                ..Default::default()
+            },
+            records: records.clone(),
+        })
+    };
     let t = Instant::now();
     let fyr = open(tmp.path(), &bundle);
     let load = t.elapsed();
@@ -62,7 +92,13 @@ fn directory() {
     for _ in 0..5 {
         let t = Instant::now();
         let f = open(tmp.path(), &|| panic!("already imported"));
-        let h = f.search(&SearchQuery { text: Some("kvinnojour".into()), at: Some(at), ..Default::default() }).unwrap();
+        let h = f
+            .search(&SearchQuery {
+                text: Some("kvinnojour".into()),
+                at: Some(at),
+                ..Default::default()
+            })
+            .unwrap();
         assert!(!h.is_empty());
         colds.push(t.elapsed());
     }
@@ -70,22 +106,57 @@ fn directory() {
 
     let fyr = open(tmp.path(), &|| panic!("already imported"));
     let queries: Vec<(&str, SearchQuery)> = vec![
-        ("text 'kvinnojour'", SearchQuery { text: Some("kvinnojour".into()), at: Some(at), ..Default::default() }),
+        (
+            "text 'kvinnojour'",
+            SearchQuery {
+                text: Some("kvinnojour".into()),
+                at: Some(at),
+                ..Default::default()
+            },
+        ),
         (
             "text + municipality (no å/ä/ö) + open now",
-            SearchQuery { text: Some("socialjour".into()), municipality: Some(muni_plain.clone()), open_now: true, at: Some(at), ..Default::default() },
+            SearchQuery {
+                text: Some("socialjour".into()),
+                municipality: Some(muni_plain.clone()),
+                open_now: true,
+                at: Some(at),
+                ..Default::default()
+            },
         ),
         (
             "filters only: need + group",
-            SearchQuery { needs: vec![Need::ProtectedHousing], groups: vec![Group::Women], at: Some(at), ..Default::default() },
+            SearchQuery {
+                needs: vec![Need::ProtectedHousing],
+                groups: vec![Group::Women],
+                at: Some(at),
+                ..Default::default()
+            },
         ),
-        ("prefix as typed 'brottso'", SearchQuery { text: Some("brottso".into()), at: Some(at), ..Default::default() }),
-        ("near a position, no text", SearchQuery { near: Some((59.33, 18.06)), at: Some(at), ..Default::default() }),
+        (
+            "prefix as typed 'brottso'",
+            SearchQuery {
+                text: Some("brottso".into()),
+                at: Some(at),
+                ..Default::default()
+            },
+        ),
+        (
+            "near a position, no text",
+            SearchQuery {
+                near: Some((59.33, 18.06)),
+                at: Some(at),
+                ..Default::default()
+            },
+        ),
     ];
     const ITER: usize = 1000;
     let mut worst_p99 = Duration::ZERO;
     let mut p50s = Vec::new();
-    println!("\n{:<45} {:>8} {:>10} {:>10} {:>12} {:>12}", "query", "hits", "p50 µs", "p99 µs", "LIKE p50 µs", "LIKE p99 µs");
+    println!(
+        "\n{:<45} {:>8} {:>10} {:>10} {:>12} {:>12}",
+        "query", "hits", "p50 µs", "p99 µs", "LIKE p50 µs", "LIKE p99 µs"
+    );
     // The baseline: the same queries as a naive LIKE scan over one table.
     let base = baseline_db(&d);
     let mut worst_base = Duration::ZERO;
@@ -108,13 +179,29 @@ fn directory() {
         worst_p99 = worst_p99.max(p99);
         worst_base = worst_base.max(b99);
         p50s.push(p50);
-        println!("{name:<45} {hits:>8} {:>10} {:>10} {:>12} {:>12}", p50.as_micros(), p99.as_micros(), b50.as_micros(), b99.as_micros());
+        println!(
+            "{name:<45} {hits:>8} {:>10} {:>10} {:>12} {:>12}",
+            p50.as_micros(),
+            p99.as_micros(),
+            b50.as_micros(),
+            b99.as_micros()
+        );
     }
     let worst_p50 = p50s.iter().max().copied().unwrap_or_default();
     let rss = peak_rss_mb();
-    println!("\nload {N} services into a fresh store: {} ms (target ≤ 1000)", load.as_millis());
-    println!("cold start (open + first query, median of 5): {:.1} ms (target ≤ 30)", cold.as_secs_f64() * 1000.0);
-    println!("worst p99: {} µs (target ≤ 1000); naive LIKE baseline worst p99: {} µs", worst_p99.as_micros(), worst_base.as_micros());
+    println!(
+        "\nload {N} services into a fresh store: {} ms (target ≤ 1000)",
+        load.as_millis()
+    );
+    println!(
+        "cold start (open + first query, median of 5): {:.1} ms (target ≤ 30)",
+        cold.as_secs_f64() * 1000.0
+    );
+    println!(
+        "worst p99: {} µs (target ≤ 1000); naive LIKE baseline worst p99: {} µs",
+        worst_p99.as_micros(),
+        worst_base.as_micros()
+    );
     println!("peak RSS: {rss:.1} MB");
     println!(
         "{}",
@@ -134,7 +221,9 @@ fn directory() {
 fn baseline_db(d: &fyr_core::model::Directory) -> rusqlite::Connection {
     let c = rusqlite::Connection::open_in_memory().unwrap();
     c.execute_batch("CREATE TABLE naive(id TEXT, text TEXT, munis TEXT, needs TEXT, groups_ TEXT, lat REAL, lon REAL, always INTEGER)").unwrap();
-    let mut st = c.prepare("INSERT INTO naive VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)").unwrap();
+    let mut st = c
+        .prepare("INSERT INTO naive VALUES (?1, ?2, ?3, ?4, ?5, ?6, ?7, ?8)")
+        .unwrap();
     for s in &d.services {
         let munis = match &s.area {
             fyr_core::model::ServiceArea::Municipalities { codes } => codes.join(";"),
@@ -148,7 +237,11 @@ fn baseline_db(d: &fyr_core::model::Directory) -> rusqlite::Connection {
             text,
             munis,
             s.needs.iter().map(|n| n.id()).collect::<Vec<_>>().join(";"),
-            s.groups.iter().map(|n| n.id()).collect::<Vec<_>>().join(";"),
+            s.groups
+                .iter()
+                .map(|n| n.id())
+                .collect::<Vec<_>>()
+                .join(";"),
             loc.and_then(|l| l.lat),
             loc.and_then(|l| l.lon),
             (s.hours == "24/7") as i64
@@ -169,7 +262,10 @@ fn baseline_query(c: &rusqlite::Connection, q: &SearchQuery, muni: &str) -> usiz
     }
     if q.municipality.is_some() {
         args.push(format!("%{muni}%"));
-        sql.push_str(&format!(" AND (munis LIKE ?{} OR munis = 'SE' OR munis LIKE 'county:%')", args.len()));
+        sql.push_str(&format!(
+            " AND (munis LIKE ?{} OR munis = 'SE' OR munis LIKE 'county:%')",
+            args.len()
+        ));
     }
     for n in &q.needs {
         args.push(format!("%{}%", n.id()));
@@ -180,10 +276,16 @@ fn baseline_query(c: &rusqlite::Connection, q: &SearchQuery, muni: &str) -> usiz
         sql.push_str(&format!(" AND groups_ LIKE ?{}", args.len()));
     }
     if let Some((lat, lon)) = q.near {
-        sql.push_str(&format!(" ORDER BY ((lat - {lat}) * (lat - {lat}) + (lon - {lon}) * (lon - {lon}))"));
+        sql.push_str(&format!(
+            " ORDER BY ((lat - {lat}) * (lat - {lat}) + (lon - {lon}) * (lon - {lon}))"
+        ));
     }
     sql.push_str(" LIMIT 20");
     let mut st = c.prepare_cached(&sql).unwrap();
-    let rows = st.query_map(rusqlite::params_from_iter(args.iter()), |r| r.get::<_, String>(0)).unwrap();
+    let rows = st
+        .query_map(rusqlite::params_from_iter(args.iter()), |r| {
+            r.get::<_, String>(0)
+        })
+        .unwrap();
     rows.count()
 }

@@ -5,20 +5,66 @@ use fyr_core::model::*;
 use fyr_core::vocab::{AgencyKind, Form, Group, Need};
 use rand::{rngs::StdRng, Rng, SeedableRng};
 
-const PRE: &[&str] = &["Ål", "Väx", "Ljung", "Öster", "Strand", "Berg", "Hälle", "Sjö", "Mål", "Kung", "Älv", "Hög", "Lind", "Tå", "Fors"];
-const SUF: &[&str] = &["by", "sund", "å", "holm", "köping", "hamn", "vik", "dal", "ryd", "sjö", "fors", "näs", "ås", "mo", "torp", "stad", "berga", "vall", "bo", "red"];
+const PRE: &[&str] = &[
+    "Ål", "Väx", "Ljung", "Öster", "Strand", "Berg", "Hälle", "Sjö", "Mål", "Kung", "Älv", "Hög",
+    "Lind", "Tå", "Fors",
+];
+const SUF: &[&str] = &[
+    "by", "sund", "å", "holm", "köping", "hamn", "vik", "dal", "ryd", "sjö", "fors", "näs", "ås",
+    "mo", "torp", "stad", "berga", "vall", "bo", "red",
+];
 
 const KINDS: &[(AgencyKind, &str, &str)] = &[
-    (AgencyKind::SocialServices, "Socialtjänsten", "Stöd till dig som utsatts för våld i nära relation, orosanmälan om barn"),
-    (AgencyKind::SocialServicesOnCall, "Socialjouren", "Socialjour kvällar, nätter och helger vid akut våld"),
-    (AgencyKind::Police, "Polisen", "Polisanmälan och akut hjälp vid brott"),
-    (AgencyKind::Healthcare, "Vårdcentralen", "Vård och dokumentation av skador efter våld"),
-    (AgencyKind::WomensShelter, "Kvinnojouren", "Skyddat boende och samtalsstöd för kvinnor och barn"),
-    (AgencyKind::YoungWomensShelter, "Tjejjouren", "Chatt och samtal för tjejer och unga"),
-    (AgencyKind::VictimSupport, "Brottsofferjouren", "Stöd till brottsoffer och vittnen i rättsprocessen"),
-    (AgencyKind::PerpetratorProgramme, "Stöd för dig som utövar våld", "Behandling för våldsutövare som vill sluta"),
-    (AgencyKind::Church, "Svenska kyrkan", "Samtal med präst eller diakon med tystnadsplikt"),
-    (AgencyKind::SchoolHealth, "Elevhälsan", "Elevhälsa och kurator för barn och unga"),
+    (
+        AgencyKind::SocialServices,
+        "Socialtjänsten",
+        "Stöd till dig som utsatts för våld i nära relation, orosanmälan om barn",
+    ),
+    (
+        AgencyKind::SocialServicesOnCall,
+        "Socialjouren",
+        "Socialjour kvällar, nätter och helger vid akut våld",
+    ),
+    (
+        AgencyKind::Police,
+        "Polisen",
+        "Polisanmälan och akut hjälp vid brott",
+    ),
+    (
+        AgencyKind::Healthcare,
+        "Vårdcentralen",
+        "Vård och dokumentation av skador efter våld",
+    ),
+    (
+        AgencyKind::WomensShelter,
+        "Kvinnojouren",
+        "Skyddat boende och samtalsstöd för kvinnor och barn",
+    ),
+    (
+        AgencyKind::YoungWomensShelter,
+        "Tjejjouren",
+        "Chatt och samtal för tjejer och unga",
+    ),
+    (
+        AgencyKind::VictimSupport,
+        "Brottsofferjouren",
+        "Stöd till brottsoffer och vittnen i rättsprocessen",
+    ),
+    (
+        AgencyKind::PerpetratorProgramme,
+        "Stöd för dig som utövar våld",
+        "Behandling för våldsutövare som vill sluta",
+    ),
+    (
+        AgencyKind::Church,
+        "Svenska kyrkan",
+        "Samtal med präst eller diakon med tystnadsplikt",
+    ),
+    (
+        AgencyKind::SchoolHealth,
+        "Elevhälsan",
+        "Elevhälsa och kurator för barn och unga",
+    ),
 ];
 
 const HOURS: &[&str] = &[
@@ -41,9 +87,17 @@ pub fn directory(n_services: usize, seed: u64) -> Directory {
             }
             let mut name;
             loop {
-                name = format!("{}{}", PRE[rng.gen_range(0..PRE.len())], SUF[rng.gen_range(0..SUF.len())]);
+                name = format!(
+                    "{}{}",
+                    PRE[rng.gen_range(0..PRE.len())],
+                    SUF[rng.gen_range(0..SUF.len())]
+                );
                 if rng.gen_bool(0.3) {
-                    name = format!("{} {}", ["Norra", "Södra", "Östra", "Västra"][rng.gen_range(0..4)], name);
+                    name = format!(
+                        "{} {}",
+                        ["Norra", "Södra", "Östra", "Västra"][rng.gen_range(0..4)],
+                        name
+                    );
                 }
                 if names.insert(name.clone()) {
                     break;
@@ -56,6 +110,7 @@ pub fn directory(n_services: usize, seed: u64) -> Directory {
                 county_name: format!("Län {county:02}"),
                 lat: 55.5 + rng.gen_range(0.0..12.0),
                 lon: 12.0 + rng.gen_range(0.0..10.0),
+                localities: vec![],
             });
         }
     }
@@ -69,7 +124,20 @@ pub fn directory(n_services: usize, seed: u64) -> Directory {
             role: Text::new("Nationell stödlinje", "National helpline"),
             website: None,
         });
-        services.push(service(&mut rng, format!("nat-{k}"), format!("nat-{k}"), format!("Nationell stödlinje {k} om våld"), "Stödtelefon dygnet runt för våldsutsatta".into(), ServiceArea::National, if k < 5 { "24/7" } else { HOURS[k % HOURS.len()] }, None));
+        services.push(service(
+            &mut rng,
+            format!("nat-{k}"),
+            format!("nat-{k}"),
+            format!("Nationell stödlinje {k} om våld"),
+            "Stödtelefon dygnet runt för våldsutsatta".into(),
+            ServiceArea::National,
+            if k < 5 {
+                "24/7"
+            } else {
+                HOURS[k % HOURS.len()]
+            },
+            None,
+        ));
     }
     let per = (n_services - services.len()).div_ceil(munis.len());
     'fill: for m in &munis {
@@ -89,11 +157,19 @@ pub fn directory(n_services: usize, seed: u64) -> Directory {
             let i = j % KINDS.len();
             let (_, kname, desc) = KINDS[i];
             let area = if j % 17 == 16 {
-                ServiceArea::County { code: m.county_code.clone() }
+                ServiceArea::County {
+                    code: m.county_code.clone(),
+                }
             } else {
-                ServiceArea::Municipalities { codes: vec![m.code.clone()] }
+                ServiceArea::Municipalities {
+                    codes: vec![m.code.clone()],
+                }
             };
-            let loc = Some((m.lat + rng.gen_range(-0.1..0.1), m.lon + rng.gen_range(-0.1..0.1)));
+            let hours = HOURS[rng.gen_range(0..HOURS.len())];
+            let loc = Some((
+                m.lat + rng.gen_range(-0.1..0.1),
+                m.lon + rng.gen_range(-0.1..0.1),
+            ));
             services.push(service(
                 &mut rng,
                 format!("{}-{j}", m.code),
@@ -101,19 +177,44 @@ pub fn directory(n_services: usize, seed: u64) -> Directory {
                 format!("{kname} {} {}", m.name, j / KINDS.len() + 1),
                 format!("{desc} i {}", m.name),
                 area,
-                HOURS[rng.gen_range(0..HOURS.len())],
+                hours,
                 if i == 4 { None } else { loc },
             ));
         }
     }
-    Directory { municipalities: munis, organizations: orgs, services }
+    Directory {
+        municipalities: munis,
+        organizations: orgs,
+        services,
+    }
 }
 
 #[allow(clippy::too_many_arguments)]
-fn service(rng: &mut StdRng, id: String, org: String, name: String, desc: String, area: ServiceArea, hours: &str, loc: Option<(f64, f64)>) -> Service {
-    let groups: Vec<Group> = Group::ALL.iter().copied().filter(|_| rng.gen_bool(0.35)).collect();
-    let needs: Vec<Need> = Need::ALL.iter().copied().filter(|_| rng.gen_bool(0.35)).collect();
-    let forms: Vec<Form> = Form::ALL.iter().copied().filter(|_| rng.gen_bool(0.35)).collect();
+fn service(
+    rng: &mut StdRng,
+    id: String,
+    org: String,
+    name: String,
+    desc: String,
+    area: ServiceArea,
+    hours: &str,
+    loc: Option<(f64, f64)>,
+) -> Service {
+    let groups: Vec<Group> = Group::ALL
+        .iter()
+        .copied()
+        .filter(|_| rng.gen_bool(0.35))
+        .collect();
+    let needs: Vec<Need> = Need::ALL
+        .iter()
+        .copied()
+        .filter(|_| rng.gen_bool(0.35))
+        .collect();
+    let forms: Vec<Form> = Form::ALL
+        .iter()
+        .copied()
+        .filter(|_| rng.gen_bool(0.35))
+        .collect();
     let mut langs = vec!["sv".to_string()];
     for l in ["en", "ar", "so", "fa", "ti", "uk"] {
         if rng.gen_bool(0.2) {
@@ -126,15 +227,33 @@ fn service(rng: &mut StdRng, id: String, org: String, name: String, desc: String
         name: Text::new(name, ""),
         description: Text::new(desc, "Synthetic benchmark entry"),
         area,
-        groups: if groups.is_empty() { vec![Group::Everyone] } else { groups },
-        needs: if needs.is_empty() { vec![Need::Counselling] } else { needs },
+        groups: if groups.is_empty() {
+            vec![Group::Everyone]
+        } else {
+            groups
+        },
+        needs: if needs.is_empty() {
+            vec![Need::Counselling]
+        } else {
+            needs
+        },
         forms,
         languages: langs,
-        phones: vec![Phone { number: format!("070-174 06 {:02}", rng.gen_range(5..100)), kind: PhoneKind::Voice, label: None, hours: None }],
+        phones: vec![Phone {
+            number: format!("070-174 06 {:02}", rng.gen_range(5..100)),
+            kind: PhoneKind::Voice,
+            label: None,
+            hours: None,
+        }],
         web: None,
         email: None,
         hours: hours.into(),
-        location: loc.map(|(lat, lon)| Location { address: None, municipality: None, lat: Some(lat), lon: Some(lon) }),
+        location: loc.map(|(lat, lon)| Location {
+            address: None,
+            municipality: None,
+            lat: Some(lat),
+            lon: Some(lon),
+        }),
         confidential_address: loc.is_none(),
         verified_on: None,
         source: "synthetic".into(),

@@ -164,22 +164,7 @@ pub fn print_hit(h: &ServiceHit, lang: Lang) {
         .map(|m| format!("  [{m}]"))
         .unwrap_or_default();
     println!("{}{mark}", h.name);
-    let area = if h.national {
-        if lang == Lang::Sv {
-            "hela Sverige"
-        } else {
-            "all of Sweden"
-        }
-        .to_string()
-    } else if let Some(c) = &h.county {
-        if lang == Lang::Sv {
-            format!("län {c}")
-        } else {
-            format!("county {c}")
-        }
-    } else {
-        h.municipalities.join(", ")
-    };
+    let area = &h.area;
     let dist = h
         .distance_km
         .map(|d| format!(" · {d:.1} km"))
@@ -228,7 +213,7 @@ pub fn show(ctx: &Ctx, a: ShowArgs) -> CmdResult {
     print_hit(&d.hit, ctx.lang);
     println!("{}", d.description);
     println!();
-    println!("{}: {}", if sv { "Område" } else { "Area" }, d.area);
+    println!("{}: {}", if sv { "Område" } else { "Area" }, d.hit.area);
     println!("{}:", if sv { "Öppettider" } else { "Hours" });
     for l in &d.schedule {
         println!("  {l}");

@@ -143,6 +143,11 @@ fn default_data_dir() -> PathBuf {
 }
 
 fn main() -> ExitCode {
+    // Behave like a Unix tool when output is piped into `head`.
+    #[cfg(unix)]
+    unsafe {
+        libc::signal(libc::SIGPIPE, libc::SIG_DFL);
+    }
     let cli = Cli::parse();
     let ctx = Ctx {
         data_dir: cli.data_dir.unwrap_or_else(default_data_dir),

@@ -2,6 +2,8 @@
 
 use crate::{print_json, CmdResult, Ctx, Failure};
 use clap::{Args, Subcommand};
+use fyr_core::checklist::Override;
+use fyr_core::vocab::Lang;
 use std::path::{Path, PathBuf};
 
 #[derive(Args)]
@@ -111,18 +113,471 @@ pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
     Ok(())
 }
 
-pub fn checklists(_ctx: &Ctx, _json: bool) -> CmdResult {
-    Err(Failure::failed("checklists: not wired yet"))
+pub fn checklists(ctx: &Ctx, json: bool) -> CmdResult {
+    let fyr = ctx.open()?;
+    let list = fyr.checklists()?;
+    if json {
+        return print_json(&list);
+    }
+    for c in list {
+        let title = if ctx.lang == Lang::Sv {
+            &c.title_sv
+        } else {
+            &c.title_en
+        };
+        let ex = if c.example {
+            if ctx.lang == Lang::Sv {
+                "  [exempel]"
+            } else {
+                "  [example]"
+            }
+        } else {
+            ""
+        };
+        println!("{:<14} v{:<3} {:<12} {title}{ex}", c.id, c.version, c.kind);
+    }
+    Ok(())
 }
-pub fn checklist(_ctx: &Ctx, _a: ChecklistArgs) -> CmdResult {
-    Err(Failure::failed("checklist: not wired yet"))
+
+pub fn checklist(ctx: &Ctx, a: ChecklistArgs) -> CmdResult {
+    let fyr = ctx.open()?;
+    let c = fyr.checklist(&a.id)?;
+    if a.json {
+        // The whole definition, with `items` flattened in order for tools.
+        let mut v = serde_json::to_value(&c).map_err(|e| Failure::failed(e.to_string()))?;
+        let items: Vec<serde_json::Value> = c
+            .items()
+            .map(|i| {
+                serde_json::json!({
+                    "id": i.id,
+                    "text": i.text,
+                    "help": i.help,
+                    "type": i.answer_type.id(),
+                    "choices": i.choices,
+                    "weight": i.weight,
+                    "red_flag": i.red_flag,
+                    "show_if": i.show_if,
+                    "leads_to": i.leads_to,
+                })
+            })
+            .collect();
+        v["items"] = serde_json::Value::Array(items);
+        return print_json(&v);
+    }
+    let l = ctx.lang;
+    println!("{} (v{}, {})", c.title.get(l), c.version, c.kind.id());
+    if let Some(n) = c.notice_text() {
+        println!("{}", n.get(l));
+    }
+    println!();
+    println!(
+        "levels: {}",
+        c.levels
+            .iter()
+            .map(|x| x.id.as_str())
+            .collect::<Vec<_>>()
+            .join(" < ")
+    );
+    for sec in &c.sections {
+        println!("\n## {}", sec.title.get(l));
+        for i in &sec.items {
+            let flag = i
+                .red_flag
+                .as_deref()
+                .map(|f| format!(" [red flag → {f}]"))
+                .unwrap_or_default();
+            let cond = i
+                .show_if
+                .as_ref()
+                .map(|s| format!(" (if {})", s.item))
+                .unwrap_or_default();
+            println!(
+                "- {}: {}  ({}, weight {}){flag}{cond}",
+                i.id,
+                i.text.get(l),
+                i.answer_type.id(),
+                i.weight
+            );
+        }
+    }
+    Ok(())
 }
-pub fn screen(_ctx: &Ctx, _a: ScreenArgs) -> CmdResult {
-    Err(Failure::failed("screen: not wired yet"))
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct AnswersFile {
+    #[serde(default)]
+    answers: serde_json::Map<String, serde_json::Value>,
+    #[serde(default, rename = "override")]
+    override_: Option<OverrideIn>,
+    #[serde(default)]
+    note: Option<String>,
 }
-pub fn screenings(_ctx: &Ctx, _a: ScreeningsArgs) -> CmdResult {
-    Err(Failure::failed("screenings: not wired yet"))
+
+#[derive(serde::Deserialize)]
+#[serde(deny_unknown_fields)]
+struct OverrideIn {
+    level: String,
+    #[serde(default)]
+    reason: String,
 }
+
+pub fn screen(ctx: &Ctx, a: ScreenArgs) -> CmdResult {
+    let at = crate::directory::parse_at(a.at.as_deref())?;
+    let now = at.unwrap_or_else(chrono::Utc::now);
+    // Read and check the answers file before anything is stored.
+    let file = match &a.answers {
+        Some(p) => {
+            let text = std::fs::read_to_string(p).map_err(|e| {
+                Failure::usage(format!("cannot read answers file {}: {e}", p.display()))
+            })?;
+            let f: AnswersFile = serde_json::from_str(&text)
+                .map_err(|e| Failure::usage(format!("bad answers file {}: {e}", p.display())))?;
+            Some(f)
+        }
+        None => None,
+    };
+    let fyr = ctx.open()?;
+    let checklist = fyr.checklist(&a.id)?;
+    if let Some(f) = &file {
+        for (id, raw) in &f.answers {
+            let item = checklist.item(id).ok_or_else(|| {
+                Failure::usage(format!(
+                    "unknown item '{id}' in checklist '{}'",
+                    checklist.id
+                ))
+            })?;
+            fyr_core::checklist::parse_answer(item, raw).map_err(Failure::usage)?;
+        }
+        if let Some(o) = &f.override_ {
+            if o.reason.trim().is_empty() {
+                return Err(Failure::usage(format!(
+                    "the override to level '{}' needs a reason",
+                    o.level
+                )));
+            }
+            if checklist.level_index(&o.level).is_none() {
+                return Err(Failure::usage(format!(
+                    "unknown level '{}' in the override",
+                    o.level
+                )));
+            }
+        }
+    }
+    let view = match &a.resume {
+        Some(id) => fyr.screening(id)?,
+        None => fyr.start_screening(&a.id, a.kommun.as_deref(), now)?,
+    };
+    let sid = view.session_id.clone();
+    let (ov, note) = match file {
+        Some(f) => {
+            // Answer in checklist order so that show_if sees earlier answers.
+            for item in checklist.items() {
+                if let Some(raw) = f.answers.get(&item.id) {
+                    let visible = fyr.screening(&sid)?;
+                    let _ = visible;
+                    match fyr.answer_json(&sid, &item.id, raw, now) {
+                        Ok(_) => {}
+                        Err(e)
+                            if e.to_string().contains("hidden")
+                                || e.to_string().contains("not visible") =>
+                        {
+                            eprintln!("fyr: answer to '{}' ignored: the item is not shown given the other answers", item.id);
+                        }
+                        Err(e) => {
+                            let _ = fyr.discard_screening(&sid);
+                            return Err(e.into());
+                        }
+                    }
+                }
+            }
+            (
+                f.override_.map(|o| Override {
+                    level: o.level,
+                    reason: o.reason,
+                }),
+                f.note,
+            )
+        }
+        None => match interactive(&fyr, &sid, ctx.lang, now)? {
+            Some(v) => v,
+            None => return Ok(()),
+        },
+    };
+    let out = fyr.complete_screening(&sid, ov, note, now)?;
+    if a.json {
+        let v = serde_json::json!({
+            "session_id": out.session_id,
+            "checklist": out.checklist,
+            "version": out.version,
+            "level": out.level,
+            "level_label": out.level_label,
+            "score": out.score,
+            "red_flags": out.red_flags,
+            "unanswered": out.unanswered,
+            "incomplete": out.incomplete,
+            "actions": out.actions,
+            "referrals": out.referrals,
+            "leads_to": out.leads_to,
+            "override_used": out.override_used,
+            "municipality": out.municipality,
+        });
+        return print_json(&v);
+    }
+    print_outcome(&out, ctx.lang);
+    Ok(())
+}
+
+fn print_outcome(o: &fyr_core::screening::ScreeningOutcome, lang: Lang) {
+    let sv = lang == Lang::Sv;
+    println!();
+    println!(
+        "{}: {} ({})",
+        if sv { "Nivå" } else { "Level" },
+        o.level_label,
+        o.level
+    );
+    if !o.red_flags.is_empty() {
+        println!(
+            "{}: {}",
+            if sv { "Varningsflaggor" } else { "Red flags" },
+            o.red_flags
+                .iter()
+                .map(|r| format!("{} → {}", r.item, r.level))
+                .collect::<Vec<_>>()
+                .join(", ")
+        );
+    }
+    if o.unanswered > 0 {
+        println!(
+            "{}",
+            if sv {
+                format!(
+                    "OBS: {} frågor obesvarade – bedömningen är ofullständig",
+                    o.unanswered
+                )
+            } else {
+                format!(
+                    "Note: {} questions unanswered – the assessment is incomplete",
+                    o.unanswered
+                )
+            }
+        );
+    }
+    if o.override_used {
+        println!(
+            "{}",
+            if sv {
+                "Nivån höjd efter professionell bedömning."
+            } else {
+                "Level raised by professional judgement."
+            }
+        );
+    }
+    println!("\n{}:", if sv { "Åtgärder" } else { "Actions" });
+    for a in &o.actions {
+        println!("  - {a}");
+    }
+    println!("\n{}:\n", if sv { "Hänvisa till" } else { "Refer to" });
+    for h in &o.referrals {
+        crate::directory::print_hit(h, lang);
+    }
+    if !o.leads_to.is_empty() {
+        println!(
+            "{}: {}",
+            if sv { "Fortsätt med" } else { "Continue with" },
+            o.leads_to.join(", ")
+        );
+    }
+    println!("session: {}", o.session_id);
+}
+
+fn read_line() -> Option<String> {
+    let mut s = String::new();
+    match std::io::stdin().read_line(&mut s) {
+        Ok(0) | Err(_) => None,
+        Ok(_) => Some(s.trim().to_string()),
+    }
+}
+
+/// What completing a screening takes: an optional override and note.
+type Completion = (Option<Override>, Option<String>);
+
+/// One item at a time: an answer, `b` (back), `s` (skip = unknown), `q`
+/// (quit; the session is kept to resume). Returns None when the user quit.
+fn interactive(
+    fyr: &fyr_core::Fyr,
+    sid: &str,
+    lang: Lang,
+    now: chrono::DateTime<chrono::Utc>,
+) -> Result<Option<Completion>, Failure> {
+    use std::io::Write;
+    let sv = lang == Lang::Sv;
+    let mut view = fyr.screening(sid)?;
+    println!("{} (v{})", view.title, view.version);
+    if let Some(n) = &view.notice {
+        println!("{n}");
+    }
+    println!(
+        "{}",
+        if sv {
+            "Svara, eller: b = bakåt, s = hoppa över (vet ej), q = avbryt och spara"
+        } else {
+            "Answer, or: b = back, s = skip (unknown), q = quit and keep"
+        }
+    );
+    while let Some(item) = view.next_item.clone() {
+        println!("\n[{}/{}] {}", view.answered + 1, view.visible, item.text);
+        if let Some(h) = &item.help {
+            println!("  ({h})");
+        }
+        for (i, c) in item.choices.iter().enumerate() {
+            println!("  {}. {}", i + 1, c.label);
+        }
+        print!(
+            "{} > ",
+            fyr_core::screening::answer_type_hint(&item.answer_type, lang)
+        );
+        std::io::stdout().flush().ok();
+        let kept = || {
+            println!(
+                "\n{}: fyr screen {} --resume {sid}",
+                if sv {
+                    "Sparad. Fortsätt med"
+                } else {
+                    "Kept. Resume with"
+                },
+                view.checklist
+            )
+        };
+        let Some(line) = read_line() else {
+            kept();
+            return Ok(None);
+        };
+        match line.as_str() {
+            "q" | "quit" => {
+                kept();
+                return Ok(None);
+            }
+            "b" | "back" => view = fyr.back(sid)?,
+            "s" | "skip" => {
+                view = fyr.answer(sid, &item.id, fyr_core::checklist::Answer::Unknown, now)?
+            }
+            _ => match fyr.answer_text(sid, &item.id, &line, now) {
+                Ok(v) => view = v,
+                Err(e) => println!("  {e}"),
+            },
+        }
+    }
+    let preview = fyr.preview(sid)?;
+    let checklist = fyr.checklist(&view.checklist)?;
+    let higher: Vec<&str> = checklist.levels[preview.level_index + 1..]
+        .iter()
+        .map(|l| l.id.as_str())
+        .collect();
+    if higher.is_empty() {
+        return Ok(Some((None, None)));
+    }
+    loop {
+        print!(
+            "{} ({}) > ",
+            if sv {
+                "Höj nivån efter professionell bedömning? Ange nivå, eller tomt för nej"
+            } else {
+                "Raise the level by professional judgement? Enter a level, or empty for no"
+            },
+            higher.join(" / ")
+        );
+        std::io::stdout().flush().ok();
+        let Some(level) = read_line().filter(|l| !l.is_empty()) else {
+            return Ok(Some((None, None)));
+        };
+        if !higher.contains(&level.as_str()) {
+            println!(
+                "  {}: {}",
+                if sv { "välj en av" } else { "choose one of" },
+                higher.join(", ")
+            );
+            continue;
+        }
+        print!(
+            "{} > ",
+            if sv {
+                "Skäl (krävs)"
+            } else {
+                "Reason (required)"
+            }
+        );
+        std::io::stdout().flush().ok();
+        let reason = read_line().unwrap_or_default();
+        if reason.trim().is_empty() {
+            println!(
+                "  {}",
+                if sv {
+                    "ett skäl krävs"
+                } else {
+                    "a reason is required"
+                }
+            );
+            continue;
+        }
+        return Ok(Some((Some(Override { level, reason }), None)));
+    }
+}
+
+pub fn screenings(ctx: &Ctx, a: ScreeningsArgs) -> CmdResult {
+    let fyr = ctx.open()?;
+    match a.cmd {
+        None => {
+            let list = fyr.screenings()?;
+            if a.json {
+                return print_json(&list);
+            }
+            for s in list {
+                let state = match (&s.completed_at, &s.level) {
+                    (Some(_), Some(l)) => format!("completed, level {l}"),
+                    _ => format!("in progress, {} answered", s.answered),
+                };
+                println!(
+                    "{}  {} v{}  started {}  {state}",
+                    s.session_id,
+                    s.checklist,
+                    s.version,
+                    s.started_at.format("%Y-%m-%d %H:%M")
+                );
+            }
+            Ok(())
+        }
+        Some(ScreeningsCmd::Show { id, json }) => {
+            let s = fyr.screening_details(&id)?;
+            if json || a.json {
+                return print_json(&s);
+            }
+            println!("{} {} v{}", s.id, s.checklist_id, s.checklist_version);
+            for (k, v) in &s.answers {
+                println!("  {k}: {}", v.as_text());
+            }
+            if let Some(r) = &s.result {
+                println!("level: {} (score {})", r.level, r.score);
+            }
+            if let Some(n) = &s.note {
+                println!("note: {n}");
+            }
+            Ok(())
+        }
+        Some(ScreeningsCmd::Discard { id }) => {
+            fyr.discard_screening(&id)?;
+            println!("discarded {id}");
+            Ok(())
+        }
+        Some(ScreeningsCmd::Purge) => {
+            let n = fyr.purge_screenings(chrono::Utc::now())?;
+            println!("purged {n}");
+            Ok(())
+        }
+    }
+}
+
 pub fn outbox(ctx: &Ctx, json: bool) -> CmdResult {
     let fyr = ctx.open()?;
     let entries = fyr.outbox()?;

@@ -72,7 +72,10 @@ impl Fyr {
             key: o.key,
             lang: o.lang,
         };
-        fyr.check_key()?;
+        fyr.verify_key()?;
+        if fyr.key.is_some() {
+            fyr.purge_screenings(Utc::now())?;
+        }
         Ok(fyr)
     }
 
@@ -242,10 +245,6 @@ impl Fyr {
             outbox_pending: pending,
             outbox_quarantined: quarantined,
         })
-    }
-
-    fn check_key(&self) -> Result<()> {
-        Ok(())
     }
 }
 

@@ -1,6 +1,7 @@
 //! The bundled default content, compiled into the binary: a first start with
 //! no network and no files has the whole directory and all checklists.
 
+use crate::checklist::Checklist;
 use crate::error::{Error, Result};
 use crate::model::Directory;
 use crate::store::{Bundle, ContentPosition, RecordRow};
@@ -23,18 +24,81 @@ pub fn directory_records(d: &Directory) -> Result<Vec<RecordRow>> {
     Ok(v)
 }
 
+/// The checklist files compiled into the binary (a test checks this list
+/// against content/checklists/).
+pub const EMBEDDED_CHECKLISTS: &[(&str, &str)] = &[
+    (
+        "content/checklists/adult-risk.toml",
+        include_str!("../../content/checklists/adult-risk.toml"),
+    ),
+    (
+        "content/checklists/children.toml",
+        include_str!("../../content/checklists/children.toml"),
+    ),
+    (
+        "content/checklists/honour.toml",
+        include_str!("../../content/checklists/honour.toml"),
+    ),
+    (
+        "content/checklists/perpetrator.toml",
+        include_str!("../../content/checklists/perpetrator.toml"),
+    ),
+    (
+        "content/checklists/routine.toml",
+        include_str!("../../content/checklists/routine.toml"),
+    ),
+];
+
+/// The checklist records of validated checklists.
+pub fn checklist_records(list: &[Checklist]) -> Result<Vec<RecordRow>> {
+    list.iter()
+        .map(|c| RecordRow::new("checklist", &c.id, c))
+        .collect()
+}
+
+fn content_error<E: std::fmt::Display>(errs: Vec<E>) -> Error {
+    Error::Content(
+        errs.iter()
+            .map(|e| e.to_string())
+            .collect::<Vec<_>>()
+            .join("\n"),
+    )
+}
+
 /// The embedded content as records, validated.
 pub fn embedded_records() -> Result<Vec<RecordRow>> {
     let dir = crate::content::parse_directory(&crate::content::embedded_directory_sources())
-        .map_err(|errs| {
-            Error::Content(
-                errs.iter()
-                    .map(|e| e.to_string())
-                    .collect::<Vec<_>>()
-                    .join("\n"),
-            )
-        })?;
-    directory_records(&dir)
+        .map_err(content_error)?;
+    let mut files = Vec::new();
+    let mut errs = Vec::new();
+    for (name, text) in EMBEDDED_CHECKLISTS {
+        match Checklist::from_toml(name, text) {
+            Ok(c) => files.push((name.to_string(), c)),
+            Err(e) => errs.extend(e),
+        }
+    }
+    if errs.is_empty() {
+        if let Err(e) = crate::checklist::validate_set(&files) {
+            errs.extend(e);
+        }
+    }
+    if !errs.is_empty() {
+        return Err(content_error(errs));
+    }
+    let checklists: Vec<Checklist> = files.into_iter().map(|(_, c)| c).collect();
+    let mut v = directory_records(&dir)?;
+    v.extend(checklist_records(&checklists)?);
+    Ok(v)
+}
+
+/// A content folder (municipalities.csv, directory/*.csv, checklists/*.toml)
+/// as records, with every validation error naming file, row or item.
+pub fn load_content_dir(dir: &std::path::Path) -> Result<Vec<RecordRow>> {
+    let d = crate::content::load_directory_dir(dir).map_err(content_error)?;
+    let checklists = crate::checklist::load_dir(&dir.join("checklists")).map_err(content_error)?;
+    let mut v = directory_records(&d)?;
+    v.extend(checklist_records(&checklists)?);
+    Ok(v)
 }
 
 pub fn bundled() -> Result<Bundle> {
@@ -54,4 +118,42 @@ pub fn bundled() -> Result<Bundle> {
         },
         records,
     })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn the_embedded_checklists_are_exactly_the_content_files() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/checklists");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .filter(|n| n.ends_with(".toml"))
+            .map(|n| format!("content/checklists/{n}"))
+            .collect();
+        on_disk.sort();
+        let embedded: Vec<String> = EMBEDDED_CHECKLISTS
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .collect();
+        assert_eq!(embedded, on_disk);
+        for (n, text) in EMBEDDED_CHECKLISTS {
+            let path = std::path::Path::new(env!("CARGO_MANIFEST_DIR"))
+                .join("..")
+                .join(n);
+            assert_eq!(&std::fs::read_to_string(path).unwrap(), text);
+        }
+    }
+
+    #[test]
+    fn the_bundle_and_the_content_folder_agree() {
+        let a = embedded_records().unwrap();
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+        let b = load_content_dir(&dir).unwrap();
+        assert_eq!(a, b);
+        assert!(a.iter().filter(|r| r.kind == "service").count() >= 80);
+        assert_eq!(a.iter().filter(|r| r.kind == "checklist").count(), 5);
+    }
 }

@@ -12,6 +12,7 @@ pub mod crypto;
 pub mod error;
 pub mod model;
 pub mod schedule;
+pub mod screening;
 pub mod search;
 pub mod session;
 pub mod store;

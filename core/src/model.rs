@@ -23,12 +23,19 @@ pub struct Text {
 impl Text {
     pub fn new(sv: impl Into<String>, en: impl Into<String>) -> Text {
         let en: String = en.into();
-        Text { sv: sv.into(), en: if en.is_empty() { None } else { Some(en) } }
+        Text {
+            sv: sv.into(),
+            en: if en.is_empty() { None } else { Some(en) },
+        }
     }
     pub fn get(&self, lang: Lang) -> &str {
         match lang {
             Lang::Sv => &self.sv,
-            Lang::En => self.en.as_deref().filter(|s| !s.is_empty()).unwrap_or(&self.sv),
+            Lang::En => self
+                .en
+                .as_deref()
+                .filter(|s| !s.is_empty())
+                .unwrap_or(&self.sv),
         }
     }
 }
@@ -45,6 +52,10 @@ pub struct Municipality {
     pub county_name: String,
     pub lat: f64,
     pub lon: f64,
+    /// Towns and villages in the municipality, so that a place people know
+    /// ("Funäsdalen", "Järpen") finds the municipality it belongs to.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub localities: Vec<String>,
 }
 
 /// An organization: one party in the work, with its role described.

@@ -186,7 +186,10 @@ mod tests {
 
     #[test]
     fn serde_uses_the_ids() {
-        assert_eq!(serde_json::to_string(&Group::PeopleWhoUseViolence).unwrap(), "\"people_who_use_violence\"");
+        assert_eq!(
+            serde_json::to_string(&Group::PeopleWhoUseViolence).unwrap(),
+            "\"people_who_use_violence\""
+        );
         let n: Need = serde_json::from_str("\"protected_housing\"").unwrap();
         assert_eq!(n, Need::ProtectedHousing);
     }

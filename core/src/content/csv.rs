@@ -48,8 +48,11 @@ pub(crate) fn split_list(cell: &str) -> Vec<String> {
         .collect()
 }
 
+/// Columns that may be left out of a file's header altogether.
+pub(crate) const OPTIONAL_COLUMNS: &[&str] = &["localities"];
+
 /// Reads a table whose header must hold exactly the `expected` columns (in
-/// any order). Problems are pushed to `errors`; returns `None` when the header
+/// any order; those in `OPTIONAL_COLUMNS` may be missing). Problems are pushed to `errors`; returns `None` when the header
 /// is unusable, otherwise the rows that could be read.
 pub(crate) fn read_table(
     file: &str,
@@ -153,7 +156,7 @@ pub(crate) fn read_table(
         }
     }
     for col in expected {
-        if !seen.contains_key(col) {
+        if !seen.contains_key(col) && !OPTIONAL_COLUMNS.contains(col) {
             errors.push(ContentError::new(
                 file,
                 Some(1),

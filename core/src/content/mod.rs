@@ -20,8 +20,15 @@ use std::path::Path;
 pub use validate::{is_fiction_number, normalize_number, FICTION_RANGE, SWEDEN_LAT, SWEDEN_LON};
 
 /// Columns of `municipalities.csv`.
-pub const MUNICIPALITY_COLUMNS: &[&str] =
-    &["code", "name", "county_code", "county_name", "lat", "lon"];
+pub const MUNICIPALITY_COLUMNS: &[&str] = &[
+    "code",
+    "name",
+    "county_code",
+    "county_name",
+    "lat",
+    "lon",
+    "localities",
+];
 /// Columns of `directory/organizations.csv`.
 pub const ORGANIZATION_COLUMNS: &[&str] =
     &["id", "name", "agency_kind", "role_sv", "role_en", "website"];
@@ -357,6 +364,13 @@ fn parse_municipalities(
                 name,
                 county_code,
                 county_name,
+                localities: row
+                    .get("localities")
+                    .split(';')
+                    .map(str::trim)
+                    .filter(|l| !l.is_empty())
+                    .map(str::to_owned)
+                    .collect(),
                 lat,
                 lon,
             });

@@ -19,6 +19,7 @@ fn muni(
         county_name: county_name.into(),
         lat,
         lon,
+        localities: vec![],
     }
 }
 

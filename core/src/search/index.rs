@@ -5,7 +5,7 @@
 //! Text matching is SQLite FTS5's job; everything else is answered here.
 
 use crate::error::{Error, Result};
-use crate::model::{Municipality, Service, ServiceArea};
+use crate::model::{Municipality, Organization, Service, ServiceArea};
 use crate::schedule::Schedule;
 use crate::vocab::AgencyKind;
 use std::collections::HashMap;
@@ -14,6 +14,8 @@ pub const FLAG_NATIONAL: u8 = 1;
 pub const FLAG_VERIFIED: u8 = 2;
 pub const FLAG_DEMO: u8 = 4;
 pub const FLAG_ALWAYS_OPEN: u8 = 8;
+/// The service can be phoned, texted or chatted with (not only a website).
+pub const FLAG_REACHABLE: u8 = 16;
 
 /// Where a service is offered, in index terms.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -47,7 +49,7 @@ pub struct Entry {
     pub sched: u16,
 }
 
-#[derive(Debug, Clone, Default)]
+#[derive(Debug, Default)]
 pub struct FacetIndex {
     pub entries: Vec<Entry>,
     pub area_munis: Vec<u16>,
@@ -58,6 +60,54 @@ pub struct FacetIndex {
     pub schedules: Vec<Schedule>,
     /// rowid → position in `entries`.
     pub by_rowid: HashMap<u32, u32>,
+    /// The text index: sorted folded terms; term i's postings are
+    /// `post_pos[post_start[i]..post_start[i + 1]]` (positions in `entries`)
+    /// with the fields it occurs in (`FIELD_*` bits) in `post_fields`.
+    pub terms: Vec<String>,
+    pub post_start: Vec<u32>,
+    pub post_pos: Vec<u32>,
+    pub post_fields: Vec<u8>,
+    /// Services and organizations parsed for display, by rowid; lives and
+    /// dies with this index (a content change builds a new index).
+    pub parsed: std::sync::Mutex<HashMap<u32, Parsed>>,
+}
+
+/// A service, its organization and its phones' own hours, parsed for display.
+#[derive(Debug)]
+pub struct ParsedService {
+    pub service: Service,
+    pub org: Option<Organization>,
+    pub phone_hours: Vec<Option<Schedule>>,
+}
+
+pub type Parsed = std::sync::Arc<ParsedService>;
+
+pub const FIELD_NAME: u8 = 1;
+pub const FIELD_ORG: u8 = 2;
+pub const FIELD_PLACE: u8 = 4;
+pub const FIELD_TAGS: u8 = 8;
+pub const FIELD_BODY: u8 = 16;
+
+/// Relevance of a term found in these fields.
+#[inline]
+pub fn field_weight(fields: u8) -> f32 {
+    let mut w = 0.0;
+    if fields & FIELD_NAME != 0 {
+        w += 5.0;
+    }
+    if fields & FIELD_ORG != 0 {
+        w += 3.0;
+    }
+    if fields & FIELD_PLACE != 0 {
+        w += 2.0;
+    }
+    if fields & FIELD_TAGS != 0 {
+        w += 2.0;
+    }
+    if fields & FIELD_BODY != 0 {
+        w += 1.0;
+    }
+    w
 }
 
 impl FacetIndex {
@@ -108,9 +158,19 @@ impl FacetIndex {
     }
 
     /// Builds the index from services (with their rowids) and municipalities.
+    /// The range of terms starting with `prefix`.
+    pub fn prefix_range(&self, prefix: &str) -> std::ops::Range<usize> {
+        let lo = self.terms.partition_point(|t| t.as_str() < prefix);
+        let hi = lo + self.terms[lo..].partition_point(|t| t.starts_with(prefix));
+        lo..hi
+    }
+
+    /// `texts[i]` are the folded text fields (name, org, place, tags, body)
+    /// of `services[i]`.
     pub fn build(
         municipalities: &[Municipality],
         services: &[(u32, Service)],
+        texts: &[[String; 5]],
         kind_of: &dyn Fn(&str) -> Option<AgencyKind>,
     ) -> Result<FacetIndex> {
         let mut ix = FacetIndex {
@@ -211,6 +271,9 @@ impl FacetIndex {
             if ix.schedules[sched as usize].always_open() {
                 flags |= FLAG_ALWAYS_OPEN;
             }
+            if !s.phones.is_empty() {
+                flags |= FLAG_REACHABLE;
+            }
             let bits = |v: &mut dyn Iterator<Item = u32>| v.fold(0u32, |a, b| a | b);
             ix.entries.push(Entry {
                 rowid: *rowid,
@@ -228,8 +291,36 @@ impl FacetIndex {
                 sched,
             });
         }
+        ix.build_text(texts);
         ix.finish();
         Ok(ix)
+    }
+
+    fn build_text(&mut self, texts: &[[String; 5]]) {
+        let mut map: HashMap<&str, Vec<(u32, u8)>> = HashMap::new();
+        for (pos, fields) in texts.iter().enumerate() {
+            let mut seen: HashMap<&str, u8> = HashMap::new();
+            for (f, text) in fields.iter().enumerate() {
+                for tok in text.split(' ').filter(|t| !t.is_empty()) {
+                    *seen.entry(tok).or_insert(0) |= 1 << f;
+                }
+            }
+            for (tok, mask) in seen {
+                map.entry(tok).or_default().push((pos as u32, mask));
+            }
+        }
+        let mut terms: Vec<(&str, Vec<(u32, u8)>)> = map.into_iter().collect();
+        terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
+        self.post_start.push(0);
+        for (t, mut posts) in terms {
+            posts.sort_unstable();
+            self.terms.push(t.to_string());
+            for (p, m) in posts {
+                self.post_pos.push(p);
+                self.post_fields.push(m);
+            }
+            self.post_start.push(self.post_pos.len() as u32);
+        }
     }
 
     fn finish(&mut self) {
@@ -253,6 +344,7 @@ impl FacetIndex {
             put_str(&mut w, &m.name);
             put_str(&mut w, &m.county_code);
             put_str(&mut w, &m.county_name);
+            put_strs(&mut w, &m.localities);
             w.extend_from_slice(&m.lat.to_le_bytes());
             w.extend_from_slice(&m.lon.to_le_bytes());
         }
@@ -285,6 +377,16 @@ impl FacetIndex {
             w.extend_from_slice(&e.lon.to_le_bytes());
             w.extend_from_slice(&e.sched.to_le_bytes());
         }
+        put_strs(&mut w, &self.terms);
+        put_u32(&mut w, self.post_start.len() as u32);
+        for v in &self.post_start {
+            put_u32(&mut w, *v);
+        }
+        put_u32(&mut w, self.post_pos.len() as u32);
+        for v in &self.post_pos {
+            put_u32(&mut w, *v);
+        }
+        w.extend_from_slice(&self.post_fields);
         let sum = checksum(&w);
         w.extend_from_slice(&sum.to_le_bytes());
         w
@@ -317,6 +419,7 @@ impl FacetIndex {
                 name: r.str().ok_or_else(bad)?,
                 county_code: r.str().ok_or_else(bad)?,
                 county_name: r.str().ok_or_else(bad)?,
+                localities: r.strs().ok_or_else(bad)?,
                 lat: f64::from_le_bytes(r.take(8).ok_or_else(bad)?.try_into().unwrap()),
                 lon: f64::from_le_bytes(r.take(8).ok_or_else(bad)?.try_into().unwrap()),
             });
@@ -374,6 +477,16 @@ impl FacetIndex {
             }
             ix.entries.push(e);
         }
+        ix.terms = r.strs().ok_or_else(bad)?;
+        ix.post_start = r.u32s().ok_or_else(bad)?;
+        ix.post_pos = r.u32s().ok_or_else(bad)?;
+        ix.post_fields = r.take(ix.post_pos.len()).ok_or_else(bad)?.to_vec();
+        if ix.post_start.len() != ix.terms.len() + 1
+            || ix.post_start.last().copied().unwrap_or(0) as usize != ix.post_pos.len()
+            || ix.post_pos.iter().any(|&p| p as usize >= ix.entries.len())
+        {
+            return Err(bad());
+        }
         ix.finish();
         Ok(ix)
     }
@@ -426,6 +539,15 @@ impl<'a> Reader<'a> {
     fn str(&mut self) -> Option<String> {
         let n = self.u32()? as usize;
         String::from_utf8(self.take(n)?.to_vec()).ok()
+    }
+    fn u32s(&mut self) -> Option<Vec<u32>> {
+        let n = self.u32()? as usize;
+        let b = self.take(n.checked_mul(4)?)?;
+        Some(
+            b.chunks_exact(4)
+                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect(),
+        )
     }
     fn strs(&mut self) -> Option<Vec<String>> {
         let n = self.u32()?;

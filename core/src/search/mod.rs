@@ -10,11 +10,14 @@ pub mod index;
 
 use crate::error::{Error, Result};
 use crate::model::{Municipality, Organization, PhoneKind, Service};
-use crate::schedule::{Moment, Schedule};
+use crate::schedule::{Moment, OpenStatus, Schedule};
 use crate::text::{fold, tokens};
 use crate::vocab::{AgencyKind, Form, Group, Lang, Need};
 use chrono::{DateTime, Utc};
-use index::{Area, Entry, FacetIndex, FLAG_ALWAYS_OPEN, FLAG_DEMO, FLAG_NATIONAL, FLAG_VERIFIED};
+use index::{
+    Area, Entry, FacetIndex, FLAG_ALWAYS_OPEN, FLAG_DEMO, FLAG_NATIONAL, FLAG_REACHABLE,
+    FLAG_VERIFIED,
+};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 use std::collections::HashMap;
@@ -66,6 +69,9 @@ pub struct ServiceHit {
     pub national: bool,
     /// The county code for county-wide services.
     pub county: Option<String>,
+    /// Where the service is offered, ready to display ("Ljungby, Älmhult",
+    /// "Kronobergs län", "Hela Sverige").
+    pub area: String,
     pub groups: Vec<Group>,
     pub needs: Vec<Need>,
     pub forms: Vec<Form>,
@@ -100,7 +106,6 @@ pub struct ServiceDetail {
     /// A public visiting address; never present for confidential addresses.
     pub address: Option<String>,
     pub confidential_address: bool,
-    pub area: String,
     pub verified_on: Option<chrono::NaiveDate>,
     pub source: String,
     pub tags: Vec<String>,
@@ -116,10 +121,17 @@ pub fn resolve_municipality<'a>(munis: &'a [Municipality], s: &str) -> Option<&'
     let f = fold(t);
     let f = f.strip_suffix(" kommun").unwrap_or(&f);
     let f2 = f.strip_suffix('s').unwrap_or(f);
-    munis.iter().find(|m| {
-        let n = fold(&m.name);
-        n == f || n == f2
-    })
+    munis
+        .iter()
+        .find(|m| {
+            let n = fold(&m.name);
+            n == f || n == f2
+        })
+        .or_else(|| {
+            munis
+                .iter()
+                .find(|m| m.localities.iter().any(|l| fold(l) == f))
+        })
 }
 
 /// The folded text columns of a service, for FTS5.
@@ -144,7 +156,7 @@ pub fn fts_columns(s: &Service, org: Option<&Organization>, munis: &[Municipalit
         crate::model::ServiceArea::Municipalities { codes } => codes
             .iter()
             .filter_map(|c| munis.iter().find(|m| &m.code == c))
-            .map(|m| format!("{} {}", m.name, m.county_name))
+            .map(|m| format!("{} {} {}", m.name, m.localities.join(" "), m.county_name))
             .collect::<Vec<_>>()
             .join(" "),
     };
@@ -178,43 +190,57 @@ pub fn fts_columns(s: &Service, org: Option<&Organization>, munis: &[Municipalit
     ]
 }
 
-/// The FTS5 MATCH expression for typed text: every token as a prefix.
-fn match_expr(text: &str, op: &str) -> Option<String> {
+/// Relevance per entry position for typed text: every word matches as a
+/// prefix (as the user types); all words must match, else any of them.
+/// Returns None when the text has no words.
+fn text_scores(ix: &FacetIndex, text: &str) -> Option<HashMap<u32, f32>> {
     let toks = tokens(text);
     if toks.is_empty() {
         return None;
     }
-    Some(
-        toks.iter()
-            .map(|t| format!("\"{t}\"*"))
-            .collect::<Vec<_>>()
-            .join(op),
-    )
-}
-
-fn text_matches(conn: &Connection, text: &str) -> Result<Option<HashMap<u32, f64>>> {
-    let Some(and) = match_expr(text, " AND ") else {
-        return Ok(None);
-    };
-    let run = |expr: &str| -> Result<HashMap<u32, f64>> {
-        let mut st = conn.prepare_cached(
-            "SELECT rowid, bm25(svc_fts, 5.0, 3.0, 2.0, 3.0, 1.0) FROM svc_fts WHERE svc_fts MATCH ?1",
-        )?;
-        let rows = st.query_map([expr], |r| {
-            Ok((r.get::<_, i64>(0)? as u32, r.get::<_, f64>(1)?))
-        })?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
-    };
-    let mut m = run(&and)?;
-    if m.is_empty() {
-        // Tolerate one word too many: fall back to any of the words.
-        if let Some(or) = match_expr(text, " OR ") {
-            if or != and {
-                m = run(&or)?;
+    let n = toks.len().min(16);
+    let mut acc: HashMap<u32, (f32, u16)> = HashMap::new();
+    for (ti, tok) in toks.iter().take(n).enumerate() {
+        for term in ix.prefix_range(tok) {
+            let exact = ix.terms[term] == *tok;
+            let (a, b) = (
+                ix.post_start[term] as usize,
+                ix.post_start[term + 1] as usize,
+            );
+            for k in a..b {
+                let w = index::field_weight(ix.post_fields[k]) * if exact { 1.5 } else { 1.0 };
+                let e = acc.entry(ix.post_pos[k]).or_insert((0.0, 0));
+                // A word counts once per document: its best-scoring term.
+                if e.1 & (1 << ti) == 0 {
+                    e.0 += w;
+                    e.1 |= 1 << ti;
+                } else {
+                    e.0 += w * 0.1;
+                }
             }
         }
     }
-    Ok(Some(m))
+    let all: u16 = if n >= 16 { u16::MAX } else { (1u16 << n) - 1 };
+    let and: HashMap<u32, f32> = acc
+        .iter()
+        .filter(|(_, v)| v.1 == all)
+        .map(|(k, v)| (*k, v.0))
+        .collect();
+    Some(if and.is_empty() {
+        acc.into_iter().map(|(k, v)| (k, v.0)).collect()
+    } else {
+        and
+    })
+}
+
+/// A fast distance for ranking (equirectangular; within 0.5 % at Swedish
+/// distances); hits shown to the user get the exact great-circle distance.
+#[inline]
+fn approx_km(o: (f64, f64), lat: f32, lon: f32) -> f64 {
+    let (lat, lon) = (lat as f64, lon as f64);
+    let x = (lon - o.1).to_radians() * ((lat + o.0) / 2.0).to_radians().cos();
+    let y = (lat - o.0).to_radians();
+    6371.0 * (x * x + y * y).sqrt()
 }
 
 /// Great-circle distance in km.
@@ -233,11 +259,10 @@ pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
 struct Candidate {
     pos: u32,
     score: f64,
-    open: bool,
     distance: Option<f64>,
 }
 
-/// Runs a query. `ix` is the facet index of the same content as `conn`.
+/// Runs a query. `ix` is the index of the same content as `conn`.
 pub fn search(
     conn: &Connection,
     ix: &FacetIndex,
@@ -274,17 +299,17 @@ pub fn search(
     let kinds: u32 = q.agency_kinds.iter().fold(0, |a, k| a | k.bit());
 
     let text = match &q.text {
-        Some(t) if !t.trim().is_empty() => text_matches(conn, t)?,
+        Some(t) if !t.trim().is_empty() => text_scores(ix, t),
         _ => None,
     };
-    let best_bm25 = text
+    let best_text = text
         .as_ref()
-        .map(|m| m.values().cloned().fold(0.0f64, f64::min))
+        .map(|m| m.values().cloned().fold(0.0f32, f32::max))
         .unwrap_or(0.0);
     let moment = Moment::new(at);
     let mut sched_open: Vec<Option<bool>> = vec![None; ix.schedules.len()];
 
-    let mut consider = |pos: u32, e: &Entry, bm25: Option<f64>, out: &mut Vec<Candidate>| {
+    let mut consider = |pos: u32, e: &Entry, rel: Option<f32>, out: &mut Vec<Candidate>| {
         if groups != 0 && e.groups & groups == 0 {
             return;
         }
@@ -312,18 +337,17 @@ pub fn search(
             return;
         }
         let distance = match (origin, e.lat.is_nan()) {
-            (Some(o), false) => Some(haversine_km(o, (e.lat as f64, e.lon as f64))),
+            (Some(o), false) => Some(approx_km(o, e.lat, e.lon)),
             _ => None,
         };
+        // What can help now first, then how well the words match, then how local and near.
+        // (A website alone is always "open" but is not help now.)
         let mut score = 0.0;
-        if open {
+        if open && e.flags & FLAG_REACHABLE != 0 {
             score += 100.0;
         }
-        if let Some(b) = bm25 {
-            // bm25 is negative, lower is better; scale to 0..60 against the best hit.
-            if best_bm25 < 0.0 {
-                score += 60.0 * (b / best_bm25).clamp(0.0, 1.0);
-            }
+        if let (Some(r), true) = (rel, best_text > 0.0) {
+            score += 60.0 * (r / best_text).clamp(0.0, 1.0) as f64;
         }
         if muni_ix.is_some() {
             score += match e.area {
@@ -341,7 +365,6 @@ pub fn search(
         out.push(Candidate {
             pos,
             score,
-            open,
             distance,
         });
     };
@@ -349,10 +372,8 @@ pub fn search(
     let mut cands: Vec<Candidate> = Vec::new();
     match &text {
         Some(m) => {
-            for (rowid, bm25) in m {
-                if let Some(&pos) = ix.by_rowid.get(rowid) {
-                    consider(pos, &ix.entries[pos as usize], Some(*bm25), &mut cands);
-                }
+            for (&pos, &rel) in m {
+                consider(pos, &ix.entries[pos as usize], Some(rel), &mut cands);
             }
         }
         None => {
@@ -362,10 +383,9 @@ pub fn search(
         }
     }
 
-    // Keep the 24/7 national line best ranked among the candidates, if any.
     let is_national_24_7 = |c: &Candidate| {
-        ix.entries[c.pos as usize].flags & (FLAG_NATIONAL | FLAG_ALWAYS_OPEN)
-            == FLAG_NATIONAL | FLAG_ALWAYS_OPEN
+        let want = FLAG_NATIONAL | FLAG_ALWAYS_OPEN | FLAG_REACHABLE;
+        ix.entries[c.pos as usize].flags & want == want
     };
     let order = |a: &Candidate, b: &Candidate| {
         b.score
@@ -377,6 +397,7 @@ pub fn search(
                     .cmp(&ix.entries[b.pos as usize].rowid),
             )
     };
+    // The best-ranked 24/7 national line among the candidates, if any: it is always shown.
     let best_line = cands
         .iter()
         .filter(|c| is_national_24_7(c))
@@ -389,32 +410,26 @@ pub fn search(
     cands.sort_by(order);
     if let Some(line) = best_line {
         if !cands.iter().any(is_national_24_7) {
-            let e = &ix.entries[line as usize];
-            let c = Candidate {
-                pos: line,
-                score: 0.0,
-                open: true,
-                distance: None,
-            };
-            let _ = e;
             if cands.len() >= limit {
                 cands.pop();
             }
-            cands.push(c);
+            cands.push(Candidate {
+                pos: line,
+                score: 0.0,
+                distance: None,
+            });
         }
     }
+    let mut statuses = Statuses::new(ix, at, lang);
     cands
         .iter()
         .map(|c| {
-            load_hit(
-                conn,
-                ix,
-                &ix.entries[c.pos as usize],
-                c.open,
-                c.distance,
-                at,
-                lang,
-            )
+            let e = &ix.entries[c.pos as usize];
+            let d = c
+                .distance
+                .and(origin)
+                .map(|o| haversine_km(o, (e.lat as f64, e.lon as f64)));
+            load_hit(conn, &mut statuses, e, d)
         })
         .collect()
 }
@@ -439,34 +454,63 @@ pub fn organization(conn: &Connection, id: &str) -> Result<Option<Organization>>
     })
 }
 
-fn phone_hits(s: &Service, service_open: bool, at: DateTime<Utc>, lang: Lang) -> Vec<PhoneHit> {
-    s.phones
+fn phone_hits(
+    p: &index::ParsedService,
+    service_open: bool,
+    at: DateTime<Utc>,
+    lang: Lang,
+) -> Vec<PhoneHit> {
+    p.service
+        .phones
         .iter()
-        .map(|p| PhoneHit {
-            number: p.number.clone(),
-            kind: p.kind,
-            label: p.label.as_ref().map(|t| t.get(lang).to_string()),
-            open_now: Some(match &p.hours {
-                Some(h) => Schedule::parse(h)
-                    .map(|s| s.is_open(at))
+        .zip(&p.phone_hours)
+        .map(|(ph, hours)| PhoneHit {
+            number: ph.number.clone(),
+            kind: ph.kind,
+            label: ph.label.as_ref().map(|t| t.get(lang).to_string()),
+            open_now: Some(
+                hours
+                    .as_ref()
+                    .map(|h| h.is_open(at))
                     .unwrap_or(service_open),
-                None => service_open,
-            }),
+            ),
         })
         .collect()
 }
 
+fn area_label(ix: &FacetIndex, e: &Entry, lang: Lang) -> String {
+    match e.area {
+        Area::National => match lang {
+            Lang::Sv => "Hela Sverige".to_string(),
+            Lang::En => "All of Sweden".to_string(),
+        },
+        Area::County(c) => {
+            let code = &ix.counties[c as usize];
+            ix.municipalities
+                .iter()
+                .find(|m| &m.county_code == code)
+                .map(|m| m.county_name.clone())
+                .unwrap_or(code.clone())
+        }
+        Area::Munis { start, len } => ix.area_munis[start as usize..start as usize + len as usize]
+            .iter()
+            .map(|&m| ix.municipalities[m as usize].name.as_str())
+            .collect::<Vec<_>>()
+            .join(", "),
+    }
+}
+
 fn build_hit(
-    s: &Service,
-    org: Option<&Organization>,
+    p: &index::ParsedService,
     ix: &FacetIndex,
     e: &Entry,
     distance: Option<f64>,
+    status: OpenStatus,
     at: DateTime<Utc>,
     lang: Lang,
 ) -> ServiceHit {
+    let (s, org) = (&p.service, p.org.as_ref());
     let sched = &ix.schedules[e.sched as usize];
-    let status = sched.status(at, lang);
     ServiceHit {
         id: s.id.clone(),
         name: s.name.get(lang).to_string(),
@@ -476,6 +520,7 @@ fn build_hit(
         agency_kind: org.map(|o| o.agency_kind).unwrap_or(AgencyKind::Other),
         municipalities: ix.area_codes(e),
         national: e.flags & FLAG_NATIONAL != 0,
+        area: area_label(ix, e, lang),
         county: match e.area {
             Area::County(c) => Some(ix.counties[c as usize].clone()),
             _ => None,
@@ -483,7 +528,7 @@ fn build_hit(
         groups: s.groups.clone(),
         needs: s.needs.clone(),
         forms: s.forms.clone(),
-        phones: phone_hits(s, status.open, at, lang),
+        phones: phone_hits(p, status.open, at, lang),
         open_now: Some(status.open),
         next_change: status.next_change,
         open_text: status.text,
@@ -496,18 +541,69 @@ fn build_hit(
     }
 }
 
-fn load_hit(
-    conn: &Connection,
-    ix: &FacetIndex,
-    e: &Entry,
-    _open: bool,
-    distance: Option<f64>,
+/// The parsed service, organization and phone hours of an entry, cached in the index.
+fn parsed(conn: &Connection, ix: &FacetIndex, rowid: u32) -> Result<index::Parsed> {
+    if let Some(p) = ix
+        .parsed
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .get(&rowid)
+    {
+        return Ok(p.clone());
+    }
+    let service = service_by_rowid(conn, rowid)?;
+    let org = organization(conn, &service.organization)?;
+    let phone_hours = service
+        .phones
+        .iter()
+        .map(|p| p.hours.as_deref().and_then(|h| Schedule::parse(h).ok()))
+        .collect();
+    let p = std::sync::Arc::new(index::ParsedService {
+        service,
+        org,
+        phone_hours,
+    });
+    ix.parsed
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .insert(rowid, p.clone());
+    Ok(p)
+}
+
+/// Open status per schedule, computed at most once per query.
+struct Statuses<'a> {
+    ix: &'a FacetIndex,
     at: DateTime<Utc>,
     lang: Lang,
+    done: Vec<Option<OpenStatus>>,
+}
+
+impl<'a> Statuses<'a> {
+    fn new(ix: &'a FacetIndex, at: DateTime<Utc>, lang: Lang) -> Statuses<'a> {
+        Statuses {
+            ix,
+            at,
+            lang,
+            done: vec![None; ix.schedules.len()],
+        }
+    }
+    fn get(&mut self, sched: u16) -> OpenStatus {
+        let (ix, at, lang) = (self.ix, self.at, self.lang);
+        self.done[sched as usize]
+            .get_or_insert_with(|| ix.schedules[sched as usize].status(at, lang))
+            .clone()
+    }
+}
+
+fn load_hit(
+    conn: &Connection,
+    st: &mut Statuses,
+    e: &Entry,
+    distance: Option<f64>,
 ) -> Result<ServiceHit> {
-    let s = service_by_rowid(conn, e.rowid)?;
-    let org = organization(conn, &s.organization)?;
-    Ok(build_hit(&s, org.as_ref(), ix, e, distance, at, lang))
+    let p = parsed(conn, st.ix, e.rowid)?;
+    let status = st.get(e.sched);
+    Ok(build_hit(&p, st.ix, e, distance, status, st.at, st.lang))
 }
 
 /// One service in full.
@@ -528,37 +624,14 @@ pub fn show(
     let e = ix
         .entry(rowid)
         .ok_or_else(|| Error::Storage("the search index is out of date".into()))?;
-    let s = service_by_rowid(conn, rowid)?;
-    let org = organization(conn, &s.organization)?;
+    let p = parsed(conn, ix, rowid)?;
+    let (s, org) = (&p.service, &p.org);
     let distance = match (near, e.lat.is_nan()) {
         (Some(o), false) => Some(haversine_km(o, (e.lat as f64, e.lon as f64))),
         _ => None,
     };
-    let hit = build_hit(&s, org.as_ref(), ix, e, distance, at, lang);
     let sched = &ix.schedules[e.sched as usize];
-    let area = match &s.area {
-        crate::model::ServiceArea::National => match lang {
-            Lang::Sv => "Hela Sverige".to_string(),
-            Lang::En => "All of Sweden".to_string(),
-        },
-        crate::model::ServiceArea::County { code } => ix
-            .municipalities
-            .iter()
-            .find(|m| &m.county_code == code)
-            .map(|m| m.county_name.clone())
-            .unwrap_or_else(|| code.clone()),
-        crate::model::ServiceArea::Municipalities { codes } => codes
-            .iter()
-            .map(|c| {
-                ix.municipalities
-                    .iter()
-                    .find(|m| &m.code == c)
-                    .map(|m| m.name.clone())
-                    .unwrap_or(c.clone())
-            })
-            .collect::<Vec<_>>()
-            .join(", "),
-    };
+    let hit = build_hit(&p, ix, e, distance, sched.status(at, lang), at, lang);
     Ok(ServiceDetail {
         description: s.description.get(lang).to_string(),
         role: org
@@ -576,7 +649,6 @@ pub fn show(
             s.location.as_ref().and_then(|l| l.address.clone())
         },
         confidential_address: s.confidential_address,
-        area,
         verified_on: s.verified_on,
         source: s.source.clone(),
         tags: s.tags.clone(),

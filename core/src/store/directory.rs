@@ -247,13 +247,10 @@ fn rebuild_index(tx: &Transaction) -> Result<FacetIndex> {
     };
     let mut next: u32 = old.values().copied().max().unwrap_or(0) + 1;
     tx.execute("DELETE FROM svc", [])?;
-    tx.execute("DELETE FROM svc_fts", [])?;
     let mut services: Vec<(u32, Service)> = Vec::new();
+    let mut texts: Vec<[String; 5]> = Vec::new();
     {
         let mut ins = tx.prepare_cached("INSERT INTO svc(rowid, id) VALUES (?1, ?2)")?;
-        let mut fts = tx.prepare_cached(
-            "INSERT INTO svc_fts(rowid, name, org, place, tags, body) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        )?;
         for (id, body) in parse("service")? {
             let s: Service = serde_json::from_str(&body).map_err(|e| bad("service", &id, e))?;
             let rowid = match old.get(&id) {
@@ -264,12 +261,11 @@ fn rebuild_index(tx: &Transaction) -> Result<FacetIndex> {
                 }
             };
             ins.execute(params![rowid, id])?;
-            let [a, b, c, d, e] = fts_columns(&s, orgs.get(&s.organization), &munis);
-            fts.execute(params![rowid, a, b, c, d, e])?;
+            texts.push(fts_columns(&s, orgs.get(&s.organization), &munis));
             services.push((rowid, s));
         }
     }
-    let ix = FacetIndex::build(&munis, &services, &|org| {
+    let ix = FacetIndex::build(&munis, &services, &texts, &|org| {
         orgs.get(org).map(|o| o.agency_kind)
     })?;
     tx.execute(

@@ -16,10 +16,9 @@ pub const DIRECTORY_MIGRATIONS: &[&str] = &[
      CREATE TABLE records(
         kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, hash BLOB NOT NULL,
         PRIMARY KEY(kind, id)) WITHOUT ROWID;",
-    // v2: the search index: FTS5 over folded text, and the compact facet index.
+    // v2: the search index: service rowids and the compact index blob
+    // (facets and a folded-text term index, see search::index).
     "CREATE TABLE svc(rowid INTEGER PRIMARY KEY, id TEXT NOT NULL UNIQUE);
-     CREATE VIRTUAL TABLE svc_fts USING fts5(
-        name, org, place, tags, body, tokenize = 'unicode61 remove_diacritics 2', prefix = '2 3');
      CREATE TABLE facet_index(id INTEGER PRIMARY KEY CHECK (id = 1), blob BLOB NOT NULL);
      INSERT INTO meta(key, value) VALUES ('index_stale', '1')
         ON CONFLICT(key) DO UPDATE SET value = '1';",

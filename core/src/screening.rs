@@ -1,0 +1,641 @@
+//! Screening sessions on the device: start (pinning the checklist version),
+//! answer, back, resume, complete, discard, purge; referrals resolved
+//! against the directory; one anonymous statistics record per completion.
+//!
+//! A session is stored as one sealed blob (`crypto::seal`) holding the
+//! session *and the checklist definition it was started on*, under a random
+//! id: a newer checklist version arriving by sync never changes a session in
+//! progress, and nothing about the person, the answers or their timing can
+//! be read from the files without the key.
+
+use crate::api::Fyr;
+use crate::checklist::{
+    parse_answer, parse_answer_text, Answer, Checklist, EngineError, Evaluation, Override,
+};
+use crate::crypto::{self, SealKey};
+use crate::error::{Error, Result};
+use crate::model::Text;
+use crate::search::{SearchQuery, ServiceHit};
+use crate::session::Session;
+use crate::store::device;
+use crate::vocab::Lang;
+use chrono::{DateTime, Utc};
+use serde::{Deserialize, Serialize};
+
+/// A checklist in a list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChecklistSummary {
+    pub id: String,
+    pub version: i64,
+    pub kind: String,
+    pub title_sv: String,
+    pub title_en: String,
+    /// An example written by the Fyr team, to be replaced by the region's instrument.
+    pub example: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ChoiceView {
+    pub id: String,
+    pub label: String,
+}
+
+/// The question to put now.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ItemView {
+    pub id: String,
+    pub section: String,
+    pub text: String,
+    pub help: Option<String>,
+    /// "yes_no", "choice" or "number".
+    pub answer_type: String,
+    pub choices: Vec<ChoiceView>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+/// Where a session stands.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScreeningView {
+    pub session_id: String,
+    pub checklist: String,
+    pub version: i64,
+    pub title: String,
+    pub notice: Option<String>,
+    pub next_item: Option<ItemView>,
+    pub answered: usize,
+    pub visible: usize,
+    pub can_go_back: bool,
+    pub completed: bool,
+    pub municipality: Option<String>,
+}
+
+/// A screening in a list (decrypted on the device only).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScreeningSummary {
+    pub session_id: String,
+    pub checklist: String,
+    pub version: i64,
+    pub started_at: DateTime<Utc>,
+    pub completed_at: Option<DateTime<Utc>>,
+    pub level: Option<String>,
+    pub answered: usize,
+}
+
+/// The result of a completed screening (`fyr screen --json`).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct ScreeningOutcome {
+    pub session_id: String,
+    pub checklist: String,
+    pub version: i64,
+    pub level: String,
+    pub level_label: String,
+    pub score: f64,
+    pub red_flags: Vec<crate::checklist::RedFlagHit>,
+    pub unanswered: usize,
+    pub incomplete: bool,
+    pub actions: Vec<String>,
+    pub referrals: Vec<ServiceHit>,
+    pub leads_to: Vec<String>,
+    pub override_used: bool,
+    pub municipality: Option<String>,
+}
+
+/// What is sealed for one session.
+#[derive(Serialize, Deserialize)]
+struct Sealed {
+    session: Session,
+    checklist: Checklist,
+}
+
+fn engine(e: EngineError) -> Error {
+    Error::InvalidInput(e.to_string())
+}
+
+fn lang_text(t: &Text, lang: Lang) -> String {
+    t.get(lang).to_string()
+}
+
+impl Fyr {
+    pub(crate) fn seal_key(&self) -> Result<SealKey> {
+        self.key
+            .map(SealKey::from_bytes)
+            .ok_or_else(|| Error::Crypto("no key was given: screenings cannot be stored".into()))
+    }
+
+    /// Checks the key against the device store's key check (storing one on first use).
+    pub(crate) fn verify_key(&self) -> Result<()> {
+        let Some(k) = self.key else { return Ok(()) };
+        let key = SealKey::from_bytes(k);
+        let c = self.store.dev();
+        match device::get_setting(&c, "key_check")? {
+            Some(hex_check) => {
+                let check = hex::decode(hex_check)
+                    .map_err(|_| Error::Crypto("the stored key check is damaged".into()))?;
+                crypto::verify_key_check(&key, &check).map_err(|_| {
+                    Error::Crypto(
+                        "wrong key: this device's screenings were sealed with another key (check FYR_KEY or the key file)"
+                            .into(),
+                    )
+                })
+            }
+            None => {
+                device::set_setting(&c, "key_check", Some(&hex::encode(crypto::key_check(&key))))
+            }
+        }
+    }
+
+    // -------------------------------------------------------------- checklists
+
+    pub fn checklist_list(&self) -> Result<Vec<Checklist>> {
+        self.store
+            .records("checklist")?
+            .into_iter()
+            .map(|r| {
+                Checklist::from_json(&format!("checklist {}", r.id), &r.body).map_err(|e| {
+                    Error::Content(
+                        e.iter()
+                            .map(|e| e.to_string())
+                            .collect::<Vec<_>>()
+                            .join("; "),
+                    )
+                })
+            })
+            .collect()
+    }
+
+    pub fn checklists(&self) -> Result<Vec<ChecklistSummary>> {
+        Ok(self
+            .checklist_list()?
+            .into_iter()
+            .map(|c| ChecklistSummary {
+                id: c.id.clone(),
+                version: c.version,
+                kind: c.kind.id().to_string(),
+                title_sv: c.title.sv.clone(),
+                title_en: c.title.get(Lang::En).to_string(),
+                example: c.example,
+            })
+            .collect())
+    }
+
+    pub fn checklist(&self, id: &str) -> Result<Checklist> {
+        self.checklist_list()?
+            .into_iter()
+            .find(|c| c.id == id)
+            .ok_or_else(|| {
+                Error::invalid(format!("unknown checklist '{id}' (see `fyr checklists`)"))
+            })
+    }
+
+    // ---------------------------------------------------------------- sessions
+
+    fn load(&self, session_id: &str) -> Result<Sealed> {
+        let key = self.seal_key()?;
+        let blob = device::get_session(&self.store.dev(), session_id)?
+            .ok_or_else(|| Error::invalid(format!("unknown screening '{session_id}'")))?;
+        let plain = crypto::open(&key, session_id.as_bytes(), &blob)
+            .map_err(|e| Error::Crypto(e.to_string()))?;
+        Ok(serde_json::from_slice(&plain)?)
+    }
+
+    fn save(&self, s: &Sealed) -> Result<()> {
+        let key = self.seal_key()?;
+        let plain = serde_json::to_vec(s)?;
+        let blob = crypto::seal(&key, s.session.id.as_bytes(), &plain);
+        device::put_session(&self.store.dev(), &s.session.id, &blob)
+    }
+
+    fn view(&self, s: &Sealed) -> ScreeningView {
+        let lang = self.lang();
+        let c = &s.checklist;
+        let vis = crate::checklist::visibility(c, &s.session.answers);
+        let next = if s.session.is_completed() {
+            None
+        } else {
+            s.session.next_item(c)
+        };
+        let next_item = next.map(|i| {
+            let section = c
+                .sections
+                .iter()
+                .find(|sec| sec.items.iter().any(|x| x.id == i.id))
+                .map(|sec| lang_text(&sec.title, lang))
+                .unwrap_or_default();
+            ItemView {
+                id: i.id.clone(),
+                section,
+                text: lang_text(&i.text, lang),
+                help: i.help.as_ref().map(|h| lang_text(h, lang)),
+                answer_type: i.answer_type.id().to_string(),
+                choices: i
+                    .choices
+                    .iter()
+                    .map(|ch| ChoiceView {
+                        id: ch.id.clone(),
+                        label: lang_text(&ch.label, lang),
+                    })
+                    .collect(),
+                min: i.min,
+                max: i.max,
+            }
+        });
+        ScreeningView {
+            session_id: s.session.id.clone(),
+            checklist: c.id.clone(),
+            version: c.version,
+            title: lang_text(&c.title, lang),
+            notice: c.notice_text().map(|t| lang_text(&t, lang)),
+            next_item,
+            answered: vis.iter().filter(|(_, a)| a.is_some()).count(),
+            visible: vis.len(),
+            can_go_back: !s.session.history.is_empty() && !s.session.is_completed(),
+            completed: s.session.is_completed(),
+            municipality: s.session.municipality.clone(),
+        }
+    }
+
+    /// Starts a screening; `municipality` (any spelling or code) defaults to the home municipality.
+    pub fn start_screening(
+        &self,
+        checklist_id: &str,
+        municipality: Option<&str>,
+        now: DateTime<Utc>,
+    ) -> Result<ScreeningView> {
+        let checklist = self.checklist(checklist_id)?;
+        let muni = match municipality {
+            Some(m) => Some(self.municipality(m)?.code),
+            None => self.settings()?.home_municipality,
+        };
+        let s = Sealed {
+            session: Session::start(&checklist, muni, now),
+            checklist,
+        };
+        self.save(&s)?;
+        Ok(self.view(&s))
+    }
+
+    pub fn screening(&self, session_id: &str) -> Result<ScreeningView> {
+        Ok(self.view(&self.load(session_id)?))
+    }
+
+    /// The whole decrypted session (answers, note, result) — shown only on the device.
+    pub fn screening_details(&self, session_id: &str) -> Result<Session> {
+        Ok(self.load(session_id)?.session)
+    }
+
+    pub fn answer(
+        &self,
+        session_id: &str,
+        item_id: &str,
+        answer: Answer,
+        now: DateTime<Utc>,
+    ) -> Result<ScreeningView> {
+        let mut s = self.load(session_id)?;
+        s.session
+            .answer(&s.checklist, item_id, answer, now)
+            .map_err(engine)?;
+        self.save(&s)?;
+        Ok(self.view(&s))
+    }
+
+    /// Answers from raw JSON ("yes", "no", "unknown", a choice id or a number).
+    pub fn answer_json(
+        &self,
+        session_id: &str,
+        item_id: &str,
+        raw: &serde_json::Value,
+        now: DateTime<Utc>,
+    ) -> Result<ScreeningView> {
+        let s = self.load(session_id)?;
+        let item = s.checklist.item(item_id).ok_or_else(|| {
+            Error::invalid(format!(
+                "unknown item '{item_id}' in checklist '{}'",
+                s.checklist.id
+            ))
+        })?;
+        let a = parse_answer(item, raw).map_err(Error::InvalidInput)?;
+        self.answer(session_id, item_id, a, now)
+    }
+
+    /// Answers from typed text (ja/nej/vet ej, a choice number, a number).
+    pub fn answer_text(
+        &self,
+        session_id: &str,
+        item_id: &str,
+        input: &str,
+        now: DateTime<Utc>,
+    ) -> Result<ScreeningView> {
+        let s = self.load(session_id)?;
+        let item = s.checklist.item(item_id).ok_or_else(|| {
+            Error::invalid(format!(
+                "unknown item '{item_id}' in checklist '{}'",
+                s.checklist.id
+            ))
+        })?;
+        let a = parse_answer_text(item, input).map_err(Error::InvalidInput)?;
+        self.answer(session_id, item_id, a, now)
+    }
+
+    pub fn back(&self, session_id: &str) -> Result<ScreeningView> {
+        let mut s = self.load(session_id)?;
+        s.session.back();
+        self.save(&s)?;
+        Ok(self.view(&s))
+    }
+
+    /// The evaluation so far, without completing.
+    pub fn preview(&self, session_id: &str) -> Result<Evaluation> {
+        let s = self.load(session_id)?;
+        s.session.preview(&s.checklist).map_err(engine)
+    }
+
+    pub fn screenings(&self) -> Result<Vec<ScreeningSummary>> {
+        let key = self.seal_key()?;
+        let rows = device::all_sessions(&self.store.dev())?;
+        let mut out = Vec::new();
+        for (id, blob) in rows {
+            let plain = crypto::open(&key, id.as_bytes(), &blob)
+                .map_err(|e| Error::Crypto(format!("screening {id}: {e}")))?;
+            let s: Sealed = serde_json::from_slice(&plain)?;
+            out.push(ScreeningSummary {
+                session_id: id,
+                checklist: s.checklist.id.clone(),
+                version: s.checklist.version,
+                started_at: s.session.started_at,
+                completed_at: s.session.completed_at,
+                level: s.session.result.as_ref().map(|r| r.level.clone()),
+                answered: s.session.answers.len(),
+            });
+        }
+        out.sort_by_key(|s| s.started_at);
+        Ok(out)
+    }
+
+    pub fn discard_screening(&self, session_id: &str) -> Result<()> {
+        let c = self.store.dev();
+        if !device::delete_session(&c, session_id)? {
+            return Err(Error::invalid(format!("unknown screening '{session_id}'")));
+        }
+        device::checkpoint(&c)
+    }
+
+    /// Deletes completed screenings older than the retention period; returns how many.
+    pub fn purge_screenings(&self, now: DateTime<Utc>) -> Result<usize> {
+        let days = self.settings()?.retention_days as i64;
+        let key = self.seal_key()?;
+        let rows = device::all_sessions(&self.store.dev())?;
+        let mut n = 0;
+        for (id, blob) in rows {
+            let Ok(plain) = crypto::open(&key, id.as_bytes(), &blob) else {
+                continue;
+            };
+            let s: Sealed = serde_json::from_slice(&plain)?;
+            if let Some(done) = s.session.completed_at {
+                if now - done > chrono::Duration::days(days) {
+                    device::delete_session(&self.store.dev(), &id)?;
+                    n += 1;
+                }
+            }
+        }
+        if n > 0 {
+            device::checkpoint(&self.store.dev())?;
+        }
+        Ok(n)
+    }
+
+    /// Completes a screening: evaluates (with an optional override that
+    /// raises the level and needs a reason), keeps the result and note sealed,
+    /// resolves referrals against the directory and puts one anonymous
+    /// statistics record into the outbox.
+    pub fn complete_screening(
+        &self,
+        session_id: &str,
+        ov: Option<Override>,
+        note: Option<String>,
+        at: DateTime<Utc>,
+    ) -> Result<ScreeningOutcome> {
+        let mut s = self.load(session_id)?;
+        if s.session.is_completed() {
+            return Err(Error::invalid(format!(
+                "screening '{session_id}' is already completed"
+            )));
+        }
+        let ev = s
+            .session
+            .complete(&s.checklist, ov, note, at)
+            .map_err(engine)?;
+        let referrals = self.resolve_referrals(&ev, s.session.municipality.as_deref(), at)?;
+        let settings = self.settings()?;
+        let month = at
+            .with_timezone(&chrono_tz::Europe::Stockholm)
+            .format("%Y-%m")
+            .to_string();
+        let stat = serde_json::json!({
+            "month": month,
+            "municipality": s.session.municipality,
+            "agency_kind": settings.agency_kind.map(|k| k.id()),
+            "checklist": s.checklist.id,
+            "checklist_version": s.checklist.version,
+            "level": ev.level,
+            "override_used": ev.override_used,
+        });
+        // The session and its statistics record are written together.
+        {
+            let key = self.seal_key()?;
+            let blob = crypto::seal(&key, s.session.id.as_bytes(), &serde_json::to_vec(&s)?);
+            let mut c = self.store.dev();
+            let tx = c.transaction()?;
+            device::put_session(&tx, &s.session.id, &blob)?;
+            device::enqueue(&tx, "screening_stat", &stat)?;
+            tx.commit()?;
+        }
+        let lang = self.lang();
+        let level_label = s
+            .checklist
+            .level(&ev.level)
+            .map(|l| lang_text(&l.label, lang))
+            .unwrap_or_default();
+        Ok(ScreeningOutcome {
+            session_id: s.session.id.clone(),
+            checklist: s.checklist.id.clone(),
+            version: s.checklist.version,
+            level: ev.level.clone(),
+            level_label,
+            score: ev.score,
+            red_flags: ev.red_flags.clone(),
+            unanswered: ev.unanswered,
+            incomplete: ev.incomplete,
+            actions: ev.actions.iter().map(|t| lang_text(t, lang)).collect(),
+            referrals,
+            leads_to: ev.leads_to.clone(),
+            override_used: ev.override_used,
+            municipality: s.session.municipality.clone(),
+        })
+    }
+
+    /// Directory entries for an evaluation's referral queries: services
+    /// covering the municipality (national ones when none is known), open now
+    /// first, with a 24/7 national line at the top when the level asks for it.
+    pub fn resolve_referrals(
+        &self,
+        ev: &Evaluation,
+        municipality: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<ServiceHit>> {
+        let mut out: Vec<ServiceHit> = Vec::new();
+        let push = |h: ServiceHit, out: &mut Vec<ServiceHit>| {
+            if !out.iter().any(|x| x.id == h.id) {
+                out.push(h);
+            }
+        };
+        for q in &ev.referrals {
+            let needs: Vec<Option<crate::vocab::Need>> = if q.needs.is_empty() {
+                vec![None]
+            } else {
+                q.needs.iter().copied().map(Some).collect()
+            };
+            for need in needs {
+                let hits = self.search(&SearchQuery {
+                    municipality: municipality.map(str::to_string),
+                    needs: need.into_iter().collect(),
+                    groups: q.groups.clone(),
+                    forms: q.forms.clone(),
+                    at: Some(at),
+                    limit: 4,
+                    ..Default::default()
+                })?;
+                for h in hits {
+                    if municipality.is_none() && !h.national {
+                        continue;
+                    }
+                    push(h, &mut out);
+                }
+            }
+        }
+        // Open (or on call) now first; keep the ranking otherwise.
+        out.sort_by_key(|h| h.open_now != Some(true));
+        if ev.include_24_7 && !out.first().is_some_and(|h| h.national && h.always_open) {
+            let groups: Vec<_> = ev.referrals.iter().flat_map(|q| q.groups.clone()).collect();
+            let line = self
+                .search(&SearchQuery {
+                    groups,
+                    needs: vec![crate::vocab::Need::TalkNow],
+                    at: Some(at),
+                    limit: 50,
+                    ..Default::default()
+                })?
+                .into_iter()
+                .find(|h| h.national && h.always_open);
+            if let Some(line) = line {
+                out.retain(|h| h.id != line.id);
+                out.insert(0, line);
+            }
+        }
+        Ok(out)
+    }
+}
+
+/// Answer types as shown to users.
+pub fn answer_type_hint(t: &str, lang: Lang) -> &'static str {
+    match (t, lang) {
+        ("yes_no", Lang::Sv) => "ja / nej / vet ej",
+        ("yes_no", Lang::En) => "yes / no / unknown",
+        ("number", Lang::Sv) => "ett tal, eller vet ej",
+        ("number", Lang::En) => "a number, or unknown",
+        (_, Lang::Sv) => "numret på ett alternativ, eller vet ej",
+        (_, Lang::En) => "the number of a choice, or unknown",
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::api::OpenOptions;
+    use crate::store::RecordRow;
+
+    fn open(dir: &std::path::Path) -> Fyr {
+        Fyr::open(OpenOptions {
+            data_dir: dir.into(),
+            key: Some([7u8; 32]),
+            lang: Lang::Sv,
+        })
+        .unwrap()
+    }
+
+    #[test]
+    fn a_session_in_progress_keeps_its_checklist_version_when_a_newer_one_arrives() {
+        let d = tempfile::tempdir().unwrap();
+        let f = open(d.path());
+        let now = Utc::now();
+        let v = f.start_screening("routine", Some("Åre"), now).unwrap();
+        assert_eq!(v.version, 1);
+        let first = v.next_item.unwrap().id;
+        f.answer(&v.session_id, &first, Answer::No, now).unwrap();
+        // A newer routine checklist arrives (as by sync), with one question fewer.
+        let mut c = f.checklist("routine").unwrap();
+        c.version = 2;
+        c.sections[0].items.retain(|i| i.id == first);
+        let pos = f.position().unwrap();
+        f.store
+            .apply(
+                &crate::store::ContentPosition {
+                    version: pos.version + 1,
+                    digest: String::new(),
+                    ..pos
+                },
+                vec![RecordRow::new("checklist", "routine", &c).unwrap()],
+                vec![],
+                false,
+            )
+            .unwrap();
+        assert_eq!(f.checklist("routine").unwrap().version, 2);
+        drop(f);
+        // After a restart the session resumes on version 1.
+        let f = open(d.path());
+        let v = f.screening(&v.session_id).unwrap();
+        assert_eq!(v.version, 1);
+        assert!(v.visible > 1);
+        let out = f
+            .complete_screening(&v.session_id, None, None, now)
+            .unwrap();
+        assert_eq!(out.version, 1);
+        let stat = &f.outbox().unwrap()[0].event.payload;
+        assert_eq!(stat["checklist_version"], 1);
+        // A new session gets version 2.
+        assert_eq!(f.start_screening("routine", None, now).unwrap().version, 2);
+    }
+
+    #[test]
+    fn without_a_key_the_directory_works_but_screenings_are_refused() {
+        let d = tempfile::tempdir().unwrap();
+        let f = Fyr::open(OpenOptions {
+            data_dir: d.path().into(),
+            key: None,
+            lang: Lang::Sv,
+        })
+        .unwrap();
+        assert!(!f.search(&SearchQuery::default()).unwrap().is_empty());
+        let e = f.start_screening("routine", None, Utc::now()).unwrap_err();
+        assert_eq!(e.kind(), crate::ErrorKind::Crypto);
+    }
+
+    #[test]
+    fn referrals_without_a_municipality_are_national_only() {
+        let d = tempfile::tempdir().unwrap();
+        let f = open(d.path());
+        let v = f.start_screening("adult-risk", None, Utc::now()).unwrap();
+        f.answer(&v.session_id, "strangulation", Answer::Yes, Utc::now())
+            .unwrap_or_else(|_| {
+                // strangulation may be behind show_if; answer the first item then.
+                let first = v.next_item.clone().unwrap().id;
+                f.answer(&v.session_id, &first, Answer::Yes, Utc::now())
+                    .unwrap()
+            });
+        let out = f
+            .complete_screening(&v.session_id, None, None, Utc::now())
+            .unwrap();
+        assert!(!out.referrals.is_empty());
+        assert!(out.referrals.iter().all(|h| h.national));
+    }
+}

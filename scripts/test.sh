@@ -1,0 +1,25 @@
+#!/usr/bin/env bash
+# All of Fyr's tests, as CI runs them, on a fresh machine:
+#   formatting; the whole workspace built once in the dev profile; Rust unit,
+#   integration, store, screening, hub and sync tests (real HTTP on 127.0.0.1);
+#   then the Kotlin tests on the JVM against the real library (they install
+#   kotlinc from npm and JNA from Debian when missing).
+# The last line is `kotlin: N passed, M failed`.
+set -euo pipefail
+cd "$(dirname "$0")/.."
+export CARGO_TERM_COLOR="${CARGO_TERM_COLOR:-never}"
+
+command -v cargo >/dev/null || { echo "test.sh: cargo is needed (rustup.rs)"; exit 1; }
+if ! rustfmt --version >/dev/null 2>&1; then rustup component add rustfmt; fi
+
+echo "== cargo fmt --check"
+cargo fmt --all -- --check
+
+echo "== cargo build (dev profile, whole workspace)"
+cargo build --workspace --all-targets
+
+echo "== cargo test"
+cargo test --workspace
+
+echo "== Kotlin on the JVM"
+scripts/ci-kotlin.sh
