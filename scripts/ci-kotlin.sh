@@ -33,6 +33,10 @@ if ! command -v java >/dev/null 2>&1; then
 fi
 kc="$kotlin_home/node_modules/kotlin-compiler"
 if [ ! -x "$kc/bin/kotlinc" ] || ! grep -q "\"version\": \"$kotlin_version\"" "$kc/package.json" 2>/dev/null; then
+  if ! command -v npm >/dev/null 2>&1; then
+    say "installing npm"
+    as_root apt-get update -qq && as_root apt-get install -y -qq npm >/dev/null
+  fi
   say "installing kotlin-compiler@$kotlin_version from npm into $kotlin_home"
   mkdir -p "$kotlin_home"
   npm install --prefix "$kotlin_home" --no-audit --no-fund --silent "kotlin-compiler@$kotlin_version" >/dev/null
