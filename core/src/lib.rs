@@ -10,12 +10,14 @@ pub mod checklist;
 pub mod content;
 pub mod crypto;
 pub mod error;
+pub mod feed;
 pub mod model;
 pub mod schedule;
 pub mod screening;
 pub mod search;
 pub mod session;
 pub mod store;
+pub mod sync;
 pub mod text;
 pub mod vocab;
 

@@ -1,0 +1,538 @@
+//! Signed feeds: the content records, their digest, the signed manifest and
+//! the snapshot/delta blobs. Shared by the hub (which writes them) and the
+//! device (which verifies and applies them).
+//!
+//! Layout of a feed directory (any static web server or CDN can serve it):
+//! - `manifest.json` — the signed manifest (see [`SignedManifest`]);
+//! - `blobs/<sha256 hex>.gz` — immutable, content-addressed snapshot and delta blobs;
+//! - `versions/<n>.json` — hub-side metadata of earlier versions (not needed by devices).
+//!
+//! The content digest is the hex sha256 over one line per record,
+//! `kind, 0, id, 0, hex(record hash), "\n"`, with the lines sorted by
+//! (kind id string, id) bytewise — the same as the device store's
+//! `store::directory::content_digest`.
+
+use crate::model::Directory;
+use base64::Engine;
+use chrono::{DateTime, Utc};
+use ed25519_dalek::{Signer, SigningKey, Verifier, VerifyingKey};
+use serde::{Deserialize, Serialize};
+use sha2::{Digest, Sha256};
+use std::io::Read;
+use std::path::Path;
+
+/// The current manifest format.
+pub const FORMAT: u32 = 1;
+/// Manifests larger than this are refused before parsing.
+pub const MAX_MANIFEST_BYTES: usize = 1 << 20;
+
+/// The kind of a content record.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum RecordKind {
+    Municipality,
+    Organization,
+    Service,
+    Checklist,
+}
+
+impl RecordKind {
+    pub const ALL: [RecordKind; 4] = [
+        RecordKind::Municipality,
+        RecordKind::Organization,
+        RecordKind::Service,
+        RecordKind::Checklist,
+    ];
+    pub fn id(self) -> &'static str {
+        match self {
+            RecordKind::Municipality => "municipality",
+            RecordKind::Organization => "organization",
+            RecordKind::Service => "service",
+            RecordKind::Checklist => "checklist",
+        }
+    }
+    pub fn parse(s: &str) -> Option<RecordKind> {
+        RecordKind::ALL.into_iter().find(|k| k.id() == s)
+    }
+}
+
+impl std::fmt::Display for RecordKind {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        f.write_str(self.id())
+    }
+}
+
+/// One content record: a model object in its canonical JSON form.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Record {
+    pub kind: RecordKind,
+    pub id: String,
+    /// Canonical JSON of the model object (serde_json of the model struct).
+    pub body: String,
+}
+
+impl Record {
+    pub fn new<T: Serialize>(kind: RecordKind, id: impl Into<String>, value: &T) -> Record {
+        let body = serde_json::to_string(value).expect("model objects serialize to JSON");
+        Record {
+            kind,
+            id: id.into(),
+            body,
+        }
+    }
+
+    /// A record from stored parts (e.g. a store row whose kind is text).
+    pub fn from_parts(
+        kind: &str,
+        id: impl Into<String>,
+        body: impl Into<String>,
+    ) -> Result<Record, FeedError> {
+        let kind = RecordKind::parse(kind)
+            .ok_or_else(|| FeedError::Malformed(format!("unknown record kind {kind:?}")))?;
+        Ok(Record {
+            kind,
+            id: id.into(),
+            body: body.into(),
+        })
+    }
+
+    /// sha256(kind id, 0, id, 0, body).
+    pub fn hash(&self) -> [u8; 32] {
+        record_hash(self.kind, &self.id, &self.body)
+    }
+
+    /// Deserializes the body into a model object.
+    pub fn decode<T: serde::de::DeserializeOwned>(&self) -> Result<T, FeedError> {
+        serde_json::from_str(&self.body)
+            .map_err(|e| FeedError::Malformed(format!("record {} {}: {e}", self.kind, self.id)))
+    }
+}
+
+/// sha256(kind id, 0, id, 0, body).
+pub fn record_hash(kind: RecordKind, id: &str, body: &str) -> [u8; 32] {
+    let mut h = Sha256::new();
+    h.update(kind.id().as_bytes());
+    h.update([0u8]);
+    h.update(id.as_bytes());
+    h.update([0u8]);
+    h.update(body.as_bytes());
+    h.finalize().into()
+}
+
+/// The digest of a whole content set from its per-record hashes (any order).
+pub fn content_digest<'a>(hashes: impl Iterator<Item = (RecordKind, &'a str, [u8; 32])>) -> String {
+    let mut v: Vec<(&str, &str, [u8; 32])> = hashes.map(|(k, id, h)| (k.id(), id, h)).collect();
+    v.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
+    let mut h = Sha256::new();
+    for (kind, id, hash) in v {
+        h.update(kind.as_bytes());
+        h.update([0u8]);
+        h.update(id.as_bytes());
+        h.update([0u8]);
+        h.update(hex::encode(hash).as_bytes());
+        h.update(b"\n");
+    }
+    hex::encode(h.finalize())
+}
+
+/// The content digest of a list of records.
+pub fn records_digest(records: &[Record]) -> String {
+    let hashes: Vec<(RecordKind, &str, [u8; 32])> = records
+        .iter()
+        .map(|r| (r.kind, r.id.as_str(), r.hash()))
+        .collect();
+    content_digest(hashes.into_iter())
+}
+
+/// The records of a directory (municipalities by code, organizations and services by id).
+pub fn directory_records(d: &Directory) -> Vec<Record> {
+    let mut out =
+        Vec::with_capacity(d.municipalities.len() + d.organizations.len() + d.services.len());
+    for m in &d.municipalities {
+        out.push(Record::new(RecordKind::Municipality, m.code.clone(), m));
+    }
+    for o in &d.organizations {
+        out.push(Record::new(RecordKind::Organization, o.id.clone(), o));
+    }
+    for s in &d.services {
+        out.push(Record::new(RecordKind::Service, s.id.clone(), s));
+    }
+    out
+}
+
+/// Rebuilds a directory from records (checklist records are skipped).
+pub fn records_directory(records: &[Record]) -> Result<Directory, FeedError> {
+    let mut d = Directory::default();
+    for r in records {
+        match r.kind {
+            RecordKind::Municipality => d.municipalities.push(r.decode()?),
+            RecordKind::Organization => d.organizations.push(r.decode()?),
+            RecordKind::Service => d.services.push(r.decode()?),
+            RecordKind::Checklist => {}
+        }
+    }
+    Ok(d)
+}
+
+/// A reference to an immutable, content-addressed blob.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct BlobRef {
+    /// Relative to the feed root. Left out of the manifest when it is the
+    /// canonical `blobs/<sha256>.gz` (see [`BlobRef::rel_path`]).
+    #[serde(default, skip_serializing_if = "String::is_empty")]
+    pub path: String,
+    /// Hex sha256 of the blob's bytes (as stored, i.e. gzipped).
+    pub sha256: String,
+    pub size: u64,
+}
+
+impl BlobRef {
+    /// A reference at the canonical path `blobs/<sha256>.gz` (stored with an empty `path`).
+    pub fn canonical(sha256: String, size: u64) -> BlobRef {
+        BlobRef {
+            path: String::new(),
+            sha256,
+            size,
+        }
+    }
+    /// The path relative to the feed root.
+    pub fn rel_path(&self) -> String {
+        if self.path.is_empty() {
+            format!("blobs/{}.gz", self.sha256)
+        } else {
+            self.path.clone()
+        }
+    }
+}
+
+/// A delta from an earlier version to the manifest's version.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct DeltaRef {
+    pub from_version: u64,
+    /// The digest of the from-version. The hub leaves it out to keep the
+    /// manifest small (each costs ~36 bytes on the wire): the delta blob
+    /// itself carries `from_digest`, and the device checks it before applying
+    /// (falling back to the snapshot on a mismatch).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub from_digest: Option<String>,
+    pub blob: BlobRef,
+}
+
+/// What a feed version is. Signed as exact bytes inside [`SignedManifest`].
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Manifest {
+    pub format: u32,
+    pub feed_id: String,
+    pub version: u64,
+    pub created: DateTime<Utc>,
+    pub expires: DateTime<Utc>,
+    pub content_digest: String,
+    pub record_count: u64,
+    /// The device warns "data older than N days" past this.
+    pub stale_after_days: u32,
+    pub snapshot: BlobRef,
+    /// The delta from the previous version (kept short: every device that is
+    /// one version behind reads it with the manifest).
+    #[serde(default)]
+    pub deltas: Vec<DeltaRef>,
+    /// Deltas from older versions, in a content-addressed blob holding a
+    /// gzipped JSON array of [`DeltaRef`]; fetched only by devices further behind.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub older_deltas: Option<BlobRef>,
+}
+
+/// The signed manifest file: the signature covers the exact manifest bytes.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct SignedManifest {
+    /// The exact manifest JSON text (a JSON string inside the file; its
+    /// UTF-8 bytes are what is signed). Kept as text rather than base64 so
+    /// that gzip can compress it.
+    pub manifest: String,
+    /// Hex of the first 8 bytes of sha256(public key).
+    pub key_id: String,
+    /// Base64 ed25519 signature over the manifest bytes.
+    pub signature: String,
+}
+
+/// A full snapshot blob (before gzip).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Snapshot {
+    pub feed_id: String,
+    pub version: u64,
+    pub records: Vec<Record>,
+}
+
+/// A record deletion in a delta.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct RecordKey {
+    pub kind: RecordKind,
+    pub id: String,
+}
+
+/// A delta blob (before gzip).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Delta {
+    pub feed_id: String,
+    pub from_version: u64,
+    pub to_version: u64,
+    pub from_digest: String,
+    pub to_digest: String,
+    pub upserts: Vec<Record>,
+    pub deletes: Vec<RecordKey>,
+}
+
+/// Why a feed, manifest or blob was refused.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
+pub enum FeedError {
+    #[error("manifest signature is not valid for key {key_id} (forged or tampered manifest)")]
+    BadSignature { key_id: String },
+    #[error("manifest is signed by unknown key {key_id}; it is not among the trusted keys")]
+    UnknownKey { key_id: String },
+    #[error("rollback refused: the device has version {have}, the hub offers older version {got}")]
+    Rollback { have: u64, got: u64 },
+    #[error("version {version} offered with a different content digest than the one the device has (mix-and-match)")]
+    VersionConflict { version: u64 },
+    #[error("manifest expired at {expires} (stale or frozen feed)")]
+    Expired { expires: DateTime<Utc> },
+    #[error("feed mismatch: the device follows feed {expected}, the hub serves feed {got}")]
+    FeedMismatch { expected: String, got: String },
+    #[error("digest mismatch: expected {expected}, got {got}")]
+    DigestMismatch { expected: String, got: String },
+    #[error("body too large: over the limit of {limit} bytes")]
+    TooLarge { limit: u64 },
+    #[error("unsupported manifest format {0}")]
+    UnsupportedFormat(u32),
+    #[error("malformed feed data: {0}")]
+    Malformed(String),
+    #[error("key file {path}: {reason}")]
+    Key { path: String, reason: String },
+}
+
+/// Hex of the first 8 bytes of sha256(public key).
+pub fn key_id(key: &VerifyingKey) -> String {
+    let h = Sha256::digest(key.as_bytes());
+    hex::encode(&h[..8])
+}
+
+/// Hex sha256 of bytes.
+pub fn sha256_hex(bytes: &[u8]) -> String {
+    hex::encode(Sha256::digest(bytes))
+}
+
+/// Serializes and signs a manifest; returns the bytes of the signed manifest file.
+pub fn sign_manifest(manifest: &Manifest, key: &SigningKey) -> Vec<u8> {
+    let bytes = serde_json::to_vec(manifest).expect("manifest serializes");
+    sign_manifest_bytes(&bytes, key)
+}
+
+/// Signs exact manifest bytes; returns the bytes of the signed manifest file.
+pub fn sign_manifest_bytes(manifest_bytes: &[u8], key: &SigningKey) -> Vec<u8> {
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let sig = key.sign(manifest_bytes);
+    let signed = SignedManifest {
+        manifest: String::from_utf8_lossy(manifest_bytes).into_owned(),
+        key_id: key_id(&key.verifying_key()),
+        signature: b64.encode(sig.to_bytes()),
+    };
+    let mut out = serde_json::to_vec(&signed).expect("signed manifest serializes");
+    out.push(b'\n');
+    out
+}
+
+/// Verifies a signed manifest file against the trusted keys (any may match,
+/// for rotation) and parses it. Checks the signature and the format only;
+/// see [`check_manifest`] for rollback, freeze and feed checks.
+pub fn verify_manifest(bytes: &[u8], trusted_keys: &[VerifyingKey]) -> Result<Manifest, FeedError> {
+    if bytes.len() > MAX_MANIFEST_BYTES {
+        return Err(FeedError::TooLarge {
+            limit: MAX_MANIFEST_BYTES as u64,
+        });
+    }
+    let b64 = base64::engine::general_purpose::STANDARD;
+    let signed: SignedManifest = serde_json::from_slice(bytes)
+        .map_err(|e| FeedError::Malformed(format!("signed manifest: {e}")))?;
+    let manifest_bytes = signed.manifest.as_bytes();
+    let sig_bytes = b64
+        .decode(signed.signature.as_bytes())
+        .map_err(|e| FeedError::Malformed(format!("signature is not base64: {e}")))?;
+    let sig =
+        ed25519_dalek::Signature::from_slice(&sig_bytes).map_err(|_| FeedError::BadSignature {
+            key_id: signed.key_id.clone(),
+        })?;
+    let Some(key) = trusted_keys.iter().find(|k| key_id(k) == signed.key_id) else {
+        return Err(FeedError::UnknownKey {
+            key_id: signed.key_id,
+        });
+    };
+    key.verify(manifest_bytes, &sig)
+        .map_err(|_| FeedError::BadSignature {
+            key_id: signed.key_id.clone(),
+        })?;
+    let manifest: Manifest = serde_json::from_slice(manifest_bytes)
+        .map_err(|e| FeedError::Malformed(format!("manifest: {e}")))?;
+    if manifest.format != FORMAT {
+        return Err(FeedError::UnsupportedFormat(manifest.format));
+    }
+    Ok(manifest)
+}
+
+/// Checks a verified manifest against what the device has: the same feed
+/// (an empty `have_feed_id` accepts any), no rollback, the same digest for the
+/// same version, and not expired at `now`.
+pub fn check_manifest(
+    m: &Manifest,
+    have_feed_id: &str,
+    have_version: u64,
+    have_digest: &str,
+    now: DateTime<Utc>,
+) -> Result<(), FeedError> {
+    if !have_feed_id.is_empty() && m.feed_id != have_feed_id {
+        return Err(FeedError::FeedMismatch {
+            expected: have_feed_id.to_string(),
+            got: m.feed_id.clone(),
+        });
+    }
+    if m.version < have_version {
+        return Err(FeedError::Rollback {
+            have: have_version,
+            got: m.version,
+        });
+    }
+    if m.version == have_version && !have_digest.is_empty() && m.content_digest != have_digest {
+        return Err(FeedError::VersionConflict { version: m.version });
+    }
+    if m.expires <= now {
+        return Err(FeedError::Expired { expires: m.expires });
+    }
+    Ok(())
+}
+
+/// Verifies a signed feed version shipped inside the app (the signed
+/// manifest and its snapshot blob, as written by `fyr_hub::export_bundle`):
+/// the signature against the trusted keys, the snapshot's sha256 and size,
+/// its feed id and version, and the content digest of its records. Expiry is
+/// not checked: bundled content may be old (the device warns when it is).
+pub fn verify_bundle(
+    manifest_bytes: &[u8],
+    snapshot_gz: &[u8],
+    trusted_keys: &[VerifyingKey],
+) -> Result<(Manifest, Snapshot), FeedError> {
+    let m = verify_manifest(manifest_bytes, trusted_keys)?;
+    let sha = sha256_hex(snapshot_gz);
+    if sha != m.snapshot.sha256 || snapshot_gz.len() as u64 != m.snapshot.size {
+        return Err(FeedError::DigestMismatch {
+            expected: m.snapshot.sha256.clone(),
+            got: sha,
+        });
+    }
+    let snap: Snapshot = decode_blob(snapshot_gz, 1 << 30)?;
+    if snap.feed_id != m.feed_id || snap.version != m.version {
+        return Err(FeedError::Malformed(format!(
+            "bundled snapshot is feed {} version {}, the manifest says feed {} version {}",
+            snap.feed_id, snap.version, m.feed_id, m.version
+        )));
+    }
+    let digest = records_digest(&snap.records);
+    if digest != m.content_digest {
+        return Err(FeedError::DigestMismatch {
+            expected: m.content_digest.clone(),
+            got: digest,
+        });
+    }
+    Ok((m, snap))
+}
+
+/// Gzips the JSON of a blob.
+pub fn encode_blob<T: Serialize>(value: &T) -> Vec<u8> {
+    let json = serde_json::to_vec(value).expect("blob serializes");
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut enc, &json).expect("gzip to memory");
+    enc.finish().expect("gzip to memory")
+}
+
+/// Gunzips and parses a blob, refusing more than `max_decoded` decompressed bytes.
+pub fn decode_blob<T: serde::de::DeserializeOwned>(
+    gz: &[u8],
+    max_decoded: u64,
+) -> Result<T, FeedError> {
+    let mut json = Vec::new();
+    flate2::read::GzDecoder::new(gz)
+        .take(max_decoded + 1)
+        .read_to_end(&mut json)
+        .map_err(|e| FeedError::Malformed(format!("blob is not valid gzip: {e}")))?;
+    if json.len() as u64 > max_decoded {
+        return Err(FeedError::TooLarge { limit: max_decoded });
+    }
+    serde_json::from_slice(&json).map_err(|e| FeedError::Malformed(format!("blob JSON: {e}")))
+}
+
+/// Computes the delta between two record sets.
+pub fn diff(old: &[Record], new: &[Record]) -> (Vec<Record>, Vec<RecordKey>) {
+    use std::collections::HashMap;
+    let old_map: HashMap<(RecordKind, &str), &str> = old
+        .iter()
+        .map(|r| ((r.kind, r.id.as_str()), r.body.as_str()))
+        .collect();
+    let new_keys: std::collections::HashSet<(RecordKind, &str)> =
+        new.iter().map(|r| (r.kind, r.id.as_str())).collect();
+    let upserts = new
+        .iter()
+        .filter(|r| old_map.get(&(r.kind, r.id.as_str())) != Some(&r.body.as_str()))
+        .cloned()
+        .collect();
+    let mut deletes: Vec<RecordKey> = old
+        .iter()
+        .filter(|r| !new_keys.contains(&(r.kind, r.id.as_str())))
+        .map(|r| RecordKey {
+            kind: r.kind,
+            id: r.id.clone(),
+        })
+        .collect();
+    deletes.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+    (upserts, deletes)
+}
+
+fn read_hex_key(path: &Path) -> Result<[u8; 32], FeedError> {
+    let err = |reason: String| FeedError::Key {
+        path: path.display().to_string(),
+        reason,
+    };
+    let text = std::fs::read_to_string(path).map_err(|e| err(e.to_string()))?;
+    let hex_text: String = text
+        .lines()
+        .filter(|l| !l.trim_start().starts_with('#') && !l.trim().is_empty())
+        .collect::<String>()
+        .trim()
+        .to_string();
+    let bytes = hex::decode(&hex_text).map_err(|_| err("not a hex key".into()))?;
+    bytes
+        .try_into()
+        .map_err(|_| err("expected 32 bytes (64 hex digits)".into()))
+}
+
+/// Loads a signing key (hex of the 32-byte seed; `#` comment lines allowed).
+pub fn load_signing_key(path: &Path) -> Result<SigningKey, FeedError> {
+    Ok(SigningKey::from_bytes(&read_hex_key(path)?))
+}
+
+/// Loads a verifying (public) key (hex of 32 bytes; `#` comment lines allowed).
+pub fn load_verifying_key(path: &Path) -> Result<VerifyingKey, FeedError> {
+    let bytes = read_hex_key(path)?;
+    VerifyingKey::from_bytes(&bytes).map_err(|_| FeedError::Key {
+        path: path.display().to_string(),
+        reason: "not a valid ed25519 public key".into(),
+    })
+}
+
+/// Parses a verifying key from hex text.
+pub fn parse_verifying_key(hex_text: &str) -> Result<VerifyingKey, FeedError> {
+    let bytes: [u8; 32] = hex::decode(hex_text.trim())
+        .ok()
+        .and_then(|b| b.try_into().ok())
+        .ok_or_else(|| FeedError::Malformed("public key: expected 64 hex digits".into()))?;
+    VerifyingKey::from_bytes(&bytes)
+        .map_err(|_| FeedError::Malformed("not a valid ed25519 public key".into()))
+}
+
+#[cfg(test)]
+mod tests;

@@ -1,0 +1,1038 @@
+//! Device sync: pulls signed feed updates from a hub and pushes the outbox.
+//!
+//! Pull: a conditional manifest request (If-None-Match with the stored ETag);
+//! the manifest's signature verified against the trusted keys; rollback,
+//! mix-and-match (same version, other digest), freeze (expired manifest) and
+//! feed mismatch refused; the delta from the current version (or the snapshot)
+//! downloaded with its size bounded by the manifest and a hard limit while
+//! streaming, resumed with `Range` after an interruption (the partial bytes are
+//! kept in `work_dir/<sha256>.part`), its sha256 verified, and applied by the
+//! store in one transaction that verifies the resulting content digest.
+//! On any error the current data is untouched.
+//!
+//! Push: the outbox in batches, the event ids as idempotency keys; an event
+//! leaves the outbox only once the hub acknowledged it (accepted or duplicate);
+//! an event the hub rejects as invalid is quarantined and never blocks others.
+
+pub mod memory;
+pub mod sqlite;
+
+use crate::feed::{
+    self, BlobRef, Delta, DeltaRef, FeedError, Manifest, Record, RecordKind, Snapshot,
+};
+use chrono::{DateTime, Utc};
+use ed25519_dalek::VerifyingKey;
+use futures_util::StreamExt;
+use reqwest::header::{HeaderMap, HeaderValue};
+use reqwest::StatusCode;
+/// The URL type of [`SyncConfig::hub`].
+pub use reqwest::Url;
+use serde::{Deserialize, Serialize};
+use std::path::PathBuf;
+use std::time::Duration;
+use tokio::io::AsyncWriteExt;
+
+/// Meta keys the sync keeps in the store.
+pub mod meta {
+    pub const ETAG: &str = "sync.etag";
+    pub const ETAG_VERSION: &str = "sync.etag_version";
+    pub const LAST_ATTEMPT: &str = "sync.last_attempt";
+    /// A JSON object: `{result: "updated" | "unchanged" | "failed" |
+    /// "cancelled", at, version, error?, requests, bytes_received, bytes_sent,
+    /// uploaded, quarantined}`.
+    pub const LAST_RESULT: &str = "last_result";
+    /// RFC3339 time of the last successful sync.
+    pub const LAST_SUCCESS: &str = "last_success";
+    /// RFC3339 time of the next attempt after a failure (absent after a success).
+    pub const NEXT_ATTEMPT: &str = "next_attempt";
+    pub const FAILURES: &str = "sync.failures";
+    pub const CONTENT_CREATED: &str = "feed.created";
+    pub const CONTENT_EXPIRES: &str = "feed.expires";
+    pub const STALE_AFTER_DAYS: &str = "feed.stale_after_days";
+    /// The hub's base URL, kept after first use.
+    pub const HUB: &str = "sync.hub";
+    /// Trusted public keys (hex, comma-separated), kept after first use.
+    pub const TRUSTED_KEYS: &str = "sync.trusted_keys";
+    /// The device's upload token, kept after first use.
+    pub const TOKEN: &str = "sync.token";
+}
+
+/// Where the device is in the feed. `created` and `stale_after_days` come
+/// from the manifest of the version being applied (so the store can keep them
+/// in the same transaction as the content); they are informational and may be
+/// empty/0 in a position the store reports.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct FeedPosition {
+    pub feed_id: String,
+    pub version: u64,
+    pub digest: String,
+    /// When the version was published (RFC3339), "" when unknown.
+    #[serde(default)]
+    pub created: String,
+    /// The publisher's "data older than N days" threshold, 0 when unknown.
+    #[serde(default)]
+    pub stale_after_days: u32,
+}
+
+/// An event waiting in the outbox.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct OutboxEvent {
+    pub event_id: String,
+    /// "screening_stat" or "correction_report".
+    pub kind: String,
+    pub payload: serde_json::Value,
+}
+
+/// The device store as seen by sync. The SQLite store implements it; see
+/// [`memory::MemStore`] for an in-memory one.
+pub trait SyncStore: Send + Sync {
+    fn position(&self) -> Result<FeedPosition, SyncError>;
+    /// Applies a delta (or, with `replace_all`, a full snapshot) in one
+    /// transaction; verifies the resulting digest equals `to.digest` before
+    /// commit, else rolls back with [`SyncError::DigestMismatch`].
+    fn apply(
+        &self,
+        to: &FeedPosition,
+        upserts: Vec<Record>,
+        deletes: Vec<(RecordKind, String)>,
+        replace_all: bool,
+    ) -> Result<(), SyncError>;
+    /// Oldest first, excluding quarantined events.
+    fn outbox_batch(&self, max: usize) -> Result<Vec<OutboxEvent>, SyncError>;
+    fn outbox_ack(&self, ids: &[String]) -> Result<(), SyncError>;
+    fn outbox_quarantine(&self, id: &str, reason: &str) -> Result<(), SyncError>;
+    fn get_meta(&self, key: &str) -> Result<Option<String>, SyncError>;
+    fn set_meta(&self, key: &str, value: Option<&str>) -> Result<(), SyncError>;
+}
+
+/// Why a sync failed.
+#[derive(Debug, Clone, PartialEq, thiserror::Error)]
+pub enum SyncError {
+    #[error("{0}")]
+    Feed(#[from] FeedError),
+    #[error("network error: {0}")]
+    Network(String),
+    #[error("hub answered HTTP {status} for {url}")]
+    Http { status: u16, url: String },
+    #[error("hub is overloaded; retry later")]
+    Overloaded { retry_after: Option<Duration> },
+    #[error("hub refused the device token (HTTP 401); check --token")]
+    Unauthorized,
+    #[error(
+        "content digest after apply is {got}, the manifest says {expected}; nothing was changed"
+    )]
+    DigestMismatch { expected: String, got: String },
+    #[error("store error: {0}")]
+    Store(String),
+    #[error("file error: {0}")]
+    Io(String),
+    #[error("sync cancelled")]
+    Cancelled,
+    /// A missing or bad setting (hub URL, trusted key, token): the caller's to fix.
+    #[error("{0}")]
+    Config(String),
+}
+
+impl SyncError {
+    /// The hub's Retry-After hint, if any.
+    pub fn retry_after(&self) -> Option<Duration> {
+        match self {
+            SyncError::Overloaded { retry_after } => *retry_after,
+            _ => None,
+        }
+    }
+}
+
+/// How to reach the hub and whom to trust.
+#[derive(Debug, Clone)]
+pub struct SyncConfig {
+    /// The hub base URL; the feed is at `<hub>/feed/`, uploads at `<hub>/v1/events`.
+    pub hub: Url,
+    /// Manifests signed by any of these keys are accepted (several for rotation).
+    pub trusted_keys: Vec<VerifyingKey>,
+    /// Bearer device token for uploads; without one the outbox is not pushed.
+    pub token: Option<String>,
+    /// Hard limit on any single download, in bytes.
+    pub max_bytes: u64,
+    /// Where partial downloads are kept between attempts.
+    pub work_dir: PathBuf,
+    /// Events per upload batch.
+    pub batch_size: usize,
+    /// Connect and read timeout.
+    pub timeout: Duration,
+    /// When a blob download is cut off after making progress, resume it with
+    /// `Range` at once this many times within the same sync (later syncs
+    /// resume from the saved bytes anyway).
+    pub download_retries: u32,
+}
+
+impl SyncConfig {
+    pub fn new(hub: Url, trusted_keys: Vec<VerifyingKey>, work_dir: PathBuf) -> SyncConfig {
+        SyncConfig {
+            hub,
+            trusted_keys,
+            token: None,
+            max_bytes: 64 << 20,
+            work_dir,
+            batch_size: 100,
+            timeout: Duration::from_secs(30),
+            download_retries: 3,
+        }
+    }
+}
+
+/// Whether the content changed.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize, Default)]
+#[serde(rename_all = "snake_case")]
+pub enum SyncResult {
+    Updated,
+    #[default]
+    Unchanged,
+}
+
+/// What one sync did; bytes are counted on the wire (bodies and header sizes).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
+pub struct SyncReport {
+    pub result: SyncResult,
+    pub version: u64,
+    pub requests: u32,
+    pub bytes_received: u64,
+    pub bytes_sent: u64,
+    pub uploaded: u32,
+    pub quarantined: u32,
+    /// The delta's from-version, or None when a snapshot (or nothing) was applied.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub delta_from: Option<u64>,
+}
+
+/// Cancels a running sync promptly; the data is left untouched.
+#[derive(Debug, Clone)]
+pub struct CancelToken {
+    tx: std::sync::Arc<tokio::sync::watch::Sender<bool>>,
+}
+
+impl Default for CancelToken {
+    fn default() -> Self {
+        CancelToken::new()
+    }
+}
+
+impl CancelToken {
+    pub fn new() -> CancelToken {
+        CancelToken {
+            tx: std::sync::Arc::new(tokio::sync::watch::channel(false).0),
+        }
+    }
+    pub fn cancel(&self) {
+        self.tx.send_replace(true);
+    }
+    pub fn is_cancelled(&self) -> bool {
+        *self.tx.borrow()
+    }
+    pub async fn cancelled(&self) {
+        let mut rx = self.tx.subscribe();
+        let _ = rx.wait_for(|v| *v).await;
+    }
+}
+
+/// When to try again after `failures` consecutive failures: exponential
+/// backoff from 30 s doubling up to 6 h, with jitter (a random point in the
+/// upper half of the interval), and never before the hub's Retry-After.
+pub fn next_attempt(
+    failures: u32,
+    retry_after: Option<Duration>,
+    now: DateTime<Utc>,
+) -> DateTime<Utc> {
+    use rand::Rng;
+    let exp = failures.saturating_sub(1).min(20);
+    let base = (30u64 << exp).min(6 * 3600);
+    let jittered = if base > 1 {
+        rand::thread_rng().gen_range(base / 2..=base)
+    } else {
+        base
+    };
+    let secs = jittered.max(retry_after.map(|d| d.as_secs()).unwrap_or(0));
+    now + chrono::Duration::seconds(secs as i64)
+}
+
+/// What the shells show.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+pub struct SyncStatus {
+    pub feed_id: String,
+    pub version: u64,
+    pub content_created: Option<DateTime<Utc>>,
+    pub content_age_days: Option<i64>,
+    pub stale_after_days: Option<u32>,
+    /// "data older than N days" applies.
+    pub stale: bool,
+    pub last_attempt: Option<DateTime<Utc>>,
+    pub last_success: Option<DateTime<Utc>>,
+    pub last_result: Option<String>,
+    pub last_error: Option<String>,
+    pub next_attempt: Option<DateTime<Utc>>,
+    pub failures: u32,
+}
+
+fn meta_time(store: &dyn SyncStore, key: &str) -> Result<Option<DateTime<Utc>>, SyncError> {
+    Ok(store
+        .get_meta(key)?
+        .and_then(|s| DateTime::parse_from_rfc3339(&s).ok())
+        .map(|t| t.with_timezone(&Utc)))
+}
+
+/// The sync status from the store's meta.
+pub fn sync_status(store: &dyn SyncStore, now: DateTime<Utc>) -> Result<SyncStatus, SyncError> {
+    let pos = store.position()?;
+    let created = DateTime::parse_from_rfc3339(&pos.created)
+        .ok()
+        .map(|t| t.with_timezone(&Utc))
+        .or(meta_time(store, meta::CONTENT_CREATED)?);
+    let stale_after: Option<u32> = if pos.stale_after_days > 0 {
+        Some(pos.stale_after_days)
+    } else {
+        store
+            .get_meta(meta::STALE_AFTER_DAYS)?
+            .and_then(|s| s.parse().ok())
+    };
+    let age = created.map(|c| (now - c).num_days());
+    let last: Option<serde_json::Value> = store
+        .get_meta(meta::LAST_RESULT)?
+        .and_then(|s| serde_json::from_str(&s).ok());
+    let field = |k: &str| {
+        last.as_ref()
+            .and_then(|v| v.get(k))
+            .and_then(|v| v.as_str())
+            .map(str::to_string)
+    };
+    Ok(SyncStatus {
+        feed_id: pos.feed_id,
+        version: pos.version,
+        content_created: created,
+        content_age_days: age,
+        stale_after_days: stale_after,
+        stale: matches!((age, stale_after), (Some(a), Some(n)) if a > n as i64),
+        last_attempt: meta_time(store, meta::LAST_ATTEMPT)?,
+        last_success: meta_time(store, meta::LAST_SUCCESS)?,
+        last_result: field("result"),
+        last_error: field("error"),
+        next_attempt: meta_time(store, meta::NEXT_ATTEMPT)?,
+        failures: store
+            .get_meta(meta::FAILURES)?
+            .and_then(|s| s.parse().ok())
+            .unwrap_or(0),
+    })
+}
+
+/// Builds the sync configuration from what is kept in the store, updated with
+/// what the caller gives (`fyr sync --hub URL --trust-key FILE --token T`):
+/// a given hub or token replaces the kept one; given key files replace the
+/// kept keys (give several for rotation). What is given is validated, then
+/// kept. Partial downloads go to `work_dir`.
+pub fn configure(
+    store: &dyn SyncStore,
+    work_dir: &std::path::Path,
+    hub: Option<&str>,
+    trust_key_files: &[std::path::PathBuf],
+    token: Option<&str>,
+) -> Result<SyncConfig, SyncError> {
+    let hub_text = match hub {
+        Some(h) => h.trim().to_string(),
+        None => store.get_meta(meta::HUB)?.ok_or_else(|| {
+            SyncError::Config(
+                "no hub is configured: give --hub URL (it is kept after first use)".into(),
+            )
+        })?,
+    };
+    let mut url = Url::parse(&hub_text)
+        .map_err(|e| SyncError::Config(format!("--hub {hub_text:?} is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(SyncError::Config(format!(
+            "--hub {hub_text:?} must be an http or https URL"
+        )));
+    }
+    if !url.path().ends_with('/') {
+        let p = format!("{}/", url.path());
+        url.set_path(&p);
+    }
+    let keys: Vec<VerifyingKey> = if trust_key_files.is_empty() {
+        let kept = store.get_meta(meta::TRUSTED_KEYS)?.unwrap_or_default();
+        let keys = kept
+            .split(',')
+            .filter(|k| !k.trim().is_empty())
+            .map(feed::parse_verifying_key)
+            .collect::<Result<Vec<_>, _>>()
+            .map_err(|e| {
+                SyncError::Config(format!(
+                    "the kept trusted keys are damaged ({e}); give --trust-key FILE"
+                ))
+            })?;
+        if keys.is_empty() {
+            return Err(SyncError::Config(
+                "no trusted key is configured: give --trust-key FILE (the publisher's fyr-feed.pub)".into(),
+            ));
+        }
+        keys
+    } else {
+        trust_key_files
+            .iter()
+            .map(|p| {
+                feed::load_verifying_key(p)
+                    .map_err(|e| SyncError::Config(format!("--trust-key: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?
+    };
+    let token = match token {
+        Some(t)
+            if t.trim().is_empty() || t.chars().any(|c| c.is_whitespace() || c.is_control()) =>
+        {
+            return Err(SyncError::Config(
+                "--token must be one word without spaces".into(),
+            ))
+        }
+        Some(t) => Some(t.to_string()),
+        None => store.get_meta(meta::TOKEN)?,
+    };
+    store.set_meta(meta::HUB, Some(url.as_str()))?;
+    let hex_keys: Vec<String> = keys.iter().map(|k| hex::encode(k.as_bytes())).collect();
+    store.set_meta(meta::TRUSTED_KEYS, Some(&hex_keys.join(",")))?;
+    if let Some(t) = &token {
+        store.set_meta(meta::TOKEN, Some(t))?;
+    }
+    let mut cfg = SyncConfig::new(url, keys, work_dir.to_path_buf());
+    cfg.token = token;
+    Ok(cfg)
+}
+
+/// [`sync`] on a current-thread tokio runtime of its own, for callers that
+/// are not async (the CLI, the FFI).
+pub fn sync_blocking(
+    store: &dyn SyncStore,
+    cfg: &SyncConfig,
+    cancel: &CancelToken,
+) -> Result<SyncReport, SyncError> {
+    let rt = tokio::runtime::Builder::new_current_thread()
+        .enable_all()
+        .build()
+        .map_err(|e| SyncError::Io(format!("cannot start the sync runtime: {e}")))?;
+    rt.block_on(sync(store, cfg, cancel))
+}
+
+/// Runs one sync: pull, then push. Records the outcome (last result, next
+/// attempt after a failure) in the store's meta.
+pub async fn sync(
+    store: &dyn SyncStore,
+    cfg: &SyncConfig,
+    cancel: &CancelToken,
+) -> Result<SyncReport, SyncError> {
+    let now = Utc::now();
+    store.set_meta(meta::LAST_ATTEMPT, Some(&now.to_rfc3339()))?;
+    let mut report = SyncReport::default();
+    let res = if cancel.is_cancelled() {
+        Err(SyncError::Cancelled)
+    } else {
+        tokio::select! {
+            biased;
+            _ = cancel.cancelled() => Err(SyncError::Cancelled),
+            r = run(store, cfg, &mut report) => r,
+        }
+    };
+    let done = Utc::now();
+    let outcome = |result: &str, error: Option<String>| {
+        serde_json::json!({
+            "result": result,
+            "at": done.to_rfc3339(),
+            "version": report.version,
+            "error": error,
+            "requests": report.requests,
+            "bytes_received": report.bytes_received,
+            "bytes_sent": report.bytes_sent,
+            "uploaded": report.uploaded,
+            "quarantined": report.quarantined,
+        })
+        .to_string()
+    };
+    match &res {
+        Ok(()) => {
+            let label = match report.result {
+                SyncResult::Updated => "updated",
+                SyncResult::Unchanged => "unchanged",
+            };
+            store.set_meta(meta::LAST_RESULT, Some(&outcome(label, None)))?;
+            store.set_meta(meta::LAST_SUCCESS, Some(&done.to_rfc3339()))?;
+            store.set_meta(meta::FAILURES, None)?;
+            store.set_meta(meta::NEXT_ATTEMPT, None)?;
+        }
+        Err(SyncError::Cancelled) => {
+            store.set_meta(meta::LAST_RESULT, Some(&outcome("cancelled", None)))?;
+        }
+        Err(e) => {
+            let failures: u32 = store
+                .get_meta(meta::FAILURES)?
+                .and_then(|s| s.parse::<u32>().ok())
+                .unwrap_or(0)
+                .saturating_add(1);
+            store.set_meta(
+                meta::LAST_RESULT,
+                Some(&outcome("failed", Some(e.to_string()))),
+            )?;
+            store.set_meta(meta::FAILURES, Some(&failures.to_string()))?;
+            let next = next_attempt(failures, e.retry_after(), done);
+            store.set_meta(meta::NEXT_ATTEMPT, Some(&next.to_rfc3339()))?;
+        }
+    }
+    res.map(|()| report)
+}
+
+async fn run(
+    store: &dyn SyncStore,
+    cfg: &SyncConfig,
+    report: &mut SyncReport,
+) -> Result<(), SyncError> {
+    let client = reqwest::Client::builder()
+        .connect_timeout(cfg.timeout)
+        .read_timeout(cfg.timeout)
+        .build()
+        .map_err(|e| SyncError::Network(e.to_string()))?;
+    let mut net = Net { client, report };
+    let pulled = pull(store, cfg, &mut net).await;
+    let pushed = push(store, cfg, &mut net).await;
+    pulled?;
+    pushed
+}
+
+struct Net<'a> {
+    client: reqwest::Client,
+    report: &'a mut SyncReport,
+}
+
+fn head_size(headers: &HeaderMap) -> u64 {
+    headers
+        .iter()
+        .map(|(k, v)| (k.as_str().len() + 2 + v.len() + 2) as u64)
+        .sum()
+}
+
+impl Net<'_> {
+    /// Sends a request, counting the request's bytes (request line, headers
+    /// including the ones hyper adds, body) and the response head.
+    async fn send(&mut self, req: reqwest::RequestBuilder) -> Result<reqwest::Response, SyncError> {
+        let req = req.build().map_err(|e| SyncError::Network(e.to_string()))?;
+        let url = req.url();
+        let path_len = url.path().len() + url.query().map(|q| q.len() + 1).unwrap_or(0);
+        let host_len = url.host_str().unwrap_or("").len()
+            + url.port().map(|p| p.to_string().len() + 1).unwrap_or(0);
+        let body_len = req
+            .body()
+            .and_then(|b| b.as_bytes())
+            .map(|b| b.len())
+            .unwrap_or(0) as u64;
+        let mut sent = (req.method().as_str().len() + 1 + path_len + 11) as u64; // "GET /p HTTP/1.1\r\n"
+        sent += head_size(req.headers()) + (6 + host_len + 2) as u64 + 2; // host header, blank line
+        if !req.headers().contains_key(reqwest::header::ACCEPT) {
+            sent += 13; // "accept: */*\r\n"
+        }
+        if body_len > 0 {
+            sent += body_len + 16 + body_len.to_string().len() as u64 + 2; // content-length
+        }
+        self.report.requests += 1;
+        self.report.bytes_sent += sent;
+        let resp = self
+            .client
+            .execute(req)
+            .await
+            .map_err(|e| SyncError::Network(describe(&e)))?;
+        let status_line = 9 + 3 + 1 + resp.status().canonical_reason().unwrap_or("").len() + 2;
+        self.report.bytes_received += status_line as u64 + head_size(resp.headers()) + 2;
+        Ok(resp)
+    }
+
+    /// Reads a whole body, refusing more than `limit` bytes while streaming.
+    async fn body(&mut self, resp: reqwest::Response, limit: u64) -> Result<Vec<u8>, SyncError> {
+        if resp.content_length().is_some_and(|n| n > limit) {
+            return Err(FeedError::TooLarge { limit }.into());
+        }
+        let mut out = Vec::new();
+        let mut stream = resp.bytes_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = chunk.map_err(|e| SyncError::Network(describe(&e)))?;
+            self.report.bytes_received += chunk.len() as u64;
+            if out.len() as u64 + chunk.len() as u64 > limit {
+                return Err(FeedError::TooLarge { limit }.into());
+            }
+            out.extend_from_slice(&chunk);
+        }
+        Ok(out)
+    }
+}
+
+fn describe(e: &reqwest::Error) -> String {
+    use std::error::Error;
+    let mut s = e.to_string();
+    let mut src = e.source();
+    while let Some(inner) = src {
+        s.push_str(": ");
+        s.push_str(&inner.to_string());
+        src = inner.source();
+    }
+    s
+}
+
+fn http_error(resp: &reqwest::Response) -> SyncError {
+    let status = resp.status();
+    if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+        return SyncError::Unauthorized;
+    }
+    if status == StatusCode::SERVICE_UNAVAILABLE || status == StatusCode::TOO_MANY_REQUESTS {
+        let retry_after = resp
+            .headers()
+            .get(reqwest::header::RETRY_AFTER)
+            .and_then(|v| v.to_str().ok())
+            .and_then(|s| s.trim().parse::<u64>().ok())
+            .map(Duration::from_secs);
+        return SyncError::Overloaded { retry_after };
+    }
+    SyncError::Http {
+        status: status.as_u16(),
+        url: resp.url().to_string(),
+    }
+}
+
+fn feed_url(cfg: &SyncConfig, rel: &str) -> Result<Url, SyncError> {
+    cfg.hub
+        .join("feed/")
+        .and_then(|u| u.join(rel))
+        .map_err(|e| SyncError::Feed(FeedError::Malformed(format!("bad URL {rel}: {e}"))))
+}
+
+async fn pull(store: &dyn SyncStore, cfg: &SyncConfig, net: &mut Net<'_>) -> Result<(), SyncError> {
+    let pos = store.position()?;
+    net.report.version = pos.version;
+    let url = feed_url(cfg, "manifest.json")?;
+    let mut req = net
+        .client
+        .get(url)
+        .header(reqwest::header::ACCEPT_ENCODING, "gzip");
+    let etag_version = store.get_meta(meta::ETAG_VERSION)?;
+    if etag_version.as_deref() == Some(pos.version.to_string().as_str()) {
+        if let Some(etag) = store.get_meta(meta::ETAG)? {
+            if let Ok(v) = HeaderValue::from_str(&etag) {
+                req = req.header(reqwest::header::IF_NONE_MATCH, v);
+            }
+        }
+    }
+    let resp = net.send(req).await?;
+    if resp.status() == StatusCode::NOT_MODIFIED {
+        // The same manifest as before: still refuse it once it has expired
+        // (a frozen feed must not look healthy).
+        if let Some(expires) = meta_time(store, meta::CONTENT_EXPIRES)? {
+            if expires <= Utc::now() {
+                return Err(FeedError::Expired { expires }.into());
+            }
+        }
+        return Ok(());
+    }
+    if !resp.status().is_success() {
+        return Err(http_error(&resp));
+    }
+    let etag = resp
+        .headers()
+        .get(reqwest::header::ETAG)
+        .and_then(|v| v.to_str().ok())
+        .map(str::to_string);
+    let gz = resp
+        .headers()
+        .get(reqwest::header::CONTENT_ENCODING)
+        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"gzip"));
+    let limit = (feed::MAX_MANIFEST_BYTES as u64).min(cfg.max_bytes);
+    let mut bytes = net.body(resp, limit).await?;
+    if gz {
+        use std::io::Read;
+        let mut out = Vec::new();
+        flate2::read::GzDecoder::new(&bytes[..])
+            .take(limit + 1)
+            .read_to_end(&mut out)
+            .map_err(|e| FeedError::Malformed(format!("manifest gzip: {e}")))?;
+        if out.len() as u64 > limit {
+            return Err(FeedError::TooLarge { limit }.into());
+        }
+        bytes = out;
+    }
+    let manifest = feed::verify_manifest(&bytes, &cfg.trusted_keys)?;
+    // A device still on the unsigned bundled content may adopt any feed
+    // signed by a trusted key (there is no earlier signed state to roll back
+    // from); it then takes that feed's snapshot.
+    let adopt = pos.feed_id == crate::bundle::BUNDLED_FEED_ID && manifest.feed_id != pos.feed_id;
+    if adopt {
+        feed::check_manifest(&manifest, "", 0, "", Utc::now())?;
+    } else {
+        feed::check_manifest(
+            &manifest,
+            &pos.feed_id,
+            pos.version,
+            &pos.digest,
+            Utc::now(),
+        )?;
+    }
+    let to = FeedPosition {
+        feed_id: manifest.feed_id.clone(),
+        version: manifest.version,
+        digest: manifest.content_digest.clone(),
+        created: manifest.created.to_rfc3339(),
+        stale_after_days: manifest.stale_after_days,
+    };
+    if adopt || manifest.version > pos.version || pos.digest.is_empty() {
+        apply_version(store, cfg, net, &pos, &manifest, &to).await?;
+        // Partial downloads left from earlier attempts are of no further use.
+        remove_all_parts(cfg);
+        net.report.result = SyncResult::Updated;
+        net.report.version = manifest.version;
+    }
+    store.set_meta(meta::CONTENT_CREATED, Some(&manifest.created.to_rfc3339()))?;
+    store.set_meta(meta::CONTENT_EXPIRES, Some(&manifest.expires.to_rfc3339()))?;
+    store.set_meta(
+        meta::STALE_AFTER_DAYS,
+        Some(&manifest.stale_after_days.to_string()),
+    )?;
+    store.set_meta(meta::ETAG, etag.as_deref())?;
+    store.set_meta(meta::ETAG_VERSION, Some(&manifest.version.to_string()))?;
+    Ok(())
+}
+
+async fn apply_version(
+    store: &dyn SyncStore,
+    cfg: &SyncConfig,
+    net: &mut Net<'_>,
+    pos: &FeedPosition,
+    m: &Manifest,
+    to: &FeedPosition,
+) -> Result<(), SyncError> {
+    let max_decoded = cfg.max_bytes.saturating_mul(16);
+    let eligible = |d: &DeltaRef| {
+        d.from_version == pos.version
+            && d.from_digest.as_ref().is_none_or(|f| *f == pos.digest)
+            && pos.feed_id == m.feed_id
+            && !pos.digest.is_empty()
+    };
+    let mut delta_ref = m.deltas.iter().find(|d| eligible(d)).cloned();
+    // Further behind: the older deltas are listed in an index blob.
+    if delta_ref.is_none()
+        && pos.feed_id == m.feed_id
+        && !pos.digest.is_empty()
+        && pos.version < m.version
+    {
+        if let Some(index) = &m.older_deltas {
+            let bytes = fetch_blob_resuming(cfg, net, index).await?;
+            remove_part(cfg, index);
+            let older: Vec<DeltaRef> = feed::decode_blob(&bytes, feed::MAX_MANIFEST_BYTES as u64)?;
+            delta_ref = older.into_iter().find(|d| eligible(d));
+        }
+    }
+    let mut delta = None;
+    if let Some(d) = &delta_ref {
+        let bytes = fetch_blob_resuming(cfg, net, &d.blob).await?;
+        let dl: Delta = feed::decode_blob(&bytes, max_decoded)?;
+        if dl.feed_id != m.feed_id
+            || dl.from_version != pos.version
+            || dl.to_version != m.version
+            || dl.to_digest != m.content_digest
+        {
+            remove_part(cfg, &d.blob);
+            return Err(FeedError::Malformed(format!(
+                "delta blob {} does not match the manifest (feed {}, {} -> {})",
+                d.blob.sha256, dl.feed_id, dl.from_version, dl.to_version
+            ))
+            .into());
+        }
+        remove_part(cfg, &d.blob);
+        // A delta from another content of the same version number cannot be
+        // applied; the snapshot can.
+        if dl.from_digest == pos.digest {
+            delta = Some(dl);
+        }
+    }
+    if let Some(dl) = delta {
+        let deletes = dl.deletes.into_iter().map(|k| (k.kind, k.id)).collect();
+        store.apply(to, dl.upserts, deletes, false)?;
+        net.report.delta_from = Some(pos.version);
+    } else {
+        let bytes = fetch_blob_resuming(cfg, net, &m.snapshot).await?;
+        let snap: Snapshot = feed::decode_blob(&bytes, max_decoded)?;
+        if snap.feed_id != m.feed_id
+            || snap.version != m.version
+            || snap.records.len() as u64 != m.record_count
+        {
+            return Err(FeedError::Malformed(format!(
+                "snapshot blob {} does not match the manifest (feed {}, version {}, {} records)",
+                m.snapshot.sha256,
+                snap.feed_id,
+                snap.version,
+                snap.records.len()
+            ))
+            .into());
+        }
+        store.apply(to, snap.records, Vec::new(), true)?;
+        remove_part(cfg, &m.snapshot);
+    }
+    Ok(())
+}
+
+fn part_path(cfg: &SyncConfig, blob: &BlobRef) -> Result<PathBuf, SyncError> {
+    if blob.sha256.len() != 64 || !blob.sha256.bytes().all(|b| b.is_ascii_hexdigit()) {
+        return Err(
+            FeedError::Malformed(format!("blob hash {:?} is not a sha256", blob.sha256)).into(),
+        );
+    }
+    Ok(cfg
+        .work_dir
+        .join(format!("{}.part", blob.sha256.to_ascii_lowercase())))
+}
+
+fn remove_all_parts(cfg: &SyncConfig) {
+    if let Ok(rd) = std::fs::read_dir(&cfg.work_dir) {
+        for ent in rd.flatten() {
+            let p = ent.path();
+            if p.extension().is_some_and(|e| e == "part") {
+                let _ = std::fs::remove_file(&p);
+            }
+        }
+    }
+}
+
+fn remove_part(cfg: &SyncConfig, blob: &BlobRef) {
+    if let Ok(p) = part_path(cfg, blob) {
+        let _ = std::fs::remove_file(p);
+    }
+}
+
+/// [`fetch_blob`], resumed at once (up to `download_retries` times) when the
+/// connection drops after some bytes arrived.
+async fn fetch_blob_resuming(
+    cfg: &SyncConfig,
+    net: &mut Net<'_>,
+    blob: &BlobRef,
+) -> Result<Vec<u8>, SyncError> {
+    let mut left = cfg.download_retries;
+    loop {
+        let mut progressed = false;
+        match fetch_blob(cfg, net, blob, &mut progressed).await {
+            Err(SyncError::Network(_)) if progressed && left > 0 => left -= 1,
+            r => return r,
+        }
+    }
+}
+
+/// Downloads a blob into `work_dir/<sha>.part`, resuming from what is there,
+/// bounded by the manifest's size and the hard limit; verifies its sha256.
+/// Sets `interrupted_with_progress` when the body was cut off after new bytes
+/// were saved.
+async fn fetch_blob(
+    cfg: &SyncConfig,
+    net: &mut Net<'_>,
+    blob: &BlobRef,
+    interrupted_with_progress: &mut bool,
+) -> Result<Vec<u8>, SyncError> {
+    if blob.size > cfg.max_bytes {
+        return Err(FeedError::TooLarge {
+            limit: cfg.max_bytes,
+        }
+        .into());
+    }
+    let part = part_path(cfg, blob)?;
+    let io = |e: std::io::Error| SyncError::Io(format!("{}: {e}", part.display()));
+    tokio::fs::create_dir_all(&cfg.work_dir).await.map_err(io)?;
+    let mut have = tokio::fs::metadata(&part)
+        .await
+        .map(|m| m.len())
+        .unwrap_or(0);
+    if have > blob.size {
+        tokio::fs::remove_file(&part).await.map_err(io)?;
+        have = 0;
+    }
+    if have < blob.size {
+        let url = feed_url(cfg, &blob.rel_path())?;
+        let mut req = net.client.get(url);
+        if have > 0 {
+            req = req.header(reqwest::header::RANGE, format!("bytes={have}-"));
+        }
+        let resp = net.send(req).await?;
+        let status = resp.status();
+        let append = if status == StatusCode::PARTIAL_CONTENT && have > 0 {
+            let ok = resp
+                .headers()
+                .get(reqwest::header::CONTENT_RANGE)
+                .and_then(|v| v.to_str().ok())
+                .is_some_and(|v| v.starts_with(&format!("bytes {have}-")));
+            if !ok {
+                let _ = tokio::fs::remove_file(&part).await;
+                return Err(FeedError::Malformed(
+                    "hub answered a range request with another range".into(),
+                )
+                .into());
+            }
+            true
+        } else if status == StatusCode::OK {
+            false
+        } else if status == StatusCode::RANGE_NOT_SATISFIABLE {
+            let _ = tokio::fs::remove_file(&part).await;
+            return Err(SyncError::Http {
+                status: 416,
+                url: resp.url().to_string(),
+            });
+        } else {
+            return Err(http_error(&resp));
+        };
+        if !append {
+            have = 0;
+        }
+        let remaining = blob.size - have;
+        if resp.content_length().is_some_and(|n| n > remaining) {
+            let _ = tokio::fs::remove_file(&part).await;
+            return Err(FeedError::TooLarge { limit: blob.size }.into());
+        }
+        let mut file = if append {
+            tokio::fs::OpenOptions::new()
+                .append(true)
+                .open(&part)
+                .await
+                .map_err(io)?
+        } else {
+            tokio::fs::File::create(&part).await.map_err(io)?
+        };
+        let mut got = have;
+        let mut stream = resp.bytes_stream();
+        while let Some(chunk) = stream.next().await {
+            let chunk = match chunk {
+                Ok(c) => c,
+                Err(e) => {
+                    let _ = file.flush().await;
+                    *interrupted_with_progress = got > have;
+                    return Err(SyncError::Network(format!(
+                        "download of {} interrupted after {got} of {} bytes (will resume): {}",
+                        blob.rel_path(),
+                        blob.size,
+                        describe(&e)
+                    )));
+                }
+            };
+            net.report.bytes_received += chunk.len() as u64;
+            if got + chunk.len() as u64 > blob.size {
+                drop(file);
+                let _ = tokio::fs::remove_file(&part).await;
+                return Err(FeedError::TooLarge { limit: blob.size }.into());
+            }
+            file.write_all(&chunk).await.map_err(io)?;
+            got += chunk.len() as u64;
+        }
+        file.flush().await.map_err(io)?;
+        file.sync_all().await.map_err(io)?;
+        if got < blob.size {
+            return Err(SyncError::Network(format!(
+                "download of {} truncated at {got} of {} bytes (will resume)",
+                blob.rel_path(),
+                blob.size
+            )));
+        }
+    }
+    let bytes = tokio::fs::read(&part).await.map_err(io)?;
+    let sha = feed::sha256_hex(&bytes);
+    if !sha.eq_ignore_ascii_case(&blob.sha256) {
+        let _ = tokio::fs::remove_file(&part).await;
+        return Err(FeedError::DigestMismatch {
+            expected: blob.sha256.clone(),
+            got: sha,
+        }
+        .into());
+    }
+    Ok(bytes)
+}
+
+#[derive(Deserialize)]
+struct EventsResponse {
+    #[serde(default)]
+    accepted: Vec<String>,
+    #[serde(default)]
+    duplicate: Vec<String>,
+    #[serde(default)]
+    rejected: Vec<Rejected>,
+}
+
+#[derive(Deserialize)]
+struct Rejected {
+    event_id: String,
+    reason: String,
+}
+
+async fn push(store: &dyn SyncStore, cfg: &SyncConfig, net: &mut Net<'_>) -> Result<(), SyncError> {
+    let Some(token) = cfg.token.as_deref() else {
+        return Ok(());
+    };
+    let url = cfg
+        .hub
+        .join("v1/events")
+        .map_err(|e| SyncError::Network(e.to_string()))?;
+    let mut batch_size = cfg.batch_size.max(1);
+    loop {
+        let batch = store.outbox_batch(batch_size)?;
+        if batch.is_empty() {
+            return Ok(());
+        }
+        let ids: std::collections::HashSet<&str> =
+            batch.iter().map(|e| e.event_id.as_str()).collect();
+        let body =
+            serde_json::to_vec(&serde_json::json!({ "events": batch })).expect("events serialize");
+        let req = net
+            .client
+            .post(url.clone())
+            .bearer_auth(token)
+            .header(reqwest::header::CONTENT_TYPE, "application/json")
+            .body(body);
+        let resp = net.send(req).await?;
+        let status = resp.status();
+        if status == StatusCode::PAYLOAD_TOO_LARGE {
+            let _ = net.body(resp, 64 << 10).await;
+            if batch.len() > 1 {
+                batch_size = (batch.len() / 2).max(1);
+                continue;
+            }
+            store.outbox_quarantine(
+                &batch[0].event_id,
+                "the hub refused the event as too large (HTTP 413)",
+            )?;
+            net.report.quarantined += 1;
+            continue;
+        }
+        if !status.is_success() {
+            return Err(http_error(&resp));
+        }
+        let bytes = net.body(resp, 16 << 20).await?;
+        let answer: EventsResponse = serde_json::from_slice(&bytes).map_err(|e| {
+            SyncError::Network(format!("hub's answer to an upload is not understood: {e}"))
+        })?;
+        let acked: Vec<String> = answer
+            .accepted
+            .into_iter()
+            .chain(answer.duplicate)
+            .filter(|id| ids.contains(id.as_str()))
+            .collect();
+        store.outbox_ack(&acked)?;
+        net.report.uploaded += acked.len() as u32;
+        let mut quarantined = 0;
+        for r in answer
+            .rejected
+            .iter()
+            .filter(|r| ids.contains(r.event_id.as_str()))
+        {
+            store.outbox_quarantine(&r.event_id, &r.reason)?;
+            quarantined += 1;
+        }
+        net.report.quarantined += quarantined;
+        if acked.is_empty() && quarantined == 0 {
+            return Err(SyncError::Network(
+                "the hub acknowledged none of the uploaded events".into(),
+            ));
+        }
+    }
+}
+
+#[cfg(test)]
+mod tests;

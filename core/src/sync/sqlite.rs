@@ -1,0 +1,115 @@
+//! [`SyncStore`] for the device's SQLite store (`crate::store::Store`):
+//! content through `Store::apply` (one transaction, digest verified before
+//! commit, search index rebuilt), the outbox and sync meta in `device.db`.
+
+use super::{FeedPosition, OutboxEvent, SyncError, SyncStore};
+use crate::feed::{FeedError, Record, RecordKind, Snapshot};
+use crate::store::{device, Bundle, ContentPosition, RecordRow, Store};
+
+fn store_err(e: crate::error::Error) -> SyncError {
+    SyncError::Store(e.to_string())
+}
+
+impl SyncStore for Store {
+    fn position(&self) -> Result<FeedPosition, SyncError> {
+        let p = Store::position(self).map_err(store_err)?;
+        Ok(FeedPosition {
+            feed_id: p.feed_id,
+            version: p.version,
+            digest: p.digest,
+            created: p.created,
+            stale_after_days: p.stale_after_days,
+        })
+    }
+
+    fn apply(
+        &self,
+        to: &FeedPosition,
+        upserts: Vec<Record>,
+        deletes: Vec<(RecordKind, String)>,
+        replace_all: bool,
+    ) -> Result<(), SyncError> {
+        let pos = ContentPosition {
+            feed_id: to.feed_id.clone(),
+            version: to.version,
+            digest: to.digest.clone(),
+            created: to.created.clone(),
+            stale_after_days: to.stale_after_days,
+        };
+        let rows = upserts
+            .into_iter()
+            .map(|r| RecordRow {
+                kind: r.kind.id().to_string(),
+                id: r.id,
+                body: r.body,
+            })
+            .collect();
+        let dels = deletes
+            .into_iter()
+            .map(|(k, id)| (k.id().to_string(), id))
+            .collect();
+        Store::apply(self, &pos, rows, dels, replace_all).map_err(|e| {
+            let msg = e.to_string();
+            if msg.contains("digest mismatch") {
+                // "…: expected X, got Y; nothing was changed"
+                let got = msg
+                    .split("got ")
+                    .nth(1)
+                    .map(|g| g.split(';').next().unwrap_or(g).trim().to_string())
+                    .unwrap_or(msg.clone());
+                SyncError::DigestMismatch {
+                    expected: to.digest.clone(),
+                    got,
+                }
+            } else {
+                store_err(e)
+            }
+        })
+    }
+
+    fn outbox_batch(&self, max: usize) -> Result<Vec<OutboxEvent>, SyncError> {
+        let c = self.dev();
+        let events = device::outbox_batch(&c, max).map_err(store_err)?;
+        let ids: Vec<String> = events.iter().map(|e| e.event_id.clone()).collect();
+        device::outbox_attempted(&c, &ids).map_err(store_err)?;
+        Ok(events
+            .into_iter()
+            .map(|e| OutboxEvent {
+                event_id: e.event_id,
+                kind: e.kind,
+                payload: e.payload,
+            })
+            .collect())
+    }
+
+    fn outbox_ack(&self, ids: &[String]) -> Result<(), SyncError> {
+        device::outbox_ack(&mut self.dev(), ids).map_err(store_err)
+    }
+
+    fn outbox_quarantine(&self, id: &str, reason: &str) -> Result<(), SyncError> {
+        device::outbox_quarantine(&self.dev(), id, reason).map_err(store_err)
+    }
+
+    fn get_meta(&self, key: &str) -> Result<Option<String>, SyncError> {
+        device::get_sync_meta(&self.dev(), key).map_err(store_err)
+    }
+
+    fn set_meta(&self, key: &str, value: Option<&str>) -> Result<(), SyncError> {
+        device::set_sync_meta(&self.dev(), key, value).map_err(store_err)
+    }
+}
+
+/// The bundled content as a feed snapshot (e.g. the base a hub continues
+/// from, so that a device holding the bundle gets a delta on its first sync).
+pub fn bundle_snapshot(b: &Bundle) -> Result<Snapshot, FeedError> {
+    let records = b
+        .records
+        .iter()
+        .map(|r| Record::from_parts(&r.kind, r.id.clone(), r.body.clone()))
+        .collect::<Result<Vec<_>, _>>()?;
+    Ok(Snapshot {
+        feed_id: b.position.feed_id.clone(),
+        version: b.position.version,
+        records,
+    })
+}

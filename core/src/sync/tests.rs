@@ -1,0 +1,137 @@
+use super::memory::MemStore;
+use super::*;
+use crate::feed::{Record, RecordKind};
+
+#[test]
+fn backoff_grows_is_capped_and_honours_retry_after() {
+    let now = Utc::now();
+    let d1 = (next_attempt(1, None, now) - now).num_seconds();
+    assert!((15..=30).contains(&d1), "{d1}");
+    let d5 = (next_attempt(5, None, now) - now).num_seconds();
+    assert!((240..=480).contains(&d5), "{d5}");
+    let d50 = (next_attempt(50, None, now) - now).num_seconds();
+    assert!((3 * 3600..=6 * 3600).contains(&d50), "{d50}");
+    let d = (next_attempt(1, Some(Duration::from_secs(600)), now) - now).num_seconds();
+    assert_eq!(d, 600);
+}
+
+#[test]
+fn mem_store_apply_is_all_or_nothing() {
+    let a = Record {
+        kind: RecordKind::Service,
+        id: "a".into(),
+        body: "{}".into(),
+    };
+    let b = Record {
+        kind: RecordKind::Service,
+        id: "b".into(),
+        body: "{\"x\":1}".into(),
+    };
+    let s = MemStore::with_content("f", 1, vec![a.clone()]);
+    let before = s.position().unwrap();
+    let wrong = FeedPosition {
+        feed_id: "f".into(),
+        version: 2,
+        digest: "nope".into(),
+        ..Default::default()
+    };
+    let e = s.apply(&wrong, vec![b.clone()], vec![], false).unwrap_err();
+    assert!(matches!(e, SyncError::DigestMismatch { .. }));
+    assert_eq!(s.position().unwrap(), before);
+    assert_eq!(s.records(), vec![a.clone()]);
+    let to = FeedPosition {
+        feed_id: "f".into(),
+        version: 2,
+        digest: feed::records_digest(std::slice::from_ref(&b)),
+        ..Default::default()
+    };
+    s.apply(
+        &to,
+        vec![b.clone()],
+        vec![(RecordKind::Service, "a".into())],
+        false,
+    )
+    .unwrap();
+    assert_eq!(s.records(), vec![b]);
+    assert_eq!(s.position().unwrap(), to);
+}
+
+#[tokio::test]
+async fn cancel_token_wakes_waiters() {
+    let t = CancelToken::new();
+    let t2 = t.clone();
+    let h = tokio::spawn(async move { t2.cancelled().await });
+    t.cancel();
+    h.await.unwrap();
+    assert!(t.is_cancelled());
+    t.cancelled().await; // already cancelled: returns at once
+}
+
+#[test]
+fn sync_blocking_reports_a_hub_that_is_down() {
+    let l = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let addr = l.local_addr().unwrap();
+    drop(l);
+    let work = tempfile::tempdir().unwrap();
+    let cfg = SyncConfig::new(
+        format!("http://{addr}/").parse().unwrap(),
+        vec![ed25519_dalek::SigningKey::from_bytes(&[1; 32]).verifying_key()],
+        work.path().into(),
+    );
+    let s = MemStore::with_content("f", 1, vec![]);
+    let e = sync_blocking(&s, &cfg, &CancelToken::new()).unwrap_err();
+    assert!(matches!(e, SyncError::Network(_)), "{e}");
+    let st = sync_status(&s, Utc::now()).unwrap();
+    assert_eq!(st.last_result.as_deref(), Some("failed"));
+    assert_eq!(st.failures, 1);
+}
+
+#[test]
+fn the_bundle_becomes_a_snapshot_with_the_same_digest() {
+    let b = crate::bundle::bundled().unwrap();
+    let snap = sqlite::bundle_snapshot(&b).unwrap();
+    assert_eq!(snap.feed_id, b.position.feed_id);
+    assert_eq!(feed::records_digest(&snap.records), b.position.digest);
+}
+
+#[test]
+fn configure_keeps_hub_keys_and_token_after_first_use() {
+    let dir = tempfile::tempdir().unwrap();
+    let k = ed25519_dalek::SigningKey::from_bytes(&[5; 32]);
+    let pubf = dir.path().join("fyr-feed.pub");
+    std::fs::write(&pubf, hex::encode(k.verifying_key().as_bytes())).unwrap();
+    let s = MemStore::new();
+    let work = dir.path().join("work");
+    let e = configure(&s, &work, None, &[], None).unwrap_err();
+    assert!(
+        matches!(e, SyncError::Config(_)) && e.to_string().contains("--hub"),
+        "{e}"
+    );
+    let e = configure(&s, &work, Some("http://127.0.0.1:9"), &[], None).unwrap_err();
+    assert!(e.to_string().contains("--trust-key"), "{e}");
+    let e = configure(
+        &s,
+        &work,
+        Some("not a url"),
+        std::slice::from_ref(&pubf),
+        None,
+    )
+    .unwrap_err();
+    assert!(matches!(e, SyncError::Config(_)), "{e}");
+    let cfg = configure(
+        &s,
+        &work,
+        Some("http://127.0.0.1:9/hub"),
+        std::slice::from_ref(&pubf),
+        Some("tok-123456"),
+    )
+    .unwrap();
+    assert_eq!(cfg.hub.as_str(), "http://127.0.0.1:9/hub/");
+    // Kept: a later call needs nothing.
+    let cfg = configure(&s, &work, None, &[], None).unwrap();
+    assert_eq!(cfg.trusted_keys, vec![k.verifying_key()]);
+    assert_eq!(cfg.token.as_deref(), Some("tok-123456"));
+    assert_eq!(cfg.hub.as_str(), "http://127.0.0.1:9/hub/");
+    let e = configure(&s, &work, None, &[dir.path().join("missing.pub")], None).unwrap_err();
+    assert!(e.to_string().contains("missing.pub"), "{e}");
+}

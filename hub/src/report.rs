@@ -1,0 +1,264 @@
+//! The yearly follow-up report: screening counts by quarter, municipality,
+//! agency kind, checklist and level, with small cells suppressed.
+//!
+//! Suppression: every count under 3 is shown as "<3". The report is a single
+//! table of cells at the finest level (quarter × municipality × agency kind ×
+//! checklist × level) and prints **no totals or subtotals** of any kind: with
+//! no published sums there is nothing a suppressed cell could be recovered
+//! from by subtraction. (Anyone needing marginal totals must aggregate the raw
+//! data under the same rule, not subtract from this table.)
+
+use crate::events::{self, KIND_STAT};
+use crate::HubError;
+use serde::{Deserialize, Serialize};
+use std::collections::BTreeMap;
+use std::path::Path;
+
+/// Counts under this are suppressed.
+pub const MIN_CELL: u64 = 3;
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct ReportRow {
+    /// "2026-Q1".
+    pub quarter: String,
+    pub municipality: String,
+    pub agency_kind: String,
+    pub checklist: String,
+    pub level: String,
+    /// None when suppressed (under 3).
+    pub count: Option<u64>,
+}
+
+impl ReportRow {
+    pub fn count_text(&self) -> String {
+        match self.count {
+            Some(n) => n.to_string(),
+            None => "<3".into(),
+        }
+    }
+}
+
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct Report {
+    pub year: Option<i32>,
+    pub rows: Vec<ReportRow>,
+    /// Correction reports received in the period (suppressed under 3 likewise).
+    pub corrections: Option<u64>,
+}
+
+#[derive(Deserialize)]
+struct Stat {
+    month: String,
+    municipality: Option<String>,
+    agency_kind: Option<String>,
+    checklist: String,
+    level: String,
+}
+
+fn suppress(n: u64) -> Option<u64> {
+    (n >= MIN_CELL).then_some(n)
+}
+
+/// Builds the report from the hub's database (all years when `year` is None).
+pub fn report(db: &Path, year: Option<i32>) -> Result<Report, HubError> {
+    if !db.exists() {
+        return Err(HubError::Db {
+            path: db.display().to_string(),
+            reason: "no such database".into(),
+        });
+    }
+    let conn = events::open_db(db)?;
+    let err = |e: rusqlite::Error| HubError::Db {
+        path: db.display().to_string(),
+        reason: e.to_string(),
+    };
+    let mut cells: BTreeMap<(String, String, String, String, String), u64> = BTreeMap::new();
+    let prefix = year.map(|y| format!("{y:04}-"));
+    let mut stmt = conn
+        .prepare("SELECT payload FROM events WHERE kind = ?1")
+        .map_err(err)?;
+    let rows = stmt
+        .query_map([KIND_STAT], |r| r.get::<_, String>(0))
+        .map_err(err)?;
+    for payload in rows {
+        let payload = payload.map_err(err)?;
+        let Ok(s) = serde_json::from_str::<Stat>(&payload) else {
+            continue;
+        };
+        if prefix
+            .as_ref()
+            .is_some_and(|p| !s.month.starts_with(p.as_str()))
+        {
+            continue;
+        }
+        let month: u32 = s.month.get(5..7).and_then(|m| m.parse().ok()).unwrap_or(1);
+        let quarter = format!("{}-Q{}", &s.month[..4], (month - 1) / 3 + 1);
+        let muni = s.municipality.unwrap_or_else(|| "unknown".into());
+        let kind = s.agency_kind.unwrap_or_else(|| "unknown".into());
+        *cells
+            .entry((quarter, muni, kind, s.checklist, s.level))
+            .or_default() += 1;
+    }
+    let mut corrections = 0u64;
+    let mut stmt = conn
+        .prepare("SELECT payload, received FROM events WHERE kind = ?1")
+        .map_err(err)?;
+    let rows = stmt
+        .query_map([events::KIND_CORRECTION], |r| {
+            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
+        })
+        .map_err(err)?;
+    for row in rows {
+        let (_, received) = row.map_err(err)?;
+        if prefix
+            .as_ref()
+            .is_none_or(|p| received.starts_with(p.as_str()))
+        {
+            corrections += 1;
+        }
+    }
+    Ok(Report {
+        year,
+        rows: cells
+            .into_iter()
+            .map(
+                |((quarter, municipality, agency_kind, checklist, level), n)| ReportRow {
+                    quarter,
+                    municipality,
+                    agency_kind,
+                    checklist,
+                    level,
+                    count: suppress(n),
+                },
+            )
+            .collect(),
+        corrections: suppress(corrections),
+    })
+}
+
+impl Report {
+    /// CSV with a header row; suppressed cells as "<3"; no totals.
+    pub fn to_csv(&self) -> String {
+        let mut out = String::from("quarter,municipality,agency_kind,checklist,level,count\n");
+        for r in &self.rows {
+            out.push_str(&format!(
+                "{},{},{},{},{},{}\n",
+                r.quarter,
+                r.municipality,
+                r.agency_kind,
+                r.checklist,
+                r.level,
+                r.count_text()
+            ));
+        }
+        out
+    }
+
+    /// A plain-text table; suppressed cells as "<3"; no totals.
+    pub fn to_text(&self) -> String {
+        let header = [
+            "quarter",
+            "municipality",
+            "agency kind",
+            "checklist",
+            "level",
+            "count",
+        ];
+        let rows: Vec<[String; 6]> = self
+            .rows
+            .iter()
+            .map(|r| {
+                [
+                    r.quarter.clone(),
+                    r.municipality.clone(),
+                    r.agency_kind.clone(),
+                    r.checklist.clone(),
+                    r.level.clone(),
+                    r.count_text(),
+                ]
+            })
+            .collect();
+        let mut widths: Vec<usize> = header.iter().map(|h| h.chars().count()).collect();
+        for r in &rows {
+            for (i, c) in r.iter().enumerate() {
+                widths[i] = widths[i].max(c.chars().count());
+            }
+        }
+        let line = |cells: &[&str]| -> String {
+            let mut s = String::new();
+            for (i, c) in cells.iter().enumerate() {
+                if i + 1 == cells.len() {
+                    s.push_str(&format!("{:>w$}", c, w = widths[i]));
+                } else {
+                    s.push_str(&format!("{:<w$}  ", c, w = widths[i]));
+                }
+            }
+            s.push('\n');
+            s
+        };
+        let title = match self.year {
+            Some(y) => format!("Screenings {y} (cells under {MIN_CELL} shown as <3; no totals, so they cannot be recovered)\n\n"),
+            None => format!("Screenings, all years (cells under {MIN_CELL} shown as <3; no totals, so they cannot be recovered)\n\n"),
+        };
+        let mut out = title;
+        out.push_str(&line(&header));
+        for r in &rows {
+            let cells: Vec<&str> = r.iter().map(String::as_str).collect();
+            out.push_str(&line(&cells));
+        }
+        if rows.is_empty() {
+            out.push_str("(no screening statistics)\n");
+        }
+        out.push_str(&format!(
+            "\nCorrection reports received: {}\n",
+            self.corrections
+                .map(|n| n.to_string())
+                .unwrap_or_else(|| "<3".into())
+        ));
+        out
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use serde_json::json;
+
+    #[test]
+    fn small_cells_are_suppressed_and_no_totals_printed() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("hub.db");
+        let mut conn = events::open_db(&db).unwrap();
+        let stat = |month: &str, level: &str| {
+            json!({"month": month, "municipality": "0780", "agency_kind": "police", "checklist": "patriark",
+                   "checklist_version": 1, "level": level, "override_used": false})
+        };
+        let mut evs = Vec::new();
+        for i in 0..4 {
+            evs.push(json!({"event_id": format!("a{i}"), "kind": "screening_stat", "payload": stat("2026-02", "high")}));
+        }
+        evs.push(
+            json!({"event_id": "b1", "kind": "screening_stat", "payload": stat("2026-05", "low")}),
+        );
+        evs.push(
+            json!({"event_id": "c1", "kind": "screening_stat", "payload": stat("2025-05", "low")}),
+        );
+        events::store_batch(&mut conn, &evs, None).unwrap();
+        let r = report(&db, Some(2026)).unwrap();
+        assert_eq!(r.rows.len(), 2);
+        assert_eq!(r.rows[0].quarter, "2026-Q1");
+        assert_eq!(r.rows[0].count, Some(4));
+        assert_eq!(r.rows[1].quarter, "2026-Q2");
+        assert_eq!(r.rows[1].count, None);
+        let csv = r.to_csv();
+        assert!(csv.contains("2026-Q2,0780,police,patriark,low,<3"), "{csv}");
+        assert!(
+            !csv.contains(",1\n") && !csv.to_lowercase().contains("total"),
+            "{csv}"
+        );
+        let text = r.to_text();
+        assert!(text.contains("<3"));
+        assert_eq!(report(&db, None).unwrap().rows.len(), 3);
+        assert!(report(&dir.path().join("missing.db"), None).is_err());
+    }
+}

@@ -1,0 +1,551 @@
+//! The hub's HTTP server (axum on tokio).
+//!
+//! - `GET /feed/manifest.json`: strong ETag (the first 128 bits of the
+//!   sha256 of the manifest bytes; `-gz` appended for the gzipped form),
+//!   If-None-Match → a bare 304; gzip when the client accepts it.
+//! - `GET /feed/blobs/<sha256>.gz`: immutable blobs with ETag,
+//!   `Cache-Control: immutable` and single-range `Range` support (206/416).
+//! - `POST /v1/events`: device uploads with a bearer device token; body size
+//!   limit (413), per-event validation, durable idempotent storage, and 503
+//!   with Retry-After when too many uploads run at once.
+
+use crate::events::{self, Batch, BatchResponse, MAX_EVENTS_PER_BATCH};
+use crate::{io_err, HubError};
+use axum::body::{Body, Bytes};
+use axum::extract::{DefaultBodyLimit, Path as UrlPath, State};
+use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
+use axum::response::{IntoResponse, Response};
+use axum::routing::{get, post};
+use axum::Router;
+use rusqlite::Connection;
+use std::collections::HashMap;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+use std::sync::{Arc, Mutex, RwLock};
+use std::time::SystemTime;
+use tokio::sync::Semaphore;
+
+/// How to serve.
+#[derive(Debug, Clone)]
+pub struct ServeConfig {
+    pub feed_dir: PathBuf,
+    pub db_path: PathBuf,
+    pub listen: SocketAddr,
+    /// One token per line, or `token device-name`; `#` comments. Without a
+    /// tokens file uploads are refused (401) unless `open_uploads`.
+    pub tokens: Option<PathBuf>,
+    pub open_uploads: bool,
+    /// Uploads handled at once; more get 503 with Retry-After.
+    pub max_concurrent_uploads: usize,
+    /// Upload body limit in bytes (413 above).
+    pub max_body_bytes: usize,
+    /// Blob downloads served at once; more get 503 with Retry-After.
+    pub max_concurrent_downloads: usize,
+    /// Seconds in the Retry-After of a 503.
+    pub retry_after_secs: u32,
+}
+
+impl ServeConfig {
+    pub fn new(
+        feed_dir: impl Into<PathBuf>,
+        db_path: impl Into<PathBuf>,
+        listen: SocketAddr,
+    ) -> ServeConfig {
+        ServeConfig {
+            feed_dir: feed_dir.into(),
+            db_path: db_path.into(),
+            listen,
+            tokens: None,
+            open_uploads: false,
+            max_concurrent_uploads: 8,
+            max_body_bytes: 256 << 10,
+            max_concurrent_downloads: 256,
+            retry_after_secs: 30,
+        }
+    }
+}
+
+struct CachedManifest {
+    stamp: (SystemTime, u64),
+    bytes: Bytes,
+    gz: Bytes,
+    etag: HeaderValue,
+    etag_gz: HeaderValue,
+}
+
+struct AppState {
+    feed_dir: PathBuf,
+    manifest: RwLock<Option<Arc<CachedManifest>>>,
+    db: Arc<Mutex<Connection>>,
+    tokens: Option<HashMap<String, String>>,
+    open: bool,
+    uploads: Arc<Semaphore>,
+    blob_permits: Arc<Semaphore>,
+    retry_after: HeaderValue,
+    /// Blobs are immutable: keep recently served ones in memory (keyed by
+    /// name, modification time and length, so a replaced file is re-read).
+    blob_cache: Mutex<BlobCache>,
+}
+
+#[derive(Default)]
+struct BlobCache {
+    entries: HashMap<String, (SystemTime, u64, Bytes)>,
+    bytes: u64,
+}
+
+/// The blob cache holds at most this many bytes.
+const BLOB_CACHE_BYTES: u64 = 64 << 20;
+
+/// Reads a tokens file: `token` or `token device-name` per line.
+pub fn read_tokens(path: &Path) -> Result<HashMap<String, String>, HubError> {
+    let text = std::fs::read_to_string(path).map_err(io_err(path))?;
+    let mut out = HashMap::new();
+    for (i, line) in text.lines().enumerate() {
+        let line = line.trim();
+        if line.is_empty() || line.starts_with('#') {
+            continue;
+        }
+        let mut parts = line.splitn(2, char::is_whitespace);
+        let token = parts.next().unwrap_or_default().to_string();
+        let device = parts
+            .next()
+            .map(str::trim)
+            .filter(|s| !s.is_empty())
+            .unwrap_or("")
+            .to_string();
+        if token.len() < 8 || !token.bytes().all(|b| b.is_ascii_graphic()) {
+            return Err(HubError::Tokens {
+                path: path.display().to_string(),
+                line: i + 1,
+                reason: "a token must be at least 8 visible characters".into(),
+            });
+        }
+        let device = if device.is_empty() {
+            format!("line {}", i + 1)
+        } else {
+            device
+        };
+        out.insert(token, device);
+    }
+    Ok(out)
+}
+
+fn router(cfg: &ServeConfig) -> Result<Router, HubError> {
+    let conn = events::open_db(&cfg.db_path)?;
+    let tokens = cfg.tokens.as_deref().map(read_tokens).transpose()?;
+    let state = Arc::new(AppState {
+        feed_dir: cfg.feed_dir.clone(),
+        manifest: RwLock::new(None),
+        db: Arc::new(Mutex::new(conn)),
+        tokens,
+        open: cfg.open_uploads,
+        uploads: Arc::new(Semaphore::new(cfg.max_concurrent_uploads)),
+        blob_permits: Arc::new(Semaphore::new(cfg.max_concurrent_downloads)),
+        blob_cache: Mutex::new(BlobCache::default()),
+        retry_after: HeaderValue::from(cfg.retry_after_secs),
+    });
+    Ok(Router::new()
+        .route("/feed/manifest.json", get(manifest))
+        .route("/feed/blobs/{name}", get(blob))
+        .route(
+            "/v1/events",
+            post(upload).layer(DefaultBodyLimit::max(cfg.max_body_bytes)),
+        )
+        .with_state(state))
+}
+
+/// Serves until the process ends (or Ctrl-C).
+pub async fn serve(cfg: ServeConfig) -> Result<(), HubError> {
+    let app = router(&cfg)?;
+    let listener = tokio::net::TcpListener::bind(cfg.listen)
+        .await
+        .map_err(|source| HubError::Listen {
+            addr: cfg.listen.to_string(),
+            source,
+        })?;
+    axum::serve(listener, app)
+        .with_graceful_shutdown(async {
+            let _ = tokio::signal::ctrl_c().await;
+        })
+        .await
+        .map_err(|e| HubError::Server(e.to_string()))
+}
+
+/// A running hub started by [`spawn`].
+pub struct HubHandle {
+    stop: Option<tokio::sync::oneshot::Sender<()>>,
+    task: tokio::task::JoinHandle<()>,
+}
+
+impl HubHandle {
+    /// Stops accepting connections and waits for the server to end.
+    pub async fn shutdown(mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+        let _ = (&mut self.task).await;
+    }
+}
+
+impl Drop for HubHandle {
+    fn drop(&mut self) {
+        if let Some(tx) = self.stop.take() {
+            let _ = tx.send(());
+        }
+    }
+}
+
+/// Starts a hub in the background (bind `127.0.0.1:0` for a free port).
+pub async fn spawn(cfg: ServeConfig) -> Result<(SocketAddr, HubHandle), HubError> {
+    let app = router(&cfg)?;
+    let listener = tokio::net::TcpListener::bind(cfg.listen)
+        .await
+        .map_err(|source| HubError::Listen {
+            addr: cfg.listen.to_string(),
+            source,
+        })?;
+    let addr = listener.local_addr().map_err(|source| HubError::Listen {
+        addr: cfg.listen.to_string(),
+        source,
+    })?;
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let task = tokio::spawn(async move {
+        let _ = axum::serve(listener, app)
+            .with_graceful_shutdown(async {
+                let _ = rx.await;
+            })
+            .await;
+    });
+    Ok((
+        addr,
+        HubHandle {
+            stop: Some(tx),
+            task,
+        },
+    ))
+}
+
+fn etag_matches(headers: &HeaderMap, etags: &[&HeaderValue]) -> Option<usize> {
+    let inm = headers.get(header::IF_NONE_MATCH)?.to_str().ok()?;
+    for cand in inm.split(',').map(str::trim) {
+        let cand = cand.strip_prefix("W/").unwrap_or(cand);
+        if cand == "*" {
+            return Some(0);
+        }
+        if let Some(i) = etags.iter().position(|e| e.as_bytes() == cand.as_bytes()) {
+            return Some(i);
+        }
+    }
+    None
+}
+
+fn accepts_gzip(headers: &HeaderMap) -> bool {
+    headers
+        .get(header::ACCEPT_ENCODING)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| {
+            v.split(',').any(|p| {
+                let mut it = p.split(';');
+                let enc = it.next().unwrap_or("").trim();
+                let q0 = it.any(|q| q.trim().replace(' ', "") == "q=0");
+                enc.eq_ignore_ascii_case("gzip") && !q0
+            })
+        })
+}
+
+fn load_manifest(state: &AppState) -> Result<Arc<CachedManifest>, (StatusCode, &'static str)> {
+    let path = state.feed_dir.join("manifest.json");
+    let md = match std::fs::metadata(&path) {
+        Ok(m) => m,
+        Err(_) => return Err((StatusCode::NOT_FOUND, "no feed has been published yet\n")),
+    };
+    let stamp = (md.modified().unwrap_or(SystemTime::UNIX_EPOCH), md.len());
+    if let Some(c) = state.manifest.read().unwrap().as_ref() {
+        if c.stamp == stamp {
+            return Ok(c.clone());
+        }
+    }
+    let bytes = std::fs::read(&path)
+        .map_err(|_| (StatusCode::INTERNAL_SERVER_ERROR, "manifest unreadable\n"))?;
+    let sha = fyr_core::feed::sha256_hex(&bytes);
+    let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
+    std::io::Write::write_all(&mut enc, &bytes).expect("gzip to memory");
+    let gz = enc.finish().expect("gzip to memory");
+    let c = Arc::new(CachedManifest {
+        stamp,
+        bytes: Bytes::from(bytes),
+        gz: Bytes::from(gz),
+        etag: HeaderValue::from_str(&format!("\"{}\"", &sha[..32])).expect("hex etag"),
+        etag_gz: HeaderValue::from_str(&format!("\"{}-gz\"", &sha[..32])).expect("hex etag"),
+    });
+    *state.manifest.write().unwrap() = Some(c.clone());
+    Ok(c)
+}
+
+async fn manifest(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Response {
+    let m = match load_manifest(&state) {
+        Ok(m) => m,
+        Err(r) => return r.into_response(),
+    };
+    let gzip = accepts_gzip(&headers);
+    if let Some(i) = etag_matches(&headers, &[&m.etag, &m.etag_gz]) {
+        let etag = if i == 1 {
+            m.etag_gz.clone()
+        } else {
+            m.etag.clone()
+        };
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
+    }
+    let (body, etag) = if gzip {
+        (m.gz.clone(), m.etag_gz.clone())
+    } else {
+        (m.bytes.clone(), m.etag.clone())
+    };
+    let mut resp = Response::new(Body::from(body));
+    let h = resp.headers_mut();
+    h.insert(header::ETAG, etag);
+    h.insert(
+        header::CONTENT_TYPE,
+        HeaderValue::from_static("application/json"),
+    );
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    h.insert(header::VARY, HeaderValue::from_static("accept-encoding"));
+    if gzip {
+        h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
+    }
+    resp
+}
+
+/// Parses a single `bytes=` range against a length: Ok(None) = whole body,
+/// Err(()) = unsatisfiable.
+fn parse_range(v: &str, len: u64) -> Result<Option<(u64, u64)>, ()> {
+    let Some(spec) = v.trim().strip_prefix("bytes=") else {
+        return Ok(None);
+    };
+    if spec.contains(',') {
+        return Ok(None); // multiple ranges: serve the whole body
+    }
+    let Some((a, b)) = spec.split_once('-') else {
+        return Ok(None);
+    };
+    let (a, b) = (a.trim(), b.trim());
+    let (start, end) = if a.is_empty() {
+        let n: u64 = b.parse().map_err(|_| ())?;
+        if n == 0 {
+            return Err(());
+        }
+        (len.saturating_sub(n), len.saturating_sub(1))
+    } else {
+        let start: u64 = a.parse().map_err(|_| ())?;
+        let end: u64 = if b.is_empty() {
+            len.saturating_sub(1)
+        } else {
+            b.parse().map_err(|_| ())?
+        };
+        (start, end.min(len.saturating_sub(1)))
+    };
+    if len == 0 || start >= len || end < start {
+        return Err(());
+    }
+    Ok(Some((start, end)))
+}
+
+async fn blob(
+    State(state): State<Arc<AppState>>,
+    UrlPath(name): UrlPath<String>,
+    headers: HeaderMap,
+) -> Response {
+    let valid = name.len() == 67
+        && name.ends_with(".gz")
+        && name[..64]
+            .bytes()
+            .all(|b| b.is_ascii_digit() || (b'a'..=b'f').contains(&b));
+    if !valid {
+        return (StatusCode::NOT_FOUND, "no such blob\n").into_response();
+    }
+    let Ok(_permit) = state.blob_permits.clone().try_acquire_owned() else {
+        let mut r = plain(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the hub is busy; retry later",
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, state.retry_after.clone());
+        return r;
+    };
+    let path = state.feed_dir.join("blobs").join(&name);
+    let Ok(md) = tokio::fs::metadata(&path).await else {
+        return (StatusCode::NOT_FOUND, "no such blob\n").into_response();
+    };
+    let stamp = (md.modified().unwrap_or(SystemTime::UNIX_EPOCH), md.len());
+    let cached = {
+        let cache = state.blob_cache.lock().unwrap();
+        cache
+            .entries
+            .get(&name)
+            .filter(|e| (e.0, e.1) == stamp)
+            .map(|e| e.2.clone())
+    };
+    let bytes = match cached {
+        Some(b) => b,
+        None => {
+            let b = match tokio::fs::read(&path).await {
+                Ok(b) => Bytes::from(b),
+                Err(_) => return (StatusCode::NOT_FOUND, "no such blob\n").into_response(),
+            };
+            let mut cache = state.blob_cache.lock().unwrap();
+            if cache.bytes + b.len() as u64 > BLOB_CACHE_BYTES {
+                cache.entries.clear();
+                cache.bytes = 0;
+            }
+            if (b.len() as u64) <= BLOB_CACHE_BYTES / 4 {
+                cache.bytes += b.len() as u64;
+                if let Some(old) = cache
+                    .entries
+                    .insert(name.clone(), (stamp.0, stamp.1, b.clone()))
+                {
+                    cache.bytes -= old.2.len() as u64;
+                }
+            }
+            b
+        }
+    };
+    let etag = HeaderValue::from_str(&format!("\"{}\"", &name[..32])).expect("hex etag");
+    if etag_matches(&headers, &[&etag]).is_some() {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
+    }
+    let len = bytes.len() as u64;
+    let range = headers
+        .get(header::RANGE)
+        .and_then(|v| v.to_str().ok())
+        .map(|v| parse_range(v, len));
+    let mut resp = match range {
+        Some(Err(())) => {
+            let mut r = Response::new(Body::empty());
+            *r.status_mut() = StatusCode::RANGE_NOT_SATISFIABLE;
+            r.headers_mut().insert(
+                header::CONTENT_RANGE,
+                HeaderValue::from_str(&format!("bytes */{len}")).expect("ascii"),
+            );
+            return r;
+        }
+        Some(Ok(Some((s, e)))) => {
+            let mut r = Response::new(Body::from(bytes.slice(s as usize..=e as usize)));
+            *r.status_mut() = StatusCode::PARTIAL_CONTENT;
+            r.headers_mut().insert(
+                header::CONTENT_RANGE,
+                HeaderValue::from_str(&format!("bytes {s}-{e}/{len}")).expect("ascii"),
+            );
+            r
+        }
+        _ => Response::new(Body::from(bytes)),
+    };
+    let h = resp.headers_mut();
+    h.insert(header::ETAG, etag);
+    h.insert(
+        header::CACHE_CONTROL,
+        HeaderValue::from_static("max-age=31536000, immutable"),
+    );
+    resp
+}
+
+fn plain(status: StatusCode, msg: impl Into<String>) -> Response {
+    (
+        status,
+        [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+        msg.into() + "\n",
+    )
+        .into_response()
+}
+
+async fn upload(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
+    let Ok(_permit) = state.uploads.clone().try_acquire_owned() else {
+        let mut r = plain(
+            StatusCode::SERVICE_UNAVAILABLE,
+            "the hub is busy; retry later",
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, state.retry_after.clone());
+        return r;
+    };
+    let token = headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim);
+    let device: Option<String> = match (&state.tokens, token) {
+        (Some(tokens), Some(t)) => match tokens.get(t) {
+            Some(d) => Some(d.clone()),
+            None => return plain(StatusCode::UNAUTHORIZED, "unknown device token"),
+        },
+        (Some(_), None) => {
+            return plain(
+                StatusCode::UNAUTHORIZED,
+                "a bearer device token is required",
+            )
+        }
+        (None, _) if state.open => None,
+        (None, _) => {
+            return plain(
+                StatusCode::UNAUTHORIZED,
+                "uploads are not open on this hub (no tokens file)",
+            )
+        }
+    };
+    let batch: Batch = match serde_json::from_slice(&body) {
+        Ok(b) => b,
+        Err(e) => {
+            return plain(
+                StatusCode::BAD_REQUEST,
+                format!("the body must be {{\"events\": [...]}}: {e}"),
+            )
+        }
+    };
+    if batch.events.len() > MAX_EVENTS_PER_BATCH {
+        return plain(
+            StatusCode::PAYLOAD_TOO_LARGE,
+            format!(
+                "at most {MAX_EVENTS_PER_BATCH} events per batch, got {}",
+                batch.events.len()
+            ),
+        );
+    }
+    let db = state.db.clone();
+    let res = tokio::task::spawn_blocking(move || -> Result<BatchResponse, String> {
+        let mut conn = db
+            .lock()
+            .map_err(|_| "database lock poisoned".to_string())?;
+        events::store_batch(&mut conn, &batch.events, device.as_deref()).map_err(|e| e.to_string())
+    })
+    .await;
+    match res {
+        Ok(Ok(r)) => axum::Json(r).into_response(),
+        Ok(Err(e)) => plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("could not store the batch: {e}"),
+        ),
+        Err(_) => plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "could not store the batch",
+        ),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::parse_range;
+
+    #[test]
+    fn ranges() {
+        assert_eq!(parse_range("bytes=0-", 10), Ok(Some((0, 9))));
+        assert_eq!(parse_range("bytes=4-6", 10), Ok(Some((4, 6))));
+        assert_eq!(parse_range("bytes=4-60", 10), Ok(Some((4, 9))));
+        assert_eq!(parse_range("bytes=-3", 10), Ok(Some((7, 9))));
+        assert_eq!(parse_range("bytes=10-", 10), Err(()));
+        assert_eq!(parse_range("bytes=6-4", 10), Err(()));
+        assert_eq!(parse_range("bytes=0-1,4-5", 10), Ok(None));
+        assert_eq!(parse_range("items=0-1", 10), Ok(None));
+    }
+}
