@@ -1,7 +1,9 @@
-//! `fyr hub keygen | publish | serve | report`.
+//! `fyr hub keygen | publish | export-bundle | serve | report`.
 
 use crate::{CmdResult, Ctx, Failure};
 use clap::{Args, Subcommand};
+use fyr_hub::{HubError, PublishOptions, ServeConfig};
+use std::io::IsTerminal;
 use std::path::PathBuf;
 
 #[derive(Args)]
@@ -12,34 +14,55 @@ pub struct HubArgs {
 
 #[derive(Subcommand)]
 enum HubCmd {
-    /// Make an ed25519 key pair for signing feeds.
+    /// Make an ed25519 key pair for signing feeds (DIR/fyr-feed.key, owner-only, and DIR/fyr-feed.pub).
     Keygen {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
     },
     /// Validate content and write the next signed feed version.
     Publish {
+        /// A content folder: municipalities.csv, directory/*.csv, checklists/*.toml.
         #[arg(long, value_name = "DIR")]
         content: PathBuf,
+        /// The signing key (fyr-feed.key).
         #[arg(long, value_name = "FILE")]
         key: PathBuf,
+        /// The feed folder (created; any static web server can serve it).
         #[arg(long, value_name = "DIR")]
         feed: PathBuf,
-        #[arg(long, value_name = "N", default_value_t = 30)]
+        /// Devices refuse the version this many days after publishing.
+        #[arg(long, value_name = "N", default_value_t = 90)]
         expires_days: u32,
+        /// Devices warn "data older than N days" past this.
+        #[arg(long, value_name = "N", default_value_t = 60)]
+        stale_after_days: u32,
+        /// Start a new feed instead of continuing the app's bundled version
+        /// (devices then download a full snapshot on first sync).
+        #[arg(long)]
+        new_feed: bool,
+    },
+    /// Copy a feed's current signed version into a folder, for bundling in the app.
+    ExportBundle {
+        #[arg(long, value_name = "DIR")]
+        feed: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        out: PathBuf,
     },
     /// Serve a feed and accept device uploads.
     Serve {
         #[arg(long, value_name = "DIR")]
         feed: PathBuf,
+        /// SQLite file for what devices send (created).
         #[arg(long, value_name = "FILE")]
         db: PathBuf,
+        /// Address to listen on, e.g. 127.0.0.1:8080 (port 0: any free port).
         #[arg(long, value_name = "ADDR")]
         listen: String,
+        /// Device tokens: `token` or `token device-name` per line. Without it uploads are refused.
         #[arg(long, value_name = "FILE")]
         tokens: Option<PathBuf>,
     },
-    /// Counts for the yearly follow-up, small cells suppressed.
+    /// Counts for the yearly follow-up, cells under 3 suppressed.
     Report {
         #[arg(long, value_name = "FILE")]
         db: PathBuf,
@@ -50,11 +73,109 @@ enum HubCmd {
     },
 }
 
+fn hub_failure(e: HubError) -> Failure {
+    match e {
+        HubError::Content(_) | HubError::Tokens { .. } => Failure::usage(e.to_string()),
+        e => Failure::failed(e.to_string()),
+    }
+}
+
+fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
+    tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::failed(format!("cannot start the runtime: {e}")))
+}
+
 pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
     match a.cmd {
-        HubCmd::Keygen { .. }
-        | HubCmd::Publish { .. }
-        | HubCmd::Serve { .. }
-        | HubCmd::Report { .. } => Err(Failure::failed("hub: not wired yet")),
+        HubCmd::Keygen { out } => {
+            let (k, p) = fyr_hub::keygen(&out).map_err(hub_failure)?;
+            println!("private key: {} (keep it secret)", k.display());
+            println!(
+                "public key:  {} (give it to devices: fyr sync --trust-key)",
+                p.display()
+            );
+            Ok(())
+        }
+        HubCmd::Publish {
+            content,
+            key,
+            feed,
+            expires_days,
+            stale_after_days,
+            new_feed,
+        } => {
+            if expires_days == 0 {
+                return Err(Failure::usage("bad --expires-days 0: must be at least 1"));
+            }
+            let records = fyr_hub::load_content(&content).map_err(hub_failure)?;
+            let key = fyr_core::feed::load_signing_key(&key)
+                .map_err(|e| Failure::usage(format!("--key: {e}")))?;
+            let base = if new_feed {
+                None
+            } else {
+                let b = fyr_core::bundle::signed_bundle()
+                    .map_err(|e| Failure::failed(e.to_string()))?;
+                Some(b.1)
+            };
+            let opts = PublishOptions {
+                expires_days,
+                stale_after_days,
+                progress: std::io::stderr().is_terminal(),
+                base,
+                ..Default::default()
+            };
+            let r = fyr_hub::publish_with(records, &key, &feed, &opts).map_err(hub_failure)?;
+            println!(
+                "published feed {} version {} ({} records, snapshot {} bytes, {} deltas){}",
+                r.feed_id,
+                r.version,
+                r.record_count,
+                r.snapshot_bytes,
+                r.deltas.len(),
+                if r.unchanged {
+                    " – content unchanged, re-signed"
+                } else {
+                    ""
+                }
+            );
+            println!("manifest: {}", r.manifest_path.display());
+            Ok(())
+        }
+        HubCmd::ExportBundle { feed, out } => {
+            let (m, s) = fyr_hub::export_bundle(&feed, &out).map_err(hub_failure)?;
+            println!("{}\n{}", m.display(), s.display());
+            Ok(())
+        }
+        HubCmd::Serve {
+            feed,
+            db,
+            listen,
+            tokens,
+        } => {
+            let addr: std::net::SocketAddr = listen.parse().map_err(|_| {
+                Failure::usage(format!(
+                    "bad --listen '{listen}': expected IP:PORT, e.g. 127.0.0.1:8080"
+                ))
+            })?;
+            let mut cfg = ServeConfig::new(&feed, &db, addr);
+            cfg.tokens = tokens;
+            runtime()?.block_on(async {
+                let (bound, handle) = fyr_hub::spawn(cfg).await.map_err(hub_failure)?;
+                println!("fyr hub: serving {} on http://{bound}/", feed.display());
+                use std::io::Write;
+                std::io::stdout().flush().ok();
+                let _ = tokio::signal::ctrl_c().await;
+                handle.shutdown().await;
+                Ok(())
+            })
+        }
+        HubCmd::Report { db, year, csv } => {
+            let r = fyr_hub::report(&db, year).map_err(hub_failure)?;
+            print!("{}", if csv { r.to_csv() } else { r.to_text() });
+            Ok(())
+        }
     }
 }

@@ -2,6 +2,10 @@
 
 use crate::{print_json, CmdResult, Ctx, Failure};
 use clap::Args;
+use fyr_core::api::SyncOptions;
+use fyr_core::sync::{CancelToken, SyncResult};
+use fyr_core::vocab::Lang;
+use fyr_core::{ErrorKind, Fyr, OpenOptions};
 
 #[derive(Args)]
 pub struct SyncArgs {
@@ -26,10 +30,47 @@ pub struct ReportErrorArgs {
 }
 
 #[derive(Args)]
-pub struct DemoArgs {}
+pub struct DemoArgs {
+    /// Where the demo keeps its hub and device (default: a new folder under the system's temp dir).
+    #[arg(long, value_name = "DIR")]
+    dir: Option<std::path::PathBuf>,
+}
 
-pub fn sync(_ctx: &Ctx, _a: SyncArgs) -> CmdResult {
-    Err(Failure::failed("sync: not wired yet"))
+pub fn sync(ctx: &Ctx, a: SyncArgs) -> CmdResult {
+    let fyr = ctx.open()?;
+    let opts = SyncOptions {
+        hub: a.hub,
+        trust_key_files: a.trust_key,
+        trusted_keys_hex: vec![],
+        token: a.token,
+    };
+    let cancel = CancelToken::new();
+    let r = fyr
+        .sync_blocking(&opts, &cancel)
+        .map_err(|e| match e.kind() {
+            ErrorKind::InvalidInput => Failure::usage(e.to_string()),
+            _ => Failure::failed(format!("sync failed: {e}")),
+        })?;
+    let result = match r.result {
+        SyncResult::Updated => "updated",
+        SyncResult::Unchanged => "unchanged",
+    };
+    if a.json {
+        return print_json(&serde_json::json!({
+            "result": result,
+            "version": r.version,
+            "requests": r.requests,
+            "bytes_received": r.bytes_received,
+            "bytes_sent": r.bytes_sent,
+            "uploaded": r.uploaded,
+            "quarantined": r.quarantined,
+        }));
+    }
+    println!(
+        "{result}: content version {} · {} requests, {} bytes in, {} bytes out · {} events uploaded, {} set aside",
+        r.version, r.requests, r.bytes_received, r.bytes_sent, r.uploaded, r.quarantined
+    );
+    Ok(())
 }
 
 pub fn status(ctx: &Ctx, json: bool) -> CmdResult {
@@ -38,22 +79,43 @@ pub fn status(ctx: &Ctx, json: bool) -> CmdResult {
     if json {
         return print_json(&s);
     }
+    let age = s
+        .content_age_days
+        .map(|d| format!("{d} days old"))
+        .unwrap_or("age unknown".into());
     println!(
-        "content: feed {} version {} ({} days old)",
-        s.feed_id,
-        s.content_version,
-        s.content_age_days
-            .map(|d| d.to_string())
-            .unwrap_or("?".into())
+        "content: feed {} version {} ({age})",
+        s.feed_id, s.content_version
     );
     if let Some(w) = &s.stale_warning {
         println!("warning: {w}");
     }
+    println!("hub: {}", s.hub.as_deref().unwrap_or("not configured"));
+    let last = s
+        .last_sync
+        .as_ref()
+        .map(|v| {
+            let r = v["result"].as_str().unwrap_or("?");
+            let at = v["at"].as_str().unwrap_or("?");
+            match v["error"].as_str() {
+                Some(e) => format!("{r} at {at}: {e}"),
+                None => format!("{r} at {at}"),
+            }
+        })
+        .unwrap_or("never".into());
+    println!("last sync: {last}");
     println!(
-        "last sync: {}",
-        s.last_sync.map(|v| v.to_string()).unwrap_or("never".into())
+        "last success: {}",
+        s.last_success
+            .map(|t| t.to_rfc3339())
+            .unwrap_or("never".into())
     );
-    println!("next attempt: {}", s.next_attempt.as_deref().unwrap_or("-"));
+    println!(
+        "next attempt: {}",
+        s.next_attempt
+            .map(|t| t.to_rfc3339())
+            .unwrap_or("any time".into())
+    );
     println!(
         "outbox: {} waiting, {} set aside",
         s.outbox_pending, s.outbox_quarantined
@@ -68,6 +130,80 @@ pub fn report_error(ctx: &Ctx, a: ReportErrorArgs) -> CmdResult {
     Ok(())
 }
 
-pub fn demo(_ctx: &Ctx, _a: DemoArgs) -> CmdResult {
-    Err(Failure::failed("demo: not wired yet"))
+/// A hub and a fresh device on 127.0.0.1, narrated.
+pub fn demo(ctx: &Ctx, a: DemoArgs) -> CmdResult {
+    let dir = match a.dir {
+        Some(d) => d,
+        None => std::env::temp_dir().join(format!(
+            "fyr-demo-{}",
+            hex::encode(rand::random::<[u8; 4]>())
+        )),
+    };
+    let device_dir = dir.join("device");
+    if device_dir.exists() {
+        std::fs::remove_dir_all(&device_dir)
+            .map_err(|e| Failure::failed(format!("cannot reset {}: {e}", device_dir.display())))?;
+    }
+    println!("Fyr demo in {}", dir.display());
+    let key: [u8; 32] = rand::random();
+    let fyr = Fyr::open(OpenOptions {
+        data_dir: device_dir.clone(),
+        key: Some(key),
+        lang: ctx.lang,
+    })?;
+    let base = fyr_core::bundle::signed_bundle()
+        .map_err(|e| Failure::failed(e.to_string()))?
+        .1;
+    let screening = || -> Result<String, String> {
+        let now = chrono::Utc::now();
+        let s = fyr
+            .start_screening("adult-risk", Some("Ljungby"), now)
+            .map_err(|e| e.to_string())?;
+        for item in ["physical_violence", "threats_to_kill", "jealous_control"] {
+            fyr.answer(&s.session_id, item, fyr_core::checklist::Answer::Yes, now)
+                .map_err(|e| e.to_string())?;
+        }
+        let out = fyr
+            .complete_screening(&s.session_id, None, None, now)
+            .map_err(|e| e.to_string())?;
+        let first = out
+            .referrals
+            .first()
+            .map(|h| {
+                format!(
+                    "{} ({})",
+                    h.name,
+                    h.phones.first().map(|p| p.number.as_str()).unwrap_or("-")
+                )
+            })
+            .unwrap_or_default();
+        Ok(match ctx.lang {
+            Lang::Sv => format!("Riskbedömning i Ljungby: nivå {}, {} hänvisningar, först {first}; svaren är förseglade på enheten", out.level, out.referrals.len()),
+            Lang::En => format!("Risk screening in Ljungby: level {}, {} referrals, first {first}; the answers are sealed on the device", out.level, out.referrals.len()),
+        })
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .map_err(|e| Failure::failed(format!("cannot start the runtime: {e}")))?;
+    let mut say = |line: String| println!("{line}");
+    let summary = rt
+        .block_on(fyr_hub::demo(
+            &dir.join("hub"),
+            base,
+            fyr.store(),
+            screening,
+            &mut say,
+        ))
+        .map_err(|e| Failure::failed(format!("demo failed: {e}")))?;
+    println!(
+        "\nBytes moved: first sync {} B in {} requests; after one change {} B in {} requests (the full snapshot is {} B).",
+        summary.first.bytes_received + summary.first.bytes_sent,
+        summary.first.requests,
+        summary.second.bytes_received + summary.second.bytes_sent,
+        summary.second.requests,
+        summary.snapshot_bytes
+    );
+    Ok(())
 }

@@ -5,6 +5,7 @@ use crate::error::{Error, Result};
 use crate::model::Municipality;
 use crate::search::{self, SearchQuery, ServiceDetail, ServiceHit};
 use crate::store::{device, Bundle, ContentPosition, Store};
+use crate::sync;
 use crate::vocab::{AgencyKind, Lang};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
@@ -40,17 +41,31 @@ pub struct Settings {
 pub struct Status {
     pub feed_id: String,
     pub content_version: u64,
-    pub content_digest: String,
-    pub content_created: String,
+    pub content_created: Option<DateTime<Utc>>,
     pub content_age_days: Option<i64>,
-    pub stale_after_days: u32,
+    pub stale_after_days: Option<u32>,
     /// "Data older than N days" when the content is older than the publisher's threshold.
     pub stale_warning: Option<String>,
+    /// The last sync's outcome: `{result, at, version, error?, requests, bytes_received, …}`.
     pub last_sync: Option<serde_json::Value>,
-    pub last_success: Option<String>,
-    pub next_attempt: Option<String>,
+    pub last_success: Option<DateTime<Utc>>,
+    /// After a failure: when the shell should try again (backoff with jitter, Retry-After honoured).
+    pub next_attempt: Option<DateTime<Utc>>,
+    pub failures: u32,
+    pub hub: Option<String>,
     pub outbox_pending: u64,
     pub outbox_quarantined: u64,
+}
+
+/// How to sync: what is not given is taken from what was kept after the first use.
+#[derive(Debug, Clone, Default)]
+pub struct SyncOptions {
+    pub hub: Option<String>,
+    /// Files holding the publisher's public key (hex), e.g. `fyr-feed.pub`.
+    pub trust_key_files: Vec<PathBuf>,
+    /// The same as hex strings (what an app ships with).
+    pub trusted_keys_hex: Vec<String>,
+    pub token: Option<String>,
 }
 
 pub struct Fyr {
@@ -209,42 +224,98 @@ impl Fyr {
     // ------------------------------------------------------------------ status
 
     pub fn status(&self, now: DateTime<Utc>) -> Result<Status> {
-        let pos = self.store.position()?;
-        let c = self.store.dev();
-        let (pending, quarantined) = device::outbox_counts(&c)?;
-        let age = DateTime::parse_from_rfc3339(&pos.created)
-            .ok()
-            .map(|d| (now - d.with_timezone(&Utc)).num_days());
-        let stale_warning = match age {
-            Some(a) if pos.stale_after_days > 0 && a > pos.stale_after_days as i64 => {
-                Some(match self.lang {
-                    Lang::Sv => format!(
-                        "Uppgifterna är äldre än {} dagar ({a} dagar) – synka när du har täckning",
-                        pos.stale_after_days
-                    ),
-                    Lang::En => format!(
-                        "Data older than {} days ({a} days) – sync when you have coverage",
-                        pos.stale_after_days
-                    ),
-                })
-            }
+        let st = sync::sync_status(&self.store, now).map_err(sync_error)?;
+        let (pending, quarantined) = device::outbox_counts(&self.store.dev())?;
+        let stale_warning = match (st.stale, st.stale_after_days, st.content_age_days) {
+            (true, Some(n), Some(a)) => Some(match self.lang {
+                Lang::Sv => format!(
+                    "Uppgifterna är äldre än {n} dagar ({a} dagar) – synka när du har täckning"
+                ),
+                Lang::En => {
+                    format!("Data older than {n} days ({a} days) – sync when you have coverage")
+                }
+            }),
             _ => None,
         };
+        let c = self.store.dev();
         Ok(Status {
-            feed_id: pos.feed_id,
-            content_version: pos.version,
-            content_digest: pos.digest,
-            content_created: pos.created,
-            content_age_days: age,
-            stale_after_days: pos.stale_after_days,
+            feed_id: st.feed_id,
+            content_version: st.version,
+            content_created: st.content_created,
+            content_age_days: st.content_age_days,
+            stale_after_days: st.stale_after_days,
             stale_warning,
-            last_sync: device::get_sync_meta(&c, "last_result")?
+            last_sync: device::get_sync_meta(&c, sync::meta::LAST_RESULT)?
                 .and_then(|s| serde_json::from_str(&s).ok()),
-            last_success: device::get_sync_meta(&c, "last_success")?,
-            next_attempt: device::get_sync_meta(&c, "next_attempt")?,
+            last_success: st.last_success,
+            next_attempt: st.next_attempt,
+            failures: st.failures,
+            hub: device::get_sync_meta(&c, sync::meta::HUB)?,
             outbox_pending: pending,
             outbox_quarantined: quarantined,
         })
+    }
+
+    // -------------------------------------------------------------------- sync
+
+    /// The sync configuration: given values are checked and kept for next
+    /// time; missing ones come from what was kept.
+    pub fn sync_config(&self, o: &SyncOptions) -> Result<sync::SyncConfig> {
+        if !o.trusted_keys_hex.is_empty() {
+            let keys = o
+                .trusted_keys_hex
+                .iter()
+                .map(|k| crate::feed::parse_verifying_key(k).map(|k| hex::encode(k.as_bytes())))
+                .collect::<std::result::Result<Vec<_>, _>>()
+                .map_err(|e| Error::invalid(format!("trusted key: {e}")))?;
+            device::set_sync_meta(
+                &self.store.dev(),
+                sync::meta::TRUSTED_KEYS,
+                Some(&keys.join(",")),
+            )?;
+        }
+        sync::configure(
+            &self.store,
+            &self.store.data_dir().join("sync-work"),
+            o.hub.as_deref(),
+            &o.trust_key_files,
+            o.token.as_deref(),
+        )
+        .map_err(sync_error)
+    }
+
+    /// One sync: pull signed content, push the outbox. The shell decides
+    /// when (coverage, schedule); this decides what. Cancel with `cancel`.
+    pub async fn sync(
+        &self,
+        o: &SyncOptions,
+        cancel: &sync::CancelToken,
+    ) -> Result<sync::SyncReport> {
+        let cfg = self.sync_config(o)?;
+        sync::sync(&self.store, &cfg, cancel)
+            .await
+            .map_err(sync_error)
+    }
+
+    /// [`Fyr::sync`] on a runtime of its own, for callers that are not async.
+    pub fn sync_blocking(
+        &self,
+        o: &SyncOptions,
+        cancel: &sync::CancelToken,
+    ) -> Result<sync::SyncReport> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Internal(format!("cannot start the sync runtime: {e}")))?;
+        rt.block_on(self.sync(o, cancel))
+    }
+}
+
+/// Maps a sync error: a bad setting is the caller's input to fix.
+pub fn sync_error(e: sync::SyncError) -> Error {
+    match e {
+        sync::SyncError::Config(m) => Error::InvalidInput(m),
+        other => Error::Sync(other.to_string()),
     }
 }
 

@@ -3,10 +3,9 @@
 
 use crate::checklist::Checklist;
 use crate::error::{Error, Result};
+use crate::feed::{parse_verifying_key, verify_bundle, Manifest, Snapshot};
 use crate::model::Directory;
 use crate::store::{Bundle, ContentPosition, RecordRow};
-
-pub const BUNDLED_FEED_ID: &str = "fyr-bundled";
 
 /// The records of a directory (municipalities, organizations, services).
 pub fn directory_records(d: &Directory) -> Result<Vec<RecordRow>> {
@@ -101,22 +100,54 @@ pub fn load_content_dir(dir: &std::path::Path) -> Result<Vec<RecordRow>> {
     Ok(v)
 }
 
+/// The bundled default as a signed feed version (`content/feed/`, written by
+/// `scripts/publish-bundle.sh`): its manifest, snapshot and the publisher's
+/// public key. A device holding it follows that feed, so a first sync from a
+/// hub that continues it is a delta.
+pub const BUNDLE_MANIFEST: &[u8] = include_bytes!("../../content/feed/manifest.json");
+pub const BUNDLE_SNAPSHOT: &[u8] = include_bytes!("../../content/feed/snapshot.json.gz");
+pub const BUNDLE_PUBLISHER_KEY: &str = include_str!("../../content/feed/publisher.pub");
+
+/// The bundled feed version, verified: signature, snapshot hash and size,
+/// and the digest of its records.
+pub fn signed_bundle() -> Result<(Manifest, Snapshot)> {
+    let key = parse_verifying_key(BUNDLE_PUBLISHER_KEY)
+        .map_err(|e| Error::Content(format!("the bundled publisher key is damaged: {e}")))?;
+    verify_bundle(BUNDLE_MANIFEST, BUNDLE_SNAPSHOT, &[key])
+        .map_err(|e| Error::Content(format!("the bundled content does not verify: {e}")))
+}
+
+/// Is this the bundled version (feed id and version), i.e. a device that never synced?
+pub fn is_bundled_position(feed_id: &str, version: u64) -> bool {
+    match serde_json::from_slice::<crate::feed::SignedManifest>(BUNDLE_MANIFEST)
+        .ok()
+        .and_then(|s| serde_json::from_str::<Manifest>(&s.manifest).ok())
+    {
+        Some(m) => m.feed_id == feed_id && m.version == version,
+        None => false,
+    }
+}
+
+/// The bundled default, as the store imports it at first start.
 pub fn bundled() -> Result<Bundle> {
-    let records = embedded_records()?;
-    let digest = crate::store::directory::content_digest(
-        records
-            .iter()
-            .map(|r| (r.kind.as_str(), r.id.as_str(), r.hash())),
-    );
+    let (m, snap) = signed_bundle()?;
     Ok(Bundle {
         position: ContentPosition {
-            feed_id: BUNDLED_FEED_ID.into(),
-            version: 0,
-            digest,
-            created: String::new(),
-            stale_after_days: 0,
+            feed_id: m.feed_id,
+            version: m.version,
+            digest: m.content_digest,
+            created: m.created.to_rfc3339(),
+            stale_after_days: m.stale_after_days,
         },
-        records,
+        records: snap
+            .records
+            .into_iter()
+            .map(|r| RecordRow {
+                kind: r.kind.id().to_string(),
+                id: r.id,
+                body: r.body,
+            })
+            .collect(),
     })
 }
 
@@ -145,6 +176,20 @@ mod tests {
                 .join(n);
             assert_eq!(&std::fs::read_to_string(path).unwrap(), text);
         }
+    }
+
+    #[test]
+    fn the_signed_bundle_is_the_content_in_the_repository() {
+        let b = bundled().expect("the bundled feed verifies");
+        let mut signed = b.records.clone();
+        let mut sources = embedded_records().unwrap();
+        signed.sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
+        sources.sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
+        assert!(
+            signed == sources,
+            "content/ was changed but content/feed/ was not re-published: run scripts/publish-bundle.sh KEY_FILE"
+        );
+        assert!(b.position.version >= 1);
     }
 
     #[test]

@@ -38,6 +38,13 @@ pub enum Error {
     Sync(String),
     #[error("{0}")]
     Content(String),
+    /// Applying a content change would give another content than the feed promised.
+    #[error("content digest mismatch after applying version {version}: expected {expected}, got {got}; nothing was changed")]
+    DigestMismatch {
+        version: u64,
+        expected: String,
+        got: String,
+    },
     #[error("internal error: {0}")]
     Internal(String),
 }
@@ -49,7 +56,7 @@ impl Error {
             Error::NotFound(_) => ErrorKind::NotFound,
             Error::Sqlite(_) | Error::Storage(_) => ErrorKind::Storage,
             Error::Crypto(_) => ErrorKind::Crypto,
-            Error::Sync(_) => ErrorKind::Sync,
+            Error::Sync(_) | Error::DigestMismatch { .. } => ErrorKind::Sync,
             Error::Content(_) => ErrorKind::Content,
             Error::Internal(_) => ErrorKind::Internal,
         }

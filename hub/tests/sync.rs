@@ -1352,7 +1352,8 @@ async fn a_device_on_the_bundled_content_adopts_a_signed_feed() {
     let v1 = content(30, "z");
     let p = hub.publish(v1.clone()); // a fresh feed id, not continued from the bundle
     let work = tempfile::tempdir().unwrap();
-    let dev = MemStore::with_content(fyr_core::bundle::BUNDLED_FEED_ID, 0, content(10, "a"));
+    let bundled = fyr_core::bundle::bundled().unwrap().position;
+    let dev = MemStore::with_content(&bundled.feed_id, bundled.version, content(10, "a"));
     let r = run(&dev, &hub.device_cfg(work.path())).await.unwrap();
     assert_eq!((r.version, r.delta_from), (1, None));
     assert_eq!(dev.position().unwrap().feed_id, p.feed_id);
@@ -1441,10 +1442,11 @@ async fn the_demo_runs_on_the_real_bundle_and_the_sqlite_store() {
     .unwrap();
     let text = lines.join("\n");
     eprintln!("{text}");
-    assert_eq!(summary.first.delta_from, Some(0), "{text}");
-    assert_eq!(summary.second.delta_from, Some(1), "{text}");
+    let v0 = bundle.position.version;
+    assert_eq!(summary.first.delta_from, Some(v0), "{text}");
+    assert_eq!(summary.second.delta_from, Some(v0 + 1), "{text}");
     assert_eq!(summary.upload.uploaded, 1, "{text}");
-    assert_eq!(SyncStore::position(&*store).unwrap().version, 2);
+    assert_eq!(SyncStore::position(&*store).unwrap().version, v0 + 2);
     let svc = store
         .records("service")
         .unwrap()

@@ -199,10 +199,11 @@ pub fn apply(
     failpoint("apply:records");
     let digest = digest_of(&tx)?;
     if !to.digest.is_empty() && digest != to.digest {
-        return Err(Error::Sync(format!(
-            "content digest mismatch after applying version {}: expected {}, got {digest}; nothing was changed",
-            to.version, to.digest
-        )));
+        return Err(Error::DigestMismatch {
+            version: to.version,
+            expected: to.digest.clone(),
+            got: digest,
+        });
     }
     let mut pos = to.clone();
     pos.digest = digest;

@@ -658,10 +658,11 @@ async fn pull(store: &dyn SyncStore, cfg: &SyncConfig, net: &mut Net<'_>) -> Res
         bytes = out;
     }
     let manifest = feed::verify_manifest(&bytes, &cfg.trusted_keys)?;
-    // A device still on the unsigned bundled content may adopt any feed
-    // signed by a trusted key (there is no earlier signed state to roll back
-    // from); it then takes that feed's snapshot.
-    let adopt = pos.feed_id == crate::bundle::BUNDLED_FEED_ID && manifest.feed_id != pos.feed_id;
+    // A device still on the content bundled with the app (it never synced)
+    // may adopt another feed signed by a trusted key — a region's own feed;
+    // it then takes that feed's snapshot. Once it follows a feed, it stays.
+    let adopt = crate::bundle::is_bundled_position(&pos.feed_id, pos.version)
+        && manifest.feed_id != pos.feed_id;
     if adopt {
         feed::check_manifest(&manifest, "", 0, "", Utc::now())?;
     } else {

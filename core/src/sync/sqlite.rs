@@ -48,22 +48,11 @@ impl SyncStore for Store {
             .into_iter()
             .map(|(k, id)| (k.id().to_string(), id))
             .collect();
-        Store::apply(self, &pos, rows, dels, replace_all).map_err(|e| {
-            let msg = e.to_string();
-            if msg.contains("digest mismatch") {
-                // "…: expected X, got Y; nothing was changed"
-                let got = msg
-                    .split("got ")
-                    .nth(1)
-                    .map(|g| g.split(';').next().unwrap_or(g).trim().to_string())
-                    .unwrap_or(msg.clone());
-                SyncError::DigestMismatch {
-                    expected: to.digest.clone(),
-                    got,
-                }
-            } else {
-                store_err(e)
+        Store::apply(self, &pos, rows, dels, replace_all).map_err(|e| match e {
+            crate::error::Error::DigestMismatch { expected, got, .. } => {
+                SyncError::DigestMismatch { expected, got }
             }
+            e => store_err(e),
         })
     }
 
