@@ -268,6 +268,8 @@ pub struct SyncReport {
     pub bytes_sent: u64,
     pub uploaded: u64,
     pub quarantined: u64,
+    /// The version a delta was applied from; none when a snapshot (or nothing) was applied.
+    pub delta_from: Option<u64>,
 }
 
 /// What the Status screen shows and what a scheduler needs: `next_attempt`
@@ -278,7 +280,7 @@ pub struct Status {
     pub content_version: u64,
     pub content_created: Option<String>,
     pub content_age_days: Option<u32>,
-    pub stale_after_days: u32,
+    pub stale_after_days: Option<u32>,
     pub stale_warning: Option<String>,
     /// The last successful sync (RFC 3339).
     pub last_sync: Option<String>,
@@ -286,7 +288,10 @@ pub struct Status {
     pub last_result: Option<String>,
     /// The last sync's result as the core keeps it (JSON).
     pub last_result_json: Option<String>,
+    /// After a failure: when to try again (backoff with jitter, honouring Retry-After).
     pub next_attempt: Option<String>,
+    pub failures: u32,
+    pub hub: Option<String>,
     pub outbox_size: u32,
     pub quarantined: u32,
 }
@@ -665,18 +670,51 @@ pub(crate) fn status(s: fyr_core::Status) -> Status {
     Status {
         feed_id: s.feed_id,
         content_version: s.content_version,
-        content_created: Some(s.content_created).filter(|c| !c.is_empty()),
+        content_created: s.content_created.map(rfc3339),
         content_age_days: s
             .content_age_days
             .map(|d| d.clamp(0, u32::MAX as i64) as u32),
         stale_after_days: s.stale_after_days,
         stale_warning: s.stale_warning,
-        last_sync: s.last_success,
+        last_sync: s.last_success.map(rfc3339),
         last_result: s.last_sync.as_ref().map(result_line),
         last_result_json: s.last_sync.as_ref().map(|v| v.to_string()),
-        next_attempt: s.next_attempt,
+        next_attempt: s.next_attempt.map(rfc3339),
+        failures: s.failures,
+        hub: s.hub,
         outbox_size: s.outbox_pending as u32,
         quarantined: s.outbox_quarantined as u32,
+    }
+}
+
+pub(crate) fn sync_options(o: &SyncOptions) -> fyr_core::api::SyncOptions {
+    fyr_core::api::SyncOptions {
+        hub: non_empty(&o.hub_url),
+        trust_key_files: Vec::new(),
+        trusted_keys_hex: o
+            .trusted_keys
+            .iter()
+            .map(|k| k.trim().to_string())
+            .filter(|k| !k.is_empty())
+            .collect(),
+        token: non_empty(&o.token),
+    }
+}
+
+pub(crate) fn sync_report(r: fyr_core::sync::SyncReport) -> SyncReport {
+    SyncReport {
+        result: match r.result {
+            fyr_core::sync::SyncResult::Updated => "updated",
+            fyr_core::sync::SyncResult::Unchanged => "unchanged",
+        }
+        .to_string(),
+        version: r.version,
+        requests: r.requests as u64,
+        bytes_received: r.bytes_received,
+        bytes_sent: r.bytes_sent,
+        uploaded: r.uploaded as u64,
+        quarantined: r.quarantined as u64,
+        delta_from: r.delta_from,
     }
 }
 

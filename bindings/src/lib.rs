@@ -12,12 +12,17 @@
 //!   panic becomes [`FyrError::Internal`]. The crate keeps `panic = "unwind"`.
 //! - No logic lives here: every answer comes from `fyr_core::Fyr`. This layer
 //!   only converts types.
+//! - Sync is `async` and cancellable: the shell creates a [`SyncHandle`],
+//!   passes it to [`FyrCore::sync`] and may call [`SyncHandle::cancel`] from any
+//!   thread (Android's `WorkManager` stop, iOS's BGTask expiration handler).
+//!   Cancelling the Kotlin coroutine / Swift task also cancels the core's sync.
 
 uniffi::setup_scaffolding!();
 
 mod convert;
 
 use chrono::Utc;
+use fyr_core::sync::CancelToken;
 use fyr_core::vocab::Lang;
 use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
@@ -61,6 +66,12 @@ impl FyrError {
     }
 }
 
+fn cancelled() -> FyrError {
+    FyrError::Cancelled {
+        message: "sync cancelled".into(),
+    }
+}
+
 /// Runs `f`, turning a panic into [`FyrError::Internal`].
 pub(crate) fn guard<T>(what: &str, f: impl FnOnce() -> Result<T, FyrError>) -> Result<T, FyrError> {
     match catch_unwind(AssertUnwindSafe(f)) {
@@ -88,6 +99,48 @@ fn panic_text(payload: &Box<dyn std::any::Any + Send>) -> String {
 pub struct FyrCore {
     inner: Arc<fyr_core::Fyr>,
     lang: Lang,
+}
+
+/// A handle to cancel a running sync from any thread.
+#[derive(uniffi::Object)]
+pub struct SyncHandle {
+    token: CancelToken,
+}
+
+#[uniffi::export]
+impl SyncHandle {
+    #[uniffi::constructor]
+    pub fn new() -> Arc<SyncHandle> {
+        Arc::new(SyncHandle {
+            token: CancelToken::new(),
+        })
+    }
+
+    /// Asks the sync to stop as soon as it can; it then fails with
+    /// `FyrError::Cancelled` and leaves the store as it was before (or fully
+    /// updated, never a mix). Calling it twice is harmless.
+    pub fn cancel(&self) {
+        self.token.cancel();
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.token.is_cancelled()
+    }
+}
+
+/// Cancels the token when dropped unless disarmed: when Kotlin cancels the
+/// coroutine (or Swift the task), uniffi drops our future, and the sync
+/// running on its own thread must stop too.
+struct CancelOnDrop {
+    token: Option<CancelToken>,
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if let Some(t) = self.token.take() {
+            t.cancel();
+        }
+    }
 }
 
 #[uniffi::export]
@@ -305,6 +358,63 @@ impl FyrCore {
                 .map(convert::status)
                 .map_err(convert::error)
         })
+    }
+
+    /// Pulls the signed feed and pushes the outbox. Hub, trusted keys and token
+    /// are remembered by the core after first use, so a background worker may
+    /// pass empty options. Cancel with `handle.cancel()` or by cancelling the
+    /// coroutine/task; either way the sync ends with `FyrError::Cancelled`.
+    pub async fn sync(
+        &self,
+        options: SyncOptions,
+        handle: Arc<SyncHandle>,
+    ) -> Result<SyncReport, FyrError> {
+        let token = handle.token.clone();
+        if token.is_cancelled() {
+            return Err(cancelled());
+        }
+        let opts = convert::sync_options(&options);
+        let mut on_drop = CancelOnDrop {
+            token: Some(token.clone()),
+        };
+        let core = Arc::clone(&self.inner);
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        // The sync runs on its own thread with its own runtime: the future of
+        // the core need not be `Send`, and the foreign executor that polls us
+        // is never blocked.
+        let spawned = std::thread::Builder::new()
+            .name("fyr-sync".into())
+            .spawn(move || {
+                let result = guard("sync", || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .map_err(|e| FyrError::Internal {
+                            message: format!("cannot start the sync runtime: {e}"),
+                        })?;
+                    rt.block_on(core.sync(&opts, &token))
+                        .map(convert::sync_report)
+                        .map_err(convert::error)
+                });
+                let _ = tx.send(result);
+            });
+        if let Err(e) = spawned {
+            return Err(FyrError::Internal {
+                message: format!("cannot start the sync thread: {e}"),
+            });
+        }
+        let result = rx.await.unwrap_or_else(|_| {
+            Err(FyrError::Internal {
+                message: "the sync thread ended without a result".into(),
+            })
+        });
+        on_drop.token = None;
+        match result {
+            // However the core words it, a sync that failed after the caller
+            // cancelled it was cancelled.
+            Err(_) if handle.token.is_cancelled() => Err(cancelled()),
+            r => r,
+        }
     }
 }
 
