@@ -2,7 +2,7 @@
 # Builds FyrFFI.xcframework (device + simulator) from fyr-ffi with the
 # size-optimised `mobile` profile, generates the Swift bindings with the
 # workspace's uniffi-bindgen, and lays both out in the Swift package
-# ios/FyrCore (binary target FyrFFI + Swift target FyrCore).
+# ios/FyrKit (binary target FyrFFI + Swift target FyrKit).
 #
 # Needs macOS with Xcode 15+ and Rust ≥ 1.85:
 #   rustup target add aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios
@@ -12,7 +12,7 @@ set -euo pipefail
 here="$(cd "$(dirname "$0")" && pwd)"
 root="$(cd "$here/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
-pkg="$here/FyrCore"
+pkg="$here/FyrKit"
 work="$target/ios-xcframework"
 profile=mobile
 export IPHONEOS_DEPLOYMENT_TARGET=17.0
@@ -46,6 +46,6 @@ xcodebuild -create-xcframework \
   -library "$work/sim/libfyr_ffi.a" -headers "$work/headers" \
   -output "$pkg/FyrFFI.xcframework"
 
-cp "$work/swift/fyr_ffi.swift" "$pkg/Sources/FyrCore/fyr_ffi.swift"
-echo "== done: $pkg/FyrFFI.xcframework and $pkg/Sources/FyrCore/fyr_ffi.swift"
+cp "$work/swift/fyr_ffi.swift" "$pkg/Sources/FyrKit/fyr_ffi.swift"
+echo "== done: $pkg/FyrFFI.xcframework and $pkg/Sources/FyrKit/fyr_ffi.swift"
 ls -l "$work/libfyr_ffi-ios.a" "$work/sim/libfyr_ffi.a"

@@ -1,5 +1,5 @@
 import SwiftUI
-import FyrCore
+import FyrKit
 
 @main
 struct FyrApp: App {

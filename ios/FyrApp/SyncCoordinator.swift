@@ -1,7 +1,7 @@
 import BackgroundTasks
 import Foundation
 import Network
-import FyrCore
+import FyrKit
 
 /// Starts the core's sync: from a BGTaskScheduler app refresh, and whenever
 /// NWPathMonitor reports the path satisfied again (coverage returned). The

@@ -1,8 +1,8 @@
 import SwiftUI
 import CoreLocation
-import FyrCore
+import FyrKit
 
-private func errorText(_ error: Error) -> String {
+private func errorText(_ error: Swift.Error) -> String {
     (error as? FyrError)?.message ?? "\(error)"
 }
 
@@ -327,7 +327,7 @@ struct StatusView: View {
 
 struct SettingsView: View {
     @EnvironmentObject var model: AppModel
-    @State private var settings: Settings?
+    @State private var settings: FyrKit.Settings?
     @State private var municipalities: [Municipality] = []
     @State private var message: String?
     private let kinds = vocabulary().agencyKinds
