@@ -16,11 +16,13 @@ pkg="$here/FyrKit"
 work="$target/ios-xcframework"
 profile=mobile
 export IPHONEOS_DEPLOYMENT_TARGET=17.0
+# SQLite without the extensions Fyr never uses (as scripts/mobile-size.sh).
+export LIBSQLITE3_FLAGS="${LIBSQLITE3_FLAGS:--USQLITE_ENABLE_FTS3 -USQLITE_ENABLE_FTS3_PARENTHESIS -USQLITE_ENABLE_FTS5 -USQLITE_ENABLE_RTREE -USQLITE_ENABLE_DBSTAT_VTAB -USQLITE_ENABLE_STAT4 -USQLITE_SOUNDEX -USQLITE_ENABLE_LOAD_EXTENSION -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_DEPRECATED -DSQLITE_OMIT_SHARED_CACHE}"
 
 cd "$root"
 for t in aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios; do
-  echo "== cargo build -p fyr-ffi --profile $profile --target $t"
-  cargo build -p fyr-ffi --profile "$profile" --target "$t"
+  echo "== cargo rustc -p fyr-ffi --profile $profile --target $t --crate-type staticlib"
+  cargo rustc -p fyr-ffi --profile "$profile" --target "$t" --lib --crate-type staticlib
 done
 
 rm -rf "$work" && mkdir -p "$work/headers" "$work/sim" "$work/swift"

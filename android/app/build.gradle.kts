@@ -17,17 +17,26 @@ val abis = mapOf(
     "x86_64" to "x86_64-linux-android",
 )
 
+// SQLite without the extensions Fyr never uses (as scripts/mobile-size.sh).
+val sqliteFlags = "-USQLITE_ENABLE_FTS3 -USQLITE_ENABLE_FTS3_PARENTHESIS -USQLITE_ENABLE_FTS5 " +
+    "-USQLITE_ENABLE_RTREE -USQLITE_ENABLE_DBSTAT_VTAB -USQLITE_ENABLE_STAT4 -USQLITE_SOUNDEX " +
+    "-USQLITE_ENABLE_LOAD_EXTENSION -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_DEPRECATED -DSQLITE_OMIT_SHARED_CACHE"
+
 // cargo-ndk builds libfyr_ffi.so for every ABI with the size-optimised `mobile`
-// profile; 16 KB page alignment for Android 15+ devices.
+// profile, as a cdylib only, linked by the NDK's LLD with identical code
+// folding and 16 KB page alignment (Android 15+ devices).
 val cargoNdk by tasks.registering(Exec::class) {
     group = "fyr"
     description = "Builds libfyr_ffi.so for ${abis.keys} with cargo-ndk (profile mobile, 16 KB pages)"
     workingDir = repoRoot
-    environment("RUSTFLAGS", "-C link-arg=-Wl,-z,max-page-size=16384")
+    environment("LIBSQLITE3_FLAGS", sqliteFlags)
     commandLine(
         listOf("cargo", "ndk", "--platform", "26") +
             abis.keys.flatMap { listOf("-t", it) } +
-            listOf("build", "-p", "fyr-ffi", "--profile", "mobile"),
+            listOf(
+                "rustc", "-p", "fyr-ffi", "--profile", "mobile", "--lib", "--crate-type", "cdylib", "--",
+                "-C", "link-arg=-Wl,-z,max-page-size=16384", "-C", "link-arg=-Wl,--icf=all",
+            ),
     )
 }
 
