@@ -158,6 +158,8 @@ class SyncTests : Suite("sync") {
                             val r = withTimeout(60_000) { job.await() }
                             val e = r.exceptionOrNull()
                             check(e is FyrException.Cancelled) { "expected Cancelled, got $r" }
+                            // The core itself saw the cancel (not, say, a read timeout).
+                            checkEq("cancelled", core.status().lastResult, "last result")
                         }
                     }
                 }
@@ -179,6 +181,15 @@ class SyncTests : Suite("sync") {
                             val input = socket.getInputStream()
                             val buf = ByteArray(4096)
                             while (input.read(buf) >= 0) { /* the request, then EOF */ }
+                            // The core records how its sync ended once it has unwound: cancelled,
+                            // not a timeout. Wait for that record (bounded), then check it.
+                            var last: String? = null
+                            for (i in 0 until 600) {
+                                last = core.status().lastResult
+                                if (last != null) break
+                                Thread.sleep(100)
+                            }
+                            checkEq("cancelled", last, "last result after the coroutine was cancelled")
                         }
                     }
                 }
