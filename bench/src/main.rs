@@ -15,8 +15,9 @@ fn main() {
     let which = std::env::args().nth(1).unwrap_or_default();
     match which.as_str() {
         "directory" => directory(),
+        "sync" => sync(),
         _ => {
-            eprintln!("usage: fyr-bench directory");
+            eprintln!("usage: fyr-bench directory | sync");
             std::process::exit(2);
         }
     }
@@ -65,7 +66,7 @@ fn directory() {
         d.organizations.len(),
         d.municipalities.len()
     );
-    let records = fyr_core::bundle::directory_records(&d).unwrap();
+    let records = fyr_core::feed::directory_records(&d);
     let at: DateTime<Utc> = Utc.with_ymd_and_hms(2026, 11, 24, 21, 0, 0).unwrap(); // a Tuesday evening
     let muni = d.municipalities[137].clone();
     let muni_plain = fyr_core::text::fold(&muni.name);
@@ -288,4 +289,82 @@ fn baseline_query(c: &rusqlite::Connection, q: &SearchQuery, muni: &str) -> usiz
         })
         .unwrap();
     rows.count()
+}
+
+/// Sync on a 20,000-service synthetic feed: bytes and requests on the wire,
+/// apply times, a throttled link that drops once, hub throughput.
+fn sync() {
+    const N: usize = 20_000;
+    let d = synth::directory(N, 7);
+    let records = fyr_core::feed::directory_records(&d);
+    println!(
+        "synthetic feed: {} records ({} services)",
+        records.len(),
+        d.services.len()
+    );
+    let opts = fyr_hub::benchkit::BenchOptions {
+        // The throttled run uses 2,000 records to bound its duration at 64 kbit/s;
+        // the ratio to a clean run does not depend on the size.
+        throttled_records: Some(2_000),
+        ..Default::default()
+    };
+    let make_store = |dir: &std::path::Path| -> Box<dyn fyr_core::sync::SyncStore> {
+        Box::new(
+            fyr_core::store::Store::open(dir, &fyr_core::bundle::bundled).expect("device store"),
+        )
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    let mut say = |l: String| println!("{l}");
+    let f = rt
+        .block_on(fyr_hub::benchkit::measure_sync(
+            records,
+            &opts,
+            &make_store,
+            &mut say,
+        ))
+        .expect("sync bench");
+    let pct = |a: u64| 100.0 * a as f64 / f.snapshot_bytes.max(1) as f64;
+    println!("\n{:<44} {:>10} {:>9}", "", "bytes", "requests");
+    println!(
+        "{:<44} {:>10} {:>9}",
+        "first sync (snapshot)", f.first_sync_bytes, f.first_sync_requests
+    );
+    println!(
+        "{:<44} {:>10} {:>9}   target: 1 request, < 600 B",
+        "unchanged sync", f.unchanged_bytes, f.unchanged_requests
+    );
+    println!(
+        "{:<44} {:>10} {:>9}   target: ≤ 2048 B",
+        "one service changed", f.one_change_bytes, f.one_change_requests
+    );
+    println!(
+        "{:<44} {:>10} {:>9}   = {:.1} % of the snapshot (target ≤ 10 %)",
+        "1 % of services changed",
+        f.one_percent_bytes,
+        f.one_percent_requests,
+        pct(f.one_percent_bytes)
+    );
+    println!(
+        "snapshot: {} B; publish {:.0} ms",
+        f.snapshot_bytes, f.publish_ms
+    );
+    println!(
+        "apply: snapshot {:.0} ms, one change {:.0} ms, 1 % {:.0} ms",
+        f.apply_snapshot_ms, f.apply_one_change_ms, f.apply_one_percent_ms
+    );
+    println!(
+        "throttled (64 kbit/s, 300 ms, one drop; {} B snapshot): {} B vs {} B clean = {:.3}× (target ≤ 1.05) in {:.1} s",
+        f.throttled_snapshot_bytes, f.throttled_bytes, f.throttled_clean_bytes, f.throttled_bytes_ratio, f.throttled_seconds
+    );
+    println!(
+        "hub: {:.0} conditional manifest requests/s (target ≥ 10,000)",
+        f.hub_rps
+    );
+    let mut j = serde_json::to_value(&f).unwrap();
+    j["bench"] = "sync".into();
+    println!("{j}");
 }

@@ -3,25 +3,10 @@
 
 use crate::checklist::Checklist;
 use crate::error::{Error, Result};
-use crate::feed::{parse_verifying_key, verify_bundle, Manifest, Snapshot};
-use crate::model::Directory;
-use crate::store::{Bundle, ContentPosition, RecordRow};
-
-/// The records of a directory (municipalities, organizations, services).
-pub fn directory_records(d: &Directory) -> Result<Vec<RecordRow>> {
-    let mut v =
-        Vec::with_capacity(d.municipalities.len() + d.organizations.len() + d.services.len());
-    for m in &d.municipalities {
-        v.push(RecordRow::new("municipality", &m.code, m)?);
-    }
-    for o in &d.organizations {
-        v.push(RecordRow::new("organization", &o.id, o)?);
-    }
-    for s in &d.services {
-        v.push(RecordRow::new("service", &s.id, s)?);
-    }
-    Ok(v)
-}
+use crate::feed::{
+    directory_records, parse_verifying_key, verify_bundle, Manifest, Record, RecordKind, Snapshot,
+};
+use crate::store::{Bundle, ContentPosition};
 
 /// The checklist files compiled into the binary (a test checks this list
 /// against content/checklists/).
@@ -49,9 +34,9 @@ pub const EMBEDDED_CHECKLISTS: &[(&str, &str)] = &[
 ];
 
 /// The checklist records of validated checklists.
-pub fn checklist_records(list: &[Checklist]) -> Result<Vec<RecordRow>> {
+pub fn checklist_records(list: &[Checklist]) -> Vec<Record> {
     list.iter()
-        .map(|c| RecordRow::new("checklist", &c.id, c))
+        .map(|c| Record::new(RecordKind::Checklist, c.id.clone(), c))
         .collect()
 }
 
@@ -65,7 +50,7 @@ fn content_error<E: std::fmt::Display>(errs: Vec<E>) -> Error {
 }
 
 /// The embedded content as records, validated.
-pub fn embedded_records() -> Result<Vec<RecordRow>> {
+pub fn embedded_records() -> Result<Vec<Record>> {
     let dir = crate::content::parse_directory(&crate::content::embedded_directory_sources())
         .map_err(content_error)?;
     let mut files = Vec::new();
@@ -85,18 +70,18 @@ pub fn embedded_records() -> Result<Vec<RecordRow>> {
         return Err(content_error(errs));
     }
     let checklists: Vec<Checklist> = files.into_iter().map(|(_, c)| c).collect();
-    let mut v = directory_records(&dir)?;
-    v.extend(checklist_records(&checklists)?);
+    let mut v = directory_records(&dir);
+    v.extend(checklist_records(&checklists));
     Ok(v)
 }
 
 /// A content folder (municipalities.csv, directory/*.csv, checklists/*.toml)
 /// as records, with every validation error naming file, row or item.
-pub fn load_content_dir(dir: &std::path::Path) -> Result<Vec<RecordRow>> {
+pub fn load_content_dir(dir: &std::path::Path) -> Result<Vec<Record>> {
     let d = crate::content::load_directory_dir(dir).map_err(content_error)?;
     let checklists = crate::checklist::load_dir(&dir.join("checklists")).map_err(content_error)?;
-    let mut v = directory_records(&d)?;
-    v.extend(checklist_records(&checklists)?);
+    let mut v = directory_records(&d);
+    v.extend(checklist_records(&checklists));
     Ok(v)
 }
 
@@ -139,15 +124,7 @@ pub fn bundled() -> Result<Bundle> {
             created: m.created.to_rfc3339(),
             stale_after_days: m.stale_after_days,
         },
-        records: snap
-            .records
-            .into_iter()
-            .map(|r| RecordRow {
-                kind: r.kind.id().to_string(),
-                id: r.id,
-                body: r.body,
-            })
-            .collect(),
+        records: snap.records,
     })
 }
 
@@ -183,8 +160,8 @@ mod tests {
         let b = bundled().expect("the bundled feed verifies");
         let mut signed = b.records.clone();
         let mut sources = embedded_records().unwrap();
-        signed.sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
-        sources.sort_by(|a, b| (&a.kind, &a.id).cmp(&(&b.kind, &b.id)));
+        signed.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
+        sources.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
         assert!(
             signed == sources,
             "content/ was changed but content/feed/ was not re-published: run scripts/publish-bundle.sh KEY_FILE"
@@ -198,7 +175,10 @@ mod tests {
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
         let b = load_content_dir(&dir).unwrap();
         assert_eq!(a, b);
-        assert!(a.iter().filter(|r| r.kind == "service").count() >= 80);
-        assert_eq!(a.iter().filter(|r| r.kind == "checklist").count(), 5);
+        assert!(a.iter().filter(|r| r.kind == RecordKind::Service).count() >= 80);
+        assert_eq!(
+            a.iter().filter(|r| r.kind == RecordKind::Checklist).count(),
+            5
+        );
     }
 }

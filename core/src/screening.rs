@@ -149,7 +149,7 @@ impl Fyr {
 
     pub fn checklist_list(&self) -> Result<Vec<Checklist>> {
         self.store
-            .records("checklist")?
+            .records(crate::feed::RecordKind::Checklist)?
             .into_iter()
             .map(|r| {
                 Checklist::from_json(&format!("checklist {}", r.id), &r.body).map_err(|e| {
@@ -307,15 +307,7 @@ impl Fyr {
         raw: &serde_json::Value,
         now: DateTime<Utc>,
     ) -> Result<ScreeningView> {
-        let s = self.load(session_id)?;
-        let item = s.checklist.item(item_id).ok_or_else(|| {
-            Error::invalid(format!(
-                "unknown item '{item_id}' in checklist '{}'",
-                s.checklist.id
-            ))
-        })?;
-        let a = parse_answer(item, raw).map_err(Error::InvalidInput)?;
-        self.answer(session_id, item_id, a, now)
+        self.answer_parsed(session_id, item_id, now, |item| parse_answer(item, raw))
     }
 
     /// Answers from typed text (ja/nej/vet ej, a choice number, a number).
@@ -326,15 +318,31 @@ impl Fyr {
         input: &str,
         now: DateTime<Utc>,
     ) -> Result<ScreeningView> {
-        let s = self.load(session_id)?;
+        self.answer_parsed(session_id, item_id, now, |item| {
+            parse_answer_text(item, input)
+        })
+    }
+
+    fn answer_parsed(
+        &self,
+        session_id: &str,
+        item_id: &str,
+        now: DateTime<Utc>,
+        parse: impl FnOnce(&crate::checklist::Item) -> std::result::Result<Answer, String>,
+    ) -> Result<ScreeningView> {
+        let mut s = self.load(session_id)?;
         let item = s.checklist.item(item_id).ok_or_else(|| {
             Error::invalid(format!(
                 "unknown item '{item_id}' in checklist '{}'",
                 s.checklist.id
             ))
         })?;
-        let a = parse_answer_text(item, input).map_err(Error::InvalidInput)?;
-        self.answer(session_id, item_id, a, now)
+        let a = parse(item).map_err(Error::InvalidInput)?;
+        s.session
+            .answer(&s.checklist, item_id, a, now)
+            .map_err(engine)?;
+        self.save(&s)?;
+        Ok(self.view(&s))
     }
 
     pub fn back(&self, session_id: &str) -> Result<ScreeningView> {
@@ -552,7 +560,6 @@ pub fn answer_type_hint(t: &str, lang: Lang) -> &'static str {
 mod tests {
     use super::*;
     use crate::api::OpenOptions;
-    use crate::store::RecordRow;
 
     fn open(dir: &std::path::Path) -> Fyr {
         Fyr::open(OpenOptions {
@@ -584,7 +591,11 @@ mod tests {
                     digest: String::new(),
                     ..pos
                 },
-                vec![RecordRow::new("checklist", "routine", &c).unwrap()],
+                vec![crate::feed::Record::new(
+                    crate::feed::RecordKind::Checklist,
+                    "routine",
+                    &c,
+                )],
                 vec![],
                 false,
             )

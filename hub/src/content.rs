@@ -3,43 +3,26 @@
 //! core's messages (every problem reported, naming file, row and id).
 
 use crate::HubError;
-use fyr_core::feed::{self, Record, RecordKind};
+use fyr_core::feed::Record;
 use std::path::Path;
 
 /// Reads and validates `<dir>/municipalities.csv`, `<dir>/directory/*.csv`
 /// and `<dir>/checklists/*.toml` (when that folder exists) into records.
 pub fn load_content(dir: &Path) -> Result<Vec<Record>, HubError> {
-    let mut problems: Vec<String> = Vec::new();
-    let mut records = Vec::new();
-    match fyr_core::content::load_directory_dir(dir) {
-        Ok(d) => records.extend(feed::directory_records(&d)),
-        Err(errs) => problems.extend(errs.iter().map(|e| e.to_string())),
-    }
-    let checklists = dir.join("checklists");
-    if checklists.is_dir() {
-        match fyr_core::checklist::load_dir(&checklists) {
-            Ok(list) => {
-                for c in &list {
-                    records.push(Record::new(RecordKind::Checklist, c.id.clone(), c));
-                }
-            }
-            Err(errs) => problems.extend(errs.iter().map(|e| e.to_string())),
-        }
-    }
-    if !problems.is_empty() {
-        return Err(HubError::Content(format!(
-            "{} problem(s) in {}:\n{}",
-            problems.len(),
-            dir.display(),
-            problems.join("\n")
-        )));
-    }
-    Ok(records)
+    fyr_core::bundle::load_content_dir(dir).map_err(|e| {
+        let problems = e.to_string();
+        HubError::Content(format!(
+            "{} problem(s) in {}:\n{problems}",
+            problems.lines().count(),
+            dir.display()
+        ))
+    })
 }
 
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fyr_core::feed::RecordKind;
 
     #[test]
     fn the_repository_content_loads() {

@@ -1179,15 +1179,8 @@ fn sqlite_device(
     version: u64,
     records: Vec<Record>,
 ) -> fyr_core::store::Store {
-    use fyr_core::store::{Bundle, ContentPosition, RecordRow};
-    let rows: Vec<RecordRow> = records
-        .iter()
-        .map(|r| RecordRow {
-            kind: r.kind.id().into(),
-            id: r.id.clone(),
-            body: r.body.clone(),
-        })
-        .collect();
+    use fyr_core::store::{Bundle, ContentPosition};
+    let rows = records.clone();
     let digest = feed::records_digest(&records);
     let bundle = move || {
         Ok(Bundle {
@@ -1237,7 +1230,7 @@ async fn the_sqlite_device_store_syncs_with_the_same_digests() {
     assert_eq!(pos.digest, p1.content_digest);
     assert!(!pos.created.is_empty());
     let svc = store
-        .records("service")
+        .records(RecordKind::Service)
         .unwrap()
         .into_iter()
         .find(|r| r.id == sid)
@@ -1448,7 +1441,7 @@ async fn the_demo_runs_on_the_real_bundle_and_the_sqlite_store() {
     assert_eq!(summary.upload.uploaded, 1, "{text}");
     assert_eq!(SyncStore::position(&*store).unwrap().version, v0 + 2);
     let svc = store
-        .records("service")
+        .records(RecordKind::Service)
         .unwrap()
         .into_iter()
         .find(|r| r.id == summary.changed_service)

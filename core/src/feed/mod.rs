@@ -9,8 +9,8 @@
 //!
 //! The content digest is the hex sha256 over one line per record,
 //! `kind, 0, id, 0, hex(record hash), "\n"`, with the lines sorted by
-//! (kind id string, id) bytewise — the same as the device store's
-//! `store::directory::content_digest`.
+//! (kind id string, id) bytewise. The device store recomputes it from its
+//! per-record hashes after every apply (`store::directory::digest_of`).
 
 use crate::model::Directory;
 use base64::Engine;

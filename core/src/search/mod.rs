@@ -20,7 +20,6 @@ use index::{
 };
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
-use std::collections::HashMap;
 
 pub const DEFAULT_LIMIT: usize = 20;
 
@@ -193,13 +192,15 @@ pub fn fts_columns(s: &Service, org: Option<&Organization>, munis: &[Municipalit
 /// Relevance per entry position for typed text: every word matches as a
 /// prefix (as the user types); all words must match, else any of them.
 /// Returns None when the text has no words.
-fn text_scores(ix: &FacetIndex, text: &str) -> Option<HashMap<u32, f32>> {
+fn text_scores(ix: &FacetIndex, text: &str) -> Option<Vec<(u32, f32)>> {
     let toks = tokens(text);
     if toks.is_empty() {
         return None;
     }
     let n = toks.len().min(16);
-    let mut acc: HashMap<u32, (f32, u16)> = HashMap::new();
+    // Dense accumulators by entry position: (score, which words matched).
+    let mut acc: Vec<(f32, u16)> = vec![(0.0, 0); ix.entries.len()];
+    let mut touched: Vec<u32> = Vec::new();
     for (ti, tok) in toks.iter().take(n).enumerate() {
         for term in ix.prefix_range(tok) {
             let exact = ix.terms[term] == *tok;
@@ -209,8 +210,13 @@ fn text_scores(ix: &FacetIndex, text: &str) -> Option<HashMap<u32, f32>> {
             );
             for k in a..b {
                 let w = index::field_weight(ix.post_fields[k]) * if exact { 1.5 } else { 1.0 };
-                let e = acc.entry(ix.post_pos[k]).or_insert((0.0, 0));
-                // A word counts once per document: its best-scoring term.
+                let pos = ix.post_pos[k];
+                let e = &mut acc[pos as usize];
+                if e.1 == 0 {
+                    touched.push(pos);
+                }
+                // A word scores fully for the first of its terms found in a
+                // document, a tenth for each further one.
                 if e.1 & (1 << ti) == 0 {
                     e.0 += w;
                     e.1 |= 1 << ti;
@@ -221,26 +227,43 @@ fn text_scores(ix: &FacetIndex, text: &str) -> Option<HashMap<u32, f32>> {
         }
     }
     let all: u16 = if n >= 16 { u16::MAX } else { (1u16 << n) - 1 };
-    let and: HashMap<u32, f32> = acc
+    let and: Vec<(u32, f32)> = touched
         .iter()
-        .filter(|(_, v)| v.1 == all)
-        .map(|(k, v)| (*k, v.0))
+        .filter(|&&p| acc[p as usize].1 == all)
+        .map(|&p| (p, acc[p as usize].0))
         .collect();
     Some(if and.is_empty() {
-        acc.into_iter().map(|(k, v)| (k, v.0)).collect()
+        touched.iter().map(|&p| (p, acc[p as usize].0)).collect()
     } else {
         and
     })
 }
 
-/// A fast distance for ranking (equirectangular; within 0.5 % at Swedish
-/// distances); hits shown to the user get the exact great-circle distance.
-#[inline]
-fn approx_km(o: (f64, f64), lat: f32, lon: f32) -> f64 {
-    let (lat, lon) = (lat as f64, lon as f64);
-    let x = (lon - o.1).to_radians() * ((lat + o.0) / 2.0).to_radians().cos();
-    let y = (lat - o.0).to_radians();
-    6371.0 * (x * x + y * y).sqrt()
+/// A fast distance for ranking (equirectangular, scaled at the origin's
+/// latitude; close to the great-circle distance at the distances that
+/// matter); hits shown to the user get the exact great-circle distance.
+#[derive(Clone, Copy)]
+struct Origin {
+    lat: f64,
+    lon: f64,
+    /// cos(latitude): how much shorter a degree of longitude is there.
+    kx: f64,
+}
+
+impl Origin {
+    fn new((lat, lon): (f64, f64)) -> Origin {
+        Origin {
+            lat,
+            lon,
+            kx: lat.to_radians().cos(),
+        }
+    }
+    #[inline]
+    fn approx_km(&self, lat: f32, lon: f32) -> f64 {
+        let x = (lon as f64 - self.lon).to_radians() * self.kx;
+        let y = (lat as f64 - self.lat).to_radians();
+        6371.0 * (x * x + y * y).sqrt()
+    }
 }
 
 /// Great-circle distance in km.
@@ -281,6 +304,7 @@ pub fn search(
     let muni_ix = muni.and_then(|m| ix.muni_index(&m.code));
     let county_ix = muni.and_then(|m| ix.county_index(&m.county_code));
     let origin = q.near.or(muni.map(|m| (m.lat, m.lon)));
+    let fast_origin = origin.map(Origin::new);
     let lang_bit = match &q.language {
         Some(l) => match ix.lang_bit(&l.to_ascii_lowercase()) {
             Some(b) => Some(b),
@@ -304,7 +328,7 @@ pub fn search(
     };
     let best_text = text
         .as_ref()
-        .map(|m| m.values().cloned().fold(0.0f32, f32::max))
+        .map(|m| m.iter().map(|x| x.1).fold(0.0f32, f32::max))
         .unwrap_or(0.0);
     let moment = Moment::new(at);
     let mut sched_open: Vec<Option<bool>> = vec![None; ix.schedules.len()];
@@ -336,8 +360,8 @@ pub fn search(
         if q.open_now && !open {
             return;
         }
-        let distance = match (origin, e.lat.is_nan()) {
-            (Some(o), false) => Some(approx_km(o, e.lat, e.lon)),
+        let distance = match (fast_origin, e.lat.is_nan()) {
+            (Some(o), false) => Some(o.approx_km(e.lat, e.lon)),
             _ => None,
         };
         // What can help now first, then how well the words match, then how local and near.
@@ -372,7 +396,7 @@ pub fn search(
     let mut cands: Vec<Candidate> = Vec::new();
     match &text {
         Some(m) => {
-            for (&pos, &rel) in m {
+            for &(pos, rel) in m {
                 consider(pos, &ix.entries[pos as usize], Some(rel), &mut cands);
             }
         }
@@ -682,7 +706,7 @@ mod tests {
                 lang: Lang::Sv,
             },
             &|| {
-                let records = crate::bundle::directory_records(&fixture::directory())?;
+                let records = crate::feed::directory_records(&fixture::directory());
                 Ok(crate::store::Bundle {
                     position: Default::default(),
                     records,

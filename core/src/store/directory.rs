@@ -3,63 +3,13 @@
 
 use super::{failpoint, open_conn, schema, Bundle};
 use crate::error::{Error, Result};
+use crate::feed::{content_digest, Record, RecordKind};
 use crate::model::{Municipality, Organization, Service};
 use crate::search::{fts_columns, index::FacetIndex};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
-use sha2::{Digest, Sha256};
 use std::collections::HashMap;
 use std::path::Path;
-
-/// One content record as stored: kind ("municipality", "organization",
-/// "service", "checklist"), id and canonical JSON body.
-#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-pub struct RecordRow {
-    pub kind: String,
-    pub id: String,
-    pub body: String,
-}
-
-impl RecordRow {
-    pub fn new<T: Serialize>(kind: &str, id: &str, value: &T) -> Result<RecordRow> {
-        Ok(RecordRow {
-            kind: kind.into(),
-            id: id.into(),
-            body: serde_json::to_string(value)?,
-        })
-    }
-    pub fn hash(&self) -> [u8; 32] {
-        record_hash(&self.kind, &self.id, &self.body)
-    }
-}
-
-/// sha256(kind 0 id 0 body).
-pub fn record_hash(kind: &str, id: &str, body: &str) -> [u8; 32] {
-    let mut h = Sha256::new();
-    h.update(kind.as_bytes());
-    h.update([0]);
-    h.update(id.as_bytes());
-    h.update([0]);
-    h.update(body.as_bytes());
-    h.finalize().into()
-}
-
-/// The digest of a whole content: sha256 over "kind 0 id 0 hash-hex \n" lines
-/// sorted by (kind, id).
-pub fn content_digest<'a>(items: impl Iterator<Item = (&'a str, &'a str, [u8; 32])>) -> String {
-    let mut v: Vec<_> = items.collect();
-    v.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-    let mut h = Sha256::new();
-    for (k, id, hash) in v {
-        h.update(k.as_bytes());
-        h.update([0]);
-        h.update(id.as_bytes());
-        h.update([0]);
-        h.update(hex::encode(hash).as_bytes());
-        h.update(b"\n");
-    }
-    hex::encode(h.finalize())
-}
 
 /// Where the content came from and which version it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -142,14 +92,13 @@ pub fn describe_damaged(path: &Path) -> String {
     }
 }
 
-pub fn records(c: &Connection, kind: &str) -> Result<Vec<RecordRow>> {
-    let mut st =
-        c.prepare_cached("SELECT kind, id, body FROM records WHERE kind = ?1 ORDER BY id")?;
-    let rows = st.query_map([kind], |r| {
-        Ok(RecordRow {
-            kind: r.get(0)?,
-            id: r.get(1)?,
-            body: r.get(2)?,
+pub fn records(c: &Connection, kind: RecordKind) -> Result<Vec<Record>> {
+    let mut st = c.prepare_cached("SELECT id, body FROM records WHERE kind = ?1 ORDER BY id")?;
+    let rows = st.query_map([kind.id()], |r| {
+        Ok(Record {
+            kind,
+            id: r.get(0)?,
+            body: r.get(1)?,
         })
     })?;
     Ok(rows.collect::<std::result::Result<_, _>>()?)
@@ -160,22 +109,25 @@ pub fn digest_of(c: &Connection) -> Result<String> {
     let rows: Vec<(String, String, Vec<u8>)> = st
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
         .collect::<std::result::Result<_, _>>()?;
-    let items = rows.iter().map(|(k, i, h)| {
-        let mut a = [0u8; 32];
-        if h.len() == 32 {
-            a.copy_from_slice(h);
-        }
-        (k.as_str(), i.as_str(), a)
-    });
-    Ok(content_digest(items))
+    let mut items = Vec::with_capacity(rows.len());
+    for (k, id, h) in &rows {
+        let kind = RecordKind::parse(k)
+            .ok_or_else(|| Error::Storage(format!("unknown record kind '{k}' in the store")))?;
+        let hash: [u8; 32] = h
+            .as_slice()
+            .try_into()
+            .map_err(|_| Error::Storage(format!("record {k} {id} has a damaged hash")))?;
+        items.push((kind, id.as_str(), hash));
+    }
+    Ok(content_digest(items.into_iter()))
 }
 
 /// Applies a content change in one transaction (see `Store::apply`).
 pub fn apply(
     c: &mut Connection,
     to: &ContentPosition,
-    upserts: Vec<RecordRow>,
-    deletes: Vec<(String, String)>,
+    upserts: Vec<Record>,
+    deletes: Vec<(RecordKind, String)>,
     replace_all: bool,
 ) -> Result<FacetIndex> {
     let tx = c.transaction()?;
@@ -186,14 +138,14 @@ pub fn apply(
     {
         let mut del = tx.prepare_cached("DELETE FROM records WHERE kind = ?1 AND id = ?2")?;
         for (k, id) in &deletes {
-            del.execute(params![k, id])?;
+            del.execute(params![k.id(), id])?;
         }
         let mut up = tx.prepare_cached(
             "INSERT INTO records(kind, id, body, hash) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(kind, id) DO UPDATE SET body = ?3, hash = ?4",
         )?;
         for r in &upserts {
-            up.execute(params![r.kind, r.id, r.body, r.hash().to_vec()])?;
+            up.execute(params![r.kind.id(), r.id, r.body, r.hash().to_vec()])?;
         }
     }
     failpoint("apply:records");

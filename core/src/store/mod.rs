@@ -16,12 +16,13 @@ pub mod directory;
 pub mod schema;
 
 use crate::error::{Error, Result};
+use crate::feed::{Record, RecordKind};
 use crate::search::index::FacetIndex;
 use rusqlite::{Connection, OpenFlags};
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard, RwLock};
 
-pub use directory::{ContentPosition, RecordRow};
+pub use directory::ContentPosition;
 
 pub const DIRECTORY_FILE: &str = "directory.db";
 pub const DEVICE_FILE: &str = "device.db";
@@ -29,7 +30,7 @@ pub const DEVICE_FILE: &str = "device.db";
 /// Content to start from: the bundled default, compiled into the binary.
 pub struct Bundle {
     pub position: ContentPosition,
-    pub records: Vec<RecordRow>,
+    pub records: Vec<Record>,
 }
 
 pub struct Store {
@@ -178,8 +179,8 @@ impl Store {
     pub fn apply(
         &self,
         to: &ContentPosition,
-        upserts: Vec<RecordRow>,
-        deletes: Vec<(String, String)>,
+        upserts: Vec<Record>,
+        deletes: Vec<(RecordKind, String)>,
         replace_all: bool,
     ) -> Result<()> {
         let mut conn = self.dir();
@@ -188,7 +189,7 @@ impl Store {
         Ok(())
     }
 
-    pub fn records(&self, kind: &str) -> Result<Vec<RecordRow>> {
+    pub fn records(&self, kind: RecordKind) -> Result<Vec<Record>> {
         directory::records(&self.dir(), kind)
     }
 }
@@ -199,12 +200,8 @@ mod tests {
     use crate::search::fixture;
 
     fn bundle() -> Result<Bundle> {
-        let records = crate::bundle::directory_records(&fixture::directory())?;
-        let digest = directory::content_digest(
-            records
-                .iter()
-                .map(|r| (r.kind.as_str(), r.id.as_str(), r.hash())),
-        );
+        let records = crate::feed::directory_records(&fixture::directory());
+        let digest = crate::feed::records_digest(&records);
         Ok(Bundle {
             position: ContentPosition {
                 feed_id: "t".into(),
@@ -244,7 +241,7 @@ mod tests {
                 ..pos
             },
             vec![],
-            vec![("service".into(), "ljungby-kvinnojour".into())],
+            vec![(RecordKind::Service, "ljungby-kvinnojour".into())],
             false,
         )
         .unwrap();
@@ -294,13 +291,13 @@ mod tests {
             .apply(
                 &bad,
                 vec![],
-                vec![("service".into(), "kvinnofridslinjen".into())],
+                vec![(RecordKind::Service, "kvinnofridslinjen".into())],
                 false,
             )
             .unwrap_err();
         assert!(e.to_string().contains("digest mismatch"), "{e}");
         assert_eq!(s.position().unwrap(), before);
         assert_eq!(count(&s), 5);
-        assert_eq!(s.records("service").unwrap().len(), 5);
+        assert_eq!(s.records(RecordKind::Service).unwrap().len(), 5);
     }
 }

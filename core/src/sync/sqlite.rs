@@ -4,7 +4,7 @@
 
 use super::{FeedPosition, OutboxEvent, SyncError, SyncStore};
 use crate::feed::{FeedError, Record, RecordKind, Snapshot};
-use crate::store::{device, Bundle, ContentPosition, RecordRow, Store};
+use crate::store::{device, Bundle, ContentPosition, Store};
 
 fn store_err(e: crate::error::Error) -> SyncError {
     SyncError::Store(e.to_string())
@@ -36,19 +36,7 @@ impl SyncStore for Store {
             created: to.created.clone(),
             stale_after_days: to.stale_after_days,
         };
-        let rows = upserts
-            .into_iter()
-            .map(|r| RecordRow {
-                kind: r.kind.id().to_string(),
-                id: r.id,
-                body: r.body,
-            })
-            .collect();
-        let dels = deletes
-            .into_iter()
-            .map(|(k, id)| (k.id().to_string(), id))
-            .collect();
-        Store::apply(self, &pos, rows, dels, replace_all).map_err(|e| match e {
+        Store::apply(self, &pos, upserts, deletes, replace_all).map_err(|e| match e {
             crate::error::Error::DigestMismatch { expected, got, .. } => {
                 SyncError::DigestMismatch { expected, got }
             }
@@ -91,14 +79,9 @@ impl SyncStore for Store {
 /// The bundled content as a feed snapshot (e.g. the base a hub continues
 /// from, so that a device holding the bundle gets a delta on its first sync).
 pub fn bundle_snapshot(b: &Bundle) -> Result<Snapshot, FeedError> {
-    let records = b
-        .records
-        .iter()
-        .map(|r| Record::from_parts(&r.kind, r.id.clone(), r.body.clone()))
-        .collect::<Result<Vec<_>, _>>()?;
     Ok(Snapshot {
         feed_id: b.position.feed_id.clone(),
         version: b.position.version,
-        records,
+        records: b.records.clone(),
     })
 }
