@@ -155,6 +155,21 @@ class DirectoryTests : Suite("directory") {
                 check(v.agencyKinds.any { it.id == "womens_shelter" && it.sv == "Kvinnojour" }) { "no womens_shelter kind" }
             }
         }
+        test("a damaged directory store is rebuilt from the bundled content, with a notice") {
+            val dir = tempDir("damaged")
+            val key = newKey()
+            openCore(dir, key).use { checkEq(emptyList<String>(), it.openNotices(), "notices on a first start") }
+            val db = File(dir, "directory.db")
+            check(db.exists()) { "no directory.db in ${dir.list()?.toList()}" }
+            File(dir, "directory.db-wal").delete()
+            File(dir, "directory.db-shm").delete()
+            db.writeBytes(ByteArray(8192) { (it * 31 + 7).toByte() })
+            openCore(dir, key).use { core ->
+                val notices = core.openNotices()
+                check(notices.size == 1 && notices[0].contains("rebuilt")) { "notices: $notices" }
+                check(core.search(query(text = "polis", municipality = "Växjö")).isNotEmpty()) { "no search after rebuild" }
+            }
+        }
         test("settings round-trip and survive reopening") {
             val dir = tempDir("settings")
             val key = newKey()
@@ -233,6 +248,21 @@ class ScreeningTests : Suite("screening") {
                 val gone = expectThrows<FyrException>("screening after discard") { core.screening(sessionId) }
                 check(gone is FyrException.NotFound || gone is FyrException.InvalidInput) { "wrong kind ${gone::class.simpleName}" }
                 check(gone.message!!.contains(sessionId)) { "message does not name the session: ${gone.message}" }
+            }
+        }
+        test("the note is sealed: no file in the data directory holds it in clear") {
+            val dir = tempDir("sealed")
+            val note = "hemlig-anteckning-" + newKey().take(12)
+            openCore(dir).use { core ->
+                val c = core.checklists().first()
+                val v = answerAll(core, core.startScreening(c.id, "Ljungby"))
+                core.completeScreening(v.sessionId, null, note)
+            }
+            val files = dir.walkTopDown().filter { it.isFile }.toList()
+            check(files.isNotEmpty()) { "no files in $dir" }
+            for (f in files) {
+                val text = String(f.readBytes(), Charsets.ISO_8859_1)
+                check(!text.contains(note)) { "${f.name} holds the note in clear" }
             }
         }
         test("an override needs a reason") {
