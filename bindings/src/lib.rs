@@ -1,1 +1,443 @@
+//! `fyr-ffi`: the one library the Fyr apps load. It exposes `fyr-core` to
+//! Kotlin and Swift through uniffi (proc-macros, no UDL).
+//!
+//! Design rules:
+//! - Flat, FFI-friendly types: vocabulary values travel as their stable
+//!   snake_case ids (with labels in the store's language next to them), instants
+//!   as RFC 3339 strings, coordinates as plain `f64`.
+//! - One public error, [`FyrError`], that becomes a sealed Kotlin exception
+//!   class (`FyrException.NotFound`, …) and a Swift `Error` enum, each with a
+//!   readable message.
+//! - No panic crosses the boundary: every call runs under `catch_unwind` and a
+//!   panic becomes [`FyrError::Internal`]. The crate keeps `panic = "unwind"`.
+//! - No logic lives here: every answer comes from `fyr_core::Fyr`. This layer
+//!   only converts types.
+//! - Sync is `async` and cancellable: the shell creates a [`SyncHandle`],
+//!   passes it to [`FyrCore::sync`] and may call [`SyncHandle::cancel`] from any
+//!   thread (Android's `WorkManager` stop, iOS's BGTask expiration handler).
+//!   Cancelling the Kotlin coroutine / Swift task also cancels the core's sync.
+
 uniffi::setup_scaffolding!();
+
+mod convert;
+
+use chrono::Utc;
+use fyr_core::sync::CancelToken;
+use fyr_core::vocab::Lang;
+use std::panic::{catch_unwind, AssertUnwindSafe};
+use std::sync::Arc;
+
+pub use convert::*;
+
+/// The one error type of the bindings. Kotlin sees `FyrException` with one
+/// subclass per variant; Swift sees `FyrError`. The message is readable and
+/// names the bad value where there is one.
+#[derive(Debug, Clone, PartialEq, Eq, thiserror::Error, uniffi::Error)]
+#[uniffi(flat_error)]
+pub enum FyrError {
+    /// An id that does not exist: a service, checklist, session or item.
+    #[error("{message}")]
+    NotFound { message: String },
+    /// Bad input: an unknown municipality, vocabulary id, answer or date.
+    #[error("{message}")]
+    InvalidInput { message: String },
+    /// The on-device store failed (disk full, unreadable file, migration).
+    #[error("{message}")]
+    Storage { message: String },
+    /// Encryption failed: most often the wrong key for this store.
+    #[error("{message}")]
+    Crypto { message: String },
+    /// A sync failed: hub unreachable, bad signature, rollback, expired feed…
+    #[error("{message}")]
+    Sync { message: String },
+    /// The caller cancelled a sync (not a failure to show as one).
+    #[error("{message}")]
+    Cancelled { message: String },
+    /// A bug: a panic in the core, caught before it could abort the app.
+    #[error("{message}")]
+    Internal { message: String },
+}
+
+impl FyrError {
+    pub(crate) fn invalid(message: impl Into<String>) -> FyrError {
+        FyrError::InvalidInput {
+            message: message.into(),
+        }
+    }
+}
+
+fn cancelled() -> FyrError {
+    FyrError::Cancelled {
+        message: "sync cancelled".into(),
+    }
+}
+
+/// Runs `f`, turning a panic into [`FyrError::Internal`].
+pub(crate) fn guard<T>(what: &str, f: impl FnOnce() -> Result<T, FyrError>) -> Result<T, FyrError> {
+    match catch_unwind(AssertUnwindSafe(f)) {
+        Ok(r) => r,
+        Err(payload) => Err(FyrError::Internal {
+            message: format!("internal error in {what}: {}", panic_text(&payload)),
+        }),
+    }
+}
+
+fn panic_text(payload: &Box<dyn std::any::Any + Send>) -> String {
+    if let Some(s) = payload.downcast_ref::<&str>() {
+        (*s).to_string()
+    } else if let Some(s) = payload.downcast_ref::<String>() {
+        s.clone()
+    } else {
+        "panic".to_string()
+    }
+}
+
+/// An open Fyr store. Thread-safe: one instance per app, shared by the UI and
+/// the background sync. Close it with `close()` (Kotlin `use { }`) or let
+/// Swift's ARC release it.
+#[derive(uniffi::Object)]
+pub struct FyrCore {
+    inner: Arc<fyr_core::Fyr>,
+    lang: Lang,
+}
+
+/// A handle to cancel a running sync from any thread.
+#[derive(uniffi::Object)]
+pub struct SyncHandle {
+    token: CancelToken,
+}
+
+#[uniffi::export]
+impl SyncHandle {
+    #[uniffi::constructor]
+    pub fn new() -> Arc<SyncHandle> {
+        Arc::new(SyncHandle {
+            token: CancelToken::new(),
+        })
+    }
+
+    /// Asks the sync to stop as soon as it can; it then fails with
+    /// `FyrError::Cancelled` and leaves the store as it was before (or fully
+    /// updated, never a mix). Calling it twice is harmless.
+    pub fn cancel(&self) {
+        self.token.cancel();
+    }
+
+    pub fn is_cancelled(&self) -> bool {
+        self.token.is_cancelled()
+    }
+}
+
+/// Cancels the token when dropped unless disarmed: when Kotlin cancels the
+/// coroutine (or Swift the task), uniffi drops our future, and the sync
+/// running on its own thread must stop too.
+struct CancelOnDrop {
+    token: Option<CancelToken>,
+}
+
+impl Drop for CancelOnDrop {
+    fn drop(&mut self) {
+        if let Some(t) = self.token.take() {
+            t.cancel();
+        }
+    }
+}
+
+#[uniffi::export]
+impl FyrCore {
+    /// Opens (or creates) the store in `data_dir`. `key_hex` is the 32-byte
+    /// store key as 64 hex digits, held by the platform keystore; `lang` is
+    /// "sv" or "en" (labels and texts in results).
+    #[uniffi::constructor]
+    pub fn open(
+        data_dir: String,
+        key_hex: Option<String>,
+        lang: String,
+    ) -> Result<Arc<FyrCore>, FyrError> {
+        guard("open", || {
+            let opts = convert::open_options(&data_dir, key_hex.as_deref(), &lang)?;
+            let lang = opts.lang;
+            let inner = fyr_core::Fyr::open(opts).map_err(convert::error)?;
+            Ok(Arc::new(FyrCore {
+                inner: Arc::new(inner),
+                lang,
+            }))
+        })
+    }
+
+    /// Notices from opening that the user must see, e.g. that a damaged store
+    /// was rebuilt from the bundled content and what was lost.
+    pub fn open_notices(&self) -> Vec<String> {
+        guard("open_notices", || Ok(self.inner.open_notices())).unwrap_or_default()
+    }
+
+    pub fn settings(&self) -> Result<Settings, FyrError> {
+        guard("settings", || {
+            self.inner
+                .settings()
+                .map(convert::settings_out)
+                .map_err(convert::error)
+        })
+    }
+
+    pub fn set_settings(&self, settings: Settings) -> Result<(), FyrError> {
+        guard("set_settings", || {
+            let s = convert::settings_in(&settings)?;
+            self.inner.set_settings(&s).map_err(convert::error)
+        })
+    }
+
+    /// Searches the directory offline. Every filter of the CLI is here.
+    pub fn search(&self, query: SearchQuery) -> Result<Vec<ServiceHit>, FyrError> {
+        guard("search", || {
+            let q = convert::search_query(&query)?;
+            let hits = self.inner.search(&q).map_err(convert::error)?;
+            Ok(hits
+                .into_iter()
+                .map(|h| convert::hit(h, self.lang))
+                .collect())
+        })
+    }
+
+    /// One service in full; `at` (RFC 3339) for the open-now state, default
+    /// now; `near` for the distance.
+    pub fn show(
+        &self,
+        id: String,
+        at: Option<String>,
+        near: Option<GeoPoint>,
+    ) -> Result<ServiceDetail, FyrError> {
+        guard("show", || {
+            let at = convert::instant(at.as_deref())?;
+            let near = convert::point(near)?;
+            self.inner
+                .show(&id, at, near)
+                .map(|d| convert::detail(d, self.lang))
+                .map_err(convert::error)
+        })
+    }
+
+    pub fn municipalities(&self) -> Result<Vec<Municipality>, FyrError> {
+        guard("municipalities", || {
+            Ok(self
+                .inner
+                .municipalities()
+                .into_iter()
+                .map(convert::municipality)
+                .collect())
+        })
+    }
+
+    pub fn checklists(&self) -> Result<Vec<ChecklistSummary>, FyrError> {
+        guard("checklists", || {
+            let lists = self.inner.checklists().map_err(convert::error)?;
+            Ok(lists
+                .into_iter()
+                .map(|c| convert::checklist(c, self.lang))
+                .collect())
+        })
+    }
+
+    /// Starts a screening session pinned to the checklist's current version.
+    /// `municipality` (name or SCB code) picks the referrals; default: the
+    /// home municipality from the settings.
+    pub fn start_screening(
+        &self,
+        checklist_id: String,
+        municipality: Option<String>,
+    ) -> Result<ScreeningView, FyrError> {
+        guard("start_screening", || {
+            self.inner
+                .start_screening(&checklist_id, municipality.as_deref(), Utc::now())
+                .map(convert::view)
+                .map_err(convert::error)
+        })
+    }
+
+    /// Where a session stands: for resuming after a restart.
+    pub fn screening(&self, session_id: String) -> Result<ScreeningView, FyrError> {
+        guard("screening", || {
+            self.inner
+                .screening(&session_id)
+                .map(convert::view)
+                .map_err(convert::error)
+        })
+    }
+
+    pub fn answer(
+        &self,
+        session_id: String,
+        item_id: String,
+        answer: Answer,
+    ) -> Result<ScreeningView, FyrError> {
+        guard("answer", || {
+            let a = convert::answer(&answer)?;
+            self.inner
+                .answer(&session_id, &item_id, a, Utc::now())
+                .map(convert::view)
+                .map_err(convert::error)
+        })
+    }
+
+    pub fn back(&self, session_id: String) -> Result<ScreeningView, FyrError> {
+        guard("back", || {
+            self.inner
+                .back(&session_id)
+                .map(convert::view)
+                .map_err(convert::error)
+        })
+    }
+
+    /// Sessions on this device, in progress and completed (within retention).
+    pub fn screenings(&self) -> Result<Vec<ScreeningSummary>, FyrError> {
+        guard("screenings", || {
+            Ok(self
+                .inner
+                .screenings()
+                .map_err(convert::error)?
+                .into_iter()
+                .map(convert::summary)
+                .collect())
+        })
+    }
+
+    /// Completes a session: its level, red flags, actions and referrals, and one
+    /// anonymous statistics event in the outbox. An override raises the level
+    /// and needs a reason; `note` stays encrypted on the device.
+    pub fn complete_screening(
+        &self,
+        session_id: String,
+        level_override: Option<LevelOverride>,
+        note: Option<String>,
+    ) -> Result<ScreeningOutcome, FyrError> {
+        guard("complete_screening", || {
+            let ov = level_override.as_ref().map(convert::level_override);
+            self.inner
+                .complete_screening(&session_id, ov, note, Utc::now())
+                .map(|o| convert::outcome(o, self.lang))
+                .map_err(convert::error)
+        })
+    }
+
+    pub fn discard_screening(&self, session_id: String) -> Result<(), FyrError> {
+        guard("discard_screening", || {
+            self.inner
+                .discard_screening(&session_id)
+                .map_err(convert::error)
+        })
+    }
+
+    /// What waits to be sent, exactly as it would be sent.
+    pub fn outbox(&self) -> Result<Vec<OutboxEntry>, FyrError> {
+        guard("outbox", || {
+            Ok(self
+                .inner
+                .outbox()
+                .map_err(convert::error)?
+                .into_iter()
+                .map(convert::outbox_entry)
+                .collect())
+        })
+    }
+
+    /// Puts a correction report about a service into the outbox; returns its
+    /// event id. Text that looks like a personal identity number is refused.
+    pub fn report_error(&self, service_id: String, message: String) -> Result<String, FyrError> {
+        guard("report_error", || {
+            self.inner
+                .report_error(&service_id, &message)
+                .map_err(convert::error)
+        })
+    }
+
+    /// Content version and age, stale warning, last sync, next attempt, outbox size.
+    pub fn status(&self) -> Result<Status, FyrError> {
+        guard("status", || {
+            self.inner
+                .status(Utc::now())
+                .map(convert::status)
+                .map_err(convert::error)
+        })
+    }
+
+    /// Pulls the signed feed and pushes the outbox. Hub, trusted keys and token
+    /// are remembered by the core after first use, so a background worker may
+    /// pass empty options. Cancel with `handle.cancel()` or by cancelling the
+    /// coroutine/task; either way the sync ends with `FyrError::Cancelled`.
+    pub async fn sync(
+        &self,
+        options: SyncOptions,
+        handle: Arc<SyncHandle>,
+    ) -> Result<SyncReport, FyrError> {
+        let token = handle.token.clone();
+        if token.is_cancelled() {
+            return Err(cancelled());
+        }
+        let opts = convert::sync_options(&options);
+        let mut on_drop = CancelOnDrop {
+            token: Some(token.clone()),
+        };
+        let core = Arc::clone(&self.inner);
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        // The sync runs on its own thread with its own runtime: the future of
+        // the core need not be `Send`, and the foreign executor that polls us
+        // is never blocked.
+        let spawned = std::thread::Builder::new()
+            .name("fyr-sync".into())
+            .spawn(move || {
+                let result = guard("sync", || {
+                    let rt = tokio::runtime::Builder::new_current_thread()
+                        .enable_all()
+                        .build()
+                        .map_err(|e| FyrError::Internal {
+                            message: format!("cannot start the sync runtime: {e}"),
+                        })?;
+                    rt.block_on(core.sync(&opts, &token))
+                        .map(convert::sync_report)
+                        .map_err(convert::error)
+                });
+                let _ = tx.send(result);
+            });
+        if let Err(e) = spawned {
+            return Err(FyrError::Internal {
+                message: format!("cannot start the sync thread: {e}"),
+            });
+        }
+        let result = rx.await.unwrap_or_else(|_| {
+            Err(FyrError::Internal {
+                message: "the sync thread ended without a result".into(),
+            })
+        });
+        on_drop.token = None;
+        match result {
+            // However the core words it, a sync that failed after the caller
+            // cancelled it was cancelled.
+            Err(_) if handle.token.is_cancelled() => Err(cancelled()),
+            r => r,
+        }
+    }
+}
+
+/// The vocabularies (agency kinds, groups, needs, forms): ids with sv/en labels.
+#[uniffi::export]
+pub fn vocabulary() -> Vocabulary {
+    convert::vocabulary()
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_panic_becomes_internal_error() {
+        let r: Result<(), FyrError> = guard("test", || panic!("boom {}", 42));
+        match r {
+            Err(FyrError::Internal { message }) => {
+                assert!(message.contains("boom 42"), "{message}")
+            }
+            other => panic!("expected Internal, got {other:?}"),
+        }
+        let r: Result<u8, FyrError> = guard("test", || Ok(7));
+        assert_eq!(r, Ok(7));
+    }
+}

@@ -1,0 +1,106 @@
+import org.gradle.api.tasks.Exec
+
+plugins {
+    id("com.android.application")
+    id("org.jetbrains.kotlin.android")
+    id("org.jetbrains.kotlin.plugin.compose")
+}
+
+val repoRoot = rootProject.extra["repoRoot"] as File
+val cargoTarget = System.getenv("CARGO_TARGET_DIR")?.let { File(it) } ?: File(repoRoot, "target")
+val jniOut = layout.buildDirectory.dir("rustJniLibs")
+
+// ABI -> Rust target triple.
+val abis = mapOf(
+    "arm64-v8a" to "aarch64-linux-android",
+    "armeabi-v7a" to "armv7-linux-androideabi",
+    "x86_64" to "x86_64-linux-android",
+)
+
+// SQLite without the extensions Fyr never uses (as scripts/mobile-size.sh).
+val sqliteFlags = "-USQLITE_ENABLE_FTS3 -USQLITE_ENABLE_FTS3_PARENTHESIS -USQLITE_ENABLE_FTS5 " +
+    "-USQLITE_ENABLE_RTREE -USQLITE_ENABLE_DBSTAT_VTAB -USQLITE_ENABLE_STAT4 -USQLITE_SOUNDEX " +
+    "-USQLITE_ENABLE_LOAD_EXTENSION -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_DEPRECATED -DSQLITE_OMIT_SHARED_CACHE"
+
+// cargo-ndk builds libfyr_ffi.so for every ABI with the size-optimised `mobile`
+// profile, as a cdylib only, linked by the NDK's LLD with identical code
+// folding and 16 KB page alignment (Android 15+ devices).
+val cargoNdk by tasks.registering(Exec::class) {
+    group = "fyr"
+    description = "Builds libfyr_ffi.so for ${abis.keys} with cargo-ndk (profile mobile, 16 KB pages)"
+    workingDir = repoRoot
+    environment("LIBSQLITE3_FLAGS", sqliteFlags)
+    commandLine(
+        listOf("cargo", "ndk", "--platform", "26") +
+            abis.keys.flatMap { listOf("-t", it) } +
+            listOf(
+                "rustc", "-p", "fyr-ffi", "--profile", "mobile", "--lib", "--crate-type", "cdylib", "--",
+                "-C", "link-arg=-Wl,-z,max-page-size=16384", "-C", "link-arg=-Wl,--icf=all",
+            ),
+    )
+}
+
+// Copies target/<triple>/mobile/libfyr_ffi.so into the jniLibs layout. AGP
+// strips the symbols when it packages the APK/AAB.
+val copyRustLibs by tasks.registering(Copy::class) {
+    group = "fyr"
+    dependsOn(cargoNdk)
+    abis.forEach { (abi, triple) ->
+        from(File(cargoTarget, "$triple/mobile/libfyr_ffi.so")) { into(abi) }
+    }
+    into(jniOut)
+}
+
+android {
+    namespace = "org.fyr.app"
+    compileSdk = 35
+    ndkVersion = "27.2.12479018"
+
+    defaultConfig {
+        applicationId = "org.fyr.app"
+        minSdk = 26
+        targetSdk = 35
+        versionCode = 1
+        versionName = "0.1.0"
+        ndk { abiFilters += abis.keys }
+    }
+
+    buildTypes {
+        release {
+            isMinifyEnabled = true
+            proguardFiles(getDefaultProguardFile("proguard-android-optimize.txt"), "proguard-rules.pro")
+        }
+    }
+    compileOptions {
+        sourceCompatibility = JavaVersion.VERSION_17
+        targetCompatibility = JavaVersion.VERSION_17
+    }
+    kotlinOptions { jvmTarget = "17" }
+    buildFeatures { compose = true }
+    sourceSets["main"].jniLibs.srcDir(jniOut)
+    packaging {
+        // Uncompressed, page-aligned .so files (loaded in place; 16 KB aligned by AGP 8.5.1+).
+        jniLibs.useLegacyPackaging = false
+    }
+}
+
+tasks.named("preBuild") { dependsOn(copyRustLibs) }
+
+dependencies {
+    implementation(project(":presentation")) {
+        exclude(group = "net.java.dev.jna")
+    }
+    implementation("net.java.dev.jna:jna:5.15.0@aar")
+
+    val composeBom = platform("androidx.compose:compose-bom:2024.12.01")
+    implementation(composeBom)
+    implementation("androidx.compose.material3:material3")
+    implementation("androidx.compose.ui:ui")
+    implementation("androidx.compose.ui:ui-tooling-preview")
+    implementation("androidx.activity:activity-compose:1.9.3")
+    implementation("androidx.lifecycle:lifecycle-viewmodel-compose:2.8.7")
+    implementation("androidx.lifecycle:lifecycle-runtime-compose:2.8.7")
+    implementation("androidx.navigation:navigation-compose:2.8.5")
+    implementation("androidx.work:work-runtime-ktx:2.10.0")
+    implementation("org.jetbrains.kotlinx:kotlinx-coroutines-android:1.9.0")
+}

@@ -1,0 +1,73 @@
+package org.fyr.app
+
+import android.os.Bundle
+import androidx.activity.ComponentActivity
+import androidx.activity.compose.setContent
+import androidx.compose.foundation.layout.padding
+import androidx.compose.material3.Icon
+import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.NavigationBar
+import androidx.compose.material3.NavigationBarItem
+import androidx.compose.material3.Scaffold
+import androidx.compose.material3.Text
+import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.filled.Checklist
+import androidx.compose.material.icons.filled.Info
+import androidx.compose.material.icons.filled.Search
+import androidx.compose.material.icons.filled.Settings
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.getValue
+import androidx.compose.ui.Modifier
+import androidx.navigation.compose.NavHost
+import androidx.navigation.compose.composable
+import androidx.navigation.compose.currentBackStackEntryAsState
+import androidx.navigation.compose.rememberNavController
+import org.fyr.app.ui.ScreeningScreen
+import org.fyr.app.ui.SearchScreen
+import org.fyr.app.ui.ServiceScreen
+import org.fyr.app.ui.SettingsScreen
+import org.fyr.app.ui.StatusScreen
+
+class MainActivity : ComponentActivity() {
+    override fun onCreate(savedInstanceState: Bundle?) {
+        super.onCreate(savedInstanceState)
+        val app = application as FyrApplication
+        setContent { MaterialTheme { FyrNav(app) } }
+    }
+}
+
+private data class Tab(val route: String, val label: String, val icon: androidx.compose.ui.graphics.vector.ImageVector)
+
+@Composable
+fun FyrNav(app: FyrApplication) {
+    val nav = rememberNavController()
+    val tabs = listOf(
+        Tab("search", "Sök", Icons.Filled.Search),
+        Tab("screening", "Bedömning", Icons.Filled.Checklist),
+        Tab("status", "Status", Icons.Filled.Info),
+        Tab("settings", "Inställningar", Icons.Filled.Settings),
+    )
+    val current by nav.currentBackStackEntryAsState()
+    Scaffold(
+        bottomBar = {
+            NavigationBar {
+                tabs.forEach { tab ->
+                    NavigationBarItem(
+                        selected = current?.destination?.route == tab.route,
+                        onClick = { nav.navigate(tab.route) { launchSingleTop = true; popUpTo("search") } },
+                        icon = { Icon(tab.icon, contentDescription = tab.label) },
+                        label = { Text(tab.label) },
+                    )
+                }
+            }
+        },
+    ) { padding ->
+        NavHost(nav, startDestination = "search", modifier = Modifier.padding(padding)) {
+            composable("search") { SearchScreen(app, onOpen = { id -> nav.navigate("service/$id") }) }
+            composable("service/{id}") { entry -> ServiceScreen(app, entry.arguments?.getString("id").orEmpty()) }
+            composable("screening") { ScreeningScreen(app, onOpenService = { id -> nav.navigate("service/$id") }) }
+            composable("status") { StatusScreen(app) }
+            composable("settings") { SettingsScreen(app) }
+        }
+    }
+}

@@ -1,0 +1,748 @@
+//! The FFI records and their conversions from and to `fyr_core` types. This
+//! is the only file that knows the core's type layout.
+
+use crate::FyrError;
+use chrono::{DateTime, SecondsFormat, Utc};
+use fyr_core::checklist;
+use fyr_core::screening as scr;
+use fyr_core::search;
+use fyr_core::store::device;
+use fyr_core::vocab::{self, AgencyKind, Form, Group, Lang, Need};
+use std::path::PathBuf;
+
+// ---------------------------------------------------------------- records
+
+/// One vocabulary value: its stable id and its labels.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct VocabEntry {
+    pub id: String,
+    pub sv: String,
+    pub en: String,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Vocabulary {
+    pub agency_kinds: Vec<VocabEntry>,
+    pub groups: Vec<VocabEntry>,
+    pub needs: Vec<VocabEntry>,
+    pub forms: Vec<VocabEntry>,
+}
+
+/// Device settings. `lang` is "sv" or "en"; `home_municipality` a name (any
+/// spelling) or SCB code when set, an SCB code when read; `agency_kind` an id
+/// from the vocabulary; `retention_days` 1–3650.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Settings {
+    pub lang: String,
+    pub home_municipality: Option<String>,
+    pub agency_kind: Option<String>,
+    pub retention_days: u32,
+}
+
+#[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
+pub struct GeoPoint {
+    pub lat: f64,
+    pub lon: f64,
+}
+
+/// A directory search. Empty `text` lists what matches the filters. Vocabulary
+/// filters are ids; `at` is RFC 3339 (default now); `limit` 0 means 20.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SearchQuery {
+    pub text: String,
+    pub municipality: Option<String>,
+    pub groups: Vec<String>,
+    pub needs: Vec<String>,
+    pub forms: Vec<String>,
+    pub language: Option<String>,
+    pub open_now: bool,
+    pub at: Option<String>,
+    pub near: Option<GeoPoint>,
+    pub limit: u32,
+}
+
+/// A phone number: `kind` is "voice", "sms" or "chat"; `open_now` whether it
+/// is answered now (its own hours, else the service's).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct PhoneHit {
+    pub number: String,
+    pub kind: String,
+    pub label: Option<String>,
+    pub open_now: Option<bool>,
+}
+
+/// A search result, ready to display. `open_text` is the open/closed state
+/// in words ("Öppet nu · stänger 16:00"); `next_change` RFC 3339.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ServiceHit {
+    pub id: String,
+    pub name: String,
+    pub organization: String,
+    pub agency_kind: String,
+    pub agency_label: String,
+    /// SCB codes; empty for national and county-wide services.
+    pub municipalities: Vec<String>,
+    pub national: bool,
+    pub county: Option<String>,
+    /// Where it is offered, ready to display (municipality names, county, all of Sweden).
+    pub area: String,
+    pub groups: Vec<String>,
+    pub needs: Vec<String>,
+    pub forms: Vec<String>,
+    pub phones: Vec<PhoneHit>,
+    pub open_now: Option<bool>,
+    pub next_change: Option<String>,
+    pub open_text: String,
+    pub always_open: bool,
+    pub on_call: bool,
+    pub distance_km: Option<f64>,
+    pub verified: bool,
+    pub demo: bool,
+    pub web: Option<String>,
+}
+
+/// A service in full.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ServiceDetail {
+    pub hit: ServiceHit,
+    pub description: String,
+    /// The organization's role in the work against violence.
+    pub role: String,
+    /// The hours as written in the content, and as lines to display.
+    pub hours: String,
+    pub schedule: Vec<String>,
+    pub languages: Vec<String>,
+    pub email: Option<String>,
+    /// Never present for a confidential address.
+    pub address: Option<String>,
+    pub confidential_address: bool,
+    pub verified_on: Option<String>,
+    pub source: String,
+    pub tags: Vec<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Municipality {
+    pub code: String,
+    pub name: String,
+    pub county_code: String,
+    pub county_name: String,
+    pub lat: f64,
+    pub lon: f64,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ChecklistSummary {
+    pub id: String,
+    pub version: i64,
+    pub kind: String,
+    /// In the store's language.
+    pub title: String,
+    pub title_sv: String,
+    pub title_en: String,
+    /// An example checklist written by the team, to be replaced by the
+    /// instrument the region adopts.
+    pub example: bool,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Choice {
+    pub id: String,
+    pub text: String,
+}
+
+/// The item to ask next. `answer_type` is "yes_no" (yes/no/unknown),
+/// "choice" (`choices` filled) or "number" (optional `min`/`max`).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ScreeningItem {
+    pub id: String,
+    pub section: Option<String>,
+    pub text: String,
+    pub help: Option<String>,
+    pub answer_type: String,
+    pub choices: Vec<Choice>,
+    pub min: Option<f64>,
+    pub max: Option<f64>,
+}
+
+/// Where a session stands: the next item (none when every visible item is
+/// answered), how many of the visible items are answered, whether `back` works.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ScreeningView {
+    pub session_id: String,
+    pub checklist: String,
+    pub version: i64,
+    pub title: String,
+    /// E.g. that a newer checklist version exists and this session keeps its own.
+    pub notice: Option<String>,
+    pub next_item: Option<ScreeningItem>,
+    pub answered: u32,
+    pub visible: u32,
+    pub can_go_back: bool,
+    pub completed: bool,
+    pub municipality: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Enum)]
+pub enum Answer {
+    Yes,
+    No,
+    Unknown,
+    Choice { id: String },
+    Number { value: f64 },
+}
+
+/// A professional-judgement override: raises the level; the reason is required.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct LevelOverride {
+    pub level: String,
+    pub reason: String,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct RedFlag {
+    pub item: String,
+    pub level: String,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ScreeningOutcome {
+    pub session_id: String,
+    pub checklist: String,
+    pub version: i64,
+    pub level: String,
+    pub level_label: String,
+    pub score: f64,
+    pub red_flags: Vec<RedFlag>,
+    pub unanswered: u32,
+    pub incomplete: bool,
+    pub actions: Vec<String>,
+    pub referrals: Vec<ServiceHit>,
+    /// Checklists this result leads on to (chaining).
+    pub leads_to: Vec<String>,
+    pub override_used: bool,
+    pub municipality: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ScreeningSummary {
+    pub session_id: String,
+    pub checklist: String,
+    pub version: i64,
+    /// "in_progress" or "completed".
+    pub state: String,
+    pub level: Option<String>,
+    pub answered: u32,
+    pub started: String,
+    pub completed: Option<String>,
+}
+
+/// An event waiting in the outbox; `payload_json` exactly as it will be sent.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct OutboxEntry {
+    pub id: String,
+    pub kind: String,
+    pub payload_json: String,
+    pub attempts: u32,
+    /// Set aside by the hub as invalid (visible, never blocking the others).
+    pub quarantined: bool,
+    pub reason: Option<String>,
+}
+
+/// Empty fields mean "what the core remembered from the last sync".
+#[derive(Debug, Clone, PartialEq, Default, uniffi::Record)]
+pub struct SyncOptions {
+    pub hub_url: Option<String>,
+    /// Trusted ed25519 public keys, hex.
+    pub trusted_keys: Vec<String>,
+    pub token: Option<String>,
+}
+
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SyncReport {
+    /// "updated" or "unchanged".
+    pub result: String,
+    pub version: u64,
+    pub requests: u64,
+    pub bytes_received: u64,
+    pub bytes_sent: u64,
+    pub uploaded: u64,
+    pub quarantined: u64,
+    /// The version a delta was applied from; none when a snapshot (or nothing) was applied.
+    pub delta_from: Option<u64>,
+}
+
+/// What the Status screen shows and what a scheduler needs: `next_attempt`
+/// (RFC 3339) is the core's backoff hint after a failure.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Status {
+    pub feed_id: String,
+    pub content_version: u64,
+    pub content_created: Option<String>,
+    pub content_age_days: Option<u32>,
+    pub stale_after_days: Option<u32>,
+    pub stale_warning: Option<String>,
+    /// The last successful sync (RFC 3339).
+    pub last_sync: Option<String>,
+    /// The last sync's result in one line ("updated", or the error).
+    pub last_result: Option<String>,
+    /// The last sync's result as the core keeps it (JSON).
+    pub last_result_json: Option<String>,
+    /// After a failure: when to try again (backoff with jitter, honouring Retry-After).
+    pub next_attempt: Option<String>,
+    pub failures: u32,
+    pub hub: Option<String>,
+    pub outbox_size: u32,
+    pub quarantined: u32,
+}
+
+// ------------------------------------------------------------ conversions
+
+pub(crate) fn error(e: fyr_core::Error) -> FyrError {
+    use fyr_core::ErrorKind as K;
+    let message = e.to_string();
+    match e.kind() {
+        K::NotFound => FyrError::NotFound { message },
+        K::InvalidInput | K::Content => FyrError::InvalidInput { message },
+        K::Storage => FyrError::Storage { message },
+        K::Crypto => FyrError::Crypto { message },
+        K::Sync => FyrError::Sync { message },
+        K::Internal => FyrError::Internal { message },
+    }
+}
+
+pub(crate) fn rfc3339(t: DateTime<Utc>) -> String {
+    t.to_rfc3339_opts(SecondsFormat::Secs, true)
+}
+
+pub(crate) fn instant(s: Option<&str>) -> Result<Option<DateTime<Utc>>, FyrError> {
+    match s {
+        None => Ok(None),
+        Some(s) => DateTime::parse_from_rfc3339(s.trim())
+            .map(|t| Some(t.with_timezone(&Utc)))
+            .map_err(|e| {
+                FyrError::invalid(format!(
+                    "bad date '{s}': expected RFC 3339, e.g. 2026-03-14T09:30:00+01:00 ({e})"
+                ))
+            }),
+    }
+}
+
+fn lang(s: &str) -> Result<Lang, FyrError> {
+    Lang::parse(s.trim())
+        .ok_or_else(|| FyrError::invalid(format!("unknown language '{s}': expected sv or en")))
+}
+
+fn parse_all<T>(
+    what: &str,
+    ids: &[String],
+    parse: fn(&str) -> Option<T>,
+) -> Result<Vec<T>, FyrError> {
+    ids.iter()
+        .map(|id| parse(id).ok_or_else(|| FyrError::invalid(format!("unknown {what} '{id}'"))))
+        .collect()
+}
+
+fn ids<T: Copy>(v: &[T], id: fn(T) -> &'static str) -> Vec<String> {
+    v.iter().map(|x| id(*x).to_string()).collect()
+}
+
+fn non_empty(s: &Option<String>) -> Option<String> {
+    s.as_ref()
+        .map(|x| x.trim().to_string())
+        .filter(|x| !x.is_empty())
+}
+
+pub(crate) fn point(p: Option<GeoPoint>) -> Result<Option<(f64, f64)>, FyrError> {
+    match p {
+        None => Ok(None),
+        Some(p) => {
+            if !(-90.0..=90.0).contains(&p.lat) || !(-180.0..=180.0).contains(&p.lon) {
+                return Err(FyrError::invalid(format!(
+                    "coordinates out of range: {},{}",
+                    p.lat, p.lon
+                )));
+            }
+            Ok(Some((p.lat, p.lon)))
+        }
+    }
+}
+
+pub(crate) fn open_options(
+    data_dir: &str,
+    key_hex: Option<&str>,
+    lang_id: &str,
+) -> Result<fyr_core::OpenOptions, FyrError> {
+    if data_dir.trim().is_empty() {
+        return Err(FyrError::invalid("the data directory is empty"));
+    }
+    let key = match key_hex {
+        None => None,
+        Some(h) => {
+            let bytes = hex_decode(h.trim())
+                .filter(|b| b.len() == 32)
+                .ok_or_else(|| {
+                    FyrError::invalid("the store key must be 64 hex digits (32 bytes)")
+                })?;
+            let mut k = [0u8; 32];
+            k.copy_from_slice(&bytes);
+            Some(k)
+        }
+    };
+    Ok(fyr_core::OpenOptions {
+        data_dir: PathBuf::from(data_dir),
+        key,
+        lang: lang(lang_id)?,
+    })
+}
+
+fn hex_decode(s: &str) -> Option<Vec<u8>> {
+    hex::decode(s).ok()
+}
+
+pub(crate) fn settings_out(s: fyr_core::Settings) -> Settings {
+    Settings {
+        lang: s.lang.id().to_string(),
+        home_municipality: s.home_municipality,
+        agency_kind: s.agency_kind.map(|k| k.id().to_string()),
+        retention_days: s.retention_days,
+    }
+}
+
+pub(crate) fn settings_in(s: &Settings) -> Result<fyr_core::Settings, FyrError> {
+    let agency_kind = match non_empty(&s.agency_kind) {
+        None => None,
+        Some(k) => Some(
+            AgencyKind::parse(&k)
+                .ok_or_else(|| FyrError::invalid(format!("unknown agency kind '{k}'")))?,
+        ),
+    };
+    Ok(fyr_core::Settings {
+        lang: lang(&s.lang)?,
+        home_municipality: non_empty(&s.home_municipality),
+        agency_kind,
+        retention_days: s.retention_days,
+    })
+}
+
+pub(crate) fn search_query(q: &SearchQuery) -> Result<search::SearchQuery, FyrError> {
+    let text = q.text.trim();
+    Ok(search::SearchQuery {
+        text: if text.is_empty() {
+            None
+        } else {
+            Some(text.to_string())
+        },
+        municipality: non_empty(&q.municipality),
+        groups: parse_all("group", &q.groups, Group::parse)?,
+        needs: parse_all("need", &q.needs, Need::parse)?,
+        forms: parse_all("violence form", &q.forms, Form::parse)?,
+        language: non_empty(&q.language),
+        agency_kinds: Vec::new(),
+        open_now: q.open_now,
+        at: instant(q.at.as_deref())?,
+        near: point(q.near)?,
+        limit: q.limit as usize,
+    })
+}
+
+pub(crate) fn hit(h: search::ServiceHit, lang: Lang) -> ServiceHit {
+    ServiceHit {
+        agency_label: h.agency_kind.label(lang).to_string(),
+        id: h.id,
+        name: h.name,
+        organization: h.organization,
+        agency_kind: h.agency_kind.id().to_string(),
+        municipalities: h.municipalities,
+        national: h.national,
+        county: h.county,
+        area: h.area,
+        groups: ids(&h.groups, Group::id),
+        needs: ids(&h.needs, Need::id),
+        forms: ids(&h.forms, Form::id),
+        phones: h
+            .phones
+            .into_iter()
+            .map(|p| PhoneHit {
+                number: p.number,
+                kind: p.kind.id().to_string(),
+                label: p.label,
+                open_now: p.open_now,
+            })
+            .collect(),
+        open_now: h.open_now,
+        next_change: h.next_change.map(rfc3339),
+        open_text: h.open_text,
+        always_open: h.always_open,
+        on_call: h.on_call,
+        distance_km: h.distance_km,
+        verified: h.verified,
+        demo: h.demo,
+        web: h.web,
+    }
+}
+
+pub(crate) fn detail(d: search::ServiceDetail, lang: Lang) -> ServiceDetail {
+    ServiceDetail {
+        hit: hit(d.hit, lang),
+        description: d.description,
+        role: d.role,
+        hours: d.hours,
+        schedule: d.schedule,
+        languages: d.languages,
+        email: d.email,
+        address: d.address,
+        confidential_address: d.confidential_address,
+        verified_on: d.verified_on.map(|d| d.to_string()),
+        source: d.source,
+        tags: d.tags,
+    }
+}
+
+pub(crate) fn municipality(m: fyr_core::model::Municipality) -> Municipality {
+    Municipality {
+        code: m.code,
+        name: m.name,
+        county_code: m.county_code,
+        county_name: m.county_name,
+        lat: m.lat,
+        lon: m.lon,
+    }
+}
+
+pub(crate) fn vocabulary() -> Vocabulary {
+    let conv = |v: Vec<vocab::VocabEntry>| {
+        v.into_iter()
+            .map(|e| VocabEntry {
+                id: e.id.to_string(),
+                sv: e.sv.to_string(),
+                en: e.en.to_string(),
+            })
+            .collect()
+    };
+    let v = vocab::vocabulary();
+    Vocabulary {
+        agency_kinds: conv(v.agency_kinds),
+        groups: conv(v.groups),
+        needs: conv(v.needs),
+        forms: conv(v.forms),
+    }
+}
+
+pub(crate) fn checklist(c: scr::ChecklistSummary, lang: Lang) -> ChecklistSummary {
+    let title = match lang {
+        Lang::En if !c.title_en.is_empty() => c.title_en.clone(),
+        _ => c.title_sv.clone(),
+    };
+    ChecklistSummary {
+        id: c.id,
+        version: c.version,
+        kind: c.kind,
+        title,
+        title_sv: c.title_sv,
+        title_en: c.title_en,
+        example: c.example,
+    }
+}
+
+pub(crate) fn view(v: scr::ScreeningView) -> ScreeningView {
+    ScreeningView {
+        session_id: v.session_id,
+        checklist: v.checklist,
+        version: v.version,
+        title: v.title,
+        notice: v.notice,
+        next_item: v.next_item.map(|i| ScreeningItem {
+            id: i.id,
+            section: Some(i.section).filter(|s| !s.is_empty()),
+            text: i.text,
+            help: i.help,
+            answer_type: i.answer_type,
+            choices: i
+                .choices
+                .into_iter()
+                .map(|c| Choice {
+                    id: c.id,
+                    text: c.label,
+                })
+                .collect(),
+            min: i.min,
+            max: i.max,
+        }),
+        answered: v.answered as u32,
+        visible: v.visible as u32,
+        can_go_back: v.can_go_back,
+        completed: v.completed,
+        municipality: v.municipality,
+    }
+}
+
+pub(crate) fn answer(a: &Answer) -> Result<checklist::Answer, FyrError> {
+    Ok(match a {
+        Answer::Yes => checklist::Answer::Yes,
+        Answer::No => checklist::Answer::No,
+        Answer::Unknown => checklist::Answer::Unknown,
+        Answer::Choice { id } => checklist::Answer::Choice(id.clone()),
+        Answer::Number { value } => {
+            if !value.is_finite() {
+                return Err(FyrError::invalid(format!(
+                    "the number answer {value} is not a finite number"
+                )));
+            }
+            checklist::Answer::Number(*value)
+        }
+    })
+}
+
+pub(crate) fn level_override(o: &LevelOverride) -> checklist::Override {
+    checklist::Override {
+        level: o.level.clone(),
+        reason: o.reason.clone(),
+    }
+}
+
+pub(crate) fn outcome(o: scr::ScreeningOutcome, lang: Lang) -> ScreeningOutcome {
+    ScreeningOutcome {
+        session_id: o.session_id,
+        checklist: o.checklist,
+        version: o.version,
+        level: o.level,
+        level_label: o.level_label,
+        score: o.score,
+        red_flags: o
+            .red_flags
+            .into_iter()
+            .map(|r| RedFlag {
+                item: r.item,
+                level: r.level,
+            })
+            .collect(),
+        unanswered: o.unanswered as u32,
+        incomplete: o.incomplete,
+        actions: o.actions,
+        referrals: o.referrals.into_iter().map(|h| hit(h, lang)).collect(),
+        leads_to: o.leads_to,
+        override_used: o.override_used,
+        municipality: o.municipality,
+    }
+}
+
+pub(crate) fn summary(s: scr::ScreeningSummary) -> ScreeningSummary {
+    ScreeningSummary {
+        session_id: s.session_id,
+        checklist: s.checklist,
+        version: s.version,
+        state: if s.completed_at.is_some() {
+            "completed"
+        } else {
+            "in_progress"
+        }
+        .to_string(),
+        level: s.level,
+        answered: s.answered as u32,
+        started: rfc3339(s.started_at),
+        completed: s.completed_at.map(rfc3339),
+    }
+}
+
+pub(crate) fn outbox_entry(e: device::OutboxEntry) -> OutboxEntry {
+    OutboxEntry {
+        id: e.event.event_id,
+        kind: e.event.kind,
+        payload_json: e.event.payload.to_string(),
+        attempts: e.attempts,
+        quarantined: e.quarantined.is_some(),
+        reason: e.quarantined,
+    }
+}
+
+/// One line from the core's last-result JSON: its error if it failed, else its result.
+fn result_line(v: &serde_json::Value) -> String {
+    for key in ["error", "reason", "message", "result"] {
+        if let Some(s) = v.get(key).and_then(|x| x.as_str()) {
+            return s.to_string();
+        }
+    }
+    v.to_string()
+}
+
+pub(crate) fn status(s: fyr_core::Status) -> Status {
+    Status {
+        feed_id: s.feed_id,
+        content_version: s.content_version,
+        content_created: s.content_created.map(rfc3339),
+        content_age_days: s
+            .content_age_days
+            .map(|d| d.clamp(0, u32::MAX as i64) as u32),
+        stale_after_days: s.stale_after_days,
+        stale_warning: s.stale_warning,
+        last_sync: s.last_success.map(rfc3339),
+        last_result: s.last_sync.as_ref().map(result_line),
+        last_result_json: s.last_sync.as_ref().map(|v| v.to_string()),
+        next_attempt: s.next_attempt.map(rfc3339),
+        failures: s.failures,
+        hub: s.hub,
+        outbox_size: s.outbox_pending as u32,
+        quarantined: s.outbox_quarantined as u32,
+    }
+}
+
+pub(crate) fn sync_options(o: &SyncOptions) -> fyr_core::api::SyncOptions {
+    fyr_core::api::SyncOptions {
+        hub: non_empty(&o.hub_url),
+        trust_key_files: Vec::new(),
+        trusted_keys_hex: o
+            .trusted_keys
+            .iter()
+            .map(|k| k.trim().to_string())
+            .filter(|k| !k.is_empty())
+            .collect(),
+        token: non_empty(&o.token),
+    }
+}
+
+pub(crate) fn sync_report(r: fyr_core::sync::SyncReport) -> SyncReport {
+    SyncReport {
+        result: match r.result {
+            fyr_core::sync::SyncResult::Updated => "updated",
+            fyr_core::sync::SyncResult::Unchanged => "unchanged",
+        }
+        .to_string(),
+        version: r.version,
+        requests: r.requests as u64,
+        bytes_received: r.bytes_received,
+        bytes_sent: r.bytes_sent,
+        uploaded: r.uploaded as u64,
+        quarantined: r.quarantined as u64,
+        delta_from: r.delta_from,
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn keys_and_dates_are_checked() {
+        assert!(open_options("/tmp/x", Some(&"ab".repeat(32)), "sv").is_ok());
+        let e = open_options("/tmp/x", Some("abc"), "sv").unwrap_err();
+        assert!(matches!(e, FyrError::InvalidInput { .. }), "{e}");
+        let e = open_options("/tmp/x", None, "de").unwrap_err();
+        assert!(e.to_string().contains("'de'"), "{e}");
+        assert!(instant(Some("2026-03-29T01:30:00+01:00"))
+            .unwrap()
+            .is_some());
+        let e = instant(Some("yesterday")).unwrap_err();
+        assert!(e.to_string().contains("'yesterday'"), "{e}");
+    }
+
+    #[test]
+    fn vocabulary_has_every_entry() {
+        let v = vocabulary();
+        assert_eq!(v.needs.len(), Need::ALL.len());
+        assert!(v
+            .forms
+            .iter()
+            .any(|e| e.id == "honour" && e.sv.contains("Heders")));
+    }
+}

@@ -1,0 +1,49 @@
+import Foundation
+import Security
+
+/// The 32-byte store key, generated once and kept in the Keychain, readable
+/// after the first unlock and never leaving this device (no iCloud Keychain,
+/// no backup restore to another device).
+enum StoreKey {
+    private static let service = "org.fyr.app"
+    private static let account = "store-key"
+
+    struct KeychainError: Error, CustomStringConvertible {
+        let status: OSStatus
+        var description: String { "Keychain error \(status)" }
+    }
+
+    static func hex() throws -> String {
+        try load().map { String(format: "%02x", $0) }.joined()
+    }
+
+    private static func load() throws -> Data {
+        let query: [String: Any] = [
+            kSecClass as String: kSecClassGenericPassword,
+            kSecAttrService as String: service,
+            kSecAttrAccount as String: account,
+            kSecReturnData as String: true,
+            kSecMatchLimit as String: kSecMatchLimitOne,
+        ]
+        var item: CFTypeRef?
+        let status = SecItemCopyMatching(query as CFDictionary, &item)
+        if status == errSecSuccess, let data = item as? Data, data.count == 32 { return data }
+        guard status == errSecItemNotFound else { throw KeychainError(status: status) }
+
+        var bytes = [UInt8](repeating: 0, count: 32)
+        let rc = SecRandomCopyBytes(kSecRandomDefault, bytes.count, &bytes)
+        guard rc == errSecSuccess else { throw KeychainError(status: rc) }
+        let data = Data(bytes)
+        let add: [String: Any] = [
+            kSecClass as String: kSecClassGenericPassword,
+            kSecAttrService as String: service,
+            kSecAttrAccount as String: account,
+            kSecValueData as String: data,
+            kSecAttrAccessible as String: kSecAttrAccessibleAfterFirstUnlockThisDeviceOnly,
+            kSecAttrSynchronizable as String: false,
+        ]
+        let added = SecItemAdd(add as CFDictionary, nil)
+        guard added == errSecSuccess else { throw KeychainError(status: added) }
+        return data
+    }
+}

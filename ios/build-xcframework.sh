@@ -1,0 +1,53 @@
+#!/usr/bin/env bash
+# Builds FyrFFI.xcframework (device + simulator) from fyr-ffi with the
+# size-optimised `mobile` profile, generates the Swift bindings with the
+# workspace's uniffi-bindgen, and lays both out in the Swift package
+# ios/FyrKit (binary target FyrFFI + Swift target FyrKit).
+#
+# Needs macOS with Xcode 15+ and Rust ≥ 1.85:
+#   rustup target add aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios
+#   ios/build-xcframework.sh
+set -euo pipefail
+
+here="$(cd "$(dirname "$0")" && pwd)"
+root="$(cd "$here/.." && pwd)"
+target="${CARGO_TARGET_DIR:-$root/target}"
+pkg="$here/FyrKit"
+work="$target/ios-xcframework"
+profile=mobile
+export IPHONEOS_DEPLOYMENT_TARGET=17.0
+# SQLite without the extensions Fyr never uses (as scripts/mobile-size.sh).
+export LIBSQLITE3_FLAGS="${LIBSQLITE3_FLAGS:--USQLITE_ENABLE_FTS3 -USQLITE_ENABLE_FTS3_PARENTHESIS -USQLITE_ENABLE_FTS5 -USQLITE_ENABLE_RTREE -USQLITE_ENABLE_DBSTAT_VTAB -USQLITE_ENABLE_STAT4 -USQLITE_SOUNDEX -USQLITE_ENABLE_LOAD_EXTENSION -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_DEPRECATED -DSQLITE_OMIT_SHARED_CACHE}"
+
+cd "$root"
+for t in aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios; do
+  echo "== cargo rustc -p fyr-ffi --profile $profile --target $t --crate-type staticlib"
+  cargo rustc -p fyr-ffi --profile "$profile" --target "$t" --lib --crate-type staticlib
+done
+
+rm -rf "$work" && mkdir -p "$work/headers" "$work/sim" "$work/swift"
+
+# Swift bindings + C header + modulemap, read from the (unstripped) device library.
+scripts/gen-bindings.sh swift "$work/swift" "$target/aarch64-apple-ios/$profile/libfyr_ffi.a"
+cp "$work/swift/fyr_ffiFFI.h" "$work/headers/"
+cp "$work/swift/fyr_ffiFFI.modulemap" "$work/headers/module.modulemap"
+
+# One fat simulator library (arm64 + x86_64).
+lipo -create \
+  "$target/aarch64-apple-ios-sim/$profile/libfyr_ffi.a" \
+  "$target/x86_64-apple-ios/$profile/libfyr_ffi.a" \
+  -output "$work/sim/libfyr_ffi.a"
+
+# Strip local symbols from the static archives (keeps the exported C ABI).
+cp "$target/aarch64-apple-ios/$profile/libfyr_ffi.a" "$work/libfyr_ffi-ios.a"
+strip -S -x "$work/libfyr_ffi-ios.a" "$work/sim/libfyr_ffi.a" 2>/dev/null || true
+
+rm -rf "$pkg/FyrFFI.xcframework"
+xcodebuild -create-xcframework \
+  -library "$work/libfyr_ffi-ios.a" -headers "$work/headers" \
+  -library "$work/sim/libfyr_ffi.a" -headers "$work/headers" \
+  -output "$pkg/FyrFFI.xcframework"
+
+cp "$work/swift/fyr_ffi.swift" "$pkg/Sources/FyrKit/fyr_ffi.swift"
+echo "== done: $pkg/FyrFFI.xcframework and $pkg/Sources/FyrKit/fyr_ffi.swift"
+ls -l "$work/libfyr_ffi-ios.a" "$work/sim/libfyr_ffi.a"

@@ -1,0 +1,41 @@
+#!/usr/bin/env bash
+# Builds libfyr_ffi.so as the phones get it and prints its stripped size:
+#   - the size-optimised `mobile` profile (opt-level z, fat LTO, one codegen
+#     unit, panic = "unwind" kept so a panic becomes an exception);
+#   - SQLite without the extensions Fyr never uses (FTS3/4/5, R*Tree, dbstat,
+#     STAT4, soundex, loadable extensions, deprecated APIs, shared cache);
+#   - only the cdylib crate type, linked by LLD with identical code folding.
+# The Android build (android/app/build.gradle.kts) uses the same settings.
+#
+#   scripts/mobile-size.sh            # x86_64 (host)
+#   scripts/mobile-size.sh aarch64    # also aarch64-unknown-linux-gnu; needs Debian's
+#                                     # gcc-aarch64-linux-gnu and `rustup target add aarch64-unknown-linux-gnu`
+# Takes minutes on 2 cores (LTO); not part of CI.
+set -euo pipefail
+root="$(cd "$(dirname "$0")/.." && pwd)"
+target="${CARGO_TARGET_DIR:-$root/target}"
+cd "$root"
+
+# Exported for every mobile build script (see android/ and ios/).
+export LIBSQLITE3_FLAGS="${LIBSQLITE3_FLAGS:--USQLITE_ENABLE_FTS3 -USQLITE_ENABLE_FTS3_PARENTHESIS -USQLITE_ENABLE_FTS5 -USQLITE_ENABLE_RTREE -USQLITE_ENABLE_DBSTAT_VTAB -USQLITE_ENABLE_STAT4 -USQLITE_SOUNDEX -USQLITE_ENABLE_LOAD_EXTENSION -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_DEPRECATED -DSQLITE_OMIT_SHARED_CACHE}"
+gcc_ld="$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin/gcc-ld"
+
+measure() { # lib strip-tool label
+  local out
+  out="$(mktemp -d)/libfyr_ffi.so"
+  cp "$1" "$out"
+  "$2" --strip-all "$out"
+  awk -v l="$3" -v u="$(stat -c %s "$1")" -v s="$(stat -c %s "$out")" \
+    'BEGIN { printf "%-8s unstripped %9d bytes   stripped %9d bytes (%.2f MiB)\n", l, u, s, s / 1048576 }'
+}
+
+cargo rustc -p fyr-ffi --profile mobile --lib --crate-type cdylib -- \
+  -C link-arg=-B"$gcc_ld" -C link-arg=-fuse-ld=lld -C link-arg=-Wl,--icf=all
+measure "$target/mobile/libfyr_ffi.so" strip x86_64
+
+if [ "${1:-}" = aarch64 ]; then
+  CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \
+    cargo rustc -p fyr-ffi --profile mobile --target aarch64-unknown-linux-gnu --lib --crate-type cdylib -- \
+    -C link-arg=-B"$gcc_ld" -C link-arg=-fuse-ld=lld -C link-arg=-Wl,--icf=all
+  measure "$target/aarch64-unknown-linux-gnu/mobile/libfyr_ffi.so" aarch64-linux-gnu-strip aarch64
+fi

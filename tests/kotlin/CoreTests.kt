@@ -1,0 +1,361 @@
+// Tests of the generated Kotlin bindings against the REAL libfyr_ffi, loaded
+// through JNA (-Djna.library.path): offline search, a full screening, error
+// mapping and closing resources. Sync and cancelling: SyncTests.kt.
+package org.fyr.tests
+
+import org.fyr.core.*
+import org.fyr.testkit.*
+import java.io.File
+import java.nio.file.Files
+import java.security.SecureRandom
+import java.util.concurrent.TimeUnit
+
+/** Paths handed in by run.sh as system properties. */
+object Env {
+    val repo: File = File(System.getProperty("fyr.repo") ?: error("-Dfyr.repo not set"))
+    val fyrBin: File = File(System.getProperty("fyr.bin") ?: error("-Dfyr.bin not set"))
+    val scratch: File = File(System.getProperty("fyr.scratch") ?: System.getProperty("java.io.tmpdir"))
+}
+
+/** A valid ed25519 public key that signed nothing here (RFC 8032, test 1). */
+const val OTHER_KEY = "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
+
+fun tempDir(prefix: String): File = Files.createTempDirectory(Env.scratch.toPath(), prefix).toFile()
+
+fun newKey(): String {
+    val b = ByteArray(32)
+    SecureRandom().nextBytes(b)
+    return b.joinToString("") { "%02x".format(it) }
+}
+
+fun openCore(dir: File = tempDir("store"), key: String = newKey(), lang: String = "sv"): FyrCore =
+    FyrCore.open(dir.absolutePath, key, lang)
+
+fun query(
+    text: String = "",
+    municipality: String? = null,
+    groups: List<String> = emptyList(),
+    needs: List<String> = emptyList(),
+    forms: List<String> = emptyList(),
+    openNow: Boolean = false,
+    at: String? = null,
+    near: GeoPoint? = null,
+    limit: UInt = 50u,
+) = SearchQuery(text, municipality, groups, needs, forms, null, openNow, at, near, limit)
+
+/** PTS's range reserved for fiction: 070-174 06 05 … 070-174 06 99. */
+fun isFictionNumber(number: String): Boolean {
+    val digits = number.filter { it.isDigit() }
+    if (!digits.startsWith("07017406") || digits.length != 10) return false
+    return digits.substring(8).toInt() in 5..99
+}
+
+/** Answers every item of a session until none is left: yes, the first choice, or 1. */
+fun answerAll(core: FyrCore, start: ScreeningView): ScreeningView {
+    var view = start
+    var guard = 0
+    while (true) {
+        val item = view.nextItem ?: return view
+        check(guard++ < 500) { "screening ${view.checklist} never ends (500 answers)" }
+        val answer = when {
+            item.choices.isNotEmpty() -> Answer.Choice(item.choices.first().id)
+            item.answerType.contains("number") -> Answer.Number(1.0)
+            else -> Answer.Yes
+        }
+        view = core.answer(view.sessionId, item.id, answer)
+    }
+}
+
+/** Runs the `fyr` CLI; returns stdout, failing with its stderr when it fails. */
+fun fyr(vararg args: String, dataDir: File? = null): String {
+    val cmd = mutableListOf(Env.fyrBin.absolutePath)
+    if (dataDir != null) cmd += listOf("--data-dir", dataDir.absolutePath)
+    cmd += args
+    val p = ProcessBuilder(cmd).directory(Env.repo).redirectErrorStream(false).start()
+    val out = p.inputStream.bufferedReader().readText()
+    val err = p.errorStream.bufferedReader().readText()
+    check(p.waitFor(120, TimeUnit.SECONDS)) { "fyr ${args.joinToString(" ")} did not finish" }
+    check(p.exitValue() == 0) { "fyr ${args.joinToString(" ")} exited ${p.exitValue()}: $err" }
+    return out
+}
+
+class DirectoryTests : Suite("directory") {
+    init {
+        test("offline search: kvinnojour in Ljungby returns shelters with demo numbers") {
+            openCore().use { core ->
+                val hits = core.search(query(text = "kvinnojour", municipality = "Ljungby"))
+                check(hits.isNotEmpty()) { "no hits for kvinnojour in Ljungby" }
+                val shelters = hits.filter { it.agencyKind == "womens_shelter" }
+                check(shelters.isNotEmpty()) { "no womens_shelter among ${hits.map { it.name }}" }
+                val demo = shelters.filter { it.demo }
+                check(demo.isNotEmpty()) { "no demo shelter in Ljungby" }
+                for (h in demo) {
+                    check(!h.verified) { "${h.id} is demo but marked verified" }
+                    check(h.phones.isNotEmpty()) { "${h.id} has no phone" }
+                    // Its own (local) numbers are invented, from PTS's fiction range; a
+                    // national line it also lists keeps its real number.
+                    check(h.phones.any { isFictionNumber(it.number) }) { "${h.id}: no number in PTS's fiction range: ${h.phones}" }
+                    h.phones.filter { it.number.filter(Char::isDigit).startsWith("07") }.forEach { p ->
+                        check(isFictionNumber(p.number)) { "${h.id}: mobile number ${p.number} is not in PTS's fiction range" }
+                    }
+                }
+                // Ljungby is 0781: every local hit covers it.
+                hits.filter { !it.national && it.municipalities.isNotEmpty() }.forEach {
+                    check("0781" in it.municipalities) { "${it.id} covers ${it.municipalities}, not Ljungby" }
+                }
+            }
+        }
+        test("\"vald\" finds what \"våld\" finds") {
+            openCore().use { core ->
+                val folded = core.search(query(text = "vald")).map { it.id }
+                val exact = core.search(query(text = "våld")).map { it.id }
+                check(folded.isNotEmpty()) { "nothing for 'vald'" }
+                checkEq(exact.toSet(), folded.toSet(), "ids for vald vs våld")
+            }
+        }
+        test("a municipality resolves by name with and without å/ä/ö and by SCB code") {
+            openCore().use { core ->
+                val a = core.search(query(municipality = "Östersund")).map { it.id }
+                val b = core.search(query(municipality = "Ostersund")).map { it.id }
+                val c = core.search(query(municipality = "2380")).map { it.id }
+                check(a.isNotEmpty()) { "nothing in Östersund" }
+                checkEq(a, b, "Östersund vs Ostersund")
+                checkEq(a, c, "Östersund vs 2380")
+            }
+        }
+        test("open now at a given instant returns only open services, with a 24/7 line") {
+            openCore().use { core ->
+                // A Tuesday night in winter, 02:30 Swedish time.
+                val hits = core.search(query(municipality = "Växjö", openNow = true, at = "2026-02-10T02:30:00+01:00"))
+                check(hits.isNotEmpty()) { "nothing open at night in Växjö" }
+                hits.forEach { check(it.openNow == true) { "${it.id} is returned for open-now but open_now=${it.openNow}" } }
+                check(hits.any { it.national }) { "no national 24/7 line at night: ${hits.map { it.id }}" }
+                hits.forEach { check(it.openText.isNotBlank()) { "${it.id} has no open text" } }
+            }
+        }
+        test("distance from a position is given and ranks nearer local services first") {
+            openCore().use { core ->
+                val ljungby = core.municipalities().first { it.code == "0781" }
+                val hits = core.search(query(text = "socialtjänst", near = GeoPoint(ljungby.lat, ljungby.lon)))
+                val local = hits.filter { it.distanceKm != null }
+                check(local.isNotEmpty()) { "no hit has a distance" }
+                local.forEach { check(it.distanceKm!! >= 0.0) { "negative distance for ${it.id}" } }
+            }
+        }
+        test("show returns the service in full; the store knows 16 municipalities; vocabulary lists ids") {
+            openCore(lang = "en").use { core ->
+                val hit = core.search(query(text = "kvinnojour", municipality = "Ljungby")).first()
+                val d = core.show(hit.id, "2026-06-01T12:00:00+02:00", null)
+                checkEq(hit.id, d.hit.id, "shown id")
+                check(d.role.isNotBlank()) { "no role description for ${hit.id}" }
+                if (d.confidentialAddress) checkEq(null, d.address, "confidential address of ${hit.id}")
+                checkEq(16, core.municipalities().size, "municipalities")
+                val v = vocabulary()
+                check(v.needs.any { it.id == "acute_danger" }) { "no acute_danger need" }
+                check(v.agencyKinds.any { it.id == "womens_shelter" && it.sv == "Kvinnojour" }) { "no womens_shelter kind" }
+            }
+        }
+        test("a damaged directory store is rebuilt from the bundled content, with a notice") {
+            val dir = tempDir("damaged")
+            val key = newKey()
+            openCore(dir, key).use { checkEq(emptyList<String>(), it.openNotices(), "notices on a first start") }
+            val db = File(dir, "directory.db")
+            check(db.exists()) { "no directory.db in ${dir.list()?.toList()}" }
+            File(dir, "directory.db-wal").delete()
+            File(dir, "directory.db-shm").delete()
+            db.writeBytes(ByteArray(8192) { (it * 31 + 7).toByte() })
+            openCore(dir, key).use { core ->
+                val notices = core.openNotices()
+                check(notices.size == 1 && notices[0].contains("rebuilt")) { "notices: $notices" }
+                check(core.search(query(text = "polis", municipality = "Växjö")).isNotEmpty()) { "no search after rebuild" }
+            }
+        }
+        test("settings round-trip and survive reopening") {
+            val dir = tempDir("settings")
+            val key = newKey()
+            openCore(dir, key).use { core ->
+                val s = core.settings()
+                core.setSettings(s.copy(lang = "en", homeMunicipality = "Ljungby", agencyKind = "police", retentionDays = 14u))
+            }
+            openCore(dir, key).use { core ->
+                val s = core.settings()
+                checkEq("en", s.lang, "lang")
+                checkEq("police", s.agencyKind, "agency kind")
+                checkEq(14u, s.retentionDays, "retention days")
+                check(s.homeMunicipality != null) { "home municipality lost" }
+            }
+        }
+    }
+}
+
+class ScreeningTests : Suite("screening") {
+    init {
+        test("a full screening: start, answer, complete; referrals and one stats event in the outbox") {
+            openCore().use { core ->
+                val lists = core.checklists()
+                check(lists.isNotEmpty()) { "no checklists" }
+                for (c in lists) check(c.title.isNotBlank()) { "checklist ${c.id} has no title" }
+                val chosen = lists.first()
+                checkEq(0, core.outbox().size, "outbox before")
+                val start = core.startScreening(chosen.id, "Ljungby")
+                checkEq(chosen.id, start.checklist, "session checklist")
+                checkEq(chosen.version, start.version, "pinned version")
+                check(start.nextItem != null) { "${chosen.id}: no first item" }
+                val done = answerAll(core, start)
+                check(done.answered > 0u) { "nothing answered" }
+                val out = core.completeScreening(done.sessionId, null, "fritext som stannar på enheten")
+                check(out.level.isNotBlank()) { "no level" }
+                checkEq(0u, out.unanswered, "unanswered after answering all")
+                check(out.referrals.isNotEmpty()) { "no referrals for ${chosen.id} at level ${out.level}" }
+                out.referrals.forEach { check(it.phones.isNotEmpty() || it.national) { "referral ${it.id} without a phone" } }
+                val outbox = core.outbox()
+                checkEq(1, outbox.size, "outbox entries after one screening")
+                val payload = outbox.single().payloadJson
+                check(payload.contains(chosen.id)) { "stats event does not name the checklist: $payload" }
+                check(payload.contains("0781")) { "stats event has no municipality code: $payload" }
+                check(!payload.contains(done.sessionId)) { "stats event carries the session id: $payload" }
+                check(!payload.contains("fritext")) { "stats event carries the note: $payload" }
+                checkEq(1u, core.status().outboxSize, "status outbox size")
+                val listed = core.screenings().single { it.sessionId == done.sessionId }
+                checkEq("completed", listed.state, "state of the completed session")
+            }
+        }
+        test("back undoes the last answer; a session resumes after reopening; discard removes it") {
+            val dir = tempDir("resume")
+            val key = newKey()
+            var sessionId = ""
+            openCore(dir, key).use { core ->
+                val c = core.checklists().first()
+                val v0 = core.startScreening(c.id, null)
+                checkEq(false, v0.canGoBack, "can go back at start")
+                val item = v0.nextItem!!
+                val v1 = core.answer(v0.sessionId, item.id, if (item.choices.isEmpty()) Answer.No else Answer.Choice(item.choices.first().id))
+                checkEq(1u, v1.answered, "answered after one")
+                checkEq(true, v1.canGoBack, "can go back after one")
+                val v2 = core.back(v1.sessionId)
+                checkEq(0u, v2.answered, "answered after back")
+                checkEq(item.id, v2.nextItem?.id, "item after back")
+                core.answer(v0.sessionId, item.id, Answer.Unknown)
+                sessionId = v0.sessionId
+            }
+            openCore(dir, key).use { core ->
+                val s = core.screenings().single { it.sessionId == sessionId }
+                checkEq("in_progress", s.state, "state after reopening")
+                val v = core.screening(sessionId)
+                checkEq(1u, v.answered, "answers kept across restart")
+                core.discardScreening(sessionId)
+                check(core.screenings().none { it.sessionId == sessionId }) { "discarded session still listed" }
+                val gone = expectThrows<FyrException>("screening after discard") { core.screening(sessionId) }
+                check(gone is FyrException.NotFound || gone is FyrException.InvalidInput) { "wrong kind ${gone::class.simpleName}" }
+                check(gone.message!!.contains(sessionId)) { "message does not name the session: ${gone.message}" }
+            }
+        }
+        test("the note is sealed: no file in the data directory holds it in clear") {
+            val dir = tempDir("sealed")
+            val note = "hemlig-anteckning-" + newKey().take(12)
+            openCore(dir).use { core ->
+                val c = core.checklists().first()
+                val v = answerAll(core, core.startScreening(c.id, "Ljungby"))
+                core.completeScreening(v.sessionId, null, note)
+            }
+            val files = dir.walkTopDown().filter { it.isFile }.toList()
+            check(files.isNotEmpty()) { "no files in $dir" }
+            for (f in files) {
+                val text = String(f.readBytes(), Charsets.ISO_8859_1)
+                check(!text.contains(note)) { "${f.name} holds the note in clear" }
+            }
+        }
+        test("an override needs a reason") {
+            openCore().use { core ->
+                val c = core.checklists().first()
+                val v = answerAll(core, core.startScreening(c.id, "Växjö"))
+                val e = expectThrows<FyrException.InvalidInput>("override without reason") {
+                    core.completeScreening(v.sessionId, LevelOverride("high", ""), null)
+                }
+                check(e.message!!.isNotBlank()) { "empty message" }
+            }
+        }
+        test("a correction report goes into the outbox; an unknown service is NotFound") {
+            openCore().use { core ->
+                val id = core.search(query(text = "polis", municipality = "Växjö")).first().id
+                val eventId = core.reportError(id, "Numret går till fel växel")
+                val e = core.outbox().single()
+                checkEq(eventId, e.id, "event id")
+                checkEq("correction_report", e.kind, "event kind")
+                check(e.payloadJson.contains(id)) { "report does not name $id: ${e.payloadJson}" }
+                val nf = expectThrows<FyrException.NotFound>("report on unknown service") { core.reportError("no-such-service", "Fel nummer") }
+                check(nf.message!!.contains("no-such-service")) { "message does not name the id: ${nf.message}" }
+                expectThrows<FyrException.InvalidInput>("a personal identity number in a report") {
+                    core.reportError(id, "Ring 850709-1234 om detta")
+                }
+                checkEq(1, core.outbox().size, "outbox after refused reports")
+            }
+        }
+    }
+}
+
+class ErrorTests : Suite("errors") {
+    init {
+        test("unknown municipality is InvalidInput naming the bad value") {
+            openCore().use { core ->
+                val e = expectThrows<FyrException.InvalidInput>("unknown municipality") { core.search(query(municipality = "Atlantis")) }
+                check(e.message!!.contains("Atlantis")) { "message does not name the value: ${e.message}" }
+            }
+        }
+        test("unknown group, need, form and a bad date are InvalidInput naming the value") {
+            openCore().use { core ->
+                for ((q, bad) in listOf(
+                    query(groups = listOf("martians")) to "martians",
+                    query(needs = listOf("pizza")) to "pizza",
+                    query(forms = listOf("honor")) to "honor",
+                    query(at = "tomorrow-ish") to "tomorrow-ish",
+                    query(near = GeoPoint(123.0, 14.0)) to "123",
+                )) {
+                    val e = expectThrows<FyrException.InvalidInput>("bad $bad") { core.search(q) }
+                    check(e.message!!.contains(bad)) { "message does not name '$bad': ${e.message}" }
+                }
+            }
+        }
+        test("unknown service and checklist are NotFound naming the id") {
+            openCore().use { core ->
+                val e = expectThrows<FyrException.NotFound>("show") { core.show("no-such-id", null, null) }
+                check(e.message!!.contains("no-such-id")) { e.message!! }
+                val c = expectThrows<FyrException>("start unknown checklist") { core.startScreening("no-such-checklist", null) }
+                check(c is FyrException.NotFound || c is FyrException.InvalidInput) { "wrong kind ${c::class.simpleName}" }
+                check(c.message!!.contains("no-such-checklist")) { c.message!! }
+            }
+        }
+        test("a malformed key is InvalidInput; the wrong key for a store is Crypto") {
+            val dir = tempDir("crypto")
+            expectThrows<FyrException.InvalidInput>("short key") { FyrCore.open(dir.absolutePath, "abcd", "sv") }
+            expectThrows<FyrException.InvalidInput>("bad language") { FyrCore.open(dir.absolutePath, newKey(), "de") }
+            openCore(dir).use { core ->
+                val c = core.checklists().first()
+                core.startScreening(c.id, null)
+            }
+            val e = expectThrows<FyrException.Crypto>("wrong key") {
+                openCore(dir, newKey()).use { core -> core.screenings() }
+            }
+            check(e.message!!.isNotBlank()) { "empty crypto message" }
+        }
+    }
+}
+
+class ResourceTests : Suite("resources") {
+    init {
+        test("use { } closes the core; a closed core refuses calls; the store reopens") {
+            val dir = tempDir("close")
+            val key = newKey()
+            val core = openCore(dir, key)
+            core.use { check(it.search(query(text = "polis")).isNotEmpty()) { "no police" } }
+            expectThrows<IllegalStateException>("call after close") { core.municipalities() }
+            core.close() // closing twice is harmless
+            openCore(dir, key).use { check(it.municipalities().size == 16) { "reopened store is broken" } }
+        }
+        test("many opens and closes in a row do not leak or lock the store") {
+            val dir = tempDir("many")
+            val key = newKey()
+            repeat(20) { i -> openCore(dir, key).use { core -> checkEq(16, core.municipalities().size, "round $i") } }
+        }
+    }
+}
