@@ -96,6 +96,8 @@ pub struct ServiceHit {
     pub always_open: bool,
     pub on_call: bool,
     pub distance_km: Option<f64>,
+    /// The distance is to the municipality's centre, not the service itself.
+    pub distance_approximate: bool,
     pub verified: bool,
     pub demo: bool,
     pub web: Option<String>,
@@ -476,6 +478,7 @@ pub(crate) fn hit(h: search::ServiceHit, lang: Lang) -> ServiceHit {
         always_open: h.always_open,
         on_call: h.on_call,
         distance_km: h.distance_km,
+        distance_approximate: h.distance_approximate,
         verified: h.verified,
         demo: h.demo,
         web: h.web,

@@ -16,6 +16,8 @@ pub const FLAG_DEMO: u8 = 4;
 pub const FLAG_ALWAYS_OPEN: u8 = 8;
 /// The service can be phoned, texted or chatted with (not only a website).
 pub const FLAG_REACHABLE: u8 = 16;
+/// The position is a municipality's centre, not the service's own (shelters, entries without coordinates).
+pub const FLAG_POS_APPROX: u8 = 32;
 
 /// Where a service is offered, in index terms.
 #[derive(Debug, Clone, Copy, PartialEq)]
@@ -242,9 +244,11 @@ impl FacetIndex {
             };
             // Position: the public location, else the centre of the (first) municipality.
             let (mut lat, mut lon) = (f32::NAN, f32::NAN);
+            let mut exact = false;
             if let Some(loc) = &s.location {
                 if let (Some(a), Some(b)) = (loc.lat, loc.lon) {
                     (lat, lon) = (a as f32, b as f32);
+                    exact = true;
                 } else if let Some(m) = loc.municipality.as_deref().and_then(|c| muni_pos.get(c)) {
                     let m = &municipalities[*m as usize];
                     (lat, lon) = (m.lat as f32, m.lon as f32);
@@ -259,6 +263,9 @@ impl FacetIndex {
                 }
             }
             let mut flags = 0;
+            if !exact && !lat.is_nan() {
+                flags |= FLAG_POS_APPROX;
+            }
             if s.is_national() {
                 flags |= FLAG_NATIONAL;
             }

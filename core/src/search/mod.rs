@@ -82,6 +82,9 @@ pub struct ServiceHit {
     pub always_open: bool,
     pub on_call: bool,
     pub distance_km: Option<f64>,
+    /// The distance is to the municipality's centre, not to the service
+    /// itself (shelters never have a stored position).
+    pub distance_approximate: bool,
     pub verified: bool,
     pub demo: bool,
     pub web: Option<String>,
@@ -559,6 +562,7 @@ fn build_hit(
         always_open: sched.always_open(),
         on_call: sched.on_call(),
         distance_km: distance.map(|d| (d * 10.0).round() / 10.0),
+        distance_approximate: distance.is_some() && e.flags & index::FLAG_POS_APPROX != 0,
         verified: e.flags & FLAG_VERIFIED != 0,
         demo: e.flags & FLAG_DEMO != 0,
         web: s.web.clone(),
