@@ -165,10 +165,12 @@ pub fn print_hit(h: &ServiceHit, lang: Lang) {
         .unwrap_or_default();
     println!("{}{mark}", h.name);
     let area = &h.area;
-    let dist = h
-        .distance_km
-        .map(|d| format!(" · {d:.1} km"))
-        .unwrap_or_default();
+    let dist = match (h.distance_km, h.distance_approximate) {
+        (Some(d), false) => format!(" · {d:.1} km"),
+        // Measured to the municipality's centre: only roughly.
+        (Some(d), true) => format!(" · ≈ {} km", d.round()),
+        (None, _) => String::new(),
+    };
     println!(
         "  {} · {} · {area}{dist}",
         h.organization,
