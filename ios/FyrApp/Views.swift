@@ -19,7 +19,7 @@ struct HitRow: View {
             Text(hit.organization == hit.name ? hit.agencyLabel : "\(hit.organization) · \(hit.agencyLabel)").font(.caption)
             HStack {
                 Text(hit.openText).foregroundColor(hit.openNow == true ? .green : hit.openNow == false ? .red : .secondary)
-                if let km = hit.distanceKm { Text(String(format: "%.1f km", km)) }
+                if let km = hit.distanceKm { Text((hit.distanceApproximate ? "≈ " : "") + String(format: "%.1f km", km)) }
             }.font(.subheadline)
             HStack {
                 if hit.demo { Text("DEMO").font(.caption2).padding(2).background(Color.orange.opacity(0.3)) }

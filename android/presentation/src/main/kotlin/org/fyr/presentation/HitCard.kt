@@ -62,7 +62,9 @@ fun hitCard(hit: ServiceHit, ui: Ui): HitCard {
         badges = badges,
         openLine = hit.openText,
         isOpen = hit.openNow,
-        distance = hit.distanceKm?.let { formatDistance(it, ui) },
+        // A shelter's (or any entry's without coordinates) distance is to the
+        // municipality's centre: say it is approximate.
+        distance = hit.distanceKm?.let { (if (hit.distanceApproximate) "≈ " else "") + formatDistance(it, ui) },
         actions = hit.phones.flatMap { contactActions(it, ui) },
     )
 }

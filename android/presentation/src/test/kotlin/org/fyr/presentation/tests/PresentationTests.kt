@@ -15,12 +15,13 @@ fun sampleHit(
     national: Boolean = false,
     distanceKm: Double? = 2.345,
     openNow: Boolean? = true,
+    distanceApproximate: Boolean = false,
 ) = ServiceHit(
     id = "ljungby-kvinnojour", name = "Kvinnojouren i Ljungby", organization = "Kvinnojouren Ljungby",
     agencyKind = "womens_shelter", agencyLabel = "Kvinnojour", municipalities = listOf("0781"), national = national, county = null, area = "Ljungby",
     groups = listOf("women"), needs = listOf("protected_housing"), forms = listOf("physical"), phones = phones,
     openNow = openNow, nextChange = "2026-02-10T15:00:00Z", openText = "Öppet, stänger 16:00", alwaysOpen = false, onCall = false,
-    distanceKm = distanceKm, verified = verified, demo = demo, web = null,
+    distanceKm = distanceKm, distanceApproximate = distanceApproximate, verified = verified, demo = demo, web = null,
 )
 
 fun view(answered: UInt, visible: UInt, item: ScreeningItem?, canGoBack: Boolean = answered > 0u) =
@@ -56,6 +57,7 @@ class HitCardTests : Suite("presentation.hit") {
             checkEq("850 m", formatDistance(0.853, sv), "metres")
             checkEq("124 km", formatDistance(123.6, sv), "far")
             checkEq(null, hitCard(sampleHit(distanceKm = null), sv).distance, "no position, no distance")
+            checkEq("≈ 2,3 km", hitCard(sampleHit(distanceApproximate = true), sv).distance, "to the municipality's centre")
         }
         test("the open state is the core's text, shown as is") {
             val card = hitCard(sampleHit(openNow = null), sv)
