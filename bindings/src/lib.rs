@@ -386,13 +386,7 @@ impl FyrCore {
             .name("fyr-sync".into())
             .spawn(move || {
                 let result = guard("sync", || {
-                    let rt = tokio::runtime::Builder::new_current_thread()
-                        .enable_all()
-                        .build()
-                        .map_err(|e| FyrError::Internal {
-                            message: format!("cannot start the sync runtime: {e}"),
-                        })?;
-                    rt.block_on(core.sync(&opts, &token))
+                    core.sync_blocking(&opts, &token)
                         .map(convert::sync_report)
                         .map_err(convert::error)
                 });
