@@ -364,13 +364,7 @@ async fn blob(
         return (StatusCode::NOT_FOUND, "no such blob\n").into_response();
     }
     let Ok(_permit) = state.blob_permits.clone().try_acquire_owned() else {
-        let mut r = plain(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the hub is busy; retry later",
-        );
-        r.headers_mut()
-            .insert(header::RETRY_AFTER, state.retry_after.clone());
-        return r;
+        return busy(&state);
     };
     let path = state.feed_dir.join("blobs").join(&name);
     let Ok(md) = tokio::fs::metadata(&path).await else {
@@ -457,15 +451,20 @@ fn plain(status: StatusCode, msg: impl Into<String>) -> Response {
         .into_response()
 }
 
+/// 503 with Retry-After: the hub is at its limit of concurrent work.
+fn busy(state: &AppState) -> Response {
+    let mut r = plain(
+        StatusCode::SERVICE_UNAVAILABLE,
+        "the hub is busy; retry later",
+    );
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, state.retry_after.clone());
+    r
+}
+
 async fn upload(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
     let Ok(_permit) = state.uploads.clone().try_acquire_owned() else {
-        let mut r = plain(
-            StatusCode::SERVICE_UNAVAILABLE,
-            "the hub is busy; retry later",
-        );
-        r.headers_mut()
-            .insert(header::RETRY_AFTER, state.retry_after.clone());
-        return r;
+        return busy(&state);
     };
     let token = headers
         .get(header::AUTHORIZATION)

@@ -283,7 +283,23 @@ struct RowErrors<'e> {
     count: usize,
 }
 
-impl RowErrors<'_> {
+impl<'e> RowErrors<'e> {
+    /// The errors of one row, named by its line and (when not empty) its id.
+    fn new(
+        file: &'e str,
+        line: usize,
+        id: &str,
+        errors: &'e mut Vec<ContentError>,
+    ) -> RowErrors<'e> {
+        RowErrors {
+            file,
+            line,
+            id: Some(id.to_owned()).filter(|c| !c.is_empty()),
+            errors,
+            count: 0,
+        }
+    }
+
     fn push(&mut self, problem: impl Into<String>) {
         self.count += 1;
         self.errors.push(ContentError::new(
@@ -311,13 +327,7 @@ fn parse_municipalities(
     let mut county_names: HashMap<String, String> = HashMap::new();
     for row in rows {
         let code = row.get("code").to_owned();
-        let mut e = RowErrors {
-            file,
-            line: row.line,
-            id: Some(code.clone()).filter(|c| !c.is_empty()),
-            errors,
-            count: 0,
-        };
+        let mut e = RowErrors::new(file, row.line, &code, errors);
         if !(code.len() == 4 && code.bytes().all(|b| b.is_ascii_digit())) {
             e.push(format!(
                 "municipality code '{code}' is not four digits (SCB code, e.g. 0780)"
@@ -391,13 +401,7 @@ fn parse_organizations(
     let mut lines: HashMap<String, usize> = HashMap::new();
     for row in rows {
         let id = row.get("id").to_owned();
-        let mut e = RowErrors {
-            file,
-            line: row.line,
-            id: Some(id.clone()).filter(|c| !c.is_empty()),
-            errors,
-            count: 0,
-        };
+        let mut e = RowErrors::new(file, row.line, &id, errors);
         validate::id(&id, &mut |p| e.push(p));
         if let Some(prev) = lines.get(&id) {
             e.push(format!(
@@ -482,13 +486,7 @@ fn parse_services(
     let mut non_demo = HashSet::new();
     for row in rows {
         let id = row.get("id").to_owned();
-        let mut e = RowErrors {
-            file,
-            line: row.line,
-            id: Some(id.clone()).filter(|c| !c.is_empty()),
-            errors,
-            count: 0,
-        };
+        let mut e = RowErrors::new(file, row.line, &id, errors);
         validate::id(&id, &mut |p| e.push(p));
         if let Some(prev) = lines.get(&id) {
             e.push(format!("duplicate service id '{id}' (first on row {prev})"));
@@ -688,13 +686,7 @@ fn parse_phones(
     for row in rows {
         let service = row.get("service").to_owned();
         named.insert(service.clone());
-        let mut e = RowErrors {
-            file,
-            line: row.line,
-            id: Some(service.clone()).filter(|c| !c.is_empty()),
-            errors,
-            count: 0,
-        };
+        let mut e = RowErrors::new(file, row.line, &service, errors);
         if service.is_empty() {
             e.push("empty service");
         }
