@@ -79,46 +79,58 @@ pub fn status(ctx: &Ctx, json: bool) -> CmdResult {
     if json {
         return print_json(&s);
     }
-    let age = s
-        .content_age_days
-        .map(|d| format!("{d} days old"))
-        .unwrap_or("age unknown".into());
+    let sv = ctx.lang == Lang::Sv;
+    let t = |a: &'static str, b: &'static str| if sv { a } else { b };
+    let age = match s.content_age_days {
+        Some(d) => format!("{d} {}", t("dagar gammal", "days old")),
+        None => t("okänd ålder", "age unknown").to_string(),
+    };
     println!(
-        "content: feed {} version {} ({age})",
-        s.feed_id, s.content_version
+        "{}: feed {} version {} ({age})",
+        t("innehåll", "content"),
+        s.feed_id,
+        s.content_version
     );
     if let Some(w) = &s.stale_warning {
-        println!("warning: {w}");
+        println!("{}: {w}", t("varning", "warning"));
     }
-    println!("hub: {}", s.hub.as_deref().unwrap_or("not configured"));
-    let last = s
-        .last_sync
-        .as_ref()
-        .map(|v| {
+    println!(
+        "hub: {}",
+        s.hub
+            .as_deref()
+            .unwrap_or(t("inte inställd", "not configured"))
+    );
+    let last = match &s.last_sync {
+        Some(v) => {
             let r = v["result"].as_str().unwrap_or("?");
             let at = v["at"].as_str().unwrap_or("?");
             match v["error"].as_str() {
-                Some(e) => format!("{r} at {at}: {e}"),
-                None => format!("{r} at {at}"),
+                Some(e) => format!("{r} {at}: {e}"),
+                None => format!("{r} {at}"),
             }
-        })
-        .unwrap_or("never".into());
-    println!("last sync: {last}");
+        }
+        None => t("aldrig", "never").to_string(),
+    };
+    println!("{}: {last}", t("senaste synk", "last sync"));
+    let never = t("aldrig", "never").to_string();
     println!(
-        "last success: {}",
-        s.last_success
-            .map(|t| t.to_rfc3339())
-            .unwrap_or("never".into())
+        "{}: {}",
+        t("senast lyckad", "last success"),
+        s.last_success.map(|x| x.to_rfc3339()).unwrap_or(never)
+    );
+    let any = t("när som helst", "any time").to_string();
+    println!(
+        "{}: {}",
+        t("nästa försök", "next attempt"),
+        s.next_attempt.map(|x| x.to_rfc3339()).unwrap_or(any)
     );
     println!(
-        "next attempt: {}",
-        s.next_attempt
-            .map(|t| t.to_rfc3339())
-            .unwrap_or("any time".into())
-    );
-    println!(
-        "outbox: {} waiting, {} set aside",
-        s.outbox_pending, s.outbox_quarantined
+        "{}: {} {}, {} {}",
+        t("utkorg", "outbox"),
+        s.outbox_pending,
+        t("väntar", "waiting"),
+        s.outbox_quarantined,
+        t("satta åt sidan", "set aside")
     );
     Ok(())
 }
