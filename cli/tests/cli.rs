@@ -534,22 +534,32 @@ fn an_override_raises_the_level_with_a_reason() {
     assert_eq!(out[0]["payload"]["override_used"], true);
 }
 
-#[test]
-fn interactive_screening_can_quit_and_resume() {
+/// Runs `fyr` with `input` on its standard input (an interactive session driven by a pipe).
+fn fyr_with_input(dir: &Path, args: &[&str], input: &str) -> Output {
     use std::io::Write;
-    let d = tempfile::tempdir().unwrap();
-    let p = d.path();
     let mut child = Command::new(env!("CARGO_BIN_EXE_fyr"))
         .arg("--data-dir")
-        .arg(p)
-        .args(["screen", "routine", "--kommun", "Åre"])
+        .arg(dir)
+        .args(args)
         .env_remove("FYR_KEY")
         .stdin(Stdio::piped())
         .stdout(Stdio::piped())
         .spawn()
         .unwrap();
-    child.stdin.take().unwrap().write_all(b"nej\nq\n").unwrap();
-    let o = child.wait_with_output().unwrap();
+    child
+        .stdin
+        .take()
+        .unwrap()
+        .write_all(input.as_bytes())
+        .unwrap();
+    child.wait_with_output().unwrap()
+}
+
+#[test]
+fn interactive_screening_can_quit_and_resume() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    let o = fyr_with_input(p, &["screen", "routine", "--kommun", "Åre"], "nej\nq\n");
     assert!(o.status.success());
     let list = ok_json(p, &["screenings", "--json"]);
     let s = &list.as_array().unwrap()[0];
@@ -557,35 +567,14 @@ fn interactive_screening_can_quit_and_resume() {
     assert!(s["completed_at"].is_null());
     let sid = s["session_id"].as_str().unwrap().to_string();
     // Resume: back, then answer everything with "nej", no override.
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fyr"))
-        .arg("--data-dir")
-        .arg(p)
-        .args(["screen", "routine", "--resume", &sid])
-        .env_remove("FYR_KEY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
-    child.stdin.take().unwrap().write_all(b"b\n").unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = fyr_with_input(p, &["screen", "routine", "--resume", &sid], "b\n");
     assert!(o.status.success());
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fyr"))
-        .arg("--data-dir")
-        .arg(p)
-        .args(["screen", "routine", "--resume", &sid])
-        .env_remove("FYR_KEY")
-        .stdin(Stdio::piped())
-        .stdout(Stdio::piped())
-        .spawn()
-        .unwrap();
     // Five questions, all "nej"; then no override (empty line).
-    child
-        .stdin
-        .take()
-        .unwrap()
-        .write_all(format!("{}\n", "nej\n".repeat(5)).as_bytes())
-        .unwrap();
-    let o = child.wait_with_output().unwrap();
+    let o = fyr_with_input(
+        p,
+        &["screen", "routine", "--resume", &sid],
+        &format!("{}\n", "nej\n".repeat(5)),
+    );
     assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stdout));
     let list = ok_json(p, &["screenings", "--json"]);
     assert!(list[0]["completed_at"].is_string(), "{list}");
