@@ -239,16 +239,18 @@ pub fn screen(ctx: &Ctx, a: ScreenArgs) -> CmdResult {
     };
     let fyr = ctx.open()?;
     let checklist = fyr.checklist(&a.id)?;
+    // Every answer checked (item ids, answer types) before anything is stored.
+    let parsed = match &file {
+        Some(f) => Some(
+            fyr_core::checklist::parse_answers_json(
+                &checklist,
+                &serde_json::json!({ "answers": f.answers }),
+            )
+            .map_err(|errs| Failure::usage(errs.join("; ")))?,
+        ),
+        None => None,
+    };
     if let Some(f) = &file {
-        for (id, raw) in &f.answers {
-            let item = checklist.item(id).ok_or_else(|| {
-                Failure::usage(format!(
-                    "unknown item '{id}' in checklist '{}'",
-                    checklist.id
-                ))
-            })?;
-            fyr_core::checklist::parse_answer(item, raw).map_err(Failure::usage)?;
-        }
         if let Some(o) = &f.override_ {
             if o.reason.trim().is_empty() {
                 return Err(Failure::usage(format!(
@@ -271,23 +273,23 @@ pub fn screen(ctx: &Ctx, a: ScreenArgs) -> CmdResult {
     let sid = view.session_id.clone();
     let (ov, note) = match file {
         Some(f) => {
-            // Answer in checklist order so that show_if sees earlier answers.
-            for item in checklist.items() {
-                if let Some(raw) = f.answers.get(&item.id) {
-                    let visible = fyr.screening(&sid)?;
-                    let _ = visible;
-                    match fyr.answer_json(&sid, &item.id, raw, now) {
-                        Ok(_) => {}
-                        Err(e)
-                            if e.to_string().contains("hidden")
-                                || e.to_string().contains("not visible") =>
-                        {
-                            eprintln!("fyr: answer to '{}' ignored: the item is not shown given the other answers", item.id);
-                        }
-                        Err(e) => {
-                            let _ = fyr.discard_screening(&sid);
-                            return Err(e.into());
-                        }
+            let answers = parsed.unwrap_or_default();
+            // Only the items these answers leave shown are answered, in order
+            // (as the engine does: hiding an item drops its answer).
+            let shown = fyr_core::checklist::visibility(&checklist, &answers);
+            for id in answers
+                .keys()
+                .filter(|id| !shown.iter().any(|(i, _)| &i.id == *id))
+            {
+                eprintln!(
+                    "fyr: answer to '{id}' ignored: the item is not shown given the other answers"
+                );
+            }
+            for (item, answer) in shown {
+                if let Some(a) = answer {
+                    if let Err(e) = fyr.answer(&sid, &item.id, a.clone(), now) {
+                        let _ = fyr.discard_screening(&sid);
+                        return Err(e.into());
                     }
                 }
             }

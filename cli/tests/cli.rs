@@ -683,3 +683,35 @@ fn a_village_finds_its_municipality() {
         "{v}"
     );
 }
+
+#[test]
+fn an_answer_to_an_item_the_other_answers_hide_is_dropped_not_fatal() {
+    let d = tempfile::tempdir().unwrap();
+    let p = d.path();
+    // threat_with_means is shown only after a yes to threats_to_kill.
+    let f = write(
+        p,
+        "h.json",
+        &serde_json::json!({"answers": {"threats_to_kill": "no", "threat_with_means": "yes"}}),
+    );
+    let o = fyr(p, &["screen", "adult-risk", "--answers", &f, "--json"]);
+    assert!(o.status.success(), "{}", String::from_utf8_lossy(&o.stderr));
+    assert!(
+        String::from_utf8_lossy(&o.stderr).contains("threat_with_means"),
+        "the dropped answer is named"
+    );
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert!(
+        v["red_flags"]
+            .as_array()
+            .unwrap()
+            .iter()
+            .all(|r| r["item"] != "threat_with_means"),
+        "{v}"
+    );
+    let details = fyr(
+        p,
+        &["screenings", "show", v["session_id"].as_str().unwrap()],
+    );
+    assert!(!String::from_utf8_lossy(&details.stdout).contains("threat_with_means"));
+}

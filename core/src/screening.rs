@@ -9,9 +9,7 @@
 //! be read from the files without the key.
 
 use crate::api::Fyr;
-use crate::checklist::{
-    parse_answer, parse_answer_text, Answer, Checklist, EngineError, Evaluation, Override,
-};
+use crate::checklist::{parse_answer_text, Answer, Checklist, EngineError, Evaluation, Override};
 use crate::crypto::{self, SealKey};
 use crate::error::{Error, Result};
 use crate::model::Text;
@@ -299,17 +297,6 @@ impl Fyr {
         Ok(self.view(&s))
     }
 
-    /// Answers from raw JSON ("yes", "no", "unknown", a choice id or a number).
-    pub fn answer_json(
-        &self,
-        session_id: &str,
-        item_id: &str,
-        raw: &serde_json::Value,
-        now: DateTime<Utc>,
-    ) -> Result<ScreeningView> {
-        self.answer_parsed(session_id, item_id, now, |item| parse_answer(item, raw))
-    }
-
     /// Answers from typed text (ja/nej/vet ej, a choice number, a number).
     pub fn answer_text(
         &self,
@@ -318,18 +305,6 @@ impl Fyr {
         input: &str,
         now: DateTime<Utc>,
     ) -> Result<ScreeningView> {
-        self.answer_parsed(session_id, item_id, now, |item| {
-            parse_answer_text(item, input)
-        })
-    }
-
-    fn answer_parsed(
-        &self,
-        session_id: &str,
-        item_id: &str,
-        now: DateTime<Utc>,
-        parse: impl FnOnce(&crate::checklist::Item) -> std::result::Result<Answer, String>,
-    ) -> Result<ScreeningView> {
         let mut s = self.load(session_id)?;
         let item = s.checklist.item(item_id).ok_or_else(|| {
             Error::invalid(format!(
@@ -337,7 +312,7 @@ impl Fyr {
                 s.checklist.id
             ))
         })?;
-        let a = parse(item).map_err(Error::InvalidInput)?;
+        let a = parse_answer_text(item, input).map_err(Error::InvalidInput)?;
         s.session
             .answer(&s.checklist, item_id, a, now)
             .map_err(engine)?;
