@@ -1,5 +1,4 @@
 //! A small hand-made directory for unit tests.
-#![allow(dead_code)]
 
 use crate::model::*;
 use crate::vocab::{AgencyKind, Form, Group, Need};

@@ -4,8 +4,8 @@
 //! language, open now) and ranking that puts what can help now and nearby
 //! first, always keeping a 24/7 national line when the filters allow one.
 
-#[doc(hidden)]
-pub mod fixture;
+#[cfg(test)]
+pub(crate) mod fixture;
 pub mod index;
 
 use crate::error::{Error, Result};
