@@ -190,6 +190,7 @@ mod tests {
 id = "demo"
 version = 3
 kind = "screening"
+subject = "adult_victim"
 title = { sv = "Demo", en = "Demo" }
 example = true
 levels = [

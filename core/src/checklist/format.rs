@@ -42,6 +42,45 @@ impl ChecklistKind {
     }
 }
 
+/// Whom a checklist's outcome is about, and so which services its referrals
+/// may go to: victim services for an adult victim, child and youth services
+/// for a child, programmes for a person who uses violence. The routing model
+/// restricts referrals by it. TOML: `subject = "adult_victim"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    /// An adult who is subjected to violence.
+    AdultVictim,
+    /// A child or young person under 18 (subjected to or exposed to violence).
+    Child,
+    /// A person who uses violence.
+    Perpetrator,
+    /// Anyone (routine inquiry asked of everyone).
+    Any,
+}
+
+impl Subject {
+    pub const ALL: [Subject; 4] = [
+        Subject::AdultVictim,
+        Subject::Child,
+        Subject::Perpetrator,
+        Subject::Any,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Subject::AdultVictim => "adult_victim",
+            Subject::Child => "child",
+            Subject::Perpetrator => "perpetrator",
+            Subject::Any => "any",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<Subject> {
+        Subject::ALL.into_iter().find(|s| s.id() == id)
+    }
+}
+
 /// Who wrote the instrument and on what terms. A region that adopts a
 /// licensed instrument describes it here; the team's examples say so too.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -256,6 +295,8 @@ pub struct Checklist {
     /// Strictly increasing per id; sessions pin the version they were started on.
     pub version: i64,
     pub kind: ChecklistKind,
+    /// Whom the outcome is about; restricts referrals (required).
+    pub subject: Subject,
     pub title: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<Text>,

@@ -8,6 +8,7 @@ const BASE: &str = r#"
 id = "adult"
 version = 2
 kind = "screening"
+subject = "adult_victim"
 title = { sv = "Bedömning", en = "Assessment" }
 description = { sv = "Beskrivning", en = "Description" }
 example = true
@@ -166,6 +167,88 @@ fn parses_toml_and_round_trips_as_json() {
     assert_eq!(v["scoring"]["method"], "weighted_sum");
     assert_eq!(v["sections"][0]["items"][0]["type"], "yes_no");
     assert_eq!(v["override"]["allowed"], true);
+}
+
+#[test]
+fn subject_is_required_and_validated() {
+    let c = base();
+    assert_eq!(c.subject, Subject::AdultVictim);
+    let v: serde_json::Value = serde_json::from_str(&c.to_json()).unwrap();
+    assert_eq!(v["subject"], "adult_victim");
+    for s in Subject::ALL {
+        assert_eq!(Subject::parse(s.id()), Some(s));
+        assert_eq!(serde_json::to_value(s).unwrap(), s.id());
+    }
+    // Missing: refused, naming the file and the field.
+    let errs = Checklist::from_toml(
+        "adult.toml",
+        &BASE.replace("subject = \"adult_victim\"\n", ""),
+    )
+    .unwrap_err();
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert!(
+        errs[0]
+            .to_string()
+            .starts_with("adult.toml: invalid checklist: missing field `subject`"),
+        "{}",
+        errs[0]
+    );
+    // Unknown: refused, naming the value and the allowed ones.
+    let errs = Checklist::from_toml(
+        "adult.toml",
+        &BASE.replace("subject = \"adult_victim\"", "subject = \"victim\""),
+    )
+    .unwrap_err();
+    let shown = errs[0].to_string();
+    assert!(
+        shown.starts_with("adult.toml: invalid checklist: unknown variant `victim`")
+            && shown.contains("adult_victim"),
+        "{shown}"
+    );
+    // The same from a feed (JSON).
+    let mut v = v;
+    v.as_object_mut().unwrap().remove("subject");
+    let errs = Checklist::from_value("feed:checklist/adult", v).unwrap_err();
+    assert!(
+        errs[0].to_string().contains("missing field `subject`"),
+        "{}",
+        errs[0]
+    );
+}
+
+#[test]
+fn subject_must_fit_the_kind() {
+    let mut c = base();
+    c.subject = Subject::Perpetrator;
+    assert_reports(
+        &c,
+        "adult.toml: subject 'perpetrator' does not fit kind 'screening'",
+    );
+    c.kind = ChecklistKind::Perpetrator;
+    assert!(c.validate("adult.toml").is_ok());
+    c.subject = Subject::AdultVictim;
+    assert_reports(&c, "subject 'adult_victim' does not fit kind 'perpetrator'");
+    c.kind = ChecklistKind::Children;
+    assert_reports(&c, "subject 'adult_victim' does not fit kind 'children'");
+    c.subject = Subject::Child;
+    assert!(c.validate("adult.toml").is_ok());
+    c.kind = ChecklistKind::Other;
+    for s in Subject::ALL {
+        c.subject = s;
+        assert!(c.validate("adult.toml").is_ok(), "{s:?}");
+    }
+}
+
+#[test]
+fn shipped_checklists_name_their_subject() {
+    let all = load_dir(&content_dir()).unwrap();
+    let subject = |id: &str| all.iter().find(|c| c.id == id).unwrap().subject;
+    assert_eq!(subject("routine"), Subject::Any);
+    assert_eq!(subject("adult-risk"), Subject::AdultVictim);
+    assert_eq!(subject("children"), Subject::Child);
+    assert_eq!(subject("perpetrator"), Subject::Perpetrator);
+    // A young person is taken on to the children's checklist (subject child).
+    assert_eq!(subject("honour"), Subject::AdultVictim);
 }
 
 #[test]

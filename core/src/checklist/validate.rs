@@ -1,7 +1,7 @@
 //! Validation of a parsed checklist. Every problem is reported, not just the
 //! first, each naming the file and (where there is one) the item.
 
-use super::format::{AnswerType, Checklist, Item};
+use super::format::{AnswerType, Checklist, ChecklistKind, Item, Subject};
 use super::ChecklistError;
 use crate::model::Text;
 use std::collections::{HashMap, HashSet};
@@ -54,6 +54,22 @@ pub(super) fn validate(c: &Checklist, file: &str) -> Result<(), Vec<ChecklistErr
     }
     if c.version < 1 {
         r.general(format!("version must be at least 1, got {}", c.version));
+    }
+    // The subject must fit the kind: a perpetrator checklist refers a person
+    // who uses violence (never to victim services), a children's checklist a
+    // child; no other kind may claim the perpetrator subject.
+    let subject_fits = match (c.kind, c.subject) {
+        (ChecklistKind::Perpetrator, s) => s == Subject::Perpetrator,
+        (ChecklistKind::Children, s) => s == Subject::Child,
+        (ChecklistKind::Other, _) => true,
+        (_, s) => s != Subject::Perpetrator,
+    };
+    if !subject_fits {
+        r.general(format!(
+            "subject '{}' does not fit kind '{}'",
+            c.subject.id(),
+            c.kind.id()
+        ));
     }
     if missing_sv(&c.title) {
         r.general("title: Swedish text (sv) is missing");
