@@ -445,7 +445,17 @@ fn interactive(
         }
     );
     while let Some(item) = view.next_item.clone() {
-        println!("\n[{}/{}] {}", view.answered + 1, view.visible, item.text);
+        let key = match (item.key, sv) {
+            (true, true) => "  [nyckelfråga]",
+            (true, false) => "  [key question]",
+            _ => "",
+        };
+        println!(
+            "\n[{}/{}] {}{key}",
+            view.answered + 1,
+            view.visible,
+            item.text
+        );
         if let Some(h) = &item.help {
             println!("  ({h})");
         }
