@@ -601,6 +601,9 @@ pub fn screenings(ctx: &Ctx, a: ScreeningsArgs) -> CmdResult {
             }
             if let Some(r) = &s.result {
                 println!("level: {} (score {})", r.level, r.score);
+                if !r.missing_key.is_empty() {
+                    println!("key questions unanswered: {}", r.missing_key.join(", "));
+                }
             }
             if let Some(n) = &s.note {
                 println!("note: {n}");
