@@ -12,6 +12,7 @@ pub mod crypto;
 pub mod error;
 pub mod feed;
 pub mod model;
+pub mod present;
 pub mod schedule;
 pub mod screening;
 pub mod search;
@@ -20,6 +21,9 @@ pub mod store;
 pub mod sync;
 pub mod text;
 pub mod vocab;
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
 
 pub use api::{Fyr, OpenOptions, Settings, Status};
 pub use error::{Error, ErrorKind, Result};
