@@ -80,6 +80,11 @@ class PresentTests : Suite("core.present") {
             openCore(lang = "sv").use { core ->
                 checkEq("Synka nu", core.text(UiText.SYNC_NOW), "sv")
                 checkEq("sv", core.lang(), "lang")
+                checkEq("Kvinnor", core.vocabularyLabels().groups.first { it.id == "women" }.label, "sv label")
+            }
+            openCore(lang = "en").use { core ->
+                checkEq("Women", core.vocabularyLabels().groups.first { it.id == "women" }.label, "en label")
+                checkEq(vocabulary().needs.map { it.id }, core.vocabularyLabels().needs.map { it.id }, "same ids")
             }
             checkEq("Sync now", uiText(UiText.SYNC_NOW, "en"), "en")
             for (id in UiText.entries) {
