@@ -450,12 +450,7 @@ fn interactive(
             (true, false) => "  [key question]",
             _ => "",
         };
-        println!(
-            "\n[{}/{}] {}{key}",
-            view.answered + 1,
-            view.visible,
-            item.text
-        );
+        println!("\n[{}] {}{key}", view.counter, item.text);
         if let Some(h) = &item.help {
             println!("  ({h})");
         }
