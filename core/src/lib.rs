@@ -11,6 +11,7 @@ pub mod content;
 pub mod crypto;
 pub mod error;
 pub mod feed;
+pub mod keys;
 pub mod model;
 pub mod schedule;
 pub mod screening;

@@ -69,7 +69,7 @@ pub fn open(path: &Path, bundled: &dyn Fn() -> Result<Bundle>) -> Result<(Connec
     let ix = match blob {
         Some(b) => FacetIndex::decode(&b)?,
         None => {
-            return Err(Error::Storage(
+            return Err(Error::Damaged(
                 "the search index is damaged (missing)".into(),
             ))
         }
@@ -116,7 +116,7 @@ pub fn digest_of(c: &Connection) -> Result<String> {
         let hash: [u8; 32] = h
             .as_slice()
             .try_into()
-            .map_err(|_| Error::Storage(format!("record {k} {id} has a damaged hash")))?;
+            .map_err(|_| Error::Damaged(format!("record {k} {id} has a damaged hash")))?;
         items.push((kind, id.as_str(), hash));
     }
     Ok(content_digest(items.into_iter()))
