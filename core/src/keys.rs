@@ -151,3 +151,88 @@ impl Fyr {
         Ok(n)
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::LockReason;
+    use crate::api::{Fyr, OpenOptions};
+    use crate::error::ErrorKind;
+    use crate::vocab::Lang;
+    use chrono::Utc;
+    use std::path::Path;
+
+    fn open(dir: &Path, key: Option<[u8; 32]>) -> Fyr {
+        Fyr::open(OpenOptions {
+            data_dir: dir.into(),
+            key,
+            lang: Lang::Sv,
+        })
+        .expect("open never fails because of the key")
+    }
+
+    fn start(f: &Fyr) -> crate::error::Result<String> {
+        let id = f.checklists()?[0].id.clone();
+        f.start_screening(&id, None).map(|v| v.session_id)
+    }
+
+    fn search_works(f: &Fyr) {
+        let q = crate::search::SearchQuery {
+            text: Some("kvinnofrid".into()),
+            ..Default::default()
+        };
+        let hits = f.search(&q).unwrap();
+        assert!(hits.iter().any(|h| h.id == "kvinnofridslinjen"));
+        f.show("kvinnofridslinjen", None, None).unwrap();
+    }
+
+    #[test]
+    fn a_wrong_or_missing_key_locks_screenings_only_until_a_reset() {
+        let d = tempfile::tempdir().unwrap();
+        let (k1, k2) = ([1u8; 32], [2u8; 32]);
+        let f = open(d.path(), Some(k1));
+        let sid = start(&f).unwrap();
+        drop(f);
+
+        for (key, reason) in [(Some(k2), LockReason::WrongKey), (None, LockReason::NoKey)] {
+            let f = open(d.path(), key);
+            search_works(&f);
+            let lock = f.screening_lock().unwrap().expect("locked");
+            assert_eq!(lock.reason, reason);
+            assert_eq!(lock.sealed_sessions, 1);
+            let e = f.screenings().unwrap_err();
+            assert_eq!(e.kind(), ErrorKind::ScreeningsLocked, "{e}");
+            assert_eq!(start(&f).unwrap_err().kind(), ErrorKind::ScreeningsLocked);
+            assert!(f.status(Utc::now()).unwrap().screenings_locked.is_some());
+        }
+        // The old key still opens it: nothing was changed by the locked opens.
+        let f = open(d.path(), Some(k1));
+        assert_eq!(f.screenings().unwrap()[0].session_id, sid);
+        drop(f);
+
+        // The way forward: a new key; the old session set aside, unreadable.
+        let f = open(d.path(), Some(k2));
+        assert_eq!(f.reset_screening_key(k2, Utc::now()).unwrap(), 1);
+        assert!(f.screening_lock().unwrap().is_none());
+        assert!(f.screenings().unwrap().is_empty());
+        let aside = f.unreadable_screenings().unwrap();
+        assert_eq!(aside.len(), 1);
+        assert_eq!(aside[0].session_id, sid);
+        start(&f).unwrap();
+        assert_eq!(f.status(Utc::now()).unwrap().unreadable_screenings, 1);
+        // Purged after the retention period, with or without a key.
+        let later = Utc::now() + chrono::Duration::days(31);
+        f.purge_screenings(later).unwrap();
+        assert!(f.unreadable_screenings().unwrap().is_empty());
+        drop(f);
+        assert!(open(d.path(), Some(k1)).screening_lock().unwrap().is_some());
+    }
+
+    #[test]
+    fn a_new_key_is_adopted_silently_only_when_nothing_is_sealed() {
+        let d = tempfile::tempdir().unwrap();
+        drop(open(d.path(), Some([1u8; 32])));
+        let f = open(d.path(), Some([2u8; 32]));
+        assert!(f.screening_lock().unwrap().is_none(), "no session: the new key is used");
+        start(&f).unwrap();
+    }
+}

@@ -353,6 +353,9 @@ impl Store {
 }
 
 #[cfg(test)]
+mod damage_tests;
+
+#[cfg(test)]
 mod tests {
     use super::*;
     use crate::search::fixture;
