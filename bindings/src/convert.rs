@@ -719,7 +719,10 @@ pub(crate) fn status(s: fyr_core::Status) -> Status {
     }
 }
 
-pub(crate) fn unreadable(a: fyr_core::store::device::AsideSession, days: u32) -> UnreadableScreening {
+pub(crate) fn unreadable(
+    a: fyr_core::store::device::AsideSession,
+    days: u32,
+) -> UnreadableScreening {
     UnreadableScreening {
         session_id: a.session_id,
         set_aside_at: rfc3339(a.set_aside_at),

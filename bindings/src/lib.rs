@@ -341,7 +341,11 @@ impl FyrCore {
     /// Sessions set aside by a key reset: unreadable, purged after the retention period.
     pub fn unreadable_screenings(&self) -> Result<Vec<UnreadableScreening>, FyrError> {
         guard("unreadable_screenings", || {
-            let days = self.inner.settings().map_err(convert::error)?.retention_days;
+            let days = self
+                .inner
+                .settings()
+                .map_err(convert::error)?
+                .retention_days;
             Ok(self
                 .inner
                 .unreadable_screenings()

@@ -44,7 +44,11 @@ pub fn given_key(data_dir: &Path) -> Result<Option<[u8; 32]>, String> {
 /// After `Fyr::open`: on a device with no key file and no sealed screening,
 /// makes a key file and starts using it; otherwise records why screenings
 /// are locked, for the message.
-pub fn settle(fyr: &Fyr, data_dir: &Path, given: Result<Option<[u8; 32]>, String>) -> Result<(), Failure> {
+pub fn settle(
+    fyr: &Fyr,
+    data_dir: &Path,
+    given: Result<Option<[u8; 32]>, String>,
+) -> Result<(), Failure> {
     let problem = match given {
         Ok(Some(_)) => match fyr.screening_lock()? {
             None => return Ok(()),
@@ -89,9 +93,8 @@ pub fn write_new_key(data_dir: &Path) -> Result<[u8; 32], Failure> {
     if path.exists() {
         let stamp = chrono::Utc::now().format("%Y%m%dT%H%M%SZ");
         let old = data_dir.join(format!("key.old-{stamp}"));
-        std::fs::rename(&path, &old).map_err(|e| {
-            Failure::failed(format!("cannot move the old key file aside: {e}"))
-        })?;
+        std::fs::rename(&path, &old)
+            .map_err(|e| Failure::failed(format!("cannot move the old key file aside: {e}")))?;
     }
     let key: [u8; 32] = rand::random();
     write_private(&path, hex::encode(key).as_bytes())?;

@@ -9,7 +9,10 @@ const PAGE: usize = 4096;
 
 fn run(dir: &Path, args: &[&str], key: Option<&str>) -> Output {
     let mut c = Command::new(env!("CARGO_BIN_EXE_fyr"));
-    c.arg("--data-dir").arg(dir).args(args).env_remove("FYR_KEY");
+    c.arg("--data-dir")
+        .arg(dir)
+        .args(args)
+        .env_remove("FYR_KEY");
     if let Some(k) = key {
         c.env("FYR_KEY", k);
     }
@@ -103,13 +106,18 @@ fn a_deleted_key_file_locks_screenings_only_and_is_never_silently_replaced() {
     assert!(!key.exists());
     let s = out(&ok(p, &["--lang", "en", "status"]));
     assert!(s.contains("screenings locked"), "{s}");
-    let s: serde_json::Value = serde_json::from_slice(&ok(p, &["status", "--json"]).stdout).unwrap();
+    let s: serde_json::Value =
+        serde_json::from_slice(&ok(p, &["status", "--json"]).stdout).unwrap();
     assert_eq!(s["screenings_locked"]["reason"], "no_key");
     assert_eq!(s["screenings_locked"]["sealed_sessions"], 1);
 
     // The way forward: a new key; the old screening set aside as unreadable.
     let o = ok(p, &["screenings", "reset-key"]);
-    assert!(out(&o).contains("1 sealed screening(s) set aside"), "{}", out(&o));
+    assert!(
+        out(&o).contains("1 sealed screening(s) set aside"),
+        "{}",
+        out(&o)
+    );
     assert!(key.exists());
     let list = out(&ok(p, &["screenings"]));
     assert!(list.contains("unreadable"), "{list}");
@@ -128,7 +136,11 @@ fn a_wrong_fyr_key_locks_screenings_only() {
     screened(p);
     let wrong = "11".repeat(32);
     directory_works(p, Some(&wrong));
-    let o = run(p, &["screen", "adult-risk", "--kommun", "Ljungby"], Some(&wrong));
+    let o = run(
+        p,
+        &["screen", "adult-risk", "--kommun", "Ljungby"],
+        Some(&wrong),
+    );
     locked(&o, "FYR_KEY");
     assert!(err(&o).contains("wrong key"), "{}", err(&o));
     // A malformed one too.
@@ -154,7 +166,12 @@ fn a_fresh_device_without_a_key_file_gets_one() {
 
 fn overwrite_pages(path: &Path, first: usize, last: usize) {
     let mut b = std::fs::read(path).unwrap();
-    assert!(b.len() >= last * PAGE, "{} has {} bytes", path.display(), b.len());
+    assert!(
+        b.len() >= last * PAGE,
+        "{} has {} bytes",
+        path.display(),
+        b.len()
+    );
     for (i, x) in b[(first - 1) * PAGE..last * PAGE].iter_mut().enumerate() {
         *x = (i * 7 + 13) as u8;
     }
@@ -165,7 +182,12 @@ fn kept_aside(dir: &Path, stem: &str) -> usize {
     std::fs::read_dir(dir)
         .unwrap()
         .filter(|e| {
-            let n = e.as_ref().unwrap().file_name().to_string_lossy().into_owned();
+            let n = e
+                .as_ref()
+                .unwrap()
+                .file_name()
+                .to_string_lossy()
+                .into_owned();
             n.starts_with(stem) && n.contains(".db.corrupt-") && !n.contains("-db-")
         })
         .count()
@@ -173,14 +195,21 @@ fn kept_aside(dir: &Path, stem: &str) -> usize {
 
 #[test]
 fn damaged_directory_pages_are_repaired_at_the_first_query() {
-    for args in [&["search", "kvinnofrid", "--json"][..], &["show", "kvinnofridslinjen"][..]] {
+    for args in [
+        &["search", "kvinnofrid", "--json"][..],
+        &["show", "kvinnofridslinjen"][..],
+    ] {
         let d = tempfile::tempdir().unwrap();
         let p = d.path();
         ok(p, &["search", "kvinnojour"]);
         overwrite_pages(&p.join("directory.db"), 20, 49);
         let o = ok(p, args);
         assert!(out(&o).contains("Kvinnofridslinjen") || out(&o).contains("kvinnofridslinjen"));
-        assert!(err(&o).contains("rebuilt from the bundled content"), "{}", err(&o));
+        assert!(
+            err(&o).contains("rebuilt from the bundled content"),
+            "{}",
+            err(&o)
+        );
         assert_eq!(kept_aside(p, "directory"), 1);
         // Repaired for good: the next run is quiet.
         let o = ok(p, args);
@@ -193,7 +222,15 @@ fn device_damage_is_kept_aside(damage: impl Fn(&Path)) {
     let d = tempfile::tempdir().unwrap();
     let p = d.path();
     ok(p, &["settings", "--kommun", "Ljungby"]);
-    ok(p, &["report-error", "kvinnofridslinjen", "--message", "fel öppettider"]);
+    ok(
+        p,
+        &[
+            "report-error",
+            "kvinnofridslinjen",
+            "--message",
+            "fel öppettider",
+        ],
+    );
     damage(&p.join("device.db"));
     let o = ok(p, &["search", "kvinnofrid"]);
     assert!(err(&o).contains("device store was damaged"), "{}", err(&o));
@@ -251,7 +288,8 @@ fn store_files_are_owner_only_and_tightened_on_open() {
         }
     };
     check();
-    let set = |f: &Path, m: u32| std::fs::set_permissions(f, std::fs::Permissions::from_mode(m)).unwrap();
+    let set =
+        |f: &Path, m: u32| std::fs::set_permissions(f, std::fs::Permissions::from_mode(m)).unwrap();
     set(&p, 0o755);
     set(&p.join("directory.db"), 0o644);
     set(&p.join("device.db"), 0o644);

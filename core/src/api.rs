@@ -2,9 +2,9 @@
 //! the store and the in-memory search index; it is `Send + Sync`.
 
 use crate::error::{Error, Result};
+use crate::keys::{KeyState, LockReason};
 use crate::model::Municipality;
 use crate::search::{self, SearchQuery, ServiceDetail, ServiceHit};
-use crate::keys::{KeyState, LockReason};
 use crate::store::{device, Bundle, BundleSource, ContentPosition, Store};
 use crate::sync;
 use crate::vocab::{AgencyKind, Lang};

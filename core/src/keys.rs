@@ -130,7 +130,9 @@ impl Fyr {
         device::set_setting(
             &c,
             KEY_CHECK,
-            Some(&hex::encode(crypto::key_check(&SealKey::from_bytes(new_key)))),
+            Some(&hex::encode(crypto::key_check(&SealKey::from_bytes(
+                new_key,
+            )))),
         )?;
         *state = KeyState::Open(new_key);
         Ok(n)
@@ -172,7 +174,8 @@ mod tests {
 
     fn start(f: &Fyr) -> crate::error::Result<String> {
         let id = f.checklists()?[0].id.clone();
-        f.start_screening(&id, None).map(|v| v.session_id)
+        f.start_screening(&id, None, Utc::now())
+            .map(|v| v.session_id)
     }
 
     fn search_works(f: &Fyr) {
@@ -232,7 +235,10 @@ mod tests {
         let d = tempfile::tempdir().unwrap();
         drop(open(d.path(), Some([1u8; 32])));
         let f = open(d.path(), Some([2u8; 32]));
-        assert!(f.screening_lock().unwrap().is_none(), "no session: the new key is used");
+        assert!(
+            f.screening_lock().unwrap().is_none(),
+            "no session: the new key is used"
+        );
         start(&f).unwrap();
     }
 }

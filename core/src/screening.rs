@@ -578,7 +578,7 @@ mod tests {
         .unwrap();
         assert!(!f.search(&SearchQuery::default()).unwrap().is_empty());
         let e = f.start_screening("routine", None, Utc::now()).unwrap_err();
-        assert_eq!(e.kind(), crate::ErrorKind::Crypto);
+        assert_eq!(e.kind(), crate::ErrorKind::ScreeningsLocked);
     }
 
     #[test]

@@ -117,7 +117,10 @@ fn stat_event(id: &str) -> OutboxEvent {
 }
 
 fn next_attempt(store: &MemStore) -> chrono::DateTime<chrono::Utc> {
-    let s = store.get_meta(meta::NEXT_ATTEMPT).unwrap().expect("a next attempt");
+    let s = store
+        .get_meta(meta::NEXT_ATTEMPT)
+        .unwrap()
+        .expect("a next attempt");
     chrono::DateTime::parse_from_rfc3339(&s).unwrap().into()
 }
 
@@ -175,7 +178,11 @@ fn the_defaults_end_every_sync() {
         vec![],
         std::env::temp_dir(),
     );
-    assert!(cfg.deadline <= Duration::from_secs(15 * 60), "{:?}", cfg.deadline);
+    assert!(
+        cfg.deadline <= Duration::from_secs(15 * 60),
+        "{:?}",
+        cfg.deadline
+    );
     assert!(cfg.min_rate > 0);
     assert!(cfg.max_decoded_bytes <= cfg.max_bytes);
 }
@@ -185,15 +192,21 @@ fn the_defaults_end_every_sync() {
 #[tokio::test]
 async fn a_huge_retry_after_is_capped_at_a_day_and_never_panics() {
     for value in [
-        "315360000",                             // ten years
-        "99999999999999999999999999",            // past u64
-        "Fri, 31 Dec 9999 23:59:59 GMT",         // an HTTP date far ahead
-        "-5",                                    // nonsense
+        "315360000",                     // ten years
+        "99999999999999999999999999",    // past u64
+        "Fri, 31 Dec 9999 23:59:59 GMT", // an HTTP date far ahead
+        "-5",                            // nonsense
         "soon",
     ] {
         let v = value.to_string();
-        let addr = fake_hub(move |_| reply("503 Service Unavailable", &[("retry-after", v.clone())], b""))
-            .await;
+        let addr = fake_hub(move |_| {
+            reply(
+                "503 Service Unavailable",
+                &[("retry-after", v.clone())],
+                b"",
+            )
+        })
+        .await;
         let work = tempfile::tempdir().unwrap();
         let dev = MemStore::new();
         let before = chrono::Utc::now();
@@ -214,7 +227,8 @@ async fn a_huge_retry_after_is_capped_at_a_day_and_never_panics() {
 #[tokio::test]
 async fn an_absurd_stored_next_attempt_is_shown_as_at_most_a_day_ahead() {
     let dev = MemStore::new();
-    dev.set_meta(meta::NEXT_ATTEMPT, Some("2036-01-01T00:00:00Z")).unwrap();
+    dev.set_meta(meta::NEXT_ATTEMPT, Some("2036-01-01T00:00:00Z"))
+        .unwrap();
     let now = chrono::Utc::now();
     let st = sync::sync_status(&dev, now).unwrap();
     assert!(st.next_attempt.unwrap() <= now + chrono::Duration::days(1));
@@ -247,13 +261,7 @@ impl Hub {
             addr,
             handle: Some(handle),
         };
-        publish_with(
-            records(),
-            &hub.key,
-            &hub.feed(),
-            &PublishOptions::default(),
-        )
-        .unwrap();
+        publish_with(records(), &hub.key, &hub.feed(), &PublishOptions::default()).unwrap();
         hub
     }
     fn feed(&self) -> std::path::PathBuf {
@@ -284,7 +292,11 @@ async fn an_upload_answered_with_307_is_not_followed_and_not_counted_as_delivere
     let hits = elsewhere_hits.clone();
     let elsewhere = fake_hub(move |_| {
         hits.fetch_add(1, Ordering::SeqCst);
-        reply("200 OK", &[("content-type", "application/json".into())], br#"{"accepted":["e1"]}"#)
+        reply(
+            "200 OK",
+            &[("content-type", "application/json".into())],
+            br#"{"accepted":["e1"]}"#,
+        )
     })
     .await;
     // The hub's front: the feed as it is, uploads redirected.
@@ -298,7 +310,10 @@ async fn an_upload_answered_with_307_is_not_followed_and_not_counted_as_delivere
                 b"",
             );
         }
-        match path.strip_prefix("/feed/").map(|p| std::fs::read(feed.join(p))) {
+        match path
+            .strip_prefix("/feed/")
+            .map(|p| std::fs::read(feed.join(p)))
+        {
             Some(Ok(b)) => reply("200 OK", &[], &b),
             _ => reply("404 Not Found", &[], b""),
         }
@@ -307,9 +322,15 @@ async fn an_upload_answered_with_307_is_not_followed_and_not_counted_as_delivere
     let work = tempfile::tempdir().unwrap();
     let dev = MemStore::new();
     dev.enqueue(stat_event("e1"));
-    let e = run(&dev, &device_cfg(front, work.path())).await.unwrap_err();
+    let e = run(&dev, &device_cfg(front, work.path()))
+        .await
+        .unwrap_err();
     assert!(e.to_string().contains("never follow a redirect"), "{e}");
-    assert_eq!(elapsed_hits(&elsewhere_hits), 0, "nothing sent to the other server");
+    assert_eq!(
+        elapsed_hits(&elsewhere_hits),
+        0,
+        "nothing sent to the other server"
+    );
     assert_eq!(dev.outbox_len(), 1, "still waiting to be delivered");
     assert_eq!(dev.position().unwrap().version, 1, "the feed itself synced");
     hub.stop().await;
@@ -334,7 +355,9 @@ async fn a_feed_redirected_to_another_origin_is_refused() {
     .await;
     let work = tempfile::tempdir().unwrap();
     let dev = MemStore::new();
-    let e = run(&dev, &device_cfg(front, work.path())).await.unwrap_err();
+    let e = run(&dev, &device_cfg(front, work.path()))
+        .await
+        .unwrap_err();
     assert!(e.to_string().contains("another origin"), "{e}");
     assert_eq!(dev.position().unwrap().version, 0);
     hub.stop().await;
@@ -348,7 +371,11 @@ async fn a_bare_304_to_a_device_that_never_synced_is_an_error() {
     let e = run(&dev, &device_cfg(addr, work.path())).await.unwrap_err();
     assert!(e.to_string().contains("not conditional"), "{e}");
     assert!(dev.get_meta(meta::LAST_SUCCESS).unwrap().is_none());
-    assert!(dev.get_meta(meta::LAST_RESULT).unwrap().unwrap().contains("failed"));
+    assert!(dev
+        .get_meta(meta::LAST_RESULT)
+        .unwrap()
+        .unwrap()
+        .contains("failed"));
 }
 
 // ------------------------------------------------------------- gzip bomb
@@ -357,9 +384,11 @@ async fn a_bare_304_to_a_device_that_never_synced_is_an_error() {
 /// opens and then runs on in whitespace, `decoded` MB once gunzipped.
 fn plant_bomb(hub: &Hub, stated: u64, decoded_mb: usize) -> String {
     let path = hub.feed().join("manifest.json");
-    let m = feed::verify_manifest(&std::fs::read(&path).unwrap(), &[hub.key.verifying_key()]).unwrap();
+    let m =
+        feed::verify_manifest(&std::fs::read(&path).unwrap(), &[hub.key.verifying_key()]).unwrap();
     let mut enc = flate2::write::GzEncoder::new(Vec::new(), flate2::Compression::best());
-    enc.write_all(br#"{"feed_id":"x","version":1,"records":["#).unwrap();
+    enc.write_all(br#"{"feed_id":"x","version":1,"records":["#)
+        .unwrap();
     let spaces = vec![b' '; 1 << 20];
     for _ in 0..decoded_mb {
         enc.write_all(&spaces).unwrap();
@@ -396,14 +425,19 @@ async fn a_signed_gzip_bomb_is_refused_at_the_size_its_manifest_states_and_leave
             &[hub.key.verifying_key()],
         )
         .unwrap();
-        assert!(m.snapshot.decoded_size > 0, "the publisher states the decoded size");
+        assert!(
+            m.snapshot.decoded_size > 0,
+            "the publisher states the decoded size"
+        );
         m.snapshot.decoded_size
     };
     plant_bomb(&hub, stated, 32);
     let work = tempfile::tempdir().unwrap();
     let dev = MemStore::new();
     let t = Instant::now();
-    let e = run(&dev, &device_cfg(hub.addr, work.path())).await.unwrap_err();
+    let e = run(&dev, &device_cfg(hub.addr, work.path()))
+        .await
+        .unwrap_err();
     assert!(
         matches!(e, SyncError::Feed(FeedError::TooLarge { limit }) if limit == stated),
         "{e}"

@@ -10,7 +10,13 @@ use serde::{Deserialize, Serialize};
 use std::path::Path;
 
 /// The tables a device store has; a file with other tables is not ours.
-const TABLES: &[&str] = &["settings", "sessions", "outbox", "sync_meta", "sessions_aside"];
+const TABLES: &[&str] = &[
+    "settings",
+    "sessions",
+    "outbox",
+    "sync_meta",
+    "sessions_aside",
+];
 
 /// Opens device.db. Damage of any kind is `Error::Damaged` (the caller keeps
 /// the file aside and makes a fresh one): an empty (0-byte) file that once
@@ -24,13 +30,18 @@ pub fn open_new(path: &Path) -> Result<Connection> {
 }
 
 pub fn open(path: &Path) -> Result<Connection> {
-    if std::fs::metadata(path).map(|m| m.len() == 0).unwrap_or(false) {
+    if std::fs::metadata(path)
+        .map(|m| m.len() == 0)
+        .unwrap_or(false)
+    {
         return Err(Error::Damaged("device.db is empty (0 bytes)".into()));
     }
     let mut c = open_conn(path)?;
     c.pragma_update(None, "secure_delete", "ON")?;
     let tables: Vec<String> = c
-        .prepare("SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'")?
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        )?
         .query_map([], |r| r.get(0))?
         .collect::<std::result::Result<_, _>>()?;
     let foreign: Vec<&str> = tables
@@ -135,9 +146,7 @@ pub fn delete_session(c: &Connection, id: &str) -> Result<bool> {
 }
 
 pub fn session_count(c: &Connection) -> Result<u64> {
-    Ok(c.query_row("SELECT count(*) FROM sessions", [], |r| {
-        r.get::<_, i64>(0)
-    })? as u64)
+    Ok(c.query_row("SELECT count(*) FROM sessions", [], |r| r.get::<_, i64>(0))? as u64)
 }
 
 /// A sealed session set aside after a key reset: kept, unreadable, purged
@@ -161,7 +170,8 @@ pub fn set_sessions_aside(c: &mut Connection, at: chrono::DateTime<chrono::Utc>)
 }
 
 pub fn aside_sessions(c: &Connection) -> Result<Vec<AsideSession>> {
-    let mut st = c.prepare("SELECT id, set_aside_at FROM sessions_aside ORDER BY set_aside_at, id")?;
+    let mut st =
+        c.prepare("SELECT id, set_aside_at FROM sessions_aside ORDER BY set_aside_at, id")?;
     let rows: Vec<(String, String)> = st
         .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
         .collect::<std::result::Result<_, _>>()?;

@@ -78,17 +78,24 @@ pub fn open(path: &Path, bundled: &dyn Fn() -> Result<Bundle>) -> Result<(Connec
 }
 
 /// What a damaged directory store held, as far as can be told.
-pub fn describe_damaged(path: &Path) -> String {
-    let read = || -> Result<ContentPosition> {
-        let c = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        position(&c)
-    };
-    match read() {
-        Ok(p) if p.version > 0 => format!(
+pub fn damaged_position(path: &Path) -> Option<ContentPosition> {
+    let c = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+    position(&c).ok().filter(|p| p.version > 0)
+}
+
+/// What was lost by rebuilding `was` (if known) as `now`.
+pub fn describe_loss(was: Option<&ContentPosition>, now: &ContentPosition) -> String {
+    match was {
+        Some(p) if p.feed_id == now.feed_id && p.version == now.version => {
+            "No content was lost (the bundled content is the same version).".to_string()
+        }
+        Some(p) => format!(
             "Content version {} of feed '{}' was lost; the next sync fetches it again.",
             p.version, p.feed_id
         ),
-        _ => "Any content received by sync was lost; the next sync fetches it again.".to_string(),
+        None => {
+            "Any content received by sync was lost; the next sync fetches it again.".to_string()
+        }
     }
 }
 

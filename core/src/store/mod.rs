@@ -79,10 +79,7 @@ fn restrict(path: &Path, mode: u32) -> Result<()> {
     match std::fs::metadata(path) {
         Ok(m) if m.permissions().mode() & 0o777 != mode => {
             std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(|e| {
-                Error::Storage(format!(
-                    "cannot make {} owner-only: {e}",
-                    path.display()
-                ))
+                Error::Storage(format!("cannot make {} owner-only: {e}", path.display()))
             })
         }
         _ => Ok(()),
@@ -201,11 +198,12 @@ impl Store {
         let (dir, index) = match directory::open(&dir_path, bundled) {
             Ok(v) => v,
             Err(e) if is_corruption(&e) => {
-                let lost = directory::describe_damaged(&dir_path);
+                let was = directory::damaged_position(&dir_path);
                 let aside = move_aside(&dir_path)?;
                 prepare_file(&dir_path)?;
                 let v = directory::open(&dir_path, bundled)?;
                 let pos = directory::position(&v.0)?;
+                let lost = directory::describe_loss(was.as_ref(), &pos);
                 notices.push(format!(
                     "The directory store was damaged ({e}) and was rebuilt from the bundled content (version {}). {lost} The damaged file was kept as {}.",
                     pos.version,
@@ -279,11 +277,12 @@ impl Store {
         // Close the damaged file before moving it.
         let old = std::mem::replace(&mut *conn, Connection::open_in_memory()?);
         drop(old);
-        let lost = directory::describe_damaged(&path);
+        let was = directory::damaged_position(&path);
         let aside = move_aside(&path)?;
         prepare_file(&path)?;
         let (c, ix) = directory::open(&path, &**source)?;
         let pos = directory::position(&c)?;
+        let lost = directory::describe_loss(was.as_ref(), &pos);
         *conn = c;
         *self.index.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(ix);
         drop(conn);

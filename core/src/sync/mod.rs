@@ -360,9 +360,8 @@ pub fn sync_status(store: &dyn SyncStore, now: DateTime<Utc>) -> Result<SyncStat
         last_result: field("result"),
         last_error: field("error"),
         // A hint kept by an older version may be absurd: never more than a day ahead.
-        next_attempt: meta_time(store, meta::NEXT_ATTEMPT)?.map(|t| {
-            t.min(now + chrono::Duration::seconds(MAX_RETRY_AFTER.as_secs() as i64))
-        }),
+        next_attempt: meta_time(store, meta::NEXT_ATTEMPT)?
+            .map(|t| t.min(now + chrono::Duration::seconds(MAX_RETRY_AFTER.as_secs() as i64))),
         failures: store
             .get_meta(meta::FAILURES)?
             .and_then(|s| s.parse().ok())
@@ -546,7 +545,9 @@ async fn run(
             a.error("too many redirects")
         } else if a.url().origin() != origin {
             let to = a.url().to_string();
-            a.error(format!("the hub redirected the feed to another origin ({to}); refused"))
+            a.error(format!(
+                "the hub redirected the feed to another origin ({to}); refused"
+            ))
         } else {
             a.follow()
         }

@@ -140,10 +140,16 @@ fn configure_keeps_hub_keys_and_token_after_first_use() {
 fn retry_after_is_parsed_safely_and_capped_at_a_day() {
     let now = Utc::now();
     let day = Duration::from_secs(86_400);
-    assert_eq!(parse_retry_after("120", now), Some(Duration::from_secs(120)));
+    assert_eq!(
+        parse_retry_after("120", now),
+        Some(Duration::from_secs(120))
+    );
     assert_eq!(parse_retry_after("315360000", now), Some(day));
     assert_eq!(parse_retry_after("99999999999999999999999", now), Some(day));
-    assert_eq!(parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now), Some(day));
+    assert_eq!(
+        parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now),
+        Some(day)
+    );
     let soon = (now + chrono::Duration::seconds(90)).to_rfc2822();
     let d = parse_retry_after(&soon, now).unwrap();
     assert!((89..=90).contains(&d.as_secs()), "{d:?}");
