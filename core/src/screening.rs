@@ -13,7 +13,7 @@ use crate::checklist::{
     missing_texts, not_assessed_label, override_levels, parse_answer_text, Answer, Checklist,
     EngineError, Evaluation, LevelChoice, Override, RedFlagHit,
 };
-use crate::crypto::{self, SealKey};
+use crate::crypto;
 use crate::error::{Error, Result};
 use crate::model::Text;
 use crate::search::{SearchQuery, ServiceHit};
@@ -210,34 +210,6 @@ pub fn shown_parts(
 }
 
 impl Fyr {
-    pub(crate) fn seal_key(&self) -> Result<SealKey> {
-        self.key
-            .map(SealKey::from_bytes)
-            .ok_or_else(|| Error::Crypto("no key was given: screenings cannot be stored".into()))
-    }
-
-    /// Checks the key against the device store's key check (storing one on first use).
-    pub(crate) fn verify_key(&self) -> Result<()> {
-        let Some(k) = self.key else { return Ok(()) };
-        let key = SealKey::from_bytes(k);
-        let c = self.store.dev();
-        match device::get_setting(&c, "key_check")? {
-            Some(hex_check) => {
-                let check = hex::decode(hex_check)
-                    .map_err(|_| Error::Crypto("the stored key check is damaged".into()))?;
-                crypto::verify_key_check(&key, &check).map_err(|_| {
-                    Error::Crypto(
-                        "wrong key: this device's screenings were sealed with another key (check FYR_KEY or the key file)"
-                            .into(),
-                    )
-                })
-            }
-            None => {
-                device::set_setting(&c, "key_check", Some(&hex::encode(crypto::key_check(&key))))
-            }
-        }
-    }
-
     // -------------------------------------------------------------- checklists
 
     pub fn checklist_list(&self) -> Result<Vec<Checklist>> {
@@ -479,11 +451,14 @@ impl Fyr {
     }
 
     /// Deletes completed screenings older than the retention period; returns how many.
+    /// Set-aside (unreadable) sessions are purged too, with or without a key.
     pub fn purge_screenings(&self, now: DateTime<Utc>) -> Result<usize> {
         let days = self.settings()?.retention_days as i64;
-        let key = self.seal_key()?;
+        let mut n = self.purge_unreadable(now)?;
+        let Ok(key) = self.seal_key() else {
+            return Ok(n);
+        };
         let rows = device::all_sessions(&self.store.dev())?;
-        let mut n = 0;
         for (id, blob) in rows {
             let Ok(plain) = crypto::open(&key, id.as_bytes(), &blob) else {
                 continue;
@@ -805,7 +780,7 @@ mod tests {
         .unwrap();
         assert!(!f.search(&SearchQuery::default()).unwrap().is_empty());
         let e = f.start_screening("routine", None, Utc::now()).unwrap_err();
-        assert_eq!(e.kind(), crate::ErrorKind::Crypto);
+        assert_eq!(e.kind(), crate::ErrorKind::ScreeningsLocked);
     }
 
     #[test]

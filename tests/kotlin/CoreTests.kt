@@ -371,18 +371,50 @@ class ErrorTests : Suite("errors") {
                 check(c.message!!.contains("no-such-checklist")) { c.message!! }
             }
         }
-        test("a malformed key is InvalidInput; the wrong key for a store is Crypto") {
+        test("a malformed key is InvalidInput; the wrong key for a store locks screenings only") {
             val dir = tempDir("crypto")
             expectThrows<FyrException.InvalidInput>("short key") { FyrCore.open(dir.absolutePath, "abcd", "sv") }
             expectThrows<FyrException.InvalidInput>("bad language") { FyrCore.open(dir.absolutePath, newKey(), "de") }
-            openCore(dir).use { core ->
+            val first = newKey()
+            openCore(dir, first).use { core ->
                 val c = core.checklists().first()
                 core.startScreening(c.id, null)
             }
-            val e = expectThrows<FyrException.Crypto>("wrong key") {
-                openCore(dir, newKey()).use { core -> core.screenings() }
+            // A lost keystore entry: the app comes back with another key.
+            val second = newKey()
+            openCore(dir, second).use { core ->
+                // The directory works.
+                val hits = core.search(query(text = "kvinnofrid"))
+                check(hits.any { it.id == "kvinnofridslinjen" }) { "search with a wrong key: ${hits.map { it.id }}" }
+                check(core.show("kvinnofridslinjen", null, null).hit.phones.isNotEmpty()) { "show with a wrong key" }
+                // Screenings throw the typed error, saying why.
+                val e = expectThrows<FyrException.ScreeningsLocked>("screenings with a wrong key") { core.screenings() }
+                check(e.message!!.contains("wrong key")) { e.message!! }
+                expectThrows<FyrException.ScreeningsLocked>("start with a wrong key") {
+                    core.startScreening(core.checklists().first().id, null)
+                }
+                val st = core.status()
+                check(st.screeningsLockReason == "wrong_key") { "status: $st" }
+                check(st.screeningsLocked!!.contains("1 sealed")) { "status: ${st.screeningsLocked}" }
+                // The way forward: the new key; the old session set aside, unreadable.
+                check(core.resetScreeningKey(second) == 1u) { "one session set aside" }
+                check(core.screenings().isEmpty()) { "nothing readable left" }
+                val aside = core.unreadableScreenings()
+                check(aside.size == 1) { "unreadable: $aside" }
+                check(aside[0].purgeAfter > aside[0].setAsideAt) { "purge after: $aside" }
+                core.startScreening(core.checklists().first().id, null)
+                check(core.status().screeningsLocked == null) { "still locked after the reset" }
             }
-            check(e.message!!.isNotBlank()) { "empty crypto message" }
+            // The old key no longer opens screenings (the new one does).
+            openCore(dir, second).use { core -> check(core.screenings().size == 1) { "the new session" } }
+            openCore(dir, first).use { core ->
+                expectThrows<FyrException.ScreeningsLocked>("the old key after a reset") { core.screenings() }
+            }
+            // No key at all: the directory still opens.
+            FyrCore.open(dir.absolutePath, null, "sv").use { core ->
+                check(core.search(query(text = "kvinnojour")).isNotEmpty()) { "search without a key" }
+                check(core.status().screeningsLockReason == "no_key") { "no key" }
+            }
         }
     }
 }
