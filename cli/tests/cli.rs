@@ -620,7 +620,14 @@ fn correction_reports_go_to_the_outbox_and_refuse_personal_data() {
     let sid = "ljungby-socialtjanst";
     assert!(fyr(
         p,
-        &["report-error", sid, "--reason", "wrong_number", "--message", "Fel telefonnummer"]
+        &[
+            "report-error",
+            sid,
+            "--reason",
+            "wrong_number",
+            "--message",
+            "Fel telefonnummer"
+        ]
     )
     .status
     .success());
@@ -650,7 +657,14 @@ fn correction_reports_go_to_the_outbox_and_refuse_personal_data() {
     assert!(String::from_utf8_lossy(&no_reason.stderr).contains("--reason"));
     usage_error(
         p,
-        &["report-error", "nope", "--reason", "closed", "--message", "x"],
+        &[
+            "report-error",
+            "nope",
+            "--reason",
+            "closed",
+            "--message",
+            "x",
+        ],
         "nope",
     );
     let out = ok_json(p, &["outbox", "--json"]);

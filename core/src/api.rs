@@ -309,4 +309,3 @@ pub fn sync_error(e: sync::SyncError) -> Error {
         other => Error::Sync(other.to_string()),
     }
 }
-

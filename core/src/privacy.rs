@@ -115,7 +115,10 @@ impl fmt::Display for Refusal {
 impl std::error::Error for Refusal {}
 
 /// Checks a correction report; returns the reason and the trimmed message.
-pub fn check_correction(reason: &str, message: &str) -> Result<(CorrectionReason, String), Refusal> {
+pub fn check_correction(
+    reason: &str,
+    message: &str,
+) -> Result<(CorrectionReason, String), Refusal> {
     let r = CorrectionReason::parse(reason).ok_or_else(|| Refusal::UnknownReason(reason.into()))?;
     let message = message.trim();
     if message.is_empty() {
@@ -154,23 +157,18 @@ fn separator(c: char) -> bool {
     c.is_whitespace()
         || matches!(
             c,
-            '-' | '_'
-                | '+'
-                | '.'
-                | '/'
-                | '('
-                | ')'
-                | '\u{2010}'..='\u{2015}'
-                | '\u{2212}'
-                | '\u{FE58}'
-                | '\u{FE63}'
-                | '\u{FF0B}'
-                | '\u{FF0D}'
-                | '\u{FF3F}'
-                | '\u{FF0E}'
-                | '\u{FF0F}'
-                | '\u{00AD}'
-                | '\u{200B}'
+            '-' | '_' | '+' | '.' | '/' | '(' | ')' | '\u{2010}'
+                ..='\u{2015}'
+                    | '\u{2212}'
+                    | '\u{FE58}'
+                    | '\u{FE63}'
+                    | '\u{FF0B}'
+                    | '\u{FF0D}'
+                    | '\u{FF3F}'
+                    | '\u{FF0E}'
+                    | '\u{FF0F}'
+                    | '\u{00AD}'
+                    | '\u{200B}'
         )
 }
 
@@ -392,7 +390,11 @@ mod tests {
         ] {
             assert_eq!(found(s), Some(Found::PhoneNumber), "{s}");
         }
-        for s in ["anna.svensson@example.se", "skriv till a@b.se", "x＠example．se"] {
+        for s in [
+            "anna.svensson@example.se",
+            "skriv till a@b.se",
+            "x＠example．se",
+        ] {
             assert_eq!(found(s), Some(Found::Email), "{s}");
         }
     }
@@ -417,11 +419,23 @@ mod tests {
     #[test]
     fn corrections_are_checked_with_a_reason() {
         let (r, m) = check_correction("wrong_number", "  Numret går till fel växel ").unwrap();
-        assert_eq!((r, m.as_str()), (CorrectionReason::WrongNumber, "Numret går till fel växel"));
-        assert_eq!(check_correction("Moved", "x").unwrap().0, CorrectionReason::Moved);
+        assert_eq!(
+            (r, m.as_str()),
+            (CorrectionReason::WrongNumber, "Numret går till fel växel")
+        );
+        assert_eq!(
+            check_correction("Moved", "x").unwrap().0,
+            CorrectionReason::Moved
+        );
         let e = check_correction("rude", "x").unwrap_err();
-        assert!(e.to_string().contains("wrong_number, closed, moved, other"), "{e}");
-        assert_eq!(check_correction("closed", "  ").unwrap_err(), Refusal::Empty);
+        assert!(
+            e.to_string().contains("wrong_number, closed, moved, other"),
+            "{e}"
+        );
+        assert_eq!(
+            check_correction("closed", "  ").unwrap_err(),
+            Refusal::Empty
+        );
         assert_eq!(
             check_correction("other", &"å".repeat(501)).unwrap_err(),
             Refusal::TooLong(501)
