@@ -241,7 +241,7 @@ fn luhn(d: &[u8]) -> bool {
             }
         })
         .sum();
-    sum % 10 == 0
+    sum.is_multiple_of(10)
 }
 
 /// YYMMDD (day + 60 for a coordination number) is a possible date.

@@ -468,7 +468,7 @@ fn busy(state: &AppState) -> Response {
 }
 
 /// Checks the bearer token; the device's identity ends here.
-fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
+fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<(), &'static str> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -479,16 +479,10 @@ fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
         .map(str::trim);
     match (&state.tokens, token) {
         (Some(tokens), Some(t)) if tokens.contains_key(t) => Ok(()),
-        (Some(_), Some(_)) => Err(plain(StatusCode::UNAUTHORIZED, "unknown device token")),
-        (Some(_), None) => Err(plain(
-            StatusCode::UNAUTHORIZED,
-            "a bearer device token is required",
-        )),
+        (Some(_), Some(_)) => Err("unknown device token"),
+        (Some(_), None) => Err("a bearer device token is required"),
         (None, _) if state.open => Ok(()),
-        (None, _) => Err(plain(
-            StatusCode::UNAUTHORIZED,
-            "uploads are not open on this hub (no tokens file)",
-        )),
+        (None, _) => Err("uploads are not open on this hub (no tokens file)"),
     }
 }
 
@@ -497,8 +491,8 @@ async fn upload(State(state): State<Arc<AppState>>, req: Request) -> Response {
     // answered before a byte of its body is read (the body is dropped unread
     // and the connection closed).
     let (parts, body) = req.into_parts();
-    if let Err(r) = authenticate(&state, &parts.headers) {
-        return with_close(r);
+    if let Err(why) = authenticate(&state, &parts.headers) {
+        return with_close(plain(StatusCode::UNAUTHORIZED, why));
     }
     // The body guard bounds size, time and bodies in flight.
     let body = match axum::body::to_bytes(body, usize::MAX).await {
