@@ -49,6 +49,17 @@ impl CorrectionReason {
         CorrectionReason::ALL.into_iter().find(|r| r.id() == s)
     }
 
+    /// The label the apps show for it.
+    pub fn ui_text(self) -> crate::present::UiText {
+        use crate::present::UiText;
+        match self {
+            CorrectionReason::WrongNumber => UiText::ReportReasonWrongNumber,
+            CorrectionReason::Closed => UiText::ReportReasonClosed,
+            CorrectionReason::Moved => UiText::ReportReasonMoved,
+            CorrectionReason::Other => UiText::ReportReasonOther,
+        }
+    }
+
     /// The ids, for messages: `wrong_number, closed, moved, other`.
     pub fn ids() -> String {
         CorrectionReason::ALL.map(CorrectionReason::id).join(", ")

@@ -34,14 +34,16 @@ pub enum RecordKind {
     Organization,
     Service,
     Checklist,
+    HelpCard,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 4] = [
+    pub const ALL: [RecordKind; 5] = [
         RecordKind::Municipality,
         RecordKind::Organization,
         RecordKind::Service,
         RecordKind::Checklist,
+        RecordKind::HelpCard,
     ];
     pub fn id(self) -> &'static str {
         match self {
@@ -49,6 +51,7 @@ impl RecordKind {
             RecordKind::Organization => "organization",
             RecordKind::Service => "service",
             RecordKind::Checklist => "checklist",
+            RecordKind::HelpCard => "help_card",
         }
     }
     pub fn parse(s: &str) -> Option<RecordKind> {
@@ -160,7 +163,7 @@ pub fn directory_records(d: &Directory) -> Vec<Record> {
     out
 }
 
-/// Rebuilds a directory from records (checklist records are skipped).
+/// Rebuilds a directory from records (checklist and help card records are skipped).
 pub fn records_directory(records: &[Record]) -> Result<Directory, FeedError> {
     let mut d = Directory::default();
     for r in records {
@@ -168,7 +171,7 @@ pub fn records_directory(records: &[Record]) -> Result<Directory, FeedError> {
             RecordKind::Municipality => d.municipalities.push(r.decode()?),
             RecordKind::Organization => d.organizations.push(r.decode()?),
             RecordKind::Service => d.services.push(r.decode()?),
-            RecordKind::Checklist => {}
+            RecordKind::Checklist | RecordKind::HelpCard => {}
         }
     }
     Ok(d)
