@@ -10,6 +10,9 @@ fuzz_target!(|data: &[u8]| {
     if let Ok(c) = Checklist::from_toml("fuzz.toml", text) {
         // What a valid checklist round-trips through (the feed carries JSON).
         let back = Checklist::from_json("fuzz.json", &c.to_json());
-        assert!(back.is_ok(), "a valid checklist did not survive JSON: {back:?}");
+        assert!(
+            back.is_ok(),
+            "a valid checklist did not survive JSON: {back:?}"
+        );
     }
 });
