@@ -96,10 +96,45 @@ pub const BUNDLE_PUBLISHER_KEY: &str = include_str!("../../content/feed/publishe
 /// The bundled feed version, verified: signature, snapshot hash and size,
 /// and the digest of its records.
 pub fn signed_bundle() -> Result<(Manifest, Snapshot)> {
-    let key = parse_verifying_key(BUNDLE_PUBLISHER_KEY)
+    verify_bundle_parts(BUNDLE_MANIFEST, BUNDLE_SNAPSHOT, BUNDLE_PUBLISHER_KEY)
+}
+
+/// Verifies a bundle's three parts exactly as the compiled-in one is.
+fn verify_bundle_parts(
+    manifest: &[u8],
+    snapshot: &[u8],
+    key: &str,
+) -> Result<(Manifest, Snapshot)> {
+    let key = parse_verifying_key(key)
         .map_err(|e| Error::Content(format!("the bundled publisher key is damaged: {e}")))?;
-    verify_bundle(BUNDLE_MANIFEST, BUNDLE_SNAPSHOT, &[key])
+    verify_bundle(manifest, snapshot, &[key])
         .map_err(|e| Error::Content(format!("the bundled content does not verify: {e}")))
+}
+
+fn as_bundle(m: Manifest, snap: Snapshot) -> Bundle {
+    Bundle {
+        position: ContentPosition {
+            feed_id: m.feed_id,
+            version: m.version,
+            digest: m.content_digest,
+            created: m.created.to_rfc3339(),
+            stale_after_days: m.stale_after_days,
+        },
+        records: snap.records,
+    }
+}
+
+/// A bundle in a folder laid out like `content/feed/` (manifest.json,
+/// snapshot.json.gz, publisher.pub), verified exactly as the compiled-in
+/// one: for tests and for builds that ship another region's bundle.
+pub fn bundle_from_dir(dir: &std::path::Path) -> Result<Bundle> {
+    let read = |name: &str| {
+        let p = dir.join(name);
+        std::fs::read(&p).map_err(|e| Error::Content(format!("bundle {}: {e}", p.display())))
+    };
+    let key = String::from_utf8_lossy(&read("publisher.pub")?).into_owned();
+    let (m, snap) = verify_bundle_parts(&read("manifest.json")?, &read("snapshot.json.gz")?, &key)?;
+    Ok(as_bundle(m, snap))
 }
 
 /// Is this the bundled version (feed id and version), i.e. a device that never synced?
@@ -116,16 +151,7 @@ pub fn is_bundled_position(feed_id: &str, version: u64) -> bool {
 /// The bundled default, as the store imports it at first start.
 pub fn bundled() -> Result<Bundle> {
     let (m, snap) = signed_bundle()?;
-    Ok(Bundle {
-        position: ContentPosition {
-            feed_id: m.feed_id,
-            version: m.version,
-            digest: m.content_digest,
-            created: m.created.to_rfc3339(),
-            stale_after_days: m.stale_after_days,
-        },
-        records: snap.records,
-    })
+    Ok(as_bundle(m, snap))
 }
 
 #[cfg(test)]
