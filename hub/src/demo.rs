@@ -105,22 +105,11 @@ impl DemoHub {
 
     /// The records with distribution settings naming this hub and its key.
     pub fn with_distribution(&self, records: Vec<Record>) -> Vec<Record> {
-        let url = format!("http://{}/", self.addr);
-        let d = fyr_core::distribution::Distribution {
-            feed_url: format!("{url}feed/"),
-            mirrors: Vec::new(),
-            hub_url: url,
-            trusted_keys: vec![hex::encode(self.key.verifying_key().as_bytes())],
-            next_keys: Vec::new(),
-            retired_keys: Vec::new(),
-            check_interval_hours: 6,
-        };
-        let mut v: Vec<Record> = records
-            .into_iter()
-            .filter(|r| r.kind != fyr_core::feed::RecordKind::Distribution)
-            .collect();
-        v.push(d.record());
-        v
+        fyr_core::distribution::Distribution::single(
+            &format!("http://{}/", self.addr),
+            &self.key.verifying_key(),
+        )
+        .replace_in(records)
     }
 
     pub async fn stop(mut self) {

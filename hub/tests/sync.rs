@@ -182,21 +182,8 @@ fn stat_event(id: &str) -> OutboxEvent {
 /// The records with distribution settings that trust `key` (the repository's
 /// content trusts only the team's publisher key).
 fn trusting(records: Vec<Record>, key: &SigningKey) -> Vec<Record> {
-    let d = fyr_core::distribution::Distribution {
-        feed_url: "http://127.0.0.1:9/feed/".into(),
-        mirrors: vec![],
-        hub_url: "http://127.0.0.1:9/".into(),
-        trusted_keys: vec![hex::encode(key.verifying_key().as_bytes())],
-        next_keys: vec![],
-        retired_keys: vec![],
-        check_interval_hours: 6,
-    };
-    let mut v: Vec<Record> = records
-        .into_iter()
-        .filter(|r| r.kind != RecordKind::Distribution)
-        .collect();
-    v.push(d.record());
-    v
+    fyr_core::distribution::Distribution::single("http://127.0.0.1:9/", &key.verifying_key())
+        .replace_in(records)
 }
 
 async fn run(store: &MemStore, cfg: &SyncConfig) -> Result<sync::SyncReport, SyncError> {

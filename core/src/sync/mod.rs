@@ -443,6 +443,12 @@ pub fn configure(
         (url, feed, Vec::new())
     } else if let Some(d) = &dist {
         let url = parse_base_url("distribution hub_url", &d.hub_url)?;
+        // RFC 6761: .invalid never resolves. Say so instead of trying.
+        if url.host_str().is_some_and(|h| h.ends_with(".invalid")) {
+            return Err(SyncError::Config(format!(
+                "the content names the placeholder hub {url}: this build was not set up for a region; give --hub URL and --trust-key FILE, or publish content with the region's distribution.toml"
+            )));
+        }
         let feed = parse_base_url("distribution feed_url", &d.feed_url)?;
         let mirrors = d
             .mirrors
