@@ -318,6 +318,9 @@ pub struct Status {
     pub upload_blocked: Option<String>,
     /// The same in words (store language) with what to do.
     pub upload_note: Option<String>,
+    /// How often to look for a new version after a success (hours, from
+    /// the signed content); `next_attempt` governs after a failure.
+    pub check_interval_hours: Option<u32>,
 }
 
 // ------------------------------------------------------------ conversions
@@ -711,6 +714,7 @@ pub(crate) fn status(s: fyr_core::Status) -> Status {
         quarantined: s.outbox_quarantined as u32,
         upload_blocked: s.upload_blocked.as_ref().map(blocked_id),
         upload_note: s.upload_note,
+        check_interval_hours: s.check_interval_hours,
     }
 }
 
