@@ -308,6 +308,16 @@ impl Fyr {
                 }
             }
         };
+        // RFC 6761: .invalid never resolves (the repository's placeholder).
+        if reqwest::Url::parse(&hub_url)
+            .ok()
+            .and_then(|u| u.host_str().map(|h| h.ends_with(".invalid")))
+            .unwrap_or(false)
+        {
+            return Err(Error::invalid(format!(
+                "this build names the placeholder hub {hub_url}: scan the QR code (it carries the hub's address) or give the hub's address"
+            )));
+        }
         let e = crate::enroll::enroll(&hub_url, &code)
             .await
             .map_err(|e| match e {
