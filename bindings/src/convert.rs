@@ -293,15 +293,7 @@ pub struct SyncReport {
     pub upload_note: Option<String>,
 }
 
-/// What enrolling with a code gave: keep `token` in the keystore/keychain
-/// and pass it as `SyncOptions.token` to every sync.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct Enrollment {
-    pub token: String,
-    pub county: String,
-    pub agency_kind: String,
-    pub hub_url: String,
-}
+pub use fyr_core::enroll::Enrollment;
 
 /// What the Status screen shows and what a scheduler needs: `next_attempt`
 /// (RFC 3339) is the core's backoff hint after a failure.
@@ -742,15 +734,6 @@ fn blocked_id(b: &fyr_core::sync::UploadBlocked) -> String {
         B::Refused { .. } => "refused",
     }
     .to_string()
-}
-
-pub(crate) fn enrollment(e: fyr_core::enroll::Enrollment) -> Enrollment {
-    Enrollment {
-        token: e.token,
-        county: e.county,
-        agency_kind: e.agency_kind,
-        hub_url: e.hub_url,
-    }
 }
 
 pub(crate) fn sync_options(o: &SyncOptions) -> fyr_core::api::SyncOptions {

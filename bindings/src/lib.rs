@@ -400,9 +400,7 @@ impl FyrCore {
             .name("fyr-enroll".into())
             .spawn(move || {
                 let result = guard("enroll", || {
-                    core.enroll_blocking(&code, None)
-                        .map(convert::enrollment)
-                        .map_err(convert::error)
+                    core.enroll_blocking(&code, None).map_err(convert::error)
                 });
                 let _ = tx.send(result);
             });
