@@ -375,7 +375,7 @@ pub async fn run(
     let builder = Arc::new(builder);
     tokio::pin!(shutdown);
     loop {
-        let (stream, _) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             _ = &mut shutdown => break,
             r = listener.accept() => match r {
                 Ok(s) => s,
@@ -413,8 +413,13 @@ pub async fn run(
                 let mut app = app.clone();
                 let act = act.clone();
                 act.busy.fetch_add(1, Ordering::Relaxed);
+                // The peer's address for handlers that rate-limit per client
+                // (`ConnectInfo<SocketAddr>`, as axum::serve would give).
+                let mut req = req.map(Body::new);
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
                 async move {
-                    let r = tower_service::Service::call(&mut app, req.map(Body::new)).await;
+                    let r = tower_service::Service::call(&mut app, req).await;
                     act.touch();
                     act.busy.fetch_sub(1, Ordering::Relaxed);
                     r
