@@ -146,6 +146,8 @@ pub struct ChecklistSummary {
     pub id: String,
     pub version: i64,
     pub kind: String,
+    /// Whom the outcome is about: "adult_victim", "child", "perpetrator" or "any".
+    pub subject: String,
     /// In the store's language.
     pub title: String,
     pub title_sv: String,
@@ -173,6 +175,8 @@ pub struct ScreeningItem {
     pub choices: Vec<Choice>,
     pub min: Option<f64>,
     pub max: Option<f64>,
+    /// A key question: without its answer no level can be given.
+    pub key: bool,
 }
 
 /// Where a session stands: the next item (none when every visible item is
@@ -211,10 +215,30 @@ pub struct LevelOverride {
     pub reason: String,
 }
 
+/// A red flag that was raised: the item, the level it lifts to, and the text
+/// to show (in the store's language).
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct RedFlag {
     pub item: String,
     pub level: String,
+    pub text: String,
+}
+
+/// A key question left unanswered (text in the store's language).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct MissingItem {
+    pub id: String,
+    pub text: String,
+}
+
+/// A level the professional may raise to (the override picker), lowest first.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct OverrideLevel {
+    pub id: String,
+    pub label_sv: String,
+    pub label_en: String,
+    /// An acute level: someone may be in danger now (112 first).
+    pub acute: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -222,8 +246,18 @@ pub struct ScreeningOutcome {
     pub session_id: String,
     pub checklist: String,
     pub version: i64,
+    /// A level id of the checklist, or "not_assessed".
     pub level: String,
+    /// "Bedömning ej möjlig – nyckelfrågor saknar svar" when not assessed.
     pub level_label: String,
+    /// Key questions are unanswered and nothing known lifts the result: no
+    /// level is given (never the lowest one).
+    pub not_assessed: bool,
+    /// The key questions left unanswered; non-empty with a level means the
+    /// level is a floor ("at least").
+    pub missing_key: Vec<MissingItem>,
+    /// The level is acute: the first action is to call 112.
+    pub acute: bool,
     pub score: f64,
     pub red_flags: Vec<RedFlag>,
     pub unanswered: u32,
@@ -308,6 +342,27 @@ pub struct Status {
     pub hub: Option<String>,
     pub outbox_size: u32,
     pub quarantined: u32,
+    /// Set when screenings are locked (no key, or a wrong one): why, in one
+    /// line. Search and the rest of the directory work either way; the way
+    /// forward is `reset_screening_key`.
+    #[uniffi(default = None)]
+    pub screenings_locked: Option<String>,
+    /// "no_key" or "wrong_key" when locked.
+    #[uniffi(default = None)]
+    pub screenings_lock_reason: Option<String>,
+    /// Sessions set aside by a key reset (unreadable until purged).
+    #[uniffi(default = 0)]
+    pub unreadable_screenings: u32,
+}
+
+/// A session set aside by a key reset.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct UnreadableScreening {
+    pub session_id: String,
+    /// RFC 3339.
+    pub set_aside_at: String,
+    /// When it is purged (RFC 3339).
+    pub purge_after: String,
 }
 
 // ------------------------------------------------------------ conversions
@@ -320,6 +375,7 @@ pub(crate) fn error(e: fyr_core::Error) -> FyrError {
         K::InvalidInput | K::Content => FyrError::InvalidInput { message },
         K::Storage => FyrError::Storage { message },
         K::Crypto => FyrError::Crypto { message },
+        K::ScreeningsLocked => FyrError::ScreeningsLocked { message },
         K::Sync => FyrError::Sync { message },
         K::Internal => FyrError::Internal { message },
     }
@@ -382,6 +438,16 @@ pub(crate) fn point(p: Option<GeoPoint>) -> Result<Option<(f64, f64)>, FyrError>
     }
 }
 
+/// A 32-byte key given as 64 hex digits.
+pub(crate) fn key(h: &str) -> Result<[u8; 32], FyrError> {
+    let bytes = hex_decode(h.trim())
+        .filter(|b| b.len() == 32)
+        .ok_or_else(|| FyrError::invalid("the store key must be 64 hex digits (32 bytes)"))?;
+    let mut k = [0u8; 32];
+    k.copy_from_slice(&bytes);
+    Ok(k)
+}
+
 pub(crate) fn open_options(
     data_dir: &str,
     key_hex: Option<&str>,
@@ -392,16 +458,7 @@ pub(crate) fn open_options(
     }
     let key = match key_hex {
         None => None,
-        Some(h) => {
-            let bytes = hex_decode(h.trim())
-                .filter(|b| b.len() == 32)
-                .ok_or_else(|| {
-                    FyrError::invalid("the store key must be 64 hex digits (32 bytes)")
-                })?;
-            let mut k = [0u8; 32];
-            k.copy_from_slice(&bytes);
-            Some(k)
-        }
+        Some(h) => Some(key(h)?),
     };
     Ok(fyr_core::OpenOptions {
         data_dir: PathBuf::from(data_dir),
@@ -555,6 +612,7 @@ pub(crate) fn checklist(c: scr::ChecklistSummary, lang: Lang) -> ChecklistSummar
         id: c.id,
         version: c.version,
         kind: c.kind,
+        subject: c.subject,
         title,
         title_sv: c.title_sv,
         title_en: c.title_en,
@@ -585,6 +643,7 @@ pub(crate) fn view(v: scr::ScreeningView) -> ScreeningView {
                 .collect(),
             min: i.min,
             max: i.max,
+            key: i.key,
         }),
         answered: v.answered as u32,
         visible: v.visible as u32,
@@ -626,6 +685,16 @@ pub(crate) fn outcome(o: scr::ScreeningOutcome, lang: Lang) -> ScreeningOutcome 
         version: o.version,
         level: o.level,
         level_label: o.level_label,
+        not_assessed: o.not_assessed,
+        missing_key: o
+            .missing_key
+            .into_iter()
+            .map(|m| MissingItem {
+                id: m.id,
+                text: m.text,
+            })
+            .collect(),
+        acute: o.acute,
         score: o.score,
         red_flags: o
             .red_flags
@@ -633,6 +702,7 @@ pub(crate) fn outcome(o: scr::ScreeningOutcome, lang: Lang) -> ScreeningOutcome 
             .map(|r| RedFlag {
                 item: r.item,
                 level: r.level,
+                text: r.text,
             })
             .collect(),
         unanswered: o.unanswered as u32,
@@ -642,6 +712,15 @@ pub(crate) fn outcome(o: scr::ScreeningOutcome, lang: Lang) -> ScreeningOutcome 
         leads_to: o.leads_to,
         override_used: o.override_used,
         municipality: o.municipality,
+    }
+}
+
+pub(crate) fn override_level(l: scr::LevelOption) -> OverrideLevel {
+    OverrideLevel {
+        id: l.id,
+        label_sv: l.label_sv,
+        label_en: l.label_en,
+        acute: l.acute,
     }
 }
 
@@ -703,6 +782,23 @@ pub(crate) fn status(s: fyr_core::Status) -> Status {
         hub: s.hub,
         outbox_size: s.outbox_pending as u32,
         quarantined: s.outbox_quarantined as u32,
+        screenings_lock_reason: s
+            .screenings_locked
+            .as_ref()
+            .map(|l| l.reason.id().to_string()),
+        screenings_locked: s.screenings_locked.map(|l| l.message),
+        unreadable_screenings: s.unreadable_screenings.min(u32::MAX as u64) as u32,
+    }
+}
+
+pub(crate) fn unreadable(
+    a: fyr_core::store::device::AsideSession,
+    days: u32,
+) -> UnreadableScreening {
+    UnreadableScreening {
+        session_id: a.session_id,
+        set_aside_at: rfc3339(a.set_aside_at),
+        purge_after: rfc3339(a.set_aside_at + chrono::Duration::days(days as i64)),
     }
 }
 

@@ -44,9 +44,14 @@ pub enum FyrError {
     /// The on-device store failed (disk full, unreadable file, migration).
     #[error("{message}")]
     Storage { message: String },
-    /// Encryption failed: most often the wrong key for this store.
+    /// Encryption failed: a sealed record that does not authenticate.
     #[error("{message}")]
     Crypto { message: String },
+    /// Screenings are locked: no key, or a key that does not open this
+    /// device's sealed screenings. The directory keeps working; the way
+    /// forward is `reset_screening_key` (see `Status.screenings_locked`).
+    #[error("{message}")]
+    ScreeningsLocked { message: String },
     /// A sync failed: hub unreachable, bad signature, rollback, expired feed…
     #[error("{message}")]
     Sync { message: String },
@@ -301,6 +306,22 @@ impl FyrCore {
         })
     }
 
+    /// The levels the professional may raise this session's result to,
+    /// lowest first, with Swedish and English labels (the override picker):
+    /// only levels above the current result, never the lowest level while key
+    /// questions are unanswered. Empty when no override is possible.
+    pub fn override_levels(&self, session_id: String) -> Result<Vec<OverrideLevel>, FyrError> {
+        guard("override_levels", || {
+            Ok(self
+                .inner
+                .override_levels(&session_id)
+                .map_err(convert::error)?
+                .into_iter()
+                .map(convert::override_level)
+                .collect())
+        })
+    }
+
     /// Completes a session: its level, red flags, actions and referrals, and one
     /// anonymous statistics event in the outbox. An override raises the level
     /// and needs a reason; `note` stays encrypted on the device.
@@ -316,6 +337,38 @@ impl FyrCore {
                 .complete_screening(&session_id, ov, note, Utc::now())
                 .map(|o| convert::outcome(o, self.lang))
                 .map_err(convert::error)
+        })
+    }
+
+    /// Starts using a new screening key (64 hex digits) when screenings are
+    /// locked: every sealed session is set aside (kept, listed by
+    /// `unreadable_screenings`, purged after the retention period). Returns
+    /// how many were set aside. Store the new key in the keystore first.
+    pub fn reset_screening_key(&self, new_key_hex: String) -> Result<u32, FyrError> {
+        guard("reset_screening_key", || {
+            let key = convert::key(&new_key_hex)?;
+            self.inner
+                .reset_screening_key(key, Utc::now())
+                .map(|n| n as u32)
+                .map_err(convert::error)
+        })
+    }
+
+    /// Sessions set aside by a key reset: unreadable, purged after the retention period.
+    pub fn unreadable_screenings(&self) -> Result<Vec<UnreadableScreening>, FyrError> {
+        guard("unreadable_screenings", || {
+            let days = self
+                .inner
+                .settings()
+                .map_err(convert::error)?
+                .retention_days;
+            Ok(self
+                .inner
+                .unreadable_screenings()
+                .map_err(convert::error)?
+                .into_iter()
+                .map(|a| convert::unreadable(a, days))
+                .collect())
         })
     }
 

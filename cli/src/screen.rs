@@ -4,7 +4,7 @@ use crate::{print_json, CmdResult, Ctx, Failure};
 use clap::{Args, Subcommand};
 use fyr_core::checklist::Override;
 use fyr_core::vocab::Lang;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Args)]
 pub struct ChecklistArgs {
@@ -52,6 +52,12 @@ enum ScreeningsCmd {
     Discard { id: String },
     /// Delete completed screenings older than the retention period.
     Purge,
+    /// Start over with a new key when screenings are locked (key file lost,
+    /// wrong FYR_KEY): the old sealed screenings are kept aside, unreadable,
+    /// and purged after the retention period. With FYR_KEY set, that key is
+    /// the new one; otherwise a new key file is written (an old one is kept
+    /// as key.old-TIME).
+    ResetKey,
 }
 
 #[derive(Args)]
@@ -67,50 +73,6 @@ pub struct SettingsArgs {
     retention_days: Option<u32>,
     #[arg(long)]
     json: bool,
-}
-
-/// The CLI's session key: `FYR_KEY` (64 hex digits), else `<data dir>/key`,
-/// created with owner-only permissions on first use.
-pub fn load_or_create_key(data_dir: &Path) -> Result<[u8; 32], Failure> {
-    let parse = |s: &str, from: &str| -> Result<[u8; 32], Failure> {
-        let b = hex::decode(s.trim())
-            .map_err(|_| Failure::usage(format!("{from}: the key must be 64 hex digits")))?;
-        b.try_into().map_err(|_| {
-            Failure::usage(format!("{from}: the key must be 64 hex digits (32 bytes)"))
-        })
-    };
-    if let Ok(k) = std::env::var("FYR_KEY") {
-        return parse(&k, "FYR_KEY");
-    }
-    let path = data_dir.join("key");
-    if path.exists() {
-        let s = std::fs::read_to_string(&path)
-            .map_err(|e| Failure::failed(format!("cannot read {}: {e}", path.display())))?;
-        return parse(&s, &path.display().to_string());
-    }
-    std::fs::create_dir_all(data_dir)
-        .map_err(|e| Failure::failed(format!("cannot create {}: {e}", data_dir.display())))?;
-    let key: [u8; 32] = rand::random();
-    write_private(&path, hex::encode(key).as_bytes())?;
-    Ok(key)
-}
-
-pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    use std::io::Write;
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    let mut f = o
-        .open(path)
-        .map_err(|e| Failure::failed(format!("cannot create {}: {e}", path.display())))?;
-    f.write_all(bytes)
-        .map_err(|e| Failure::failed(format!("cannot write {}: {e}", path.display())))?;
-    f.sync_all().ok();
-    Ok(())
 }
 
 pub fn checklists(ctx: &Ctx, json: bool) -> CmdResult {
@@ -156,6 +118,8 @@ pub fn checklist(ctx: &Ctx, a: ChecklistArgs) -> CmdResult {
                     "choices": i.choices,
                     "weight": i.weight,
                     "red_flag": i.red_flag,
+                    "red_flag_text": i.red_flag_text,
+                    "key": c.is_key(&i.id),
                     "show_if": i.show_if,
                     "leads_to": i.leads_to,
                 })
@@ -174,7 +138,11 @@ pub fn checklist(ctx: &Ctx, a: ChecklistArgs) -> CmdResult {
         "levels: {}",
         c.levels
             .iter()
-            .map(|x| x.id.as_str())
+            .map(|x| if x.acute {
+                format!("{} [acute]", x.id)
+            } else {
+                x.id.clone()
+            })
             .collect::<Vec<_>>()
             .join(" < ")
     );
@@ -191,8 +159,9 @@ pub fn checklist(ctx: &Ctx, a: ChecklistArgs) -> CmdResult {
                 .as_ref()
                 .map(|s| format!(" (if {})", s.item))
                 .unwrap_or_default();
+            let key = if c.is_key(&i.id) { " [key]" } else { "" };
             println!(
-                "- {}: {}  ({}, weight {}){flag}{cond}",
+                "- {}: {}  ({}, weight {}){key}{flag}{cond}",
                 i.id,
                 i.text.get(l),
                 i.answer_type.id(),
@@ -306,25 +275,20 @@ pub fn screen(ctx: &Ctx, a: ScreenArgs) -> CmdResult {
             None => return Ok(()),
         },
     };
-    let out = fyr.complete_screening(&sid, ov, note, now)?;
+    let from_file = a.answers.is_some();
+    let out = match fyr.complete_screening(&sid, ov, note, now) {
+        Ok(out) => out,
+        Err(e) => {
+            // An answers file that cannot complete (an override the result
+            // does not allow) leaves nothing behind, like any other bad input.
+            if from_file {
+                let _ = fyr.discard_screening(&sid);
+            }
+            return Err(e.into());
+        }
+    };
     if a.json {
-        let v = serde_json::json!({
-            "session_id": out.session_id,
-            "checklist": out.checklist,
-            "version": out.version,
-            "level": out.level,
-            "level_label": out.level_label,
-            "score": out.score,
-            "red_flags": out.red_flags,
-            "unanswered": out.unanswered,
-            "incomplete": out.incomplete,
-            "actions": out.actions,
-            "referrals": out.referrals,
-            "leads_to": out.leads_to,
-            "override_used": out.override_used,
-            "municipality": out.municipality,
-        });
-        return print_json(&v);
+        return print_json(&out);
     }
     print_outcome(&out, ctx.lang);
     Ok(())
@@ -333,22 +297,36 @@ pub fn screen(ctx: &Ctx, a: ScreenArgs) -> CmdResult {
 fn print_outcome(o: &fyr_core::screening::ScreeningOutcome, lang: Lang) {
     let sv = lang == Lang::Sv;
     println!();
+    let floor = !o.not_assessed && !o.missing_key.is_empty();
     println!(
-        "{}: {} ({})",
+        "{}: {}{} ({})",
         if sv { "Nivå" } else { "Level" },
+        match (floor, sv) {
+            (true, true) => "minst ",
+            (true, false) => "at least ",
+            _ => "",
+        },
         o.level_label,
         o.level
     );
-    if !o.red_flags.is_empty() {
+    if !o.missing_key.is_empty() {
         println!(
-            "{}: {}",
-            if sv { "Varningsflaggor" } else { "Red flags" },
-            o.red_flags
-                .iter()
-                .map(|r| format!("{} → {}", r.item, r.level))
-                .collect::<Vec<_>>()
-                .join(", ")
+            "{}:",
+            if sv {
+                "Nyckelfrågor utan svar"
+            } else {
+                "Key questions unanswered"
+            }
         );
+        for m in &o.missing_key {
+            println!("  - {}", m.text);
+        }
+    }
+    if !o.red_flags.is_empty() {
+        println!("{}:", if sv { "Varningsflaggor" } else { "Red flags" });
+        for r in &o.red_flags {
+            println!("  - {}", r.text);
+        }
     }
     if o.unanswered > 0 {
         println!(
@@ -429,7 +407,12 @@ fn interactive(
         }
     );
     while let Some(item) = view.next_item.clone() {
-        println!("\n[{}] {}", view.counter, item.text);
+        let key = match (item.key, sv) {
+            (true, true) => "  [nyckelfråga]",
+            (true, false) => "  [key question]",
+            _ => "",
+        };
+        println!("\n[{}] {}{key}", view.counter, item.text);
         if let Some(h) = &item.help {
             println!("  ({h})");
         }
@@ -471,14 +454,28 @@ fn interactive(
             },
         }
     }
-    let preview = fyr.preview(sid)?;
-    let checklist = fyr.checklist(&view.checklist)?;
-    let higher: Vec<&str> = checklist.levels[preview.level_index + 1..]
-        .iter()
-        .map(|l| l.id.as_str())
-        .collect();
+    let options = fyr.override_levels(sid)?;
+    let higher: Vec<&str> = options.iter().map(|l| l.id.as_str()).collect();
     if higher.is_empty() {
         return Ok(Some((None, None)));
+    }
+    let preview = fyr.preview(sid)?;
+    if preview.not_assessed {
+        println!(
+            "\n{}",
+            if sv {
+                "Bedömning ej möjlig – nyckelfrågor saknar svar."
+            } else {
+                "Not assessed – key questions are unanswered."
+            }
+        );
+    }
+    for l in &options {
+        println!(
+            "  {:<12} {}",
+            l.id,
+            if sv { &l.label_sv } else { &l.label_en }
+        );
     }
     loop {
         print!(
@@ -532,8 +529,18 @@ pub fn screenings(ctx: &Ctx, a: ScreeningsArgs) -> CmdResult {
     match a.cmd {
         None => {
             let list = fyr.screenings()?;
+            let unreadable = fyr.unreadable_screenings()?;
             if a.json {
                 return print_json(&list);
+            }
+            let days = fyr.settings()?.retention_days as i64;
+            for u in unreadable {
+                println!(
+                    "{}  unreadable (set aside {} after a key reset; purged after {})",
+                    u.session_id,
+                    u.set_aside_at.format("%Y-%m-%d"),
+                    (u.set_aside_at + chrono::Duration::days(days)).format("%Y-%m-%d")
+                );
             }
             for s in list {
                 let state = match (&s.completed_at, &s.level) {
@@ -561,6 +568,9 @@ pub fn screenings(ctx: &Ctx, a: ScreeningsArgs) -> CmdResult {
             }
             if let Some(r) = &s.result {
                 println!("level: {} (score {})", r.level, r.score);
+                if !r.missing_key.is_empty() {
+                    println!("key questions unanswered: {}", r.missing_key.join(", "));
+                }
             }
             if let Some(n) = &s.note {
                 println!("note: {n}");
@@ -570,6 +580,27 @@ pub fn screenings(ctx: &Ctx, a: ScreeningsArgs) -> CmdResult {
         Some(ScreeningsCmd::Discard { id }) => {
             fyr.discard_screening(&id)?;
             println!("discarded {id}");
+            Ok(())
+        }
+        Some(ScreeningsCmd::ResetKey) => {
+            let Some(lock) = fyr.screening_lock()? else {
+                return Err(Failure::failed(
+                    "the key opens this device's screenings: nothing to reset",
+                ));
+            };
+            let key = match std::env::var("FYR_KEY") {
+                Ok(_) => crate::key::given_key(&ctx.data_dir)
+                    .ok()
+                    .flatten()
+                    .ok_or_else(|| Failure::usage("FYR_KEY is not a key (64 hex digits)"))?,
+                Err(_) => crate::key::write_new_key(&ctx.data_dir)?,
+            };
+            let n = fyr.reset_screening_key(key, chrono::Utc::now())?;
+            let days = fyr.settings()?.retention_days;
+            println!(
+                "new screening key in use ({}); {n} sealed screening(s) set aside as unreadable, purged after {days} days",
+                lock.reason.id()
+            );
             Ok(())
         }
         Some(ScreeningsCmd::Purge) => {

@@ -137,6 +137,20 @@ pub fn status(ctx: &Ctx, json: bool) -> CmdResult {
         s.outbox_quarantined,
         t("satta åt sidan", "set aside")
     );
+    if let Some(l) = &s.screenings_locked {
+        println!(
+            "{}: {}",
+            t("screeningar låsta", "screenings locked"),
+            crate::key::locked_message(&l.message)
+        );
+    }
+    if s.unreadable_screenings > 0 {
+        println!(
+            "{}: {}",
+            t("oläsbara screeningar", "unreadable screenings"),
+            s.unreadable_screenings
+        );
+    }
     Ok(())
 }
 

@@ -2,14 +2,16 @@
 //! the store and the in-memory search index; it is `Send + Sync`.
 
 use crate::error::{Error, Result};
+use crate::keys::{KeyState, LockReason};
 use crate::model::Municipality;
 use crate::search::{self, SearchQuery, ServiceDetail, ServiceHit};
-use crate::store::{device, Bundle, ContentPosition, Store};
+use crate::store::{device, Bundle, BundleSource, ContentPosition, Store};
 use crate::sync;
 use crate::vocab::{AgencyKind, Lang};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
 
 pub const DEFAULT_RETENTION_DAYS: u32 = 30;
 
@@ -55,6 +57,11 @@ pub struct Status {
     pub hub: Option<String>,
     pub outbox_pending: u64,
     pub outbox_quarantined: u64,
+    /// Set when screenings cannot be used (no key, or a wrong one): why, and
+    /// the way forward. The directory works either way.
+    pub screenings_locked: Option<crate::keys::ScreeningLock>,
+    /// Sessions set aside by a key reset: unreadable, purged after the retention period.
+    pub unreadable_screenings: u64,
 }
 
 /// How to sync: what is not given is taken from what was kept after the first use.
@@ -70,27 +77,38 @@ pub struct SyncOptions {
 
 pub struct Fyr {
     pub(crate) store: Store,
-    pub(crate) key: Option<[u8; 32]>,
+    pub(crate) key: RwLock<KeyState>,
     lang: Lang,
 }
 
 impl Fyr {
-    /// Opens the store with the bundled default content as the first-start content.
+    /// Opens the store with the bundled default content as the first-start
+    /// content, and as what a directory store found damaged later is rebuilt
+    /// from. Never fails because of the key: see [`crate::keys`].
     pub fn open(o: OpenOptions) -> Result<Fyr> {
-        Self::open_with_bundle(o, &crate::bundle::bundled)
+        Self::open_with_source(o, Arc::new(crate::bundle::bundled))
     }
 
+    /// As [`Fyr::open`] with another bundle (tests, benchmarks).
+    pub fn open_with_source(o: OpenOptions, source: BundleSource) -> Result<Fyr> {
+        Self::finish_open(o.clone(), Store::open_rebuildable(&o.data_dir, source)?)
+    }
+
+    /// As [`Fyr::open`] with another first-start bundle; damage found after
+    /// open is reported, not repaired.
     pub fn open_with_bundle(o: OpenOptions, bundle: &dyn Fn() -> Result<Bundle>) -> Result<Fyr> {
-        let store = Store::open(&o.data_dir, bundle)?;
-        let fyr = Fyr {
+        Self::finish_open(o.clone(), Store::open(&o.data_dir, bundle)?)
+    }
+
+    fn finish_open(o: OpenOptions, store: Store) -> Result<Fyr> {
+        let mut fyr = Fyr {
             store,
-            key: o.key,
+            key: RwLock::new(KeyState::Locked(LockReason::NoKey)),
             lang: o.lang,
         };
-        fyr.verify_key()?;
-        if fyr.key.is_some() {
-            fyr.purge_screenings(Utc::now())?;
-        }
+        let state = fyr.initial_key_state(o.key)?;
+        *fyr.key.get_mut().unwrap_or_else(|p| p.into_inner()) = state;
+        fyr.purge_screenings(Utc::now())?;
         Ok(fyr)
     }
 
@@ -105,7 +123,13 @@ impl Fyr {
     /// Messages from opening the store that the user must see (e.g. a damaged
     /// store rebuilt, and what was lost).
     pub fn open_notices(&self) -> Vec<String> {
-        self.store.notices().to_vec()
+        self.store.notices()
+    }
+
+    /// Notices not yet taken, including damage found and repaired after
+    /// open (a directory store rebuilt in the middle of a search).
+    pub fn take_notices(&self) -> Vec<String> {
+        self.store.take_notices()
     }
 
     // ---------------------------------------------------------------- settings
@@ -150,9 +174,8 @@ impl Fyr {
     // --------------------------------------------------------------- directory
 
     pub fn search(&self, q: &SearchQuery) -> Result<Vec<ServiceHit>> {
-        let ix = self.store.index();
-        let c = self.store.dir();
-        search::search(&c, &ix, q, self.lang)
+        self.store
+            .with_dir(|c, ix| search::search(c, ix, q, self.lang))
     }
 
     pub fn show(
@@ -161,9 +184,8 @@ impl Fyr {
         at: Option<DateTime<Utc>>,
         near: Option<(f64, f64)>,
     ) -> Result<ServiceDetail> {
-        let ix = self.store.index();
-        let c = self.store.dir();
-        search::show(&c, &ix, id, at, near, self.lang)
+        self.store
+            .with_dir(|c, ix| search::show(c, ix, id, at, near, self.lang))
     }
 
     pub fn municipalities(&self) -> Vec<Municipality> {
@@ -228,6 +250,7 @@ impl Fyr {
             }),
             _ => None,
         };
+        let screenings_locked = self.screening_lock()?;
         let c = self.store.dev();
         Ok(Status {
             feed_id: st.feed_id,
@@ -244,6 +267,8 @@ impl Fyr {
             hub: device::get_sync_meta(&c, sync::meta::HUB)?,
             outbox_pending: pending,
             outbox_quarantined: quarantined,
+            screenings_locked,
+            unreadable_screenings: device::aside_sessions(&c)?.len() as u64,
         })
     }
 

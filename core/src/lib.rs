@@ -12,6 +12,7 @@ pub mod crypto;
 pub mod error;
 pub mod feed;
 pub mod helpcard;
+pub mod keys;
 pub mod model;
 pub mod present;
 pub mod privacy;

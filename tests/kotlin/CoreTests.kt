@@ -265,6 +265,52 @@ class ScreeningTests : Suite("screening") {
                 check(!text.contains(note)) { "${f.name} holds the note in clear" }
             }
         }
+        test("key questions unanswered: not assessed, with what is missing; the override picker never offers the lowest level") {
+            openCore().use { core ->
+                val adult = core.checklists().single { it.id == "adult-risk" }
+                checkEq("adult_victim", adult.subject, "subject of adult-risk")
+                val start = core.startScreening(adult.id, "Krokom")
+                checkEq("physical_violence", start.nextItem?.id, "first item")
+                checkEq(false, start.nextItem!!.key, "physical_violence is not a key question")
+                val second = core.answer(start.sessionId, "physical_violence", Answer.Unknown)
+                checkEq("strangulation", second.nextItem?.id, "second item")
+                checkEq(true, second.nextItem!!.key, "strangulation is a key question")
+                val picker = core.overrideLevels(start.sessionId)
+                check(picker.isNotEmpty()) { "no levels to raise to" }
+                check(picker.none { it.id == "low" }) { "the lowest level is offered while key questions are unanswered: $picker" }
+                check(picker.all { it.labelSv.isNotBlank() && it.labelEn.isNotBlank() }) { "a level without labels: $picker" }
+                check(picker.last().acute) { "the top level is not acute: $picker" }
+                val out = core.completeScreening(start.sessionId, null, null)
+                check(out.notAssessed) { "not assessed expected, got ${out.level}" }
+                checkEq("not_assessed", out.level, "level id")
+                check(out.levelLabel.contains("ej möjlig") || out.levelLabel.contains("Not assessed")) { "label: ${out.levelLabel}" }
+                check(out.missingKey.any { it.id == "danger_now" && it.text.isNotBlank() }) { "missing: ${out.missingKey}" }
+                check(out.actions.first().contains("112")) { "first action: ${out.actions.first()}" }
+                check(core.outbox().single().payloadJson.contains("not_assessed")) { "stats level" }
+            }
+        }
+        test("red flags carry display texts, never the item id") {
+            openCore().use { core ->
+                var v = core.startScreening("adult-risk", "Växjö")
+                while (true) {
+                    val item = v.nextItem ?: break
+                    val a = when {
+                        item.id == "danger_now" -> Answer.Yes
+                        item.answerType == "number" -> Answer.Number(0.0)
+                        else -> Answer.No
+                    }
+                    v = core.answer(v.sessionId, item.id, a)
+                }
+                check(core.overrideLevels(v.sessionId).isEmpty()) { "an acute result can be raised further" }
+                val out = core.completeScreening(v.sessionId, null, null)
+                checkEq(false, out.notAssessed, "assessed")
+                checkEq(true, out.acute, "acute")
+                val flag = out.redFlags.single()
+                checkEq("danger_now", flag.item, "flagged item")
+                checkEq("I fara nu", flag.text, "red flag text")
+                check(out.actions.first().contains("112")) { "first action: ${out.actions.first()}" }
+            }
+        }
         test("an override needs a reason") {
             openCore().use { core ->
                 val c = core.checklists().first()
@@ -333,18 +379,50 @@ class ErrorTests : Suite("errors") {
                 check(c.message!!.contains("no-such-checklist")) { c.message!! }
             }
         }
-        test("a malformed key is InvalidInput; the wrong key for a store is Crypto") {
+        test("a malformed key is InvalidInput; the wrong key for a store locks screenings only") {
             val dir = tempDir("crypto")
             expectThrows<FyrException.InvalidInput>("short key") { FyrCore.open(dir.absolutePath, "abcd", "sv") }
             expectThrows<FyrException.InvalidInput>("bad language") { FyrCore.open(dir.absolutePath, newKey(), "de") }
-            openCore(dir).use { core ->
+            val first = newKey()
+            openCore(dir, first).use { core ->
                 val c = core.checklists().first()
                 core.startScreening(c.id, null)
             }
-            val e = expectThrows<FyrException.Crypto>("wrong key") {
-                openCore(dir, newKey()).use { core -> core.screenings() }
+            // A lost keystore entry: the app comes back with another key.
+            val second = newKey()
+            openCore(dir, second).use { core ->
+                // The directory works.
+                val hits = core.search(query(text = "kvinnofrid"))
+                check(hits.any { it.id == "kvinnofridslinjen" }) { "search with a wrong key: ${hits.map { it.id }}" }
+                check(core.show("kvinnofridslinjen", null, null).hit.phones.isNotEmpty()) { "show with a wrong key" }
+                // Screenings throw the typed error, saying why.
+                val e = expectThrows<FyrException.ScreeningsLocked>("screenings with a wrong key") { core.screenings() }
+                check(e.message!!.contains("wrong key")) { e.message!! }
+                expectThrows<FyrException.ScreeningsLocked>("start with a wrong key") {
+                    core.startScreening(core.checklists().first().id, null)
+                }
+                val st = core.status()
+                check(st.screeningsLockReason == "wrong_key") { "status: $st" }
+                check(st.screeningsLocked!!.contains("1 sealed")) { "status: ${st.screeningsLocked}" }
+                // The way forward: the new key; the old session set aside, unreadable.
+                check(core.resetScreeningKey(second) == 1u) { "one session set aside" }
+                check(core.screenings().isEmpty()) { "nothing readable left" }
+                val aside = core.unreadableScreenings()
+                check(aside.size == 1) { "unreadable: $aside" }
+                check(aside[0].purgeAfter > aside[0].setAsideAt) { "purge after: $aside" }
+                core.startScreening(core.checklists().first().id, null)
+                check(core.status().screeningsLocked == null) { "still locked after the reset" }
             }
-            check(e.message!!.isNotBlank()) { "empty crypto message" }
+            // The old key no longer opens screenings (the new one does).
+            openCore(dir, second).use { core -> check(core.screenings().size == 1) { "the new session" } }
+            openCore(dir, first).use { core ->
+                expectThrows<FyrException.ScreeningsLocked>("the old key after a reset") { core.screenings() }
+            }
+            // No key at all: the directory still opens.
+            FyrCore.open(dir.absolutePath, null, "sv").use { core ->
+                check(core.search(query(text = "kvinnojour")).isNotEmpty()) { "search without a key" }
+                check(core.status().screeningsLockReason == "no_key") { "no key" }
+            }
         }
     }
 }
