@@ -228,7 +228,7 @@ fn device_damage_is_kept_aside(damage: impl Fn(&Path)) {
             "report-error",
             "kvinnofridslinjen",
             "--reason",
-            "other",
+            "closed",
             "--message",
             "fel öppettider",
         ],
