@@ -20,7 +20,7 @@
 //! Connection and body limits for every route live in [`crate::limits`].
 
 use crate::events::{self, BatchResponse};
-use crate::limits::{self, BodyGuard, Gauges, Limits};
+use crate::limits::{self, Gauges, Limits};
 use crate::{io_err, HubError};
 use axum::body::{Body, Bytes};
 use axum::extract::{ConnectInfo, DefaultBodyLimit, Path as UrlPath, Request, State};
@@ -141,7 +141,7 @@ pub fn read_tokens(path: &Path) -> Result<HashMap<String, String>, HubError> {
     Ok(out)
 }
 
-fn router(cfg: &ServeConfig, gauges: Arc<Gauges>) -> Result<Router, HubError> {
+fn router(cfg: &ServeConfig) -> Result<Router, HubError> {
     let conn = events::open_db(&cfg.db_path)?;
     let tokens = cfg.tokens.as_deref().map(read_tokens).transpose()?;
     let state = Arc::new(AppState {
@@ -156,7 +156,9 @@ fn router(cfg: &ServeConfig, gauges: Arc<Gauges>) -> Result<Router, HubError> {
         retry_after: cfg.limits.retry_after_secs,
         enroll_limit: crate::enroll::RateLimiter::default(),
     });
-    let routes = Router::new()
+    // Routes only: the limits for every route are layered on the finished
+    // router by `limits::run`, so routes merged in here later inherit them.
+    Ok(Router::new()
         .route("/feed/manifest.json", get(manifest))
         .route("/feed/blobs/{name}", get(blob))
         .route("/v1/events", post(upload))
@@ -164,13 +166,7 @@ fn router(cfg: &ServeConfig, gauges: Arc<Gauges>) -> Result<Router, HubError> {
             "/v1/enroll",
             post(enroll).layer(DefaultBodyLimit::max(4 << 10)),
         )
-        .with_state(state);
-    // Limits for every route, also those merged in later (they inherit the
-    // layers when merged into this router before `finish`).
-    let guard = BodyGuard::new(Arc::new(cfg.limits.clone()), gauges);
-    Ok(guard
-        .apply(routes)
-        .layer(DefaultBodyLimit::max(cfg.limits.max_body_bytes)))
+        .with_state(state))
 }
 
 async fn bind(listen: SocketAddr) -> Result<(tokio::net::TcpListener, SocketAddr), HubError> {
@@ -186,7 +182,7 @@ async fn bind(listen: SocketAddr) -> Result<(tokio::net::TcpListener, SocketAddr
 /// Serves until the process ends (or Ctrl-C).
 pub async fn serve(cfg: ServeConfig) -> Result<(), HubError> {
     let gauges = Arc::new(Gauges::default());
-    let app = router(&cfg, gauges.clone())?;
+    let app = router(&cfg)?;
     let (listener, _) = bind(cfg.listen).await?;
     limits::run(listener, app, Arc::new(cfg.limits), gauges, async {
         let _ = tokio::signal::ctrl_c().await;
@@ -228,7 +224,7 @@ impl Drop for HubHandle {
 /// Starts a hub in the background (bind `127.0.0.1:0` for a free port).
 pub async fn spawn(cfg: ServeConfig) -> Result<(SocketAddr, HubHandle), HubError> {
     let gauges = Arc::new(Gauges::default());
-    let app = router(&cfg, gauges.clone())?;
+    let app = router(&cfg)?;
     let (listener, addr) = bind(cfg.listen).await?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let limits = Arc::new(cfg.limits);
