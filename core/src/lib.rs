@@ -15,6 +15,7 @@ pub mod helpcard;
 pub mod keys;
 pub mod model;
 pub mod present;
+pub mod privacy;
 pub mod schedule;
 pub mod screening;
 pub mod search;

@@ -123,7 +123,7 @@ fn device_damage(damage: impl Fn(&Path)) {
     assert_eq!(aside(d.path(), "device"), 1);
     assert!(!f.search(&kvinnofrid()).unwrap().is_empty());
     assert!(f.outbox().unwrap().is_empty(), "a fresh device store");
-    f.report_error("kvinnofridslinjen", "fel öppettider")
+    f.report_error("kvinnofridslinjen", "closed", "fel öppettider")
         .unwrap();
     drop(f);
     // The fresh one is healthy: no notice the next time.
