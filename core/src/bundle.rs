@@ -6,6 +6,7 @@ use crate::error::{Error, Result};
 use crate::feed::{
     directory_records, parse_verifying_key, verify_bundle, Manifest, Record, RecordKind, Snapshot,
 };
+use crate::routing::{Lexicon, Routing, LEXICON_ID, ROUTING_ID};
 use crate::store::{Bundle, ContentPosition};
 
 /// The checklist files compiled into the binary (a test checks this list
@@ -70,9 +71,47 @@ pub fn embedded_records() -> Result<Vec<Record>> {
         return Err(content_error(errs));
     }
     let checklists: Vec<Checklist> = files.into_iter().map(|(_, c)| c).collect();
+    let (routing, lexicon) = routing_content(
+        crate::routing::EMBEDDED_ROUTING,
+        crate::routing::EMBEDDED_LEXICON,
+        &dir,
+    )?;
     let mut v = directory_records(&dir);
     v.extend(checklist_records(&checklists));
+    v.extend(routing_records(&routing, &lexicon));
     Ok(v)
+}
+
+/// The routing model and lexicon records.
+pub fn routing_records(r: &Routing, l: &Lexicon) -> Vec<Record> {
+    vec![
+        Record::new(RecordKind::Routing, ROUTING_ID, &r.model),
+        Record::new(RecordKind::Lexicon, LEXICON_ID, &l.file),
+    ]
+}
+
+/// Parses and validates routing.toml and lexicon.toml ((file, text) each)
+/// against the directory: every problem names the file, rule and unknown id.
+pub fn routing_content(
+    routing: (&str, &str),
+    lexicon: (&str, &str),
+    dir: &crate::model::Directory,
+) -> Result<(Routing, Lexicon)> {
+    let mut errs = Vec::new();
+    let r = Routing::from_toml(routing.0, routing.1).map_err(|e| errs.extend(e));
+    let l = Lexicon::from_toml(lexicon.0, lexicon.1).map_err(|e| errs.extend(e));
+    if let Ok(r) = &r {
+        errs.extend(r.check_services(routing.0, &|id| {
+            dir.services
+                .iter()
+                .find(|s| s.id == id)
+                .map(|s| (s.is_national(), !s.phones.is_empty()))
+        }));
+    }
+    match (r, l) {
+        (Ok(r), Ok(l)) if errs.is_empty() => Ok((r, l)),
+        _ => Err(content_error(errs)),
+    }
 }
 
 /// A content folder (municipalities.csv, directory/*.csv, checklists/*.toml)
@@ -80,8 +119,18 @@ pub fn embedded_records() -> Result<Vec<Record>> {
 pub fn load_content_dir(dir: &std::path::Path) -> Result<Vec<Record>> {
     let d = crate::content::load_directory_dir(dir).map_err(content_error)?;
     let checklists = crate::checklist::load_dir(&dir.join("checklists")).map_err(content_error)?;
+    let read = |name: &str| -> Result<(String, String)> {
+        let p = dir.join(name);
+        let text = std::fs::read_to_string(&p)
+            .map_err(|e| Error::Content(format!("{}: cannot read: {e}", p.display())))?;
+        Ok((p.display().to_string(), text))
+    };
+    let (rf, rt) = read("routing.toml")?;
+    let (lf, lt) = read("lexicon.toml")?;
+    let (routing, lexicon) = routing_content((&rf, &rt), (&lf, &lt), &d)?;
     let mut v = directory_records(&d);
     v.extend(checklist_records(&checklists));
+    v.extend(routing_records(&routing, &lexicon));
     Ok(v)
 }
 

@@ -34,14 +34,20 @@ pub enum RecordKind {
     Organization,
     Service,
     Checklist,
+    /// The routing model (`content/routing.toml`), id `routing`.
+    Routing,
+    /// The lexicon (`content/lexicon.toml`), id `lexicon`.
+    Lexicon,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 4] = [
+    pub const ALL: [RecordKind; 6] = [
         RecordKind::Municipality,
         RecordKind::Organization,
         RecordKind::Service,
         RecordKind::Checklist,
+        RecordKind::Routing,
+        RecordKind::Lexicon,
     ];
     pub fn id(self) -> &'static str {
         match self {
@@ -49,6 +55,8 @@ impl RecordKind {
             RecordKind::Organization => "organization",
             RecordKind::Service => "service",
             RecordKind::Checklist => "checklist",
+            RecordKind::Routing => "routing",
+            RecordKind::Lexicon => "lexicon",
         }
     }
     pub fn parse(s: &str) -> Option<RecordKind> {
@@ -168,7 +176,7 @@ pub fn records_directory(records: &[Record]) -> Result<Directory, FeedError> {
             RecordKind::Municipality => d.municipalities.push(r.decode()?),
             RecordKind::Organization => d.organizations.push(r.decode()?),
             RecordKind::Service => d.services.push(r.decode()?),
-            RecordKind::Checklist => {}
+            RecordKind::Checklist | RecordKind::Routing | RecordKind::Lexicon => {}
         }
     }
     Ok(d)

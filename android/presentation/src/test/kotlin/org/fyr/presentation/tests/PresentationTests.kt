@@ -20,7 +20,7 @@ fun sampleHit(
     id = "ljungby-kvinnojour", name = "Kvinnojouren i Ljungby", organization = "Kvinnojouren Ljungby",
     agencyKind = "womens_shelter", agencyLabel = "Kvinnojour", municipalities = listOf("0781"), national = national, county = null, area = "Ljungby",
     groups = listOf("women"), needs = listOf("protected_housing"), forms = listOf("physical"), phones = phones,
-    openNow = openNow, nextChange = "2026-02-10T15:00:00Z", openText = "Öppet, stänger 16:00", alwaysOpen = false, onCall = false,
+    openNow = openNow, nextChange = "2026-02-10T15:00:00Z", openText = "Öppet, stänger 16:00", reachable = true, openChannel = null, alwaysOpen = false, onCall = false,
     distanceKm = distanceKm, distanceApproximate = distanceApproximate, verified = verified, demo = demo, web = null,
 )
 
