@@ -13,10 +13,11 @@ use crate::checklist::{parse_answer_text, Answer, Checklist, EngineError, Evalua
 use crate::crypto::{self, SealKey};
 use crate::error::{Error, Result};
 use crate::model::Text;
+use crate::routing::{Fit, Situation};
 use crate::search::{SearchQuery, ServiceHit};
 use crate::session::Session;
 use crate::store::device;
-use crate::vocab::Lang;
+use crate::vocab::{Lang, Need};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -408,7 +409,14 @@ impl Fyr {
             .session
             .complete(&s.checklist, ov, note, at)
             .map_err(engine)?;
-        let referrals = self.resolve_referrals(&ev, s.session.municipality.as_deref(), at)?;
+        let top_level = ev.level_index + 1 == s.checklist.levels.len();
+        let referrals = self.resolve_referrals(
+            &ev,
+            checklist_subject(&s.checklist),
+            top_level,
+            s.session.municipality.as_deref(),
+            at,
+        )?;
         let settings = self.settings()?;
         let month = at
             .with_timezone(&chrono_tz::Europe::Stockholm)
@@ -458,22 +466,36 @@ impl Fyr {
     }
 
     /// Directory entries for an evaluation's referral queries: services
-    /// covering the municipality (national ones when none is known), open now
-    /// first, with a 24/7 national line at the top when the level asks for it.
+    /// covering the municipality (national ones when none is known) that can
+    /// be phoned or chatted with, restricted through the routing model by who
+    /// the checklist is about (`subject`: nothing out of place for that
+    /// person), reachable now first; the line that always answers is in the
+    /// list (first when the level asks for a 24/7 line; 112 first at the top
+    /// level).
     pub fn resolve_referrals(
         &self,
         ev: &Evaluation,
+        subject: &str,
+        top_level: bool,
         municipality: Option<&str>,
         at: DateTime<Utc>,
     ) -> Result<Vec<ServiceHit>> {
-        let mut out: Vec<ServiceHit> = Vec::new();
-        let push = |h: ServiceHit, out: &mut Vec<ServiceHit>| {
-            if !out.iter().any(|x| x.id == h.id) {
-                out.push(h);
-            }
+        let ix = self.store().index();
+        let Some(rs) = ix.routing.clone() else {
+            return Err(Error::Content("no routing model".into()));
+        };
+        // The level's whole situation: every referral query and the subject.
+        let mut level = Situation {
+            groups: rs.routing.subject_groups(subject),
+            ..Default::default()
         };
         for q in &ev.referrals {
-            let needs: Vec<Option<crate::vocab::Need>> = if q.needs.is_empty() {
+            level = level.union(Situation::new(&q.groups, &q.needs, &q.forms));
+        }
+        let route = rs.routing.route(&level);
+        let mut out: Vec<ServiceHit> = Vec::new();
+        for q in &ev.referrals {
+            let needs: Vec<Option<Need>> = if q.needs.is_empty() {
                 vec![None]
             } else {
                 q.needs.iter().copied().map(Some).collect()
@@ -485,37 +507,66 @@ impl Fyr {
                     groups: q.groups.clone(),
                     forms: q.forms.clone(),
                     at: Some(at),
-                    limit: 4,
+                    limit: 6,
+                    context: level,
                     ..Default::default()
                 })?;
+                let mut taken = 0;
                 for h in hits {
-                    if municipality.is_none() && !h.national {
+                    let needs_bits = h.needs.iter().fold(0, |a, n| a | n.bit());
+                    if (municipality.is_none() && !h.national)
+                        || !h.reachable
+                        || route.fit(h.agency_kind as u8, needs_bits) == Fit::OutOfPlace
+                        || out.iter().any(|x| x.id == h.id)
+                    {
                         continue;
                     }
-                    push(h, &mut out);
+                    out.push(h);
+                    taken += 1;
+                    if taken == 4 {
+                        break;
+                    }
                 }
             }
         }
-        // Open (or on call) now first; keep the ranking otherwise.
+        // Reachable now first; keep the ranking otherwise.
         out.sort_by_key(|h| h.open_now != Some(true));
-        if ev.include_24_7 && !out.first().is_some_and(|h| h.national && h.always_open) {
-            let groups: Vec<_> = ev.referrals.iter().flat_map(|q| q.groups.clone()).collect();
-            let line = self
-                .search(&SearchQuery {
-                    groups,
-                    needs: vec![crate::vocab::Need::TalkNow],
-                    at: Some(at),
-                    limit: 50,
-                    ..Default::default()
-                })?
-                .into_iter()
-                .find(|h| h.national && h.always_open);
-            if let Some(line) = line {
-                out.retain(|h| h.id != line.id);
-                out.insert(0, line);
-            }
+        let mut line_situation = level;
+        if top_level {
+            line_situation.needs |= Need::AcuteDanger.bit();
+        }
+        let line = {
+            let c = self.store().dir();
+            crate::search::line_hit(&c, &ix, &line_situation, at, self.lang())?
+        };
+        if let Some(line) = line {
+            out.retain(|h| h.id != line.id);
+            let local_now = out
+                .iter()
+                .take(3)
+                .any(|h| h.open_now == Some(true) && !h.national);
+            let at_pos = if ev.include_24_7 || top_level {
+                0
+            } else if local_now {
+                out.len()
+            } else {
+                2.min(out.len())
+            };
+            out.insert(at_pos, line);
         }
         Ok(out)
+    }
+}
+
+/// Who a checklist is about, for routing its referrals: `adult_victim`,
+/// `child`, `perpetrator` or `any`.
+pub fn checklist_subject(c: &Checklist) -> &'static str {
+    use crate::checklist::ChecklistKind as K;
+    match c.kind {
+        K::Screening => "adult_victim",
+        K::Children => "child",
+        K::Perpetrator => "perpetrator",
+        K::Routine | K::Honour | K::Other => "any",
     }
 }
 

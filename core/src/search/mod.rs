@@ -458,6 +458,28 @@ pub fn search(
         .collect()
 }
 
+/// The line that always answers for a situation at an instant, as a hit.
+pub fn line_hit(
+    conn: &Connection,
+    ix: &FacetIndex,
+    s: &Situation,
+    at: DateTime<Utc>,
+    lang: Lang,
+) -> Result<Option<ServiceHit>> {
+    let Some(rs) = ix.routing.clone() else {
+        return Ok(None);
+    };
+    let moment = Moment::new(at);
+    let mut sched_open: Vec<Option<bool>> = vec![None; ix.schedules.len()];
+    match line_for(ix, &rs, s, &moment, &mut sched_open) {
+        Some(pos) => {
+            let mut st = Statuses::new(ix, at, lang);
+            Ok(Some(load_hit(conn, &mut st, &ix.entries[pos as usize], None)?))
+        }
+        None => Ok(None),
+    }
+}
+
 /// The first line of the routing model that fits the situation and can be
 /// phoned at this instant.
 fn line_for(
