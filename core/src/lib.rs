@@ -13,6 +13,7 @@ pub mod error;
 pub mod feed;
 pub mod model;
 pub mod routing;
+pub mod scenario;
 pub mod schedule;
 pub mod screening;
 pub mod search;

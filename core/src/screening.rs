@@ -541,14 +541,8 @@ impl Fyr {
         };
         if let Some(line) = line {
             out.retain(|h| h.id != line.id);
-            let local_now = out
-                .iter()
-                .take(3)
-                .any(|h| h.open_now == Some(true) && !h.national);
             let at_pos = if ev.include_24_7 || top_level {
                 0
-            } else if local_now {
-                out.len()
             } else {
                 2.min(out.len())
             };

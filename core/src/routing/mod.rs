@@ -99,6 +99,9 @@ pub struct LineRule {
     pub service: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub when: Option<When>,
+    /// Shown first, above everything, when it applies (112 in acute danger).
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub first: bool,
 }
 
 /// Who a checklist is about, as groups for routing.
@@ -230,7 +233,7 @@ impl Route {
 pub struct Routing {
     pub model: RoutingModel,
     rules: Vec<CRule>,
-    lines: Vec<(String, CWhen)>,
+    lines: Vec<(String, CWhen, bool)>,
     interpreter: u32,
     subjects: Vec<(String, u32)>,
 }
@@ -398,7 +401,7 @@ impl Routing {
         for l in &model.lines {
             let name = Some(format!("line '{}'", l.service));
             let when = compile_when(&l.when, &mut |p| err(name.clone(), p));
-            lines.push((l.service.clone(), when));
+            lines.push((l.service.clone(), when, l.first));
         }
         if model.lines.is_empty() {
             err(None, "no [[line]]: a line that always answers is required".into());
@@ -428,7 +431,7 @@ impl Routing {
         lookup: &dyn Fn(&str) -> Option<(bool, bool)>,
     ) -> Vec<RoutingError> {
         let mut out = Vec::new();
-        for (id, _) in &self.lines {
+        for (id, _, _) in &self.lines {
             let problem = match lookup(id) {
                 None => Some(format!("unknown service '{id}' (not in the directory)")),
                 Some((false, _)) => Some(format!("service '{id}' is not national")),
@@ -477,17 +480,21 @@ impl Routing {
         r
     }
 
-    /// The services of the lines that fit a situation, in order of preference.
-    pub fn lines_for<'a>(&'a self, s: &'a Situation) -> impl Iterator<Item = &'a str> + 'a {
+    /// The services of the lines that fit a situation, in order of
+    /// preference, and whether each is shown first.
+    pub fn lines_for<'a>(
+        &'a self,
+        s: &'a Situation,
+    ) -> impl Iterator<Item = (&'a str, bool)> + 'a {
         self.lines
             .iter()
-            .filter(move |(_, w)| w.matches(s))
-            .map(|(id, _)| id.as_str())
+            .filter(move |(_, w, _)| w.matches(s))
+            .map(|(id, _, first)| (id.as_str(), *first))
     }
 
     /// All line service ids.
     pub fn line_services(&self) -> impl Iterator<Item = &str> {
-        self.lines.iter().map(|(id, _)| id.as_str())
+        self.lines.iter().map(|(id, _, _)| id.as_str())
     }
 
     /// The groups a checklist subject stands for (empty for unknown / `any`).

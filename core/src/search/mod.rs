@@ -318,7 +318,6 @@ struct Candidate {
     pos: u32,
     score: f64,
     distance: Option<f64>,
-    reachable_now: bool,
 }
 
 /// Runs a query. `ix` is the index of the same content as `conn`.
@@ -412,18 +411,15 @@ pub fn search(
         cands.truncate(limit);
     }
     cands.sort_by(order);
-    // The line that always answers: in every list, in the top three when
-    // nothing local can be reached now.
-    if let Some(line) = rs
+    // The line that always answers: in every list, within the top three.
+    if let Some((line, first)) = rs
         .as_ref()
         .and_then(|r| line_for(ix, r, &situation, &moment, &mut sched_open))
     {
-        let local_now = cands.iter().take(3).any(|c| {
-            let e = &ix.entries[c.pos as usize];
-            c.reachable_now && !matches!(e.area, Area::National)
-        });
+        // Always within the top three: an on-call service may answer now, but
+        // the line is the one that answers around the clock, whatever happens.
         let at_pos = cands.iter().position(|c| c.pos == line);
-        let want = if local_now { usize::MAX } else { 2 };
+        let want = if first { 0 } else { 2 };
         match at_pos {
             Some(i) if i <= want => {}
             Some(i) => {
@@ -438,7 +434,6 @@ pub fn search(
                     pos: line,
                     score: 0.0,
                     distance: None,
-                    reachable_now: true,
                 };
                 cands.insert(want.min(cands.len()), c);
             }
@@ -472,7 +467,7 @@ pub fn line_hit(
     let moment = Moment::new(at);
     let mut sched_open: Vec<Option<bool>> = vec![None; ix.schedules.len()];
     match line_for(ix, &rs, s, &moment, &mut sched_open) {
-        Some(pos) => {
+        Some((pos, _)) => {
             let mut st = Statuses::new(ix, at, lang);
             Ok(Some(load_hit(conn, &mut st, &ix.entries[pos as usize], None)?))
         }
@@ -481,15 +476,15 @@ pub fn line_hit(
 }
 
 /// The first line of the routing model that fits the situation and can be
-/// phoned at this instant.
+/// phoned at this instant (its position, and whether it is shown first).
 fn line_for(
     ix: &FacetIndex,
     rs: &index::RoutingState,
     s: &Situation,
     moment: &Moment,
     sched_open: &mut [Option<bool>],
-) -> Option<u32> {
-    rs.routing.lines_for(s).find_map(|id| {
+) -> Option<(u32, bool)> {
+    rs.routing.lines_for(s).find_map(|(id, first)| {
         let pos = *rs.line_pos.get(id)?;
         let e = &ix.entries[pos as usize];
         let open = e.flags & FLAG_REACHABLE != 0
@@ -497,7 +492,7 @@ fn line_for(
                 let slot = &mut sched_open[e.sched as usize];
                 *slot.get_or_insert_with(|| ix.schedules[e.sched as usize].is_open_at(moment))
             });
-        open.then_some(pos)
+        open.then_some((pos, first))
     })
 }
 
@@ -627,7 +622,6 @@ impl Pass<'_> {
                 pos,
                 score,
                 distance,
-                reachable_now: open,
             });
         };
         match &text {
