@@ -409,11 +409,9 @@ impl Fyr {
             .session
             .complete(&s.checklist, ov, note, at)
             .map_err(engine)?;
-        let top_level = ev.level_index + 1 == s.checklist.levels.len();
         let referrals = self.resolve_referrals(
             &ev,
             checklist_subject(&s.checklist),
-            top_level,
             s.session.municipality.as_deref(),
             at,
         )?;
@@ -470,13 +468,12 @@ impl Fyr {
     /// be phoned or chatted with, restricted through the routing model by who
     /// the checklist is about (`subject`: nothing out of place for that
     /// person), reachable now first; the line that always answers is in the
-    /// list (first when the level asks for a 24/7 line; 112 first at the top
-    /// level).
+    /// top three (112 first when the level refers to acute danger, as the
+    /// routing model's line says).
     pub fn resolve_referrals(
         &self,
         ev: &Evaluation,
         subject: &str,
-        top_level: bool,
         municipality: Option<&str>,
         at: DateTime<Utc>,
     ) -> Result<Vec<ServiceHit>> {
@@ -514,9 +511,10 @@ impl Fyr {
                 let mut taken = 0;
                 for h in hits {
                     let needs_bits = h.needs.iter().fold(0, |a, n| a | n.bit());
+                    let groups_bits = h.groups.iter().fold(0, |a, g| a | g.bit());
                     if (municipality.is_none() && !h.national)
                         || !h.reachable
-                        || route.fit(h.agency_kind as u8, needs_bits) == Fit::OutOfPlace
+                        || route.fit(h.agency_kind as u8, needs_bits, groups_bits) == Fit::OutOfPlace
                         || out.iter().any(|x| x.id == h.id)
                     {
                         continue;
@@ -531,20 +529,23 @@ impl Fyr {
         }
         // Reachable now first; keep the ranking otherwise.
         out.sort_by_key(|h| h.open_now != Some(true));
-        let mut line_situation = level;
-        if top_level {
-            line_situation.needs |= Need::AcuteDanger.bit();
-        }
         let line = {
             let c = self.store().dir();
-            crate::search::line_hit(&c, &ix, &line_situation, at, self.lang())?
+            crate::search::line_hit(&c, &ix, &level, at, self.lang())?
         };
-        if let Some(line) = line {
+        if let Some((line, first)) = line {
             out.retain(|h| h.id != line.id);
-            let at_pos = if ev.include_24_7 || top_level {
+            // First when the model says so (112 when a level refers to acute
+            // danger); else above anything in the top three that cannot be
+            // reached now.
+            let at_pos = if first {
                 0
             } else {
-                2.min(out.len())
+                out.iter()
+                    .take(2)
+                    .position(|h| h.open_now != Some(true))
+                    .unwrap_or(2)
+                    .min(out.len())
             };
             out.insert(at_pos, line);
         }

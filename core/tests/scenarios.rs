@@ -81,7 +81,12 @@ fn every_field_scenario_gets_the_right_help_first() {
     let mut ids = std::collections::HashSet::new();
     for (file, s) in &scenarios {
         assert!(ids.insert(s.id.clone()), "{file}: scenario id '{}' twice", s.id);
-        if let Err(e) = check(s, &run(&f, s)) {
+        let list = run(&f, s);
+        if std::env::var_os("FYR_SCENARIO_PRINT").is_some() {
+            let top: Vec<String> = list.iter().take(4).map(|h| format!("{}{}", h.id, if h.open_now { "*" } else { "" })).collect();
+            eprintln!("{:40} {}", s.id, top.join(", "));
+        }
+        if let Err(e) = check(s, &list) {
             failures.push(format!("{file}: {e}"));
         }
     }

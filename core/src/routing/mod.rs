@@ -87,6 +87,13 @@ pub struct Rule {
     pub primary_offering: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub out_of_place_offering: Vec<String>,
+    /// A service serving only these groups is out of place (a children's
+    /// service in an adult's list).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub out_of_place_serving_only: Vec<String>,
+    /// Cancels `out_of_place_serving_only` of the defaults for these groups.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub in_place_serving: Vec<String>,
 }
 
 /// A candidate for the line that always answers: the first line (in file
@@ -188,6 +195,8 @@ struct CRule {
     out: u32,
     primary_offering: u32,
     out_offering: u32,
+    out_serving: u32,
+    in_serving: u32,
 }
 
 /// What the model says for one situation: bit sets over agency kinds
@@ -199,6 +208,8 @@ pub struct Route {
     pub out: u32,
     pub primary_offering: u32,
     pub out_offering: u32,
+    /// Services whose groups all lie in this set are out of place.
+    pub out_serving: u32,
     pub interpreter: u32,
 }
 
@@ -212,11 +223,15 @@ pub enum Fit {
 }
 
 impl Route {
-    /// A service of agency kind `kind` (its `as u8`) offering `needs` (bits).
+    /// A service of agency kind `kind` (its `as u8`) offering `needs` for
+    /// `groups` (bits).
     #[inline]
-    pub fn fit(&self, kind: u8, needs: u32) -> Fit {
+    pub fn fit(&self, kind: u8, needs: u32, groups: u32) -> Fit {
         let k = 1u32 << kind;
-        if k & self.out != 0 || needs & self.out_offering != 0 {
+        if k & self.out != 0
+            || needs & self.out_offering != 0
+            || (self.out_serving != 0 && groups != 0 && groups & !self.out_serving == 0)
+        {
             Fit::OutOfPlace
         } else if k & self.primary != 0 || needs & self.primary_offering != 0 {
             Fit::Primary
@@ -382,6 +397,22 @@ impl Routing {
                     Need::bit,
                     &mut push,
                 ),
+                out_serving: vocab_bits(
+                    &r.out_of_place_serving_only,
+                    "out_of_place_serving_only",
+                    "group",
+                    Group::parse,
+                    Group::bit,
+                    &mut push,
+                ),
+                in_serving: vocab_bits(
+                    &r.in_place_serving,
+                    "in_place_serving",
+                    "group",
+                    Group::parse,
+                    Group::bit,
+                    &mut push,
+                ),
             };
             let both = (c.primary | c.secondary) & c.out;
             if both != 0 {
@@ -460,10 +491,13 @@ impl Routing {
         // Defaults (rules without `when`) give way to what an applying rule
         // wants; a conditional rule's out_of_place always holds.
         let (mut soft, mut soft_offering, mut hard, mut hard_offering) = (0, 0, 0, 0);
+        let (mut out_serving, mut in_serving) = (0, 0);
         for rule in self.rules.iter().filter(|c| c.when.matches(s)) {
             r.primary |= rule.primary;
             r.secondary |= rule.secondary;
             r.primary_offering |= rule.primary_offering;
+            out_serving |= rule.out_serving;
+            in_serving |= rule.in_serving;
             if rule.when.always {
                 soft |= rule.out;
                 soft_offering |= rule.out_offering;
@@ -477,6 +511,12 @@ impl Routing {
         r.primary &= !hard;
         r.secondary &= !(hard | r.primary);
         r.primary_offering &= !hard_offering;
+        // A group an applying rule keeps in place is served in place.
+        r.out_serving = if out_serving & in_serving != 0 {
+            0
+        } else {
+            out_serving
+        };
         r
     }
 

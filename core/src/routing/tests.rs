@@ -69,31 +69,35 @@ fn lexicon_validation_names_the_entry() {
 fn defaults_give_way_but_conditional_out_of_place_holds() {
     let r = embedded_routing().unwrap();
     let adult = r.route(&Situation::new(&[], &[Need::Counselling], &[]));
-    assert_eq!(adult.fit(AgencyKind::SchoolHealth as u8, 0), Fit::OutOfPlace);
+    assert_eq!(adult.fit(AgencyKind::SchoolHealth as u8, 0, 0), Fit::OutOfPlace);
     // A perpetrator service is a social services unit: out of place by what it offers.
     assert_eq!(
-        adult.fit(AgencyKind::SocialServices as u8, Need::PerpetratorProgramme.bit()),
+        adult.fit(AgencyKind::SocialServices as u8, Need::PerpetratorProgramme.bit(), 0),
         Fit::OutOfPlace
     );
-    assert_eq!(adult.fit(AgencyKind::SocialServices as u8, 0), Fit::Primary);
+    assert_eq!(adult.fit(AgencyKind::SocialServices as u8, 0, 0), Fit::Primary);
     let child = r.route(&Situation::new(&[Group::Children], &[Need::Counselling], &[]));
-    assert_ne!(child.fit(AgencyKind::SchoolHealth as u8, 0), Fit::OutOfPlace);
+    assert_ne!(child.fit(AgencyKind::SchoolHealth as u8, 0, 0), Fit::OutOfPlace);
     let perp = r.route(&Situation::new(
         &[Group::PeopleWhoUseViolence],
         &[Need::Counselling],
         &[],
     ));
     // Counselling wants women's shelters, but not for a person who uses violence.
-    assert_eq!(perp.fit(AgencyKind::WomensShelter as u8, 0), Fit::OutOfPlace);
+    assert_eq!(perp.fit(AgencyKind::WomensShelter as u8, 0, 0), Fit::OutOfPlace);
     assert_eq!(
-        perp.fit(AgencyKind::SocialServices as u8, Need::PerpetratorProgramme.bit()),
+        perp.fit(AgencyKind::SocialServices as u8, Need::PerpetratorProgramme.bit(), 0),
         Fit::Primary
     );
+    // A children's service is out of place in an adult's list, in place for a child.
+    let kids = Group::Children.bit() | Group::YoungPeople.bit();
+    assert_eq!(adult.fit(AgencyKind::SocialServices as u8, 0, kids), Fit::OutOfPlace);
+    assert_eq!(child.fit(AgencyKind::SocialServices as u8, 0, kids), Fit::Primary);
     let sexual = r.route(&Situation::new(&[], &[], &[Form::Sexual]));
-    assert_eq!(sexual.fit(AgencyKind::EmergencyCare as u8, 0), Fit::Primary);
+    assert_eq!(sexual.fit(AgencyKind::EmergencyCare as u8, 0, 0), Fit::Primary);
     let honour = r.route(&Situation::new(&[], &[], &[Form::Honour]));
-    assert_eq!(honour.fit(AgencyKind::EmergencyCare as u8, 0), Fit::OutOfPlace);
-    assert_eq!(honour.fit(AgencyKind::HonourTeam as u8, 0), Fit::Primary);
+    assert_eq!(honour.fit(AgencyKind::EmergencyCare as u8, 0, 0), Fit::OutOfPlace);
+    assert_eq!(honour.fit(AgencyKind::HonourTeam as u8, 0, 0), Fit::Primary);
 }
 
 #[test]

@@ -318,6 +318,7 @@ struct Candidate {
     pos: u32,
     score: f64,
     distance: Option<f64>,
+    reachable_now: bool,
 }
 
 /// Runs a query. `ix` is the index of the same content as `conn`.
@@ -419,7 +420,16 @@ pub fn search(
         // Always within the top three: an on-call service may answer now, but
         // the line is the one that answers around the clock, whatever happens.
         let at_pos = cands.iter().position(|c| c.pos == line);
-        let want = if first { 0 } else { 2 };
+        // Above anything in the top three that cannot be reached now.
+        let want = if first {
+            0
+        } else {
+            cands
+                .iter()
+                .take(2)
+                .position(|c| !c.reachable_now && c.pos != line)
+                .unwrap_or(2)
+        };
         match at_pos {
             Some(i) if i <= want => {}
             Some(i) => {
@@ -434,6 +444,7 @@ pub fn search(
                     pos: line,
                     score: 0.0,
                     distance: None,
+                    reachable_now: true,
                 };
                 cands.insert(want.min(cands.len()), c);
             }
@@ -453,23 +464,25 @@ pub fn search(
         .collect()
 }
 
-/// The line that always answers for a situation at an instant, as a hit.
+/// The line that always answers for a situation at an instant, as a hit,
+/// and whether the model shows it first.
 pub fn line_hit(
     conn: &Connection,
     ix: &FacetIndex,
     s: &Situation,
     at: DateTime<Utc>,
     lang: Lang,
-) -> Result<Option<ServiceHit>> {
+) -> Result<Option<(ServiceHit, bool)>> {
     let Some(rs) = ix.routing.clone() else {
         return Ok(None);
     };
     let moment = Moment::new(at);
     let mut sched_open: Vec<Option<bool>> = vec![None; ix.schedules.len()];
     match line_for(ix, &rs, s, &moment, &mut sched_open) {
-        Some((pos, _)) => {
+        Some((pos, first)) => {
             let mut st = Statuses::new(ix, at, lang);
-            Ok(Some(load_hit(conn, &mut st, &ix.entries[pos as usize], None)?))
+            let hit = load_hit(conn, &mut st, &ix.entries[pos as usize], None)?;
+            Ok(Some((hit, first)))
         }
         None => Ok(None),
     }
@@ -596,7 +609,7 @@ impl Pass<'_> {
             } else if !reachable {
                 score -= 50.0;
             }
-            score += match route.fit(e.kind, e.needs) {
+            score += match route.fit(e.kind, e.needs, e.groups) {
                 Fit::Primary => 100.0,
                 Fit::Secondary => 40.0,
                 Fit::Neutral => 0.0,
@@ -622,6 +635,7 @@ impl Pass<'_> {
                 pos,
                 score,
                 distance,
+                reachable_now: open,
             });
         };
         match &text {
