@@ -468,8 +468,8 @@ impl Fyr {
     /// be phoned or chatted with, restricted through the routing model by who
     /// the checklist is about (`subject`: nothing out of place for that
     /// person), reachable now first; the line that always answers is in the
-    /// top three (112 first when the level refers to acute danger, as the
-    /// routing model's line says).
+    /// top three, first when the level asks for a 24/7 line (112 when the
+    /// level refers to acute danger, as the routing model's lines say).
     pub fn resolve_referrals(
         &self,
         ev: &Evaluation,
@@ -536,9 +536,9 @@ impl Fyr {
         if let Some((line, first)) = line {
             out.retain(|h| h.id != line.id);
             // First when the model says so (112 when a level refers to acute
-            // danger); else above anything in the top three that cannot be
-            // reached now.
-            let at_pos = if first {
+            // danger) or the level asks for a 24/7 line; else above anything
+            // in the top three that cannot be reached now.
+            let at_pos = if first || ev.include_24_7 {
                 0
             } else {
                 out.iter()

@@ -930,7 +930,15 @@ pub fn show(
             .unwrap_or_default(),
         agency_kind_label: hit.agency_kind.label(lang).to_string(),
         hours: s.hours.clone(),
-        schedule: sched.describe(lang),
+        schedule: if hit.reachable {
+            sched.describe(lang)
+        } else {
+            vec![match lang {
+                Lang::Sv => "Inga öppettider: endast information (ingen telefon eller chatt)",
+                Lang::En => "No hours: information only (no phone or chat)",
+            }
+            .to_string()]
+        },
         languages: s.languages.clone(),
         email: s.email.clone(),
         address: if s.confidential_address {
