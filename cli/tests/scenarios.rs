@@ -56,7 +56,11 @@ fn answers(s: &Scenario, checklist: &str) -> Value {
                     .cloned()
                     .unwrap_or_else(|| item.choices[0].id.clone())),
                 AnswerType::Number => json!(s.numbers.get(&item.id).copied().unwrap_or(0.0)),
-                _ => json!(if s.yes.contains(&item.id) { "yes" } else { "no" }),
+                _ => json!(if s.yes.contains(&item.id) {
+                    "yes"
+                } else {
+                    "no"
+                }),
             };
             map.insert(item.id.clone(), v);
         }
@@ -76,7 +80,11 @@ fn run(dir: &Path, s: &Scenario) -> Vec<Shown> {
         if let Some(t) = &s.text {
             args.extend(t.split_whitespace().map(str::to_string));
         }
-        for (flag, ids) in [("--group", &s.groups), ("--need", &s.needs), ("--form", &s.forms)] {
+        for (flag, ids) in [
+            ("--group", &s.groups),
+            ("--need", &s.needs),
+            ("--form", &s.forms),
+        ] {
             for id in ids {
                 args.extend([flag.to_string(), id.clone()]);
             }

@@ -143,7 +143,10 @@ pub fn check(s: &Scenario, list: &[Shown]) -> Result<(), String> {
         return fail("empty list".into());
     }
     if let Some(h) = top.iter().find(|h| !h.reachable) {
-        return fail(format!("'{}' has no phone or chat but is in the top three", h.id));
+        return fail(format!(
+            "'{}' has no phone or chat but is in the top three",
+            h.id
+        ));
     }
     if !list.iter().any(|h| h.national && h.open_now) {
         return fail("no national line that can be phoned now".into());
@@ -173,7 +176,11 @@ pub fn check(s: &Scenario, list: &[Shown]) -> Result<(), String> {
     }
     for k in &s.not_top3 {
         if let Some(h) = top.iter().find(|h| h.agency_kind == *k) {
-            return fail(format!("'{}' ({}) is out of place in the top three", h.id, k.id()));
+            return fail(format!(
+                "'{}' ({}) is out of place in the top three",
+                h.id,
+                k.id()
+            ));
         }
     }
     if let Some(k) = s.first {

@@ -514,7 +514,8 @@ impl Fyr {
                     let groups_bits = h.groups.iter().fold(0, |a, g| a | g.bit());
                     if (municipality.is_none() && !h.national)
                         || !h.reachable
-                        || route.fit(h.agency_kind as u8, needs_bits, groups_bits) == Fit::OutOfPlace
+                        || route.fit(h.agency_kind as u8, needs_bits, groups_bits)
+                            == Fit::OutOfPlace
                         || out.iter().any(|x| x.id == h.id)
                     {
                         continue;

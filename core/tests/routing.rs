@@ -72,7 +72,11 @@ fn a_website_alone_is_never_open_not_even_from_an_older_feed_that_says_24_7() {
         let s = f.show("svenska-kyrkan", Some(t(at)), None).unwrap();
         assert_eq!(s.hit.open_now, Some(false), "{at}");
         assert!(!s.hit.always_open && !s.hit.reachable && s.hit.open_channel.is_none());
-        assert!(s.hit.open_text.starts_with("Endast information"), "{}", s.hit.open_text);
+        assert!(
+            s.hit.open_text.starts_with("Endast information"),
+            "{}",
+            s.hit.open_text
+        );
     }
     let open_now = f
         .search(&SearchQuery {
@@ -82,7 +86,12 @@ fn a_website_alone_is_never_open_not_even_from_an_older_feed_that_says_24_7() {
             ..Default::default()
         })
         .unwrap();
-    for id in ["svenska-kyrkan", "aklagarmyndigheten", "kriminalvarden", "linneuniversitetet"] {
+    for id in [
+        "svenska-kyrkan",
+        "aklagarmyndigheten",
+        "kriminalvarden",
+        "linneuniversitetet",
+    ] {
         assert!(!open_now.iter().any(|h| h.id == id), "{id} listed as open");
     }
     // Never ranked as help now: an urgent children's search does not put it first.
@@ -95,7 +104,11 @@ fn a_website_alone_is_never_open_not_even_from_an_older_feed_that_says_24_7() {
             ..Default::default()
         })
         .unwrap();
-    assert!(h.iter().take(3).all(|h| h.reachable), "{:?}", h.iter().map(|h| &h.id).collect::<Vec<_>>());
+    assert!(
+        h.iter().take(3).all(|h| h.reachable),
+        "{:?}",
+        h.iter().map(|h| &h.id).collect::<Vec<_>>()
+    );
 }
 
 #[test]
@@ -113,7 +126,11 @@ fn a_chat_with_its_hours_and_a_phone_on_call_say_which_channel_is_open() {
         })
     });
     let s = f
-        .show("tjejjouren-jamtland", Some(t("2026-02-10T20:00:00+01:00")), None)
+        .show(
+            "tjejjouren-jamtland",
+            Some(t("2026-02-10T20:00:00+01:00")),
+            None,
+        )
         .unwrap();
     assert_eq!(s.hit.open_channel, Some(PhoneKind::Chat));
     assert_eq!(s.hit.open_text, "Chatt öppen till 22:00");
@@ -123,14 +140,20 @@ fn a_chat_with_its_hours_and_a_phone_on_call_say_which_channel_is_open() {
     assert_eq!(s.hit.open_now, Some(false));
     assert_eq!(s.hit.open_channel, None);
     assert!(s.hit.open_text.starts_with("Stängt"), "{}", s.hit.open_text);
-    let jour = f.show("socialjour-jamtland", Some(t(TUE_NIGHT)), None).unwrap();
+    let jour = f
+        .show("socialjour-jamtland", Some(t(TUE_NIGHT)), None)
+        .unwrap();
     assert_eq!(jour.hit.open_channel, Some(PhoneKind::Voice));
     assert_eq!(jour.hit.open_text, "Ring nu · jour till ons 08:00");
     let d2 = tempfile::tempdir().unwrap();
     let en = open(d2.path(), Lang::En);
-    let jour = en.show("socialjour-jamtland", Some(t(TUE_NIGHT)), None).unwrap();
+    let jour = en
+        .show("socialjour-jamtland", Some(t(TUE_NIGHT)), None)
+        .unwrap();
     assert_eq!(jour.hit.open_text, "Call now · on call until Wed 08:00");
-    let line = en.show("kvinnofridslinjen", Some(t(TUE_NIGHT)), None).unwrap();
+    let line = en
+        .show("kvinnofridslinjen", Some(t(TUE_NIGHT)), None)
+        .unwrap();
     assert_eq!(line.hit.open_text, "Call now · 24/7");
 }
 
@@ -153,7 +176,11 @@ fn julafton_22_in_krokom_protected_housing_has_a_line_that_answers_in_the_top_th
         },
     ] {
         let h = f.search(&q).unwrap();
-        assert!(top3_has_open_national_line(&h), "{:?}", h.iter().map(|h| &h.id).collect::<Vec<_>>());
+        assert!(
+            top3_has_open_national_line(&h),
+            "{:?}",
+            h.iter().map(|h| &h.id).collect::<Vec<_>>()
+        );
         assert_eq!(h[0].agency_kind, AgencyKind::SocialServicesOnCall);
         assert!(h.iter().take(3).all(|h| h.reachable));
     }
@@ -258,7 +285,9 @@ fn a_typed_query_routes_like_the_equivalent_filters() {
             })
             .unwrap();
         assert!(
-            h.iter().take(3).all(|h| h.agency_kind != AgencyKind::EmergencyCare),
+            h.iter()
+                .take(3)
+                .all(|h| h.agency_kind != AgencyKind::EmergencyCare),
             "{text}"
         );
     }
@@ -282,7 +311,13 @@ fn language_ar_means_speaks_arabic_or_offers_an_interpreter() {
     assert!(kinds.contains(&AgencyKind::SocialServicesOnCall));
     assert!(kinds.contains(&AgencyKind::Police));
     assert!(h.iter().any(|h| h.id == "hedersteam-kronoberg"));
-    assert!(kinds.iter().filter(|k| **k != AgencyKind::HonourTeam).count() >= 5);
+    assert!(
+        kinds
+            .iter()
+            .filter(|k| **k != AgencyKind::HonourTeam)
+            .count()
+            >= 5
+    );
     // A language nobody lists: those who must offer an interpreter remain.
     let h = f
         .search(&SearchQuery {
@@ -313,7 +348,11 @@ fn referrals_are_restricted_by_who_the_checklist_is_about() {
         }
         f.complete_screening(&v.session_id, None, None, at).unwrap()
     };
-    for yes in [&["jealous_control"][..], &["strangulation", "fear_for_life"], &["danger_now", "threats_to_kill"]] {
+    for yes in [
+        &["jealous_control"][..],
+        &["strangulation", "fear_for_life"],
+        &["danger_now", "threats_to_kill"],
+    ] {
         let out = run("adult-risk", yes);
         for h in &out.referrals {
             assert!(h.reachable, "{} is information only", h.id);
@@ -327,14 +366,25 @@ fn referrals_are_restricted_by_who_the_checklist_is_about() {
     let out = run("perpetrator", &["ongoing", "severe"]);
     for h in &out.referrals {
         assert!(
-            ![AgencyKind::WomensShelter, AgencyKind::YoungWomensShelter, AgencyKind::VictimSupport]
-                .contains(&h.agency_kind),
+            ![
+                AgencyKind::WomensShelter,
+                AgencyKind::YoungWomensShelter,
+                AgencyKind::VictimSupport
+            ]
+            .contains(&h.agency_kind),
             "{}",
             h.id
         );
     }
-    assert!(out.referrals.iter().any(|h| h.needs.contains(&Need::PerpetratorProgramme)));
+    assert!(out
+        .referrals
+        .iter()
+        .any(|h| h.needs.contains(&Need::PerpetratorProgramme)));
     let out = run("children", &["witnessed", "threat_to_child", "danger_now"]);
     assert_eq!(out.referrals[0].id, "sos-alarm-112");
-    assert!(out.referrals.iter().take(4).any(|h| h.agency_kind == AgencyKind::SocialServices));
+    assert!(out
+        .referrals
+        .iter()
+        .take(4)
+        .any(|h| h.agency_kind == AgencyKind::SocialServices));
 }

@@ -80,10 +80,18 @@ fn every_field_scenario_gets_the_right_help_first() {
     let mut failures = Vec::new();
     let mut ids = std::collections::HashSet::new();
     for (file, s) in &scenarios {
-        assert!(ids.insert(s.id.clone()), "{file}: scenario id '{}' twice", s.id);
+        assert!(
+            ids.insert(s.id.clone()),
+            "{file}: scenario id '{}' twice",
+            s.id
+        );
         let list = run(&f, s);
         if std::env::var_os("FYR_SCENARIO_PRINT").is_some() {
-            let top: Vec<String> = list.iter().take(4).map(|h| format!("{}{}", h.id, if h.open_now { "*" } else { "" })).collect();
+            let top: Vec<String> = list
+                .iter()
+                .take(4)
+                .map(|h| format!("{}{}", h.id, if h.open_now { "*" } else { "" }))
+                .collect();
             eprintln!("{:40} {}", s.id, top.join(", "));
         }
         if let Err(e) = check(s, &list) {
@@ -120,8 +128,14 @@ fn the_suite_covers_what_the_field_meets() {
     assert!(at("2026-12-31"), "nyårsafton");
     assert!(at("2026-03-29"), "the spring DST night");
     assert!(at("2026-10-25"), "the autumn DST night");
-    assert!(scenarios.iter().any(|s| s.checklist.is_some()), "a screening");
-    assert!(scenarios.iter().any(|s| s.language.is_some()), "another language");
+    assert!(
+        scenarios.iter().any(|s| s.checklist.is_some()),
+        "a screening"
+    );
+    assert!(
+        scenarios.iter().any(|s| s.language.is_some()),
+        "another language"
+    );
     for topic in [
         "children",
         "young_people",
@@ -135,7 +149,9 @@ fn the_suite_covers_what_the_field_meets() {
         "weekend",
     ] {
         assert!(
-            scenarios.iter().any(|s| s.covers.iter().any(|c| c == topic)),
+            scenarios
+                .iter()
+                .any(|s| s.covers.iter().any(|c| c == topic)),
             "no scenario covers {topic}"
         );
     }

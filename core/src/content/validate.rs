@@ -329,14 +329,20 @@ pub(crate) fn check_contactable(
         let svc = &s.service;
         let has_phone = phoned.contains(&svc.id);
         let problem = if !has_phone && svc.web.is_none() && svc.email.is_none() {
-            Some("the service has no phone, web or e-mail: add at least one way to reach it".to_string())
+            Some(
+                "the service has no phone, web or e-mail: add at least one way to reach it"
+                    .to_string(),
+            )
         } else if !has_phone && !svc.hours.is_empty() {
             Some(format!(
                 "hours '{}' on a service with no phone or chat: a website or e-mail is information, never open or 24/7 (leave hours empty, or add the phone or chat the hours are for)",
                 svc.hours
             ))
         } else if has_phone && svc.hours.is_empty() {
-            Some("empty hours (use e.g. '24/7' or 'mon-fri 08:00-16:00; closed-holidays')".to_string())
+            Some(
+                "empty hours (use e.g. '24/7' or 'mon-fri 08:00-16:00; closed-holidays')"
+                    .to_string(),
+            )
         } else {
             None
         };

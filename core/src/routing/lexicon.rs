@@ -98,9 +98,30 @@ impl Lexicon {
                 push("no words".into());
             }
             let s = Situation {
-                groups: super::vocab_bits(&e.groups, "groups", "group", Group::parse, Group::bit, &mut push),
-                needs: super::vocab_bits(&e.needs, "needs", "need", Need::parse, Need::bit, &mut push),
-                forms: super::vocab_bits(&e.forms, "forms", "form", Form::parse, Form::bit, &mut push),
+                groups: super::vocab_bits(
+                    &e.groups,
+                    "groups",
+                    "group",
+                    Group::parse,
+                    Group::bit,
+                    &mut push,
+                ),
+                needs: super::vocab_bits(
+                    &e.needs,
+                    "needs",
+                    "need",
+                    Need::parse,
+                    Need::bit,
+                    &mut push,
+                ),
+                forms: super::vocab_bits(
+                    &e.forms,
+                    "forms",
+                    "form",
+                    Form::parse,
+                    Form::bit,
+                    &mut push,
+                ),
             };
             if e.groups.is_empty() && e.needs.is_empty() && e.forms.is_empty() {
                 push("the entry means nothing: give groups, needs or forms".into());

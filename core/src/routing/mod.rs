@@ -253,11 +253,7 @@ pub struct Routing {
     subjects: Vec<(String, u32)>,
 }
 
-fn kinds(
-    ids: &[String],
-    what: &str,
-    push: &mut dyn FnMut(String),
-) -> u32 {
+fn kinds(ids: &[String], what: &str, push: &mut dyn FnMut(String)) -> u32 {
     ids.iter().fold(0, |a, id| match AgencyKind::parse(id) {
         Some(k) => a | k.bit(),
         None => {
@@ -293,7 +289,14 @@ fn compile_when(w: &Option<When>, push: &mut dyn FnMut(String)) -> CWhen {
         Some(w) => {
             let c = CWhen {
                 always: false,
-                groups: vocab_bits(&w.groups, "when.groups", "group", Group::parse, Group::bit, push),
+                groups: vocab_bits(
+                    &w.groups,
+                    "when.groups",
+                    "group",
+                    Group::parse,
+                    Group::bit,
+                    push,
+                ),
                 needs: vocab_bits(&w.needs, "when.needs", "need", Need::parse, Need::bit, push),
                 forms: vocab_bits(&w.forms, "when.forms", "form", Form::parse, Form::bit, push),
                 unspecified: w.unspecified,
@@ -344,7 +347,10 @@ impl Routing {
             })
         };
         if model.id != ROUTING_ID {
-            err(None, format!("id must be '{ROUTING_ID}', not '{}'", model.id));
+            err(
+                None,
+                format!("id must be '{ROUTING_ID}', not '{}'", model.id),
+            );
         }
         if model.version == 0 {
             err(None, "version must be 1 or more".into());
@@ -356,12 +362,21 @@ impl Routing {
             if !SUBJECTS.contains(&s.subject.as_str()) {
                 err(
                     name.clone(),
-                    format!("unknown subject '{}' (use {})", s.subject, SUBJECTS.join(", ")),
+                    format!(
+                        "unknown subject '{}' (use {})",
+                        s.subject,
+                        SUBJECTS.join(", ")
+                    ),
                 );
             }
-            let g = vocab_bits(&s.groups, "groups", "group", Group::parse, Group::bit, &mut |p| {
-                err(name.clone(), p)
-            });
+            let g = vocab_bits(
+                &s.groups,
+                "groups",
+                "group",
+                Group::parse,
+                Group::bit,
+                &mut |p| err(name.clone(), p),
+            );
             subjects.push((s.subject.clone(), g));
         }
         let mut rules = Vec::new();
@@ -370,7 +385,10 @@ impl Routing {
             let name = Some(format!("rule '{}'", r.id));
             let mut push = |p: String| err(name.clone(), p);
             if r.id.is_empty() || !crate::checklist::valid_id(&r.id) {
-                push(format!("rule id '{}' may only hold a-z, 0-9, '-' and '_'", r.id));
+                push(format!(
+                    "rule id '{}' may only hold a-z, 0-9, '-' and '_'",
+                    r.id
+                ));
             }
             if !seen.insert(r.id.clone()) {
                 push(format!("duplicate rule id '{}'", r.id));
@@ -435,7 +453,10 @@ impl Routing {
             lines.push((l.service.clone(), when, l.first));
         }
         if model.lines.is_empty() {
-            err(None, "no [[line]]: a line that always answers is required".into());
+            err(
+                None,
+                "no [[line]]: a line that always answers is required".into(),
+            );
         } else if model.lines.last().is_some_and(|l| l.when.is_some()) {
             err(
                 Some(format!("line '{}'", model.lines.last().unwrap().service)),
@@ -522,10 +543,7 @@ impl Routing {
 
     /// The services of the lines that fit a situation, in order of
     /// preference, and whether each is shown first.
-    pub fn lines_for<'a>(
-        &'a self,
-        s: &'a Situation,
-    ) -> impl Iterator<Item = (&'a str, bool)> + 'a {
+    pub fn lines_for<'a>(&'a self, s: &'a Situation) -> impl Iterator<Item = (&'a str, bool)> + 'a {
         self.lines
             .iter()
             .filter(move |(_, w, _)| w.matches(s))

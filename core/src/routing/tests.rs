@@ -1,9 +1,7 @@
 use super::*;
 
 fn model(extra: &str) -> String {
-    format!(
-        "id = \"routing\"\nversion = 1\n{extra}\n[[line]]\nservice = \"sos-alarm-112\"\n"
-    )
+    format!("id = \"routing\"\nversion = 1\n{extra}\n[[line]]\nservice = \"sos-alarm-112\"\n")
 }
 
 #[test]
@@ -39,7 +37,9 @@ fn validation_names_the_rule_and_the_unknown_id() {
     assert!(e[0].problem.contains("no phone"));
     let text = "id = \"routing\"\nversion = 1\n[[line]]\nservice = \"bris\"\nwhen = { groups = [\"children\"] }\n";
     let e = Routing::from_toml("r.toml", text).unwrap_err();
-    assert!(e[0].to_string().contains("the last [[line]] must have no 'when'"));
+    assert!(e[0]
+        .to_string()
+        .contains("the last [[line]] must have no 'when'"));
     let e = Routing::from_toml("r.toml", "id = \"routing\"\nversion = 1\n").unwrap_err();
     assert!(e[0].problem.contains("no [[line]]"));
     let e = Routing::from_toml(
@@ -47,7 +47,9 @@ fn validation_names_the_rule_and_the_unknown_id() {
         &model("[[subject]]\nsubject = \"victim\"\ngroups = [\"women\"]\n"),
     )
     .unwrap_err();
-    assert!(e[0].to_string().contains("subject 'victim': unknown subject 'victim'"));
+    assert!(e[0]
+        .to_string()
+        .contains("subject 'victim': unknown subject 'victim'"));
     let e = Routing::from_toml("r.toml", &model("colour = 1")).unwrap_err();
     assert!(e[0].problem.contains("not a valid routing model"));
 }
@@ -69,34 +71,70 @@ fn lexicon_validation_names_the_entry() {
 fn defaults_give_way_but_conditional_out_of_place_holds() {
     let r = embedded_routing().unwrap();
     let adult = r.route(&Situation::new(&[], &[Need::Counselling], &[]));
-    assert_eq!(adult.fit(AgencyKind::SchoolHealth as u8, 0, 0), Fit::OutOfPlace);
-    // A perpetrator service is a social services unit: out of place by what it offers.
     assert_eq!(
-        adult.fit(AgencyKind::SocialServices as u8, Need::PerpetratorProgramme.bit(), 0),
+        adult.fit(AgencyKind::SchoolHealth as u8, 0, 0),
         Fit::OutOfPlace
     );
-    assert_eq!(adult.fit(AgencyKind::SocialServices as u8, 0, 0), Fit::Primary);
-    let child = r.route(&Situation::new(&[Group::Children], &[Need::Counselling], &[]));
-    assert_ne!(child.fit(AgencyKind::SchoolHealth as u8, 0, 0), Fit::OutOfPlace);
+    // A perpetrator service is a social services unit: out of place by what it offers.
+    assert_eq!(
+        adult.fit(
+            AgencyKind::SocialServices as u8,
+            Need::PerpetratorProgramme.bit(),
+            0
+        ),
+        Fit::OutOfPlace
+    );
+    assert_eq!(
+        adult.fit(AgencyKind::SocialServices as u8, 0, 0),
+        Fit::Primary
+    );
+    let child = r.route(&Situation::new(
+        &[Group::Children],
+        &[Need::Counselling],
+        &[],
+    ));
+    assert_ne!(
+        child.fit(AgencyKind::SchoolHealth as u8, 0, 0),
+        Fit::OutOfPlace
+    );
     let perp = r.route(&Situation::new(
         &[Group::PeopleWhoUseViolence],
         &[Need::Counselling],
         &[],
     ));
     // Counselling wants women's shelters, but not for a person who uses violence.
-    assert_eq!(perp.fit(AgencyKind::WomensShelter as u8, 0, 0), Fit::OutOfPlace);
     assert_eq!(
-        perp.fit(AgencyKind::SocialServices as u8, Need::PerpetratorProgramme.bit(), 0),
+        perp.fit(AgencyKind::WomensShelter as u8, 0, 0),
+        Fit::OutOfPlace
+    );
+    assert_eq!(
+        perp.fit(
+            AgencyKind::SocialServices as u8,
+            Need::PerpetratorProgramme.bit(),
+            0
+        ),
         Fit::Primary
     );
     // A children's service is out of place in an adult's list, in place for a child.
     let kids = Group::Children.bit() | Group::YoungPeople.bit();
-    assert_eq!(adult.fit(AgencyKind::SocialServices as u8, 0, kids), Fit::OutOfPlace);
-    assert_eq!(child.fit(AgencyKind::SocialServices as u8, 0, kids), Fit::Primary);
+    assert_eq!(
+        adult.fit(AgencyKind::SocialServices as u8, 0, kids),
+        Fit::OutOfPlace
+    );
+    assert_eq!(
+        child.fit(AgencyKind::SocialServices as u8, 0, kids),
+        Fit::Primary
+    );
     let sexual = r.route(&Situation::new(&[], &[], &[Form::Sexual]));
-    assert_eq!(sexual.fit(AgencyKind::EmergencyCare as u8, 0, 0), Fit::Primary);
+    assert_eq!(
+        sexual.fit(AgencyKind::EmergencyCare as u8, 0, 0),
+        Fit::Primary
+    );
     let honour = r.route(&Situation::new(&[], &[], &[Form::Honour]));
-    assert_eq!(honour.fit(AgencyKind::EmergencyCare as u8, 0, 0), Fit::OutOfPlace);
+    assert_eq!(
+        honour.fit(AgencyKind::EmergencyCare as u8, 0, 0),
+        Fit::OutOfPlace
+    );
     assert_eq!(honour.fit(AgencyKind::HonourTeam as u8, 0, 0), Fit::Primary);
 }
 
@@ -106,7 +144,10 @@ fn lexicon_reads_words_with_or_without_swedish_letters_and_as_typed() {
     let s = |t: &str| l.read(t).situation;
     assert_eq!(s("skyddat boende"), s("SKYDDAT BOENDE"));
     assert_eq!(s("skyddat boende").needs, Need::ProtectedHousing.bit());
-    assert_eq!(s("manniskohandel").forms, Form::ProstitutionTrafficking.bit());
+    assert_eq!(
+        s("manniskohandel").forms,
+        Form::ProstitutionTrafficking.bit()
+    );
     assert_eq!(s("Människoh").forms, Form::ProstitutionTrafficking.bit());
     assert_eq!(s("man").groups, Group::Men.bit());
     assert_eq!(s("män").groups, Group::Men.bit());

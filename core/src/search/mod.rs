@@ -10,9 +10,9 @@ pub mod index;
 
 use crate::error::{Error, Result};
 use crate::model::{Municipality, Organization, PhoneKind, Service};
+use crate::routing::{Fit, Route, Situation};
 use crate::schedule::{Moment, OpenStatus, Schedule};
 use crate::text::{fold, tokens};
-use crate::routing::{Fit, Route, Situation};
 use crate::vocab::{AgencyKind, Form, Group, Lang, Need};
 use chrono::{DateTime, Utc};
 use index::{
@@ -814,17 +814,20 @@ fn channel_text(
     let until = if hours.always_open() {
         Some(if sv { "dygnet runt" } else { "24/7" }.to_string())
     } else {
-        hours.change_text(at, lang).map(|t| {
-            match (hours.on_call(), sv) {
+        hours
+            .change_text(at, lang)
+            .map(|t| match (hours.on_call(), sv) {
                 (true, true) => format!("jour till {t}"),
                 (true, false) => format!("on call until {t}"),
                 (false, true) => format!("öppet till {t}"),
                 (false, false) => format!("open until {t}"),
-            }
-        })
+            })
     };
     let text = match (kind, until) {
-        (PhoneKind::Chat, Some(u)) => format!("{verb} {}", u.trim_start_matches("öppet ").trim_start_matches("open ")),
+        (PhoneKind::Chat, Some(u)) => format!(
+            "{verb} {}",
+            u.trim_start_matches("öppet ").trim_start_matches("open ")
+        ),
         (_, Some(u)) => format!("{verb} · {u}"),
         (_, None) => verb.to_string(),
     };
@@ -1000,7 +1003,9 @@ mod tests {
         let (_d, f) = open();
         // A Wednesday morning: the offices are open (at night the line that
         // always answers goes above a closed office).
-        let wed = "2026-02-11T10:00:00+01:00".parse::<DateTime<Utc>>().unwrap();
+        let wed = "2026-02-11T10:00:00+01:00"
+            .parse::<DateTime<Utc>>()
+            .unwrap();
         let q = |t: &str| SearchQuery {
             text: Some(t.into()),
             at: Some(wed),

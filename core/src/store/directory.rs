@@ -87,8 +87,7 @@ fn attach_routing(c: &Connection, ix: &mut FacetIndex) -> Result<()> {
     let one = |kind: RecordKind| -> Result<Option<String>> {
         Ok(records(c, kind)?.into_iter().next().map(|r| r.body))
     };
-    let embedded_err =
-        |e: Vec<crate::routing::RoutingError>| Error::Content(format!("{}", e[0]));
+    let embedded_err = |e: Vec<crate::routing::RoutingError>| Error::Content(format!("{}", e[0]));
     let routing = match one(RecordKind::Routing)?
         .and_then(|b| Routing::from_json("routing record", &b).ok())
     {
