@@ -9,7 +9,10 @@
 //! be read from the files without the key.
 
 use crate::api::Fyr;
-use crate::checklist::{parse_answer_text, Answer, Checklist, EngineError, Evaluation, Override};
+use crate::checklist::{
+    missing_texts, not_assessed_label, override_levels, parse_answer_text, Answer, Checklist,
+    EngineError, Evaluation, LevelChoice, Override, RedFlagHit,
+};
 use crate::crypto::{self, SealKey};
 use crate::error::{Error, Result};
 use crate::model::Text;
@@ -27,6 +30,8 @@ pub struct ChecklistSummary {
     pub id: String,
     pub version: i64,
     pub kind: String,
+    /// Whom the outcome is about: adult_victim, child, perpetrator or any.
+    pub subject: String,
     pub title_sv: String,
     pub title_en: String,
     /// An example written by the Fyr team, to be replaced by the region's instrument.
@@ -51,6 +56,8 @@ pub struct ItemView {
     pub choices: Vec<ChoiceView>,
     pub min: Option<f64>,
     pub max: Option<f64>,
+    /// A key question: without its answer no level can be given.
+    pub key: bool,
 }
 
 /// Where a session stands.
@@ -81,16 +88,62 @@ pub struct ScreeningSummary {
     pub answered: usize,
 }
 
+/// A key question left unanswered, as shown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MissingItem {
+    pub id: String,
+    pub text: String,
+}
+
+/// A red flag as shown: the item, the level it lifts to and its text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RedFlagView {
+    pub item: String,
+    pub level: String,
+    pub text: String,
+}
+
+/// A level the professional may raise to (the override picker).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LevelOption {
+    pub id: String,
+    pub label_sv: String,
+    pub label_en: String,
+    /// An acute level (112 first).
+    pub acute: bool,
+}
+
+impl From<LevelChoice> for LevelOption {
+    fn from(l: LevelChoice) -> LevelOption {
+        LevelOption {
+            label_en: l.label.get(Lang::En).to_string(),
+            label_sv: l.label.sv,
+            id: l.id,
+            acute: l.acute,
+        }
+    }
+}
+
 /// The result of a completed screening (`fyr screen --json`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScreeningOutcome {
     pub session_id: String,
     pub checklist: String,
     pub version: i64,
+    /// A level id of the checklist, or `not_assessed`.
     pub level: String,
+    /// "Bedömning ej möjlig – nyckelfrågor saknar svar" when not assessed.
     pub level_label: String,
+    /// True when key questions are unanswered and nothing known lifts the
+    /// result above the lowest level: no level is given.
+    pub not_assessed: bool,
+    /// The key questions left unanswered. Non-empty with a level: the level is
+    /// a floor ("at least").
+    pub missing_key: Vec<MissingItem>,
+    /// The level is acute: someone may be in danger now; call 112.
+    pub acute: bool,
     pub score: f64,
-    pub red_flags: Vec<crate::checklist::RedFlagHit>,
+    pub red_flags: Vec<RedFlagView>,
     pub unanswered: usize,
     pub incomplete: bool,
     pub actions: Vec<String>,
@@ -104,6 +157,7 @@ pub struct ScreeningOutcome {
 #[derive(Serialize, Deserialize)]
 struct Sealed {
     session: Session,
+    #[serde(deserialize_with = "crate::checklist::deserialize_stored")]
     checklist: Checklist,
 }
 
@@ -113,6 +167,45 @@ fn engine(e: EngineError) -> Error {
 
 fn lang_text(t: &Text, lang: Lang) -> String {
     t.get(lang).to_string()
+}
+
+/// An evaluation's level label, red flags and missing key questions, as shown.
+pub fn shown_parts(
+    c: &Checklist,
+    ev: &Evaluation,
+    lang: Lang,
+) -> (String, Vec<RedFlagView>, Vec<MissingItem>) {
+    let label = if ev.not_assessed {
+        not_assessed_label()
+    } else {
+        c.level(&ev.level)
+            .map(|l| l.label.clone())
+            .unwrap_or_default()
+    };
+    let flags = ev
+        .red_flags
+        .iter()
+        .map(|r: &RedFlagHit| RedFlagView {
+            item: r.item.clone(),
+            level: r.level.clone(),
+            text: if r.text.sv.is_empty() {
+                // A result sealed before red flags carried texts.
+                lang_text(&crate::checklist::red_flag_text(c, &r.item, None), lang)
+            } else {
+                lang_text(&r.text, lang)
+            },
+        })
+        .collect();
+    let missing = ev
+        .missing_key
+        .iter()
+        .zip(missing_texts(c, ev))
+        .map(|(id, t)| MissingItem {
+            id: id.clone(),
+            text: lang_text(&t, lang),
+        })
+        .collect();
+    (lang_text(&label, lang), flags, missing)
 }
 
 impl Fyr {
@@ -151,7 +244,7 @@ impl Fyr {
             .records(crate::feed::RecordKind::Checklist)?
             .into_iter()
             .map(|r| {
-                Checklist::from_json(&format!("checklist {}", r.id), &r.body).map_err(|e| {
+                Checklist::from_stored_json(&format!("checklist {}", r.id), &r.body).map_err(|e| {
                     Error::Content(
                         e.iter()
                             .map(|e| e.to_string())
@@ -171,6 +264,7 @@ impl Fyr {
                 id: c.id.clone(),
                 version: c.version,
                 kind: c.kind.id().to_string(),
+                subject: c.subject.id().to_string(),
                 title_sv: c.title.sv.clone(),
                 title_en: c.title.get(Lang::En).to_string(),
                 example: c.example,
@@ -237,6 +331,7 @@ impl Fyr {
                     .collect(),
                 min: i.min,
                 max: i.max,
+                key: c.is_key(&i.id),
             }
         });
         ScreeningView {
@@ -334,6 +429,20 @@ impl Fyr {
         s.session.preview(&s.checklist).map_err(engine)
     }
 
+    /// The levels the professional may raise this screening to, lowest first,
+    /// with labels in Swedish and English (the apps' override picker): only
+    /// levels above the current result, never the lowest level while key
+    /// questions are unanswered, and only those the checklist allows. Empty
+    /// when the checklist allows no override or the result is at the top.
+    pub fn override_levels(&self, session_id: &str) -> Result<Vec<LevelOption>> {
+        let s = self.load(session_id)?;
+        let ev = s.session.preview(&s.checklist).map_err(engine)?;
+        Ok(override_levels(&s.checklist, &ev)
+            .into_iter()
+            .map(LevelOption::from)
+            .collect())
+    }
+
     pub fn screenings(&self) -> Result<Vec<ScreeningSummary>> {
         let key = self.seal_key()?;
         let rows = device::all_sessions(&self.store.dev())?;
@@ -411,7 +520,7 @@ impl Fyr {
             .map_err(engine)?;
         let referrals = self.resolve_referrals(
             &ev,
-            checklist_subject(&s.checklist),
+            s.checklist.subject.id(),
             s.session.municipality.as_deref(),
             at,
         )?;
@@ -440,19 +549,18 @@ impl Fyr {
             tx.commit()?;
         }
         let lang = self.lang();
-        let level_label = s
-            .checklist
-            .level(&ev.level)
-            .map(|l| lang_text(&l.label, lang))
-            .unwrap_or_default();
+        let (level_label, red_flags, missing_key) = shown_parts(&s.checklist, &ev, lang);
         Ok(ScreeningOutcome {
             session_id: s.session.id.clone(),
             checklist: s.checklist.id.clone(),
             version: s.checklist.version,
             level: ev.level.clone(),
             level_label,
+            not_assessed: ev.not_assessed,
+            missing_key,
+            acute: ev.acute,
             score: ev.score,
-            red_flags: ev.red_flags.clone(),
+            red_flags,
             unanswered: ev.unanswered,
             incomplete: ev.incomplete,
             actions: ev.actions.iter().map(|t| lang_text(t, lang)).collect(),
@@ -468,8 +576,8 @@ impl Fyr {
     /// be phoned or chatted with, restricted through the routing model by who
     /// the checklist is about (`subject`: nothing out of place for that
     /// person), reachable now first; the line that always answers is in the
-    /// top three, first when the level asks for a 24/7 line (112 when the
-    /// level refers to acute danger, as the routing model's lines say).
+    /// top three, first when the level asks for a 24/7 line (112 at an acute
+    /// level or one that refers to acute danger, as the routing model's lines say).
     pub fn resolve_referrals(
         &self,
         ev: &Evaluation,
@@ -530,9 +638,15 @@ impl Fyr {
         }
         // Reachable now first; keep the ranking otherwise.
         out.sort_by_key(|h| h.open_now != Some(true));
+        // At an acute level someone may be in danger now: the line is 112
+        // (the routing model's line for acute danger, shown first).
+        let mut line_situation = level;
+        if ev.acute {
+            line_situation.needs |= Need::AcuteDanger.bit();
+        }
         let line = {
             let c = self.store().dir();
-            crate::search::line_hit(&c, &ix, &level, at, self.lang())?
+            crate::search::line_hit(&c, &ix, &line_situation, at, self.lang())?
         };
         if let Some((line, first)) = line {
             out.retain(|h| h.id != line.id);
@@ -551,18 +665,6 @@ impl Fyr {
             out.insert(at_pos, line);
         }
         Ok(out)
-    }
-}
-
-/// Who a checklist is about, for routing its referrals: `adult_victim`,
-/// `child`, `perpetrator` or `any`.
-pub fn checklist_subject(c: &Checklist) -> &'static str {
-    use crate::checklist::ChecklistKind as K;
-    match c.kind {
-        K::Screening => "adult_victim",
-        K::Children => "child",
-        K::Perpetrator => "perpetrator",
-        K::Routine | K::Honour | K::Other => "any",
     }
 }
 
@@ -598,13 +700,14 @@ mod tests {
         let f = open(d.path());
         let now = Utc::now();
         let v = f.start_screening("routine", Some("Åre"), now).unwrap();
-        assert_eq!(v.version, 1);
+        let pinned = v.version;
         let first = v.next_item.unwrap().id;
         f.answer(&v.session_id, &first, Answer::No, now).unwrap();
         // A newer routine checklist arrives (as by sync), with one question fewer.
         let mut c = f.checklist("routine").unwrap();
-        c.version = 2;
+        c.version = pinned + 1;
         c.sections[0].items.retain(|i| i.id == first);
+        c.key_items.retain(|k| *k == first);
         let pos = f.position().unwrap();
         f.store
             .apply(
@@ -622,21 +725,24 @@ mod tests {
                 false,
             )
             .unwrap();
-        assert_eq!(f.checklist("routine").unwrap().version, 2);
+        assert_eq!(f.checklist("routine").unwrap().version, pinned + 1);
         drop(f);
         // After a restart the session resumes on version 1.
         let f = open(d.path());
         let v = f.screening(&v.session_id).unwrap();
-        assert_eq!(v.version, 1);
+        assert_eq!(v.version, pinned);
         assert!(v.visible > 1);
         let out = f
             .complete_screening(&v.session_id, None, None, now)
             .unwrap();
-        assert_eq!(out.version, 1);
+        assert_eq!(out.version, pinned);
         let stat = &f.outbox().unwrap()[0].event.payload;
-        assert_eq!(stat["checklist_version"], 1);
-        // A new session gets version 2.
-        assert_eq!(f.start_screening("routine", None, now).unwrap().version, 2);
+        assert_eq!(stat["checklist_version"], pinned);
+        // A new session gets the newer version.
+        assert_eq!(
+            f.start_screening("routine", None, now).unwrap().version,
+            pinned + 1
+        );
     }
 
     #[test]

@@ -115,7 +115,8 @@ pub struct LineRule {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
 pub struct SubjectRule {
-    /// `adult_victim`, `child`, `perpetrator` or `any`.
+    /// A checklist subject id (`checklist::Subject`: `adult_victim`,
+    /// `child`, `perpetrator`, `any`).
     pub subject: String,
     #[serde(default)]
     pub groups: Vec<String>,
@@ -138,9 +139,6 @@ pub struct RoutingModel {
     #[serde(default, rename = "line")]
     pub lines: Vec<LineRule>,
 }
-
-/// The subjects a checklist may have.
-pub const SUBJECTS: &[&str] = &["adult_victim", "child", "perpetrator", "any"];
 
 /// A situation: what the person needs, who they are, which forms of violence.
 /// Bit sets over the vocabularies (`Group::bit` …).
@@ -359,14 +357,12 @@ impl Routing {
         let mut subjects = Vec::new();
         for s in &model.subjects {
             let name = Some(format!("subject '{}'", s.subject));
-            if !SUBJECTS.contains(&s.subject.as_str()) {
+            use crate::checklist::Subject;
+            if !Subject::ALL.iter().any(|x| x.id() == s.subject) {
+                let ids: Vec<&str> = Subject::ALL.iter().map(|x| x.id()).collect();
                 err(
                     name.clone(),
-                    format!(
-                        "unknown subject '{}' (use {})",
-                        s.subject,
-                        SUBJECTS.join(", ")
-                    ),
+                    format!("unknown subject '{}' (use {})", s.subject, ids.join(", ")),
                 );
             }
             let g = vocab_bits(
