@@ -219,6 +219,70 @@ mod tests {
     }
 
     #[test]
+    fn a_content_folder_with_a_bad_routing_model_or_lexicon_is_refused_naming_rule_and_id() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+        let d = tempfile::tempdir().unwrap();
+        let copy = |rel: &str| {
+            let to = d.path().join(rel);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(src.join(rel), to).unwrap();
+        };
+        for f in [
+            "municipalities.csv",
+            "directory/organizations.csv",
+            "directory/services.csv",
+            "directory/phones.csv",
+            "routing.toml",
+            "lexicon.toml",
+        ] {
+            copy(f);
+        }
+        for e in std::fs::read_dir(src.join("checklists")).unwrap() {
+            let name = e.unwrap().file_name();
+            copy(&format!("checklists/{}", name.to_string_lossy()));
+        }
+        assert!(load_content_dir(d.path()).is_ok());
+        let path = d.path().join("routing.toml");
+        let good = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            good.replace("primary = [\"honour_team\",", "primary = [\"honor_team\","),
+        )
+        .unwrap();
+        let e = load_content_dir(d.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("routing.toml: rule 'honour': primary: unknown agency kind 'honor_team'"),
+            "{e}"
+        );
+        std::fs::write(
+            &path,
+            good.replace("service = \"bris-116111\"", "service = \"bris\""),
+        )
+        .unwrap();
+        let e = load_content_dir(d.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("routing.toml: line 'bris': unknown service 'bris' (not in the directory)"),
+            "{e}"
+        );
+        std::fs::write(&path, good).unwrap();
+        let lex = d.path().join("lexicon.toml");
+        let text = std::fs::read_to_string(&lex).unwrap();
+        std::fs::write(
+            &lex,
+            text.replace("forms = [\"honour\"]", "forms = [\"honor\"]"),
+        )
+        .unwrap();
+        let e = load_content_dir(d.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("lexicon.toml: entry 'heder': forms: unknown form 'honor'"),
+            "{e}"
+        );
+        std::fs::remove_file(&lex).unwrap();
+        let e = load_content_dir(d.path()).unwrap_err().to_string();
+        assert!(e.contains("lexicon.toml: cannot read"), "{e}");
+    }
+
+    #[test]
     fn the_bundle_and_the_content_folder_agree() {
         let a = embedded_records().unwrap();
         let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
