@@ -388,3 +388,40 @@ fn referrals_are_restricted_by_who_the_checklist_is_about() {
         .take(4)
         .any(|h| h.agency_kind == AgencyKind::SocialServices));
 }
+
+#[test]
+fn a_damaged_routing_record_falls_back_to_the_bundled_model_and_loses_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let f = open_edited(d.path(), Lang::Sv, &|r| {
+        for rec in r.iter_mut() {
+            if rec.kind == RecordKind::Routing || rec.kind == RecordKind::Lexicon {
+                rec.body = "{\"id\":\"routing\"}".into();
+            }
+        }
+    });
+    let h = f
+        .search(&SearchQuery {
+            text: Some("skyddat boende".into()),
+            municipality: Some("Krokom".into()),
+            at: Some(t(JULAFTON_22)),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(top3_has_open_national_line(&h));
+    assert_eq!(h[0].agency_kind, AgencyKind::SocialServicesOnCall);
+    // Opened again from the stored index: the same.
+    drop(f);
+    let f = open(d.path(), Lang::Sv);
+    let again = f
+        .search(&SearchQuery {
+            text: Some("skyddat boende".into()),
+            municipality: Some("Krokom".into()),
+            at: Some(t(JULAFTON_22)),
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        h.iter().map(|h| &h.id).collect::<Vec<_>>(),
+        again.iter().map(|h| &h.id).collect::<Vec<_>>()
+    );
+}
