@@ -34,6 +34,43 @@ pub const EMBEDDED_CHECKLISTS: &[(&str, &str)] = &[
     ),
 ];
 
+/// The help cards compiled into the binary (a test checks this list against
+/// content/help-cards/).
+pub const EMBEDDED_HELP_CARDS: &[(&str, &str)] = &[
+    (
+        "content/help-cards/ar.toml",
+        include_str!("../../content/help-cards/ar.toml"),
+    ),
+    (
+        "content/help-cards/en.toml",
+        include_str!("../../content/help-cards/en.toml"),
+    ),
+    (
+        "content/help-cards/fa.toml",
+        include_str!("../../content/help-cards/fa.toml"),
+    ),
+    (
+        "content/help-cards/prs.toml",
+        include_str!("../../content/help-cards/prs.toml"),
+    ),
+    (
+        "content/help-cards/so.toml",
+        include_str!("../../content/help-cards/so.toml"),
+    ),
+    (
+        "content/help-cards/sv.toml",
+        include_str!("../../content/help-cards/sv.toml"),
+    ),
+    (
+        "content/help-cards/ti.toml",
+        include_str!("../../content/help-cards/ti.toml"),
+    ),
+    (
+        "content/help-cards/uk.toml",
+        include_str!("../../content/help-cards/uk.toml"),
+    ),
+];
+
 /// The checklist records of validated checklists.
 pub fn checklist_records(list: &[Checklist]) -> Vec<Record> {
     list.iter()
@@ -71,6 +108,13 @@ pub fn embedded_records() -> Result<Vec<Record>> {
         return Err(content_error(errs));
     }
     let checklists: Vec<Checklist> = files.into_iter().map(|(_, c)| c).collect();
+    let cards = crate::helpcard::parse_set(
+        &EMBEDDED_HELP_CARDS
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect::<Vec<_>>(),
+    )
+    .map_err(content_error)?;
     let (routing, lexicon) = routing_content(
         crate::routing::EMBEDDED_ROUTING,
         crate::routing::EMBEDDED_LEXICON,
@@ -78,6 +122,7 @@ pub fn embedded_records() -> Result<Vec<Record>> {
     )?;
     let mut v = directory_records(&dir);
     v.extend(checklist_records(&checklists));
+    v.extend(crate::helpcard::records(&cards));
     v.extend(routing_records(&routing, &lexicon));
     Ok(v)
 }
@@ -114,11 +159,13 @@ pub fn routing_content(
     }
 }
 
-/// A content folder (municipalities.csv, directory/*.csv, checklists/*.toml)
-/// as records, with every validation error naming file, row or item.
+/// A content folder (municipalities.csv, directory/*.csv, checklists/*.toml,
+/// help-cards/*.toml, routing.toml, lexicon.toml) as records, with every
+/// validation error naming file, row, item or rule.
 pub fn load_content_dir(dir: &std::path::Path) -> Result<Vec<Record>> {
     let d = crate::content::load_directory_dir(dir).map_err(content_error)?;
     let checklists = crate::checklist::load_dir(&dir.join("checklists")).map_err(content_error)?;
+    let cards = crate::helpcard::load_dir(&dir.join("help-cards")).map_err(content_error)?;
     let read = |name: &str| -> Result<(String, String)> {
         let p = dir.join(name);
         let text = std::fs::read_to_string(&p)
@@ -130,6 +177,7 @@ pub fn load_content_dir(dir: &std::path::Path) -> Result<Vec<Record>> {
     let (routing, lexicon) = routing_content((&rf, &rt), (&lf, &lt), &d)?;
     let mut v = directory_records(&d);
     v.extend(checklist_records(&checklists));
+    v.extend(crate::helpcard::records(&cards));
     v.extend(routing_records(&routing, &lexicon));
     Ok(v)
 }
@@ -205,6 +253,23 @@ mod tests {
     }
 
     #[test]
+    fn the_embedded_help_cards_are_exactly_the_content_files() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/help-cards");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .filter(|n| n.ends_with(".toml"))
+            .map(|n| format!("content/help-cards/{n}"))
+            .collect();
+        on_disk.sort();
+        let embedded: Vec<String> = EMBEDDED_HELP_CARDS
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .collect();
+        assert_eq!(embedded, on_disk);
+    }
+
+    #[test]
     fn the_signed_bundle_is_the_content_in_the_repository() {
         let b = bundled().expect("the bundled feed verifies");
         let mut signed = b.records.clone();
@@ -237,9 +302,11 @@ mod tests {
         ] {
             copy(f);
         }
-        for e in std::fs::read_dir(src.join("checklists")).unwrap() {
-            let name = e.unwrap().file_name();
-            copy(&format!("checklists/{}", name.to_string_lossy()));
+        for sub in ["checklists", "help-cards"] {
+            for e in std::fs::read_dir(src.join(sub)).unwrap() {
+                let name = e.unwrap().file_name();
+                copy(&format!("{sub}/{}", name.to_string_lossy()));
+            }
         }
         assert!(load_content_dir(d.path()).is_ok());
         let path = d.path().join("routing.toml");

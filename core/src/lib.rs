@@ -11,7 +11,9 @@ pub mod content;
 pub mod crypto;
 pub mod error;
 pub mod feed;
+pub mod helpcard;
 pub mod model;
+pub mod present;
 pub mod routing;
 pub mod scenario;
 pub mod schedule;
@@ -22,6 +24,9 @@ pub mod store;
 pub mod sync;
 pub mod text;
 pub mod vocab;
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
 
 pub use api::{Fyr, OpenOptions, Settings, Status};
 pub use error::{Error, ErrorKind, Result};

@@ -34,6 +34,7 @@ pub enum RecordKind {
     Organization,
     Service,
     Checklist,
+    HelpCard,
     /// The routing model (`content/routing.toml`), id `routing`.
     Routing,
     /// The lexicon (`content/lexicon.toml`), id `lexicon`.
@@ -41,11 +42,12 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 6] = [
+    pub const ALL: [RecordKind; 7] = [
         RecordKind::Municipality,
         RecordKind::Organization,
         RecordKind::Service,
         RecordKind::Checklist,
+        RecordKind::HelpCard,
         RecordKind::Routing,
         RecordKind::Lexicon,
     ];
@@ -55,6 +57,7 @@ impl RecordKind {
             RecordKind::Organization => "organization",
             RecordKind::Service => "service",
             RecordKind::Checklist => "checklist",
+            RecordKind::HelpCard => "help_card",
             RecordKind::Routing => "routing",
             RecordKind::Lexicon => "lexicon",
         }
@@ -168,7 +171,7 @@ pub fn directory_records(d: &Directory) -> Vec<Record> {
     out
 }
 
-/// Rebuilds a directory from records (checklist records are skipped).
+/// Rebuilds a directory from records (checklist and help card records are skipped).
 pub fn records_directory(records: &[Record]) -> Result<Directory, FeedError> {
     let mut d = Directory::default();
     for r in records {
@@ -176,7 +179,10 @@ pub fn records_directory(records: &[Record]) -> Result<Directory, FeedError> {
             RecordKind::Municipality => d.municipalities.push(r.decode()?),
             RecordKind::Organization => d.organizations.push(r.decode()?),
             RecordKind::Service => d.services.push(r.decode()?),
-            RecordKind::Checklist | RecordKind::Routing | RecordKind::Lexicon => {}
+            RecordKind::Checklist
+            | RecordKind::HelpCard
+            | RecordKind::Routing
+            | RecordKind::Lexicon => {}
         }
     }
     Ok(d)
