@@ -2,7 +2,8 @@
 # All of Fyr's tests, as CI runs them, on a fresh machine:
 #   formatting; the whole workspace built once in the dev profile; Rust unit,
 #   integration, store, screening, hub and sync tests (real HTTP on 127.0.0.1);
-#   then the Kotlin tests on the JVM against the real library (they install
+#   a fuzz smoke run of every cargo-fuzz target (a few seconds each; installs
+#   cargo-fuzz when missing); then the Kotlin tests on the JVM against the real library (they install
 #   kotlinc from npm and JNA from Debian when missing).
 # The last line is `kotlin: N passed, M failed`.
 set -euo pipefail
@@ -20,6 +21,9 @@ cargo build --workspace --all-targets
 
 echo "== cargo test"
 cargo test --workspace
+
+echo "== fuzz smoke (cargo-fuzz on stable via RUSTC_BOOTSTRAP=1, one build, ${FUZZ_SECONDS:-5} s per target)"
+scripts/fuzz.sh smoke
 
 echo "== Kotlin on the JVM"
 scripts/ci-kotlin.sh

@@ -348,6 +348,27 @@ pub struct Status {
     pub hub: Option<String>,
     pub outbox_size: u32,
     pub quarantined: u32,
+    /// Set when screenings are locked (no key, or a wrong one): why, in one
+    /// line. Search and the rest of the directory work either way; the way
+    /// forward is `reset_screening_key`.
+    #[uniffi(default = None)]
+    pub screenings_locked: Option<String>,
+    /// "no_key" or "wrong_key" when locked.
+    #[uniffi(default = None)]
+    pub screenings_lock_reason: Option<String>,
+    /// Sessions set aside by a key reset (unreadable until purged).
+    #[uniffi(default = 0)]
+    pub unreadable_screenings: u32,
+}
+
+/// A session set aside by a key reset.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct UnreadableScreening {
+    pub session_id: String,
+    /// RFC 3339.
+    pub set_aside_at: String,
+    /// When it is purged (RFC 3339).
+    pub purge_after: String,
 }
 
 // ------------------------------------------------------------ conversions
@@ -360,6 +381,7 @@ pub(crate) fn error(e: fyr_core::Error) -> FyrError {
         K::InvalidInput | K::Content => FyrError::InvalidInput { message },
         K::Storage => FyrError::Storage { message },
         K::Crypto => FyrError::Crypto { message },
+        K::ScreeningsLocked => FyrError::ScreeningsLocked { message },
         K::Sync => FyrError::Sync { message },
         K::Internal => FyrError::Internal { message },
     }
@@ -422,6 +444,16 @@ pub(crate) fn point(p: Option<GeoPoint>) -> Result<Option<(f64, f64)>, FyrError>
     }
 }
 
+/// A 32-byte key given as 64 hex digits.
+pub(crate) fn key(h: &str) -> Result<[u8; 32], FyrError> {
+    let bytes = hex_decode(h.trim())
+        .filter(|b| b.len() == 32)
+        .ok_or_else(|| FyrError::invalid("the store key must be 64 hex digits (32 bytes)"))?;
+    let mut k = [0u8; 32];
+    k.copy_from_slice(&bytes);
+    Ok(k)
+}
+
 pub(crate) fn open_options(
     data_dir: &str,
     key_hex: Option<&str>,
@@ -432,16 +464,7 @@ pub(crate) fn open_options(
     }
     let key = match key_hex {
         None => None,
-        Some(h) => {
-            let bytes = hex_decode(h.trim())
-                .filter(|b| b.len() == 32)
-                .ok_or_else(|| {
-                    FyrError::invalid("the store key must be 64 hex digits (32 bytes)")
-                })?;
-            let mut k = [0u8; 32];
-            k.copy_from_slice(&bytes);
-            Some(k)
-        }
+        Some(h) => Some(key(h)?),
     };
     Ok(fyr_core::OpenOptions {
         data_dir: PathBuf::from(data_dir),
@@ -768,6 +791,23 @@ pub(crate) fn status(s: fyr_core::Status) -> Status {
         hub: s.hub,
         outbox_size: s.outbox_pending as u32,
         quarantined: s.outbox_quarantined as u32,
+        screenings_lock_reason: s
+            .screenings_locked
+            .as_ref()
+            .map(|l| l.reason.id().to_string()),
+        screenings_locked: s.screenings_locked.map(|l| l.message),
+        unreadable_screenings: s.unreadable_screenings.min(u32::MAX as u64) as u32,
+    }
+}
+
+pub(crate) fn unreadable(
+    a: fyr_core::store::device::AsideSession,
+    days: u32,
+) -> UnreadableScreening {
+    UnreadableScreening {
+        session_id: a.session_id,
+        set_aside_at: rfc3339(a.set_aside_at),
+        purge_after: rfc3339(a.set_aside_at + chrono::Duration::days(days as i64)),
     }
 }
 

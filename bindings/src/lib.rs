@@ -44,9 +44,14 @@ pub enum FyrError {
     /// The on-device store failed (disk full, unreadable file, migration).
     #[error("{message}")]
     Storage { message: String },
-    /// Encryption failed: most often the wrong key for this store.
+    /// Encryption failed: a sealed record that does not authenticate.
     #[error("{message}")]
     Crypto { message: String },
+    /// Screenings are locked: no key, or a key that does not open this
+    /// device's sealed screenings. The directory keeps working; the way
+    /// forward is `reset_screening_key` (see `Status.screenings_locked`).
+    #[error("{message}")]
+    ScreeningsLocked { message: String },
     /// A sync failed: hub unreachable, bad signature, rollback, expired feed…
     #[error("{message}")]
     Sync { message: String },
@@ -335,6 +340,38 @@ impl FyrCore {
         })
     }
 
+    /// Starts using a new screening key (64 hex digits) when screenings are
+    /// locked: every sealed session is set aside (kept, listed by
+    /// `unreadable_screenings`, purged after the retention period). Returns
+    /// how many were set aside. Store the new key in the keystore first.
+    pub fn reset_screening_key(&self, new_key_hex: String) -> Result<u32, FyrError> {
+        guard("reset_screening_key", || {
+            let key = convert::key(&new_key_hex)?;
+            self.inner
+                .reset_screening_key(key, Utc::now())
+                .map(|n| n as u32)
+                .map_err(convert::error)
+        })
+    }
+
+    /// Sessions set aside by a key reset: unreadable, purged after the retention period.
+    pub fn unreadable_screenings(&self) -> Result<Vec<UnreadableScreening>, FyrError> {
+        guard("unreadable_screenings", || {
+            let days = self
+                .inner
+                .settings()
+                .map_err(convert::error)?
+                .retention_days;
+            Ok(self
+                .inner
+                .unreadable_screenings()
+                .map_err(convert::error)?
+                .into_iter()
+                .map(|a| convert::unreadable(a, days))
+                .collect())
+        })
+    }
+
     pub fn discard_screening(&self, session_id: String) -> Result<(), FyrError> {
         guard("discard_screening", || {
             self.inner
@@ -357,11 +394,18 @@ impl FyrCore {
     }
 
     /// Puts a correction report about a service into the outbox; returns its
-    /// event id. Text that looks like a personal identity number is refused.
-    pub fn report_error(&self, service_id: String, message: String) -> Result<String, FyrError> {
+    /// event id. `reason` is `wrong_number`, `closed`, `moved` or `other`;
+    /// text with an identity number, a phone number or an e-mail address is
+    /// refused (InvalidInput, saying why).
+    pub fn report_error(
+        &self,
+        service_id: String,
+        reason: String,
+        message: String,
+    ) -> Result<String, FyrError> {
         guard("report_error", || {
             self.inner
-                .report_error(&service_id, &message)
+                .report_error(&service_id, &reason, &message)
                 .map_err(convert::error)
         })
     }

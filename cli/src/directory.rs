@@ -140,7 +140,9 @@ pub fn search(ctx: &Ctx, a: SearchArgs) -> CmdResult {
         limit: a.limit,
         ..Default::default()
     };
-    let hits = fyr.search(&q)?;
+    let hits = fyr.search(&q);
+    crate::print_notices(&fyr);
+    let hits = hits?;
     if a.json {
         return print_json(&hits);
     }
@@ -208,7 +210,9 @@ pub fn show(ctx: &Ctx, a: ShowArgs) -> CmdResult {
     let at = parse_at(a.at.as_deref())?;
     let near = parse_near(a.near.as_deref())?;
     let fyr = ctx.open()?;
-    let d = fyr.show(&a.id, at, near)?;
+    let d = fyr.show(&a.id, at, near);
+    crate::print_notices(&fyr);
+    let d = d?;
     if a.json {
         return print_json(&d);
     }

@@ -5,6 +5,7 @@
 mod directory;
 mod helpcard;
 mod hub;
+mod key;
 mod screen;
 mod sync;
 
@@ -101,10 +102,11 @@ impl From<fyr_core::Error> for Failure {
             ErrorKind::InvalidInput | ErrorKind::NotFound => 2,
             _ => 1,
         };
-        Failure {
-            code,
-            message: e.to_string(),
-        }
+        let message = match e.kind() {
+            ErrorKind::ScreeningsLocked => key::locked_message(&e.to_string()),
+            _ => e.to_string(),
+        };
+        Failure { code, message }
     }
 }
 
@@ -118,18 +120,25 @@ pub struct Ctx {
 
 impl Ctx {
     /// Opens the store (creating it with the bundled content on first use) and
-    /// prints any notice about a damaged store that had to be rebuilt.
+    /// prints any notice about a damaged store that had to be rebuilt. The
+    /// directory opens whatever the key; see `key`.
     pub fn open(&self) -> Result<Fyr, Failure> {
-        let key = screen::load_or_create_key(&self.data_dir)?;
+        let given = key::given_key(&self.data_dir);
         let fyr = Fyr::open(OpenOptions {
             data_dir: self.data_dir.clone(),
-            key: Some(key),
+            key: given.clone().ok().flatten(),
             lang: self.lang,
         })?;
-        for n in fyr.open_notices() {
-            eprintln!("fyr: {n}");
-        }
+        key::settle(&fyr, &self.data_dir, given)?;
+        print_notices(&fyr);
         Ok(fyr)
+    }
+}
+
+/// Prints notices not yet shown (damage found and repaired), one line each.
+pub fn print_notices(fyr: &Fyr) {
+    for n in fyr.take_notices() {
+        eprintln!("fyr: {n}");
     }
 }
 

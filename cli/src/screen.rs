@@ -4,7 +4,7 @@ use crate::{print_json, CmdResult, Ctx, Failure};
 use clap::{Args, Subcommand};
 use fyr_core::checklist::Override;
 use fyr_core::vocab::Lang;
-use std::path::{Path, PathBuf};
+use std::path::PathBuf;
 
 #[derive(Args)]
 pub struct ChecklistArgs {
@@ -52,6 +52,12 @@ enum ScreeningsCmd {
     Discard { id: String },
     /// Delete completed screenings older than the retention period.
     Purge,
+    /// Start over with a new key when screenings are locked (key file lost,
+    /// wrong FYR_KEY): the old sealed screenings are kept aside, unreadable,
+    /// and purged after the retention period. With FYR_KEY set, that key is
+    /// the new one; otherwise a new key file is written (an old one is kept
+    /// as key.old-TIME).
+    ResetKey,
 }
 
 #[derive(Args)]
@@ -67,50 +73,6 @@ pub struct SettingsArgs {
     retention_days: Option<u32>,
     #[arg(long)]
     json: bool,
-}
-
-/// The CLI's session key: `FYR_KEY` (64 hex digits), else `<data dir>/key`,
-/// created with owner-only permissions on first use.
-pub fn load_or_create_key(data_dir: &Path) -> Result<[u8; 32], Failure> {
-    let parse = |s: &str, from: &str| -> Result<[u8; 32], Failure> {
-        let b = hex::decode(s.trim())
-            .map_err(|_| Failure::usage(format!("{from}: the key must be 64 hex digits")))?;
-        b.try_into().map_err(|_| {
-            Failure::usage(format!("{from}: the key must be 64 hex digits (32 bytes)"))
-        })
-    };
-    if let Ok(k) = std::env::var("FYR_KEY") {
-        return parse(&k, "FYR_KEY");
-    }
-    let path = data_dir.join("key");
-    if path.exists() {
-        let s = std::fs::read_to_string(&path)
-            .map_err(|e| Failure::failed(format!("cannot read {}: {e}", path.display())))?;
-        return parse(&s, &path.display().to_string());
-    }
-    std::fs::create_dir_all(data_dir)
-        .map_err(|e| Failure::failed(format!("cannot create {}: {e}", data_dir.display())))?;
-    let key: [u8; 32] = rand::random();
-    write_private(&path, hex::encode(key).as_bytes())?;
-    Ok(key)
-}
-
-pub fn write_private(path: &Path, bytes: &[u8]) -> Result<(), Failure> {
-    use std::io::Write;
-    let mut o = std::fs::OpenOptions::new();
-    o.write(true).create_new(true);
-    #[cfg(unix)]
-    {
-        use std::os::unix::fs::OpenOptionsExt;
-        o.mode(0o600);
-    }
-    let mut f = o
-        .open(path)
-        .map_err(|e| Failure::failed(format!("cannot create {}: {e}", path.display())))?;
-    f.write_all(bytes)
-        .map_err(|e| Failure::failed(format!("cannot write {}: {e}", path.display())))?;
-    f.sync_all().ok();
-    Ok(())
 }
 
 pub fn checklists(ctx: &Ctx, json: bool) -> CmdResult {
@@ -445,7 +407,12 @@ fn interactive(
         }
     );
     while let Some(item) = view.next_item.clone() {
-        println!("\n[{}] {}", view.counter, item.text);
+        let key = match (item.key, sv) {
+            (true, true) => "  [nyckelfråga]",
+            (true, false) => "  [key question]",
+            _ => "",
+        };
+        println!("\n[{}] {}{key}", view.counter, item.text);
         if let Some(h) = &item.help {
             println!("  ({h})");
         }
@@ -562,8 +529,18 @@ pub fn screenings(ctx: &Ctx, a: ScreeningsArgs) -> CmdResult {
     match a.cmd {
         None => {
             let list = fyr.screenings()?;
+            let unreadable = fyr.unreadable_screenings()?;
             if a.json {
                 return print_json(&list);
+            }
+            let days = fyr.settings()?.retention_days as i64;
+            for u in unreadable {
+                println!(
+                    "{}  unreadable (set aside {} after a key reset; purged after {})",
+                    u.session_id,
+                    u.set_aside_at.format("%Y-%m-%d"),
+                    (u.set_aside_at + chrono::Duration::days(days)).format("%Y-%m-%d")
+                );
             }
             for s in list {
                 let state = match (&s.completed_at, &s.level) {
@@ -591,6 +568,9 @@ pub fn screenings(ctx: &Ctx, a: ScreeningsArgs) -> CmdResult {
             }
             if let Some(r) = &s.result {
                 println!("level: {} (score {})", r.level, r.score);
+                if !r.missing_key.is_empty() {
+                    println!("key questions unanswered: {}", r.missing_key.join(", "));
+                }
             }
             if let Some(n) = &s.note {
                 println!("note: {n}");
@@ -600,6 +580,27 @@ pub fn screenings(ctx: &Ctx, a: ScreeningsArgs) -> CmdResult {
         Some(ScreeningsCmd::Discard { id }) => {
             fyr.discard_screening(&id)?;
             println!("discarded {id}");
+            Ok(())
+        }
+        Some(ScreeningsCmd::ResetKey) => {
+            let Some(lock) = fyr.screening_lock()? else {
+                return Err(Failure::failed(
+                    "the key opens this device's screenings: nothing to reset",
+                ));
+            };
+            let key = match std::env::var("FYR_KEY") {
+                Ok(_) => crate::key::given_key(&ctx.data_dir)
+                    .ok()
+                    .flatten()
+                    .ok_or_else(|| Failure::usage("FYR_KEY is not a key (64 hex digits)"))?,
+                Err(_) => crate::key::write_new_key(&ctx.data_dir)?,
+            };
+            let n = fyr.reset_screening_key(key, chrono::Utc::now())?;
+            let days = fyr.settings()?.retention_days;
+            println!(
+                "new screening key in use ({}); {n} sealed screening(s) set aside as unreadable, purged after {days} days",
+                lock.reason.id()
+            );
             Ok(())
         }
         Some(ScreeningsCmd::Purge) => {

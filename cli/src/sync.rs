@@ -25,7 +25,12 @@ pub struct SyncArgs {
 #[derive(Args)]
 pub struct ReportErrorArgs {
     service_id: String,
-    #[arg(long)]
+    /// What is wrong: wrong_number, closed, moved or other.
+    #[arg(long, value_name = "R")]
+    reason: String,
+    /// A short text about the service (at most 500 characters). Never a
+    /// name, identity number, phone number or e-mail address: those are refused.
+    #[arg(long, value_name = "TEXT")]
     message: String,
 }
 
@@ -132,12 +137,26 @@ pub fn status(ctx: &Ctx, json: bool) -> CmdResult {
         s.outbox_quarantined,
         t("satta åt sidan", "set aside")
     );
+    if let Some(l) = &s.screenings_locked {
+        println!(
+            "{}: {}",
+            t("screeningar låsta", "screenings locked"),
+            crate::key::locked_message(&l.message)
+        );
+    }
+    if s.unreadable_screenings > 0 {
+        println!(
+            "{}: {}",
+            t("oläsbara screeningar", "unreadable screenings"),
+            s.unreadable_screenings
+        );
+    }
     Ok(())
 }
 
 pub fn report_error(ctx: &Ctx, a: ReportErrorArgs) -> CmdResult {
     let fyr = ctx.open()?;
-    let id = fyr.report_error(&a.service_id, &a.message)?;
+    let id = fyr.report_error(&a.service_id, &a.reason, &a.message)?;
     println!("{id}");
     Ok(())
 }

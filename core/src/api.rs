@@ -2,14 +2,16 @@
 //! the store and the in-memory search index; it is `Send + Sync`.
 
 use crate::error::{Error, Result};
+use crate::keys::{KeyState, LockReason};
 use crate::model::Municipality;
 use crate::search::{self, SearchQuery, ServiceDetail, ServiceHit};
-use crate::store::{device, Bundle, ContentPosition, Store};
+use crate::store::{device, Bundle, BundleSource, ContentPosition, Store};
 use crate::sync;
 use crate::vocab::{AgencyKind, Lang};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
+use std::sync::{Arc, RwLock};
 
 pub const DEFAULT_RETENTION_DAYS: u32 = 30;
 
@@ -55,6 +57,11 @@ pub struct Status {
     pub hub: Option<String>,
     pub outbox_pending: u64,
     pub outbox_quarantined: u64,
+    /// Set when screenings cannot be used (no key, or a wrong one): why, and
+    /// the way forward. The directory works either way.
+    pub screenings_locked: Option<crate::keys::ScreeningLock>,
+    /// Sessions set aside by a key reset: unreadable, purged after the retention period.
+    pub unreadable_screenings: u64,
 }
 
 /// How to sync: what is not given is taken from what was kept after the first use.
@@ -70,27 +77,38 @@ pub struct SyncOptions {
 
 pub struct Fyr {
     pub(crate) store: Store,
-    pub(crate) key: Option<[u8; 32]>,
+    pub(crate) key: RwLock<KeyState>,
     lang: Lang,
 }
 
 impl Fyr {
-    /// Opens the store with the bundled default content as the first-start content.
+    /// Opens the store with the bundled default content as the first-start
+    /// content, and as what a directory store found damaged later is rebuilt
+    /// from. Never fails because of the key: see [`crate::keys`].
     pub fn open(o: OpenOptions) -> Result<Fyr> {
-        Self::open_with_bundle(o, &crate::bundle::bundled)
+        Self::open_with_source(o, Arc::new(crate::bundle::bundled))
     }
 
+    /// As [`Fyr::open`] with another bundle (tests, benchmarks).
+    pub fn open_with_source(o: OpenOptions, source: BundleSource) -> Result<Fyr> {
+        Self::finish_open(o.clone(), Store::open_rebuildable(&o.data_dir, source)?)
+    }
+
+    /// As [`Fyr::open`] with another first-start bundle; damage found after
+    /// open is reported, not repaired.
     pub fn open_with_bundle(o: OpenOptions, bundle: &dyn Fn() -> Result<Bundle>) -> Result<Fyr> {
-        let store = Store::open(&o.data_dir, bundle)?;
-        let fyr = Fyr {
+        Self::finish_open(o.clone(), Store::open(&o.data_dir, bundle)?)
+    }
+
+    fn finish_open(o: OpenOptions, store: Store) -> Result<Fyr> {
+        let mut fyr = Fyr {
             store,
-            key: o.key,
+            key: RwLock::new(KeyState::Locked(LockReason::NoKey)),
             lang: o.lang,
         };
-        fyr.verify_key()?;
-        if fyr.key.is_some() {
-            fyr.purge_screenings(Utc::now())?;
-        }
+        let state = fyr.initial_key_state(o.key)?;
+        *fyr.key.get_mut().unwrap_or_else(|p| p.into_inner()) = state;
+        fyr.purge_screenings(Utc::now())?;
         Ok(fyr)
     }
 
@@ -105,7 +123,13 @@ impl Fyr {
     /// Messages from opening the store that the user must see (e.g. a damaged
     /// store rebuilt, and what was lost).
     pub fn open_notices(&self) -> Vec<String> {
-        self.store.notices().to_vec()
+        self.store.notices()
+    }
+
+    /// Notices not yet taken, including damage found and repaired after
+    /// open (a directory store rebuilt in the middle of a search).
+    pub fn take_notices(&self) -> Vec<String> {
+        self.store.take_notices()
     }
 
     // ---------------------------------------------------------------- settings
@@ -150,9 +174,8 @@ impl Fyr {
     // --------------------------------------------------------------- directory
 
     pub fn search(&self, q: &SearchQuery) -> Result<Vec<ServiceHit>> {
-        let ix = self.store.index();
-        let c = self.store.dir();
-        search::search(&c, &ix, q, self.lang)
+        self.store
+            .with_dir(|c, ix| search::search(c, ix, q, self.lang))
     }
 
     pub fn show(
@@ -161,9 +184,8 @@ impl Fyr {
         at: Option<DateTime<Utc>>,
         near: Option<(f64, f64)>,
     ) -> Result<ServiceDetail> {
-        let ix = self.store.index();
-        let c = self.store.dir();
-        search::show(&c, &ix, id, at, near, self.lang)
+        self.store
+            .with_dir(|c, ix| search::show(c, ix, id, at, near, self.lang))
     }
 
     pub fn municipalities(&self) -> Vec<Municipality> {
@@ -192,29 +214,20 @@ impl Fyr {
         device::outbox_all(&self.store.dev())
     }
 
-    /// Puts a correction report about a service into the outbox. The message
-    /// is about the service, never a person: text that looks like a personal
-    /// identity number is refused.
-    pub fn report_error(&self, service_id: &str, message: &str) -> Result<String> {
-        let message = message.trim();
-        if message.is_empty() {
-            return Err(Error::invalid("the correction message is empty"));
-        }
-        if message.chars().count() > 1000 {
-            return Err(Error::invalid(
-                "the correction message is longer than 1000 characters",
-            ));
-        }
-        if looks_like_personal_number(message) {
-            return Err(Error::invalid(
-                "the correction message seems to contain a personal identity number; describe the error in the entry only",
-            ));
-        }
+    /// Puts a correction report about a service into the outbox: a reason
+    /// (`wrong_number`, `closed`, `moved`, `other`) and a short text about
+    /// the service, never a person. Text with an identity number, a phone
+    /// number or an e-mail address is refused ([`crate::privacy`]; the hub
+    /// checks the same again).
+    pub fn report_error(&self, service_id: &str, reason: &str, message: &str) -> Result<String> {
+        let (reason, message) = crate::privacy::check_correction(reason, message)
+            .map_err(|e| Error::invalid(e.to_string()))?;
         // The service must exist.
         self.show(service_id, None, None)?;
         let pos = self.store.position()?;
         let payload = serde_json::json!({
             "service_id": service_id,
+            "reason": reason.id(),
             "message": message,
             "content_version": pos.version,
         });
@@ -237,6 +250,7 @@ impl Fyr {
             }),
             _ => None,
         };
+        let screenings_locked = self.screening_lock()?;
         let c = self.store.dev();
         Ok(Status {
             feed_id: st.feed_id,
@@ -253,6 +267,8 @@ impl Fyr {
             hub: device::get_sync_meta(&c, sync::meta::HUB)?,
             outbox_pending: pending,
             outbox_quarantined: quarantined,
+            screenings_locked,
+            unreadable_screenings: device::aside_sessions(&c)?.len() as u64,
         })
     }
 
@@ -316,52 +332,5 @@ pub fn sync_error(e: sync::SyncError) -> Error {
     match e {
         sync::SyncError::Config(m) => Error::InvalidInput(m),
         other => Error::Sync(other.to_string()),
-    }
-}
-
-/// Swedish personal identity numbers: YYMMDD-NNNN, YYYYMMDDNNNN, with - or +.
-pub fn looks_like_personal_number(s: &str) -> bool {
-    let digits: Vec<(usize, char)> = s.char_indices().collect();
-    let n = digits.len();
-    let mut i = 0;
-    while i < n {
-        let mut run = String::new();
-        let mut j = i;
-        while j < n
-            && (digits[j].1.is_ascii_digit()
-                || ((digits[j].1 == '-' || digits[j].1 == '+') && run.len() >= 6))
-        {
-            run.push(digits[j].1);
-            j += 1;
-        }
-        let only: String = run.chars().filter(|c| c.is_ascii_digit()).collect();
-        if (only.len() == 10 || only.len() == 12) && run.len() <= 13 {
-            let date = if only.len() == 12 {
-                &only[2..8]
-            } else {
-                &only[..6]
-            };
-            let month: u32 = date[2..4].parse().unwrap_or(0);
-            let day: u32 = date[4..6].parse().unwrap_or(0);
-            if (1..=12).contains(&month) && (1..=31).contains(&(day % 60)) {
-                return true;
-            }
-        }
-        i = j.max(i + 1);
-    }
-    false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::looks_like_personal_number as pn;
-
-    #[test]
-    fn personal_numbers_are_recognised() {
-        assert!(pn("ring 850709-1234 om detta"));
-        assert!(pn("198507091234"));
-        assert!(!pn("fel nummer: 070-174 06 05"));
-        assert!(!pn("öppettider 08:00-16:00"));
-        assert!(!pn("020-50 50 50"));
     }
 }

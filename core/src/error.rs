@@ -14,6 +14,10 @@ pub enum ErrorKind {
     Storage,
     /// A wrong key, or an encrypted record that does not authenticate.
     Crypto,
+    /// Screenings cannot be used: no key, or a key that does not open this
+    /// device's sealed screenings. The directory keeps working; the way
+    /// forward is a new key (`Fyr::reset_screening_key`).
+    ScreeningsLocked,
     /// Sync failed (network, forged or malformed feed …).
     Sync,
     /// Content (directory or checklists) failed validation.
@@ -32,6 +36,12 @@ pub enum Error {
     Sqlite(#[from] rusqlite::Error),
     #[error("{0}")]
     Storage(String),
+    /// A store file is damaged (malformed, empty, not ours): it is moved
+    /// aside and replaced.
+    #[error("{0}")]
+    Damaged(String),
+    #[error("{0}")]
+    ScreeningsLocked(String),
     #[error("{0}")]
     Crypto(String),
     #[error("{0}")]
@@ -54,7 +64,8 @@ impl Error {
         match self {
             Error::InvalidInput(_) => ErrorKind::InvalidInput,
             Error::NotFound(_) => ErrorKind::NotFound,
-            Error::Sqlite(_) | Error::Storage(_) => ErrorKind::Storage,
+            Error::Sqlite(_) | Error::Storage(_) | Error::Damaged(_) => ErrorKind::Storage,
+            Error::ScreeningsLocked(_) => ErrorKind::ScreeningsLocked,
             Error::Crypto(_) => ErrorKind::Crypto,
             Error::Sync(_) | Error::DigestMismatch { .. } => ErrorKind::Sync,
             Error::Content(_) => ErrorKind::Content,

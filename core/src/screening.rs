@@ -13,7 +13,7 @@ use crate::checklist::{
     missing_texts, not_assessed_label, override_levels, parse_answer_text, Answer, Checklist,
     EngineError, Evaluation, LevelChoice, Override, RedFlagHit,
 };
-use crate::crypto::{self, SealKey};
+use crate::crypto;
 use crate::error::{Error, Result};
 use crate::model::Text;
 use crate::routing::{Fit, Situation};
@@ -211,34 +211,6 @@ pub fn shown_parts(
 }
 
 impl Fyr {
-    pub(crate) fn seal_key(&self) -> Result<SealKey> {
-        self.key
-            .map(SealKey::from_bytes)
-            .ok_or_else(|| Error::Crypto("no key was given: screenings cannot be stored".into()))
-    }
-
-    /// Checks the key against the device store's key check (storing one on first use).
-    pub(crate) fn verify_key(&self) -> Result<()> {
-        let Some(k) = self.key else { return Ok(()) };
-        let key = SealKey::from_bytes(k);
-        let c = self.store.dev();
-        match device::get_setting(&c, "key_check")? {
-            Some(hex_check) => {
-                let check = hex::decode(hex_check)
-                    .map_err(|_| Error::Crypto("the stored key check is damaged".into()))?;
-                crypto::verify_key_check(&key, &check).map_err(|_| {
-                    Error::Crypto(
-                        "wrong key: this device's screenings were sealed with another key (check FYR_KEY or the key file)"
-                            .into(),
-                    )
-                })
-            }
-            None => {
-                device::set_setting(&c, "key_check", Some(&hex::encode(crypto::key_check(&key))))
-            }
-        }
-    }
-
     // -------------------------------------------------------------- checklists
 
     pub fn checklist_list(&self) -> Result<Vec<Checklist>> {
@@ -480,11 +452,14 @@ impl Fyr {
     }
 
     /// Deletes completed screenings older than the retention period; returns how many.
+    /// Set-aside (unreadable) sessions are purged too, with or without a key.
     pub fn purge_screenings(&self, now: DateTime<Utc>) -> Result<usize> {
         let days = self.settings()?.retention_days as i64;
-        let key = self.seal_key()?;
+        let mut n = self.purge_unreadable(now)?;
+        let Ok(key) = self.seal_key() else {
+            return Ok(n);
+        };
         let rows = device::all_sessions(&self.store.dev())?;
-        let mut n = 0;
         for (id, blob) in rows {
             let Ok(plain) = crypto::open(&key, id.as_bytes(), &blob) else {
                 continue;
@@ -752,6 +727,90 @@ mod tests {
     }
 
     #[test]
+    fn a_session_sealed_by_an_older_version_still_opens_and_completes() {
+        // An app update in the middle of a screening: the sealed checklist
+        // has no subject, key items or acute levels, the result no
+        // not_assessed fields.
+        let d = tempfile::tempdir().unwrap();
+        let f = open(d.path());
+        let now = Utc::now();
+        let v = f
+            .start_screening("adult-risk", Some("Ljungby"), now)
+            .unwrap();
+        f.answer(&v.session_id, "physical_violence", Answer::Yes, now)
+            .unwrap();
+        let key = f.seal_key().unwrap();
+        let blob = device::get_session(&f.store.dev(), &v.session_id)
+            .unwrap()
+            .unwrap();
+        let plain = crypto::open(&key, v.session_id.as_bytes(), &blob).unwrap();
+        let mut old: serde_json::Value = serde_json::from_slice(&plain).unwrap();
+        let c = old["checklist"].as_object_mut().unwrap();
+        c.remove("subject");
+        c.remove("key_items");
+        for l in c["levels"].as_array_mut().unwrap() {
+            l.as_object_mut().unwrap().remove("acute");
+        }
+        let blob = crypto::seal(
+            &key,
+            v.session_id.as_bytes(),
+            &serde_json::to_vec(&old).unwrap(),
+        );
+        device::put_session(&f.store.dev(), &v.session_id, &blob).unwrap();
+        drop(f);
+        let f = open(d.path());
+        assert_eq!(f.screenings().unwrap().len(), 1);
+        let view = f.screening(&v.session_id).unwrap();
+        assert_eq!(view.answered, 1);
+        assert!(
+            !view.next_item.unwrap().key,
+            "no key items in the old definition"
+        );
+        let out = f
+            .complete_screening(&v.session_id, None, None, now)
+            .unwrap();
+        assert_eq!(
+            out.level, "low",
+            "the old behaviour, on the version it started on"
+        );
+        assert!(out.missing_key.is_empty());
+    }
+
+    #[test]
+    fn override_levels_follow_the_result() {
+        let d = tempfile::tempdir().unwrap();
+        let f = open(d.path());
+        let now = Utc::now();
+        let v = f.start_screening("adult-risk", None, now).unwrap();
+        let ids = |f: &Fyr| -> Vec<String> {
+            f.override_levels(&v.session_id)
+                .unwrap()
+                .into_iter()
+                .map(|l| l.id)
+                .collect()
+        };
+        // Nothing answered: not assessed; never "low".
+        assert_eq!(ids(&f), ["elevated", "high", "acute"]);
+        let first = f.override_levels(&v.session_id).unwrap();
+        assert_eq!(first[0].label_sv, "Förhöjd risk");
+        assert_eq!(first[0].label_en, "Elevated risk");
+        assert!(first[2].acute);
+        f.answer(&v.session_id, "strangulation", Answer::Yes, now)
+            .unwrap();
+        assert_eq!(ids(&f), ["acute"]);
+        f.answer(&v.session_id, "danger_now", Answer::Yes, now)
+            .unwrap();
+        assert!(ids(&f).is_empty());
+        let out = f
+            .complete_screening(&v.session_id, None, None, now)
+            .unwrap();
+        assert!(out.acute && !out.not_assessed);
+        let texts: Vec<&str> = out.red_flags.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(texts, ["Stryptag eller kvävning", "I fara nu"]);
+        assert!(out.actions[0].starts_with("Ring 112"));
+    }
+
+    #[test]
     fn without_a_key_the_directory_works_but_screenings_are_refused() {
         let d = tempfile::tempdir().unwrap();
         let f = Fyr::open(OpenOptions {
@@ -762,7 +821,7 @@ mod tests {
         .unwrap();
         assert!(!f.search(&SearchQuery::default()).unwrap().is_empty());
         let e = f.start_screening("routine", None, Utc::now()).unwrap_err();
-        assert_eq!(e.kind(), crate::ErrorKind::Crypto);
+        assert_eq!(e.kind(), crate::ErrorKind::ScreeningsLocked);
     }
 
     #[test]

@@ -194,7 +194,8 @@ fn read_snapshot(feed: &Path, meta: &VersionMeta) -> Result<Snapshot, HubError> 
 /// Writes a content-addressed blob (if not already there) and returns its reference.
 fn write_blob(feed: &Path, bytes: &[u8]) -> Result<BlobRef, HubError> {
     let sha = feed::sha256_hex(bytes);
-    let blob = BlobRef::canonical(sha, bytes.len() as u64);
+    let blob =
+        BlobRef::canonical(sha, bytes.len() as u64).with_decoded_size(feed::gunzip_len(bytes)?);
     let path = feed.join(blob.rel_path());
     let present = std::fs::metadata(&path)
         .map(|m| m.len() == bytes.len() as u64)

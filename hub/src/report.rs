@@ -42,8 +42,9 @@ impl ReportRow {
 pub struct Report {
     pub year: Option<i32>,
     pub rows: Vec<ReportRow>,
-    /// Correction reports received in the period (suppressed under 3 likewise).
-    pub corrections: Option<u64>,
+    /// Correction reports received in the period, by reason (`wrong_number`,
+    /// `closed`, `moved`, `other`), each suppressed under 3 likewise; no total.
+    pub corrections: Vec<(String, Option<u64>)>,
 }
 
 #[derive(Deserialize)]
@@ -99,9 +100,12 @@ pub fn report(db: &Path, year: Option<i32>) -> Result<Report, HubError> {
             .entry((quarter, muni, kind, s.checklist, s.level))
             .or_default() += 1;
     }
-    let mut corrections = 0u64;
+    let mut corrections: BTreeMap<&'static str, u64> = fyr_core::privacy::CorrectionReason::ALL
+        .iter()
+        .map(|r| (r.id(), 0))
+        .collect();
     let mut stmt = conn
-        .prepare("SELECT payload, received FROM events WHERE kind = ?1")
+        .prepare("SELECT payload, received_month FROM events WHERE kind = ?1")
         .map_err(err)?;
     let rows = stmt
         .query_map([events::KIND_CORRECTION], |r| {
@@ -109,12 +113,20 @@ pub fn report(db: &Path, year: Option<i32>) -> Result<Report, HubError> {
         })
         .map_err(err)?;
     for row in rows {
-        let (_, received) = row.map_err(err)?;
+        let (payload, received) = row.map_err(err)?;
         if prefix
             .as_ref()
             .is_none_or(|p| received.starts_with(p.as_str()))
         {
-            corrections += 1;
+            let reason = serde_json::from_str::<serde_json::Value>(&payload)
+                .ok()
+                .and_then(|v| {
+                    v["reason"]
+                        .as_str()
+                        .and_then(fyr_core::privacy::CorrectionReason::parse)
+                })
+                .unwrap_or(fyr_core::privacy::CorrectionReason::Other);
+            *corrections.entry(reason.id()).or_default() += 1;
         }
     }
     Ok(Report {
@@ -132,7 +144,10 @@ pub fn report(db: &Path, year: Option<i32>) -> Result<Report, HubError> {
                 },
             )
             .collect(),
-        corrections: suppress(corrections),
+        corrections: fyr_core::privacy::CorrectionReason::ALL
+            .iter()
+            .map(|r| (r.id().to_string(), suppress(corrections[r.id()])))
+            .collect(),
     })
 }
 
@@ -209,11 +224,17 @@ impl Report {
         if rows.is_empty() {
             out.push_str("(no screening statistics)\n");
         }
+        let by_reason: Vec<String> = self
+            .corrections
+            .iter()
+            .map(|(reason, n)| {
+                let n = n.map(|n| n.to_string()).unwrap_or_else(|| "<3".into());
+                format!("{reason} {n}")
+            })
+            .collect();
         out.push_str(&format!(
-            "\nCorrection reports received: {}\n",
-            self.corrections
-                .map(|n| n.to_string())
-                .unwrap_or_else(|| "<3".into())
+            "\nCorrection reports received, by reason (no total): {}\n",
+            by_reason.join(", ")
         ));
         out
     }
@@ -243,7 +264,15 @@ mod tests {
         evs.push(
             json!({"event_id": "c1", "kind": "screening_stat", "payload": stat("2025-05", "low")}),
         );
-        events::store_batch(&mut conn, &evs, None).unwrap();
+        for i in 0..3 {
+            evs.push(json!({"event_id": format!("r{i}"), "kind": "correction_report", "payload":
+                {"service_id": "x", "reason": "moved", "message": "Har flyttat", "content_version": 1}}));
+        }
+        evs.push(
+            json!({"event_id": "r9", "kind": "correction_report", "payload":
+            {"service_id": "x", "reason": "closed", "message": "Stängt", "content_version": 1}}),
+        );
+        events::store_batch(&mut conn, &evs).unwrap();
         let r = report(&db, Some(2026)).unwrap();
         assert_eq!(r.rows.len(), 2);
         assert_eq!(r.rows[0].quarter, "2026-Q1");
@@ -258,6 +287,22 @@ mod tests {
         );
         let text = r.to_text();
         assert!(text.contains("<3"));
+        let all = report(&db, None).unwrap();
+        assert_eq!(
+            all.corrections,
+            vec![
+                ("wrong_number".to_string(), None),
+                ("closed".to_string(), None),
+                ("moved".to_string(), Some(3)),
+                ("other".to_string(), None),
+            ]
+        );
+        assert!(
+            all.to_text()
+                .contains("by reason (no total): wrong_number <3, closed <3, moved 3, other <3"),
+            "{}",
+            all.to_text()
+        );
         assert_eq!(report(&db, None).unwrap().rows.len(), 3);
         assert!(report(&dir.path().join("missing.db"), None).is_err());
     }

@@ -324,15 +324,23 @@ class ScreeningTests : Suite("screening") {
         test("a correction report goes into the outbox; an unknown service is NotFound") {
             openCore().use { core ->
                 val id = core.search(query(text = "polis", municipality = "Växjö")).first().id
-                val eventId = core.reportError(id, "Numret går till fel växel")
+                val eventId = core.reportError(id, "wrong_number", "Numret går till fel växel")
                 val e = core.outbox().single()
                 checkEq(eventId, e.id, "event id")
                 checkEq("correction_report", e.kind, "event kind")
                 check(e.payloadJson.contains(id)) { "report does not name $id: ${e.payloadJson}" }
-                val nf = expectThrows<FyrException.NotFound>("report on unknown service") { core.reportError("no-such-service", "Fel nummer") }
+                check(e.payloadJson.contains("\"reason\":\"wrong_number\"")) { "report has no reason: ${e.payloadJson}" }
+                val nf = expectThrows<FyrException.NotFound>("report on unknown service") { core.reportError("no-such-service", "wrong_number", "Fel nummer") }
                 check(nf.message!!.contains("no-such-service")) { "message does not name the id: ${nf.message}" }
                 expectThrows<FyrException.InvalidInput>("a personal identity number in a report") {
-                    core.reportError(id, "Ring 850709-1234 om detta")
+                    core.reportError(id, "other", "Ring 850709-1234 om detta")
+                }
+                val phone = expectThrows<FyrException.InvalidInput>("a phone number in a report") {
+                    core.reportError(id, "wrong_number", "rätt nummer är 070-174 06 05")
+                }
+                check(phone.message!!.contains("phone number")) { "message does not say why: ${phone.message}" }
+                expectThrows<FyrException.InvalidInput>("an unknown reason") {
+                    core.reportError(id, "rude", "Fel")
                 }
                 checkEq(1, core.outbox().size, "outbox after refused reports")
             }
@@ -371,18 +379,50 @@ class ErrorTests : Suite("errors") {
                 check(c.message!!.contains("no-such-checklist")) { c.message!! }
             }
         }
-        test("a malformed key is InvalidInput; the wrong key for a store is Crypto") {
+        test("a malformed key is InvalidInput; the wrong key for a store locks screenings only") {
             val dir = tempDir("crypto")
             expectThrows<FyrException.InvalidInput>("short key") { FyrCore.open(dir.absolutePath, "abcd", "sv") }
             expectThrows<FyrException.InvalidInput>("bad language") { FyrCore.open(dir.absolutePath, newKey(), "de") }
-            openCore(dir).use { core ->
+            val first = newKey()
+            openCore(dir, first).use { core ->
                 val c = core.checklists().first()
                 core.startScreening(c.id, null)
             }
-            val e = expectThrows<FyrException.Crypto>("wrong key") {
-                openCore(dir, newKey()).use { core -> core.screenings() }
+            // A lost keystore entry: the app comes back with another key.
+            val second = newKey()
+            openCore(dir, second).use { core ->
+                // The directory works.
+                val hits = core.search(query(text = "kvinnofrid"))
+                check(hits.any { it.id == "kvinnofridslinjen" }) { "search with a wrong key: ${hits.map { it.id }}" }
+                check(core.show("kvinnofridslinjen", null, null).hit.phones.isNotEmpty()) { "show with a wrong key" }
+                // Screenings throw the typed error, saying why.
+                val e = expectThrows<FyrException.ScreeningsLocked>("screenings with a wrong key") { core.screenings() }
+                check(e.message!!.contains("wrong key")) { e.message!! }
+                expectThrows<FyrException.ScreeningsLocked>("start with a wrong key") {
+                    core.startScreening(core.checklists().first().id, null)
+                }
+                val st = core.status()
+                check(st.screeningsLockReason == "wrong_key") { "status: $st" }
+                check(st.screeningsLocked!!.contains("1 sealed")) { "status: ${st.screeningsLocked}" }
+                // The way forward: the new key; the old session set aside, unreadable.
+                check(core.resetScreeningKey(second) == 1u) { "one session set aside" }
+                check(core.screenings().isEmpty()) { "nothing readable left" }
+                val aside = core.unreadableScreenings()
+                check(aside.size == 1) { "unreadable: $aside" }
+                check(aside[0].purgeAfter > aside[0].setAsideAt) { "purge after: $aside" }
+                core.startScreening(core.checklists().first().id, null)
+                check(core.status().screeningsLocked == null) { "still locked after the reset" }
             }
-            check(e.message!!.isNotBlank()) { "empty crypto message" }
+            // The old key no longer opens screenings (the new one does).
+            openCore(dir, second).use { core -> check(core.screenings().size == 1) { "the new session" } }
+            openCore(dir, first).use { core ->
+                expectThrows<FyrException.ScreeningsLocked>("the old key after a reset") { core.screenings() }
+            }
+            // No key at all: the directory still opens.
+            FyrCore.open(dir.absolutePath, null, "sv").use { core ->
+                check(core.search(query(text = "kvinnojour")).isNotEmpty()) { "search without a key" }
+                check(core.status().screeningsLockReason == "no_key") { "no key" }
+            }
         }
     }
 }

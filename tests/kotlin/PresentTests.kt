@@ -68,7 +68,7 @@ class PresentTests : Suite("core.present") {
                 check(lines.any { it.text == "Aldrig synkad – den inbyggda katalogen används" }) { "$lines" }
                 checkEq("Inget väntar på att skickas", lines.last().text, "outbox")
                 check(lines.all { it.tone == Tone.NORMAL }) { "$lines" }
-                core.reportError("kvinnofridslinjen", "Fel öppettider")
+                core.reportError("kvinnofridslinjen", "other", "Fel öppettider")
                 checkEq("1 rapport väntar på att skickas", core.statusLines().last().text, "one waiting")
             }
             openCore(lang = "en").use { core ->

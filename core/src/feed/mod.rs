@@ -198,6 +198,15 @@ pub struct BlobRef {
     /// Hex sha256 of the blob's bytes (as stored, i.e. gzipped).
     pub sha256: String,
     pub size: u64,
+    /// Bytes after gunzip: a device refuses to decompress more than this.
+    /// 0 (left out) in manifests from before it was stated: the device's own
+    /// limit applies.
+    #[serde(default, skip_serializing_if = "is_zero")]
+    pub decoded_size: u64,
+}
+
+fn is_zero(n: &u64) -> bool {
+    *n == 0
 }
 
 impl BlobRef {
@@ -207,6 +216,22 @@ impl BlobRef {
             path: String::new(),
             sha256,
             size,
+            decoded_size: 0,
+        }
+    }
+
+    /// The same reference stating its decompressed size.
+    pub fn with_decoded_size(mut self, n: u64) -> BlobRef {
+        self.decoded_size = n;
+        self
+    }
+
+    /// The most a device gunzips for this blob: the stated size, else `limit`.
+    pub fn decode_limit(&self, limit: u64) -> u64 {
+        if self.decoded_size > 0 {
+            self.decoded_size.min(limit)
+        } else {
+            limit
         }
     }
     /// The path relative to the feed root.
@@ -464,20 +489,53 @@ pub fn encode_blob<T: Serialize>(value: &T) -> Vec<u8> {
     enc.finish().expect("gzip to memory")
 }
 
-/// Gunzips and parses a blob, refusing more than `max_decoded` decompressed bytes.
+/// Gunzips and parses a blob, streaming (the decoded JSON is never held
+/// whole), refusing more than `max_decoded` decompressed bytes.
 pub fn decode_blob<T: serde::de::DeserializeOwned>(
     gz: &[u8],
     max_decoded: u64,
 ) -> Result<T, FeedError> {
-    let mut json = Vec::new();
-    flate2::read::GzDecoder::new(gz)
-        .take(max_decoded + 1)
-        .read_to_end(&mut json)
-        .map_err(|e| FeedError::Malformed(format!("blob is not valid gzip: {e}")))?;
-    if json.len() as u64 > max_decoded {
-        return Err(FeedError::TooLarge { limit: max_decoded });
+    let mut r = Bounded {
+        inner: flate2::read::GzDecoder::new(gz),
+        left: max_decoded,
+    };
+    let v = serde_json::from_reader(&mut r).map_err(|e| match e.io_error_kind() {
+        Some(std::io::ErrorKind::FileTooLarge) => FeedError::TooLarge { limit: max_decoded },
+        Some(_) => FeedError::Malformed(format!("blob is not valid gzip: {e}")),
+        None => FeedError::Malformed(format!("blob JSON: {e}")),
+    })?;
+    // Trailing bytes (and the gzip trailer's check) count too.
+    std::io::copy(&mut r, &mut std::io::sink()).map_err(|e| match e.kind() {
+        std::io::ErrorKind::FileTooLarge => FeedError::TooLarge { limit: max_decoded },
+        _ => FeedError::Malformed(format!("blob is not valid gzip: {e}")),
+    })?;
+    Ok(v)
+}
+
+/// The decompressed size of a gzipped blob (for [`BlobRef::decoded_size`]).
+pub fn gunzip_len(gz: &[u8]) -> Result<u64, FeedError> {
+    std::io::copy(&mut flate2::read::GzDecoder::new(gz), &mut std::io::sink())
+        .map_err(|e| FeedError::Malformed(format!("blob is not valid gzip: {e}")))
+}
+
+/// A reader that fails with `FileTooLarge` past `left` bytes.
+struct Bounded<R> {
+    inner: R,
+    left: u64,
+}
+
+impl<R: Read> Read for Bounded<R> {
+    fn read(&mut self, buf: &mut [u8]) -> std::io::Result<usize> {
+        let n = self.inner.read(buf)?;
+        if n as u64 > self.left {
+            return Err(std::io::Error::new(
+                std::io::ErrorKind::FileTooLarge,
+                "decompressed size over the limit",
+            ));
+        }
+        self.left -= n as u64;
+        Ok(n)
     }
-    serde_json::from_slice(&json).map_err(|e| FeedError::Malformed(format!("blob JSON: {e}")))
 }
 
 /// Computes the delta between two record sets.

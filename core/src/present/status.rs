@@ -142,6 +142,33 @@ pub fn status_lines(status: &Status, now: DateTime<Utc>, lang: Lang) -> Vec<Stat
             Tone::Warning,
         ));
     }
+    if let Some(l) = &status.screenings_locked {
+        let why = match (l.reason, lang) {
+            (crate::keys::LockReason::NoKey, Lang::Sv) => "nyckeln saknas",
+            (crate::keys::LockReason::NoKey, Lang::En) => "the key is missing",
+            (crate::keys::LockReason::WrongKey, Lang::Sv) => "fel nyckel",
+            (crate::keys::LockReason::WrongKey, Lang::En) => "wrong key",
+        };
+        out.push(line(
+            sv_en(
+                lang,
+                format!("Bedömningarna är låsta ({why}) – katalogen fungerar. En ny nyckel lägger {} sparade bedömningar åt sidan", l.sealed_sessions),
+                format!("Screenings are locked ({why}) – the directory works. A new key sets {} stored screenings aside", l.sealed_sessions),
+            ),
+            Tone::Warning,
+        ));
+    }
+    if status.unreadable_screenings > 0 {
+        let n = status.unreadable_screenings;
+        out.push(line(
+            sv_en(
+                lang,
+                format!("{n} oläsbara bedömningar från en tidigare nyckel raderas efter lagringstiden"),
+                format!("{n} unreadable screenings from an earlier key are deleted after the retention period"),
+            ),
+            Tone::Normal,
+        ));
+    }
     out
 }
 
@@ -168,7 +195,28 @@ mod tests {
             hub: None,
             outbox_pending: 0,
             outbox_quarantined: 0,
+            screenings_locked: None,
+            unreadable_screenings: 0,
         }
+    }
+
+    #[test]
+    fn locked_screenings_are_a_warning_that_says_the_directory_works() {
+        let mut s = fresh();
+        s.screenings_locked = Some(crate::keys::ScreeningLock {
+            reason: crate::keys::LockReason::WrongKey,
+            message: String::new(),
+            sealed_sessions: 2,
+        });
+        s.unreadable_screenings = 1;
+        let lines = status_lines(&s, at("2026-02-10T12:00:00Z"), Lang::En);
+        let locked = lines.iter().find(|l| l.text.contains("locked")).unwrap();
+        assert_eq!(locked.tone, Tone::Warning);
+        assert!(locked.text.contains("wrong key") && locked.text.contains("directory works"));
+        assert!(lines.iter().any(|l| l.text.starts_with("1 unreadable")));
+        assert!(!texts(&fresh(), "2026-02-10T12:00:00Z", Lang::Sv)
+            .iter()
+            .any(|t| t.contains("låsta")));
     }
 
     fn texts(s: &Status, now: &str, lang: Lang) -> Vec<String> {

@@ -69,7 +69,11 @@ ui_texts! {
     VerifiedOn = "verified_on", "Kontrollerad", "Checked";
     Source = "source", "Källa", "Source";
     ReportError = "report_error", "Fel nummer eller stängt? Rapportera", "Wrong number or closed? Report it";
-    ReportErrorHint = "report_error_hint", "Skriv vad som är fel med uppgiften. Skriv aldrig något om en person.", "Describe what is wrong with the entry. Never write anything about a person.";
+    ReportErrorHint = "report_error_hint", "Välj vad som är fel och skriv kort om uppgiften. Skriv aldrig något om en person – namn, personnummer, telefonnummer och e-post tas inte emot.", "Choose what is wrong and describe the entry briefly. Never write anything about a person – names, identity numbers, phone numbers and e-mail addresses are refused.";
+    ReportReasonWrongNumber = "report_reason_wrong_number", "Fel nummer", "Wrong number";
+    ReportReasonClosed = "report_reason_closed", "Stängt", "Closed";
+    ReportReasonMoved = "report_reason_moved", "Flyttat", "Moved";
+    ReportReasonOther = "report_reason_other", "Annat", "Other";
     ReportErrorSend = "report_error_send", "Skicka rapport", "Send report";
     ReportErrorQueued = "report_error_queued", "Tack! Rapporten skickas nästa gång telefonen har täckning.", "Thank you! The report is sent the next time the phone has coverage.";
     // Screening

@@ -416,7 +416,7 @@ impl FacetIndex {
     }
 
     pub fn decode(blob: &[u8]) -> Result<FacetIndex> {
-        let bad = || Error::Storage("the search index is damaged".into());
+        let bad = || Error::Damaged("the search index is damaged".into());
         if blob.len() < 14 || &blob[..6] != b"FYRIX1" {
             return Err(bad());
         }

@@ -4,18 +4,75 @@
 //! in clear. `secure_delete` zeroes what is deleted.
 
 use super::{open_conn, schema};
-use crate::error::Result;
+use crate::error::{Error, Result};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::{Deserialize, Serialize};
 use std::path::Path;
 
-pub fn open(path: &Path) -> Result<Connection> {
+/// The tables a device store has; a file with other tables is not ours.
+const TABLES: &[&str] = &[
+    "settings",
+    "sessions",
+    "outbox",
+    "sync_meta",
+    "sessions_aside",
+];
+
+/// Opens device.db. Damage of any kind is `Error::Damaged` (the caller keeps
+/// the file aside and makes a fresh one): an empty (0-byte) file that once
+/// was a store, a foreign SQLite file, a missing table, malformed pages.
+/// Opens a device.db this process just created (empty is expected).
+pub fn open_new(path: &Path) -> Result<Connection> {
     let mut c = open_conn(path)?;
     c.pragma_update(None, "secure_delete", "ON")?;
     schema::migrate(&mut c, schema::DEVICE_MIGRATIONS, "device.db")?;
-    // Touch the tables so that a damaged file is found now, not later.
-    c.query_row("SELECT count(*) FROM outbox", [], |r| r.get::<_, i64>(0))?;
-    c.query_row("SELECT count(*) FROM sessions", [], |r| r.get::<_, i64>(0))?;
+    Ok(c)
+}
+
+pub fn open(path: &Path) -> Result<Connection> {
+    if std::fs::metadata(path)
+        .map(|m| m.len() == 0)
+        .unwrap_or(false)
+    {
+        return Err(Error::Damaged("device.db is empty (0 bytes)".into()));
+    }
+    let mut c = open_conn(path)?;
+    c.pragma_update(None, "secure_delete", "ON")?;
+    let tables: Vec<String> = c
+        .prepare(
+            "SELECT name FROM sqlite_master WHERE type = 'table' AND name NOT LIKE 'sqlite_%'",
+        )?
+        .query_map([], |r| r.get(0))?
+        .collect::<std::result::Result<_, _>>()?;
+    let foreign: Vec<&str> = tables
+        .iter()
+        .map(String::as_str)
+        .filter(|t| !TABLES.contains(t))
+        .collect();
+    if !foreign.is_empty() {
+        return Err(Error::Damaged(format!(
+            "device.db is not a Fyr device store (it has tables {})",
+            foreign.join(", ")
+        )));
+    }
+    if schema::version(&c)? == 0 && !tables.is_empty() {
+        return Err(Error::Damaged(
+            "device.db has Fyr tables but no schema version".into(),
+        ));
+    }
+    schema::migrate(&mut c, schema::DEVICE_MIGRATIONS, "device.db")?;
+    // Check every page now (the file is small), so that damage is found at
+    // open and not in the middle of a screening.
+    let check: String = c.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    if check != "ok" {
+        return Err(Error::Damaged(format!("device.db is malformed ({check})")));
+    }
+    for t in TABLES {
+        c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| {
+            r.get::<_, i64>(0)
+        })
+        .map_err(|e| Error::Damaged(format!("device.db table {t}: {e}")))?;
+    }
     Ok(c)
 }
 
@@ -86,6 +143,61 @@ pub fn all_sessions(c: &Connection) -> Result<Vec<(String, Vec<u8>)>> {
 
 pub fn delete_session(c: &Connection, id: &str) -> Result<bool> {
     Ok(c.execute("DELETE FROM sessions WHERE id = ?1", [id])? > 0)
+}
+
+pub fn session_count(c: &Connection) -> Result<u64> {
+    Ok(c.query_row("SELECT count(*) FROM sessions", [], |r| r.get::<_, i64>(0))? as u64)
+}
+
+/// A sealed session set aside after a key reset: kept, unreadable, purged
+/// after the retention period.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct AsideSession {
+    pub session_id: String,
+    pub set_aside_at: chrono::DateTime<chrono::Utc>,
+}
+
+/// Moves every sealed session aside (one transaction); returns how many.
+pub fn set_sessions_aside(c: &mut Connection, at: chrono::DateTime<chrono::Utc>) -> Result<usize> {
+    let tx = c.transaction()?;
+    let n = tx.execute(
+        "INSERT OR REPLACE INTO sessions_aside(id, blob, set_aside_at) SELECT id, blob, ?1 FROM sessions",
+        [at.to_rfc3339()],
+    )?;
+    tx.execute("DELETE FROM sessions", [])?;
+    tx.commit()?;
+    Ok(n)
+}
+
+pub fn aside_sessions(c: &Connection) -> Result<Vec<AsideSession>> {
+    let mut st =
+        c.prepare("SELECT id, set_aside_at FROM sessions_aside ORDER BY set_aside_at, id")?;
+    let rows: Vec<(String, String)> = st
+        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
+        .collect::<std::result::Result<_, _>>()?;
+    rows.into_iter()
+        .map(|(id, at)| {
+            let at = chrono::DateTime::parse_from_rfc3339(&at)
+                .map_err(|e| Error::Damaged(format!("set-aside session {id}: bad time: {e}")))?;
+            Ok(AsideSession {
+                session_id: id,
+                set_aside_at: at.with_timezone(&chrono::Utc),
+            })
+        })
+        .collect()
+}
+
+/// Deletes set-aside sessions set aside before `before`; returns how many.
+pub fn purge_aside(c: &Connection, before: chrono::DateTime<chrono::Utc>) -> Result<usize> {
+    let old: Vec<String> = aside_sessions(c)?
+        .into_iter()
+        .filter(|a| a.set_aside_at < before)
+        .map(|a| a.session_id)
+        .collect();
+    for id in &old {
+        c.execute("DELETE FROM sessions_aside WHERE id = ?1", [id])?;
+    }
+    Ok(old.len())
 }
 
 /// Pushes deleted pages out of the WAL into the (zeroed) main file.

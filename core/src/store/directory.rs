@@ -50,6 +50,15 @@ pub fn position(c: &Connection) -> Result<ContentPosition> {
 pub fn open(path: &Path, bundled: &dyn Fn() -> Result<Bundle>) -> Result<(Connection, FacetIndex)> {
     let mut c = open_conn(path)?;
     schema::migrate(&mut c, schema::DIRECTORY_MIGRATIONS, "directory.db")?;
+    // Every page, now (about a millisecond for the bundled content): damage
+    // anywhere is repaired before the first search. Damage that appears
+    // later is caught at the query (`Store::with_dir`).
+    let check: String = c.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    if check != "ok" {
+        return Err(Error::Damaged(format!(
+            "directory.db is malformed ({check})"
+        )));
+    }
     if get_meta(&c, "position")?.is_none() {
         let b = bundled()?;
         let ix = apply(&mut c, &b.position, b.records, Vec::new(), true)?;
@@ -70,7 +79,7 @@ pub fn open(path: &Path, bundled: &dyn Fn() -> Result<Bundle>) -> Result<(Connec
     let mut ix = match blob {
         Some(b) => FacetIndex::decode(&b)?,
         None => {
-            return Err(Error::Storage(
+            return Err(Error::Damaged(
                 "the search index is damaged (missing)".into(),
             ))
         }
@@ -119,17 +128,24 @@ fn attach_routing(c: &Connection, ix: &mut FacetIndex) -> Result<()> {
 }
 
 /// What a damaged directory store held, as far as can be told.
-pub fn describe_damaged(path: &Path) -> String {
-    let read = || -> Result<ContentPosition> {
-        let c = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY)?;
-        position(&c)
-    };
-    match read() {
-        Ok(p) if p.version > 0 => format!(
+pub fn damaged_position(path: &Path) -> Option<ContentPosition> {
+    let c = Connection::open_with_flags(path, rusqlite::OpenFlags::SQLITE_OPEN_READ_ONLY).ok()?;
+    position(&c).ok().filter(|p| p.version > 0)
+}
+
+/// What was lost by rebuilding `was` (if known) as `now`.
+pub fn describe_loss(was: Option<&ContentPosition>, now: &ContentPosition) -> String {
+    match was {
+        Some(p) if p.feed_id == now.feed_id && p.version == now.version => {
+            "No content was lost (the bundled content is the same version).".to_string()
+        }
+        Some(p) => format!(
             "Content version {} of feed '{}' was lost; the next sync fetches it again.",
             p.version, p.feed_id
         ),
-        _ => "Any content received by sync was lost; the next sync fetches it again.".to_string(),
+        None => {
+            "Any content received by sync was lost; the next sync fetches it again.".to_string()
+        }
     }
 }
 
@@ -157,7 +173,7 @@ pub fn digest_of(c: &Connection) -> Result<String> {
         let hash: [u8; 32] = h
             .as_slice()
             .try_into()
-            .map_err(|_| Error::Storage(format!("record {k} {id} has a damaged hash")))?;
+            .map_err(|_| Error::Damaged(format!("record {k} {id} has a damaged hash")))?;
         items.push((kind, id.as_str(), hash));
     }
     Ok(content_digest(items.into_iter()))

@@ -6,6 +6,10 @@
 //!   only this device has. If it is corrupt it is moved aside (kept, not
 //!   deleted) and a fresh one is made; the notice says what could not be kept.
 //!
+//! Damage is handled whenever it is found: at open, and for directory.db at
+//! any later query too (`Store::with_dir`). Files are owner-only on unix
+//! (0600, the data directory 0700), set on creation and tightened on open.
+//!
 //! Both use WAL. Content changes (a bundled import, a snapshot or a delta from
 //! sync) are applied in one transaction whose resulting content digest is
 //! verified before commit, so a crash leaves the old or the new version,
@@ -33,12 +37,16 @@ pub struct Bundle {
     pub records: Vec<Record>,
 }
 
+/// Where a damaged directory store is rebuilt from while the app runs.
+pub type BundleSource = Arc<dyn Fn() -> Result<Bundle> + Send + Sync>;
+
 pub struct Store {
     data_dir: PathBuf,
     dir: Mutex<Connection>,
     dev: Mutex<Connection>,
     index: RwLock<Arc<FacetIndex>>,
-    notices: Vec<String>,
+    notices: Mutex<Vec<String>>,
+    rebuild_from: Option<BundleSource>,
 }
 
 /// A crash injection point for tests: with `FYR_FAILPOINT=<name>` in the
@@ -52,15 +60,83 @@ pub fn failpoint(name: &str) {
     }
 }
 
-fn is_corruption(e: &Error) -> bool {
+/// SQLITE_CORRUPT / SQLITE_NOTADB, or damage found by our own checks.
+pub fn is_corruption(e: &Error) -> bool {
     match e {
         Error::Sqlite(rusqlite::Error::SqliteFailure(f, _)) => matches!(
             f.code,
             rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
         ),
-        Error::Storage(m) => m.contains("damaged"),
+        Error::Damaged(_) => true,
         _ => false,
     }
+}
+
+/// Owner-only permissions (unix): `mode` on `path` if it exists.
+#[cfg(unix)]
+fn restrict(path: &Path, mode: u32) -> Result<()> {
+    use std::os::unix::fs::PermissionsExt;
+    match std::fs::metadata(path) {
+        Ok(m) if m.permissions().mode() & 0o777 != mode => {
+            std::fs::set_permissions(path, std::fs::Permissions::from_mode(mode)).map_err(|e| {
+                Error::Storage(format!("cannot make {} owner-only: {e}", path.display()))
+            })
+        }
+        _ => Ok(()),
+    }
+}
+
+#[cfg(not(unix))]
+fn restrict(_path: &Path, _mode: u32) -> Result<()> {
+    Ok(())
+}
+
+/// Creates `path` empty and owner-only if it does not exist, so that SQLite
+/// (which gives its -wal and -shm files the main file's mode) never makes a
+/// world-readable file; tightens an existing one and its -wal/-shm.
+fn prepare_file(path: &Path) -> Result<()> {
+    if !path.exists() {
+        let mut o = std::fs::OpenOptions::new();
+        o.write(true).create_new(true);
+        #[cfg(unix)]
+        {
+            use std::os::unix::fs::OpenOptionsExt;
+            o.mode(0o600);
+        }
+        match o.open(path) {
+            Ok(_) => {}
+            Err(e) if e.kind() == std::io::ErrorKind::AlreadyExists => {}
+            Err(e) => {
+                return Err(Error::Storage(format!(
+                    "cannot create {}: {e}",
+                    path.display()
+                )))
+            }
+        }
+    }
+    restrict(path, 0o600)?;
+    for ext in ["db-wal", "db-shm"] {
+        restrict(&path.with_extension(ext), 0o600)?;
+    }
+    Ok(())
+}
+
+/// Creates the data directory (0700 on unix) or tightens an existing one.
+pub fn prepare_data_dir(data_dir: &Path) -> Result<()> {
+    let mut b = std::fs::DirBuilder::new();
+    b.recursive(true);
+    #[cfg(unix)]
+    {
+        use std::os::unix::fs::DirBuilderExt;
+        b.mode(0o700);
+    }
+    b.create(data_dir).map_err(|e| {
+        Error::Storage(format!(
+            "cannot create data directory {}: {e}",
+            data_dir.display()
+        ))
+    })?;
+    restrict(data_dir, 0o700)
 }
 
 /// Moves a damaged file (and its WAL/SHM) aside; returns where it went.
@@ -100,22 +176,34 @@ impl Store {
     /// Opens (creating if needed) the store in `data_dir`. A first start, or a
     /// directory store found corrupt, imports `bundled()`.
     pub fn open(data_dir: &Path, bundled: &dyn Fn() -> Result<Bundle>) -> Result<Store> {
-        std::fs::create_dir_all(data_dir).map_err(|e| {
-            Error::Storage(format!(
-                "cannot create data directory {}: {e}",
-                data_dir.display()
-            ))
-        })?;
+        Self::open_inner(data_dir, bundled, None)
+    }
+
+    /// As [`Store::open`], and a directory store found damaged later, at any
+    /// query, is rebuilt from `source` too (see [`Store::with_dir`]).
+    pub fn open_rebuildable(data_dir: &Path, source: BundleSource) -> Result<Store> {
+        Self::open_inner(data_dir, &*source.clone(), Some(source))
+    }
+
+    fn open_inner(
+        data_dir: &Path,
+        bundled: &dyn Fn() -> Result<Bundle>,
+        rebuild_from: Option<BundleSource>,
+    ) -> Result<Store> {
+        prepare_data_dir(data_dir)?;
         let mut notices = Vec::new();
 
         let dir_path = data_dir.join(DIRECTORY_FILE);
+        prepare_file(&dir_path)?;
         let (dir, index) = match directory::open(&dir_path, bundled) {
             Ok(v) => v,
             Err(e) if is_corruption(&e) => {
-                let lost = directory::describe_damaged(&dir_path);
+                let was = directory::damaged_position(&dir_path);
                 let aside = move_aside(&dir_path)?;
+                prepare_file(&dir_path)?;
                 let v = directory::open(&dir_path, bundled)?;
                 let pos = directory::position(&v.0)?;
+                let lost = directory::describe_loss(was.as_ref(), &pos);
                 notices.push(format!(
                     "The directory store was damaged ({e}) and was rebuilt from the bundled content (version {}). {lost} The damaged file was kept as {}.",
                     pos.version,
@@ -127,34 +215,103 @@ impl Store {
         };
 
         let dev_path = data_dir.join(DEVICE_FILE);
-        let dev = match device::open(&dev_path) {
+        let fresh = !dev_path.exists();
+        let opened = if fresh {
+            prepare_file(&dev_path).and_then(|_| device::open_new(&dev_path))
+        } else {
+            prepare_file(&dev_path).and_then(|_| device::open(&dev_path))
+        };
+        let dev = match opened {
             Ok(c) => c,
             Err(e) if is_corruption(&e) => {
                 let aside = move_aside(&dev_path)?;
                 notices.push(format!(
-                    "The device store was damaged ({e}): a new one was made. Settings, screenings in progress and unsent statistics or reports in it could not be read; the damaged file was kept as {}.",
+                    "The device store was damaged ({e}): a new one was made. Settings, screenings and unsent statistics or reports in it could not be read; the damaged file was kept as {}.",
                     aside.display()
                 ));
-                device::open(&dev_path)?
+                prepare_file(&dev_path)?;
+                device::open_new(&dev_path)?
             }
             Err(e) => return Err(e),
         };
+        for f in [&dir_path, &dev_path] {
+            prepare_file(f)?;
+        }
         Ok(Store {
             data_dir: data_dir.to_path_buf(),
             dir: Mutex::new(dir),
             dev: Mutex::new(dev),
             index: RwLock::new(Arc::new(index)),
-            notices,
+            notices: Mutex::new(notices),
+            rebuild_from,
         })
+    }
+
+    /// Runs a read of the directory. If SQLite reports damage (at any query,
+    /// not only at open) and the store knows its bundled content, directory.db
+    /// is moved aside, rebuilt, a notice is added and `f` runs once more.
+    pub fn with_dir<T>(&self, f: impl Fn(&Connection, &FacetIndex) -> Result<T>) -> Result<T> {
+        let first = {
+            let c = self.dir();
+            let ix = self.index();
+            f(&c, &ix)
+        };
+        match first {
+            Err(e) if is_corruption(&e) && self.rebuild_from.is_some() => {
+                self.rebuild_directory(&e)?;
+                let c = self.dir();
+                let ix = self.index();
+                f(&c, &ix)
+            }
+            r => r,
+        }
+    }
+
+    /// Moves a damaged directory.db aside and rebuilds it from the bundle.
+    fn rebuild_directory(&self, cause: &Error) -> Result<()> {
+        let Some(source) = &self.rebuild_from else {
+            return Ok(());
+        };
+        let path = self.data_dir.join(DIRECTORY_FILE);
+        let mut conn = self.dir();
+        // Close the damaged file before moving it.
+        let old = std::mem::replace(&mut *conn, Connection::open_in_memory()?);
+        drop(old);
+        let was = directory::damaged_position(&path);
+        let aside = move_aside(&path)?;
+        prepare_file(&path)?;
+        let (c, ix) = directory::open(&path, &**source)?;
+        let pos = directory::position(&c)?;
+        let lost = directory::describe_loss(was.as_ref(), &pos);
+        *conn = c;
+        *self.index.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(ix);
+        drop(conn);
+        self.notices
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .push(format!(
+                "The directory store was found damaged ({cause}) and was rebuilt from the bundled content (version {}). {lost} The damaged file was kept as {}.",
+                pos.version,
+                aside.display()
+            ));
+        Ok(())
     }
 
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
     }
 
-    /// What happened at open that the user must be told (a rebuilt store …).
-    pub fn notices(&self) -> &[String] {
-        &self.notices
+    /// What the user must be told (a store rebuilt at open or later …).
+    pub fn notices(&self) -> Vec<String> {
+        self.notices
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
+    /// The notices not yet taken (each is given once).
+    pub fn take_notices(&self) -> Vec<String> {
+        std::mem::take(&mut *self.notices.lock().unwrap_or_else(|p| p.into_inner()))
     }
 
     pub fn dir(&self) -> MutexGuard<'_, Connection> {
@@ -170,7 +327,7 @@ impl Store {
     }
 
     pub fn position(&self) -> Result<ContentPosition> {
-        directory::position(&self.dir())
+        self.with_dir(|c, _| directory::position(c))
     }
 
     /// Applies a content change in one transaction: upserts and deletes (or a
@@ -190,9 +347,12 @@ impl Store {
     }
 
     pub fn records(&self, kind: RecordKind) -> Result<Vec<Record>> {
-        directory::records(&self.dir(), kind)
+        self.with_dir(|c, _| directory::records(c, kind))
     }
 }
+
+#[cfg(test)]
+mod damage_tests;
 
 #[cfg(test)]
 mod tests {

@@ -40,6 +40,9 @@ pub const DEVICE_MIGRATIONS: &[&str] = &[
     "ALTER TABLE outbox ADD COLUMN quarantined TEXT;
      ALTER TABLE outbox ADD COLUMN attempts INTEGER NOT NULL DEFAULT 0;
      CREATE TABLE sync_meta(key TEXT PRIMARY KEY, value TEXT NOT NULL);",
+    // v3: sealed sessions set aside after a key reset (unreadable; purged
+    // after the retention period).
+    "CREATE TABLE sessions_aside(id TEXT PRIMARY KEY, blob BLOB NOT NULL, set_aside_at TEXT NOT NULL);",
 ];
 
 pub fn version(conn: &Connection) -> Result<usize> {

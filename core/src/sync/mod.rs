@@ -10,6 +10,15 @@
 //! store in one transaction that verifies the resulting content digest.
 //! On any error the current data is untouched.
 //!
+//! Every sync ends: an overall deadline ([`SyncConfig::deadline`]), a
+//! minimum transfer rate on every body, pulled or pushed
+//! ([`SyncConfig::min_rate`]), a time limit for each response head; a
+//! Retry-After is parsed safely and the next-attempt hint is never more than
+//! [`MAX_RETRY_AFTER`] ahead. Uploads never follow a redirect; the feed
+//! follows one only within the hub's origin. A 304 counts only as the
+//! answer to a conditional request, and a blob is gunzipped (streaming) no
+//! further than the size its signed manifest states.
+//!
 //! Push: the outbox in batches, the event ids as idempotency keys; an event
 //! leaves the outbox only once the hub acknowledged it (accepted or duplicate);
 //! an event the hub rejects as invalid is quarantined and never blocks others.
@@ -164,7 +173,21 @@ pub struct SyncConfig {
     /// `Range` at once this many times within the same sync (later syncs
     /// resume from the saved bytes anyway).
     pub download_retries: u32,
+    /// The whole sync (pull and push) ends after this, whatever the hub does;
+    /// a partial download is kept and resumed next time.
+    pub deadline: Duration,
+    /// A body (download or upload) slower than this many bytes per second,
+    /// measured over each `rate_window`, is cut off. 0 turns the check off.
+    pub min_rate: u64,
+    pub rate_window: Duration,
+    /// The most a blob is gunzipped to when its manifest does not state its
+    /// decompressed size (when it does, that size is the limit).
+    pub max_decoded_bytes: u64,
 }
+
+/// The longest a hub can make a device wait (Retry-After), and the furthest
+/// ahead a next-attempt hint ever is.
+pub const MAX_RETRY_AFTER: Duration = Duration::from_secs(24 * 3600);
 
 impl SyncConfig {
     pub fn new(hub: Url, trusted_keys: Vec<VerifyingKey>, work_dir: PathBuf) -> SyncConfig {
@@ -177,6 +200,10 @@ impl SyncConfig {
             batch_size: 100,
             timeout: Duration::from_secs(30),
             download_retries: 3,
+            deadline: Duration::from_secs(10 * 60),
+            min_rate: 256,
+            rate_window: Duration::from_secs(30),
+            max_decoded_bytes: 64 << 20,
         }
     }
 }
@@ -235,9 +262,24 @@ impl CancelToken {
     }
 }
 
+/// A Retry-After value: delta-seconds or an HTTP date, capped at
+/// [`MAX_RETRY_AFTER`]; `None` for anything else (or a time in the past).
+pub fn parse_retry_after(v: &str, now: DateTime<Utc>) -> Option<Duration> {
+    let v = v.trim();
+    let d = if !v.is_empty() && v.bytes().all(|b| b.is_ascii_digit()) {
+        // Any number of digits: past u64 it is just "very long".
+        Duration::from_secs(v.parse::<u64>().unwrap_or(u64::MAX))
+    } else {
+        let at = DateTime::parse_from_rfc2822(v).ok()?.with_timezone(&Utc);
+        (at - now).to_std().ok()?
+    };
+    Some(d.min(MAX_RETRY_AFTER))
+}
+
 /// When to try again after `failures` consecutive failures: exponential
 /// backoff from 30 s doubling up to 6 h, with jitter (a random point in the
-/// upper half of the interval), and never before the hub's Retry-After.
+/// upper half of the interval), and never before the hub's Retry-After; never
+/// more than [`MAX_RETRY_AFTER`] ahead.
 pub fn next_attempt(
     failures: u32,
     retry_after: Option<Duration>,
@@ -251,7 +293,9 @@ pub fn next_attempt(
     } else {
         base
     };
-    let secs = jittered.max(retry_after.map(|d| d.as_secs()).unwrap_or(0));
+    let secs = jittered
+        .max(retry_after.map(|d| d.as_secs()).unwrap_or(0))
+        .min(MAX_RETRY_AFTER.as_secs());
     now + chrono::Duration::seconds(secs as i64)
 }
 
@@ -315,7 +359,9 @@ pub fn sync_status(store: &dyn SyncStore, now: DateTime<Utc>) -> Result<SyncStat
         last_success: meta_time(store, meta::LAST_SUCCESS)?,
         last_result: field("result"),
         last_error: field("error"),
-        next_attempt: meta_time(store, meta::NEXT_ATTEMPT)?,
+        // A hint kept by an older version may be absurd: never more than a day ahead.
+        next_attempt: meta_time(store, meta::NEXT_ATTEMPT)?
+            .map(|t| t.min(now + chrono::Duration::seconds(MAX_RETRY_AFTER.as_secs() as i64))),
         failures: store
             .get_meta(meta::FAILURES)?
             .and_then(|s| s.parse().ok())
@@ -433,7 +479,12 @@ pub async fn sync(
         tokio::select! {
             biased;
             _ = cancel.cancelled() => Err(SyncError::Cancelled),
-            r = run(store, cfg, &mut report) => r,
+            r = tokio::time::timeout(cfg.deadline, run(store, cfg, &mut report)) => {
+                r.unwrap_or_else(|_| Err(SyncError::Network(format!(
+                    "the sync did not finish within its deadline of {} s; it stopped and resumes next time",
+                    cfg.deadline.as_secs()
+                ))))
+            }
         }
     };
     let done = Utc::now();
@@ -488,12 +539,35 @@ async fn run(
     cfg: &SyncConfig,
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
-    let client = reqwest::Client::builder()
-        .connect_timeout(cfg.timeout)
-        .read_timeout(cfg.timeout)
-        .build()
-        .map_err(|e| SyncError::Network(e.to_string()))?;
-    let mut net = Net { client, report };
+    let origin = cfg.hub.origin();
+    let same_origin = reqwest::redirect::Policy::custom(move |a| {
+        if a.previous().len() >= 5 {
+            a.error("too many redirects")
+        } else if a.url().origin() != origin {
+            let to = a.url().to_string();
+            a.error(format!(
+                "the hub redirected the feed to another origin ({to}); refused"
+            ))
+        } else {
+            a.follow()
+        }
+    });
+    let build = |policy| {
+        reqwest::Client::builder()
+            .connect_timeout(cfg.timeout)
+            .read_timeout(cfg.timeout)
+            .redirect(policy)
+            .build()
+            .map_err(|e| SyncError::Network(e.to_string()))
+    };
+    let client = build(same_origin)?;
+    let upload = build(reqwest::redirect::Policy::none())?;
+    let mut net = Net {
+        client,
+        upload,
+        cfg,
+        report,
+    };
     let pulled = pull(store, cfg, &mut net).await;
     let pushed = push(store, cfg, &mut net).await;
     pulled?;
@@ -501,8 +575,66 @@ async fn run(
 }
 
 struct Net<'a> {
+    /// For the feed: redirects within the hub's origin only.
     client: reqwest::Client,
+    /// For uploads: never follows a redirect.
+    upload: reqwest::Client,
+    cfg: &'a SyncConfig,
     report: &'a mut SyncReport,
+}
+
+/// Cuts off a body that runs slower than the minimum rate: at the end of
+/// each window, fewer than `min_rate × window` bytes ends the transfer.
+struct Rate {
+    min: u64,
+    window: Duration,
+    start: tokio::time::Instant,
+    bytes: u64,
+}
+
+impl Rate {
+    fn new(cfg: &SyncConfig) -> Rate {
+        Rate {
+            min: cfg.min_rate,
+            window: cfg.rate_window.max(Duration::from_millis(100)),
+            start: tokio::time::Instant::now(),
+            bytes: 0,
+        }
+    }
+
+    /// The next chunk of `s`, or an error when the transfer is too slow.
+    async fn next<S, T>(&mut self, s: &mut S) -> Result<Option<reqwest::Result<T>>, SyncError>
+    where
+        S: futures_util::Stream<Item = reqwest::Result<T>> + Unpin,
+        T: AsRef<[u8]>,
+    {
+        if self.min == 0 {
+            return Ok(s.next().await);
+        }
+        loop {
+            let elapsed = self.start.elapsed();
+            if elapsed >= self.window {
+                let need = (self.min as f64 * self.window.as_secs_f64()) as u64;
+                if self.bytes < need {
+                    return Err(SyncError::Network(format!(
+                        "the transfer ran slower than {} bytes/s ({} bytes in {:.0} s); it stopped and resumes next time",
+                        self.min,
+                        self.bytes,
+                        elapsed.as_secs_f64()
+                    )));
+                }
+                self.start = tokio::time::Instant::now();
+                self.bytes = 0;
+                continue;
+            }
+            if let Ok(item) = tokio::time::timeout(self.window - elapsed, s.next()).await {
+                if let Some(Ok(c)) = &item {
+                    self.bytes += c.as_ref().len() as u64;
+                }
+                return Ok(item);
+            }
+        }
+    }
 }
 
 fn head_size(headers: &HeaderMap) -> u64 {
@@ -536,10 +668,23 @@ impl Net<'_> {
         }
         self.report.requests += 1;
         self.report.bytes_sent += sent;
-        let resp = self
-            .client
-            .execute(req)
+        // The response head must come within the timeout, plus the time the
+        // request body may take at the minimum rate.
+        let head_limit =
+            self.cfg.timeout + Duration::from_secs(body_len / self.cfg.min_rate.max(1));
+        let client = if req.method() == reqwest::Method::GET {
+            &self.client
+        } else {
+            &self.upload
+        };
+        let resp = tokio::time::timeout(head_limit, client.execute(req))
             .await
+            .map_err(|_| {
+                SyncError::Network(format!(
+                    "the hub did not answer within {} s",
+                    head_limit.as_secs()
+                ))
+            })?
             .map_err(|e| SyncError::Network(describe(&e)))?;
         let status_line = 9 + 3 + 1 + resp.status().canonical_reason().unwrap_or("").len() + 2;
         self.report.bytes_received += status_line as u64 + head_size(resp.headers()) + 2;
@@ -553,7 +698,8 @@ impl Net<'_> {
         }
         let mut out = Vec::new();
         let mut stream = resp.bytes_stream();
-        while let Some(chunk) = stream.next().await {
+        let mut rate = Rate::new(self.cfg);
+        while let Some(chunk) = rate.next(&mut stream).await? {
             let chunk = chunk.map_err(|e| SyncError::Network(describe(&e)))?;
             self.report.bytes_received += chunk.len() as u64;
             if out.len() as u64 + chunk.len() as u64 > limit {
@@ -587,8 +733,7 @@ fn http_error(resp: &reqwest::Response) -> SyncError {
             .headers()
             .get(reqwest::header::RETRY_AFTER)
             .and_then(|v| v.to_str().ok())
-            .and_then(|s| s.trim().parse::<u64>().ok())
-            .map(Duration::from_secs);
+            .and_then(|s| parse_retry_after(s, Utc::now()));
         return SyncError::Overloaded { retry_after };
     }
     SyncError::Http {
@@ -613,14 +758,22 @@ async fn pull(store: &dyn SyncStore, cfg: &SyncConfig, net: &mut Net<'_>) -> Res
         .get(url)
         .header(reqwest::header::ACCEPT_ENCODING, "gzip");
     let etag_version = store.get_meta(meta::ETAG_VERSION)?;
+    let mut conditional = false;
     if etag_version.as_deref() == Some(pos.version.to_string().as_str()) {
         if let Some(etag) = store.get_meta(meta::ETAG)? {
             if let Ok(v) = HeaderValue::from_str(&etag) {
                 req = req.header(reqwest::header::IF_NONE_MATCH, v);
+                conditional = true;
             }
         }
     }
     let resp = net.send(req).await?;
+    if resp.status() == StatusCode::NOT_MODIFIED && !conditional {
+        return Err(FeedError::Malformed(
+            "the hub answered 304 Not Modified to a request that was not conditional".into(),
+        )
+        .into());
+    }
     if resp.status() == StatusCode::NOT_MODIFIED {
         // The same manifest as before: still refuse it once it has expired
         // (a frozen feed must not look healthy).
@@ -707,7 +860,6 @@ async fn apply_version(
     m: &Manifest,
     to: &FeedPosition,
 ) -> Result<(), SyncError> {
-    let max_decoded = cfg.max_bytes.saturating_mul(16);
     let eligible = |d: &DeltaRef| {
         d.from_version == pos.version
             && d.from_digest.as_ref().is_none_or(|f| *f == pos.digest)
@@ -724,14 +876,16 @@ async fn apply_version(
         if let Some(index) = &m.older_deltas {
             let bytes = fetch_blob_resuming(cfg, net, index).await?;
             remove_part(cfg, index);
-            let older: Vec<DeltaRef> = feed::decode_blob(&bytes, feed::MAX_MANIFEST_BYTES as u64)?;
+            let older: Vec<DeltaRef> =
+                feed::decode_blob(&bytes, index.decode_limit(feed::MAX_MANIFEST_BYTES as u64))?;
             delta_ref = older.into_iter().find(|d| eligible(d));
         }
     }
     let mut delta = None;
     if let Some(d) = &delta_ref {
         let bytes = fetch_blob_resuming(cfg, net, &d.blob).await?;
-        let dl: Delta = feed::decode_blob(&bytes, max_decoded)?;
+        let dl: Delta = feed::decode_blob(&bytes, d.blob.decode_limit(cfg.max_decoded_bytes))
+            .inspect_err(|_| remove_part(cfg, &d.blob))?;
         if dl.feed_id != m.feed_id
             || dl.from_version != pos.version
             || dl.to_version != m.version
@@ -757,11 +911,14 @@ async fn apply_version(
         net.report.delta_from = Some(pos.version);
     } else {
         let bytes = fetch_blob_resuming(cfg, net, &m.snapshot).await?;
-        let snap: Snapshot = feed::decode_blob(&bytes, max_decoded)?;
+        let snap: Snapshot =
+            feed::decode_blob(&bytes, m.snapshot.decode_limit(cfg.max_decoded_bytes))
+                .inspect_err(|_| remove_part(cfg, &m.snapshot))?;
         if snap.feed_id != m.feed_id
             || snap.version != m.version
             || snap.records.len() as u64 != m.record_count
         {
+            remove_part(cfg, &m.snapshot);
             return Err(FeedError::Malformed(format!(
                 "snapshot blob {} does not match the manifest (feed {}, version {}, {} records)",
                 m.snapshot.sha256,
@@ -901,7 +1058,16 @@ async fn fetch_blob(
         };
         let mut got = have;
         let mut stream = resp.bytes_stream();
-        while let Some(chunk) = stream.next().await {
+        let mut rate = Rate::new(cfg);
+        loop {
+            let next = match rate.next(&mut stream).await {
+                Ok(n) => n,
+                Err(e) => {
+                    let _ = file.flush().await;
+                    return Err(e);
+                }
+            };
+            let Some(chunk) = next else { break };
             let chunk = match chunk {
                 Ok(c) => c,
                 Err(e) => {
@@ -982,13 +1148,25 @@ async fn push(store: &dyn SyncStore, cfg: &SyncConfig, net: &mut Net<'_>) -> Res
         let body =
             serde_json::to_vec(&serde_json::json!({ "events": batch })).expect("events serialize");
         let req = net
-            .client
+            .upload
             .post(url.clone())
             .bearer_auth(token)
             .header(reqwest::header::CONTENT_TYPE, "application/json")
             .body(body);
         let resp = net.send(req).await?;
         let status = resp.status();
+        if status.is_redirection() {
+            let to = resp
+                .headers()
+                .get(reqwest::header::LOCATION)
+                .and_then(|v| v.to_str().ok())
+                .unwrap_or("?")
+                .to_string();
+            return Err(SyncError::Network(format!(
+                "the hub redirected the upload (HTTP {}) to {to}; uploads never follow a redirect, nothing was sent there",
+                status.as_u16()
+            )));
+        }
         if status == StatusCode::PAYLOAD_TOO_LARGE {
             let _ = net.body(resp, 64 << 10).await;
             if batch.len() > 1 {

@@ -135,3 +135,31 @@ fn configure_keeps_hub_keys_and_token_after_first_use() {
     let e = configure(&s, &work, None, &[dir.path().join("missing.pub")], None).unwrap_err();
     assert!(e.to_string().contains("missing.pub"), "{e}");
 }
+
+#[test]
+fn retry_after_is_parsed_safely_and_capped_at_a_day() {
+    let now = Utc::now();
+    let day = Duration::from_secs(86_400);
+    assert_eq!(
+        parse_retry_after("120", now),
+        Some(Duration::from_secs(120))
+    );
+    assert_eq!(parse_retry_after("315360000", now), Some(day));
+    assert_eq!(parse_retry_after("99999999999999999999999", now), Some(day));
+    assert_eq!(
+        parse_retry_after("Fri, 31 Dec 9999 23:59:59 GMT", now),
+        Some(day)
+    );
+    let soon = (now + chrono::Duration::seconds(90)).to_rfc2822();
+    let d = parse_retry_after(&soon, now).unwrap();
+    assert!((89..=90).contains(&d.as_secs()), "{d:?}");
+    for bad in ["", "-5", "1.5", "soon", "Mon, 01 Jan 1990 00:00:00 GMT"] {
+        assert_eq!(parse_retry_after(bad, now), None, "{bad:?}");
+    }
+    // The hint is never more than a day ahead, whatever it is given.
+    for f in [1, 5, 50, u32::MAX] {
+        let t = next_attempt(f, Some(Duration::from_secs(u64::MAX)), now);
+        assert!(t <= now + chrono::Duration::days(1), "{f}: {t}");
+        assert!(t > now);
+    }
+}

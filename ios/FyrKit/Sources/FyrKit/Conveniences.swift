@@ -20,7 +20,7 @@ public extension FyrError {
     var message: String {
         switch self {
         case .NotFound(let m), .InvalidInput(let m), .Storage(let m), .Crypto(let m),
-             .Sync(let m), .Cancelled(let m), .Internal(let m):
+             .ScreeningsLocked(let m), .Sync(let m), .Cancelled(let m), .Internal(let m):
             return m
         }
     }

@@ -1,0 +1,180 @@
+//! Damage of each kind the audit used, through the facade with the real
+//! bundled content: found at open or at any later query, repaired or kept
+//! aside, never silently lost.
+
+use crate::api::{Fyr, OpenOptions};
+use crate::search::SearchQuery;
+use crate::store::{device, DEVICE_FILE, DIRECTORY_FILE};
+use crate::vocab::Lang;
+use std::path::Path;
+
+const PAGE: usize = 4096;
+
+fn open(dir: &Path) -> Fyr {
+    Fyr::open(OpenOptions {
+        data_dir: dir.into(),
+        key: Some([7; 32]),
+        lang: Lang::Sv,
+    })
+    .unwrap()
+}
+
+fn overwrite_pages(path: &Path, first: usize, last: usize) {
+    let mut b = std::fs::read(path).unwrap();
+    assert!(b.len() >= last * PAGE, "{} bytes", b.len());
+    for (i, x) in b[(first - 1) * PAGE..last * PAGE].iter_mut().enumerate() {
+        *x = (i * 31 + 5) as u8;
+    }
+    std::fs::write(path, b).unwrap();
+}
+
+fn aside(dir: &Path, stem: &str) -> usize {
+    std::fs::read_dir(dir)
+        .unwrap()
+        .flatten()
+        .filter(|e| {
+            let n = e.file_name().to_string_lossy().into_owned();
+            n.starts_with(stem) && n.contains(".db.corrupt-") && !n.contains("-db-")
+        })
+        .count()
+}
+
+fn kvinnofrid() -> SearchQuery {
+    SearchQuery {
+        text: Some("kvinnofrid".into()),
+        ..Default::default()
+    }
+}
+
+/// Pages 20–49 overwritten between runs: found at open (every page is
+/// checked), rebuilt before the first search or show answers.
+#[test]
+fn directory_pages_damaged_between_runs_are_repaired_before_the_first_query() {
+    for show in [false, true] {
+        let d = tempfile::tempdir().unwrap();
+        drop(open(d.path()));
+        overwrite_pages(&d.path().join(DIRECTORY_FILE), 20, 49);
+        let f = open(d.path());
+        if show {
+            let s = f.show("kvinnofridslinjen", None, None).unwrap();
+            assert_eq!(s.hit.id, "kvinnofridslinjen");
+        } else {
+            let hits = f.search(&kvinnofrid()).unwrap();
+            assert!(hits.iter().any(|h| h.id == "kvinnofridslinjen"));
+        }
+        let n = f.take_notices().join(" ");
+        assert!(n.contains("damaged") && n.contains("rebuilt"), "{n}");
+        assert!(f.take_notices().is_empty(), "each notice is given once");
+        assert_eq!(aside(d.path(), "directory"), 1);
+        drop(f);
+        let f = open(d.path());
+        assert!(f.open_notices().is_empty());
+        assert!(!f.search(&kvinnofrid()).unwrap().is_empty());
+    }
+}
+
+/// Damage that appears while the app runs is caught at the query: every
+/// page but the header overwritten under an open store whose page cache is
+/// emptied, so the next search reads the damage from disk.
+#[test]
+fn directory_damage_appearing_while_open_is_repaired_at_the_next_query() {
+    for show in [false, true] {
+        let d = tempfile::tempdir().unwrap();
+        let f = open(d.path());
+        let pages = {
+            let c = f.store().dir();
+            c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                .unwrap();
+            c.pragma_update(None, "cache_size", 0).unwrap();
+            c.execute_batch("PRAGMA shrink_memory").unwrap();
+            std::fs::metadata(d.path().join(DIRECTORY_FILE))
+                .unwrap()
+                .len() as usize
+                / PAGE
+        };
+        overwrite_pages(&d.path().join(DIRECTORY_FILE), 2, pages);
+        if show {
+            let s = f.show("kvinnofridslinjen", None, None).unwrap();
+            assert_eq!(s.hit.id, "kvinnofridslinjen");
+        } else {
+            let hits = f.search(&kvinnofrid()).unwrap();
+            assert!(hits.iter().any(|h| h.id == "kvinnofridslinjen"));
+        }
+        let n = f.take_notices().join(" ");
+        assert!(n.contains("found damaged") && n.contains("rebuilt"), "{n}");
+        assert_eq!(aside(d.path(), "directory"), 1);
+    }
+}
+
+fn device_damage(damage: impl Fn(&Path)) {
+    let d = tempfile::tempdir().unwrap();
+    let f = open(d.path());
+    device::enqueue(
+        &f.store().dev(),
+        "correction_report",
+        &serde_json::json!({"x": 1}),
+    )
+    .unwrap();
+    drop(f);
+    damage(&d.path().join(DEVICE_FILE));
+    let f = open(d.path());
+    let n = f.open_notices().join(" ");
+    assert!(n.contains("device store was damaged"), "{n}");
+    assert_eq!(aside(d.path(), "device"), 1);
+    assert!(!f.search(&kvinnofrid()).unwrap().is_empty());
+    assert!(f.outbox().unwrap().is_empty(), "a fresh device store");
+    f.report_error("kvinnofridslinjen", "closed", "fel öppettider")
+        .unwrap();
+    drop(f);
+    // The fresh one is healthy: no notice the next time.
+    assert!(open(d.path()).open_notices().is_empty());
+}
+
+#[test]
+fn an_empty_device_db_is_kept_aside() {
+    device_damage(|p| std::fs::write(p, b"").unwrap());
+}
+
+#[test]
+fn a_foreign_sqlite_file_as_device_db_is_kept_aside() {
+    device_damage(|p| {
+        std::fs::remove_file(p).unwrap();
+        let c = rusqlite::Connection::open(p).unwrap();
+        c.execute_batch("CREATE TABLE notes(body TEXT); INSERT INTO notes VALUES ('x');")
+            .unwrap();
+    });
+}
+
+#[test]
+fn garbage_pages_in_device_db_are_kept_aside() {
+    device_damage(|p| {
+        let len = std::fs::metadata(p).unwrap().len() as usize;
+        overwrite_pages(p, 2, len / PAGE);
+    });
+}
+
+#[cfg(unix)]
+#[test]
+fn store_files_are_owner_only() {
+    use std::os::unix::fs::PermissionsExt;
+    let d = tempfile::tempdir().unwrap();
+    let dir = d.path().join("data");
+    let mode = |p: &Path| std::fs::metadata(p).unwrap().permissions().mode() & 0o777;
+    drop(open(&dir));
+    assert_eq!(mode(&dir), 0o700);
+    for f in [DIRECTORY_FILE, DEVICE_FILE] {
+        assert_eq!(mode(&dir.join(f)), 0o600, "{f}");
+    }
+    std::fs::set_permissions(&dir, std::fs::Permissions::from_mode(0o755)).unwrap();
+    std::fs::set_permissions(
+        dir.join(DEVICE_FILE),
+        std::fs::Permissions::from_mode(0o644),
+    )
+    .unwrap();
+    let f = open(&dir);
+    assert_eq!(mode(&dir), 0o700, "tightened on open");
+    for e in std::fs::read_dir(&dir).unwrap().flatten() {
+        assert_eq!(mode(&e.path()), 0o600, "{}", e.path().display());
+    }
+    drop(f);
+}
