@@ -324,7 +324,16 @@ pub struct SyncReport {
     pub quarantined: u64,
     /// The version a delta was applied from; none when a snapshot (or nothing) was applied.
     pub delta_from: Option<u64>,
+    /// Events still waiting in the outbox after this sync.
+    pub pending: u64,
+    /// Why the outbox was not sent, when it was not: "not_enrolled",
+    /// "revoked" or "refused". The pull may still have worked.
+    pub upload_blocked: Option<String>,
+    /// The same in words (store language) with what to do, for the status screen.
+    pub upload_note: Option<String>,
 }
+
+pub use fyr_core::enroll::Enrollment;
 
 /// What the Status screen shows and what a scheduler needs: `next_attempt`
 /// (RFC 3339) is the core's backoff hint after a failure.
@@ -348,6 +357,14 @@ pub struct Status {
     pub hub: Option<String>,
     pub outbox_size: u32,
     pub quarantined: u32,
+    /// Why the outbox was not sent at the last sync: "not_enrolled",
+    /// "revoked" or "refused"; none when it was (or nothing waited).
+    pub upload_blocked: Option<String>,
+    /// The same in words (store language) with what to do.
+    pub upload_note: Option<String>,
+    /// How often to look for a new version after a success (hours, from
+    /// the signed content); `next_attempt` governs after a failure.
+    pub check_interval_hours: Option<u32>,
     /// Set when screenings are locked (no key, or a wrong one): why, in one
     /// line. Search and the rest of the directory work either way; the way
     /// forward is `reset_screening_key`.
@@ -791,6 +808,9 @@ pub(crate) fn status(s: fyr_core::Status) -> Status {
         hub: s.hub,
         outbox_size: s.outbox_pending as u32,
         quarantined: s.outbox_quarantined as u32,
+        upload_blocked: s.upload_blocked.as_ref().map(blocked_id),
+        upload_note: s.upload_note,
+        check_interval_hours: s.check_interval_hours,
         screenings_lock_reason: s
             .screenings_locked
             .as_ref()
@@ -811,6 +831,16 @@ pub(crate) fn unreadable(
     }
 }
 
+fn blocked_id(b: &fyr_core::sync::UploadBlocked) -> String {
+    use fyr_core::sync::UploadBlocked as B;
+    match b {
+        B::NotEnrolled => "not_enrolled",
+        B::Revoked => "revoked",
+        B::Refused { .. } => "refused",
+    }
+    .to_string()
+}
+
 pub(crate) fn sync_options(o: &SyncOptions) -> fyr_core::api::SyncOptions {
     fyr_core::api::SyncOptions {
         hub: non_empty(&o.hub_url),
@@ -825,8 +855,11 @@ pub(crate) fn sync_options(o: &SyncOptions) -> fyr_core::api::SyncOptions {
     }
 }
 
-pub(crate) fn sync_report(r: fyr_core::sync::SyncReport) -> SyncReport {
+pub(crate) fn sync_report(r: fyr_core::sync::SyncReport, lang: Lang) -> SyncReport {
     SyncReport {
+        pending: r.pending,
+        upload_blocked: r.upload_blocked.as_ref().map(blocked_id),
+        upload_note: r.upload_blocked.as_ref().map(|b| b.describe(lang)),
         result: match r.result {
             fyr_core::sync::SyncResult::Updated => "updated",
             fyr_core::sync::SyncResult::Unchanged => "unchanged",

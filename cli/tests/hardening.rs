@@ -227,6 +227,8 @@ fn device_damage_is_kept_aside(damage: impl Fn(&Path)) {
         &[
             "report-error",
             "kvinnofridslinjen",
+            "--reason",
+            "closed",
             "--message",
             "fel öppettider",
         ],

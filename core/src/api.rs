@@ -62,6 +62,14 @@ pub struct Status {
     pub screenings_locked: Option<crate::keys::ScreeningLock>,
     /// Sessions set aside by a key reset: unreadable, purged after the retention period.
     pub unreadable_screenings: u64,
+    /// Why the outbox was not sent at the last sync (not enrolled, revoked,
+    /// refused), if it was not.
+    pub upload_blocked: Option<sync::UploadBlocked>,
+    /// The same in words, in the store's language, with what to do.
+    pub upload_note: Option<String>,
+    /// How often to look for a new version (the signed content's
+    /// `check_interval_hours`), for the shell's scheduler after a success.
+    pub check_interval_hours: Option<u32>,
 }
 
 /// How to sync: what is not given is taken from what was kept after the first use.
@@ -70,8 +78,11 @@ pub struct SyncOptions {
     pub hub: Option<String>,
     /// Files holding the publisher's public key (hex), e.g. `fyr-feed.pub`.
     pub trust_key_files: Vec<PathBuf>,
-    /// The same as hex strings (what an app ships with).
+    /// The same as hex strings.
     pub trusted_keys_hex: Vec<String>,
+    /// The device's upload token (from [`Fyr::enroll`]), kept by the shell
+    /// and given to every sync; without one the outbox stays and the report
+    /// says "not enrolled".
     pub token: Option<String>,
 }
 
@@ -251,6 +262,7 @@ impl Fyr {
             _ => None,
         };
         let screenings_locked = self.screening_lock()?;
+        let dist = self.distribution()?;
         let c = self.store.dev();
         Ok(Status {
             feed_id: st.feed_id,
@@ -264,12 +276,87 @@ impl Fyr {
             last_success: st.last_success,
             next_attempt: st.next_attempt,
             failures: st.failures,
-            hub: device::get_sync_meta(&c, sync::meta::HUB)?,
+            check_interval_hours: dist.as_ref().map(|d| d.check_interval_hours),
+            hub: device::get_sync_meta(&c, sync::meta::HUB)?.or(dist.map(|d| d.hub_url)),
             outbox_pending: pending,
             outbox_quarantined: quarantined,
             screenings_locked,
             unreadable_screenings: device::aside_sessions(&c)?.len() as u64,
+            upload_note: st.upload_blocked.as_ref().map(|b| b.describe(self.lang)),
+            upload_blocked: st.upload_blocked,
         })
+    }
+
+    /// The distribution settings of the content this device holds (where it
+    /// syncs, whom it trusts), if the content has them.
+    pub fn distribution(&self) -> Result<Option<crate::distribution::Distribution>> {
+        let recs = self.store.records(crate::feed::RecordKind::Distribution)?;
+        crate::distribution::Distribution::from_records(&recs)
+            .map_err(|e| Error::Content(format!("the distribution settings are damaged: {e}")))
+    }
+
+    // -------------------------------------------------------------- enrollment
+
+    /// Enrolls this device for uploads with a one-time code from the
+    /// coordinator, typed (`7K3QD-M2XWA`) or scanned (`fyr-enroll:CODE@URL`).
+    /// The hub is the payload's URL, else `hub`, else the one this device
+    /// syncs with. Returns the device's own upload token: the shell keeps it
+    /// (keystore, keychain, a 0600 file) and passes it to every sync; the
+    /// core does not store it. A revoked state from an earlier token is cleared.
+    pub async fn enroll(
+        &self,
+        input: &str,
+        hub: Option<&str>,
+    ) -> Result<crate::enroll::Enrollment> {
+        let (code, from_payload) =
+            crate::enroll::parse_input(input).map_err(Error::InvalidInput)?;
+        let hub_url = match from_payload.or(hub.map(str::to_string)) {
+            Some(h) => h,
+            None => {
+                let kept = device::get_sync_meta(&self.store.dev(), sync::meta::HUB)?;
+                match kept.or(self.distribution()?.map(|d| d.hub_url)) {
+                    Some(h) => h,
+                    None => {
+                        return Err(Error::invalid(
+                            "no hub is known to enroll with: scan the QR code or give the hub's address",
+                        ))
+                    }
+                }
+            }
+        };
+        // RFC 6761: .invalid never resolves (the repository's placeholder).
+        if reqwest::Url::parse(&hub_url)
+            .ok()
+            .and_then(|u| u.host_str().map(|h| h.ends_with(".invalid")))
+            .unwrap_or(false)
+        {
+            return Err(Error::invalid(format!(
+                "this build names the placeholder hub {hub_url}: scan the QR code (it carries the hub's address) or give the hub's address"
+            )));
+        }
+        let e = crate::enroll::enroll(&hub_url, &code)
+            .await
+            .map_err(|e| match e {
+                crate::enroll::EnrollError::Code(m) => Error::InvalidInput(m),
+                e => Error::Sync(e.to_string()),
+            })?;
+        let c = self.store.dev();
+        device::set_sync_meta(&c, sync::meta::REVOKED_TOKEN, None)?;
+        device::set_sync_meta(&c, sync::meta::UPLOAD_BLOCKED, None)?;
+        Ok(e)
+    }
+
+    /// [`Fyr::enroll`] on a runtime of its own, for callers that are not async.
+    pub fn enroll_blocking(
+        &self,
+        input: &str,
+        hub: Option<&str>,
+    ) -> Result<crate::enroll::Enrollment> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Internal(format!("cannot start the runtime: {e}")))?;
+        rt.block_on(self.enroll(input, hub))
     }
 
     // -------------------------------------------------------------------- sync

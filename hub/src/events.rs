@@ -308,7 +308,10 @@ pub fn open_db(path: &Path) -> Result<Connection, HubError> {
         .map_err(err)?;
     conn.pragma_update(None, "synchronous", "FULL")
         .map_err(err)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(err)?;
     conn.execute_batch(SCHEMA).map_err(err)?;
+    crate::enroll::init(&conn).map_err(err)?;
     Ok(conn)
 }
 

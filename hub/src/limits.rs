@@ -355,8 +355,8 @@ fn refusal(retry_after_secs: u32) -> Vec<u8> {
     .into_bytes()
 }
 
-/// Accepts and serves connections until `shutdown` resolves, then lets open
-/// connections finish (at most a few seconds).
+/// Serves `app` behind all the limits: accepts connections until `shutdown`
+/// resolves, then lets open connections finish (at most a few seconds).
 pub async fn run(
     listener: TcpListener,
     app: Router,
@@ -364,6 +364,11 @@ pub async fn run(
     gauges: Arc<Gauges>,
     shutdown: impl Future<Output = ()> + Send,
 ) {
+    // The body guard and the size limit wrap the finished router: every
+    // route, including any merged in later, is behind them.
+    let app = BodyGuard::new(limits.clone(), gauges.clone())
+        .apply(app)
+        .layer(axum::extract::DefaultBodyLimit::max(limits.max_body_bytes));
     let conns = Arc::new(Semaphore::new(limits.max_connections));
     let (stop_tx, stop_rx) = tokio::sync::watch::channel(false);
     let mut builder = hyper::server::conn::http1::Builder::new();
@@ -375,7 +380,7 @@ pub async fn run(
     let builder = Arc::new(builder);
     tokio::pin!(shutdown);
     loop {
-        let (stream, _) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             _ = &mut shutdown => break,
             r = listener.accept() => match r {
                 Ok(s) => s,
@@ -413,8 +418,13 @@ pub async fn run(
                 let mut app = app.clone();
                 let act = act.clone();
                 act.busy.fetch_add(1, Ordering::Relaxed);
+                // The peer's address for handlers that rate-limit per client
+                // (`ConnectInfo<SocketAddr>`, as axum::serve would give).
+                let mut req = req.map(Body::new);
+                req.extensions_mut()
+                    .insert(axum::extract::ConnectInfo(peer));
                 async move {
-                    let r = tower_service::Service::call(&mut app, req.map(Body::new)).await;
+                    let r = tower_service::Service::call(&mut app, req).await;
                     act.touch();
                     act.busy.fetch_sub(1, Ordering::Relaxed);
                     r

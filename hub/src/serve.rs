@@ -10,13 +10,20 @@
 //!   idempotent storage, and 503 with Retry-After when too many uploads run
 //!   at once. The token authenticates; nothing about the device is stored.
 //!
+//! - `POST /v1/enroll` `{"code": "..."}`: exchanges a one-time code for a
+//!   device token (`{"token", "county", "agency_kind"}`); a wrong, used or
+//!   expired code gets one and the same 403; attempts are rate-limited per
+//!   client address and in all (429 with Retry-After). See [`crate::enroll`].
+//!   A token from the tokens file or of an enrolled device is accepted for
+//!   uploads; a revoked device's token gets 410 Gone.
+//!
 //! Connection and body limits for every route live in [`crate::limits`].
 
 use crate::events::{self, BatchResponse};
-use crate::limits::{self, BodyGuard, Gauges, Limits};
+use crate::limits::{self, Gauges, Limits};
 use crate::{io_err, HubError};
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Path as UrlPath, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path as UrlPath, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -85,6 +92,7 @@ struct AppState {
     uploads: Arc<Semaphore>,
     blob_permits: Arc<Semaphore>,
     retry_after: u32,
+    enroll_limit: crate::enroll::RateLimiter,
     /// Blobs are immutable: keep recently served ones in memory (keyed by
     /// name, modification time and length, so a replaced file is re-read).
     blob_cache: Mutex<BlobCache>,
@@ -133,7 +141,7 @@ pub fn read_tokens(path: &Path) -> Result<HashMap<String, String>, HubError> {
     Ok(out)
 }
 
-fn router(cfg: &ServeConfig, gauges: Arc<Gauges>) -> Result<Router, HubError> {
+fn router(cfg: &ServeConfig) -> Result<Router, HubError> {
     let conn = events::open_db(&cfg.db_path)?;
     let tokens = cfg.tokens.as_deref().map(read_tokens).transpose()?;
     let state = Arc::new(AppState {
@@ -146,18 +154,19 @@ fn router(cfg: &ServeConfig, gauges: Arc<Gauges>) -> Result<Router, HubError> {
         blob_permits: Arc::new(Semaphore::new(cfg.max_concurrent_downloads)),
         blob_cache: Mutex::new(BlobCache::default()),
         retry_after: cfg.limits.retry_after_secs,
+        enroll_limit: crate::enroll::RateLimiter::default(),
     });
-    let routes = Router::new()
+    // Routes only: the limits for every route are layered on the finished
+    // router by `limits::run`, so routes merged in here later inherit them.
+    Ok(Router::new()
         .route("/feed/manifest.json", get(manifest))
         .route("/feed/blobs/{name}", get(blob))
         .route("/v1/events", post(upload))
-        .with_state(state);
-    // Limits for every route, also those merged in later (they inherit the
-    // layers when merged into this router before `finish`).
-    let guard = BodyGuard::new(Arc::new(cfg.limits.clone()), gauges);
-    Ok(guard
-        .apply(routes)
-        .layer(DefaultBodyLimit::max(cfg.limits.max_body_bytes)))
+        .route(
+            "/v1/enroll",
+            post(enroll).layer(DefaultBodyLimit::max(4 << 10)),
+        )
+        .with_state(state))
 }
 
 async fn bind(listen: SocketAddr) -> Result<(tokio::net::TcpListener, SocketAddr), HubError> {
@@ -173,7 +182,7 @@ async fn bind(listen: SocketAddr) -> Result<(tokio::net::TcpListener, SocketAddr
 /// Serves until the process ends (or Ctrl-C).
 pub async fn serve(cfg: ServeConfig) -> Result<(), HubError> {
     let gauges = Arc::new(Gauges::default());
-    let app = router(&cfg, gauges.clone())?;
+    let app = router(&cfg)?;
     let (listener, _) = bind(cfg.listen).await?;
     limits::run(listener, app, Arc::new(cfg.limits), gauges, async {
         let _ = tokio::signal::ctrl_c().await;
@@ -215,7 +224,7 @@ impl Drop for HubHandle {
 /// Starts a hub in the background (bind `127.0.0.1:0` for a free port).
 pub async fn spawn(cfg: ServeConfig) -> Result<(SocketAddr, HubHandle), HubError> {
     let gauges = Arc::new(Gauges::default());
-    let app = router(&cfg, gauges.clone())?;
+    let app = router(&cfg)?;
     let (listener, addr) = bind(cfg.listen).await?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let limits = Arc::new(cfg.limits);
@@ -467,8 +476,11 @@ fn busy(state: &AppState) -> Response {
     limits::busy(state.retry_after)
 }
 
-/// Checks the bearer token; the device's identity ends here.
-fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<(), &'static str> {
+/// Checks the bearer token on the headers alone; the device's identity ends
+/// here (nothing about it is stored with what it uploads). A token from the
+/// tokens file or of an enrolled device passes; a revoked device's token gets
+/// 410 Gone (the device then stops uploading until it enrolls again).
+async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -476,13 +488,43 @@ fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<(), &'static st
             v.strip_prefix("Bearer ")
                 .or_else(|| v.strip_prefix("bearer "))
         })
-        .map(str::trim);
-    match (&state.tokens, token) {
-        (Some(tokens), Some(t)) if tokens.contains_key(t) => Ok(()),
-        (Some(_), Some(_)) => Err("unknown device token"),
-        (Some(_), None) => Err("a bearer device token is required"),
-        (None, _) if state.open => Ok(()),
-        (None, _) => Err("uploads are not open on this hub (no tokens file)"),
+        .map(str::trim)
+        .filter(|t| !t.is_empty());
+    let Some(t) = token else {
+        if state.open {
+            return Ok(());
+        }
+        return Err(plain(
+            StatusCode::UNAUTHORIZED,
+            "a bearer device token is required (enroll the device)",
+        ));
+    };
+    if state.tokens.as_ref().is_some_and(|m| m.contains_key(t)) {
+        return Ok(());
+    }
+    let db = state.db.clone();
+    let t = t.to_string();
+    let st = tokio::task::spawn_blocking(move || {
+        let conn = db
+            .lock()
+            .map_err(|_| "database lock poisoned".to_string())?;
+        crate::enroll::check_token(&conn, &t, chrono::Utc::now()).map_err(|e| e.to_string())
+    })
+    .await;
+    match st {
+        Ok(Ok(crate::enroll::TokenState::Valid)) => Ok(()),
+        Ok(Ok(crate::enroll::TokenState::Revoked)) => Err(plain(
+            StatusCode::GONE,
+            "this device's enrollment was revoked; enroll again with a new code",
+        )),
+        Ok(Ok(crate::enroll::TokenState::Unknown)) if state.open => Ok(()),
+        Ok(Ok(crate::enroll::TokenState::Unknown)) => {
+            Err(plain(StatusCode::UNAUTHORIZED, "unknown device token"))
+        }
+        _ => Err(plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "could not check the device token",
+        )),
     }
 }
 
@@ -491,8 +533,8 @@ async fn upload(State(state): State<Arc<AppState>>, req: Request) -> Response {
     // answered before a byte of its body is read (the body is dropped unread
     // and the connection closed).
     let (parts, body) = req.into_parts();
-    if let Err(why) = authenticate(&state, &parts.headers) {
-        return with_close(plain(StatusCode::UNAUTHORIZED, why));
+    if let Err(refused) = authenticate(&state, &parts.headers).await {
+        return with_close(refused);
     }
     // The body guard bounds size, time and bodies in flight.
     let body = match axum::body::to_bytes(body, usize::MAX).await {
@@ -531,6 +573,53 @@ fn with_close(mut r: Response) -> Response {
     r.headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));
     r
+}
+
+async fn enroll(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Bytes,
+) -> Response {
+    if let Err(wait) = state.enroll_limit.check(peer.ip()) {
+        let mut r = plain(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many enrollment attempts; retry later",
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        return r;
+    }
+    #[derive(serde::Deserialize)]
+    struct Req {
+        code: String,
+    }
+    let Ok(req) = serde_json::from_slice::<Req>(&body) else {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            "the body must be {\"code\": \"...\"}",
+        );
+    };
+    let db = state.db.clone();
+    let res = tokio::task::spawn_blocking(move || {
+        let mut conn = db.lock().map_err(|_| None)?;
+        crate::enroll::redeem(&mut conn, &req.code, chrono::Utc::now()).map_err(Some)
+    })
+    .await;
+    match res {
+        Ok(Ok(e)) => axum::Json(serde_json::json!({
+            "token": e.token,
+            "county": e.county,
+            "agency_kind": e.agency_kind,
+        }))
+        .into_response(),
+        Ok(Err(Some(crate::enroll::EnrollError::Refused))) => {
+            plain(StatusCode::FORBIDDEN, "the enrollment code is not valid")
+        }
+        _ => plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "could not enroll the device",
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -454,3 +454,55 @@ async fn a_connection_with_no_traffic_is_closed_by_the_idle_timeout() {
     assert_eq!(hub.handle.gauges().idle_closed.load(Ordering::Relaxed), 1);
     hub.handle.shutdown().await;
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_route_added_by_another_module_inherits_the_limits() {
+    // As the web console or enrollment add their routes to the hub's router.
+    use axum::routing::post;
+    let app = axum::Router::new().route(
+        "/console/form",
+        post(|b: axum::body::Bytes| async move { b.len().to_string() }),
+    );
+    let listener = tokio::net::TcpListener::bind("127.0.0.1:0").await.unwrap();
+    let addr = listener.local_addr().unwrap();
+    let gauges = Arc::new(fyr_hub::Gauges::default());
+    let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let server = tokio::spawn(fyr_hub::limits::run(
+        listener,
+        app,
+        Arc::new(short_limits()),
+        gauges.clone(),
+        async {
+            let _ = rx.await;
+        },
+    ));
+    let post = |len: usize| {
+        format!("POST /console/form HTTP/1.1\r\nhost: hub\r\ncontent-length: {len}\r\n\r\n")
+    };
+    // Declared too large: 413 before the body.
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(post((64 << 10) + 1).as_bytes()).await.unwrap();
+    assert_eq!(read_status(&mut s, Duration::from_secs(2)).await, 413);
+    // Bodies in flight: four held open, the fifth is told to come back.
+    let mut held = Vec::new();
+    for _ in 0..4 {
+        let mut s = TcpStream::connect(addr).await.unwrap();
+        s.write_all(post(10).as_bytes()).await.unwrap();
+        held.push(s);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(post(2).as_bytes()).await.unwrap();
+    assert_eq!(read_status(&mut s, Duration::from_secs(2)).await, 503);
+    // The held bodies never complete: each is ended by the body deadline.
+    for s in held.iter_mut() {
+        assert!(closed_by_server(s, Duration::from_secs(4)).await);
+    }
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(format!("{}ok", post(2)).as_bytes())
+        .await
+        .unwrap();
+    assert_eq!(read_status(&mut s, Duration::from_secs(2)).await, 200);
+    let _ = tx.send(());
+    server.await.unwrap();
+}

@@ -131,6 +131,14 @@ pub fn status_lines(status: &Status, now: DateTime<Utc>, lang: Lang) -> Vec<Stat
         },
         Tone::Normal,
     ));
+    // Why the outbox does not go (not enrolled, revoked, refused), with what to do.
+    if let Some(note) = &status.upload_note {
+        let mut t = note.clone();
+        if let Some(c) = t.get(..1) {
+            t = c.to_uppercase() + &t[1..];
+        }
+        out.push(line(t, Tone::Warning));
+    }
     if q > 0 {
         out.push(line(
             match (q, lang) {
@@ -197,6 +205,9 @@ mod tests {
             outbox_quarantined: 0,
             screenings_locked: None,
             unreadable_screenings: 0,
+            upload_blocked: None,
+            upload_note: None,
+            check_interval_hours: None,
         }
     }
 
@@ -217,6 +228,23 @@ mod tests {
         assert!(!texts(&fresh(), "2026-02-10T12:00:00Z", Lang::Sv)
             .iter()
             .any(|t| t.contains("låsta")));
+    }
+
+    #[test]
+    fn an_upload_that_could_not_go_is_a_warning_with_what_to_do() {
+        let mut s = fresh();
+        s.outbox_pending = 2;
+        s.upload_blocked = Some(crate::sync::UploadBlocked::NotEnrolled);
+        s.upload_note = Some(crate::sync::UploadBlocked::NotEnrolled.describe(Lang::Sv));
+        let lines = status_lines(&s, at("2026-02-10T10:00:00Z"), Lang::Sv);
+        let l = lines.last().unwrap();
+        assert_eq!(l.tone, Tone::Warning);
+        assert!(
+            l.text.starts_with("Enheten är inte registrerad"),
+            "{}",
+            l.text
+        );
+        assert!(l.text.contains("samordnare"), "{}", l.text);
     }
 
     fn texts(s: &Status, now: &str, lang: Lang) -> Vec<String> {
