@@ -76,7 +76,8 @@ pub struct PhoneHit {
 }
 
 /// A search result, ready to display. `open_text` is the open/closed state
-/// in words ("Öppet nu · stänger 16:00"); `next_change` RFC 3339.
+/// in words, naming the open channel ("Ring nu · jour till 08:00", "Chatt
+/// öppen till 22:00", "Stängt · öppnar mån 08:00"); `next_change` RFC 3339.
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct ServiceHit {
     pub id: String,
@@ -97,6 +98,11 @@ pub struct ServiceHit {
     pub open_now: Option<bool>,
     pub next_change: Option<String>,
     pub open_text: String,
+    /// Has a phone (voice, SMS) or chat; false: information only (web/e-mail),
+    /// never open and never help now.
+    pub reachable: bool,
+    /// The channel usable now: "voice", "sms" or "chat"; None when none is.
+    pub open_channel: Option<String>,
     pub always_open: bool,
     pub on_call: bool,
     pub distance_km: Option<f64>,
@@ -531,6 +537,7 @@ pub(crate) fn search_query(q: &SearchQuery) -> Result<search::SearchQuery, FyrEr
         at: instant(q.at.as_deref())?,
         near: point(q.near)?,
         limit: q.limit as usize,
+        ..Default::default()
     })
 }
 
@@ -563,6 +570,8 @@ pub(crate) fn hit(h: search::ServiceHit, lang: Lang) -> ServiceHit {
         open_now: h.open_now,
         next_change: h.next_change.map(rfc3339),
         open_text: h.open_text,
+        reachable: h.reachable,
+        open_channel: h.open_channel.map(|k| k.id().to_string()),
         always_open: h.always_open,
         on_call: h.on_call,
         distance_km: h.distance_km,

@@ -138,6 +138,7 @@ pub fn search(ctx: &Ctx, a: SearchArgs) -> CmdResult {
         at,
         near,
         limit: a.limit,
+        ..Default::default()
     };
     let hits = fyr.search(&q);
     crate::print_notices(&fyr);

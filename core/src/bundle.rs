@@ -7,6 +7,7 @@ use crate::error::{Error, Result};
 use crate::feed::{
     directory_records, parse_verifying_key, verify_bundle, Manifest, Record, RecordKind, Snapshot,
 };
+use crate::routing::{Lexicon, Routing, LEXICON_ID, ROUTING_ID};
 use crate::store::{Bundle, ContentPosition};
 
 /// The checklist files compiled into the binary (a test checks this list
@@ -123,23 +124,72 @@ pub fn embedded_records() -> Result<Vec<Record>> {
             .collect::<Vec<_>>(),
     )
     .map_err(content_error)?;
+    let (routing, lexicon) = routing_content(
+        crate::routing::EMBEDDED_ROUTING,
+        crate::routing::EMBEDDED_LEXICON,
+        &dir,
+    )?;
     let mut v = directory_records(&dir);
     v.extend(checklist_records(&checklists));
     v.extend(crate::helpcard::records(&cards));
+    v.extend(routing_records(&routing, &lexicon));
     v.push(dist.record());
     Ok(v)
 }
 
+/// The routing model and lexicon records.
+pub fn routing_records(r: &Routing, l: &Lexicon) -> Vec<Record> {
+    vec![
+        Record::new(RecordKind::Routing, ROUTING_ID, &r.model),
+        Record::new(RecordKind::Lexicon, LEXICON_ID, &l.file),
+    ]
+}
+
+/// Parses and validates routing.toml and lexicon.toml ((file, text) each)
+/// against the directory: every problem names the file, rule and unknown id.
+pub fn routing_content(
+    routing: (&str, &str),
+    lexicon: (&str, &str),
+    dir: &crate::model::Directory,
+) -> Result<(Routing, Lexicon)> {
+    let mut errs = Vec::new();
+    let r = Routing::from_toml(routing.0, routing.1).map_err(|e| errs.extend(e));
+    let l = Lexicon::from_toml(lexicon.0, lexicon.1).map_err(|e| errs.extend(e));
+    if let Ok(r) = &r {
+        errs.extend(r.check_services(routing.0, &|id| {
+            dir.services
+                .iter()
+                .find(|s| s.id == id)
+                .map(|s| (s.is_national(), !s.phones.is_empty()))
+        }));
+    }
+    match (r, l) {
+        (Ok(r), Ok(l)) if errs.is_empty() => Ok((r, l)),
+        _ => Err(content_error(errs)),
+    }
+}
+
 /// A content folder (municipalities.csv, directory/*.csv, checklists/*.toml,
-/// help-cards/*.toml, and distribution.toml when present) as records, with
-/// every validation error naming file, row, item or field.
+/// help-cards/*.toml, routing.toml, lexicon.toml, and distribution.toml when
+/// present) as records, with every validation error naming file, row, item,
+/// rule or field.
 pub fn load_content_dir(dir: &std::path::Path) -> Result<Vec<Record>> {
     let d = crate::content::load_directory_dir(dir).map_err(content_error)?;
     let checklists = crate::checklist::load_dir(&dir.join("checklists")).map_err(content_error)?;
     let cards = crate::helpcard::load_dir(&dir.join("help-cards")).map_err(content_error)?;
+    let read = |name: &str| -> Result<(String, String)> {
+        let p = dir.join(name);
+        let text = std::fs::read_to_string(&p)
+            .map_err(|e| Error::Content(format!("{}: cannot read: {e}", p.display())))?;
+        Ok((p.display().to_string(), text))
+    };
+    let (rf, rt) = read("routing.toml")?;
+    let (lf, lt) = read("lexicon.toml")?;
+    let (routing, lexicon) = routing_content((&rf, &rt), (&lf, &lt), &d)?;
     let mut v = directory_records(&d);
     v.extend(checklist_records(&checklists));
     v.extend(crate::helpcard::records(&cards));
+    v.extend(routing_records(&routing, &lexicon));
     let path = dir.join(crate::distribution::FILE);
     if path.exists() {
         let text = std::fs::read_to_string(&path)
@@ -276,6 +326,72 @@ mod tests {
             "content/ was changed but content/feed/ was not re-published: run scripts/publish-bundle.sh KEY_FILE"
         );
         assert!(b.position.version >= 1);
+    }
+
+    #[test]
+    fn a_content_folder_with_a_bad_routing_model_or_lexicon_is_refused_naming_rule_and_id() {
+        let src = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+        let d = tempfile::tempdir().unwrap();
+        let copy = |rel: &str| {
+            let to = d.path().join(rel);
+            std::fs::create_dir_all(to.parent().unwrap()).unwrap();
+            std::fs::copy(src.join(rel), to).unwrap();
+        };
+        for f in [
+            "municipalities.csv",
+            "directory/organizations.csv",
+            "directory/services.csv",
+            "directory/phones.csv",
+            "routing.toml",
+            "lexicon.toml",
+        ] {
+            copy(f);
+        }
+        for sub in ["checklists", "help-cards"] {
+            for e in std::fs::read_dir(src.join(sub)).unwrap() {
+                let name = e.unwrap().file_name();
+                copy(&format!("{sub}/{}", name.to_string_lossy()));
+            }
+        }
+        assert!(load_content_dir(d.path()).is_ok());
+        let path = d.path().join("routing.toml");
+        let good = std::fs::read_to_string(&path).unwrap();
+        std::fs::write(
+            &path,
+            good.replace("primary = [\"honour_team\",", "primary = [\"honor_team\","),
+        )
+        .unwrap();
+        let e = load_content_dir(d.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("routing.toml: rule 'honour': primary: unknown agency kind 'honor_team'"),
+            "{e}"
+        );
+        std::fs::write(
+            &path,
+            good.replace("service = \"bris-116111\"", "service = \"bris\""),
+        )
+        .unwrap();
+        let e = load_content_dir(d.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("routing.toml: line 'bris': unknown service 'bris' (not in the directory)"),
+            "{e}"
+        );
+        std::fs::write(&path, good).unwrap();
+        let lex = d.path().join("lexicon.toml");
+        let text = std::fs::read_to_string(&lex).unwrap();
+        std::fs::write(
+            &lex,
+            text.replace("forms = [\"honour\"]", "forms = [\"honor\"]"),
+        )
+        .unwrap();
+        let e = load_content_dir(d.path()).unwrap_err().to_string();
+        assert!(
+            e.contains("lexicon.toml: entry 'heder': forms: unknown form 'honor'"),
+            "{e}"
+        );
+        std::fs::remove_file(&lex).unwrap();
+        let e = load_content_dir(d.path()).unwrap_err().to_string();
+        assert!(e.contains("lexicon.toml: cannot read"), "{e}");
     }
 
     #[test]

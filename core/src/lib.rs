@@ -18,6 +18,8 @@ pub mod keys;
 pub mod model;
 pub mod present;
 pub mod privacy;
+pub mod routing;
+pub mod scenario;
 pub mod schedule;
 pub mod screening;
 pub mod search;

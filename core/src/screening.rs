@@ -16,10 +16,11 @@ use crate::checklist::{
 use crate::crypto;
 use crate::error::{Error, Result};
 use crate::model::Text;
+use crate::routing::{Fit, Situation};
 use crate::search::{SearchQuery, ServiceHit};
 use crate::session::Session;
 use crate::store::device;
-use crate::vocab::Lang;
+use crate::vocab::{Lang, Need};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -498,7 +499,12 @@ impl Fyr {
             .session
             .complete(&s.checklist, ov, note, at)
             .map_err(engine)?;
-        let referrals = self.resolve_referrals(&ev, s.session.municipality.as_deref(), at)?;
+        let referrals = self.resolve_referrals(
+            &ev,
+            s.checklist.subject.id(),
+            s.session.municipality.as_deref(),
+            at,
+        )?;
         let settings = self.settings()?;
         let month = at
             .with_timezone(&chrono_tz::Europe::Stockholm)
@@ -547,22 +553,35 @@ impl Fyr {
     }
 
     /// Directory entries for an evaluation's referral queries: services
-    /// covering the municipality (national ones when none is known), open now
-    /// first, with a 24/7 national line at the top when the level asks for it.
+    /// covering the municipality (national ones when none is known) that can
+    /// be phoned or chatted with, restricted through the routing model by who
+    /// the checklist is about (`subject`: nothing out of place for that
+    /// person), reachable now first; the line that always answers is in the
+    /// top three, first when the level asks for a 24/7 line (112 at an acute
+    /// level or one that refers to acute danger, as the routing model's lines say).
     pub fn resolve_referrals(
         &self,
         ev: &Evaluation,
+        subject: &str,
         municipality: Option<&str>,
         at: DateTime<Utc>,
     ) -> Result<Vec<ServiceHit>> {
-        let mut out: Vec<ServiceHit> = Vec::new();
-        let push = |h: ServiceHit, out: &mut Vec<ServiceHit>| {
-            if !out.iter().any(|x| x.id == h.id) {
-                out.push(h);
-            }
+        let ix = self.store().index();
+        let Some(rs) = ix.routing.clone() else {
+            return Err(Error::Content("no routing model".into()));
+        };
+        // The level's whole situation: every referral query and the subject.
+        let mut level = Situation {
+            groups: rs.routing.subject_groups(subject),
+            ..Default::default()
         };
         for q in &ev.referrals {
-            let needs: Vec<Option<crate::vocab::Need>> = if q.needs.is_empty() {
+            level = level.union(Situation::new(&q.groups, &q.needs, &q.forms));
+        }
+        let route = rs.routing.route(&level);
+        let mut out: Vec<ServiceHit> = Vec::new();
+        for q in &ev.referrals {
+            let needs: Vec<Option<Need>> = if q.needs.is_empty() {
                 vec![None]
             } else {
                 q.needs.iter().copied().map(Some).collect()
@@ -574,35 +593,57 @@ impl Fyr {
                     groups: q.groups.clone(),
                     forms: q.forms.clone(),
                     at: Some(at),
-                    limit: 4,
+                    limit: 6,
+                    context: level,
                     ..Default::default()
                 })?;
+                let mut taken = 0;
                 for h in hits {
-                    if municipality.is_none() && !h.national {
+                    let needs_bits = h.needs.iter().fold(0, |a, n| a | n.bit());
+                    let groups_bits = h.groups.iter().fold(0, |a, g| a | g.bit());
+                    if (municipality.is_none() && !h.national)
+                        || !h.reachable
+                        || route.fit(h.agency_kind as u8, needs_bits, groups_bits)
+                            == Fit::OutOfPlace
+                        || out.iter().any(|x| x.id == h.id)
+                    {
                         continue;
                     }
-                    push(h, &mut out);
+                    out.push(h);
+                    taken += 1;
+                    if taken == 4 {
+                        break;
+                    }
                 }
             }
         }
-        // Open (or on call) now first; keep the ranking otherwise.
+        // Reachable now first; keep the ranking otherwise.
         out.sort_by_key(|h| h.open_now != Some(true));
-        if ev.include_24_7 && !out.first().is_some_and(|h| h.national && h.always_open) {
-            let groups: Vec<_> = ev.referrals.iter().flat_map(|q| q.groups.clone()).collect();
-            let line = self
-                .search(&SearchQuery {
-                    groups,
-                    needs: vec![crate::vocab::Need::TalkNow],
-                    at: Some(at),
-                    limit: 50,
-                    ..Default::default()
-                })?
-                .into_iter()
-                .find(|h| h.national && h.always_open);
-            if let Some(line) = line {
-                out.retain(|h| h.id != line.id);
-                out.insert(0, line);
-            }
+        // At an acute level someone may be in danger now: the line is 112
+        // (the routing model's line for acute danger, shown first).
+        let mut line_situation = level;
+        if ev.acute {
+            line_situation.needs |= Need::AcuteDanger.bit();
+        }
+        let line = {
+            let c = self.store().dir();
+            crate::search::line_hit(&c, &ix, &line_situation, at, self.lang())?
+        };
+        if let Some((line, first)) = line {
+            out.retain(|h| h.id != line.id);
+            // First when the model says so (112 when a level refers to acute
+            // danger) or the level asks for a 24/7 line; else above anything
+            // in the top three that cannot be reached now.
+            let at_pos = if first || ev.include_24_7 {
+                0
+            } else {
+                out.iter()
+                    .take(2)
+                    .position(|h| h.open_now != Some(true))
+                    .unwrap_or(2)
+                    .min(out.len())
+            };
+            out.insert(at_pos, line);
         }
         Ok(out)
     }

@@ -92,6 +92,7 @@ vocab!(
         SchoolHealth = "school_health", "Skola och elevhälsa", "School and student health";
         University = "university", "Universitet", "University";
         Other = "other", "Annan aktör", "Other";
+        HonourTeam = "honour_team", "Kompetensteam heder", "Honour-related violence team";
     }
 );
 

@@ -552,10 +552,10 @@ fn parse_services(
             }
         }
 
+        // Empty hours are right only for a service with no phone or chat
+        // (information); `validate::check_contactable` checks that.
         let hours = row.get("hours").to_owned();
-        if hours.is_empty() {
-            e.push("empty hours (use e.g. '24/7' or 'mon-fri 08:00-16:00; closed-holidays')");
-        } else {
+        if !hours.is_empty() {
             validate::hours(&hours, &mut |p| e.push(p));
         }
 

@@ -543,14 +543,80 @@ fn a_service_must_be_reachable() {
         f.one_error(),
         "content/directory/services.csv row 4 (id ljungby-kvinnojour): the service has no phone, web or e-mail: add at least one way to reach it"
     );
-    // A web address alone is enough.
+    // A web address alone is information: hours on it are refused, naming the row.
     let f = Fixture::new().edit(3, "kvinnofridslinjen,020-50 50 50,voice,,,\n", "");
     let f = f.edit(
         3,
         "ljungby-socialtjanst,020-50 50 50",
         "ljungby-socialtjanst,070-174 06 08",
     );
+    assert_eq!(
+        f.one_error(),
+        "content/directory/services.csv row 2 (id kvinnofridslinjen): hours '24/7' on a service with no phone or chat: a website or e-mail is information, never open or 24/7 (leave hours empty, or add the phone or chat the hours are for)"
+    );
+    // Without hours, a web address alone is enough.
+    let f = f.edit(
+        2,
+        "sv;en,24/7,https://kvinnofridslinjen.se",
+        "sv;en,,https://kvinnofridslinjen.se",
+    );
     assert!(f.parse().is_ok(), "{:?}", f.parse().err());
+    // A service with a phone needs hours.
+    let msg = Fixture::new()
+        .edit(
+            2,
+            "sv;en,24/7,https://kvinnofridslinjen.se",
+            "sv;en,,https://kvinnofridslinjen.se",
+        )
+        .one_error();
+    assert!(
+        msg.contains("row 2 (id kvinnofridslinjen): empty hours"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn every_demo_number_belongs_to_one_service() {
+    let f = Fixture::new().append(3, "ljungby-socialtjanst,070-174 06 06,voice,,,");
+    let msg = f.one_error();
+    assert!(
+        msg.contains("(id ljungby-socialtjanst): the demo number 070-174 06 06 is already used by service 'ljungby-kvinnojour' (row"),
+        "{msg}"
+    );
+    // The same service may give one number for voice and SMS.
+    let f = Fixture::new().append(3, "ljungby-kvinnojour,070-174 06 06,sms,,,");
+    assert!(f.parse().is_ok(), "{:?}", f.parse().err());
+}
+
+#[test]
+fn the_directory_content_keeps_demo_numbers_unique_and_web_only_entries_closed() {
+    let d = crate::content::embedded_directory().unwrap();
+    let mut owner: std::collections::HashMap<String, &str> = Default::default();
+    for s in &d.services {
+        for p in &s.phones {
+            if super::validate::is_fiction_number(&p.number) {
+                let prev = owner.insert(super::validate::normalize_number(&p.number), &s.id);
+                assert!(
+                    prev.is_none() || prev == Some(&s.id),
+                    "{} shared by {prev:?} and {}",
+                    p.number,
+                    s.id
+                );
+            }
+        }
+        if s.phones.is_empty() {
+            assert!(s.hours.is_empty(), "{} has hours but no phone", s.id);
+        }
+    }
+    for id in [
+        "svenska-kyrkan",
+        "aklagarmyndigheten",
+        "kriminalvarden",
+        "linneuniversitetet",
+    ] {
+        let s = d.services.iter().find(|s| s.id == id).unwrap();
+        assert!(s.phones.is_empty() && s.hours.is_empty(), "{id}");
+    }
 }
 
 #[test]

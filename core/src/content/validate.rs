@@ -241,6 +241,9 @@ pub(crate) fn attach_and_check_phones(
         .map(|p| normalize_number(&p.phone.number))
         .collect();
     let mut seen: HashMap<(String, String, &'static str), usize> = HashMap::new();
+    // Each fiction-range number belongs to one service only: a number shared
+    // by a shelter and a perpetrator service would send a victim to the wrong place.
+    let mut fiction_owner: HashMap<String, (String, usize)> = HashMap::new();
     let err = |line: usize, id: &str, problem: String| {
         ContentError::new(phones_file, Some(line), Some(id.to_owned()), problem)
     };
@@ -274,6 +277,25 @@ pub(crate) fn attach_and_check_phones(
         }
         seen.insert(key, p.line);
         let fiction = is_fiction_number(&p.phone.number);
+        if fiction {
+            match fiction_owner.get(&normalized) {
+                Some((owner, row)) if owner != &p.service => {
+                    errors.push(err(
+                        p.line,
+                        &p.service,
+                        format!(
+                            "the demo number {} is already used by service '{owner}' (row {row}): every demo number belongs to one service",
+                            p.phone.number
+                        ),
+                    ));
+                    continue;
+                }
+                Some(_) => {}
+                None => {
+                    fiction_owner.insert(normalized.clone(), (p.service.clone(), p.line));
+                }
+            }
+        }
         let service = &mut services[i].service;
         if service.demo && !fiction && !verified.contains(&normalized) {
             errors.push(err(
@@ -303,7 +325,9 @@ pub(crate) fn attach_and_check_phones(
     }
 }
 
-/// Every service must be reachable: a phone, a web address or an e-mail.
+/// Every service must be reachable: a phone, a web address or an e-mail;
+/// hours belong to a phone or chat (a service without one has none), and a
+/// service with a phone has hours.
 /// `phoned` holds the services named by any phone row (a phone row with an
 /// error is reported on its own row, not again here).
 pub(crate) fn check_contactable(
@@ -314,12 +338,31 @@ pub(crate) fn check_contactable(
 ) {
     for s in services {
         let svc = &s.service;
-        if !phoned.contains(&svc.id) && svc.web.is_none() && svc.email.is_none() {
+        let has_phone = phoned.contains(&svc.id);
+        let problem = if !has_phone && svc.web.is_none() && svc.email.is_none() {
+            Some(
+                "the service has no phone, web or e-mail: add at least one way to reach it"
+                    .to_string(),
+            )
+        } else if !has_phone && !svc.hours.is_empty() {
+            Some(format!(
+                "hours '{}' on a service with no phone or chat: a website or e-mail is information, never open or 24/7 (leave hours empty, or add the phone or chat the hours are for)",
+                svc.hours
+            ))
+        } else if has_phone && svc.hours.is_empty() {
+            Some(
+                "empty hours (use e.g. '24/7' or 'mon-fri 08:00-16:00; closed-holidays')"
+                    .to_string(),
+            )
+        } else {
+            None
+        };
+        if let Some(problem) = problem {
             errors.push(ContentError::new(
                 services_file,
                 Some(s.line),
                 Some(svc.id.clone()),
-                "the service has no phone, web or e-mail: add at least one way to reach it".into(),
+                problem,
             ));
         }
     }

@@ -35,18 +35,24 @@ pub enum RecordKind {
     Service,
     Checklist,
     HelpCard,
+    /// The routing model (`content/routing.toml`), id `routing`.
+    Routing,
+    /// The lexicon (`content/lexicon.toml`), id `lexicon`.
+    Lexicon,
     /// The one record naming where devices sync and whom they trust
     /// (see [`crate::distribution`]).
     Distribution,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 6] = [
+    pub const ALL: [RecordKind; 8] = [
         RecordKind::Municipality,
         RecordKind::Organization,
         RecordKind::Service,
         RecordKind::Checklist,
         RecordKind::HelpCard,
+        RecordKind::Routing,
+        RecordKind::Lexicon,
         RecordKind::Distribution,
     ];
     pub fn id(self) -> &'static str {
@@ -56,6 +62,8 @@ impl RecordKind {
             RecordKind::Service => "service",
             RecordKind::Checklist => "checklist",
             RecordKind::HelpCard => "help_card",
+            RecordKind::Routing => "routing",
+            RecordKind::Lexicon => "lexicon",
             RecordKind::Distribution => "distribution",
         }
     }
@@ -176,7 +184,11 @@ pub fn records_directory(records: &[Record]) -> Result<Directory, FeedError> {
             RecordKind::Municipality => d.municipalities.push(r.decode()?),
             RecordKind::Organization => d.organizations.push(r.decode()?),
             RecordKind::Service => d.services.push(r.decode()?),
-            RecordKind::Checklist | RecordKind::HelpCard | RecordKind::Distribution => {}
+            RecordKind::Checklist
+            | RecordKind::HelpCard
+            | RecordKind::Routing
+            | RecordKind::Lexicon
+            | RecordKind::Distribution => {}
         }
     }
     Ok(d)

@@ -79,6 +79,8 @@ mod tests {
             open_now: Some(true),
             next_change: None,
             open_text: "Öppet nu".into(),
+            reachable: true,
+            open_channel: Some(PhoneKind::Voice),
             always_open: false,
             on_call: false,
             distance_km: Some(57.2),

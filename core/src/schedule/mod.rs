@@ -464,6 +464,35 @@ impl Schedule {
         Ok(s)
     }
 
+    /// No hours at all: never open (a service reachable only by website or
+    /// e-mail is information, not a place that is open).
+    pub fn never() -> Schedule {
+        Schedule {
+            rules: Vec::new(),
+            on_call: false,
+            weekly: Vec::new(),
+            holiday_ivs: Vec::new(),
+            closed_holidays: false,
+            exceptions: Vec::new(),
+            full_week: false,
+        }
+    }
+
+    /// Parses hours; empty hours are [`Schedule::never`].
+    pub fn parse_or_never(spec: &str) -> Result<Schedule, ScheduleError> {
+        if spec.trim().is_empty() {
+            Ok(Schedule::never())
+        } else {
+            Schedule::parse(spec)
+        }
+    }
+
+    /// When the current state (open or closed) ends, ready to display
+    /// ("08:00", "mån 08:00", "24/12 08:00"); None when it never changes.
+    pub fn change_text(&self, at: DateTime<Utc>, lang: Lang) -> Option<String> {
+        self.next_change(at).map(|t| when(at, t, lang))
+    }
+
     /// Open around the clock: the weekly rules cover the whole week and there
     /// are no dated exceptions and no `closed-holidays`.
     pub fn always_open(&self) -> bool {

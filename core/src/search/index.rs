@@ -72,6 +72,19 @@ pub struct FacetIndex {
     /// Services and organizations parsed for display, by rowid; lives and
     /// dies with this index (a content change builds a new index).
     pub parsed: std::sync::Mutex<HashMap<u32, Parsed>>,
+    /// The routing model and lexicon of the same content (not part of the
+    /// blob: attached from the records when the index is loaded or built).
+    pub routing: Option<std::sync::Arc<RoutingState>>,
+}
+
+/// The routing model and lexicon, with the entry positions of the lines
+/// that always answer.
+#[derive(Debug)]
+pub struct RoutingState {
+    pub routing: crate::routing::Routing,
+    pub lexicon: crate::routing::Lexicon,
+    /// Line service id → position in `entries`.
+    pub line_pos: HashMap<String, u32>,
 }
 
 /// A service, its organization and its phones' own hours, parsed for display.
@@ -194,7 +207,7 @@ impl FacetIndex {
             let sched = match sched_ix.get(&s.hours) {
                 Some(&i) => i,
                 None => {
-                    let parsed = Schedule::parse(&s.hours)
+                    let parsed = Schedule::parse_or_never(&s.hours)
                         .map_err(|e| Error::Content(format!("service {}: {e}", s.id)))?;
                     let i = ix.schedules.len() as u16;
                     ix.schedules.push(parsed);
@@ -275,11 +288,14 @@ impl FacetIndex {
             if s.demo {
                 flags |= FLAG_DEMO;
             }
-            if ix.schedules[sched as usize].always_open() {
-                flags |= FLAG_ALWAYS_OPEN;
-            }
-            if !s.phones.is_empty() {
+            // Reachable only through a phone (voice, SMS) or a chat; a
+            // website or e-mail alone is information: never open, never 24/7.
+            let reachable = !s.phones.is_empty();
+            if reachable {
                 flags |= FLAG_REACHABLE;
+            }
+            if reachable && ix.schedules[sched as usize].always_open() {
+                flags |= FLAG_ALWAYS_OPEN;
             }
             let bits = |v: &mut dyn Iterator<Item = u32>| v.fold(0u32, |a, b| a | b);
             ix.entries.push(Entry {
@@ -417,7 +433,7 @@ impl FacetIndex {
         };
         for spec in &ix.schedule_specs {
             ix.schedules
-                .push(Schedule::parse(spec).map_err(|e| Error::Storage(e.to_string()))?);
+                .push(Schedule::parse_or_never(spec).map_err(|e| Error::Storage(e.to_string()))?);
         }
         let n = r.u32().ok_or_else(bad)?;
         for _ in 0..n {

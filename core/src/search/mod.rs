@@ -10,6 +10,7 @@ pub mod index;
 
 use crate::error::{Error, Result};
 use crate::model::{Municipality, Organization, PhoneKind, Service};
+use crate::routing::{Fit, Route, Situation};
 use crate::schedule::{Moment, OpenStatus, Schedule};
 use crate::text::{fold, tokens};
 use crate::vocab::{AgencyKind, Form, Group, Lang, Need};
@@ -45,6 +46,9 @@ pub struct SearchQuery {
     pub near: Option<(f64, f64)>,
     /// 0 means the default (20).
     pub limit: usize,
+    /// Who the person is and what they need beyond the filters (e.g. a
+    /// checklist's subject): used for routing, never as a filter.
+    pub context: crate::routing::Situation,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -77,8 +81,14 @@ pub struct ServiceHit {
     pub phones: Vec<PhoneHit>,
     pub open_now: Option<bool>,
     pub next_change: Option<DateTime<Utc>>,
-    /// Ready to display: "Öppet nu · stänger 16:00", "Closed · opens Mon 08:00" …
+    /// Ready to display, naming the channel that is open: "Ring nu · jour
+    /// till 08:00", "Chatt öppen till 22:00", "Stängt · öppnar mån 08:00",
+    /// "Endast information (webb) – ingen telefon eller chatt" …
     pub open_text: String,
+    /// The service has a phone (voice, SMS) or a chat; false: information only.
+    pub reachable: bool,
+    /// The channel that can be used now (voice, sms or chat), if any.
+    pub open_channel: Option<PhoneKind>,
     pub always_open: bool,
     pub on_call: bool,
     pub distance_km: Option<f64>,
@@ -242,6 +252,28 @@ fn text_scores(ix: &FacetIndex, text: &str) -> Option<Vec<(u32, f32)>> {
     })
 }
 
+/// Relevance of every entry any typed word matches (no AND).
+fn text_scores_any(ix: &FacetIndex, text: &str) -> Option<Vec<(u32, f32)>> {
+    let mut out = Vec::new();
+    for tok in tokens(text).iter().take(16) {
+        if let Some(m) = text_scores(ix, tok) {
+            out.extend(m);
+        }
+    }
+    if out.is_empty() {
+        return None;
+    }
+    out.sort_unstable_by_key(|x| x.0);
+    let mut merged: Vec<(u32, f32)> = Vec::with_capacity(out.len());
+    for (p, r) in out {
+        match merged.last_mut() {
+            Some(l) if l.0 == p => l.1 += r,
+            _ => merged.push((p, r)),
+        }
+    }
+    Some(merged)
+}
+
 /// A fast distance for ranking (equirectangular, scaled at the origin's
 /// latitude; close to the great-circle distance at the distances that
 /// matter); hits shown to the user get the exact great-circle distance.
@@ -286,6 +318,7 @@ struct Candidate {
     pos: u32,
     score: f64,
     distance: Option<f64>,
+    reachable_now: bool,
 }
 
 /// Runs a query. `ix` is the index of the same content as `conn`.
@@ -311,109 +344,59 @@ pub fn search(
     let lang_bit = match &q.language {
         Some(l) => match ix.lang_bit(&l.to_ascii_lowercase()) {
             Some(b) => Some(b),
-            None => return Ok(Vec::new()),
+            // Nobody lists the language: those who offer an interpreter remain.
+            None => Some(0),
         },
         None => None,
     };
-    let groups: u32 = q.groups.iter().fold(0, |a, g| a | g.bit());
-    let groups = if groups != 0 {
-        groups | Group::Everyone.bit()
-    } else {
-        0
+    let rs = ix.routing.clone();
+    let filters = Situation::new(&q.groups, &q.needs, &q.forms);
+    // Typed words that the lexicon knows act as the equivalent filters.
+    let lex = match (&q.text, &rs) {
+        (Some(t), Some(rs)) if !t.trim().is_empty() => rs.lexicon.read(t),
+        _ => Default::default(),
     };
-    let needs: u32 = q.needs.iter().fold(0, |a, n| a | n.bit());
-    let forms: u32 = q.forms.iter().fold(0, |a, f| a | f.bit());
-    let kinds: u32 = q.agency_kinds.iter().fold(0, |a, k| a | k.bit());
-
-    let text = match &q.text {
-        Some(t) if !t.trim().is_empty() => text_scores(ix, t),
-        _ => None,
-    };
-    let best_text = text
+    let situation = filters.union(lex.situation).union(q.context);
+    let route = rs
         .as_ref()
-        .map(|m| m.iter().map(|x| x.1).fold(0.0f32, f32::max))
-        .unwrap_or(0.0);
+        .map(|r| r.routing.route(&situation))
+        .unwrap_or_default();
     let moment = Moment::new(at);
     let mut sched_open: Vec<Option<bool>> = vec![None; ix.schedules.len()];
-
-    let mut consider = |pos: u32, e: &Entry, rel: Option<f32>, out: &mut Vec<Candidate>| {
-        if groups != 0 && e.groups & groups == 0 {
-            return;
-        }
-        if e.needs & needs != needs || e.forms & forms != forms {
-            return;
-        }
-        if kinds != 0 && kinds & (1 << e.kind) == 0 {
-            return;
-        }
-        if let Some(b) = lang_bit {
-            if e.langs & b == 0 {
-                return;
-            }
-        }
-        if let Some(m) = muni_ix {
-            if !ix.covers(e, m, county_ix) {
-                return;
-            }
-        }
-        let open = e.flags & FLAG_ALWAYS_OPEN != 0 || {
-            let slot = &mut sched_open[e.sched as usize];
-            *slot.get_or_insert_with(|| ix.schedules[e.sched as usize].is_open_at(&moment))
+    let mut hits = Vec::new();
+    // With the lexicon's filters first; if nothing is left, the typed words alone.
+    for attempt in 0..2 {
+        let f = if attempt == 0 {
+            filters.union(lex.situation)
+        } else {
+            filters
         };
-        if q.open_now && !open {
-            return;
-        }
-        let distance = match (fast_origin, e.lat.is_nan()) {
-            (Some(o), false) => Some(o.approx_km(e.lat, e.lon)),
+        let text = match &q.text {
+            Some(t) if !t.trim().is_empty() => {
+                if attempt == 0 && lex.matched {
+                    Some(lexicon_scores(ix, t, &lex.rest))
+                } else {
+                    text_scores(ix, t)
+                }
+            }
             _ => None,
         };
-        // What can help now first, then how well the words match, then how local and near.
-        // (A website alone is always "open" but is not help now.)
-        let mut score = 0.0;
-        if open && e.flags & FLAG_REACHABLE != 0 {
-            score += 100.0;
-        }
-        if let (Some(r), true) = (rel, best_text > 0.0) {
-            score += 60.0 * (r / best_text).clamp(0.0, 1.0) as f64;
-        }
-        if muni_ix.is_some() {
-            score += match e.area {
-                Area::Munis { .. } => 30.0,
-                Area::County(_) => 20.0,
-                Area::National => 10.0,
-            };
-        }
-        if let Some(d) = distance {
-            score += 30.0 / (1.0 + d / 20.0);
-        }
-        if e.flags & FLAG_VERIFIED != 0 {
-            score += 1.0;
-        }
-        out.push(Candidate {
-            pos,
-            score,
-            distance,
-        });
-    };
-
-    let mut cands: Vec<Candidate> = Vec::new();
-    match &text {
-        Some(m) => {
-            for &(pos, rel) in m {
-                consider(pos, &ix.entries[pos as usize], Some(rel), &mut cands);
-            }
-        }
-        None => {
-            for (pos, e) in ix.entries.iter().enumerate() {
-                consider(pos as u32, e, None, &mut cands);
-            }
+        let p = Pass {
+            ix,
+            q,
+            f,
+            route,
+            lang_bit,
+            muni_ix,
+            county_ix,
+            fast_origin,
+        };
+        hits = p.run(text, &moment, &mut sched_open);
+        if !hits.is_empty() || !lex.matched {
+            break;
         }
     }
-
-    let is_national_24_7 = |c: &Candidate| {
-        let want = FLAG_NATIONAL | FLAG_ALWAYS_OPEN | FLAG_REACHABLE;
-        ix.entries[c.pos as usize].flags & want == want
-    };
+    let mut cands = hits;
     let order = |a: &Candidate, b: &Candidate| {
         b.score
             .partial_cmp(&a.score)
@@ -424,27 +407,47 @@ pub fn search(
                     .cmp(&ix.entries[b.pos as usize].rowid),
             )
     };
-    // The best-ranked 24/7 national line among the candidates, if any: it is always shown.
-    let best_line = cands
-        .iter()
-        .filter(|c| is_national_24_7(c))
-        .min_by(|a, b| order(a, b))
-        .map(|c| c.pos);
     if cands.len() > limit {
         cands.select_nth_unstable_by(limit - 1, order);
         cands.truncate(limit);
     }
     cands.sort_by(order);
-    if let Some(line) = best_line {
-        if !cands.iter().any(is_national_24_7) {
-            if cands.len() >= limit {
-                cands.pop();
+    // The line that always answers: in every list, within the top three.
+    if let Some((line, first)) = rs
+        .as_ref()
+        .and_then(|r| line_for(ix, r, &situation, &moment, &mut sched_open))
+    {
+        // Always within the top three: an on-call service may answer now, but
+        // the line is the one that answers around the clock, whatever happens.
+        let at_pos = cands.iter().position(|c| c.pos == line);
+        // Above anything in the top three that cannot be reached now.
+        let want = if first {
+            0
+        } else {
+            cands
+                .iter()
+                .take(2)
+                .position(|c| !c.reachable_now && c.pos != line)
+                .unwrap_or(2)
+        };
+        match at_pos {
+            Some(i) if i <= want => {}
+            Some(i) => {
+                let c = cands.remove(i);
+                cands.insert(want.min(cands.len()), c);
             }
-            cands.push(Candidate {
-                pos: line,
-                score: 0.0,
-                distance: None,
-            });
+            None => {
+                if cands.len() >= limit {
+                    cands.pop();
+                }
+                let c = Candidate {
+                    pos: line,
+                    score: 0.0,
+                    distance: None,
+                    reachable_now: true,
+                };
+                cands.insert(want.min(cands.len()), c);
+            }
         }
     }
     let mut statuses = Statuses::new(ix, at, lang);
@@ -459,6 +462,196 @@ pub fn search(
             load_hit(conn, &mut statuses, e, d)
         })
         .collect()
+}
+
+/// The line that always answers for a situation at an instant, as a hit,
+/// and whether the model shows it first.
+pub fn line_hit(
+    conn: &Connection,
+    ix: &FacetIndex,
+    s: &Situation,
+    at: DateTime<Utc>,
+    lang: Lang,
+) -> Result<Option<(ServiceHit, bool)>> {
+    let Some(rs) = ix.routing.clone() else {
+        return Ok(None);
+    };
+    let moment = Moment::new(at);
+    let mut sched_open: Vec<Option<bool>> = vec![None; ix.schedules.len()];
+    match line_for(ix, &rs, s, &moment, &mut sched_open) {
+        Some((pos, first)) => {
+            let mut st = Statuses::new(ix, at, lang);
+            let hit = load_hit(conn, &mut st, &ix.entries[pos as usize], None)?;
+            Ok(Some((hit, first)))
+        }
+        None => Ok(None),
+    }
+}
+
+/// The first line of the routing model that fits the situation and can be
+/// phoned at this instant (its position, and whether it is shown first).
+fn line_for(
+    ix: &FacetIndex,
+    rs: &index::RoutingState,
+    s: &Situation,
+    moment: &Moment,
+    sched_open: &mut [Option<bool>],
+) -> Option<(u32, bool)> {
+    rs.routing.lines_for(s).find_map(|(id, first)| {
+        let pos = *rs.line_pos.get(id)?;
+        let e = &ix.entries[pos as usize];
+        let open = e.flags & FLAG_REACHABLE != 0
+            && (e.flags & FLAG_ALWAYS_OPEN != 0 || {
+                let slot = &mut sched_open[e.sched as usize];
+                *slot.get_or_insert_with(|| ix.schedules[e.sched as usize].is_open_at(moment))
+            });
+        open.then_some((pos, first))
+    })
+}
+
+/// Text relevance when the lexicon recognised some words: the unrecognised
+/// words choose the candidates (all entries when every word was recognised);
+/// every typed word adds relevance.
+fn lexicon_scores(ix: &FacetIndex, text: &str, rest: &[String]) -> Vec<(u32, f32)> {
+    let mut rel = vec![0.0f32; ix.entries.len()];
+    if let Some(all) = text_scores_any(ix, text) {
+        for (p, r) in all {
+            rel[p as usize] = r;
+        }
+    }
+    let cands: Vec<(u32, f32)> = if rest.is_empty() {
+        (0..ix.entries.len() as u32)
+            .map(|p| (p, rel[p as usize]))
+            .collect()
+    } else {
+        text_scores(ix, &rest.join(" "))
+            .unwrap_or_default()
+            .into_iter()
+            .map(|(p, _)| (p, rel[p as usize]))
+            .collect()
+    };
+    cands
+}
+
+/// One pass over the candidates with one set of filters.
+struct Pass<'a> {
+    ix: &'a FacetIndex,
+    q: &'a SearchQuery,
+    f: Situation,
+    route: Route,
+    lang_bit: Option<u64>,
+    muni_ix: Option<u16>,
+    county_ix: Option<u16>,
+    fast_origin: Option<Origin>,
+}
+
+impl Pass<'_> {
+    fn run(
+        &self,
+        text: Option<Vec<(u32, f32)>>,
+        moment: &Moment,
+        sched_open: &mut [Option<bool>],
+    ) -> Vec<Candidate> {
+        let ix = self.ix;
+        let q = self.q;
+        let route = self.route;
+        let groups = if self.f.groups != 0 {
+            self.f.groups | Group::Everyone.bit()
+        } else {
+            0
+        };
+        let (needs, forms) = (self.f.needs, self.f.forms);
+        let kinds: u32 = q.agency_kinds.iter().fold(0, |a, k| a | k.bit());
+        let best_text = text
+            .as_ref()
+            .map(|m| m.iter().map(|x| x.1).fold(0.0f32, f32::max))
+            .unwrap_or(0.0);
+        let mut out = Vec::new();
+        let mut consider = |pos: u32, e: &Entry, rel: Option<f32>| {
+            if groups != 0 && e.groups & groups == 0 {
+                return;
+            }
+            if e.needs & needs != needs || e.forms & forms != forms {
+                return;
+            }
+            if kinds != 0 && kinds & (1 << e.kind) == 0 {
+                return;
+            }
+            if let Some(b) = self.lang_bit {
+                // Speaks the language, or must offer an interpreter.
+                if e.langs & b == 0 && route.interpreter & (1 << e.kind) == 0 {
+                    return;
+                }
+            }
+            if let Some(m) = self.muni_ix {
+                if !ix.covers(e, m, self.county_ix) {
+                    return;
+                }
+            }
+            let reachable = e.flags & FLAG_REACHABLE != 0;
+            let open = reachable
+                && (e.flags & FLAG_ALWAYS_OPEN != 0 || {
+                    let slot = &mut sched_open[e.sched as usize];
+                    *slot.get_or_insert_with(|| ix.schedules[e.sched as usize].is_open_at(moment))
+                });
+            if q.open_now && !open {
+                return;
+            }
+            let distance = match (self.fast_origin, e.lat.is_nan()) {
+                (Some(o), false) => Some(o.approx_km(e.lat, e.lon)),
+                _ => None,
+            };
+            // Reachable now and primary first, then how well the words
+            // match, then how local and near. A website alone is never help now.
+            let mut score = 0.0;
+            if open {
+                score += 200.0;
+            } else if !reachable {
+                score -= 50.0;
+            }
+            score += match route.fit(e.kind, e.needs, e.groups) {
+                Fit::Primary => 100.0,
+                Fit::Secondary => 40.0,
+                Fit::Neutral => 0.0,
+                Fit::OutOfPlace => -400.0,
+            };
+            if let (Some(r), true) = (rel, best_text > 0.0) {
+                score += 60.0 * (r / best_text).clamp(0.0, 1.0) as f64;
+            }
+            if self.muni_ix.is_some() {
+                score += match e.area {
+                    Area::Munis { .. } => 30.0,
+                    Area::County(_) => 20.0,
+                    Area::National => 10.0,
+                };
+            }
+            if let Some(d) = distance {
+                score += 30.0 / (1.0 + d / 20.0);
+            }
+            if e.flags & FLAG_VERIFIED != 0 {
+                score += 1.0;
+            }
+            out.push(Candidate {
+                pos,
+                score,
+                distance,
+                reachable_now: open,
+            });
+        };
+        match &text {
+            Some(m) => {
+                for &(pos, rel) in m {
+                    consider(pos, &ix.entries[pos as usize], Some(rel));
+                }
+            }
+            None => {
+                for (pos, e) in ix.entries.iter().enumerate() {
+                    consider(pos as u32, e, None);
+                }
+            }
+        }
+        out
+    }
 }
 
 fn service_by_rowid(conn: &Connection, rowid: u32) -> Result<Service> {
@@ -538,6 +731,9 @@ fn build_hit(
 ) -> ServiceHit {
     let (s, org) = (&p.service, p.org.as_ref());
     let sched = &ix.schedules[e.sched as usize];
+    let reachable = e.flags & FLAG_REACHABLE != 0;
+    let phones = phone_hits(p, status.open && reachable, at, lang);
+    let (open_channel, open_text) = channel_text(p, sched, &phones, &status, reachable, at, lang);
     ServiceHit {
         id: s.id.clone(),
         name: s.name.get(lang).to_string(),
@@ -555,11 +751,13 @@ fn build_hit(
         groups: s.groups.clone(),
         needs: s.needs.clone(),
         forms: s.forms.clone(),
-        phones: phone_hits(p, status.open, at, lang),
-        open_now: Some(status.open),
-        next_change: status.next_change,
-        open_text: status.text,
-        always_open: sched.always_open(),
+        phones,
+        open_now: Some(status.open && reachable),
+        next_change: if reachable { status.next_change } else { None },
+        open_text,
+        reachable,
+        open_channel,
+        always_open: reachable && sched.always_open(),
         on_call: sched.on_call(),
         distance_km: distance.map(|d| (d * 10.0).round() / 10.0),
         distance_approximate: distance.is_some() && e.flags & index::FLAG_POS_APPROX != 0,
@@ -567,6 +765,73 @@ fn build_hit(
         demo: e.flags & FLAG_DEMO != 0,
         web: s.web.clone(),
     }
+}
+
+/// Which channel can be used now, and the line to show: "Ring nu · jour
+/// till 08:00", "Chatt öppen till 22:00"; the service's status when none is
+/// open; "information only" when it has no phone or chat at all.
+fn channel_text(
+    p: &index::ParsedService,
+    sched: &Schedule,
+    phones: &[PhoneHit],
+    status: &OpenStatus,
+    reachable: bool,
+    at: DateTime<Utc>,
+    lang: Lang,
+) -> (Option<PhoneKind>, String) {
+    let sv = lang == Lang::Sv;
+    if !reachable {
+        let t = if sv {
+            "Endast information (webb/e-post) – ingen telefon eller chatt"
+        } else {
+            "Information only (web/e-mail) – no phone or chat"
+        };
+        return (None, t.to_string());
+    }
+    if !status.open {
+        return (None, status.text.clone());
+    }
+    let pick = [PhoneKind::Voice, PhoneKind::Sms, PhoneKind::Chat]
+        .into_iter()
+        .find_map(|k| {
+            phones
+                .iter()
+                .zip(&p.phone_hours)
+                .find(|(h, _)| h.kind == k && h.open_now == Some(true))
+                .map(|(h, own)| (k, own.as_ref().unwrap_or(sched), h))
+        });
+    let Some((kind, hours, _)) = pick else {
+        return (None, status.text.clone());
+    };
+    let verb = match (kind, sv) {
+        (PhoneKind::Voice, true) => "Ring nu",
+        (PhoneKind::Voice, false) => "Call now",
+        (PhoneKind::Sms, true) => "Sms nu",
+        (PhoneKind::Sms, false) => "Text now",
+        (PhoneKind::Chat, true) => "Chatt öppen",
+        (PhoneKind::Chat, false) => "Chat open",
+    };
+    let until = if hours.always_open() {
+        Some(if sv { "dygnet runt" } else { "24/7" }.to_string())
+    } else {
+        hours
+            .change_text(at, lang)
+            .map(|t| match (hours.on_call(), sv) {
+                (true, true) => format!("jour till {t}"),
+                (true, false) => format!("on call until {t}"),
+                (false, true) => format!("öppet till {t}"),
+                (false, false) => format!("open until {t}"),
+            })
+    };
+    let text = match (kind, until) {
+        (PhoneKind::Chat, Some(u)) => format!(
+            "{verb} {}",
+            u.trim_start_matches("öppet ").trim_start_matches("open ")
+        ),
+        (_, Some(u)) => format!("{verb} · {u}"),
+        (_, None) => verb.to_string(),
+    };
+    (Some(kind), text)
 }
 
 /// The parsed service, organization and phone hours of an entry, cached in the index.
@@ -668,7 +933,15 @@ pub fn show(
             .unwrap_or_default(),
         agency_kind_label: hit.agency_kind.label(lang).to_string(),
         hours: s.hours.clone(),
-        schedule: sched.describe(lang),
+        schedule: if hit.reachable {
+            sched.describe(lang)
+        } else {
+            vec![match lang {
+                Lang::Sv => "Inga öppettider: endast information (ingen telefon eller chatt)",
+                Lang::En => "No hours: information only (no phone or chat)",
+            }
+            .to_string()]
+        },
         languages: s.languages.clone(),
         email: s.email.clone(),
         address: if s.confidential_address {
@@ -728,8 +1001,14 @@ mod tests {
     #[test]
     fn folded_text_and_prefixes_match() {
         let (_d, f) = open();
+        // A Wednesday morning: the offices are open (at night the line that
+        // always answers goes above a closed office).
+        let wed = "2026-02-11T10:00:00+01:00"
+            .parse::<DateTime<Utc>>()
+            .unwrap();
         let q = |t: &str| SearchQuery {
             text: Some(t.into()),
+            at: Some(wed),
             ..Default::default()
         };
         let a = f.search(&q("vald")).unwrap();
@@ -784,7 +1063,8 @@ mod tests {
                 ..Default::default()
             })
             .unwrap();
-        assert_eq!(ids(&h), vec!["ljungby-kvinnojour"]);
+        // The line that always answers is in every list, whatever the filters.
+        assert_eq!(ids(&h), vec!["ljungby-kvinnojour", "kvinnofridslinjen"]);
         // A limit of one, with a local 24/7 service ranked first: the national line still shows.
         let h = f
             .search(&SearchQuery {

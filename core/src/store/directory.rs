@@ -66,7 +66,8 @@ pub fn open(path: &Path, bundled: &dyn Fn() -> Result<Bundle>) -> Result<(Connec
     }
     if get_meta(&c, "index_stale")?.as_deref() == Some("1") {
         let tx = c.transaction()?;
-        let ix = rebuild_index(&tx)?;
+        let mut ix = rebuild_index(&tx)?;
+        attach_routing(&tx, &mut ix)?;
         tx.commit()?;
         return Ok((c, ix));
     }
@@ -75,7 +76,7 @@ pub fn open(path: &Path, bundled: &dyn Fn() -> Result<Bundle>) -> Result<(Connec
             r.get(0)
         })
         .optional()?;
-    let ix = match blob {
+    let mut ix = match blob {
         Some(b) => FacetIndex::decode(&b)?,
         None => {
             return Err(Error::Damaged(
@@ -83,7 +84,47 @@ pub fn open(path: &Path, bundled: &dyn Fn() -> Result<Bundle>) -> Result<(Connec
             ))
         }
     };
+    attach_routing(&c, &mut ix)?;
     Ok((c, ix))
+}
+
+/// Attaches the routing model and lexicon of the stored content to the
+/// index (the embedded ones when the content has none, e.g. a feed from a
+/// hub that does not publish them yet, or when a stored one does not parse).
+fn attach_routing(c: &Connection, ix: &mut FacetIndex) -> Result<()> {
+    use crate::routing::{embedded_lexicon, embedded_routing, Lexicon, Routing};
+    let one = |kind: RecordKind| -> Result<Option<String>> {
+        Ok(records(c, kind)?.into_iter().next().map(|r| r.body))
+    };
+    let embedded_err = |e: Vec<crate::routing::RoutingError>| Error::Content(format!("{}", e[0]));
+    let routing = match one(RecordKind::Routing)?
+        .and_then(|b| Routing::from_json("routing record", &b).ok())
+    {
+        Some(r) => r,
+        None => embedded_routing().map_err(embedded_err)?,
+    };
+    let lexicon = match one(RecordKind::Lexicon)?
+        .and_then(|b| Lexicon::from_json("lexicon record", &b).ok())
+    {
+        Some(l) => l,
+        None => embedded_lexicon().map_err(embedded_err)?,
+    };
+    let mut line_pos = HashMap::new();
+    {
+        let mut st = c.prepare_cached("SELECT rowid FROM svc WHERE id = ?1")?;
+        for id in routing.line_services() {
+            let rowid: Option<i64> = st.query_row([id], |r| r.get(0)).optional()?;
+            if let Some(pos) = rowid.and_then(|r| ix.by_rowid.get(&(r as u32))) {
+                line_pos.insert(id.to_string(), *pos);
+            }
+        }
+    }
+    ix.routing = Some(std::sync::Arc::new(crate::search::index::RoutingState {
+        routing,
+        lexicon,
+        line_pos,
+    }));
+    Ok(())
 }
 
 /// What a damaged directory store held, as far as can be told.
@@ -176,7 +217,8 @@ pub fn apply(
     let mut pos = to.clone();
     pos.digest = digest;
     set_meta(&tx, "position", &serde_json::to_string(&pos)?)?;
-    let ix = rebuild_index(&tx)?;
+    let mut ix = rebuild_index(&tx)?;
+    attach_routing(&tx, &mut ix)?;
     failpoint("apply:index");
     tx.commit()?;
     failpoint("apply:committed");

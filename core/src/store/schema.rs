@@ -22,6 +22,10 @@ pub const DIRECTORY_MIGRATIONS: &[&str] = &[
      CREATE TABLE facet_index(id INTEGER PRIMARY KEY CHECK (id = 1), blob BLOB NOT NULL);
      INSERT INTO meta(key, value) VALUES ('index_stale', '1')
         ON CONFLICT(key) DO UPDATE SET value = '1';",
+    // v3: reachability (a website alone is never open) is part of the index:
+    // rebuild it.
+    "INSERT INTO meta(key, value) VALUES ('index_stale', '1')
+        ON CONFLICT(key) DO UPDATE SET value = '1';",
 ];
 
 /// Migrations of device.db; index i migrates from version i to i+1.

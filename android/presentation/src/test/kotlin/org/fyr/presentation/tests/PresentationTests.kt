@@ -28,7 +28,7 @@ fun sampleHit(openNow: Boolean? = true, card: HitCard = sampleCard()) = ServiceH
     id = "ljungby-kvinnojour", name = "Kvinnojouren i Ljungby", organization = "Kvinnojouren Ljungby",
     agencyKind = "womens_shelter", agencyLabel = "Kvinnojour", municipalities = listOf("0781"), national = false, county = null, area = "Ljungby",
     groups = listOf("women"), needs = listOf("protected_housing"), forms = listOf("physical"), phones = emptyList(),
-    openNow = openNow, nextChange = "2026-02-10T15:00:00Z", openText = "Öppet, stänger 16:00", alwaysOpen = false, onCall = false,
+    openNow = openNow, nextChange = "2026-02-10T15:00:00Z", openText = "Öppet, stänger 16:00", reachable = true, openChannel = null, alwaysOpen = false, onCall = false,
     distanceKm = 2.345, distanceApproximate = false, verified = false, demo = true, web = "https://example.org/chatt", card = card,
 )
 

@@ -1,0 +1,163 @@
+use super::*;
+
+fn model(extra: &str) -> String {
+    format!("id = \"routing\"\nversion = 1\n{extra}\n[[line]]\nservice = \"sos-alarm-112\"\n")
+}
+
+#[test]
+fn the_embedded_model_and_lexicon_are_valid() {
+    let r = embedded_routing().unwrap();
+    assert!(r.line_services().any(|s| s == "kvinnofridslinjen"));
+    let l = embedded_lexicon().unwrap();
+    assert!(l.folded_words().contains(&"manniskohandel".to_string()));
+}
+
+#[test]
+fn validation_names_the_rule_and_the_unknown_id() {
+    let text = model(
+        "[[rule]]\nid = \"kids\"\nwhen = { groups = [\"kids\"] }\nprimary = [\"schol_health\"]\nout_of_place_offering = [\"hugs\"]\n",
+    );
+    let e = Routing::from_toml("content/routing.toml", &text).unwrap_err();
+    let msgs: Vec<String> = e.iter().map(|e| e.to_string()).collect();
+    for want in [
+        "content/routing.toml: rule 'kids': when.groups: unknown group 'kids'",
+        "content/routing.toml: rule 'kids': primary: unknown agency kind 'schol_health'",
+        "content/routing.toml: rule 'kids': out_of_place_offering: unknown need 'hugs'",
+    ] {
+        assert!(msgs.iter().any(|m| m == want), "{want} not in {msgs:#?}");
+    }
+    // A line for an unknown service, and a last line with a condition.
+    let r = Routing::from_toml("r.toml", &model("")).unwrap();
+    let e = r.check_services("r.toml", &|_| None);
+    assert_eq!(
+        e[0].to_string(),
+        "r.toml: line 'sos-alarm-112': unknown service 'sos-alarm-112' (not in the directory)"
+    );
+    let e = r.check_services("r.toml", &|_| Some((true, false)));
+    assert!(e[0].problem.contains("no phone"));
+    let text = "id = \"routing\"\nversion = 1\n[[line]]\nservice = \"bris\"\nwhen = { groups = [\"children\"] }\n";
+    let e = Routing::from_toml("r.toml", text).unwrap_err();
+    assert!(e[0]
+        .to_string()
+        .contains("the last [[line]] must have no 'when'"));
+    let e = Routing::from_toml("r.toml", "id = \"routing\"\nversion = 1\n").unwrap_err();
+    assert!(e[0].problem.contains("no [[line]]"));
+    let e = Routing::from_toml(
+        "r.toml",
+        &model("[[subject]]\nsubject = \"victim\"\ngroups = [\"women\"]\n"),
+    )
+    .unwrap_err();
+    assert!(e[0]
+        .to_string()
+        .contains("subject 'victim': unknown subject 'victim'"));
+    let e = Routing::from_toml("r.toml", &model("colour = 1")).unwrap_err();
+    assert!(e[0].problem.contains("not a valid routing model"));
+}
+
+#[test]
+fn lexicon_validation_names_the_entry() {
+    let e = Lexicon::from_toml(
+        "content/lexicon.toml",
+        "id = \"lexicon\"\nversion = 1\n[[entry]]\nwords = [\"heder\"]\nforms = [\"honor\"]\n",
+    )
+    .unwrap_err();
+    assert_eq!(
+        e[0].to_string(),
+        "content/lexicon.toml: entry 'heder': forms: unknown form 'honor'"
+    );
+}
+
+#[test]
+fn defaults_give_way_but_conditional_out_of_place_holds() {
+    let r = embedded_routing().unwrap();
+    let adult = r.route(&Situation::new(&[], &[Need::Counselling], &[]));
+    assert_eq!(
+        adult.fit(AgencyKind::SchoolHealth as u8, 0, 0),
+        Fit::OutOfPlace
+    );
+    // A perpetrator service is a social services unit: out of place by what it offers.
+    assert_eq!(
+        adult.fit(
+            AgencyKind::SocialServices as u8,
+            Need::PerpetratorProgramme.bit(),
+            0
+        ),
+        Fit::OutOfPlace
+    );
+    assert_eq!(
+        adult.fit(AgencyKind::SocialServices as u8, 0, 0),
+        Fit::Primary
+    );
+    let child = r.route(&Situation::new(
+        &[Group::Children],
+        &[Need::Counselling],
+        &[],
+    ));
+    assert_ne!(
+        child.fit(AgencyKind::SchoolHealth as u8, 0, 0),
+        Fit::OutOfPlace
+    );
+    let perp = r.route(&Situation::new(
+        &[Group::PeopleWhoUseViolence],
+        &[Need::Counselling],
+        &[],
+    ));
+    // Counselling wants women's shelters, but not for a person who uses violence.
+    assert_eq!(
+        perp.fit(AgencyKind::WomensShelter as u8, 0, 0),
+        Fit::OutOfPlace
+    );
+    assert_eq!(
+        perp.fit(
+            AgencyKind::SocialServices as u8,
+            Need::PerpetratorProgramme.bit(),
+            0
+        ),
+        Fit::Primary
+    );
+    // A children's service is out of place in an adult's list, in place for a child.
+    let kids = Group::Children.bit() | Group::YoungPeople.bit();
+    assert_eq!(
+        adult.fit(AgencyKind::SocialServices as u8, 0, kids),
+        Fit::OutOfPlace
+    );
+    assert_eq!(
+        child.fit(AgencyKind::SocialServices as u8, 0, kids),
+        Fit::Primary
+    );
+    let sexual = r.route(&Situation::new(&[], &[], &[Form::Sexual]));
+    assert_eq!(
+        sexual.fit(AgencyKind::EmergencyCare as u8, 0, 0),
+        Fit::Primary
+    );
+    let honour = r.route(&Situation::new(&[], &[], &[Form::Honour]));
+    assert_eq!(
+        honour.fit(AgencyKind::EmergencyCare as u8, 0, 0),
+        Fit::OutOfPlace
+    );
+    assert_eq!(honour.fit(AgencyKind::HonourTeam as u8, 0, 0), Fit::Primary);
+}
+
+#[test]
+fn lexicon_reads_words_with_or_without_swedish_letters_and_as_typed() {
+    let l = embedded_lexicon().unwrap();
+    let s = |t: &str| l.read(t).situation;
+    assert_eq!(s("skyddat boende"), s("SKYDDAT BOENDE"));
+    assert_eq!(s("skyddat boende").needs, Need::ProtectedHousing.bit());
+    assert_eq!(
+        s("manniskohandel").forms,
+        Form::ProstitutionTrafficking.bit()
+    );
+    assert_eq!(s("Människoh").forms, Form::ProstitutionTrafficking.bit());
+    assert_eq!(s("man").groups, Group::Men.bit());
+    assert_eq!(s("män").groups, Group::Men.bit());
+    assert_eq!(s("hedersrelaterat").forms, Form::Honour.bit());
+    assert_eq!(s("orosanmalan").needs, Need::ChildProtection.bit());
+    assert_eq!(s("vald aldre").groups, Group::OlderPeople.bit());
+    assert_eq!(l.read("vald aldre").rest, vec!["vald".to_string()]);
+    assert_eq!(s("kontaktforbud").needs, Need::LegalSupport.bit());
+    assert_eq!(s("våldsutövare").groups, Group::PeopleWhoUseViolence.bit());
+    assert!(!l.read("ljungby").matched);
+    // Two letters are not a prefix of anything.
+    assert!(!l.read("ma").matched);
+}
