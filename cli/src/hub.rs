@@ -1,4 +1,4 @@
-//! `fyr hub keygen | publish | export-bundle | serve | report`.
+//! `fyr hub keygen | publish | export-bundle | serve | report | user | content`.
 
 use crate::{CmdResult, Ctx, Failure};
 use clap::{Args, Subcommand};
@@ -61,6 +61,25 @@ enum HubCmd {
         /// Device tokens: `token` or `token device-name` per line. Without it uploads are refused.
         #[arg(long, value_name = "FILE")]
         tokens: Option<PathBuf>,
+        /// The signing key (fyr-feed.key, owner-only) the console publishes with.
+        #[arg(long, value_name = "FILE")]
+        key: Option<PathBuf>,
+        /// Mark console cookies Secure (TLS terminated in front of the hub).
+        #[arg(long)]
+        secure_cookies: bool,
+        /// Do not serve the coordinator's console under /console/.
+        #[arg(long)]
+        no_console: bool,
+    },
+    /// Console accounts (the password is read from the first line of stdin).
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// The console's working directory <-> a content folder.
+    Content {
+        #[command(subcommand)]
+        cmd: ContentCmd,
     },
     /// Counts for the yearly follow-up, cells under 3 suppressed.
     Report {
@@ -71,6 +90,115 @@ enum HubCmd {
         #[arg(long)]
         csv: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Add an account: --role admin | coordinator --county NN | analyst.
+    Add {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        name: String,
+        #[arg(long)]
+        role: String,
+        /// Two-digit county code of a coordinator (07 Kronoberg, 23 Jämtland).
+        #[arg(long)]
+        county: Option<String>,
+    },
+    /// List accounts.
+    List {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+    },
+    /// Disable an account (its sessions end at once).
+    Disable {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        name: String,
+    },
+    /// Set a new password (its sessions end).
+    SetPassword {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum ContentCmd {
+    /// Replace the working directory with a validated content folder.
+    Import {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Write the working directory as a content folder.
+    Export {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+    },
+}
+
+fn read_password() -> Result<String, Failure> {
+    if std::io::stdin().is_terminal() {
+        eprint!("password (at least 10 characters, shown as typed): ");
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| Failure::failed(format!("cannot read the password from stdin: {e}")))?;
+    let pw = line.trim_end_matches(['\n', '\r']).to_string();
+    if pw.is_empty() {
+        return Err(Failure::usage(
+            "no password on stdin (give it as the first line)",
+        ));
+    }
+    Ok(pw)
+}
+
+fn user(cmd: UserCmd) -> CmdResult {
+    use fyr_hub::console::{self, Role};
+    let usage = |e: HubError| match e {
+        HubError::Content(m) => Failure::usage(m),
+        e => Failure::failed(e.to_string()),
+    };
+    match cmd {
+        UserCmd::Add {
+            db,
+            name,
+            role,
+            county,
+        } => {
+            let role = Role::parse(&role, county.as_deref()).map_err(Failure::usage)?;
+            let pw = read_password()?;
+            console::user_add(&db, &name, &role, &pw).map_err(usage)?;
+            println!("added {name} ({})", role.name());
+        }
+        UserCmd::List { db } => {
+            for u in console::user_list(&db).map_err(hub_failure)? {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    u.name,
+                    u.role.name(),
+                    u.role.county().unwrap_or("-"),
+                    if u.disabled { "disabled" } else { "active" }
+                );
+            }
+        }
+        UserCmd::Disable { db, name } => {
+            console::user_disable(&db, &name).map_err(usage)?;
+            println!("disabled {name}");
+        }
+        UserCmd::SetPassword { db, name } => {
+            let pw = read_password()?;
+            console::user_set_password(&db, &name, &pw).map_err(usage)?;
+            println!("password set for {name}");
+        }
+    }
+    Ok(())
 }
 
 fn hub_failure(e: HubError) -> Failure {
@@ -154,6 +282,9 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
             db,
             listen,
             tokens,
+            key,
+            secure_cookies,
+            no_console,
         } => {
             let addr: std::net::SocketAddr = listen.parse().map_err(|_| {
                 Failure::usage(format!(
@@ -162,9 +293,18 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
             })?;
             let mut cfg = ServeConfig::new(&feed, &db, addr);
             cfg.tokens = tokens;
+            if !no_console {
+                cfg.console = Some(fyr_hub::console::ConsoleConfig {
+                    key,
+                    secure_cookies,
+                });
+            }
             runtime()?.block_on(async {
                 let (bound, handle) = fyr_hub::spawn(cfg).await.map_err(hub_failure)?;
                 println!("fyr hub: serving {} on http://{bound}/", feed.display());
+                if !no_console {
+                    println!("console: http://{bound}/console/");
+                }
                 use std::io::Write;
                 std::io::stdout().flush().ok();
                 let _ = tokio::signal::ctrl_c().await;
@@ -172,6 +312,19 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
                 Ok(())
             })
         }
+        HubCmd::User { cmd } => user(cmd),
+        HubCmd::Content { cmd } => match cmd {
+            ContentCmd::Import { db, dir } => {
+                let n = fyr_hub::console::workdir::import_dir(&db, &dir).map_err(hub_failure)?;
+                println!("imported {} rows from {}", n, dir.display());
+                Ok(())
+            }
+            ContentCmd::Export { db, dir } => {
+                let n = fyr_hub::console::workdir::export_dir(&db, &dir).map_err(hub_failure)?;
+                println!("exported {} rows to {}", n, dir.display());
+                Ok(())
+            }
+        },
         HubCmd::Report { db, year, csv } => {
             let r = fyr_hub::report(&db, year).map_err(hub_failure)?;
             print!("{}", if csv { r.to_csv() } else { r.to_text() });

@@ -43,6 +43,8 @@ pub struct ServeConfig {
     pub max_concurrent_downloads: usize,
     /// Seconds in the Retry-After of a 503.
     pub retry_after_secs: u32,
+    /// The coordinator's console under `/console/` (None: not served).
+    pub console: Option<crate::console::ConsoleConfig>,
 }
 
 impl ServeConfig {
@@ -61,6 +63,7 @@ impl ServeConfig {
             max_body_bytes: 256 << 10,
             max_concurrent_downloads: 256,
             retry_after_secs: 30,
+            console: None,
         }
     }
 }
@@ -144,14 +147,18 @@ fn router(cfg: &ServeConfig) -> Result<Router, HubError> {
         blob_cache: Mutex::new(BlobCache::default()),
         retry_after: HeaderValue::from(cfg.retry_after_secs),
     });
-    Ok(Router::new()
+    let app = Router::new()
         .route("/feed/manifest.json", get(manifest))
         .route("/feed/blobs/{name}", get(blob))
         .route(
             "/v1/events",
             post(upload).layer(DefaultBodyLimit::max(cfg.max_body_bytes)),
         )
-        .with_state(state))
+        .with_state(state);
+    Ok(match &cfg.console {
+        Some(c) => app.merge(crate::console::router(&cfg.feed_dir, &cfg.db_path, c)?),
+        None => app,
+    })
 }
 
 /// Serves until the process ends (or Ctrl-C).
