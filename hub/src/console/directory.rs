@@ -568,6 +568,21 @@ fn change(
             context! { title => i18n::text(a.lang, "not_saved"), message => e },
         );
     }
+    let mut check = w.clone();
+    check
+        .rows
+        .retain(|r| !(r.file == "services" && r.key == id));
+    check.rows.push(row.clone());
+    let problems: Vec<String> = service_errors(&check, id).into_values().flatten().collect();
+    if !problems.is_empty() {
+        let mut r = c.page(
+            a,
+            "message.html",
+            context! { title => i18n::text(a.lang, "not_saved"), message => problems.join(" · ") },
+        );
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return r;
+    }
     let after = serde_json::json!({"fields": row.fields, "retired": row.retired});
     let conn = c.conn();
     if workdir::put_row(&conn, &row)
