@@ -382,3 +382,33 @@ async fn an_edit_is_validated_then_published_as_a_feed_devices_accept() {
     let db_bytes = std::fs::read(h.db()).unwrap();
     assert!(!String::from_utf8_lossy(&db_bytes).contains(seed));
 }
+
+#[tokio::test]
+async fn every_page_renders_in_both_languages() {
+    let h = hub().await;
+    let mut a = login(&h, "admin", "admin-password-1").await;
+    upload_correction(&h, "c-1", "kvinnofridslinjen").await;
+    for lang in ["sv", "en"] {
+        a.cookie = format!("{}; fyr_lang={lang}", a.cookie.split(';').next().unwrap());
+        for p in [
+            "/console/",
+            "/console/services",
+            "/console/services?county=07&demo=unverified&older_than=12&reports=1&q=vaxjo",
+            "/console/services/new",
+            "/console/services/kvinnofridslinjen",
+            "/console/organizations",
+            "/console/corrections?state=all",
+            "/console/publish",
+            "/console/followup",
+            "/console/followup?print=1",
+            "/console/followup.csv",
+            "/console/audit",
+            "/console/audit.csv",
+            "/console/users",
+        ] {
+            let (st, body) = a.get(p).await;
+            assert_eq!(st, StatusCode::OK, "{lang} {p}: {body}");
+            assert!(!body.contains("template "), "{p}");
+        }
+    }
+}

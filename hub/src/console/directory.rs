@@ -345,6 +345,14 @@ fn render_form(
     r
 }
 
+pub(crate) async fn new_form(State(c): State<Arc<Console>>, a: Authed) -> Response {
+    if !rights::can_read_directory(&a.user.role) {
+        return c.forbidden(&a, i18n::text(a.lang, "no_directory"));
+    }
+    let w = workdir::load(&c.conn()).unwrap_or_default();
+    render_form(&c, &a, &w, "", BTreeMap::new(), true, false)
+}
+
 pub(crate) async fn show(
     State(c): State<Arc<Console>>,
     a: Authed,
@@ -354,9 +362,6 @@ pub(crate) async fn show(
         return c.forbidden(&a, i18n::text(a.lang, "no_directory"));
     }
     let w = workdir::load(&c.conn()).unwrap_or_default();
-    if id == "new" {
-        return render_form(&c, &a, &w, "", BTreeMap::new(), true, false);
-    }
     if w.row("services", &id).is_none() {
         return (StatusCode::NOT_FOUND, "no such service\n").into_response();
     }

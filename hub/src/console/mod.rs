@@ -157,7 +157,10 @@ pub fn router(feed_dir: &Path, db_path: &Path, cfg: &ConsoleConfig) -> Result<Ro
         .route("/console/logout", post(auth::logout))
         .route("/console/lang/{lang}", get(auth::set_lang))
         .route("/console/services", get(directory::list))
-        .route("/console/services/new", post(directory::create))
+        .route(
+            "/console/services/new",
+            get(directory::new_form).post(directory::create),
+        )
         .route(
             "/console/services/{id}",
             get(directory::show).post(directory::save),
@@ -202,7 +205,7 @@ async fn security_headers(mut r: Response) -> Response {
     );
     h.insert(
         header::REFERRER_POLICY,
-        HeaderValue::from_static("no-referrer"),
+        HeaderValue::from_static("same-origin"),
     );
     h.entry(header::CACHE_CONTROL)
         .or_insert(HeaderValue::from_static("no-store"));
@@ -223,7 +226,14 @@ async fn home_audit(axum::extract::State(c): S, a: Authed) -> Response {
     if !rights::is_admin(&a.user.role) {
         return c.forbidden(&a, i18n::text(a.lang, "admins_only"));
     }
-    let entries = audit::list(&c.conn(), 500).unwrap_or_default();
+    let mut entries = audit::list(&c.conn(), 500).unwrap_or_default();
+    for e in &mut entries {
+        for s in [&mut e.before, &mut e.after] {
+            if s.chars().count() > 300 {
+                *s = s.chars().take(300).collect::<String>() + "…";
+            }
+        }
+    }
     c.page(&a, "audit.html", minijinja::context! { entries })
 }
 
