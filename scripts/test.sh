@@ -2,8 +2,10 @@
 # All of Fyr's tests, as CI runs them, on a fresh machine:
 #   formatting; the whole workspace built once in the dev profile; Rust unit,
 #   integration, store, screening, hub and sync tests (real HTTP on 127.0.0.1);
-#   then the Kotlin tests on the JVM against the real library (they install
-#   kotlinc from npm and JNA from Debian when missing).
+#   the console in real headless Chromium (scripts/ci-browser.sh installs
+#   Debian's chromium and npm playwright-core when missing; its run ends with
+#   `browser: N passed, M failed`); then the Kotlin tests on the JVM against the
+#   real library (they install kotlinc from npm and JNA from Debian when missing).
 # The last line is `kotlin: N passed, M failed`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -21,5 +23,10 @@ cargo build --workspace --all-targets
 echo "== cargo test"
 cargo test --workspace
 
+echo "== the console in a real browser"
+browser=0
+scripts/ci-browser.sh || browser=$?
+
 echo "== Kotlin on the JVM"
 scripts/ci-kotlin.sh
+exit "$browser"
