@@ -410,10 +410,11 @@ fn from_form(f: &FormPairs, id: &str, base: &Fields) -> (Fields, Vec<Fields>) {
 
 fn apply(w: &mut WorkDir, id: &str, fields: Fields, phones: Vec<Fields>, ord: i64) {
     let retired = w.row("services", id).and_then(|r| r.retired.clone());
-    w.rows.retain(|r| {
-        !(r.file == "services" && r.key == id)
-            && !(r.file == "phones" && r.fields.get("service").map(String::as_str) == Some(id))
-    });
+    let of_service = |r: &Row| {
+        (r.file == "services" && r.key == id)
+            || (r.file == "phones" && r.fields.get("service").map(String::as_str) == Some(id))
+    };
+    w.rows.retain(|r| !of_service(r));
     w.rows.push(Row {
         file: "services".into(),
         key: id.into(),
