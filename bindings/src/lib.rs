@@ -341,11 +341,18 @@ impl FyrCore {
     }
 
     /// Puts a correction report about a service into the outbox; returns its
-    /// event id. Text that looks like a personal identity number is refused.
-    pub fn report_error(&self, service_id: String, message: String) -> Result<String, FyrError> {
+    /// event id. `reason` is `wrong_number`, `closed`, `moved` or `other`;
+    /// text with an identity number, a phone number or an e-mail address is
+    /// refused (InvalidInput, saying why).
+    pub fn report_error(
+        &self,
+        service_id: String,
+        reason: String,
+        message: String,
+    ) -> Result<String, FyrError> {
         guard("report_error", || {
             self.inner
-                .report_error(&service_id, &message)
+                .report_error(&service_id, &reason, &message)
                 .map_err(convert::error)
         })
     }

@@ -2,7 +2,7 @@
 
 use crate::{CmdResult, Ctx, Failure};
 use clap::{Args, Subcommand};
-use fyr_hub::{HubError, PublishOptions, ServeConfig};
+use fyr_hub::{HubError, Limits, PublishOptions, ServeConfig};
 use std::io::IsTerminal;
 use std::path::PathBuf;
 
@@ -70,6 +70,8 @@ enum HubCmd {
         /// Do not serve the coordinator's console under /console/.
         #[arg(long)]
         no_console: bool,
+        #[command(flatten)]
+        limits: LimitArgs,
     },
     /// Console accounts (the password is read from the first line of stdin).
     User {
@@ -201,6 +203,45 @@ fn user(cmd: UserCmd) -> CmdResult {
     Ok(())
 }
 
+/// Limits for slow, idle and hostile clients (defaults are safe for a
+/// county's devices; see hub/README.md).
+#[derive(Args)]
+struct LimitArgs {
+    /// Open connections at once; more get 503 and are closed.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_connections as u32, value_parser = clap::value_parser!(u32).range(1..=65_536))]
+    max_connections: u32,
+    /// Seconds for a request's headers to arrive (also the wait for the next request).
+    #[arg(long, value_name = "S", default_value_t = Limits::default().header_read_timeout.as_secs(), value_parser = clap::value_parser!(u64).range(1..=3600))]
+    header_timeout: u64,
+    /// Seconds for a whole request body to arrive (408 otherwise).
+    #[arg(long, value_name = "S", default_value_t = Limits::default().body_timeout.as_secs(), value_parser = clap::value_parser!(u64).range(1..=3600))]
+    body_timeout: u64,
+    /// Seconds a connection may stay without traffic before it is closed.
+    #[arg(long, value_name = "S", default_value_t = Limits::default().idle_timeout.as_secs(), value_parser = clap::value_parser!(u64).range(1..=3600))]
+    idle_timeout: u64,
+    /// Request bodies received at once; more get 503 with Retry-After.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_bodies_in_flight as u32, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    max_bodies: u32,
+    /// Largest request body in KiB (413 above).
+    #[arg(long, value_name = "KIB", default_value_t = (Limits::default().max_body_bytes / 1024) as u32, value_parser = clap::value_parser!(u32).range(1..=65_536))]
+    max_body_kib: u32,
+}
+
+impl LimitArgs {
+    fn limits(&self) -> Limits {
+        use std::time::Duration;
+        Limits {
+            max_connections: self.max_connections as usize,
+            header_read_timeout: Duration::from_secs(self.header_timeout),
+            body_timeout: Duration::from_secs(self.body_timeout),
+            idle_timeout: Duration::from_secs(self.idle_timeout),
+            max_bodies_in_flight: self.max_bodies as usize,
+            max_body_bytes: self.max_body_kib as usize * 1024,
+            ..Limits::default()
+        }
+    }
+}
+
 fn hub_failure(e: HubError) -> Failure {
     match e {
         HubError::Content(_) | HubError::Tokens { .. } => Failure::usage(e.to_string()),
@@ -285,6 +326,7 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
             key,
             secure_cookies,
             no_console,
+            limits,
         } => {
             let addr: std::net::SocketAddr = listen.parse().map_err(|_| {
                 Failure::usage(format!(
@@ -299,6 +341,7 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
                     secure_cookies,
                 });
             }
+            cfg.limits = limits.limits();
             runtime()?.block_on(async {
                 let (bound, handle) = fyr_hub::spawn(cfg).await.map_err(hub_failure)?;
                 println!("fyr hub: serving {} on http://{bound}/", feed.display());

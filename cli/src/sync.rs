@@ -25,7 +25,12 @@ pub struct SyncArgs {
 #[derive(Args)]
 pub struct ReportErrorArgs {
     service_id: String,
-    #[arg(long)]
+    /// What is wrong: wrong_number, closed, moved or other.
+    #[arg(long, value_name = "R")]
+    reason: String,
+    /// A short text about the service (at most 500 characters). Never a
+    /// name, identity number, phone number or e-mail address: those are refused.
+    #[arg(long, value_name = "TEXT")]
     message: String,
 }
 
@@ -137,7 +142,7 @@ pub fn status(ctx: &Ctx, json: bool) -> CmdResult {
 
 pub fn report_error(ctx: &Ctx, a: ReportErrorArgs) -> CmdResult {
     let fyr = ctx.open()?;
-    let id = fyr.report_error(&a.service_id, &a.message)?;
+    let id = fyr.report_error(&a.service_id, &a.reason, &a.message)?;
     println!("{id}");
     Ok(())
 }

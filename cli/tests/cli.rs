@@ -614,34 +614,69 @@ fn completed_screenings_are_purged_after_the_retention_period() {
 }
 
 #[test]
-fn correction_reports_go_to_the_outbox_and_refuse_personal_numbers() {
+fn correction_reports_go_to_the_outbox_and_refuse_personal_data() {
     let d = tempfile::tempdir().unwrap();
     let p = d.path();
+    let sid = "ljungby-socialtjanst";
     assert!(fyr(
         p,
         &[
             "report-error",
-            "ljungby-socialtjanst",
+            sid,
+            "--reason",
+            "wrong_number",
             "--message",
             "Fel telefonnummer"
         ]
     )
     .status
     .success());
+    for (msg, why) in [
+        ("gäller 850709-1234", "personal identity number"),
+        ("gäller 19121212 - 1212", "personal identity number"),
+        ("gäller 121212 1212", "personal identity number"),
+        ("gäller 121212–1212", "personal identity number"),
+        ("gäller １２１２１２－１２１２", "personal identity number"),
+        ("gäller 121212_1212", "personal identity number"),
+        ("ring henne på 070-174 06 05", "phone number"),
+        ("mejla anna.svensson@example.se", "e-mail address"),
+    ] {
+        usage_error(
+            p,
+            &["report-error", sid, "--reason", "other", "--message", msg],
+            why,
+        );
+    }
+    usage_error(
+        p,
+        &["report-error", sid, "--reason", "rude", "--message", "x"],
+        "wrong_number, closed, moved, other",
+    );
+    let no_reason = fyr(p, &["report-error", sid, "--message", "x"]);
+    assert_eq!(no_reason.status.code(), Some(2));
+    assert!(String::from_utf8_lossy(&no_reason.stderr).contains("--reason"));
     usage_error(
         p,
         &[
             "report-error",
-            "ljungby-socialtjanst",
+            "nope",
+            "--reason",
+            "closed",
             "--message",
-            "gäller 850709-1234",
+            "x",
         ],
-        "personal identity number",
+        "nope",
     );
-    usage_error(p, &["report-error", "nope", "--message", "x"], "nope");
     let out = ok_json(p, &["outbox", "--json"]);
     assert_eq!(out.as_array().unwrap().len(), 1);
     assert_eq!(out[0]["kind"], "correction_report");
+    let payload = &out[0]["payload"];
+    let payload: serde_json::Value = match payload {
+        serde_json::Value::String(s) => serde_json::from_str(s).unwrap(),
+        v => v.clone(),
+    };
+    assert_eq!(payload["reason"], "wrong_number", "{out}");
+    assert_eq!(payload["message"], "Fel telefonnummer", "{out}");
 }
 
 #[test]

@@ -192,29 +192,20 @@ impl Fyr {
         device::outbox_all(&self.store.dev())
     }
 
-    /// Puts a correction report about a service into the outbox. The message
-    /// is about the service, never a person: text that looks like a personal
-    /// identity number is refused.
-    pub fn report_error(&self, service_id: &str, message: &str) -> Result<String> {
-        let message = message.trim();
-        if message.is_empty() {
-            return Err(Error::invalid("the correction message is empty"));
-        }
-        if message.chars().count() > 1000 {
-            return Err(Error::invalid(
-                "the correction message is longer than 1000 characters",
-            ));
-        }
-        if looks_like_personal_number(message) {
-            return Err(Error::invalid(
-                "the correction message seems to contain a personal identity number; describe the error in the entry only",
-            ));
-        }
+    /// Puts a correction report about a service into the outbox: a reason
+    /// (`wrong_number`, `closed`, `moved`, `other`) and a short text about
+    /// the service, never a person. Text with an identity number, a phone
+    /// number or an e-mail address is refused ([`crate::privacy`]; the hub
+    /// checks the same again).
+    pub fn report_error(&self, service_id: &str, reason: &str, message: &str) -> Result<String> {
+        let (reason, message) = crate::privacy::check_correction(reason, message)
+            .map_err(|e| Error::invalid(e.to_string()))?;
         // The service must exist.
         self.show(service_id, None, None)?;
         let pos = self.store.position()?;
         let payload = serde_json::json!({
             "service_id": service_id,
+            "reason": reason.id(),
             "message": message,
             "content_version": pos.version,
         });
@@ -316,52 +307,5 @@ pub fn sync_error(e: sync::SyncError) -> Error {
     match e {
         sync::SyncError::Config(m) => Error::InvalidInput(m),
         other => Error::Sync(other.to_string()),
-    }
-}
-
-/// Swedish personal identity numbers: YYMMDD-NNNN, YYYYMMDDNNNN, with - or +.
-pub fn looks_like_personal_number(s: &str) -> bool {
-    let digits: Vec<(usize, char)> = s.char_indices().collect();
-    let n = digits.len();
-    let mut i = 0;
-    while i < n {
-        let mut run = String::new();
-        let mut j = i;
-        while j < n
-            && (digits[j].1.is_ascii_digit()
-                || ((digits[j].1 == '-' || digits[j].1 == '+') && run.len() >= 6))
-        {
-            run.push(digits[j].1);
-            j += 1;
-        }
-        let only: String = run.chars().filter(|c| c.is_ascii_digit()).collect();
-        if (only.len() == 10 || only.len() == 12) && run.len() <= 13 {
-            let date = if only.len() == 12 {
-                &only[2..8]
-            } else {
-                &only[..6]
-            };
-            let month: u32 = date[2..4].parse().unwrap_or(0);
-            let day: u32 = date[4..6].parse().unwrap_or(0);
-            if (1..=12).contains(&month) && (1..=31).contains(&(day % 60)) {
-                return true;
-            }
-        }
-        i = j.max(i + 1);
-    }
-    false
-}
-
-#[cfg(test)]
-mod tests {
-    use super::looks_like_personal_number as pn;
-
-    #[test]
-    fn personal_numbers_are_recognised() {
-        assert!(pn("ring 850709-1234 om detta"));
-        assert!(pn("198507091234"));
-        assert!(!pn("fel nummer: 070-174 06 05"));
-        assert!(!pn("öppettider 08:00-16:00"));
-        assert!(!pn("020-50 50 50"));
     }
 }

@@ -12,6 +12,7 @@ pub mod crypto;
 pub mod error;
 pub mod feed;
 pub mod model;
+pub mod privacy;
 pub mod schedule;
 pub mod screening;
 pub mod search;

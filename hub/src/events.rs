@@ -4,7 +4,14 @@
 //! personal data can reach the hub by accident: a screening statistic
 //! `{month: "YYYY-MM", municipality: "0780" | null, agency_kind | null,
 //! checklist, checklist_version, level, override_used}` and a correction report
-//! `{service_id, message (≤ 1000 chars), content_version}`.
+//! `{service_id, reason, message, content_version}` whose reason and text pass
+//! the core's privacy check ([`fyr_core::privacy::check_correction`], the same
+//! the device ran).
+//!
+//! Nothing stored links an event to a device: a row holds the event id (random,
+//! made by the device), the kind, the validated payload and the month it
+//! arrived — no token, no device name, no finer time. The table has no rowid,
+//! so rows sit in event-id order, not in the order (or batch) they came in.
 
 use crate::HubError;
 use fyr_core::vocab::AgencyKind;
@@ -15,7 +22,6 @@ use std::path::Path;
 
 pub const KIND_STAT: &str = "screening_stat";
 pub const KIND_CORRECTION: &str = "correction_report";
-pub const MAX_MESSAGE_CHARS: usize = 1000;
 pub const MAX_EVENTS_PER_BATCH: usize = 1000;
 
 /// One uploaded event.
@@ -140,28 +146,79 @@ pub fn validate_stat(p: &Value) -> Result<(), String> {
     Ok(())
 }
 
-/// Validates a correction report payload.
-pub fn validate_correction(p: &Value) -> Result<(), String> {
+/// Validates a correction report payload; returns it in canonical form.
+/// A report from a device older than the reasons (no `reason` field) is
+/// stored with the reason `other`.
+pub fn validate_correction(p: &Value) -> Result<Value, String> {
     let obj = p.as_object().ok_or("payload must be an object")?;
-    exact_keys(obj, &["service_id", "message", "content_version"])?;
+    if obj.contains_key("reason") {
+        exact_keys(obj, &["service_id", "reason", "message", "content_version"])?;
+    } else {
+        exact_keys(obj, &["service_id", "message", "content_version"])?;
+    }
     let sid = str_field(obj, "service_id")?;
     if !simple_id(sid, 128) {
         return Err(format!("service_id {sid:?} is not a service id"));
     }
+    let reason = match obj.get("reason") {
+        None => "other",
+        Some(Value::String(r)) => r.as_str(),
+        Some(_) => return Err("reason must be a string".into()),
+    };
     let msg = str_field(obj, "message")?;
-    if msg.trim().is_empty() {
-        return Err("message is empty".into());
-    }
-    let n = msg.chars().count();
-    if n > MAX_MESSAGE_CHARS {
-        return Err(format!(
-            "message has {n} characters, at most {MAX_MESSAGE_CHARS} are allowed"
-        ));
-    }
-    if !obj.get("content_version").is_some_and(|v| v.is_u64()) {
+    let (reason, msg) =
+        fyr_core::privacy::check_correction(reason, msg).map_err(|e| e.to_string())?;
+    let Some(version) = obj.get("content_version").and_then(Value::as_u64) else {
         return Err("content_version must be a version number".into());
+    };
+    Ok(serde_json::json!({
+        "service_id": sid,
+        "reason": reason.id(),
+        "message": msg,
+        "content_version": version,
+    }))
+}
+
+/// Why an upload body as a whole is refused.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub enum BodyError {
+    /// Not `{"events": [...]}`.
+    Malformed(String),
+    /// More than [`MAX_EVENTS_PER_BATCH`] events.
+    TooMany(usize),
+}
+
+impl BodyError {
+    /// 400 or 413.
+    pub fn status(&self) -> axum::http::StatusCode {
+        match self {
+            BodyError::Malformed(_) => axum::http::StatusCode::BAD_REQUEST,
+            BodyError::TooMany(_) => axum::http::StatusCode::PAYLOAD_TOO_LARGE,
+        }
     }
-    Ok(())
+}
+
+impl std::fmt::Display for BodyError {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        match self {
+            BodyError::Malformed(e) => write!(f, "the body must be {{\"events\": [...]}}: {e}"),
+            BodyError::TooMany(n) => write!(
+                f,
+                "at most {MAX_EVENTS_PER_BATCH} events per batch, got {n}"
+            ),
+        }
+    }
+}
+
+/// Parses an upload body (pure: no I/O; the fuzz target `upload_body` drives
+/// it together with [`validate_event`]).
+pub fn parse_batch(body: &[u8]) -> Result<Batch, BodyError> {
+    let batch: Batch =
+        serde_json::from_slice(body).map_err(|e| BodyError::Malformed(e.to_string()))?;
+    if batch.events.len() > MAX_EVENTS_PER_BATCH {
+        return Err(BodyError::TooMany(batch.events.len()));
+    }
+    Ok(batch)
 }
 
 /// Validates one event; returns (event_id, kind, canonical payload JSON).
@@ -183,61 +240,98 @@ pub fn validate_event(ev: &Value) -> Result<(String, String, String), (String, S
     exact_keys(obj, &["event_id", "kind", "payload"]).map_err(&reject)?;
     let kind = obj.get("kind").and_then(Value::as_str).unwrap_or("");
     let payload = &obj["payload"];
-    match kind {
-        KIND_STAT => validate_stat(payload),
+    let canonical = match kind {
+        KIND_STAT => validate_stat(payload).map(|()| payload.clone()),
         KIND_CORRECTION => validate_correction(payload),
         other => Err(format!(
             "kind {other:?} is not accepted (screening_stat or correction_report)"
         )),
     }
     .map_err(|r| reject(format!("{kind}: {r}")))?;
-    Ok((id.clone(), kind.to_string(), payload.to_string()))
+    Ok((id.clone(), kind.to_string(), canonical.to_string()))
 }
 
-/// Opens (creating) the event database: WAL, synchronous=FULL.
+/// The events table: nothing in it links an event to a device.
+const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS events (
+        event_id TEXT PRIMARY KEY,
+        kind TEXT NOT NULL,
+        payload TEXT NOT NULL,
+        received_month TEXT NOT NULL
+    ) WITHOUT ROWID;
+    CREATE INDEX IF NOT EXISTS events_kind ON events(kind);";
+
+/// Opens (creating) the event database: WAL, synchronous=FULL, secure
+/// delete. A database from before anonymity (with `device` and `received`
+/// columns, rows in arrival order) is migrated once: the rows are copied
+/// without the device and with the receive time cut to the month, the old
+/// table dropped and the file vacuumed so the old values leave the disk.
 pub fn open_db(path: &Path) -> Result<Connection, HubError> {
     let err = |e: rusqlite::Error| HubError::Db {
         path: path.display().to_string(),
         reason: e.to_string(),
     };
-    let conn = Connection::open(path).map_err(err)?;
+    let mut conn = Connection::open(path).map_err(err)?;
+    conn.busy_timeout(std::time::Duration::from_secs(5))
+        .map_err(err)?;
+    conn.pragma_update(None, "secure_delete", "ON")
+        .map_err(err)?;
+    let old: bool = conn
+        .query_row(
+            "SELECT COUNT(*) FROM pragma_table_info('events') WHERE name IN ('device', 'received')",
+            [],
+            |r| r.get::<_, i64>(0),
+        )
+        .map_err(err)?
+        > 0;
+    if old {
+        // VACUUM needs a rollback journal to shrink the file cleanly.
+        conn.pragma_update(None, "journal_mode", "DELETE")
+            .map_err(err)?;
+        let tx = conn.transaction().map_err(err)?;
+        tx.execute_batch(
+            "ALTER TABLE events RENAME TO events_before_anonymity;
+             DROP INDEX IF EXISTS events_kind;",
+        )
+        .map_err(err)?;
+        tx.execute_batch(SCHEMA).map_err(err)?;
+        tx.execute_batch(
+            "INSERT OR IGNORE INTO events (event_id, kind, payload, received_month)
+               SELECT event_id, kind, payload, substr(received, 1, 7)
+               FROM events_before_anonymity ORDER BY event_id;
+             DROP TABLE events_before_anonymity;",
+        )
+        .map_err(err)?;
+        tx.commit().map_err(err)?;
+        conn.execute_batch("VACUUM").map_err(err)?;
+    }
     conn.pragma_update(None, "journal_mode", "WAL")
         .map_err(err)?;
     conn.pragma_update(None, "synchronous", "FULL")
         .map_err(err)?;
-    conn.busy_timeout(std::time::Duration::from_secs(5))
-        .map_err(err)?;
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS events (
-            event_id TEXT PRIMARY KEY,
-            kind TEXT NOT NULL,
-            payload TEXT NOT NULL,
-            device TEXT,
-            received TEXT NOT NULL
-        );
-        CREATE INDEX IF NOT EXISTS events_kind ON events(kind);",
-    )
-    .map_err(err)?;
+    conn.execute_batch(SCHEMA).map_err(err)?;
     Ok(conn)
 }
 
+/// The month an event arrives in, as stored: `YYYY-MM`.
+pub fn received_month(now: chrono::DateTime<chrono::Utc>) -> String {
+    now.format("%Y-%m").to_string()
+}
+
 /// Validates and stores a batch in one transaction; idempotent per event id.
-pub fn store_batch(
-    conn: &mut Connection,
-    events: &[Value],
-    device: Option<&str>,
-) -> rusqlite::Result<BatchResponse> {
+/// Who sent it is not an argument: the hub authenticates the device and
+/// then forgets it.
+pub fn store_batch(conn: &mut Connection, events: &[Value]) -> rusqlite::Result<BatchResponse> {
     let mut resp = BatchResponse::default();
-    let now = chrono::Utc::now().to_rfc3339();
+    let month = received_month(chrono::Utc::now());
     let tx = conn.transaction()?;
     {
         let mut ins = tx.prepare_cached(
-            "INSERT OR IGNORE INTO events (event_id, kind, payload, device, received) VALUES (?1, ?2, ?3, ?4, ?5)",
+            "INSERT OR IGNORE INTO events (event_id, kind, payload, received_month) VALUES (?1, ?2, ?3, ?4)",
         )?;
         for ev in events {
             match validate_event(ev) {
                 Ok((id, kind, payload)) => {
-                    if ins.execute(params![id, kind, payload, device, now])? == 1 {
+                    if ins.execute(params![id, kind, payload, month])? == 1 {
                         resp.accepted.push(id);
                     } else {
                         resp.duplicate.push(id);
@@ -298,10 +392,39 @@ mod tests {
 
     #[test]
     fn correction_message_is_bounded() {
-        let ok = json!({"service_id": "kvinnojouren-vaxjo", "message": "Nytt nummer", "content_version": 3});
-        assert!(validate_correction(&ok).is_ok());
-        let long = json!({"service_id": "x", "message": "å".repeat(1001), "content_version": 3});
-        assert!(validate_correction(&long).unwrap_err().contains("1001"));
+        let ok = json!({"service_id": "kvinnojouren-vaxjo", "reason": "moved", "message": " Nytt nummer ", "content_version": 3});
+        assert_eq!(
+            validate_correction(&ok).unwrap(),
+            json!({"service_id": "kvinnojouren-vaxjo", "reason": "moved", "message": "Nytt nummer", "content_version": 3})
+        );
+        let old = json!({"service_id": "x", "message": "Stängt", "content_version": 3});
+        assert_eq!(validate_correction(&old).unwrap()["reason"], "other");
+        let long = json!({"service_id": "x", "reason": "other", "message": "å".repeat(501), "content_version": 3});
+        assert!(validate_correction(&long).unwrap_err().contains("501"));
+        let rude =
+            json!({"service_id": "x", "reason": "rude", "message": "x", "content_version": 3});
+        assert!(validate_correction(&rude)
+            .unwrap_err()
+            .contains("wrong_number, closed, moved, other"));
+    }
+
+    #[test]
+    fn the_hub_refuses_personal_data_a_device_let_through() {
+        // An old or modified device skipped the check: the hub runs it again.
+        for (msg, why) in [
+            ("gäller 19121212 - 1212", "personal identity number"),
+            ("gäller 121212 1212", "personal identity number"),
+            ("gäller 121212–1212", "personal identity number"),
+            ("gäller １２１２１２－１２１２", "personal identity number"),
+            ("gäller 121212_1212", "personal identity number"),
+            ("ring +46 70 174 06 05", "phone number"),
+            ("anna@example.se", "e-mail address"),
+        ] {
+            let ev = json!({"event_id": "e1", "kind": "correction_report",
+                "payload": {"service_id": "x", "reason": "other", "message": msg, "content_version": 3}});
+            let (_, reason) = validate_event(&ev).unwrap_err();
+            assert!(reason.contains(why), "{msg}: {reason}");
+        }
     }
 
     #[test]
@@ -313,12 +436,12 @@ mod tests {
             json!({"event_id": "e2", "kind": "screening_stat", "payload": {"month": "2026-03"}}),
             json!({"event_id": "e1", "kind": "screening_stat", "payload": stat()}),
         ];
-        let r = store_batch(&mut conn, &evs, Some("dev")).unwrap();
+        let r = store_batch(&mut conn, &evs).unwrap();
         assert_eq!(r.accepted, vec!["e1"]);
         assert_eq!(r.duplicate, vec!["e1"]);
         assert_eq!(r.rejected.len(), 1);
         assert_eq!(r.rejected[0].event_id, "e2");
-        let r2 = store_batch(&mut conn, &evs[..1], None).unwrap();
+        let r2 = store_batch(&mut conn, &evs[..1]).unwrap();
         assert_eq!(r2.duplicate, vec!["e1"]);
         assert_eq!(count(&conn, KIND_STAT).unwrap(), 1);
     }

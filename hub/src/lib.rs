@@ -8,6 +8,7 @@ pub mod console;
 pub mod content;
 pub mod demo;
 pub mod events;
+pub mod limits;
 pub mod netem;
 pub mod publish;
 pub mod report;
@@ -15,6 +16,7 @@ pub mod serve;
 
 pub use content::load_content;
 pub use demo::{demo, DemoHub, DemoSummary};
+pub use limits::{Gauges, Limits};
 pub use publish::{
     export_bundle, keygen, load_snapshot, publish, publish_with, PublishOptions, PublishReport,
 };

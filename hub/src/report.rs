@@ -102,7 +102,7 @@ pub fn report(db: &Path, year: Option<i32>) -> Result<Report, HubError> {
     }
     let mut corrections = 0u64;
     let mut stmt = conn
-        .prepare("SELECT payload, received FROM events WHERE kind = ?1")
+        .prepare("SELECT payload, received_month FROM events WHERE kind = ?1")
         .map_err(err)?;
     let rows = stmt
         .query_map([events::KIND_CORRECTION], |r| {
@@ -244,7 +244,7 @@ mod tests {
         evs.push(
             json!({"event_id": "c1", "kind": "screening_stat", "payload": stat("2025-05", "low")}),
         );
-        events::store_batch(&mut conn, &evs, None).unwrap();
+        events::store_batch(&mut conn, &evs).unwrap();
         let r = report(&db, Some(2026)).unwrap();
         assert_eq!(r.rows.len(), 2);
         assert_eq!(r.rows[0].quarter, "2026-Q1");

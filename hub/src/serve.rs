@@ -5,14 +5,18 @@
 //!   If-None-Match → a bare 304; gzip when the client accepts it.
 //! - `GET /feed/blobs/<sha256>.gz`: immutable blobs with ETag,
 //!   `Cache-Control: immutable` and single-range `Range` support (206/416).
-//! - `POST /v1/events`: device uploads with a bearer device token; body size
-//!   limit (413), per-event validation, durable idempotent storage, and 503
-//!   with Retry-After when too many uploads run at once.
+//! - `POST /v1/events`: device uploads with a bearer device token, checked
+//!   before a byte of the body is read; per-event validation, durable
+//!   idempotent storage, and 503 with Retry-After when too many uploads run
+//!   at once. The token authenticates; nothing about the device is stored.
+//!
+//! Connection and body limits for every route live in [`crate::limits`].
 
-use crate::events::{self, Batch, BatchResponse, MAX_EVENTS_PER_BATCH};
+use crate::events::{self, BatchResponse};
+use crate::limits::{self, BodyGuard, Gauges, Limits};
 use crate::{io_err, HubError};
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Path as UrlPath, State};
+use axum::extract::{DefaultBodyLimit, Path as UrlPath, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -35,14 +39,12 @@ pub struct ServeConfig {
     /// tokens file uploads are refused (401) unless `open_uploads`.
     pub tokens: Option<PathBuf>,
     pub open_uploads: bool,
-    /// Uploads handled at once; more get 503 with Retry-After.
+    /// Uploads stored at once; more get 503 with Retry-After.
     pub max_concurrent_uploads: usize,
-    /// Upload body limit in bytes (413 above).
-    pub max_body_bytes: usize,
     /// Blob downloads served at once; more get 503 with Retry-After.
     pub max_concurrent_downloads: usize,
-    /// Seconds in the Retry-After of a 503.
-    pub retry_after_secs: u32,
+    /// Connection, timeout and body limits for every route.
+    pub limits: Limits,
     /// The coordinator's console under `/console/` (None: not served).
     pub console: Option<crate::console::ConsoleConfig>,
 }
@@ -60,9 +62,8 @@ impl ServeConfig {
             tokens: None,
             open_uploads: false,
             max_concurrent_uploads: 8,
-            max_body_bytes: 256 << 10,
             max_concurrent_downloads: 256,
-            retry_after_secs: 30,
+            limits: Limits::default(),
             console: None,
         }
     }
@@ -80,11 +81,13 @@ struct AppState {
     feed_dir: PathBuf,
     manifest: RwLock<Option<Arc<CachedManifest>>>,
     db: Arc<Mutex<Connection>>,
+    /// Accepted device tokens (the value, a device label, is never used
+    /// after authentication and never stored).
     tokens: Option<HashMap<String, String>>,
     open: bool,
     uploads: Arc<Semaphore>,
     blob_permits: Arc<Semaphore>,
-    retry_after: HeaderValue,
+    retry_after: u32,
     /// Blobs are immutable: keep recently served ones in memory (keyed by
     /// name, modification time and length, so a replaced file is re-read).
     blob_cache: Mutex<BlobCache>,
@@ -133,7 +136,7 @@ pub fn read_tokens(path: &Path) -> Result<HashMap<String, String>, HubError> {
     Ok(out)
 }
 
-fn router(cfg: &ServeConfig) -> Result<Router, HubError> {
+fn router(cfg: &ServeConfig, gauges: Arc<Gauges>) -> Result<Router, HubError> {
     let conn = events::open_db(&cfg.db_path)?;
     let tokens = cfg.tokens.as_deref().map(read_tokens).transpose()?;
     let state = Arc::new(AppState {
@@ -145,43 +148,52 @@ fn router(cfg: &ServeConfig) -> Result<Router, HubError> {
         uploads: Arc::new(Semaphore::new(cfg.max_concurrent_uploads)),
         blob_permits: Arc::new(Semaphore::new(cfg.max_concurrent_downloads)),
         blob_cache: Mutex::new(BlobCache::default()),
-        retry_after: HeaderValue::from(cfg.retry_after_secs),
+        retry_after: cfg.limits.retry_after_secs,
     });
-    let app = Router::new()
+    let routes = Router::new()
         .route("/feed/manifest.json", get(manifest))
         .route("/feed/blobs/{name}", get(blob))
-        .route(
-            "/v1/events",
-            post(upload).layer(DefaultBodyLimit::max(cfg.max_body_bytes)),
-        )
+        .route("/v1/events", post(upload))
         .with_state(state);
-    Ok(match &cfg.console {
-        Some(c) => app.merge(crate::console::router(&cfg.feed_dir, &cfg.db_path, c)?),
-        None => app,
-    })
+    let routes = match &cfg.console {
+        Some(c) => routes.merge(crate::console::router(&cfg.feed_dir, &cfg.db_path, c)?),
+        None => routes,
+    };
+    // Limits for every route, also those merged in later (they inherit the
+    // layers when merged into this router before `finish`).
+    let guard = BodyGuard::new(Arc::new(cfg.limits.clone()), gauges);
+    Ok(guard
+        .apply(routes)
+        .layer(DefaultBodyLimit::max(cfg.limits.max_body_bytes)))
+}
+
+async fn bind(listen: SocketAddr) -> Result<(tokio::net::TcpListener, SocketAddr), HubError> {
+    let err = |source| HubError::Listen {
+        addr: listen.to_string(),
+        source,
+    };
+    let listener = tokio::net::TcpListener::bind(listen).await.map_err(err)?;
+    let addr = listener.local_addr().map_err(err)?;
+    Ok((listener, addr))
 }
 
 /// Serves until the process ends (or Ctrl-C).
 pub async fn serve(cfg: ServeConfig) -> Result<(), HubError> {
-    let app = router(&cfg)?;
-    let listener = tokio::net::TcpListener::bind(cfg.listen)
-        .await
-        .map_err(|source| HubError::Listen {
-            addr: cfg.listen.to_string(),
-            source,
-        })?;
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| HubError::Server(e.to_string()))
+    let gauges = Arc::new(Gauges::default());
+    let app = router(&cfg, gauges.clone())?;
+    let (listener, _) = bind(cfg.listen).await?;
+    limits::run(listener, app, Arc::new(cfg.limits), gauges, async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await;
+    Ok(())
 }
 
 /// A running hub started by [`spawn`].
 pub struct HubHandle {
     stop: Option<tokio::sync::oneshot::Sender<()>>,
     task: tokio::task::JoinHandle<()>,
+    gauges: Arc<Gauges>,
 }
 
 impl HubHandle {
@@ -191,6 +203,11 @@ impl HubHandle {
             let _ = tx.send(());
         }
         let _ = (&mut self.task).await;
+    }
+
+    /// Open connections, refusals, idle closes and request-body bytes held.
+    pub fn gauges(&self) -> &Gauges {
+        &self.gauges
     }
 }
 
@@ -204,30 +221,24 @@ impl Drop for HubHandle {
 
 /// Starts a hub in the background (bind `127.0.0.1:0` for a free port).
 pub async fn spawn(cfg: ServeConfig) -> Result<(SocketAddr, HubHandle), HubError> {
-    let app = router(&cfg)?;
-    let listener = tokio::net::TcpListener::bind(cfg.listen)
-        .await
-        .map_err(|source| HubError::Listen {
-            addr: cfg.listen.to_string(),
-            source,
-        })?;
-    let addr = listener.local_addr().map_err(|source| HubError::Listen {
-        addr: cfg.listen.to_string(),
-        source,
-    })?;
+    let gauges = Arc::new(Gauges::default());
+    let app = router(&cfg, gauges.clone())?;
+    let (listener, addr) = bind(cfg.listen).await?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
+    let limits = Arc::new(cfg.limits);
+    let g = gauges.clone();
     let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await;
+        limits::run(listener, app, limits, g, async {
+            let _ = rx.await;
+        })
+        .await;
     });
     Ok((
         addr,
         HubHandle {
             stop: Some(tx),
             task,
+            gauges,
         },
     ))
 }
@@ -460,19 +471,11 @@ fn plain(status: StatusCode, msg: impl Into<String>) -> Response {
 
 /// 503 with Retry-After: the hub is at its limit of concurrent work.
 fn busy(state: &AppState) -> Response {
-    let mut r = plain(
-        StatusCode::SERVICE_UNAVAILABLE,
-        "the hub is busy; retry later",
-    );
-    r.headers_mut()
-        .insert(header::RETRY_AFTER, state.retry_after.clone());
-    r
+    limits::busy(state.retry_after)
 }
 
-async fn upload(State(state): State<Arc<AppState>>, headers: HeaderMap, body: Bytes) -> Response {
-    let Ok(_permit) = state.uploads.clone().try_acquire_owned() else {
-        return busy(&state);
-    };
+/// Checks the bearer token; the device's identity ends here.
+fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -481,49 +484,47 @@ async fn upload(State(state): State<Arc<AppState>>, headers: HeaderMap, body: By
                 .or_else(|| v.strip_prefix("bearer "))
         })
         .map(str::trim);
-    let device: Option<String> = match (&state.tokens, token) {
-        (Some(tokens), Some(t)) => match tokens.get(t) {
-            Some(d) => Some(d.clone()),
-            None => return plain(StatusCode::UNAUTHORIZED, "unknown device token"),
-        },
-        (Some(_), None) => {
-            return plain(
-                StatusCode::UNAUTHORIZED,
-                "a bearer device token is required",
-            )
-        }
-        (None, _) if state.open => None,
-        (None, _) => {
-            return plain(
-                StatusCode::UNAUTHORIZED,
-                "uploads are not open on this hub (no tokens file)",
-            )
-        }
-    };
-    let batch: Batch = match serde_json::from_slice(&body) {
-        Ok(b) => b,
-        Err(e) => {
-            return plain(
-                StatusCode::BAD_REQUEST,
-                format!("the body must be {{\"events\": [...]}}: {e}"),
-            )
-        }
-    };
-    if batch.events.len() > MAX_EVENTS_PER_BATCH {
-        return plain(
-            StatusCode::PAYLOAD_TOO_LARGE,
-            format!(
-                "at most {MAX_EVENTS_PER_BATCH} events per batch, got {}",
-                batch.events.len()
-            ),
-        );
+    match (&state.tokens, token) {
+        (Some(tokens), Some(t)) if tokens.contains_key(t) => Ok(()),
+        (Some(_), Some(_)) => Err(plain(StatusCode::UNAUTHORIZED, "unknown device token")),
+        (Some(_), None) => Err(plain(
+            StatusCode::UNAUTHORIZED,
+            "a bearer device token is required",
+        )),
+        (None, _) if state.open => Ok(()),
+        (None, _) => Err(plain(
+            StatusCode::UNAUTHORIZED,
+            "uploads are not open on this hub (no tokens file)",
+        )),
     }
+}
+
+async fn upload(State(state): State<Arc<AppState>>, req: Request) -> Response {
+    // Authenticate on the headers alone: a client without a valid token is
+    // answered before a byte of its body is read (the body is dropped unread
+    // and the connection closed).
+    let (parts, body) = req.into_parts();
+    if let Err(r) = authenticate(&state, &parts.headers) {
+        return with_close(r);
+    }
+    // The body guard bounds size, time and bodies in flight.
+    let body = match axum::body::to_bytes(body, usize::MAX).await {
+        Ok(b) => b,
+        Err(e) => return limits::body_error_response(&e),
+    };
+    let batch = match events::parse_batch(&body) {
+        Ok(b) => b,
+        Err(e) => return plain(e.status(), e.to_string()),
+    };
+    let Ok(_permit) = state.uploads.clone().try_acquire_owned() else {
+        return busy(&state);
+    };
     let db = state.db.clone();
     let res = tokio::task::spawn_blocking(move || -> Result<BatchResponse, String> {
         let mut conn = db
             .lock()
             .map_err(|_| "database lock poisoned".to_string())?;
-        events::store_batch(&mut conn, &batch.events, device.as_deref()).map_err(|e| e.to_string())
+        events::store_batch(&mut conn, &batch.events).map_err(|e| e.to_string())
     })
     .await;
     match res {
@@ -537,6 +538,12 @@ async fn upload(State(state): State<Arc<AppState>>, headers: HeaderMap, body: By
             "could not store the batch",
         ),
     }
+}
+
+fn with_close(mut r: Response) -> Response {
+    r.headers_mut()
+        .insert(header::CONNECTION, HeaderValue::from_static("close"));
+    r
 }
 
 #[cfg(test)]

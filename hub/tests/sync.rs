@@ -700,7 +700,7 @@ async fn a_poison_event_is_quarantined_and_the_others_go_through() {
 async fn bad_token_and_overload_leave_the_outbox_alone() {
     let hub = Hub::start_with(|c| {
         c.max_concurrent_uploads = 0;
-        c.retry_after_secs = 120;
+        c.limits.retry_after_secs = 120;
     })
     .await;
     hub.publish(content(5, "a"));

@@ -96,12 +96,13 @@ try {
   });
 
   await check('a device\'s correction report appears in the queue and on the entry', async () => {
-    run(['report-error', '--data-dir', dev, SVC, '--message', 'Numret går till fel mottagning']);
+    run(['report-error', '--data-dir', dev, SVC, '--reason', 'wrong_number', '--message', 'Numret går till fel mottagning']);
     run(['sync', '--data-dir', dev, '--hub', base, '--trust-key', join(work, 'keys/fyr-feed.pub'), '--token', TOKEN]);
     await k.goto(`${base}${C}/corrections`);
     const card = k.locator('section.card', { hasText: 'Numret går till fel mottagning' });
     assert(await card.count() === 1, 'the report is listed');
     assert((await card.textContent()).includes(SVC), 'with its service');
+    assert((await card.textContent()).includes('Fel nummer'), 'and its reason');
     await k.screenshot({ path: join(shots, 'corrections.png'), fullPage: true });
     await card.getByRole('link', { name: SVC }).click();
     await k.waitForURL(`${base}${C}/services/${SVC}`);

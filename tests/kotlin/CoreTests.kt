@@ -278,15 +278,23 @@ class ScreeningTests : Suite("screening") {
         test("a correction report goes into the outbox; an unknown service is NotFound") {
             openCore().use { core ->
                 val id = core.search(query(text = "polis", municipality = "Växjö")).first().id
-                val eventId = core.reportError(id, "Numret går till fel växel")
+                val eventId = core.reportError(id, "wrong_number", "Numret går till fel växel")
                 val e = core.outbox().single()
                 checkEq(eventId, e.id, "event id")
                 checkEq("correction_report", e.kind, "event kind")
                 check(e.payloadJson.contains(id)) { "report does not name $id: ${e.payloadJson}" }
-                val nf = expectThrows<FyrException.NotFound>("report on unknown service") { core.reportError("no-such-service", "Fel nummer") }
+                check(e.payloadJson.contains("\"reason\":\"wrong_number\"")) { "report has no reason: ${e.payloadJson}" }
+                val nf = expectThrows<FyrException.NotFound>("report on unknown service") { core.reportError("no-such-service", "wrong_number", "Fel nummer") }
                 check(nf.message!!.contains("no-such-service")) { "message does not name the id: ${nf.message}" }
                 expectThrows<FyrException.InvalidInput>("a personal identity number in a report") {
-                    core.reportError(id, "Ring 850709-1234 om detta")
+                    core.reportError(id, "other", "Ring 850709-1234 om detta")
+                }
+                val phone = expectThrows<FyrException.InvalidInput>("a phone number in a report") {
+                    core.reportError(id, "wrong_number", "rätt nummer är 070-174 06 05")
+                }
+                check(phone.message!!.contains("phone number")) { "message does not say why: ${phone.message}" }
+                expectThrows<FyrException.InvalidInput>("an unknown reason") {
+                    core.reportError(id, "rude", "Fel")
                 }
                 checkEq(1, core.outbox().size, "outbox after refused reports")
             }

@@ -1,6 +1,7 @@
 //! The correction queue: every report from the field (as the device sent
-//! it: service, message, month, the reporter's agency kind and municipality
-//! when given — never the device), counts per service, and each report
+//! it: service, reason, message and the month it arrived; the hub keeps no
+//! device and no finer time, and shows a reporter's agency kind and
+//! municipality only if a device ever sends them), counts per service, and each report
 //! resolved with a note or dismissed with a reason.
 
 use super::workdir;
@@ -42,9 +43,9 @@ fn text(p: &Value, k: &str) -> String {
 
 /// All reports, newest first.
 pub(crate) fn all(conn: &Connection) -> Vec<Report> {
-    let sql = "SELECT e.event_id, e.payload, e.received, COALESCE(s.state, 'open'), COALESCE(s.note, ''), COALESCE(s.user, '')
+    let sql = "SELECT e.event_id, e.payload, e.received_month, COALESCE(s.state, 'open'), COALESCE(s.note, ''), COALESCE(s.user, '')
                FROM events e LEFT JOIN console_corrections s ON s.event_id = e.event_id
-               WHERE e.kind = ?1 ORDER BY e.received DESC, e.event_id";
+               WHERE e.kind = ?1 ORDER BY e.received_month DESC, e.event_id";
     let Ok(mut st) = conn.prepare(sql) else {
         return Vec::new();
     };
