@@ -412,3 +412,104 @@ async fn every_page_renders_in_both_languages() {
         }
     }
 }
+
+#[tokio::test]
+async fn going_back_publishes_earlier_content_as_a_new_version_and_indicators_are_suppressed() {
+    let h = hub().await;
+    let k = login(&h, "kron", "kronoberg-pass-1").await;
+    let id = "lansstyrelsen-kronoberg-samordning";
+    let feed = h.dir.path().join("feed");
+    let hours_in = |v: u64| {
+        let snap = fyr_hub::load_snapshot(&feed, v).unwrap();
+        let body = snap
+            .records
+            .iter()
+            .find(|r| r.id == id)
+            .unwrap()
+            .body
+            .clone();
+        serde_json::from_str::<serde_json::Value>(&body).unwrap()["hours"]
+            .as_str()
+            .unwrap()
+            .to_string()
+    };
+    let (st, _) = k
+        .post(
+            &format!("/console/services/{id}"),
+            &[("hours", "mon-fri 09:00-15:00")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(k.post("/console/publish", &[]).await.0, StatusCode::OK);
+    let first = fyr_hub::publish::version_history(&feed)
+        .unwrap()
+        .last()
+        .unwrap()
+        .version;
+    let (st, _) = k
+        .post(
+            &format!("/console/services/{id}"),
+            &[("hours", "mon-fri 10:00-14:00")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    assert_eq!(k.post("/console/publish", &[]).await.0, StatusCode::OK);
+    let second = first + 1;
+    assert_eq!(hours_in(second), "mon-fri 10:00-14:00");
+    let (st, page) = k
+        .post(
+            "/console/publish/revert",
+            &[("version", &first.to_string())],
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+    let hist = fyr_hub::publish::version_history(&feed).unwrap();
+    assert_eq!(
+        hist.last().unwrap().version,
+        second + 1,
+        "going back is a new version"
+    );
+    assert_eq!(hours_in(second + 1), "mon-fri 09:00-15:00");
+    let (_, form) = k.get(&format!("/console/services/{id}")).await;
+    assert!(
+        form.contains("value=\"mon-fri 09:00-15:00\""),
+        "the working directory went back too"
+    );
+
+    // Indicators: Kronoberg's own, shown with the suppression rule.
+    for (q, v) in [("2026-Q1", "2"), ("2026-Q2", "5")] {
+        let (st, _) = k
+            .post(
+                "/console/followup/indicators",
+                &[
+                    ("county", "07"),
+                    ("quarter", q),
+                    ("kind", "consultations"),
+                    ("value", v),
+                ],
+            )
+            .await;
+        assert_eq!(st, StatusCode::SEE_OTHER);
+    }
+    let (st, _) = k
+        .post(
+            "/console/followup/indicators",
+            &[
+                ("county", "07"),
+                ("quarter", "2026-Q5"),
+                ("kind", "consultations"),
+                ("value", "1"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    let (_, csv) = k.get("/console/followup.csv?year=2026").await;
+    assert!(
+        csv.contains("indicator,07,2026-Q1,consultations,,,<3"),
+        "{csv}"
+    );
+    assert!(
+        csv.contains("indicator,07,2026-Q2,consultations,,,5"),
+        "{csv}"
+    );
+}
