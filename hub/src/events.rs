@@ -309,6 +309,7 @@ pub fn open_db(path: &Path) -> Result<Connection, HubError> {
     conn.pragma_update(None, "synchronous", "FULL")
         .map_err(err)?;
     conn.execute_batch(SCHEMA).map_err(err)?;
+    crate::enroll::init(&conn).map_err(err)?;
     Ok(conn)
 }
 

@@ -7,6 +7,7 @@ pub mod benchkit;
 pub mod console;
 pub mod content;
 pub mod demo;
+pub mod enroll;
 pub mod events;
 pub mod limits;
 pub mod netem;

@@ -375,7 +375,7 @@ pub async fn run(
     let builder = Arc::new(builder);
     tokio::pin!(shutdown);
     loop {
-        let (stream, _) = tokio::select! {
+        let (stream, peer) = tokio::select! {
             _ = &mut shutdown => break,
             r = listener.accept() => match r {
                 Ok(s) => s,
@@ -414,7 +414,12 @@ pub async fn run(
                 let act = act.clone();
                 act.busy.fetch_add(1, Ordering::Relaxed);
                 async move {
-                    let r = tower_service::Service::call(&mut app, req.map(Body::new)).await;
+                    // The peer address, for handlers that rate-limit per client
+                    // (`ConnectInfo<SocketAddr>`, as `axum::serve` would give).
+                    let mut req = req.map(Body::new);
+                    req.extensions_mut()
+                        .insert(axum::extract::ConnectInfo::<std::net::SocketAddr>(peer));
+                    let r = tower_service::Service::call(&mut app, req).await;
                     act.touch();
                     act.busy.fetch_sub(1, Ordering::Relaxed);
                     r

@@ -9,6 +9,13 @@
 //!   before a byte of the body is read; per-event validation, durable
 //!   idempotent storage, and 503 with Retry-After when too many uploads run
 //!   at once. The token authenticates; nothing about the device is stored.
+//!   A token from the tokens file or of an enrolled device is accepted; a
+//!   revoked device's token gets 410 Gone (the device then stops uploading
+//!   until enrolled again), an unknown one 401.
+//! - `POST /v1/enroll` `{"code": "..."}`: exchanges a one-time code for a
+//!   device token (`{"token", "county", "agency_kind"}`); a wrong, used or
+//!   expired code gets one and the same 403; attempts are rate-limited per
+//!   client address and in all (429 with Retry-After). See [`crate::enroll`].
 //!
 //! Connection and body limits for every route live in [`crate::limits`].
 
@@ -16,7 +23,7 @@ use crate::events::{self, BatchResponse};
 use crate::limits::{self, BodyGuard, Gauges, Limits};
 use crate::{io_err, HubError};
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Path as UrlPath, Request, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path as UrlPath, Request, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -88,6 +95,7 @@ struct AppState {
     uploads: Arc<Semaphore>,
     blob_permits: Arc<Semaphore>,
     retry_after: u32,
+    enroll_limit: crate::enroll::RateLimiter,
     /// Blobs are immutable: keep recently served ones in memory (keyed by
     /// name, modification time and length, so a replaced file is re-read).
     blob_cache: Mutex<BlobCache>,
@@ -149,11 +157,16 @@ fn router(cfg: &ServeConfig, gauges: Arc<Gauges>) -> Result<Router, HubError> {
         blob_permits: Arc::new(Semaphore::new(cfg.max_concurrent_downloads)),
         blob_cache: Mutex::new(BlobCache::default()),
         retry_after: cfg.limits.retry_after_secs,
+        enroll_limit: crate::enroll::RateLimiter::default(),
     });
     let routes = Router::new()
         .route("/feed/manifest.json", get(manifest))
         .route("/feed/blobs/{name}", get(blob))
         .route("/v1/events", post(upload))
+        .route(
+            "/v1/enroll",
+            post(enroll).layer(DefaultBodyLimit::max(4 << 10)),
+        )
         .with_state(state);
     let routes = match &cfg.console {
         Some(c) => routes.merge(crate::console::router(&cfg.feed_dir, &cfg.db_path, c)?),
@@ -475,7 +488,7 @@ fn busy(state: &AppState) -> Response {
 }
 
 /// Checks the bearer token; the device's identity ends here.
-fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
+async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
     let token = headers
         .get(header::AUTHORIZATION)
         .and_then(|v| v.to_str().ok())
@@ -484,17 +497,44 @@ fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
                 .or_else(|| v.strip_prefix("bearer "))
         })
         .map(str::trim);
-    match (&state.tokens, token) {
-        (Some(tokens), Some(t)) if tokens.contains_key(t) => Ok(()),
-        (Some(_), Some(_)) => Err(plain(StatusCode::UNAUTHORIZED, "unknown device token")),
-        (Some(_), None) => Err(plain(
+    if let (Some(tokens), Some(t)) = (&state.tokens, token) {
+        if tokens.contains_key(t) {
+            return Ok(());
+        }
+    }
+    match token {
+        // An enrolled device (its uploads are stored without anything that
+        // names it: nothing links a statistic to a device).
+        Some(t) => {
+            let db = state.db.clone();
+            let t = t.to_string();
+            let st = tokio::task::spawn_blocking(move || {
+                let conn = db
+                    .lock()
+                    .map_err(|_| "database lock poisoned".to_string())?;
+                crate::enroll::check_token(&conn, &t, chrono::Utc::now()).map_err(|e| e.to_string())
+            })
+            .await;
+            match st {
+                Ok(Ok(crate::enroll::TokenState::Valid)) => Ok(()),
+                Ok(Ok(crate::enroll::TokenState::Revoked)) => Err(plain(
+                    StatusCode::GONE,
+                    "this device's enrollment was revoked; enroll again with a new code",
+                )),
+                Ok(Ok(crate::enroll::TokenState::Unknown)) if state.open => Ok(()),
+                Ok(Ok(crate::enroll::TokenState::Unknown)) => {
+                    Err(plain(StatusCode::UNAUTHORIZED, "unknown device token"))
+                }
+                _ => Err(plain(
+                    StatusCode::INTERNAL_SERVER_ERROR,
+                    "could not check the device token",
+                )),
+            }
+        }
+        None if state.open => Ok(()),
+        None => Err(plain(
             StatusCode::UNAUTHORIZED,
-            "a bearer device token is required",
-        )),
-        (None, _) if state.open => Ok(()),
-        (None, _) => Err(plain(
-            StatusCode::UNAUTHORIZED,
-            "uploads are not open on this hub (no tokens file)",
+            "a bearer device token is required (enroll the device)",
         )),
     }
 }
@@ -504,7 +544,7 @@ async fn upload(State(state): State<Arc<AppState>>, req: Request) -> Response {
     // answered before a byte of its body is read (the body is dropped unread
     // and the connection closed).
     let (parts, body) = req.into_parts();
-    if let Err(r) = authenticate(&state, &parts.headers) {
+    if let Err(r) = authenticate(&state, &parts.headers).await {
         return with_close(r);
     }
     // The body guard bounds size, time and bodies in flight.
@@ -544,6 +584,53 @@ fn with_close(mut r: Response) -> Response {
     r.headers_mut()
         .insert(header::CONNECTION, HeaderValue::from_static("close"));
     r
+}
+
+async fn enroll(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Bytes,
+) -> Response {
+    if let Err(wait) = state.enroll_limit.check(peer.ip()) {
+        let mut r = plain(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many enrollment attempts; retry later",
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        return r;
+    }
+    #[derive(serde::Deserialize)]
+    struct Req {
+        code: String,
+    }
+    let Ok(req) = serde_json::from_slice::<Req>(&body) else {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            "the body must be {\"code\": \"...\"}",
+        );
+    };
+    let db = state.db.clone();
+    let res = tokio::task::spawn_blocking(move || {
+        let mut conn = db.lock().map_err(|_| None)?;
+        crate::enroll::redeem(&mut conn, &req.code, chrono::Utc::now()).map_err(Some)
+    })
+    .await;
+    match res {
+        Ok(Ok(e)) => axum::Json(serde_json::json!({
+            "token": e.token,
+            "county": e.county,
+            "agency_kind": e.agency_kind,
+        }))
+        .into_response(),
+        Ok(Err(Some(crate::enroll::EnrollError::Refused))) => {
+            plain(StatusCode::FORBIDDEN, "the enrollment code is not valid")
+        }
+        _ => plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "could not enroll the device",
+        ),
+    }
 }
 
 #[cfg(test)]

@@ -52,6 +52,20 @@ async fn hub() -> Hub {
         secure_cookies: false,
     });
     let (addr, handle) = spawn(cfg).await.unwrap();
+    // The bundled distribution settings trust the team's key; this hub signs
+    // with its own, so its settings name it (as a region's admin does).
+    let public = std::fs::read_to_string(dir.path().join("keys/fyr-feed.pub")).unwrap();
+    let dist = format!(
+        "feed_url = \"http://{addr}/feed/\"\nmirrors = []\nhub_url = \"http://{addr}/\"\ntrusted_keys = [\"{}\"]\nnext_keys = []\nretired_keys = []\ncheck_interval_hours = 6\n",
+        public.trim()
+    );
+    rusqlite::Connection::open(&db)
+        .unwrap()
+        .execute(
+            "UPDATE console_files SET text = ?1 WHERE path = 'distribution.toml'",
+            [dist],
+        )
+        .unwrap();
     Hub {
         url: format!("http://{addr}"),
         dir,
@@ -294,6 +308,20 @@ async fn csrf_sessions_roles_and_login_limits() {
         service_field(&h.db(), "lansstyrelsen-kronoberg-samordning", "verified_on"),
         "2026-11-22"
     );
+    // Only admins change where devices sync and whom they trust.
+    let (st, _) = k
+        .post(
+            "/console/publish/distribution",
+            &[("text", "hub_url = \"https://evil.example/\"")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let adm = login(&h, "admin", "admin-password-1").await;
+    let (st, page) = adm
+        .post("/console/publish/distribution", &[("text", "hub_url = 3")])
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("dist-errors"), "the core's message is shown");
     // An analyst sees the follow-up only.
     let an = login(&h, "ana", "analyst-pass-1").await;
     assert_eq!(an.get("/console/services").await.0, StatusCode::FORBIDDEN);

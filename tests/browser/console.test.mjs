@@ -5,7 +5,7 @@
 // docs/screenshots/. The last line is `browser: N passed, M failed`.
 import { chromium } from 'playwright-core';
 import { spawn, execFileSync } from 'node:child_process';
-import { mkdtempSync, mkdirSync, writeFileSync, rmSync } from 'node:fs';
+import { mkdtempSync, mkdirSync, writeFileSync, readFileSync, rmSync, cpSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, dirname, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -42,7 +42,20 @@ run(['hub', 'user', 'add', '--db', db, 'admin', '--role', 'admin'], 'admin-passw
 run(['hub', 'user', 'add', '--db', db, 'kron', '--role', 'coordinator', '--county', '07'], 'kronoberg-pass-1\n');
 run(['hub', 'user', 'add', '--db', db, 'ana', '--role', 'analyst'], 'analyst-pass-01\n');
 run(['hub', 'user', 'add', '--db', db, 'gone', '--role', 'coordinator', '--county', '07'], 'leaving-pass-01\n');
-run(['hub', 'publish', '--content', join(repo, 'content'), '--key', join(work, 'keys/fyr-feed.key'), '--feed', join(work, 'feed')]);
+// This hub signs with its own key: its content's distribution settings must
+// trust it (as a region's admin sets them), then it becomes the working directory.
+cpSync(join(repo, 'content'), join(work, 'content'), { recursive: true, filter: src => !src.includes('/content/feed') });
+const pub = readFileSync(join(work, 'keys/fyr-feed.pub'), 'utf8').trim();
+writeFileSync(join(work, 'content/distribution.toml'), `feed_url = "http://127.0.0.1/feed/"
+mirrors = []
+hub_url = "http://127.0.0.1/"
+trusted_keys = ["${pub}"]
+next_keys = []
+retired_keys = []
+check_interval_hours = 6
+`);
+run(['hub', 'content', 'import', '--db', db, '--dir', join(work, 'content')]);
+run(['hub', 'publish', '--content', join(work, 'content'), '--key', join(work, 'keys/fyr-feed.key'), '--feed', join(work, 'feed')]);
 writeFileSync(join(work, 'tokens'), `${TOKEN} test-phone\n`);
 const hub = spawn(fyr, ['hub', 'serve', '--feed', join(work, 'feed'), '--db', db, '--listen', '127.0.0.1:0',
   '--key', join(work, 'keys/fyr-feed.key'), '--tokens', join(work, 'tokens')], { cwd: work });
@@ -95,9 +108,24 @@ try {
     await k.screenshot({ path: join(shots, 'home.png') });
   });
 
+  await check('phones: a code shown as text and QR enrolls a real device', async () => {
+    await k.goto(`${base}${C}/phones`);
+    await k.getByLabel('Typ av verksamhet').selectOption('police');
+    await k.getByRole('button', { name: 'Skapa kod' }).click();
+    const code = (await k.locator('#enroll-code').textContent()).trim();
+    assert(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/.test(code), `a code: ${code}`);
+    assert(await k.locator('.qr svg').count() === 1, 'and its QR code');
+    await k.screenshot({ path: join(shots, 'phones.png'), fullPage: true });
+    const out = run(['enroll', '--data-dir', dev, '--hub', base, code]);
+    assert(/07|police|Kronoberg/i.test(out), `enrolled: ${out}`);
+    await k.goto(`${base}${C}/phones`);
+    assert(await k.getByRole('button', { name: /^Spärra / }).count() === 1, 'the device is listed');
+    assert((await k.locator('table').first().textContent()).includes('använd'), 'the code is used');
+  });
+
   await check('a device\'s correction report appears in the queue and on the entry', async () => {
     run(['report-error', '--data-dir', dev, SVC, '--reason', 'wrong_number', '--message', 'Numret går till fel mottagning']);
-    run(['sync', '--data-dir', dev, '--hub', base, '--trust-key', join(work, 'keys/fyr-feed.pub'), '--token', TOKEN]);
+    run(['sync', '--data-dir', dev, '--hub', base, '--trust-key', join(work, 'keys/fyr-feed.pub')]);
     await k.goto(`${base}${C}/corrections`);
     const card = k.locator('section.card', { hasText: 'Numret går till fel mottagning' });
     assert(await card.count() === 1, 'the report is listed');
@@ -233,6 +261,15 @@ try {
     await g.getByRole('button', { name: 'Logga in' }).click();
     await g.getByRole('alert').waitFor();
     assert(g.url() === `${base}${C}/login`, 'cannot log in again');
+  });
+
+  await check('phones: a revoked device is refused (410)', async () => {
+    await k.goto(`${base}${C}/phones`);
+    await k.getByRole('button', { name: /^Spärra / }).click();
+    await k.getByText('spärrad').waitFor();
+    const token = readFileSync(join(dev, 'device-token'), 'utf8').trim();
+    const r = await fetch(`${base}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"events": []}' });
+    assert(r.status === 410, `a revoked device's upload: ${r.status}`);
   });
 
   await check('English and the services list', async () => {

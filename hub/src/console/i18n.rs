@@ -135,6 +135,9 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("sign_and_publish", "Signera och publicera", "Sign and publish"),
     ("no_key", "Ingen signeringsnyckel är angiven för navet (fyr hub serve --key).", "No signing key is configured for the hub (fyr hub serve --key)."),
     ("version_history", "Versioner", "Versions"),
+    ("distribution", "Distribution: nav och betrodda nycklar", "Distribution: hub and trusted keys"),
+    ("distribution_hint", "Var enheterna synkar och vilka utgivarnycklar de litar på (content/distribution.toml). Publiceras signerat med resten av innehållet.", "Where devices sync and which publisher keys they trust (content/distribution.toml). Published, signed, with the rest of the content."),
+    ("key_untrusted", "Navets signeringsnyckel finns inte bland trusted_keys/next_keys i distribution.toml, så publicering vägras (enheterna skulle vägra nästa version). Lägg till dess publika nyckel:", "The hub's signing key is not among trusted_keys/next_keys in distribution.toml, so publishing is refused (devices would refuse the next version). Add its public key:"),
     ("version", "Version", "Version"),
     ("records", "Poster", "Records"),
     ("go_back", "Gå tillbaka", "Go back"),
@@ -196,6 +199,21 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("disabled", "avstängt", "disabled"),
     ("disable", "Stäng av", "Disable"),
     ("add_user", "Lägg till konto", "Add an account"),
+    ("phones_page", "Telefoner", "Phones"),
+    ("new_code", "Ny registreringskod", "New enrollment code"),
+    ("code_once", "Koden visas bara nu: skriv in den eller skanna QR-koden i appen på telefonen (fyr enroll). Den kan användas en gång.", "The code is shown only now: type it or scan the QR code in the app on the phone (fyr enroll). It works once."),
+    ("create_code", "Skapa kod", "Create a code"),
+    ("valid_hours", "Giltig (timmar)", "Valid (hours)"),
+    ("expires", "Går ut", "Expires"),
+    ("codes", "Utfärdade koder", "Issued codes"),
+    ("code_unused", "oanvänd", "unused"),
+    ("code_used", "använd", "used"),
+    ("code_expired", "utgången", "expired"),
+    ("devices", "Registrerade telefoner", "Enrolled phones"),
+    ("enrolled", "Registrerad", "Enrolled"),
+    ("last_seen", "Senast sedd", "Last seen"),
+    ("revoked", "spärrad", "revoked"),
+    ("revoke", "Spärra", "Revoke"),
     ("keys_note", "Signeringsnyckeln är en fil på navets server (bara ägaren kan läsa den); den visas aldrig här och lagras aldrig i databasen.", "The signing key is a file on the hub's host (readable by its owner only); it is never shown here nor stored in the database."),
 ];
 
@@ -235,6 +253,7 @@ mod tests {
             include_str!("templates/followup.html"),
             include_str!("templates/audit.html"),
             include_str!("templates/users.html"),
+            include_str!("templates/phones.html"),
         ];
         for src in templates {
             for part in src.split("t.").skip(1) {

@@ -6,7 +6,8 @@
 //! do what), `audit` (the change log), `workdir` (the working directory and
 //! the core's validation), `directory` (list, edit, retire, verify),
 //! `publishing` (preview, sign, history, going back), `corrections` (the
-//! queue of field reports), `followup` and `charts` (the yearly follow-up),
+//! queue of field reports), `phones` (enrollment codes and devices),
+//! `followup` and `charts` (the yearly follow-up),
 //! `i18n` (Swedish and English texts). Templates are compiled into the
 //! binary; no asset is fetched at run time.
 
@@ -18,6 +19,7 @@ pub mod db;
 mod directory;
 mod followup;
 mod i18n;
+mod phones;
 mod publishing;
 pub mod rights;
 pub mod users;
@@ -128,6 +130,7 @@ fn environment() -> Environment<'static> {
         ("followup.html", include_str!("templates/followup.html")),
         ("audit.html", include_str!("templates/audit.html")),
         ("users.html", include_str!("templates/users.html")),
+        ("phones.html", include_str!("templates/phones.html")),
     ] {
         env.add_template(name, src)
             .expect("console templates parse");
@@ -173,8 +176,13 @@ pub fn router(feed_dir: &Path, db_path: &Path, cfg: &ConsoleConfig) -> Result<Ro
             get(publishing::preview).post(publishing::publish),
         )
         .route("/console/publish/revert", post(publishing::revert))
+        .route(
+            "/console/publish/distribution",
+            post(publishing::distribution),
+        )
         .route("/console/corrections", get(corrections::list))
         .route("/console/corrections/{id}", post(corrections::decide))
+        .route("/console/phones", get(phones::page).post(phones::change))
         .route("/console/followup", get(followup::page))
         .route("/console/followup.csv", get(followup::csv))
         .route(

@@ -135,12 +135,45 @@ fn history(c: &Console) -> Vec<(u64, String, u64, String, bool)> {
         .collect()
 }
 
+/// Whether distribution.toml trusts the configured signing key; when it
+/// does not, the error is that key's public half (public, so an admin can add
+/// it; the private key is never shown).
+fn key_trust(c: &Console, distribution: &str) -> Result<(), String> {
+    let Some(path) = c.key.as_ref() else {
+        return Ok(());
+    };
+    let Ok(key) = fyr_core::feed::load_signing_key(path) else {
+        return Err(format!("{}: unreadable", path.display()));
+    };
+    if distribution.is_empty() {
+        return Ok(());
+    }
+    match fyr_core::distribution::Distribution::from_toml(
+        fyr_core::distribution::FILE,
+        distribution,
+    ) {
+        Ok(d) if d.accepts(&key.verifying_key()) => Ok(()),
+        _ => Err(hex::encode(key.verifying_key().as_bytes())),
+    }
+}
+
 fn preview_page(
     c: &Console,
     a: &Authed,
     w: &WorkDir,
     result: Option<minijinja::Value>,
     status: StatusCode,
+) -> Response {
+    preview_page_with(c, a, w, result, status, None)
+}
+
+fn preview_page_with(
+    c: &Console,
+    a: &Authed,
+    w: &WorkDir,
+    result: Option<minijinja::Value>,
+    status: StatusCode,
+    dist_error: Option<Vec<String>>,
 ) -> Response {
     let (errors, d) = match w.records() {
         Ok(recs) => (
@@ -152,10 +185,17 @@ fn preview_page(
             Ok(Diff::default()),
         ),
     };
+    let distribution = w
+        .files
+        .get(fyr_core::distribution::FILE)
+        .cloned()
+        .unwrap_or_default();
+    let key_check = key_trust(c, &distribution);
     let mut r = c.page(
         a,
         "publish.html",
         context! {
+            distribution, key_untrusted => key_check.as_ref().err(), dist_error,
             errors, diff => d.as_ref().ok(), diff_error => d.as_ref().err(),
             history => history(c), key_configured => c.key.is_some(), result,
             can_publish => rights::can_publish(&a.user.role),
@@ -316,4 +356,71 @@ pub(crate) async fn revert(
     };
     let now = workdir::load(&c.conn()).unwrap_or_default();
     preview_page(&c, &a, &now, Some(result), status)
+}
+
+/// Admins edit the distribution settings (where devices sync, which keys
+/// they trust): checked by the core's `Distribution::from_toml`, kept in the
+/// working directory and published with the rest.
+pub(crate) async fn distribution(
+    State(c): State<Arc<Console>>,
+    a: Authed,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    if !rights::is_admin(&a.user.role) {
+        return c.forbidden(&a, i18n::text(a.lang, "admins_only"));
+    }
+    let text = f
+        .iter()
+        .find(|(k, _)| k == "text")
+        .map(|(_, v)| v.replace("\r\n", "\n"))
+        .unwrap_or_default();
+    let label = format!("content/{}", fyr_core::distribution::FILE);
+    if let Err(errs) = fyr_core::distribution::Distribution::from_toml(&label, &text) {
+        let mut w = workdir::load(&c.conn()).unwrap_or_default();
+        w.files
+            .insert(fyr_core::distribution::FILE.to_string(), text);
+        return preview_page_with(
+            &c,
+            &a,
+            &w,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(errs),
+        );
+    }
+    let conn = c.conn();
+    let before: Option<String> = conn
+        .query_row(
+            "SELECT text FROM console_files WHERE path = ?1",
+            [fyr_core::distribution::FILE],
+            |r| r.get(0),
+        )
+        .optional()
+        .ok()
+        .flatten();
+    let res = conn
+        .execute(
+            "INSERT OR REPLACE INTO console_files (path, text) VALUES (?1, ?2)",
+            params![fyr_core::distribution::FILE, text],
+        )
+        .and_then(|_| {
+            audit::record(
+                &conn,
+                &a.user.name,
+                "distribution.edit",
+                fyr_core::distribution::FILE,
+                before.map(Value::String).as_ref(),
+                Some(&Value::String(text.clone())),
+            )
+        });
+    drop(conn);
+    if let Err(e) = res {
+        return (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("could not save: {e}\n"),
+        )
+            .into_response();
+    }
+    let w = workdir::load(&c.conn()).unwrap_or_default();
+    preview_page(&c, &a, &w, None, StatusCode::OK)
 }

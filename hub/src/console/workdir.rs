@@ -1,7 +1,7 @@
 //! The working directory: the content files as rows in the hub database
 //! (the draft on top of the last published version). Rows hold the exact
 //! CSV cells under the core's column names, so validation is the core's own
-//! (`parse_directory`, `checklist::validate_set`) over CSV text rebuilt from
+//! (`parse_directory`, `checklist::validate_set`, `Distribution::from_toml`) over CSV text rebuilt from
 //! the rows, and a `content/` folder imports and exports losslessly.
 
 use fyr_core::checklist::Checklist;
@@ -159,6 +159,11 @@ pub fn read_content_dir(dir: &Path) -> Result<WorkDir, String> {
     for (file, t) in &texts {
         w.rows.extend(rows_from_csv(file, t)?);
     }
+    let dist = dir.join(fyr_core::distribution::FILE);
+    if dist.exists() {
+        let t = std::fs::read_to_string(&dist).map_err(|e| format!("{}: {e}", dist.display()))?;
+        w.files.insert(fyr_core::distribution::FILE.to_string(), t);
+    }
     let cdir = dir.join("checklists");
     if let Ok(rd) = std::fs::read_dir(&cdir) {
         for e in rd.flatten() {
@@ -234,6 +239,11 @@ pub fn bundled() -> Result<WorkDir, String> {
     ] {
         w.rows.extend(rows_from_csv(file, text)?);
     }
+    let (name, text) = fyr_core::bundle::EMBEDDED_DISTRIBUTION;
+    w.files.insert(
+        name.trim_start_matches("content/").to_string(),
+        text.to_string(),
+    );
     for (name, text) in fyr_core::bundle::EMBEDDED_CHECKLISTS {
         w.files.insert(
             name.trim_start_matches("content/").to_string(),
@@ -294,8 +304,19 @@ impl WorkDir {
         let dir = content::parse_directory(&src);
         let mut errors = dir.as_ref().err().cloned().unwrap_or_default();
         let mut files = Vec::new();
+        let mut distribution = None;
+        if let Some(text) = self.files.get(fyr_core::distribution::FILE) {
+            let label = format!("content/{}", fyr_core::distribution::FILE);
+            match fyr_core::distribution::Distribution::from_toml(&label, text) {
+                Ok(d) => distribution = Some(d.record()),
+                Err(e) => errors.extend(
+                    e.into_iter()
+                        .map(|e| ContentError::new(&label, None, None, e)),
+                ),
+            }
+        }
         for (name, text) in &self.files {
-            if !name.ends_with(".toml") {
+            if !name.starts_with("checklists/") || !name.ends_with(".toml") {
                 continue;
             }
             match Checklist::from_toml(&format!("content/{name}"), text) {
@@ -319,6 +340,7 @@ impl WorkDir {
                 let list: Vec<Checklist> = files.into_iter().map(|(_, c)| c).collect();
                 let mut v = fyr_core::feed::directory_records(&d);
                 v.extend(fyr_core::bundle::checklist_records(&list));
+                v.extend(distribution);
                 Ok(v)
             }
             _ => Err(errors),
