@@ -525,7 +525,8 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
                 let (bound, handle) = fyr_hub::spawn(cfg).await.map_err(hub_failure)?;
                 println!("fyr hub: serving {} on http://{bound}/", feed.display());
                 if !no_console {
-                    println!("console: http://{bound}/console/");
+                    // stderr: stdout carries one line with the address (scripts read it).
+                    eprintln!("console: http://{bound}/console/");
                 }
                 use std::io::Write;
                 std::io::stdout().flush().ok();

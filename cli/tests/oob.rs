@@ -81,6 +81,8 @@ async fn a_fresh_device_syncs_from_the_hub_its_bundle_names_and_says_what_did_no
             &[
                 "report-error",
                 "ljungby-socialtjanst",
+                "--reason",
+                "other",
                 "--message",
                 "Fel öppettider",
             ],
@@ -196,6 +198,8 @@ async fn a_fresh_device_syncs_from_the_hub_its_bundle_names_and_says_what_did_no
             &[
                 "report-error",
                 "ljungby-socialtjanst",
+                "--reason",
+                "other",
                 "--message",
                 "Fel adress",
             ],
