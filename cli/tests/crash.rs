@@ -201,7 +201,14 @@ async fn the_sync_command_contract() {
         // A correction report waits in the outbox.
         assert!(fyr(
             &dev,
-            &["report-error", CHANGED, "--message", "Fel öppettider"],
+            &[
+                "report-error",
+                CHANGED,
+                "--reason",
+                "other",
+                "--message",
+                "Fel öppettider"
+            ],
             None
         )
         .status

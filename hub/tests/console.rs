@@ -217,6 +217,44 @@ async fn a_kronoberg_coordinator_cannot_change_a_jamtland_entry_by_any_route() {
         let (st, _) = k.post(path, form).await;
         assert_eq!(st, StatusCode::FORBIDDEN, "{path} {form:?}");
     }
+    // Phones: no code for Jämtland, no revoking a Jämtland phone.
+    let device = {
+        let mut conn = fyr_hub::enroll::open(&h.db()).unwrap();
+        let now = chrono::Utc::now();
+        let code =
+            fyr_hub::enroll::create_code(&conn, "23", "healthcare", 24, &h.url, now).unwrap();
+        fyr_hub::enroll::redeem(&mut conn, &code.code, now)
+            .unwrap()
+            .device_id
+    };
+    let (st, _) = k
+        .post(
+            "/console/phones",
+            &[
+                ("action", "create"),
+                ("county", "23"),
+                ("agency_kind", "police"),
+                ("hours", "24"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, _) = k
+        .post(
+            "/console/phones",
+            &[("action", "revoke"), ("device", &device)],
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (_, page) = k.get("/console/phones").await;
+    assert!(
+        !page.contains(&device),
+        "a Jämtland phone is not even listed"
+    );
+    assert!(
+        !fyr_hub::enroll::list_devices(&fyr_hub::enroll::open(&h.db()).unwrap()).unwrap()[0]
+            .revoked
+    );
     upload_correction(&h, "c-jam-1", jam).await;
     let (st, _) = k
         .post(
