@@ -280,7 +280,7 @@ fn week_preview(hours: &str, lang: &str) -> Result<Vec<(String, String)>, String
 /// The core's problems about one service, by form field ("" = the row as a whole).
 fn service_errors(w: &WorkDir, id: &str) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
-    let Err(errors) = w.records() else { return out };
+    let errors = w.directory_errors();
     let fields = w
         .row("services", id)
         .map(|r| r.fields.clone())

@@ -4,7 +4,6 @@
 //! (`parse_directory`, `checklist::validate_set`, `Distribution::from_toml`) over CSV text rebuilt from
 //! the rows, and a `content/` folder imports and exports losslessly.
 
-use fyr_core::checklist::Checklist;
 use fyr_core::content::{
     self, ContentError, DirectorySources, MUNICIPALITY_COLUMNS, ORGANIZATION_COLUMNS,
     PHONE_COLUMNS, SERVICE_COLUMNS,
@@ -159,21 +158,7 @@ pub fn read_content_dir(dir: &Path) -> Result<WorkDir, String> {
     for (file, t) in &texts {
         w.rows.extend(rows_from_csv(file, t)?);
     }
-    let dist = dir.join(fyr_core::distribution::FILE);
-    if dist.exists() {
-        let t = std::fs::read_to_string(&dist).map_err(|e| format!("{}: {e}", dist.display()))?;
-        w.files.insert(fyr_core::distribution::FILE.to_string(), t);
-    }
-    let cdir = dir.join("checklists");
-    if let Ok(rd) = std::fs::read_dir(&cdir) {
-        for e in rd.flatten() {
-            let name = e.file_name().to_string_lossy().to_string();
-            if name.ends_with(".toml") {
-                let t = std::fs::read_to_string(e.path()).map_err(|e| e.to_string())?;
-                w.files.insert(format!("checklists/{name}"), t);
-            }
-        }
-    }
+    collect_toml(dir, dir, &mut w.files)?;
     Ok(w)
 }
 
@@ -225,6 +210,30 @@ pub fn export_dir(db: &Path, dir: &Path) -> Result<usize, crate::HubError> {
     let w = load(&conn).map_err(super::db::db_err(db))?;
     w.write_dir(dir).map_err(crate::HubError::Content)?;
     Ok(w.rows.iter().filter(|r| r.retired.is_none()).count())
+}
+
+/// Every `.toml` file under a content folder (checklists, distribution,
+/// routing, help cards …), by path relative to it; the signed `feed/` is not
+/// content.
+fn collect_toml(root: &Path, dir: &Path, out: &mut BTreeMap<String, String>) -> Result<(), String> {
+    let rd = std::fs::read_dir(dir).map_err(|e| format!("{}: {e}", dir.display()))?;
+    for e in rd.flatten() {
+        let p = e.path();
+        if p.is_dir() {
+            if p.file_name().is_some_and(|n| n != "feed") {
+                collect_toml(root, &p, out)?;
+            }
+        } else if p.extension().is_some_and(|x| x == "toml") {
+            let rel = p
+                .strip_prefix(root)
+                .unwrap_or(&p)
+                .to_string_lossy()
+                .replace('\\', "/");
+            let t = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+            out.insert(rel, t);
+        }
+    }
+    Ok(())
 }
 
 /// The content bundled into the binary, for a hub started with an empty database.
@@ -290,9 +299,9 @@ impl WorkDir {
         String::from_utf8(w.into_inner().unwrap_or_default()).unwrap_or_default()
     }
 
-    /// Validates everything with the core's rules; on success the records a
-    /// publish signs (the same records `fyr hub publish` makes of a folder).
-    pub fn records(&self) -> Result<Vec<Record>, Vec<ContentError>> {
+    /// The directory's problems by the core's rules (`parse_directory`),
+    /// each naming its file, row and id: what the edit form shows.
+    pub fn directory_errors(&self) -> Vec<ContentError> {
         let texts: Vec<(String, String)> =
             FILES.iter().map(|f| (label(f.0), self.csv(f.0))).collect();
         let src = DirectorySources {
@@ -301,50 +310,47 @@ impl WorkDir {
             services: (&texts[2].0, &texts[2].1),
             phones: (&texts[3].0, &texts[3].1),
         };
-        let dir = content::parse_directory(&src);
-        let mut errors = dir.as_ref().err().cloned().unwrap_or_default();
-        let mut files = Vec::new();
-        let mut distribution = None;
-        if let Some(text) = self.files.get(fyr_core::distribution::FILE) {
-            let label = format!("content/{}", fyr_core::distribution::FILE);
-            match fyr_core::distribution::Distribution::from_toml(&label, text) {
-                Ok(d) => distribution = Some(d.record()),
-                Err(e) => errors.extend(
-                    e.into_iter()
-                        .map(|e| ContentError::new(&label, None, None, e)),
-                ),
-            }
+        content::parse_directory(&src).err().unwrap_or_default()
+    }
+
+    /// Validates everything and, on success, returns the records a publish
+    /// signs: the working directory is written as a content folder and read
+    /// by `fyr_core::bundle::load_content_dir`, exactly what `fyr hub
+    /// publish --content` does, so every file kind the core knows (checklists,
+    /// distribution, routing, …) is checked and carried by the same code.
+    pub fn records(&self) -> Result<Vec<Record>, Vec<ContentError>> {
+        let errors = self.directory_errors();
+        if !errors.is_empty() {
+            return Err(errors);
         }
-        for (name, text) in &self.files {
-            if !name.starts_with("checklists/") || !name.ends_with(".toml") {
-                continue;
-            }
-            match Checklist::from_toml(&format!("content/{name}"), text) {
-                Ok(c) => files.push((format!("content/{name}"), c)),
-                Err(e) => errors.extend(e.into_iter().map(|e| {
-                    ContentError::new(&format!("content/{name}"), None, None, e.to_string())
-                })),
-            }
-        }
-        if errors.is_empty() {
-            if let Err(e) = fyr_core::checklist::validate_set(&files) {
-                errors.extend(
-                    e.into_iter().map(|e| {
-                        ContentError::new("content/checklists", None, None, e.to_string())
-                    }),
-                );
-            }
-        }
-        match dir {
-            Ok(d) if errors.is_empty() => {
-                let list: Vec<Checklist> = files.into_iter().map(|(_, c)| c).collect();
-                let mut v = fyr_core::feed::directory_records(&d);
-                v.extend(fyr_core::bundle::checklist_records(&list));
-                v.extend(distribution);
-                Ok(v)
-            }
-            _ => Err(errors),
-        }
+        let tmp = std::env::temp_dir().join(format!(
+            "fyr-console-{}-{}",
+            std::process::id(),
+            hex::encode(rand::random::<[u8; 8]>())
+        ));
+        let res = self
+            .write_dir(&tmp)
+            .map_err(|e| vec![ContentError::new("content", None, None, e)])
+            .and_then(|_| {
+                fyr_core::bundle::load_content_dir(&tmp).map_err(|e| {
+                    let tmp_label = tmp.display().to_string();
+                    e.to_string()
+                        .lines()
+                        .map(|l| {
+                            ContentError::new(
+                                "content",
+                                None,
+                                None,
+                                l.replace(&tmp_label, "content")
+                                    .trim_start_matches("content: ")
+                                    .to_string(),
+                            )
+                        })
+                        .collect()
+                })
+            });
+        let _ = std::fs::remove_dir_all(&tmp);
+        res
     }
 
     /// Writes the working directory as a content folder.
