@@ -30,7 +30,7 @@ fun view(answered: UInt, visible: UInt, item: ScreeningItem?, canGoBack: Boolean
 fun status(
     lastSync: String? = null, lastResult: String? = null, nextAttempt: String? = null,
     outbox: UInt = 0u, quarantined: UInt = 0u, stale: String? = null, age: UInt? = 3u,
-) = Status("fyr", 7uL, "2026-02-07T10:00:00Z", age, 30u, stale, lastSync, lastResult, null, nextAttempt, 0u, null, outbox, quarantined)
+) = Status("fyr", 7uL, "2026-02-07T10:00:00Z", age, 30u, stale, lastSync, lastResult, null, nextAttempt, 0u, null, outbox, quarantined, null, null)
 
 class HitCardTests : Suite("presentation.hit") {
     init {
