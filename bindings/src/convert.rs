@@ -2,12 +2,16 @@
 //! is the only file that knows the core's type layout.
 
 use crate::FyrError;
+use chrono::Utc as Now;
 use chrono::{DateTime, SecondsFormat, Utc};
 use fyr_core::checklist;
+pub use fyr_core::helpcard::{HelpCardLanguage, HelpCardNumber, HelpCardView, TextDirection};
+pub use fyr_core::present::{ContactAction, ContactKind, HitCard, StatusLine, Tone, UiText};
 use fyr_core::screening as scr;
 use fyr_core::search;
 use fyr_core::store::device;
 use fyr_core::vocab::{self, AgencyKind, Form, Group, Lang, Need};
+pub use fyr_core::vocab::{VocabLabel, VocabLabels};
 use std::path::PathBuf;
 
 // ---------------------------------------------------------------- records
@@ -101,6 +105,10 @@ pub struct ServiceHit {
     pub verified: bool,
     pub demo: bool,
     pub web: Option<String>,
+    /// What to show besides the fields above, from the core: the subtitle,
+    /// the demo/unverified/national badges, the distance text and the
+    /// contact actions (a URI and a label per phone and kind).
+    pub card: HitCard,
 }
 
 /// A service in full.
@@ -138,6 +146,8 @@ pub struct ChecklistSummary {
     pub id: String,
     pub version: i64,
     pub kind: String,
+    /// Whom the outcome is about: "adult_victim", "child", "perpetrator" or "any".
+    pub subject: String,
     /// In the store's language.
     pub title: String,
     pub title_sv: String,
@@ -165,6 +175,8 @@ pub struct ScreeningItem {
     pub choices: Vec<Choice>,
     pub min: Option<f64>,
     pub max: Option<f64>,
+    /// A key question: without its answer no level can be given.
+    pub key: bool,
 }
 
 /// Where a session stands: the next item (none when every visible item is
@@ -183,6 +195,8 @@ pub struct ScreeningView {
     pub can_go_back: bool,
     pub completed: bool,
     pub municipality: Option<String>,
+    /// "Fråga 3 av 12" / "Question 3 of 12".
+    pub counter: String,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
@@ -201,10 +215,30 @@ pub struct LevelOverride {
     pub reason: String,
 }
 
+/// A red flag that was raised: the item, the level it lifts to, and the text
+/// to show (in the store's language).
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct RedFlag {
     pub item: String,
     pub level: String,
+    pub text: String,
+}
+
+/// A key question left unanswered (text in the store's language).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct MissingItem {
+    pub id: String,
+    pub text: String,
+}
+
+/// A level the professional may raise to (the override picker), lowest first.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct OverrideLevel {
+    pub id: String,
+    pub label_sv: String,
+    pub label_en: String,
+    /// An acute level: someone may be in danger now (112 first).
+    pub acute: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -212,8 +246,18 @@ pub struct ScreeningOutcome {
     pub session_id: String,
     pub checklist: String,
     pub version: i64,
+    /// A level id of the checklist, or "not_assessed".
     pub level: String,
+    /// "Bedömning ej möjlig – nyckelfrågor saknar svar" when not assessed.
     pub level_label: String,
+    /// Key questions are unanswered and nothing known lifts the result: no
+    /// level is given (never the lowest one).
+    pub not_assessed: bool,
+    /// The key questions left unanswered; non-empty with a level means the
+    /// level is a floor ("at least").
+    pub missing_key: Vec<MissingItem>,
+    /// The level is acute: the first action is to call 112.
+    pub acute: bool,
     pub score: f64,
     pub red_flags: Vec<RedFlag>,
     pub unanswered: u32,
@@ -237,6 +281,8 @@ pub struct ScreeningSummary {
     pub answered: u32,
     pub started: String,
     pub completed: Option<String>,
+    /// When it was started, relative to now: "för 3 timmar sedan".
+    pub started_text: String,
 }
 
 /// An event waiting in the outbox; `payload_json` exactly as it will be sent.
@@ -281,15 +327,7 @@ pub struct SyncReport {
     pub upload_note: Option<String>,
 }
 
-/// What enrolling with a code gave: keep `token` in the keystore/keychain
-/// and pass it as `SyncOptions.token` to every sync.
-#[derive(Debug, Clone, PartialEq, uniffi::Record)]
-pub struct Enrollment {
-    pub token: String,
-    pub county: String,
-    pub agency_kind: String,
-    pub hub_url: String,
-}
+pub use fyr_core::enroll::Enrollment;
 
 /// What the Status screen shows and what a scheduler needs: `next_attempt`
 /// (RFC 3339) is the core's backoff hint after a failure.
@@ -318,6 +356,9 @@ pub struct Status {
     pub upload_blocked: Option<String>,
     /// The same in words (store language) with what to do.
     pub upload_note: Option<String>,
+    /// How often to look for a new version after a success (hours, from
+    /// the signed content); `next_attempt` governs after a failure.
+    pub check_interval_hours: Option<u32>,
 }
 
 // ------------------------------------------------------------ conversions
@@ -352,7 +393,7 @@ pub(crate) fn instant(s: Option<&str>) -> Result<Option<DateTime<Utc>>, FyrError
     }
 }
 
-fn lang(s: &str) -> Result<Lang, FyrError> {
+pub(crate) fn lang(s: &str) -> Result<Lang, FyrError> {
     Lang::parse(s.trim())
         .ok_or_else(|| FyrError::invalid(format!("unknown language '{s}': expected sv or en")))
 }
@@ -471,7 +512,9 @@ pub(crate) fn search_query(q: &SearchQuery) -> Result<search::SearchQuery, FyrEr
 }
 
 pub(crate) fn hit(h: search::ServiceHit, lang: Lang) -> ServiceHit {
+    let card = fyr_core::present::card(&h, lang);
     ServiceHit {
+        card,
         agency_label: h.agency_kind.label(lang).to_string(),
         id: h.id,
         name: h.name,
@@ -563,6 +606,7 @@ pub(crate) fn checklist(c: scr::ChecklistSummary, lang: Lang) -> ChecklistSummar
         id: c.id,
         version: c.version,
         kind: c.kind,
+        subject: c.subject,
         title,
         title_sv: c.title_sv,
         title_en: c.title_en,
@@ -593,12 +637,14 @@ pub(crate) fn view(v: scr::ScreeningView) -> ScreeningView {
                 .collect(),
             min: i.min,
             max: i.max,
+            key: i.key,
         }),
         answered: v.answered as u32,
         visible: v.visible as u32,
         can_go_back: v.can_go_back,
         completed: v.completed,
         municipality: v.municipality,
+        counter: v.counter,
     }
 }
 
@@ -633,6 +679,16 @@ pub(crate) fn outcome(o: scr::ScreeningOutcome, lang: Lang) -> ScreeningOutcome 
         version: o.version,
         level: o.level,
         level_label: o.level_label,
+        not_assessed: o.not_assessed,
+        missing_key: o
+            .missing_key
+            .into_iter()
+            .map(|m| MissingItem {
+                id: m.id,
+                text: m.text,
+            })
+            .collect(),
+        acute: o.acute,
         score: o.score,
         red_flags: o
             .red_flags
@@ -640,6 +696,7 @@ pub(crate) fn outcome(o: scr::ScreeningOutcome, lang: Lang) -> ScreeningOutcome 
             .map(|r| RedFlag {
                 item: r.item,
                 level: r.level,
+                text: r.text,
             })
             .collect(),
         unanswered: o.unanswered as u32,
@@ -652,8 +709,18 @@ pub(crate) fn outcome(o: scr::ScreeningOutcome, lang: Lang) -> ScreeningOutcome 
     }
 }
 
-pub(crate) fn summary(s: scr::ScreeningSummary) -> ScreeningSummary {
+pub(crate) fn override_level(l: scr::LevelOption) -> OverrideLevel {
+    OverrideLevel {
+        id: l.id,
+        label_sv: l.label_sv,
+        label_en: l.label_en,
+        acute: l.acute,
+    }
+}
+
+pub(crate) fn summary(s: scr::ScreeningSummary, lang: Lang) -> ScreeningSummary {
     ScreeningSummary {
+        started_text: fyr_core::present::relative_time(s.started_at, Now::now(), lang),
         session_id: s.session_id,
         checklist: s.checklist,
         version: s.version,
@@ -711,6 +778,7 @@ pub(crate) fn status(s: fyr_core::Status) -> Status {
         quarantined: s.outbox_quarantined as u32,
         upload_blocked: s.upload_blocked.as_ref().map(blocked_id),
         upload_note: s.upload_note,
+        check_interval_hours: s.check_interval_hours,
     }
 }
 
@@ -722,15 +790,6 @@ fn blocked_id(b: &fyr_core::sync::UploadBlocked) -> String {
         B::Refused { .. } => "refused",
     }
     .to_string()
-}
-
-pub(crate) fn enrollment(e: fyr_core::enroll::Enrollment) -> Enrollment {
-    Enrollment {
-        token: e.token,
-        county: e.county,
-        agency_kind: e.agency_kind,
-        hub_url: e.hub_url,
-    }
 }
 
 pub(crate) fn sync_options(o: &SyncOptions) -> fyr_core::api::SyncOptions {

@@ -322,7 +322,23 @@ impl FyrCore {
                 .screenings()
                 .map_err(convert::error)?
                 .into_iter()
-                .map(convert::summary)
+                .map(|s| convert::summary(s, self.lang))
+                .collect())
+        })
+    }
+
+    /// The levels the professional may raise this session's result to,
+    /// lowest first, with Swedish and English labels (the override picker):
+    /// only levels above the current result, never the lowest level while key
+    /// questions are unanswered. Empty when no override is possible.
+    pub fn override_levels(&self, session_id: String) -> Result<Vec<OverrideLevel>, FyrError> {
+        guard("override_levels", || {
+            Ok(self
+                .inner
+                .override_levels(&session_id)
+                .map_err(convert::error)?
+                .into_iter()
+                .map(convert::override_level)
                 .collect())
         })
     }
@@ -407,9 +423,7 @@ impl FyrCore {
             .name("fyr-enroll".into())
             .spawn(move || {
                 let result = guard("enroll", || {
-                    core.enroll_blocking(&code, None)
-                        .map(convert::enrollment)
-                        .map_err(convert::error)
+                    core.enroll_blocking(&code, None).map_err(convert::error)
                 });
                 let _ = tx.send(result);
             });
@@ -422,6 +436,60 @@ impl FyrCore {
             Err(FyrError::Internal {
                 message: "the enroll thread ended without a result".into(),
             })
+        })
+    }
+
+    /// The status screen's lines, ready to show: data version and age, the
+    /// last sync (relative to now), a failure and the next attempt, the
+    /// outbox. Warnings carry `Tone.WARNING`.
+    pub fn status_lines(&self) -> Result<Vec<StatusLine>, FyrError> {
+        guard("status_lines", || {
+            let now = Utc::now();
+            let s = self.inner.status(now).map_err(convert::error)?;
+            Ok(fyr_core::present::status_lines(&s, now, self.lang))
+        })
+    }
+
+    /// A user-facing string in the store's language.
+    pub fn text(&self, id: UiText) -> String {
+        fyr_core::present::ui_text(id, self.lang).to_string()
+    }
+
+    /// The vocabularies (agency kinds, groups, needs, forms) with labels in
+    /// the store's language, for filter chips and the settings' pickers.
+    pub fn vocabulary_labels(&self) -> VocabLabels {
+        fyr_core::vocab::labels(self.lang)
+    }
+
+    /// The language the store was opened with ("sv" or "en").
+    pub fn lang(&self) -> String {
+        self.lang.id().to_string()
+    }
+
+    /// An instant (RFC 3339) relative to now, in the store's language:
+    /// "för 3 timmar sedan", "om 5 minuter", "nyss".
+    pub fn relative_time(&self, instant: String) -> Result<String, FyrError> {
+        guard("relative_time", || {
+            let t = convert::instant(Some(&instant))?.expect("an instant was given");
+            Ok(fyr_core::present::relative_time(t, Utc::now(), self.lang))
+        })
+    }
+
+    /// The languages a help card exists in (Swedish and English first), each
+    /// with its name in itself, its name in the store's language, its text
+    /// direction and whether a native speaker has reviewed it.
+    pub fn help_card_languages(&self) -> Result<Vec<HelpCardLanguage>, FyrError> {
+        guard("help_card_languages", || {
+            self.inner.help_card_languages().map_err(convert::error)
+        })
+    }
+
+    /// The help card in `lang` (e.g. "ar"): title, points and numbers (with
+    /// `tel:` URIs) in that language and direction; `notReviewedNotice` in
+    /// the store's language when no native speaker has reviewed it yet.
+    pub fn help_card(&self, lang: String) -> Result<HelpCardView, FyrError> {
+        guard("help_card", || {
+            self.inner.help_card(&lang).map_err(convert::error)
         })
     }
 
@@ -503,4 +571,19 @@ mod tests {
         let r: Result<u8, FyrError> = guard("test", || Ok(7));
         assert_eq!(r, Ok(7));
     }
+}
+
+/// What was typed into a number field as a number: "3", "3,5", "3.5",
+/// "1 200"; none for anything else (words, "NaN", two separators).
+#[uniffi::export]
+pub fn parse_number(text: String) -> Option<f64> {
+    fyr_core::present::parse_number(&text)
+}
+
+/// A user-facing string of the apps in `lang` ("sv" or "en"); usable before a
+/// store is open (e.g. on the screen that says the store could not be opened).
+#[uniffi::export]
+pub fn ui_text(id: UiText, lang: String) -> Result<String, FyrError> {
+    let lang = convert::lang(&lang)?;
+    Ok(fyr_core::present::ui_text(id, lang).to_string())
 }

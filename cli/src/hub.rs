@@ -356,6 +356,15 @@ fn codes(cmd: CodesCmd) -> CmdResult {
             );
             if hub_url.is_some() {
                 println!("QR payload: {}", c.qr_payload);
+                // For the phone's camera: the payload as a QR code in text.
+                if let Ok(q) = qrcode::QrCode::new(c.qr_payload.as_bytes()) {
+                    let img = q
+                        .render::<qrcode::render::unicode::Dense1x2>()
+                        .dark_color(qrcode::render::unicode::Dense1x2::Light)
+                        .light_color(qrcode::render::unicode::Dense1x2::Dark)
+                        .build();
+                    println!("{img}");
+                }
             } else {
                 println!("(give --hub-url to get a QR payload)");
             }

@@ -232,3 +232,34 @@ fn the_repository_bundle_names_a_placeholder_and_sync_says_so_without_the_networ
     assert_ne!(o.status.code(), Some(0));
     assert!(String::from_utf8_lossy(&o.stderr).contains("publisher.pub"));
 }
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn a_bundle_naming_an_unreachable_hub_says_so_and_schedules_the_next_attempt() {
+    let tmp = tempfile::tempdir().unwrap();
+    let (key_path, pub_path) = fyr_hub::keygen(&tmp.path().join("keys")).unwrap();
+    let key = fyr_core::feed::load_signing_key(&key_path).unwrap();
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_url = format!("http://{}/", dead.local_addr().unwrap());
+    drop(dead);
+    let feed = tmp.path().join("feed");
+    let records = Distribution::single(&dead_url, &key.verifying_key())
+        .replace_in(fyr_core::bundle::signed_bundle().unwrap().1.records);
+    fyr_hub::publish_with(records, &key, &feed, &fyr_hub::PublishOptions::default()).unwrap();
+    let bundle = tmp.path().join("bundle");
+    fyr_hub::export_bundle(&feed, &bundle).unwrap();
+    std::fs::copy(&pub_path, bundle.join("publisher.pub")).unwrap();
+    let dev = tmp.path().join("device");
+    let o = fyr(Some(&bundle), &dev, &["sync"]);
+    assert_eq!(o.status.code(), Some(1));
+    let err = String::from_utf8_lossy(&o.stderr);
+    assert!(
+        err.contains("sync failed: network error") && err.contains(dead_url.trim_end_matches('/')),
+        "{err}"
+    );
+    let s = json(&fyr(Some(&bundle), &dev, &["status", "--json"]));
+    assert!(s["next_attempt"].is_string(), "{s}");
+    assert_eq!(s["failures"], 1);
+    assert_eq!(s["content_version"], 1, "the bundled content is untouched");
+    let text = ok(&fyr(Some(&bundle), &dev, &["--lang", "en", "status"]));
+    assert!(text.contains("next attempt: 20"), "{text}");
+}

@@ -60,6 +60,9 @@ pub struct Status {
     pub upload_blocked: Option<sync::UploadBlocked>,
     /// The same in words, in the store's language, with what to do.
     pub upload_note: Option<String>,
+    /// How often to look for a new version (the signed content's
+    /// `check_interval_hours`), for the shell's scheduler after a success.
+    pub check_interval_hours: Option<u32>,
 }
 
 /// How to sync: what is not given is taken from what was kept after the first use.
@@ -236,6 +239,7 @@ impl Fyr {
             }),
             _ => None,
         };
+        let dist = self.distribution()?;
         let c = self.store.dev();
         Ok(Status {
             feed_id: st.feed_id,
@@ -249,8 +253,8 @@ impl Fyr {
             last_success: st.last_success,
             next_attempt: st.next_attempt,
             failures: st.failures,
-            hub: device::get_sync_meta(&c, sync::meta::HUB)?
-                .or(self.distribution()?.map(|d| d.hub_url)),
+            check_interval_hours: dist.as_ref().map(|d| d.check_interval_hours),
+            hub: device::get_sync_meta(&c, sync::meta::HUB)?.or(dist.map(|d| d.hub_url)),
             outbox_pending: pending,
             outbox_quarantined: quarantined,
             upload_note: st.upload_blocked.as_ref().map(|b| b.describe(self.lang)),
@@ -295,6 +299,16 @@ impl Fyr {
                 }
             }
         };
+        // RFC 6761: .invalid never resolves (the repository's placeholder).
+        if reqwest::Url::parse(&hub_url)
+            .ok()
+            .and_then(|u| u.host_str().map(|h| h.ends_with(".invalid")))
+            .unwrap_or(false)
+        {
+            return Err(Error::invalid(format!(
+                "this build names the placeholder hub {hub_url}: scan the QR code (it carries the hub's address) or give the hub's address"
+            )));
+        }
         let e = crate::enroll::enroll(&hub_url, &code)
             .await
             .map_err(|e| match e {

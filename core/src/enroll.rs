@@ -22,8 +22,10 @@ pub const CODE_LEN: usize = 10;
 /// The QR payload's scheme.
 pub const QR_PREFIX: &str = "fyr-enroll:";
 
-/// The answer to a successful enrollment.
+/// The answer to a successful enrollment (passed unchanged through the FFI:
+/// keep `token` in the keystore/keychain and pass it to every sync).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct Enrollment {
     /// The device's own upload token: keep it secret, pass it to every sync.
     pub token: String,

@@ -13,7 +13,9 @@ pub mod distribution;
 pub mod enroll;
 pub mod error;
 pub mod feed;
+pub mod helpcard;
 pub mod model;
+pub mod present;
 pub mod privacy;
 pub mod schedule;
 pub mod screening;
@@ -23,6 +25,9 @@ pub mod store;
 pub mod sync;
 pub mod text;
 pub mod vocab;
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
 
 pub use api::{Fyr, OpenOptions, Settings, Status};
 pub use error::{Error, ErrorKind, Result};

@@ -9,7 +9,10 @@
 //! be read from the files without the key.
 
 use crate::api::Fyr;
-use crate::checklist::{parse_answer_text, Answer, Checklist, EngineError, Evaluation, Override};
+use crate::checklist::{
+    missing_texts, not_assessed_label, override_levels, parse_answer_text, Answer, Checklist,
+    EngineError, Evaluation, LevelChoice, Override, RedFlagHit,
+};
 use crate::crypto::{self, SealKey};
 use crate::error::{Error, Result};
 use crate::model::Text;
@@ -26,6 +29,8 @@ pub struct ChecklistSummary {
     pub id: String,
     pub version: i64,
     pub kind: String,
+    /// Whom the outcome is about: adult_victim, child, perpetrator or any.
+    pub subject: String,
     pub title_sv: String,
     pub title_en: String,
     /// An example written by the Fyr team, to be replaced by the region's instrument.
@@ -50,6 +55,8 @@ pub struct ItemView {
     pub choices: Vec<ChoiceView>,
     pub min: Option<f64>,
     pub max: Option<f64>,
+    /// A key question: without its answer no level can be given.
+    pub key: bool,
 }
 
 /// Where a session stands.
@@ -66,6 +73,8 @@ pub struct ScreeningView {
     pub can_go_back: bool,
     pub completed: bool,
     pub municipality: Option<String>,
+    /// "Fråga 3 av 12" / "Question 3 of 12" (`present::screening_counter`).
+    pub counter: String,
 }
 
 /// A screening in a list (decrypted on the device only).
@@ -80,16 +89,62 @@ pub struct ScreeningSummary {
     pub answered: usize,
 }
 
+/// A key question left unanswered, as shown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MissingItem {
+    pub id: String,
+    pub text: String,
+}
+
+/// A red flag as shown: the item, the level it lifts to and its text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RedFlagView {
+    pub item: String,
+    pub level: String,
+    pub text: String,
+}
+
+/// A level the professional may raise to (the override picker).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LevelOption {
+    pub id: String,
+    pub label_sv: String,
+    pub label_en: String,
+    /// An acute level (112 first).
+    pub acute: bool,
+}
+
+impl From<LevelChoice> for LevelOption {
+    fn from(l: LevelChoice) -> LevelOption {
+        LevelOption {
+            label_en: l.label.get(Lang::En).to_string(),
+            label_sv: l.label.sv,
+            id: l.id,
+            acute: l.acute,
+        }
+    }
+}
+
 /// The result of a completed screening (`fyr screen --json`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScreeningOutcome {
     pub session_id: String,
     pub checklist: String,
     pub version: i64,
+    /// A level id of the checklist, or `not_assessed`.
     pub level: String,
+    /// "Bedömning ej möjlig – nyckelfrågor saknar svar" when not assessed.
     pub level_label: String,
+    /// True when key questions are unanswered and nothing known lifts the
+    /// result above the lowest level: no level is given.
+    pub not_assessed: bool,
+    /// The key questions left unanswered. Non-empty with a level: the level is
+    /// a floor ("at least").
+    pub missing_key: Vec<MissingItem>,
+    /// The level is acute: someone may be in danger now; call 112.
+    pub acute: bool,
     pub score: f64,
-    pub red_flags: Vec<crate::checklist::RedFlagHit>,
+    pub red_flags: Vec<RedFlagView>,
     pub unanswered: usize,
     pub incomplete: bool,
     pub actions: Vec<String>,
@@ -103,6 +158,7 @@ pub struct ScreeningOutcome {
 #[derive(Serialize, Deserialize)]
 struct Sealed {
     session: Session,
+    #[serde(deserialize_with = "crate::checklist::deserialize_stored")]
     checklist: Checklist,
 }
 
@@ -112,6 +168,45 @@ fn engine(e: EngineError) -> Error {
 
 fn lang_text(t: &Text, lang: Lang) -> String {
     t.get(lang).to_string()
+}
+
+/// An evaluation's level label, red flags and missing key questions, as shown.
+pub fn shown_parts(
+    c: &Checklist,
+    ev: &Evaluation,
+    lang: Lang,
+) -> (String, Vec<RedFlagView>, Vec<MissingItem>) {
+    let label = if ev.not_assessed {
+        not_assessed_label()
+    } else {
+        c.level(&ev.level)
+            .map(|l| l.label.clone())
+            .unwrap_or_default()
+    };
+    let flags = ev
+        .red_flags
+        .iter()
+        .map(|r: &RedFlagHit| RedFlagView {
+            item: r.item.clone(),
+            level: r.level.clone(),
+            text: if r.text.sv.is_empty() {
+                // A result sealed before red flags carried texts.
+                lang_text(&crate::checklist::red_flag_text(c, &r.item, None), lang)
+            } else {
+                lang_text(&r.text, lang)
+            },
+        })
+        .collect();
+    let missing = ev
+        .missing_key
+        .iter()
+        .zip(missing_texts(c, ev))
+        .map(|(id, t)| MissingItem {
+            id: id.clone(),
+            text: lang_text(&t, lang),
+        })
+        .collect();
+    (lang_text(&label, lang), flags, missing)
 }
 
 impl Fyr {
@@ -150,7 +245,7 @@ impl Fyr {
             .records(crate::feed::RecordKind::Checklist)?
             .into_iter()
             .map(|r| {
-                Checklist::from_json(&format!("checklist {}", r.id), &r.body).map_err(|e| {
+                Checklist::from_stored_json(&format!("checklist {}", r.id), &r.body).map_err(|e| {
                     Error::Content(
                         e.iter()
                             .map(|e| e.to_string())
@@ -170,6 +265,7 @@ impl Fyr {
                 id: c.id.clone(),
                 version: c.version,
                 kind: c.kind.id().to_string(),
+                subject: c.subject.id().to_string(),
                 title_sv: c.title.sv.clone(),
                 title_en: c.title.get(Lang::En).to_string(),
                 example: c.example,
@@ -236,8 +332,12 @@ impl Fyr {
                     .collect(),
                 min: i.min,
                 max: i.max,
+                key: c.is_key(&i.id),
             }
         });
+        let answered = vis.iter().filter(|(_, a)| a.is_some()).count();
+        let counter =
+            crate::present::screening_counter(answered, vis.len(), next_item.is_some(), lang);
         ScreeningView {
             session_id: s.session.id.clone(),
             checklist: c.id.clone(),
@@ -245,11 +345,12 @@ impl Fyr {
             title: lang_text(&c.title, lang),
             notice: c.notice_text().map(|t| lang_text(&t, lang)),
             next_item,
-            answered: vis.iter().filter(|(_, a)| a.is_some()).count(),
+            answered,
             visible: vis.len(),
             can_go_back: !s.session.history.is_empty() && !s.session.is_completed(),
             completed: s.session.is_completed(),
             municipality: s.session.municipality.clone(),
+            counter,
         }
     }
 
@@ -331,6 +432,20 @@ impl Fyr {
     pub fn preview(&self, session_id: &str) -> Result<Evaluation> {
         let s = self.load(session_id)?;
         s.session.preview(&s.checklist).map_err(engine)
+    }
+
+    /// The levels the professional may raise this screening to, lowest first,
+    /// with labels in Swedish and English (the apps' override picker): only
+    /// levels above the current result, never the lowest level while key
+    /// questions are unanswered, and only those the checklist allows. Empty
+    /// when the checklist allows no override or the result is at the top.
+    pub fn override_levels(&self, session_id: &str) -> Result<Vec<LevelOption>> {
+        let s = self.load(session_id)?;
+        let ev = s.session.preview(&s.checklist).map_err(engine)?;
+        Ok(override_levels(&s.checklist, &ev)
+            .into_iter()
+            .map(LevelOption::from)
+            .collect())
     }
 
     pub fn screenings(&self) -> Result<Vec<ScreeningSummary>> {
@@ -434,19 +549,18 @@ impl Fyr {
             tx.commit()?;
         }
         let lang = self.lang();
-        let level_label = s
-            .checklist
-            .level(&ev.level)
-            .map(|l| lang_text(&l.label, lang))
-            .unwrap_or_default();
+        let (level_label, red_flags, missing_key) = shown_parts(&s.checklist, &ev, lang);
         Ok(ScreeningOutcome {
             session_id: s.session.id.clone(),
             checklist: s.checklist.id.clone(),
             version: s.checklist.version,
             level: ev.level.clone(),
             level_label,
+            not_assessed: ev.not_assessed,
+            missing_key,
+            acute: ev.acute,
             score: ev.score,
-            red_flags: ev.red_flags.clone(),
+            red_flags,
             unanswered: ev.unanswered,
             incomplete: ev.incomplete,
             actions: ev.actions.iter().map(|t| lang_text(t, lang)).collect(),
@@ -551,13 +665,14 @@ mod tests {
         let f = open(d.path());
         let now = Utc::now();
         let v = f.start_screening("routine", Some("Åre"), now).unwrap();
-        assert_eq!(v.version, 1);
+        let pinned = v.version;
         let first = v.next_item.unwrap().id;
         f.answer(&v.session_id, &first, Answer::No, now).unwrap();
         // A newer routine checklist arrives (as by sync), with one question fewer.
         let mut c = f.checklist("routine").unwrap();
-        c.version = 2;
+        c.version = pinned + 1;
         c.sections[0].items.retain(|i| i.id == first);
+        c.key_items.retain(|k| *k == first);
         let pos = f.position().unwrap();
         f.store
             .apply(
@@ -575,21 +690,108 @@ mod tests {
                 false,
             )
             .unwrap();
-        assert_eq!(f.checklist("routine").unwrap().version, 2);
+        assert_eq!(f.checklist("routine").unwrap().version, pinned + 1);
         drop(f);
         // After a restart the session resumes on version 1.
         let f = open(d.path());
         let v = f.screening(&v.session_id).unwrap();
-        assert_eq!(v.version, 1);
+        assert_eq!(v.version, pinned);
         assert!(v.visible > 1);
         let out = f
             .complete_screening(&v.session_id, None, None, now)
             .unwrap();
-        assert_eq!(out.version, 1);
+        assert_eq!(out.version, pinned);
         let stat = &f.outbox().unwrap()[0].event.payload;
-        assert_eq!(stat["checklist_version"], 1);
-        // A new session gets version 2.
-        assert_eq!(f.start_screening("routine", None, now).unwrap().version, 2);
+        assert_eq!(stat["checklist_version"], pinned);
+        // A new session gets the newer version.
+        assert_eq!(
+            f.start_screening("routine", None, now).unwrap().version,
+            pinned + 1
+        );
+    }
+
+    #[test]
+    fn a_session_sealed_by_an_older_version_still_opens_and_completes() {
+        // An app update in the middle of a screening: the sealed checklist
+        // has no subject, key items or acute levels, the result no
+        // not_assessed fields.
+        let d = tempfile::tempdir().unwrap();
+        let f = open(d.path());
+        let now = Utc::now();
+        let v = f
+            .start_screening("adult-risk", Some("Ljungby"), now)
+            .unwrap();
+        f.answer(&v.session_id, "physical_violence", Answer::Yes, now)
+            .unwrap();
+        let key = f.seal_key().unwrap();
+        let blob = device::get_session(&f.store.dev(), &v.session_id)
+            .unwrap()
+            .unwrap();
+        let plain = crypto::open(&key, v.session_id.as_bytes(), &blob).unwrap();
+        let mut old: serde_json::Value = serde_json::from_slice(&plain).unwrap();
+        let c = old["checklist"].as_object_mut().unwrap();
+        c.remove("subject");
+        c.remove("key_items");
+        for l in c["levels"].as_array_mut().unwrap() {
+            l.as_object_mut().unwrap().remove("acute");
+        }
+        let blob = crypto::seal(
+            &key,
+            v.session_id.as_bytes(),
+            &serde_json::to_vec(&old).unwrap(),
+        );
+        device::put_session(&f.store.dev(), &v.session_id, &blob).unwrap();
+        drop(f);
+        let f = open(d.path());
+        assert_eq!(f.screenings().unwrap().len(), 1);
+        let view = f.screening(&v.session_id).unwrap();
+        assert_eq!(view.answered, 1);
+        assert!(
+            !view.next_item.unwrap().key,
+            "no key items in the old definition"
+        );
+        let out = f
+            .complete_screening(&v.session_id, None, None, now)
+            .unwrap();
+        assert_eq!(
+            out.level, "low",
+            "the old behaviour, on the version it started on"
+        );
+        assert!(out.missing_key.is_empty());
+    }
+
+    #[test]
+    fn override_levels_follow_the_result() {
+        let d = tempfile::tempdir().unwrap();
+        let f = open(d.path());
+        let now = Utc::now();
+        let v = f.start_screening("adult-risk", None, now).unwrap();
+        let ids = |f: &Fyr| -> Vec<String> {
+            f.override_levels(&v.session_id)
+                .unwrap()
+                .into_iter()
+                .map(|l| l.id)
+                .collect()
+        };
+        // Nothing answered: not assessed; never "low".
+        assert_eq!(ids(&f), ["elevated", "high", "acute"]);
+        let first = f.override_levels(&v.session_id).unwrap();
+        assert_eq!(first[0].label_sv, "Förhöjd risk");
+        assert_eq!(first[0].label_en, "Elevated risk");
+        assert!(first[2].acute);
+        f.answer(&v.session_id, "strangulation", Answer::Yes, now)
+            .unwrap();
+        assert_eq!(ids(&f), ["acute"]);
+        f.answer(&v.session_id, "danger_now", Answer::Yes, now)
+            .unwrap();
+        assert!(ids(&f).is_empty());
+        let out = f
+            .complete_screening(&v.session_id, None, None, now)
+            .unwrap();
+        assert!(out.acute && !out.not_assessed);
+        let texts: Vec<&str> = out.red_flags.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(texts, ["Stryptag eller kvävning", "I fara nu"]);
+        assert!(out.actions[0].starts_with("Ring 112"));
     }
 
     #[test]

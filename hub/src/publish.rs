@@ -285,9 +285,20 @@ fn check_distribution(records: &[Record], key: &SigningKey) -> Result<(), HubErr
 
 /// Devices holding `prev` take their trust from its distribution record:
 /// a version signed by a key it does not accept would be refused by all of them.
-fn check_signer_trusted_by(prev: &Snapshot, key: &SigningKey) -> Result<(), HubError> {
+fn check_signer_trusted_by(
+    prev: &Snapshot,
+    records: &[Record],
+    key: &SigningKey,
+) -> Result<(), HubError> {
     let d = fyr_core::distribution::Distribution::from_records(&prev.records)
         .map_err(|e| HubError::Content(format!("the previous version's distribution: {e}")))?;
+    if d.is_some() && !records.iter().any(|r| r.kind == RecordKind::Distribution) {
+        return Err(HubError::Content(format!(
+            "the content has no {} but version {} of this feed has one: devices would forget where to sync and whom to trust; keep the file in the content folder",
+            fyr_core::distribution::FILE,
+            prev.version
+        )));
+    }
     match d {
         Some(d) if !d.accepts(&key.verifying_key()) => Err(HubError::Content(format!(
             "the signing key {} is not trusted by version {} of feed {} (its distribution trusted_keys/next_keys, or it is retired there): devices would refuse this version. Sign with a key that version trusts, announce this key first (next_keys), or start a new feed (--new-feed)",
@@ -333,7 +344,7 @@ pub fn publish_with(
     // names. (A `base` continued for the first time is the app's bundle: a
     // self-hoster continuing it with another key gives devices --trust-key.)
     if let Some(last) = versions.last() {
-        check_signer_trusted_by(&read_snapshot(feed, last)?, key)?;
+        check_signer_trusted_by(&read_snapshot(feed, last)?, &records, key)?;
     }
     if versions.is_empty() {
         if let Some(base) = &opts.base {

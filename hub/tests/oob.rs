@@ -424,3 +424,40 @@ async fn keys_rotate_and_a_retired_or_unknown_key_is_refused() {
     assert_eq!(dev.position().unwrap().version, p.version);
     hub.stop().await;
 }
+
+#[tokio::test]
+async fn a_mirror_serves_when_the_feed_url_is_down_and_the_distribution_cannot_be_dropped() {
+    let hub = Hub::start().await;
+    let key = SigningKey::from_bytes(&[41; 32]);
+    let dead = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+    let dead_url = format!("http://{}/", dead.local_addr().unwrap());
+    drop(dead);
+    let d = Distribution {
+        feed_url: format!("{dead_url}feed/"),
+        mirrors: vec![format!("{}feed/", hub.url())],
+        ..dist(&hub.url(), &[&key], &[], &[])
+    };
+    let recs = vec![
+        Record::new(RecordKind::Checklist, "x", &serde_json::json!({ "v": 1 })),
+        d.record(),
+    ];
+    let p1 = hub.publish(recs.clone(), &key);
+    let dev = MemStore::with_content(&p1.feed_id, 1, recs.clone());
+    let mut changed = recs.clone();
+    changed[0] = Record::new(RecordKind::Checklist, "x", &serde_json::json!({ "v": 2 }));
+    let p2 = hub.publish(changed.clone(), &key);
+    let work = tempfile::tempdir().unwrap();
+    run(&dev, work.path()).await.unwrap();
+    assert_eq!(dev.position().unwrap().version, p2.version);
+    // Content without the distribution record would strand every device.
+    let err = publish_with(
+        vec![changed[0].clone()],
+        &key,
+        &hub.feed(),
+        &PublishOptions::default(),
+    )
+    .unwrap_err()
+    .to_string();
+    assert!(err.contains("distribution.toml"), "{err}");
+    hub.stop().await;
+}

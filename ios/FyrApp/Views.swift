@@ -212,7 +212,8 @@ struct ScreeningRunView: View {
             if let o = outcome {
                 Section { Text(o.levelLabel).font(.title2) }
                 if o.unanswered > 0 { Text("\(o.unanswered) obesvarade").foregroundColor(.orange) }
-                ForEach(o.redFlags, id: \.self) { Text("⚑ \($0)").foregroundColor(.red) }
+                ForEach(o.missingKey, id: \.id) { Text("? \($0.text)").foregroundColor(.orange) }
+                ForEach(o.redFlags, id: \.item) { Text("⚑ \($0.text)").foregroundColor(.red) }
                 Section("Åtgärder") { ForEach(o.actions, id: \.self) { Text($0) } }
                 Section("Hänvisningar") {
                     ForEach(o.referrals, id: \.id) { hit in NavigationLink(value: hit.id) { HitRow(hit: hit) } }

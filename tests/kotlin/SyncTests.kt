@@ -16,27 +16,34 @@ import java.io.File
 import java.net.ServerSocket
 import java.util.concurrent.TimeUnit
 
-/** A real hub on 127.0.0.1, published from the repository's content with a fresh key. */
+/**
+ * A real hub on 127.0.0.1 (`fyr hub serve`, no tokens file: only enrolled
+ * devices upload), publishing the repository's content with a fresh key and
+ * distribution settings naming this hub; its first version, exported with
+ * `fyr hub export-bundle`, is the test app's bundle. A device opened with
+ * [openDevice] knows nothing else: no hub URL, no key, no token.
+ */
 class Hub : AutoCloseable {
     val dir = tempDir("hub")
     val keys = File(dir, "keys")
-    val feed = File(dir, "feed")
-    val token = "kotlin-test-device-token"
+    val feed = File(dir, "feed").apply { mkdirs() }
+    val db = File(dir, "hub.db")
+    val bundle = File(dir, "bundle")
     private val process: Process
     val url: String
     val publicKeyHex: String
+    private val priv: File
+    private val content = File(dir, "content")
 
     init {
         fyr("hub", "keygen", "--out", keys.absolutePath)
         val pub = keys.listFiles()!!.firstOrNull { it.name.endsWith(".pub") }
             ?: error("fyr hub keygen wrote no .pub file in $keys: ${keys.list()?.toList()}")
-        val priv = keys.listFiles()!!.first { it != pub }
-        publicKeyHex = pub.readText().trim()
-        fyr("hub", "publish", "--content", File(Env.repo, "content").absolutePath, "--key", priv.absolutePath, "--feed", feed.absolutePath)
-        val tokens = File(dir, "tokens.txt").apply { writeText("$token\n") }
+        priv = keys.listFiles()!!.first { it != pub }
+        publicKeyHex = pub.readText().lines().first { it.isNotBlank() && !it.startsWith("#") }.trim()
         process = ProcessBuilder(
             Env.fyrBin.absolutePath, "hub", "serve", "--feed", feed.absolutePath,
-            "--db", File(dir, "hub.db").absolutePath, "--listen", "127.0.0.1:0", "--tokens", tokens.absolutePath,
+            "--db", db.absolutePath, "--listen", "127.0.0.1:0",
         ).redirectErrorStream(true).start()
         val reader = process.inputStream.bufferedReader()
         val addr = Regex("""127\.0\.0\.1:(\d+)""")
@@ -45,20 +52,62 @@ class Hub : AutoCloseable {
         while (found == null) {
             val line = reader.readLine() ?: break
             seen.appendLine(line)
-            addr.find(line)?.let { found = "http://127.0.0.1:${it.groupValues[1]}" }
+            addr.find(line)?.let { found = "http://127.0.0.1:${it.groupValues[1]}/" }
         }
         url = found ?: run { process.destroy(); error("fyr hub serve printed no address: $seen") }
         // Keep draining its output so the hub never blocks on a full pipe.
         Thread { reader.forEachLine { } }.apply { isDaemon = true }.start()
+        // The region's content: the repository's, with its own distribution settings.
+        File(Env.repo, "content").copyRecursively(content)
+        File(content, "distribution.toml").writeText(
+            """
+            feed_url = "${url}feed/"
+            hub_url = "$url"
+            trusted_keys = ["$publicKeyHex"]
+            check_interval_hours = 6
+            """.trimIndent() + "\n"
+        )
+        publish()
+        fyr("hub", "export-bundle", "--feed", feed.absolutePath, "--out", bundle.absolutePath)
+        pub.copyTo(File(bundle, "publisher.pub"))
     }
 
-    fun options() = SyncOptions(url, listOf(publicKeyHex), token)
+    /** The next signed version of the same content. */
+    fun publish() {
+        fyr("hub", "publish", "--content", content.absolutePath, "--key", priv.absolutePath, "--feed", feed.absolutePath, "--new-feed")
+    }
+
+    /** A one-time enrollment code, as a coordinator creates it. */
+    fun enrollCode(): Pair<String, String> {
+        val out = fyr("hub", "enroll-codes", "create", "--db", db.absolutePath, "--county", "Jämtland",
+            "--agency-kind", "healthcare", "--hub-url", url, "--json")
+        fun field(name: String) = Regex("\"$name\"\\s*:\\s*\"([^\"]+)\"").find(out)?.groupValues?.get(1)
+            ?: error("no $name in $out")
+        return field("display") to field("qr_payload")
+    }
+
+    fun revokeAll() {
+        val out = fyr("hub", "devices", "list", "--db", db.absolutePath, "--json")
+        Regex("\"id\"\\s*:\\s*\"([0-9a-f]+)\"").findAll(out).forEach {
+            fyr("hub", "devices", "revoke", it.groupValues[1], "--db", db.absolutePath)
+        }
+    }
+
+    /** Overrides for tests that need them (testing and self-hosting only). */
+    fun options(token: String? = null) = SyncOptions(url, listOf(publicKeyHex), token)
+
+    /** A fresh install whose only knowledge is the bundle. */
+    fun openDevice(lang: String = "en"): FyrCore =
+        FyrCore.openWithBundle(tempDir("store").absolutePath, newKey(), lang, bundle.absolutePath)
 
     override fun close() {
         process.destroy()
         process.waitFor(10, TimeUnit.SECONDS)
     }
 }
+
+/** What both shells pass: no hub, no key; the token from the keystore, if any. */
+fun noOptions(token: String? = null) = SyncOptions(null, emptyList(), token)
 
 /** A server on 127.0.0.1 that accepts connections and never answers: a sync to it hangs until cancelled. */
 class SilentServer : AutoCloseable {
@@ -88,27 +137,59 @@ class SilentServer : AutoCloseable {
 
 class SyncTests : Suite("sync") {
     init {
-        test("sync against a real hub on 127.0.0.1: pulls the feed, uploads the outbox, then is unchanged") {
+        test("a fresh install with only its bundle syncs with empty options; unenrolled, enrolled, revoked are said") {
             Hub().use { hub ->
-                openCore().use { core ->
+                hub.publish()
+                hub.openDevice().use { core ->
                     val c = core.checklists().first()
                     val v = answerAll(core, core.startScreening(c.id, "Ljungby"))
                     core.completeScreening(v.sessionId, null, null)
                     checkEq(1, core.outbox().size, "outbox before sync")
-                    val first = runBlocking { SyncHandle().use { h -> core.sync(hub.options(), h) } }
-                    check(first.result == "updated" || first.result == "unchanged") { "result ${first.result}" }
-                    check(first.requests > 0u) { "no requests" }
-                    checkEq(1uL, first.uploaded, "uploaded events")
-                    checkEq(0, core.outbox().size, "outbox after sync")
+                    // Exactly as SyncWorker / SyncCoordinator call it: no options.
+                    val first = runBlocking { SyncHandle().use { h -> core.sync(noOptions(), h) } }
+                    checkEq("updated", first.result, "first sync")
+                    checkEq(2uL, first.version, "version from the hub")
+                    checkEq(1uL, first.pending, "pending")
+                    checkEq("not_enrolled", first.uploadBlocked, "upload blocked")
+                    check(first.uploadNote!!.contains("coordinator")) { "note: ${first.uploadNote}" }
                     val st = core.status()
-                    check(st.lastSync != null) { "no last sync in status" }
-                    checkEq(0u, st.outboxSize, "status outbox")
-                    checkEq(null, st.nextAttempt, "next attempt after success")
-                    // Remembered hub, key and token: empty options work.
-                    val second = runBlocking { SyncHandle().use { h -> core.sync(SyncOptions(null, emptyList(), null), h) } }
-                    checkEq("unchanged", second.result, "second sync")
-                    checkEq(first.version, second.version, "version after unchanged sync")
-                    checkEq(0uL, second.uploaded, "nothing more to upload")
+                    checkEq("not_enrolled", st.uploadBlocked, "status upload blocked")
+                    checkEq(hub.url, st.hub, "status hub")
+                    // Enroll with the typed code; the shell keeps the token.
+                    val (typed, qr) = hub.enrollCode()
+                    val e = runBlocking { core.enroll(typed.lowercase()) }
+                    checkEq("23", e.county, "county")
+                    checkEq("healthcare", e.agencyKind, "agency kind")
+                    val second = runBlocking { SyncHandle().use { h -> core.sync(noOptions(e.token), h) } }
+                    checkEq(1uL, second.uploaded, "uploaded events")
+                    checkEq(null, second.uploadBlocked, "nothing blocked once enrolled")
+                    checkEq(0, core.outbox().size, "outbox after sync")
+                    checkEq(null, core.status().uploadBlocked, "status after upload")
+                    // The code was one-time; a mistyped one is caught before the network.
+                    expectThrows<FyrException.Sync>("used code") { runBlocking { core.enroll(qr) } }
+                    expectThrows<FyrException.InvalidInput>("mistyped code") { runBlocking { core.enroll("ABCDE-FGHJ") } }
+                    // Revoked (a lost phone): said in the sync result and the status.
+                    hub.revokeAll()
+                    val v2 = answerAll(core, core.startScreening(c.id, "Ljungby"))
+                    core.completeScreening(v2.sessionId, null, null)
+                    val third = runBlocking { SyncHandle().use { h -> core.sync(noOptions(e.token), h) } }
+                    checkEq("revoked", third.uploadBlocked, "revoked")
+                    checkEq(1uL, third.pending, "pending after revocation")
+                    checkEq("revoked", core.status().uploadBlocked, "status revoked")
+                    check(core.status().uploadNote!!.contains("revoked")) { "status note" }
+                    // Nothing changed: one request, unchanged.
+                    checkEq("unchanged", third.result, "third sync")
+                }
+            }
+        }
+        test("the overrides still work: a hub URL and key given by the caller") {
+            Hub().use { hub ->
+                openCore().use { core ->
+                    val r = runBlocking { SyncHandle().use { h -> core.sync(hub.options(), h) } }
+                    checkEq("updated", r.result, "sync with overrides")
+                    // Kept: empty options work afterwards.
+                    val again = runBlocking { SyncHandle().use { h -> core.sync(noOptions(), h) } }
+                    checkEq("unchanged", again.result, "second sync")
                 }
             }
         }
@@ -116,7 +197,7 @@ class SyncTests : Suite("sync") {
             Hub().use { hub ->
                 openCore().use { core ->
                     val before = core.status().contentVersion
-                    val wrong = SyncOptions(hub.url, listOf(OTHER_KEY), hub.token)
+                    val wrong = SyncOptions(hub.url, listOf(OTHER_KEY), null)
                     val e = expectThrows<FyrException>("wrong trusted key") { runBlocking { SyncHandle().use { core.sync(wrong, it) } } }
                     check(e is FyrException.Sync || e is FyrException.Crypto) { "wrong kind: ${e::class.simpleName}: ${e.message}" }
                     checkEq(before, core.status().contentVersion, "content version after a rejected feed")

@@ -34,17 +34,19 @@ pub enum RecordKind {
     Organization,
     Service,
     Checklist,
+    HelpCard,
     /// The one record naming where devices sync and whom they trust
     /// (see [`crate::distribution`]).
     Distribution,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 5] = [
+    pub const ALL: [RecordKind; 6] = [
         RecordKind::Municipality,
         RecordKind::Organization,
         RecordKind::Service,
         RecordKind::Checklist,
+        RecordKind::HelpCard,
         RecordKind::Distribution,
     ];
     pub fn id(self) -> &'static str {
@@ -53,6 +55,7 @@ impl RecordKind {
             RecordKind::Organization => "organization",
             RecordKind::Service => "service",
             RecordKind::Checklist => "checklist",
+            RecordKind::HelpCard => "help_card",
             RecordKind::Distribution => "distribution",
         }
     }
@@ -165,7 +168,7 @@ pub fn directory_records(d: &Directory) -> Vec<Record> {
     out
 }
 
-/// Rebuilds a directory from records (checklist and distribution records are skipped).
+/// Rebuilds a directory from records (checklist, help card and distribution records are skipped).
 pub fn records_directory(records: &[Record]) -> Result<Directory, FeedError> {
     let mut d = Directory::default();
     for r in records {
@@ -173,7 +176,7 @@ pub fn records_directory(records: &[Record]) -> Result<Directory, FeedError> {
             RecordKind::Municipality => d.municipalities.push(r.decode()?),
             RecordKind::Organization => d.organizations.push(r.decode()?),
             RecordKind::Service => d.services.push(r.decode()?),
-            RecordKind::Checklist | RecordKind::Distribution => {}
+            RecordKind::Checklist | RecordKind::HelpCard | RecordKind::Distribution => {}
         }
     }
     Ok(d)

@@ -80,8 +80,8 @@ impl UploadBlocked {
     pub fn describe(&self, lang: crate::vocab::Lang) -> String {
         use crate::vocab::Lang;
         match (self, lang) {
-            (UploadBlocked::NotEnrolled, Lang::Sv) => "enheten är inte registrerad för uppladdning: be din samordnare om en kod och kör fyr enroll KOD".into(),
-            (UploadBlocked::NotEnrolled, Lang::En) => "this device is not enrolled for uploads: ask your coordinator for a code and run fyr enroll CODE".into(),
+            (UploadBlocked::NotEnrolled, Lang::Sv) => "enheten är inte registrerad för uppladdning: be din samordnare om en kod och registrera enheten (Inställningar i appen, fyr enroll KOD i terminalen)".into(),
+            (UploadBlocked::NotEnrolled, Lang::En) => "this device is not enrolled for uploads: ask your coordinator for a code and enroll it (Settings in the app, fyr enroll CODE in the terminal)".into(),
             (UploadBlocked::Revoked, Lang::Sv) => "hubben har återkallat enhetens registrering: be din samordnare om en ny kod".into(),
             (UploadBlocked::Revoked, Lang::En) => "the hub has revoked this device's enrollment: ask your coordinator for a new code".into(),
             (UploadBlocked::Refused { message }, Lang::Sv) => format!("hubben tog inte emot uppladdningen: {message}"),

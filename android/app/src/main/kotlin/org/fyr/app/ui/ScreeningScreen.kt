@@ -60,7 +60,8 @@ fun ScreeningScreen(app: FyrApplication, onOpenService: (String) -> Unit) {
             done != null -> {
                 Text(done.levelLabel, style = MaterialTheme.typography.headlineSmall)
                 if (done.unanswered > 0u) Text("${done.unanswered} ?", color = MaterialTheme.colorScheme.error)
-                done.redFlags.forEach { Text("⚑ $it", color = MaterialTheme.colorScheme.error) }
+                done.missingKey.forEach { Text("? ${it.text}", color = MaterialTheme.colorScheme.error) }
+                done.redFlags.forEach { Text("⚑ ${it.text}", color = MaterialTheme.colorScheme.error) }
                 done.actions.forEach { Text("• $it") }
                 done.referrals.forEach { hit -> HitCardView(hitCard(hit, ui)) { onOpenService(hit.id) } }
                 TextButton(onClick = { outcome = null; view = null; refresh++ }) { Text(ui.back) }
