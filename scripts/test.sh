@@ -3,8 +3,11 @@
 #   formatting; the whole workspace built once in the dev profile; Rust unit,
 #   integration, store, screening, hub and sync tests (real HTTP on 127.0.0.1);
 #   a fuzz smoke run of every cargo-fuzz target (a few seconds each; installs
-#   cargo-fuzz when missing); then the Kotlin tests on the JVM against the real library (they install
-#   kotlinc from npm and JNA from Debian when missing).
+#   cargo-fuzz when missing); the console in real headless Chromium
+#   (scripts/ci-browser.sh installs Debian's chromium and npm playwright-core
+#   when missing; its run ends with `browser: N passed, M failed`); then the
+#   Kotlin tests on the JVM against the real library (they install kotlinc
+#   from npm and JNA from Debian when missing).
 # The last line is `kotlin: N passed, M failed`.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -25,5 +28,10 @@ cargo test --workspace
 echo "== fuzz smoke (cargo-fuzz on stable via RUSTC_BOOTSTRAP=1, one build, ${FUZZ_SECONDS:-5} s per target)"
 scripts/fuzz.sh smoke
 
+echo "== the console in a real browser"
+browser=0
+scripts/ci-browser.sh || browser=$?
+
 echo "== Kotlin on the JVM"
 scripts/ci-kotlin.sh
+exit "$browser"

@@ -1,4 +1,4 @@
-//! `fyr hub keygen | publish | export-bundle | serve | report`.
+//! `fyr hub keygen | publish | export-bundle | serve | report | user | content`.
 
 use crate::{CmdResult, Ctx, Failure};
 use clap::{Args, Subcommand};
@@ -61,8 +61,27 @@ enum HubCmd {
         /// Device tokens: `token` or `token device-name` per line. Without it uploads are refused.
         #[arg(long, value_name = "FILE")]
         tokens: Option<PathBuf>,
+        /// The signing key (fyr-feed.key, owner-only) the console publishes with.
+        #[arg(long, value_name = "FILE")]
+        key: Option<PathBuf>,
+        /// Mark console cookies Secure (TLS terminated in front of the hub).
+        #[arg(long)]
+        secure_cookies: bool,
+        /// Do not serve the coordinator's console under /console/.
+        #[arg(long)]
+        no_console: bool,
         #[command(flatten)]
         limits: LimitArgs,
+    },
+    /// Console accounts (the password is read from the first line of stdin).
+    User {
+        #[command(subcommand)]
+        cmd: UserCmd,
+    },
+    /// The console's working directory <-> a content folder.
+    Content {
+        #[command(subcommand)]
+        cmd: ContentCmd,
     },
     /// One-time enrollment codes for devices: create or list.
     EnrollCodes {
@@ -83,6 +102,145 @@ enum HubCmd {
         #[arg(long)]
         csv: bool,
     },
+}
+
+#[derive(Subcommand)]
+enum UserCmd {
+    /// Add an account: --role admin | coordinator --county NN | analyst.
+    Add {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        name: String,
+        #[arg(long)]
+        role: String,
+        /// Two-digit county code of a coordinator (07 Kronoberg, 23 Jämtland).
+        #[arg(long)]
+        county: Option<String>,
+    },
+    /// List accounts.
+    List {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+    },
+    /// Disable an account (its sessions end at once).
+    Disable {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        name: String,
+    },
+    /// Set a new password (its sessions end).
+    SetPassword {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        name: String,
+    },
+}
+
+#[derive(Subcommand)]
+enum CodesCmd {
+    /// Issue a code for one device; show it once (typed, or as the QR payload).
+    Create {
+        /// The hub's database (the one `fyr hub serve --db` uses).
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        /// SCB county code or name, e.g. 23 or Jämtland.
+        #[arg(long, value_name = "C")]
+        county: String,
+        /// The agency kind the device belongs to (see `fyr vocab`), e.g. healthcare.
+        #[arg(long, value_name = "K")]
+        agency_kind: String,
+        #[arg(long, value_name = "N", default_value_t = fyr_hub::enroll::DEFAULT_EXPIRES_HOURS)]
+        expires_hours: u32,
+        /// The hub's public address, for the QR payload (fyr-enroll:CODE@URL).
+        #[arg(long, value_name = "URL")]
+        hub_url: Option<String>,
+        #[arg(long)]
+        json: bool,
+    },
+    /// Issued codes (never the codes themselves): county, agency kind, expiry, state.
+    List {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        #[arg(long)]
+        json: bool,
+    },
+}
+
+#[derive(Subcommand)]
+enum ContentCmd {
+    /// Replace the working directory with a validated content folder.
+    Import {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+    },
+    /// Write the working directory as a content folder.
+    Export {
+        #[arg(long, value_name = "FILE")]
+        db: PathBuf,
+        #[arg(long, value_name = "DIR")]
+        dir: PathBuf,
+    },
+}
+
+fn read_password() -> Result<String, Failure> {
+    if std::io::stdin().is_terminal() {
+        eprint!("password (at least 10 characters, shown as typed): ");
+    }
+    let mut line = String::new();
+    std::io::stdin()
+        .read_line(&mut line)
+        .map_err(|e| Failure::failed(format!("cannot read the password from stdin: {e}")))?;
+    let pw = line.trim_end_matches(['\n', '\r']).to_string();
+    if pw.is_empty() {
+        return Err(Failure::usage(
+            "no password on stdin (give it as the first line)",
+        ));
+    }
+    Ok(pw)
+}
+
+fn user(cmd: UserCmd) -> CmdResult {
+    use fyr_hub::console::{self, Role};
+    let usage = |e: HubError| match e {
+        HubError::Content(m) => Failure::usage(m),
+        e => Failure::failed(e.to_string()),
+    };
+    match cmd {
+        UserCmd::Add {
+            db,
+            name,
+            role,
+            county,
+        } => {
+            let role = Role::parse(&role, county.as_deref()).map_err(Failure::usage)?;
+            let pw = read_password()?;
+            console::user_add(&db, &name, &role, &pw).map_err(usage)?;
+            println!("added {name} ({})", role.name());
+        }
+        UserCmd::List { db } => {
+            for u in console::user_list(&db).map_err(hub_failure)? {
+                println!(
+                    "{}\t{}\t{}\t{}",
+                    u.name,
+                    u.role.name(),
+                    u.role.county().unwrap_or("-"),
+                    if u.disabled { "disabled" } else { "active" }
+                );
+            }
+        }
+        UserCmd::Disable { db, name } => {
+            console::user_disable(&db, &name).map_err(usage)?;
+            println!("disabled {name}");
+        }
+        UserCmd::SetPassword { db, name } => {
+            let pw = read_password()?;
+            console::user_set_password(&db, &name, &pw).map_err(usage)?;
+            println!("password set for {name}");
+        }
+    }
+    Ok(())
 }
 
 /// Limits for slow, idle and hostile clients (defaults are safe for a
@@ -122,36 +280,6 @@ impl LimitArgs {
             ..Limits::default()
         }
     }
-}
-
-#[derive(Subcommand)]
-enum CodesCmd {
-    /// Issue a code for one device; show it once (typed, or as the QR payload).
-    Create {
-        /// The hub's database (the one `fyr hub serve --db` uses).
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
-        /// SCB county code or name, e.g. 23 or Jämtland.
-        #[arg(long, value_name = "C")]
-        county: String,
-        /// The agency kind the device belongs to (see `fyr vocab`), e.g. healthcare.
-        #[arg(long, value_name = "K")]
-        agency_kind: String,
-        #[arg(long, value_name = "N", default_value_t = fyr_hub::enroll::DEFAULT_EXPIRES_HOURS)]
-        expires_hours: u32,
-        /// The hub's public address, for the QR payload (fyr-enroll:CODE@URL).
-        #[arg(long, value_name = "URL")]
-        hub_url: Option<String>,
-        #[arg(long)]
-        json: bool,
-    },
-    /// Issued codes (never the codes themselves): county, agency kind, expiry, state.
-    List {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
-        #[arg(long)]
-        json: bool,
-    },
 }
 
 #[derive(Subcommand)]
@@ -383,6 +511,9 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
             db,
             listen,
             tokens,
+            key,
+            secure_cookies,
+            no_console,
             limits,
         } => {
             let addr: std::net::SocketAddr = listen.parse().map_err(|_| {
@@ -392,10 +523,20 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
             })?;
             let mut cfg = ServeConfig::new(&feed, &db, addr);
             cfg.tokens = tokens;
+            if !no_console {
+                cfg.console = Some(fyr_hub::console::ConsoleConfig {
+                    key,
+                    secure_cookies,
+                });
+            }
             cfg.limits = limits.limits();
             runtime()?.block_on(async {
                 let (bound, handle) = fyr_hub::spawn(cfg).await.map_err(hub_failure)?;
                 println!("fyr hub: serving {} on http://{bound}/", feed.display());
+                if !no_console {
+                    // stderr: stdout carries one line with the address (scripts read it).
+                    eprintln!("console: http://{bound}/console/");
+                }
                 use std::io::Write;
                 std::io::stdout().flush().ok();
                 let _ = tokio::signal::ctrl_c().await;
@@ -403,6 +544,19 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
                 Ok(())
             })
         }
+        HubCmd::User { cmd } => user(cmd),
+        HubCmd::Content { cmd } => match cmd {
+            ContentCmd::Import { db, dir } => {
+                let n = fyr_hub::console::workdir::import_dir(&db, &dir).map_err(hub_failure)?;
+                println!("imported {} rows from {}", n, dir.display());
+                Ok(())
+            }
+            ContentCmd::Export { db, dir } => {
+                let n = fyr_hub::console::workdir::export_dir(&db, &dir).map_err(hub_failure)?;
+                println!("exported {} rows to {}", n, dir.display());
+                Ok(())
+            }
+        },
         HubCmd::EnrollCodes { cmd } => codes(cmd),
         HubCmd::Devices { cmd } => devices(cmd),
         HubCmd::Report { db, year, csv } => {

@@ -4,6 +4,7 @@
 //! cells suppressed.
 
 pub mod benchkit;
+pub mod console;
 pub mod content;
 pub mod demo;
 pub mod enroll;

@@ -166,6 +166,28 @@ fn list_versions(feed: &Path) -> Result<Vec<VersionMeta>, HubError> {
     Ok(out)
 }
 
+/// One published version, as listed in a feed directory's history.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+pub struct VersionInfo {
+    pub version: u64,
+    pub content_digest: String,
+    pub record_count: u64,
+    pub created: DateTime<Utc>,
+}
+
+/// The versions of a feed directory, oldest first (empty when none yet).
+pub fn version_history(feed: &Path) -> Result<Vec<VersionInfo>, HubError> {
+    Ok(list_versions(feed)?
+        .into_iter()
+        .map(|m| VersionInfo {
+            version: m.version,
+            content_digest: m.content_digest,
+            record_count: m.record_count,
+            created: m.created,
+        })
+        .collect())
+}
+
 /// Reads the snapshot of an earlier version from a feed directory.
 pub fn load_snapshot(feed: &Path, version: u64) -> Result<Snapshot, HubError> {
     let metas = list_versions(feed)?;

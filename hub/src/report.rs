@@ -56,7 +56,8 @@ struct Stat {
     level: String,
 }
 
-fn suppress(n: u64) -> Option<u64> {
+/// The one suppression rule: a count under [`MIN_CELL`] is not shown.
+pub fn suppress(n: u64) -> Option<u64> {
     (n >= MIN_CELL).then_some(n)
 }
 

@@ -52,6 +52,8 @@ pub struct ServeConfig {
     pub max_concurrent_downloads: usize,
     /// Connection, timeout and body limits for every route.
     pub limits: Limits,
+    /// The coordinator's console under `/console/` (None: not served).
+    pub console: Option<crate::console::ConsoleConfig>,
 }
 
 impl ServeConfig {
@@ -69,6 +71,7 @@ impl ServeConfig {
             max_concurrent_uploads: 8,
             max_concurrent_downloads: 256,
             limits: Limits::default(),
+            console: None,
         }
     }
 }
@@ -158,7 +161,7 @@ fn router(cfg: &ServeConfig) -> Result<Router, HubError> {
     });
     // Routes only: the limits for every route are layered on the finished
     // router by `limits::run`, so routes merged in here later inherit them.
-    Ok(Router::new()
+    let routes = Router::new()
         .route("/feed/manifest.json", get(manifest))
         .route("/feed/blobs/{name}", get(blob))
         .route("/v1/events", post(upload))
@@ -166,7 +169,13 @@ fn router(cfg: &ServeConfig) -> Result<Router, HubError> {
             "/v1/enroll",
             post(enroll).layer(DefaultBodyLimit::max(4 << 10)),
         )
-        .with_state(state))
+        .with_state(state);
+    // The console (same process and port); the limits for every route are
+    // layered on the finished router by `limits::run`, so it inherits them.
+    Ok(match &cfg.console {
+        Some(c) => routes.merge(crate::console::router(&cfg.feed_dir, &cfg.db_path, c)?),
+        None => routes,
+    })
 }
 
 async fn bind(listen: SocketAddr) -> Result<(tokio::net::TcpListener, SocketAddr), HubError> {

@@ -1,0 +1,208 @@
+//! The correction queue: every report from the field (as the device sent
+//! it: service, reason, message and the month it arrived; the hub keeps no
+//! device and no finer time, and shows a reporter's agency kind and
+//! municipality only if a device ever sends them), counts per service, and each report
+//! resolved with a note or dismissed with a reason.
+
+use super::workdir;
+use super::{audit, i18n, rights, Authed, Console};
+use crate::events::KIND_CORRECTION;
+use axum::extract::{Path as UrlPath, Query, State};
+use axum::http::StatusCode;
+use axum::response::{IntoResponse, Redirect, Response};
+use axum::Form;
+use minijinja::context;
+use rusqlite::{params, Connection};
+use serde::Serialize;
+use serde_json::Value;
+use std::collections::BTreeMap;
+use std::sync::Arc;
+
+#[derive(Debug, Clone, Serialize)]
+pub(crate) struct Report {
+    pub event_id: String,
+    pub service: String,
+    pub message: String,
+    pub reason: String,
+    pub month: String,
+    pub agency_kind: String,
+    pub municipality: String,
+    pub content_version: String,
+    pub state: String,
+    pub note: String,
+    pub decided_by: String,
+}
+
+fn text(p: &Value, k: &str) -> String {
+    match p.get(k) {
+        Some(Value::String(s)) => s.clone(),
+        Some(Value::Null) | None => String::new(),
+        Some(v) => v.to_string(),
+    }
+}
+
+/// All reports, newest first.
+pub(crate) fn all(conn: &Connection) -> Vec<Report> {
+    let sql = "SELECT e.event_id, e.payload, e.received_month, COALESCE(s.state, 'open'), COALESCE(s.note, ''), COALESCE(s.user, '')
+               FROM events e LEFT JOIN console_corrections s ON s.event_id = e.event_id
+               WHERE e.kind = ?1 ORDER BY e.received_month DESC, e.event_id";
+    let Ok(mut st) = conn.prepare(sql) else {
+        return Vec::new();
+    };
+    st.query_map([KIND_CORRECTION], |r| {
+        let payload: String = r.get(1)?;
+        let received: String = r.get(2)?;
+        let p: Value = serde_json::from_str(&payload).unwrap_or(Value::Null);
+        let month = Some(text(&p, "month"))
+            .filter(|m| !m.is_empty())
+            .unwrap_or_else(|| received.chars().take(7).collect());
+        Ok(Report {
+            event_id: r.get(0)?,
+            service: text(&p, "service_id"),
+            message: text(&p, "message"),
+            reason: text(&p, "reason"),
+            month,
+            agency_kind: text(&p, "agency_kind"),
+            municipality: text(&p, "municipality"),
+            content_version: text(&p, "content_version"),
+            state: r.get(3)?,
+            note: r.get(4)?,
+            decided_by: r.get(5)?,
+        })
+    })
+    .map(|rows| rows.filter_map(Result::ok).collect())
+    .unwrap_or_default()
+}
+
+/// Open reports per service.
+pub(crate) fn open_counts(conn: &Connection) -> BTreeMap<String, u64> {
+    let mut out = BTreeMap::new();
+    for r in all(conn).into_iter().filter(|r| r.state == "open") {
+        *out.entry(r.service).or_default() += 1;
+    }
+    out
+}
+
+pub(crate) fn open_for(conn: &Connection, service: &str) -> Vec<Report> {
+    all(conn)
+        .into_iter()
+        .filter(|r| r.state == "open" && r.service == service)
+        .collect()
+}
+
+#[derive(serde::Deserialize, Default)]
+pub(crate) struct ListQuery {
+    #[serde(default)]
+    state: String,
+    #[serde(default)]
+    service: String,
+}
+
+pub(crate) async fn list(
+    State(c): State<Arc<Console>>,
+    a: Authed,
+    Query(q): Query<ListQuery>,
+) -> Response {
+    if !rights::can_read_directory(&a.user.role) {
+        return c.forbidden(&a, i18n::text(a.lang, "no_directory"));
+    }
+    let reports = all(&c.conn());
+    let mut counts: BTreeMap<String, (u64, u64)> = BTreeMap::new();
+    for r in &reports {
+        let e = counts.entry(r.service.clone()).or_default();
+        e.0 += 1;
+        if r.state == "open" {
+            e.1 += 1;
+        }
+    }
+    let mut counts: Vec<(String, u64, u64)> =
+        counts.into_iter().map(|(s, (n, o))| (s, n, o)).collect();
+    counts.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0)));
+    let state = if q.state.is_empty() {
+        "open".to_string()
+    } else {
+        q.state
+    };
+    let shown: Vec<Report> = reports
+        .into_iter()
+        .filter(|r| state == "all" || r.state == state)
+        .filter(|r| q.service.is_empty() || r.service == q.service)
+        .collect();
+    c.page(
+        &a,
+        "corrections.html",
+        context! { reports => shown, counts, state, service => q.service },
+    )
+}
+
+pub(crate) async fn decide(
+    State(c): State<Arc<Console>>,
+    a: Authed,
+    UrlPath(id): UrlPath<String>,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let get = |k: &str| {
+        f.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.trim().to_string())
+            .unwrap_or_default()
+    };
+    let (action, note) = (get("action"), get("note"));
+    let state = match action.as_str() {
+        "resolve" => "resolved",
+        "dismiss" => "dismissed",
+        "reopen" => "open",
+        _ => {
+            return (
+                StatusCode::BAD_REQUEST,
+                "action must be resolve, dismiss or reopen\n",
+            )
+                .into_response()
+        }
+    };
+    let conn = c.conn();
+    let Some(report) = all(&conn).into_iter().find(|r| r.event_id == id) else {
+        return (StatusCode::NOT_FOUND, "no such report\n").into_response();
+    };
+    // The report belongs to its service: only who may change the service decides it.
+    let w = workdir::load(&conn).unwrap_or_default();
+    let allowed = match w.row("services", &report.service) {
+        Some(row) => rights::can_edit_service(&a.user.role, &row.fields),
+        None => rights::is_admin(&a.user.role),
+    };
+    if !allowed {
+        drop(conn);
+        return c.forbidden(&a, i18n::text(a.lang, "not_your_county"));
+    }
+    if note.is_empty() && state != "open" {
+        drop(conn);
+        let mut r = c.page(&a, "message.html", context! { title => i18n::text(a.lang, "not_saved"), message => i18n::text(a.lang, "note_required") });
+        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
+        return r;
+    }
+    let res = conn
+        .execute(
+            "INSERT OR REPLACE INTO console_corrections (event_id, state, note, user, at) VALUES (?1, ?2, ?3, ?4, ?5)",
+            params![id, state, note, a.user.name, chrono::Utc::now().to_rfc3339()],
+        )
+        .and_then(|_| {
+            audit::record(
+                &conn,
+                &a.user.name,
+                &format!("correction.{action}"),
+                &id,
+                Some(&serde_json::json!({"state": report.state, "note": report.note})),
+                Some(&serde_json::json!({"state": state, "note": note, "service": report.service})),
+            )
+        });
+    drop(conn);
+    match res {
+        Ok(()) => Redirect::to(&format!("/console/corrections?service={}", report.service))
+            .into_response(),
+        Err(e) => (
+            StatusCode::INTERNAL_SERVER_ERROR,
+            format!("could not save: {e}\n"),
+        )
+            .into_response(),
+    }
+}

@@ -1,0 +1,274 @@
+//! Console accounts: roles, argon2id password hashes, and the functions
+//! behind `fyr hub user add|list|disable|set-password`.
+
+use super::db::{db_err, open};
+use crate::HubError;
+use argon2::password_hash::{rand_core::OsRng, PasswordHash, SaltString};
+use argon2::{Argon2, PasswordHasher, PasswordVerifier};
+use rusqlite::{params, Connection, OptionalExtension};
+use serde::Serialize;
+use std::path::Path;
+
+/// The shortest password accepted.
+pub const MIN_PASSWORD_CHARS: usize = 10;
+
+/// What an account may do (the rights model is in `rights.rs`).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[serde(tag = "kind", content = "county")]
+pub enum Role {
+    /// Users, keys, everything.
+    Admin,
+    /// Edits entries of one county (two-digit code); reads the rest.
+    Coordinator(String),
+    /// Follow-up only.
+    Analyst,
+}
+
+impl Role {
+    /// Parses `admin`, `analyst` or `coordinator` with a county code.
+    pub fn parse(role: &str, county: Option<&str>) -> Result<Role, String> {
+        match (role, county) {
+            ("admin", None) => Ok(Role::Admin),
+            ("analyst", None) => Ok(Role::Analyst),
+            ("coordinator", Some(c)) if c.len() == 2 && c.bytes().all(|b| b.is_ascii_digit()) => {
+                Ok(Role::Coordinator(c.to_string()))
+            }
+            ("coordinator", Some(c)) => Err(format!(
+                "county '{c}' is not a two-digit county code (07 Kronoberg, 23 Jämtland)"
+            )),
+            ("coordinator", None) => {
+                Err("a coordinator needs --county (07 Kronoberg, 23 Jämtland)".into())
+            }
+            ("admin" | "analyst", Some(_)) => {
+                Err(format!("--county is only for a coordinator, not an {role}"))
+            }
+            (other, _) => Err(format!(
+                "unknown role '{other}' (admin, coordinator or analyst)"
+            )),
+        }
+    }
+    pub fn name(&self) -> &'static str {
+        match self {
+            Role::Admin => "admin",
+            Role::Coordinator(_) => "coordinator",
+            Role::Analyst => "analyst",
+        }
+    }
+    pub fn county(&self) -> Option<&str> {
+        match self {
+            Role::Coordinator(c) => Some(c),
+            _ => None,
+        }
+    }
+}
+
+/// An account as listed (never with its hash).
+#[derive(Debug, Clone, Serialize)]
+pub struct User {
+    pub name: String,
+    pub role: Role,
+    pub disabled: bool,
+    pub created: String,
+}
+
+fn valid_name(name: &str) -> bool {
+    (2..=64).contains(&name.len())
+        && name
+            .bytes()
+            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.@".contains(&b))
+}
+
+pub(crate) fn hash_password(password: &str) -> Result<String, String> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err(format!(
+            "the password must have at least {MIN_PASSWORD_CHARS} characters"
+        ));
+    }
+    let salt = SaltString::generate(&mut OsRng);
+    Argon2::default() // argon2id, v19, OWASP-recommended default cost
+        .hash_password(password.as_bytes(), &salt)
+        .map(|h| h.to_string())
+        .map_err(|e| format!("cannot hash the password: {e}"))
+}
+
+pub(crate) fn verify_password(hash: &str, password: &str) -> bool {
+    PasswordHash::new(hash)
+        .map(|h| {
+            Argon2::default()
+                .verify_password(password.as_bytes(), &h)
+                .is_ok()
+        })
+        .unwrap_or(false)
+}
+
+fn row_user(r: &rusqlite::Row) -> rusqlite::Result<User> {
+    let role: String = r.get(1)?;
+    let county: Option<String> = r.get(2)?;
+    Ok(User {
+        name: r.get(0)?,
+        role: Role::parse(&role, county.as_deref()).unwrap_or(Role::Analyst),
+        disabled: r.get::<_, i64>(3)? != 0,
+        created: r.get(4)?,
+    })
+}
+
+pub(crate) fn get(conn: &Connection, name: &str) -> rusqlite::Result<Option<(User, String)>> {
+    conn.query_row(
+        "SELECT name, role, county, disabled, created, hash FROM console_users WHERE name = ?1",
+        [name],
+        |r| Ok((row_user(r)?, r.get::<_, String>(5)?)),
+    )
+    .optional()
+}
+
+pub(crate) fn insert(
+    conn: &Connection,
+    name: &str,
+    role: &Role,
+    password: &str,
+) -> Result<(), String> {
+    if !valid_name(name) {
+        return Err(format!(
+            "user name '{name}' must be 2-64 characters of a-z, 0-9, - _ . @"
+        ));
+    }
+    let hash = hash_password(password)?;
+    let n = conn
+        .execute(
+            "INSERT OR IGNORE INTO console_users (name, role, county, hash, disabled, created) VALUES (?1, ?2, ?3, ?4, 0, ?5)",
+            params![name, role.name(), role.county(), hash, chrono::Utc::now().to_rfc3339()],
+        )
+        .map_err(|e| e.to_string())?;
+    if n == 0 {
+        return Err(format!("user '{name}' already exists"));
+    }
+    Ok(())
+}
+
+pub(crate) fn all(conn: &Connection) -> rusqlite::Result<Vec<User>> {
+    let mut st = conn
+        .prepare("SELECT name, role, county, disabled, created FROM console_users ORDER BY name")?;
+    let v = st.query_map([], row_user)?.collect();
+    v
+}
+
+/// Disables an account and ends its sessions at once.
+pub(crate) fn set_disabled(conn: &Connection, name: &str) -> Result<(), String> {
+    let n = conn
+        .execute(
+            "UPDATE console_users SET disabled = 1 WHERE name = ?1",
+            [name],
+        )
+        .map_err(|e| e.to_string())?;
+    if n == 0 {
+        return Err(format!("no user '{name}'"));
+    }
+    conn.execute("DELETE FROM console_sessions WHERE user = ?1", [name])
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+/// Sets a new password and ends the account's sessions.
+pub(crate) fn change_password(conn: &Connection, name: &str, password: &str) -> Result<(), String> {
+    let hash = hash_password(password)?;
+    let n = conn
+        .execute(
+            "UPDATE console_users SET hash = ?2 WHERE name = ?1",
+            params![name, hash],
+        )
+        .map_err(|e| e.to_string())?;
+    if n == 0 {
+        return Err(format!("no user '{name}'"));
+    }
+    conn.execute("DELETE FROM console_sessions WHERE user = ?1", [name])
+        .map_err(|e| e.to_string())?;
+    Ok(())
+}
+
+fn with_db<T>(db: &Path, f: impl FnOnce(&Connection) -> Result<T, String>) -> Result<T, HubError> {
+    let conn = open(db)?;
+    f(&conn).map_err(HubError::Content)
+}
+
+/// `fyr hub user add`.
+pub fn user_add(db: &Path, name: &str, role: &Role, password: &str) -> Result<(), HubError> {
+    with_db(db, |c| {
+        insert(c, name, role, password)?;
+        super::audit::record(
+            c,
+            "(terminal)",
+            "user.add",
+            name,
+            None,
+            Some(&serde_json::json!({"role": role})),
+        )
+        .map_err(|e| e.to_string())
+    })
+}
+
+/// `fyr hub user list`.
+pub fn user_list(db: &Path) -> Result<Vec<User>, HubError> {
+    let conn = open(db)?;
+    all(&conn).map_err(db_err(db))
+}
+
+/// `fyr hub user disable`.
+pub fn user_disable(db: &Path, name: &str) -> Result<(), HubError> {
+    with_db(db, |c| {
+        set_disabled(c, name)?;
+        super::audit::record(c, "(terminal)", "user.disable", name, None, None)
+            .map_err(|e| e.to_string())
+    })
+}
+
+/// `fyr hub user set-password`.
+pub fn user_set_password(db: &Path, name: &str, password: &str) -> Result<(), HubError> {
+    with_db(db, |c| {
+        change_password(c, name, password)?;
+        super::audit::record(c, "(terminal)", "user.set-password", name, None, None)
+            .map_err(|e| e.to_string())
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn roles_parse_with_their_county() {
+        assert_eq!(
+            Role::parse("coordinator", Some("07")),
+            Ok(Role::Coordinator("07".into()))
+        );
+        assert!(Role::parse("coordinator", None).is_err());
+        assert!(Role::parse("coordinator", Some("Kronoberg")).is_err());
+        assert!(Role::parse("admin", Some("07")).is_err());
+        assert!(Role::parse("root", None).is_err());
+    }
+
+    #[test]
+    fn passwords_are_argon2id_and_disable_ends_sessions() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("hub.db");
+        user_add(&db, "anna", &Role::Admin, "correct horse battery").unwrap();
+        assert!(user_add(&db, "anna", &Role::Admin, "correct horse battery").is_err());
+        assert!(user_add(&db, "bo", &Role::Analyst, "short").is_err());
+        let conn = open(&db).unwrap();
+        let (u, hash) = get(&conn, "anna").unwrap().unwrap();
+        assert!(hash.starts_with("$argon2id$"), "{hash}");
+        assert!(verify_password(&hash, "correct horse battery"));
+        assert!(!verify_password(&hash, "wrong horse battery"));
+        assert!(!u.disabled);
+        conn.execute(
+            "INSERT INTO console_sessions VALUES ('t', 'anna', 'c', 0, 0)",
+            [],
+        )
+        .unwrap();
+        user_disable(&db, "anna").unwrap();
+        let n: i64 = conn
+            .query_row("SELECT COUNT(*) FROM console_sessions", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(n, 0);
+        assert!(user_list(&db).unwrap()[0].disabled);
+    }
+}
