@@ -11,7 +11,7 @@ import androidx.compose.material3.NavigationBarItem
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
 import androidx.compose.material.icons.Icons
-import androidx.compose.material.icons.filled.Checklist
+import androidx.compose.material.icons.filled.CheckCircle
 import androidx.compose.material.icons.filled.Info
 import androidx.compose.material.icons.filled.Search
 import androidx.compose.material.icons.filled.Settings
@@ -43,7 +43,7 @@ fun FyrNav(app: FyrApplication) {
     val nav = rememberNavController()
     val tabs = listOf(
         Tab("search", "Sök", Icons.Filled.Search),
-        Tab("screening", "Bedömning", Icons.Filled.Checklist),
+        Tab("screening", "Bedömning", Icons.Filled.CheckCircle),
         Tab("status", "Status", Icons.Filled.Info),
         Tab("settings", "Inställningar", Icons.Filled.Settings),
     )

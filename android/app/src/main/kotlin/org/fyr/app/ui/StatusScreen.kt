@@ -30,8 +30,8 @@ fun StatusScreen(app: FyrApplication) {
     // Re-read the status whenever a sync work item changes state.
     val work by WorkManager.getInstance(app).getWorkInfosForUniqueWorkFlow("fyr-sync-now").collectAsStateWithLifecycle(emptyList())
     var tick by remember { mutableStateOf(0) }
-    val status by rememberCore(app, work.map(WorkInfo::getState), tick) { it.status() }
-    val outbox by rememberCore(app, work.map(WorkInfo::getState), tick) { it.outbox() }
+    val status by rememberCore(app, work.map { it.state }, tick) { it.status() }
+    val outbox by rememberCore(app, work.map { it.state }, tick) { it.outbox() }
     Column(Modifier.padding(16.dp).verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
         when (val s = status) {
             is Loaded.Ok -> statusLines(s.value, Instant.now(), ui).forEach { line ->
