@@ -28,13 +28,20 @@ fun dialable(number: String): String {
     return if (trimmed.startsWith("+")) "+$digits" else digits
 }
 
-fun contactActions(phone: PhoneHit, ui: Ui): List<ContactAction> {
+/**
+ * The action for one phone. A chat is never dialled: it opens the service's
+ * https web page (where its chat is) or, without one, a text message.
+ */
+fun contactActions(phone: PhoneHit, ui: Ui, web: String? = null): List<ContactAction> {
     val n = dialable(phone.number)
     if (n.isEmpty()) return emptyList()
     val suffix = phone.label?.let { " – $it" } ?: ""
     return when (phone.kind) {
         "sms" -> listOf(ContactAction(ContactKind.TEXT, phone.number, "sms:$n", "${ui.text} ${phone.number}$suffix"))
-        "chat" -> listOf(ContactAction(ContactKind.CHAT, phone.number, "tel:$n", "${ui.chat} ${phone.number}$suffix"))
+        "chat" -> {
+            val page = web?.trim()?.takeIf { it.startsWith("https://") }
+            listOf(ContactAction(ContactKind.CHAT, phone.number, page ?: "sms:$n", "${ui.chat} ${phone.number}$suffix"))
+        }
         else -> listOf(ContactAction(ContactKind.CALL, phone.number, "tel:$n", "${ui.call} ${phone.number}$suffix"))
     }
 }
@@ -65,6 +72,6 @@ fun hitCard(hit: ServiceHit, ui: Ui): HitCard {
         // A shelter's (or any entry's without coordinates) distance is to the
         // municipality's centre: say it is approximate.
         distance = hit.distanceKm?.let { (if (hit.distanceApproximate) "≈ " else "") + formatDistance(it, ui) },
-        actions = hit.phones.flatMap { contactActions(it, ui) },
+        actions = hit.phones.flatMap { contactActions(it, ui, hit.web) },
     )
 }

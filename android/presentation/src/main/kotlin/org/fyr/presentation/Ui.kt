@@ -53,5 +53,67 @@ class Ui(val lang: UiLang) {
         minutes < 48 * 60 -> t("om ${minutes / 60} h", "in ${minutes / 60} h")
         else -> t("om ${minutes / (24 * 60)} dagar", "in ${minutes / (24 * 60)} days")
     }
+    // Tabs and screen titles
+    val tabSearch get() = t("Sök", "Search")
+    val tabScreening get() = t("Bedömning", "Screening")
+    val tabStatus get() = t("Status", "Status")
+    val tabSettings get() = t("Inställningar", "Settings")
+    val loading get() = t("Hämtar …", "Loading …")
+
+    // Search
+    val searchHint get() = t("Sök stöd, t.ex. kvinnojour", "Search, e.g. women's shelter")
+    val municipality get() = t("Kommun", "Municipality")
+    fun homeMunicipality(name: String?) = name?.let { t("Hemkommun ($it)", "Home municipality ($it)") } ?: t("Alla kommuner", "All municipalities")
+    val noPosition get() = t("Ingen position än – slå på platstjänster och försök igen", "No position yet – turn on location and try again")
+    val locationDenied get() = t("Utan platsbehörighet sorteras inte efter avstånd", "Without location permission results are not sorted by distance")
+    val noResults get() = t("Inga träffar", "No results")
+
+    // Service
+    val noAppForAction get() = t("Ingen app på telefonen kan öppna detta – numret är kopierat", "No app on this phone can open this – the number was copied")
+    val copied get() = t("Kopierat", "Copied")
+    val reportWrong get() = t("Fel nummer eller stängt? Rapportera", "Wrong number or closed? Report it")
+    val reportHint get() = t("Vad stämmer inte? Skriv aldrig namn eller personnummer.", "What is wrong? Never write names or identity numbers.")
+    val send get() = t("Skicka", "Send")
+    val reportQueued get() = t("Rapporten skickas vid nästa synk", "The report is sent at the next sync")
+
+    // Screening
+    val startNew get() = t("Ny bedömning", "New screening")
+    val resume get() = t("Fortsätt påbörjad bedömning", "Resume a screening in progress")
+    fun resumeLine(answered: UInt) = t("Påbörjad, $answered svar", "In progress, $answered answers")
+    val skip get() = t("Hoppa över", "Skip")
+    val discard get() = t("Kasta bedömningen", "Discard the screening")
+    val discardConfirm get() = t("Kasta bedömningen? Svaren raderas från telefonen.", "Discard the screening? The answers are deleted from this phone.")
+    val cancel get() = t("Avbryt", "Cancel")
+    val hide get() = t("Dölj", "Hide")
+    val overrideTitle get() = t("Professionell bedömning (valfritt): höj nivån", "Professional judgement (optional): raise the level")
+    val overrideNone get() = t("Ingen ändring", "No change")
+    val reason get() = t("Skäl (krävs vid ändrad nivå)", "Reason (needed when the level is changed)")
+    val note get() = t("Anteckning (stannar krypterad på telefonen)", "Note (stays encrypted on this phone)")
+    fun unanswered(n: UInt) = t("$n frågor obesvarade – resultatet är ofullständigt", "$n questions unanswered – the result is incomplete")
+    val notAssessed get() = t("Inte bedömd: för få svar", "Not assessed: too few answers")
+    val overrideUsed get() = t("Nivån är höjd efter professionell bedömning", "The level was raised by professional judgement")
+    val leadsTo get() = t("Gå vidare med", "Continue with")
+    val actions get() = t("Gör nu", "Do now")
+    val referrals get() = t("Hänvisa till", "Refer to")
+    val redFlags get() = t("Allvarliga riskfaktorer", "Red flags")
+    val done get() = t("Klar", "Done")
+    val keyProblem get() = t(
+        "Nyckeln för bedömningar kunde inte läsas på den här telefonen. Sök fungerar; bedömningar går inte att spara.",
+        "The key for screenings could not be read on this phone. Search works; screenings cannot be saved.",
+    )
+
+    // Status and settings
+    val syncNow get() = t("Synka nu", "Sync now")
+    val syncQueued get() = t("Synk startar när det finns täckning", "Sync starts when there is coverage")
+    val language get() = t("Språk", "Language")
+    val agency get() = t("Verksamhet", "Agency")
+    val retention get() = t("Spara avslutade bedömningar, dagar", "Keep completed screenings, days")
+    val save get() = t("Spara", "Save")
+    val saved get() = t("Sparat", "Saved")
+    val enroll get() = t("Anslut telefonen", "Enroll this phone")
+    val enrollHint get() = t("Anslut telefonen: be din samordnare om en kod", "Enroll this phone: ask your coordinator for a code")
+    val enrollCode get() = t("Kod", "Code")
+    val scanCode get() = t("Skanna QR-kod", "Scan QR code")
+
     fun filters(n: Int) = if (n == 0) t("Filter", "Filters") else t("Filter ($n)", "Filters ($n)")
 }

@@ -64,6 +64,16 @@ class HitCardTests : Suite("presentation.hit") {
             checkEq("Öppet, stänger 16:00", card.openLine, "open line")
             checkEq(null, card.isOpen, "unknown open state")
         }
+        test("a chat is never dialled: it opens the service's https page, else a text message") {
+            val chat = listOf(PhoneHit("070-174 06 20", "chat", null, true))
+            val withWeb = hitCard(sampleHit(phones = chat).copy(web = "https://example.invalid/chatt"), sv)
+            checkEq(listOf(ContactKind.CHAT), withWeb.actions.map { it.kind }, "kind")
+            checkEq("https://example.invalid/chatt", withWeb.actions[0].uri, "chat opens the web page")
+            val noWeb = hitCard(sampleHit(phones = chat), sv)
+            checkEq("sms:0701740620", noWeb.actions[0].uri, "chat without a page is a text, not a call")
+            val plainHttp = hitCard(sampleHit(phones = chat).copy(web = "http://example.invalid"), sv)
+            check(!plainHttp.actions[0].uri.startsWith("tel:") && !plainHttp.actions[0].uri.startsWith("http:")) { plainHttp.actions[0].uri }
+        }
         test("a phone with no digits gives no action") {
             checkEq(0, hitCard(sampleHit(phones = listOf(PhoneHit("—", "voice", null, null))), sv).actions.size, "actions")
         }
