@@ -190,11 +190,13 @@ mod tests {
 id = "demo"
 version = 3
 kind = "screening"
+subject = "adult_victim"
+key_items = ["fear"]
 title = { sv = "Demo", en = "Demo" }
 example = true
 levels = [
   { id = "low", label = { sv = "Låg" }, actions = [{ sv = "Ge information." }] },
-  { id = "high", label = { sv = "Hög" }, actions = [{ sv = "Ring 112." }], include_24_7 = true },
+  { id = "high", label = { sv = "Hög" }, actions = [{ sv = "Ring 112." }], include_24_7 = true, acute = true },
 ]
 scoring = { method = "weighted_sum", thresholds = [{ level = "high", min_score = 2 }] }
 override = { allowed = true, requires_reason = true }

@@ -10,8 +10,14 @@
 //!    level*: the highest threshold reached, or the lowest level when none is.
 //! 3. Red flags are a floor: a flagged yes (or flagged choice) lifts the level
 //!    to at least the flag's level whatever the score.
-//! 4. Professional judgement may raise the level further, never lower it, and
-//!    (when the checklist says so) only with a reason.
+//! 4. Key items: while a visible key item is unanswered (or "unknown"), the
+//!    lowest level is never the outcome. A result that would be the lowest
+//!    level is *not assessed* ([`NOT_ASSESSED`]) with the list of missing key
+//!    items; a higher result stands as a floor ("at least high risk") and
+//!    carries the same list, so a red flag is never hidden behind it.
+//! 5. Professional judgement may raise the level further, never lower it, and
+//!    (when the checklist says so) only with a reason. From *not assessed* it
+//!    may raise to any level but the lowest.
 //!
 //! The outcome — actions, referrals, the 24/7 line and `leads_to` — is that of
 //! the **final level only**; lower levels' outcomes do not accumulate. Each
@@ -19,11 +25,14 @@
 //! field worker expects: at an acute level the screen shows what to do now
 //! (call 112, protected housing), not a mixture that includes "book a
 //! follow-up within a week". `leads_to` additionally carries every checklist
-//! that a visible answer (a yes, or a chosen choice) leads on to.
+//! that a visible answer (a yes, or a chosen choice) leads on to. A result
+//! that was not assessed has the core's actions ([`not_assessed_actions`]),
+//! the lowest level's referrals and a 24/7 line.
 
 use super::format::{
     check_answer, Answer, AnswerType, Answers, Checklist, Item, Override, ReferralQuery, Scoring,
 };
+use super::outcome::{not_assessed_actions, red_flag_text, NOT_ASSESSED};
 use crate::model::Text;
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
@@ -59,13 +68,18 @@ pub enum EngineError {
     Completed,
     #[error("checklist '{0}' has no levels")]
     NoLevels(String),
+    #[error("override to '{level}': the lowest level cannot be given while key questions are unanswered ({missing})")]
+    OverrideLowestNotAssessed { level: String, missing: String },
 }
 
-/// A red flag that was raised: which item and to what level.
+/// A red flag that was raised: which item, to what level, and how it is
+/// shown (the item's `red_flag_text`, else its question).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
 pub struct RedFlagHit {
     pub item: String,
     pub level: String,
+    #[serde(default)]
+    pub text: Text,
 }
 
 /// The result of evaluating answers against a checklist.
@@ -74,9 +88,21 @@ pub struct Evaluation {
     /// Ids of the visible items, in order.
     pub visible: Vec<String>,
     pub score: f64,
-    /// The final level (after red flags and override).
+    /// The final level (after red flags and override), or [`NOT_ASSESSED`].
     pub level: String,
+    /// The position of `level` among the checklist's levels (0 when not assessed).
     pub level_index: usize,
+    /// True when `level` is [`NOT_ASSESSED`]: key items are unanswered and
+    /// nothing known lifts the result above the lowest level.
+    #[serde(default)]
+    pub not_assessed: bool,
+    /// Visible key items without a definite answer, in order. Non-empty means
+    /// the result is at best a floor; empty means every key question was answered.
+    #[serde(default)]
+    pub missing_key: Vec<String>,
+    /// The final level is acute: someone may be in danger now (112 first).
+    #[serde(default)]
+    pub acute: bool,
     /// The level the score alone reached.
     pub score_level: String,
     pub red_flags: Vec<RedFlagHit>,
@@ -153,11 +179,15 @@ pub fn evaluate(
     let mut unanswered = 0;
     let mut red_flags = Vec::new();
     let mut answer_leads: Vec<&str> = Vec::new();
+    let mut missing_key = Vec::new();
     for (item, answer) in &shown {
         let answer = match answer {
             Some(a) if a.is_known() => a,
             _ => {
                 unanswered += 1;
+                if c.is_key(&item.id) {
+                    missing_key.push(item.id.clone());
+                }
                 continue;
             }
         };
@@ -172,6 +202,7 @@ pub fn evaluate(
                     red_flags.push(RedFlagHit {
                         item: item.id.clone(),
                         level: level.clone(),
+                        text: red_flag_text(c, &item.id, None),
                     });
                 }
                 if let Some(t) = &item.leads_to {
@@ -189,6 +220,7 @@ pub fn evaluate(
                         red_flags.push(RedFlagHit {
                             item: item.id.clone(),
                             level: level.clone(),
+                            text: red_flag_text(c, &item.id, Some(&ch.id)),
                         });
                     }
                     if let Some(t) = &ch.leads_to {
@@ -217,6 +249,9 @@ pub fn evaluate(
         }
     }
 
+    // Key items unanswered and nothing lifts the result: not assessed.
+    let mut not_assessed = index == 0 && !missing_key.is_empty();
+
     let mut override_used = false;
     if let Some(ov) = ov {
         let policy = &c.override_policy;
@@ -241,21 +276,28 @@ pub fn evaluate(
                 computed: c.levels[index].id.clone(),
             });
         }
+        if not_assessed && oi == 0 {
+            return Err(EngineError::OverrideLowestNotAssessed {
+                level: ov.level.clone(),
+                missing: missing_key.join(", "),
+            });
+        }
         if policy.requires_reason && ov.reason.trim().is_empty() {
             return Err(EngineError::OverrideWithoutReason(ov.level.clone()));
         }
         index = oi;
         override_used = true;
+        not_assessed = false;
     }
 
     let level = &c.levels[index];
+    let level_leads = if not_assessed {
+        None
+    } else {
+        level.leads_to.as_deref()
+    };
     let mut leads_to: Vec<String> = Vec::new();
-    for t in level
-        .leads_to
-        .iter()
-        .map(String::as_str)
-        .chain(answer_leads)
-    {
+    for t in level_leads.into_iter().chain(answer_leads) {
         if t != c.id && !leads_to.iter().any(|x| x == t) {
             leads_to.push(t.to_string());
         }
@@ -263,15 +305,26 @@ pub fn evaluate(
     Ok(Evaluation {
         visible: shown.iter().map(|(i, _)| i.id.clone()).collect(),
         score,
-        level: level.id.clone(),
+        level: if not_assessed {
+            NOT_ASSESSED.to_string()
+        } else {
+            level.id.clone()
+        },
         level_index: index,
+        not_assessed,
+        missing_key,
+        acute: !not_assessed && level.acute,
         score_level: c.levels[score_index].id.clone(),
         red_flags,
         unanswered,
         incomplete: unanswered > 0,
-        actions: level.actions.clone(),
+        actions: if not_assessed {
+            not_assessed_actions()
+        } else {
+            level.actions.clone()
+        },
         referrals: level.referrals.clone(),
-        include_24_7: level.include_24_7,
+        include_24_7: not_assessed || level.include_24_7,
         leads_to,
         override_used,
     })

@@ -42,6 +42,45 @@ impl ChecklistKind {
     }
 }
 
+/// Whom a checklist's outcome is about, and so which services its referrals
+/// may go to: victim services for an adult victim, child and youth services
+/// for a child, programmes for a person who uses violence. The routing model
+/// restricts referrals by it. TOML: `subject = "adult_victim"`.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Serialize, Deserialize)]
+#[serde(rename_all = "snake_case")]
+pub enum Subject {
+    /// An adult who is subjected to violence.
+    AdultVictim,
+    /// A child or young person under 18 (subjected to or exposed to violence).
+    Child,
+    /// A person who uses violence.
+    Perpetrator,
+    /// Anyone (routine inquiry asked of everyone).
+    Any,
+}
+
+impl Subject {
+    pub const ALL: [Subject; 4] = [
+        Subject::AdultVictim,
+        Subject::Child,
+        Subject::Perpetrator,
+        Subject::Any,
+    ];
+
+    pub fn id(self) -> &'static str {
+        match self {
+            Subject::AdultVictim => "adult_victim",
+            Subject::Child => "child",
+            Subject::Perpetrator => "perpetrator",
+            Subject::Any => "any",
+        }
+    }
+
+    pub fn parse(id: &str) -> Option<Subject> {
+        Subject::ALL.into_iter().find(|s| s.id() == id)
+    }
+}
+
 /// Who wrote the instrument and on what terms. A region that adopts a
 /// licensed instrument describes it here; the team's examples say so too.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -90,6 +129,11 @@ pub struct Level {
     /// Another checklist to continue with at this level.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leads_to: Option<String>,
+    /// A top level where someone may be in danger now: its first action says
+    /// to call 112, it carries a 24/7 line, and referrals put 112 first.
+    /// Acute levels are the highest levels of a checklist.
+    #[serde(default, skip_serializing_if = "is_false")]
+    pub acute: bool,
 }
 
 /// A titled group of items.
@@ -134,6 +178,10 @@ pub struct Choice {
     /// Choosing this alternative leads on to another checklist.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub leads_to: Option<String>,
+    /// How the red flag is shown in a result ("Hot om att döda"); without it
+    /// the item's text and this alternative's label are shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub red_flag_text: Option<Text>,
 }
 
 /// Show an item only when an earlier item was answered a certain way:
@@ -176,6 +224,10 @@ pub struct Item {
     /// (`yes_no` items; a `choice` item puts red flags on its alternatives).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub red_flag: Option<String>,
+    /// How the red flag is shown in a result ("Stryptag"); without it the
+    /// item's text is shown.
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub red_flag_text: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub show_if: Option<ShowIf>,
     /// A yes leads on to another checklist (chaining).
@@ -256,6 +308,8 @@ pub struct Checklist {
     /// Strictly increasing per id; sessions pin the version they were started on.
     pub version: i64,
     pub kind: ChecklistKind,
+    /// Whom the outcome is about; restricts referrals (required).
+    pub subject: Subject,
     pub title: Text,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub description: Option<Text>,
@@ -268,6 +322,12 @@ pub struct Checklist {
     pub notice: Option<Text>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub instrument: Option<Instrument>,
+    /// The questions without which no level can be given: while a visible key
+    /// item is unanswered (or "unknown") the lowest level is never the
+    /// outcome — the result is "not assessed" with the list of what is missing.
+    /// At least one is required.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub key_items: Vec<String>,
     /// Lowest to highest.
     pub levels: Vec<Level>,
     pub sections: Vec<Section>,
@@ -343,6 +403,49 @@ impl Checklist {
         }
     }
 
+    /// Reads a checklist stored on a device (a feed record in the store).
+    /// A record stored before `subject`, `key_items` and `acute` existed (it
+    /// has no `key_items`) is read as it was accepted then, so that an app
+    /// update never leaves a device without checklists until its next sync:
+    /// its subject follows from its kind (see [`fill_legacy_subject`]) and,
+    /// without key items, no result of it is "not assessed" until the next
+    /// feed version replaces it. Everything else is validated exactly as a file.
+    pub fn from_stored_json(file: &str, text: &str) -> Result<Checklist, Vec<ChecklistError>> {
+        let mut value: serde_json::Value = serde_json::from_str(text).map_err(|e| {
+            vec![ChecklistError::new(
+                file,
+                None,
+                format!("not valid JSON: {e}"),
+            )]
+        })?;
+        fill_legacy_subject(&mut value);
+        if value.get("key_items").is_some() {
+            return Checklist::from_value(file, value);
+        }
+        match Checklist::from_value(file, value.clone()) {
+            Ok(c) => Ok(c),
+            Err(errs) => {
+                let rest: Vec<ChecklistError> = errs
+                    .into_iter()
+                    .filter(|e| {
+                        !e.problem.starts_with(super::validate::NO_KEY_ITEMS)
+                            && !e.problem.starts_with(super::validate::NO_ACUTE_LEVEL)
+                    })
+                    .collect();
+                if !rest.is_empty() {
+                    return Err(rest);
+                }
+                serde_json::from_value(value).map_err(|e| {
+                    vec![ChecklistError::new(
+                        file,
+                        None,
+                        format!("invalid checklist: {e}"),
+                    )]
+                })
+            }
+        }
+    }
+
     /// The checklist as pretty JSON, as feeds carry it.
     pub fn to_json(&self) -> String {
         serde_json::to_string_pretty(self).expect("a checklist always serializes")
@@ -371,6 +474,11 @@ impl Checklist {
         self.levels.iter().find(|l| l.id == id)
     }
 
+    /// True for an item listed in `key_items`.
+    pub fn is_key(&self, item_id: &str) -> bool {
+        self.key_items.iter().any(|k| k == item_id)
+    }
+
     /// True when `self` may replace `stored`: the same id and a strictly
     /// higher version (versions only ever increase per id).
     pub fn supersedes(&self, stored: &Checklist) -> bool {
@@ -386,6 +494,34 @@ impl Checklist {
             (None, false) => None,
         }
     }
+}
+
+/// A checklist stored before `subject` existed gets the subject its kind
+/// implies (perpetrator → perpetrator, children → child, routine and other →
+/// any, screening and honour → adult_victim). Returns true when it was missing.
+pub fn fill_legacy_subject(value: &mut serde_json::Value) -> bool {
+    let Some(obj) = value.as_object_mut() else {
+        return false;
+    };
+    if obj.contains_key("subject") {
+        return false;
+    }
+    let subject = match obj.get("kind").and_then(|k| k.as_str()) {
+        Some("perpetrator") => Subject::Perpetrator,
+        Some("children") => Subject::Child,
+        Some("screening" | "honour") => Subject::AdultVictim,
+        _ => Subject::Any,
+    };
+    obj.insert("subject".into(), subject.id().into());
+    true
+}
+
+/// Deserializes a checklist sealed with a session (no validation: it was
+/// valid when the session started), filling in a legacy subject.
+pub fn deserialize_stored<'de, D: Deserializer<'de>>(d: D) -> Result<Checklist, D::Error> {
+    let mut value = serde_json::Value::deserialize(d)?;
+    fill_legacy_subject(&mut value);
+    serde_json::from_value(value).map_err(de::Error::custom)
 }
 
 /// The standard notice for the team's example checklists.

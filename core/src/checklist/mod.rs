@@ -11,6 +11,8 @@
 //! id = "adult-risk"            # lowercase letters, digits, '_' or '-'
 //! version = 1                  # >= 1, strictly increasing per id
 //! kind = "screening"           # routine | screening | children | honour | perpetrator | other
+//! subject = "adult_victim"    # required: adult_victim | child | perpetrator | any — whom the
+//!                              # outcome is about; referrals are restricted to fit it
 //! title = { sv = "…", en = "…" }        # sv required everywhere, en optional
 //! description = { sv = "…", en = "…" }  # optional
 //! example = true               # written by the Fyr team; shown with `notice`
@@ -67,13 +69,19 @@
 
 mod engine;
 mod format;
+mod outcome;
 mod validate;
 
 pub use engine::{evaluate, visibility, EngineError, Evaluation, RedFlagHit};
 pub use format::{
-    check_answer, example_notice, parse_answer, parse_answer_text, parse_answers_json, Answer,
-    AnswerType, Answers, Checklist, ChecklistKind, Choice, Instrument, Item, Level, Override,
-    OverridePolicy, ReferralQuery, Scoring, Section, ShowIf, Threshold,
+    check_answer, deserialize_stored, example_notice, fill_legacy_subject, parse_answer,
+    parse_answer_text, parse_answers_json, Answer, AnswerType, Answers, Checklist, ChecklistKind,
+    Choice, Instrument, Item, Level, Override, OverridePolicy, ReferralQuery, Scoring, Section,
+    ShowIf, Subject, Threshold,
+};
+pub use outcome::{
+    missing_texts, not_assessed_actions, not_assessed_label, override_levels, red_flag_text,
+    LevelChoice, NOT_ASSESSED,
 };
 pub use validate::{valid_id, validate_set};
 

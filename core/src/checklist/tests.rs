@@ -8,6 +8,8 @@ const BASE: &str = r#"
 id = "adult"
 version = 2
 kind = "screening"
+subject = "adult_victim"
+key_items = ["hit", "strangled"]
 title = { sv = "Bedömning", en = "Assessment" }
 description = { sv = "Beskrivning", en = "Description" }
 example = true
@@ -37,6 +39,7 @@ label = { sv = "Akut", en = "Acute" }
 actions = [{ sv = "Ring 112." }]
 referrals = [{ needs = ["acute_danger"] }]
 include_24_7 = true
+acute = true
 
 [scoring]
 method = "weighted_sum"
@@ -166,6 +169,88 @@ fn parses_toml_and_round_trips_as_json() {
     assert_eq!(v["scoring"]["method"], "weighted_sum");
     assert_eq!(v["sections"][0]["items"][0]["type"], "yes_no");
     assert_eq!(v["override"]["allowed"], true);
+}
+
+#[test]
+fn subject_is_required_and_validated() {
+    let c = base();
+    assert_eq!(c.subject, Subject::AdultVictim);
+    let v: serde_json::Value = serde_json::from_str(&c.to_json()).unwrap();
+    assert_eq!(v["subject"], "adult_victim");
+    for s in Subject::ALL {
+        assert_eq!(Subject::parse(s.id()), Some(s));
+        assert_eq!(serde_json::to_value(s).unwrap(), s.id());
+    }
+    // Missing: refused, naming the file and the field.
+    let errs = Checklist::from_toml(
+        "adult.toml",
+        &BASE.replace("subject = \"adult_victim\"\n", ""),
+    )
+    .unwrap_err();
+    assert_eq!(errs.len(), 1, "{errs:#?}");
+    assert!(
+        errs[0]
+            .to_string()
+            .starts_with("adult.toml: invalid checklist: missing field `subject`"),
+        "{}",
+        errs[0]
+    );
+    // Unknown: refused, naming the value and the allowed ones.
+    let errs = Checklist::from_toml(
+        "adult.toml",
+        &BASE.replace("subject = \"adult_victim\"", "subject = \"victim\""),
+    )
+    .unwrap_err();
+    let shown = errs[0].to_string();
+    assert!(
+        shown.starts_with("adult.toml: invalid checklist: unknown variant `victim`")
+            && shown.contains("adult_victim"),
+        "{shown}"
+    );
+    // The same from a feed (JSON).
+    let mut v = v;
+    v.as_object_mut().unwrap().remove("subject");
+    let errs = Checklist::from_value("feed:checklist/adult", v).unwrap_err();
+    assert!(
+        errs[0].to_string().contains("missing field `subject`"),
+        "{}",
+        errs[0]
+    );
+}
+
+#[test]
+fn subject_must_fit_the_kind() {
+    let mut c = base();
+    c.subject = Subject::Perpetrator;
+    assert_reports(
+        &c,
+        "adult.toml: subject 'perpetrator' does not fit kind 'screening'",
+    );
+    c.kind = ChecklistKind::Perpetrator;
+    assert!(c.validate("adult.toml").is_ok());
+    c.subject = Subject::AdultVictim;
+    assert_reports(&c, "subject 'adult_victim' does not fit kind 'perpetrator'");
+    c.kind = ChecklistKind::Children;
+    assert_reports(&c, "subject 'adult_victim' does not fit kind 'children'");
+    c.subject = Subject::Child;
+    assert!(c.validate("adult.toml").is_ok());
+    c.kind = ChecklistKind::Other;
+    for s in Subject::ALL {
+        c.subject = s;
+        assert!(c.validate("adult.toml").is_ok(), "{s:?}");
+    }
+}
+
+#[test]
+fn shipped_checklists_name_their_subject() {
+    let all = load_dir(&content_dir()).unwrap();
+    let subject = |id: &str| all.iter().find(|c| c.id == id).unwrap().subject;
+    assert_eq!(subject("routine"), Subject::Any);
+    assert_eq!(subject("adult-risk"), Subject::AdultVictim);
+    assert_eq!(subject("children"), Subject::Child);
+    assert_eq!(subject("perpetrator"), Subject::Perpetrator);
+    // A young person is taken on to the children's checklist (subject child).
+    assert_eq!(subject("honour"), Subject::AdultVictim);
 }
 
 #[test]
@@ -687,17 +772,25 @@ fn set_validation_checks_leads_to_targets_and_duplicate_ids() {
 // ---- engine ----
 
 #[test]
-fn no_answers_gives_the_lowest_level_and_everything_unanswered() {
+fn no_answers_is_not_assessed_and_everything_unanswered() {
     let c = base();
     let e = evaluate(&c, &Answers::new(), None).unwrap();
-    assert_eq!(e.level, "low");
+    assert_eq!(e.level, NOT_ASSESSED);
+    assert!(e.not_assessed);
+    assert_eq!(e.missing_key, ["hit"]);
     assert_eq!(e.level_index, 0);
     assert_eq!(e.visible, ["hit", "frequency", "children"]);
     assert_eq!(e.unanswered, 3);
     assert!(e.incomplete);
-    assert_eq!(e.actions, c.levels[0].actions);
-    assert!(!e.include_24_7 && !e.override_used);
+    assert_eq!(e.actions, not_assessed_actions());
+    assert!(e.include_24_7 && !e.override_used && !e.acute);
     assert!(e.leads_to.is_empty());
+    // The key question answered no: the lowest level, with its own outcome.
+    let e = evaluate(&c, &answers(&[("hit", Answer::No)]), None).unwrap();
+    assert_eq!(e.level, "low");
+    assert!(!e.not_assessed && e.missing_key.is_empty());
+    assert_eq!(e.actions, c.levels[0].actions);
+    assert!(!e.include_24_7);
 }
 
 #[test]
@@ -751,7 +844,9 @@ fn red_flags_lift_the_level_whatever_the_score() {
         e.red_flags,
         vec![RedFlagHit {
             item: "strangled".into(),
-            level: "acute".into()
+            level: "acute".into(),
+            // No red_flag_text: the question is shown, never the id.
+            text: Text::new("Har hen tagit struptag på dig?", ""),
         }]
     );
     assert!(e.include_24_7);
@@ -894,6 +989,7 @@ fn count_yes_scoring() {
         &c,
         &answers(&[
             ("hit", Answer::Yes),
+            ("strangled", Answer::No),
             ("frequency", Answer::Choice("once".into())),
         ]),
         None,
@@ -935,6 +1031,7 @@ fn arb_checklist() -> impl Strategy<Value = Checklist> {
     (prop::collection::vec(item, 1..10), 0u8..4, 1u8..4).prop_map(|(items, t1, step)| {
         let mut c = base();
         c.sections.truncate(1);
+        c.key_items = vec!["q0".into()];
         c.levels[1].leads_to = None;
         c.scoring = Scoring::WeightedSum {
             thresholds: vec![
@@ -962,6 +1059,7 @@ fn arb_checklist() -> impl Strategy<Value = Checklist> {
                 max: None,
                 weight: f64::from(*w),
                 red_flag: flag.map(|l| levels[l].to_string()),
+                red_flag_text: None,
                 show_if: match show {
                     Some((idx, eq)) if i > 0 => Some(ShowIf {
                         item: format!("q{}", idx.index(i)),
@@ -1065,7 +1163,34 @@ proptest! {
                 prop_assert!(e.override_used);
             }
             Err(EngineError::OverrideLowers { .. }) => prop_assert!(lvl < plain.level_index),
+            // "No raised risk" is never given with key questions unanswered.
+            Err(EngineError::OverrideLowestNotAssessed { .. }) => prop_assert!(lvl == 0 && plain.not_assessed),
             Err(other) => prop_assert!(false, "unexpected {other}"),
+        }
+    }
+
+    #[test]
+    fn the_lowest_level_never_stands_with_key_items_unanswered((c, codes) in arb_case()) {
+        let a = to_answers(&c, &codes);
+        let e = evaluate(&c, &a, None).unwrap();
+        let key_known = a.get("q0").is_some_and(Answer::is_known);
+        prop_assert_eq!(e.missing_key.is_empty(), key_known);
+        if !key_known {
+            prop_assert_ne!(e.level.as_str(), "low");
+        }
+        prop_assert_eq!(e.not_assessed, e.level == NOT_ASSESSED);
+        prop_assert_eq!(e.not_assessed, !key_known && e.level_index == 0);
+        // The override picker offers exactly the levels an override may reach.
+        for choice in override_levels(&c, &e) {
+            let ov = Override { level: choice.id.clone(), reason: "bedömning".into() };
+            prop_assert!(evaluate(&c, &a, Some(&ov)).is_ok(), "{}", choice.id);
+        }
+        for l in &c.levels {
+            if !override_levels(&c, &e).iter().any(|x| x.id == l.id) {
+                let ov = Override { level: l.id.clone(), reason: "bedömning".into() };
+                let raised = evaluate(&c, &a, Some(&ov)).map(|x| x.level_index > e.level_index || (e.not_assessed && !x.not_assessed));
+                prop_assert!(!matches!(raised, Ok(true)), "{} is reachable but not offered", l.id);
+            }
         }
     }
 
@@ -1211,8 +1336,11 @@ fn adult_screening_red_flags_reach_acute_with_112_and_a_24_7_line() {
         .referrals
         .iter()
         .any(|q| q.needs.contains(&Need::ProtectedHousing)));
-    // Nothing answered: low. Fear for one's life alone: at least high.
-    assert_eq!(evaluate(&c, &Answers::new(), None).unwrap().level, "low");
+    // Nothing answered: not assessed. Fear for one's life alone: at least high.
+    assert_eq!(
+        evaluate(&c, &Answers::new(), None).unwrap().level,
+        NOT_ASSESSED
+    );
     let flagged: Vec<&Item> = c
         .items()
         .filter(|i| i.red_flag.is_some() && i.show_if.is_none())
@@ -1251,7 +1379,10 @@ fn adult_screening_red_flags_reach_acute_with_112_and_a_24_7_line() {
 fn children_checklist_ends_in_the_duty_to_report() {
     let c = shipped("children");
     for level in &c.levels {
-        let says_report = level.actions.iter().any(|t| t.sv.contains("14 kap. 1 §"));
+        let says_report = level
+            .actions
+            .iter()
+            .any(|t| t.sv.contains("orosanmälan") && t.sv.contains("socialtjänstlagen (2025:400)"));
         let asks_child_protection = level
             .referrals
             .iter()

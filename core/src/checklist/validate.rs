@@ -1,7 +1,7 @@
 //! Validation of a parsed checklist. Every problem is reported, not just the
 //! first, each naming the file and (where there is one) the item.
 
-use super::format::{AnswerType, Checklist, Item};
+use super::format::{AnswerType, Checklist, ChecklistKind, Item, Subject};
 use super::ChecklistError;
 use crate::model::Text;
 use std::collections::{HashMap, HashSet};
@@ -39,6 +39,14 @@ fn missing_sv(t: &Text) -> bool {
 
 const RESERVED_ANSWERS: [&str; 3] = ["yes", "no", "unknown"];
 
+/// The start of the problem reported for a checklist without key items.
+pub(crate) const NO_KEY_ITEMS: &str = "no key items";
+/// The start of the problem reported for a checklist without an acute level.
+pub(crate) const NO_ACUTE_LEVEL: &str = "no acute level";
+
+/// The level id of a result that could not be assessed; no checklist may use it.
+const RESERVED_LEVELS: [&str; 1] = [super::outcome::NOT_ASSESSED];
+
 pub(super) fn validate(c: &Checklist, file: &str) -> Result<(), Vec<ChecklistError>> {
     let mut r = Report {
         file,
@@ -54,6 +62,22 @@ pub(super) fn validate(c: &Checklist, file: &str) -> Result<(), Vec<ChecklistErr
     }
     if c.version < 1 {
         r.general(format!("version must be at least 1, got {}", c.version));
+    }
+    // The subject must fit the kind: a perpetrator checklist refers a person
+    // who uses violence (never to victim services), a children's checklist a
+    // child; no other kind may claim the perpetrator subject.
+    let subject_fits = match (c.kind, c.subject) {
+        (ChecklistKind::Perpetrator, s) => s == Subject::Perpetrator,
+        (ChecklistKind::Children, s) => s == Subject::Child,
+        (ChecklistKind::Other, _) => true,
+        (_, s) => s != Subject::Perpetrator,
+    };
+    if !subject_fits {
+        r.general(format!(
+            "subject '{}' does not fit kind '{}'",
+            c.subject.id(),
+            c.kind.id()
+        ));
     }
     if missing_sv(&c.title) {
         r.general("title: Swedish text (sv) is missing");
@@ -88,6 +112,11 @@ pub(super) fn validate(c: &Checklist, file: &str) -> Result<(), Vec<ChecklistErr
         }
         if !seen.insert(name.as_str()) {
             r.general(format!("level '{name}': duplicate level id"));
+        }
+        if RESERVED_LEVELS.contains(&name.as_str()) {
+            r.general(format!(
+                "level '{name}': the id is reserved for a result that could not be assessed"
+            ));
         }
         if missing_sv(&level.label) {
             r.general(format!(
@@ -125,6 +154,45 @@ pub(super) fn validate(c: &Checklist, file: &str) -> Result<(), Vec<ChecklistErr
                     "level '{name}': leads_to '{target}' is not a valid checklist id"
                 ));
             }
+        }
+    }
+
+    // Acute levels: the top of the scale, each starting with 112 and a 24/7 line.
+    if let Some(first_acute) = c.levels.iter().position(|l| l.acute) {
+        for level in &c.levels[first_acute..] {
+            if !level.acute {
+                r.general(format!(
+                    "level '{}' is above the acute level '{}' but not marked acute: acute levels are the highest",
+                    level.id, c.levels[first_acute].id
+                ));
+            }
+        }
+    } else if matches!(
+        c.kind,
+        ChecklistKind::Screening
+            | ChecklistKind::Children
+            | ChecklistKind::Honour
+            | ChecklistKind::Perpetrator
+    ) {
+        r.general(format!(
+            "{NO_ACUTE_LEVEL}: a {} checklist marks its top level(s) acute = true",
+            c.kind.id()
+        ));
+    }
+    for level in c.levels.iter().filter(|l| l.acute) {
+        let first = level.actions.first();
+        let says_112 = |t: &str| t.contains("112");
+        if !first.is_some_and(|a| says_112(&a.sv) && a.en.as_deref().is_none_or(says_112)) {
+            r.general(format!(
+                "level '{}': an acute level's first action must say to call 112",
+                level.id
+            ));
+        }
+        if !level.include_24_7 {
+            r.general(format!(
+                "level '{}': an acute level must set include_24_7 = true",
+                level.id
+            ));
         }
     }
 
@@ -223,6 +291,13 @@ pub(super) fn validate(c: &Checklist, file: &str) -> Result<(), Vec<ChecklistErr
                 r.item(id, format!("red_flag names unknown level '{level}'"));
             }
         }
+        match &item.red_flag_text {
+            Some(_) if item.red_flag.is_none() => {
+                r.item(id, "red_flag_text given without a red_flag");
+            }
+            Some(t) if missing_sv(t) => r.item(id, "red_flag_text: Swedish text (sv) is missing"),
+            _ => {}
+        }
         if let Some(target) = &item.leads_to {
             if target == &c.id {
                 r.item(id, "leads_to points to the checklist itself");
@@ -267,6 +342,20 @@ pub(super) fn validate(c: &Checklist, file: &str) -> Result<(), Vec<ChecklistErr
                     id,
                     format!("choice '{}': weight must be a finite number", ch.id),
                 );
+            }
+            match &ch.red_flag_text {
+                Some(_) if ch.red_flag.is_none() => r.item(
+                    id,
+                    format!("choice '{}': red_flag_text given without a red_flag", ch.id),
+                ),
+                Some(t) if missing_sv(t) => r.item(
+                    id,
+                    format!(
+                        "choice '{}': red_flag_text: Swedish text (sv) is missing",
+                        ch.id
+                    ),
+                ),
+                _ => {}
             }
             if let Some(level) = &ch.red_flag {
                 if !level_ids.contains(level.as_str()) {
@@ -348,6 +437,37 @@ pub(super) fn validate(c: &Checklist, file: &str) -> Result<(), Vec<ChecklistErr
                                 r.item(id, "show_if: at_least must be a finite number");
                             }
                         }
+                    }
+                }
+            }
+        }
+    }
+
+    // Key items: at least one, each an item of this checklist, once; a key
+    // item shown only on an earlier answer needs that earlier item to be key
+    // too, or it could stay hidden simply because nobody asked.
+    if c.key_items.is_empty() {
+        r.general(format!(
+            "{NO_KEY_ITEMS}: key_items must name the questions without which no level can be given"
+        ));
+    }
+    let mut key_seen = HashSet::new();
+    for k in &c.key_items {
+        if !key_seen.insert(k.as_str()) {
+            r.item(k, "named twice in key_items");
+        }
+        match c.item(k) {
+            None => r.item(k, "key_items names an item that does not exist"),
+            Some(item) => {
+                if let Some(show) = &item.show_if {
+                    if position.contains_key(show.item.as_str()) && !c.is_key(&show.item) {
+                        r.item(
+                            k,
+                            format!(
+                                "key item is shown only after '{}', which must then be a key item too",
+                                show.item
+                            ),
+                        );
                     }
                 }
             }
