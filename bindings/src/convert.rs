@@ -272,6 +272,23 @@ pub struct SyncReport {
     pub quarantined: u64,
     /// The version a delta was applied from; none when a snapshot (or nothing) was applied.
     pub delta_from: Option<u64>,
+    /// Events still waiting in the outbox after this sync.
+    pub pending: u64,
+    /// Why the outbox was not sent, when it was not: "not_enrolled",
+    /// "revoked" or "refused". The pull may still have worked.
+    pub upload_blocked: Option<String>,
+    /// The same in words (store language) with what to do, for the status screen.
+    pub upload_note: Option<String>,
+}
+
+/// What enrolling with a code gave: keep `token` in the keystore/keychain
+/// and pass it as `SyncOptions.token` to every sync.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct Enrollment {
+    pub token: String,
+    pub county: String,
+    pub agency_kind: String,
+    pub hub_url: String,
 }
 
 /// What the Status screen shows and what a scheduler needs: `next_attempt`
@@ -296,6 +313,11 @@ pub struct Status {
     pub hub: Option<String>,
     pub outbox_size: u32,
     pub quarantined: u32,
+    /// Why the outbox was not sent at the last sync: "not_enrolled",
+    /// "revoked" or "refused"; none when it was (or nothing waited).
+    pub upload_blocked: Option<String>,
+    /// The same in words (store language) with what to do.
+    pub upload_note: Option<String>,
 }
 
 // ------------------------------------------------------------ conversions
@@ -687,6 +709,27 @@ pub(crate) fn status(s: fyr_core::Status) -> Status {
         hub: s.hub,
         outbox_size: s.outbox_pending as u32,
         quarantined: s.outbox_quarantined as u32,
+        upload_blocked: s.upload_blocked.as_ref().map(blocked_id),
+        upload_note: s.upload_note,
+    }
+}
+
+fn blocked_id(b: &fyr_core::sync::UploadBlocked) -> String {
+    use fyr_core::sync::UploadBlocked as B;
+    match b {
+        B::NotEnrolled => "not_enrolled",
+        B::Revoked => "revoked",
+        B::Refused { .. } => "refused",
+    }
+    .to_string()
+}
+
+pub(crate) fn enrollment(e: fyr_core::enroll::Enrollment) -> Enrollment {
+    Enrollment {
+        token: e.token,
+        county: e.county,
+        agency_kind: e.agency_kind,
+        hub_url: e.hub_url,
     }
 }
 
@@ -704,8 +747,11 @@ pub(crate) fn sync_options(o: &SyncOptions) -> fyr_core::api::SyncOptions {
     }
 }
 
-pub(crate) fn sync_report(r: fyr_core::sync::SyncReport) -> SyncReport {
+pub(crate) fn sync_report(r: fyr_core::sync::SyncReport, lang: Lang) -> SyncReport {
     SyncReport {
+        pending: r.pending,
+        upload_blocked: r.upload_blocked.as_ref().map(blocked_id),
+        upload_note: r.upload_blocked.as_ref().map(|b| b.describe(lang)),
         result: match r.result {
             fyr_core::sync::SyncResult::Updated => "updated",
             fyr_core::sync::SyncResult::Unchanged => "unchanged",

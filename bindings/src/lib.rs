@@ -165,6 +165,32 @@ impl FyrCore {
         })
     }
 
+    /// Opens the store like [`FyrCore::open`], but with the bundled first-start
+    /// content taken from `bundle_dir` (manifest.json, snapshot.json.gz,
+    /// publisher.pub, as `fyr hub export-bundle` writes them plus the key),
+    /// verified exactly like the compiled-in bundle. For tests and for
+    /// builds that ship a region's own bundle; apps normally call `open`.
+    #[uniffi::constructor]
+    pub fn open_with_bundle(
+        data_dir: String,
+        key_hex: Option<String>,
+        lang: String,
+        bundle_dir: String,
+    ) -> Result<Arc<FyrCore>, FyrError> {
+        guard("open_with_bundle", || {
+            let opts = convert::open_options(&data_dir, key_hex.as_deref(), &lang)?;
+            let lang = opts.lang;
+            let dir = std::path::PathBuf::from(&bundle_dir);
+            let inner =
+                fyr_core::Fyr::open_with_bundle(opts, &|| fyr_core::bundle::bundle_from_dir(&dir))
+                    .map_err(convert::error)?;
+            Ok(Arc::new(FyrCore {
+                inner: Arc::new(inner),
+                lang,
+            }))
+        })
+    }
+
     /// Notices from opening that the user must see, e.g. that a damaged store
     /// was rebuilt from the bundled content and what was lost.
     pub fn open_notices(&self) -> Vec<String> {
@@ -360,9 +386,44 @@ impl FyrCore {
         })
     }
 
-    /// Pulls the signed feed and pushes the outbox. Hub, trusted keys and token
-    /// are remembered by the core after first use, so a background worker may
-    /// pass empty options. Cancel with `handle.cancel()` or by cancelling the
+    /// Enrolls this device for uploads with a one-time code from the
+    /// coordinator, typed (`7K3QD-M2XWA`, case, spaces and dashes forgiven)
+    /// or scanned (`fyr-enroll:CODE@URL`). Returns the device's upload token:
+    /// the shell keeps it in the Android Keystore / iOS Keychain and passes it
+    /// as `SyncOptions.token` to every sync; the core does not store it.
+    /// A mistyped code is `InvalidInput`; a wrong, used or expired one, or an
+    /// unreachable hub, is `Sync` with a message to show.
+    pub async fn enroll(&self, code: String) -> Result<Enrollment, FyrError> {
+        let core = Arc::clone(&self.inner);
+        let (tx, rx) = tokio::sync::oneshot::channel();
+        let spawned = std::thread::Builder::new()
+            .name("fyr-enroll".into())
+            .spawn(move || {
+                let result = guard("enroll", || {
+                    core.enroll_blocking(&code, None)
+                        .map(convert::enrollment)
+                        .map_err(convert::error)
+                });
+                let _ = tx.send(result);
+            });
+        if let Err(e) = spawned {
+            return Err(FyrError::Internal {
+                message: format!("cannot start the enroll thread: {e}"),
+            });
+        }
+        rx.await.unwrap_or_else(|_| {
+            Err(FyrError::Internal {
+                message: "the enroll thread ended without a result".into(),
+            })
+        })
+    }
+
+    /// Pulls the signed feed and pushes the outbox. With empty options the
+    /// hub and the trusted keys come from the distribution settings in the
+    /// signed content (the bundled version on a fresh install); `hub_url` and
+    /// `trusted_keys` override them (and are kept). Pass the enrollment token
+    /// in `token` on every sync; without one the report's `upload_blocked`
+    /// says "not_enrolled" and the outbox stays. Cancel with `handle.cancel()` or by cancelling the
     /// coroutine/task; either way the sync ends with `FyrError::Cancelled`.
     pub async fn sync(
         &self,
@@ -378,6 +439,7 @@ impl FyrCore {
             token: Some(token.clone()),
         };
         let core = Arc::clone(&self.inner);
+        let lang = self.lang;
         let (tx, rx) = tokio::sync::oneshot::channel();
         // The sync runs on its own thread with its own runtime: the future of
         // the core need not be `Send`, and the foreign executor that polls us
@@ -387,7 +449,7 @@ impl FyrCore {
             .spawn(move || {
                 let result = guard("sync", || {
                     core.sync_blocking(&opts, &token)
-                        .map(convert::sync_report)
+                        .map(|r| convert::sync_report(r, lang))
                         .map_err(convert::error)
                 });
                 let _ = tx.send(result);

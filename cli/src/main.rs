@@ -54,6 +54,8 @@ enum Cmd {
     Settings(screen::SettingsArgs),
     /// Pull signed content updates and push the outbox.
     Sync(sync::SyncArgs),
+    /// Enroll this device for uploads with a code from the coordinator.
+    Enroll(sync::EnrollArgs),
     /// Content version and age, last sync, next attempt, outbox size.
     Status(JsonFlag),
     /// Report an error in a directory entry (goes into the outbox).
@@ -118,11 +120,21 @@ impl Ctx {
     /// prints any notice about a damaged store that had to be rebuilt.
     pub fn open(&self) -> Result<Fyr, Failure> {
         let key = screen::load_or_create_key(&self.data_dir)?;
-        let fyr = Fyr::open(OpenOptions {
+        let opts = OpenOptions {
             data_dir: self.data_dir.clone(),
             key: Some(key),
             lang: self.lang,
-        })?;
+        };
+        // FYR_BUNDLE_DIR (tests, a region's own build): the first-start
+        // bundle from a folder laid out like content/feed/, verified exactly
+        // as the compiled-in one; it is used only where that one would be.
+        let fyr = match std::env::var_os("FYR_BUNDLE_DIR") {
+            Some(dir) => {
+                let dir = PathBuf::from(dir);
+                Fyr::open_with_bundle(opts, &|| fyr_core::bundle::bundle_from_dir(&dir))?
+            }
+            None => Fyr::open(opts)?,
+        };
         for n in fyr.open_notices() {
             eprintln!("fyr: {n}");
         }
@@ -166,6 +178,7 @@ fn main() -> ExitCode {
         Cmd::Settings(a) => screen::settings(&ctx, a),
         Cmd::Sync(a) => sync::sync(&ctx, a),
         Cmd::Status(j) => sync::status(&ctx, j.json),
+        Cmd::Enroll(a) => sync::enroll(&ctx, a),
         Cmd::ReportError(a) => sync::report_error(&ctx, a),
         Cmd::Demo(a) => sync::demo(&ctx, a),
         Cmd::Hub(a) => hub::hub(&ctx, a),

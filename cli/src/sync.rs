@@ -9,17 +9,81 @@ use fyr_core::{ErrorKind, Fyr, OpenOptions};
 
 #[derive(Args)]
 pub struct SyncArgs {
-    /// The hub's base URL (kept in the data directory after first use).
+    /// Override the hub named by the signed content (kept after first use).
     #[arg(long, value_name = "URL")]
     hub: Option<String>,
-    /// The publisher's public key file to trust (kept after first use; repeat for rotation).
+    /// Override the publisher keys named by the signed content (kept after first use; repeat for rotation).
     #[arg(long, value_name = "FILE")]
     trust_key: Vec<std::path::PathBuf>,
-    /// This device's upload token (kept after first use).
+    /// This device's upload token (kept in DATA_DIR/device-token; `fyr enroll CODE` gets one).
     #[arg(long, value_name = "TOKEN")]
     token: Option<String>,
     #[arg(long)]
     json: bool,
+}
+
+#[derive(Args)]
+pub struct EnrollArgs {
+    /// The code from the coordinator (e.g. 7K3QD-M2XWA) or the QR payload (fyr-enroll:CODE@URL).
+    code: String,
+    /// The hub to enroll with (default: the QR payload's, else the one this device syncs with).
+    #[arg(long, value_name = "URL")]
+    hub: Option<String>,
+}
+
+/// The device's upload token: a 0600 file beside the data.
+pub const TOKEN_FILE: &str = "device-token";
+
+/// The kept device token, if any.
+pub fn read_token(ctx: &Ctx) -> Result<Option<String>, Failure> {
+    let p = ctx.data_dir.join(TOKEN_FILE);
+    match std::fs::read_to_string(&p) {
+        Ok(s) if !s.trim().is_empty() => Ok(Some(s.trim().to_string())),
+        Ok(_) => Ok(None),
+        Err(e) if e.kind() == std::io::ErrorKind::NotFound => Ok(None),
+        Err(e) => Err(Failure::failed(format!("cannot read {}: {e}", p.display()))),
+    }
+}
+
+/// Keeps the device token (0600, replaced atomically).
+pub fn write_token(ctx: &Ctx, token: &str) -> Result<(), Failure> {
+    let p = ctx.data_dir.join(TOKEN_FILE);
+    let tmp = ctx
+        .data_dir
+        .join(format!(".{TOKEN_FILE}.tmp-{}", std::process::id()));
+    let _ = std::fs::remove_file(&tmp);
+    crate::screen::write_private(&tmp, token.as_bytes())?;
+    std::fs::rename(&tmp, &p)
+        .map_err(|e| Failure::failed(format!("cannot write {}: {e}", p.display())))
+}
+
+pub fn enroll(ctx: &Ctx, a: EnrollArgs) -> CmdResult {
+    let fyr = ctx.open()?;
+    let e = fyr
+        .enroll_blocking(&a.code, a.hub.as_deref())
+        .map_err(|e| match e.kind() {
+            ErrorKind::InvalidInput => Failure::usage(e.to_string()),
+            _ => Failure::failed(format!("enrollment failed: {e}")),
+        })?;
+    write_token(ctx, &e.token)?;
+    let kind = fyr_core::vocab::AgencyKind::parse(&e.agency_kind)
+        .map(|k| k.label(ctx.lang).to_string())
+        .unwrap_or(e.agency_kind.clone());
+    match ctx.lang {
+        Lang::Sv => println!(
+            "enheten är registrerad hos {} för län {}, {kind}; nyckeln finns i {}",
+            e.hub_url,
+            e.county,
+            ctx.data_dir.join(TOKEN_FILE).display()
+        ),
+        Lang::En => println!(
+            "this device is enrolled with {} for county {}, {kind}; the token is kept in {}",
+            e.hub_url,
+            e.county,
+            ctx.data_dir.join(TOKEN_FILE).display()
+        ),
+    }
+    Ok(())
 }
 
 #[derive(Args)]
@@ -38,11 +102,17 @@ pub struct DemoArgs {
 
 pub fn sync(ctx: &Ctx, a: SyncArgs) -> CmdResult {
     let fyr = ctx.open()?;
+    if let Some(t) = &a.token {
+        if t.trim().is_empty() || t.chars().any(|c| c.is_whitespace() || c.is_control()) {
+            return Err(Failure::usage("--token must be one word without spaces"));
+        }
+        write_token(ctx, t)?;
+    }
     let opts = SyncOptions {
         hub: a.hub,
         trust_key_files: a.trust_key,
         trusted_keys_hex: vec![],
-        token: a.token,
+        token: read_token(ctx)?,
     };
     let cancel = CancelToken::new();
     let r = fyr
@@ -64,12 +134,22 @@ pub fn sync(ctx: &Ctx, a: SyncArgs) -> CmdResult {
             "bytes_sent": r.bytes_sent,
             "uploaded": r.uploaded,
             "quarantined": r.quarantined,
+            "pending": r.pending,
+            "upload_blocked": r.upload_blocked,
+            "upload_note": r.upload_blocked.as_ref().map(|b| b.describe(ctx.lang)),
         }));
     }
     println!(
         "{result}: content version {} · {} requests, {} bytes in, {} bytes out · {} events uploaded, {} set aside",
         r.version, r.requests, r.bytes_received, r.bytes_sent, r.uploaded, r.quarantined
     );
+    if let Some(b) = &r.upload_blocked {
+        let what = match ctx.lang {
+            Lang::Sv => format!("{} händelser skickades inte", r.pending),
+            Lang::En => format!("{} events were not sent", r.pending),
+        };
+        println!("{what}: {}", b.describe(ctx.lang));
+    }
     Ok(())
 }
 
@@ -132,6 +212,15 @@ pub fn status(ctx: &Ctx, json: bool) -> CmdResult {
         s.outbox_quarantined,
         t("satta åt sidan", "set aside")
     );
+    // Why the outbox does not go: what the last sync was told, or, before
+    // any sync, that there is no token to send it with.
+    let note = s.upload_note.clone().or_else(|| {
+        (s.outbox_pending > 0 && read_token(ctx).ok().flatten().is_none())
+            .then(|| fyr_core::sync::UploadBlocked::NotEnrolled.describe(ctx.lang))
+    });
+    if let Some(n) = note {
+        println!("{}: {n}", t("uppladdning", "upload"));
+    }
     Ok(())
 }
 

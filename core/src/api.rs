@@ -55,6 +55,11 @@ pub struct Status {
     pub hub: Option<String>,
     pub outbox_pending: u64,
     pub outbox_quarantined: u64,
+    /// Why the outbox was not sent at the last sync (not enrolled, revoked,
+    /// refused), if it was not.
+    pub upload_blocked: Option<sync::UploadBlocked>,
+    /// The same in words, in the store's language, with what to do.
+    pub upload_note: Option<String>,
 }
 
 /// How to sync: what is not given is taken from what was kept after the first use.
@@ -63,8 +68,11 @@ pub struct SyncOptions {
     pub hub: Option<String>,
     /// Files holding the publisher's public key (hex), e.g. `fyr-feed.pub`.
     pub trust_key_files: Vec<PathBuf>,
-    /// The same as hex strings (what an app ships with).
+    /// The same as hex strings.
     pub trusted_keys_hex: Vec<String>,
+    /// The device's upload token (from [`Fyr::enroll`]), kept by the shell
+    /// and given to every sync; without one the outbox stays and the report
+    /// says "not enrolled".
     pub token: Option<String>,
 }
 
@@ -255,10 +263,75 @@ impl Fyr {
             last_success: st.last_success,
             next_attempt: st.next_attempt,
             failures: st.failures,
-            hub: device::get_sync_meta(&c, sync::meta::HUB)?,
+            hub: device::get_sync_meta(&c, sync::meta::HUB)?
+                .or(self.distribution()?.map(|d| d.hub_url)),
             outbox_pending: pending,
             outbox_quarantined: quarantined,
+            upload_note: st.upload_blocked.as_ref().map(|b| b.describe(self.lang)),
+            upload_blocked: st.upload_blocked,
         })
+    }
+
+    /// The distribution settings of the content this device holds (where it
+    /// syncs, whom it trusts), if the content has them.
+    pub fn distribution(&self) -> Result<Option<crate::distribution::Distribution>> {
+        let recs = self.store.records(crate::feed::RecordKind::Distribution)?;
+        crate::distribution::Distribution::from_records(&recs)
+            .map_err(|e| Error::Content(format!("the distribution settings are damaged: {e}")))
+    }
+
+    // -------------------------------------------------------------- enrollment
+
+    /// Enrolls this device for uploads with a one-time code from the
+    /// coordinator, typed (`7K3QD-M2XWA`) or scanned (`fyr-enroll:CODE@URL`).
+    /// The hub is the payload's URL, else `hub`, else the one this device
+    /// syncs with. Returns the device's own upload token: the shell keeps it
+    /// (keystore, keychain, a 0600 file) and passes it to every sync; the
+    /// core does not store it. A revoked state from an earlier token is cleared.
+    pub async fn enroll(
+        &self,
+        input: &str,
+        hub: Option<&str>,
+    ) -> Result<crate::enroll::Enrollment> {
+        let (code, from_payload) =
+            crate::enroll::parse_input(input).map_err(Error::InvalidInput)?;
+        let hub_url = match from_payload.or(hub.map(str::to_string)) {
+            Some(h) => h,
+            None => {
+                let kept = device::get_sync_meta(&self.store.dev(), sync::meta::HUB)?;
+                match kept.or(self.distribution()?.map(|d| d.hub_url)) {
+                    Some(h) => h,
+                    None => {
+                        return Err(Error::invalid(
+                            "no hub is known to enroll with: scan the QR code or give the hub's address",
+                        ))
+                    }
+                }
+            }
+        };
+        let e = crate::enroll::enroll(&hub_url, &code)
+            .await
+            .map_err(|e| match e {
+                crate::enroll::EnrollError::Code(m) => Error::InvalidInput(m),
+                e => Error::Sync(e.to_string()),
+            })?;
+        let c = self.store.dev();
+        device::set_sync_meta(&c, sync::meta::REVOKED_TOKEN, None)?;
+        device::set_sync_meta(&c, sync::meta::UPLOAD_BLOCKED, None)?;
+        Ok(e)
+    }
+
+    /// [`Fyr::enroll`] on a runtime of its own, for callers that are not async.
+    pub fn enroll_blocking(
+        &self,
+        input: &str,
+        hub: Option<&str>,
+    ) -> Result<crate::enroll::Enrollment> {
+        let rt = tokio::runtime::Builder::new_current_thread()
+            .enable_all()
+            .build()
+            .map_err(|e| Error::Internal(format!("cannot start the runtime: {e}")))?;
+        rt.block_on(self.enroll(input, hub))
     }
 
     // -------------------------------------------------------------------- sync

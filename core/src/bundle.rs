@@ -2,6 +2,7 @@
 //! no network and no files has the whole directory and all checklists.
 
 use crate::checklist::Checklist;
+use crate::distribution::Distribution;
 use crate::error::{Error, Result};
 use crate::feed::{
     directory_records, parse_verifying_key, verify_bundle, Manifest, Record, RecordKind, Snapshot,
@@ -32,6 +33,12 @@ pub const EMBEDDED_CHECKLISTS: &[(&str, &str)] = &[
         include_str!("../../content/checklists/routine.toml"),
     ),
 ];
+
+/// The distribution settings compiled into the binary.
+pub const EMBEDDED_DISTRIBUTION: (&str, &str) = (
+    "content/distribution.toml",
+    include_str!("../../content/distribution.toml"),
+);
 
 /// The checklist records of validated checklists.
 pub fn checklist_records(list: &[Checklist]) -> Vec<Record> {
@@ -66,22 +73,34 @@ pub fn embedded_records() -> Result<Vec<Record>> {
             errs.extend(e);
         }
     }
+    let (name, text) = EMBEDDED_DISTRIBUTION;
+    let dist = Distribution::from_toml(name, text).map_err(content_error)?;
     if !errs.is_empty() {
         return Err(content_error(errs));
     }
     let checklists: Vec<Checklist> = files.into_iter().map(|(_, c)| c).collect();
     let mut v = directory_records(&dir);
     v.extend(checklist_records(&checklists));
+    v.push(dist.record());
     Ok(v)
 }
 
-/// A content folder (municipalities.csv, directory/*.csv, checklists/*.toml)
-/// as records, with every validation error naming file, row or item.
+/// A content folder (municipalities.csv, directory/*.csv, checklists/*.toml,
+/// and distribution.toml when present) as records, with every validation
+/// error naming file, row, item or field.
 pub fn load_content_dir(dir: &std::path::Path) -> Result<Vec<Record>> {
     let d = crate::content::load_directory_dir(dir).map_err(content_error)?;
     let checklists = crate::checklist::load_dir(&dir.join("checklists")).map_err(content_error)?;
     let mut v = directory_records(&d);
     v.extend(checklist_records(&checklists));
+    let path = dir.join(crate::distribution::FILE);
+    if path.exists() {
+        let text = std::fs::read_to_string(&path)
+            .map_err(|e| Error::Content(format!("{}: {e}", path.display())))?;
+        let dist =
+            Distribution::from_toml(&path.display().to_string(), &text).map_err(content_error)?;
+        v.push(dist.record());
+    }
     Ok(v)
 }
 
@@ -96,10 +115,45 @@ pub const BUNDLE_PUBLISHER_KEY: &str = include_str!("../../content/feed/publishe
 /// The bundled feed version, verified: signature, snapshot hash and size,
 /// and the digest of its records.
 pub fn signed_bundle() -> Result<(Manifest, Snapshot)> {
-    let key = parse_verifying_key(BUNDLE_PUBLISHER_KEY)
+    verify_bundle_parts(BUNDLE_MANIFEST, BUNDLE_SNAPSHOT, BUNDLE_PUBLISHER_KEY)
+}
+
+/// Verifies a bundle's three parts exactly as the compiled-in one is.
+fn verify_bundle_parts(
+    manifest: &[u8],
+    snapshot: &[u8],
+    key: &str,
+) -> Result<(Manifest, Snapshot)> {
+    let key = parse_verifying_key(key)
         .map_err(|e| Error::Content(format!("the bundled publisher key is damaged: {e}")))?;
-    verify_bundle(BUNDLE_MANIFEST, BUNDLE_SNAPSHOT, &[key])
+    verify_bundle(manifest, snapshot, &[key])
         .map_err(|e| Error::Content(format!("the bundled content does not verify: {e}")))
+}
+
+fn as_bundle(m: Manifest, snap: Snapshot) -> Bundle {
+    Bundle {
+        position: ContentPosition {
+            feed_id: m.feed_id,
+            version: m.version,
+            digest: m.content_digest,
+            created: m.created.to_rfc3339(),
+            stale_after_days: m.stale_after_days,
+        },
+        records: snap.records,
+    }
+}
+
+/// A bundle in a folder laid out like `content/feed/` (manifest.json,
+/// snapshot.json.gz, publisher.pub), verified exactly as the compiled-in
+/// one: for tests and for builds that ship another region's bundle.
+pub fn bundle_from_dir(dir: &std::path::Path) -> Result<Bundle> {
+    let read = |name: &str| {
+        let p = dir.join(name);
+        std::fs::read(&p).map_err(|e| Error::Content(format!("bundle {}: {e}", p.display())))
+    };
+    let key = String::from_utf8_lossy(&read("publisher.pub")?).into_owned();
+    let (m, snap) = verify_bundle_parts(&read("manifest.json")?, &read("snapshot.json.gz")?, &key)?;
+    Ok(as_bundle(m, snap))
 }
 
 /// Is this the bundled version (feed id and version), i.e. a device that never synced?
@@ -116,16 +170,7 @@ pub fn is_bundled_position(feed_id: &str, version: u64) -> bool {
 /// The bundled default, as the store imports it at first start.
 pub fn bundled() -> Result<Bundle> {
     let (m, snap) = signed_bundle()?;
-    Ok(Bundle {
-        position: ContentPosition {
-            feed_id: m.feed_id,
-            version: m.version,
-            digest: m.content_digest,
-            created: m.created.to_rfc3339(),
-            stale_after_days: m.stale_after_days,
-        },
-        records: snap.records,
-    })
+    Ok(as_bundle(m, snap))
 }
 
 #[cfg(test)]
@@ -180,5 +225,27 @@ mod tests {
             a.iter().filter(|r| r.kind == RecordKind::Checklist).count(),
             5
         );
+    }
+
+    #[test]
+    fn the_bundle_names_a_placeholder_hub_and_trusts_its_own_publisher() {
+        let b = bundled().unwrap();
+        let d = Distribution::from_records(&b.records)
+            .unwrap()
+            .expect("the bundled content carries distribution settings");
+        let key = parse_verifying_key(BUNDLE_PUBLISHER_KEY).unwrap();
+        assert!(d.accepts(&key), "the bundle's publisher key is not trusted");
+        // Nothing real is ever contacted from the repository's content.
+        for u in std::iter::once(&d.feed_url)
+            .chain(&d.mirrors)
+            .chain(std::iter::once(&d.hub_url))
+        {
+            let host = reqwest::Url::parse(u)
+                .unwrap()
+                .host_str()
+                .unwrap()
+                .to_string();
+            assert!(host.ends_with(".invalid"), "{u} is not a placeholder");
+        }
     }
 }

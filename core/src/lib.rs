@@ -9,6 +9,8 @@ pub mod bundle;
 pub mod checklist;
 pub mod content;
 pub mod crypto;
+pub mod distribution;
+pub mod enroll;
 pub mod error;
 pub mod feed;
 pub mod model;

@@ -101,6 +101,12 @@ impl SyncStore for Timed<'_> {
     fn outbox_quarantine(&self, id: &str, reason: &str) -> Result<(), SyncError> {
         self.inner.outbox_quarantine(id, reason)
     }
+    fn outbox_pending(&self) -> Result<u64, SyncError> {
+        self.inner.outbox_pending()
+    }
+    fn distribution(&self) -> Result<Option<fyr_core::distribution::Distribution>, SyncError> {
+        self.inner.distribution()
+    }
     fn get_meta(&self, key: &str) -> Result<Option<String>, SyncError> {
         self.inner.get_meta(key)
     }

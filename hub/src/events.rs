@@ -218,6 +218,7 @@ pub fn open_db(path: &Path) -> Result<Connection, HubError> {
         CREATE INDEX IF NOT EXISTS events_kind ON events(kind);",
     )
     .map_err(err)?;
+    crate::enroll::init(&conn).map_err(err)?;
     Ok(conn)
 }
 

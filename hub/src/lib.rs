@@ -6,6 +6,7 @@
 pub mod benchkit;
 pub mod content;
 pub mod demo;
+pub mod enroll;
 pub mod events;
 pub mod netem;
 pub mod publish;

@@ -7,12 +7,19 @@
 //!   `Cache-Control: immutable` and single-range `Range` support (206/416).
 //! - `POST /v1/events`: device uploads with a bearer device token; body size
 //!   limit (413), per-event validation, durable idempotent storage, and 503
-//!   with Retry-After when too many uploads run at once.
+//!   with Retry-After when too many uploads run at once. A token from the
+//!   tokens file or of an enrolled device is accepted; a revoked device's
+//!   token gets 410 Gone (the device then stops uploading until enrolled
+//!   again), an unknown one 401.
+//! - `POST /v1/enroll` `{"code": "..."}`: exchanges a one-time code for a
+//!   device token (`{"token", "county", "agency_kind"}`); a wrong, used or
+//!   expired code gets one and the same 403; attempts are rate-limited per
+//!   client address and in all (429 with Retry-After). See [`crate::enroll`].
 
 use crate::events::{self, Batch, BatchResponse, MAX_EVENTS_PER_BATCH};
 use crate::{io_err, HubError};
 use axum::body::{Body, Bytes};
-use axum::extract::{DefaultBodyLimit, Path as UrlPath, State};
+use axum::extract::{ConnectInfo, DefaultBodyLimit, Path as UrlPath, State};
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
@@ -82,6 +89,7 @@ struct AppState {
     uploads: Arc<Semaphore>,
     blob_permits: Arc<Semaphore>,
     retry_after: HeaderValue,
+    enroll_limit: crate::enroll::RateLimiter,
     /// Blobs are immutable: keep recently served ones in memory (keyed by
     /// name, modification time and length, so a replaced file is re-read).
     blob_cache: Mutex<BlobCache>,
@@ -143,6 +151,7 @@ fn router(cfg: &ServeConfig) -> Result<Router, HubError> {
         blob_permits: Arc::new(Semaphore::new(cfg.max_concurrent_downloads)),
         blob_cache: Mutex::new(BlobCache::default()),
         retry_after: HeaderValue::from(cfg.retry_after_secs),
+        enroll_limit: crate::enroll::RateLimiter::default(),
     });
     Ok(Router::new()
         .route("/feed/manifest.json", get(manifest))
@@ -150,6 +159,10 @@ fn router(cfg: &ServeConfig) -> Result<Router, HubError> {
         .route(
             "/v1/events",
             post(upload).layer(DefaultBodyLimit::max(cfg.max_body_bytes)),
+        )
+        .route(
+            "/v1/enroll",
+            post(enroll).layer(DefaultBodyLimit::max(4 << 10)),
         )
         .with_state(state))
 }
@@ -163,12 +176,15 @@ pub async fn serve(cfg: ServeConfig) -> Result<(), HubError> {
             addr: cfg.listen.to_string(),
             source,
         })?;
-    axum::serve(listener, app)
-        .with_graceful_shutdown(async {
-            let _ = tokio::signal::ctrl_c().await;
-        })
-        .await
-        .map_err(|e| HubError::Server(e.to_string()))
+    axum::serve(
+        listener,
+        app.into_make_service_with_connect_info::<SocketAddr>(),
+    )
+    .with_graceful_shutdown(async {
+        let _ = tokio::signal::ctrl_c().await;
+    })
+    .await
+    .map_err(|e| HubError::Server(e.to_string()))
 }
 
 /// A running hub started by [`spawn`].
@@ -210,11 +226,14 @@ pub async fn spawn(cfg: ServeConfig) -> Result<(SocketAddr, HubHandle), HubError
     })?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let task = tokio::spawn(async move {
-        let _ = axum::serve(listener, app)
-            .with_graceful_shutdown(async {
-                let _ = rx.await;
-            })
-            .await;
+        let _ = axum::serve(
+            listener,
+            app.into_make_service_with_connect_info::<SocketAddr>(),
+        )
+        .with_graceful_shutdown(async {
+            let _ = rx.await;
+        })
+        .await;
     });
     Ok((
         addr,
@@ -474,22 +493,49 @@ async fn upload(State(state): State<Arc<AppState>>, headers: HeaderMap, body: By
                 .or_else(|| v.strip_prefix("bearer "))
         })
         .map(str::trim);
-    let device: Option<String> = match (&state.tokens, token) {
-        (Some(tokens), Some(t)) => match tokens.get(t) {
-            Some(d) => Some(d.clone()),
-            None => return plain(StatusCode::UNAUTHORIZED, "unknown device token"),
-        },
-        (Some(_), None) => {
-            return plain(
-                StatusCode::UNAUTHORIZED,
-                "a bearer device token is required",
-            )
+    let from_file = match (&state.tokens, token) {
+        (Some(tokens), Some(t)) => tokens.get(t).cloned(),
+        _ => None,
+    };
+    let device: Option<String> = match (from_file, token) {
+        (Some(d), _) => Some(d),
+        (None, Some(t)) => {
+            // An enrolled device: its uploads are stored without any device
+            // name (nothing links a statistic to a device).
+            let db = state.db.clone();
+            let t = t.to_string();
+            let st = tokio::task::spawn_blocking(move || {
+                let conn = db
+                    .lock()
+                    .map_err(|_| "database lock poisoned".to_string())?;
+                crate::enroll::check_token(&conn, &t, chrono::Utc::now()).map_err(|e| e.to_string())
+            })
+            .await;
+            match st {
+                Ok(Ok(crate::enroll::TokenState::Valid)) => None,
+                Ok(Ok(crate::enroll::TokenState::Revoked)) => {
+                    return plain(
+                        StatusCode::GONE,
+                        "this device's enrollment was revoked; enroll again with a new code",
+                    )
+                }
+                Ok(Ok(crate::enroll::TokenState::Unknown)) if state.open => None,
+                Ok(Ok(crate::enroll::TokenState::Unknown)) => {
+                    return plain(StatusCode::UNAUTHORIZED, "unknown device token")
+                }
+                _ => {
+                    return plain(
+                        StatusCode::INTERNAL_SERVER_ERROR,
+                        "could not check the device token",
+                    )
+                }
+            }
         }
-        (None, _) if state.open => None,
-        (None, _) => {
+        (None, None) if state.open => None,
+        (None, None) => {
             return plain(
                 StatusCode::UNAUTHORIZED,
-                "uploads are not open on this hub (no tokens file)",
+                "a bearer device token is required (enroll the device)",
             )
         }
     };
@@ -528,6 +574,53 @@ async fn upload(State(state): State<Arc<AppState>>, headers: HeaderMap, body: By
         Err(_) => plain(
             StatusCode::INTERNAL_SERVER_ERROR,
             "could not store the batch",
+        ),
+    }
+}
+
+async fn enroll(
+    State(state): State<Arc<AppState>>,
+    ConnectInfo(peer): ConnectInfo<SocketAddr>,
+    body: Bytes,
+) -> Response {
+    if let Err(wait) = state.enroll_limit.check(peer.ip()) {
+        let mut r = plain(
+            StatusCode::TOO_MANY_REQUESTS,
+            "too many enrollment attempts; retry later",
+        );
+        r.headers_mut()
+            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+        return r;
+    }
+    #[derive(serde::Deserialize)]
+    struct Req {
+        code: String,
+    }
+    let Ok(req) = serde_json::from_slice::<Req>(&body) else {
+        return plain(
+            StatusCode::BAD_REQUEST,
+            "the body must be {\"code\": \"...\"}",
+        );
+    };
+    let db = state.db.clone();
+    let res = tokio::task::spawn_blocking(move || {
+        let mut conn = db.lock().map_err(|_| None)?;
+        crate::enroll::redeem(&mut conn, &req.code, chrono::Utc::now()).map_err(Some)
+    })
+    .await;
+    match res {
+        Ok(Ok(e)) => axum::Json(serde_json::json!({
+            "token": e.token,
+            "county": e.county,
+            "agency_kind": e.agency_kind,
+        }))
+        .into_response(),
+        Ok(Err(Some(crate::enroll::EnrollError::Refused))) => {
+            plain(StatusCode::FORBIDDEN, "the enrollment code is not valid")
+        }
+        _ => plain(
+            StatusCode::INTERNAL_SERVER_ERROR,
+            "could not enroll the device",
         ),
     }
 }

@@ -34,14 +34,18 @@ pub enum RecordKind {
     Organization,
     Service,
     Checklist,
+    /// The one record naming where devices sync and whom they trust
+    /// (see [`crate::distribution`]).
+    Distribution,
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 4] = [
+    pub const ALL: [RecordKind; 5] = [
         RecordKind::Municipality,
         RecordKind::Organization,
         RecordKind::Service,
         RecordKind::Checklist,
+        RecordKind::Distribution,
     ];
     pub fn id(self) -> &'static str {
         match self {
@@ -49,6 +53,7 @@ impl RecordKind {
             RecordKind::Organization => "organization",
             RecordKind::Service => "service",
             RecordKind::Checklist => "checklist",
+            RecordKind::Distribution => "distribution",
         }
     }
     pub fn parse(s: &str) -> Option<RecordKind> {
@@ -160,7 +165,7 @@ pub fn directory_records(d: &Directory) -> Vec<Record> {
     out
 }
 
-/// Rebuilds a directory from records (checklist records are skipped).
+/// Rebuilds a directory from records (checklist and distribution records are skipped).
 pub fn records_directory(records: &[Record]) -> Result<Directory, FeedError> {
     let mut d = Directory::default();
     for r in records {
@@ -168,7 +173,7 @@ pub fn records_directory(records: &[Record]) -> Result<Directory, FeedError> {
             RecordKind::Municipality => d.municipalities.push(r.decode()?),
             RecordKind::Organization => d.organizations.push(r.decode()?),
             RecordKind::Service => d.services.push(r.decode()?),
-            RecordKind::Checklist => {}
+            RecordKind::Checklist | RecordKind::Distribution => {}
         }
     }
     Ok(d)
@@ -288,6 +293,8 @@ pub enum FeedError {
     BadSignature { key_id: String },
     #[error("manifest is signed by unknown key {key_id}; it is not among the trusted keys")]
     UnknownKey { key_id: String },
+    #[error("manifest is signed by key {key_id}, which the publisher has retired; refused, nothing was changed")]
+    RetiredKey { key_id: String },
     #[error("rollback refused: the device has version {have}, the hub offers older version {got}")]
     Rollback { have: u64, got: u64 },
     #[error("version {version} offered with a different content digest than the one the device has (mix-and-match)")]
@@ -337,6 +344,29 @@ pub fn sign_manifest_bytes(manifest_bytes: &[u8], key: &SigningKey) -> Vec<u8> {
     let mut out = serde_json::to_vec(&signed).expect("signed manifest serializes");
     out.push(b'\n');
     out
+}
+
+/// [`verify_manifest`], refusing first a manifest signed by a retired key.
+pub fn verify_manifest_trust(
+    bytes: &[u8],
+    trusted_keys: &[VerifyingKey],
+    retired_keys: &[VerifyingKey],
+) -> Result<Manifest, FeedError> {
+    if !retired_keys.is_empty() && bytes.len() <= MAX_MANIFEST_BYTES {
+        if let Ok(signed) = serde_json::from_slice::<SignedManifest>(bytes) {
+            if retired_keys.iter().any(|k| key_id(k) == signed.key_id) {
+                return Err(FeedError::RetiredKey {
+                    key_id: signed.key_id,
+                });
+            }
+        }
+    }
+    let trusted: Vec<VerifyingKey> = trusted_keys
+        .iter()
+        .filter(|k| !retired_keys.contains(k))
+        .copied()
+        .collect();
+    verify_manifest(bytes, &trusted)
 }
 
 /// Verifies a signed manifest file against the trusted keys (any may match,

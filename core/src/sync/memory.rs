@@ -157,6 +157,21 @@ impl SyncStore for MemStore {
         Ok(())
     }
 
+    fn distribution(&self) -> Result<Option<crate::distribution::Distribution>, SyncError> {
+        match MemStore::record(
+            self,
+            RecordKind::Distribution,
+            crate::distribution::RECORD_ID,
+        ) {
+            Some(r) => Ok(Some(r.decode()?)),
+            None => Ok(None),
+        }
+    }
+
+    fn outbox_pending(&self) -> Result<u64, SyncError> {
+        Ok(self.inner.lock().unwrap().outbox.len() as u64)
+    }
+
     fn get_meta(&self, key: &str) -> Result<Option<String>, SyncError> {
         Ok(self.inner.lock().unwrap().meta.get(key).cloned())
     }

@@ -53,8 +53,41 @@ pub mod meta {
     pub const HUB: &str = "sync.hub";
     /// Trusted public keys (hex, comma-separated), kept after first use.
     pub const TRUSTED_KEYS: &str = "sync.trusted_keys";
-    /// The device's upload token, kept after first use.
+    /// A device token kept by versions before enrollment (read, never written:
+    /// the shell keeps the token now and passes it to every sync).
     pub const TOKEN: &str = "sync.token";
+    /// Why the outbox could not be sent at the last sync (JSON of
+    /// [`super::UploadBlocked`]), absent when it could.
+    pub const UPLOAD_BLOCKED: &str = "upload.blocked";
+    /// sha256 (hex) of a token the hub said is revoked: not used again.
+    pub const REVOKED_TOKEN: &str = "upload.revoked_token";
+}
+
+/// Why the outbox was not sent; the pull may still have worked.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+#[serde(tag = "reason", rename_all = "snake_case")]
+pub enum UploadBlocked {
+    /// The device has no upload token: enroll it with a code from the coordinator.
+    NotEnrolled,
+    /// The hub revoked this device's token (e.g. a lost phone): enroll again.
+    Revoked,
+    /// The hub refused the upload (unknown token, or another refusal).
+    Refused { message: String },
+}
+
+impl UploadBlocked {
+    /// One line for people, in Swedish or English, with what to do.
+    pub fn describe(&self, lang: crate::vocab::Lang) -> String {
+        use crate::vocab::Lang;
+        match (self, lang) {
+            (UploadBlocked::NotEnrolled, Lang::Sv) => "enheten är inte registrerad för uppladdning: be din samordnare om en kod och kör fyr enroll KOD".into(),
+            (UploadBlocked::NotEnrolled, Lang::En) => "this device is not enrolled for uploads: ask your coordinator for a code and run fyr enroll CODE".into(),
+            (UploadBlocked::Revoked, Lang::Sv) => "hubben har återkallat enhetens registrering: be din samordnare om en ny kod".into(),
+            (UploadBlocked::Revoked, Lang::En) => "the hub has revoked this device's enrollment: ask your coordinator for a new code".into(),
+            (UploadBlocked::Refused { message }, Lang::Sv) => format!("hubben tog inte emot uppladdningen: {message}"),
+            (UploadBlocked::Refused { message }, Lang::En) => format!("the hub refused the upload: {message}"),
+        }
+    }
 }
 
 /// Where the device is in the feed. `created` and `stale_after_days` come
@@ -101,6 +134,10 @@ pub trait SyncStore: Send + Sync {
     fn outbox_batch(&self, max: usize) -> Result<Vec<OutboxEvent>, SyncError>;
     fn outbox_ack(&self, ids: &[String]) -> Result<(), SyncError>;
     fn outbox_quarantine(&self, id: &str, reason: &str) -> Result<(), SyncError>;
+    /// Events waiting (not quarantined).
+    fn outbox_pending(&self) -> Result<u64, SyncError>;
+    /// The distribution record of the content the store holds, if any.
+    fn distribution(&self) -> Result<Option<crate::distribution::Distribution>, SyncError>;
     fn get_meta(&self, key: &str) -> Result<Option<String>, SyncError>;
     fn set_meta(&self, key: &str, value: Option<&str>) -> Result<(), SyncError>;
 }
@@ -118,6 +155,8 @@ pub enum SyncError {
     Overloaded { retry_after: Option<Duration> },
     #[error("hub refused the device token (HTTP 401); check --token")]
     Unauthorized,
+    #[error("the hub has revoked this device's token (HTTP 410); enroll again")]
+    Revoked,
     #[error(
         "content digest after apply is {got}, the manifest says {expected}; nothing was changed"
     )]
@@ -146,10 +185,16 @@ impl SyncError {
 /// How to reach the hub and whom to trust.
 #[derive(Debug, Clone)]
 pub struct SyncConfig {
-    /// The hub base URL; the feed is at `<hub>/feed/`, uploads at `<hub>/v1/events`.
+    /// The hub base URL; uploads go to `<hub>/v1/events`.
     pub hub: Url,
+    /// The feed folder (where `manifest.json` is); `<hub>/feed/` by default.
+    pub feed: Url,
+    /// Other copies of the feed, tried in order when `feed` cannot be reached.
+    pub mirrors: Vec<Url>,
     /// Manifests signed by any of these keys are accepted (several for rotation).
     pub trusted_keys: Vec<VerifyingKey>,
+    /// Manifests signed by these are refused as retired, even if also trusted.
+    pub retired_keys: Vec<VerifyingKey>,
     /// Bearer device token for uploads; without one the outbox is not pushed.
     pub token: Option<String>,
     /// Hard limit on any single download, in bytes.
@@ -168,9 +213,13 @@ pub struct SyncConfig {
 
 impl SyncConfig {
     pub fn new(hub: Url, trusted_keys: Vec<VerifyingKey>, work_dir: PathBuf) -> SyncConfig {
+        let feed = hub.join("feed/").unwrap_or_else(|_| hub.clone());
         SyncConfig {
             hub,
+            feed,
+            mirrors: Vec::new(),
             trusted_keys,
+            retired_keys: Vec::new(),
             token: None,
             max_bytes: 64 << 20,
             work_dir,
@@ -203,6 +252,12 @@ pub struct SyncReport {
     /// The delta's from-version, or None when a snapshot (or nothing) was applied.
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub delta_from: Option<u64>,
+    /// Events still waiting in the outbox after this sync.
+    #[serde(default)]
+    pub pending: u64,
+    /// Why the outbox was not sent, when it was not (the pull may have worked).
+    #[serde(default)]
+    pub upload_blocked: Option<UploadBlocked>,
 }
 
 /// Cancels a running sync promptly; the data is left untouched.
@@ -271,6 +326,8 @@ pub struct SyncStatus {
     pub last_error: Option<String>,
     pub next_attempt: Option<DateTime<Utc>>,
     pub failures: u32,
+    /// Why the outbox was not sent at the last sync, if it was not.
+    pub upload_blocked: Option<UploadBlocked>,
 }
 
 fn meta_time(store: &dyn SyncStore, key: &str) -> Result<Option<DateTime<Utc>>, SyncError> {
@@ -320,14 +377,35 @@ pub fn sync_status(store: &dyn SyncStore, now: DateTime<Utc>) -> Result<SyncStat
             .get_meta(meta::FAILURES)?
             .and_then(|s| s.parse().ok())
             .unwrap_or(0),
+        upload_blocked: store
+            .get_meta(meta::UPLOAD_BLOCKED)?
+            .and_then(|s| serde_json::from_str(&s).ok()),
     })
 }
 
-/// Builds the sync configuration from what is kept in the store, updated with
-/// what the caller gives (`fyr sync --hub URL --trust-key FILE --token T`):
-/// a given hub or token replaces the kept one; given key files replace the
-/// kept keys (give several for rotation). What is given is validated, then
-/// kept. Partial downloads go to `work_dir`.
+fn parse_base_url(what: &str, text: &str) -> Result<Url, SyncError> {
+    let mut url = Url::parse(text.trim())
+        .map_err(|e| SyncError::Config(format!("{what} {text:?} is not a URL: {e}")))?;
+    if !matches!(url.scheme(), "http" | "https") {
+        return Err(SyncError::Config(format!(
+            "{what} {text:?} must be an http or https URL"
+        )));
+    }
+    if !url.path().ends_with('/') {
+        let p = format!("{}/", url.path());
+        url.set_path(&p);
+    }
+    Ok(url)
+}
+
+/// Builds the sync configuration. Where to sync and whom to trust come from
+/// the distribution record of the content the device holds (the bundled
+/// version on a fresh install), unless the caller overrides them
+/// (`fyr sync --hub URL --trust-key FILE`): a given hub or key files are
+/// validated and kept, and a kept override wins over the content until the
+/// data directory is reset. The token is never kept by the core (the shell
+/// keeps it); without one given, a token kept by an older version is used.
+/// Partial downloads go to `work_dir`.
 pub fn configure(
     store: &dyn SyncStore,
     work_dir: &std::path::Path,
@@ -335,28 +413,55 @@ pub fn configure(
     trust_key_files: &[std::path::PathBuf],
     token: Option<&str>,
 ) -> Result<SyncConfig, SyncError> {
-    let hub_text = match hub {
-        Some(h) => h.trim().to_string(),
-        None => store.get_meta(meta::HUB)?.ok_or_else(|| {
-            SyncError::Config(
-                "no hub is configured: give --hub URL (it is kept after first use)".into(),
-            )
-        })?,
+    let dist = match store.distribution() {
+        Ok(d) => d,
+        Err(e) => {
+            return Err(SyncError::Config(format!(
+                "the distribution settings in the content are damaged ({e}); give --hub and --trust-key"
+            )))
+        }
     };
-    let mut url = Url::parse(&hub_text)
-        .map_err(|e| SyncError::Config(format!("--hub {hub_text:?} is not a URL: {e}")))?;
-    if !matches!(url.scheme(), "http" | "https") {
-        return Err(SyncError::Config(format!(
-            "--hub {hub_text:?} must be an http or https URL"
-        )));
-    }
-    if !url.path().ends_with('/') {
-        let p = format!("{}/", url.path());
-        url.set_path(&p);
-    }
-    let keys: Vec<VerifyingKey> = if trust_key_files.is_empty() {
-        let kept = store.get_meta(meta::TRUSTED_KEYS)?.unwrap_or_default();
-        let keys = kept
+    let (url, feed, mirrors) = if let Some(h) = hub {
+        let url = parse_base_url("--hub", h)?;
+        store.set_meta(meta::HUB, Some(url.as_str()))?;
+        let feed = url
+            .join("feed/")
+            .map_err(|e| SyncError::Config(e.to_string()))?;
+        (url, feed, Vec::new())
+    } else if let Some(kept) = store.get_meta(meta::HUB)? {
+        let url = parse_base_url("the kept hub", &kept)?;
+        let feed = url
+            .join("feed/")
+            .map_err(|e| SyncError::Config(e.to_string()))?;
+        (url, feed, Vec::new())
+    } else if let Some(d) = &dist {
+        let url = parse_base_url("distribution hub_url", &d.hub_url)?;
+        let feed = parse_base_url("distribution feed_url", &d.feed_url)?;
+        let mirrors = d
+            .mirrors
+            .iter()
+            .map(|m| parse_base_url("distribution mirror", m))
+            .collect::<Result<Vec<_>, _>>()?;
+        (url, feed, mirrors)
+    } else {
+        return Err(SyncError::Config(
+            "no hub is configured: the content names none; give --hub URL".into(),
+        ));
+    };
+    let kept_keys = store.get_meta(meta::TRUSTED_KEYS)?.unwrap_or_default();
+    let (keys, retired): (Vec<VerifyingKey>, Vec<VerifyingKey>) = if !trust_key_files.is_empty() {
+        let keys = trust_key_files
+            .iter()
+            .map(|p| {
+                feed::load_verifying_key(p)
+                    .map_err(|e| SyncError::Config(format!("--trust-key: {e}")))
+            })
+            .collect::<Result<Vec<_>, _>>()?;
+        let hex_keys: Vec<String> = keys.iter().map(|k| hex::encode(k.as_bytes())).collect();
+        store.set_meta(meta::TRUSTED_KEYS, Some(&hex_keys.join(",")))?;
+        (keys, Vec::new())
+    } else if !kept_keys.trim().is_empty() {
+        let keys = kept_keys
             .split(',')
             .filter(|k| !k.trim().is_empty())
             .map(feed::parse_verifying_key)
@@ -366,21 +471,21 @@ pub fn configure(
                     "the kept trusted keys are damaged ({e}); give --trust-key FILE"
                 ))
             })?;
-        if keys.is_empty() {
-            return Err(SyncError::Config(
-                "no trusted key is configured: give --trust-key FILE (the publisher's fyr-feed.pub)".into(),
-            ));
-        }
-        keys
+        (keys, Vec::new())
+    } else if let Some(d) = &dist {
+        let t = d.trust();
+        (t.accepted, t.retired)
     } else {
-        trust_key_files
-            .iter()
-            .map(|p| {
-                feed::load_verifying_key(p)
-                    .map_err(|e| SyncError::Config(format!("--trust-key: {e}")))
-            })
-            .collect::<Result<Vec<_>, _>>()?
+        return Err(SyncError::Config(
+            "no trusted key is configured: the content names none; give --trust-key FILE (the publisher's fyr-feed.pub)".into(),
+        ));
     };
+    if keys.is_empty() {
+        return Err(SyncError::Config(
+            "no trusted key is configured: give --trust-key FILE (the publisher's fyr-feed.pub)"
+                .into(),
+        ));
+    }
     let token = match token {
         Some(t)
             if t.trim().is_empty() || t.chars().any(|c| c.is_whitespace() || c.is_control()) =>
@@ -392,13 +497,10 @@ pub fn configure(
         Some(t) => Some(t.to_string()),
         None => store.get_meta(meta::TOKEN)?,
     };
-    store.set_meta(meta::HUB, Some(url.as_str()))?;
-    let hex_keys: Vec<String> = keys.iter().map(|k| hex::encode(k.as_bytes())).collect();
-    store.set_meta(meta::TRUSTED_KEYS, Some(&hex_keys.join(",")))?;
-    if let Some(t) = &token {
-        store.set_meta(meta::TOKEN, Some(t))?;
-    }
     let mut cfg = SyncConfig::new(url, keys, work_dir.to_path_buf());
+    cfg.feed = feed;
+    cfg.mirrors = mirrors;
+    cfg.retired_keys = retired;
     cfg.token = token;
     Ok(cfg)
 }
@@ -437,6 +539,14 @@ pub async fn sync(
         }
     };
     let done = Utc::now();
+    if !matches!(res, Err(SyncError::Cancelled)) {
+        report.pending = store.outbox_pending()?;
+        let blocked = report
+            .upload_blocked
+            .as_ref()
+            .map(|b| serde_json::to_string(b).expect("serializes"));
+        store.set_meta(meta::UPLOAD_BLOCKED, blocked.as_deref())?;
+    }
     let outcome = |result: &str, error: Option<String>| {
         serde_json::json!({
             "result": result,
@@ -448,6 +558,8 @@ pub async fn sync(
             "bytes_sent": report.bytes_sent,
             "uploaded": report.uploaded,
             "quarantined": report.quarantined,
+            "pending": report.pending,
+            "upload_blocked": report.upload_blocked,
         })
         .to_string()
     };
@@ -494,7 +606,16 @@ async fn run(
         .build()
         .map_err(|e| SyncError::Network(e.to_string()))?;
     let mut net = Net { client, report };
-    let pulled = pull(store, cfg, &mut net).await;
+    let mut pulled = pull(store, cfg, &cfg.feed, &mut net).await;
+    // The same signed feed from a mirror when the feed cannot be reached.
+    for m in &cfg.mirrors {
+        match &pulled {
+            Err(SyncError::Network(_)) | Err(SyncError::Http { .. }) => {
+                pulled = pull(store, cfg, m, &mut net).await;
+            }
+            _ => break,
+        }
+    }
     let pushed = push(store, cfg, &mut net).await;
     pulled?;
     pushed
@@ -582,6 +703,9 @@ fn http_error(resp: &reqwest::Response) -> SyncError {
     if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
         return SyncError::Unauthorized;
     }
+    if status == StatusCode::GONE {
+        return SyncError::Revoked;
+    }
     if status == StatusCode::SERVICE_UNAVAILABLE || status == StatusCode::TOO_MANY_REQUESTS {
         let retry_after = resp
             .headers()
@@ -597,17 +721,20 @@ fn http_error(resp: &reqwest::Response) -> SyncError {
     }
 }
 
-fn feed_url(cfg: &SyncConfig, rel: &str) -> Result<Url, SyncError> {
-    cfg.hub
-        .join("feed/")
-        .and_then(|u| u.join(rel))
+fn feed_url(feed: &Url, rel: &str) -> Result<Url, SyncError> {
+    feed.join(rel)
         .map_err(|e| SyncError::Feed(FeedError::Malformed(format!("bad URL {rel}: {e}"))))
 }
 
-async fn pull(store: &dyn SyncStore, cfg: &SyncConfig, net: &mut Net<'_>) -> Result<(), SyncError> {
+async fn pull(
+    store: &dyn SyncStore,
+    cfg: &SyncConfig,
+    feed: &Url,
+    net: &mut Net<'_>,
+) -> Result<(), SyncError> {
     let pos = store.position()?;
     net.report.version = pos.version;
-    let url = feed_url(cfg, "manifest.json")?;
+    let url = feed_url(feed, "manifest.json")?;
     let mut req = net
         .client
         .get(url)
@@ -657,7 +784,7 @@ async fn pull(store: &dyn SyncStore, cfg: &SyncConfig, net: &mut Net<'_>) -> Res
         }
         bytes = out;
     }
-    let manifest = feed::verify_manifest(&bytes, &cfg.trusted_keys)?;
+    let manifest = feed::verify_manifest_trust(&bytes, &cfg.trusted_keys, &cfg.retired_keys)?;
     // A device still on the content bundled with the app (it never synced)
     // may adopt another feed signed by a trusted key — a region's own feed;
     // it then takes that feed's snapshot. Once it follows a feed, it stays.
@@ -682,7 +809,7 @@ async fn pull(store: &dyn SyncStore, cfg: &SyncConfig, net: &mut Net<'_>) -> Res
         stale_after_days: manifest.stale_after_days,
     };
     if adopt || manifest.version > pos.version || pos.digest.is_empty() {
-        apply_version(store, cfg, net, &pos, &manifest, &to).await?;
+        apply_version(store, cfg, feed, net, &pos, &manifest, &to).await?;
         // Partial downloads left from earlier attempts are of no further use.
         remove_all_parts(cfg);
         net.report.result = SyncResult::Updated;
@@ -702,6 +829,7 @@ async fn pull(store: &dyn SyncStore, cfg: &SyncConfig, net: &mut Net<'_>) -> Res
 async fn apply_version(
     store: &dyn SyncStore,
     cfg: &SyncConfig,
+    feed: &Url,
     net: &mut Net<'_>,
     pos: &FeedPosition,
     m: &Manifest,
@@ -722,7 +850,7 @@ async fn apply_version(
         && pos.version < m.version
     {
         if let Some(index) = &m.older_deltas {
-            let bytes = fetch_blob_resuming(cfg, net, index).await?;
+            let bytes = fetch_blob_resuming(cfg, feed, net, index).await?;
             remove_part(cfg, index);
             let older: Vec<DeltaRef> = feed::decode_blob(&bytes, feed::MAX_MANIFEST_BYTES as u64)?;
             delta_ref = older.into_iter().find(|d| eligible(d));
@@ -730,7 +858,7 @@ async fn apply_version(
     }
     let mut delta = None;
     if let Some(d) = &delta_ref {
-        let bytes = fetch_blob_resuming(cfg, net, &d.blob).await?;
+        let bytes = fetch_blob_resuming(cfg, feed, net, &d.blob).await?;
         let dl: Delta = feed::decode_blob(&bytes, max_decoded)?;
         if dl.feed_id != m.feed_id
             || dl.from_version != pos.version
@@ -756,7 +884,7 @@ async fn apply_version(
         store.apply(to, dl.upserts, deletes, false)?;
         net.report.delta_from = Some(pos.version);
     } else {
-        let bytes = fetch_blob_resuming(cfg, net, &m.snapshot).await?;
+        let bytes = fetch_blob_resuming(cfg, feed, net, &m.snapshot).await?;
         let snap: Snapshot = feed::decode_blob(&bytes, max_decoded)?;
         if snap.feed_id != m.feed_id
             || snap.version != m.version
@@ -809,13 +937,14 @@ fn remove_part(cfg: &SyncConfig, blob: &BlobRef) {
 /// connection drops after some bytes arrived.
 async fn fetch_blob_resuming(
     cfg: &SyncConfig,
+    feed: &Url,
     net: &mut Net<'_>,
     blob: &BlobRef,
 ) -> Result<Vec<u8>, SyncError> {
     let mut left = cfg.download_retries;
     loop {
         let mut progressed = false;
-        match fetch_blob(cfg, net, blob, &mut progressed).await {
+        match fetch_blob(cfg, feed, net, blob, &mut progressed).await {
             Err(SyncError::Network(_)) if progressed && left > 0 => left -= 1,
             r => return r,
         }
@@ -828,6 +957,7 @@ async fn fetch_blob_resuming(
 /// were saved.
 async fn fetch_blob(
     cfg: &SyncConfig,
+    feed: &Url,
     net: &mut Net<'_>,
     blob: &BlobRef,
     interrupted_with_progress: &mut bool,
@@ -850,7 +980,7 @@ async fn fetch_blob(
         have = 0;
     }
     if have < blob.size {
-        let url = feed_url(cfg, &blob.rel_path())?;
+        let url = feed_url(feed, &blob.rel_path())?;
         let mut req = net.client.get(url);
         if have > 0 {
             req = req.header(reqwest::header::RANGE, format!("bytes={have}-"));
@@ -965,8 +1095,17 @@ struct Rejected {
 
 async fn push(store: &dyn SyncStore, cfg: &SyncConfig, net: &mut Net<'_>) -> Result<(), SyncError> {
     let Some(token) = cfg.token.as_deref() else {
+        if store.outbox_pending()? > 0 {
+            net.report.upload_blocked = Some(UploadBlocked::NotEnrolled);
+        }
         return Ok(());
     };
+    let token_hash = feed::sha256_hex(token.as_bytes());
+    if store.get_meta(meta::REVOKED_TOKEN)?.as_deref() == Some(token_hash.as_str()) {
+        // Told once; not tried again until the device is enrolled anew.
+        net.report.upload_blocked = Some(UploadBlocked::Revoked);
+        return Ok(());
+    }
     let url = cfg
         .hub
         .join("v1/events")
@@ -1003,7 +1142,26 @@ async fn push(store: &dyn SyncStore, cfg: &SyncConfig, net: &mut Net<'_>) -> Res
             continue;
         }
         if !status.is_success() {
-            return Err(http_error(&resp));
+            let blocked = match http_error(&resp) {
+                SyncError::Revoked => {
+                    store.set_meta(meta::REVOKED_TOKEN, Some(&token_hash))?;
+                    UploadBlocked::Revoked
+                }
+                SyncError::Unauthorized => UploadBlocked::Refused {
+                    message: format!(
+                        "the hub does not accept this device's token (HTTP {})",
+                        status.as_u16()
+                    ),
+                },
+                SyncError::Http { status, .. } if (400..500).contains(&status) => {
+                    UploadBlocked::Refused {
+                        message: format!("HTTP {status}"),
+                    }
+                }
+                e => return Err(e),
+            };
+            net.report.upload_blocked = Some(blocked);
+            return Ok(());
         }
         let bytes = net.body(resp, 16 << 20).await?;
         let answer: EventsResponse = serde_json::from_slice(&bytes).map_err(|e| {

@@ -67,6 +67,15 @@ impl SyncStore for Store {
         device::outbox_quarantine(&self.dev(), id, reason).map_err(store_err)
     }
 
+    fn distribution(&self) -> Result<Option<crate::distribution::Distribution>, SyncError> {
+        let recs = self.records(RecordKind::Distribution).map_err(store_err)?;
+        Ok(crate::distribution::Distribution::from_records(&recs)?)
+    }
+
+    fn outbox_pending(&self) -> Result<u64, SyncError> {
+        Ok(device::outbox_counts(&self.dev()).map_err(store_err)?.0)
+    }
+
     fn get_meta(&self, key: &str) -> Result<Option<String>, SyncError> {
         device::get_sync_meta(&self.dev(), key).map_err(store_err)
     }

@@ -95,7 +95,7 @@ fn the_bundle_becomes_a_snapshot_with_the_same_digest() {
 }
 
 #[test]
-fn configure_keeps_hub_keys_and_token_after_first_use() {
+fn configure_keeps_a_given_hub_and_keys_but_never_the_token() {
     let dir = tempfile::tempdir().unwrap();
     let k = ed25519_dalek::SigningKey::from_bytes(&[5; 32]);
     let pubf = dir.path().join("fyr-feed.pub");
@@ -130,8 +130,43 @@ fn configure_keeps_hub_keys_and_token_after_first_use() {
     // Kept: a later call needs nothing.
     let cfg = configure(&s, &work, None, &[], None).unwrap();
     assert_eq!(cfg.trusted_keys, vec![k.verifying_key()]);
-    assert_eq!(cfg.token.as_deref(), Some("tok-123456"));
+    // The shell keeps the token (keystore, 0600 file); the store never does.
+    assert_eq!(cfg.token, None);
     assert_eq!(cfg.hub.as_str(), "http://127.0.0.1:9/hub/");
     let e = configure(&s, &work, None, &[dir.path().join("missing.pub")], None).unwrap_err();
     assert!(e.to_string().contains("missing.pub"), "{e}");
+}
+
+#[test]
+fn with_no_options_the_content_says_where_to_sync_and_whom_to_trust() {
+    use crate::distribution::Distribution;
+    let dir = tempfile::tempdir().unwrap();
+    let a = ed25519_dalek::SigningKey::from_bytes(&[5; 32]).verifying_key();
+    let b = ed25519_dalek::SigningKey::from_bytes(&[6; 32]).verifying_key();
+    let c = ed25519_dalek::SigningKey::from_bytes(&[8; 32]).verifying_key();
+    let d = Distribution {
+        feed_url: "http://127.0.0.1:9/cdn/feed/".into(),
+        mirrors: vec!["http://127.0.0.1:10/feed/".into()],
+        hub_url: "http://127.0.0.1:9/".into(),
+        trusted_keys: vec![hex::encode(b.as_bytes())],
+        next_keys: vec![hex::encode(c.as_bytes())],
+        retired_keys: vec![hex::encode(a.as_bytes())],
+        check_interval_hours: 6,
+    };
+    d.validate().unwrap();
+    let s = MemStore::with_content("f", 1, vec![d.record()]);
+    let work = dir.path().join("work");
+    let cfg = configure(&s, &work, None, &[], None).unwrap();
+    assert_eq!(cfg.hub.as_str(), "http://127.0.0.1:9/");
+    assert_eq!(cfg.feed.as_str(), "http://127.0.0.1:9/cdn/feed/");
+    assert_eq!(cfg.mirrors.len(), 1);
+    assert_eq!(cfg.trusted_keys, vec![b, c]);
+    assert_eq!(cfg.retired_keys, vec![a]);
+    // Nothing was kept: a newer signed version may change it.
+    assert_eq!(s.get_meta(meta::HUB).unwrap(), None);
+    assert_eq!(s.get_meta(meta::TRUSTED_KEYS).unwrap(), None);
+    // --hub overrides (and is kept).
+    let cfg = configure(&s, &work, Some("http://127.0.0.1:11"), &[], None).unwrap();
+    assert_eq!(cfg.feed.as_str(), "http://127.0.0.1:11/feed/");
+    assert_eq!(cfg.trusted_keys, vec![b, c]);
 }
