@@ -63,3 +63,10 @@ fun parseNumberAnswer(text: String): Answer.Number? {
     if (v.isNaN() || v.isInfinite()) return null
     return Answer.Number(v)
 }
+
+/**
+ * A red flag as a line of text: the item and the level it leads to (never the
+ * record's debug form). The core's own red-flag text replaces this once the
+ * FFI carries it.
+ */
+fun redFlagLine(flag: org.fyr.core.RedFlag): String = "${flag.item.replace('_', ' ')} → ${flag.level.replace('_', ' ')}"

@@ -27,6 +27,9 @@ fun statusLines(status: Status, now: Instant, ui: Ui): List<StatusLine> = buildL
         val inMin = Duration.between(now, next).toMinutes().coerceAtLeast(0)
         add(StatusLine(ui.nextAttempt(ui.inTime(inMin)), Tone.WARNING))
     }
+    // Why the outbox did not go, in the core's words, with what to do.
+    status.uploadNote?.let { add(StatusLine(it, Tone.WARNING)) }
+    if (status.uploadBlocked == "not_enrolled" && status.uploadNote == null) add(StatusLine(ui.enrollHint, Tone.WARNING))
     add(
         if (status.outboxSize == 0u && status.quarantined == 0u) StatusLine(ui.outboxEmpty)
         else StatusLine(ui.outbox(status.outboxSize, status.quarantined), if (status.quarantined > 0u) Tone.WARNING else Tone.NORMAL),

@@ -114,6 +114,7 @@ class Ui(val lang: UiLang) {
     val enrollHint get() = t("Anslut telefonen: be din samordnare om en kod", "Enroll this phone: ask your coordinator for a code")
     val enrollCode get() = t("Kod", "Code")
     val scanCode get() = t("Skanna QR-kod", "Scan QR code")
+    val noScanner get() = t("Ingen QR-skanner på telefonen – skriv in koden", "No QR scanner on this phone – type the code")
 
     fun filters(n: Int) = if (n == 0) t("Filter", "Filters") else t("Filter ($n)", "Filters ($n)")
 }

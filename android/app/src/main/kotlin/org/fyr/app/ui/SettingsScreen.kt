@@ -1,15 +1,21 @@
 package org.fyr.app.ui
 
+import android.content.ActivityNotFoundException
+import android.content.Intent
+import androidx.activity.compose.rememberLauncherForActivityResult
+import androidx.activity.result.contract.ActivityResultContracts
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.ExperimentalLayoutApi
 import androidx.compose.foundation.layout.FlowRow
+import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.verticalScroll
 import androidx.compose.material3.Button
 import androidx.compose.material3.FilterChip
 import androidx.compose.material3.MaterialTheme
+import androidx.compose.material3.OutlinedButton
 import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
@@ -21,19 +27,47 @@ import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.unit.dp
+import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.launch
+import kotlinx.coroutines.withContext
 import org.fyr.app.FyrApplication
+import org.fyr.app.security.StoreKey
+import org.fyr.core.FyrException
 import org.fyr.core.Settings
 import org.fyr.core.vocabulary
+import org.fyr.presentation.UiLang
+
+/** A QR scanner app's documented intent (ZXing and compatible); none installed → type the code. */
+private const val SCAN_ACTION = "com.google.zxing.client.android.SCAN"
 
 @OptIn(ExperimentalLayoutApi::class)
 @Composable
-fun SettingsScreen(app: FyrApplication) {
+fun SettingsScreen(app: FyrApplication, onLanguageChanged: () -> Unit) {
+    val ui = app.ui()
     val scope = rememberCoroutineScope()
     var settings by remember { mutableStateOf<Settings?>(null) }
     var message by remember { mutableStateOf<String?>(null) }
+    var code by remember { mutableStateOf("") }
+    var enrollMessage by remember { mutableStateOf<String?>(null) }
     val municipalities by rememberCore(app) { it.municipalities() }
     val kinds = remember { vocabulary().agencyKinds }
+
+    fun enroll(typedOrScanned: String) = scope.launch {
+        enrollMessage = try {
+            val e = withContext(Dispatchers.IO) { app.core() }.enroll(typedOrScanned.trim())
+            withContext(Dispatchers.IO) { StoreKey.saveDeviceToken(app, e.token) }
+            code = ""
+            "✓ ${e.county} · ${e.agencyKind}"
+        } catch (e: FyrException) {
+            e.message ?: e.toString()
+        } catch (e: Exception) {
+            "${e.javaClass.simpleName}: ${e.message ?: ""}"
+        }
+    }
+    val scan = rememberLauncherForActivityResult(ActivityResultContracts.StartActivityForResult()) { r ->
+        r.data?.getStringExtra("SCAN_RESULT")?.let { scanned -> code = scanned; enroll(scanned) }
+    }
+
     LaunchedEffect(Unit) {
         when (val r = callCore(app) { it.settings() }) {
             is Loaded.Ok -> settings = r.value
@@ -41,41 +75,63 @@ fun SettingsScreen(app: FyrApplication) {
             Loaded.Loading -> {}
         }
     }
-    val s = settings ?: return run { message?.let { ErrorText(it) } ?: Text("…") }
+    val s = settings ?: return run { message?.let { ErrorText(it) } ?: Text(ui.loading) }
+    val label = { sv: String, en: String -> if (ui.lang == UiLang.SV) sv else en }
     Column(Modifier.padding(16.dp).verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-        Text("Språk / Language", style = MaterialTheme.typography.titleMedium)
+        Text(ui.language, style = MaterialTheme.typography.titleMedium)
         FlowRow {
-            listOf("sv" to "Svenska", "en" to "English").forEach { (id, label) ->
-                FilterChip(selected = s.lang == id, onClick = { settings = s.copy(lang = id) }, label = { Text(label) }, modifier = Modifier.padding(2.dp))
+            listOf("sv" to "Svenska", "en" to "English").forEach { (id, name) ->
+                FilterChip(selected = s.lang == id, onClick = { settings = s.copy(lang = id) }, label = { Text(name) }, modifier = Modifier.padding(2.dp))
             }
         }
-        Text("Hemkommun / Home municipality", style = MaterialTheme.typography.titleMedium)
+        Text(ui.municipality, style = MaterialTheme.typography.titleMedium)
         FlowRow {
             (municipalities as? Loaded.Ok)?.value?.forEach { m ->
                 FilterChip(selected = s.homeMunicipality == m.code, onClick = { settings = s.copy(homeMunicipality = m.code) }, label = { Text(m.name) }, modifier = Modifier.padding(2.dp))
             }
         }
-        Text("Verksamhet / Agency", style = MaterialTheme.typography.titleMedium)
+        Text(ui.agency, style = MaterialTheme.typography.titleMedium)
         FlowRow {
             kinds.forEach { k ->
-                FilterChip(selected = s.agencyKind == k.id, onClick = { settings = s.copy(agencyKind = k.id) }, label = { Text(if (s.lang == "sv") k.sv else k.en) }, modifier = Modifier.padding(2.dp))
+                FilterChip(selected = s.agencyKind == k.id, onClick = { settings = s.copy(agencyKind = k.id) }, label = { Text(label(k.sv, k.en)) }, modifier = Modifier.padding(2.dp))
             }
         }
         OutlinedTextField(
             value = s.retentionDays.toString(),
             onValueChange = { t -> t.toUIntOrNull()?.let { settings = s.copy(retentionDays = it) } },
-            label = { Text("Sparade bedömningar, dagar / Keep completed screenings, days") },
+            label = { Text(ui.retention) },
             singleLine = true,
         )
         Button(onClick = {
             scope.launch {
+                val langChanged = s.lang != app.lang
                 message = when (val r = callCore(app) { it.setSettings(s) }) {
-                    is Loaded.Ok -> "✓"
+                    is Loaded.Ok -> ui.saved
                     is Loaded.Failed -> r.message
                     Loaded.Loading -> null
                 }
+                if (langChanged && message == ui.saved) {
+                    // The core makes texts in the language it was opened with: reopen, then redraw.
+                    withContext(Dispatchers.IO) { app.reopen() }
+                    onLanguageChanged()
+                }
             }
-        }) { Text("Spara / Save") }
+        }) { Text(ui.save) }
         message?.let { Text(it) }
+
+        Text(ui.enroll, style = MaterialTheme.typography.titleMedium)
+        Text(ui.enrollHint, style = MaterialTheme.typography.bodySmall)
+        OutlinedTextField(value = code, onValueChange = { code = it }, label = { Text(ui.enrollCode) }, singleLine = true)
+        Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+            Button(enabled = code.isNotBlank(), onClick = { enroll(code) }) { Text(ui.enroll) }
+            OutlinedButton(onClick = {
+                try {
+                    scan.launch(Intent(SCAN_ACTION).putExtra("SCAN_MODE", "QR_CODE_MODE"))
+                } catch (e: ActivityNotFoundException) {
+                    enrollMessage = ui.noScanner
+                }
+            }) { Text(ui.scanCode) }
+        }
+        enrollMessage?.let { Text(it) }
     }
 }

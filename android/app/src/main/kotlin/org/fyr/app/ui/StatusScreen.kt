@@ -15,32 +15,36 @@ import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.unit.dp
-import androidx.work.WorkInfo
-import androidx.work.WorkManager
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import androidx.work.WorkManager
 import org.fyr.app.FyrApplication
 import org.fyr.app.sync.SyncScheduler
 import org.fyr.presentation.Tone
 import org.fyr.presentation.statusLines
 import java.time.Instant
 
+/** Data age, last sync, next attempt, and why the outbox did not go (with what to do). */
 @Composable
 fun StatusScreen(app: FyrApplication) {
-    val ui = uiFor(app)
-    // Re-read the status whenever a sync work item changes state.
-    val work by WorkManager.getInstance(app).getWorkInfosForUniqueWorkFlow("fyr-sync-now").collectAsStateWithLifecycle(emptyList())
+    val ui = app.ui()
+    // Re-read the status whenever the sync work changes state.
+    val work by WorkManager.getInstance(app).getWorkInfosForUniqueWorkFlow(SyncScheduler.NOW).collectAsStateWithLifecycle(emptyList())
     var tick by remember { mutableStateOf(0) }
-    val status by rememberCore(app, work.map { it.state }, tick) { it.status() }
-    val outbox by rememberCore(app, work.map { it.state }, tick) { it.outbox() }
+    var queued by remember { mutableStateOf(false) }
+    val states = work.map { it.state }
+    val status by rememberCore(app, states, tick) { it.status() }
+    val outbox by rememberCore(app, states, tick) { it.outbox() }
     Column(Modifier.padding(16.dp).verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+        app.keyProblem?.let { ErrorText(ui.keyProblem) }
         when (val s = status) {
             is Loaded.Ok -> statusLines(s.value, Instant.now(), ui).forEach { line ->
                 Text(line.text, color = if (line.tone == Tone.WARNING) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.onSurface)
             }
             is Loaded.Failed -> ErrorText(s.message)
-            Loaded.Loading -> Text("…")
+            Loaded.Loading -> Text(ui.loading)
         }
-        Button(onClick = { SyncScheduler.syncSoon(app); tick++ }) { Text("Synka nu / Sync now") }
+        Button(onClick = { SyncScheduler.syncSoon(app); queued = true; tick++ }) { Text(ui.syncNow) }
+        if (queued) Text(ui.syncQueued, style = MaterialTheme.typography.bodySmall)
         (outbox as? Loaded.Ok)?.value?.forEach { e ->
             Text("${e.kind}${if (e.quarantined) " ⚠ ${e.reason.orEmpty()}" else ""}", style = MaterialTheme.typography.labelLarge)
             Text(e.payloadJson, style = MaterialTheme.typography.bodySmall)

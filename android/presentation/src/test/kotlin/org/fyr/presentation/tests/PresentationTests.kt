@@ -30,7 +30,8 @@ fun view(answered: UInt, visible: UInt, item: ScreeningItem?, canGoBack: Boolean
 fun status(
     lastSync: String? = null, lastResult: String? = null, nextAttempt: String? = null,
     outbox: UInt = 0u, quarantined: UInt = 0u, stale: String? = null, age: UInt? = 3u,
-) = Status("fyr", 7uL, "2026-02-07T10:00:00Z", age, 30u, stale, lastSync, lastResult, null, nextAttempt, 0u, null, outbox, quarantined)
+    uploadBlocked: String? = null, uploadNote: String? = null,
+) = Status("fyr", 7uL, "2026-02-07T10:00:00Z", age, 30u, stale, lastSync, lastResult, null, nextAttempt, 0u, null, outbox, quarantined, uploadBlocked, uploadNote)
 
 class HitCardTests : Suite("presentation.hit") {
     init {
@@ -100,6 +101,11 @@ class ScreeningStepTests : Suite("presentation.screening") {
             val num = ScreeningItem("children", null, "Hur många barn?", null, "number", emptyList(), 0.0, 20.0)
             checkEq(AnswerInput.Number, screeningStep(view(1u, 5u, num), sv).input, "number input")
         }
+        test("a red flag reads as text, not as the record's debug form") {
+            val line = redFlagLine(RedFlag("strangled", "high_risk"))
+            checkEq("strangled → high risk", line, "red flag line")
+            check(!line.contains("RedFlag(")) { line }
+        }
         test("no next item means ready to complete") {
             val s = screeningStep(view(6u, 6u, null), sv)
             checkEq(true, s.readyToComplete, "ready")
@@ -143,6 +149,16 @@ class StatusLineTests : Suite("presentation.status") {
             val lines = statusLines(status(stale = "Data older than 30 days", outbox = 1u, quarantined = 1u, age = 31u), now, sv)
             check(lines.any { it.text == "Data older than 30 days" && it.tone == Tone.WARNING }) { "$lines" }
             check(lines.last().tone == Tone.WARNING && lines.last().text.contains("avvisade")) { "${lines.last()}" }
+        }
+        test("why the outbox did not go is a warning with what to do") {
+            val en = Ui(UiLang.EN)
+            val note = "3 events not sent: this phone is not enrolled. Ask your coordinator for a code."
+            val lines = statusLines(status(outbox = 3u, uploadBlocked = "not_enrolled", uploadNote = note), Instant.parse("2026-02-08T10:00:00Z"), en)
+            check(lines.any { it.text == note && it.tone == Tone.WARNING }) { "$lines" }
+            val bare = statusLines(status(outbox = 3u, uploadBlocked = "not_enrolled"), Instant.parse("2026-02-08T10:00:00Z"), en)
+            check(bare.any { it.text == "Enroll this phone: ask your coordinator for a code" && it.tone == Tone.WARNING }) { "$bare" }
+            val fine = statusLines(status(outbox = 0u), Instant.parse("2026-02-08T10:00:00Z"), en)
+            check(fine.none { it.tone == Tone.WARNING }) { "$fine" }
         }
         test("relative times in hours and days") {
             checkEq("för 3 h sedan", sv.ago(180), "hours")
