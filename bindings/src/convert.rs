@@ -138,6 +138,8 @@ pub struct ChecklistSummary {
     pub id: String,
     pub version: i64,
     pub kind: String,
+    /// Whom the outcome is about: "adult_victim", "child", "perpetrator" or "any".
+    pub subject: String,
     /// In the store's language.
     pub title: String,
     pub title_sv: String,
@@ -165,6 +167,8 @@ pub struct ScreeningItem {
     pub choices: Vec<Choice>,
     pub min: Option<f64>,
     pub max: Option<f64>,
+    /// A key question: without its answer no level can be given.
+    pub key: bool,
 }
 
 /// Where a session stands: the next item (none when every visible item is
@@ -201,10 +205,30 @@ pub struct LevelOverride {
     pub reason: String,
 }
 
+/// A red flag that was raised: the item, the level it lifts to, and the text
+/// to show (in the store's language).
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct RedFlag {
     pub item: String,
     pub level: String,
+    pub text: String,
+}
+
+/// A key question left unanswered (text in the store's language).
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct MissingItem {
+    pub id: String,
+    pub text: String,
+}
+
+/// A level the professional may raise to (the override picker), lowest first.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct OverrideLevel {
+    pub id: String,
+    pub label_sv: String,
+    pub label_en: String,
+    /// An acute level: someone may be in danger now (112 first).
+    pub acute: bool,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
@@ -212,8 +236,18 @@ pub struct ScreeningOutcome {
     pub session_id: String,
     pub checklist: String,
     pub version: i64,
+    /// A level id of the checklist, or "not_assessed".
     pub level: String,
+    /// "Bedömning ej möjlig – nyckelfrågor saknar svar" when not assessed.
     pub level_label: String,
+    /// Key questions are unanswered and nothing known lifts the result: no
+    /// level is given (never the lowest one).
+    pub not_assessed: bool,
+    /// The key questions left unanswered; non-empty with a level means the
+    /// level is a floor ("at least").
+    pub missing_key: Vec<MissingItem>,
+    /// The level is acute: the first action is to call 112.
+    pub acute: bool,
     pub score: f64,
     pub red_flags: Vec<RedFlag>,
     pub unanswered: u32,
@@ -563,6 +597,7 @@ pub(crate) fn checklist(c: scr::ChecklistSummary, lang: Lang) -> ChecklistSummar
         id: c.id,
         version: c.version,
         kind: c.kind,
+        subject: c.subject,
         title,
         title_sv: c.title_sv,
         title_en: c.title_en,
@@ -593,6 +628,7 @@ pub(crate) fn view(v: scr::ScreeningView) -> ScreeningView {
                 .collect(),
             min: i.min,
             max: i.max,
+            key: i.key,
         }),
         answered: v.answered as u32,
         visible: v.visible as u32,
@@ -633,6 +669,16 @@ pub(crate) fn outcome(o: scr::ScreeningOutcome, lang: Lang) -> ScreeningOutcome 
         version: o.version,
         level: o.level,
         level_label: o.level_label,
+        not_assessed: o.not_assessed,
+        missing_key: o
+            .missing_key
+            .into_iter()
+            .map(|m| MissingItem {
+                id: m.id,
+                text: m.text,
+            })
+            .collect(),
+        acute: o.acute,
         score: o.score,
         red_flags: o
             .red_flags
@@ -640,6 +686,7 @@ pub(crate) fn outcome(o: scr::ScreeningOutcome, lang: Lang) -> ScreeningOutcome 
             .map(|r| RedFlag {
                 item: r.item,
                 level: r.level,
+                text: r.text,
             })
             .collect(),
         unanswered: o.unanswered as u32,
@@ -649,6 +696,15 @@ pub(crate) fn outcome(o: scr::ScreeningOutcome, lang: Lang) -> ScreeningOutcome 
         leads_to: o.leads_to,
         override_used: o.override_used,
         municipality: o.municipality,
+    }
+}
+
+pub(crate) fn override_level(l: scr::LevelOption) -> OverrideLevel {
+    OverrideLevel {
+        id: l.id,
+        label_sv: l.label_sv,
+        label_en: l.label_en,
+        acute: l.acute,
     }
 }
 

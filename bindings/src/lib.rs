@@ -327,6 +327,22 @@ impl FyrCore {
         })
     }
 
+    /// The levels the professional may raise this session's result to,
+    /// lowest first, with Swedish and English labels (the override picker):
+    /// only levels above the current result, never the lowest level while key
+    /// questions are unanswered. Empty when no override is possible.
+    pub fn override_levels(&self, session_id: String) -> Result<Vec<OverrideLevel>, FyrError> {
+        guard("override_levels", || {
+            Ok(self
+                .inner
+                .override_levels(&session_id)
+                .map_err(convert::error)?
+                .into_iter()
+                .map(convert::override_level)
+                .collect())
+        })
+    }
+
     /// Completes a session: its level, red flags, actions and referrals, and one
     /// anonymous statistics event in the outbox. An override raises the level
     /// and needs a reason; `note` stays encrypted on the device.

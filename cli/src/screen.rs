@@ -156,6 +156,8 @@ pub fn checklist(ctx: &Ctx, a: ChecklistArgs) -> CmdResult {
                     "choices": i.choices,
                     "weight": i.weight,
                     "red_flag": i.red_flag,
+                    "red_flag_text": i.red_flag_text,
+                    "key": c.is_key(&i.id),
                     "show_if": i.show_if,
                     "leads_to": i.leads_to,
                 })
@@ -174,7 +176,11 @@ pub fn checklist(ctx: &Ctx, a: ChecklistArgs) -> CmdResult {
         "levels: {}",
         c.levels
             .iter()
-            .map(|x| x.id.as_str())
+            .map(|x| if x.acute {
+                format!("{} [acute]", x.id)
+            } else {
+                x.id.clone()
+            })
             .collect::<Vec<_>>()
             .join(" < ")
     );
@@ -191,8 +197,9 @@ pub fn checklist(ctx: &Ctx, a: ChecklistArgs) -> CmdResult {
                 .as_ref()
                 .map(|s| format!(" (if {})", s.item))
                 .unwrap_or_default();
+            let key = if c.is_key(&i.id) { " [key]" } else { "" };
             println!(
-                "- {}: {}  ({}, weight {}){flag}{cond}",
+                "- {}: {}  ({}, weight {}){key}{flag}{cond}",
                 i.id,
                 i.text.get(l),
                 i.answer_type.id(),
@@ -306,25 +313,20 @@ pub fn screen(ctx: &Ctx, a: ScreenArgs) -> CmdResult {
             None => return Ok(()),
         },
     };
-    let out = fyr.complete_screening(&sid, ov, note, now)?;
+    let from_file = a.answers.is_some();
+    let out = match fyr.complete_screening(&sid, ov, note, now) {
+        Ok(out) => out,
+        Err(e) => {
+            // An answers file that cannot complete (an override the result
+            // does not allow) leaves nothing behind, like any other bad input.
+            if from_file {
+                let _ = fyr.discard_screening(&sid);
+            }
+            return Err(e.into());
+        }
+    };
     if a.json {
-        let v = serde_json::json!({
-            "session_id": out.session_id,
-            "checklist": out.checklist,
-            "version": out.version,
-            "level": out.level,
-            "level_label": out.level_label,
-            "score": out.score,
-            "red_flags": out.red_flags,
-            "unanswered": out.unanswered,
-            "incomplete": out.incomplete,
-            "actions": out.actions,
-            "referrals": out.referrals,
-            "leads_to": out.leads_to,
-            "override_used": out.override_used,
-            "municipality": out.municipality,
-        });
-        return print_json(&v);
+        return print_json(&out);
     }
     print_outcome(&out, ctx.lang);
     Ok(())
@@ -333,22 +335,36 @@ pub fn screen(ctx: &Ctx, a: ScreenArgs) -> CmdResult {
 fn print_outcome(o: &fyr_core::screening::ScreeningOutcome, lang: Lang) {
     let sv = lang == Lang::Sv;
     println!();
+    let floor = !o.not_assessed && !o.missing_key.is_empty();
     println!(
-        "{}: {} ({})",
+        "{}: {}{} ({})",
         if sv { "Nivå" } else { "Level" },
+        match (floor, sv) {
+            (true, true) => "minst ",
+            (true, false) => "at least ",
+            _ => "",
+        },
         o.level_label,
         o.level
     );
-    if !o.red_flags.is_empty() {
+    if !o.missing_key.is_empty() {
         println!(
-            "{}: {}",
-            if sv { "Varningsflaggor" } else { "Red flags" },
-            o.red_flags
-                .iter()
-                .map(|r| format!("{} → {}", r.item, r.level))
-                .collect::<Vec<_>>()
-                .join(", ")
+            "{}:",
+            if sv {
+                "Nyckelfrågor utan svar"
+            } else {
+                "Key questions unanswered"
+            }
         );
+        for m in &o.missing_key {
+            println!("  - {}", m.text);
+        }
+    }
+    if !o.red_flags.is_empty() {
+        println!("{}:", if sv { "Varningsflaggor" } else { "Red flags" });
+        for r in &o.red_flags {
+            println!("  - {}", r.text);
+        }
     }
     if o.unanswered > 0 {
         println!(
@@ -471,14 +487,28 @@ fn interactive(
             },
         }
     }
-    let preview = fyr.preview(sid)?;
-    let checklist = fyr.checklist(&view.checklist)?;
-    let higher: Vec<&str> = checklist.levels[preview.level_index + 1..]
-        .iter()
-        .map(|l| l.id.as_str())
-        .collect();
+    let options = fyr.override_levels(sid)?;
+    let higher: Vec<&str> = options.iter().map(|l| l.id.as_str()).collect();
     if higher.is_empty() {
         return Ok(Some((None, None)));
+    }
+    let preview = fyr.preview(sid)?;
+    if preview.not_assessed {
+        println!(
+            "\n{}",
+            if sv {
+                "Bedömning ej möjlig – nyckelfrågor saknar svar."
+            } else {
+                "Not assessed – key questions are unanswered."
+            }
+        );
+    }
+    for l in &options {
+        println!(
+            "  {:<12} {}",
+            l.id,
+            if sv { &l.label_sv } else { &l.label_en }
+        );
     }
     loop {
         print!(

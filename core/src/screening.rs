@@ -9,7 +9,10 @@
 //! be read from the files without the key.
 
 use crate::api::Fyr;
-use crate::checklist::{parse_answer_text, Answer, Checklist, EngineError, Evaluation, Override};
+use crate::checklist::{
+    missing_texts, not_assessed_label, override_levels, parse_answer_text, Answer, Checklist,
+    EngineError, Evaluation, LevelChoice, Override, RedFlagHit,
+};
 use crate::crypto::{self, SealKey};
 use crate::error::{Error, Result};
 use crate::model::Text;
@@ -26,6 +29,8 @@ pub struct ChecklistSummary {
     pub id: String,
     pub version: i64,
     pub kind: String,
+    /// Whom the outcome is about: adult_victim, child, perpetrator or any.
+    pub subject: String,
     pub title_sv: String,
     pub title_en: String,
     /// An example written by the Fyr team, to be replaced by the region's instrument.
@@ -50,6 +55,8 @@ pub struct ItemView {
     pub choices: Vec<ChoiceView>,
     pub min: Option<f64>,
     pub max: Option<f64>,
+    /// A key question: without its answer no level can be given.
+    pub key: bool,
 }
 
 /// Where a session stands.
@@ -80,16 +87,62 @@ pub struct ScreeningSummary {
     pub answered: usize,
 }
 
+/// A key question left unanswered, as shown.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct MissingItem {
+    pub id: String,
+    pub text: String,
+}
+
+/// A red flag as shown: the item, the level it lifts to and its text.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct RedFlagView {
+    pub item: String,
+    pub level: String,
+    pub text: String,
+}
+
+/// A level the professional may raise to (the override picker).
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct LevelOption {
+    pub id: String,
+    pub label_sv: String,
+    pub label_en: String,
+    /// An acute level (112 first).
+    pub acute: bool,
+}
+
+impl From<LevelChoice> for LevelOption {
+    fn from(l: LevelChoice) -> LevelOption {
+        LevelOption {
+            label_en: l.label.get(Lang::En).to_string(),
+            label_sv: l.label.sv,
+            id: l.id,
+            acute: l.acute,
+        }
+    }
+}
+
 /// The result of a completed screening (`fyr screen --json`).
 #[derive(Debug, Clone, PartialEq, Serialize)]
 pub struct ScreeningOutcome {
     pub session_id: String,
     pub checklist: String,
     pub version: i64,
+    /// A level id of the checklist, or `not_assessed`.
     pub level: String,
+    /// "Bedömning ej möjlig – nyckelfrågor saknar svar" when not assessed.
     pub level_label: String,
+    /// True when key questions are unanswered and nothing known lifts the
+    /// result above the lowest level: no level is given.
+    pub not_assessed: bool,
+    /// The key questions left unanswered. Non-empty with a level: the level is
+    /// a floor ("at least").
+    pub missing_key: Vec<MissingItem>,
+    /// The level is acute: someone may be in danger now; call 112.
+    pub acute: bool,
     pub score: f64,
-    pub red_flags: Vec<crate::checklist::RedFlagHit>,
+    pub red_flags: Vec<RedFlagView>,
     pub unanswered: usize,
     pub incomplete: bool,
     pub actions: Vec<String>,
@@ -113,6 +166,45 @@ fn engine(e: EngineError) -> Error {
 
 fn lang_text(t: &Text, lang: Lang) -> String {
     t.get(lang).to_string()
+}
+
+/// An evaluation's level label, red flags and missing key questions, as shown.
+pub fn shown_parts(
+    c: &Checklist,
+    ev: &Evaluation,
+    lang: Lang,
+) -> (String, Vec<RedFlagView>, Vec<MissingItem>) {
+    let label = if ev.not_assessed {
+        not_assessed_label()
+    } else {
+        c.level(&ev.level)
+            .map(|l| l.label.clone())
+            .unwrap_or_default()
+    };
+    let flags = ev
+        .red_flags
+        .iter()
+        .map(|r: &RedFlagHit| RedFlagView {
+            item: r.item.clone(),
+            level: r.level.clone(),
+            text: if r.text.sv.is_empty() {
+                // A result sealed before red flags carried texts.
+                lang_text(&crate::checklist::red_flag_text(c, &r.item, None), lang)
+            } else {
+                lang_text(&r.text, lang)
+            },
+        })
+        .collect();
+    let missing = ev
+        .missing_key
+        .iter()
+        .zip(missing_texts(c, ev))
+        .map(|(id, t)| MissingItem {
+            id: id.clone(),
+            text: lang_text(&t, lang),
+        })
+        .collect();
+    (lang_text(&label, lang), flags, missing)
 }
 
 impl Fyr {
@@ -171,6 +263,7 @@ impl Fyr {
                 id: c.id.clone(),
                 version: c.version,
                 kind: c.kind.id().to_string(),
+                subject: c.subject.id().to_string(),
                 title_sv: c.title.sv.clone(),
                 title_en: c.title.get(Lang::En).to_string(),
                 example: c.example,
@@ -237,6 +330,7 @@ impl Fyr {
                     .collect(),
                 min: i.min,
                 max: i.max,
+                key: c.is_key(&i.id),
             }
         });
         ScreeningView {
@@ -332,6 +426,20 @@ impl Fyr {
     pub fn preview(&self, session_id: &str) -> Result<Evaluation> {
         let s = self.load(session_id)?;
         s.session.preview(&s.checklist).map_err(engine)
+    }
+
+    /// The levels the professional may raise this screening to, lowest first,
+    /// with labels in Swedish and English (the apps' override picker): only
+    /// levels above the current result, never the lowest level while key
+    /// questions are unanswered, and only those the checklist allows. Empty
+    /// when the checklist allows no override or the result is at the top.
+    pub fn override_levels(&self, session_id: &str) -> Result<Vec<LevelOption>> {
+        let s = self.load(session_id)?;
+        let ev = s.session.preview(&s.checklist).map_err(engine)?;
+        Ok(override_levels(&s.checklist, &ev)
+            .into_iter()
+            .map(LevelOption::from)
+            .collect())
     }
 
     pub fn screenings(&self) -> Result<Vec<ScreeningSummary>> {
@@ -435,19 +543,18 @@ impl Fyr {
             tx.commit()?;
         }
         let lang = self.lang();
-        let level_label = s
-            .checklist
-            .level(&ev.level)
-            .map(|l| lang_text(&l.label, lang))
-            .unwrap_or_default();
+        let (level_label, red_flags, missing_key) = shown_parts(&s.checklist, &ev, lang);
         Ok(ScreeningOutcome {
             session_id: s.session.id.clone(),
             checklist: s.checklist.id.clone(),
             version: s.checklist.version,
             level: ev.level.clone(),
             level_label,
+            not_assessed: ev.not_assessed,
+            missing_key,
+            acute: ev.acute,
             score: ev.score,
-            red_flags: ev.red_flags.clone(),
+            red_flags,
             unanswered: ev.unanswered,
             incomplete: ev.incomplete,
             actions: ev.actions.iter().map(|t| lang_text(t, lang)).collect(),

@@ -265,6 +265,52 @@ class ScreeningTests : Suite("screening") {
                 check(!text.contains(note)) { "${f.name} holds the note in clear" }
             }
         }
+        test("key questions unanswered: not assessed, with what is missing; the override picker never offers the lowest level") {
+            openCore().use { core ->
+                val adult = core.checklists().single { it.id == "adult-risk" }
+                checkEq("adult_victim", adult.subject, "subject of adult-risk")
+                val start = core.startScreening(adult.id, "Krokom")
+                checkEq("physical_violence", start.nextItem?.id, "first item")
+                checkEq(false, start.nextItem!!.key, "physical_violence is not a key question")
+                val second = core.answer(start.sessionId, "physical_violence", Answer.Unknown)
+                checkEq("strangulation", second.nextItem?.id, "second item")
+                checkEq(true, second.nextItem!!.key, "strangulation is a key question")
+                val picker = core.overrideLevels(start.sessionId)
+                check(picker.isNotEmpty()) { "no levels to raise to" }
+                check(picker.none { it.id == "low" }) { "the lowest level is offered while key questions are unanswered: $picker" }
+                check(picker.all { it.labelSv.isNotBlank() && it.labelEn.isNotBlank() }) { "a level without labels: $picker" }
+                check(picker.last().acute) { "the top level is not acute: $picker" }
+                val out = core.completeScreening(start.sessionId, null, null)
+                check(out.notAssessed) { "not assessed expected, got ${out.level}" }
+                checkEq("not_assessed", out.level, "level id")
+                check(out.levelLabel.contains("ej möjlig") || out.levelLabel.contains("Not assessed")) { "label: ${out.levelLabel}" }
+                check(out.missingKey.any { it.id == "danger_now" && it.text.isNotBlank() }) { "missing: ${out.missingKey}" }
+                check(out.actions.first().contains("112")) { "first action: ${out.actions.first()}" }
+                check(core.outbox().single().payloadJson.contains("not_assessed")) { "stats level" }
+            }
+        }
+        test("red flags carry display texts, never the item id") {
+            openCore().use { core ->
+                var v = core.startScreening("adult-risk", "Växjö")
+                while (true) {
+                    val item = v.nextItem ?: break
+                    val a = when {
+                        item.id == "danger_now" -> Answer.Yes
+                        item.answerType == "number" -> Answer.Number(0.0)
+                        else -> Answer.No
+                    }
+                    v = core.answer(v.sessionId, item.id, a)
+                }
+                check(core.overrideLevels(v.sessionId).isEmpty()) { "an acute result can be raised further" }
+                val out = core.completeScreening(v.sessionId, null, null)
+                checkEq(false, out.notAssessed, "assessed")
+                checkEq(true, out.acute, "acute")
+                val flag = out.redFlags.single()
+                checkEq("danger_now", flag.item, "flagged item")
+                checkEq("I fara nu", flag.text, "red flag text")
+                check(out.actions.first().contains("112")) { "first action: ${out.actions.first()}" }
+            }
+        }
         test("an override needs a reason") {
             openCore().use { core ->
                 val c = core.checklists().first()

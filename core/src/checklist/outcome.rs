@@ -31,8 +31,8 @@ pub fn not_assessed_actions() -> Vec<Text> {
             "Call 112 if the person or anyone else is in danger now.",
         ),
         Text::new(
-            "Ingen risknivå kan ges: ställ nyckelfrågorna som saknar svar (listade nedan) om det går att göra säkert.",
-            "No risk level can be given: ask the unanswered key questions (listed below) if it is safe to do so.",
+            "Ingen risknivå kan ges: ställ nyckelfrågorna som saknar svar, om det går att göra säkert.",
+            "No risk level can be given: ask the unanswered key questions, if it is safe to do so.",
         ),
         Text::new(
             "Går det inte att fråga: gör en egen professionell bedömning – du kan höja nivån med en motivering – och hänvisa vidare till socialtjänsten för en fördjupad bedömning.",

@@ -4,7 +4,7 @@ use crate::vocab::{Group, Need};
 use proptest::prelude::*;
 use serde_json::json;
 
-const BASE: &str = r#"
+pub(super) const BASE: &str = r#"
 id = "adult"
 version = 2
 kind = "screening"
@@ -97,11 +97,11 @@ show_if = { item = "children", at_least = 1 }
 leads_to = "children"
 "#;
 
-fn base() -> Checklist {
+pub(super) fn base() -> Checklist {
     Checklist::from_toml("adult.toml", BASE).unwrap_or_else(|e| panic!("{e:?}"))
 }
 
-fn answers(pairs: &[(&str, Answer)]) -> Answers {
+pub(super) fn answers(pairs: &[(&str, Answer)]) -> Answers {
     pairs
         .iter()
         .map(|(k, v)| (k.to_string(), v.clone()))
@@ -109,7 +109,7 @@ fn answers(pairs: &[(&str, Answer)]) -> Answers {
 }
 
 /// The problems reported for `c`, as display strings.
-fn problems(c: &Checklist) -> Vec<String> {
+pub(super) fn problems(c: &Checklist) -> Vec<String> {
     c.validate("adult.toml")
         .unwrap_err()
         .iter()
@@ -117,7 +117,7 @@ fn problems(c: &Checklist) -> Vec<String> {
         .collect()
 }
 
-fn assert_reports(c: &Checklist, needle: &str) {
+pub(super) fn assert_reports(c: &Checklist, needle: &str) {
     let ps = problems(c);
     assert!(
         ps.iter().any(|p| p.contains(needle)),
@@ -125,7 +125,7 @@ fn assert_reports(c: &Checklist, needle: &str) {
     );
 }
 
-fn item_mut<'a>(c: &'a mut Checklist, id: &str) -> &'a mut Item {
+pub(super) fn item_mut<'a>(c: &'a mut Checklist, id: &str) -> &'a mut Item {
     c.sections
         .iter_mut()
         .flat_map(|s| s.items.iter_mut())
@@ -1215,7 +1215,7 @@ proptest! {
 
 // ---- the shipped checklists ----
 
-fn content_dir() -> std::path::PathBuf {
+pub(super) fn content_dir() -> std::path::PathBuf {
     std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/checklists")
 }
 
@@ -1287,7 +1287,7 @@ fn every_shipped_checklist_validates() {
     }
 }
 
-fn shipped(id: &str) -> Checklist {
+pub(super) fn shipped(id: &str) -> Checklist {
     load_dir(&content_dir())
         .unwrap()
         .into_iter()

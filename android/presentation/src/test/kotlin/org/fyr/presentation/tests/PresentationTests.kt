@@ -85,7 +85,7 @@ class ScreeningStepTests : Suite("presentation.screening") {
     init {
         val sv = Ui(UiLang.SV)
         test("one item at a time with its counter, progress and controls") {
-            val item = ScreeningItem("strangled", "Risk", "Har personen blivit strypt?", "Även försök", "yes_no", emptyList(), null, null)
+            val item = ScreeningItem("strangled", "Risk", "Har personen blivit strypt?", "Även försök", "yes_no", emptyList(), null, null, true)
             val s = screeningStep(view(2u, 8u, item), sv)
             checkEq("Fråga 3 av 8", s.counter, "counter")
             checkEq(0.25f, s.progress, "progress")
@@ -94,11 +94,11 @@ class ScreeningStepTests : Suite("presentation.screening") {
             checkEq(false, s.readyToComplete, "ready")
         }
         test("single choice and number items pick their controls") {
-            val choice = ScreeningItem("who", null, "Vem?", null, "choice", listOf(Choice("partner", "Partner"), Choice("ex", "Före detta")), null, null)
+            val choice = ScreeningItem("who", null, "Vem?", null, "choice", listOf(Choice("partner", "Partner"), Choice("ex", "Före detta")), null, null, false)
             val s = screeningStep(view(0u, 5u, choice, canGoBack = false), sv)
             check(s.input is AnswerInput.SingleChoice && (s.input as AnswerInput.SingleChoice).choices.size == 2) { "${s.input}" }
             checkEq("Fråga 1 av 5", s.counter, "first counter")
-            val num = ScreeningItem("children", null, "Hur många barn?", null, "number", emptyList(), 0.0, 20.0)
+            val num = ScreeningItem("children", null, "Hur många barn?", null, "number", emptyList(), 0.0, 20.0, false)
             checkEq(AnswerInput.Number, screeningStep(view(1u, 5u, num), sv).input, "number input")
         }
         test("a red flag reads as text, not as the record's debug form") {
