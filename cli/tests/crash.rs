@@ -39,6 +39,13 @@ fn state(dir: &Path) -> (u64, bool) {
     )
 }
 
+/// The content with distribution settings trusting the test's own key (the
+/// devices are pointed at the hub with --hub and --trust-key).
+fn trusting(records: Vec<Record>, pub_path: &Path) -> Vec<Record> {
+    let key = fyr_core::feed::load_verifying_key(pub_path).unwrap();
+    fyr_core::distribution::Distribution::single("http://127.0.0.1:9/", &key).replace_in(records)
+}
+
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_crash_at_each_apply_step_leaves_old_or_new_never_a_mix() {
     let tmp = tempfile::tempdir().unwrap();
@@ -61,6 +68,7 @@ async fn a_crash_at_each_apply_step_leaves_old_or_new_never_a_mix() {
         base: Some(base),
         ..Default::default()
     };
+    let records = trusting(records, &pub_path);
     let p = fyr_hub::publish_with(records, &key, &feed, &opts).unwrap();
     assert_eq!(p.version, old_version + 1);
     let cfg = fyr_hub::ServeConfig::new(
@@ -140,7 +148,13 @@ async fn the_sync_command_contract() {
         base: Some(base.clone()),
         ..Default::default()
     };
-    fyr_hub::publish_with(base.records.clone(), &key, &feed, &opts).unwrap();
+    fyr_hub::publish_with(
+        trusting(base.records.clone(), &pub_path),
+        &key,
+        &feed,
+        &opts,
+    )
+    .unwrap();
     std::fs::write(tmp.path().join("tokens"), "device-token-1 test-phone\n").unwrap();
     let mut cfg = fyr_hub::ServeConfig::new(
         &feed,

@@ -150,6 +150,35 @@ impl Distribution {
         t.accepted.contains(key) && !t.retired.contains(key)
     }
 
+    /// Settings for one hub serving its own feed (`<hub_url>feed/`) and
+    /// one publisher key: what a self-hosted hub, the demo and tests use.
+    pub fn single(hub_url: &str, key: &VerifyingKey) -> Distribution {
+        let hub_url = if hub_url.ends_with('/') {
+            hub_url.to_string()
+        } else {
+            format!("{hub_url}/")
+        };
+        Distribution {
+            feed_url: format!("{hub_url}feed/"),
+            mirrors: Vec::new(),
+            hub_url,
+            trusted_keys: vec![hex::encode(key.as_bytes())],
+            next_keys: Vec::new(),
+            retired_keys: Vec::new(),
+            check_interval_hours: 6,
+        }
+    }
+
+    /// `records` with this as their distribution record (replacing any).
+    pub fn replace_in(&self, records: Vec<Record>) -> Vec<Record> {
+        let mut v: Vec<Record> = records
+            .into_iter()
+            .filter(|r| r.kind != RecordKind::Distribution)
+            .collect();
+        v.push(self.record());
+        v
+    }
+
     pub fn record(&self) -> Record {
         Record::new(RecordKind::Distribution, RECORD_ID, self)
     }

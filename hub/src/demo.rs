@@ -49,31 +49,31 @@ impl DemoHub {
                 reason: "already holds a feed; the demo needs a fresh directory".into(),
             });
         }
-        let opts = PublishOptions {
-            base: Some(base),
-            ..Default::default()
-        };
-        let published = publish_with(records, &key, &feed, &opts)?;
         let tokens = dir.join("tokens");
         std::fs::write(&tokens, format!("{DEMO_TOKEN} demo-phone\n"))
             .map_err(crate::io_err(&tokens))?;
         let db = dir.join("hub.db");
+        std::fs::create_dir_all(&feed).map_err(crate::io_err(&feed))?;
         let mut cfg = ServeConfig::new(&feed, &db, "127.0.0.1:0".parse().expect("address"));
         cfg.tokens = Some(tokens);
+        // The hub starts first, so that the content can name it.
         let (addr, handle) = spawn(cfg).await?;
-        Ok((
-            DemoHub {
-                dir: dir.to_path_buf(),
-                feed,
-                db,
-                key_path,
-                pub_path,
-                addr,
-                key,
-                handle: Some(handle),
-            },
-            published,
-        ))
+        let hub = DemoHub {
+            dir: dir.to_path_buf(),
+            feed,
+            db,
+            key_path,
+            pub_path,
+            addr,
+            key,
+            handle: Some(handle),
+        };
+        let opts = PublishOptions {
+            base: Some(base),
+            ..Default::default()
+        };
+        let published = publish_with(hub.with_distribution(records), &hub.key, &hub.feed, &opts)?;
+        Ok((hub, published))
     }
 
     pub fn url(&self) -> fyr_core::sync::Url {
@@ -95,7 +95,21 @@ impl DemoHub {
 
     /// Publishes the next version.
     pub fn republish(&self, records: Vec<Record>) -> Result<PublishReport, HubError> {
-        publish_with(records, &self.key, &self.feed, &PublishOptions::default())
+        publish_with(
+            self.with_distribution(records),
+            &self.key,
+            &self.feed,
+            &PublishOptions::default(),
+        )
+    }
+
+    /// The records with distribution settings naming this hub and its key.
+    pub fn with_distribution(&self, records: Vec<Record>) -> Vec<Record> {
+        fyr_core::distribution::Distribution::single(
+            &format!("http://{}/", self.addr),
+            &self.key.verifying_key(),
+        )
+        .replace_in(records)
     }
 
     pub async fn stop(mut self) {

@@ -230,6 +230,53 @@ fn check_records(records: &[Record]) -> Result<(), HubError> {
     Ok(())
 }
 
+/// The distribution record, when there is one, must be valid and must
+/// accept the key signing this version: devices take their trust for the
+/// next version from it, and a version that does not trust its own signer
+/// would cut them off.
+fn check_distribution(records: &[Record], key: &SigningKey) -> Result<(), HubError> {
+    use fyr_core::distribution::{Distribution, RECORD_ID};
+    let mut found = records
+        .iter()
+        .filter(|r| r.kind == RecordKind::Distribution);
+    let Some(r) = found.next() else {
+        return Ok(());
+    };
+    if r.id != RECORD_ID || found.next().is_some() {
+        return Err(HubError::Content(format!(
+            "distribution: there must be one record, with the id {RECORD_ID:?}"
+        )));
+    }
+    let d: Distribution = r
+        .decode()
+        .map_err(|e| HubError::Content(format!("distribution: {e}")))?;
+    d.validate()
+        .map_err(|errs| HubError::Content(format!("distribution: {}", errs.join("; "))))?;
+    if !d.accepts(&key.verifying_key()) {
+        return Err(HubError::Content(format!(
+            "distribution: trusted_keys/next_keys: the signing key {} is not among them (or is retired); devices would refuse the version after this one",
+            feed::key_id(&key.verifying_key())
+        )));
+    }
+    Ok(())
+}
+
+/// Devices holding `prev` take their trust from its distribution record:
+/// a version signed by a key it does not accept would be refused by all of them.
+fn check_signer_trusted_by(prev: &Snapshot, key: &SigningKey) -> Result<(), HubError> {
+    let d = fyr_core::distribution::Distribution::from_records(&prev.records)
+        .map_err(|e| HubError::Content(format!("the previous version's distribution: {e}")))?;
+    match d {
+        Some(d) if !d.accepts(&key.verifying_key()) => Err(HubError::Content(format!(
+            "the signing key {} is not trusted by version {} of feed {} (its distribution trusted_keys/next_keys, or it is retired there): devices would refuse this version. Sign with a key that version trusts, announce this key first (next_keys), or start a new feed (--new-feed)",
+            feed::key_id(&key.verifying_key()),
+            prev.version,
+            prev.feed_id
+        ))),
+        _ => Ok(()),
+    }
+}
+
 fn bar(progress: bool, len: u64, msg: &'static str) -> ProgressBar {
     if !progress || !std::io::stderr().is_terminal() {
         return ProgressBar::hidden();
@@ -254,11 +301,18 @@ pub fn publish_with(
     opts: &PublishOptions,
 ) -> Result<PublishReport, HubError> {
     check_records(&records)?;
+    check_distribution(&records, key)?;
     records.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
     std::fs::create_dir_all(feed).map_err(io_err(feed))?;
     let _lock = PublishLock::take(feed)?;
     let now = opts.now.unwrap_or_else(Utc::now).trunc_subsecs(0);
     let mut versions = list_versions(feed)?;
+    // Devices following this folder's feed trust only what its last version
+    // names. (A `base` continued for the first time is the app's bundle: a
+    // self-hoster continuing it with another key gives devices --trust-key.)
+    if let Some(last) = versions.last() {
+        check_signer_trusted_by(&read_snapshot(feed, last)?, key)?;
+    }
     if versions.is_empty() {
         if let Some(base) = &opts.base {
             let mut base_records = base.records.clone();

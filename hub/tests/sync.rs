@@ -179,6 +179,13 @@ fn stat_event(id: &str) -> OutboxEvent {
     }
 }
 
+/// The records with distribution settings that trust `key` (the repository's
+/// content trusts only the team's publisher key).
+fn trusting(records: Vec<Record>, key: &SigningKey) -> Vec<Record> {
+    fyr_core::distribution::Distribution::single("http://127.0.0.1:9/", &key.verifying_key())
+        .replace_in(records)
+}
+
 async fn run(store: &MemStore, cfg: &SyncConfig) -> Result<sync::SyncReport, SyncError> {
     sync::sync(store, cfg, &CancelToken::new()).await
 }
@@ -736,8 +743,20 @@ async fn bad_token_and_overload_leave_the_outbox_alone() {
     cfg.token = Some("not-a-known-token".into());
     let dev = MemStore::new();
     dev.enqueue(stat_event("e-1"));
-    let e = run(&dev, &cfg).await.unwrap_err();
-    assert_eq!(e, SyncError::Unauthorized);
+    // The pull worked: the sync succeeds and says what did not go.
+    let r = run(&dev, &cfg).await.unwrap();
+    assert!(
+        matches!(&r.upload_blocked, Some(sync::UploadBlocked::Refused { message }) if message.contains("401")),
+        "{:?}",
+        r.upload_blocked
+    );
+    assert_eq!(r.pending, 1);
+    assert_eq!(
+        sync::sync_status(&dev, chrono::Utc::now())
+            .unwrap()
+            .upload_blocked,
+        r.upload_blocked
+    );
     assert_eq!(dev.outbox_len(), 1);
     assert_eq!(hub.db_count(), 0);
     hub.stop().await;
@@ -1095,7 +1114,10 @@ async fn a_manifest_that_expires_while_unchanged_is_reported() {
 #[tokio::test]
 async fn the_repository_content_publishes_and_syncs() {
     let content_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
-    let recs = fyr_hub::load_content(&content_dir).unwrap();
+    let recs = trusting(
+        fyr_hub::load_content(&content_dir).unwrap(),
+        &SigningKey::from_bytes(&[42; 32]),
+    );
     let hub = Hub::start().await;
     let p1 = hub.publish(recs.clone());
     let work = tempfile::tempdir().unwrap();
@@ -1200,7 +1222,10 @@ fn sqlite_device(
 #[tokio::test]
 async fn the_sqlite_device_store_syncs_with_the_same_digests() {
     let content_dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
-    let recs = fyr_hub::load_content(&content_dir).unwrap();
+    let recs = trusting(
+        fyr_hub::load_content(&content_dir).unwrap(),
+        &SigningKey::from_bytes(&[42; 32]),
+    );
     let hub = Hub::start().await;
     let base = Snapshot {
         feed_id: "fyr-bundled".into(),

@@ -187,8 +187,8 @@ impl SyncError {
 pub struct SyncConfig {
     /// The hub base URL; uploads go to `<hub>/v1/events`.
     pub hub: Url,
-    /// The feed folder (where `manifest.json` is); `<hub>/feed/` by default.
-    pub feed: Url,
+    /// The feed folder (where `manifest.json` is); `None`: `<hub>/feed/`.
+    pub feed: Option<Url>,
     /// Other copies of the feed, tried in order when `feed` cannot be reached.
     pub mirrors: Vec<Url>,
     /// Manifests signed by any of these keys are accepted (several for rotation).
@@ -213,10 +213,9 @@ pub struct SyncConfig {
 
 impl SyncConfig {
     pub fn new(hub: Url, trusted_keys: Vec<VerifyingKey>, work_dir: PathBuf) -> SyncConfig {
-        let feed = hub.join("feed/").unwrap_or_else(|_| hub.clone());
         SyncConfig {
             hub,
-            feed,
+            feed: None,
             mirrors: Vec::new(),
             trusted_keys,
             retired_keys: Vec::new(),
@@ -226,6 +225,14 @@ impl SyncConfig {
             batch_size: 100,
             timeout: Duration::from_secs(30),
             download_retries: 3,
+        }
+    }
+
+    /// The feed folder: `feed`, else `<hub>/feed/`.
+    pub fn feed_base(&self) -> Url {
+        match &self.feed {
+            Some(f) => f.clone(),
+            None => self.hub.join("feed/").unwrap_or_else(|_| self.hub.clone()),
         }
     }
 }
@@ -436,6 +443,12 @@ pub fn configure(
         (url, feed, Vec::new())
     } else if let Some(d) = &dist {
         let url = parse_base_url("distribution hub_url", &d.hub_url)?;
+        // RFC 6761: .invalid never resolves. Say so instead of trying.
+        if url.host_str().is_some_and(|h| h.ends_with(".invalid")) {
+            return Err(SyncError::Config(format!(
+                "the content names the placeholder hub {url}: this build was not set up for a region; give --hub URL and --trust-key FILE, or publish content with the region's distribution.toml"
+            )));
+        }
         let feed = parse_base_url("distribution feed_url", &d.feed_url)?;
         let mirrors = d
             .mirrors
@@ -498,7 +511,7 @@ pub fn configure(
         None => store.get_meta(meta::TOKEN)?,
     };
     let mut cfg = SyncConfig::new(url, keys, work_dir.to_path_buf());
-    cfg.feed = feed;
+    cfg.feed = Some(feed);
     cfg.mirrors = mirrors;
     cfg.retired_keys = retired;
     cfg.token = token;
@@ -606,7 +619,7 @@ async fn run(
         .build()
         .map_err(|e| SyncError::Network(e.to_string()))?;
     let mut net = Net { client, report };
-    let mut pulled = pull(store, cfg, &cfg.feed, &mut net).await;
+    let mut pulled = pull(store, cfg, &cfg.feed_base(), &mut net).await;
     // The same signed feed from a mirror when the feed cannot be reached.
     for m in &cfg.mirrors {
         match &pulled {

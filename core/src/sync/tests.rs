@@ -158,7 +158,7 @@ fn with_no_options_the_content_says_where_to_sync_and_whom_to_trust() {
     let work = dir.path().join("work");
     let cfg = configure(&s, &work, None, &[], None).unwrap();
     assert_eq!(cfg.hub.as_str(), "http://127.0.0.1:9/");
-    assert_eq!(cfg.feed.as_str(), "http://127.0.0.1:9/cdn/feed/");
+    assert_eq!(cfg.feed_base().as_str(), "http://127.0.0.1:9/cdn/feed/");
     assert_eq!(cfg.mirrors.len(), 1);
     assert_eq!(cfg.trusted_keys, vec![b, c]);
     assert_eq!(cfg.retired_keys, vec![a]);
@@ -167,6 +167,6 @@ fn with_no_options_the_content_says_where_to_sync_and_whom_to_trust() {
     assert_eq!(s.get_meta(meta::TRUSTED_KEYS).unwrap(), None);
     // --hub overrides (and is kept).
     let cfg = configure(&s, &work, Some("http://127.0.0.1:11"), &[], None).unwrap();
-    assert_eq!(cfg.feed.as_str(), "http://127.0.0.1:11/feed/");
+    assert_eq!(cfg.feed_base().as_str(), "http://127.0.0.1:11/feed/");
     assert_eq!(cfg.trusted_keys, vec![b, c]);
 }
