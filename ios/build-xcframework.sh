@@ -29,8 +29,10 @@ rm -rf "$work" && mkdir -p "$work/headers" "$work/sim" "$work/swift"
 
 # Swift bindings + C header + modulemap, read from the (unstripped) device library.
 scripts/gen-bindings.sh swift "$work/swift" "$target/aarch64-apple-ios/$profile/libfyr_ffi.a"
-cp "$work/swift/fyr_ffiFFI.h" "$work/headers/"
-cp "$work/swift/fyr_ffiFFI.modulemap" "$work/headers/module.modulemap"
+# Two uniffi components: fyr_ffi and the core types it passes on (fyr_core);
+# one header each, their module maps in one module.modulemap.
+cp "$work"/swift/*FFI.h "$work/headers/"
+cat "$work"/swift/*FFI.modulemap > "$work/headers/module.modulemap"
 
 # One fat simulator library (arm64 + x86_64).
 lipo -create \
@@ -48,6 +50,6 @@ xcodebuild -create-xcframework \
   -library "$work/sim/libfyr_ffi.a" -headers "$work/headers" \
   -output "$pkg/FyrFFI.xcframework"
 
-cp "$work/swift/fyr_ffi.swift" "$pkg/Sources/FyrKit/fyr_ffi.swift"
-echo "== done: $pkg/FyrFFI.xcframework and $pkg/Sources/FyrKit/fyr_ffi.swift"
+cp "$work"/swift/*.swift "$pkg/Sources/FyrKit/"
+echo "== done: $pkg/FyrFFI.xcframework and $pkg/Sources/FyrKit/{fyr_ffi,fyr_core}.swift"
 ls -l "$work/libfyr_ffi-ios.a" "$work/sim/libfyr_ffi.a"

@@ -10,8 +10,11 @@
 # $CARGO_TARGET_DIR/debug/libfyr_ffi.so (or .dylib on macOS), which
 # `cargo build -p fyr-ffi` (or `cargo build --workspace`) produces.
 #
-# Kotlin lands in OUT_DIR/org/fyr/core/fyr_ffi.kt (package org.fyr.core);
-# Swift in OUT_DIR/fyr_ffi.swift, fyr_ffiFFI.h and fyr_ffiFFI.modulemap.
+# Kotlin lands in OUT_DIR/org/fyr/core/fyr_ffi.kt (package org.fyr.core) and, for
+# the core types fyr-ffi passes on unchanged (fyr-core feature `uniffi`),
+# OUT_DIR/org/fyr/core/types/fyr_core.kt (package org.fyr.core.types);
+# Swift in OUT_DIR/fyr_ffi.swift, fyr_ffiFFI.h, fyr_ffiFFI.modulemap and the same
+# three for fyr_core (one Swift module holds both).
 # The bindgen binary is built in its own cargo command (feature `bindgen`).
 set -euo pipefail
 

@@ -2,8 +2,10 @@
 //! is the only file that knows the core's type layout.
 
 use crate::FyrError;
+use chrono::Utc as Now;
 use chrono::{DateTime, SecondsFormat, Utc};
 use fyr_core::checklist;
+pub use fyr_core::present::{ContactAction, ContactKind, HitCard, StatusLine, Tone, UiText};
 use fyr_core::screening as scr;
 use fyr_core::search;
 use fyr_core::store::device;
@@ -101,6 +103,10 @@ pub struct ServiceHit {
     pub verified: bool,
     pub demo: bool,
     pub web: Option<String>,
+    /// What to show besides the fields above, from the core: the subtitle,
+    /// the demo/unverified/national badges, the distance text and the
+    /// contact actions (a URI and a label per phone and kind).
+    pub card: HitCard,
 }
 
 /// A service in full.
@@ -187,6 +193,8 @@ pub struct ScreeningView {
     pub can_go_back: bool,
     pub completed: bool,
     pub municipality: Option<String>,
+    /// "Fråga 3 av 12" / "Question 3 of 12".
+    pub counter: String,
 }
 
 #[derive(Debug, Clone, PartialEq, uniffi::Enum)]
@@ -271,6 +279,8 @@ pub struct ScreeningSummary {
     pub answered: u32,
     pub started: String,
     pub completed: Option<String>,
+    /// When it was started, relative to now: "för 3 timmar sedan".
+    pub started_text: String,
 }
 
 /// An event waiting in the outbox; `payload_json` exactly as it will be sent.
@@ -386,7 +396,7 @@ pub(crate) fn instant(s: Option<&str>) -> Result<Option<DateTime<Utc>>, FyrError
     }
 }
 
-fn lang(s: &str) -> Result<Lang, FyrError> {
+pub(crate) fn lang(s: &str) -> Result<Lang, FyrError> {
     Lang::parse(s.trim())
         .ok_or_else(|| FyrError::invalid(format!("unknown language '{s}': expected sv or en")))
 }
@@ -505,7 +515,9 @@ pub(crate) fn search_query(q: &SearchQuery) -> Result<search::SearchQuery, FyrEr
 }
 
 pub(crate) fn hit(h: search::ServiceHit, lang: Lang) -> ServiceHit {
+    let card = fyr_core::present::card(&h, lang);
     ServiceHit {
+        card,
         agency_label: h.agency_kind.label(lang).to_string(),
         id: h.id,
         name: h.name,
@@ -635,6 +647,7 @@ pub(crate) fn view(v: scr::ScreeningView) -> ScreeningView {
         can_go_back: v.can_go_back,
         completed: v.completed,
         municipality: v.municipality,
+        counter: v.counter,
     }
 }
 
@@ -708,8 +721,9 @@ pub(crate) fn override_level(l: scr::LevelOption) -> OverrideLevel {
     }
 }
 
-pub(crate) fn summary(s: scr::ScreeningSummary) -> ScreeningSummary {
+pub(crate) fn summary(s: scr::ScreeningSummary, lang: Lang) -> ScreeningSummary {
     ScreeningSummary {
+        started_text: fyr_core::present::relative_time(s.started_at, Now::now(), lang),
         session_id: s.session_id,
         checklist: s.checklist,
         version: s.version,

@@ -322,7 +322,7 @@ impl FyrCore {
                 .screenings()
                 .map_err(convert::error)?
                 .into_iter()
-                .map(convert::summary)
+                .map(|s| convert::summary(s, self.lang))
                 .collect())
         })
     }
@@ -401,6 +401,37 @@ impl FyrCore {
                 .map_err(convert::error)
         })
     }
+
+    /// The status screen's lines, ready to show: data version and age, the
+    /// last sync (relative to now), a failure and the next attempt, the
+    /// outbox. Warnings carry `Tone.WARNING`.
+    pub fn status_lines(&self) -> Result<Vec<StatusLine>, FyrError> {
+        guard("status_lines", || {
+            let now = Utc::now();
+            let s = self.inner.status(now).map_err(convert::error)?;
+            Ok(fyr_core::present::status_lines(&s, now, self.lang))
+        })
+    }
+
+    /// A user-facing string in the store's language.
+    pub fn text(&self, id: UiText) -> String {
+        fyr_core::present::ui_text(id, self.lang).to_string()
+    }
+
+    /// The language the store was opened with ("sv" or "en").
+    pub fn lang(&self) -> String {
+        self.lang.id().to_string()
+    }
+
+    /// An instant (RFC 3339) relative to now, in the store's language:
+    /// "för 3 timmar sedan", "om 5 minuter", "nyss".
+    pub fn relative_time(&self, instant: String) -> Result<String, FyrError> {
+        guard("relative_time", || {
+            let t = convert::instant(Some(&instant))?.expect("an instant was given");
+            Ok(fyr_core::present::relative_time(t, Utc::now(), self.lang))
+        })
+    }
+
 
     /// Enrolls this device for uploads with a one-time code from the
     /// coordinator, typed (`7K3QD-M2XWA`, case, spaces and dashes forgiven)
@@ -512,4 +543,19 @@ mod tests {
         let r: Result<u8, FyrError> = guard("test", || Ok(7));
         assert_eq!(r, Ok(7));
     }
+}
+
+/// What was typed into a number field as a number: "3", "3,5", "3.5",
+/// "1 200"; none for anything else (words, "NaN", two separators).
+#[uniffi::export]
+pub fn parse_number(text: String) -> Option<f64> {
+    fyr_core::present::parse_number(&text)
+}
+
+/// A user-facing string of the apps in `lang` ("sv" or "en"); usable before a
+/// store is open (e.g. on the screen that says the store could not be opened).
+#[uniffi::export]
+pub fn ui_text(id: UiText, lang: String) -> Result<String, FyrError> {
+    let lang = convert::lang(&lang)?;
+    Ok(fyr_core::present::ui_text(id, lang).to_string())
 }

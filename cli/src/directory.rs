@@ -165,12 +165,12 @@ pub fn print_hit(h: &ServiceHit, lang: Lang) {
         .unwrap_or_default();
     println!("{}{mark}", h.name);
     let area = &h.area;
-    let dist = match (h.distance_km, h.distance_approximate) {
-        (Some(d), false) => format!(" · {d:.1} km"),
-        // Measured to the municipality's centre: only roughly.
-        (Some(d), true) => format!(" · ≈ {} km", d.round()),
-        (None, _) => String::new(),
-    };
+    // "ca 57 km" when measured to the municipality's centre (the core's wording).
+    let dist = h
+        .distance_km
+        .and_then(|d| fyr_core::present::distance_text(d, h.distance_approximate, lang))
+        .map(|d| format!(" · {d}"))
+        .unwrap_or_default();
     println!(
         "  {} · {} · {area}{dist}",
         h.organization,

@@ -445,7 +445,7 @@ fn interactive(
         }
     );
     while let Some(item) = view.next_item.clone() {
-        println!("\n[{}/{}] {}", view.answered + 1, view.visible, item.text);
+        println!("\n[{}] {}", view.counter, item.text);
         if let Some(h) = &item.help {
             println!("  ({h})");
         }

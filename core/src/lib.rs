@@ -14,6 +14,7 @@ pub mod enroll;
 pub mod error;
 pub mod feed;
 pub mod model;
+pub mod present;
 pub mod schedule;
 pub mod screening;
 pub mod search;
@@ -22,6 +23,9 @@ pub mod store;
 pub mod sync;
 pub mod text;
 pub mod vocab;
+
+#[cfg(feature = "uniffi")]
+uniffi::setup_scaffolding!();
 
 pub use api::{Fyr, OpenOptions, Settings, Status};
 pub use error::{Error, ErrorKind, Result};

@@ -73,6 +73,8 @@ pub struct ScreeningView {
     pub can_go_back: bool,
     pub completed: bool,
     pub municipality: Option<String>,
+    /// "Fråga 3 av 12" / "Question 3 of 12" (`present::screening_counter`).
+    pub counter: String,
 }
 
 /// A screening in a list (decrypted on the device only).
@@ -333,6 +335,9 @@ impl Fyr {
                 key: c.is_key(&i.id),
             }
         });
+        let answered = vis.iter().filter(|(_, a)| a.is_some()).count();
+        let counter =
+            crate::present::screening_counter(answered, vis.len(), next_item.is_some(), lang);
         ScreeningView {
             session_id: s.session.id.clone(),
             checklist: c.id.clone(),
@@ -340,11 +345,12 @@ impl Fyr {
             title: lang_text(&c.title, lang),
             notice: c.notice_text().map(|t| lang_text(&t, lang)),
             next_item,
-            answered: vis.iter().filter(|(_, a)| a.is_some()).count(),
+            answered,
             visible: vis.len(),
             can_go_back: !s.session.history.is_empty() && !s.session.is_completed(),
             completed: s.session.is_completed(),
             municipality: s.session.municipality.clone(),
+            counter,
         }
     }
 

@@ -90,7 +90,7 @@ final class AppModel: ObservableObject {
         case .ok(let c):
             core = c
             lang = CoreHolder.shared.lang
-            openError = CoreHolder.shared.keyProblem.map { T(self, "Nyckeln för bedömningar kunde inte läsas: ", "The key for screenings could not be read: ") + $0 }
+            openError = CoreHolder.shared.keyProblem.map { t(.keyProblem) + "\n" + $0 }
             let n = c.openNotices()
             notices = n.isEmpty ? nil : n.joined(separator: "\n")
         case .failed(let message):
@@ -113,9 +113,11 @@ enum Loaded<V> {
     case failed(String)
 }
 
-/// Swedish or English, as the core was opened. The only strings the shell
-/// holds; everything else is the core's text.
-func T(_ m: AppModel, _ sv: String, _ en: String) -> String { m.lang == "sv" ? sv : en }
+extension AppModel {
+    /// A user-facing string from the core's table, in the language the store
+    /// was opened with (before it is open: the same table by language).
+    func t(_ id: UiText) -> String { core?.text(id: id) ?? (try? uiText(id: id, lang: lang)) ?? "" }
+}
 
 func errorText(_ error: Swift.Error) -> String { (error as? FyrError)?.message ?? "\(error)" }
 
@@ -125,14 +127,14 @@ struct RootView: View {
     var body: some View {
         ZStack {
             TabView(selection: $tab) {
-                NavigationStack { SearchView() }.tabItem { Label(T(model, "Sök", "Search"), systemImage: "magnifyingglass") }.tag(0)
+                NavigationStack { SearchView() }.tabItem { Label(model.t(.tabSearch), systemImage: "magnifyingglass") }.tag(0)
                 NavigationStack { ScreeningHomeView(onHide: { tab = 0 }) }
-                    .tabItem { Label(T(model, "Bedömning", "Screening"), systemImage: "checklist") }.tag(1)
-                NavigationStack { StatusView() }.tabItem { Label("Status", systemImage: "arrow.triangle.2.circlepath") }.tag(2)
-                NavigationStack { SettingsView() }.tabItem { Label(T(model, "Inställningar", "Settings"), systemImage: "gear") }.tag(3)
+                    .tabItem { Label(model.t(.tabScreening), systemImage: "checklist") }.tag(1)
+                NavigationStack { StatusView() }.tabItem { Label(model.t(.tabStatus), systemImage: "arrow.triangle.2.circlepath") }.tag(2)
+                NavigationStack { SettingsView() }.tabItem { Label(model.t(.tabSettings), systemImage: "gear") }.tag(3)
             }
             // Privacy cover when the app resigns active: the app switcher shows this, never a screening.
-            if model.covered { Color(.systemBackground).ignoresSafeArea().overlay(Text("Fyr").font(.largeTitle)) }
+            if model.covered { Color(.systemBackground).ignoresSafeArea().overlay(Text(model.t(.appName)).font(.largeTitle)) }
         }
         .alert(model.notices ?? "", isPresented: Binding(get: { model.notices != nil }, set: { if !$0 { model.notices = nil } })) {
             Button("OK", role: .cancel) {}

@@ -3,27 +3,23 @@ import CoreLocation
 import VisionKit
 import FyrKit
 
-// The screens: layout only. Every text about services, open state, results
-// and sync comes from the core; the few labels here are sv/en pairs (T).
-// Every core call goes through AppModel.call (off the main thread).
+// The screens: layout only. Every text (labels via model.t, card subtitles,
+// badges, distances, contact URIs, counters, status lines, relative times)
+// comes from the core. Every store call goes through AppModel.call, off the
+// main thread.
 
 struct HitRow: View {
     let hit: ServiceHit
-    @EnvironmentObject var model: AppModel
     var body: some View {
         VStack(alignment: .leading, spacing: 4) {
             Text(verbatim: hit.name).font(.headline)
-            Text(verbatim: hit.organization == hit.name ? hit.agencyLabel : "\(hit.organization) · \(hit.agencyLabel)").font(.caption)
+            Text(verbatim: hit.card.subtitle).font(.caption)
             HStack {
                 Text(verbatim: hit.openText).foregroundColor(hit.openNow == true ? .green : hit.openNow == false ? .red : .secondary)
-                if let km = hit.distanceKm {
-                    Text(verbatim: (hit.distanceApproximate ? "≈ " : "") + Measurement(value: km, unit: UnitLength.kilometers)
-                        .formatted(.measurement(width: .abbreviated, usage: .road).locale(Locale(identifier: model.lang))))
-                }
+                if let d = hit.card.distanceText { Text(verbatim: d) }
             }.font(.subheadline)
             HStack {
-                if hit.demo { Text(T(model, "DEMO – påhittat nummer", "DEMO – fictional number")).font(.caption2).padding(2).background(Color.orange.opacity(0.3)) }
-                if !hit.verified { Text(T(model, "Ej verifierad", "Unverified")).font(.caption2).padding(2).background(Color.gray.opacity(0.2)) }
+                ForEach(hit.card.badges, id: \.self) { Text(verbatim: $0).font(.caption2).padding(2).background(Color.orange.opacity(0.25)) }
             }
         }
     }
@@ -49,26 +45,27 @@ struct SearchView: View {
     var body: some View {
         List {
             Section {
-                Toggle(T(model, "Öppet nu", "Open now"), isOn: $openNow)
-                Toggle(T(model, "Nära mig", "Near me"), isOn: $nearMe).onChange(of: nearMe) { on in if on { location.request() } }
-                if nearMe, let note = location.problem { Text(T(model, note.sv, note.en)).font(.footnote) }
-                Picker(T(model, "Kommun", "Municipality"), selection: $municipality) {
-                    Text(T(model, "Hemkommun", "Home municipality")).tag("")
+                Toggle(model.t(.openNow), isOn: $openNow)
+                Toggle(model.t(.nearMe), isOn: $nearMe).onChange(of: nearMe) { on in if on { location.request() } }
+                if nearMe, let p = location.problem { Text(model.t(p)).font(.footnote) }
+                Picker(model.t(.municipality), selection: $municipality) {
+                    Text(model.t(.homeMunicipality)).tag("")
                     ForEach(municipalities, id: \.code) { Text(verbatim: $0.name).tag($0.code) }
                 }
-                DisclosureGroup(T(model, "Filter", "Filters") + " (\(needs.count + groups.count + forms.count))") {
+                DisclosureGroup(model.t(.filters) + (needs.count + groups.count + forms.count > 0 ? " (\(needs.count + groups.count + forms.count))" : "")) {
                     chips(vocab.needs, $needs)
                     chips(vocab.groups, $groups)
                     chips(vocab.forms, $forms)
                 }
             }
             if let error { Text(verbatim: error).foregroundColor(.red) }
+            if hits.isEmpty && error == nil && model.core != nil { Text(model.t(.noResults)).font(.footnote) }
             ForEach(hits, id: \.id) { hit in
                 NavigationLink(value: hit.id) { HitRow(hit: hit) }
             }
         }
-        .searchable(text: $text, prompt: T(model, "Sök stöd, t.ex. kvinnojour", "Search, e.g. women's shelter"))
-        .navigationTitle("Fyr")
+        .searchable(text: $text, prompt: model.t(.searchPrompt))
+        .navigationTitle(model.t(.appName))
         .navigationDestination(for: String.self) { ServiceView(id: $0) }
         .task(id: model.core == nil) {
             if case .ok(let m) = await model.call({ try $0.municipalities() }) { municipalities = m }
@@ -83,8 +80,8 @@ struct SearchView: View {
 
     private func chips(_ entries: [VocabEntry], _ set: Binding<Set<String>>) -> some View {
         ForEach(entries, id: \.id) { e in
-            Toggle(T(model, e.sv, e.en), isOn: Binding(get: { set.wrappedValue.contains(e.id) },
-                                                       set: { if $0 { set.wrappedValue.insert(e.id) } else { set.wrappedValue.remove(e.id) } }))
+            Toggle(model.lang == "sv" ? e.sv : e.en, isOn: Binding(get: { set.wrappedValue.contains(e.id) },
+                                                                   set: { if $0 { set.wrappedValue.insert(e.id) } else { set.wrappedValue.remove(e.id) } }))
         }
     }
 
@@ -106,7 +103,7 @@ struct SearchView: View {
 final class LocationFix: NSObject, ObservableObject, CLLocationManagerDelegate {
     private let manager = CLLocationManager()
     @Published var point: GeoPoint?
-    @Published var problem: (sv: String, en: String)?
+    @Published var problem: UiText?
     override init() {
         super.init()
         manager.delegate = self
@@ -116,34 +113,25 @@ final class LocationFix: NSObject, ObservableObject, CLLocationManagerDelegate {
         switch manager.authorizationStatus {
         case .notDetermined: manager.requestWhenInUseAuthorization() // then locationManagerDidChangeAuthorization
         case .authorizedWhenInUse, .authorizedAlways: manager.requestLocation()
-        default: problem = ("Utan platsbehörighet sorteras inte efter avstånd", "Without location permission results are not sorted by distance")
+        default: problem = .locationDenied
         }
     }
     func locationManagerDidChangeAuthorization(_ m: CLLocationManager) {
-        if m.authorizationStatus == .authorizedWhenInUse || m.authorizationStatus == .authorizedAlways { m.requestLocation() }
-        else if m.authorizationStatus != .notDetermined { DispatchQueue.main.async { self.problem = ("Utan platsbehörighet sorteras inte efter avstånd", "Without location permission results are not sorted by distance") } }
+        switch m.authorizationStatus {
+        case .authorizedWhenInUse, .authorizedAlways: m.requestLocation()
+        case .notDetermined: break
+        default: DispatchQueue.main.async { self.problem = .locationDenied }
+        }
     }
     func locationManager(_ m: CLLocationManager, didUpdateLocations locations: [CLLocation]) {
         if let l = locations.last { DispatchQueue.main.async { self.point = GeoPoint(lat: l.coordinate.latitude, lon: l.coordinate.longitude); self.problem = nil } }
     }
     func locationManager(_ m: CLLocationManager, didFailWithError error: Error) {
-        DispatchQueue.main.async { self.problem = ("Ingen position än – slå på platstjänster och försök igen", "No position yet – turn on location and try again") }
+        DispatchQueue.main.async { self.problem = .nearMeUnavailable }
     }
 }
 
 // MARK: Service
-
-/// tel:/sms: of a number's digits; a chat opens the service's https page (never dialled).
-private func contactURL(_ p: PhoneHit, web: String?) -> URL? {
-    let d = p.number.filter(\.isNumber)
-    let n = p.number.trimmingCharacters(in: .whitespaces).hasPrefix("+") ? "+" + d : d
-    guard !d.isEmpty else { return nil }
-    switch p.kind {
-    case "sms": return URL(string: "sms:\(n)")
-    case "chat": return web.flatMap { $0.hasPrefix("https://") ? URL(string: $0) : nil } ?? URL(string: "sms:\(n)")
-    default: return URL(string: "tel:\(n)")
-    }
-}
 
 struct ServiceView: View {
     @EnvironmentObject var model: AppModel
@@ -160,17 +148,18 @@ struct ServiceView: View {
             if let d = detail {
                 Section { HitRow(hit: d.hit) }
                 Section {
-                    ForEach(d.hit.phones, id: \.number) { p in
+                    // One action per phone from the core: tel:, sms: or the chat's https link (a chat is never dialled).
+                    ForEach(d.hit.card.actions, id: \.uri) { a in
                         HStack {
-                            if let url = contactURL(p, web: d.hit.web) {
-                                Button(T(model, p.kind == "sms" ? "Sms" : p.kind == "chat" ? "Chatt" : "Ring", p.kind == "sms" ? "Text" : p.kind == "chat" ? "Chat" : "Call") + " \(p.number)") {
+                            if let url = URL(string: a.uri) {
+                                Button(a.label) {
                                     openURL(url) { accepted in
-                                        if !accepted { UIPasteboard.general.string = p.number; note = T(model, "Ingen app kan öppna detta – numret är kopierat", "No app can open this – the number was copied") }
+                                        if !accepted { UIPasteboard.general.string = a.number; note = model.t(.cannotCall) }
                                     }
                                 }
                             }
                             Spacer()
-                            Button(T(model, "Kopiera", "Copy")) { UIPasteboard.general.string = p.number }.buttonStyle(.borderless)
+                            Button(model.t(.copy)) { UIPasteboard.general.string = a.number; note = model.t(.copied) }.buttonStyle(.borderless)
                         }
                     }
                     if let note { Text(verbatim: note).font(.footnote) }
@@ -183,13 +172,14 @@ struct ServiceView: View {
                     if let w = d.hit.web, let url = URL(string: w) { Link(w, destination: url) }
                     Text(verbatim: [d.verifiedOn, d.source].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")).font(.caption)
                 }
-                Section(T(model, "Fel nummer eller stängt? Rapportera", "Wrong number or closed? Report it")) {
-                    TextField(T(model, "Vad stämmer inte? Aldrig namn eller personnummer.", "What is wrong? Never names or identity numbers."), text: $report)
-                    Button(T(model, "Skicka", "Send")) {
+                Section(model.t(.reportError)) {
+                    Text(model.t(.reportErrorHint)).font(.footnote)
+                    TextField(model.t(.reportError), text: $report)
+                    Button(model.t(.reportErrorSend)) {
                         Task {
                             let (sid, text) = (id, report.trimmingCharacters(in: .whitespaces))
                             switch await model.call({ try $0.reportError(serviceId: sid, message: text) }) {
-                            case .ok: report = ""; note = T(model, "Rapporten skickas vid nästa synk", "The report is sent at the next sync")
+                            case .ok: report = ""; note = model.t(.reportErrorQueued)
                             case .failed(let m): note = m
                             }
                         }
@@ -229,9 +219,9 @@ struct ScreeningHomeView: View {
 
     var body: some View {
         ScreeningContent(screening: model.screening, lists: lists, inProgress: inProgress, error: $error, onHide: onHide, reload: reload)
-            .navigationTitle(T(model, "Bedömning", "Screening"))
+            .navigationTitle(model.t(.tabScreening))
             .navigationDestination(for: String.self) { ServiceView(id: $0) }
-            .task { await reload() }
+            .task(id: model.core == nil) { await reload() }
     }
 
     private func reload() async {
@@ -252,22 +242,21 @@ private struct ScreeningContent: View {
     let reload: () async -> Void
     @State private var number = ""
     @State private var note = ""
+    @State private var levels: [OverrideLevel] = []
+    @State private var overrideLevel = ""   // "" = no change
+    @State private var reason = ""
     @State private var confirmDiscard = false
 
     var body: some View {
         List {
-            if let problem = CoreHolder.shared.keyProblem {
-                Text(T(model, "Nyckeln för bedömningar kunde inte läsas. Sök fungerar; bedömningar går inte att spara.",
-                       "The key for screenings could not be read. Search works; screenings cannot be saved.") + "\n" + problem).foregroundColor(.red)
-            }
+            if let problem = CoreHolder.shared.keyProblem { Text(model.t(.keyProblem) + "\n" + problem).foregroundColor(.red) }
             if let error { Text(verbatim: error).foregroundColor(.red) }
             if let o = screening.outcome { result(o) }
             else if let v = screening.view { step(v) }
             else { start() }
         }
-        .confirmationDialog(T(model, "Kasta bedömningen? Svaren raderas från telefonen.", "Discard the screening? The answers are deleted from this phone."),
-                            isPresented: $confirmDiscard, titleVisibility: .visible) {
-            Button(T(model, "Kasta bedömningen", "Discard the screening"), role: .destructive) {
+        .confirmationDialog(model.t(.discardConfirm), isPresented: $confirmDiscard, titleVisibility: .visible) {
+            Button(model.t(.discard), role: .destructive) {
                 guard let sid = screening.view?.sessionId else { return }
                 Task {
                     if case .failed(let m) = await model.call({ try $0.discardScreening(sessionId: sid) }) { error = m } else { screening.hide(); await reload() }
@@ -278,14 +267,14 @@ private struct ScreeningContent: View {
 
     @ViewBuilder private func start() -> some View {
         if !inProgress.isEmpty {
-            Section(T(model, "Fortsätt påbörjad bedömning", "Resume a screening in progress")) {
+            Section(model.t(.inProgress)) {
                 // Neutral wording only: no checklist name on the start list.
                 ForEach(inProgress, id: \.sessionId) { s in
-                    Button("↻ " + T(model, "Påbörjad, \(s.answered) svar", "In progress, \(s.answered) answers")) { run { try $0.screening(sessionId: s.sessionId) } }
+                    Button("↻ " + model.t(.resume) + " · " + s.startedText) { let sid = s.sessionId; run { try $0.screening(sessionId: sid) } }
                 }
             }
         }
-        Section(T(model, "Ny bedömning", "New screening")) {
+        Section(model.t(.newScreening)) {
             ForEach(lists, id: \.id) { c in
                 Button(c.title) { let id = c.id; run { try $0.startScreening(checklistId: id, municipality: nil) } }
             }
@@ -295,13 +284,15 @@ private struct ScreeningContent: View {
     @ViewBuilder private func step(_ v: ScreeningView) -> some View {
         Section {
             HStack {
-                Button(T(model, "Dölj", "Hide")) { screening.hide(); onHide() }.buttonStyle(.borderedProminent)
+                // Discreet mode: one tap back to the start screen; the session stays sealed and resumable.
+                Button(model.t(.hide)) { screening.hide(); onHide() }.buttonStyle(.borderedProminent)
                 Spacer()
-                Button(T(model, "Kasta", "Discard"), role: .destructive) { confirmDiscard = true }.buttonStyle(.borderless)
+                Button(model.t(.discard), role: .destructive) { confirmDiscard = true }.buttonStyle(.borderless)
             }
             Text(verbatim: v.title).font(.headline)
             if let n = v.notice { Text(verbatim: n).font(.footnote) }
             ProgressView(value: Double(v.answered), total: Double(max(v.visible, 1)))
+            Text(verbatim: v.counter).font(.caption)
         }
         if let item = v.nextItem {
             Section(item.section ?? "") {
@@ -310,49 +301,59 @@ private struct ScreeningContent: View {
                 if !item.choices.isEmpty {
                     ForEach(item.choices, id: \.id) { c in Button(c.text) { answer(v, item.id, .choice(id: c.id)) } }
                 } else if item.answerType.contains("number") {
-                    TextField("0", text: $number).keyboardType(.decimalPad)
-                    Button("OK") {
-                        if let value = Double(number.replacingOccurrences(of: ",", with: ".")) { answer(v, item.id, .number(value: value)); number = "" }
+                    TextField(model.t(.numberHint), text: $number).keyboardType(.decimalPad)
+                    Button(model.t(.ok)) {
+                        if let value = parseNumber(text: number) { answer(v, item.id, .number(value: value)); number = "" }
+                        else { error = model.t(.notANumber) }
                     }
                 } else {
-                    Button(T(model, "Ja", "Yes")) { answer(v, item.id, .yes) }
-                    Button(T(model, "Nej", "No")) { answer(v, item.id, .no) }
-                    Button(T(model, "Vet inte", "Don't know")) { answer(v, item.id, .unknown) }
+                    Button(model.t(.yes)) { answer(v, item.id, .yes) }
+                    Button(model.t(.no)) { answer(v, item.id, .no) }
+                    Button(model.t(.unknown)) { answer(v, item.id, .unknown) }
                 }
                 // Skip: the item stays unanswered; the result says it is incomplete.
-                Button(T(model, "Hoppa över", "Skip")) { answer(v, item.id, .unknown) }
+                Button(model.t(.skip)) { answer(v, item.id, .unknown) }
             }
         } else {
-            Section(T(model, "Avsluta", "Finish")) {
-                // The override is chosen from the core's list of levels once the FFI carries it (android/README.md).
-                TextField(T(model, "Anteckning (stannar krypterad på telefonen)", "Note (stays encrypted on this phone)"), text: $note)
-                Button(T(model, "Visa resultat", "Show result")) { complete(v) }
+            Section(model.t(.overrideTitle)) {
+                Text(model.t(.overrideHint)).font(.footnote)
+                // Chosen from the core's list for this session, never a typed level id.
+                Picker(model.t(.overrideTitle), selection: $overrideLevel) {
+                    Text(model.t(.overrideNone)).tag("")
+                    ForEach(levels, id: \.id) { l in Text(verbatim: model.lang == "sv" ? l.labelSv : l.labelEn).tag(l.id) }
+                }
+                if !overrideLevel.isEmpty { TextField(model.t(.overrideReason), text: $reason) }
+                TextField(model.t(.note), text: $note)
+                Button(model.t(.showResult)) { complete(v) }
+            }
+            .task(id: v.sessionId) {
+                let sid = v.sessionId
+                if case .ok(let l) = await model.call({ try $0.overrideLevels(sessionId: sid) }) { levels = l }
             }
         }
-        if v.canGoBack { Button(T(model, "Tillbaka", "Back")) { let sid = v.sessionId; run { try $0.back(sessionId: sid) } } }
+        if v.canGoBack { Button(model.t(.back)) { let sid = v.sessionId; run { try $0.back(sessionId: sid) } } }
     }
 
     @ViewBuilder private func result(_ o: ScreeningOutcome) -> some View {
-        Section {
+        Section(model.t(.resultLevel)) {
             Text(verbatim: o.levelLabel).font(.title2)
-            if o.incomplete || o.unanswered > 0 {
-                Text(T(model, "\(o.unanswered) frågor obesvarade – resultatet är ofullständigt", "\(o.unanswered) questions unanswered – the result is incomplete")).foregroundColor(.orange)
-            }
-            if o.overrideUsed { Text(T(model, "Nivån är höjd efter professionell bedömning", "The level was raised by professional judgement")) }
+            if o.incomplete || o.unanswered > 0 { Text(model.t(.resultIncomplete)).foregroundColor(.orange) }
+            ForEach(o.missingKey, id: \.id) { m in Text(verbatim: "? " + m.text).foregroundColor(.orange) }
+            if o.overrideUsed { Text(model.t(.resultOverrideUsed)) }
         }
         if !o.redFlags.isEmpty {
-            Section(T(model, "Allvarliga riskfaktorer", "Red flags")) {
-                ForEach(o.redFlags, id: \.item) { f in Text(verbatim: "⚑ \(f.item.replacingOccurrences(of: "_", with: " ")) → \(f.level.replacingOccurrences(of: "_", with: " "))").foregroundColor(.red) }
+            Section(model.t(.resultRedFlags)) {
+                ForEach(o.redFlags, id: \.item) { f in Text(verbatim: "⚑ " + f.text).foregroundColor(.red) }
             }
         }
-        if !o.actions.isEmpty { Section(T(model, "Gör nu", "Do now")) { ForEach(o.actions, id: \.self) { Text(verbatim: $0) } } }
-        if !o.leadsTo.isEmpty { Section(T(model, "Gå vidare med", "Continue with")) { ForEach(o.leadsTo, id: \.self) { Text(verbatim: "→ \($0)") } } }
+        if !o.actions.isEmpty { Section(model.t(.resultActions)) { ForEach(o.actions, id: \.self) { Text(verbatim: $0) } } }
+        if !o.leadsTo.isEmpty { Section(model.t(.resultLeadsTo)) { ForEach(o.leadsTo, id: \.self) { Text(verbatim: "→ " + $0) } } }
         if !o.referrals.isEmpty {
-            Section(T(model, "Hänvisa till", "Refer to")) {
+            Section(model.t(.resultReferrals)) {
                 ForEach(o.referrals, id: \.id) { hit in NavigationLink(value: hit.id) { HitRow(hit: hit) } }
             }
         }
-        Button(T(model, "Klar", "Done")) { screening.outcome = nil; Task { await reload() } }
+        Button(model.t(.close)) { screening.outcome = nil; Task { await reload() } }
     }
 
     private func run(_ f: @escaping @Sendable (FyrCore) throws -> ScreeningView) {
@@ -368,10 +369,12 @@ private struct ScreeningContent: View {
         run { try $0.answer(sessionId: sid, itemId: item, answer: a) }
     }
     private func complete(_ v: ScreeningView) {
-        let (sid, text) = (v.sessionId, note)
+        let sid = v.sessionId
+        let text = note
+        let ov = overrideLevel.isEmpty ? nil : LevelOverride(level: overrideLevel, reason: reason.trimmingCharacters(in: .whitespaces))
         Task {
-            switch await model.call({ try $0.completeScreening(sessionId: sid, levelOverride: nil, note: text.isEmpty ? nil : text) }) {
-            case .ok(let o): screening.view = nil; screening.outcome = o; note = ""; error = nil
+            switch await model.call({ try $0.completeScreening(sessionId: sid, levelOverride: ov, note: text.isEmpty ? nil : text) }) {
+            case .ok(let o): screening.view = nil; screening.outcome = o; note = ""; overrideLevel = ""; reason = ""; error = nil
             case .failed(let m): error = m
             }
         }
@@ -382,36 +385,18 @@ private struct ScreeningContent: View {
 
 struct StatusView: View {
     @EnvironmentObject var model: AppModel
-    @State private var status: Status?
+    @State private var lines: [StatusLine] = []
     @State private var outbox: [OutboxEntry] = []
     @State private var error: String?
     @State private var syncing = false
 
-    /// "3 h ago" / "in 20 min" in the app's language from the core's RFC 3339 instant.
-    private func relative(_ rfc3339: String) -> String {
-        guard let d = ISO8601DateFormatter().date(from: rfc3339) else { return rfc3339 }
-        let f = RelativeDateTimeFormatter()
-        f.locale = Locale(identifier: model.lang)
-        return f.localizedString(for: d, relativeTo: Date())
-    }
-
     var body: some View {
         List {
             if let error { Text(verbatim: error).foregroundColor(.red) }
-            if let s = status {
-                Section {
-                    Text(T(model, "Katalogversion \(s.contentVersion)", "Directory version \(s.contentVersion)") + (s.contentAgeDays.map { T(model, ", \($0) dagar gammal", ", \($0) days old") } ?? ""))
-                    if let w = s.staleWarning { Text(verbatim: w).foregroundColor(.orange) }
-                    Text(T(model, "Senaste synk: ", "Last sync: ") + (s.lastSync.map(relative) ?? T(model, "aldrig", "never")) + (s.lastResult.map { " (\($0))" } ?? ""))
-                    if let n = s.nextAttempt { Text(T(model, "Nästa försök ", "Next attempt ") + relative(n)).foregroundColor(.orange) }
-                    // Why the outbox did not go, in the core's words, with what to do.
-                    if let u = s.uploadNote { Text(verbatim: u).foregroundColor(.orange) }
-                    else if s.uploadBlocked == "not_enrolled" { Text(T(model, "Anslut telefonen: be din samordnare om en kod", "Enroll this phone: ask your coordinator for a code")).foregroundColor(.orange) }
-                    Text(T(model, "Väntar på att skickas: \(s.outboxSize)", "Waiting to be sent: \(s.outboxSize)") + (s.quarantined > 0 ? T(model, " (\(s.quarantined) avvisade)", " (\(s.quarantined) rejected)") : ""))
-                }
-            }
+            // The core's lines: data age, last sync, failure, next attempt, and why the outbox did not go.
+            Section { ForEach(lines, id: \.text) { l in Text(verbatim: l.text).foregroundColor(l.tone == .warning ? .orange : .primary) } }
             Section {
-                Button(syncing ? "…" : T(model, "Synka nu", "Sync now")) {
+                Button(syncing ? model.t(.syncing) : model.t(.syncNow)) {
                     syncing = true
                     Task {
                         _ = await SyncCoordinator.shared.syncNow().value
@@ -420,23 +405,23 @@ struct StatusView: View {
                     }
                 }.disabled(syncing)
             }
-            Section(T(model, "Utkorg", "Outbox")) {
+            Section(model.t(.outbox)) {
                 ForEach(outbox, id: \.id) { e in
                     VStack(alignment: .leading) {
-                        Text(verbatim: e.kind + (e.quarantined ? " ⚠ \(e.reason ?? "")" : "")).font(.caption)
+                        Text(verbatim: e.kind + (e.quarantined ? " ⚠ " + model.t(.outboxRejected) + " " + (e.reason ?? "") : "")).font(.caption)
                         Text(verbatim: e.payloadJson).font(.caption2).textSelection(.enabled)
                     }
                 }
             }
         }
-        .navigationTitle("Status")
+        .navigationTitle(model.t(.tabStatus))
         .refreshable { await reload() }
-        .task { await reload() }
+        .task(id: model.core == nil) { await reload() }
     }
 
     private func reload() async {
-        switch await model.call({ core in (try core.status(), try core.outbox()) }) {
-        case .ok(let (s, o)): status = s; outbox = o; error = nil
+        switch await model.call({ core in (try core.statusLines(), try core.outbox()) }) {
+        case .ok(let (l, o)): lines = l; outbox = o; error = nil
         case .failed(let m): error = m
         }
     }
@@ -457,33 +442,34 @@ struct SettingsView: View {
     var body: some View {
         Form {
             if var s = settings {
-                Picker(T(model, "Språk", "Language"), selection: Binding(get: { s.lang }, set: { s.lang = $0; settings = s })) {
+                Picker(model.t(.language), selection: Binding(get: { s.lang }, set: { s.lang = $0; settings = s })) {
                     Text("Svenska").tag("sv"); Text("English").tag("en")
                 }
-                Picker(T(model, "Hemkommun", "Home municipality"), selection: Binding(get: { s.homeMunicipality ?? "" }, set: { s.homeMunicipality = $0.isEmpty ? nil : $0; settings = s })) {
-                    Text("–").tag("")
+                Picker(model.t(.homeMunicipality), selection: Binding(get: { s.homeMunicipality ?? "" }, set: { s.homeMunicipality = $0.isEmpty ? nil : $0; settings = s })) {
+                    Text(model.t(.notSet)).tag("")
                     ForEach(municipalities, id: \.code) { Text(verbatim: $0.name).tag($0.code) }
                 }
-                Picker(T(model, "Verksamhet", "Agency"), selection: Binding(get: { s.agencyKind ?? "" }, set: { s.agencyKind = $0.isEmpty ? nil : $0; settings = s })) {
-                    Text("–").tag("")
-                    ForEach(kinds, id: \.id) { Text(T(model, $0.sv, $0.en)).tag($0.id) }
+                Picker(model.t(.agency), selection: Binding(get: { s.agencyKind ?? "" }, set: { s.agencyKind = $0.isEmpty ? nil : $0; settings = s })) {
+                    Text(model.t(.notSet)).tag("")
+                    ForEach(kinds, id: \.id) { k in Text(verbatim: model.lang == "sv" ? k.sv : k.en).tag(k.id) }
                 }
-                Stepper(T(model, "Spara avslutade bedömningar \(s.retentionDays) dagar", "Keep completed screenings \(s.retentionDays) days"),
+                Stepper(model.t(.retentionDays) + ": \(s.retentionDays)",
                         value: Binding(get: { Int(s.retentionDays) }, set: { s.retentionDays = UInt32(max(1, $0)); settings = s }), in: 1...365)
-                Button(T(model, "Spara", "Save")) { save(s) }
+                Button(model.t(.save)) { save(s) }
             }
             if let message { Text(verbatim: message) }
-            Section(T(model, "Anslut telefonen", "Enroll this phone")) {
-                Text(T(model, "Be din samordnare om en kod", "Ask your coordinator for a code")).font(.footnote)
-                TextField(T(model, "Kod", "Code"), text: $code).textInputAutocapitalization(.characters).autocorrectionDisabled()
-                Button(T(model, "Anslut", "Enroll")) { enroll(code) }.disabled(code.trimmingCharacters(in: .whitespaces).isEmpty)
-                if DataScannerViewController.isSupported { Button(T(model, "Skanna QR-kod", "Scan QR code")) { scanning = true } }
+            Section(model.t(.enroll)) {
+                Text(model.t(.enrollHint)).font(.footnote)
+                TextField(model.t(.enrollCode), text: $code).textInputAutocapitalization(.characters).autocorrectionDisabled()
+                Button(model.t(.enroll)) { enroll(code) }.disabled(code.trimmingCharacters(in: .whitespaces).isEmpty)
+                if DataScannerViewController.isSupported { Button(model.t(.scanCode)) { scanning = true } }
+                else { Text(model.t(.noScanner)).font(.footnote) }
                 if let enrollMessage { Text(verbatim: enrollMessage) }
             }
         }
-        .navigationTitle(T(model, "Inställningar", "Settings"))
+        .navigationTitle(model.t(.tabSettings))
         .sheet(isPresented: $scanning) { QRScanner { scanned in scanning = false; code = scanned; enroll(scanned) } }
-        .task {
+        .task(id: model.core == nil) {
             switch await model.call({ core in (try core.settings(), try core.municipalities()) }) {
             case .ok(let (s, m)): settings = s; municipalities = m
             case .failed(let m): message = m
@@ -495,9 +481,9 @@ struct SettingsView: View {
         Task {
             switch await model.call({ try $0.setSettings(settings: s) }) {
             case .ok:
-                message = T(model, "Sparat", "Saved")
                 // The core makes its texts in the language it was opened with: reopen.
                 if s.lang != model.lang { await model.open(reopen: true) }
+                message = model.t(.saved)
             case .failed(let m): message = m
             }
         }
@@ -511,7 +497,7 @@ struct SettingsView: View {
                 let e = try await core.enroll(code: c)
                 try StoreKey.saveDeviceToken(e.token)
                 code = ""
-                enrollMessage = "✓ \(e.county) · \(e.agencyKind)"
+                enrollMessage = model.t(.enrolled) + ": \(e.county) · \(e.agencyKind)"
             } catch {
                 enrollMessage = errorText(error)
             }

@@ -5,8 +5,8 @@ import org.fyr.app.security.StoreKey
 import org.fyr.app.sync.SyncScheduler
 import org.fyr.app.ui.ScreeningModel
 import org.fyr.core.FyrCore
-import org.fyr.presentation.Ui
-import org.fyr.presentation.UiLang
+import org.fyr.core.types.UiText
+import org.fyr.core.uiText
 import java.io.File
 
 /**
@@ -30,7 +30,15 @@ class FyrApplication : Application() {
 
     val screening = ScreeningModel()
 
-    fun ui(): Ui = Ui(UiLang.of(lang))
+    /**
+     * The core's user-facing strings in the language the store was opened
+     * with; before (or without) an open store, the same table by language.
+     */
+    fun texts(): (UiText) -> String {
+        val core = opened
+        val l = lang
+        return { id -> core?.text(id) ?: runCatching { uiText(id, l) }.getOrDefault(id.name) }
+    }
 
     @Synchronized
     fun core(): FyrCore {

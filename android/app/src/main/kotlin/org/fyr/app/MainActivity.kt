@@ -31,6 +31,7 @@ import org.fyr.app.ui.SearchScreen
 import org.fyr.app.ui.ServiceScreen
 import org.fyr.app.ui.SettingsScreen
 import org.fyr.app.ui.StatusScreen
+import org.fyr.core.types.UiText
 
 class MainActivity : ComponentActivity() {
     override fun onCreate(savedInstanceState: Bundle?) {
@@ -56,13 +57,13 @@ private fun NavHostController.toStart() = navigate("search") { launchSingleTop =
 
 @Composable
 fun FyrNav(app: FyrApplication, activity: MainActivity) {
-    val ui = app.ui()
+    val t = app.texts()
     val nav = rememberNavController()
     val tabs = listOf(
-        Tab("search", ui.tabSearch, Icons.Filled.Search),
-        Tab("screening", ui.tabScreening, Icons.Filled.CheckCircle),
-        Tab("status", ui.tabStatus, Icons.Filled.Info),
-        Tab("settings", ui.tabSettings, Icons.Filled.Settings),
+        Tab("search", t(UiText.TAB_SEARCH), Icons.Filled.Search),
+        Tab("screening", t(UiText.TAB_SCREENING), Icons.Filled.CheckCircle),
+        Tab("status", t(UiText.TAB_STATUS), Icons.Filled.Info),
+        Tab("settings", t(UiText.TAB_SETTINGS), Icons.Filled.Settings),
     )
     val current by nav.currentBackStackEntryAsState()
     Scaffold(

@@ -26,6 +26,9 @@ data class FilterState(
     /** How many filters are on (for the "Filters (n)" button); text and place excluded. */
     val activeCount: Int get() = groups.size + needs.size + forms.size + (if (openNow) 1 else 0) + (if (nearMe) 1 else 0)
 
+    /** The filter button: the core's word (`text(UiText.FILTERS)`) with the count when any is on. */
+    fun filtersLabel(word: String): String = if (activeCount == 0) word else "$word ($activeCount)"
+
     /** The core query. `home` is the home municipality from the settings. */
     fun toQuery(home: String?): SearchQuery = SearchQuery(
         text = text.trim(),

@@ -1,8 +1,9 @@
-// The screening screen's model: one item at a time, its progress and which
-// answer controls to show. The engine (visibility, scoring) stays in the core.
+// The screening screen's layout model: one item at a time, its progress bar
+// and which answer controls to show. The engine (visibility, scoring), the
+// counter text ("Fråga 3 av 12") and number parsing (`parseNumber`, decimal
+// comma) are the core's.
 package org.fyr.presentation
 
-import org.fyr.core.Answer
 import org.fyr.core.Choice
 import org.fyr.core.ScreeningView
 
@@ -28,7 +29,7 @@ data class ScreeningStep(
     val readyToComplete: Boolean,
 )
 
-fun screeningStep(view: ScreeningView, ui: Ui): ScreeningStep {
+fun screeningStep(view: ScreeningView): ScreeningStep {
     val visible = view.visible.toInt()
     val answered = view.answered.toInt()
     val item = view.nextItem
@@ -39,11 +40,10 @@ fun screeningStep(view: ScreeningView, ui: Ui): ScreeningStep {
             else -> AnswerInput.YesNoUnknown
         }
     }
-    val position = if (item == null) answered else answered + 1
     return ScreeningStep(
         sessionId = view.sessionId,
         title = view.title,
-        counter = ui.question(position.coerceAtMost(maxOf(visible, position)), maxOf(visible, position)),
+        counter = view.counter,
         progress = if (visible == 0) 0f else answered.toFloat() / visible.toFloat(),
         itemId = item?.id,
         section = item?.section,
@@ -54,19 +54,3 @@ fun screeningStep(view: ScreeningView, ui: Ui): ScreeningStep {
         readyToComplete = item == null,
     )
 }
-
-/** Parses what was typed into a number field: "3", "3,5" (Swedish) or "3.5"; null if it is not a number. */
-fun parseNumberAnswer(text: String): Answer.Number? {
-    val t = text.trim().replace('\u00a0', ' ').replace(" ", "").replace(',', '.')
-    if (t.isEmpty()) return null
-    val v = t.toDoubleOrNull() ?: return null
-    if (v.isNaN() || v.isInfinite()) return null
-    return Answer.Number(v)
-}
-
-/**
- * A red flag as a line of text: the item and the level it leads to (never the
- * record's debug form). The core's own red-flag text replaces this once the
- * FFI carries it.
- */
-fun redFlagLine(flag: org.fyr.core.RedFlag): String = "${flag.item.replace('_', ' ')} → ${flag.level.replace('_', ' ')}"

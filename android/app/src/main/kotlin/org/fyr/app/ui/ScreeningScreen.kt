@@ -3,6 +3,8 @@ package org.fyr.app.ui
 import androidx.compose.foundation.clickable
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.ExperimentalLayoutApi
+import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
@@ -10,6 +12,7 @@ import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.verticalScroll
 import androidx.compose.material3.AlertDialog
 import androidx.compose.material3.Button
+import androidx.compose.material3.FilterChip
 import androidx.compose.material3.LinearProgressIndicator
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
@@ -26,16 +29,16 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.unit.dp
 import kotlinx.coroutines.launch
 import org.fyr.app.FyrApplication
+import org.fyr.core.types.UiText
 import org.fyr.core.Answer
 import org.fyr.core.FyrCore
 import org.fyr.core.LevelOverride
 import org.fyr.core.ScreeningOutcome
 import org.fyr.core.ScreeningView
 import org.fyr.presentation.AnswerInput
-import org.fyr.presentation.Ui
-import org.fyr.presentation.hitCard
-import org.fyr.presentation.parseNumberAnswer
-import org.fyr.presentation.redFlagLine
+import org.fyr.core.OverrideLevel
+import org.fyr.core.parseNumber
+import org.fyr.presentation.hitRow
 import org.fyr.presentation.screeningStep
 
 /**
@@ -46,7 +49,7 @@ import org.fyr.presentation.screeningStep
  */
 @Composable
 fun ScreeningScreen(app: FyrApplication, onOpenService: (String) -> Unit, onHide: () -> Unit) {
-    val ui = app.ui()
+    val t = app.texts()
     val model = app.screening
     val scope = rememberCoroutineScope()
     var error by remember { mutableStateOf<String?>(null) }
@@ -61,16 +64,16 @@ fun ScreeningScreen(app: FyrApplication, onOpenService: (String) -> Unit, onHide
     }
 
     Column(Modifier.padding(16.dp).verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-        app.keyProblem?.let { ErrorText(ui.keyProblem + "\n" + it) }
+        app.keyProblem?.let { ErrorText(t(UiText.KEY_PROBLEM) + "\n" + it) }
         error?.let { ErrorText(it) }
         val done = model.outcome.value
         val current = model.view.value
         when {
-            done != null -> OutcomeView(done, ui, onOpenService) {
+            done != null -> OutcomeView(done, t, onOpenService) {
                 model.outcome.value = null
                 refresh++
             }
-            current != null -> StepView(app, current, ui, ::run, onHide = { model.hide(); onHide() }, onDiscarded = { refresh++ }) { outcome ->
+            current != null -> StepView(app, current, t, ::run, onHide = { model.hide(); onHide() }, onDiscarded = { refresh++ }) { outcome ->
                 model.view.value = null
                 model.outcome.value = outcome
             }
@@ -78,19 +81,19 @@ fun ScreeningScreen(app: FyrApplication, onOpenService: (String) -> Unit, onHide
                 val lists by rememberCore(app, refresh) { it.checklists() }
                 val sessions by rememberCore(app, refresh) { core -> core.screenings().filter { it.state == "in_progress" } }
                 (sessions as? Loaded.Ok)?.value?.takeIf { it.isNotEmpty() }?.let { open ->
-                    Text(ui.resume, style = MaterialTheme.typography.titleMedium)
+                    Text(t(UiText.IN_PROGRESS), style = MaterialTheme.typography.titleMedium)
                     open.forEach { s ->
                         // Neutral wording only: no checklist name on the start list.
-                        Text("↻ " + ui.resumeLine(s.answered), Modifier.clickable { run { it.screening(s.sessionId) } }.padding(8.dp))
+                        Text("↻ " + t(UiText.RESUME) + " · " + s.startedText, Modifier.clickable { run { it.screening(s.sessionId) } }.padding(8.dp))
                     }
                 }
-                Text(ui.startNew, style = MaterialTheme.typography.titleMedium)
+                Text(t(UiText.NEW_SCREENING), style = MaterialTheme.typography.titleMedium)
                 when (val l = lists) {
                     is Loaded.Ok -> l.value.forEach { c ->
                         OutlinedButton(onClick = { run { it.startScreening(c.id, null) } }, modifier = Modifier.fillMaxWidth()) { Text(c.title) }
                     }
                     is Loaded.Failed -> ErrorText(l.message)
-                    Loaded.Loading -> Text(ui.loading)
+                    Loaded.Loading -> Text(t(UiText.LOADING))
                 }
             }
         }
@@ -101,7 +104,7 @@ fun ScreeningScreen(app: FyrApplication, onOpenService: (String) -> Unit, onHide
 private fun StepView(
     app: FyrApplication,
     current: ScreeningView,
-    ui: Ui,
+    t: (UiText) -> String,
     run: ((FyrCore) -> ScreeningView) -> Unit,
     onHide: () -> Unit,
     onDiscarded: () -> Unit,
@@ -110,12 +113,12 @@ private fun StepView(
     val scope = rememberCoroutineScope()
     var confirmDiscard by remember { mutableStateOf(false) }
     var failed by remember { mutableStateOf<String?>(null) }
-    val step = screeningStep(current, ui)
+    val step = screeningStep(current)
     val itemId = step.itemId
     // Discreet mode: one tap, back to the start screen; the session stays sealed and resumable.
     Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-        Button(onClick = onHide) { Text(ui.hide) }
-        TextButton(onClick = { confirmDiscard = true }) { Text(ui.discard) }
+        Button(onClick = onHide) { Text(t(UiText.HIDE)) }
+        TextButton(onClick = { confirmDiscard = true }) { Text(t(UiText.DISCARD)) }
     }
     Text(step.title, style = MaterialTheme.typography.titleMedium)
     current.notice?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
@@ -127,9 +130,9 @@ private fun StepView(
     if (itemId != null) {
         when (val input = step.input) {
             AnswerInput.YesNoUnknown -> Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                Button(onClick = { run { it.answer(current.sessionId, itemId, Answer.Yes) } }) { Text(ui.yes) }
-                Button(onClick = { run { it.answer(current.sessionId, itemId, Answer.No) } }) { Text(ui.no) }
-                OutlinedButton(onClick = { run { it.answer(current.sessionId, itemId, Answer.Unknown) } }) { Text(ui.unknown) }
+                Button(onClick = { run { it.answer(current.sessionId, itemId, Answer.Yes) } }) { Text(t(UiText.YES)) }
+                Button(onClick = { run { it.answer(current.sessionId, itemId, Answer.No) } }) { Text(t(UiText.NO)) }
+                OutlinedButton(onClick = { run { it.answer(current.sessionId, itemId, Answer.Unknown) } }) { Text(t(UiText.UNKNOWN)) }
             }
             is AnswerInput.SingleChoice -> Column {
                 input.choices.forEach { c ->
@@ -139,24 +142,24 @@ private fun StepView(
             AnswerInput.Number -> {
                 var typed by remember(itemId) { mutableStateOf("") }
                 OutlinedTextField(value = typed, onValueChange = { typed = it }, singleLine = true)
-                Button(enabled = parseNumberAnswer(typed) != null, onClick = {
-                    parseNumberAnswer(typed)?.let { a -> run { it.answer(current.sessionId, itemId, a) } }
+                Button(enabled = parseNumber(typed) != null, onClick = {
+                    parseNumber(typed)?.let { v -> run { it.answer(current.sessionId, itemId, Answer.Number(v)) } }
                 }) { Text("OK") }
             }
             null -> {}
         }
         // Skip: the item stays unanswered (the result then says it is incomplete).
-        TextButton(onClick = { run { it.answer(current.sessionId, itemId, Answer.Unknown) } }) { Text(ui.skip) }
+        TextButton(onClick = { run { it.answer(current.sessionId, itemId, Answer.Unknown) } }) { Text(t(UiText.SKIP)) }
     }
-    if (step.canGoBack) TextButton(onClick = { run { it.back(current.sessionId) } }) { Text(ui.back) }
+    if (step.canGoBack) TextButton(onClick = { run { it.back(current.sessionId) } }) { Text(t(UiText.BACK)) }
     if (step.readyToComplete) {
         var note by remember { mutableStateOf("") }
         var overrideLevel by remember { mutableStateOf<String?>(null) }
         var reason by remember { mutableStateOf("") }
-        Text(ui.overrideTitle, style = MaterialTheme.typography.titleMedium)
-        OverrideChooser(current, ui, overrideLevel) { overrideLevel = it }
-        if (overrideLevel != null) OutlinedTextField(value = reason, onValueChange = { reason = it }, label = { Text(ui.reason) })
-        OutlinedTextField(value = note, onValueChange = { note = it }, label = { Text(ui.note) })
+        Text(t(UiText.OVERRIDE_TITLE), style = MaterialTheme.typography.titleMedium)
+        OverrideChooser(app, current, t, overrideLevel) { overrideLevel = it }
+        if (overrideLevel != null) OutlinedTextField(value = reason, onValueChange = { reason = it }, label = { Text(t(UiText.OVERRIDE_REASON)) })
+        OutlinedTextField(value = note, onValueChange = { note = it }, label = { Text(t(UiText.NOTE)) })
         failed?.let { ErrorText(it) }
         Button(onClick = {
             scope.launch {
@@ -167,7 +170,7 @@ private fun StepView(
                     Loaded.Loading -> {}
                 }
             }
-        }) { Text(ui.finish) }
+        }) { Text(t(UiText.SHOW_RESULT)) }
     }
     if (confirmDiscard) {
         AlertDialog(
@@ -182,45 +185,54 @@ private fun StepView(
                             Loaded.Loading -> {}
                         }
                     }
-                }) { Text(ui.discard) }
+                }) { Text(t(UiText.DISCARD)) }
             },
-            dismissButton = { TextButton(onClick = { confirmDiscard = false }) { Text(ui.cancel) } },
-            text = { Text(ui.discardConfirm) },
+            dismissButton = { TextButton(onClick = { confirmDiscard = false }) { Text(t(UiText.CANCEL)) } },
+            text = { Text(t(UiText.DISCARD_CONFIRM)) },
         )
     }
 }
 
 /**
- * The professional-judgement override. The levels come from the core
- * (OVERRIDE_LEVELS_FROM_CORE: the FFI does not list them yet — see
- * android/README.md); until it does, only "no change" is offered rather than
- * a free-text level id.
+ * The professional-judgement override: one of the levels the core offers for
+ * this session (only above the current result), never a typed level id.
  */
+@OptIn(ExperimentalLayoutApi::class)
 @Composable
-private fun OverrideChooser(current: ScreeningView, ui: Ui, chosen: String?, onChoose: (String?) -> Unit) {
-    androidx.compose.material3.FilterChip(selected = chosen == null, onClick = { onChoose(null) }, label = { Text(ui.overrideNone) })
+private fun OverrideChooser(app: FyrApplication, current: ScreeningView, t: (UiText) -> String, chosen: String?, onChoose: (String?) -> Unit) {
+    val levels by rememberCore(app, current.sessionId, current.answered) { it.overrideLevels(current.sessionId) }
+    Text(t(UiText.OVERRIDE_HINT), style = MaterialTheme.typography.bodySmall)
+    FlowRow {
+        FilterChip(selected = chosen == null, onClick = { onChoose(null) }, label = { Text(t(UiText.OVERRIDE_NONE)) }, modifier = Modifier.padding(2.dp))
+        (levels as? Loaded.Ok<List<OverrideLevel>>)?.value?.forEach { l ->
+            val name = if (app.lang == "sv") l.labelSv else l.labelEn
+            FilterChip(selected = chosen == l.id, onClick = { onChoose(l.id) }, label = { Text(name) }, modifier = Modifier.padding(2.dp))
+        }
+    }
 }
 
 @Composable
-private fun OutcomeView(done: ScreeningOutcome, ui: Ui, onOpenService: (String) -> Unit, onDone: () -> Unit) {
+private fun OutcomeView(done: ScreeningOutcome, t: (UiText) -> String, onOpenService: (String) -> Unit, onDone: () -> Unit) {
     Text(done.levelLabel, style = MaterialTheme.typography.headlineSmall)
-    if (done.incomplete || done.unanswered > 0u) Text(ui.unanswered(done.unanswered), color = MaterialTheme.colorScheme.error)
-    if (done.overrideUsed) Text(ui.overrideUsed, style = MaterialTheme.typography.bodyMedium)
+    if (done.incomplete || done.unanswered > 0u) Text(t(UiText.RESULT_INCOMPLETE), color = MaterialTheme.colorScheme.error)
+    // Key questions left unanswered: "not assessed", or the level is a floor.
+    done.missingKey.forEach { Text("? " + it.text, color = MaterialTheme.colorScheme.error) }
+    if (done.overrideUsed) Text(t(UiText.RESULT_OVERRIDE_USED), style = MaterialTheme.typography.bodyMedium)
     if (done.redFlags.isNotEmpty()) {
-        Text(ui.redFlags, style = MaterialTheme.typography.titleMedium, color = MaterialTheme.colorScheme.error)
-        done.redFlags.forEach { Text("⚑ " + redFlagLine(it), color = MaterialTheme.colorScheme.error) }
+        Text(t(UiText.RESULT_RED_FLAGS), style = MaterialTheme.typography.titleMedium, color = MaterialTheme.colorScheme.error)
+        done.redFlags.forEach { Text("⚑ " + it.text, color = MaterialTheme.colorScheme.error) }
     }
     if (done.actions.isNotEmpty()) {
-        Text(ui.actions, style = MaterialTheme.typography.titleMedium)
+        Text(t(UiText.RESULT_ACTIONS), style = MaterialTheme.typography.titleMedium)
         done.actions.forEach { Text("• $it") }
     }
     if (done.leadsTo.isNotEmpty()) {
-        Text(ui.leadsTo, style = MaterialTheme.typography.titleMedium)
+        Text(t(UiText.RESULT_LEADS_TO), style = MaterialTheme.typography.titleMedium)
         done.leadsTo.forEach { Text("→ $it") }
     }
     if (done.referrals.isNotEmpty()) {
-        Text(ui.referrals, style = MaterialTheme.typography.titleMedium)
-        done.referrals.forEach { hit -> HitCardView(hitCard(hit, ui)) { onOpenService(hit.id) } }
+        Text(t(UiText.RESULT_REFERRALS), style = MaterialTheme.typography.titleMedium)
+        done.referrals.forEach { hit -> HitCardView(hitRow(hit)) { onOpenService(hit.id) } }
     }
-    TextButton(onClick = onDone) { Text(ui.done) }
+    TextButton(onClick = onDone) { Text(t(UiText.CLOSE)) }
 }

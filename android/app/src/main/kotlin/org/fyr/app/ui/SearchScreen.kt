@@ -34,12 +34,12 @@ import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.unit.dp
 import androidx.core.content.ContextCompat
 import org.fyr.app.FyrApplication
+import org.fyr.core.types.UiText
 import org.fyr.core.GeoPoint
 import org.fyr.core.ServiceHit
 import org.fyr.core.vocabulary
 import org.fyr.presentation.FilterState
-import org.fyr.presentation.UiLang
-import org.fyr.presentation.hitCard
+import org.fyr.presentation.hitRow
 
 /**
  * The phone's position for "near me": the freshest last-known fix, else (API
@@ -71,7 +71,7 @@ private fun locate(context: Context, onResult: (GeoPoint?) -> Unit) {
 @OptIn(ExperimentalLayoutApi::class)
 @Composable
 fun SearchScreen(app: FyrApplication, onOpen: (String) -> Unit) {
-    val ui = app.ui()
+    val t = app.texts()
     val context = LocalContext.current
     var filters by remember { mutableStateOf(FilterState()) }
     var showFilters by remember { mutableStateOf(false) }
@@ -83,14 +83,14 @@ fun SearchScreen(app: FyrApplication, onOpen: (String) -> Unit) {
     // "Store rebuilt" and similar notices from opening, shown on the start screen.
     val notices by rememberCore(app) { it.openNotices() }
     var noticesSeen by remember { mutableStateOf(false) }
-    val label = { sv: String, en: String -> if (ui.lang == UiLang.SV) sv else en }
+    val label = { sv: String, en: String -> if (app.lang == "sv") sv else en }
 
     fun nearMeOn() = locate(context) { pos ->
-        locationNote = if (pos == null) ui.noPosition else null
+        locationNote = if (pos == null) t(UiText.NEAR_ME_UNAVAILABLE) else null
         filters = filters.copy(nearMe = pos != null, position = pos)
     }
     val askLocation = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { granted ->
-        if (granted) nearMeOn() else { locationNote = ui.locationDenied; filters = filters.copy(nearMe = false, position = null) }
+        if (granted) nearMeOn() else { locationNote = t(UiText.LOCATION_DENIED); filters = filters.copy(nearMe = false, position = null) }
     }
 
     LaunchedEffect(filters) {
@@ -105,28 +105,28 @@ fun SearchScreen(app: FyrApplication, onOpen: (String) -> Unit) {
         OutlinedTextField(
             value = filters.text,
             onValueChange = { filters = filters.withText(it) },
-            label = { Text(ui.searchHint) },
+            label = { Text(t(UiText.SEARCH_PROMPT)) },
             singleLine = true,
             modifier = Modifier.fillMaxWidth().padding(12.dp),
         )
         Row(Modifier.padding(horizontal = 12.dp), verticalAlignment = Alignment.CenterVertically) {
             Switch(checked = filters.openNow, onCheckedChange = { filters = filters.copy(openNow = it) })
-            Text(ui.openNow, Modifier.padding(start = 6.dp, end = 16.dp))
+            Text(t(UiText.OPEN_NOW), Modifier.padding(start = 6.dp, end = 16.dp))
             Switch(checked = filters.nearMe, onCheckedChange = { on ->
                 // Ask for the permission first; only then look for a position.
                 if (on) askLocation.launch(Manifest.permission.ACCESS_COARSE_LOCATION)
                 else { locationNote = null; filters = filters.copy(nearMe = false, position = null) }
             })
-            Text(ui.nearMe, Modifier.padding(start = 6.dp, end = 16.dp))
-            TextButton(onClick = { showFilters = !showFilters }) { Text(ui.filters(filters.activeCount)) }
+            Text(t(UiText.NEAR_ME), Modifier.padding(start = 6.dp, end = 16.dp))
+            TextButton(onClick = { showFilters = !showFilters }) { Text(filters.filtersLabel(t(UiText.FILTERS))) }
         }
         locationNote?.let { Text(it, style = MaterialTheme.typography.bodySmall, modifier = Modifier.padding(horizontal = 12.dp)) }
         if (showFilters) {
-            Text(ui.municipality, style = MaterialTheme.typography.labelLarge, modifier = Modifier.padding(horizontal = 12.dp))
+            Text(t(UiText.MUNICIPALITY), style = MaterialTheme.typography.labelLarge, modifier = Modifier.padding(horizontal = 12.dp))
             FlowRow(Modifier.padding(horizontal = 12.dp)) {
                 val all = (municipalities as? Loaded.Ok)?.value.orEmpty()
                 val homeName = (home as? Loaded.Ok)?.value?.let { code -> all.firstOrNull { it.code == code }?.name ?: code }
-                FilterChip(selected = filters.municipality == null, onClick = { filters = filters.copy(municipality = null) }, label = { Text(ui.homeMunicipality(homeName)) }, modifier = Modifier.padding(2.dp))
+                FilterChip(selected = filters.municipality == null, onClick = { filters = filters.copy(municipality = null) }, label = { Text(t(UiText.HOME_MUNICIPALITY) + (homeName?.let { " ($it)" } ?: "")) }, modifier = Modifier.padding(2.dp))
                 all.forEach { m ->
                     FilterChip(selected = filters.municipality == m.code, onClick = { filters = filters.copy(municipality = m.code) }, label = { Text(m.name) }, modifier = Modifier.padding(2.dp))
                 }
@@ -144,10 +144,10 @@ fun SearchScreen(app: FyrApplication, onOpen: (String) -> Unit) {
             }
         }
         when (val r = results) {
-            is Loaded.Loading -> Text(ui.loading, Modifier.padding(16.dp))
+            is Loaded.Loading -> Text(t(UiText.LOADING), Modifier.padding(16.dp))
             is Loaded.Failed -> ErrorText(r.message)
-            is Loaded.Ok -> if (r.value.isEmpty()) Text(ui.noResults, Modifier.padding(16.dp)) else LazyColumn {
-                items(r.value, key = { it.id }) { hit -> HitCardView(hitCard(hit, ui)) { onOpen(hit.id) } }
+            is Loaded.Ok -> if (r.value.isEmpty()) Text(t(UiText.NO_RESULTS), Modifier.padding(16.dp)) else LazyColumn {
+                items(r.value, key = { it.id }) { hit -> HitCardView(hitRow(hit)) { onOpen(hit.id) } }
             }
         }
     }

@@ -30,9 +30,11 @@ import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.unit.dp
 import kotlinx.coroutines.launch
 import org.fyr.app.FyrApplication
-import org.fyr.presentation.ContactAction
-import org.fyr.presentation.ContactKind
-import org.fyr.presentation.hitCard
+import org.fyr.core.types.UiText
+import org.fyr.core.types.ContactAction
+import org.fyr.presentation.OpenWith
+import org.fyr.presentation.hitRow
+import org.fyr.presentation.openWith
 
 private fun copy(context: Context, label: String, text: String) {
     val cm = context.getSystemService(Context.CLIPBOARD_SERVICE) as ClipboardManager
@@ -46,10 +48,10 @@ private fun copy(context: Context, label: String, text: String) {
  * a message instead of a crash.
  */
 private fun open(context: Context, action: ContactAction): Boolean {
-    val intent = when (action.kind) {
-        ContactKind.CALL -> Intent(Intent.ACTION_DIAL, Uri.parse(action.uri))
-        ContactKind.TEXT -> Intent(Intent.ACTION_SENDTO, Uri.parse(action.uri))
-        ContactKind.CHAT -> if (action.uri.startsWith("https://")) Intent(Intent.ACTION_VIEW, Uri.parse(action.uri)) else Intent(Intent.ACTION_SENDTO, Uri.parse(action.uri))
+    val intent = when (openWith(action)) {
+        OpenWith.DIAL -> Intent(Intent.ACTION_DIAL, Uri.parse(action.uri))
+        OpenWith.SEND_TO -> Intent(Intent.ACTION_SENDTO, Uri.parse(action.uri))
+        OpenWith.VIEW -> Intent(Intent.ACTION_VIEW, Uri.parse(action.uri))
     }
     return try {
         context.startActivity(intent)
@@ -65,7 +67,7 @@ private fun open(context: Context, action: ContactAction): Boolean {
 
 @Composable
 fun ServiceScreen(app: FyrApplication, id: String) {
-    val ui = app.ui()
+    val t = app.texts()
     val context = LocalContext.current
     val scope = rememberCoroutineScope()
     var note by remember { mutableStateOf<String?>(null) }
@@ -73,11 +75,11 @@ fun ServiceScreen(app: FyrApplication, id: String) {
     var report by remember { mutableStateOf("") }
     val detail by rememberCore(app, id) { it.show(id, null, null) }
     when (val d = detail) {
-        is Loaded.Loading -> Text(ui.loading, Modifier.padding(16.dp))
+        is Loaded.Loading -> Text(t(UiText.LOADING), Modifier.padding(16.dp))
         is Loaded.Failed -> ErrorText(d.message)
         is Loaded.Ok -> {
             val s = d.value
-            val card = hitCard(s.hit, ui)
+            val card = hitRow(s.hit)
             Column(Modifier.padding(16.dp).verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
                 Text(card.title, style = MaterialTheme.typography.headlineSmall)
                 Text(card.subtitle)
@@ -86,8 +88,8 @@ fun ServiceScreen(app: FyrApplication, id: String) {
                 card.distance?.let { Text(it) }
                 card.actions.forEach { action ->
                     Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                        Button(onClick = { if (!open(context, action)) note = ui.noAppForAction }) { Text(action.label) }
-                        OutlinedButton(onClick = { copy(context, card.title, action.number); note = ui.copied }) { Text(ui.copy) }
+                        Button(onClick = { if (!open(context, action)) note = t(UiText.CANNOT_CALL) }) { Text(action.label) }
+                        OutlinedButton(onClick = { copy(context, card.title, action.number); note = t(UiText.COPIED) }) { Text(t(UiText.COPY)) }
                     }
                 }
                 note?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
@@ -101,19 +103,19 @@ fun ServiceScreen(app: FyrApplication, id: String) {
                 Text(listOfNotNull(s.verifiedOn, s.source.takeIf { it.isNotBlank() }).joinToString(" · "), style = MaterialTheme.typography.bodySmall)
                 // "Wrong number / closed": a correction report into the outbox (the core refuses personal data).
                 if (!reporting) {
-                    TextButton(onClick = { reporting = true }) { Text(ui.reportWrong) }
+                    TextButton(onClick = { reporting = true }) { Text(t(UiText.REPORT_ERROR)) }
                 } else {
-                    Text(ui.reportHint, style = MaterialTheme.typography.bodySmall)
-                    OutlinedTextField(value = report, onValueChange = { report = it }, label = { Text(ui.reportWrong) })
+                    Text(t(UiText.REPORT_ERROR_HINT), style = MaterialTheme.typography.bodySmall)
+                    OutlinedTextField(value = report, onValueChange = { report = it }, label = { Text(t(UiText.REPORT_ERROR)) })
                     Button(enabled = report.isNotBlank(), onClick = {
                         scope.launch {
                             note = when (val r = callCore(app) { it.reportError(id, report.trim()) }) {
-                                is Loaded.Ok -> { reporting = false; report = ""; ui.reportQueued }
+                                is Loaded.Ok -> { reporting = false; report = ""; t(UiText.REPORT_ERROR_QUEUED) }
                                 is Loaded.Failed -> r.message
                                 Loaded.Loading -> null
                             }
                         }
-                    }) { Text(ui.send) }
+                    }) { Text(t(UiText.REPORT_ERROR_SEND)) }
                 }
             }
         }

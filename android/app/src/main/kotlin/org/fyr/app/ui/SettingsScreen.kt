@@ -31,11 +31,11 @@ import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import org.fyr.app.FyrApplication
+import org.fyr.core.types.UiText
 import org.fyr.app.security.StoreKey
 import org.fyr.core.FyrException
 import org.fyr.core.Settings
 import org.fyr.core.vocabulary
-import org.fyr.presentation.UiLang
 
 /** A QR scanner app's documented intent (ZXing and compatible); none installed → type the code. */
 private const val SCAN_ACTION = "com.google.zxing.client.android.SCAN"
@@ -43,7 +43,7 @@ private const val SCAN_ACTION = "com.google.zxing.client.android.SCAN"
 @OptIn(ExperimentalLayoutApi::class)
 @Composable
 fun SettingsScreen(app: FyrApplication, onLanguageChanged: () -> Unit) {
-    val ui = app.ui()
+    val t = app.texts()
     val scope = rememberCoroutineScope()
     var settings by remember { mutableStateOf<Settings?>(null) }
     var message by remember { mutableStateOf<String?>(null) }
@@ -75,22 +75,22 @@ fun SettingsScreen(app: FyrApplication, onLanguageChanged: () -> Unit) {
             Loaded.Loading -> {}
         }
     }
-    val s = settings ?: return run { message?.let { ErrorText(it) } ?: Text(ui.loading) }
-    val label = { sv: String, en: String -> if (ui.lang == UiLang.SV) sv else en }
+    val s = settings ?: return run { message?.let { ErrorText(it) } ?: Text(t(UiText.LOADING)) }
+    val label = { sv: String, en: String -> if (app.lang == "sv") sv else en }
     Column(Modifier.padding(16.dp).verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-        Text(ui.language, style = MaterialTheme.typography.titleMedium)
+        Text(t(UiText.LANGUAGE), style = MaterialTheme.typography.titleMedium)
         FlowRow {
             listOf("sv" to "Svenska", "en" to "English").forEach { (id, name) ->
                 FilterChip(selected = s.lang == id, onClick = { settings = s.copy(lang = id) }, label = { Text(name) }, modifier = Modifier.padding(2.dp))
             }
         }
-        Text(ui.municipality, style = MaterialTheme.typography.titleMedium)
+        Text(t(UiText.MUNICIPALITY), style = MaterialTheme.typography.titleMedium)
         FlowRow {
             (municipalities as? Loaded.Ok)?.value?.forEach { m ->
                 FilterChip(selected = s.homeMunicipality == m.code, onClick = { settings = s.copy(homeMunicipality = m.code) }, label = { Text(m.name) }, modifier = Modifier.padding(2.dp))
             }
         }
-        Text(ui.agency, style = MaterialTheme.typography.titleMedium)
+        Text(t(UiText.AGENCY), style = MaterialTheme.typography.titleMedium)
         FlowRow {
             kinds.forEach { k ->
                 FilterChip(selected = s.agencyKind == k.id, onClick = { settings = s.copy(agencyKind = k.id) }, label = { Text(label(k.sv, k.en)) }, modifier = Modifier.padding(2.dp))
@@ -99,38 +99,38 @@ fun SettingsScreen(app: FyrApplication, onLanguageChanged: () -> Unit) {
         OutlinedTextField(
             value = s.retentionDays.toString(),
             onValueChange = { t -> t.toUIntOrNull()?.let { settings = s.copy(retentionDays = it) } },
-            label = { Text(ui.retention) },
+            label = { Text(t(UiText.RETENTION_DAYS)) },
             singleLine = true,
         )
         Button(onClick = {
             scope.launch {
                 val langChanged = s.lang != app.lang
                 message = when (val r = callCore(app) { it.setSettings(s) }) {
-                    is Loaded.Ok -> ui.saved
+                    is Loaded.Ok -> t(UiText.SAVED)
                     is Loaded.Failed -> r.message
                     Loaded.Loading -> null
                 }
-                if (langChanged && message == ui.saved) {
+                if (langChanged && message == t(UiText.SAVED)) {
                     // The core makes texts in the language it was opened with: reopen, then redraw.
                     withContext(Dispatchers.IO) { app.reopen() }
                     onLanguageChanged()
                 }
             }
-        }) { Text(ui.save) }
+        }) { Text(t(UiText.SAVE)) }
         message?.let { Text(it) }
 
-        Text(ui.enroll, style = MaterialTheme.typography.titleMedium)
-        Text(ui.enrollHint, style = MaterialTheme.typography.bodySmall)
-        OutlinedTextField(value = code, onValueChange = { code = it }, label = { Text(ui.enrollCode) }, singleLine = true)
+        Text(t(UiText.ENROLL), style = MaterialTheme.typography.titleMedium)
+        Text(t(UiText.ENROLL_HINT), style = MaterialTheme.typography.bodySmall)
+        OutlinedTextField(value = code, onValueChange = { code = it }, label = { Text(t(UiText.ENROLL_CODE)) }, singleLine = true)
         Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-            Button(enabled = code.isNotBlank(), onClick = { enroll(code) }) { Text(ui.enroll) }
+            Button(enabled = code.isNotBlank(), onClick = { enroll(code) }) { Text(t(UiText.ENROLL)) }
             OutlinedButton(onClick = {
                 try {
                     scan.launch(Intent(SCAN_ACTION).putExtra("SCAN_MODE", "QR_CODE_MODE"))
                 } catch (e: ActivityNotFoundException) {
-                    enrollMessage = ui.noScanner
+                    enrollMessage = t(UiText.NO_SCANNER)
                 }
-            }) { Text(ui.scanCode) }
+            }) { Text(t(UiText.SCAN_CODE)) }
         }
         enrollMessage?.let { Text(it) }
     }
