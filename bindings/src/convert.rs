@@ -5,6 +5,7 @@ use crate::FyrError;
 use chrono::Utc as Now;
 use chrono::{DateTime, SecondsFormat, Utc};
 use fyr_core::checklist;
+pub use fyr_core::helpcard::{HelpCardLanguage, HelpCardNumber, HelpCardView, TextDirection};
 pub use fyr_core::present::{ContactAction, ContactKind, HitCard, StatusLine, Tone, UiText};
 use fyr_core::screening as scr;
 use fyr_core::search;

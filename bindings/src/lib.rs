@@ -432,6 +432,24 @@ impl FyrCore {
         })
     }
 
+    /// The languages a help card exists in (Swedish and English first), each
+    /// with its name in itself, its name in the store's language, its text
+    /// direction and whether a native speaker has reviewed it.
+    pub fn help_card_languages(&self) -> Result<Vec<HelpCardLanguage>, FyrError> {
+        guard("help_card_languages", || {
+            self.inner.help_card_languages().map_err(convert::error)
+        })
+    }
+
+    /// The help card in `lang` (e.g. "ar"): title, points and numbers (with
+    /// `tel:` URIs) in that language and direction; `notReviewedNotice` in
+    /// the store's language when no native speaker has reviewed it yet.
+    pub fn help_card(&self, lang: String) -> Result<HelpCardView, FyrError> {
+        guard("help_card", || {
+            self.inner.help_card(&lang).map_err(convert::error)
+        })
+    }
+
 
     /// Enrolls this device for uploads with a one-time code from the
     /// coordinator, typed (`7K3QD-M2XWA`, case, spaces and dashes forgiven)

@@ -39,6 +39,42 @@ pub const EMBEDDED_DISTRIBUTION: (&str, &str) = (
     "content/distribution.toml",
     include_str!("../../content/distribution.toml"),
 );
+/// The help cards compiled into the binary (a test checks this list against
+/// content/help-cards/).
+pub const EMBEDDED_HELP_CARDS: &[(&str, &str)] = &[
+    (
+        "content/help-cards/ar.toml",
+        include_str!("../../content/help-cards/ar.toml"),
+    ),
+    (
+        "content/help-cards/en.toml",
+        include_str!("../../content/help-cards/en.toml"),
+    ),
+    (
+        "content/help-cards/fa.toml",
+        include_str!("../../content/help-cards/fa.toml"),
+    ),
+    (
+        "content/help-cards/prs.toml",
+        include_str!("../../content/help-cards/prs.toml"),
+    ),
+    (
+        "content/help-cards/so.toml",
+        include_str!("../../content/help-cards/so.toml"),
+    ),
+    (
+        "content/help-cards/sv.toml",
+        include_str!("../../content/help-cards/sv.toml"),
+    ),
+    (
+        "content/help-cards/ti.toml",
+        include_str!("../../content/help-cards/ti.toml"),
+    ),
+    (
+        "content/help-cards/uk.toml",
+        include_str!("../../content/help-cards/uk.toml"),
+    ),
+];
 
 /// The checklist records of validated checklists.
 pub fn checklist_records(list: &[Checklist]) -> Vec<Record> {
@@ -79,18 +115,28 @@ pub fn embedded_records() -> Result<Vec<Record>> {
         return Err(content_error(errs));
     }
     let checklists: Vec<Checklist> = files.into_iter().map(|(_, c)| c).collect();
+    let cards = crate::helpcard::parse_set(
+        &EMBEDDED_HELP_CARDS
+            .iter()
+            .map(|(n, t)| (n.to_string(), t.to_string()))
+            .collect::<Vec<_>>(),
+    )
+    .map_err(content_error)?;
     let mut v = directory_records(&dir);
     v.extend(checklist_records(&checklists));
     v.push(dist.record());
+    v.extend(crate::helpcard::records(&cards));
     Ok(v)
 }
 
 /// A content folder (municipalities.csv, directory/*.csv, checklists/*.toml,
-/// and distribution.toml when present) as records, with every validation
-/// error naming file, row, item or field.
+/// A content folder (municipalities.csv, directory/*.csv, checklists/*.toml,
+/// help-cards/*.toml, and distribution.toml when present) as records, with
+/// every validation error naming file, row, item or field.
 pub fn load_content_dir(dir: &std::path::Path) -> Result<Vec<Record>> {
     let d = crate::content::load_directory_dir(dir).map_err(content_error)?;
     let checklists = crate::checklist::load_dir(&dir.join("checklists")).map_err(content_error)?;
+    let cards = crate::helpcard::load_dir(&dir.join("help-cards")).map_err(content_error)?;
     let mut v = directory_records(&d);
     v.extend(checklist_records(&checklists));
     let path = dir.join(crate::distribution::FILE);
@@ -101,6 +147,7 @@ pub fn load_content_dir(dir: &std::path::Path) -> Result<Vec<Record>> {
             Distribution::from_toml(&path.display().to_string(), &text).map_err(content_error)?;
         v.push(dist.record());
     }
+    v.extend(crate::helpcard::records(&cards));
     Ok(v)
 }
 
@@ -198,6 +245,23 @@ mod tests {
                 .join(n);
             assert_eq!(&std::fs::read_to_string(path).unwrap(), text);
         }
+    }
+
+    #[test]
+    fn the_embedded_help_cards_are_exactly_the_content_files() {
+        let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/help-cards");
+        let mut on_disk: Vec<String> = std::fs::read_dir(&dir)
+            .unwrap()
+            .map(|e| e.unwrap().file_name().to_string_lossy().to_string())
+            .filter(|n| n.ends_with(".toml"))
+            .map(|n| format!("content/help-cards/{n}"))
+            .collect();
+        on_disk.sort();
+        let embedded: Vec<String> = EMBEDDED_HELP_CARDS
+            .iter()
+            .map(|(n, _)| n.to_string())
+            .collect();
+        assert_eq!(embedded, on_disk);
     }
 
     #[test]

@@ -13,6 +13,7 @@ pub mod distribution;
 pub mod enroll;
 pub mod error;
 pub mod feed;
+pub mod helpcard;
 pub mod model;
 pub mod present;
 pub mod schedule;

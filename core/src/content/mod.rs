@@ -17,7 +17,9 @@ use std::collections::{HashMap, HashSet};
 use std::fmt;
 use std::path::Path;
 
-pub use validate::{is_fiction_number, normalize_number, FICTION_RANGE, SWEDEN_LAT, SWEDEN_LON};
+pub use validate::{
+    is_fiction_number, normalize_number, FICTION_RANGE, NATIONAL_NUMBERS, SWEDEN_LAT, SWEDEN_LON,
+};
 
 /// Columns of `municipalities.csv`.
 pub const MUNICIPALITY_COLUMNS: &[&str] = &[

@@ -687,15 +687,7 @@ fn embedded() -> Directory {
         .unwrap_or_else(|e| panic!("the bundled content has errors:\n{}", format_errors(&e)))
 }
 
-/// The only real (non-fiction) numbers the bundled content may hold.
-const NATIONAL_NUMBERS: &[&str] = &[
-    "112",
-    "114 14",
-    "1177",
-    "020-50 50 50",
-    "116 111",
-    "116 006",
-];
+use crate::content::NATIONAL_NUMBERS;
 
 fn covers(s: &Service, m: &Municipality) -> bool {
     match &s.area {

@@ -9,6 +9,17 @@ use std::collections::{HashMap, HashSet};
 /// PTS's range of mobile numbers reserved for fiction (films, books, demos):
 /// 070-174 06 05 to 070-174 06 99. Demo entries take their numbers from here.
 pub const FICTION_RANGE: (&str, &str) = ("070-174 06 05", "070-174 06 99");
+/// The only real national numbers Fyr's content may hold (verified):
+/// 112 (emergency), 114 14 (police, non-emergency), 1177 (healthcare
+/// advice), Kvinnofridslinjen, BRIS and Brottsofferjouren.
+pub const NATIONAL_NUMBERS: &[&str] = &[
+    "112",
+    "114 14",
+    "1177",
+    "020-50 50 50",
+    "116 111",
+    "116 006",
+];
 /// Latitudes within Sweden (with a margin).
 pub const SWEDEN_LAT: (f64, f64) = (55.0, 69.1);
 /// Longitudes within Sweden (with a margin).

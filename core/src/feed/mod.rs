@@ -37,6 +37,7 @@ pub enum RecordKind {
     /// The one record naming where devices sync and whom they trust
     /// (see [`crate::distribution`]).
     Distribution,
+    HelpCard,
 }
 
 impl RecordKind {
@@ -46,6 +47,7 @@ impl RecordKind {
         RecordKind::Service,
         RecordKind::Checklist,
         RecordKind::Distribution,
+        RecordKind::HelpCard,
     ];
     pub fn id(self) -> &'static str {
         match self {
@@ -54,6 +56,7 @@ impl RecordKind {
             RecordKind::Service => "service",
             RecordKind::Checklist => "checklist",
             RecordKind::Distribution => "distribution",
+            RecordKind::HelpCard => "help_card",
         }
     }
     pub fn parse(s: &str) -> Option<RecordKind> {
@@ -165,7 +168,7 @@ pub fn directory_records(d: &Directory) -> Vec<Record> {
     out
 }
 
-/// Rebuilds a directory from records (checklist and distribution records are skipped).
+/// Rebuilds a directory from records (checklist, distribution and help card records are skipped).
 pub fn records_directory(records: &[Record]) -> Result<Directory, FeedError> {
     let mut d = Directory::default();
     for r in records {
@@ -173,7 +176,7 @@ pub fn records_directory(records: &[Record]) -> Result<Directory, FeedError> {
             RecordKind::Municipality => d.municipalities.push(r.decode()?),
             RecordKind::Organization => d.organizations.push(r.decode()?),
             RecordKind::Service => d.services.push(r.decode()?),
-            RecordKind::Checklist | RecordKind::Distribution => {}
+            RecordKind::Checklist | RecordKind::Distribution | RecordKind::HelpCard => {}
         }
     }
     Ok(d)

@@ -1,0 +1,233 @@
+use super::*;
+use crate::api::OpenOptions;
+
+const GOOD: &str = r#"
+lang = "ar"
+name = "العربية"
+name_sv = "Arabiska"
+name_en = "Arabic"
+direction = "rtl"
+reviewed = false
+version = 1
+title = "لست وحدك"
+points = ["ليس الذنب ذنبك.", "اتصل بالرقم 112."]
+numbers = [
+  { number = "020-50 50 50", label = "Kvinnofridslinjen" },
+  { number = "112", label = "112" },
+]
+"#;
+
+fn errors(file: &str, text: &str) -> String {
+    from_toml(file, text).unwrap_err().join("\n")
+}
+
+#[test]
+fn a_good_card_parses() {
+    let c = from_toml("help-cards/ar.toml", GOOD).unwrap();
+    assert_eq!(c.direction, TextDirection::Rtl);
+    assert!(!c.reviewed);
+    assert_eq!(c.numbers.len(), 2);
+}
+
+#[test]
+fn a_wrong_direction_for_a_known_language_is_refused() {
+    let e = errors(
+        "help-cards/ar.toml",
+        &GOOD.replace(r#"direction = "rtl""#, r#"direction = "ltr""#),
+    );
+    assert!(
+        e.contains("help-cards/ar.toml: 'ar' is written right to left: direction must be \"rtl\""),
+        "{e}"
+    );
+    for lang in ["fa", "prs"] {
+        let t = GOOD
+            .replace(r#"lang = "ar""#, &format!("lang = \"{lang}\""))
+            .replace(r#"direction = "rtl""#, r#"direction = "ltr""#);
+        let e = errors(&format!("help-cards/{lang}.toml"), &t);
+        assert!(e.contains("right to left"), "{lang}: {e}");
+    }
+    let t = GOOD.replace(r#"lang = "ar""#, r#"lang = "uk""#);
+    let e = errors("help-cards/uk.toml", &t);
+    assert!(e.contains("'uk' is written left to right"), "{e}");
+    // An unknown direction value is a parse error naming the file.
+    let e = errors(
+        "help-cards/ar.toml",
+        &GOOD.replace(r#"direction = "rtl""#, r#"direction = "up""#),
+    );
+    assert!(e.starts_with("help-cards/ar.toml: "), "{e}");
+}
+
+#[test]
+fn a_missing_national_number_is_refused() {
+    let t = GOOD.replace(
+        r#"  { number = "020-50 50 50", label = "Kvinnofridslinjen" },
+"#,
+        "",
+    );
+    let e = errors("help-cards/ar.toml", &t);
+    assert!(
+        e.contains("the national number 020-50 50 50 is missing from numbers"),
+        "{e}"
+    );
+    let t = GOOD.replace(
+        r#"  { number = "112", label = "112" },
+"#,
+        "",
+    );
+    assert!(errors("help-cards/ar.toml", &t).contains("the national number 112 is missing"));
+}
+
+#[test]
+fn a_number_outside_the_safe_national_list_is_refused() {
+    // In the list: a one-digit typo of Kvinnofridslinjen, and a demo number.
+    let t = GOOD.replace(
+        r#"{ number = "112", label = "112" },"#,
+        r#"{ number = "112", label = "112" },
+  { number = "020-50 50 05", label = "typo" },
+  { number = "070-174 06 05", label = "demo" },"#,
+    );
+    let e = errors("help-cards/ar.toml", &t);
+    assert!(
+        e.contains("the number '020-50 50 05' is not one of the verified national numbers"),
+        "{e}"
+    );
+    assert!(e.contains("'070-174 06 05'"), "{e}");
+    // In the text, also in Arabic-Indic digits.
+    let t = GOOD.replace("اتصل بالرقم 112.", "اتصل بالرقم 020-50 50 05.");
+    let e = errors("help-cards/ar.toml", &t);
+    assert!(
+        e.contains("the text gives the number '020 50 50 05'"),
+        "{e}"
+    );
+    let t = GOOD.replace("اتصل بالرقم 112.", "اتصل بالرقم ١١٣.");
+    let e = errors("help-cards/ar.toml", &t);
+    assert!(e.contains("the text gives the number '113'"), "{e}");
+    // ١١٢ is 112: allowed.
+    let t = GOOD.replace("اتصل بالرقم 112.", "اتصل بالرقم ١١٢.");
+    assert!(from_toml("help-cards/ar.toml", &t).is_ok());
+}
+
+#[test]
+fn a_translation_must_say_whether_it_is_reviewed() {
+    let t = GOOD.replace("reviewed = false\n", "");
+    let e = errors("help-cards/ar.toml", &t);
+    assert!(e.contains("reviewed is missing"), "{e}");
+    // Swedish is the source: reviewed unless it says otherwise.
+    let sv = GOOD
+        .replace(r#"lang = "ar""#, r#"lang = "sv""#)
+        .replace(r#"direction = "rtl""#, r#"direction = "ltr""#)
+        .replace("reviewed = false\n", "");
+    assert!(from_toml("help-cards/sv.toml", &sv).unwrap().reviewed);
+}
+
+#[test]
+fn other_mistakes_name_the_file_and_the_field() {
+    let e = errors("help-cards/so.toml", GOOD);
+    assert!(
+        e.contains("help-cards/so.toml: the file of lang 'ar' must be named ar.toml"),
+        "{e}"
+    );
+    let e = errors(
+        "help-cards/ar.toml",
+        &GOOD.replace(
+            r#"points = ["ليس الذنب ذنبك.", "اتصل بالرقم 112."]"#,
+            "points = []",
+        ),
+    );
+    assert!(e.contains("points is empty"), "{e}");
+    let e = errors(
+        "help-cards/ar.toml",
+        &GOOD.replace("version = 1", "version = 0"),
+    );
+    assert!(e.contains("version must be 1 or more"), "{e}");
+    let e = errors("help-cards/ar.toml", &format!("{GOOD}\ncolour = \"red\"\n"));
+    assert!(e.contains("colour"), "{e}");
+    let e = errors(
+        "help-cards/ar.toml",
+        &GOOD.replace(r#"name = "العربية""#, r#"name = " ""#),
+    );
+    assert!(e.contains("name is empty"), "{e}");
+}
+
+#[test]
+fn a_set_needs_swedish_and_one_card_per_language() {
+    let files = vec![("help-cards/ar.toml".to_string(), GOOD.to_string())];
+    let e = parse_set(&files).unwrap_err().join("\n");
+    assert!(e.contains("the Swedish card (sv.toml) is missing"), "{e}");
+    let files = vec![
+        ("help-cards/ar.toml".to_string(), GOOD.to_string()),
+        ("x/ar.toml".to_string(), GOOD.to_string()),
+    ];
+    let e = parse_set(&files).unwrap_err().join("\n");
+    assert!(e.contains("x/ar.toml: a second card for lang 'ar'"), "{e}");
+}
+
+#[test]
+fn the_bundled_cards_are_valid_and_complete() {
+    let dir = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/help-cards");
+    let cards = load_dir(&dir).unwrap_or_else(|e| panic!("{}", e.join("\n")));
+    let langs: Vec<&str> = cards.iter().map(|c| c.lang.as_str()).collect();
+    assert_eq!(langs, ["sv", "en", "ar", "so", "ti", "prs", "fa", "uk"]);
+    for c in &cards {
+        let rtl = ["ar", "prs", "fa"].contains(&c.lang.as_str());
+        assert_eq!(c.direction == TextDirection::Rtl, rtl, "{}", c.lang);
+        // Only Swedish, the source, is reviewed.
+        assert_eq!(c.reviewed, c.lang == "sv", "{}", c.lang);
+        let text = c.points.join(" ");
+        assert!(
+            text.contains("020-50 50 50"),
+            "{}: the national line",
+            c.lang
+        );
+        assert!(text.contains("112"), "{}: 112", c.lang);
+        assert!(text.contains("Kvinnofridslinjen"), "{}", c.lang);
+    }
+}
+
+fn open(lang: Lang) -> (tempfile::TempDir, Fyr) {
+    let d = tempfile::tempdir().unwrap();
+    let f = Fyr::open(OpenOptions {
+        data_dir: d.path().into(),
+        key: None,
+        lang,
+    })
+    .unwrap();
+    (d, f)
+}
+
+#[test]
+fn a_fresh_install_has_every_card_offline() {
+    let (_d, f) = open(Lang::Sv);
+    let langs = f.help_card_languages().unwrap();
+    assert_eq!(langs.len(), 8);
+    let ar = langs.iter().find(|l| l.lang == "ar").unwrap();
+    assert_eq!(
+        (ar.name.as_str(), ar.label.as_str()),
+        ("العربية", "Arabiska")
+    );
+    assert_eq!(ar.direction, TextDirection::Rtl);
+    let card = f.help_card("AR ").unwrap();
+    assert_eq!(card.direction, TextDirection::Rtl);
+    assert!(!card.reviewed);
+    assert_eq!(
+        card.not_reviewed_notice.as_deref(),
+        Some("Översättningen är ännu inte granskad av en modersmålstalare.")
+    );
+    let uris: Vec<&str> = card.numbers.iter().map(|n| n.uri.as_str()).collect();
+    assert_eq!(uris, ["tel:020505050", "tel:112"]);
+    let sv = f.help_card("sv").unwrap();
+    assert!(sv.reviewed && sv.not_reviewed_notice.is_none());
+    let e = f.help_card("de").unwrap_err();
+    assert_eq!(e.kind(), crate::ErrorKind::NotFound);
+    assert!(
+        e.to_string().contains("'de'") && e.to_string().contains("ar, so"),
+        "{e}"
+    );
+    let (_d, f) = open(Lang::En);
+    let langs = f.help_card_languages().unwrap();
+    assert_eq!(langs[2].label, "Arabic");
+    assert_eq!(
+        f.help_card("so").unwrap().not_reviewed_notice.as_deref(),
+        Some("This translation has not yet been reviewed by a native speaker.")
+    );
+}
