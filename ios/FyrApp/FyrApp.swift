@@ -130,6 +130,7 @@ struct RootView: View {
                 NavigationStack { SearchView() }.tabItem { Label(model.t(.tabSearch), systemImage: "magnifyingglass") }.tag(0)
                 NavigationStack { ScreeningHomeView(onHide: { tab = 0 }) }
                     .tabItem { Label(model.t(.tabScreening), systemImage: "checklist") }.tag(1)
+                NavigationStack { HelpCardScreen() }.tabItem { Label(model.t(.tabHelpCard), systemImage: "hand.raised") }.tag(4)
                 NavigationStack { StatusView() }.tabItem { Label(model.t(.tabStatus), systemImage: "arrow.triangle.2.circlepath") }.tag(2)
                 NavigationStack { SettingsView() }.tabItem { Label(model.t(.tabSettings), systemImage: "gear") }.tag(3)
             }

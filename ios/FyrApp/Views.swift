@@ -527,3 +527,50 @@ struct QRScanner: UIViewControllerRepresentable {
         }
     }
 }
+
+// MARK: Help card
+
+/// The help card to show the person in front of you, in the language they
+/// read best: the core's signed content in the card's own direction (Arabic,
+/// Persian, Dari right to left), with the "not reviewed" mark when it applies.
+struct HelpCardScreen: View {
+    @EnvironmentObject var model: AppModel
+    @Environment(\.openURL) private var openURL
+    @State private var lang = ""
+    @State private var languages: [HelpCardLanguage] = []
+    @State private var card: HelpCardView?
+    @State private var error: String?
+
+    var body: some View {
+        List {
+            Text(model.t(.helpCardIntro)).font(.footnote)
+            Picker(model.t(.helpCardLanguage), selection: $lang) {
+                ForEach(languages, id: \.lang) { l in Text(verbatim: l.name).tag(l.lang) }
+            }
+            if let error { Text(verbatim: error).foregroundColor(.red) }
+            if let c = card {
+                if let n = c.notReviewedNotice { Text(verbatim: n).font(.footnote).foregroundColor(.orange) }
+                VStack(alignment: .leading, spacing: 12) {
+                    Text(verbatim: c.title).font(.title)
+                    ForEach(c.points, id: \.self) { Text(verbatim: $0).font(.title3) }
+                    ForEach(c.numbers, id: \.number) { n in
+                        Button(n.label + ": " + n.number) { if let u = URL(string: n.uri) { openURL(u) } }.buttonStyle(.borderedProminent)
+                    }
+                }
+                .environment(\.layoutDirection, c.direction == .rtl ? .rightToLeft : .leftToRight)
+            }
+        }
+        .navigationTitle(model.t(.tabHelpCard))
+        .task(id: model.core == nil) {
+            if case .ok(let l) = await model.call({ try $0.helpCardLanguages() }) { languages = l; if lang.isEmpty { lang = model.lang } }
+        }
+        .task(id: lang) {
+            guard !lang.isEmpty else { return }
+            let l = lang
+            switch await model.call({ try $0.helpCard(lang: l) }) {
+            case .ok(let c): card = c; error = nil
+            case .failed(let m): error = m
+            }
+        }
+    }
+}

@@ -7,6 +7,7 @@ import androidx.activity.compose.setContent
 import androidx.compose.foundation.layout.padding
 import androidx.compose.material.icons.Icons
 import androidx.compose.material.icons.filled.CheckCircle
+import androidx.compose.material.icons.filled.Favorite
 import androidx.compose.material.icons.filled.Info
 import androidx.compose.material.icons.filled.Search
 import androidx.compose.material.icons.filled.Settings
@@ -26,6 +27,7 @@ import androidx.navigation.compose.NavHost
 import androidx.navigation.compose.composable
 import androidx.navigation.compose.currentBackStackEntryAsState
 import androidx.navigation.compose.rememberNavController
+import org.fyr.app.ui.HelpCardScreen
 import org.fyr.app.ui.ScreeningScreen
 import org.fyr.app.ui.SearchScreen
 import org.fyr.app.ui.ServiceScreen
@@ -62,6 +64,7 @@ fun FyrNav(app: FyrApplication, activity: MainActivity) {
     val tabs = listOf(
         Tab("search", t(UiText.TAB_SEARCH), Icons.Filled.Search),
         Tab("screening", t(UiText.TAB_SCREENING), Icons.Filled.CheckCircle),
+        Tab("help", t(UiText.TAB_HELP_CARD), Icons.Filled.Favorite),
         Tab("status", t(UiText.TAB_STATUS), Icons.Filled.Info),
         Tab("settings", t(UiText.TAB_SETTINGS), Icons.Filled.Settings),
     )
@@ -90,6 +93,7 @@ fun FyrNav(app: FyrApplication, activity: MainActivity) {
                 }
                 ScreeningScreen(app, onOpenService = { id -> nav.navigate("service/$id") }, onHide = { nav.toStart() })
             }
+            composable("help") { HelpCardScreen(app) }
             composable("status") { StatusScreen(app) }
             composable("settings") { SettingsScreen(app, onLanguageChanged = { activity.recreate() }) }
         }
