@@ -41,7 +41,7 @@ pub enum RecordKind {
 }
 
 impl RecordKind {
-    pub const ALL: [RecordKind; 5] = [
+    pub const ALL: [RecordKind; 6] = [
         RecordKind::Municipality,
         RecordKind::Organization,
         RecordKind::Service,
