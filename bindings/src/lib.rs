@@ -450,7 +450,6 @@ impl FyrCore {
         })
     }
 
-
     /// Enrolls this device for uploads with a one-time code from the
     /// coordinator, typed (`7K3QD-M2XWA`, case, spaces and dashes forgiven)
     /// or scanned (`fyr-enroll:CODE@URL`). Returns the device's upload token:

@@ -135,9 +135,10 @@ pub fn status_lines(status: &Status, now: DateTime<Utc>, lang: Lang) -> Vec<Stat
     // enrolled is told how (in the apps' words, not the CLI's); revoked or
     // refused in the sync's own words.
     match (&status.upload_blocked, &status.upload_note) {
-        (Some(crate::sync::UploadBlocked::NotEnrolled), _) => {
-            out.push(line(super::ui_text(super::UiText::EnrollHint, lang).into(), Tone::Warning))
-        }
+        (Some(crate::sync::UploadBlocked::NotEnrolled), _) => out.push(line(
+            super::ui_text(super::UiText::EnrollHint, lang).into(),
+            Tone::Warning,
+        )),
         (Some(_), Some(note)) => out.push(line(note.clone(), Tone::Warning)),
         _ => {}
     }
