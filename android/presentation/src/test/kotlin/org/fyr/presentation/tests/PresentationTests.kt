@@ -67,7 +67,7 @@ class HitCardTests : Suite("presentation.hit") {
 class ScreeningStepTests : Suite("presentation.screening") {
     init {
         test("one item at a time with the core's counter, a progress bar and controls") {
-            val item = ScreeningItem("strangled", "Risk", "Har personen blivit strypt?", "Även försök", "yes_no", emptyList(), null, null)
+            val item = ScreeningItem("strangled", "Risk", "Har personen blivit strypt?", "Även försök", "yes_no", emptyList(), null, null, true)
             val s = screeningStep(view(2u, 8u, item, "Fråga 3 av 8"))
             checkEq("Fråga 3 av 8", s.counter, "counter")
             checkEq(0.25f, s.progress, "progress")
@@ -76,10 +76,10 @@ class ScreeningStepTests : Suite("presentation.screening") {
             checkEq(false, s.readyToComplete, "ready")
         }
         test("single choice and number items pick their controls") {
-            val choice = ScreeningItem("who", null, "Vem?", null, "choice", listOf(Choice("partner", "Partner"), Choice("ex", "Före detta")), null, null)
+            val choice = ScreeningItem("who", null, "Vem?", null, "choice", listOf(Choice("partner", "Partner"), Choice("ex", "Före detta")), null, null, false)
             val s = screeningStep(view(0u, 5u, choice, "Fråga 1 av 5", canGoBack = false))
             check(s.input is AnswerInput.SingleChoice && (s.input as AnswerInput.SingleChoice).choices.size == 2) { "${s.input}" }
-            val num = ScreeningItem("children", null, "Hur många barn?", null, "number", emptyList(), 0.0, 20.0)
+            val num = ScreeningItem("children", null, "Hur många barn?", null, "number", emptyList(), 0.0, 20.0, false)
             checkEq(AnswerInput.Number, screeningStep(view(1u, 5u, num, "Fråga 2 av 5")).input, "number input")
         }
         test("no next item means ready to complete") {
