@@ -11,6 +11,7 @@ use fyr_core::screening as scr;
 use fyr_core::search;
 use fyr_core::store::device;
 use fyr_core::vocab::{self, AgencyKind, Form, Group, Lang, Need};
+pub use fyr_core::vocab::{VocabLabel, VocabLabels};
 use std::path::PathBuf;
 
 // ---------------------------------------------------------------- records

@@ -418,6 +418,12 @@ impl FyrCore {
         fyr_core::present::ui_text(id, self.lang).to_string()
     }
 
+    /// The vocabularies (agency kinds, groups, needs, forms) with labels in
+    /// the store's language, for filter chips and the settings' pickers.
+    pub fn vocabulary_labels(&self) -> VocabLabels {
+        fyr_core::vocab::labels(self.lang)
+    }
+
     /// The language the store was opened with ("sv" or "en").
     pub fn lang(&self) -> String {
         self.lang.id().to_string()

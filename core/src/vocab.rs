@@ -161,6 +161,47 @@ pub fn vocabulary() -> Vocabulary {
     }
 }
 
+/// One vocabulary value with its label in one language, for filter chips and pickers.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct VocabLabel {
+    pub id: String,
+    pub label: String,
+}
+
+/// All four vocabularies labelled in `lang` (the apps' filters and settings).
+#[derive(Debug, Clone, PartialEq, Eq, Serialize)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
+pub struct VocabLabels {
+    pub agency_kinds: Vec<VocabLabel>,
+    pub groups: Vec<VocabLabel>,
+    pub needs: Vec<VocabLabel>,
+    pub forms: Vec<VocabLabel>,
+}
+
+pub fn labels(lang: Lang) -> VocabLabels {
+    fn of(entries: Vec<VocabEntry>, lang: Lang) -> Vec<VocabLabel> {
+        entries
+            .into_iter()
+            .map(|e| VocabLabel {
+                id: e.id.to_string(),
+                label: match lang {
+                    Lang::Sv => e.sv,
+                    Lang::En => e.en,
+                }
+                .to_string(),
+            })
+            .collect()
+    }
+    let v = vocabulary();
+    VocabLabels {
+        agency_kinds: of(v.agency_kinds, lang),
+        groups: of(v.groups, lang),
+        needs: of(v.needs, lang),
+        forms: of(v.forms, lang),
+    }
+}
+
 #[cfg(test)]
 mod tests {
     use super::*;
@@ -182,6 +223,23 @@ mod tests {
         assert!(AgencyKind::ALL.len() < 32 && Need::ALL.len() < 32);
         assert_eq!(Need::parse("Acute-Danger"), Some(Need::AcuteDanger));
         assert_eq!(Form::parse("honor"), None);
+    }
+
+    #[test]
+    fn labels_follow_the_language() {
+        let sv = labels(Lang::Sv);
+        let en = labels(Lang::En);
+        assert_eq!(sv.needs.len(), Need::ALL.len());
+        let pick = |l: &VocabLabels| {
+            l.groups
+                .iter()
+                .find(|g| g.id == "women")
+                .unwrap()
+                .label
+                .clone()
+        };
+        assert_eq!((pick(&sv), pick(&en)), ("Kvinnor".into(), "Women".into()));
+        assert_eq!(en.agency_kinds[0].label, AgencyKind::ALL[0].label(Lang::En));
     }
 
     #[test]

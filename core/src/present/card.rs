@@ -49,3 +49,75 @@ pub fn card(hit: &ServiceHit, lang: Lang) -> HitCard {
         actions: contact_actions(&hit.phones, hit.web.as_deref(), lang),
     }
 }
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use crate::model::PhoneKind;
+    use crate::search::PhoneHit;
+    use crate::vocab::AgencyKind;
+
+    fn hit() -> ServiceHit {
+        ServiceHit {
+            id: "kvinnojouren-ljungby".into(),
+            name: "Kvinnojouren i Ljungby".into(),
+            organization: "Kvinnojouren Ljungby".into(),
+            agency_kind: AgencyKind::WomensShelter,
+            municipalities: vec!["0781".into()],
+            national: false,
+            county: None,
+            area: "Ljungby".into(),
+            groups: vec![],
+            needs: vec![],
+            forms: vec![],
+            phones: vec![PhoneHit {
+                number: "070-174 06 12".into(),
+                kind: PhoneKind::Voice,
+                label: Some("Jourtelefon (demo)".into()),
+                open_now: Some(true),
+            }],
+            open_now: Some(true),
+            next_change: None,
+            open_text: "Öppet nu".into(),
+            always_open: false,
+            on_call: false,
+            distance_km: Some(57.2),
+            distance_approximate: true,
+            verified: false,
+            demo: true,
+            web: None,
+        }
+    }
+
+    #[test]
+    fn a_demo_shelter_card() {
+        let c = card(&hit(), Lang::Sv);
+        assert_eq!(c.subtitle, "Kvinnojouren Ljungby · Kvinnojour");
+        assert_eq!(c.badges, ["DEMO – ej verifierad"]);
+        assert_eq!(c.distance_text.as_deref(), Some("ca 57 km"));
+        assert_eq!(c.actions[0].uri, "tel:+46701740612");
+        assert_eq!(
+            c.actions[0].label,
+            "Ring 070-174 06 12 · Jourtelefon (demo)"
+        );
+    }
+
+    #[test]
+    fn a_verified_national_line_card() {
+        let mut h = hit();
+        h.name = "Kvinnofridslinjen".into();
+        h.organization = "Kvinnofridslinjen".into();
+        h.agency_kind = AgencyKind::NationalHelpline;
+        h.national = true;
+        h.demo = false;
+        h.verified = true;
+        h.distance_km = None;
+        let c = card(&h, Lang::En);
+        // The organization is the service: only the agency kind.
+        assert_eq!(c.subtitle, "National helpline");
+        assert_eq!(c.badges, ["National"]);
+        assert_eq!(c.distance_text, None);
+        h.verified = false;
+        assert_eq!(card(&h, Lang::En).badges, ["Unverified", "National"]);
+    }
+}

@@ -39,8 +39,9 @@ pub struct ContactAction {
 /// The digits to dial, E.164 where that is safe: "+46701740605" for a
 /// Swedish number written "070-174 06 05" (or "+46 70-174 06 05", "0046 …");
 /// short numbers ("112", "114 14", "116 006", "1177") stay as they are, and so
-/// do 020 free-phone numbers ("020505050"), which are answered only when
-/// dialled in their national form. `None` when the text holds no digits.
+/// do 020 free-phone numbers ("020505050"): they are meant to be dialled in
+/// their national form, and we are not certain every operator routes them in
+/// international form. `None` when the text holds no digits.
 pub fn tel_digits(number: &str) -> Option<String> {
     let t = number.trim();
     let digits: String = t.chars().filter(char::is_ascii_digit).collect();
