@@ -40,7 +40,7 @@ struct SearchView: View {
     @State private var hits: [ServiceHit] = []
     @State private var error: String?
     @StateObject private var location = LocationFix()
-    private let vocab = vocabulary()
+    @State private var vocab: VocabLabels?
 
     var body: some View {
         List {
@@ -53,9 +53,11 @@ struct SearchView: View {
                     ForEach(municipalities, id: \.code) { Text(verbatim: $0.name).tag($0.code) }
                 }
                 DisclosureGroup(model.t(.filters) + (needs.count + groups.count + forms.count > 0 ? " (\(needs.count + groups.count + forms.count))" : "")) {
-                    chips(vocab.needs, $needs)
-                    chips(vocab.groups, $groups)
-                    chips(vocab.forms, $forms)
+                    if let v = vocab {
+                        chips(v.needs, $needs)
+                        chips(v.groups, $groups)
+                        chips(v.forms, $forms)
+                    }
                 }
             }
             if let error { Text(verbatim: error).foregroundColor(.red) }
@@ -69,6 +71,7 @@ struct SearchView: View {
         .navigationDestination(for: String.self) { ServiceView(id: $0) }
         .task(id: model.core == nil) {
             if case .ok(let m) = await model.call({ try $0.municipalities() }) { municipalities = m }
+            if case .ok(let v) = await model.call({ $0.vocabularyLabels() }) { vocab = v }
         }
         .task(id: [text, municipality, "\(openNow)", "\(nearMe)", needs.sorted().joined(), groups.sorted().joined(),
                    forms.sorted().joined(), "\(location.point?.lat ?? 0)", "\(model.core == nil)"]) {
@@ -78,9 +81,9 @@ struct SearchView: View {
         }
     }
 
-    private func chips(_ entries: [VocabEntry], _ set: Binding<Set<String>>) -> some View {
+    private func chips(_ entries: [VocabLabel], _ set: Binding<Set<String>>) -> some View {
         ForEach(entries, id: \.id) { e in
-            Toggle(model.lang == "sv" ? e.sv : e.en, isOn: Binding(get: { set.wrappedValue.contains(e.id) },
+            Toggle(e.label, isOn: Binding(get: { set.wrappedValue.contains(e.id) },
                                                                    set: { if $0 { set.wrappedValue.insert(e.id) } else { set.wrappedValue.remove(e.id) } }))
         }
     }
@@ -437,7 +440,7 @@ struct SettingsView: View {
     @State private var code = ""
     @State private var enrollMessage: String?
     @State private var scanning = false
-    private let kinds = vocabulary().agencyKinds
+    @State private var kinds: [VocabLabel] = []
 
     var body: some View {
         Form {
@@ -451,7 +454,7 @@ struct SettingsView: View {
                 }
                 Picker(model.t(.agency), selection: Binding(get: { s.agencyKind ?? "" }, set: { s.agencyKind = $0.isEmpty ? nil : $0; settings = s })) {
                     Text(model.t(.notSet)).tag("")
-                    ForEach(kinds, id: \.id) { k in Text(verbatim: model.lang == "sv" ? k.sv : k.en).tag(k.id) }
+                    ForEach(kinds, id: \.id) { k in Text(verbatim: k.label).tag(k.id) }
                 }
                 Stepper(model.t(.retentionDays) + ": \(s.retentionDays)",
                         value: Binding(get: { Int(s.retentionDays) }, set: { s.retentionDays = UInt32(max(1, $0)); settings = s }), in: 1...365)
@@ -474,6 +477,7 @@ struct SettingsView: View {
             case .ok(let (s, m)): settings = s; municipalities = m
             case .failed(let m): message = m
             }
+            if case .ok(let v) = await model.call({ $0.vocabularyLabels() }) { kinds = v.agencyKinds }
         }
     }
 

@@ -37,7 +37,6 @@ import org.fyr.app.FyrApplication
 import org.fyr.core.types.UiText
 import org.fyr.core.GeoPoint
 import org.fyr.core.ServiceHit
-import org.fyr.core.vocabulary
 import org.fyr.presentation.FilterState
 import org.fyr.presentation.hitRow
 
@@ -77,13 +76,12 @@ fun SearchScreen(app: FyrApplication, onOpen: (String) -> Unit) {
     var showFilters by remember { mutableStateOf(false) }
     var locationNote by remember { mutableStateOf<String?>(null) }
     var results by remember { mutableStateOf<Loaded<List<ServiceHit>>>(Loaded.Loading) }
-    val vocab = remember { vocabulary() }
+    val vocab by rememberCore(app) { it.vocabularyLabels() }
     val municipalities by rememberCore(app) { it.municipalities() }
     val home by rememberCore(app) { it.settings().homeMunicipality }
     // "Store rebuilt" and similar notices from opening, shown on the start screen.
     val notices by rememberCore(app) { it.openNotices() }
     var noticesSeen by remember { mutableStateOf(false) }
-    val label = { sv: String, en: String -> if (app.lang == "sv") sv else en }
 
     fun nearMeOn() = locate(context) { pos ->
         locationNote = if (pos == null) t(UiText.NEAR_ME_UNAVAILABLE) else null
@@ -131,15 +129,16 @@ fun SearchScreen(app: FyrApplication, onOpen: (String) -> Unit) {
                     FilterChip(selected = filters.municipality == m.code, onClick = { filters = filters.copy(municipality = m.code) }, label = { Text(m.name) }, modifier = Modifier.padding(2.dp))
                 }
             }
-            FlowRow(Modifier.padding(horizontal = 12.dp)) {
-                vocab.needs.forEach { e ->
-                    FilterChip(selected = e.id in filters.needs, onClick = { filters = filters.toggleNeed(e.id) }, label = { Text(label(e.sv, e.en)) }, modifier = Modifier.padding(2.dp))
+            val v = (vocab as? Loaded.Ok)?.value
+            if (v != null) FlowRow(Modifier.padding(horizontal = 12.dp)) {
+                v.needs.forEach { e ->
+                    FilterChip(selected = e.id in filters.needs, onClick = { filters = filters.toggleNeed(e.id) }, label = { Text(e.label) }, modifier = Modifier.padding(2.dp))
                 }
-                vocab.groups.forEach { e ->
-                    FilterChip(selected = e.id in filters.groups, onClick = { filters = filters.toggleGroup(e.id) }, label = { Text(label(e.sv, e.en)) }, modifier = Modifier.padding(2.dp))
+                v.groups.forEach { e ->
+                    FilterChip(selected = e.id in filters.groups, onClick = { filters = filters.toggleGroup(e.id) }, label = { Text(e.label) }, modifier = Modifier.padding(2.dp))
                 }
-                vocab.forms.forEach { e ->
-                    FilterChip(selected = e.id in filters.forms, onClick = { filters = filters.toggleForm(e.id) }, label = { Text(label(e.sv, e.en)) }, modifier = Modifier.padding(2.dp))
+                v.forms.forEach { e ->
+                    FilterChip(selected = e.id in filters.forms, onClick = { filters = filters.toggleForm(e.id) }, label = { Text(e.label) }, modifier = Modifier.padding(2.dp))
                 }
             }
         }

@@ -35,7 +35,6 @@ import org.fyr.core.types.UiText
 import org.fyr.app.security.StoreKey
 import org.fyr.core.FyrException
 import org.fyr.core.Settings
-import org.fyr.core.vocabulary
 
 /** A QR scanner app's documented intent (ZXing and compatible); none installed → type the code. */
 private const val SCAN_ACTION = "com.google.zxing.client.android.SCAN"
@@ -50,7 +49,7 @@ fun SettingsScreen(app: FyrApplication, onLanguageChanged: () -> Unit) {
     var code by remember { mutableStateOf("") }
     var enrollMessage by remember { mutableStateOf<String?>(null) }
     val municipalities by rememberCore(app) { it.municipalities() }
-    val kinds = remember { vocabulary().agencyKinds }
+    val vocab by rememberCore(app) { it.vocabularyLabels() }
 
     fun enroll(typedOrScanned: String) = scope.launch {
         enrollMessage = try {
@@ -76,7 +75,6 @@ fun SettingsScreen(app: FyrApplication, onLanguageChanged: () -> Unit) {
         }
     }
     val s = settings ?: return run { message?.let { ErrorText(it) } ?: Text(t(UiText.LOADING)) }
-    val label = { sv: String, en: String -> if (app.lang == "sv") sv else en }
     Column(Modifier.padding(16.dp).verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
         Text(t(UiText.LANGUAGE), style = MaterialTheme.typography.titleMedium)
         FlowRow {
@@ -92,8 +90,8 @@ fun SettingsScreen(app: FyrApplication, onLanguageChanged: () -> Unit) {
         }
         Text(t(UiText.AGENCY), style = MaterialTheme.typography.titleMedium)
         FlowRow {
-            kinds.forEach { k ->
-                FilterChip(selected = s.agencyKind == k.id, onClick = { settings = s.copy(agencyKind = k.id) }, label = { Text(label(k.sv, k.en)) }, modifier = Modifier.padding(2.dp))
+            (vocab as? Loaded.Ok)?.value?.agencyKinds?.forEach { k ->
+                FilterChip(selected = s.agencyKind == k.id, onClick = { settings = s.copy(agencyKind = k.id) }, label = { Text(k.label) }, modifier = Modifier.padding(2.dp))
             }
         }
         OutlinedTextField(
