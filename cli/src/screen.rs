@@ -445,7 +445,12 @@ fn interactive(
         }
     );
     while let Some(item) = view.next_item.clone() {
-        println!("\n[{}] {}", view.counter, item.text);
+        let key = match (item.key, sv) {
+            (true, true) => "  [nyckelfråga]",
+            (true, false) => "  [key question]",
+            _ => "",
+        };
+        println!("\n[{}] {}{key}", view.counter, item.text);
         if let Some(h) = &item.help {
             println!("  ({h})");
         }
@@ -591,6 +596,9 @@ pub fn screenings(ctx: &Ctx, a: ScreeningsArgs) -> CmdResult {
             }
             if let Some(r) = &s.result {
                 println!("level: {} (score {})", r.level, r.score);
+                if !r.missing_key.is_empty() {
+                    println!("key questions unanswered: {}", r.missing_key.join(", "));
+                }
             }
             if let Some(n) = &s.note {
                 println!("note: {n}");

@@ -711,6 +711,90 @@ mod tests {
     }
 
     #[test]
+    fn a_session_sealed_by_an_older_version_still_opens_and_completes() {
+        // An app update in the middle of a screening: the sealed checklist
+        // has no subject, key items or acute levels, the result no
+        // not_assessed fields.
+        let d = tempfile::tempdir().unwrap();
+        let f = open(d.path());
+        let now = Utc::now();
+        let v = f
+            .start_screening("adult-risk", Some("Ljungby"), now)
+            .unwrap();
+        f.answer(&v.session_id, "physical_violence", Answer::Yes, now)
+            .unwrap();
+        let key = f.seal_key().unwrap();
+        let blob = device::get_session(&f.store.dev(), &v.session_id)
+            .unwrap()
+            .unwrap();
+        let plain = crypto::open(&key, v.session_id.as_bytes(), &blob).unwrap();
+        let mut old: serde_json::Value = serde_json::from_slice(&plain).unwrap();
+        let c = old["checklist"].as_object_mut().unwrap();
+        c.remove("subject");
+        c.remove("key_items");
+        for l in c["levels"].as_array_mut().unwrap() {
+            l.as_object_mut().unwrap().remove("acute");
+        }
+        let blob = crypto::seal(
+            &key,
+            v.session_id.as_bytes(),
+            &serde_json::to_vec(&old).unwrap(),
+        );
+        device::put_session(&f.store.dev(), &v.session_id, &blob).unwrap();
+        drop(f);
+        let f = open(d.path());
+        assert_eq!(f.screenings().unwrap().len(), 1);
+        let view = f.screening(&v.session_id).unwrap();
+        assert_eq!(view.answered, 1);
+        assert!(
+            !view.next_item.unwrap().key,
+            "no key items in the old definition"
+        );
+        let out = f
+            .complete_screening(&v.session_id, None, None, now)
+            .unwrap();
+        assert_eq!(
+            out.level, "low",
+            "the old behaviour, on the version it started on"
+        );
+        assert!(out.missing_key.is_empty());
+    }
+
+    #[test]
+    fn override_levels_follow_the_result() {
+        let d = tempfile::tempdir().unwrap();
+        let f = open(d.path());
+        let now = Utc::now();
+        let v = f.start_screening("adult-risk", None, now).unwrap();
+        let ids = |f: &Fyr| -> Vec<String> {
+            f.override_levels(&v.session_id)
+                .unwrap()
+                .into_iter()
+                .map(|l| l.id)
+                .collect()
+        };
+        // Nothing answered: not assessed; never "low".
+        assert_eq!(ids(&f), ["elevated", "high", "acute"]);
+        let first = f.override_levels(&v.session_id).unwrap();
+        assert_eq!(first[0].label_sv, "Förhöjd risk");
+        assert_eq!(first[0].label_en, "Elevated risk");
+        assert!(first[2].acute);
+        f.answer(&v.session_id, "strangulation", Answer::Yes, now)
+            .unwrap();
+        assert_eq!(ids(&f), ["acute"]);
+        f.answer(&v.session_id, "danger_now", Answer::Yes, now)
+            .unwrap();
+        assert!(ids(&f).is_empty());
+        let out = f
+            .complete_screening(&v.session_id, None, None, now)
+            .unwrap();
+        assert!(out.acute && !out.not_assessed);
+        let texts: Vec<&str> = out.red_flags.iter().map(|r| r.text.as_str()).collect();
+        assert_eq!(texts, ["Stryptag eller kvävning", "I fara nu"]);
+        assert!(out.actions[0].starts_with("Ring 112"));
+    }
+
+    #[test]
     fn without_a_key_the_directory_works_but_screenings_are_refused() {
         let d = tempfile::tempdir().unwrap();
         let f = Fyr::open(OpenOptions {
