@@ -8,7 +8,10 @@
 #      they are missing;
 #   3. generates the Kotlin bindings with the workspace's uniffi-bindgen;
 #   4. compiles bindings + android/presentation + tests with kotlinc;
-#   5. runs them with JNA against the real library.
+#   5. runs them with JNA against the real library;
+#   6. compiles every source of android/app against the same bindings,
+#      :presentation and the android.*/androidx.* stand-ins in android/stubs
+#      (scripts/ci-android-compile.sh): a renamed binding fails here.
 # Ends with `kotlin: N passed, M failed`; exits non-zero if M > 0 or N == 0.
 #
 # Environment: CARGO_TARGET_DIR (default ./target), FYR_KOTLIN_HOME (where
@@ -72,6 +75,9 @@ sources=(
 )
 say "compiling ${#sources[@]} Kotlin files"
 "$kc/bin/kotlinc" -nowarn -jvm-target 17 -cp "$jna:$coroutines" -d "$work/tests.jar" "${sources[@]}"
+
+# --- the Android app compiles against these bindings -------------------------------
+scripts/ci-android-compile.sh "$kc/bin/kotlinc" "$work/gen" "$work/android-app" "$jna:$coroutines"
 
 # --- run -------------------------------------------------------------------------
 set +e

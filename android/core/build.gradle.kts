@@ -29,8 +29,15 @@ val generateUniffiBindings by tasks.registering(Exec::class) {
     outputs.dir(generatedDir)
 }
 
+java {
+    sourceCompatibility = JavaVersion.VERSION_17
+    targetCompatibility = JavaVersion.VERSION_17
+}
+
 kotlin {
-    jvmToolchain(17)
+    // Bytecode for Java 17 from whatever JDK runs Gradle (17 or Android
+    // Studio's 21): jvmToolchain(17) would need a toolchain resolver.
+    compilerOptions { jvmTarget.set(org.jetbrains.kotlin.gradle.dsl.JvmTarget.JVM_17) }
     sourceSets["main"].kotlin.srcDir(generatedDir)
 }
 

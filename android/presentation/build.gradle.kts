@@ -8,8 +8,15 @@ plugins {
 
 val repoRoot = rootProject.extra["repoRoot"] as File
 
+java {
+    sourceCompatibility = JavaVersion.VERSION_17
+    targetCompatibility = JavaVersion.VERSION_17
+}
+
 kotlin {
-    jvmToolchain(17)
+    // Bytecode for Java 17 from whatever JDK runs Gradle (17 or Android
+    // Studio's 21): jvmToolchain(17) would need a toolchain resolver.
+    compilerOptions { jvmTarget.set(org.jetbrains.kotlin.gradle.dsl.JvmTarget.JVM_17) }
     sourceSets["test"].kotlin.srcDir(File(repoRoot, "tests/kotlin/testkit"))
 }
 

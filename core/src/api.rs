@@ -90,6 +90,10 @@ pub struct Fyr {
     pub(crate) store: Store,
     pub(crate) key: RwLock<KeyState>,
     lang: Lang,
+    /// One sync at a time per open store: a phone's periodic and "sync now"
+    /// work (or a CLI and a test) never pull or push at once; the second
+    /// waits for the first and then runs (usually "unchanged").
+    sync_lock: tokio::sync::Mutex<()>,
 }
 
 impl Fyr {
@@ -116,6 +120,7 @@ impl Fyr {
             store,
             key: RwLock::new(KeyState::Locked(LockReason::NoKey)),
             lang: o.lang,
+            sync_lock: tokio::sync::Mutex::new(()),
         };
         let state = fyr.initial_key_state(o.key)?;
         *fyr.key.get_mut().unwrap_or_else(|p| p.into_inner()) = state;
@@ -394,6 +399,11 @@ impl Fyr {
         o: &SyncOptions,
         cancel: &sync::CancelToken,
     ) -> Result<sync::SyncReport> {
+        // Waiting for another sync ends when this one is cancelled.
+        let _one_at_a_time = tokio::select! {
+            guard = self.sync_lock.lock() => guard,
+            _ = cancel.cancelled() => return Err(sync_error(sync::SyncError::Cancelled)),
+        };
         let cfg = self.sync_config(o)?;
         sync::sync(&self.store, &cfg, cancel)
             .await
@@ -419,5 +429,59 @@ pub fn sync_error(e: sync::SyncError) -> Error {
     match e {
         sync::SyncError::Config(m) => Error::InvalidInput(m),
         other => Error::Sync(other.to_string()),
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+    use std::time::Duration;
+
+    fn open_fresh(dir: &std::path::Path) -> Fyr {
+        Fyr::open(OpenOptions {
+            data_dir: dir.to_path_buf(),
+            key: Some([7; 32]),
+            lang: Lang::Sv,
+        })
+        .unwrap()
+    }
+
+    /// Periodic and "sync now" on a phone share one store: the second sync
+    /// waits until the first has ended, and a waiting sync can be cancelled.
+    #[test]
+    fn one_sync_at_a_time() {
+        let dir = tempfile::tempdir().unwrap();
+        let fyr = std::sync::Arc::new(open_fresh(dir.path()));
+        let held = fyr.sync_lock.try_lock().unwrap();
+        let (tx, rx) = std::sync::mpsc::channel();
+        let f = std::sync::Arc::clone(&fyr);
+        let waiting = std::thread::spawn(move || {
+            let r = f.sync_blocking(&SyncOptions::default(), &sync::CancelToken::new());
+            tx.send(r.map(|_| ()).map_err(|e| e.to_string())).unwrap();
+        });
+        assert!(
+            rx.recv_timeout(Duration::from_millis(300)).is_err(),
+            "a second sync ran while the first held the store"
+        );
+        drop(held);
+        let r = rx
+            .recv_timeout(Duration::from_secs(20))
+            .expect("the waiting sync never ran");
+        waiting.join().unwrap();
+        // It ran: a fresh store with no hub option and nothing remembered
+        // ends with the sync's own answer, not a hang.
+        let _ = r;
+
+        let held = fyr.sync_lock.try_lock().unwrap();
+        let cancel = sync::CancelToken::new();
+        let c = cancel.clone();
+        let f = std::sync::Arc::clone(&fyr);
+        let waiting = std::thread::spawn(move || f.sync_blocking(&SyncOptions::default(), &c));
+        std::thread::sleep(Duration::from_millis(100));
+        cancel.cancel();
+        let r = waiting.join().unwrap();
+        assert!(matches!(r, Err(Error::Sync(_))), "{:?}", r.err());
+        assert!(r.unwrap_err().to_string().to_lowercase().contains("cancel"));
+        drop(held);
     }
 }

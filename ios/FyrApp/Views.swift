@@ -1,29 +1,25 @@
 import SwiftUI
 import CoreLocation
+import VisionKit
 import FyrKit
 
-private func errorText(_ error: Swift.Error) -> String {
-    (error as? FyrError)?.message ?? "\(error)"
-}
-
-private func digits(_ number: String) -> String {
-    let d = number.filter(\.isNumber)
-    return number.trimmingCharacters(in: .whitespaces).hasPrefix("+") ? "+" + d : d
-}
+// The screens: layout only. Every text (labels via model.t, card subtitles,
+// badges, distances, contact URIs, counters, status lines, relative times)
+// comes from the core. Every store call goes through AppModel.call, off the
+// main thread.
 
 struct HitRow: View {
     let hit: ServiceHit
     var body: some View {
         VStack(alignment: .leading, spacing: 4) {
-            Text(hit.name).font(.headline)
-            Text(hit.organization == hit.name ? hit.agencyLabel : "\(hit.organization) · \(hit.agencyLabel)").font(.caption)
+            Text(verbatim: hit.name).font(.headline)
+            Text(verbatim: hit.card.subtitle).font(.caption)
             HStack {
-                Text(hit.openText).foregroundColor(hit.openNow == true ? .green : hit.openNow == false ? .red : .secondary)
-                if let km = hit.distanceKm { Text((hit.distanceApproximate ? "≈ " : "") + String(format: "%.1f km", km)) }
+                Text(verbatim: hit.openText).foregroundColor(hit.openNow == true ? .green : hit.openNow == false ? .red : .secondary)
+                if let d = hit.card.distanceText { Text(verbatim: d) }
             }.font(.subheadline)
             HStack {
-                if hit.demo { Text("DEMO").font(.caption2).padding(2).background(Color.orange.opacity(0.3)) }
-                if !hit.verified { Text("Ej verifierad").font(.caption2).padding(2).background(Color.gray.opacity(0.2)) }
+                ForEach(hit.card.badges, id: \.self) { Text(verbatim: $0).font(.caption2).padding(2).background(Color.orange.opacity(0.25)) }
             }
         }
     }
@@ -36,237 +32,355 @@ struct SearchView: View {
     @State private var text = ""
     @State private var openNow = false
     @State private var nearMe = false
+    @State private var municipality = ""   // "" = the home municipality
     @State private var needs: Set<String> = []
     @State private var groups: Set<String> = []
     @State private var forms: Set<String> = []
+    @State private var municipalities: [Municipality] = []
     @State private var hits: [ServiceHit] = []
     @State private var error: String?
     @StateObject private var location = LocationFix()
-    private let vocab = vocabulary()
+    @State private var vocab: VocabLabels?
 
     var body: some View {
         List {
             Section {
-                Toggle("Öppet nu", isOn: $openNow)
-                Toggle("Nära mig", isOn: $nearMe).onChange(of: nearMe) { on in if on { location.request() } }
-                DisclosureGroup("Filter (\(needs.count + groups.count + forms.count))") {
-                    chips(vocab.needs, $needs)
-                    chips(vocab.groups, $groups)
-                    chips(vocab.forms, $forms)
+                Toggle(model.t(.openNow), isOn: $openNow)
+                Toggle(model.t(.nearMe), isOn: $nearMe).onChange(of: nearMe) { on in if on { location.request() } }
+                if nearMe, let p = location.problem { Text(model.t(p)).font(.footnote) }
+                Picker(model.t(.municipality), selection: $municipality) {
+                    Text(model.t(.homeMunicipality)).tag("")
+                    ForEach(municipalities, id: \.code) { Text(verbatim: $0.name).tag($0.code) }
+                }
+                DisclosureGroup(model.t(.filters) + (needs.count + groups.count + forms.count > 0 ? " (\(needs.count + groups.count + forms.count))" : "")) {
+                    if let v = vocab {
+                        chips(v.needs, $needs)
+                        chips(v.groups, $groups)
+                        chips(v.forms, $forms)
+                    }
                 }
             }
-            if let error { Text(error).foregroundColor(.red) }
+            if let error { Text(verbatim: error).foregroundColor(.red) }
+            if hits.isEmpty && error == nil && model.core != nil { Text(model.t(.noResults)).font(.footnote) }
             ForEach(hits, id: \.id) { hit in
                 NavigationLink(value: hit.id) { HitRow(hit: hit) }
             }
         }
-        .searchable(text: $text, prompt: "Sök stöd, t.ex. kvinnojour")
-        .navigationTitle("Fyr")
+        .searchable(text: $text, prompt: model.t(.searchPrompt))
+        .navigationTitle(model.t(.appName))
         .navigationDestination(for: String.self) { ServiceView(id: $0) }
-        .task(id: [text, "\(openNow)", "\(nearMe)", needs.sorted().joined(), groups.sorted().joined(), forms.sorted().joined(), "\(location.point?.lat ?? 0)"]) {
-            search()
+        .task(id: model.core == nil) {
+            if case .ok(let m) = await model.call({ try $0.municipalities() }) { municipalities = m }
+            if case .ok(let v) = await model.call({ $0.vocabularyLabels() }) { vocab = v }
+        }
+        .task(id: [text, municipality, "\(openNow)", "\(nearMe)", needs.sorted().joined(), groups.sorted().joined(),
+                   forms.sorted().joined(), "\(location.point?.lat ?? 0)", "\(model.core == nil)"]) {
+            try? await Task.sleep(nanoseconds: 250_000_000) // typing: search when the user pauses
+            if Task.isCancelled { return }
+            await search()
         }
     }
 
-    private func chips(_ entries: [VocabEntry], _ set: Binding<Set<String>>) -> some View {
+    private func chips(_ entries: [VocabLabel], _ set: Binding<Set<String>>) -> some View {
         ForEach(entries, id: \.id) { e in
-            Toggle(e.sv, isOn: Binding(get: { set.wrappedValue.contains(e.id) },
-                                       set: { if $0 { set.wrappedValue.insert(e.id) } else { set.wrappedValue.remove(e.id) } }))
+            Toggle(e.label, isOn: Binding(get: { set.wrappedValue.contains(e.id) },
+                                                                   set: { if $0 { set.wrappedValue.insert(e.id) } else { set.wrappedValue.remove(e.id) } }))
         }
     }
 
-    private func search() {
-        do {
-            let home = try model.core.settings().homeMunicipality
-            let q = SearchQuery(text: text, municipality: home, groups: groups.sorted(), needs: needs.sorted(), forms: forms.sorted(),
-                                language: nil, openNow: openNow, at: nil, near: nearMe ? location.point : nil, limit: 30)
-            hits = try model.core.search(query: q)
-            error = nil
-        } catch {
-            self.error = errorText(error)
+    private func search() async {
+        let (t, m, g, n, f, o, near) = (text, municipality, groups.sorted(), needs.sorted(), forms.sorted(), openNow, nearMe ? location.point : nil)
+        switch await model.call({ core -> [ServiceHit] in
+            let place = m.isEmpty ? try core.settings().homeMunicipality : m
+            return try core.search(query: SearchQuery(text: t, municipality: place, groups: g, needs: n, forms: f, language: nil,
+                                                      openNow: o, at: nil, near: near, limit: 30))
+        }) {
+        case .ok(let h): hits = h; error = nil
+        case .failed(let m): error = m
         }
     }
 }
 
+/// "Near me": asks for permission first, and only once it is granted for a
+/// location; says why when there is none.
 final class LocationFix: NSObject, ObservableObject, CLLocationManagerDelegate {
     private let manager = CLLocationManager()
     @Published var point: GeoPoint?
+    @Published var problem: UiText?
     override init() {
         super.init()
         manager.delegate = self
         manager.desiredAccuracy = kCLLocationAccuracyKilometer
     }
     func request() {
-        manager.requestWhenInUseAuthorization()
-        manager.requestLocation()
+        switch manager.authorizationStatus {
+        case .notDetermined: manager.requestWhenInUseAuthorization() // then locationManagerDidChangeAuthorization
+        case .authorizedWhenInUse, .authorizedAlways: manager.requestLocation()
+        default: problem = .locationDenied
+        }
+    }
+    func locationManagerDidChangeAuthorization(_ m: CLLocationManager) {
+        switch m.authorizationStatus {
+        case .authorizedWhenInUse, .authorizedAlways: m.requestLocation()
+        case .notDetermined: break
+        default: DispatchQueue.main.async { self.problem = .locationDenied }
+        }
     }
     func locationManager(_ m: CLLocationManager, didUpdateLocations locations: [CLLocation]) {
-        if let l = locations.last { DispatchQueue.main.async { self.point = GeoPoint(lat: l.coordinate.latitude, lon: l.coordinate.longitude) } }
+        if let l = locations.last { DispatchQueue.main.async { self.point = GeoPoint(lat: l.coordinate.latitude, lon: l.coordinate.longitude); self.problem = nil } }
     }
-    func locationManager(_ m: CLLocationManager, didFailWithError error: Error) {}
+    func locationManager(_ m: CLLocationManager, didFailWithError error: Error) {
+        DispatchQueue.main.async { self.problem = .nearMeUnavailable }
+    }
 }
 
 // MARK: Service
 
 struct ServiceView: View {
     @EnvironmentObject var model: AppModel
+    @Environment(\.openURL) private var openURL
     let id: String
     @State private var detail: ServiceDetail?
     @State private var error: String?
+    @State private var note: String?
+    @State private var report = ""
 
     var body: some View {
         List {
-            if let error { Text(error).foregroundColor(.red) }
+            if let error { Text(verbatim: error).foregroundColor(.red) }
             if let d = detail {
                 Section { HitRow(hit: d.hit) }
                 Section {
-                    ForEach(d.hit.phones, id: \.number) { p in
+                    // One action per phone from the core: tel:, sms: or the chat's https link (a chat is never dialled).
+                    ForEach(d.hit.card.actions, id: \.uri) { a in
                         HStack {
-                            if p.kind == "sms", let url = URL(string: "sms:\(digits(p.number))") {
-                                Link("Sms \(p.number)", destination: url)
-                            } else if let url = URL(string: "tel:\(digits(p.number))") {
-                                Link("Ring \(p.number)", destination: url)
+                            if let url = URL(string: a.uri) {
+                                Button(a.label) {
+                                    openURL(url) { accepted in
+                                        if !accepted { UIPasteboard.general.string = a.number; note = model.t(.cannotCall) }
+                                    }
+                                }
                             }
                             Spacer()
-                            Button("Kopiera") { UIPasteboard.general.string = p.number }.buttonStyle(.borderless)
+                            Button(model.t(.copy)) { UIPasteboard.general.string = a.number; note = model.t(.copied) }.buttonStyle(.borderless)
                         }
                     }
+                    if let note { Text(verbatim: note).font(.footnote) }
                 }
                 Section {
-                    Text(d.description)
-                    Text(d.role).font(.footnote)
-                    Text(d.hours).font(.footnote)
-                    if let a = d.address { Text(a) }
+                    Text(verbatim: d.description)
+                    Text(verbatim: d.role).font(.footnote)
+                    Text(verbatim: d.hours).font(.footnote)
+                    if let a = d.address { Text(verbatim: a) }
                     if let w = d.hit.web, let url = URL(string: w) { Link(w, destination: url) }
-                    Text([d.verifiedOn, d.source].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")).font(.caption)
+                    Text(verbatim: [d.verifiedOn, d.source].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")).font(.caption)
+                }
+                Section(model.t(.reportError)) {
+                    Text(model.t(.reportErrorHint)).font(.footnote)
+                    TextField(model.t(.reportError), text: $report)
+                    Button(model.t(.reportErrorSend)) {
+                        Task {
+                            let (sid, text) = (id, report.trimmingCharacters(in: .whitespaces))
+                            switch await model.call({ try $0.reportError(serviceId: sid, message: text) }) {
+                            case .ok: report = ""; note = model.t(.reportErrorQueued)
+                            case .failed(let m): note = m
+                            }
+                        }
+                    }.disabled(report.trimmingCharacters(in: .whitespaces).isEmpty)
                 }
             }
         }
         .navigationTitle(detail?.hit.name ?? "")
         .task {
-            do { detail = try model.core.show(id: id, at: nil, near: nil) } catch { self.error = errorText(error) }
+            let sid = id
+            switch await model.call({ try $0.show(id: sid, at: nil, near: nil) }) {
+            case .ok(let d): detail = d
+            case .failed(let m): error = m
+            }
         }
     }
 }
 
 // MARK: Screening
 
+/// The screening in hand, held by AppModel (not by a view): navigating to a
+/// referral, switching tabs or rotating keeps it. The session stays sealed in the core.
+@MainActor
+final class ScreeningModel: ObservableObject {
+    @Published var view: ScreeningView?
+    @Published var outcome: ScreeningOutcome?
+    /// Discreet mode: drop what is on screen; the session stays sealed and resumable.
+    func hide() { view = nil; outcome = nil }
+}
+
 struct ScreeningHomeView: View {
     @EnvironmentObject var model: AppModel
+    let onHide: () -> Void
     @State private var lists: [ChecklistSummary] = []
     @State private var inProgress: [ScreeningSummary] = []
-    @State private var view: ScreeningView?
     @State private var error: String?
 
     var body: some View {
-        List {
-            if let error { Text(error).foregroundColor(.red) }
-            if !inProgress.isEmpty {
-                Section("Pågående") {
-                    ForEach(inProgress, id: \.sessionId) { s in
-                        Button("\(s.checklist) – \(s.started)") { run { try $0.screening(sessionId: s.sessionId) } }
-                    }
-                }
-            }
-            Section("Checklistor") {
-                ForEach(lists, id: \.id) { c in
-                    Button(c.title + (c.example ? " (exempel)" : "")) { run { try $0.startScreening(checklistId: c.id, municipality: nil) } }
-                }
-            }
+        ScreeningContent(screening: model.screening, lists: lists, inProgress: inProgress, error: $error, onHide: onHide, reload: reload)
+            .navigationTitle(model.t(.tabScreening))
+            .navigationDestination(for: String.self) { ServiceView(id: $0) }
+            .task(id: model.core == nil) { await reload() }
+    }
+
+    private func reload() async {
+        switch await model.call({ core in (try core.checklists(), try core.screenings().filter { $0.state == "in_progress" }) }) {
+        case .ok(let (l, p)): lists = l; inProgress = p; error = nil
+        case .failed(let m): error = m
         }
-        .navigationTitle("Bedömning")
-        .navigationDestination(item: $view) { v in ScreeningRunView(start: v) }
-        .task { reload() }
-        .onAppear { reload() }
-    }
-
-    private func reload() {
-        do {
-            lists = try model.core.checklists()
-            inProgress = try model.core.screenings().filter { $0.state == "in_progress" }
-        } catch { self.error = errorText(error) }
-    }
-
-    private func run(_ f: (FyrCore) throws -> ScreeningView) {
-        do { view = try f(model.core); error = nil } catch { self.error = errorText(error) }
     }
 }
 
-extension ScreeningView: Identifiable { public var id: String { sessionId } }
-
-struct ScreeningRunView: View {
+private struct ScreeningContent: View {
     @EnvironmentObject var model: AppModel
-    @State var current: ScreeningView
-    @State private var outcome: ScreeningOutcome?
+    @ObservedObject var screening: ScreeningModel
+    let lists: [ChecklistSummary]
+    let inProgress: [ScreeningSummary]
+    @Binding var error: String?
+    let onHide: () -> Void
+    let reload: () async -> Void
     @State private var number = ""
-    @State private var overrideLevel = ""
-    @State private var reason = ""
     @State private var note = ""
-    @State private var error: String?
-
-    init(start: ScreeningView) { _current = State(initialValue: start) }
+    @State private var levels: [OverrideLevel] = []
+    @State private var overrideLevel = ""   // "" = no change
+    @State private var reason = ""
+    @State private var confirmDiscard = false
 
     var body: some View {
         List {
-            if let error { Text(error).foregroundColor(.red) }
-            if let o = outcome {
-                Section { Text(o.levelLabel).font(.title2) }
-                if o.unanswered > 0 { Text("\(o.unanswered) obesvarade").foregroundColor(.orange) }
-                ForEach(o.missingKey, id: \.id) { Text("? \($0.text)").foregroundColor(.orange) }
-                ForEach(o.redFlags, id: \.item) { Text("⚑ \($0.text)").foregroundColor(.red) }
-                Section("Åtgärder") { ForEach(o.actions, id: \.self) { Text($0) } }
-                Section("Hänvisningar") {
-                    ForEach(o.referrals, id: \.id) { hit in NavigationLink(value: hit.id) { HitRow(hit: hit) } }
+            if let problem = CoreHolder.shared.keyProblem { Text(model.t(.keyProblem) + "\n" + problem).foregroundColor(.red) }
+            if let error { Text(verbatim: error).foregroundColor(.red) }
+            if let o = screening.outcome { result(o) }
+            else if let v = screening.view { step(v) }
+            else { start() }
+        }
+        .confirmationDialog(model.t(.discardConfirm), isPresented: $confirmDiscard, titleVisibility: .visible) {
+            Button(model.t(.discard), role: .destructive) {
+                guard let sid = screening.view?.sessionId else { return }
+                Task {
+                    if case .failed(let m) = await model.call({ try $0.discardScreening(sessionId: sid) }) { error = m } else { screening.hide(); await reload() }
                 }
-            } else {
-                Section {
-                    ProgressView(value: Double(current.answered), total: Double(max(current.visible, 1)))
-                    Text("Fråga \(min(current.answered + 1, max(current.visible, 1))) av \(current.visible)").font(.caption)
-                }
-                if let item = current.nextItem {
-                    Section(item.section ?? "") {
-                        Text(item.text).font(.title3)
-                        if let help = item.help { Text(help).font(.footnote) }
-                        if !item.choices.isEmpty {
-                            ForEach(item.choices, id: \.id) { c in Button(c.text) { answer(item.id, .choice(id: c.id)) } }
-                            Button("Vet inte") { answer(item.id, .unknown) }
-                        } else if item.answerType.contains("number") {
-                            TextField("Antal", text: $number).keyboardType(.decimalPad)
-                            Button("OK") {
-                                if let v = Double(number.replacingOccurrences(of: ",", with: ".")) { answer(item.id, .number(value: v)); number = "" }
-                            }
-                        } else {
-                            Button("Ja") { answer(item.id, .yes) }
-                            Button("Nej") { answer(item.id, .no) }
-                            Button("Vet inte") { answer(item.id, .unknown) }
-                        }
-                    }
-                } else {
-                    Section("Avsluta") {
-                        TextField("Professionell bedömning: nivå (valfritt)", text: $overrideLevel)
-                        TextField("Skäl", text: $reason)
-                        TextField("Anteckning (stannar krypterad på enheten)", text: $note)
-                        Button("Visa resultat") { complete() }
-                    }
-                }
-                if current.canGoBack { Button("Tillbaka") { step { try $0.back(sessionId: current.sessionId) } } }
             }
         }
-        .navigationTitle(current.title)
     }
 
-    private func step(_ f: (FyrCore) throws -> ScreeningView) {
-        do { current = try f(model.core); error = nil } catch { self.error = errorText(error) }
+    @ViewBuilder private func start() -> some View {
+        if !inProgress.isEmpty {
+            Section(model.t(.inProgress)) {
+                // Neutral wording only: no checklist name on the start list.
+                ForEach(inProgress, id: \.sessionId) { s in
+                    Button("↻ " + model.t(.resume) + " · " + s.startedText) { let sid = s.sessionId; run { try $0.screening(sessionId: sid) } }
+                }
+            }
+        }
+        Section(model.t(.newScreening)) {
+            ForEach(lists, id: \.id) { c in
+                Button(c.title) { let id = c.id; run { try $0.startScreening(checklistId: id, municipality: nil) } }
+            }
+        }
     }
-    private func answer(_ item: String, _ a: Answer) {
-        step { try $0.answer(sessionId: current.sessionId, itemId: item, answer: a) }
+
+    @ViewBuilder private func step(_ v: ScreeningView) -> some View {
+        Section {
+            HStack {
+                // Discreet mode: one tap back to the start screen; the session stays sealed and resumable.
+                Button(model.t(.hide)) { screening.hide(); onHide() }.buttonStyle(.borderedProminent)
+                Spacer()
+                Button(model.t(.discard), role: .destructive) { confirmDiscard = true }.buttonStyle(.borderless)
+            }
+            Text(verbatim: v.title).font(.headline)
+            if let n = v.notice { Text(verbatim: n).font(.footnote) }
+            ProgressView(value: Double(v.answered), total: Double(max(v.visible, 1)))
+            Text(verbatim: v.counter).font(.caption)
+        }
+        if let item = v.nextItem {
+            Section(item.section ?? "") {
+                Text(verbatim: item.text).font(.title3)
+                if let help = item.help { Text(verbatim: help).font(.footnote) }
+                if !item.choices.isEmpty {
+                    ForEach(item.choices, id: \.id) { c in Button(c.text) { answer(v, item.id, .choice(id: c.id)) } }
+                } else if item.answerType.contains("number") {
+                    TextField(model.t(.numberHint), text: $number).keyboardType(.decimalPad)
+                    Button(model.t(.ok)) {
+                        if let value = parseNumber(text: number) { answer(v, item.id, .number(value: value)); number = "" }
+                        else { error = model.t(.notANumber) }
+                    }
+                } else {
+                    Button(model.t(.yes)) { answer(v, item.id, .yes) }
+                    Button(model.t(.no)) { answer(v, item.id, .no) }
+                    Button(model.t(.unknown)) { answer(v, item.id, .unknown) }
+                }
+                // Skip: the item stays unanswered; the result says it is incomplete.
+                Button(model.t(.skip)) { answer(v, item.id, .unknown) }
+            }
+        } else {
+            Section(model.t(.overrideTitle)) {
+                Text(model.t(.overrideHint)).font(.footnote)
+                // Chosen from the core's list for this session, never a typed level id.
+                Picker(model.t(.overrideTitle), selection: $overrideLevel) {
+                    Text(model.t(.overrideNone)).tag("")
+                    ForEach(levels, id: \.id) { l in Text(verbatim: model.lang == "sv" ? l.labelSv : l.labelEn).tag(l.id) }
+                }
+                if !overrideLevel.isEmpty { TextField(model.t(.overrideReason), text: $reason) }
+                TextField(model.t(.note), text: $note)
+                Button(model.t(.showResult)) { complete(v) }
+            }
+            .task(id: v.sessionId) {
+                let sid = v.sessionId
+                if case .ok(let l) = await model.call({ try $0.overrideLevels(sessionId: sid) }) { levels = l }
+            }
+        }
+        if v.canGoBack { Button(model.t(.back)) { let sid = v.sessionId; run { try $0.back(sessionId: sid) } } }
     }
-    private func complete() {
-        let ov = overrideLevel.isEmpty ? nil : LevelOverride(level: overrideLevel, reason: reason)
-        do {
-            outcome = try model.core.completeScreening(sessionId: current.sessionId, levelOverride: ov, note: note.isEmpty ? nil : note)
-            error = nil
-        } catch { self.error = errorText(error) }
+
+    @ViewBuilder private func result(_ o: ScreeningOutcome) -> some View {
+        Section(model.t(.resultLevel)) {
+            Text(verbatim: o.levelLabel).font(.title2)
+            if o.incomplete || o.unanswered > 0 { Text(model.t(.resultIncomplete)).foregroundColor(.orange) }
+            ForEach(o.missingKey, id: \.id) { m in Text(verbatim: "? " + m.text).foregroundColor(.orange) }
+            if o.overrideUsed { Text(model.t(.resultOverrideUsed)) }
+        }
+        if !o.redFlags.isEmpty {
+            Section(model.t(.resultRedFlags)) {
+                ForEach(o.redFlags, id: \.item) { f in Text(verbatim: "⚑ " + f.text).foregroundColor(.red) }
+            }
+        }
+        if !o.actions.isEmpty { Section(model.t(.resultActions)) { ForEach(o.actions, id: \.self) { Text(verbatim: $0) } } }
+        if !o.leadsTo.isEmpty { Section(model.t(.resultLeadsTo)) { ForEach(o.leadsTo, id: \.self) { Text(verbatim: "→ " + $0) } } }
+        if !o.referrals.isEmpty {
+            Section(model.t(.resultReferrals)) {
+                ForEach(o.referrals, id: \.id) { hit in NavigationLink(value: hit.id) { HitRow(hit: hit) } }
+            }
+        }
+        Button(model.t(.close)) { screening.outcome = nil; Task { await reload() } }
+    }
+
+    private func run(_ f: @escaping @Sendable (FyrCore) throws -> ScreeningView) {
+        Task {
+            switch await model.call(f) {
+            case .ok(let v): screening.view = v; error = nil
+            case .failed(let m): error = m
+            }
+        }
+    }
+    private func answer(_ v: ScreeningView, _ item: String, _ a: Answer) {
+        let sid = v.sessionId
+        run { try $0.answer(sessionId: sid, itemId: item, answer: a) }
+    }
+    private func complete(_ v: ScreeningView) {
+        let sid = v.sessionId
+        let text = note
+        let ov = overrideLevel.isEmpty ? nil : LevelOverride(level: overrideLevel, reason: reason.trimmingCharacters(in: .whitespaces))
+        Task {
+            switch await model.call({ try $0.completeScreening(sessionId: sid, levelOverride: ov, note: text.isEmpty ? nil : text) }) {
+            case .ok(let o): screening.view = nil; screening.outcome = o; note = ""; overrideLevel = ""; reason = ""; error = nil
+            case .failed(let m): error = m
+            }
+        }
     }
 }
 
@@ -274,53 +388,45 @@ struct ScreeningRunView: View {
 
 struct StatusView: View {
     @EnvironmentObject var model: AppModel
-    @State private var status: Status?
+    @State private var lines: [StatusLine] = []
     @State private var outbox: [OutboxEntry] = []
     @State private var error: String?
     @State private var syncing = false
 
     var body: some View {
         List {
-            if let error { Text(error).foregroundColor(.red) }
-            if let s = status {
-                Section {
-                    Text("Katalogversion \(s.contentVersion)" + (s.contentAgeDays.map { ", \($0) dagar gammal" } ?? ""))
-                    if let w = s.staleWarning { Text(w).foregroundColor(.orange) }
-                    Text("Senaste synk: \(s.lastSync ?? "aldrig")" + (s.lastResult.map { " (\($0))" } ?? ""))
-                    if let n = s.nextAttempt { Text("Nästa försök: \(n)").foregroundColor(.orange) }
-                    Text("Utkorg: \(s.outboxSize)" + (s.quarantined > 0 ? " (\(s.quarantined) avvisade)" : ""))
-                }
-            }
+            if let error { Text(verbatim: error).foregroundColor(.red) }
+            // The core's lines: data age, last sync, failure, next attempt, and why the outbox did not go.
+            Section { ForEach(lines, id: \.text) { l in Text(verbatim: l.text).foregroundColor(l.tone == .warning ? .orange : .primary) } }
             Section {
-                Button(syncing ? "Synkar…" : "Synka nu") {
+                Button(syncing ? model.t(.syncing) : model.t(.syncNow)) {
                     syncing = true
                     Task {
-                        _ = await SyncCoordinator.shared.syncNow()?.value
+                        _ = await SyncCoordinator.shared.syncNow().value
                         syncing = false
-                        reload()
+                        await reload()
                     }
                 }.disabled(syncing)
             }
-            Section("Utkorg") {
+            Section(model.t(.outbox)) {
                 ForEach(outbox, id: \.id) { e in
                     VStack(alignment: .leading) {
-                        Text(e.kind + (e.quarantined ? " ⚠ \(e.reason ?? "")" : "")).font(.caption)
-                        Text(e.payloadJson).font(.caption2).textSelection(.enabled)
+                        Text(verbatim: e.kind + (e.quarantined ? " ⚠ " + model.t(.outboxRejected) + " " + (e.reason ?? "") : "")).font(.caption)
+                        Text(verbatim: e.payloadJson).font(.caption2).textSelection(.enabled)
                     }
                 }
             }
         }
-        .navigationTitle("Status")
-        .refreshable { reload() }
-        .task { reload() }
+        .navigationTitle(model.t(.tabStatus))
+        .refreshable { await reload() }
+        .task(id: model.core == nil) { await reload() }
     }
 
-    private func reload() {
-        do {
-            status = try model.core.status()
-            outbox = try model.core.outbox()
-            error = nil
-        } catch { self.error = errorText(error) }
+    private func reload() async {
+        switch await model.call({ core in (try core.statusLines(), try core.outbox()) }) {
+        case .ok(let (l, o)): lines = l; outbox = o; error = nil
+        case .failed(let m): error = m
+        }
     }
 }
 
@@ -331,36 +437,144 @@ struct SettingsView: View {
     @State private var settings: FyrKit.Settings?
     @State private var municipalities: [Municipality] = []
     @State private var message: String?
-    private let kinds = vocabulary().agencyKinds
+    @State private var code = ""
+    @State private var enrollMessage: String?
+    @State private var scanning = false
+    @State private var kinds: [VocabLabel] = []
 
     var body: some View {
         Form {
             if var s = settings {
-                Picker("Språk", selection: Binding(get: { s.lang }, set: { s.lang = $0; settings = s })) {
+                Picker(model.t(.language), selection: Binding(get: { s.lang }, set: { s.lang = $0; settings = s })) {
                     Text("Svenska").tag("sv"); Text("English").tag("en")
                 }
-                Picker("Hemkommun", selection: Binding(get: { s.homeMunicipality ?? "" }, set: { s.homeMunicipality = $0.isEmpty ? nil : $0; settings = s })) {
-                    Text("–").tag("")
-                    ForEach(municipalities, id: \.code) { Text($0.name).tag($0.code) }
+                Picker(model.t(.homeMunicipality), selection: Binding(get: { s.homeMunicipality ?? "" }, set: { s.homeMunicipality = $0.isEmpty ? nil : $0; settings = s })) {
+                    Text(model.t(.notSet)).tag("")
+                    ForEach(municipalities, id: \.code) { Text(verbatim: $0.name).tag($0.code) }
                 }
-                Picker("Verksamhet", selection: Binding(get: { s.agencyKind ?? "" }, set: { s.agencyKind = $0.isEmpty ? nil : $0; settings = s })) {
-                    Text("–").tag("")
-                    ForEach(kinds, id: \.id) { Text($0.sv).tag($0.id) }
+                Picker(model.t(.agency), selection: Binding(get: { s.agencyKind ?? "" }, set: { s.agencyKind = $0.isEmpty ? nil : $0; settings = s })) {
+                    Text(model.t(.notSet)).tag("")
+                    ForEach(kinds, id: \.id) { k in Text(verbatim: k.label).tag(k.id) }
                 }
-                Stepper("Spara avslutade bedömningar \(s.retentionDays) dagar",
+                Stepper(model.t(.retentionDays) + ": \(s.retentionDays)",
                         value: Binding(get: { Int(s.retentionDays) }, set: { s.retentionDays = UInt32(max(1, $0)); settings = s }), in: 1...365)
-                Button("Spara") {
-                    do { try model.core.setSettings(settings: s); message = "✓" } catch { message = errorText(error) }
-                }
+                Button(model.t(.save)) { save(s) }
             }
-            if let message { Text(message) }
+            if let message { Text(verbatim: message) }
+            Section(model.t(.enroll)) {
+                Text(model.t(.enrollHint)).font(.footnote)
+                TextField(model.t(.enrollCode), text: $code).textInputAutocapitalization(.characters).autocorrectionDisabled()
+                Button(model.t(.enroll)) { enroll(code) }.disabled(code.trimmingCharacters(in: .whitespaces).isEmpty)
+                if DataScannerViewController.isSupported { Button(model.t(.scanCode)) { scanning = true } }
+                else { Text(model.t(.noScanner)).font(.footnote) }
+                if let enrollMessage { Text(verbatim: enrollMessage) }
+            }
         }
-        .navigationTitle("Inställningar")
-        .task {
+        .navigationTitle(model.t(.tabSettings))
+        .sheet(isPresented: $scanning) { QRScanner { scanned in scanning = false; code = scanned; enroll(scanned) } }
+        .task(id: model.core == nil) {
+            switch await model.call({ core in (try core.settings(), try core.municipalities()) }) {
+            case .ok(let (s, m)): settings = s; municipalities = m
+            case .failed(let m): message = m
+            }
+            if case .ok(let v) = await model.call({ $0.vocabularyLabels() }) { kinds = v.agencyKinds }
+        }
+    }
+
+    private func save(_ s: FyrKit.Settings) {
+        Task {
+            switch await model.call({ try $0.setSettings(settings: s) }) {
+            case .ok:
+                // The core makes its texts in the language it was opened with: reopen.
+                if s.lang != model.lang { await model.open(reopen: true) }
+                message = model.t(.saved)
+            case .failed(let m): message = m
+            }
+        }
+    }
+
+    private func enroll(_ typedOrScanned: String) {
+        guard let core = model.core else { return }
+        let c = typedOrScanned.trimmingCharacters(in: .whitespaces)
+        Task {
             do {
-                settings = try model.core.settings()
-                municipalities = try model.core.municipalities()
-            } catch { message = errorText(error) }
+                let e = try await core.enroll(code: c)
+                try StoreKey.saveDeviceToken(e.token)
+                code = ""
+                enrollMessage = model.t(.enrolled) + ": \(e.county) · \(e.agencyKind)"
+            } catch {
+                enrollMessage = errorText(error)
+            }
+        }
+    }
+}
+
+/// VisionKit's QR scanner, kept thin: the first QR payload is handed back.
+struct QRScanner: UIViewControllerRepresentable {
+    let onCode: (String) -> Void
+    func makeUIViewController(context: Context) -> DataScannerViewController {
+        let vc = DataScannerViewController(recognizedDataTypes: [.barcode(symbologies: [.qr])], isHighlightingEnabled: true)
+        vc.delegate = context.coordinator
+        try? vc.startScanning()
+        return vc
+    }
+    func updateUIViewController(_ vc: DataScannerViewController, context: Context) {}
+    func makeCoordinator() -> Coordinator { Coordinator(onCode: onCode) }
+    final class Coordinator: NSObject, DataScannerViewControllerDelegate {
+        let onCode: (String) -> Void
+        var done = false
+        init(onCode: @escaping (String) -> Void) { self.onCode = onCode }
+        func dataScanner(_ scanner: DataScannerViewController, didAdd items: [RecognizedItem], allItems: [RecognizedItem]) {
+            for case .barcode(let b) in items {
+                if !done, let payload = b.payloadStringValue { done = true; scanner.stopScanning(); onCode(payload) }
+            }
+        }
+    }
+}
+
+// MARK: Help card
+
+/// The help card to show the person in front of you, in the language they
+/// read best: the core's signed content in the card's own direction (Arabic,
+/// Persian, Dari right to left), with the "not reviewed" mark when it applies.
+struct HelpCardScreen: View {
+    @EnvironmentObject var model: AppModel
+    @Environment(\.openURL) private var openURL
+    @State private var lang = ""
+    @State private var languages: [HelpCardLanguage] = []
+    @State private var card: HelpCardView?
+    @State private var error: String?
+
+    var body: some View {
+        List {
+            Text(model.t(.helpCardIntro)).font(.footnote)
+            Picker(model.t(.helpCardLanguage), selection: $lang) {
+                ForEach(languages, id: \.lang) { l in Text(verbatim: l.name).tag(l.lang) }
+            }
+            if let error { Text(verbatim: error).foregroundColor(.red) }
+            if let c = card {
+                if let n = c.notReviewedNotice { Text(verbatim: n).font(.footnote).foregroundColor(.orange) }
+                VStack(alignment: .leading, spacing: 12) {
+                    Text(verbatim: c.title).font(.title)
+                    ForEach(c.points, id: \.self) { Text(verbatim: $0).font(.title3) }
+                    ForEach(c.numbers, id: \.number) { n in
+                        Button(n.label + ": " + n.number) { if let u = URL(string: n.uri) { openURL(u) } }.buttonStyle(.borderedProminent)
+                    }
+                }
+                .environment(\.layoutDirection, c.direction == .rtl ? .rightToLeft : .leftToRight)
+            }
+        }
+        .navigationTitle(model.t(.tabHelpCard))
+        .task(id: model.core == nil) {
+            if case .ok(let l) = await model.call({ try $0.helpCardLanguages() }) { languages = l; if lang.isEmpty { lang = model.lang } }
+        }
+        .task(id: lang) {
+            guard !lang.isEmpty else { return }
+            let l = lang
+            switch await model.call({ try $0.helpCard(lang: l) }) {
+            case .ok(let c): card = c; error = nil
+            case .failed(let m): error = m
+            }
         }
     }
 }

@@ -8,7 +8,7 @@ import PackageDescription
 
 let package = Package(
     name: "FyrKit",
-    platforms: [.iOS(.v17), .macOS(.v13)],
+    platforms: [.iOS(.v17)], // the XCFramework has iOS device and simulator slices only
     products: [
         .library(name: "FyrKit", targets: ["FyrKit"]),
     ],

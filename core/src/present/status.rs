@@ -131,13 +131,16 @@ pub fn status_lines(status: &Status, now: DateTime<Utc>, lang: Lang) -> Vec<Stat
         },
         Tone::Normal,
     ));
-    // Why the outbox does not go (not enrolled, revoked, refused), with what to do.
-    if let Some(note) = &status.upload_note {
-        let mut t = note.clone();
-        if let Some(c) = t.get(..1) {
-            t = c.to_uppercase() + &t[1..];
-        }
-        out.push(line(t, Tone::Warning));
+    // Why the outbox did not go, with what to do: a phone that never
+    // enrolled is told how (in the apps' words, not the CLI's); revoked or
+    // refused in the sync's own words.
+    match (&status.upload_blocked, &status.upload_note) {
+        (Some(crate::sync::UploadBlocked::NotEnrolled), _) => out.push(line(
+            super::ui_text(super::UiText::EnrollHint, lang).into(),
+            Tone::Warning,
+        )),
+        (Some(_), Some(note)) => out.push(line(note.clone(), Tone::Warning)),
+        _ => {}
     }
     if q > 0 {
         out.push(line(
@@ -230,21 +233,26 @@ mod tests {
             .any(|t| t.contains("låsta")));
     }
 
+    /// Why the outbox did not go is on the status screen, with what to do.
     #[test]
-    fn an_upload_that_could_not_go_is_a_warning_with_what_to_do() {
+    fn an_outbox_that_did_not_go_says_why() {
         let mut s = fresh();
-        s.outbox_pending = 2;
+        s.outbox_pending = 3;
         s.upload_blocked = Some(crate::sync::UploadBlocked::NotEnrolled);
-        s.upload_note = Some(crate::sync::UploadBlocked::NotEnrolled.describe(Lang::Sv));
-        let lines = status_lines(&s, at("2026-02-10T10:00:00Z"), Lang::Sv);
-        let l = lines.last().unwrap();
-        assert_eq!(l.tone, Tone::Warning);
-        assert!(
-            l.text.starts_with("Enheten är inte registrerad"),
-            "{}",
-            l.text
-        );
-        assert!(l.text.contains("samordnare"), "{}", l.text);
+        s.upload_note = Some(crate::sync::UploadBlocked::NotEnrolled.describe(Lang::En));
+        let lines = status_lines(&s, at("2026-02-10T12:00:00Z"), Lang::En);
+        let why = lines
+            .iter()
+            .find(|l| l.text == "Enroll this phone: ask your coordinator for a code")
+            .expect("a phone that never enrolled is told how");
+        assert_eq!(why.tone, Tone::Warning);
+        s.upload_blocked = Some(crate::sync::UploadBlocked::Revoked);
+        s.upload_note = Some(crate::sync::UploadBlocked::Revoked.describe(Lang::Sv));
+        let lines = texts(&s, "2026-02-10T12:00:00Z", Lang::Sv);
+        assert!(lines.contains(s.upload_note.as_ref().unwrap()), "{lines:?}");
+        assert!(texts(&fresh(), "2026-02-10T12:00:00Z", Lang::En)
+            .iter()
+            .all(|t| !t.to_lowercase().contains("enrol")));
     }
 
     fn texts(s: &Status, now: &str, lang: Lang) -> Vec<String> {

@@ -124,6 +124,15 @@ ui_texts! {
     // Errors
     SomethingWentWrong = "something_went_wrong", "Något gick fel", "Something went wrong";
     CannotOpen = "cannot_open", "Fyr kunde inte öppna sina uppgifter på telefonen.", "Fyr could not open its data on this phone.";
+    KeyProblem = "key_problem", "Nyckeln för bedömningar kunde inte läsas på telefonen. Sök fungerar; bedömningar går inte att spara.", "The key for screenings could not be read on this phone. Search works; screenings cannot be saved.";
+    LocationDenied = "location_denied", "Utan platsbehörighet sorteras inte efter avstånd", "Without location permission results are not sorted by distance";
+    SyncQueued = "sync_queued", "Synken startar så snart telefonen har täckning", "The sync starts as soon as the phone has coverage";
+    Enroll = "enroll", "Anslut telefonen", "Enroll this phone";
+    EnrollHint = "enroll_hint", "Anslut telefonen: be din samordnare om en kod", "Enroll this phone: ask your coordinator for a code";
+    EnrollCode = "enroll_code", "Kod från samordnaren", "Code from your coordinator";
+    ScanCode = "scan_code", "Skanna QR-kod", "Scan QR code";
+    NoScanner = "no_scanner", "Ingen QR-skanner på telefonen – skriv in koden", "No QR scanner on this phone – type the code";
+    Enrolled = "enrolled", "Telefonen är ansluten", "This phone is enrolled";
 }
 
 /// The text of `id` in `lang`.

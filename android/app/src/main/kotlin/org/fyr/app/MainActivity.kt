@@ -1,51 +1,72 @@
 package org.fyr.app
 
 import android.os.Bundle
+import android.view.WindowManager
 import androidx.activity.ComponentActivity
 import androidx.activity.compose.setContent
 import androidx.compose.foundation.layout.padding
+import androidx.compose.material.icons.Icons
+import androidx.compose.material.icons.filled.CheckCircle
+import androidx.compose.material.icons.filled.Favorite
+import androidx.compose.material.icons.filled.Info
+import androidx.compose.material.icons.filled.Search
+import androidx.compose.material.icons.filled.Settings
 import androidx.compose.material3.Icon
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.NavigationBar
 import androidx.compose.material3.NavigationBarItem
 import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
-import androidx.compose.material.icons.Icons
-import androidx.compose.material.icons.filled.Checklist
-import androidx.compose.material.icons.filled.Info
-import androidx.compose.material.icons.filled.Search
-import androidx.compose.material.icons.filled.Settings
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.DisposableEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.ui.Modifier
+import androidx.compose.ui.graphics.vector.ImageVector
+import androidx.navigation.NavHostController
 import androidx.navigation.compose.NavHost
 import androidx.navigation.compose.composable
 import androidx.navigation.compose.currentBackStackEntryAsState
 import androidx.navigation.compose.rememberNavController
+import org.fyr.app.ui.HelpCardScreen
 import org.fyr.app.ui.ScreeningScreen
 import org.fyr.app.ui.SearchScreen
 import org.fyr.app.ui.ServiceScreen
 import org.fyr.app.ui.SettingsScreen
 import org.fyr.app.ui.StatusScreen
+import org.fyr.core.types.UiText
 
 class MainActivity : ComponentActivity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
         val app = application as FyrApplication
-        setContent { MaterialTheme { FyrNav(app) } }
+        setContent { MaterialTheme { FyrNav(app, this) } }
+    }
+
+    /**
+     * FLAG_SECURE while a screening screen is shown: no screenshots, no screen
+     * recording, and a blank preview in recents / the app switcher.
+     */
+    fun secure(on: Boolean) {
+        if (on) window.addFlags(WindowManager.LayoutParams.FLAG_SECURE)
+        else window.clearFlags(WindowManager.LayoutParams.FLAG_SECURE)
     }
 }
 
-private data class Tab(val route: String, val label: String, val icon: androidx.compose.ui.graphics.vector.ImageVector)
+private data class Tab(val route: String, val label: String, val icon: ImageVector)
+
+/** Back to the start screen (Search) with nothing else on the back stack. */
+private fun NavHostController.toStart() = navigate("search") { launchSingleTop = true; popUpTo("search") { inclusive = true } }
 
 @Composable
-fun FyrNav(app: FyrApplication) {
+fun FyrNav(app: FyrApplication, activity: MainActivity) {
+    val t = app.texts()
     val nav = rememberNavController()
     val tabs = listOf(
-        Tab("search", "Sök", Icons.Filled.Search),
-        Tab("screening", "Bedömning", Icons.Filled.Checklist),
-        Tab("status", "Status", Icons.Filled.Info),
-        Tab("settings", "Inställningar", Icons.Filled.Settings),
+        Tab("search", t(UiText.TAB_SEARCH), Icons.Filled.Search),
+        Tab("screening", t(UiText.TAB_SCREENING), Icons.Filled.CheckCircle),
+        Tab("help", t(UiText.TAB_HELP_CARD), Icons.Filled.Favorite),
+        Tab("status", t(UiText.TAB_STATUS), Icons.Filled.Info),
+        Tab("settings", t(UiText.TAB_SETTINGS), Icons.Filled.Settings),
     )
     val current by nav.currentBackStackEntryAsState()
     Scaffold(
@@ -65,9 +86,16 @@ fun FyrNav(app: FyrApplication) {
         NavHost(nav, startDestination = "search", modifier = Modifier.padding(padding)) {
             composable("search") { SearchScreen(app, onOpen = { id -> nav.navigate("service/$id") }) }
             composable("service/{id}") { entry -> ServiceScreen(app, entry.arguments?.getString("id").orEmpty()) }
-            composable("screening") { ScreeningScreen(app, onOpenService = { id -> nav.navigate("service/$id") }) }
+            composable("screening") {
+                DisposableEffect(Unit) {
+                    activity.secure(true)
+                    onDispose { activity.secure(false) }
+                }
+                ScreeningScreen(app, onOpenService = { id -> nav.navigate("service/$id") }, onHide = { nav.toStart() })
+            }
+            composable("help") { HelpCardScreen(app) }
             composable("status") { StatusScreen(app) }
-            composable("settings") { SettingsScreen(app) }
+            composable("settings") { SettingsScreen(app, onLanguageChanged = { activity.recreate() }) }
         }
     }
 }

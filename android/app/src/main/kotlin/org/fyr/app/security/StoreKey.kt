@@ -12,42 +12,70 @@ import javax.crypto.SecretKey
 import javax.crypto.spec.GCMParameterSpec
 
 /**
- * The 32-byte key of the encrypted store. It is generated once with
- * SecureRandom and saved in app-private storage only wrapped (AES-256-GCM) by a
- * non-exportable key in the Android Keystore (hardware-backed where the
- * device has it). Without the Keystore key the file is useless: it is never
- * backed up (see data_extraction_rules.xml).
+ * Secrets kept only wrapped (AES-256-GCM) by a non-exportable key in the
+ * Android Keystore (hardware-backed where the device has it), in app-private
+ * storage that is never backed up (see data_extraction_rules.xml):
+ *
+ * - the 32-byte key of the sealed screenings, generated once with SecureRandom;
+ * - the device's upload token from enrollment (the core never stores it).
+ *
+ * Errors are thrown, never swallowed: the caller opens the directory without
+ * the screening key and shows why (FyrApplication).
  */
 object StoreKey {
     private const val ALIAS = "fyr-store-key-wrap"
     private const val FILE = "store.key.wrapped"
+    private const val TOKEN_FILE = "device-token.wrapped"
     private const val GCM_TAG_BITS = 128
 
     /** The store key as 64 hex digits, for FyrCore.open. */
-    fun hex(context: Context): String = load(context).joinToString("") { "%02x".format(it) }
+    fun hex(context: Context): String = loadKey(context).joinToString("") { "%02x".format(it) }
+
+    /** The device token from enrollment, or null when this phone is not enrolled. */
+    @Synchronized
+    fun deviceToken(context: Context): String? {
+        val file = File(context.noBackupFilesDir, TOKEN_FILE)
+        if (!file.exists()) return null
+        return String(unwrap(file.readBytes()), Charsets.UTF_8)
+    }
+
+    /** Keeps the token from `FyrCore.enroll`; enrolling again replaces it. */
+    @Synchronized
+    fun saveDeviceToken(context: Context, token: String) {
+        save(File(context.noBackupFilesDir, TOKEN_FILE), wrap(token.toByteArray(Charsets.UTF_8)))
+    }
 
     @Synchronized
-    private fun load(context: Context): ByteArray {
+    private fun loadKey(context: Context): ByteArray {
         val file = File(context.noBackupFilesDir, FILE)
-        val wrapping = wrappingKey()
-        if (file.exists()) {
-            val bytes = file.readBytes()
-            val ivLen = bytes[0].toInt()
-            val iv = bytes.copyOfRange(1, 1 + ivLen)
-            val sealed = bytes.copyOfRange(1 + ivLen, bytes.size)
-            val cipher = Cipher.getInstance("AES/GCM/NoPadding")
-            cipher.init(Cipher.DECRYPT_MODE, wrapping, GCMParameterSpec(GCM_TAG_BITS, iv))
-            return cipher.doFinal(sealed)
-        }
+        if (file.exists()) return unwrap(file.readBytes())
         val key = ByteArray(32).also { SecureRandom().nextBytes(it) }
-        val cipher = Cipher.getInstance("AES/GCM/NoPadding")
-        cipher.init(Cipher.ENCRYPT_MODE, wrapping) // the Keystore picks a fresh IV
-        val sealed = cipher.doFinal(key)
-        val iv = cipher.iv
-        val tmp = File(file.parentFile, "$FILE.tmp")
-        tmp.writeBytes(byteArrayOf(iv.size.toByte()) + iv + sealed)
-        check(tmp.renameTo(file)) { "cannot save the wrapped store key" }
+        save(file, wrap(key))
         return key
+    }
+
+    private fun wrap(secret: ByteArray): ByteArray {
+        val cipher = Cipher.getInstance("AES/GCM/NoPadding")
+        cipher.init(Cipher.ENCRYPT_MODE, wrappingKey()) // the Keystore picks a fresh IV
+        val sealed = cipher.doFinal(secret)
+        val iv = cipher.iv
+        return byteArrayOf(iv.size.toByte()) + iv + sealed
+    }
+
+    private fun unwrap(bytes: ByteArray): ByteArray {
+        require(bytes.isNotEmpty() && bytes[0] in 1..32 && bytes.size > 1 + bytes[0]) { "the wrapped key file is damaged" }
+        val ivLen = bytes[0].toInt()
+        val iv = bytes.copyOfRange(1, 1 + ivLen)
+        val sealed = bytes.copyOfRange(1 + ivLen, bytes.size)
+        val cipher = Cipher.getInstance("AES/GCM/NoPadding")
+        cipher.init(Cipher.DECRYPT_MODE, wrappingKey(), GCMParameterSpec(GCM_TAG_BITS, iv))
+        return cipher.doFinal(sealed)
+    }
+
+    private fun save(file: File, bytes: ByteArray) {
+        val tmp = File(file.parentFile, "${file.name}.tmp")
+        tmp.writeBytes(bytes)
+        check(tmp.renameTo(file)) { "cannot save ${file.name}" }
     }
 
     private fun wrappingKey(): SecretKey {

@@ -18,14 +18,14 @@ import androidx.compose.runtime.remember
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.Color
 import androidx.compose.ui.unit.dp
+import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.withContext
 import org.fyr.app.FyrApplication
 import org.fyr.core.FyrCore
 import org.fyr.core.FyrException
-import org.fyr.presentation.HitCard
-import org.fyr.presentation.Ui
-import org.fyr.presentation.UiLang
+import org.fyr.presentation.HitRow
+import org.fyr.presentation.OpenState
 
 /** What a screen shows while the core answers: nothing yet, a value, or the core's error message. */
 sealed class Loaded<out T> {
@@ -34,12 +34,20 @@ sealed class Loaded<out T> {
     data class Failed(val message: String) : Loaded<Nothing>()
 }
 
-/** Calls the core off the main thread; FyrException messages are shown as they are. */
+/**
+ * Calls the core off the main thread. FyrException messages are shown as they
+ * are; any other failure (opening the store, the Keystore) is shown with its
+ * kind instead of crashing the app.
+ */
 suspend fun <T> callCore(app: FyrApplication, f: (FyrCore) -> T): Loaded<T> = withContext(Dispatchers.IO) {
     try {
         Loaded.Ok(f(app.core()))
+    } catch (e: CancellationException) {
+        throw e
     } catch (e: FyrException) {
         Loaded.Failed(e.message ?: e.toString())
+    } catch (e: Exception) {
+        Loaded.Failed("${e.javaClass.simpleName}: ${e.message ?: ""}")
     }
 }
 
@@ -50,8 +58,6 @@ fun <T> rememberCore(app: FyrApplication, vararg keys: Any?, f: (FyrCore) -> T):
     return state
 }
 
-fun uiFor(app: FyrApplication): Ui =
-    Ui(if (app.resources.configuration.locales[0].language == "sv") UiLang.SV else UiLang.EN)
 
 @Composable
 fun ErrorText(message: String) {
@@ -59,13 +65,13 @@ fun ErrorText(message: String) {
 }
 
 @Composable
-fun HitCardView(card: HitCard, onClick: () -> Unit) {
+fun HitCardView(card: HitRow, onClick: () -> Unit) {
     Card(Modifier.fillMaxWidth().padding(horizontal = 12.dp, vertical = 6.dp).clickable(onClick = onClick)) {
         Column(Modifier.padding(12.dp)) {
             Text(card.title, style = MaterialTheme.typography.titleMedium)
             Text(card.subtitle, style = MaterialTheme.typography.bodySmall)
             Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                val color = when (card.isOpen) { true -> Color(0xFF1B7F3A); false -> Color(0xFF9A1C1C); null -> Color.Gray }
+                val color = when (card.openState) { OpenState.OPEN -> Color(0xFF1B7F3A); OpenState.CLOSED -> Color(0xFF9A1C1C); OpenState.UNKNOWN -> Color.Gray }
                 Text(card.openLine, color = color, style = MaterialTheme.typography.bodyMedium)
                 card.distance?.let { Text(it, style = MaterialTheme.typography.bodyMedium) }
             }

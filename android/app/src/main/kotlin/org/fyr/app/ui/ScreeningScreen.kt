@@ -3,12 +3,16 @@ package org.fyr.app.ui
 import androidx.compose.foundation.clickable
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.ExperimentalLayoutApi
+import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.verticalScroll
+import androidx.compose.material3.AlertDialog
 import androidx.compose.material3.Button
+import androidx.compose.material3.FilterChip
 import androidx.compose.material3.LinearProgressIndicator
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
@@ -25,114 +29,210 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.unit.dp
 import kotlinx.coroutines.launch
 import org.fyr.app.FyrApplication
+import org.fyr.core.types.UiText
 import org.fyr.core.Answer
+import org.fyr.core.FyrCore
 import org.fyr.core.LevelOverride
 import org.fyr.core.ScreeningOutcome
 import org.fyr.core.ScreeningView
 import org.fyr.presentation.AnswerInput
-import org.fyr.presentation.hitCard
-import org.fyr.presentation.parseNumberAnswer
+import org.fyr.core.OverrideLevel
+import org.fyr.core.parseNumber
+import org.fyr.presentation.hitRow
 import org.fyr.presentation.screeningStep
 
-/** Checklists and sessions to resume → one item at a time → the result with its referrals. */
+/**
+ * Checklists and sessions to resume → one item at a time (back, skip, hide,
+ * discard) → the whole result with its referrals. What is on screen lives in
+ * the Application's [ScreeningModel], so a referral opened, a tab switched or
+ * a rotation keeps it; the session itself stays sealed in the core.
+ */
 @Composable
-fun ScreeningScreen(app: FyrApplication, onOpenService: (String) -> Unit) {
-    val ui = uiFor(app)
+fun ScreeningScreen(app: FyrApplication, onOpenService: (String) -> Unit, onHide: () -> Unit) {
+    val t = app.texts()
+    val model = app.screening
     val scope = rememberCoroutineScope()
-    var view by remember { mutableStateOf<ScreeningView?>(null) }
-    var outcome by remember { mutableStateOf<ScreeningOutcome?>(null) }
     var error by remember { mutableStateOf<String?>(null) }
     var refresh by remember { mutableStateOf(0) }
 
-    fun run(f: (org.fyr.core.FyrCore) -> ScreeningView) = scope.launch {
+    fun run(f: (FyrCore) -> ScreeningView) = scope.launch {
         when (val r = callCore(app, f)) {
-            is Loaded.Ok -> { view = r.value; error = null }
+            is Loaded.Ok -> { model.view.value = r.value; error = null }
             is Loaded.Failed -> error = r.message
             Loaded.Loading -> {}
         }
     }
 
     Column(Modifier.padding(16.dp).verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+        app.keyProblem?.let { ErrorText(t(UiText.KEY_PROBLEM) + "\n" + it) }
         error?.let { ErrorText(it) }
-        val done = outcome
-        val current = view
+        val done = model.outcome.value
+        val current = model.view.value
         when {
-            done != null -> {
-                Text(done.levelLabel, style = MaterialTheme.typography.headlineSmall)
-                if (done.unanswered > 0u) Text("${done.unanswered} ?", color = MaterialTheme.colorScheme.error)
-                done.missingKey.forEach { Text("? ${it.text}", color = MaterialTheme.colorScheme.error) }
-                done.redFlags.forEach { Text("⚑ ${it.text}", color = MaterialTheme.colorScheme.error) }
-                done.actions.forEach { Text("• $it") }
-                done.referrals.forEach { hit -> HitCardView(hitCard(hit, ui)) { onOpenService(hit.id) } }
-                TextButton(onClick = { outcome = null; view = null; refresh++ }) { Text(ui.back) }
+            done != null -> OutcomeView(done, t, onOpenService) {
+                model.outcome.value = null
+                refresh++
             }
-            current != null -> {
-                val step = screeningStep(current, ui)
-                Text(step.title, style = MaterialTheme.typography.titleMedium)
-                Text(step.counter)
-                LinearProgressIndicator(progress = { step.progress }, modifier = Modifier.fillMaxWidth())
-                step.section?.let { Text(it, style = MaterialTheme.typography.labelLarge) }
-                step.question?.let { Text(it, style = MaterialTheme.typography.headlineSmall) }
-                step.help?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
-                val itemId = step.itemId
-                when (val input = step.input) {
-                    AnswerInput.YesNoUnknown -> Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                        Button(onClick = { run { it.answer(current.sessionId, itemId!!, Answer.Yes) } }) { Text(ui.yes) }
-                        Button(onClick = { run { it.answer(current.sessionId, itemId!!, Answer.No) } }) { Text(ui.no) }
-                        OutlinedButton(onClick = { run { it.answer(current.sessionId, itemId!!, Answer.Unknown) } }) { Text(ui.unknown) }
-                    }
-                    is AnswerInput.SingleChoice -> Column {
-                        input.choices.forEach { c ->
-                            OutlinedButton(onClick = { run { it.answer(current.sessionId, itemId!!, Answer.Choice(c.id)) } }, modifier = Modifier.fillMaxWidth()) { Text(c.text) }
-                        }
-                        TextButton(onClick = { run { it.answer(current.sessionId, itemId!!, Answer.Unknown) } }) { Text(ui.unknown) }
-                    }
-                    AnswerInput.Number -> {
-                        var typed by remember(itemId) { mutableStateOf("") }
-                        OutlinedTextField(value = typed, onValueChange = { typed = it }, singleLine = true)
-                        Button(enabled = parseNumberAnswer(typed) != null, onClick = {
-                            val a = parseNumberAnswer(typed) ?: return@Button
-                            run { it.answer(current.sessionId, itemId!!, a) }
-                        }) { Text("OK") }
-                    }
-                    null -> {}
-                }
-                if (step.canGoBack) TextButton(onClick = { run { it.back(current.sessionId) } }) { Text(ui.back) }
-                if (step.readyToComplete) {
-                    var note by remember { mutableStateOf("") }
-                    var overrideLevel by remember { mutableStateOf("") }
-                    var reason by remember { mutableStateOf("") }
-                    OutlinedTextField(value = overrideLevel, onValueChange = { overrideLevel = it }, label = { Text("Professional judgement: level (optional)") })
-                    OutlinedTextField(value = reason, onValueChange = { reason = it }, label = { Text("Reason") })
-                    OutlinedTextField(value = note, onValueChange = { note = it }, label = { Text("Note (stays encrypted on this device)") })
-                    Button(onClick = {
-                        scope.launch {
-                            val ov = overrideLevel.takeIf { it.isNotBlank() }?.let { LevelOverride(it.trim(), reason) }
-                            when (val r = callCore(app) { it.completeScreening(current.sessionId, ov, note.ifBlank { null }) }) {
-                                is Loaded.Ok -> { outcome = r.value; error = null }
-                                is Loaded.Failed -> error = r.message
-                                Loaded.Loading -> {}
-                            }
-                        }
-                    }) { Text(ui.finish) }
-                }
+            current != null -> StepView(app, current, t, ::run, onHide = { model.hide(); onHide() }, onDiscarded = { refresh++ }) { outcome ->
+                model.view.value = null
+                model.outcome.value = outcome
             }
             else -> {
                 val lists by rememberCore(app, refresh) { it.checklists() }
                 val sessions by rememberCore(app, refresh) { core -> core.screenings().filter { it.state == "in_progress" } }
-                (sessions as? Loaded.Ok)?.value?.forEach { s ->
-                    Text("↻ ${s.checklist} (${s.started})", Modifier.clickable { run { it.screening(s.sessionId) } }.padding(8.dp))
+                (sessions as? Loaded.Ok)?.value?.takeIf { it.isNotEmpty() }?.let { open ->
+                    Text(t(UiText.IN_PROGRESS), style = MaterialTheme.typography.titleMedium)
+                    open.forEach { s ->
+                        // Neutral wording only: no checklist name on the start list.
+                        Text("↻ " + t(UiText.RESUME) + " · " + s.startedText, Modifier.clickable { run { it.screening(s.sessionId) } }.padding(8.dp))
+                    }
                 }
+                Text(t(UiText.NEW_SCREENING), style = MaterialTheme.typography.titleMedium)
                 when (val l = lists) {
                     is Loaded.Ok -> l.value.forEach { c ->
-                        OutlinedButton(onClick = { run { it.startScreening(c.id, null) } }, modifier = Modifier.fillMaxWidth()) {
-                            Text(c.title + if (c.example) " (exempel)" else "")
-                        }
+                        OutlinedButton(onClick = { run { it.startScreening(c.id, null) } }, modifier = Modifier.fillMaxWidth()) { Text(c.title) }
                     }
                     is Loaded.Failed -> ErrorText(l.message)
-                    Loaded.Loading -> Text("…")
+                    Loaded.Loading -> Text(t(UiText.LOADING))
                 }
             }
         }
     }
+}
+
+@Composable
+private fun StepView(
+    app: FyrApplication,
+    current: ScreeningView,
+    t: (UiText) -> String,
+    run: ((FyrCore) -> ScreeningView) -> Unit,
+    onHide: () -> Unit,
+    onDiscarded: () -> Unit,
+    onCompleted: (ScreeningOutcome) -> Unit,
+) {
+    val scope = rememberCoroutineScope()
+    var confirmDiscard by remember { mutableStateOf(false) }
+    var failed by remember { mutableStateOf<String?>(null) }
+    val step = screeningStep(current)
+    val itemId = step.itemId
+    // Discreet mode: one tap, back to the start screen; the session stays sealed and resumable.
+    Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+        Button(onClick = onHide) { Text(t(UiText.HIDE)) }
+        TextButton(onClick = { confirmDiscard = true }) { Text(t(UiText.DISCARD)) }
+    }
+    Text(step.title, style = MaterialTheme.typography.titleMedium)
+    current.notice?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
+    Text(step.counter)
+    LinearProgressIndicator(progress = { step.progress }, modifier = Modifier.fillMaxWidth())
+    step.section?.let { Text(it, style = MaterialTheme.typography.labelLarge) }
+    step.question?.let { Text(it, style = MaterialTheme.typography.headlineSmall) }
+    step.help?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
+    if (itemId != null) {
+        when (val input = step.input) {
+            AnswerInput.YesNoUnknown -> Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
+                Button(onClick = { run { it.answer(current.sessionId, itemId, Answer.Yes) } }) { Text(t(UiText.YES)) }
+                Button(onClick = { run { it.answer(current.sessionId, itemId, Answer.No) } }) { Text(t(UiText.NO)) }
+                OutlinedButton(onClick = { run { it.answer(current.sessionId, itemId, Answer.Unknown) } }) { Text(t(UiText.UNKNOWN)) }
+            }
+            is AnswerInput.SingleChoice -> Column {
+                input.choices.forEach { c ->
+                    OutlinedButton(onClick = { run { it.answer(current.sessionId, itemId, Answer.Choice(c.id)) } }, modifier = Modifier.fillMaxWidth()) { Text(c.text) }
+                }
+            }
+            AnswerInput.Number -> {
+                var typed by remember(itemId) { mutableStateOf("") }
+                OutlinedTextField(value = typed, onValueChange = { typed = it }, singleLine = true)
+                Button(enabled = parseNumber(typed) != null, onClick = {
+                    parseNumber(typed)?.let { v -> run { it.answer(current.sessionId, itemId, Answer.Number(v)) } }
+                }) { Text("OK") }
+            }
+            null -> {}
+        }
+        // Skip: the item stays unanswered (the result then says it is incomplete).
+        TextButton(onClick = { run { it.answer(current.sessionId, itemId, Answer.Unknown) } }) { Text(t(UiText.SKIP)) }
+    }
+    if (step.canGoBack) TextButton(onClick = { run { it.back(current.sessionId) } }) { Text(t(UiText.BACK)) }
+    if (step.readyToComplete) {
+        var note by remember { mutableStateOf("") }
+        var overrideLevel by remember { mutableStateOf<String?>(null) }
+        var reason by remember { mutableStateOf("") }
+        Text(t(UiText.OVERRIDE_TITLE), style = MaterialTheme.typography.titleMedium)
+        OverrideChooser(app, current, t, overrideLevel) { overrideLevel = it }
+        if (overrideLevel != null) OutlinedTextField(value = reason, onValueChange = { reason = it }, label = { Text(t(UiText.OVERRIDE_REASON)) })
+        OutlinedTextField(value = note, onValueChange = { note = it }, label = { Text(t(UiText.NOTE)) })
+        failed?.let { ErrorText(it) }
+        Button(onClick = {
+            scope.launch {
+                val ov = overrideLevel?.let { LevelOverride(it, reason.trim()) }
+                when (val r = callCore(app) { it.completeScreening(current.sessionId, ov, note.ifBlank { null }) }) {
+                    is Loaded.Ok -> onCompleted(r.value)
+                    is Loaded.Failed -> failed = r.message
+                    Loaded.Loading -> {}
+                }
+            }
+        }) { Text(t(UiText.SHOW_RESULT)) }
+    }
+    if (confirmDiscard) {
+        AlertDialog(
+            onDismissRequest = { confirmDiscard = false },
+            confirmButton = {
+                TextButton(onClick = {
+                    confirmDiscard = false
+                    scope.launch {
+                        when (val r = callCore(app) { it.discardScreening(current.sessionId) }) {
+                            is Loaded.Ok -> { app.screening.hide(); onDiscarded() }
+                            is Loaded.Failed -> failed = r.message
+                            Loaded.Loading -> {}
+                        }
+                    }
+                }) { Text(t(UiText.DISCARD)) }
+            },
+            dismissButton = { TextButton(onClick = { confirmDiscard = false }) { Text(t(UiText.CANCEL)) } },
+            text = { Text(t(UiText.DISCARD_CONFIRM)) },
+        )
+    }
+}
+
+/**
+ * The professional-judgement override: one of the levels the core offers for
+ * this session (only above the current result), never a typed level id.
+ */
+@OptIn(ExperimentalLayoutApi::class)
+@Composable
+private fun OverrideChooser(app: FyrApplication, current: ScreeningView, t: (UiText) -> String, chosen: String?, onChoose: (String?) -> Unit) {
+    val levels by rememberCore(app, current.sessionId, current.answered) { it.overrideLevels(current.sessionId) }
+    Text(t(UiText.OVERRIDE_HINT), style = MaterialTheme.typography.bodySmall)
+    FlowRow {
+        FilterChip(selected = chosen == null, onClick = { onChoose(null) }, label = { Text(t(UiText.OVERRIDE_NONE)) }, modifier = Modifier.padding(2.dp))
+        (levels as? Loaded.Ok<List<OverrideLevel>>)?.value?.forEach { l ->
+            val name = if (app.lang == "sv") l.labelSv else l.labelEn
+            FilterChip(selected = chosen == l.id, onClick = { onChoose(l.id) }, label = { Text(name) }, modifier = Modifier.padding(2.dp))
+        }
+    }
+}
+
+@Composable
+private fun OutcomeView(done: ScreeningOutcome, t: (UiText) -> String, onOpenService: (String) -> Unit, onDone: () -> Unit) {
+    Text(done.levelLabel, style = MaterialTheme.typography.headlineSmall)
+    if (done.incomplete || done.unanswered > 0u) Text(t(UiText.RESULT_INCOMPLETE), color = MaterialTheme.colorScheme.error)
+    // Key questions left unanswered: "not assessed", or the level is a floor.
+    done.missingKey.forEach { Text("? " + it.text, color = MaterialTheme.colorScheme.error) }
+    if (done.overrideUsed) Text(t(UiText.RESULT_OVERRIDE_USED), style = MaterialTheme.typography.bodyMedium)
+    if (done.redFlags.isNotEmpty()) {
+        Text(t(UiText.RESULT_RED_FLAGS), style = MaterialTheme.typography.titleMedium, color = MaterialTheme.colorScheme.error)
+        done.redFlags.forEach { Text("⚑ " + it.text, color = MaterialTheme.colorScheme.error) }
+    }
+    if (done.actions.isNotEmpty()) {
+        Text(t(UiText.RESULT_ACTIONS), style = MaterialTheme.typography.titleMedium)
+        done.actions.forEach { Text("• $it") }
+    }
+    if (done.leadsTo.isNotEmpty()) {
+        Text(t(UiText.RESULT_LEADS_TO), style = MaterialTheme.typography.titleMedium)
+        done.leadsTo.forEach { Text("→ $it") }
+    }
+    if (done.referrals.isNotEmpty()) {
+        Text(t(UiText.RESULT_REFERRALS), style = MaterialTheme.typography.titleMedium)
+        done.referrals.forEach { hit -> HitCardView(hitRow(hit)) { onOpenService(hit.id) } }
+    }
+    TextButton(onClick = onDone) { Text(t(UiText.CLOSE)) }
 }

@@ -5,6 +5,7 @@ import android.annotation.SuppressLint
 import android.content.Context
 import android.content.pm.PackageManager
 import android.location.LocationManager
+import android.os.Build
 import androidx.activity.compose.rememberLauncherForActivityResult
 import androidx.activity.result.contract.ActivityResultContracts
 import androidx.compose.foundation.layout.Column
@@ -16,6 +17,7 @@ import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
 import androidx.compose.foundation.lazy.items
 import androidx.compose.material3.FilterChip
+import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Switch
 import androidx.compose.material3.Text
@@ -32,32 +34,61 @@ import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.unit.dp
 import androidx.core.content.ContextCompat
 import org.fyr.app.FyrApplication
+import org.fyr.core.types.UiText
 import org.fyr.core.GeoPoint
 import org.fyr.core.ServiceHit
-import org.fyr.core.vocabulary
 import org.fyr.presentation.FilterState
-import org.fyr.presentation.hitCard
+import org.fyr.presentation.hitRow
 
+/**
+ * The phone's position for "near me": the freshest last-known fix, else (API
+ * 30+) one current fix. [onResult] gets null when there is none, and the
+ * screen says so instead of failing silently.
+ */
 @SuppressLint("MissingPermission")
-private fun lastPosition(context: Context): GeoPoint? {
-    if (ContextCompat.checkSelfPermission(context, Manifest.permission.ACCESS_COARSE_LOCATION) != PackageManager.PERMISSION_GRANTED) return null
+private fun locate(context: Context, onResult: (GeoPoint?) -> Unit) {
+    if (ContextCompat.checkSelfPermission(context, Manifest.permission.ACCESS_COARSE_LOCATION) != PackageManager.PERMISSION_GRANTED) {
+        onResult(null)
+        return
+    }
     val lm = context.getSystemService(Context.LOCATION_SERVICE) as LocationManager
-    val loc = lm.getProviders(true).mapNotNull { lm.getLastKnownLocation(it) }.maxByOrNull { it.time } ?: return null
-    return GeoPoint(loc.latitude, loc.longitude)
+    val last = lm.getProviders(true).mapNotNull { lm.getLastKnownLocation(it) }.maxByOrNull { it.time }
+    if (last != null) {
+        onResult(GeoPoint(last.latitude, last.longitude))
+        return
+    }
+    val provider = lm.getProviders(true).firstOrNull()
+    if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.R && provider != null) {
+        lm.getCurrentLocation(provider, null, ContextCompat.getMainExecutor(context)) { loc ->
+            onResult(loc?.let { GeoPoint(it.latitude, it.longitude) })
+        }
+    } else {
+        onResult(null)
+    }
 }
 
 @OptIn(ExperimentalLayoutApi::class)
 @Composable
 fun SearchScreen(app: FyrApplication, onOpen: (String) -> Unit) {
-    val ui = uiFor(app)
+    val t = app.texts()
     val context = LocalContext.current
     var filters by remember { mutableStateOf(FilterState()) }
     var showFilters by remember { mutableStateOf(false) }
+    var locationNote by remember { mutableStateOf<String?>(null) }
     var results by remember { mutableStateOf<Loaded<List<ServiceHit>>>(Loaded.Loading) }
-    val vocab = remember { vocabulary() }
-    val lang = ui.lang
+    val vocab by rememberCore(app) { it.vocabularyLabels() }
+    val municipalities by rememberCore(app) { it.municipalities() }
+    val home by rememberCore(app) { it.settings().homeMunicipality }
+    // "Store rebuilt" and similar notices from opening, shown on the start screen.
+    val notices by rememberCore(app) { it.openNotices() }
+    var noticesSeen by remember { mutableStateOf(false) }
+
+    fun nearMeOn() = locate(context) { pos ->
+        locationNote = if (pos == null) t(UiText.NEAR_ME_UNAVAILABLE) else null
+        filters = filters.copy(nearMe = pos != null, position = pos)
+    }
     val askLocation = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { granted ->
-        filters = filters.copy(nearMe = granted, position = if (granted) lastPosition(context) else null)
+        if (granted) nearMeOn() else { locationNote = t(UiText.LOCATION_DENIED); filters = filters.copy(nearMe = false, position = null) }
     }
 
     LaunchedEffect(filters) {
@@ -65,41 +96,57 @@ fun SearchScreen(app: FyrApplication, onOpen: (String) -> Unit) {
     }
 
     Column {
+        (notices as? Loaded.Ok)?.value?.takeIf { it.isNotEmpty() && !noticesSeen }?.let { list ->
+            list.forEach { Text(it, color = MaterialTheme.colorScheme.error, modifier = Modifier.padding(horizontal = 12.dp)) }
+            TextButton(onClick = { noticesSeen = true }) { Text("OK") }
+        }
         OutlinedTextField(
             value = filters.text,
             onValueChange = { filters = filters.withText(it) },
-            label = { Text(if (lang == org.fyr.presentation.UiLang.SV) "Sök stöd, t.ex. kvinnojour" else "Search, e.g. women's shelter") },
+            label = { Text(t(UiText.SEARCH_PROMPT)) },
             singleLine = true,
             modifier = Modifier.fillMaxWidth().padding(12.dp),
         )
         Row(Modifier.padding(horizontal = 12.dp), verticalAlignment = Alignment.CenterVertically) {
             Switch(checked = filters.openNow, onCheckedChange = { filters = filters.copy(openNow = it) })
-            Text(ui.openNow, Modifier.padding(start = 6.dp, end = 16.dp))
+            Text(t(UiText.OPEN_NOW), Modifier.padding(start = 6.dp, end = 16.dp))
             Switch(checked = filters.nearMe, onCheckedChange = { on ->
-                if (on) askLocation.launch(Manifest.permission.ACCESS_COARSE_LOCATION) else filters = filters.copy(nearMe = false)
+                // Ask for the permission first; only then look for a position.
+                if (on) askLocation.launch(Manifest.permission.ACCESS_COARSE_LOCATION)
+                else { locationNote = null; filters = filters.copy(nearMe = false, position = null) }
             })
-            Text(ui.nearMe, Modifier.padding(start = 6.dp, end = 16.dp))
-            TextButton(onClick = { showFilters = !showFilters }) { Text(ui.filters(filters.activeCount)) }
+            Text(t(UiText.NEAR_ME), Modifier.padding(start = 6.dp, end = 16.dp))
+            TextButton(onClick = { showFilters = !showFilters }) { Text(filters.filtersLabel(t(UiText.FILTERS))) }
         }
+        locationNote?.let { Text(it, style = MaterialTheme.typography.bodySmall, modifier = Modifier.padding(horizontal = 12.dp)) }
         if (showFilters) {
-            val label = { sv: String, en: String -> if (lang == org.fyr.presentation.UiLang.SV) sv else en }
+            Text(t(UiText.MUNICIPALITY), style = MaterialTheme.typography.labelLarge, modifier = Modifier.padding(horizontal = 12.dp))
             FlowRow(Modifier.padding(horizontal = 12.dp)) {
-                vocab.needs.forEach { e ->
-                    FilterChip(selected = e.id in filters.needs, onClick = { filters = filters.toggleNeed(e.id) }, label = { Text(label(e.sv, e.en)) }, modifier = Modifier.padding(2.dp))
+                val all = (municipalities as? Loaded.Ok)?.value.orEmpty()
+                val homeName = (home as? Loaded.Ok)?.value?.let { code -> all.firstOrNull { it.code == code }?.name ?: code }
+                FilterChip(selected = filters.municipality == null, onClick = { filters = filters.copy(municipality = null) }, label = { Text(t(UiText.HOME_MUNICIPALITY) + (homeName?.let { " ($it)" } ?: "")) }, modifier = Modifier.padding(2.dp))
+                all.forEach { m ->
+                    FilterChip(selected = filters.municipality == m.code, onClick = { filters = filters.copy(municipality = m.code) }, label = { Text(m.name) }, modifier = Modifier.padding(2.dp))
                 }
-                vocab.groups.forEach { e ->
-                    FilterChip(selected = e.id in filters.groups, onClick = { filters = filters.toggleGroup(e.id) }, label = { Text(label(e.sv, e.en)) }, modifier = Modifier.padding(2.dp))
+            }
+            val v = (vocab as? Loaded.Ok)?.value
+            if (v != null) FlowRow(Modifier.padding(horizontal = 12.dp)) {
+                v.needs.forEach { e ->
+                    FilterChip(selected = e.id in filters.needs, onClick = { filters = filters.toggleNeed(e.id) }, label = { Text(e.label) }, modifier = Modifier.padding(2.dp))
                 }
-                vocab.forms.forEach { e ->
-                    FilterChip(selected = e.id in filters.forms, onClick = { filters = filters.toggleForm(e.id) }, label = { Text(label(e.sv, e.en)) }, modifier = Modifier.padding(2.dp))
+                v.groups.forEach { e ->
+                    FilterChip(selected = e.id in filters.groups, onClick = { filters = filters.toggleGroup(e.id) }, label = { Text(e.label) }, modifier = Modifier.padding(2.dp))
+                }
+                v.forms.forEach { e ->
+                    FilterChip(selected = e.id in filters.forms, onClick = { filters = filters.toggleForm(e.id) }, label = { Text(e.label) }, modifier = Modifier.padding(2.dp))
                 }
             }
         }
         when (val r = results) {
-            is Loaded.Loading -> Text("…", Modifier.padding(16.dp))
+            is Loaded.Loading -> Text(t(UiText.LOADING), Modifier.padding(16.dp))
             is Loaded.Failed -> ErrorText(r.message)
-            is Loaded.Ok -> LazyColumn {
-                items(r.value, key = { it.id }) { hit -> HitCardView(hitCard(hit, ui)) { onOpen(hit.id) } }
+            is Loaded.Ok -> if (r.value.isEmpty()) Text(t(UiText.NO_RESULTS), Modifier.padding(16.dp)) else LazyColumn {
+                items(r.value, key = { it.id }) { hit -> HitCardView(hitRow(hit)) { onOpen(hit.id) } }
             }
         }
     }

@@ -1,5 +1,6 @@
 package org.fyr.app.ui
 
+import android.content.ActivityNotFoundException
 import android.content.ClipData
 import android.content.ClipboardManager
 import android.content.Context
@@ -14,28 +15,71 @@ import androidx.compose.foundation.verticalScroll
 import androidx.compose.material3.Button
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
+import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Text
+import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.getValue
+import androidx.compose.runtime.mutableStateOf
+import androidx.compose.runtime.remember
+import androidx.compose.runtime.rememberCoroutineScope
+import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.unit.dp
+import kotlinx.coroutines.launch
 import org.fyr.app.FyrApplication
-import org.fyr.presentation.ContactKind
-import org.fyr.presentation.hitCard
+import org.fyr.core.types.UiText
+import org.fyr.core.types.ContactAction
+import org.fyr.presentation.OpenWith
+import org.fyr.presentation.hitRow
+import org.fyr.presentation.openWith
+
+private fun copy(context: Context, label: String, text: String) {
+    val cm = context.getSystemService(Context.CLIPBOARD_SERVICE) as ClipboardManager
+    cm.setPrimaryClip(ClipData.newPlainText(label, text))
+}
+
+/**
+ * Hands a contact action to the platform: a call opens the dialer (never
+ * calls by itself), a text the messaging app, a chat its web page. A phone
+ * with no app for it (a tablet without a dialer) gets the number copied and
+ * a message instead of a crash.
+ */
+private fun open(context: Context, action: ContactAction): Boolean {
+    val intent = when (openWith(action)) {
+        OpenWith.DIAL -> Intent(Intent.ACTION_DIAL, Uri.parse(action.uri))
+        OpenWith.SEND_TO -> Intent(Intent.ACTION_SENDTO, Uri.parse(action.uri))
+        OpenWith.VIEW -> Intent(Intent.ACTION_VIEW, Uri.parse(action.uri))
+    }
+    return try {
+        context.startActivity(intent)
+        true
+    } catch (e: ActivityNotFoundException) {
+        copy(context, action.label, action.number)
+        false
+    } catch (e: SecurityException) {
+        copy(context, action.label, action.number)
+        false
+    }
+}
 
 @Composable
 fun ServiceScreen(app: FyrApplication, id: String) {
-    val ui = uiFor(app)
+    val t = app.texts()
     val context = LocalContext.current
+    val scope = rememberCoroutineScope()
+    var note by remember { mutableStateOf<String?>(null) }
+    var reporting by remember { mutableStateOf(false) }
+    var report by remember { mutableStateOf("") }
     val detail by rememberCore(app, id) { it.show(id, null, null) }
     when (val d = detail) {
-        is Loaded.Loading -> Text("…", Modifier.padding(16.dp))
+        is Loaded.Loading -> Text(t(UiText.LOADING), Modifier.padding(16.dp))
         is Loaded.Failed -> ErrorText(d.message)
         is Loaded.Ok -> {
             val s = d.value
-            val card = hitCard(s.hit, ui)
+            val card = hitRow(s.hit)
             Column(Modifier.padding(16.dp).verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
                 Text(card.title, style = MaterialTheme.typography.headlineSmall)
                 Text(card.subtitle)
@@ -44,19 +88,11 @@ fun ServiceScreen(app: FyrApplication, id: String) {
                 card.distance?.let { Text(it) }
                 card.actions.forEach { action ->
                     Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                        Button(onClick = {
-                            val intent = when (action.kind) {
-                                ContactKind.TEXT -> Intent(Intent.ACTION_SENDTO, Uri.parse(action.uri))
-                                else -> Intent(Intent.ACTION_DIAL, Uri.parse(action.uri))
-                            }
-                            context.startActivity(intent)
-                        }) { Text(action.label) }
-                        OutlinedButton(onClick = {
-                            val cm = context.getSystemService(Context.CLIPBOARD_SERVICE) as ClipboardManager
-                            cm.setPrimaryClip(ClipData.newPlainText(card.title, action.number))
-                        }) { Text(ui.copy) }
+                        Button(onClick = { if (!open(context, action)) note = t(UiText.CANNOT_CALL) }) { Text(action.label) }
+                        OutlinedButton(onClick = { copy(context, card.title, action.number); note = t(UiText.COPIED) }) { Text(t(UiText.COPY)) }
                     }
                 }
+                note?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
                 Text(s.description)
                 Text(s.role, style = MaterialTheme.typography.bodySmall)
                 Text(s.hours, style = MaterialTheme.typography.bodySmall)
@@ -65,6 +101,22 @@ fun ServiceScreen(app: FyrApplication, id: String) {
                 s.schedule.forEach { Text(it, style = MaterialTheme.typography.bodySmall) }
                 s.email?.let { Text(it) }
                 Text(listOfNotNull(s.verifiedOn, s.source.takeIf { it.isNotBlank() }).joinToString(" · "), style = MaterialTheme.typography.bodySmall)
+                // "Wrong number / closed": a correction report into the outbox (the core refuses personal data).
+                if (!reporting) {
+                    TextButton(onClick = { reporting = true }) { Text(t(UiText.REPORT_ERROR)) }
+                } else {
+                    Text(t(UiText.REPORT_ERROR_HINT), style = MaterialTheme.typography.bodySmall)
+                    OutlinedTextField(value = report, onValueChange = { report = it }, label = { Text(t(UiText.REPORT_ERROR)) })
+                    Button(enabled = report.isNotBlank(), onClick = {
+                        scope.launch {
+                            note = when (val r = callCore(app) { it.reportError(id, report.trim()) }) {
+                                is Loaded.Ok -> { reporting = false; report = ""; t(UiText.REPORT_ERROR_QUEUED) }
+                                is Loaded.Failed -> r.message
+                                Loaded.Loading -> null
+                            }
+                        }
+                    }) { Text(t(UiText.REPORT_ERROR_SEND)) }
+                }
             }
         }
     }

@@ -15,32 +15,35 @@ import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.unit.dp
-import androidx.work.WorkInfo
-import androidx.work.WorkManager
 import androidx.lifecycle.compose.collectAsStateWithLifecycle
+import androidx.work.WorkManager
 import org.fyr.app.FyrApplication
+import org.fyr.core.types.UiText
 import org.fyr.app.sync.SyncScheduler
-import org.fyr.presentation.Tone
-import org.fyr.presentation.statusLines
-import java.time.Instant
+import org.fyr.core.types.Tone
 
+/** Data age, last sync, next attempt, and why the outbox did not go (with what to do). */
 @Composable
 fun StatusScreen(app: FyrApplication) {
-    val ui = uiFor(app)
-    // Re-read the status whenever a sync work item changes state.
-    val work by WorkManager.getInstance(app).getWorkInfosForUniqueWorkFlow("fyr-sync-now").collectAsStateWithLifecycle(emptyList())
+    val t = app.texts()
+    // Re-read the status whenever the sync work changes state.
+    val work by WorkManager.getInstance(app).getWorkInfosForUniqueWorkFlow(SyncScheduler.NOW).collectAsStateWithLifecycle(emptyList())
     var tick by remember { mutableStateOf(0) }
-    val status by rememberCore(app, work.map(WorkInfo::getState), tick) { it.status() }
-    val outbox by rememberCore(app, work.map(WorkInfo::getState), tick) { it.outbox() }
+    var queued by remember { mutableStateOf(false) }
+    val states = work.map { it.state }
+    val status by rememberCore(app, states, tick) { it.statusLines() }
+    val outbox by rememberCore(app, states, tick) { it.outbox() }
     Column(Modifier.padding(16.dp).verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
+        app.keyProblem?.let { ErrorText(t(UiText.KEY_PROBLEM)) }
         when (val s = status) {
-            is Loaded.Ok -> statusLines(s.value, Instant.now(), ui).forEach { line ->
+            is Loaded.Ok -> s.value.forEach { line ->
                 Text(line.text, color = if (line.tone == Tone.WARNING) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.onSurface)
             }
             is Loaded.Failed -> ErrorText(s.message)
-            Loaded.Loading -> Text("…")
+            Loaded.Loading -> Text(t(UiText.LOADING))
         }
-        Button(onClick = { SyncScheduler.syncSoon(app); tick++ }) { Text("Synka nu / Sync now") }
+        Button(onClick = { SyncScheduler.syncSoon(app); queued = true; tick++ }) { Text(t(UiText.SYNC_NOW)) }
+        if (queued) Text(t(UiText.SYNC_QUEUED), style = MaterialTheme.typography.bodySmall)
         (outbox as? Loaded.Ok)?.value?.forEach { e ->
             Text("${e.kind}${if (e.quarantined) " ⚠ ${e.reason.orEmpty()}" else ""}", style = MaterialTheme.typography.labelLarge)
             Text(e.payloadJson, style = MaterialTheme.typography.bodySmall)

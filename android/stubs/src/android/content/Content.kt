@@ -1,0 +1,62 @@
+// Compile-check stand-in (android/stubs): documented signature of the real API; nothing here runs.
+@file:Suppress("unused", "UNUSED_PARAMETER", "PackageDirectoryMismatch")
+
+package android.content
+
+import android.content.res.Resources
+import android.net.Uri
+import org.fyr.stubs.stub
+import java.io.File
+
+abstract class Context {
+    abstract fun getSystemService(name: String): Any?
+    // Java getters, seen from Kotlin as properties.
+    abstract val noBackupFilesDir: File
+    abstract val filesDir: File
+    abstract val resources: Resources
+    abstract val applicationContext: Context
+    abstract val packageName: String
+    abstract fun startActivity(intent: Intent)
+    companion object {
+        const val CLIPBOARD_SERVICE: String = "clipboard"
+        const val LOCATION_SERVICE: String = "location"
+    }
+}
+
+open class ContextWrapper(base: Context?) : Context() {
+    override fun getSystemService(name: String): Any? = stub()
+    override val noBackupFilesDir: File get() = stub()
+    override val filesDir: File get() = stub()
+    override val resources: Resources get() = stub()
+    override val applicationContext: Context get() = stub()
+    override val packageName: String get() = stub()
+    override fun startActivity(intent: Intent): Unit = stub()
+}
+
+open class Intent {
+    constructor(action: String?)
+    constructor(action: String?, uri: Uri?)
+    fun addFlags(flags: Int): Intent = stub()
+    fun putExtra(name: String, value: String?): Intent = stub()
+    fun getStringExtra(name: String): String? = stub()
+    companion object {
+        const val ACTION_DIAL: String = "android.intent.action.DIAL"
+        const val ACTION_SENDTO: String = "android.intent.action.SENDTO"
+        const val ACTION_VIEW: String = "android.intent.action.VIEW"
+        const val FLAG_ACTIVITY_NEW_TASK: Int = 0x10000000
+    }
+}
+
+open class ActivityNotFoundException(name: String?) : RuntimeException(name) {
+    constructor() : this(null)
+}
+
+class ClipData {
+    companion object {
+        @JvmStatic fun newPlainText(label: CharSequence?, text: CharSequence?): ClipData = stub()
+    }
+}
+
+open class ClipboardManager {
+    open fun setPrimaryClip(clip: ClipData): Unit = stub()
+}

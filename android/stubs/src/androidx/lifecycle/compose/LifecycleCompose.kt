@@ -1,0 +1,15 @@
+// Compile-check stand-in (android/stubs): documented signature of the real API; nothing here runs.
+@file:Suppress("unused", "UNUSED_PARAMETER", "PackageDirectoryMismatch")
+
+package androidx.lifecycle.compose
+
+import androidx.compose.runtime.Composable
+import androidx.compose.runtime.State
+import kotlinx.coroutines.flow.Flow
+import kotlinx.coroutines.flow.StateFlow
+import org.fyr.stubs.stub
+
+@Composable
+fun <T> Flow<T>.collectAsStateWithLifecycle(initialValue: T, lifecycleOwner: Any? = null, minActiveState: Any? = null, context: kotlin.coroutines.CoroutineContext = kotlin.coroutines.EmptyCoroutineContext): State<T> = stub()
+@Composable
+fun <T> StateFlow<T>.collectAsStateWithLifecycle(lifecycleOwner: Any? = null, minActiveState: Any? = null, context: kotlin.coroutines.CoroutineContext = kotlin.coroutines.EmptyCoroutineContext): State<T> = stub()
