@@ -151,17 +151,18 @@ impl Fyr {
     // ---------------------------------------------------------------- settings
 
     pub fn settings(&self) -> Result<Settings> {
-        let c = self.store.dev();
-        let get = |k: &str| device::get_setting(&c, k);
-        Ok(Settings {
-            lang: get("lang")?
-                .and_then(|l| Lang::parse(&l))
-                .unwrap_or(self.lang),
-            home_municipality: get("home_municipality")?,
-            agency_kind: get("agency_kind")?.and_then(|k| AgencyKind::parse(&k)),
-            retention_days: get("retention_days")?
-                .and_then(|d| d.parse().ok())
-                .unwrap_or(DEFAULT_RETENTION_DAYS),
+        self.store.with_dev(|c| {
+            let get = |k: &str| device::get_setting(c, k);
+            Ok(Settings {
+                lang: get("lang")?
+                    .and_then(|l| Lang::parse(&l))
+                    .unwrap_or(self.lang),
+                home_municipality: get("home_municipality")?,
+                agency_kind: get("agency_kind")?.and_then(|k| AgencyKind::parse(&k)),
+                retention_days: get("retention_days")?
+                    .and_then(|d| d.parse().ok())
+                    .unwrap_or(DEFAULT_RETENTION_DAYS),
+            })
         })
     }
 
@@ -179,12 +180,13 @@ impl Fyr {
             Some(m) => Some(self.municipality(m)?.code),
             None => None,
         };
-        let c = self.store.dev();
-        device::set_setting(&c, "lang", Some(s.lang.id()))?;
-        device::set_setting(&c, "home_municipality", home.as_deref())?;
-        device::set_setting(&c, "agency_kind", s.agency_kind.map(|k| k.id()))?;
-        device::set_setting(&c, "retention_days", Some(&s.retention_days.to_string()))?;
-        Ok(())
+        self.store.with_dev(|c| {
+            device::set_setting(c, "lang", Some(s.lang.id()))?;
+            device::set_setting(c, "home_municipality", home.as_deref())?;
+            device::set_setting(c, "agency_kind", s.agency_kind.map(|k| k.id()))?;
+            device::set_setting(c, "retention_days", Some(&s.retention_days.to_string()))?;
+            Ok(())
+        })
     }
 
     // --------------------------------------------------------------- directory
@@ -227,7 +229,7 @@ impl Fyr {
     // ------------------------------------------------------------------ outbox
 
     pub fn outbox(&self) -> Result<Vec<device::OutboxEntry>> {
-        device::outbox_all(&self.store.dev())
+        self.store.with_dev(|c| device::outbox_all(c))
     }
 
     /// Puts a correction report about a service into the outbox: a reason
@@ -247,14 +249,15 @@ impl Fyr {
             "message": message,
             "content_version": pos.version,
         });
-        device::enqueue(&self.store.dev(), "correction_report", &payload)
+        self.store
+            .with_dev(|c| device::enqueue(c, "correction_report", &payload))
     }
 
     // ------------------------------------------------------------------ status
 
     pub fn status(&self, now: DateTime<Utc>) -> Result<Status> {
         let st = sync::sync_status(&self.store, now).map_err(sync_error)?;
-        let (pending, quarantined) = device::outbox_counts(&self.store.dev())?;
+        let (pending, quarantined) = self.store.with_dev(|c| device::outbox_counts(c))?;
         let stale_warning = match (st.stale, st.stale_after_days, st.content_age_days) {
             (true, Some(n), Some(a)) => Some(match self.lang {
                 Lang::Sv => format!(
@@ -268,7 +271,13 @@ impl Fyr {
         };
         let screenings_locked = self.screening_lock()?;
         let dist = self.distribution()?;
-        let c = self.store.dev();
+        let (last_sync, hub, unreadable) = self.store.with_dev(|c| {
+            Ok((
+                device::get_sync_meta(c, sync::meta::LAST_RESULT)?,
+                device::get_sync_meta(c, sync::meta::HUB)?,
+                device::aside_sessions(c)?.len() as u64,
+            ))
+        })?;
         Ok(Status {
             feed_id: st.feed_id,
             content_version: st.version,
@@ -276,17 +285,16 @@ impl Fyr {
             content_age_days: st.content_age_days,
             stale_after_days: st.stale_after_days,
             stale_warning,
-            last_sync: device::get_sync_meta(&c, sync::meta::LAST_RESULT)?
-                .and_then(|s| serde_json::from_str(&s).ok()),
+            last_sync: last_sync.and_then(|s| serde_json::from_str(&s).ok()),
             last_success: st.last_success,
             next_attempt: st.next_attempt,
             failures: st.failures,
             check_interval_hours: dist.as_ref().map(|d| d.check_interval_hours),
-            hub: device::get_sync_meta(&c, sync::meta::HUB)?.or(dist.map(|d| d.hub_url)),
+            hub: hub.or(dist.map(|d| d.hub_url)),
             outbox_pending: pending,
             outbox_quarantined: quarantined,
             screenings_locked,
-            unreadable_screenings: device::aside_sessions(&c)?.len() as u64,
+            unreadable_screenings: unreadable,
             upload_note: st.upload_blocked.as_ref().map(|b| b.describe(self.lang)),
             upload_blocked: st.upload_blocked,
         })
@@ -318,7 +326,9 @@ impl Fyr {
         let hub_url = match from_payload.or(hub.map(str::to_string)) {
             Some(h) => h,
             None => {
-                let kept = device::get_sync_meta(&self.store.dev(), sync::meta::HUB)?;
+                let kept = self
+                    .store
+                    .with_dev(|c| device::get_sync_meta(c, sync::meta::HUB))?;
                 match kept.or(self.distribution()?.map(|d| d.hub_url)) {
                     Some(h) => h,
                     None => {
@@ -345,9 +355,10 @@ impl Fyr {
                 crate::enroll::EnrollError::Code(m) => Error::InvalidInput(m),
                 e => Error::Sync(e.to_string()),
             })?;
-        let c = self.store.dev();
-        device::set_sync_meta(&c, sync::meta::REVOKED_TOKEN, None)?;
-        device::set_sync_meta(&c, sync::meta::UPLOAD_BLOCKED, None)?;
+        self.store.with_dev(|c| {
+            device::set_sync_meta(c, sync::meta::REVOKED_TOKEN, None)?;
+            device::set_sync_meta(c, sync::meta::UPLOAD_BLOCKED, None)
+        })?;
         Ok(e)
     }
 
@@ -376,11 +387,9 @@ impl Fyr {
                 .map(|k| crate::feed::parse_verifying_key(k).map(|k| hex::encode(k.as_bytes())))
                 .collect::<std::result::Result<Vec<_>, _>>()
                 .map_err(|e| Error::invalid(format!("trusted key: {e}")))?;
-            device::set_sync_meta(
-                &self.store.dev(),
-                sync::meta::TRUSTED_KEYS,
-                Some(&keys.join(",")),
-            )?;
+            self.store.with_dev(|c| {
+                device::set_sync_meta(c, sync::meta::TRUSTED_KEYS, Some(&keys.join(",")))
+            })?;
         }
         sync::configure(
             &self.store,

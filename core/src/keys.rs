@@ -70,23 +70,24 @@ impl Fyr {
         let Some(k) = key else {
             return Ok(KeyState::Locked(LockReason::NoKey));
         };
-        let c = self.store.dev();
-        let check = device::get_setting(&c, KEY_CHECK)?;
-        let opens = check
-            .and_then(|h| hex::decode(h).ok())
-            .map(|check| crypto::verify_key_check(&SealKey::from_bytes(k), &check).is_ok());
-        match opens {
-            Some(true) => Ok(KeyState::Open(k)),
-            _ if device::session_count(&c)? == 0 => {
-                device::set_setting(
-                    &c,
-                    KEY_CHECK,
-                    Some(&hex::encode(crypto::key_check(&SealKey::from_bytes(k)))),
-                )?;
-                Ok(KeyState::Open(k))
+        self.store.with_dev(|c| {
+            let check = device::get_setting(c, KEY_CHECK)?;
+            let opens = check
+                .and_then(|h| hex::decode(h).ok())
+                .map(|check| crypto::verify_key_check(&SealKey::from_bytes(k), &check).is_ok());
+            match opens {
+                Some(true) => Ok(KeyState::Open(k)),
+                _ if device::session_count(c)? == 0 => {
+                    device::set_setting(
+                        c,
+                        KEY_CHECK,
+                        Some(&hex::encode(crypto::key_check(&SealKey::from_bytes(k)))),
+                    )?;
+                    Ok(KeyState::Open(k))
+                }
+                _ => Ok(KeyState::Locked(LockReason::WrongKey)),
             }
-            _ => Ok(KeyState::Locked(LockReason::WrongKey)),
-        }
+        })
     }
 
     fn key_state(&self) -> KeyState {
@@ -95,14 +96,26 @@ impl Fyr {
 
     pub(crate) fn seal_key(&self) -> Result<SealKey> {
         match self.key_state() {
-            KeyState::Open(k) => Ok(SealKey::from_bytes(k)),
+            KeyState::Open(k) => {
+                // A device store replaced while running has no key check:
+                // write it before anything is sealed into it, or the next
+                // start would find sealed sessions no check vouches for.
+                self.store.with_dev(|c| {
+                    if device::get_setting(c, KEY_CHECK)?.is_none() {
+                        let check = crypto::key_check(&SealKey::from_bytes(k));
+                        device::set_setting(c, KEY_CHECK, Some(&hex::encode(check)))?;
+                    }
+                    Ok(())
+                })?;
+                Ok(SealKey::from_bytes(k))
+            }
             KeyState::Locked(r) => Err(Error::ScreeningsLocked(r.message(self.sealed_sessions()?))),
         }
     }
 
     /// Sealed sessions stored (readable or not with the current key).
     pub fn sealed_sessions(&self) -> Result<u64> {
-        device::session_count(&self.store.dev())
+        self.store.with_dev(|c| device::session_count(c))
     }
 
     /// `None` when screenings can be used; else why not and what to do.
@@ -125,30 +138,34 @@ impl Fyr {
     /// period) and screenings are unlocked. Returns how many were set aside.
     pub fn reset_screening_key(&self, new_key: [u8; 32], now: DateTime<Utc>) -> Result<usize> {
         let mut state = self.key.write().unwrap_or_else(|p| p.into_inner());
-        let mut c = self.store.dev();
-        let n = device::set_sessions_aside(&mut c, now)?;
-        device::set_setting(
-            &c,
-            KEY_CHECK,
-            Some(&hex::encode(crypto::key_check(&SealKey::from_bytes(
-                new_key,
-            )))),
-        )?;
+        let n = self.store.with_dev(|c| {
+            let n = device::set_sessions_aside(c, now)?;
+            device::set_setting(
+                c,
+                KEY_CHECK,
+                Some(&hex::encode(crypto::key_check(&SealKey::from_bytes(
+                    new_key,
+                )))),
+            )?;
+            Ok(n)
+        })?;
         *state = KeyState::Open(new_key);
         Ok(n)
     }
 
     /// Sessions set aside by a key reset: unreadable, kept until purged.
     pub fn unreadable_screenings(&self) -> Result<Vec<AsideSession>> {
-        device::aside_sessions(&self.store.dev())
+        self.store.with_dev(|c| device::aside_sessions(c))
     }
 
     /// Purges set-aside sessions older than the retention period (no key needed).
     pub(crate) fn purge_unreadable(&self, now: DateTime<Utc>) -> Result<usize> {
         let days = self.settings()?.retention_days as i64;
-        let n = device::purge_aside(&self.store.dev(), now - chrono::Duration::days(days))?;
+        let n = self
+            .store
+            .with_dev(|c| device::purge_aside(c, now - chrono::Duration::days(days)))?;
         if n > 0 {
-            device::checkpoint(&self.store.dev())?;
+            self.store.with_dev(|c| device::checkpoint(c))?;
         }
         Ok(n)
     }

@@ -259,7 +259,9 @@ impl Fyr {
 
     fn load(&self, session_id: &str) -> Result<Sealed> {
         let key = self.seal_key()?;
-        let blob = device::get_session(&self.store.dev(), session_id)?
+        let blob = self
+            .store
+            .with_dev(|c| device::get_session(c, session_id))?
             .ok_or_else(|| Error::invalid(format!("unknown screening '{session_id}'")))?;
         let plain = crypto::open(&key, session_id.as_bytes(), &blob)
             .map_err(|e| Error::Crypto(e.to_string()))?;
@@ -270,7 +272,8 @@ impl Fyr {
         let key = self.seal_key()?;
         let plain = serde_json::to_vec(s)?;
         let blob = crypto::seal(&key, s.session.id.as_bytes(), &plain);
-        device::put_session(&self.store.dev(), &s.session.id, &blob)
+        self.store
+            .with_dev(|c| device::put_session(c, &s.session.id, &blob))
     }
 
     fn view(&self, s: &Sealed) -> ScreeningView {
@@ -423,7 +426,7 @@ impl Fyr {
 
     pub fn screenings(&self) -> Result<Vec<ScreeningSummary>> {
         let key = self.seal_key()?;
-        let rows = device::all_sessions(&self.store.dev())?;
+        let rows = self.store.with_dev(|c| device::all_sessions(c))?;
         let mut out = Vec::new();
         for (id, blob) in rows {
             let plain = crypto::open(&key, id.as_bytes(), &blob)
@@ -444,11 +447,12 @@ impl Fyr {
     }
 
     pub fn discard_screening(&self, session_id: &str) -> Result<()> {
-        let c = self.store.dev();
-        if !device::delete_session(&c, session_id)? {
-            return Err(Error::invalid(format!("unknown screening '{session_id}'")));
-        }
-        device::checkpoint(&c)
+        self.store.with_dev(|c| {
+            if !device::delete_session(c, session_id)? {
+                return Err(Error::invalid(format!("unknown screening '{session_id}'")));
+            }
+            device::checkpoint(c)
+        })
     }
 
     /// Deletes completed screenings older than the retention period; returns how many.
@@ -459,7 +463,7 @@ impl Fyr {
         let Ok(key) = self.seal_key() else {
             return Ok(n);
         };
-        let rows = device::all_sessions(&self.store.dev())?;
+        let rows = self.store.with_dev(|c| device::all_sessions(c))?;
         for (id, blob) in rows {
             let Ok(plain) = crypto::open(&key, id.as_bytes(), &blob) else {
                 continue;
@@ -467,13 +471,13 @@ impl Fyr {
             let s: Sealed = serde_json::from_slice(&plain)?;
             if let Some(done) = s.session.completed_at {
                 if now - done > chrono::Duration::days(days) {
-                    device::delete_session(&self.store.dev(), &id)?;
+                    self.store.with_dev(|c| device::delete_session(c, &id))?;
                     n += 1;
                 }
             }
         }
         if n > 0 {
-            device::checkpoint(&self.store.dev())?;
+            self.store.with_dev(|c| device::checkpoint(c))?;
         }
         Ok(n)
     }
@@ -523,11 +527,12 @@ impl Fyr {
         {
             let key = self.seal_key()?;
             let blob = crypto::seal(&key, s.session.id.as_bytes(), &serde_json::to_vec(&s)?);
-            let mut c = self.store.dev();
-            let tx = c.transaction()?;
-            device::put_session(&tx, &s.session.id, &blob)?;
-            device::enqueue(&tx, "screening_stat", &stat)?;
-            tx.commit()?;
+            self.store.with_dev(|c| {
+                let tx = c.transaction()?;
+                device::put_session(&tx, &s.session.id, &blob)?;
+                device::enqueue(&tx, "screening_stat", &stat)?;
+                Ok(tx.commit()?)
+            })?;
         }
         let lang = self.lang();
         let (level_label, red_flags, missing_key) = shown_parts(&s.checklist, &ev, lang);

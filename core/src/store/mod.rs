@@ -6,8 +6,8 @@
 //!   only this device has. If it is corrupt it is moved aside (kept, not
 //!   deleted) and a fresh one is made; the notice says what could not be kept.
 //!
-//! Damage is handled whenever it is found: at open, and for directory.db at
-//! any later query too (`Store::with_dir`). Files are owner-only on unix
+//! Damage is handled whenever it is found: at open, and at any later query
+//! too (`Store::with_dir`, `Store::with_dev`). Files are owner-only on unix
 //! (0600, the data directory 0700), set on creation and tightened on open.
 //!
 //! Both use WAL. Content changes (a bundled import, a snapshot or a delta from
@@ -172,6 +172,19 @@ fn open_conn(path: &Path) -> Result<Connection> {
     Ok(c)
 }
 
+/// Moves a damaged device.db aside and makes a fresh one; returns it and the
+/// notice that says what could not be kept. The one way device damage is
+/// handled, at open and at any later query ([`Store::with_dev`]).
+fn replace_device(path: &Path, cause: &Error) -> Result<(Connection, String)> {
+    let aside = move_aside(path)?;
+    prepare_file(path)?;
+    let c = device::open_new(path)?;
+    Ok((c, format!(
+        "The device store was damaged ({cause}): a new one was made. Settings, screenings and unsent statistics or reports in it could not be read; the damaged file was kept as {}.",
+        aside.display()
+    )))
+}
+
 impl Store {
     /// Opens (creating if needed) the store in `data_dir`. A first start, or a
     /// directory store found corrupt, imports `bundled()`.
@@ -224,13 +237,9 @@ impl Store {
         let dev = match opened {
             Ok(c) => c,
             Err(e) if is_corruption(&e) => {
-                let aside = move_aside(&dev_path)?;
-                notices.push(format!(
-                    "The device store was damaged ({e}): a new one was made. Settings, screenings and unsent statistics or reports in it could not be read; the damaged file was kept as {}.",
-                    aside.display()
-                ));
-                prepare_file(&dev_path)?;
-                device::open_new(&dev_path)?
+                let (c, notice) = replace_device(&dev_path, &e)?;
+                notices.push(notice);
+                c
             }
             Err(e) => return Err(e),
         };
@@ -318,6 +327,44 @@ impl Store {
         self.dir.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// Runs `f` on device.db. If SQLite reports damage (at any query, not
+    /// only at open) the damaged file is moved aside, a fresh one is made, a
+    /// notice is added and `f` runs once more on the fresh file, so a read is
+    /// answered from it and a write lands in it (never reported done while
+    /// lost). The lock is held throughout, so one damage is repaired once.
+    pub fn with_dev<T>(&self, mut f: impl FnMut(&mut Connection) -> Result<T>) -> Result<T> {
+        let mut c = self.dev();
+        match f(&mut c) {
+            Err(e) if is_corruption(&e) => {
+                let path = self.data_dir.join(DEVICE_FILE);
+                // Close the damaged file before moving it.
+                drop(std::mem::replace(&mut *c, Connection::open_in_memory()?));
+                let (fresh, notice) = match replace_device(&path, &e) {
+                    Ok(v) => v,
+                    Err(re) => {
+                        // Never leave the in-memory stand-in: writes to it
+                        // would look done and be lost.
+                        if let Ok(old) = device::open(&path) {
+                            *c = old;
+                        }
+                        return Err(Error::Storage(format!(
+                            "the device store is damaged ({e}) and could not be replaced: {re}"
+                        )));
+                    }
+                };
+                *c = fresh;
+                self.notices
+                    .lock()
+                    .unwrap_or_else(|p| p.into_inner())
+                    .push(notice);
+                f(&mut c)
+            }
+            r => r,
+        }
+    }
+
+    /// The device connection as it is, with no repair: prefer
+    /// [`Store::with_dev`].
     pub fn dev(&self) -> MutexGuard<'_, Connection> {
         self.dev.lock().unwrap_or_else(|p| p.into_inner())
     }

@@ -45,10 +45,14 @@ impl SyncStore for Store {
     }
 
     fn outbox_batch(&self, max: usize) -> Result<Vec<OutboxEvent>, SyncError> {
-        let c = self.dev();
-        let events = device::outbox_batch(&c, max).map_err(store_err)?;
-        let ids: Vec<String> = events.iter().map(|e| e.event_id.clone()).collect();
-        device::outbox_attempted(&c, &ids).map_err(store_err)?;
+        let events = self
+            .with_dev(|c| {
+                let events = device::outbox_batch(c, max)?;
+                let ids: Vec<String> = events.iter().map(|e| e.event_id.clone()).collect();
+                device::outbox_attempted(c, &ids)?;
+                Ok(events)
+            })
+            .map_err(store_err)?;
         Ok(events
             .into_iter()
             .map(|e| OutboxEvent {
@@ -60,11 +64,13 @@ impl SyncStore for Store {
     }
 
     fn outbox_ack(&self, ids: &[String]) -> Result<(), SyncError> {
-        device::outbox_ack(&mut self.dev(), ids).map_err(store_err)
+        self.with_dev(|c| device::outbox_ack(c, ids))
+            .map_err(store_err)
     }
 
     fn outbox_quarantine(&self, id: &str, reason: &str) -> Result<(), SyncError> {
-        device::outbox_quarantine(&self.dev(), id, reason).map_err(store_err)
+        self.with_dev(|c| device::outbox_quarantine(c, id, reason))
+            .map_err(store_err)
     }
 
     fn distribution(&self) -> Result<Option<crate::distribution::Distribution>, SyncError> {
@@ -73,15 +79,20 @@ impl SyncStore for Store {
     }
 
     fn outbox_pending(&self) -> Result<u64, SyncError> {
-        Ok(device::outbox_counts(&self.dev()).map_err(store_err)?.0)
+        Ok(self
+            .with_dev(|c| device::outbox_counts(c))
+            .map_err(store_err)?
+            .0)
     }
 
     fn get_meta(&self, key: &str) -> Result<Option<String>, SyncError> {
-        device::get_sync_meta(&self.dev(), key).map_err(store_err)
+        self.with_dev(|c| device::get_sync_meta(c, key))
+            .map_err(store_err)
     }
 
     fn set_meta(&self, key: &str, value: Option<&str>) -> Result<(), SyncError> {
-        device::set_sync_meta(&self.dev(), key, value).map_err(store_err)
+        self.with_dev(|c| device::set_sync_meta(c, key, value))
+            .map_err(store_err)
     }
 }
 
