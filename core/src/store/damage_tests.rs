@@ -130,6 +130,107 @@ fn device_damage(damage: impl Fn(&Path)) {
     assert!(open(d.path()).open_notices().is_empty());
 }
 
+/// Overwrites every page of device.db but the header under an open `Fyr`
+/// whose page cache is emptied, so the next call reads the damage from disk.
+fn damage_device_while_open(f: &Fyr, dir: &Path) {
+    let pages = {
+        let c = f.store().dev();
+        c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+            .unwrap();
+        c.pragma_update(None, "cache_size", 0).unwrap();
+        c.execute_batch("PRAGMA shrink_memory").unwrap();
+        std::fs::metadata(dir.join(DEVICE_FILE)).unwrap().len() as usize / PAGE
+    };
+    assert!(pages >= 2, "{pages} pages");
+    overwrite_pages(&dir.join(DEVICE_FILE), 2, pages);
+}
+
+fn with_device_data(f: &Fyr) {
+    let mut s = f.settings().unwrap();
+    s.retention_days = 45;
+    s.home_municipality = Some("Berg".into());
+    f.set_settings(&s).unwrap();
+    f.report_error("kvinnofridslinjen", "closed", "fel öppettider")
+        .unwrap();
+    f.start_screening("routine", None, chrono::Utc::now())
+        .unwrap();
+}
+
+/// device.db damaged while the app runs (a phone process lives for days):
+/// the first settings, outbox or status call after it is answered from a
+/// fresh store, the damaged file is kept aside once, a notice says so, and
+/// the fresh store takes writes that survive a restart, screenings included
+/// (the key check is written again, so they are not locked next time).
+#[test]
+fn device_damage_appearing_while_open_is_repaired_at_the_next_call() {
+    for first in ["settings", "outbox", "status"] {
+        let d = tempfile::tempdir().unwrap();
+        let f = open(d.path());
+        with_device_data(&f);
+        assert_eq!(f.outbox().unwrap().len(), 1);
+        damage_device_while_open(&f, d.path());
+        match first {
+            "settings" => {
+                let s = f.settings().unwrap();
+                assert_eq!(s.retention_days, crate::api::DEFAULT_RETENTION_DAYS);
+                assert_eq!(s.home_municipality, None);
+            }
+            "outbox" => assert!(f.outbox().unwrap().is_empty()),
+            _ => {
+                let st = f.status(chrono::Utc::now()).unwrap();
+                assert_eq!(st.outbox_pending, 0);
+            }
+        }
+        let n = f.take_notices().join(" ");
+        assert!(
+            n.contains("device store was damaged") && n.contains("kept as"),
+            "{first}: {n}"
+        );
+        assert!(f.take_notices().is_empty(), "each notice is given once");
+        assert_eq!(aside(d.path(), "device"), 1, "{first}");
+        // Every other call works on the fresh store, without new damage found.
+        assert!(f.outbox().unwrap().is_empty());
+        assert!(f.screenings().unwrap().is_empty());
+        f.status(chrono::Utc::now()).unwrap();
+        with_device_data(&f);
+        assert!(f.take_notices().is_empty(), "{first}");
+        assert_eq!(aside(d.path(), "device"), 1, "repaired once");
+        drop(f);
+        let f = open(d.path());
+        assert!(f.open_notices().is_empty(), "{:?}", f.open_notices());
+        assert_eq!(f.settings().unwrap().retention_days, 45);
+        assert_eq!(f.outbox().unwrap().len(), 1);
+        assert_eq!(f.screening_lock().unwrap().map(|l| l.message), None);
+        assert_eq!(f.screenings().unwrap().len(), 1);
+    }
+}
+
+/// A write that is the first to meet the damage is not lost: it lands in
+/// the fresh store and is there after a restart.
+#[test]
+fn a_write_that_meets_device_damage_lands_in_the_fresh_store() {
+    let d = tempfile::tempdir().unwrap();
+    let f = open(d.path());
+    with_device_data(&f);
+    damage_device_while_open(&f, d.path());
+    f.report_error("kvinnofridslinjen", "moved", "ny adress")
+        .unwrap();
+    assert!(f
+        .take_notices()
+        .join(" ")
+        .contains("device store was damaged"));
+    drop(f);
+    let f = open(d.path());
+    assert!(f.open_notices().is_empty());
+    let o = f.outbox().unwrap();
+    assert_eq!(o.len(), 1);
+    assert!(
+        o[0].event.payload.to_string().contains("ny adress"),
+        "{:?}",
+        o[0].event.payload
+    );
+}
+
 #[test]
 fn an_empty_device_db_is_kept_aside() {
     device_damage(|p| std::fs::write(p, b"").unwrap());
