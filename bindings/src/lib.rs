@@ -186,9 +186,12 @@ impl FyrCore {
             let opts = convert::open_options(&data_dir, key_hex.as_deref(), &lang)?;
             let lang = opts.lang;
             let dir = std::path::PathBuf::from(&bundle_dir);
-            let inner =
-                fyr_core::Fyr::open_with_bundle(opts, &|| fyr_core::bundle::bundle_from_dir(&dir))
-                    .map_err(convert::error)?;
+            // Damage found after open is repaired from the same bundle.
+            let inner = fyr_core::Fyr::open_with_source(
+                opts,
+                Arc::new(move || fyr_core::bundle::bundle_from_dir(&dir)),
+            )
+            .map_err(convert::error)?;
             Ok(Arc::new(FyrCore {
                 inner: Arc::new(inner),
                 lang,

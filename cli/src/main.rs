@@ -133,11 +133,15 @@ impl Ctx {
         };
         // FYR_BUNDLE_DIR (tests, a region's own build): the first-start
         // bundle from a folder laid out like content/feed/, verified exactly
-        // as the compiled-in one; it is used only where that one would be.
+        // as the compiled-in one; it is used only where that one would be,
+        // and a directory store found damaged later is rebuilt from it.
         let fyr = match std::env::var_os("FYR_BUNDLE_DIR") {
             Some(dir) => {
                 let dir = PathBuf::from(dir);
-                Fyr::open_with_bundle(opts, &|| fyr_core::bundle::bundle_from_dir(&dir))?
+                Fyr::open_with_source(
+                    opts,
+                    std::sync::Arc::new(move || fyr_core::bundle::bundle_from_dir(&dir)),
+                )?
             }
             None => Fyr::open(opts)?,
         };

@@ -109,8 +109,11 @@ impl Fyr {
         Self::finish_open(o.clone(), Store::open_rebuildable(&o.data_dir, source)?)
     }
 
-    /// As [`Fyr::open`] with another first-start bundle; damage found after
-    /// open is reported, not repaired.
+    /// As [`Fyr::open`] with another first-start bundle that borrows (tests,
+    /// benchmarks): device.db damage is repaired at any query as always, but
+    /// directory.db damage found after open is reported, not rebuilt, as
+    /// there is no bundle to rebuild from later. Shells that ship their own
+    /// bundle use [`Fyr::open_with_source`], which repairs both.
     pub fn open_with_bundle(o: OpenOptions, bundle: &dyn Fn() -> Result<Bundle>) -> Result<Fyr> {
         Self::finish_open(o.clone(), Store::open(&o.data_dir, bundle)?)
     }
