@@ -369,7 +369,7 @@ impl FyrCore {
     /// A completed session's outcome again, from its sealed record: for
     /// showing the result after the app's process was ended. Referrals are
     /// resolved now (so "open now" is current). A session not completed is
-    /// an `Invalid` error.
+    /// an `InvalidInput` error.
     pub fn screening_result(&self, session_id: String) -> Result<ScreeningOutcome, FyrError> {
         guard("screening_result", || {
             self.inner
