@@ -41,6 +41,22 @@ pub const EMBEDDED_DISTRIBUTION: (&str, &str) = (
     include_str!("../../content/distribution.toml"),
 );
 
+/// Every TOML content file compiled into the binary, as (path under
+/// `content/`, text): distribution, routing model, lexicon, checklists and
+/// help cards — what a content folder holds besides the CSV sheets.
+pub fn embedded_toml_files() -> Vec<(&'static str, &'static str)> {
+    let mut v = vec![
+        EMBEDDED_DISTRIBUTION,
+        crate::routing::EMBEDDED_ROUTING,
+        crate::routing::EMBEDDED_LEXICON,
+    ];
+    v.extend_from_slice(EMBEDDED_CHECKLISTS);
+    v.extend_from_slice(EMBEDDED_HELP_CARDS);
+    v.into_iter()
+        .map(|(name, text)| (name.trim_start_matches("content/"), text))
+        .collect()
+}
+
 /// The help cards compiled into the binary (a test checks this list against
 /// content/help-cards/).
 pub const EMBEDDED_HELP_CARDS: &[(&str, &str)] = &[

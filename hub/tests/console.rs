@@ -402,7 +402,7 @@ async fn csrf_sessions_roles_and_login_limits() {
 async fn an_edit_is_validated_then_published_as_a_feed_devices_accept() {
     let h = hub().await;
     let k = login(&h, "kron", "kronoberg-pass-1").await;
-    let id = "lansstyrelsen-kronoberg-samordning";
+    let id = "ljungby-socialtjanst";
     let (st, page) = k
         .post(
             &format!("/console/services/{id}"),
@@ -440,7 +440,11 @@ async fn an_edit_is_validated_then_published_as_a_feed_devices_accept() {
         "continues the bundled feed"
     );
     let snap = fyr_hub::load_snapshot(&feed, m.version).unwrap();
-    let rec = snap.records.iter().find(|r| r.id == id).unwrap();
+    let rec = snap
+        .records
+        .iter()
+        .find(|r| r.id == id && r.kind == fyr_core::feed::RecordKind::Service)
+        .unwrap();
     assert!(rec.body.contains("mon-thu 08:00-16:30"));
     // The key never reaches the database.
     let key_text = std::fs::read_to_string(h.dir.path().join("keys/fyr-feed.key")).unwrap();
@@ -483,14 +487,14 @@ async fn every_page_renders_in_both_languages() {
 async fn going_back_publishes_earlier_content_as_a_new_version_and_indicators_are_suppressed() {
     let h = hub().await;
     let k = login(&h, "kron", "kronoberg-pass-1").await;
-    let id = "lansstyrelsen-kronoberg-samordning";
+    let id = "ljungby-socialtjanst";
     let feed = h.dir.path().join("feed");
     let hours_in = |v: u64| {
         let snap = fyr_hub::load_snapshot(&feed, v).unwrap();
         let body = snap
             .records
             .iter()
-            .find(|r| r.id == id)
+            .find(|r| r.id == id && r.kind == fyr_core::feed::RecordKind::Service)
             .unwrap()
             .body
             .clone();

@@ -93,7 +93,7 @@ async function session(name, password) {
   }
   return page;
 }
-const SVC = 'lansstyrelsen-kronoberg-samordning';
+const SVC = 'ljungby-socialtjanst';
 const JAM = 'lansstyrelsen-jamtland-samordning';
 let k;
 

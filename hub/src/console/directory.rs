@@ -509,7 +509,12 @@ pub(crate) async fn save(
     let Some(old) = w.row("services", &id).cloned() else {
         return (StatusCode::NOT_FOUND, "no such service\n").into_response();
     };
-    let (fields, phones) = from_form(&f, &id, &old.fields);
+    let (fields, mut phones) = from_form(&f, &id, &old.fields);
+    // Like the fields, phones a submission does not mention are kept (the
+    // form always sends its phone rows; a partial submission keeps them).
+    if !f.iter().any(|(name, _)| name.starts_with("phone_number_")) {
+        phones = w.phones_of(&id).iter().map(|r| r.fields.clone()).collect();
+    }
     if !rights::can_edit_service(&a.user.role, &old.fields)
         || !rights::can_edit_service(&a.user.role, &fields)
     {

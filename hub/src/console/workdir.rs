@@ -248,16 +248,8 @@ pub fn bundled() -> Result<WorkDir, String> {
     ] {
         w.rows.extend(rows_from_csv(file, text)?);
     }
-    let (name, text) = fyr_core::bundle::EMBEDDED_DISTRIBUTION;
-    w.files.insert(
-        name.trim_start_matches("content/").to_string(),
-        text.to_string(),
-    );
-    for (name, text) in fyr_core::bundle::EMBEDDED_CHECKLISTS {
-        w.files.insert(
-            name.trim_start_matches("content/").to_string(),
-            text.to_string(),
-        );
+    for (name, text) in fyr_core::bundle::embedded_toml_files() {
+        w.files.insert(name.to_string(), text.to_string());
     }
     Ok(w)
 }
