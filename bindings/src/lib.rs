@@ -369,6 +369,19 @@ impl FyrCore {
         })
     }
 
+    /// A completed session's outcome again, from its sealed record: for
+    /// showing the result after the app's process was ended. Referrals are
+    /// resolved now (so "open now" is current). A session not completed is
+    /// an `InvalidInput` error.
+    pub fn screening_result(&self, session_id: String) -> Result<ScreeningOutcome, FyrError> {
+        guard("screening_result", || {
+            self.inner
+                .screening_result(&session_id, Utc::now())
+                .map(|o| convert::outcome(o, self.lang))
+                .map_err(convert::error)
+        })
+    }
+
     /// Starts using a new screening key (64 hex digits) when screenings are
     /// locked: every sealed session is set aside (kept, listed by
     /// `unreadable_screenings`, purged after the retention period). Returns

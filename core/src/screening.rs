@@ -534,9 +534,43 @@ impl Fyr {
                 Ok(tx.commit()?)
             })?;
         }
+        Ok(self.outcome(&s, &ev, referrals))
+    }
+
+    /// A completed session's outcome again, from its sealed record (after the
+    /// app's process was ended): the stored evaluation, with referrals
+    /// resolved against the directory at `at` (so "open now" is current).
+    pub fn screening_result(
+        &self,
+        session_id: &str,
+        at: DateTime<Utc>,
+    ) -> Result<ScreeningOutcome> {
+        let s = self.load(session_id)?;
+        let Some(ev) = s
+            .session
+            .result
+            .clone()
+            .filter(|_| s.session.is_completed())
+        else {
+            return Err(Error::invalid(format!(
+                "screening '{session_id}' is not completed"
+            )));
+        };
+        let referrals = self.resolve_referrals(
+            &ev,
+            s.checklist.subject.id(),
+            s.session.municipality.as_deref(),
+            at,
+        )?;
+        Ok(self.outcome(&s, &ev, referrals))
+    }
+
+    /// The outcome shown for a completed session: one definition for
+    /// `complete_screening` and `screening_result`.
+    fn outcome(&self, s: &Sealed, ev: &Evaluation, referrals: Vec<ServiceHit>) -> ScreeningOutcome {
         let lang = self.lang();
-        let (level_label, red_flags, missing_key) = shown_parts(&s.checklist, &ev, lang);
-        Ok(ScreeningOutcome {
+        let (level_label, red_flags, missing_key) = shown_parts(&s.checklist, ev, lang);
+        ScreeningOutcome {
             session_id: s.session.id.clone(),
             checklist: s.checklist.id.clone(),
             version: s.checklist.version,
@@ -554,7 +588,7 @@ impl Fyr {
             leads_to: ev.leads_to.clone(),
             override_used: ev.override_used,
             municipality: s.session.municipality.clone(),
-        })
+        }
     }
 
     /// Directory entries for an evaluation's referral queries: services
@@ -729,6 +763,43 @@ mod tests {
             f.start_screening("routine", None, now).unwrap().version,
             pinned + 1
         );
+    }
+
+    #[test]
+    fn a_completed_result_is_given_again_after_a_restart() {
+        let d = tempfile::tempdir().unwrap();
+        let f = open(d.path());
+        let now = Utc::now();
+        let v = f.start_screening("routine", Some("Åre"), now).unwrap();
+        let first = v.next_item.unwrap().id;
+        f.answer(&v.session_id, &first, Answer::Yes, now).unwrap();
+        // Not completed yet: no result to give, and the error says so.
+        let err = f.screening_result(&v.session_id, now).unwrap_err();
+        assert!(err.to_string().contains("not completed"), "{err}");
+        let done = f
+            .complete_screening(&v.session_id, None, Some("anteckning".into()), now)
+            .unwrap();
+        // The process ends; the result comes back from the sealed record.
+        drop(f);
+        let f = open(d.path());
+        let again = f.screening_result(&v.session_id, now).unwrap();
+        assert_eq!(again.session_id, done.session_id);
+        assert_eq!(again.level, done.level);
+        assert_eq!(again.level_label, done.level_label);
+        assert_eq!(again.score, done.score);
+        assert_eq!(again.red_flags, done.red_flags);
+        assert_eq!(again.actions, done.actions);
+        assert_eq!(again.unanswered, done.unanswered);
+        assert_eq!(again.missing_key, done.missing_key);
+        let ids =
+            |o: &ScreeningOutcome| o.referrals.iter().map(|h| h.id.clone()).collect::<Vec<_>>();
+        assert!(!again.referrals.is_empty());
+        assert_eq!(ids(&again), ids(&done));
+        // Only one statistics record: giving the result again sends nothing.
+        assert_eq!(f.outbox().unwrap().len(), 1);
+        // An unknown session is an error that names it.
+        let err = f.screening_result("no-such-session", now).unwrap_err();
+        assert!(err.to_string().contains("no-such-session"), "{err}");
     }
 
     #[test]

@@ -47,6 +47,18 @@ enum StoreKey {
         guard added == errSecSuccess else { throw KeychainError(status: added) }
     }
 
+    /// Replaces the store key with a new one (screenings locked: the old key
+    /// is lost or wrong) and returns it as 64 hex digits for
+    /// `FyrCore.resetScreeningKey`; stored before it is returned, as the core asks.
+    static func newHex() throws -> String {
+        SecItemDelete([
+            kSecClass as String: kSecClassGenericPassword,
+            kSecAttrService as String: service,
+            kSecAttrAccount as String: account,
+        ] as CFDictionary)
+        return try hex()
+    }
+
     static func hex() throws -> String {
         try load().map { String(format: "%02x", $0) }.joined()
     }

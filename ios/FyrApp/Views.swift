@@ -181,7 +181,7 @@ struct ServiceView: View {
                     Button(model.t(.reportErrorSend)) {
                         Task {
                             let (sid, text) = (id, report.trimmingCharacters(in: .whitespaces))
-                            switch await model.call({ try $0.reportError(serviceId: sid, message: text) }) {
+                            switch await model.call({ try $0.reportError(serviceId: sid, reason: "other", message: text) }) {
                             case .ok: report = ""; note = model.t(.reportErrorQueued)
                             case .failed(let m): note = m
                             }
@@ -211,6 +211,18 @@ final class ScreeningModel: ObservableObject {
     @Published var outcome: ScreeningOutcome?
     /// Discreet mode: drop what is on screen; the session stays sealed and resumable.
     func hide() { view = nil; outcome = nil }
+
+    /// Shows a completed session's result: the one in memory when it is that
+    /// session's, else given again by the core from the sealed record (after
+    /// iOS ended the process the in-memory result is gone). Returns the
+    /// core's message when it cannot.
+    func showResult(_ sid: String, _ app: AppModel) async -> String? {
+        if outcome?.sessionId == sid { return nil }
+        switch await app.call({ try $0.screeningResult(sessionId: sid) }) {
+        case .ok(let o): view = nil; outcome = o; return nil
+        case .failed(let m): return m
+        }
+    }
 }
 
 struct ScreeningHomeView: View {
@@ -218,18 +230,25 @@ struct ScreeningHomeView: View {
     let onHide: () -> Void
     @State private var lists: [ChecklistSummary] = []
     @State private var inProgress: [ScreeningSummary] = []
+    @State private var completed: [ScreeningSummary] = []
+    @State private var locked: String?
     @State private var error: String?
 
     var body: some View {
-        ScreeningContent(screening: model.screening, lists: lists, inProgress: inProgress, error: $error, onHide: onHide, reload: reload)
+        ScreeningContent(screening: model.screening, lists: lists, inProgress: inProgress, completed: completed, locked: locked, error: $error, onHide: onHide, reload: reload)
             .navigationTitle(model.t(.tabScreening))
             .navigationDestination(for: String.self) { ServiceView(id: $0) }
             .task(id: model.core == nil) { await reload() }
     }
 
     private func reload() async {
-        switch await model.call({ core in (try core.checklists(), try core.screenings().filter { $0.state == "in_progress" }) }) {
-        case .ok(let (l, p)): lists = l; inProgress = p; error = nil
+        switch await model.call({ core in (try core.checklists(), try core.screenings(), try core.status().screeningsLocked) }) {
+        case .ok(let (l, all, lock)):
+            lists = l
+            inProgress = all.filter { $0.state == "in_progress" }
+            completed = all.filter { $0.state == "completed" }
+            locked = lock
+            error = nil
         case .failed(let m): error = m
         }
     }
@@ -240,6 +259,9 @@ private struct ScreeningContent: View {
     @ObservedObject var screening: ScreeningModel
     let lists: [ChecklistSummary]
     let inProgress: [ScreeningSummary]
+    let completed: [ScreeningSummary]
+    /// The core's message when screenings are locked (lost or wrong key).
+    let locked: String?
     @Binding var error: String?
     let onHide: () -> Void
     let reload: () async -> Void
@@ -249,6 +271,7 @@ private struct ScreeningContent: View {
     @State private var overrideLevel = ""   // "" = no change
     @State private var reason = ""
     @State private var confirmDiscard = false
+    @State private var confirmNewKey = false
 
     var body: some View {
         List {
@@ -266,14 +289,43 @@ private struct ScreeningContent: View {
                 }
             }
         }
+        .confirmationDialog(model.t(.newScreeningKeyConfirm), isPresented: $confirmNewKey, titleVisibility: .visible) {
+            Button(model.t(.newScreeningKey), role: .destructive) {
+                Task {
+                    // The new key is stored in the Keychain first, then the core sets the locked sessions aside.
+                    let r = await model.call({ core -> UInt32 in try core.resetScreeningKey(newKeyHex: try StoreKey.newHex()) })
+                    if case .failed(let m) = r { error = m } else { error = nil; await model.open(reopen: true) }
+                    await reload()
+                }
+            }
+            Button(model.t(.cancel), role: .cancel) {}
+        }
     }
 
     @ViewBuilder private func start() -> some View {
+        if let locked {
+            // Locked (lost or wrong key): the core's message, and the way forward.
+            Section {
+                Text(verbatim: locked).foregroundColor(.red)
+                Button(model.t(.newScreeningKey)) { confirmNewKey = true }
+            }
+        }
         if !inProgress.isEmpty {
             Section(model.t(.inProgress)) {
                 // Neutral wording only: no checklist name on the start list.
                 ForEach(inProgress, id: \.sessionId) { s in
                     Button("↻ " + model.t(.resume) + " · " + s.startedText) { let sid = s.sessionId; run { try $0.screening(sessionId: sid) } }
+                }
+            }
+        }
+        if !completed.isEmpty {
+            Section(model.t(.completed)) {
+                // The result again from the sealed record (survives the process being ended).
+                ForEach(completed, id: \.sessionId) { s in
+                    Button("✓ " + model.t(.showResult) + " · " + s.startedText) {
+                        let sid = s.sessionId
+                        Task { error = await screening.showResult(sid, model) }
+                    }
                 }
             }
         }

@@ -311,6 +311,31 @@ class ScreeningTests : Suite("screening") {
                 check(out.actions.first().contains("112")) { "first action: ${out.actions.first()}" }
             }
         }
+        test("a completed result comes back after the process ended (screeningResult)") {
+            val dir = tempDir("store")
+            val key = newKey()
+            val (id, first) = openCore(dir, key).use { core ->
+                val v = answerAll(core, core.startScreening("adult-risk", "Växjö"))
+                val early = expectThrows<FyrException.InvalidInput>("result before completion") { core.screeningResult(v.sessionId) }
+                check(early.message!!.contains("not completed")) { "message: ${early.message}" }
+                v.sessionId to core.completeScreening(v.sessionId, null, "stannar på enheten")
+            }
+            // A new process: nothing in memory, the same store and key.
+            openCore(dir, key).use { core ->
+                val again = core.screeningResult(id)
+                checkEq(first.level, again.level, "level")
+                checkEq(first.levelLabel, again.levelLabel, "level label")
+                checkEq(first.redFlags, again.redFlags, "red flags")
+                checkEq(first.actions, again.actions, "actions")
+                check(again.referrals.isNotEmpty()) { "no referrals" }
+                checkEq(first.referrals.map { it.id }, again.referrals.map { it.id }, "referrals")
+                checkEq(1, core.outbox().size, "statistics sent once")
+            }
+            // With another key the sealed result is not readable: an error, not a result.
+            openCore(dir, newKey()).use { core ->
+                expectThrows<FyrException>("result with a wrong key") { core.screeningResult(id) }
+            }
+        }
         test("an override needs a reason") {
             openCore().use { core ->
                 val c = core.checklists().first()

@@ -81,6 +81,9 @@ ui_texts! {
     Example = "example", "Exempel – ersätts av regionens instrument", "Example – to be replaced by the region's instrument";
     InProgress = "in_progress", "Påbörjade bedömningar", "Screenings in progress";
     Resume = "resume", "Fortsätt", "Resume";
+    Completed = "completed", "Avslutade bedömningar", "Completed screenings";
+    NewScreeningKey = "new_screening_key", "Skapa ny nyckel för bedömningar", "Make a new screening key";
+    NewScreeningKeyConfirm = "new_screening_key_confirm", "De låsta bedömningarna läggs åt sidan och kan inte läsas igen; de raderas efter lagringstiden. Nya bedömningar fungerar direkt. Fortsätta?", "The locked screenings are set aside and cannot be read again; they are deleted after the retention period. New screenings work at once. Continue?";
     Yes = "yes", "Ja", "Yes";
     No = "no", "Nej", "No";
     Unknown = "unknown", "Vet inte", "Don't know";

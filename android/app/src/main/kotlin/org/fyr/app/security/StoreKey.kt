@@ -31,6 +31,18 @@ object StoreKey {
     /** The store key as 64 hex digits, for FyrCore.open. */
     fun hex(context: Context): String = loadKey(context).joinToString("") { "%02x".format(it) }
 
+    /**
+     * Replaces the screening key with a new one (when screenings are locked:
+     * the old key is lost or wrong) and returns it as 64 hex digits for
+     * `FyrCore.resetScreeningKey`. Stored before it is returned, as the core asks.
+     */
+    @Synchronized
+    fun newKey(context: Context): String {
+        val key = ByteArray(32).also { SecureRandom().nextBytes(it) }
+        save(File(context.noBackupFilesDir, FILE), wrap(key))
+        return key.joinToString("") { "%02x".format(it) }
+    }
+
     /** The device token from enrollment, or null when this phone is not enrolled. */
     @Synchronized
     fun deviceToken(context: Context): String? {

@@ -29,6 +29,7 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.unit.dp
 import kotlinx.coroutines.launch
 import org.fyr.app.FyrApplication
+import org.fyr.app.security.StoreKey
 import org.fyr.core.types.UiText
 import org.fyr.core.Answer
 import org.fyr.core.FyrCore
@@ -54,6 +55,7 @@ fun ScreeningScreen(app: FyrApplication, onOpenService: (String) -> Unit, onHide
     val scope = rememberCoroutineScope()
     var error by remember { mutableStateOf<String?>(null) }
     var refresh by remember { mutableStateOf(0) }
+    var confirmNewKey by remember { mutableStateOf(false) }
 
     fun run(f: (FyrCore) -> ScreeningView) = scope.launch {
         when (val r = callCore(app, f)) {
@@ -78,13 +80,54 @@ fun ScreeningScreen(app: FyrApplication, onOpenService: (String) -> Unit, onHide
                 model.outcome.value = outcome
             }
             else -> {
+                // Locked (lost or wrong key): the core's message, and the way forward.
+                val status by rememberCore(app, refresh) { it.status() }
+                (status as? Loaded.Ok)?.value?.screeningsLocked?.let { message ->
+                    ErrorText(message)
+                    Button(onClick = { confirmNewKey = true }) { Text(t(UiText.NEW_SCREENING_KEY)) }
+                }
+                if (confirmNewKey) {
+                    AlertDialog(
+                        onDismissRequest = { confirmNewKey = false },
+                        text = { Text(t(UiText.NEW_SCREENING_KEY_CONFIRM)) },
+                        confirmButton = {
+                            TextButton(onClick = {
+                                confirmNewKey = false
+                                scope.launch {
+                                    when (val r = callCore(app) { core -> core.resetScreeningKey(StoreKey.newKey(app)) }) {
+                                        is Loaded.Failed -> error = r.message
+                                        else -> { error = null; app.reopen() }
+                                    }
+                                    refresh++
+                                }
+                            }) { Text(t(UiText.NEW_SCREENING_KEY)) }
+                        },
+                        dismissButton = { TextButton(onClick = { confirmNewKey = false }) { Text(t(UiText.CANCEL)) } },
+                    )
+                }
                 val lists by rememberCore(app, refresh) { it.checklists() }
                 val sessions by rememberCore(app, refresh) { core -> core.screenings().filter { it.state == "in_progress" } }
+                val completed by rememberCore(app, refresh) { core -> core.screenings().filter { it.state == "completed" } }
                 (sessions as? Loaded.Ok)?.value?.takeIf { it.isNotEmpty() }?.let { open ->
                     Text(t(UiText.IN_PROGRESS), style = MaterialTheme.typography.titleMedium)
                     open.forEach { s ->
                         // Neutral wording only: no checklist name on the start list.
                         Text("↻ " + t(UiText.RESUME) + " · " + s.startedText, Modifier.clickable { run { it.screening(s.sessionId) } }.padding(8.dp))
+                    }
+                }
+                (completed as? Loaded.Ok)?.value?.takeIf { it.isNotEmpty() }?.let { done ->
+                    Text(t(UiText.COMPLETED), style = MaterialTheme.typography.titleMedium)
+                    done.forEach { s ->
+                        // The result again from the sealed record (survives the process being ended).
+                        Text("✓ " + t(UiText.SHOW_RESULT) + " · " + s.startedText, Modifier.clickable {
+                            scope.launch {
+                                when (val r = callCore(app) { core -> model.result(core, s.sessionId) }) {
+                                    is Loaded.Ok -> { model.outcome.value = r.value; error = null }
+                                    is Loaded.Failed -> error = r.message
+                                    Loaded.Loading -> {}
+                                }
+                            }
+                        }.padding(8.dp))
                     }
                 }
                 Text(t(UiText.NEW_SCREENING), style = MaterialTheme.typography.titleMedium)

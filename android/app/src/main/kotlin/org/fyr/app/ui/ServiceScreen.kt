@@ -109,7 +109,7 @@ fun ServiceScreen(app: FyrApplication, id: String) {
                     OutlinedTextField(value = report, onValueChange = { report = it }, label = { Text(t(UiText.REPORT_ERROR)) })
                     Button(enabled = report.isNotBlank(), onClick = {
                         scope.launch {
-                            note = when (val r = callCore(app) { it.reportError(id, report.trim()) }) {
+                            note = when (val r = callCore(app) { it.reportError(id, "other", report.trim()) }) {
                                 is Loaded.Ok -> { reporting = false; report = ""; t(UiText.REPORT_ERROR_QUEUED) }
                                 is Loaded.Failed -> r.message
                                 Loaded.Loading -> null
