@@ -13,7 +13,8 @@ as_root() { if [ "$(id -u)" = 0 ]; then "$@"; else sudo "$@"; fi; }
 
 if [ ! -x /usr/bin/chromium ]; then
   echo "ci-browser: installing Debian's chromium"
-  as_root apt-get install -y --no-install-recommends chromium >/dev/null
+  as_root apt-get update -qq
+  as_root apt-get install -y -qq --no-install-recommends chromium >/dev/null
 fi
 if [ ! -d tests/browser/node_modules/playwright-core ]; then
   echo "ci-browser: installing playwright-core from the lock file"

@@ -246,11 +246,16 @@ impl Fyr {
         // The service must exist.
         self.show(service_id, None, None)?;
         let pos = self.store.position()?;
+        // Who reports, as coarsely as a statistic: the user's home
+        // municipality and agency kind from the settings (null when unset).
+        let settings = self.settings()?;
         let payload = serde_json::json!({
             "service_id": service_id,
             "reason": reason.id(),
             "message": message,
             "content_version": pos.version,
+            "municipality": settings.home_municipality,
+            "agency_kind": settings.agency_kind.map(|k| k.id()),
         });
         self.store
             .with_dev(|c| device::enqueue(c, "correction_report", &payload))

@@ -86,6 +86,30 @@ fn simple_id(s: &str, max: usize) -> bool {
             .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.".contains(&b))
 }
 
+/// The reporting user's municipality (SCB code) and agency kind, each
+/// possibly null — the only context a statistic or a correction report
+/// carries about who sent it.
+fn municipality_and_agency(obj: &serde_json::Map<String, Value>) -> Result<(Value, Value), String> {
+    let m = match obj.get("municipality") {
+        Some(Value::Null) | None => Value::Null,
+        Some(Value::String(m)) if m.len() == 4 && m.bytes().all(|b| b.is_ascii_digit()) => {
+            Value::String(m.clone())
+        }
+        _ => return Err("municipality must be a four-digit SCB code or null".into()),
+    };
+    let a = match obj.get("agency_kind") {
+        Some(Value::Null) | None => Value::Null,
+        Some(Value::String(ak)) if AgencyKind::parse(ak).is_some_and(|k| k.id() == ak) => {
+            Value::String(ak.clone())
+        }
+        Some(Value::String(ak)) => {
+            return Err(format!("agency_kind {ak:?} is not a known agency kind"))
+        }
+        _ => return Err("agency_kind must be an agency kind id or null".into()),
+    };
+    Ok((m, a))
+}
+
 /// Validates a screening statistic payload.
 pub fn validate_stat(p: &Value) -> Result<(), String> {
     let obj = p.as_object().ok_or("payload must be an object")?;
@@ -114,19 +138,7 @@ pub fn validate_stat(p: &Value) -> Result<(), String> {
     }
     // Municipality and agency kind may be null: a screening where the user
     // gave no municipality (or has set no agency kind) is counted as "unknown".
-    match obj.get("municipality") {
-        Some(Value::Null) => {}
-        Some(Value::String(m)) if m.len() == 4 && m.bytes().all(|b| b.is_ascii_digit()) => {}
-        _ => return Err("municipality must be a four-digit SCB code or null".into()),
-    }
-    match obj.get("agency_kind") {
-        Some(Value::Null) => {}
-        Some(Value::String(ak)) if AgencyKind::parse(ak).is_some_and(|k| k.id() == ak) => {}
-        Some(Value::String(ak)) => {
-            return Err(format!("agency_kind {ak:?} is not a known agency kind"))
-        }
-        _ => return Err("agency_kind must be an agency kind id or null".into()),
-    }
+    municipality_and_agency(obj)?;
     let cl = str_field(obj, "checklist")?;
     if !simple_id(cl, 64) {
         return Err(format!("checklist {cl:?} is not a checklist id"));
@@ -151,11 +163,15 @@ pub fn validate_stat(p: &Value) -> Result<(), String> {
 /// stored with the reason `other`.
 pub fn validate_correction(p: &Value) -> Result<Value, String> {
     let obj = p.as_object().ok_or("payload must be an object")?;
-    if obj.contains_key("reason") {
-        exact_keys(obj, &["service_id", "reason", "message", "content_version"])?;
-    } else {
-        exact_keys(obj, &["service_id", "message", "content_version"])?;
+    // Older devices sent no reason (and no municipality or agency kind).
+    let mut keys = vec!["service_id", "message", "content_version"];
+    for k in ["reason", "municipality", "agency_kind"] {
+        if obj.contains_key(k) {
+            keys.push(k);
+        }
     }
+    exact_keys(obj, &keys)?;
+    let (municipality, agency_kind) = municipality_and_agency(obj)?;
     let sid = str_field(obj, "service_id")?;
     if !simple_id(sid, 128) {
         return Err(format!("service_id {sid:?} is not a service id"));
@@ -176,6 +192,8 @@ pub fn validate_correction(p: &Value) -> Result<Value, String> {
         "reason": reason.id(),
         "message": msg,
         "content_version": version,
+        "municipality": municipality,
+        "agency_kind": agency_kind,
     }))
 }
 

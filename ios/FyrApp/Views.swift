@@ -144,6 +144,7 @@ struct ServiceView: View {
     @State private var error: String?
     @State private var note: String?
     @State private var report = ""
+    @State private var reason = "wrong_number"
 
     var body: some View {
         List {
@@ -177,11 +178,18 @@ struct ServiceView: View {
                 }
                 Section(model.t(.reportError)) {
                     Text(model.t(.reportErrorHint)).font(.footnote)
+                    // The structured reason (ids as the core and hub take them; labels from the core).
+                    Picker(model.t(.reportError), selection: $reason) {
+                        Text(model.t(.reportReasonWrongNumber)).tag("wrong_number")
+                        Text(model.t(.reportReasonClosed)).tag("closed")
+                        Text(model.t(.reportReasonMoved)).tag("moved")
+                        Text(model.t(.reportReasonOther)).tag("other")
+                    }
                     TextField(model.t(.reportError), text: $report)
                     Button(model.t(.reportErrorSend)) {
                         Task {
-                            let (sid, text) = (id, report.trimmingCharacters(in: .whitespaces))
-                            switch await model.call({ try $0.reportError(serviceId: sid, reason: "other", message: text) }) {
+                            let (sid, text, why) = (id, report.trimmingCharacters(in: .whitespaces), reason)
+                            switch await model.call({ try $0.reportError(serviceId: sid, reason: why, message: text) }) {
                             case .ok: report = ""; note = model.t(.reportErrorQueued)
                             case .failed(let m): note = m
                             }

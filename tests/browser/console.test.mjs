@@ -94,6 +94,8 @@ async function session(name, password) {
   return page;
 }
 const SVC = 'ljungby-socialtjanst';
+// Verified entries are real ones (a demo entry cannot carry verified_on).
+const VER = 'lansstyrelsen-kronoberg-samordning';
 const JAM = 'lansstyrelsen-jamtland-samordning';
 let k;
 
@@ -155,9 +157,10 @@ try {
   });
 
   await check('verify an entry', async () => {
+    await k.goto(`${base}${C}/services/${VER}`);
     await k.getByLabel('Hur').selectOption('phone');
     await k.getByRole('button', { name: 'Markera som kontrollerad i dag' }).click();
-    await k.waitForURL(`${base}${C}/services/${SVC}`);
+    await k.waitForURL(`${base}${C}/services/${VER}`);
     assert(await k.locator('#f-verified_on').inputValue() === today, 'verified_on is today');
     assert((await k.locator('table', { hasText: 'telefonsamtal' }).textContent()).includes('kron'), 'who and how');
   });

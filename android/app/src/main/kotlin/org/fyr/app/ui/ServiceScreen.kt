@@ -12,6 +12,7 @@ import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.rememberScrollState
 import androidx.compose.foundation.verticalScroll
+import androidx.compose.material3.FilterChip
 import androidx.compose.material3.Button
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedButton
@@ -73,6 +74,7 @@ fun ServiceScreen(app: FyrApplication, id: String) {
     var note by remember { mutableStateOf<String?>(null) }
     var reporting by remember { mutableStateOf(false) }
     var report by remember { mutableStateOf("") }
+    var reason by remember { mutableStateOf("wrong_number") }
     val detail by rememberCore(app, id) { it.show(id, null, null) }
     when (val d = detail) {
         is Loaded.Loading -> Text(t(UiText.LOADING), Modifier.padding(16.dp))
@@ -106,10 +108,21 @@ fun ServiceScreen(app: FyrApplication, id: String) {
                     TextButton(onClick = { reporting = true }) { Text(t(UiText.REPORT_ERROR)) }
                 } else {
                     Text(t(UiText.REPORT_ERROR_HINT), style = MaterialTheme.typography.bodySmall)
+                    // The structured reason (ids as the core and hub take them; labels from the core).
+                    Row(horizontalArrangement = Arrangement.spacedBy(4.dp)) {
+                        listOf(
+                            "wrong_number" to UiText.REPORT_REASON_WRONG_NUMBER,
+                            "closed" to UiText.REPORT_REASON_CLOSED,
+                            "moved" to UiText.REPORT_REASON_MOVED,
+                            "other" to UiText.REPORT_REASON_OTHER,
+                        ).forEach { (id, label) ->
+                            FilterChip(selected = reason == id, onClick = { reason = id }, label = { Text(t(label)) })
+                        }
+                    }
                     OutlinedTextField(value = report, onValueChange = { report = it }, label = { Text(t(UiText.REPORT_ERROR)) })
                     Button(enabled = report.isNotBlank(), onClick = {
                         scope.launch {
-                            note = when (val r = callCore(app) { it.reportError(id, "other", report.trim()) }) {
+                            note = when (val r = callCore(app) { it.reportError(id, reason, report.trim()) }) {
                                 is Loaded.Ok -> { reporting = false; report = ""; t(UiText.REPORT_ERROR_QUEUED) }
                                 is Loaded.Failed -> r.message
                                 Loaded.Loading -> null
