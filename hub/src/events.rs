@@ -416,8 +416,25 @@ mod tests {
         let ok = json!({"service_id": "kvinnojouren-vaxjo", "reason": "moved", "message": " Nytt nummer ", "content_version": 3});
         assert_eq!(
             validate_correction(&ok).unwrap(),
-            json!({"service_id": "kvinnojouren-vaxjo", "reason": "moved", "message": "Nytt nummer", "content_version": 3})
+            json!({"service_id": "kvinnojouren-vaxjo", "reason": "moved", "message": "Nytt nummer", "content_version": 3, "municipality": null, "agency_kind": null})
         );
+        // The reporter's municipality and agency kind, as coarse as a statistic's.
+        let who = json!({"service_id": "x", "reason": "closed", "message": "Stängt", "content_version": 3, "municipality": "0780", "agency_kind": "healthcare"});
+        let v = validate_correction(&who).unwrap();
+        assert_eq!(
+            (v["municipality"].as_str(), v["agency_kind"].as_str()),
+            (Some("0780"), Some("healthcare"))
+        );
+        let mut bad = who.clone();
+        bad["municipality"] = json!("Växjö kommun, Storgatan 1");
+        assert!(validate_correction(&bad)
+            .unwrap_err()
+            .contains("municipality"));
+        let mut bad = who.clone();
+        bad["agency_kind"] = json!("Anna Andersson");
+        assert!(validate_correction(&bad)
+            .unwrap_err()
+            .contains("agency kind"));
         let old = json!({"service_id": "x", "message": "Stängt", "content_version": 3});
         assert_eq!(validate_correction(&old).unwrap()["reason"], "other");
         let long = json!({"service_id": "x", "reason": "other", "message": "å".repeat(501), "content_version": 3});

@@ -63,8 +63,11 @@ async fn a_hub_row_holds_the_event_and_the_month_nothing_else() {
     let (addr, handle) = spawn(cfg).await.unwrap();
     let stat = json!({"month": "2026-12", "municipality": "0764", "agency_kind": "healthcare",
         "checklist": "first-step", "checklist_version": 3, "level": "high", "override_used": false});
+    // What a device sends: the reporter's municipality and agency kind (as
+    // coarse as a statistic), the reason and the checked short text.
     let report = json!({"service_id": "ljungby-socialtjanst", "reason": "wrong_number",
-        "message": "Numret går till fel växel", "content_version": 12});
+        "message": "Numret går till fel växel", "content_version": 12,
+        "municipality": "0781", "agency_kind": "police"});
     let batch = json!({"events": [
         {"event_id": "5f0c6b1e9a8d4c2b7e1f3a5d9c0b8e24", "kind": "screening_stat", "payload": stat},
         {"event_id": "a17e2c9d4b6f8a0c3e5d7b9f1a2c4e6d", "kind": "correction_report", "payload": report},
