@@ -583,3 +583,64 @@ async fn going_back_publishes_earlier_content_as_a_new_version_and_indicators_ar
         "{csv}"
     );
 }
+
+fn org_field(db: &std::path::Path, id: &str, field: &str) -> String {
+    let c = rusqlite::Connection::open(db).unwrap();
+    c.query_row(
+        "SELECT COALESCE(json_extract(fields, '$.' || ?2), '') FROM console_rows WHERE file = 'organizations' AND key = ?1",
+        [id, field],
+        |r| r.get(0),
+    )
+    .unwrap()
+}
+
+#[tokio::test]
+async fn organizations_are_edited_by_admins_only_and_validated_by_the_core() {
+    let h = hub().await;
+    let id = "region-kronoberg";
+    let name = org_field(&h.db(), id, "name");
+    // A coordinator reads the list but cannot change an organization.
+    let k = login(&h, "kron", "kronoberg-pass-1").await;
+    let (st, page) = k.get("/console/organizations").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(page.contains(id) && !page.contains("/console/organizations/region-kronoberg\""));
+    let (st, _) = k
+        .post(
+            &format!("/console/organizations/{id}"),
+            &[("name", "Kapad")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    assert_eq!(org_field(&h.db(), id, "name"), name);
+    // An admin's wrong agency kind is refused with the core's message beside the form.
+    let a = login(&h, "admin", "admin-password-1").await;
+    let (st, page) = a
+        .post(
+            &format!("/console/organizations/{id}"),
+            &[("agency_kind", "vigilante")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(
+        page.contains("vigilante") && page.contains(&format!("id=\"e-{id}\"")),
+        "{page}"
+    );
+    assert_eq!(org_field(&h.db(), id, "agency_kind"), "healthcare");
+    // A good change is stored and audited.
+    let (st, _) = a
+        .post(
+            &format!("/console/organizations/{id}"),
+            &[("name", "Region Kronoberg (hälso- och sjukvård)")],
+        )
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    assert_eq!(
+        org_field(&h.db(), id, "name"),
+        "Region Kronoberg (hälso- och sjukvård)"
+    );
+    let (_, csv) = a.get("/console/audit.csv").await;
+    assert!(
+        csv.contains("organization.edit") && csv.contains(id),
+        "{csv}"
+    );
+}

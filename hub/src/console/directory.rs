@@ -647,17 +647,3 @@ pub(crate) async fn retire(
         Ok(())
     })
 }
-
-pub(crate) async fn organizations(State(c): State<Arc<Console>>, a: Authed) -> Response {
-    if !rights::can_read_directory(&a.user.role) {
-        return c.forbidden(&a, i18n::text(a.lang, "no_directory"));
-    }
-    let w = workdir::load(&c.conn()).unwrap_or_default();
-    let orgs: Vec<Fields> = w
-        .rows
-        .iter()
-        .filter(|r| r.file == "organizations")
-        .map(|r| r.fields.clone())
-        .collect();
-    c.page(&a, "organizations.html", context! { orgs })
-}

@@ -120,7 +120,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("verification_history", "Kontroller", "Verifications"),
     ("date", "Datum", "Date"),
     ("who", "Vem", "Who"),
-    ("orgs_hint", "Organisationer delas av tjänster i flera län; bara administratörer ändrar dem (via content/-mappen).", "Organizations are shared by services of several counties; only admins change them (through the content/ folder)."),
+    ("orgs_hint", "Organisationer delas av tjänster i flera län; bara administratörer ändrar dem.", "Organizations are shared by services of several counties; only admins change them."),
     ("published", "Publicerat.", "Published."),
     ("not_published", "Inte publicerat", "Not published"),
     ("fix_before_publish", "rätta dem innan du publicerar.", "fix them before publishing."),

@@ -19,6 +19,7 @@ pub mod db;
 mod directory;
 mod followup;
 mod i18n;
+mod organizations;
 mod phones;
 mod publishing;
 pub mod rights;
@@ -170,7 +171,8 @@ pub fn router(feed_dir: &Path, db_path: &Path, cfg: &ConsoleConfig) -> Result<Ro
         )
         .route("/console/services/{id}/verify", post(directory::verify))
         .route("/console/services/{id}/retire", post(directory::retire))
-        .route("/console/organizations", get(directory::organizations))
+        .route("/console/organizations", get(organizations::list))
+        .route("/console/organizations/{id}", post(organizations::save))
         .route(
             "/console/publish",
             get(publishing::preview).post(publishing::publish),
