@@ -52,23 +52,14 @@ pub struct LexiconMatch {
 impl Lexicon {
     pub fn from_toml(file: &str, text: &str) -> Result<Lexicon, Vec<RoutingError>> {
         let f: LexiconFile = toml::from_str(text).map_err(|e| {
-            vec![RoutingError {
-                file: file.into(),
-                rule: None,
-                problem: format!("not a valid lexicon: {}", e.message()),
-            }]
+            RoutingError::whole_file(file, format!("not a valid lexicon: {}", e.message()))
         })?;
         Lexicon::compile(file, f)
     }
 
     pub fn from_json(file: &str, text: &str) -> Result<Lexicon, Vec<RoutingError>> {
-        let f: LexiconFile = serde_json::from_str(text).map_err(|e| {
-            vec![RoutingError {
-                file: file.into(),
-                rule: None,
-                problem: format!("not a valid lexicon: {e}"),
-            }]
-        })?;
+        let f: LexiconFile = serde_json::from_str(text)
+            .map_err(|e| RoutingError::whole_file(file, format!("not a valid lexicon: {e}")))?;
         Lexicon::compile(file, f)
     }
 

@@ -42,6 +42,17 @@ pub struct RoutingError {
     pub problem: String,
 }
 
+impl RoutingError {
+    /// A problem with the file as a whole (it does not parse), not one rule.
+    pub(crate) fn whole_file(file: &str, problem: String) -> Vec<RoutingError> {
+        vec![RoutingError {
+            file: file.into(),
+            rule: None,
+            problem,
+        }]
+    }
+}
+
 impl fmt::Display for RoutingError {
     fn fmt(&self, f: &mut fmt::Formatter<'_>) -> fmt::Result {
         match &self.rule {
@@ -311,11 +322,7 @@ impl Routing {
     /// Parses and validates `content/routing.toml`.
     pub fn from_toml(file: &str, text: &str) -> Result<Routing, Vec<RoutingError>> {
         let model: RoutingModel = toml::from_str(text).map_err(|e| {
-            vec![RoutingError {
-                file: file.into(),
-                rule: None,
-                problem: format!("not a valid routing model: {}", e.message()),
-            }]
+            RoutingError::whole_file(file, format!("not a valid routing model: {}", e.message()))
         })?;
         Routing::compile(file, model)
     }
@@ -323,11 +330,7 @@ impl Routing {
     /// Parses and validates the model as carried in a feed record (JSON).
     pub fn from_json(file: &str, text: &str) -> Result<Routing, Vec<RoutingError>> {
         let model: RoutingModel = serde_json::from_str(text).map_err(|e| {
-            vec![RoutingError {
-                file: file.into(),
-                rule: None,
-                problem: format!("not a valid routing model: {e}"),
-            }]
+            RoutingError::whole_file(file, format!("not a valid routing model: {e}"))
         })?;
         Routing::compile(file, model)
     }
