@@ -167,6 +167,24 @@ fn preview_page(
     preview_page_with(c, a, w, result, status, None)
 }
 
+/// The preview page with a publish's outcome: its steps (200) or why it
+/// failed (422).
+fn outcome_page(
+    c: &Console,
+    a: &Authed,
+    w: &WorkDir,
+    res: Result<Vec<String>, String>,
+) -> Response {
+    let (result, status) = match res {
+        Ok(steps) => (context! { ok => true, steps }, StatusCode::OK),
+        Err(e) => (
+            context! { ok => false, error => e },
+            StatusCode::UNPROCESSABLE_ENTITY,
+        ),
+    };
+    preview_page(c, a, w, Some(result), status)
+}
+
 fn preview_page_with(
     c: &Console,
     a: &Authed,
@@ -289,16 +307,7 @@ pub(crate) async fn publish(State(c): State<Arc<Console>>, a: Authed) -> Respons
     }
     let w = workdir::load(&c.conn()).unwrap_or_default();
     let res = sign_and_publish(&c, &a, w.clone(), "publish").await;
-    let status = if res.is_ok() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let result = match res {
-        Ok(steps) => context! { ok => true, steps },
-        Err(e) => context! { ok => false, error => e },
-    };
-    preview_page(&c, &a, &w, Some(result), status)
+    outcome_page(&c, &a, &w, res)
 }
 
 /// Going back: an earlier console-published version's content becomes the
@@ -345,17 +354,8 @@ pub(crate) async fn revert(
     if res.is_err() {
         let _ = workdir::replace(&mut c.conn(), &before);
     }
-    let status = if res.is_ok() {
-        StatusCode::OK
-    } else {
-        StatusCode::UNPROCESSABLE_ENTITY
-    };
-    let result = match res {
-        Ok(steps) => context! { ok => true, steps },
-        Err(e) => context! { ok => false, error => e },
-    };
     let now = workdir::load(&c.conn()).unwrap_or_default();
-    preview_page(&c, &a, &now, Some(result), status)
+    outcome_page(&c, &a, &now, res)
 }
 
 /// Admins edit the distribution settings (where devices sync, which keys
