@@ -270,6 +270,8 @@ pub struct ScreeningOutcome {
     pub incomplete: bool,
     pub actions: Vec<String>,
     pub referrals: Vec<ServiceHit>,
+    /// "Consultation for you": lines for the worker, never among the referrals.
+    pub consultation: Vec<ServiceHit>,
     /// Checklists this result leads on to (chaining).
     pub leads_to: Vec<String>,
     pub override_used: bool,
@@ -735,6 +737,7 @@ pub(crate) fn outcome(o: scr::ScreeningOutcome, lang: Lang) -> ScreeningOutcome 
         incomplete: o.incomplete,
         actions: o.actions,
         referrals: o.referrals.into_iter().map(|h| hit(h, lang)).collect(),
+        consultation: o.consultation.into_iter().map(|h| hit(h, lang)).collect(),
         leads_to: o.leads_to,
         override_used: o.override_used,
         municipality: o.municipality,

@@ -360,10 +360,31 @@ impl FyrCore {
         level_override: Option<LevelOverride>,
         note: Option<String>,
     ) -> Result<ScreeningOutcome, FyrError> {
+        self.complete_screening_with_contact(session_id, level_override, note, None)
+    }
+
+    /// As `complete_screening`, with samråd: the agency kind id (see
+    /// `vocabularies`) contact was taken with, sent anonymously with the
+    /// statistic. An unknown id is `InvalidInput`.
+    pub fn complete_screening_with_contact(
+        &self,
+        session_id: String,
+        level_override: Option<LevelOverride>,
+        note: Option<String>,
+        contact_taken: Option<String>,
+    ) -> Result<ScreeningOutcome, FyrError> {
         guard("complete_screening", || {
             let ov = level_override.as_ref().map(convert::level_override);
+            let contact = match contact_taken.as_deref() {
+                None => None,
+                Some(k) => Some(fyr_core::vocab::AgencyKind::parse(k).ok_or_else(|| {
+                    FyrError::InvalidInput {
+                        message: format!("unknown agency kind '{k}'"),
+                    }
+                })?),
+            };
             self.inner
-                .complete_screening(&session_id, ov, note, Utc::now())
+                .complete_screening_with_contact(&session_id, ov, note, contact, Utc::now())
                 .map(|o| convert::outcome(o, self.lang))
                 .map_err(convert::error)
         })

@@ -578,8 +578,13 @@ impl Pass<'_> {
                 return;
             }
             if let Some(b) = self.lang_bit {
-                // Speaks the language, or must offer an interpreter.
-                if e.langs & b == 0 && route.interpreter & (1 << e.kind) == 0 {
+                // Speaks the language, must offer an interpreter (its agency
+                // kind), or offers one itself (need `interpretation`, e.g.
+                // Kvinnofridslinjen's three-way calls with an interpreter).
+                if e.langs & b == 0
+                    && route.interpreter & (1 << e.kind) == 0
+                    && e.needs & Need::Interpretation.bit() == 0
+                {
                     return;
                 }
             }
