@@ -367,6 +367,9 @@ pub struct Status {
     /// How often to look for a new version after a success (hours, from
     /// the signed content); `next_attempt` governs after a failure.
     pub check_interval_hours: Option<u32>,
+    /// Demo entries in the directory (a demo build; `status_lines` says so).
+    #[uniffi(default = 0)]
+    pub demo_entries: u64,
     /// Set when screenings are locked (no key, or a wrong one): why, in one
     /// line. Search and the rest of the directory work either way; the way
     /// forward is `reset_screening_key`.
@@ -814,6 +817,7 @@ pub(crate) fn status(s: fyr_core::Status) -> Status {
         upload_blocked: s.upload_blocked.as_ref().map(blocked_id),
         upload_note: s.upload_note,
         check_interval_hours: s.check_interval_hours,
+        demo_entries: s.demo_entries,
         screenings_lock_reason: s
             .screenings_locked
             .as_ref()

@@ -197,7 +197,14 @@ pub fn print_hit(h: &ServiceHit, lang: Lang) {
             (Some(false), Lang::En) => " (closed now)",
             _ => "",
         };
-        println!("  {kind}: {}{label}{closed}", p.number);
+        // A demo number is never offered as a call (the core's wording).
+        let (kind, closed) = if fyr_core::content::is_fiction_number(&p.number) {
+            ("demo", "")
+        } else {
+            (kind, closed)
+        };
+        let number = fyr_core::present::phone_text(&p.number, lang);
+        println!("  {kind}: {number}{label}{closed}");
     }
     if let Some(w) = &h.web {
         println!("  web: {w}");
