@@ -22,6 +22,10 @@ pub const EMBEDDED_CHECKLISTS: &[(&str, &str)] = &[
         include_str!("../../content/checklists/children.toml"),
     ),
     (
+        "content/checklists/exploitation.toml",
+        include_str!("../../content/checklists/exploitation.toml"),
+    ),
+    (
         "content/checklists/honour.toml",
         include_str!("../../content/checklists/honour.toml"),
     ),
@@ -419,7 +423,7 @@ mod tests {
         assert!(a.iter().filter(|r| r.kind == RecordKind::Service).count() >= 80);
         assert_eq!(
             a.iter().filter(|r| r.kind == RecordKind::Checklist).count(),
-            5
+            6
         );
     }
 

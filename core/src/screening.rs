@@ -615,7 +615,23 @@ impl Fyr {
             red_flags,
             unanswered: ev.unanswered,
             incomplete: ev.incomplete,
-            actions: ev.actions.iter().map(|t| lang_text(t, lang)).collect(),
+            actions: {
+                // The level's actions, then those for the user's own role.
+                let role = self.settings().ok().and_then(|st| st.agency_kind);
+                let mut a: Vec<String> = ev.actions.iter().map(|t| lang_text(t, lang)).collect();
+                if let (Some(role), Some(level)) =
+                    (role, s.checklist.levels.iter().find(|l| l.id == ev.level))
+                {
+                    a.extend(
+                        level
+                            .role_actions
+                            .iter()
+                            .filter(|r| r.agency_kinds.contains(&role))
+                            .map(|r| lang_text(&r.text, lang)),
+                    );
+                }
+                a
+            },
             referrals,
             consultation,
             leads_to: ev.leads_to.clone(),
