@@ -272,6 +272,10 @@ pub struct ScreeningOutcome {
     pub referrals: Vec<ServiceHit>,
     /// "Consultation for you": lines for the worker, never among the referrals.
     pub consultation: Vec<ServiceHit>,
+    /// The confidentiality card for the user's own agency kind (settings).
+    pub confidentiality: Option<fyr_core::guides::ConfidentialityView>,
+    /// Samråd: the agency kind id contact was taken with, if said.
+    pub contact_taken: Option<String>,
     /// Checklists this result leads on to (chaining).
     pub leads_to: Vec<String>,
     pub override_used: bool,
@@ -741,6 +745,8 @@ pub(crate) fn outcome(o: scr::ScreeningOutcome, lang: Lang) -> ScreeningOutcome 
         actions: o.actions,
         referrals: o.referrals.into_iter().map(|h| hit(h, lang)).collect(),
         consultation: o.consultation.into_iter().map(|h| hit(h, lang)).collect(),
+        confidentiality: o.confidentiality,
+        contact_taken: o.contact_taken.map(|k| k.id().to_string()),
         leads_to: o.leads_to,
         override_used: o.override_used,
         municipality: o.municipality,

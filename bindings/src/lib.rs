@@ -567,6 +567,36 @@ impl FyrCore {
         })
     }
 
+    /// The confidentiality card for an agency kind id (e.g. "healthcare",
+    /// "church"): what may be shared with whom and when, with the mark that
+    /// it awaits the region's legal review. `None` for a kind without a card;
+    /// an unknown id is `InvalidInput`.
+    pub fn confidentiality(
+        &self,
+        agency_kind: String,
+    ) -> Result<Option<fyr_core::guides::ConfidentialityView>, FyrError> {
+        guard("confidentiality", || {
+            let kind = fyr_core::vocab::AgencyKind::parse(&agency_kind).ok_or_else(|| {
+                FyrError::InvalidInput {
+                    message: format!("unknown agency kind '{agency_kind}'"),
+                }
+            })?;
+            self.inner.confidentiality(kind).map_err(convert::error)
+        })
+    }
+
+    /// The confidentiality card of a service's agency kind, from its page.
+    pub fn service_confidentiality(
+        &self,
+        service_id: String,
+    ) -> Result<Option<fyr_core::guides::ConfidentialityView>, FyrError> {
+        guard("service_confidentiality", || {
+            self.inner
+                .service_confidentiality(&service_id)
+                .map_err(convert::error)
+        })
+    }
+
     /// Pulls the signed feed and pushes the outbox. With empty options the
     /// hub and the trusted keys come from the distribution settings in the
     /// signed content (the bundled version on a fresh install); `hub_url` and

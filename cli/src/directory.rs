@@ -259,6 +259,14 @@ pub fn show(ctx: &Ctx, a: ShowArgs) -> CmdResult {
         d.agency_kind_label
     );
     println!("  {}", d.role);
+    // The party's confidentiality card is one command away.
+    if fyr.confidentiality(d.hit.agency_kind)?.is_some() {
+        println!(
+            "  {}: fyr confidentiality --service {}",
+            if sv { "Sekretess" } else { "Confidentiality" },
+            d.hit.id
+        );
+    }
     println!();
     let verified = match d.verified_on {
         Some(v) => v.to_string(),

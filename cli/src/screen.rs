@@ -387,6 +387,10 @@ fn print_outcome(o: &fyr_core::screening::ScreeningOutcome, lang: Lang) {
             crate::directory::print_hit(h, lang);
         }
     }
+    if let Some(c) = &o.confidentiality {
+        println!();
+        crate::guides::print_card(c);
+    }
     if !o.leads_to.is_empty() {
         println!(
             "{}: {}",

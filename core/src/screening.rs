@@ -160,6 +160,9 @@ pub struct ScreeningOutcome {
     pub municipality: Option<String>,
     /// The agency kind the worker said contact was taken with (samråd), if any.
     pub contact_taken: Option<AgencyKind>,
+    /// The confidentiality card for the user's own agency kind (settings),
+    /// marked for legal review: what may be shared with whom and when.
+    pub confidentiality: Option<crate::guides::ConfidentialityView>,
 }
 
 /// What is sealed for one session.
@@ -638,6 +641,11 @@ impl Fyr {
             override_used: ev.override_used,
             municipality: s.session.municipality.clone(),
             contact_taken: s.session.contact_taken,
+            confidentiality: self
+                .settings()
+                .ok()
+                .and_then(|st| st.agency_kind)
+                .and_then(|k| self.confidentiality(k).ok().flatten()),
         }
     }
 
