@@ -469,6 +469,15 @@ mod tests {
             ("gäller 121212_1212", "personal identity number"),
             ("ring +46 70 174 06 05", "phone number"),
             ("anna@example.se", "e-mail address"),
+            // The audit's spellings: other digit scripts, , and :, no + or 0, (at).
+            ("gäller ١٢١٢١٢-١٢١٢", "personal identity number"),
+            ("ring ۰۷۰-۱۷۴ ۰۶ ۰۵", "phone number"),
+            ("gäller 121212,1212", "personal identity number"),
+            ("ring 070:174:06:05", "phone number"),
+            ("ring 46701740605", "phone number"),
+            ("ring 70 174 06 05", "phone number"),
+            ("anna(at)example.se", "e-mail address"),
+            ("anna [at] example dot se", "e-mail address"),
         ] {
             let ev = json!({"event_id": "e1", "kind": "correction_report",
                 "payload": {"service_id": "x", "reason": "other", "message": msg, "content_version": 3}});
