@@ -529,10 +529,12 @@ fn upload_request(token: Option<&str>, body: &str) -> String {
 async fn slow_tokenless_enrollments_cannot_starve_uploads_and_tokenless_uploads_get_401() {
     // The audit's case: 40 clients start POST /v1/enroll and trickle their
     // bodies. Before, they held every body permit and each upload got 503.
-    let mut limits = Limits::default();
-    limits.max_bodies_in_flight = 4;
-    limits.body_timeout = Duration::from_secs(6);
-    let hub = start(limits).await;
+    let hub = start(Limits {
+        max_bodies_in_flight: 4,
+        body_timeout: Duration::from_secs(6),
+        ..Limits::default()
+    })
+    .await;
     let mut slow = Vec::new();
     for _ in 0..40 {
         let mut s = TcpStream::connect(hub.addr).await.unwrap();
