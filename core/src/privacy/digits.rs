@@ -8,7 +8,7 @@
 //! checks each run against the standard library's own tables. Rust's
 //! standard library has no digit value for non-ASCII digits, and the crates
 //! that do (ICU4X's properties, `unic-ucd-numeric`) would bring megabytes of
-//! tables into the phone library for these 80 numbers.
+//! tables into the phone library for these 76 numbers.
 
 /// The code point of ZERO of each decimal digit run, in order.
 const ZEROS: &[u32] = &[
