@@ -217,6 +217,7 @@ pub fn create_code(
         "INSERT INTO enroll_codes (code_hash, id, county, agency_kind, created, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
         params![code_hash(&secret, &code), id, county, kind.id(), now.to_rfc3339(), expires.to_rfc3339()],
     )?;
+    crate::events::checkpoint(conn);
     Ok(IssuedCode {
         id,
         display: code_fmt::display_code(&code),
@@ -377,6 +378,7 @@ pub fn revoke_device(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<
         "UPDATE devices SET revoked = COALESCE(revoked, ?2) WHERE id = ?1",
         params![id.trim(), day(now)],
     )?;
+    crate::events::checkpoint(conn);
     if n == 0 {
         return Err(EnrollError::Invalid(format!(
             "no enrolled device has the id {id:?} (see `fyr hub devices list`)"
