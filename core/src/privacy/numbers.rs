@@ -344,8 +344,12 @@ fn classify(seq: &Sequence) -> Option<Found> {
 fn is_phone(seq: &Sequence) -> bool {
     let n = seq.groups.len();
     for a in 0..n {
-        for b in a..n {
-            let all: Vec<u8> = seq.groups[a..=b].concat();
+        let mut all: Vec<u8> = Vec::new();
+        for g in &seq.groups[a..] {
+            all.extend_from_slice(g);
+            if all.len() > 17 {
+                break; // longer than any phone number
+            }
             if phone_digits(&all, seq.plus && a == 0) {
                 return true;
             }
