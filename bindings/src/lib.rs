@@ -567,6 +567,22 @@ impl FyrCore {
         })
     }
 
+    /// The help card in `lang` for an audience: "women" (the same as
+    /// `help_card`), "children" (Bris), "men" (Brottsofferjouren, never a
+    /// women's shelter), "people_who_use_violence". The audiences a language
+    /// has are in `help_card_languages`' `audiences`; an unknown audience is
+    /// `InvalidInput`, a missing card `NotFound`.
+    pub fn help_card_for(&self, lang: String, audience: String) -> Result<HelpCardView, FyrError> {
+        guard("help_card_for", || {
+            let a = fyr_core::helpcard::Audience::parse(&audience).ok_or_else(|| {
+                convert::error(fyr_core::Error::invalid(format!(
+                    "unknown help card audience '{audience}' (women, children, men, people_who_use_violence)"
+                )))
+            })?;
+            self.inner.help_card_for(&lang, a).map_err(convert::error)
+        })
+    }
+
     /// The confidentiality card for an agency kind id (e.g. "healthcare",
     /// "church"): what may be shared with whom and when, with the mark that
     /// it awaits the region's legal review. `None` for a kind without a card;

@@ -25,65 +25,6 @@ use std::path::Path;
 /// clock, with interpreters) and 112. Other audiences: [`Audience::required_numbers`].
 pub const REQUIRED_NUMBERS: &[&str] = &["020-50 50 50", "112"];
 
-/// Whom a card is for. The women's card is the language's card (`<lang>.toml`,
-/// record id `<lang>`); the others are `<lang>.<audience>.toml` (record id
-/// `<lang>.<audience>`), each with the lines that serve that audience.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
-pub enum Audience {
-    /// Women subjected to violence: Kvinnofridslinjen and 112.
-    #[default]
-    Women,
-    /// Children and young people: Bris 116 111 and 112.
-    Children,
-    /// Men subjected to violence: Brottsofferjouren's line 116 006 and 112 –
-    /// never a women's shelter.
-    Men,
-    /// People who use violence: 112 (the national line for them, Välj att
-    /// sluta, is added when its number is confirmed).
-    PeopleWhoUseViolence,
-}
-
-impl Audience {
-    pub const ALL: [Audience; 4] = [
-        Audience::Women,
-        Audience::Children,
-        Audience::Men,
-        Audience::PeopleWhoUseViolence,
-    ];
-    pub fn id(self) -> &'static str {
-        match self {
-            Audience::Women => "women",
-            Audience::Children => "children",
-            Audience::Men => "men",
-            Audience::PeopleWhoUseViolence => "people_who_use_violence",
-        }
-    }
-    pub fn parse(s: &str) -> Option<Audience> {
-        let n = s.trim().to_ascii_lowercase().replace('-', "_");
-        Audience::ALL.into_iter().find(|a| a.id() == n)
-    }
-    fn is_women(&self) -> bool {
-        *self == Audience::Women
-    }
-    /// The numbers a card for this audience must give.
-    pub fn required_numbers(self) -> &'static [&'static str] {
-        match self {
-            Audience::Women => REQUIRED_NUMBERS,
-            Audience::Children => &["116 111", "112"],
-            Audience::Men => &["116 006", "112"],
-            Audience::PeopleWhoUseViolence => &["112"],
-        }
-    }
-    /// A number that must never be on a card for this audience (Kvinnofridslinjen
-    /// is for women; a card for men or for people who use violence does not send there).
-    fn forbidden_numbers(self) -> &'static [&'static str] {
-        match self {
-            Audience::Men | Audience::PeopleWhoUseViolence => &["020-50 50 50"],
-            _ => &[],
-        }
-    }
-}
 /// Languages written right to left: Arabic, Persian, Dari, Urdu, Pashto,
 /// Hebrew, Sorani.
 pub const RTL_LANGS: &[&str] = &["ar", "fa", "prs", "ur", "ps", "he", "ckb"];
@@ -95,7 +36,9 @@ pub const LTR_LANGS: &[&str] = &[
 ];
 /// The order languages are listed in: Swedish and English first, then the
 /// languages the agreements' regions meet most, then any other by id.
-const ORDER: &[&str] = &["sv", "en", "ar", "so", "ti", "prs", "fa", "uk"];
+/// Finnish and South Sami (national minority languages; Jämtland's Sami
+/// administrative area) after the languages of newcomers.
+const ORDER: &[&str] = &["sv", "en", "ar", "so", "ti", "prs", "fa", "uk", "fi", "sma"];
 
 /// Which way the text runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -175,6 +118,9 @@ pub struct HelpCardLanguage {
     pub label: String,
     pub direction: TextDirection,
     pub reviewed: bool,
+    /// Whom the cards in this language are for: "women" (this entry's card),
+    /// then "children", "men", "people_who_use_violence" where they exist.
+    pub audiences: Vec<String>,
 }
 
 /// A number on the card, ready to tap.
@@ -282,10 +228,13 @@ pub fn from_toml(file: &str, text: &str) -> std::result::Result<HelpCard, Vec<St
         a => format!("{}.{}", f.lang, a.id()),
     };
     if stem != want_stem {
+        let whom = match f.audience {
+            Audience::Women => String::new(),
+            a => format!(" for {}", a.id()),
+        };
         err(format!(
-            "the file of lang '{}' (audience {}) must be named {want_stem}.toml",
-            f.lang,
-            f.audience.id()
+            "the file of lang '{}'{whom} must be named {want_stem}.toml",
+            f.lang
         ));
     }
     for (what, v) in [
@@ -373,6 +322,22 @@ pub fn from_toml(file: &str, text: &str) -> std::result::Result<HelpCard, Vec<St
                     "the text gives the number '{n}', which is not one of the verified national numbers"
                 ));
             }
+        }
+    }
+    // The Swedish source is held to what the translations follow: a promise
+    // ("free", "anonymous") only beside the line that makes it, and for the
+    // people subjected to violence the line that the call shows in the
+    // phone's call list (whoever checks the phone sees it).
+    if f.lang == "sv" {
+        for p in &f.points {
+            if let Some(w) = promise_without_a_line(p, &f.numbers) {
+                err(format!(
+                    "the point '{p}' promises '{w}' without naming the line that promises it"
+                ));
+            }
+        }
+        if f.audience.is_subjected() && !f.points.iter().any(|p| p.contains("samtalslista")) {
+            err("no point says that the call shows in the phone's call list (samtalslista)".into());
         }
     }
     if !errs.is_empty() {
@@ -509,11 +474,20 @@ impl Fyr {
     /// The languages a help card exists in, Swedish and English first.
     pub fn help_card_languages(&self) -> Result<Vec<HelpCardLanguage>> {
         let lang = self.lang();
-        Ok(self
-            .help_cards()?
-            .into_iter()
+        let cards = self.help_cards()?;
+        let audiences = |l: &str| -> Vec<String> {
+            cards
+                .iter()
+                .filter(|c| c.lang == l)
+                .map(|c| c.audience.id().to_string())
+                .collect()
+        };
+        Ok(cards
+            .iter()
             .filter(|c| c.audience == Audience::Women)
+            .cloned()
             .map(|c| HelpCardLanguage {
+                audiences: audiences(&c.lang),
                 label: match lang {
                     Lang::Sv => c.name_sv,
                     Lang::En => c.name_en,
@@ -554,6 +528,10 @@ impl Fyr {
             })
     }
 }
+
+mod audience;
+use audience::promise_without_a_line;
+pub use audience::Audience;
 
 #[cfg(test)]
 mod tests;

@@ -1467,6 +1467,43 @@ fn honour_levels_that_mention_a_report_warn_never_to_tell_the_family() {
             .contains("level 'high': it mentions a concern report")),
         "{e:?}"
     );
+    // A report named only in one role's text still needs the warning for
+    // everyone, and a warning only in a role's text is not enough.
+    let mut role_only = c.clone();
+    let lvl = role_only
+        .levels
+        .iter_mut()
+        .find(|l| l.id == "high")
+        .unwrap();
+    let warning = lvl
+        .actions
+        .iter()
+        .find(|a| a.sv.starts_with(super::validate::HONOUR_DO_NOT_TELL))
+        .cloned()
+        .unwrap();
+    lvl.actions.retain(|a| {
+        !a.sv.starts_with(super::validate::HONOUR_DO_NOT_TELL)
+            && !a.sv.to_lowercase().contains("orosanmäl")
+            && !(a.sv.to_lowercase().contains("anmäl") && a.sv.contains("socialtjänsten"))
+    });
+    lvl.role_actions.push(RoleAction {
+        agency_kinds: vec![crate::vocab::AgencyKind::SchoolHealth],
+        text: Text {
+            sv: "Gör en orosanmälan till socialtjänsten genast.".into(),
+            en: Some("Make a concern report to social services at once.".into()),
+        },
+    });
+    lvl.role_actions.push(RoleAction {
+        agency_kinds: vec![crate::vocab::AgencyKind::SchoolHealth],
+        text: warning,
+    });
+    let e = super::validate::validate(&role_only, "honour.toml").unwrap_err();
+    assert!(
+        e.iter().any(|e| e
+            .to_string()
+            .contains("level 'high': it mentions a concern report")),
+        "{e:?}"
+    );
     // Other kinds are not held to the honour rule.
     let mut other = bad.clone();
     other.kind = ChecklistKind::Screening;

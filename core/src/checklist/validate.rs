@@ -205,10 +205,16 @@ pub(super) fn validate(c: &Checklist, file: &str) -> Result<(), Vec<ChecklistErr
     // to tell guardians or the family (telling them can put the child in danger).
     if c.kind == ChecklistKind::Honour {
         for level in &c.levels {
-            let reports = level
-                .actions
-                .iter()
-                .any(|a| a.sv.to_lowercase().contains("orosanmälan"));
+            // A report mentioned anywhere at the level - in its actions or
+            // in one role's actions ("orosanmäl…", "anmäl … till
+            // socialtjänsten") - needs the warning among the actions everyone
+            // sees: a warning only in a role's text leaves the others without it.
+            let mentions = |s: &str| {
+                let s = s.to_lowercase();
+                s.contains("orosanmäl") || (s.contains("anmäl") && s.contains("socialtjänsten"))
+            };
+            let reports = level.actions.iter().any(|a| mentions(&a.sv))
+                || level.role_actions.iter().any(|r| mentions(&r.text.sv));
             let warns = level
                 .actions
                 .iter()
