@@ -400,3 +400,59 @@ fn a_fresh_install_has_every_card_offline() {
         Some("This translation has not yet been reviewed by a native speaker.")
     );
 }
+
+/// Kvinnofridslinjen's languages and interpreter offer read the same in the
+/// directory, on the help cards and in search: it speaks Swedish and English
+/// and brings an interpreter into the call for any other language (need
+/// `interpretation`; it is not an authority in routing's `interpreter` list).
+#[test]
+fn kvinnofridslinjen_offers_the_same_languages_everywhere() {
+    let dir = crate::content::embedded_directory().unwrap();
+    let kfl = dir
+        .services
+        .iter()
+        .find(|s| s.id == "kvinnofridslinjen")
+        .unwrap();
+    assert_eq!(kfl.languages, ["sv", "en"]);
+    assert!(kfl.needs.contains(&crate::vocab::Need::Interpretation));
+    assert!(
+        kfl.description.sv.contains("svenska eller engelska")
+            && kfl.description.sv.contains("tolk")
+    );
+    let cards =
+        load_dir(&Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/help-cards")).unwrap();
+    let card = |l: &str| {
+        cards
+            .iter()
+            .find(|c| c.lang == l && c.audience == Audience::Women)
+            .unwrap()
+            .points
+            .join(" ")
+    };
+    let sv = card("sv");
+    assert!(
+        sv.contains("svenska eller engelska") && sv.contains("tolk"),
+        "{sv}"
+    );
+    let en = card("en");
+    assert!(
+        en.contains("Swedish or English") && en.contains("interpreter"),
+        "{en}"
+    );
+    // A search in a language nobody in the directory speaks still gives it.
+    let (_d, f) = open(Lang::Sv);
+    for lang in ["so", "ti", "sma"] {
+        let hits = f
+            .search(&crate::search::SearchQuery {
+                language: Some(lang.into()),
+                municipality: Some("Berg".into()),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(
+            hits.iter().take(5).any(|h| h.id == "kvinnofridslinjen"),
+            "{lang}: {:?}",
+            hits.iter().take(5).map(|h| &h.id).collect::<Vec<_>>()
+        );
+    }
+}
