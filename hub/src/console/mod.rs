@@ -232,7 +232,7 @@ async fn home(axum::extract::State(c): S, a: Authed) -> Response {
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Europe::Stockholm)
         .date_naive();
-    let agreements = agreement_notices(today, &a.lang);
+    let agreements = agreement_notices(today, a.lang);
     c.page(
         &a,
         "home.html",
@@ -256,30 +256,6 @@ pub(crate) fn agreement_notices(today: chrono::NaiveDate, lang: &str) -> Vec<Str
             }
         })
         .collect()
-}
-
-#[cfg(test)]
-mod agreement_tests {
-    use super::agreement_notices;
-    use chrono::NaiveDate;
-
-    #[test]
-    fn both_agreements_show_within_60_days_of_their_end() {
-        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
-        let n = agreement_notices(d("2026-12-03"), "sv");
-        assert_eq!(n.len(), 2, "{n:?}");
-        assert!(
-            n[0].starts_with("Jämtlands län") && n[0].contains("2026-12-07 (4 dagar kvar)"),
-            "{n:?}"
-        );
-        assert!(
-            n[1].starts_with("Kronobergs län") && n[1].contains("2026-12-31 (28 dagar kvar)"),
-            "{n:?}"
-        );
-        assert!(agreement_notices(d("2026-09-01"), "sv").is_empty());
-        let after = agreement_notices(d("2027-01-02"), "en");
-        assert!(after.iter().all(|l| l.contains("ended")), "{after:?}");
-    }
 }
 
 async fn home_audit(axum::extract::State(c): S, a: Authed) -> Response {
@@ -386,4 +362,28 @@ async fn users_change(
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
     r
+}
+
+#[cfg(test)]
+mod agreement_tests {
+    use super::agreement_notices;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn both_agreements_show_within_60_days_of_their_end() {
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let n = agreement_notices(d("2026-12-03"), "sv");
+        assert_eq!(n.len(), 2, "{n:?}");
+        assert!(
+            n[0].starts_with("Jämtlands län") && n[0].contains("2026-12-07 (4 dagar kvar)"),
+            "{n:?}"
+        );
+        assert!(
+            n[1].starts_with("Kronobergs län") && n[1].contains("2026-12-31 (28 dagar kvar)"),
+            "{n:?}"
+        );
+        assert!(agreement_notices(d("2026-09-01"), "sv").is_empty());
+        let after = agreement_notices(d("2027-01-02"), "en");
+        assert!(after.iter().all(|l| l.contains("ended")), "{after:?}");
+    }
 }
