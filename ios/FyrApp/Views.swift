@@ -601,6 +601,9 @@ struct HelpCardScreen: View {
     @EnvironmentObject var model: AppModel
     @Environment(\.openURL) private var openURL
     @State private var lang = ""
+    // Whom the card is for: women (every language), children, men, people
+    // who use violence (where the language has that card).
+    @State private var audience = "women"
     @State private var languages: [HelpCardLanguage] = []
     @State private var card: HelpCardView?
     @State private var error: String?
@@ -611,6 +614,13 @@ struct HelpCardScreen: View {
             Picker(model.t(.helpCardLanguage), selection: $lang) {
                 ForEach(languages, id: \.lang) { l in Text(verbatim: l.name).tag(l.lang) }
             }
+            Picker(model.t(.helpCardForWomen), selection: $audience) {
+                ForEach(languages.first(where: { $0.lang == lang })?.audiences ?? ["women"], id: \.self) { a in
+                    Text(model.t(a == "children" ? .helpCardForChildren : a == "men" ? .helpCardForMen
+                        : a == "people_who_use_violence" ? .helpCardForPeopleWhoUseViolence : .helpCardForWomen)).tag(a)
+                }
+            }
+            .pickerStyle(.segmented)
             if let error { Text(verbatim: error).foregroundColor(.red) }
             if let c = card {
                 if let n = c.notReviewedNotice { Text(verbatim: n).font(.footnote).foregroundColor(.orange) }
@@ -628,10 +638,11 @@ struct HelpCardScreen: View {
         .task(id: model.core == nil) {
             if case .ok(let l) = await model.call({ try $0.helpCardLanguages() }) { languages = l; if lang.isEmpty { lang = model.lang } }
         }
-        .task(id: lang) {
+        .task(id: lang + "/" + audience) {
             guard !lang.isEmpty else { return }
-            let l = lang
-            switch await model.call({ try $0.helpCard(lang: l) }) {
+            if let l = languages.first(where: { $0.lang == lang }), !l.audiences.contains(audience) { audience = "women"; return }
+            let l = lang, a = audience
+            switch await model.call({ try $0.helpCardFor(lang: l, audience: a) }) {
             case .ok(let c): card = c; error = nil
             case .failed(let m): error = m
             }
