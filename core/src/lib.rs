@@ -27,6 +27,7 @@ pub mod session;
 pub mod store;
 pub mod sync;
 pub mod text;
+pub mod understand;
 pub mod vocab;
 
 #[cfg(feature = "uniffi")]
