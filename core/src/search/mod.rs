@@ -326,8 +326,10 @@ pub fn search_full(
         county_ix,
         fast_origin: origin.map(rank::Origin::new),
     };
+    let all_read = has_text && reading.matched && words.matched.is_none();
     let mut cands = ranker.run(
         words.matched.as_deref(),
+        all_read,
         &words.relevance,
         false,
         &moment,
@@ -337,6 +339,7 @@ pub fn search_full(
     if has_text && words.matched.is_some() && cands.len() < THIN {
         cands = ranker.run(
             words.matched.as_deref(),
+            false,
             &words.relevance,
             true,
             &moment,

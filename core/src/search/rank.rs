@@ -79,6 +79,8 @@ enum How {
     Fill,
     /// No words chose: every entry passing the filters.
     All,
+    /// Every typed word was read: the entries that fit the situation.
+    Read,
 }
 
 /// One ranking pass with one set of hard filters.
@@ -100,11 +102,14 @@ pub(super) struct Ranker<'a> {
 
 impl Ranker<'_> {
     /// Ranks the word candidates (`words`: position and relevance; `None`:
-    /// every entry) and, with `fill`, adds the situation's own help (primary
-    /// or secondary for the situation) in the area.
+    /// every entry, or with `read` the entries that fit the situation) and,
+    /// with `fill`, adds the situation's own help (primary for the
+    /// situation) in the area.
+    #[allow(clippy::too_many_arguments)]
     pub(super) fn run(
         &self,
         words: Option<&[(u32, f32)]>,
+        read: bool,
         relevance: &[f32],
         fill: bool,
         moment: &Moment,
@@ -146,13 +151,25 @@ impl Ranker<'_> {
                 }
             }
             let fit = route.fit(e.kind, e.needs, e.groups);
-            if !from_words {
-                // Filling: the situation's own help, local or national.
-                let fits = matches!(fit, Fit::Primary)
-                    || (matches!(fit, Fit::Secondary) && e.needs & self.read.needs != 0);
-                if !fits || (self.muni_ix.is_none() && !matches!(e.area, Area::National)) {
-                    return;
+            match how {
+                How::Fill => {
+                    // Filling: the situation's own help, local or national.
+                    let fits = matches!(fit, Fit::Primary)
+                        || (matches!(fit, Fit::Secondary) && e.needs & self.read.needs != 0);
+                    if !fits || (self.muni_ix.is_none() && !matches!(e.area, Area::National)) {
+                        return;
+                    }
                 }
+                How::Read => {
+                    // Every word was read: what fits the situation or offers what was read.
+                    let fits = matches!(fit, Fit::Primary | Fit::Secondary)
+                        || (fit != Fit::OutOfPlace
+                            && (e.needs & self.read.needs != 0 || e.forms & self.read.forms != 0));
+                    if !fits {
+                        return;
+                    }
+                }
+                How::Words | How::All => {}
             }
             let reachable = e.flags & FLAG_REACHABLE != 0;
             let open = reachable
@@ -173,7 +190,7 @@ impl Ranker<'_> {
             let mut why = match how {
                 How::Words => WHY_WORDS,
                 How::Fill => WHY_FILLS,
-                How::All => 0,
+                How::All | How::Read => 0,
             };
             let mut score = 0.0;
             if open {
@@ -248,8 +265,9 @@ impl Ranker<'_> {
                 }
             }
             None => {
+                let how = if read { How::Read } else { How::All };
                 for (pos, e) in ix.entries.iter().enumerate() {
-                    consider(pos as u32, e, How::All);
+                    consider(pos as u32, e, how);
                 }
             }
         }
