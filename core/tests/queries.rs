@@ -3,7 +3,8 @@
 //! network, and only what the user gives — the text, the municipality and
 //! the instant. No filters. A `harness = false` target: it always prints
 //! `queries: N passed, M failed, H harmful` and every failure, and exits
-//! non-zero below the pass rate, on any harm, or on a gap in coverage.
+//! non-zero below the pass rate, on any harm, on a gap in coverage, or
+//! when the corpus has fewer than 300 entries.
 
 use chrono::{DateTime, Utc};
 use fyr_core::corpus::{coverage_gaps, load_dir, Report, Shown};
@@ -11,6 +12,9 @@ use fyr_core::search::SearchQuery;
 use fyr_core::vocab::Lang;
 use fyr_core::{Fyr, OpenOptions};
 use std::process::ExitCode;
+
+/// The corpus must not shrink below this.
+const MIN_ENTRIES: usize = 300;
 
 fn main() -> ExitCode {
     let dir = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../tests/queries");
