@@ -64,7 +64,10 @@ fn main() -> ExitCode {
         }
     };
     let d = tempfile::tempdir().expect("temporary directory");
-    let mut report = Report::default();
+    let mut report = Report {
+        verbose: std::env::var_os("FYR_QUERIES_VERBOSE").is_some(),
+        ..Report::default()
+    };
     for q in &queries {
         let list = search(d.path(), &q.municipality, &q.at, &q.text).unwrap_or_else(|e| {
             println!("  {}: {e}", q.id);

@@ -320,6 +320,8 @@ pub struct Report {
     pub failed: usize,
     pub harmful: usize,
     pub lines: Vec<String>,
+    /// Also list the entries that pass (`FYR_QUERIES_VERBOSE=1`).
+    pub verbose: bool,
 }
 
 impl Report {
@@ -327,6 +329,10 @@ impl Report {
         let o = check(q, list);
         if o.passed() {
             self.passed += 1;
+            if self.verbose {
+                self.lines
+                    .push(format!("ok {} {:?} | got {}", q.id, q.text, show_top(list)));
+            }
         } else {
             self.failed += 1;
             if o.harmful() {

@@ -32,7 +32,10 @@ fn main() -> ExitCode {
         lang: Lang::Sv,
     })
     .expect("a fresh install opens");
-    let mut report = Report::default();
+    let mut report = Report {
+        verbose: std::env::var_os("FYR_QUERIES_VERBOSE").is_some(),
+        ..Report::default()
+    };
     for q in &queries {
         let at: DateTime<Utc> = DateTime::parse_from_rfc3339(&q.at)
             .expect("checked when loading")
