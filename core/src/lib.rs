@@ -8,6 +8,7 @@ pub mod api;
 pub mod bundle;
 pub mod checklist;
 pub mod content;
+pub mod corpus;
 pub mod crypto;
 pub mod distribution;
 pub mod enroll;
