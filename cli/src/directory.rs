@@ -156,7 +156,12 @@ pub fn search(ctx: &Ctx, a: SearchArgs) -> CmdResult {
     // The fixed action above every list, then how the words were read.
     println!("{}", res.emergency.label);
     if !res.understood.is_empty() {
-        let keys: Vec<&str> = res.understood.chips.iter().map(|c| c.key.as_str()).collect();
+        let keys: Vec<&str> = res
+            .understood
+            .chips
+            .iter()
+            .map(|c| c.key.as_str())
+            .collect();
         println!("{}", res.understood.summary);
         println!(
             "  ({} --without {})",

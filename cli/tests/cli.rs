@@ -787,7 +787,12 @@ fn search_prints_the_112_action_and_how_the_words_were_read() {
     en.extend(args);
     let o = fyr(d.path(), &en);
     let out = String::from_utf8_lossy(&o.stdout).to_string();
-    assert!(out.starts_with("Acute danger? Call 112\nUnderstood as: subjected to violence · physical violence\n"), "{out}");
+    assert!(
+        out.starts_with(
+            "Acute danger? Call 112\nUnderstood as: subjected to violence · physical violence\n"
+        ),
+        "{out}"
+    );
     let mut j = args.to_vec();
     j.push("--json");
     let o = fyr(d.path(), &j);

@@ -284,7 +284,11 @@ fn a_typed_query_routes_like_the_equivalent_filters() {
                 AgencyKind::EmergencyCare | AgencyKind::Emergency
             )
         }) {
-            assert!(typed.iter().any(|t| t.id == h.id), "{text}: {} missing", h.id);
+            assert!(
+                typed.iter().any(|t| t.id == h.id),
+                "{text}: {} missing",
+                h.id
+            );
         }
     }
     // Honour and trafficking typed: not the emergency department first.

@@ -273,10 +273,12 @@ impl Route {
             || (self.out_serving != 0 && groups != 0 && groups & !self.out_serving == 0)
         {
             Fit::OutOfPlace
-        } else if k & self.primary != 0 || needs & self.primary_offering != 0 {
+        } else if k & self.primary != 0 {
             Fit::Primary
         } else if k & self.secondary != 0 {
             Fit::Secondary
+        } else if needs & self.primary_offering != 0 {
+            Fit::Primary
         } else {
             Fit::Neutral
         }

@@ -325,12 +325,14 @@ pub fn search_full(
         muni_ix,
         county_ix,
         fast_origin: origin.map(rank::Origin::new),
+        words_weight: if reading.matched { 25.0 } else { 60.0 },
     };
     let all_read = has_text && reading.matched && words.matched.is_none();
     let mut cands = ranker.run(
         words.matched.as_deref(),
         all_read,
         &words.relevance,
+        &words.named,
         false,
         &moment,
         &mut sched_open,
@@ -341,6 +343,7 @@ pub fn search_full(
             words.matched.as_deref(),
             false,
             &words.relevance,
+            &words.named,
             true,
             &moment,
             &mut sched_open,

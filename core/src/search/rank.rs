@@ -98,6 +98,9 @@ pub(super) struct Ranker<'a> {
     pub muni_ix: Option<u16>,
     pub county_ix: Option<u16>,
     pub fast_origin: Option<Origin>,
+    /// How much word relevance counts (less when the reader understood the
+    /// words: the situation then ranks).
+    pub words_weight: f64,
 }
 
 impl Ranker<'_> {
@@ -111,6 +114,7 @@ impl Ranker<'_> {
         words: Option<&[(u32, f32)]>,
         read: bool,
         relevance: &[f32],
+        named: &[bool],
         fill: bool,
         moment: &Moment,
         sched_open: &mut [Option<bool>],
@@ -129,7 +133,6 @@ impl Ranker<'_> {
         let read_groups = self.read.groups & !Group::Everyone.bit();
         let mut out = Vec::new();
         let mut consider = |pos: u32, e: &Entry, how: How| {
-            let from_words = how != How::Fill;
             if groups != 0 && e.groups & groups == 0 {
                 return;
             }
@@ -154,8 +157,7 @@ impl Ranker<'_> {
             match how {
                 How::Fill => {
                     // Filling: the situation's own help, local or national.
-                    let fits = matches!(fit, Fit::Primary)
-                        || (matches!(fit, Fit::Secondary) && e.needs & self.read.needs != 0);
+                    let fits = matches!(fit, Fit::Primary | Fit::Secondary);
                     if !fits || (self.muni_ix.is_none() && !matches!(e.area, Area::National)) {
                         return;
                     }
@@ -223,7 +225,10 @@ impl Ranker<'_> {
             }
             let rel = relevance[pos as usize];
             if best_text > 0.0 {
-                score += 60.0 * (rel / best_text).clamp(0.0, 1.0) as f64;
+                score += self.words_weight * (rel / best_text).clamp(0.0, 1.0) as f64;
+            }
+            if named.get(pos as usize) == Some(&true) {
+                score += 150.0;
             }
             if self.muni_ix.is_some() {
                 score += match e.area {

@@ -50,6 +50,13 @@ pub enum Cue {
     Possessive,
     /// `av`, `från`: "slagen av sin man".
     By,
+    /// A threat or a weapon (`kniv`, `i fara`, `hotar att döda`): danger now
+    /// only with a word for now and none for the past.
+    Threat,
+    /// `nu`.
+    Now,
+    /// `igår`, `förut`, `i helgen`: what is told happened before.
+    Past,
 }
 
 impl Cue {
@@ -66,6 +73,9 @@ impl Cue {
         Cue::Object,
         Cue::Possessive,
         Cue::By,
+        Cue::Threat,
+        Cue::Now,
+        Cue::Past,
     ];
     pub fn id(self) -> &'static str {
         match self {
@@ -81,6 +91,9 @@ impl Cue {
             Cue::Object => "object",
             Cue::Possessive => "possessive",
             Cue::By => "by",
+            Cue::Threat => "threat",
+            Cue::Now => "now",
+            Cue::Past => "past",
         }
     }
     pub fn parse(s: &str) -> Option<Cue> {

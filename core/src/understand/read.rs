@@ -260,6 +260,8 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     let perpetrator = cues.iter().any(|&c| has(c, Cue::Perpetrator));
     let mut s = Situation::default();
     let mut language = None;
+    // Groups read from words that can name the abuser ("mannen").
+    let mut maybe_abuser_groups = 0;
     for (i, t) in toks.iter().enumerate() {
         for &m in &t.meanings {
             let mm = &lex.meanings[m];
@@ -267,11 +269,26 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
             s.forms |= mm.situation.forms;
             if !abuser[i] {
                 s.groups |= mm.situation.groups;
+                if mm.abuser {
+                    maybe_abuser_groups |= mm.situation.groups;
+                }
             }
             if language.is_none() {
                 language = mm.language.clone();
             }
         }
+    }
+    // "kvinna slagen, mannen har gått": with a woman in the text, a man
+    // named by a word that can name the abuser is not the person.
+    let (w, m) = (Group::Women.bit(), Group::Men.bit());
+    if s.groups & w != 0 && maybe_abuser_groups & m != 0 && maybe_abuser_groups & w == 0 {
+        s.groups &= !m;
+    }
+    // A threat or a weapon is danger now only when the text says now, and
+    // not what happened before.
+    let any = |c: Cue| cues.iter().any(|&x| has(x, c));
+    if any(Cue::Threat) && any(Cue::Now) && !any(Cue::Past) {
+        s.needs |= Need::AcuteDanger.bit();
     }
     let dropped = |k: &str| drop.iter().any(|d| d == k);
     let uses_violence =
