@@ -85,6 +85,9 @@ pub struct When {
     /// Never when the situation names one of these groups.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub not_groups: Vec<String>,
+    /// Never when the situation names one of these forms.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_forms: Vec<String>,
     /// Only when the situation also has one of these forms (Barnahus: child
     /// protection *with* physical or sexual violence).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -206,6 +209,7 @@ struct CWhen {
     roles: u32,
     not_roles: u32,
     not_groups: u32,
+    not_forms: u32,
     also_forms: u32,
     unspecified: bool,
 }
@@ -214,6 +218,7 @@ impl CWhen {
     fn matches(&self, s: &Situation) -> bool {
         if s.roles & self.not_roles != 0
             || s.groups & self.not_groups != 0
+            || s.forms & self.not_forms != 0
             || (self.also_forms != 0 && s.forms & self.also_forms == 0)
         {
             return false;
@@ -366,6 +371,14 @@ fn compile_when(w: &Option<When>, push: &mut dyn FnMut(String)) -> CWhen {
                     "group",
                     Group::parse,
                     Group::bit,
+                    push,
+                ),
+                not_forms: vocab_bits(
+                    &w.not_forms,
+                    "when.not_forms",
+                    "form",
+                    Form::parse,
+                    Form::bit,
                     push,
                 ),
                 also_forms: vocab_bits(

@@ -337,8 +337,9 @@ pub fn search_full(
         &moment,
         &mut sched_open,
     );
-    // Never a thin list: words that match little get the situation's own help.
-    if has_text && words.matched.is_some() && cands.len() < THIN {
+    // Never a thin list: words that match little, or words the reader
+    // understood, get the situation's own help.
+    if has_text && words.matched.is_some() && (reading.matched || cands.len() < THIN) {
         cands = ranker.run(
             words.matched.as_deref(),
             false,

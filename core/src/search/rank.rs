@@ -153,7 +153,12 @@ impl Ranker<'_> {
                     return;
                 }
             }
-            let fit = route.fit(e.kind, e.needs, e.groups);
+            let named = named.get(pos as usize) == Some(&true);
+            // A service the user names is never out of place for them.
+            let fit = match route.fit(e.kind, e.needs, e.groups) {
+                Fit::OutOfPlace if named => Fit::Neutral,
+                f => f,
+            };
             match how {
                 How::Fill => {
                     // Filling: the situation's own help, local or national.
@@ -227,8 +232,8 @@ impl Ranker<'_> {
             if best_text > 0.0 {
                 score += self.words_weight * (rel / best_text).clamp(0.0, 1.0) as f64;
             }
-            if named.get(pos as usize) == Some(&true) {
-                score += 150.0;
+            if named {
+                score += 250.0;
             }
             if self.muni_ix.is_some() {
                 score += match e.area {

@@ -11,8 +11,8 @@ use super::index::{self, FacetIndex};
 pub(super) struct Words {
     pub matched: Option<Vec<(u32, f32)>>,
     pub relevance: Vec<f32>,
-    /// Entries whose name an unread word of four letters or more matches
-    /// (the service the user names: `tjejjouren`, `brottsofferjouren`).
+    /// Entries whose name or tags an unread word of three letters or more
+    /// matches (the service the user names: `tjejjouren`, `umo`, `boj`).
     pub named: Vec<bool>,
 }
 
@@ -37,14 +37,14 @@ pub(super) fn words(ix: &FacetIndex, rest: &[String], words: &[String]) -> Words
         )
     };
     let mut named = vec![false; ix.entries.len()];
-    for tok in rest.iter().filter(|t| t.chars().count() >= 4).take(16) {
+    for tok in rest.iter().filter(|t| t.chars().count() >= 3).take(16) {
         for term in ix.prefix_range(tok) {
             let (a, b) = (
                 ix.post_start[term] as usize,
                 ix.post_start[term + 1] as usize,
             );
             for k in a..b {
-                if ix.post_fields[k] & index::FIELD_NAME != 0 {
+                if ix.post_fields[k] & (index::FIELD_NAME | index::FIELD_TAGS) != 0 {
                     named[ix.post_pos[k] as usize] = true;
                 }
             }

@@ -267,7 +267,11 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
             let mm = &lex.meanings[m];
             s.needs |= mm.situation.needs;
             s.forms |= mm.situation.forms;
-            if !abuser[i] {
+            // An object pronoun is the person only after a violence verb
+            // ("slår henne"; not "rädd för honom").
+            let object_aside = mm.cue == Some(Cue::Object)
+                && !(i.saturating_sub(3)..i).any(|j| has(cues[j], Cue::Violence));
+            if !abuser[i] && !object_aside {
                 s.groups |= mm.situation.groups;
                 if mm.abuser {
                     maybe_abuser_groups |= mm.situation.groups;
@@ -291,8 +295,15 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
         s.needs |= Need::AcuteDanger.bit();
     }
     let dropped = |k: &str| drop.iter().any(|d| d == k);
-    let uses_violence =
-        (help || self_violence || (perpetrator && !victim)) && !dropped("role:uses_violence");
+    // An abuser named as such ("han", "pappa", "min man") makes the text
+    // about someone else's violence: it outweighs a perpetrator word.
+    let named_abuser = (0..n).any(|i| {
+        abuser[i]
+            && (has(cues[i], Cue::Abuser)
+                || (i.saturating_sub(2)..i).any(|j| has(cues[j], Cue::Possessive)))
+    });
+    let uses_violence = (help || self_violence || (perpetrator && !victim && !named_abuser))
+        && !dropped("role:uses_violence");
     let mut roles = Vec::new();
     if uses_violence {
         roles.push(Role::UsesViolence);
@@ -302,7 +313,8 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
         s.groups = (s.groups & keep) | Group::PeopleWhoUseViolence.bit();
     } else {
         let anyone = victim || s.forms != 0 || abuser.iter().any(|&a| a);
-        if s.groups & Group::Children.bit() != 0 {
+        let adult = Group::Women.bit() | Group::Men.bit() | Group::OlderPeople.bit();
+        if s.groups & Group::Children.bit() != 0 && s.groups & adult == 0 {
             roles.push(Role::Child);
         } else if anyone && !cues.iter().any(|&c| has(c, Cue::Relative)) {
             roles.push(Role::Subjected);
