@@ -326,6 +326,7 @@ pub fn search_full(
         county_ix,
         fast_origin: origin.map(rank::Origin::new),
         words_weight: if reading.matched { 25.0 } else { 60.0 },
+        names_decide: reading.roles.is_empty(),
     };
     let all_read = has_text && reading.matched && words.matched.is_none();
     let mut cands = ranker.run(

@@ -101,6 +101,11 @@ pub(super) struct Ranker<'a> {
     /// How much word relevance counts (less when the reader understood the
     /// words: the situation then ranks).
     pub words_weight: f64,
+    /// Nobody was read as the person (no role): a service the words name is
+    /// what the user asks for (`umo`, `tjejjouren`, `boj`). With a role read,
+    /// the situation decides and a name counts only as word relevance
+    /// ("student utsatt för våld" is a student, not the student health service).
+    pub names_decide: bool,
 }
 
 impl Ranker<'_> {
@@ -153,7 +158,7 @@ impl Ranker<'_> {
                     return;
                 }
             }
-            let named = named.get(pos as usize) == Some(&true);
+            let named = self.names_decide && named.get(pos as usize) == Some(&true);
             // A service the user names is never out of place for them.
             let fit = match route.fit(e.kind, e.needs, e.groups) {
                 Fit::OutOfPlace if named => Fit::Neutral,
