@@ -37,8 +37,22 @@ pub(super) fn words(ix: &FacetIndex, rest: &[String], words: &[String]) -> Words
         )
     };
     let mut named = vec![false; ix.entries.len()];
-    for tok in rest.iter().filter(|t| t.chars().count() >= 3).take(16) {
+    // Words that are no name even where a name holds them ("inte" in
+    // "Polisen – 114 14 (när det inte är akut)"): the words the analyzer keeps
+    // for reading though they are function words.
+    const NO_NAME: &[&str] = &["inte", "mot", "nu", "man", "men", "ikvall", "idag", "inatt"];
+    for tok in rest
+        .iter()
+        .filter(|t| t.chars().count() >= 3 && !NO_NAME.contains(&t.as_str()))
+        .take(16)
+    {
+        // A short word (an abbreviation: umo, boj, ifo) names only as a
+        // whole word; a longer one also as the start of a name word.
+        let short = tok.chars().count() < 5;
         for term in ix.prefix_range(tok) {
+            if short && ix.terms[term] != *tok {
+                continue;
+            }
             let (a, b) = (
                 ix.post_start[term] as usize,
                 ix.post_start[term + 1] as usize,

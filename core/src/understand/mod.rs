@@ -185,7 +185,11 @@ impl Understood {
         }
         for g in Group::ALL.iter().filter(|g| s.groups & g.bit() != 0) {
             u.groups.push(g.id().into());
-            chips.push(chip("group", g.id(), &lower(g.label(lang))));
+            let label = lower(g.label(lang));
+            // The child role and the children group read the same ("barn"): one chip.
+            if !chips.iter().any(|c| c.label == label) {
+                chips.push(chip("group", g.id(), &label));
+            }
         }
         for n in Need::ALL
             .iter()

@@ -256,12 +256,22 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
             }
         }
     }
+    // Someone close ("min mamma", "grannen") is a relative of the person
+    // unless they are the one using violence ("min mamma dricker och slår oss").
+    let relative = (0..n).any(|i| {
+        has(cues[i], Cue::Relative)
+            && !(i + 1..(i + 5).min(n))
+                .take_while(|&j| !has(cues[j], Cue::Victim) && !has(cues[j], Cue::By))
+                .any(active)
+    });
     let help = cues.iter().any(|&c| has(c, Cue::Help));
     let perpetrator = cues.iter().any(|&c| has(c, Cue::Perpetrator));
     let mut s = Situation::default();
     let mut language = None;
     // Groups read from words that can name the abuser ("mannen").
     let mut maybe_abuser_groups = 0;
+    // Groups read only from a pronoun ("slår henne").
+    let mut pronoun_groups = 0;
     for (i, t) in toks.iter().enumerate() {
         for &m in &t.meanings {
             let mm = &lex.meanings[m];
@@ -272,6 +282,9 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
             let object_aside = mm.cue == Some(Cue::Object)
                 && !(i.saturating_sub(3)..i).any(|j| has(cues[j], Cue::Violence));
             if !abuser[i] && !object_aside {
+                if mm.cue == Some(Cue::Object) {
+                    pronoun_groups |= mm.situation.groups;
+                }
                 s.groups |= mm.situation.groups;
                 if mm.abuser {
                     maybe_abuser_groups |= mm.situation.groups;
@@ -279,6 +292,28 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
             }
             if language.is_none() {
                 language = mm.language.clone();
+            }
+        }
+    }
+    // "henne" about a pupil or a child is a girl, not a woman: when the text
+    // starts with the child ("elev berättar att styvpappan slår henne"; not
+    // "maken kallar henne värdelös, hotar ta barnen").
+    let young = Group::Children.bit() | Group::YoungPeople.bit();
+    let first_person = (0..n).find(|&i| person(i));
+    if first_person.is_some_and(|i| groups_of(i) & young != 0 && !abuser[i]) {
+        let named: u32 = toks
+            .iter()
+            .flat_map(|t| t.meanings.iter())
+            .filter(|&&m| lex.meanings[m].cue != Some(Cue::Object))
+            .fold(0, |a, &m| a | lex.meanings[m].situation.groups);
+        s.groups &= !(pronoun_groups & !named);
+    }
+    // An age under 18 ("jag är 12", "16 åring", "15-årig", "14 years") is a child.
+    if let Some(age) = age_read(toks) {
+        if age < 18 {
+            s.groups |= Group::Children.bit();
+            if age >= 13 {
+                s.groups |= Group::YoungPeople.bit();
             }
         }
     }
@@ -316,11 +351,11 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
         let adult = Group::Women.bit() | Group::Men.bit() | Group::OlderPeople.bit();
         if s.groups & Group::Children.bit() != 0 && s.groups & adult == 0 {
             roles.push(Role::Child);
-        } else if anyone && !cues.iter().any(|&c| has(c, Cue::Relative)) {
+        } else if anyone && !relative {
             roles.push(Role::Subjected);
         }
     }
-    if cues.iter().any(|&c| has(c, Cue::Relative)) {
+    if relative {
         roles.push(Role::Relative);
     }
     if cues.iter().any(|&c| has(c, Cue::Professional)) {
@@ -347,4 +382,33 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     out.situation = s;
     out.roles = roles;
     out.language = language;
+}
+
+/// An age in the text: a number before `år`/`åring`/`years` ("16 åring",
+/// "12-åring", "15 years"), after `är`/`am` ("jag är 12"), or written
+/// together ("12åring").
+fn age_read(toks: &[Tok]) -> Option<u32> {
+    const AFTER: &[&str] = &["ar", "aring", "arig", "ars", "years", "year", "yo"];
+    const BEFORE: &[&str] = &["ar", "am"];
+    for (i, t) in toks.iter().enumerate() {
+        let w = t.t.word.as_str();
+        let digits: String = w.chars().take_while(char::is_ascii_digit).collect();
+        if digits.is_empty() || digits.len() > 2 {
+            continue;
+        }
+        let Ok(n) = digits.parse::<u32>() else {
+            continue;
+        };
+        let tail = &w[digits.len()..];
+        let next = toks.get(i + 1).map(|t| t.t.word.as_str());
+        let prev = i.checked_sub(1).map(|j| toks[j].t.word.as_str());
+        if (!tail.is_empty() && AFTER.contains(&tail))
+            || (tail.is_empty()
+                && (next.is_some_and(|x| AFTER.contains(&x))
+                    || prev.is_some_and(|x| BEFORE.contains(&x))))
+        {
+            return Some(n);
+        }
+    }
+    None
 }
