@@ -7,6 +7,7 @@
 #[cfg(test)]
 pub(crate) mod fixture;
 pub mod index;
+pub mod update;
 
 use crate::error::{Error, Result};
 use crate::model::{Municipality, Organization, PhoneKind, Service};
