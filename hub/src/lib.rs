@@ -3,14 +3,12 @@
 //! reports) into SQLite, and reports the yearly follow-up counts with small
 //! cells suppressed.
 
-pub mod benchkit;
 pub mod console;
 pub mod content;
 pub mod demo;
 pub mod enroll;
 pub mod events;
 pub mod limits;
-pub mod netem;
 pub mod publish;
 pub mod report;
 pub mod serve;
