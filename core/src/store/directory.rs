@@ -3,7 +3,7 @@
 
 use super::{failpoint, open_conn, schema, Bundle};
 use crate::error::{Error, Result};
-use crate::feed::{content_digest, Record, RecordKind};
+use crate::feed::{Record, RecordKind, SortedDigest};
 use crate::model::{Municipality, Organization, Service};
 use crate::search::{fts_columns, index::FacetIndex};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -188,21 +188,27 @@ pub fn records(c: &Connection, kind: RecordKind) -> Result<Vec<Record>> {
 }
 
 pub fn digest_of(c: &Connection) -> Result<String> {
-    let mut st = c.prepare("SELECT kind, id, hash FROM records")?;
-    let rows: Vec<(String, String, Vec<u8>)> = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<std::result::Result<_, _>>()?;
-    let mut items = Vec::with_capacity(rows.len());
-    for (k, id, h) in &rows {
-        let kind = RecordKind::parse(k)
-            .ok_or_else(|| Error::Storage(format!("unknown record kind '{k}' in the store")))?;
-        let hash: [u8; 32] = h
-            .as_slice()
+    // The primary key's order is the digest's order: rows stream, unsorted.
+    let mut st = c.prepare_cached("SELECT kind, id, hash FROM records ORDER BY kind, id")?;
+    let mut rows = st.query([])?;
+    let mut d = SortedDigest::default();
+    while let Some(r) = rows.next()? {
+        let k = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        let id = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+        if RecordKind::parse(k).is_none() {
+            return Err(Error::Storage(format!(
+                "unknown record kind '{k}' in the store"
+            )));
+        }
+        let hash: &[u8; 32] = r
+            .get_ref(2)?
+            .as_blob()
+            .map_err(rusqlite::Error::from)?
             .try_into()
             .map_err(|_| Error::Damaged(format!("record {k} {id} has a damaged hash")))?;
-        items.push((kind, id.as_str(), hash));
+        d.push(k, id, hash);
     }
-    Ok(content_digest(items.into_iter()))
+    Ok(d.finish())
 }
 
 /// Applies a content change in one transaction (see `Store::apply`).
