@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::keys::{KeyState, LockReason};
 use crate::model::Municipality;
-use crate::search::{self, SearchQuery, ServiceDetail, ServiceHit};
+use crate::search::{self, SearchQuery, SearchResult, ServiceDetail, ServiceHit};
 use crate::store::{device, Bundle, BundleSource, ContentPosition, Store};
 use crate::sync;
 use crate::vocab::{AgencyKind, Lang};
@@ -194,9 +194,17 @@ impl Fyr {
 
     // --------------------------------------------------------------- directory
 
+    /// The result list of a search.
     pub fn search(&self, q: &SearchQuery) -> Result<Vec<ServiceHit>> {
         self.store
             .with_dir(|c, ix| search::search(c, ix, q, self.lang))
+    }
+
+    /// A search with how the text was understood and the fixed 112 action
+    /// (what the CLI prints and the apps show as chips above the list).
+    pub fn search_full(&self, q: &SearchQuery) -> Result<SearchResult> {
+        self.store
+            .with_dir(|c, ix| search::search_full(c, ix, q, self.lang))
     }
 
     pub fn show(
@@ -319,7 +327,7 @@ impl Fyr {
     // -------------------------------------------------------------- enrollment
 
     /// Enrolls this device for uploads with a one-time code from the
-    /// coordinator, typed (`7K3QD-M2XWA`) or scanned (`fyr-enroll:CODE@URL`).
+    /// coordinator, typed (`7K3QD-M2XWA-9RT44`) or scanned (`fyr-enroll:CODE@URL`).
     /// The hub is the payload's URL, else `hub`, else the one this device
     /// syncs with. Returns the device's own upload token: the shell keeps it
     /// (keystore, keychain, a 0600 file) and passes it to every sync; the
