@@ -14,9 +14,9 @@ mod complete;
 #[cfg(test)]
 pub(crate) mod fixture;
 pub mod index;
-pub mod update;
 mod rank;
 mod retrieve;
+pub mod update;
 
 use crate::error::{Error, Result};
 use crate::model::{Municipality, Organization, PhoneKind, Service};
