@@ -424,9 +424,8 @@ impl Store {
 
     /// After a write to directory.db committed (see [`check`]).
     fn finished_write(&self, dir: &Connection) -> Result<()> {
-        dir.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
         let path = self.data_dir.join(DIRECTORY_FILE);
-        self.with_dev(|d| check::record_stamp(d, &path))
+        self.with_dev(|d| check::finished_write(dir, d, &path))
     }
 
     pub fn records(&self, kind: RecordKind) -> Result<Vec<Record>> {
