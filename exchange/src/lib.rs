@@ -74,7 +74,11 @@ pub fn read_bytes(name: &str, bytes: &[u8], known: &Tables) -> Result<Incoming, 
         return read_files(name, files, known);
     }
     if lower.ends_with(".csv") {
-        let base = lower.rsplit(['/', '\\']).next().unwrap_or(&lower).to_string();
+        let base = lower
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(&lower)
+            .to_string();
         return read_files(name, vec![(base, bytes.to_vec())], known);
     }
     Err(ReadError(format!(
@@ -90,7 +94,12 @@ pub fn read_files(
     files: Vec<(String, Vec<u8>)>,
     known: &Tables,
 ) -> Result<Incoming, ReadError> {
-    let base = |n: &str| n.rsplit(['/', '\\']).next().unwrap_or(n).to_ascii_lowercase();
+    let base = |n: &str| {
+        n.rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(n)
+            .to_ascii_lowercase()
+    };
     let is_hsds = files.iter().any(|(n, b)| {
         base(n) == "datapackage.json"
             || (base(n) == "services.csv"
@@ -184,7 +193,8 @@ pub fn write_content_dir(dir: &Path, t: &Tables) -> Result<(), ReadError> {
             std::fs::create_dir_all(parent)
                 .map_err(|e| ReadError(format!("{}: {e}", parent.display())))?;
         }
-        std::fs::write(&p, t.csv(name).0).map_err(|e| ReadError(format!("{}: {e}", p.display())))?;
+        std::fs::write(&p, t.csv(name).0)
+            .map_err(|e| ReadError(format!("{}: {e}", p.display())))?;
     }
     Ok(())
 }

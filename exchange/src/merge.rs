@@ -36,9 +36,12 @@ pub struct Outcome {
 }
 
 fn same(table: &str, a: &Fields, b: &Fields, skip: &[&str]) -> bool {
-    columns(table).iter().filter(|c| !skip.contains(c)).all(|c| {
-        a.get(*c).map(|s| s.trim()).unwrap_or("") == b.get(*c).map(|s| s.trim()).unwrap_or("")
-    })
+    columns(table)
+        .iter()
+        .filter(|c| !skip.contains(c))
+        .all(|c| {
+            a.get(*c).map(|s| s.trim()).unwrap_or("") == b.get(*c).map(|s| s.trim()).unwrap_or("")
+        })
 }
 
 fn clean(table: &str, f: &Fields) -> Fields {
@@ -101,7 +104,9 @@ pub fn merge(current: &Tables, incoming: Incoming, opts: &MergeOptions) -> Outco
                     row,
                     Some(key),
                     Some(&id),
-                    format!("{kind} '{id}' appears twice (first at {prev}); the second is not imported"),
+                    format!(
+                        "{kind} '{id}' appears twice (first at {prev}); the second is not imported"
+                    ),
                 );
                 continue;
             }
@@ -134,7 +139,11 @@ pub fn merge(current: &Tables, incoming: Incoming, opts: &MergeOptions) -> Outco
             } else {
                 Vec::new()
             };
-            let new_phones = inc_phones.get(&id).cloned();
+            let new_phones = if kind == "service" {
+                inc_phones.get(&id).cloned()
+            } else {
+                None
+            };
             let phones_same = match &new_phones {
                 None => true,
                 Some(np) => {
@@ -199,16 +208,17 @@ pub fn merge(current: &Tables, incoming: Incoming, opts: &MergeOptions) -> Outco
         let mut check = merged.clone();
         for r in &mut check.services {
             if !r.get("demo").eq_ignore_ascii_case("yes") && r.get("verified_on").is_empty() {
-                r.fields
-                    .insert("verified_on".into(), opts.today.format("%Y-%m-%d").to_string());
+                r.fields.insert(
+                    "verified_on".into(),
+                    opts.today.format("%Y-%m-%d").to_string(),
+                );
             }
         }
-        let Err(errors) = check.directory() else {
+        let Err(errors) = check.directory_located() else {
             break;
         };
         let mut refused: BTreeSet<(String, String)> = BTreeSet::new();
-        for e in errors {
-            let located = check.locate(&e);
+        for (e, located) in errors {
             let entry = located.map(|(table, i)| {
                 let r = &check.table(table)[i];
                 match table {
@@ -225,15 +235,21 @@ pub fn merge(current: &Tables, incoming: Incoming, opts: &MergeOptions) -> Outco
                 Some(k) if changed.contains(&k) => {
                     let fields = located.map(|(t, i)| check.table(t)[i].fields.clone());
                     let column = fields.as_ref().and_then(|f| column_of(&e.problem, f));
-                    report.fail(&e.file, e.row, column.as_deref(), e.id.as_deref(), e.problem);
+                    report.fail(
+                        &e.file,
+                        e.row,
+                        column.as_deref(),
+                        e.id.as_deref(),
+                        e.problem,
+                    );
                     refused.insert(k);
                 }
                 _ => {
                     let text = e.to_string();
                     if noted.insert(text.clone()) {
-                        report
-                            .check
-                            .push(format!("already in the directory, not from this import: {text}"));
+                        report.check.push(format!(
+                            "already in the directory, not from this import: {text}"
+                        ));
                     }
                 }
             }
@@ -245,8 +261,16 @@ pub fn merge(current: &Tables, incoming: Incoming, opts: &MergeOptions) -> Outco
             changed.remove(&k);
             actions.remove(&k);
             let (cur, cur_phones) = before.remove(&k).unwrap_or((None, Vec::new()));
-            let table = KINDS.iter().find(|x| x.0 == k.0).map(|x| x.1).unwrap_or("services");
-            let key = if table == "municipalities" { "code" } else { "id" };
+            let table = KINDS
+                .iter()
+                .find(|x| x.0 == k.0)
+                .map(|x| x.1)
+                .unwrap_or("services");
+            let key = if table == "municipalities" {
+                "code"
+            } else {
+                "id"
+            };
             let pos = merged.table(table).iter().position(|r| r.get(key) == k.1);
             match (pos, cur) {
                 (Some(i), Some(c)) => merged.table_mut(table)[i] = c,
@@ -262,8 +286,16 @@ pub fn merge(current: &Tables, incoming: Incoming, opts: &MergeOptions) -> Outco
     }
 
     for ((kind, id), action) in &actions {
-        let table = KINDS.iter().find(|x| x.0 == kind).map(|x| x.1).unwrap_or("services");
-        let key = if table == "municipalities" { "code" } else { "id" };
+        let table = KINDS
+            .iter()
+            .find(|x| x.0 == kind)
+            .map(|x| x.1)
+            .unwrap_or("services");
+        let key = if table == "municipalities" {
+            "code"
+        } else {
+            "id"
+        };
         let Some(r) = merged.table(table).iter().find(|r| r.get(key) == id) else {
             continue;
         };
@@ -274,7 +306,11 @@ pub fn merge(current: &Tables, incoming: Incoming, opts: &MergeOptions) -> Outco
         .to_string();
         let detail = match table {
             "services" => {
-                let phones = merged.phones.iter().filter(|p| p.get("service") == id).count();
+                let phones = merged
+                    .phones
+                    .iter()
+                    .filter(|p| p.get("service") == id)
+                    .count();
                 let hours = r.get("hours");
                 let verified = if r.get("demo").eq_ignore_ascii_case("yes") {
                     "demo".to_string()

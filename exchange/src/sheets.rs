@@ -51,7 +51,13 @@ fn add_rows(
         }
         match cols.iter().find(|c| c.eq_ignore_ascii_case(h)) {
             Some(c) if map.contains(&Some(*c)) => {
-                report.fail(file, Some(hrow), Some(c), None, format!("the header names the column '{c}' twice"));
+                report.fail(
+                    file,
+                    Some(hrow),
+                    Some(c),
+                    None,
+                    format!("the header names the column '{c}' twice"),
+                );
                 ok = false;
                 map.push(None);
             }
@@ -75,7 +81,13 @@ fn add_rows(
     }
     for c in cols {
         if !map.contains(&Some(*c)) && *c != "localities" {
-            report.fail(file, Some(hrow), Some(c), None, format!("missing column '{c}' in the header"));
+            report.fail(
+                file,
+                Some(hrow),
+                Some(c),
+                None,
+                format!("missing column '{c}' in the header"),
+            );
             ok = false;
         }
     }
@@ -97,7 +109,10 @@ fn add_rows(
                 Some(row),
                 None,
                 None,
-                format!("a value '{c}' in cell {} beyond the header's columns", i + 1),
+                format!(
+                    "a value '{c}' in cell {} beyond the header's columns",
+                    i + 1
+                ),
             );
             continue;
         }
@@ -186,7 +201,13 @@ pub fn read_content_csvs(files: &[(String, Vec<u8>)]) -> Result<Incoming, ReadEr
         any = true;
         let (text, _) = decode(bytes);
         let rows = csv_rows(name, &text, &mut inc.report);
-        add_rows(name, table, rows.into_iter(), &mut inc.tables, &mut inc.report);
+        add_rows(
+            name,
+            table,
+            rows.into_iter(),
+            &mut inc.tables,
+            &mut inc.report,
+        );
     }
     if !any {
         return Err(ReadError(format!(
@@ -262,7 +283,13 @@ pub fn read_workbook(name: &str, bytes: &[u8]) -> Result<Incoming, ReadError> {
             .map(|(i, r)| (start + i + 1, r.iter().map(cell_text).collect()))
             .collect();
         let label = format!("{name} sheet '{sheet}'");
-        add_rows(&label, table, rows.into_iter(), &mut inc.tables, &mut inc.report);
+        add_rows(
+            &label,
+            table,
+            rows.into_iter(),
+            &mut inc.tables,
+            &mut inc.report,
+        );
     }
     if !any {
         return Err(ReadError(format!(
@@ -285,7 +312,8 @@ pub fn write_xlsx(t: &Tables) -> Result<Vec<u8>, String> {
         for (c, col) in cols.iter().enumerate() {
             ws.write_string_with_format(0, c as u16, *col, &bold)
                 .map_err(|e| e.to_string())?;
-            ws.set_column_format(c as u16, &text).map_err(|e| e.to_string())?;
+            ws.set_column_format(c as u16, &text)
+                .map_err(|e| e.to_string())?;
         }
         for (r, row) in t.table(name).iter().enumerate() {
             for (c, col) in cols.iter().enumerate() {

@@ -91,12 +91,7 @@ impl Tables {
     /// The tables of a directory, one cell per column as a coordinator writes it.
     pub fn from_directory(d: &Directory) -> Tables {
         let f = |pairs: Vec<(&str, String)>| -> Row {
-            Row::new(
-                pairs
-                    .into_iter()
-                    .map(|(k, v)| (k.to_string(), v))
-                    .collect(),
-            )
+            Row::new(pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect())
         };
         let yn = |b: bool| if b { "yes" } else { "no" }.to_string();
         let opt = |o: &Option<String>| o.clone().unwrap_or_default();
@@ -135,7 +130,11 @@ impl Tables {
                 ("area", area_cell(&s.area)),
                 (
                     "groups",
-                    s.groups.iter().map(|g| g.id()).collect::<Vec<_>>().join(";"),
+                    s.groups
+                        .iter()
+                        .map(|g| g.id())
+                        .collect::<Vec<_>>()
+                        .join(";"),
                 ),
                 (
                     "needs",
@@ -149,7 +148,10 @@ impl Tables {
                 ("hours", s.hours.clone()),
                 ("web", opt(&s.web)),
                 ("email", opt(&s.email)),
-                ("address", loc.and_then(|l| l.address.clone()).unwrap_or_default()),
+                (
+                    "address",
+                    loc.and_then(|l| l.address.clone()).unwrap_or_default(),
+                ),
                 (
                     "municipality",
                     loc.and_then(|l| l.municipality.clone()).unwrap_or_default(),
@@ -172,7 +174,10 @@ impl Tables {
                     ("number", p.number.clone()),
                     ("kind", p.kind.id().to_string()),
                     ("label_sv", label.map(|l| l.sv.clone()).unwrap_or_default()),
-                    ("label_en", label.and_then(|l| l.en.clone()).unwrap_or_default()),
+                    (
+                        "label_en",
+                        label.and_then(|l| l.en.clone()).unwrap_or_default(),
+                    ),
                     ("hours", opt(&p.hours)),
                 ]));
             }
@@ -213,6 +218,16 @@ impl Tables {
     /// Parses and validates the tables with the core's rules. Errors name
     /// the row's origin (file or sheet, row) when it is known.
     pub fn directory(&self) -> Result<Directory, Vec<ContentError>> {
+        self.directory_located()
+            .map_err(|v| v.into_iter().map(|(e, _)| e).collect())
+    }
+
+    /// As [`Tables::directory`], each error with the table and row index it
+    /// is about, when known.
+    #[allow(clippy::type_complexity)]
+    pub fn directory_located(
+        &self,
+    ) -> Result<Directory, Vec<(ContentError, Option<(&'static str, usize)>)>> {
         let texts: Vec<(String, (String, Vec<usize>))> = TABLES
             .iter()
             .map(|t| (format!("content/{}", t.2), self.csv(t.0)))
@@ -227,34 +242,29 @@ impl Tables {
             errors
                 .into_iter()
                 .map(|mut e| {
+                    let mut at = None;
                     if let Some(i) = TABLES.iter().position(|t| e.file.ends_with(t.2)) {
                         let rows = self.table(TABLES[i].0);
                         let lines = &texts[i].1 .1;
                         if let Some(k) = e.row.and_then(|l| lines.iter().position(|x| *x == l)) {
+                            at = Some((TABLES[i].0, k));
                             if let Some(o) = &rows[k].origin {
                                 e.file = o.file.clone();
                                 e.row = Some(o.row);
                             }
                         }
                     }
-                    e
+                    if at.is_none() {
+                        at = self.locate(&e);
+                    }
+                    (e, at)
                 })
                 .collect()
         })
     }
 
-    /// Which table and row index a core error is about (its file and id,
-    /// or its origin).
+    /// Which table and row index a core error is about, by its file and id.
     pub fn locate(&self, e: &ContentError) -> Option<(&'static str, usize)> {
-        for (name, _, _) in TABLES {
-            for (i, r) in self.table(name).iter().enumerate() {
-                if let (Some(o), Some(row)) = (&r.origin, e.row) {
-                    if o.file == e.file && o.row == row {
-                        return Some((name, i));
-                    }
-                }
-            }
-        }
         let name = TABLES.iter().find(|t| e.file.ends_with(t.2))?.0;
         let id = e.id.as_deref()?;
         let key = if name == "municipalities" {

@@ -32,7 +32,11 @@ fn service_json(d: &Directory, s: &Service, org: Option<&Organization>) -> Map<S
     let show_location = location_allowed(s, kind);
     let mut m = Map::new();
     put(&mut m, "id", sid.clone());
-    put(&mut m, "organization_id", uuid_for("organization", &s.organization));
+    put(
+        &mut m,
+        "organization_id",
+        uuid_for("organization", &s.organization),
+    );
     put(&mut m, "name", s.name.sv.clone());
     put(&mut m, "description", s.description.sv.clone());
     put_opt(&mut m, "url", &s.web);
@@ -104,7 +108,10 @@ fn service_json(d: &Directory, s: &Service, org: Option<&Organization>) -> Map<S
         .into_iter()
         .enumerate()
         .map(|(i, mut r)| {
-            r.insert("id".into(), json!(uuid_for("schedule", &format!("{}:{i}", s.id))));
+            r.insert(
+                "id".into(),
+                json!(uuid_for("schedule", &format!("{}:{i}", s.id))),
+            );
             r.insert("service_id".into(), json!(sid));
             if !attending.is_empty() {
                 r.insert("attending_type".into(), json!(attending.join(", ")));
@@ -124,7 +131,12 @@ fn service_json(d: &Directory, s: &Service, org: Option<&Organization>) -> Map<S
     let areas: Vec<(String, String, &str, String)> = match &s.area {
         ServiceArea::National => vec![("SE".into(), "Sverige".into(), "national", "SE".into())],
         ServiceArea::County { code } => {
-            vec![(format!("county:{code}"), county_name(code), "county", code.clone())]
+            vec![(
+                format!("county:{code}"),
+                county_name(code),
+                "county",
+                code.clone(),
+            )]
         }
         ServiceArea::Municipalities { codes } => codes
             .iter()
@@ -174,7 +186,11 @@ fn service_json(d: &Directory, s: &Service, org: Option<&Organization>) -> Map<S
             let mut l = Map::new();
             put(&mut l, "id", lid.clone());
             put(&mut l, "location_type", "physical");
-            put(&mut l, "organization_id", uuid_for("organization", &s.organization));
+            put(
+                &mut l,
+                "organization_id",
+                uuid_for("organization", &s.organization),
+            );
             put(&mut l, "name", s.name.sv.clone());
             if let Some(a) = &loc.address {
                 put(&mut l, "description", format!("Besöksadress: {a}"));
@@ -198,9 +214,21 @@ fn service_json(d: &Directory, s: &Service, org: Option<&Organization>) -> Map<S
     put_opt(&mut m, "fyr_name_en", &s.name.en);
     put_opt(&mut m, "fyr_description_en", &s.description.en);
     put(&mut m, "fyr_area", area_cell(&s.area));
-    put(&mut m, "fyr_groups", s.groups.iter().map(|g| g.id()).collect::<Vec<_>>());
-    put(&mut m, "fyr_needs", s.needs.iter().map(|g| g.id()).collect::<Vec<_>>());
-    put(&mut m, "fyr_forms", s.forms.iter().map(|g| g.id()).collect::<Vec<_>>());
+    put(
+        &mut m,
+        "fyr_groups",
+        s.groups.iter().map(|g| g.id()).collect::<Vec<_>>(),
+    );
+    put(
+        &mut m,
+        "fyr_needs",
+        s.needs.iter().map(|g| g.id()).collect::<Vec<_>>(),
+    );
+    put(
+        &mut m,
+        "fyr_forms",
+        s.forms.iter().map(|g| g.id()).collect::<Vec<_>>(),
+    );
     put(&mut m, "fyr_hours", s.hours.clone());
     put(&mut m, "fyr_time_zone", TIME_ZONE);
     if let Ok(sch) = fyr_core::schedule::Schedule::parse(&s.hours) {
@@ -274,65 +302,199 @@ pub fn export_json(d: &Directory) -> Value {
 /// The tabular form's tables: (file, HSDS object, columns as (name, type)).
 /// Types are Frictionless table schema types.
 pub const TABULAR: &[(&str, &str, &[(&str, &str)])] = &[
-    ("organizations.csv", "organization", &[
-        ("id", "string"), ("name", "string"), ("alternate_name", "string"), ("description", "string"),
-        ("email", "string"), ("website", "string"), ("tax_status", "string"), ("tax_id", "string"),
-        ("year_incorporated", "number"), ("legal_status", "string"), ("logo", "string"), ("uri", "string"),
-        ("parent_organization_id", "string"),
-        ("fyr_id", "string"), ("fyr_agency_kind", "string"), ("fyr_role_sv", "string"), ("fyr_role_en", "string"),
-    ]),
-    ("services.csv", "service", &[
-        ("id", "string"), ("organization_id", "string"), ("program_id", "string"), ("name", "string"),
-        ("alternate_name", "string"), ("description", "string"), ("url", "string"), ("email", "string"),
-        ("status", "string"), ("interpretation_services", "string"), ("application_process", "string"),
-        ("fees_description", "string"), ("wait_time", "string"), ("fees", "string"), ("accreditations", "string"),
-        ("eligibility_description", "string"), ("minimum_age", "number"), ("maximum_age", "number"),
-        ("assured_date", "date"), ("assurer_email", "string"), ("licenses", "string"), ("alert", "string"),
-        ("last_modified", "datetime"),
-        ("fyr_id", "string"), ("fyr_name_en", "string"), ("fyr_description_en", "string"), ("fyr_area", "string"),
-        ("fyr_groups", "string"), ("fyr_needs", "string"), ("fyr_forms", "string"), ("fyr_hours", "string"),
-        ("fyr_time_zone", "string"), ("fyr_on_call", "boolean"), ("fyr_closed_on_holidays", "boolean"),
-        ("fyr_confidential_address", "boolean"), ("fyr_municipality", "string"), ("fyr_demo", "boolean"),
-        ("fyr_verified", "boolean"), ("fyr_verified_on", "date"), ("fyr_source", "string"), ("fyr_tags", "string"),
-    ]),
-    ("phones.csv", "phone", &[
-        ("id", "string"), ("location_id", "string"), ("service_id", "string"), ("organization_id", "string"),
-        ("contact_id", "string"), ("service_at_location_id", "string"), ("number", "string"),
-        ("extension", "number"), ("type", "string"), ("description", "string"),
-        ("fyr_kind", "string"), ("fyr_label_en", "string"), ("fyr_hours", "string"),
-    ]),
-    ("schedules.csv", "schedule", &[
-        ("id", "string"), ("service_id", "string"), ("location_id", "string"), ("service_at_location_id", "string"),
-        ("valid_from", "date"), ("valid_to", "date"), ("dtstart", "date"), ("timezone", "number"),
-        ("until", "date"), ("count", "number"), ("wkst", "string"), ("freq", "string"), ("interval", "number"),
-        ("byday", "string"), ("byweekno", "string"), ("bymonthday", "string"), ("byyearday", "string"),
-        ("description", "string"), ("opens_at", "string"), ("closes_at", "string"), ("schedule_link", "string"),
-        ("attending_type", "string"), ("notes", "string"),
-        ("fyr_time_zone", "string"), ("fyr_on_call", "boolean"), ("fyr_closed_on_holidays", "boolean"),
-        ("fyr_holidays", "boolean"), ("fyr_closed", "boolean"),
-    ]),
-    ("service_areas.csv", "service_area", &[
-        ("id", "string"), ("service_id", "string"), ("name", "string"), ("description", "string"),
-        ("extent", "string"), ("extent_type", "string"), ("uri", "string"),
-        ("fyr_area_kind", "string"), ("fyr_code", "string"),
-    ]),
-    ("languages.csv", "language", &[
-        ("id", "string"), ("service_id", "string"), ("location_id", "string"), ("phone_id", "string"),
-        ("name", "string"), ("code", "string"), ("note", "string"),
-    ]),
-    ("locations.csv", "location", &[
-        ("id", "string"), ("location_type", "string"), ("url", "string"), ("organization_id", "string"),
-        ("name", "string"), ("alternate_name", "string"), ("description", "string"), ("transportation", "string"),
-        ("latitude", "number"), ("longitude", "number"), ("external_identifier", "string"),
-        ("external_identifier_type", "string"), ("fyr_address", "string"),
-    ]),
-    ("service_at_location.csv", "service_at_location", &[
-        ("id", "string"), ("service_id", "string"), ("location_id", "string"), ("description", "string"),
-    ]),
-    ("fyr_municipalities.csv", "fyr_municipality", &[
-        ("code", "string"), ("name", "string"), ("county_code", "string"), ("county_name", "string"),
-        ("lat", "number"), ("lon", "number"), ("localities", "string"),
-    ]),
+    (
+        "organizations.csv",
+        "organization",
+        &[
+            ("id", "string"),
+            ("name", "string"),
+            ("alternate_name", "string"),
+            ("description", "string"),
+            ("email", "string"),
+            ("website", "string"),
+            ("tax_status", "string"),
+            ("tax_id", "string"),
+            ("year_incorporated", "number"),
+            ("legal_status", "string"),
+            ("logo", "string"),
+            ("uri", "string"),
+            ("parent_organization_id", "string"),
+            ("fyr_id", "string"),
+            ("fyr_agency_kind", "string"),
+            ("fyr_role_sv", "string"),
+            ("fyr_role_en", "string"),
+        ],
+    ),
+    (
+        "services.csv",
+        "service",
+        &[
+            ("id", "string"),
+            ("organization_id", "string"),
+            ("program_id", "string"),
+            ("name", "string"),
+            ("alternate_name", "string"),
+            ("description", "string"),
+            ("url", "string"),
+            ("email", "string"),
+            ("status", "string"),
+            ("interpretation_services", "string"),
+            ("application_process", "string"),
+            ("fees_description", "string"),
+            ("wait_time", "string"),
+            ("fees", "string"),
+            ("accreditations", "string"),
+            ("eligibility_description", "string"),
+            ("minimum_age", "number"),
+            ("maximum_age", "number"),
+            ("assured_date", "date"),
+            ("assurer_email", "string"),
+            ("licenses", "string"),
+            ("alert", "string"),
+            ("last_modified", "datetime"),
+            ("fyr_id", "string"),
+            ("fyr_name_en", "string"),
+            ("fyr_description_en", "string"),
+            ("fyr_area", "string"),
+            ("fyr_groups", "string"),
+            ("fyr_needs", "string"),
+            ("fyr_forms", "string"),
+            ("fyr_hours", "string"),
+            ("fyr_time_zone", "string"),
+            ("fyr_on_call", "boolean"),
+            ("fyr_closed_on_holidays", "boolean"),
+            ("fyr_confidential_address", "boolean"),
+            ("fyr_municipality", "string"),
+            ("fyr_demo", "boolean"),
+            ("fyr_verified", "boolean"),
+            ("fyr_verified_on", "date"),
+            ("fyr_source", "string"),
+            ("fyr_tags", "string"),
+        ],
+    ),
+    (
+        "phones.csv",
+        "phone",
+        &[
+            ("id", "string"),
+            ("location_id", "string"),
+            ("service_id", "string"),
+            ("organization_id", "string"),
+            ("contact_id", "string"),
+            ("service_at_location_id", "string"),
+            ("number", "string"),
+            ("extension", "number"),
+            ("type", "string"),
+            ("description", "string"),
+            ("fyr_kind", "string"),
+            ("fyr_label_en", "string"),
+            ("fyr_hours", "string"),
+        ],
+    ),
+    (
+        "schedules.csv",
+        "schedule",
+        &[
+            ("id", "string"),
+            ("service_id", "string"),
+            ("location_id", "string"),
+            ("service_at_location_id", "string"),
+            ("valid_from", "date"),
+            ("valid_to", "date"),
+            ("dtstart", "date"),
+            ("timezone", "number"),
+            ("until", "date"),
+            ("count", "number"),
+            ("wkst", "string"),
+            ("freq", "string"),
+            ("interval", "number"),
+            ("byday", "string"),
+            ("byweekno", "string"),
+            ("bymonthday", "string"),
+            ("byyearday", "string"),
+            ("description", "string"),
+            ("opens_at", "time"),
+            ("closes_at", "time"),
+            ("schedule_link", "string"),
+            ("attending_type", "string"),
+            ("notes", "string"),
+            ("fyr_time_zone", "string"),
+            ("fyr_on_call", "boolean"),
+            ("fyr_closed_on_holidays", "boolean"),
+            ("fyr_holidays", "boolean"),
+            ("fyr_closed", "boolean"),
+        ],
+    ),
+    (
+        "service_areas.csv",
+        "service_area",
+        &[
+            ("id", "string"),
+            ("service_id", "string"),
+            ("name", "string"),
+            ("description", "string"),
+            ("extent", "string"),
+            ("extent_type", "string"),
+            ("uri", "string"),
+            ("fyr_area_kind", "string"),
+            ("fyr_code", "string"),
+        ],
+    ),
+    (
+        "languages.csv",
+        "language",
+        &[
+            ("id", "string"),
+            ("service_id", "string"),
+            ("location_id", "string"),
+            ("phone_id", "string"),
+            ("name", "string"),
+            ("code", "string"),
+            ("note", "string"),
+        ],
+    ),
+    (
+        "locations.csv",
+        "location",
+        &[
+            ("id", "string"),
+            ("location_type", "string"),
+            ("url", "string"),
+            ("organization_id", "string"),
+            ("name", "string"),
+            ("alternate_name", "string"),
+            ("description", "string"),
+            ("transportation", "string"),
+            ("latitude", "number"),
+            ("longitude", "number"),
+            ("external_identifier", "string"),
+            ("external_identifier_type", "string"),
+            ("fyr_address", "string"),
+        ],
+    ),
+    (
+        "service_at_location.csv",
+        "service_at_location",
+        &[
+            ("id", "string"),
+            ("service_id", "string"),
+            ("location_id", "string"),
+            ("description", "string"),
+        ],
+    ),
+    (
+        "fyr_municipalities.csv",
+        "fyr_municipality",
+        &[
+            ("code", "string"),
+            ("name", "string"),
+            ("county_code", "string"),
+            ("county_name", "string"),
+            ("lat", "number"),
+            ("lon", "number"),
+            ("localities", "string"),
+        ],
+    ),
 ];
 
 fn cell(v: &Value) -> String {
@@ -385,7 +547,10 @@ pub fn export_tabular(d: &Directory) -> Vec<(String, Vec<u8>)> {
     let idx = |f: &str| TABULAR.iter().position(|t| t.0 == f).unwrap_or(0);
     let empty = Vec::new();
     let arr = |m: &Map<String, Value>, k: &str| -> Vec<Value> {
-        m.get(k).and_then(Value::as_array).cloned().unwrap_or_default()
+        m.get(k)
+            .and_then(Value::as_array)
+            .cloned()
+            .unwrap_or_default()
     };
     let _ = arr;
     let orgs = doc["organizations"].as_array().unwrap_or(&empty);

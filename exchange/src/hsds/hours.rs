@@ -21,7 +21,16 @@ const RRULE_DAYS: [&str; 7] = ["MO", "TU", "WE", "TH", "FR", "SA", "SU"];
 const FYR_DAYS: [&str; 7] = ["mon", "tue", "wed", "thu", "fri", "sat", "sun"];
 const DAY: u16 = 1440;
 
+/// A time of day as HSDS writes it (`HH:MM:SS`); the end of a day is `23:59:59`.
 fn hm(m: u16) -> String {
+    if m >= DAY {
+        return "23:59:59".into();
+    }
+    format!("{:02}:{:02}:00", m / 60, m % 60)
+}
+
+/// A time for a description, `HH:MM` (`24:00` for the end of a day).
+fn short(m: u16) -> String {
     format!("{:02}:{:02}", m / 60, m % 60)
 }
 
@@ -85,8 +94,8 @@ pub fn to_rows(hours: &str) -> Vec<Map<String, Value>> {
                 .map(|d| FYR_DAYS[*d as usize])
                 .collect::<Vec<_>>()
                 .join(","),
-            hm(a),
-            hm(b)
+            short(a),
+            short(b)
         );
         if p.on_call {
             desc = format!("Jour (on call): {desc}");
@@ -103,7 +112,7 @@ pub fn to_rows(hours: &str) -> Vec<Map<String, Value>> {
         m.insert("opens_at".into(), json!(hm(*a)));
         m.insert(
             "closes_at".into(),
-            json!(if *b == 0 { "24:00".into() } else { hm(*b) }),
+            json!(if *b == 0 { hm(DAY) } else { hm(*b) }),
         );
         m.insert(
             "description".into(),
@@ -124,9 +133,12 @@ pub fn to_rows(hours: &str) -> Vec<Map<String, Value>> {
                 m.insert("opens_at".into(), json!(hm(*a)));
                 m.insert(
                     "closes_at".into(),
-                    json!(if *b == 0 { "24:00".into() } else { hm(*b) }),
+                    json!(if *b == 0 { hm(DAY) } else { hm(*b) }),
                 );
-                m.insert("description".into(), json!(format!("{d}: {}–{}", hm(*a), hm(*b))));
+                m.insert(
+                    "description".into(),
+                    json!(format!("{d}: {}–{}", short(*a), short(*b))),
+                );
             }
             None => {
                 m.insert("description".into(), json!(format!("{d}: stängt (closed)")));
@@ -157,7 +169,9 @@ fn time(v: Option<&Value>) -> Option<String> {
 fn truthy(v: Option<&Value>) -> bool {
     match v {
         Some(Value::Bool(b)) => *b,
-        Some(Value::String(s)) => matches!(s.trim().to_ascii_lowercase().as_str(), "true" | "yes" | "1"),
+        Some(Value::String(s)) => {
+            matches!(s.trim().to_ascii_lowercase().as_str(), "true" | "yes" | "1")
+        }
         Some(Value::Number(n)) => n.as_f64().is_some_and(|x| x != 0.0),
         _ => false,
     }
@@ -192,7 +206,10 @@ pub fn from_rows(rows: &[&Map<String, Value>], what: &str, report: &mut Report) 
                 rules.push(format!("{d} closed"));
                 continue;
             }
-            if r.get("byday").and_then(Value::as_str).is_none_or(|s| s.trim().is_empty()) {
+            if r.get("byday")
+                .and_then(Value::as_str)
+                .is_none_or(|s| s.trim().is_empty())
+            {
                 if let (Some(a), Some(b)) = (&opens, &closes) {
                     rules.push(format!("{d} {a}-{b}"));
                     continue;
@@ -233,20 +250,30 @@ pub fn from_rows(rows: &[&Map<String, Value>], what: &str, report: &mut Report) 
             continue;
         }
         let days = if days.is_empty() {
-            report.check.push(format!(
-                "{here}: no byday; read as every day {a}-{b}"
-            ));
+            report
+                .check
+                .push(format!("{here}: no byday; read as every day {a}-{b}"));
             "daily".to_string()
         } else {
             days.join(",")
         };
         rules.push(format!("{days} {a}-{b}"));
-        for f in ["byweekno", "bymonthday", "byyearday", "count", "until", "interval"] {
+        for f in [
+            "byweekno",
+            "bymonthday",
+            "byyearday",
+            "count",
+            "until",
+            "interval",
+        ] {
             if let Some(v) = r.get(f).filter(|v| !v.is_null() && v.as_str() != Some("")) {
                 if f == "interval" && v.as_f64() == Some(1.0) {
                     continue;
                 }
-                report.drop(format!("{here} {f}"), format!("'{v}' is not carried: Fyr's hours repeat every week"));
+                report.drop(
+                    format!("{here} {f}"),
+                    format!("'{v}' is not carried: Fyr's hours repeat every week"),
+                );
             }
         }
         if valid_from.is_some_and(|s| !s.is_empty()) || valid_to.is_some_and(|s| !s.is_empty()) {
@@ -269,7 +296,11 @@ pub fn from_rows(rows: &[&Map<String, Value>], what: &str, report: &mut Report) 
     if closed_holidays {
         rules.push("closed-holidays".into());
     }
-    let hours = format!("{}{}", if on_call { "oncall: " } else { "" }, rules.join("; "));
+    let hours = format!(
+        "{}{}",
+        if on_call { "oncall: " } else { "" },
+        rules.join("; ")
+    );
     match Schedule::parse(&hours) {
         Ok(_) => Some(hours),
         Err(e) => {

@@ -13,7 +13,10 @@ use std::collections::{BTreeMap, BTreeSet};
 type Obj = Map<String, Value>;
 
 fn s<'a>(o: &'a Obj, k: &str) -> &'a str {
-    o.get(k).and_then(Value::as_str).map(str::trim).unwrap_or("")
+    o.get(k)
+        .and_then(Value::as_str)
+        .map(str::trim)
+        .unwrap_or("")
 }
 
 fn num(o: &Obj, k: &str) -> Option<f64> {
@@ -94,7 +97,8 @@ fn classify(v: &Value, g: &mut Gathered, report: &mut Report, name: &str) {
                 orgs.iter().for_each(|x| classify(x, g, report, name));
                 for k in ["fyr_services_without_organization"] {
                     if let Some(a) = o.get(k).and_then(Value::as_array) {
-                        g.services.extend(a.iter().filter_map(Value::as_object).cloned());
+                        g.services
+                            .extend(a.iter().filter_map(Value::as_object).cloned());
                     }
                 }
                 g.municipalities
@@ -112,18 +116,30 @@ fn classify(v: &Value, g: &mut Gathered, report: &mut Report, name: &str) {
                     );
                 }
                 assemble(tables, g, report);
-            } else if o.contains_key("service") && o.get("service").is_some_and(Value::is_object)
-            {
+            } else if o.contains_key("service") && o.get("service").is_some_and(Value::is_object) {
                 // A service at a location: the service, with this location.
                 let mut svc = o["service"].as_object().cloned().unwrap_or_default();
                 let mut sal = o.clone();
                 sal.remove("service");
-                svc.insert("service_at_locations".into(), Value::Array(vec![Value::Object(sal)]));
+                svc.insert(
+                    "service_at_locations".into(),
+                    Value::Array(vec![Value::Object(sal)]),
+                );
                 g.services.push(svc);
             } else if o.contains_key("status") || o.contains_key("organization_id") {
                 g.services.push(o.clone());
             } else if o.contains_key("services")
-                || (o.contains_key("name") && o.contains_key("description") && !o.contains_key("location_type"))
+                || (o.contains_key("name")
+                    && o.contains_key("description")
+                    && ![
+                        "location_type",
+                        "version",
+                        "taxonomy_id",
+                        "parent_id",
+                        "link_entity",
+                    ]
+                    .iter()
+                    .any(|k| o.contains_key(*k)))
             {
                 g.orgs.push(o.clone());
             } else {
@@ -131,13 +147,19 @@ fn classify(v: &Value, g: &mut Gathered, report: &mut Report, name: &str) {
                     "a location on its own"
                 } else if o.contains_key("openapi_url") {
                     "the API's description (version, profile)"
-                } else if o.contains_key("vocabulary") || o.contains_key("term") || o.contains_key("code") && o.contains_key("taxonomy_id") {
+                } else if o.contains_key("version")
+                    || o.contains_key("taxonomy_id")
+                    || o.contains_key("parent_id")
+                {
                     "a taxonomy or taxonomy term"
                 } else {
                     "an object that is no organization or service"
                 };
                 report.drop(
-                    format!("{name}: {}", o.get("name").and_then(Value::as_str).unwrap_or("(no name)")),
+                    format!(
+                        "{name}: {}",
+                        o.get("name").and_then(Value::as_str).unwrap_or("(no name)")
+                    ),
                     format!("{what}: Fyr carries organizations and their services"),
                 );
             }
@@ -168,10 +190,14 @@ fn assemble(mut t: BTreeMap<String, Vec<Obj>>, g: &mut Gathered, report: &mut Re
         .map(|l| (s(&l, "id").to_string(), l))
         .collect();
     let mut addresses = by(take(&mut t, "addresses.csv"), "location_id");
-    g.municipalities.extend(take(&mut t, "fyr_municipalities.csv"));
+    g.municipalities
+        .extend(take(&mut t, "fyr_municipalities.csv"));
     for (f, rows) in &t {
         if !rows.is_empty() && f != "datapackage.json" {
-            report.drop(f.clone(), format!("{} row(s): Fyr has no place for this table", rows.len()));
+            report.drop(
+                f.clone(),
+                format!("{} row(s): Fyr has no place for this table", rows.len()),
+            );
         }
     }
     for mut svc in services {
@@ -179,7 +205,12 @@ fn assemble(mut t: BTreeMap<String, Vec<Obj>>, g: &mut Gathered, report: &mut Re
         let put = |svc: &mut Obj, k: &str, v: Option<Vec<Obj>>| {
             svc.insert(
                 k.into(),
-                Value::Array(v.unwrap_or_default().into_iter().map(Value::Object).collect()),
+                Value::Array(
+                    v.unwrap_or_default()
+                        .into_iter()
+                        .map(Value::Object)
+                        .collect(),
+                ),
             );
         };
         put(&mut svc, "phones", phones.remove(&id));
@@ -193,7 +224,10 @@ fn assemble(mut t: BTreeMap<String, Vec<Obj>>, g: &mut Gathered, report: &mut Re
             .map(|mut x| {
                 if let Some(mut l) = locations.get(s(&x, "location_id")).cloned() {
                     let a = addresses.remove(s(&l, "id")).unwrap_or_default();
-                    l.insert("addresses".into(), Value::Array(a.into_iter().map(Value::Object).collect()));
+                    l.insert(
+                        "addresses".into(),
+                        Value::Array(a.into_iter().map(Value::Object).collect()),
+                    );
                     x.insert("location".into(), Value::Object(l));
                 }
                 x
@@ -223,14 +257,20 @@ pub fn import_tabular(
     };
     let mut tables: BTreeMap<String, Vec<Obj>> = BTreeMap::new();
     for (name, bytes) in files {
-        let base = name.rsplit(['/', '\\']).next().unwrap_or(name).to_ascii_lowercase();
+        let base = name
+            .rsplit(['/', '\\'])
+            .next()
+            .unwrap_or(name)
+            .to_ascii_lowercase();
         if !base.ends_with(".csv") {
             continue;
         }
         let (text, _) = crate::sheets::decode(bytes);
         let rows = crate::sheets::csv_rows(&base, &text, &mut report);
         let mut it = rows.into_iter();
-        let Some((_, header)) = it.next() else { continue };
+        let Some((_, header)) = it.next() else {
+            continue;
+        };
         let types: BTreeMap<&str, &str> = TABULAR
             .iter()
             .find(|t| t.0 == base)
@@ -245,12 +285,21 @@ pub fn import_tabular(
                     continue;
                 }
                 let v = match types.get(h).copied() {
-                    Some("number") => c.trim().parse::<f64>().ok().and_then(serde_json::Number::from_f64).map(Value::Number).unwrap_or(Value::String(c)),
+                    Some("number") => c
+                        .trim()
+                        .parse::<f64>()
+                        .ok()
+                        .and_then(serde_json::Number::from_f64)
+                        .map(Value::Number)
+                        .unwrap_or(Value::String(c)),
                     _ => Value::String(c),
                 };
                 o.insert(h.to_string(), v);
             }
-            o.insert("__origin".into(), Value::String(format!("{base}\u{0}{line}")));
+            o.insert(
+                "__origin".into(),
+                Value::String(format!("{base}\u{0}{line}")),
+            );
             out.push(o);
         }
         tables.insert(base, out);
@@ -279,11 +328,32 @@ pub fn import_json(name: &str, v: &Value, known: &Tables) -> Incoming {
 }
 
 /// HSDS fields the mapping reads (others are reported as dropped).
-const ORG_USED: &[&str] = &["id", "name", "description", "website", "services", "__origin"];
+const ORG_USED: &[&str] = &[
+    "id",
+    "name",
+    "description",
+    "website",
+    "services",
+    "__origin",
+];
 const SVC_USED: &[&str] = &[
-    "id", "organization_id", "name", "description", "url", "email", "status", "phones", "schedules",
-    "service_areas", "languages", "service_at_locations", "organization", "eligibility_description",
-    "assured_date", "alert", "__origin",
+    "id",
+    "organization_id",
+    "name",
+    "description",
+    "url",
+    "email",
+    "status",
+    "phones",
+    "schedules",
+    "service_areas",
+    "languages",
+    "service_at_locations",
+    "organization",
+    "eligibility_description",
+    "assured_date",
+    "alert",
+    "__origin",
 ];
 
 fn dropped_fields(o: &Obj, used: &[&str]) -> Vec<String> {
@@ -317,7 +387,10 @@ fn origin(o: &Obj, name: &str, what: &str, n: usize) -> Origin {
 
 fn row(pairs: Vec<(&str, String)>, o: Origin) -> Row {
     Row {
-        fields: pairs.into_iter().map(|(k, v)| (k.to_string(), v)).collect::<Fields>(),
+        fields: pairs
+            .into_iter()
+            .map(|(k, v)| (k.to_string(), v))
+            .collect::<Fields>(),
         origin: Some(o),
     }
 }
@@ -356,7 +429,11 @@ fn map(name: &str, g: Gathered, mut report: Report, known: &Tables) -> Incoming 
     let mut t = Tables::default();
     for (i, m) in g.municipalities.iter().enumerate() {
         let loc = m.get("localities").map(|v| match v {
-            Value::Array(a) => a.iter().filter_map(Value::as_str).collect::<Vec<_>>().join(";"),
+            Value::Array(a) => a
+                .iter()
+                .filter_map(Value::as_str)
+                .collect::<Vec<_>>()
+                .join(";"),
             Value::String(x) => x.clone(),
             _ => String::new(),
         });
@@ -391,17 +468,26 @@ fn map(name: &str, g: Gathered, mut report: Report, known: &Tables) -> Incoming 
             )
         })
         .collect();
-    let mut taken_orgs: BTreeSet<String> =
-        known.organizations.iter().map(|r| r.get("id").to_string()).collect();
-    let mut taken_svcs: BTreeSet<String> =
-        known.services.iter().map(|r| r.get("id").to_string()).collect();
+    let mut taken_orgs: BTreeSet<String> = known
+        .organizations
+        .iter()
+        .map(|r| r.get("id").to_string())
+        .collect();
+    let mut taken_svcs: BTreeSet<String> = known
+        .services
+        .iter()
+        .map(|r| r.get("id").to_string())
+        .collect();
     // Organizations (and the services nested in them, and those nested in services).
     let mut org_ids: BTreeMap<String, (String, Option<String>)> = BTreeMap::new();
     let mut services: Vec<(Obj, Option<String>)> = Vec::new();
     let mut orgs = g.orgs;
     for svc in &g.services {
         if let Some(o) = svc.get("organization").and_then(Value::as_object) {
-            if !orgs.iter().any(|x| s(x, "id") == s(o, "id") && !s(o, "id").is_empty()) {
+            if !orgs
+                .iter()
+                .any(|x| s(x, "id") == s(o, "id") && !s(o, "id").is_empty())
+            {
                 orgs.push(o.clone());
             }
         }
@@ -434,7 +520,10 @@ fn map(name: &str, g: Gathered, mut report: Report, known: &Tables) -> Incoming 
         }
         let d = dropped_fields(o, ORG_USED);
         if !d.is_empty() {
-            report.drop(what.clone(), format!("{}: HSDS fields Fyr does not carry", d.join(", ")));
+            report.drop(
+                what.clone(),
+                format!("{}: HSDS fields Fyr does not carry", d.join(", ")),
+            );
         }
         t.organizations.push(row(
             vec![
@@ -465,7 +554,11 @@ fn map(name: &str, g: Gathered, mut report: Report, known: &Tables) -> Incoming 
             org_ids
                 .get(s(&svc, "organization_id"))
                 .map(|x| x.0.clone())
-                .or_else(|| svc.get("organization").and_then(Value::as_object).and_then(|o| org_ids.get(s(o, "id")).map(|x| x.0.clone())))
+                .or_else(|| {
+                    svc.get("organization")
+                        .and_then(Value::as_object)
+                        .and_then(|o| org_ids.get(s(o, "id")).map(|x| x.0.clone()))
+                })
         });
         let Some(org) = org else {
             report.fail(
@@ -490,7 +583,10 @@ fn map(name: &str, g: Gathered, mut report: Report, known: &Tables) -> Incoming 
         let id = fyr_id(&svc, &mut taken_svcs, "service", &mut report);
         let d = dropped_fields(&svc, SVC_USED);
         if !d.is_empty() {
-            report.drop(what.clone(), format!("{}: HSDS fields Fyr does not carry", d.join(", ")));
+            report.drop(
+                what.clone(),
+                format!("{}: HSDS fields Fyr does not carry", d.join(", ")),
+            );
         }
         // Area.
         let area = match s(&svc, "fyr_area") {
@@ -501,16 +597,27 @@ fn map(name: &str, g: Gathered, mut report: Report, known: &Tables) -> Incoming 
                 for a in objs(&svc, "service_areas") {
                     let code = s(a, "fyr_code");
                     let n = fold(s(a, "name"));
-                    let n = n.trim_end_matches(" kommun").trim_end_matches("s lan").trim_end_matches(" lan").to_string();
+                    let n = n
+                        .trim_end_matches(" kommun")
+                        .trim_end_matches("s lan")
+                        .trim_end_matches(" lan")
+                        .to_string();
                     if s(a, "fyr_area_kind") == "national" || n == "sverige" || n == "sweden" {
                         national = true;
-                    } else if let Some(m) = munis.iter().find(|m| m.0 == code || (!n.is_empty() && m.1 == n)) {
+                    } else if let Some(m) = munis
+                        .iter()
+                        .find(|m| m.0 == code || (!n.is_empty() && m.1 == n))
+                    {
                         if s(a, "fyr_area_kind") == "county" {
                             county = Some(m.2.clone());
                         } else {
                             codes.push(m.0.clone());
                         }
-                    } else if let Some(m) = munis.iter().find(|m| m.2 == code || (!n.is_empty() && m.3.trim_end_matches(" lan").trim_end_matches('s') == n)) {
+                    } else if let Some(m) = munis.iter().find(|m| {
+                        m.2 == code
+                            || (!n.is_empty()
+                                && m.3.trim_end_matches(" lan").trim_end_matches('s') == n)
+                    }) {
                         county = Some(m.2.clone());
                     }
                 }
@@ -521,7 +628,10 @@ fn map(name: &str, g: Gathered, mut report: Report, known: &Tables) -> Incoming 
                 } else if !codes.is_empty() {
                     codes.join(";")
                 } else {
-                    let names: Vec<&str> = objs(&svc, "service_areas").iter().map(|a| s(a, "name")).collect();
+                    let names: Vec<&str> = objs(&svc, "service_areas")
+                        .iter()
+                        .map(|a| s(a, "name"))
+                        .collect();
                     report.check.push(format!(
                         "{what}: area not understood ({}); set to SE (all of Sweden) — correct it before verifying",
                         if names.is_empty() { "no service_areas".to_string() } else { format!("'{}'", names.join("', '")) }
@@ -546,6 +656,8 @@ fn map(name: &str, g: Gathered, mut report: Report, known: &Tables) -> Incoming 
         for x in &sal {
             sched.extend(objs(x, "schedules"));
         }
+        let mut seen_ids = BTreeSet::new();
+        sched.retain(|x| s(x, "id").is_empty() || seen_ids.insert(s(x, "id").to_string()));
         let hours = match s(&svc, "fyr_hours") {
             "" if sched.is_empty() => String::new(),
             "" => hours::from_rows(&sched, &what, &mut report).unwrap_or_default(),
@@ -561,7 +673,10 @@ fn map(name: &str, g: Gathered, mut report: Report, known: &Tables) -> Incoming 
                 }
             } else {
                 report.drop(
-                    format!("{what} language '{}'", if c.is_empty() { s(l, "name") } else { &c }),
+                    format!(
+                        "{what} language '{}'",
+                        if c.is_empty() { s(l, "name") } else { &c }
+                    ),
                     "not an ISO 639-1 code (two letters)",
                 );
             }
@@ -569,7 +684,9 @@ fn map(name: &str, g: Gathered, mut report: Report, known: &Tables) -> Incoming 
         // Location (never for a confidential address or a shelter).
         let shelter = matches!(kind.as_str(), "womens_shelter" | "young_womens_shelter");
         let confidential = boolean(&svc, "fyr_confidential_address").unwrap_or(false) || shelter;
-        let loc = sal.iter().find_map(|x| x.get("location").and_then(Value::as_object));
+        let loc = sal
+            .iter()
+            .find_map(|x| x.get("location").and_then(Value::as_object));
         let (mut address, mut lat, mut lon) = (String::new(), String::new(), String::new());
         let mut municipality = s(&svc, "fyr_municipality").to_string();
         if let Some(l) = loc {
@@ -586,7 +703,9 @@ fn map(name: &str, g: Gathered, mut report: Report, known: &Tables) -> Incoming 
                         let parts: Vec<String> = [
                             s(a, "address_1").to_string(),
                             s(a, "address_2").to_string(),
-                            format!("{} {}", s(a, "postal_code"), s(a, "city")).trim().to_string(),
+                            format!("{} {}", s(a, "postal_code"), s(a, "city"))
+                                .trim()
+                                .to_string(),
                         ]
                         .into_iter()
                         .filter(|x| !x.is_empty())
@@ -621,7 +740,10 @@ fn map(name: &str, g: Gathered, mut report: Report, known: &Tables) -> Incoming 
         let mut seen_numbers = BTreeSet::new();
         let mut n_phones = 0;
         for p in phones_in {
-            let number: String = s(p, "number").trim_matches(|c| c == '"' || c == '\'').trim().to_string();
+            let number: String = s(p, "number")
+                .trim_matches(|c| c == '"' || c == '\'')
+                .trim()
+                .to_string();
             let kind = match s(p, "fyr_kind") {
                 "" => match s(p, "type").to_ascii_lowercase().as_str() {
                     "voice" | "cell" | "" => Some("voice"),
@@ -661,7 +783,9 @@ fn map(name: &str, g: Gathered, mut report: Report, known: &Tables) -> Incoming 
             ));
         }
         if n_phones > 0 && hours.is_empty() {
-            report.check.push(format!("{what}: phones but no hours Fyr can read"));
+            report
+                .check
+                .push(format!("{what}: phones but no hours Fyr can read"));
         }
         let demo = boolean(&svc, "fyr_demo").unwrap_or(false);
         let verified_on = s(&svc, "fyr_verified_on").to_string();
@@ -693,8 +817,14 @@ fn map(name: &str, g: Gathered, mut report: Report, known: &Tables) -> Incoming 
                 ("description_en", s(&svc, "fyr_description_en").to_string()),
                 ("area", area),
                 ("groups", groups),
-                ("needs", list(&svc, "fyr_needs").unwrap_or_default().join(";")),
-                ("forms", list(&svc, "fyr_forms").unwrap_or_default().join(";")),
+                (
+                    "needs",
+                    list(&svc, "fyr_needs").unwrap_or_default().join(";"),
+                ),
+                (
+                    "forms",
+                    list(&svc, "fyr_forms").unwrap_or_default().join(";"),
+                ),
                 ("languages", languages.join(";")),
                 ("hours", hours),
                 ("web", s(&svc, "url").to_string()),
