@@ -183,7 +183,7 @@ pub fn merge(current: &Tables, incoming: Incoming, opts: &MergeOptions) -> Outco
                 fields: clean(table, &new.fields),
                 origin: new.origin.clone(),
             };
-            if kind == "service" && !row.get("demo").eq_ignore_ascii_case("yes") {
+            if kind == "service" && !is_demo(row.get("demo")) {
                 row.fields.insert("verified_on".into(), String::new());
             }
             before.insert(k.clone(), (cur.clone(), cur_phones));
@@ -207,7 +207,7 @@ pub fn merge(current: &Tables, incoming: Incoming, opts: &MergeOptions) -> Outco
     for _ in 0..8 {
         let mut check = merged.clone();
         for r in &mut check.services {
-            if !r.get("demo").eq_ignore_ascii_case("yes") && r.get("verified_on").is_empty() {
+            if !is_demo(r.get("demo")) && r.get("verified_on").is_empty() {
                 r.fields.insert(
                     "verified_on".into(),
                     opts.today.format("%Y-%m-%d").to_string(),
@@ -312,7 +312,7 @@ pub fn merge(current: &Tables, incoming: Incoming, opts: &MergeOptions) -> Outco
                     .filter(|p| p.get("service") == id)
                     .count();
                 let hours = r.get("hours");
-                let verified = if r.get("demo").eq_ignore_ascii_case("yes") {
+                let verified = if is_demo(r.get("demo")) {
                     "demo".to_string()
                 } else if r.get("verified_on").is_empty() {
                     "unverified until a coordinator verifies it".to_string()
@@ -360,4 +360,9 @@ fn replace_phones(t: &mut Tables, service: &str, phones: Vec<Row>) {
         p.fields = clean("phones", &p.fields);
         t.phones.insert(at + i, p);
     }
+}
+
+/// A `demo` cell that says yes (`yes` or `ja`, any case).
+fn is_demo(cell: &str) -> bool {
+    cell.eq_ignore_ascii_case("yes") || cell.eq_ignore_ascii_case("ja")
 }

@@ -167,7 +167,23 @@ pub fn csv_rows(file: &str, text: &str, report: &mut Report) -> Vec<(usize, Vec<
     for rec in rd.records() {
         match rec {
             Ok(r) => {
-                let line = r.position().map(|p| p.line() as usize).unwrap_or(0);
+                // The line where the record's text starts (csv's own line
+                // count lags a line behind after a CRLF line end).
+                let line = r
+                    .position()
+                    .map(|p| {
+                        let bytes = text.as_bytes();
+                        let mut b = p.byte() as usize;
+                        while matches!(bytes.get(b), Some(b'\r' | b'\n')) {
+                            b += 1;
+                        }
+                        text.as_bytes()[..b.min(bytes.len())]
+                            .iter()
+                            .filter(|c| **c == b'\n')
+                            .count()
+                            + 1
+                    })
+                    .unwrap_or(0);
                 out.push((line, r.iter().map(str::to_string).collect()));
             }
             Err(e) => {
