@@ -11,7 +11,7 @@
 //! entries that depend on it (services of a refused organization) follow.
 
 use crate::report::{Mapped, Report};
-use crate::tables::{column_of, columns, Fields, Row, Tables};
+use crate::tables::{canonical, column_of, columns, Fields, Row, Tables};
 use crate::Incoming;
 use chrono::NaiveDate;
 use std::collections::{BTreeMap, BTreeSet};
@@ -35,13 +35,13 @@ pub struct Outcome {
     pub changed: BTreeSet<(String, String)>,
 }
 
+/// Whether two rows say the same (as the core reads them), `skip` aside.
 fn same(table: &str, a: &Fields, b: &Fields, skip: &[&str]) -> bool {
+    let (a, b) = (canonical(table, a), canonical(table, b));
     columns(table)
         .iter()
         .filter(|c| !skip.contains(c))
-        .all(|c| {
-            a.get(*c).map(|s| s.trim()).unwrap_or("") == b.get(*c).map(|s| s.trim()).unwrap_or("")
-        })
+        .all(|c| a.get(*c) == b.get(*c))
 }
 
 fn clean(table: &str, f: &Fields) -> Fields {

@@ -304,3 +304,72 @@ pub fn column_of(problem: &str, fields: &Fields) -> Option<String> {
         .find(|c| problem.contains(c.as_str()))
         .cloned()
 }
+
+/// A row as the core reads it, for comparing rows written differently
+/// (`*` or listed forms, `ja` or `yes`, `56.830` or `56.83`, spaces after `;`).
+pub fn canonical(table: &str, f: &Fields) -> Fields {
+    use fyr_core::vocab::{AgencyKind, Form, Group, Need};
+    fn vocab<T: Copy + PartialEq>(
+        cell: &str,
+        parse: fn(&str) -> Option<T>,
+        id: fn(T) -> &'static str,
+        all: &[T],
+    ) -> String {
+        let mut out: Vec<String> = Vec::new();
+        for v in cell.split(';').map(str::trim).filter(|v| !v.is_empty()) {
+            let ids: Vec<String> = if v == "*" {
+                all.iter().map(|a| id(*a).to_string()).collect()
+            } else {
+                vec![parse(v)
+                    .map(|x| id(x).to_string())
+                    .unwrap_or_else(|| v.to_string())]
+            };
+            for i in ids {
+                if !out.contains(&i) {
+                    out.push(i);
+                }
+            }
+        }
+        out.join(";")
+    }
+    let list = |c: &str| {
+        c.split(';')
+            .map(str::trim)
+            .filter(|v| !v.is_empty())
+            .collect::<Vec<_>>()
+            .join(";")
+    };
+    let mut out = Fields::new();
+    for col in columns(table) {
+        let v = f.get(*col).map(|s| s.trim()).unwrap_or("");
+        let c = match (table, *col) {
+            (_, "lat" | "lon") => v
+                .parse::<f64>()
+                .map(|x| x.to_string())
+                .unwrap_or_else(|_| v.to_string()),
+            ("services", "groups") => vocab(v, Group::parse, Group::id, Group::ALL),
+            ("services", "needs") => vocab(v, Need::parse, Need::id, Need::ALL),
+            ("services", "forms") => vocab(v, Form::parse, Form::id, Form::ALL),
+            ("organizations", "agency_kind") => AgencyKind::parse(v)
+                .map(|k| k.id().to_string())
+                .unwrap_or_else(|| v.to_string()),
+            ("services", "confidential_address" | "demo") => {
+                match v.to_ascii_lowercase().as_str() {
+                    "ja" | "yes" => "yes".into(),
+                    "nej" | "no" => "no".into(),
+                    o => o.to_string(),
+                }
+            }
+            ("services", "area") if v.eq_ignore_ascii_case("se") => "SE".into(),
+            ("services", "area") => match v.strip_prefix("county:") {
+                Some(c) => format!("county:{}", c.trim()),
+                None => list(v),
+            },
+            (_, "languages" | "tags" | "localities") => list(v),
+            ("phones", "kind") => v.to_ascii_lowercase(),
+            _ => v.to_string(),
+        };
+        out.insert(col.to_string(), c);
+    }
+    out
+}
