@@ -29,6 +29,7 @@ use std::sync::{Arc, Mutex, OnceLock};
 const TEXTS: &[(&str, &str, &str)] = &[
     ("title", "Import och export", "Import and export"),
     ("intro", "Läs in ett kalkylark (.xlsx eller .ods med flikarna municipalities, organizations, services, phones – samma kolumner som innehållsfilerna), en CSV-fil (komma eller semikolon, UTF-8 eller Windows-1252), en HSDS 3-fil (.json) eller en zip med HSDS-tabeller. Du ser rapporten innan något ändras.", "Import a workbook (.xlsx or .ods with the sheets municipalities, organizations, services, phones – the content files' columns), a CSV file (comma or semicolon, UTF-8 or Windows-1252), an HSDS 3 file (.json) or a zip of HSDS tables. You see the report before anything changes."),
+    ("upload_h", "Läs in en fil", "Import a file"),
     ("file", "Fil", "File"),
     ("preview", "Visa rapporten", "Show the report"),
     ("report", "Importrapport", "Import report"),
