@@ -8,7 +8,7 @@ use fyr_core::model::{Directory, Location};
 use fyr_core::vocab::AgencyKind;
 use fyr_exchange::{hsds, merge, read_bytes, read_path, MergeOptions, Tables};
 use serde_json::{json, Value};
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[path = "../../bench/src/synth.rs"]
 #[allow(dead_code)]
@@ -34,7 +34,7 @@ fn hsds3() -> Option<PathBuf> {
     );
 }
 
-fn schema(dir: &PathBuf, name: &str) -> Value {
+fn schema(dir: &Path, name: &str) -> Value {
     let p = dir.join("schema/compiled").join(name);
     serde_json::from_slice(&std::fs::read(&p).unwrap()).unwrap()
 }
@@ -350,7 +350,7 @@ fn a_shelters_address_is_never_exported_whatever_the_input() {
     }
 }
 
-fn import_example(dir: &PathBuf, file: &str) -> fyr_exchange::Outcome {
+fn import_example(dir: &Path, file: &str) -> fyr_exchange::Outcome {
     let known = Tables::from_directory(&bundled());
     let p = dir.join("examples").join(file);
     let inc = read_path(&p, &known).unwrap();
@@ -491,4 +491,58 @@ fn a_changed_entry_becomes_unverified_and_a_bad_one_is_refused_whole() {
         "116 111",
         "the refused entry keeps its current phones"
     );
+}
+
+/// The weaker equivalent (weekly `byday`/`opens_at`/`closes_at` rows, holiday
+/// and dated rows) read back without `fyr_hours` means the same hours at the
+/// instants that matter: Christmas, New Year, the DST nights.
+#[test]
+fn schedule_rows_alone_mean_the_same_hours_at_holidays_and_dst_nights() {
+    use chrono::{Duration, TimeZone, Utc};
+    use fyr_core::schedule::Schedule;
+    let mut specs: Vec<String> = bundled().services.iter().map(|s| s.hours.clone()).collect();
+    specs.extend(
+        [
+            "oncall: mon-thu 16:30-08:00; fri 15:00-mon 08:00; holidays 00:00-24:00",
+            "mon-thu 08:00-16:30; fri 08:00-15:00; closed-holidays",
+            "2026-12-24 closed; 2026-12-31 10:00-14:00; mon-fri 08:00-16:00; closed-holidays",
+            "mon,wed,fri 13:00-19:00; sat-sun 22:00-02:00",
+        ]
+        .map(String::from),
+    );
+    specs.retain(|s| !s.is_empty());
+    specs.sort();
+    specs.dedup();
+    let mut instants = Vec::new();
+    for (from, days) in [
+        (Utc.with_ymd_and_hms(2026, 12, 20, 0, 0, 0).unwrap(), 15),
+        (Utc.with_ymd_and_hms(2026, 10, 23, 0, 0, 0).unwrap(), 4),
+        (Utc.with_ymd_and_hms(2027, 3, 26, 0, 0, 0).unwrap(), 4),
+        (Utc.with_ymd_and_hms(2027, 6, 24, 0, 0, 0).unwrap(), 3),
+    ] {
+        let mut t = from;
+        while t < from + Duration::days(days) {
+            instants.push(t);
+            t += Duration::minutes(15);
+        }
+    }
+    for spec in &specs {
+        let rows = hsds::hours::to_rows(spec);
+        assert!(!rows.is_empty(), "{spec}");
+        assert!(rows
+            .iter()
+            .all(|r| r["fyr_time_zone"] == "Europe/Stockholm"));
+        let refs: Vec<&serde_json::Map<String, Value>> = rows.iter().collect();
+        let mut report = fyr_exchange::Report::default();
+        let back = hsds::hours::from_rows(&refs, "test", &mut report)
+            .unwrap_or_else(|| panic!("{spec}: {}", report.to_text()));
+        let (a, b) = (
+            Schedule::parse(spec).unwrap(),
+            Schedule::parse(&back).unwrap(),
+        );
+        assert_eq!(a.on_call(), b.on_call(), "{spec} → {back}");
+        for t in &instants {
+            assert_eq!(a.is_open(*t), b.is_open(*t), "{spec} → {back} at {t}");
+        }
+    }
 }

@@ -299,9 +299,15 @@ pub fn export_json(d: &Directory) -> Value {
     top
 }
 
-/// The tabular form's tables: (file, HSDS object, columns as (name, type)).
-/// Types are Frictionless table schema types.
-pub const TABULAR: &[(&str, &str, &[(&str, &str)])] = &[
+/// A tabular table: (file, HSDS object, columns as (name, Frictionless type)).
+pub type TabularTable = (
+    &'static str,
+    &'static str,
+    &'static [(&'static str, &'static str)],
+);
+
+/// The tabular form's tables.
+pub const TABULAR: &[TabularTable] = &[
     (
         "organizations.csv",
         "organization",

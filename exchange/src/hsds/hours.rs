@@ -54,6 +54,13 @@ pub fn to_rows(hours: &str) -> Vec<Map<String, Value>> {
     // Split the weekly intervals at midnight: (day, start, end) with end in 1..=1440.
     let mut segs: Vec<(u8, u16, u16)> = Vec::new();
     for w in &p.weekly {
+        // An interval within 24 hours stays one row (closes_at before
+        // opens_at runs past midnight, as Fyr reads it); a longer span is
+        // split at midnight.
+        if w.minutes < DAY || (w.minutes == DAY && w.start == 0) {
+            segs.push((w.day, w.start, w.start + w.minutes));
+            continue;
+        }
         let (mut day, mut start, mut left) = (w.day, w.start, w.minutes);
         while left > 0 {
             let take = left.min(DAY - start);
@@ -87,7 +94,10 @@ pub fn to_rows(hours: &str) -> Vec<Map<String, Value>> {
                 .join(",")),
         );
         m.insert("opens_at".into(), json!(hm(a)));
-        m.insert("closes_at".into(), json!(hm(b)));
+        m.insert(
+            "closes_at".into(),
+            json!(if b > DAY { hm(b - DAY) } else { hm(b) }),
+        );
         let mut desc = format!(
             "{} {}–{}",
             days.iter()
@@ -95,7 +105,7 @@ pub fn to_rows(hours: &str) -> Vec<Map<String, Value>> {
                 .collect::<Vec<_>>()
                 .join(","),
             short(a),
-            short(b)
+            short(if b > DAY { b - DAY } else { b })
         );
         if p.on_call {
             desc = format!("Jour (on call): {desc}");

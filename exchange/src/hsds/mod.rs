@@ -25,7 +25,7 @@ mod export;
 pub mod hours;
 mod import;
 
-pub use export::{datapackage, export_json, export_tabular, TABULAR};
+pub use export::{datapackage, export_json, export_tabular, TabularTable, TABULAR};
 pub use import::{import_json, import_tabular};
 
 /// Sweden's time zone: Fyr's hours are wall-clock times here.
