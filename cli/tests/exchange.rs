@@ -127,15 +127,11 @@ fn a_swedish_excel_csv_and_an_hsds_file_import_into_a_content_folder() {
     // The official HSDS example: mapped, unverified, so the folder no longer
     // publishes until a coordinator verifies it.
     let ex = repo().join("../shared/hsds-3/examples/service_full.json");
-    if !ex.is_file() {
-        assert_eq!(
-            std::env::var("FYR_HSDS_OPTIONAL").as_deref(),
-            Ok("1"),
-            "{} is missing (set FYR_HSDS_OPTIONAL=1 to skip on purpose)",
-            ex.display()
-        );
-        return;
-    }
+    assert!(
+        ex.is_file(),
+        "the HSDS 3 examples are missing: {} (../shared/hsds-3 beside the repository root)",
+        ex.display()
+    );
     let json_report = t.path().join("report.json");
     let o = fyr(&[
         "hub",

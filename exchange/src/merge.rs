@@ -14,7 +14,7 @@ use crate::report::{Mapped, Report};
 use crate::tables::{canonical, column_of, columns, Fields, Row, Tables};
 use crate::Incoming;
 use chrono::NaiveDate;
-use std::collections::{BTreeMap, BTreeSet};
+use std::collections::{BTreeMap, BTreeSet, HashMap};
 
 /// A rights check on each new or changed entry: `(kind, current, new)`;
 /// `Err(reason)` refuses it.
@@ -116,29 +116,34 @@ pub fn merge(current: &Tables, incoming: Incoming, opts: &MergeOptions) -> Outco
         }
         if kind == "service" {
             // Phones for a service that is not in the input change that service's phones.
+            let current_at = index(&current.services, "id");
             for s in inc_phones.keys() {
                 if !rows.contains_key(s) {
-                    if let Some(cur) = current.services.iter().find(|r| r.get("id") == s) {
+                    if let Some(cur) = current_at.get(s).map(|i| &current.services[*i]) {
                         ids.push(s.clone());
                         rows.insert(s.clone(), cur.clone());
                     }
                 }
             }
         }
+        // Indexes, so a national file merges in linear time: each id is
+        // merged once, so its current phones are read before any change.
+        let mut at: HashMap<String, usize> = index(merged.table(table), key);
+        let mut cur_by_service: HashMap<String, Vec<Row>> = HashMap::new();
+        if kind == "service" {
+            for p in &merged.phones {
+                cur_by_service
+                    .entry(p.get("service").to_string())
+                    .or_default()
+                    .push(p.clone());
+            }
+        }
+        let mut new_phones_of: Vec<(String, Vec<Row>)> = Vec::new();
         for id in ids {
             let new = &rows[&id];
-            let pos = merged.table(table).iter().position(|r| r.get(key) == id);
+            let pos = at.get(&id).copied();
             let cur = pos.map(|i| merged.table(table)[i].clone());
-            let cur_phones: Vec<Row> = if kind == "service" {
-                merged
-                    .phones
-                    .iter()
-                    .filter(|p| p.get("service") == id)
-                    .cloned()
-                    .collect()
-            } else {
-                Vec::new()
-            };
+            let cur_phones: Vec<Row> = cur_by_service.remove(&id).unwrap_or_default();
             let new_phones = if kind == "service" {
                 inc_phones.get(&id).cloned()
             } else {
@@ -189,10 +194,13 @@ pub fn merge(current: &Tables, incoming: Incoming, opts: &MergeOptions) -> Outco
             before.insert(k.clone(), (cur.clone(), cur_phones));
             match pos {
                 Some(i) => merged.table_mut(table)[i] = row,
-                None => merged.table_mut(table).push(row),
+                None => {
+                    at.insert(id.clone(), merged.table(table).len());
+                    merged.table_mut(table).push(row);
+                }
             }
             if let Some(np) = new_phones {
-                replace_phones(&mut merged, &id, np);
+                new_phones_of.push((id.clone(), np));
             }
             actions.insert(
                 k.clone(),
@@ -200,6 +208,7 @@ pub fn merge(current: &Tables, incoming: Incoming, opts: &MergeOptions) -> Outco
             );
             changed.insert(k);
         }
+        replace_all_phones(&mut merged, new_phones_of);
     }
 
     // Validate; leave out failing incoming entries until the rest is clean.
@@ -285,18 +294,21 @@ pub fn merge(current: &Tables, incoming: Incoming, opts: &MergeOptions) -> Outco
         }
     }
 
+    let found: BTreeMap<&str, HashMap<String, usize>> = KINDS
+        .iter()
+        .map(|(_, table, key)| (*table, index(merged.table(table), key)))
+        .collect();
+    let mut phone_count: HashMap<&str, usize> = HashMap::new();
+    for p in &merged.phones {
+        *phone_count.entry(p.get("service")).or_default() += 1;
+    }
     for ((kind, id), action) in &actions {
         let table = KINDS
             .iter()
             .find(|x| x.0 == kind)
             .map(|x| x.1)
             .unwrap_or("services");
-        let key = if table == "municipalities" {
-            "code"
-        } else {
-            "id"
-        };
-        let Some(r) = merged.table(table).iter().find(|r| r.get(key) == id) else {
+        let Some(r) = found[table].get(id).map(|i| &merged.table(table)[*i]) else {
             continue;
         };
         let name = match table {
@@ -306,11 +318,7 @@ pub fn merge(current: &Tables, incoming: Incoming, opts: &MergeOptions) -> Outco
         .to_string();
         let detail = match table {
             "services" => {
-                let phones = merged
-                    .phones
-                    .iter()
-                    .filter(|p| p.get("service") == id)
-                    .count();
+                let phones = phone_count.get(id.as_str()).copied().unwrap_or(0);
                 let hours = r.get("hours");
                 let verified = if is_demo(r.get("demo")) {
                     "demo".to_string()
@@ -346,6 +354,57 @@ pub fn merge(current: &Tables, incoming: Incoming, opts: &MergeOptions) -> Outco
         report,
         changed,
     }
+}
+
+/// Row index by key (the first row with each key).
+fn index(rows: &[Row], key: &str) -> HashMap<String, usize> {
+    let mut m = HashMap::with_capacity(rows.len());
+    for (i, r) in rows.iter().enumerate() {
+        m.entry(r.get(key).to_string()).or_insert(i);
+    }
+    m
+}
+
+/// [`replace_phones`] for many services in one pass: each service's new
+/// phones take the place of its first current phone (or go at the end, in
+/// the order given).
+fn replace_all_phones(t: &mut Tables, new: Vec<(String, Vec<Row>)>) {
+    if new.is_empty() {
+        return;
+    }
+    let mut order: Vec<String> = Vec::with_capacity(new.len());
+    let mut by: HashMap<String, Vec<Row>> = HashMap::with_capacity(new.len());
+    for (id, phones) in new {
+        order.push(id.clone());
+        by.insert(id, phones);
+    }
+    let mut out = Vec::with_capacity(t.phones.len());
+    let mut placed: BTreeSet<String> = BTreeSet::new();
+    for p in std::mem::take(&mut t.phones) {
+        let service = p.get("service").to_string();
+        match by.get_mut(&service) {
+            None => out.push(p),
+            Some(np) => {
+                if placed.insert(service) {
+                    out.extend(np.drain(..).map(|mut q| {
+                        q.fields = clean("phones", &q.fields);
+                        q
+                    }));
+                }
+            }
+        }
+    }
+    for id in order {
+        if !placed.contains(&id) {
+            if let Some(np) = by.remove(&id) {
+                out.extend(np.into_iter().map(|mut q| {
+                    q.fields = clean("phones", &q.fields);
+                    q
+                }));
+            }
+        }
+    }
+    t.phones = out;
 }
 
 fn replace_phones(t: &mut Tables, service: &str, phones: Vec<Row>) {

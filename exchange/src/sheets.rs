@@ -164,6 +164,10 @@ pub fn csv_rows(file: &str, text: &str, report: &mut Report) -> Vec<(usize, Vec<
         .delimiter(separator(text))
         .from_reader(text.as_bytes());
     let mut out = Vec::new();
+    // Newlines counted so far, up to byte `seen` (counted on, not from the
+    // start for every record: a national file has thousands of rows).
+    let bytes = text.as_bytes();
+    let (mut seen, mut newlines) = (0usize, 0usize);
     for rec in rd.records() {
         match rec {
             Ok(r) => {
@@ -172,16 +176,17 @@ pub fn csv_rows(file: &str, text: &str, report: &mut Report) -> Vec<(usize, Vec<
                 let line = r
                     .position()
                     .map(|p| {
-                        let bytes = text.as_bytes();
                         let mut b = p.byte() as usize;
                         while matches!(bytes.get(b), Some(b'\r' | b'\n')) {
                             b += 1;
                         }
-                        text.as_bytes()[..b.min(bytes.len())]
-                            .iter()
-                            .filter(|c| **c == b'\n')
-                            .count()
-                            + 1
+                        let b = b.min(bytes.len());
+                        if b < seen {
+                            (seen, newlines) = (0, 0);
+                        }
+                        newlines += bytes[seen..b].iter().filter(|c| **c == b'\n').count();
+                        seen = b;
+                        newlines + 1
                     })
                     .unwrap_or(0);
                 out.push((line, r.iter().map(str::to_string).collect()));
