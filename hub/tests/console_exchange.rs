@@ -239,6 +239,60 @@ async fn an_upload_shows_the_report_first_and_confirm_writes_it() {
 }
 
 #[tokio::test]
+async fn a_report_made_stale_by_another_import_is_shown_again_not_applied() {
+    let h = hub().await;
+    let kron = login(&h, "kron", "kronoberg-pass-1").await;
+    let admin = login(&h, "admin", "admin-password-1").await;
+    // The coordinator reads the report for a new service and goes for coffee.
+    let (st, page) = kron
+        .upload("lista.xlsx", &workbook_with_new_service("0781"), &kron.csrf)
+        .await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+    let stale = token(&page);
+    // Meanwhile an admin imports the same service, with other hours.
+    let mut t = fyr_exchange::read_bytes(
+        "l.xlsx",
+        &workbook_with_new_service("0781"),
+        &fyr_exchange::Tables::default(),
+    )
+    .unwrap()
+    .tables;
+    t.services[0]
+        .fields
+        .insert("hours".into(), "mon-fri 08:00-12:00".into());
+    let other = fyr_exchange::sheets::write_xlsx(&t).unwrap();
+    let (_, page) = admin.upload("admin.xlsx", &other, &admin.csrf).await;
+    let (st, page) = admin
+        .post("/console/exchange/confirm", &[("token", &token(&page))])
+        .await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+    // The coordinator's confirmation no longer matches what was shown:
+    // nothing is written, the new report is shown to confirm again.
+    let (st, page) = kron
+        .post("/console/exchange/confirm", &[("token", &stale)])
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{page}");
+    assert!(
+        page.contains("har ändrats sedan rapporten visades"),
+        "{page}"
+    );
+    let hours: String = rusqlite::Connection::open(db(&h))
+        .unwrap()
+        .query_row(
+            "SELECT fields FROM console_rows WHERE key = 'ljungby-samtal' AND file LIKE 'services%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(hours.contains("mon-fri 08:00-12:00"), "{hours}");
+    // Confirming the new report applies it.
+    let (st, page) = kron
+        .post("/console/exchange/confirm", &[("token", &token(&page))])
+        .await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+}
+
+#[tokio::test]
 async fn every_export_downloads() {
     let h = hub().await;
     let s = login(&h, "admin", "admin-password-1").await;

@@ -58,6 +58,7 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("why", "Varför", "Why"),
     ("expired", "Uppladdningen finns inte längre (eller är någon annans). Ladda upp filen igen.", "The upload is gone (or someone else's). Upload the file again."),
     ("no_file", "Ingen fil vald.", "No file chosen."),
+    ("changed_since", "Katalogen har ändrats sedan rapporten visades. Ingenting har importerats: läs den nya rapporten och bekräfta igen.", "The directory changed since the report was shown. Nothing was imported: read the new report and confirm again."),
 ];
 
 fn texts(lang: &str) -> BTreeMap<&'static str, &'static str> {
@@ -67,8 +68,9 @@ fn texts(lang: &str) -> BTreeMap<&'static str, &'static str> {
         .collect()
 }
 
-/// Uploads waiting for confirmation: token → (account, file name, bytes).
-type Pending = HashMap<String, (String, String, Vec<u8>)>;
+/// Uploads waiting for confirmation: token → (account, file name, bytes,
+/// the report shown).
+type Pending = HashMap<String, (String, String, Vec<u8>, Report)>;
 
 fn pending() -> &'static Mutex<Pending> {
     static P: OnceLock<Mutex<Pending>> = OnceLock::new();
@@ -358,7 +360,10 @@ pub(crate) async fn upload(
                 if p.len() > 64 {
                     p.clear();
                 }
-                p.insert(t.clone(), (a.user.name.clone(), name.clone(), bytes));
+                p.insert(
+                    t.clone(),
+                    (a.user.name.clone(), name.clone(), bytes, out.report.clone()),
+                );
                 t
             });
             show(&c, &a, Some(&out.report), token, None)
@@ -389,7 +394,7 @@ pub(crate) async fn confirm(
         .lock()
         .unwrap_or_else(|e| e.into_inner())
         .remove(&token);
-    let Some((user, name, bytes)) = up.filter(|u| u.0 == a.user.name) else {
+    let Some((user, name, bytes, shown)) = up.filter(|u| u.0 == a.user.name) else {
         let mut r = show(&c, &a, None, None, Some(x["expired"]));
         *r.status_mut() = StatusCode::GONE;
         return r;
@@ -403,6 +408,23 @@ pub(crate) async fn confirm(
             return show(&c, &a, None, None, Some(&e));
         }
     };
+    if out.report != shown {
+        // The directory changed since the report was shown (someone else
+        // edited or imported): nothing is written; the new report is shown
+        // with a new confirmation.
+        drop(conn);
+        let t = hex::encode(rand::random::<[u8; 16]>());
+        let token = out.report.changes().then(|| {
+            pending()
+                .lock()
+                .unwrap_or_else(|e| e.into_inner())
+                .insert(t.clone(), (user, name, bytes, out.report.clone()));
+            t
+        });
+        let mut r = show(&c, &a, Some(&out.report), token, Some(x["changed_since"]));
+        *r.status_mut() = StatusCode::CONFLICT;
+        return r;
+    }
     let res = apply(&mut conn, &w, &out, &user, &name);
     drop(conn);
     match res {
