@@ -249,7 +249,7 @@ async fn a_report_made_stale_by_another_import_is_shown_again_not_applied() {
         .await;
     assert_eq!(st, StatusCode::OK, "{page}");
     let stale = token(&page);
-    // Meanwhile an admin imports the same service, with other hours.
+    // Meanwhile an admin imports the same service, under another name.
     let mut t = fyr_exchange::read_bytes(
         "l.xlsx",
         &workbook_with_new_service("0781"),
@@ -259,9 +259,13 @@ async fn a_report_made_stale_by_another_import_is_shown_again_not_applied() {
     .tables;
     t.services[0]
         .fields
-        .insert("hours".into(), "mon-fri 08:00-12:00".into());
+        .insert("name_sv".into(), "Samtal för vuxna i Ljungby".into());
     let other = fyr_exchange::sheets::write_xlsx(&t).unwrap();
-    let (_, page) = admin.upload("admin.xlsx", &other, &admin.csrf).await;
+    let (st, page) = admin.upload("admin.xlsx", &other, &admin.csrf).await;
+    assert!(
+        st == StatusCode::OK && page.contains("name=\"token\""),
+        "{page}"
+    );
     let (st, page) = admin
         .post("/console/exchange/confirm", &[("token", &token(&page))])
         .await;
@@ -276,7 +280,7 @@ async fn a_report_made_stale_by_another_import_is_shown_again_not_applied() {
         page.contains("har ändrats sedan rapporten visades"),
         "{page}"
     );
-    let hours: String = rusqlite::Connection::open(db(&h))
+    let row: String = rusqlite::Connection::open(db(&h))
         .unwrap()
         .query_row(
             "SELECT fields FROM console_rows WHERE key = 'ljungby-samtal' AND file LIKE 'services%'",
@@ -284,7 +288,10 @@ async fn a_report_made_stale_by_another_import_is_shown_again_not_applied() {
             |r| r.get(0),
         )
         .unwrap();
-    assert!(hours.contains("mon-fri 08:00-12:00"), "{hours}");
+    assert!(
+        row.contains("Samtal för vuxna i Ljungby"),
+        "the admin's import stands: {row}"
+    );
     // Confirming the new report applies it.
     let (st, page) = kron
         .post("/console/exchange/confirm", &[("token", &token(&page))])
