@@ -286,6 +286,12 @@ pub struct ScreeningOutcome {
     pub incomplete: bool,
     pub actions: Vec<String>,
     pub referrals: Vec<ServiceHit>,
+    /// "Consultation for you": lines for the worker, never among the referrals.
+    pub consultation: Vec<ServiceHit>,
+    /// The confidentiality card for the user's own agency kind (settings).
+    pub confidentiality: Option<fyr_core::guides::ConfidentialityView>,
+    /// Samråd: the agency kind id contact was taken with, if said.
+    pub contact_taken: Option<String>,
     /// Checklists this result leads on to (chaining).
     pub leads_to: Vec<String>,
     pub override_used: bool,
@@ -381,6 +387,9 @@ pub struct Status {
     /// How often to look for a new version after a success (hours, from
     /// the signed content); `next_attempt` governs after a failure.
     pub check_interval_hours: Option<u32>,
+    /// Demo entries in the directory (a demo build; `status_lines` says so).
+    #[uniffi(default = 0)]
+    pub demo_entries: u64,
     /// Set when screenings are locked (no key, or a wrong one): why, in one
     /// line. Search and the rest of the directory work either way; the way
     /// forward is `reset_screening_key`.
@@ -752,6 +761,9 @@ pub(crate) fn outcome(o: scr::ScreeningOutcome, lang: Lang) -> ScreeningOutcome 
         incomplete: o.incomplete,
         actions: o.actions,
         referrals: o.referrals.into_iter().map(|h| hit(h, lang)).collect(),
+        consultation: o.consultation.into_iter().map(|h| hit(h, lang)).collect(),
+        confidentiality: o.confidentiality,
+        contact_taken: o.contact_taken.map(|k| k.id().to_string()),
         leads_to: o.leads_to,
         override_used: o.override_used,
         municipality: o.municipality,
@@ -828,6 +840,7 @@ pub(crate) fn status(s: fyr_core::Status) -> Status {
         upload_blocked: s.upload_blocked.as_ref().map(blocked_id),
         upload_note: s.upload_note,
         check_interval_hours: s.check_interval_hours,
+        demo_entries: s.demo_entries,
         screenings_lock_reason: s
             .screenings_locked
             .as_ref()

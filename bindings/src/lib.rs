@@ -380,10 +380,31 @@ impl FyrCore {
         level_override: Option<LevelOverride>,
         note: Option<String>,
     ) -> Result<ScreeningOutcome, FyrError> {
+        self.complete_screening_with_contact(session_id, level_override, note, None)
+    }
+
+    /// As `complete_screening`, with samråd: the agency kind id (see
+    /// `vocabularies`) contact was taken with, sent anonymously with the
+    /// statistic. An unknown id is `InvalidInput`.
+    pub fn complete_screening_with_contact(
+        &self,
+        session_id: String,
+        level_override: Option<LevelOverride>,
+        note: Option<String>,
+        contact_taken: Option<String>,
+    ) -> Result<ScreeningOutcome, FyrError> {
         guard("complete_screening", || {
             let ov = level_override.as_ref().map(convert::level_override);
+            let contact = match contact_taken.as_deref() {
+                None => None,
+                Some(k) => Some(fyr_core::vocab::AgencyKind::parse(k).ok_or_else(|| {
+                    FyrError::InvalidInput {
+                        message: format!("unknown agency kind '{k}'"),
+                    }
+                })?),
+            };
             self.inner
-                .complete_screening(&session_id, ov, note, Utc::now())
+                .complete_screening_with_contact(&session_id, ov, note, contact, Utc::now())
                 .map(|o| convert::outcome(o, self.lang))
                 .map_err(convert::error)
         })
@@ -563,6 +584,52 @@ impl FyrCore {
     pub fn help_card(&self, lang: String) -> Result<HelpCardView, FyrError> {
         guard("help_card", || {
             self.inner.help_card(&lang).map_err(convert::error)
+        })
+    }
+
+    /// The help card in `lang` for an audience: "women" (the same as
+    /// `help_card`), "children" (Bris), "men" (Brottsofferjouren, never a
+    /// women's shelter), "people_who_use_violence". The audiences a language
+    /// has are in `help_card_languages`' `audiences`; an unknown audience is
+    /// `InvalidInput`, a missing card `NotFound`.
+    pub fn help_card_for(&self, lang: String, audience: String) -> Result<HelpCardView, FyrError> {
+        guard("help_card_for", || {
+            let a = fyr_core::helpcard::Audience::parse(&audience).ok_or_else(|| {
+                convert::error(fyr_core::Error::invalid(format!(
+                    "unknown help card audience '{audience}' (women, children, men, people_who_use_violence)"
+                )))
+            })?;
+            self.inner.help_card_for(&lang, a).map_err(convert::error)
+        })
+    }
+
+    /// The confidentiality card for an agency kind id (e.g. "healthcare",
+    /// "church"): what may be shared with whom and when, with the mark that
+    /// it awaits the region's legal review. `None` for a kind without a card;
+    /// an unknown id is `InvalidInput`.
+    pub fn confidentiality(
+        &self,
+        agency_kind: String,
+    ) -> Result<Option<fyr_core::guides::ConfidentialityView>, FyrError> {
+        guard("confidentiality", || {
+            let kind = fyr_core::vocab::AgencyKind::parse(&agency_kind).ok_or_else(|| {
+                FyrError::InvalidInput {
+                    message: format!("unknown agency kind '{agency_kind}'"),
+                }
+            })?;
+            self.inner.confidentiality(kind).map_err(convert::error)
+        })
+    }
+
+    /// The confidentiality card of a service's agency kind, from its page.
+    pub fn service_confidentiality(
+        &self,
+        service_id: String,
+    ) -> Result<Option<fyr_core::guides::ConfidentialityView>, FyrError> {
+        guard("service_confidentiality", || {
+            self.inner
+                .service_confidentiality(&service_id)
+                .map_err(convert::error)
         })
     }
 

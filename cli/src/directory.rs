@@ -225,7 +225,14 @@ pub fn print_hit(h: &ServiceHit, lang: Lang) {
             (Some(false), Lang::En) => " (closed now)",
             _ => "",
         };
-        println!("  {kind}: {}{label}{closed}", p.number);
+        // A demo number is never offered as a call (the core's wording).
+        let (kind, closed) = if fyr_core::content::is_fiction_number(&p.number) {
+            ("demo", "")
+        } else {
+            (kind, closed)
+        };
+        let number = fyr_core::present::phone_text(&p.number, lang);
+        println!("  {kind}: {number}{label}{closed}");
     }
     if let Some(w) = &h.web {
         println!("  web: {w}");
@@ -280,6 +287,14 @@ pub fn show(ctx: &Ctx, a: ShowArgs) -> CmdResult {
         d.agency_kind_label
     );
     println!("  {}", d.role);
+    // The party's confidentiality card is one command away.
+    if fyr.confidentiality(d.hit.agency_kind)?.is_some() {
+        println!(
+            "  {}: fyr confidentiality --service {}",
+            if sv { "Sekretess" } else { "Confidentiality" },
+            d.hit.id
+        );
+    }
     println!();
     let verified = match d.verified_on {
         Some(v) => v.to_string(),

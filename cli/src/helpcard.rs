@@ -3,7 +3,7 @@
 
 use crate::{print_json, CmdResult, Ctx};
 use clap::Args;
-use fyr_core::helpcard::TextDirection;
+use fyr_core::helpcard::{Audience, TextDirection};
 use fyr_core::vocab::Lang;
 
 #[derive(Args)]
@@ -13,9 +13,19 @@ pub struct HelpCardArgs {
     /// `--lang`, the language of Fyr's own texts.)
     #[arg(value_name = "LANG")]
     card_lang: Option<String>,
+    /// Whom the card is for: women (the default), children, men,
+    /// people_who_use_violence.
+    #[arg(long = "for", value_name = "AUDIENCE", default_value = "women", value_parser = parse_audience)]
+    audience: Audience,
     /// Print JSON.
     #[arg(long)]
     json: bool,
+}
+
+fn parse_audience(s: &str) -> Result<Audience, String> {
+    Audience::parse(s).ok_or_else(|| {
+        format!("unknown audience '{s}' (women, children, men, people_who_use_violence)")
+    })
 }
 
 pub fn help_card(ctx: &Ctx, a: HelpCardArgs) -> CmdResult {
@@ -41,11 +51,24 @@ pub fn help_card(ctx: &Ctx, a: HelpCardArgs) -> CmdResult {
                 (false, true) => " · ej granskad",
                 (false, false) => " · not reviewed",
             };
-            println!("{:<4} {} ({}){rtl}{mark}", l.lang, l.name, l.label);
+            let others: Vec<&str> = l
+                .audiences
+                .iter()
+                .map(String::as_str)
+                .filter(|a| *a != "women")
+                .collect();
+            let also = if others.is_empty() {
+                String::new()
+            } else if sv {
+                format!(" · även --for {}", others.join(", "))
+            } else {
+                format!(" · also --for {}", others.join(", "))
+            };
+            println!("{:<4} {} ({}){rtl}{mark}{also}", l.lang, l.name, l.label);
         }
         return Ok(());
     };
-    let card = fyr.help_card(&lang)?;
+    let card = fyr.help_card_for(&lang, a.audience)?;
     if a.json {
         return print_json(&card);
     }

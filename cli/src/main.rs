@@ -4,6 +4,7 @@
 
 mod directory;
 mod exchange;
+mod guides;
 mod helpcard;
 mod hub;
 mod key;
@@ -63,6 +64,8 @@ enum Cmd {
     Status(JsonFlag),
     /// The help card to show the person in front of you, in their language (or the languages there are).
     HelpCard(helpcard::HelpCardArgs),
+    /// What you may share, with whom and when: the confidentiality card per agency kind.
+    Confidentiality(guides::ConfidentialityArgs),
     /// Report an error in a directory entry (goes into the outbox).
     ReportError(sync::ReportErrorArgs),
     /// Run a hub and a device on 127.0.0.1 and show them exchanging signed updates and statistics.
@@ -197,6 +200,7 @@ fn main() -> ExitCode {
         Cmd::Status(j) => sync::status(&ctx, j.json),
         Cmd::Enroll(a) => sync::enroll(&ctx, a),
         Cmd::HelpCard(a) => helpcard::help_card(&ctx, a),
+        Cmd::Confidentiality(a) => guides::confidentiality(&ctx, a),
         Cmd::ReportError(a) => sync::report_error(&ctx, a),
         Cmd::Demo(a) => sync::demo(&ctx, a),
         Cmd::Hub(a) => hub::hub(&ctx, a),

@@ -28,6 +28,10 @@ pub struct ScreenArgs {
     /// Resume a screening kept from an earlier run.
     #[arg(long, value_name = "SESSION_ID")]
     resume: Option<String>,
+    /// Samråd: the agency kind contact was taken with (e.g. social_services),
+    /// sent anonymously with the statistic; no free text (see `fyr vocab`).
+    #[arg(long, value_name = "AGENCY_KIND")]
+    contact_taken: Option<String>,
     #[arg(long)]
     json: bool,
 }
@@ -276,7 +280,15 @@ pub fn screen(ctx: &Ctx, a: ScreenArgs) -> CmdResult {
         },
     };
     let from_file = a.answers.is_some();
-    let out = match fyr.complete_screening(&sid, ov, note, now) {
+    let contact = match a.contact_taken.as_deref() {
+        None => None,
+        Some(k) => Some(fyr_core::vocab::AgencyKind::parse(k).ok_or_else(|| {
+            Failure::usage(format!(
+                "unknown agency kind '{k}' in --contact-taken (see `fyr vocab`)"
+            ))
+        })?),
+    };
+    let out = match fyr.complete_screening_with_contact(&sid, ov, note, contact, now) {
         Ok(out) => out,
         Err(e) => {
             // An answers file that cannot complete (an override the result
@@ -361,6 +373,23 @@ fn print_outcome(o: &fyr_core::screening::ScreeningOutcome, lang: Lang) {
     println!("\n{}:\n", if sv { "Hänvisa till" } else { "Refer to" });
     for h in &o.referrals {
         crate::directory::print_hit(h, lang);
+    }
+    if !o.consultation.is_empty() {
+        println!(
+            "\n{}:\n",
+            if sv {
+                "Konsultation för dig (yrkesverksam) – ersätter aldrig en orosanmälan"
+            } else {
+                "Consultation for you (the professional) – never instead of a concern report"
+            }
+        );
+        for h in &o.consultation {
+            crate::directory::print_hit(h, lang);
+        }
+    }
+    if let Some(c) = &o.confidentiality {
+        println!();
+        crate::guides::print_card(c);
     }
     if !o.leads_to.is_empty() {
         println!(

@@ -179,6 +179,10 @@ pub fn status(ctx: &Ctx, json: bool) -> CmdResult {
     if let Some(w) = &s.stale_warning {
         println!("{}: {w}", t("varning", "warning"));
     }
+    // The core's wording for a build that still carries demo entries.
+    if let Some(l) = fyr_core::present::demo_line(&s, ctx.lang) {
+        println!("{}: {}", t("varning", "warning"), l.text);
+    }
     println!(
         "hub: {}",
         s.hub

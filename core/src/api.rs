@@ -70,6 +70,11 @@ pub struct Status {
     /// How often to look for a new version (the signed content's
     /// `check_interval_hours`), for the shell's scheduler after a success.
     pub check_interval_hours: Option<u32>,
+    /// How many directory entries are demo entries (invented, their numbers
+    /// from PTS's fiction range, never offered as calls). A build for the
+    /// field should have none; the start screen says so while there are.
+    #[serde(default)]
+    pub demo_entries: u64,
 }
 
 /// How to sync: what is not given is taken from what was kept after the first use.
@@ -313,6 +318,13 @@ impl Fyr {
             unreadable_screenings: unreadable,
             upload_note: st.upload_blocked.as_ref().map(|b| b.describe(self.lang)),
             upload_blocked: st.upload_blocked,
+            demo_entries: self
+                .store
+                .index()
+                .entries
+                .iter()
+                .filter(|e| e.flags & crate::search::index::FLAG_DEMO != 0)
+                .count() as u64,
         })
     }
 

@@ -22,6 +22,10 @@ pub const EMBEDDED_CHECKLISTS: &[(&str, &str)] = &[
         include_str!("../../content/checklists/children.toml"),
     ),
     (
+        "content/checklists/exploitation.toml",
+        include_str!("../../content/checklists/exploitation.toml"),
+    ),
+    (
         "content/checklists/honour.toml",
         include_str!("../../content/checklists/honour.toml"),
     ),
@@ -65,6 +69,18 @@ pub const EMBEDDED_HELP_CARDS: &[(&str, &str)] = &[
         include_str!("../../content/help-cards/ar.toml"),
     ),
     (
+        "content/help-cards/en.children.toml",
+        include_str!("../../content/help-cards/en.children.toml"),
+    ),
+    (
+        "content/help-cards/en.men.toml",
+        include_str!("../../content/help-cards/en.men.toml"),
+    ),
+    (
+        "content/help-cards/en.people_who_use_violence.toml",
+        include_str!("../../content/help-cards/en.people_who_use_violence.toml"),
+    ),
+    (
         "content/help-cards/en.toml",
         include_str!("../../content/help-cards/en.toml"),
     ),
@@ -73,12 +89,32 @@ pub const EMBEDDED_HELP_CARDS: &[(&str, &str)] = &[
         include_str!("../../content/help-cards/fa.toml"),
     ),
     (
+        "content/help-cards/fi.toml",
+        include_str!("../../content/help-cards/fi.toml"),
+    ),
+    (
         "content/help-cards/prs.toml",
         include_str!("../../content/help-cards/prs.toml"),
     ),
     (
+        "content/help-cards/sma.toml",
+        include_str!("../../content/help-cards/sma.toml"),
+    ),
+    (
         "content/help-cards/so.toml",
         include_str!("../../content/help-cards/so.toml"),
+    ),
+    (
+        "content/help-cards/sv.children.toml",
+        include_str!("../../content/help-cards/sv.children.toml"),
+    ),
+    (
+        "content/help-cards/sv.men.toml",
+        include_str!("../../content/help-cards/sv.men.toml"),
+    ),
+    (
+        "content/help-cards/sv.people_who_use_violence.toml",
+        include_str!("../../content/help-cards/sv.people_who_use_violence.toml"),
     ),
     (
         "content/help-cards/sv.toml",
@@ -426,7 +462,7 @@ mod tests {
         assert!(a.iter().filter(|r| r.kind == RecordKind::Service).count() >= 80);
         assert_eq!(
             a.iter().filter(|r| r.kind == RecordKind::Checklist).count(),
-            5
+            6
         );
     }
 

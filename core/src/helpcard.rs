@@ -21,9 +21,10 @@ use serde::{Deserialize, Serialize};
 use std::collections::HashSet;
 use std::path::Path;
 
-/// Every card must give these: Kvinnofridslinjen (around the clock, with
-/// interpreters) and 112.
+/// Every card for women must give these: Kvinnofridslinjen (around the
+/// clock, with interpreters) and 112. Other audiences: [`Audience::required_numbers`].
 pub const REQUIRED_NUMBERS: &[&str] = &["020-50 50 50", "112"];
+
 /// Languages written right to left: Arabic, Persian, Dari, Urdu, Pashto,
 /// Hebrew, Sorani.
 pub const RTL_LANGS: &[&str] = &["ar", "fa", "prs", "ur", "ps", "he", "ckb"];
@@ -31,11 +32,13 @@ pub const RTL_LANGS: &[&str] = &["ar", "fa", "prs", "ur", "ps", "he", "ckb"];
 /// marked `rtl` is refused, too).
 pub const LTR_LANGS: &[&str] = &[
     "sv", "en", "so", "ti", "uk", "ru", "fi", "smi", "se", "bs", "hr", "sr", "pl", "tr", "es",
-    "de", "fr", "am", "ku", "kmr",
+    "de", "fr", "am", "ku", "kmr", "sma", "sme", "smj",
 ];
 /// The order languages are listed in: Swedish and English first, then the
 /// languages the agreements' regions meet most, then any other by id.
-const ORDER: &[&str] = &["sv", "en", "ar", "so", "ti", "prs", "fa", "uk"];
+/// Finnish and South Sami (national minority languages; Jämtland's Sami
+/// administrative area) after the languages of newcomers.
+const ORDER: &[&str] = &["sv", "en", "ar", "so", "ti", "prs", "fa", "uk", "fi", "sma"];
 
 /// Which way the text runs.
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Serialize, Deserialize)]
@@ -67,10 +70,23 @@ pub struct HelpCard {
     /// Checked by a native speaker for a region. Swedish, the source, is.
     pub reviewed: bool,
     pub version: u32,
+    /// Whom the card is for (women when absent).
+    #[serde(default, skip_serializing_if = "Audience::is_women")]
+    pub audience: Audience,
     pub title: String,
     /// Short sentences, in order.
     pub points: Vec<String>,
     pub numbers: Vec<HelpNumber>,
+}
+
+impl HelpCard {
+    /// The record id: `<lang>` for the women's card, `<lang>.<audience>` else.
+    pub fn record_id(&self) -> String {
+        match self.audience {
+            Audience::Women => self.lang.clone(),
+            a => format!("{}.{}", self.lang, a.id()),
+        }
+    }
 }
 
 /// The TOML file: `reviewed` must be written out for every translation.
@@ -84,6 +100,8 @@ struct HelpCardFile {
     direction: TextDirection,
     reviewed: Option<bool>,
     version: u32,
+    #[serde(default)]
+    audience: Audience,
     title: String,
     points: Vec<String>,
     numbers: Vec<HelpNumber>,
@@ -100,6 +118,9 @@ pub struct HelpCardLanguage {
     pub label: String,
     pub direction: TextDirection,
     pub reviewed: bool,
+    /// Whom the cards in this language are for: "women" (this entry's card),
+    /// then "children", "men", "people_who_use_violence" where they exist.
+    pub audiences: Vec<String>,
 }
 
 /// A number on the card, ready to tap.
@@ -119,6 +140,8 @@ pub struct HelpCardNumber {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct HelpCardView {
     pub lang: String,
+    /// Whom the card is for: "women", "children", "men", "people_who_use_violence".
+    pub audience: String,
     pub name: String,
     pub direction: TextDirection,
     pub reviewed: bool,
@@ -200,10 +223,18 @@ pub fn from_toml(file: &str, text: &str) -> std::result::Result<HelpCard, Vec<St
         .file_stem()
         .map(|s| s.to_string_lossy().to_string())
         .unwrap_or_default();
-    if stem != f.lang {
+    let want_stem = match f.audience {
+        Audience::Women => f.lang.clone(),
+        a => format!("{}.{}", f.lang, a.id()),
+    };
+    if stem != want_stem {
+        let whom = match f.audience {
+            Audience::Women => String::new(),
+            a => format!(" for {}", a.id()),
+        };
         err(format!(
-            "the file of lang '{}' must be named {}.toml",
-            f.lang, f.lang
+            "the file of lang '{}'{whom} must be named {want_stem}.toml",
+            f.lang
         ));
     }
     for (what, v) in [
@@ -259,7 +290,20 @@ pub fn from_toml(file: &str, text: &str) -> std::result::Result<HelpCard, Vec<St
             err(format!("the number '{}' has no label", n.number));
         }
     }
-    for required in REQUIRED_NUMBERS {
+    for forbidden in f.audience.forbidden_numbers() {
+        let no = normalize_number(forbidden);
+        if f.numbers.iter().any(|n| normalize_number(&n.number) == no)
+            || std::iter::once(&f.title)
+                .chain(&f.points)
+                .any(|t| numbers_in(t).iter().any(|n| normalize_number(n) == no))
+        {
+            err(format!(
+                "a card for {} must not give {forbidden}: that line is for women",
+                f.audience.id()
+            ));
+        }
+    }
+    for required in f.audience.required_numbers() {
         let want = normalize_number(required);
         if !f
             .numbers
@@ -280,6 +324,22 @@ pub fn from_toml(file: &str, text: &str) -> std::result::Result<HelpCard, Vec<St
             }
         }
     }
+    // The Swedish source is held to what the translations follow: a promise
+    // ("free", "anonymous") only beside the line that makes it, and for the
+    // people subjected to violence the line that the call shows in the
+    // phone's call list (whoever checks the phone sees it).
+    if f.lang == "sv" {
+        for p in &f.points {
+            if let Some(w) = promise_without_a_line(p, &f.numbers) {
+                err(format!(
+                    "the point '{p}' promises '{w}' without naming the line that promises it"
+                ));
+            }
+        }
+        if f.audience.is_subjected() && !f.points.iter().any(|p| p.contains("samtalslista")) {
+            err("no point says that the call shows in the phone's call list (samtalslista)".into());
+        }
+    }
     if !errs.is_empty() {
         return Err(errs);
     }
@@ -291,6 +351,7 @@ pub fn from_toml(file: &str, text: &str) -> std::result::Result<HelpCard, Vec<St
         direction: f.direction,
         reviewed,
         version: f.version,
+        audience: f.audience,
         title: f.title,
         points: f.points,
         numbers: f.numbers,
@@ -306,8 +367,12 @@ pub fn parse_set(files: &[(String, String)]) -> std::result::Result<Vec<HelpCard
     for (name, text) in files {
         match from_toml(name, text) {
             Ok(c) => {
-                if !seen.insert(c.lang.clone()) {
-                    errs.push(format!("{name}: a second card for lang '{}'", c.lang));
+                if !seen.insert(c.record_id()) {
+                    errs.push(format!(
+                        "{name}: a second card for lang '{}' ({})",
+                        c.lang,
+                        c.audience.id()
+                    ));
                 }
                 cards.push(c);
             }
@@ -333,7 +398,7 @@ fn rank(lang: &str) -> (usize, String) {
 }
 
 fn sort(cards: &mut [HelpCard]) {
-    cards.sort_by_key(|c| rank(&c.lang));
+    cards.sort_by_key(|c| (rank(&c.lang), c.audience as u8));
 }
 
 /// `dir/*.toml` (a missing folder is no cards).
@@ -358,11 +423,11 @@ pub fn load_dir(dir: &Path) -> std::result::Result<Vec<HelpCard>, Vec<String>> {
     parse_set(&files)
 }
 
-/// The records of validated cards (id = lang).
+/// The records of validated cards (id = lang, or lang.audience).
 pub fn records(cards: &[HelpCard]) -> Vec<Record> {
     cards
         .iter()
-        .map(|c| Record::new(RecordKind::HelpCard, c.lang.clone(), c))
+        .map(|c| Record::new(RecordKind::HelpCard, c.record_id(), c))
         .collect()
 }
 
@@ -382,6 +447,7 @@ fn view(c: HelpCard, lang: Lang) -> HelpCardView {
         not_reviewed_notice: (!c.reviewed).then(|| {
             crate::present::ui_text(crate::present::UiText::HelpCardNotReviewed, lang).to_string()
         }),
+        audience: c.audience.id().to_string(),
         lang: c.lang,
         name: c.name,
         direction: c.direction,
@@ -408,10 +474,20 @@ impl Fyr {
     /// The languages a help card exists in, Swedish and English first.
     pub fn help_card_languages(&self) -> Result<Vec<HelpCardLanguage>> {
         let lang = self.lang();
-        Ok(self
-            .help_cards()?
-            .into_iter()
+        let cards = self.help_cards()?;
+        let audiences = |l: &str| -> Vec<String> {
+            cards
+                .iter()
+                .filter(|c| c.lang == l)
+                .map(|c| c.audience.id().to_string())
+                .collect()
+        };
+        Ok(cards
+            .iter()
+            .filter(|c| c.audience == Audience::Women)
+            .cloned()
             .map(|c| HelpCardLanguage {
+                audiences: audiences(&c.lang),
                 label: match lang {
                     Lang::Sv => c.name_sv,
                     Lang::En => c.name_en,
@@ -426,21 +502,36 @@ impl Fyr {
 
     /// The card in `lang` (its id, e.g. "ar"; case and spaces ignored).
     pub fn help_card(&self, lang: &str) -> Result<HelpCardView> {
+        self.help_card_for(lang, Audience::Women)
+    }
+
+    /// The card in `lang` for an audience (children, men, people who use
+    /// violence; women is [`Fyr::help_card`]).
+    pub fn help_card_for(&self, lang: &str, audience: Audience) -> Result<HelpCardView> {
         let want = lang.trim().to_ascii_lowercase();
         let cards = self.help_cards()?;
-        let known: Vec<String> = cards.iter().map(|c| c.lang.clone()).collect();
+        let known: Vec<String> = cards
+            .iter()
+            .filter(|c| c.audience == audience)
+            .map(|c| c.lang.clone())
+            .collect();
         cards
             .into_iter()
-            .find(|c| c.lang.to_ascii_lowercase() == want)
+            .find(|c| c.lang.to_ascii_lowercase() == want && c.audience == audience)
             .map(|c| view(c, self.lang()))
             .ok_or_else(|| {
                 Error::NotFound(format!(
-                    "no help card in '{lang}' (there are: {})",
+                    "no help card in '{lang}' for {} (there are: {})",
+                    audience.id(),
                     known.join(", ")
                 ))
             })
     }
 }
+
+mod audience;
+use audience::promise_without_a_line;
+pub use audience::Audience;
 
 #[cfg(test)]
 mod tests;

@@ -14,6 +14,7 @@ pub mod distribution;
 pub mod enroll;
 pub mod error;
 pub mod feed;
+pub mod guides;
 pub mod helpcard;
 pub mod keys;
 pub mod model;

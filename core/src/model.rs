@@ -181,6 +181,11 @@ impl Service {
     pub fn verified(&self) -> bool {
         self.verified_on.is_some() && !self.demo
     }
+    /// What must be checked, for an entry whose facts are not yet confirmed
+    /// from the organization's own page (source `unverified: …`).
+    pub fn unverified(&self) -> Option<&str> {
+        crate::content::unverified_note(&self.source)
+    }
     pub fn is_national(&self) -> bool {
         matches!(self.area, ServiceArea::National)
     }

@@ -77,6 +77,14 @@ pub struct Scenario {
     /// interpreter among the top five (e.g. social services for `ar`).
     #[serde(default)]
     pub expect_in_list: Vec<AgencyKind>,
+    /// Services (directory ids) that must be among the first five, e.g. a
+    /// national line the situation calls for ("valj-att-sluta").
+    #[serde(default)]
+    pub expect_services: Vec<String>,
+    /// Services that must not be in the list at all, e.g. the professionals'
+    /// consultation line in a screening's referrals for a child.
+    #[serde(default)]
+    pub not_services: Vec<String>,
 }
 
 impl Scenario {
@@ -142,11 +150,16 @@ pub fn check(s: &Scenario, list: &[Shown]) -> Result<(), String> {
     if list.is_empty() {
         return fail("empty list".into());
     }
-    if let Some(h) = top.iter().find(|h| !h.reachable) {
-        return fail(format!(
-            "'{}' has no phone or chat but is in the top three",
-            h.id
-        ));
+    // Something without a phone or chat is never in the top three while a
+    // service that can be called ranks below it (a list with fewer than three
+    // callable matches may end with an information-only entry).
+    if let Some(pos) = top.iter().position(|h| !h.reachable) {
+        if list[pos..].iter().any(|h| h.reachable) {
+            return fail(format!(
+                "'{}' has no phone or chat but is in the top three, above a service that can be called",
+                list[pos].id
+            ));
+        }
     }
     if !list.iter().any(|h| h.national && h.open_now) {
         return fail("no national line that can be phoned now".into());
@@ -186,6 +199,26 @@ pub fn check(s: &Scenario, list: &[Shown]) -> Result<(), String> {
     if let Some(k) = s.first {
         if list[0].agency_kind != k {
             return fail(format!("expected {} first", k.id()));
+        }
+    }
+    for id in &s.expect_services {
+        // Among the first five; one without a phone or chat (information
+        // only, ranked after every service that can be called) in the list.
+        let pos = list.iter().position(|h| &h.id == id);
+        let ok = match pos {
+            Some(p) => p < 5 || !list[p].reachable,
+            None => false,
+        };
+        if !ok {
+            return fail(format!(
+                "expected the service '{id}' among the first five (in the list if information only); it is {}",
+                pos.map_or("not in the list".to_string(), |p| format!("number {}", p + 1))
+            ));
+        }
+    }
+    for id in &s.not_services {
+        if list.iter().any(|h| &h.id == id) {
+            return fail(format!("the service '{id}' is out of place in this list"));
         }
     }
     for k in &s.expect_in_list {

@@ -20,7 +20,7 @@ use crate::routing::{Fit, Situation};
 use crate::search::{SearchQuery, ServiceHit};
 use crate::session::Session;
 use crate::store::device;
-use crate::vocab::{Lang, Need};
+use crate::vocab::{AgencyKind, Form, Lang, Need};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 
@@ -150,9 +150,19 @@ pub struct ScreeningOutcome {
     pub incomplete: bool,
     pub actions: Vec<String>,
     pub referrals: Vec<ServiceHit>,
+    /// "Konsultation för dig": lines where the worker (not the person) can
+    /// consult, e.g. the national honour-related violence line. A separate
+    /// slot, never among the referrals, so never above the social services
+    /// for a minor.
+    pub consultation: Vec<ServiceHit>,
     pub leads_to: Vec<String>,
     pub override_used: bool,
     pub municipality: Option<String>,
+    /// The agency kind the worker said contact was taken with (samråd), if any.
+    pub contact_taken: Option<AgencyKind>,
+    /// The confidentiality card for the user's own agency kind (settings),
+    /// marked for legal review: what may be shared with whom and when.
+    pub confidentiality: Option<crate::guides::ConfidentialityView>,
 }
 
 /// What is sealed for one session.
@@ -493,6 +503,22 @@ impl Fyr {
         note: Option<String>,
         at: DateTime<Utc>,
     ) -> Result<ScreeningOutcome> {
+        self.complete_screening_with_contact(session_id, ov, note, None, at)
+    }
+
+    /// Completes a session like [`Fyr::complete_screening`], with the
+    /// optional anonymous note that contact was taken with another agency
+    /// (samråd, "kontakt tagen med: socialtjänsten"). Only the agency kind
+    /// travels, with the statistic: no free text, no name, no time finer
+    /// than the month.
+    pub fn complete_screening_with_contact(
+        &self,
+        session_id: &str,
+        ov: Option<Override>,
+        note: Option<String>,
+        contact_taken: Option<AgencyKind>,
+        at: DateTime<Utc>,
+    ) -> Result<ScreeningOutcome> {
         let mut s = self.load(session_id)?;
         if s.session.is_completed() {
             return Err(Error::invalid(format!(
@@ -514,7 +540,7 @@ impl Fyr {
             .with_timezone(&chrono_tz::Europe::Stockholm)
             .format("%Y-%m")
             .to_string();
-        let stat = serde_json::json!({
+        let mut stat = serde_json::json!({
             "month": month,
             "municipality": s.session.municipality,
             "agency_kind": settings.agency_kind.map(|k| k.id()),
@@ -523,6 +549,10 @@ impl Fyr {
             "level": ev.level,
             "override_used": ev.override_used,
         });
+        if let Some(k) = contact_taken {
+            stat["contact_taken"] = serde_json::Value::String(k.id().to_string());
+        }
+        s.session.contact_taken = contact_taken;
         // The session and its statistics record are written together.
         {
             let key = self.seal_key()?;
@@ -567,7 +597,12 @@ impl Fyr {
 
     /// The outcome shown for a completed session: one definition for
     /// `complete_screening` and `screening_result`.
-    fn outcome(&self, s: &Sealed, ev: &Evaluation, referrals: Vec<ServiceHit>) -> ScreeningOutcome {
+    fn outcome(
+        &self,
+        s: &Sealed,
+        ev: &Evaluation,
+        (referrals, consultation): (Vec<ServiceHit>, Vec<ServiceHit>),
+    ) -> ScreeningOutcome {
         let lang = self.lang();
         let (level_label, red_flags, missing_key) = shown_parts(&s.checklist, ev, lang);
         ScreeningOutcome {
@@ -583,11 +618,34 @@ impl Fyr {
             red_flags,
             unanswered: ev.unanswered,
             incomplete: ev.incomplete,
-            actions: ev.actions.iter().map(|t| lang_text(t, lang)).collect(),
+            actions: {
+                // The level's actions, then those for the user's own role.
+                let role = self.settings().ok().and_then(|st| st.agency_kind);
+                let mut a: Vec<String> = ev.actions.iter().map(|t| lang_text(t, lang)).collect();
+                if let (Some(role), Some(level)) =
+                    (role, s.checklist.levels.iter().find(|l| l.id == ev.level))
+                {
+                    a.extend(
+                        level
+                            .role_actions
+                            .iter()
+                            .filter(|r| r.agency_kinds.contains(&role))
+                            .map(|r| lang_text(&r.text, lang)),
+                    );
+                }
+                a
+            },
             referrals,
+            consultation,
             leads_to: ev.leads_to.clone(),
             override_used: ev.override_used,
             municipality: s.session.municipality.clone(),
+            contact_taken: s.session.contact_taken,
+            confidentiality: self
+                .settings()
+                .ok()
+                .and_then(|st| st.agency_kind)
+                .and_then(|k| self.confidentiality(k).ok().flatten()),
         }
     }
 
@@ -599,6 +657,54 @@ impl Fyr {
     /// top three, first when the level asks for a 24/7 line (112 at an acute
     /// level or one that refers to acute danger, as the routing model's lines say).
     pub fn resolve_referrals(
+        &self,
+        ev: &Evaluation,
+        subject: &str,
+        municipality: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<(Vec<ServiceHit>, Vec<ServiceHit>)> {
+        let referrals = self.referrals_for_the_person(ev, subject, municipality, at)?;
+        let consultation = self.consultation_for_the_worker(ev, municipality, at)?;
+        Ok((referrals, consultation))
+    }
+
+    /// Lines where the worker can consult (need `consultation`) for the
+    /// level's forms of violence: reachable now first, at most three.
+    fn consultation_for_the_worker(
+        &self,
+        ev: &Evaluation,
+        municipality: Option<&str>,
+        at: DateTime<Utc>,
+    ) -> Result<Vec<ServiceHit>> {
+        let mut forms: Vec<Form> = Vec::new();
+        for q in &ev.referrals {
+            for f in &q.forms {
+                if !forms.contains(f) {
+                    forms.push(*f);
+                }
+            }
+        }
+        let mut out: Vec<ServiceHit> = Vec::new();
+        for f in forms {
+            for h in self.search(&SearchQuery {
+                municipality: municipality.map(str::to_string),
+                needs: vec![Need::Consultation],
+                forms: vec![f],
+                at: Some(at),
+                limit: 3,
+                ..Default::default()
+            })? {
+                if h.needs.contains(&Need::Consultation) && !out.iter().any(|x| x.id == h.id) {
+                    out.push(h);
+                }
+            }
+        }
+        out.sort_by_key(|h| h.open_now != Some(true));
+        out.truncate(3);
+        Ok(out)
+    }
+
+    fn referrals_for_the_person(
         &self,
         ev: &Evaluation,
         subject: &str,
@@ -640,7 +746,9 @@ impl Fyr {
                 for h in hits {
                     let needs_bits = h.needs.iter().fold(0, |a, n| a | n.bit());
                     let groups_bits = h.groups.iter().fold(0, |a, g| a | g.bit());
+                    // A consultation line is for the worker: its own slot.
                     if (municipality.is_none() && !h.national)
+                        || h.needs.contains(&Need::Consultation)
                         || !h.reachable
                         || route.fit(h.agency_kind as u8, needs_bits, groups_bits)
                             == Fit::OutOfPlace

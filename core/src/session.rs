@@ -37,6 +37,10 @@ pub struct Session {
     pub completed_at: Option<DateTime<Utc>>,
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub result: Option<Evaluation>,
+    /// Samråd: the agency kind contact was taken with, said at the end
+    /// (optional, anonymous; it travels with the statistic).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub contact_taken: Option<crate::vocab::AgencyKind>,
 }
 
 /// A new random session id: 16 bytes from the OS generator, as hex.
@@ -66,6 +70,7 @@ impl Session {
             updated_at: now,
             completed_at: None,
             result: None,
+            contact_taken: None,
         }
     }
 

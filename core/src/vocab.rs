@@ -125,6 +125,7 @@ vocab!(
         PerpetratorProgramme = "perpetrator_programme", "Behandling för våldsutövare", "Perpetrator programme";
         HonourSupport = "honour_support", "Stöd vid hedersrelaterat våld", "Honour-related support";
         Interpretation = "interpretation", "Tolk", "Interpretation";
+        Consultation = "consultation", "Konsultation för yrkesverksamma", "Consultation for professionals";
     }
 );
 

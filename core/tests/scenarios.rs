@@ -147,12 +147,42 @@ fn the_suite_covers_what_the_field_meets() {
         "sexual",
         "night",
         "weekend",
+        "lgbtq",
     ] {
         assert!(
             scenarios
                 .iter()
                 .any(|s| s.covers.iter().any(|c| c == topic)),
             "no scenario covers {topic}"
+        );
+    }
+    // Every shipped checklist is completed in at least one scenario.
+    let checklists = std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../content/checklists");
+    for e in std::fs::read_dir(&checklists).unwrap() {
+        let p = e.unwrap().path();
+        if p.extension().is_some_and(|x| x == "toml") {
+            let id = p.file_stem().unwrap().to_string_lossy().to_string();
+            assert!(
+                scenarios
+                    .iter()
+                    .any(|s| s.checklist.as_deref() == Some(id.as_str())),
+                "no scenario completes the checklist '{id}'"
+            );
+        }
+    }
+    // The national lines the field is pointed to are each asked for by name.
+    for line in [
+        "valj-att-sluta",
+        "rfsl-stodmottagning",
+        "nationella-stodtelefonen-heder",
+        "skatteverket-skyddade-personuppgifter",
+        "jourhavande-prast",
+    ] {
+        assert!(
+            scenarios
+                .iter()
+                .any(|s| s.expect_services.iter().any(|x| x == line)),
+            "no scenario expects the national line '{line}'"
         );
     }
 }

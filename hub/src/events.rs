@@ -113,18 +113,25 @@ fn municipality_and_agency(obj: &serde_json::Map<String, Value>) -> Result<(Valu
 /// Validates a screening statistic payload.
 pub fn validate_stat(p: &Value) -> Result<(), String> {
     let obj = p.as_object().ok_or("payload must be an object")?;
-    exact_keys(
-        obj,
-        &[
-            "month",
-            "municipality",
-            "agency_kind",
-            "checklist",
-            "checklist_version",
-            "level",
-            "override_used",
-        ],
-    )?;
+    let mut keys = vec![
+        "month",
+        "municipality",
+        "agency_kind",
+        "checklist",
+        "checklist_version",
+        "level",
+        "override_used",
+    ];
+    // Samråd (optional): the agency kind contact was taken with – an id of
+    // the vocabulary only, never free text.
+    if obj.contains_key("contact_taken") {
+        keys.push("contact_taken");
+        match obj.get("contact_taken") {
+            Some(Value::String(k)) if AgencyKind::parse(k).is_some_and(|x| x.id() == k) => {}
+            _ => return Err("contact_taken must be an agency kind id".into()),
+        }
+    }
+    exact_keys(obj, &keys)?;
     let month = str_field(obj, "month")?;
     let ok_month = month.len() == 7
         && month.as_bytes()[4] == b'-'

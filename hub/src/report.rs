@@ -45,6 +45,20 @@ pub struct Report {
     /// Correction reports received in the period, by reason (`wrong_number`,
     /// `closed`, `moved`, `other`), each suppressed under 3 likewise; no total.
     pub corrections: Vec<(String, Option<u64>)>,
+    /// Samråd: screenings after which contact was taken with another agency,
+    /// per quarter and the agency kind contacted, suppressed under 3; no total.
+    #[serde(default)]
+    pub cooperation: Vec<CooperationCell>,
+}
+
+/// One cell of the samråd count.
+#[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
+pub struct CooperationCell {
+    pub quarter: String,
+    /// The agency kind contact was taken with.
+    pub contact_taken: String,
+    /// None when suppressed (under 3).
+    pub count: Option<u64>,
 }
 
 #[derive(Deserialize)]
@@ -54,6 +68,8 @@ struct Stat {
     agency_kind: Option<String>,
     checklist: String,
     level: String,
+    #[serde(default)]
+    contact_taken: Option<String>,
 }
 
 /// The one suppression rule: a count under [`MIN_CELL`] is not shown.
@@ -75,6 +91,7 @@ pub fn report(db: &Path, year: Option<i32>) -> Result<Report, HubError> {
         reason: e.to_string(),
     };
     let mut cells: BTreeMap<(String, String, String, String, String), u64> = BTreeMap::new();
+    let mut cooperation: BTreeMap<(String, String), u64> = BTreeMap::new();
     let prefix = year.map(|y| format!("{y:04}-"));
     let mut stmt = conn
         .prepare("SELECT payload FROM events WHERE kind = ?1")
@@ -97,6 +114,9 @@ pub fn report(db: &Path, year: Option<i32>) -> Result<Report, HubError> {
         let quarter = format!("{}-Q{}", &s.month[..4], (month - 1) / 3 + 1);
         let muni = s.municipality.unwrap_or_else(|| "unknown".into());
         let kind = s.agency_kind.unwrap_or_else(|| "unknown".into());
+        if let Some(c) = s.contact_taken {
+            *cooperation.entry((quarter.clone(), c)).or_default() += 1;
+        }
         *cells
             .entry((quarter, muni, kind, s.checklist, s.level))
             .or_default() += 1;
@@ -148,6 +168,14 @@ pub fn report(db: &Path, year: Option<i32>) -> Result<Report, HubError> {
         corrections: fyr_core::privacy::CorrectionReason::ALL
             .iter()
             .map(|r| (r.id().to_string(), suppress(corrections[r.id()])))
+            .collect(),
+        cooperation: cooperation
+            .into_iter()
+            .map(|((quarter, contact_taken), n)| CooperationCell {
+                quarter,
+                contact_taken,
+                count: suppress(n),
+            })
             .collect(),
     })
 }
@@ -237,6 +265,23 @@ impl Report {
             "\nCorrection reports received, by reason (no total): {}\n",
             by_reason.join(", ")
         ));
+        let coop: Vec<String> = self
+            .cooperation
+            .iter()
+            .map(|c| {
+                let n = c
+                    .count
+                    .map(|n| n.to_string())
+                    .unwrap_or_else(|| "<3".into());
+                format!("{} {} {n}", c.quarter, c.contact_taken)
+            })
+            .collect();
+        if !coop.is_empty() {
+            out.push_str(&format!(
+                "Samråd (contact taken with), by quarter and agency kind (no total): {}\n",
+                coop.join(", ")
+            ));
+        }
         out
     }
 }
@@ -306,5 +351,60 @@ mod tests {
         );
         assert_eq!(report(&db, None).unwrap().rows.len(), 3);
         assert!(report(&dir.path().join("missing.db"), None).is_err());
+    }
+
+    #[test]
+    fn samrad_is_counted_per_quarter_and_agency_kind_with_the_small_cell_rule() {
+        let dir = tempfile::tempdir().unwrap();
+        let db = dir.path().join("hub.db");
+        let mut conn = events::open_db(&db).unwrap();
+        let stat = |month: &str, contact: Option<&str>| {
+            let mut v = json!({"month": month, "municipality": "2380", "agency_kind": "healthcare",
+                "checklist": "adult-risk", "checklist_version": 3, "level": "high", "override_used": false});
+            if let Some(c) = contact {
+                v["contact_taken"] = json!(c);
+            }
+            v
+        };
+        let mut evs = Vec::new();
+        for i in 0..3 {
+            evs.push(json!({"event_id": format!("s{i}"), "kind": "screening_stat", "payload": stat("2026-11", Some("social_services"))}));
+        }
+        evs.push(json!({"event_id": "p1", "kind": "screening_stat", "payload": stat("2026-12", Some("police"))}));
+        evs.push(
+            json!({"event_id": "n1", "kind": "screening_stat", "payload": stat("2026-12", None)}),
+        );
+        // Free text or an unknown kind is refused: only vocabulary ids travel.
+        evs.push(json!({"event_id": "x1", "kind": "screening_stat", "payload": stat("2026-12", Some("ringde Anna på soc"))}));
+        let resp = events::store_batch(&mut conn, &evs).unwrap();
+        assert_eq!(resp.accepted.len(), 5);
+        assert_eq!(resp.rejected.len(), 1);
+        assert!(
+            resp.rejected[0].reason.contains("contact_taken"),
+            "{:?}",
+            resp.rejected
+        );
+        let r = report(&db, Some(2026)).unwrap();
+        assert_eq!(
+            r.cooperation,
+            vec![
+                CooperationCell {
+                    quarter: "2026-Q4".into(),
+                    contact_taken: "police".into(),
+                    count: None
+                },
+                CooperationCell {
+                    quarter: "2026-Q4".into(),
+                    contact_taken: "social_services".into(),
+                    count: Some(3)
+                },
+            ]
+        );
+        let text = r.to_text();
+        assert!(
+            text.contains("2026-Q4 police <3, 2026-Q4 social_services 3"),
+            "{text}"
+        );
+        assert!(!text.to_lowercase().contains("total:"), "{text}");
     }
 }

@@ -673,6 +673,9 @@ struct HelpCardScreen: View {
     @EnvironmentObject var model: AppModel
     @Environment(\.openURL) private var openURL
     @State private var lang = ""
+    // Whom the card is for: women (every language), children, men, people
+    // who use violence (where the language has that card).
+    @State private var audience = "women"
     @State private var languages: [HelpCardLanguage] = []
     @State private var card: HelpCardView?
     @State private var error: String?
@@ -683,23 +686,15 @@ struct HelpCardScreen: View {
             Picker(model.t(.helpCardLanguage), selection: $lang) {
                 ForEach(languages, id: \.lang) { l in Text(verbatim: l.name).tag(l.lang) }
             }
-            // The fixed "Akut fara? Ring 112" strip above every list (the core's label and number).
-            if let e = emergency, let url = URL(string: e.uri) {
-                Link(destination: url) { Text(verbatim: e.label).font(.headline).foregroundColor(.red) }
-            }
-            // How the words were read, as chips: a tap removes that reading and searches again.
-            if let u = understood, !u.chips.isEmpty {
-                ScrollView(.horizontal, showsIndicators: false) {
-                    HStack {
-                        ForEach(u.chips, id: \.key) { chip in
-                            Button { without.insert(chip.key) } label: {
-                                Text(verbatim: chip.label + " ✕").font(.caption).padding(6)
-                                    .background(Capsule().fill(Color.accentColor.opacity(0.15)))
-                            }.buttonStyle(.plain)
-                        }
-                    }
+            Picker(model.t(.helpCardForWomen), selection: $audience) {
+                ForEach(languages.first(where: { $0.lang == lang })?.audiences ?? ["women"], id: \.self) { a in
+                    Text(model.t(a == "children" ? .helpCardForChildren : a == "men" ? .helpCardForMen
+                        : a == "people_who_use_violence" ? .helpCardForPeopleWhoUseViolence : .helpCardForWomen)).tag(a)
                 }
             }
+            .pickerStyle(.segmented)
+            // (No search strip here: the card gives 112 itself, and this view has
+            // no search to read - `emergency`/`understood` are the search views'.)
             if let error { Text(verbatim: error).foregroundColor(.red) }
             if let c = card {
                 if let n = c.notReviewedNotice { Text(verbatim: n).font(.footnote).foregroundColor(.orange) }
@@ -717,10 +712,11 @@ struct HelpCardScreen: View {
         .task(id: model.core == nil) {
             if case .ok(let l) = await model.call({ try $0.helpCardLanguages() }) { languages = l; if lang.isEmpty { lang = model.lang } }
         }
-        .task(id: lang) {
+        .task(id: lang + "/" + audience) {
             guard !lang.isEmpty else { return }
-            let l = lang
-            switch await model.call({ try $0.helpCard(lang: l) }) {
+            if let l = languages.first(where: { $0.lang == lang }), !l.audiences.contains(audience) { audience = "women"; return }
+            let l = lang, a = audience
+            switch await model.call({ try $0.helpCardFor(lang: l, audience: a) }) {
             case .ok(let c): card = c; error = nil
             case .failed(let m): error = m
             }

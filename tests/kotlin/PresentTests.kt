@@ -92,10 +92,11 @@ class PresentTests : Suite("core.present") {
             }
             expectThrows<FyrException.InvalidInput>("unknown language") { uiText(UiText.SAVE, "de") }
         }
-        test("help cards: eight languages offline, right to left where needed, marked not reviewed") {
+        test("help cards: ten languages offline, right to left where needed, marked not reviewed") {
             openCore(lang = "sv").use { core ->
                 val langs = core.helpCardLanguages()
-                checkEq(listOf("sv", "en", "ar", "so", "ti", "prs", "fa", "uk"), langs.map { it.lang }, "languages")
+                checkEq(listOf("sv", "en", "ar", "so", "ti", "prs", "fa", "uk", "fi", "sma"), langs.map { it.lang }, "languages")
+                checkEq(listOf("women", "children", "men", "people_who_use_violence"), langs.first { it.lang == "sv" }.audiences, "audiences")
                 checkEq("Arabiska", langs.first { it.lang == "ar" }.label, "label in the user's language")
                 checkEq("العربية", langs.first { it.lang == "ar" }.name, "name in itself")
                 checkEq(setOf("ar", "prs", "fa"), langs.filter { it.direction == TextDirection.RTL }.map { it.lang }.toSet(), "rtl")
@@ -110,6 +111,10 @@ class PresentTests : Suite("core.present") {
                 checkEq(null, sv.notReviewedNotice, "no mark on the source")
                 val e = expectThrows<FyrException.NotFound>("unknown card") { core.helpCard("xx") }
                 check(e.message!!.contains("'xx'")) { e.message!! }
+                val men = core.helpCardFor("sv", "men")
+                checkEq(listOf("tel:116006", "tel:112"), men.numbers.map { it.uri }, "men: Brottsofferjouren, never Kvinnofridslinjen")
+                checkEq("children", core.helpCardFor("sv", "children").audience, "children's card")
+                expectThrows<FyrException.InvalidInput>("unknown audience") { core.helpCardFor("sv", "dogs") }
             }
         }
     }

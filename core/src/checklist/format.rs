@@ -4,7 +4,7 @@
 //! file on disk.
 
 use crate::model::Text;
-use crate::vocab::{Form, Group, Need};
+use crate::vocab::{AgencyKind, Form, Group, Need};
 use serde::de::{self, Visitor};
 use serde::{Deserialize, Deserializer, Serialize, Serializer};
 use std::collections::BTreeMap;
@@ -111,6 +111,17 @@ pub struct ReferralQuery {
     pub forms: Vec<Form>,
 }
 
+/// An action for the user's own role where duties differ (the Church has no
+/// statutory duty to report but should; what was said in confession stays
+/// there): shown after the level's actions when the device's agency kind
+/// (`fyr settings`) is one of `agency_kinds`.
+#[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
+#[serde(deny_unknown_fields)]
+pub struct RoleAction {
+    pub agency_kinds: Vec<AgencyKind>,
+    pub text: Text,
+}
+
 /// One risk level with its outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
 #[serde(deny_unknown_fields)]
@@ -120,6 +131,9 @@ pub struct Level {
     /// What the professional does now, in order.
     #[serde(default)]
     pub actions: Vec<Text>,
+    /// Actions for particular roles, after `actions` (see [`RoleAction`]).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub role_actions: Vec<RoleAction>,
     /// Where to refer, as directory queries.
     #[serde(default)]
     pub referrals: Vec<ReferralQuery>,

@@ -76,8 +76,8 @@ pub use engine::{evaluate, visibility, EngineError, Evaluation, RedFlagHit};
 pub use format::{
     check_answer, deserialize_stored, example_notice, fill_legacy_subject, parse_answer,
     parse_answer_text, parse_answers_json, Answer, AnswerType, Answers, Checklist, ChecklistKind,
-    Choice, Instrument, Item, Level, Override, OverridePolicy, ReferralQuery, Scoring, Section,
-    ShowIf, Subject, Threshold,
+    Choice, Instrument, Item, Level, Override, OverridePolicy, ReferralQuery, RoleAction, Scoring,
+    Section, ShowIf, Subject, Threshold,
 };
 pub use outcome::{
     missing_texts, not_assessed_actions, not_assessed_label, override_levels, red_flag_text,

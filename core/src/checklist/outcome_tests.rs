@@ -374,7 +374,7 @@ fn shipped_texts() -> Vec<(String, String)> {
             ));
         }
     }
-    assert_eq!(out.len(), 5);
+    assert_eq!(out.len(), 6);
     out
 }
 

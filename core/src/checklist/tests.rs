@@ -1365,7 +1365,8 @@ fn adult_screening_red_flags_reach_acute_with_112_and_a_24_7_line() {
     assert_eq!(e.level, "acute");
     // The children questions only show when there are children.
     assert!(!e.visible.contains(&"children_exposed".to_string()));
-    assert!(e.leads_to.is_empty(), "{:?}", e.leads_to);
+    // Several perpetrators in the family lead on to honour; no children, no children's checklist.
+    assert_eq!(e.leads_to, ["honour"], "{:?}", e.leads_to);
     all_yes.insert("children_count".into(), Answer::Number(2.0));
     let e = evaluate(&c, &all_yes, None).unwrap();
     assert!(
@@ -1428,4 +1429,239 @@ fn honour_checklist_refers_to_honour_support() {
         .referrals
         .iter()
         .any(|q| q.needs.contains(&Need::HonourSupport))));
+}
+
+// ---- issue 16: checklist safety ----
+
+fn all_sv(c: &Checklist, level: &str) -> String {
+    let l = c.levels.iter().find(|l| l.id == level).unwrap();
+    l.actions
+        .iter()
+        .map(|a| a.sv.clone())
+        .collect::<Vec<_>>()
+        .join("\n")
+}
+
+#[test]
+fn honour_levels_that_mention_a_report_warn_never_to_tell_the_family() {
+    let c = shipped("honour");
+    for l in &c.levels {
+        let text = all_sv(&c, &l.id);
+        if text.contains("orosanmälan") {
+            assert!(
+                text.contains(super::validate::HONOUR_DO_NOT_TELL),
+                "{}",
+                l.id
+            );
+        }
+    }
+    // The rule fails a level that lacks the warning.
+    let mut bad = c.clone();
+    let high = bad.levels.iter_mut().find(|l| l.id == "high").unwrap();
+    high.actions
+        .retain(|a| !a.sv.starts_with(super::validate::HONOUR_DO_NOT_TELL));
+    let e = super::validate::validate(&bad, "honour.toml").unwrap_err();
+    assert!(
+        e.iter().any(|e| e
+            .to_string()
+            .contains("level 'high': it mentions a concern report")),
+        "{e:?}"
+    );
+    // A report named only in one role's text still needs the warning for
+    // everyone, and a warning only in a role's text is not enough.
+    let mut role_only = c.clone();
+    let lvl = role_only
+        .levels
+        .iter_mut()
+        .find(|l| l.id == "high")
+        .unwrap();
+    let warning = lvl
+        .actions
+        .iter()
+        .find(|a| a.sv.starts_with(super::validate::HONOUR_DO_NOT_TELL))
+        .cloned()
+        .unwrap();
+    lvl.actions.retain(|a| {
+        let s = a.sv.to_lowercase();
+        let warning = a.sv.starts_with(super::validate::HONOUR_DO_NOT_TELL);
+        let report =
+            s.contains("orosanmäl") || (s.contains("anmäl") && s.contains("socialtjänsten"));
+        !(warning || report)
+    });
+    lvl.role_actions.push(RoleAction {
+        agency_kinds: vec![crate::vocab::AgencyKind::SchoolHealth],
+        text: Text {
+            sv: "Gör en orosanmälan till socialtjänsten genast.".into(),
+            en: Some("Make a concern report to social services at once.".into()),
+        },
+    });
+    lvl.role_actions.push(RoleAction {
+        agency_kinds: vec![crate::vocab::AgencyKind::SchoolHealth],
+        text: warning,
+    });
+    let e = super::validate::validate(&role_only, "honour.toml").unwrap_err();
+    assert!(
+        e.iter().any(|e| e
+            .to_string()
+            .contains("level 'high': it mentions a concern report")),
+        "{e:?}"
+    );
+    // Other kinds are not held to the honour rule.
+    let mut other = bad.clone();
+    other.kind = ChecklistKind::Screening;
+    other.subject = Subject::AdultVictim;
+    let e = super::validate::validate(&other, "x.toml");
+    assert!(e.as_ref().map_or_else(
+        |e| e
+            .iter()
+            .all(|e| !e.to_string().contains("concern report (orosanmälan)")),
+        |_| true
+    ));
+}
+
+#[test]
+fn honour_asks_about_fgm_identity_siblings_child_marriage_and_passports() {
+    let c = shipped("honour");
+    for id in [
+        "fgm",
+        "identity_punished",
+        "siblings_at_risk",
+        "married_as_child",
+        "passport_held",
+    ] {
+        assert!(c.items().any(|i| i.id == id), "{id}");
+    }
+    let high = all_sv(&c, "high");
+    assert!(high.contains("ambassad"), "embassy help for adults");
+    assert!(high.contains("Skatteverket") && all_sv(&c, "acute").contains("Skatteverket"));
+    // A child marriage is a red flag (high) on its own.
+    let e = evaluate(&c, &answers(&[("married_as_child", Answer::Yes)]), None).unwrap();
+    assert!(
+        e.level_index >= c.level_index("high").unwrap(),
+        "{}",
+        e.level
+    );
+}
+
+#[test]
+fn adult_threat_to_kill_and_firearms_are_red_flags_on_their_own() {
+    let c = shipped("adult-risk");
+    for id in ["threats_to_kill", "firearm_access", "locked_in"] {
+        let e = evaluate(&c, &answers(&[(id, Answer::Yes)]), None).unwrap();
+        assert!(
+            e.level_index >= c.level_index("high").unwrap(),
+            "{id}: {}",
+            e.level
+        );
+    }
+    let e = evaluate(&c, &answers(&[("family_perpetrators", Answer::Yes)]), None).unwrap();
+    assert!(e.leads_to.contains(&"honour".to_string()));
+    let acute = all_sv(&c, "acute");
+    assert!(
+        acute.contains("din egen och kollegornas säkerhet"),
+        "worker safety"
+    );
+    for l in ["high", "acute"] {
+        let t = all_sv(&c, l);
+        assert!(
+            t.contains("Kriminalvården") && t.contains("friges"),
+            "{l}: release notice"
+        );
+        assert!(t.contains("Skatteverket"), "{l}: protected personal data");
+    }
+    assert!(
+        all_sv(&c, "low").contains("inte till kvinnojour")
+            || all_sv(&c, "low").contains("tar inte emot män")
+    );
+}
+
+#[test]
+fn a_concern_report_for_a_child_is_made_genast_never_i_dag() {
+    for id in [
+        "adult-risk",
+        "children",
+        "honour",
+        "perpetrator",
+        "exploitation",
+    ] {
+        let c = shipped(id);
+        for l in &c.levels {
+            for a in &l.actions {
+                if a.sv.contains("orosanmälan till socialtjänsten") && !a.sv.starts_with("Kom ihåg")
+                {
+                    assert!(
+                        !a.sv.contains("i dag")
+                            && (a.sv.contains("genast") || a.sv.contains("omedelbart")),
+                        "{id}/{}: {}",
+                        l.id,
+                        a.sv
+                    );
+                }
+            }
+        }
+    }
+}
+
+#[test]
+fn the_perpetrator_checklist_never_passes_support_through_the_perpetrator_or_suggests_couples_talks(
+) {
+    let c = shipped("perpetrator");
+    for l in &c.levels {
+        for a in &l.actions {
+            assert!(!a.sv.contains("att lämna vidare"), "{}: {}", l.id, a.sv);
+            assert!(
+                !a.en.as_deref().unwrap_or("").contains("to pass on"),
+                "{}",
+                l.id
+            );
+        }
+    }
+    let concern = all_sv(&c, "concern");
+    assert!(concern.contains("Skicka aldrig stödnummer"));
+    assert!(concern.contains("Föreslå aldrig parsamtal"));
+}
+
+#[test]
+fn the_church_is_told_its_own_duty_and_confession_stays_absolute() {
+    for id in ["children", "honour", "exploitation"] {
+        let c = shipped(id);
+        let notes: Vec<&RoleAction> = c
+            .levels
+            .iter()
+            .flat_map(|l| l.role_actions.iter())
+            .collect();
+        assert!(!notes.is_empty(), "{id}");
+        for n in notes {
+            assert_eq!(n.agency_kinds, [crate::vocab::AgencyKind::Church]);
+            assert!(n.text.sv.contains("ingen lagstadgad anmälningsskyldighet"));
+            assert!(n.text.sv.contains("absolut tystnadsplikt"));
+        }
+    }
+}
+
+#[test]
+fn the_exploitation_checklist_refers_to_social_services_first_and_never_to_confront() {
+    let c = shipped("exploitation");
+    assert_eq!(c.subject, Subject::AdultVictim);
+    let signs = all_sv(&c, "signs");
+    assert!(signs.starts_with("Kontakta socialtjänsten först"));
+    assert!(signs.contains("samordnare") && signs.contains("polis"));
+    assert!(signs.contains("Konfrontera aldrig"));
+    // Someone else holding the passport is a sign on its own; threats are high; held: acute.
+    let e = evaluate(&c, &answers(&[("passport_held", Answer::Yes)]), None).unwrap();
+    assert!(
+        e.level_index >= c.level_index("signs").unwrap(),
+        "{}",
+        e.level
+    );
+    let e = evaluate(&c, &answers(&[("threatened", Answer::Yes)]), None).unwrap();
+    assert!(
+        e.level_index >= c.level_index("high").unwrap(),
+        "{}",
+        e.level
+    );
+    let e = evaluate(&c, &answers(&[("danger_now", Answer::Yes)]), None).unwrap();
+    assert_eq!(e.level, "acute");
+    let e = evaluate(&c, &answers(&[("under_18", Answer::Yes)]), None).unwrap();
+    assert!(e.leads_to.contains(&"children".to_string()));
 }

@@ -41,6 +41,11 @@ const RESERVED_ANSWERS: [&str; 3] = ["yes", "no", "unknown"];
 
 /// The start of the problem reported for a checklist without key items.
 pub(crate) const NO_KEY_ITEMS: &str = "no key items";
+/// The warning every level of an honour checklist carries when it mentions a
+/// concern report (for someone under 18): never tell guardians or the family.
+/// A level that names "orosanmälan" must have an action that begins so.
+pub const HONOUR_DO_NOT_TELL: &str = "Berätta aldrig för vårdnadshavare";
+
 /// The start of the problem reported for a checklist without an acute level.
 pub(crate) const NO_ACUTE_LEVEL: &str = "no acute level";
 
@@ -193,6 +198,33 @@ pub(super) fn validate(c: &Checklist, file: &str) -> Result<(), Vec<ChecklistErr
                 "level '{}': an acute level must set include_24_7 = true",
                 level.id
             ));
+        }
+    }
+
+    // Honour: a concern report for a minor never goes without the warning not
+    // to tell guardians or the family (telling them can put the child in danger).
+    if c.kind == ChecklistKind::Honour {
+        for level in &c.levels {
+            // A report mentioned anywhere at the level - in its actions or
+            // in one role's actions ("orosanmäl…", "anmäl … till
+            // socialtjänsten") - needs the warning among the actions everyone
+            // sees: a warning only in a role's text leaves the others without it.
+            let mentions = |s: &str| {
+                let s = s.to_lowercase();
+                s.contains("orosanmäl") || (s.contains("anmäl") && s.contains("socialtjänsten"))
+            };
+            let reports = level.actions.iter().any(|a| mentions(&a.sv))
+                || level.role_actions.iter().any(|r| mentions(&r.text.sv));
+            let warns = level
+                .actions
+                .iter()
+                .any(|a| a.sv.trim_start().starts_with(HONOUR_DO_NOT_TELL));
+            if reports && !warns {
+                r.general(format!(
+                    "level '{}': it mentions a concern report (orosanmälan) but lacks the warning never to tell guardians or the family (an action beginning '{HONOUR_DO_NOT_TELL} …')",
+                    level.id
+                ));
+            }
         }
     }
 

@@ -219,6 +219,11 @@ pub fn parse_directory(src: &DirectorySources) -> Result<Directory, Vec<ContentE
             .iter()
             .map(|o| (o.id.clone(), o.agency_kind))
             .collect(),
+        demo_organizations: organizations
+            .iter()
+            .filter(|o| is_demo_name(&o.name))
+            .map(|o| o.id.clone())
+            .collect(),
     };
     let (mut services, service_rows) = parse_services(src.services, &known, &mut errors);
     let (phones, phoned) = parse_phones(src.phones, &mut errors);
@@ -256,6 +261,30 @@ pub(crate) struct Known {
     pub counties: Option<HashSet<String>>,
     pub organizations: Option<HashSet<String>>,
     pub agency_kinds: HashMap<String, AgencyKind>,
+    /// Organizations whose name carries the demo mark ("Demo: …").
+    pub demo_organizations: HashSet<String>,
+}
+
+/// The demo mark that begins the name of every demo organization and demo
+/// service, so that nobody takes an invented entry for a real one.
+pub const DEMO_MARK: &str = "Demo:";
+
+/// For an entry whose facts are not confirmed: the source cell reads
+/// `unverified: what must be checked`. Returns what must be checked (possibly
+/// empty), or `None` for a confirmed or demo source.
+pub fn unverified_note(source: &str) -> Option<&str> {
+    let t = source.trim();
+    let head = t.get(..10)?;
+    if head.eq_ignore_ascii_case("unverified") {
+        Some(t[10..].trim_start_matches([':', ' ']).trim())
+    } else {
+        None
+    }
+}
+
+/// Whether a name carries the demo mark.
+pub fn is_demo_name(name: &str) -> bool {
+    name.trim_start().starts_with(DEMO_MARK)
 }
 
 /// The ids of all service rows (valid or not), and of those marked demo=no.
@@ -425,6 +454,8 @@ fn parse_organizations(
         let role_sv = row.get("role_sv");
         if role_sv.is_empty() {
             e.push("empty role_sv: describe the party's role in the work in Swedish");
+        } else if is_demo_name(&name) && !role_sv.starts_with("Demo") {
+            e.push("a demo organization's role_sv must begin with the demo mark ('Demopost – …') so that nobody takes its role for a real party's");
         }
         let website = row.opt("website");
         if let Some(w) = &website {
@@ -615,9 +646,30 @@ fn parse_services(
             d => validate::date(d, &mut |p| e.push(p)),
         };
         let source = row.get("source").to_owned();
+        if demo == Some(true) && !name_sv.is_empty() && !is_demo_name(name_sv) {
+            e.push(format!(
+                "a demo entry's name_sv must begin with '{DEMO_MARK}' (e.g. 'Demo: kvinnojour för Härjedalen och Berg') so that nobody takes it for a real service"
+            ));
+        }
+        if demo == Some(false) && known.demo_organizations.contains(&organization) {
+            e.push(format!(
+                "organization '{organization}' is a demo organization: its services are demo entries (demo=yes)"
+            ));
+        }
+        if demo == Some(true) && area.as_ref() == Some(&ServiceArea::National) {
+            e.push("a national line is never a demo entry: give its source and verified_on, or mark it unverified (source 'unverified: what must be checked')");
+        }
         match demo {
             Some(true) if !row.get("verified_on").is_empty() => {
                 e.push("a demo entry cannot have verified_on (leave it empty)")
+            }
+            Some(false) if unverified_note(&source).is_some() => {
+                if !row.get("verified_on").is_empty() {
+                    e.push("an unverified entry cannot have verified_on: remove 'unverified:' from source once its facts are confirmed from the organization's own page");
+                }
+                if unverified_note(&source).is_some_and(str::is_empty) {
+                    e.push("source 'unverified:' must say what must be checked (e.g. 'unverified: number and hours on the organization's own page')");
+                }
             }
             Some(false) => {
                 if row.get("verified_on").is_empty() {

@@ -15,14 +15,14 @@ const ORGANIZATIONS: &str = "\
 id,name,agency_kind,role_sv,role_en,website
 kvinnofridslinjen,Kvinnofridslinjen,national_helpline,Nationell stödtelefon för våldsutsatta kvinnor.,National helpline.,https://kvinnofridslinjen.se
 ljungby-soc,Ljungby kommun – socialtjänsten,social_services,Ansvarar för stöd till våldsutsatta och barn.,,
-jour-ljungby,Kvinnojour Ljungby,womens_shelter,Stöd och skyddat boende.,,
+jour-ljungby,Demo: kvinnojour för Ljungby,womens_shelter,Demopost – påhittad. Stöd och skyddat boende.,,
 ";
 
 const SERVICES: &str = "\
 id,organization,name_sv,name_en,description_sv,description_en,area,groups,needs,forms,languages,hours,web,email,address,municipality,lat,lon,confidential_address,verified_on,source,demo,tags
 kvinnofridslinjen,kvinnofridslinjen,Kvinnofridslinjen,,Stödtelefon för kvinnor som utsatts för våld.,,SE,women,talk_now;counselling,*,sv;en,24/7,https://kvinnofridslinjen.se,,,,,,no,2026-11-22,kvinnofridslinjen.se,no,jour
-ljungby-socialtjanst,ljungby-soc,Socialtjänsten Ljungby,,\"Demopost – kontrollera uppgifterna lokalt. Våld i nära relation, orosanmälan.\",,0781,women;children,child_protection;counselling,physical;psychological,sv,mon-fri 08:00-16:00; closed-holidays,,soc@exempel.se,Demogatan 1,0781,56.83,13.94,no,,demo,yes,orosanmälan
-ljungby-kvinnojour,jour-ljungby,Kvinnojour Ljungby,,Demopost.,,county:07,women,protected_housing,*,sv,24/7,,,,0781,,,yes,,demo,yes,skyddat boende
+ljungby-socialtjanst,ljungby-soc,Demo: socialtjänsten Ljungby,,\"Demopost – kontrollera uppgifterna lokalt. Våld i nära relation, orosanmälan.\",,0781,women;children,child_protection;counselling,physical;psychological,sv,mon-fri 08:00-16:00; closed-holidays,,soc@exempel.se,Demogatan 1,0781,56.83,13.94,no,,demo,yes,orosanmälan
+ljungby-kvinnojour,jour-ljungby,Demo: kvinnojour för Ljungby,,Demopost.,,county:07,women,protected_housing,*,sv,24/7,,,,0781,,,yes,,demo,yes,skyddat boende
 ";
 
 const PHONES: &str = "\
@@ -628,7 +628,11 @@ fn the_directory_content_keeps_demo_numbers_unique_and_web_only_entries_closed()
 #[test]
 fn empty_swedish_name() {
     let msg = Fixture::new()
-        .edit(2, "jour-ljungby,Kvinnojour Ljungby,", "jour-ljungby,,")
+        .edit(
+            2,
+            "jour-ljungby,Demo: kvinnojour för Ljungby,",
+            "jour-ljungby,,",
+        )
         .one_error();
     assert!(
         msg.ends_with("(id ljungby-kvinnojour): empty name_sv (the Swedish name is required)"),
@@ -916,10 +920,196 @@ fn embedded_numbers_are_fiction_or_the_verified_national_ones() {
                 "{} does not say it is a demo entry",
                 s.id
             );
+        } else if let Some(note) = s.unverified() {
+            // An unconfirmed line: no phone, what must be checked said in the
+            // source and in the description.
+            assert!(s.verified_on.is_none() && s.phones.is_empty(), "{}", s.id);
+            assert!(!note.is_empty(), "{}", s.id);
+            assert!(s.description.sv.starts_with("Ej verifierad"), "{}", s.id);
         } else {
             assert!(s.verified_on.is_some() && !s.source.is_empty(), "{}", s.id);
         }
     }
+}
+
+// ---- issue 16: demo marks, unverified national lines ----
+
+#[test]
+fn a_demo_entry_without_the_demo_mark_in_its_name_is_refused() {
+    let msg = Fixture::new()
+        .edit(2, "Demo: kvinnojour för Ljungby,,", "Kvinnojour Ljungby,,")
+        .one_error();
+    assert!(
+        msg.contains("(id ljungby-kvinnojour): a demo entry's name_sv must begin with 'Demo:'"),
+        "{msg}"
+    );
+}
+
+#[test]
+fn a_demo_organization_carries_the_mark_in_its_role_and_has_only_demo_services() {
+    let msg = Fixture::new()
+        .edit(1, "Demopost – påhittad. Stöd", "Stöd")
+        .one_error();
+    assert!(
+        msg.contains(
+            "(id jour-ljungby): a demo organization's role_sv must begin with the demo mark"
+        ),
+        "{msg}"
+    );
+    // A service of a demo organization marked as a real entry.
+    let e = Fixture::new()
+        .edit(
+            2,
+            ",,,yes,,demo,yes,skyddat",
+            ",,,yes,2026-12-01,Kvinnojouren,no,skyddat",
+        )
+        .edit(
+            2,
+            "Demo: kvinnojour för Ljungby,,Demopost.",
+            "Kvinnojour Ljungby,,Stöd.",
+        )
+        .errors();
+    assert!(
+        e.iter().any(|e| e
+            .problem
+            .contains("is a demo organization: its services are demo entries")),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn a_national_line_is_never_a_demo_entry() {
+    let e = Fixture::new()
+        .edit(
+            2,
+            "county:07,women,protected_housing",
+            "SE,women,protected_housing",
+        )
+        .errors();
+    assert!(
+        e.iter()
+            .any(|e| e.id.as_deref() == Some("ljungby-kvinnojour")
+                && e.problem
+                    .starts_with("a national line is never a demo entry")),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn an_unverified_line_says_what_to_check_has_no_date_and_no_phone() {
+    // Accepted: no verified_on, what must be checked, web only.
+    let ok = Fixture::new().edit(
+        2,
+        "no,2026-11-22,kvinnofridslinjen.se,no,jour",
+        "no,,unverified: number and hours on kvinnofridslinjen.se,no,jour",
+    );
+    let e = ok
+        .edit(
+            2,
+            "sv;en,24/7,https://kvinnofridslinjen.se",
+            "sv;en,,https://kvinnofridslinjen.se",
+        )
+        .edit(3, "kvinnofridslinjen,020-50 50 50,voice,,,\n", "")
+        .errors();
+    assert!(
+        e.iter()
+            .all(|e| e.id.as_deref() != Some("kvinnofridslinjen")),
+        "{e:?}"
+    );
+    // A phone on an unverified entry is refused.
+    let e = Fixture::new()
+        .edit(
+            2,
+            "no,2026-11-22,kvinnofridslinjen.se,no,jour",
+            "no,,unverified: number and hours on kvinnofridslinjen.se,no,jour",
+        )
+        .errors();
+    assert!(
+        e.iter().any(|e| e.file == PHONE_FILE
+            && e.problem.contains(
+                "is unverified (number and hours on kvinnofridslinjen.se): it has no phone"
+            )),
+        "{e:?}"
+    );
+    // Unverified with a date, or without saying what to check.
+    let e = Fixture::new()
+        .edit(
+            2,
+            "no,2026-11-22,kvinnofridslinjen.se,no,jour",
+            "no,2026-11-22,unverified:,no,jour",
+        )
+        .errors();
+    assert!(
+        e.iter().any(|e| e
+            .problem
+            .starts_with("an unverified entry cannot have verified_on")),
+        "{e:?}"
+    );
+    assert!(
+        e.iter().any(|e| e
+            .problem
+            .starts_with("source 'unverified:' must say what must be checked")),
+        "{e:?}"
+    );
+    // Neither verified nor unverified: a national line needs its source.
+    let e = Fixture::new()
+        .edit(
+            2,
+            "no,2026-11-22,kvinnofridslinjen.se,no,jour",
+            "no,,,no,jour",
+        )
+        .errors();
+    assert!(
+        e.iter()
+            .any(|e| e.problem.starts_with("a non-demo entry needs verified_on")),
+        "{e:?}"
+    );
+    assert!(
+        e.iter()
+            .any(|e| e.problem.starts_with("a non-demo entry needs a source")),
+        "{e:?}"
+    );
+}
+
+#[test]
+fn unverified_notes_are_read_from_the_source() {
+    assert_eq!(
+        unverified_note("unverified: hours on x.se"),
+        Some("hours on x.se")
+    );
+    assert_eq!(unverified_note("Unverified - hours"), Some("- hours"));
+    assert_eq!(unverified_note("unverified:"), Some(""));
+    assert_eq!(
+        unverified_note("Kvinnofridslinjen, https://kvinnofridslinjen.se"),
+        None
+    );
+    assert_eq!(unverified_note("demo"), None);
+}
+
+#[test]
+fn every_national_line_has_a_source_or_says_it_is_unverified() {
+    let dir = embedded();
+    for id in [
+        "valj-att-sluta",
+        "terrafem",
+        "nationella-stodtelefonen-heder",
+        "rfsl-stodmottagning",
+        "bris-vuxentelefon",
+        "jourhavande-prast",
+        "skatteverket-skyddade-personuppgifter",
+        "mind-sjalvmordslinjen",
+    ] {
+        let s = dir.services.iter().find(|s| s.id == id).expect(id);
+        assert!(s.is_national() && !s.demo, "{id}");
+        assert!(s.verified() || s.unverified().is_some(), "{id}");
+    }
+    // Kvinnofridslinjen offers an interpreter itself (one fact in one place).
+    let k = dir
+        .services
+        .iter()
+        .find(|s| s.id == "kvinnofridslinjen")
+        .unwrap();
+    assert!(k.needs.contains(&Need::Interpretation) && k.languages == ["sv", "en"]);
 }
 
 #[test]

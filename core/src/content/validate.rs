@@ -12,7 +12,10 @@ use std::collections::{HashMap, HashSet};
 pub const FICTION_RANGE: (&str, &str) = ("070-174 06 05", "070-174 06 99");
 /// The only real national numbers Fyr's content may hold (verified):
 /// 112 (emergency), 114 14 (police, non-emergency), 1177 (healthcare
-/// advice), Kvinnofridslinjen, BRIS and Brottsofferjouren.
+/// advice), Kvinnofridslinjen, BRIS and Brottsofferjouren, and the national
+/// honour-related violence consultation line for professionals (confirmed on
+/// hedersfortryck.se, 2026-12-03). A number is added here only when it is
+/// confirmed from the organization's own page (see content/README.md).
 pub const NATIONAL_NUMBERS: &[&str] = &[
     "112",
     "114 14",
@@ -20,6 +23,7 @@ pub const NATIONAL_NUMBERS: &[&str] = &[
     "020-50 50 50",
     "116 111",
     "116 006",
+    "010-223 57 60",
 ];
 /// Latitudes within Sweden (with a margin).
 pub const SWEDEN_LAT: (f64, f64) = (55.0, 69.1);
@@ -298,6 +302,16 @@ pub(crate) fn attach_and_check_phones(
             }
         }
         let service = &mut services[i].service;
+        if let Some(note) = super::unverified_note(&service.source) {
+            errors.push(err(
+                p.line,
+                &p.service,
+                format!(
+                    "the entry is unverified ({note}): it has no phone until its number is confirmed from the organization's own page (give a web link meanwhile)"
+                ),
+            ));
+            continue;
+        }
         if service.demo && !fiction && !verified.contains(&normalized) {
             errors.push(err(
                 p.line,

@@ -34,6 +34,14 @@ pub fn card(hit: &ServiceHit, lang: Lang) -> HitCard {
     if let Some(m) = unverified_mark(hit, lang) {
         badges.push(m.to_string());
     }
+    // Its numbers are demo numbers: shown, never offered as a call.
+    if hit
+        .phones
+        .iter()
+        .any(|p| crate::content::is_fiction_number(&p.number))
+    {
+        badges.push(super::contact::demo_number_text(lang).to_string());
+    }
     if hit.national {
         badges.push(match lang {
             Lang::Sv => "Hela landet".into(),
@@ -96,13 +104,10 @@ mod tests {
     fn a_demo_shelter_card() {
         let c = card(&hit(), Lang::Sv);
         assert_eq!(c.subtitle, "Kvinnojouren Ljungby · Kvinnojour");
-        assert_eq!(c.badges, ["DEMO – ej verifierad"]);
+        assert_eq!(c.badges, ["DEMO – ej verifierad", "Demonummer – ring inte"]);
         assert_eq!(c.distance_text.as_deref(), Some("ca 57 km"));
-        assert_eq!(c.actions[0].uri, "tel:+46701740612");
-        assert_eq!(
-            c.actions[0].label,
-            "Ring 070-174 06 12 · Jourtelefon (demo)"
-        );
+        // A demo number is never offered as a call.
+        assert!(c.actions.is_empty(), "{:?}", c.actions);
     }
 
     #[test]
@@ -115,6 +120,7 @@ mod tests {
         h.demo = false;
         h.verified = true;
         h.distance_km = None;
+        h.phones[0].number = "020-50 50 50".into();
         let c = card(&h, Lang::En);
         // The organization is the service: only the agency kind.
         assert_eq!(c.subtitle, "National helpline");

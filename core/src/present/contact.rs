@@ -1,8 +1,11 @@
 //! Ready-to-use contact actions: per phone a URI the platform opens and a
 //! label, by the phone's kind. A voice number is called (`tel:`), an SMS
 //! number texted (`sms:`), a chat channel opened as a link — a chat is never
-//! dialled.
+//! dialled. A number in PTS's fiction range (a demo entry's) gets no action
+//! at all and is shown as "Demonummer – ring inte": neither app nor the CLI
+//! ever offers to call or text it.
 
+use crate::content::is_fiction_number;
 use crate::model::PhoneKind;
 use crate::search::PhoneHit;
 use crate::vocab::Lang;
@@ -60,6 +63,24 @@ pub fn tel_digits(number: &str) -> Option<String> {
     }
 }
 
+/// How a demo (fiction-range) number is shown instead of the number.
+pub fn demo_number_text(lang: Lang) -> &'static str {
+    match lang {
+        Lang::Sv => "Demonummer – ring inte",
+        Lang::En => "Demo number – do not call",
+    }
+}
+
+/// The number as it is shown: "Demonummer – ring inte" for a number in the
+/// fiction range (070-174 06 05–99), else the number as written.
+pub fn phone_text(number: &str, lang: Lang) -> String {
+    if is_fiction_number(number) {
+        demo_number_text(lang).to_string()
+    } else {
+        number.trim().to_string()
+    }
+}
+
 fn is_link(s: &str) -> bool {
     (s.starts_with("https://") || s.starts_with("http://")) && !s.contains(char::is_whitespace)
 }
@@ -73,6 +94,10 @@ pub fn contact_actions(phones: &[PhoneHit], web: Option<&str>, lang: Lang) -> Ve
 }
 
 fn action(p: &PhoneHit, web: Option<&str>, lang: Lang) -> Option<ContactAction> {
+    // A demo number is never dialled, texted or offered.
+    if is_fiction_number(&p.number) {
+        return None;
+    }
     let suffix = p
         .label
         .as_deref()
@@ -150,8 +175,8 @@ mod tests {
     fn each_kind_gets_its_own_action() {
         let phones = [
             phone("020-50 50 50", PhoneKind::Voice, Some("Kvinnofridslinjen")),
-            phone("070-174 06 13", PhoneKind::Sms, None),
-            phone("070-174 06 14", PhoneKind::Chat, Some("Chatt för unga")),
+            phone("0470-70 00 13", PhoneKind::Sms, None),
+            phone("Chatt", PhoneKind::Chat, Some("Chatt för unga")),
         ];
         let a = contact_actions(&phones, Some("https://example.org/chatt"), Lang::Sv);
         assert_eq!(a.len(), 3);
@@ -159,14 +184,14 @@ mod tests {
         assert_eq!(a[0].uri, "tel:020505050");
         assert_eq!(a[0].label, "Ring 020-50 50 50 · Kvinnofridslinjen");
         assert_eq!(a[1].kind, ContactKind::Text);
-        assert_eq!(a[1].uri, "sms:+46701740613");
-        assert_eq!(a[1].label, "Sms till 070-174 06 13");
+        assert_eq!(a[1].uri, "sms:+46470700013");
+        assert_eq!(a[1].label, "Sms till 0470-70 00 13");
         assert_eq!(a[2].kind, ContactKind::Chat);
         assert_eq!(a[2].uri, "https://example.org/chatt");
         assert_eq!(a[2].label, "Chatta · Chatt för unga");
         let en = contact_actions(&phones, Some("https://example.org/chatt"), Lang::En);
         assert_eq!(en[0].label, "Call 020-50 50 50 · Kvinnofridslinjen");
-        assert_eq!(en[1].label, "Text 070-174 06 13");
+        assert_eq!(en[1].label, "Text 0470-70 00 13");
         assert_eq!(en[2].label, "Chat · Chatt för unga");
     }
 
@@ -181,6 +206,41 @@ mod tests {
         let a = contact_actions(&linked, Some("https://example.org"), Lang::En);
         assert_eq!(a[0].uri, "https://chat.example.org");
         assert!(a.iter().all(|a| !a.uri.starts_with("tel:")));
+    }
+
+    #[test]
+    fn a_demo_number_is_never_offered_as_a_call() {
+        let phones = [
+            phone("070-174 06 05", PhoneKind::Voice, Some("Jourtelefon")),
+            phone("+46 70 174 06 42", PhoneKind::Sms, None),
+            phone("0701740699", PhoneKind::Voice, None),
+            phone("020-50 50 50", PhoneKind::Voice, Some("Kvinnofridslinjen")),
+        ];
+        let a = contact_actions(&phones, None, Lang::Sv);
+        // Only the real number remains; no tel:/sms: to the fiction range.
+        assert_eq!(a.len(), 1, "{a:?}");
+        assert_eq!(a[0].uri, "tel:020505050");
+        assert!(a.iter().all(|a| !a.uri.contains("7017406")));
+        assert_eq!(
+            phone_text("070-174 06 05", Lang::Sv),
+            "Demonummer – ring inte"
+        );
+        assert_eq!(
+            phone_text("070-174 06 05", Lang::En),
+            "Demo number – do not call"
+        );
+        // Just outside the range is a number like any other.
+        assert_eq!(phone_text("070-174 06 04", Lang::Sv), "070-174 06 04");
+        assert_eq!(
+            contact_actions(
+                &[phone("070-174 06 04", PhoneKind::Voice, None)],
+                None,
+                Lang::Sv
+            )
+            .len(),
+            1
+        );
+        assert_eq!(phone_text(" 112 ", Lang::Sv), "112");
     }
 
     #[test]

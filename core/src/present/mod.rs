@@ -14,9 +14,11 @@ pub mod status;
 pub mod strings;
 
 pub use card::{card, HitCard};
-pub use contact::{contact_actions, tel_digits, ContactAction, ContactKind};
+pub use contact::{
+    contact_actions, demo_number_text, phone_text, tel_digits, ContactAction, ContactKind,
+};
 pub use format::{
     decimal, distance_text, parse_number, question_counter, relative_time, screening_counter,
 };
-pub use status::{status_lines, StatusLine, Tone};
+pub use status::{demo_line, status_lines, StatusLine, Tone};
 pub use strings::{ui_text, UiText};

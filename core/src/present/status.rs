@@ -37,6 +37,22 @@ fn sv_en(lang: Lang, sv: String, en: String) -> String {
     }
 }
 
+/// The warning for a build whose directory still carries demo entries (the
+/// start screen and `fyr status` show it), `None` when there are none.
+pub fn demo_line(status: &Status, lang: Lang) -> Option<StatusLine> {
+    let n = status.demo_entries;
+    (n > 0).then(|| {
+        line(
+            sv_en(
+                lang,
+                format!("Demoversion: {n} poster i katalogen är påhittade demoposter med demonummer – ring inte dem. Regionen byter ut dem före användning i fält."),
+                format!("Demo build: {n} directory entries are invented demo entries with demo numbers – do not call them. The region replaces them before use in the field."),
+            ),
+            Tone::Warning,
+        )
+    })
+}
+
 /// The lines of the status screen for `status` as seen at `now`.
 pub fn status_lines(status: &Status, now: DateTime<Utc>, lang: Lang) -> Vec<StatusLine> {
     let mut out = Vec::new();
@@ -62,6 +78,7 @@ pub fn status_lines(status: &Status, now: DateTime<Utc>, lang: Lang) -> Vec<Stat
     if let Some(w) = &status.stale_warning {
         out.push(line(w.clone(), Tone::Warning));
     }
+    out.extend(demo_line(status, lang));
     match status.last_success {
         Some(t) => {
             let ago = relative_time(t, now, lang);
@@ -191,6 +208,31 @@ mod tests {
         DateTime::parse_from_rfc3339(s).unwrap().with_timezone(&Utc)
     }
 
+    #[test]
+    fn a_demo_build_says_so_and_a_field_build_does_not() {
+        let mut s = fresh();
+        let now = at("2026-02-10T10:00:00Z");
+        assert!(status_lines(&s, now, Lang::Sv)
+            .iter()
+            .all(|l| !l.text.contains("demo")));
+        s.demo_entries = 136;
+        let lines = status_lines(&s, now, Lang::Sv);
+        let l = lines
+            .iter()
+            .find(|l| l.text.starts_with("Demoversion"))
+            .unwrap();
+        assert_eq!(l.tone, Tone::Warning);
+        assert!(
+            l.text.contains("136 poster") && l.text.contains("ring inte"),
+            "{}",
+            l.text
+        );
+        assert!(demo_line(&s, Lang::En)
+            .unwrap()
+            .text
+            .starts_with("Demo build: 136"));
+    }
+
     fn fresh() -> Status {
         Status {
             feed_id: "fyr".into(),
@@ -211,6 +253,7 @@ mod tests {
             upload_blocked: None,
             upload_note: None,
             check_interval_hours: None,
+            demo_entries: 0,
         }
     }
 

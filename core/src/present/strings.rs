@@ -112,6 +112,10 @@ ui_texts! {
     HelpCardIntro = "help_card_intro", "Visa kortet för personen du möter, på det språk hen läser bäst.", "Show the card to the person you meet, in the language they read best.";
     HelpCardLanguage = "help_card_language", "Språk", "Language";
     HelpCardNotReviewed = "help_card_not_reviewed", "Översättningen är ännu inte granskad av en modersmålstalare.", "This translation has not yet been reviewed by a native speaker.";
+    HelpCardForWomen = "help_card_for_women", "Kvinnor", "Women";
+    HelpCardForChildren = "help_card_for_children", "Barn och unga", "Children and young people";
+    HelpCardForMen = "help_card_for_men", "Män", "Men";
+    HelpCardForPeopleWhoUseViolence = "help_card_for_people_who_use_violence", "Den som utövar våld", "People who use violence";
     // Status
     SyncNow = "sync_now", "Synka nu", "Sync now";
     Syncing = "syncing", "Synkar …", "Syncing …";

@@ -9,7 +9,7 @@ use super::index::{self, Area, Entry, FacetIndex, FLAG_ALWAYS_OPEN, FLAG_REACHAB
 use super::SearchQuery;
 use crate::routing::{Fit, Route, Situation};
 use crate::schedule::Moment;
-use crate::vocab::Group;
+use crate::vocab::{Group, Need};
 
 /// A fast distance for ranking (equirectangular, scaled at the origin's
 /// latitude; close to the great-circle distance at the distances that
@@ -148,8 +148,13 @@ impl Ranker<'_> {
                 return;
             }
             if let Some(b) = self.lang_bit {
-                // Speaks the language, or must offer an interpreter.
-                if e.langs & b == 0 && route.interpreter & (1 << e.kind) == 0 {
+                // Speaks the language, must offer an interpreter (its agency
+                // kind), or offers one itself (need `interpretation`, e.g.
+                // Kvinnofridslinjen's three-way calls with an interpreter).
+                if e.langs & b == 0
+                    && route.interpreter & (1 << e.kind) == 0
+                    && e.needs & Need::Interpretation.bit() == 0
+                {
                     return;
                 }
             }

@@ -40,6 +40,8 @@ struct Followup {
     versions: Vec<(u64, String)>,
     coverage: Vec<(String, String, Option<u64>, Option<u64>)>,
     indicators: Vec<(String, String, String, Option<u64>)>,
+    /// Samråd per quarter and agency kind contacted (suppressed under 3).
+    cooperation: Vec<report::CooperationCell>,
     charts: Vec<String>,
     suppressed_cells: usize,
 }
@@ -196,6 +198,7 @@ fn build(c: &Console, lang: &str, year: i32) -> Result<Followup, String> {
     let suppressed_cells = rep.rows.iter().filter(|r| r.count.is_none()).count();
     Ok(Followup {
         year,
+        cooperation: rep.cooperation,
         rows: rep.rows,
         corrections,
         versions,

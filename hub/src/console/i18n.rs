@@ -214,6 +214,9 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("last_seen", "Senast sedd", "Last seen"),
     ("revoked", "spärrad", "revoked"),
     ("revoke", "Spärra", "Revoke"),
+    ("agreement_ending", "Överenskommelsen löper snart ut", "The agreement ends soon"),
+    ("samrad", "Samråd: kontakt tagen med en annan aktör, per kvartal", "Samråd: contact taken with another agency, per quarter"),
+    ("contact_taken", "Kontakt tagen med", "Contact taken with"),
     ("keys_note", "Signeringsnyckeln är en fil på navets server (bara ägaren kan läsa den); den visas aldrig här och lagras aldrig i databasen.", "The signing key is a file on the hub's host (readable by its owner only); it is never shown here nor stored in the database."),
 ];
 

@@ -235,7 +235,33 @@ async fn home(axum::extract::State(c): S, a: Authed) -> Response {
         return Redirect::to("/console/followup").into_response();
     }
     let summary = directory::summary(&c, &a);
-    c.page(&a, "home.html", summary)
+    let today = chrono::Utc::now()
+        .with_timezone(&chrono_tz::Europe::Stockholm)
+        .date_naive();
+    let agreements = agreement_notices(today, a.lang);
+    c.page(
+        &a,
+        "home.html",
+        minijinja::context! { agreements => agreements, ..summary },
+    )
+}
+
+/// Issue 16: the counties' agreements (content/guides/agreements.toml) that
+/// end within 60 days of `today`, as lines for the start page.
+pub(crate) fn agreement_notices(today: chrono::NaiveDate, lang: &str) -> Vec<String> {
+    let all = fyr_core::guides::agreements().unwrap_or_default();
+    fyr_core::guides::agreements_ending(&all, today, 60)
+        .into_iter()
+        .map(|e| {
+            let a = &e.agreement;
+            match (lang == "en", e.days_left) {
+                (false, d) if d < 0 => format!("{}: överenskommelsen gick ut {} – en ny behöver beslutas.", a.county_name, a.valid_to),
+                (false, d) => format!("{}: överenskommelsen gäller till och med {} ({d} dagar kvar) – planera förnyelsen.", a.county_name, a.valid_to),
+                (true, d) if d < 0 => format!("{}: the agreement ended on {} – a new one needs deciding.", a.county_name, a.valid_to),
+                (true, d) => format!("{}: the agreement is valid to {} ({d} days left) – plan its renewal.", a.county_name, a.valid_to),
+            }
+        })
+        .collect()
 }
 
 async fn home_audit(axum::extract::State(c): S, a: Authed) -> Response {
@@ -342,4 +368,28 @@ async fn users_change(
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
     }
     r
+}
+
+#[cfg(test)]
+mod agreement_tests {
+    use super::agreement_notices;
+    use chrono::NaiveDate;
+
+    #[test]
+    fn both_agreements_show_within_60_days_of_their_end() {
+        let d = |s| NaiveDate::parse_from_str(s, "%Y-%m-%d").unwrap();
+        let n = agreement_notices(d("2026-12-03"), "sv");
+        assert_eq!(n.len(), 2, "{n:?}");
+        assert!(
+            n[0].starts_with("Jämtlands län") && n[0].contains("2026-12-07 (4 dagar kvar)"),
+            "{n:?}"
+        );
+        assert!(
+            n[1].starts_with("Kronobergs län") && n[1].contains("2026-12-31 (28 dagar kvar)"),
+            "{n:?}"
+        );
+        assert!(agreement_notices(d("2026-09-01"), "sv").is_empty());
+        let after = agreement_notices(d("2027-01-02"), "en");
+        assert!(after.iter().all(|l| l.contains("ended")), "{after:?}");
+    }
 }

@@ -42,13 +42,31 @@ fun HelpCardScreen(app: FyrApplication) {
     val t = app.texts()
     val context = LocalContext.current
     var lang by remember { mutableStateOf(app.lang) }
+    // Whom the card is for: women (every language), children, men, people who
+    // use violence (where the language has that card).
+    var audience by remember { mutableStateOf("women") }
     val languages by rememberCore(app) { it.helpCardLanguages() }
-    val card by rememberCore(app, lang) { it.helpCard(lang) }
+    val card by rememberCore(app, lang, audience) { it.helpCardFor(lang, audience) }
+    val audiences = (languages as? Loaded.Ok)?.value?.firstOrNull { it.lang == lang }?.audiences ?: listOf("women")
     Column(Modifier.padding(16.dp).verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
         Text(t(UiText.HELP_CARD_INTRO), style = MaterialTheme.typography.bodySmall)
         FlowRow {
             (languages as? Loaded.Ok)?.value?.forEach { l ->
-                FilterChip(selected = l.lang == lang, onClick = { lang = l.lang }, label = { Text(l.name) }, modifier = Modifier.padding(2.dp))
+                FilterChip(selected = l.lang == lang, onClick = {
+                    lang = l.lang
+                    if (audience !in l.audiences) audience = "women"
+                }, label = { Text(l.name) }, modifier = Modifier.padding(2.dp))
+            }
+        }
+        FlowRow {
+            audiences.forEach { a ->
+                val label = when (a) {
+                    "children" -> t(UiText.HELP_CARD_FOR_CHILDREN)
+                    "men" -> t(UiText.HELP_CARD_FOR_MEN)
+                    "people_who_use_violence" -> t(UiText.HELP_CARD_FOR_PEOPLE_WHO_USE_VIOLENCE)
+                    else -> t(UiText.HELP_CARD_FOR_WOMEN)
+                }
+                FilterChip(selected = a == audience, onClick = { audience = a }, label = { Text(label) }, modifier = Modifier.padding(2.dp))
             }
         }
         when (val c = card) {
