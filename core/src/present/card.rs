@@ -100,7 +100,7 @@ mod tests {
         assert_eq!(c.actions[0].uri, "tel:+46701740612");
         assert_eq!(
             c.actions[0].label,
-            "Ring 070-174 06 12 · Jourtelefon (demo)"
+            "Ring \u{2066}070-174 06 12\u{2069} · Jourtelefon (demo)"
         );
     }
 

@@ -211,6 +211,7 @@ mod tests {
             upload_blocked: None,
             upload_note: None,
             check_interval_hours: None,
+            next_check: Utc::now(),
         }
     }
 
