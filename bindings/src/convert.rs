@@ -432,13 +432,6 @@ pub struct UnreadableScreening {
 pub(crate) fn error(e: fyr_core::Error) -> FyrError {
     use fyr_core::ErrorKind as K;
     let message = e.to_string();
-    if let fyr_core::Error::NotYet { at, running } = e {
-        return FyrError::NotYet {
-            message,
-            next_attempt: rfc3339(at),
-            running,
-        };
-    }
     match e.kind() {
         K::NotFound => FyrError::NotFound { message },
         K::InvalidInput | K::Content => FyrError::InvalidInput { message },
@@ -447,7 +440,7 @@ pub(crate) fn error(e: fyr_core::Error) -> FyrError {
         K::ScreeningsLocked => FyrError::ScreeningsLocked { message },
         K::Sync => FyrError::Sync { message },
         K::Internal => FyrError::Internal { message },
-        K::NotYet => FyrError::Internal { message }, // handled above
+        K::NotYet => FyrError::NotYet { message },
     }
 }
 

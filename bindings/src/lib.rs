@@ -64,13 +64,9 @@ pub enum FyrError {
     Internal { message: String },
     /// A scheduled sync before it was due, or while another runs: nothing
     /// was done and no network used. Not a failure: schedule the next try
-    /// at `next_attempt` (RFC 3339). The user's "Sync now" never gets this.
+    /// at `next_check()`. The user's "Sync now" never gets this.
     #[error("{message}")]
-    NotYet {
-        message: String,
-        next_attempt: String,
-        running: bool,
-    },
+    NotYet { message: String },
 }
 
 impl FyrError {

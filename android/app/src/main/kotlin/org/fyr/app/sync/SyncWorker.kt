@@ -38,7 +38,7 @@ class SyncWorker(context: Context, params: WorkerParameters) : CoroutineWorker(c
         val handle = SyncHandle()
         try {
             val token = runCatching { StoreKey.deviceToken(app) }.getOrNull()
-            app.core().sync(SyncOptions(null, emptyList(), token), handle)
+            app.core().sync(SyncOptions(null, emptyList(), token, org.fyr.core.types.SyncTrigger.SCHEDULED), handle)
             Result.success()
         } catch (e: FyrException.Cancelled) {
             Result.retry()

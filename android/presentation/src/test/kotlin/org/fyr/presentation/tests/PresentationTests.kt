@@ -12,10 +12,10 @@ import org.fyr.testkit.*
 fun sampleCard(
     distance: String? = "2,3 km",
     actions: List<ContactAction> = listOf(
-        ContactAction(ContactKind.CALL, "070-174 06 12", "tel:+46701740612", "Ring 070-174 06 12", true),
-        ContactAction(ContactKind.TEXT, "070-174 06 13", "sms:+46701740613", "Sms till 070-174 06 13 · Sms-linje", true),
-        ContactAction(ContactKind.CALL, "070-174 06 14", "tel:+46701740614", "Ring 070-174 06 14 · Jour", false),
-        ContactAction(ContactKind.CHAT, "070-174 06 15", "https://example.org/chatt", "Chatta", null),
+        ContactAction(ContactKind.CALL, "070-174 06 12", "\u2066070-174 06 12\u2069", "tel:+46701740612", "Ring 070-174 06 12", true),
+        ContactAction(ContactKind.TEXT, "070-174 06 13", "\u2066070-174 06 13\u2069", "sms:+46701740613", "Sms till 070-174 06 13 · Sms-linje", true),
+        ContactAction(ContactKind.CALL, "070-174 06 14", "\u2066070-174 06 14\u2069", "tel:+46701740614", "Ring 070-174 06 14 · Jour", false),
+        ContactAction(ContactKind.CHAT, "070-174 06 15", "\u2066070-174 06 15\u2069", "https://example.org/chatt", "Chatta", null),
     ),
 ) = HitCard(
     subtitle = "Kvinnojouren Ljungby · Kvinnojour",
