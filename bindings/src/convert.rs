@@ -134,6 +134,8 @@ pub struct ServiceDetail {
     pub confidential_address: bool,
     pub verified_on: Option<String>,
     pub source: String,
+    /// "Kontrollerad 2025-03-01 · source" in the store's language (show this).
+    pub verified_line: String,
     pub tags: Vec<String>,
 }
 
@@ -633,6 +635,11 @@ pub(crate) fn detail(d: search::ServiceDetail, lang: Lang) -> ServiceDetail {
         email: d.email,
         address: d.address,
         confidential_address: d.confidential_address,
+        verified_line: fyr_core::present::messages::verified_line(
+            d.verified_on.map(|d| d.to_string()).as_deref(),
+            &d.source,
+            lang,
+        ),
         verified_on: d.verified_on.map(|d| d.to_string()),
         source: d.source,
         tags: d.tags,

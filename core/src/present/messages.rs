@@ -120,6 +120,23 @@ pub fn retention_hint(lang: Lang) -> String {
     )
 }
 
+/// A service page's provenance line: "Kontrollerad 2025-03-01 · källa" (the
+/// date isolated for right-to-left text), or only the source when the entry
+/// was never checked; empty when there is neither.
+pub fn verified_line(verified_on: Option<&str>, source: &str, lang: Lang) -> String {
+    let source = source.trim();
+    let checked = verified_on
+        .map(str::trim)
+        .filter(|d| !d.is_empty())
+        .map(|d| format!("{} {}", UiText::VerifiedOn.get(lang), display_number(d)));
+    match (checked, source.is_empty()) {
+        (Some(c), false) => format!("{c} · {source}"),
+        (Some(c), true) => c,
+        (None, false) => source.to_string(),
+        (None, true) => String::new(),
+    }
+}
+
 /// What the user reads for an error of `kind` (the technical message goes
 /// to the log, never as the only text on screen).
 pub fn error_text(kind: ErrorKind, lang: Lang) -> &'static str {
@@ -170,6 +187,18 @@ mod tests {
             q,
             "Anonymous statistics from a screening · Rejected by the hub"
         );
+    }
+
+    #[test]
+    fn the_verified_line_names_the_check_and_the_source_in_the_app_language() {
+        let sv = verified_line(Some("2025-03-01"), "kommunens webbplats", Lang::Sv);
+        assert_eq!(
+            sv,
+            "Kontrollerad \u{2066}2025-03-01\u{2069} · kommunens webbplats"
+        );
+        assert_eq!(verified_line(None, "  ", Lang::En), "");
+        assert_eq!(verified_line(Some(""), "site", Lang::En), "site");
+        assert!(verified_line(Some("2025-03-01"), "", Lang::En).starts_with("Checked "));
     }
 
     #[test]
