@@ -116,4 +116,18 @@ class FilterStateTests : Suite("presentation.filters") {
     }
 }
 
-fun presentationSuites(): List<Suite> = listOf(HitCardTests(), ScreeningStepTests(), FilterStateTests())
+class ErrorKindTests : Suite("presentation.errors") {
+    init {
+        test("each failure maps to the core's kind, so the screen shows the core's words and never an exception name") {
+            checkEq(ErrorKind.INVALID_INPUT, errorKind(FyrException.InvalidInput("unknown municipality 'Ljungbyy'")), "bad input")
+            checkEq(ErrorKind.SCREENINGS_LOCKED, errorKind(FyrException.ScreeningsLocked("no key")), "locked")
+            checkEq(ErrorKind.NOT_YET, errorKind(FyrException.NotYet("next check 2026-12-24T22:00:00Z")), "not due")
+            checkEq(ErrorKind.SYNC, errorKind(FyrException.Cancelled("sync cancelled")), "cancelled sync")
+            // A failed library load on an odd device is an Error, not an Exception: still a kind, never a crash.
+            checkEq(ErrorKind.INTERNAL, errorKind(UnsatisfiedLinkError("dlopen failed: libfyr_ffi.so not found")), "library load")
+            checkEq(ErrorKind.INTERNAL, errorKind(java.security.KeyStoreException("Keystore operation failed")), "keystore")
+        }
+    }
+}
+
+fun presentationSuites(): List<Suite> = listOf(HitCardTests(), ScreeningStepTests(), FilterStateTests(), ErrorKindTests())
