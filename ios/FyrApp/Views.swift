@@ -57,7 +57,8 @@ struct SearchView: View {
                     Text(model.t(.homeMunicipality)).tag("")
                     ForEach(municipalities, id: \.code) { Text(verbatim: $0.name).tag($0.code) }
                 }
-                DisclosureGroup(model.t(.filters) + (needs.count + groups.count + forms.count > 0 ? " (\(needs.count + groups.count + forms.count))" : "")) {
+                // The core's label and count (the same on Android; no store handle, safe while drawing).
+                DisclosureGroup(filtersLabel(query: query(place: nil), lang: model.lang)) {
                     if let v = vocab {
                         chips(v.needs, $needs)
                         chips(v.groups, $groups)
@@ -93,12 +94,18 @@ struct SearchView: View {
         }
     }
 
+    /// The query the screen's state makes (`place`: the municipality to search in).
+    private func query(place: String?) -> SearchQuery {
+        SearchQuery(text: text, municipality: place, groups: groups.sorted(), needs: needs.sorted(), forms: forms.sorted(), language: nil,
+                    openNow: openNow, at: nil, near: nearMe ? location.point : nil, limit: 30)
+    }
+
     private func search() async {
-        let (t, m, g, n, f, o, near) = (text, municipality, groups.sorted(), needs.sorted(), forms.sorted(), openNow, nearMe ? location.point : nil)
+        let (m, q) = (municipality, query(place: municipality.isEmpty ? nil : municipality))
         switch await model.call({ core -> [ServiceHit] in
-            let place = m.isEmpty ? try core.settings().homeMunicipality : m
-            return try core.search(query: SearchQuery(text: t, municipality: place, groups: g, needs: n, forms: f, language: nil,
-                                                      openNow: o, at: nil, near: near, limit: 30))
+            var query = q
+            if m.isEmpty { query.municipality = try core.settings().homeMunicipality }
+            return try core.search(query: query)
         }) {
         case .ok(let h): hits = h; error = nil
         case .failed(let m): error = m

@@ -189,6 +189,10 @@ class BidiTests : Suite("bidi and words") {
             checkEq(listOf("sv", "en"), appLanguages().map { it.id }, "app languages")
             checkEq("sv", appLanguageForLocale("sv-SE"), "sv-SE")
             checkEq("en", appLanguageForLocale("ar_IQ"), "a language the app does not speak")
+            // The filter button counts what the query filters by (needs, groups, forms, open now, near me), for both apps.
+            val picked = FilterState().toggleNeed("protected_housing").toggleGroup("women").copy(openNow = true, nearMe = true, position = GeoPoint(56.83, 13.94))
+            checkEq("Filter (\u20664\u2069)", filtersLabel(picked.toQuery("Ljungby"), "sv"), "four filters on")
+            checkEq("Filters", filtersLabel(FilterState().withText("jour").toQuery("Ljungby"), "en"), "text and place are not filters")
             openCore(lang = "sv").use { core ->
                 checkEq(listOf("wrong_number", "closed", "moved", "other"), core.reportReasons().map { it.id }, "reason ids")
                 checkEq("Fel nummer", core.reportReasons().first().label, "reason label")

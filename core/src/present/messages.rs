@@ -120,6 +120,19 @@ pub fn retention_hint(lang: Lang) -> String {
     )
 }
 
+/// The filter button: "Filter", or "Filter (3)" with how many filters are on.
+/// `active` counts the search's need, group and form filters, open now and
+/// near me (text and place are not filters); both shells pass their query's
+/// counts, so the label never differs between them.
+pub fn filters_label(active: usize, lang: Lang) -> String {
+    let word = UiText::Filters.get(lang);
+    if active == 0 {
+        word.to_string()
+    } else {
+        format!("{word} ({})", display_number(&active.to_string()))
+    }
+}
+
 /// A service page's provenance line: "Kontrollerad 2025-03-01 · källa" (the
 /// date isolated for right-to-left text), or only the source when the entry
 /// was never checked; empty when there is neither.
@@ -187,6 +200,12 @@ mod tests {
             q,
             "Anonymous statistics from a screening · Rejected by the hub"
         );
+    }
+
+    #[test]
+    fn the_filter_button_counts_what_is_on() {
+        assert_eq!(filters_label(0, Lang::Sv), "Filter");
+        assert_eq!(filters_label(3, Lang::En), "Filters (\u{2066}3\u{2069})");
     }
 
     #[test]

@@ -38,6 +38,7 @@ import org.fyr.app.FyrApplication
 import org.fyr.core.types.UiText
 import org.fyr.core.GeoPoint
 import org.fyr.core.ServiceHit
+import org.fyr.core.filtersLabel
 import org.fyr.presentation.FilterState
 import org.fyr.presentation.hitRow
 
@@ -135,7 +136,8 @@ fun SearchScreen(app: FyrApplication, onOpen: (String) -> Unit) {
                 if (on) askLocation.launch(Manifest.permission.ACCESS_COARSE_LOCATION) else nearMeOff()
             }
             TextButton(onClick = { showFilters = !showFilters }) {
-                Text(filters.filtersLabel(t(if (showFilters) UiText.COLLAPSE_FILTERS else UiText.FILTERS)))
+                // The core's label and count (no store handle: safe while drawing).
+                Text(filtersLabel(filters.toQuery(null), app.lang))
             }
         }
         locationNote?.let { Text(it, style = MaterialTheme.typography.bodySmall, modifier = Modifier.padding(horizontal = 12.dp)) }
