@@ -42,6 +42,9 @@ struct SearchView: View {
     @State private var forms: Set<String> = []
     @State private var municipalities: [Municipality] = []
     @State private var hits: [ServiceHit] = []
+    @State private var emergency: EmergencyAction?
+    @State private var understood: Understood?
+    @State private var without: Set<String> = []   // reading chips the user removed
     @State private var error: String?
     @StateObject private var location = LocationFix()
     @State private var vocab: VocabLabels?
@@ -66,6 +69,27 @@ struct SearchView: View {
                     }
                 }
             }
+            // The fixed "Akut fara? Ring 112" strip above every list (the core's label and number).
+            if let e = emergency, let url = URL(string: e.uri) {
+                Link(destination: url) { Text(verbatim: e.label).font(.headline).foregroundColor(.red) }
+            }
+            // How the words were read, as chips: a tap removes that reading and searches again.
+            if let u = understood, !u.chips.isEmpty {
+                ScrollView(.horizontal, showsIndicators: false) {
+                    HStack {
+                        ForEach(u.chips, id: \.key) { chip in
+                            Button { without.insert(chip.key) } label: {
+                                HStack(spacing: 4) {
+                                    Text(verbatim: chip.label)
+                                    Text(verbatim: "✕").accessibilityHidden(true) // drawn, not read aloud
+                                }
+                                .font(.caption).padding(6)
+                                .background(Capsule().fill(Color.accentColor.opacity(0.15)))
+                            }.buttonStyle(.plain)
+                        }
+                    }
+                }
+            }
             if let error { Text(verbatim: error).foregroundColor(.red) }
             if hits.isEmpty && error == nil && model.ready { Text(model.t(.noResults)).font(.footnote) }
             ForEach(hits, id: \.id) { hit in
@@ -79,7 +103,8 @@ struct SearchView: View {
             if case .ok(let m) = await model.call({ try $0.municipalities() }) { municipalities = m }
             if case .ok(let v) = await model.call({ $0.vocabularyLabels() }) { vocab = v }
         }
-        .task(id: [text, municipality, "\(openNow)", "\(nearMe)", needs.sorted().joined(), groups.sorted().joined(),
+        .onChange(of: text) { _ in without = [] } // new words are read afresh
+        .task(id: [text, without.sorted().joined(separator: ","), municipality, "\(openNow)", "\(nearMe)", needs.sorted().joined(), groups.sorted().joined(),
                    forms.sorted().joined(), "\(location.point?.lat ?? 0)", "\(model.ready)"]) {
             try? await Task.sleep(nanoseconds: 250_000_000) // typing: search when the user pauses
             if Task.isCancelled { return }
@@ -97,17 +122,17 @@ struct SearchView: View {
     /// The query the screen's state makes (`place`: the municipality to search in).
     private func query(place: String?) -> SearchQuery {
         SearchQuery(text: text, municipality: place, groups: groups.sorted(), needs: needs.sorted(), forms: forms.sorted(), language: nil,
-                    openNow: openNow, at: nil, near: nearMe ? location.point : nil, limit: 30)
+                    openNow: openNow, at: nil, near: nearMe ? location.point : nil, limit: 30, without: without.sorted())
     }
 
     private func search() async {
         let (m, q) = (municipality, query(place: municipality.isEmpty ? nil : municipality))
-        switch await model.call({ core -> [ServiceHit] in
+        switch await model.call({ core -> SearchResult in
             var query = q
             if m.isEmpty { query.municipality = try core.settings().homeMunicipality }
-            return try core.search(query: query)
+            return try core.searchFull(query: query)
         }) {
-        case .ok(let h): hits = h; error = nil
+        case .ok(let r): hits = r.hits; emergency = r.emergency; understood = r.understood; error = nil
         case .failed(let m): error = m
         }
     }
