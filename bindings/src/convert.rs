@@ -150,6 +150,8 @@ pub struct ServiceDetail {
     pub confidential_address: bool,
     pub verified_on: Option<String>,
     pub source: String,
+    /// "Kontrollerad 2025-03-01 · source" in the store's language (show this).
+    pub verified_line: String,
     pub tags: Vec<String>,
 }
 
@@ -259,6 +261,8 @@ pub struct OverrideLevel {
     pub id: String,
     pub label_sv: String,
     pub label_en: String,
+    /// In the store's language (show this one).
+    pub label: String,
     /// An acute level: someone may be in danger now (112 first).
     pub acute: bool,
 }
@@ -305,6 +309,8 @@ pub struct ScreeningSummary {
     pub version: i64,
     /// "in_progress" or "completed".
     pub state: String,
+    /// The state in words, in the store's language ("Pågår", "Avslutad").
+    pub state_label: String,
     pub level: Option<String>,
     pub answered: u32,
     pub started: String,
@@ -323,6 +329,31 @@ pub struct OutboxEntry {
     /// Set aside by the hub as invalid (visible, never blocking the others).
     pub quarantined: bool,
     pub reason: Option<String>,
+    /// The row in words, in the store's language: what it is and where it
+    /// stands (show this, never `payload_json`).
+    pub text: String,
+}
+
+/// A reason a correction report may give.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct ReportReason {
+    pub id: String,
+    pub label: String,
+}
+
+/// The limits of the retention setting, and its hint in words.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct RetentionBounds {
+    pub min_days: u32,
+    pub max_days: u32,
+    pub hint: String,
+}
+
+/// A language the app itself speaks, named in itself.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct AppLanguage {
+    pub id: String,
+    pub name: String,
 }
 
 /// Empty fields mean "what the core remembered from the last sync".
@@ -332,7 +363,12 @@ pub struct SyncOptions {
     /// Trusted ed25519 public keys, hex.
     pub trusted_keys: Vec<String>,
     pub token: Option<String>,
+    /// `User` ("Sync now") runs at once; `Scheduled` (a periodic job, app
+    /// start, network back) only when due, else `FyrError::NotYet` at once.
+    pub trigger: SyncTrigger,
 }
+
+pub use fyr_core::sync::policy::SyncTrigger;
 
 #[derive(Debug, Clone, PartialEq, uniffi::Record)]
 pub struct SyncReport {
@@ -401,6 +437,11 @@ pub struct Status {
     /// Sessions set aside by a key reset (unreadable until purged).
     #[uniffi(default = 0)]
     pub unreadable_screenings: u32,
+    /// When the next scheduled sync is due (RFC 3339), by the core's one sync
+    /// policy: now on a fresh install, the last success plus the signed
+    /// `check_interval_hours`, or the backoff's next attempt after a failure.
+    /// Shells schedule their wake-up at this time and nothing else.
+    pub next_check: String,
 }
 
 /// A session set aside by a key reset.
@@ -426,6 +467,7 @@ pub(crate) fn error(e: fyr_core::Error) -> FyrError {
         K::ScreeningsLocked => FyrError::ScreeningsLocked { message },
         K::Sync => FyrError::Sync { message },
         K::Internal => FyrError::Internal { message },
+        K::NotYet => FyrError::NotYet { message },
     }
 }
 
@@ -619,6 +661,11 @@ pub(crate) fn detail(d: search::ServiceDetail, lang: Lang) -> ServiceDetail {
         email: d.email,
         address: d.address,
         confidential_address: d.confidential_address,
+        verified_line: fyr_core::present::messages::verified_line(
+            d.verified_on.map(|d| d.to_string()).as_deref(),
+            &d.source,
+            lang,
+        ),
         verified_on: d.verified_on.map(|d| d.to_string()),
         source: d.source,
         tags: d.tags,
@@ -770,8 +817,9 @@ pub(crate) fn outcome(o: scr::ScreeningOutcome, lang: Lang) -> ScreeningOutcome 
     }
 }
 
-pub(crate) fn override_level(l: scr::LevelOption) -> OverrideLevel {
+pub(crate) fn override_level(l: scr::LevelOption, lang: Lang) -> OverrideLevel {
     OverrideLevel {
+        label: fyr_core::present::messages::level_label(&l.label_sv, &l.label_en, lang).to_string(),
         id: l.id,
         label_sv: l.label_sv,
         label_en: l.label_en,
@@ -780,17 +828,18 @@ pub(crate) fn override_level(l: scr::LevelOption) -> OverrideLevel {
 }
 
 pub(crate) fn summary(s: scr::ScreeningSummary, lang: Lang) -> ScreeningSummary {
+    let state = if s.completed_at.is_some() {
+        "completed"
+    } else {
+        "in_progress"
+    };
     ScreeningSummary {
+        state_label: fyr_core::present::messages::session_state(state, lang).to_string(),
         started_text: fyr_core::present::relative_time(s.started_at, Now::now(), lang),
         session_id: s.session_id,
         checklist: s.checklist,
         version: s.version,
-        state: if s.completed_at.is_some() {
-            "completed"
-        } else {
-            "in_progress"
-        }
-        .to_string(),
+        state: state.to_string(),
         level: s.level,
         answered: s.answered as u32,
         started: rfc3339(s.started_at),
@@ -798,8 +847,14 @@ pub(crate) fn summary(s: scr::ScreeningSummary, lang: Lang) -> ScreeningSummary 
     }
 }
 
-pub(crate) fn outbox_entry(e: device::OutboxEntry) -> OutboxEntry {
+pub(crate) fn outbox_entry(e: device::OutboxEntry, lang: Lang) -> OutboxEntry {
     OutboxEntry {
+        text: fyr_core::present::messages::outbox_row(
+            &e.event.kind,
+            e.attempts,
+            e.quarantined.is_some(),
+            lang,
+        ),
         id: e.event.event_id,
         kind: e.event.kind,
         payload_json: e.event.payload.to_string(),
@@ -847,6 +902,7 @@ pub(crate) fn status(s: fyr_core::Status) -> Status {
             .map(|l| l.reason.id().to_string()),
         screenings_locked: s.screenings_locked.map(|l| l.message),
         unreadable_screenings: s.unreadable_screenings.min(u32::MAX as u64) as u32,
+        next_check: rfc3339(s.next_check),
     }
 }
 
@@ -882,6 +938,7 @@ pub(crate) fn sync_options(o: &SyncOptions) -> fyr_core::api::SyncOptions {
             .filter(|k| !k.is_empty())
             .collect(),
         token: non_empty(&o.token),
+        trigger: o.trigger,
     }
 }
 

@@ -20,6 +20,7 @@
 uniffi::setup_scaffolding!();
 
 mod convert;
+mod messages;
 
 use chrono::Utc;
 use fyr_core::sync::CancelToken;
@@ -61,6 +62,11 @@ pub enum FyrError {
     /// A bug: a panic in the core, caught before it could abort the app.
     #[error("{message}")]
     Internal { message: String },
+    /// A scheduled sync before it was due, or while another runs: nothing
+    /// was done and no network used. Not a failure: schedule the next try
+    /// at `next_check()`. The user's "Sync now" never gets this.
+    #[error("{message}")]
+    NotYet { message: String },
 }
 
 impl FyrError {
@@ -102,8 +108,8 @@ fn panic_text(payload: &Box<dyn std::any::Any + Send>) -> String {
 /// Swift's ARC release it.
 #[derive(uniffi::Object)]
 pub struct FyrCore {
-    inner: Arc<fyr_core::Fyr>,
-    lang: Lang,
+    pub(crate) inner: Arc<fyr_core::Fyr>,
+    pub(crate) lang: Lang,
 }
 
 /// A handle to cancel a running sync from any thread.
@@ -366,7 +372,7 @@ impl FyrCore {
                 .override_levels(&session_id)
                 .map_err(convert::error)?
                 .into_iter()
-                .map(convert::override_level)
+                .map(|l| convert::override_level(l, self.lang))
                 .collect())
         })
     }
@@ -471,7 +477,7 @@ impl FyrCore {
                 .outbox()
                 .map_err(convert::error)?
                 .into_iter()
-                .map(convert::outbox_entry)
+                .map(|e| convert::outbox_entry(e, self.lang))
                 .collect())
         })
     }

@@ -118,6 +118,8 @@ pub fn sync(ctx: &Ctx, a: SyncArgs) -> CmdResult {
         trust_key_files: a.trust_key,
         trusted_keys_hex: vec![],
         token: read_token(ctx)?,
+        // `fyr sync` is the user's own request: it runs at once.
+        trigger: fyr_core::sync::policy::SyncTrigger::User,
     };
     let cancel = CancelToken::new();
     let r = fyr

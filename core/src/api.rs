@@ -75,6 +75,9 @@ pub struct Status {
     /// field should have none; the start screen says so while there are.
     #[serde(default)]
     pub demo_entries: u64,
+    /// When a scheduled sync is next due (`sync::policy::next_check`): the
+    /// shell wakes up then; a scheduled sync before it is refused at once.
+    pub next_check: DateTime<Utc>,
 }
 
 /// How to sync: what is not given is taken from what was kept after the first use.
@@ -89,6 +92,9 @@ pub struct SyncOptions {
     /// and given to every sync; without one the outbox stays and the report
     /// says "not enrolled".
     pub token: Option<String>,
+    /// Who asked: the user (runs at once) or the shell's scheduler (runs
+    /// only when due, see `sync::policy`).
+    pub trigger: sync::policy::SyncTrigger,
 }
 
 pub struct Fyr {
@@ -292,6 +298,11 @@ impl Fyr {
         };
         let screenings_locked = self.screening_lock()?;
         let dist = self.distribution()?;
+        let next_check = sync::policy::next_check(
+            &st,
+            sync::policy::check_interval_hours(dist.as_ref().map(|d| d.check_interval_hours)),
+            now,
+        );
         let (last_sync, hub, unreadable) = self.store.with_dev(|c| {
             Ok((
                 device::get_sync_meta(c, sync::meta::LAST_RESULT)?,
@@ -311,6 +322,7 @@ impl Fyr {
             next_attempt: st.next_attempt,
             failures: st.failures,
             check_interval_hours: dist.as_ref().map(|d| d.check_interval_hours),
+            next_check,
             hub: hub.or(dist.map(|d| d.hub_url)),
             outbox_pending: pending,
             outbox_quarantined: quarantined,
@@ -436,15 +448,45 @@ impl Fyr {
         o: &SyncOptions,
         cancel: &sync::CancelToken,
     ) -> Result<sync::SyncReport> {
-        // Waiting for another sync ends when this one is cancelled.
-        let _one_at_a_time = tokio::select! {
-            guard = self.sync_lock.lock() => guard,
-            _ = cancel.cancelled() => return Err(sync_error(sync::SyncError::Cancelled)),
+        use sync::policy::{Decision, SyncTrigger};
+        let _one_at_a_time = match o.trigger {
+            // Single flight: a scheduled call while a sync runs is not needed.
+            SyncTrigger::Scheduled => match self.sync_lock.try_lock() {
+                Ok(guard) => guard,
+                Err(_) => {
+                    return Err(Error::NotYet {
+                        at: Utc::now() + chrono::Duration::minutes(1),
+                        running: true,
+                    })
+                }
+            },
+            // The user's call waits for the running one; waiting ends when
+            // this one is cancelled.
+            SyncTrigger::User => tokio::select! {
+                guard = self.sync_lock.lock() => guard,
+                _ = cancel.cancelled() => return Err(sync_error(sync::SyncError::Cancelled)),
+            },
         };
+        let now = Utc::now();
+        if let Decision::NotYet { at } = sync::policy::decide(o.trigger, self.next_check(now)?, now)
+        {
+            return Err(Error::NotYet { at, running: false });
+        }
         let cfg = self.sync_config(o)?;
         sync::sync(&self.store, &cfg, cancel)
             .await
             .map_err(sync_error)
+    }
+
+    /// When a scheduled sync is next due (see `sync::policy`).
+    pub fn next_check(&self, now: DateTime<Utc>) -> Result<DateTime<Utc>> {
+        let st = sync::sync_status(&self.store, now).map_err(sync_error)?;
+        let signed = self.distribution()?.map(|d| d.check_interval_hours);
+        Ok(sync::policy::next_check(
+            &st,
+            sync::policy::check_interval_hours(signed),
+            now,
+        ))
     }
 
     /// [`Fyr::sync`] on a runtime of its own, for callers that are not async.
@@ -472,6 +514,7 @@ pub fn sync_error(e: sync::SyncError) -> Error {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::error::ErrorKind;
     use std::time::Duration;
 
     fn open_fresh(dir: &std::path::Path) -> Fyr {
@@ -519,6 +562,71 @@ mod tests {
         let r = waiting.join().unwrap();
         assert!(matches!(r, Err(Error::Sync(_))), "{:?}", r.err());
         assert!(r.unwrap_err().to_string().to_lowercase().contains("cancel"));
+        drop(held);
+    }
+
+    /// A scheduled sync before the next check (here: the backoff after a
+    /// failure) ends at once with NotYet and touches nothing; the user's own
+    /// request still goes. A second scheduled call while one runs: NotYet.
+    #[test]
+    fn a_scheduled_sync_before_its_time_is_refused_without_network() {
+        use sync::policy::SyncTrigger;
+        let dir = tempfile::tempdir().unwrap();
+        let fyr = open_fresh(dir.path());
+        // A closed port on this machine: the user's sync fails fast.
+        let closed = std::net::TcpListener::bind("127.0.0.1:0").unwrap();
+        let hub = format!("http://{}/", closed.local_addr().unwrap());
+        drop(closed);
+        let user = SyncOptions {
+            hub: Some(hub),
+            ..Default::default()
+        };
+        let e = fyr
+            .sync_blocking(&user, &sync::CancelToken::new())
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Sync, "{e}");
+        let st = fyr.status(Utc::now()).unwrap();
+        let attempted = fyr
+            .store
+            .with_dev(|c| device::get_sync_meta(c, sync::meta::LAST_ATTEMPT))
+            .unwrap();
+        assert_eq!(st.failures, 1);
+        assert_eq!(Some(st.next_check), st.next_attempt);
+
+        let scheduled = SyncOptions {
+            trigger: SyncTrigger::Scheduled,
+            ..Default::default()
+        };
+        let started = std::time::Instant::now();
+        match fyr.sync_blocking(&scheduled, &sync::CancelToken::new()) {
+            Err(Error::NotYet { at, running: false }) => assert_eq!(Some(at), st.next_attempt),
+            other => panic!("expected NotYet, got {other:?}"),
+        }
+        assert!(started.elapsed() < Duration::from_secs(2));
+        let after = fyr
+            .store
+            .with_dev(|c| device::get_sync_meta(c, sync::meta::LAST_ATTEMPT))
+            .unwrap();
+        assert_eq!(attempted, after, "no attempt was made");
+        assert_eq!(
+            fyr.status(Utc::now()).unwrap().failures,
+            1,
+            "not counted as a failure"
+        );
+
+        // The user's request goes at once (and fails again on the closed port).
+        let e = fyr
+            .sync_blocking(&user, &sync::CancelToken::new())
+            .unwrap_err();
+        assert_eq!(e.kind(), ErrorKind::Sync);
+        assert_eq!(fyr.status(Utc::now()).unwrap().failures, 2);
+
+        // Single flight: a scheduled call while a sync holds the store.
+        let held = fyr.sync_lock.try_lock().unwrap();
+        match fyr.sync_blocking(&scheduled, &sync::CancelToken::new()) {
+            Err(Error::NotYet { running: true, .. }) => {}
+            other => panic!("expected NotYet (running), got {other:?}"),
+        }
         drop(held);
     }
 }

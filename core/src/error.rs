@@ -5,6 +5,7 @@ use thiserror::Error;
 
 /// What kind of failure, for mapping to exit codes and FFI exceptions.
 #[derive(Debug, Clone, Copy, PartialEq, Eq)]
+#[cfg_attr(feature = "uniffi", derive(uniffi::Enum))]
 pub enum ErrorKind {
     /// The caller gave a bad value (unknown municipality, bad answer type …).
     InvalidInput,
@@ -20,6 +21,9 @@ pub enum ErrorKind {
     ScreeningsLocked,
     /// Sync failed (network, forged or malformed feed …).
     Sync,
+    /// A scheduled sync asked before it was due (or while one runs): nothing
+    /// was done, no network used. Not a failure.
+    NotYet,
     /// Content (directory or checklists) failed validation.
     Content,
     /// A bug.
@@ -57,6 +61,12 @@ pub enum Error {
     },
     #[error("internal error: {0}")]
     Internal(String),
+    /// A scheduled sync before its time (`sync::policy`).
+    #[error("{}", if *running { format!("not yet: a sync is running; try again after {}", at.to_rfc3339()) } else { format!("not yet: the next sync is due at {} (the region's check interval or the backoff after a failure); only the user's own request syncs earlier", at.to_rfc3339()) })]
+    NotYet {
+        at: chrono::DateTime<chrono::Utc>,
+        running: bool,
+    },
 }
 
 impl Error {
@@ -70,6 +80,7 @@ impl Error {
             Error::Sync(_) | Error::DigestMismatch { .. } => ErrorKind::Sync,
             Error::Content(_) => ErrorKind::Content,
             Error::Internal(_) => ErrorKind::Internal,
+            Error::NotYet { .. } => ErrorKind::NotYet,
         }
     }
     pub fn invalid(msg: impl Into<String>) -> Error {

@@ -127,8 +127,12 @@ pub struct HelpCardLanguage {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct HelpCardNumber {
+    /// As written, to copy ("020-50 50 50").
     pub number: String,
-    /// In the card's language.
+    /// To show: the number as one left-to-right unit (Unicode isolate), so
+    /// right-to-left text never reverses its groups.
+    pub display: String,
+    /// In the card's language, numbers in it isolated.
     pub label: String,
     /// "tel:020505050", "tel:112".
     pub uri: String,
@@ -440,7 +444,8 @@ fn view(c: HelpCard, lang: Lang) -> HelpCardView {
                 Some(HelpCardNumber {
                     uri: format!("tel:{}", tel_digits(&n.number)?),
                     number: n.number.clone(),
-                    label: n.label.clone(),
+                    display: crate::present::display_number(&n.number),
+                    label: crate::present::isolate_numbers(&n.label),
                 })
             })
             .collect(),
@@ -453,8 +458,13 @@ fn view(c: HelpCard, lang: Lang) -> HelpCardView {
         direction: c.direction,
         reviewed: c.reviewed,
         version: c.version,
-        title: c.title,
-        points: c.points,
+        // Numbers inside the text are isolated too (bidi.rs).
+        title: crate::present::isolate_numbers(&c.title),
+        points: c
+            .points
+            .iter()
+            .map(|p| crate::present::isolate_numbers(p))
+            .collect(),
     }
 }
 

@@ -35,7 +35,9 @@ impl LockReason {
         }
     }
 
-    /// One line: the problem, that the directory still works, the way forward.
+    /// One technical line (errors, the CLI): the problem, that the directory
+    /// still works, the way forward. The apps show
+    /// `present::messages::screenings_locked` (in the app's language).
     pub fn message(self, sealed: u64) -> String {
         let why = match self {
             LockReason::NoKey => "no key is available on this device",
@@ -58,6 +60,7 @@ pub(crate) enum KeyState {
 #[derive(Debug, Clone, PartialEq, Eq, Serialize)]
 pub struct ScreeningLock {
     pub reason: LockReason,
+    /// For the user, in the store's language (`present::messages`).
     pub message: String,
     /// Sealed sessions the current key cannot open.
     pub sealed_sessions: u64,
@@ -143,7 +146,11 @@ impl Fyr {
                 let sealed = self.sealed_sessions()?;
                 Ok(Some(ScreeningLock {
                     reason,
-                    message: reason.message(sealed),
+                    message: crate::present::messages::screenings_locked(
+                        reason,
+                        sealed,
+                        self.lang(),
+                    ),
                     sealed_sessions: sealed,
                 }))
             }

@@ -1,5 +1,8 @@
+import Security
 import SwiftUI
+import UIKit
 import FyrKit
+import FyrShell
 
 @main
 struct FyrApp: App {
@@ -8,38 +11,43 @@ struct FyrApp: App {
 
     init() {
         // Must happen before the app finishes launching. The handler opens the
-        // core itself (CoreHolder), so a background launch without a window syncs too.
-        SyncCoordinator.shared.registerBackgroundRefresh()
+        // core itself (AppCore.holder), so a background launch without a window syncs too.
+        SyncCoordinator.registerBackgroundRefresh()
     }
 
     var body: some Scene {
         WindowGroup {
             RootView()
                 .environmentObject(model)
-                .task { SyncCoordinator.shared.start() }
+                .task { SyncCoordinator.start() }
         }
         .onChange(of: scenePhase) { phase in
-            // Privacy cover: drawn before the app switcher takes its snapshot.
-            model.covered = phase != .active
-            if phase == .background { SyncCoordinator.shared.scheduleRefresh() }
+            // The cover is a window above every sheet, dialog and alert,
+            // drawn before the app switcher takes its snapshot.
+            PrivacyCover.shared.set(covered: phase != .active, title: model.t(.appName))
+            // Planning reads the core's next check: off the main thread.
+            if phase == .background { Task.detached { SyncCoordinator.shared.planNextRefresh() } }
         }
     }
 }
 
-/// The one FyrCore of the process, opened lazily off the main thread by
-/// whoever needs it first (a view or a background refresh). Never crashes:
-/// a Keychain error opens the directory without the screening key and is
-/// reported; any other error is returned to show.
-final class CoreHolder: @unchecked Sendable {
-    static let shared = CoreHolder()
-    private let lock = NSLock()
-    private var opened: FyrCore?
-    private(set) var lang = "sv"
-    private(set) var keyProblem: String?
+/// The one core of the process (FyrShell's CoreHolder over FyrCore, the
+/// Keychain key through FyrShell's KeyVault).
+enum AppCore {
+    static let holder = CoreHolder<FyrCore>(
+        opener: CoreOpener(
+            open: { key, lang in try FyrCore.open(dataDir: dataDir(), keyHex: key, lang: lang) },
+            chosenLang: { try? $0.settings().lang },
+            systemLang: { appLanguageForLocale(locale: Locale.preferredLanguages.first ?? "en") }),
+        vault: KeyVault(store: ScreeningKeychain(), random: { n in
+            var bytes = [UInt8](repeating: 0, count: n)
+            let rc = SecRandomCopyBytes(kSecRandomDefault, n, &bytes)
+            guard rc == errSecSuccess else { throw StoreKey.KeychainError(status: rc) }
+            return Data(bytes)
+        }))
 
-    func core() throws -> FyrCore {
-        lock.lock(); defer { lock.unlock() }
-        if let opened { return opened }
+    /// Application Support/fyr: protected until first unlock, never backed up.
+    static func dataDir() -> String {
         let fm = FileManager.default
         let base = fm.urls(for: .applicationSupportDirectory, in: .userDomainMask)[0].appendingPathComponent("fyr", isDirectory: true)
         try? fm.createDirectory(at: base, withIntermediateDirectories: true,
@@ -48,84 +56,92 @@ final class CoreHolder: @unchecked Sendable {
         excluded.isExcludedFromBackup = true
         var url = base
         try? url.setResourceValues(excluded)
-        var key: String?
-        do { key = try StoreKey.hex(); keyProblem = nil } catch { keyProblem = "\(error)" }
-        let system = Locale.preferredLanguages.first?.hasPrefix("sv") == true ? "sv" : "en"
-        var core = try FyrCore.open(dataDir: base.path, keyHex: key, lang: system)
-        // The language chosen in Settings is kept by the core: open again in it.
-        if let chosen = try? core.settings().lang, chosen != system {
-            core = try FyrCore.open(dataDir: base.path, keyHex: key, lang: chosen)
-            lang = chosen
-        } else {
-            lang = system
-        }
-        opened = core
-        return core
-    }
-
-    /// After the language changed in Settings.
-    func reopen() throws -> FyrCore {
-        lock.lock(); opened = nil; lock.unlock()
-        return try core()
+        return base.path
     }
 }
 
-/// UI state that outlives a view: the core (once open), the screening in hand, the cover.
+/// UI state that outlives a view. Every store call runs off the main thread
+/// (`call`, `open`); views never hold the core, so a reopened (released)
+/// core is never reached from drawing.
 @MainActor
 final class AppModel: ObservableObject {
-    @Published var core: FyrCore?
+    @Published private(set) var ready = false
     @Published var openError: String?
     @Published var notices: String?
     @Published var lang = "sv"
-    @Published var covered = false
+    @Published var keyState: KeyState?
+    /// Discreet mode (Settings), kept in the app's defaults (not in the store).
+    @Published var discreet = UserDefaults.standard.bool(forKey: "discreet") {
+        didSet { UserDefaults.standard.set(discreet, forKey: "discreet") }
+    }
+    /// A screening is saved on this phone: screenshots are hidden app-wide.
+    @Published var screeningsExist = true
     let screening = ScreeningModel()
 
     init() { Task { await open() } }
 
+    /// Opens (or reopens: after a language change, a key retry or a new key) off the main thread.
     func open(reopen: Bool = false) async {
-        let r = await Task.detached { () -> Loaded<FyrCore> in
-            do { return .ok(reopen ? try CoreHolder.shared.reopen() : try CoreHolder.shared.core()) } catch { return .failed(errorText(error)) }
+        let r = await Task.detached { () -> Result<(String, KeyState?, [String], Bool), Swift.Error> in
+            do {
+                let c = reopen ? try AppCore.holder.reopen() : try AppCore.holder.core()
+                // Unknown (locked store) counts as "exists": the safer side.
+                let saved = (try? c.screenings().isEmpty).map { !$0 } ?? true
+                let unreadable = (try? c.status().unreadableScreenings) ?? 0
+                let exist = saved || unreadable > 0
+                return .success((AppCore.holder.lang, AppCore.holder.keyState, c.openNotices(), exist))
+            } catch { return .failure(error) }
         }.value
         switch r {
-        case .ok(let c):
-            core = c
-            lang = CoreHolder.shared.lang
-            openError = CoreHolder.shared.keyProblem.map { t(.keyProblem) + "\n" + $0 }
-            let n = c.openNotices()
+        case .success(let (l, k, n, exist)):
+            lang = l
+            keyState = k
+            screeningsExist = exist
             notices = n.isEmpty ? nil : n.joined(separator: "\n")
-        case .failed(let message):
-            openError = message
+            openError = nil
+            ready = true
+        case .failure(let e):
+            openError = AppModel.words(for: e, lang: lang)
         }
     }
 
-    /// Runs a core call off the main thread (the store's lock is shared with sync).
+    /// Runs a core call off the main thread; a failure becomes the core's words for its kind.
     func call<V>(_ f: @escaping @Sendable (FyrCore) throws -> V) async -> Loaded<V> {
-        guard let core else { return .failed(openError ?? "…") }
+        let l = lang
         return await Task.detached { () -> Loaded<V> in
-            do { return .ok(try f(core)) } catch { return .failed(errorText(error)) }
+            do { return .ok(try f(try AppCore.holder.core())) } catch { return .failed(AppModel.words(for: error, lang: l)) }
         }.value
+    }
+
+    /// After a screening was started, completed or discarded.
+    func refreshScreeningsExist() async {
+        if case .ok(let n) = await call({ c in (try c.screenings().count) + Int(try c.status().unreadableScreenings) }) { screeningsExist = n > 0 }
+    }
+
+    nonisolated static func words(for error: Swift.Error, lang: String) -> String {
+        if let e = error as? FyrError, let core = try? AppCore.holder.core() { return core.errorText(kind: e.kind) }
+        return (try? uiText(id: .somethingWentWrong, lang: lang)) ?? ""
     }
 }
 
-/// A core answer, or the core's message to show.
+/// A core answer, or the core's words for the failure.
 enum Loaded<V> {
     case ok(V)
     case failed(String)
 }
 
 extension AppModel {
-    /// A user-facing string from the core's table, in the language the store
-    /// was opened with (before it is open: the same table by language).
-    func t(_ id: UiText) -> String { core?.text(id: id) ?? (try? uiText(id: id, lang: lang)) ?? "" }
+    /// A user-facing string from the core's table by language: no store
+    /// handle, so safe while drawing and while the store reopens.
+    func t(_ id: UiText) -> String { (try? uiText(id: id, lang: lang)) ?? "" }
 }
-
-func errorText(_ error: Swift.Error) -> String { (error as? FyrError)?.message ?? "\(error)" }
 
 struct RootView: View {
     @EnvironmentObject var model: AppModel
     @State private var tab = 0
     var body: some View {
-        ZStack {
+        // Screenshots and recordings leave the app out (where the platform allows) while discreet or a screening exists.
+        ScreenshotShield(active: model.discreet || model.screeningsExist || model.screening.view != nil || model.screening.outcome != nil) {
             TabView(selection: $tab) {
                 NavigationStack { SearchView() }.tabItem { Label(model.t(.tabSearch), systemImage: "magnifyingglass") }.tag(0)
                 NavigationStack { ScreeningHomeView(onHide: { tab = 0 }) }
@@ -134,11 +150,16 @@ struct RootView: View {
                 NavigationStack { StatusView() }.tabItem { Label(model.t(.tabStatus), systemImage: "arrow.triangle.2.circlepath") }.tag(2)
                 NavigationStack { SettingsView() }.tabItem { Label(model.t(.tabSettings), systemImage: "gear") }.tag(3)
             }
-            // Privacy cover when the app resigns active: the app switcher shows this, never a screening.
-            if model.covered { Color(.systemBackground).ignoresSafeArea().overlay(Text(model.t(.appName)).font(.largeTitle)) }
+            .environmentObject(model)
+        }
+        .ignoresSafeArea()
+        .onReceive(NotificationCenter.default.publisher(for: UIScreen.capturedDidChangeNotification)) { _ in
+            // Screen recording or mirroring: covered like the app switcher while discreet or a screening exists.
+            let shield = model.discreet || model.screeningsExist
+            PrivacyCover.shared.set(covered: shield && UIScreen.main.isCaptured, title: model.t(.appName))
         }
         .alert(model.notices ?? "", isPresented: Binding(get: { model.notices != nil }, set: { if !$0 { model.notices = nil } })) {
-            Button("OK", role: .cancel) {}
+            Button(model.t(.ok), role: .cancel) {}
         }
     }
 }

@@ -2,11 +2,13 @@ import SwiftUI
 import CoreLocation
 import VisionKit
 import FyrKit
+import FyrShell
 
 // The screens: layout only. Every text (labels via model.t, card subtitles,
 // badges, distances, contact URIs, counters, status lines, relative times)
 // comes from the core. Every store call goes through AppModel.call, off the
-// main thread.
+// main thread, and views never hold the core. Symbols are not read aloud;
+// badges are text, not buttons; every control has a VoiceOver label (its text).
 
 struct HitRow: View {
     let hit: ServiceHit
@@ -19,9 +21,11 @@ struct HitRow: View {
                 if let d = hit.card.distanceText { Text(verbatim: d) }
             }.font(.subheadline)
             HStack {
+                // Badges are text (demo, unverified, national), never buttons.
                 ForEach(hit.card.badges, id: \.self) { Text(verbatim: $0).font(.caption2).padding(2).background(Color.orange.opacity(0.25)) }
             }
         }
+        .accessibilityElement(children: .combine)
     }
 }
 
@@ -49,13 +53,15 @@ struct SearchView: View {
         List {
             Section {
                 Toggle(model.t(.openNow), isOn: $openNow)
-                Toggle(model.t(.nearMe), isOn: $nearMe).onChange(of: nearMe) { on in if on { location.request() } }
+                // Location only when the user turns "near me" on; off stops asking.
+                Toggle(model.t(.nearMe), isOn: $nearMe).onChange(of: nearMe) { on in if on { location.request() } else { location.stop() } }
                 if nearMe, let p = location.problem { Text(model.t(p)).font(.footnote) }
                 Picker(model.t(.municipality), selection: $municipality) {
                     Text(model.t(.homeMunicipality)).tag("")
                     ForEach(municipalities, id: \.code) { Text(verbatim: $0.name).tag($0.code) }
                 }
-                DisclosureGroup(model.t(.filters) + (needs.count + groups.count + forms.count > 0 ? " (\(needs.count + groups.count + forms.count))" : "")) {
+                // The core's label and count (the same on Android; no store handle, safe while drawing).
+                DisclosureGroup(filtersLabel(query: query(place: nil), lang: model.lang)) {
                     if let v = vocab {
                         chips(v.needs, $needs)
                         chips(v.groups, $groups)
@@ -73,15 +79,19 @@ struct SearchView: View {
                     HStack {
                         ForEach(u.chips, id: \.key) { chip in
                             Button { without.insert(chip.key) } label: {
-                                Text(verbatim: chip.label + " ✕").font(.caption).padding(6)
-                                    .background(Capsule().fill(Color.accentColor.opacity(0.15)))
+                                HStack(spacing: 4) {
+                                    Text(verbatim: chip.label)
+                                    Text(verbatim: "✕").accessibilityHidden(true) // drawn, not read aloud
+                                }
+                                .font(.caption).padding(6)
+                                .background(Capsule().fill(Color.accentColor.opacity(0.15)))
                             }.buttonStyle(.plain)
                         }
                     }
                 }
             }
             if let error { Text(verbatim: error).foregroundColor(.red) }
-            if hits.isEmpty && error == nil && model.core != nil { Text(model.t(.noResults)).font(.footnote) }
+            if hits.isEmpty && error == nil && model.ready { Text(model.t(.noResults)).font(.footnote) }
             ForEach(hits, id: \.id) { hit in
                 NavigationLink(value: hit.id) { HitRow(hit: hit) }
             }
@@ -89,13 +99,13 @@ struct SearchView: View {
         .searchable(text: $text, prompt: model.t(.searchPrompt))
         .navigationTitle(model.t(.appName))
         .navigationDestination(for: String.self) { ServiceView(id: $0) }
-        .task(id: model.core == nil) {
+        .task(id: model.ready) {
             if case .ok(let m) = await model.call({ try $0.municipalities() }) { municipalities = m }
             if case .ok(let v) = await model.call({ $0.vocabularyLabels() }) { vocab = v }
         }
         .onChange(of: text) { _ in without = [] } // new words are read afresh
         .task(id: [text, without.sorted().joined(separator: ","), municipality, "\(openNow)", "\(nearMe)", needs.sorted().joined(), groups.sorted().joined(),
-                   forms.sorted().joined(), "\(location.point?.lat ?? 0)", "\(model.core == nil)"]) {
+                   forms.sorted().joined(), "\(location.point?.lat ?? 0)", "\(model.ready)"]) {
             try? await Task.sleep(nanoseconds: 250_000_000) // typing: search when the user pauses
             if Task.isCancelled { return }
             await search()
@@ -109,12 +119,18 @@ struct SearchView: View {
         }
     }
 
+    /// The query the screen's state makes (`place`: the municipality to search in).
+    private func query(place: String?) -> SearchQuery {
+        SearchQuery(text: text, municipality: place, groups: groups.sorted(), needs: needs.sorted(), forms: forms.sorted(), language: nil,
+                    openNow: openNow, at: nil, near: nearMe ? location.point : nil, limit: 30, without: without.sorted())
+    }
+
     private func search() async {
-        let (t, m, g, n, f, o, near, w) = (text, municipality, groups.sorted(), needs.sorted(), forms.sorted(), openNow, nearMe ? location.point : nil, without.sorted())
+        let (m, q) = (municipality, query(place: municipality.isEmpty ? nil : municipality))
         switch await model.call({ core -> SearchResult in
-            let place = m.isEmpty ? try core.settings().homeMunicipality : m
-            return try core.searchFull(query: SearchQuery(text: t, municipality: place, groups: g, needs: n, forms: f, language: nil,
-                                                          openNow: o, at: nil, near: near, limit: 30, without: w))
+            var query = q
+            if m.isEmpty { query.municipality = try core.settings().homeMunicipality }
+            return try core.searchFull(query: query)
         }) {
         case .ok(let r): hits = r.hits; emergency = r.emergency; understood = r.understood; error = nil
         case .failed(let m): error = m
@@ -122,25 +138,39 @@ struct SearchView: View {
     }
 }
 
-/// "Near me": asks for permission first, and only once it is granted for a
-/// location; says why when there is none.
+/// "Near me": nothing happens until the user turns it on (creating the
+/// manager asks for nothing); then permission, then one fresh fix (at most
+/// two minutes old). Says why when there is none.
 final class LocationFix: NSObject, ObservableObject, CLLocationManagerDelegate {
-    private let manager = CLLocationManager()
+    private var manager: CLLocationManager?
+    private var wanted = false
     @Published var point: GeoPoint?
     @Published var problem: UiText?
-    override init() {
-        super.init()
-        manager.delegate = self
-        manager.desiredAccuracy = kCLLocationAccuracyKilometer
-    }
+    static let freshness: TimeInterval = 120
+
     func request() {
-        switch manager.authorizationStatus {
-        case .notDetermined: manager.requestWhenInUseAuthorization() // then locationManagerDidChangeAuthorization
-        case .authorizedWhenInUse, .authorizedAlways: manager.requestLocation()
+        wanted = true
+        problem = .nearMeLocating
+        let m = manager ?? CLLocationManager()
+        if manager == nil {
+            m.desiredAccuracy = kCLLocationAccuracyKilometer
+            m.delegate = self
+            manager = m
+        }
+        switch m.authorizationStatus {
+        case .notDetermined: m.requestWhenInUseAuthorization() // then locationManagerDidChangeAuthorization
+        case .authorizedWhenInUse, .authorizedAlways: m.requestLocation()
         default: problem = .locationDenied
         }
     }
+    func stop() {
+        wanted = false
+        manager?.stopUpdatingLocation()
+        point = nil
+        problem = nil
+    }
     func locationManagerDidChangeAuthorization(_ m: CLLocationManager) {
+        guard wanted else { return } // never a position because permission was once granted
         switch m.authorizationStatus {
         case .authorizedWhenInUse, .authorizedAlways: m.requestLocation()
         case .notDetermined: break
@@ -148,10 +178,15 @@ final class LocationFix: NSObject, ObservableObject, CLLocationManagerDelegate {
         }
     }
     func locationManager(_ m: CLLocationManager, didUpdateLocations locations: [CLLocation]) {
-        if let l = locations.last { DispatchQueue.main.async { self.point = GeoPoint(lat: l.coordinate.latitude, lon: l.coordinate.longitude); self.problem = nil } }
+        guard wanted else { return }
+        let fresh = locations.last.flatMap { -$0.timestamp.timeIntervalSinceNow <= Self.freshness ? $0 : nil }
+        DispatchQueue.main.async {
+            if let l = fresh { self.point = GeoPoint(lat: l.coordinate.latitude, lon: l.coordinate.longitude); self.problem = nil }
+            else { self.point = nil; self.problem = .nearMeNoFix }
+        }
     }
     func locationManager(_ m: CLLocationManager, didFailWithError error: Error) {
-        DispatchQueue.main.async { self.problem = .nearMeUnavailable }
+        DispatchQueue.main.async { self.point = nil; self.problem = .nearMeNoFix }
     }
 }
 
@@ -165,27 +200,11 @@ struct ServiceView: View {
     @State private var error: String?
     @State private var note: String?
     @State private var report = ""
-    @State private var reason = "wrong_number"
+    @State private var reason = ""
+    @State private var reasons: [ReportReason] = []
 
     var body: some View {
         List {
-            // The fixed "Akut fara? Ring 112" strip above every list (the core's label and number).
-            if let e = emergency, let url = URL(string: e.uri) {
-                Link(destination: url) { Text(verbatim: e.label).font(.headline).foregroundColor(.red) }
-            }
-            // How the words were read, as chips: a tap removes that reading and searches again.
-            if let u = understood, !u.chips.isEmpty {
-                ScrollView(.horizontal, showsIndicators: false) {
-                    HStack {
-                        ForEach(u.chips, id: \.key) { chip in
-                            Button { without.insert(chip.key) } label: {
-                                Text(verbatim: chip.label + " ✕").font(.caption).padding(6)
-                                    .background(Capsule().fill(Color.accentColor.opacity(0.15)))
-                            }.buttonStyle(.plain)
-                        }
-                    }
-                }
-            }
             if let error { Text(verbatim: error).foregroundColor(.red) }
             if let d = detail {
                 Section { HitRow(hit: d.hit) }
@@ -196,12 +215,14 @@ struct ServiceView: View {
                             if let url = URL(string: a.uri) {
                                 Button(a.label) {
                                     openURL(url) { accepted in
-                                        if !accepted { UIPasteboard.general.string = a.number; note = model.t(.cannotCall) }
+                                        if !accepted { copyLocally(a.number); note = model.t(.cannotCall) }
                                     }
                                 }
                             }
                             Spacer()
-                            Button(model.t(.copy)) { UIPasteboard.general.string = a.number; note = model.t(.copied) }.buttonStyle(.borderless)
+                            Button(model.t(.copy)) { copyLocally(a.number); note = model.t(.copiedSensitive) }
+                                .buttonStyle(.borderless)
+                                .accessibilityLabel(Text(verbatim: model.t(.copy) + " " + a.display))
                         }
                     }
                     if let note { Text(verbatim: note).font(.footnote) }
@@ -212,16 +233,13 @@ struct ServiceView: View {
                     Text(verbatim: d.hours).font(.footnote)
                     if let a = d.address { Text(verbatim: a) }
                     if let w = d.hit.web, let url = URL(string: w) { Link(w, destination: url) }
-                    Text(verbatim: [d.verifiedOn, d.source].compactMap { $0 }.filter { !$0.isEmpty }.joined(separator: " · ")).font(.caption)
+                    if !d.verifiedLine.isEmpty { Text(verbatim: d.verifiedLine).font(.caption) }
                 }
                 Section(model.t(.reportError)) {
                     Text(model.t(.reportErrorHint)).font(.footnote)
                     // The structured reason (ids as the core and hub take them; labels from the core).
                     Picker(model.t(.reportError), selection: $reason) {
-                        Text(model.t(.reportReasonWrongNumber)).tag("wrong_number")
-                        Text(model.t(.reportReasonClosed)).tag("closed")
-                        Text(model.t(.reportReasonMoved)).tag("moved")
-                        Text(model.t(.reportReasonOther)).tag("other")
+                        ForEach(reasons, id: \.id) { r in Text(verbatim: r.label).tag(r.id) }
                     }
                     TextField(model.t(.reportError), text: $report)
                     Button(model.t(.reportErrorSend)) {
@@ -232,15 +250,15 @@ struct ServiceView: View {
                             case .failed(let m): note = m
                             }
                         }
-                    }.disabled(report.trimmingCharacters(in: .whitespaces).isEmpty)
+                    }.disabled(report.trimmingCharacters(in: .whitespaces).isEmpty || reason.isEmpty)
                 }
             }
         }
         .navigationTitle(detail?.hit.name ?? "")
         .task {
             let sid = id
-            switch await model.call({ try $0.show(id: sid, at: nil, near: nil) }) {
-            case .ok(let d): detail = d
+            switch await model.call({ core in (try core.show(id: sid, at: nil, near: nil), core.reportReasons()) }) {
+            case .ok(let (d, rs)): detail = d; reasons = rs; if reason.isEmpty { reason = rs.first?.id ?? "" }
             case .failed(let m): error = m
             }
         }
@@ -278,25 +296,34 @@ struct ScreeningHomeView: View {
     @State private var inProgress: [ScreeningSummary] = []
     @State private var completed: [ScreeningSummary] = []
     @State private var locked: String?
+    @State private var lockReason: String?
     @State private var error: String?
 
     var body: some View {
-        ScreeningContent(screening: model.screening, lists: lists, inProgress: inProgress, completed: completed, locked: locked, error: $error, onHide: onHide, reload: reload)
+        ScreeningContent(screening: model.screening, lists: lists, inProgress: inProgress, completed: completed, locked: locked,
+                         lockReason: lockReason, error: $error, onHide: onHide, reload: reload)
             .navigationTitle(model.t(.tabScreening))
             .navigationDestination(for: String.self) { ServiceView(id: $0) }
-            .task(id: model.core == nil) { await reload() }
+            .task(id: model.ready) { await reload() }
     }
 
     private func reload() async {
-        switch await model.call({ core in (try core.checklists(), try core.screenings(), try core.status().screeningsLocked) }) {
-        case .ok(let (l, all, lock)):
+        switch await model.call({ core -> ([ChecklistSummary], [ScreeningSummary], Status) in
+            let r = (try core.checklists(), try core.screenings(), try core.status())
+            // Keys set aside by a reset are deleted once nothing they sealed is left.
+            try? AppCore.holder.keyVault.purgeAside(unreadableLeft: Int(r.2.unreadableScreenings))
+            return r
+        }) {
+        case .ok(let (l, all, st)):
             lists = l
-            inProgress = all.filter { $0.state == "in_progress" }
+            inProgress = all.filter { $0.state != "completed" }
             completed = all.filter { $0.state == "completed" }
-            locked = lock
+            locked = st.screeningsLocked
+            lockReason = st.screeningsLockReason
             error = nil
         case .failed(let m): error = m
         }
+        await model.refreshScreeningsExist()
     }
 }
 
@@ -308,6 +335,7 @@ private struct ScreeningContent: View {
     let completed: [ScreeningSummary]
     /// The core's message when screenings are locked (lost or wrong key).
     let locked: String?
+    let lockReason: String?
     @Binding var error: String?
     let onHide: () -> Void
     let reload: () async -> Void
@@ -321,24 +349,6 @@ private struct ScreeningContent: View {
 
     var body: some View {
         List {
-            if let problem = CoreHolder.shared.keyProblem { Text(model.t(.keyProblem) + "\n" + problem).foregroundColor(.red) }
-            // The fixed "Akut fara? Ring 112" strip above every list (the core's label and number).
-            if let e = emergency, let url = URL(string: e.uri) {
-                Link(destination: url) { Text(verbatim: e.label).font(.headline).foregroundColor(.red) }
-            }
-            // How the words were read, as chips: a tap removes that reading and searches again.
-            if let u = understood, !u.chips.isEmpty {
-                ScrollView(.horizontal, showsIndicators: false) {
-                    HStack {
-                        ForEach(u.chips, id: \.key) { chip in
-                            Button { without.insert(chip.key) } label: {
-                                Text(verbatim: chip.label + " ✕").font(.caption).padding(6)
-                                    .background(Capsule().fill(Color.accentColor.opacity(0.15)))
-                            }.buttonStyle(.plain)
-                        }
-                    }
-                }
-            }
             if let error { Text(verbatim: error).foregroundColor(.red) }
             if let o = screening.outcome { result(o) }
             else if let v = screening.view { step(v) }
@@ -352,32 +362,45 @@ private struct ScreeningContent: View {
                 }
             }
         }
-        .confirmationDialog(model.t(.newScreeningKeyConfirm), isPresented: $confirmNewKey, titleVisibility: .visible) {
-            Button(model.t(.newScreeningKey), role: .destructive) {
+        .alert(model.t(.newScreeningKey), isPresented: $confirmNewKey) {
+            Button(model.t(.newScreeningKeyConfirmButton), role: .destructive) {
                 Task {
-                    // The new key is stored in the Keychain first, then the core sets the locked sessions aside.
-                    let r = await model.call({ core -> UInt32 in try core.resetScreeningKey(newKeyHex: try StoreKey.newHex()) })
+                    // The old key is set aside in the Keychain (kept), a new one stored; then the core sets the locked sessions aside.
+                    let r = await model.call({ core -> UInt32 in
+                        try core.resetScreeningKey(newKeyHex: try AppCore.holder.keyVault.replace(confirmedScreeningsBecomeUnreadable: true))
+                    })
                     if case .failed(let m) = r { error = m } else { error = nil; await model.open(reopen: true) }
                     await reload()
                 }
             }
             Button(model.t(.cancel), role: .cancel) {}
+        } message: {
+            Text(model.t(.newScreeningKeyWarning))
         }
     }
 
     @ViewBuilder private func start() -> some View {
-        if let locked {
-            // Locked (lost or wrong key): the core's message, and the way forward.
+        // A key that could not be read is retried (nothing is lost); only a key
+        // that was read and is missing or wrong leads to a new one, after confirmation.
+        switch KeyVault.action(model.keyState, lockReason: lockReason) {
+        case .retry:
             Section {
-                Text(verbatim: locked).foregroundColor(.red)
+                Text(model.t(.keyReadFailed)).foregroundColor(.red)
+                Button(model.t(.keyRetry)) { Task { await model.open(reopen: true); await reload() } }
+            }
+        case .offerNewKey:
+            Section(model.t(.screeningsLockedTitle)) {
+                if let locked { Text(verbatim: locked).foregroundColor(.red) }
                 Button(model.t(.newScreeningKey)) { confirmNewKey = true }
             }
+        case .usable:
+            EmptyView()
         }
         if !inProgress.isEmpty {
             Section(model.t(.inProgress)) {
                 // Neutral wording only: no checklist name on the start list.
                 ForEach(inProgress, id: \.sessionId) { s in
-                    Button("↻ " + model.t(.resume) + " · " + s.startedText) { let sid = s.sessionId; run { try $0.screening(sessionId: sid) } }
+                    Button(model.t(.resume) + " · " + s.stateLabel + " · " + s.startedText) { let sid = s.sessionId; run { try $0.screening(sessionId: sid) } }
                 }
             }
         }
@@ -385,7 +408,7 @@ private struct ScreeningContent: View {
             Section(model.t(.completed)) {
                 // The result again from the sealed record (survives the process being ended).
                 ForEach(completed, id: \.sessionId) { s in
-                    Button("✓ " + model.t(.showResult) + " · " + s.startedText) {
+                    Button(model.t(.showResult) + " · " + s.stateLabel + " · " + s.startedText) {
                         let sid = s.sessionId
                         Task { error = await screening.showResult(sid, model) }
                     }
@@ -438,7 +461,7 @@ private struct ScreeningContent: View {
                 // Chosen from the core's list for this session, never a typed level id.
                 Picker(model.t(.overrideTitle), selection: $overrideLevel) {
                     Text(model.t(.overrideNone)).tag("")
-                    ForEach(levels, id: \.id) { l in Text(verbatim: model.lang == "sv" ? l.labelSv : l.labelEn).tag(l.id) }
+                    ForEach(levels, id: \.id) { l in Text(verbatim: l.label).tag(l.id) }
                 }
                 if !overrideLevel.isEmpty { TextField(model.t(.overrideReason), text: $reason) }
                 TextField(model.t(.note), text: $note)
@@ -456,16 +479,16 @@ private struct ScreeningContent: View {
         Section(model.t(.resultLevel)) {
             Text(verbatim: o.levelLabel).font(.title2)
             if o.incomplete || o.unanswered > 0 { Text(model.t(.resultIncomplete)).foregroundColor(.orange) }
-            ForEach(o.missingKey, id: \.id) { m in Text(verbatim: "? " + m.text).foregroundColor(.orange) }
+            ForEach(o.missingKey, id: \.id) { m in Text(verbatim: m.text).foregroundColor(.orange) }
             if o.overrideUsed { Text(model.t(.resultOverrideUsed)) }
         }
         if !o.redFlags.isEmpty {
             Section(model.t(.resultRedFlags)) {
-                ForEach(o.redFlags, id: \.item) { f in Text(verbatim: "⚑ " + f.text).foregroundColor(.red) }
+                ForEach(o.redFlags, id: \.item) { f in Text(verbatim: f.text).foregroundColor(.red) }
             }
         }
         if !o.actions.isEmpty { Section(model.t(.resultActions)) { ForEach(o.actions, id: \.self) { Text(verbatim: $0) } } }
-        if !o.leadsTo.isEmpty { Section(model.t(.resultLeadsTo)) { ForEach(o.leadsTo, id: \.self) { Text(verbatim: "→ " + $0) } } }
+        if !o.leadsTo.isEmpty { Section(model.t(.resultLeadsTo)) { ForEach(o.leadsTo, id: \.self) { Text(verbatim: $0) } } }
         if !o.referrals.isEmpty {
             Section(model.t(.resultReferrals)) {
                 ForEach(o.referrals, id: \.id) { hit in NavigationLink(value: hit.id) { HitRow(hit: hit) } }
@@ -477,7 +500,7 @@ private struct ScreeningContent: View {
     private func run(_ f: @escaping @Sendable (FyrCore) throws -> ScreeningView) {
         Task {
             switch await model.call(f) {
-            case .ok(let v): screening.view = v; error = nil
+            case .ok(let v): screening.view = v; error = nil; await model.refreshScreeningsExist()
             case .failed(let m): error = m
             }
         }
@@ -510,23 +533,6 @@ struct StatusView: View {
 
     var body: some View {
         List {
-            // The fixed "Akut fara? Ring 112" strip above every list (the core's label and number).
-            if let e = emergency, let url = URL(string: e.uri) {
-                Link(destination: url) { Text(verbatim: e.label).font(.headline).foregroundColor(.red) }
-            }
-            // How the words were read, as chips: a tap removes that reading and searches again.
-            if let u = understood, !u.chips.isEmpty {
-                ScrollView(.horizontal, showsIndicators: false) {
-                    HStack {
-                        ForEach(u.chips, id: \.key) { chip in
-                            Button { without.insert(chip.key) } label: {
-                                Text(verbatim: chip.label + " ✕").font(.caption).padding(6)
-                                    .background(Capsule().fill(Color.accentColor.opacity(0.15)))
-                            }.buttonStyle(.plain)
-                        }
-                    }
-                }
-            }
             if let error { Text(verbatim: error).foregroundColor(.red) }
             // The core's lines: data age, last sync, failure, next attempt, and why the outbox did not go.
             Section { ForEach(lines, id: \.text) { l in Text(verbatim: l.text).foregroundColor(l.tone == .warning ? .orange : .primary) } }
@@ -534,24 +540,21 @@ struct StatusView: View {
                 Button(syncing ? model.t(.syncing) : model.t(.syncNow)) {
                     syncing = true
                     Task {
-                        _ = await SyncCoordinator.shared.syncNow().value
+                        // The user's explicit sync (runs before the next check); a second tap joins the running one.
+                        _ = await SyncCoordinator.shared.sync(.user).value
                         syncing = false
                         await reload()
                     }
                 }.disabled(syncing)
             }
             Section(model.t(.outbox)) {
-                ForEach(outbox, id: \.id) { e in
-                    VStack(alignment: .leading) {
-                        Text(verbatim: e.kind + (e.quarantined ? " ⚠ " + model.t(.outboxRejected) + " " + (e.reason ?? "") : "")).font(.caption)
-                        Text(verbatim: e.payloadJson).font(.caption2).textSelection(.enabled)
-                    }
-                }
+                // The core's words for each row (what it is, where it stands); never the payload JSON.
+                ForEach(outbox, id: \.id) { e in Text(verbatim: e.text).font(.caption).foregroundColor(e.quarantined ? .orange : .primary) }
             }
         }
         .navigationTitle(model.t(.tabStatus))
         .refreshable { await reload() }
-        .task(id: model.core == nil) { await reload() }
+        .task(id: model.ready) { await reload() }
     }
 
     private func reload() async {
@@ -573,12 +576,16 @@ struct SettingsView: View {
     @State private var enrollMessage: String?
     @State private var scanning = false
     @State private var kinds: [VocabLabel] = []
+    @State private var bounds: RetentionBounds?
+    private let languages = appLanguages()
 
     var body: some View {
         Form {
             if var s = settings {
+                // Discreet mode: screenshots and recordings leave the app out, on every screen.
+                Toggle(model.t(.discreetMode), isOn: $model.discreet)
                 Picker(model.t(.language), selection: Binding(get: { s.lang }, set: { s.lang = $0; settings = s })) {
-                    Text("Svenska").tag("sv"); Text("English").tag("en")
+                    ForEach(languages, id: \.id) { l in Text(verbatim: l.name).tag(l.id) }
                 }
                 Picker(model.t(.homeMunicipality), selection: Binding(get: { s.homeMunicipality ?? "" }, set: { s.homeMunicipality = $0.isEmpty ? nil : $0; settings = s })) {
                     Text(model.t(.notSet)).tag("")
@@ -588,8 +595,14 @@ struct SettingsView: View {
                     Text(model.t(.notSet)).tag("")
                     ForEach(kinds, id: \.id) { k in Text(verbatim: k.label).tag(k.id) }
                 }
-                Stepper(model.t(.retentionDays) + ": \(s.retentionDays)",
-                        value: Binding(get: { Int(s.retentionDays) }, set: { s.retentionDays = UInt32(max(1, $0)); settings = s }), in: 1...365)
+                if let b = bounds {
+                    // The core's bounds and hint (the core refuses anything outside them).
+                    Stepper(value: Binding(get: { Int(s.retentionDays) }, set: { s.retentionDays = UInt32($0); settings = s }),
+                            in: Int(b.minDays)...Int(b.maxDays)) {
+                        Text(model.t(.retentionDays) + ": \(s.retentionDays)")
+                        Text(verbatim: b.hint).font(.caption)
+                    }
+                }
                 Button(model.t(.save)) { save(s) }
             }
             if let message { Text(verbatim: message) }
@@ -597,16 +610,16 @@ struct SettingsView: View {
                 Text(model.t(.enrollHint)).font(.footnote)
                 TextField(model.t(.enrollCode), text: $code).textInputAutocapitalization(.characters).autocorrectionDisabled()
                 Button(model.t(.enroll)) { enroll(code) }.disabled(code.trimmingCharacters(in: .whitespaces).isEmpty)
-                if DataScannerViewController.isSupported { Button(model.t(.scanCode)) { scanning = true } }
+                if DataScannerViewController.isSupported && DataScannerViewController.isAvailable { Button(model.t(.scanCode)) { scanning = true } }
                 else { Text(model.t(.noScanner)).font(.footnote) }
                 if let enrollMessage { Text(verbatim: enrollMessage) }
             }
         }
         .navigationTitle(model.t(.tabSettings))
         .sheet(isPresented: $scanning) { QRScanner { scanned in scanning = false; code = scanned; enroll(scanned) } }
-        .task(id: model.core == nil) {
-            switch await model.call({ core in (try core.settings(), try core.municipalities()) }) {
-            case .ok(let (s, m)): settings = s; municipalities = m
+        .task(id: model.ready) {
+            switch await model.call({ core in (try core.settings(), try core.municipalities(), core.retentionBounds()) }) {
+            case .ok(let (s, m, b)): settings = s; municipalities = m; bounds = b
             case .failed(let m): message = m
             }
             if case .ok(let v) = await model.call({ $0.vocabularyLabels() }) { kinds = v.agencyKinds }
@@ -626,16 +639,21 @@ struct SettingsView: View {
     }
 
     private func enroll(_ typedOrScanned: String) {
-        guard let core = model.core else { return }
         let c = typedOrScanned.trimmingCharacters(in: .whitespaces)
+        let l = model.lang
         Task {
-            do {
-                let e = try await core.enroll(code: c)
-                try StoreKey.saveDeviceToken(e.token)
-                code = ""
-                enrollMessage = model.t(.enrolled) + ": \(e.county) · \(e.agencyKind)"
-            } catch {
-                enrollMessage = errorText(error)
+            // Off the main thread; the core's words for the result (county and agency in words) or the failure.
+            let r = await Task.detached { () -> Loaded<String> in
+                do {
+                    let core = try AppCore.holder.core()
+                    let e = try await core.enroll(code: c)
+                    try StoreKey.saveDeviceToken(e.token)
+                    return .ok(core.enrollmentMessage(enrollment: e))
+                } catch { return .failed(AppModel.words(for: error, lang: l)) }
+            }.value
+            switch r {
+            case .ok(let m): code = ""; enrollMessage = m
+            case .failed(let m): enrollMessage = m
             }
         }
     }
@@ -702,14 +720,17 @@ struct HelpCardScreen: View {
                     Text(verbatim: c.title).font(.title)
                     ForEach(c.points, id: \.self) { Text(verbatim: $0).font(.title3) }
                     ForEach(c.numbers, id: \.number) { n in
-                        Button(n.label + ": " + n.number) { if let u = URL(string: n.uri) { openURL(u) } }.buttonStyle(.borderedProminent)
+                        // The number as one left-to-right unit (the core's isolate): never "50 50 50-020".
+                        Button { if let u = URL(string: n.uri) { openURL(u) } } label: {
+                            VStack(alignment: .leading) { Text(verbatim: n.label); Text(verbatim: n.display).font(.headline) }
+                        }.buttonStyle(.borderedProminent)
                     }
                 }
                 .environment(\.layoutDirection, c.direction == .rtl ? .rightToLeft : .leftToRight)
             }
         }
         .navigationTitle(model.t(.tabHelpCard))
-        .task(id: model.core == nil) {
+        .task(id: model.ready) {
             if case .ok(let l) = await model.call({ try $0.helpCardLanguages() }) { languages = l; if lang.isEmpty { lang = model.lang } }
         }
         .task(id: lang + "/" + audience) {

@@ -30,7 +30,7 @@ class PresentTests : Suite("core.present") {
                 val line = core.show("kvinnofridslinjen", null, null).hit.card.actions.first()
                 checkEq("tel:020505050", line.uri, "Kvinnofridslinjen")
                 checkEq(ContactKind.CALL, line.kind, "kind")
-                check(line.label.startsWith("Ring 020-50 50 50")) { line.label }
+                check(line.label.startsWith("Ring \u2066020-50 50 50\u2069")) { line.label }
             }
         }
         test("distance texts use the store's language: decimal comma in Swedish, ca for approximate") {

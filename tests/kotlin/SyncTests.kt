@@ -11,6 +11,7 @@ import kotlinx.coroutines.launch
 import kotlinx.coroutines.runBlocking
 import kotlinx.coroutines.withTimeout
 import org.fyr.core.*
+import org.fyr.core.types.*
 import org.fyr.testkit.*
 import java.io.File
 import java.net.ServerSocket
@@ -23,7 +24,7 @@ import java.util.concurrent.TimeUnit
  * `fyr hub export-bundle`, is the test app's bundle. A device opened with
  * [openDevice] knows nothing else: no hub URL, no key, no token.
  */
-class Hub : AutoCloseable {
+class Hub(private val checkIntervalHours: Int = 6) : AutoCloseable {
     val dir = tempDir("hub")
     val keys = File(dir, "keys")
     val feed = File(dir, "feed").apply { mkdirs() }
@@ -64,7 +65,7 @@ class Hub : AutoCloseable {
             feed_url = "${url}feed/"
             hub_url = "$url"
             trusted_keys = ["$publicKeyHex"]
-            check_interval_hours = 6
+            check_interval_hours = $checkIntervalHours
             """.trimIndent() + "\n"
         )
         publish()
@@ -94,7 +95,7 @@ class Hub : AutoCloseable {
     }
 
     /** Overrides for tests that need them (testing and self-hosting only). */
-    fun options(token: String? = null) = SyncOptions(url, listOf(publicKeyHex), token)
+    fun options(token: String? = null) = SyncOptions(url, listOf(publicKeyHex), token, SyncTrigger.USER)
 
     /** A fresh install whose only knowledge is the bundle. */
     fun openDevice(lang: String = "en"): FyrCore =
@@ -107,7 +108,10 @@ class Hub : AutoCloseable {
 }
 
 /** What both shells pass: no hub, no key; the token from the keystore, if any. */
-fun noOptions(token: String? = null) = SyncOptions(null, emptyList(), token)
+fun noOptions(token: String? = null) = SyncOptions(null, emptyList(), token, SyncTrigger.USER)
+
+/** What the shells' schedulers pass (periodic work, app start, network back). */
+fun scheduledOptions(token: String? = null) = SyncOptions(null, emptyList(), token, SyncTrigger.SCHEDULED)
 
 /** A server on 127.0.0.1 that accepts connections and never answers: a sync to it hangs until cancelled. */
 class SilentServer : AutoCloseable {
@@ -197,7 +201,7 @@ class SyncTests : Suite("sync") {
             Hub().use { hub ->
                 openCore().use { core ->
                     val before = core.status().contentVersion
-                    val wrong = SyncOptions(hub.url, listOf(OTHER_KEY), null)
+                    val wrong = SyncOptions(hub.url, listOf(OTHER_KEY), null, SyncTrigger.USER)
                     val e = expectThrows<FyrException>("wrong trusted key") { runBlocking { SyncHandle().use { core.sync(wrong, it) } } }
                     check(e is FyrException.Sync || e is FyrException.Crypto) { "wrong kind: ${e::class.simpleName}: ${e.message}" }
                     checkEq(before, core.status().contentVersion, "content version after a rejected feed")
@@ -209,7 +213,7 @@ class SyncTests : Suite("sync") {
             val port = ServerSocket(0).use { it.localPort } // bound, then closed: nobody listens
             openCore().use { core ->
                 val e = expectThrows<FyrException.Sync>("hub down") {
-                    runBlocking { SyncHandle().use { core.sync(SyncOptions("http://127.0.0.1:$port", listOf(OTHER_KEY), null), it) } }
+                    runBlocking { SyncHandle().use { core.sync(SyncOptions("http://127.0.0.1:$port", listOf(OTHER_KEY), null, SyncTrigger.USER), it) } }
                 }
                 check(e.message!!.isNotBlank()) { "empty message" }
                 val st = core.status()
@@ -222,7 +226,7 @@ class SyncTests : Suite("sync") {
                 val h = SyncHandle()
                 h.cancel()
                 check(h.isCancelled()) { "handle not cancelled" }
-                expectThrows<FyrException.Cancelled>("pre-cancelled") { runBlocking { core.sync(SyncOptions("http://127.0.0.1:9", emptyList(), null), h) } }
+                expectThrows<FyrException.Cancelled>("pre-cancelled") { runBlocking { core.sync(SyncOptions("http://127.0.0.1:9", emptyList(), null, SyncTrigger.USER), h) } }
                 h.close()
             }
         }
@@ -232,7 +236,7 @@ class SyncTests : Suite("sync") {
                     SyncHandle().use { h ->
                         runBlocking {
                             val job = async(Dispatchers.Default) {
-                                runCatching { core.sync(SyncOptions(server.url, listOf(OTHER_KEY), null), h) }
+                                runCatching { core.sync(SyncOptions(server.url, listOf(OTHER_KEY), null, SyncTrigger.USER), h) }
                             }
                             withTimeout(60_000) { server.accepted.await() } // the core is now waiting for an answer
                             h.cancel()
@@ -252,7 +256,7 @@ class SyncTests : Suite("sync") {
                     SyncHandle().use { h ->
                         runBlocking {
                             val job = launch(Dispatchers.Default) {
-                                core.sync(SyncOptions(server.url, listOf(OTHER_KEY), null), h)
+                                core.sync(SyncOptions(server.url, listOf(OTHER_KEY), null, SyncTrigger.USER), h)
                             }
                             val socket = withTimeout(60_000) { server.accepted.await() }
                             job.cancelAndJoin()

@@ -29,8 +29,11 @@ pub enum ContactKind {
 #[cfg_attr(feature = "uniffi", derive(uniffi::Record))]
 pub struct ContactAction {
     pub kind: ContactKind,
-    /// The number as written ("020-50 50 50"), to show and to copy.
+    /// The number as written ("020-50 50 50"), to copy.
     pub number: String,
+    /// The number to show: one left-to-right unit (Unicode isolate,
+    /// `present::bidi`), never reversed by right-to-left text around it.
+    pub display: String,
     /// The URI to open: "tel:+46701740605", "sms:+46701740613", "https://…".
     pub uri: String,
     /// The button text: "Ring 020-50 50 50 · Kvinnofridslinjen".
@@ -129,6 +132,7 @@ fn action(p: &PhoneHit, web: Option<&str>, lang: Lang) -> Option<ContactAction> 
             return Some(ContactAction {
                 kind: ContactKind::Chat,
                 number: p.number.clone(),
+                display: super::display_number(&p.number),
                 uri: link.to_string(),
                 label,
                 open_now: p.open_now,
@@ -138,8 +142,9 @@ fn action(p: &PhoneHit, web: Option<&str>, lang: Lang) -> Option<ContactAction> 
     Some(ContactAction {
         kind,
         number: p.number.clone(),
+        display: super::display_number(&p.number),
         uri,
-        label: format!("{verb} {}{suffix}", p.number.trim()),
+        label: format!("{verb} {}{suffix}", super::display_number(&p.number)),
         open_now: p.open_now,
     })
 }
@@ -182,16 +187,24 @@ mod tests {
         assert_eq!(a.len(), 3);
         assert_eq!(a[0].kind, ContactKind::Call);
         assert_eq!(a[0].uri, "tel:020505050");
-        assert_eq!(a[0].label, "Ring 020-50 50 50 · Kvinnofridslinjen");
+        assert_eq!(
+            a[0].label,
+            "Ring \u{2066}020-50 50 50\u{2069} · Kvinnofridslinjen"
+        );
+        assert_eq!(a[0].display, "\u{2066}020-50 50 50\u{2069}");
+        assert_eq!(a[0].number, "020-50 50 50");
         assert_eq!(a[1].kind, ContactKind::Text);
         assert_eq!(a[1].uri, "sms:+46470700013");
-        assert_eq!(a[1].label, "Sms till 0470-70 00 13");
+        assert_eq!(a[1].label, "Sms till \u{2066}0470-70 00 13\u{2069}");
         assert_eq!(a[2].kind, ContactKind::Chat);
         assert_eq!(a[2].uri, "https://example.org/chatt");
         assert_eq!(a[2].label, "Chatta · Chatt för unga");
         let en = contact_actions(&phones, Some("https://example.org/chatt"), Lang::En);
-        assert_eq!(en[0].label, "Call 020-50 50 50 · Kvinnofridslinjen");
-        assert_eq!(en[1].label, "Text 0470-70 00 13");
+        assert_eq!(
+            en[0].label,
+            "Call \u{2066}020-50 50 50\u{2069} · Kvinnofridslinjen"
+        );
+        assert_eq!(en[1].label, "Text \u{2066}0470-70 00 13\u{2069}");
         assert_eq!(en[2].label, "Chat · Chatt för unga");
     }
 

@@ -7,12 +7,15 @@
 //! The CLI, the FFI (and through it the Android and iOS apps) call these, so
 //! the shells only lay out what the core says and cannot drift apart.
 
+pub mod bidi;
 pub mod card;
 pub mod contact;
 pub mod format;
+pub mod messages;
 pub mod status;
 pub mod strings;
 
+pub use bidi::{display_number, isolate_numbers, strip_isolates};
 pub use card::{card, HitCard};
 pub use contact::{
     contact_actions, demo_number_text, phone_text, tel_digits, ContactAction, ContactKind,

@@ -254,6 +254,7 @@ mod tests {
             upload_note: None,
             check_interval_hours: None,
             demo_entries: 0,
+            next_check: Utc::now(),
         }
     }
 

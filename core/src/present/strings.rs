@@ -140,6 +140,34 @@ ui_texts! {
     ScanCode = "scan_code", "Skanna QR-kod", "Scan QR code";
     NoScanner = "no_scanner", "Ingen QR-skanner på telefonen – skriv in koden", "No QR scanner on this phone – type the code";
     Enrolled = "enrolled", "Telefonen är ansluten", "This phone is enrolled";
+    // Round 3 (issue 19): keys, sync policy, discreet mode, location, scanner, errors, states
+    KeyReadFailed = "key_read_failed", "Nyckeln för bedömningar gick inte att läsa just nu. Försök igen – inget är förlorat. Sök fungerar under tiden.", "The key for screenings could not be read just now. Try again – nothing is lost. Search works meanwhile.";
+    KeyRetry = "key_retry", "Försök läsa nyckeln igen", "Try reading the key again";
+    NewScreeningKeyWarning = "new_screening_key_warning", "Med en ny nyckel går de sparade bedömningarna inte längre att läsa. De ligger kvar oläsbara tills lagringstiden raderar dem. Gör detta bara om nyckeln är förlorad för gott.", "With a new key the saved screenings can no longer be read. They stay, unreadable, until the retention period deletes them. Only do this if the key is lost for good.";
+    NewScreeningKeyConfirmButton = "new_screening_key_confirm_button", "Ja, gör sparade bedömningar oläsbara", "Yes, make saved screenings unreadable";
+    ScreeningsLockedTitle = "screenings_locked_title", "Bedömningarna är låsta", "Screenings are locked";
+    StateInProgress = "state_in_progress", "Pågår", "In progress";
+    StateCompleted = "state_completed", "Avslutad", "Completed";
+    SyncNotYet = "sync_not_yet", "Nästa synk sker automatiskt senare. Tryck Synka nu för att synka direkt.", "The next sync happens automatically later. Tap Sync now to sync at once.";
+    SyncRunning = "sync_running", "En synk pågår redan", "A sync is already running";
+    NextCheck = "next_check", "Nästa automatiska synk", "Next automatic sync";
+    DiscreetMode = "discreet_mode", "Diskret läge (dölj innehållet i appväxlaren och på skärmbilder)", "Discreet mode (hide the content in the app switcher and from screenshots)";
+    CopiedSensitive = "copied_sensitive", "Numret är kopierat och försvinner ur urklipp om en stund", "The number was copied and is cleared from the clipboard shortly";
+    NearMeLocating = "near_me_locating", "Hämtar din position …", "Finding your position …";
+    NearMeNoFix = "near_me_no_fix", "Ingen aktuell position – avstånd räknas från kommunens centrum", "No current position – distances are from the municipality's centre";
+    ScanCameraDenied = "scan_camera_denied", "Kameran behövs för att skanna koden – skriv in den i stället", "The camera is needed to scan the code – type it instead";
+    ScanPointAtCode = "scan_point_at_code", "Rikta kameran mot QR-koden från samordnaren", "Point the camera at the QR code from your coordinator";
+    RetentionOutOfRange = "retention_out_of_range", "Ange ett antal dagar inom gränserna", "Enter a number of days within the limits";
+    ErrorInvalid = "error_invalid", "Uppgiften gick inte att använda – kontrollera den och försök igen", "That could not be used – check it and try again";
+    ErrorNotFound = "error_not_found", "Det finns inte längre – uppgifterna kan ha uppdaterats", "It no longer exists – the information may have been updated";
+    ErrorStorage = "error_storage", "Telefonens lagring gick inte att läsa eller skriva", "The phone's storage could not be read or written";
+    ErrorCrypto = "error_crypto", "En krypterad uppgift gick inte att öppna", "An encrypted record could not be opened";
+    ErrorLocked = "error_locked", "Bedömningarna är låsta – se fliken Bedömning", "Screenings are locked – see the Screening tab";
+    ErrorSync = "error_sync", "Synken misslyckades – den görs om automatiskt", "The sync failed – it is retried automatically";
+    OpenBadge = "open_badge", "Öppet nu", "Open now";
+    ClosedBadge = "closed_badge", "Stängt nu", "Closed now";
+    ExpandFilters = "expand_filters", "Visa filter", "Show filters";
+    CollapseFilters = "collapse_filters", "Dölj filter", "Hide filters";
 }
 
 /// The text of `id` in `lang`.

@@ -24,6 +24,7 @@
 //! an event the hub rejects as invalid is quarantined and never blocks others.
 
 pub mod memory;
+pub mod policy;
 pub mod sqlite;
 
 use crate::feed::{
@@ -338,28 +339,7 @@ pub fn parse_retry_after(v: &str, now: DateTime<Utc>) -> Option<Duration> {
     Some(d.min(MAX_RETRY_AFTER))
 }
 
-/// When to try again after `failures` consecutive failures: exponential
-/// backoff from 30 s doubling up to 6 h, with jitter (a random point in the
-/// upper half of the interval), and never before the hub's Retry-After; never
-/// more than [`MAX_RETRY_AFTER`] ahead.
-pub fn next_attempt(
-    failures: u32,
-    retry_after: Option<Duration>,
-    now: DateTime<Utc>,
-) -> DateTime<Utc> {
-    use rand::Rng;
-    let exp = failures.saturating_sub(1).min(20);
-    let base = (30u64 << exp).min(6 * 3600);
-    let jittered = if base > 1 {
-        rand::thread_rng().gen_range(base / 2..=base)
-    } else {
-        base
-    };
-    let secs = jittered
-        .max(retry_after.map(|d| d.as_secs()).unwrap_or(0))
-        .min(MAX_RETRY_AFTER.as_secs());
-    now + chrono::Duration::seconds(secs as i64)
-}
+pub use policy::next_attempt;
 
 /// What the shells show.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]

@@ -12,7 +12,7 @@ public extension SearchQuery {
 
 public extension SyncOptions {
     /// Use the hub, trusted keys and token the core remembered from the last sync.
-    static let remembered = SyncOptions(hubUrl: nil, trustedKeys: [], token: nil)
+    static let remembered = SyncOptions(hubUrl: nil, trustedKeys: [], token: nil, trigger: .user)
 }
 
 public extension FyrError {
@@ -20,8 +20,23 @@ public extension FyrError {
     var message: String {
         switch self {
         case .NotFound(let m), .InvalidInput(let m), .Storage(let m), .Crypto(let m),
-             .ScreeningsLocked(let m), .Sync(let m), .Cancelled(let m), .Internal(let m):
+             .ScreeningsLocked(let m), .Sync(let m), .Cancelled(let m), .Internal(let m), .NotYet(let m):
             return m
+        }
+    }
+
+    /// The core's kind of this error, for `FyrCore.errorText(kind:)` (the
+    /// words users read; `message` is technical and goes to the log).
+    var kind: ErrorKind {
+        switch self {
+        case .NotFound: return .notFound
+        case .InvalidInput: return .invalidInput
+        case .Storage: return .storage
+        case .Crypto: return .crypto
+        case .ScreeningsLocked: return .screeningsLocked
+        case .Sync, .Cancelled: return .sync
+        case .NotYet: return .notYet
+        case .Internal: return .`internal`
         }
     }
 }

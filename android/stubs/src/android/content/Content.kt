@@ -3,6 +3,8 @@
 
 package android.content
 
+import android.os.PersistableBundle
+
 import android.content.res.Resources
 import android.net.Uri
 import org.fyr.stubs.stub
@@ -51,7 +53,23 @@ open class ActivityNotFoundException(name: String?) : RuntimeException(name) {
     constructor() : this(null)
 }
 
+/** android.content.ClipDescription. */
+class ClipDescription {
+    /** getExtras()/setExtras(PersistableBundle), API 24. */
+    var extras: PersistableBundle? get() = stub(); set(value) = stub()
+    companion object {
+        /** API 33: the clip is sensitive (no preview, kept out of history). */
+        const val EXTRA_IS_SENSITIVE: String = "android.content.extra.IS_SENSITIVE"
+    }
+}
+
 class ClipData {
+    val description: ClipDescription get() = stub()
+    val itemCount: Int get() = stub()
+    fun getItemAt(index: Int): Item = stub()
+    class Item {
+        val text: CharSequence? get() = stub()
+    }
     companion object {
         @JvmStatic fun newPlainText(label: CharSequence?, text: CharSequence?): ClipData = stub()
     }
@@ -59,4 +77,8 @@ class ClipData {
 
 open class ClipboardManager {
     open fun setPrimaryClip(clip: ClipData): Unit = stub()
+    /** getPrimaryClip(): null when there is none (or the app is not in focus). */
+    open val primaryClip: ClipData? get() = stub()
+    /** API 28. */
+    open fun clearPrimaryClip(): Unit = stub()
 }

@@ -12,6 +12,8 @@ open class Location(provider: String?) {
     val latitude: Double get() = stub()
     val longitude: Double get() = stub()
     val time: Long get() = stub()
+    /** getElapsedRealtimeNanos(): when the fix was taken, on the elapsed-realtime clock. */
+    val elapsedRealtimeNanos: Long get() = stub()
 }
 
 open class LocationManager {

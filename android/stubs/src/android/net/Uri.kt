@@ -8,5 +8,7 @@ import org.fyr.stubs.stub
 abstract class Uri {
     companion object {
         @JvmStatic fun parse(uriString: String): Uri = stub()
+        /** Percent-encodes everything but letters, digits and "_-!.~'()*". */
+        @JvmStatic fun encode(s: String): String = stub()
     }
 }

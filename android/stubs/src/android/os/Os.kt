@@ -17,6 +17,7 @@ class Build {
         }
     }
     object VERSION_CODES {
+        const val P: Int = 28
         const val R: Int = 30
         const val TIRAMISU: Int = 33
     }
@@ -24,4 +25,22 @@ class Build {
 
 class CancellationSignal {
     fun cancel(): Unit = stub()
+}
+
+class Looper private constructor() {
+    companion object {
+        /** Null on a thread without a looper (a worker thread). */
+        @JvmStatic fun myLooper(): Looper? = stub()
+        @JvmStatic fun getMainLooper(): Looper = stub()
+    }
+}
+
+/** android.os.PersistableBundle (API 21). */
+class PersistableBundle {
+    fun putBoolean(key: String?, value: Boolean): Unit = stub()
+    fun getBoolean(key: String?): Boolean = stub()
+}
+
+object SystemClock {
+    @JvmStatic fun elapsedRealtimeNanos(): Long = stub()
 }

@@ -18,3 +18,6 @@ interface WindowManager {
         }
     }
 }
+
+/** android.view.View (only the constructor the app's views need). */
+open class View(context: android.content.Context)

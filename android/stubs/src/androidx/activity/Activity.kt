@@ -6,6 +6,4 @@ package androidx.activity
 import android.app.Activity
 import org.fyr.stubs.stub
 
-open class ComponentActivity : Activity() {
-    open fun onBackPressedDispatcherCompat(): Unit = stub()
-}
+open class ComponentActivity : Activity()

@@ -25,6 +25,15 @@ class Constraints {
 
 class WorkerParameters
 
+/** androidx.work.Data: typed key-value input of a work request. */
+class Data {
+    fun getBoolean(key: String, defaultValue: Boolean): Boolean = stub()
+    class Builder {
+        fun putBoolean(key: String, value: Boolean): Builder = stub()
+        fun build(): Data = stub()
+    }
+}
+
 /** A Kotlin class since work-runtime 2.9: `state` is a property (there is no getState() for Kotlin). */
 class WorkInfo(val id: UUID, val state: State, val tags: Set<String>) {
     val runAttemptCount: Int get() = stub()
@@ -37,6 +46,8 @@ class WorkInfo(val id: UUID, val state: State, val tags: Set<String>) {
 abstract class ListenableWorker(appContext: Context, workerParams: WorkerParameters) {
     val applicationContext: Context get() = stub()
     val runAttemptCount: Int get() = stub()
+    /** getInputData(): the request's input (setInputData). */
+    val inputData: Data get() = stub()
     abstract class Result {
         companion object {
             @JvmStatic fun success(): Result = stub()
@@ -56,6 +67,8 @@ abstract class WorkRequest {
         fun setConstraints(constraints: Constraints): B = stub()
         fun setBackoffCriteria(backoffPolicy: BackoffPolicy, backoffDelay: Long, timeUnit: TimeUnit): B = stub()
         fun addTag(tag: String): B = stub()
+        fun setInputData(inputData: Data): B = stub()
+        fun setInitialDelay(duration: Long, timeUnit: TimeUnit): B = stub()
         fun build(): W = stub()
     }
 }

@@ -9,10 +9,10 @@ import androidx.activity.result.contract.ActivityResultContract
 import androidx.compose.runtime.Composable
 import org.fyr.stubs.stub
 
-fun ComponentActivity.setContent(parent: Any? = null, content: @Composable () -> Unit): Unit = stub()
+fun ComponentActivity.setContent(parent: androidx.compose.runtime.CompositionContext? = null, content: @Composable () -> Unit): Unit = stub()
 
 class ManagedActivityResultLauncher<I, O> : ActivityResultLauncher<I>() {
-    override fun launch(input: I, options: Any?): Unit = stub()
+    override fun launch(input: I, options: androidx.core.app.ActivityOptionsCompat?): Unit = stub()
     override fun unregister(): Unit = stub()
 }
 

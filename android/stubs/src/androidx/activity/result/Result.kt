@@ -7,6 +7,9 @@ import org.fyr.stubs.stub
 
 abstract class ActivityResultLauncher<I> {
     open fun launch(input: I): Unit = stub()
-    abstract fun launch(input: I, options: Any?)
+    abstract fun launch(input: I, options: androidx.core.app.ActivityOptionsCompat?)
     abstract fun unregister()
 }
+
+/** androidx.activity.result.ActivityResult (a Java class: getters seen as properties). */
+open class ActivityResult(val resultCode: Int, val data: android.content.Intent?)

@@ -12,6 +12,8 @@ class ScrollState(initial: Int)
 @Composable
 fun rememberScrollState(initial: Int = 0): ScrollState = stub()
 
-fun Modifier.verticalScroll(state: ScrollState, enabled: Boolean = true, flingBehavior: Any? = null, reverseScrolling: Boolean = false): Modifier = stub()
+fun Modifier.verticalScroll(state: ScrollState, enabled: Boolean = true, flingBehavior: androidx.compose.foundation.gestures.FlingBehavior? = null, reverseScrolling: Boolean = false): Modifier = stub()
 
-fun Modifier.clickable(enabled: Boolean = true, onClickLabel: String? = null, role: Any? = null, onClick: () -> Unit): Modifier = stub()
+fun Modifier.clickable(enabled: Boolean = true, onClickLabel: String? = null, role: androidx.compose.ui.semantics.Role? = null, onClick: () -> Unit): Modifier = stub()
+
+class BorderStroke(val width: androidx.compose.ui.unit.Dp, val brush: androidx.compose.ui.graphics.Brush)

@@ -14,6 +14,17 @@ import androidx.compose.ui.graphics.vector.ImageVector
 import androidx.compose.ui.text.TextStyle
 import androidx.compose.ui.text.font.FontWeight
 import androidx.compose.ui.text.style.TextAlign
+import androidx.compose.ui.text.style.TextDecoration
+import androidx.compose.ui.text.style.TextOverflow
+import androidx.compose.ui.text.font.FontStyle
+import androidx.compose.ui.text.font.FontFamily
+import androidx.compose.ui.text.TextLayoutResult
+import androidx.compose.ui.graphics.Shape
+import androidx.compose.ui.graphics.RectangleShape
+import androidx.compose.ui.unit.Dp
+import androidx.compose.ui.unit.dp
+import androidx.compose.foundation.BorderStroke
+import androidx.compose.foundation.shape.CornerBasedShape
 import androidx.compose.ui.unit.TextUnit
 import org.fyr.stubs.stub
 
@@ -40,11 +51,17 @@ class Typography {
     val labelSmall: TextStyle get() = stub()
 }
 
-class Shapes
+class Shapes {
+    val extraSmall: CornerBasedShape get() = stub()
+    val small: CornerBasedShape get() = stub()
+    val medium: CornerBasedShape get() = stub()
+    val large: CornerBasedShape get() = stub()
+}
 
 object MaterialTheme {
     val colorScheme: ColorScheme @Composable @ReadOnlyComposable get() = stub()
     val typography: Typography @Composable @ReadOnlyComposable get() = stub()
+    val shapes: Shapes @Composable @ReadOnlyComposable get() = stub()
 }
 
 @Composable
@@ -55,16 +72,39 @@ fun MaterialTheme(
     content: @Composable () -> Unit,
 ): Unit = stub()
 
+/** material3 1.3 Text(String, …): every parameter, in order. */
 @Composable
 fun Text(
     text: String,
     modifier: Modifier = Modifier,
     color: Color = Color.Unspecified,
     fontSize: TextUnit = TextUnit(0),
+    fontStyle: FontStyle? = null,
     fontWeight: FontWeight? = null,
+    fontFamily: FontFamily? = null,
+    letterSpacing: TextUnit = TextUnit(0),
+    textDecoration: TextDecoration? = null,
     textAlign: TextAlign? = null,
+    lineHeight: TextUnit = TextUnit(0),
+    overflow: TextOverflow = TextOverflow.Clip,
+    softWrap: Boolean = true,
     maxLines: Int = Int.MAX_VALUE,
+    minLines: Int = 1,
+    onTextLayout: ((TextLayoutResult) -> Unit)? = null,
     style: TextStyle = TextStyle.Default,
+): Unit = stub()
+
+/** material3 1.3 Surface (the non-clickable one): every parameter, in order. */
+@Composable
+fun Surface(
+    modifier: Modifier = Modifier,
+    shape: Shape = RectangleShape,
+    color: Color = Color.Unspecified,
+    contentColor: Color = Color.Unspecified,
+    tonalElevation: Dp = 0.dp,
+    shadowElevation: Dp = 0.dp,
+    border: BorderStroke? = null,
+    content: @Composable () -> Unit,
 ): Unit = stub()
 
 @Composable

@@ -81,3 +81,6 @@ class ProvidedValue<T>
 fun <T> compositionLocalOf(defaultFactory: () -> T): ProvidableCompositionLocal<T> = stub()
 @Composable
 fun CompositionLocalProvider(vararg values: ProvidedValue<*>, content: @Composable () -> Unit): Unit = stub()
+
+/** A reference to a composition (setContent's parent). */
+abstract class CompositionContext

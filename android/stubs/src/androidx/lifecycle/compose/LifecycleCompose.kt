@@ -13,3 +13,6 @@ import org.fyr.stubs.stub
 fun <T> Flow<T>.collectAsStateWithLifecycle(initialValue: T, lifecycleOwner: Any? = null, minActiveState: Any? = null, context: kotlin.coroutines.CoroutineContext = kotlin.coroutines.EmptyCoroutineContext): State<T> = stub()
 @Composable
 fun <T> StateFlow<T>.collectAsStateWithLifecycle(lifecycleOwner: Any? = null, minActiveState: Any? = null, context: kotlin.coroutines.CoroutineContext = kotlin.coroutines.EmptyCoroutineContext): State<T> = stub()
+
+/** lifecycle-runtime-compose 2.8: the LifecycleOwner of the composition. */
+val LocalLifecycleOwner: androidx.compose.runtime.ProvidableCompositionLocal<androidx.lifecycle.LifecycleOwner> get() = org.fyr.stubs.stub()

@@ -3,6 +3,8 @@
 
 package androidx.activity.result.contract
 
+import androidx.activity.result.ActivityResult
+
 import android.content.Context
 import android.content.Intent
 import org.fyr.stubs.stub
@@ -27,4 +29,3 @@ class ActivityResultContracts private constructor() {
     }
 }
 
-class ActivityResult(val resultCode: Int, val data: Intent?)

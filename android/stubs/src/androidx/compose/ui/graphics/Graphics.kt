@@ -17,3 +17,9 @@ value class Color(val value: ULong) {
 }
 fun Color(color: Long): Color = stub()
 fun Color(color: Int): Color = stub()
+
+/** androidx.compose.ui.graphics.Shape. */
+interface Shape
+
+val RectangleShape: Shape get() = org.fyr.stubs.stub()
+abstract class Brush

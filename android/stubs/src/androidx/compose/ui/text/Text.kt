@@ -10,3 +10,5 @@ class TextStyle {
         val Default: TextStyle get() = stub()
     }
 }
+
+class TextLayoutResult private constructor()

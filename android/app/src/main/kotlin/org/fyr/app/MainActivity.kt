@@ -1,5 +1,6 @@
 package org.fyr.app
 
+import android.net.Uri
 import android.os.Bundle
 import android.view.WindowManager
 import androidx.activity.ComponentActivity
@@ -19,6 +20,7 @@ import androidx.compose.material3.Scaffold
 import androidx.compose.material3.Text
 import androidx.compose.runtime.Composable
 import androidx.compose.runtime.DisposableEffect
+import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.graphics.vector.ImageVector
@@ -33,18 +35,22 @@ import org.fyr.app.ui.SearchScreen
 import org.fyr.app.ui.ServiceScreen
 import org.fyr.app.ui.SettingsScreen
 import org.fyr.app.ui.StatusScreen
+import org.fyr.app.ui.callCore
 import org.fyr.core.types.UiText
 
 class MainActivity : ComponentActivity() {
     override fun onCreate(savedInstanceState: Bundle?) {
         super.onCreate(savedInstanceState)
+        // Secure from the first frame, until the app knows no screening exists and discreet mode is off.
+        secure(true)
         val app = application as FyrApplication
         setContent { MaterialTheme { FyrNav(app, this) } }
     }
 
     /**
-     * FLAG_SECURE while a screening screen is shown: no screenshots, no screen
-     * recording, and a blank preview in recents / the app switcher.
+     * FLAG_SECURE on the one window of the app, so on every screen (search,
+     * referrals, status, settings, dialogs drawn in it): no screenshots, no
+     * screen recording, a blank preview in recents.
      */
     fun secure(on: Boolean) {
         if (on) window.addFlags(WindowManager.LayoutParams.FLAG_SECURE)
@@ -54,6 +60,9 @@ class MainActivity : ComponentActivity() {
 
 private data class Tab(val route: String, val label: String, val icon: ImageVector)
 
+/** The route of a service page; the id percent-encoded (an id with "/", "?" or "#" still finds its page). */
+fun serviceRoute(id: String) = "service/" + Uri.encode(id)
+
 /** Back to the start screen (Search) with nothing else on the back stack. */
 private fun NavHostController.toStart() = navigate("search") { launchSingleTop = true; popUpTo("search") { inclusive = true } }
 
@@ -61,6 +70,14 @@ private fun NavHostController.toStart() = navigate("search") { launchSingleTop =
 fun FyrNav(app: FyrApplication, activity: MainActivity) {
     val t = app.texts()
     val nav = rememberNavController()
+    // App-wide while discreet mode is on or any screening exists (saved, in hand or set aside).
+    val secure = app.discreet.value || app.screeningsExist.value || app.screening.view.value != null || app.screening.outcome.value != null
+    DisposableEffect(secure) {
+        activity.secure(secure)
+        onDispose {}
+    }
+    // Opens the store off the main thread at start (what the flags above depend on).
+    LaunchedEffect(Unit) { callCore(app) { } }
     val tabs = listOf(
         Tab("search", t(UiText.TAB_SEARCH), Icons.Filled.Search),
         Tab("screening", t(UiText.TAB_SCREENING), Icons.Filled.CheckCircle),
@@ -76,7 +93,8 @@ fun FyrNav(app: FyrApplication, activity: MainActivity) {
                     NavigationBarItem(
                         selected = current?.destination?.route == tab.route,
                         onClick = { nav.navigate(tab.route) { launchSingleTop = true; popUpTo("search") } },
-                        icon = { Icon(tab.icon, contentDescription = tab.label) },
+                        // The label is read once (the icon is decoration).
+                        icon = { Icon(tab.icon, contentDescription = null) },
                         label = { Text(tab.label) },
                     )
                 }
@@ -84,14 +102,11 @@ fun FyrNav(app: FyrApplication, activity: MainActivity) {
         },
     ) { padding ->
         NavHost(nav, startDestination = "search", modifier = Modifier.padding(padding)) {
-            composable("search") { SearchScreen(app, onOpen = { id -> nav.navigate("service/$id") }) }
+            // Ids are encoded into the route (navigation decodes the argument).
+            composable("search") { SearchScreen(app, onOpen = { id -> nav.navigate(serviceRoute(id)) }) }
             composable("service/{id}") { entry -> ServiceScreen(app, entry.arguments?.getString("id").orEmpty()) }
             composable("screening") {
-                DisposableEffect(Unit) {
-                    activity.secure(true)
-                    onDispose { activity.secure(false) }
-                }
-                ScreeningScreen(app, onOpenService = { id -> nav.navigate("service/$id") }, onHide = { nav.toStart() })
+                ScreeningScreen(app, onOpenService = { id -> nav.navigate(serviceRoute(id)) }, onHide = { nav.toStart() })
             }
             composable("help") { HelpCardScreen(app) }
             composable("status") { StatusScreen(app) }

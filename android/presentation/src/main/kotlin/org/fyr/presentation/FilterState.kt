@@ -28,11 +28,8 @@ data class FilterState(
     fun withoutReading(key: String) = copy(without = without + key)
     fun clearFilters() = copy(groups = emptySet(), needs = emptySet(), forms = emptySet(), openNow = false, nearMe = false)
 
-    /** How many filters are on (for the "Filters (n)" button); text and place excluded. */
-    val activeCount: Int get() = groups.size + needs.size + forms.size + (if (openNow) 1 else 0) + (if (nearMe) 1 else 0)
-
-    /** The filter button: the core's word (`text(UiText.FILTERS)`) with the count when any is on. */
-    fun filtersLabel(word: String): String = if (activeCount == 0) word else "$word ($activeCount)"
+    // The filter button's label (with how many are on) is the core's:
+    // `filtersLabel(toQuery(null), lang)`, the same count on both platforms.
 
     /** The core query. `home` is the home municipality from the settings. */
     fun toQuery(home: String?): SearchQuery = SearchQuery(

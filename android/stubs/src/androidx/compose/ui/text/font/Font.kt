@@ -11,3 +11,8 @@ class FontWeight(val weight: Int) {
         val Normal: FontWeight get() = stub()
     }
 }
+
+@JvmInline
+value class FontStyle(val value: Int)
+
+abstract class FontFamily

@@ -12,3 +12,14 @@ value class TextAlign(val value: Int) {
         val Center: TextAlign get() = stub()
     }
 }
+
+class TextDecoration private constructor(val mask: Int)
+
+@JvmInline
+value class TextOverflow private constructor(private val value: Int) {
+    companion object {
+        val Clip: TextOverflow get() = stub()
+        val Ellipsis: TextOverflow get() = stub()
+        val Visible: TextOverflow get() = stub()
+    }
+}

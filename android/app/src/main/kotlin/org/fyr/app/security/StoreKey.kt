@@ -3,9 +3,9 @@ package org.fyr.app.security
 import android.content.Context
 import android.security.keystore.KeyGenParameterSpec
 import android.security.keystore.KeyProperties
+import org.fyr.presentation.WrappedKeyStore
 import java.io.File
 import java.security.KeyStore
-import java.security.SecureRandom
 import javax.crypto.Cipher
 import javax.crypto.KeyGenerator
 import javax.crypto.SecretKey
@@ -16,32 +16,19 @@ import javax.crypto.spec.GCMParameterSpec
  * Android Keystore (hardware-backed where the device has it), in app-private
  * storage that is never backed up (see data_extraction_rules.xml):
  *
- * - the 32-byte key of the sealed screenings, generated once with SecureRandom;
+ * - the 32-byte key of the sealed screenings ([ScreeningKeyFiles], used by
+ *   `KeyVault` in :presentation, which decides what a failure means);
  * - the device's upload token from enrollment (the core never stores it).
  *
- * Errors are thrown, never swallowed: the caller opens the directory without
- * the screening key and shows why (FyrApplication).
+ * Errors are thrown, never swallowed or turned into a new key. Called off the
+ * main thread only (Keystore operations can block).
  */
 object StoreKey {
     private const val ALIAS = "fyr-store-key-wrap"
-    private const val FILE = "store.key.wrapped"
+    internal const val FILE = "store.key.wrapped"
+    internal const val ASIDE_PREFIX = "store.key.aside-"
     private const val TOKEN_FILE = "device-token.wrapped"
     private const val GCM_TAG_BITS = 128
-
-    /** The store key as 64 hex digits, for FyrCore.open. */
-    fun hex(context: Context): String = loadKey(context).joinToString("") { "%02x".format(it) }
-
-    /**
-     * Replaces the screening key with a new one (when screenings are locked:
-     * the old key is lost or wrong) and returns it as 64 hex digits for
-     * `FyrCore.resetScreeningKey`. Stored before it is returned, as the core asks.
-     */
-    @Synchronized
-    fun newKey(context: Context): String {
-        val key = ByteArray(32).also { SecureRandom().nextBytes(it) }
-        save(File(context.noBackupFilesDir, FILE), wrap(key))
-        return key.joinToString("") { "%02x".format(it) }
-    }
 
     /** The device token from enrollment, or null when this phone is not enrolled. */
     @Synchronized
@@ -57,16 +44,7 @@ object StoreKey {
         save(File(context.noBackupFilesDir, TOKEN_FILE), wrap(token.toByteArray(Charsets.UTF_8)))
     }
 
-    @Synchronized
-    private fun loadKey(context: Context): ByteArray {
-        val file = File(context.noBackupFilesDir, FILE)
-        if (file.exists()) return unwrap(file.readBytes())
-        val key = ByteArray(32).also { SecureRandom().nextBytes(it) }
-        save(file, wrap(key))
-        return key
-    }
-
-    private fun wrap(secret: ByteArray): ByteArray {
+    internal fun wrap(secret: ByteArray): ByteArray {
         val cipher = Cipher.getInstance("AES/GCM/NoPadding")
         cipher.init(Cipher.ENCRYPT_MODE, wrappingKey()) // the Keystore picks a fresh IV
         val sealed = cipher.doFinal(secret)
@@ -74,7 +52,7 @@ object StoreKey {
         return byteArrayOf(iv.size.toByte()) + iv + sealed
     }
 
-    private fun unwrap(bytes: ByteArray): ByteArray {
+    internal fun unwrap(bytes: ByteArray): ByteArray {
         require(bytes.isNotEmpty() && bytes[0] in 1..32 && bytes.size > 1 + bytes[0]) { "the wrapped key file is damaged" }
         val ivLen = bytes[0].toInt()
         val iv = bytes.copyOfRange(1, 1 + ivLen)
@@ -84,7 +62,7 @@ object StoreKey {
         return cipher.doFinal(sealed)
     }
 
-    private fun save(file: File, bytes: ByteArray) {
+    internal fun save(file: File, bytes: ByteArray) {
         val tmp = File(file.parentFile, "${file.name}.tmp")
         tmp.writeBytes(bytes)
         check(tmp.renameTo(file)) { "cannot save ${file.name}" }
@@ -104,4 +82,37 @@ object StoreKey {
         )
         return gen.generateKey()
     }
+}
+
+/**
+ * The screening key's files for `KeyVault`: the current wrapped key, and
+ * keys set aside by a confirmed reset (renamed, never overwritten or deleted
+ * until the vault finds nothing left that they sealed).
+ */
+class ScreeningKeyFiles(private val context: Context) : WrappedKeyStore {
+    private val dir: File get() = context.noBackupFilesDir
+    private val current: File get() = File(dir, StoreKey.FILE)
+
+    /** Null only when no key file exists; a file that cannot be unwrapped now throws (retryable). */
+    override fun read(): ByteArray? = synchronized(StoreKey) {
+        if (!current.exists()) null else StoreKey.unwrap(current.readBytes())
+    }
+
+    override fun writeNew(key: ByteArray) = synchronized(StoreKey) {
+        check(!current.exists()) { "a current screening key exists: set it aside first" }
+        StoreKey.save(current, StoreKey.wrap(key))
+    }
+
+    override fun setAside(): Boolean = synchronized(StoreKey) {
+        if (!current.exists()) return false
+        val aside = File(dir, StoreKey.ASIDE_PREFIX + System.currentTimeMillis())
+        check(current.renameTo(aside)) { "cannot set the screening key aside" }
+        true
+    }
+
+    override fun asideCount(): Int = synchronized(StoreKey) { aside().size }
+
+    override fun deleteAside() = synchronized(StoreKey) { aside().forEach { it.delete() } }
+
+    private fun aside(): List<File> = dir.listFiles()?.filter { it.name.startsWith(StoreKey.ASIDE_PREFIX) }.orEmpty()
 }

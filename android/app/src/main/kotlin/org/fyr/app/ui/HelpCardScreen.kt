@@ -24,6 +24,8 @@ import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalContext
 import androidx.compose.ui.platform.LocalLayoutDirection
+import androidx.compose.ui.semantics.heading
+import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.LayoutDirection
 import androidx.compose.ui.unit.dp
 import org.fyr.app.FyrApplication
@@ -78,7 +80,7 @@ fun HelpCardScreen(app: FyrApplication) {
                 val dir = if (v.direction == TextDirection.RTL) LayoutDirection.Rtl else LayoutDirection.Ltr
                 CompositionLocalProvider(LocalLayoutDirection provides dir) {
                     Column(Modifier.fillMaxWidth(), verticalArrangement = Arrangement.spacedBy(12.dp)) {
-                        Text(v.title, style = MaterialTheme.typography.headlineMedium)
+                        Text(v.title, style = MaterialTheme.typography.headlineMedium, modifier = Modifier.semantics { heading() })
                         v.points.forEach { Text(it, style = MaterialTheme.typography.bodyLarge) }
                         v.numbers.forEach { n ->
                             Button(onClick = {
@@ -87,7 +89,10 @@ fun HelpCardScreen(app: FyrApplication) {
                                 } catch (e: ActivityNotFoundException) {
                                     // No dialer (a tablet): the number is on the button to read out.
                                 }
-                            }, modifier = Modifier.fillMaxWidth()) { Text("${n.label}: ${n.number}") }
+                            }, modifier = Modifier.fillMaxWidth()) {
+                                // The number as one left-to-right unit (the core's isolate): never "50 50 50-020".
+                                Column { Text(n.label); Text(n.display, style = MaterialTheme.typography.titleMedium) }
+                            }
                         }
                     }
                 }

@@ -1,6 +1,5 @@
 package org.fyr.app.ui
 
-import androidx.compose.foundation.clickable
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.ExperimentalLayoutApi
@@ -20,6 +19,7 @@ import androidx.compose.material3.OutlinedTextField
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
@@ -29,7 +29,6 @@ import androidx.compose.ui.Modifier
 import androidx.compose.ui.unit.dp
 import kotlinx.coroutines.launch
 import org.fyr.app.FyrApplication
-import org.fyr.app.security.StoreKey
 import org.fyr.core.types.UiText
 import org.fyr.core.Answer
 import org.fyr.core.FyrCore
@@ -39,6 +38,9 @@ import org.fyr.core.ScreeningView
 import org.fyr.presentation.AnswerInput
 import org.fyr.core.OverrideLevel
 import org.fyr.core.parseNumber
+import org.fyr.presentation.KeyAction
+import org.fyr.presentation.KeyState
+import org.fyr.presentation.KeyVault
 import org.fyr.presentation.hitRow
 import org.fyr.presentation.screeningStep
 
@@ -58,7 +60,7 @@ fun ScreeningScreen(app: FyrApplication, onOpenService: (String) -> Unit, onHide
     var confirmNewKey by remember { mutableStateOf(false) }
 
     fun run(f: (FyrCore) -> ScreeningView) = scope.launch {
-        when (val r = callCore(app, f)) {
+        when (val r = callCore(app) { core -> f(core).also { app.refreshScreeningsExist(core) } }) {
             is Loaded.Ok -> { model.view.value = r.value; error = null }
             is Loaded.Failed -> error = r.message
             Loaded.Loading -> {}
@@ -66,7 +68,6 @@ fun ScreeningScreen(app: FyrApplication, onOpenService: (String) -> Unit, onHide
     }
 
     Column(Modifier.padding(16.dp).verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-        app.keyProblem?.let { ErrorText(t(UiText.KEY_PROBLEM) + "\n" + it) }
         error?.let { ErrorText(it) }
         val done = model.outcome.value
         val current = model.view.value
@@ -80,46 +81,72 @@ fun ScreeningScreen(app: FyrApplication, onOpenService: (String) -> Unit, onHide
                 model.outcome.value = outcome
             }
             else -> {
-                // Locked (lost or wrong key): the core's message, and the way forward.
+                // A key that could not be read is retried (nothing is lost); only a
+                // key that was read and is missing or wrong leads to a new one, after confirmation.
                 val status by rememberCore(app, refresh) { it.status() }
-                (status as? Loaded.Ok)?.value?.screeningsLocked?.let { message ->
-                    ErrorText(message)
-                    Button(onClick = { confirmNewKey = true }) { Text(t(UiText.NEW_SCREENING_KEY)) }
+                val st = (status as? Loaded.Ok)?.value
+                when (KeyVault.action(app.keyState.value ?: KeyState.Ready(""), st)) {
+                    KeyAction.RETRY -> {
+                        ErrorText(t(UiText.KEY_READ_FAILED))
+                        Button(onClick = {
+                            scope.launch {
+                                // Reads the key again and reopens, off the main thread.
+                                when (val r = callCore(app) { app.reopen() }) {
+                                    is Loaded.Failed -> error = r.message
+                                    else -> error = null
+                                }
+                                refresh++
+                            }
+                        }) { Text(t(UiText.KEY_RETRY)) }
+                    }
+                    KeyAction.OFFER_NEW_KEY -> {
+                        Heading(t(UiText.SCREENINGS_LOCKED_TITLE))
+                        st?.screeningsLocked?.let { ErrorText(it) }
+                        Button(onClick = { confirmNewKey = true }) { Text(t(UiText.NEW_SCREENING_KEY)) }
+                    }
+                    KeyAction.NONE -> {}
                 }
                 if (confirmNewKey) {
                     AlertDialog(
                         onDismissRequest = { confirmNewKey = false },
-                        text = { Text(t(UiText.NEW_SCREENING_KEY_CONFIRM)) },
+                        title = { Text(t(UiText.NEW_SCREENING_KEY)) },
+                        text = { Text(t(UiText.NEW_SCREENING_KEY_WARNING)) },
                         confirmButton = {
                             TextButton(onClick = {
                                 confirmNewKey = false
                                 scope.launch {
-                                    when (val r = callCore(app) { core -> core.resetScreeningKey(StoreKey.newKey(app)) }) {
+                                    // The old wrapped key is set aside (kept), a new one made; then the core re-keys and the store reopens.
+                                    when (val r = callCore(app) { core ->
+                                        core.resetScreeningKey(app.vault.replace(confirmedScreeningsBecomeUnreadable = true))
+                                        app.reopen()
+                                    }) {
                                         is Loaded.Failed -> error = r.message
-                                        else -> { error = null; app.reopen() }
+                                        else -> error = null
                                     }
                                     refresh++
                                 }
-                            }) { Text(t(UiText.NEW_SCREENING_KEY)) }
+                            }) { Text(t(UiText.NEW_SCREENING_KEY_CONFIRM_BUTTON)) }
                         },
                         dismissButton = { TextButton(onClick = { confirmNewKey = false }) { Text(t(UiText.CANCEL)) } },
                     )
                 }
                 val lists by rememberCore(app, refresh) { it.checklists() }
-                val sessions by rememberCore(app, refresh) { core -> core.screenings().filter { it.state == "in_progress" } }
+                val sessions by rememberCore(app, refresh) { core -> core.screenings().filter { it.state != "completed" } }
                 val completed by rememberCore(app, refresh) { core -> core.screenings().filter { it.state == "completed" } }
+                // Keys set aside by a reset are deleted once nothing they sealed is left.
+                LaunchedEffect(refresh) { callCore(app) { core -> app.vault.purgeAside(core.unreadableScreenings().size) } }
                 (sessions as? Loaded.Ok)?.value?.takeIf { it.isNotEmpty() }?.let { open ->
-                    Text(t(UiText.IN_PROGRESS), style = MaterialTheme.typography.titleMedium)
+                    Heading(t(UiText.IN_PROGRESS))
                     open.forEach { s ->
-                        // Neutral wording only: no checklist name on the start list.
-                        Text("↻ " + t(UiText.RESUME) + " · " + s.startedText, Modifier.clickable { run { it.screening(s.sessionId) } }.padding(8.dp))
+                        // Neutral wording only: no checklist name on the start list; the state in the core's words.
+                        TextButton(onClick = { run { it.screening(s.sessionId) } }) { Text(t(UiText.RESUME) + " · " + s.stateLabel + " · " + s.startedText) }
                     }
                 }
                 (completed as? Loaded.Ok)?.value?.takeIf { it.isNotEmpty() }?.let { done ->
-                    Text(t(UiText.COMPLETED), style = MaterialTheme.typography.titleMedium)
+                    Heading(t(UiText.COMPLETED))
                     done.forEach { s ->
                         // The result again from the sealed record (survives the process being ended).
-                        Text("✓ " + t(UiText.SHOW_RESULT) + " · " + s.startedText, Modifier.clickable {
+                        TextButton(onClick = {
                             scope.launch {
                                 when (val r = callCore(app) { core -> model.result(core, s.sessionId) }) {
                                     is Loaded.Ok -> { model.outcome.value = r.value; error = null }
@@ -127,10 +154,10 @@ fun ScreeningScreen(app: FyrApplication, onOpenService: (String) -> Unit, onHide
                                     Loaded.Loading -> {}
                                 }
                             }
-                        }.padding(8.dp))
+                        }) { Text(t(UiText.SHOW_RESULT) + " · " + s.stateLabel + " · " + s.startedText) }
                     }
                 }
-                Text(t(UiText.NEW_SCREENING), style = MaterialTheme.typography.titleMedium)
+                Heading(t(UiText.NEW_SCREENING))
                 when (val l = lists) {
                     is Loaded.Ok -> l.value.forEach { c ->
                         OutlinedButton(onClick = { run { it.startScreening(c.id, null) } }, modifier = Modifier.fillMaxWidth()) { Text(c.title) }
@@ -187,7 +214,7 @@ private fun StepView(
                 OutlinedTextField(value = typed, onValueChange = { typed = it }, singleLine = true)
                 Button(enabled = parseNumber(typed) != null, onClick = {
                     parseNumber(typed)?.let { v -> run { it.answer(current.sessionId, itemId, Answer.Number(v)) } }
-                }) { Text("OK") }
+                }) { Text(t(UiText.OK)) }
             }
             null -> {}
         }
@@ -199,7 +226,7 @@ private fun StepView(
         var note by remember { mutableStateOf("") }
         var overrideLevel by remember { mutableStateOf<String?>(null) }
         var reason by remember { mutableStateOf("") }
-        Text(t(UiText.OVERRIDE_TITLE), style = MaterialTheme.typography.titleMedium)
+        Heading(t(UiText.OVERRIDE_TITLE))
         OverrideChooser(app, current, t, overrideLevel) { overrideLevel = it }
         if (overrideLevel != null) OutlinedTextField(value = reason, onValueChange = { reason = it }, label = { Text(t(UiText.OVERRIDE_REASON)) })
         OutlinedTextField(value = note, onValueChange = { note = it }, label = { Text(t(UiText.NOTE)) })
@@ -207,7 +234,7 @@ private fun StepView(
         Button(onClick = {
             scope.launch {
                 val ov = overrideLevel?.let { LevelOverride(it, reason.trim()) }
-                when (val r = callCore(app) { it.completeScreening(current.sessionId, ov, note.ifBlank { null }) }) {
+                when (val r = callCore(app) { core -> core.completeScreening(current.sessionId, ov, note.ifBlank { null }).also { app.refreshScreeningsExist(core) } }) {
                     is Loaded.Ok -> onCompleted(r.value)
                     is Loaded.Failed -> failed = r.message
                     Loaded.Loading -> {}
@@ -222,7 +249,7 @@ private fun StepView(
                 TextButton(onClick = {
                     confirmDiscard = false
                     scope.launch {
-                        when (val r = callCore(app) { it.discardScreening(current.sessionId) }) {
+                        when (val r = callCore(app) { core -> core.discardScreening(current.sessionId).also { app.refreshScreeningsExist(core) } }) {
                             is Loaded.Ok -> { app.screening.hide(); onDiscarded() }
                             is Loaded.Failed -> failed = r.message
                             Loaded.Loading -> {}
@@ -248,8 +275,7 @@ private fun OverrideChooser(app: FyrApplication, current: ScreeningView, t: (UiT
     FlowRow {
         FilterChip(selected = chosen == null, onClick = { onChoose(null) }, label = { Text(t(UiText.OVERRIDE_NONE)) }, modifier = Modifier.padding(2.dp))
         (levels as? Loaded.Ok<List<OverrideLevel>>)?.value?.forEach { l ->
-            val name = if (app.lang == "sv") l.labelSv else l.labelEn
-            FilterChip(selected = chosen == l.id, onClick = { onChoose(l.id) }, label = { Text(name) }, modifier = Modifier.padding(2.dp))
+            FilterChip(selected = chosen == l.id, onClick = { onChoose(l.id) }, label = { Text(l.label) }, modifier = Modifier.padding(2.dp))
         }
     }
 }
@@ -259,22 +285,22 @@ private fun OutcomeView(done: ScreeningOutcome, t: (UiText) -> String, onOpenSer
     Text(done.levelLabel, style = MaterialTheme.typography.headlineSmall)
     if (done.incomplete || done.unanswered > 0u) Text(t(UiText.RESULT_INCOMPLETE), color = MaterialTheme.colorScheme.error)
     // Key questions left unanswered: "not assessed", or the level is a floor.
-    done.missingKey.forEach { Text("? " + it.text, color = MaterialTheme.colorScheme.error) }
+    done.missingKey.forEach { Text(it.text, color = MaterialTheme.colorScheme.error) }
     if (done.overrideUsed) Text(t(UiText.RESULT_OVERRIDE_USED), style = MaterialTheme.typography.bodyMedium)
     if (done.redFlags.isNotEmpty()) {
-        Text(t(UiText.RESULT_RED_FLAGS), style = MaterialTheme.typography.titleMedium, color = MaterialTheme.colorScheme.error)
-        done.redFlags.forEach { Text("⚑ " + it.text, color = MaterialTheme.colorScheme.error) }
+        Heading(t(UiText.RESULT_RED_FLAGS))
+        done.redFlags.forEach { Text(it.text, color = MaterialTheme.colorScheme.error) }
     }
     if (done.actions.isNotEmpty()) {
-        Text(t(UiText.RESULT_ACTIONS), style = MaterialTheme.typography.titleMedium)
-        done.actions.forEach { Text("• $it") }
+        Heading(t(UiText.RESULT_ACTIONS))
+        done.actions.forEach { Text(it) }
     }
     if (done.leadsTo.isNotEmpty()) {
-        Text(t(UiText.RESULT_LEADS_TO), style = MaterialTheme.typography.titleMedium)
-        done.leadsTo.forEach { Text("→ $it") }
+        Heading(t(UiText.RESULT_LEADS_TO))
+        done.leadsTo.forEach { Text(it) }
     }
     if (done.referrals.isNotEmpty()) {
-        Text(t(UiText.RESULT_REFERRALS), style = MaterialTheme.typography.titleMedium)
+        Heading(t(UiText.RESULT_REFERRALS))
         done.referrals.forEach { hit -> HitCardView(hitRow(hit)) { onOpenService(hit.id) } }
     }
     TextButton(onClick = onDone) { Text(t(UiText.CLOSE)) }

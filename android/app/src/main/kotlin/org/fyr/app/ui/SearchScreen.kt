@@ -8,12 +8,14 @@ import android.content.pm.PackageManager
 import android.location.LocationManager
 import android.net.Uri
 import android.os.Build
+import android.os.CancellationSignal
+import android.os.SystemClock
 import androidx.activity.compose.rememberLauncherForActivityResult
 import androidx.activity.result.contract.ActivityResultContracts
+import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
 import androidx.compose.foundation.layout.ExperimentalLayoutApi
 import androidx.compose.foundation.layout.FlowRow
-import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.fillMaxWidth
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.lazy.LazyColumn
@@ -21,52 +23,61 @@ import androidx.compose.foundation.lazy.items
 import androidx.compose.material3.FilterChip
 import androidx.compose.material3.MaterialTheme
 import androidx.compose.material3.OutlinedTextField
-import androidx.compose.material3.Switch
 import androidx.compose.material3.Text
 import androidx.compose.material3.TextButton
 import androidx.compose.runtime.Composable
+import androidx.compose.runtime.DisposableEffect
 import androidx.compose.runtime.LaunchedEffect
 import androidx.compose.runtime.getValue
 import androidx.compose.runtime.mutableStateOf
 import androidx.compose.runtime.remember
 import androidx.compose.runtime.setValue
-import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.semantics.clearAndSetSemantics
 import androidx.compose.ui.unit.dp
 import androidx.core.content.ContextCompat
 import org.fyr.app.FyrApplication
 import org.fyr.core.types.UiText
 import org.fyr.core.GeoPoint
 import org.fyr.core.SearchResult
+import org.fyr.core.filtersLabel
 import org.fyr.presentation.FilterState
 import org.fyr.presentation.hitRow
 
+/** A last-known fix is used (below API 30) only when it is at most this old. */
+private const val FRESH_NANOS = 2L * 60 * 1_000_000_000
+
 /**
- * The phone's position for "near me": the freshest last-known fix, else (API
- * 30+) one current fix. [onResult] gets null when there is none, and the
- * screen says so instead of failing silently.
+ * A fresh position for "near me", asked for only when the user turns it on:
+ * API 30+ one current fix (`getCurrentLocation`, never the passive
+ * provider); below, the last fix only when at most two minutes old.
+ * [onResult] gets null when there is none (the screen says so). Returns a
+ * signal to cancel the request when "near me" is turned off or the screen leaves.
  */
 @SuppressLint("MissingPermission")
-private fun locate(context: Context, onResult: (GeoPoint?) -> Unit) {
+private fun locate(context: Context, onResult: (GeoPoint?) -> Unit): CancellationSignal? {
     if (ContextCompat.checkSelfPermission(context, Manifest.permission.ACCESS_COARSE_LOCATION) != PackageManager.PERMISSION_GRANTED) {
         onResult(null)
-        return
+        return null
     }
     val lm = context.getSystemService(Context.LOCATION_SERVICE) as LocationManager
-    val last = lm.getProviders(true).mapNotNull { lm.getLastKnownLocation(it) }.maxByOrNull { it.time }
-    if (last != null) {
-        onResult(GeoPoint(last.latitude, last.longitude))
-        return
+    val provider = listOf(LocationManager.NETWORK_PROVIDER, LocationManager.GPS_PROVIDER).firstOrNull { lm.isProviderEnabled(it) }
+    if (provider == null) {
+        onResult(null)
+        return null
     }
-    val provider = lm.getProviders(true).firstOrNull()
-    if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.R && provider != null) {
-        lm.getCurrentLocation(provider, null, ContextCompat.getMainExecutor(context)) { loc ->
+    if (Build.VERSION.SDK_INT >= Build.VERSION_CODES.R) {
+        val signal = CancellationSignal()
+        lm.getCurrentLocation(provider, signal, ContextCompat.getMainExecutor(context)) { loc ->
             onResult(loc?.let { GeoPoint(it.latitude, it.longitude) })
         }
-    } else {
-        onResult(null)
+        return signal
     }
+    val last = lm.getLastKnownLocation(provider)
+        ?.takeIf { SystemClock.elapsedRealtimeNanos() - it.elapsedRealtimeNanos <= FRESH_NANOS }
+    onResult(last?.let { GeoPoint(it.latitude, it.longitude) })
+    return null
 }
 
 @OptIn(ExperimentalLayoutApi::class)
@@ -85,12 +96,24 @@ fun SearchScreen(app: FyrApplication, onOpen: (String) -> Unit) {
     val notices by rememberCore(app) { it.openNotices() }
     var noticesSeen by remember { mutableStateOf(false) }
 
-    fun nearMeOn() = locate(context) { pos ->
-        locationNote = if (pos == null) t(UiText.NEAR_ME_UNAVAILABLE) else null
-        filters = filters.copy(nearMe = pos != null, position = pos)
+    var locating by remember { mutableStateOf<CancellationSignal?>(null) }
+    fun nearMeOn() {
+        locationNote = t(UiText.NEAR_ME_LOCATING)
+        locating = locate(context) { pos ->
+            locating = null
+            locationNote = if (pos == null) t(UiText.NEAR_ME_NO_FIX) else null
+            filters = filters.copy(nearMe = pos != null, position = pos)
+        }
     }
+    fun nearMeOff() {
+        locating?.cancel()
+        locating = null
+        locationNote = null
+        filters = filters.copy(nearMe = false, position = null)
+    }
+    DisposableEffect(Unit) { onDispose { locating?.cancel() } }
     val askLocation = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { granted ->
-        if (granted) nearMeOn() else { locationNote = t(UiText.LOCATION_DENIED); filters = filters.copy(nearMe = false, position = null) }
+        if (granted) nearMeOn() else { nearMeOff(); locationNote = t(UiText.LOCATION_DENIED) }
     }
 
     LaunchedEffect(filters) {
@@ -100,7 +123,7 @@ fun SearchScreen(app: FyrApplication, onOpen: (String) -> Unit) {
     Column {
         (notices as? Loaded.Ok)?.value?.takeIf { it.isNotEmpty() && !noticesSeen }?.let { list ->
             list.forEach { Text(it, color = MaterialTheme.colorScheme.error, modifier = Modifier.padding(horizontal = 12.dp)) }
-            TextButton(onClick = { noticesSeen = true }) { Text("OK") }
+            TextButton(onClick = { noticesSeen = true }) { Text(t(UiText.OK)) }
         }
         OutlinedTextField(
             value = filters.text,
@@ -109,20 +132,20 @@ fun SearchScreen(app: FyrApplication, onOpen: (String) -> Unit) {
             singleLine = true,
             modifier = Modifier.fillMaxWidth().padding(12.dp),
         )
-        Row(Modifier.padding(horizontal = 12.dp), verticalAlignment = Alignment.CenterVertically) {
-            Switch(checked = filters.openNow, onCheckedChange = { filters = filters.copy(openNow = it) })
-            Text(t(UiText.OPEN_NOW), Modifier.padding(start = 6.dp, end = 16.dp))
-            Switch(checked = filters.nearMe, onCheckedChange = { on ->
-                // Ask for the permission first; only then look for a position.
-                if (on) askLocation.launch(Manifest.permission.ACCESS_COARSE_LOCATION)
-                else { locationNote = null; filters = filters.copy(nearMe = false, position = null) }
-            })
-            Text(t(UiText.NEAR_ME), Modifier.padding(start = 6.dp, end = 16.dp))
-            TextButton(onClick = { showFilters = !showFilters }) { Text(filters.filtersLabel(t(UiText.FILTERS))) }
+        FlowRow(Modifier.padding(horizontal = 12.dp), verticalArrangement = Arrangement.Center) {
+            LabelledSwitch(t(UiText.OPEN_NOW), filters.openNow) { filters = filters.copy(openNow = it) }
+            // Location only when the user turns "near me" on: permission first, then one fresh fix.
+            LabelledSwitch(t(UiText.NEAR_ME), filters.nearMe || locating != null) { on ->
+                if (on) askLocation.launch(Manifest.permission.ACCESS_COARSE_LOCATION) else nearMeOff()
+            }
+            TextButton(onClick = { showFilters = !showFilters }) {
+                // The core's label and count (no store handle: safe while drawing).
+                Text(filtersLabel(filters.toQuery(null), app.lang))
+            }
         }
         locationNote?.let { Text(it, style = MaterialTheme.typography.bodySmall, modifier = Modifier.padding(horizontal = 12.dp)) }
         if (showFilters) {
-            Text(t(UiText.MUNICIPALITY), style = MaterialTheme.typography.labelLarge, modifier = Modifier.padding(horizontal = 12.dp))
+            Heading(t(UiText.MUNICIPALITY))
             FlowRow(Modifier.padding(horizontal = 12.dp)) {
                 val all = (municipalities as? Loaded.Ok)?.value.orEmpty()
                 val homeName = (home as? Loaded.Ok)?.value?.let { code -> all.firstOrNull { it.code == code }?.name ?: code }
@@ -160,7 +183,9 @@ fun SearchScreen(app: FyrApplication, onOpen: (String) -> Unit) {
                         FilterChip(
                             selected = true,
                             onClick = { filters = filters.withoutReading(chip.key) },
-                            label = { Text(chip.label + " ✕") },
+                            label = { Text(chip.label) },
+                            // The removal mark is drawn, not read aloud (TalkBack reads the label and "selected").
+                            trailingIcon = { Text("✕", Modifier.clearAndSetSemantics {}) },
                             modifier = Modifier.padding(2.dp),
                         )
                     }

@@ -1,13 +1,13 @@
 package org.fyr.app.ui
 
 import android.content.ActivityNotFoundException
-import android.content.ClipData
-import android.content.ClipboardManager
 import android.content.Context
 import android.content.Intent
 import android.net.Uri
 import androidx.compose.foundation.layout.Arrangement
 import androidx.compose.foundation.layout.Column
+import androidx.compose.foundation.layout.ExperimentalLayoutApi
+import androidx.compose.foundation.layout.FlowRow
 import androidx.compose.foundation.layout.Row
 import androidx.compose.foundation.layout.padding
 import androidx.compose.foundation.rememberScrollState
@@ -28,6 +28,8 @@ import androidx.compose.runtime.setValue
 import androidx.compose.ui.Alignment
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.platform.LocalContext
+import androidx.compose.ui.semantics.contentDescription
+import androidx.compose.ui.semantics.semantics
 import androidx.compose.ui.unit.dp
 import kotlinx.coroutines.launch
 import org.fyr.app.FyrApplication
@@ -37,18 +39,13 @@ import org.fyr.presentation.OpenWith
 import org.fyr.presentation.hitRow
 import org.fyr.presentation.openWith
 
-private fun copy(context: Context, label: String, text: String) {
-    val cm = context.getSystemService(Context.CLIPBOARD_SERVICE) as ClipboardManager
-    cm.setPrimaryClip(ClipData.newPlainText(label, text))
-}
-
 /**
  * Hands a contact action to the platform: a call opens the dialer (never
  * calls by itself), a text the messaging app, a chat its web page. A phone
  * with no app for it (a tablet without a dialer) gets the number copied and
  * a message instead of a crash.
  */
-private fun open(context: Context, action: ContactAction): Boolean {
+private fun open(app: FyrApplication, context: Context, action: ContactAction): Boolean {
     val intent = when (openWith(action)) {
         OpenWith.DIAL -> Intent(Intent.ACTION_DIAL, Uri.parse(action.uri))
         OpenWith.SEND_TO -> Intent(Intent.ACTION_SENDTO, Uri.parse(action.uri))
@@ -58,14 +55,15 @@ private fun open(context: Context, action: ContactAction): Boolean {
         context.startActivity(intent)
         true
     } catch (e: ActivityNotFoundException) {
-        copy(context, action.label, action.number)
+        copySensitive(app, context, action.number)
         false
     } catch (e: SecurityException) {
-        copy(context, action.label, action.number)
+        copySensitive(app, context, action.number)
         false
     }
 }
 
+@OptIn(ExperimentalLayoutApi::class)
 @Composable
 fun ServiceScreen(app: FyrApplication, id: String) {
     val t = app.texts()
@@ -74,8 +72,9 @@ fun ServiceScreen(app: FyrApplication, id: String) {
     var note by remember { mutableStateOf<String?>(null) }
     var reporting by remember { mutableStateOf(false) }
     var report by remember { mutableStateOf("") }
-    var reason by remember { mutableStateOf("wrong_number") }
+    var reason by remember { mutableStateOf<String?>(null) }
     val detail by rememberCore(app, id) { it.show(id, null, null) }
+    val reasons by rememberCore(app) { it.reportReasons() }
     when (val d = detail) {
         is Loaded.Loading -> Text(t(UiText.LOADING), Modifier.padding(16.dp))
         is Loaded.Failed -> ErrorText(d.message)
@@ -85,13 +84,17 @@ fun ServiceScreen(app: FyrApplication, id: String) {
             Column(Modifier.padding(16.dp).verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
                 Text(card.title, style = MaterialTheme.typography.headlineSmall)
                 Text(card.subtitle)
-                card.badges.forEach { Text(it, color = MaterialTheme.colorScheme.error) }
+                if (card.badges.isNotEmpty()) FlowRow(horizontalArrangement = Arrangement.spacedBy(6.dp)) { card.badges.forEach { Badge(it) } }
                 Text(card.openLine, style = MaterialTheme.typography.titleMedium)
                 card.distance?.let { Text(it) }
                 card.actions.forEach { action ->
                     Row(verticalAlignment = Alignment.CenterVertically, horizontalArrangement = Arrangement.spacedBy(8.dp)) {
-                        Button(onClick = { if (!open(context, action)) note = t(UiText.CANNOT_CALL) }) { Text(action.label) }
-                        OutlinedButton(onClick = { copy(context, card.title, action.number); note = t(UiText.COPIED) }) { Text(t(UiText.COPY)) }
+                        // The label holds the number isolated left to right (the core's display form).
+                        Button(onClick = { if (!open(app, context, action)) note = t(UiText.CANNOT_CALL) }) { Text(action.label) }
+                        OutlinedButton(
+                            onClick = { copySensitive(app, context, action.number); note = t(UiText.COPIED_SENSITIVE) },
+                            modifier = Modifier.semantics { contentDescription = t(UiText.COPY) + " " + action.display },
+                        ) { Text(t(UiText.COPY)) }
                     }
                 }
                 note?.let { Text(it, style = MaterialTheme.typography.bodySmall) }
@@ -102,27 +105,24 @@ fun ServiceScreen(app: FyrApplication, id: String) {
                 s.hit.web?.let { Text(it) }
                 s.schedule.forEach { Text(it, style = MaterialTheme.typography.bodySmall) }
                 s.email?.let { Text(it) }
-                Text(listOfNotNull(s.verifiedOn, s.source.takeIf { it.isNotBlank() }).joinToString(" · "), style = MaterialTheme.typography.bodySmall)
+                if (s.verifiedLine.isNotBlank()) Text(s.verifiedLine, style = MaterialTheme.typography.bodySmall)
                 // "Wrong number / closed": a correction report into the outbox (the core refuses personal data).
                 if (!reporting) {
                     TextButton(onClick = { reporting = true }) { Text(t(UiText.REPORT_ERROR)) }
                 } else {
                     Text(t(UiText.REPORT_ERROR_HINT), style = MaterialTheme.typography.bodySmall)
                     // The structured reason (ids as the core and hub take them; labels from the core).
-                    Row(horizontalArrangement = Arrangement.spacedBy(4.dp)) {
-                        listOf(
-                            "wrong_number" to UiText.REPORT_REASON_WRONG_NUMBER,
-                            "closed" to UiText.REPORT_REASON_CLOSED,
-                            "moved" to UiText.REPORT_REASON_MOVED,
-                            "other" to UiText.REPORT_REASON_OTHER,
-                        ).forEach { (id, label) ->
-                            FilterChip(selected = reason == id, onClick = { reason = id }, label = { Text(t(label)) })
+                    FlowRow(horizontalArrangement = Arrangement.spacedBy(4.dp)) {
+                        val list = (reasons as? Loaded.Ok)?.value.orEmpty()
+                        list.forEach { r ->
+                            FilterChip(selected = (reason ?: list.first().id) == r.id, onClick = { reason = r.id }, label = { Text(r.label) })
                         }
                     }
                     OutlinedTextField(value = report, onValueChange = { report = it }, label = { Text(t(UiText.REPORT_ERROR)) })
                     Button(enabled = report.isNotBlank(), onClick = {
+                        val why = reason ?: (reasons as? Loaded.Ok)?.value?.firstOrNull()?.id ?: return@Button
                         scope.launch {
-                            note = when (val r = callCore(app) { it.reportError(id, reason, report.trim()) }) {
+                            note = when (val r = callCore(app) { it.reportError(id, why, report.trim()) }) {
                                 is Loaded.Ok -> { reporting = false; report = ""; t(UiText.REPORT_ERROR_QUEUED) }
                                 is Loaded.Failed -> r.message
                                 Loaded.Loading -> null

@@ -1,7 +1,6 @@
 package org.fyr.app.ui
 
-import android.content.ActivityNotFoundException
-import android.content.Intent
+import android.Manifest
 import androidx.activity.compose.rememberLauncherForActivityResult
 import androidx.activity.result.contract.ActivityResultContracts
 import androidx.compose.foundation.layout.Arrangement
@@ -27,17 +26,15 @@ import androidx.compose.runtime.rememberCoroutineScope
 import androidx.compose.runtime.setValue
 import androidx.compose.ui.Modifier
 import androidx.compose.ui.unit.dp
+import kotlinx.coroutines.CancellationException
 import kotlinx.coroutines.Dispatchers
 import kotlinx.coroutines.launch
 import kotlinx.coroutines.withContext
 import org.fyr.app.FyrApplication
 import org.fyr.core.types.UiText
 import org.fyr.app.security.StoreKey
-import org.fyr.core.FyrException
 import org.fyr.core.Settings
-
-/** A QR scanner app's documented intent (ZXing and compatible); none installed → type the code. */
-private const val SCAN_ACTION = "com.google.zxing.client.android.SCAN"
+import org.fyr.core.appLanguages
 
 @OptIn(ExperimentalLayoutApi::class)
 @Composable
@@ -51,20 +48,28 @@ fun SettingsScreen(app: FyrApplication, onLanguageChanged: () -> Unit) {
     val municipalities by rememberCore(app) { it.municipalities() }
     val vocab by rememberCore(app) { it.vocabularyLabels() }
 
+    var scanning by remember { mutableStateOf(false) }
+    val languages = remember { appLanguages() }
+    val bounds by rememberCore(app) { it.retentionBounds() }
+    var retentionText by remember { mutableStateOf<String?>(null) }
+
+    // Enrolling calls the hub: on IO, with the core's words for the result (county and agency in words) or the failure.
     fun enroll(typedOrScanned: String) = scope.launch {
         enrollMessage = try {
-            val e = withContext(Dispatchers.IO) { app.core() }.enroll(typedOrScanned.trim())
-            withContext(Dispatchers.IO) { StoreKey.saveDeviceToken(app, e.token) }
-            code = ""
-            "✓ ${e.county} · ${e.agencyKind}"
-        } catch (e: FyrException) {
-            e.message ?: e.toString()
-        } catch (e: Exception) {
-            "${e.javaClass.simpleName}: ${e.message ?: ""}"
+            withContext(Dispatchers.IO) {
+                val core = app.core()
+                val e = core.enroll(typedOrScanned.trim())
+                StoreKey.saveDeviceToken(app, e.token)
+                core.enrollmentMessage(e)
+            }.also { code = "" }
+        } catch (e: CancellationException) {
+            throw e
+        } catch (e: Throwable) {
+            app.errorMessage(e)
         }
     }
-    val scan = rememberLauncherForActivityResult(ActivityResultContracts.StartActivityForResult()) { r ->
-        r.data?.getStringExtra("SCAN_RESULT")?.let { scanned -> code = scanned; enroll(scanned) }
+    val askCamera = rememberLauncherForActivityResult(ActivityResultContracts.RequestPermission()) { granted ->
+        if (granted) scanning = true else enrollMessage = t(UiText.SCAN_CAMERA_DENIED)
     }
 
     LaunchedEffect(Unit) {
@@ -76,31 +81,39 @@ fun SettingsScreen(app: FyrApplication, onLanguageChanged: () -> Unit) {
     }
     val s = settings ?: return run { message?.let { ErrorText(it) } ?: Text(t(UiText.LOADING)) }
     Column(Modifier.padding(16.dp).verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-        Text(t(UiText.LANGUAGE), style = MaterialTheme.typography.titleMedium)
+        // Discreet mode: the whole app out of screenshots, screen recording and the recents preview.
+        LabelledSwitch(t(UiText.DISCREET_MODE), app.discreet.value) { on -> scope.launch(Dispatchers.IO) { app.setDiscreet(on) } }
+        Heading(t(UiText.LANGUAGE))
         FlowRow {
-            listOf("sv" to "Svenska", "en" to "English").forEach { (id, name) ->
-                FilterChip(selected = s.lang == id, onClick = { settings = s.copy(lang = id) }, label = { Text(name) }, modifier = Modifier.padding(2.dp))
+            languages.forEach { l ->
+                FilterChip(selected = s.lang == l.id, onClick = { settings = s.copy(lang = l.id) }, label = { Text(l.name) }, modifier = Modifier.padding(2.dp))
             }
         }
-        Text(t(UiText.MUNICIPALITY), style = MaterialTheme.typography.titleMedium)
+        Heading(t(UiText.MUNICIPALITY))
         FlowRow {
             (municipalities as? Loaded.Ok)?.value?.forEach { m ->
                 FilterChip(selected = s.homeMunicipality == m.code, onClick = { settings = s.copy(homeMunicipality = m.code) }, label = { Text(m.name) }, modifier = Modifier.padding(2.dp))
             }
         }
-        Text(t(UiText.AGENCY), style = MaterialTheme.typography.titleMedium)
+        Heading(t(UiText.AGENCY))
         FlowRow {
             (vocab as? Loaded.Ok)?.value?.agencyKinds?.forEach { k ->
                 FilterChip(selected = s.agencyKind == k.id, onClick = { settings = s.copy(agencyKind = k.id) }, label = { Text(k.label) }, modifier = Modifier.padding(2.dp))
             }
         }
+        // The core's bounds and hint; the core refuses anything outside them (and says so on Save).
+        val b = (bounds as? Loaded.Ok)?.value
+        val typedDays = retentionText ?: s.retentionDays.toString()
+        val outOfRange = b != null && typedDays.toUIntOrNull()?.let { it < b.minDays || it > b.maxDays } ?: true
         OutlinedTextField(
-            value = s.retentionDays.toString(),
-            onValueChange = { t -> t.toUIntOrNull()?.let { settings = s.copy(retentionDays = it) } },
+            value = typedDays,
+            onValueChange = { v -> retentionText = v; v.toUIntOrNull()?.let { settings = s.copy(retentionDays = it) } },
             label = { Text(t(UiText.RETENTION_DAYS)) },
+            supportingText = { Text(if (outOfRange) t(UiText.RETENTION_OUT_OF_RANGE) + " (" + b?.hint.orEmpty() + ")" else b?.hint.orEmpty()) },
+            isError = outOfRange,
             singleLine = true,
         )
-        Button(onClick = {
+        Button(enabled = !outOfRange, onClick = {
             scope.launch {
                 val langChanged = s.lang != app.lang
                 message = when (val r = callCore(app) { it.setSettings(s) }) {
@@ -110,25 +123,27 @@ fun SettingsScreen(app: FyrApplication, onLanguageChanged: () -> Unit) {
                 }
                 if (langChanged && message == t(UiText.SAVED)) {
                     // The core makes texts in the language it was opened with: reopen, then redraw.
-                    withContext(Dispatchers.IO) { app.reopen() }
+                    withContext(Dispatchers.IO) { runCatching { app.reopen() } }
                     onLanguageChanged()
                 }
             }
         }) { Text(t(UiText.SAVE)) }
         message?.let { Text(it) }
 
-        Text(t(UiText.ENROLL), style = MaterialTheme.typography.titleMedium)
+        Heading(t(UiText.ENROLL))
         Text(t(UiText.ENROLL_HINT), style = MaterialTheme.typography.bodySmall)
         OutlinedTextField(value = code, onValueChange = { code = it }, label = { Text(t(UiText.ENROLL_CODE)) }, singleLine = true)
         Row(horizontalArrangement = Arrangement.spacedBy(8.dp)) {
             Button(enabled = code.isNotBlank(), onClick = { enroll(code) }) { Text(t(UiText.ENROLL)) }
-            OutlinedButton(onClick = {
-                try {
-                    scan.launch(Intent(SCAN_ACTION).putExtra("SCAN_MODE", "QR_CODE_MODE"))
-                } catch (e: ActivityNotFoundException) {
-                    enrollMessage = t(UiText.NO_SCANNER)
-                }
-            }) { Text(t(UiText.SCAN_CODE)) }
+            OutlinedButton(onClick = { askCamera.launch(Manifest.permission.CAMERA) }) { Text(t(UiText.SCAN_CODE)) }
+        }
+        if (scanning) {
+            QrScanner(
+                hint = t(UiText.SCAN_POINT_AT_CODE),
+                cancelLabel = t(UiText.CANCEL),
+                onCode = { scanned -> scanning = false; code = scanned; enroll(scanned) },
+                onCancel = { scanning = false },
+            )
         }
         enrollMessage?.let { Text(it) }
     }

@@ -21,6 +21,7 @@ import org.fyr.app.FyrApplication
 import org.fyr.core.types.UiText
 import org.fyr.app.sync.SyncScheduler
 import org.fyr.core.types.Tone
+import org.fyr.presentation.KeyState
 
 /** Data age, last sync, next attempt, and why the outbox did not go (with what to do). */
 @Composable
@@ -28,13 +29,14 @@ fun StatusScreen(app: FyrApplication) {
     val t = app.texts()
     // Re-read the status whenever the sync work changes state.
     val work by WorkManager.getInstance(app).getWorkInfosForUniqueWorkFlow(SyncScheduler.NOW).collectAsStateWithLifecycle(emptyList())
+    val planned by WorkManager.getInstance(app).getWorkInfosForUniqueWorkFlow(SyncScheduler.NEXT).collectAsStateWithLifecycle(emptyList())
     var tick by remember { mutableStateOf(0) }
     var queued by remember { mutableStateOf(false) }
-    val states = work.map { it.state }
+    val states = (work + planned).map { it.state }
     val status by rememberCore(app, states, tick) { it.statusLines() }
     val outbox by rememberCore(app, states, tick) { it.outbox() }
     Column(Modifier.padding(16.dp).verticalScroll(rememberScrollState()), verticalArrangement = Arrangement.spacedBy(8.dp)) {
-        app.keyProblem?.let { ErrorText(t(UiText.KEY_PROBLEM)) }
+        if (app.keyState.value is KeyState.ReadFailed) ErrorText(t(UiText.KEY_READ_FAILED))
         when (val s = status) {
             is Loaded.Ok -> s.value.forEach { line ->
                 Text(line.text, color = if (line.tone == Tone.WARNING) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.onSurface)
@@ -42,11 +44,13 @@ fun StatusScreen(app: FyrApplication) {
             is Loaded.Failed -> ErrorText(s.message)
             Loaded.Loading -> Text(t(UiText.LOADING))
         }
-        Button(onClick = { SyncScheduler.syncSoon(app); queued = true; tick++ }) { Text(t(UiText.SYNC_NOW)) }
+        // The user's explicit sync: runs even before the next check; never cancels one already running.
+        Button(onClick = { SyncScheduler.syncNow(app); queued = true; tick++ }) { Text(t(UiText.SYNC_NOW)) }
         if (queued) Text(t(UiText.SYNC_QUEUED), style = MaterialTheme.typography.bodySmall)
-        (outbox as? Loaded.Ok)?.value?.forEach { e ->
-            Text("${e.kind}${if (e.quarantined) " ⚠ ${e.reason.orEmpty()}" else ""}", style = MaterialTheme.typography.labelLarge)
-            Text(e.payloadJson, style = MaterialTheme.typography.bodySmall)
+        (outbox as? Loaded.Ok)?.value?.takeIf { it.isNotEmpty() }?.let { rows ->
+            Heading(t(UiText.OUTBOX))
+            // The core's words for each row (what it is, where it stands); never the payload JSON.
+            rows.forEach { e -> Text(e.text, style = MaterialTheme.typography.bodySmall, color = if (e.quarantined) MaterialTheme.colorScheme.error else MaterialTheme.colorScheme.onSurface) }
         }
     }
 }

@@ -12,10 +12,10 @@ import org.fyr.testkit.*
 fun sampleCard(
     distance: String? = "2,3 km",
     actions: List<ContactAction> = listOf(
-        ContactAction(ContactKind.CALL, "070-174 06 12", "tel:+46701740612", "Ring 070-174 06 12", true),
-        ContactAction(ContactKind.TEXT, "070-174 06 13", "sms:+46701740613", "Sms till 070-174 06 13 · Sms-linje", true),
-        ContactAction(ContactKind.CALL, "070-174 06 14", "tel:+46701740614", "Ring 070-174 06 14 · Jour", false),
-        ContactAction(ContactKind.CHAT, "070-174 06 15", "https://example.org/chatt", "Chatta", null),
+        ContactAction(ContactKind.CALL, "070-174 06 12", "\u2066070-174 06 12\u2069", "tel:+46701740612", "Ring 070-174 06 12", true),
+        ContactAction(ContactKind.TEXT, "070-174 06 13", "\u2066070-174 06 13\u2069", "sms:+46701740613", "Sms till 070-174 06 13 · Sms-linje", true),
+        ContactAction(ContactKind.CALL, "070-174 06 14", "\u2066070-174 06 14\u2069", "tel:+46701740614", "Ring 070-174 06 14 · Jour", false),
+        ContactAction(ContactKind.CHAT, "070-174 06 15", "\u2066070-174 06 15\u2069", "https://example.org/chatt", "Chatta", null),
     ),
 ) = HitCard(
     subtitle = "Kvinnojouren Ljungby · Kvinnojour",
@@ -93,17 +93,15 @@ class ScreeningStepTests : Suite("presentation.screening") {
 
 class FilterStateTests : Suite("presentation.filters") {
     init {
-        test("filters toggle and count; the query carries them sorted") {
+        test("filters toggle; the query carries them sorted (the core counts them for the button: filtersLabel)") {
             val f = FilterState().toggleGroup("women").toggleNeed("protected_housing").toggleNeed("acute_danger").copy(openNow = true)
-            checkEq(4, f.activeCount, "active")
-            checkEq("Filter (4)", f.filtersLabel("Filter"), "filter button")
-            checkEq("Filters", FilterState().filtersLabel("Filters"), "no filters on")
             val q = f.withText("  jour ").toQuery(home = "Ljungby")
             checkEq("jour", q.text, "text")
             checkEq("Ljungby", q.municipality, "home municipality used")
             checkEq(listOf("acute_danger", "protected_housing"), q.needs, "needs sorted")
             checkEq(true, q.openNow, "open now")
-            checkEq(0, f.toggleGroup("women").toggleNeed("acute_danger").toggleNeed("protected_housing").copy(openNow = false).activeCount, "toggled off")
+            val off = f.toggleGroup("women").toggleNeed("acute_danger").toggleNeed("protected_housing").copy(openNow = false)
+            checkEq(FilterState(), off, "toggled off")
         }
         test("near me sends the position only when on and known; a chosen municipality beats home") {
             val p = GeoPoint(56.83, 13.94)
@@ -111,7 +109,7 @@ class FilterStateTests : Suite("presentation.filters") {
             checkEq(p, FilterState(position = p, nearMe = true).toQuery(null).near, "near on")
             checkEq(null, FilterState(nearMe = true).toQuery(null).near, "no fix yet")
             checkEq("Älmhult", FilterState(municipality = "Älmhult").toQuery("Ljungby").municipality, "chosen municipality")
-            checkEq(0, FilterState(openNow = true, nearMe = true).clearFilters().activeCount, "cleared")
+            checkEq(FilterState(), FilterState(openNow = true, nearMe = true).clearFilters(), "cleared")
         }
         test("a removed reading chip goes into the query; new words are read afresh") {
             val f = FilterState().withText("min man slar mig").withoutReading("form:physical").withoutReading("group:men")
@@ -122,4 +120,18 @@ class FilterStateTests : Suite("presentation.filters") {
     }
 }
 
-fun presentationSuites(): List<Suite> = listOf(HitCardTests(), ScreeningStepTests(), FilterStateTests())
+class ErrorKindTests : Suite("presentation.errors") {
+    init {
+        test("each failure maps to the core's kind, so the screen shows the core's words and never an exception name") {
+            checkEq(ErrorKind.INVALID_INPUT, errorKind(FyrException.InvalidInput("unknown municipality 'Ljungbyy'")), "bad input")
+            checkEq(ErrorKind.SCREENINGS_LOCKED, errorKind(FyrException.ScreeningsLocked("no key")), "locked")
+            checkEq(ErrorKind.NOT_YET, errorKind(FyrException.NotYet("next check 2026-12-24T22:00:00Z")), "not due")
+            checkEq(ErrorKind.SYNC, errorKind(FyrException.Cancelled("sync cancelled")), "cancelled sync")
+            // A failed library load on an odd device is an Error, not an Exception: still a kind, never a crash.
+            checkEq(ErrorKind.INTERNAL, errorKind(UnsatisfiedLinkError("dlopen failed: libfyr_ffi.so not found")), "library load")
+            checkEq(ErrorKind.INTERNAL, errorKind(java.security.KeyStoreException("Keystore operation failed")), "keystore")
+        }
+    }
+}
+
+fun presentationSuites(): List<Suite> = listOf(HitCardTests(), ScreeningStepTests(), FilterStateTests(), ErrorKindTests())

@@ -1,0 +1,8 @@
+// Compile-check stand-in (android/stubs): documented signature of the real API; nothing here runs.
+@file:Suppress("unused", "UNUSED_PARAMETER", "PackageDirectoryMismatch")
+
+package androidx.compose.foundation.shape
+
+import androidx.compose.ui.graphics.Shape
+
+abstract class CornerBasedShape : Shape
