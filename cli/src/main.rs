@@ -8,6 +8,7 @@ mod hub;
 mod key;
 mod screen;
 mod sync;
+mod tuf;
 
 use clap::{Args, Parser, Subcommand};
 use fyr_core::vocab::Lang;
@@ -68,6 +69,8 @@ enum Cmd {
     Demo(sync::DemoArgs),
     /// The publishing and sync hub.
     Hub(hub::HubArgs),
+    /// The TUF conformance client protocol (init, refresh, download) over the update client.
+    Tuf(tuf::TufArgs),
 }
 
 #[derive(Args)]
@@ -199,6 +202,7 @@ fn main() -> ExitCode {
         Cmd::ReportError(a) => sync::report_error(&ctx, a),
         Cmd::Demo(a) => sync::demo(&ctx, a),
         Cmd::Hub(a) => hub::hub(&ctx, a),
+        Cmd::Tuf(a) => tuf::tuf(a),
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,

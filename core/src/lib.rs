@@ -27,6 +27,7 @@ pub mod session;
 pub mod store;
 pub mod sync;
 pub mod text;
+pub mod update;
 pub mod vocab;
 
 #[cfg(feature = "uniffi")]
