@@ -5,6 +5,7 @@
 mod directory;
 mod helpcard;
 mod hub;
+mod hub_tuf;
 mod key;
 mod screen;
 mod sync;

@@ -224,6 +224,9 @@ pub fn load_content_dir(dir: &std::path::Path) -> Result<Vec<Record>> {
 pub const BUNDLE_MANIFEST: &[u8] = include_bytes!("../../content/feed/manifest.json");
 pub const BUNDLE_SNAPSHOT: &[u8] = include_bytes!("../../content/feed/snapshot.json.gz");
 pub const BUNDLE_PUBLISHER_KEY: &str = include_str!("../../content/feed/publisher.pub");
+/// The TUF root the bundle's repository starts from: a device's initial
+/// trusted root (None while the bundle is not yet a TUF repository).
+pub const BUNDLE_ROOT: Option<&[u8]> = None;
 
 /// The bundled feed version, verified: signature, snapshot hash and size,
 /// and the digest of its records.

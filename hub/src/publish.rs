@@ -18,9 +18,16 @@ pub const MAX_DELTAS: usize = 5;
 /// Writes `out/fyr-feed.key` (the 32-byte seed in hex, mode 0600) and
 /// `out/fyr-feed.pub` (the public key in hex). Refuses to overwrite a key.
 pub fn keygen(out: &Path) -> Result<(PathBuf, PathBuf), HubError> {
+    keygen_named(out, "fyr-feed")
+}
+
+/// Writes `out/NAME.key` (owner-only) and `out/NAME.pub`, e.g. the root
+/// keys `root-1` … on an offline machine, or the online `targets`,
+/// `snapshot` and `timestamp` keys. Refuses to overwrite a key.
+pub fn keygen_named(out: &Path, name: &str) -> Result<(PathBuf, PathBuf), HubError> {
     std::fs::create_dir_all(out).map_err(io_err(out))?;
-    let key_path = out.join("fyr-feed.key");
-    let pub_path = out.join("fyr-feed.pub");
+    let key_path = out.join(format!("{name}.key"));
+    let pub_path = out.join(format!("{name}.pub"));
     if key_path.exists() {
         return Err(HubError::Io {
             path: key_path.display().to_string(),

@@ -144,6 +144,11 @@ impl<F: Fetcher, S: MetadataStore> Updater<F, S> {
         }
     }
 
+    /// The location (index into the repository's) the last refresh used.
+    pub fn location(&self) -> usize {
+        self.location
+    }
+
     /// The trusted set after a refresh.
     pub fn trusted(&self) -> Option<&TrustedSet> {
         self.trusted.as_ref()

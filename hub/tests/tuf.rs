@@ -1,0 +1,324 @@
+//! The feed as a TUF repository, against real hubs on 127.0.0.1: the
+//! findings of issue 17 for trust — a device offline through two key
+//! rotations catches up (root chain walk); rotated-out keys signing a
+//! version numbered 2^63 take nothing over; one root key alone cannot
+//! change trust; a frozen feed is refused within a day; a lagging mirror
+//! moves the device to the next one.
+
+use chrono::{Duration, Utc};
+use ed25519_dalek::SigningKey;
+use fyr_core::feed::{Record, RecordKind};
+use fyr_core::sync::memory::MemStore;
+use fyr_core::sync::{self, CancelToken, SyncConfig, SyncResult, SyncStore};
+use fyr_core::update::metadata as md;
+use fyr_hub::tuf::{self, OnlineKeys, RootSpec};
+use fyr_hub::{publish_with, spawn, HubHandle, PublishOptions, ServeConfig};
+use serde_json::json;
+use std::net::SocketAddr;
+use std::path::{Path, PathBuf};
+
+fn key(n: u8) -> SigningKey {
+    SigningKey::from_bytes(&[n; 32])
+}
+
+fn records(tag: &str) -> Vec<Record> {
+    vec![
+        Record::new(
+            RecordKind::Municipality,
+            "2361",
+            &json!({"code": "2361", "name": "Härjedalen"}),
+        ),
+        Record::new(
+            RecordKind::Service,
+            "jour-1",
+            &json!({"name": format!("Kvinnojouren {tag}")}),
+        ),
+    ]
+}
+
+struct Hub {
+    dir: tempfile::TempDir,
+    addr: SocketAddr,
+    handle: HubHandle,
+}
+
+impl Hub {
+    async fn serve(feed: Option<&Path>) -> Hub {
+        let dir = tempfile::tempdir().unwrap();
+        let f = dir.path().join("feed");
+        match feed {
+            Some(src) => copy_dir(src, &f),
+            None => std::fs::create_dir_all(&f).unwrap(),
+        }
+        let cfg = ServeConfig::new(
+            &f,
+            dir.path().join("hub.db"),
+            "127.0.0.1:0".parse().unwrap(),
+        );
+        let (addr, handle) = spawn(cfg).await.unwrap();
+        Hub { dir, addr, handle }
+    }
+    fn feed(&self) -> PathBuf {
+        self.dir.path().join("feed")
+    }
+    fn feed_url(&self) -> reqwest::Url {
+        format!("http://{}/feed/", self.addr).parse().unwrap()
+    }
+}
+
+fn copy_dir(from: &Path, to: &Path) {
+    std::fs::create_dir_all(to).unwrap();
+    for e in std::fs::read_dir(from).unwrap() {
+        let e = e.unwrap();
+        let p = e.path();
+        if p.is_dir() {
+            copy_dir(&p, &to.join(e.file_name()));
+        } else {
+            std::fs::copy(&p, to.join(e.file_name())).unwrap();
+        }
+    }
+}
+
+/// The region's keys: three offline root keys, online targets, snapshot,
+/// timestamp keys.
+struct Keys {
+    root: Vec<SigningKey>,
+    targets: SigningKey,
+    snapshot: SigningKey,
+    timestamp: SigningKey,
+}
+
+fn spec(k: &Keys, root_keys: &[&SigningKey]) -> RootSpec {
+    RootSpec {
+        root_keys: root_keys.iter().map(|k| k.verifying_key()).collect(),
+        root_threshold: 2,
+        targets_keys: vec![k.targets.verifying_key()],
+        snapshot_keys: vec![k.snapshot.verifying_key()],
+        timestamp_keys: vec![k.timestamp.verifying_key()],
+        expires_days: 365,
+    }
+}
+
+fn publish(feed: &Path, k: &Keys, tag: &str, now: chrono::DateTime<Utc>) {
+    publish_with(records(tag), &k.targets, feed, &PublishOptions::default()).unwrap();
+    tuf::publish_metadata(
+        feed,
+        &OnlineKeys {
+            targets: &k.targets,
+            snapshot: &k.snapshot,
+            timestamp: &k.timestamp,
+        },
+        90,
+        now,
+    )
+    .unwrap();
+}
+
+fn device_cfg(feed_url: reqwest::Url, root: Vec<u8>, work: &Path) -> SyncConfig {
+    let hub = feed_url.join("../").unwrap();
+    let mut c = SyncConfig::new(hub, Vec::new(), work.to_path_buf());
+    c.feed = Some(feed_url);
+    c.tuf_root = Some(root);
+    c
+}
+
+async fn sync(store: &MemStore, cfg: &SyncConfig) -> Result<sync::SyncReport, sync::SyncError> {
+    sync::sync(store, cfg, &CancelToken::new()).await
+}
+
+fn service_name(store: &MemStore) -> String {
+    store
+        .records()
+        .into_iter()
+        .find(|r| r.kind == RecordKind::Service)
+        .map(|r| r.body)
+        .unwrap_or_default()
+}
+
+#[tokio::test]
+async fn a_device_offline_through_two_rotations_catches_up_and_old_keys_take_nothing_over() {
+    let hub = Hub::serve(None).await;
+    let feed = hub.feed();
+    let now = Utc::now();
+    let mut k = Keys {
+        root: (1..=4).map(key).collect(),
+        targets: key(10),
+        snapshot: key(11),
+        timestamp: key(12),
+    };
+    // Offline: root v1, threshold 2 of root-1..3; one root key alone is refused.
+    let e = tuf::sign_root(
+        &feed,
+        &spec(&k, &[&k.root[0], &k.root[1], &k.root[2]]),
+        &k.root[..1],
+        now,
+    )
+    .unwrap_err();
+    assert!(e.to_string().contains("threshold"), "{e}");
+    tuf::sign_root(
+        &feed,
+        &spec(&k, &[&k.root[0], &k.root[1], &k.root[2]]),
+        &k.root[..2],
+        now,
+    )
+    .unwrap();
+    let root1 = std::fs::read(feed.join("metadata/1.root.json")).unwrap();
+    publish(&feed, &k, "v1", now);
+
+    let work = tempfile::tempdir().unwrap();
+    let store = MemStore::new();
+    let cfg = device_cfg(hub.feed_url(), root1.clone(), work.path());
+    let r = sync(&store, &cfg).await.unwrap();
+    assert_eq!(r.result, SyncResult::Updated);
+    assert!(service_name(&store).contains("Kvinnojouren v1"));
+    // Unchanged: one request (the timestamp, 304).
+    let r = sync(&store, &cfg).await.unwrap();
+    assert_eq!((r.result, r.requests), (SyncResult::Unchanged, 1), "{r:?}");
+
+    // The device goes offline. Rotation 1: a leaked targets key is replaced.
+    let old = Keys {
+        root: vec![],
+        targets: k.targets.clone(),
+        snapshot: k.snapshot.clone(),
+        timestamp: k.timestamp.clone(),
+    };
+    k.targets = key(20);
+    tuf::sign_root(
+        &feed,
+        &spec(&k, &[&k.root[0], &k.root[1], &k.root[2]]),
+        &k.root[..2],
+        now,
+    )
+    .unwrap();
+    publish(&feed, &k, "v2", now);
+    // Rotation 2: the timestamp key and root-1 (lost) are replaced; root-2
+    // and root-3 sign for both the old and the new root.
+    k.timestamp = key(22);
+    k.snapshot = key(21);
+    tuf::sign_root(
+        &feed,
+        &spec(&k, &[&k.root[1], &k.root[2], &k.root[3]]),
+        &k.root[1..3],
+        now,
+    )
+    .unwrap();
+    publish(&feed, &k, "v3", now);
+
+    // A hostile copy of the feed: the rotated-out keys sign a version
+    // numbered 2^63 of every online role (what took devices over before).
+    let evil = Hub::serve(Some(&feed)).await;
+    let big = 1u64 << 63;
+    let ef = evil.feed().join("metadata");
+    let exp = md::tuf_time(now + Duration::days(30));
+    let targets = md::sign(
+        &json!({"_type": "targets", "spec_version": "1.0.31", "version": big, "expires": exp, "targets": {}}),
+        &[&old.targets],
+    );
+    std::fs::write(ef.join(format!("{big}.targets.json")), &targets).unwrap();
+    let snap = md::sign(
+        &json!({"_type": "snapshot", "spec_version": "1.0.31", "version": big, "expires": exp,
+                "meta": {"targets.json": {"version": big}}}),
+        &[&old.snapshot],
+    );
+    std::fs::write(ef.join(format!("{big}.snapshot.json")), &snap).unwrap();
+    let ts = md::sign(
+        &json!({"_type": "timestamp", "spec_version": "1.0.31", "version": big, "expires": exp,
+                "meta": {"snapshot.json": {"version": big}}}),
+        &[&old.timestamp],
+    );
+    std::fs::write(ef.join("timestamp.json"), &ts).unwrap();
+    // And a root v4 signed by one root key only, trusting the attacker's key.
+    let forged_root4 = {
+        let v = std::fs::read(ef.join("3.root.json")).unwrap();
+        let env = md::Envelope::parse("root", &v).unwrap();
+        let mut signed = env.signed.clone();
+        signed["version"] = json!(4);
+        let evil_key = md::Key::ed25519(&key(66).verifying_key());
+        let id = evil_key.key_id();
+        signed["keys"][&id] = serde_json::to_value(&evil_key).unwrap();
+        signed["roles"]["targets"] = json!({"keyids": [id], "threshold": 1});
+        md::sign(&signed, &[&k.root[1]])
+    };
+    std::fs::write(ef.join("4.root.json"), forged_root4).unwrap();
+
+    let evil_cfg = device_cfg(evil.feed_url(), root1.clone(), work.path());
+    let e = sync(&store, &evil_cfg).await.unwrap_err().to_string();
+    assert!(e.contains("root") && e.contains("threshold"), "{e}");
+    assert!(service_name(&store).contains("v1"), "nothing changed");
+    std::fs::remove_file(ef.join("4.root.json")).unwrap();
+    let e = sync(&store, &evil_cfg).await.unwrap_err().to_string();
+    assert!(e.contains("timestamp") && e.contains("threshold"), "{e}");
+    assert!(service_name(&store).contains("v1"), "nothing changed");
+
+    // The real hub: the device walks 2.root.json and 3.root.json and takes v3.
+    let r = sync(&store, &cfg).await.unwrap();
+    assert_eq!(r.result, SyncResult::Updated, "{r:?}");
+    assert!(
+        service_name(&store).contains("Kvinnojouren v3"),
+        "{}",
+        service_name(&store)
+    );
+    let kept = store.get_meta("tuf.md.root").unwrap().unwrap();
+    assert!(kept.contains("\"version\": 3"), "the device trusts root 3");
+    // And the next legitimate version still comes.
+    publish(&feed, &k, "v4", now);
+    sync(&store, &cfg).await.unwrap();
+    assert!(service_name(&store).contains("v4"));
+    evil.handle.shutdown().await;
+    hub.handle.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_frozen_feed_is_refused_within_a_day_and_a_lagging_mirror_moves_to_the_next() {
+    let origin = Hub::serve(None).await;
+    let feed = origin.feed();
+    let now = Utc::now();
+    let k = Keys {
+        root: (1..=3).map(key).collect(),
+        targets: key(10),
+        snapshot: key(11),
+        timestamp: key(12),
+    };
+    tuf::sign_root(
+        &feed,
+        &spec(&k, &[&k.root[0], &k.root[1], &k.root[2]]),
+        &k.root[..2],
+        now,
+    )
+    .unwrap();
+    let root1 = std::fs::read(feed.join("metadata/1.root.json")).unwrap();
+    // Published two days ago and never re-timestamped: frozen.
+    publish(&feed, &k, "v1", now - Duration::days(2));
+    let work = tempfile::tempdir().unwrap();
+    let store = MemStore::new();
+    let cfg = device_cfg(origin.feed_url(), root1.clone(), work.path());
+    let e = sync(&store, &cfg).await.unwrap_err().to_string();
+    assert!(e.contains("timestamp") && e.contains("expired"), "{e}");
+    assert!(store.records().is_empty());
+
+    // A mirror with the fresh copy: the frozen origin moves the device on.
+    let mirror = Hub::serve(Some(&feed)).await;
+    tuf::refresh_timestamp(&mirror.feed(), &k.timestamp, now).unwrap();
+    let mut cfg2 = cfg.clone();
+    cfg2.mirrors = vec![mirror.feed_url()];
+    let r = sync(&store, &cfg2).await.unwrap();
+    assert_eq!(r.result, SyncResult::Updated);
+    assert!(service_name(&store).contains("v1"));
+
+    // The origin re-signs its timestamp (daily job): fresh again.
+    tuf::refresh_timestamp(&feed, &k.timestamp, now).unwrap();
+    publish(&feed, &k, "v2", now);
+    let r = sync(&store, &cfg).await.unwrap();
+    assert_eq!(r.result, SyncResult::Updated);
+    assert!(service_name(&store).contains("v2"));
+    // A mirror lagging behind (older timestamp) is skipped: origin down.
+    origin.handle.shutdown().await;
+    let mut cfg3 = cfg.clone();
+    cfg3.mirrors = vec![mirror.feed_url()];
+    let e = sync(&store, &cfg3).await;
+    // The mirror's timestamp is older than the trusted one: refused as rollback.
+    let e = e.unwrap_err().to_string();
+    assert!(e.contains("rollback") || e.contains("timestamp"), "{e}");
+    assert!(service_name(&store).contains("v2"), "nothing changed");
+    mirror.handle.shutdown().await;
+}
