@@ -503,6 +503,15 @@ pub fn export_bundle(feed: &Path, out: &Path) -> Result<(PathBuf, PathBuf), HubE
     let (om, os) = (out.join("manifest.json"), out.join("snapshot.json.gz"));
     write_atomic(&os, &snap)?;
     write_atomic(&om, &manifest_bytes)?;
+    // The TUF root and targets: a fresh install's trusted root, and the
+    // signed length and hash of manifest.json.
+    for name in ["root.json", "targets.json"] {
+        let p = feed.join("metadata").join(name);
+        if p.exists() {
+            let b = std::fs::read(&p).map_err(io_err(&p))?;
+            write_atomic(&out.join(name), &b)?;
+        }
+    }
     Ok((om, os))
 }
 

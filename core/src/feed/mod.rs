@@ -507,6 +507,13 @@ pub fn verify_bundle(
     trusted_keys: &[VerifyingKey],
 ) -> Result<(Manifest, Snapshot), FeedError> {
     let m = verify_manifest(manifest_bytes, trusted_keys)?;
+    let snap = check_bundle_snapshot(&m, snapshot_gz)?;
+    Ok((m, snap))
+}
+
+/// The snapshot blob of a trusted bundled manifest: its sha256 and size,
+/// feed id and version, and the content digest of its records.
+pub fn check_bundle_snapshot(m: &Manifest, snapshot_gz: &[u8]) -> Result<Snapshot, FeedError> {
     let sha = sha256_hex(snapshot_gz);
     if sha != m.snapshot.sha256 || snapshot_gz.len() as u64 != m.snapshot.size {
         return Err(FeedError::DigestMismatch {
@@ -528,7 +535,7 @@ pub fn verify_bundle(
             got: digest,
         });
     }
-    Ok((m, snap))
+    Ok(snap)
 }
 
 /// Gzips the JSON of a blob.

@@ -545,7 +545,12 @@ pub fn configure(
             .get_meta(meta::TRUST_ROOT)?
             .or(store.get_meta(&format!("{}root", tuf::keys::PREFIX))?)
             .map(String::into_bytes)
-            .or_else(|| crate::bundle::BUNDLE_ROOT.map(|b| b.to_vec())),
+            .or_else(|| {
+                // The bundle's root, for content of the bundle's feed.
+                let pos = store.position().ok()?;
+                (Some(pos.feed_id) == crate::bundle::bundled_feed_id())
+                    .then(|| crate::bundle::BUNDLE_ROOT.to_vec())
+            }),
     };
     if let Some(root) = tuf_root {
         let mut cfg = SyncConfig::new(url, Vec::new(), work_dir.to_path_buf());
