@@ -541,6 +541,14 @@ pub fn configure(
     let tuf_root = match given_root {
         Some(r) => Some(r),
         None if !trust_key_files.is_empty() => None,
+        // Publisher keys kept from an earlier --trust-key (a hub that is not
+        // a TUF repository) stay the trust until a root is given.
+        None if store
+            .get_meta(meta::TRUSTED_KEYS)?
+            .is_some_and(|k| !k.trim().is_empty()) =>
+        {
+            None
+        }
         None => store
             .get_meta(meta::TRUST_ROOT)?
             .or(store.get_meta(&format!("{}root", tuf::keys::PREFIX))?)
