@@ -505,6 +505,14 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
                 ..Default::default()
             };
             let online = crate::hub_tuf::online_keys(&feed, &key, snapshot_key, timestamp_key)?;
+            if let Some((s, t)) = &online {
+                let keys = fyr_hub::tuf::OnlineKeys {
+                    targets: &key,
+                    snapshot: s,
+                    timestamp: t,
+                };
+                fyr_hub::tuf::check_online_keys(&feed, &keys).map_err(hub_failure)?;
+            }
             let r = fyr_hub::publish_with(records, &key, &feed, &opts).map_err(hub_failure)?;
             if let Some((s, t)) = &online {
                 let keys = fyr_hub::tuf::OnlineKeys {

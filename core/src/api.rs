@@ -70,6 +70,9 @@ pub struct Status {
     /// How often to look for a new version (the signed content's
     /// `check_interval_hours`), for the shell's scheduler after a success.
     pub check_interval_hours: Option<u32>,
+    /// The signed content asks for a newer app (`min_app_version`): what to
+    /// tell the user, in the store's language.
+    pub app_update: Option<String>,
 }
 
 /// How to sync: what is not given is taken from what was kept after the first use.
@@ -298,6 +301,10 @@ impl Fyr {
             next_attempt: st.next_attempt,
             failures: st.failures,
             check_interval_hours: dist.as_ref().map(|d| d.check_interval_hours),
+            app_update: crate::evolve::app_update_notice(
+                dist.as_ref().and_then(|d| d.min_app_version.as_deref()),
+                self.lang,
+            ),
             hub: hub.or(dist.map(|d| d.hub_url)),
             outbox_pending: pending,
             outbox_quarantined: quarantined,

@@ -12,6 +12,7 @@ pub mod crypto;
 pub mod distribution;
 pub mod enroll;
 pub mod error;
+pub mod evolve;
 pub mod feed;
 pub mod helpcard;
 pub mod keys;

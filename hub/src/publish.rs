@@ -342,7 +342,13 @@ pub fn publish_with(
     opts: &PublishOptions,
 ) -> Result<PublishReport, HubError> {
     check_records(&records)?;
-    check_distribution(&records, key)?;
+    // In a TUF repository root alone says who signs (checked by
+    // `tuf::publish_metadata`); the distribution's keys are for feeds
+    // that are not one yet.
+    let is_tuf = crate::tuf::latest_root(feed)?.is_some();
+    if !is_tuf {
+        check_distribution(&records, key)?;
+    }
     records.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
     std::fs::create_dir_all(feed).map_err(io_err(feed))?;
     let _lock = PublishLock::take(feed)?;
@@ -351,7 +357,7 @@ pub fn publish_with(
     // Devices following this folder's feed trust only what its last version
     // names. (A `base` continued for the first time is the app's bundle: a
     // self-hoster continuing it with another key gives devices --trust-key.)
-    if let Some(last) = versions.last() {
+    if let (Some(last), false) = (versions.last(), is_tuf) {
         check_signer_trusted_by(&read_snapshot(feed, last)?, &records, key)?;
     }
     if versions.is_empty() {

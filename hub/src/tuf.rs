@@ -240,6 +240,17 @@ fn link_or_copy(from: &Path, to: &Path) -> Result<(), HubError> {
     Ok(())
 }
 
+/// Refuses online keys that are not the ones the current root names
+/// (before anything is written).
+pub fn check_online_keys(feed: &Path, keys: &OnlineKeys<'_>) -> Result<(), HubError> {
+    let root = current_root(feed)?.ok_or_else(|| {
+        HubError::Content("the feed has no root: sign one first (fyr hub root sign)".into())
+    })?;
+    check_role_key(&root, "targets", keys.targets)?;
+    check_role_key(&root, "snapshot", keys.snapshot)?;
+    check_role_key(&root, "timestamp", keys.timestamp)
+}
+
 /// Writes targets, snapshot and timestamp for the feed's current
 /// `manifest.json` (after [`crate::publish_with`]), with the online keys
 /// root names. Returns the targets version.

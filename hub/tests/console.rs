@@ -360,6 +360,16 @@ async fn csrf_sessions_roles_and_login_limits() {
         .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("dist-errors"), "the core's message is shown");
+    // Not even an admin changes whom devices trust: that is the TUF root's.
+    let evil_trust = format!(
+        "feed_url = \"https://evil.example/feed/\"\nhub_url = \"https://evil.example/\"\ntrusted_keys = [\"{}\"]\ncheck_interval_hours = 6\n",
+        "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
+    );
+    let (st, page) = adm
+        .post("/console/publish/distribution", &[("text", &evil_trust)])
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("fyr hub root sign"), "{page}");
     // An analyst sees the follow-up only.
     let an = login(&h, "ana", "analyst-pass-1").await;
     assert_eq!(an.get("/console/services").await.0, StatusCode::FORBIDDEN);

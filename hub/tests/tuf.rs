@@ -21,20 +21,25 @@ fn key(n: u8) -> SigningKey {
     SigningKey::from_bytes(&[n; 32])
 }
 
+/// The repository's own content, with one service marked by `tag`.
 fn records(tag: &str) -> Vec<Record> {
-    vec![
-        Record::new(
-            RecordKind::Municipality,
-            "2361",
-            &json!({"code": "2361", "name": "Härjedalen"}),
-        ),
-        Record::new(
-            RecordKind::Service,
-            "jour-1",
-            &json!({"name": format!("Kvinnojouren {tag}")}),
-        ),
-    ]
+    edited(tag, |v| v["source"] = json!(format!("Kvinnojouren {tag}")))
 }
+
+fn edited(tag: &str, edit: impl Fn(&mut serde_json::Value)) -> Vec<Record> {
+    let _ = tag;
+    let mut recs = fyr_core::bundle::embedded_records().unwrap();
+    let r = recs
+        .iter_mut()
+        .find(|r| r.kind == RecordKind::Service && r.id == SERVICE)
+        .unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    edit(&mut v);
+    r.body = v.to_string();
+    recs
+}
+
+const SERVICE: &str = "kvinnojouren-vaxjo";
 
 struct Hub {
     dir: tempfile::TempDir,
@@ -100,7 +105,15 @@ fn spec(k: &Keys, root_keys: &[&SigningKey]) -> RootSpec {
 }
 
 fn publish(feed: &Path, k: &Keys, tag: &str, now: chrono::DateTime<Utc>) {
-    publish_with(records(tag), &k.targets, feed, &PublishOptions::default()).unwrap();
+    publish_records(feed, k, records(tag), now)
+}
+
+fn publish_records(feed: &Path, k: &Keys, recs: Vec<Record>, now: chrono::DateTime<Utc>) {
+    let opts = PublishOptions {
+        now: Some(now),
+        ..Default::default()
+    };
+    publish_with(recs, &k.targets, feed, &opts).unwrap();
     tuf::publish_metadata(
         feed,
         &OnlineKeys {
@@ -130,7 +143,7 @@ fn service_name(store: &MemStore) -> String {
     store
         .records()
         .into_iter()
-        .find(|r| r.kind == RecordKind::Service)
+        .find(|r| r.kind == RecordKind::Service && r.id == SERVICE)
         .map(|r| r.body)
         .unwrap_or_default()
 }
@@ -321,4 +334,63 @@ async fn a_frozen_feed_is_refused_within_a_day_and_a_lagging_mirror_moves_to_the
     assert!(e.contains("rollback") || e.contains("timestamp"), "{e}");
     assert!(service_name(&store).contains("v2"), "nothing changed");
     mirror.handle.shutdown().await;
+}
+
+#[tokio::test]
+async fn a_version_with_one_invalid_record_is_refused_whole_and_unknown_fields_are_skipped() {
+    let hub = Hub::serve(None).await;
+    let feed = hub.feed();
+    let now = Utc::now();
+    let k = Keys {
+        root: (1..=3).map(key).collect(),
+        targets: key(10),
+        snapshot: key(11),
+        timestamp: key(12),
+    };
+    tuf::sign_root(
+        &feed,
+        &spec(&k, &[&k.root[0], &k.root[1], &k.root[2]]),
+        &k.root[..2],
+        now,
+    )
+    .unwrap();
+    let root1 = std::fs::read(feed.join("metadata/1.root.json")).unwrap();
+    publish(&feed, &k, "v1", now);
+    let work = tempfile::tempdir().unwrap();
+    let store = MemStore::new();
+    let cfg = device_cfg(hub.feed_url(), root1, work.path());
+    sync(&store, &cfg).await.unwrap();
+    assert!(service_name(&store).contains("Kvinnojouren v1"));
+    // A newer hub publishes a service whose phones are not a list: refused
+    // whole with a reason naming kind and id; the old version stays.
+    publish_records(
+        &feed,
+        &k,
+        edited("bad", |v| v["phones"] = json!("0470-123456")),
+        now,
+    );
+    let e = sync(&store, &cfg).await.unwrap_err().to_string();
+    assert!(
+        e.contains("refused whole") && e.contains(&format!("service {SERVICE}")),
+        "{e}"
+    );
+    assert!(
+        service_name(&store).contains("Kvinnojouren v1"),
+        "old version kept"
+    );
+    assert_eq!(store.position().unwrap().version, 1, "still version 1");
+    // A field this app does not know yet (a newer region's format) is skipped.
+    publish_records(
+        &feed,
+        &k,
+        edited("new-field", |v| {
+            v["source"] = json!("Kvinnojouren v3");
+            v["video_call"] = json!("https://example.invalid/call");
+        }),
+        now,
+    );
+    let r = sync(&store, &cfg).await.unwrap();
+    assert_eq!(r.result, SyncResult::Updated);
+    assert!(service_name(&store).contains("Kvinnojouren v3"));
+    hub.handle.shutdown().await;
 }

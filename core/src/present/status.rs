@@ -62,6 +62,9 @@ pub fn status_lines(status: &Status, now: DateTime<Utc>, lang: Lang) -> Vec<Stat
     if let Some(w) = &status.stale_warning {
         out.push(line(w.clone(), Tone::Warning));
     }
+    if let Some(u) = &status.app_update {
+        out.push(line(u.clone(), Tone::Warning));
+    }
     match status.last_success {
         Some(t) => {
             let ago = relative_time(t, now, lang);
@@ -211,6 +214,7 @@ mod tests {
             upload_blocked: None,
             upload_note: None,
             check_interval_hours: None,
+            app_update: None,
         }
     }
 

@@ -1131,7 +1131,15 @@ async fn apply_version(
             delta = Some(dl);
         }
     }
+    let refuse = |reason: String| -> SyncError {
+        FeedError::Malformed(format!(
+            "version {} refused whole, the device keeps version {}: {reason}",
+            m.version, pos.version
+        ))
+        .into()
+    };
     if let Some(dl) = delta {
+        crate::evolve::validate_records(&dl.upserts).map_err(refuse)?;
         let deletes = dl.deletes.into_iter().map(|k| (k.kind, k.id)).collect();
         store.apply(to, dl.upserts, deletes, false)?;
         net.report.delta_from = Some(pos.version);
@@ -1153,6 +1161,10 @@ async fn apply_version(
                 snap.records.len()
             ))
             .into());
+        }
+        if let Err(reason) = crate::evolve::validate_records(&snap.records) {
+            remove_part(cfg, &m.snapshot);
+            return Err(refuse(reason));
         }
         store.apply(to, snap.records, Vec::new(), true)?;
         remove_part(cfg, &m.snapshot);

@@ -398,6 +398,33 @@ pub(crate) async fn distribution(
         .optional()
         .ok()
         .flatten();
+    // Who is trusted is the TUF root's, signed offline (fyr hub root sign):
+    // the console may change where devices sync, never whom they trust.
+    let keys = |t: &str| {
+        fyr_core::distribution::Distribution::from_toml(&label, t)
+            .map(|d| (d.trusted_keys, d.next_keys, d.retired_keys))
+            .ok()
+    };
+    let unchanged_trust = match &before {
+        Some(b) => keys(b) == keys(&text),
+        None => keys(&text).is_some_and(|k| k.1.is_empty() && k.2.is_empty()),
+    };
+    if !unchanged_trust {
+        drop(conn);
+        let mut w = workdir::load(&c.conn()).unwrap_or_default();
+        w.files
+            .insert(fyr_core::distribution::FILE.to_string(), text);
+        return preview_page_with(
+            &c,
+            &a,
+            &w,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(vec![format!(
+                "{label}: trusted_keys, next_keys and retired_keys cannot be changed in the console: who devices trust is the TUF root's, signed offline with fyr hub root sign"
+            )]),
+        );
+    }
     let res = conn
         .execute(
             "INSERT OR REPLACE INTO console_files (path, text) VALUES (?1, ?2)",
