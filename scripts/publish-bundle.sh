@@ -15,10 +15,21 @@
 #       snapshot/timestamp/root keys are made with `fyr hub keygen`.
 #       A region keeps its root keys on an offline machine and rotates keys
 #       with `fyr hub root sign` (README "A region's deployment").
+#   scripts/publish-bundle.sh KEY_FILE --new-root
+#       the same, but signs a new root version 1 from root-1..3.key beside
+#       KEY_FILE instead of keeping content/feed/root.json (for when the
+#       bundle's root keys are lost: the repository's bundle root is a
+#       development root, which a region replaces with its own).
 set -euo pipefail
 cd "$(dirname "$0")/.."
-key="${1:?usage: scripts/publish-bundle.sh KEY_FILE (the targets key; snapshot.key, timestamp.key beside it)}"
-[ $# -le 1 ] || { echo "publish-bundle: unknown option $2"; exit 2; }
+usage="usage: scripts/publish-bundle.sh KEY_FILE [--new-root] (KEY_FILE is the targets key; snapshot.key, timestamp.key beside it)"
+key="${1:?$usage}"
+new_root=0
+if [ $# -ge 2 ]; then
+    [ "$2" = --new-root ] || { echo "publish-bundle: unknown option $2"; echo "$usage"; exit 2; }
+    new_root=1
+fi
+[ $# -le 2 ] || { echo "publish-bundle: unknown option $3"; echo "$usage"; exit 2; }
 [ -f "$key" ] || { echo "publish-bundle: $key not found"; exit 2; }
 keys="$(cd "$(dirname "$key")" && pwd)"
 pub="${key%.key}.pub"
@@ -31,7 +42,7 @@ for k in snapshot timestamp; do
     [ -f "$keys/$k.key" ] || "$fyr" hub keygen --out "$keys" --name "$k" >/dev/null
 done
 mkdir -p "$tmp/feed/metadata"
-if [ -f content/feed/root.json ]; then
+if [ -f content/feed/root.json ] && [ $new_root = 0 ]; then
     v="$(python3 -c 'import json,sys; print(json.load(open(sys.argv[1]))["signed"]["version"])' content/feed/root.json)"
     cp content/feed/root.json "$tmp/feed/metadata/$v.root.json"
 else
