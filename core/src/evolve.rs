@@ -50,6 +50,8 @@ pub fn validate_record(r: &Record) -> Result<(), String> {
                 r.decode().map_err(|e| fail(e.to_string()))?;
             d.validate().map_err(|e| fail(e.join("; ")))
         }
+        // Kept as it came, used by nothing: a newer app's content.
+        RecordKind::Other(_) => Ok(()),
     }
 }
 
@@ -63,6 +65,28 @@ fn join<E: std::fmt::Display>(e: Vec<E>) -> String {
 /// Checks every record; the first invalid one refuses the version.
 pub fn validate_records(records: &[Record]) -> Result<(), String> {
     records.iter().try_for_each(validate_record)
+}
+
+/// The paths of fields in `value` that `T` does not know. Content types
+/// skip unknown fields when a device reads them (a newer region's record
+/// never breaks an older app); authoring (`from_toml`) names them, so a
+/// typo is not published and silently skipped.
+pub(crate) fn unknown_fields<T: serde::de::DeserializeOwned>(
+    value: serde_json::Value,
+) -> Vec<String> {
+    let mut out = Vec::new();
+    let _: Result<T, _> = serde_ignored::deserialize(value, |p| out.push(p.to_string()));
+    out
+}
+
+/// [`unknown_fields`] of a TOML text (empty when it does not parse: the
+/// parser's own error names that).
+pub(crate) fn unknown_toml_fields<T: serde::de::DeserializeOwned>(text: &str) -> Vec<String> {
+    toml::from_str::<toml::Value>(text)
+        .ok()
+        .and_then(|v| serde_json::to_value(v).ok())
+        .map(unknown_fields::<T>)
+        .unwrap_or_default()
 }
 
 /// This app's version.
@@ -132,5 +156,122 @@ mod tests {
         for r in crate::bundle::embedded_records().unwrap() {
             validate_record(&r).unwrap();
         }
+    }
+
+    use crate::api::{Fyr, OpenOptions};
+    use crate::feed::records_digest;
+    use crate::store::{Bundle, ContentPosition};
+
+    fn open(dir: &std::path::Path, bundle: Option<&Bundle>) -> Fyr {
+        let o = OpenOptions {
+            data_dir: dir.into(),
+            key: Some([7; 32]),
+            lang: Lang::Sv,
+        };
+        match bundle {
+            None => Fyr::open(o).unwrap(),
+            Some(b) => Fyr::open_with_bundle(o, &|| {
+                Ok(Bundle {
+                    position: b.position.clone(),
+                    records: b.records.clone(),
+                })
+            })
+            .unwrap(),
+        }
+    }
+
+    /// The next app's bundle: the compiled-in one, one version on, with an edit.
+    fn next_bundle(edit: impl Fn(&mut Vec<Record>)) -> Bundle {
+        let b = crate::bundle::bundled().unwrap();
+        let mut records = b.records;
+        edit(&mut records);
+        Bundle {
+            position: ContentPosition {
+                version: b.position.version + 1,
+                digest: records_digest(&records),
+                ..b.position
+            },
+            records,
+        }
+    }
+
+    fn set_min_app_version(records: &mut [Record], v: &str) {
+        let r = records
+            .iter_mut()
+            .find(|r| r.kind == RecordKind::Distribution)
+            .unwrap();
+        let mut d: crate::distribution::Distribution = r.decode().unwrap();
+        d.min_app_version = Some(v.into());
+        *r = d.record();
+    }
+
+    #[test]
+    fn an_app_update_with_a_newer_bundle_adopts_it_and_shows_the_regions_min_app_version() {
+        let d = tempfile::tempdir().unwrap();
+        let now = chrono::Utc::now();
+        // Installed last year, never synced (no network at the clinic).
+        let v = open(d.path(), None).status(now).unwrap().content_version;
+        assert_eq!(open(d.path(), None).status(now).unwrap().app_update, None);
+        // The app store delivers a new app whose bundle is the next version,
+        // in which the region asks for an app at least as new as 999.0.
+        let next = next_bundle(|r| set_min_app_version(r, "999.0"));
+        let f = open(d.path(), Some(&next));
+        let s = f.status(now).unwrap();
+        assert_eq!(s.content_version, v + 1, "the newer bundle is adopted");
+        let notice = s.app_update.clone().expect("the user is told to update");
+        assert!(
+            notice.contains("999.0") && notice.contains(APP_VERSION),
+            "{notice}"
+        );
+        let lines = crate::present::status::status_lines(&s, now, Lang::Sv);
+        assert!(
+            lines.iter().any(|l| l.text.starts_with("Uppdatera appen")),
+            "{lines:?}"
+        );
+        drop(f);
+        // Going back to the older app's bundle never rolls the store back.
+        let s = open(d.path(), None).status(now).unwrap();
+        assert_eq!(s.content_version, v + 1);
+    }
+
+    #[test]
+    fn a_newer_bundle_with_an_invalid_record_is_refused_in_the_transaction_and_nothing_changes() {
+        let d = tempfile::tempdir().unwrap();
+        let now = chrono::Utc::now();
+        let v = open(d.path(), None).status(now).unwrap().content_version;
+        // A checklist whose levels are gone (a broken edit): refused whole.
+        let bad = next_bundle(|recs| {
+            let r = recs
+                .iter_mut()
+                .find(|r| r.kind == RecordKind::Checklist)
+                .unwrap();
+            let mut v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+            v.as_object_mut().unwrap().remove("levels");
+            r.body = v.to_string();
+        });
+        let o = OpenOptions {
+            data_dir: d.path().into(),
+            key: Some([7; 32]),
+            lang: Lang::Sv,
+        };
+        let e = Fyr::open_with_bundle(o, &|| {
+            Ok(Bundle {
+                position: bad.position.clone(),
+                records: bad.records.clone(),
+            })
+        })
+        .err()
+        .expect("refused")
+        .to_string();
+        assert!(
+            e.contains("refused whole") && e.contains("checklist"),
+            "{e}"
+        );
+        let f = open(d.path(), None);
+        assert_eq!(
+            f.status(now).unwrap().content_version,
+            v,
+            "the old version stays"
+        );
     }
 }

@@ -392,5 +392,87 @@ async fn a_version_with_one_invalid_record_is_refused_whole_and_unknown_fields_a
     let r = sync(&store, &cfg).await.unwrap();
     assert_eq!(r.result, SyncResult::Updated);
     assert!(service_name(&store).contains("Kvinnojouren v3"));
+
+    // A routing model an older app cannot parse is refused whole (it used
+    // to fall back silently to the bundled model).
+    let mut recs = edited("v4", |v| v["source"] = json!("Kvinnojouren v4"));
+    body_of(&mut recs, RecordKind::Routing, |v| {
+        v["rule"] = json!("one rule")
+    });
+    publish_records(&feed, &k, recs, now);
+    let e = sync(&store, &cfg).await.unwrap_err().to_string();
+    assert!(
+        e.contains("refused whole") && e.contains("routing routing"),
+        "{e}"
+    );
+    // So are distribution settings with a key that is not a key: the device
+    // keeps its hub and its version (it used to demand --hub/--trust-key).
+    let mut recs = edited("v5", |v| v["source"] = json!("Kvinnojouren v5"));
+    body_of(&mut recs, RecordKind::Distribution, |v| {
+        v["trusted_keys"] = json!(["the new key"])
+    });
+    publish_records(&feed, &k, recs, now);
+    let e = sync(&store, &cfg).await.unwrap_err().to_string();
+    assert!(
+        e.contains("refused whole") && e.contains("distribution"),
+        "{e}"
+    );
+    assert!(
+        service_name(&store).contains("Kvinnojouren v3"),
+        "old version kept"
+    );
+
+    // A newer region's content: a record kind this app does not know, a new
+    // field in a checklist and in the distribution settings. All taken, the
+    // unknown kind kept as it came and used by nothing.
+    let mut recs = edited("v6", |v| v["source"] = json!("Kvinnojouren v6"));
+    body_of(&mut recs, RecordKind::Checklist, |v| {
+        v["audio_intro"] = json!({"sv": "intro.ogg"})
+    });
+    body_of(&mut recs, RecordKind::Distribution, |v| {
+        v["sms_fallback"] = json!(true)
+    });
+    let video = RecordKind::known_or_other("video_guide").unwrap();
+    recs.push(Record::new(
+        video,
+        "first-call",
+        &json!({"url": "https://example.invalid/v"}),
+    ));
+    publish_records(&feed, &k, recs.clone(), now);
+    let r = sync(&store, &cfg).await.unwrap();
+    assert_eq!(r.result, SyncResult::Updated, "{r:?}");
+    assert!(service_name(&store).contains("Kvinnojouren v6"));
+    assert!(store.records().iter().any(|r| r.kind == video));
+    let checklist = store
+        .records()
+        .into_iter()
+        .find(|r| r.kind == RecordKind::Checklist && r.body.contains("audio_intro"))
+        .unwrap();
+    fyr_core::checklist::Checklist::from_stored_json(&checklist.id, &checklist.body)
+        .expect("screenings keep working with the new field");
+    // The next version arrives as a delta (no full snapshot on every sync).
+    let v = r.version;
+    for r in recs.iter_mut().filter(|r| r.id == SERVICE) {
+        let mut b: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+        b["source"] = json!("Kvinnojouren v7");
+        r.body = b.to_string();
+    }
+    publish_records(&feed, &k, recs, now);
+    let r = sync(&store, &cfg).await.unwrap();
+    assert_eq!(
+        (r.result, r.delta_from),
+        (SyncResult::Updated, Some(v)),
+        "{r:?}"
+    );
+    assert!(service_name(&store).contains("Kvinnojouren v7"));
+    let r = sync(&store, &cfg).await.unwrap();
+    assert_eq!((r.result, r.requests), (SyncResult::Unchanged, 1), "{r:?}");
     hub.handle.shutdown().await;
+}
+
+fn body_of(recs: &mut [Record], kind: RecordKind, edit: impl Fn(&mut serde_json::Value)) {
+    let r = recs.iter_mut().find(|r| r.kind == kind).unwrap();
+    let mut v: serde_json::Value = serde_json::from_str(&r.body).unwrap();
+    edit(&mut v);
+    r.body = v.to_string();
 }

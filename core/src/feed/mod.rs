@@ -27,8 +27,12 @@ pub const FORMAT: u32 = 1;
 pub const MAX_MANIFEST_BYTES: usize = 1 << 20;
 
 /// The kind of a content record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+///
+/// A kind this app does not know (a newer region's content) is
+/// [`RecordKind::Other`]: a device keeps such records as they came (so its
+/// content digest matches the manifest and deltas keep applying) and uses
+/// none of them — forward compatibility; see [`crate::evolve`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RecordKind {
     Municipality,
     Organization,
@@ -42,6 +46,26 @@ pub enum RecordKind {
     /// The one record naming where devices sync and whom they trust
     /// (see [`crate::distribution`]).
     Distribution,
+    /// A kind this app does not know, by its name (interned: see
+    /// [`RecordKind::other`]).
+    Other(&'static str),
+}
+
+/// At most this many distinct unknown kind names are kept per process (the
+/// names are interned for `Copy`); a feed with more is refused.
+const MAX_OTHER_KINDS: usize = 64;
+
+impl Serialize for RecordKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        RecordKind::known_or_other(&s).map_err(serde::de::Error::custom)
+    }
 }
 
 impl RecordKind {
@@ -65,10 +89,49 @@ impl RecordKind {
             RecordKind::Routing => "routing",
             RecordKind::Lexicon => "lexicon",
             RecordKind::Distribution => "distribution",
+            RecordKind::Other(name) => name,
         }
     }
     pub fn parse(s: &str) -> Option<RecordKind> {
         RecordKind::ALL.into_iter().find(|k| k.id() == s)
+    }
+
+    /// A known kind, or [`RecordKind::Other`] for a well-formed name this
+    /// app does not know (lowercase ASCII letters, digits and `_`, up to 64).
+    pub fn known_or_other(s: &str) -> Result<RecordKind, String> {
+        if let Some(k) = RecordKind::parse(s) {
+            return Ok(k);
+        }
+        let ok = !s.is_empty()
+            && s.len() <= 64
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !ok {
+            return Err(format!("{s:?} is not a record kind name"));
+        }
+        RecordKind::other(s)
+    }
+
+    fn other(s: &str) -> Result<RecordKind, String> {
+        use std::sync::Mutex;
+        static NAMES: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+        let mut names = NAMES.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = names.iter().find(|n| **n == s) {
+            return Ok(RecordKind::Other(n));
+        }
+        if names.len() >= MAX_OTHER_KINDS {
+            return Err(format!(
+                "record kind {s:?}: more than {MAX_OTHER_KINDS} unknown record kinds"
+            ));
+        }
+        let n: &'static str = Box::leak(s.to_string().into_boxed_str());
+        names.push(n);
+        Ok(RecordKind::Other(n))
+    }
+
+    /// Is this a kind this app uses?
+    pub fn is_known(self) -> bool {
+        !matches!(self, RecordKind::Other(_))
     }
 }
 
@@ -188,7 +251,8 @@ pub fn records_directory(records: &[Record]) -> Result<Directory, FeedError> {
             | RecordKind::HelpCard
             | RecordKind::Routing
             | RecordKind::Lexicon
-            | RecordKind::Distribution => {}
+            | RecordKind::Distribution
+            | RecordKind::Other(_) => {}
         }
     }
     Ok(d)

@@ -64,6 +64,16 @@ pub fn open(path: &Path, bundled: &dyn Fn() -> Result<Bundle>) -> Result<(Connec
         let ix = apply(&mut c, &b.position, b.records, Vec::new(), true)?;
         return Ok((c, ix));
     }
+    // An app update whose bundle is a newer version of the feed the device
+    // follows adopts it (a device that could not sync is not left behind
+    // its own app). A bundle that does not verify changes nothing.
+    let pos = position(&c)?;
+    if let Ok(b) = bundled() {
+        if b.position.feed_id == pos.feed_id && b.position.version > pos.version {
+            let ix = apply(&mut c, &b.position, b.records, Vec::new(), true)?;
+            return Ok((c, ix));
+        }
+    }
     if get_meta(&c, "index_stale")?.as_deref() == Some("1") {
         let tx = c.transaction()?;
         let mut ix = rebuild_index(&tx)?;
@@ -168,8 +178,9 @@ pub fn digest_of(c: &Connection) -> Result<String> {
         .collect::<std::result::Result<_, _>>()?;
     let mut items = Vec::with_capacity(rows.len());
     for (k, id, h) in &rows {
-        let kind = RecordKind::parse(k)
-            .ok_or_else(|| Error::Storage(format!("unknown record kind '{k}' in the store")))?;
+        // Kinds a newer app knows are kept as they came (forward compatibility).
+        let kind = RecordKind::known_or_other(k)
+            .map_err(|e| Error::Storage(format!("in the store: {e}")))?;
         let hash: [u8; 32] = h
             .as_slice()
             .try_into()
@@ -189,6 +200,15 @@ pub fn apply(
 ) -> Result<FacetIndex> {
     let tx = c.transaction()?;
     failpoint("apply:begin");
+    // Every record of every kind, by the rules the hub publishes by: one
+    // invalid record refuses the whole version (the transaction is dropped,
+    // the version the device has stays).
+    crate::evolve::validate_records(&upserts).map_err(|e| {
+        Error::Content(format!(
+            "version {} refused whole, the device keeps the version it has: {e}",
+            to.version
+        ))
+    })?;
     if replace_all {
         tx.execute("DELETE FROM records", [])?;
     }
