@@ -23,8 +23,15 @@ work="${TMPDIR:-/tmp}/fyr-ci-tuf"
 mkdir -p "$work"
 # shared/ is read-only: install from a copy.
 rm -rf "$work/suite" && cp -r "$suite_src" "$work/suite" && chmod -R u+w "$work/suite"
-if [ ! -x "$work/env/bin/pytest" ]; then
-  python3 -m venv "$work/env"
+if [ ! -x "$work/env/bin/pip" ]; then
+  rm -rf "$work/env"
+  if ! python3 -m venv "$work/env" </dev/null; then
+    # Debian's python3 has venv in a package of its own.
+    export DEBIAN_FRONTEND=noninteractive
+    SUDO=""; [ "$(id -u)" = 0 ] || SUDO=sudo
+    $SUDO apt-get update -qq </dev/null && $SUDO apt-get install -y -qq python3-venv </dev/null
+    rm -rf "$work/env" && python3 -m venv "$work/env"
+  fi
 fi
 "$work/env/bin/pip" install -q --disable-pip-version-check "$work/suite" </dev/null
 
@@ -42,4 +49,6 @@ s = json.load(open(sys.argv[1]))["summary"]
 print(f"tuf-conformance: {s.get('passed', 0)} passed, {s.get('failed', 0)} failed, "
       f"{s.get('xfailed', 0)} xfailed, {s.get('xpassed', 0)} xpassed")
 PY
+echo "expected failures (scripts/fyr-tuf.xfails, each with its reason):"
+awk '/^#/ { why = why substr($0, 3) " " } /^[^#]/ && NF { print "  " $0 ": " why; why = "" } /^$/ { why = "" }' scripts/fyr-tuf.xfails
 exit "$rc"

@@ -240,6 +240,51 @@ fn link_or_copy(from: &Path, to: &Path) -> Result<(), HubError> {
     Ok(())
 }
 
+/// Publishes the TUF metadata of a content version published from the
+/// console: in a TUF repository the online snapshot and timestamp keys lie
+/// beside the targets key file (`snapshot.key`, `timestamp.key`, as
+/// `scripts/publish-bundle.sh` keeps them). Root keys never do: the console
+/// publishes content (targets), never who is trusted. `check` runs before
+/// the content is written, so a missing or wrong key publishes nothing.
+pub fn console_metadata(
+    feed: &Path,
+    targets: &SigningKey,
+    key_file: &Path,
+    check: bool,
+    now: DateTime<Utc>,
+) -> Result<(), HubError> {
+    if latest_root(feed)?.is_none() {
+        return Ok(());
+    }
+    let dir = key_file.parent().unwrap_or(Path::new("."));
+    let load = |name: &str| {
+        let p = dir.join(name);
+        fyr_core::feed::load_signing_key(&p).map_err(|e| {
+            HubError::Content(format!(
+                "the feed is a TUF repository: the online {name} is needed beside the publishing key ({}): {e}",
+                p.display()
+            ))
+        })
+    };
+    let (s, t) = (load("snapshot.key")?, load("timestamp.key")?);
+    let keys = OnlineKeys {
+        targets,
+        snapshot: &s,
+        timestamp: &t,
+    };
+    if check {
+        check_online_keys(feed, &keys)
+    } else {
+        publish_metadata(
+            feed,
+            &keys,
+            crate::PublishOptions::default().expires_days,
+            now,
+        )
+        .map(|_| ())
+    }
+}
+
 /// Refuses online keys that are not the ones the current root names
 /// (before anything is written).
 pub fn check_online_keys(feed: &Path, keys: &OnlineKeys<'_>) -> Result<(), HubError> {

@@ -258,7 +258,10 @@ async fn sign_and_publish(
         let key = fyr_core::feed::load_signing_key(&key_path)
             .map_err(|e| format!("{}: {e}", key_path.display()))?;
         let kid = fyr_core::feed::key_id(&key.verifying_key());
-        publish_with(
+        let now = chrono::Utc::now();
+        let tuf = |check| crate::tuf::console_metadata(&feed, &key, &key_path, check, now);
+        tuf(true).map_err(|e| e.to_string())?;
+        let r = publish_with(
             records,
             &key,
             &feed,
@@ -267,8 +270,9 @@ async fn sign_and_publish(
                 ..Default::default()
             },
         )
-        .map(|r| (r, kid))
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+        tuf(false).map_err(|e| e.to_string())?;
+        Ok::<_, String>((r, kid))
     })
     .await
     .map_err(|e| e.to_string())??;
