@@ -21,4 +21,7 @@ if [ ! -d tests/browser/node_modules/playwright-core ]; then
   (cd tests/browser && npm ci --no-audit --no-fund --silent)
 fi
 [ -x "$target/debug/fyr" ] || cargo build -p fyr-cli
-FYR_BIN="$target/debug/fyr" node tests/browser/console.test.mjs
+status=0
+FYR_BIN="$target/debug/fyr" node tests/browser/console.test.mjs || status=1
+FYR_BIN="$target/debug/fyr" node tests/browser/exchange.test.mjs || status=1
+exit $status

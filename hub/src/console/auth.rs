@@ -268,6 +268,26 @@ pub(crate) async fn csrf_guard(
     let Some((_, csrf)) = session(&c, req.headers()) else {
         return refuse(i18n::text(lang, "no_session"));
     };
+    // A file upload (multipart) carries the token in its URL (`?csrf=`).
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if multipart {
+        let sent = req
+            .uri()
+            .query()
+            .map(|q| serde_urlencoded_pairs(q.as_bytes()));
+        let ok = sent
+            .and_then(|p| p.into_iter().find(|(k, _)| k == "csrf"))
+            .is_some_and(|(_, s)| same_token(&s, &csrf));
+        return if ok {
+            next.run(req).await
+        } else {
+            refuse(i18n::text(lang, "bad_csrf"))
+        };
+    }
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "form too large\n").into_response();
@@ -288,6 +308,14 @@ pub(crate) async fn csrf_guard(
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+fn same_token(s: &str, csrf: &str) -> bool {
+    s.len() == csrf.len()
+        && s.bytes()
+            .zip(csrf.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 fn serde_urlencoded_pairs(bytes: &[u8]) -> Vec<(String, String)> {

@@ -17,6 +17,7 @@ mod charts;
 mod corrections;
 pub mod db;
 mod directory;
+pub mod exchange;
 mod followup;
 mod i18n;
 mod organizations;
@@ -132,6 +133,7 @@ fn environment() -> Environment<'static> {
         ("audit.html", include_str!("templates/audit.html")),
         ("users.html", include_str!("templates/users.html")),
         ("phones.html", include_str!("templates/phones.html")),
+        ("exchange.html", include_str!("templates/exchange.html")),
     ] {
         env.add_template(name, src)
             .expect("console templates parse");
@@ -194,6 +196,10 @@ pub fn router(feed_dir: &Path, db_path: &Path, cfg: &ConsoleConfig) -> Result<Ro
         .route("/console/audit", get(home_audit))
         .route("/console/audit.csv", get(audit_csv))
         .route("/console/users", get(users_page).post(users_change))
+        .route("/console/exchange", get(exchange::page))
+        .route("/console/exchange/preview", post(exchange::upload))
+        .route("/console/exchange/confirm", post(exchange::confirm))
+        .route("/console/exchange/export/{format}", get(exchange::download))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::csrf_guard,
