@@ -3,7 +3,9 @@
 #   formatting; the whole workspace built once in the dev profile; Rust unit,
 #   integration, store, screening, hub and sync tests (real HTTP on 127.0.0.1);
 #   a fuzz smoke run of every cargo-fuzz target (a few seconds each; installs
-#   cargo-fuzz when missing); the console in real headless Chromium
+#   cargo-fuzz when missing); the TUF conformance suite against the update
+#   client (scripts/ci-tuf.sh: faketime from Debian, the suite from PyPI;
+#   prints `tuf-conformance: N passed, …`); the console in real headless Chromium
 #   (scripts/ci-browser.sh installs Debian's chromium and npm playwright-core
 #   when missing; its run ends with `browser: N passed, M failed`); then the
 #   Kotlin tests on the JVM against the real library (they install kotlinc
@@ -27,6 +29,9 @@ cargo test --workspace
 
 echo "== fuzz smoke (cargo-fuzz on stable via RUSTC_BOOTSTRAP=1, one build, ${FUZZ_SECONDS:-5} s per target)"
 scripts/fuzz.sh smoke
+
+echo "== TUF conformance suite (the update client through scripts/fyr-tuf)"
+scripts/ci-tuf.sh
 
 echo "== the console in a real browser"
 browser=0

@@ -390,11 +390,11 @@ fn sync() {
         "first sync (snapshot)", f.first_sync_bytes, f.first_sync_requests
     );
     println!(
-        "{:<44} {:>10} {:>9}   target: 1 request, < 600 B",
+        "{:<44} {:>10} {:>9}   target: 1 request, ≤ 300 B",
         "unchanged sync", f.unchanged_bytes, f.unchanged_requests
     );
     println!(
-        "{:<44} {:>10} {:>9}   target: ≤ 2048 B",
+        "{:<44} {:>10} {:>9}   target: ≤ 3 KB",
         "one service changed", f.one_change_bytes, f.one_change_requests
     );
     println!(

@@ -403,6 +403,8 @@ pub struct Status {
     pub content_age_days: Option<u32>,
     pub stale_after_days: Option<u32>,
     pub stale_warning: Option<String>,
+    /// The signed content asks for a newer app: what to tell the user.
+    pub app_update: Option<String>,
     /// The last successful sync (RFC 3339).
     pub last_sync: Option<String>,
     /// The last sync's result in one line ("updated", or the error).
@@ -884,6 +886,7 @@ pub(crate) fn status(s: fyr_core::Status) -> Status {
             .map(|d| d.clamp(0, u32::MAX as i64) as u32),
         stale_after_days: s.stale_after_days,
         stale_warning: s.stale_warning,
+        app_update: s.app_update,
         last_sync: s.last_success.map(rfc3339),
         last_result: s.last_sync.as_ref().map(result_line),
         last_result_json: s.last_sync.as_ref().map(|v| v.to_string()),

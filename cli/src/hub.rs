@@ -14,19 +14,35 @@ pub struct HubArgs {
 
 #[derive(Subcommand)]
 enum HubCmd {
-    /// Make an ed25519 key pair for signing feeds (DIR/fyr-feed.key, owner-only, and DIR/fyr-feed.pub).
+    /// Make an ed25519 key pair (DIR/NAME.key, owner-only, and DIR/NAME.pub):
+    /// root keys (root-1, root-2, root-3) on an offline machine, the online
+    /// targets, snapshot and timestamp keys on the hub.
     Keygen {
         #[arg(long, value_name = "DIR")]
         out: PathBuf,
+        /// The key's file name without extension.
+        #[arg(long, value_name = "NAME", default_value = "fyr-feed")]
+        name: String,
     },
+    /// The TUF root (offline): sign a new root with a threshold of root keys.
+    Root(crate::hub_tuf::RootArgs),
+    /// Re-sign the TUF timestamp (daily; only the timestamp key is needed).
+    Timestamp(crate::hub_tuf::TimestampArgs),
     /// Validate content and write the next signed feed version.
     Publish {
         /// A content folder: municipalities.csv, directory/*.csv, checklists/*.toml.
         #[arg(long, value_name = "DIR")]
         content: PathBuf,
-        /// The signing key (fyr-feed.key).
+        /// The signing key: the TUF targets key (or, for a feed without a
+        /// TUF root, fyr-feed.key).
         #[arg(long, value_name = "FILE")]
         key: PathBuf,
+        /// The TUF snapshot key (needed once the feed has a root).
+        #[arg(long, value_name = "FILE")]
+        snapshot_key: Option<PathBuf>,
+        /// The TUF timestamp key (needed once the feed has a root).
+        #[arg(long, value_name = "FILE")]
+        timestamp_key: Option<PathBuf>,
         /// The feed folder (created; any static web server can serve it).
         #[arg(long, value_name = "DIR")]
         feed: PathBuf,
@@ -470,7 +486,7 @@ fn devices(cmd: DevicesCmd) -> CmdResult {
     }
 }
 
-fn hub_failure(e: HubError) -> Failure {
+pub(crate) fn hub_failure(e: HubError) -> Failure {
     match e {
         HubError::Content(_) | HubError::Tokens { .. } => Failure::usage(e.to_string()),
         e => Failure::failed(e.to_string()),
@@ -487,8 +503,10 @@ fn runtime() -> Result<tokio::runtime::Runtime, Failure> {
 
 pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
     match a.cmd {
-        HubCmd::Keygen { out } => {
-            let (k, p) = fyr_hub::keygen(&out).map_err(hub_failure)?;
+        HubCmd::Root(a) => crate::hub_tuf::root(a),
+        HubCmd::Timestamp(a) => crate::hub_tuf::timestamp(a),
+        HubCmd::Keygen { out, name } => {
+            let (k, p) = fyr_hub::keygen_named(&out, &name).map_err(hub_failure)?;
             println!("private key: {} (keep it secret)", k.display());
             println!(
                 "public key:  {} (give it to devices: fyr sync --trust-key)",
@@ -499,6 +517,8 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
         HubCmd::Publish {
             content,
             key,
+            snapshot_key,
+            timestamp_key,
             feed,
             expires_days,
             stale_after_days,
@@ -524,7 +544,27 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
                 base,
                 ..Default::default()
             };
+            let online = crate::hub_tuf::online_keys(&feed, &key, snapshot_key, timestamp_key)?;
+            if let Some((s, t)) = &online {
+                let keys = fyr_hub::tuf::OnlineKeys {
+                    targets: &key,
+                    snapshot: s,
+                    timestamp: t,
+                };
+                fyr_hub::tuf::check_online_keys(&feed, &keys).map_err(hub_failure)?;
+            }
             let r = fyr_hub::publish_with(records, &key, &feed, &opts).map_err(hub_failure)?;
+            if let Some((s, t)) = &online {
+                let keys = fyr_hub::tuf::OnlineKeys {
+                    targets: &key,
+                    snapshot: s,
+                    timestamp: t,
+                };
+                let v =
+                    fyr_hub::tuf::publish_metadata(&feed, &keys, expires_days, chrono::Utc::now())
+                        .map_err(hub_failure)?;
+                println!("TUF: targets version {v}, timestamp re-signed");
+            }
             println!(
                 "published feed {} version {} ({} records, snapshot {} bytes, {} deltas){}",
                 r.feed_id,

@@ -7,9 +7,11 @@ mod exchange;
 mod guides;
 mod helpcard;
 mod hub;
+mod hub_tuf;
 mod key;
 mod screen;
 mod sync;
+mod tuf;
 
 use clap::{Args, Parser, Subcommand};
 use fyr_core::vocab::Lang;
@@ -72,6 +74,8 @@ enum Cmd {
     Demo(sync::DemoArgs),
     /// The publishing and sync hub.
     Hub(hub::HubArgs),
+    /// The TUF conformance client protocol (init, refresh, download) over the update client.
+    Tuf(tuf::TufArgs),
 }
 
 #[derive(Args)]
@@ -204,6 +208,7 @@ fn main() -> ExitCode {
         Cmd::ReportError(a) => sync::report_error(&ctx, a),
         Cmd::Demo(a) => sync::demo(&ctx, a),
         Cmd::Hub(a) => hub::hub(&ctx, a),
+        Cmd::Tuf(a) => tuf::tuf(a),
     };
     match r {
         Ok(()) => ExitCode::SUCCESS,

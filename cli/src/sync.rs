@@ -178,6 +178,9 @@ pub fn status(ctx: &Ctx, json: bool) -> CmdResult {
         s.feed_id,
         s.content_version
     );
+    if let Some(u) = &s.app_update {
+        println!("{u}");
+    }
     if let Some(w) = &s.stale_warning {
         println!("{}: {w}", t("varning", "warning"));
     }

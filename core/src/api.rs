@@ -78,6 +78,9 @@ pub struct Status {
     /// When a scheduled sync is next due (`sync::policy::next_check`): the
     /// shell wakes up then; a scheduled sync before it is refused at once.
     pub next_check: DateTime<Utc>,
+    /// The signed content asks for a newer app (`min_app_version`): what to
+    /// tell the user, in the store's language.
+    pub app_update: Option<String>,
 }
 
 /// How to sync: what is not given is taken from what was kept after the first use.
@@ -323,6 +326,10 @@ impl Fyr {
             failures: st.failures,
             check_interval_hours: dist.as_ref().map(|d| d.check_interval_hours),
             next_check,
+            app_update: crate::evolve::app_update_notice(
+                dist.as_ref().and_then(|d| d.min_app_version.as_deref()),
+                self.lang,
+            ),
             hub: hub.or(dist.map(|d| d.hub_url)),
             outbox_pending: pending,
             outbox_quarantined: quarantined,

@@ -260,21 +260,58 @@ pub fn load_content_dir(dir: &std::path::Path) -> Result<Vec<Record>> {
     Ok(v)
 }
 
-/// The bundled default as a signed feed version (`content/feed/`, written by
-/// `scripts/publish-bundle.sh`): its manifest, snapshot and the publisher's
-/// public key. A device holding it follows that feed, so a first sync from a
+/// The bundled default as a snapshot of a TUF repository (`content/feed/`,
+/// written by `scripts/publish-bundle.sh`): the root a fresh install
+/// trusts, the targets metadata (signed by root's targets key) listing
+/// `manifest.json` with its length and sha256, the manifest and its
+/// snapshot. A device holding it follows that feed, so a first sync from a
 /// hub that continues it is a delta.
 pub const BUNDLE_MANIFEST: &[u8] = include_bytes!("../../content/feed/manifest.json");
 pub const BUNDLE_SNAPSHOT: &[u8] = include_bytes!("../../content/feed/snapshot.json.gz");
-pub const BUNDLE_PUBLISHER_KEY: &str = include_str!("../../content/feed/publisher.pub");
+/// The TUF root a fresh install trusts (who is trusted lives only in root).
+pub const BUNDLE_ROOT: &[u8] = include_bytes!("../../content/feed/root.json");
+pub const BUNDLE_TARGETS: &[u8] = include_bytes!("../../content/feed/targets.json");
 
-/// The bundled feed version, verified: signature, snapshot hash and size,
-/// and the digest of its records.
+/// The bundled feed version, verified: root (by itself), targets (by
+/// root's targets keys), the manifest's length and hash, the snapshot's
+/// hash and size, and the digest of its records. Expiry is not checked:
+/// bundled content may be old (the device warns when it is).
 pub fn signed_bundle() -> Result<(Manifest, Snapshot)> {
-    verify_bundle_parts(BUNDLE_MANIFEST, BUNDLE_SNAPSHOT, BUNDLE_PUBLISHER_KEY)
+    verify_tuf_bundle(
+        BUNDLE_ROOT,
+        BUNDLE_TARGETS,
+        BUNDLE_MANIFEST,
+        BUNDLE_SNAPSHOT,
+    )
 }
 
-/// Verifies a bundle's three parts exactly as the compiled-in one is.
+fn verify_tuf_bundle(
+    root: &[u8],
+    targets: &[u8],
+    manifest: &[u8],
+    snapshot: &[u8],
+) -> Result<(Manifest, Snapshot)> {
+    use crate::update::metadata::Envelope;
+    let bad = |e: String| Error::Content(format!("the bundled content does not verify: {e}"));
+    let t = crate::update::trusted::TrustedSet::new(root, chrono::Utc::now())
+        .map_err(|e| bad(e.to_string()))?;
+    let env = Envelope::parse("targets", targets).map_err(|e| bad(e.to_string()))?;
+    env.verify("targets", &t.root().roles["targets"], &t.root().keys)
+        .map_err(|e| bad(e.to_string()))?;
+    let tg = env.targets("targets").map_err(|e| bad(e.to_string()))?;
+    let info = tg
+        .targets
+        .get("manifest.json")
+        .ok_or_else(|| bad("targets.json lists no manifest.json".into()))?;
+    info.verify("manifest.json", manifest)
+        .map_err(|e| bad(e.to_string()))?;
+    let m = crate::feed::parse_signed_manifest(manifest).map_err(|e| bad(e.to_string()))?;
+    let snap = crate::feed::check_bundle_snapshot(&m, snapshot).map_err(|e| bad(e.to_string()))?;
+    Ok((m, snap))
+}
+
+/// Verifies a bundle's three parts (a feed that is not a TUF repository:
+/// manifest signed by the key in publisher.pub).
 fn verify_bundle_parts(
     manifest: &[u8],
     snapshot: &[u8],
@@ -284,6 +321,14 @@ fn verify_bundle_parts(
         .map_err(|e| Error::Content(format!("the bundled publisher key is damaged: {e}")))?;
     verify_bundle(manifest, snapshot, &[key])
         .map_err(|e| Error::Content(format!("the bundled content does not verify: {e}")))
+}
+
+/// The feed the compiled-in bundle belongs to (its TUF root is a device's
+/// initial trust only for content of that feed).
+pub fn bundled_feed_id() -> Option<String> {
+    crate::feed::parse_signed_manifest(BUNDLE_MANIFEST)
+        .ok()
+        .map(|m| m.feed_id)
 }
 
 fn as_bundle(m: Manifest, snap: Snapshot) -> Bundle {
@@ -299,16 +344,26 @@ fn as_bundle(m: Manifest, snap: Snapshot) -> Bundle {
     }
 }
 
-/// A bundle in a folder laid out like `content/feed/` (manifest.json,
-/// snapshot.json.gz, publisher.pub), verified exactly as the compiled-in
-/// one: for tests and for builds that ship another region's bundle.
+/// A bundle in a folder laid out like `content/feed/` (root.json,
+/// targets.json, manifest.json, snapshot.json.gz; or, for a feed that is
+/// not a TUF repository, publisher.pub instead of root and targets),
+/// verified exactly as the compiled-in one: for tests and for builds that ship another region's bundle.
 pub fn bundle_from_dir(dir: &std::path::Path) -> Result<Bundle> {
     let read = |name: &str| {
         let p = dir.join(name);
         std::fs::read(&p).map_err(|e| Error::Content(format!("bundle {}: {e}", p.display())))
     };
-    let key = String::from_utf8_lossy(&read("publisher.pub")?).into_owned();
-    let (m, snap) = verify_bundle_parts(&read("manifest.json")?, &read("snapshot.json.gz")?, &key)?;
+    let (m, snap) = if dir.join("root.json").exists() {
+        verify_tuf_bundle(
+            &read("root.json")?,
+            &read("targets.json")?,
+            &read("manifest.json")?,
+            &read("snapshot.json.gz")?,
+        )?
+    } else {
+        let key = String::from_utf8_lossy(&read("publisher.pub")?).into_owned();
+        verify_bundle_parts(&read("manifest.json")?, &read("snapshot.json.gz")?, &key)?
+    };
     Ok(as_bundle(m, snap))
 }
 
@@ -472,8 +527,8 @@ mod tests {
         let d = Distribution::from_records(&b.records)
             .unwrap()
             .expect("the bundled content carries distribution settings");
-        let key = parse_verifying_key(BUNDLE_PUBLISHER_KEY).unwrap();
-        assert!(d.accepts(&key), "the bundle's publisher key is not trusted");
+        // The root a fresh install trusts verifies the bundled targets.
+        assert!(crate::update::trusted::TrustedSet::new(BUNDLE_ROOT, chrono::Utc::now()).is_ok());
         // Nothing real is ever contacted from the repository's content.
         for u in std::iter::once(&d.feed_url)
             .chain(&d.mirrors)

@@ -20,8 +20,10 @@ pub const RECORD_ID: &str = "distribution";
 pub const FILE: &str = "distribution.toml";
 
 /// Where devices sync and whom they trust.
+/// Fields this app does not know are skipped (a newer region's settings
+/// never cut an older app off its hub); the hub's own check
+/// ([`Distribution::from_toml`]) still names an unknown field.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Distribution {
     /// The feed's folder (where `manifest.json` lives), http(s), ending in `/`.
     pub feed_url: String,
@@ -43,7 +45,23 @@ pub struct Distribution {
     pub retired_keys: Vec<String>,
     /// How often a device checks for a new version, in hours (1–168).
     pub check_interval_hours: u32,
+    /// Apps older than this are told to update (shown in status).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub min_app_version: Option<String>,
 }
+
+/// The fields `distribution.toml` may have (the hub refuses others: a typo
+/// would otherwise be published and silently skipped by every device).
+const FIELDS: [&str; 8] = [
+    "feed_url",
+    "mirrors",
+    "hub_url",
+    "trusted_keys",
+    "next_keys",
+    "retired_keys",
+    "check_interval_hours",
+    "min_app_version",
+];
 
 /// The trust a distribution record gives: the accepted and the retired keys.
 #[derive(Debug, Clone, Default)]
@@ -79,6 +97,11 @@ impl Distribution {
     /// Parses and validates `distribution.toml`; every problem is named by
     /// its field, prefixed with `source`.
     pub fn from_toml(source: &str, text: &str) -> Result<Distribution, Vec<String>> {
+        let table: toml::Table =
+            toml::from_str(text).map_err(|e| vec![format!("{source}: {}", e.message())])?;
+        if let Some(k) = table.keys().find(|k| !FIELDS.contains(&k.as_str())) {
+            return Err(vec![format!("{source}: unknown field `{k}`")]);
+        }
         let d: Distribution =
             toml::from_str(text).map_err(|e| vec![format!("{source}: {}", e.message())])?;
         d.validate().map_err(|errs| {
@@ -108,6 +131,13 @@ impl Distribution {
                 errs.push(format!(
                     "retired_keys: key {} is also trusted or announced",
                     feed::key_id(r)
+                ));
+            }
+        }
+        if let Some(v) = &self.min_app_version {
+            if v.split('.').any(|p| p.parse::<u64>().is_err()) {
+                errs.push(format!(
+                    "min_app_version: {v:?} is not a version like 1.2.0"
                 ));
             }
         }
@@ -166,6 +196,7 @@ impl Distribution {
             next_keys: Vec::new(),
             retired_keys: Vec::new(),
             check_interval_hours: 6,
+            min_app_version: None,
         }
     }
 

@@ -51,7 +51,6 @@ pub enum TextDirection {
 
 /// A number on a card, with its label in the card's language.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct HelpNumber {
     pub number: String,
     pub label: String,
@@ -215,6 +214,9 @@ fn is_national(number: &str) -> bool {
 pub fn from_toml(file: &str, text: &str) -> std::result::Result<HelpCard, Vec<String>> {
     let f: HelpCardFile =
         toml::from_str(text).map_err(|e| vec![format!("{file}: {}", e.message())])?;
+    if let Some(u) = crate::evolve::unknown_toml_fields::<HelpCardFile>(text).first() {
+        return Err(vec![format!("{file}: unknown field `{u}`")]);
+    }
     let mut errs = Vec::new();
     let mut err = |m: String| errs.push(format!("{file}: {m}"));
     if !lang_id_ok(&f.lang) {

@@ -13,6 +13,7 @@ pub mod crypto;
 pub mod distribution;
 pub mod enroll;
 pub mod error;
+pub mod evolve;
 pub mod feed;
 pub mod guides;
 pub mod helpcard;
@@ -30,6 +31,7 @@ pub mod store;
 pub mod sync;
 pub mod text;
 pub mod understand;
+pub mod update;
 pub mod vocab;
 
 #[cfg(feature = "uniffi")]

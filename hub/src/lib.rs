@@ -15,12 +15,14 @@ pub mod proxy;
 pub mod publish;
 pub mod report;
 pub mod serve;
+pub mod tuf;
 
 pub use content::load_content;
 pub use demo::{demo, DemoHub, DemoSummary};
 pub use limits::{Gauges, Limits};
 pub use publish::{
-    export_bundle, keygen, load_snapshot, publish, publish_with, PublishOptions, PublishReport,
+    export_bundle, keygen, keygen_named, load_snapshot, publish, publish_with, PublishOptions,
+    PublishReport,
 };
 pub use report::{report, Report, ReportRow};
 pub use serve::{serve, spawn, HubHandle, ServeConfig};

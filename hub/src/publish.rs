@@ -18,9 +18,16 @@ pub const MAX_DELTAS: usize = 5;
 /// Writes `out/fyr-feed.key` (the 32-byte seed in hex, mode 0600) and
 /// `out/fyr-feed.pub` (the public key in hex). Refuses to overwrite a key.
 pub fn keygen(out: &Path) -> Result<(PathBuf, PathBuf), HubError> {
+    keygen_named(out, "fyr-feed")
+}
+
+/// Writes `out/NAME.key` (owner-only) and `out/NAME.pub`, e.g. the root
+/// keys `root-1` … on an offline machine, or the online `targets`,
+/// `snapshot` and `timestamp` keys. Refuses to overwrite a key.
+pub fn keygen_named(out: &Path, name: &str) -> Result<(PathBuf, PathBuf), HubError> {
     std::fs::create_dir_all(out).map_err(io_err(out))?;
-    let key_path = out.join("fyr-feed.key");
-    let pub_path = out.join("fyr-feed.pub");
+    let key_path = out.join(format!("{name}.key"));
+    let pub_path = out.join(format!("{name}.pub"));
     if key_path.exists() {
         return Err(HubError::Io {
             path: key_path.display().to_string(),
@@ -335,7 +342,13 @@ pub fn publish_with(
     opts: &PublishOptions,
 ) -> Result<PublishReport, HubError> {
     check_records(&records)?;
-    check_distribution(&records, key)?;
+    // In a TUF repository root alone says who signs (checked by
+    // `tuf::publish_metadata`); the distribution's keys are for feeds
+    // that are not one yet.
+    let is_tuf = crate::tuf::latest_root(feed)?.is_some();
+    if !is_tuf {
+        check_distribution(&records, key)?;
+    }
     records.sort_by(|a, b| (a.kind, &a.id).cmp(&(b.kind, &b.id)));
     std::fs::create_dir_all(feed).map_err(io_err(feed))?;
     let _lock = PublishLock::take(feed)?;
@@ -344,7 +357,7 @@ pub fn publish_with(
     // Devices following this folder's feed trust only what its last version
     // names. (A `base` continued for the first time is the app's bundle: a
     // self-hoster continuing it with another key gives devices --trust-key.)
-    if let Some(last) = versions.last() {
+    if let (Some(last), false) = (versions.last(), is_tuf) {
         check_signer_trusted_by(&read_snapshot(feed, last)?, &records, key)?;
     }
     if versions.is_empty() {
@@ -496,6 +509,15 @@ pub fn export_bundle(feed: &Path, out: &Path) -> Result<(PathBuf, PathBuf), HubE
     let (om, os) = (out.join("manifest.json"), out.join("snapshot.json.gz"));
     write_atomic(&os, &snap)?;
     write_atomic(&om, &manifest_bytes)?;
+    // The TUF root and targets: a fresh install's trusted root, and the
+    // signed length and hash of manifest.json.
+    for name in ["root.json", "targets.json"] {
+        let p = feed.join("metadata").join(name);
+        if p.exists() {
+            let b = std::fs::read(&p).map_err(io_err(&p))?;
+            write_atomic(&out.join(name), &b)?;
+        }
+    }
     Ok((om, os))
 }
 

@@ -225,6 +225,8 @@ fn router(cfg: &ServeConfig) -> Result<(Router, SeenWriter), HubError> {
     let routes = Router::new()
         .route("/feed/manifest.json", get(manifest))
         .route("/feed/blobs/{name}", get(blob))
+        .route("/feed/metadata/{name}", get(tuf_metadata))
+        .route("/feed/targets/{*path}", get(tuf_target))
         .route("/v1/events", post(upload))
         .route(
             limits::ENROLL_PATH,
@@ -420,6 +422,51 @@ async fn manifest(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
         h.insert(header::CONTENT_ENCODING, HeaderValue::from_static("gzip"));
     }
     resp
+}
+
+/// A static file of the TUF repository under the feed folder, with a
+/// strong ETag (first 128 bits of its sha256) and 304 on a match; `path`
+/// must be plain names (no `..`, no hidden files).
+async fn static_feed_file(state: &AppState, path: &str, headers: &HeaderMap) -> Response {
+    let plain = !path.is_empty()
+        && path.split('/').all(|p| {
+            !p.is_empty()
+                && !p.starts_with('.')
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+        });
+    if !plain {
+        return (StatusCode::NOT_FOUND, "not found\n").into_response();
+    }
+    let Ok(bytes) = tokio::fs::read(state.feed_dir.join(path)).await else {
+        return (StatusCode::NOT_FOUND, "not found\n").into_response();
+    };
+    let sha = fyr_core::feed::sha256_hex(&bytes);
+    let etag = HeaderValue::from_str(&format!("\"{}\"", &sha[..32])).expect("hex etag");
+    if etag_matches(headers, &[&etag]).is_some() {
+        return (StatusCode::NOT_MODIFIED, [(header::ETAG, etag)]).into_response();
+    }
+    let mut resp = Response::new(Body::from(bytes));
+    let h = resp.headers_mut();
+    h.insert(header::ETAG, etag);
+    h.insert(header::CACHE_CONTROL, HeaderValue::from_static("no-cache"));
+    resp
+}
+
+async fn tuf_metadata(
+    State(state): State<Arc<AppState>>,
+    UrlPath(name): UrlPath<String>,
+    headers: HeaderMap,
+) -> Response {
+    static_feed_file(&state, &format!("metadata/{name}"), &headers).await
+}
+
+async fn tuf_target(
+    State(state): State<Arc<AppState>>,
+    UrlPath(path): UrlPath<String>,
+    headers: HeaderMap,
+) -> Response {
+    static_feed_file(&state, &format!("targets/{path}"), &headers).await
 }
 
 /// Parses a single `bytes=` range against a length: Ok(None) = whole body,

@@ -360,6 +360,16 @@ async fn csrf_sessions_roles_and_login_limits() {
         .await;
     assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
     assert!(page.contains("dist-errors"), "the core's message is shown");
+    // Not even an admin changes whom devices trust: that is the TUF root's.
+    let evil_trust = format!(
+        "feed_url = \"https://evil.example/feed/\"\nhub_url = \"https://evil.example/\"\ntrusted_keys = [\"{}\"]\ncheck_interval_hours = 6\n",
+        "d75a980182b10ab7d54bfed3c964073a0ee172f3daa62325af021a68f707511a"
+    );
+    let (st, page) = adm
+        .post("/console/publish/distribution", &[("text", &evil_trust)])
+        .await;
+    assert_eq!(st, StatusCode::UNPROCESSABLE_ENTITY);
+    assert!(page.contains("fyr hub root sign"), "{page}");
     // An analyst sees the follow-up only.
     let an = login(&h, "ana", "analyst-pass-1").await;
     assert_eq!(an.get("/console/services").await.0, StatusCode::FORBIDDEN);
@@ -451,6 +461,64 @@ async fn an_edit_is_validated_then_published_as_a_feed_devices_accept() {
     let seed = key_text.lines().last().unwrap().trim();
     let db_bytes = std::fs::read(h.db()).unwrap();
     assert!(!String::from_utf8_lossy(&db_bytes).contains(seed));
+}
+
+/// In a TUF repository the console publishes content (targets) with the
+/// online snapshot and timestamp keys beside its key; root is never on the
+/// hub. Without them it publishes nothing and says what is missing.
+#[tokio::test]
+async fn in_a_tuf_repository_the_console_publishes_targets_and_never_root() {
+    use ed25519_dalek::SigningKey;
+    let h = hub().await;
+    let keys = h.dir.path().join("keys");
+    let feed = h.dir.path().join("feed");
+    let load = |n: &str| fyr_core::feed::load_signing_key(&keys.join(n)).unwrap();
+    let root: Vec<SigningKey> = (1..=3u8)
+        .map(|n| SigningKey::from_bytes(&[n; 32]))
+        .collect();
+    let online = |name: &str| {
+        fyr_hub::keygen_named(&keys, name).unwrap();
+        load(&format!("{name}.key"))
+    };
+    let (snapshot, timestamp) = (online("snapshot"), online("timestamp"));
+    let spec = fyr_hub::tuf::RootSpec {
+        root_keys: root.iter().map(|k| k.verifying_key()).collect(),
+        root_threshold: 2,
+        targets_keys: vec![load("fyr-feed.key").verifying_key()],
+        snapshot_keys: vec![snapshot.verifying_key()],
+        timestamp_keys: vec![timestamp.verifying_key()],
+        expires_days: 365,
+    };
+    fyr_hub::tuf::sign_root(&feed, &spec, &root[..2], chrono::Utc::now()).unwrap();
+    let k = login(&h, "kron", "kronoberg-pass-1").await;
+    let id = "ljungby-socialtjanst";
+    let edit = |hours: &'static str| [("hours", hours)];
+    // The timestamp key is missing beside the publishing key: nothing is published.
+    std::fs::rename(keys.join("timestamp.key"), keys.join("elsewhere.key")).unwrap();
+    let (st, _) = k
+        .post(
+            &format!("/console/services/{id}"),
+            &edit("mon-fri 08:00-16:00"),
+        )
+        .await;
+    assert_eq!(st, StatusCode::OK);
+    let (_, page) = k.post("/console/publish", &[]).await;
+    assert!(page.contains("timestamp.key"), "{page}");
+    assert!(!feed.join("manifest.json").exists(), "nothing was written");
+    // With it, the version is published as TUF targets devices can verify.
+    std::fs::rename(keys.join("elsewhere.key"), keys.join("timestamp.key")).unwrap();
+    let (st, done) = k.post("/console/publish", &[]).await;
+    assert_eq!(st, StatusCode::OK, "{done}");
+    let ts: serde_json::Value =
+        serde_json::from_slice(&std::fs::read(feed.join("metadata/timestamp.json")).unwrap())
+            .unwrap();
+    let v = ts["signed"]["meta"]["snapshot.json"]["version"]
+        .as_u64()
+        .unwrap();
+    assert!(feed.join(format!("metadata/{v}.snapshot.json")).exists());
+    assert!(feed.join("metadata/1.targets.json").exists());
+    // Root stays version 1: the console has no way to sign another.
+    assert!(!feed.join("metadata/2.root.json").exists());
 }
 
 #[tokio::test]

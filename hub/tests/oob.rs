@@ -83,6 +83,7 @@ fn dist(
         next_keys: next.iter().map(|k| hex_key(k)).collect(),
         retired_keys: retired.iter().map(|k| hex_key(k)).collect(),
         check_interval_hours: 6,
+        min_app_version: None,
     };
     d.validate().unwrap();
     d

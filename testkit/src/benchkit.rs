@@ -187,9 +187,35 @@ async fn measure_in(
     let key = SigningKey::from_bytes(&rand::random::<[u8; 32]>());
     let feed = root.join("feed");
     std::fs::create_dir_all(root).map_err(io_err(root))?;
+    // The feed is a TUF repository, as a region's is: root v1 (2 of 3 root
+    // keys), then every publish signs targets, snapshot and timestamp.
+    let tuf_keys: Vec<SigningKey> = (0..5)
+        .map(|_| SigningKey::from_bytes(&rand::random::<[u8; 32]>()))
+        .collect();
+    let spec = fyr_hub::tuf::RootSpec {
+        root_keys: tuf_keys[..3].iter().map(|k| k.verifying_key()).collect(),
+        root_threshold: 2,
+        targets_keys: vec![key.verifying_key()],
+        snapshot_keys: vec![tuf_keys[3].verifying_key()],
+        timestamp_keys: vec![tuf_keys[4].verifying_key()],
+        expires_days: 365,
+    };
+    fyr_hub::tuf::sign_root(&feed, &spec, &tuf_keys[..2], chrono::Utc::now())?;
+    let tuf_root = std::fs::read(feed.join("metadata/1.root.json"))
+        .map_err(io_err(&feed.join("metadata/1.root.json")))?;
+    let publish = |records: Vec<Record>| -> Result<fyr_hub::PublishReport, HubError> {
+        let r = publish_with(records, &key, &feed, &PublishOptions::default())?;
+        let keys = fyr_hub::tuf::OnlineKeys {
+            targets: &key,
+            snapshot: &tuf_keys[3],
+            timestamp: &tuf_keys[4],
+        };
+        fyr_hub::tuf::publish_metadata(&feed, &keys, 90, chrono::Utc::now())?;
+        Ok(r)
+    };
 
     let t = Instant::now();
-    let p1 = publish_with(records.clone(), &key, &feed, &PublishOptions::default())?;
+    let p1 = publish(records.clone())?;
     f.publish_ms = ms(t.elapsed());
     f.snapshot_bytes = p1.snapshot_bytes;
     say(format!(
@@ -215,11 +241,9 @@ async fn measure_in(
         inner: &*inner,
         nanos: AtomicU64::new(0),
     };
-    let scfg = SyncConfig::new(
-        url.clone(),
-        vec![key.verifying_key()],
-        device_dir.join("work"),
-    );
+    let mut scfg = SyncConfig::new(url.clone(), Vec::new(), device_dir.join("work"));
+    scfg.feed = Some(url.join("feed/").expect("feed URL"));
+    scfg.tuf_root = Some(tuf_root);
     let cancel = CancelToken::new();
     let step = |store: &Timed<'_>| {
         let (up, down) = proxy.take_bytes();
@@ -250,7 +274,7 @@ async fn measure_in(
 
     let mut cur = records;
     change_services(&mut cur, 1, " (ändrad)");
-    publish_with(cur.clone(), &key, &feed, &PublishOptions::default())?;
+    publish(cur.clone())?;
     let r = sync::sync(&store, &scfg, &cancel).await.map_err(sync_err)?;
     let (bytes, apply) = step(&store);
     (
@@ -266,7 +290,7 @@ async fn measure_in(
     let services = cur.iter().filter(|r| r.kind == RecordKind::Service).count();
     let n = (services / 100).max(1);
     change_services(&mut cur, n, " (ändrad igen)");
-    publish_with(cur.clone(), &key, &feed, &PublishOptions::default())?;
+    publish(cur.clone())?;
     let r = sync::sync(&store, &scfg, &cancel).await.map_err(sync_err)?;
     let (bytes, apply) = step(&store);
     (

@@ -84,7 +84,6 @@ impl Subject {
 /// Who wrote the instrument and on what terms. A region that adopts a
 /// licensed instrument describes it here; the team's examples say so too.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Instrument {
     pub name: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -101,7 +100,6 @@ pub struct Instrument {
 /// A query against the referral directory, resolved by the caller (the lead's
 /// search) for the municipality at hand. Ids are those of [`crate::vocab`].
 #[derive(Debug, Clone, PartialEq, Eq, Hash, Default, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ReferralQuery {
     #[serde(default)]
     pub needs: Vec<Need>,
@@ -124,7 +122,6 @@ pub struct RoleAction {
 
 /// One risk level with its outcome.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Level {
     pub id: String,
     pub label: Text,
@@ -152,7 +149,6 @@ pub struct Level {
 
 /// A titled group of items.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Section {
     pub id: String,
     pub title: Text,
@@ -180,7 +176,6 @@ impl AnswerType {
 
 /// One alternative of a `choice` item.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Choice {
     pub id: String,
     pub label: Text,
@@ -202,7 +197,6 @@ pub struct Choice {
 /// `{ item, equals = "yes" | "no" | "<choice id>" }` or, for a number item,
 /// `{ item, at_least = N }`. Exactly one of `equals` and `at_least` is given.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct ShowIf {
     pub item: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -213,7 +207,6 @@ pub struct ShowIf {
 
 /// One question.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Item {
     pub id: String,
     pub text: Text,
@@ -257,7 +250,6 @@ impl Item {
 
 /// A score threshold: a score of at least `min_score` reaches `level`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Threshold {
     pub level: String,
     pub min_score: f64,
@@ -265,7 +257,7 @@ pub struct Threshold {
 
 /// How answers become a score and the score a level.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(tag = "method", rename_all = "snake_case", deny_unknown_fields)]
+#[serde(tag = "method", rename_all = "snake_case")]
 pub enum Scoring {
     /// Sum of the weights of yes answers, chosen alternatives and numbers.
     WeightedSum { thresholds: Vec<Threshold> },
@@ -285,7 +277,6 @@ impl Scoring {
 
 /// Whether professional judgement may raise the level (never lower it).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct OverridePolicy {
     #[serde(default)]
     pub allowed: bool,
@@ -316,7 +307,6 @@ fn is_false(b: &bool) -> bool {
 
 /// A checklist: one file under `content/checklists/`.
 #[derive(Debug, Clone, PartialEq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Checklist {
     pub id: String,
     /// Strictly increasing per id; sessions pin the version they were started on.
@@ -367,6 +357,15 @@ impl Checklist {
                 format!("cannot convert: {e}"),
             )]
         })?;
+        // Authoring is strict (a typo is named); devices reading a feed
+        // record skip fields they do not know (`from_json`).
+        let unknown: Vec<ChecklistError> = crate::evolve::unknown_fields::<Checklist>(json.clone())
+            .iter()
+            .map(|path| ChecklistError::new(file, None, unknown_field(&json, path)))
+            .collect();
+        if !unknown.is_empty() {
+            return Err(unknown);
+        }
         Checklist::from_value(file, json)
     }
 
@@ -548,6 +547,36 @@ pub fn example_notice() -> Text {
 
 /// When the checklist as a whole does not deserialize, finds the levels,
 /// sections and items that do not, so the error names them.
+/// "level 'acute': unknown field `x`" for the path `levels.2.x` (items
+/// likewise), so that a typo is named where it is.
+fn unknown_field(value: &serde_json::Value, path: &str) -> String {
+    let parts: Vec<&str> = path.split('.').collect();
+    let id = |v: Option<&serde_json::Value>| {
+        v.and_then(|v| v.get("id"))
+            .and_then(|x| x.as_str())
+            .unwrap_or("?")
+            .to_string()
+    };
+    let idx = |i: usize| parts.get(i).and_then(|p| p.parse::<usize>().ok());
+    match parts.as_slice() {
+        ["levels", _, rest @ ..] if !rest.is_empty() => format!(
+            "level '{}': unknown field `{}`",
+            id(idx(1).and_then(|i| value.get("levels")?.get(i))),
+            rest.join(".")
+        ),
+        ["sections", _, "items", _, rest @ ..] if !rest.is_empty() => format!(
+            "item '{}': unknown field `{}`",
+            id(idx(1).zip(idx(3)).and_then(|(s, i)| value
+                .get("sections")?
+                .get(s)?
+                .get("items")?
+                .get(i))),
+            rest.join(".")
+        ),
+        _ => format!("unknown field `{path}`"),
+    }
+}
+
 fn locate_shape_errors(file: &str, value: &serde_json::Value) -> Vec<ChecklistError> {
     fn id_of(v: &serde_json::Value, i: usize) -> String {
         v.get("id")

@@ -27,8 +27,12 @@ pub const FORMAT: u32 = 1;
 pub const MAX_MANIFEST_BYTES: usize = 1 << 20;
 
 /// The kind of a content record.
-#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord, Serialize, Deserialize)]
-#[serde(rename_all = "snake_case")]
+///
+/// A kind this app does not know (a newer region's content) is
+/// [`RecordKind::Other`]: a device keeps such records as they came (so its
+/// content digest matches the manifest and deltas keep applying) and uses
+/// none of them — forward compatibility; see [`crate::evolve`].
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Hash, PartialOrd, Ord)]
 pub enum RecordKind {
     Municipality,
     Organization,
@@ -42,6 +46,26 @@ pub enum RecordKind {
     /// The one record naming where devices sync and whom they trust
     /// (see [`crate::distribution`]).
     Distribution,
+    /// A kind this app does not know, by its name (interned: see
+    /// [`RecordKind::other`]).
+    Other(&'static str),
+}
+
+/// At most this many distinct unknown kind names are kept per process (the
+/// names are interned for `Copy`); a feed with more is refused.
+const MAX_OTHER_KINDS: usize = 64;
+
+impl Serialize for RecordKind {
+    fn serialize<S: serde::Serializer>(&self, s: S) -> Result<S::Ok, S::Error> {
+        s.serialize_str(self.id())
+    }
+}
+
+impl<'de> Deserialize<'de> for RecordKind {
+    fn deserialize<D: serde::Deserializer<'de>>(d: D) -> Result<Self, D::Error> {
+        let s = std::borrow::Cow::<'de, str>::deserialize(d)?;
+        RecordKind::known_or_other(&s).map_err(serde::de::Error::custom)
+    }
 }
 
 impl RecordKind {
@@ -65,10 +89,49 @@ impl RecordKind {
             RecordKind::Routing => "routing",
             RecordKind::Lexicon => "lexicon",
             RecordKind::Distribution => "distribution",
+            RecordKind::Other(name) => name,
         }
     }
     pub fn parse(s: &str) -> Option<RecordKind> {
         RecordKind::ALL.into_iter().find(|k| k.id() == s)
+    }
+
+    /// A known kind, or [`RecordKind::Other`] for a well-formed name this
+    /// app does not know (lowercase ASCII letters, digits and `_`, up to 64).
+    pub fn known_or_other(s: &str) -> Result<RecordKind, String> {
+        if let Some(k) = RecordKind::parse(s) {
+            return Ok(k);
+        }
+        let ok = !s.is_empty()
+            && s.len() <= 64
+            && s.bytes()
+                .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_');
+        if !ok {
+            return Err(format!("{s:?} is not a record kind name"));
+        }
+        RecordKind::other(s)
+    }
+
+    fn other(s: &str) -> Result<RecordKind, String> {
+        use std::sync::Mutex;
+        static NAMES: Mutex<Vec<&'static str>> = Mutex::new(Vec::new());
+        let mut names = NAMES.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(n) = names.iter().find(|n| **n == s) {
+            return Ok(RecordKind::Other(n));
+        }
+        if names.len() >= MAX_OTHER_KINDS {
+            return Err(format!(
+                "record kind {s:?}: more than {MAX_OTHER_KINDS} unknown record kinds"
+            ));
+        }
+        let n: &'static str = Box::leak(s.to_string().into_boxed_str());
+        names.push(n);
+        Ok(RecordKind::Other(n))
+    }
+
+    /// Is this a kind this app uses?
+    pub fn is_known(self) -> bool {
+        !matches!(self, RecordKind::Other(_))
     }
 }
 
@@ -206,7 +269,8 @@ pub fn records_directory(records: &[Record]) -> Result<Directory, FeedError> {
             | RecordKind::HelpCard
             | RecordKind::Routing
             | RecordKind::Lexicon
-            | RecordKind::Distribution => {}
+            | RecordKind::Distribution
+            | RecordKind::Other(_) => {}
         }
     }
     Ok(d)
@@ -464,6 +528,25 @@ pub fn verify_manifest(bytes: &[u8], trusted_keys: &[VerifyingKey]) -> Result<Ma
     Ok(manifest)
 }
 
+/// Parses a manifest file whose bytes are already trusted (their length and
+/// hashes are in the TUF targets metadata), without checking its own
+/// signature: who may sign is root's to say, not a key in the manifest.
+pub fn parse_signed_manifest(bytes: &[u8]) -> Result<Manifest, FeedError> {
+    if bytes.len() > MAX_MANIFEST_BYTES {
+        return Err(FeedError::TooLarge {
+            limit: MAX_MANIFEST_BYTES as u64,
+        });
+    }
+    let signed: SignedManifest = serde_json::from_slice(bytes)
+        .map_err(|e| FeedError::Malformed(format!("signed manifest: {e}")))?;
+    let manifest: Manifest = serde_json::from_str(&signed.manifest)
+        .map_err(|e| FeedError::Malformed(format!("manifest: {e}")))?;
+    if manifest.format != FORMAT {
+        return Err(FeedError::UnsupportedFormat(manifest.format));
+    }
+    Ok(manifest)
+}
+
 /// Checks a verified manifest against what the device has: the same feed
 /// (an empty `have_feed_id` accepts any), no rollback, the same digest for the
 /// same version, and not expired at `now`.
@@ -506,6 +589,13 @@ pub fn verify_bundle(
     trusted_keys: &[VerifyingKey],
 ) -> Result<(Manifest, Snapshot), FeedError> {
     let m = verify_manifest(manifest_bytes, trusted_keys)?;
+    let snap = check_bundle_snapshot(&m, snapshot_gz)?;
+    Ok((m, snap))
+}
+
+/// The snapshot blob of a trusted bundled manifest: its sha256 and size,
+/// feed id and version, and the content digest of its records.
+pub fn check_bundle_snapshot(m: &Manifest, snapshot_gz: &[u8]) -> Result<Snapshot, FeedError> {
     let sha = sha256_hex(snapshot_gz);
     if sha != m.snapshot.sha256 || snapshot_gz.len() as u64 != m.snapshot.size {
         return Err(FeedError::DigestMismatch {
@@ -527,7 +617,7 @@ pub fn verify_bundle(
             got: digest,
         });
     }
-    Ok((m, snap))
+    Ok(snap)
 }
 
 /// Gzips the JSON of a blob.

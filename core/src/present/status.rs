@@ -79,6 +79,9 @@ pub fn status_lines(status: &Status, now: DateTime<Utc>, lang: Lang) -> Vec<Stat
         out.push(line(w.clone(), Tone::Warning));
     }
     out.extend(demo_line(status, lang));
+    if let Some(u) = &status.app_update {
+        out.push(line(u.clone(), Tone::Warning));
+    }
     match status.last_success {
         Some(t) => {
             let ago = relative_time(t, now, lang);
@@ -255,6 +258,7 @@ mod tests {
             check_interval_hours: None,
             demo_entries: 0,
             next_check: Utc::now(),
+            app_update: None,
         }
     }
 

@@ -15,7 +15,6 @@ use std::collections::HashMap;
 
 /// One entry: words (or phrases of several words) and what they mean.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LexEntry {
     pub words: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
@@ -39,7 +38,6 @@ pub struct LexEntry {
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
-#[serde(deny_unknown_fields)]
 pub struct LexiconFile {
     pub id: String,
     pub version: u32,
@@ -81,6 +79,12 @@ impl Lexicon {
         let f: LexiconFile = toml::from_str(text).map_err(|e| {
             RoutingError::whole_file(file, format!("not a valid lexicon: {}", e.message()))
         })?;
+        if let Some(u) = crate::evolve::unknown_toml_fields::<LexiconFile>(text).first() {
+            return Err(RoutingError::whole_file(
+                file,
+                format!("not a valid lexicon: unknown field `{u}`"),
+            ));
+        }
         Lexicon::compile(file, f)
     }
 

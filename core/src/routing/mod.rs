@@ -68,7 +68,6 @@ impl fmt::Display for RoutingError {
 /// roles (the rule for men subjected to violence is not for a man who uses
 /// violence). An absent `when` always applies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
-#[serde(deny_unknown_fields)]
 pub struct When {
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub groups: Vec<String>,
@@ -99,7 +98,6 @@ pub struct When {
 /// service primary or out of place (a municipality's perpetrator service is
 /// a social-services unit: it is out of place for a victim by what it offers).
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct Rule {
     pub id: String,
     #[serde(default, skip_serializing_if = "Option::is_none")]
@@ -127,7 +125,6 @@ pub struct Rule {
 /// order) whose `when` fits the situation and that is reachable by phone at
 /// that instant is shown in every result list.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct LineRule {
     /// A directory service id (a national service with a phone).
     pub service: String,
@@ -140,7 +137,6 @@ pub struct LineRule {
 
 /// Who a checklist is about, as groups for routing.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct SubjectRule {
     /// A checklist subject id (`checklist::Subject`: `adult_victim`,
     /// `child`, `perpetrator`, `any`).
@@ -151,7 +147,6 @@ pub struct SubjectRule {
 
 /// The routing model as written in `content/routing.toml`.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
-#[serde(deny_unknown_fields)]
 pub struct RoutingModel {
     pub id: String,
     pub version: u32,
@@ -410,6 +405,12 @@ impl Routing {
         let model: RoutingModel = toml::from_str(text).map_err(|e| {
             RoutingError::whole_file(file, format!("not a valid routing model: {}", e.message()))
         })?;
+        if let Some(u) = crate::evolve::unknown_toml_fields::<RoutingModel>(text).first() {
+            return Err(RoutingError::whole_file(
+                file,
+                format!("not a valid routing model: unknown field `{u}`"),
+            ));
+        }
         Routing::compile(file, model)
     }
 

@@ -26,6 +26,7 @@
 pub mod memory;
 pub mod policy;
 pub mod sqlite;
+pub mod tuf;
 
 use crate::feed::{
     self, BlobRef, Delta, DeltaRef, FeedError, Manifest, Record, RecordKind, Snapshot,
@@ -61,6 +62,9 @@ pub mod meta {
     pub const STALE_AFTER_DAYS: &str = "feed.stale_after_days";
     /// The hub's base URL, kept after first use.
     pub const HUB: &str = "sync.hub";
+    /// A TUF root given with `--trust-key root.json`, kept (the initial
+    /// trusted root; the store then keeps the chain it walked).
+    pub const TRUST_ROOT: &str = "sync.trust_root";
     /// Trusted public keys (hex, comma-separated), kept after first use.
     pub const TRUSTED_KEYS: &str = "sync.trusted_keys";
     /// A device token kept by versions before enrollment (read, never written:
@@ -201,7 +205,12 @@ pub struct SyncConfig {
     pub feed: Option<Url>,
     /// Other copies of the feed, tried in order when `feed` cannot be reached.
     pub mirrors: Vec<Url>,
-    /// Manifests signed by any of these keys are accepted (several for rotation).
+    /// The TUF root trusted before the store keeps one (the bundle's, or
+    /// `--trust-root`): when set, the pull runs the TUF client workflow and
+    /// root alone says who is trusted ([`tuf`]); `trusted_keys` is then unused.
+    pub tuf_root: Option<Vec<u8>>,
+    /// Without a TUF root: manifests signed by any of these keys are
+    /// accepted (a hub that is not yet a TUF repository, `--trust-key`).
     pub trusted_keys: Vec<VerifyingKey>,
     /// Manifests signed by these are refused as retired, even if also trusted.
     pub retired_keys: Vec<VerifyingKey>,
@@ -241,6 +250,7 @@ impl SyncConfig {
             hub,
             feed: None,
             mirrors: Vec::new(),
+            tuf_root: None,
             trusted_keys,
             retired_keys: Vec::new(),
             token: None,
@@ -487,6 +497,57 @@ pub fn configure(
             "no hub is configured: the content names none; give --hub URL".into(),
         ));
     };
+    // A TUF root given (a root.json as --trust-key), kept, or bundled:
+    // root alone says who is trusted.
+    let mut given_root = None;
+    for p in trust_key_files {
+        let bytes = std::fs::read(p)
+            .map_err(|e| SyncError::Config(format!("--trust-key {}: {e}", p.display())))?;
+        if bytes.trim_ascii_start().starts_with(b"{") {
+            crate::update::trusted::TrustedSet::new(&bytes, Utc::now()).map_err(|e| {
+                SyncError::Config(format!(
+                    "--trust-key {}: not a valid TUF root: {e}",
+                    p.display()
+                ))
+            })?;
+            given_root = Some(bytes);
+        }
+    }
+    if let Some(root) = &given_root {
+        let text = String::from_utf8_lossy(root).into_owned();
+        store.set_meta(meta::TRUST_ROOT, Some(&text))?;
+        store.set_meta(meta::TRUSTED_KEYS, None)?;
+    }
+    let tuf_root = match given_root {
+        Some(r) => Some(r),
+        None if !trust_key_files.is_empty() => None,
+        // Publisher keys kept from an earlier --trust-key (a hub that is not
+        // a TUF repository) stay the trust until a root is given.
+        None if store
+            .get_meta(meta::TRUSTED_KEYS)?
+            .is_some_and(|k| !k.trim().is_empty()) =>
+        {
+            None
+        }
+        None => store
+            .get_meta(meta::TRUST_ROOT)?
+            .or(store.get_meta(&format!("{}root", tuf::keys::PREFIX))?)
+            .map(String::into_bytes)
+            .or_else(|| {
+                // The bundle's root, for content of the bundle's feed.
+                let pos = store.position().ok()?;
+                (Some(pos.feed_id) == crate::bundle::bundled_feed_id())
+                    .then(|| crate::bundle::BUNDLE_ROOT.to_vec())
+            }),
+    };
+    if let Some(root) = tuf_root {
+        let mut cfg = SyncConfig::new(url, Vec::new(), work_dir.to_path_buf());
+        cfg.feed = Some(feed);
+        cfg.mirrors = mirrors;
+        cfg.tuf_root = Some(root);
+        cfg.token = check_token(store, token)?;
+        return Ok(cfg);
+    }
     let kept_keys = store.get_meta(meta::TRUSTED_KEYS)?.unwrap_or_default();
     let (keys, retired): (Vec<VerifyingKey>, Vec<VerifyingKey>) = if !trust_key_files.is_empty() {
         let keys = trust_key_files
@@ -525,7 +586,17 @@ pub fn configure(
                 .into(),
         ));
     }
-    let token = match token {
+    let token = check_token(store, token)?;
+    let mut cfg = SyncConfig::new(url, keys, work_dir.to_path_buf());
+    cfg.feed = Some(feed);
+    cfg.mirrors = mirrors;
+    cfg.retired_keys = retired;
+    cfg.token = token;
+    Ok(cfg)
+}
+
+fn check_token(store: &dyn SyncStore, token: Option<&str>) -> Result<Option<String>, SyncError> {
+    Ok(match token {
         Some(t)
             if t.trim().is_empty() || t.chars().any(|c| c.is_whitespace() || c.is_control()) =>
         {
@@ -535,13 +606,7 @@ pub fn configure(
         }
         Some(t) => Some(t.to_string()),
         None => store.get_meta(meta::TOKEN)?,
-    };
-    let mut cfg = SyncConfig::new(url, keys, work_dir.to_path_buf());
-    cfg.feed = Some(feed);
-    cfg.mirrors = mirrors;
-    cfg.retired_keys = retired;
-    cfg.token = token;
-    Ok(cfg)
+    })
 }
 
 /// [`sync`] on a current-thread tokio runtime of its own, for callers that
@@ -672,6 +737,13 @@ async fn run(
         cfg,
         report,
     };
+    if let Some(root) = &cfg.tuf_root {
+        // The TUF client tries the origin, then each mirror, itself.
+        let pulled = tuf::pull(store, cfg, &mut net, root.clone()).await;
+        let pushed = push(store, cfg, &mut net).await;
+        pulled?;
+        return pushed;
+    }
     let mut pulled = pull(store, cfg, &cfg.feed_base(), &mut net).await;
     // The same signed feed from a mirror when the feed cannot be reached.
     for m in &cfg.mirrors {
@@ -930,6 +1002,20 @@ async fn pull(
         bytes = out;
     }
     let manifest = feed::verify_manifest_trust(&bytes, &cfg.trusted_keys, &cfg.retired_keys)?;
+    accept_manifest(store, cfg, feed, net, &pos, manifest, etag).await
+}
+
+/// Checks a trusted manifest against the device's position (feed, rollback,
+/// mix-and-match, expiry) and applies the version it names.
+async fn accept_manifest(
+    store: &dyn SyncStore,
+    cfg: &SyncConfig,
+    feed: &Url,
+    net: &mut Net<'_>,
+    pos: &FeedPosition,
+    manifest: Manifest,
+    etag: Option<String>,
+) -> Result<(), SyncError> {
     // A device still on the content bundled with the app (it never synced)
     // may adopt another feed signed by a trusted key — a region's own feed;
     // it then takes that feed's snapshot. Once it follows a feed, it stays.
@@ -954,7 +1040,7 @@ async fn pull(
         stale_after_days: manifest.stale_after_days,
     };
     if adopt || manifest.version > pos.version || pos.digest.is_empty() {
-        apply_version(store, cfg, feed, net, &pos, &manifest, &to).await?;
+        apply_version(store, cfg, feed, net, pos, &manifest, &to).await?;
         // Partial downloads left from earlier attempts are of no further use.
         remove_all_parts(cfg);
         net.report.result = SyncResult::Updated;
@@ -1025,7 +1111,15 @@ async fn apply_version(
             delta = Some(dl);
         }
     }
+    let refuse = |reason: String| -> SyncError {
+        FeedError::Malformed(format!(
+            "version {} refused whole, the device keeps version {}: {reason}",
+            m.version, pos.version
+        ))
+        .into()
+    };
     if let Some(dl) = delta {
+        crate::evolve::validate_records(&dl.upserts).map_err(refuse)?;
         let deletes = dl.deletes.into_iter().map(|k| (k.kind, k.id)).collect();
         store.apply(to, dl.upserts, deletes, false)?;
         net.report.delta_from = Some(pos.version);
@@ -1047,6 +1141,10 @@ async fn apply_version(
                 snap.records.len()
             ))
             .into());
+        }
+        if let Err(reason) = crate::evolve::validate_records(&snap.records) {
+            remove_part(cfg, &m.snapshot);
+            return Err(refuse(reason));
         }
         store.apply(to, snap.records, Vec::new(), true)?;
         remove_part(cfg, &m.snapshot);

@@ -180,6 +180,7 @@ fn with_no_options_the_content_says_where_to_sync_and_whom_to_trust() {
         next_keys: vec![hex::encode(c.as_bytes())],
         retired_keys: vec![hex::encode(a.as_bytes())],
         check_interval_hours: 6,
+        min_app_version: None,
     };
     d.validate().unwrap();
     let s = MemStore::with_content("f", 1, vec![d.record()]);

@@ -258,7 +258,10 @@ async fn sign_and_publish(
         let key = fyr_core::feed::load_signing_key(&key_path)
             .map_err(|e| format!("{}: {e}", key_path.display()))?;
         let kid = fyr_core::feed::key_id(&key.verifying_key());
-        publish_with(
+        let now = chrono::Utc::now();
+        let tuf = |check| crate::tuf::console_metadata(&feed, &key, &key_path, check, now);
+        tuf(true).map_err(|e| e.to_string())?;
+        let r = publish_with(
             records,
             &key,
             &feed,
@@ -267,8 +270,9 @@ async fn sign_and_publish(
                 ..Default::default()
             },
         )
-        .map(|r| (r, kid))
-        .map_err(|e| e.to_string())
+        .map_err(|e| e.to_string())?;
+        tuf(false).map_err(|e| e.to_string())?;
+        Ok::<_, String>((r, kid))
     })
     .await
     .map_err(|e| e.to_string())??;
@@ -398,6 +402,33 @@ pub(crate) async fn distribution(
         .optional()
         .ok()
         .flatten();
+    // Who is trusted is the TUF root's, signed offline (fyr hub root sign):
+    // the console may change where devices sync, never whom they trust.
+    let keys = |t: &str| {
+        fyr_core::distribution::Distribution::from_toml(&label, t)
+            .map(|d| (d.trusted_keys, d.next_keys, d.retired_keys))
+            .ok()
+    };
+    let unchanged_trust = match &before {
+        Some(b) => keys(b) == keys(&text),
+        None => keys(&text).is_some_and(|k| k.1.is_empty() && k.2.is_empty()),
+    };
+    if !unchanged_trust {
+        drop(conn);
+        let mut w = workdir::load(&c.conn()).unwrap_or_default();
+        w.files
+            .insert(fyr_core::distribution::FILE.to_string(), text);
+        return preview_page_with(
+            &c,
+            &a,
+            &w,
+            None,
+            StatusCode::UNPROCESSABLE_ENTITY,
+            Some(vec![format!(
+                "{label}: trusted_keys, next_keys and retired_keys cannot be changed in the console: who devices trust is the TUF root's, signed offline with fyr hub root sign"
+            )]),
+        );
+    }
     let res = conn
         .execute(
             "INSERT OR REPLACE INTO console_files (path, text) VALUES (?1, ?2)",
