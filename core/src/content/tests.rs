@@ -419,7 +419,11 @@ fn demo_entries_only_use_fiction_or_verified_numbers() {
     // 112 on anything but the emergency number, the police or emergency care
     // (here a national support line): refused, naming the service.
     let msg = Fixture::new()
-        .edit(3, "kvinnofridslinjen,020-50 50 50,voice,,,", "kvinnofridslinjen,020-50 50 50,voice,,,\nkvinnofridslinjen,112,voice,Akut fara,,")
+        .edit(
+            3,
+            "kvinnofridslinjen,020-50 50 50,voice,,,",
+            "kvinnofridslinjen,020-50 50 50,voice,,,\nkvinnofridslinjen,112,voice,Akut fara,,",
+        )
         .one_error();
     assert!(msg.contains("(id kvinnofridslinjen): lists 112 (SOS Alarm's emergency number), which is not a national_helpline channel"), "{msg}");
     // A verified entry may not use a fiction number.
