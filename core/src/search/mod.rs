@@ -17,6 +17,7 @@ mod hits;
 pub mod index;
 mod rank;
 mod retrieve;
+pub mod update;
 
 use crate::error::{Error, Result};
 use crate::model::{Municipality, Organization, PhoneKind, Service};
