@@ -155,6 +155,15 @@ fn directory() {
             },
         ),
         (
+            "sentence read (understanding, fills)",
+            SearchQuery {
+                text: Some("min man slar mig vagar inte ga hem inatt".into()),
+                municipality: Some(muni_plain.clone()),
+                at: Some(at),
+                ..Default::default()
+            },
+        ),
+        (
             "filters only: need + group",
             SearchQuery {
                 needs: vec![Need::ProtectedHousing],

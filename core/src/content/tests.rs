@@ -416,12 +416,16 @@ fn demo_entries_only_use_fiction_or_verified_numbers() {
         msg.contains("row 4 (id ljungby-kvinnojour): lists 020-505050 (a national line's number), which is not a womens_shelter channel"),
         "{msg}"
     );
-    // 112 on a socialjour or an office: refused, naming the service.
+    // 112 on anything but the emergency number, the police or emergency care
+    // (here a national support line): refused, naming the service.
     let msg = Fixture::new()
-        .edit(3, "ljungby-socialtjanst,070-174 06 08,voice,Jour,,", "ljungby-socialtjanst,070-174 06 08,voice,Jour,,\nljungby-socialtjanst,112,voice,Akut fara,,")
-        .errors();
-    let msgs = format_errors(&msg);
-    assert!(msgs.contains("(id ljungby-socialtjanst): lists 112 (SOS Alarm's emergency number), which is not a social_services channel"), "{msgs}");
+        .edit(
+            3,
+            "kvinnofridslinjen,020-50 50 50,voice,,,",
+            "kvinnofridslinjen,020-50 50 50,voice,,,\nkvinnofridslinjen,112,voice,Akut fara,,",
+        )
+        .one_error();
+    assert!(msg.contains("(id kvinnofridslinjen): lists 112 (SOS Alarm's emergency number), which is not a national_helpline channel"), "{msg}");
     // A verified entry may not use a fiction number.
     let e = Fixture::new()
         .edit(

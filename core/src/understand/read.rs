@@ -182,6 +182,8 @@ fn has(c: u16, cue: Cue) -> bool {
 }
 
 /// Roles, groups, needs, forms and the language from the read tokens.
+// Windows over parallel arrays (tokens, cues, abuser marks) read clearer by index.
+#[allow(clippy::needless_range_loop)]
 fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     let n = toks.len();
     let cues: Vec<u16> = toks.iter().map(|t| t.cues(lex)).collect();
