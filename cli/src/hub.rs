@@ -527,6 +527,7 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
                 cfg.console = Some(fyr_hub::console::ConsoleConfig {
                     key,
                     secure_cookies,
+                    ..Default::default()
                 });
             }
             cfg.limits = limits.limits();

@@ -13,6 +13,7 @@ pub mod limits;
 pub mod netem;
 pub mod publish;
 pub mod report;
+pub mod scope;
 pub mod serve;
 
 pub use content::load_content;

@@ -50,6 +50,7 @@ async fn hub() -> Hub {
     cfg.console = Some(ConsoleConfig {
         key: Some(key),
         secure_cookies: false,
+        ..Default::default()
     });
     let (addr, handle) = spawn(cfg).await.unwrap();
     // The bundled distribution settings trust the team's key; this hub signs
