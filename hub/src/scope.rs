@@ -156,10 +156,12 @@ pub fn filter_batch(
     let mut refused = Vec::new();
     for ev in events {
         let is_stat = ev.get("kind").and_then(Value::as_str) == Some(crate::events::KIND_STAT);
-        match is_stat
-            .then(|| check_stat(&ev["payload"], who, known))
-            .unwrap_or(Ok(()))
-        {
+        let verdict = if is_stat {
+            check_stat(&ev["payload"], who, known)
+        } else {
+            Ok(())
+        };
+        match verdict {
             Ok(()) => keep.push(ev),
             Err(reason) => refused.push(RejectedEvent {
                 event_id: ev

@@ -559,7 +559,9 @@ fn verifications_of(conn: &rusqlite::Connection, id: &str) -> Vec<(String, Strin
 
 /// One change of a service's row (verify, retire, bring back): checked by
 /// rights and the core, stored as a draft, audited; then back to the entry
-/// with a confirmation (and an undo where there is one).
+/// with a confirmation (and an undo where there is one). `Err` is the page
+/// that says why nothing changed.
+#[allow(clippy::result_large_err)]
 fn change(
     c: &Console,
     a: &Authed,

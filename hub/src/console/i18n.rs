@@ -23,7 +23,6 @@ const TEXTS: &[(&str, &str, &str)] = &[
     ("password", "Lösenord", "Password"),
     ("password_hint", "minst 10 tecken", "at least 10 characters"),
     ("login_failed", "Fel användarnamn eller lösenord, eller kontot är avstängt.", "Wrong user name or password, or the account is disabled."),
-    
     ("no_session", "Ingen giltig inloggning: logga in igen.", "No valid session: log in again."),
     ("bad_csrf", "Formuläret saknar eller har fel säkerhetstoken (CSRF). Ladda om sidan och försök igen.", "The form's security token (CSRF) is missing or wrong. Reload the page and try again."),
     ("forbidden", "Inte tillåtet", "Not allowed"),
