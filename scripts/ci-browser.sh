@@ -20,5 +20,6 @@ if [ ! -d tests/browser/node_modules/playwright-core ]; then
   echo "ci-browser: installing playwright-core from the lock file"
   (cd tests/browser && npm ci --no-audit --no-fund --silent)
 fi
-[ -x "$target/debug/fyr" ] || cargo build -p fyr-cli
+# Always (incremental): a stale binary would test old code.
+cargo build -p fyr-cli
 FYR_BIN="$target/debug/fyr" node tests/browser/console.test.mjs
