@@ -145,6 +145,18 @@ try {
     assert(a.url() === `${base}${C}/users`, 'redirected after the post');
   });
 
+  await check('organizations: fields and kinds in words, saved with a confirmation', async () => {
+    await a.goto(`${base}${C}/organizations`);
+    const form = a.locator('form', { has: a.locator('h2', { hasText: /^Region Kronoberg$/ }) });
+    const kind = form.getByLabel('Typ av verksamhet');
+    assert(await kind.evaluate(e => e.tagName) === 'SELECT', 'the agency kind is a choice');
+    assert(!(await kind.locator('option:checked').textContent()).includes('healthcare'), 'shown in words, not its id');
+    await form.getByLabel('Webbplats').fill('https://www.regionkronoberg.se/');
+    await form.getByRole('button', { name: 'Spara' }).click();
+    await a.waitForURL(/organizations/);
+    assert((await flash(a)).includes('Region Kronoberg: Sparat – når telefonerna när du publicerar'), 'confirmed');
+  });
+
   await check('phones: hub address and code as text and QR of the configured hub URL; a real device enrolls', async () => {
     await k.goto(`${base}${C}/phones`);
     assert((await k.locator('#hub-url').textContent()).trim() === `${base}/`, 'the configured hub address as text');
@@ -172,10 +184,11 @@ try {
     await k.goto(`${base}${C}/corrections`);
     const card = k.locator('section.card', { hasText: 'Numret går till fel mottagning' });
     assert(await card.count() === 1, 'the report is listed');
-    assert((await card.textContent()).includes(SVC), 'with its service');
+    assert((await card.textContent()).includes('Socialtjänsten Ljungby kommun'), 'with its service, by name (not its id)');
+    assert(!(await card.textContent()).includes(SVC), 'no raw service id on the card');
     assert((await card.textContent()).includes('Fel nummer'), 'and its reason');
     await k.screenshot({ path: join(shots, 'corrections.png'), fullPage: true });
-    await card.getByRole('link', { name: SVC }).click();
+    await card.getByRole('link', { name: /Socialtjänsten Ljungby kommun/ }).click();
     await k.waitForURL(`${base}${C}/services/${SVC}`);
     assert(await k.getByRole('heading', { name: /Öppna rapporter \(1\)/ }).isVisible(), 'the entry shows its open report');
   });
@@ -220,6 +233,15 @@ try {
     const card = k.locator('section.card', { hasText: 'Numret går till fel mottagning' });
     await card.getByLabel(/Anteckning/).fill('Öppettiderna rättade efter samtal');
     await card.getByRole('button', { name: 'Åtgärdad' }).click();
+    await k.waitForURL(/corrections\?service=/);
+    assert((await flash(k)).includes('Rapporten är åtgärdad: Socialtjänsten Ljungby kommun'), 'a confirmation naming the service');
+    // The undo reopens it; resolving again is one click away.
+    await k.getByRole('button', { name: /Ångra: öppna rapporten igen/ }).click();
+    assert((await flash(k)).includes('Rapporten är öppen igen'), 'undone, with a confirmation');
+    await k.goto(`${base}${C}/corrections?service=${SVC}`);
+    const again = k.locator('section.card', { hasText: 'Numret går till fel mottagning' });
+    await again.getByLabel(/Anteckning/).fill('Öppettiderna rättade efter samtal');
+    await again.getByRole('button', { name: 'Åtgärdad' }).click();
     await k.goto(`${base}${C}/corrections?state=resolved`);
     assert((await k.locator('section.card').textContent()).includes('Öppettiderna rättade'), 'resolved with its note');
   });
@@ -293,7 +315,7 @@ try {
     assert(await a.locator('#d-hub').inputValue() === distBefore, 'the distribution settings are untouched');
     assert((await a.locator('#held').textContent()).includes('åsa.östlund'), 'the draft is kept');
     await a.goto(`${base}${C}/audit`);
-    assert((await a.locator('table').textContent()).includes('publish.revert-to-'), 'audited');
+    assert((await a.locator('table').textContent()).includes('Tillbaka till version'), 'audited, in words');
   });
 
   await check('a lockout attempt against the admin: the attacker is slowed, the admin still gets in', async () => {
@@ -482,7 +504,9 @@ try {
     assert((await flash(a)).includes('aktivt igen'), 're-enabled');
     await a.goto(`${base}${C}/audit`);
     const log = await a.locator('table').textContent();
-    assert(log.includes('user.disable') && log.includes('user.enable'), 'the audit log has both');
+    assert(log.includes('Konto avstängt') && log.includes('Konto påslaget igen'), 'the audit log has both, in words');
+    const dates = await a.locator('table tbody tr td:first-child').allTextContents();
+    assert(dates.length > 0 && dates.every(d => /^\d{1,2} [a-zåäö]{3} \d{4} \d\d:\d\d$/.test(d.trim())), `dates in words, Stockholm time: ${dates[0]}`);
     await a.screenshot({ path: join(shots, 'audit.png'), fullPage: true });
     const g2 = await session('gone', PW.gone);
     await g2.waitForURL(`${base}${C}/`);
@@ -514,6 +538,16 @@ try {
     const token = readFileSync(join(dev, 'device-token'), 'utf8').trim();
     const r = await fetch(`${base}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"events": []}' });
     assert(r.status === 410, `a revoked device's upload: ${r.status}`);
+    assert((await flash(k)).includes('Kronoberg'), 'the confirmation names the county in words');
+    // A revocation by mistake is undone at once from the confirmation.
+    await k.getByRole('button', { name: /Ångra: släpp spärren för/ }).click();
+    assert((await flash(k)).includes('Telefonen får skicka igen'), 'reinstated, with a confirmation');
+    const back = await fetch(`${base}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"events": []}' });
+    assert(back.status !== 410 && back.status < 500, `a reinstated device's upload: ${back.status}`);
+    await k.getByRole('button', { name: /^Spärra / }).click();
+    await k.locator('#flash', { hasText: 'spärrad' }).waitFor();
+    const again = await fetch(`${base}/v1/events`, { method: 'POST', headers: { authorization: `Bearer ${token}`, 'content-type': 'application/json' }, body: '{"events": []}' });
+    assert(again.status === 410, `revoked again: ${again.status}`);
   });
 
   await check('English and the services list', async () => {

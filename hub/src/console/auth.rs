@@ -153,6 +153,14 @@ pub(crate) async fn login_page(State(c): State<Arc<Console>>, headers: HeaderMap
     login_form(&c, &headers, lang_of(&headers), None, StatusCode::OK, "")
 }
 
+/// Computes the dummy hash ahead of the first login (on a thread of its
+/// own, so neither startup nor the first unknown name pays for it).
+pub(crate) fn warm() {
+    std::thread::spawn(|| {
+        dummy_hash();
+    });
+}
+
 /// A hash to verify unknown names against, so that an unknown user takes
 /// as long as a wrong password.
 fn dummy_hash() -> &'static str {
@@ -217,14 +225,15 @@ pub(crate) async fn login(
     }
     // The slow hash runs off the async executor and without the database
     // lock; an unknown name is checked against a dummy hash.
-    let hash = stored
-        .as_ref()
-        .map(|(_, h)| h.clone())
-        .unwrap_or_else(|| dummy_hash().to_string());
+    let hash = stored.as_ref().map(|(_, h)| h.clone());
     let pw = password.clone();
-    let good = tokio::task::spawn_blocking(move || users::verify_password(&hash, &pw))
-        .await
-        .unwrap_or(false);
+    let good = tokio::task::spawn_blocking(move || {
+        let known = hash.is_some();
+        let ok = users::verify_password(hash.as_deref().unwrap_or_else(|| dummy_hash()), &pw);
+        known && ok
+    })
+    .await
+    .unwrap_or(false);
     let user = stored.filter(|(u, _)| good && !u.disabled).map(|(u, _)| u);
     let conn = c.conn();
     let Some(user) = user else {

@@ -13,7 +13,7 @@ use super::{audit, i18n, rights, Authed, Console};
 use crate::report::{self, suppress, ReportRow};
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Form;
 use chrono::{Datelike, NaiveDate};
 use minijinja::context;
@@ -356,9 +356,11 @@ pub(crate) async fn record_indicator(
         .and_then(|_| audit::record(&conn, &a.user.name, "indicator.set", &format!("{county} {quarter} {kind}"), before.map(|b| serde_json::json!(b)).as_ref(), Some(&serde_json::json!(value))));
     drop(conn);
     match res {
-        Ok(()) => {
-            Redirect::to(&format!("/console/followup?year={}", &quarter[..4])).into_response()
-        }
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
+        Ok(()) => c.done(
+            &a,
+            &format!("/console/followup?year={}", &quarter[..4]),
+            context! { message => format!("{}: {} {quarter} = {}", i18n::text(a.lang, "indicator_saved"), super::labels::county(&county), value.unwrap_or_default()) },
+        ),
+        Err(e) => c.server_error(&a, &e.to_string()),
     }
 }

@@ -15,6 +15,8 @@ pub const MAX_LINE_CHARS: usize = 300;
 const LONG_FIELDS: &[&str] = &[
     "description_sv",
     "description_en",
+    "role_sv",
+    "role_en",
     "text",
     "note",
     "tags",

@@ -124,11 +124,76 @@ pub fn when(t: DateTime<Utc>, l: &str) -> String {
     )
 }
 
+/// A day (YYYY-MM-DD) as people read it: "3 dec 2026"; anything else as it is.
+pub fn day(d: &str, l: &str) -> String {
+    use chrono::Datelike;
+    match chrono::NaiveDate::parse_from_str(d, "%Y-%m-%d") {
+        Ok(n) => {
+            let m = n.month0() as usize;
+            let months = if l == "en" {
+                [
+                    "Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov",
+                    "Dec",
+                ]
+            } else {
+                [
+                    "jan", "feb", "mar", "apr", "maj", "jun", "jul", "aug", "sep", "okt", "nov",
+                    "dec",
+                ]
+            };
+            format!("{} {} {}", n.day(), months[m], n.year())
+        }
+        Err(_) => d.to_string(),
+    }
+}
+
 /// An RFC 3339 text as [`when`]; anything else as it is.
 pub fn when_text(t: &str, l: &str) -> String {
     DateTime::parse_from_rfc3339(t)
         .map(|d| when(d.with_timezone(&Utc), l))
         .unwrap_or_else(|_| t.to_string())
+}
+
+/// An audit log action in words ("service.retire" → "Tjänst avvecklad");
+/// an action without words is shown as it is.
+pub fn action(id: &str, l: &str) -> String {
+    let en = l == "en";
+    if let Some(v) = id.strip_prefix("publish.revert-to-") {
+        return if en {
+            format!("Went back to version {v}")
+        } else {
+            format!("Tillbaka till version {v}")
+        };
+    }
+    let (sv, e) = match id {
+        "publish" => ("Publicerat", "Published"),
+        "service.add" => ("Ny tjänst", "Service added"),
+        "service.edit" => ("Tjänst ändrad", "Service changed"),
+        "service.retire" => ("Tjänst avvecklad", "Service retired"),
+        "service.unretire" => ("Tjänst tillbaka", "Service brought back"),
+        "service.verify" => ("Kontrollerad i dag", "Verified today"),
+        "draft.ready" => ("Klart att publicera", "Ready to publish"),
+        "draft.hold" => ("Hålls tillbaka", "Held back"),
+        "organization.edit" => ("Organisation ändrad", "Organization changed"),
+        "distribution.settings" => (
+            "Distributionsinställningar ändrade",
+            "Distribution settings changed",
+        ),
+        "user.add" => ("Konto skapat", "Account added"),
+        "user.disable" => ("Konto avstängt", "Account disabled"),
+        "user.enable" => ("Konto påslaget igen", "Account re-enabled"),
+        "user.set-password" => ("Nytt lösenord satt", "Password set"),
+        "user.own-password" => ("Eget lösenord bytt", "Own password changed"),
+        "enroll.code" => ("Registreringskod skapad", "Enrollment code issued"),
+        "enroll.revoke" => ("Telefon spärrad", "Phone revoked"),
+        "enroll.reinstate" => ("Spärr släppt", "Revocation lifted"),
+        "correction.resolve" => ("Rapport åtgärdad", "Report resolved"),
+        "correction.dismiss" => ("Rapport avfärdad", "Report dismissed"),
+        "correction.reopen" => ("Rapport öppnad igen", "Report reopened"),
+        "indicator.set" => ("Indikator sparad", "Indicator saved"),
+        _ => return id.to_string(),
+    };
+    if en { e } else { sv }.to_string()
 }
 
 /// A field's name in words ("hours" → "Öppettider").
@@ -227,6 +292,13 @@ mod tests {
             .unwrap()
             .with_timezone(&Utc);
         assert_eq!(when(t, "sv"), "1 jul 2026 14:00");
+        assert_eq!(day("2026-12-24", "sv"), "24 dec 2026");
+        assert_eq!(day("2026-05-01", "en"), "1 May 2026");
+        assert_eq!(
+            action("publish.revert-to-4", "sv"),
+            "Tillbaka till version 4"
+        );
+        assert_eq!(action("enroll.revoke", "en"), "Phone revoked");
         let phones = serde_json::json!([{"number": "070-174 06 05", "kind": "voice"}]);
         assert_eq!(
             value("phones", Some(&phones), "sv"),

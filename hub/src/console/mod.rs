@@ -241,6 +241,7 @@ pub fn router(feed_dir: &Path, db_path: &Path, cfg: &ConsoleConfig) -> Result<Ro
         let w = workdir::bundled().map_err(HubError::Content)?;
         workdir::replace(&mut conn, &w).map_err(db::db_err(db_path))?;
     }
+    auth::warm();
     let state = Arc::new(Console {
         db: Mutex::new(conn),
         db_path: db_path.to_path_buf(),
@@ -344,13 +345,21 @@ async fn home_audit(axum::extract::State(c): S, a: Authed) -> Response {
         return c.forbidden(&a, i18n::text(a.lang, "admins_only"));
     }
     let mut entries = audit::list(&c.conn(), 500).unwrap_or_default();
+    // Dates in Stockholm time and actions in words (the CSV keeps the raw values).
     for e in &mut entries {
+        e.at = labels::when_text(&e.at, a.lang);
         for s in [&mut e.before, &mut e.after] {
             if s.chars().count() > 300 {
                 *s = s.chars().take(300).collect::<String>() + "…";
             }
         }
     }
+    let entries: Vec<minijinja::Value> = entries
+        .iter()
+        .map(|e| {
+            minijinja::context! { action_label => labels::action(&e.action, a.lang), ..minijinja::Value::from_serialize(e) }
+        })
+        .collect();
     c.page(&a, "audit.html", minijinja::context! { entries })
 }
 

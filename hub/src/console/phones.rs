@@ -78,7 +78,7 @@ fn render(c: &Console, a: &Authed, error: Option<String>, status: StatusCode) ->
         .collect();
     let devices: Vec<minijinja::Value> = devices
         .into_iter()
-        .map(|d| context! { id => d.id, county => labels::county(&d.county), kind => labels::agency_kind(&d.agency_kind, a.lang), enrolled => d.enrolled, last_seen => d.last_seen, revoked => d.revoked })
+        .map(|d| context! { id => d.id, county => labels::county(&d.county), kind => labels::agency_kind(&d.agency_kind, a.lang), enrolled => labels::day(&d.enrolled, a.lang), last_seen => d.last_seen.map(|s| labels::day(&s, a.lang)), revoked => d.revoked })
         .collect();
     let mut r = c.page(a, "phones.html", context! { codes, devices, counties => county_names, kinds, error, hub => c.hub_url(), max_hours => enroll::MAX_EXPIRES_HOURS, default_hours => enroll::DEFAULT_EXPIRES_HOURS });
     *r.status_mut() = status;
@@ -142,7 +142,8 @@ pub(crate) async fn change(
                 ),
             }
         }
-        "revoke" => {
+        action @ ("revoke" | "reinstate") => {
+            let revoke = action == "revoke";
             let id = get("device");
             let conn = c.conn();
             let Some(d) = enroll::list_devices(&conn)
@@ -157,23 +158,41 @@ pub(crate) async fn change(
                 drop(conn);
                 return c.forbidden(&a, i18n::text(a.lang, "not_your_county"));
             }
-            let res = enroll::revoke_device(&conn, &id, now).and_then(|_| {
+            let res = if revoke {
+                enroll::revoke_device(&conn, &id, now)
+            } else {
+                enroll::reinstate_device(&conn, &id)
+            }
+            .and_then(|_| {
                 audit::record(
                     &conn,
                     &a.user.name,
-                    "enroll.revoke",
+                    if revoke {
+                        "enroll.revoke"
+                    } else {
+                        "enroll.reinstate"
+                    },
                     &id,
                     Some(&serde_json::json!({"revoked": d.revoked})),
-                    Some(&serde_json::json!({"revoked": true})),
+                    Some(&serde_json::json!({"revoked": revoke})),
                 )?;
                 Ok(())
             });
             drop(conn);
+            let what = format!(
+                "{} · {}",
+                labels::county(&d.county),
+                labels::agency_kind(&d.agency_kind, a.lang)
+            );
             match res {
+                // Revoking is undone by reinstating (cheap: the device row stays).
                 Ok(()) => c.done(
                     &a,
                     "/console/phones",
-                    context! { message => format!("{} {id}", i18n::text(a.lang, "revoked_done")) },
+                    context! {
+                        message => format!("{} {id} ({what})", i18n::text(a.lang, if revoke { "revoked_done" } else { "reinstated_done" })),
+                        undo => revoke.then(|| context! { action => "/console/phones", fields => vec![("action", "reinstate"), ("device", id.as_str())], label => format!("{} {id}", i18n::text(a.lang, "reinstate")) }),
+                    },
                 ),
                 Err(e) => render(
                     &c,
@@ -183,6 +202,6 @@ pub(crate) async fn change(
                 ),
             }
         }
-        _ => c.bad_request(&a, "action must be create or revoke"),
+        _ => c.bad_request(&a, i18n::text(a.lang, "phones_action_rule")),
     }
 }
