@@ -463,7 +463,7 @@ impl FyrCore {
     }
 
     /// Enrolls this device for uploads with a one-time code from the
-    /// coordinator, typed (`7K3QD-M2XWA`, case, spaces and dashes forgiven)
+    /// coordinator, typed (`7K3QD-M2XWA-9RT44`, case, spaces and dashes forgiven)
     /// or scanned (`fyr-enroll:CODE@URL`). Returns the device's upload token:
     /// the shell keeps it in the Android Keystore / iOS Keychain and passes it
     /// as `SyncOptions.token` to every sync; the core does not store it.

@@ -75,6 +75,11 @@ enum HubCmd {
         /// Do not serve the coordinator's console under /console/.
         #[arg(long)]
         no_console: bool,
+        /// A reverse proxy (IP address or CIDR range; repeatable) whose
+        /// X-Forwarded-For names the client for per-client limits (the
+        /// right-most address that is not a trusted proxy).
+        #[arg(long, value_name = "ADDR")]
+        trusted_proxy: Vec<String>,
         #[command(flatten)]
         limits: LimitArgs,
     },
@@ -267,6 +272,9 @@ struct LimitArgs {
     /// Request bodies received at once; more get 503 with Retry-After.
     #[arg(long, value_name = "N", default_value_t = Limits::default().max_bodies_in_flight as u32, value_parser = clap::value_parser!(u32).range(1..=4096))]
     max_bodies: u32,
+    /// Enrollment bodies (POST /v1/enroll) received at once, a pool of their own; more get 503.
+    #[arg(long, value_name = "N", default_value_t = Limits::default().max_enroll_bodies as u32, value_parser = clap::value_parser!(u32).range(1..=4096))]
+    max_enroll_bodies: u32,
     /// Largest request body in KiB (413 above).
     #[arg(long, value_name = "KIB", default_value_t = (Limits::default().max_body_bytes / 1024) as u32, value_parser = clap::value_parser!(u32).range(1..=65_536))]
     max_body_kib: u32,
@@ -281,6 +289,7 @@ impl LimitArgs {
             body_timeout: Duration::from_secs(self.body_timeout),
             idle_timeout: Duration::from_secs(self.idle_timeout),
             max_bodies_in_flight: self.max_bodies as usize,
+            max_enroll_bodies: self.max_enroll_bodies as usize,
             max_body_bytes: self.max_body_kib as usize * 1024,
             ..Limits::default()
         }
@@ -520,6 +529,7 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
             secure_cookies,
             hub_url,
             no_console,
+            trusted_proxy,
             limits,
         } => {
             let addr: std::net::SocketAddr = listen.parse().map_err(|_| {
@@ -542,6 +552,8 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
                 });
             }
             cfg.limits = limits.limits();
+            cfg.trusted_proxies =
+                fyr_hub::proxy::TrustedProxies::parse(&trusted_proxy).map_err(Failure::usage)?;
             runtime()?.block_on(async {
                 let (bound, handle) = fyr_hub::spawn(cfg).await.map_err(hub_failure)?;
                 println!("fyr hub: serving {} on http://{bound}/", feed.display());
@@ -551,6 +563,24 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
                 }
                 use std::io::Write;
                 std::io::stdout().flush().ok();
+                // Ctrl-C or SIGTERM (a service manager's stop): stop cleanly,
+                // so the hub writes the days its devices were last seen.
+                #[cfg(unix)]
+                {
+                    use tokio::signal::unix::{signal, SignalKind};
+                    match signal(SignalKind::terminate()) {
+                        Ok(mut term) => {
+                            tokio::select! {
+                                _ = tokio::signal::ctrl_c() => {}
+                                _ = term.recv() => {}
+                            }
+                        }
+                        Err(_) => {
+                            let _ = tokio::signal::ctrl_c().await;
+                        }
+                    }
+                }
+                #[cfg(not(unix))]
                 let _ = tokio::signal::ctrl_c().await;
                 handle.shutdown().await;
                 Ok(())

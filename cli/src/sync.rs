@@ -24,7 +24,7 @@ pub struct SyncArgs {
 
 #[derive(Args)]
 pub struct EnrollArgs {
-    /// The code from the coordinator (e.g. 7K3QD-M2XWA) or the QR payload (fyr-enroll:CODE@URL).
+    /// The code from the coordinator (e.g. 7K3QD-M2XWA-9RT44) or the QR payload (fyr-enroll:CODE@URL).
     code: String,
     /// The hub to enroll with (default: the QR payload's, else the one this device syncs with).
     #[arg(long, value_name = "URL")]

@@ -319,7 +319,7 @@ impl Fyr {
     // -------------------------------------------------------------- enrollment
 
     /// Enrolls this device for uploads with a one-time code from the
-    /// coordinator, typed (`7K3QD-M2XWA`) or scanned (`fyr-enroll:CODE@URL`).
+    /// coordinator, typed (`7K3QD-M2XWA-9RT44`) or scanned (`fyr-enroll:CODE@URL`).
     /// The hub is the payload's URL, else `hub`, else the one this device
     /// syncs with. Returns the device's own upload token: the shell keeps it
     /// (keystore, keychain, a 0600 file) and passes it to every sync; the

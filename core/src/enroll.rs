@@ -2,12 +2,15 @@
 //! format, the QR payload, and the exchange of a code for the device's own
 //! upload token (`POST <hub>v1/enroll`).
 //!
-//! A code is 10 characters of Crockford base32 (no I, L, O, U): 9 random
-//! characters (45 bits) and a check character, shown in two groups of five
-//! (`7K3QD-M2XWA`). Reading it back forgives case, spaces and dashes, and
-//! reads I/L as 1 and O as 0; the check character catches a mistyped
-//! character or two swapped neighbours before anything is sent. A QR code
-//! carries `fyr-enroll:CODE@HUB_URL`.
+//! A code is 15 characters of Crockford base32 (no I, L, O, U): 14 random
+//! characters (70 bits) and a check character, shown in three groups of five
+//! (`7K3QD-M2XWA-9RT44`). Reading it back forgives case, spaces and dashes,
+//! and reads I/L as 1 and O as 0; the check character catches every single
+//! mistyped character and every swap of two neighbours before anything is
+//! sent (see [`check_value`]). A QR code carries `fyr-enroll:CODE@HUB_URL`.
+//!
+//! Codes of the earlier format (10 characters, 45 bits) are refused with a
+//! message saying so; the hub expired them when it was upgraded.
 //!
 //! The token a device receives is 32 random bytes in hex; the shell keeps it
 //! (a 0600 file beside the data for the CLI, the keystore/keychain on a
@@ -18,7 +21,11 @@ use serde::{Deserialize, Serialize};
 /// Crockford's base32 alphabet.
 pub const ALPHABET: &[u8; 32] = b"0123456789ABCDEFGHJKMNPQRSTVWXYZ";
 /// Characters of a code, the check character included.
-pub const CODE_LEN: usize = 10;
+pub const CODE_LEN: usize = 15;
+/// Random characters of a code: 14 × 5 = 70 bits.
+pub const RANDOM_CHARS: usize = CODE_LEN - 1;
+/// Characters of a code of the earlier format, refused with its own message.
+const OLD_CODE_LEN: usize = 10;
 /// The QR payload's scheme.
 pub const QR_PREFIX: &str = "fyr-enroll:";
 
@@ -49,23 +56,46 @@ fn value(c: char) -> Option<u32> {
         .map(|p| p as u32)
 }
 
-/// The check character over the data characters' values: a weighted sum
-/// (weights 1..=n) mod 31, so that one wrong character or two swapped
-/// neighbours always change it (31 is prime and above every weight).
+/// Multiplication in GF(32) (polynomial x^5 + x^2 + 1).
+fn gf_mul(mut a: u32, mut b: u32) -> u32 {
+    let mut p = 0;
+    while b != 0 {
+        if b & 1 != 0 {
+            p ^= a;
+        }
+        b >>= 1;
+        a <<= 1;
+        if a & 0x20 != 0 {
+            a ^= 0x25;
+        }
+    }
+    p
+}
+
+/// The check character's value over the data characters' values: the sum
+/// in GF(32) of `α^(i+1) · v_i` (α = x, a generator; the check character
+/// itself has the weight α^0 = 1, so a whole valid code sums to 0). The
+/// fifteen weights are distinct and non-zero in a field, so one wrong
+/// character (anywhere, the check character included) always changes the
+/// sum, and so does any swap of two different neighbours — unlike a sum
+/// mod 31 over 32 symbols, which cannot tell `0` from `Z`. (Crockford's own
+/// check symbol is mod 37 and needs `*~$=U`, which people cannot type
+/// reliably; hence this.)
 fn check_value(values: &[u32]) -> u32 {
-    values
-        .iter()
-        .enumerate()
-        .map(|(i, v)| (i as u32 + 1) * v)
-        .sum::<u32>()
-        % 31
+    let mut weight = 1;
+    let mut sum = 0;
+    for &v in values {
+        weight = gf_mul(weight, 2);
+        sum ^= gf_mul(weight, v);
+    }
+    sum
 }
 
 /// A new random code (hub side).
 pub fn generate_code() -> String {
     use rand::Rng;
     let mut rng = rand::thread_rng();
-    let values: Vec<u32> = (0..CODE_LEN - 1).map(|_| rng.gen_range(0..32)).collect();
+    let values: Vec<u32> = (0..RANDOM_CHARS).map(|_| rng.gen_range(0..32)).collect();
     let mut s: String = values
         .iter()
         .map(|&v| ALPHABET[v as usize] as char)
@@ -74,22 +104,28 @@ pub fn generate_code() -> String {
     s
 }
 
-/// A code in its display form, `XXXXX-XXXXX`.
+/// A code in its display form, `XXXXX-XXXXX-XXXXX`.
 pub fn display_code(code: &str) -> String {
-    if code.len() == CODE_LEN {
-        format!("{}-{}", &code[..5], &code[5..])
+    if code.len() == CODE_LEN && code.is_ascii() {
+        format!("{}-{}-{}", &code[..5], &code[5..10], &code[10..])
     } else {
         code.to_string()
     }
 }
 
-/// Reads a typed code into its canonical form (10 upper-case characters),
+/// Reads a typed code into its canonical form (15 upper-case characters),
 /// or says what is wrong with it.
 pub fn normalize_code(input: &str) -> Result<String, String> {
     let chars: Vec<char> = input
         .chars()
         .filter(|c| !c.is_whitespace() && *c != '-')
         .collect();
+    if chars.len() == OLD_CODE_LEN && chars.iter().all(|c| value(*c).is_some()) {
+        return Err(format!(
+            "this is an enrollment code of the old format (10 characters), which no longer \
+             works; ask your coordinator for a new code ({CODE_LEN} characters)"
+        ));
+    }
     if chars.len() != CODE_LEN {
         return Err(format!(
             "an enrollment code has {CODE_LEN} characters (letters and digits), got {}",
@@ -102,7 +138,7 @@ pub fn normalize_code(input: &str) -> Result<String, String> {
             format!("{c:?} cannot be in an enrollment code (letters and digits only, no U)")
         })?);
     }
-    let (data, check) = values.split_at(CODE_LEN - 1);
+    let (data, check) = values.split_at(RANDOM_CHARS);
     if check_value(data) != check[0] {
         return Err("the enrollment code is mistyped (its check character does not match)".into());
     }
@@ -238,6 +274,7 @@ mod tests {
             let c = generate_code();
             assert_eq!(c.len(), CODE_LEN);
             assert_eq!(normalize_code(&c).unwrap(), c);
+            assert_eq!(display_code(&c).len(), CODE_LEN + 2);
             let typed = display_code(&c)
                 .to_lowercase()
                 .replace('1', "l")
@@ -251,24 +288,24 @@ mod tests {
     }
 
     #[test]
-    fn a_wrong_character_or_a_swap_is_caught() {
-        for _ in 0..200 {
+    fn every_wrong_character_and_every_swap_is_caught() {
+        let p = |ch: char| ALPHABET.iter().position(|&a| a as char == ch).unwrap();
+        for _ in 0..100 {
             let c: Vec<char> = generate_code().chars().collect();
+            // Every position (the check character too), every other symbol.
             for i in 0..CODE_LEN {
-                let mut w = c.clone();
-                let pos = ALPHABET.iter().position(|&a| a as char == w[i]).unwrap();
-                w[i] = ALPHABET[(pos + 7) % 32] as char;
-                let s: String = w.iter().collect();
-                // A changed check character is caught unless the change lands
-                // on the same value mod 31 (only 0 <-> 31).
-                if i < CODE_LEN - 1 || (pos + 7) % 32 % 31 != pos % 31 {
+                for other in ALPHABET.iter().map(|&a| a as char) {
+                    if other == c[i] {
+                        continue;
+                    }
+                    let mut w = c.clone();
+                    w[i] = other;
+                    let s: String = w.iter().collect();
                     assert!(normalize_code(&s).is_err(), "{s} passed");
                 }
             }
-            for i in 0..CODE_LEN - 2 {
-                let p = |ch: char| ALPHABET.iter().position(|&a| a as char == ch).unwrap();
-                // 0 and Z differ by 31: a swap of those two is the one blind spot.
-                if c[i] != c[i + 1] && p(c[i]).abs_diff(p(c[i + 1])) != 31 {
+            for i in 0..CODE_LEN - 1 {
+                if c[i] != c[i + 1] {
                     let mut w = c.clone();
                     w.swap(i, i + 1);
                     let s: String = w.iter().collect();
@@ -276,8 +313,55 @@ mod tests {
                 }
             }
         }
-        assert!(normalize_code("ABC").unwrap_err().contains("10 characters"));
-        assert!(normalize_code("ABCDEFGHJU").unwrap_err().contains("'U'"));
+        // 0 and Z (values 0 and 31) were the old check's blind spot.
+        let mut zero_z: Vec<char> = (0..CODE_LEN)
+            .map(|i| if i % 2 == 0 { '0' } else { 'Z' })
+            .collect();
+        let data: Vec<u32> = zero_z[..RANDOM_CHARS]
+            .iter()
+            .map(|&ch| p(ch) as u32)
+            .collect();
+        zero_z[CODE_LEN - 1] = ALPHABET[check_value(&data) as usize] as char;
+        let good: String = zero_z.iter().collect();
+        assert!(normalize_code(&good).is_ok());
+        zero_z.swap(0, 1);
+        assert!(normalize_code(&zero_z.iter().collect::<String>()).is_err());
+        assert!(normalize_code("ABC").unwrap_err().contains("15 characters"));
+        assert!(normalize_code("ABCDEFGHJKMNPQU")
+            .unwrap_err()
+            .contains("'U'"));
+    }
+
+    #[test]
+    fn codes_carry_seventy_random_bits() {
+        const { assert!(RANDOM_CHARS * 5 >= 60) };
+        // Every data position takes every symbol (no fixed characters).
+        let mut seen = vec![[false; 32]; RANDOM_CHARS];
+        for _ in 0..2000 {
+            for (i, ch) in generate_code().chars().take(RANDOM_CHARS).enumerate() {
+                seen[i][ALPHABET.iter().position(|&a| a as char == ch).unwrap()] = true;
+            }
+        }
+        assert!(seen.iter().all(|s| s.iter().all(|&b| b)));
+    }
+
+    #[test]
+    fn the_documented_example_is_a_valid_code() {
+        assert_eq!(
+            normalize_code("7K3QD-M2XWA-9RT44").unwrap(),
+            "7K3QDM2XWA9RT44"
+        );
+    }
+
+    #[test]
+    fn an_old_ten_character_code_is_refused_with_its_own_message() {
+        // A code of the earlier format (as printed on an old note).
+        for old in ["7K3QD-M2XWA", "7k3qd m2xwa"] {
+            let e = normalize_code(old).unwrap_err();
+            assert!(e.contains("old format") && e.contains("new code"), "{e}");
+            let e = parse_input(&format!("fyr-enroll:{old}@http://127.0.0.1:1/")).unwrap_err();
+            assert!(e.contains("old format"), "{e}");
+        }
     }
 
     #[test]

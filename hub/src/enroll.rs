@@ -5,7 +5,7 @@
 //! The API, in full:
 //! - [`create_code`] — a new one-time code for a county and an agency kind,
 //!   expiring after some hours; the code itself is returned once and stored
-//!   only as its sha256.
+//!   only as its HMAC-SHA256 under the hub secret ([`crate::files`]).
 //! - [`list_codes`] — issued codes: id, county, agency kind, created,
 //!   expires, state (unused, used, expired). Never the code.
 //! - [`redeem`] — exchanges a code for a device token (used once).
@@ -13,15 +13,21 @@
 //!   enrolled, the day last seen, revoked or not. No personal data exists to show.
 //! - [`revoke_device`] — a lost phone: its token is refused from now on with
 //!   HTTP 410, which the device takes as "enroll again".
-//! - [`check_token`] — what an upload's bearer token is (valid, revoked, unknown).
-//! - [`RateLimiter`] — attempts per client address and in all.
+//! - [`check_token`] — what an upload's bearer token is (valid, revoked,
+//!   unknown). It writes nothing: the day a device was last seen is noted
+//!   in memory by [`LastSeen`] and written for all devices at once, later.
+//! - [`crate::enroll_limit`] — failed attempts per client, in the database.
 //!
 //! Tokens are 32 random bytes (hex) and stored only as their sha256. A fast
 //! hash is enough here: with 256 bits of entropy, guessing a preimage is out
 //! of reach however fast the hash is; slow password hashes (argon2, bcrypt)
-//! exist for low-entropy secrets people choose. Codes (45 bits) are also
-//! stored hashed, are one-time, expire (72 hours by default) and are guessed
-//! only through the rate-limited endpoint.
+//! exist for low-entropy secrets people choose. Codes have 70 random bits
+//! and are stored as HMAC-SHA256 keyed with the hub secret, a file beside
+//! the database: a stolen copy of the database alone gives nothing to test
+//! guesses against, and with the secret too, 2^70 guesses per code are out
+//! of reach. Codes are one-time and expire (72 hours by default). Codes of
+//! the earlier format (stored as a plain sha256) are expired when the
+//! database is opened by this version.
 //!
 //! The tables live in the hub's database beside the events, and hold no
 //! personal data: a device is a random id, a county, an agency kind and two days.
@@ -29,12 +35,12 @@
 use crate::HubError;
 use chrono::{DateTime, Duration, Utc};
 use fyr_core::enroll as code_fmt;
+use hmac::{Hmac, Mac};
 use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
-use std::collections::HashMap;
-use std::net::IpAddr;
+use std::collections::BTreeSet;
 use std::path::Path;
-use std::sync::Mutex;
+use std::sync::{Mutex, OnceLock};
 
 /// Default lifetime of a code.
 pub const DEFAULT_EXPIRES_HOURS: u32 = 72;
@@ -96,7 +102,13 @@ pub fn init(conn: &Connection) -> rusqlite::Result<()> {
             enrolled TEXT NOT NULL,
             last_seen TEXT,
             revoked TEXT
-        );",
+        );
+        -- Codes of the earlier format (a plain sha256, no prefix) can never
+        -- match again: show them as expired.
+        UPDATE enroll_codes
+           SET expires = strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
+         WHERE used IS NULL AND code_hash NOT LIKE 'hmac-sha256:%'
+           AND expires > strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now');",
     )
 }
 
@@ -107,6 +119,35 @@ pub fn open(path: &Path) -> Result<Connection, HubError> {
 
 fn sha(s: &str) -> String {
     fyr_core::feed::sha256_hex(s.as_bytes())
+}
+
+/// The hub secret of the database `conn` is open on (the file beside it);
+/// an in-memory database (tests) gets one secret per process.
+pub(crate) fn secret(conn: &Connection) -> Result<[u8; 32], EnrollError> {
+    match conn.path().filter(|p| !p.is_empty()) {
+        Some(p) => {
+            crate::files::hub_secret(Path::new(p)).map_err(|e| EnrollError::Secret(e.to_string()))
+        }
+        None => {
+            static MEMORY: OnceLock<[u8; 32]> = OnceLock::new();
+            Ok(*MEMORY.get_or_init(rand::random))
+        }
+    }
+}
+
+/// HMAC-SHA256 under the hub secret, with a purpose label so that one
+/// value can never stand for another (`code`, `client`).
+pub(crate) fn keyed(secret: &[u8; 32], purpose: &str, value: &str) -> String {
+    let mut mac = Hmac::<sha2::Sha256>::new_from_slice(secret).expect("HMAC takes any key length");
+    mac.update(purpose.as_bytes());
+    mac.update(&[0]);
+    mac.update(value.as_bytes());
+    hex::encode(mac.finalize().into_bytes())
+}
+
+/// How a code is stored: `hmac-sha256:` and the keyed hash of its canonical form.
+fn code_hash(secret: &[u8; 32], code: &str) -> String {
+    format!("hmac-sha256:{}", keyed(secret, "code", code))
 }
 
 fn day(t: DateTime<Utc>) -> String {
@@ -124,6 +165,9 @@ pub enum EnrollError {
     Refused,
     #[error("database: {0}")]
     Db(#[from] rusqlite::Error),
+    /// The hub secret could not be read or made; the message names the file.
+    #[error("{0}")]
+    Secret(String),
 }
 
 /// A newly issued code: show `display` (and the QR of `qr_payload`) once.
@@ -165,13 +209,15 @@ pub fn create_code(
         )));
     }
     init(conn)?;
+    let secret = secret(conn)?;
     let code = code_fmt::generate_code();
     let id = hex::encode(rand::random::<[u8; 4]>());
     let expires = now + Duration::hours(expires_hours as i64);
     conn.execute(
         "INSERT INTO enroll_codes (code_hash, id, county, agency_kind, created, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![sha(&code), id, county, kind.id(), now.to_rfc3339(), expires.to_rfc3339()],
+        params![code_hash(&secret, &code), id, county, kind.id(), now.to_rfc3339(), expires.to_rfc3339()],
     )?;
+    crate::events::checkpoint(conn);
     Ok(IssuedCode {
         id,
         display: code_fmt::display_code(&code),
@@ -254,11 +300,12 @@ pub fn redeem(
 ) -> Result<Enrolled, EnrollError> {
     let code = code_fmt::normalize_code(code).map_err(|_| EnrollError::Refused)?;
     init(conn)?;
+    let hash = code_hash(&secret(conn)?, &code);
     let tx = conn.transaction()?;
     let row: Option<(String, String, String)> = tx
         .query_row(
             "SELECT county, agency_kind, expires FROM enroll_codes WHERE code_hash = ?1 AND used IS NULL",
-            [sha(&code)],
+            [&hash],
             |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
         )
         .optional()?;
@@ -273,7 +320,7 @@ pub fn redeem(
     }
     tx.execute(
         "UPDATE enroll_codes SET used = ?2 WHERE code_hash = ?1",
-        params![sha(&code), now.to_rfc3339()],
+        params![hash, now.to_rfc3339()],
     )?;
     let token = hex::encode(rand::random::<[u8; 32]>());
     let device_id = hex::encode(rand::random::<[u8; 4]>());
@@ -282,6 +329,7 @@ pub fn redeem(
         params![device_id, sha(&token), county, agency_kind, day(now)],
     )?;
     tx.commit()?;
+    crate::events::checkpoint(conn);
     Ok(Enrolled {
         device_id,
         token,
@@ -298,7 +346,8 @@ pub struct DeviceInfo {
     pub agency_kind: String,
     /// The day it enrolled (YYYY-MM-DD).
     pub enrolled: String,
-    /// The day of its last upload, if any.
+    /// The last day it uploaded, if any (written for all devices at once
+    /// when the day is over or the hub stops; see [`LastSeen`]).
     pub last_seen: Option<String>,
     pub revoked: bool,
 }
@@ -329,6 +378,7 @@ pub fn revoke_device(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<
         "UPDATE devices SET revoked = COALESCE(revoked, ?2) WHERE id = ?1",
         params![id.trim(), day(now)],
     )?;
+    crate::events::checkpoint(conn);
     if n == 0 {
         return Err(EnrollError::Invalid(format!(
             "no enrolled device has the id {id:?} (see `fyr hub devices list`)"
@@ -361,83 +411,80 @@ pub enum TokenState {
     Unknown,
 }
 
-/// Looks a token up among enrolled devices, noting the day it was seen.
+/// Looks a token up among enrolled devices. Writes nothing: a write here
+/// would sit in the database's log right before the batch it authenticated
+/// (the hub notes the device in [`LastSeen`] instead).
 pub fn check_token(
     conn: &Connection,
     token: &str,
-    now: DateTime<Utc>,
+    _now: DateTime<Utc>,
 ) -> Result<TokenState, EnrollError> {
     init(conn)?;
-    let h = sha(token);
     let row: Option<Option<String>> = conn
         .query_row(
             "SELECT revoked FROM devices WHERE token_hash = ?1",
-            [&h],
+            [sha(token)],
             |r| r.get(0),
         )
         .optional()?;
     Ok(match row {
         None => TokenState::Unknown,
         Some(Some(_)) => TokenState::Revoked,
-        Some(None) => {
-            conn.execute(
-                "UPDATE devices SET last_seen = ?2 WHERE token_hash = ?1",
-                params![h, day(now)],
-            )?;
-            TokenState::Valid
-        }
+        Some(None) => TokenState::Valid,
     })
 }
 
-/// Enrollment attempts allowed per client address and in all, per window:
-/// fixed windows, kept in memory (a restart forgets them, which only helps
-/// legitimate users).
-pub struct RateLimiter {
-    per_client: u32,
-    global: u32,
-    window: std::time::Duration,
-    state: Mutex<(std::time::Instant, HashMap<IpAddr, u32>, u32)>,
+/// Marks of the devices seen on one day: the day and their token hashes.
+pub type SeenOn = (String, BTreeSet<String>);
+
+/// The devices seen today, kept in memory and written to `devices.last_seen`
+/// all at once when the day (UTC) is over — at the first upload of the next
+/// day or by the hub's daily timer — and when the hub stops, in one
+/// transaction ordered by token hash. So the day a device was last seen is
+/// on disk, but never as a write next to one of its batches. (A crash loses
+/// that day's marks.)
+#[derive(Default)]
+pub struct LastSeen {
+    seen: Mutex<SeenOn>,
 }
 
-impl RateLimiter {
-    pub fn new(per_client: u32, global: u32, window: std::time::Duration) -> RateLimiter {
-        RateLimiter {
-            per_client,
-            global,
-            window,
-            state: Mutex::new((std::time::Instant::now(), HashMap::new(), 0)),
-        }
+impl LastSeen {
+    /// Notes that an enrolled device's token was used now. Returns the
+    /// marks of an earlier day that are due to be written ([`Self::write`]).
+    pub fn note(&self, token: &str, now: DateTime<Utc>) -> Option<SeenOn> {
+        let mut g = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        let today = day(now);
+        let due = (g.0 != today && !g.1.is_empty()).then(|| std::mem::take(&mut *g));
+        g.0 = today;
+        g.1.insert(sha(token));
+        due
     }
 
-    /// Counts an attempt; `Err(seconds until the window ends)` when over a limit.
-    pub fn check(&self, client: IpAddr) -> Result<(), u64> {
-        let mut g = self.state.lock().unwrap_or_else(|p| p.into_inner());
-        let now = std::time::Instant::now();
-        if now.duration_since(g.0) >= self.window {
-            *g = (now, HashMap::new(), 0);
+    /// Takes the marks of a day before `now` (whatever is held when `now`
+    /// is None, as when the hub stops).
+    pub fn take_due(&self, now: Option<DateTime<Utc>>) -> Option<SeenOn> {
+        let mut g = self.seen.lock().unwrap_or_else(|p| p.into_inner());
+        if g.1.is_empty() || now.is_some_and(|n| day(n) == g.0) {
+            return None;
         }
-        let left = self
-            .window
-            .saturating_sub(now.duration_since(g.0))
-            .as_secs()
-            + 1;
-        if g.2 >= self.global {
-            return Err(left);
+        Some(std::mem::take(&mut *g))
+    }
+
+    /// Writes marks taken with [`Self::note`] or [`Self::take_due`].
+    pub fn write(conn: &mut Connection, (day, hashes): SeenOn) -> Result<(), EnrollError> {
+        init(conn)?;
+        let tx = conn.transaction()?;
+        {
+            let mut st = tx.prepare(
+                "UPDATE devices SET last_seen = ?2 WHERE token_hash = ?1 AND (last_seen IS NULL OR last_seen < ?2)",
+            )?;
+            for h in &hashes {
+                st.execute(params![h, day])?;
+            }
         }
-        let n = g.1.entry(client).or_insert(0);
-        if *n >= self.per_client {
-            return Err(left);
-        }
-        *n += 1;
-        g.2 += 1;
+        tx.commit()?;
+        crate::events::checkpoint(conn);
         Ok(())
-    }
-}
-
-impl Default for RateLimiter {
-    /// 10 attempts per address and 200 in all per 10 minutes.
-    fn default() -> Self {
-        RateLimiter::new(10, 200, std::time::Duration::from_secs(600))
     }
 }
 
@@ -474,8 +521,26 @@ mod tests {
             .unwrap();
         assert_ne!(stored, e.token);
         assert_eq!(check_token(&c, &e.token, now).unwrap(), TokenState::Valid);
+        // Checking a token writes nothing; the day is written later, for all.
+        assert_eq!(list_devices(&c).unwrap()[0].last_seen, None);
+        let seen = LastSeen::default();
+        assert!(seen.note(&e.token, now).is_none());
+        assert!(
+            seen.take_due(Some(now)).is_none(),
+            "not before the day is over"
+        );
+        let tomorrow = now + Duration::days(1);
+        let due = seen
+            .note(&e.token, tomorrow)
+            .expect("yesterday's marks are due");
+        LastSeen::write(&mut c, due).unwrap();
         let d = &list_devices(&c).unwrap()[0];
         assert_eq!(d.last_seen.as_deref(), Some(day(now).as_str()));
+        LastSeen::write(&mut c, seen.take_due(None).unwrap()).unwrap();
+        assert_eq!(
+            list_devices(&c).unwrap()[0].last_seen.as_deref(),
+            Some(day(tomorrow).as_str())
+        );
         revoke_device(&c, &e.device_id, now).unwrap();
         assert_eq!(check_token(&c, &e.token, now).unwrap(), TokenState::Revoked);
         assert!(list_devices(&c).unwrap()[0].revoked);
@@ -516,17 +581,5 @@ mod tests {
         assert!(e.to_string().contains("wizards"), "{e}");
         let e = create_code(&c, "07", "police", 0, "http://x/", now).unwrap_err();
         assert!(e.to_string().contains("expires-hours"), "{e}");
-    }
-
-    #[test]
-    fn the_rate_limiter_counts_per_client_and_globally() {
-        let r = RateLimiter::new(2, 3, std::time::Duration::from_secs(60));
-        let a: IpAddr = "127.0.0.1".parse().unwrap();
-        let b: IpAddr = "127.0.0.2".parse().unwrap();
-        assert!(r.check(a).is_ok());
-        assert!(r.check(a).is_ok());
-        assert!(r.check(a).is_err());
-        assert!(r.check(b).is_ok());
-        assert!(r.check(b).is_err(), "the global limit applies");
     }
 }

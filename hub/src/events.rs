@@ -278,7 +278,8 @@ const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS events (
     ) WITHOUT ROWID;
     CREATE INDEX IF NOT EXISTS events_kind ON events(kind);";
 
-/// Opens (creating) the event database: WAL, synchronous=FULL, secure
+/// Opens (creating) the event database: owner-only (0600, its -wal and
+/// -shm too: [`crate::files::prepare_db`]), WAL, synchronous=FULL, secure
 /// delete. A database from before anonymity (with `device` and `received`
 /// columns, rows in arrival order) is migrated once: the rows are copied
 /// without the device and with the receive time cut to the month, the old
@@ -288,6 +289,7 @@ pub fn open_db(path: &Path) -> Result<Connection, HubError> {
         path: path.display().to_string(),
         reason: e.to_string(),
     };
+    crate::files::prepare_db(path)?;
     let mut conn = Connection::open(path).map_err(err)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))
         .map_err(err)?;
@@ -333,6 +335,15 @@ pub fn open_db(path: &Path) -> Result<Connection, HubError> {
     Ok(conn)
 }
 
+/// Moves what the write-ahead log holds into the database file and empties
+/// the log (`wal_checkpoint(TRUNCATE)`), so the log does not keep recent
+/// writes in the order they came. Called after every write of the upload,
+/// enrollment and last-seen paths; best effort (a reader holding an old
+/// snapshot makes it partial, and the next write's checkpoint finishes it).
+pub fn checkpoint(conn: &Connection) {
+    let _ = conn.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()));
+}
+
 /// The month an event arrives in, as stored: `YYYY-MM`.
 pub fn received_month(now: chrono::DateTime<chrono::Utc>) -> String {
     now.format("%Y-%m").to_string()
@@ -363,6 +374,7 @@ pub fn store_batch(conn: &mut Connection, events: &[Value]) -> rusqlite::Result<
         }
     }
     tx.commit()?;
+    checkpoint(conn);
     Ok(resp)
 }
 
@@ -457,6 +469,15 @@ mod tests {
             ("gäller 121212_1212", "personal identity number"),
             ("ring +46 70 174 06 05", "phone number"),
             ("anna@example.se", "e-mail address"),
+            // The audit's spellings: other digit scripts, , and :, no + or 0, (at).
+            ("gäller ١٢١٢١٢-١٢١٢", "personal identity number"),
+            ("ring ۰۷۰-۱۷۴ ۰۶ ۰۵", "phone number"),
+            ("gäller 121212,1212", "personal identity number"),
+            ("ring 070:174:06:05", "phone number"),
+            ("ring 46701740605", "phone number"),
+            ("ring 70 174 06 05", "phone number"),
+            ("anna(at)example.se", "e-mail address"),
+            ("anna [at] example dot se", "e-mail address"),
         ] {
             let ev = json!({"event_id": "e1", "kind": "correction_report",
                 "payload": {"service_id": "x", "reason": "other", "message": msg, "content_version": 3}});

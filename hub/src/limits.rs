@@ -13,15 +13,21 @@
 //!
 //! Per request with a body ([`BodyGuard`], a middleware on the whole router,
 //! so routes added later inherit it):
-//! - a **bound on bodies in flight**: a permit per body, released when the body
-//!   is dropped; none free → `503` before a byte of the body is read;
+//! - a **bound on bodies in flight**: a permit per body, taken when the
+//!   handler first reads the body — so a route answers on the headers first
+//!   (uploads check the device token, enrollment the client's failures) and
+//!   a refused client never holds one — and released when the body is
+//!   dropped; none free → `503` with Retry-After before a byte of the body is
+//!   read. Enrollment bodies (`POST /v1/enroll`, sent before a device has any
+//!   credential) draw from a small pool of their own, so they can never
+//!   take the permits uploads and the console need;
 //! - a **size limit**: `Content-Length` over it → `413` at once; a body that
 //!   grows over it while streaming fails with 413;
 //! - a **total body deadline**: a body not complete in time fails with 408,
 //!   however slowly it trickles.
 //!
 //! Bytes of request bodies held at once are thus at most
-//! `max_bodies_in_flight × max_body_bytes`.
+//! `(max_bodies_in_flight + max_enroll_bodies) × max_body_bytes`.
 
 use axum::body::{Body, Bytes};
 use axum::extract::{Request, State};
@@ -34,7 +40,7 @@ use hyper_util::rt::{TokioIo, TokioTimer};
 use std::future::Future;
 use std::io;
 use std::pin::Pin;
-use std::sync::atomic::{AtomicU64, AtomicUsize, Ordering};
+use std::sync::atomic::{AtomicBool, AtomicU64, AtomicUsize, Ordering};
 use std::sync::Arc;
 use std::task::{Context, Poll};
 use std::time::{Duration, Instant};
@@ -54,8 +60,12 @@ pub struct Limits {
     pub body_timeout: Duration,
     /// A connection with no traffic and no request in progress this long is closed.
     pub idle_timeout: Duration,
-    /// Request bodies being received at once (any route); more get 503.
+    /// Request bodies being received at once (any route but enrollment);
+    /// more get 503.
     pub max_bodies_in_flight: usize,
+    /// Enrollment bodies (`POST /v1/enroll`) being received at once, a pool
+    /// of their own; more get 503.
+    pub max_enroll_bodies: usize,
     /// Largest request body in bytes (413 above).
     pub max_body_bytes: usize,
     /// Seconds in the Retry-After of a 503.
@@ -70,6 +80,7 @@ impl Default for Limits {
             body_timeout: Duration::from_secs(30),
             idle_timeout: Duration::from_secs(30),
             max_bodies_in_flight: 32,
+            max_enroll_bodies: 4,
             max_body_bytes: 256 << 10,
             retry_after_secs: 30,
         }
@@ -94,6 +105,7 @@ pub struct Gauges {
 #[derive(Clone)]
 pub struct BodyGuard {
     permits: Arc<Semaphore>,
+    enroll_permits: Arc<Semaphore>,
     limits: Arc<Limits>,
     gauges: Arc<Gauges>,
 }
@@ -102,6 +114,7 @@ impl BodyGuard {
     pub fn new(limits: Arc<Limits>, gauges: Arc<Gauges>) -> BodyGuard {
         BodyGuard {
             permits: Arc::new(Semaphore::new(limits.max_bodies_in_flight)),
+            enroll_permits: Arc::new(Semaphore::new(limits.max_enroll_bodies)),
             limits,
             gauges,
         }
@@ -136,7 +149,11 @@ pub fn busy(retry_after_secs: u32) -> Response {
     r
 }
 
-/// The middleware: a permit, a size limit and a deadline for each body.
+/// The route whose bodies draw from their own pool.
+pub const ENROLL_PATH: &str = "/v1/enroll";
+
+/// The middleware: a permit (taken at the first read), a size limit and a
+/// deadline for each body.
 pub async fn body_guard(State(g): State<BodyGuard>, req: Request, next: Next) -> Response {
     let has_body = req.headers().contains_key(header::TRANSFER_ENCODING)
         || req
@@ -157,22 +174,31 @@ pub async fn body_guard(State(g): State<BodyGuard>, req: Request, next: Next) ->
             &format!("the body is larger than {} bytes", g.limits.max_body_bytes),
         );
     }
-    let Ok(permit) = g.permits.clone().try_acquire_owned() else {
-        return busy(g.limits.retry_after_secs);
+    let pool = if req.uri().path() == ENROLL_PATH {
+        g.enroll_permits.clone()
+    } else {
+        g.permits.clone()
     };
+    let refused = Arc::new(AtomicBool::new(false));
     let (parts, body) = req.into_parts();
     let guarded = GuardedBody {
         inner: body,
+        pool,
+        permit: None,
+        refused: refused.clone(),
         deadline: Box::pin(tokio::time::sleep(g.limits.body_timeout)),
         timeout: g.limits.body_timeout,
         seen: 0,
         max: g.limits.max_body_bytes,
         gauges: g.gauges.clone(),
-        _permit: permit,
     };
     let resp = next
         .run(Request::from_parts(parts, Body::new(guarded)))
         .await;
+    if refused.load(Ordering::Relaxed) {
+        // Whatever the handler or its extractor made of the error.
+        return busy(g.limits.retry_after_secs);
+    }
     resp
 }
 
@@ -182,6 +208,8 @@ pub async fn body_guard(State(g): State<BodyGuard>, req: Request, next: Next) ->
 pub enum BodyLimitError {
     TimedOut(Duration),
     TooLarge(usize),
+    /// No body permit was free when the handler began to read.
+    Busy,
 }
 
 impl std::fmt::Display for BodyLimitError {
@@ -191,6 +219,7 @@ impl std::fmt::Display for BodyLimitError {
                 write!(f, "the body did not arrive within {} s", d.as_secs())
             }
             BodyLimitError::TooLarge(n) => write!(f, "the body is larger than {n} bytes"),
+            BodyLimitError::Busy => f.write_str("the hub is busy; retry later"),
         }
     }
 }
@@ -205,6 +234,8 @@ pub fn body_error_response(e: &axum::Error) -> Response {
             let status = match l {
                 BodyLimitError::TimedOut(_) => StatusCode::REQUEST_TIMEOUT,
                 BodyLimitError::TooLarge(_) => StatusCode::PAYLOAD_TOO_LARGE,
+                // The body guard replaces this with its 503 + Retry-After.
+                BodyLimitError::Busy => StatusCode::SERVICE_UNAVAILABLE,
             };
             let mut r = plain(status, &l.to_string());
             r.headers_mut()
@@ -221,12 +252,16 @@ pub fn body_error_response(e: &axum::Error) -> Response {
 
 struct GuardedBody {
     inner: Body,
+    /// Where the permit comes from, and the permit once taken.
+    pool: Arc<Semaphore>,
+    permit: Option<OwnedSemaphorePermit>,
+    /// Set when no permit was free: the guard answers 503.
+    refused: Arc<AtomicBool>,
     deadline: Pin<Box<tokio::time::Sleep>>,
     timeout: Duration,
     seen: usize,
     max: usize,
     gauges: Arc<Gauges>,
-    _permit: OwnedSemaphorePermit,
 }
 
 impl Drop for GuardedBody {
@@ -246,6 +281,15 @@ impl http_body::Body for GuardedBody {
         cx: &mut Context<'_>,
     ) -> Poll<Option<Result<Frame<Bytes>, axum::Error>>> {
         let this = &mut *self;
+        if this.permit.is_none() {
+            match this.pool.clone().try_acquire_owned() {
+                Ok(p) => this.permit = Some(p),
+                Err(_) => {
+                    this.refused.store(true, Ordering::Relaxed);
+                    return Poll::Ready(Some(Err(axum::Error::new(BodyLimitError::Busy))));
+                }
+            }
+        }
         match Pin::new(&mut this.inner).poll_frame(cx) {
             Poll::Ready(Some(Ok(frame))) => {
                 if let Some(d) = frame.data_ref() {

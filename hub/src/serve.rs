@@ -12,8 +12,11 @@
 //!
 //! - `POST /v1/enroll` `{"code": "..."}`: exchanges a one-time code for a
 //!   device token (`{"token", "county", "agency_kind"}`); a wrong, used or
-//!   expired code gets one and the same 403; attempts are rate-limited per
-//!   client address and in all (429 with Retry-After). See [`crate::enroll`].
+//!   expired code gets one and the same 403; a client with too many wrong
+//!   codes gets 429 with Retry-After on its headers, before its body is read
+//!   (the client: the peer, or behind `--trusted-proxy` the forwarded
+//!   address, [`crate::proxy`]; the counts in the database,
+//!   [`crate::enroll_limit`]). See [`crate::enroll`].
 //!   A token from the tokens file or of an enrolled device is accepted for
 //!   uploads; a revoked device's token gets 410 Gone.
 //!
@@ -54,6 +57,9 @@ pub struct ServeConfig {
     pub limits: Limits,
     /// The coordinator's console under `/console/` (None: not served).
     pub console: Option<crate::console::ConsoleConfig>,
+    /// Proxies whose `X-Forwarded-For` names the client for per-client
+    /// limits (`--trusted-proxy`); empty: the TCP peer is the client.
+    pub trusted_proxies: crate::proxy::TrustedProxies,
 }
 
 impl ServeConfig {
@@ -72,6 +78,7 @@ impl ServeConfig {
             max_concurrent_downloads: 256,
             limits: Limits::default(),
             console: None,
+            trusted_proxies: Default::default(),
         }
     }
 }
@@ -95,7 +102,10 @@ struct AppState {
     uploads: Arc<Semaphore>,
     blob_permits: Arc<Semaphore>,
     retry_after: u32,
-    enroll_limit: crate::enroll::RateLimiter,
+    enroll_limit: crate::enroll_limit::EnrollLimit,
+    proxies: crate::proxy::TrustedProxies,
+    /// Enrolled devices seen today, written later for all at once.
+    last_seen: Arc<crate::enroll::LastSeen>,
     /// Blobs are immutable: keep recently served ones in memory (keyed by
     /// name, modification time and length, so a replaced file is re-read).
     blob_cache: Mutex<BlobCache>,
@@ -144,20 +154,71 @@ pub fn read_tokens(path: &Path) -> Result<HashMap<String, String>, HubError> {
     Ok(out)
 }
 
-fn router(cfg: &ServeConfig) -> Result<Router, HubError> {
+/// Writes the last-seen days: when a day is over and when the hub stops.
+struct SeenWriter {
+    db: Arc<Mutex<Connection>>,
+    seen: Arc<crate::enroll::LastSeen>,
+}
+
+impl SeenWriter {
+    async fn write(&self, due: Option<crate::enroll::SeenOn>) {
+        let Some(due) = due else { return };
+        let db = self.db.clone();
+        let _ = tokio::task::spawn_blocking(move || {
+            if let Ok(mut conn) = db.lock() {
+                let _ = crate::enroll::LastSeen::write(&mut conn, due);
+            }
+        })
+        .await;
+    }
+
+    /// Shortly after each midnight (UTC), writes the day that ended. Never returns.
+    async fn daily(&self) {
+        loop {
+            let now = chrono::Utc::now();
+            let next = (now.date_naive() + chrono::Days::new(1))
+                .and_hms_opt(0, 1, 0)
+                .expect("a valid time")
+                .and_utc();
+            let wait = (next - now)
+                .to_std()
+                .unwrap_or(std::time::Duration::from_secs(60));
+            tokio::time::sleep(wait).await;
+            self.write(self.seen.take_due(Some(chrono::Utc::now())))
+                .await;
+        }
+    }
+
+    /// Runs the server until it ends, writing the days meanwhile and at the end.
+    async fn around(self, server: impl std::future::Future<Output = ()>) {
+        tokio::select! {
+            _ = server => {}
+            _ = self.daily() => {}
+        }
+        self.write(self.seen.take_due(None)).await;
+    }
+}
+
+fn router(cfg: &ServeConfig) -> Result<(Router, SeenWriter), HubError> {
     let conn = events::open_db(&cfg.db_path)?;
+    // Made (or checked) now, so a bad secret file stops the start.
+    crate::files::hub_secret(&cfg.db_path)?;
+    let db = Arc::new(Mutex::new(conn));
+    let last_seen = Arc::new(crate::enroll::LastSeen::default());
     let tokens = cfg.tokens.as_deref().map(read_tokens).transpose()?;
     let state = Arc::new(AppState {
         feed_dir: cfg.feed_dir.clone(),
         manifest: RwLock::new(None),
-        db: Arc::new(Mutex::new(conn)),
+        db: db.clone(),
         tokens,
         open: cfg.open_uploads,
         uploads: Arc::new(Semaphore::new(cfg.max_concurrent_uploads)),
         blob_permits: Arc::new(Semaphore::new(cfg.max_concurrent_downloads)),
         blob_cache: Mutex::new(BlobCache::default()),
         retry_after: cfg.limits.retry_after_secs,
-        enroll_limit: crate::enroll::RateLimiter::default(),
+        enroll_limit: Default::default(),
+        proxies: cfg.trusted_proxies.clone(),
+        last_seen: last_seen.clone(),
     });
     // Routes only: the limits for every route are layered on the finished
     // router by `limits::run`, so routes merged in here later inherit them.
@@ -166,17 +227,32 @@ fn router(cfg: &ServeConfig) -> Result<Router, HubError> {
         .route("/feed/blobs/{name}", get(blob))
         .route("/v1/events", post(upload))
         .route(
-            "/v1/enroll",
-            post(enroll).layer(DefaultBodyLimit::max(4 << 10)),
+            limits::ENROLL_PATH,
+            post(enroll).layer(DefaultBodyLimit::max(ENROLL_BODY_BYTES)),
         )
         .with_state(state);
     // The console (same process and port); the limits for every route are
     // layered on the finished router by `limits::run`, so it inherits them.
-    Ok(match &cfg.console {
-        Some(c) => routes.merge(crate::console::router(&cfg.feed_dir, &cfg.db_path, c)?),
+    let app = match &cfg.console {
+        Some(c) => routes.merge(crate::console::router(
+            &cfg.feed_dir,
+            &cfg.db_path,
+            c,
+            &cfg.trusted_proxies,
+        )?),
         None => routes,
-    })
+    };
+    Ok((
+        app,
+        SeenWriter {
+            db,
+            seen: last_seen,
+        },
+    ))
 }
+
+/// Largest enrollment body (`{"code": "..."}`).
+const ENROLL_BODY_BYTES: usize = 4 << 10;
 
 async fn bind(listen: SocketAddr) -> Result<(tokio::net::TcpListener, SocketAddr), HubError> {
     let err = |source| HubError::Listen {
@@ -191,11 +267,17 @@ async fn bind(listen: SocketAddr) -> Result<(tokio::net::TcpListener, SocketAddr
 /// Serves until the process ends (or Ctrl-C).
 pub async fn serve(cfg: ServeConfig) -> Result<(), HubError> {
     let gauges = Arc::new(Gauges::default());
-    let app = router(&cfg)?;
+    let (app, seen) = router(&cfg)?;
     let (listener, _) = bind(cfg.listen).await?;
-    limits::run(listener, app, Arc::new(cfg.limits), gauges, async {
-        let _ = tokio::signal::ctrl_c().await;
-    })
+    seen.around(limits::run(
+        listener,
+        app,
+        Arc::new(cfg.limits),
+        gauges,
+        async {
+            let _ = tokio::signal::ctrl_c().await;
+        },
+    ))
     .await;
     Ok(())
 }
@@ -233,15 +315,15 @@ impl Drop for HubHandle {
 /// Starts a hub in the background (bind `127.0.0.1:0` for a free port).
 pub async fn spawn(cfg: ServeConfig) -> Result<(SocketAddr, HubHandle), HubError> {
     let gauges = Arc::new(Gauges::default());
-    let app = router(&cfg)?;
+    let (app, seen) = router(&cfg)?;
     let (listener, addr) = bind(cfg.listen).await?;
     let (tx, rx) = tokio::sync::oneshot::channel::<()>();
     let limits = Arc::new(cfg.limits);
     let g = gauges.clone();
     let task = tokio::spawn(async move {
-        limits::run(listener, app, limits, g, async {
+        seen.around(limits::run(listener, app, limits, g, async {
             let _ = rx.await;
-        })
+        }))
         .await;
     });
     Ok((
@@ -513,11 +595,21 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<(), Respo
     }
     let db = state.db.clone();
     let t = t.to_string();
+    let seen = state.last_seen.clone();
     let st = tokio::task::spawn_blocking(move || {
-        let conn = db
+        let mut conn = db
             .lock()
             .map_err(|_| "database lock poisoned".to_string())?;
-        crate::enroll::check_token(&conn, &t, chrono::Utc::now()).map_err(|e| e.to_string())
+        let now = chrono::Utc::now();
+        let st = crate::enroll::check_token(&conn, &t, now).map_err(|e| e.to_string())?;
+        // The day is noted in memory; an earlier day's marks (all devices
+        // seen then) are written now, before this batch is even read.
+        if st == crate::enroll::TokenState::Valid {
+            if let Some(due) = seen.note(&t, now) {
+                let _ = crate::enroll::LastSeen::write(&mut conn, due);
+            }
+        }
+        Ok::<_, String>(st)
     })
     .await;
     match st {
@@ -606,34 +698,68 @@ fn with_close(mut r: Response) -> Response {
     r
 }
 
+fn too_many(wait: u64) -> Response {
+    let mut r = plain(
+        StatusCode::TOO_MANY_REQUESTS,
+        "too many wrong enrollment codes from this address; retry later",
+    );
+    r.headers_mut()
+        .insert(header::RETRY_AFTER, HeaderValue::from(wait));
+    with_close(r)
+}
+
+/// `POST /v1/enroll`: the client's failures are checked on the headers,
+/// before the body is read (and before it takes a body permit); a code that
+/// does not work counts as one failure of that client.
 async fn enroll(
     State(state): State<Arc<AppState>>,
     ConnectInfo(peer): ConnectInfo<SocketAddr>,
-    body: Bytes,
+    req: Request,
 ) -> Response {
-    if let Err(wait) = state.enroll_limit.check(peer.ip()) {
-        let mut r = plain(
-            StatusCode::TOO_MANY_REQUESTS,
-            "too many enrollment attempts; retry later",
-        );
-        r.headers_mut()
-            .insert(header::RETRY_AFTER, HeaderValue::from(wait));
-        return r;
+    let (parts, body) = req.into_parts();
+    let client = crate::proxy::rate_key(state.proxies.client(peer.ip(), &parts.headers));
+    let limit = state.enroll_limit;
+    let db = state.db.clone();
+    let key = client.clone();
+    let checked = tokio::task::spawn_blocking(move || {
+        let conn = db.lock().map_err(|_| ())?;
+        limit.check(&conn, &key, chrono::Utc::now()).map_err(|_| ())
+    })
+    .await;
+    match checked {
+        Ok(Ok(Ok(()))) => {}
+        Ok(Ok(Err(wait))) => return too_many(wait),
+        _ => {
+            return plain(
+                StatusCode::INTERNAL_SERVER_ERROR,
+                "could not enroll the device",
+            )
+        }
     }
+    let body = match axum::body::to_bytes(body, ENROLL_BODY_BYTES).await {
+        Ok(b) => b,
+        Err(e) => return limits::body_error_response(&e),
+    };
     #[derive(serde::Deserialize)]
     struct Req {
         code: String,
     }
-    let Ok(req) = serde_json::from_slice::<Req>(&body) else {
-        return plain(
-            StatusCode::BAD_REQUEST,
-            "the body must be {\"code\": \"...\"}",
-        );
-    };
+    let code = serde_json::from_slice::<Req>(&body).ok().map(|r| r.code);
+    let malformed = code.is_none();
     let db = state.db.clone();
     let res = tokio::task::spawn_blocking(move || {
         let mut conn = db.lock().map_err(|_| None)?;
-        crate::enroll::redeem(&mut conn, &req.code, chrono::Utc::now()).map_err(Some)
+        let now = chrono::Utc::now();
+        let res = match &code {
+            Some(code) => crate::enroll::redeem(&mut conn, code, now),
+            None => Err(crate::enroll::EnrollError::Refused),
+        };
+        if matches!(res, Err(crate::enroll::EnrollError::Refused)) {
+            limit
+                .record_failure(&mut conn, &client, now)
+                .map_err(|_| None)?;
+        }
+        res.map_err(Some)
     })
     .await;
     match res {
@@ -643,6 +769,10 @@ async fn enroll(
             "agency_kind": e.agency_kind,
         }))
         .into_response(),
+        Ok(Err(Some(crate::enroll::EnrollError::Refused))) if malformed => plain(
+            StatusCode::BAD_REQUEST,
+            "the body must be {\"code\": \"...\"}",
+        ),
         Ok(Err(Some(crate::enroll::EnrollError::Refused))) => {
             plain(StatusCode::FORBIDDEN, "the enrollment code is not valid")
         }

@@ -22,6 +22,10 @@ impl Hub {
 }
 
 async fn hub() -> Hub {
+    hub_with(|_| {}).await
+}
+
+async fn hub_with(tune: impl FnOnce(&mut ServeConfig)) -> Hub {
     let dir = tempfile::tempdir().unwrap();
     let (key, _) = fyr_hub::keygen(&dir.path().join("keys")).unwrap();
     let db = dir.path().join("hub.db");
@@ -52,6 +56,7 @@ async fn hub() -> Hub {
         secure_cookies: false,
         ..Default::default()
     });
+    tune(&mut cfg);
     let (addr, handle) = spawn(cfg).await.unwrap();
     // The bundled distribution settings trust the team's key; this hub signs
     // with its own, so its settings name it (as a region's admin does).
@@ -1388,7 +1393,10 @@ async fn organizations_are_edited_by_admins_only_and_validated_by_the_core() {
         .iter()
         .map(|f| (f.to_string(), org_field(&h.db(), long, f)))
         .collect();
-    assert!(form[3].1.chars().count() > 300, "the English role text is long");
+    assert!(
+        form[3].1.chars().count() > 300,
+        "the English role text is long"
+    );
     form[0].1.push_str(" – samordning");
     form.push(("etag".into(), org_etag(&a, long).await));
     let pairs: Vec<(&str, &str)> = form.iter().map(|(k, v)| (k.as_str(), v.as_str())).collect();
@@ -1485,11 +1493,69 @@ async fn the_start_page_walks_an_admin_through_an_untrusted_key() {
     console::workdir::export_dir(&h.db(), &content).unwrap();
     let path = content.join("distribution.toml");
     let text = std::fs::read_to_string(&path).unwrap();
-    let text = text.replace("trusted_keys = [", &format!("trusted_keys = [\"{public}\", "));
+    let text = text.replace(
+        "trusted_keys = [",
+        &format!("trusted_keys = [\"{public}\", "),
+    );
     std::fs::write(&path, text).unwrap();
     console::workdir::import_dir(&h.db(), &content).unwrap();
     let (_, home) = a.get("/console/").await;
-    assert!(!home.contains("id=\"key-untrusted\""), "the warning is gone");
+    assert!(
+        !home.contains("id=\"key-untrusted\""),
+        "the warning is gone"
+    );
     let (st, page) = a.post("/console/publish", &[]).await;
     assert_eq!(st, StatusCode::SEE_OTHER, "{page}");
+}
+
+/// A login attempt through a reverse proxy that names the client.
+async fn try_login_via_proxy(h: &Hub, client_ip: &str, name: &str, pw: &str) -> reqwest::Response {
+    let http = client();
+    let (cookie, token) = login_form(&http, &h.url).await;
+    http.post(format!("{}/console/login", h.url))
+        .header("cookie", cookie)
+        .header("x-forwarded-for", client_ip)
+        .form(&[("name", name), ("password", pw), ("login_csrf", &token)])
+        .send()
+        .await
+        .unwrap()
+}
+
+#[tokio::test]
+async fn behind_a_proxy_one_guessing_address_does_not_slow_the_others() {
+    let h = hub_with(|cfg| {
+        cfg.trusted_proxies = fyr_hub::proxy::TrustedProxies::parse(&["127.0.0.1"]).unwrap();
+    })
+    .await;
+    // One client behind the county's reverse proxy guesses at many names
+    // until it is made to wait.
+    let mut waited = false;
+    for i in 0..8 {
+        let r = try_login_via_proxy(
+            &h,
+            "203.0.113.9",
+            &format!("gissning{i}"),
+            "fel lösenord igen 1",
+        )
+        .await;
+        if r.status() == StatusCode::TOO_MANY_REQUESTS {
+            waited = true;
+            break;
+        }
+        assert_eq!(r.status(), StatusCode::UNAUTHORIZED);
+    }
+    assert!(waited, "the guessing client is slowed");
+    // It cannot dodge its wait by writing its own header: the proxy appends
+    // the real address, and the right-most untrusted one counts.
+    let r = try_login_via_proxy(
+        &h,
+        "198.51.100.77, 203.0.113.9",
+        "gissning9",
+        "fel lösenord igen 1",
+    )
+    .await;
+    assert_eq!(r.status(), StatusCode::TOO_MANY_REQUESTS);
+    // The admin, at another address behind the same proxy, gets in at once.
+    let r = try_login_via_proxy(&h, "198.51.100.20", "admin", "Fjällräv i Storlien 1").await;
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
 }

@@ -229,6 +229,7 @@ fn short_limits() -> Limits {
         body_timeout: Duration::from_millis(1500),
         idle_timeout: Duration::from_millis(800),
         max_bodies_in_flight: 4,
+        max_enroll_bodies: 2,
         max_body_bytes: 64 << 10,
         retry_after_secs: 7,
     }
@@ -505,4 +506,96 @@ async fn a_route_added_by_another_module_inherits_the_limits() {
     assert_eq!(read_status(&mut s, Duration::from_secs(2)).await, 200);
     let _ = tx.send(());
     server.await.unwrap();
+}
+
+/// A whole request on a fresh connection: the status.
+async fn request(addr: SocketAddr, req: String) -> u16 {
+    let mut s = TcpStream::connect(addr).await.unwrap();
+    s.write_all(req.as_bytes()).await.unwrap();
+    read_status(&mut s, Duration::from_secs(3)).await
+}
+
+fn upload_request(token: Option<&str>, body: &str) -> String {
+    let auth = token
+        .map(|t| format!("authorization: Bearer {t}\r\n"))
+        .unwrap_or_default();
+    format!(
+        "POST /v1/events HTTP/1.1\r\nhost: hub\r\n{auth}content-type: application/json\r\ncontent-length: {}\r\nconnection: close\r\n\r\n{body}",
+        body.len()
+    )
+}
+
+#[tokio::test(flavor = "multi_thread", worker_threads = 2)]
+async fn slow_tokenless_enrollments_cannot_starve_uploads_and_tokenless_uploads_get_401() {
+    // The audit's case: 40 clients start POST /v1/enroll and trickle their
+    // bodies. Before, they held every body permit and each upload got 503.
+    let hub = start(Limits {
+        max_bodies_in_flight: 4,
+        body_timeout: Duration::from_secs(6),
+        ..Limits::default()
+    })
+    .await;
+    let mut slow = Vec::new();
+    for _ in 0..40 {
+        let mut s = TcpStream::connect(hub.addr).await.unwrap();
+        s.write_all(
+            b"POST /v1/enroll HTTP/1.1\r\nhost: hub\r\ncontent-type: application/json\r\ncontent-length: 200\r\n\r\n{\"co",
+        )
+        .await
+        .unwrap();
+        slow.push(s);
+    }
+    tokio::time::sleep(Duration::from_millis(300)).await;
+    // Keep trickling, a byte each per 200 ms (bounded: 3 s at most).
+    let trickle = tokio::spawn(async move {
+        let mut answered = Vec::new();
+        for _ in 0..15 {
+            for s in slow.iter_mut() {
+                let _ = s.write_all(b" ").await;
+            }
+            tokio::time::sleep(Duration::from_millis(200)).await;
+        }
+        for mut s in slow {
+            answered.push(read_status(&mut s, Duration::from_millis(200)).await);
+        }
+        answered
+    });
+    // Devices upload meanwhile: every one is stored.
+    for _ in 0..10 {
+        let code = request(hub.addr, upload_request(Some(TOKEN), "{\"events\": []}")).await;
+        assert_eq!(code, 200);
+    }
+    // A token-less upload is told to enroll, never "busy".
+    let code = request(hub.addr, upload_request(None, "{\"events\": []}")).await;
+    assert_eq!(code, 401);
+    let answered = trickle.await.unwrap();
+    // Enrollment bodies have a pool of their own (4): the others got 503 at once.
+    let busy = answered.iter().filter(|&&c| c == 503).count();
+    assert!(busy >= 36, "{answered:?}");
+
+    // Every body permit held by authenticated uploads: a token-less upload
+    // still gets 401 (it is answered on its headers, without a permit)…
+    let mut holders = Vec::new();
+    for _ in 0..4 {
+        let mut s = TcpStream::connect(hub.addr).await.unwrap();
+        let head = format!(
+            "POST /v1/events HTTP/1.1\r\nhost: hub\r\nauthorization: Bearer {TOKEN}\r\ncontent-length: 100\r\n\r\n{{"
+        );
+        s.write_all(head.as_bytes()).await.unwrap();
+        holders.push(s);
+    }
+    tokio::time::sleep(Duration::from_millis(200)).await;
+    let code = request(hub.addr, upload_request(None, "{\"events\": []}")).await;
+    assert_eq!(code, 401);
+    let code = request(
+        hub.addr,
+        upload_request(Some("not-a-token"), "{\"events\": []}"),
+    )
+    .await;
+    assert_eq!(code, 401);
+    // …and an authenticated one is the one told to come back.
+    let code = request(hub.addr, upload_request(Some(TOKEN), "{\"events\": []}")).await;
+    assert_eq!(code, 503);
+    drop(holders);
+    hub.handle.shutdown().await;
 }

@@ -163,7 +163,7 @@ try {
     await k.getByLabel('Typ av verksamhet').selectOption('police');
     await k.getByRole('button', { name: 'Skapa kod' }).click();
     const code = (await k.locator('#enroll-code').textContent()).trim();
-    assert(/^[0-9A-Z]{5}-[0-9A-Z]{5}$/.test(code), `a code: ${code}`);
+    assert(/^[0-9A-Z]{5}-[0-9A-Z]{5}-[0-9A-Z]{5}$/.test(code), `a code: ${code}`);
     assert(await k.locator('.qr svg').count() === 1, 'and its QR code');
     const payload = (await k.locator('#qr-payload').textContent()).trim();
     assert(payload.startsWith('fyr-enroll:') && payload.includes(`@${base}`), `the QR payload as text, of the configured URL: ${payload}`);

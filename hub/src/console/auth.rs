@@ -195,7 +195,9 @@ pub(crate) async fn login(
             &name,
         );
     }
-    let ip = peer.ip().to_string();
+    // The client, not a reverse proxy in front (`--trusted-proxy`); an
+    // IPv6 client by its /64.
+    let ip = crate::proxy::rate_key(c.proxies.client(peer.ip(), &headers));
     let t = now();
     let (wait, stored) = {
         let conn = c.conn();

@@ -75,6 +75,9 @@ pub(crate) struct Console {
     /// session (by its CSRF token); kept in memory only.
     flash: Mutex<std::collections::HashMap<String, minijinja::Value>>,
     hub_url: Option<String>,
+    /// Whose `X-Forwarded-For` to believe (`--trusted-proxy`), so login
+    /// throttling counts the client, not the reverse proxy.
+    proxies: crate::proxy::TrustedProxies,
 }
 
 impl Console {
@@ -235,7 +238,12 @@ fn environment() -> Environment<'static> {
 }
 
 /// The console's routes (all under `/console/`), for the hub's router.
-pub fn router(feed_dir: &Path, db_path: &Path, cfg: &ConsoleConfig) -> Result<Router, HubError> {
+pub fn router(
+    feed_dir: &Path,
+    db_path: &Path,
+    cfg: &ConsoleConfig,
+    proxies: &crate::proxy::TrustedProxies,
+) -> Result<Router, HubError> {
     let mut conn = db::open(db_path)?;
     if workdir::is_empty(&conn).map_err(db::db_err(db_path))? {
         let w = workdir::bundled().map_err(HubError::Content)?;
@@ -251,6 +259,7 @@ pub fn router(feed_dir: &Path, db_path: &Path, cfg: &ConsoleConfig) -> Result<Ro
         env: environment(),
         flash: Mutex::new(Default::default()),
         hub_url: cfg.hub_url.clone(),
+        proxies: proxies.clone(),
     });
     let r = Router::new()
         .route("/console", get(|| async { Redirect::to("/console/") }))

@@ -1,6 +1,7 @@
 //! Login throttling that slows a guesser without locking the owner out.
 //!
-//! Failed logins are counted per account and per client address over 15
+//! Failed logins are counted per account and per client address (behind a
+//! trusted reverse proxy, the forwarded client; IPv6 by its /64) over 15
 //! minutes. The first 3 cost nothing; after that each further attempt must
 //! wait 1, 2, 4, 8 … seconds after the last failure — at most 30 seconds per
 //! account (so the owner, from any address, always gets in after half a

@@ -6,12 +6,24 @@
 //!
 //! Refused: Swedish personal identity numbers and coordination numbers in
 //! every common spelling (`19121212-1212`, `19121212 - 1212`, `121212 1212`,
-//! `121212–1212` with any dash, `121212_1212`, `+` for the over-100s,
-//! full-width digits), phone numbers (`070-174 06 05`, `+46 70 174 06 05`,
-//! `0046…`) and e-mail addresses. Names and street addresses cannot be
-//! recognised reliably; the reporting screens say not to write them.
+//! `121212–1212` with any dash, `121212_1212`, `121212,1212`, `121212:1212`,
+//! `+` for the over-100s), phone numbers (`070-174 06 05`, `+46 70 174 06
+//! 05`, `0046…`, `46 70…` and `70 174 06 05` without + or 0,
+//! `070:174:06:05`, `070,174,06,05`), all in the decimal digits of any
+//! script (Arabic-Indic `٠٧٠`, Persian `۰۷۰`, full-width `０７０`, Devanagari …:
+//! [`digits`]), and e-mail addresses, also spelled out (`anna(at)example.se`,
+//! `anna [at] example dot se`: [`email`]). Ordinary service text passes:
+//! times (`08:00-16:00`, `8.30`), hour and year ranges, dates, years,
+//! `112`, `114 14`, postcodes ([`numbers`]). Names and street addresses
+//! cannot be recognised reliably; the reporting screens say not to write them.
 
 use std::fmt;
+
+mod digits;
+mod email;
+mod numbers;
+#[cfg(test)]
+mod props;
 
 /// At most this many characters of free text in a correction report.
 pub const MAX_MESSAGE_CHARS: usize = 500;
@@ -147,209 +159,10 @@ pub fn check_correction(
 
 /// The first kind of personal data a free text seems to contain.
 pub fn find_personal_data(s: &str) -> Option<Found> {
-    if has_email(s) {
+    if email::has_email(s) {
         return Some(Found::Email);
     }
-    digit_sequences(s).iter().find_map(classify)
-}
-
-/// A digit from ASCII or full-width digits.
-fn digit(c: char) -> Option<u8> {
-    match c {
-        '0'..='9' => Some(c as u8 - b'0'),
-        '\u{FF10}'..='\u{FF19}' => Some((c as u32 - 0xFF10) as u8),
-        _ => None,
-    }
-}
-
-/// Characters people put between digit groups: spaces of every width, every
-/// dash and minus, `_`, `+`, `.`, `/`, brackets.
-fn separator(c: char) -> bool {
-    c.is_whitespace()
-        || matches!(
-            c,
-            '-' | '_' | '+' | '.' | '/' | '(' | ')' | '\u{2010}'
-                ..='\u{2015}'
-                    | '\u{2212}'
-                    | '\u{FE58}'
-                    | '\u{FE63}'
-                    | '\u{FF0B}'
-                    | '\u{FF0D}'
-                    | '\u{FF3F}'
-                    | '\u{FF0E}'
-                    | '\u{FF0F}'
-                    | '\u{00AD}'
-                    | '\u{200B}'
-        )
-}
-
-/// Digit groups that follow each other with at most three separator
-/// characters in between, plus whether `+` came right before the first.
-#[derive(Debug, Default)]
-struct Sequence {
-    groups: Vec<Vec<u8>>,
-    plus: bool,
-}
-
-fn digit_sequences(s: &str) -> Vec<Sequence> {
-    let mut out = Vec::new();
-    let mut cur = Sequence::default();
-    let mut group: Vec<u8> = Vec::new();
-    let mut gap = 0usize;
-    let mut pending_plus = false;
-    let flush = |cur: &mut Sequence, group: &mut Vec<u8>, out: &mut Vec<Sequence>| {
-        if !group.is_empty() {
-            cur.groups.push(std::mem::take(group));
-        }
-        if !cur.groups.is_empty() {
-            out.push(std::mem::take(cur));
-        }
-    };
-    for c in s.chars() {
-        if let Some(d) = digit(c) {
-            if cur.groups.is_empty() && group.is_empty() {
-                cur.plus = pending_plus;
-            }
-            group.push(d);
-            gap = 0;
-            pending_plus = false;
-        } else if matches!(c, '+' | '\u{FF0B}') && group.is_empty() {
-            // A plus not right after a digit starts an international number.
-            flush(&mut cur, &mut group, &mut out);
-            pending_plus = true;
-            gap = 0;
-        } else if separator(c) && (!group.is_empty() || !cur.groups.is_empty()) && gap < 3 {
-            if !group.is_empty() {
-                cur.groups.push(std::mem::take(&mut group));
-            }
-            gap += 1;
-        } else {
-            flush(&mut cur, &mut group, &mut out);
-            pending_plus = false;
-            gap = 0;
-        }
-    }
-    flush(&mut cur, &mut group, &mut out);
-    out
-}
-
-fn luhn(d: &[u8]) -> bool {
-    let sum: u32 = d
-        .iter()
-        .rev()
-        .enumerate()
-        .map(|(i, &x)| {
-            let x = x as u32;
-            if i % 2 == 1 {
-                let y = x * 2;
-                if y > 9 {
-                    y - 9
-                } else {
-                    y
-                }
-            } else {
-                x
-            }
-        })
-        .sum();
-    sum.is_multiple_of(10)
-}
-
-/// YYMMDD (day + 60 for a coordination number) is a possible date.
-fn date_ok(d: &[u8]) -> bool {
-    let month = d[2] * 10 + d[3];
-    let day = d[4] * 10 + d[5];
-    let day = if day > 60 { day - 60 } else { day };
-    (1..=12).contains(&month) && (1..=31).contains(&day)
-}
-
-/// Identity number or phone number. An identity number is a run of whole
-/// digit groups holding a possible date in 10 or 12 digits, in the usual
-/// shapes (`YYMMDD-NNNN`, `YYYYMMDD-NNNN`, ten or twelve digits in a row) or
-/// in any other grouping with a valid check digit.
-fn classify(seq: &Sequence) -> Option<Found> {
-    let lens: Vec<usize> = seq.groups.iter().map(Vec::len).collect();
-    let mut canonical = false;
-    let mut other = false;
-    for a in 0..lens.len() {
-        let mut total = 0;
-        for b in a..lens.len() {
-            total += lens[b];
-            if total > 12 {
-                break;
-            }
-            if total != 10 && total != 12 {
-                continue;
-            }
-            let digits: Vec<u8> = seq.groups[a..=b].concat();
-            let ten = if total == 12 {
-                if !matches!(digits[0] * 10 + digits[1], 18..=20) {
-                    continue;
-                }
-                &digits[2..]
-            } else {
-                &digits[..]
-            };
-            if !date_ok(ten) {
-                continue;
-            }
-            match &lens[a..=b] {
-                [12] | [6, 4] | [8, 4] | [2, 6, 4] | [2, 8] => canonical = true,
-                [10] => other = true,
-                _ if luhn(ten) => other = true,
-                _ => {}
-            }
-        }
-    }
-    if canonical {
-        Some(Found::IdentityNumber)
-    } else if is_phone(seq) {
-        // Also when a phone number happens to read as a date.
-        Some(Found::PhoneNumber)
-    } else if other {
-        Some(Found::IdentityNumber)
-    } else {
-        None
-    }
-}
-
-fn is_phone(seq: &Sequence) -> bool {
-    let all: Vec<u8> = seq.groups.concat();
-    let n = all.len();
-    if seq.plus {
-        // International: +46 70 174 06 05.
-        return (8..=15).contains(&n);
-    }
-    if all.starts_with(&[0, 0]) {
-        return (10..=17).contains(&n);
-    }
-    // National: a leading 0 and 7–10 more digits (020-50 50 50, 070-174 06 05).
-    all.first() == Some(&0) && (8..=11).contains(&n)
-}
-
-fn has_email(s: &str) -> bool {
-    let chars: Vec<char> = s.chars().collect();
-    let word = |c: char| c.is_alphanumeric() || "._%+-".contains(c);
-    for (i, &c) in chars.iter().enumerate() {
-        if c != '@' && c != '\u{FF20}' {
-            continue;
-        }
-        let local = i > 0 && word(chars[i - 1]);
-        let domain: String = chars[i + 1..]
-            .iter()
-            .take_while(|&&c| word(c) || c == '\u{FF0E}')
-            .collect();
-        let domain = domain.trim_end_matches(['.', '\u{FF0E}']);
-        let dotted = domain
-            .split(['.', '\u{FF0E}'])
-            .filter(|p| !p.is_empty())
-            .count()
-            >= 2;
-        if local && dotted {
-            return true;
-        }
-    }
-    false
+    numbers::find_number(s)
 }
 
 #[cfg(test)]
