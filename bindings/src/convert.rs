@@ -10,6 +10,7 @@ pub use fyr_core::present::{ContactAction, ContactKind, HitCard, StatusLine, Ton
 use fyr_core::screening as scr;
 use fyr_core::search;
 use fyr_core::store::device;
+pub use fyr_core::understand::{EmergencyAction, ReadingChip, Understood};
 use fyr_core::vocab::{self, AgencyKind, Form, Group, Lang, Need};
 pub use fyr_core::vocab::{VocabLabel, VocabLabels};
 use std::path::PathBuf;
@@ -63,6 +64,21 @@ pub struct SearchQuery {
     pub at: Option<String>,
     pub near: Option<GeoPoint>,
     pub limit: u32,
+    /// Readings of the text the user removed (a chip's `key`: `group:men`,
+    /// `role:uses_violence`, `danger` …): search again without them.
+    #[uniffi(default = [])]
+    pub without: Vec<String>,
+}
+
+/// A search's answer as the apps show it: the fixed "Akut fara? Ring 112"
+/// action (a strip above the list, always), how the text was understood (the
+/// removable chips; `understood.summary` as one line) and the list.
+/// `Understood`, `ReadingChip` and `EmergencyAction` are the core's own types.
+#[derive(Debug, Clone, PartialEq, uniffi::Record)]
+pub struct SearchResult {
+    pub emergency: EmergencyAction,
+    pub understood: Understood,
+    pub hits: Vec<ServiceHit>,
 }
 
 /// A phone number: `kind` is "voice", "sms" or "chat"; `open_now` whether it
@@ -537,6 +553,7 @@ pub(crate) fn search_query(q: &SearchQuery) -> Result<search::SearchQuery, FyrEr
         at: instant(q.at.as_deref())?,
         near: point(q.near)?,
         limit: q.limit as usize,
+        drop: q.without.clone(),
         ..Default::default()
     })
 }

@@ -37,6 +37,11 @@ pub struct SearchArgs {
     /// At most this many results.
     #[arg(long, default_value_t = 20)]
     limit: usize,
+    /// Search again without a reading of the words (a key printed after
+    /// "Tolkat som", e.g. group:men, role:uses_violence, danger); repeatable.
+    #[arg(long, value_name = "KEY")]
+    without: Vec<String>,
+    /// JSON: {"emergency", "understood", "hits"}.
     #[arg(long)]
     json: bool,
 }
@@ -138,14 +143,37 @@ pub fn search(ctx: &Ctx, a: SearchArgs) -> CmdResult {
         at,
         near,
         limit: a.limit,
+        drop: a.without,
         ..Default::default()
     };
-    let hits = fyr.search(&q);
+    let res = fyr.search_full(&q);
     crate::print_notices(&fyr);
-    let hits = hits?;
+    let res = res?;
     if a.json {
-        return print_json(&hits);
+        return print_json(&res);
     }
+    let hits = &res.hits;
+    // The fixed action above every list, then how the words were read.
+    println!("{}", res.emergency.label);
+    if !res.understood.is_empty() {
+        let keys: Vec<&str> = res
+            .understood
+            .chips
+            .iter()
+            .map(|c| c.key.as_str())
+            .collect();
+        println!("{}", res.understood.summary);
+        println!(
+            "  ({} --without {})",
+            if ctx.lang == Lang::Sv {
+                "ta bort en tolkning:"
+            } else {
+                "remove a reading:"
+            },
+            keys.join(" | ")
+        );
+    }
+    println!();
     if hits.is_empty() {
         println!(
             "{}",
@@ -156,7 +184,7 @@ pub fn search(ctx: &Ctx, a: SearchArgs) -> CmdResult {
             }
         );
     }
-    for h in &hits {
+    for h in hits {
         print_hit(h, ctx.lang);
     }
     Ok(())

@@ -15,6 +15,7 @@ fn fyr(dir: &Path, args: &[&str]) -> Output {
         .expect("run fyr")
 }
 
+/// `fyr … --json` as JSON; for `search`, its list (`hits`).
 fn ok_json(dir: &Path, args: &[&str]) -> Value {
     let o = fyr(dir, args);
     assert!(
@@ -22,12 +23,18 @@ fn ok_json(dir: &Path, args: &[&str]) -> Value {
         "fyr {args:?} failed: {}",
         String::from_utf8_lossy(&o.stderr)
     );
-    serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap_or_else(|e| {
         panic!(
             "fyr {args:?}: not JSON ({e}): {}",
             String::from_utf8_lossy(&o.stdout)
         )
-    })
+    });
+    if args.first() == Some(&"search") {
+        assert_eq!(v["emergency"]["number"], "112", "{v}");
+        assert!(v["understood"].is_object(), "{v}");
+        return v["hits"].clone();
+    }
+    v
 }
 
 /// Asserts exit code 2 and exactly one line on stderr that contains `needle`.
@@ -749,4 +756,61 @@ fn an_answer_to_an_item_the_other_answers_hide_is_dropped_not_fatal() {
         &["screenings", "show", v["session_id"].as_str().unwrap()],
     );
     assert!(!String::from_utf8_lossy(&details.stdout).contains("threat_with_means"));
+}
+
+/// A woman's words at 23:00 in Strömsund, typed by the district nurse: the
+/// fixed 112 action, how the words were read, and her help first.
+#[test]
+fn search_prints_the_112_action_and_how_the_words_were_read() {
+    let d = tempfile::tempdir().unwrap();
+    let args = [
+        "search",
+        "min",
+        "man",
+        "slår",
+        "mig",
+        "--kommun",
+        "Strömsund",
+        "--at",
+        "2026-02-10T23:00:00+01:00",
+    ];
+    let o = fyr(d.path(), &args);
+    assert!(o.status.success());
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    let mut lines = out.lines();
+    assert_eq!(lines.next(), Some("Akut fara? Ring 112"));
+    assert_eq!(
+        lines.next(),
+        Some("Tolkat som: utsatt för våld · fysiskt våld")
+    );
+    let mut en = vec!["--lang", "en"];
+    en.extend(args);
+    let o = fyr(d.path(), &en);
+    let out = String::from_utf8_lossy(&o.stdout).to_string();
+    assert!(
+        out.starts_with(
+            "Acute danger? Call 112\nUnderstood as: subjected to violence · physical violence\n"
+        ),
+        "{out}"
+    );
+    let mut j = args.to_vec();
+    j.push("--json");
+    let o = fyr(d.path(), &j);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["understood"]["roles"], serde_json::json!(["subjected"]));
+    assert_eq!(v["understood"]["danger"], false);
+    let top: Vec<&str> = v["hits"]
+        .as_array()
+        .unwrap()
+        .iter()
+        .take(3)
+        .map(|h| h["agency_kind"].as_str().unwrap())
+        .collect();
+    assert!(!["police", "emergency"].contains(&top[0]), "{top:?}");
+    assert!(top.contains(&"national_helpline"), "{top:?}");
+    // Without the reading: searched again, the chip is gone.
+    j.extend(["--without", "role:subjected"]);
+    let o = fyr(d.path(), &j);
+    let v: Value = serde_json::from_slice(&o.stdout).unwrap();
+    assert_eq!(v["understood"]["roles"], serde_json::json!([]));
 }

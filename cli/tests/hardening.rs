@@ -64,7 +64,8 @@ fn screened(dir: &Path) {
 fn directory_works(dir: &Path, key: Option<&str>) {
     let o = run(dir, &["search", "kvinnofrid", "--json"], key);
     assert!(o.status.success(), "search: {}", err(&o));
-    let hits: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let v: serde_json::Value = serde_json::from_slice(&o.stdout).unwrap();
+    let hits = &v["hits"];
     assert!(
         hits.as_array()
             .unwrap()

@@ -104,7 +104,7 @@ fn run(dir: &Path, s: &Scenario) -> Vec<Shown> {
     let list = if s.checklist.is_some() {
         v["referrals"].as_array().unwrap().clone()
     } else {
-        v.as_array().unwrap().clone()
+        v["hits"].as_array().unwrap().clone()
     };
     list.iter().map(shown).collect()
 }

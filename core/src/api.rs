@@ -4,7 +4,7 @@
 use crate::error::{Error, Result};
 use crate::keys::{KeyState, LockReason};
 use crate::model::Municipality;
-use crate::search::{self, SearchQuery, ServiceDetail, ServiceHit};
+use crate::search::{self, SearchQuery, SearchResult, ServiceDetail, ServiceHit};
 use crate::store::{device, Bundle, BundleSource, ContentPosition, Store};
 use crate::sync;
 use crate::vocab::{AgencyKind, Lang};
@@ -194,9 +194,17 @@ impl Fyr {
 
     // --------------------------------------------------------------- directory
 
+    /// The result list of a search.
     pub fn search(&self, q: &SearchQuery) -> Result<Vec<ServiceHit>> {
         self.store
             .with_dir(|c, ix| search::search(c, ix, q, self.lang))
+    }
+
+    /// A search with how the text was understood and the fixed 112 action
+    /// (what the CLI prints and the apps show as chips above the list).
+    pub fn search_full(&self, q: &SearchQuery) -> Result<SearchResult> {
+        self.store
+            .with_dir(|c, ix| search::search_full(c, ix, q, self.lang))
     }
 
     pub fn show(

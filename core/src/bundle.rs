@@ -176,7 +176,14 @@ pub fn routing_content(
             dir.services
                 .iter()
                 .find(|s| s.id == id)
-                .map(|s| (s.is_national(), !s.phones.is_empty()))
+                .map(|s| crate::routing::LineService {
+                    national: s.is_national(),
+                    phone: !s.phones.is_empty(),
+                    emergency: s
+                        .phones
+                        .iter()
+                        .any(|p| crate::text::fold(&p.number).replace(' ', "") == "112"),
+                })
         }));
     }
     match (r, l) {

@@ -8,6 +8,7 @@ pub mod api;
 pub mod bundle;
 pub mod checklist;
 pub mod content;
+pub mod corpus;
 pub mod crypto;
 pub mod distribution;
 pub mod enroll;
@@ -27,6 +28,7 @@ pub mod session;
 pub mod store;
 pub mod sync;
 pub mod text;
+pub mod understand;
 pub mod vocab;
 
 #[cfg(feature = "uniffi")]

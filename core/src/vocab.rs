@@ -144,6 +144,18 @@ vocab!(
     }
 );
 
+vocab!(
+    /// Who the person in front of you is, as a typed query is read
+    /// (`understand::read`): the routing model's `when.roles`.
+    Role {
+        Subjected = "subjected", "Utsatt för våld", "Subjected to violence";
+        UsesViolence = "uses_violence", "Utövar våld och söker hjälp", "Uses violence and seeks help";
+        Child = "child", "Barn", "Child";
+        Relative = "relative", "Anhörig", "Relative";
+        Professional = "professional", "Yrkesperson som söker konsultation", "Professional seeking consultation";
+    }
+);
+
 /// All four vocabularies, as `fyr vocab --json` prints them.
 #[derive(Debug, Clone, Serialize)]
 pub struct Vocabulary {

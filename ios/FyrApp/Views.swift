@@ -38,6 +38,9 @@ struct SearchView: View {
     @State private var forms: Set<String> = []
     @State private var municipalities: [Municipality] = []
     @State private var hits: [ServiceHit] = []
+    @State private var emergency: EmergencyAction?
+    @State private var understood: Understood?
+    @State private var without: Set<String> = []   // reading chips the user removed
     @State private var error: String?
     @StateObject private var location = LocationFix()
     @State private var vocab: VocabLabels?
@@ -60,6 +63,23 @@ struct SearchView: View {
                     }
                 }
             }
+            // The fixed "Akut fara? Ring 112" strip above every list (the core's label and number).
+            if let e = emergency, let url = URL(string: e.uri) {
+                Link(destination: url) { Text(verbatim: e.label).font(.headline).foregroundColor(.red) }
+            }
+            // How the words were read, as chips: a tap removes that reading and searches again.
+            if let u = understood, !u.chips.isEmpty {
+                ScrollView(.horizontal, showsIndicators: false) {
+                    HStack {
+                        ForEach(u.chips, id: \.key) { chip in
+                            Button { without.insert(chip.key) } label: {
+                                Text(verbatim: chip.label + " ✕").font(.caption).padding(6)
+                                    .background(Capsule().fill(Color.accentColor.opacity(0.15)))
+                            }.buttonStyle(.plain)
+                        }
+                    }
+                }
+            }
             if let error { Text(verbatim: error).foregroundColor(.red) }
             if hits.isEmpty && error == nil && model.core != nil { Text(model.t(.noResults)).font(.footnote) }
             ForEach(hits, id: \.id) { hit in
@@ -73,7 +93,8 @@ struct SearchView: View {
             if case .ok(let m) = await model.call({ try $0.municipalities() }) { municipalities = m }
             if case .ok(let v) = await model.call({ $0.vocabularyLabels() }) { vocab = v }
         }
-        .task(id: [text, municipality, "\(openNow)", "\(nearMe)", needs.sorted().joined(), groups.sorted().joined(),
+        .onChange(of: text) { _ in without = [] } // new words are read afresh
+        .task(id: [text, without.sorted().joined(separator: ","), municipality, "\(openNow)", "\(nearMe)", needs.sorted().joined(), groups.sorted().joined(),
                    forms.sorted().joined(), "\(location.point?.lat ?? 0)", "\(model.core == nil)"]) {
             try? await Task.sleep(nanoseconds: 250_000_000) // typing: search when the user pauses
             if Task.isCancelled { return }
@@ -89,13 +110,13 @@ struct SearchView: View {
     }
 
     private func search() async {
-        let (t, m, g, n, f, o, near) = (text, municipality, groups.sorted(), needs.sorted(), forms.sorted(), openNow, nearMe ? location.point : nil)
-        switch await model.call({ core -> [ServiceHit] in
+        let (t, m, g, n, f, o, near, w) = (text, municipality, groups.sorted(), needs.sorted(), forms.sorted(), openNow, nearMe ? location.point : nil, without.sorted())
+        switch await model.call({ core -> SearchResult in
             let place = m.isEmpty ? try core.settings().homeMunicipality : m
-            return try core.search(query: SearchQuery(text: t, municipality: place, groups: g, needs: n, forms: f, language: nil,
-                                                      openNow: o, at: nil, near: near, limit: 30))
+            return try core.searchFull(query: SearchQuery(text: t, municipality: place, groups: g, needs: n, forms: f, language: nil,
+                                                          openNow: o, at: nil, near: near, limit: 30, without: w))
         }) {
-        case .ok(let h): hits = h; error = nil
+        case .ok(let r): hits = r.hits; emergency = r.emergency; understood = r.understood; error = nil
         case .failed(let m): error = m
         }
     }
@@ -148,6 +169,23 @@ struct ServiceView: View {
 
     var body: some View {
         List {
+            // The fixed "Akut fara? Ring 112" strip above every list (the core's label and number).
+            if let e = emergency, let url = URL(string: e.uri) {
+                Link(destination: url) { Text(verbatim: e.label).font(.headline).foregroundColor(.red) }
+            }
+            // How the words were read, as chips: a tap removes that reading and searches again.
+            if let u = understood, !u.chips.isEmpty {
+                ScrollView(.horizontal, showsIndicators: false) {
+                    HStack {
+                        ForEach(u.chips, id: \.key) { chip in
+                            Button { without.insert(chip.key) } label: {
+                                Text(verbatim: chip.label + " ✕").font(.caption).padding(6)
+                                    .background(Capsule().fill(Color.accentColor.opacity(0.15)))
+                            }.buttonStyle(.plain)
+                        }
+                    }
+                }
+            }
             if let error { Text(verbatim: error).foregroundColor(.red) }
             if let d = detail {
                 Section { HitRow(hit: d.hit) }
@@ -284,6 +322,23 @@ private struct ScreeningContent: View {
     var body: some View {
         List {
             if let problem = CoreHolder.shared.keyProblem { Text(model.t(.keyProblem) + "\n" + problem).foregroundColor(.red) }
+            // The fixed "Akut fara? Ring 112" strip above every list (the core's label and number).
+            if let e = emergency, let url = URL(string: e.uri) {
+                Link(destination: url) { Text(verbatim: e.label).font(.headline).foregroundColor(.red) }
+            }
+            // How the words were read, as chips: a tap removes that reading and searches again.
+            if let u = understood, !u.chips.isEmpty {
+                ScrollView(.horizontal, showsIndicators: false) {
+                    HStack {
+                        ForEach(u.chips, id: \.key) { chip in
+                            Button { without.insert(chip.key) } label: {
+                                Text(verbatim: chip.label + " ✕").font(.caption).padding(6)
+                                    .background(Capsule().fill(Color.accentColor.opacity(0.15)))
+                            }.buttonStyle(.plain)
+                        }
+                    }
+                }
+            }
             if let error { Text(verbatim: error).foregroundColor(.red) }
             if let o = screening.outcome { result(o) }
             else if let v = screening.view { step(v) }
@@ -455,6 +510,23 @@ struct StatusView: View {
 
     var body: some View {
         List {
+            // The fixed "Akut fara? Ring 112" strip above every list (the core's label and number).
+            if let e = emergency, let url = URL(string: e.uri) {
+                Link(destination: url) { Text(verbatim: e.label).font(.headline).foregroundColor(.red) }
+            }
+            // How the words were read, as chips: a tap removes that reading and searches again.
+            if let u = understood, !u.chips.isEmpty {
+                ScrollView(.horizontal, showsIndicators: false) {
+                    HStack {
+                        ForEach(u.chips, id: \.key) { chip in
+                            Button { without.insert(chip.key) } label: {
+                                Text(verbatim: chip.label + " ✕").font(.caption).padding(6)
+                                    .background(Capsule().fill(Color.accentColor.opacity(0.15)))
+                            }.buttonStyle(.plain)
+                        }
+                    }
+                }
+            }
             if let error { Text(verbatim: error).foregroundColor(.red) }
             // The core's lines: data age, last sync, failure, next attempt, and why the outbox did not go.
             Section { ForEach(lines, id: \.text) { l in Text(verbatim: l.text).foregroundColor(l.tone == .warning ? .orange : .primary) } }
@@ -610,6 +682,23 @@ struct HelpCardScreen: View {
             Text(model.t(.helpCardIntro)).font(.footnote)
             Picker(model.t(.helpCardLanguage), selection: $lang) {
                 ForEach(languages, id: \.lang) { l in Text(verbatim: l.name).tag(l.lang) }
+            }
+            // The fixed "Akut fara? Ring 112" strip above every list (the core's label and number).
+            if let e = emergency, let url = URL(string: e.uri) {
+                Link(destination: url) { Text(verbatim: e.label).font(.headline).foregroundColor(.red) }
+            }
+            // How the words were read, as chips: a tap removes that reading and searches again.
+            if let u = understood, !u.chips.isEmpty {
+                ScrollView(.horizontal, showsIndicators: false) {
+                    HStack {
+                        ForEach(u.chips, id: \.key) { chip in
+                            Button { without.insert(chip.key) } label: {
+                                Text(verbatim: chip.label + " ✕").font(.caption).padding(6)
+                                    .background(Capsule().fill(Color.accentColor.opacity(0.15)))
+                            }.buttonStyle(.plain)
+                        }
+                    }
+                }
             }
             if let error { Text(verbatim: error).foregroundColor(.red) }
             if let c = card {

@@ -41,7 +41,8 @@ fun query(
     at: String? = null,
     near: GeoPoint? = null,
     limit: UInt = 50u,
-) = SearchQuery(text, municipality, groups, needs, forms, null, openNow, at, near, limit)
+    without: List<String> = emptyList(),
+) = SearchQuery(text, municipality, groups, needs, forms, null, openNow, at, near, limit, without)
 
 /** PTS's range reserved for fiction: 070-174 06 05 … 070-174 06 99. */
 fun isFictionNumber(number: String): Boolean {
@@ -81,6 +82,23 @@ fun fyr(vararg args: String, dataDir: File? = null): String {
 
 class DirectoryTests : Suite("directory") {
     init {
+        test("searchFull: the fixed 112 strip, the reading as removable chips, julafton 22:00 without å/ä/ö") {
+            openCore().use { core ->
+                val q = query(text = "min man slar mig", municipality = "Stromsund", at = "2026-12-24T22:00:00+01:00")
+                val r = core.searchFull(q)
+                checkEq("Akut fara? Ring 112", r.emergency.label, "strip label")
+                checkEq("tel:112", r.emergency.uri, "strip uri")
+                check("subjected" in r.understood.roles) { "roles ${r.understood.roles}" }
+                check("men" !in r.understood.groups) { "'min man' is the abuser, not the person: ${r.understood.groups}" }
+                check(!r.understood.danger) { "no danger words, no danger" }
+                check(r.understood.summary.startsWith("Tolkat som: ")) { r.understood.summary }
+                check(r.hits.isNotEmpty() && r.hits.first().agencyKind != "emergency") { "112 first without danger: ${r.hits.map { it.id }}" }
+                val chip = r.understood.chips.first { it.key == "form:physical" }
+                val again = core.searchFull(q.copy(without = listOf(chip.key)))
+                check("physical" !in again.understood.forms) { "removed chip still read: ${again.understood.forms}" }
+                checkEq("112", again.emergency.number, "strip stays")
+            }
+        }
         test("offline search: kvinnojour in Ljungby returns shelters with demo numbers") {
             openCore().use { core ->
                 val hits = core.search(query(text = "kvinnojour", municipality = "Ljungby"))

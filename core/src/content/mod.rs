@@ -235,6 +235,7 @@ pub fn parse_directory(src: &DirectorySources) -> Result<Directory, Vec<ContentE
     if let Some(phoned) = &phoned {
         validate::check_contactable(src.services.0, &services, phoned, &mut errors);
     }
+    validate::check_own_channels(src.services.0, &services, &known.agency_kinds, &mut errors);
     if errors.is_empty() {
         Ok(Directory {
             municipalities,

@@ -3,6 +3,7 @@
 use super::{ContentError, Known, PhoneRow, ServiceIds, ServiceRow};
 use crate::model::ServiceArea;
 use crate::schedule::Schedule;
+use crate::vocab::AgencyKind;
 use chrono::NaiveDate;
 use std::collections::{HashMap, HashSet};
 
@@ -322,6 +323,87 @@ pub(crate) fn attach_and_check_phones(
             continue;
         }
         service.phones.push(p.phone);
+    }
+}
+
+/// The national lines' numbers, and the agency kinds that may list each as
+/// their own channel. 112 is SOS Alarm's: the police list it (after 114 14,
+/// labelled "Akut fara") and emergency care (after its own number); a
+/// socialjour or a shelter never does. Another line's number (Kvinnofridslinjen
+/// on a shelter or an office) would make that service look reachable when it
+/// is not: a pointer to the line belongs in the service's description.
+const OWN_CHANNELS: &[(&str, &[AgencyKind])] = &[
+    (
+        "112",
+        &[
+            AgencyKind::Emergency,
+            AgencyKind::Police,
+            AgencyKind::EmergencyCare,
+        ],
+    ),
+    ("11414", &[AgencyKind::Police]),
+    ("1177", &[AgencyKind::Healthcare, AgencyKind::EmergencyCare]),
+    ("020505050", &[AgencyKind::NationalHelpline]),
+    ("116111", &[AgencyKind::NationalHelpline]),
+    ("116006", &[AgencyKind::VictimSupport]),
+];
+
+/// A service is reachable only through its own channels: a national line's
+/// number only on the kinds of service it belongs to, and on a police entry
+/// 114 14 first with 112 labelled "Akut fara".
+pub(crate) fn check_own_channels(
+    services_file: &str,
+    services: &[ServiceRow],
+    kinds: &HashMap<String, AgencyKind>,
+    errors: &mut Vec<ContentError>,
+) {
+    for s in services {
+        let svc = &s.service;
+        let Some(&kind) = kinds.get(&svc.organization) else {
+            continue;
+        };
+        let mut push = |problem: String| {
+            errors.push(ContentError::new(
+                services_file,
+                Some(s.line),
+                Some(svc.id.clone()),
+                problem,
+            ))
+        };
+        for (i, p) in svc.phones.iter().enumerate() {
+            let n = normalize_number(&p.number);
+            if let Some((_, allowed)) = OWN_CHANNELS.iter().find(|(num, _)| *num == n) {
+                if !allowed.contains(&kind) {
+                    push(format!(
+                        "lists {} ({}), which is not a {} channel: a service is reachable only through its own numbers (name the line in its description instead)",
+                        p.number,
+                        if n == "112" { "SOS Alarm's emergency number" } else { "a national line's number" },
+                        kind.id()
+                    ));
+                    continue;
+                }
+            }
+            if n == "112" && kind != AgencyKind::Emergency && i == 0 {
+                push(format!(
+                    "lists 112 first: a {} entry lists its own number first and 112 after it",
+                    kind.id()
+                ));
+            }
+            if n == "112" && kind == AgencyKind::Police {
+                let label = p.label.as_ref().map(|l| l.sv.as_str()).unwrap_or("");
+                if label != "Akut fara" {
+                    push(format!(
+                        "a police entry's 112 is labelled 'Akut fara' (found '{label}')"
+                    ));
+                }
+                if !svc.phones[..i]
+                    .iter()
+                    .any(|q| normalize_number(&q.number) == "11414")
+                {
+                    push("a police entry lists 114 14 before 112".to_string());
+                }
+            }
+        }
     }
 }
 

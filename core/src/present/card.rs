@@ -59,6 +59,7 @@ mod tests {
 
     fn hit() -> ServiceHit {
         ServiceHit {
+            why: vec![],
             id: "kvinnojouren-ljungby".into(),
             name: "Kvinnojouren i Ljungby".into(),
             organization: "Kvinnojouren Ljungby".into(),

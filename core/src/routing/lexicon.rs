@@ -1,14 +1,17 @@
-//! The lexicon: Swedish words and phrases that mean needs, violence forms and
-//! target groups, so that `skyddat boende` typed on a phone routes like
-//! `--need protected_housing`. Words are folded (å/ä/ö → a/o, any case), and
-//! a typed word matches as a prefix, as people type (`manniskoh` →
-//! *människohandel*). An exact word wins over prefixes (`man` is *män*, not
-//! the start of *människohandel*).
+//! The lexicon: Swedish (and a few English) words and phrases that mean
+//! needs, violence forms and target groups, and the cue words that tell who
+//! is who in a sentence (`cue`: a violence verb, a victim word, a word for the
+//! abuser, help-seeking, danger now …). Entries are written as base forms and
+//! phrases; they go through the same analyzer as the query
+//! (`understand::analyze`: folded, Snowball-stemmed), so inflections need not
+//! be listed. Reading typed text is `understand::read`'s job.
 
 use super::{RoutingError, Situation, LEXICON_ID};
-use crate::text::tokens;
+use crate::understand::analyze::{analyze, stem};
+use crate::understand::Cue;
 use crate::vocab::{Form, Group, Need};
 use serde::{Deserialize, Serialize};
+use std::collections::HashMap;
 
 /// One entry: words (or phrases of several words) and what they mean.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize)]
@@ -21,6 +24,18 @@ pub struct LexEntry {
     pub needs: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub forms: Vec<String>,
+    /// What the word tells about who is who (`understand::Cue` ids:
+    /// `violence`, `victim`, `abuser`, `help`, `perpetrator`, `danger`,
+    /// `relative`, `professional`, `self`, `object`, `possessive`, `by`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub cue: Option<String>,
+    /// The word can name the abuser (`man`: "min man slår mig"): its groups
+    /// describe the person only when it does not stand for the abuser.
+    #[serde(default, skip_serializing_if = "std::ops::Not::not")]
+    pub abuser: bool,
+    /// An ISO 639-1 language the person speaks (`arabiska` → `ar`).
+    #[serde(default, skip_serializing_if = "Option::is_none")]
+    pub language: Option<String>,
 }
 
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq, Eq)]
@@ -32,21 +47,33 @@ pub struct LexiconFile {
     pub entries: Vec<LexEntry>,
 }
 
+/// What an entry means, compiled.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Meaning {
+    pub situation: Situation,
+    pub cue: Option<Cue>,
+    pub abuser: bool,
+    pub language: Option<String>,
+}
+
+/// One phrase of the lexicon: folded words, their stems, the meaning's index.
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct Phrase {
+    pub words: Vec<String>,
+    pub stems: Vec<String>,
+    pub meaning: usize,
+}
+
 /// A compiled lexicon.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lexicon {
     pub file: LexiconFile,
-    /// (folded words of the phrase, meaning)
-    phrases: Vec<(Vec<String>, Situation)>,
-}
-
-/// What typed text meant: the situation the lexicon found, and the typed
-/// words it did not recognise (left for word matching).
-#[derive(Debug, Clone, PartialEq, Eq, Default)]
-pub struct LexiconMatch {
-    pub situation: Situation,
-    pub rest: Vec<String>,
-    pub matched: bool,
+    pub meanings: Vec<Meaning>,
+    pub phrases: Vec<Phrase>,
+    /// Single folded word or stem → phrases (indices) of one word.
+    pub single: HashMap<String, Vec<usize>>,
+    /// First stem → phrases of several words, longest first.
+    pub multi: HashMap<String, Vec<usize>>,
 }
 
 impl Lexicon {
@@ -78,6 +105,7 @@ impl Lexicon {
         if f.version == 0 {
             err(None, "version must be 1 or more".into());
         }
+        let mut meanings = Vec::new();
         let mut phrases = Vec::new();
         for e in &f.entries {
             let name = Some(format!(
@@ -88,7 +116,7 @@ impl Lexicon {
             if e.words.is_empty() {
                 push("no words".into());
             }
-            let s = Situation {
+            let situation = Situation {
                 groups: super::vocab_bits(
                     &e.groups,
                     "groups",
@@ -113,89 +141,97 @@ impl Lexicon {
                     Form::bit,
                     &mut push,
                 ),
+                roles: 0,
             };
-            if e.groups.is_empty() && e.needs.is_empty() && e.forms.is_empty() {
-                push("the entry means nothing: give groups, needs or forms".into());
+            let cue = match &e.cue {
+                None => None,
+                Some(c) => match Cue::parse(c) {
+                    Some(c) => Some(c),
+                    None => {
+                        push(format!(
+                            "unknown cue '{c}' (use {})",
+                            Cue::ALL
+                                .iter()
+                                .map(|c| c.id())
+                                .collect::<Vec<_>>()
+                                .join(", ")
+                        ));
+                        None
+                    }
+                },
+            };
+            if let Some(l) = &e.language {
+                if l.len() != 2 || !l.chars().all(|c| c.is_ascii_lowercase()) {
+                    push(format!("language '{l}' is not a two-letter ISO 639-1 code"));
+                }
             }
+            if e.groups.is_empty()
+                && e.needs.is_empty()
+                && e.forms.is_empty()
+                && cue.is_none()
+                && e.language.is_none()
+            {
+                push(
+                    "the entry means nothing: give groups, needs, forms, a cue or a language"
+                        .into(),
+                );
+            }
+            let m = meanings.len();
+            meanings.push(Meaning {
+                situation,
+                cue,
+                abuser: e.abuser,
+                language: e.language.clone(),
+            });
             for w in &e.words {
-                let t = tokens(w);
-                if t.is_empty() || t.iter().any(|x| x.len() < 2) {
-                    push(format!("word '{w}' is too short"));
+                let t = analyze(w);
+                if t.is_empty() || t.iter().any(|x| x.word.is_empty()) {
+                    push(format!("word '{w}' is empty"));
                     continue;
                 }
-                phrases.push((t, s));
+                phrases.push(Phrase {
+                    words: t.iter().map(|x| x.word.clone()).collect(),
+                    stems: t.iter().map(|x| x.stem.clone()).collect(),
+                    meaning: m,
+                });
             }
         }
         if !errors.is_empty() {
             return Err(errors);
         }
-        Ok(Lexicon { file: f, phrases })
-    }
-
-    /// Reads typed text: words and phrases of the lexicon become a situation;
-    /// other words are returned for word matching. A typed word matches a
-    /// lexicon word it equals, or begins with five letters or more (or at
-    /// more than half of it, and three letters): `vald` is not the start of
-    /// `valdsutovare`. An exact match wins over prefixes.
-    pub fn read(&self, text: &str) -> LexiconMatch {
-        let toks = tokens(text);
-        let mut out = LexiconMatch::default();
-        let mut i = 0;
-        while i < toks.len() {
-            // The longest phrase starting here; exact matches before prefixes.
-            let mut best: Option<(usize, bool)> = None; // (len, exact)
-            let mut meaning = Situation::default();
-            for (words, s) in &self.phrases {
-                let n = words.len();
-                if i + n > toks.len() {
-                    continue;
-                }
-                let mut exact = true;
-                let ok = words.iter().zip(&toks[i..i + n]).all(|(w, t)| {
-                    if w == t {
-                        true
-                    } else if t.len() >= 3
-                        && (t.len() >= 5 || 2 * t.len() > w.len())
-                        && w.starts_with(t.as_str())
-                    {
-                        exact = false;
-                        true
-                    } else {
-                        false
+        let mut single: HashMap<String, Vec<usize>> = HashMap::new();
+        let mut multi: HashMap<String, Vec<usize>> = HashMap::new();
+        for (i, p) in phrases.iter().enumerate() {
+            if p.words.len() == 1 {
+                for k in [&p.words[0], &p.stems[0]] {
+                    let v = single.entry(k.clone()).or_default();
+                    if !v.contains(&i) {
+                        v.push(i);
                     }
-                });
-                if !ok {
-                    continue;
                 }
-                let better = match best {
-                    None => true,
-                    Some((bn, be)) => n > bn || (n == bn && exact && !be),
-                };
-                let same = best == Some((n, exact));
-                if better {
-                    best = Some((n, exact));
-                    meaning = *s;
-                } else if same {
-                    meaning = meaning.union(*s);
-                }
-            }
-            match best {
-                Some((n, _)) => {
-                    out.situation = out.situation.union(meaning);
-                    out.matched = true;
-                    i += n;
-                }
-                None => {
-                    out.rest.push(toks[i].clone());
-                    i += 1;
-                }
+            } else {
+                multi.entry(p.stems[0].clone()).or_default().push(i);
             }
         }
-        out
+        for v in multi.values_mut() {
+            v.sort_by_key(|&i| std::cmp::Reverse(phrases[i].words.len()));
+        }
+        Ok(Lexicon {
+            file: f,
+            meanings,
+            phrases,
+            single,
+            multi,
+        })
+    }
+
+    /// Whether a folded word (or its stem) is a word of the lexicon.
+    pub fn knows(&self, word: &str) -> bool {
+        self.single.contains_key(word) || self.single.contains_key(&stem(word))
     }
 
     /// The lexicon's words, folded (for tests and tools).
     pub fn folded_words(&self) -> Vec<String> {
-        self.phrases.iter().map(|(w, _)| w.join(" ")).collect()
+        self.phrases.iter().map(|p| p.words.join(" ")).collect()
     }
 }

@@ -13,9 +13,9 @@ mod lexicon;
 #[cfg(test)]
 mod tests;
 
-pub use lexicon::{LexEntry, Lexicon, LexiconMatch};
+pub use lexicon::{LexEntry, Lexicon, Meaning, Phrase};
 
-use crate::vocab::{AgencyKind, Form, Group, Need};
+use crate::vocab::{AgencyKind, Form, Group, Need, Role};
 use serde::{Deserialize, Serialize};
 use std::fmt;
 
@@ -62,9 +62,11 @@ impl fmt::Display for RoutingError {
     }
 }
 
-/// When a rule applies: any listed group, need or form is in the situation;
-/// `unspecified` applies when the situation names nothing (no group, need or form).
-/// An absent `when` always applies.
+/// When a rule applies: any listed group, need, form or role is in the
+/// situation; `unspecified` applies when the situation names nothing (no
+/// group, need or form). `not_roles`: never when the person has one of these
+/// roles (the rule for men subjected to violence is not for a man who uses
+/// violence). An absent `when` always applies.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
 #[serde(deny_unknown_fields)]
 pub struct When {
@@ -76,6 +78,20 @@ pub struct When {
     pub forms: Vec<String>,
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub unspecified: bool,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub roles: Vec<String>,
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_roles: Vec<String>,
+    /// Never when the situation names one of these groups.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_groups: Vec<String>,
+    /// Never when the situation names one of these forms.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub not_forms: Vec<String>,
+    /// Only when the situation also has one of these forms (Barnahus: child
+    /// protection *with* physical or sexual violence).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub also_forms: Vec<String>,
 }
 
 /// One routing rule: for the situations it applies to, which agency kinds
@@ -152,12 +168,13 @@ pub struct RoutingModel {
 }
 
 /// A situation: what the person needs, who they are, which forms of violence.
-/// Bit sets over the vocabularies (`Group::bit` …).
+/// Bit sets over the vocabularies (`Group::bit`, `Role::bit` …).
 #[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
 pub struct Situation {
     pub groups: u32,
     pub needs: u32,
     pub forms: u32,
+    pub roles: u32,
 }
 
 impl Situation {
@@ -166,6 +183,7 @@ impl Situation {
             groups: groups.iter().fold(0, |a, g| a | g.bit()),
             needs: needs.iter().fold(0, |a, n| a | n.bit()),
             forms: forms.iter().fold(0, |a, f| a | f.bit()),
+            roles: 0,
         }
     }
     pub fn union(self, o: Situation) -> Situation {
@@ -173,7 +191,12 @@ impl Situation {
             groups: self.groups | o.groups,
             needs: self.needs | o.needs,
             forms: self.forms | o.forms,
+            roles: self.roles | o.roles,
         }
+    }
+    /// Whether someone is in danger now (the need `acute_danger`).
+    pub fn danger(&self) -> bool {
+        self.needs & Need::AcuteDanger.bit() != 0
     }
 }
 
@@ -183,15 +206,28 @@ struct CWhen {
     groups: u32,
     needs: u32,
     forms: u32,
+    roles: u32,
+    not_roles: u32,
+    not_groups: u32,
+    not_forms: u32,
+    also_forms: u32,
     unspecified: bool,
 }
 
 impl CWhen {
     fn matches(&self, s: &Situation) -> bool {
+        if s.roles & self.not_roles != 0
+            || s.groups & self.not_groups != 0
+            || s.forms & self.not_forms != 0
+            || (self.also_forms != 0 && s.forms & self.also_forms == 0)
+        {
+            return false;
+        }
         self.always
             || s.groups & self.groups != 0
             || s.needs & self.needs != 0
             || s.forms & self.forms != 0
+            || s.roles & self.roles != 0
             || (self.unspecified && s.groups == 0 && s.needs == 0 && s.forms == 0)
     }
 }
@@ -242,14 +278,26 @@ impl Route {
             || (self.out_serving != 0 && groups != 0 && groups & !self.out_serving == 0)
         {
             Fit::OutOfPlace
-        } else if k & self.primary != 0 || needs & self.primary_offering != 0 {
+        } else if k & self.primary != 0 {
             Fit::Primary
         } else if k & self.secondary != 0 {
             Fit::Secondary
+        } else if needs & self.primary_offering != 0 {
+            Fit::Primary
         } else {
             Fit::Neutral
         }
     }
+}
+
+/// What [`Routing::check_services`] needs to know of a line's service.
+#[derive(Debug, Clone, Copy, PartialEq, Eq, Default)]
+pub struct LineService {
+    pub national: bool,
+    /// It has a phone.
+    pub phone: bool,
+    /// It can be phoned on the emergency number 112.
+    pub emergency: bool,
 }
 
 /// The routing model compiled to bit sets.
@@ -308,9 +356,47 @@ fn compile_when(w: &Option<When>, push: &mut dyn FnMut(String)) -> CWhen {
                 ),
                 needs: vocab_bits(&w.needs, "when.needs", "need", Need::parse, Need::bit, push),
                 forms: vocab_bits(&w.forms, "when.forms", "form", Form::parse, Form::bit, push),
+                roles: vocab_bits(&w.roles, "when.roles", "role", Role::parse, Role::bit, push),
+                not_roles: vocab_bits(
+                    &w.not_roles,
+                    "when.not_roles",
+                    "role",
+                    Role::parse,
+                    Role::bit,
+                    push,
+                ),
+                not_groups: vocab_bits(
+                    &w.not_groups,
+                    "when.not_groups",
+                    "group",
+                    Group::parse,
+                    Group::bit,
+                    push,
+                ),
+                not_forms: vocab_bits(
+                    &w.not_forms,
+                    "when.not_forms",
+                    "form",
+                    Form::parse,
+                    Form::bit,
+                    push,
+                ),
+                also_forms: vocab_bits(
+                    &w.also_forms,
+                    "when.also_forms",
+                    "form",
+                    Form::parse,
+                    Form::bit,
+                    push,
+                ),
                 unspecified: w.unspecified,
             };
-            if w.groups.is_empty() && w.needs.is_empty() && w.forms.is_empty() && !w.unspecified {
+            if w.groups.is_empty()
+                && w.needs.is_empty()
+                && w.forms.is_empty()
+                && w.roles.is_empty()
+                && !w.unspecified
+            {
                 push("when names no group, need or form (leave 'when' out for a rule that always applies)".into());
             }
             c
@@ -456,12 +542,15 @@ impl Routing {
                 None,
                 "no [[line]]: a line that always answers is required".into(),
             );
-        } else if model.lines.last().is_some_and(|l| l.when.is_some()) {
+        } else if model.lines.iter().all(|l| l.when.is_some()) {
             err(
-                Some(format!("line '{}'", model.lines.last().unwrap().service)),
-                "the last [[line]] must have no 'when': some line must fit every person".into(),
+                None,
+                "every [[line]] has a 'when': one line without 'when' must fit every person".into(),
             );
         }
+        // Lines with a condition are tried in file order, those without one
+        // after them (a line appended at the end of the file still counts).
+        lines.sort_by_key(|(_, w, _): &(String, CWhen, bool)| w.always);
         if !errors.is_empty() {
             return Err(errors);
         }
@@ -474,20 +563,32 @@ impl Routing {
         })
     }
 
-    /// Checks that every line names a known national service with a phone.
-    /// `lookup(id)` gives (national, has a phone) for a known service.
+    /// Checks that every line names a known national service with a phone,
+    /// and that an emergency number (112) is a line only in acute danger:
+    /// an unconditional 112 line would put 112 first or in the top three
+    /// for everyone (every list carries the fixed "Akut fara? Ring 112"
+    /// action instead). `lookup(id)` describes a known service.
     pub fn check_services(
         &self,
         file: &str,
-        lookup: &dyn Fn(&str) -> Option<(bool, bool)>,
+        lookup: &dyn Fn(&str) -> Option<LineService>,
     ) -> Vec<RoutingError> {
         let mut out = Vec::new();
-        for (id, _, _) in &self.lines {
+        let danger_only = CWhen {
+            needs: Need::AcuteDanger.bit(),
+            ..Default::default()
+        };
+        for (id, when, _) in &self.lines {
             let problem = match lookup(id) {
                 None => Some(format!("unknown service '{id}' (not in the directory)")),
-                Some((false, _)) => Some(format!("service '{id}' is not national")),
-                Some((_, false)) => Some(format!(
+                Some(l) if !l.national => Some(format!("service '{id}' is not national")),
+                Some(l) if !l.phone => Some(format!(
                     "service '{id}' has no phone: a line must be reachable by phone"
+                )),
+                Some(l) if l.emergency && *when != danger_only => Some(format!(
+                    "service '{id}' is the emergency number: it may be a line only with \
+                     when = {{ needs = [\"acute_danger\"] }} (112 comes first only when \
+                     danger now was read; every list carries the fixed 112 action)"
                 )),
                 _ => None,
             };
@@ -541,7 +642,8 @@ impl Routing {
     }
 
     /// The services of the lines that fit a situation, in order of
-    /// preference, and whether each is shown first.
+    /// preference (conditional lines in file order, then those without a
+    /// condition), and whether each is shown first.
     pub fn lines_for<'a>(&'a self, s: &'a Situation) -> impl Iterator<Item = (&'a str, bool)> + 'a {
         self.lines
             .iter()

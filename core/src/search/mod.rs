@@ -1,24 +1,31 @@
-//! Offline search over the directory: free text (FTS5 over folded text, so
-//! "vald" finds "våld"; prefix matching as the user types), filters
-//! (municipality in any spelling or by code, group, need, violence form,
-//! language, open now) and ranking that puts what can help now and nearby
-//! first, always keeping a 24/7 national line when the filters allow one.
+//! Offline search over the directory, as one pipeline in one direction
+//! (`design/shape.md`):
+//!
+//! * read (`understand::read`): text + filters + context → a situation (role,
+//!   groups, needs, forms, language, danger) and what to show as understood;
+//! * retrieve (`retrieve`): the words the reader did not understand choose
+//!   candidates by word matching over folded stems;
+//! * rank (`rank`): hard filters (the user's), the situation's own help added
+//!   when the words match little, scores from the routing model;
+//! * complete (`complete`): limit, nothing closed on top in an urgent
+//!   situation, the line that always answers, 112 first only in danger now.
 
+mod complete;
 #[cfg(test)]
 pub(crate) mod fixture;
 pub mod index;
+mod rank;
+mod retrieve;
 
 use crate::error::{Error, Result};
 use crate::model::{Municipality, Organization, PhoneKind, Service};
-use crate::routing::{Fit, Route, Situation};
+use crate::routing::Situation;
 use crate::schedule::{Moment, OpenStatus, Schedule};
-use crate::text::{fold, tokens};
+use crate::text::fold;
+use crate::understand::{EmergencyAction, Reading, Understood};
 use crate::vocab::{AgencyKind, Form, Group, Lang, Need};
 use chrono::{DateTime, Utc};
-use index::{
-    Area, Entry, FacetIndex, FLAG_ALWAYS_OPEN, FLAG_DEMO, FLAG_NATIONAL, FLAG_REACHABLE,
-    FLAG_VERIFIED,
-};
+use index::{Area, Entry, FacetIndex, FLAG_DEMO, FLAG_NATIONAL, FLAG_REACHABLE, FLAG_VERIFIED};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
@@ -49,6 +56,19 @@ pub struct SearchQuery {
     /// Who the person is and what they need beyond the filters (e.g. a
     /// checklist's subject): used for routing, never as a filter.
     pub context: crate::routing::Situation,
+    /// Readings of the text to leave out (the keys of
+    /// `Understood::chips`: `group:men`, `role:uses_violence`, `danger` …):
+    /// "search again without this reading".
+    pub drop: Vec<String>,
+}
+
+/// A search's answer: the list, how the text was understood, and the fixed
+/// 112 action shown above every list.
+#[derive(Debug, Clone, PartialEq, Serialize)]
+pub struct SearchResult {
+    pub understood: Understood,
+    pub emergency: EmergencyAction,
+    pub hits: Vec<ServiceHit>,
 }
 
 #[derive(Debug, Clone, PartialEq, Serialize)]
@@ -98,6 +118,12 @@ pub struct ServiceHit {
     pub verified: bool,
     pub demo: bool,
     pub web: Option<String>,
+    /// Why it is in the list, for this situation: `line` (the line that
+    /// always answers), `primary`, `secondary`, `reachable_now`, `words` (the
+    /// typed words match it), `fills` (the situation's own help, added to a
+    /// list the words left thin). Empty outside a search.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub why: Vec<String>,
 }
 
 /// One service in full (the `show --json` contract): a hit plus details.
@@ -202,132 +228,51 @@ pub fn fts_columns(s: &Service, org: Option<&Organization>, munis: &[Municipalit
     ]
 }
 
-/// Relevance per entry position for typed text: every word matches as a
-/// prefix (as the user types); all words must match, else any of them.
-/// Returns None when the text has no words.
-fn text_scores(ix: &FacetIndex, text: &str) -> Option<Vec<(u32, f32)>> {
-    let toks = tokens(text);
-    if toks.is_empty() {
-        return None;
-    }
-    let n = toks.len().min(16);
-    // Dense accumulators by entry position: (score, which words matched).
-    let mut acc: Vec<(f32, u16)> = vec![(0.0, 0); ix.entries.len()];
-    let mut touched: Vec<u32> = Vec::new();
-    for (ti, tok) in toks.iter().take(n).enumerate() {
-        for term in ix.prefix_range(tok) {
-            let exact = ix.terms[term] == *tok;
-            let (a, b) = (
-                ix.post_start[term] as usize,
-                ix.post_start[term + 1] as usize,
-            );
-            for k in a..b {
-                let w = index::field_weight(ix.post_fields[k]) * if exact { 1.5 } else { 1.0 };
-                let pos = ix.post_pos[k];
-                let e = &mut acc[pos as usize];
-                if e.1 == 0 {
-                    touched.push(pos);
-                }
-                // A word scores fully for the first of its terms found in a
-                // document, a tenth for each further one.
-                if e.1 & (1 << ti) == 0 {
-                    e.0 += w;
-                    e.1 |= 1 << ti;
-                } else {
-                    e.0 += w * 0.1;
-                }
-            }
-        }
-    }
-    let all: u16 = if n >= 16 { u16::MAX } else { (1u16 << n) - 1 };
-    let and: Vec<(u32, f32)> = touched
-        .iter()
-        .filter(|&&p| acc[p as usize].1 == all)
-        .map(|&p| (p, acc[p as usize].0))
-        .collect();
-    Some(if and.is_empty() {
-        touched.iter().map(|&p| (p, acc[p as usize].0)).collect()
-    } else {
-        and
-    })
-}
-
-/// Relevance of every entry any typed word matches (no AND).
-fn text_scores_any(ix: &FacetIndex, text: &str) -> Option<Vec<(u32, f32)>> {
-    let mut out = Vec::new();
-    for tok in tokens(text).iter().take(16) {
-        if let Some(m) = text_scores(ix, tok) {
-            out.extend(m);
-        }
-    }
-    if out.is_empty() {
-        return None;
-    }
-    out.sort_unstable_by_key(|x| x.0);
-    let mut merged: Vec<(u32, f32)> = Vec::with_capacity(out.len());
-    for (p, r) in out {
-        match merged.last_mut() {
-            Some(l) if l.0 == p => l.1 += r,
-            _ => merged.push((p, r)),
-        }
-    }
-    Some(merged)
-}
-
-/// A fast distance for ranking (equirectangular, scaled at the origin's
-/// latitude; close to the great-circle distance at the distances that
-/// matter); hits shown to the user get the exact great-circle distance.
-#[derive(Clone, Copy)]
-struct Origin {
-    lat: f64,
-    lon: f64,
-    /// cos(latitude): how much shorter a degree of longitude is there.
-    kx: f64,
-}
-
-impl Origin {
-    fn new((lat, lon): (f64, f64)) -> Origin {
-        Origin {
-            lat,
-            lon,
-            kx: lat.to_radians().cos(),
-        }
-    }
-    #[inline]
-    fn approx_km(&self, lat: f32, lon: f32) -> f64 {
-        let x = (lon as f64 - self.lon).to_radians() * self.kx;
-        let y = (lat as f64 - self.lat).to_radians();
-        6371.0 * (x * x + y * y).sqrt()
-    }
-}
-
-/// Great-circle distance in km.
-pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
-    let (la1, lo1, la2, lo2) = (
-        a.0.to_radians(),
-        a.1.to_radians(),
-        b.0.to_radians(),
-        b.1.to_radians(),
-    );
-    let h = ((la2 - la1) / 2.0).sin().powi(2)
-        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
-    2.0 * 6371.0 * h.sqrt().asin()
-}
-
-struct Candidate {
-    pos: u32,
-    score: f64,
-    distance: Option<f64>,
-    reachable_now: bool,
-}
-
-/// Runs a query. `ix` is the index of the same content as `conn`.
+/// Runs a query: the list only (see [`search_full`]).
 pub fn search(
     conn: &Connection,
     ix: &FacetIndex,
     q: &SearchQuery,
     lang: Lang,
 ) -> Result<Vec<ServiceHit>> {
+    Ok(search_full(conn, ix, q, lang)?.hits)
+}
+
+/// Whether a folded word is in the directory's vocabulary.
+fn has_term(ix: &FacetIndex, w: &str) -> bool {
+    ix.terms.binary_search_by(|t| t.as_str().cmp(w)).is_ok()
+}
+
+/// Step one: reads the text (nothing without a lexicon).
+pub fn read_query(ix: &FacetIndex, q: &SearchQuery) -> Reading {
+    match (&q.text, &ix.routing) {
+        (Some(t), Some(rs)) if !t.trim().is_empty() => {
+            crate::understand::read(&rs.lexicon, &|w| has_term(ix, w), t, &q.drop)
+        }
+        (Some(t), None) => {
+            let words: Vec<String> = crate::understand::analyze::analyze(t)
+                .into_iter()
+                .filter(|t| !t.stop)
+                .map(|t| t.stem)
+                .collect();
+            Reading {
+                rest: words.clone(),
+                words,
+                ..Default::default()
+            }
+        }
+        _ => Reading::default(),
+    }
+}
+
+/// Runs a query: read → retrieve → rank → complete. `ix` is the index of
+/// the same content as `conn`.
+pub fn search_full(
+    conn: &Connection,
+    ix: &FacetIndex,
+    q: &SearchQuery,
+    lang: Lang,
+) -> Result<SearchResult> {
     let at = q.at.unwrap_or_else(Utc::now);
     let limit = if q.limit == 0 { DEFAULT_LIMIT } else { q.limit };
     let muni = match &q.municipality {
@@ -340,7 +285,6 @@ pub fn search(
     let muni_ix = muni.and_then(|m| ix.muni_index(&m.code));
     let county_ix = muni.and_then(|m| ix.county_index(&m.county_code));
     let origin = q.near.or(muni.map(|m| (m.lat, m.lon)));
-    let fast_origin = origin.map(Origin::new);
     let lang_bit = match &q.language {
         Some(l) => match ix.lang_bit(&l.to_ascii_lowercase()) {
             Some(b) => Some(b),
@@ -350,108 +294,70 @@ pub fn search(
         None => None,
     };
     let rs = ix.routing.clone();
+    // Read.
+    let reading = read_query(ix, q);
     let filters = Situation::new(&q.groups, &q.needs, &q.forms);
-    // Typed words that the lexicon knows act as the equivalent filters.
-    let lex = match (&q.text, &rs) {
-        (Some(t), Some(rs)) if !t.trim().is_empty() => rs.lexicon.read(t),
-        _ => Default::default(),
-    };
-    let situation = filters.union(lex.situation).union(q.context);
+    let situation = filters.union(reading.situation).union(q.context);
+    let understood = Understood::build(
+        &reading.roles,
+        &reading.situation,
+        reading.language.as_deref(),
+        lang,
+    );
     let route = rs
         .as_ref()
         .map(|r| r.routing.route(&situation))
         .unwrap_or_default();
+    // Retrieve.
+    let has_text = q.text.as_deref().is_some_and(|t| !t.trim().is_empty());
+    let words = retrieve::words(ix, &reading.rest, &reading.words);
+    // Rank.
     let moment = Moment::new(at);
     let mut sched_open: Vec<Option<bool>> = vec![None; ix.schedules.len()];
-    let mut hits = Vec::new();
-    // With the lexicon's filters first; if nothing is left, the typed words alone.
-    for attempt in 0..2 {
-        let f = if attempt == 0 {
-            filters.union(lex.situation)
-        } else {
-            filters
-        };
-        let text = match &q.text {
-            Some(t) if !t.trim().is_empty() => {
-                if attempt == 0 && lex.matched {
-                    Some(lexicon_scores(ix, t, &lex.rest))
-                } else {
-                    text_scores(ix, t)
-                }
-            }
-            _ => None,
-        };
-        let p = Pass {
-            ix,
-            q,
-            f,
-            route,
-            lang_bit,
-            muni_ix,
-            county_ix,
-            fast_origin,
-        };
-        hits = p.run(text, &moment, &mut sched_open);
-        if !hits.is_empty() || !lex.matched {
-            break;
-        }
-    }
-    let mut cands = hits;
-    let order = |a: &Candidate, b: &Candidate| {
-        b.score
-            .partial_cmp(&a.score)
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then(
-                ix.entries[a.pos as usize]
-                    .rowid
-                    .cmp(&ix.entries[b.pos as usize].rowid),
-            )
+    let ranker = rank::Ranker {
+        ix,
+        q,
+        filters,
+        read: situation,
+        route,
+        lang_bit,
+        read_lang_bit: reading.language.as_deref().and_then(|l| ix.lang_bit(l)),
+        muni_ix,
+        county_ix,
+        fast_origin: origin.map(rank::Origin::new),
+        words_weight: if reading.matched { 25.0 } else { 60.0 },
+        names_decide: reading.roles.is_empty(),
     };
-    if cands.len() > limit {
-        cands.select_nth_unstable_by(limit - 1, order);
-        cands.truncate(limit);
+    let all_read = has_text && reading.matched && words.matched.is_none();
+    let mut cands = ranker.run(
+        words.matched.as_deref(),
+        all_read,
+        &words.relevance,
+        &words.named,
+        false,
+        &moment,
+        &mut sched_open,
+    );
+    // Never a thin list: words that match little, or words the reader
+    // understood, get the situation's own help.
+    if has_text && words.matched.is_some() && (reading.matched || cands.len() < THIN) {
+        cands = ranker.run(
+            words.matched.as_deref(),
+            false,
+            &words.relevance,
+            &words.named,
+            true,
+            &moment,
+            &mut sched_open,
+        );
     }
-    cands.sort_by(order);
-    // The line that always answers: in every list, within the top three.
-    if let Some((line, first)) = rs
+    // Complete.
+    let line = rs
         .as_ref()
-        .and_then(|r| line_for(ix, r, &situation, &moment, &mut sched_open))
-    {
-        // Always within the top three: an on-call service may answer now, but
-        // the line is the one that answers around the clock, whatever happens.
-        let at_pos = cands.iter().position(|c| c.pos == line);
-        // Above anything in the top three that cannot be reached now.
-        let want = if first {
-            0
-        } else {
-            cands
-                .iter()
-                .take(2)
-                .position(|c| !c.reachable_now && c.pos != line)
-                .unwrap_or(2)
-        };
-        match at_pos {
-            Some(i) if i <= want => {}
-            Some(i) => {
-                let c = cands.remove(i);
-                cands.insert(want.min(cands.len()), c);
-            }
-            None => {
-                if cands.len() >= limit {
-                    cands.pop();
-                }
-                let c = Candidate {
-                    pos: line,
-                    score: 0.0,
-                    distance: None,
-                    reachable_now: true,
-                };
-                cands.insert(want.min(cands.len()), c);
-            }
-        }
-    }
+        .and_then(|r| complete::line_for(ix, r, &situation, &moment, &mut sched_open));
+    let cands = complete::complete(ix, cands, &situation, line, limit);
     let mut statuses = Statuses::new(ix, at, lang);
-    cands
+    let hits = cands
         .iter()
         .map(|c| {
             let e = &ix.entries[c.pos as usize];
@@ -459,10 +365,20 @@ pub fn search(
                 .distance
                 .and(origin)
                 .map(|o| haversine_km(o, (e.lat as f64, e.lon as f64)));
-            load_hit(conn, &mut statuses, e, d)
+            let mut h = load_hit(conn, &mut statuses, e, d)?;
+            h.why = rank::why_ids(c.why);
+            Ok(h)
         })
-        .collect()
+        .collect::<Result<Vec<_>>>()?;
+    Ok(SearchResult {
+        understood,
+        emergency: EmergencyAction::new(lang),
+        hits,
+    })
 }
+
+/// Fewer word matches than this, and the situation's own help fills the list.
+const THIN: usize = 5;
 
 /// The line that always answers for a situation at an instant, as a hit,
 /// and whether the model shows it first.
@@ -478,7 +394,7 @@ pub fn line_hit(
     };
     let moment = Moment::new(at);
     let mut sched_open: Vec<Option<bool>> = vec![None; ix.schedules.len()];
-    match line_for(ix, &rs, s, &moment, &mut sched_open) {
+    match complete::line_for(ix, &rs, s, &moment, &mut sched_open) {
         Some((pos, first)) => {
             let mut st = Statuses::new(ix, at, lang);
             let hit = load_hit(conn, &mut st, &ix.entries[pos as usize], None)?;
@@ -488,170 +404,17 @@ pub fn line_hit(
     }
 }
 
-/// The first line of the routing model that fits the situation and can be
-/// phoned at this instant (its position, and whether it is shown first).
-fn line_for(
-    ix: &FacetIndex,
-    rs: &index::RoutingState,
-    s: &Situation,
-    moment: &Moment,
-    sched_open: &mut [Option<bool>],
-) -> Option<(u32, bool)> {
-    rs.routing.lines_for(s).find_map(|(id, first)| {
-        let pos = *rs.line_pos.get(id)?;
-        let e = &ix.entries[pos as usize];
-        let open = e.flags & FLAG_REACHABLE != 0
-            && (e.flags & FLAG_ALWAYS_OPEN != 0 || {
-                let slot = &mut sched_open[e.sched as usize];
-                *slot.get_or_insert_with(|| ix.schedules[e.sched as usize].is_open_at(moment))
-            });
-        open.then_some((pos, first))
-    })
-}
-
-/// Text relevance when the lexicon recognised some words: the unrecognised
-/// words choose the candidates (all entries when every word was recognised);
-/// every typed word adds relevance.
-fn lexicon_scores(ix: &FacetIndex, text: &str, rest: &[String]) -> Vec<(u32, f32)> {
-    let mut rel = vec![0.0f32; ix.entries.len()];
-    if let Some(all) = text_scores_any(ix, text) {
-        for (p, r) in all {
-            rel[p as usize] = r;
-        }
-    }
-    let cands: Vec<(u32, f32)> = if rest.is_empty() {
-        (0..ix.entries.len() as u32)
-            .map(|p| (p, rel[p as usize]))
-            .collect()
-    } else {
-        text_scores(ix, &rest.join(" "))
-            .unwrap_or_default()
-            .into_iter()
-            .map(|(p, _)| (p, rel[p as usize]))
-            .collect()
-    };
-    cands
-}
-
-/// One pass over the candidates with one set of filters.
-struct Pass<'a> {
-    ix: &'a FacetIndex,
-    q: &'a SearchQuery,
-    f: Situation,
-    route: Route,
-    lang_bit: Option<u64>,
-    muni_ix: Option<u16>,
-    county_ix: Option<u16>,
-    fast_origin: Option<Origin>,
-}
-
-impl Pass<'_> {
-    fn run(
-        &self,
-        text: Option<Vec<(u32, f32)>>,
-        moment: &Moment,
-        sched_open: &mut [Option<bool>],
-    ) -> Vec<Candidate> {
-        let ix = self.ix;
-        let q = self.q;
-        let route = self.route;
-        let groups = if self.f.groups != 0 {
-            self.f.groups | Group::Everyone.bit()
-        } else {
-            0
-        };
-        let (needs, forms) = (self.f.needs, self.f.forms);
-        let kinds: u32 = q.agency_kinds.iter().fold(0, |a, k| a | k.bit());
-        let best_text = text
-            .as_ref()
-            .map(|m| m.iter().map(|x| x.1).fold(0.0f32, f32::max))
-            .unwrap_or(0.0);
-        let mut out = Vec::new();
-        let mut consider = |pos: u32, e: &Entry, rel: Option<f32>| {
-            if groups != 0 && e.groups & groups == 0 {
-                return;
-            }
-            if e.needs & needs != needs || e.forms & forms != forms {
-                return;
-            }
-            if kinds != 0 && kinds & (1 << e.kind) == 0 {
-                return;
-            }
-            if let Some(b) = self.lang_bit {
-                // Speaks the language, or must offer an interpreter.
-                if e.langs & b == 0 && route.interpreter & (1 << e.kind) == 0 {
-                    return;
-                }
-            }
-            if let Some(m) = self.muni_ix {
-                if !ix.covers(e, m, self.county_ix) {
-                    return;
-                }
-            }
-            let reachable = e.flags & FLAG_REACHABLE != 0;
-            let open = reachable
-                && (e.flags & FLAG_ALWAYS_OPEN != 0 || {
-                    let slot = &mut sched_open[e.sched as usize];
-                    *slot.get_or_insert_with(|| ix.schedules[e.sched as usize].is_open_at(moment))
-                });
-            if q.open_now && !open {
-                return;
-            }
-            let distance = match (self.fast_origin, e.lat.is_nan()) {
-                (Some(o), false) => Some(o.approx_km(e.lat, e.lon)),
-                _ => None,
-            };
-            // Reachable now and primary first, then how well the words
-            // match, then how local and near. A website alone is never help now.
-            let mut score = 0.0;
-            if open {
-                score += 200.0;
-            } else if !reachable {
-                score -= 50.0;
-            }
-            score += match route.fit(e.kind, e.needs, e.groups) {
-                Fit::Primary => 100.0,
-                Fit::Secondary => 40.0,
-                Fit::Neutral => 0.0,
-                Fit::OutOfPlace => -400.0,
-            };
-            if let (Some(r), true) = (rel, best_text > 0.0) {
-                score += 60.0 * (r / best_text).clamp(0.0, 1.0) as f64;
-            }
-            if self.muni_ix.is_some() {
-                score += match e.area {
-                    Area::Munis { .. } => 30.0,
-                    Area::County(_) => 20.0,
-                    Area::National => 10.0,
-                };
-            }
-            if let Some(d) = distance {
-                score += 30.0 / (1.0 + d / 20.0);
-            }
-            if e.flags & FLAG_VERIFIED != 0 {
-                score += 1.0;
-            }
-            out.push(Candidate {
-                pos,
-                score,
-                distance,
-                reachable_now: open,
-            });
-        };
-        match &text {
-            Some(m) => {
-                for &(pos, rel) in m {
-                    consider(pos, &ix.entries[pos as usize], Some(rel));
-                }
-            }
-            None => {
-                for (pos, e) in ix.entries.iter().enumerate() {
-                    consider(pos as u32, e, None);
-                }
-            }
-        }
-        out
-    }
+/// Great-circle distance in km.
+pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
+    let (la1, lo1, la2, lo2) = (
+        a.0.to_radians(),
+        a.1.to_radians(),
+        b.0.to_radians(),
+        b.1.to_radians(),
+    );
+    let h = ((la2 - la1) / 2.0).sin().powi(2)
+        + la1.cos() * la2.cos() * ((lo2 - lo1) / 2.0).sin().powi(2);
+    2.0 * 6371.0 * h.sqrt().asin()
 }
 
 fn service_by_rowid(conn: &Connection, rowid: u32) -> Result<Service> {
@@ -764,6 +527,7 @@ fn build_hit(
         verified: e.flags & FLAG_VERIFIED != 0,
         demo: e.flags & FLAG_DEMO != 0,
         web: s.web.clone(),
+        why: Vec::new(),
     }
 }
 
@@ -969,175 +733,4 @@ pub fn unverified_mark(hit: &ServiceHit, lang: Lang) -> Option<&'static str> {
 }
 
 #[cfg(test)]
-mod tests {
-    use super::*;
-    use crate::api::{Fyr, OpenOptions};
-    use crate::vocab::Need;
-
-    fn open() -> (tempfile::TempDir, Fyr) {
-        let d = tempfile::tempdir().unwrap();
-        let f = Fyr::open_with_bundle(
-            OpenOptions {
-                data_dir: d.path().into(),
-                key: None,
-                lang: Lang::Sv,
-            },
-            &|| {
-                let records = crate::feed::directory_records(&fixture::directory());
-                Ok(crate::store::Bundle {
-                    position: Default::default(),
-                    records,
-                })
-            },
-        )
-        .unwrap();
-        (d, f)
-    }
-
-    fn ids(h: &[ServiceHit]) -> Vec<&str> {
-        h.iter().map(|h| h.id.as_str()).collect()
-    }
-
-    #[test]
-    fn folded_text_and_prefixes_match() {
-        let (_d, f) = open();
-        // A Wednesday morning: the offices are open (at night the line that
-        // always answers goes above a closed office).
-        let wed = "2026-02-11T10:00:00+01:00"
-            .parse::<DateTime<Utc>>()
-            .unwrap();
-        let q = |t: &str| SearchQuery {
-            text: Some(t.into()),
-            at: Some(wed),
-            ..Default::default()
-        };
-        let a = f.search(&q("vald")).unwrap();
-        let b = f.search(&q("våld")).unwrap();
-        assert_eq!(ids(&a), ids(&b));
-        assert!(ids(&a).contains(&"ljungby-socialtjanst"));
-        let c = f.search(&q("OSTERSUND")).unwrap();
-        assert_eq!(c[0].id, "ostersund-socialtjanst");
-        let d = f.search(&q("kvinnoj")).unwrap();
-        assert_eq!(d[0].id, "ljungby-kvinnojour");
-        assert!(f.search(&q("xyzzy")).unwrap().iter().all(|h| h.national));
-    }
-
-    #[test]
-    fn municipality_filter_covers_local_county_and_national() {
-        let (_d, f) = open();
-        for spelling in ["Växjö", "vaxjo", "VAXJO", "0780", "Växjö kommun"] {
-            let h = f
-                .search(&SearchQuery {
-                    municipality: Some(spelling.into()),
-                    ..Default::default()
-                })
-                .unwrap();
-            let mut got = ids(&h);
-            got.sort();
-            assert_eq!(
-                got,
-                vec![
-                    "barnahus-kronoberg",
-                    "kvinnofridslinjen",
-                    "ljungby-kvinnojour"
-                ],
-                "{spelling}"
-            );
-        }
-        let e = f
-            .search(&SearchQuery {
-                municipality: Some("Atlantis".into()),
-                ..Default::default()
-            })
-            .unwrap_err();
-        assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
-        assert!(e.to_string().contains("'Atlantis'"));
-    }
-
-    #[test]
-    fn filters_and_the_24_7_line_rule() {
-        let (_d, f) = open();
-        let h = f
-            .search(&SearchQuery {
-                needs: vec![Need::ProtectedHousing],
-                ..Default::default()
-            })
-            .unwrap();
-        // The line that always answers is in every list, whatever the filters.
-        assert_eq!(ids(&h), vec!["ljungby-kvinnojour", "kvinnofridslinjen"]);
-        // A limit of one, with a local 24/7 service ranked first: the national line still shows.
-        let h = f
-            .search(&SearchQuery {
-                municipality: Some("Ljungby".into()),
-                needs: vec![Need::TalkNow],
-                limit: 1,
-                ..Default::default()
-            })
-            .unwrap();
-        assert_eq!(ids(&h), vec!["kvinnofridslinjen"]);
-        let h = f
-            .search(&SearchQuery {
-                municipality: Some("Ljungby".into()),
-                needs: vec![Need::TalkNow],
-                ..Default::default()
-            })
-            .unwrap();
-        assert_eq!(
-            ids(&h)[0],
-            "ljungby-kvinnojour",
-            "local and open ranks first"
-        );
-        assert!(ids(&h).contains(&"kvinnofridslinjen"));
-    }
-
-    #[test]
-    fn distance_from_a_position_or_the_municipality() {
-        let (_d, f) = open();
-        let h = f
-            .search(&SearchQuery {
-                near: Some((63.18, 14.64)),
-                ..Default::default()
-            })
-            .unwrap();
-        let ost = h.iter().find(|h| h.id == "ostersund-socialtjanst").unwrap();
-        assert!(ost.distance_km.unwrap() < 2.0);
-        let lj = h.iter().find(|h| h.id == "ljungby-socialtjanst").unwrap();
-        assert!(lj.distance_km.unwrap() > 600.0);
-        assert!(h.iter().find(|h| h.national).unwrap().distance_km.is_none());
-    }
-
-    #[test]
-    fn show_gives_details_and_unknown_ids_are_not_found() {
-        let (_d, f) = open();
-        let s = f.show("kvinnofridslinjen", None, None).unwrap();
-        assert_eq!(s.hit.phones[0].number, "020-50 50 50");
-        assert!(s.hit.verified && !s.hit.demo && s.hit.national);
-        assert_eq!(
-            f.show("nope", None, None).unwrap_err().kind(),
-            crate::ErrorKind::NotFound
-        );
-        let j = serde_json::to_value(&s).unwrap();
-        for k in [
-            "id",
-            "name",
-            "organization",
-            "agency_kind",
-            "municipalities",
-            "national",
-            "groups",
-            "needs",
-            "forms",
-            "phones",
-            "open_now",
-            "next_change",
-            "distance_km",
-            "verified",
-            "demo",
-            "role",
-            "verified_on",
-            "source",
-        ] {
-            assert!(j.get(k).is_some(), "missing {k}");
-        }
-    }
-}
+mod tests;

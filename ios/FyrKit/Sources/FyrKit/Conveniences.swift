@@ -6,7 +6,7 @@ public extension SearchQuery {
     /// A query with defaults: no filters, limit 30.
     static func text(_ text: String, municipality: String? = nil) -> SearchQuery {
         SearchQuery(text: text, municipality: municipality, groups: [], needs: [], forms: [], language: nil,
-                    openNow: false, at: nil, near: nil, limit: 30)
+                    openNow: false, at: nil, near: nil, limit: 30, without: [])
     }
 }
 

@@ -16,11 +16,16 @@ data class FilterState(
     val nearMe: Boolean = false,
     val position: GeoPoint? = null,
     val limit: UInt = 30u,
+    /** Readings of the text the user removed (the chips' keys, e.g. `group:men`). */
+    val without: Set<String> = emptySet(),
 ) {
     fun toggleGroup(id: String) = copy(groups = groups.toggle(id))
     fun toggleNeed(id: String) = copy(needs = needs.toggle(id))
     fun toggleForm(id: String) = copy(forms = forms.toggle(id))
-    fun withText(t: String) = copy(text = t)
+    /** New words are read afresh: removed readings are forgotten. */
+    fun withText(t: String) = copy(text = t, without = if (t.trim() == text.trim()) without else emptySet())
+    /** The user removed a reading chip: search again without that reading. */
+    fun withoutReading(key: String) = copy(without = without + key)
     fun clearFilters() = copy(groups = emptySet(), needs = emptySet(), forms = emptySet(), openNow = false, nearMe = false)
 
     /** How many filters are on (for the "Filters (n)" button); text and place excluded. */
@@ -41,6 +46,7 @@ data class FilterState(
         at = null,
         near = if (nearMe) position else null,
         limit = limit,
+        without = without.sorted(),
     )
 }
 

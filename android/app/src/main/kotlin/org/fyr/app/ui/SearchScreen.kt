@@ -3,8 +3,10 @@ package org.fyr.app.ui
 import android.Manifest
 import android.annotation.SuppressLint
 import android.content.Context
+import android.content.Intent
 import android.content.pm.PackageManager
 import android.location.LocationManager
+import android.net.Uri
 import android.os.Build
 import androidx.activity.compose.rememberLauncherForActivityResult
 import androidx.activity.result.contract.ActivityResultContracts
@@ -36,7 +38,7 @@ import androidx.core.content.ContextCompat
 import org.fyr.app.FyrApplication
 import org.fyr.core.types.UiText
 import org.fyr.core.GeoPoint
-import org.fyr.core.ServiceHit
+import org.fyr.core.SearchResult
 import org.fyr.presentation.FilterState
 import org.fyr.presentation.hitRow
 
@@ -75,7 +77,7 @@ fun SearchScreen(app: FyrApplication, onOpen: (String) -> Unit) {
     var filters by remember { mutableStateOf(FilterState()) }
     var showFilters by remember { mutableStateOf(false) }
     var locationNote by remember { mutableStateOf<String?>(null) }
-    var results by remember { mutableStateOf<Loaded<List<ServiceHit>>>(Loaded.Loading) }
+    var results by remember { mutableStateOf<Loaded<SearchResult>>(Loaded.Loading) }
     val vocab by rememberCore(app) { it.vocabularyLabels() }
     val municipalities by rememberCore(app) { it.municipalities() }
     val home by rememberCore(app) { it.settings().homeMunicipality }
@@ -92,7 +94,7 @@ fun SearchScreen(app: FyrApplication, onOpen: (String) -> Unit) {
     }
 
     LaunchedEffect(filters) {
-        results = callCore(app) { core -> core.search(filters.toQuery(core.settings().homeMunicipality)) }
+        results = callCore(app) { core -> core.searchFull(filters.toQuery(core.settings().homeMunicipality)) }
     }
 
     Column {
@@ -145,8 +147,27 @@ fun SearchScreen(app: FyrApplication, onOpen: (String) -> Unit) {
         when (val r = results) {
             is Loaded.Loading -> Text(t(UiText.LOADING), Modifier.padding(16.dp))
             is Loaded.Failed -> ErrorText(r.message)
-            is Loaded.Ok -> if (r.value.isEmpty()) Text(t(UiText.NO_RESULTS), Modifier.padding(16.dp)) else LazyColumn {
-                items(r.value, key = { it.id }) { hit -> HitCardView(hitRow(hit)) { onOpen(hit.id) } }
+            is Loaded.Ok -> {
+                val res = r.value
+                // The fixed "Akut fara? Ring 112" strip above every list (the core's label and number).
+                TextButton(
+                    onClick = { context.startActivity(Intent(Intent.ACTION_DIAL, Uri.parse(res.emergency.uri))) },
+                    modifier = Modifier.fillMaxWidth().padding(horizontal = 12.dp),
+                ) { Text(res.emergency.label, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.titleMedium) }
+                // How the words were read, as chips: a tap removes that reading and searches again.
+                if (res.understood.chips.isNotEmpty()) FlowRow(Modifier.padding(horizontal = 12.dp)) {
+                    res.understood.chips.forEach { chip ->
+                        FilterChip(
+                            selected = true,
+                            onClick = { filters = filters.withoutReading(chip.key) },
+                            label = { Text(chip.label + " ✕") },
+                            modifier = Modifier.padding(2.dp),
+                        )
+                    }
+                }
+                if (res.hits.isEmpty()) Text(t(UiText.NO_RESULTS), Modifier.padding(16.dp)) else LazyColumn {
+                    items(res.hits, key = { it.id }) { hit -> HitCardView(hitRow(hit)) { onOpen(hit.id) } }
+                }
             }
         }
     }

@@ -113,6 +113,12 @@ class FilterStateTests : Suite("presentation.filters") {
             checkEq("Älmhult", FilterState(municipality = "Älmhult").toQuery("Ljungby").municipality, "chosen municipality")
             checkEq(0, FilterState(openNow = true, nearMe = true).clearFilters().activeCount, "cleared")
         }
+        test("a removed reading chip goes into the query; new words are read afresh") {
+            val f = FilterState().withText("min man slar mig").withoutReading("form:physical").withoutReading("group:men")
+            checkEq(listOf("form:physical", "group:men"), f.toQuery(null).without, "removed readings, sorted")
+            checkEq(listOf("form:physical", "group:men"), f.withText("min man slar mig ").toQuery(null).without, "same words")
+            checkEq(emptyList<String>(), f.withText("pappa slar mamma").toQuery(null).without, "new words")
+        }
     }
 }
 

@@ -1,0 +1,291 @@
+//! Rank: the third step of a query. Candidates (word matches, and the
+//! situation's own help when the list would be thin) pass the hard filters
+//! (the user's filters, area, language, open now) and get a score: reachable
+//! now, where the routing model puts their agency kind for the situation
+//! (primary, secondary, out of place), what they offer of what was read,
+//! word relevance, locality and distance.
+
+use super::index::{self, Area, Entry, FacetIndex, FLAG_ALWAYS_OPEN, FLAG_REACHABLE};
+use super::SearchQuery;
+use crate::routing::{Fit, Route, Situation};
+use crate::schedule::Moment;
+use crate::vocab::Group;
+
+/// A fast distance for ranking (equirectangular, scaled at the origin's
+/// latitude; close to the great-circle distance at the distances that
+/// matter); hits shown to the user get the exact great-circle distance.
+#[derive(Clone, Copy)]
+pub(super) struct Origin {
+    lat: f64,
+    lon: f64,
+    /// cos(latitude): how much shorter a degree of longitude is there.
+    kx: f64,
+}
+
+impl Origin {
+    pub(super) fn new((lat, lon): (f64, f64)) -> Origin {
+        Origin {
+            lat,
+            lon,
+            kx: lat.to_radians().cos(),
+        }
+    }
+    #[inline]
+    fn approx_km(&self, lat: f32, lon: f32) -> f64 {
+        let x = (lon as f64 - self.lon).to_radians() * self.kx;
+        let y = (lat as f64 - self.lat).to_radians();
+        6371.0 * (x * x + y * y).sqrt()
+    }
+}
+
+/// Why a hit is in the list (`ServiceHit::why`).
+pub(super) const WHY_PRIMARY: u8 = 1;
+pub(super) const WHY_SECONDARY: u8 = 2;
+pub(super) const WHY_REACHABLE_NOW: u8 = 4;
+pub(super) const WHY_WORDS: u8 = 8;
+pub(super) const WHY_FILLS: u8 = 16;
+pub(super) const WHY_LINE: u8 = 32;
+
+pub(super) fn why_ids(w: u8) -> Vec<String> {
+    [
+        (WHY_LINE, "line"),
+        (WHY_PRIMARY, "primary"),
+        (WHY_SECONDARY, "secondary"),
+        (WHY_REACHABLE_NOW, "reachable_now"),
+        (WHY_WORDS, "words"),
+        (WHY_FILLS, "fills"),
+    ]
+    .iter()
+    .filter(|(b, _)| w & b != 0)
+    .map(|(_, s)| s.to_string())
+    .collect()
+}
+
+pub(super) struct Candidate {
+    pub pos: u32,
+    pub score: f64,
+    pub distance: Option<f64>,
+    pub reachable_now: bool,
+    pub fit: Fit,
+    pub why: u8,
+}
+
+/// How an entry became a candidate.
+#[derive(Clone, Copy, PartialEq, Eq)]
+enum How {
+    /// The typed words match it.
+    Words,
+    /// The situation's own help, added to a thin list.
+    Fill,
+    /// No words chose: every entry passing the filters.
+    All,
+    /// Every typed word was read: the entries that fit the situation.
+    Read,
+}
+
+/// One ranking pass with one set of hard filters.
+pub(super) struct Ranker<'a> {
+    pub ix: &'a FacetIndex,
+    pub q: &'a SearchQuery,
+    /// The user's filters (hard).
+    pub filters: Situation,
+    /// What was read (soft: ranks, never filters).
+    pub read: Situation,
+    pub route: Route,
+    pub lang_bit: Option<u64>,
+    /// A language read from the words (soft).
+    pub read_lang_bit: Option<u64>,
+    pub muni_ix: Option<u16>,
+    pub county_ix: Option<u16>,
+    pub fast_origin: Option<Origin>,
+    /// How much word relevance counts (less when the reader understood the
+    /// words: the situation then ranks).
+    pub words_weight: f64,
+    /// Nobody was read as the person (no role): a service the words name is
+    /// what the user asks for (`umo`, `tjejjouren`, `boj`). With a role read,
+    /// the situation decides and a name counts only as word relevance
+    /// ("student utsatt för våld" is a student, not the student health service).
+    pub names_decide: bool,
+}
+
+impl Ranker<'_> {
+    /// Ranks the word candidates (`words`: position and relevance; `None`:
+    /// every entry, or with `read` the entries that fit the situation) and,
+    /// with `fill`, adds the situation's own help (primary for the
+    /// situation) in the area.
+    #[allow(clippy::too_many_arguments)]
+    pub(super) fn run(
+        &self,
+        words: Option<&[(u32, f32)]>,
+        read: bool,
+        relevance: &[f32],
+        named: &[bool],
+        fill: bool,
+        moment: &Moment,
+        sched_open: &mut [Option<bool>],
+    ) -> Vec<Candidate> {
+        let ix = self.ix;
+        let q = self.q;
+        let route = self.route;
+        let groups = if self.filters.groups != 0 {
+            self.filters.groups | Group::Everyone.bit()
+        } else {
+            0
+        };
+        let (needs, forms) = (self.filters.needs, self.filters.forms);
+        let kinds: u32 = q.agency_kinds.iter().fold(0, |a, k| a | k.bit());
+        let best_text = relevance.iter().copied().fold(0.0f32, f32::max);
+        let read_groups = self.read.groups & !Group::Everyone.bit();
+        let mut out = Vec::new();
+        let mut consider = |pos: u32, e: &Entry, how: How| {
+            if groups != 0 && e.groups & groups == 0 {
+                return;
+            }
+            if e.needs & needs != needs || e.forms & forms != forms {
+                return;
+            }
+            if kinds != 0 && kinds & (1 << e.kind) == 0 {
+                return;
+            }
+            if let Some(b) = self.lang_bit {
+                // Speaks the language, or must offer an interpreter.
+                if e.langs & b == 0 && route.interpreter & (1 << e.kind) == 0 {
+                    return;
+                }
+            }
+            if let Some(m) = self.muni_ix {
+                if !ix.covers(e, m, self.county_ix) {
+                    return;
+                }
+            }
+            let named = self.names_decide && named.get(pos as usize) == Some(&true);
+            // A service the user names is never out of place for them.
+            let fit = match route.fit(e.kind, e.needs, e.groups) {
+                Fit::OutOfPlace if named => Fit::Neutral,
+                f => f,
+            };
+            match how {
+                How::Fill => {
+                    // Filling: the situation's own help, local or national.
+                    let fits = matches!(fit, Fit::Primary | Fit::Secondary);
+                    if !fits || (self.muni_ix.is_none() && !matches!(e.area, Area::National)) {
+                        return;
+                    }
+                }
+                How::Read => {
+                    // Every word was read: what fits the situation or offers what was read.
+                    let fits = matches!(fit, Fit::Primary | Fit::Secondary)
+                        || (fit != Fit::OutOfPlace
+                            && (e.needs & self.read.needs != 0 || e.forms & self.read.forms != 0));
+                    if !fits {
+                        return;
+                    }
+                }
+                How::Words | How::All => {}
+            }
+            let reachable = e.flags & FLAG_REACHABLE != 0;
+            let open = reachable
+                && (e.flags & FLAG_ALWAYS_OPEN != 0 || {
+                    let slot = &mut sched_open[e.sched as usize];
+                    *slot.get_or_insert_with(|| ix.schedules[e.sched as usize].is_open_at(moment))
+                });
+            if q.open_now && !open {
+                return;
+            }
+            let distance = match (self.fast_origin, e.lat.is_nan()) {
+                (Some(o), false) => Some(o.approx_km(e.lat, e.lon)),
+                _ => None,
+            };
+            // Reachable now and primary first, then what it offers of what
+            // was read, how well the words match, then how local and near.
+            // A website alone is never help now.
+            let mut why = match how {
+                How::Words => WHY_WORDS,
+                How::Fill => WHY_FILLS,
+                How::All | How::Read => 0,
+            };
+            let mut score = 0.0;
+            if open {
+                score += 200.0;
+                why |= WHY_REACHABLE_NOW;
+            } else if !reachable {
+                score -= 50.0;
+            }
+            score += match fit {
+                Fit::Primary => {
+                    why |= WHY_PRIMARY;
+                    100.0
+                }
+                Fit::Secondary => {
+                    why |= WHY_SECONDARY;
+                    40.0
+                }
+                Fit::Neutral => 0.0,
+                Fit::OutOfPlace => -400.0,
+            };
+            score += 20.0 * (e.needs & self.read.needs).count_ones().min(2) as f64;
+            score += 8.0 * (e.forms & self.read.forms).count_ones().min(2) as f64;
+            if read_groups != 0 && e.groups & read_groups != 0 {
+                score += 10.0;
+            }
+            if let Some(b) = self.read_lang_bit {
+                if e.langs & b != 0 {
+                    score += 15.0;
+                }
+            }
+            let rel = relevance[pos as usize];
+            if best_text > 0.0 {
+                score += self.words_weight * (rel / best_text).clamp(0.0, 1.0) as f64;
+            }
+            if named {
+                score += 250.0;
+            }
+            if self.muni_ix.is_some() {
+                score += match e.area {
+                    Area::Munis { .. } => 30.0,
+                    Area::County(_) => 20.0,
+                    Area::National => 10.0,
+                };
+            }
+            if let Some(d) = distance {
+                score += 30.0 / (1.0 + d / 20.0);
+            }
+            if e.flags & index::FLAG_VERIFIED != 0 {
+                score += 1.0;
+            }
+            out.push(Candidate {
+                pos,
+                score,
+                distance,
+                reachable_now: open,
+                fit,
+                why,
+            });
+        };
+        match words {
+            Some(m) => {
+                let mut seen = vec![false; if fill { ix.entries.len() } else { 0 }];
+                for &(pos, _) in m {
+                    consider(pos, &ix.entries[pos as usize], How::Words);
+                    if fill {
+                        seen[pos as usize] = true;
+                    }
+                }
+                if fill {
+                    for (pos, e) in ix.entries.iter().enumerate() {
+                        if !seen[pos] {
+                            consider(pos as u32, e, How::Fill);
+                        }
+                    }
+                }
+            }
+            None => {
+                let how = if read { How::Read } else { How::All };
+                for (pos, e) in ix.entries.iter().enumerate() {
+                    consider(pos as u32, e, how);
+                }
+            }
+        }
+        out
+    }
+}

@@ -1,0 +1,144 @@
+//! Retrieve: the second step of a query. The typed words the reader did not
+//! understand choose candidates by word matching (prefixes of folded stems,
+//! all words, else any); every content word adds relevance. Whether the
+//! situation's own help is added (a thin list) is decided in `search`.
+
+use super::index::{self, FacetIndex};
+
+/// Word candidates and relevance: (entry position, relevance) for the
+/// entries the unread words match (all entries' relevance when every word was
+/// read: `None` then), and the relevance of every entry any word matches.
+pub(super) struct Words {
+    pub matched: Option<Vec<(u32, f32)>>,
+    pub relevance: Vec<f32>,
+    /// Entries whose name or tags an unread word of three letters or more
+    /// matches (the service the user names: `tjejjouren`, `umo`, `boj`).
+    pub named: Vec<bool>,
+}
+
+/// Word matching for a reading: `rest` (unread words) choose, `words` (all
+/// content words) score.
+pub(super) fn words(ix: &FacetIndex, rest: &[String], words: &[String]) -> Words {
+    let mut relevance = vec![0.0f32; ix.entries.len()];
+    if let Some(all) = text_scores_any(ix, words) {
+        for (p, r) in all {
+            relevance[p as usize] = r;
+        }
+    }
+    let matched = if rest.is_empty() {
+        None
+    } else {
+        Some(
+            text_scores(ix, rest)
+                .unwrap_or_default()
+                .into_iter()
+                .map(|(p, _)| (p, relevance[p as usize]))
+                .collect(),
+        )
+    };
+    let mut named = vec![false; ix.entries.len()];
+    // Words that are no name even where a name holds them ("inte" in
+    // "Polisen – 114 14 (när det inte är akut)"): the words the analyzer keeps
+    // for reading though they are function words.
+    const NO_NAME: &[&str] = &["inte", "mot", "nu", "man", "men", "ikvall", "idag", "inatt"];
+    for tok in rest
+        .iter()
+        .filter(|t| t.chars().count() >= 3 && !NO_NAME.contains(&t.as_str()))
+        .take(16)
+    {
+        // A short word (an abbreviation: umo, boj, ifo) names only as a
+        // whole word; a longer one also as the start of a name word.
+        let short = tok.chars().count() < 5;
+        for term in ix.prefix_range(tok) {
+            if short && ix.terms[term] != *tok {
+                continue;
+            }
+            let (a, b) = (
+                ix.post_start[term] as usize,
+                ix.post_start[term + 1] as usize,
+            );
+            for k in a..b {
+                if ix.post_fields[k] & (index::FIELD_NAME | index::FIELD_TAGS) != 0 {
+                    named[ix.post_pos[k] as usize] = true;
+                }
+            }
+        }
+    }
+    Words {
+        matched,
+        relevance,
+        named,
+    }
+}
+
+/// Relevance per entry position for typed words (folded stems or words):
+/// every word matches as a prefix (as the user types; a stem is a prefix of
+/// its inflections); all words must match, else any of them.
+/// Returns None when there are no words.
+pub(super) fn text_scores(ix: &FacetIndex, toks: &[String]) -> Option<Vec<(u32, f32)>> {
+    if toks.is_empty() {
+        return None;
+    }
+    let n = toks.len().min(16);
+    // Dense accumulators by entry position: (score, which words matched).
+    let mut acc: Vec<(f32, u16)> = vec![(0.0, 0); ix.entries.len()];
+    let mut touched: Vec<u32> = Vec::new();
+    for (ti, tok) in toks.iter().take(n).enumerate() {
+        for term in ix.prefix_range(tok) {
+            let exact = ix.terms[term] == *tok;
+            let (a, b) = (
+                ix.post_start[term] as usize,
+                ix.post_start[term + 1] as usize,
+            );
+            for k in a..b {
+                let w = index::field_weight(ix.post_fields[k]) * if exact { 1.5 } else { 1.0 };
+                let pos = ix.post_pos[k];
+                let e = &mut acc[pos as usize];
+                if e.1 == 0 {
+                    touched.push(pos);
+                }
+                // A word scores fully for the first of its terms found in a
+                // document, a tenth for each further one.
+                if e.1 & (1 << ti) == 0 {
+                    e.0 += w;
+                    e.1 |= 1 << ti;
+                } else {
+                    e.0 += w * 0.1;
+                }
+            }
+        }
+    }
+    let all: u16 = if n >= 16 { u16::MAX } else { (1u16 << n) - 1 };
+    let and: Vec<(u32, f32)> = touched
+        .iter()
+        .filter(|&&p| acc[p as usize].1 == all)
+        .map(|&p| (p, acc[p as usize].0))
+        .collect();
+    Some(if and.is_empty() {
+        touched.iter().map(|&p| (p, acc[p as usize].0)).collect()
+    } else {
+        and
+    })
+}
+
+/// Relevance of every entry any typed word matches (no AND).
+pub(super) fn text_scores_any(ix: &FacetIndex, toks: &[String]) -> Option<Vec<(u32, f32)>> {
+    let mut out = Vec::new();
+    for tok in toks.iter().take(16) {
+        if let Some(m) = text_scores(ix, std::slice::from_ref(tok)) {
+            out.extend(m);
+        }
+    }
+    if out.is_empty() {
+        return None;
+    }
+    out.sort_unstable_by_key(|x| x.0);
+    let mut merged: Vec<(u32, f32)> = Vec::with_capacity(out.len());
+    for (p, r) in out {
+        match merged.last_mut() {
+            Some(l) if l.0 == p => l.1 += r,
+            _ => merged.push((p, r)),
+        }
+    }
+    Some(merged)
+}

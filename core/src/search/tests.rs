@@ -1,0 +1,171 @@
+//! Search through the facade over the test fixture.
+use super::*;
+use crate::api::{Fyr, OpenOptions};
+use crate::vocab::Need;
+
+fn open() -> (tempfile::TempDir, Fyr) {
+    let d = tempfile::tempdir().unwrap();
+    let f = Fyr::open_with_bundle(
+        OpenOptions {
+            data_dir: d.path().into(),
+            key: None,
+            lang: Lang::Sv,
+        },
+        &|| {
+            let records = crate::feed::directory_records(&fixture::directory());
+            Ok(crate::store::Bundle {
+                position: Default::default(),
+                records,
+            })
+        },
+    )
+    .unwrap();
+    (d, f)
+}
+
+fn ids(h: &[ServiceHit]) -> Vec<&str> {
+    h.iter().map(|h| h.id.as_str()).collect()
+}
+
+#[test]
+fn folded_text_and_prefixes_match() {
+    let (_d, f) = open();
+    // A Wednesday morning: the offices are open (at night the line that
+    // always answers goes above a closed office).
+    let wed = "2026-02-11T10:00:00+01:00"
+        .parse::<DateTime<Utc>>()
+        .unwrap();
+    let q = |t: &str| SearchQuery {
+        text: Some(t.into()),
+        at: Some(wed),
+        ..Default::default()
+    };
+    let a = f.search(&q("vald")).unwrap();
+    let b = f.search(&q("våld")).unwrap();
+    assert_eq!(ids(&a), ids(&b));
+    assert!(ids(&a).contains(&"ljungby-socialtjanst"));
+    let c = f.search(&q("OSTERSUND")).unwrap();
+    assert_eq!(c[0].id, "ostersund-socialtjanst");
+    let d = f.search(&q("kvinnoj")).unwrap();
+    assert_eq!(d[0].id, "ljungby-kvinnojour");
+    assert!(f.search(&q("xyzzy")).unwrap().iter().all(|h| h.national));
+}
+
+#[test]
+fn municipality_filter_covers_local_county_and_national() {
+    let (_d, f) = open();
+    for spelling in ["Växjö", "vaxjo", "VAXJO", "0780", "Växjö kommun"] {
+        let h = f
+            .search(&SearchQuery {
+                municipality: Some(spelling.into()),
+                ..Default::default()
+            })
+            .unwrap();
+        let mut got = ids(&h);
+        got.sort();
+        assert_eq!(
+            got,
+            vec![
+                "barnahus-kronoberg",
+                "kvinnofridslinjen",
+                "ljungby-kvinnojour"
+            ],
+            "{spelling}"
+        );
+    }
+    let e = f
+        .search(&SearchQuery {
+            municipality: Some("Atlantis".into()),
+            ..Default::default()
+        })
+        .unwrap_err();
+    assert_eq!(e.kind(), crate::ErrorKind::InvalidInput);
+    assert!(e.to_string().contains("'Atlantis'"));
+}
+
+#[test]
+fn filters_and_the_24_7_line_rule() {
+    let (_d, f) = open();
+    let h = f
+        .search(&SearchQuery {
+            needs: vec![Need::ProtectedHousing],
+            ..Default::default()
+        })
+        .unwrap();
+    // The line that always answers is in every list, whatever the filters.
+    assert_eq!(ids(&h), vec!["ljungby-kvinnojour", "kvinnofridslinjen"]);
+    // A limit of one, with a local 24/7 service ranked first: the national line still shows.
+    let h = f
+        .search(&SearchQuery {
+            municipality: Some("Ljungby".into()),
+            needs: vec![Need::TalkNow],
+            limit: 1,
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(ids(&h), vec!["kvinnofridslinjen"]);
+    let h = f
+        .search(&SearchQuery {
+            municipality: Some("Ljungby".into()),
+            needs: vec![Need::TalkNow],
+            ..Default::default()
+        })
+        .unwrap();
+    assert_eq!(
+        ids(&h)[0],
+        "ljungby-kvinnojour",
+        "local and open ranks first"
+    );
+    assert!(ids(&h).contains(&"kvinnofridslinjen"));
+}
+
+#[test]
+fn distance_from_a_position_or_the_municipality() {
+    let (_d, f) = open();
+    let h = f
+        .search(&SearchQuery {
+            near: Some((63.18, 14.64)),
+            ..Default::default()
+        })
+        .unwrap();
+    let ost = h.iter().find(|h| h.id == "ostersund-socialtjanst").unwrap();
+    assert!(ost.distance_km.unwrap() < 2.0);
+    let lj = h.iter().find(|h| h.id == "ljungby-socialtjanst").unwrap();
+    assert!(lj.distance_km.unwrap() > 600.0);
+    assert!(h.iter().find(|h| h.national).unwrap().distance_km.is_none());
+}
+
+#[test]
+fn show_gives_details_and_unknown_ids_are_not_found() {
+    let (_d, f) = open();
+    let s = f.show("kvinnofridslinjen", None, None).unwrap();
+    assert_eq!(s.hit.phones[0].number, "020-50 50 50");
+    assert!(s.hit.verified && !s.hit.demo && s.hit.national);
+    assert_eq!(
+        f.show("nope", None, None).unwrap_err().kind(),
+        crate::ErrorKind::NotFound
+    );
+    let j = serde_json::to_value(&s).unwrap();
+    for k in [
+        "id",
+        "name",
+        "organization",
+        "agency_kind",
+        "municipalities",
+        "national",
+        "groups",
+        "needs",
+        "forms",
+        "phones",
+        "open_now",
+        "next_change",
+        "distance_km",
+        "verified",
+        "demo",
+        "role",
+        "verified_on",
+        "source",
+    ] {
+        assert!(j.get(k).is_some(), "missing {k}");
+    }
+}

@@ -1,0 +1,414 @@
+//! Reading typed text into a situation: lexicon phrases before single words
+//! (exact word, then stem, then as typed, then one typo, then compound
+//! parts), then who is who from the cue words.
+
+use super::analyze::{analyze, split_compound, within_one_edit, Token};
+use super::Cue;
+use crate::routing::{Lexicon, Situation};
+use crate::vocab::{Group, Need, Role};
+
+/// What the text says, before the filters and context are added.
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+pub struct Reading {
+    /// Groups, needs, forms and roles (bits) read from the words.
+    pub situation: Situation,
+    /// The roles in display order.
+    pub roles: Vec<Role>,
+    pub language: Option<String>,
+    /// Stems of the content words the lexicon did not read (word matching
+    /// chooses candidates by them).
+    pub rest: Vec<String>,
+    /// Stems of every content word (word matching adds relevance by them).
+    pub words: Vec<String>,
+    /// The lexicon read something.
+    pub matched: bool,
+}
+
+struct Tok {
+    t: Token,
+    /// Lexicon meanings (indices into `Lexicon::meanings`).
+    meanings: Vec<usize>,
+    read: bool,
+}
+
+impl Tok {
+    fn cues(&self, lex: &Lexicon) -> u16 {
+        self.meanings
+            .iter()
+            .filter_map(|&m| lex.meanings[m].cue)
+            .fold(0, |a, c| a | c.bit())
+    }
+}
+
+/// Single-word meanings of a folded word: exact words first, else the stem,
+/// else as typed (a start of five letters or more), else one typo (six
+/// letters or more).
+fn single(lex: &Lexicon, t: &Token) -> Vec<usize> {
+    let of = |k: &str| -> Vec<usize> {
+        lex.single
+            .get(k)
+            .map(|v| {
+                v.iter()
+                    .filter(|&&p| lex.phrases[p].words[0] == k || lex.phrases[p].stems[0] == k)
+                    .map(|&p| lex.phrases[p].meaning)
+                    .collect()
+            })
+            .unwrap_or_default()
+    };
+    let exact: Vec<usize> = lex
+        .single
+        .get(&t.word)
+        .map(|v| {
+            v.iter()
+                .filter(|&&p| lex.phrases[p].words[0] == t.word)
+                .map(|&p| lex.phrases[p].meaning)
+                .collect()
+        })
+        .unwrap_or_default();
+    if !exact.is_empty() {
+        return exact;
+    }
+    let by_stem = of(&t.stem);
+    if !by_stem.is_empty() || t.stop {
+        return by_stem;
+    }
+    let n = t.word.chars().count();
+    let mut out = Vec::new();
+    if n >= 5 {
+        for p in lex.phrases.iter().filter(|p| p.words.len() == 1) {
+            if p.words[0].starts_with(&t.word) && !out.contains(&p.meaning) {
+                out.push(p.meaning);
+            }
+        }
+    }
+    if out.is_empty() && n >= 6 {
+        for p in lex.phrases.iter().filter(|p| p.words.len() == 1) {
+            if p.words[0].chars().count() >= 5
+                && (within_one_edit(&p.words[0], &t.word) || within_one_edit(&p.stems[0], &t.stem))
+                && !out.contains(&p.meaning)
+            {
+                out.push(p.meaning);
+            }
+        }
+    }
+    out
+}
+
+/// Reads a text. `known` tells whether a folded word is in the directory's
+/// vocabulary (for compound splitting); `drop` holds the keys of readings
+/// the user removed (`group:men`, `role:uses_violence`, `danger` …).
+pub fn read(lex: &Lexicon, known: &dyn Fn(&str) -> bool, text: &str, drop: &[String]) -> Reading {
+    // Tokens, with compounds the lexicon does not know split into known parts.
+    let mut toks: Vec<Tok> = Vec::new();
+    for t in analyze(text) {
+        let plain = !t.stop && t.word.chars().count() >= 6 && single(lex, &t).is_empty();
+        let split = plain && !known(&t.word) && !known(&t.stem);
+        let parts = if split {
+            split_compound(&t.word, &|w| {
+                lex.knows(w) || (w.chars().count() >= 4 && known(w))
+            })
+            .filter(|(h, tail)| lex.knows(h) || lex.knows(tail))
+        } else {
+            None
+        };
+        match parts {
+            Some((h, tail)) => {
+                for p in [h, tail] {
+                    for t in analyze(&p) {
+                        toks.push(Tok {
+                            t,
+                            meanings: vec![],
+                            read: false,
+                        });
+                    }
+                }
+            }
+            None => toks.push(Tok {
+                t,
+                meanings: vec![],
+                read: false,
+            }),
+        }
+    }
+    // Phrases of several words first, longest first; then single words.
+    let mut i = 0;
+    while i < toks.len() {
+        let mut took = 0;
+        if let Some(cands) = lex.multi.get(&toks[i].t.stem) {
+            for &p in cands {
+                let ph = &lex.phrases[p];
+                let n = ph.words.len();
+                if i + n <= toks.len()
+                    && (0..n).all(|k| {
+                        let t = &toks[i + k].t;
+                        t.word == ph.words[k] || t.stem == ph.stems[k]
+                    })
+                {
+                    for k in 0..n {
+                        toks[i + k].read = true;
+                    }
+                    toks[i].meanings.push(ph.meaning);
+                    took = n;
+                    break;
+                }
+            }
+        }
+        if took == 0 {
+            let m = single(lex, &toks[i].t);
+            if !m.is_empty() {
+                toks[i].meanings = m;
+                toks[i].read = true;
+            }
+            took = 1;
+        }
+        i += took;
+    }
+    let mut out = Reading::default();
+    for t in &toks {
+        if !t.t.stop && t.t.word.chars().count() >= 2 {
+            out.words.push(t.t.stem.clone());
+            if !t.read {
+                out.rest.push(t.t.stem.clone());
+            }
+        }
+    }
+    out.matched = toks.iter().any(|t| !t.meanings.is_empty());
+    who_is_who(lex, &toks, drop, &mut out);
+    out
+}
+
+fn has(c: u16, cue: Cue) -> bool {
+    c & cue.bit() != 0
+}
+
+/// Roles, groups, needs, forms and the language from the read tokens.
+fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
+    let n = toks.len();
+    let cues: Vec<u16> = toks.iter().map(|t| t.cues(lex)).collect();
+    let groups_of = |i: usize| {
+        toks[i]
+            .meanings
+            .iter()
+            .fold(0u32, |a, &m| a | lex.meanings[m].situation.groups)
+    };
+    let can_be_abuser = |i: usize| toks[i].meanings.iter().any(|&m| lex.meanings[m].abuser);
+    let person =
+        |i: usize| groups_of(i) != 0 || has(cues[i], Cue::Abuser) || has(cues[i], Cue::Object);
+    let active = |i: usize| has(cues[i], Cue::Violence) && !has(cues[i], Cue::Victim);
+    // Whether token i stands for the abuser.
+    let abuser_at = |i: usize| -> bool {
+        if has(cues[i], Cue::Abuser) {
+            return true;
+        }
+        if !person(i) {
+            return false;
+        }
+        let before = i.saturating_sub(2)..i;
+        if before.clone().any(|j| has(cues[j], Cue::By)) {
+            return true;
+        }
+        if can_be_abuser(i)
+            && before
+                .clone()
+                .any(|j| has(cues[j], Cue::Possessive) || has(cues[j], Cue::Abuser))
+        {
+            return true;
+        }
+        // The subject of an active violence verb: "mannen slår", "man som slår".
+        if i > 0 && (active(i - 1) || has(cues[i - 1], Cue::Victim)) {
+            return false;
+        }
+        for j in i + 1..(i + 4).min(n) {
+            if has(cues[j], Cue::Victim) || has(cues[j], Cue::By) {
+                return false;
+            }
+            if active(j) {
+                return true;
+            }
+            if person(j) {
+                return false;
+            }
+        }
+        false
+    };
+    let abuser: Vec<bool> = (0..n).map(abuser_at).collect();
+    // The victim: a victim word; or a person after an active violence verb.
+    let mut victim = cues.iter().any(|&c| has(c, Cue::Victim));
+    for i in 0..n {
+        if active(i) {
+            for j in i + 1..(i + 4).min(n) {
+                if person(j) && !abuser[j] {
+                    victim = true;
+                }
+            }
+        }
+    }
+    // The speaker as the subject of violence: "jag slår", "jag har slagit".
+    let mut self_violence = false;
+    for i in (0..n).filter(|&i| has(cues[i], Cue::SelfRef)) {
+        for j in i + 1..(i + 4).min(n) {
+            if has(cues[j], Cue::Victim) || person(j) {
+                break;
+            }
+            if active(j) {
+                self_violence = true;
+                break;
+            }
+        }
+    }
+    // Someone close ("min mamma", "grannen") is a relative of the person
+    // unless they are the one using violence ("min mamma dricker och slår oss").
+    let relative = (0..n).any(|i| {
+        has(cues[i], Cue::Relative)
+            && !(i + 1..(i + 5).min(n))
+                .take_while(|&j| !has(cues[j], Cue::Victim) && !has(cues[j], Cue::By))
+                .any(active)
+    });
+    let help = cues.iter().any(|&c| has(c, Cue::Help));
+    let perpetrator = cues.iter().any(|&c| has(c, Cue::Perpetrator));
+    let mut s = Situation::default();
+    let mut language = None;
+    // Groups read from words that can name the abuser ("mannen").
+    let mut maybe_abuser_groups = 0;
+    // Groups read only from a pronoun ("slår henne").
+    let mut pronoun_groups = 0;
+    for (i, t) in toks.iter().enumerate() {
+        for &m in &t.meanings {
+            let mm = &lex.meanings[m];
+            s.needs |= mm.situation.needs;
+            s.forms |= mm.situation.forms;
+            // An object pronoun is the person only after a violence verb
+            // ("slår henne"; not "rädd för honom").
+            let object_aside = mm.cue == Some(Cue::Object)
+                && !(i.saturating_sub(3)..i).any(|j| has(cues[j], Cue::Violence));
+            if !abuser[i] && !object_aside {
+                if mm.cue == Some(Cue::Object) {
+                    pronoun_groups |= mm.situation.groups;
+                }
+                s.groups |= mm.situation.groups;
+                if mm.abuser {
+                    maybe_abuser_groups |= mm.situation.groups;
+                }
+            }
+            if language.is_none() {
+                language = mm.language.clone();
+            }
+        }
+    }
+    // "henne" about a pupil or a child is a girl, not a woman: when the text
+    // starts with the child ("elev berättar att styvpappan slår henne"; not
+    // "maken kallar henne värdelös, hotar ta barnen").
+    let young = Group::Children.bit() | Group::YoungPeople.bit();
+    let first_person = (0..n).find(|&i| person(i));
+    if first_person.is_some_and(|i| groups_of(i) & young != 0 && !abuser[i]) {
+        let named: u32 = toks
+            .iter()
+            .flat_map(|t| t.meanings.iter())
+            .filter(|&&m| lex.meanings[m].cue != Some(Cue::Object))
+            .fold(0, |a, &m| a | lex.meanings[m].situation.groups);
+        s.groups &= !(pronoun_groups & !named);
+    }
+    // An age under 18 ("jag är 12", "16 åring", "15-årig", "14 years") is a child.
+    if let Some(age) = age_read(toks) {
+        if age < 18 {
+            s.groups |= Group::Children.bit();
+            if age >= 13 {
+                s.groups |= Group::YoungPeople.bit();
+            }
+        }
+    }
+    // "kvinna slagen, mannen har gått": with a woman in the text, a man
+    // named by a word that can name the abuser is not the person.
+    let (w, m) = (Group::Women.bit(), Group::Men.bit());
+    if s.groups & w != 0 && maybe_abuser_groups & m != 0 && maybe_abuser_groups & w == 0 {
+        s.groups &= !m;
+    }
+    // A threat or a weapon is danger now only when the text says now, and
+    // not what happened before.
+    let any = |c: Cue| cues.iter().any(|&x| has(x, c));
+    if any(Cue::Threat) && any(Cue::Now) && !any(Cue::Past) {
+        s.needs |= Need::AcuteDanger.bit();
+    }
+    let dropped = |k: &str| drop.iter().any(|d| d == k);
+    // An abuser named as such ("han", "pappa", "min man") makes the text
+    // about someone else's violence: it outweighs a perpetrator word.
+    let named_abuser = (0..n).any(|i| {
+        abuser[i]
+            && (has(cues[i], Cue::Abuser)
+                || (i.saturating_sub(2)..i).any(|j| has(cues[j], Cue::Possessive)))
+    });
+    let uses_violence = (help || self_violence || (perpetrator && !victim && !named_abuser))
+        && !dropped("role:uses_violence");
+    let mut roles = Vec::new();
+    if uses_violence {
+        roles.push(Role::UsesViolence);
+        // The people the violence is against are not the person in front of
+        // you; children stay (their protection matters).
+        let keep = Group::Children.bit() | Group::YoungPeople.bit();
+        s.groups = (s.groups & keep) | Group::PeopleWhoUseViolence.bit();
+    } else {
+        let anyone = victim || s.forms != 0 || abuser.iter().any(|&a| a);
+        let adult = Group::Women.bit() | Group::Men.bit() | Group::OlderPeople.bit();
+        if s.groups & Group::Children.bit() != 0 && s.groups & adult == 0 {
+            roles.push(Role::Child);
+        } else if anyone && !relative {
+            roles.push(Role::Subjected);
+        }
+    }
+    if relative {
+        roles.push(Role::Relative);
+    }
+    if cues.iter().any(|&c| has(c, Cue::Professional)) {
+        roles.push(Role::Professional);
+    }
+    roles.retain(|r| !dropped(&format!("role:{}", r.id())));
+    roles.dedup();
+    // A situation's own groups for routing: a child is a child.
+    if roles.contains(&Role::Child) {
+        s.groups |= Group::Children.bit();
+    }
+    s.roles = roles.iter().fold(0, |a, r| a | r.bit());
+    for d in drop {
+        let (kind, id) = d.split_once(':').unwrap_or((d.as_str(), ""));
+        match kind {
+            "group" => s.groups &= !Group::parse(id).map(|g| g.bit()).unwrap_or(0),
+            "need" => s.needs &= !Need::parse(id).map(|g| g.bit()).unwrap_or(0),
+            "form" => s.forms &= !crate::vocab::Form::parse(id).map(|g| g.bit()).unwrap_or(0),
+            "danger" => s.needs &= !Need::AcuteDanger.bit(),
+            "language" => language = None,
+            _ => {}
+        }
+    }
+    out.situation = s;
+    out.roles = roles;
+    out.language = language;
+}
+
+/// An age in the text: a number before `år`/`åring`/`years` ("16 åring",
+/// "12-åring", "15 years"), after `är`/`am` ("jag är 12"), or written
+/// together ("12åring").
+fn age_read(toks: &[Tok]) -> Option<u32> {
+    const AFTER: &[&str] = &["ar", "aring", "arig", "ars", "years", "year", "yo"];
+    const BEFORE: &[&str] = &["ar", "am"];
+    for (i, t) in toks.iter().enumerate() {
+        let w = t.t.word.as_str();
+        let digits: String = w.chars().take_while(char::is_ascii_digit).collect();
+        if digits.is_empty() || digits.len() > 2 {
+            continue;
+        }
+        let Ok(n) = digits.parse::<u32>() else {
+            continue;
+        };
+        let tail = &w[digits.len()..];
+        let next = toks.get(i + 1).map(|t| t.t.word.as_str());
+        let prev = i.checked_sub(1).map(|j| toks[j].t.word.as_str());
+        if (!tail.is_empty() && AFTER.contains(&tail))
+            || (tail.is_empty()
+                && (next.is_some_and(|x| AFTER.contains(&x))
+                    || prev.is_some_and(|x| BEFORE.contains(&x))))
+        {
+            return Some(n);
+        }
+    }
+    None
+}

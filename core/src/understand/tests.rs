@@ -1,0 +1,146 @@
+//! The reader on what people type in situations (not on the lexicon's own
+//! words): who is who, inflections, compounds, typos, missing å/ä/ö.
+
+use super::*;
+use crate::routing::embedded_lexicon;
+
+fn r(text: &str) -> Reading {
+    r_drop(text, &[])
+}
+
+fn r_drop(text: &str, drop: &[&str]) -> Reading {
+    let l = embedded_lexicon().unwrap();
+    let drop: Vec<String> = drop.iter().map(|s| s.to_string()).collect();
+    read(
+        &l,
+        &|w| ["relaterade", "jour", "kvinnojour"].contains(&w),
+        text,
+        &drop,
+    )
+}
+
+fn has_group(x: &Reading, g: Group) -> bool {
+    x.situation.groups & g.bit() != 0
+}
+
+#[test]
+fn the_abusers_word_is_never_the_persons_group() {
+    // A woman at the health centre, about her husband.
+    let x = r("min man slår mig");
+    assert_eq!(x.roles, vec![Role::Subjected]);
+    assert!(!has_group(&x, Group::Men), "{x:?}");
+    assert!(!has_group(&x, Group::PeopleWhoUseViolence));
+    assert!(x.situation.forms & Form::Physical.bit() != 0);
+    assert!(!x.situation.danger());
+    // A police officer's note.
+    let x = r("kvinna misshandlad av sin man");
+    assert!(
+        has_group(&x, Group::Women) && !has_group(&x, Group::Men),
+        "{x:?}"
+    );
+    assert_eq!(x.roles, vec![Role::Subjected]);
+    // A teacher, what a pupil said at home.
+    let x = r("pappa slår mamma");
+    assert!(
+        has_group(&x, Group::Women) && !has_group(&x, Group::Men),
+        "{x:?}"
+    );
+    // A school nurse.
+    let x = r("tjej 16 pojkvän hotar henne");
+    assert!(
+        has_group(&x, Group::YoungPeople) && !has_group(&x, Group::Men),
+        "{x:?}"
+    );
+    assert!(x.situation.forms & Form::Psychological.bit() != 0);
+    // Without å/ä/ö, inflected, a compound.
+    let x = r("exmannen misshandlade henne igar");
+    assert!(!has_group(&x, Group::Men), "{x:?}");
+    assert!(x.roles.contains(&Role::Subjected));
+}
+
+#[test]
+fn a_man_subjected_to_violence_is_a_man() {
+    let x = r("man utsatt för våld av sin fru");
+    assert!(has_group(&x, Group::Men), "{x:?}");
+    assert!(!has_group(&x, Group::Women), "{x:?}");
+    assert_eq!(x.roles, vec![Role::Subjected]);
+}
+
+#[test]
+fn help_seeking_words_make_a_perpetrator_reading() {
+    let x = r("man som slår vill sluta");
+    assert_eq!(x.roles, vec![Role::UsesViolence]);
+    assert!(has_group(&x, Group::PeopleWhoUseViolence) && !has_group(&x, Group::Men));
+    let x = r("jag slår min fru, hur får jag hjälp");
+    assert_eq!(x.roles[0], Role::UsesViolence, "{x:?}");
+    assert!(!has_group(&x, Group::Women), "{x:?}");
+    // The victim's words win when nobody seeks help to stop.
+    let x = r("förövaren hotar henne");
+    assert_eq!(x.roles, vec![Role::Subjected], "{x:?}");
+    // Removing the reading searches again without it.
+    let x = r_drop("man som slår vill sluta", &["role:uses_violence"]);
+    assert!(!x.roles.contains(&Role::UsesViolence));
+}
+
+#[test]
+fn danger_now_only_from_explicit_words() {
+    assert!(!r("barn far illa").situation.danger());
+    assert!(!r("hon är rädd för honom").situation.danger());
+    assert!(r("han star utanfor dorren och bankar").situation.danger());
+    assert!(r("våldet pågår just nu").situation.danger());
+    assert!(r("akut").situation.danger());
+    let x = r_drop("akut fara", &["danger"]);
+    assert!(!x.situation.danger());
+}
+
+#[test]
+fn a_concern_report_is_for_social_services_not_the_police() {
+    let x = r("vill anmäla oro för ett barn");
+    assert!(
+        x.situation.needs & Need::ChildProtection.bit() != 0,
+        "{x:?}"
+    );
+    assert!(x.situation.needs & Need::PoliceReport.bit() == 0, "{x:?}");
+    let x = r("barn far illa hemma");
+    assert_eq!(x.roles, vec![Role::Child]);
+    assert!(x.situation.needs & Need::ChildProtection.bit() != 0);
+}
+
+#[test]
+fn inflections_typos_and_missing_letters() {
+    for (t, f) in [
+        ("våldtäkten i helgen", Form::Sexual),
+        ("valdtakt", Form::Sexual),
+        ("hedersrelaterade hot", Form::Honour),
+        ("hedersproblematiken i familjen", Form::Honour),
+        ("misshandeln", Form::Physical),
+        ("mishandel", Form::Physical),
+        ("tvangsaktenskap", Form::Honour),
+        ("manniskoh", Form::ProstitutionTrafficking),
+    ] {
+        assert!(r(t).situation.forms & f.bit() != 0, "{t}: {:?}", r(t));
+    }
+    let x = r("skydat boende");
+    assert!(x.situation.needs & Need::ProtectedHousing.bit() != 0);
+    // Two letters are not the start of anything; an unknown place is left for word matching.
+    assert!(!r("ma").matched);
+    let x = r("ljungby");
+    assert!(!x.matched);
+    assert_eq!(x.rest, vec!["ljungby".to_string()]);
+}
+
+#[test]
+fn language_and_the_understood_line() {
+    let x = r("behöver tolk, talar bara arabiska");
+    assert_eq!(x.language.as_deref(), Some("ar"));
+    assert!(x.situation.needs & Need::Interpretation.bit() != 0);
+    let y = r("min man slår mig");
+    let u = Understood::build(&y.roles, &y.situation, None, Lang::Sv);
+    assert_eq!(u.summary, "Tolkat som: utsatt för våld · fysiskt våld");
+    assert_eq!(u.chips[0].key, "role:subjected");
+    let u = Understood::build(&y.roles, &y.situation, None, Lang::En);
+    assert!(u
+        .summary
+        .starts_with("Understood as: subjected to violence"));
+    assert!(Understood::build(&[], &Default::default(), None, Lang::Sv).is_empty());
+}
