@@ -22,4 +22,7 @@ if [ ! -d tests/browser/node_modules/playwright-core ]; then
 fi
 # Always (incremental): a stale binary would test old code.
 cargo build -p fyr-cli
-FYR_BIN="$target/debug/fyr" node tests/browser/console.test.mjs
+status=0
+FYR_BIN="$target/debug/fyr" node tests/browser/console.test.mjs || status=1
+FYR_BIN="$target/debug/fyr" node tests/browser/exchange.test.mjs || status=1
+exit $status

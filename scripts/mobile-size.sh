@@ -32,6 +32,9 @@ measure() { # lib strip-tool label
 cargo rustc -p fyr-ffi --profile mobile --lib --crate-type cdylib -- \
   -C link-arg=-B"$gcc_ld" -C link-arg=-fuse-ld=lld -C link-arg=-Wl,--icf=all
 measure "$target/mobile/libfyr_ffi.so" strip x86_64
+# For the benchmark's size budget line (fyr-bench directory).
+stripped="$(mktemp)"; strip --strip-all -o "$stripped" "$target/mobile/libfyr_ffi.so"
+stat -c %s "$stripped" > "$target/mobile/libfyr_ffi.stripped-bytes"; rm -f "$stripped"
 
 if [ "${1:-}" = aarch64 ]; then
   CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \

@@ -106,6 +106,35 @@ fn directory() {
     let cold = percentile(&mut colds, 0.5);
 
     let fyr = open(tmp.path(), &|| panic!("already imported"));
+
+    // Apply a delta that changes one service (median of 7, each a different
+    // service), as a sync does after verifying it.
+    let mut applies = Vec::new();
+    let services: Vec<&fyr_core::feed::Record> = records
+        .iter()
+        .filter(|r| r.kind == fyr_core::feed::RecordKind::Service)
+        .collect();
+    for i in 0..7 {
+        let r = services[(i * 2_857 + 11) % services.len()];
+        let mut s: fyr_core::model::Service = r.decode().unwrap();
+        s.description.sv.push_str(" Ändrad.");
+        let up = fyr_core::feed::Record::new(fyr_core::feed::RecordKind::Service, s.id.clone(), &s);
+        let mut pos = fyr.store().position().unwrap();
+        pos.version += 1;
+        pos.digest = String::new();
+        let t = Instant::now();
+        fyr.store().apply(&pos, vec![up], vec![], false).unwrap();
+        applies.push(t.elapsed());
+    }
+    let apply_one = percentile(&mut applies, 0.5);
+    let store_mb = ["directory.db", "directory.db-wal"]
+        .iter()
+        .filter_map(|f| std::fs::metadata(tmp.path().join(f)).ok())
+        .map(|m| m.len())
+        .sum::<u64>() as f64
+        / 1_048_576.0;
+    let mobile_mb = mobile_lib_mb();
+
     let queries: Vec<(&str, SearchQuery)> = vec![
         (
             "text 'kvinnojour'",
@@ -191,18 +220,31 @@ fn directory() {
     let worst_p50 = p50s.iter().max().copied().unwrap_or_default();
     let rss = peak_rss_mb();
     println!(
-        "\nload {N} services into a fresh store: {} ms (target ≤ 1000)",
+        "\nload {N} services into a fresh store: {} ms (target ≤ 400)",
         load.as_millis()
     );
     println!(
-        "cold start (open + first query, median of 5): {:.1} ms (target ≤ 30)",
+        "cold start (open + first query, median of 5): {:.1} ms (target ≤ 2)",
         cold.as_secs_f64() * 1000.0
     );
     println!(
-        "worst p99: {} µs (target ≤ 1000); naive LIKE baseline worst p99: {} µs",
+        "apply a delta changing one service (median of 7): {:.1} ms (target ≤ 1)",
+        apply_one.as_secs_f64() * 1000.0
+    );
+    println!(
+        "worst p99: {} µs (target ≤ 500); naive LIKE baseline worst p99: {} µs",
         worst_p99.as_micros(),
         worst_base.as_micros()
     );
+    println!("store on disk: {store_mb:.1} MB (target ≤ 6)");
+    match mobile_mb {
+        Some(mb) => println!(
+            "mobile library, stripped x86_64 (last scripts/mobile-size.sh): {mb:.2} MB (budget ≤ 4.0)"
+        ),
+        None => println!(
+            "mobile library: not measured (run scripts/mobile-size.sh; budget ≤ 4.0 MB stripped x86_64)"
+        ),
+    }
     println!("peak RSS: {rss:.1} MB");
     println!(
         "{}",
@@ -213,10 +255,27 @@ fn directory() {
             "p99_us": worst_p99.as_micros() as u64,
             "cold_start_ms": (cold.as_secs_f64() * 1000.0 * 10.0).round() / 10.0,
             "load_ms": load.as_millis() as u64,
+            "apply_one_ms": (apply_one.as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
+            "store_mb": (store_mb * 10.0).round() / 10.0,
+            "mobile_lib_mb": mobile_mb.map(|m| (m * 100.0).round() / 100.0),
             "peak_rss_mb": (rss * 10.0).round() / 10.0,
             "baseline_p99_us": worst_base.as_micros() as u64,
         })
     );
+}
+
+/// The stripped size scripts/mobile-size.sh last measured (it writes
+/// target/mobile/libfyr_ffi.stripped-bytes), in MiB.
+fn mobile_lib_mb() -> Option<f64> {
+    let target = std::env::var("CARGO_TARGET_DIR")
+        .map(std::path::PathBuf::from)
+        .unwrap_or_else(|_| std::path::Path::new(env!("CARGO_MANIFEST_DIR")).join("../target"));
+    let bytes: u64 = std::fs::read_to_string(target.join("mobile/libfyr_ffi.stripped-bytes"))
+        .ok()?
+        .trim()
+        .parse()
+        .ok()?;
+    Some(bytes as f64 / 1_048_576.0)
 }
 
 fn baseline_db(d: &fyr_core::model::Directory) -> rusqlite::Connection {
@@ -304,7 +363,7 @@ fn sync() {
     );
     // The throttled runs move the whole 20,000-service snapshot at 64 kbit/s:
     // this benchmark takes several minutes.
-    let opts = fyr_hub::benchkit::BenchOptions::default();
+    let opts = fyr_testkit::benchkit::BenchOptions::default();
     let make_store = |dir: &std::path::Path| -> Box<dyn fyr_core::sync::SyncStore> {
         Box::new(
             fyr_core::store::Store::open(dir, &fyr_core::bundle::bundled).expect("device store"),
@@ -317,7 +376,7 @@ fn sync() {
         .unwrap();
     let mut say = |l: String| println!("{l}");
     let f = rt
-        .block_on(fyr_hub::benchkit::measure_sync(
+        .block_on(fyr_testkit::benchkit::measure_sync(
             records,
             &opts,
             &make_store,

@@ -103,6 +103,37 @@ enum HubCmd {
         #[command(subcommand)]
         cmd: DevicesCmd,
     },
+    /// Export the directory as HSDS 3 (JSON or tabular CSV) or an .xlsx workbook.
+    Export {
+        #[arg(long, value_enum)]
+        format: crate::exchange::Format,
+        /// The file (hsds-json, xlsx), or folder or .zip (hsds-csv) to write.
+        #[arg(long, value_name = "PATH")]
+        out: PathBuf,
+        /// Export a content folder (default: the bundled content).
+        #[arg(long, value_name = "DIR")]
+        content: Option<PathBuf>,
+        /// Export the published version in a feed folder.
+        #[arg(long, value_name = "DIR")]
+        feed: Option<PathBuf>,
+    },
+    /// Import HSDS 3 (.json, tabular folder or .zip), a workbook (.xlsx, .ods) or content CSVs.
+    Import {
+        /// The file or folder to import.
+        path: PathBuf,
+        /// Into the hub's working directory (the console's database).
+        #[arg(long, value_name = "FILE")]
+        db: Option<PathBuf>,
+        /// Into a content folder.
+        #[arg(long, value_name = "DIR")]
+        content: Option<PathBuf>,
+        /// Also write the report here (.json for JSON, text otherwise).
+        #[arg(long, value_name = "FILE")]
+        report: Option<PathBuf>,
+        /// Show the report; write nothing.
+        #[arg(long)]
+        dry_run: bool,
+    },
     /// Counts for the yearly follow-up, cells under 3 suppressed.
     Report {
         #[arg(long, value_name = "FILE")]
@@ -599,6 +630,25 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
                 Ok(())
             }
         },
+        HubCmd::Export {
+            format,
+            out,
+            content,
+            feed,
+        } => crate::exchange::export(format, &out, content.as_deref(), feed.as_deref()),
+        HubCmd::Import {
+            path,
+            db,
+            content,
+            report,
+            dry_run,
+        } => crate::exchange::import(crate::exchange::ImportArgs {
+            path,
+            db,
+            content,
+            report,
+            dry_run,
+        }),
         HubCmd::EnrollCodes { cmd } => codes(cmd),
         HubCmd::Devices { cmd } => devices(cmd),
         HubCmd::Report { db, year, csv } => {

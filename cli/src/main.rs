@@ -3,6 +3,7 @@
 //! not complete), 2 bad input (unknown municipality, bad date, bad answers …).
 
 mod directory;
+mod exchange;
 mod helpcard;
 mod hub;
 mod key;

@@ -3,7 +3,6 @@
 //! reports) into SQLite, and reports the yearly follow-up counts with small
 //! cells suppressed.
 
-pub mod benchkit;
 pub mod console;
 pub mod content;
 pub mod demo;
@@ -12,7 +11,6 @@ pub mod enroll_limit;
 pub mod events;
 pub mod files;
 pub mod limits;
-pub mod netem;
 pub mod proxy;
 pub mod publish;
 pub mod report;

@@ -10,8 +10,8 @@ use fyr_core::sync::{
     self, meta, CancelToken, OutboxEvent, SyncConfig, SyncError, SyncResult, SyncStore,
 };
 use fyr_core::vocab::{Form, Group, Need};
-use fyr_hub::netem::{LinkConfig, Proxy};
 use fyr_hub::{publish_with, spawn, HubHandle, PublishOptions, ServeConfig};
+use fyr_testkit::netem::{LinkConfig, Proxy};
 use serde_json::json;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -1331,14 +1331,14 @@ async fn a_throttled_link_with_latency_and_one_drop_still_completes() {
 
 #[tokio::test]
 async fn the_benchmark_kit_measures_a_small_feed() {
-    let opts = fyr_hub::benchkit::BenchOptions {
+    let opts = fyr_testkit::benchkit::BenchOptions {
         throttle: LinkConfig::throttled(512_000, 20),
         throttled_records: Some(600),
         rps_clients: 4,
         rps_duration: std::time::Duration::from_millis(200),
     };
     let mut lines = Vec::new();
-    let f = fyr_hub::benchkit::measure_sync(
+    let f = fyr_testkit::benchkit::measure_sync(
         content(1000, "a"),
         &opts,
         &|_| Box::new(MemStore::new()),

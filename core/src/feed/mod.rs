@@ -139,16 +139,34 @@ pub fn record_hash(kind: RecordKind, id: &str, body: &str) -> [u8; 32] {
 pub fn content_digest<'a>(hashes: impl Iterator<Item = (RecordKind, &'a str, [u8; 32])>) -> String {
     let mut v: Vec<(&str, &str, [u8; 32])> = hashes.map(|(k, id, h)| (k.id(), id, h)).collect();
     v.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-    let mut h = Sha256::new();
+    let mut d = SortedDigest::default();
     for (kind, id, hash) in v {
-        h.update(kind.as_bytes());
-        h.update([0u8]);
-        h.update(id.as_bytes());
-        h.update([0u8]);
-        h.update(hex::encode(hash).as_bytes());
-        h.update(b"\n");
+        d.push(kind, id, &hash);
     }
-    hex::encode(h.finalize())
+    d.finish()
+}
+
+/// [`content_digest`] of records given already sorted by kind id, then id
+/// (bytewise, as SQLite's `ORDER BY kind, id` gives them): no list, no sort,
+/// no allocation per record — the store checks the digest at every apply.
+#[derive(Default)]
+pub struct SortedDigest(Sha256);
+
+impl SortedDigest {
+    pub fn push(&mut self, kind: &str, id: &str, hash: &[u8; 32]) {
+        let mut hexed = [0u8; 64];
+        hex::encode_to_slice(hash, &mut hexed).expect("64 bytes for 32");
+        self.0.update(kind.as_bytes());
+        self.0.update([0u8]);
+        self.0.update(id.as_bytes());
+        self.0.update([0u8]);
+        self.0.update(hexed);
+        self.0.update(b"\n");
+    }
+
+    pub fn finish(self) -> String {
+        hex::encode(self.0.finalize())
+    }
 }
 
 /// The content digest of a list of records.

@@ -119,6 +119,28 @@ enum Rule {
     },
 }
 
+/// A weekly interval of [`ScheduleParts`]: starts on `day` (0 = Monday) at
+/// `start` minutes after midnight and lasts `minutes` (up to a week).
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub struct WeeklyPart {
+    pub day: u8,
+    pub start: u16,
+    pub minutes: u16,
+}
+
+/// What a schedule says, as plain data ([`Schedule::parts`]).
+#[derive(Debug, Clone, PartialEq, Eq)]
+pub struct ScheduleParts {
+    pub on_call: bool,
+    pub weekly: Vec<WeeklyPart>,
+    /// Open on public holidays and eves: (start, end) minutes of day; end <= start runs past midnight.
+    pub holidays: Vec<(u16, u16)>,
+    /// Weekly intervals starting on a public holiday or eve are dropped.
+    pub closed_holidays: bool,
+    /// Dated exceptions: closed (None) or open (start, end) that day.
+    pub dated: Vec<(NaiveDate, Option<(u16, u16)>)>,
+}
+
 /// A parsed schedule.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Schedule {
@@ -501,6 +523,38 @@ impl Schedule {
 
     pub fn on_call(&self) -> bool {
         self.on_call
+    }
+
+    /// The schedule as plain parts, for exchange formats (Open Referral
+    /// HSDS weekly rows): one definition of the hours syntax, read by
+    /// `fyr-exchange` rather than parsed again there.
+    pub fn parts(&self) -> ScheduleParts {
+        ScheduleParts {
+            on_call: self.on_call,
+            weekly: self
+                .weekly
+                .iter()
+                .map(|w| WeeklyPart {
+                    day: w.day,
+                    start: w.iv.start,
+                    minutes: w.iv.len,
+                })
+                .collect(),
+            holidays: self
+                .holiday_ivs
+                .iter()
+                .map(|iv| (iv.start, (iv.start + iv.len) % DAY as u16))
+                .collect(),
+            closed_holidays: self.closed_holidays,
+            dated: self
+                .rules
+                .iter()
+                .filter_map(|r| match r {
+                    Rule::Dated { date, hours } => Some((*date, *hours)),
+                    _ => None,
+                })
+                .collect(),
+        }
     }
 
     pub fn is_open(&self, at: DateTime<Utc>) -> bool {

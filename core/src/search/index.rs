@@ -125,6 +125,18 @@ pub fn field_weight(fields: u8) -> f32 {
     w
 }
 
+/// The terms of a service's folded text fields (name, org, place, tags,
+/// body) with the fields (`FIELD_*` bits) each occurs in.
+pub(crate) fn term_fields(fields: &[String; 5]) -> HashMap<&str, u8> {
+    let mut seen: HashMap<&str, u8> = HashMap::new();
+    for (f, text) in fields.iter().enumerate() {
+        for tok in text.split(' ').filter(|t| !t.is_empty()) {
+            *seen.entry(tok).or_insert(0) |= 1 << f;
+        }
+    }
+    seen
+}
+
 impl FacetIndex {
     pub fn muni_index(&self, code: &str) -> Option<u16> {
         self.municipalities
@@ -204,131 +216,144 @@ impl FacetIndex {
             .map(|(i, m)| (m.code.as_str(), i as u16))
             .collect();
         for (rowid, s) in services {
-            let sched = match sched_ix.get(&s.hours) {
-                Some(&i) => i,
-                None => {
-                    let parsed = Schedule::parse_or_never(&s.hours)
-                        .map_err(|e| Error::Content(format!("service {}: {e}", s.id)))?;
-                    let i = ix.schedules.len() as u16;
-                    ix.schedules.push(parsed);
-                    ix.schedule_specs.push(s.hours.clone());
-                    sched_ix.insert(s.hours.clone(), i);
-                    i
-                }
-            };
-            let mut langs = 0u64;
-            for l in &s.languages {
-                let i = match ix.languages.iter().position(|x| x == l) {
-                    Some(i) => i,
-                    None => {
-                        ix.languages.push(l.clone());
-                        ix.languages.len() - 1
-                    }
-                };
-                if i < 64 {
-                    langs |= 1 << i;
-                }
-            }
-            let area = match &s.area {
-                ServiceArea::National => Area::National,
-                ServiceArea::County { code } => {
-                    let c = match ix.county_index(code) {
-                        Some(c) => c,
-                        None => {
-                            ix.counties.push(code.clone());
-                            (ix.counties.len() - 1) as u16
-                        }
-                    };
-                    Area::County(c)
-                }
-                ServiceArea::Municipalities { codes } => {
-                    let start = ix.area_munis.len() as u32;
-                    for c in codes {
-                        let m = muni_pos.get(c.as_str()).ok_or_else(|| {
-                            Error::Content(format!("service {}: unknown municipality {c}", s.id))
-                        })?;
-                        ix.area_munis.push(*m);
-                    }
-                    Area::Munis {
-                        start,
-                        len: codes.len() as u16,
-                    }
-                }
-            };
-            // Position: the public location, else the centre of the (first) municipality.
-            let (mut lat, mut lon) = (f32::NAN, f32::NAN);
-            let mut exact = false;
-            if let Some(loc) = &s.location {
-                if let (Some(a), Some(b)) = (loc.lat, loc.lon) {
-                    (lat, lon) = (a as f32, b as f32);
-                    exact = true;
-                } else if let Some(m) = loc.municipality.as_deref().and_then(|c| muni_pos.get(c)) {
-                    let m = &municipalities[*m as usize];
-                    (lat, lon) = (m.lat as f32, m.lon as f32);
-                }
-            }
-            if lat.is_nan() {
-                if let Area::Munis { start, len } = area {
-                    if len > 0 {
-                        let m = &municipalities[ix.area_munis[start as usize] as usize];
-                        (lat, lon) = (m.lat as f32, m.lon as f32);
-                    }
-                }
-            }
-            let mut flags = 0;
-            if !exact && !lat.is_nan() {
-                flags |= FLAG_POS_APPROX;
-            }
-            if s.is_national() {
-                flags |= FLAG_NATIONAL;
-            }
-            if s.verified() {
-                flags |= FLAG_VERIFIED;
-            }
-            if s.demo {
-                flags |= FLAG_DEMO;
-            }
-            // Reachable only through a phone (voice, SMS) or a chat; a
-            // website or e-mail alone is information: never open, never 24/7.
-            let reachable = !s.phones.is_empty();
-            if reachable {
-                flags |= FLAG_REACHABLE;
-            }
-            if reachable && ix.schedules[sched as usize].always_open() {
-                flags |= FLAG_ALWAYS_OPEN;
-            }
-            let bits = |v: &mut dyn Iterator<Item = u32>| v.fold(0u32, |a, b| a | b);
-            ix.entries.push(Entry {
-                rowid: *rowid,
-                kind: kind_of(&s.organization)
-                    .map(|k| k as u8)
-                    .unwrap_or(AgencyKind::Other as u8),
-                groups: bits(&mut s.groups.iter().map(|g| g.bit())),
-                needs: bits(&mut s.needs.iter().map(|g| g.bit())),
-                forms: bits(&mut s.forms.iter().map(|g| g.bit())),
-                langs,
-                flags,
-                area,
-                lat,
-                lon,
-                sched,
-            });
+            let e = ix.make_entry(
+                *rowid,
+                s,
+                kind_of(&s.organization),
+                &mut sched_ix,
+                &muni_pos,
+            )?;
+            ix.entries.push(e);
         }
         ix.build_text(texts);
         ix.finish();
         Ok(ix)
     }
 
+    /// The entry of one service, adding its schedule, languages, county and
+    /// area to the index's tables. `sched_ix` maps schedule specs to their
+    /// index, `muni_pos` municipality codes to theirs.
+    pub(crate) fn make_entry(
+        &mut self,
+        rowid: u32,
+        s: &Service,
+        kind: Option<AgencyKind>,
+        sched_ix: &mut HashMap<String, u16>,
+        muni_pos: &HashMap<&str, u16>,
+    ) -> Result<Entry> {
+        let sched = match sched_ix.get(&s.hours) {
+            Some(&i) => i,
+            None => {
+                let parsed = Schedule::parse_or_never(&s.hours)
+                    .map_err(|e| Error::Content(format!("service {}: {e}", s.id)))?;
+                let i = self.schedules.len() as u16;
+                self.schedules.push(parsed);
+                self.schedule_specs.push(s.hours.clone());
+                sched_ix.insert(s.hours.clone(), i);
+                i
+            }
+        };
+        let mut langs = 0u64;
+        for l in &s.languages {
+            let i = match self.languages.iter().position(|x| x == l) {
+                Some(i) => i,
+                None => {
+                    self.languages.push(l.clone());
+                    self.languages.len() - 1
+                }
+            };
+            if i < 64 {
+                langs |= 1 << i;
+            }
+        }
+        let area = match &s.area {
+            ServiceArea::National => Area::National,
+            ServiceArea::County { code } => {
+                let c = match self.county_index(code) {
+                    Some(c) => c,
+                    None => {
+                        self.counties.push(code.clone());
+                        (self.counties.len() - 1) as u16
+                    }
+                };
+                Area::County(c)
+            }
+            ServiceArea::Municipalities { codes } => {
+                let start = self.area_munis.len() as u32;
+                for c in codes {
+                    let m = muni_pos.get(c.as_str()).ok_or_else(|| {
+                        Error::Content(format!("service {}: unknown municipality {c}", s.id))
+                    })?;
+                    self.area_munis.push(*m);
+                }
+                Area::Munis {
+                    start,
+                    len: codes.len() as u16,
+                }
+            }
+        };
+        // Position: the public location, else the centre of the (first) municipality.
+        let (mut lat, mut lon) = (f32::NAN, f32::NAN);
+        let mut exact = false;
+        if let Some(loc) = &s.location {
+            if let (Some(a), Some(b)) = (loc.lat, loc.lon) {
+                (lat, lon) = (a as f32, b as f32);
+                exact = true;
+            } else if let Some(m) = loc.municipality.as_deref().and_then(|c| muni_pos.get(c)) {
+                let m = &self.municipalities[*m as usize];
+                (lat, lon) = (m.lat as f32, m.lon as f32);
+            }
+        }
+        if lat.is_nan() {
+            if let Area::Munis { start, len } = area {
+                if len > 0 {
+                    let m = &self.municipalities[self.area_munis[start as usize] as usize];
+                    (lat, lon) = (m.lat as f32, m.lon as f32);
+                }
+            }
+        }
+        let mut flags = 0;
+        if !exact && !lat.is_nan() {
+            flags |= FLAG_POS_APPROX;
+        }
+        if s.is_national() {
+            flags |= FLAG_NATIONAL;
+        }
+        if s.verified() {
+            flags |= FLAG_VERIFIED;
+        }
+        if s.demo {
+            flags |= FLAG_DEMO;
+        }
+        // Reachable only through a phone (voice, SMS) or a chat; a
+        // website or e-mail alone is information: never open, never 24/7.
+        let reachable = !s.phones.is_empty();
+        if reachable {
+            flags |= FLAG_REACHABLE;
+        }
+        if reachable && self.schedules[sched as usize].always_open() {
+            flags |= FLAG_ALWAYS_OPEN;
+        }
+        let bits = |v: &mut dyn Iterator<Item = u32>| v.fold(0u32, |a, b| a | b);
+        Ok(Entry {
+            rowid,
+            kind: kind.map(|k| k as u8).unwrap_or(AgencyKind::Other as u8),
+            groups: bits(&mut s.groups.iter().map(|g| g.bit())),
+            needs: bits(&mut s.needs.iter().map(|g| g.bit())),
+            forms: bits(&mut s.forms.iter().map(|g| g.bit())),
+            langs,
+            flags,
+            area,
+            lat,
+            lon,
+            sched,
+        })
+    }
+
     fn build_text(&mut self, texts: &[[String; 5]]) {
         let mut map: HashMap<&str, Vec<(u32, u8)>> = HashMap::new();
         for (pos, fields) in texts.iter().enumerate() {
-            let mut seen: HashMap<&str, u8> = HashMap::new();
-            for (f, text) in fields.iter().enumerate() {
-                for tok in text.split(' ').filter(|t| !t.is_empty()) {
-                    *seen.entry(tok).or_insert(0) |= 1 << f;
-                }
-            }
-            for (tok, mask) in seen {
+            for (tok, mask) in term_fields(fields) {
                 map.entry(tok).or_default().push((pos as u32, mask));
             }
         }
@@ -346,7 +371,7 @@ impl FacetIndex {
         }
     }
 
-    fn finish(&mut self) {
+    pub(crate) fn finish(&mut self) {
         self.by_rowid = self
             .entries
             .iter()
@@ -357,7 +382,7 @@ impl FacetIndex {
 
     pub fn encode(&self) -> Vec<u8> {
         let mut w = Vec::with_capacity(64 + self.entries.len() * 48);
-        w.extend_from_slice(b"FYRIX1");
+        w.extend_from_slice(BLOB_FORMAT);
         put_strs(&mut w, &self.counties);
         put_strs(&mut w, &self.languages);
         put_strs(&mut w, &self.schedule_specs);
@@ -417,7 +442,7 @@ impl FacetIndex {
 
     pub fn decode(blob: &[u8]) -> Result<FacetIndex> {
         let bad = || Error::Damaged("the search index is damaged".into());
-        if blob.len() < 14 || &blob[..6] != b"FYRIX1" {
+        if blob.len() < 14 || !is_current_format(blob) {
             return Err(bad());
         }
         let (body, sum) = blob.split_at(blob.len() - 8);
@@ -515,14 +540,30 @@ impl FacetIndex {
     }
 }
 
-/// FNV-1a, 64 bit: detects a damaged blob (not an attacker: the file is local).
+/// The blob's format tag: a blob of another format (an older app's) is
+/// rebuilt from the records at open, not taken for damage.
+pub const BLOB_FORMAT: &[u8; 6] = b"FYRIX2";
+
+/// Whether `blob` is in this code's format.
+pub fn is_current_format(blob: &[u8]) -> bool {
+    blob.starts_with(BLOB_FORMAT)
+}
+
+/// Detects a damaged blob (not an attacker: the file is local): FNV-style,
+/// eight bytes a step, so checking a national index at open costs well
+/// under a millisecond.
 fn checksum(b: &[u8]) -> u64 {
-    let mut h: u64 = 0xcbf29ce484222325;
-    for &x in b {
-        h ^= x as u64;
-        h = h.wrapping_mul(0x100000001b3);
+    const P: u64 = 0x100000001b3;
+    let mut h: u64 = 0xcbf29ce484222325 ^ b.len() as u64;
+    let mut words = b.chunks_exact(8);
+    for w in &mut words {
+        h = (h ^ u64::from_le_bytes(w.try_into().expect("8 bytes"))).wrapping_mul(P);
+        h ^= h >> 29;
     }
-    h
+    for &x in words.remainder() {
+        h = (h ^ x as u64).wrapping_mul(P);
+    }
+    h ^ (h >> 32)
 }
 
 fn put_u32(w: &mut Vec<u8>, v: u32) {

@@ -16,6 +16,7 @@ pub(crate) mod fixture;
 pub mod index;
 mod rank;
 mod retrieve;
+pub mod update;
 
 use crate::error::{Error, Result};
 use crate::model::{Municipality, Organization, PhoneKind, Service};

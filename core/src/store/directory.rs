@@ -3,7 +3,7 @@
 
 use super::{failpoint, open_conn, schema, Bundle};
 use crate::error::{Error, Result};
-use crate::feed::{content_digest, Record, RecordKind};
+use crate::feed::{Record, RecordKind, SortedDigest};
 use crate::model::{Municipality, Organization, Service};
 use crate::search::{fts_columns, index::FacetIndex};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -46,29 +46,33 @@ pub fn position(c: &Connection) -> Result<ContentPosition> {
 }
 
 /// Opens directory.db: migrates, imports the bundle on first start, and
-/// loads the facet index (rebuilding it if missing or stale).
-pub fn open(path: &Path, bundled: &dyn Fn() -> Result<Bundle>) -> Result<(Connection, FacetIndex)> {
+/// loads the facet index (rebuilding it if missing or stale). Every page is
+/// checked first when `full_check` (see [`super::check`]); otherwise damage is
+/// found by the query that meets it (`Store::with_dir`). `before_write` runs
+/// before anything may be written.
+pub fn open(
+    path: &Path,
+    bundled: &dyn Fn() -> Result<Bundle>,
+    full_check: bool,
+    before_write: &mut dyn FnMut() -> Result<()>,
+) -> Result<(Connection, FacetIndex)> {
+    let fresh = std::fs::metadata(path)
+        .map(|m| m.len() == 0)
+        .unwrap_or(true);
+    if fresh || schema_behind(path) {
+        before_write()?;
+    }
     let mut c = open_conn(path)?;
     schema::migrate(&mut c, schema::DIRECTORY_MIGRATIONS, "directory.db")?;
-    // Every page, now (about a millisecond for the bundled content): damage
-    // anywhere is repaired before the first search. Damage that appears
-    // later is caught at the query (`Store::with_dir`).
-    let check: String = c.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
-    if check != "ok" {
-        return Err(Error::Damaged(format!(
-            "directory.db is malformed ({check})"
-        )));
+    if full_check && !fresh {
+        super::check::quick_check(&c)?;
     }
     if get_meta(&c, "position")?.is_none() {
+        if !fresh {
+            before_write()?;
+        }
         let b = bundled()?;
-        let ix = apply(&mut c, &b.position, b.records, Vec::new(), true)?;
-        return Ok((c, ix));
-    }
-    if get_meta(&c, "index_stale")?.as_deref() == Some("1") {
-        let tx = c.transaction()?;
-        let mut ix = rebuild_index(&tx)?;
-        attach_routing(&tx, &mut ix)?;
-        tx.commit()?;
+        let ix = apply(&mut c, &b.position, b.records, Vec::new(), true, None)?;
         return Ok((c, ix));
     }
     let blob: Option<Vec<u8>> = c
@@ -76,6 +80,17 @@ pub fn open(path: &Path, bundled: &dyn Fn() -> Result<Bundle>) -> Result<(Connec
             r.get(0)
         })
         .optional()?;
+    let other_format = blob
+        .as_deref()
+        .is_some_and(|b| b.starts_with(b"FYRIX") && !crate::search::index::is_current_format(b));
+    if other_format || get_meta(&c, "index_stale")?.as_deref() == Some("1") {
+        before_write()?;
+        let tx = c.transaction()?;
+        let mut ix = rebuild_index(&tx)?;
+        attach_routing(&tx, &mut ix)?;
+        tx.commit()?;
+        return Ok((c, ix));
+    }
     let mut ix = match blob {
         Some(b) => FacetIndex::decode(&b)?,
         None => {
@@ -86,6 +101,17 @@ pub fn open(path: &Path, bundled: &dyn Fn() -> Result<Bundle>) -> Result<(Connec
     };
     attach_routing(&c, &mut ix)?;
     Ok((c, ix))
+}
+
+/// Whether the file's schema is older than this code (a migration writes).
+fn schema_behind(path: &Path) -> bool {
+    // user_version is 4 bytes at offset 60 of the header.
+    let mut h = [0u8; 64];
+    let ok = std::fs::File::open(path)
+        .and_then(|mut f| std::io::Read::read_exact(&mut f, &mut h))
+        .is_ok();
+    !ok || (u32::from_be_bytes([h[60], h[61], h[62], h[63]]) as usize)
+        < schema::DIRECTORY_MIGRATIONS.len()
 }
 
 /// Attaches the routing model and lexicon of the stored content to the
@@ -162,21 +188,27 @@ pub fn records(c: &Connection, kind: RecordKind) -> Result<Vec<Record>> {
 }
 
 pub fn digest_of(c: &Connection) -> Result<String> {
-    let mut st = c.prepare("SELECT kind, id, hash FROM records")?;
-    let rows: Vec<(String, String, Vec<u8>)> = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
-        .collect::<std::result::Result<_, _>>()?;
-    let mut items = Vec::with_capacity(rows.len());
-    for (k, id, h) in &rows {
-        let kind = RecordKind::parse(k)
-            .ok_or_else(|| Error::Storage(format!("unknown record kind '{k}' in the store")))?;
-        let hash: [u8; 32] = h
-            .as_slice()
+    // The primary key's order is the digest's order: rows stream, unsorted.
+    let mut st = c.prepare_cached("SELECT kind, id, hash FROM records ORDER BY kind, id")?;
+    let mut rows = st.query([])?;
+    let mut d = SortedDigest::default();
+    while let Some(r) = rows.next()? {
+        let k = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
+        let id = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
+        if RecordKind::parse(k).is_none() {
+            return Err(Error::Storage(format!(
+                "unknown record kind '{k}' in the store"
+            )));
+        }
+        let hash: &[u8; 32] = r
+            .get_ref(2)?
+            .as_blob()
+            .map_err(rusqlite::Error::from)?
             .try_into()
             .map_err(|_| Error::Damaged(format!("record {k} {id} has a damaged hash")))?;
-        items.push((kind, id.as_str(), hash));
+        d.push(k, id, hash);
     }
-    Ok(content_digest(items.into_iter()))
+    Ok(d.finish())
 }
 
 /// Applies a content change in one transaction (see `Store::apply`).
@@ -186,7 +218,11 @@ pub fn apply(
     upserts: Vec<Record>,
     deletes: Vec<(RecordKind, String)>,
     replace_all: bool,
+    current: Option<&FacetIndex>,
 ) -> Result<FacetIndex> {
+    let incremental =
+        current.filter(|_| super::reindex::can_update(&upserts, &deletes, replace_all));
+    let touched = super::reindex::touched_services(&upserts, &deletes);
     let tx = c.transaction()?;
     failpoint("apply:begin");
     if replace_all {
@@ -217,7 +253,17 @@ pub fn apply(
     let mut pos = to.clone();
     pos.digest = digest;
     set_meta(&tx, "position", &serde_json::to_string(&pos)?)?;
-    let mut ix = rebuild_index(&tx)?;
+    let updated = match incremental {
+        Some(old) => super::reindex::update_index(&tx, old, &touched)?,
+        None => None,
+    };
+    let mut ix = match updated {
+        Some(ix) => {
+            store_index(&tx, &ix)?;
+            ix
+        }
+        None => rebuild_index(&tx)?,
+    };
     attach_routing(&tx, &mut ix)?;
     failpoint("apply:index");
     tx.commit()?;
@@ -279,10 +325,15 @@ fn rebuild_index(tx: &Transaction) -> Result<FacetIndex> {
     let ix = FacetIndex::build(&munis, &services, &texts, &|org| {
         orgs.get(org).map(|o| o.agency_kind)
     })?;
+    store_index(tx, &ix)?;
+    Ok(ix)
+}
+
+/// Writes the index blob.
+fn store_index(tx: &Transaction, ix: &FacetIndex) -> Result<()> {
     tx.execute(
         "INSERT INTO facet_index(id, blob) VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET blob = ?1",
         [ix.encode()],
     )?;
-    set_meta(tx, "index_stale", "0")?;
-    Ok(ix)
+    set_meta(tx, "index_stale", "0")
 }

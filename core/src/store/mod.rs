@@ -15,8 +15,10 @@
 //! verified before commit, so a crash leaves the old or the new version,
 //! never a mix.
 
+pub mod check;
 pub mod device;
 pub mod directory;
+pub mod reindex;
 pub mod schema;
 
 use crate::error::{Error, Result};
@@ -206,27 +208,7 @@ impl Store {
         prepare_data_dir(data_dir)?;
         let mut notices = Vec::new();
 
-        let dir_path = data_dir.join(DIRECTORY_FILE);
-        prepare_file(&dir_path)?;
-        let (dir, index) = match directory::open(&dir_path, bundled) {
-            Ok(v) => v,
-            Err(e) if is_corruption(&e) => {
-                let was = directory::damaged_position(&dir_path);
-                let aside = move_aside(&dir_path)?;
-                prepare_file(&dir_path)?;
-                let v = directory::open(&dir_path, bundled)?;
-                let pos = directory::position(&v.0)?;
-                let lost = directory::describe_loss(was.as_ref(), &pos);
-                notices.push(format!(
-                    "The directory store was damaged ({e}) and was rebuilt from the bundled content (version {}). {lost} The damaged file was kept as {}.",
-                    pos.version,
-                    aside.display()
-                ));
-                v
-            }
-            Err(e) => return Err(e),
-        };
-
+        // device.db first: it records whether directory.db needs a full check.
         let dev_path = data_dir.join(DEVICE_FILE);
         let fresh = !dev_path.exists();
         let opened = if fresh {
@@ -243,6 +225,49 @@ impl Store {
             }
             Err(e) => return Err(e),
         };
+
+        let dir_path = data_dir.join(DIRECTORY_FILE);
+        let now = chrono::Utc::now();
+        let reason = check::reason(&dev, &dir_path, now).unwrap_or(Some(check::Reason::Never));
+        prepare_file(&dir_path)?;
+        let mut wrote = false;
+        let mut before_write = || -> Result<()> {
+            if !wrote {
+                check::starting_write(&dev)?;
+                wrote = true;
+            }
+            Ok(())
+        };
+        let opened = directory::open(&dir_path, bundled, reason.is_some(), &mut before_write);
+        let (dir, index) = match opened {
+            Ok(v) => v,
+            Err(e) if is_corruption(&e) => {
+                before_write()?;
+                let was = directory::damaged_position(&dir_path);
+                let aside = move_aside(&dir_path)?;
+                prepare_file(&dir_path)?;
+                let v = directory::open(&dir_path, bundled, false, &mut before_write)?;
+                let pos = directory::position(&v.0)?;
+                let lost = directory::describe_loss(was.as_ref(), &pos);
+                let why = match reason {
+                    Some(r) => format!(", found at open: {}", r.describe()),
+                    None => String::new(),
+                };
+                notices.push(format!(
+                    "The directory store was damaged ({e}{why}) and was rebuilt from the bundled content (version {}). {lost} The damaged file was kept as {}.",
+                    pos.version,
+                    aside.display()
+                ));
+                v
+            }
+            Err(e) => return Err(e),
+        };
+        if reason.is_some() || wrote {
+            // Checked whole, or written whole by us just now: this is the
+            // file as our last write left it.
+            check::finished_write(&dir, &dev, &dir_path)?;
+            check::checked(&dev, now)?;
+        }
         for f in [&dir_path, &dev_path] {
             prepare_file(f)?;
         }
@@ -286,12 +311,14 @@ impl Store {
         // Close the damaged file before moving it.
         let old = std::mem::replace(&mut *conn, Connection::open_in_memory()?);
         drop(old);
+        self.with_dev(|d| check::starting_write(d))?;
         let was = directory::damaged_position(&path);
         let aside = move_aside(&path)?;
         prepare_file(&path)?;
-        let (c, ix) = directory::open(&path, &**source)?;
+        let (c, ix) = directory::open(&path, &**source, false, &mut || Ok(()))?;
         let pos = directory::position(&c)?;
         let lost = directory::describe_loss(was.as_ref(), &pos);
+        self.finished_write(&c)?;
         *conn = c;
         *self.index.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(ix);
         drop(conn);
@@ -387,10 +414,18 @@ impl Store {
         deletes: Vec<(RecordKind, String)>,
         replace_all: bool,
     ) -> Result<()> {
+        self.with_dev(|d| check::starting_write(d))?;
         let mut conn = self.dir();
-        let ix = directory::apply(&mut conn, to, upserts, deletes, replace_all)?;
+        let current = self.index();
+        let ix = directory::apply(&mut conn, to, upserts, deletes, replace_all, Some(&current))?;
         *self.index.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(ix);
-        Ok(())
+        self.finished_write(&conn)
+    }
+
+    /// After a write to directory.db committed (see [`check`]).
+    fn finished_write(&self, dir: &Connection) -> Result<()> {
+        let path = self.data_dir.join(DIRECTORY_FILE);
+        self.with_dev(|d| check::finished_write(dir, d, &path))
     }
 
     pub fn records(&self, kind: RecordKind) -> Result<Vec<Record>> {
@@ -399,7 +434,11 @@ impl Store {
 }
 
 #[cfg(test)]
+mod check_tests;
+#[cfg(test)]
 mod damage_tests;
+#[cfg(test)]
+mod reindex_tests;
 
 #[cfg(test)]
 mod tests {

@@ -347,6 +347,30 @@ pub(crate) async fn csrf_guard(
         )
             .into_response()
     };
+    // A file upload (multipart) carries the token in its URL (`?csrf=`);
+    // its body is the handler's to read and bound.
+    let multipart = req
+        .headers()
+        .get(header::CONTENT_TYPE)
+        .and_then(|v| v.to_str().ok())
+        .is_some_and(|v| v.starts_with("multipart/form-data"));
+    if multipart {
+        let Some((_, csrf)) = session(&c, req.headers()) else {
+            return refuse(i18n::text(lang, "no_session"));
+        };
+        let sent = req
+            .uri()
+            .query()
+            .map(|q| serde_urlencoded_pairs(q.as_bytes()));
+        let ok = sent
+            .and_then(|p| p.into_iter().find(|(k, _)| k == "csrf"))
+            .is_some_and(|(_, s)| same_token(&s, &csrf));
+        return if ok {
+            next.run(req).await
+        } else {
+            refuse(i18n::text(lang, "bad_csrf"))
+        };
+    }
     let (parts, body) = req.into_parts();
     let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "form too large\n").into_response();
@@ -369,13 +393,7 @@ pub(crate) async fn csrf_guard(
         .into_iter()
         .find(|(k, _)| k == "csrf")
         .map(|(_, v)| v);
-    let ok = sent.is_some_and(|s| {
-        s.len() == csrf.len()
-            && s.bytes()
-                .zip(csrf.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
-    });
+    let ok = sent.is_some_and(|s| same_token(&s, &csrf));
     if !ok {
         return refuse(i18n::text(lang, "bad_csrf"));
     }
@@ -455,6 +473,14 @@ pub(crate) async fn resume(
         r.headers_mut().append(header::SET_COOKIE, v);
     }
     r
+}
+
+fn same_token(s: &str, csrf: &str) -> bool {
+    s.len() == csrf.len()
+        && s.bytes()
+            .zip(csrf.bytes())
+            .fold(0u8, |acc, (a, b)| acc | (a ^ b))
+            == 0
 }
 
 fn serde_urlencoded_pairs(bytes: &[u8]) -> Vec<(String, String)> {

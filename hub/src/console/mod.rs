@@ -21,6 +21,7 @@ mod diff;
 mod directory;
 mod distribution;
 mod drafts;
+pub mod exchange;
 mod export;
 mod followup;
 mod i18n;
@@ -230,6 +231,7 @@ fn environment() -> Environment<'static> {
         ("confirm.html", include_str!("templates/confirm.html")),
         ("conflict.html", include_str!("templates/conflict.html")),
         ("account.html", include_str!("templates/account.html")),
+        ("exchange.html", include_str!("templates/exchange.html")),
     ] {
         env.add_template(name, src)
             .expect("console templates parse");
@@ -310,6 +312,10 @@ pub fn router(
             "/console/users",
             get(accounts::users_page).post(accounts::users_change),
         )
+        .route("/console/exchange", get(exchange::page))
+        .route("/console/exchange/preview", post(exchange::upload))
+        .route("/console/exchange/confirm", post(exchange::confirm))
+        .route("/console/exchange/export/{format}", get(exchange::download))
         .layer(axum::middleware::from_fn_with_state(
             state.clone(),
             auth::csrf_guard,

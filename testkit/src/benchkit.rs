@@ -6,13 +6,13 @@
 //! and the hub's rate of conditional manifest requests on loopback.
 
 use crate::netem::{LinkConfig, Proxy};
-use crate::{publish_with, spawn, HubError, PublishOptions, ServeConfig};
 use ed25519_dalek::SigningKey;
 use fyr_core::feed::{Record, RecordKind};
 use fyr_core::model::Service;
 use fyr_core::sync::{
     self, CancelToken, FeedPosition, OutboxEvent, SyncConfig, SyncError, SyncStore,
 };
+use fyr_hub::{publish_with, spawn, HubError, PublishOptions, ServeConfig};
 use serde::Serialize;
 use std::path::{Path, PathBuf};
 use std::sync::atomic::{AtomicU64, Ordering};
@@ -139,6 +139,13 @@ pub fn change_services(records: &mut [Record], count: usize, tag: &str) -> usize
     changed
 }
 
+fn io_err(path: &Path) -> impl FnOnce(std::io::Error) -> HubError + '_ {
+    move |source| HubError::Io {
+        path: path.display().to_string(),
+        source,
+    }
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -179,7 +186,7 @@ async fn measure_in(
     };
     let key = SigningKey::from_bytes(&rand::random::<[u8; 32]>());
     let feed = root.join("feed");
-    std::fs::create_dir_all(root).map_err(crate::io_err(root))?;
+    std::fs::create_dir_all(root).map_err(io_err(root))?;
 
     let t = Instant::now();
     let p1 = publish_with(records.clone(), &key, &feed, &PublishOptions::default())?;
@@ -202,7 +209,7 @@ async fn measure_in(
         .map_err(|e| HubError::Server(e.to_string()))?;
     let url: sync::Url = proxy.url().parse().expect("loopback URL");
     let device_dir = root.join("device");
-    std::fs::create_dir_all(&device_dir).map_err(crate::io_err(&device_dir))?;
+    std::fs::create_dir_all(&device_dir).map_err(io_err(&device_dir))?;
     let inner = make_store(&device_dir);
     let store = Timed {
         inner: &*inner,
@@ -304,7 +311,7 @@ async fn measure_in(
         tp.snapshot_bytes
     ));
     let d1 = root.join("t-dev1");
-    std::fs::create_dir_all(&d1).map_err(crate::io_err(&d1))?;
+    std::fs::create_dir_all(&d1).map_err(io_err(&d1))?;
     let s1 = make_store(&d1);
     sync::sync(&*s1, &tcfg, &cancel).await.map_err(sync_err)?;
     let (cu, cd) = tproxy.take_bytes();
@@ -314,7 +321,7 @@ async fn measure_in(
         f.throttled_clean_bytes
     ));
     let d2 = root.join("t-dev2");
-    std::fs::create_dir_all(&d2).map_err(crate::io_err(&d2))?;
+    std::fs::create_dir_all(&d2).map_err(io_err(&d2))?;
     let s2 = make_store(&d2);
     tcfg.work_dir = root.join("t-cut");
     tproxy.cut_after(cd / 2);
@@ -352,7 +359,7 @@ pub async fn hub_rps(
         "127.0.0.1:0".parse().expect("addr"),
     ))
     .await?;
-    let manifest = std::fs::read(feed.join("manifest.json")).map_err(crate::io_err(feed))?;
+    let manifest = std::fs::read(feed.join("manifest.json")).map_err(io_err(feed))?;
     let sha = fyr_core::feed::sha256_hex(&manifest);
     let request = format!(
         "GET /feed/manifest.json HTTP/1.1\r\nhost: {addr}\r\nif-none-match: \"{}\"\r\n\r\n",

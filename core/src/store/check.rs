@@ -1,0 +1,126 @@
+//! When directory.db is checked whole (`PRAGMA quick_check`) at open.
+//!
+//! Checking every page costs tens of milliseconds on a national directory,
+//! so it is not done at every open. Damage is still found: at the query that
+//! meets it ([`super::Store::with_dir`] rebuilds and answers again), and by a
+//! full check at open when there is a reason to expect damage:
+//!
+//! * **unclean** — a write of ours was cut short (an apply, an import or an
+//!   index rebuild did not record that it finished: a crash, a killed
+//!   process or a power cut while writing);
+//! * **changed** — the file's size or modification time is not what our last
+//!   write left (something else wrote to it, a backup was restored, …);
+//! * **never** — nothing recorded yet (a store from an older app, or a fresh
+//!   device.db after damage);
+//! * **scheduled** — the last full check is more than [`CHECK_EVERY_DAYS`]
+//!   days old (slow damage of the flash that changes neither).
+//!
+//! What was recorded lives in device.db's `sync_meta` under the keys below,
+//! so that damage of directory.db cannot erase it.
+
+use crate::error::{Error, Result};
+use chrono::{DateTime, Utc};
+use rusqlite::Connection;
+use std::path::Path;
+
+/// A full check at least this often.
+pub const CHECK_EVERY_DAYS: i64 = 7;
+/// directory.db's size and modification time after our last finished write;
+/// removed while a write is under way.
+pub const STAMP_KEY: &str = "directory_stamp";
+/// When directory.db was last checked whole (RFC 3339).
+pub const CHECKED_KEY: &str = "directory_checked_at";
+
+/// Why directory.db is checked whole at this open.
+#[derive(Debug, Clone, Copy, PartialEq, Eq)]
+pub enum Reason {
+    Never,
+    Unclean,
+    Changed,
+    Scheduled,
+}
+
+impl Reason {
+    pub fn describe(self) -> &'static str {
+        match self {
+            Reason::Never => "first check of this store",
+            Reason::Unclean => "checked because the last write did not finish",
+            Reason::Changed => "checked because the file was changed outside the app",
+            Reason::Scheduled => "weekly check",
+        }
+    }
+}
+
+/// Size and modification time (nanoseconds) of `path`, as text.
+pub fn file_stamp(path: &Path) -> Option<String> {
+    let m = std::fs::metadata(path).ok()?;
+    let t = m
+        .modified()
+        .ok()?
+        .duration_since(std::time::UNIX_EPOCH)
+        .ok()?;
+    Some(format!("{}:{}", m.len(), t.as_nanos()))
+}
+
+fn get(dev: &Connection, key: &str) -> Result<Option<String>> {
+    super::device::get_sync_meta(dev, key)
+}
+
+/// Whether directory.db at `path` must be checked whole now, and why.
+pub fn reason(dev: &Connection, path: &Path, now: DateTime<Utc>) -> Result<Option<Reason>> {
+    let checked = get(dev, CHECKED_KEY)?
+        .and_then(|t| DateTime::parse_from_rfc3339(&t).ok())
+        .map(|t| t.with_timezone(&Utc));
+    let Some(checked) = checked else {
+        return Ok(Some(Reason::Never));
+    };
+    let Some(stamp) = get(dev, STAMP_KEY)? else {
+        return Ok(Some(Reason::Unclean));
+    };
+    if file_stamp(path).as_deref() != Some(stamp.as_str()) {
+        return Ok(Some(Reason::Changed));
+    }
+    if now.signed_duration_since(checked) > chrono::Duration::days(CHECK_EVERY_DAYS)
+        || checked > now + chrono::Duration::days(1)
+    {
+        return Ok(Some(Reason::Scheduled));
+    }
+    Ok(None)
+}
+
+/// Called before a write to directory.db: until [`finished_write`], an
+/// interrupted write is a reason to check.
+pub fn starting_write(dev: &Connection) -> Result<()> {
+    super::device::set_sync_meta(dev, STAMP_KEY, None)
+}
+
+/// Called after a write to directory.db committed: moves the WAL into the
+/// file (so that closing writes nothing more) and records the file's stamp.
+pub fn finished_write(dir: &Connection, dev: &Connection, path: &Path) -> Result<()> {
+    dir.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    record_stamp(dev, path)
+}
+
+/// Records directory.db's stamp as our last write left it.
+pub fn record_stamp(dev: &Connection, path: &Path) -> Result<()> {
+    match file_stamp(path) {
+        Some(s) => super::device::set_sync_meta(dev, STAMP_KEY, Some(&s)),
+        None => Ok(()),
+    }
+}
+
+/// Records that directory.db was found whole at `now`.
+pub fn checked(dev: &Connection, now: DateTime<Utc>) -> Result<()> {
+    super::device::set_sync_meta(dev, CHECKED_KEY, Some(&now.to_rfc3339()))
+}
+
+/// Every page of directory.db.
+pub fn quick_check(c: &Connection) -> Result<()> {
+    let check: String = c.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
+    if check != "ok" {
+        return Err(Error::Damaged(format!(
+            "directory.db is malformed ({check})"
+        )));
+    }
+    Ok(())
+}

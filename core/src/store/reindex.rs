@@ -1,0 +1,150 @@
+//! The search index after a content change, inside the apply transaction:
+//! updated for the services the change touches when it can be
+//! ([`crate::search::update`]), rebuilt from every record otherwise (a
+//! snapshot, a changed municipality or organization — their names and kinds
+//! are in many services' entries —, an index that is not the store's).
+
+use crate::error::Result;
+use crate::feed::{Record, RecordKind};
+use crate::model::Service;
+use crate::search::{fts_columns, index::FacetIndex, update};
+use rusqlite::{params, OptionalExtension, Transaction};
+
+/// Whether a change can update the index in place.
+pub fn can_update(upserts: &[Record], deletes: &[(RecordKind, String)], replace_all: bool) -> bool {
+    let touches_many =
+        |k: RecordKind| matches!(k, RecordKind::Municipality | RecordKind::Organization);
+    !replace_all
+        && !upserts.iter().any(|r| touches_many(r.kind))
+        && !deletes.iter().any(|(k, _)| touches_many(*k))
+}
+
+/// The ids of the services a change touches, sorted, once each.
+pub fn touched_services(upserts: &[Record], deletes: &[(RecordKind, String)]) -> Vec<String> {
+    let mut ids: Vec<String> = upserts
+        .iter()
+        .filter(|r| r.kind == RecordKind::Service)
+        .map(|r| r.id.clone())
+        .chain(
+            deletes
+                .iter()
+                .filter(|(k, _)| *k == RecordKind::Service)
+                .map(|(_, id)| id.clone()),
+        )
+        .collect();
+    ids.sort();
+    ids.dedup();
+    ids
+}
+
+/// `old` (the index of the content before the change) updated for the
+/// services `ids` after their records were written in `tx`; the `svc`
+/// rowids updated too. None when `old` does not match the store (then the
+/// caller rebuilds).
+pub fn update_index(
+    tx: &Transaction,
+    old: &FacetIndex,
+    ids: &[String],
+) -> Result<Option<FacetIndex>> {
+    let mut old_rowid = tx.prepare_cached("SELECT rowid FROM svc WHERE id = ?1")?;
+    let mut before = tx.prepare_cached("SELECT count(*) FROM svc WHERE id < ?1")?;
+    let mut body =
+        tx.prepare_cached("SELECT body FROM records WHERE kind = 'service' AND id = ?1")?;
+    let svc_count: i64 = tx.query_row("SELECT count(*) FROM svc", [], |r| r.get(0))?;
+    if svc_count as usize != old.entries.len() {
+        return Ok(None);
+    }
+    let mut next: u32 = tx
+        .query_row("SELECT max(rowid) FROM svc", [], |r| {
+            r.get::<_, Option<i64>>(0)
+        })?
+        .unwrap_or(0) as u32
+        + 1;
+
+    struct Now {
+        id: String,
+        rowid: u32,
+        old_rank: u32,
+        is_new: bool,
+        service: Service,
+    }
+    let mut removed = Vec::new();
+    let mut deleted_ids = Vec::new();
+    let mut present: Vec<Now> = Vec::new();
+    for id in ids {
+        let rowid: Option<i64> = old_rowid.query_row([id], |r| r.get(0)).optional()?;
+        let pos = match rowid {
+            Some(r) => match old.by_rowid.get(&(r as u32)) {
+                Some(p) => Some(*p),
+                None => return Ok(None),
+            },
+            None => None,
+        };
+        if let Some(p) = pos {
+            removed.push(p);
+        }
+        let b: Option<String> = body.query_row([id], |r| r.get(0)).optional()?;
+        match b {
+            Some(b) => {
+                let service: Service = serde_json::from_str(&b).map_err(|e| {
+                    crate::error::Error::Content(format!("service '{id}' is malformed: {e}"))
+                })?;
+                let new_rowid = match rowid {
+                    Some(r) => r as u32,
+                    None => {
+                        next += 1;
+                        next - 1
+                    }
+                };
+                let old_rank: i64 = before.query_row([id], |r| r.get(0))?;
+                present.push(Now {
+                    id: id.clone(),
+                    is_new: pos.is_none(),
+                    rowid: new_rowid,
+                    old_rank: old_rank as u32,
+                    service,
+                });
+            }
+            None => {
+                if rowid.is_some() {
+                    deleted_ids.push(id.clone());
+                }
+            }
+        }
+    }
+    // The rank of a service after the change: the old services before it,
+    // less those deleted before it, plus those added before it.
+    let added_ids: Vec<&str> = present
+        .iter()
+        .filter(|n| n.is_new)
+        .map(|n| n.id.as_str())
+        .collect();
+    let mut changed = Vec::with_capacity(present.len());
+    for n in &present {
+        let deleted_before = deleted_ids
+            .iter()
+            .filter(|d| d.as_str() < n.id.as_str())
+            .count();
+        let added_before = added_ids.iter().filter(|a| **a < n.id.as_str()).count();
+        let position = n.old_rank as usize - deleted_before + added_before;
+        let org = crate::search::organization(tx, &n.service.organization)?;
+        changed.push(update::Changed {
+            rowid: n.rowid,
+            position: position as u32,
+            text: fts_columns(&n.service, org.as_ref(), &old.municipalities),
+            kind: org.map(|o| o.agency_kind),
+            service: n.service.clone(),
+        });
+    }
+    {
+        let mut del = tx.prepare_cached("DELETE FROM svc WHERE id = ?1")?;
+        for id in &deleted_ids {
+            del.execute([id])?;
+        }
+        let mut ins = tx.prepare_cached("INSERT OR IGNORE INTO svc(rowid, id) VALUES (?1, ?2)")?;
+        for n in &present {
+            ins.execute(params![n.rowid, n.id])?;
+        }
+    }
+    Ok(Some(update::update(old, &removed, changed)?))
+}

@@ -1,0 +1,312 @@
+//! A delta applied in place answers every query exactly as the same change
+//! applied as a snapshot (a full rebuild of the index) does.
+
+use super::{reindex, ContentPosition};
+use crate::api::{Fyr, OpenOptions};
+use crate::feed::{Record, RecordKind};
+use crate::model::{Service, ServiceArea};
+use crate::search::SearchQuery;
+use crate::vocab::{Group, Lang, Need};
+use chrono::{TimeZone, Utc};
+
+fn open(dir: &std::path::Path) -> Fyr {
+    Fyr::open(OpenOptions {
+        data_dir: dir.into(),
+        key: None,
+        lang: Lang::Sv,
+    })
+    .unwrap()
+}
+
+fn all_records(f: &Fyr) -> Vec<Record> {
+    RecordKind::ALL
+        .iter()
+        .flat_map(|k| f.store().records(*k).unwrap())
+        .collect()
+}
+
+fn service(records: &[Record], id: &str) -> Service {
+    records
+        .iter()
+        .find(|r| r.kind == RecordKind::Service && r.id == id)
+        .unwrap_or_else(|| panic!("no {id}"))
+        .decode()
+        .unwrap()
+}
+
+/// What people type and pick, at instants that matter (a weekday evening,
+/// julafton 22:00, the night clocks go back).
+fn queries() -> Vec<SearchQuery> {
+    let texts = [
+        "kvinnojour",
+        "kvinnojouren ljungby",
+        "min man slår mig",
+        "jag blev slagen igår",
+        "barn som far illa",
+        "hedersvald",
+        "skyddat boende",
+        "polis",
+        "ostersund",
+        "harjedalen",
+        "kvinnof",
+        "trygghetsboende",
+        "nattoppet stodsamtal",
+        "våldtäkt",
+        "tolk arabiska",
+        "brottsoffer",
+        "socialjouren",
+        "akut",
+    ];
+    let instants = [
+        Utc.with_ymd_and_hms(2026, 11, 24, 20, 0, 0).unwrap(),
+        Utc.with_ymd_and_hms(2026, 12, 24, 21, 0, 0).unwrap(),
+        Utc.with_ymd_and_hms(2026, 10, 25, 1, 30, 0).unwrap(),
+    ];
+    let mut out = Vec::new();
+    for at in instants {
+        for t in texts {
+            out.push(SearchQuery {
+                text: Some(t.into()),
+                at: Some(at),
+                ..Default::default()
+            });
+        }
+        for muni in ["Ljungby", "Berg", "ostersund", "Växjö", "Stromsund"] {
+            out.push(SearchQuery {
+                municipality: Some(muni.into()),
+                open_now: true,
+                at: Some(at),
+                ..Default::default()
+            });
+            out.push(SearchQuery {
+                text: Some("jour".into()),
+                municipality: Some(muni.into()),
+                at: Some(at),
+                ..Default::default()
+            });
+        }
+        out.push(SearchQuery {
+            needs: vec![Need::ProtectedHousing],
+            groups: vec![Group::Women],
+            at: Some(at),
+            ..Default::default()
+        });
+        out.push(SearchQuery {
+            near: Some((62.39, 17.31)),
+            at: Some(at),
+            limit: 100,
+            ..Default::default()
+        });
+        out.push(SearchQuery {
+            near: Some((56.83, 13.94)),
+            language: Some("ar".into()),
+            at: Some(at),
+            ..Default::default()
+        });
+        out.push(SearchQuery {
+            at: Some(at),
+            limit: 1000,
+            ..Default::default()
+        });
+    }
+    out
+}
+
+#[test]
+fn a_delta_applied_in_place_answers_as_a_full_rebuild_does() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    drop(open(a.path()));
+    for f in [super::DIRECTORY_FILE, super::DEVICE_FILE] {
+        std::fs::copy(a.path().join(f), b.path().join(f)).unwrap();
+    }
+    let fa = open(a.path());
+    let before = all_records(&fa);
+
+    // The next version: one service reworded, re-timed and given a language
+    // and another municipality; one closed down; two new ones (ids sorting
+    // first and last) in existing places.
+    let mut changed = service(&before, "kvinnojouren-ljungby");
+    changed
+        .description
+        .sv
+        .push_str(" Nu även trygghetsboende och nattöppet stödsamtal.");
+    changed.hours = "mon-fri 08:00-22:00; closed-holidays".into();
+    changed.languages.push("ar".into());
+    if let ServiceArea::Municipalities { codes } = &mut changed.area {
+        codes.push("2361".into());
+    }
+    let mut first = service(&before, "kvinnojouren-ostersund");
+    first.id = "aaa-jour-harjedalen".into();
+    first.name.sv = "Stödlinjen i Härjedalen".into();
+    let mut last = service(&before, "socialjour-vaxjo");
+    last.id = "zzz-trygghetsboende".into();
+    last.name.sv = "Trygghetsboende Växjö".into();
+    let upserts = vec![
+        Record::new(RecordKind::Service, changed.id.clone(), &changed),
+        Record::new(RecordKind::Service, first.id.clone(), &first),
+        Record::new(RecordKind::Service, last.id.clone(), &last),
+    ];
+    let deletes = vec![(RecordKind::Service, "kvinnojouren-alvesta".to_string())];
+    assert!(reindex::can_update(&upserts, &deletes, false), "in place");
+    {
+        // The store's index is the one the update starts from (else apply
+        // would fall back to a rebuild and this test would prove nothing).
+        let mut c = fa.store().dir();
+        let tx = c.transaction().unwrap();
+        let ix = fa.store().index();
+        let ids = reindex::touched_services(&upserts, &deletes);
+        assert!(reindex::update_index(&tx, &ix, &ids).unwrap().is_some());
+    }
+
+    let pos = fa.store().position().unwrap();
+    let next = ContentPosition {
+        version: pos.version + 1,
+        digest: String::new(),
+        ..pos
+    };
+    fa.store().apply(&next, upserts, deletes, false).unwrap();
+    let after = all_records(&fa);
+    assert_eq!(after.len(), before.len() + 1);
+
+    // The same change as a snapshot (the full rebuild) on a copy of the
+    // store as it was.
+    let fb = open(b.path());
+    fb.store()
+        .apply(&next, after.clone(), vec![], true)
+        .unwrap();
+    assert_eq!(
+        fa.store().position().unwrap().digest,
+        fb.store().position().unwrap().digest
+    );
+
+    let qs = queries();
+    let mut compared = 0;
+    for q in &qs {
+        let ha = fa.search(q).unwrap();
+        let hb = fb.search(q).unwrap();
+        assert_eq!(
+            serde_json::to_value(&ha).unwrap(),
+            serde_json::to_value(&hb).unwrap(),
+            "{q:?}"
+        );
+        compared += ha.len();
+    }
+    assert!(compared > 500, "the queries find things: {compared}");
+    // The change is found, the closed one is gone, the new ones are there.
+    let hits = |f: &Fyr, t: &str| -> Vec<String> {
+        f.search(&SearchQuery {
+            text: Some(t.into()),
+            limit: 100,
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+    };
+    let t = hits(&fa, "trygghetsboende");
+    assert!(t.contains(&"kvinnojouren-ljungby".to_string()), "{t:?}");
+    assert!(t.contains(&"zzz-trygghetsboende".to_string()), "{t:?}");
+    assert!(!hits(&fa, "kvinnojour").contains(&"kvinnojouren-alvesta".to_string()));
+    assert!(hits(&fa, "harjedalen").contains(&"aaa-jour-harjedalen".to_string()));
+    for id in [
+        "kvinnojouren-ljungby",
+        "aaa-jour-harjedalen",
+        "zzz-trygghetsboende",
+    ] {
+        let at = Some(Utc.with_ymd_and_hms(2026, 12, 24, 21, 0, 0).unwrap());
+        assert_eq!(
+            serde_json::to_value(fa.show(id, at, None).unwrap()).unwrap(),
+            serde_json::to_value(fb.show(id, at, None).unwrap()).unwrap(),
+            "{id}"
+        );
+    }
+    // Reopened from the stored index, it still answers the same.
+    drop(fa);
+    let fa = open(a.path());
+    for q in &qs {
+        assert_eq!(
+            serde_json::to_value(fa.search(q).unwrap()).unwrap(),
+            serde_json::to_value(fb.search(q).unwrap()).unwrap(),
+            "{q:?}"
+        );
+    }
+}
+
+#[test]
+fn a_changed_organization_or_a_snapshot_rebuilds_whole() {
+    let r = |k| Record {
+        kind: k,
+        id: "x".into(),
+        body: "{}".into(),
+    };
+    assert!(!reindex::can_update(
+        &[r(RecordKind::Organization)],
+        &[],
+        false
+    ));
+    assert!(!reindex::can_update(
+        &[],
+        &[(RecordKind::Municipality, "0780".into())],
+        false
+    ));
+    assert!(!reindex::can_update(&[r(RecordKind::Service)], &[], true));
+    assert!(reindex::can_update(
+        &[r(RecordKind::Service), r(RecordKind::HelpCard)],
+        &[],
+        false
+    ));
+}
+
+#[test]
+fn an_index_in_an_older_format_is_rebuilt_from_the_records_not_taken_for_damage() {
+    let d = tempfile::tempdir().unwrap();
+    let f = open(d.path());
+    let pos = f.store().position().unwrap();
+    let synced = ContentPosition {
+        version: pos.version + 1,
+        digest: String::new(),
+        ..pos
+    };
+    f.store()
+        .apply(
+            &synced,
+            vec![],
+            vec![(RecordKind::Service, "kvinnojouren-alvesta".into())],
+            false,
+        )
+        .unwrap();
+    drop(f);
+    {
+        // What an older app left: the same blob under the previous tag.
+        let c = rusqlite::Connection::open(d.path().join(super::DIRECTORY_FILE)).unwrap();
+        let mut blob: Vec<u8> = c
+            .query_row("SELECT blob FROM facet_index WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        blob[..6].copy_from_slice(b"FYRIX1");
+        c.execute("UPDATE facet_index SET blob = ?1 WHERE id = 1", [blob])
+            .unwrap();
+    }
+    let f = open(d.path());
+    assert!(f.open_notices().is_empty(), "{:?}", f.open_notices());
+    assert_eq!(
+        f.store().position().unwrap().version,
+        synced.version,
+        "synced content kept"
+    );
+    let ids: Vec<String> = f
+        .search(&SearchQuery {
+            text: Some("kvinnojour".into()),
+            limit: 100,
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|h| h.id)
+        .collect();
+    assert!(ids.contains(&"kvinnojouren-ljungby".to_string()), "{ids:?}");
+    assert!(!ids.contains(&"kvinnojouren-alvesta".to_string()));
+}

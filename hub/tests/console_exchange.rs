@@ -1,0 +1,343 @@
+//! The console's import and export over real HTTP on 127.0.0.1: the report
+//! is shown before anything changes, confirming writes the entries that
+//! passed, coordinators bring in only their county's services, the upload
+//! needs the CSRF token, and every export downloads.
+
+use fyr_hub::console::{self, ConsoleConfig, Role};
+use fyr_hub::{spawn, HubHandle, ServeConfig};
+use reqwest::redirect::Policy;
+use reqwest::StatusCode;
+use std::net::SocketAddr;
+use std::path::PathBuf;
+
+struct Hub {
+    url: String,
+    dir: tempfile::TempDir,
+    _handle: HubHandle,
+}
+
+async fn hub() -> Hub {
+    let dir = tempfile::tempdir().unwrap();
+    let db = dir.path().join("hub.db");
+    console::user_add(&db, "admin", &Role::Admin, "admin-password-1").unwrap();
+    console::user_add(
+        &db,
+        "kron",
+        &Role::Coordinator("07".into()),
+        "kronoberg-pass-1",
+    )
+    .unwrap();
+    let mut cfg = ServeConfig::new(
+        dir.path().join("feed"),
+        &db,
+        "127.0.0.1:0".parse::<SocketAddr>().unwrap(),
+    );
+    cfg.console = Some(ConsoleConfig::default());
+    let (addr, handle) = spawn(cfg).await.unwrap();
+    Hub {
+        url: format!("http://{addr}"),
+        dir,
+        _handle: handle,
+    }
+}
+
+struct Session {
+    http: reqwest::Client,
+    base: String,
+    cookie: String,
+    csrf: String,
+}
+
+async fn login(h: &Hub, name: &str, pw: &str) -> Session {
+    let http = reqwest::Client::builder()
+        .redirect(Policy::none())
+        .build()
+        .unwrap();
+    // The login form carries its own CSRF pair (a cookie and a field).
+    let form = http
+        .get(format!("{}/console/login", h.url))
+        .send()
+        .await
+        .unwrap();
+    let pair = form.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let page = form.text().await.unwrap();
+    let i = page.find("name=\"login_csrf\" value=\"").unwrap() + 25;
+    let token = page[i..i + 32].to_string();
+    let r = http
+        .post(format!("{}/console/login", h.url))
+        .header("cookie", pair)
+        .form(&[("name", name), ("password", pw), ("login_csrf", &token)])
+        .send()
+        .await
+        .unwrap();
+    assert_eq!(r.status(), StatusCode::SEE_OTHER);
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|v| v.starts_with("fyr_console="))
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let mut s = Session {
+        http,
+        base: h.url.clone(),
+        cookie,
+        csrf: String::new(),
+    };
+    let page = s.get("/console/exchange").await.1;
+    let i = page.find("name=\"csrf\" value=\"").expect("a csrf field") + 19;
+    s.csrf = page[i..i + 64].to_string();
+    s
+}
+
+impl Session {
+    async fn get(&self, path: &str) -> (StatusCode, String) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+    async fn get_bytes(&self, path: &str) -> (StatusCode, String, Vec<u8>) {
+        let r = self
+            .http
+            .get(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .send()
+            .await
+            .unwrap();
+        let ct = r
+            .headers()
+            .get("content-type")
+            .map(|v| v.to_str().unwrap().to_string())
+            .unwrap_or_default();
+        (r.status(), ct, r.bytes().await.unwrap().to_vec())
+    }
+    /// A multipart upload as a browser sends it.
+    async fn upload(&self, name: &str, bytes: &[u8], csrf: &str) -> (StatusCode, String) {
+        let boundary = "----fyrtestboundary7MA4YWxk";
+        let mut body = format!(
+            "--{boundary}\r\nContent-Disposition: form-data; name=\"file\"; filename=\"{name}\"\r\nContent-Type: application/octet-stream\r\n\r\n"
+        )
+        .into_bytes();
+        body.extend_from_slice(bytes);
+        body.extend_from_slice(format!("\r\n--{boundary}--\r\n").as_bytes());
+        let r = self
+            .http
+            .post(format!(
+                "{}/console/exchange/preview?csrf={csrf}",
+                self.base
+            ))
+            .header("cookie", &self.cookie)
+            .header(
+                "content-type",
+                format!("multipart/form-data; boundary={boundary}"),
+            )
+            .body(body)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+    async fn post(&self, path: &str, form: &[(&str, &str)]) -> (StatusCode, String) {
+        let mut f: Vec<(&str, &str)> = vec![("csrf", &self.csrf)];
+        f.extend_from_slice(form);
+        let r = self
+            .http
+            .post(format!("{}{path}", self.base))
+            .header("cookie", &self.cookie)
+            .form(&f)
+            .send()
+            .await
+            .unwrap();
+        (r.status(), r.text().await.unwrap())
+    }
+}
+
+fn token(page: &str) -> String {
+    let i = page
+        .find("name=\"token\" value=\"")
+        .expect("a confirm form")
+        + 20;
+    page[i..i + 32].to_string()
+}
+
+fn workbook_with_new_service(area: &str) -> Vec<u8> {
+    let mut t = fyr_exchange::Tables::default();
+    let cols = fyr_core::content::SERVICE_COLUMNS;
+    let mut f = fyr_exchange::Fields::new();
+    for c in cols {
+        f.insert(c.to_string(), String::new());
+    }
+    for (k, v) in [
+        ("id", "ljungby-samtal"),
+        ("organization", "ljungby-socialtjanst"),
+        ("name_sv", "Samtalsstöd i Ljungby"),
+        (
+            "description_sv",
+            "Demopost – kontrollera uppgifterna lokalt. Samtal efter våld.",
+        ),
+        ("area", area),
+        ("groups", "women"),
+        ("web", "https://www.ljungby.se"),
+        ("confidential_address", "no"),
+        ("source", "demo"),
+        ("demo", "yes"),
+    ] {
+        f.insert(k.into(), v.into());
+    }
+    t.services.push(fyr_exchange::Row::new(f));
+    fyr_exchange::sheets::write_xlsx(&t).unwrap()
+}
+
+fn db(h: &Hub) -> PathBuf {
+    h.dir.path().join("hub.db")
+}
+
+fn has_row(h: &Hub, key: &str) -> bool {
+    rusqlite::Connection::open(db(h))
+        .unwrap()
+        .query_row(
+            "SELECT COUNT(*) FROM console_rows WHERE key = ?1",
+            [key],
+            |r| r.get::<_, i64>(0),
+        )
+        .unwrap()
+        > 0
+}
+
+#[tokio::test]
+async fn an_upload_shows_the_report_first_and_confirm_writes_it() {
+    let h = hub().await;
+    let s = login(&h, "kron", "kronoberg-pass-1").await;
+    // Without the token in the URL the upload is refused.
+    let (st, _) = s
+        .upload("lista.xlsx", &workbook_with_new_service("0781"), "")
+        .await;
+    assert_eq!(st, StatusCode::FORBIDDEN);
+    let (st, page) = s
+        .upload("lista.xlsx", &workbook_with_new_service("0781"), &s.csrf)
+        .await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+    assert!(page.contains("ljungby-samtal"), "{page}");
+    assert!(
+        !has_row(&h, "ljungby-samtal"),
+        "nothing changes before confirming"
+    );
+    let (st, page) = s
+        .post("/console/exchange/confirm", &[("token", &token(&page))])
+        .await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+    assert!(has_row(&h, "ljungby-samtal"));
+    // A token that is not this session's upload (or was used) is refused.
+    let (st, _) = s
+        .post(
+            "/console/exchange/confirm",
+            &[("token", "0".repeat(32).as_str())],
+        )
+        .await;
+    assert_eq!(st, StatusCode::GONE);
+
+    // A Kronoberg coordinator cannot bring in a national service.
+    let (_, page) = s
+        .upload("lista.xlsx", &workbook_with_new_service("SE"), &s.csrf)
+        .await;
+    assert!(page.contains("not wholly in your county"), "{page}");
+    assert!(!page.contains("name=\"token\""), "nothing to confirm");
+}
+
+#[tokio::test]
+async fn a_report_made_stale_by_another_import_is_shown_again_not_applied() {
+    let h = hub().await;
+    let kron = login(&h, "kron", "kronoberg-pass-1").await;
+    let admin = login(&h, "admin", "admin-password-1").await;
+    // The coordinator reads the report for a new service and goes for coffee.
+    let (st, page) = kron
+        .upload("lista.xlsx", &workbook_with_new_service("0781"), &kron.csrf)
+        .await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+    let stale = token(&page);
+    // Meanwhile an admin imports the same service, under another name.
+    let mut t = fyr_exchange::read_bytes(
+        "l.xlsx",
+        &workbook_with_new_service("0781"),
+        &fyr_exchange::Tables::default(),
+    )
+    .unwrap()
+    .tables;
+    t.services[0]
+        .fields
+        .insert("name_sv".into(), "Samtal för vuxna i Ljungby".into());
+    let other = fyr_exchange::sheets::write_xlsx(&t).unwrap();
+    let (st, page) = admin.upload("admin.xlsx", &other, &admin.csrf).await;
+    assert!(
+        st == StatusCode::OK && page.contains("name=\"token\""),
+        "{page}"
+    );
+    let (st, page) = admin
+        .post("/console/exchange/confirm", &[("token", &token(&page))])
+        .await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+    // The coordinator's confirmation no longer matches what was shown:
+    // nothing is written, the new report is shown to confirm again.
+    let (st, page) = kron
+        .post("/console/exchange/confirm", &[("token", &stale)])
+        .await;
+    assert_eq!(st, StatusCode::CONFLICT, "{page}");
+    assert!(
+        page.contains("har ändrats sedan rapporten visades"),
+        "{page}"
+    );
+    let row: String = rusqlite::Connection::open(db(&h))
+        .unwrap()
+        .query_row(
+            "SELECT fields FROM console_rows WHERE key = 'ljungby-samtal' AND file LIKE 'services%'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert!(
+        row.contains("Samtal för vuxna i Ljungby"),
+        "the admin's import stands: {row}"
+    );
+    // Confirming the new report applies it.
+    let (st, page) = kron
+        .post("/console/exchange/confirm", &[("token", &token(&page))])
+        .await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+}
+
+#[tokio::test]
+async fn every_export_downloads() {
+    let h = hub().await;
+    let s = login(&h, "admin", "admin-password-1").await;
+    let (st, ct, b) = s.get_bytes("/console/exchange/export/hsds-json").await;
+    assert_eq!(st, StatusCode::OK);
+    assert!(ct.starts_with("application/json"));
+    let v: serde_json::Value = serde_json::from_slice(&b).unwrap();
+    assert_eq!(v["organizations"].as_array().unwrap().len(), 70);
+    let (st, ct, b) = s.get_bytes("/console/exchange/export/hsds-csv").await;
+    assert_eq!((st, ct.as_str()), (StatusCode::OK, "application/zip"));
+    let files = fyr_exchange::sheets::unzip("x.zip", &b).unwrap();
+    assert!(files.iter().any(|f| f.0 == "datapackage.json"));
+    let (st, _, b) = s.get_bytes("/console/exchange/export/xlsx").await;
+    assert_eq!(st, StatusCode::OK);
+    let known = fyr_exchange::Tables::default();
+    let inc = fyr_exchange::read_bytes("k.xlsx", &b, &known).unwrap();
+    assert_eq!(inc.tables.services.len(), 149);
+    let (st, _, _) = s.get_bytes("/console/exchange/export/pdf").await;
+    assert_eq!(st, StatusCode::NOT_FOUND);
+}
