@@ -20,7 +20,8 @@ if [ ! -d tests/browser/node_modules/playwright-core ]; then
   echo "ci-browser: installing playwright-core from the lock file"
   (cd tests/browser && npm ci --no-audit --no-fund --silent)
 fi
-[ -x "$target/debug/fyr" ] || cargo build -p fyr-cli
+# Always (incremental): a stale binary would test old code.
+cargo build -p fyr-cli
 status=0
 FYR_BIN="$target/debug/fyr" node tests/browser/console.test.mjs || status=1
 FYR_BIN="$target/debug/fyr" node tests/browser/exchange.test.mjs || status=1

@@ -83,6 +83,11 @@ enum HubCmd {
         /// Mark console cookies Secure (TLS terminated in front of the hub).
         #[arg(long)]
         secure_cookies: bool,
+        /// The hub's public address as phones reach it (http(s)://HOST/), for
+        /// the console's Phones page and enrollment QR codes; without it, the
+        /// `hub_url` of the distribution settings.
+        #[arg(long, value_name = "URL")]
+        hub_url: Option<String>,
         /// Do not serve the coordinator's console under /console/.
         #[arg(long)]
         no_console: bool,
@@ -593,6 +598,7 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
             tokens,
             key,
             secure_cookies,
+            hub_url,
             no_console,
             trusted_proxy,
             limits,
@@ -602,12 +608,18 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
                     "bad --listen '{listen}': expected IP:PORT, e.g. 127.0.0.1:8080"
                 ))
             })?;
+            if let Some(u) = hub_url.as_deref().filter(|u| !reqwest_like_url(u)) {
+                return Err(Failure::usage(format!(
+                    "bad --hub-url {u:?}: expected http(s)://HOST/"
+                )));
+            }
             let mut cfg = ServeConfig::new(&feed, &db, addr);
             cfg.tokens = tokens;
             if !no_console {
                 cfg.console = Some(fyr_hub::console::ConsoleConfig {
                     key,
                     secure_cookies,
+                    hub_url,
                 });
             }
             cfg.limits = limits.limits();

@@ -387,6 +387,22 @@ pub fn revoke_device(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<
     Ok(())
 }
 
+/// Undoes [`revoke_device`] (a phone revoked by mistake): its token is
+/// accepted again. An unknown id is an error naming it.
+pub fn reinstate_device(conn: &Connection, id: &str) -> Result<(), EnrollError> {
+    init(conn)?;
+    let n = conn.execute(
+        "UPDATE devices SET revoked = NULL WHERE id = ?1",
+        params![id.trim()],
+    )?;
+    if n == 0 {
+        return Err(EnrollError::Invalid(format!(
+            "no enrolled device has the id {id:?} (see `fyr hub devices list`)"
+        )));
+    }
+    Ok(())
+}
+
 /// What an upload's bearer token is.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub enum TokenState {
@@ -527,6 +543,10 @@ mod tests {
         );
         revoke_device(&c, &e.device_id, now).unwrap();
         assert_eq!(check_token(&c, &e.token, now).unwrap(), TokenState::Revoked);
+        assert!(list_devices(&c).unwrap()[0].revoked);
+        reinstate_device(&c, &e.device_id).unwrap();
+        assert!(!list_devices(&c).unwrap()[0].revoked);
+        revoke_device(&c, &e.device_id, now).unwrap();
         assert!(list_devices(&c).unwrap()[0].revoked);
         assert!(revoke_device(&c, "nope", now)
             .unwrap_err()

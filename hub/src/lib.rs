@@ -14,6 +14,7 @@ pub mod limits;
 pub mod proxy;
 pub mod publish;
 pub mod report;
+pub mod scope;
 pub mod serve;
 pub mod tuf;
 

@@ -236,7 +236,12 @@ fn router(cfg: &ServeConfig) -> Result<(Router, SeenWriter), HubError> {
     // The console (same process and port); the limits for every route are
     // layered on the finished router by `limits::run`, so it inherits them.
     let app = match &cfg.console {
-        Some(c) => routes.merge(crate::console::router(&cfg.feed_dir, &cfg.db_path, c)?),
+        Some(c) => routes.merge(crate::console::router(
+            &cfg.feed_dir,
+            &cfg.db_path,
+            c,
+            &cfg.trusted_proxies,
+        )?),
         None => routes,
     };
     Ok((
@@ -671,6 +676,18 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<(), Respo
     }
 }
 
+fn bearer(headers: &HeaderMap) -> Option<&str> {
+    headers
+        .get(header::AUTHORIZATION)
+        .and_then(|v| v.to_str().ok())
+        .and_then(|v| {
+            v.strip_prefix("Bearer ")
+                .or_else(|| v.strip_prefix("bearer "))
+        })
+        .map(str::trim)
+        .filter(|t| !t.is_empty())
+}
+
 async fn upload(State(state): State<Arc<AppState>>, req: Request) -> Response {
     // Authenticate on the headers alone: a client without a valid token is
     // answered before a byte of its body is read (the body is dropped unread
@@ -692,11 +709,21 @@ async fn upload(State(state): State<Arc<AppState>>, req: Request) -> Response {
         return busy(&state);
     };
     let db = state.db.clone();
+    // Statistics bound to the device's enrollment (`scope.rs`).
+    let token = bearer(&parts.headers).map(str::to_string);
+    let feed_dir = state.feed_dir.clone();
     let res = tokio::task::spawn_blocking(move || -> Result<BatchResponse, String> {
+        let known = crate::scope::known(&feed_dir);
         let mut conn = db
             .lock()
             .map_err(|_| "database lock poisoned".to_string())?;
-        events::store_batch(&mut conn, &batch.events).map_err(|e| e.to_string())
+        let who = token
+            .as_deref()
+            .and_then(|t| crate::scope::enrollment_of(&conn, t));
+        let (keep, refused) = crate::scope::filter_batch(batch.events, who.as_ref(), &known);
+        let mut r = events::store_batch(&mut conn, &keep).map_err(|e| e.to_string())?;
+        r.rejected.extend(refused);
+        Ok(r)
     })
     .await;
     match res {

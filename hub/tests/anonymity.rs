@@ -62,7 +62,7 @@ async fn a_hub_row_holds_the_event_and_the_month_nothing_else() {
     cfg.tokens = Some(dir.path().join("tokens"));
     let (addr, handle) = spawn(cfg).await.unwrap();
     let stat = json!({"month": "2026-12", "municipality": "0764", "agency_kind": "healthcare",
-        "checklist": "first-step", "checklist_version": 3, "level": "high", "override_used": false});
+        "checklist": "adult-risk", "checklist_version": 3, "level": "high", "override_used": false});
     // What a device sends: the reporter's municipality and agency kind (as
     // coarse as a statistic), the reason and the checked short text.
     let report = json!({"service_id": "ljungby-socialtjanst", "reason": "wrong_number",

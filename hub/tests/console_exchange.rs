@@ -53,15 +53,36 @@ async fn login(h: &Hub, name: &str, pw: &str) -> Session {
         .redirect(Policy::none())
         .build()
         .unwrap();
+    // The login form carries its own CSRF pair (a cookie and a field).
+    let form = http
+        .get(format!("{}/console/login", h.url))
+        .send()
+        .await
+        .unwrap();
+    let pair = form.headers()["set-cookie"]
+        .to_str()
+        .unwrap()
+        .split(';')
+        .next()
+        .unwrap()
+        .to_string();
+    let page = form.text().await.unwrap();
+    let i = page.find("name=\"login_csrf\" value=\"").unwrap() + 25;
+    let token = page[i..i + 32].to_string();
     let r = http
         .post(format!("{}/console/login", h.url))
-        .form(&[("name", name), ("password", pw)])
+        .header("cookie", pair)
+        .form(&[("name", name), ("password", pw), ("login_csrf", &token)])
         .send()
         .await
         .unwrap();
     assert_eq!(r.status(), StatusCode::SEE_OTHER);
-    let cookie = r.headers()["set-cookie"]
-        .to_str()
+    let cookie = r
+        .headers()
+        .get_all("set-cookie")
+        .iter()
+        .map(|v| v.to_str().unwrap().to_string())
+        .find(|v| v.starts_with("fyr_console="))
         .unwrap()
         .split(';')
         .next()

@@ -150,7 +150,7 @@ async fn an_upload_leaves_no_trace_of_its_device_beside_its_batch() {
         .unwrap();
     let stat = serde_json::json!({"events": [{"event_id": "ev-1", "kind": "screening_stat",
         "payload": {"month": "2026-12", "municipality": "2361", "agency_kind": "healthcare",
-        "checklist": "first-step", "checklist_version": 1, "level": "high", "override_used": false}}]});
+        "checklist": "adult-risk", "checklist_version": 1, "level": "high", "override_used": false}}]});
     let r = reqwest::Client::new()
         .post(format!("http://{}/v1/events", hub.addr))
         .bearer_auth(&en.token)

@@ -175,7 +175,7 @@ fn stat_event(id: &str) -> OutboxEvent {
         event_id: id.into(),
         kind: "screening_stat".into(),
         payload: json!({"month": "2026-03", "municipality": "0780", "agency_kind": "police",
-                        "checklist": "patriark", "checklist_version": 1, "level": "high", "override_used": false}),
+                        "checklist": "adult-risk", "checklist_version": 1, "level": "high", "override_used": false}),
     }
 }
 

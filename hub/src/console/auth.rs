@@ -6,13 +6,17 @@
 //! 12 hours in all, at logout, and when the account is disabled or its
 //! password changes. Every POST under /console/ except the login itself must
 //! carry the session's CSRF token (`csrf` form field), checked in one
-//! middleware before any handler runs. Failed logins are limited per account:
-//! 5 in 15 minutes, then the account's login is refused until they age out.
+//! middleware before any handler runs; the login form carries its own token
+//! (a cookie and a form field that must match). Failed logins slow down per
+//! account and per address (`throttle.rs`), never locking the owner out.
+//! Every form body and query string is checked (UTF-8, bounded values) in
+//! the same middleware before any handler. A form posted after the session
+//! ended is kept (an hour at most) and offered again after the next login.
 
 use super::users::{self, User};
-use super::{i18n, Console};
+use super::{i18n, inputs, throttle, Console};
 use axum::body::{to_bytes, Body};
-use axum::extract::{FromRequestParts, Path as UrlPath, Request, State};
+use axum::extract::{ConnectInfo, FromRequestParts, Path as UrlPath, Request, State};
 use axum::http::{header, request::Parts, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
@@ -24,8 +28,8 @@ pub const COOKIE: &str = "fyr_console";
 pub const LANG_COOKIE: &str = "fyr_lang";
 pub const IDLE_SECS: i64 = 2 * 3600;
 pub const MAX_SECS: i64 = 12 * 3600;
-pub const MAX_FAILURES: i64 = 5;
-pub const FAILURE_WINDOW_SECS: i64 = 15 * 60;
+pub const LOGIN_COOKIE: &str = "fyr_login";
+pub const PENDING_COOKIE: &str = "fyr_pending";
 const MAX_FORM_BYTES: usize = 1 << 20;
 
 /// A logged-in, enabled account on this request.
@@ -124,24 +128,51 @@ fn set_cookie(c: &Console, headers: &HeaderMap, name: &str, value: &str, max_age
 
 fn login_form(
     c: &Console,
+    headers: &HeaderMap,
     lang: &'static str,
     error: Option<&str>,
     status: StatusCode,
+    name: &str,
 ) -> Response {
+    // Login CSRF: a random value in a cookie and in the form; a login
+    // posted from elsewhere has no matching pair.
+    let token = hex::encode(rand::random::<[u8; 16]>());
+    let pending = cookie(headers, PENDING_COOKIE).is_some();
     let mut r = c.render(
         "login.html",
-        minijinja::context! { t => i18n::texts(lang), lang, error },
+        minijinja::context! { t => i18n::texts(lang), lang, error, login_csrf => token, name, pending },
     );
     *r.status_mut() = status;
+    if let Ok(v) = set_cookie(c, headers, LOGIN_COOKIE, &token, 3600).parse() {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
     r
 }
 
 pub(crate) async fn login_page(State(c): State<Arc<Console>>, headers: HeaderMap) -> Response {
-    login_form(&c, lang_of(&headers), None, StatusCode::OK)
+    login_form(&c, &headers, lang_of(&headers), None, StatusCode::OK, "")
+}
+
+/// Computes the dummy hash ahead of the first login (on a thread of its
+/// own, so neither startup nor the first unknown name pays for it).
+pub(crate) fn warm() {
+    std::thread::spawn(|| {
+        dummy_hash();
+    });
+}
+
+/// A hash to verify unknown names against, so that an unknown user takes
+/// as long as a wrong password.
+fn dummy_hash() -> &'static str {
+    static H: std::sync::OnceLock<String> = std::sync::OnceLock::new();
+    H.get_or_init(|| {
+        users::hash_password(&hex::encode(rand::random::<[u8; 16]>())).unwrap_or_default()
+    })
 }
 
 pub(crate) async fn login(
     State(c): State<Arc<Console>>,
+    ConnectInfo(peer): ConnectInfo<std::net::SocketAddr>,
     headers: HeaderMap,
     axum::Form(f): axum::Form<Vec<(String, String)>>,
 ) -> Response {
@@ -152,63 +183,97 @@ pub(crate) async fn login(
             .map(|(_, v)| v.clone())
             .unwrap_or_default()
     };
-    let (name, password) = (get("name").trim().to_lowercase(), get("password"));
-    let key = format!("user:{name}");
-    let t = now();
-    let conn = c.conn();
-    let _ = conn.execute(
-        "DELETE FROM console_login_failures WHERE at < ?1",
-        [t - FAILURE_WINDOW_SECS],
-    );
-    let failures: i64 = conn
-        .query_row(
-            "SELECT COUNT(*) FROM console_login_failures WHERE key = ?1",
-            [&key],
-            |r| r.get(0),
-        )
-        .unwrap_or(0);
-    if failures >= MAX_FAILURES {
-        drop(conn);
+    let (name, password) = (users::normalize_name(&get("name")), get("password"));
+    let sent = get("login_csrf");
+    if sent.is_empty() || cookie(&headers, LOGIN_COOKIE) != Some(sent.as_str()) {
         return login_form(
             &c,
+            &headers,
             lang,
-            Some(i18n::text(lang, "login_limited")),
-            StatusCode::TOO_MANY_REQUESTS,
+            Some(i18n::text(lang, "login_csrf")),
+            StatusCode::FORBIDDEN,
+            &name,
         );
     }
-    let ok = users::get(&conn, &name)
-        .ok()
-        .flatten()
-        .filter(|(u, hash)| users::verify_password(hash, &password) && !u.disabled);
-    let Some((user, _)) = ok else {
-        let _ = conn.execute(
-            "INSERT INTO console_login_failures (key, at) VALUES (?1, ?2)",
-            params![key, t],
+    // The client, not a reverse proxy in front (`--trusted-proxy`); an
+    // IPv6 client by its /64.
+    let ip = crate::proxy::rate_key(c.proxies.client(peer.ip(), &headers));
+    let t = now();
+    let (wait, stored) = {
+        let conn = c.conn();
+        let wait = throttle::wait(&conn, &name, &ip, t);
+        let stored = if wait > 0 {
+            None
+        } else {
+            users::get(&conn, &name).ok().flatten()
+        };
+        (wait, stored)
+    };
+    if wait > 0 {
+        let msg = i18n::text(lang, "login_wait").replace("{n}", &wait.to_string());
+        let mut r = login_form(
+            &c,
+            &headers,
+            lang,
+            Some(&msg),
+            StatusCode::TOO_MANY_REQUESTS,
+            &name,
         );
+        r.headers_mut().insert(
+            header::RETRY_AFTER,
+            wait.to_string().parse().expect("digits"),
+        );
+        return r;
+    }
+    // The slow hash runs off the async executor and without the database
+    // lock; an unknown name is checked against a dummy hash.
+    let hash = stored.as_ref().map(|(_, h)| h.clone());
+    let pw = password.clone();
+    let good = tokio::task::spawn_blocking(move || {
+        let known = hash.is_some();
+        let ok = users::verify_password(hash.as_deref().unwrap_or_else(|| dummy_hash()), &pw);
+        known && ok
+    })
+    .await
+    .unwrap_or(false);
+    let user = stored.filter(|(u, _)| good && !u.disabled).map(|(u, _)| u);
+    let conn = c.conn();
+    let Some(user) = user else {
+        throttle::failed(&conn, &name, &ip, now());
         drop(conn);
         return login_form(
             &c,
+            &headers,
             lang,
             Some(i18n::text(lang, "login_failed")),
             StatusCode::UNAUTHORIZED,
+            &name,
         );
     };
+    throttle::succeeded(&conn, &user.name);
     let token = hex::encode(rand::random::<[u8; 32]>());
     let csrf = hex::encode(rand::random::<[u8; 32]>());
     let _ = conn.execute(
         "INSERT INTO console_sessions (token_hash, user, csrf, created, seen) VALUES (?1, ?2, ?3, ?4, ?4)",
         params![token_hash(&token), user.name, csrf, t],
     );
-    let _ = conn.execute("DELETE FROM console_login_failures WHERE key = ?1", [&key]);
     drop(conn);
-    (
-        [(
-            header::SET_COOKIE,
-            set_cookie(&c, &headers, COOKIE, &token, MAX_SECS),
-        )],
-        Redirect::to("/console/"),
-    )
-        .into_response()
+    // A form sent after the session ended waits to be sent again.
+    let next = if cookie(&headers, PENDING_COOKIE).is_some() {
+        "/console/resume"
+    } else {
+        "/console/"
+    };
+    let mut r = Redirect::to(next).into_response();
+    for v in [
+        set_cookie(&c, &headers, COOKIE, &token, MAX_SECS),
+        set_cookie(&c, &headers, LOGIN_COOKIE, "", 0),
+    ] {
+        if let Ok(v) = v.parse() {
+            r.headers_mut().append(header::SET_COOKIE, v);
+        }
+    }
+    r
 }
 
 pub(crate) async fn logout(State(c): State<Arc<Console>>, headers: HeaderMap) -> Response {
@@ -247,13 +312,30 @@ pub(crate) async fn set_lang(
         .into_response()
 }
 
-/// Every POST (but the login) needs a live session and its CSRF token.
+/// Every query string and form body is checked (UTF-8, bounded: 400 that
+/// names the field); every POST (but the login) needs a live session and its
+/// CSRF token. A form the browser posts after the session ended (same
+/// origin) is kept and the user sent to the login, after which it is offered
+/// again (`resume`).
 pub(crate) async fn csrf_guard(
     State(c): State<Arc<Console>>,
     req: Request,
     next: Next,
 ) -> Response {
-    if req.method() != Method::POST || req.uri().path() == "/console/login" {
+    let bad = |why: String| {
+        (
+            StatusCode::BAD_REQUEST,
+            [(header::CONTENT_TYPE, "text/plain; charset=utf-8")],
+            format!("{why}\n"),
+        )
+            .into_response()
+    };
+    if let Some(q) = req.uri().query() {
+        if let Err(e) = inputs::check_encoded(q.as_bytes()) {
+            return bad(e);
+        }
+    }
+    if req.method() != Method::POST {
         return next.run(req).await;
     }
     let lang = lang_of(req.headers());
@@ -265,16 +347,17 @@ pub(crate) async fn csrf_guard(
         )
             .into_response()
     };
-    let Some((_, csrf)) = session(&c, req.headers()) else {
-        return refuse(i18n::text(lang, "no_session"));
-    };
-    // A file upload (multipart) carries the token in its URL (`?csrf=`).
+    // A file upload (multipart) carries the token in its URL (`?csrf=`);
+    // its body is the handler's to read and bound.
     let multipart = req
         .headers()
         .get(header::CONTENT_TYPE)
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     if multipart {
+        let Some((_, csrf)) = session(&c, req.headers()) else {
+            return refuse(i18n::text(lang, "no_session"));
+        };
         let sent = req
             .uri()
             .query()
@@ -292,22 +375,104 @@ pub(crate) async fn csrf_guard(
     let Ok(bytes) = to_bytes(body, MAX_FORM_BYTES).await else {
         return (StatusCode::PAYLOAD_TOO_LARGE, "form too large\n").into_response();
     };
+    if let Err(e) = inputs::check_encoded(&bytes) {
+        return bad(e);
+    }
+    if parts.uri.path() == "/console/login" {
+        return next
+            .run(Request::from_parts(parts, Body::from(bytes)))
+            .await;
+    }
+    let Some((_, csrf)) = session(&c, &parts.headers) else {
+        if parts.uri.path() != "/console/logout" && same_origin(&parts.headers) {
+            return keep_pending(&c, &parts.headers, parts.uri.path(), &bytes);
+        }
+        return refuse(i18n::text(lang, "no_session"));
+    };
     let sent: Option<String> = serde_urlencoded_pairs(&bytes)
         .into_iter()
         .find(|(k, _)| k == "csrf")
         .map(|(_, v)| v);
-    let ok = sent.is_some_and(|s| {
-        s.len() == csrf.len()
-            && s.bytes()
-                .zip(csrf.bytes())
-                .fold(0u8, |acc, (a, b)| acc | (a ^ b))
-                == 0
-    });
+    let ok = sent.is_some_and(|s| same_token(&s, &csrf));
     if !ok {
         return refuse(i18n::text(lang, "bad_csrf"));
     }
     next.run(Request::from_parts(parts, Body::from(bytes)))
         .await
+}
+
+/// A browser's own form: its Origin names this host.
+fn same_origin(headers: &HeaderMap) -> bool {
+    let host = headers.get(header::HOST).and_then(|v| v.to_str().ok());
+    let origin = headers.get(header::ORIGIN).and_then(|v| v.to_str().ok());
+    match (host, origin) {
+        (Some(h), Some(o)) => o.split_once("://").is_some_and(|(_, rest)| rest == h),
+        _ => false,
+    }
+}
+
+const PENDING_SECS: i64 = 3600;
+
+fn keep_pending(c: &Console, headers: &HeaderMap, path: &str, body: &[u8]) -> Response {
+    let id = hex::encode(rand::random::<[u8; 16]>());
+    let t = now();
+    {
+        let conn = c.conn();
+        let _ = conn.execute(
+            "DELETE FROM console_pending WHERE created < ?1",
+            [t - PENDING_SECS],
+        );
+        let _ = conn.execute(
+            "INSERT INTO console_pending (id, path, body, created) VALUES (?1, ?2, ?3, ?4)",
+            params![token_hash(&id), path, body, t],
+        );
+    }
+    (
+        [(
+            header::SET_COOKIE,
+            set_cookie(c, headers, PENDING_COOKIE, &id, PENDING_SECS),
+        )],
+        Redirect::to("/console/login"),
+    )
+        .into_response()
+}
+
+/// After a fresh login: the form that was sent when the session had ended,
+/// shown field by field with one button that sends it again (with the new
+/// session's token). Nothing is saved until the user presses it.
+pub(crate) async fn resume(
+    State(c): State<Arc<Console>>,
+    headers: HeaderMap,
+    a: Authed,
+) -> Response {
+    let row: Option<(String, Vec<u8>)> = cookie(&headers, PENDING_COOKIE).and_then(|id| {
+        let conn = c.conn();
+        let h = token_hash(id);
+        let r = conn
+            .query_row(
+                "SELECT path, body FROM console_pending WHERE id = ?1 AND created >= ?2",
+                params![h, now() - PENDING_SECS],
+                |r| Ok((r.get(0)?, r.get(1)?)),
+            )
+            .optional()
+            .ok()
+            .flatten();
+        let _ = conn.execute("DELETE FROM console_pending WHERE id = ?1", [h]);
+        r
+    });
+    let clear = set_cookie(&c, &headers, PENDING_COOKIE, "", 0);
+    let Some((path, body)) = row else {
+        return ([(header::SET_COOKIE, clear)], Redirect::to("/console/")).into_response();
+    };
+    let fields: Vec<(String, String)> = serde_urlencoded_pairs(&body)
+        .into_iter()
+        .filter(|(k, _)| k != "csrf")
+        .collect();
+    let mut r = c.page(&a, "resume.html", minijinja::context! { path, fields });
+    if let Ok(v) = clear.parse() {
+        r.headers_mut().append(header::SET_COOKIE, v);
+    }
+    r
 }
 
 fn same_token(s: &str, csrf: &str) -> bool {

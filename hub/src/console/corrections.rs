@@ -5,11 +5,11 @@
 //! resolved with a note or dismissed with a reason.
 
 use super::workdir;
-use super::{audit, i18n, rights, Authed, Console};
+use super::{audit, i18n, labels, rights, Authed, Console};
 use crate::events::KIND_CORRECTION;
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::Form;
 use minijinja::context;
 use rusqlite::{params, Connection};
@@ -106,7 +106,17 @@ pub(crate) async fn list(
     if !rights::can_read_directory(&a.user.role) {
         return c.forbidden(&a, i18n::text(a.lang, "no_directory"));
     }
-    let reports = all(&c.conn());
+    let (reports, w) = {
+        let conn = c.conn();
+        (all(&conn), workdir::load(&conn).unwrap_or_default())
+    };
+    let munis = labels::municipalities(&w);
+    let name_of = |id: &str| {
+        w.row("services", id)
+            .and_then(|r| r.fields.get("name_sv").cloned())
+            .filter(|n| !n.is_empty())
+            .unwrap_or_else(|| id.to_string())
+    };
     let mut counts: BTreeMap<String, (u64, u64)> = BTreeMap::new();
     for r in &reports {
         let e = counts.entry(r.service.clone()).or_default();
@@ -115,18 +125,38 @@ pub(crate) async fn list(
             e.1 += 1;
         }
     }
-    let mut counts: Vec<(String, u64, u64)> =
-        counts.into_iter().map(|(s, (n, o))| (s, n, o)).collect();
+    let mut counts: Vec<(String, u64, u64, String)> = counts
+        .into_iter()
+        .map(|(s, (n, o))| {
+            let name = name_of(&s);
+            (s, n, o, name)
+        })
+        .collect();
     counts.sort_by(|a, b| b.2.cmp(&a.2).then(b.1.cmp(&a.1)).then(a.0.cmp(&b.0)));
     let state = if q.state.is_empty() {
         "open".to_string()
     } else {
         q.state
     };
-    let shown: Vec<Report> = reports
+    // Words instead of ids: the service's name, the reporter's agency kind
+    // and municipality.
+    let shown: Vec<minijinja::Value> = reports
         .into_iter()
         .filter(|r| state == "all" || r.state == state)
         .filter(|r| q.service.is_empty() || r.service == q.service)
+        .map(|r| {
+            let muni = if r.municipality.is_empty() {
+                String::new()
+            } else {
+                labels::area(&r.municipality, &munis, a.lang)
+            };
+            context! {
+                service_name => name_of(&r.service),
+                kind_label => if r.agency_kind.is_empty() { String::new() } else { labels::agency_kind(&r.agency_kind, a.lang) },
+                muni_label => muni,
+                ..minijinja::Value::from_serialize(&r)
+            }
+        })
         .collect();
     c.page(
         &a,
@@ -152,17 +182,12 @@ pub(crate) async fn decide(
         "resolve" => "resolved",
         "dismiss" => "dismissed",
         "reopen" => "open",
-        _ => {
-            return (
-                StatusCode::BAD_REQUEST,
-                "action must be resolve, dismiss or reopen\n",
-            )
-                .into_response()
-        }
+        _ => return c.bad_request(&a, i18n::text(a.lang, "correction_action_rule")),
     };
     let conn = c.conn();
     let Some(report) = all(&conn).into_iter().find(|r| r.event_id == id) else {
-        return (StatusCode::NOT_FOUND, "no such report\n").into_response();
+        drop(conn);
+        return c.not_found(&a, i18n::text(a.lang, "no_such_report"));
     };
     // The report belongs to its service: only who may change the service decides it.
     let w = workdir::load(&conn).unwrap_or_default();
@@ -174,6 +199,10 @@ pub(crate) async fn decide(
         drop(conn);
         return c.forbidden(&a, i18n::text(a.lang, "not_your_county"));
     }
+    let service_name = w
+        .row("services", &report.service)
+        .and_then(|r| r.fields.get("name_sv").cloned())
+        .unwrap_or_else(|| report.service.clone());
     if note.is_empty() && state != "open" {
         drop(conn);
         let mut r = c.page(&a, "message.html", context! { title => i18n::text(a.lang, "not_saved"), message => i18n::text(a.lang, "note_required") });
@@ -197,12 +226,27 @@ pub(crate) async fn decide(
         });
     drop(conn);
     match res {
-        Ok(()) => Redirect::to(&format!("/console/corrections?service={}", report.service))
-            .into_response(),
-        Err(e) => (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("could not save: {e}\n"),
-        )
-            .into_response(),
+        // A confirmation that names the report; deciding is undone by
+        // reopening it (cheap: the report and its note stay).
+        Ok(()) => {
+            let done = match state {
+                "resolved" => "correction_resolved",
+                "dismissed" => "correction_dismissed",
+                _ => "correction_reopened",
+            };
+            let undo = (state != "open").then(|| {
+                context! {
+                    action => format!("/console/corrections/{id}"),
+                    fields => vec![("action", "reopen")],
+                    label => i18n::text(a.lang, "reopen"),
+                }
+            });
+            c.done(
+                &a,
+                &format!("/console/corrections?service={}&state=all", report.service),
+                context! { message => format!("{}: {service_name} · {}", i18n::text(a.lang, done), report.month), undo },
+            )
+        }
+        Err(e) => c.server_error(&a, &e.to_string()),
     }
 }

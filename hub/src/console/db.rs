@@ -76,6 +76,22 @@ const MIGRATIONS: &[&str] = &[
         at TEXT NOT NULL,
         PRIMARY KEY (county, quarter, kind)
     );",
+    // 2: drafts (who changed a service since it was published, whether it
+    //    is ready, and the service as published, to hold it back) and
+    //    failed logins per account and per address.
+    "CREATE TABLE console_drafts (
+        service TEXT PRIMARY KEY,
+        owner TEXT NOT NULL,
+        ready INTEGER NOT NULL,
+        base TEXT,
+        at TEXT NOT NULL
+    );
+    CREATE TABLE console_pending (
+        id TEXT PRIMARY KEY,
+        path TEXT NOT NULL,
+        body BLOB NOT NULL,
+        created INTEGER NOT NULL
+    );",
 ];
 
 pub(crate) fn db_err(path: &Path) -> impl Fn(rusqlite::Error) -> HubError + '_ {

@@ -1,224 +1,29 @@
-//! Directory pages: the service list ("verify first" by default, with
-//! filters), the edit form for every field with the core's messages beside
-//! each field, add, retire (with a reason) and "verified today".
+//! The service edit form: every field, all problems at once beside their
+//! fields (the console's own checks in its language — lengths, real Swedish
+//! phone numbers, dates not in the future — then the core's rules), the
+//! form keeps what was typed; a stale save (someone else saved the entry
+//! since the form was opened) is refused with both versions side by side;
+//! add, retire (with a reason, undoable) and "verified today". Every change
+//! is a draft with its owner and a "ready" state (`drafts.rs`).
 
 use super::corrections;
+use super::drafts;
+use super::services_list::today;
 use super::workdir::{self, field_of, Fields, Row, WorkDir};
-use super::{audit, i18n, rights, Authed, Console};
-use axum::extract::{Path as UrlPath, Query, State};
+use super::{audit, i18n, inputs, labels, rights, Authed, Console};
+use axum::extract::{Path as UrlPath, State};
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::Response;
 use axum::Form;
-use chrono::{Datelike, NaiveDate, TimeZone, Utc};
+use chrono::{Datelike, TimeZone, Utc};
 use chrono_tz::Europe::Stockholm;
 use fyr_core::content::SERVICE_COLUMNS;
 use fyr_core::schedule::Schedule;
-use fyr_core::vocab::{AgencyKind, Lang};
 use minijinja::context;
-use serde::Serialize;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 type FormPairs = Vec<(String, String)>;
-
-/// One line of the service list.
-#[derive(Serialize)]
-struct Item {
-    id: String,
-    name: String,
-    organization: String,
-    agency_kind: String,
-    area: String,
-    municipality: String,
-    verified_on: String,
-    demo: bool,
-    reports: u64,
-    editable: bool,
-    retired: Option<String>,
-}
-
-fn today() -> NaiveDate {
-    Utc::now().with_timezone(&Stockholm).date_naive()
-}
-
-fn org_kinds(w: &WorkDir) -> HashMap<String, String> {
-    w.rows
-        .iter()
-        .filter(|r| r.file == "organizations")
-        .map(|r| {
-            (
-                r.key.clone(),
-                r.fields.get("agency_kind").cloned().unwrap_or_default(),
-            )
-        })
-        .collect()
-}
-
-fn items(c: &Console, a: &Authed, w: &WorkDir) -> Vec<Item> {
-    let reports = corrections::open_counts(&c.conn());
-    let kinds = org_kinds(w);
-    let en = a.lang == "en";
-    w.rows
-        .iter()
-        .filter(|r| r.file == "services")
-        .map(|r| {
-            let g = |k: &str| r.fields.get(k).cloned().unwrap_or_default();
-            let name = if en && !g("name_en").is_empty() {
-                g("name_en")
-            } else {
-                g("name_sv")
-            };
-            Item {
-                id: r.key.clone(),
-                name,
-                agency_kind: kinds.get(&g("organization")).cloned().unwrap_or_default(),
-                organization: g("organization"),
-                area: g("area"),
-                municipality: g("municipality"),
-                verified_on: g("verified_on"),
-                demo: matches!(g("demo").as_str(), "yes" | "ja"),
-                reports: reports.get(&r.key).copied().unwrap_or(0),
-                editable: rights::can_edit_service(&a.user.role, &r.fields),
-                retired: r.retired.clone(),
-            }
-        })
-        .collect()
-}
-
-/// Counts for the start page.
-pub(crate) fn summary(c: &Console, a: &Authed) -> minijinja::Value {
-    let w = workdir::load(&c.conn()).unwrap_or_default();
-    let all = items(c, a, &w);
-    let cutoff = today() - chrono::Duration::days(365);
-    let old = all
-        .iter()
-        .filter(|i| i.retired.is_none())
-        .filter(|i| {
-            NaiveDate::parse_from_str(&i.verified_on, "%Y-%m-%d").map_or(true, |d| d < cutoff)
-        })
-        .count();
-    let open: u64 = all.iter().map(|i| i.reports).sum();
-    let mine = all
-        .iter()
-        .filter(|i| i.editable && i.retired.is_none())
-        .count();
-    let errors = w.records().err().map(|e| e.len()).unwrap_or(0);
-    context! { services => all.len(), old, open, mine, errors }
-}
-
-#[derive(serde::Deserialize, Default)]
-pub(crate) struct ListQuery {
-    #[serde(default)]
-    county: String,
-    #[serde(default)]
-    municipality: String,
-    #[serde(default)]
-    kind: String,
-    #[serde(default)]
-    demo: String,
-    #[serde(default)]
-    reports: String,
-    #[serde(default)]
-    older_than: String,
-    #[serde(default)]
-    q: String,
-    #[serde(default)]
-    sort: String,
-}
-
-pub(crate) async fn list(
-    State(c): State<Arc<Console>>,
-    a: Authed,
-    Query(q): Query<ListQuery>,
-) -> Response {
-    if !rights::can_read_directory(&a.user.role) {
-        return c.forbidden(&a, i18n::text(a.lang, "no_directory"));
-    }
-    let w = workdir::load(&c.conn()).unwrap_or_default();
-    let muni_county = w.county_of_municipality();
-    let mut v = items(&c, &a, &w);
-    let months: Option<i64> = q.older_than.parse().ok();
-    let needle = fyr_core::text::fold(&q.q);
-    v.retain(|i| {
-        let counties = workdir::service_counties(
-            &[
-                ("area".to_string(), i.area.clone()),
-                ("municipality".to_string(), i.municipality.clone()),
-            ]
-            .into(),
-        );
-        (q.county.is_empty()
-            || (q.county == "SE" && counties.is_none())
-            || counties.as_ref().is_some_and(|s| s.contains(&q.county)))
-            && (q.municipality.is_empty()
-                || i.municipality == q.municipality
-                || i.area.split(';').any(|p| p.trim() == q.municipality)
-                || muni_county
-                    .get(&q.municipality)
-                    .is_some_and(|cc| i.area == format!("county:{cc}")))
-            && (q.kind.is_empty() || i.agency_kind == q.kind)
-            && match q.demo.as_str() {
-                "demo" => i.demo,
-                "unverified" => i.demo || i.verified_on.is_empty(),
-                "real" => !i.demo,
-                _ => true,
-            }
-            && (q.reports.is_empty() || i.reports > 0)
-            && months.is_none_or(|m| {
-                NaiveDate::parse_from_str(&i.verified_on, "%Y-%m-%d")
-                    .map_or(true, |d| d < today() - chrono::Duration::days(m * 30))
-            })
-            && (needle.is_empty()
-                || fyr_core::text::fold(&format!("{} {} {}", i.id, i.name, i.organization))
-                    .contains(&needle))
-    });
-    match q.sort.as_str() {
-        "name" => v.sort_by(|a, b| a.name.cmp(&b.name)),
-        _ => v.sort_by(|a, b| {
-            (
-                a.retired.is_some(),
-                a.verified_on.clone(),
-                std::cmp::Reverse(a.reports),
-                a.id.clone(),
-            )
-                .cmp(&(
-                    b.retired.is_some(),
-                    b.verified_on.clone(),
-                    std::cmp::Reverse(b.reports),
-                    b.id.clone(),
-                ))
-        }),
-    }
-    let municipalities: Vec<(String, String)> = w
-        .rows
-        .iter()
-        .filter(|r| r.file == "municipalities")
-        .map(|r| {
-            (
-                r.key.clone(),
-                r.fields.get("name").cloned().unwrap_or_default(),
-            )
-        })
-        .collect();
-    let lang = if a.lang == "en" { Lang::En } else { Lang::Sv };
-    let kinds: Vec<(String, String)> = AgencyKind::entries()
-        .into_iter()
-        .map(|e| {
-            (
-                e.id.to_string(),
-                if lang == Lang::En {
-                    e.en.to_string()
-                } else {
-                    e.sv.to_string()
-                },
-            )
-        })
-        .collect();
-    c.page(&a, "services.html", context! {
-        items => v, q => context! { county => q.county, municipality => q.municipality, kind => q.kind, demo => q.demo, reports => q.reports, older_than => q.older_than, q => q.q, sort => q.sort },
-        municipalities, kinds,
-    })
-}
 
 /// The open times of the next 7 days in Europe/Stockholm, holidays named.
 fn week_preview(hours: &str, lang: &str) -> Result<Vec<(String, String)>, String> {
@@ -292,15 +97,21 @@ fn service_errors(w: &WorkDir, id: &str) -> BTreeMap<String, Vec<String>> {
     out
 }
 
-fn render_form(
-    c: &Console,
-    a: &Authed,
-    w: &WorkDir,
-    id: &str,
-    errors: BTreeMap<String, Vec<String>>,
-    is_new: bool,
-    saved: bool,
-) -> Response {
+pub(crate) struct FormState<'a> {
+    pub errors: BTreeMap<String, Vec<String>>,
+    pub is_new: bool,
+    /// The version the form was opened at (kept through a refused save).
+    pub etag: Option<&'a str>,
+    pub ready: Option<bool>,
+}
+
+fn render_form(c: &Console, a: &Authed, w: &WorkDir, id: &str, st: FormState) -> Response {
+    let FormState {
+        errors,
+        is_new,
+        etag,
+        ready,
+    } = st;
     let row = w.row("services", id).cloned().unwrap_or_else(|| Row {
         file: "services".into(),
         key: id.into(),
@@ -320,14 +131,28 @@ fn render_form(
         .map(|h| week_preview(h, a.lang));
     let conn = c.conn();
     let reports = corrections::open_for(&conn, id);
-    let verifications = verifications_of(&conn, id);
+    let verifications: Vec<(String, String, String)> = verifications_of(&conn, id);
+    let draft = drafts::get(&conn, id);
     drop(conn);
     let editable = is_new || rights::can_edit_service(&a.user.role, &row.fields);
-    let organizations: Vec<String> = w
+    let organizations: Vec<(String, String)> = w
         .rows
         .iter()
         .filter(|r| r.file == "organizations")
-        .map(|r| r.key.clone())
+        .map(|r| {
+            let kind = r
+                .fields
+                .get("agency_kind")
+                .map(|k| labels::agency_kind(k, a.lang))
+                .unwrap_or_default();
+            (
+                r.key.clone(),
+                format!(
+                    "{} ({kind})",
+                    r.fields.get("name").cloned().unwrap_or_default()
+                ),
+            )
+        })
         .collect();
     let status = if errors.is_empty() {
         StatusCode::OK
@@ -335,9 +160,25 @@ fn render_form(
         StatusCode::UNPROCESSABLE_ENTITY
     };
     let error_count: usize = errors.values().map(Vec::len).sum();
+    let field_names: BTreeMap<String, String> = errors
+        .keys()
+        .map(|k| (k.clone(), labels::field(k, a.lang)))
+        .collect();
+    let names = labels::municipalities(w);
+    let area_label = labels::area(
+        row.fields.get("area").map(String::as_str).unwrap_or(""),
+        &names,
+        a.lang,
+    );
+    let etag = etag
+        .map(str::to_string)
+        .unwrap_or_else(|| drafts::etag(w, id));
+    let ready = ready.or(draft.as_ref().map(|d| d.ready)).unwrap_or(true);
     let mut r = c.page(a, "service.html", context! {
-        id, row => row.fields, retired => row.retired, phones, errors, error_count, is_new, saved, editable,
-        columns => SERVICE_COLUMNS, organizations, reports, verifications,
+        id, row => row.fields, retired => row.retired, phones, errors, error_count, is_new, editable,
+        columns => SERVICE_COLUMNS, organizations, reports, verifications, etag, ready, draft,
+        field_names, area_label,
+        channels => [("voice", labels::channel("voice", a.lang)), ("sms", labels::channel("sms", a.lang))],
         preview => preview.as_ref().and_then(|p| p.as_ref().ok()),
         preview_error => preview.as_ref().and_then(|p| p.as_ref().err()),
     });
@@ -345,12 +186,21 @@ fn render_form(
     r
 }
 
+fn fresh(errors: BTreeMap<String, Vec<String>>, is_new: bool) -> FormState<'static> {
+    FormState {
+        errors,
+        is_new,
+        etag: None,
+        ready: None,
+    }
+}
+
 pub(crate) async fn new_form(State(c): State<Arc<Console>>, a: Authed) -> Response {
     if !rights::can_read_directory(&a.user.role) {
         return c.forbidden(&a, i18n::text(a.lang, "no_directory"));
     }
     let w = workdir::load(&c.conn()).unwrap_or_default();
-    render_form(&c, &a, &w, "", BTreeMap::new(), true, false)
+    render_form(&c, &a, &w, "", fresh(BTreeMap::new(), true))
 }
 
 pub(crate) async fn show(
@@ -363,10 +213,10 @@ pub(crate) async fn show(
     }
     let w = workdir::load(&c.conn()).unwrap_or_default();
     if w.row("services", &id).is_none() {
-        return (StatusCode::NOT_FOUND, "no such service\n").into_response();
+        return c.not_found(&a, i18n::text(a.lang, "no_such_service"));
     }
     let errors = service_errors(&w, &id);
-    let mut r = render_form(&c, &a, &w, &id, errors, false, false);
+    let mut r = render_form(&c, &a, &w, &id, fresh(errors, false));
     *r.status_mut() = StatusCode::OK;
     r
 }
@@ -440,7 +290,50 @@ fn apply(w: &mut WorkDir, id: &str, fields: Fields, phones: Vec<Fields>, ord: i6
     }
 }
 
-/// Stores one service and its phones; refused (nothing stored) when the core finds problems in it.
+/// The console's own checks, in its language, before the core's rules:
+/// real Swedish phone numbers (a number already stored is not re-judged),
+/// a verification date that is a date and not in the future, names given.
+fn console_checks(
+    fields: &Fields,
+    phones: &[Fields],
+    old_phones: &[String],
+    lang: &str,
+) -> BTreeMap<String, Vec<String>> {
+    let en = lang == "en";
+    let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
+    for p in phones {
+        let n = p.get("number").map(String::as_str).unwrap_or("");
+        if !old_phones.iter().any(|o| o == n) {
+            if let Err(e) = inputs::check_phone(n, en) {
+                out.entry("phones".into()).or_default().push(e);
+            }
+        }
+        if let Some(k) = p
+            .get("kind")
+            .filter(|k| !k.is_empty() && *k != "voice" && *k != "sms")
+        {
+            out.entry("phones".into())
+                .or_default()
+                .push(format!("{k}: {}", i18n::text(lang, "channel_rule")));
+        }
+    }
+    if let Some(d) = fields.get("verified_on").filter(|d| !d.is_empty()) {
+        if let Err(e) = inputs::check_date(d, today(), en) {
+            out.entry("verified_on".into()).or_default().push(e);
+        }
+    }
+    if fields.get("name_sv").is_none_or(|n| n.is_empty()) {
+        out.entry("name_sv".into())
+            .or_default()
+            .push(i18n::text(lang, "required").to_string());
+    }
+    out
+}
+
+/// Stores one service and its phones; refused (nothing stored) when the
+/// console's checks or the core find problems in it; otherwise redirects to
+/// the entry with the confirmation that it reaches phones when published.
+#[allow(clippy::too_many_arguments)]
 fn store(
     c: &Console,
     a: &Authed,
@@ -449,8 +342,18 @@ fn store(
     fields: Fields,
     phones: Vec<Fields>,
     is_new: bool,
+    ready: bool,
+    etag: &str,
 ) -> Response {
-    let before = w.row("services", id).map(|r| serde_json::json!({"fields": r.fields, "phones": w.phones_of(id).iter().map(|p| &p.fields).collect::<Vec<_>>()}));
+    let before_snap = drafts::snapshot(w, id);
+    let before = before_snap
+        .as_ref()
+        .map(|s| serde_json::json!({"fields": s.fields, "phones": s.phones}));
+    let old_phones: Vec<String> = w
+        .phones_of(id)
+        .iter()
+        .filter_map(|p| p.fields.get("number").cloned())
+        .collect();
     let ord = w.row("services", id).map(|r| r.ord).unwrap_or_else(|| {
         w.rows
             .iter()
@@ -460,10 +363,24 @@ fn store(
             .unwrap_or(0)
             + 1
     });
+    let mut errors = console_checks(&fields, &phones, &old_phones, a.lang);
     apply(w, id, fields.clone(), phones.clone(), ord);
-    let errors = service_errors(w, id);
+    for (f, list) in service_errors(w, id) {
+        let mine = errors.entry(f).or_default();
+        for e in list {
+            if !mine.contains(&e) {
+                mine.push(e);
+            }
+        }
+    }
     if !errors.is_empty() {
-        return render_form(c, a, w, id, errors, is_new, false);
+        let st = FormState {
+            errors,
+            is_new,
+            etag: Some(etag),
+            ready: Some(ready),
+        };
+        return render_form(c, a, w, id, st);
     }
     let conn = c.conn();
     let res = (|| -> rusqlite::Result<()> {
@@ -474,7 +391,8 @@ fn store(
         }) {
             workdir::put_row(&conn, r)?;
         }
-        let after = serde_json::json!({"fields": fields, "phones": phones});
+        drafts::touch(&conn, id, &a.user.name, Some(ready), before_snap.as_ref())?;
+        let after = serde_json::json!({"fields": fields, "phones": phones, "ready": ready});
         audit::record(
             &conn,
             &a.user.name,
@@ -490,13 +408,71 @@ fn store(
     })();
     drop(conn);
     if let Err(e) = res {
-        return (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("could not save: {e}\n"),
-        )
-            .into_response();
+        return c.server_error(a, &format!("could not save: {e}"));
     }
-    render_form(c, a, w, id, BTreeMap::new(), false, true)
+    let message = i18n::text(
+        a.lang,
+        if ready {
+            "saved_publish"
+        } else {
+            "saved_draft"
+        },
+    );
+    c.done(a, &format!("/console/services/{id}"), context! { message })
+}
+
+/// A save made on an older version of the entry: nothing is stored; both
+/// versions are shown side by side, with the choice to save one's own.
+fn conflict(
+    c: &Console,
+    a: &Authed,
+    w: &WorkDir,
+    id: &str,
+    mine: &Fields,
+    my_phones: &[Fields],
+    f: &FormPairs,
+) -> Response {
+    let theirs = drafts::snapshot(w, id).unwrap_or_default();
+    let mut rows = Vec::new();
+    for col in SERVICE_COLUMNS.iter().filter(|c| **c != "id") {
+        let (t, m) = (
+            theirs.fields.get(*col).cloned().unwrap_or_default(),
+            mine.get(*col).cloned().unwrap_or_default(),
+        );
+        if t != m {
+            rows.push((labels::field(col, a.lang), t, m));
+        }
+    }
+    let nums = |p: &[Fields]| {
+        p.iter()
+            .filter_map(|x| x.get("number").cloned())
+            .collect::<Vec<_>>()
+            .join(", ")
+    };
+    if nums(&theirs.phones) != nums(my_phones) {
+        rows.push((
+            labels::field("phones", a.lang),
+            nums(&theirs.phones),
+            nums(my_phones),
+        ));
+    }
+    let other = drafts::get(&c.conn(), id)
+        .map(|d| format!("{} {}", d.owner, labels::when_text(&d.at, a.lang)));
+    let fields: Vec<(String, String)> = f
+        .iter()
+        .filter(|(k, _)| k != "csrf" && k != "etag")
+        .cloned()
+        .collect();
+    let mut r = c.page(
+        a,
+        "conflict.html",
+        context! {
+            rows, other, fields, etag => drafts::etag(w, id),
+            action => format!("/console/services/{id}"), back => format!("/console/services/{id}"),
+        },
+    );
+    *r.status_mut() = StatusCode::CONFLICT;
+    r
 }
 
 pub(crate) async fn save(
@@ -507,7 +483,7 @@ pub(crate) async fn save(
 ) -> Response {
     let mut w = workdir::load(&c.conn()).unwrap_or_default();
     let Some(old) = w.row("services", &id).cloned() else {
-        return (StatusCode::NOT_FOUND, "no such service\n").into_response();
+        return c.not_found(&a, i18n::text(a.lang, "no_such_service"));
     };
     let (fields, mut phones) = from_form(&f, &id, &old.fields);
     // Like the fields, phones a submission does not mention are kept (the
@@ -520,7 +496,15 @@ pub(crate) async fn save(
     {
         return c.forbidden(&a, i18n::text(a.lang, "not_your_county"));
     }
-    store(&c, &a, &mut w, &id, fields, phones, false)
+    let etag = get(&f, "etag");
+    if etag.is_empty() {
+        return c.bad_request(&a, i18n::text(a.lang, "etag_missing"));
+    }
+    if etag != drafts::etag(&w, &id) {
+        return conflict(&c, &a, &w, &id, &fields, &phones, &f);
+    }
+    let ready = get(&f, "ready") == "1";
+    store(&c, &a, &mut w, &id, fields, phones, false, ready, etag)
 }
 
 pub(crate) async fn create(
@@ -534,16 +518,32 @@ pub(crate) async fn create(
     if !rights::can_edit_service(&a.user.role, &fields) {
         return c.forbidden(&a, i18n::text(a.lang, "not_your_county"));
     }
+    let ready = get(&f, "ready") == "1";
     if id.is_empty() || w.row("services", &id).is_some() {
         let mut errors = BTreeMap::new();
         errors.insert(
             "id".to_string(),
             vec![i18n::text(a.lang, "id_taken").to_string()],
         );
+        let old: Vec<String> = Vec::new();
+        for (k, v) in console_checks(&fields, &phones, &old, a.lang) {
+            errors.insert(k, v);
+        }
         apply(&mut w, "", fields, phones, 0);
-        return render_form(&c, &a, &w, "", errors, true, false);
+        return render_form(
+            &c,
+            &a,
+            &w,
+            "",
+            FormState {
+                errors,
+                is_new: true,
+                etag: None,
+                ready: Some(ready),
+            },
+        );
     }
-    store(&c, &a, &mut w, &id, fields, phones, true)
+    store(&c, &a, &mut w, &id, fields, phones, true, ready, "")
 }
 
 fn verifications_of(conn: &rusqlite::Connection, id: &str) -> Vec<(String, String, String)> {
@@ -557,27 +557,30 @@ fn verifications_of(conn: &rusqlite::Connection, id: &str) -> Vec<(String, Strin
     .unwrap_or_default()
 }
 
+/// One change of a service's row (verify, retire, bring back): checked by
+/// rights and the core, stored as a draft, audited; then back to the entry
+/// with a confirmation (and an undo where there is one). `Err` is the page
+/// that says why nothing changed.
+#[allow(clippy::result_large_err)]
 fn change(
     c: &Console,
     a: &Authed,
     id: &str,
     action: &str,
     f: impl FnOnce(&mut Row) -> Result<(), String>,
-) -> Response {
+    flash: minijinja::Value,
+) -> Result<Response, Response> {
     let w = workdir::load(&c.conn()).unwrap_or_default();
     let Some(mut row) = w.row("services", id).cloned() else {
-        return (StatusCode::NOT_FOUND, "no such service\n").into_response();
+        return Err(c.not_found(a, i18n::text(a.lang, "no_such_service")));
     };
     if !rights::can_edit_service(&a.user.role, &row.fields) {
-        return c.forbidden(a, i18n::text(a.lang, "not_your_county"));
+        return Err(c.forbidden(a, i18n::text(a.lang, "not_your_county")));
     }
+    let before_snap = drafts::snapshot(&w, id);
     let before = serde_json::json!({"fields": row.fields, "retired": row.retired});
     if let Err(e) = f(&mut row) {
-        return c.page(
-            a,
-            "message.html",
-            context! { title => i18n::text(a.lang, "not_saved"), message => e },
-        );
+        return Err(c.bad_request(a, &e));
     }
     let mut check = w.clone();
     check
@@ -589,21 +592,22 @@ fn change(
         let mut r = c.page(
             a,
             "message.html",
-            context! { title => i18n::text(a.lang, "not_saved"), message => problems.join(" · ") },
+            context! { title => i18n::text(a.lang, "not_saved"), message => problems.join(" · "), back => format!("/console/services/{id}") },
         );
         *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return r;
+        return Err(r);
     }
     let after = serde_json::json!({"fields": row.fields, "retired": row.retired});
     let conn = c.conn();
     if workdir::put_row(&conn, &row)
+        .and_then(|_| drafts::touch(&conn, id, &a.user.name, None, before_snap.as_ref()))
         .and_then(|_| audit::record(&conn, &a.user.name, action, id, Some(&before), Some(&after)))
         .is_err()
     {
-        return (StatusCode::INTERNAL_SERVER_ERROR, "could not save\n").into_response();
+        return Err(c.server_error(a, "could not save"));
     }
     drop(conn);
-    Redirect::to(&format!("/console/services/{id}")).into_response()
+    Ok(c.done(a, &format!("/console/services/{id}"), flash))
 }
 
 pub(crate) async fn verify(
@@ -614,21 +618,31 @@ pub(crate) async fn verify(
 ) -> Response {
     let how = get(&f, "how").to_string();
     if !["phone", "website", "email"].contains(&how.as_str()) {
-        return c.page(&a, "message.html", context! { title => i18n::text(a.lang, "not_saved"), message => i18n::text(a.lang, "how_required") });
+        return c.bad_request(&a, i18n::text(a.lang, "how_required"));
     }
     let date = today().format("%Y-%m-%d").to_string();
     let user = a.user.name.clone();
-    let r = change(&c, &a, &id, "service.verify", |row| {
-        row.fields.insert("verified_on".into(), date.clone());
-        Ok(())
-    });
-    if r.status() == StatusCode::SEE_OTHER {
-        let _ = c.conn().execute(
-            "INSERT INTO console_verifications (service, date, user, how) VALUES (?1, ?2, ?3, ?4)",
-            rusqlite::params![id, date, user, how],
-        );
+    let flash = context! { message => format!("{} {date} – {}", i18n::text(a.lang, "verified_done"), i18n::text(a.lang, "reaches_phones")) };
+    match change(
+        &c,
+        &a,
+        &id,
+        "service.verify",
+        |row| {
+            row.fields.insert("verified_on".into(), date.clone());
+            Ok(())
+        },
+        flash,
+    ) {
+        Ok(r) => {
+            let _ = c.conn().execute(
+                "INSERT INTO console_verifications (service, date, user, how) VALUES (?1, ?2, ?3, ?4)",
+                rusqlite::params![id, date, user, how],
+            );
+            r
+        }
+        Err(r) => r,
     }
-    r
 }
 
 pub(crate) async fn retire(
@@ -639,11 +653,45 @@ pub(crate) async fn retire(
 ) -> Response {
     let reason = get(&f, "reason").trim().to_string();
     let lang = a.lang;
-    change(&c, &a, &id, "service.retire", |row| {
-        if reason.is_empty() {
-            return Err(i18n::text(lang, "reason_required").to_string());
-        }
-        row.retired = Some(reason);
-        Ok(())
-    })
+    let flash = context! {
+        message => format!("{} – {}", i18n::text(lang, "retired_done"), i18n::text(lang, "reaches_phones")),
+        undo => context! { action => format!("/console/services/{id}/unretire"), fields => Vec::<(String, String)>::new(), label => i18n::text(lang, "unretire") },
+    };
+    change(
+        &c,
+        &a,
+        &id,
+        "service.retire",
+        |row| {
+            if reason.is_empty() {
+                return Err(i18n::text(lang, "reason_required").to_string());
+            }
+            row.retired = Some(reason);
+            Ok(())
+        },
+        flash,
+    )
+    .unwrap_or_else(|r| r)
+}
+
+/// Undoes a retirement.
+pub(crate) async fn unretire(
+    State(c): State<Arc<Console>>,
+    a: Authed,
+    UrlPath(id): UrlPath<String>,
+) -> Response {
+    let lang = a.lang;
+    let flash = context! { message => i18n::text(lang, "unretired_done") };
+    change(
+        &c,
+        &a,
+        &id,
+        "service.unretire",
+        |row| {
+            row.retired = None;
+            Ok(())
+        },
+        flash,
+    )
+    .unwrap_or_else(|r| r)
 }

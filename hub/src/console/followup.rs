@@ -13,7 +13,7 @@ use super::{audit, i18n, rights, Authed, Console};
 use crate::report::{self, suppress, ReportRow};
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
-use axum::response::{IntoResponse, Redirect, Response};
+use axum::response::{IntoResponse, Response};
 use axum::Form;
 use chrono::{Datelike, NaiveDate};
 use minijinja::context;
@@ -46,8 +46,12 @@ struct Followup {
     suppressed_cells: usize,
 }
 
-/// Sums of the shown cells per key; suppressed cells are counted apart.
-fn shown_sums(rows: &[ReportRow], key: impl Fn(&ReportRow) -> String) -> Vec<Bar> {
+/// Sums per key for the charts. A group that holds any suppressed cell is
+/// not drawn as a bar at all (its size is unknown: several cells under 3
+/// can add up to more than any shown number): it is drawn as an outline
+/// with "at least N" (the sum of its shown cells, already public) or, with
+/// no shown cell, "hidden". Never a bar smaller than the group is.
+fn shown_sums(rows: &[ReportRow], key: impl Fn(&ReportRow) -> String, lang: &str) -> Vec<Bar> {
     let mut m: BTreeMap<String, (u64, bool)> = BTreeMap::new();
     for r in rows {
         let e = m.entry(key(r)).or_default();
@@ -57,13 +61,29 @@ fn shown_sums(rows: &[ReportRow], key: impl Fn(&ReportRow) -> String) -> Vec<Bar
         }
     }
     m.into_iter()
-        .map(|(label, (n, some_hidden))| Bar {
-            label: if some_hidden {
-                format!("{label} (+<3)")
+        .map(|(label, (n, some_hidden))| {
+            if some_hidden {
+                let note = if n == 0 {
+                    i18n::text(lang, "chart_hidden").to_string()
+                } else {
+                    format!(
+                        "{} {n} ({})",
+                        i18n::text(lang, "chart_at_least"),
+                        i18n::text(lang, "chart_some_hidden")
+                    )
+                };
+                Bar {
+                    label,
+                    value: None,
+                    note: Some(note),
+                }
             } else {
-                label
-            },
-            value: if n == 0 { None } else { Some(n) },
+                Bar {
+                    label,
+                    value: Some(n),
+                    note: None,
+                }
+            }
         })
         .collect()
 }
@@ -173,17 +193,20 @@ fn build(c: &Console, lang: &str, year: i32) -> Result<Followup, String> {
     let charts = vec![
         bar_chart(
             t("by_quarter"),
-            &shown_sums(&rep.rows, |r| r.quarter.clone()),
+            &shown_sums(&rep.rows, |r| r.quarter.clone(), lang),
         ),
         bar_chart(
             t("by_municipality"),
-            &shown_sums(&rep.rows, |r| r.municipality.clone()),
+            &shown_sums(&rep.rows, |r| r.municipality.clone(), lang),
         ),
         bar_chart(
             t("by_agency_kind"),
-            &shown_sums(&rep.rows, |r| r.agency_kind.clone()),
+            &shown_sums(&rep.rows, |r| r.agency_kind.clone(), lang),
         ),
-        bar_chart(t("by_level"), &shown_sums(&rep.rows, |r| r.level.clone())),
+        bar_chart(
+            t("by_level"),
+            &shown_sums(&rep.rows, |r| r.level.clone(), lang),
+        ),
         bar_chart(
             t("corrections_per_month"),
             &corrections
@@ -191,6 +214,7 @@ fn build(c: &Console, lang: &str, year: i32) -> Result<Followup, String> {
                 .map(|(m, n)| Bar {
                     label: m.clone(),
                     value: *n,
+                    note: None,
                 })
                 .collect::<Vec<_>>(),
         ),
@@ -309,7 +333,8 @@ pub(crate) async fn record_indicator(
     if !rights::can_record_indicator(&a.user.role, &county) {
         return c.forbidden(&a, i18n::text(a.lang, "not_your_county"));
     }
-    let valid_quarter = quarter.len() == 7
+    let valid_quarter = quarter.is_ascii()
+        && quarter.len() == 7
         && quarter[..4].bytes().all(|b| b.is_ascii_digit())
         && matches!(&quarter[4..], "-Q1" | "-Q2" | "-Q3" | "-Q4");
     let value: Option<i64> = get("value").parse().ok().filter(|v| *v >= 0);
@@ -334,9 +359,11 @@ pub(crate) async fn record_indicator(
         .and_then(|_| audit::record(&conn, &a.user.name, "indicator.set", &format!("{county} {quarter} {kind}"), before.map(|b| serde_json::json!(b)).as_ref(), Some(&serde_json::json!(value))));
     drop(conn);
     match res {
-        Ok(()) => {
-            Redirect::to(&format!("/console/followup?year={}", &quarter[..4])).into_response()
-        }
-        Err(e) => (StatusCode::INTERNAL_SERVER_ERROR, format!("{e}\n")).into_response(),
+        Ok(()) => c.done(
+            &a,
+            &format!("/console/followup?year={}", &quarter[..4]),
+            context! { message => format!("{}: {} {quarter} = {}", i18n::text(a.lang, "indicator_saved"), super::labels::county(&county), value.unwrap_or_default()) },
+        ),
+        Err(e) => c.server_error(&a, &e.to_string()),
     }
 }

@@ -11,19 +11,29 @@
 //! `i18n` (Swedish and English texts). Templates are compiled into the
 //! binary; no asset is fetched at run time.
 
+mod accounts;
 pub mod audit;
 mod auth;
 mod charts;
 mod corrections;
 pub mod db;
+mod diff;
 mod directory;
+mod distribution;
+mod drafts;
 pub mod exchange;
+mod export;
 mod followup;
 mod i18n;
+pub mod inputs;
+mod labels;
 mod organizations;
 mod phones;
 mod publishing;
+mod revert;
 pub mod rights;
+mod services_list;
+pub mod throttle;
 pub mod users;
 pub mod workdir;
 
@@ -49,6 +59,10 @@ pub struct ConsoleConfig {
     pub key: Option<PathBuf>,
     /// Mark cookies Secure even without `X-Forwarded-Proto: https` (TLS in front).
     pub secure_cookies: bool,
+    /// The hub's address as phones reach it (`--hub-url`), for the
+    /// enrollment QR code; without it, the `hub_url` of the working
+    /// directory's distribution settings.
+    pub hub_url: Option<String>,
 }
 
 pub(crate) struct Console {
@@ -58,6 +72,13 @@ pub(crate) struct Console {
     key: Option<PathBuf>,
     secure: bool,
     env: Environment<'static>,
+    /// One-shot confirmations shown on the page after a redirect, per
+    /// session (by its CSRF token); kept in memory only.
+    flash: Mutex<std::collections::HashMap<String, minijinja::Value>>,
+    hub_url: Option<String>,
+    /// Whose `X-Forwarded-For` to believe (`--trusted-proxy`), so login
+    /// throttling counts the client, not the reverse proxy.
+    proxies: crate::proxy::TrustedProxies,
 }
 
 impl Console {
@@ -65,9 +86,29 @@ impl Console {
         self.db.lock().unwrap_or_else(|p| p.into_inner())
     }
 
+    /// A confirmation for the next page this session sees (after a redirect).
+    pub(crate) fn flash(&self, a: &Authed, f: minijinja::Value) {
+        self.flash
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .insert(a.csrf.clone(), f);
+    }
+
+    /// Redirects (303) after a successful post, with a confirmation.
+    pub(crate) fn done(&self, a: &Authed, to: &str, f: minijinja::Value) -> Response {
+        self.flash(a, f);
+        Redirect::to(to).into_response()
+    }
+
     /// Renders a page with the common context (texts, user, CSRF token).
     pub(crate) fn page(&self, a: &Authed, name: &str, ctx: minijinja::Value) -> Response {
+        let flash = self
+            .flash
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .remove(&a.csrf);
         let full = minijinja::context! {
+            flash,
             t => i18n::texts(a.lang),
             lang => a.lang,
             me => minijinja::context! {
@@ -106,6 +147,57 @@ impl Console {
         r
     }
 
+    fn plain_page(&self, a: &Authed, status: StatusCode, title: &str, why: &str) -> Response {
+        let mut r = self.page(
+            a,
+            "message.html",
+            minijinja::context! { title => title, message => why },
+        );
+        *r.status_mut() = status;
+        r
+    }
+
+    /// A 400 page naming what is wrong with the request.
+    pub(crate) fn bad_request(&self, a: &Authed, why: &str) -> Response {
+        self.plain_page(
+            a,
+            StatusCode::BAD_REQUEST,
+            i18n::text(a.lang, "bad_request"),
+            why,
+        )
+    }
+
+    pub(crate) fn not_found(&self, a: &Authed, why: &str) -> Response {
+        self.plain_page(
+            a,
+            StatusCode::NOT_FOUND,
+            i18n::text(a.lang, "not_found"),
+            why,
+        )
+    }
+
+    pub(crate) fn server_error(&self, a: &Authed, why: &str) -> Response {
+        self.plain_page(
+            a,
+            StatusCode::INTERNAL_SERVER_ERROR,
+            i18n::text(a.lang, "not_saved"),
+            why,
+        )
+    }
+
+    /// The hub's address as phones reach it: `--hub-url`, else the
+    /// distribution settings' `hub_url`.
+    pub(crate) fn hub_url(&self) -> Option<String> {
+        self.hub_url.clone().or_else(|| {
+            let w = workdir::load(&self.conn()).ok()?;
+            let text = w.files.get(fyr_core::distribution::FILE)?;
+            fyr_core::distribution::Distribution::from_toml(fyr_core::distribution::FILE, text)
+                .ok()
+                .map(|d| d.hub_url)
+                .filter(|u| !u.is_empty())
+        })
+    }
+
     pub(crate) fn feed_dir(&self) -> &Path {
         &self.feed_dir
     }
@@ -133,6 +225,12 @@ fn environment() -> Environment<'static> {
         ("audit.html", include_str!("templates/audit.html")),
         ("users.html", include_str!("templates/users.html")),
         ("phones.html", include_str!("templates/phones.html")),
+        ("resume.html", include_str!("templates/resume.html")),
+        ("revert.html", include_str!("templates/revert.html")),
+        ("diff.html", include_str!("templates/diff.html")),
+        ("confirm.html", include_str!("templates/confirm.html")),
+        ("conflict.html", include_str!("templates/conflict.html")),
+        ("account.html", include_str!("templates/account.html")),
         ("exchange.html", include_str!("templates/exchange.html")),
     ] {
         env.add_template(name, src)
@@ -142,12 +240,18 @@ fn environment() -> Environment<'static> {
 }
 
 /// The console's routes (all under `/console/`), for the hub's router.
-pub fn router(feed_dir: &Path, db_path: &Path, cfg: &ConsoleConfig) -> Result<Router, HubError> {
+pub fn router(
+    feed_dir: &Path,
+    db_path: &Path,
+    cfg: &ConsoleConfig,
+    proxies: &crate::proxy::TrustedProxies,
+) -> Result<Router, HubError> {
     let mut conn = db::open(db_path)?;
     if workdir::is_empty(&conn).map_err(db::db_err(db_path))? {
         let w = workdir::bundled().map_err(HubError::Content)?;
         workdir::replace(&mut conn, &w).map_err(db::db_err(db_path))?;
     }
+    auth::warm();
     let state = Arc::new(Console {
         db: Mutex::new(conn),
         db_path: db_path.to_path_buf(),
@@ -155,14 +259,24 @@ pub fn router(feed_dir: &Path, db_path: &Path, cfg: &ConsoleConfig) -> Result<Ro
         key: cfg.key.clone(),
         secure: cfg.secure_cookies,
         env: environment(),
+        flash: Mutex::new(Default::default()),
+        hub_url: cfg.hub_url.clone(),
+        proxies: proxies.clone(),
     });
     let r = Router::new()
         .route("/console", get(|| async { Redirect::to("/console/") }))
         .route("/console/", get(home))
         .route("/console/login", get(auth::login_page).post(auth::login))
+        .route("/console/resume", get(auth::resume))
+        .route(
+            "/console/account",
+            get(accounts::own_page).post(accounts::own_change),
+        )
+        .route("/console/services.csv", get(export::services_csv))
+        .route("/console/services/verify", post(services_list::bulk_verify))
         .route("/console/logout", post(auth::logout))
         .route("/console/lang/{lang}", get(auth::set_lang))
-        .route("/console/services", get(directory::list))
+        .route("/console/services", get(services_list::list))
         .route(
             "/console/services/new",
             get(directory::new_form).post(directory::create),
@@ -179,11 +293,10 @@ pub fn router(feed_dir: &Path, db_path: &Path, cfg: &ConsoleConfig) -> Result<Ro
             "/console/publish",
             get(publishing::preview).post(publishing::publish),
         )
-        .route("/console/publish/revert", post(publishing::revert))
-        .route(
-            "/console/publish/distribution",
-            post(publishing::distribution),
-        )
+        .route("/console/publish/revert", post(revert::revert))
+        .route("/console/publish/ready", post(publishing::ready))
+        .route("/console/publish/distribution", post(distribution::save))
+        .route("/console/services/{id}/unretire", post(directory::unretire))
         .route("/console/corrections", get(corrections::list))
         .route("/console/corrections/{id}", post(corrections::decide))
         .route("/console/phones", get(phones::page).post(phones::change))
@@ -195,7 +308,10 @@ pub fn router(feed_dir: &Path, db_path: &Path, cfg: &ConsoleConfig) -> Result<Ro
         )
         .route("/console/audit", get(home_audit))
         .route("/console/audit.csv", get(audit_csv))
-        .route("/console/users", get(users_page).post(users_change))
+        .route(
+            "/console/users",
+            get(accounts::users_page).post(accounts::users_change),
+        )
         .route("/console/exchange", get(exchange::page))
         .route("/console/exchange/preview", post(exchange::upload))
         .route("/console/exchange/confirm", post(exchange::confirm))
@@ -234,7 +350,8 @@ async fn home(axum::extract::State(c): S, a: Authed) -> Response {
     if !rights::can_read_directory(&a.user.role) {
         return Redirect::to("/console/followup").into_response();
     }
-    let summary = directory::summary(&c, &a);
+    let summary = services_list::summary(&c, &a);
+    let key = publishing::key_status(&c);
     let today = chrono::Utc::now()
         .with_timezone(&chrono_tz::Europe::Stockholm)
         .date_naive();
@@ -242,7 +359,7 @@ async fn home(axum::extract::State(c): S, a: Authed) -> Response {
     c.page(
         &a,
         "home.html",
-        minijinja::context! { agreements => agreements, ..summary },
+        minijinja::context! { key, agreements => agreements, ..summary },
     )
 }
 
@@ -269,13 +386,21 @@ async fn home_audit(axum::extract::State(c): S, a: Authed) -> Response {
         return c.forbidden(&a, i18n::text(a.lang, "admins_only"));
     }
     let mut entries = audit::list(&c.conn(), 500).unwrap_or_default();
+    // Dates in Stockholm time and actions in words (the CSV keeps the raw values).
     for e in &mut entries {
+        e.at = labels::when_text(&e.at, a.lang);
         for s in [&mut e.before, &mut e.after] {
             if s.chars().count() > 300 {
                 *s = s.chars().take(300).collect::<String>() + "…";
             }
         }
     }
+    let entries: Vec<minijinja::Value> = entries
+        .iter()
+        .map(|e| {
+            minijinja::context! { action_label => labels::action(&e.action, a.lang), ..minijinja::Value::from_serialize(e) }
+        })
+        .collect();
     c.page(&a, "audit.html", minijinja::context! { entries })
 }
 
@@ -295,79 +420,6 @@ async fn audit_csv(axum::extract::State(c): S, a: Authed) -> Response {
         body,
     )
         .into_response()
-}
-
-async fn users_page(axum::extract::State(c): S, a: Authed) -> Response {
-    if !rights::is_admin(&a.user.role) {
-        return c.forbidden(&a, i18n::text(a.lang, "admins_only"));
-    }
-    let users = users::all(&c.conn()).unwrap_or_default();
-    c.page(&a, "users.html", minijinja::context! { users })
-}
-
-/// Admins add and disable accounts in the browser too.
-async fn users_change(
-    axum::extract::State(c): S,
-    a: Authed,
-    axum::Form(f): axum::Form<Vec<(String, String)>>,
-) -> Response {
-    if !rights::is_admin(&a.user.role) {
-        return c.forbidden(&a, i18n::text(a.lang, "admins_only"));
-    }
-    let get = |k: &str| {
-        f.iter()
-            .find(|(n, _)| n == k)
-            .map(|(_, v)| v.trim().to_string())
-            .unwrap_or_default()
-    };
-    let conn = c.conn();
-    let res = match get("action").as_str() {
-        "add" => {
-            let county = get("county");
-            Role::parse(
-                &get("role"),
-                Some(county.as_str()).filter(|c| !c.is_empty()),
-            )
-            .and_then(|role| {
-                users::insert(&conn, &get("name"), &role, &get("password"))?;
-                audit::record(
-                    &conn,
-                    &a.user.name,
-                    "user.add",
-                    &get("name"),
-                    None,
-                    Some(&serde_json::json!({"role": role})),
-                )
-                .map_err(|e| e.to_string())
-            })
-        }
-        "disable" if get("name") == a.user.name => {
-            Err(i18n::text(a.lang, "not_yourself").to_string())
-        }
-        "disable" => users::set_disabled(&conn, &get("name")).and_then(|_| {
-            audit::record(
-                &conn,
-                &a.user.name,
-                "user.disable",
-                &get("name"),
-                None,
-                None,
-            )
-            .map_err(|e| e.to_string())
-        }),
-        other => Err(format!("unknown action '{other}'")),
-    };
-    let users = users::all(&conn).unwrap_or_default();
-    drop(conn);
-    let mut r = c.page(
-        &a,
-        "users.html",
-        minijinja::context! { users, error => res.as_ref().err(), done => res.is_ok() },
-    );
-    if res.is_err() {
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-    }
-    r
 }
 
 #[cfg(test)]

@@ -5,13 +5,12 @@
 //! every county; a coordinator issues codes for, lists and revokes only
 //! their own county's devices; analysts have no access.
 
-use super::{audit, i18n, rights, Authed, Console, Role};
+use super::{audit, i18n, labels, rights, Authed, Console, Role};
 use crate::enroll::{self, CodeInfo, DeviceInfo, IssuedCode};
 use axum::extract::State;
-use axum::http::{header, HeaderMap, StatusCode};
-use axum::response::{IntoResponse, Response};
+use axum::http::StatusCode;
+use axum::response::Response;
 use axum::Form;
-use fyr_core::vocab::AgencyKind;
 use minijinja::context;
 use std::sync::Arc;
 
@@ -23,17 +22,19 @@ fn visible(role: &Role, county: &str) -> bool {
     }
 }
 
-/// The hub's address as the phone will reach it (for the QR payload).
-fn hub_url(headers: &HeaderMap) -> String {
-    let host = headers
-        .get(header::HOST)
-        .and_then(|v| v.to_str().ok())
-        .unwrap_or("127.0.0.1");
-    let https = headers
-        .get("x-forwarded-proto")
-        .and_then(|v| v.to_str().ok())
-        .is_some_and(|v| v.eq_ignore_ascii_case("https"));
-    format!("{}://{host}", if https { "https" } else { "http" })
+/// The confirmation that shows a new code once: as text, its QR code (of
+/// the configured hub address, never the request's Host header) and the QR
+/// payload and hub address as text, so a field worker can type them.
+fn issued_flash(i: &IssuedCode, hub: &str, lang: &str) -> minijinja::Value {
+    context! {
+        message => i18n::text(lang, "new_code"),
+        issued => context! {
+            display => i.display, payload => i.qr_payload, hub => hub,
+            county => labels::county(&i.county), kind => labels::agency_kind(&i.agency_kind, lang),
+            expires => labels::when(i.expires, lang),
+            qr => minijinja::Value::from_safe_string(qr_svg(&i.qr_payload)),
+        },
+    }
 }
 
 fn qr_svg(payload: &str) -> String {
@@ -48,13 +49,7 @@ fn qr_svg(payload: &str) -> String {
     }
 }
 
-fn render(
-    c: &Console,
-    a: &Authed,
-    issued: Option<(IssuedCode, String)>,
-    error: Option<String>,
-    status: StatusCode,
-) -> Response {
+fn render(c: &Console, a: &Authed, error: Option<String>, status: StatusCode) -> Response {
     let conn = c.conn();
     let now = chrono::Utc::now();
     let codes: Vec<CodeInfo> = enroll::list_codes(&conn, now)
@@ -72,16 +67,20 @@ fn render(
         Role::Coordinator(cc) => vec![cc.as_str()],
         _ => vec!["07", "23"],
     };
-    let en = a.lang == "en";
-    let kinds: Vec<(String, String)> = AgencyKind::entries()
-        .into_iter()
-        .map(|e| (e.id.to_string(), if en { e.en } else { e.sv }.to_string()))
+    let kinds = labels::agency_kinds(a.lang);
+    let county_names: Vec<(String, String)> = counties
+        .iter()
+        .map(|c| (c.to_string(), labels::county(c)))
         .collect();
-    let (issued, qr) = match issued {
-        Some((i, q)) => (Some(i), Some(q)),
-        None => (None, None),
-    };
-    let mut r = c.page(a, "phones.html", context! { codes, devices, counties, kinds, issued, qr, error, max_hours => enroll::MAX_EXPIRES_HOURS, default_hours => enroll::DEFAULT_EXPIRES_HOURS });
+    let codes: Vec<minijinja::Value> = codes
+        .into_iter()
+        .map(|k| context! { id => k.id, county => labels::county(&k.county), kind => labels::agency_kind(&k.agency_kind, a.lang), created => labels::when_text(&k.created, a.lang), expires => labels::when_text(&k.expires, a.lang), state => k.state })
+        .collect();
+    let devices: Vec<minijinja::Value> = devices
+        .into_iter()
+        .map(|d| context! { id => d.id, county => labels::county(&d.county), kind => labels::agency_kind(&d.agency_kind, a.lang), enrolled => labels::day(&d.enrolled, a.lang), last_seen => d.last_seen.map(|s| labels::day(&s, a.lang)), revoked => d.revoked })
+        .collect();
+    let mut r = c.page(a, "phones.html", context! { codes, devices, counties => county_names, kinds, error, hub => c.hub_url(), max_hours => enroll::MAX_EXPIRES_HOURS, default_hours => enroll::DEFAULT_EXPIRES_HOURS });
     *r.status_mut() = status;
     r
 }
@@ -90,13 +89,12 @@ pub(crate) async fn page(State(c): State<Arc<Console>>, a: Authed) -> Response {
     if !rights::can_read_directory(&a.user.role) {
         return c.forbidden(&a, i18n::text(a.lang, "no_directory"));
     }
-    render(&c, &a, None, None, StatusCode::OK)
+    render(&c, &a, None, StatusCode::OK)
 }
 
 pub(crate) async fn change(
     State(c): State<Arc<Console>>,
     a: Authed,
-    headers: HeaderMap,
     Form(f): Form<Vec<(String, String)>>,
 ) -> Response {
     if !rights::can_read_directory(&a.user.role) {
@@ -118,28 +116,34 @@ pub(crate) async fn change(
                 return c.forbidden(&a, i18n::text(a.lang, "not_your_county"));
             }
             let hours: u32 = get("hours").parse().unwrap_or(0);
+            let Some(hub) = c.hub_url() else {
+                return render(
+                    &c,
+                    &a,
+                    Some(i18n::text(a.lang, "no_hub_url").to_string()),
+                    StatusCode::UNPROCESSABLE_ENTITY,
+                );
+            };
             let res = {
                 let conn = c.conn();
-                enroll::create_code(&conn, &county, &get("agency_kind"), hours, &hub_url(&headers), now).and_then(|i| {
+                enroll::create_code(&conn, &county, &get("agency_kind"), hours, &hub, now).and_then(|i| {
                     audit::record(&conn, &a.user.name, "enroll.code", &i.id, None, Some(&serde_json::json!({"county": i.county, "agency_kind": i.agency_kind, "expires": i.expires})))?;
                     Ok(i)
                 })
             };
             match res {
-                Ok(i) => {
-                    let qr = qr_svg(&i.qr_payload);
-                    render(&c, &a, Some((i, qr)), None, StatusCode::OK)
-                }
+                // Shown once, on the page after the redirect; the database keeps its hash only.
+                Ok(i) => c.done(&a, "/console/phones", issued_flash(&i, &hub, a.lang)),
                 Err(e) => render(
                     &c,
                     &a,
-                    None,
                     Some(e.to_string()),
                     StatusCode::UNPROCESSABLE_ENTITY,
                 ),
             }
         }
-        "revoke" => {
+        action @ ("revoke" | "reinstate") => {
+            let revoke = action == "revoke";
             let id = get("device");
             let conn = c.conn();
             let Some(d) = enroll::list_devices(&conn)
@@ -148,35 +152,56 @@ pub(crate) async fn change(
                 .find(|d| d.id == id)
             else {
                 drop(conn);
-                return (StatusCode::NOT_FOUND, "no such device\n").into_response();
+                return c.not_found(&a, i18n::text(a.lang, "no_such_device"));
             };
             if !visible(&a.user.role, &d.county) {
                 drop(conn);
                 return c.forbidden(&a, i18n::text(a.lang, "not_your_county"));
             }
-            let res = enroll::revoke_device(&conn, &id, now).and_then(|_| {
+            let res = if revoke {
+                enroll::revoke_device(&conn, &id, now)
+            } else {
+                enroll::reinstate_device(&conn, &id)
+            }
+            .and_then(|_| {
                 audit::record(
                     &conn,
                     &a.user.name,
-                    "enroll.revoke",
+                    if revoke {
+                        "enroll.revoke"
+                    } else {
+                        "enroll.reinstate"
+                    },
                     &id,
                     Some(&serde_json::json!({"revoked": d.revoked})),
-                    Some(&serde_json::json!({"revoked": true})),
+                    Some(&serde_json::json!({"revoked": revoke})),
                 )?;
                 Ok(())
             });
             drop(conn);
+            let what = format!(
+                "{} · {}",
+                labels::county(&d.county),
+                labels::agency_kind(&d.agency_kind, a.lang)
+            );
             match res {
-                Ok(()) => render(&c, &a, None, None, StatusCode::OK),
+                // Revoking is undone by reinstating (cheap: the device row stays).
+                Ok(()) => c.done(
+                    &a,
+                    "/console/phones",
+                    context! {
+                        message => format!("{} {id} ({what})", i18n::text(a.lang, if revoke { "revoked_done" } else { "reinstated_done" })),
+                        undo => revoke.then(|| context! { action => "/console/phones", fields => vec![("action", "reinstate"), ("device", id.as_str())], label => format!("{} {id}", i18n::text(a.lang, "reinstate")) }),
+                    },
+                ),
                 Err(e) => render(
                     &c,
                     &a,
-                    None,
                     Some(e.to_string()),
                     StatusCode::UNPROCESSABLE_ENTITY,
                 ),
             }
         }
-        _ => (StatusCode::BAD_REQUEST, "action must be create or revoke\n").into_response(),
+        _ => c.bad_request(&a, i18n::text(a.lang, "phones_action_rule")),
     }
 }

@@ -1,102 +1,30 @@
 //! Publishing from the console: a preview of what the next version changes
-//! against the published one (entries added, changed field by field,
-//! retired; checklists), every validation error, then signing with the same
-//! code as `fyr hub publish` (`publish_with`). The signing key is read from
-//! its file on the hub host at the moment of publishing; it is never stored
-//! in the database, shown or offered for download. Going back publishes an
-//! earlier version's content as a new version.
+//! against the published one, in words; the drafts held back (not ready);
+//! every validation error; then signing with the same code as `fyr hub
+//! publish` (`publish_with`). A publish ships only ready drafts. The
+//! signing key is read from its file on the hub host at the moment of
+//! publishing; it is never stored in the database, shown or offered for
+//! download. Going back is `revert.rs`; the distribution settings are
+//! `distribution.rs`.
 
+use super::diff::{diff, Diff};
+use super::drafts;
 use super::workdir::{self, WorkDir};
-use super::{audit, i18n, rights, Authed, Console};
+use super::{audit, i18n, labels, rights, Authed, Console};
 use crate::publish::{load_snapshot, publish_with, version_history, PublishOptions};
 use axum::extract::State;
 use axum::http::StatusCode;
-use axum::response::{IntoResponse, Response};
+use axum::response::Response;
 use axum::Form;
 use fyr_core::feed::Record;
 use minijinja::context;
 use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
-use serde_json::Value;
-use std::collections::{BTreeMap, BTreeSet};
 use std::sync::Arc;
-
-#[derive(Debug, Clone, Serialize, Default)]
-pub(crate) struct Change {
-    pub kind: String,
-    pub id: String,
-    /// (field, before, after) for a changed record.
-    pub fields: Vec<(String, String, String)>,
-}
-
-#[derive(Debug, Clone, Serialize, Default)]
-pub(crate) struct Diff {
-    pub against: String,
-    pub added: Vec<Change>,
-    pub changed: Vec<Change>,
-    pub retired: Vec<Change>,
-}
-
-fn show(v: Option<&Value>) -> String {
-    match v {
-        None | Some(Value::Null) => String::new(),
-        Some(Value::String(s)) => s.clone(),
-        Some(v) => v.to_string(),
-    }
-}
-
-/// What `new` changes against `old`, record by record and field by field.
-pub(crate) fn diff(old: &[Record], new: &[Record], against: String) -> Diff {
-    let key = |r: &Record| (r.kind.to_string(), r.id.clone());
-    let o: BTreeMap<_, _> = old.iter().map(|r| (key(r), r)).collect();
-    let n: BTreeMap<_, _> = new.iter().map(|r| (key(r), r)).collect();
-    let mut d = Diff {
-        against,
-        ..Default::default()
-    };
-    for (k, r) in &n {
-        match o.get(k) {
-            None => d.added.push(Change {
-                kind: k.0.clone(),
-                id: k.1.clone(),
-                fields: Vec::new(),
-            }),
-            Some(prev) if prev.body != r.body => {
-                let a: Value = serde_json::from_str(&prev.body).unwrap_or(Value::Null);
-                let b: Value = serde_json::from_str(&r.body).unwrap_or(Value::Null);
-                let names: BTreeSet<String> = a
-                    .as_object()
-                    .into_iter()
-                    .chain(b.as_object())
-                    .flat_map(|m| m.keys().cloned())
-                    .collect();
-                let fields = names
-                    .into_iter()
-                    .filter(|f| a.get(f) != b.get(f))
-                    .map(|f| (f.clone(), show(a.get(&f)), show(b.get(&f))))
-                    .collect();
-                d.changed.push(Change {
-                    kind: k.0.clone(),
-                    id: k.1.clone(),
-                    fields,
-                });
-            }
-            _ => {}
-        }
-    }
-    for k in o.keys().filter(|k| !n.contains_key(*k)) {
-        d.retired.push(Change {
-            kind: k.0.clone(),
-            id: k.1.clone(),
-            fields: Vec::new(),
-        });
-    }
-    d
-}
 
 /// The records of the version devices have now: the feed's newest version,
 /// or the bundled content when the feed is empty (a publish continues it).
-fn published(c: &Console) -> Result<(Vec<Record>, String), String> {
+pub(crate) fn published(c: &Console) -> Result<(Vec<Record>, String), String> {
     let hist = version_history(c.feed_dir()).map_err(|e| e.to_string())?;
     match hist.last() {
         Some(v) => load_snapshot(c.feed_dir(), v.version)
@@ -108,31 +36,69 @@ fn published(c: &Console) -> Result<(Vec<Record>, String), String> {
     }
 }
 
-fn history(c: &Console) -> Vec<(u64, String, u64, String, bool)> {
-    let hist = version_history(c.feed_dir()).unwrap_or_default();
+#[derive(Serialize)]
+struct Version {
+    version: u64,
+    when: String,
+    records: u64,
+    who: String,
+    revertible: bool,
+}
+
+/// The published versions, newest first. Read from the feed; should the
+/// feed's records be unreadable (a publish that failed half-way), the
+/// console's own record of what it published is shown instead, never nothing.
+fn history(c: &Console, lang: &str) -> Vec<Version> {
     let conn = c.conn();
-    hist.into_iter()
-        .rev()
-        .map(|v| {
-            let who: Option<String> = conn
-                .query_row(
-                    "SELECT user FROM console_versions WHERE version = ?1",
-                    [v.version as i64],
-                    |r| r.get(0),
-                )
-                .optional()
-                .ok()
-                .flatten();
-            let revertible = who.is_some();
-            (
-                v.version,
-                v.created.to_rfc3339(),
-                v.record_count,
-                who.unwrap_or_else(|| "(terminal)".into()),
-                revertible,
-            )
-        })
-        .collect()
+    let who_of = |v: u64| -> Option<String> {
+        conn.query_row(
+            "SELECT user FROM console_versions WHERE version = ?1",
+            [v as i64],
+            |r| r.get(0),
+        )
+        .optional()
+        .ok()
+        .flatten()
+    };
+    match version_history(c.feed_dir()) {
+        Ok(hist) => hist
+            .into_iter()
+            .rev()
+            .map(|v| {
+                let who = who_of(v.version);
+                Version {
+                    version: v.version,
+                    when: labels::when(v.created, lang),
+                    records: v.record_count,
+                    revertible: who.is_some(),
+                    who: who.unwrap_or_else(|| "(terminal)".into()),
+                }
+            })
+            .collect(),
+        Err(_) => conn
+            .prepare("SELECT version, at, user FROM console_versions ORDER BY version DESC")
+            .and_then(|mut st| {
+                st.query_map([], |r| {
+                    Ok(Version {
+                        version: r.get::<_, i64>(0)? as u64,
+                        when: labels::when_text(&r.get::<_, String>(1)?, lang),
+                        records: 0,
+                        who: r.get(2)?,
+                        revertible: true,
+                    })
+                })?
+                .collect()
+            })
+            .unwrap_or_default(),
+    }
+}
+
+/// `Some(public key)` when the hub's signing key is not trusted by the
+/// working directory's distribution settings (a publish would be refused).
+pub(crate) fn key_status(c: &Console) -> Option<String> {
+    let w = workdir::load(&c.conn()).unwrap_or_default();
+    let text = w.files.get(fyr_core::distribution::FILE)?;
+    key_trust(c, text).err()
 }
 
 /// Whether distribution.toml trusts the configured signing key; when it
@@ -157,52 +123,39 @@ fn key_trust(c: &Console, distribution: &str) -> Result<(), String> {
     }
 }
 
-fn preview_page(
+/// The preview: what a publish would ship, what it holds back, the history.
+pub(crate) fn preview_page(
     c: &Console,
     a: &Authed,
-    w: &WorkDir,
-    result: Option<minijinja::Value>,
+    failure: Option<String>,
     status: StatusCode,
 ) -> Response {
-    preview_page_with(c, a, w, result, status, None)
-}
-
-/// The preview page with a publish's outcome: its steps (200) or why it
-/// failed (422).
-fn outcome_page(
-    c: &Console,
-    a: &Authed,
-    w: &WorkDir,
-    res: Result<Vec<String>, String>,
-) -> Response {
-    let (result, status) = match res {
-        Ok(steps) => (context! { ok => true, steps }, StatusCode::OK),
-        Err(e) => (
-            context! { ok => false, error => e },
-            StatusCode::UNPROCESSABLE_ENTITY,
-        ),
-    };
-    preview_page(c, a, w, Some(result), status)
-}
-
-fn preview_page_with(
-    c: &Console,
-    a: &Authed,
-    w: &WorkDir,
-    result: Option<minijinja::Value>,
-    status: StatusCode,
-    dist_error: Option<Vec<String>>,
-) -> Response {
-    let (errors, d) = match w.records() {
+    let w = workdir::load(&c.conn()).unwrap_or_default();
+    let ship = drafts::publishable(&c.conn(), &w);
+    let (errors, d) = match ship.records() {
         Ok(recs) => (
             Vec::new(),
-            published(c).map(|(old, v)| diff(&old, &recs, v)),
+            published(c).map(|(old, v)| diff(&old, &recs, v, a.lang)),
         ),
         Err(e) => (
             e.iter().map(|e| e.to_string()).collect(),
             Ok(Diff::default()),
         ),
     };
+    let held: Vec<_> = drafts::all(&c.conn())
+        .into_iter()
+        .filter(|d| !d.ready)
+        .map(|d| {
+            let name = w
+                .row("services", &d.service)
+                .and_then(|r| r.fields.get("name_sv").cloned())
+                .unwrap_or_else(|| d.service.clone());
+            let editable = w
+                .row("services", &d.service)
+                .is_some_and(|r| rights::can_edit_service(&a.user.role, &r.fields));
+            context! { id => d.service, name, owner => d.owner, when => labels::when_text(&d.at, a.lang), editable }
+        })
+        .collect();
     let distribution = w
         .files
         .get(fyr_core::distribution::FILE)
@@ -213,10 +166,15 @@ fn preview_page_with(
         a,
         "publish.html",
         context! {
-            distribution, key_untrusted => key_check.as_ref().err(), dist_error,
+            key_untrusted => key_check.as_ref().err(),
             errors, diff => d.as_ref().ok(), diff_error => d.as_ref().err(),
-            history => history(c), key_configured => c.key.is_some(), result,
+            empty => d.as_ref().map(Diff::is_empty).unwrap_or(true),
+            held, failure,
+            history => history(c, a.lang), key_configured => c.key.is_some(),
             can_publish => rights::can_publish(&a.user.role),
+            admin => rights::is_admin(&a.user.role),
+            settings => super::distribution::settings_of(&distribution),
+            dist_etag => super::distribution::etag(&distribution),
         },
     );
     *r.status_mut() = status;
@@ -227,19 +185,20 @@ pub(crate) async fn preview(State(c): State<Arc<Console>>, a: Authed) -> Respons
     if !rights::can_read_directory(&a.user.role) {
         return c.forbidden(&a, i18n::text(a.lang, "no_directory"));
     }
-    let w = workdir::load(&c.conn()).unwrap_or_default();
-    preview_page(&c, &a, &w, None, StatusCode::OK)
+    preview_page(&c, &a, None, StatusCode::OK)
 }
 
-/// Signs and publishes the working directory; returns the steps done or the failure.
-async fn sign_and_publish(
+/// Signs and publishes `ship` (with `d`, what it changes, for the audit
+/// log); returns the steps done or the failure.
+pub(crate) async fn sign_and_publish(
     c: &Arc<Console>,
     a: &Authed,
-    w: WorkDir,
+    ship: WorkDir,
     action: &str,
+    d: Option<&Diff>,
 ) -> Result<Vec<String>, String> {
     let en = a.lang == "en";
-    let records = w
+    let records = ship
         .records()
         .map_err(|e| format!("{} {}", e.len(), i18n::text(a.lang, "problems")))?;
     let mut steps = vec![format!(
@@ -254,10 +213,12 @@ async fn sign_and_publish(
         .ok_or_else(|| i18n::text(a.lang, "no_key").to_string())?;
     let feed = c.feed_dir().to_path_buf();
     let base = fyr_core::bundle::signed_bundle().ok().map(|b| b.1);
-    let report = tokio::task::spawn_blocking(move || {
+    let (r, kid) = tokio::task::spawn_blocking(move || {
         let key = fyr_core::feed::load_signing_key(&key_path)
             .map_err(|e| format!("{}: {e}", key_path.display()))?;
         let kid = fyr_core::feed::key_id(&key.verifying_key());
+        // On a TUF feed the console signs targets (and the online snapshot
+        // and timestamp), never root: checked before anything is written.
         let now = chrono::Utc::now();
         let tuf = |check| crate::tuf::console_metadata(&feed, &key, &key_path, check, now);
         tuf(true).map_err(|e| e.to_string())?;
@@ -276,7 +237,6 @@ async fn sign_and_publish(
     })
     .await
     .map_err(|e| e.to_string())??;
-    let (r, kid) = report;
     steps.push(format!("{} {kid}", i18n::text(a.lang, "step_signed")));
     steps.push(format!(
         "{} {} B, {} delta(s)",
@@ -297,11 +257,18 @@ async fn sign_and_publish(
     let conn = c.conn();
     conn.execute(
         "INSERT OR REPLACE INTO console_versions (version, feed_id, user, at, rows, files) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![r.version as i64, r.feed_id, a.user.name, chrono::Utc::now().to_rfc3339(), serde_json::to_string(&w.rows).unwrap_or_default(), serde_json::to_string(&w.files).unwrap_or_default()],
+        params![r.version as i64, r.feed_id, a.user.name, chrono::Utc::now().to_rfc3339(), serde_json::to_string(&ship.rows).unwrap_or_default(), serde_json::to_string(&ship.files).unwrap_or_default()],
     )
     .map_err(|e| e.to_string())?;
-    audit::record(&conn, &a.user.name, action, &format!("version {}", r.version), None, Some(&serde_json::json!({"version": r.version, "digest": r.content_digest, "records": r.record_count})))
-        .map_err(|e| e.to_string())?;
+    audit::record(
+        &conn,
+        &a.user.name,
+        action,
+        &format!("version {}", r.version),
+        d.map(|d| serde_json::json!({"against": d.against})).as_ref(),
+        Some(&serde_json::json!({"version": r.version, "digest": r.content_digest, "records": r.record_count, "changes": d.map(Diff::summary)})),
+    )
+    .map_err(|e| e.to_string())?;
     Ok(steps)
 }
 
@@ -310,148 +277,65 @@ pub(crate) async fn publish(State(c): State<Arc<Console>>, a: Authed) -> Respons
         return c.forbidden(&a, i18n::text(a.lang, "no_directory"));
     }
     let w = workdir::load(&c.conn()).unwrap_or_default();
-    let res = sign_and_publish(&c, &a, w.clone(), "publish").await;
-    outcome_page(&c, &a, &w, res)
-}
-
-/// Going back: an earlier console-published version's content becomes the
-/// working directory and is published as a new version.
-pub(crate) async fn revert(
-    State(c): State<Arc<Console>>,
-    a: Authed,
-    Form(f): Form<Vec<(String, String)>>,
-) -> Response {
-    if !rights::can_publish(&a.user.role) {
-        return c.forbidden(&a, i18n::text(a.lang, "no_directory"));
-    }
-    let version: i64 = f
-        .iter()
-        .find(|(k, _)| k == "version")
-        .and_then(|(_, v)| v.parse().ok())
-        .unwrap_or(-1);
-    let row: Option<(String, String)> = c
-        .conn()
-        .query_row(
-            "SELECT rows, files FROM console_versions WHERE version = ?1",
-            [version],
-            |r| Ok((r.get(0)?, r.get(1)?)),
-        )
-        .optional()
-        .ok()
-        .flatten();
-    let Some((rows, files)) = row else {
-        return (StatusCode::NOT_FOUND, "no such console-published version\n").into_response();
-    };
-    let w = WorkDir {
-        rows: serde_json::from_str(&rows).unwrap_or_default(),
-        files: serde_json::from_str(&files).unwrap_or_default(),
-    };
-    let before = workdir::load(&c.conn()).unwrap_or_default();
-    if workdir::replace(&mut c.conn(), &w).is_err() {
-        return (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            "could not restore the working directory\n",
-        )
-            .into_response();
-    }
-    let res = sign_and_publish(&c, &a, w.clone(), &format!("publish.revert-to-{version}")).await;
-    if res.is_err() {
-        let _ = workdir::replace(&mut c.conn(), &before);
-    }
-    let now = workdir::load(&c.conn()).unwrap_or_default();
-    outcome_page(&c, &a, &now, res)
-}
-
-/// Admins edit the distribution settings (where devices sync, which keys
-/// they trust): checked by the core's `Distribution::from_toml`, kept in the
-/// working directory and published with the rest.
-pub(crate) async fn distribution(
-    State(c): State<Arc<Console>>,
-    a: Authed,
-    Form(f): Form<Vec<(String, String)>>,
-) -> Response {
-    if !rights::is_admin(&a.user.role) {
-        return c.forbidden(&a, i18n::text(a.lang, "admins_only"));
-    }
-    let text = f
-        .iter()
-        .find(|(k, _)| k == "text")
-        .map(|(_, v)| v.replace("\r\n", "\n"))
-        .unwrap_or_default();
-    let label = format!("content/{}", fyr_core::distribution::FILE);
-    if let Err(errs) = fyr_core::distribution::Distribution::from_toml(&label, &text) {
-        let mut w = workdir::load(&c.conn()).unwrap_or_default();
-        w.files
-            .insert(fyr_core::distribution::FILE.to_string(), text);
-        return preview_page_with(
-            &c,
-            &a,
-            &w,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(errs),
-        );
-    }
-    let conn = c.conn();
-    let before: Option<String> = conn
-        .query_row(
-            "SELECT text FROM console_files WHERE path = ?1",
-            [fyr_core::distribution::FILE],
-            |r| r.get(0),
-        )
-        .optional()
-        .ok()
-        .flatten();
-    // Who is trusted is the TUF root's, signed offline (fyr hub root sign):
-    // the console may change where devices sync, never whom they trust.
-    let keys = |t: &str| {
-        fyr_core::distribution::Distribution::from_toml(&label, t)
-            .map(|d| (d.trusted_keys, d.next_keys, d.retired_keys))
+    let ship = drafts::publishable(&c.conn(), &w);
+    let d = ship.records().ok().and_then(|recs| {
+        published(&c)
             .ok()
-    };
-    let unchanged_trust = match &before {
-        Some(b) => keys(b) == keys(&text),
-        None => keys(&text).is_some_and(|k| k.1.is_empty() && k.2.is_empty()),
-    };
-    if !unchanged_trust {
-        drop(conn);
-        let mut w = workdir::load(&c.conn()).unwrap_or_default();
-        w.files
-            .insert(fyr_core::distribution::FILE.to_string(), text);
-        return preview_page_with(
-            &c,
-            &a,
-            &w,
-            None,
-            StatusCode::UNPROCESSABLE_ENTITY,
-            Some(vec![format!(
-                "{label}: trusted_keys, next_keys and retired_keys cannot be changed in the console: who devices trust is the TUF root's, signed offline with fyr hub root sign"
-            )]),
-        );
-    }
-    let res = conn
-        .execute(
-            "INSERT OR REPLACE INTO console_files (path, text) VALUES (?1, ?2)",
-            params![fyr_core::distribution::FILE, text],
-        )
-        .and_then(|_| {
-            audit::record(
-                &conn,
-                &a.user.name,
-                "distribution.edit",
-                fyr_core::distribution::FILE,
-                before.map(Value::String).as_ref(),
-                Some(&Value::String(text.clone())),
+            .map(|(old, v)| diff(&old, &recs, v, a.lang))
+    });
+    match sign_and_publish(&c, &a, ship, "publish", d.as_ref()).await {
+        Ok(steps) => {
+            let _ = drafts::published(&c.conn());
+            c.done(
+                &a,
+                "/console/publish",
+                context! { message => i18n::text(a.lang, "published"), steps },
             )
-        });
-    drop(conn);
-    if let Err(e) = res {
-        return (
-            StatusCode::INTERNAL_SERVER_ERROR,
-            format!("could not save: {e}\n"),
-        )
-            .into_response();
+        }
+        Err(e) => preview_page(&c, &a, Some(e), StatusCode::UNPROCESSABLE_ENTITY),
     }
+}
+
+/// Marks a draft ready (or not) for the next publish.
+pub(crate) async fn ready(
+    State(c): State<Arc<Console>>,
+    a: Authed,
+    Form(f): Form<Vec<(String, String)>>,
+) -> Response {
+    let get = |k: &str| {
+        f.iter()
+            .find(|(n, _)| n == k)
+            .map(|(_, v)| v.clone())
+            .unwrap_or_default()
+    };
+    let id = get("service");
     let w = workdir::load(&c.conn()).unwrap_or_default();
-    preview_page(&c, &a, &w, None, StatusCode::OK)
+    let Some(row) = w.row("services", &id) else {
+        return c.bad_request(&a, i18n::text(a.lang, "no_such_service"));
+    };
+    if !rights::can_edit_service(&a.user.role, &row.fields) {
+        return c.forbidden(&a, i18n::text(a.lang, "not_your_county"));
+    }
+    let ready = get("ready") == "1";
+    let conn = c.conn();
+    let _ = drafts::set_ready(&conn, &id, ready);
+    let _ = audit::record(
+        &conn,
+        &a.user.name,
+        if ready { "draft.ready" } else { "draft.hold" },
+        &id,
+        None,
+        None,
+    );
+    drop(conn);
+    let back = if get("back") == "service" {
+        format!("/console/services/{id}")
+    } else {
+        "/console/publish".into()
+    };
+    c.done(
+        &a,
+        &back,
+        context! { message => i18n::text(a.lang, if ready { "draft_ready" } else { "draft_held" }) },
+    )
 }

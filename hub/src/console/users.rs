@@ -71,11 +71,57 @@ pub struct User {
     pub created: String,
 }
 
+/// User names: 2–64 lower-case letters (å, ä, ö and other letters too),
+/// digits and `- _ . @`. The one normalisation, at creation and at login:
+/// surrounding spaces removed and lower-cased. Passwords are never trimmed.
+pub(crate) fn normalize_name(name: &str) -> String {
+    name.trim().to_lowercase()
+}
+
+pub(crate) fn valid_name_pub(name: &str) -> bool {
+    valid_name(name)
+}
+
 fn valid_name(name: &str) -> bool {
-    (2..=64).contains(&name.len())
+    (2..=64).contains(&name.chars().count())
         && name
-            .bytes()
-            .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b"-_.@".contains(&b))
+            .chars()
+            .all(|c| c.is_lowercase() || c.is_ascii_digit() || "-_.@".contains(c))
+}
+
+/// The lowest zxcvbn score accepted (0–4; 3 = "safely unguessable: moderate
+/// protection from offline slow-hash scenario").
+pub const MIN_PASSWORD_SCORE: u8 = 3;
+
+/// The password policy: at least 10 characters and a zxcvbn score of 3 or
+/// more, with the user name and the product's own words counted as known to
+/// an attacker. `Err` says why, in Swedish and English.
+pub(crate) fn check_password(password: &str, name: &str) -> Result<(), (String, String)> {
+    if password.chars().count() < MIN_PASSWORD_CHARS {
+        return Err((
+            format!("Lösenordet måste ha minst {MIN_PASSWORD_CHARS} tecken."),
+            format!("The password must have at least {MIN_PASSWORD_CHARS} characters."),
+        ));
+    }
+    let inputs = [
+        name,
+        "fyr",
+        "konsol",
+        "console",
+        "lansstyrelsen",
+        "länsstyrelsen",
+        "kronoberg",
+        "jamtland",
+        "jämtland",
+    ];
+    let est = zxcvbn::zxcvbn(password, &inputs);
+    if (est.score() as u8) < MIN_PASSWORD_SCORE {
+        return Err((
+            "Lösenordet är för lätt att gissa (vanliga ord, namn, upprepningar eller mönster). Välj en längre fras av ovanliga ord.".into(),
+            "The password is too easy to guess (common words, names, repeats or patterns). Choose a longer phrase of unusual words.".into(),
+        ));
+    }
+    Ok(())
 }
 
 pub(crate) fn hash_password(password: &str) -> Result<String, String> {
@@ -129,10 +175,24 @@ pub(crate) fn insert(
 ) -> Result<(), String> {
     if !valid_name(name) {
         return Err(format!(
-            "user name '{name}' must be 2-64 characters of a-z, 0-9, - _ . @"
+            "user name '{name}' must be 2-64 characters: lower-case letters (å, ä, ö too), digits, - _ . @"
         ));
     }
+    check_password(password, name).map_err(|e| e.1)?;
     let hash = hash_password(password)?;
+    insert_hash(conn, name, role, &hash)
+}
+
+/// Adds an account with an already computed hash.
+pub(crate) fn insert_hash(
+    conn: &Connection,
+    name: &str,
+    role: &Role,
+    hash: &str,
+) -> Result<(), String> {
+    if !valid_name(name) {
+        return Err(format!("user name '{name}' is not valid"));
+    }
     let n = conn
         .execute(
             "INSERT OR IGNORE INTO console_users (name, role, county, hash, disabled, created) VALUES (?1, ?2, ?3, ?4, 0, ?5)",
@@ -168,9 +228,23 @@ pub(crate) fn set_disabled(conn: &Connection, name: &str) -> Result<(), String> 
     Ok(())
 }
 
-/// Sets a new password and ends the account's sessions.
-pub(crate) fn change_password(conn: &Connection, name: &str, password: &str) -> Result<(), String> {
-    let hash = hash_password(password)?;
+/// Enables a disabled account again (its old sessions stay ended).
+pub(crate) fn set_enabled(conn: &Connection, name: &str) -> Result<(), String> {
+    let n = conn
+        .execute(
+            "UPDATE console_users SET disabled = 0 WHERE name = ?1",
+            [name],
+        )
+        .map_err(|e| e.to_string())?;
+    if n == 0 {
+        return Err(format!("no user '{name}'"));
+    }
+    Ok(())
+}
+
+/// Stores an already computed hash (the console hashes off the database
+/// lock) and ends the account's sessions.
+pub(crate) fn store_hash(conn: &Connection, name: &str, hash: &str) -> Result<(), String> {
     let n = conn
         .execute(
             "UPDATE console_users SET hash = ?2 WHERE name = ?1",
@@ -185,6 +259,13 @@ pub(crate) fn change_password(conn: &Connection, name: &str, password: &str) -> 
     Ok(())
 }
 
+/// Sets a new password and ends the account's sessions.
+pub(crate) fn change_password(conn: &Connection, name: &str, password: &str) -> Result<(), String> {
+    check_password(password, name).map_err(|e| e.1)?;
+    let hash = hash_password(password)?;
+    store_hash(conn, name, &hash)
+}
+
 fn with_db<T>(db: &Path, f: impl FnOnce(&Connection) -> Result<T, String>) -> Result<T, HubError> {
     let conn = open(db)?;
     f(&conn).map_err(HubError::Content)
@@ -192,6 +273,7 @@ fn with_db<T>(db: &Path, f: impl FnOnce(&Connection) -> Result<T, String>) -> Re
 
 /// `fyr hub user add`.
 pub fn user_add(db: &Path, name: &str, role: &Role, password: &str) -> Result<(), HubError> {
+    let name = &normalize_name(name);
     with_db(db, |c| {
         insert(c, name, role, password)?;
         super::audit::record(
@@ -253,6 +335,17 @@ mod tests {
         user_add(&db, "anna", &Role::Admin, "correct horse battery").unwrap();
         assert!(user_add(&db, "anna", &Role::Admin, "correct horse battery").is_err());
         assert!(user_add(&db, "bo", &Role::Analyst, "short").is_err());
+        // Long but guessable: refused by the strength estimator.
+        for weak in ["aaaaaaaaaa", "password123", "1234567890", "bo-bo-bo-bo-bo"] {
+            assert!(user_add(&db, "bo", &Role::Analyst, weak).is_err(), "{weak}");
+        }
+        user_add(
+            &db,
+            "åsa.östlund",
+            &Role::Analyst,
+            "Tjäder på myren vid Bräcke",
+        )
+        .unwrap();
         let conn = open(&db).unwrap();
         let (u, hash) = get(&conn, "anna").unwrap().unwrap();
         assert!(hash.starts_with("$argon2id$"), "{hash}");
