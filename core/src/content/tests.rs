@@ -1014,7 +1014,9 @@ fn an_unverified_line_says_what_to_check_has_no_date_and_no_phone() {
             "sv;en,,https://kvinnofridslinjen.se",
         )
         .edit(3, "kvinnofridslinjen,020-50 50 50,voice,,,\n", "")
-        .errors();
+        .parse()
+        .err()
+        .unwrap_or_default();
     assert!(
         e.iter()
             .all(|e| e.id.as_deref() != Some("kvinnofridslinjen")),

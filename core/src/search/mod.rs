@@ -248,12 +248,22 @@ fn has_term(ix: &FacetIndex, w: &str) -> bool {
     ix.terms.binary_search_by(|t| t.as_str().cmp(w)).is_ok()
 }
 
+/// Whether `w` is the start of a longer word in the directory's vocabulary.
+fn starts_term(ix: &FacetIndex, w: &str) -> bool {
+    let i = ix.terms.partition_point(|t| t.as_str() <= w);
+    ix.terms.get(i).is_some_and(|t| t.starts_with(w))
+}
+
 /// Step one: reads the text (nothing without a lexicon).
 pub fn read_query(ix: &FacetIndex, q: &SearchQuery) -> Reading {
     match (&q.text, &ix.routing) {
-        (Some(t), Some(rs)) if !t.trim().is_empty() => {
-            crate::understand::read(&rs.lexicon, &|w| has_term(ix, w), t, &q.drop)
-        }
+        (Some(t), Some(rs)) if !t.trim().is_empty() => crate::understand::read_with(
+            &rs.lexicon,
+            &|w| has_term(ix, w),
+            &|w| starts_term(ix, w),
+            t,
+            &q.drop,
+        ),
         (Some(t), None) => {
             let words: Vec<String> = crate::understand::analyze::analyze(t)
                 .into_iter()

@@ -17,7 +17,7 @@ mod read;
 #[cfg(test)]
 mod tests;
 
-pub use read::{read, Reading};
+pub use read::{read, read_with, Reading};
 
 use crate::vocab::{Form, Group, Lang, Need, Role};
 use serde::Serialize;

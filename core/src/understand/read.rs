@@ -42,8 +42,9 @@ impl Tok {
 
 /// Single-word meanings of a folded word: exact words first, else the stem,
 /// else as typed (a start of five letters or more), else one typo (six
-/// letters or more).
-fn single(lex: &Lexicon, t: &Token) -> Vec<usize> {
+/// letters or more) unless the word is the start of a word in the directory
+/// (`kvinnoj`, half-way to `kvinnojour`, is not a typo of `kvinnor`).
+fn single(lex: &Lexicon, t: &Token, starts: &dyn Fn(&str) -> bool) -> Vec<usize> {
     let of = |k: &str| -> Vec<usize> {
         lex.single
             .get(k)
@@ -81,7 +82,7 @@ fn single(lex: &Lexicon, t: &Token) -> Vec<usize> {
             }
         }
     }
-    if out.is_empty() && n >= 6 {
+    if out.is_empty() && n >= 6 && !starts(&t.word) {
         for p in lex.phrases.iter().filter(|p| p.words.len() == 1) {
             if p.words[0].chars().count() >= 5
                 && (within_one_edit(&p.words[0], &t.word) || within_one_edit(&p.stems[0], &t.stem))
@@ -98,10 +99,22 @@ fn single(lex: &Lexicon, t: &Token) -> Vec<usize> {
 /// vocabulary (for compound splitting); `drop` holds the keys of readings
 /// the user removed (`group:men`, `role:uses_violence`, `danger` …).
 pub fn read(lex: &Lexicon, known: &dyn Fn(&str) -> bool, text: &str, drop: &[String]) -> Reading {
+    read_with(lex, known, &|_| false, text, drop)
+}
+
+/// [`read`], where `starts` tells whether a folded word is the start of a
+/// longer word in the directory's vocabulary (a word still being typed).
+pub fn read_with(
+    lex: &Lexicon,
+    known: &dyn Fn(&str) -> bool,
+    starts: &dyn Fn(&str) -> bool,
+    text: &str,
+    drop: &[String],
+) -> Reading {
     // Tokens, with compounds the lexicon does not know split into known parts.
     let mut toks: Vec<Tok> = Vec::new();
     for t in analyze(text) {
-        let plain = !t.stop && t.word.chars().count() >= 6 && single(lex, &t).is_empty();
+        let plain = !t.stop && t.word.chars().count() >= 6 && single(lex, &t, starts).is_empty();
         let split = plain && !known(&t.word) && !known(&t.stem);
         let parts = if split {
             split_compound(&t.word, &|w| {
@@ -154,7 +167,7 @@ pub fn read(lex: &Lexicon, known: &dyn Fn(&str) -> bool, text: &str, drop: &[Str
             }
         }
         if took == 0 {
-            let m = single(lex, &toks[i].t);
+            let m = single(lex, &toks[i].t, starts);
             if !m.is_empty() {
                 toks[i].meanings = m;
                 toks[i].read = true;
