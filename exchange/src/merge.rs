@@ -216,7 +216,12 @@ pub fn merge(current: &Tables, incoming: Incoming, opts: &MergeOptions) -> Outco
     for _ in 0..8 {
         let mut check = merged.clone();
         for r in &mut check.services {
-            if !is_demo(r.get("demo")) && r.get("verified_on").is_empty() {
+            // Verifying gives a date to what a coordinator can confirm; an
+            // entry marked unverified (source 'unverified: …') stays so.
+            if !is_demo(r.get("demo"))
+                && r.get("verified_on").is_empty()
+                && fyr_core::content::unverified_note(r.get("source")).is_none()
+            {
                 r.fields.insert(
                     "verified_on".into(),
                     opts.today.format("%Y-%m-%d").to_string(),

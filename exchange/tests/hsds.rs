@@ -399,7 +399,10 @@ fn the_official_examples_import_with_a_report() {
             // Checked as if verified, the merged directory is valid content.
             let mut t = out.tables.clone();
             for r in &mut t.services {
-                if r.get("verified_on").is_empty() && r.get("demo") == "no" {
+                if r.get("verified_on").is_empty()
+                    && r.get("demo") == "no"
+                    && fyr_core::content::unverified_note(r.get("source")).is_none()
+                {
                     r.fields.insert("verified_on".into(), "2026-12-03".into());
                 }
             }

@@ -49,7 +49,7 @@ fn coordinator_workbook() -> Vec<u8> {
         &[
             ("id", "vaxjo-samtalsstod"),
             ("organization", "vaxjo-socialtjanst"),
-            ("name_sv", "Samtalsstöd i Växjö"),
+            ("name_sv", "Demo: samtalsstöd i Växjö"),
             ("description_sv", "Demopost – kontrollera uppgifterna lokalt. Samtal för dig som utsatts för våld i nära relation."),
             ("area", "0780"),
             ("groups", "women;men"),
@@ -65,7 +65,7 @@ fn coordinator_workbook() -> Vec<u8> {
         &[
             ("id", "vaxjo-gruppstod"),
             ("organization", "vaxjo-socialtjanst"),
-            ("name_sv", "Gruppstöd i Växjö"),
+            ("name_sv", "Demo: gruppstöd i Växjö"),
             ("description_sv", "Demopost – kontrollera uppgifterna lokalt. Gruppsamtal."),
             ("area", "0780"),
             ("groups", "kvinor"),
@@ -268,7 +268,7 @@ fn a_semicolon_windows_1252_csv_from_swedish_excel_imports() {
         match c {
             "id" => "alvesta-samtalsstod".into(),
             "organization" => "alvesta-socialtjanst".into(),
-            "name_sv" => "Samtalsstöd för män i Alvesta".into(),
+            "name_sv" => "Demo: samtalsstöd för män i Alvesta".into(),
             "description_sv" => "Demopost – kontrollera uppgifterna lokalt. Samtal, råd och stöd; för dig som vill sluta utöva våld.".into(),
             "area" => "0764".into(),
             "groups" => "people_who_use_violence;men".into(),
@@ -312,7 +312,7 @@ fn a_semicolon_windows_1252_csv_from_swedish_excel_imports() {
         .iter()
         .find(|s| s.id == "alvesta-samtalsstod")
         .unwrap();
-    assert_eq!(s.name.sv, "Samtalsstöd för män i Alvesta");
+    assert_eq!(s.name.sv, "Demo: samtalsstöd för män i Alvesta");
     assert!(s.description.sv.contains("Samtal, råd och stöd; för dig"));
     assert_eq!(s.groups.len(), 2);
 

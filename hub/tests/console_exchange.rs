@@ -185,7 +185,7 @@ fn workbook_with_new_service(area: &str) -> Vec<u8> {
     for (k, v) in [
         ("id", "ljungby-samtal"),
         ("organization", "ljungby-socialtjanst"),
-        ("name_sv", "Samtalsstöd i Ljungby"),
+        ("name_sv", "Demo: samtalsstöd i Ljungby"),
         (
             "description_sv",
             "Demopost – kontrollera uppgifterna lokalt. Samtal efter våld.",
@@ -280,7 +280,7 @@ async fn a_report_made_stale_by_another_import_is_shown_again_not_applied() {
     .tables;
     t.services[0]
         .fields
-        .insert("name_sv".into(), "Samtal för vuxna i Ljungby".into());
+        .insert("name_sv".into(), "Demo: samtal för vuxna i Ljungby".into());
     let other = fyr_exchange::sheets::write_xlsx(&t).unwrap();
     let (st, page) = admin.upload("admin.xlsx", &other, &admin.csrf).await;
     assert!(
@@ -310,7 +310,7 @@ async fn a_report_made_stale_by_another_import_is_shown_again_not_applied() {
         )
         .unwrap();
     assert!(
-        row.contains("Samtal för vuxna i Ljungby"),
+        row.contains("Demo: samtal för vuxna i Ljungby"),
         "the admin's import stands: {row}"
     );
     // Confirming the new report applies it.

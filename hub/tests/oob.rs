@@ -347,8 +347,10 @@ async fn keys_rotate_and_a_retired_or_unknown_key_is_refused() {
     let url = hub.url();
     let small = |d: &Distribution, tag: &str| -> Vec<Record> {
         vec![
+            // Filler of a kind this app does not know: kept, never used, so
+            // these tests are about keys, not about checklist validation.
             Record::new(
-                RecordKind::Checklist,
+                RecordKind::known_or_other("note").unwrap(),
                 "x",
                 &serde_json::json!({ "tag": tag }),
             ),
@@ -441,13 +443,21 @@ async fn a_mirror_serves_when_the_feed_url_is_down_and_the_distribution_cannot_b
         ..dist(&hub.url(), &[&key], &[], &[])
     };
     let recs = vec![
-        Record::new(RecordKind::Checklist, "x", &serde_json::json!({ "v": 1 })),
+        Record::new(
+            RecordKind::known_or_other("note").unwrap(),
+            "x",
+            &serde_json::json!({ "v": 1 }),
+        ),
         d.record(),
     ];
     let p1 = hub.publish(recs.clone(), &key);
     let dev = MemStore::with_content(&p1.feed_id, 1, recs.clone());
     let mut changed = recs.clone();
-    changed[0] = Record::new(RecordKind::Checklist, "x", &serde_json::json!({ "v": 2 }));
+    changed[0] = Record::new(
+        RecordKind::known_or_other("note").unwrap(),
+        "x",
+        &serde_json::json!({ "v": 2 }),
+    );
     let p2 = hub.publish(changed.clone(), &key);
     let work = tempfile::tempdir().unwrap();
     run(&dev, work.path()).await.unwrap();

@@ -279,7 +279,7 @@ fn records() -> Vec<Record> {
         .map(|i| Record {
             kind: RecordKind::Municipality,
             id: format!("{:04}", 1000 + i),
-            body: serde_json::json!({"code": format!("{:04}", 1000 + i), "name": format!("Kommun {i}"), "county": "Testlän"}).to_string(),
+            body: serde_json::json!({"code": format!("{:04}", 1000 + i), "name": format!("Kommun {i}"), "county_code": "99", "county_name": "Testlän", "lat": 62.0, "lon": 15.0}).to_string(),
         })
         .collect()
 }

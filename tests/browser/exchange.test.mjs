@@ -57,7 +57,7 @@ run(['hub', 'publish', '--content', join(work, 'content'), '--key', join(work, '
 const edited = join(work, 'edited');
 cpSync(join(work, 'content'), edited, { recursive: true });
 appendFileSync(join(edited, 'directory/services.csv'),
-  'ljungby-samtalsgrupp,ljungby-socialtjanst,Samtalsgrupp i Ljungby,,"Demopost – kontrollera uppgifterna lokalt. Samtalsgrupp för kvinnor som utsatts för våld.",,0781,women,counselling,physical;psychological,sv,,https://www.ljungby.se,,,0781,,,no,,demo,yes,samtal;grupp\n');
+  'ljungby-samtalsgrupp,ljungby-socialtjanst,Demo: samtalsgrupp i Ljungby,,"Demopost – kontrollera uppgifterna lokalt. Samtalsgrupp för kvinnor som utsatts för våld.",,0781,women,counselling,physical;psychological,sv,,https://www.ljungby.se,,,0781,,,no,,demo,yes,samtal;grupp\n');
 const workbook = join(work, 'ljungby.xlsx');
 run(['hub', 'export', '--format', 'xlsx', '--content', edited, '--out', workbook]);
 
@@ -101,12 +101,12 @@ try {
     await k.screenshot({ path: join(shots, 'exchange-report.png'), fullPage: true });
     const other = await k.context().newPage();
     const before = await other.goto(`${base}${C}/services/ljungby-samtalsgrupp`);
-    assert(before.status() === 404 || !(await other.content()).includes('Samtalsgrupp i Ljungby'), 'not in the directory before confirming');
+    assert(before.status() === 404 || !(await other.content()).includes('Demo: samtalsgrupp i Ljungby'), 'not in the directory before confirming');
     await other.close();
     await k.getByRole('button', { name: 'Importera' }).click();
     assert(await k.locator('#message').isVisible(), 'imported');
     await k.goto(`${base}${C}/services/ljungby-samtalsgrupp`);
-    assert((await k.content()).includes('Samtalsgrupp i Ljungby'), 'the service is in the working directory');
+    assert((await k.content()).includes('Demo: samtalsgrupp i Ljungby'), 'the service is in the working directory');
   });
 
   const a = await session('admin', 'admin-password-1');

@@ -178,7 +178,14 @@ proptest! {
         context in prop::sample::select(vec!["ring {}", "{} svarar", "nytt nr {}.", "tel: {}", "({})"]),
     ) {
         let text = context.replace("{}", &spell(&n, script));
-        prop_assert_eq!(find_personal_data(&text), Some(Found::PhoneNumber), "{}", text);
+        // Refused either way: a Stockholm number written `08-02610000` is also
+        // a possible identity number in its usual shape (YY + MMDDNNNN, day
+        // 61 = a coordination number), and is then named as one.
+        let found = find_personal_data(&text);
+        prop_assert!(
+            matches!(found, Some(Found::PhoneNumber | Found::IdentityNumber)),
+            "{} -> {:?}", text, found
+        );
     }
 
     #[test]
