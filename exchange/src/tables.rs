@@ -4,10 +4,7 @@
 //! hub's working directory hold. Validation is always the core's
 //! (`fyr_core::content::parse_directory` over CSV text built from the rows).
 
-use fyr_core::content::{
-    self, ContentError, DirectorySources, MUNICIPALITY_COLUMNS, ORGANIZATION_COLUMNS,
-    PHONE_COLUMNS, SERVICE_COLUMNS,
-};
+use fyr_core::content::{self, ContentError, DirectorySources};
 use fyr_core::model::{Directory, ServiceArea};
 use std::collections::BTreeMap;
 
@@ -15,16 +12,7 @@ use std::collections::BTreeMap;
 pub type Fields = BTreeMap<String, String>;
 
 /// The four tables: (name, columns, path in a content folder).
-pub const TABLES: [(&str, &[&str], &str); 4] = [
-    ("municipalities", MUNICIPALITY_COLUMNS, "municipalities.csv"),
-    (
-        "organizations",
-        ORGANIZATION_COLUMNS,
-        "directory/organizations.csv",
-    ),
-    ("services", SERVICE_COLUMNS, "directory/services.csv"),
-    ("phones", PHONE_COLUMNS, "directory/phones.csv"),
-];
+pub use fyr_core::content::DIRECTORY_TABLES as TABLES;
 
 /// The columns of a table by name.
 pub fn columns(table: &str) -> &'static [&'static str] {

@@ -63,6 +63,20 @@ pub const SERVICE_COLUMNS: &[&str] = &[
 /// Columns of `directory/phones.csv`.
 pub const PHONE_COLUMNS: &[&str] = &["service", "number", "kind", "label_sv", "label_en", "hours"];
 
+/// The directory's four tables: (name, columns, path in a content folder).
+/// One list for every reader and writer of the tables (the hub's working
+/// directory, spreadsheets and HSDS exchange).
+pub const DIRECTORY_TABLES: [(&str, &[&str], &str); 4] = [
+    ("municipalities", MUNICIPALITY_COLUMNS, "municipalities.csv"),
+    (
+        "organizations",
+        ORGANIZATION_COLUMNS,
+        "directory/organizations.csv",
+    ),
+    ("services", SERVICE_COLUMNS, "directory/services.csv"),
+    ("phones", PHONE_COLUMNS, "directory/phones.csv"),
+];
+
 /// One problem in the content, located as precisely as possible. Serializes
 /// as `{"file", "row", "id", "problem"}` (row and id null when unknown).
 #[derive(Debug, Clone, PartialEq, Eq, serde::Serialize)]

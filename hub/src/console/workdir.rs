@@ -4,10 +4,7 @@
 //! (`parse_directory`, `checklist::validate_set`, `Distribution::from_toml`) over CSV text rebuilt from
 //! the rows, and a `content/` folder imports and exports losslessly.
 
-use fyr_core::content::{
-    self, ContentError, DirectorySources, MUNICIPALITY_COLUMNS, ORGANIZATION_COLUMNS,
-    PHONE_COLUMNS, SERVICE_COLUMNS,
-};
+use fyr_core::content::{self, ContentError, DirectorySources};
 use fyr_core::feed::Record;
 use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
@@ -17,16 +14,7 @@ use std::path::Path;
 pub type Fields = BTreeMap<String, String>;
 
 /// The four directory files: (name in the database and in errors, columns, path in a content folder).
-pub const FILES: [(&str, &[&str], &str); 4] = [
-    ("municipalities", MUNICIPALITY_COLUMNS, "municipalities.csv"),
-    (
-        "organizations",
-        ORGANIZATION_COLUMNS,
-        "directory/organizations.csv",
-    ),
-    ("services", SERVICE_COLUMNS, "directory/services.csv"),
-    ("phones", PHONE_COLUMNS, "directory/phones.csv"),
-];
+pub use fyr_core::content::DIRECTORY_TABLES as FILES;
 
 /// One row of the working directory.
 #[derive(Debug, Clone, Serialize, Deserialize, PartialEq)]
