@@ -234,7 +234,7 @@ try {
     await card.getByLabel(/Anteckning/).fill('Öppettiderna rättade efter samtal');
     await card.getByRole('button', { name: 'Åtgärdad' }).click();
     await k.waitForURL(/corrections\?service=/);
-    assert((await flash(k)).includes('Rapporten är åtgärdad: Socialtjänsten Ljungby kommun'), 'a confirmation naming the service');
+    assert((await flash(k)).includes('Rapporten är åtgärdad: Demo: Socialtjänsten Ljungby kommun'), 'a confirmation naming the service');
     // The undo reopens it; resolving again is one click away.
     await k.getByRole('button', { name: /Ångra: öppna rapporten igen/ }).click();
     assert((await flash(k)).includes('Rapporten är öppen igen'), 'undone, with a confirmation');

@@ -146,7 +146,8 @@ class SyncTests : Suite("sync") {
                 hub.publish()
                 hub.openDevice().use { core ->
                     val c = core.checklists().first()
-                    val v = answerAll(core, core.startScreening(c.id, "Ljungby"))
+                    // The phone is enrolled for Jämtland below: its statistics are for Jämtland's municipalities.
+                    val v = answerAll(core, core.startScreening(c.id, "Strömsund"))
                     core.completeScreening(v.sessionId, null, null)
                     checkEq(1, core.outbox().size, "outbox before sync")
                     // Exactly as SyncWorker / SyncCoordinator call it: no options.
@@ -174,7 +175,7 @@ class SyncTests : Suite("sync") {
                     expectThrows<FyrException.InvalidInput>("mistyped code") { runBlocking { core.enroll("ABCDE-FGHJ") } }
                     // Revoked (a lost phone): said in the sync result and the status.
                     hub.revokeAll()
-                    val v2 = answerAll(core, core.startScreening(c.id, "Ljungby"))
+                    val v2 = answerAll(core, core.startScreening(c.id, "Strömsund"))
                     core.completeScreening(v2.sessionId, null, null)
                     val third = runBlocking { SyncHandle().use { h -> core.sync(noOptions(e.token), h) } }
                     checkEq("revoked", third.uploadBlocked, "revoked")
