@@ -220,18 +220,9 @@ pub fn show_top(list: &[Shown]) -> String {
 /// Reads every `*.toml` under `dir` (sorted) and checks the entries are
 /// well formed: unique ids, a parseable instant, something expected.
 pub fn load_dir(dir: &Path) -> Result<Vec<Query>, String> {
-    let mut paths: Vec<_> = std::fs::read_dir(dir)
-        .map_err(|e| format!("{}: {e}", dir.display()))?
-        .filter_map(|e| e.ok().map(|e| e.path()))
-        .filter(|p| p.extension().is_some_and(|x| x == "toml"))
-        .collect();
-    paths.sort();
     let mut out = Vec::new();
     let mut seen = HashSet::new();
-    for p in paths {
-        let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-        let f: QueryFile =
-            toml::from_str(&text).map_err(|e| format!("{}: {}", p.display(), e.message()))?;
+    for (p, f) in crate::scenario::read_toml_dir::<QueryFile>(dir)? {
         for q in f.queries {
             let bad = |what: &str| Err(format!("{}: query '{}': {what}", p.display(), q.id));
             if !seen.insert(q.id.clone()) {

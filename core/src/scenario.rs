@@ -229,19 +229,32 @@ pub fn check(s: &Scenario, list: &[Shown]) -> Result<(), String> {
     Ok(())
 }
 
-/// Reads every `*.toml` under `dir` (sorted), with the file name for errors.
-pub fn load_dir(dir: &std::path::Path) -> Result<Vec<(String, Scenario)>, String> {
+/// Every `*.toml` file under `dir`, sorted by path, parsed as `T`; errors
+/// name the file. The scenario suite and the query corpus both read so.
+pub(crate) fn read_toml_dir<T: serde::de::DeserializeOwned>(
+    dir: &std::path::Path,
+) -> Result<Vec<(std::path::PathBuf, T)>, String> {
     let mut paths: Vec<_> = std::fs::read_dir(dir)
         .map_err(|e| format!("{}: {e}", dir.display()))?
         .filter_map(|e| e.ok().map(|e| e.path()))
         .filter(|p| p.extension().is_some_and(|x| x == "toml"))
         .collect();
     paths.sort();
+    paths
+        .into_iter()
+        .map(|p| {
+            let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
+            let f =
+                toml::from_str(&text).map_err(|e| format!("{}: {}", p.display(), e.message()))?;
+            Ok((p, f))
+        })
+        .collect()
+}
+
+/// Reads every `*.toml` under `dir` (sorted), with the file name for errors.
+pub fn load_dir(dir: &std::path::Path) -> Result<Vec<(String, Scenario)>, String> {
     let mut out = Vec::new();
-    for p in paths {
-        let text = std::fs::read_to_string(&p).map_err(|e| format!("{}: {e}", p.display()))?;
-        let f: ScenarioFile =
-            toml::from_str(&text).map_err(|e| format!("{}: {}", p.display(), e.message()))?;
+    for (p, f) in read_toml_dir::<ScenarioFile>(dir)? {
         for s in f.scenarios {
             out.push((p.display().to_string(), s));
         }
