@@ -735,22 +735,27 @@ final class QRCaptureController: UIViewController, AVCaptureMetadataOutputObject
         case .authorized: configure()
         case .notDetermined:
             AVCaptureDevice.requestAccess(for: .video) { granted in
-                DispatchQueue.main.async { if granted { self.configure() } else { self.onDenied?() } }
+                DispatchQueue.main.async { if granted { self.configure() } else { self.deny() } }
             }
-        default: onDenied?()
+        default: deny()
         }
+    }
+
+    /// Tells the screen after the sheet has appeared (never while it is being presented).
+    private func deny() {
+        DispatchQueue.main.async { self.onDenied?() }
     }
 
     private func configure() {
         guard let camera = AVCaptureDevice.default(for: .video),
               let input = try? AVCaptureDeviceInput(device: camera),
-              session.canAddInput(input) else { onDenied?(); return }
+              session.canAddInput(input) else { deny(); return }
         session.addInput(input)
         let output = AVCaptureMetadataOutput()
-        guard session.canAddOutput(output) else { onDenied?(); return }
+        guard session.canAddOutput(output) else { deny(); return }
         session.addOutput(output)
         // Types can be set only after the output is in the session.
-        guard output.availableMetadataObjectTypes.contains(.qr) else { onDenied?(); return }
+        guard output.availableMetadataObjectTypes.contains(.qr) else { deny(); return }
         output.metadataObjectTypes = [.qr]
         output.setMetadataObjectsDelegate(self, queue: DispatchQueue.main)
         let layer = AVCaptureVideoPreviewLayer(session: session)
