@@ -529,16 +529,24 @@ pub fn configure(
         {
             None
         }
-        None => store
-            .get_meta(meta::TRUST_ROOT)?
-            .or(store.get_meta(&format!("{}root", tuf::keys::PREFIX))?)
-            .map(String::into_bytes)
-            .or_else(|| {
-                // The bundle's root, for content of the bundle's feed.
-                let pos = store.position().ok()?;
-                (Some(pos.feed_id) == crate::bundle::bundled_feed_id())
-                    .then(|| crate::bundle::BUNDLE_ROOT.to_vec())
-            }),
+        None => {
+            let given = store.get_meta(meta::TRUST_ROOT)?;
+            tuf::adopt_bundled_root(
+                store,
+                crate::bundle::BUNDLE_ROOT,
+                crate::bundle::bundled_feed_id().as_deref(),
+                given.as_deref().map(str::as_bytes),
+            )?;
+            given
+                .or(store.get_meta(&format!("{}root", tuf::keys::PREFIX))?)
+                .map(String::into_bytes)
+                .or_else(|| {
+                    // The bundle's root, for content of the bundle's feed.
+                    let pos = store.position().ok()?;
+                    (Some(pos.feed_id) == crate::bundle::bundled_feed_id())
+                        .then(|| crate::bundle::BUNDLE_ROOT.to_vec())
+                })
+        }
     };
     if let Some(root) = tuf_root {
         let mut cfg = SyncConfig::new(url, Vec::new(), work_dir.to_path_buf());
@@ -736,6 +744,7 @@ async fn run(
         upload,
         cfg,
         report,
+        prefetched: Default::default(),
     };
     if let Some(root) = &cfg.tuf_root {
         // The TUF client tries the origin, then each mirror, itself.
@@ -766,6 +775,9 @@ struct Net<'a> {
     upload: reqwest::Client,
     cfg: &'a SyncConfig,
     report: &'a mut SyncReport,
+    /// Blobs that came in the origin's update pack, by `blobs/<sha>.gz`
+    /// (verified against the manifest like a download).
+    prefetched: std::collections::HashMap<String, Vec<u8>>,
 }
 
 /// Cuts off a body that runs slower than the minimum rate: at the end of
@@ -1214,6 +1226,15 @@ async fn fetch_blob(
             limit: cfg.max_bytes,
         }
         .into());
+    }
+    // From the origin's update pack: used when it is what the manifest
+    // names (length and sha256); otherwise downloaded as usual.
+    if let Some(bytes) = net.prefetched.remove(&blob.rel_path()) {
+        if bytes.len() as u64 == blob.size
+            && feed::sha256_hex(&bytes).eq_ignore_ascii_case(&blob.sha256)
+        {
+            return Ok(bytes);
+        }
     }
     let part = part_path(cfg, blob)?;
     let io = |e: std::io::Error| SyncError::Io(format!("{}: {e}", part.display()));
