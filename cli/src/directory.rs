@@ -119,9 +119,9 @@ pub fn search(ctx: &Ctx, a: SearchArgs) -> CmdResult {
         return Err(Failure::usage("bad --limit 0: must be at least 1"));
     }
     if let Some(l) = &a.language {
-        if l.len() != 2 || !l.chars().all(|c| c.is_ascii_alphabetic()) {
+        if !fyr_core::model::is_language_code(&l.to_ascii_lowercase()) {
             return Err(Failure::usage(format!(
-                "bad language '{l}': expected a two-letter ISO 639-1 code such as en"
+                "bad language '{l}': expected an ISO 639-1 code such as en (or 639-3 for a language without one, such as sma)"
             )));
         }
     }
@@ -137,7 +137,7 @@ pub fn search(ctx: &Ctx, a: SearchArgs) -> CmdResult {
         groups,
         needs,
         forms,
-        language: a.language,
+        language: a.language.map(|l| l.to_ascii_lowercase()),
         agency_kinds: vec![],
         open_now: a.open_now,
         at,

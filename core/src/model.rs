@@ -147,7 +147,9 @@ pub struct Service {
     pub groups: Vec<Group>,
     pub needs: Vec<Need>,
     pub forms: Vec<Form>,
-    /// ISO 639-1 codes of languages the service can be had in without an interpreter.
+    /// Languages the service can be had in without an interpreter
+    /// ([`is_language_code`]: ISO 639-1, or 639-3 for one without a 639-1
+    /// code, e.g. `sma` South Sami).
     #[serde(default)]
     pub languages: Vec<String>,
     #[serde(default)]
@@ -197,4 +199,11 @@ pub struct Directory {
     pub municipalities: Vec<Municipality>,
     pub organizations: Vec<Organization>,
     pub services: Vec<Service>,
+}
+
+/// A language code Fyr accepts: two lower-case letters (ISO 639-1, e.g.
+/// `sv`, `se` North Sami) or, for a language that has no such code, three
+/// (ISO 639-3, e.g. `sma` South Sami, `smj` Lule Sami) — as HSDS 3 allows.
+pub fn is_language_code(code: &str) -> bool {
+    matches!(code.len(), 2 | 3) && code.bytes().all(|b| b.is_ascii_lowercase())
 }

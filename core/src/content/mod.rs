@@ -591,9 +591,9 @@ fn parse_services(
 
         let languages = row.list("languages");
         for l in &languages {
-            if !(l.len() == 2 && l.bytes().all(|b| b.is_ascii_lowercase())) {
+            if !crate::model::is_language_code(l) {
                 e.push(format!(
-                    "language '{l}' is not an ISO 639-1 code (two lower-case letters, e.g. sv)"
+                    "language '{l}' is not an ISO 639-1 code (two lower-case letters, e.g. sv; 639-3 for a language without one, e.g. sma)"
                 ));
             }
         }

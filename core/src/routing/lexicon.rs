@@ -32,7 +32,8 @@ pub struct LexEntry {
     /// describe the person only when it does not stand for the abuser.
     #[serde(default, skip_serializing_if = "std::ops::Not::not")]
     pub abuser: bool,
-    /// An ISO 639-1 language the person speaks (`arabiska` → `ar`).
+    /// The language the person speaks (`arabiska` → `ar`, `sydsamiska` →
+    /// `sma`; see [`crate::model::is_language_code`]).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub language: Option<String>,
 }
@@ -165,8 +166,10 @@ impl Lexicon {
                 },
             };
             if let Some(l) = &e.language {
-                if l.len() != 2 || !l.chars().all(|c| c.is_ascii_lowercase()) {
-                    push(format!("language '{l}' is not a two-letter ISO 639-1 code"));
+                if !crate::model::is_language_code(l) {
+                    push(format!(
+                        "language '{l}' is not an ISO 639-1 code (or 639-3 for a language without one)"
+                    ));
                 }
             }
             if e.groups.is_empty()

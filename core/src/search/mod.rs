@@ -48,7 +48,7 @@ pub struct SearchQuery {
     pub needs: Vec<Need>,
     /// All of these violence forms.
     pub forms: Vec<Form>,
-    /// An ISO 639-1 language code the service can be had in.
+    /// A language the service can be had in ([`crate::model::is_language_code`]).
     pub language: Option<String>,
     pub agency_kinds: Vec<AgencyKind>,
     pub open_now: bool,

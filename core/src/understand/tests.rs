@@ -144,3 +144,18 @@ fn language_and_the_understood_line() {
         .starts_with("Understood as: subjected to violence"));
     assert!(Understood::build(&[], &Default::default(), None, Lang::Sv).is_empty());
 }
+
+#[test]
+fn south_sami_is_not_read_as_north_sami() {
+    // A district nurse in Undersåker: the woman wants support in South Sami.
+    let x = r("hon vill ha stod pa sydsamiska");
+    assert_eq!(x.language.as_deref(), Some("sma"));
+    assert!(x.situation.needs & Need::Interpretation.bit() != 0);
+    // In Karesuando it would be North Sami.
+    assert_eq!(r("talar nordsamiska").language.as_deref(), Some("se"));
+    // "samiska" alone names no one language: interpretation, no filter
+    // that would hide the authorities that must offer an interpreter.
+    let y = r("en samisk kvinna, samiska är hennes sprak");
+    assert_eq!(y.language, None);
+    assert!(y.situation.needs & Need::Interpretation.bit() != 0);
+}

@@ -667,7 +667,7 @@ fn map(name: &str, g: Gathered, mut report: Report, known: &Tables) -> Incoming 
         let mut languages: Vec<String> = Vec::new();
         for l in objs(&svc, "languages") {
             let c = s(l, "code").to_ascii_lowercase();
-            if c.len() == 2 && c.bytes().all(|b| b.is_ascii_lowercase()) {
+            if fyr_core::model::is_language_code(&c) {
                 if !languages.contains(&c) {
                     languages.push(c);
                 }
@@ -677,7 +677,7 @@ fn map(name: &str, g: Gathered, mut report: Report, known: &Tables) -> Incoming 
                         "{what} language '{}'",
                         if c.is_empty() { s(l, "name") } else { &c }
                     ),
-                    "not an ISO 639-1 code (two letters)",
+                    "not an ISO 639-1 or 639-3 code",
                 );
             }
         }
