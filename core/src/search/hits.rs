@@ -9,14 +9,14 @@ pub(super) fn service_by_rowid(conn: &Connection, rowid: u32) -> Result<Service>
         .prepare_cached(
             "SELECT r.body FROM svc s JOIN records r ON r.kind = 'service' AND r.id = s.id WHERE s.rowid = ?1",
         )?
-        .query_row([rowid], |r| r.get(0))?;
+        .query_row([rowid], |r| crate::store::body::column(r, 0))?;
     Ok(serde_json::from_str(&body)?)
 }
 
 pub fn organization(conn: &Connection, id: &str) -> Result<Option<Organization>> {
     let body: Option<String> = conn
         .prepare_cached("SELECT body FROM records WHERE kind = 'organization' AND id = ?1")?
-        .query_row([id], |r| r.get(0))
+        .query_row([id], |r| crate::store::body::column(r, 0))
         .optional()?;
     Ok(match body {
         Some(b) => Some(serde_json::from_str(&b)?),

@@ -81,8 +81,8 @@ pub struct FacetIndex {
 /// that always answer.
 #[derive(Debug)]
 pub struct RoutingState {
-    pub routing: crate::routing::Routing,
-    pub lexicon: crate::routing::Lexicon,
+    pub routing: std::sync::Arc<crate::routing::Routing>,
+    pub lexicon: std::sync::Arc<crate::routing::Lexicon>,
     /// Line service id → position in `entries`.
     pub line_pos: HashMap<String, u32>,
 }
@@ -425,14 +425,27 @@ impl FacetIndex {
             w.extend_from_slice(&e.lon.to_le_bytes());
             w.extend_from_slice(&e.sched.to_le_bytes());
         }
-        put_strs(&mut w, &self.terms);
-        put_u32(&mut w, self.post_start.len() as u32);
-        for v in &self.post_start {
-            put_u32(&mut w, *v);
+        // Terms front-coded (shared prefix with the previous term, then the
+        // rest); each term's postings as a count and gaps, all varints.
+        put_u32(&mut w, self.terms.len() as u32);
+        let mut prev: &[u8] = &[];
+        for t in &self.terms {
+            let t = t.as_bytes();
+            let shared = prev.iter().zip(t).take_while(|(a, b)| a == b).count();
+            put_var(&mut w, shared as u32);
+            put_var(&mut w, (t.len() - shared) as u32);
+            w.extend_from_slice(&t[shared..]);
+            prev = t;
         }
-        put_u32(&mut w, self.post_pos.len() as u32);
-        for v in &self.post_pos {
-            put_u32(&mut w, *v);
+        for i in 0..self.terms.len() {
+            let posts =
+                &self.post_pos[self.post_start[i] as usize..self.post_start[i + 1] as usize];
+            put_var(&mut w, posts.len() as u32);
+            let mut last = 0u32;
+            for &p in posts {
+                put_var(&mut w, p - last);
+                last = p;
+            }
         }
         w.extend_from_slice(&self.post_fields);
         let sum = checksum(&w);
@@ -525,14 +538,41 @@ impl FacetIndex {
             }
             ix.entries.push(e);
         }
-        ix.terms = r.strs().ok_or_else(bad)?;
-        ix.post_start = r.u32s().ok_or_else(bad)?;
-        ix.post_pos = r.u32s().ok_or_else(bad)?;
+        let n = r.u32().ok_or_else(bad)? as usize;
+        ix.terms.reserve(n);
+        let mut prev: Vec<u8> = Vec::new();
+        for _ in 0..n {
+            let shared = r.var().ok_or_else(bad)? as usize;
+            let rest = r.var().ok_or_else(bad)? as usize;
+            if shared > prev.len() {
+                return Err(bad());
+            }
+            prev.truncate(shared);
+            prev.extend_from_slice(r.take(rest).ok_or_else(bad)?);
+            ix.terms
+                .push(String::from_utf8(prev.clone()).map_err(|_| bad())?);
+        }
+        ix.post_start.reserve(n + 1);
+        ix.post_start.push(0);
+        let limit = ix.entries.len() as u64;
+        for _ in 0..n {
+            let count = r.var().ok_or_else(bad)?;
+            let mut p = 0u64;
+            for k in 0..count {
+                let gap = r.var().ok_or_else(bad)? as u64;
+                if k > 0 && gap == 0 {
+                    return Err(bad());
+                }
+                p += gap;
+                if p >= limit {
+                    return Err(bad());
+                }
+                ix.post_pos.push(p as u32);
+            }
+            ix.post_start.push(ix.post_pos.len() as u32);
+        }
         ix.post_fields = r.take(ix.post_pos.len()).ok_or_else(bad)?.to_vec();
-        if ix.post_start.len() != ix.terms.len() + 1
-            || ix.post_start.last().copied().unwrap_or(0) as usize != ix.post_pos.len()
-            || ix.post_pos.iter().any(|&p| p as usize >= ix.entries.len())
-        {
+        if r.p != r.b.len() {
             return Err(bad());
         }
         ix.finish();
@@ -542,7 +582,7 @@ impl FacetIndex {
 
 /// The blob's format tag: a blob of another format (an older app's) is
 /// rebuilt from the records at open, not taken for damage.
-pub const BLOB_FORMAT: &[u8; 6] = b"FYRIX2";
+pub const BLOB_FORMAT: &[u8; 6] = b"FYRIX3";
 
 /// Whether `blob` is in this code's format.
 pub fn is_current_format(blob: &[u8]) -> bool {
@@ -568,6 +608,14 @@ fn checksum(b: &[u8]) -> u64 {
 
 fn put_u32(w: &mut Vec<u8>, v: u32) {
     w.extend_from_slice(&v.to_le_bytes());
+}
+/// LEB128: seven bits a byte, low first.
+fn put_var(w: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        w.push(v as u8 | 0x80);
+        v >>= 7;
+    }
+    w.push(v as u8);
 }
 fn put_str(w: &mut Vec<u8>, s: &str) {
     put_u32(w, s.len() as u32);
@@ -604,14 +652,16 @@ impl<'a> Reader<'a> {
         let n = self.u32()? as usize;
         String::from_utf8(self.take(n)?.to_vec()).ok()
     }
-    fn u32s(&mut self) -> Option<Vec<u32>> {
-        let n = self.u32()? as usize;
-        let b = self.take(n.checked_mul(4)?)?;
-        Some(
-            b.chunks_exact(4)
-                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
-                .collect(),
-        )
+    fn var(&mut self) -> Option<u32> {
+        let mut v = 0u32;
+        for shift in (0..35).step_by(7) {
+            let b = self.u8()?;
+            v |= ((b & 0x7f) as u32).checked_shl(shift)?;
+            if b & 0x80 == 0 {
+                return Some(v);
+            }
+        }
+        None
     }
     fn strs(&mut self) -> Option<Vec<String>> {
         let n = self.u32()?;

@@ -97,42 +97,57 @@ pub fn update(old: &FacetIndex, removed: &[u32], mut added: Vec<Changed>) -> Res
         }
     }
     let mut fresh = fresh.into_iter().peekable();
+    // Written straight into the new arrays: the kept postings of a term stay
+    // sorted (the renumbering keeps order), the few added ones are put in
+    // place within the term's own run.
+    ix.post_pos.reserve(old.post_pos.len() + added.len() * 64);
+    ix.post_fields
+        .reserve(old.post_fields.len() + added.len() * 64);
+    ix.terms.reserve(old.terms.len() + 16);
+    ix.post_start.reserve(old.terms.len() + 17);
     ix.post_start.push(0);
-    let push_term = |ix: &mut FacetIndex, term: &str, mut posts: Vec<(u32, u8)>| {
-        if posts.is_empty() {
-            return;
-        }
-        posts.sort_unstable();
-        ix.terms.push(term.to_string());
+    fn put_fresh(ix: &mut FacetIndex, start: usize, posts: Vec<(u32, u8)>) {
         for (p, m) in posts {
-            ix.post_pos.push(p);
-            ix.post_fields.push(m);
+            let i = start + ix.post_pos[start..].partition_point(|&x| x < p);
+            ix.post_pos.insert(i, p);
+            ix.post_fields.insert(i, m);
         }
-        ix.post_start.push(ix.post_pos.len() as u32);
-    };
+    }
+    fn close_term(ix: &mut FacetIndex, start: usize, term: &str) {
+        if ix.post_pos.len() > start {
+            ix.terms.push(term.to_string());
+            ix.post_start.push(ix.post_pos.len() as u32);
+        }
+    }
     for (ti, term) in old.terms.iter().enumerate() {
         while let Some((t, _)) = fresh.peek() {
             if *t < term.as_str() {
                 let (t, posts) = fresh.next().expect("peeked");
-                push_term(&mut ix, t, posts);
+                let start = ix.post_pos.len();
+                put_fresh(&mut ix, start, posts);
+                close_term(&mut ix, start, t);
             } else {
                 break;
             }
         }
         let (a, b) = (old.post_start[ti] as usize, old.post_start[ti + 1] as usize);
-        let mut posts: Vec<(u32, u8)> = (a..b)
-            .filter_map(|k| {
-                let np = remap[old.post_pos[k] as usize];
-                (np != u32::MAX).then_some((np, old.post_fields[k]))
-            })
-            .collect();
-        if fresh.peek().is_some_and(|(t, _)| *t == term.as_str()) {
-            posts.extend(fresh.next().expect("peeked").1);
+        let start = ix.post_pos.len();
+        for (&p, &m) in old.post_pos[a..b].iter().zip(&old.post_fields[a..b]) {
+            let np = remap[p as usize];
+            if np != u32::MAX {
+                ix.post_pos.push(np);
+                ix.post_fields.push(m);
+            }
         }
-        push_term(&mut ix, term, posts);
+        if fresh.peek().is_some_and(|(t, _)| *t == term.as_str()) {
+            put_fresh(&mut ix, start, fresh.next().expect("peeked").1);
+        }
+        close_term(&mut ix, start, term);
     }
     for (t, posts) in fresh {
-        push_term(&mut ix, t, posts);
+        let start = ix.post_pos.len();
+        put_fresh(&mut ix, start, posts);
+        close_term(&mut ix, start, t);
     }
     ix.finish();
     Ok(ix)

@@ -51,15 +51,26 @@ impl Reason {
     }
 }
 
-/// Size and modification time (nanoseconds) of `path`, as text.
+/// Size and modification time (nanoseconds) of `path` and of its write-ahead
+/// log (an apply leaves its pages there, moved into the file at close), as
+/// text.
 pub fn file_stamp(path: &Path) -> Option<String> {
-    let m = std::fs::metadata(path).ok()?;
-    let t = m
-        .modified()
-        .ok()?
-        .duration_since(std::time::UNIX_EPOCH)
-        .ok()?;
-    Some(format!("{}:{}", m.len(), t.as_nanos()))
+    let one = |p: &Path| -> Option<String> {
+        let m = std::fs::metadata(p).ok()?;
+        let t = m
+            .modified()
+            .ok()?
+            .duration_since(std::time::UNIX_EPOCH)
+            .ok()?;
+        Some(format!("{}:{}", m.len(), t.as_nanos()))
+    };
+    // An empty log is no log (SQLite removes it at close).
+    let wal = std::fs::metadata(path.with_extension("db-wal"))
+        .is_ok_and(|m| m.len() > 0)
+        .then(|| one(&path.with_extension("db-wal")))
+        .flatten()
+        .unwrap_or_default();
+    Some(format!("{}/{wal}", one(path)?))
 }
 
 fn get(dev: &Connection, key: &str) -> Result<Option<String>> {
@@ -94,9 +105,25 @@ pub fn starting_write(dev: &Connection) -> Result<()> {
     super::device::set_sync_meta(dev, STAMP_KEY, None)
 }
 
-/// Called after a write to directory.db committed: moves the WAL into the
-/// file (so that closing writes nothing more) and records the file's stamp.
-pub fn finished_write(dir: &Connection, dev: &Connection, path: &Path) -> Result<()> {
+/// Called after a write to directory.db committed: records the stamp of the
+/// file and its WAL. The WAL is not moved into the file here (that wrote a
+/// national index twice at every sync): at close ([`closing`]), or by
+/// SQLite's own checkpoints during a large write, before its stamp.
+pub fn finished_write(_dir: &Connection, dev: &Connection, path: &Path) -> Result<()> {
+    record_stamp(dev, path)
+}
+
+/// Called when the store closes: moves the WAL into the file and records
+/// the stamp again, so that a clean close is not taken for a change from
+/// outside at the next open. Nothing is recorded when a write of ours did
+/// not finish (no stamp): the next open checks.
+pub fn closing(dir: &Connection, dev: &Connection, path: &Path) -> Result<()> {
+    let Some(before) = get(dev, STAMP_KEY)? else {
+        return Ok(());
+    };
+    if file_stamp(path).as_deref() != Some(before.as_str()) {
+        return Ok(());
+    }
     dir.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     record_stamp(dev, path)
 }

@@ -97,8 +97,8 @@ pub fn open(
     if other_format || get_meta(&c, "index_stale")?.as_deref() == Some("1") {
         before_write()?;
         let tx = c.transaction()?;
-        let mut ix = rebuild_index(&tx)?;
-        attach_routing(&tx, &mut ix)?;
+        let mut ix = rebuild_index(&tx, None)?;
+        attach_routing(&tx, &mut ix, None)?;
         tx.commit()?;
         return Ok((c, ix));
     }
@@ -110,9 +110,30 @@ pub fn open(
             ))
         }
     };
-    attach_routing(&c, &mut ix)?;
+    for d in deltas(&c)? {
+        ix = super::reindex::replay(&c, &ix, d)?;
+    }
+    attach_routing(&c, &mut ix, None)?;
     Ok((c, ix))
 }
+
+/// The index deltas recorded since the blob was written, in order.
+fn deltas(c: &Connection) -> Result<Vec<super::reindex::Delta>> {
+    let mut st = c.prepare_cached("SELECT body FROM index_delta ORDER BY seq")?;
+    let rows = st.query_map([], |r| super::body::column(r, 0))?;
+    let mut out = Vec::new();
+    for json in rows {
+        out.push(
+            serde_json::from_str(&json?)
+                .map_err(|e| Error::Damaged(format!("the search index is damaged ({e})")))?,
+        );
+    }
+    Ok(out)
+}
+
+/// Deltas kept before the blob is written whole again: each costs a replay
+/// at open, the write of the whole blob costs every few applies.
+pub const MERGE_AFTER: i64 = 8;
 
 /// Whether the file's schema is older than this code (a migration writes).
 fn schema_behind(path: &Path) -> bool {
@@ -128,8 +149,24 @@ fn schema_behind(path: &Path) -> bool {
 /// Attaches the routing model and lexicon of the stored content to the
 /// index (the embedded ones when the content has none, e.g. a feed from a
 /// hub that does not publish them yet, or when a stored one does not parse).
-fn attach_routing(c: &Connection, ix: &mut FacetIndex) -> Result<()> {
+/// `keep`: the ones already parsed, when the change did not touch them.
+fn attach_routing(
+    c: &Connection,
+    ix: &mut FacetIndex,
+    keep: Option<&crate::search::index::RoutingState>,
+) -> Result<()> {
     use crate::routing::{embedded_lexicon, embedded_routing, Lexicon, Routing};
+    use std::sync::Arc;
+    if let Some(k) = keep {
+        let (routing, lexicon) = (k.routing.clone(), k.lexicon.clone());
+        let line_pos = line_positions(c, ix, &routing)?;
+        ix.routing = Some(Arc::new(crate::search::index::RoutingState {
+            routing,
+            lexicon,
+            line_pos,
+        }));
+        return Ok(());
+    }
     let one = |kind: RecordKind| -> Result<Option<String>> {
         Ok(records(c, kind)?.into_iter().next().map(|r| r.body))
     };
@@ -146,22 +183,30 @@ fn attach_routing(c: &Connection, ix: &mut FacetIndex) -> Result<()> {
         Some(l) => l,
         None => embedded_lexicon().map_err(embedded_err)?,
     };
-    let mut line_pos = HashMap::new();
-    {
-        let mut st = c.prepare_cached("SELECT rowid FROM svc WHERE id = ?1")?;
-        for id in routing.line_services() {
-            let rowid: Option<i64> = st.query_row([id], |r| r.get(0)).optional()?;
-            if let Some(pos) = rowid.and_then(|r| ix.by_rowid.get(&(r as u32))) {
-                line_pos.insert(id.to_string(), *pos);
-            }
-        }
-    }
-    ix.routing = Some(std::sync::Arc::new(crate::search::index::RoutingState {
-        routing,
-        lexicon,
+    let line_pos = line_positions(c, ix, &routing)?;
+    ix.routing = Some(Arc::new(crate::search::index::RoutingState {
+        routing: Arc::new(routing),
+        lexicon: Arc::new(lexicon),
         line_pos,
     }));
     Ok(())
+}
+
+/// The entry positions of the lines that always answer.
+fn line_positions(
+    c: &Connection,
+    ix: &FacetIndex,
+    routing: &crate::routing::Routing,
+) -> Result<HashMap<String, u32>> {
+    let mut line_pos = HashMap::new();
+    let mut st = c.prepare_cached("SELECT rowid FROM svc WHERE id = ?1")?;
+    for id in routing.line_services() {
+        let rowid: Option<i64> = st.query_row([id], |r| r.get(0)).optional()?;
+        if let Some(pos) = rowid.and_then(|r| ix.by_rowid.get(&(r as u32))) {
+            line_pos.insert(id.to_string(), *pos);
+        }
+    }
+    Ok(line_pos)
 }
 
 /// What a damaged directory store held, as far as can be told.
@@ -192,7 +237,7 @@ pub fn records(c: &Connection, kind: RecordKind) -> Result<Vec<Record>> {
         Ok(Record {
             kind,
             id: r.get(0)?,
-            body: r.get(1)?,
+            body: super::body::column(r, 1)?,
         })
     })?;
     Ok(rows.collect::<std::result::Result<_, _>>()?)
@@ -255,7 +300,12 @@ pub fn apply(
              ON CONFLICT(kind, id) DO UPDATE SET body = ?3, hash = ?4",
         )?;
         for r in &upserts {
-            up.execute(params![r.kind.id(), r.id, r.body, r.hash().to_vec()])?;
+            up.execute(params![
+                r.kind.id(),
+                r.id,
+                super::body::pack(&r.body),
+                r.hash().to_vec()
+            ])?;
         }
     }
     failpoint("apply:records");
@@ -275,25 +325,49 @@ pub fn apply(
         None => None,
     };
     let mut ix = match updated {
-        Some(ix) => {
-            store_index(&tx, &ix)?;
+        Some((ix, delta)) => {
+            store_delta(&tx, &ix, &delta)?;
             ix
         }
-        None => rebuild_index(&tx)?,
+        None => rebuild_index(&tx, replace_all.then_some(&upserts[..]))?,
     };
-    attach_routing(&tx, &mut ix)?;
+    // The routing model and lexicon parsed once, kept while no change
+    // touches them.
+    let routing_kept = !replace_all
+        && !upserts
+            .iter()
+            .map(|r| r.kind)
+            .chain(deletes.iter().map(|(k, _)| *k))
+            .any(|k| matches!(k, RecordKind::Routing | RecordKind::Lexicon));
+    let keep = current
+        .filter(|_| routing_kept)
+        .and_then(|c| c.routing.as_deref());
+    attach_routing(&tx, &mut ix, keep)?;
     failpoint("apply:index");
     tx.commit()?;
     failpoint("apply:committed");
     Ok(ix)
 }
 
-/// Rebuilds the FTS table and the facet index from the records.
-fn rebuild_index(tx: &Transaction) -> Result<FacetIndex> {
+/// Rebuilds the facet index from the records: the store's, or `all` when
+/// they are every record now in it (a snapshot; not read back and inflated).
+fn rebuild_index(tx: &Transaction, all: Option<&[Record]>) -> Result<FacetIndex> {
     let parse = |kind: &str| -> Result<Vec<(String, String)>> {
+        if let Some(all) = all {
+            // By id, the last of a repeated id winning (as the upsert does).
+            let by_id: std::collections::BTreeMap<&str, &str> = all
+                .iter()
+                .filter(|r| r.kind.id() == kind)
+                .map(|r| (r.id.as_str(), r.body.as_str()))
+                .collect();
+            return Ok(by_id
+                .into_iter()
+                .map(|(i, b)| (i.to_string(), b.to_string()))
+                .collect());
+        }
         let mut st =
             tx.prepare_cached("SELECT id, body FROM records WHERE kind = ?1 ORDER BY id")?;
-        let rows = st.query_map([kind], |r| Ok((r.get(0)?, r.get(1)?)))?;
+        let rows = st.query_map([kind], |r| Ok((r.get(0)?, super::body::column(r, 1)?)))?;
         Ok(rows.collect::<std::result::Result<_, _>>()?)
     };
     let bad = |kind: &str, id: &str, e: serde_json::Error| {
@@ -346,11 +420,26 @@ fn rebuild_index(tx: &Transaction) -> Result<FacetIndex> {
     Ok(ix)
 }
 
-/// Writes the index blob.
+/// Writes the index blob whole (it holds every delta so far).
 fn store_index(tx: &Transaction, ix: &FacetIndex) -> Result<()> {
     tx.execute(
         "INSERT INTO facet_index(id, blob) VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET blob = ?1",
         [ix.encode()],
     )?;
+    tx.execute("DELETE FROM index_delta", [])?;
     set_meta(tx, "index_stale", "0")
+}
+
+/// Records an incremental change of the index: a small delta row, or the
+/// blob whole every [`MERGE_AFTER`] changes.
+fn store_delta(tx: &Transaction, ix: &FacetIndex, d: &super::reindex::Delta) -> Result<()> {
+    let n: i64 = tx.query_row("SELECT count(*) FROM index_delta", [], |r| r.get(0))?;
+    if n + 1 >= MERGE_AFTER {
+        return store_index(tx, ix);
+    }
+    tx.execute(
+        "INSERT INTO index_delta(body) VALUES (?1)",
+        [super::body::pack(&serde_json::to_string(d)?)],
+    )?;
+    Ok(())
 }

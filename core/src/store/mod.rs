@@ -15,6 +15,7 @@
 //! verified before commit, so a crash leaves the old or the new version,
 //! never a mix.
 
+pub mod body;
 pub mod check;
 pub mod device;
 pub mod directory;
@@ -70,6 +71,10 @@ pub fn is_corruption(e: &Error) -> bool {
             rusqlite::ErrorCode::DatabaseCorrupt | rusqlite::ErrorCode::NotADatabase
         ),
         Error::Damaged(_) => true,
+        // A damaged record body (`body::column`).
+        Error::Sqlite(rusqlite::Error::FromSqlConversionFailure(_, _, e)) => {
+            e.downcast_ref::<Error>().is_some_and(is_corruption)
+        }
         _ => false,
     }
 }
@@ -433,10 +438,24 @@ impl Store {
     }
 }
 
+impl Drop for Store {
+    /// A clean close: the WAL moved into directory.db and its stamp recorded
+    /// (see [`check::closing`]); a failure here only costs a full check at
+    /// the next open.
+    fn drop(&mut self) {
+        let path = self.data_dir.join(DIRECTORY_FILE);
+        let dir = self.dir.lock().unwrap_or_else(|p| p.into_inner());
+        let dev = self.dev.lock().unwrap_or_else(|p| p.into_inner());
+        let _ = check::closing(&dir, &dev, &path);
+    }
+}
+
 #[cfg(test)]
 mod check_tests;
 #[cfg(test)]
 mod damage_tests;
+#[cfg(test)]
+mod delta_tests;
 #[cfg(test)]
 mod reindex_tests;
 

@@ -8,7 +8,36 @@ use crate::error::Result;
 use crate::feed::{Record, RecordKind};
 use crate::model::Service;
 use crate::search::{fts_columns, index::FacetIndex, update};
-use rusqlite::{params, OptionalExtension, Transaction};
+use rusqlite::{params, Connection, OptionalExtension, Transaction};
+use serde::{Deserialize, Serialize};
+
+/// One incremental change of the index, as stored in `index_delta` (see
+/// `store::directory`): the positions taken out of the index before it and
+/// the services put in, with their rowids and positions after it. Replayed
+/// on the stored index at open ([`replay`]) until the next full write.
+#[derive(Debug, Serialize, Deserialize)]
+pub struct Delta {
+    pub removed: Vec<u32>,
+    pub added: Vec<(u32, u32, Service)>,
+}
+
+/// `ix` with `d` replayed. The organizations and municipalities are the
+/// store's: a change of either rewrites the index whole (see [`can_update`]),
+/// so they are the same as when `d` was recorded.
+pub fn replay(c: &Connection, ix: &FacetIndex, d: Delta) -> Result<FacetIndex> {
+    let mut changed = Vec::with_capacity(d.added.len());
+    for (rowid, position, service) in d.added {
+        let org = crate::search::organization(c, &service.organization)?;
+        changed.push(update::Changed {
+            rowid,
+            position,
+            text: fts_columns(&service, org.as_ref(), &ix.municipalities),
+            kind: org.map(|o| o.agency_kind),
+            service,
+        });
+    }
+    update::update(ix, &d.removed, changed)
+}
 
 /// Whether a change can update the index in place.
 pub fn can_update(upserts: &[Record], deletes: &[(RecordKind, String)], replace_all: bool) -> bool {
@@ -39,13 +68,13 @@ pub fn touched_services(upserts: &[Record], deletes: &[(RecordKind, String)]) ->
 
 /// `old` (the index of the content before the change) updated for the
 /// services `ids` after their records were written in `tx`; the `svc`
-/// rowids updated too. None when `old` does not match the store (then the
-/// caller rebuilds).
+/// rowids updated too, and the change as a [`Delta`] to store. None when
+/// `old` does not match the store (then the caller rebuilds).
 pub fn update_index(
     tx: &Transaction,
     old: &FacetIndex,
     ids: &[String],
-) -> Result<Option<FacetIndex>> {
+) -> Result<Option<(FacetIndex, Delta)>> {
     let mut old_rowid = tx.prepare_cached("SELECT rowid FROM svc WHERE id = ?1")?;
     let mut before = tx.prepare_cached("SELECT count(*) FROM svc WHERE id < ?1")?;
     let mut body =
@@ -83,7 +112,9 @@ pub fn update_index(
         if let Some(p) = pos {
             removed.push(p);
         }
-        let b: Option<String> = body.query_row([id], |r| r.get(0)).optional()?;
+        let b: Option<String> = body
+            .query_row([id], |r| super::body::column(r, 0))
+            .optional()?;
         match b {
             Some(b) => {
                 let service: Service = serde_json::from_str(&b).map_err(|e| {
@@ -146,5 +177,12 @@ pub fn update_index(
             ins.execute(params![n.rowid, n.id])?;
         }
     }
-    Ok(Some(update::update(old, &removed, changed)?))
+    let delta = Delta {
+        removed: removed.clone(),
+        added: changed
+            .iter()
+            .map(|c| (c.rowid, c.position, c.service.clone()))
+            .collect(),
+    };
+    Ok(Some((update::update(old, &removed, changed)?, delta)))
 }

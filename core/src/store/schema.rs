@@ -26,6 +26,11 @@ pub const DIRECTORY_MIGRATIONS: &[&str] = &[
     // rebuild it.
     "INSERT INTO meta(key, value) VALUES ('index_stale', '1')
         ON CONFLICT(key) DO UPDATE SET value = '1';",
+    // v4: the index in pieces: the blob is the base, each incremental apply
+    // adds a small delta row replayed at open (see store::directory), merged
+    // into the blob every few applies. Record bodies are compressed from now
+    // on (store::body); text bodies of older apps are read as they are.
+    "CREATE TABLE index_delta(seq INTEGER PRIMARY KEY, body BLOB NOT NULL);",
 ];
 
 /// Migrations of device.db; index i migrates from version i to i+1.

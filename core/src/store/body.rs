@@ -1,0 +1,146 @@
+//! Record bodies at rest: compressed, so the store holds each record's text
+//! once and compactly (the search index holds only terms and postings).
+//!
+//! A body is stored as a BLOB `[1] ++ raw deflate` of its JSON, compressed
+//! after a fixed dictionary of the records' structure (keys and vocabulary
+//! words, no content): flate2's pure-Rust backend has no preset-dictionary
+//! call, so the dictionary is fed through the compressor first and flushed
+//! to a byte boundary, and only what follows is kept. Decoding puts the
+//! dictionary back in front as a stored (uncompressed) deflate block, which
+//! gives the inflater the same history. A TEXT body (a store written by an
+//! older app) is read as it is.
+//!
+//! Written by hand (a few lines over flate2, which the tree already has)
+//! because no crate in the tree offers a dictionary with miniz_oxide.
+
+use crate::error::{Error, Result};
+use flate2::{Compress, Compression, FlushCompress, Status};
+use rusqlite::types::ValueRef;
+use std::io::Read;
+
+/// Format 1: raw deflate after [`DICT_V1`]. Never change this dictionary:
+/// stored bodies need it to be read; a new one takes a new format byte.
+const FORMAT_V1: u8 = 1;
+
+/// The records' structure: keys and vocabulary values, nothing of any
+/// organisation's content. Most useful bytes last (deflate prefers near
+/// matches).
+const DICT_V1: &[u8] = br#"{"code":"","name":"","county_code":"","county_name":"","localities":[],"lat":,"lon":}{"id":"","name":{"sv":"","en":""},"kind":"","agency_kind":"","web":"https://www.","email":"","source":"unverified: ","verified_on":"2026-"}
+"groups":["everyone","women","men","children","youth","lgbtq","elderly","disability","foreign_born","perpetrators","relatives","professionals"],
+"needs":["acute_danger","protected_housing","counselling","legal_support","medical_care","financial_support","report_crime","child_support","perpetrator_help","information"],
+"forms":["physical","psychological","sexual","latent","digital","economic","material","neglect","honour","prostitution_trafficking"],
+"hours":"mon-fri 08:00-16:00; closed-holidays","hours":"oncall: mon-thu 16:30-08:00; fri 15:00-mon 08:00; holidays 00:00-24:00","hours":"24/7",
+"phones":[{"number":"","kind":"voice","label":{"sv":"","en":""}},{"number":"","kind":"sms"},{"number":"","kind":"chat"}],
+{"id":"","organization":"","name":{"sv":"","en":""},"description":{"sv":"","en":""},"area":{"kind":"national"},"area":{"kind":"county","code":""},"area":{"kind":"municipalities","codes":[""]},"groups":["everyone"],"needs":[],"forms":[],"languages":["sv","en"],"phones":[{"number":"","kind":"voice","label":{"sv":"","en":""}}],"web":"https://www.","hours":"","location":{"municipality":"","lat":,"lon":},"confidential_address":false,"source":"","demo":false,"tags":[""]}"#;
+
+/// deflate's level: the fast one. A national directory is compressed whole
+/// at load, and higher levels save little on records this short.
+const LEVEL: u32 = 1;
+
+/// A record's JSON as it is stored.
+pub fn pack(json: &str) -> Vec<u8> {
+    let mut c = Compress::new(Compression::new(LEVEL), false);
+    let mut out = Vec::with_capacity(json.len() / 2 + DICT_V1.len() + 64);
+    run(&mut c, DICT_V1, &mut out, FlushCompress::Sync);
+    let skip = out.len();
+    run(&mut c, json.as_bytes(), &mut out, FlushCompress::Finish);
+    let mut v = Vec::with_capacity(out.len() - skip + 1);
+    v.push(FORMAT_V1);
+    v.extend_from_slice(&out[skip..]);
+    v
+}
+
+fn run(c: &mut Compress, mut input: &[u8], out: &mut Vec<u8>, flush: FlushCompress) {
+    loop {
+        if out.capacity() - out.len() < 64 {
+            out.reserve(out.capacity().max(256));
+        }
+        let before = c.total_in();
+        let st = c
+            .compress_vec(input, out, flush)
+            .expect("deflate of an in-memory buffer");
+        input = &input[(c.total_in() - before) as usize..];
+        let done = match flush {
+            FlushCompress::Finish => st == Status::StreamEnd,
+            _ => input.is_empty() && out.len() < out.capacity(),
+        };
+        if done {
+            return;
+        }
+    }
+}
+
+/// The JSON of a stored body (compressed or, from an older app, as text).
+pub fn unpack(v: ValueRef<'_>) -> Result<String> {
+    let bad = |why: &str| Error::Damaged(format!("a record body is damaged ({why})"));
+    match v {
+        ValueRef::Text(t) => Ok(std::str::from_utf8(t)
+            .map_err(|_| bad("not UTF-8"))?
+            .to_string()),
+        ValueRef::Blob(b) if b.first() == Some(&FORMAT_V1) => {
+            let n = DICT_V1.len() as u16;
+            let mut head = Vec::with_capacity(5 + DICT_V1.len());
+            head.push(0u8); // a stored block, not the last
+            head.extend_from_slice(&n.to_le_bytes());
+            head.extend_from_slice(&(!n).to_le_bytes());
+            head.extend_from_slice(DICT_V1);
+            let mut out = Vec::with_capacity(DICT_V1.len() + b.len() * 4);
+            flate2::read::DeflateDecoder::new(head.as_slice().chain(&b[1..]))
+                .read_to_end(&mut out)
+                .map_err(|_| bad("does not inflate"))?;
+            out.drain(..DICT_V1.len());
+            String::from_utf8(out).map_err(|_| bad("not UTF-8"))
+        }
+        _ => Err(bad("unknown format")),
+    }
+}
+
+/// [`unpack`] for a row's column, as a rusqlite error (for row closures).
+pub fn column(r: &rusqlite::Row<'_>, i: usize) -> rusqlite::Result<String> {
+    unpack(r.get_ref(i)?).map_err(|e| {
+        rusqlite::Error::FromSqlConversionFailure(i, rusqlite::types::Type::Blob, Box::new(e))
+    })
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    #[test]
+    fn a_body_comes_back_as_it_went_in_and_smaller() {
+        for r in crate::bundle::embedded_records().unwrap() {
+            let p = pack(&r.body);
+            assert_eq!(unpack(ValueRef::Blob(&p)).unwrap(), r.body, "{}", r.id);
+            if r.body.len() > 300 {
+                assert!(
+                    p.len() < r.body.len() * 2 / 3,
+                    "{} {} {}",
+                    r.id,
+                    p.len(),
+                    r.body.len()
+                );
+            }
+        }
+        // Empty and long bodies too.
+        assert_eq!(unpack(ValueRef::Blob(&pack(""))).unwrap(), "");
+        let long = "å".repeat(100_000);
+        assert_eq!(unpack(ValueRef::Blob(&pack(&long))).unwrap(), long);
+    }
+
+    #[test]
+    fn an_older_apps_text_body_is_read_as_it_is() {
+        assert_eq!(unpack(ValueRef::Text(b"{\"a\":1}")).unwrap(), "{\"a\":1}");
+    }
+
+    #[test]
+    fn a_damaged_body_is_named_damaged() {
+        let mut p = pack(r#"{"id":"ljungby-kvinnojour","name":{"sv":"Kvinnojouren"}}"#);
+        for b in p.iter_mut().skip(3) {
+            *b = 0xff;
+        }
+        let e = unpack(ValueRef::Blob(&p)).unwrap_err();
+        assert!(crate::store::is_corruption(&e), "{e}");
+        assert!(unpack(ValueRef::Blob(&[9, 1, 2])).is_err());
+        assert!(unpack(ValueRef::Integer(3)).is_err());
+    }
+}

@@ -1,0 +1,210 @@
+//! The index in pieces: a sync that changes a few services writes a small
+//! delta row, not the whole index; the deltas are replayed at open and
+//! merged into the blob every few syncs; a damaged delta is found at open
+//! and repaired like any damage. Record bodies are stored compressed, and a
+//! store an older app wrote (text bodies, no delta table) still opens.
+
+use super::{ContentPosition, DIRECTORY_FILE};
+use crate::api::{Fyr, OpenOptions};
+use crate::feed::{Record, RecordKind};
+use crate::model::Service;
+use crate::search::SearchQuery;
+use crate::vocab::Lang;
+use chrono::{TimeZone, Utc};
+use rusqlite::Connection;
+use std::path::Path;
+
+fn open(dir: &Path) -> Fyr {
+    Fyr::open(OpenOptions {
+        data_dir: dir.into(),
+        key: None,
+        lang: Lang::Sv,
+    })
+    .unwrap()
+}
+
+fn raw(dir: &Path) -> Connection {
+    Connection::open(dir.join(DIRECTORY_FILE)).unwrap()
+}
+
+fn blob_and_deltas(dir: &Path) -> (Vec<u8>, i64) {
+    let c = raw(dir);
+    let blob = c
+        .query_row("SELECT blob FROM facet_index", [], |r| r.get(0))
+        .unwrap();
+    let n = c
+        .query_row("SELECT count(*) FROM index_delta", [], |r| r.get(0))
+        .unwrap();
+    (blob, n)
+}
+
+fn ids(f: &Fyr, text: &str) -> Vec<String> {
+    f.search(&SearchQuery {
+        text: Some(text.into()),
+        limit: 200,
+        at: Some(Utc.with_ymd_and_hms(2026, 12, 24, 21, 0, 0).unwrap()),
+        ..Default::default()
+    })
+    .unwrap()
+    .into_iter()
+    .map(|h| h.id)
+    .collect()
+}
+
+/// A coordinator's week: each sync rewords one service so it is found by
+/// what someone in need would type.
+fn reworded(f: &Fyr, i: usize) -> Record {
+    let services = f.store().records(RecordKind::Service).unwrap();
+    let r = &services[(i * 7 + 3) % services.len()];
+    let mut s: Service = r.decode().unwrap();
+    s.description.sv.push_str(&format!(
+        " Nu även mottagning för anhöriga i {}.",
+        PLACES[i % PLACES.len()]
+    ));
+    Record::new(RecordKind::Service, s.id.clone(), &s)
+}
+
+/// Places far from the two counties (no entry names them).
+const PLACES: &[&str] = &[
+    "Kiruna",
+    "Haparanda",
+    "Visby",
+    "Ystad",
+    "Gällivare",
+    "Arjeplog",
+    "Pajala",
+    "Sorsele",
+    "Överkalix",
+    "Jokkmokk",
+    "Vilhelmina",
+    "Malmberget",
+];
+
+fn next(f: &Fyr) -> ContentPosition {
+    let p = f.store().position().unwrap();
+    ContentPosition {
+        version: p.version + 1,
+        digest: String::new(),
+        ..p
+    }
+}
+
+#[test]
+fn a_sync_of_one_service_writes_a_delta_not_the_index_and_a_reopen_replays_it() {
+    let d = tempfile::tempdir().unwrap();
+    drop(open(d.path()));
+    let (blob0, n0) = blob_and_deltas(d.path());
+    assert_eq!(n0, 0, "a fresh store has its index whole");
+
+    let mut merged = false;
+    let mut changed = Vec::new();
+    for i in 0..(super::directory::MERGE_AFTER as usize + 2) {
+        let f = open(d.path());
+        let up = reworded(&f, i);
+        changed.push(up.id.clone());
+        f.store().apply(&next(&f), vec![up], vec![], false).unwrap();
+        drop(f);
+        let (blob, n) = blob_and_deltas(d.path());
+        if blob == blob0 {
+            assert_eq!(n as usize, i + 1, "one small row per sync");
+        } else {
+            merged = true;
+            assert!(n < super::directory::MERGE_AFTER, "merged: {n} left");
+        }
+        // Reopened (deltas replayed on the blob), the change is found.
+        let f = open(d.path());
+        assert!(f.open_notices().is_empty(), "{:?}", f.open_notices());
+        let place = PLACES[i % PLACES.len()];
+        let found = ids(&f, place);
+        assert!(found.contains(&changed[i]), "sync {i}: {place} {found:?}");
+        assert!(ids(&f, "kiruna").contains(&changed[0]));
+    }
+    assert!(merged, "the blob is written whole every few syncs");
+
+    // The same content loaded as one snapshot answers the same.
+    let f = open(d.path());
+    let all: Vec<Record> = RecordKind::ALL
+        .iter()
+        .flat_map(|k| f.store().records(*k).unwrap())
+        .collect();
+    let e = tempfile::tempdir().unwrap();
+    let g = open(e.path());
+    g.store().apply(&next(&f), all, vec![], true).unwrap();
+    for q in [
+        "kvinnojour",
+        "anhöriga",
+        "skyddat boende",
+        "polis",
+        "ostersund",
+    ] {
+        assert_eq!(ids(&f, q), ids(&g, q), "{q}");
+    }
+}
+
+#[test]
+fn a_damaged_delta_is_found_at_open_and_the_store_rebuilt() {
+    let d = tempfile::tempdir().unwrap();
+    let f = open(d.path());
+    let up = reworded(&f, 0);
+    f.store().apply(&next(&f), vec![up], vec![], false).unwrap();
+    drop(f);
+    raw(d.path())
+        .execute("UPDATE index_delta SET body = x'01ffffffff'", [])
+        .unwrap();
+    let f = open(d.path());
+    let n = f.open_notices().join(" ");
+    assert!(n.contains("rebuilt from the bundled content"), "{n}");
+    assert!(!ids(&f, "kvinnojour").is_empty());
+}
+
+#[test]
+fn bodies_are_stored_compressed_and_a_store_with_text_bodies_still_opens() {
+    let d = tempfile::tempdir().unwrap();
+    let f = open(d.path());
+    let text: Vec<(String, String)> = f
+        .store()
+        .records(RecordKind::Service)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.id, r.body))
+        .collect();
+    drop(f);
+    let c = raw(d.path());
+    let (stored, json): (i64, i64) = c
+        .query_row(
+            "SELECT sum(length(body)), count(*) FROM records WHERE typeof(body) = 'blob' AND kind = 'service'",
+            [],
+            |r| Ok((r.get(0)?, r.get(1)?)),
+        )
+        .unwrap();
+    let plain: usize = text.iter().map(|(_, b)| b.len()).sum();
+    assert!(json as usize >= text.len(), "every body compressed");
+    assert!(
+        (stored as usize) < plain * 2 / 3,
+        "compressed {stored} of {plain} bytes of services"
+    );
+    // What an older app wrote: the same bodies as text.
+    {
+        let mut st = c
+            .prepare("UPDATE records SET body = ?2 WHERE kind = 'service' AND id = ?1")
+            .unwrap();
+        for (id, body) in &text {
+            st.execute([id, body]).unwrap();
+        }
+    }
+    drop(c);
+    let f = open(d.path());
+    assert!(f.open_notices().is_empty(), "{:?}", f.open_notices());
+    let again: Vec<(String, String)> = f
+        .store()
+        .records(RecordKind::Service)
+        .unwrap()
+        .into_iter()
+        .map(|r| (r.id, r.body))
+        .collect();
+    assert_eq!(again, text);
+    let hits = ids(&f, "kvinnojour");
+    assert!(!hits.is_empty());
+    let at = Some(Utc.with_ymd_and_hms(2026, 12, 24, 21, 0, 0).unwrap());
+    assert!(f.show(&hits[0], at, None).is_ok());
+}
