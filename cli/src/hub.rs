@@ -68,9 +68,16 @@ enum HubCmd {
     Serve {
         #[arg(long, value_name = "DIR")]
         feed: PathBuf,
-        /// SQLite file for what devices send (created).
+        /// Where the hub keeps what devices send: an SQLite file (created;
+        /// the embedded default) or a PostgreSQL database
+        /// (postgres://USER@HOST:PORT/DB), which several hubs may share.
+        #[arg(long, value_name = "FILE|URL")]
+        db: String,
+        /// With --db postgres://…: the local file whose `.secret` beside it
+        /// holds the hub secret (copy the same secret to every instance) and
+        /// which keeps the console's tables.
         #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        local_db: Option<PathBuf>,
         /// Address to listen on, e.g. 127.0.0.1:8080 (port 0: any free port).
         #[arg(long, value_name = "ADDR")]
         listen: String,
@@ -594,6 +601,7 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
         HubCmd::Serve {
             feed,
             db,
+            local_db,
             listen,
             tokens,
             key,
@@ -613,7 +621,24 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
                     "bad --hub-url {u:?}: expected http(s)://HOST/"
                 )));
             }
+            let (db, postgres) = if fyr_hub::db::is_postgres_url(&db) {
+                let Some(local) = local_db else {
+                    return Err(Failure::usage(
+                        "--db postgres://… needs --local-db FILE: where the hub secret (the same on \
+                         every instance) and the console's tables are kept",
+                    ));
+                };
+                (local, Some(db))
+            } else {
+                if local_db.is_some() {
+                    return Err(Failure::usage(
+                        "--local-db is only for --db postgres://… (an SQLite --db holds everything)",
+                    ));
+                }
+                (PathBuf::from(db), None)
+            };
             let mut cfg = ServeConfig::new(&feed, &db, addr);
+            cfg.postgres = postgres;
             cfg.tokens = tokens;
             if !no_console {
                 cfg.console = Some(fyr_hub::console::ConsoleConfig {

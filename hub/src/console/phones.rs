@@ -52,12 +52,12 @@ fn qr_svg(payload: &str) -> String {
 fn render(c: &Console, a: &Authed, error: Option<String>, status: StatusCode) -> Response {
     let conn = c.conn();
     let now = chrono::Utc::now();
-    let codes: Vec<CodeInfo> = enroll::list_codes(&conn, now)
+    let codes: Vec<CodeInfo> = enroll::list_codes(&*conn, now)
         .unwrap_or_default()
         .into_iter()
         .filter(|k| visible(&a.user.role, &k.county))
         .collect();
-    let devices: Vec<DeviceInfo> = enroll::list_devices(&conn)
+    let devices: Vec<DeviceInfo> = enroll::list_devices(&*conn)
         .unwrap_or_default()
         .into_iter()
         .filter(|d| visible(&a.user.role, &d.county))
@@ -126,7 +126,7 @@ pub(crate) async fn change(
             };
             let res = {
                 let conn = c.conn();
-                enroll::create_code(&conn, &county, &get("agency_kind"), hours, &hub, now).and_then(|i| {
+                enroll::create_code(&*conn, &county, &get("agency_kind"), hours, &hub, now).and_then(|i| {
                     audit::record(&conn, &a.user.name, "enroll.code", &i.id, None, Some(&serde_json::json!({"county": i.county, "agency_kind": i.agency_kind, "expires": i.expires})))?;
                     Ok(i)
                 })
@@ -146,7 +146,7 @@ pub(crate) async fn change(
             let revoke = action == "revoke";
             let id = get("device");
             let conn = c.conn();
-            let Some(d) = enroll::list_devices(&conn)
+            let Some(d) = enroll::list_devices(&*conn)
                 .unwrap_or_default()
                 .into_iter()
                 .find(|d| d.id == id)
@@ -159,9 +159,9 @@ pub(crate) async fn change(
                 return c.forbidden(&a, i18n::text(a.lang, "not_your_county"));
             }
             let res = if revoke {
-                enroll::revoke_device(&conn, &id, now)
+                enroll::revoke_device(&*conn, &id, now)
             } else {
-                enroll::reinstate_device(&conn, &id)
+                enroll::reinstate_device(&*conn, &id)
             }
             .and_then(|_| {
                 audit::record(
