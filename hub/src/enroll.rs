@@ -32,11 +32,11 @@
 //! The tables live in the hub's database beside the events, and hold no
 //! personal data: a device is a random id, a county, an agency kind and two days.
 
+use crate::db::{DbError, Sql};
 use crate::HubError;
 use chrono::{DateTime, Duration, Utc};
 use fyr_core::enroll as code_fmt;
 use hmac::{Hmac, Mac};
-use crate::db::{DbError, Sql};
 use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::BTreeSet;
@@ -119,7 +119,8 @@ fn sha(s: &str) -> String {
 
 /// The hub secret of the database `conn` is open on ([`Sql::secret`]).
 pub(crate) fn secret(conn: &impl Sql) -> Result<[u8; 32], EnrollError> {
-    conn.secret().map_err(|e| EnrollError::Secret(e.to_string()))
+    conn.secret()
+        .map_err(|e| EnrollError::Secret(e.to_string()))
 }
 
 /// HMAC-SHA256 under the hub secret, with a purpose label so that one
@@ -242,8 +243,14 @@ pub fn list_codes(conn: &impl Sql, now: DateTime<Utc>) -> Result<Vec<CodeInfo>, 
     )?;
     let mut out = Vec::new();
     for r in rows {
-        let (id, county, agency_kind, created, expires, used) =
-            (r.text(0)?, r.text(1)?, r.text(2)?, r.text(3)?, r.text(4)?, r.opt_text(5)?);
+        let (id, county, agency_kind, created, expires, used) = (
+            r.text(0)?,
+            r.text(1)?,
+            r.text(2)?,
+            r.text(3)?,
+            r.text(4)?,
+            r.opt_text(5)?,
+        );
         let expired = DateTime::parse_from_rfc3339(&expires)
             .map(|e| e <= now)
             .unwrap_or(true);
@@ -278,11 +285,7 @@ pub struct Enrolled {
 /// Exchanges a code (as typed: case, spaces and dashes forgiven) for a new
 /// device token. A malformed, unknown, used or expired code is the same
 /// [`EnrollError::Refused`].
-pub fn redeem(
-    conn: &impl Sql,
-    code: &str,
-    now: DateTime<Utc>,
-) -> Result<Enrolled, EnrollError> {
+pub fn redeem(conn: &impl Sql, code: &str, now: DateTime<Utc>) -> Result<Enrolled, EnrollError> {
     let code = code_fmt::normalize_code(code).map_err(|_| EnrollError::Refused)?;
     init(conn)?;
     let hash = code_hash(&secret(conn)?, &code);

@@ -15,9 +15,9 @@
 //! never the address), the start of its window and the failures in it; rows
 //! whose window is over are deleted whenever a failure is recorded.
 
+use crate::db::Sql;
 use crate::enroll::{init, keyed, secret, EnrollError};
 use chrono::{DateTime, Utc};
-use crate::db::Sql;
 
 /// Failures allowed per client and window.
 #[derive(Debug, Clone, Copy)]

@@ -13,9 +13,9 @@
 //! arrived — no token, no device name, no finer time. The table has no rowid,
 //! so rows sit in event-id order, not in the order (or batch) they came in.
 
+use crate::db::{DbError, Sql};
 use crate::HubError;
 use fyr_core::vocab::AgencyKind;
-use crate::db::{DbError, Sql};
 use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
@@ -374,7 +374,12 @@ pub fn store_batch(conn: &impl Sql, events: &[Value]) -> Result<BatchResponse, D
                     let n = tx.exec(
                         "INSERT INTO events (event_id, kind, payload, received_month) \
                          VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING",
-                        &[id.as_str().into(), kind.into(), payload.into(), month.as_str().into()],
+                        &[
+                            id.as_str().into(),
+                            kind.into(),
+                            payload.into(),
+                            month.as_str().into(),
+                        ],
                     )?;
                     if n == 1 {
                         resp.accepted.push(id);
@@ -394,7 +399,10 @@ pub fn store_batch(conn: &impl Sql, events: &[Value]) -> Result<BatchResponse, D
 /// How many events of a kind are stored.
 pub fn count(conn: &impl Sql, kind: &str) -> Result<u64, DbError> {
     let n = conn
-        .row("SELECT COUNT(*) FROM events WHERE kind = $1", &[kind.into()])?
+        .row(
+            "SELECT COUNT(*) FROM events WHERE kind = $1",
+            &[kind.into()],
+        )?
         .map(|r| r.int(0))
         .transpose()?
         .unwrap_or(0);

@@ -8,8 +8,8 @@
 //! from by subtraction. (Anyone needing marginal totals must aggregate the raw
 //! data under the same rule, not subtract from this table.)
 
-use crate::events::{self, KIND_STAT};
 use crate::db::{DbError, Sql};
+use crate::events::{self, KIND_STAT};
 use crate::HubError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;

@@ -9,9 +9,9 @@
 //! no enrollment; their statistics get only the content checks.
 //! Called from the upload handler (`serve.rs`) before `store_batch`.
 
+use crate::db::Sql;
 use crate::events::RejectedEvent;
 use fyr_core::feed::{Record, RecordKind};
-use crate::db::Sql;
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;

@@ -257,6 +257,7 @@ fn router(cfg: &ServeConfig) -> Result<(Router, SeenWriter), HubError> {
             &cfg.db_path,
             c,
             &cfg.trusted_proxies,
+            db.clone(),
         )?),
         None => routes,
     };
@@ -786,7 +787,9 @@ async fn enroll(
     let key = client.clone();
     let checked = tokio::task::spawn_blocking(move || {
         let conn = db.lock().map_err(|_| ())?;
-        limit.check(&*conn, &key, chrono::Utc::now()).map_err(|_| ())
+        limit
+            .check(&*conn, &key, chrono::Utc::now())
+            .map_err(|_| ())
     })
     .await;
     match checked {

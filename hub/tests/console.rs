@@ -56,6 +56,7 @@ async fn hub_with(tune: impl FnOnce(&mut ServeConfig)) -> Hub {
         secure_cookies: false,
         ..Default::default()
     });
+    fyr_hub::db::testing::apply(&mut cfg);
     tune(&mut cfg);
     let (addr, handle) = spawn(cfg).await.unwrap();
     // The bundled distribution settings trust the team's key; this hub signs
@@ -995,14 +996,11 @@ async fn statistics_count_only_within_the_phones_enrollment() {
             .any(|r| r.starts_with("nochecklist:") && r.contains("checklist")),
         "{reasons:?}"
     );
-    let n: i64 = rusqlite::Connection::open(h.db())
-        .unwrap()
-        .query_row(
-            "SELECT COUNT(*) FROM events WHERE kind = 'screening_stat'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let n = fyr_hub::events::count(
+        &fyr_hub::db::Db::open(&fyr_hub::db::testing::target(h.dir.path())).unwrap(),
+        fyr_hub::events::KIND_STAT,
+    )
+    .unwrap() as i64;
     assert_eq!(
         n, 1,
         "only the event within the enrollment reaches the follow-up"

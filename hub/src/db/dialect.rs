@@ -48,13 +48,13 @@ mod tests {
     #[test]
     fn placeholders_are_rewritten_outside_quotes_only() {
         assert_eq!(
-            placeholders("SELECT a FROM t WHERE b = $2 AND c = '$1' AND d = $10", Backend::Sqlite),
+            placeholders(
+                "SELECT a FROM t WHERE b = $2 AND c = '$1' AND d = $10",
+                Backend::Sqlite
+            ),
             "SELECT a FROM t WHERE b = ?2 AND c = '$1' AND d = ?10"
         );
-        assert_eq!(
-            placeholders("SELECT $1", Backend::Postgres),
-            "SELECT $1"
-        );
+        assert_eq!(placeholders("SELECT $1", Backend::Postgres), "SELECT $1");
     }
 
     #[test]

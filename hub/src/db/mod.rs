@@ -10,8 +10,9 @@
 //!
 //! The device-facing tables (events, enrollment codes, devices, the
 //! enrollment limit) are created by [`schema`] on both backends with the
-//! same statements. The `postgres` client is synchronous: the hub calls it
-//! only from `spawn_blocking`, as it always called SQLite.
+//! same statements. The `postgres` client is synchronous and lives on a
+//! thread of its own ([`pg::PgConn`]), so it may be called from anywhere,
+//! as the SQLite connection always was.
 
 pub mod dialect;
 pub mod pg;
@@ -85,13 +86,17 @@ impl Row {
     pub fn int(&self, i: usize) -> Result<i64, DbError> {
         match self.col(i)? {
             Val::Int(v) => Ok(*v),
-            v => Err(DbError::Type(format!("column {i}: expected an integer, got {v:?}"))),
+            v => Err(DbError::Type(format!(
+                "column {i}: expected an integer, got {v:?}"
+            ))),
         }
     }
     pub fn text(&self, i: usize) -> Result<String, DbError> {
         match self.col(i)? {
             Val::Text(v) => Ok(v.clone()),
-            v => Err(DbError::Type(format!("column {i}: expected text, got {v:?}"))),
+            v => Err(DbError::Type(format!(
+                "column {i}: expected text, got {v:?}"
+            ))),
         }
     }
     pub fn opt_text(&self, i: usize) -> Result<Option<String>, DbError> {
@@ -103,7 +108,9 @@ impl Row {
     pub fn blob(&self, i: usize) -> Result<Vec<u8>, DbError> {
         match self.col(i)? {
             Val::Blob(v) => Ok(v.clone()),
-            v => Err(DbError::Type(format!("column {i}: expected bytes, got {v:?}"))),
+            v => Err(DbError::Type(format!(
+                "column {i}: expected bytes, got {v:?}"
+            ))),
         }
     }
 }

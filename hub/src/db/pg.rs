@@ -1,13 +1,12 @@
 //! The PostgreSQL side of [`super::Sql`], on the synchronous `postgres`
-//! client (it runs its own small runtime; the hub calls it only from
-//! blocking threads, never from an async task).
+//! client, kept on a thread of its own ([`PgConn`]).
 
 use super::{Backend, DbError, Row, Sql, Val};
 use bytes::BytesMut;
 use postgres::types::{to_sql_checked, IsNull, ToSql, Type};
 use postgres::{Client, NoTls, Statement};
-use std::cell::RefCell;
 use std::collections::HashMap;
+use std::sync::{mpsc, Mutex};
 
 impl ToSql for Val {
     fn to_sql(
@@ -44,36 +43,97 @@ fn val(r: &postgres::Row, i: usize) -> Result<Val, DbError> {
         Type::TEXT | Type::VARCHAR | Type::BPCHAR | Type::NAME => {
             r.try_get::<_, Option<String>>(i)?.map(Val::Text)
         }
-        other => return Err(DbError::Type(format!("column {i}: unsupported type {other}"))),
+        other => {
+            return Err(DbError::Type(format!(
+                "column {i}: unsupported type {other}"
+            )))
+        }
     };
     Ok(v.unwrap_or(Val::Null))
 }
 
-/// One PostgreSQL connection with its prepared statements.
+type Job = Box<dyn FnOnce(&mut Worker) + Send>;
+
+/// The client and its prepared statements, owned by the connection's thread.
+struct Worker {
+    client: Client,
+    prepared: HashMap<String, Statement>,
+}
+
+impl Worker {
+    fn statement(&mut self, sql: &str) -> Result<Statement, DbError> {
+        if let Some(s) = self.prepared.get(sql) {
+            return Ok(s.clone());
+        }
+        let s = self.client.prepare(sql)?;
+        if self.prepared.len() > 256 {
+            self.prepared.clear();
+        }
+        self.prepared.insert(sql.to_string(), s.clone());
+        Ok(s)
+    }
+}
+
+/// One PostgreSQL connection. The synchronous client runs a small runtime
+/// of its own and must not be called from inside an async task (the
+/// console's handlers are async and call the database directly), so the
+/// client lives on a thread of its own and each call is handed to it: one
+/// channel hop, small beside the network round trip.
 pub struct PgConn {
-    client: RefCell<Client>,
-    prepared: RefCell<HashMap<String, Statement>>,
+    jobs: Mutex<mpsc::Sender<Job>>,
 }
 
 impl PgConn {
     pub fn connect(url: &str) -> Result<PgConn, DbError> {
+        let (jobs, rx) = mpsc::channel::<Job>();
+        let (ready_tx, ready) = mpsc::channel();
+        let url = url.to_string();
+        std::thread::Builder::new()
+            .name("fyr-postgres".into())
+            .spawn(move || {
+                let client = match Client::connect(&url, NoTls) {
+                    Ok(c) => {
+                        let _ = ready_tx.send(Ok(()));
+                        c
+                    }
+                    Err(e) => {
+                        let _ = ready_tx.send(Err(e));
+                        return;
+                    }
+                };
+                let mut w = Worker {
+                    client,
+                    prepared: HashMap::new(),
+                };
+                // Ends when the PgConn (the sender) is dropped.
+                for job in rx {
+                    job(&mut w);
+                }
+            })
+            .map_err(|e| DbError::Type(format!("cannot start the database thread: {e}")))?;
+        ready
+            .recv()
+            .map_err(|_| DbError::Type("the database thread ended".into()))??;
         Ok(PgConn {
-            client: RefCell::new(Client::connect(url, NoTls)?),
-            prepared: RefCell::new(HashMap::new()),
+            jobs: Mutex::new(jobs),
         })
     }
 
-    fn statement(&self, sql: &str) -> Result<Statement, DbError> {
-        if let Some(s) = self.prepared.borrow().get(sql) {
-            return Ok(s.clone());
-        }
-        let s = self.client.borrow_mut().prepare(sql)?;
-        let mut p = self.prepared.borrow_mut();
-        if p.len() > 256 {
-            p.clear();
-        }
-        p.insert(sql.to_string(), s.clone());
-        Ok(s)
+    fn run<T: Send + 'static>(
+        &self,
+        f: impl FnOnce(&mut Worker) -> Result<T, DbError> + Send + 'static,
+    ) -> Result<T, DbError> {
+        let (tx, rx) = mpsc::sync_channel(1);
+        let job: Job = Box::new(move |w| {
+            let _ = tx.send(f(w));
+        });
+        self.jobs
+            .lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .send(job)
+            .map_err(|_| DbError::Type("the database connection is gone".into()))?;
+        rx.recv()
+            .map_err(|_| DbError::Type("the database connection is gone".into()))?
     }
 }
 
@@ -86,18 +146,30 @@ impl Sql for PgConn {
         Backend::Postgres
     }
     fn exec(&self, sql: &str, params: &[Val]) -> Result<u64, DbError> {
-        let st = self.statement(sql)?;
-        Ok(self.client.borrow_mut().execute(&st, &refs(params))?)
+        let (sql, params) = (sql.to_string(), params.to_vec());
+        self.run(move |w| {
+            let st = w.statement(&sql)?;
+            Ok(w.client.execute(&st, &refs(&params))?)
+        })
     }
     fn rows(&self, sql: &str, params: &[Val]) -> Result<Vec<Row>, DbError> {
-        let st = self.statement(sql)?;
-        let rows = self.client.borrow_mut().query(&st, &refs(params))?;
-        rows.iter()
-            .map(|r| (0..r.len()).map(|i| val(r, i)).collect::<Result<_, _>>().map(Row))
-            .collect()
+        let (sql, params) = (sql.to_string(), params.to_vec());
+        self.run(move |w| {
+            let st = w.statement(&sql)?;
+            let rows = w.client.query(&st, &refs(&params))?;
+            rows.iter()
+                .map(|r| {
+                    (0..r.len())
+                        .map(|i| val(r, i))
+                        .collect::<Result<_, _>>()
+                        .map(Row)
+                })
+                .collect()
+        })
     }
     fn batch(&self, sql: &str) -> Result<(), DbError> {
-        Ok(self.client.borrow_mut().batch_execute(sql)?)
+        let sql = sql.to_string();
+        self.run(move |w| Ok(w.client.batch_execute(&sql)?))
     }
     fn secret(&self) -> Result<[u8; 32], DbError> {
         Err(DbError::Secret(
@@ -137,11 +209,13 @@ pub fn with_dbname(url: &str, name: &str) -> String {
 /// Makes a new, empty database on the server `url` points at (tests and
 /// the load benchmark: each gets its own) and returns its URL.
 pub fn create_database(url: &str, name: &str) -> Result<String, DbError> {
-    if !name.bytes().all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_') {
+    if !name
+        .bytes()
+        .all(|b| b.is_ascii_lowercase() || b.is_ascii_digit() || b == b'_')
+    {
         return Err(DbError::Type(format!("bad database name {name:?}")));
     }
-    let mut c = Client::connect(url, NoTls)?;
-    c.batch_execute(&format!("CREATE DATABASE {name}"))?;
+    PgConn::connect(url)?.batch(&format!("CREATE DATABASE {name}"))?;
     Ok(with_dbname(url, name))
 }
 
@@ -155,9 +229,15 @@ mod tests {
             redact("postgres://fyr:hemligt@127.0.0.1:5432/hub"),
             "postgres://fyr:***@127.0.0.1:5432/hub"
         );
-        assert_eq!(redact("postgres://fyr@127.0.0.1/hub"), "postgres://fyr@127.0.0.1/hub");
         assert_eq!(
-            with_dbname("postgres://fyr@127.0.0.1:5433/postgres?sslmode=disable", "t1"),
+            redact("postgres://fyr@127.0.0.1/hub"),
+            "postgres://fyr@127.0.0.1/hub"
+        );
+        assert_eq!(
+            with_dbname(
+                "postgres://fyr@127.0.0.1:5433/postgres?sslmode=disable",
+                "t1"
+            ),
             "postgres://fyr@127.0.0.1:5433/t1?sslmode=disable"
         );
         assert_eq!(

@@ -60,8 +60,9 @@ impl Sql for Connection {
     /// (tests) gets one secret per process.
     fn secret(&self) -> Result<[u8; 32], DbError> {
         match self.path().filter(|p| !p.is_empty()) {
-            Some(p) => crate::files::hub_secret(Path::new(p))
-                .map_err(|e| DbError::Secret(e.to_string())),
+            Some(p) => {
+                crate::files::hub_secret(Path::new(p)).map_err(|e| DbError::Secret(e.to_string()))
+            }
             None => {
                 static MEMORY: OnceLock<[u8; 32]> = OnceLock::new();
                 Ok(*MEMORY.get_or_init(rand::random))

@@ -15,20 +15,38 @@ pub fn pg_url() -> Option<String> {
     std::env::var(ENV).ok().filter(|u| !u.trim().is_empty())
 }
 
-/// A fresh hub database for a test whose files live in `dir` (the hub
-/// secret sits beside `dir/hub.db` on either backend).
+/// The hub database of a test whose files live in `dir` (the hub secret
+/// sits beside `dir/hub.db` on either backend). On PostgreSQL the first
+/// call makes a fresh database and notes its URL in `dir`, so a hub
+/// restarted on the same directory finds the same database.
 pub fn target(dir: &Path) -> Target {
     let file = dir.join("hub.db");
-    match pg_url() {
-        None => Target::Sqlite(file),
-        Some(url) => {
+    let Some(url) = pg_url() else {
+        return Target::Sqlite(file);
+    };
+    let note = dir.join("test-postgres-url");
+    let url = match std::fs::read_to_string(&note) {
+        Ok(u) => u.trim().to_string(),
+        Err(_) => {
             let name = format!("fyr_t_{}", hex::encode(rand::random::<[u8; 8]>()));
-            let url = super::pg::create_database(&url, &name)
+            let u = super::pg::create_database(&url, &name)
                 .unwrap_or_else(|e| panic!("{ENV}: cannot make a test database: {e}"));
-            Target::Postgres {
-                url,
-                secret_beside: file,
-            }
+            std::fs::write(&note, &u).unwrap_or_else(|e| panic!("{}: {e}", note.display()));
+            u
         }
+    };
+    Target::Postgres {
+        url,
+        secret_beside: file,
+    }
+}
+
+/// Points a test hub's device-facing tables at a fresh PostgreSQL database
+/// when `FYR_TEST_PG` is set (the console's tables and the hub secret stay
+/// beside `cfg.db_path`); leaves SQLite otherwise.
+pub fn apply(cfg: &mut crate::ServeConfig) {
+    let dir = cfg.db_path.parent().unwrap_or(Path::new("."));
+    if let Target::Postgres { url, .. } = target(dir) {
+        cfg.postgres = Some(url);
     }
 }
