@@ -134,7 +134,10 @@ fn two_hubs_on_one_database_store_each_event_once_and_share_the_enrollment_limit
     let answers: Vec<(u16, String)> = std::thread::scope(|sc| {
         let hs: Vec<_> = [a.addr, b.addr]
             .into_iter()
-            .map(|addr| sc.spawn(|| post(addr, "/v1/events", Some(&token), &batch)))
+            .map(|addr| {
+                let (token, batch) = (&token, &batch);
+                sc.spawn(move || post(addr, "/v1/events", Some(token), batch))
+            })
             .collect();
         hs.into_iter().map(|h| h.join().unwrap()).collect()
     });
