@@ -46,7 +46,7 @@ trap stop EXIT
 # cluster, so no fsync (the tests test the hub, not the disk).
 "${as_user[@]}" "$bin/pg_ctl" -D "$dir/data" -l "$dir/server.log" -w \
   -o "-h 127.0.0.1 -p $port -k $dir -c max_connections=200 -c fsync=off" start >/dev/null
-echo "PostgreSQL $("$bin/postgres" --version | awk '{print $NF}') on 127.0.0.1:$port"
+echo "$("$bin/postgres" --version) on 127.0.0.1:$port"
 
 export FYR_TEST_PG="postgres://fyr@127.0.0.1:$port/postgres"
 cargo test -p fyr-hub
