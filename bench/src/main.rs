@@ -1,7 +1,8 @@
-//! Fyr benchmarks. `cargo run --release -p fyr-bench -- directory` (and `sync`).
+//! Fyr benchmarks. `cargo run --release -p fyr-bench -- directory` (and `sync`, `load`).
 //! Figures are printed, never asserted: targets are checked by reading them.
 //! The last line printed is one JSON object with the headline figures.
 
+mod load;
 mod synth;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -16,8 +17,9 @@ fn main() {
     match which.as_str() {
         "directory" => directory(),
         "sync" => sync(),
+        "load" => load::load(),
         _ => {
-            eprintln!("usage: fyr-bench directory | sync");
+            eprintln!("usage: fyr-bench directory | sync | load");
             std::process::exit(2);
         }
     }
