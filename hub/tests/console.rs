@@ -305,10 +305,7 @@ async fn a_kronoberg_coordinator_cannot_change_a_jamtland_entry_by_any_route() {
         !page.contains(&device),
         "a Jämtland phone is not even listed"
     );
-    assert!(
-        !fyr_hub::enroll::list_devices(&h.hub_db()).unwrap()[0]
-            .revoked
-    );
+    assert!(!fyr_hub::enroll::list_devices(&h.hub_db()).unwrap()[0].revoked);
     upload_correction(&h, "c-jam-1", jam).await;
     let (st, _) = k
         .post(

@@ -12,7 +12,7 @@ use super::{dialect, Backend, DbError, Sql};
 
 /// Any constant, the same in every instance: the lock that serialises
 /// schema changes.
-const SCHEMA_LOCK: i64 = 0x6679_725f_6875_62;
+const SCHEMA_LOCK: i64 = 0x0066_7972_5f68_7562;
 
 pub fn create<S: Sql>(db: &S) -> Result<(), DbError> {
     match db.backend() {
