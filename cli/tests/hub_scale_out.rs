@@ -182,3 +182,46 @@ fn two_hubs_on_one_database_store_each_event_once_and_share_the_enrollment_limit
         );
     }
 }
+
+#[test]
+fn a_postgres_database_without_the_local_file_is_a_usage_error() {
+    let d = tempfile::tempdir().unwrap();
+    let url = "postgres://fyr@127.0.0.1:9/fyr";
+    for args in [
+        vec![
+            "hub",
+            "serve",
+            "--listen",
+            "127.0.0.1:0",
+            "--feed",
+            "f",
+            "--db",
+            url,
+        ],
+        vec!["hub", "enroll-codes", "list", "--db", url],
+        vec!["hub", "devices", "list", "--db", url],
+        vec![
+            "hub",
+            "enroll-codes",
+            "list",
+            "--db",
+            "hub.db",
+            "--local-db",
+            "x.db",
+        ],
+    ] {
+        let o = Command::new(env!("CARGO_BIN_EXE_fyr"))
+            .arg("--data-dir")
+            .arg(d.path())
+            .args(&args)
+            .current_dir(d.path())
+            .output()
+            .unwrap();
+        assert_eq!(o.status.code(), Some(2), "{args:?}");
+        assert!(
+            String::from_utf8_lossy(&o.stderr).contains("--local-db"),
+            "{args:?}: {}",
+            String::from_utf8_lossy(&o.stderr)
+        );
+    }
+}
