@@ -56,11 +56,25 @@ type Job = Box<dyn FnOnce(&mut Worker) + Send>;
 
 /// The client and its prepared statements, owned by the connection's thread.
 struct Worker {
+    url: String,
     client: Client,
     prepared: HashMap<String, Statement>,
 }
 
 impl Worker {
+    /// After the server closed the connection (a restart, a fail-over to
+    /// the replica, an administrator), the next call connects again. The
+    /// call that met the closed connection has failed already: it was
+    /// answered with an error and nothing of it was committed.
+    fn reconnect_if_closed(&mut self) {
+        if self.client.is_closed() {
+            if let Ok(c) = Client::connect(&self.url, NoTls) {
+                self.client = c;
+                self.prepared.clear();
+            }
+        }
+    }
+
     fn statement(&mut self, sql: &str) -> Result<Statement, DbError> {
         if let Some(s) = self.prepared.get(sql) {
             return Ok(s.clone());
@@ -102,11 +116,13 @@ impl PgConn {
                     }
                 };
                 let mut w = Worker {
+                    url,
                     client,
                     prepared: HashMap::new(),
                 };
                 // Ends when the PgConn (the sender) is dropped.
                 for job in rx {
+                    w.reconnect_if_closed();
                     job(&mut w);
                 }
             })
@@ -222,6 +238,41 @@ pub fn create_database(url: &str, name: &str) -> Result<String, DbError> {
 #[cfg(test)]
 mod tests {
     use super::*;
+
+    #[test]
+    fn a_hub_connects_again_after_the_server_dropped_it() {
+        // Only with a PostgreSQL server (FYR_TEST_PG; scripts/test.sh).
+        let Some(_) = crate::db::testing::pg_url() else {
+            return;
+        };
+        let dir = tempfile::tempdir().unwrap();
+        let target = crate::db::testing::target(dir.path());
+        let hub = crate::db::Db::open(&target).unwrap();
+        let admin = crate::db::Db::open(&target).unwrap();
+        let pid = hub
+            .row("SELECT pg_backend_pid()", &[])
+            .unwrap()
+            .unwrap()
+            .int(0)
+            .unwrap();
+        // What a fail-over does to the hub's connection.
+        admin
+            .row("SELECT pg_terminate_backend($1)", &[pid.into()])
+            .unwrap();
+        // The call that meets the closed connection may fail; the next works.
+        let ok = (0..3).any(|_| {
+            std::thread::sleep(std::time::Duration::from_millis(50));
+            hub.row("SELECT COUNT(*) FROM events", &[]).is_ok()
+        });
+        assert!(ok, "the hub never reconnected");
+        let again = hub
+            .row("SELECT pg_backend_pid()", &[])
+            .unwrap()
+            .unwrap()
+            .int(0)
+            .unwrap();
+        assert_ne!(again, pid);
+    }
 
     #[test]
     fn urls_are_redacted_and_renamed() {
