@@ -440,7 +440,7 @@ fn sync() {
         f.throttled_snapshot_bytes, f.throttled_bytes, f.throttled_clean_bytes, f.throttled_bytes_ratio, f.throttled_seconds
     );
     println!(
-        "hub: {:.0} conditional manifest requests/s (target ≥ 10,000)",
+        "hub: {:.0} unchanged-sync requests/s, 304 (target ≥ 10,000)",
         f.hub_rps
     );
     let mut j = serde_json::to_value(&f).unwrap();

@@ -5,6 +5,7 @@ use crate::FyrError;
 use chrono::Utc as Now;
 use chrono::{DateTime, SecondsFormat, Utc};
 use fyr_core::checklist;
+pub use fyr_core::form::{GeoPoint, SearchForm};
 pub use fyr_core::helpcard::{HelpCardLanguage, HelpCardNumber, HelpCardView, TextDirection};
 pub use fyr_core::present::{ContactAction, ContactKind, HitCard, StatusLine, Tone, UiText};
 use fyr_core::screening as scr;
@@ -42,12 +43,6 @@ pub struct Settings {
     pub home_municipality: Option<String>,
     pub agency_kind: Option<String>,
     pub retention_days: u32,
-}
-
-#[derive(Debug, Clone, Copy, PartialEq, uniffi::Record)]
-pub struct GeoPoint {
-    pub lat: f64,
-    pub lon: f64,
 }
 
 /// A directory search. Empty `text` lists what matches the filters. Vocabulary
@@ -516,18 +511,7 @@ fn non_empty(s: &Option<String>) -> Option<String> {
 }
 
 pub(crate) fn point(p: Option<GeoPoint>) -> Result<Option<(f64, f64)>, FyrError> {
-    match p {
-        None => Ok(None),
-        Some(p) => {
-            if !(-90.0..=90.0).contains(&p.lat) || !(-180.0..=180.0).contains(&p.lon) {
-                return Err(FyrError::invalid(format!(
-                    "coordinates out of range: {},{}",
-                    p.lat, p.lon
-                )));
-            }
-            Ok(Some((p.lat, p.lon)))
-        }
-    }
+    p.map(GeoPoint::checked).transpose().map_err(error)
 }
 
 /// A 32-byte key given as 64 hex digits.

@@ -259,6 +259,26 @@ impl FyrCore {
         })
     }
 
+    /// Searches what the search screen's form says: the words trimmed, the
+    /// home municipality from the settings when the form picks none, the
+    /// position only while "near me" is on, filters as sets, 30 results
+    /// unless the form says otherwise. Both apps search through this, so the
+    /// rules are the core's (`fyr_core::form`).
+    pub fn search_form(&self, form: SearchForm) -> Result<SearchResult, FyrError> {
+        guard("search_form", || {
+            let r = self.inner.search_form(&form).map_err(convert::error)?;
+            Ok(SearchResult {
+                emergency: r.emergency,
+                understood: r.understood,
+                hits: r
+                    .hits
+                    .into_iter()
+                    .map(|h| convert::hit(h, self.lang))
+                    .collect(),
+            })
+        })
+    }
+
     /// One service in full; `at` (RFC 3339) for the open-now state, default
     /// now; `near` for the distance.
     pub fn show(

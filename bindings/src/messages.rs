@@ -3,7 +3,7 @@
 //! languages, error texts and bidi-safe numbers. Kept apart from lib.rs so
 //! the facade file stays one concern.
 
-use crate::convert::{self, AppLanguage, ReportReason, RetentionBounds, SearchQuery};
+use crate::convert::{self, AppLanguage, ReportReason, RetentionBounds, SearchForm};
 use crate::{guard, FyrCore, FyrError};
 use fyr_core::present::messages as m;
 
@@ -86,18 +86,13 @@ pub fn app_language_for_locale(locale: String) -> String {
         .unwrap_or_else(|| "en".into())
 }
 
-/// The filter button's label for `query` in `lang`: the word, with how many
-/// filters are on (needs, groups, forms, open now, near me) when any is.
-/// Needs no store, so it is safe while drawing.
+/// The filter button's label for the search form in `lang`: the word, with
+/// how many filters are on (needs, groups, forms, open now, near me) when any
+/// is. Needs no store, so it is safe while drawing.
 #[uniffi::export]
-pub fn filters_label(query: SearchQuery, lang: String) -> String {
+pub fn filters_label(form: SearchForm, lang: String) -> String {
     let lang = crate::convert::lang(&lang).unwrap_or(fyr_core::vocab::Lang::En);
-    let active = query.groups.len()
-        + query.needs.len()
-        + query.forms.len()
-        + usize::from(query.open_now)
-        + usize::from(query.near.is_some());
-    m::filters_label(active, lang)
+    m::filters_label(form.active_filters(), lang)
 }
 
 /// `number` as one left-to-right unit for display in any text direction

@@ -15,6 +15,7 @@ pub mod enroll;
 pub mod error;
 pub mod evolve;
 pub mod feed;
+pub mod form;
 pub mod guides;
 pub mod helpcard;
 pub mod keys;

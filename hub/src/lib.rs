@@ -12,6 +12,7 @@ pub mod enroll_limit;
 pub mod events;
 pub mod files;
 pub mod limits;
+pub mod pack;
 pub mod proxy;
 pub mod publish;
 pub mod report;

@@ -242,6 +242,7 @@ fn router(cfg: &ServeConfig) -> Result<(Router, SeenWriter), HubError> {
         .route("/feed/manifest.json", get(manifest))
         .route("/feed/blobs/{name}", get(blob))
         .route("/feed/metadata/{name}", get(tuf_metadata))
+        .route("/feed/pack", get(update_pack))
         .route("/feed/targets/{*path}", get(tuf_target))
         .route("/v1/events", post(upload))
         .route(
@@ -355,7 +356,7 @@ pub async fn spawn(cfg: ServeConfig) -> Result<(SocketAddr, HubHandle), HubError
     ))
 }
 
-fn etag_matches(headers: &HeaderMap, etags: &[&HeaderValue]) -> Option<usize> {
+pub(crate) fn etag_matches(headers: &HeaderMap, etags: &[&HeaderValue]) -> Option<usize> {
     let inm = headers.get(header::IF_NONE_MATCH)?.to_str().ok()?;
     for cand in inm.split(',').map(str::trim) {
         let cand = cand.strip_prefix("W/").unwrap_or(cand);
@@ -481,6 +482,14 @@ async fn tuf_metadata(
     headers: HeaderMap,
 ) -> Response {
     static_feed_file(&state, &format!("metadata/{name}"), &headers).await
+}
+
+async fn update_pack(
+    State(state): State<Arc<AppState>>,
+    axum::extract::RawQuery(query): axum::extract::RawQuery,
+    headers: HeaderMap,
+) -> Response {
+    crate::pack::respond(&state.feed_dir, query.as_deref(), &headers).await
 }
 
 async fn tuf_target(

@@ -328,23 +328,10 @@ pub fn publish_metadata(
         &tdir.join(format!("{}.manifest.json", mt.hashes["sha256"])),
     )?;
     targets.insert("manifest.json".to_string(), mt);
-    let mut blobs = vec![manifest.snapshot.clone()];
-    blobs.extend(manifest.deltas.iter().map(|d| d.blob.clone()));
-    blobs.extend(manifest.older_deltas.clone());
-    for b in blobs {
-        let rel = b.rel_path();
-        let from = feed.join(&rel);
-        let bytes = std::fs::read(&from).map_err(io_err(&from))?;
-        let t = TargetFile::of(&bytes, None);
-        let (dir, name) = rel.rsplit_once('/').unwrap_or(("", &rel));
-        link_or_copy(
-            &from,
-            &tdir
-                .join(dir)
-                .join(format!("{}.{name}", t.hashes["sha256"])),
-        )?;
-        targets.insert(rel, t);
-    }
+    // The blobs (snapshot and deltas) are not listed: the manifest, a
+    // target whose length and sha256 targets.json signs, names each by its
+    // sha256 and size, and a device checks both before it reads one. A
+    // change thus costs a targets file of one entry, whatever the history.
     let dir = meta_dir(feed);
     let tv = read_version(feed, "targets.json") + 1;
     let expires = md::tuf_time(now + Duration::days(expires_days as i64));

@@ -1,4 +1,5 @@
 import SwiftUI
+import AVFoundation
 import CoreLocation
 import VisionKit
 import FyrKit
@@ -33,6 +34,8 @@ struct HitRow: View {
 
 struct SearchView: View {
     @EnvironmentObject var model: AppModel
+    @Environment(\.openURL) private var openURL
+    @State private var noDialer = false
     @State private var text = ""
     @State private var openNow = false
     @State private var nearMe = false
@@ -61,7 +64,7 @@ struct SearchView: View {
                     ForEach(municipalities, id: \.code) { Text(verbatim: $0.name).tag($0.code) }
                 }
                 // The core's label and count (the same on Android; no store handle, safe while drawing).
-                DisclosureGroup(filtersLabel(query: query(place: nil), lang: model.lang)) {
+                DisclosureGroup(filtersLabel(form: form(), lang: model.lang)) {
                     if let v = vocab {
                         chips(v.needs, $needs)
                         chips(v.groups, $groups)
@@ -70,8 +73,12 @@ struct SearchView: View {
                 }
             }
             // The fixed "Akut fara? Ring 112" strip above every list (the core's label and number).
+            // A device that cannot call (an iPad, an iPod) gets the core's message instead of nothing.
             if let e = emergency, let url = URL(string: e.uri) {
-                Link(destination: url) { Text(verbatim: e.label).font(.headline).foregroundColor(.red) }
+                Button { openURL(url) { accepted in noDialer = !accepted } } label: {
+                    Text(verbatim: e.label).font(.headline).foregroundColor(.red)
+                }
+                if noDialer { Text(model.t(.cannotCallEmergency)).font(.footnote).foregroundColor(.red) }
             }
             // How the words were read, as chips: a tap removes that reading and searches again.
             if let u = understood, !u.chips.isEmpty {
@@ -119,19 +126,19 @@ struct SearchView: View {
         }
     }
 
-    /// The query the screen's state makes (`place`: the municipality to search in).
-    private func query(place: String?) -> SearchQuery {
-        SearchQuery(text: text, municipality: place, groups: groups.sorted(), needs: needs.sorted(), forms: forms.sorted(), language: nil,
-                    openNow: openNow, at: nil, near: nearMe ? location.point : nil, limit: 30, without: without.sorted())
+    /// The core's search form, field for field: no rules here. The core
+    /// trims the words, searches the home municipality when none is picked
+    /// ("" here), uses the position only while "near me" is on, treats the
+    /// filters as sets and picks the list's length (`FyrCore.searchForm`,
+    /// the same rules as on Android).
+    private func form() -> SearchForm {
+        SearchForm(text: text, municipality: municipality.isEmpty ? nil : municipality, groups: Array(groups), needs: Array(needs),
+                   forms: Array(forms), openNow: openNow, nearMe: nearMe, position: location.point, without: Array(without), limit: 0)
     }
 
     private func search() async {
-        let (m, q) = (municipality, query(place: municipality.isEmpty ? nil : municipality))
-        switch await model.call({ core -> SearchResult in
-            var query = q
-            if m.isEmpty { query.municipality = try core.settings().homeMunicipality }
-            return try core.searchFull(query: query)
-        }) {
+        let f = form()
+        switch await model.call({ try $0.searchForm(form: f) }) {
         case .ok(let r): hits = r.hits; emergency = r.emergency; understood = r.understood; error = nil
         case .failed(let m): error = m
         }
@@ -575,6 +582,7 @@ struct SettingsView: View {
     @State private var code = ""
     @State private var enrollMessage: String?
     @State private var scanning = false
+    @State private var scanner: ScannerKind = .vision
     @State private var kinds: [VocabLabel] = []
     @State private var bounds: RetentionBounds?
     private let languages = appLanguages()
@@ -610,13 +618,25 @@ struct SettingsView: View {
                 Text(model.t(.enrollHint)).font(.footnote)
                 TextField(model.t(.enrollCode), text: $code).textInputAutocapitalization(.characters).autocorrectionDisabled()
                 Button(model.t(.enroll)) { enroll(code) }.disabled(code.trimmingCharacters(in: .whitespaces).isEmpty)
-                if DataScannerViewController.isSupported && DataScannerViewController.isAvailable { Button(model.t(.scanCode)) { scanning = true } }
-                else { Text(model.t(.noScanner)).font(.footnote) }
+                // VisionKit's scanner where the device has it; else AVFoundation's QR reader on any camera; typed entry always.
+                if let kind = ScannerKind.available {
+                    Button(model.t(.scanCode)) { scanner = kind; scanning = true }
+                } else { Text(model.t(.noScanner)).font(.footnote) }
                 if let enrollMessage { Text(verbatim: enrollMessage) }
             }
         }
         .navigationTitle(model.t(.tabSettings))
-        .sheet(isPresented: $scanning) { QRScanner { scanned in scanning = false; code = scanned; enroll(scanned) } }
+        .sheet(isPresented: $scanning) {
+            switch scanner {
+            case .vision: QRScanner { scanned in scanning = false; code = scanned; enroll(scanned) }
+            case .capture:
+                QRCaptureScanner(onCode: { scanned in scanning = false; code = scanned; enroll(scanned) },
+                                 onDenied: { scanning = false; enrollMessage = model.t(.scanCameraDenied) })
+                    .overlay(alignment: .bottom) {
+                        Text(model.t(.scanPointAtCode)).padding().background(.regularMaterial, in: RoundedRectangle(cornerRadius: 8)).padding()
+                    }
+            }
+        }
         .task(id: model.ready) {
             switch await model.call({ core in (try core.settings(), try core.municipalities(), core.retentionBounds()) }) {
             case .ok(let (s, m, b)): settings = s; municipalities = m; bounds = b
@@ -680,6 +700,111 @@ struct QRScanner: UIViewControllerRepresentable {
             }
         }
     }
+}
+
+/// Which QR scanner this device has: VisionKit's DataScannerViewController
+/// (A12 chip or newer, camera allowed) or, elsewhere, AVFoundation's
+/// metadata reader on any camera; nil without a camera (typed entry only).
+enum ScannerKind {
+    case vision, capture
+    static var available: ScannerKind? {
+        if DataScannerViewController.isSupported && DataScannerViewController.isAvailable { return .vision }
+        if AVCaptureDevice.default(for: .video) != nil { return .capture }
+        return nil
+    }
+}
+
+/// The fallback scanner: AVFoundation's metadata output reading QR codes
+/// from the back camera. Asks for the camera only when opened (the same
+/// NSCameraUsageDescription); a refused camera calls `onDenied` (the screen
+/// then says so and typed entry stays). The first QR payload is handed back
+/// once. The capture session starts and stops off the main thread
+/// (`startRunning` blocks).
+final class QRCaptureController: UIViewController, AVCaptureMetadataOutputObjectsDelegate {
+    var onCode: ((String) -> Void)?
+    var onDenied: (() -> Void)?
+    private let session = AVCaptureSession()
+    private let sessionQueue = DispatchQueue(label: "org.fyr.qr-capture")
+    private var preview: AVCaptureVideoPreviewLayer?
+    private var done = false
+
+    override func viewDidLoad() {
+        super.viewDidLoad()
+        view.backgroundColor = .black
+        switch AVCaptureDevice.authorizationStatus(for: .video) {
+        case .authorized: configure()
+        case .notDetermined:
+            AVCaptureDevice.requestAccess(for: .video) { granted in
+                DispatchQueue.main.async { if granted { self.configure() } else { self.deny() } }
+            }
+        default: deny()
+        }
+    }
+
+    /// Tells the screen after the sheet has appeared (never while it is being presented).
+    private func deny() {
+        DispatchQueue.main.async { self.onDenied?() }
+    }
+
+    private func configure() {
+        guard let camera = AVCaptureDevice.default(for: .video),
+              let input = try? AVCaptureDeviceInput(device: camera),
+              session.canAddInput(input) else { deny(); return }
+        session.addInput(input)
+        let output = AVCaptureMetadataOutput()
+        guard session.canAddOutput(output) else { deny(); return }
+        session.addOutput(output)
+        // Types can be set only after the output is in the session.
+        guard output.availableMetadataObjectTypes.contains(.qr) else { deny(); return }
+        output.metadataObjectTypes = [.qr]
+        output.setMetadataObjectsDelegate(self, queue: DispatchQueue.main)
+        let layer = AVCaptureVideoPreviewLayer(session: session)
+        layer.videoGravity = .resizeAspectFill
+        layer.frame = view.layer.bounds
+        view.layer.addSublayer(layer)
+        preview = layer
+        let s = session
+        sessionQueue.async { s.startRunning() }
+    }
+
+    override func viewDidLayoutSubviews() {
+        super.viewDidLayoutSubviews()
+        preview?.frame = view.layer.bounds
+    }
+
+    override func viewWillDisappear(_ animated: Bool) {
+        super.viewWillDisappear(animated)
+        stop()
+    }
+
+    private func stop() {
+        let s = session
+        sessionQueue.async { if s.isRunning { s.stopRunning() } }
+    }
+
+    func metadataOutput(_ output: AVCaptureMetadataOutput, didOutput metadataObjects: [AVMetadataObject], from connection: AVCaptureConnection) {
+        guard !done else { return }
+        for case let code as AVMetadataMachineReadableCodeObject in metadataObjects where code.type == .qr {
+            if let payload = code.stringValue {
+                done = true
+                stop()
+                onCode?(payload)
+                return
+            }
+        }
+    }
+}
+
+struct QRCaptureScanner: UIViewControllerRepresentable {
+    let onCode: (String) -> Void
+    let onDenied: () -> Void
+    func makeUIViewController(context: Context) -> QRCaptureController {
+        let vc = QRCaptureController()
+        vc.onCode = onCode
+        vc.onDenied = onDenied
+        return vc
+    }
+    func updateUIViewController(_ vc: QRCaptureController, context: Context) {}
 }
 
 // MARK: Help card

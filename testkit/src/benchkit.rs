@@ -363,14 +363,15 @@ async fn measure_in(
 
     f.hub_rps = hub_rps(&feed, root, opts.rps_clients, opts.rps_duration).await?;
     say(format!(
-        "hub: {:.0} conditional manifest requests/s ({} clients, loopback)",
+        "hub: {:.0} unchanged-sync requests/s, 304 ({} clients, loopback)",
         f.hub_rps, opts.rps_clients
     ));
     Ok(f)
 }
 
-/// Conditional manifest requests per second from `clients` keep-alive
-/// connections on loopback, each answered 304.
+/// Unchanged-sync requests per second (the update pack's or the manifest's
+/// conditional GET) from `clients` keep-alive connections on loopback,
+/// each answered 304.
 pub async fn hub_rps(
     feed: &Path,
     root: &Path,
@@ -383,10 +384,18 @@ pub async fn hub_rps(
         "127.0.0.1:0".parse().expect("addr"),
     ))
     .await?;
-    let manifest = std::fs::read(feed.join("manifest.json")).map_err(io_err(feed))?;
-    let sha = fyr_core::feed::sha256_hex(&manifest);
+    // What an unchanged device asks: over TUF the update pack with the
+    // trusted timestamp's ETag; otherwise the manifest with its ETag.
+    let ts = feed.join("metadata/timestamp.json");
+    let (path, file) = if ts.exists() {
+        ("/feed/pack?1.1.1.1.", ts)
+    } else {
+        ("/feed/manifest.json", feed.join("manifest.json"))
+    };
+    let bytes = std::fs::read(&file).map_err(io_err(&file))?;
+    let sha = fyr_core::feed::sha256_hex(&bytes);
     let request = format!(
-        "GET /feed/manifest.json HTTP/1.1\r\nhost: {addr}\r\nif-none-match: \"{}\"\r\n\r\n",
+        "GET {path} HTTP/1.1\r\nhost: {addr}\r\nif-none-match: \"{}\"\r\n\r\n",
         &sha[..32]
     );
     let request: Arc<[u8]> = request.into_bytes().into();

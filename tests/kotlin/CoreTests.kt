@@ -4,6 +4,7 @@
 package org.fyr.tests
 
 import org.fyr.core.*
+import org.fyr.core.types.GeoPoint
 import org.fyr.testkit.*
 import java.io.File
 import java.nio.file.Files

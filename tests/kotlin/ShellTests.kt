@@ -191,8 +191,8 @@ class BidiTests : Suite("bidi and words") {
             checkEq("en", appLanguageForLocale("ar_IQ"), "a language the app does not speak")
             // The filter button counts what the query filters by (needs, groups, forms, open now, near me), for both apps.
             val picked = FilterState().toggleNeed("protected_housing").toggleGroup("women").copy(openNow = true, nearMe = true, position = GeoPoint(56.83, 13.94))
-            checkEq("Filter (\u20664\u2069)", filtersLabel(picked.toQuery("Ljungby"), "sv"), "four filters on")
-            checkEq("Filters", filtersLabel(FilterState().withText("jour").toQuery("Ljungby"), "en"), "text and place are not filters")
+            checkEq("Filter (\u20664\u2069)", filtersLabel(picked.form(), "sv"), "four filters on")
+            checkEq("Filters", filtersLabel(FilterState(municipality = "Ljungby").withText("jour").form(), "en"), "text and place are not filters")
             openCore(lang = "sv").use { core ->
                 checkEq(listOf("wrong_number", "closed", "moved", "other"), core.reportReasons().map { it.id }, "reason ids")
                 checkEq("Fel nummer", core.reportReasons().first().label, "reason label")
@@ -213,6 +213,57 @@ class BidiTests : Suite("bidi and words") {
                 val done = answerAll(core, v)
                 core.completeScreening(done.sessionId, null, null)
                 checkEq("Avslutad", core.screenings().first { it.sessionId == v.sessionId }.stateLabel, "state label after")
+            }
+        }
+    }
+}
+
+/**
+ * The search screen's form, searched by the core as both apps do
+ * (`core.searchForm(filters.form())`): the shells hold only the toggles.
+ */
+class SearchFormTests : Suite("search form") {
+    init {
+        test("no municipality picked: the home municipality from the settings; a picked one wins; a fresh install searches everywhere") {
+            openCore(lang = "sv").use { core ->
+                // A fresh install, nothing set: a search still answers.
+                val fresh = core.searchForm(FilterState().withText("kvinnojour").form())
+                check(fresh.hits.isNotEmpty()) { "fresh install: nothing found" }
+                core.setSettings(core.settings().copy(homeMunicipality = "Strömsund"))
+                // The words as a user types them: spaces around, no å/ä/ö.
+                val home = core.searchForm(FilterState().withText("  socialtjanst ").form())
+                val local = home.hits.filter { it.municipalities.isNotEmpty() }
+                check(local.isNotEmpty()) { "no local service for Strömsund: ${home.hits.map { it.name }}" }
+                check(local.all { "2313" in it.municipalities }) { "outside Strömsund: ${local.map { it.name to it.municipalities }}" }
+                val picked = core.searchForm(FilterState(municipality = "Ljungby").withText("socialtjanst").form())
+                val there = picked.hits.filter { it.municipalities.isNotEmpty() }
+                check(there.isNotEmpty() && there.all { "0781" in it.municipalities }) { "picked Ljungby: ${there.map { it.name to it.municipalities }}" }
+                // The same list as the query the shells used to build by hand.
+                val byHand = core.searchFull(query(text = "socialtjanst", municipality = "Strömsund", limit = 30u))
+                checkEq(byHand.hits.map { it.id }, home.hits.map { it.id }, "form = hand-made query")
+            }
+        }
+        test("the position counts only while near me is on; an unknown filter or a position off the Earth is named") {
+            openCore(lang = "en").use { core ->
+                val far = GeoPoint(123.0, 14.0) // a broken fix
+                // Near me off: a stale or broken position is never used.
+                val off = core.searchForm(FilterState(municipality = "Ljungby", position = far).withText("jour").form())
+                check(off.hits.isNotEmpty()) { "near me off" }
+                val e = expectThrows<FyrException.InvalidInput>("near me on with a position off the Earth") {
+                    core.searchForm(FilterState(municipality = "Ljungby", nearMe = true, position = far).form())
+                }
+                check(e.message.orEmpty().contains("123")) { e.message.orEmpty() }
+                // Near me on in Ljungby town: the nearest show their distance.
+                val near = core.searchForm(FilterState(municipality = "Ljungby", nearMe = true, position = GeoPoint(56.834, 13.941)).withText("socialtjanst").form())
+                check(near.hits.any { it.card.distanceText != null }) { "no distance with near me on" }
+                val bad = expectThrows<FyrException.InvalidInput>("unknown need") {
+                    core.searchForm(FilterState().toggleNeed("shelter_for_cats").form())
+                }
+                check(bad.message.orEmpty().contains("shelter_for_cats")) { bad.message.orEmpty() }
+                // Sets: the order the screen kept them in does not matter.
+                val a = core.searchForm(SearchForm(text = "stod", needs = listOf("counselling", "protected_housing"), municipality = "Ljungby"))
+                val b = core.searchForm(SearchForm(text = "stod", needs = listOf("protected_housing", "counselling", "counselling"), municipality = "Ljungby"))
+                checkEq(a.hits.map { it.id }, b.hits.map { it.id }, "needs as a set")
             }
         }
     }

@@ -59,6 +59,7 @@ ui_texts! {
     // A service
     Copy = "copy", "Kopiera", "Copy";
     Copied = "copied", "Numret är kopierat", "Number copied";
+    CannotCallEmergency = "cannot_call_emergency", "Den här enheten kan inte ringa. Ring 112 från en telefon eller be någon i närheten ringa.", "This device cannot make calls. Call 112 from a phone or ask someone nearby to call.";
     CannotCall = "cannot_call", "Den här enheten kan inte ringa eller skicka sms – numret är kopierat", "This device cannot call or text – the number was copied";
     Hours = "hours", "Öppettider", "Opening hours";
     Role = "role", "Roll i arbetet mot våld", "Role in the work against violence";

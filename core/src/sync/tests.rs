@@ -199,3 +199,52 @@ fn with_no_options_the_content_says_where_to_sync_and_whom_to_trust() {
     assert_eq!(cfg.feed_base().as_str(), "http://127.0.0.1:11/feed/");
     assert_eq!(cfg.trusted_keys, vec![b, c]);
 }
+
+/// A root of `version` trusting `key` for every role, signed by it.
+fn root_of(version: u64, key: &ed25519_dalek::SigningKey) -> Vec<u8> {
+    use crate::update::metadata as md;
+    let k = md::Key::ed25519(&key.verifying_key());
+    let id = k.key_id();
+    let role = serde_json::json!({"keyids": [id], "threshold": 1});
+    md::sign(
+        &serde_json::json!({
+            "_type": "root", "spec_version": "1.0.31", "version": version,
+            "expires": "2036-01-01T00:00:00Z", "consistent_snapshot": true,
+            "keys": {id.clone(): k},
+            "roles": {"root": role, "targets": role, "snapshot": role, "timestamp": role},
+        }),
+        &[key],
+    )
+}
+
+#[test]
+fn an_app_update_with_a_newer_root_moves_trust_and_an_older_one_changes_nothing() {
+    let key = ed25519_dalek::SigningKey::from_bytes(&[7; 32]);
+    let (v1, v3) = (root_of(1, &key), root_of(3, &key));
+    let store = MemStore::with_content("region", 4, Vec::new());
+    let kept = |s: &MemStore| s.get_meta("tuf.md.root").unwrap();
+    // A phone that trusts root 1 (it missed rotations 2 and 3 while offline)
+    // gets an app whose bundle carries root 3.
+    store
+        .set_meta("tuf.md.root", Some(std::str::from_utf8(&v1).unwrap()))
+        .unwrap();
+    assert!(tuf::adopt_bundled_root(&store, &v3, Some("region"), None).unwrap());
+    assert_eq!(kept(&store).unwrap().as_bytes(), &v3[..]);
+    // An older app (or the same one again) does not roll trust back.
+    assert!(!tuf::adopt_bundled_root(&store, &v1, Some("region"), None).unwrap());
+    assert!(!tuf::adopt_bundled_root(&store, &v3, Some("region"), None).unwrap());
+    assert_eq!(kept(&store).unwrap().as_bytes(), &v3[..]);
+    // Another region's bundle says nothing about this feed's trust.
+    let other = MemStore::with_content("other", 4, Vec::new());
+    assert!(!tuf::adopt_bundled_root(&other, &v3, Some("region"), Some(&v1)).unwrap());
+    assert_eq!(kept(&other), None);
+    // A bundled root that does not verify (its signature broken) is ignored.
+    let mut broken = v3.clone();
+    let at = broken.windows(5).position(|w| w == b"\"sig\"").unwrap() + 8;
+    broken[at] = if broken[at] == b'0' { b'1' } else { b'0' };
+    let fresh = MemStore::with_content("region", 4, Vec::new());
+    assert!(!tuf::adopt_bundled_root(&fresh, &broken, Some("region"), Some(&v1)).unwrap());
+    assert_eq!(kept(&fresh), None);
+    // A device on a given root (no kept one yet) also moves to a newer bundle.
+    assert!(tuf::adopt_bundled_root(&fresh, &v3, Some("region"), Some(&v1)).unwrap());
+}

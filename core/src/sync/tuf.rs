@@ -13,6 +13,7 @@
 use super::{Net, SyncConfig, SyncError, SyncStore};
 use crate::feed::{self, FeedError};
 use crate::update::fetch::{FetchError, Fetcher};
+use crate::update::pack::{Have, Pack};
 use crate::update::{MetadataStore, Repository, UpdateError, Updater};
 use chrono::Utc;
 use reqwest::header::HeaderValue;
@@ -26,6 +27,9 @@ pub mod keys {
     pub const TIMESTAMP_ETAG: &str = "tuf.timestamp_etag";
     /// sha256 of the manifest applied at the last complete pull.
     pub const MANIFEST_SHA: &str = "tuf.manifest_sha256";
+    /// The origin that answered 404 to an update pack (a static host):
+    /// the device asks it file by file.
+    pub const NO_PACK: &str = "tuf.no_pack_origin";
 }
 
 /// The trusted metadata in the device store; `initial` is the root trusted
@@ -59,13 +63,31 @@ impl MetadataStore for StoreMetadata<'_> {
 }
 
 /// The sync's own HTTP (counted, bounded, with its deadlines) as the
-/// update client's fetcher.
+/// update client's fetcher, answering first from the origin's update pack.
 struct NetFetcher<'n, 'a> {
     net: &'n mut Net<'a>,
+    /// The origin's feed folder and the pack it sent (without blobs).
+    origin: Url,
+    pack: Option<Pack>,
 }
 
 impl Fetcher for NetFetcher<'_, '_> {
     async fn fetch(&mut self, url: &Url, max_len: u64) -> Result<Vec<u8>, FetchError> {
+        if let Some(rel) = url.as_str().strip_prefix(self.origin.as_str()) {
+            if let Some(entry) = self.pack.as_mut().and_then(|p| p.entries.remove(rel)) {
+                return match entry {
+                    Some(d) if d.len() as u64 > max_len => Err(FetchError::TooLarge {
+                        url: url.to_string(),
+                        limit: max_len,
+                    }),
+                    Some(d) => Ok(d),
+                    None => Err(FetchError::Http {
+                        status: 404,
+                        url: url.to_string(),
+                    }),
+                };
+            }
+        }
         let net_err = |e: SyncError| FetchError::Network {
             url: url.to_string(),
             reason: e.to_string(),
@@ -89,6 +111,111 @@ impl Fetcher for NetFetcher<'_, '_> {
             },
             e => net_err(e),
         })
+    }
+}
+
+/// An app update whose bundled root is newer than the root the device
+/// trusts for the bundle's feed moves the device's trust to it: the app is
+/// the trust anchor, as at first start, so a phone that missed a rotation
+/// (or whose hub lost the intermediate roots) is not stranded. An older or
+/// equal root, one for another feed, or one that does not verify changes
+/// nothing. Returns whether it was adopted.
+pub fn adopt_bundled_root(
+    store: &dyn SyncStore,
+    bundled: &[u8],
+    bundled_feed: Option<&str>,
+    given_root: Option<&[u8]>,
+) -> Result<bool, SyncError> {
+    let Ok(pos) = store.position() else {
+        return Ok(false);
+    };
+    if bundled_feed != Some(pos.feed_id.as_str()) {
+        return Ok(false);
+    }
+    let Ok(b) = crate::update::trusted::TrustedSet::new(bundled, Utc::now()) else {
+        return Ok(false);
+    };
+    let trusted = kept_version(store, "root", given_root);
+    if b.root().common.version <= trusted {
+        return Ok(false);
+    }
+    let text = std::str::from_utf8(bundled)
+        .map_err(|_| SyncError::Config("the bundled root is not UTF-8".into()))?;
+    store.set_meta(&format!("{}root", keys::PREFIX), Some(text))?;
+    Ok(true)
+}
+
+/// What the origin answered to a pack request.
+enum PackAnswer {
+    /// 304: the trusted timestamp is the current one.
+    Unchanged,
+    Pack(Pack),
+    /// 404: the origin serves no packs (a static host).
+    NotServed,
+    /// Anything else (network, a damaged pack): the file-by-file workflow.
+    Failed,
+}
+
+/// The version of a trusted role's metadata in the store (0 when none).
+fn kept_version(store: &dyn SyncStore, role: &str, initial: Option<&[u8]>) -> u64 {
+    use crate::update::metadata::Envelope;
+    let kept = store
+        .get_meta(&format!("{}{role}", keys::PREFIX))
+        .ok()
+        .flatten()
+        .map(String::into_bytes);
+    let Some(data) = kept.or_else(|| initial.map(<[u8]>::to_vec)) else {
+        return 0;
+    };
+    let Ok(env) = Envelope::parse(role, &data) else {
+        return 0;
+    };
+    match role {
+        "root" => env.root().map(|r| r.common.version),
+        "snapshot" => env.snapshot().map(|r| r.common.version),
+        _ => env.targets(role).map(|r| r.common.version),
+    }
+    .unwrap_or(0)
+}
+
+/// Asks the origin for everything one update needs in one request.
+async fn ask_pack(
+    store: &dyn SyncStore,
+    net: &mut Net<'_>,
+    origin: &Url,
+    etag: Option<&HeaderValue>,
+    content_version: u64,
+    initial_root: &[u8],
+) -> Result<PackAnswer, SyncError> {
+    let have = Have {
+        root: kept_version(store, "root", Some(initial_root)),
+        snapshot: kept_version(store, "snapshot", None),
+        targets: kept_version(store, "targets", None),
+        content: content_version,
+        manifest: store.get_meta(keys::MANIFEST_SHA)?.unwrap_or_default(),
+    };
+    let Ok(mut url) = origin.join("pack") else {
+        return Ok(PackAnswer::Failed);
+    };
+    url.set_query(Some(&have.query()));
+    let mut req = net.client.get(url);
+    if let Some(v) = etag {
+        req = req.header(reqwest::header::IF_NONE_MATCH, v.clone());
+    }
+    let Ok(resp) = net.send(req).await else {
+        return Ok(PackAnswer::Failed);
+    };
+    match resp.status() {
+        StatusCode::NOT_MODIFIED if etag.is_some() => Ok(PackAnswer::Unchanged),
+        StatusCode::NOT_FOUND => Ok(PackAnswer::NotServed),
+        s if s.is_success() => {
+            let limit = net.cfg.max_bytes;
+            let Ok(gz) = net.body(resp, limit).await else {
+                return Ok(PackAnswer::Failed);
+            };
+            Ok(Pack::decode(&gz, limit).map_or(PackAnswer::Failed, PackAnswer::Pack))
+        }
+        _ => Ok(PackAnswer::Failed),
     }
 }
 
@@ -131,34 +258,84 @@ pub(super) async fn pull(
     net.report.version = pos.version;
     let mut feeds = vec![cfg.feed_base()];
     feeds.extend(cfg.mirrors.iter().cloned());
-    // The fast path: the timestamp trusted at the last complete pull, unchanged.
-    if let (Some(etag), Some(ts)) = (
+    // The ETag of the timestamp trusted at the last complete pull, while
+    // that timestamp is unexpired: a 304 for it means nothing changed.
+    let etag = match (
         store.get_meta(keys::TIMESTAMP_ETAG)?,
         store.get_meta(&format!("{}timestamp", keys::PREFIX))?,
     ) {
-        let unexpired = crate::update::metadata::Envelope::parse("timestamp", ts.as_bytes())
-            .and_then(|e| e.timestamp())
-            .is_ok_and(|t| t.common.expires > Utc::now());
-        if unexpired {
-            if let (Ok(url), Ok(v)) = (
-                feeds[0].join("metadata/timestamp.json"),
-                HeaderValue::from_str(&etag),
-            ) {
-                let req = net
-                    .client
-                    .get(url)
-                    .header(reqwest::header::IF_NONE_MATCH, v);
-                if let Ok(resp) = net.send(req).await {
-                    if resp.status() == StatusCode::NOT_MODIFIED {
-                        return Ok(());
+        (Some(etag), Some(ts))
+            if crate::update::metadata::Envelope::parse("timestamp", ts.as_bytes())
+                .and_then(|e| e.timestamp())
+                .is_ok_and(|t| t.common.expires > Utc::now()) =>
+        {
+            HeaderValue::from_str(&etag).ok()
+        }
+        _ => None,
+    };
+    let origin = feeds[0].clone();
+    let mut pack = None;
+    let mut prefetched = None;
+    let packs_served = store.get_meta(keys::NO_PACK)?.as_deref() != Some(origin.as_str());
+    let mut ask_file = !packs_served;
+    if packs_served {
+        match ask_pack(
+            store,
+            net,
+            &origin,
+            etag.as_ref(),
+            pos.version,
+            &initial_root,
+        )
+        .await?
+        {
+            PackAnswer::Unchanged => return Ok(()),
+            PackAnswer::Pack(mut p) => {
+                // Blobs go to the blob download; the rest to the workflow.
+                for (name, data) in std::mem::take(&mut p.entries) {
+                    match (name.strip_prefix("blobs/"), data) {
+                        (Some(_), Some(d)) => {
+                            net.prefetched.insert(name, d);
+                        }
+                        (_, d) => {
+                            p.entries.insert(name, d);
+                        }
                     }
+                }
+                pack = Some(p);
+            }
+            PackAnswer::NotServed => {
+                store.set_meta(keys::NO_PACK, Some(origin.as_str()))?;
+                ask_file = true;
+            }
+            PackAnswer::Failed => {}
+        }
+    }
+    // File by file: the trusted timestamp, asked with its ETag.
+    if let (true, Some(v)) = (ask_file, &etag) {
+        if let Ok(url) = origin.join("metadata/timestamp.json") {
+            let req = net
+                .client
+                .get(url)
+                .header(reqwest::header::IF_NONE_MATCH, v.clone());
+            if let Ok(resp) = net.send(req).await {
+                if resp.status() == StatusCode::NOT_MODIFIED {
+                    return Ok(());
+                }
+                // Changed: the refresh verifies this one (after the root
+                // chain) rather than asking for it again.
+                if resp.status().is_success() {
+                    prefetched = net
+                        .body(resp, crate::update::MAX_TIMESTAMP_BYTES)
+                        .await
+                        .ok();
                 }
             }
         }
     }
     store.set_meta(keys::TIMESTAMP_ETAG, None)?;
     let mut up = Updater::new(
-        NetFetcher { net },
+        NetFetcher { net, origin, pack },
         StoreMetadata {
             store,
             initial: Some(initial_root),
@@ -166,6 +343,9 @@ pub(super) async fn pull(
         repository(&feeds)?,
         Utc::now(),
     );
+    if let Some(ts) = prefetched {
+        up = up.with_timestamp(ts);
+    }
     up.refresh().await.map_err(update_error)?;
     let info = up
         .target_info("manifest.json")

@@ -585,7 +585,9 @@ pub fn sign(signed: &Value, keys: &[&ed25519_dalek::SigningKey]) -> Vec<u8> {
             })
         })
         .collect();
-    let mut out = serde_json::to_vec_pretty(&serde_json::json!({
+    // Compact: a device fetches the timestamp, snapshot and targets on
+    // every change, so their size is the cost of an update.
+    let mut out = serde_json::to_vec(&serde_json::json!({
         "signed": signed,
         "signatures": signatures,
     }))

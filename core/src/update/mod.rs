@@ -17,6 +17,7 @@
 
 pub mod fetch;
 pub mod metadata;
+pub mod pack;
 pub mod trusted;
 
 use chrono::{DateTime, Utc};
@@ -130,6 +131,8 @@ pub struct Updater<F: Fetcher, S: MetadataStore> {
     trusted: Option<TrustedSet>,
     /// The location the last refresh succeeded with.
     location: usize,
+    /// A timestamp already fetched from the first location.
+    prefetched_timestamp: Option<Vec<u8>>,
 }
 
 impl<F: Fetcher, S: MetadataStore> Updater<F, S> {
@@ -141,7 +144,17 @@ impl<F: Fetcher, S: MetadataStore> Updater<F, S> {
             now,
             trusted: None,
             location: 0,
+            prefetched_timestamp: None,
         }
+    }
+
+    /// Hands over a timestamp already fetched from the first location (by
+    /// a conditional request that found it changed): the refresh verifies
+    /// it in its place, after the root chain as the workflow orders,
+    /// instead of fetching it again. Mirrors fetch their own.
+    pub fn with_timestamp(mut self, data: Vec<u8>) -> Self {
+        self.prefetched_timestamp = Some(data);
+        self
     }
 
     /// The location (index into the repository's) the last refresh used.
@@ -206,8 +219,13 @@ impl<F: Fetcher, S: MetadataStore> Updater<F, S> {
         if let Some(local) = self.store.load("timestamp") {
             let _ = t.update_timestamp(&local);
         }
-        let url = self.meta_url(i, "timestamp", None)?;
-        let data = self.fetcher.fetch(&url, MAX_TIMESTAMP_BYTES).await?;
+        let data = match self.prefetched_timestamp.take() {
+            Some(d) if i == 0 => d,
+            _ => {
+                let url = self.meta_url(i, "timestamp", None)?;
+                self.fetcher.fetch(&url, MAX_TIMESTAMP_BYTES).await?
+            }
+        };
         match t.update_timestamp(&data) {
             Ok(()) => self.store.persist("timestamp", &data)?,
             Err(TufError::EqualVersion { .. }) => {}

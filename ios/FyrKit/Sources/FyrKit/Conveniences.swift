@@ -2,13 +2,8 @@
 // every answer comes from the Rust core.
 import Foundation
 
-public extension SearchQuery {
-    /// A query with defaults: no filters, limit 30.
-    static func text(_ text: String, municipality: String? = nil) -> SearchQuery {
-        SearchQuery(text: text, municipality: municipality, groups: [], needs: [], forms: [], language: nil,
-                    openNow: false, at: nil, near: nil, limit: 30, without: [])
-    }
-}
+// No query helper here: a search screen fills the core's `SearchForm` (every
+// field has a default) and calls `searchForm(form:)`; the query is the core's.
 
 public extension SyncOptions {
     /// Use the hub, trusted keys and token the core remembered from the last sync.

@@ -18,6 +18,8 @@ open class Activity : ContextWrapper(null) {
     protected open fun onCreate(savedInstanceState: Bundle?): Unit = stub()
     protected open fun onPause(): Unit = stub()
     protected open fun onResume(): Unit = stub()
+    /** `public void onWindowFocusChanged(boolean hasFocus)`. */
+    open fun onWindowFocusChanged(hasFocus: Boolean): Unit = stub()
     val application: Application get() = stub()
     open fun recreate(): Unit = stub()
 }

@@ -55,8 +55,10 @@ open class ActivityNotFoundException(name: String?) : RuntimeException(name) {
 
 /** android.content.ClipDescription. */
 class ClipDescription {
-    /** getExtras()/setExtras(PersistableBundle), API 24. */
-    var extras: PersistableBundle? get() = stub(); set(value) = stub()
+    /** `@Nullable PersistableBundle getExtras()` (API 24), seen from Kotlin as a property. */
+    val extras: PersistableBundle? get() = stub()
+    /** `void setExtras(@NonNull PersistableBundle extras)` (API 24): null is refused. */
+    fun setExtras(extras: PersistableBundle): Unit = stub()
     companion object {
         /** API 33: the clip is sensitive (no preview, kept out of history). */
         const val EXTRA_IS_SENSITIVE: String = "android.content.extra.IS_SENSITIVE"

@@ -42,5 +42,6 @@ class PersistableBundle {
 }
 
 object SystemClock {
+    @JvmStatic fun elapsedRealtime(): Long = stub()
     @JvmStatic fun elapsedRealtimeNanos(): Long = stub()
 }

@@ -5,3 +5,7 @@ package androidx.lifecycle
 
 /** androidx.lifecycle.LifecycleOwner (only its identity is used here). */
 interface LifecycleOwner
+
+abstract class Lifecycle {
+    enum class State { DESTROYED, INITIALIZED, CREATED, STARTED, RESUMED }
+}

@@ -35,3 +35,6 @@ open class NavController {
 open class NavHostController : NavController()
 
 open class NavGraphBuilder
+
+class NamedNavArgument
+class NavDeepLink

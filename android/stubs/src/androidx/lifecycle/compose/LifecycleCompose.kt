@@ -10,9 +10,18 @@ import kotlinx.coroutines.flow.StateFlow
 import org.fyr.stubs.stub
 
 @Composable
-fun <T> Flow<T>.collectAsStateWithLifecycle(initialValue: T, lifecycleOwner: Any? = null, minActiveState: Any? = null, context: kotlin.coroutines.CoroutineContext = kotlin.coroutines.EmptyCoroutineContext): State<T> = stub()
+fun <T> Flow<T>.collectAsStateWithLifecycle(
+    initialValue: T,
+    lifecycleOwner: androidx.lifecycle.LifecycleOwner = LocalLifecycleOwner.current,
+    minActiveState: androidx.lifecycle.Lifecycle.State = androidx.lifecycle.Lifecycle.State.STARTED,
+    context: kotlin.coroutines.CoroutineContext = kotlin.coroutines.EmptyCoroutineContext,
+): State<T> = stub()
 @Composable
-fun <T> StateFlow<T>.collectAsStateWithLifecycle(lifecycleOwner: Any? = null, minActiveState: Any? = null, context: kotlin.coroutines.CoroutineContext = kotlin.coroutines.EmptyCoroutineContext): State<T> = stub()
+fun <T> StateFlow<T>.collectAsStateWithLifecycle(
+    lifecycleOwner: androidx.lifecycle.LifecycleOwner = LocalLifecycleOwner.current,
+    minActiveState: androidx.lifecycle.Lifecycle.State = androidx.lifecycle.Lifecycle.State.STARTED,
+    context: kotlin.coroutines.CoroutineContext = kotlin.coroutines.EmptyCoroutineContext,
+): State<T> = stub()
 
 /** lifecycle-runtime-compose 2.8: the LifecycleOwner of the composition. */
 val LocalLifecycleOwner: androidx.compose.runtime.ProvidableCompositionLocal<androidx.lifecycle.LifecycleOwner> get() = org.fyr.stubs.stub()

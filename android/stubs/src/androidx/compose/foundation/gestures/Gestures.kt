@@ -4,3 +4,8 @@
 package androidx.compose.foundation.gestures
 
 interface FlingBehavior
+
+object ScrollableDefaults {
+    @androidx.compose.runtime.Composable
+    fun flingBehavior(): FlingBehavior = org.fyr.stubs.stub()
+}

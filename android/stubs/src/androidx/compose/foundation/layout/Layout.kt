@@ -67,6 +67,8 @@ inline fun FlowRow(
     horizontalArrangement: Arrangement.Horizontal = Arrangement.Start,
     verticalArrangement: Arrangement.Vertical = Arrangement.Top,
     maxItemsInEachRow: Int = Int.MAX_VALUE,
+    maxLines: Int = Int.MAX_VALUE,
+    overflow: FlowRowOverflow = FlowRowOverflow.Clip,
     content: @Composable FlowRowScope.() -> Unit,
 ): Unit = stub()
 
@@ -77,3 +79,14 @@ fun Modifier.padding(paddingValues: PaddingValues): Modifier = stub()
 fun Modifier.fillMaxWidth(fraction: Float = 1f): Modifier = stub()
 fun Modifier.fillMaxSize(fraction: Float = 1f): Modifier = stub()
 fun Modifier.height(height: Dp): Modifier = stub()
+
+/** foundation-layout 1.7: what a FlowRow does with items past maxLines. */
+class FlowRowOverflow private constructor() {
+    companion object {
+        val Visible: FlowRowOverflow get() = stub()
+        val Clip: FlowRowOverflow get() = stub()
+    }
+}
+
+/** androidx.compose.foundation.layout.WindowInsets (an interface upstream). */
+interface WindowInsets

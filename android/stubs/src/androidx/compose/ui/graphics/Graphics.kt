@@ -23,3 +23,12 @@ interface Shape
 
 val RectangleShape: Shape get() = org.fyr.stubs.stub()
 abstract class Brush
+
+@JvmInline
+value class StrokeCap internal constructor(val value: Int) {
+    companion object {
+        val Butt: StrokeCap get() = org.fyr.stubs.stub()
+        val Round: StrokeCap get() = org.fyr.stubs.stub()
+        val Square: StrokeCap get() = org.fyr.stubs.stub()
+    }
+}

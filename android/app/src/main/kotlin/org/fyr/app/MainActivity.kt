@@ -36,6 +36,7 @@ import org.fyr.app.ui.ServiceScreen
 import org.fyr.app.ui.SettingsScreen
 import org.fyr.app.ui.StatusScreen
 import org.fyr.app.ui.callCore
+import org.fyr.app.ui.clearExpiredClip
 import org.fyr.core.types.UiText
 
 class MainActivity : ComponentActivity() {
@@ -45,6 +46,12 @@ class MainActivity : ComponentActivity() {
         secure(true)
         val app = application as FyrApplication
         setContent { MaterialTheme { FyrNav(app, this) } }
+    }
+
+    /** Back in focus: a copied number whose minute is up is cleared now (the clipboard is readable only in focus). */
+    override fun onWindowFocusChanged(hasFocus: Boolean) {
+        super.onWindowFocusChanged(hasFocus)
+        if (hasFocus) clearExpiredClip(this)
     }
 
     /**

@@ -1,13 +1,16 @@
-// The Search screen's filter state and the query it makes. Matching, ranking
-// and open-now are the core's; this only holds what the user picked.
+// The Search screen's filter state: only what the user picked (toggles).
+// The query it makes — trimmed words, the home municipality when none is
+// picked, the position only while "near me" is on, filters as sets, the
+// list's length — is the core's (`FyrCore.searchForm`, `fyr_core::form`),
+// the same rules as on iOS.
 package org.fyr.presentation
 
-import org.fyr.core.GeoPoint
-import org.fyr.core.SearchQuery
+import org.fyr.core.types.GeoPoint
+import org.fyr.core.types.SearchForm
 
 data class FilterState(
     val text: String = "",
-    /** A municipality name or SCB code; null means the home municipality from the settings. */
+    /** A municipality name or SCB code; null means the home municipality (the core fills it in). */
     val municipality: String? = null,
     val groups: Set<String> = emptySet(),
     val needs: Set<String> = emptySet(),
@@ -15,7 +18,6 @@ data class FilterState(
     val openNow: Boolean = false,
     val nearMe: Boolean = false,
     val position: GeoPoint? = null,
-    val limit: UInt = 30u,
     /** Readings of the text the user removed (the chips' keys, e.g. `group:men`). */
     val without: Set<String> = emptySet(),
 ) {
@@ -28,22 +30,22 @@ data class FilterState(
     fun withoutReading(key: String) = copy(without = without + key)
     fun clearFilters() = copy(groups = emptySet(), needs = emptySet(), forms = emptySet(), openNow = false, nearMe = false)
 
-    // The filter button's label (with how many are on) is the core's:
-    // `filtersLabel(toQuery(null), lang)`, the same count on both platforms.
-
-    /** The core query. `home` is the home municipality from the settings. */
-    fun toQuery(home: String?): SearchQuery = SearchQuery(
-        text = text.trim(),
-        municipality = municipality?.takeIf { it.isNotBlank() } ?: home?.takeIf { it.isNotBlank() },
-        groups = groups.sorted(),
-        needs = needs.sorted(),
-        forms = forms.sorted(),
-        language = null,
+    /**
+     * The core's search form, field for field (no rules here): search it with
+     * `core.searchForm(form())`; the filter button's label is
+     * `filtersLabel(form(), lang)`.
+     */
+    fun form(): SearchForm = SearchForm(
+        text = text,
+        municipality = municipality,
+        groups = groups.toList(),
+        needs = needs.toList(),
+        forms = forms.toList(),
         openNow = openNow,
-        at = null,
-        near = if (nearMe) position else null,
-        limit = limit,
-        without = without.sorted(),
+        nearMe = nearMe,
+        position = position,
+        without = without.toList(),
+        limit = 0u,
     )
 }
 

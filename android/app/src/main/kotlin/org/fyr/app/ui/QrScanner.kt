@@ -63,6 +63,7 @@ fun QrScanner(hint: String, cancelLabel: String, onCode: (String) -> Unit, onCan
         Text(hint)
         AndroidView(
             factory = { ctx -> PreviewView(ctx).also { it.controller = controller } },
+            // fixed-size-ok: the camera preview holds no text (the hint above wraps)
             modifier = Modifier.fillMaxWidth().height(280.dp).semantics { contentDescription = hint },
         )
         TextButton(onClick = onCancel) { Text(cancelLabel) }

@@ -39,7 +39,7 @@ import androidx.compose.ui.unit.dp
 import androidx.core.content.ContextCompat
 import org.fyr.app.FyrApplication
 import org.fyr.core.types.UiText
-import org.fyr.core.GeoPoint
+import org.fyr.core.types.GeoPoint
 import org.fyr.core.SearchResult
 import org.fyr.core.filtersLabel
 import org.fyr.presentation.FilterState
@@ -95,6 +95,7 @@ fun SearchScreen(app: FyrApplication, onOpen: (String) -> Unit) {
     // "Store rebuilt" and similar notices from opening, shown on the start screen.
     val notices by rememberCore(app) { it.openNotices() }
     var noticesSeen by remember { mutableStateOf(false) }
+    var noDialer by remember { mutableStateOf(false) }
 
     var locating by remember { mutableStateOf<CancellationSignal?>(null) }
     fun nearMeOn() {
@@ -117,7 +118,9 @@ fun SearchScreen(app: FyrApplication, onOpen: (String) -> Unit) {
     }
 
     LaunchedEffect(filters) {
-        results = callCore(app) { core -> core.searchFull(filters.toQuery(core.settings().homeMunicipality)) }
+        // The core makes the query (home municipality, trimmed words, near only when on).
+        val form = filters.form()
+        results = callCore(app) { core -> core.searchForm(form) }
     }
 
     Column {
@@ -140,7 +143,7 @@ fun SearchScreen(app: FyrApplication, onOpen: (String) -> Unit) {
             }
             TextButton(onClick = { showFilters = !showFilters }) {
                 // The core's label and count (no store handle: safe while drawing).
-                Text(filtersLabel(filters.toQuery(null), app.lang))
+                Text(filtersLabel(filters.form(), app.lang))
             }
         }
         locationNote?.let { Text(it, style = MaterialTheme.typography.bodySmall, modifier = Modifier.padding(horizontal = 12.dp)) }
@@ -173,10 +176,14 @@ fun SearchScreen(app: FyrApplication, onOpen: (String) -> Unit) {
             is Loaded.Ok -> {
                 val res = r.value
                 // The fixed "Akut fara? Ring 112" strip above every list (the core's label and number).
+                // A tablet without a dialer gets the core's message instead of a crash.
                 TextButton(
-                    onClick = { context.startActivity(Intent(Intent.ACTION_DIAL, Uri.parse(res.emergency.uri))) },
+                    onClick = {
+                        noDialer = !startContact(context, Intent(Intent.ACTION_DIAL, Uri.parse(res.emergency.uri)))
+                    },
                     modifier = Modifier.fillMaxWidth().padding(horizontal = 12.dp),
                 ) { Text(res.emergency.label, color = MaterialTheme.colorScheme.error, style = MaterialTheme.typography.titleMedium) }
+                if (noDialer) Text(t(UiText.CANNOT_CALL_EMERGENCY), color = MaterialTheme.colorScheme.error, modifier = Modifier.padding(horizontal = 12.dp))
                 // How the words were read, as chips: a tap removes that reading and searches again.
                 if (res.understood.chips.isNotEmpty()) FlowRow(Modifier.padding(horizontal = 12.dp)) {
                     res.understood.chips.forEach { chip ->

@@ -1,6 +1,5 @@
 package org.fyr.app.ui
 
-import android.content.ActivityNotFoundException
 import android.content.Context
 import android.content.Intent
 import android.net.Uri
@@ -51,16 +50,9 @@ private fun open(app: FyrApplication, context: Context, action: ContactAction): 
         OpenWith.SEND_TO -> Intent(Intent.ACTION_SENDTO, Uri.parse(action.uri))
         OpenWith.VIEW -> Intent(Intent.ACTION_VIEW, Uri.parse(action.uri))
     }
-    return try {
-        context.startActivity(intent)
-        true
-    } catch (e: ActivityNotFoundException) {
-        copySensitive(app, context, action.number)
-        false
-    } catch (e: SecurityException) {
-        copySensitive(app, context, action.number)
-        false
-    }
+    if (startContact(context, intent)) return true
+    copySensitive(app, context, action.number)
+    return false
 }
 
 @OptIn(ExperimentalLayoutApi::class)

@@ -93,29 +93,25 @@ class ScreeningStepTests : Suite("presentation.screening") {
 
 class FilterStateTests : Suite("presentation.filters") {
     init {
-        test("filters toggle; the query carries them sorted (the core counts them for the button: filtersLabel)") {
+        // Only the toggles live here; the query the form makes is the core's
+        // (tested against the real library in tests/kotlin ShellTests: searchForm).
+        test("filters toggle on and off; the form carries what was picked, untouched") {
             val f = FilterState().toggleGroup("women").toggleNeed("protected_housing").toggleNeed("acute_danger").copy(openNow = true)
-            val q = f.withText("  jour ").toQuery(home = "Ljungby")
-            checkEq("jour", q.text, "text")
-            checkEq("Ljungby", q.municipality, "home municipality used")
-            checkEq(listOf("acute_danger", "protected_housing"), q.needs, "needs sorted")
-            checkEq(true, q.openNow, "open now")
+            val form = f.withText("  jour ").form()
+            checkEq("  jour ", form.text, "words as typed (the core trims)")
+            checkEq(null, form.municipality, "no pick: the core uses home")
+            checkEq(setOf("acute_danger", "protected_housing"), form.needs.toSet(), "needs")
+            checkEq(true, form.openNow, "open now")
+            checkEq(0u, form.limit, "the core's default length")
             val off = f.toggleGroup("women").toggleNeed("acute_danger").toggleNeed("protected_housing").copy(openNow = false)
             checkEq(FilterState(), off, "toggled off")
-        }
-        test("near me sends the position only when on and known; a chosen municipality beats home") {
-            val p = GeoPoint(56.83, 13.94)
-            checkEq(null, FilterState(position = p).toQuery(null).near, "near off")
-            checkEq(p, FilterState(position = p, nearMe = true).toQuery(null).near, "near on")
-            checkEq(null, FilterState(nearMe = true).toQuery(null).near, "no fix yet")
-            checkEq("Älmhult", FilterState(municipality = "Älmhult").toQuery("Ljungby").municipality, "chosen municipality")
             checkEq(FilterState(), FilterState(openNow = true, nearMe = true).clearFilters(), "cleared")
         }
-        test("a removed reading chip goes into the query; new words are read afresh") {
+        test("a removed reading chip is remembered for the same words and forgotten for new ones") {
             val f = FilterState().withText("min man slar mig").withoutReading("form:physical").withoutReading("group:men")
-            checkEq(listOf("form:physical", "group:men"), f.toQuery(null).without, "removed readings, sorted")
-            checkEq(listOf("form:physical", "group:men"), f.withText("min man slar mig ").toQuery(null).without, "same words")
-            checkEq(emptyList<String>(), f.withText("pappa slar mamma").toQuery(null).without, "new words")
+            checkEq(setOf("form:physical", "group:men"), f.form().without.toSet(), "removed readings")
+            checkEq(setOf("form:physical", "group:men"), f.withText("min man slar mig ").form().without.toSet(), "same words")
+            checkEq(emptyList<String>(), f.withText("pappa slar mamma").form().without, "new words")
         }
     }
 }

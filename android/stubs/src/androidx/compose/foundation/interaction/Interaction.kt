@@ -1,0 +1,7 @@
+// Compile-check stand-in (android/stubs): documented signature of the real API; nothing here runs.
+@file:Suppress("unused", "UNUSED_PARAMETER", "PackageDirectoryMismatch")
+
+package androidx.compose.foundation.interaction
+
+interface InteractionSource
+interface MutableInteractionSource : InteractionSource
