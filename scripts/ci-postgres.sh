@@ -49,5 +49,31 @@ trap stop EXIT
 echo "$("$bin/postgres" --version) on 127.0.0.1:$port"
 
 export FYR_TEST_PG="postgres://fyr@127.0.0.1:$port/postgres"
-cargo test -p fyr-hub
-cargo test -p fyr-cli --test hub_scale_out
+# The test executables the workspace run just built (the same selection, so
+# cargo builds nothing: `cargo test -p …` could resolve other features and
+# rebuild); each run from its package's folder, as cargo does.
+select="${FYR_PG_SELECT:---workspace}"
+# shellcheck disable=SC2086
+cargo test $select --no-run --message-format=json 2>/dev/null | python3 -c '
+import json, os, sys
+for line in sys.stdin:
+    try:
+        m = json.loads(line)
+    except ValueError:
+        continue
+    if m.get("reason") != "compiler-artifact" or not m.get("executable"):
+        continue
+    if not m.get("profile", {}).get("test"):
+        continue
+    d = os.path.dirname(m["manifest_path"])
+    name = m["target"]["name"]
+    if d.endswith("/hub") or (d.endswith("/cli") and name == "hub_scale_out"):
+        print(d + "\t" + m["executable"])
+' >"$dir/tests.tsv"
+[ -s "$dir/tests.tsv" ] || { echo "ci-postgres: no hub test executables found"; exit 1; }
+failed=0
+while IFS=$'\t' read -r pkg exe; do
+  echo "-- $(basename "$exe") (PostgreSQL)"
+  (cd "$pkg" && "$exe") || failed=1
+done <"$dir/tests.tsv"
+exit "$failed"
