@@ -154,6 +154,21 @@ impl Drop for CancelOnDrop {
     }
 }
 
+impl FyrCore {
+    /// A core search result in the app's language.
+    fn result(&self, r: fyr_core::search::SearchResult) -> SearchResult {
+        SearchResult {
+            emergency: r.emergency,
+            understood: r.understood,
+            hits: r
+                .hits
+                .into_iter()
+                .map(|h| convert::hit(h, self.lang))
+                .collect(),
+        }
+    }
+}
+
 #[uniffi::export]
 impl FyrCore {
     /// Opens (or creates) the store in `data_dir`. `key_hex` is the 32-byte
@@ -247,15 +262,7 @@ impl FyrCore {
         guard("search_full", || {
             let q = convert::search_query(&query)?;
             let r = self.inner.search_full(&q).map_err(convert::error)?;
-            Ok(SearchResult {
-                emergency: r.emergency,
-                understood: r.understood,
-                hits: r
-                    .hits
-                    .into_iter()
-                    .map(|h| convert::hit(h, self.lang))
-                    .collect(),
-            })
+            Ok(self.result(r))
         })
     }
 
@@ -267,15 +274,7 @@ impl FyrCore {
     pub fn search_form(&self, form: SearchForm) -> Result<SearchResult, FyrError> {
         guard("search_form", || {
             let r = self.inner.search_form(&form).map_err(convert::error)?;
-            Ok(SearchResult {
-                emergency: r.emergency,
-                understood: r.understood,
-                hits: r
-                    .hits
-                    .into_iter()
-                    .map(|h| convert::hit(h, self.lang))
-                    .collect(),
-            })
+            Ok(self.result(r))
         })
     }
 

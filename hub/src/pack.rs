@@ -16,7 +16,7 @@
 use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use fyr_core::update::metadata::Envelope;
-use fyr_core::update::pack::{Have, Pack};
+use fyr_core::update::pack::{is_plain_path, Have, Pack};
 use fyr_core::update::MAX_ROOT_ROTATIONS;
 use std::path::Path;
 
@@ -119,7 +119,7 @@ pub fn build(feed: &Path, have: &Have, timestamp: Vec<u8>) -> Result<Pack, Strin
                 .find(|d| d.from_version == have.content && d.blob.size <= MAX_PACKED_BLOB)
             {
                 let rel = d.blob.rel_path();
-                let plain = rel.starts_with("blobs/") && !rel.contains("..");
+                let plain = rel.starts_with("blobs/") && is_plain_path(&rel);
                 if let (true, Ok(b)) = (plain, std::fs::read(feed.join(&rel))) {
                     p.file(&rel, b);
                 }

@@ -451,14 +451,7 @@ async fn manifest(State(state): State<Arc<AppState>>, headers: HeaderMap) -> Res
 /// strong ETag (first 128 bits of its sha256) and 304 on a match; `path`
 /// must be plain names (no `..`, no hidden files).
 async fn static_feed_file(state: &AppState, path: &str, headers: &HeaderMap) -> Response {
-    let plain = !path.is_empty()
-        && path.split('/').all(|p| {
-            !p.is_empty()
-                && !p.starts_with('.')
-                && p.bytes()
-                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
-        });
-    if !plain {
+    if !fyr_core::update::pack::is_plain_path(path) {
         return (StatusCode::NOT_FOUND, "not found\n").into_response();
     }
     let Ok(bytes) = tokio::fs::read(state.feed_dir.join(path)).await else {

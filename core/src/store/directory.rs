@@ -78,12 +78,8 @@ pub fn open(
     // An app update whose bundle is a newer version of the feed the device
     // follows adopts it (a device that could not sync is not left behind
     // its own app). A bundle that does not verify changes nothing.
-    // The compiled-in manifest says the bundle's feed and version cheaply;
-    // the bundle is verified and decoded only when it is newer.
     let pos = position(&c)?;
-    let newer = crate::feed::parse_signed_manifest(crate::bundle::BUNDLE_MANIFEST)
-        .is_ok_and(|m| m.feed_id == pos.feed_id && m.version > pos.version);
-    if let (true, Ok(b)) = (newer, bundled()) {
+    if let Ok(b) = bundled() {
         if b.position.feed_id == pos.feed_id && b.position.version > pos.version {
             before_write()?;
             let ix = apply(&mut c, &b.position, b.records, Vec::new(), true, None)?;

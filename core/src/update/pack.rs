@@ -76,6 +76,19 @@ impl Have {
     }
 }
 
+/// Whether `path` names a file under the feed folder and nowhere else:
+/// non-empty segments of letters, digits, `.`, `-` and `_`, none hidden
+/// (so no `..`). The hub serves only such paths and a pack holds only such.
+pub fn is_plain_path(path: &str) -> bool {
+    !path.is_empty()
+        && path.split('/').all(|p| {
+            !p.is_empty()
+                && !p.starts_with('.')
+                && p.bytes()
+                    .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
+        })
+}
+
 /// The files of one pack by name; `None` = absent (the hub's 404).
 #[derive(Debug, Clone, Default, PartialEq, Eq)]
 pub struct Pack {
@@ -154,14 +167,7 @@ impl Pack {
             let name = std::str::from_utf8(take(&mut at, n)?)
                 .map_err(|_| bad("an entry's name is not UTF-8"))?
                 .to_string();
-            let plain = !name.is_empty()
-                && name.split('/').all(|p| {
-                    !p.is_empty()
-                        && !p.starts_with('.')
-                        && p.bytes()
-                            .all(|b| b.is_ascii_alphanumeric() || matches!(b, b'.' | b'-' | b'_'))
-                });
-            if !plain {
+            if !is_plain_path(&name) {
                 return Err(PackError::Damaged(format!("entry name {name:?}")));
             }
             let kind = take(&mut at, 1)?[0];
