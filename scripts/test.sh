@@ -2,6 +2,9 @@
 # All of Fyr's tests, as CI runs them, on a fresh machine:
 #   formatting; the whole workspace built once in the dev profile; Rust unit,
 #   integration, store, screening, hub and sync tests (real HTTP on 127.0.0.1);
+#   the hub's and the console's tests a second time against a real PostgreSQL
+#   (scripts/ci-postgres.sh installs Debian's postgresql when missing and runs
+#   a throwaway cluster on 127.0.0.1);
 #   a fuzz smoke run of every cargo-fuzz target (a few seconds each; installs
 #   cargo-fuzz when missing); the TUF conformance suite against the update
 #   client (scripts/ci-tuf.sh: faketime from Debian, the suite from PyPI;
@@ -26,6 +29,9 @@ cargo build --workspace --all-targets
 
 echo "== cargo test"
 cargo test --workspace
+
+echo "== the hub's and the console's tests again, on PostgreSQL (scripts/ci-postgres.sh)"
+scripts/ci-postgres.sh
 
 echo "== fuzz smoke (cargo-fuzz on stable via RUSTC_BOOTSTRAP=1, one build, ${FUZZ_SECONDS:-5} s per target)"
 scripts/fuzz.sh smoke

@@ -1,7 +1,8 @@
-//! Fyr benchmarks. `cargo run --release -p fyr-bench -- directory` (and `sync`).
+//! Fyr benchmarks. `cargo run --release -p fyr-bench -- directory` (and `sync`, `load`).
 //! Figures are printed, never asserted: targets are checked by reading them.
 //! The last line printed is one JSON object with the headline figures.
 
+mod load;
 mod synth;
 
 use chrono::{DateTime, TimeZone, Utc};
@@ -19,8 +20,9 @@ fn main() {
         "cold" => cold(std::path::Path::new(
             &std::env::args().nth(2).unwrap_or_default(),
         )),
+        "load" => load::load(),
         _ => {
-            eprintln!("usage: fyr-bench directory | sync");
+            eprintln!("usage: fyr-bench directory | sync | load (cold DIR: used by directory)");
             std::process::exit(2);
         }
     }

@@ -68,9 +68,16 @@ enum HubCmd {
     Serve {
         #[arg(long, value_name = "DIR")]
         feed: PathBuf,
-        /// SQLite file for what devices send (created).
+        /// Where the hub keeps what devices send: an SQLite file (created;
+        /// the embedded default) or a PostgreSQL database
+        /// (postgres://USER@HOST:PORT/DB), which several hubs may share.
+        #[arg(long, value_name = "FILE|URL")]
+        db: String,
+        /// With --db postgres://…: the local file whose `.secret` beside it
+        /// holds the hub secret (copy the same secret to every instance) and
+        /// which keeps the console's tables.
         #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        local_db: Option<PathBuf>,
         /// Address to listen on, e.g. 127.0.0.1:8080 (port 0: any free port).
         #[arg(long, value_name = "ADDR")]
         listen: String,
@@ -197,9 +204,8 @@ enum UserCmd {
 enum CodesCmd {
     /// Issue a code for one device; show it once (typed, or as the QR payload).
     Create {
-        /// The hub's database (the one `fyr hub serve --db` uses).
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        #[command(flatten)]
+        db: HubDbArgs,
         /// SCB county code or name, e.g. 23 or Jämtland.
         #[arg(long, value_name = "C")]
         county: String,
@@ -216,11 +222,47 @@ enum CodesCmd {
     },
     /// Issued codes (never the codes themselves): county, agency kind, expiry, state.
     List {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        #[command(flatten)]
+        db: HubDbArgs,
         #[arg(long)]
         json: bool,
     },
+}
+
+/// The hub's database, as `fyr hub serve` is given it.
+#[derive(clap::Args)]
+struct HubDbArgs {
+    /// The hub's database (the one `fyr hub serve --db` uses): an SQLite
+    /// file or postgres://USER@HOST:PORT/DB.
+    #[arg(long, value_name = "FILE|URL")]
+    db: String,
+    /// With --db postgres://…: the file the hub secret is beside (as
+    /// `fyr hub serve --local-db`).
+    #[arg(long, value_name = "FILE")]
+    local_db: Option<PathBuf>,
+}
+
+/// Opens the hub database named by `--db` (and `--local-db`).
+fn open_hub_db(a: &HubDbArgs) -> Result<fyr_hub::db::Db, Failure> {
+    let target = if fyr_hub::db::is_postgres_url(&a.db) {
+        let Some(local) = &a.local_db else {
+            return Err(Failure::usage(
+                "--db postgres://… needs --local-db FILE: the hub secret is beside it",
+            ));
+        };
+        fyr_hub::db::Target::Postgres {
+            url: a.db.clone(),
+            secret_beside: local.clone(),
+        }
+    } else {
+        if a.local_db.is_some() {
+            return Err(Failure::usage(
+                "--local-db is only for --db postgres://… (an SQLite --db holds everything)",
+            ));
+        }
+        fyr_hub::db::Target::Sqlite(PathBuf::from(&a.db))
+    };
+    fyr_hub::db::Db::open(&target).map_err(hub_failure)
 }
 
 #[derive(Subcommand)]
@@ -347,16 +389,16 @@ impl LimitArgs {
 enum DevicesCmd {
     /// Enrolled devices: id, county, agency kind, enrolled, last seen (days).
     List {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        #[command(flatten)]
+        db: HubDbArgs,
         #[arg(long)]
         json: bool,
     },
     /// Revoke a device: its uploads are refused (HTTP 410) until it enrolls again.
     Revoke {
         id: String,
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        #[command(flatten)]
+        db: HubDbArgs,
     },
 }
 
@@ -391,7 +433,7 @@ fn codes(cmd: CodesCmd) -> CmdResult {
                 }
                 None => None,
             };
-            let conn = enroll::open(&db).map_err(hub_failure)?;
+            let conn = open_hub_db(&db)?;
             let c = enroll::create_code(
                 &conn,
                 &county,
@@ -432,7 +474,7 @@ fn codes(cmd: CodesCmd) -> CmdResult {
             Ok(())
         }
         CodesCmd::List { db, json } => {
-            let conn = enroll::open(&db).map_err(hub_failure)?;
+            let conn = open_hub_db(&db)?;
             let list = enroll::list_codes(&conn, now).map_err(enroll_failure)?;
             if json {
                 return crate::print_json(&list);
@@ -461,7 +503,7 @@ fn devices(cmd: DevicesCmd) -> CmdResult {
     use fyr_hub::enroll;
     match cmd {
         DevicesCmd::List { db, json } => {
-            let conn = enroll::open(&db).map_err(hub_failure)?;
+            let conn = open_hub_db(&db)?;
             let list = enroll::list_devices(&conn).map_err(enroll_failure)?;
             if json {
                 return crate::print_json(&list);
@@ -483,7 +525,7 @@ fn devices(cmd: DevicesCmd) -> CmdResult {
             Ok(())
         }
         DevicesCmd::Revoke { id, db } => {
-            let conn = enroll::open(&db).map_err(hub_failure)?;
+            let conn = open_hub_db(&db)?;
             enroll::revoke_device(&conn, &id, chrono::Utc::now()).map_err(enroll_failure)?;
             println!("device {id} revoked: its uploads are refused until it enrolls again");
             Ok(())
@@ -594,6 +636,7 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
         HubCmd::Serve {
             feed,
             db,
+            local_db,
             listen,
             tokens,
             key,
@@ -613,7 +656,24 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
                     "bad --hub-url {u:?}: expected http(s)://HOST/"
                 )));
             }
+            let (db, postgres) = if fyr_hub::db::is_postgres_url(&db) {
+                let Some(local) = local_db else {
+                    return Err(Failure::usage(
+                        "--db postgres://… needs --local-db FILE: where the hub secret (the same on \
+                         every instance) and the console's tables are kept",
+                    ));
+                };
+                (local, Some(db))
+            } else {
+                if local_db.is_some() {
+                    return Err(Failure::usage(
+                        "--local-db is only for --db postgres://… (an SQLite --db holds everything)",
+                    ));
+                }
+                (PathBuf::from(db), None)
+            };
             let mut cfg = ServeConfig::new(&feed, &db, addr);
+            cfg.postgres = postgres;
             cfg.tokens = tokens;
             if !no_console {
                 cfg.console = Some(fyr_hub::console::ConsoleConfig {

@@ -32,15 +32,16 @@
 //! The tables live in the hub's database beside the events, and hold no
 //! personal data: a device is a random id, a county, an agency kind and two days.
 
+use crate::db::{DbError, Sql};
 use crate::HubError;
 use chrono::{DateTime, Duration, Utc};
 use fyr_core::enroll as code_fmt;
 use hmac::{Hmac, Mac};
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::Connection;
 use serde::Serialize;
 use std::collections::BTreeSet;
 use std::path::Path;
-use std::sync::{Mutex, OnceLock};
+use std::sync::Mutex;
 
 /// Default lifetime of a code.
 pub const DEFAULT_EXPIRES_HOURS: u32 = 72;
@@ -82,10 +83,8 @@ pub fn parse_county(s: &str) -> Option<&'static str> {
         .map(|(code, _)| *code)
 }
 
-/// Creates the enrollment tables if missing.
-pub fn init(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute_batch(
-        "CREATE TABLE IF NOT EXISTS enroll_codes (
+/// The enrollment tables (both backends: [`crate::db::schema`]).
+pub const TABLES: &str = "CREATE TABLE IF NOT EXISTS enroll_codes (
             code_hash TEXT PRIMARY KEY,
             id TEXT NOT NULL UNIQUE,
             county TEXT NOT NULL,
@@ -102,14 +101,11 @@ pub fn init(conn: &Connection) -> rusqlite::Result<()> {
             enrolled TEXT NOT NULL,
             last_seen TEXT,
             revoked TEXT
-        );
-        -- Codes of the earlier format (a plain sha256, no prefix) can never
-        -- match again: show them as expired.
-        UPDATE enroll_codes
-           SET expires = strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now')
-         WHERE used IS NULL AND code_hash NOT LIKE 'hmac-sha256:%'
-           AND expires > strftime('%Y-%m-%dT%H:%M:%S+00:00', 'now');",
-    )
+        );";
+
+/// Creates the enrollment tables if missing.
+pub fn init(conn: &impl Sql) -> Result<(), DbError> {
+    conn.ensure_schema()
 }
 
 /// Opens the hub database (the events database) with the enrollment tables.
@@ -121,18 +117,10 @@ fn sha(s: &str) -> String {
     fyr_core::feed::sha256_hex(s.as_bytes())
 }
 
-/// The hub secret of the database `conn` is open on (the file beside it);
-/// an in-memory database (tests) gets one secret per process.
-pub(crate) fn secret(conn: &Connection) -> Result<[u8; 32], EnrollError> {
-    match conn.path().filter(|p| !p.is_empty()) {
-        Some(p) => {
-            crate::files::hub_secret(Path::new(p)).map_err(|e| EnrollError::Secret(e.to_string()))
-        }
-        None => {
-            static MEMORY: OnceLock<[u8; 32]> = OnceLock::new();
-            Ok(*MEMORY.get_or_init(rand::random))
-        }
-    }
+/// The hub secret of the database `conn` is open on ([`Sql::secret`]).
+pub(crate) fn secret(conn: &impl Sql) -> Result<[u8; 32], EnrollError> {
+    conn.secret()
+        .map_err(|e| EnrollError::Secret(e.to_string()))
 }
 
 /// HMAC-SHA256 under the hub secret, with a purpose label so that one
@@ -164,10 +152,16 @@ pub enum EnrollError {
     #[error("the enrollment code is not valid")]
     Refused,
     #[error("database: {0}")]
-    Db(#[from] rusqlite::Error),
+    Db(#[from] DbError),
     /// The hub secret could not be read or made; the message names the file.
     #[error("{0}")]
     Secret(String),
+}
+
+impl From<rusqlite::Error> for EnrollError {
+    fn from(e: rusqlite::Error) -> EnrollError {
+        EnrollError::Db(e.into())
+    }
 }
 
 /// A newly issued code: show `display` (and the QR of `qr_payload`) once.
@@ -186,7 +180,7 @@ pub struct IssuedCode {
 /// kind (its id, e.g. `healthcare`), valid for `expires_hours` (1–720).
 /// `hub_url` goes into the QR payload.
 pub fn create_code(
-    conn: &Connection,
+    conn: &impl Sql,
     county: &str,
     agency_kind: &str,
     expires_hours: u32,
@@ -213,11 +207,11 @@ pub fn create_code(
     let code = code_fmt::generate_code();
     let id = hex::encode(rand::random::<[u8; 4]>());
     let expires = now + Duration::hours(expires_hours as i64);
-    conn.execute(
-        "INSERT INTO enroll_codes (code_hash, id, county, agency_kind, created, expires) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![code_hash(&secret, &code), id, county, kind.id(), now.to_rfc3339(), expires.to_rfc3339()],
+    conn.exec(
+        "INSERT INTO enroll_codes (code_hash, id, county, agency_kind, created, expires) VALUES ($1, $2, $3, $4, $5, $6)",
+        &[code_hash(&secret, &code).into(), id.as_str().into(), county.into(), kind.id().into(), now.to_rfc3339().into(), expires.to_rfc3339().into()],
     )?;
-    crate::events::checkpoint(conn);
+    conn.checkpoint();
     Ok(IssuedCode {
         id,
         display: code_fmt::display_code(&code),
@@ -241,24 +235,22 @@ pub struct CodeInfo {
     pub state: String,
 }
 
-pub fn list_codes(conn: &Connection, now: DateTime<Utc>) -> Result<Vec<CodeInfo>, EnrollError> {
+pub fn list_codes(conn: &impl Sql, now: DateTime<Utc>) -> Result<Vec<CodeInfo>, EnrollError> {
     init(conn)?;
-    let mut st = conn.prepare(
-        "SELECT id, county, agency_kind, created, expires, used FROM enroll_codes ORDER BY created",
+    let rows = conn.rows(
+        "SELECT id, county, agency_kind, created, expires, used FROM enroll_codes ORDER BY created, id",
+        &[],
     )?;
-    let rows = st.query_map([], |r| {
-        Ok((
-            r.get::<_, String>(0)?,
-            r.get::<_, String>(1)?,
-            r.get::<_, String>(2)?,
-            r.get::<_, String>(3)?,
-            r.get::<_, String>(4)?,
-            r.get::<_, Option<String>>(5)?,
-        ))
-    })?;
     let mut out = Vec::new();
-    for row in rows {
-        let (id, county, agency_kind, created, expires, used) = row?;
+    for r in rows {
+        let (id, county, agency_kind, created, expires, used) = (
+            r.text(0)?,
+            r.text(1)?,
+            r.text(2)?,
+            r.text(3)?,
+            r.text(4)?,
+            r.opt_text(5)?,
+        );
         let expired = DateTime::parse_from_rfc3339(&expires)
             .map(|e| e <= now)
             .unwrap_or(true);
@@ -293,49 +285,48 @@ pub struct Enrolled {
 /// Exchanges a code (as typed: case, spaces and dashes forgiven) for a new
 /// device token. A malformed, unknown, used or expired code is the same
 /// [`EnrollError::Refused`].
-pub fn redeem(
-    conn: &mut Connection,
-    code: &str,
-    now: DateTime<Utc>,
-) -> Result<Enrolled, EnrollError> {
+pub fn redeem(conn: &impl Sql, code: &str, now: DateTime<Utc>) -> Result<Enrolled, EnrollError> {
     let code = code_fmt::normalize_code(code).map_err(|_| EnrollError::Refused)?;
     init(conn)?;
     let hash = code_hash(&secret(conn)?, &code);
-    let tx = conn.transaction()?;
-    let row: Option<(String, String, String)> = tx
-        .query_row(
-            "SELECT county, agency_kind, expires FROM enroll_codes WHERE code_hash = ?1 AND used IS NULL",
-            [&hash],
-            |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)),
-        )
-        .optional()?;
-    let Some((county, agency_kind, expires)) = row else {
-        return Err(EnrollError::Refused);
-    };
-    if DateTime::parse_from_rfc3339(&expires)
-        .map(|e| e <= now)
-        .unwrap_or(true)
-    {
-        return Err(EnrollError::Refused);
-    }
-    tx.execute(
-        "UPDATE enroll_codes SET used = ?2 WHERE code_hash = ?1",
-        params![hash, now.to_rfc3339()],
-    )?;
-    let token = hex::encode(rand::random::<[u8; 32]>());
-    let device_id = hex::encode(rand::random::<[u8; 4]>());
-    tx.execute(
-        "INSERT INTO devices (id, token_hash, county, agency_kind, enrolled) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![device_id, sha(&token), county, agency_kind, day(now)],
-    )?;
-    tx.commit()?;
-    crate::events::checkpoint(conn);
-    Ok(Enrolled {
-        device_id,
-        token,
-        county,
-        agency_kind,
-    })
+    let out = conn.in_transaction(|tx| -> Result<Enrolled, EnrollError> {
+        let row = tx.row(
+            "SELECT county, agency_kind, expires FROM enroll_codes WHERE code_hash = $1 AND used IS NULL",
+            &[hash.as_str().into()],
+        )?;
+        let Some(r) = row else {
+            return Err(EnrollError::Refused);
+        };
+        let (county, agency_kind, expires) = (r.text(0)?, r.text(1)?, r.text(2)?);
+        if DateTime::parse_from_rfc3339(&expires)
+            .map(|e| e <= now)
+            .unwrap_or(true)
+        {
+            return Err(EnrollError::Refused);
+        }
+        // Two hubs redeeming one code at once: only the first update takes it.
+        let n = tx.exec(
+            "UPDATE enroll_codes SET used = $2 WHERE code_hash = $1 AND used IS NULL",
+            &[hash.as_str().into(), now.to_rfc3339().into()],
+        )?;
+        if n != 1 {
+            return Err(EnrollError::Refused);
+        }
+        let token = hex::encode(rand::random::<[u8; 32]>());
+        let device_id = hex::encode(rand::random::<[u8; 4]>());
+        tx.exec(
+            "INSERT INTO devices (id, token_hash, county, agency_kind, enrolled) VALUES ($1, $2, $3, $4, $5)",
+            &[device_id.as_str().into(), sha(&token).into(), county.as_str().into(), agency_kind.as_str().into(), day(now).into()],
+        )?;
+        Ok(Enrolled {
+            device_id,
+            token,
+            county,
+            agency_kind,
+        })
+    })?;
+    conn.checkpoint();
+    Ok(out)
 }
 
 /// An enrolled device as listed.
@@ -352,33 +343,35 @@ pub struct DeviceInfo {
     pub revoked: bool,
 }
 
-pub fn list_devices(conn: &Connection) -> Result<Vec<DeviceInfo>, EnrollError> {
+pub fn list_devices(conn: &impl Sql) -> Result<Vec<DeviceInfo>, EnrollError> {
     init(conn)?;
-    let mut st = conn.prepare(
+    let rows = conn.rows(
         "SELECT id, county, agency_kind, enrolled, last_seen, revoked FROM devices ORDER BY enrolled, id",
+        &[],
     )?;
-    let rows = st.query_map([], |r| {
-        Ok(DeviceInfo {
-            id: r.get(0)?,
-            county: r.get(1)?,
-            agency_kind: r.get(2)?,
-            enrolled: r.get(3)?,
-            last_seen: r.get(4)?,
-            revoked: r.get::<_, Option<String>>(5)?.is_some(),
+    rows.iter()
+        .map(|r| {
+            Ok(DeviceInfo {
+                id: r.text(0)?,
+                county: r.text(1)?,
+                agency_kind: r.text(2)?,
+                enrolled: r.text(3)?,
+                last_seen: r.opt_text(4)?,
+                revoked: r.opt_text(5)?.is_some(),
+            })
         })
-    })?;
-    Ok(rows.collect::<Result<_, _>>()?)
+        .collect()
 }
 
 /// Revokes a device by id: its uploads get HTTP 410 from now on. Revoking
 /// twice is harmless; an unknown id is an error naming it.
-pub fn revoke_device(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<(), EnrollError> {
+pub fn revoke_device(conn: &impl Sql, id: &str, now: DateTime<Utc>) -> Result<(), EnrollError> {
     init(conn)?;
-    let n = conn.execute(
-        "UPDATE devices SET revoked = COALESCE(revoked, ?2) WHERE id = ?1",
-        params![id.trim(), day(now)],
+    let n = conn.exec(
+        "UPDATE devices SET revoked = COALESCE(revoked, $2) WHERE id = $1",
+        &[id.trim().into(), day(now).into()],
     )?;
-    crate::events::checkpoint(conn);
+    conn.checkpoint();
     if n == 0 {
         return Err(EnrollError::Invalid(format!(
             "no enrolled device has the id {id:?} (see `fyr hub devices list`)"
@@ -389,11 +382,11 @@ pub fn revoke_device(conn: &Connection, id: &str, now: DateTime<Utc>) -> Result<
 
 /// Undoes [`revoke_device`] (a phone revoked by mistake): its token is
 /// accepted again. An unknown id is an error naming it.
-pub fn reinstate_device(conn: &Connection, id: &str) -> Result<(), EnrollError> {
+pub fn reinstate_device(conn: &impl Sql, id: &str) -> Result<(), EnrollError> {
     init(conn)?;
-    let n = conn.execute(
-        "UPDATE devices SET revoked = NULL WHERE id = ?1",
-        params![id.trim()],
+    let n = conn.exec(
+        "UPDATE devices SET revoked = NULL WHERE id = $1",
+        &[id.trim().into()],
     )?;
     if n == 0 {
         return Err(EnrollError::Invalid(format!(
@@ -415,18 +408,18 @@ pub enum TokenState {
 /// would sit in the database's log right before the batch it authenticated
 /// (the hub notes the device in [`LastSeen`] instead).
 pub fn check_token(
-    conn: &Connection,
+    conn: &impl Sql,
     token: &str,
     _now: DateTime<Utc>,
 ) -> Result<TokenState, EnrollError> {
     init(conn)?;
     let row: Option<Option<String>> = conn
-        .query_row(
-            "SELECT revoked FROM devices WHERE token_hash = ?1",
-            [sha(token)],
-            |r| r.get(0),
-        )
-        .optional()?;
+        .row(
+            "SELECT revoked FROM devices WHERE token_hash = $1",
+            &[sha(token).into()],
+        )?
+        .map(|r| r.opt_text(0))
+        .transpose()?;
     Ok(match row {
         None => TokenState::Unknown,
         Some(Some(_)) => TokenState::Revoked,
@@ -471,19 +464,18 @@ impl LastSeen {
     }
 
     /// Writes marks taken with [`Self::note`] or [`Self::take_due`].
-    pub fn write(conn: &mut Connection, (day, hashes): SeenOn) -> Result<(), EnrollError> {
+    pub fn write(conn: &impl Sql, (day, hashes): SeenOn) -> Result<(), EnrollError> {
         init(conn)?;
-        let tx = conn.transaction()?;
-        {
-            let mut st = tx.prepare(
-                "UPDATE devices SET last_seen = ?2 WHERE token_hash = ?1 AND (last_seen IS NULL OR last_seen < ?2)",
-            )?;
+        conn.in_transaction(|tx| -> Result<(), DbError> {
             for h in &hashes {
-                st.execute(params![h, day])?;
+                tx.exec(
+                    "UPDATE devices SET last_seen = $2 WHERE token_hash = $1 AND (last_seen IS NULL OR last_seen < $2)",
+                    &[h.into(), day.as_str().into()],
+                )?;
             }
-        }
-        tx.commit()?;
-        crate::events::checkpoint(conn);
+            Ok(())
+        })?;
+        conn.checkpoint();
         Ok(())
     }
 }
@@ -492,15 +484,15 @@ impl LastSeen {
 mod tests {
     use super::*;
 
-    fn db() -> Connection {
-        let c = Connection::open_in_memory().unwrap();
-        init(&c).unwrap();
-        c
+    fn db() -> (tempfile::TempDir, crate::db::Db) {
+        let dir = tempfile::tempdir().unwrap();
+        let db = crate::db::Db::open(&crate::db::testing::target(dir.path())).unwrap();
+        (dir, db)
     }
 
     #[test]
     fn a_code_enrolls_one_device_once_and_revocation_sticks() {
-        let mut c = db();
+        let (_dir, c) = db();
         let now = Utc::now();
         let issued =
             create_code(&c, "Jämtland", "healthcare", 72, "http://127.0.0.1:1/", now).unwrap();
@@ -508,16 +500,19 @@ mod tests {
         assert!(issued.qr_payload.starts_with("fyr-enroll:"));
         assert_eq!(list_codes(&c, now).unwrap()[0].state, "unused");
         let typed = issued.display.to_lowercase();
-        let e = redeem(&mut c, &typed, now).unwrap();
+        let e = redeem(&c, &typed, now).unwrap();
         assert_eq!(e.agency_kind, "healthcare");
         assert!(matches!(
-            redeem(&mut c, &issued.code, now),
+            redeem(&c, &issued.code, now),
             Err(EnrollError::Refused)
         ));
         assert_eq!(list_codes(&c, now).unwrap()[0].state, "used");
         // Only the hash of the token is stored.
-        let stored: String = c
-            .query_row("SELECT token_hash FROM devices", [], |r| r.get(0))
+        let stored = c
+            .row("SELECT token_hash FROM devices", &[])
+            .unwrap()
+            .unwrap()
+            .text(0)
             .unwrap();
         assert_ne!(stored, e.token);
         assert_eq!(check_token(&c, &e.token, now).unwrap(), TokenState::Valid);
@@ -533,10 +528,10 @@ mod tests {
         let due = seen
             .note(&e.token, tomorrow)
             .expect("yesterday's marks are due");
-        LastSeen::write(&mut c, due).unwrap();
+        LastSeen::write(&c, due).unwrap();
         let d = &list_devices(&c).unwrap()[0];
         assert_eq!(d.last_seen.as_deref(), Some(day(now).as_str()));
-        LastSeen::write(&mut c, seen.take_due(None).unwrap()).unwrap();
+        LastSeen::write(&c, seen.take_due(None).unwrap()).unwrap();
         assert_eq!(
             list_devices(&c).unwrap()[0].last_seen.as_deref(),
             Some(day(tomorrow).as_str())
@@ -557,15 +552,15 @@ mod tests {
 
     #[test]
     fn wrong_expired_and_malformed_codes_get_the_same_answer() {
-        let mut c = db();
+        let (_dir, c) = db();
         let now = Utc::now();
         let issued = create_code(&c, "07", "police", 1, "http://x/", now).unwrap();
         let later = now + Duration::hours(2);
-        let a = redeem(&mut c, &issued.code, later).unwrap_err().to_string();
-        let b = redeem(&mut c, &code_fmt::generate_code(), now)
+        let a = redeem(&c, &issued.code, later).unwrap_err().to_string();
+        let b = redeem(&c, &code_fmt::generate_code(), now)
             .unwrap_err()
             .to_string();
-        let m = redeem(&mut c, "hello", now).unwrap_err().to_string();
+        let m = redeem(&c, "hello", now).unwrap_err().to_string();
         assert_eq!(a, b);
         assert_eq!(a, m);
         assert_eq!(list_codes(&c, later).unwrap()[0].state, "expired");
@@ -573,7 +568,7 @@ mod tests {
 
     #[test]
     fn bad_arguments_are_named() {
-        let c = db();
+        let (_dir, c) = db();
         let now = Utc::now();
         let e = create_code(&c, "Narnia", "police", 1, "http://x/", now).unwrap_err();
         assert!(e.to_string().contains("Narnia"), "{e}");

@@ -15,9 +15,9 @@
 //! never the address), the start of its window and the failures in it; rows
 //! whose window is over are deleted whenever a failure is recorded.
 
+use crate::db::Sql;
 use crate::enroll::{init, keyed, secret, EnrollError};
 use chrono::{DateTime, Utc};
-use rusqlite::{params, Connection, OptionalExtension};
 
 /// Failures allowed per client and window.
 #[derive(Debug, Clone, Copy)]
@@ -36,13 +36,13 @@ impl Default for EnrollLimit {
     }
 }
 
-const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS enroll_failures (
+pub const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS enroll_failures (
         client TEXT PRIMARY KEY,
         window_start INTEGER NOT NULL,
         failures INTEGER NOT NULL
     ) WITHOUT ROWID;";
 
-fn client_hash(conn: &Connection, client: &str) -> Result<String, EnrollError> {
+fn client_hash(conn: &impl Sql, client: &str) -> Result<String, EnrollError> {
     Ok(keyed(&secret(conn)?, "client", client))
 }
 
@@ -51,22 +51,21 @@ impl EnrollLimit {
     /// has used up its failures in the current window.
     pub fn check(
         &self,
-        conn: &Connection,
+        conn: &impl Sql,
         client: &str,
         now: DateTime<Utc>,
     ) -> Result<Result<(), u64>, EnrollError> {
         init(conn)?;
-        conn.execute_batch(SCHEMA)?;
-        let row: Option<(i64, u32)> = conn
-            .query_row(
-                "SELECT window_start, failures FROM enroll_failures WHERE client = ?1",
-                [client_hash(conn, client)?],
-                |r| Ok((r.get(0)?, r.get(1)?)),
-            )
-            .optional()?;
+        let row: Option<(i64, i64)> = match conn.row(
+            "SELECT window_start, failures FROM enroll_failures WHERE client = $1",
+            &[client_hash(conn, client)?.into()],
+        )? {
+            Some(r) => Some((r.int(0)?, r.int(1)?)),
+            None => None,
+        };
         let now = now.timestamp();
         Ok(match row {
-            Some((start, n)) if now < start + self.window_secs && n >= self.failures => {
+            Some((start, n)) if now < start + self.window_secs && n >= i64::from(self.failures) => {
                 Err((start + self.window_secs - now).max(1) as u64)
             }
             _ => Ok(()),
@@ -76,26 +75,28 @@ impl EnrollLimit {
     /// Counts a failed attempt of `client` (and forgets windows that are over).
     pub fn record_failure(
         &self,
-        conn: &mut Connection,
+        conn: &impl Sql,
         client: &str,
         now: DateTime<Utc>,
     ) -> Result<(), EnrollError> {
         init(conn)?;
-        conn.execute_batch(SCHEMA)?;
         let h = client_hash(conn, client)?;
         let now = now.timestamp();
-        let tx = conn.transaction()?;
-        tx.execute(
-            "DELETE FROM enroll_failures WHERE window_start <= ?1",
-            [now - self.window_secs],
-        )?;
-        tx.execute(
-            "INSERT INTO enroll_failures (client, window_start, failures) VALUES (?1, ?2, 1)
-             ON CONFLICT(client) DO UPDATE SET failures = failures + 1",
-            params![h, now],
-        )?;
-        tx.commit()?;
-        crate::events::checkpoint(conn);
+        // In the database, so every hub instance on it counts the same
+        // failures; the upsert is one atomic statement on both backends.
+        conn.in_transaction(|tx| -> Result<(), EnrollError> {
+            tx.exec(
+                "DELETE FROM enroll_failures WHERE window_start <= $1",
+                &[(now - self.window_secs).into()],
+            )?;
+            tx.exec(
+                "INSERT INTO enroll_failures (client, window_start, failures) VALUES ($1, $2, 1)
+                 ON CONFLICT (client) DO UPDATE SET failures = enroll_failures.failures + 1",
+                &[h.as_str().into(), now.into()],
+            )?;
+            Ok(())
+        })?;
+        conn.checkpoint();
         Ok(())
     }
 }
@@ -108,17 +109,17 @@ mod tests {
     #[test]
     fn failures_count_per_client_and_survive_reopening() {
         let dir = tempfile::tempdir().unwrap();
-        let path = dir.path().join("hub.db");
+        let target = crate::db::testing::target(dir.path());
         let lim = EnrollLimit {
             failures: 3,
             window_secs: 600,
         };
         let now = Utc::now();
         {
-            let mut c = crate::events::open_db(&path).unwrap();
+            let c = crate::db::Db::open(&target).unwrap();
             for _ in 0..3 {
                 assert_eq!(lim.check(&c, "198.51.100.7", now).unwrap(), Ok(()));
-                lim.record_failure(&mut c, "198.51.100.7", now).unwrap();
+                lim.record_failure(&c, "198.51.100.7", now).unwrap();
             }
             let wait = lim.check(&c, "198.51.100.7", now).unwrap().unwrap_err();
             assert!((599..=600).contains(&wait), "{wait}");
@@ -126,19 +127,25 @@ mod tests {
             assert_eq!(lim.check(&c, "198.51.100.8", now).unwrap(), Ok(()));
         }
         // A restart (a new connection on the same file) remembers.
-        let mut c = crate::events::open_db(&path).unwrap();
+        let c = crate::db::Db::open(&target).unwrap();
         assert!(lim.check(&c, "198.51.100.7", now).unwrap().is_err());
         // The address itself is not stored.
-        let stored: String = c
-            .query_row("SELECT client FROM enroll_failures", [], |r| r.get(0))
+        let stored = c
+            .row("SELECT client FROM enroll_failures", &[])
+            .unwrap()
+            .unwrap()
+            .text(0)
             .unwrap();
         assert!(!stored.contains("198.51"));
         // The window ends; the old row is dropped at the next failure.
         let later = now + Duration::seconds(601);
         assert_eq!(lim.check(&c, "198.51.100.7", later).unwrap(), Ok(()));
-        lim.record_failure(&mut c, "198.51.100.8", later).unwrap();
-        let rows: i64 = c
-            .query_row("SELECT COUNT(*) FROM enroll_failures", [], |r| r.get(0))
+        lim.record_failure(&c, "198.51.100.8", later).unwrap();
+        let rows = c
+            .row("SELECT COUNT(*) FROM enroll_failures", &[])
+            .unwrap()
+            .unwrap()
+            .int(0)
             .unwrap();
         assert_eq!(rows, 1);
     }

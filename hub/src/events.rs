@@ -13,9 +13,10 @@
 //! arrived — no token, no device name, no finer time. The table has no rowid,
 //! so rows sit in event-id order, not in the order (or batch) they came in.
 
+use crate::db::{DbError, Sql};
 use crate::HubError;
 use fyr_core::vocab::AgencyKind;
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use serde::{Deserialize, Serialize};
 use serde_json::{Map, Value};
 use std::path::Path;
@@ -277,7 +278,7 @@ pub fn validate_event(ev: &Value) -> Result<(String, String, String), (String, S
 }
 
 /// The events table: nothing in it links an event to a device.
-const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS events (
+pub const SCHEMA: &str = "CREATE TABLE IF NOT EXISTS events (
         event_id TEXT PRIMARY KEY,
         kind TEXT NOT NULL,
         payload TEXT NOT NULL,
@@ -337,8 +338,10 @@ pub fn open_db(path: &Path) -> Result<Connection, HubError> {
         .map_err(err)?;
     conn.busy_timeout(std::time::Duration::from_secs(5))
         .map_err(err)?;
-    conn.execute_batch(SCHEMA).map_err(err)?;
-    crate::enroll::init(&conn).map_err(err)?;
+    crate::db::schema::create(&conn).map_err(|e| HubError::Db {
+        path: path.display().to_string(),
+        reason: e.to_string(),
+    })?;
     Ok(conn)
 }
 
@@ -359,18 +362,26 @@ pub fn received_month(now: chrono::DateTime<chrono::Utc>) -> String {
 /// Validates and stores a batch in one transaction; idempotent per event id.
 /// Who sent it is not an argument: the hub authenticates the device and
 /// then forgets it.
-pub fn store_batch(conn: &mut Connection, events: &[Value]) -> rusqlite::Result<BatchResponse> {
+pub fn store_batch(conn: &impl Sql, events: &[Value]) -> Result<BatchResponse, DbError> {
     let mut resp = BatchResponse::default();
     let month = received_month(chrono::Utc::now());
-    let tx = conn.transaction()?;
-    {
-        let mut ins = tx.prepare_cached(
-            "INSERT OR IGNORE INTO events (event_id, kind, payload, received_month) VALUES (?1, ?2, ?3, ?4)",
-        )?;
+    conn.in_transaction(|tx| -> Result<(), DbError> {
         for ev in events {
             match validate_event(ev) {
                 Ok((id, kind, payload)) => {
-                    if ins.execute(params![id, kind, payload, month])? == 1 {
+                    // Idempotent across hub instances on one database: the
+                    // event id is the key, a second insert does nothing.
+                    let n = tx.exec(
+                        "INSERT INTO events (event_id, kind, payload, received_month) \
+                         VALUES ($1, $2, $3, $4) ON CONFLICT (event_id) DO NOTHING",
+                        &[
+                            id.as_str().into(),
+                            kind.into(),
+                            payload.into(),
+                            month.as_str().into(),
+                        ],
+                    )?;
+                    if n == 1 {
                         resp.accepted.push(id);
                     } else {
                         resp.duplicate.push(id);
@@ -379,18 +390,23 @@ pub fn store_batch(conn: &mut Connection, events: &[Value]) -> rusqlite::Result<
                 Err((event_id, reason)) => resp.rejected.push(RejectedEvent { event_id, reason }),
             }
         }
-    }
-    tx.commit()?;
-    checkpoint(conn);
+        Ok(())
+    })?;
+    conn.checkpoint();
     Ok(resp)
 }
 
 /// How many events of a kind are stored.
-pub fn count(conn: &Connection, kind: &str) -> rusqlite::Result<u64> {
-    conn.query_row("SELECT COUNT(*) FROM events WHERE kind = ?1", [kind], |r| {
-        r.get::<_, i64>(0)
-    })
-    .map(|n| n as u64)
+pub fn count(conn: &impl Sql, kind: &str) -> Result<u64, DbError> {
+    let n = conn
+        .row(
+            "SELECT COUNT(*) FROM events WHERE kind = $1",
+            &[kind.into()],
+        )?
+        .map(|r| r.int(0))
+        .transpose()?
+        .unwrap_or(0);
+    Ok(n as u64)
 }
 
 #[cfg(test)]
@@ -496,18 +512,18 @@ mod tests {
     #[test]
     fn batches_are_idempotent_per_event_id() {
         let dir = tempfile::tempdir().unwrap();
-        let mut conn = open_db(&dir.path().join("hub.db")).unwrap();
+        let conn = crate::db::Db::open(&crate::db::testing::target(dir.path())).unwrap();
         let evs = vec![
             json!({"event_id": "e1", "kind": "screening_stat", "payload": stat()}),
             json!({"event_id": "e2", "kind": "screening_stat", "payload": {"month": "2026-03"}}),
             json!({"event_id": "e1", "kind": "screening_stat", "payload": stat()}),
         ];
-        let r = store_batch(&mut conn, &evs).unwrap();
+        let r = store_batch(&conn, &evs).unwrap();
         assert_eq!(r.accepted, vec!["e1"]);
         assert_eq!(r.duplicate, vec!["e1"]);
         assert_eq!(r.rejected.len(), 1);
         assert_eq!(r.rejected[0].event_id, "e2");
-        let r2 = store_batch(&mut conn, &evs[..1]).unwrap();
+        let r2 = store_batch(&conn, &evs[..1]).unwrap();
         assert_eq!(r2.duplicate, vec!["e1"]);
         assert_eq!(count(&conn, KIND_STAT).unwrap(), 1);
     }

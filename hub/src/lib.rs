@@ -5,6 +5,7 @@
 
 pub mod console;
 pub mod content;
+pub mod db;
 pub mod demo;
 pub mod enroll;
 pub mod enroll_limit;

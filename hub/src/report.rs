@@ -8,6 +8,7 @@
 //! from by subtraction. (Anyone needing marginal totals must aggregate the raw
 //! data under the same rule, not subtract from this table.)
 
+use crate::db::{DbError, Sql};
 use crate::events::{self, KIND_STAT};
 use crate::HubError;
 use serde::{Deserialize, Serialize};
@@ -86,21 +87,23 @@ pub fn report(db: &Path, year: Option<i32>) -> Result<Report, HubError> {
         });
     }
     let conn = events::open_db(db)?;
-    let err = |e: rusqlite::Error| HubError::Db {
+    report_on(&conn, year).map_err(|e| HubError::Db {
         path: db.display().to_string(),
         reason: e.to_string(),
-    };
+    })
+}
+
+/// Builds the report from an open hub database of either backend.
+pub fn report_on(conn: &impl Sql, year: Option<i32>) -> Result<Report, DbError> {
     let mut cells: BTreeMap<(String, String, String, String, String), u64> = BTreeMap::new();
     let mut cooperation: BTreeMap<(String, String), u64> = BTreeMap::new();
     let prefix = year.map(|y| format!("{y:04}-"));
-    let mut stmt = conn
-        .prepare("SELECT payload FROM events WHERE kind = ?1")
-        .map_err(err)?;
-    let rows = stmt
-        .query_map([KIND_STAT], |r| r.get::<_, String>(0))
-        .map_err(err)?;
-    for payload in rows {
-        let payload = payload.map_err(err)?;
+    let rows = conn.rows(
+        "SELECT payload FROM events WHERE kind = $1 ORDER BY event_id",
+        &[KIND_STAT.into()],
+    )?;
+    for r in rows {
+        let payload = r.text(0)?;
         let Ok(s) = serde_json::from_str::<Stat>(&payload) else {
             continue;
         };
@@ -125,16 +128,12 @@ pub fn report(db: &Path, year: Option<i32>) -> Result<Report, HubError> {
         .iter()
         .map(|r| (r.id(), 0))
         .collect();
-    let mut stmt = conn
-        .prepare("SELECT payload, received_month FROM events WHERE kind = ?1")
-        .map_err(err)?;
-    let rows = stmt
-        .query_map([events::KIND_CORRECTION], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, String>(1)?))
-        })
-        .map_err(err)?;
-    for row in rows {
-        let (payload, received) = row.map_err(err)?;
+    let rows = conn.rows(
+        "SELECT payload, received_month FROM events WHERE kind = $1 ORDER BY event_id",
+        &[events::KIND_CORRECTION.into()],
+    )?;
+    for r in rows {
+        let (payload, received) = (r.text(0)?, r.text(1)?);
         if prefix
             .as_ref()
             .is_none_or(|p| received.starts_with(p.as_str()))
@@ -295,7 +294,7 @@ mod tests {
     fn small_cells_are_suppressed_and_no_totals_printed() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("hub.db");
-        let mut conn = events::open_db(&db).unwrap();
+        let conn = events::open_db(&db).unwrap();
         let stat = |month: &str, level: &str| {
             json!({"month": month, "municipality": "0780", "agency_kind": "police", "checklist": "patriark",
                    "checklist_version": 1, "level": level, "override_used": false})
@@ -318,7 +317,7 @@ mod tests {
             json!({"event_id": "r9", "kind": "correction_report", "payload":
             {"service_id": "x", "reason": "closed", "message": "Stängt", "content_version": 1}}),
         );
-        events::store_batch(&mut conn, &evs).unwrap();
+        events::store_batch(&conn, &evs).unwrap();
         let r = report(&db, Some(2026)).unwrap();
         assert_eq!(r.rows.len(), 2);
         assert_eq!(r.rows[0].quarter, "2026-Q1");
@@ -357,7 +356,7 @@ mod tests {
     fn samrad_is_counted_per_quarter_and_agency_kind_with_the_small_cell_rule() {
         let dir = tempfile::tempdir().unwrap();
         let db = dir.path().join("hub.db");
-        let mut conn = events::open_db(&db).unwrap();
+        let conn = events::open_db(&db).unwrap();
         let stat = |month: &str, contact: Option<&str>| {
             let mut v = json!({"month": month, "municipality": "2380", "agency_kind": "healthcare",
                 "checklist": "adult-risk", "checklist_version": 3, "level": "high", "override_used": false});
@@ -376,7 +375,7 @@ mod tests {
         );
         // Free text or an unknown kind is refused: only vocabulary ids travel.
         evs.push(json!({"event_id": "x1", "kind": "screening_stat", "payload": stat("2026-12", Some("ringde Anna på soc"))}));
-        let resp = events::store_batch(&mut conn, &evs).unwrap();
+        let resp = events::store_batch(&conn, &evs).unwrap();
         assert_eq!(resp.accepted.len(), 5);
         assert_eq!(resp.rejected.len(), 1);
         assert!(

@@ -9,9 +9,9 @@
 //! no enrollment; their statistics get only the content checks.
 //! Called from the upload handler (`serve.rs`) before `store_batch`.
 
+use crate::db::Sql;
 use crate::events::RejectedEvent;
 use fyr_core::feed::{Record, RecordKind};
-use rusqlite::{Connection, OptionalExtension};
 use serde_json::Value;
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -25,20 +25,18 @@ pub struct Enrollment {
 }
 
 /// The enrollment of a device token, if it is an enrolled device's.
-pub fn enrollment_of(conn: &Connection, token: &str) -> Option<Enrollment> {
-    conn.query_row(
-        "SELECT county, agency_kind FROM devices WHERE token_hash = ?1",
-        [fyr_core::feed::sha256_hex(token.as_bytes())],
-        |r| {
-            Ok(Enrollment {
-                county: r.get(0)?,
-                agency_kind: r.get(1)?,
-            })
-        },
-    )
-    .optional()
-    .ok()
-    .flatten()
+pub fn enrollment_of(conn: &impl Sql, token: &str) -> Option<Enrollment> {
+    let r = conn
+        .row(
+            "SELECT county, agency_kind FROM devices WHERE token_hash = $1",
+            &[fyr_core::feed::sha256_hex(token.as_bytes()).into()],
+        )
+        .ok()
+        .flatten()?;
+    Some(Enrollment {
+        county: r.text(0).ok()?,
+        agency_kind: r.text(1).ok()?,
+    })
 }
 
 /// Municipality codes, checklists and their level ids the content knows.

@@ -31,7 +31,6 @@ use axum::http::{header, HeaderMap, HeaderValue, StatusCode};
 use axum::response::{IntoResponse, Response};
 use axum::routing::{get, post};
 use axum::Router;
-use rusqlite::Connection;
 use std::collections::HashMap;
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -60,6 +59,12 @@ pub struct ServeConfig {
     /// Proxies whose `X-Forwarded-For` names the client for per-client
     /// limits (`--trusted-proxy`); empty: the TCP peer is the client.
     pub trusted_proxies: crate::proxy::TrustedProxies,
+    /// A PostgreSQL database (`postgres://…`) for the device-facing tables
+    /// (events, enrollment, devices, the enrollment limit) instead of
+    /// `db_path`; several hubs may share it. `db_path` then names where the
+    /// hub secret is (`<db_path>.secret`, the same file on every instance)
+    /// and the console's tables.
+    pub postgres: Option<String>,
 }
 
 impl ServeConfig {
@@ -79,6 +84,18 @@ impl ServeConfig {
             limits: Limits::default(),
             console: None,
             trusted_proxies: Default::default(),
+            postgres: None,
+        }
+    }
+
+    /// The database the device-facing tables are in.
+    pub fn db_target(&self) -> crate::db::Target {
+        match &self.postgres {
+            Some(url) => crate::db::Target::Postgres {
+                url: url.clone(),
+                secret_beside: self.db_path.clone(),
+            },
+            None => crate::db::Target::Sqlite(self.db_path.clone()),
         }
     }
 }
@@ -94,7 +111,7 @@ struct CachedManifest {
 struct AppState {
     feed_dir: PathBuf,
     manifest: RwLock<Option<Arc<CachedManifest>>>,
-    db: Arc<Mutex<Connection>>,
+    db: Arc<Mutex<crate::db::Db>>,
     /// Accepted device tokens (the value, a device label, is never used
     /// after authentication and never stored).
     tokens: Option<HashMap<String, String>>,
@@ -156,7 +173,7 @@ pub fn read_tokens(path: &Path) -> Result<HashMap<String, String>, HubError> {
 
 /// Writes the last-seen days: when a day is over and when the hub stops.
 struct SeenWriter {
-    db: Arc<Mutex<Connection>>,
+    db: Arc<Mutex<crate::db::Db>>,
     seen: Arc<crate::enroll::LastSeen>,
 }
 
@@ -165,8 +182,8 @@ impl SeenWriter {
         let Some(due) = due else { return };
         let db = self.db.clone();
         let _ = tokio::task::spawn_blocking(move || {
-            if let Ok(mut conn) = db.lock() {
-                let _ = crate::enroll::LastSeen::write(&mut conn, due);
+            if let Ok(conn) = db.lock() {
+                let _ = crate::enroll::LastSeen::write(&*conn, due);
             }
         })
         .await;
@@ -200,10 +217,9 @@ impl SeenWriter {
 }
 
 fn router(cfg: &ServeConfig) -> Result<(Router, SeenWriter), HubError> {
-    let conn = events::open_db(&cfg.db_path)?;
-    // Made (or checked) now, so a bad secret file stops the start.
-    crate::files::hub_secret(&cfg.db_path)?;
-    let db = Arc::new(Mutex::new(conn));
+    // Opened (or made) now, with the hub secret, so a bad database or
+    // secret file stops the start.
+    let db = Arc::new(Mutex::new(crate::db::Db::open(&cfg.db_target())?));
     let last_seen = Arc::new(crate::enroll::LastSeen::default());
     let tokens = cfg.tokens.as_deref().map(read_tokens).transpose()?;
     let state = Arc::new(AppState {
@@ -242,6 +258,7 @@ fn router(cfg: &ServeConfig) -> Result<(Router, SeenWriter), HubError> {
             &cfg.db_path,
             c,
             &cfg.trusted_proxies,
+            db.clone(),
         )?),
         None => routes,
     };
@@ -646,16 +663,16 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<(), Respo
     let t = t.to_string();
     let seen = state.last_seen.clone();
     let st = tokio::task::spawn_blocking(move || {
-        let mut conn = db
+        let conn = db
             .lock()
             .map_err(|_| "database lock poisoned".to_string())?;
         let now = chrono::Utc::now();
-        let st = crate::enroll::check_token(&conn, &t, now).map_err(|e| e.to_string())?;
+        let st = crate::enroll::check_token(&*conn, &t, now).map_err(|e| e.to_string())?;
         // The day is noted in memory; an earlier day's marks (all devices
         // seen then) are written now, before this batch is even read.
         if st == crate::enroll::TokenState::Valid {
             if let Some(due) = seen.note(&t, now) {
-                let _ = crate::enroll::LastSeen::write(&mut conn, due);
+                let _ = crate::enroll::LastSeen::write(&*conn, due);
             }
         }
         Ok::<_, String>(st)
@@ -716,14 +733,14 @@ async fn upload(State(state): State<Arc<AppState>>, req: Request) -> Response {
     let feed_dir = state.feed_dir.clone();
     let res = tokio::task::spawn_blocking(move || -> Result<BatchResponse, String> {
         let known = crate::scope::known(&feed_dir);
-        let mut conn = db
+        let conn = db
             .lock()
             .map_err(|_| "database lock poisoned".to_string())?;
         let who = token
             .as_deref()
-            .and_then(|t| crate::scope::enrollment_of(&conn, t));
+            .and_then(|t| crate::scope::enrollment_of(&*conn, t));
         let (keep, refused) = crate::scope::filter_batch(batch.events, who.as_ref(), &known);
-        let mut r = events::store_batch(&mut conn, &keep).map_err(|e| e.to_string())?;
+        let mut r = events::store_batch(&*conn, &keep).map_err(|e| e.to_string())?;
         r.rejected.extend(refused);
         Ok(r)
     })
@@ -772,7 +789,9 @@ async fn enroll(
     let key = client.clone();
     let checked = tokio::task::spawn_blocking(move || {
         let conn = db.lock().map_err(|_| ())?;
-        limit.check(&conn, &key, chrono::Utc::now()).map_err(|_| ())
+        limit
+            .check(&*conn, &key, chrono::Utc::now())
+            .map_err(|_| ())
     })
     .await;
     match checked {
@@ -797,15 +816,15 @@ async fn enroll(
     let malformed = code.is_none();
     let db = state.db.clone();
     let res = tokio::task::spawn_blocking(move || {
-        let mut conn = db.lock().map_err(|_| None)?;
+        let conn = db.lock().map_err(|_| None)?;
         let now = chrono::Utc::now();
         let res = match &code {
-            Some(code) => crate::enroll::redeem(&mut conn, code, now),
+            Some(code) => crate::enroll::redeem(&*conn, code, now),
             None => Err(crate::enroll::EnrollError::Refused),
         };
         if matches!(res, Err(crate::enroll::EnrollError::Refused)) {
             limit
-                .record_failure(&mut conn, &client, now)
+                .record_failure(&*conn, &client, now)
                 .map_err(|_| None)?;
         }
         res.map_err(Some)

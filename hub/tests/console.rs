@@ -19,6 +19,10 @@ impl Hub {
     fn db(&self) -> PathBuf {
         self.dir.path().join("hub.db")
     }
+    /// The device-facing database (SQLite, or PostgreSQL with FYR_TEST_PG).
+    fn hub_db(&self) -> fyr_hub::db::Db {
+        fyr_hub::db::Db::open(&fyr_hub::db::testing::target(self.dir.path())).unwrap()
+    }
 }
 
 async fn hub() -> Hub {
@@ -56,6 +60,7 @@ async fn hub_with(tune: impl FnOnce(&mut ServeConfig)) -> Hub {
         secure_cookies: false,
         ..Default::default()
     });
+    fyr_hub::db::testing::apply(&mut cfg);
     tune(&mut cfg);
     let (addr, handle) = spawn(cfg).await.unwrap();
     // The bundled distribution settings trust the team's key; this hub signs
@@ -268,11 +273,11 @@ async fn a_kronoberg_coordinator_cannot_change_a_jamtland_entry_by_any_route() {
     }
     // Phones: no code for Jämtland, no revoking a Jämtland phone.
     let device = {
-        let mut conn = fyr_hub::enroll::open(&h.db()).unwrap();
+        let conn = h.hub_db();
         let now = chrono::Utc::now();
         let code =
             fyr_hub::enroll::create_code(&conn, "23", "healthcare", 24, &h.url, now).unwrap();
-        fyr_hub::enroll::redeem(&mut conn, &code.code, now)
+        fyr_hub::enroll::redeem(&conn, &code.code, now)
             .unwrap()
             .device_id
     };
@@ -300,10 +305,7 @@ async fn a_kronoberg_coordinator_cannot_change_a_jamtland_entry_by_any_route() {
         !page.contains(&device),
         "a Jämtland phone is not even listed"
     );
-    assert!(
-        !fyr_hub::enroll::list_devices(&fyr_hub::enroll::open(&h.db()).unwrap()).unwrap()[0]
-            .revoked
-    );
+    assert!(!fyr_hub::enroll::list_devices(&h.hub_db()).unwrap()[0].revoked);
     upload_correction(&h, "c-jam-1", jam).await;
     let (st, _) = k
         .post(
@@ -940,10 +942,10 @@ async fn upload_as(h: &Hub, token: &str, events: serde_json::Value) -> serde_jso
 async fn statistics_count_only_within_the_phones_enrollment() {
     let h = hub().await;
     let token = {
-        let mut conn = fyr_hub::enroll::open(&h.db()).unwrap();
+        let conn = h.hub_db();
         let now = chrono::Utc::now();
         let code = fyr_hub::enroll::create_code(&conn, "23", "police", 24, &h.url, now).unwrap();
-        fyr_hub::enroll::redeem(&mut conn, &code.code, now)
+        fyr_hub::enroll::redeem(&conn, &code.code, now)
             .unwrap()
             .token
     };
@@ -995,14 +997,11 @@ async fn statistics_count_only_within_the_phones_enrollment() {
             .any(|r| r.starts_with("nochecklist:") && r.contains("checklist")),
         "{reasons:?}"
     );
-    let n: i64 = rusqlite::Connection::open(h.db())
-        .unwrap()
-        .query_row(
-            "SELECT COUNT(*) FROM events WHERE kind = 'screening_stat'",
-            [],
-            |r| r.get(0),
-        )
-        .unwrap();
+    let n = fyr_hub::events::count(
+        &fyr_hub::db::Db::open(&fyr_hub::db::testing::target(h.dir.path())).unwrap(),
+        fyr_hub::events::KIND_STAT,
+    )
+    .unwrap() as i64;
     assert_eq!(
         n, 1,
         "only the event within the enrollment reaches the follow-up"

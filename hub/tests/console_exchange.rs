@@ -33,6 +33,7 @@ async fn hub() -> Hub {
         "127.0.0.1:0".parse::<SocketAddr>().unwrap(),
     );
     cfg.console = Some(ConsoleConfig::default());
+    fyr_hub::db::testing::apply(&mut cfg);
     let (addr, handle) = spawn(cfg).await.unwrap();
     Hub {
         url: format!("http://{addr}"),

@@ -4,6 +4,7 @@
 //! stored under the hub secret; an upload leaves no device trace next to its
 //! batch; the hub's files are owner-only.
 
+use fyr_hub::db::{testing, Db, Sql};
 use fyr_hub::{spawn, HubHandle, ServeConfig};
 use std::net::SocketAddr;
 use std::path::{Path, PathBuf};
@@ -21,12 +22,26 @@ async fn start(dir: &Path, trusted: &[&str]) -> Hub {
         "127.0.0.1:0".parse().unwrap(),
     );
     cfg.trusted_proxies = fyr_hub::proxy::TrustedProxies::parse(trusted).unwrap();
+    testing::apply(&mut cfg);
     let (addr, handle) = spawn(cfg).await.unwrap();
     Hub { addr, handle }
 }
 
+/// The test's hub database (SQLite, or PostgreSQL with FYR_TEST_PG).
+fn open(dir: &Path) -> Db {
+    Db::open(&testing::target(dir)).unwrap()
+}
+
+fn texts(c: &Db, sql: &str) -> Vec<Option<String>> {
+    c.rows(sql, &[])
+        .unwrap()
+        .iter()
+        .map(|r| r.opt_text(0).unwrap())
+        .collect()
+}
+
 fn code(db: &Path, county: &str) -> fyr_hub::enroll::IssuedCode {
-    let c = fyr_hub::enroll::open(db).unwrap();
+    let c = open(db.parent().unwrap());
     fyr_hub::enroll::create_code(
         &c,
         county,
@@ -96,14 +111,11 @@ async fn wrong_codes_count_per_forwarded_client_and_survive_a_restart() {
     assert_eq!(enroll(&hub, Some("198.51.100.7"), &wrong()).await.0, 429);
     assert_eq!(enroll(&hub, Some("198.51.100.9"), &wrong()).await.0, 403);
     // No address is stored.
-    let c = rusqlite::Connection::open(&db).unwrap();
-    let keys: Vec<String> = c
-        .prepare("SELECT client FROM enroll_failures")
-        .unwrap()
-        .query_map([], |r| r.get(0))
-        .unwrap()
-        .collect::<Result<_, _>>()
-        .unwrap();
+    let c = open(dir.path());
+    let keys: Vec<String> = texts(&c, "SELECT client FROM enroll_failures")
+        .into_iter()
+        .flatten()
+        .collect();
     assert!(keys.len() >= 23);
     assert!(
         keys.iter().all(|k| !k.contains('.') && k.len() == 64),
@@ -138,9 +150,9 @@ async fn an_upload_leaves_no_trace_of_its_device_beside_its_batch() {
     let hub = start(dir.path(), &[]).await;
     let issued = code(&db, "23");
     // Codes are stored under the hub secret, never as a plain sha256.
-    let c = rusqlite::Connection::open(&db).unwrap();
-    let stored: String = c
-        .query_row("SELECT code_hash FROM enroll_codes", [], |r| r.get(0))
+    let c = open(dir.path());
+    let stored = texts(&c, "SELECT code_hash FROM enroll_codes")[0]
+        .clone()
         .unwrap();
     assert!(stored.starts_with("hmac-sha256:"), "{stored}");
     assert!(!stored.contains(&fyr_core::feed::sha256_hex(issued.code.as_bytes())));
@@ -162,32 +174,38 @@ async fn an_upload_leaves_no_trace_of_its_device_beside_its_batch() {
     assert_eq!(r.status().as_u16(), 200);
     // Nothing about the device was written with the batch, and the log
     // that would keep writes in their order is empty.
-    let c = rusqlite::Connection::open(&db).unwrap();
-    let last_seen: Option<String> = c
-        .query_row("SELECT last_seen FROM devices", [], |r| r.get(0))
-        .unwrap();
+    let c = open(dir.path());
+    let last_seen = texts(&c, "SELECT last_seen FROM devices")[0].clone();
     assert_eq!(last_seen, None);
-    let events: i64 = c
-        .query_row("SELECT COUNT(*) FROM events", [], |r| r.get(0))
+    let events = c
+        .row("SELECT COUNT(*) FROM events", &[])
+        .unwrap()
+        .unwrap()
+        .int(0)
         .unwrap();
     assert_eq!(events, 1);
     drop(c);
-    assert_eq!(std::fs::metadata(beside(&db, "-wal")).unwrap().len(), 0);
+    // The SQLite file's log is empty and every file owner-only; on
+    // PostgreSQL the hub's only file is the secret.
+    let files = if testing::pg_url().is_none() {
+        assert_eq!(std::fs::metadata(beside(&db, "-wal")).unwrap().len(), 0);
+        vec![
+            db.clone(),
+            beside(&db, "-wal"),
+            beside(&db, "-shm"),
+            beside(&db, ".secret"),
+        ]
+    } else {
+        vec![beside(&db, ".secret")]
+    };
     #[cfg(unix)]
-    for p in [
-        db.clone(),
-        beside(&db, "-wal"),
-        beside(&db, "-shm"),
-        beside(&db, ".secret"),
-    ] {
+    for p in files {
         assert_eq!(mode(&p), 0o600, "{}", p.display());
     }
     // When the hub stops, the day (only the day) is written for all devices seen.
     hub.handle.shutdown().await;
-    let c = rusqlite::Connection::open(&db).unwrap();
-    let last_seen: Option<String> = c
-        .query_row("SELECT last_seen FROM devices", [], |r| r.get(0))
-        .unwrap();
+    let c = open(dir.path());
+    let last_seen = texts(&c, "SELECT last_seen FROM devices")[0].clone();
     assert_eq!(
         last_seen,
         Some(chrono::Utc::now().format("%Y-%m-%d").to_string())
@@ -197,30 +215,23 @@ async fn an_upload_leaves_no_trace_of_its_device_beside_its_batch() {
 #[tokio::test(flavor = "multi_thread", worker_threads = 2)]
 async fn a_code_of_the_old_format_is_refused_and_listed_as_expired() {
     let dir = tempfile::tempdir().unwrap();
-    let db = dir.path().join("hub.db");
     // A database from before: a 10-character code stored as a plain sha256.
     {
-        let c = rusqlite::Connection::open(&db).unwrap();
-        c.execute_batch(
-            "CREATE TABLE enroll_codes (code_hash TEXT PRIMARY KEY, id TEXT NOT NULL UNIQUE,
-             county TEXT NOT NULL, agency_kind TEXT NOT NULL, created TEXT NOT NULL,
-             expires TEXT NOT NULL, used TEXT)",
-        )
-        .unwrap();
+        let c = open(dir.path());
         let later = (chrono::Utc::now() + chrono::Duration::hours(48)).to_rfc3339();
-        c.execute(
-            "INSERT INTO enroll_codes VALUES (?1, 'old1', '23', 'police', ?2, ?3, NULL)",
-            rusqlite::params![
-                fyr_core::feed::sha256_hex(b"7K3QDM2XWA"),
-                chrono::Utc::now().to_rfc3339(),
-                later
+        c.exec(
+            "INSERT INTO enroll_codes VALUES ($1, 'old1', '23', 'police', $2, $3, NULL)",
+            &[
+                fyr_core::feed::sha256_hex(b"7K3QDM2XWA").into(),
+                chrono::Utc::now().to_rfc3339().into(),
+                later.into(),
             ],
         )
         .unwrap();
     }
     let hub = start(dir.path(), &[]).await;
     assert_eq!(enroll(&hub, None, "7K3QD-M2XWA").await.0, 403);
-    let c = fyr_hub::enroll::open(&db).unwrap();
+    let c = open(dir.path());
     let codes = fyr_hub::enroll::list_codes(&c, chrono::Utc::now()).unwrap();
     assert_eq!(codes[0].state, "expired");
     // On the device the old format is named before anything is sent.

@@ -47,6 +47,7 @@ async fn start(limits: Limits) -> Hub {
     );
     cfg.tokens = Some(dir.path().join("tokens"));
     cfg.limits = limits;
+    fyr_hub::db::testing::apply(&mut cfg);
     let (addr, handle) = spawn(cfg).await.unwrap();
     Hub {
         _dir: dir,

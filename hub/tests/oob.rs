@@ -25,11 +25,12 @@ impl Hub {
     async fn start() -> Hub {
         let dir = tempfile::tempdir().unwrap();
         std::fs::create_dir_all(dir.path().join("feed")).unwrap();
-        let cfg = ServeConfig::new(
+        let mut cfg = ServeConfig::new(
             dir.path().join("feed"),
             dir.path().join("hub.db"),
             "127.0.0.1:0".parse().unwrap(),
         );
+        fyr_hub::db::testing::apply(&mut cfg);
         let (addr, handle) = spawn(cfg).await.unwrap();
         Hub {
             dir,
@@ -43,19 +44,20 @@ impl Hub {
     fn feed(&self) -> PathBuf {
         self.dir.path().join("feed")
     }
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("hub.db")
-    }
     fn publish(&self, records: Vec<Record>, key: &SigningKey) -> fyr_hub::PublishReport {
         publish_with(records, key, &self.feed(), &PublishOptions::default()).unwrap()
     }
     fn events(&self) -> u64 {
-        let c = rusqlite::Connection::open(self.db()).unwrap();
-        c.query_row("SELECT COUNT(*) FROM events", [], |r| r.get::<_, i64>(0))
+        use fyr_hub::db::{testing, Db, Sql};
+        let db = Db::open(&testing::target(self.dir.path())).unwrap();
+        db.row("SELECT COUNT(*) FROM events", &[])
+            .unwrap()
+            .unwrap()
+            .int(0)
             .unwrap() as u64
     }
     fn code(&self, county: &str, kind: &str) -> fyr_hub::enroll::IssuedCode {
-        let c = fyr_hub::enroll::open(&self.db()).unwrap();
+        let c = fyr_hub::db::Db::open(&fyr_hub::db::testing::target(self.dir.path())).unwrap();
         fyr_hub::enroll::create_code(&c, county, kind, 72, &self.url(), chrono::Utc::now()).unwrap()
     }
     async fn stop(mut self) {
@@ -221,7 +223,7 @@ fn a_device_with_only_a_bundle_syncs_enrolls_uploads_and_is_told_when_revoked() 
         .unwrap_err()
         .to_string();
     assert!(e.contains("wrong, used or expired"), "{e}");
-    let conn = fyr_hub::enroll::open(&hub.db()).unwrap();
+    let conn = fyr_hub::db::Db::open(&fyr_hub::db::testing::target(hub.dir.path())).unwrap();
     let devices = fyr_hub::enroll::list_devices(&conn).unwrap();
     assert_eq!(devices.len(), 1);
     // The day it was seen is written when the day ends or the hub stops,

@@ -125,6 +125,7 @@ impl Hub {
             "127.0.0.1:0".parse().unwrap(),
         );
         cfg.tokens = Some(dir.path().join("tokens"));
+        fyr_hub::db::testing::apply(&mut cfg);
         tune(&mut cfg);
         let (addr, handle) = spawn(cfg).await.unwrap();
         Hub {
@@ -158,9 +159,10 @@ impl Hub {
     }
 
     fn db_count(&self) -> u64 {
-        let conn = rusqlite::Connection::open(self.dir.path().join("hub.db")).unwrap();
-        conn.query_row("SELECT COUNT(*) FROM events", [], |r| r.get::<_, i64>(0))
-            .unwrap() as u64
+        use fyr_hub::db::{testing, Db};
+        let db = Db::open(&testing::target(self.dir.path())).unwrap();
+        fyr_hub::events::count(&db, fyr_hub::events::KIND_STAT).unwrap()
+            + fyr_hub::events::count(&db, fyr_hub::events::KIND_CORRECTION).unwrap()
     }
 
     async fn stop(mut self) {

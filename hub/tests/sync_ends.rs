@@ -254,6 +254,7 @@ impl Hub {
             "127.0.0.1:0".parse().unwrap(),
         );
         cfg.tokens = Some(dir.path().join("tokens"));
+        fyr_hub::db::testing::apply(&mut cfg);
         let (addr, handle) = spawn(cfg).await.unwrap();
         let hub = Hub {
             dir,

@@ -6,6 +6,7 @@
 
 use super::workdir;
 use super::{audit, i18n, labels, rights, Authed, Console};
+use crate::db::Sql;
 use crate::events::KIND_CORRECTION;
 use axum::extract::{Path as UrlPath, Query, State};
 use axum::http::StatusCode;
@@ -42,49 +43,67 @@ fn text(p: &Value, k: &str) -> String {
 }
 
 /// All reports, newest first.
-pub(crate) fn all(conn: &Connection) -> Vec<Report> {
-    let sql = "SELECT e.event_id, e.payload, e.received_month, COALESCE(s.state, 'open'), COALESCE(s.note, ''), COALESCE(s.user, '')
-               FROM events e LEFT JOIN console_corrections s ON s.event_id = e.event_id
-               WHERE e.kind = ?1 ORDER BY e.received_month DESC, e.event_id";
-    let Ok(mut st) = conn.prepare(sql) else {
+///
+/// The reports are events in the hub database (`events`, SQLite or
+/// PostgreSQL); the decisions are the console's (`conn`): read apart and
+/// joined here, so the two may live in different databases.
+pub(crate) fn all(events: &impl Sql, conn: &Connection) -> Vec<Report> {
+    let Ok(rows) = events.rows(
+        "SELECT event_id, payload, received_month FROM events
+          WHERE kind = $1 ORDER BY received_month DESC, event_id",
+        &[KIND_CORRECTION.into()],
+    ) else {
         return Vec::new();
     };
-    st.query_map([KIND_CORRECTION], |r| {
-        let payload: String = r.get(1)?;
-        let received: String = r.get(2)?;
-        let p: Value = serde_json::from_str(&payload).unwrap_or(Value::Null);
-        let month = Some(text(&p, "month"))
-            .filter(|m| !m.is_empty())
-            .unwrap_or_else(|| received.chars().take(7).collect());
-        Ok(Report {
-            event_id: r.get(0)?,
-            service: text(&p, "service_id"),
-            message: text(&p, "message"),
-            reason: text(&p, "reason"),
-            month,
-            agency_kind: text(&p, "agency_kind"),
-            municipality: text(&p, "municipality"),
-            content_version: text(&p, "content_version"),
-            state: r.get(3)?,
-            note: r.get(4)?,
-            decided_by: r.get(5)?,
+    let mut decided: std::collections::HashMap<String, (String, String, String)> =
+        Default::default();
+    if let Ok(mut st) = conn.prepare("SELECT event_id, state, note, user FROM console_corrections")
+    {
+        if let Ok(it) = st.query_map([], |r| {
+            Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
+        }) {
+            decided.extend(it.filter_map(Result::ok));
+        }
+    }
+    rows.iter()
+        .filter_map(|r| {
+            let (event_id, payload, received) = (r.text(0).ok()?, r.text(1).ok()?, r.text(2).ok()?);
+            let p: Value = serde_json::from_str(&payload).unwrap_or(Value::Null);
+            let month = Some(text(&p, "month"))
+                .filter(|m| !m.is_empty())
+                .unwrap_or_else(|| received.chars().take(7).collect());
+            let (state, note, decided_by) = decided
+                .get(&event_id)
+                .cloned()
+                .unwrap_or_else(|| ("open".into(), String::new(), String::new()));
+            Some(Report {
+                event_id,
+                service: text(&p, "service_id"),
+                message: text(&p, "message"),
+                reason: text(&p, "reason"),
+                month,
+                agency_kind: text(&p, "agency_kind"),
+                municipality: text(&p, "municipality"),
+                content_version: text(&p, "content_version"),
+                state,
+                note,
+                decided_by,
+            })
         })
-    })
-    .map(|rows| rows.filter_map(Result::ok).collect())
-    .unwrap_or_default()
+        .collect()
 }
 
 /// Open reports per service.
-pub(crate) fn open_counts(conn: &Connection) -> BTreeMap<String, u64> {
+pub(crate) fn open_counts(events: &impl Sql, conn: &Connection) -> BTreeMap<String, u64> {
     let mut out = BTreeMap::new();
-    for r in all(conn).into_iter().filter(|r| r.state == "open") {
+    for r in all(events, conn).into_iter().filter(|r| r.state == "open") {
         *out.entry(r.service).or_default() += 1;
     }
     out
 }
 
-pub(crate) fn open_for(conn: &Connection, service: &str) -> Vec<Report> {
-    all(conn)
+pub(crate) fn open_for(events: &impl Sql, conn: &Connection, service: &str) -> Vec<Report> {
+    all(events, conn)
         .into_iter()
         .filter(|r| r.state == "open" && r.service == service)
         .collect()
@@ -108,7 +127,10 @@ pub(crate) async fn list(
     }
     let (reports, w) = {
         let conn = c.conn();
-        (all(&conn), workdir::load(&conn).unwrap_or_default())
+        (
+            all(&*c.hub_db(), &conn),
+            workdir::load(&conn).unwrap_or_default(),
+        )
     };
     let munis = labels::municipalities(&w);
     let name_of = |id: &str| {
@@ -185,7 +207,10 @@ pub(crate) async fn decide(
         _ => return c.bad_request(&a, i18n::text(a.lang, "correction_action_rule")),
     };
     let conn = c.conn();
-    let Some(report) = all(&conn).into_iter().find(|r| r.event_id == id) else {
+    let Some(report) = all(&*c.hub_db(), &conn)
+        .into_iter()
+        .find(|r| r.event_id == id)
+    else {
         drop(conn);
         return c.not_found(&a, i18n::text(a.lang, "no_such_report"));
     };

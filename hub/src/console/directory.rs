@@ -130,7 +130,7 @@ fn render_form(c: &Console, a: &Authed, w: &WorkDir, id: &str, st: FormState) ->
         .filter(|h| !h.is_empty())
         .map(|h| week_preview(h, a.lang));
     let conn = c.conn();
-    let reports = corrections::open_for(&conn, id);
+    let reports = corrections::open_for(&*c.hub_db(), &conn, id);
     let verifications: Vec<(String, String, String)> = verifications_of(&conn, id);
     let draft = drafts::get(&conn, id);
     drop(conn);

@@ -89,11 +89,11 @@ fn shown_sums(rows: &[ReportRow], key: impl Fn(&ReportRow) -> String, lang: &str
 }
 
 fn build(c: &Console, lang: &str, year: i32) -> Result<Followup, String> {
-    let rep = report::report(&c.db_path, Some(year)).map_err(|e| e.to_string())?;
+    let rep = report::report_on(&*c.hub_db(), Some(year)).map_err(|e| e.to_string())?;
     let conn = c.conn();
     let prefix = format!("{year:04}-");
     let mut per_month: BTreeMap<String, u64> = BTreeMap::new();
-    for r in super::corrections::all(&conn)
+    for r in super::corrections::all(&*c.hub_db(), &conn)
         .into_iter()
         .filter(|r| r.month.starts_with(&prefix))
     {

@@ -67,7 +67,9 @@ pub struct ConsoleConfig {
 
 pub(crate) struct Console {
     db: Mutex<Connection>,
-    db_path: PathBuf,
+    /// The hub's device-facing database (events, enrollment, devices),
+    /// shared with the upload and enrollment routes: SQLite or PostgreSQL.
+    hub_db: Arc<Mutex<crate::db::Db>>,
     feed_dir: PathBuf,
     key: Option<PathBuf>,
     secure: bool,
@@ -84,6 +86,12 @@ pub(crate) struct Console {
 impl Console {
     pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
         self.db.lock().unwrap_or_else(|p| p.into_inner())
+    }
+
+    /// The hub's device-facing database. Take it after [`Self::conn`]
+    /// when both are needed, never before (one order, no deadlock).
+    pub(crate) fn hub_db(&self) -> MutexGuard<'_, crate::db::Db> {
+        self.hub_db.lock().unwrap_or_else(|p| p.into_inner())
     }
 
     /// A confirmation for the next page this session sees (after a redirect).
@@ -245,6 +253,7 @@ pub fn router(
     db_path: &Path,
     cfg: &ConsoleConfig,
     proxies: &crate::proxy::TrustedProxies,
+    hub_db: Arc<Mutex<crate::db::Db>>,
 ) -> Result<Router, HubError> {
     let mut conn = db::open(db_path)?;
     if workdir::is_empty(&conn).map_err(db::db_err(db_path))? {
@@ -254,7 +263,7 @@ pub fn router(
     auth::warm();
     let state = Arc::new(Console {
         db: Mutex::new(conn),
-        db_path: db_path.to_path_buf(),
+        hub_db,
         feed_dir: feed_dir.to_path_buf(),
         key: cfg.key.clone(),
         secure: cfg.secure_cookies,

@@ -50,14 +50,14 @@ fn qr_svg(payload: &str) -> String {
 }
 
 fn render(c: &Console, a: &Authed, error: Option<String>, status: StatusCode) -> Response {
-    let conn = c.conn();
+    let conn = c.hub_db();
     let now = chrono::Utc::now();
-    let codes: Vec<CodeInfo> = enroll::list_codes(&conn, now)
+    let codes: Vec<CodeInfo> = enroll::list_codes(&*conn, now)
         .unwrap_or_default()
         .into_iter()
         .filter(|k| visible(&a.user.role, &k.county))
         .collect();
-    let devices: Vec<DeviceInfo> = enroll::list_devices(&conn)
+    let devices: Vec<DeviceInfo> = enroll::list_devices(&*conn)
         .unwrap_or_default()
         .into_iter()
         .filter(|d| visible(&a.user.role, &d.county))
@@ -125,9 +125,16 @@ pub(crate) async fn change(
                 );
             };
             let res = {
-                let conn = c.conn();
-                enroll::create_code(&conn, &county, &get("agency_kind"), hours, &hub, now).and_then(|i| {
-                    audit::record(&conn, &a.user.name, "enroll.code", &i.id, None, Some(&serde_json::json!({"county": i.county, "agency_kind": i.agency_kind, "expires": i.expires})))?;
+                let issued = enroll::create_code(
+                    &*c.hub_db(),
+                    &county,
+                    &get("agency_kind"),
+                    hours,
+                    &hub,
+                    now,
+                );
+                issued.and_then(|i| {
+                    audit::record(&c.conn(), &a.user.name, "enroll.code", &i.id, None, Some(&serde_json::json!({"county": i.county, "agency_kind": i.agency_kind, "expires": i.expires})))?;
                     Ok(i)
                 })
             };
@@ -145,8 +152,8 @@ pub(crate) async fn change(
         action @ ("revoke" | "reinstate") => {
             let revoke = action == "revoke";
             let id = get("device");
-            let conn = c.conn();
-            let Some(d) = enroll::list_devices(&conn)
+            let conn = c.hub_db();
+            let Some(d) = enroll::list_devices(&*conn)
                 .unwrap_or_default()
                 .into_iter()
                 .find(|d| d.id == id)
@@ -159,13 +166,14 @@ pub(crate) async fn change(
                 return c.forbidden(&a, i18n::text(a.lang, "not_your_county"));
             }
             let res = if revoke {
-                enroll::revoke_device(&conn, &id, now)
+                enroll::revoke_device(&*conn, &id, now)
             } else {
-                enroll::reinstate_device(&conn, &id)
-            }
-            .and_then(|_| {
+                enroll::reinstate_device(&*conn, &id)
+            };
+            drop(conn);
+            let res = res.and_then(|_| {
                 audit::record(
-                    &conn,
+                    &c.conn(),
                     &a.user.name,
                     if revoke {
                         "enroll.revoke"
@@ -178,7 +186,6 @@ pub(crate) async fn change(
                 )?;
                 Ok(())
             });
-            drop(conn);
             let what = format!(
                 "{} · {}",
                 labels::county(&d.county),

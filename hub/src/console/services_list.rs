@@ -61,7 +61,7 @@ fn org_info(w: &WorkDir) -> HashMap<String, (String, String)> {
 }
 
 pub(crate) fn items(c: &Console, a: &Authed, w: &WorkDir) -> Vec<Item> {
-    let reports = corrections::open_counts(&c.conn());
+    let reports = corrections::open_counts(&*c.hub_db(), &c.conn());
     let drafts: HashMap<String, drafts::Draft> = drafts::all(&c.conn())
         .into_iter()
         .map(|d| (d.service.clone(), d))

@@ -51,11 +51,12 @@ impl Hub {
             Some(src) => copy_dir(src, &f),
             None => std::fs::create_dir_all(&f).unwrap(),
         }
-        let cfg = ServeConfig::new(
+        let mut cfg = ServeConfig::new(
             &f,
             dir.path().join("hub.db"),
             "127.0.0.1:0".parse().unwrap(),
         );
+        fyr_hub::db::testing::apply(&mut cfg);
         let (addr, handle) = spawn(cfg).await.unwrap();
         Hub { dir, addr, handle }
     }
