@@ -276,10 +276,10 @@ pub(super) async fn pull(
     let origin = feeds[0].clone();
     let mut pack = None;
     let mut prefetched = None;
-    let packs_served = store.get_meta(keys::NO_PACK)?.as_deref() != Some(origin.as_str());
-    let mut ask_file = !packs_served;
-    if packs_served {
-        match ask_pack(
+    let answer = if store.get_meta(keys::NO_PACK)?.as_deref() == Some(origin.as_str()) {
+        PackAnswer::NotServed
+    } else {
+        let a = ask_pack(
             store,
             net,
             &origin,
@@ -287,31 +287,33 @@ pub(super) async fn pull(
             pos.version,
             &initial_root,
         )
-        .await?
-        {
-            PackAnswer::Unchanged => return Ok(()),
-            PackAnswer::Pack(mut p) => {
-                // Blobs go to the blob download; the rest to the workflow.
-                for (name, data) in std::mem::take(&mut p.entries) {
-                    match (name.strip_prefix("blobs/"), data) {
-                        (Some(_), Some(d)) => {
-                            net.prefetched.insert(name, d);
-                        }
-                        (_, d) => {
-                            p.entries.insert(name, d);
-                        }
+        .await?;
+        if matches!(a, PackAnswer::NotServed) {
+            store.set_meta(keys::NO_PACK, Some(origin.as_str()))?;
+        }
+        a
+    };
+    let ask_file = matches!(answer, PackAnswer::NotServed);
+    match answer {
+        PackAnswer::Unchanged => return Ok(()),
+        PackAnswer::Pack(mut p) => {
+            // Blobs go to the blob download; the rest to the workflow.
+            for (name, data) in std::mem::take(&mut p.entries) {
+                match data {
+                    Some(d) if name.starts_with("blobs/") => {
+                        net.prefetched.insert(name, d);
+                    }
+                    d => {
+                        p.entries.insert(name, d);
                     }
                 }
-                pack = Some(p);
             }
-            PackAnswer::NotServed => {
-                store.set_meta(keys::NO_PACK, Some(origin.as_str()))?;
-                ask_file = true;
-            }
-            PackAnswer::Failed => {}
+            pack = Some(p);
         }
+        PackAnswer::NotServed | PackAnswer::Failed => {}
     }
-    // File by file: the trusted timestamp, asked with its ETag.
+    // File by file (a host without packs): the trusted timestamp, asked
+    // with its ETag.
     if let (true, Some(v)) = (ask_file, &etag) {
         if let Ok(url) = origin.join("metadata/timestamp.json") {
             let req = net
