@@ -4,7 +4,7 @@ use crate::{CmdResult, Ctx, Failure};
 use clap::{Args, Subcommand};
 use fyr_hub::{HubError, Limits, PublishOptions, ServeConfig};
 use std::io::IsTerminal;
-use std::path::PathBuf;
+use std::path::{Path, PathBuf};
 
 #[derive(Args)]
 pub struct HubArgs {
@@ -73,11 +73,15 @@ enum HubCmd {
         /// (postgres://USER@HOST:PORT/DB), which several hubs may share.
         #[arg(long, value_name = "FILE|URL")]
         db: String,
-        /// With --db postgres://…: the local file whose `.secret` beside it
-        /// holds the hub secret (copy the same secret to every instance) and
-        /// which keeps the console's tables.
+        /// With --db postgres://…: the hub secret file, NAME.secret (made
+        /// when missing; copy the same file to every instance). It is the
+        /// one thing a PostgreSQL hub keeps outside the database.
         #[arg(long, value_name = "FILE")]
-        local_db: Option<PathBuf>,
+        secret: Option<PathBuf>,
+        /// Database connections this hub keeps open, so one slow query does
+        /// not hold up every request.
+        #[arg(long, value_name = "N", default_value_t = fyr_hub::db::pool::DEFAULT_SIZE as u32, value_parser = clap::value_parser!(u32).range(1..=64))]
+        db_connections: u32,
         /// Address to listen on, e.g. 127.0.0.1:8080 (port 0: any free port).
         #[arg(long, value_name = "ADDR")]
         listen: String,
@@ -159,8 +163,8 @@ enum HubCmd {
     },
     /// Counts for the yearly follow-up, cells under 3 suppressed.
     Report {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        #[command(flatten)]
+        db: HubDbArgs,
         #[arg(long, value_name = "Y")]
         year: Option<i32>,
         #[arg(long)]
@@ -172,8 +176,8 @@ enum HubCmd {
 enum UserCmd {
     /// Add an account: --role admin | coordinator --county NN | analyst.
     Add {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        #[command(flatten)]
+        db: HubDbArgs,
         name: String,
         #[arg(long)]
         role: String,
@@ -183,19 +187,19 @@ enum UserCmd {
     },
     /// List accounts.
     List {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        #[command(flatten)]
+        db: HubDbArgs,
     },
     /// Disable an account (its sessions end at once).
     Disable {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        #[command(flatten)]
+        db: HubDbArgs,
         name: String,
     },
     /// Set a new password (its sessions end).
     SetPassword {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        #[command(flatten)]
+        db: HubDbArgs,
         name: String,
     },
 }
@@ -236,48 +240,72 @@ struct HubDbArgs {
     /// file or postgres://USER@HOST:PORT/DB.
     #[arg(long, value_name = "FILE|URL")]
     db: String,
-    /// With --db postgres://…: the file the hub secret is beside (as
-    /// `fyr hub serve --local-db`).
+    /// With --db postgres://…: the hub secret file (as `fyr hub serve
+    /// --secret`), named `*.secret`.
     #[arg(long, value_name = "FILE")]
-    local_db: Option<PathBuf>,
+    secret: Option<PathBuf>,
 }
 
-/// Opens the hub database named by `--db` (and `--local-db`).
-fn open_hub_db(a: &HubDbArgs) -> Result<fyr_hub::db::Db, Failure> {
-    let target = if fyr_hub::db::is_postgres_url(&a.db) {
-        let Some(local) = &a.local_db else {
+impl HubDbArgs {
+    fn target(&self) -> Result<fyr_hub::db::Target, Failure> {
+        db_target(&self.db, self.secret.as_deref())
+    }
+}
+
+/// The database `--db` names; PostgreSQL with the hub secret file
+/// `--secret` (which never goes into the database: every instance keeps
+/// the same copy, so a dump of the database cannot reverse the keyed
+/// client hashes). SQLite keeps its secret beside the file.
+fn db_target(db: &str, secret: Option<&Path>) -> Result<fyr_hub::db::Target, Failure> {
+    if fyr_hub::db::is_postgres_url(db) {
+        let Some(secret) = secret else {
             return Err(Failure::usage(
-                "--db postgres://… needs --local-db FILE: the hub secret is beside it",
+                "--db postgres://… needs --secret FILE: the hub secret (the same file on every \
+                 instance; made when missing)",
             ));
         };
-        fyr_hub::db::Target::Postgres {
-            url: a.db.clone(),
-            secret_beside: local.clone(),
-        }
+        let beside = secret
+            .to_str()
+            .and_then(|s| s.strip_suffix(".secret"))
+            .filter(|s| !s.is_empty() && !s.ends_with('/'))
+            .ok_or_else(|| {
+                Failure::usage(format!(
+                    "bad --secret {}: the hub secret file is named NAME.secret",
+                    secret.display()
+                ))
+            })?;
+        Ok(fyr_hub::db::Target::Postgres {
+            url: db.to_string(),
+            secret_beside: PathBuf::from(beside),
+        })
     } else {
-        if a.local_db.is_some() {
+        if secret.is_some() {
             return Err(Failure::usage(
-                "--local-db is only for --db postgres://… (an SQLite --db holds everything)",
+                "--secret is only for --db postgres://… (an SQLite hub keeps its secret beside --db)",
             ));
         }
-        fyr_hub::db::Target::Sqlite(PathBuf::from(&a.db))
-    };
-    fyr_hub::db::Db::open(&target).map_err(hub_failure)
+        Ok(fyr_hub::db::Target::Sqlite(PathBuf::from(db)))
+    }
+}
+
+/// Opens the hub database named by `--db` (and `--secret`).
+fn open_hub_db(a: &HubDbArgs) -> Result<fyr_hub::db::Db, Failure> {
+    fyr_hub::db::Db::open(&a.target()?).map_err(hub_failure)
 }
 
 #[derive(Subcommand)]
 enum ContentCmd {
     /// Replace the working directory with a validated content folder.
     Import {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        #[command(flatten)]
+        db: HubDbArgs,
         #[arg(long, value_name = "DIR")]
         dir: PathBuf,
     },
     /// Write the working directory as a content folder.
     Export {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        #[command(flatten)]
+        db: HubDbArgs,
         #[arg(long, value_name = "DIR")]
         dir: PathBuf,
     },
@@ -315,11 +343,11 @@ fn user(cmd: UserCmd) -> CmdResult {
         } => {
             let role = Role::parse(&role, county.as_deref()).map_err(Failure::usage)?;
             let pw = read_password()?;
-            console::user_add(&db, &name, &role, &pw).map_err(usage)?;
+            console::user_add(&db.target()?, &name, &role, &pw).map_err(usage)?;
             println!("added {name} ({})", role.name());
         }
         UserCmd::List { db } => {
-            for u in console::user_list(&db).map_err(hub_failure)? {
+            for u in console::user_list(&db.target()?).map_err(hub_failure)? {
                 println!(
                     "{}\t{}\t{}\t{}",
                     u.name,
@@ -330,12 +358,12 @@ fn user(cmd: UserCmd) -> CmdResult {
             }
         }
         UserCmd::Disable { db, name } => {
-            console::user_disable(&db, &name).map_err(usage)?;
+            console::user_disable(&db.target()?, &name).map_err(usage)?;
             println!("disabled {name}");
         }
         UserCmd::SetPassword { db, name } => {
             let pw = read_password()?;
-            console::user_set_password(&db, &name, &pw).map_err(usage)?;
+            console::user_set_password(&db.target()?, &name, &pw).map_err(usage)?;
             println!("password set for {name}");
         }
     }
@@ -636,7 +664,8 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
         HubCmd::Serve {
             feed,
             db,
-            local_db,
+            secret,
+            db_connections,
             listen,
             tokens,
             key,
@@ -656,24 +685,13 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
                     "bad --hub-url {u:?}: expected http(s)://HOST/"
                 )));
             }
-            let (db, postgres) = if fyr_hub::db::is_postgres_url(&db) {
-                let Some(local) = local_db else {
-                    return Err(Failure::usage(
-                        "--db postgres://… needs --local-db FILE: where the hub secret (the same on \
-                         every instance) and the console's tables are kept",
-                    ));
-                };
-                (local, Some(db))
-            } else {
-                if local_db.is_some() {
-                    return Err(Failure::usage(
-                        "--local-db is only for --db postgres://… (an SQLite --db holds everything)",
-                    ));
-                }
-                (PathBuf::from(db), None)
+            let (db, postgres) = match db_target(&db, secret.as_deref())? {
+                fyr_hub::db::Target::Postgres { url, secret_beside } => (secret_beside, Some(url)),
+                fyr_hub::db::Target::Sqlite(path) => (path, None),
             };
             let mut cfg = ServeConfig::new(&feed, &db, addr);
             cfg.postgres = postgres;
+            cfg.db_connections = db_connections as usize;
             cfg.tokens = tokens;
             if !no_console {
                 cfg.console = Some(fyr_hub::console::ConsoleConfig {
@@ -720,12 +738,14 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
         HubCmd::User { cmd } => user(cmd),
         HubCmd::Content { cmd } => match cmd {
             ContentCmd::Import { db, dir } => {
-                let n = fyr_hub::console::workdir::import_dir(&db, &dir).map_err(hub_failure)?;
+                let n = fyr_hub::console::workdir::import_dir(&db.target()?, &dir)
+                    .map_err(hub_failure)?;
                 println!("imported {} rows from {}", n, dir.display());
                 Ok(())
             }
             ContentCmd::Export { db, dir } => {
-                let n = fyr_hub::console::workdir::export_dir(&db, &dir).map_err(hub_failure)?;
+                let n = fyr_hub::console::workdir::export_dir(&db.target()?, &dir)
+                    .map_err(hub_failure)?;
                 println!("exported {} rows to {}", n, dir.display());
                 Ok(())
             }
@@ -752,7 +772,7 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
         HubCmd::EnrollCodes { cmd } => codes(cmd),
         HubCmd::Devices { cmd } => devices(cmd),
         HubCmd::Report { db, year, csv } => {
-            let r = fyr_hub::report(&db, year).map_err(hub_failure)?;
+            let r = fyr_hub::report(&db.target()?, year).map_err(hub_failure)?;
             print!("{}", if csv { r.to_csv() } else { r.to_text() });
             Ok(())
         }

@@ -4,11 +4,11 @@
 //! needs the CSRF token, and every export downloads.
 
 use fyr_hub::console::{self, ConsoleConfig, Role};
+use fyr_hub::db::{Db, Sql};
 use fyr_hub::{spawn, HubHandle, ServeConfig};
 use reqwest::redirect::Policy;
 use reqwest::StatusCode;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 
 struct Hub {
     url: String,
@@ -19,9 +19,10 @@ struct Hub {
 async fn hub() -> Hub {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("hub.db");
-    console::user_add(&db, "admin", &Role::Admin, "admin-password-1").unwrap();
+    let target = fyr_hub::db::testing::target(dir.path());
+    console::user_add(&target, "admin", &Role::Admin, "admin-password-1").unwrap();
     console::user_add(
-        &db,
+        &target,
         "kron",
         &Role::Coordinator("07".into()),
         "kronoberg-pass-1",
@@ -204,18 +205,20 @@ fn workbook_with_new_service(area: &str) -> Vec<u8> {
     fyr_exchange::sheets::write_xlsx(&t).unwrap()
 }
 
-fn db(h: &Hub) -> PathBuf {
-    h.dir.path().join("hub.db")
+/// The hub's database: SQLite, or PostgreSQL with FYR_TEST_PG.
+fn db(h: &Hub) -> Db {
+    Db::open(&fyr_hub::db::testing::target(h.dir.path())).unwrap()
 }
 
 fn has_row(h: &Hub, key: &str) -> bool {
-    rusqlite::Connection::open(db(h))
-        .unwrap()
-        .query_row(
-            "SELECT COUNT(*) FROM console_rows WHERE key = ?1",
-            [key],
-            |r| r.get::<_, i64>(0),
+    db(h)
+        .row(
+            "SELECT COUNT(*) FROM console_rows WHERE key = $1",
+            &[key.into()],
         )
+        .unwrap()
+        .unwrap()
+        .int(0)
         .unwrap()
         > 0
 }
@@ -302,13 +305,14 @@ async fn a_report_made_stale_by_another_import_is_shown_again_not_applied() {
         page.contains("har ändrats sedan rapporten visades"),
         "{page}"
     );
-    let row: String = rusqlite::Connection::open(db(&h))
-        .unwrap()
-        .query_row(
+    let row = db(&h)
+        .row(
             "SELECT fields FROM console_rows WHERE key = 'ljungby-samtal' AND file LIKE 'services%'",
-            [],
-            |r| r.get(0),
+            &[],
         )
+        .unwrap()
+        .unwrap()
+        .text(0)
         .unwrap();
     assert!(
         row.contains("Demo: samtal för vuxna i Ljungby"),

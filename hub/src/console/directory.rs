@@ -11,6 +11,7 @@ use super::drafts;
 use super::services_list::today;
 use super::workdir::{self, field_of, Fields, Row, WorkDir};
 use super::{audit, i18n, inputs, labels, rights, Authed, Console};
+use crate::db::Sql;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -130,7 +131,7 @@ fn render_form(c: &Console, a: &Authed, w: &WorkDir, id: &str, st: FormState) ->
         .filter(|h| !h.is_empty())
         .map(|h| week_preview(h, a.lang));
     let conn = c.conn();
-    let reports = corrections::open_for(&*c.hub_db(), &conn, id);
+    let reports = corrections::open_for(&conn, id);
     let verifications: Vec<(String, String, String)> = verifications_of(&conn, id);
     let draft = drafts::get(&conn, id);
     drop(conn);
@@ -383,18 +384,18 @@ fn store(
         return render_form(c, a, w, id, st);
     }
     let conn = c.conn();
-    let res = (|| -> rusqlite::Result<()> {
-        conn.execute("DELETE FROM console_rows WHERE file = 'phones' AND json_extract(fields, '$.service') = ?1", [id])?;
+    let res = conn.in_transaction(|conn| -> Result<(), crate::db::DbError> {
+        workdir::delete_phones_of(conn, id)?;
         for r in w.rows.iter().filter(|r| {
             (r.file == "services" && r.key == id)
                 || (r.file == "phones" && r.fields.get("service").map(String::as_str) == Some(id))
         }) {
-            workdir::put_row(&conn, r)?;
+            workdir::put_row(conn, r)?;
         }
-        drafts::touch(&conn, id, &a.user.name, Some(ready), before_snap.as_ref())?;
+        drafts::touch(conn, id, &a.user.name, Some(ready), before_snap.as_ref())?;
         let after = serde_json::json!({"fields": fields, "phones": phones, "ready": ready});
         audit::record(
-            &conn,
+            conn,
             &a.user.name,
             if is_new {
                 "service.add"
@@ -405,7 +406,7 @@ fn store(
             before.as_ref(),
             Some(&after),
         )
-    })();
+    });
     drop(conn);
     if let Err(e) = res {
         return c.server_error(a, &format!("could not save: {e}"));
@@ -546,12 +547,14 @@ pub(crate) async fn create(
     store(&c, &a, &mut w, &id, fields, phones, true, ready, "")
 }
 
-fn verifications_of(conn: &rusqlite::Connection, id: &str) -> Vec<(String, String, String)> {
-    conn.prepare(
-        "SELECT date, user, how FROM console_verifications WHERE service = ?1 ORDER BY id DESC",
+fn verifications_of(conn: &crate::db::Db, id: &str) -> Vec<(String, String, String)> {
+    conn.rows(
+        r#"SELECT date, "user", how FROM console_verifications WHERE service = $1 ORDER BY id DESC"#,
+        &[id.into()],
     )
-    .and_then(|mut st| {
-        st.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+    .and_then(|rows| {
+        rows.iter()
+            .map(|r| Ok((r.text(0)?, r.text(1)?, r.text(2)?)))
             .collect()
     })
     .unwrap_or_default()
@@ -635,9 +638,9 @@ pub(crate) async fn verify(
         flash,
     ) {
         Ok(r) => {
-            let _ = c.conn().execute(
-                "INSERT INTO console_verifications (service, date, user, how) VALUES (?1, ?2, ?3, ?4)",
-                rusqlite::params![id, date, user, how],
+            let _ = c.conn().exec(
+                r#"INSERT INTO console_verifications (service, date, "user", how) VALUES ($1, $2, $3, $4)"#,
+                &[id.into(), date.into(), user.into(), how.into()],
             );
             r
         }

@@ -14,6 +14,7 @@
 use super::auth::Authed;
 use super::workdir::{self, Row as WorkRow, WorkDir};
 use super::{audit, rights, Console};
+use crate::db::{Db, DbError, Sql, Target};
 use crate::HubError;
 use axum::extract::{Form, Multipart, Path as UrlPath, State};
 use axum::http::{header, StatusCode};
@@ -149,13 +150,22 @@ fn preview(w: &WorkDir, name: &str, bytes: &[u8], role: &super::Role) -> Result<
 /// Writes the outcome's changed entries into the working directory, in one
 /// transaction, audited.
 fn apply(
-    conn: &mut rusqlite::Connection,
+    conn: &Db,
     w: &WorkDir,
     out: &Outcome,
     user: &str,
     source: &str,
-) -> rusqlite::Result<usize> {
-    let tx = conn.transaction()?;
+) -> Result<usize, DbError> {
+    conn.in_transaction(|tx| apply_in(tx, w, out, user, source))
+}
+
+fn apply_in(
+    tx: &Db,
+    w: &WorkDir,
+    out: &Outcome,
+    user: &str,
+    source: &str,
+) -> Result<usize, DbError> {
     let mut next_ord: BTreeMap<&str, i64> = BTreeMap::new();
     for (name, _, _) in workdir::FILES {
         let m = w
@@ -184,7 +194,7 @@ fn apply(
             o
         });
         workdir::put_row(
-            &tx,
+            tx,
             &WorkRow {
                 file: file.into(),
                 key: id.clone(),
@@ -200,10 +210,7 @@ fn apply(
                 next_ord.insert("phones", o + 100);
                 o
             });
-            tx.execute(
-                "DELETE FROM console_rows WHERE file = 'phones' AND json_extract(fields, '$.service') = ?1",
-                [id],
-            )?;
+            workdir::delete_phones_of(tx, id)?;
             for (i, p) in out
                 .tables
                 .phones
@@ -212,7 +219,7 @@ fn apply(
                 .enumerate()
             {
                 workdir::put_row(
-                    &tx,
+                    tx,
                     &WorkRow {
                         file: "phones".into(),
                         key: format!("{id}#{:03}", i + 1),
@@ -224,7 +231,7 @@ fn apply(
             }
         }
         audit::record(
-            &tx,
+            tx,
             user,
             &format!("{kind}.import"),
             id,
@@ -236,19 +243,15 @@ fn apply(
         )?;
         n += 1;
     }
-    tx.commit()?;
     Ok(n)
 }
 
 /// `fyr hub import PATH --db FILE`: the same import from the terminal, as an
 /// admin ("(terminal)" in the audit log). With `dry_run` nothing is written.
-pub fn import_db(db: &Path, input: &Path, dry_run: bool) -> Result<Report, HubError> {
-    let mut conn = super::db::open(db)?;
-    if workdir::is_empty(&conn).map_err(super::db::db_err(db))? {
-        let w = workdir::bundled().map_err(HubError::Content)?;
-        workdir::replace(&mut conn, &w).map_err(super::db::db_err(db))?;
-    }
-    let w = workdir::load(&conn).map_err(super::db::db_err(db))?;
+pub fn import_db(db: &Target, input: &Path, dry_run: bool) -> Result<Report, HubError> {
+    let conn = super::db::open(db)?;
+    workdir::seed(&conn)?;
+    let w = workdir::load(&conn).map_err(|e| conn.err(e))?;
     let current = tables_of(&w);
     let inc = fyr_exchange::read_path(input, &current).map_err(|e| HubError::Content(e.0))?;
     let out = merge(
@@ -260,14 +263,8 @@ pub fn import_db(db: &Path, input: &Path, dry_run: bool) -> Result<Report, HubEr
         },
     );
     if !dry_run {
-        apply(
-            &mut conn,
-            &w,
-            &out,
-            "(terminal)",
-            &input.display().to_string(),
-        )
-        .map_err(super::db::db_err(db))?;
+        apply(&conn, &w, &out, "(terminal)", &input.display().to_string())
+            .map_err(|e| conn.err(e))?;
     }
     Ok(out.report)
 }
@@ -399,7 +396,7 @@ pub(crate) async fn confirm(
         *r.status_mut() = StatusCode::GONE;
         return r;
     };
-    let mut conn = c.conn();
+    let conn = c.conn();
     let w = workdir::load(&conn).unwrap_or_default();
     let out = match preview(&w, &name, &bytes, &a.user.role) {
         Ok(o) => o,
@@ -425,7 +422,7 @@ pub(crate) async fn confirm(
         *r.status_mut() = StatusCode::CONFLICT;
         return r;
     }
-    let res = apply(&mut conn, &w, &out, &user, &name);
+    let res = apply(&conn, &w, &out, &user, &name);
     drop(conn);
     match res {
         Ok(_) => show(&c, &a, Some(&out.report), None, Some(x["imported"])),
