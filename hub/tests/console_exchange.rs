@@ -43,6 +43,20 @@ async fn hub() -> Hub {
     }
 }
 
+/// A second hub on the same database (another instance behind the same
+/// load balancer); its address.
+async fn second(h: &Hub) -> (String, HubHandle) {
+    let mut cfg = ServeConfig::new(
+        h.dir.path().join("feed"),
+        h.dir.path().join("hub.db"),
+        "127.0.0.1:0".parse::<SocketAddr>().unwrap(),
+    );
+    cfg.console = Some(ConsoleConfig::default());
+    fyr_hub::db::testing::apply(&mut cfg);
+    let (addr, handle) = spawn(cfg).await.unwrap();
+    (format!("http://{addr}"), handle)
+}
+
 struct Session {
     http: reqwest::Client,
     base: String,
@@ -261,6 +275,36 @@ async fn an_upload_shows_the_report_first_and_confirm_writes_it() {
         .await;
     assert!(page.contains("not wholly in your county"), "{page}");
     assert!(!page.contains("name=\"token\""), "nothing to confirm");
+}
+
+/// Behind a load balancer the confirmation may reach another hub than the
+/// upload did: the waiting file is in the shared database, so it imports.
+#[tokio::test]
+async fn an_upload_at_one_hub_is_confirmed_at_another() {
+    let h = hub().await;
+    let (b_url, _b) = second(&h).await;
+    let at_a = login(&h, "kron", "kronoberg-pass-1").await;
+    let (st, page) = at_a
+        .upload("lista.xlsx", &workbook_with_new_service("0781"), &at_a.csrf)
+        .await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+    let at_b = Session {
+        http: at_a.http.clone(),
+        base: b_url,
+        cookie: at_a.cookie.clone(),
+        csrf: at_a.csrf.clone(),
+    };
+    let t = token(&page);
+    let (st, page) = at_b
+        .post("/console/exchange/confirm", &[("token", &t)])
+        .await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+    assert!(has_row(&h, "ljungby-samtal"));
+    // Used once: the same confirmation at the first hub finds nothing.
+    let (st, _) = at_a
+        .post("/console/exchange/confirm", &[("token", &t)])
+        .await;
+    assert_eq!(st, StatusCode::GONE);
 }
 
 #[tokio::test]

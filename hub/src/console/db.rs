@@ -100,6 +100,16 @@ const MIGRATIONS: &[&str] = &[
     //    milliseconds from now on (rows in seconds fall out of the window).
     r#"ALTER TABLE console_login_failures ADD COLUMN attempt TEXT;
     CREATE INDEX console_login_failures_attempt ON console_login_failures(attempt);"#,
+    // 4: an uploaded import file waiting for its confirmation, with the
+    //    report shown (JSON), so the confirmation may reach any hub.
+    r#"CREATE TABLE console_uploads (
+        token_hash TEXT PRIMARY KEY,
+        "user" TEXT NOT NULL,
+        name TEXT NOT NULL,
+        body BLOB NOT NULL,
+        report TEXT NOT NULL,
+        created INTEGER NOT NULL
+    );"#,
 ];
 
 /// Any constant, the same in every instance: serialises the console's
