@@ -32,6 +32,7 @@ mod phones;
 mod publishing;
 mod revert;
 pub mod rights;
+mod service_state;
 mod services_list;
 pub mod throttle;
 pub mod users;
@@ -289,8 +290,8 @@ pub fn router(
             "/console/services/{id}",
             get(directory::show).post(directory::save),
         )
-        .route("/console/services/{id}/verify", post(directory::verify))
-        .route("/console/services/{id}/retire", post(directory::retire))
+        .route("/console/services/{id}/verify", post(service_state::verify))
+        .route("/console/services/{id}/retire", post(service_state::retire))
         .route("/console/organizations", get(organizations::list))
         .route("/console/organizations/{id}", post(organizations::save))
         .route(
@@ -300,7 +301,10 @@ pub fn router(
         .route("/console/publish/revert", post(revert::revert))
         .route("/console/publish/ready", post(publishing::ready))
         .route("/console/publish/distribution", post(distribution::save))
-        .route("/console/services/{id}/unretire", post(directory::unretire))
+        .route(
+            "/console/services/{id}/unretire",
+            post(service_state::unretire),
+        )
         .route("/console/corrections", get(corrections::list))
         .route("/console/corrections/{id}", post(corrections::decide))
         .route("/console/phones", get(phones::page).post(phones::change))
