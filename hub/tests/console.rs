@@ -63,6 +63,10 @@ async fn hub_with(tune: impl FnOnce(&mut ServeConfig)) -> Hub {
         ..Default::default()
     });
     fyr_hub::db::testing::apply(&mut cfg);
+    // One connection: every page and form here then proves it never takes
+    // a second connection while holding one (which would hang a small
+    // pool under load). The other suites use the default pool.
+    cfg.db_connections = 1;
     tune(&mut cfg);
     let (addr, handle) = spawn(cfg).await.unwrap();
     if fyr_hub::db::testing::pg_url().is_some() {
