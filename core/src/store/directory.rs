@@ -98,7 +98,7 @@ pub fn open(
         .optional()?;
     let other_format = blob
         .as_deref()
-        .is_some_and(|b| b.starts_with(b"FYRIX") && !crate::search::index::is_current_format(b));
+        .is_some_and(|b| b.starts_with(b"FYRIX") && !crate::search::codec::is_current_format(b));
     if other_format || get_meta(&c, "index_stale")?.as_deref() == Some("1") {
         before_write()?;
         let tx = c.transaction()?;
