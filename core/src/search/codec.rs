@@ -55,9 +55,16 @@ impl FacetIndex {
         }
         // Terms front-coded (shared prefix with the previous term, then the
         // rest); each term's postings as a count and gaps, all varints.
-        put_u32(&mut w, self.terms.len() as u32);
+        let merged;
+        let text = if self.overlay.is_empty() {
+            &*self.text
+        } else {
+            merged = super::postings::merged(&self.text, &self.overlay);
+            &merged
+        };
+        put_u32(&mut w, text.terms.len() as u32);
         let mut prev: &[u8] = &[];
-        for t in &self.terms {
+        for t in &text.terms {
             let t = t.as_bytes();
             let shared = prev.iter().zip(t).take_while(|(a, b)| a == b).count();
             put_var(&mut w, shared as u32);
@@ -65,9 +72,8 @@ impl FacetIndex {
             w.extend_from_slice(&t[shared..]);
             prev = t;
         }
-        for i in 0..self.terms.len() {
-            let posts =
-                &self.post_pos[self.post_start[i] as usize..self.post_start[i + 1] as usize];
+        for i in 0..text.terms.len() {
+            let posts = text.postings(i).0;
             put_var(&mut w, posts.len() as u32);
             let mut last = 0u32;
             for &p in posts {
@@ -75,7 +81,7 @@ impl FacetIndex {
                 last = p;
             }
         }
-        w.extend_from_slice(&self.post_fields);
+        w.extend_from_slice(&text.post_fields);
         let sum = checksum(&w);
         w.extend_from_slice(&sum.to_le_bytes());
         w
@@ -166,8 +172,9 @@ impl FacetIndex {
             }
             ix.entries.push(e);
         }
+        let mut text = super::postings::TextIndex::default();
         let n = r.u32().ok_or_else(bad)? as usize;
-        ix.terms.reserve(n);
+        text.terms.reserve(n);
         let mut prev: Vec<u8> = Vec::new();
         for _ in 0..n {
             let shared = r.var().ok_or_else(bad)? as usize;
@@ -177,11 +184,11 @@ impl FacetIndex {
             }
             prev.truncate(shared);
             prev.extend_from_slice(r.take(rest).ok_or_else(bad)?);
-            ix.terms
+            text.terms
                 .push(String::from_utf8(prev.clone()).map_err(|_| bad())?);
         }
-        ix.post_start.reserve(n + 1);
-        ix.post_start.push(0);
+        text.post_start.reserve(n + 1);
+        text.post_start.push(0);
         let limit = ix.entries.len() as u64;
         for _ in 0..n {
             let count = r.var().ok_or_else(bad)?;
@@ -195,11 +202,12 @@ impl FacetIndex {
                 if p >= limit {
                     return Err(bad());
                 }
-                ix.post_pos.push(p as u32);
+                text.post_pos.push(p as u32);
             }
-            ix.post_start.push(ix.post_pos.len() as u32);
+            text.post_start.push(text.post_pos.len() as u32);
         }
-        ix.post_fields = r.take(ix.post_pos.len()).ok_or_else(bad)?.to_vec();
+        text.post_fields = r.take(text.post_pos.len()).ok_or_else(bad)?.to_vec();
+        ix.text = std::sync::Arc::new(text);
         if r.p != r.b.len() {
             return Err(bad());
         }

@@ -62,13 +62,11 @@ pub struct FacetIndex {
     pub schedules: Vec<Schedule>,
     /// rowid → position in `entries`.
     pub by_rowid: HashMap<u32, u32>,
-    /// The text index: sorted folded terms; term i's postings are
-    /// `post_pos[post_start[i]..post_start[i + 1]]` (positions in `entries`)
-    /// with the fields it occurs in (`FIELD_*` bits) in `post_fields`.
-    pub terms: Vec<String>,
-    pub post_start: Vec<u32>,
-    pub post_pos: Vec<u32>,
-    pub post_fields: Vec<u8>,
+    /// The text index (folded terms and their postings), shared with the
+    /// index before an in-place edit, and the edits since (see
+    /// [`super::postings`]).
+    pub text: std::sync::Arc<super::postings::TextIndex>,
+    pub overlay: super::postings::Overlay,
     /// Services and organizations parsed for display, by rowid; lives and
     /// dies with this index (a content change builds a new index).
     pub parsed: std::sync::Mutex<HashMap<u32, Parsed>>,
@@ -186,12 +184,6 @@ impl FacetIndex {
 
     /// Builds the index from services (with their rowids) and municipalities.
     /// The range of terms starting with `prefix`.
-    pub fn prefix_range(&self, prefix: &str) -> std::ops::Range<usize> {
-        let lo = self.terms.partition_point(|t| t.as_str() < prefix);
-        let hi = lo + self.terms[lo..].partition_point(|t| t.starts_with(prefix));
-        lo..hi
-    }
-
     /// `texts[i]` are the folded text fields (name, org, place, tags, body)
     /// of `services[i]`.
     pub fn build(
@@ -351,24 +343,9 @@ impl FacetIndex {
     }
 
     fn build_text(&mut self, texts: &[[String; 5]]) {
-        let mut map: HashMap<&str, Vec<(u32, u8)>> = HashMap::new();
-        for (pos, fields) in texts.iter().enumerate() {
-            for (tok, mask) in term_fields(fields) {
-                map.entry(tok).or_default().push((pos as u32, mask));
-            }
-        }
-        let mut terms: Vec<(&str, Vec<(u32, u8)>)> = map.into_iter().collect();
-        terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        self.post_start.push(0);
-        for (t, mut posts) in terms {
-            posts.sort_unstable();
-            self.terms.push(t.to_string());
-            for (p, m) in posts {
-                self.post_pos.push(p);
-                self.post_fields.push(m);
-            }
-            self.post_start.push(self.post_pos.len() as u32);
-        }
+        self.text = std::sync::Arc::new(super::postings::TextIndex::build(
+            texts.iter().map(term_fields),
+        ));
     }
 
     pub(crate) fn finish(&mut self) {
