@@ -91,8 +91,6 @@ pub(super) fn text_scores(ix: &FacetIndex, toks: &[String]) -> Option<Vec<(u32, 
             }
         });
     }
-    // By position: the same order however the index was last changed.
-    touched.sort_unstable();
     let all: u16 = if n >= 16 { u16::MAX } else { (1u16 << n) - 1 };
     let and: Vec<(u32, f32)> = touched
         .iter()

@@ -358,7 +358,8 @@ fn edits_in_place_over_many_syncs_answer_as_a_full_rebuild_does_and_share_the_te
     // (renamed so old words vanish, re-described, re-timed); one service is
     // edited again and again. More syncs than the deltas kept before the
     // index blob is written whole.
-    let edits: Vec<(&str, Box<dyn Fn(&mut Service)>)> = vec![
+    type Edit = (&'static str, Box<dyn Fn(&mut Service)>);
+    let edits: Vec<Edit> = vec![
         (
             "kvinnojouren-ljungby",
             Box::new(|s| s.name.sv = "Stödcentrum Sunnerbo".into()),
