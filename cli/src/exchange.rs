@@ -92,7 +92,7 @@ pub fn export(
 
 pub struct ImportArgs {
     pub path: PathBuf,
-    pub db: Option<PathBuf>,
+    pub db: Option<fyr_hub::db::Target>,
     pub content: Option<PathBuf>,
     pub report: Option<PathBuf>,
     pub dry_run: bool,
@@ -111,7 +111,7 @@ pub fn import(a: ImportArgs) -> CmdResult {
                 "say where to import: --db FILE (the hub's working directory) or --content DIR (a content folder)",
             ))
         }
-        (Some(db), None) => fyr_hub::console::exchange::import_db(&fyr_hub::db::Target::Sqlite(db.clone()), &a.path, a.dry_run).map_err(|e| match e {
+        (Some(db), None) => fyr_hub::console::exchange::import_db(db, &a.path, a.dry_run).map_err(|e| match e {
             fyr_hub::HubError::Content(m) => Failure::usage(m),
             e => Failure::failed(e.to_string()),
         })?,

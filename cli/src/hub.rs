@@ -148,9 +148,14 @@ enum HubCmd {
     Import {
         /// The file or folder to import.
         path: PathBuf,
-        /// Into the hub's working directory (the console's database).
+        /// Into the hub's working directory (the console's database: an
+        /// SQLite file or postgres://USER@HOST:PORT/DB).
+        #[arg(long, value_name = "FILE|URL")]
+        db: Option<String>,
+        /// With --db postgres://…: the hub secret file (as `fyr hub serve
+        /// --secret`).
         #[arg(long, value_name = "FILE")]
-        db: Option<PathBuf>,
+        secret: Option<PathBuf>,
         /// Into a content folder.
         #[arg(long, value_name = "DIR")]
         content: Option<PathBuf>,
@@ -256,7 +261,7 @@ impl HubDbArgs {
 /// `--secret` (which never goes into the database: every instance keeps
 /// the same copy, so a dump of the database cannot reverse the keyed
 /// client hashes). SQLite keeps its secret beside the file.
-fn db_target(db: &str, secret: Option<&Path>) -> Result<fyr_hub::db::Target, Failure> {
+pub(crate) fn db_target(db: &str, secret: Option<&Path>) -> Result<fyr_hub::db::Target, Failure> {
     if fyr_hub::db::is_postgres_url(db) {
         let Some(secret) = secret else {
             return Err(Failure::usage(
@@ -759,12 +764,19 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
         HubCmd::Import {
             path,
             db,
+            secret,
             content,
             report,
             dry_run,
         } => crate::exchange::import(crate::exchange::ImportArgs {
             path,
-            db,
+            db: match &db {
+                Some(db) => Some(db_target(db, secret.as_deref())?),
+                None if secret.is_some() => {
+                    return Err(Failure::usage("--secret goes with --db postgres://…"))
+                }
+                None => None,
+            },
             content,
             report,
             dry_run,

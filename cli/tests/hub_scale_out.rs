@@ -182,6 +182,26 @@ fn two_hubs_share_console_sessions_and_the_login_throttle() {
     let (code, out) = fyr_hub_cmd(dir.path(), &target, &["user", "list"], "");
     assert_eq!(code, 0, "{out}");
     assert!(out.contains("jamt\tcoordinator\t23\tactive"), "{out}");
+    // The working directory from the terminal, on the same database: the
+    // repository's content imported, exported, and a file of it checked
+    // against it (dry run: nothing to change).
+    let content = Path::new(env!("CARGO_MANIFEST_DIR")).join("../content");
+    let out = dir.path().join("out");
+    for args in [
+        vec!["content", "import", "--dir", content.to_str().unwrap()],
+        vec!["content", "export", "--dir", out.to_str().unwrap()],
+    ] {
+        let (code, said) = fyr_hub_cmd(dir.path(), &target, &args, "");
+        assert_eq!(code, 0, "{args:?}: {said}");
+    }
+    let services = out.join("directory/services.csv");
+    let (code, said) = fyr_hub_cmd(
+        dir.path(),
+        &target,
+        &["import", services.to_str().unwrap(), "--dry-run"],
+        "",
+    );
+    assert_eq!(code, 0, "{said}");
     let a = serve(dir.path(), 1, &target, true);
     let b = serve(dir.path(), 2, &target, true);
 
