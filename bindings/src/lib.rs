@@ -208,11 +208,8 @@ impl FyrCore {
             let lang = opts.lang;
             let dir = std::path::PathBuf::from(&bundle_dir);
             // Damage found after open is repaired from the same bundle.
-            let inner = fyr_core::Fyr::open_with_source(
-                opts,
-                Arc::new(move || fyr_core::bundle::bundle_from_dir(&dir)),
-            )
-            .map_err(convert::error)?;
+            let inner = fyr_core::Fyr::open_with_source(opts, fyr_core::bundle::dir_source(dir))
+                .map_err(convert::error)?;
             Ok(Arc::new(FyrCore {
                 inner: Arc::new(inner),
                 lang,

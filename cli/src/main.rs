@@ -144,13 +144,7 @@ impl Ctx {
         // as the compiled-in one; it is used only where that one would be,
         // and a directory store found damaged later is rebuilt from it.
         let fyr = match std::env::var_os("FYR_BUNDLE_DIR") {
-            Some(dir) => {
-                let dir = PathBuf::from(dir);
-                Fyr::open_with_source(
-                    opts,
-                    std::sync::Arc::new(move || fyr_core::bundle::bundle_from_dir(&dir)),
-                )?
-            }
+            Some(dir) => Fyr::open_with_source(opts, fyr_core::bundle::dir_source(dir.into()))?,
             None => Fyr::open(opts)?,
         };
         key::settle(&fyr, &self.data_dir, given)?;

@@ -11,7 +11,7 @@ use crate::vocab::{AgencyKind, Lang};
 use chrono::{DateTime, Utc};
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
-use std::sync::{Arc, RwLock};
+use std::sync::RwLock;
 
 pub const DEFAULT_RETENTION_DAYS: u32 = 30;
 
@@ -115,7 +115,7 @@ impl Fyr {
     /// content, and as what a directory store found damaged later is rebuilt
     /// from. Never fails because of the key: see [`crate::keys`].
     pub fn open(o: OpenOptions) -> Result<Fyr> {
-        Self::open_with_source(o, Arc::new(crate::bundle::bundled))
+        Self::open_with_source(o, crate::bundle::compiled_source())
     }
 
     /// As [`Fyr::open`] with another bundle (tests, benchmarks).

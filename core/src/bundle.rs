@@ -372,6 +372,28 @@ pub fn bundle_from_dir(dir: &std::path::Path) -> Result<Bundle> {
     Ok(as_bundle(m, snap))
 }
 
+/// The compiled-in bundle as a source for the store: verified and decoded
+/// only when it may be newer than what the store holds.
+pub fn compiled_source() -> crate::store::BundleSource {
+    crate::store::BundleSource::new(bundled).with_peek(|| {
+        crate::feed::parse_signed_manifest(BUNDLE_MANIFEST)
+            .ok()
+            .map(|m| (m.feed_id, m.version))
+    })
+}
+
+/// A bundle folder (see [`bundle_from_dir`]) as a source for the store,
+/// read whole only when it may be newer than what the store holds.
+pub fn dir_source(dir: std::path::PathBuf) -> crate::store::BundleSource {
+    let at = dir.clone();
+    crate::store::BundleSource::new(move || bundle_from_dir(&dir)).with_peek(move || {
+        let bytes = std::fs::read(at.join("manifest.json")).ok()?;
+        crate::feed::parse_signed_manifest(&bytes)
+            .ok()
+            .map(|m| (m.feed_id, m.version))
+    })
+}
+
 /// Is this the bundled version (feed id and version), i.e. a device that never synced?
 pub fn is_bundled_position(feed_id: &str, version: u64) -> bool {
     match serde_json::from_slice::<crate::feed::SignedManifest>(BUNDLE_MANIFEST)

@@ -237,6 +237,65 @@ mod tests {
     }
 
     #[test]
+    fn a_later_open_reads_only_the_bundles_version_and_decodes_it_only_when_newer() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        let d = tempfile::tempdir().unwrap();
+        let now = chrono::Utc::now();
+        let loads = Arc::new(AtomicUsize::new(0));
+        // The app's bundle as a source that counts how often it is decoded.
+        let source = |b: Bundle| {
+            let n = loads.clone();
+            let (feed, version) = (b.position.feed_id.clone(), b.position.version);
+            crate::store::BundleSource::new(move || {
+                n.fetch_add(1, Ordering::SeqCst);
+                Ok(Bundle {
+                    position: b.position.clone(),
+                    records: b.records.clone(),
+                })
+            })
+            .with_peek(move || Some((feed.clone(), version)))
+        };
+        let o = || OpenOptions {
+            data_dir: d.path().into(),
+            key: Some([7; 32]),
+            lang: Lang::Sv,
+        };
+        let first = crate::bundle::bundled().unwrap();
+        let v = first.position.version;
+        // First start: the bundle is imported.
+        drop(Fyr::open_with_source(o(), source(first)).unwrap());
+        assert_eq!(loads.load(Ordering::SeqCst), 1);
+        // Every later start of the same app: its version is read, not the bundle.
+        for _ in 0..3 {
+            let f = Fyr::open_with_source(o(), source(crate::bundle::bundled().unwrap())).unwrap();
+            assert_eq!(f.status(now).unwrap().content_version, v);
+        }
+        assert_eq!(
+            loads.load(Ordering::SeqCst),
+            1,
+            "an unchanged bundle is never decoded"
+        );
+        // An app update whose bundle is newer: decoded once and adopted.
+        let next = next_bundle(|r| set_min_app_version(r, "0.1"));
+        let f = Fyr::open_with_source(o(), source(next)).unwrap();
+        assert_eq!(loads.load(Ordering::SeqCst), 2);
+        assert_eq!(f.status(now).unwrap().content_version, v + 1);
+        drop(f);
+        // The older app again (its bundle is behind the store): not decoded,
+        // nothing rolled back.
+        let f = Fyr::open_with_source(o(), source(crate::bundle::bundled().unwrap())).unwrap();
+        assert_eq!(loads.load(Ordering::SeqCst), 2);
+        assert_eq!(f.status(now).unwrap().content_version, v + 1);
+        drop(f);
+        // The compiled-in source tells the same version as the bundle it decodes.
+        let b = crate::bundle::bundled().unwrap();
+        let s = crate::bundle::compiled_source();
+        assert_eq!(s.load().unwrap().position.version, b.position.version);
+        drop(Fyr::open(o()).unwrap());
+    }
+
+    #[test]
     fn a_newer_bundle_with_an_invalid_record_is_refused_in_the_transaction_and_nothing_changes() {
         let d = tempfile::tempdir().unwrap();
         let now = chrono::Utc::now();

@@ -10,11 +10,13 @@
 //! * complete (`complete`): limit, nothing closed on top in an urgent
 //!   situation, the line that always answers, 112 first only in danger now.
 
+pub mod codec;
 mod complete;
 #[cfg(test)]
 pub(crate) mod fixture;
 mod hits;
 pub mod index;
+pub mod postings;
 mod rank;
 mod retrieve;
 pub mod update;
@@ -243,15 +245,12 @@ pub fn search(
     Ok(search_full(conn, ix, q, lang)?.hits)
 }
 
-/// Whether a folded word is in the directory's vocabulary.
 fn has_term(ix: &FacetIndex, w: &str) -> bool {
-    ix.terms.binary_search_by(|t| t.as_str().cmp(w)).is_ok()
+    ix.has_term(w)
 }
 
-/// Whether `w` is the start of a longer word in the directory's vocabulary.
 fn starts_term(ix: &FacetIndex, w: &str) -> bool {
-    let i = ix.terms.partition_point(|t| t.as_str() <= w);
-    ix.terms.get(i).is_some_and(|t| t.starts_with(w))
+    ix.starts_term(w)
 }
 
 /// Step one: reads the text (nothing without a lexicon).

@@ -49,20 +49,11 @@ pub(super) fn words(ix: &FacetIndex, rest: &[String], words: &[String]) -> Words
         // A short word (an abbreviation: umo, boj, ifo) names only as a
         // whole word; a longer one also as the start of a name word.
         let short = tok.chars().count() < 5;
-        for term in ix.prefix_range(tok) {
-            if short && ix.terms[term] != *tok {
-                continue;
+        ix.each_posting(tok, |term, pos, fields| {
+            if (!short || term == tok) && fields & (index::FIELD_NAME | index::FIELD_TAGS) != 0 {
+                named[pos as usize] = true;
             }
-            let (a, b) = (
-                ix.post_start[term] as usize,
-                ix.post_start[term + 1] as usize,
-            );
-            for k in a..b {
-                if ix.post_fields[k] & (index::FIELD_NAME | index::FIELD_TAGS) != 0 {
-                    named[ix.post_pos[k] as usize] = true;
-                }
-            }
-        }
+        });
     }
     Words {
         matched,
@@ -84,29 +75,21 @@ pub(super) fn text_scores(ix: &FacetIndex, toks: &[String]) -> Option<Vec<(u32, 
     let mut acc: Vec<(f32, u16)> = vec![(0.0, 0); ix.entries.len()];
     let mut touched: Vec<u32> = Vec::new();
     for (ti, tok) in toks.iter().take(n).enumerate() {
-        for term in ix.prefix_range(tok) {
-            let exact = ix.terms[term] == *tok;
-            let (a, b) = (
-                ix.post_start[term] as usize,
-                ix.post_start[term + 1] as usize,
-            );
-            for k in a..b {
-                let w = index::field_weight(ix.post_fields[k]) * if exact { 1.5 } else { 1.0 };
-                let pos = ix.post_pos[k];
-                let e = &mut acc[pos as usize];
-                if e.1 == 0 {
-                    touched.push(pos);
-                }
-                // A word scores fully for the first of its terms found in a
-                // document, a tenth for each further one.
-                if e.1 & (1 << ti) == 0 {
-                    e.0 += w;
-                    e.1 |= 1 << ti;
-                } else {
-                    e.0 += w * 0.1;
-                }
+        ix.each_posting(tok, |term, pos, fields| {
+            let w = index::field_weight(fields) * if term == tok { 1.5 } else { 1.0 };
+            let e = &mut acc[pos as usize];
+            if e.1 == 0 {
+                touched.push(pos);
             }
-        }
+            // A word scores fully for the first of its terms found in a
+            // document, a tenth for each further one.
+            if e.1 & (1 << ti) == 0 {
+                e.0 += w;
+                e.1 |= 1 << ti;
+            } else {
+                e.0 += w * 0.1;
+            }
+        });
     }
     let all: u16 = if n >= 16 { u16::MAX } else { (1u16 << n) - 1 };
     let and: Vec<(u32, f32)> = touched

@@ -6,10 +6,12 @@
 //! municipality or organization, or recovery rebuild from every record.
 
 use super::index::{term_fields, FacetIndex};
+use super::postings::{self, TextIndex};
 use crate::error::Result;
 use crate::model::Service;
 use crate::vocab::AgencyKind;
 use std::collections::{BTreeMap, HashMap};
+use std::sync::Arc;
 
 /// A service as it is after the change.
 pub struct Changed {
@@ -26,6 +28,9 @@ pub struct Changed {
 /// deleted or changed) taken out and `added` (sorted by position) put in.
 pub fn update(old: &FacetIndex, removed: &[u32], mut added: Vec<Changed>) -> Result<FacetIndex> {
     added.sort_by_key(|c| c.position);
+    if in_place(old, removed, &added) {
+        return modify(old, added);
+    }
     let old_len = old.entries.len();
     let mut gone = vec![false; old_len];
     for &p in removed {
@@ -89,7 +94,15 @@ pub fn update(old: &FacetIndex, removed: &[u32], mut added: Vec<Changed>) -> Res
         .collect::<Option<Vec<_>>>()
         .ok_or_else(|| crate::error::Error::Storage("the index update left a gap".into()))?;
 
-    // Postings: the kept ones renumbered, the added services' merged in.
+    // Postings: the kept ones renumbered (their order stays), the added
+    // services' merged in, from the old index with its edits folded in.
+    let merged;
+    let old_text: &TextIndex = if old.overlay.is_empty() {
+        &old.text
+    } else {
+        merged = postings::merged(&old.text, &old.overlay);
+        &merged
+    };
     let mut fresh: BTreeMap<&str, Vec<(u32, u8)>> = BTreeMap::new();
     for c in &added {
         for (t, m) in term_fields(&c.text) {
@@ -97,58 +110,90 @@ pub fn update(old: &FacetIndex, removed: &[u32], mut added: Vec<Changed>) -> Res
         }
     }
     let mut fresh = fresh.into_iter().peekable();
-    // Written straight into the new arrays: the kept postings of a term stay
-    // sorted (the renumbering keeps order), the few added ones are put in
-    // place within the term's own run.
-    ix.post_pos.reserve(old.post_pos.len() + added.len() * 64);
-    ix.post_fields
-        .reserve(old.post_fields.len() + added.len() * 64);
-    ix.terms.reserve(old.terms.len() + 16);
-    ix.post_start.reserve(old.terms.len() + 17);
-    ix.post_start.push(0);
-    fn put_fresh(ix: &mut FacetIndex, start: usize, posts: Vec<(u32, u8)>) {
-        for (p, m) in posts {
-            let i = start + ix.post_pos[start..].partition_point(|&x| x < p);
-            ix.post_pos.insert(i, p);
-            ix.post_fields.insert(i, m);
+    let mut text = TextIndex {
+        post_start: Vec::with_capacity(old_text.terms.len() + 17),
+        post_pos: Vec::with_capacity(old_text.post_pos.len() + added.len() * 64),
+        post_fields: Vec::with_capacity(old_text.post_fields.len() + added.len() * 64),
+        terms: Vec::with_capacity(old_text.terms.len() + 16),
+    };
+    text.post_start.push(0);
+    for (ti, term) in old_text.terms.iter().enumerate() {
+        while let Some((t, posts)) = fresh.next_if(|(t, _)| *t < term.as_str()) {
+            text.push_term(t, posts.into_iter());
         }
-    }
-    fn close_term(ix: &mut FacetIndex, start: usize, term: &str) {
-        if ix.post_pos.len() > start {
-            ix.terms.push(term.to_string());
-            ix.post_start.push(ix.post_pos.len() as u32);
-        }
-    }
-    for (ti, term) in old.terms.iter().enumerate() {
-        while let Some((t, _)) = fresh.peek() {
-            if *t < term.as_str() {
-                let (t, posts) = fresh.next().expect("peeked");
-                let start = ix.post_pos.len();
-                put_fresh(&mut ix, start, posts);
-                close_term(&mut ix, start, t);
-            } else {
-                break;
+        let (pos, fields) = old_text.postings(ti);
+        let kept = pos.iter().zip(fields).filter_map(|(p, m)| {
+            let np = remap[*p as usize];
+            (np != u32::MAX).then_some((np, *m))
+        });
+        match fresh.next_if(|(t, _)| *t == term.as_str()) {
+            Some((_, extra)) => {
+                let mut all: Vec<(u32, u8)> = kept.collect();
+                all.extend(extra);
+                all.sort_unstable();
+                text.push_term(term, all.into_iter());
             }
+            None => text.push_term(term, kept),
         }
-        let (a, b) = (old.post_start[ti] as usize, old.post_start[ti + 1] as usize);
-        let start = ix.post_pos.len();
-        for (&p, &m) in old.post_pos[a..b].iter().zip(&old.post_fields[a..b]) {
-            let np = remap[p as usize];
-            if np != u32::MAX {
-                ix.post_pos.push(np);
-                ix.post_fields.push(m);
-            }
-        }
-        if fresh.peek().is_some_and(|(t, _)| *t == term.as_str()) {
-            put_fresh(&mut ix, start, fresh.next().expect("peeked").1);
-        }
-        close_term(&mut ix, start, term);
     }
     for (t, posts) in fresh {
-        let start = ix.post_pos.len();
-        put_fresh(&mut ix, start, posts);
-        close_term(&mut ix, start, t);
+        text.push_term(t, posts.into_iter());
     }
+    ix.text = Arc::new(text);
     ix.finish();
+    Ok(ix)
+}
+
+/// Whether a change only edits services that stay (each keeps its id, rowid
+/// and position): then it is made without moving any entry.
+fn in_place(old: &FacetIndex, removed: &[u32], added: &[Changed]) -> bool {
+    let mut r = removed.to_vec();
+    r.sort_unstable();
+    r.dedup();
+    r.len() == removed.len()
+        && r.len() == added.len()
+        && r.iter().zip(added).all(|(&p, c)| {
+            c.position == p
+                && old
+                    .entries
+                    .get(p as usize)
+                    .is_some_and(|e| e.rowid == c.rowid)
+        })
+}
+
+/// The index `old` with services edited in place: their entries replaced,
+/// their terms moved to the overlay. The text index is shared with `old`,
+/// not copied (see [`super::postings`]).
+fn modify(old: &FacetIndex, changed: Vec<Changed>) -> Result<FacetIndex> {
+    let mut ix = FacetIndex {
+        entries: old.entries.clone(),
+        area_munis: old.area_munis.clone(),
+        municipalities: old.municipalities.clone(),
+        counties: old.counties.clone(),
+        languages: old.languages.clone(),
+        schedule_specs: old.schedule_specs.clone(),
+        schedules: old.schedules.clone(),
+        by_rowid: old.by_rowid.clone(),
+        text: old.text.clone(),
+        overlay: old.overlay.clone(),
+        ..Default::default()
+    };
+    let mut sched_ix: HashMap<String, u16> = ix
+        .schedule_specs
+        .iter()
+        .enumerate()
+        .map(|(i, s)| (s.clone(), i as u16))
+        .collect();
+    let muni_pos: HashMap<&str, u16> = old
+        .municipalities
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.code.as_str(), i as u16))
+        .collect();
+    for c in &changed {
+        let e = ix.make_entry(c.rowid, &c.service, c.kind, &mut sched_ix, &muni_pos)?;
+        ix.entries[c.position as usize] = e;
+        ix.overlay.replace(c.position, term_fields(&c.text));
+    }
     Ok(ix)
 }

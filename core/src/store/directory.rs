@@ -53,6 +53,7 @@ pub fn position(c: &Connection) -> Result<ContentPosition> {
 pub fn open(
     path: &Path,
     bundled: &dyn Fn() -> Result<Bundle>,
+    peek: Option<&(dyn Fn() -> Option<(String, u64)> + Send + Sync)>,
     full_check: bool,
     before_write: &mut dyn FnMut() -> Result<()>,
 ) -> Result<(Connection, FacetIndex)> {
@@ -77,9 +78,13 @@ pub fn open(
     }
     // An app update whose bundle is a newer version of the feed the device
     // follows adopts it (a device that could not sync is not left behind
-    // its own app). A bundle that does not verify changes nothing.
+    // its own app). A bundle that does not verify changes nothing. One that
+    // tells its version cheaply is decoded only when it is newer.
     let pos = position(&c)?;
-    if let Ok(b) = bundled() {
+    let maybe_newer = peek
+        .and_then(|p| p())
+        .is_none_or(|(feed, version)| feed == pos.feed_id && version > pos.version);
+    if let Some(b) = maybe_newer.then(bundled).and_then(|b| b.ok()) {
         if b.position.feed_id == pos.feed_id && b.position.version > pos.version {
             before_write()?;
             let ix = apply(&mut c, &b.position, b.records, Vec::new(), true, None)?;
@@ -93,7 +98,7 @@ pub fn open(
         .optional()?;
     let other_format = blob
         .as_deref()
-        .is_some_and(|b| b.starts_with(b"FYRIX") && !crate::search::index::is_current_format(b));
+        .is_some_and(|b| b.starts_with(b"FYRIX") && !crate::search::codec::is_current_format(b));
     if other_format || get_meta(&c, "index_stale")?.as_deref() == Some("1") {
         before_write()?;
         let tx = c.transaction()?;

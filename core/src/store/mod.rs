@@ -40,8 +40,44 @@ pub struct Bundle {
     pub records: Vec<Record>,
 }
 
-/// Where a damaged directory store is rebuilt from while the app runs.
-pub type BundleSource = Arc<dyn Fn() -> Result<Bundle> + Send + Sync>;
+/// Where first-start content comes from, and where a damaged directory
+/// store is rebuilt from while the app runs.
+#[derive(Clone)]
+pub struct BundleSource {
+    load: Arc<dyn Fn() -> Result<Bundle> + Send + Sync>,
+    peek: Option<Peek>,
+}
+
+/// A bundle's feed id and version read without verifying or decoding it:
+/// only to tell, at an open, that the bundle is not newer than the store
+/// (what is imported is always verified by `load`).
+pub type Peek = Arc<dyn Fn() -> Option<(String, u64)> + Send + Sync>;
+
+impl BundleSource {
+    /// A source that must be loaded (verified and decoded) to be compared.
+    pub fn new(load: impl Fn() -> Result<Bundle> + Send + Sync + 'static) -> BundleSource {
+        BundleSource {
+            load: Arc::new(load),
+            peek: None,
+        }
+    }
+
+    /// With a cheap way to read its feed id and version: an open whose store
+    /// already holds that version or a later one never decodes the bundle.
+    pub fn with_peek(
+        self,
+        peek: impl Fn() -> Option<(String, u64)> + Send + Sync + 'static,
+    ) -> BundleSource {
+        BundleSource {
+            peek: Some(Arc::new(peek)),
+            ..self
+        }
+    }
+
+    pub fn load(&self) -> Result<Bundle> {
+        (self.load)()
+    }
+}
 
 pub struct Store {
     data_dir: PathBuf,
@@ -196,18 +232,21 @@ impl Store {
     /// Opens (creating if needed) the store in `data_dir`. A first start, or a
     /// directory store found corrupt, imports `bundled()`.
     pub fn open(data_dir: &Path, bundled: &dyn Fn() -> Result<Bundle>) -> Result<Store> {
-        Self::open_inner(data_dir, bundled, None)
+        Self::open_inner(data_dir, bundled, None, None)
     }
 
     /// As [`Store::open`], and a directory store found damaged later, at any
     /// query, is rebuilt from `source` too (see [`Store::with_dir`]).
     pub fn open_rebuildable(data_dir: &Path, source: BundleSource) -> Result<Store> {
-        Self::open_inner(data_dir, &*source.clone(), Some(source))
+        let peek = source.peek.clone();
+        let load = source.load.clone();
+        Self::open_inner(data_dir, &*load, peek.as_deref(), Some(source))
     }
 
     fn open_inner(
         data_dir: &Path,
         bundled: &dyn Fn() -> Result<Bundle>,
+        peek: Option<&(dyn Fn() -> Option<(String, u64)> + Send + Sync)>,
         rebuild_from: Option<BundleSource>,
     ) -> Result<Store> {
         prepare_data_dir(data_dir)?;
@@ -243,7 +282,13 @@ impl Store {
             }
             Ok(())
         };
-        let opened = directory::open(&dir_path, bundled, reason.is_some(), &mut before_write);
+        let opened = directory::open(
+            &dir_path,
+            bundled,
+            peek,
+            reason.is_some(),
+            &mut before_write,
+        );
         let (dir, index) = match opened {
             Ok(v) => v,
             Err(e) if is_corruption(&e) => {
@@ -251,7 +296,7 @@ impl Store {
                 let was = directory::damaged_position(&dir_path);
                 let aside = move_aside(&dir_path)?;
                 prepare_file(&dir_path)?;
-                let v = directory::open(&dir_path, bundled, false, &mut before_write)?;
+                let v = directory::open(&dir_path, bundled, peek, false, &mut before_write)?;
                 let pos = directory::position(&v.0)?;
                 let lost = directory::describe_loss(was.as_ref(), &pos);
                 let why = match reason {
@@ -320,7 +365,13 @@ impl Store {
         let was = directory::damaged_position(&path);
         let aside = move_aside(&path)?;
         prepare_file(&path)?;
-        let (c, ix) = directory::open(&path, &**source, false, &mut || Ok(()))?;
+        let (c, ix) = directory::open(
+            &path,
+            &*source.load,
+            source.peek.as_deref(),
+            false,
+            &mut || Ok(()),
+        )?;
         let pos = directory::position(&c)?;
         let lost = directory::describe_loss(was.as_ref(), &pos);
         self.finished_write(&c)?;

@@ -93,7 +93,7 @@ pub fn update_index(
     struct Now {
         id: String,
         rowid: u32,
-        old_rank: u32,
+        old_pos: Option<u32>,
         is_new: bool,
         service: Service,
     }
@@ -127,12 +127,11 @@ pub fn update_index(
                         next - 1
                     }
                 };
-                let old_rank: i64 = before.query_row([id], |r| r.get(0))?;
                 present.push(Now {
                     id: id.clone(),
                     is_new: pos.is_none(),
                     rowid: new_rowid,
-                    old_rank: old_rank as u32,
+                    old_pos: pos,
                     service,
                 });
             }
@@ -150,14 +149,22 @@ pub fn update_index(
         .filter(|n| n.is_new)
         .map(|n| n.id.as_str())
         .collect();
+    // An edit of services that stay moves nothing: each keeps its position.
+    let moves = !added_ids.is_empty() || !deleted_ids.is_empty();
     let mut changed = Vec::with_capacity(present.len());
     for n in &present {
-        let deleted_before = deleted_ids
-            .iter()
-            .filter(|d| d.as_str() < n.id.as_str())
-            .count();
-        let added_before = added_ids.iter().filter(|a| **a < n.id.as_str()).count();
-        let position = n.old_rank as usize - deleted_before + added_before;
+        let position = match n.old_pos.filter(|_| !moves) {
+            Some(p) => p as usize,
+            None => {
+                let old_rank: i64 = before.query_row([&n.id], |r| r.get(0))?;
+                let deleted_before = deleted_ids
+                    .iter()
+                    .filter(|d| d.as_str() < n.id.as_str())
+                    .count();
+                let added_before = added_ids.iter().filter(|a| **a < n.id.as_str()).count();
+                old_rank as usize - deleted_before + added_before
+            }
+        };
         let org = crate::search::organization(tx, &n.service.organization)?;
         changed.push(update::Changed {
             rowid: n.rowid,

@@ -310,3 +310,164 @@ fn an_index_in_an_older_format_is_rebuilt_from_the_records_not_taken_for_damage(
     assert!(ids.contains(&"kvinnojouren-ljungby".to_string()), "{ids:?}");
     assert!(!ids.contains(&"kvinnojouren-alvesta".to_string()));
 }
+
+#[test]
+fn edits_in_place_over_many_syncs_answer_as_a_full_rebuild_does_and_share_the_text_index() {
+    let a = tempfile::tempdir().unwrap();
+    let b = tempfile::tempdir().unwrap();
+    drop(open(a.path()));
+    for f in [super::DIRECTORY_FILE, super::DEVICE_FILE] {
+        std::fs::copy(a.path().join(f), b.path().join(f)).unwrap();
+    }
+    let fa = open(a.path());
+    let fb = open(b.path());
+    let mut qs = queries();
+    let at = Some(Utc.with_ymd_and_hms(2026, 12, 24, 21, 0, 0).unwrap());
+    // The words the edits take away and bring (as typed, some as prefixes).
+    for t in [
+        "kvinnojouren ljungby",
+        "sunnerbo",
+        "sunn",
+        "stodcentrum",
+        "stodsamtal",
+        "jour ljungby",
+        "nattjour",
+        "hedersrelaterat",
+        "lattlast",
+    ] {
+        qs.push(SearchQuery {
+            text: Some(t.into()),
+            at,
+            ..Default::default()
+        });
+    }
+    let same = |fa: &Fyr, fb: &Fyr, step: &str| {
+        let mut found = 0;
+        for q in &qs {
+            let ha = fa.search(q).unwrap();
+            assert_eq!(
+                serde_json::to_value(&ha).unwrap(),
+                serde_json::to_value(fb.search(q).unwrap()).unwrap(),
+                "{step}: {q:?}"
+            );
+            found += ha.len();
+        }
+        assert!(found > 500, "{step}: the queries find things: {found}");
+    };
+    // A coordinator's weeks: each sync edits one or two services that stay
+    // (renamed so old words vanish, re-described, re-timed); one service is
+    // edited again and again. More syncs than the deltas kept before the
+    // index blob is written whole.
+    type Edit = (&'static str, Box<dyn Fn(&mut Service)>);
+    let edits: Vec<Edit> = vec![
+        (
+            "kvinnojouren-ljungby",
+            Box::new(|s| s.name.sv = "Stödcentrum Sunnerbo".into()),
+        ),
+        (
+            "socialjour-vaxjo",
+            Box::new(|s| s.description.sv.push_str(" Nattjour alla dagar.")),
+        ),
+        (
+            "kvinnojouren-ljungby",
+            Box::new(|s| s.description.sv = "Stödsamtal, lättläst information.".into()),
+        ),
+        (
+            "kvinnojouren-ostersund",
+            Box::new(|s| s.hours = "mon-sun 00:00-24:00".into()),
+        ),
+        (
+            "kvinnojouren-ljungby",
+            Box::new(|s| s.name.sv = "Kvinnojouren Sunnerbo".into()),
+        ),
+        (
+            "kvinnojouren-alvesta",
+            Box::new(|s| s.description.sv.push_str(" Hedersrelaterat våld.")),
+        ),
+        (
+            "socialjour-vaxjo",
+            Box::new(|s| s.description.sv = "Socialjouren i Växjö.".into()),
+        ),
+        (
+            "kvinnojouren-ljungby",
+            Box::new(|s| s.languages.push("ar".into())),
+        ),
+        (
+            "kvinnojouren-ostersund",
+            Box::new(|s| s.name.sv.push_str(" (Jämtland)")),
+        ),
+        (
+            "kvinnojouren-alvesta",
+            Box::new(|s| s.name.sv = "Alvesta stödcentrum".into()),
+        ),
+    ];
+    for (i, pair) in edits.chunks(2).enumerate() {
+        let before = fa.store().index();
+        let records = all_records(&fa);
+        let mut upserts = Vec::new();
+        for (id, edit) in pair {
+            let mut s = service(&records, id);
+            edit(&mut s);
+            // Both edits of a pair may touch one service: the later wins.
+            upserts.retain(|r: &Record| r.id != *id);
+            upserts.push(Record::new(RecordKind::Service, id.to_string(), &s));
+        }
+        let pos = fa.store().position().unwrap();
+        let next = ContentPosition {
+            version: pos.version + 1,
+            digest: String::new(),
+            ..pos
+        };
+        fa.store().apply(&next, upserts, vec![], false).unwrap();
+        let after = fa.store().index();
+        let deltas: i64 = fa
+            .store()
+            .dir()
+            .query_row("SELECT count(*) FROM index_delta", [], |r| r.get(0))
+            .unwrap();
+        if deltas > 0 {
+            assert!(
+                std::sync::Arc::ptr_eq(&before.text, &after.text),
+                "sync {i}: an edit in place shares the text index, it is not copied"
+            );
+        }
+        fb.store()
+            .apply(&next, all_records(&fa), vec![], true)
+            .unwrap();
+        assert_eq!(
+            fa.store().position().unwrap().digest,
+            fb.store().position().unwrap().digest
+        );
+        same(&fa, &fb, &format!("sync {i}"));
+        for id in [
+            "kvinnojouren-ljungby",
+            "socialjour-vaxjo",
+            "kvinnojouren-alvesta",
+        ] {
+            assert_eq!(
+                serde_json::to_value(fa.show(id, at, None).unwrap()).unwrap(),
+                serde_json::to_value(fb.show(id, at, None).unwrap()).unwrap(),
+                "sync {i}: {id}"
+            );
+        }
+    }
+    // Renamed away: its old name no longer finds it, the new one does.
+    let ids = |t: &str| -> Vec<String> {
+        fa.search(&SearchQuery {
+            text: Some(t.into()),
+            limit: 100,
+            ..Default::default()
+        })
+        .unwrap()
+        .into_iter()
+        .map(|h| h.id)
+        .collect()
+    };
+    assert!(ids("sunnerbo").contains(&"kvinnojouren-ljungby".to_string()));
+    assert!(ids("stodcentrum").contains(&"kvinnojouren-alvesta".to_string()));
+    // Reopened (the blob written whole at the eighth sync, and the deltas
+    // since replayed on it), it still answers the same.
+    drop(fa);
+    let fa = open(a.path());
+    same(&fa, &fb, "reopened");
+}
