@@ -32,6 +32,7 @@ impl DemoHub {
     pub async fn start(
         dir: &Path,
         base: Snapshot,
+        base_digest: Option<String>,
         records: Vec<Record>,
     ) -> Result<(DemoHub, PublishReport), HubError> {
         std::fs::create_dir_all(dir).map_err(crate::io_err(dir))?;
@@ -70,6 +71,7 @@ impl DemoHub {
         };
         let opts = PublishOptions {
             base: Some(base),
+            base_digest,
             ..Default::default()
         };
         let published = publish_with(hub.with_distribution(records), &hub.key, &hub.feed, &opts)?;
@@ -171,7 +173,13 @@ pub async fn demo(
         base.feed_id,
         base.version
     ));
-    let (hub, p1) = DemoHub::start(dir, base, records.clone()).await?;
+    // The digest the device holds for the base, in its format.
+    let held = device
+        .position()
+        .ok()
+        .map(|p| p.digest)
+        .filter(|d| !d.is_empty());
+    let (hub, p1) = DemoHub::start(dir, base, held, records.clone()).await?;
     say(format!(
         "   Key pair made ({}); feed version {} signed and published in {} (snapshot {}); hub listening on http://{}/",
         hub.pub_path.display(),

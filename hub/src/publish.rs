@@ -75,6 +75,9 @@ pub struct PublishOptions {
     /// For an empty feed directory: continue from this version (e.g. the
     /// bundled content) so that devices holding it get a delta.
     pub base: Option<Snapshot>,
+    /// The content digest devices hold for `base` (its manifest's, in the
+    /// format it was published in: see `feed::digest`); computed when absent.
+    pub base_digest: Option<String>,
     /// The publishing time (default: now).
     pub now: Option<DateTime<Utc>>,
     /// Deltas from at most this many earlier versions.
@@ -88,6 +91,7 @@ impl Default for PublishOptions {
             stale_after_days: 60,
             progress: false,
             base: None,
+            base_digest: None,
             now: None,
             max_deltas: MAX_DELTAS,
         }
@@ -374,7 +378,22 @@ pub fn publish_with(
             let meta = VersionMeta {
                 feed_id: snap.feed_id.clone(),
                 version: snap.version,
-                content_digest: feed::records_digest(&snap.records),
+                content_digest: match &opts.base_digest {
+                    Some(d) => {
+                        let hashes = snap
+                            .records
+                            .iter()
+                            .map(|r| (r.kind, r.id.as_str(), r.hash()));
+                        let got = feed::digest::content_digest_like(d, hashes);
+                        if got != *d {
+                            return Err(HubError::Content(format!(
+                                "the base version's digest is {d}, its records give {got}"
+                            )));
+                        }
+                        got
+                    }
+                    None => feed::records_digest(&snap.records),
+                },
                 record_count: snap.records.len() as u64,
                 created: now,
                 snapshot: blob,
@@ -395,7 +414,15 @@ pub fn publish_with(
         }
     };
     let digest = feed::records_digest(&records);
-    let unchanged = versions.last().is_some_and(|l| l.content_digest == digest);
+    // The last version's digest may be in format 1 (published before format
+    // 2): compared in its own format, unchanged content stays unchanged.
+    let unchanged = versions.last().is_some_and(|l| {
+        l.content_digest
+            == feed::digest::content_digest_like(
+                &l.content_digest,
+                records.iter().map(|r| (r.kind, r.id.as_str(), r.hash())),
+            )
+    });
 
     let pb = bar(opts.progress, 1, "writing snapshot");
     let snapshot = Snapshot {

@@ -7,10 +7,11 @@
 //! - `blobs/<sha256 hex>.gz` — immutable, content-addressed snapshot and delta blobs;
 //! - `versions/<n>.json` — hub-side metadata of earlier versions (not needed by devices).
 //!
-//! The content digest is the hex sha256 over one line per record,
-//! `kind, 0, id, 0, hex(record hash), "\n"`, with the lines sorted by
-//! (kind id string, id) bytewise. The device store recomputes it from its
-//! per-record hashes after every apply (`store::directory::digest_of`).
+//! The content digest (see [`digest`]) names a version's records in one
+//! string the manifest signs; the device store recomputes it after every
+//! apply, for the buckets the change touches (`store::digest`).
+
+pub mod digest;
 
 use crate::model::Directory;
 use base64::Engine;
@@ -198,48 +199,7 @@ pub fn record_hash(kind: RecordKind, id: &str, body: &str) -> [u8; 32] {
     h.finalize().into()
 }
 
-/// The digest of a whole content set from its per-record hashes (any order).
-pub fn content_digest<'a>(hashes: impl Iterator<Item = (RecordKind, &'a str, [u8; 32])>) -> String {
-    let mut v: Vec<(&str, &str, [u8; 32])> = hashes.map(|(k, id, h)| (k.id(), id, h)).collect();
-    v.sort_by(|a, b| (a.0, a.1).cmp(&(b.0, b.1)));
-    let mut d = SortedDigest::default();
-    for (kind, id, hash) in v {
-        d.push(kind, id, &hash);
-    }
-    d.finish()
-}
-
-/// [`content_digest`] of records given already sorted by kind id, then id
-/// (bytewise, as SQLite's `ORDER BY kind, id` gives them): no list, no sort,
-/// no allocation per record — the store checks the digest at every apply.
-#[derive(Default)]
-pub struct SortedDigest(Sha256);
-
-impl SortedDigest {
-    pub fn push(&mut self, kind: &str, id: &str, hash: &[u8; 32]) {
-        let mut hexed = [0u8; 64];
-        hex::encode_to_slice(hash, &mut hexed).expect("64 bytes for 32");
-        self.0.update(kind.as_bytes());
-        self.0.update([0u8]);
-        self.0.update(id.as_bytes());
-        self.0.update([0u8]);
-        self.0.update(hexed);
-        self.0.update(b"\n");
-    }
-
-    pub fn finish(self) -> String {
-        hex::encode(self.0.finalize())
-    }
-}
-
-/// The content digest of a list of records.
-pub fn records_digest(records: &[Record]) -> String {
-    let hashes: Vec<(RecordKind, &str, [u8; 32])> = records
-        .iter()
-        .map(|r| (r.kind, r.id.as_str(), r.hash()))
-        .collect();
-    content_digest(hashes.into_iter())
-}
+pub use digest::{content_digest, records_digest, SortedDigest};
 
 /// The records of a directory (municipalities by code, organizations and services by id).
 pub fn directory_records(d: &Directory) -> Vec<Record> {
@@ -610,7 +570,12 @@ pub fn check_bundle_snapshot(m: &Manifest, snapshot_gz: &[u8]) -> Result<Snapsho
             snap.feed_id, snap.version, m.feed_id, m.version
         )));
     }
-    let digest = records_digest(&snap.records);
+    let digest = digest::content_digest_like(
+        &m.content_digest,
+        snap.records
+            .iter()
+            .map(|r| (r.kind, r.id.as_str(), r.hash())),
+    );
     if digest != m.content_digest {
         return Err(FeedError::DigestMismatch {
             expected: m.content_digest.clone(),

@@ -3,7 +3,7 @@
 
 use super::{failpoint, open_conn, schema, Bundle};
 use crate::error::{Error, Result};
-use crate::feed::{Record, RecordKind, SortedDigest};
+use crate::feed::{Record, RecordKind};
 use crate::model::{Municipality, Organization, Service};
 use crate::search::{fts_columns, index::FacetIndex};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
@@ -248,27 +248,6 @@ pub fn records(c: &Connection, kind: RecordKind) -> Result<Vec<Record>> {
     Ok(rows.collect::<std::result::Result<_, _>>()?)
 }
 
-pub fn digest_of(c: &Connection) -> Result<String> {
-    // The primary key's order is the digest's order: rows stream, unsorted.
-    let mut st = c.prepare_cached("SELECT kind, id, hash FROM records ORDER BY kind, id")?;
-    let mut rows = st.query([])?;
-    let mut d = SortedDigest::default();
-    while let Some(r) = rows.next()? {
-        let k = r.get_ref(0)?.as_str().map_err(rusqlite::Error::from)?;
-        let id = r.get_ref(1)?.as_str().map_err(rusqlite::Error::from)?;
-        // Kinds a newer app knows are kept as they came (forward compatibility).
-        RecordKind::known_or_other(k).map_err(|e| Error::Storage(format!("in the store: {e}")))?;
-        let hash: &[u8; 32] = r
-            .get_ref(2)?
-            .as_blob()
-            .map_err(rusqlite::Error::from)?
-            .try_into()
-            .map_err(|_| Error::Damaged(format!("record {k} {id} has a damaged hash")))?;
-        d.push(k, id, hash);
-    }
-    Ok(d.finish())
-}
-
 /// Applies a content change in one transaction (see `Store::apply`).
 pub fn apply(
     c: &mut Connection,
@@ -292,6 +271,20 @@ pub fn apply(
             to.version
         ))
     })?;
+    // The digest's buckets the change leaves and enters (format 2; a
+    // snapshot computes them all).
+    let format1 = crate::feed::digest::is_v1(&to.digest);
+    let mut dirty = std::collections::BTreeSet::new();
+    if !replace_all && !format1 {
+        use crate::feed::digest::bucket;
+        for (k, id) in &deletes {
+            dirty.extend(super::digest::hash_of(&tx, *k, id)?.map(|h| bucket(&h)));
+        }
+        for r in &upserts {
+            dirty.extend(super::digest::hash_of(&tx, r.kind, &r.id)?.map(|h| bucket(&h)));
+            dirty.insert(bucket(&r.hash()));
+        }
+    }
     if replace_all {
         tx.execute("DELETE FROM records", [])?;
     }
@@ -314,7 +307,18 @@ pub fn apply(
         }
     }
     failpoint("apply:records");
-    let digest = digest_of(&tx)?;
+    let mut digest = if format1 {
+        super::digest::v1(&tx)?
+    } else if replace_all {
+        super::digest::rebuild(&tx)?.digest()
+    } else {
+        super::digest::update(&tx, &dirty)?.digest()
+    };
+    if !to.digest.is_empty() && digest != to.digest && !format1 && !replace_all {
+        // The kept buckets may be what is wrong: every one computed again
+        // from the records before the version is refused.
+        digest = super::digest::rebuild(&tx)?.digest();
+    }
     if !to.digest.is_empty() && digest != to.digest {
         return Err(Error::DigestMismatch {
             version: to.version,

@@ -18,6 +18,7 @@
 pub mod body;
 pub mod check;
 pub mod device;
+pub mod digest;
 pub mod directory;
 pub mod reindex;
 pub mod schema;

@@ -31,6 +31,12 @@ pub const DIRECTORY_MIGRATIONS: &[&str] = &[
     // into the blob every few applies. Record bodies are compressed from now
     // on (store::body); text bodies of older apps are read as they are.
     "CREATE TABLE index_delta(seq INTEGER PRIMARY KEY, body BLOB NOT NULL);",
+    // v5: the content digest by bucket (feed::digest format 2): a bucket's
+    // records found by the first byte of their hash, the 256 bucket digests
+    // kept, so an apply computes only the buckets it touches (store::digest).
+    // Empty until the first apply after this migration computes them all.
+    "CREATE INDEX records_bucket ON records(substr(hash, 1, 1));
+     CREATE TABLE digest_bucket(b INTEGER PRIMARY KEY, d BLOB NOT NULL);",
 ];
 
 /// Migrations of device.db; index i migrates from version i to i+1.

@@ -114,7 +114,7 @@ impl SyncStore for MemStore {
             .values()
             .map(|r| (r.kind, r.id.as_str(), r.hash()))
             .collect();
-        let got = feed::content_digest(hashes.into_iter());
+        let got = feed::digest::content_digest_like(&to.digest, hashes.into_iter());
         if got != to.digest {
             return Err(SyncError::DigestMismatch {
                 expected: to.digest.clone(),
