@@ -2,10 +2,22 @@
 # Builds libfyr_ffi.so as the phones get it and prints its stripped size:
 #   - the size-optimised `mobile` profile (opt-level z, fat LTO, one codegen
 #     unit, panic = "unwind" kept so a panic becomes an exception);
-#   - SQLite without the extensions Fyr never uses (FTS3/4/5, R*Tree, dbstat,
-#     STAT4, soundex, loadable extensions, deprecated APIs, shared cache);
-#   - only the cdylib crate type, linked by LLD with identical code folding.
-# The Android build (android/app/build.gradle.kts) uses the same settings.
+#   - the core without its `authoring` feature (no TOML parser: fyr-ffi's
+#     Cargo.toml), built as `-p fyr-ffi` alone so no other crate unifies it in;
+#   - SQLite without what Fyr never uses: FTS3/4/5, R*Tree, dbstat, STAT4,
+#     soundex, loadable extensions, deprecated APIs, shared cache, the JSON
+#     functions, UTF-16 APIs, column metadata and declared types, progress
+#     callbacks, sqlite3_complete/get_table, TCL variables, memory statistics;
+#   - C code (SQLite, ring's C) without unwind tables: no Rust panic unwinds
+#     through a C frame (rusqlite catches panics in its callbacks), and
+#     `.eh_frame` for the Rust code stays (panic = "unwind");
+#   - only the cdylib crate type, linked by LLD with identical code folding,
+#     16 KB pages and Android's packed relocations (APS2, `--pack-dyn-relocs=
+#     android`, bionic from API 23; minSdk is 26).
+# The Android build (android/app/build.gradle.kts) uses the same settings, so
+# the x86_64 figure is what an x86_64 Android device loads. glibc cannot load
+# an APS2-packed library: this build is for measuring (tests load the dev
+# build, scripts/ci-kotlin.sh).
 #
 #   scripts/mobile-size.sh            # x86_64 (host)
 #   scripts/mobile-size.sh aarch64    # also aarch64-unknown-linux-gnu; needs Debian's
@@ -17,7 +29,10 @@ target="${CARGO_TARGET_DIR:-$root/target}"
 cd "$root"
 
 # Exported for every mobile build script (see android/ and ios/).
-export LIBSQLITE3_FLAGS="${LIBSQLITE3_FLAGS:--USQLITE_ENABLE_FTS3 -USQLITE_ENABLE_FTS3_PARENTHESIS -USQLITE_ENABLE_FTS5 -USQLITE_ENABLE_RTREE -USQLITE_ENABLE_DBSTAT_VTAB -USQLITE_ENABLE_STAT4 -USQLITE_SOUNDEX -USQLITE_ENABLE_LOAD_EXTENSION -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_DEPRECATED -DSQLITE_OMIT_SHARED_CACHE}"
+export LIBSQLITE3_FLAGS="${LIBSQLITE3_FLAGS:--USQLITE_ENABLE_FTS3 -USQLITE_ENABLE_FTS3_PARENTHESIS -USQLITE_ENABLE_FTS5 -USQLITE_ENABLE_RTREE -USQLITE_ENABLE_DBSTAT_VTAB -USQLITE_ENABLE_STAT4 -USQLITE_SOUNDEX -USQLITE_ENABLE_LOAD_EXTENSION -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_DEPRECATED -DSQLITE_OMIT_SHARED_CACHE -USQLITE_ENABLE_JSON1 -DSQLITE_OMIT_JSON -USQLITE_ENABLE_COLUMN_METADATA -DSQLITE_OMIT_DECLTYPE -DSQLITE_OMIT_UTF16 -DSQLITE_OMIT_PROGRESS_CALLBACK -DSQLITE_OMIT_COMPLETE -DSQLITE_OMIT_GET_TABLE -DSQLITE_OMIT_TCL_VARIABLE -DSQLITE_DEFAULT_MEMSTATUS=0 -DSQLITE_MAX_EXPR_DEPTH=0}"
+export CFLAGS="${CFLAGS:--fno-asynchronous-unwind-tables -fno-unwind-tables}"
+link_args=(-C link-arg=-fuse-ld=lld -C link-arg=-Wl,--icf=all -C link-arg=-Wl,-z,max-page-size=16384
+  -C link-arg=-Wl,--pack-dyn-relocs=android)
 gcc_ld="$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin/gcc-ld"
 
 measure() { # lib strip-tool label
@@ -30,7 +45,7 @@ measure() { # lib strip-tool label
 }
 
 cargo rustc -p fyr-ffi --profile mobile --lib --crate-type cdylib -- \
-  -C link-arg=-B"$gcc_ld" -C link-arg=-fuse-ld=lld -C link-arg=-Wl,--icf=all
+  -C link-arg=-B"$gcc_ld" "${link_args[@]}"
 measure "$target/mobile/libfyr_ffi.so" strip x86_64
 # For the benchmark's size budget line (fyr-bench directory).
 stripped="$(mktemp)"; strip --strip-all -o "$stripped" "$target/mobile/libfyr_ffi.so"
@@ -39,6 +54,6 @@ stat -c %s "$stripped" > "$target/mobile/libfyr_ffi.stripped-bytes"; rm -f "$str
 if [ "${1:-}" = aarch64 ]; then
   CARGO_TARGET_AARCH64_UNKNOWN_LINUX_GNU_LINKER=aarch64-linux-gnu-gcc \
     cargo rustc -p fyr-ffi --profile mobile --target aarch64-unknown-linux-gnu --lib --crate-type cdylib -- \
-    -C link-arg=-B"$gcc_ld" -C link-arg=-fuse-ld=lld -C link-arg=-Wl,--icf=all
+    -C link-arg=-B"$gcc_ld" "${link_args[@]}"
   measure "$target/aarch64-unknown-linux-gnu/mobile/libfyr_ffi.so" aarch64-linux-gnu-strip aarch64
 fi

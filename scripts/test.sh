@@ -43,6 +43,13 @@ echo "== the console in a real browser"
 browser=0
 scripts/ci-browser.sh || browser=$?
 
+echo "== the phone library with the phones' features (fyr-core without \`authoring\`), for Kotlin"
+# The workspace build unifies `authoring` into the core; the phones build
+# fyr-ffi alone. This build replaces target/debug/libfyr_ffi.so, so the
+# Kotlin tests load the library the phones get (ARCHITECTURE.md, "The phone
+# library's size").
+cargo build -p fyr-ffi
+
 echo "== Kotlin on the JVM"
 scripts/ci-kotlin.sh
 exit "$browser"

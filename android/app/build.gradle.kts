@@ -20,22 +20,30 @@ val abis = mapOf(
 // SQLite without the extensions Fyr never uses (as scripts/mobile-size.sh).
 val sqliteFlags = "-USQLITE_ENABLE_FTS3 -USQLITE_ENABLE_FTS3_PARENTHESIS -USQLITE_ENABLE_FTS5 " +
     "-USQLITE_ENABLE_RTREE -USQLITE_ENABLE_DBSTAT_VTAB -USQLITE_ENABLE_STAT4 -USQLITE_SOUNDEX " +
-    "-USQLITE_ENABLE_LOAD_EXTENSION -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_DEPRECATED -DSQLITE_OMIT_SHARED_CACHE"
+    "-USQLITE_ENABLE_LOAD_EXTENSION -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_DEPRECATED -DSQLITE_OMIT_SHARED_CACHE " +
+    "-USQLITE_ENABLE_JSON1 -DSQLITE_OMIT_JSON -USQLITE_ENABLE_COLUMN_METADATA -DSQLITE_OMIT_DECLTYPE " +
+    "-DSQLITE_OMIT_UTF16 -DSQLITE_OMIT_PROGRESS_CALLBACK -DSQLITE_OMIT_COMPLETE -DSQLITE_OMIT_GET_TABLE " +
+    "-DSQLITE_OMIT_TCL_VARIABLE -DSQLITE_DEFAULT_MEMSTATUS=0 -DSQLITE_MAX_EXPR_DEPTH=0"
+// C code (SQLite, ring) without unwind tables: no panic unwinds through it.
+val cFlags = "-fno-asynchronous-unwind-tables -fno-unwind-tables"
 
 // cargo-ndk builds libfyr_ffi.so for every ABI with the size-optimised `mobile`
 // profile, as a cdylib only, linked by the NDK's LLD with identical code
-// folding and 16 KB page alignment (Android 15+ devices).
+// folding, 16 KB page alignment (Android 15+ devices) and packed relocations
+// (APS2: bionic reads them from API 23; minSdk is 26).
 val cargoNdk by tasks.registering(Exec::class) {
     group = "fyr"
     description = "Builds libfyr_ffi.so for ${abis.keys} with cargo-ndk (profile mobile, 16 KB pages)"
     workingDir = repoRoot
     environment("LIBSQLITE3_FLAGS", sqliteFlags)
+    environment("CFLAGS", cFlags)
     commandLine(
         listOf("cargo", "ndk", "--platform", "26") +
             abis.keys.flatMap { listOf("-t", it) } +
             listOf(
                 "rustc", "-p", "fyr-ffi", "--profile", "mobile", "--lib", "--crate-type", "cdylib", "--",
                 "-C", "link-arg=-Wl,-z,max-page-size=16384", "-C", "link-arg=-Wl,--icf=all",
+                "-C", "link-arg=-Wl,--pack-dyn-relocs=android",
             ),
     )
 }

@@ -341,10 +341,11 @@ fn directory() {
     println!("store on disk: {store_mb:.1} MB (target ≤ 6)");
     match mobile_mb {
         Some(mb) => println!(
-            "mobile library, stripped x86_64 (last scripts/mobile-size.sh): {mb:.2} MB (budget ≤ 4.0)"
+            "mobile library, stripped x86_64 (last scripts/mobile-size.sh): {mb:.2} MB, budget ≤ {MOBILE_BUDGET_MB:.1} MB — {}",
+            if mb <= MOBILE_BUDGET_MB { "met" } else { "over" }
         ),
         None => println!(
-            "mobile library: not measured (run scripts/mobile-size.sh; budget ≤ 4.0 MB stripped x86_64)"
+            "mobile library: not measured (run scripts/mobile-size.sh; budget ≤ {MOBILE_BUDGET_MB:.1} MB stripped x86_64)"
         ),
     }
     println!("peak RSS: {rss:.1} MB");
@@ -368,8 +369,12 @@ fn directory() {
     );
 }
 
+/// The phone library's budget (issue 20): 4.0 MB = 4,000,000 bytes stripped.
+const MOBILE_BUDGET_MB: f64 = 4.0;
+
 /// The stripped size scripts/mobile-size.sh last measured (it writes
-/// target/mobile/libfyr_ffi.stripped-bytes), in MiB.
+/// target/mobile/libfyr_ffi.stripped-bytes), in MB (10^6 bytes, as the
+/// budget is stated).
 fn mobile_lib_mb() -> Option<f64> {
     let target = std::env::var("CARGO_TARGET_DIR")
         .map(std::path::PathBuf::from)
@@ -379,7 +384,7 @@ fn mobile_lib_mb() -> Option<f64> {
         .trim()
         .parse()
         .ok()?;
-    Some(bytes as f64 / 1_048_576.0)
+    Some(bytes as f64 / 1_000_000.0)
 }
 
 fn baseline_db(d: &fyr_core::model::Directory) -> rusqlite::Connection {

@@ -2,11 +2,12 @@
 //! no network and no files has the whole directory and all checklists.
 
 use crate::checklist::Checklist;
+#[cfg(feature = "authoring")]
 use crate::distribution::Distribution;
 use crate::error::{Error, Result};
-use crate::feed::{
-    directory_records, parse_verifying_key, verify_bundle, Manifest, Record, RecordKind, Snapshot,
-};
+#[cfg(feature = "authoring")]
+use crate::feed::directory_records;
+use crate::feed::{parse_verifying_key, verify_bundle, Manifest, Record, RecordKind, Snapshot};
 use crate::routing::{Lexicon, Routing, LEXICON_ID, ROUTING_ID};
 use crate::store::{Bundle, ContentPosition};
 
@@ -137,6 +138,7 @@ pub fn checklist_records(list: &[Checklist]) -> Vec<Record> {
         .collect()
 }
 
+#[cfg(feature = "authoring")]
 fn content_error<E: std::fmt::Display>(errs: Vec<E>) -> Error {
     Error::Content(
         errs.iter()
@@ -147,6 +149,7 @@ fn content_error<E: std::fmt::Display>(errs: Vec<E>) -> Error {
 }
 
 /// The embedded content as records, validated.
+#[cfg(feature = "authoring")]
 pub fn embedded_records() -> Result<Vec<Record>> {
     let dir = crate::content::parse_directory(&crate::content::embedded_directory_sources())
         .map_err(content_error)?;
@@ -199,6 +202,7 @@ pub fn routing_records(r: &Routing, l: &Lexicon) -> Vec<Record> {
 
 /// Parses and validates routing.toml and lexicon.toml ((file, text) each)
 /// against the directory: every problem names the file, rule and unknown id.
+#[cfg(feature = "authoring")]
 pub fn routing_content(
     routing: (&str, &str),
     lexicon: (&str, &str),
@@ -232,6 +236,7 @@ pub fn routing_content(
 /// help-cards/*.toml, routing.toml, lexicon.toml, and distribution.toml when
 /// present) as records, with every validation error naming file, row, item,
 /// rule or field.
+#[cfg(feature = "authoring")]
 pub fn load_content_dir(dir: &std::path::Path) -> Result<Vec<Record>> {
     let d = crate::content::load_directory_dir(dir).map_err(content_error)?;
     let checklists = crate::checklist::load_dir(&dir.join("checklists")).map_err(content_error)?;

@@ -52,6 +52,7 @@ pub struct Distribution {
 
 /// The fields `distribution.toml` may have (the hub refuses others: a typo
 /// would otherwise be published and silently skipped by every device).
+#[cfg(feature = "authoring")]
 const FIELDS: [&str; 8] = [
     "feed_url",
     "mirrors",
@@ -96,6 +97,7 @@ fn check_keys(field: &str, keys: &[String], errs: &mut Vec<String>) -> Vec<Verif
 impl Distribution {
     /// Parses and validates `distribution.toml`; every problem is named by
     /// its field, prefixed with `source`.
+    #[cfg(feature = "authoring")]
     pub fn from_toml(source: &str, text: &str) -> Result<Distribution, Vec<String>> {
         let table: toml::Table =
             toml::from_str(text).map_err(|e| vec![format!("{source}: {}", e.message())])?;

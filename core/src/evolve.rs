@@ -71,6 +71,7 @@ pub fn validate_records(records: &[Record]) -> Result<(), String> {
 /// skip unknown fields when a device reads them (a newer region's record
 /// never breaks an older app); authoring (`from_toml`) names them, so a
 /// typo is not published and silently skipped.
+#[cfg(feature = "authoring")]
 pub(crate) fn unknown_fields<T: serde::de::DeserializeOwned>(
     value: serde_json::Value,
 ) -> Vec<String> {
@@ -81,6 +82,7 @@ pub(crate) fn unknown_fields<T: serde::de::DeserializeOwned>(
 
 /// [`unknown_fields`] of a TOML text (empty when it does not parse: the
 /// parser's own error names that).
+#[cfg(feature = "authoring")]
 pub(crate) fn unknown_toml_fields<T: serde::de::DeserializeOwned>(text: &str) -> Vec<String> {
     toml::from_str::<toml::Value>(text)
         .ok()

@@ -23,6 +23,10 @@ pub const AGREEMENTS: (&str, &str) = (
     "content/guides/agreements.toml",
     include_str!("../../content/guides/agreements.toml"),
 );
+/// The two files as JSON (build.rs converts them): what the library parses,
+/// so a phone carries no TOML parser. The tests check both read the same.
+const CONFIDENTIALITY_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/confidentiality.json"));
+const AGREEMENTS_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/agreements.json"));
 
 /// One card as content.
 #[derive(Debug, Clone, PartialEq, Deserialize)]
@@ -62,9 +66,22 @@ pub struct ConfidentialityView {
 /// title and points, no agency kind has two cards, and the kinds the
 /// agreements name (healthcare, school, social services, police, the
 /// Church) all have one.
+#[cfg(feature = "authoring")]
 pub fn parse_confidentiality((file, text): (&str, &str)) -> Result<Vec<ConfidentialityCard>> {
     let f: CardsFile =
         toml::from_str(text).map_err(|e| Error::Content(format!("{file}: {}", e.message())))?;
+    check_cards(file, f)
+}
+
+/// The compiled-in cards, checked as [`parse_confidentiality`] checks them.
+pub fn confidentiality_cards() -> Result<Vec<ConfidentialityCard>> {
+    let file = CONFIDENTIALITY.0;
+    let f: CardsFile = serde_json::from_str(CONFIDENTIALITY_JSON)
+        .map_err(|e| Error::Content(format!("{file}: {e}")))?;
+    check_cards(file, f)
+}
+
+fn check_cards(file: &str, f: CardsFile) -> Result<Vec<ConfidentialityCard>> {
     let mut problems = Vec::new();
     let mut seen: Vec<AgencyKind> = Vec::new();
     for c in &f.card {
@@ -153,9 +170,14 @@ struct AgreementsFile {
 
 /// Parses the agreements: a two-digit county code each, one per county, and
 /// a period that ends after it starts.
+#[cfg(feature = "authoring")]
 pub fn parse_agreements((file, text): (&str, &str)) -> Result<Vec<Agreement>> {
     let f: AgreementsFile =
         toml::from_str(text).map_err(|e| Error::Content(format!("{file}: {}", e.message())))?;
+    check_agreements(file, f)
+}
+
+fn check_agreements(file: &str, f: AgreementsFile) -> Result<Vec<Agreement>> {
     let mut problems = Vec::new();
     for (i, a) in f.agreement.iter().enumerate() {
         if a.county_code.len() != 2 || !a.county_code.bytes().all(|b| b.is_ascii_digit()) {
@@ -215,14 +237,17 @@ pub fn agreements_ending(
 
 /// The compiled-in agreements.
 pub fn agreements() -> Result<Vec<Agreement>> {
-    parse_agreements(AGREEMENTS)
+    let file = AGREEMENTS.0;
+    let f: AgreementsFile = serde_json::from_str(AGREEMENTS_JSON)
+        .map_err(|e| Error::Content(format!("{file}: {e}")))?;
+    check_agreements(file, f)
 }
 
 impl Fyr {
     /// The confidentiality card for an agency kind (the user's own after a
     /// screening; a service's on its page), `None` when there is none.
     pub fn confidentiality(&self, kind: AgencyKind) -> Result<Option<ConfidentialityView>> {
-        let cards = parse_confidentiality(CONFIDENTIALITY)?;
+        let cards = confidentiality_cards()?;
         Ok(confidentiality_view(&cards, kind, self.lang()))
     }
 
@@ -268,6 +293,16 @@ mod tests {
                 assert!(!p.sv.contains("2001:453"));
             }
         }
+    }
+
+    #[test]
+    fn the_compiled_in_guides_read_as_their_toml_sources() {
+        // What the phone parses (build.rs's JSON) is what was authored.
+        assert_eq!(
+            confidentiality_cards().unwrap(),
+            parse_confidentiality(CONFIDENTIALITY).unwrap()
+        );
+        assert_eq!(agreements().unwrap(), parse_agreements(AGREEMENTS).unwrap());
     }
 
     #[test]

@@ -12,13 +12,16 @@
 //! speaker has checked it for a region; the apps show that mark.
 
 use crate::api::Fyr;
+#[cfg(feature = "authoring")]
 use crate::content::{normalize_number, NATIONAL_NUMBERS};
 use crate::error::{Error, Result};
 use crate::feed::{Record, RecordKind};
 use crate::present::tel_digits;
 use crate::vocab::Lang;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "authoring")]
 use std::collections::HashSet;
+#[cfg(feature = "authoring")]
 use std::path::Path;
 
 /// Every card for women must give these: Kvinnofridslinjen (around the
@@ -89,6 +92,7 @@ impl HelpCard {
 }
 
 /// The TOML file: `reviewed` must be written out for every translation.
+#[cfg(feature = "authoring")]
 #[derive(Debug, Deserialize)]
 #[serde(deny_unknown_fields)]
 struct HelpCardFile {
@@ -156,6 +160,7 @@ pub struct HelpCardView {
     pub not_reviewed_notice: Option<String>,
 }
 
+#[cfg(feature = "authoring")]
 fn lang_id_ok(s: &str) -> bool {
     let mut parts = s.split('-');
     let primary = parts.next().unwrap_or_default();
@@ -166,6 +171,7 @@ fn lang_id_ok(s: &str) -> bool {
 
 /// Unicode decimal digits (Arabic-Indic, Persian) read as ASCII digits, so a
 /// number written in them is checked too.
+#[cfg(feature = "authoring")]
 fn ascii_digit(c: char) -> Option<char> {
     match c {
         '0'..='9' => Some(c),
@@ -177,6 +183,7 @@ fn ascii_digit(c: char) -> Option<char> {
 
 /// The phone-number-like runs of a text: digits with spaces or hyphens
 /// between them, at least three digits.
+#[cfg(feature = "authoring")]
 fn numbers_in(text: &str) -> Vec<String> {
     let mut out = Vec::new();
     let mut run = String::new();
@@ -205,12 +212,14 @@ fn numbers_in(text: &str) -> Vec<String> {
     out
 }
 
+#[cfg(feature = "authoring")]
 fn is_national(number: &str) -> bool {
     let n = normalize_number(number);
     NATIONAL_NUMBERS.iter().any(|x| normalize_number(x) == n)
 }
 
 /// Parses and validates one card file; errors name the file and the problem.
+#[cfg(feature = "authoring")]
 pub fn from_toml(file: &str, text: &str) -> std::result::Result<HelpCard, Vec<String>> {
     let f: HelpCardFile =
         toml::from_str(text).map_err(|e| vec![format!("{file}: {}", e.message())])?;
@@ -366,6 +375,7 @@ pub fn from_toml(file: &str, text: &str) -> std::result::Result<HelpCard, Vec<St
 
 /// Validates a set of cards (one per language, Swedish among them) from
 /// `(file name, text)` pairs.
+#[cfg(feature = "authoring")]
 pub fn parse_set(files: &[(String, String)]) -> std::result::Result<Vec<HelpCard>, Vec<String>> {
     let mut errs = Vec::new();
     let mut cards: Vec<HelpCard> = Vec::new();
@@ -408,6 +418,7 @@ fn sort(cards: &mut [HelpCard]) {
 }
 
 /// `dir/*.toml` (a missing folder is no cards).
+#[cfg(feature = "authoring")]
 pub fn load_dir(dir: &Path) -> std::result::Result<Vec<HelpCard>, Vec<String>> {
     if !dir.exists() {
         return Ok(Vec::new());
@@ -542,6 +553,7 @@ impl Fyr {
 }
 
 mod audience;
+#[cfg(feature = "authoring")]
 use audience::promise_without_a_line;
 pub use audience::Audience;
 

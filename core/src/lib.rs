@@ -8,6 +8,7 @@ pub mod api;
 pub mod bundle;
 pub mod checklist;
 pub mod content;
+#[cfg(feature = "authoring")]
 pub mod corpus;
 pub mod crypto;
 pub mod distribution;
@@ -23,6 +24,7 @@ pub mod model;
 pub mod present;
 pub mod privacy;
 pub mod routing;
+#[cfg(feature = "authoring")]
 pub mod scenario;
 pub mod schedule;
 pub mod screening;

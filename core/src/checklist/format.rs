@@ -342,6 +342,7 @@ pub struct Checklist {
 
 impl Checklist {
     /// Parses and validates a TOML checklist; `file` names it in errors.
+    #[cfg(feature = "authoring")]
     pub fn from_toml(file: &str, text: &str) -> Result<Checklist, Vec<ChecklistError>> {
         let value: toml::Value = toml::from_str(text).map_err(|e| {
             vec![ChecklistError::new(
@@ -549,6 +550,7 @@ pub fn example_notice() -> Text {
 /// sections and items that do not, so the error names them.
 /// "level 'acute': unknown field `x`" for the path `levels.2.x` (items
 /// likewise), so that a typo is named where it is.
+#[cfg(feature = "authoring")]
 fn unknown_field(value: &serde_json::Value, path: &str) -> String {
     let parts: Vec<&str> = path.split('.').collect();
     let id = |v: Option<&serde_json::Value>| {

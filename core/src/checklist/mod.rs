@@ -86,6 +86,7 @@ pub use outcome::{
 pub use validate::{valid_id, validate_set};
 
 use std::fmt;
+#[cfg(feature = "authoring")]
 use std::path::Path;
 
 /// A problem with a checklist, naming the file and, where there is one, the item.
@@ -127,6 +128,7 @@ impl Checklist {
 /// Loads and validates every `*.toml` file in `dir` (sorted by file name),
 /// then checks the set together (unique ids, `leads_to` targets exist).
 /// File names in errors are `dir/name.toml` as given.
+#[cfg(feature = "authoring")]
 pub fn load_dir(dir: &Path) -> Result<Vec<Checklist>, Vec<ChecklistError>> {
     let shown = dir.display().to_string();
     let entries = std::fs::read_dir(dir).map_err(|e| {

@@ -1,8 +1,9 @@
 //! Whom a help card is for, and what each audience's card must and must not give.
 
-use super::{HelpNumber, REQUIRED_NUMBERS};
-use crate::content::normalize_number;
+use super::REQUIRED_NUMBERS;
 use serde::{Deserialize, Serialize};
+#[cfg(feature = "authoring")]
+use {super::HelpNumber, crate::content::normalize_number};
 
 /// Whom a card is for. The women's card is the language's card (`<lang>.toml`,
 /// record id `<lang>`); the others are `<lang>.<audience>.toml` (record id
@@ -60,6 +61,7 @@ impl Audience {
     }
     /// A number that must never be on a card for this audience (Kvinnofridslinjen
     /// is for women; a card for men or for people who use violence does not send there).
+    #[cfg(feature = "authoring")]
     pub(super) fn forbidden_numbers(self) -> &'static [&'static str] {
         match self {
             Audience::Men | Audience::PeopleWhoUseViolence => &["020-50 50 50"],
@@ -69,10 +71,12 @@ impl Audience {
 }
 
 /// Words of a promise a line makes about itself (free, anonymous).
+#[cfg(feature = "authoring")]
 const PROMISES: &[&str] = &["gratis", "kostnadsfri", "kostar inget", "anonym"];
 
 /// The promise word in a Swedish point that names no line of the card other
 /// than 112: "Hjälpen är gratis" promises for every help, which no one can.
+#[cfg(feature = "authoring")]
 pub(super) fn promise_without_a_line(point: &str, numbers: &[HelpNumber]) -> Option<&'static str> {
     let lower = point.to_lowercase();
     let word = PROMISES.iter().find(|w| lower.contains(*w))?;

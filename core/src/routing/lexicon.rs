@@ -76,6 +76,7 @@ pub struct Lexicon {
 }
 
 impl Lexicon {
+    #[cfg(feature = "authoring")]
     pub fn from_toml(file: &str, text: &str) -> Result<Lexicon, Vec<RoutingError>> {
         let f: LexiconFile = toml::from_str(text).map_err(|e| {
             RoutingError::whole_file(file, format!("not a valid lexicon: {}", e.message()))

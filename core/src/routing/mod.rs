@@ -31,6 +31,9 @@ pub const EMBEDDED_LEXICON: (&str, &str) = (
     "content/lexicon.toml",
     include_str!("../../../content/lexicon.toml"),
 );
+/// The same two files as JSON (build.rs converts them), what a phone parses.
+const EMBEDDED_ROUTING_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/routing.json"));
+const EMBEDDED_LEXICON_JSON: &str = include_str!(concat!(env!("OUT_DIR"), "/lexicon.json"));
 
 /// A problem in the routing model or lexicon: the file, the rule (or entry)
 /// and what is wrong, e.g. `content/routing.toml: rule 'children': unknown
@@ -401,6 +404,7 @@ fn compile_when(w: &Option<When>, push: &mut dyn FnMut(String)) -> CWhen {
 
 impl Routing {
     /// Parses and validates `content/routing.toml`.
+    #[cfg(feature = "authoring")]
     pub fn from_toml(file: &str, text: &str) -> Result<Routing, Vec<RoutingError>> {
         let model: RoutingModel = toml::from_str(text).map_err(|e| {
             RoutingError::whole_file(file, format!("not a valid routing model: {}", e.message()))
@@ -675,10 +679,10 @@ impl Routing {
 /// The embedded routing model (the bundled default; also what a store with
 /// no routing record uses).
 pub fn embedded_routing() -> Result<Routing, Vec<RoutingError>> {
-    Routing::from_toml(EMBEDDED_ROUTING.0, EMBEDDED_ROUTING.1)
+    Routing::from_json(EMBEDDED_ROUTING.0, EMBEDDED_ROUTING_JSON)
 }
 
 /// The embedded lexicon.
 pub fn embedded_lexicon() -> Result<Lexicon, Vec<RoutingError>> {
-    Lexicon::from_toml(EMBEDDED_LEXICON.0, EMBEDDED_LEXICON.1)
+    Lexicon::from_json(EMBEDDED_LEXICON.0, EMBEDDED_LEXICON_JSON)
 }

@@ -13,6 +13,16 @@ fn the_embedded_model_and_lexicon_are_valid() {
 }
 
 #[test]
+fn the_compiled_in_json_reads_as_the_authored_toml() {
+    // A phone parses build.rs's JSON; the TOML is what coordinators write
+    // and what the unknown-field check reads. Both must give the same model.
+    let from_toml = Routing::from_toml(EMBEDDED_ROUTING.0, EMBEDDED_ROUTING.1).unwrap();
+    assert_eq!(embedded_routing().unwrap(), from_toml);
+    let from_toml = Lexicon::from_toml(EMBEDDED_LEXICON.0, EMBEDDED_LEXICON.1).unwrap();
+    assert_eq!(embedded_lexicon().unwrap(), from_toml);
+}
+
+#[test]
 fn validation_names_the_rule_and_the_unknown_id() {
     let text = model(
         "[[rule]]\nid = \"kids\"\nwhen = { groups = [\"kids\"] }\nprimary = [\"schol_health\"]\nout_of_place_offering = [\"hugs\"]\n",

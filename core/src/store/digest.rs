@@ -138,16 +138,20 @@ mod tests {
             "directory.db",
         )
         .unwrap();
-        let plan: String = c
-            .query_row(
+        let plan: Vec<String> = c
+            .prepare(
                 "EXPLAIN QUERY PLAN SELECT kind, id, hash FROM records
                  WHERE substr(hash, 1, 1) = ?1 ORDER BY kind, id",
-                [vec![7u8]],
-                |r| r.get(3),
             )
+            .unwrap()
+            .query_map([vec![7u8]], |r| r.get(3))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
             .unwrap();
+        let plan = plan.join("; ");
         assert!(plan.contains("records_bucket"), "{plan}");
         assert!(!plan.contains("TEMP B-TREE"), "{plan}");
+        assert!(plan.contains("COVERING INDEX"), "{plan}");
         // And what it finds is the bucket's records, in the digest's order.
         let recs: Vec<Record> = (0..400)
             .map(|i| Record {

@@ -35,7 +35,9 @@ pub const DIRECTORY_MIGRATIONS: &[&str] = &[
     // records found by the first byte of their hash, the 256 bucket digests
     // kept, so an apply computes only the buckets it touches (store::digest).
     // Empty until the first apply after this migration computes them all.
-    "CREATE INDEX records_bucket ON records(substr(hash, 1, 1));
+    // The index holds the hash too, in key order within a bucket, so a
+    // bucket is read from the index alone, in the digest's order.
+    "CREATE INDEX records_bucket ON records(substr(hash, 1, 1), kind, id, hash);
      CREATE TABLE digest_bucket(b INTEGER PRIMARY KEY, d BLOB NOT NULL);",
 ];
 
