@@ -92,7 +92,7 @@ pub fn export(
 
 pub struct ImportArgs {
     pub path: PathBuf,
-    pub db: Option<PathBuf>,
+    pub db: Option<fyr_hub::db::Target>,
     pub content: Option<PathBuf>,
     pub report: Option<PathBuf>,
     pub dry_run: bool,

@@ -1,5 +1,6 @@
 //! `fyr hub keygen | publish | export-bundle | serve | report | user | content`.
 
+use crate::hub_db::{db_target, open_hub_db, user, ContentCmd, HubDbArgs, UserCmd};
 use crate::{CmdResult, Ctx, Failure};
 use clap::{Args, Subcommand};
 use fyr_hub::{HubError, Limits, PublishOptions, ServeConfig};
@@ -73,11 +74,15 @@ enum HubCmd {
         /// (postgres://USER@HOST:PORT/DB), which several hubs may share.
         #[arg(long, value_name = "FILE|URL")]
         db: String,
-        /// With --db postgres://…: the local file whose `.secret` beside it
-        /// holds the hub secret (copy the same secret to every instance) and
-        /// which keeps the console's tables.
+        /// With --db postgres://…: the hub secret file, NAME.secret (made
+        /// when missing; copy the same file to every instance). It is the
+        /// one thing a PostgreSQL hub keeps outside the database.
         #[arg(long, value_name = "FILE")]
-        local_db: Option<PathBuf>,
+        secret: Option<PathBuf>,
+        /// Database connections this hub keeps open, so one slow query does
+        /// not hold up every request.
+        #[arg(long, value_name = "N", default_value_t = fyr_hub::db::pool::DEFAULT_SIZE as u32, value_parser = clap::value_parser!(u32).range(1..=64))]
+        db_connections: u32,
         /// Address to listen on, e.g. 127.0.0.1:8080 (port 0: any free port).
         #[arg(long, value_name = "ADDR")]
         listen: String,
@@ -144,9 +149,14 @@ enum HubCmd {
     Import {
         /// The file or folder to import.
         path: PathBuf,
-        /// Into the hub's working directory (the console's database).
+        /// Into the hub's working directory (the console's database: an
+        /// SQLite file or postgres://USER@HOST:PORT/DB).
+        #[arg(long, value_name = "FILE|URL")]
+        db: Option<String>,
+        /// With --db postgres://…: the hub secret file (as `fyr hub serve
+        /// --secret`).
         #[arg(long, value_name = "FILE")]
-        db: Option<PathBuf>,
+        secret: Option<PathBuf>,
         /// Into a content folder.
         #[arg(long, value_name = "DIR")]
         content: Option<PathBuf>,
@@ -159,44 +169,12 @@ enum HubCmd {
     },
     /// Counts for the yearly follow-up, cells under 3 suppressed.
     Report {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
+        #[command(flatten)]
+        db: HubDbArgs,
         #[arg(long, value_name = "Y")]
         year: Option<i32>,
         #[arg(long)]
         csv: bool,
-    },
-}
-
-#[derive(Subcommand)]
-enum UserCmd {
-    /// Add an account: --role admin | coordinator --county NN | analyst.
-    Add {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
-        name: String,
-        #[arg(long)]
-        role: String,
-        /// Two-digit county code of a coordinator (07 Kronoberg, 23 Jämtland).
-        #[arg(long)]
-        county: Option<String>,
-    },
-    /// List accounts.
-    List {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
-    },
-    /// Disable an account (its sessions end at once).
-    Disable {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
-        name: String,
-    },
-    /// Set a new password (its sessions end).
-    SetPassword {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
-        name: String,
     },
 }
 
@@ -227,119 +205,6 @@ enum CodesCmd {
         #[arg(long)]
         json: bool,
     },
-}
-
-/// The hub's database, as `fyr hub serve` is given it.
-#[derive(clap::Args)]
-struct HubDbArgs {
-    /// The hub's database (the one `fyr hub serve --db` uses): an SQLite
-    /// file or postgres://USER@HOST:PORT/DB.
-    #[arg(long, value_name = "FILE|URL")]
-    db: String,
-    /// With --db postgres://…: the file the hub secret is beside (as
-    /// `fyr hub serve --local-db`).
-    #[arg(long, value_name = "FILE")]
-    local_db: Option<PathBuf>,
-}
-
-/// Opens the hub database named by `--db` (and `--local-db`).
-fn open_hub_db(a: &HubDbArgs) -> Result<fyr_hub::db::Db, Failure> {
-    let target = if fyr_hub::db::is_postgres_url(&a.db) {
-        let Some(local) = &a.local_db else {
-            return Err(Failure::usage(
-                "--db postgres://… needs --local-db FILE: the hub secret is beside it",
-            ));
-        };
-        fyr_hub::db::Target::Postgres {
-            url: a.db.clone(),
-            secret_beside: local.clone(),
-        }
-    } else {
-        if a.local_db.is_some() {
-            return Err(Failure::usage(
-                "--local-db is only for --db postgres://… (an SQLite --db holds everything)",
-            ));
-        }
-        fyr_hub::db::Target::Sqlite(PathBuf::from(&a.db))
-    };
-    fyr_hub::db::Db::open(&target).map_err(hub_failure)
-}
-
-#[derive(Subcommand)]
-enum ContentCmd {
-    /// Replace the working directory with a validated content folder.
-    Import {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
-        #[arg(long, value_name = "DIR")]
-        dir: PathBuf,
-    },
-    /// Write the working directory as a content folder.
-    Export {
-        #[arg(long, value_name = "FILE")]
-        db: PathBuf,
-        #[arg(long, value_name = "DIR")]
-        dir: PathBuf,
-    },
-}
-
-fn read_password() -> Result<String, Failure> {
-    if std::io::stdin().is_terminal() {
-        eprint!("password (at least 10 characters, shown as typed): ");
-    }
-    let mut line = String::new();
-    std::io::stdin()
-        .read_line(&mut line)
-        .map_err(|e| Failure::failed(format!("cannot read the password from stdin: {e}")))?;
-    let pw = line.trim_end_matches(['\n', '\r']).to_string();
-    if pw.is_empty() {
-        return Err(Failure::usage(
-            "no password on stdin (give it as the first line)",
-        ));
-    }
-    Ok(pw)
-}
-
-fn user(cmd: UserCmd) -> CmdResult {
-    use fyr_hub::console::{self, Role};
-    let usage = |e: HubError| match e {
-        HubError::Content(m) => Failure::usage(m),
-        e => Failure::failed(e.to_string()),
-    };
-    match cmd {
-        UserCmd::Add {
-            db,
-            name,
-            role,
-            county,
-        } => {
-            let role = Role::parse(&role, county.as_deref()).map_err(Failure::usage)?;
-            let pw = read_password()?;
-            console::user_add(&db, &name, &role, &pw).map_err(usage)?;
-            println!("added {name} ({})", role.name());
-        }
-        UserCmd::List { db } => {
-            for u in console::user_list(&db).map_err(hub_failure)? {
-                println!(
-                    "{}\t{}\t{}\t{}",
-                    u.name,
-                    u.role.name(),
-                    u.role.county().unwrap_or("-"),
-                    if u.disabled { "disabled" } else { "active" }
-                );
-            }
-        }
-        UserCmd::Disable { db, name } => {
-            console::user_disable(&db, &name).map_err(usage)?;
-            println!("disabled {name}");
-        }
-        UserCmd::SetPassword { db, name } => {
-            let pw = read_password()?;
-            console::user_set_password(&db, &name, &pw).map_err(usage)?;
-            println!("password set for {name}");
-        }
-    }
-    Ok(())
 }
 
 /// Limits for slow, idle and hostile clients (defaults are safe for a
@@ -636,7 +501,8 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
         HubCmd::Serve {
             feed,
             db,
-            local_db,
+            secret,
+            db_connections,
             listen,
             tokens,
             key,
@@ -656,24 +522,13 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
                     "bad --hub-url {u:?}: expected http(s)://HOST/"
                 )));
             }
-            let (db, postgres) = if fyr_hub::db::is_postgres_url(&db) {
-                let Some(local) = local_db else {
-                    return Err(Failure::usage(
-                        "--db postgres://… needs --local-db FILE: where the hub secret (the same on \
-                         every instance) and the console's tables are kept",
-                    ));
-                };
-                (local, Some(db))
-            } else {
-                if local_db.is_some() {
-                    return Err(Failure::usage(
-                        "--local-db is only for --db postgres://… (an SQLite --db holds everything)",
-                    ));
-                }
-                (PathBuf::from(db), None)
+            let (db, postgres) = match db_target(&db, secret.as_deref())? {
+                fyr_hub::db::Target::Postgres { url, secret_beside } => (secret_beside, Some(url)),
+                fyr_hub::db::Target::Sqlite(path) => (path, None),
             };
             let mut cfg = ServeConfig::new(&feed, &db, addr);
             cfg.postgres = postgres;
+            cfg.db_connections = db_connections as usize;
             cfg.tokens = tokens;
             if !no_console {
                 cfg.console = Some(fyr_hub::console::ConsoleConfig {
@@ -720,12 +575,14 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
         HubCmd::User { cmd } => user(cmd),
         HubCmd::Content { cmd } => match cmd {
             ContentCmd::Import { db, dir } => {
-                let n = fyr_hub::console::workdir::import_dir(&db, &dir).map_err(hub_failure)?;
+                let n = fyr_hub::console::workdir::import_dir(&db.target()?, &dir)
+                    .map_err(hub_failure)?;
                 println!("imported {} rows from {}", n, dir.display());
                 Ok(())
             }
             ContentCmd::Export { db, dir } => {
-                let n = fyr_hub::console::workdir::export_dir(&db, &dir).map_err(hub_failure)?;
+                let n = fyr_hub::console::workdir::export_dir(&db.target()?, &dir)
+                    .map_err(hub_failure)?;
                 println!("exported {} rows to {}", n, dir.display());
                 Ok(())
             }
@@ -739,12 +596,19 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
         HubCmd::Import {
             path,
             db,
+            secret,
             content,
             report,
             dry_run,
         } => crate::exchange::import(crate::exchange::ImportArgs {
             path,
-            db,
+            db: match &db {
+                Some(db) => Some(db_target(db, secret.as_deref())?),
+                None if secret.is_some() => {
+                    return Err(Failure::usage("--secret goes with --db postgres://…"))
+                }
+                None => None,
+            },
             content,
             report,
             dry_run,
@@ -752,7 +616,7 @@ pub fn hub(_ctx: &Ctx, a: HubArgs) -> CmdResult {
         HubCmd::EnrollCodes { cmd } => codes(cmd),
         HubCmd::Devices { cmd } => devices(cmd),
         HubCmd::Report { db, year, csv } => {
-            let r = fyr_hub::report(&db, year).map_err(hub_failure)?;
+            let r = fyr_hub::report(&db.target()?, year).map_err(hub_failure)?;
             print!("{}", if csv { r.to_csv() } else { r.to_text() });
             Ok(())
         }

@@ -7,6 +7,7 @@ mod exchange;
 mod guides;
 mod helpcard;
 mod hub;
+mod hub_db;
 mod hub_tuf;
 mod key;
 mod screen;

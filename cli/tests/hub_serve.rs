@@ -3,53 +3,23 @@
 //! 256 KiB uploads arrive, idle connections are closed after the
 //! configured timeout, and a bad limit value is a usage error.
 
-use std::io::{BufRead, BufReader, Read, Write};
-use std::net::{SocketAddr, TcpStream};
-use std::process::{Child, Command, Stdio};
+use std::io::{Read, Write};
+use std::net::TcpStream;
+use std::process::Command;
 use std::time::{Duration, Instant};
 
-struct Served {
-    child: Child,
-    addr: SocketAddr,
-}
+mod support;
 
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.child.kill();
-        let _ = self.child.wait();
-    }
-}
-
-fn serve(dir: &std::path::Path, extra: &[&str]) -> Served {
-    std::fs::create_dir_all(dir.join("feed")).unwrap();
+/// The hub on an SQLite file with a tokens file and `extra` flags.
+fn serve(dir: &std::path::Path, extra: &[&str]) -> support::Served {
     std::fs::write(dir.join("tokens"), "device-token-0001 phone\n").unwrap();
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fyr"))
-        .arg("--data-dir")
-        .arg(dir.join("data"))
-        .args(["hub", "serve", "--listen", "127.0.0.1:0", "--feed"])
-        .arg(dir.join("feed"))
-        .arg("--db")
-        .arg(dir.join("hub.db"))
-        .arg("--tokens")
-        .arg(dir.join("tokens"))
-        .args(extra)
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let addr = line
-        .trim()
-        .rsplit("http://")
-        .next()
-        .unwrap()
-        .trim_end_matches('/')
-        .parse()
-        .unwrap_or_else(|_| panic!("no address in {line:?}"));
-    Served { child, addr }
+    let mut args: Vec<std::ffi::OsString> = vec!["--feed".into(), support::feed_dir(dir).into()];
+    args.extend(support::db_args(&fyr_hub::db::Target::Sqlite(
+        dir.join("hub.db"),
+    )));
+    args.extend(["--tokens".into(), dir.join("tokens").into()]);
+    args.extend(extra.iter().map(Into::into));
+    support::serve(&dir.join("data"), &args)
 }
 
 fn rss_kib(pid: u32) -> u64 {

@@ -246,7 +246,7 @@ pub async fn demo(
         upload.quarantined,
         kib(upload.bytes_sent)
     ));
-    let report = crate::report(&hub.db, None)?;
+    let report = crate::report(&crate::db::Target::Sqlite(hub.db.clone()), None)?;
     let report_text = report.to_text();
     say("6. The hub's follow-up report (cells under 3 are suppressed):".into());
     for line in report_text.lines() {

@@ -8,12 +8,11 @@
 //! from by subtraction. (Anyone needing marginal totals must aggregate the raw
 //! data under the same rule, not subtract from this table.)
 
-use crate::db::{DbError, Sql};
+use crate::db::{Db, DbError, Sql, Target};
 use crate::events::{self, KIND_STAT};
 use crate::HubError;
 use serde::{Deserialize, Serialize};
 use std::collections::BTreeMap;
-use std::path::Path;
 
 /// Counts under this are suppressed.
 pub const MIN_CELL: u64 = 3;
@@ -79,18 +78,19 @@ pub fn suppress(n: u64) -> Option<u64> {
 }
 
 /// Builds the report from the hub's database (all years when `year` is None).
-pub fn report(db: &Path, year: Option<i32>) -> Result<Report, HubError> {
-    if !db.exists() {
-        return Err(HubError::Db {
-            path: db.display().to_string(),
-            reason: "no such database".into(),
-        });
+/// An SQLite file must exist (a mistyped path is not a new, empty hub);
+/// a PostgreSQL database is opened as the hub opens it.
+pub fn report(db: &Target, year: Option<i32>) -> Result<Report, HubError> {
+    if let Target::Sqlite(path) = db {
+        if !path.exists() {
+            return Err(HubError::Db {
+                path: path.display().to_string(),
+                reason: "no such database".into(),
+            });
+        }
     }
-    let conn = events::open_db(db)?;
-    report_on(&conn, year).map_err(|e| HubError::Db {
-        path: db.display().to_string(),
-        reason: e.to_string(),
-    })
+    let conn = Db::open(db)?;
+    report_on(&conn, year).map_err(|e| conn.err(e))
 }
 
 /// Builds the report from an open hub database of either backend.
@@ -293,8 +293,8 @@ mod tests {
     #[test]
     fn small_cells_are_suppressed_and_no_totals_printed() {
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("hub.db");
-        let conn = events::open_db(&db).unwrap();
+        let db = Target::Sqlite(dir.path().join("hub.db"));
+        let conn = Db::open(&db).unwrap();
         let stat = |month: &str, level: &str| {
             json!({"month": month, "municipality": "0780", "agency_kind": "police", "checklist": "patriark",
                    "checklist_version": 1, "level": level, "override_used": false})
@@ -349,14 +349,14 @@ mod tests {
             all.to_text()
         );
         assert_eq!(report(&db, None).unwrap().rows.len(), 3);
-        assert!(report(&dir.path().join("missing.db"), None).is_err());
+        assert!(report(&Target::Sqlite(dir.path().join("missing.db")), None).is_err());
     }
 
     #[test]
     fn samrad_is_counted_per_quarter_and_agency_kind_with_the_small_cell_rule() {
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("hub.db");
-        let conn = events::open_db(&db).unwrap();
+        let db = Target::Sqlite(dir.path().join("hub.db"));
+        let conn = Db::open(&db).unwrap();
         let stat = |month: &str, contact: Option<&str>| {
             let mut v = json!({"month": month, "municipality": "2380", "agency_kind": "healthcare",
                 "checklist": "adult-risk", "checklist_version": 3, "level": "high", "override_used": false});

@@ -59,12 +59,14 @@ pub struct ServeConfig {
     /// Proxies whose `X-Forwarded-For` names the client for per-client
     /// limits (`--trusted-proxy`); empty: the TCP peer is the client.
     pub trusted_proxies: crate::proxy::TrustedProxies,
-    /// A PostgreSQL database (`postgres://…`) for the device-facing tables
-    /// (events, enrollment, devices, the enrollment limit) instead of
-    /// `db_path`; several hubs may share it. `db_path` then names where the
-    /// hub secret is (`<db_path>.secret`, the same file on every instance)
-    /// and the console's tables.
+    /// A PostgreSQL database (`postgres://…`) for everything the hub
+    /// stores (events, enrollment, devices, the enrollment limit and all
+    /// the console's tables) instead of `db_path`; several hubs may share
+    /// it. `db_path` then names only where the hub secret is
+    /// (`<db_path>.secret`, the same file on every instance).
     pub postgres: Option<String>,
+    /// Database connections this process keeps ([`crate::db::pool`]).
+    pub db_connections: usize,
 }
 
 impl ServeConfig {
@@ -85,6 +87,7 @@ impl ServeConfig {
             console: None,
             trusted_proxies: Default::default(),
             postgres: None,
+            db_connections: crate::db::pool::DEFAULT_SIZE,
         }
     }
 
@@ -111,7 +114,7 @@ struct CachedManifest {
 struct AppState {
     feed_dir: PathBuf,
     manifest: RwLock<Option<Arc<CachedManifest>>>,
-    db: Arc<Mutex<crate::db::Db>>,
+    db: Arc<crate::db::pool::Pool>,
     /// Accepted device tokens (the value, a device label, is never used
     /// after authentication and never stored).
     tokens: Option<HashMap<String, String>>,
@@ -173,7 +176,7 @@ pub fn read_tokens(path: &Path) -> Result<HashMap<String, String>, HubError> {
 
 /// Writes the last-seen days: when a day is over and when the hub stops.
 struct SeenWriter {
-    db: Arc<Mutex<crate::db::Db>>,
+    db: Arc<crate::db::pool::Pool>,
     seen: Arc<crate::enroll::LastSeen>,
 }
 
@@ -182,9 +185,8 @@ impl SeenWriter {
         let Some(due) = due else { return };
         let db = self.db.clone();
         let _ = tokio::task::spawn_blocking(move || {
-            if let Ok(conn) = db.lock() {
-                let _ = crate::enroll::LastSeen::write(&*conn, due);
-            }
+            let conn = db.get();
+            let _ = crate::enroll::LastSeen::write(&*conn, due);
         })
         .await;
     }
@@ -219,7 +221,10 @@ impl SeenWriter {
 fn router(cfg: &ServeConfig) -> Result<(Router, SeenWriter), HubError> {
     // Opened (or made) now, with the hub secret, so a bad database or
     // secret file stops the start.
-    let db = Arc::new(Mutex::new(crate::db::Db::open(&cfg.db_target())?));
+    let db = Arc::new(crate::db::pool::Pool::open(
+        &cfg.db_target(),
+        cfg.db_connections,
+    )?);
     let last_seen = Arc::new(crate::enroll::LastSeen::default());
     let tokens = cfg.tokens.as_deref().map(read_tokens).transpose()?;
     let state = Arc::new(AppState {
@@ -255,7 +260,6 @@ fn router(cfg: &ServeConfig) -> Result<(Router, SeenWriter), HubError> {
     let app = match &cfg.console {
         Some(c) => routes.merge(crate::console::router(
             &cfg.feed_dir,
-            &cfg.db_path,
             c,
             &cfg.trusted_proxies,
             db.clone(),
@@ -663,9 +667,7 @@ async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<(), Respo
     let t = t.to_string();
     let seen = state.last_seen.clone();
     let st = tokio::task::spawn_blocking(move || {
-        let conn = db
-            .lock()
-            .map_err(|_| "database lock poisoned".to_string())?;
+        let conn = db.get();
         let now = chrono::Utc::now();
         let st = crate::enroll::check_token(&*conn, &t, now).map_err(|e| e.to_string())?;
         // The day is noted in memory; an earlier day's marks (all devices
@@ -733,9 +735,7 @@ async fn upload(State(state): State<Arc<AppState>>, req: Request) -> Response {
     let feed_dir = state.feed_dir.clone();
     let res = tokio::task::spawn_blocking(move || -> Result<BatchResponse, String> {
         let known = crate::scope::known(&feed_dir);
-        let conn = db
-            .lock()
-            .map_err(|_| "database lock poisoned".to_string())?;
+        let conn = db.get();
         let who = token
             .as_deref()
             .and_then(|t| crate::scope::enrollment_of(&*conn, t));
@@ -788,7 +788,7 @@ async fn enroll(
     let db = state.db.clone();
     let key = client.clone();
     let checked = tokio::task::spawn_blocking(move || {
-        let conn = db.lock().map_err(|_| ())?;
+        let conn = db.get();
         limit
             .check(&*conn, &key, chrono::Utc::now())
             .map_err(|_| ())
@@ -816,7 +816,7 @@ async fn enroll(
     let malformed = code.is_none();
     let db = state.db.clone();
     let res = tokio::task::spawn_blocking(move || {
-        let conn = db.lock().map_err(|_| None)?;
+        let conn = db.get();
         let now = chrono::Utc::now();
         let res = match &code {
             Some(code) => crate::enroll::redeem(&*conn, code, now),

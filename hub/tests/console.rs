@@ -3,11 +3,11 @@
 //! that verifies with the publisher's key and carries the edit.
 
 use fyr_hub::console::{self, ConsoleConfig, Role};
+use fyr_hub::db::{Db, Sql, Target};
 use fyr_hub::{spawn, HubHandle, ServeConfig};
 use reqwest::redirect::Policy;
 use reqwest::StatusCode;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 
 struct Hub {
     url: String,
@@ -16,12 +16,13 @@ struct Hub {
 }
 
 impl Hub {
-    fn db(&self) -> PathBuf {
-        self.dir.path().join("hub.db")
+    /// The hub's database: SQLite, or PostgreSQL with FYR_TEST_PG (all of
+    /// it, the console's tables too).
+    fn db(&self) -> Target {
+        fyr_hub::db::testing::target(self.dir.path())
     }
-    /// The device-facing database (SQLite, or PostgreSQL with FYR_TEST_PG).
-    fn hub_db(&self) -> fyr_hub::db::Db {
-        fyr_hub::db::Db::open(&fyr_hub::db::testing::target(self.dir.path())).unwrap()
+    fn hub_db(&self) -> Db {
+        Db::open(&self.db()).unwrap()
     }
 }
 
@@ -33,22 +34,23 @@ async fn hub_with(tune: impl FnOnce(&mut ServeConfig)) -> Hub {
     let dir = tempfile::tempdir().unwrap();
     let (key, _) = fyr_hub::keygen(&dir.path().join("keys")).unwrap();
     let db = dir.path().join("hub.db");
-    console::user_add(&db, "admin", &Role::Admin, "Fjällräv i Storlien 1").unwrap();
+    let target = fyr_hub::db::testing::target(dir.path());
+    console::user_add(&target, "admin", &Role::Admin, "Fjällräv i Storlien 1").unwrap();
     console::user_add(
-        &db,
+        &target,
         "kron",
         &Role::Coordinator("07".into()),
         "Lingon vid Åsnen 2",
     )
     .unwrap();
     console::user_add(
-        &db,
+        &target,
         "jamt",
         &Role::Coordinator("23".into()),
         "Kåsan på Frösön 3",
     )
     .unwrap();
-    console::user_add(&db, "ana", &Role::Analyst, "Tabeller hela natten 4").unwrap();
+    console::user_add(&target, "ana", &Role::Analyst, "Tabeller hela natten 4").unwrap();
     let mut cfg = ServeConfig::new(
         dir.path().join("feed"),
         &db,
@@ -61,8 +63,18 @@ async fn hub_with(tune: impl FnOnce(&mut ServeConfig)) -> Hub {
         ..Default::default()
     });
     fyr_hub::db::testing::apply(&mut cfg);
+    // One connection: every page and form here then proves it never takes
+    // a second connection while holding one (which would hang a small
+    // pool under load). The other suites use the default pool.
+    cfg.db_connections = 1;
     tune(&mut cfg);
     let (addr, handle) = spawn(cfg).await.unwrap();
+    if fyr_hub::db::testing::pg_url().is_some() {
+        // On PostgreSQL everything is in the database: no SQLite file, only
+        // the hub secret beside where it would be.
+        assert!(!db.exists(), "a PostgreSQL hub made {}", db.display());
+        assert!(dir.path().join("hub.db.secret").exists());
+    }
     // The bundled distribution settings trust the team's key; this hub signs
     // with its own, so its settings name it (as a region's admin does).
     let public = std::fs::read_to_string(dir.path().join("keys/fyr-feed.pub")).unwrap();
@@ -70,11 +82,11 @@ async fn hub_with(tune: impl FnOnce(&mut ServeConfig)) -> Hub {
         "feed_url = \"http://{addr}/feed/\"\nmirrors = []\nhub_url = \"http://{addr}/\"\ntrusted_keys = [\"{}\"]\nnext_keys = []\nretired_keys = []\ncheck_interval_hours = 6\n",
         public.trim()
     );
-    rusqlite::Connection::open(&db)
+    Db::open(&target)
         .unwrap()
-        .execute(
-            "UPDATE console_files SET text = ?1 WHERE path = 'distribution.toml'",
-            [dist],
+        .exec(
+            "UPDATE console_files SET text = $1 WHERE path = 'distribution.toml'",
+            &[dist.into()],
         )
         .unwrap();
     Hub {
@@ -198,14 +210,29 @@ impl Session {
     }
 }
 
-fn service_field(db: &std::path::Path, id: &str, field: &str) -> String {
-    let c = rusqlite::Connection::open(db).unwrap();
-    c.query_row(
-        "SELECT COALESCE(json_extract(fields, '$.' || ?2), '') || COALESCE('|retired:' || retired, '') FROM console_rows WHERE file = 'services' AND key = ?1",
-        [id, field],
-        |r| r.get(0),
+/// A field of a row of the working directory as stored (either backend).
+fn row_field(db: &Target, file: &str, id: &str, field: &str) -> (String, Option<String>) {
+    let r = Db::open(db)
+        .unwrap()
+        .row(
+            "SELECT fields, retired FROM console_rows WHERE file = $1 AND key = $2",
+            &[file.into(), id.into()],
+        )
+        .unwrap()
+        .unwrap_or_else(|| panic!("no {file} row {id}"));
+    let fields: serde_json::Value = serde_json::from_str(&r.text(0).unwrap()).unwrap();
+    (
+        fields[field].as_str().unwrap_or("").to_string(),
+        r.opt_text(1).unwrap(),
     )
-    .unwrap()
+}
+
+fn service_field(db: &Target, id: &str, field: &str) -> String {
+    let (v, retired) = row_field(db, "services", id, field);
+    match retired {
+        Some(r) => format!("{v}|retired:{r}"),
+        None => v,
+    }
 }
 
 async fn upload_correction(h: &Hub, event: &str, service: &str) {
@@ -554,8 +581,20 @@ async fn an_edit_is_validated_then_published_as_a_feed_devices_accept() {
     // The key never reaches the database.
     let key_text = std::fs::read_to_string(h.dir.path().join("keys/fyr-feed.key")).unwrap();
     let seed = key_text.lines().last().unwrap().trim();
-    let db_bytes = std::fs::read(h.db()).unwrap();
-    assert!(!String::from_utf8_lossy(&db_bytes).contains(seed));
+    let stored = h
+        .hub_db()
+        .rows(
+            "SELECT text FROM console_files UNION ALL SELECT rows || files FROM console_versions
+             UNION ALL SELECT COALESCE(before, '') || COALESCE(after, '') FROM console_audit",
+            &[],
+        )
+        .unwrap();
+    assert!(!stored.is_empty());
+    assert!(stored.iter().all(|r| !r.text(0).unwrap().contains(seed)));
+    if let Target::Sqlite(file) = h.db() {
+        let db_bytes = std::fs::read(file).unwrap();
+        assert!(!String::from_utf8_lossy(&db_bytes).contains(seed));
+    }
 }
 
 /// In a TUF repository the console publishes content (targets) with the
@@ -720,13 +759,15 @@ async fn going_back_is_for_admins_shows_a_diff_keeps_drafts_and_distribution() {
         )
         .await;
     assert_eq!(st, StatusCode::SEE_OTHER, "saved as a draft (not ready)");
-    let dist_before: String = rusqlite::Connection::open(h.db())
-        .unwrap()
-        .query_row(
+    let dist_before = h
+        .hub_db()
+        .row(
             "SELECT text FROM console_files WHERE path = 'distribution.toml'",
-            [],
-            |r| r.get(0),
+            &[],
         )
+        .unwrap()
+        .unwrap()
+        .text(0)
         .unwrap();
     // The admin first sees what going back changes, in words, and nothing happens yet.
     let (st, page) = a
@@ -760,13 +801,15 @@ async fn going_back_is_for_admins_shows_a_diff_keeps_drafts_and_distribution() {
         form.contains("value=\"mon-fri 06:00-18:00\""),
         "the Jämtland draft is kept"
     );
-    let dist_after: String = rusqlite::Connection::open(h.db())
-        .unwrap()
-        .query_row(
+    let dist_after = h
+        .hub_db()
+        .row(
             "SELECT text FROM console_files WHERE path = 'distribution.toml'",
-            [],
-            |r| r.get(0),
+            &[],
         )
+        .unwrap()
+        .unwrap()
+        .text(0)
         .unwrap();
     assert_eq!(dist_before, dist_after, "distribution settings untouched");
     let (_, csv) = a.get("/console/audit.csv").await;
@@ -1201,9 +1244,8 @@ async fn a_form_sent_after_the_session_ended_survives_a_fresh_login() {
     let id = "ljungby-socialtjanst";
     let etag = k.etag(id).await;
     // The idle timeout passes: the session is gone.
-    rusqlite::Connection::open(h.db())
-        .unwrap()
-        .execute("DELETE FROM console_sessions", [])
+    h.hub_db()
+        .exec("DELETE FROM console_sessions", &[])
         .unwrap();
     let r = k
         .http
@@ -1321,14 +1363,8 @@ async fn the_directory_exports_for_swedish_excel_and_bulk_verifies() {
     );
 }
 
-fn org_field(db: &std::path::Path, id: &str, field: &str) -> String {
-    let c = rusqlite::Connection::open(db).unwrap();
-    c.query_row(
-        "SELECT COALESCE(json_extract(fields, '$.' || ?2), '') FROM console_rows WHERE file = 'organizations' AND key = ?1",
-        [id, field],
-        |r| r.get(0),
-    )
-    .unwrap()
+fn org_field(db: &Target, id: &str, field: &str) -> String {
+    row_field(db, "organizations", id, field).0
 }
 
 /// The version an organization's form carries.
@@ -1516,11 +1552,10 @@ async fn the_start_page_walks_an_admin_through_an_untrusted_key() {
     // A fresh hub: the bundled distribution settings trust only the team's
     // key, not this hub's.
     let bundled = console::workdir::bundled().unwrap().files["distribution.toml"].clone();
-    rusqlite::Connection::open(h.db())
-        .unwrap()
-        .execute(
-            "UPDATE console_files SET text = ?1 WHERE path = 'distribution.toml'",
-            [&bundled],
+    h.hub_db()
+        .exec(
+            "UPDATE console_files SET text = $1 WHERE path = 'distribution.toml'",
+            &[bundled.into()],
         )
         .unwrap();
     let public = std::fs::read_to_string(h.dir.path().join("keys/fyr-feed.pub")).unwrap();

@@ -4,11 +4,11 @@
 //! needs the CSRF token, and every export downloads.
 
 use fyr_hub::console::{self, ConsoleConfig, Role};
+use fyr_hub::db::{Db, Sql};
 use fyr_hub::{spawn, HubHandle, ServeConfig};
 use reqwest::redirect::Policy;
 use reqwest::StatusCode;
 use std::net::SocketAddr;
-use std::path::PathBuf;
 
 struct Hub {
     url: String,
@@ -19,9 +19,10 @@ struct Hub {
 async fn hub() -> Hub {
     let dir = tempfile::tempdir().unwrap();
     let db = dir.path().join("hub.db");
-    console::user_add(&db, "admin", &Role::Admin, "admin-password-1").unwrap();
+    let target = fyr_hub::db::testing::target(dir.path());
+    console::user_add(&target, "admin", &Role::Admin, "admin-password-1").unwrap();
     console::user_add(
-        &db,
+        &target,
         "kron",
         &Role::Coordinator("07".into()),
         "kronoberg-pass-1",
@@ -40,6 +41,20 @@ async fn hub() -> Hub {
         dir,
         _handle: handle,
     }
+}
+
+/// A second hub on the same database (another instance behind the same
+/// load balancer); its address.
+async fn second(h: &Hub) -> (String, HubHandle) {
+    let mut cfg = ServeConfig::new(
+        h.dir.path().join("feed"),
+        h.dir.path().join("hub.db"),
+        "127.0.0.1:0".parse::<SocketAddr>().unwrap(),
+    );
+    cfg.console = Some(ConsoleConfig::default());
+    fyr_hub::db::testing::apply(&mut cfg);
+    let (addr, handle) = spawn(cfg).await.unwrap();
+    (format!("http://{addr}"), handle)
 }
 
 struct Session {
@@ -204,18 +219,20 @@ fn workbook_with_new_service(area: &str) -> Vec<u8> {
     fyr_exchange::sheets::write_xlsx(&t).unwrap()
 }
 
-fn db(h: &Hub) -> PathBuf {
-    h.dir.path().join("hub.db")
+/// The hub's database: SQLite, or PostgreSQL with FYR_TEST_PG.
+fn db(h: &Hub) -> Db {
+    Db::open(&fyr_hub::db::testing::target(h.dir.path())).unwrap()
 }
 
 fn has_row(h: &Hub, key: &str) -> bool {
-    rusqlite::Connection::open(db(h))
-        .unwrap()
-        .query_row(
-            "SELECT COUNT(*) FROM console_rows WHERE key = ?1",
-            [key],
-            |r| r.get::<_, i64>(0),
+    db(h)
+        .row(
+            "SELECT COUNT(*) FROM console_rows WHERE key = $1",
+            &[key.into()],
         )
+        .unwrap()
+        .unwrap()
+        .int(0)
         .unwrap()
         > 0
 }
@@ -260,6 +277,36 @@ async fn an_upload_shows_the_report_first_and_confirm_writes_it() {
     assert!(!page.contains("name=\"token\""), "nothing to confirm");
 }
 
+/// Behind a load balancer the confirmation may reach another hub than the
+/// upload did: the waiting file is in the shared database, so it imports.
+#[tokio::test]
+async fn an_upload_at_one_hub_is_confirmed_at_another() {
+    let h = hub().await;
+    let (b_url, _b) = second(&h).await;
+    let at_a = login(&h, "kron", "kronoberg-pass-1").await;
+    let (st, page) = at_a
+        .upload("lista.xlsx", &workbook_with_new_service("0781"), &at_a.csrf)
+        .await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+    let at_b = Session {
+        http: at_a.http.clone(),
+        base: b_url,
+        cookie: at_a.cookie.clone(),
+        csrf: at_a.csrf.clone(),
+    };
+    let t = token(&page);
+    let (st, page) = at_b
+        .post("/console/exchange/confirm", &[("token", &t)])
+        .await;
+    assert_eq!(st, StatusCode::OK, "{page}");
+    assert!(has_row(&h, "ljungby-samtal"));
+    // Used once: the same confirmation at the first hub finds nothing.
+    let (st, _) = at_a
+        .post("/console/exchange/confirm", &[("token", &t)])
+        .await;
+    assert_eq!(st, StatusCode::GONE);
+}
+
 #[tokio::test]
 async fn a_report_made_stale_by_another_import_is_shown_again_not_applied() {
     let h = hub().await;
@@ -302,13 +349,14 @@ async fn a_report_made_stale_by_another_import_is_shown_again_not_applied() {
         page.contains("har ändrats sedan rapporten visades"),
         "{page}"
     );
-    let row: String = rusqlite::Connection::open(db(&h))
-        .unwrap()
-        .query_row(
+    let row = db(&h)
+        .row(
             "SELECT fields FROM console_rows WHERE key = 'ljungby-samtal' AND file LIKE 'services%'",
-            [],
-            |r| r.get(0),
+            &[],
         )
+        .unwrap()
+        .unwrap()
+        .text(0)
         .unwrap();
     assert!(
         row.contains("Demo: samtal för vuxna i Ljungby"),

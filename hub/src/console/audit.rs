@@ -2,7 +2,7 @@
 //! commands — who, when, what, before and after — readable and exportable
 //! (CSV) by admins.
 
-use rusqlite::{params, Connection};
+use crate::db::{Db, DbError, Sql};
 use serde::Serialize;
 use serde_json::Value;
 
@@ -19,50 +19,52 @@ pub struct AuditEntry {
 
 /// Appends one entry.
 pub(crate) fn record(
-    conn: &Connection,
+    conn: &Db,
     user: &str,
     action: &str,
     target: &str,
     before: Option<&Value>,
     after: Option<&Value>,
-) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT INTO console_audit (at, user, action, target, before, after) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![
-            chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true),
-            user,
-            action,
-            target,
-            before.map(Value::to_string),
-            after.map(Value::to_string)
+) -> Result<(), DbError> {
+    conn.exec(
+        r#"INSERT INTO console_audit (at, "user", action, target, before, after) VALUES ($1, $2, $3, $4, $5, $6)"#,
+        &[
+            chrono::Utc::now()
+                .to_rfc3339_opts(chrono::SecondsFormat::Secs, true)
+                .into(),
+            user.into(),
+            action.into(),
+            target.into(),
+            before.map(Value::to_string).into(),
+            after.map(Value::to_string).into(),
         ],
     )?;
     Ok(())
 }
 
 /// The newest `limit` entries, newest first.
-pub(crate) fn list(conn: &Connection, limit: i64) -> rusqlite::Result<Vec<AuditEntry>> {
-    let mut st = conn.prepare(
-        "SELECT id, at, user, action, target, COALESCE(before, ''), COALESCE(after, '') FROM console_audit ORDER BY id DESC LIMIT ?1",
-    )?;
-    let v = st
-        .query_map([limit], |r| {
-            Ok(AuditEntry {
-                id: r.get(0)?,
-                at: r.get(1)?,
-                user: r.get(2)?,
-                action: r.get(3)?,
-                target: r.get(4)?,
-                before: r.get(5)?,
-                after: r.get(6)?,
-            })
-        })?
-        .collect();
-    v
+pub(crate) fn list(conn: &Db, limit: i64) -> Result<Vec<AuditEntry>, DbError> {
+    conn.rows(
+        r#"SELECT id, at, "user", action, target, COALESCE(before, ''), COALESCE(after, '') FROM console_audit ORDER BY id DESC LIMIT $1"#,
+        &[limit.into()],
+    )?
+    .into_iter()
+    .map(|r| {
+        Ok(AuditEntry {
+            id: r.int(0)?,
+            at: r.text(1)?,
+            user: r.text(2)?,
+            action: r.text(3)?,
+            target: r.text(4)?,
+            before: r.text(5)?,
+            after: r.text(6)?,
+        })
+    })
+    .collect()
 }
 
 /// The whole log as CSV, oldest first.
-pub(crate) fn csv(conn: &Connection) -> rusqlite::Result<String> {
+pub(crate) fn csv(conn: &Db) -> Result<String, DbError> {
     let mut rows = list(conn, i64::MAX)?;
     rows.reverse();
     let mut w = csv::Writer::from_writer(Vec::new());

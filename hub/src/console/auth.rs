@@ -15,12 +15,12 @@
 
 use super::users::{self, User};
 use super::{i18n, inputs, throttle, Console};
+use crate::db::Sql;
 use axum::body::{to_bytes, Body};
 use axum::extract::{ConnectInfo, FromRequestParts, Path as UrlPath, Request, State};
 use axum::http::{header, request::Parts, HeaderMap, Method, StatusCode};
 use axum::middleware::Next;
 use axum::response::{IntoResponse, Redirect, Response};
-use rusqlite::{params, OptionalExtension};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
@@ -41,6 +41,10 @@ pub(crate) struct Authed {
 
 fn now() -> i64 {
     chrono::Utc::now().timestamp()
+}
+
+fn now_ms() -> i64 {
+    chrono::Utc::now().timestamp_millis()
 }
 
 fn cookie<'h>(headers: &'h HeaderMap, name: &str) -> Option<&'h str> {
@@ -71,26 +75,25 @@ fn session(c: &Console, headers: &HeaderMap) -> Option<(User, String)> {
     let h = token_hash(token);
     let conn = c.conn();
     let t = now();
-    conn.execute(
-        "DELETE FROM console_sessions WHERE seen < ?1 OR created < ?2",
-        params![t - IDLE_SECS, t - MAX_SECS],
+    conn.exec(
+        "DELETE FROM console_sessions WHERE seen < $1 OR created < $2",
+        &[(t - IDLE_SECS).into(), (t - MAX_SECS).into()],
     )
     .ok()?;
-    let (name, csrf): (String, String) = conn
-        .query_row(
-            "SELECT user, csrf FROM console_sessions WHERE token_hash = ?1",
-            [&h],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+    let r = conn
+        .row(
+            r#"SELECT "user", csrf FROM console_sessions WHERE token_hash = $1"#,
+            &[(&h).into()],
         )
-        .optional()
         .ok()??;
+    let (name, csrf) = (r.text(0).ok()?, r.text(1).ok()?);
     let (user, _) = users::get(&conn, &name).ok()??;
     if user.disabled {
         return None;
     }
-    conn.execute(
-        "UPDATE console_sessions SET seen = ?2 WHERE token_hash = ?1",
-        params![h, t],
+    conn.exec(
+        "UPDATE console_sessions SET seen = $2 WHERE token_hash = $1",
+        &[h.into(), t.into()],
     )
     .ok()?;
     Some((user, csrf))
@@ -199,9 +202,14 @@ pub(crate) async fn login(
     // IPv6 client by its /64.
     let ip = crate::proxy::rate_key(c.proxies.client(peer.ip(), &headers));
     let t = now();
+    // Counted from its start (parallel guesses all count), settled below.
+    let attempt = hex::encode(rand::random::<[u8; 16]>());
     let (wait, stored) = {
         let conn = c.conn();
-        let wait = throttle::wait(&conn, &name, &ip, t);
+        // A database that cannot count refuses the login rather than
+        // letting guesses through uncounted.
+        let wait = throttle::begin(&conn, &name, &ip, &attempt, now_ms()).unwrap_or(1000);
+        let wait = throttle::secs(wait);
         let stored = if wait > 0 {
             None
         } else {
@@ -239,7 +247,7 @@ pub(crate) async fn login(
     let user = stored.filter(|(u, _)| good && !u.disabled).map(|(u, _)| u);
     let conn = c.conn();
     let Some(user) = user else {
-        throttle::failed(&conn, &name, &ip, now());
+        let _ = throttle::failed(&conn, &attempt, now_ms());
         drop(conn);
         return login_form(
             &c,
@@ -250,12 +258,12 @@ pub(crate) async fn login(
             &name,
         );
     };
-    throttle::succeeded(&conn, &user.name);
+    let _ = throttle::succeeded(&conn, &user.name, &attempt);
     let token = hex::encode(rand::random::<[u8; 32]>());
     let csrf = hex::encode(rand::random::<[u8; 32]>());
-    let _ = conn.execute(
-        "INSERT INTO console_sessions (token_hash, user, csrf, created, seen) VALUES (?1, ?2, ?3, ?4, ?4)",
-        params![token_hash(&token), user.name, csrf, t],
+    let _ = conn.exec(
+        r#"INSERT INTO console_sessions (token_hash, "user", csrf, created, seen) VALUES ($1, $2, $3, $4, $4)"#,
+        &[token_hash(&token).into(), (&user.name).into(), (&csrf).into(), t.into()],
     );
     drop(conn);
     // A form sent after the session ended waits to be sent again.
@@ -278,9 +286,9 @@ pub(crate) async fn login(
 
 pub(crate) async fn logout(State(c): State<Arc<Console>>, headers: HeaderMap) -> Response {
     if let Some(token) = cookie(&headers, COOKIE) {
-        let _ = c.conn().execute(
-            "DELETE FROM console_sessions WHERE token_hash = ?1",
-            [token_hash(token)],
+        let _ = c.conn().exec(
+            "DELETE FROM console_sessions WHERE token_hash = $1",
+            &[token_hash(token).into()],
         );
     }
     (
@@ -418,13 +426,18 @@ fn keep_pending(c: &Console, headers: &HeaderMap, path: &str, body: &[u8]) -> Re
     let t = now();
     {
         let conn = c.conn();
-        let _ = conn.execute(
-            "DELETE FROM console_pending WHERE created < ?1",
-            [t - PENDING_SECS],
+        let _ = conn.exec(
+            "DELETE FROM console_pending WHERE created < $1",
+            &[(t - PENDING_SECS).into()],
         );
-        let _ = conn.execute(
-            "INSERT INTO console_pending (id, path, body, created) VALUES (?1, ?2, ?3, ?4)",
-            params![token_hash(&id), path, body, t],
+        let _ = conn.exec(
+            "INSERT INTO console_pending (id, path, body, created) VALUES ($1, $2, $3, $4)",
+            &[
+                token_hash(&id).into(),
+                path.into(),
+                body.to_vec().into(),
+                t.into(),
+            ],
         );
     }
     (
@@ -449,15 +462,14 @@ pub(crate) async fn resume(
         let conn = c.conn();
         let h = token_hash(id);
         let r = conn
-            .query_row(
-                "SELECT path, body FROM console_pending WHERE id = ?1 AND created >= ?2",
-                params![h, now() - PENDING_SECS],
-                |r| Ok((r.get(0)?, r.get(1)?)),
+            .row(
+                "SELECT path, body FROM console_pending WHERE id = $1 AND created >= $2",
+                &[(&h).into(), (now() - PENDING_SECS).into()],
             )
-            .optional()
             .ok()
-            .flatten();
-        let _ = conn.execute("DELETE FROM console_pending WHERE id = ?1", [h]);
+            .flatten()
+            .and_then(|r| Some((r.text(0).ok()?, r.blob(1).ok()?)));
+        let _ = conn.exec("DELETE FROM console_pending WHERE id = $1", &[h.into()]);
         r
     });
     let clear = set_cookie(&c, &headers, PENDING_COOKIE, "", 0);

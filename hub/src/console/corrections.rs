@@ -6,6 +6,7 @@
 
 use super::workdir;
 use super::{audit, i18n, labels, rights, Authed, Console};
+use crate::db::Db;
 use crate::db::Sql;
 use crate::events::KIND_CORRECTION;
 use axum::extract::{Path as UrlPath, Query, State};
@@ -13,7 +14,6 @@ use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use minijinja::context;
-use rusqlite::{params, Connection};
 use serde::Serialize;
 use serde_json::Value;
 use std::collections::BTreeMap;
@@ -45,10 +45,10 @@ fn text(p: &Value, k: &str) -> String {
 /// All reports, newest first.
 ///
 /// The reports are events in the hub database (`events`, SQLite or
-/// PostgreSQL); the decisions are the console's (`conn`): read apart and
-/// joined here, so the two may live in different databases.
-pub(crate) fn all(events: &impl Sql, conn: &Connection) -> Vec<Report> {
-    let Ok(rows) = events.rows(
+/// PostgreSQL); the decisions are the console's (`console_corrections`,
+/// in the same database).
+pub(crate) fn all(conn: &Db) -> Vec<Report> {
+    let Ok(rows) = conn.rows(
         "SELECT event_id, payload, received_month FROM events
           WHERE kind = $1 ORDER BY received_month DESC, event_id",
         &[KIND_CORRECTION.into()],
@@ -57,13 +57,16 @@ pub(crate) fn all(events: &impl Sql, conn: &Connection) -> Vec<Report> {
     };
     let mut decided: std::collections::HashMap<String, (String, String, String)> =
         Default::default();
-    if let Ok(mut st) = conn.prepare("SELECT event_id, state, note, user FROM console_corrections")
-    {
-        if let Ok(it) = st.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, (r.get(1)?, r.get(2)?, r.get(3)?)))
-        }) {
-            decided.extend(it.filter_map(Result::ok));
-        }
+    if let Ok(rs) = conn.rows(
+        r#"SELECT event_id, state, note, "user" FROM console_corrections"#,
+        &[],
+    ) {
+        decided.extend(rs.iter().filter_map(|r| {
+            Some((
+                r.text(0).ok()?,
+                (r.text(1).ok()?, r.text(2).ok()?, r.text(3).ok()?),
+            ))
+        }));
     }
     rows.iter()
         .filter_map(|r| {
@@ -94,16 +97,16 @@ pub(crate) fn all(events: &impl Sql, conn: &Connection) -> Vec<Report> {
 }
 
 /// Open reports per service.
-pub(crate) fn open_counts(events: &impl Sql, conn: &Connection) -> BTreeMap<String, u64> {
+pub(crate) fn open_counts(conn: &Db) -> BTreeMap<String, u64> {
     let mut out = BTreeMap::new();
-    for r in all(events, conn).into_iter().filter(|r| r.state == "open") {
+    for r in all(conn).into_iter().filter(|r| r.state == "open") {
         *out.entry(r.service).or_default() += 1;
     }
     out
 }
 
-pub(crate) fn open_for(events: &impl Sql, conn: &Connection, service: &str) -> Vec<Report> {
-    all(events, conn)
+pub(crate) fn open_for(conn: &Db, service: &str) -> Vec<Report> {
+    all(conn)
         .into_iter()
         .filter(|r| r.state == "open" && r.service == service)
         .collect()
@@ -127,10 +130,7 @@ pub(crate) async fn list(
     }
     let (reports, w) = {
         let conn = c.conn();
-        (
-            all(&*c.hub_db(), &conn),
-            workdir::load(&conn).unwrap_or_default(),
-        )
+        (all(&conn), workdir::load(&conn).unwrap_or_default())
     };
     let munis = labels::municipalities(&w);
     let name_of = |id: &str| {
@@ -207,10 +207,7 @@ pub(crate) async fn decide(
         _ => return c.bad_request(&a, i18n::text(a.lang, "correction_action_rule")),
     };
     let conn = c.conn();
-    let Some(report) = all(&*c.hub_db(), &conn)
-        .into_iter()
-        .find(|r| r.event_id == id)
-    else {
+    let Some(report) = all(&conn).into_iter().find(|r| r.event_id == id) else {
         drop(conn);
         return c.not_found(&a, i18n::text(a.lang, "no_such_report"));
     };
@@ -235,9 +232,10 @@ pub(crate) async fn decide(
         return r;
     }
     let res = conn
-        .execute(
-            "INSERT OR REPLACE INTO console_corrections (event_id, state, note, user, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-            params![id, state, note, a.user.name, chrono::Utc::now().to_rfc3339()],
+        .exec(
+            r#"INSERT INTO console_corrections (event_id, state, note, "user", at) VALUES ($1, $2, $3, $4, $5)
+               ON CONFLICT (event_id) DO UPDATE SET state = excluded.state, note = excluded.note, "user" = excluded."user", at = excluded.at"#,
+            &[(&id).into(), state.into(), (&note).into(), (&a.user.name).into(), chrono::Utc::now().to_rfc3339().into()],
         )
         .and_then(|_| {
             audit::record(

@@ -1,16 +1,19 @@
-//! The console's tables in the hub's SQLite database, created and upgraded
-//! by numbered migrations (recorded in `console_schema`, so they never clash
-//! with the event tables' own schema handling).
+//! The console's tables in the hub's database (SQLite or PostgreSQL, the
+//! same statements spelled by [`dialect::ddl`]), created and upgraded by
+//! numbered migrations recorded in `console_schema` on either backend, so
+//! they never clash with the device-facing tables' own schema handling.
+//!
+//! `user` is a reserved word in PostgreSQL: every statement spells the
+//! column `"user"` (the same column in SQLite).
 
+use crate::db::{dialect, Backend, Db, DbError, Sql, Target};
 use crate::HubError;
-use rusqlite::Connection;
-use std::path::Path;
 
 /// Each entry is applied once, in order, inside a transaction.
 const MIGRATIONS: &[&str] = &[
     // 1: accounts, sessions, audit, the working directory, publishing,
     //    the correction queue and the follow-up indicators.
-    "CREATE TABLE console_users (
+    r#"CREATE TABLE console_users (
         name TEXT PRIMARY KEY,
         role TEXT NOT NULL,
         county TEXT,
@@ -20,7 +23,7 @@ const MIGRATIONS: &[&str] = &[
     );
     CREATE TABLE console_sessions (
         token_hash TEXT PRIMARY KEY,
-        user TEXT NOT NULL,
+        "user" TEXT NOT NULL,
         csrf TEXT NOT NULL,
         created INTEGER NOT NULL,
         seen INTEGER NOT NULL
@@ -30,7 +33,7 @@ const MIGRATIONS: &[&str] = &[
     CREATE TABLE console_audit (
         id INTEGER PRIMARY KEY,
         at TEXT NOT NULL,
-        user TEXT NOT NULL,
+        "user" TEXT NOT NULL,
         action TEXT NOT NULL,
         target TEXT NOT NULL,
         before TEXT,
@@ -49,13 +52,13 @@ const MIGRATIONS: &[&str] = &[
         id INTEGER PRIMARY KEY,
         service TEXT NOT NULL,
         date TEXT NOT NULL,
-        user TEXT NOT NULL,
+        "user" TEXT NOT NULL,
         how TEXT NOT NULL
     );
     CREATE TABLE console_versions (
         version INTEGER PRIMARY KEY,
         feed_id TEXT NOT NULL,
-        user TEXT NOT NULL,
+        "user" TEXT NOT NULL,
         at TEXT NOT NULL,
         rows TEXT NOT NULL,
         files TEXT NOT NULL
@@ -64,7 +67,7 @@ const MIGRATIONS: &[&str] = &[
         event_id TEXT PRIMARY KEY,
         state TEXT NOT NULL,
         note TEXT NOT NULL,
-        user TEXT NOT NULL,
+        "user" TEXT NOT NULL,
         at TEXT NOT NULL
     );
     CREATE TABLE console_indicators (
@@ -72,14 +75,14 @@ const MIGRATIONS: &[&str] = &[
         quarter TEXT NOT NULL,
         kind TEXT NOT NULL,
         value INTEGER NOT NULL,
-        user TEXT NOT NULL,
+        "user" TEXT NOT NULL,
         at TEXT NOT NULL,
         PRIMARY KEY (county, quarter, kind)
-    );",
+    );"#,
     // 2: drafts (who changed a service since it was published, whether it
     //    is ready, and the service as published, to hold it back) and
     //    failed logins per account and per address.
-    "CREATE TABLE console_drafts (
+    r#"CREATE TABLE console_drafts (
         service TEXT PRIMARY KEY,
         owner TEXT NOT NULL,
         ready INTEGER NOT NULL,
@@ -91,54 +94,77 @@ const MIGRATIONS: &[&str] = &[
         path TEXT NOT NULL,
         body BLOB NOT NULL,
         created INTEGER NOT NULL
-    );",
+    );"#,
+    // 3: a login attempt is counted from its start (so parallel guesses
+    //    all count), by a nonce that its outcome then settles; `at` is in
+    //    milliseconds from now on (rows in seconds fall out of the window).
+    r#"ALTER TABLE console_login_failures ADD COLUMN attempt TEXT;
+    CREATE INDEX console_login_failures_attempt ON console_login_failures(attempt);"#,
+    // 4: an uploaded import file waiting for its confirmation, with the
+    //    report shown (JSON), so the confirmation may reach any hub.
+    r#"CREATE TABLE console_uploads (
+        token_hash TEXT PRIMARY KEY,
+        "user" TEXT NOT NULL,
+        name TEXT NOT NULL,
+        body BLOB NOT NULL,
+        report TEXT NOT NULL,
+        created INTEGER NOT NULL
+    );"#,
 ];
 
-pub(crate) fn db_err(path: &Path) -> impl Fn(rusqlite::Error) -> HubError + '_ {
-    move |e| HubError::Db {
-        path: path.display().to_string(),
-        reason: e.to_string(),
-    }
+/// Any constant, the same in every instance: serialises the console's
+/// migrations when hub instances start together on one PostgreSQL.
+const MIGRATION_LOCK: i64 = 0x0066_7972_5f63_6f6e;
+
+/// Opens the hub database (its device-facing tables made as the hub makes
+/// them) and applies the console's migrations.
+pub fn open(target: &Target) -> Result<Db, HubError> {
+    let db = Db::open(target)?;
+    migrate(&db).map_err(|e| db.err(e))?;
+    Ok(db)
 }
 
-/// Opens the hub database (creating the event tables as the hub does) and
-/// applies the console's migrations.
-pub fn open(path: &Path) -> Result<Connection, HubError> {
-    let mut conn = crate::events::open_db(path)?;
-    migrate(&mut conn).map_err(db_err(path))?;
-    Ok(conn)
-}
-
-fn migrate(conn: &mut Connection) -> rusqlite::Result<()> {
-    conn.execute_batch("CREATE TABLE IF NOT EXISTS console_schema (version INTEGER NOT NULL)")?;
-    let have: i64 = conn.query_row(
-        "SELECT COALESCE(MAX(version), 0) FROM console_schema",
-        [],
-        |r| r.get(0),
-    )?;
+/// Applies the migrations `db` has not had yet, each in a transaction.
+pub fn migrate(db: &Db) -> Result<(), DbError> {
+    let b = db.backend();
+    db.batch("CREATE TABLE IF NOT EXISTS console_schema (version INTEGER NOT NULL)")?;
     for (i, sql) in MIGRATIONS.iter().enumerate() {
         let v = i as i64 + 1;
-        if v <= have {
-            continue;
-        }
-        let tx = conn.transaction()?;
-        tx.execute_batch(sql)?;
-        tx.execute("INSERT INTO console_schema (version) VALUES (?1)", [v])?;
-        tx.commit()?;
+        db.in_transaction(|d| -> Result<(), DbError> {
+            if b == Backend::Postgres {
+                d.batch(&format!("SELECT pg_advisory_xact_lock({MIGRATION_LOCK})"))?;
+            }
+            let have = d
+                .row("SELECT COALESCE(MAX(version), 0) FROM console_schema", &[])?
+                .map_or(Ok(0), |r| r.int(0))?;
+            if v > have {
+                d.batch(&dialect::ddl(sql, b))?;
+                d.exec(
+                    "INSERT INTO console_schema (version) VALUES ($1)",
+                    &[v.into()],
+                )?;
+            }
+            Ok(())
+        })?;
     }
     Ok(())
 }
 
 #[cfg(test)]
 mod tests {
+    use crate::db::Sql;
+
     #[test]
     fn migrations_apply_once() {
         let dir = tempfile::tempdir().unwrap();
-        let p = dir.path().join("hub.db");
-        drop(super::open(&p).unwrap());
-        let c = super::open(&p).unwrap();
-        let n: i64 = c
-            .query_row("SELECT COUNT(*) FROM console_schema", [], |r| r.get(0))
+        let t = crate::db::testing::target(dir.path());
+        drop(super::open(&t).unwrap());
+        let c = super::open(&t).unwrap();
+        let n = c
+            .row("SELECT COUNT(*) FROM console_schema", &[])
+            .unwrap()
+            .unwrap()
+            .int(0)
             .unwrap();
         assert_eq!(n, super::MIGRATIONS.len() as i64);
     }

@@ -3,14 +3,15 @@
 //! phone numbers, dates not in the future — then the core's rules), the
 //! form keeps what was typed; a stale save (someone else saved the entry
 //! since the form was opened) is refused with both versions side by side;
-//! add, retire (with a reason, undoable) and "verified today". Every change
-//! is a draft with its owner and a "ready" state (`drafts.rs`).
+//! add (retire, bring back and "verified today" are in `service_state.rs`).
+//! Every change is a draft with its owner and a "ready" state (`drafts.rs`).
 
 use super::corrections;
 use super::drafts;
 use super::services_list::today;
 use super::workdir::{self, field_of, Fields, Row, WorkDir};
 use super::{audit, i18n, inputs, labels, rights, Authed, Console};
+use crate::db::Sql;
 use axum::extract::{Path as UrlPath, State};
 use axum::http::StatusCode;
 use axum::response::Response;
@@ -23,7 +24,7 @@ use minijinja::context;
 use std::collections::BTreeMap;
 use std::sync::Arc;
 
-type FormPairs = Vec<(String, String)>;
+pub(crate) type FormPairs = Vec<(String, String)>;
 
 /// The open times of the next 7 days in Europe/Stockholm, holidays named.
 fn week_preview(hours: &str, lang: &str) -> Result<Vec<(String, String)>, String> {
@@ -83,7 +84,7 @@ fn week_preview(hours: &str, lang: &str) -> Result<Vec<(String, String)>, String
 }
 
 /// The core's problems about one service, by form field ("" = the row as a whole).
-fn service_errors(w: &WorkDir, id: &str) -> BTreeMap<String, Vec<String>> {
+pub(crate) fn service_errors(w: &WorkDir, id: &str) -> BTreeMap<String, Vec<String>> {
     let mut out: BTreeMap<String, Vec<String>> = BTreeMap::new();
     let errors = w.directory_errors();
     let fields = w
@@ -130,7 +131,7 @@ fn render_form(c: &Console, a: &Authed, w: &WorkDir, id: &str, st: FormState) ->
         .filter(|h| !h.is_empty())
         .map(|h| week_preview(h, a.lang));
     let conn = c.conn();
-    let reports = corrections::open_for(&*c.hub_db(), &conn, id);
+    let reports = corrections::open_for(&conn, id);
     let verifications: Vec<(String, String, String)> = verifications_of(&conn, id);
     let draft = drafts::get(&conn, id);
     drop(conn);
@@ -221,7 +222,7 @@ pub(crate) async fn show(
     r
 }
 
-fn get<'f>(f: &'f FormPairs, k: &str) -> &'f str {
+pub(crate) fn get<'f>(f: &'f FormPairs, k: &str) -> &'f str {
     f.iter()
         .find(|(n, _)| n == k)
         .map(|(_, v)| v.as_str())
@@ -383,18 +384,18 @@ fn store(
         return render_form(c, a, w, id, st);
     }
     let conn = c.conn();
-    let res = (|| -> rusqlite::Result<()> {
-        conn.execute("DELETE FROM console_rows WHERE file = 'phones' AND json_extract(fields, '$.service') = ?1", [id])?;
+    let res = conn.in_transaction(|conn| -> Result<(), crate::db::DbError> {
+        workdir::delete_phones_of(conn, id)?;
         for r in w.rows.iter().filter(|r| {
             (r.file == "services" && r.key == id)
                 || (r.file == "phones" && r.fields.get("service").map(String::as_str) == Some(id))
         }) {
-            workdir::put_row(&conn, r)?;
+            workdir::put_row(conn, r)?;
         }
-        drafts::touch(&conn, id, &a.user.name, Some(ready), before_snap.as_ref())?;
+        drafts::touch(conn, id, &a.user.name, Some(ready), before_snap.as_ref())?;
         let after = serde_json::json!({"fields": fields, "phones": phones, "ready": ready});
         audit::record(
-            &conn,
+            conn,
             &a.user.name,
             if is_new {
                 "service.add"
@@ -405,7 +406,7 @@ fn store(
             before.as_ref(),
             Some(&after),
         )
-    })();
+    });
     drop(conn);
     if let Err(e) = res {
         return c.server_error(a, &format!("could not save: {e}"));
@@ -546,152 +547,15 @@ pub(crate) async fn create(
     store(&c, &a, &mut w, &id, fields, phones, true, ready, "")
 }
 
-fn verifications_of(conn: &rusqlite::Connection, id: &str) -> Vec<(String, String, String)> {
-    conn.prepare(
-        "SELECT date, user, how FROM console_verifications WHERE service = ?1 ORDER BY id DESC",
+fn verifications_of(conn: &crate::db::Db, id: &str) -> Vec<(String, String, String)> {
+    conn.rows(
+        r#"SELECT date, "user", how FROM console_verifications WHERE service = $1 ORDER BY id DESC"#,
+        &[id.into()],
     )
-    .and_then(|mut st| {
-        st.query_map([id], |r| Ok((r.get(0)?, r.get(1)?, r.get(2)?)))?
+    .and_then(|rows| {
+        rows.iter()
+            .map(|r| Ok((r.text(0)?, r.text(1)?, r.text(2)?)))
             .collect()
     })
     .unwrap_or_default()
-}
-
-/// One change of a service's row (verify, retire, bring back): checked by
-/// rights and the core, stored as a draft, audited; then back to the entry
-/// with a confirmation (and an undo where there is one). `Err` is the page
-/// that says why nothing changed.
-#[allow(clippy::result_large_err)]
-fn change(
-    c: &Console,
-    a: &Authed,
-    id: &str,
-    action: &str,
-    f: impl FnOnce(&mut Row) -> Result<(), String>,
-    flash: minijinja::Value,
-) -> Result<Response, Response> {
-    let w = workdir::load(&c.conn()).unwrap_or_default();
-    let Some(mut row) = w.row("services", id).cloned() else {
-        return Err(c.not_found(a, i18n::text(a.lang, "no_such_service")));
-    };
-    if !rights::can_edit_service(&a.user.role, &row.fields) {
-        return Err(c.forbidden(a, i18n::text(a.lang, "not_your_county")));
-    }
-    let before_snap = drafts::snapshot(&w, id);
-    let before = serde_json::json!({"fields": row.fields, "retired": row.retired});
-    if let Err(e) = f(&mut row) {
-        return Err(c.bad_request(a, &e));
-    }
-    let mut check = w.clone();
-    check
-        .rows
-        .retain(|r| !(r.file == "services" && r.key == id));
-    check.rows.push(row.clone());
-    let problems: Vec<String> = service_errors(&check, id).into_values().flatten().collect();
-    if !problems.is_empty() {
-        let mut r = c.page(
-            a,
-            "message.html",
-            context! { title => i18n::text(a.lang, "not_saved"), message => problems.join(" · "), back => format!("/console/services/{id}") },
-        );
-        *r.status_mut() = StatusCode::UNPROCESSABLE_ENTITY;
-        return Err(r);
-    }
-    let after = serde_json::json!({"fields": row.fields, "retired": row.retired});
-    let conn = c.conn();
-    if workdir::put_row(&conn, &row)
-        .and_then(|_| drafts::touch(&conn, id, &a.user.name, None, before_snap.as_ref()))
-        .and_then(|_| audit::record(&conn, &a.user.name, action, id, Some(&before), Some(&after)))
-        .is_err()
-    {
-        return Err(c.server_error(a, "could not save"));
-    }
-    drop(conn);
-    Ok(c.done(a, &format!("/console/services/{id}"), flash))
-}
-
-pub(crate) async fn verify(
-    State(c): State<Arc<Console>>,
-    a: Authed,
-    UrlPath(id): UrlPath<String>,
-    Form(f): Form<FormPairs>,
-) -> Response {
-    let how = get(&f, "how").to_string();
-    if !["phone", "website", "email"].contains(&how.as_str()) {
-        return c.bad_request(&a, i18n::text(a.lang, "how_required"));
-    }
-    let date = today().format("%Y-%m-%d").to_string();
-    let user = a.user.name.clone();
-    let flash = context! { message => format!("{} {date} – {}", i18n::text(a.lang, "verified_done"), i18n::text(a.lang, "reaches_phones")) };
-    match change(
-        &c,
-        &a,
-        &id,
-        "service.verify",
-        |row| {
-            row.fields.insert("verified_on".into(), date.clone());
-            Ok(())
-        },
-        flash,
-    ) {
-        Ok(r) => {
-            let _ = c.conn().execute(
-                "INSERT INTO console_verifications (service, date, user, how) VALUES (?1, ?2, ?3, ?4)",
-                rusqlite::params![id, date, user, how],
-            );
-            r
-        }
-        Err(r) => r,
-    }
-}
-
-pub(crate) async fn retire(
-    State(c): State<Arc<Console>>,
-    a: Authed,
-    UrlPath(id): UrlPath<String>,
-    Form(f): Form<FormPairs>,
-) -> Response {
-    let reason = get(&f, "reason").trim().to_string();
-    let lang = a.lang;
-    let flash = context! {
-        message => format!("{} – {}", i18n::text(lang, "retired_done"), i18n::text(lang, "reaches_phones")),
-        undo => context! { action => format!("/console/services/{id}/unretire"), fields => Vec::<(String, String)>::new(), label => i18n::text(lang, "unretire") },
-    };
-    change(
-        &c,
-        &a,
-        &id,
-        "service.retire",
-        |row| {
-            if reason.is_empty() {
-                return Err(i18n::text(lang, "reason_required").to_string());
-            }
-            row.retired = Some(reason);
-            Ok(())
-        },
-        flash,
-    )
-    .unwrap_or_else(|r| r)
-}
-
-/// Undoes a retirement.
-pub(crate) async fn unretire(
-    State(c): State<Arc<Console>>,
-    a: Authed,
-    UrlPath(id): UrlPath<String>,
-) -> Response {
-    let lang = a.lang;
-    let flash = context! { message => i18n::text(lang, "unretired_done") };
-    change(
-        &c,
-        &a,
-        &id,
-        "service.unretire",
-        |row| {
-            row.retired = None;
-            Ok(())
-        },
-        flash,
-    )
-    .unwrap_or_else(|r| r)
 }

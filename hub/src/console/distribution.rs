@@ -7,13 +7,13 @@
 //! refused like every edit form.
 
 use super::{audit, i18n, rights, Authed, Console};
+use crate::db::Sql;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use fyr_core::distribution::FILE;
 use minijinja::context;
-use rusqlite::{params, OptionalExtension};
 use sha2::{Digest, Sha256};
 use std::sync::Arc;
 
@@ -98,14 +98,13 @@ pub(crate) async fn save(
     };
     let current: String = c
         .conn()
-        .query_row(
-            "SELECT text FROM console_files WHERE path = ?1",
-            [FILE],
-            |r| r.get(0),
+        .row(
+            "SELECT text FROM console_files WHERE path = $1",
+            &[FILE.into()],
         )
-        .optional()
         .ok()
         .flatten()
+        .and_then(|r| r.text(0).ok())
         .unwrap_or_default();
     let refuse = |errors: Vec<String>, status: StatusCode| {
         let mut r = c.page(
@@ -163,9 +162,10 @@ pub(crate) async fn save(
     }
     let conn = c.conn();
     let res = conn
-        .execute(
-            "INSERT OR REPLACE INTO console_files (path, text) VALUES (?1, ?2)",
-            params![FILE, next],
+        .exec(
+            "INSERT INTO console_files (path, text) VALUES ($1, $2)
+             ON CONFLICT (path) DO UPDATE SET text = excluded.text",
+            &[FILE.into(), (&next).into()],
         )
         .and_then(|_| {
             audit::record(

@@ -6,7 +6,7 @@
 //! an edit form refuse a stale save.
 
 use super::workdir::{Fields, Row, WorkDir};
-use rusqlite::{params, Connection, OptionalExtension};
+use crate::db::{Db, DbError, Row as DbRow, Sql};
 use serde::{Deserialize, Serialize};
 use sha2::{Digest, Sha256};
 
@@ -45,36 +45,43 @@ pub(crate) fn etag(w: &WorkDir, id: &str) -> String {
 /// Notes a change of `id` by `owner`: the first change since publishing
 /// keeps the published state (`before`) to hold the draft back with.
 pub(crate) fn touch(
-    conn: &Connection,
+    conn: &Db,
     id: &str,
     owner: &str,
     ready: Option<bool>,
     before: Option<&Snapshot>,
-) -> rusqlite::Result<()> {
+) -> Result<(), DbError> {
     let now = chrono::Utc::now().to_rfc3339_opts(chrono::SecondsFormat::Secs, true);
-    let had: Option<bool> = conn
-        .query_row(
-            "SELECT ready FROM console_drafts WHERE service = ?1",
-            [id],
-            |r| Ok(r.get::<_, i64>(0)? != 0),
-        )
-        .optional()?;
+    let had = conn
+        .row(
+            "SELECT ready FROM console_drafts WHERE service = $1",
+            &[id.into()],
+        )?
+        .map(|r| r.int(0).map(|v| v != 0))
+        .transpose()?;
     match had {
         Some(was) => {
-            conn.execute(
-                "UPDATE console_drafts SET owner = ?2, ready = ?3, at = ?4 WHERE service = ?1",
-                params![id, owner, ready.unwrap_or(was), now],
+            conn.exec(
+                "UPDATE console_drafts SET owner = $2, ready = $3, at = $4 WHERE service = $1",
+                &[
+                    id.into(),
+                    owner.into(),
+                    ready.unwrap_or(was).into(),
+                    now.into(),
+                ],
             )?;
         }
         None => {
-            conn.execute(
-                "INSERT INTO console_drafts (service, owner, ready, base, at) VALUES (?1, ?2, ?3, ?4, ?5)",
-                params![
-                    id,
-                    owner,
-                    ready.unwrap_or(true),
-                    before.map(|b| serde_json::to_string(b).unwrap_or_default()),
-                    now
+            conn.exec(
+                "INSERT INTO console_drafts (service, owner, ready, base, at) VALUES ($1, $2, $3, $4, $5)",
+                &[
+                    id.into(),
+                    owner.into(),
+                    ready.unwrap_or(true).into(),
+                    before
+                        .map(|b| serde_json::to_string(b).unwrap_or_default())
+                        .into(),
+                    now.into(),
                 ],
             )?;
         }
@@ -82,43 +89,49 @@ pub(crate) fn touch(
     Ok(())
 }
 
-pub(crate) fn set_ready(conn: &Connection, id: &str, ready: bool) -> rusqlite::Result<usize> {
-    conn.execute(
-        "UPDATE console_drafts SET ready = ?2 WHERE service = ?1",
-        params![id, ready],
+pub(crate) fn set_ready(conn: &Db, id: &str, ready: bool) -> Result<u64, DbError> {
+    conn.exec(
+        "UPDATE console_drafts SET ready = $2 WHERE service = $1",
+        &[id.into(), ready.into()],
     )
 }
 
-pub(crate) fn all(conn: &Connection) -> Vec<Draft> {
-    conn.prepare("SELECT service, owner, ready, at FROM console_drafts ORDER BY service")
-        .and_then(|mut st| {
-            st.query_map([], |r| {
-                Ok(Draft {
-                    service: r.get(0)?,
-                    owner: r.get(1)?,
-                    ready: r.get::<_, i64>(2)? != 0,
-                    at: r.get(3)?,
-                })
-            })?
-            .collect()
-        })
-        .unwrap_or_default()
+fn draft(r: &DbRow) -> Result<Draft, DbError> {
+    Ok(Draft {
+        service: r.text(0)?,
+        owner: r.text(1)?,
+        ready: r.int(2)? != 0,
+        at: r.text(3)?,
+    })
 }
 
-pub(crate) fn get(conn: &Connection, id: &str) -> Option<Draft> {
+pub(crate) fn all(conn: &Db) -> Vec<Draft> {
+    conn.rows(
+        "SELECT service, owner, ready, at FROM console_drafts ORDER BY service",
+        &[],
+    )
+    .and_then(|rows| rows.iter().map(draft).collect())
+    .unwrap_or_default()
+}
+
+pub(crate) fn get(conn: &Db, id: &str) -> Option<Draft> {
     all(conn).into_iter().find(|d| d.service == id)
 }
 
-fn bases(conn: &Connection) -> Vec<(String, Option<Snapshot>)> {
-    conn.prepare("SELECT service, base FROM console_drafts WHERE ready = 0")
-        .and_then(|mut st| {
-            st.query_map([], |r| {
-                let b: Option<String> = r.get(1)?;
-                Ok((r.get(0)?, b.and_then(|b| serde_json::from_str(&b).ok())))
-            })?
+fn bases(conn: &Db) -> Vec<(String, Option<Snapshot>)> {
+    conn.rows(
+        "SELECT service, base FROM console_drafts WHERE ready = 0",
+        &[],
+    )
+    .and_then(|rows| {
+        rows.iter()
+            .map(|r| {
+                let b = r.opt_text(1)?;
+                Ok((r.text(0)?, b.and_then(|b| serde_json::from_str(&b).ok())))
+            })
             .collect()
-        })
-        .unwrap_or_default()
+    })
+    .unwrap_or_default()
 }
 
 /// Puts a service back as `s` (or removes it when `None`).
@@ -150,7 +163,7 @@ pub(crate) fn put_back(w: &mut WorkDir, id: &str, s: Option<&Snapshot>) {
 
 /// What a publish ships: the working directory with every draft that is
 /// not ready put back as published.
-pub(crate) fn publishable(conn: &Connection, w: &WorkDir) -> WorkDir {
+pub(crate) fn publishable(conn: &Db, w: &WorkDir) -> WorkDir {
     let mut out = w.clone();
     for (id, base) in bases(conn) {
         put_back(&mut out, &id, base.as_ref());
@@ -159,19 +172,19 @@ pub(crate) fn publishable(conn: &Connection, w: &WorkDir) -> WorkDir {
 }
 
 /// After a publish: the ready drafts are published and end.
-pub(crate) fn published(conn: &Connection) -> rusqlite::Result<()> {
-    conn.execute("DELETE FROM console_drafts WHERE ready = 1", [])?;
+pub(crate) fn published(conn: &Db) -> Result<(), DbError> {
+    conn.exec("DELETE FROM console_drafts WHERE ready = 1", &[])?;
     Ok(())
 }
 
 /// After going back to `w`: the drafts stay, held back against the content
 /// devices now have.
-pub(crate) fn rebase(conn: &Connection, w: &WorkDir) -> rusqlite::Result<()> {
+pub(crate) fn rebase(conn: &Db, w: &WorkDir) -> Result<(), DbError> {
     for d in all(conn) {
         let base = snapshot(w, &d.service).map(|s| serde_json::to_string(&s).unwrap_or_default());
-        conn.execute(
-            "UPDATE console_drafts SET base = ?2 WHERE service = ?1",
-            params![d.service, base],
+        conn.exec(
+            "UPDATE console_drafts SET base = $2 WHERE service = $1",
+            &[d.service.into(), base.into()],
         )?;
     }
     Ok(())

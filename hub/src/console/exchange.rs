@@ -14,6 +14,7 @@
 use super::auth::Authed;
 use super::workdir::{self, Row as WorkRow, WorkDir};
 use super::{audit, rights, Console};
+use crate::db::{Db, DbError, Sql, Target};
 use crate::HubError;
 use axum::extract::{Form, Multipart, Path as UrlPath, State};
 use axum::http::{header, StatusCode};
@@ -21,9 +22,9 @@ use axum::response::{IntoResponse, Response};
 use fyr_core::model::Directory;
 use fyr_exchange::{merge, MergeOptions, Outcome, Report, Row, Tables};
 use minijinja::context;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::path::Path;
-use std::sync::{Arc, Mutex, OnceLock};
+use std::sync::Arc;
 
 /// This page's texts (sv, en).
 const TEXTS: &[(&str, &str, &str)] = &[
@@ -68,13 +69,58 @@ fn texts(lang: &str) -> BTreeMap<&'static str, &'static str> {
         .collect()
 }
 
-/// Uploads waiting for confirmation: token → (account, file name, bytes,
-/// the report shown).
-type Pending = HashMap<String, (String, String, Vec<u8>, Report)>;
+/// How long an uploaded file waits for its confirmation.
+const UPLOAD_SECS: i64 = 3600;
 
-fn pending() -> &'static Mutex<Pending> {
-    static P: OnceLock<Mutex<Pending>> = OnceLock::new();
-    P.get_or_init(|| Mutex::new(HashMap::new()))
+fn token_hash(token: &str) -> String {
+    use sha2::Digest;
+    hex::encode(sha2::Sha256::digest(token.as_bytes()))
+}
+
+/// Keeps an upload until its confirmation (in the database, so the
+/// confirmation may reach another hub on the same database); its token.
+fn keep_upload(conn: &Db, user: &str, name: &str, bytes: &[u8], shown: &Report) -> Option<String> {
+    let t = hex::encode(rand::random::<[u8; 16]>());
+    let now = chrono::Utc::now().timestamp();
+    conn.exec(
+        "DELETE FROM console_uploads WHERE created < $1",
+        &[(now - UPLOAD_SECS).into()],
+    )
+    .ok()?;
+    conn.exec(
+        r#"INSERT INTO console_uploads (token_hash, "user", name, body, report, created) VALUES ($1, $2, $3, $4, $5, $6)"#,
+        &[
+            token_hash(&t).into(),
+            user.into(),
+            name.into(),
+            bytes.to_vec().into(),
+            serde_json::to_string(shown).ok()?.into(),
+            now.into(),
+        ],
+    )
+    .ok()?;
+    Some(t)
+}
+
+/// Takes the upload `token` names (once: a second confirmation finds
+/// nothing): (account, file name, bytes, the report shown as JSON).
+fn take_upload(conn: &Db, token: &str) -> Option<(String, String, Vec<u8>, String)> {
+    let r = conn
+        .row(
+            r#"DELETE FROM console_uploads WHERE token_hash = $1 AND created >= $2
+               RETURNING "user", name, body, report"#,
+            &[
+                token_hash(token).into(),
+                (chrono::Utc::now().timestamp() - UPLOAD_SECS).into(),
+            ],
+        )
+        .ok()??;
+    Some((
+        r.text(0).ok()?,
+        r.text(1).ok()?,
+        r.blob(2).ok()?,
+        r.text(3).ok()?,
+    ))
 }
 
 /// The working directory's live rows as the content tables.
@@ -149,13 +195,22 @@ fn preview(w: &WorkDir, name: &str, bytes: &[u8], role: &super::Role) -> Result<
 /// Writes the outcome's changed entries into the working directory, in one
 /// transaction, audited.
 fn apply(
-    conn: &mut rusqlite::Connection,
+    conn: &Db,
     w: &WorkDir,
     out: &Outcome,
     user: &str,
     source: &str,
-) -> rusqlite::Result<usize> {
-    let tx = conn.transaction()?;
+) -> Result<usize, DbError> {
+    conn.in_transaction(|tx| apply_in(tx, w, out, user, source))
+}
+
+fn apply_in(
+    tx: &Db,
+    w: &WorkDir,
+    out: &Outcome,
+    user: &str,
+    source: &str,
+) -> Result<usize, DbError> {
     let mut next_ord: BTreeMap<&str, i64> = BTreeMap::new();
     for (name, _, _) in workdir::FILES {
         let m = w
@@ -184,7 +239,7 @@ fn apply(
             o
         });
         workdir::put_row(
-            &tx,
+            tx,
             &WorkRow {
                 file: file.into(),
                 key: id.clone(),
@@ -200,10 +255,7 @@ fn apply(
                 next_ord.insert("phones", o + 100);
                 o
             });
-            tx.execute(
-                "DELETE FROM console_rows WHERE file = 'phones' AND json_extract(fields, '$.service') = ?1",
-                [id],
-            )?;
+            workdir::delete_phones_of(tx, id)?;
             for (i, p) in out
                 .tables
                 .phones
@@ -212,7 +264,7 @@ fn apply(
                 .enumerate()
             {
                 workdir::put_row(
-                    &tx,
+                    tx,
                     &WorkRow {
                         file: "phones".into(),
                         key: format!("{id}#{:03}", i + 1),
@@ -224,7 +276,7 @@ fn apply(
             }
         }
         audit::record(
-            &tx,
+            tx,
             user,
             &format!("{kind}.import"),
             id,
@@ -236,19 +288,15 @@ fn apply(
         )?;
         n += 1;
     }
-    tx.commit()?;
     Ok(n)
 }
 
 /// `fyr hub import PATH --db FILE`: the same import from the terminal, as an
 /// admin ("(terminal)" in the audit log). With `dry_run` nothing is written.
-pub fn import_db(db: &Path, input: &Path, dry_run: bool) -> Result<Report, HubError> {
-    let mut conn = super::db::open(db)?;
-    if workdir::is_empty(&conn).map_err(super::db::db_err(db))? {
-        let w = workdir::bundled().map_err(HubError::Content)?;
-        workdir::replace(&mut conn, &w).map_err(super::db::db_err(db))?;
-    }
-    let w = workdir::load(&conn).map_err(super::db::db_err(db))?;
+pub fn import_db(db: &Target, input: &Path, dry_run: bool) -> Result<Report, HubError> {
+    let conn = super::db::open(db)?;
+    workdir::seed(&conn)?;
+    let w = workdir::load(&conn).map_err(|e| conn.err(e))?;
     let current = tables_of(&w);
     let inc = fyr_exchange::read_path(input, &current).map_err(|e| HubError::Content(e.0))?;
     let out = merge(
@@ -260,14 +308,8 @@ pub fn import_db(db: &Path, input: &Path, dry_run: bool) -> Result<Report, HubEr
         },
     );
     if !dry_run {
-        apply(
-            &mut conn,
-            &w,
-            &out,
-            "(terminal)",
-            &input.display().to_string(),
-        )
-        .map_err(super::db::db_err(db))?;
+        apply(&conn, &w, &out, "(terminal)", &input.display().to_string())
+            .map_err(|e| conn.err(e))?;
     }
     Ok(out.report)
 }
@@ -354,18 +396,11 @@ pub(crate) async fn upload(
     let w = workdir::load(&c.conn()).unwrap_or_default();
     match preview(&w, &name, &bytes, &a.user.role) {
         Ok(out) => {
-            let token = out.report.changes().then(|| {
-                let t = hex::encode(rand::random::<[u8; 16]>());
-                let mut p = pending().lock().unwrap_or_else(|e| e.into_inner());
-                if p.len() > 64 {
-                    p.clear();
-                }
-                p.insert(
-                    t.clone(),
-                    (a.user.name.clone(), name.clone(), bytes, out.report.clone()),
-                );
-                t
-            });
+            let token = if out.report.changes() {
+                keep_upload(&c.conn(), &a.user.name, &name, &bytes, &out.report)
+            } else {
+                None
+            };
             show(&c, &a, Some(&out.report), token, None)
         }
         Err(e) => {
@@ -390,16 +425,13 @@ pub(crate) async fn confirm(
         .find(|(k, _)| k == "token")
         .map(|(_, v)| v.clone())
         .unwrap_or_default();
-    let up = pending()
-        .lock()
-        .unwrap_or_else(|e| e.into_inner())
-        .remove(&token);
+    let up = take_upload(&c.conn(), &token);
     let Some((user, name, bytes, shown)) = up.filter(|u| u.0 == a.user.name) else {
         let mut r = show(&c, &a, None, None, Some(x["expired"]));
         *r.status_mut() = StatusCode::GONE;
         return r;
     };
-    let mut conn = c.conn();
+    let conn = c.conn();
     let w = workdir::load(&conn).unwrap_or_default();
     let out = match preview(&w, &name, &bytes, &a.user.role) {
         Ok(o) => o,
@@ -408,24 +440,21 @@ pub(crate) async fn confirm(
             return show(&c, &a, None, None, Some(&e));
         }
     };
-    if out.report != shown {
+    if serde_json::to_string(&out.report).ok().as_deref() != Some(shown.as_str()) {
         // The directory changed since the report was shown (someone else
         // edited or imported): nothing is written; the new report is shown
         // with a new confirmation.
+        let token = if out.report.changes() {
+            keep_upload(&conn, &user, &name, &bytes, &out.report)
+        } else {
+            None
+        };
         drop(conn);
-        let t = hex::encode(rand::random::<[u8; 16]>());
-        let token = out.report.changes().then(|| {
-            pending()
-                .lock()
-                .unwrap_or_else(|e| e.into_inner())
-                .insert(t.clone(), (user, name, bytes, out.report.clone()));
-            t
-        });
         let mut r = show(&c, &a, Some(&out.report), token, Some(x["changed_since"]));
         *r.status_mut() = StatusCode::CONFLICT;
         return r;
     }
-    let res = apply(&mut conn, &w, &out, &user, &name);
+    let res = apply(&conn, &w, &out, &user, &name);
     drop(conn);
     match res {
         Ok(_) => show(&c, &a, Some(&out.report), None, Some(x["imported"])),

@@ -10,6 +10,7 @@
 use super::charts::{bar_chart, Bar};
 use super::workdir;
 use super::{audit, i18n, rights, Authed, Console};
+use crate::db::Sql;
 use crate::report::{self, suppress, ReportRow};
 use axum::extract::{Query, State};
 use axum::http::{header, StatusCode};
@@ -17,7 +18,6 @@ use axum::response::{IntoResponse, Response};
 use axum::Form;
 use chrono::{Datelike, NaiveDate};
 use minijinja::context;
-use rusqlite::params;
 use serde::Serialize;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -89,11 +89,11 @@ fn shown_sums(rows: &[ReportRow], key: impl Fn(&ReportRow) -> String, lang: &str
 }
 
 fn build(c: &Console, lang: &str, year: i32) -> Result<Followup, String> {
-    let rep = report::report_on(&*c.hub_db(), Some(year)).map_err(|e| e.to_string())?;
     let conn = c.conn();
+    let rep = report::report_on(&*conn, Some(year)).map_err(|e| e.to_string())?;
     let prefix = format!("{year:04}-");
     let mut per_month: BTreeMap<String, u64> = BTreeMap::new();
-    for r in super::corrections::all(&*c.hub_db(), &conn)
+    for r in super::corrections::all(&conn)
         .into_iter()
         .filter(|r| r.month.starts_with(&prefix))
     {
@@ -173,21 +173,16 @@ fn build(c: &Console, lang: &str, year: i32) -> Result<Followup, String> {
             )
         })
         .collect::<Vec<_>>();
-    let mut st = conn.prepare("SELECT county, quarter, kind, value FROM console_indicators WHERE quarter LIKE ?1 ORDER BY county, quarter, kind").map_err(|e| e.to_string())?;
-    let indicators = st
-        .query_map([format!("{year:04}-%")], |r| {
-            Ok((
-                r.get::<_, String>(0)?,
-                r.get::<_, String>(1)?,
-                r.get::<_, String>(2)?,
-                r.get::<_, i64>(3)?,
-            ))
-        })
+    let indicators = conn
+        .rows(
+            "SELECT county, quarter, kind, value FROM console_indicators WHERE quarter LIKE $1 ORDER BY county, quarter, kind",
+            &[format!("{year:04}-%").into()],
+        )
         .map_err(|e| e.to_string())?
-        .filter_map(Result::ok)
+        .iter()
+        .filter_map(|r| Some((r.text(0).ok()?, r.text(1).ok()?, r.text(2).ok()?, r.int(3).ok()?)))
         .map(|(c, q, k, v)| (c, q, k, suppress(v.max(0) as u64)))
         .collect();
-    drop(st);
     drop(conn);
     let t = |k| i18n::text(lang, k);
     let charts = vec![
@@ -345,16 +340,18 @@ pub(crate) async fn record_indicator(
     }
     let conn = c.conn();
     let before: Option<i64> = conn
-        .query_row(
-            "SELECT value FROM console_indicators WHERE county = ?1 AND quarter = ?2 AND kind = ?3",
-            params![county, quarter, kind],
-            |r| r.get(0),
+        .row(
+            "SELECT value FROM console_indicators WHERE county = $1 AND quarter = $2 AND kind = $3",
+            &[(&county).into(), (&quarter).into(), (&kind).into()],
         )
-        .ok();
+        .ok()
+        .flatten()
+        .and_then(|r| r.int(0).ok());
     let res = conn
-        .execute(
-            "INSERT OR REPLACE INTO console_indicators (county, quarter, kind, value, user, at) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-            params![county, quarter, kind, value, a.user.name, chrono::Utc::now().to_rfc3339()],
+        .exec(
+            r#"INSERT INTO console_indicators (county, quarter, kind, value, "user", at) VALUES ($1, $2, $3, $4, $5, $6)
+               ON CONFLICT (county, quarter, kind) DO UPDATE SET value = excluded.value, "user" = excluded."user", at = excluded.at"#,
+            &[(&county).into(), (&quarter).into(), (&kind).into(), value.into(), (&a.user.name).into(), chrono::Utc::now().to_rfc3339().into()],
         )
         .and_then(|_| audit::record(&conn, &a.user.name, "indicator.set", &format!("{county} {quarter} {kind}"), before.map(|b| serde_json::json!(b)).as_ref(), Some(&serde_json::json!(value))));
     drop(conn);

@@ -32,6 +32,7 @@ mod phones;
 mod publishing;
 mod revert;
 pub mod rights;
+mod service_state;
 mod services_list;
 pub mod throttle;
 pub mod users;
@@ -45,9 +46,10 @@ use axum::response::{Html, IntoResponse, Redirect, Response};
 use axum::routing::{get, post};
 use axum::Router;
 use minijinja::Environment;
-use rusqlite::Connection;
 use std::path::{Path, PathBuf};
 use std::sync::{Arc, Mutex, MutexGuard};
+
+use crate::db::{pool::Pool, Db};
 
 pub(crate) use auth::Authed;
 
@@ -66,10 +68,10 @@ pub struct ConsoleConfig {
 }
 
 pub(crate) struct Console {
-    db: Mutex<Connection>,
-    /// The hub's device-facing database (events, enrollment, devices),
-    /// shared with the upload and enrollment routes: SQLite or PostgreSQL.
-    hub_db: Arc<Mutex<crate::db::Db>>,
+    /// The hub's database (SQLite or PostgreSQL): the console's tables and
+    /// the device-facing ones, a pool shared with the upload and enrollment
+    /// routes.
+    db: Arc<Pool>,
     feed_dir: PathBuf,
     key: Option<PathBuf>,
     secure: bool,
@@ -84,14 +86,10 @@ pub(crate) struct Console {
 }
 
 impl Console {
-    pub(crate) fn conn(&self) -> MutexGuard<'_, Connection> {
-        self.db.lock().unwrap_or_else(|p| p.into_inner())
-    }
-
-    /// The hub's device-facing database. Take it after [`Self::conn`]
-    /// when both are needed, never before (one order, no deadlock).
-    pub(crate) fn hub_db(&self) -> MutexGuard<'_, crate::db::Db> {
-        self.hub_db.lock().unwrap_or_else(|p| p.into_inner())
+    /// A connection from the pool, for one piece of work; never take a
+    /// second while holding one.
+    pub(crate) fn conn(&self) -> MutexGuard<'_, Db> {
+        self.db.get()
     }
 
     /// A confirmation for the next page this session sees (after a redirect).
@@ -250,20 +248,18 @@ fn environment() -> Environment<'static> {
 /// The console's routes (all under `/console/`), for the hub's router.
 pub fn router(
     feed_dir: &Path,
-    db_path: &Path,
     cfg: &ConsoleConfig,
     proxies: &crate::proxy::TrustedProxies,
-    hub_db: Arc<Mutex<crate::db::Db>>,
+    pool: Arc<Pool>,
 ) -> Result<Router, HubError> {
-    let mut conn = db::open(db_path)?;
-    if workdir::is_empty(&conn).map_err(db::db_err(db_path))? {
-        let w = workdir::bundled().map_err(HubError::Content)?;
-        workdir::replace(&mut conn, &w).map_err(db::db_err(db_path))?;
+    {
+        let conn = pool.get();
+        db::migrate(&conn).map_err(|e| conn.err(e))?;
+        workdir::seed(&conn)?;
     }
     auth::warm();
     let state = Arc::new(Console {
-        db: Mutex::new(conn),
-        hub_db,
+        db: pool,
         feed_dir: feed_dir.to_path_buf(),
         key: cfg.key.clone(),
         secure: cfg.secure_cookies,
@@ -294,8 +290,8 @@ pub fn router(
             "/console/services/{id}",
             get(directory::show).post(directory::save),
         )
-        .route("/console/services/{id}/verify", post(directory::verify))
-        .route("/console/services/{id}/retire", post(directory::retire))
+        .route("/console/services/{id}/verify", post(service_state::verify))
+        .route("/console/services/{id}/retire", post(service_state::retire))
         .route("/console/organizations", get(organizations::list))
         .route("/console/organizations/{id}", post(organizations::save))
         .route(
@@ -305,7 +301,10 @@ pub fn router(
         .route("/console/publish/revert", post(revert::revert))
         .route("/console/publish/ready", post(publishing::ready))
         .route("/console/publish/distribution", post(distribution::save))
-        .route("/console/services/{id}/unretire", post(directory::unretire))
+        .route(
+            "/console/services/{id}/unretire",
+            post(service_state::unretire),
+        )
         .route("/console/corrections", get(corrections::list))
         .route("/console/corrections/{id}", post(corrections::decide))
         .route("/console/phones", get(phones::page).post(phones::change))

@@ -50,7 +50,7 @@ fn qr_svg(payload: &str) -> String {
 }
 
 fn render(c: &Console, a: &Authed, error: Option<String>, status: StatusCode) -> Response {
-    let conn = c.hub_db();
+    let conn = c.conn();
     let now = chrono::Utc::now();
     let codes: Vec<CodeInfo> = enroll::list_codes(&*conn, now)
         .unwrap_or_default()
@@ -125,14 +125,8 @@ pub(crate) async fn change(
                 );
             };
             let res = {
-                let issued = enroll::create_code(
-                    &*c.hub_db(),
-                    &county,
-                    &get("agency_kind"),
-                    hours,
-                    &hub,
-                    now,
-                );
+                let issued =
+                    enroll::create_code(&*c.conn(), &county, &get("agency_kind"), hours, &hub, now);
                 issued.and_then(|i| {
                     audit::record(&c.conn(), &a.user.name, "enroll.code", &i.id, None, Some(&serde_json::json!({"county": i.county, "agency_kind": i.agency_kind, "expires": i.expires})))?;
                     Ok(i)
@@ -152,7 +146,7 @@ pub(crate) async fn change(
         action @ ("revoke" | "reinstate") => {
             let revoke = action == "revoke";
             let id = get("device");
-            let conn = c.hub_db();
+            let conn = c.conn();
             let Some(d) = enroll::list_devices(&*conn)
                 .unwrap_or_default()
                 .into_iter()

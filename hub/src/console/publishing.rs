@@ -11,6 +11,7 @@ use super::diff::{diff, Diff};
 use super::drafts;
 use super::workdir::{self, WorkDir};
 use super::{audit, i18n, labels, rights, Authed, Console};
+use crate::db::Sql;
 use crate::publish::{load_snapshot, publish_with, version_history, PublishOptions};
 use axum::extract::State;
 use axum::http::StatusCode;
@@ -18,7 +19,6 @@ use axum::response::Response;
 use axum::Form;
 use fyr_core::feed::Record;
 use minijinja::context;
-use rusqlite::{params, OptionalExtension};
 use serde::Serialize;
 use std::sync::Arc;
 
@@ -51,14 +51,13 @@ struct Version {
 fn history(c: &Console, lang: &str) -> Vec<Version> {
     let conn = c.conn();
     let who_of = |v: u64| -> Option<String> {
-        conn.query_row(
-            "SELECT user FROM console_versions WHERE version = ?1",
-            [v as i64],
-            |r| r.get(0),
+        conn.row(
+            r#"SELECT "user" FROM console_versions WHERE version = $1"#,
+            &[(v as i64).into()],
         )
-        .optional()
         .ok()
         .flatten()
+        .and_then(|r| r.text(0).ok())
     };
     match version_history(c.feed_dir()) {
         Ok(hist) => hist
@@ -76,18 +75,22 @@ fn history(c: &Console, lang: &str) -> Vec<Version> {
             })
             .collect(),
         Err(_) => conn
-            .prepare("SELECT version, at, user FROM console_versions ORDER BY version DESC")
-            .and_then(|mut st| {
-                st.query_map([], |r| {
-                    Ok(Version {
-                        version: r.get::<_, i64>(0)? as u64,
-                        when: labels::when_text(&r.get::<_, String>(1)?, lang),
-                        records: 0,
-                        who: r.get(2)?,
-                        revertible: true,
+            .rows(
+                r#"SELECT version, at, "user" FROM console_versions ORDER BY version DESC"#,
+                &[],
+            )
+            .and_then(|rows| {
+                rows.iter()
+                    .map(|r| {
+                        Ok(Version {
+                            version: r.int(0)? as u64,
+                            when: labels::when_text(&r.text(1)?, lang),
+                            records: 0,
+                            who: r.text(2)?,
+                            revertible: true,
+                        })
                     })
-                })?
-                .collect()
+                    .collect()
             })
             .unwrap_or_default(),
     }
@@ -255,9 +258,10 @@ pub(crate) async fn sign_and_publish(
         }
     ));
     let conn = c.conn();
-    conn.execute(
-        "INSERT OR REPLACE INTO console_versions (version, feed_id, user, at, rows, files) VALUES (?1, ?2, ?3, ?4, ?5, ?6)",
-        params![r.version as i64, r.feed_id, a.user.name, chrono::Utc::now().to_rfc3339(), serde_json::to_string(&ship.rows).unwrap_or_default(), serde_json::to_string(&ship.files).unwrap_or_default()],
+    conn.exec(
+        r#"INSERT INTO console_versions (version, feed_id, "user", at, rows, files) VALUES ($1, $2, $3, $4, $5, $6)
+           ON CONFLICT (version) DO UPDATE SET feed_id = excluded.feed_id, "user" = excluded."user", at = excluded.at, rows = excluded.rows, files = excluded.files"#,
+        &[(r.version as i64).into(), (&r.feed_id).into(), (&a.user.name).into(), chrono::Utc::now().to_rfc3339().into(), serde_json::to_string(&ship.rows).unwrap_or_default().into(), serde_json::to_string(&ship.files).unwrap_or_default().into()],
     )
     .map_err(|e| e.to_string())?;
     audit::record(

@@ -12,27 +12,26 @@ use super::drafts;
 use super::publishing::{published, sign_and_publish};
 use super::workdir::{self, WorkDir};
 use super::{i18n, rights, Authed, Console};
+use crate::db::Sql;
 use axum::extract::State;
 use axum::http::StatusCode;
 use axum::response::Response;
 use axum::Form;
 use minijinja::context;
-use rusqlite::OptionalExtension;
 use std::sync::Arc;
 
 /// The content of console-published version `v`, with today's distribution
 /// settings.
 fn restored(c: &Console, v: i64, now: &WorkDir) -> Option<WorkDir> {
-    let (rows, files): (String, String) = c
+    let r = c
         .conn()
-        .query_row(
-            "SELECT rows, files FROM console_versions WHERE version = ?1",
-            [v],
-            |r| Ok((r.get(0)?, r.get(1)?)),
+        .row(
+            "SELECT rows, files FROM console_versions WHERE version = $1",
+            &[v.into()],
         )
-        .optional()
         .ok()
         .flatten()?;
+    let (rows, files) = (r.text(0).ok()?, r.text(1).ok()?);
     let mut w = WorkDir {
         rows: serde_json::from_str(&rows).ok()?,
         files: serde_json::from_str(&files).ok()?,
@@ -111,8 +110,8 @@ pub(crate) async fn revert(
                     drafts::snapshot(&now, &dr.service).as_ref(),
                 );
             }
-            let mut conn = c.conn();
-            let _ = workdir::replace(&mut conn, &work);
+            let conn = c.conn();
+            let _ = workdir::replace(&conn, &work);
             let _ = drafts::rebase(&conn, &back);
             drop(conn);
             c.done(

@@ -6,6 +6,7 @@
 use super::corrections;
 use super::workdir::{self, WorkDir};
 use super::{audit, drafts, i18n, labels, rights, Authed, Console};
+use crate::db::Sql;
 use axum::extract::{Query, State};
 use axum::response::Response;
 use axum::Form;
@@ -61,7 +62,7 @@ fn org_info(w: &WorkDir) -> HashMap<String, (String, String)> {
 }
 
 pub(crate) fn items(c: &Console, a: &Authed, w: &WorkDir) -> Vec<Item> {
-    let reports = corrections::open_counts(&*c.hub_db(), &c.conn());
+    let reports = corrections::open_counts(&c.conn());
     let drafts: HashMap<String, drafts::Draft> = drafts::all(&c.conn())
         .into_iter()
         .map(|d| (d.service.clone(), d))
@@ -307,9 +308,9 @@ pub(crate) async fn bulk_verify(
         let ok = workdir::put_row(&conn, &r)
             .and_then(|_| drafts::touch(&conn, id, &a.user.name, None, before.as_ref()))
             .and_then(|_| {
-                conn.execute(
-                    "INSERT INTO console_verifications (service, date, user, how) VALUES (?1, ?2, ?3, ?4)",
-                    rusqlite::params![id, date, a.user.name, how],
+                conn.exec(
+                    r#"INSERT INTO console_verifications (service, date, "user", how) VALUES ($1, $2, $3, $4)"#,
+                    &[id.into(), (&date).into(), (&a.user.name).into(), (&how).into()],
                 )
                 .map(|_| ())
             })

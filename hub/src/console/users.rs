@@ -1,13 +1,12 @@
 //! Console accounts: roles, argon2id password hashes, and the functions
 //! behind `fyr hub user add|list|disable|set-password`.
 
-use super::db::{db_err, open};
+use super::db::open;
+use crate::db::{Db, DbError, Row as DbRow, Sql, Target};
 use crate::HubError;
 use argon2::password_hash::{rand_core::OsRng, PasswordHash, SaltString};
 use argon2::{Argon2, PasswordHasher, PasswordVerifier};
-use rusqlite::{params, Connection, OptionalExtension};
 use serde::Serialize;
-use std::path::Path;
 
 /// The shortest password accepted.
 pub const MIN_PASSWORD_CHARS: usize = 10;
@@ -147,32 +146,27 @@ pub(crate) fn verify_password(hash: &str, password: &str) -> bool {
         .unwrap_or(false)
 }
 
-fn row_user(r: &rusqlite::Row) -> rusqlite::Result<User> {
-    let role: String = r.get(1)?;
-    let county: Option<String> = r.get(2)?;
+fn row_user(r: &DbRow) -> Result<User, DbError> {
+    let role = r.text(1)?;
+    let county = r.opt_text(2)?;
     Ok(User {
-        name: r.get(0)?,
+        name: r.text(0)?,
         role: Role::parse(&role, county.as_deref()).unwrap_or(Role::Analyst),
-        disabled: r.get::<_, i64>(3)? != 0,
-        created: r.get(4)?,
+        disabled: r.int(3)? != 0,
+        created: r.text(4)?,
     })
 }
 
-pub(crate) fn get(conn: &Connection, name: &str) -> rusqlite::Result<Option<(User, String)>> {
-    conn.query_row(
-        "SELECT name, role, county, disabled, created, hash FROM console_users WHERE name = ?1",
-        [name],
-        |r| Ok((row_user(r)?, r.get::<_, String>(5)?)),
-    )
-    .optional()
+pub(crate) fn get(conn: &Db, name: &str) -> Result<Option<(User, String)>, DbError> {
+    conn.row(
+        "SELECT name, role, county, disabled, created, hash FROM console_users WHERE name = $1",
+        &[name.into()],
+    )?
+    .map(|r| Ok((row_user(&r)?, r.text(5)?)))
+    .transpose()
 }
 
-pub(crate) fn insert(
-    conn: &Connection,
-    name: &str,
-    role: &Role,
-    password: &str,
-) -> Result<(), String> {
+pub(crate) fn insert(conn: &Db, name: &str, role: &Role, password: &str) -> Result<(), String> {
     if !valid_name(name) {
         return Err(format!(
             "user name '{name}' must be 2-64 characters: lower-case letters (å, ä, ö too), digits, - _ . @"
@@ -184,19 +178,21 @@ pub(crate) fn insert(
 }
 
 /// Adds an account with an already computed hash.
-pub(crate) fn insert_hash(
-    conn: &Connection,
-    name: &str,
-    role: &Role,
-    hash: &str,
-) -> Result<(), String> {
+pub(crate) fn insert_hash(conn: &Db, name: &str, role: &Role, hash: &str) -> Result<(), String> {
     if !valid_name(name) {
         return Err(format!("user name '{name}' is not valid"));
     }
     let n = conn
-        .execute(
-            "INSERT OR IGNORE INTO console_users (name, role, county, hash, disabled, created) VALUES (?1, ?2, ?3, ?4, 0, ?5)",
-            params![name, role.name(), role.county(), hash, chrono::Utc::now().to_rfc3339()],
+        .exec(
+            "INSERT INTO console_users (name, role, county, hash, disabled, created) VALUES ($1, $2, $3, $4, 0, $5)
+             ON CONFLICT (name) DO NOTHING",
+            &[
+                name.into(),
+                role.name().into(),
+                role.county().into(),
+                hash.into(),
+                chrono::Utc::now().to_rfc3339().into(),
+            ],
         )
         .map_err(|e| e.to_string())?;
     if n == 0 {
@@ -205,35 +201,41 @@ pub(crate) fn insert_hash(
     Ok(())
 }
 
-pub(crate) fn all(conn: &Connection) -> rusqlite::Result<Vec<User>> {
-    let mut st = conn
-        .prepare("SELECT name, role, county, disabled, created FROM console_users ORDER BY name")?;
-    let v = st.query_map([], row_user)?.collect();
-    v
+pub(crate) fn all(conn: &Db) -> Result<Vec<User>, DbError> {
+    conn.rows(
+        "SELECT name, role, county, disabled, created FROM console_users ORDER BY name",
+        &[],
+    )?
+    .iter()
+    .map(row_user)
+    .collect()
 }
 
 /// Disables an account and ends its sessions at once.
-pub(crate) fn set_disabled(conn: &Connection, name: &str) -> Result<(), String> {
+pub(crate) fn set_disabled(conn: &Db, name: &str) -> Result<(), String> {
     let n = conn
-        .execute(
-            "UPDATE console_users SET disabled = 1 WHERE name = ?1",
-            [name],
+        .exec(
+            "UPDATE console_users SET disabled = 1 WHERE name = $1",
+            &[name.into()],
         )
         .map_err(|e| e.to_string())?;
     if n == 0 {
         return Err(format!("no user '{name}'"));
     }
-    conn.execute("DELETE FROM console_sessions WHERE user = ?1", [name])
-        .map_err(|e| e.to_string())?;
+    conn.exec(
+        r#"DELETE FROM console_sessions WHERE "user" = $1"#,
+        &[name.into()],
+    )
+    .map_err(|e| e.to_string())?;
     Ok(())
 }
 
 /// Enables a disabled account again (its old sessions stay ended).
-pub(crate) fn set_enabled(conn: &Connection, name: &str) -> Result<(), String> {
+pub(crate) fn set_enabled(conn: &Db, name: &str) -> Result<(), String> {
     let n = conn
-        .execute(
-            "UPDATE console_users SET disabled = 0 WHERE name = ?1",
-            [name],
+        .exec(
+            "UPDATE console_users SET disabled = 0 WHERE name = $1",
+            &[name.into()],
         )
         .map_err(|e| e.to_string())?;
     if n == 0 {
@@ -244,35 +246,38 @@ pub(crate) fn set_enabled(conn: &Connection, name: &str) -> Result<(), String> {
 
 /// Stores an already computed hash (the console hashes off the database
 /// lock) and ends the account's sessions.
-pub(crate) fn store_hash(conn: &Connection, name: &str, hash: &str) -> Result<(), String> {
+pub(crate) fn store_hash(conn: &Db, name: &str, hash: &str) -> Result<(), String> {
     let n = conn
-        .execute(
-            "UPDATE console_users SET hash = ?2 WHERE name = ?1",
-            params![name, hash],
+        .exec(
+            "UPDATE console_users SET hash = $2 WHERE name = $1",
+            &[name.into(), hash.into()],
         )
         .map_err(|e| e.to_string())?;
     if n == 0 {
         return Err(format!("no user '{name}'"));
     }
-    conn.execute("DELETE FROM console_sessions WHERE user = ?1", [name])
-        .map_err(|e| e.to_string())?;
+    conn.exec(
+        r#"DELETE FROM console_sessions WHERE "user" = $1"#,
+        &[name.into()],
+    )
+    .map_err(|e| e.to_string())?;
     Ok(())
 }
 
 /// Sets a new password and ends the account's sessions.
-pub(crate) fn change_password(conn: &Connection, name: &str, password: &str) -> Result<(), String> {
+pub(crate) fn change_password(conn: &Db, name: &str, password: &str) -> Result<(), String> {
     check_password(password, name).map_err(|e| e.1)?;
     let hash = hash_password(password)?;
     store_hash(conn, name, &hash)
 }
 
-fn with_db<T>(db: &Path, f: impl FnOnce(&Connection) -> Result<T, String>) -> Result<T, HubError> {
+fn with_db<T>(db: &Target, f: impl FnOnce(&Db) -> Result<T, String>) -> Result<T, HubError> {
     let conn = open(db)?;
     f(&conn).map_err(HubError::Content)
 }
 
 /// `fyr hub user add`.
-pub fn user_add(db: &Path, name: &str, role: &Role, password: &str) -> Result<(), HubError> {
+pub fn user_add(db: &Target, name: &str, role: &Role, password: &str) -> Result<(), HubError> {
     let name = &normalize_name(name);
     with_db(db, |c| {
         insert(c, name, role, password)?;
@@ -289,13 +294,13 @@ pub fn user_add(db: &Path, name: &str, role: &Role, password: &str) -> Result<()
 }
 
 /// `fyr hub user list`.
-pub fn user_list(db: &Path) -> Result<Vec<User>, HubError> {
+pub fn user_list(db: &Target) -> Result<Vec<User>, HubError> {
     let conn = open(db)?;
-    all(&conn).map_err(db_err(db))
+    all(&conn).map_err(|e| conn.err(e))
 }
 
 /// `fyr hub user disable`.
-pub fn user_disable(db: &Path, name: &str) -> Result<(), HubError> {
+pub fn user_disable(db: &Target, name: &str) -> Result<(), HubError> {
     with_db(db, |c| {
         set_disabled(c, name)?;
         super::audit::record(c, "(terminal)", "user.disable", name, None, None)
@@ -304,7 +309,7 @@ pub fn user_disable(db: &Path, name: &str) -> Result<(), HubError> {
 }
 
 /// `fyr hub user set-password`.
-pub fn user_set_password(db: &Path, name: &str, password: &str) -> Result<(), HubError> {
+pub fn user_set_password(db: &Target, name: &str, password: &str) -> Result<(), HubError> {
     with_db(db, |c| {
         change_password(c, name, password)?;
         super::audit::record(c, "(terminal)", "user.set-password", name, None, None)
@@ -331,7 +336,7 @@ mod tests {
     #[test]
     fn passwords_are_argon2id_and_disable_ends_sessions() {
         let dir = tempfile::tempdir().unwrap();
-        let db = dir.path().join("hub.db");
+        let db = crate::db::testing::target(dir.path());
         user_add(&db, "anna", &Role::Admin, "correct horse battery").unwrap();
         assert!(user_add(&db, "anna", &Role::Admin, "correct horse battery").is_err());
         assert!(user_add(&db, "bo", &Role::Analyst, "short").is_err());
@@ -352,14 +357,17 @@ mod tests {
         assert!(verify_password(&hash, "correct horse battery"));
         assert!(!verify_password(&hash, "wrong horse battery"));
         assert!(!u.disabled);
-        conn.execute(
+        conn.exec(
             "INSERT INTO console_sessions VALUES ('t', 'anna', 'c', 0, 0)",
-            [],
+            &[],
         )
         .unwrap();
         user_disable(&db, "anna").unwrap();
-        let n: i64 = conn
-            .query_row("SELECT COUNT(*) FROM console_sessions", [], |r| r.get(0))
+        let n = conn
+            .row("SELECT COUNT(*) FROM console_sessions", &[])
+            .unwrap()
+            .unwrap()
+            .int(0)
             .unwrap();
         assert_eq!(n, 0);
         assert!(user_list(&db).unwrap()[0].disabled);

@@ -4,9 +4,9 @@
 //! (`parse_directory`, `checklist::validate_set`, `Distribution::from_toml`) over CSV text rebuilt from
 //! the rows, and a `content/` folder imports and exports losslessly.
 
+use crate::db::{Backend, Db, DbError, Sql, Target};
 use fyr_core::content::{self, ContentError, DirectorySources};
 use fyr_core::feed::Record;
-use rusqlite::{params, Connection};
 use serde::{Deserialize, Serialize};
 use std::collections::{BTreeMap, BTreeSet};
 use std::path::Path;
@@ -42,57 +42,110 @@ fn label(file: &str) -> String {
         .unwrap_or_else(|| file.to_string())
 }
 
-pub(crate) fn is_empty(conn: &Connection) -> rusqlite::Result<bool> {
-    conn.query_row("SELECT COUNT(*) FROM console_rows", [], |r| {
-        r.get::<_, i64>(0)
-    })
-    .map(|n| n == 0)
+pub(crate) fn is_empty(conn: &Db) -> Result<bool, DbError> {
+    Ok(conn
+        .row("SELECT COUNT(*) FROM console_rows", &[])?
+        .map_or(Ok(0), |r| r.int(0))?
+        == 0)
 }
 
-pub(crate) fn load(conn: &Connection) -> rusqlite::Result<WorkDir> {
-    let mut st = conn.prepare(
-        "SELECT file, key, ord, fields, retired FROM console_rows ORDER BY file, ord, key",
-    )?;
-    let rows = st
-        .query_map([], |r| {
-            let fields: String = r.get(3)?;
+pub(crate) fn load(conn: &Db) -> Result<WorkDir, DbError> {
+    let rows = conn
+        .rows(
+            "SELECT file, key, ord, fields, retired FROM console_rows ORDER BY file, ord, key",
+            &[],
+        )?
+        .into_iter()
+        .map(|r| {
             Ok(Row {
-                file: r.get(0)?,
-                key: r.get(1)?,
-                ord: r.get(2)?,
-                fields: serde_json::from_str(&fields).unwrap_or_default(),
-                retired: r.get(4)?,
+                file: r.text(0)?,
+                key: r.text(1)?,
+                ord: r.int(2)?,
+                fields: serde_json::from_str(&r.text(3)?).unwrap_or_default(),
+                retired: r.opt_text(4)?,
             })
-        })?
-        .collect::<rusqlite::Result<Vec<_>>>()?;
-    let mut st = conn.prepare("SELECT path, text FROM console_files ORDER BY path")?;
-    let files = st
-        .query_map([], |r| Ok((r.get(0)?, r.get(1)?)))?
-        .collect::<rusqlite::Result<BTreeMap<String, String>>>()?;
+        })
+        .collect::<Result<Vec<_>, DbError>>()?;
+    let files = conn
+        .rows("SELECT path, text FROM console_files ORDER BY path", &[])?
+        .into_iter()
+        .map(|r| Ok((r.text(0)?, r.text(1)?)))
+        .collect::<Result<BTreeMap<String, String>, DbError>>()?;
     Ok(WorkDir { rows, files })
 }
 
-/// Replaces the whole working directory (import, going back).
-pub(crate) fn replace(conn: &mut Connection, w: &WorkDir) -> rusqlite::Result<()> {
-    let tx = conn.transaction()?;
-    tx.execute("DELETE FROM console_rows", [])?;
-    tx.execute("DELETE FROM console_files", [])?;
-    for r in &w.rows {
-        put_row(&tx, r)?;
-    }
-    for (p, t) in &w.files {
-        tx.execute(
-            "INSERT INTO console_files (path, text) VALUES (?1, ?2)",
-            params![p, t],
-        )?;
-    }
-    tx.commit()
+/// Replaces the whole working directory (import, going back), in one
+/// transaction.
+pub(crate) fn replace(conn: &Db, w: &WorkDir) -> Result<(), DbError> {
+    conn.in_transaction(|d| replace_in(d, w))
 }
 
-pub(crate) fn put_row(conn: &Connection, r: &Row) -> rusqlite::Result<()> {
-    conn.execute(
-        "INSERT OR REPLACE INTO console_rows (file, key, ord, fields, retired) VALUES (?1, ?2, ?3, ?4, ?5)",
-        params![r.file, r.key, r.ord, serde_json::to_string(&r.fields).unwrap_or_default(), r.retired],
+/// [`replace`] inside a transaction the caller holds.
+pub(crate) fn replace_in(d: &Db, w: &WorkDir) -> Result<(), DbError> {
+    d.exec("DELETE FROM console_rows", &[])?;
+    d.exec("DELETE FROM console_files", &[])?;
+    for r in &w.rows {
+        put_row(d, r)?;
+    }
+    for (p, t) in &w.files {
+        d.exec(
+            "INSERT INTO console_files (path, text) VALUES ($1, $2)",
+            &[p.into(), t.into()],
+        )?;
+    }
+    Ok(())
+}
+
+/// Any constant, the same in every instance: one hub seeds an empty
+/// working directory, not two at once.
+const SEED_LOCK: i64 = 0x0066_7972_5f77_6f72;
+
+/// An empty working directory (a new hub database) starts as the bundled
+/// content.
+pub(crate) fn seed(conn: &Db) -> Result<(), crate::HubError> {
+    conn.in_transaction(|d| -> Result<(), DbError> {
+        if d.backend() == Backend::Postgres {
+            d.batch(&format!("SELECT pg_advisory_xact_lock({SEED_LOCK})"))?;
+        }
+        if is_empty(d)? {
+            let w = bundled().map_err(|e| DbError::Type(format!("the bundled content: {e}")))?;
+            replace_in(d, &w)?;
+        }
+        Ok(())
+    })
+    .map_err(|e| conn.err(e))
+}
+
+/// Removes the phone rows of service `id` (their service is a field of the
+/// row's JSON, read here rather than by a JSON function each backend
+/// spells its own way).
+pub(crate) fn delete_phones_of(conn: &Db, id: &str) -> Result<(), DbError> {
+    for r in conn.rows(
+        "SELECT key, fields FROM console_rows WHERE file = 'phones'",
+        &[],
+    )? {
+        let fields: Fields = serde_json::from_str(&r.text(1)?).unwrap_or_default();
+        if fields.get("service").map(String::as_str) == Some(id) {
+            conn.exec(
+                "DELETE FROM console_rows WHERE file = 'phones' AND key = $1",
+                &[r.text(0)?.into()],
+            )?;
+        }
+    }
+    Ok(())
+}
+
+pub(crate) fn put_row(conn: &Db, r: &Row) -> Result<(), DbError> {
+    conn.exec(
+        "INSERT INTO console_rows (file, key, ord, fields, retired) VALUES ($1, $2, $3, $4, $5)
+         ON CONFLICT (file, key) DO UPDATE SET ord = excluded.ord, fields = excluded.fields, retired = excluded.retired",
+        &[
+            (&r.file).into(),
+            (&r.key).into(),
+            r.ord.into(),
+            serde_json::to_string(&r.fields).unwrap_or_default().into(),
+            r.retired.clone().into(),
+        ],
     )?;
     Ok(())
 }
@@ -175,11 +228,11 @@ fn rows_from_csv(file: &str, text: &str) -> Result<Vec<Row>, String> {
 
 /// `fyr hub content import`: a content folder becomes the working directory
 /// (validated by the core first; on any problem nothing changes).
-pub fn import_dir(db: &Path, dir: &Path) -> Result<usize, crate::HubError> {
+pub fn import_dir(db: &Target, dir: &Path) -> Result<usize, crate::HubError> {
     let w = read_content_dir(dir).map_err(crate::HubError::Content)?;
-    let mut conn = super::db::open(db)?;
-    let before = load(&conn).map_err(super::db::db_err(db))?;
-    replace(&mut conn, &w).map_err(super::db::db_err(db))?;
+    let conn = super::db::open(db)?;
+    let before = load(&conn).map_err(|e| conn.err(e))?;
+    replace(&conn, &w).map_err(|e| conn.err(e))?;
     super::audit::record(
         &conn,
         "(terminal)",
@@ -188,14 +241,14 @@ pub fn import_dir(db: &Path, dir: &Path) -> Result<usize, crate::HubError> {
         Some(&serde_json::json!({"rows": before.rows.len()})),
         Some(&serde_json::json!({"rows": w.rows.len()})),
     )
-    .map_err(super::db::db_err(db))?;
+    .map_err(|e| conn.err(e))?;
     Ok(w.rows.len())
 }
 
 /// `fyr hub content export`: the working directory as a content folder.
-pub fn export_dir(db: &Path, dir: &Path) -> Result<usize, crate::HubError> {
+pub fn export_dir(db: &Target, dir: &Path) -> Result<usize, crate::HubError> {
     let conn = super::db::open(db)?;
-    let w = load(&conn).map_err(super::db::db_err(db))?;
+    let w = load(&conn).map_err(|e| conn.err(e))?;
     w.write_dir(dir).map_err(crate::HubError::Content)?;
     Ok(w.rows.iter().filter(|r| r.retired.is_none()).count())
 }

@@ -29,13 +29,15 @@ pub fn placeholders(sql: &str, backend: Backend) -> Cow<'_, str> {
 }
 
 /// A schema statement written for SQLite (`INTEGER`, `BLOB`, `WITHOUT
-/// ROWID`) in PostgreSQL's spelling (`BIGINT`, `BYTEA`, a plain table), so
-/// both backends are made by the same statements.
+/// ROWID`, an `INTEGER PRIMARY KEY` numbered by the database) in
+/// PostgreSQL's spelling (`BIGINT`, `BYTEA`, a plain table, `BIGSERIAL`),
+/// so both backends are made by the same statements.
 pub fn ddl(sql: &str, backend: Backend) -> String {
     match backend {
         Backend::Sqlite => sql.to_string(),
         Backend::Postgres => sql
             .replace(" WITHOUT ROWID", "")
+            .replace(" INTEGER PRIMARY KEY", " BIGSERIAL PRIMARY KEY")
             .replace(" INTEGER", " BIGINT")
             .replace(" BLOB", " BYTEA"),
     }
@@ -65,5 +67,13 @@ mod tests {
             "CREATE TABLE x (a TEXT PRIMARY KEY, n BIGINT NOT NULL, b BYTEA);"
         );
         assert_eq!(ddl(s, Backend::Sqlite), s);
+        // A key the database numbers when an insert leaves it out.
+        assert_eq!(
+            ddl(
+                "CREATE TABLE a (id INTEGER PRIMARY KEY, at TEXT)",
+                Backend::Postgres
+            ),
+            "CREATE TABLE a (id BIGSERIAL PRIMARY KEY, at TEXT)"
+        );
     }
 }

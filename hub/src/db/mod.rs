@@ -16,6 +16,7 @@
 
 pub mod dialect;
 pub mod pg;
+pub mod pool;
 pub mod schema;
 pub mod sqlite;
 pub mod testing;
@@ -136,7 +137,7 @@ pub enum Backend {
 }
 
 /// Statements on a hub database. Implemented by [`Db`] (either backend)
-/// and by a plain `rusqlite::Connection` (the console's, until it moves).
+/// and by a plain `rusqlite::Connection`.
 pub trait Sql {
     fn backend(&self) -> Backend;
     /// Runs one statement; the number of rows changed.

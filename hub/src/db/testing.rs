@@ -41,9 +41,9 @@ pub fn target(dir: &Path) -> Target {
     }
 }
 
-/// Points a test hub's device-facing tables at a fresh PostgreSQL database
-/// when `FYR_TEST_PG` is set (the console's tables and the hub secret stay
-/// beside `cfg.db_path`); leaves SQLite otherwise.
+/// Points a test hub at a fresh PostgreSQL database when `FYR_TEST_PG` is
+/// set (all its tables, the console's too; only the hub secret stays beside
+/// `cfg.db_path`); leaves SQLite otherwise.
 pub fn apply(cfg: &mut crate::ServeConfig) {
     let dir = cfg.db_path.parent().unwrap_or(Path::new("."));
     if let Target::Postgres { url, .. } = target(dir) {
