@@ -202,11 +202,7 @@ impl FacetIndex {
             }
         }
         let mut sched_ix: HashMap<String, u16> = HashMap::new();
-        let muni_pos: HashMap<&str, u16> = municipalities
-            .iter()
-            .enumerate()
-            .map(|(i, m)| (m.code.as_str(), i as u16))
-            .collect();
+        let muni_pos = muni_positions(municipalities);
         for (rowid, s) in services {
             let e = ix.make_entry(
                 *rowid,
@@ -220,6 +216,15 @@ impl FacetIndex {
         ix.build_text(texts);
         ix.finish();
         Ok(ix)
+    }
+
+    /// Schedule spec → its index in `schedule_specs` (for [`Self::make_entry`]).
+    pub(crate) fn schedule_ix(&self) -> HashMap<String, u16> {
+        self.schedule_specs
+            .iter()
+            .enumerate()
+            .map(|(i, s)| (s.clone(), i as u16))
+            .collect()
     }
 
     /// The entry of one service, adding its schedule, languages, county and
@@ -356,4 +361,14 @@ impl FacetIndex {
             .map(|(i, e)| (e.rowid, i as u32))
             .collect();
     }
+}
+
+/// Municipality code → its index in `municipalities` (for
+/// [`FacetIndex::make_entry`]).
+pub(crate) fn muni_positions(municipalities: &[Municipality]) -> HashMap<&str, u16> {
+    municipalities
+        .iter()
+        .enumerate()
+        .map(|(i, m)| (m.code.as_str(), i as u16))
+        .collect()
 }

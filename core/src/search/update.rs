@@ -5,12 +5,12 @@
 //! store decides when this applies (`store::reindex`); a snapshot, a changed
 //! municipality or organization, or recovery rebuild from every record.
 
-use super::index::{term_fields, FacetIndex};
+use super::index::{muni_positions, term_fields, FacetIndex};
 use super::postings::{self, TextIndex};
 use crate::error::Result;
 use crate::model::Service;
 use crate::vocab::AgencyKind;
-use std::collections::{BTreeMap, HashMap};
+use std::collections::BTreeMap;
 use std::sync::Arc;
 
 /// A service as it is after the change.
@@ -64,18 +64,8 @@ pub fn update(old: &FacetIndex, removed: &[u32], mut added: Vec<Changed>) -> Res
         area_munis: old.area_munis.clone(),
         ..Default::default()
     };
-    let mut sched_ix: HashMap<String, u16> = ix
-        .schedule_specs
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.clone(), i as u16))
-        .collect();
-    let munis = old.municipalities.clone();
-    let muni_pos: HashMap<&str, u16> = munis
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.code.as_str(), i as u16))
-        .collect();
+    let mut sched_ix = ix.schedule_ix();
+    let muni_pos = muni_positions(&old.municipalities);
     let mut slots: Vec<Option<super::index::Entry>> = vec![None; new_len];
     for (op, &np) in remap.iter().enumerate() {
         if np != u32::MAX {
@@ -178,18 +168,8 @@ fn modify(old: &FacetIndex, changed: Vec<Changed>) -> Result<FacetIndex> {
         overlay: old.overlay.clone(),
         ..Default::default()
     };
-    let mut sched_ix: HashMap<String, u16> = ix
-        .schedule_specs
-        .iter()
-        .enumerate()
-        .map(|(i, s)| (s.clone(), i as u16))
-        .collect();
-    let muni_pos: HashMap<&str, u16> = old
-        .municipalities
-        .iter()
-        .enumerate()
-        .map(|(i, m)| (m.code.as_str(), i as u16))
-        .collect();
+    let mut sched_ix = ix.schedule_ix();
+    let muni_pos = muni_positions(&old.municipalities);
     for c in &changed {
         let e = ix.make_entry(c.rowid, &c.service, c.kind, &mut sched_ix, &muni_pos)?;
         ix.entries[c.position as usize] = e;
