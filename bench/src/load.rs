@@ -184,6 +184,74 @@ async fn device(t: Arc<Tally>, hubs: Arc<Vec<SocketAddr>>, n: usize, code: Strin
     );
 }
 
+/// A hub process on 127.0.0.1 (see [`serve`]); killed when stopped or dropped.
+struct Hub {
+    child: std::process::Child,
+    addr: SocketAddr,
+}
+
+impl Hub {
+    fn start(feed: &Path, target: &Target) -> Hub {
+        use std::io::BufRead;
+        let mut cmd = std::process::Command::new(std::env::current_exe().expect("own binary"));
+        cmd.arg("hub").arg(feed).arg(target.secret_path());
+        if let Target::Postgres { url, .. } = target {
+            cmd.arg(url);
+        }
+        let mut child = cmd
+            .stdout(std::process::Stdio::piped())
+            .spawn()
+            .expect("hub process");
+        let mut line = String::new();
+        std::io::BufReader::new(child.stdout.take().expect("stdout"))
+            .read_line(&mut line)
+            .expect("the hub's address");
+        let addr = line
+            .trim()
+            .parse()
+            .unwrap_or_else(|_| panic!("no address from the hub process: {line:?}"));
+        Hub { child, addr }
+    }
+
+    fn stop(&mut self) {
+        let _ = self.child.kill();
+        let _ = self.child.wait();
+    }
+}
+
+impl Drop for Hub {
+    fn drop(&mut self) {
+        self.stop();
+    }
+}
+
+/// `fyr-bench hub FEED DB_OR_SECRET [POSTGRES_URL]`: one hub for [`load`]
+/// in this process, on 127.0.0.1; prints the address it bound, then serves
+/// until killed.
+pub fn serve(args: &[String]) {
+    let (Some(feed), Some(db)) = (args.first(), args.get(1)) else {
+        eprintln!("usage: fyr-bench hub FEED DB_OR_SECRET [POSTGRES_URL]");
+        std::process::exit(2);
+    };
+    let rt = tokio::runtime::Builder::new_multi_thread()
+        .worker_threads(2)
+        .enable_all()
+        .build()
+        .unwrap();
+    rt.block_on(async {
+        let mut cfg = fyr_hub::ServeConfig::new(
+            Path::new(feed),
+            Path::new(db),
+            "127.0.0.1:0".parse().unwrap(),
+        );
+        cfg.postgres = args.get(2).cloned();
+        cfg.limits.retry_after_secs = 1;
+        let (addr, _h) = fyr_hub::spawn(cfg).await.expect("hub");
+        println!("{addr}");
+        std::future::pending::<()>().await;
+    });
+}
+
 fn ms(d: Duration) -> f64 {
     d.as_secs_f64() * 1000.0
 }
@@ -203,19 +271,9 @@ async fn run(feed: &Path, dir: &Path, target: Target, hubs: usize) -> LoadFigure
                 .code
         })
         .collect();
-    let mut handles = Vec::new();
-    let mut addrs = Vec::new();
-    for _ in 0..hubs {
-        let mut cfg =
-            fyr_hub::ServeConfig::new(feed, target.secret_path(), "127.0.0.1:0".parse().unwrap());
-        if let Target::Postgres { url, .. } = &target {
-            cfg.postgres = Some(url.clone());
-        }
-        cfg.limits.retry_after_secs = 1;
-        let (addr, h) = fyr_hub::spawn(cfg).await.expect("hub");
-        addrs.push(addr);
-        handles.push(h);
-    }
+    // Each hub its own process (this binary, `hub …`), as deployed.
+    let mut hubs_running: Vec<Hub> = (0..hubs).map(|_| Hub::start(feed, &target)).collect();
+    let addrs: Vec<SocketAddr> = hubs_running.iter().map(|h| h.addr).collect();
     let manifest = std::fs::read(feed.join("manifest.json")).expect("manifest");
     let etag = fyr_core::feed::sha256_hex(&manifest)[..32].to_string();
     let t = Arc::new(Tally::default());
@@ -230,8 +288,8 @@ async fn run(feed: &Path, dir: &Path, target: Target, hubs: usize) -> LoadFigure
         let _ = task.await;
     }
     let seconds = start.elapsed().as_secs_f64();
-    for h in handles {
-        h.shutdown().await;
+    for h in &mut hubs_running {
+        h.stop();
     }
     let stored = fyr_hub::events::count(&db, fyr_hub::events::KIND_STAT).expect("count");
     let _ = dir;

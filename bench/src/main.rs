@@ -21,8 +21,11 @@ fn main() {
             &std::env::args().nth(2).unwrap_or_default(),
         )),
         "load" => load::load(),
+        "hub" => load::serve(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => {
-            eprintln!("usage: fyr-bench directory | sync | load (cold DIR: used by directory)");
+            eprintln!(
+                "usage: fyr-bench directory | sync | load (cold DIR: used by directory; hub …: used by load)"
+            );
             std::process::exit(2);
         }
     }
