@@ -218,6 +218,21 @@ impl FacetIndex {
         Ok(ix)
     }
 
+    /// An index with this one's tables (municipalities, counties, languages,
+    /// schedules, area lists) and nothing else: what a change of some
+    /// services starts from (`search::update`).
+    pub(crate) fn tables_only(&self) -> FacetIndex {
+        FacetIndex {
+            municipalities: self.municipalities.clone(),
+            counties: self.counties.clone(),
+            languages: self.languages.clone(),
+            schedule_specs: self.schedule_specs.clone(),
+            schedules: self.schedules.clone(),
+            area_munis: self.area_munis.clone(),
+            ..Default::default()
+        }
+    }
+
     /// Schedule spec → its index in `schedule_specs` (for [`Self::make_entry`]).
     pub(crate) fn schedule_ix(&self) -> HashMap<String, u16> {
         self.schedule_specs

@@ -55,15 +55,7 @@ pub fn update(old: &FacetIndex, removed: &[u32], mut added: Vec<Changed>) -> Res
     }
     let new_len = np as usize + (added.len() - ai);
 
-    let mut ix = FacetIndex {
-        municipalities: old.municipalities.clone(),
-        counties: old.counties.clone(),
-        languages: old.languages.clone(),
-        schedule_specs: old.schedule_specs.clone(),
-        schedules: old.schedules.clone(),
-        area_munis: old.area_munis.clone(),
-        ..Default::default()
-    };
+    let mut ix = old.tables_only();
     let mut sched_ix = ix.schedule_ix();
     let muni_pos = muni_positions(&old.municipalities);
     let mut slots: Vec<Option<super::index::Entry>> = vec![None; new_len];
@@ -157,16 +149,10 @@ fn in_place(old: &FacetIndex, removed: &[u32], added: &[Changed]) -> bool {
 fn modify(old: &FacetIndex, changed: Vec<Changed>) -> Result<FacetIndex> {
     let mut ix = FacetIndex {
         entries: old.entries.clone(),
-        area_munis: old.area_munis.clone(),
-        municipalities: old.municipalities.clone(),
-        counties: old.counties.clone(),
-        languages: old.languages.clone(),
-        schedule_specs: old.schedule_specs.clone(),
-        schedules: old.schedules.clone(),
         by_rowid: old.by_rowid.clone(),
         text: old.text.clone(),
         overlay: old.overlay.clone(),
-        ..Default::default()
+        ..old.tables_only()
     };
     let mut sched_ix = ix.schedule_ix();
     let muni_pos = muni_positions(&old.municipalities);
