@@ -274,15 +274,16 @@ pub fn apply(
     // The digest's buckets the change leaves and enters (format 2; a
     // snapshot computes them all).
     let format1 = crate::feed::digest::is_v1(&to.digest);
+    let hashes: Vec<[u8; 32]> = upserts.iter().map(Record::hash).collect();
     let mut dirty = std::collections::BTreeSet::new();
     if !replace_all && !format1 {
         use crate::feed::digest::bucket;
         for (k, id) in &deletes {
             dirty.extend(super::digest::hash_of(&tx, *k, id)?.map(|h| bucket(&h)));
         }
-        for r in &upserts {
+        for (r, h) in upserts.iter().zip(&hashes) {
             dirty.extend(super::digest::hash_of(&tx, r.kind, &r.id)?.map(|h| bucket(&h)));
-            dirty.insert(bucket(&r.hash()));
+            dirty.insert(bucket(h));
         }
     }
     if replace_all {
@@ -297,12 +298,12 @@ pub fn apply(
             "INSERT INTO records(kind, id, body, hash) VALUES (?1, ?2, ?3, ?4)
              ON CONFLICT(kind, id) DO UPDATE SET body = ?3, hash = ?4",
         )?;
-        for r in &upserts {
+        for (r, h) in upserts.iter().zip(&hashes) {
             up.execute(params![
                 r.kind.id(),
                 r.id,
                 super::body::pack(&r.body),
-                r.hash().to_vec()
+                &h[..]
             ])?;
         }
     }
