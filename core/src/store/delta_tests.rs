@@ -5,23 +5,15 @@
 //! store an older app wrote (text bodies, no delta table) still opens.
 
 use super::{ContentPosition, DIRECTORY_FILE};
-use crate::api::{Fyr, OpenOptions};
+use crate::api::Fyr;
 use crate::feed::{Record, RecordKind};
 use crate::model::Service;
 use crate::search::SearchQuery;
-use crate::vocab::Lang;
 use chrono::{TimeZone, Utc};
 use rusqlite::Connection;
 use std::path::Path;
 
-fn open(dir: &Path) -> Fyr {
-    Fyr::open(OpenOptions {
-        data_dir: dir.into(),
-        key: None,
-        lang: Lang::Sv,
-    })
-    .unwrap()
-}
+use super::test_support::open;
 
 fn raw(dir: &Path) -> Connection {
     Connection::open(dir.join(DIRECTORY_FILE)).unwrap()

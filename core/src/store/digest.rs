@@ -175,27 +175,12 @@ mod tests {
         assert_eq!(update(&c, &dirty).unwrap(), all);
     }
 
-    use crate::api::{Fyr, OpenOptions};
+    use crate::api::Fyr;
     use crate::feed::digest::content_digest_v1;
     use crate::model::Service;
     use crate::store::ContentPosition;
-    use crate::vocab::Lang;
 
-    fn open(dir: &std::path::Path) -> Fyr {
-        Fyr::open(OpenOptions {
-            data_dir: dir.into(),
-            key: None,
-            lang: Lang::Sv,
-        })
-        .unwrap()
-    }
-
-    fn all(f: &Fyr) -> Vec<Record> {
-        RecordKind::ALL
-            .iter()
-            .flat_map(|k| f.store().records(*k).unwrap())
-            .collect()
-    }
+    use crate::store::test_support::{all_records as all, open};
 
     /// The next version as a hub would publish it: one service's phone hours
     /// changed, one service closed down, in the given digest format.

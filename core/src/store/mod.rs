@@ -510,6 +510,8 @@ mod damage_tests;
 mod delta_tests;
 #[cfg(test)]
 mod reindex_tests;
+#[cfg(test)]
+mod test_support;
 
 #[cfg(test)]
 mod tests {

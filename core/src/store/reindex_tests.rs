@@ -2,28 +2,14 @@
 //! applied as a snapshot (a full rebuild of the index) does.
 
 use super::{reindex, ContentPosition};
-use crate::api::{Fyr, OpenOptions};
+use crate::api::Fyr;
 use crate::feed::{Record, RecordKind};
 use crate::model::{Service, ServiceArea};
 use crate::search::SearchQuery;
-use crate::vocab::{Group, Lang, Need};
+use crate::vocab::{Group, Need};
 use chrono::{TimeZone, Utc};
 
-fn open(dir: &std::path::Path) -> Fyr {
-    Fyr::open(OpenOptions {
-        data_dir: dir.into(),
-        key: None,
-        lang: Lang::Sv,
-    })
-    .unwrap()
-}
-
-fn all_records(f: &Fyr) -> Vec<Record> {
-    RecordKind::ALL
-        .iter()
-        .flat_map(|k| f.store().records(*k).unwrap())
-        .collect()
-}
+use super::test_support::{all_records, open};
 
 fn service(records: &[Record], id: &str) -> Service {
     records
