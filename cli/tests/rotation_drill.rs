@@ -6,9 +6,10 @@
 //! rotations: it catches up through every root version, and a version
 //! the rotated-out targets key signs is refused.
 
-use std::io::{BufRead, BufReader};
+mod support;
+
 use std::path::Path;
-use std::process::{Child, Command, Output, Stdio};
+use std::process::{Command, Output, Stdio};
 
 fn fyr(args: &[&str]) -> Output {
     Command::new(env!("CARGO_BIN_EXE_fyr"))
@@ -28,14 +29,6 @@ fn ok(args: &[&str]) -> String {
         String::from_utf8_lossy(&o.stderr)
     );
     String::from_utf8_lossy(&o.stdout).into_owned()
-}
-
-struct Served(Child);
-impl Drop for Served {
-    fn drop(&mut self) {
-        let _ = self.0.kill();
-        let _ = self.0.wait();
-    }
 }
 
 fn p(path: &Path) -> &str {
@@ -120,36 +113,18 @@ fn a_phone_offline_through_two_rotations_catches_up_by_the_readme_drill() {
     };
     publish("fyr-feed.key", "timestamp.key");
 
-    let mut child = Command::new(env!("CARGO_BIN_EXE_fyr"))
-        .arg("--data-dir")
-        .arg(d.path().join("hub-data"))
-        .args([
-            "hub",
-            "serve",
-            "--listen",
-            "127.0.0.1:0",
-            "--feed",
-            p(&feed),
-        ])
-        .arg("--db")
-        .arg(d.path().join("hub.db"))
-        .stdout(Stdio::piped())
-        .stderr(Stdio::null())
-        .spawn()
-        .unwrap();
-    let mut line = String::new();
-    BufReader::new(child.stdout.take().unwrap())
-        .read_line(&mut line)
-        .unwrap();
-    let _served = Served(child);
-    let base = line
-        .trim()
-        .rsplit("http://")
-        .next()
-        .unwrap()
-        .trim_end_matches('/')
-        .to_string();
-    assert!(base.starts_with("127.0.0.1:"), "{line}");
+    let db = d.path().join("hub.db");
+    let served = support::serve(
+        &d.path().join("hub-data"),
+        &[
+            "--feed".into(),
+            feed.clone().into(),
+            "--db".into(),
+            db.into(),
+        ],
+    );
+    let base = served.addr.to_string();
+    assert!(base.starts_with("127.0.0.1:"), "{base}");
     let metadata_url = format!("http://{base}/feed/metadata/");
 
     // The phone: trusts root v1 (its bundle), syncs once, goes offline.
