@@ -245,21 +245,13 @@ pub fn search(
     Ok(search_full(conn, ix, q, lang)?.hits)
 }
 
-fn has_term(ix: &FacetIndex, w: &str) -> bool {
-    ix.has_term(w)
-}
-
-fn starts_term(ix: &FacetIndex, w: &str) -> bool {
-    ix.starts_term(w)
-}
-
 /// Step one: reads the text (nothing without a lexicon).
 pub fn read_query(ix: &FacetIndex, q: &SearchQuery) -> Reading {
     match (&q.text, &ix.routing) {
         (Some(t), Some(rs)) if !t.trim().is_empty() => crate::understand::read_with(
             &rs.lexicon,
-            &|w| has_term(ix, w),
-            &|w| starts_term(ix, w),
+            &|w| ix.has_term(w),
+            &|w| ix.starts_term(w),
             t,
             &q.drop,
         ),

@@ -164,24 +164,31 @@ impl FacetIndex {
         }
     }
 
+    /// Whether the shared text index's term `i` has a posting no edit took away.
+    fn live(&self, i: usize) -> bool {
+        self.text
+            .postings(i)
+            .0
+            .iter()
+            .any(|p| !self.overlay.is_dead(*p))
+    }
+
     /// Whether a folded word is in the directory's vocabulary.
     pub fn has_term(&self, w: &str) -> bool {
-        let text = &*self.text;
-        let live = |i: usize| text.postings(i).0.iter().any(|p| !self.overlay.is_dead(*p));
         self.overlay.terms.contains_key(w)
-            || text
+            || self
+                .text
                 .terms
                 .binary_search_by(|t| t.as_str().cmp(w))
-                .is_ok_and(live)
+                .is_ok_and(|i| self.live(i))
     }
 
     /// Whether `w` is the start of a longer word in the directory's vocabulary.
     pub fn starts_term(&self, w: &str) -> bool {
         let text = &*self.text;
-        let live = |i: usize| text.postings(i).0.iter().any(|p| !self.overlay.is_dead(*p));
         let longer = |t: &str| t.len() > w.len() && t.starts_with(w);
         text.prefix_range(w)
-            .any(|i| longer(&text.terms[i]) && live(i))
+            .any(|i| longer(&text.terms[i]) && self.live(i))
             || self
                 .overlay
                 .terms
