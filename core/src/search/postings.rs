@@ -201,39 +201,54 @@ impl FacetIndex {
 /// The shared text index with the overlay folded in: what a rebuild of the
 /// same entries gives.
 pub fn merged(text: &TextIndex, ov: &Overlay) -> TextIndex {
+    merge(
+        text,
+        |p| (!ov.is_dead(p)).then_some(p),
+        ov.terms
+            .iter()
+            .map(|(t, posts)| (t.as_str(), posts.as_slice())),
+        0,
+    )
+}
+
+/// `base`'s terms with each posting's position mapped by `keep` (None: left
+/// out; the mapping keeps their order), and `extra` merged in (sorted by
+/// term, each term's postings ascending by position). `more`: about how
+/// many postings `extra` adds.
+pub(crate) fn merge<'a>(
+    base: &TextIndex,
+    keep: impl Fn(u32) -> Option<u32>,
+    extra: impl Iterator<Item = (&'a str, &'a [(u32, u8)])>,
+    more: usize,
+) -> TextIndex {
     let mut out = TextIndex {
-        post_start: vec![0],
-        ..Default::default()
+        post_start: Vec::with_capacity(base.terms.len() + 17),
+        post_pos: Vec::with_capacity(base.post_pos.len() + more),
+        post_fields: Vec::with_capacity(base.post_fields.len() + more),
+        terms: Vec::with_capacity(base.terms.len() + 16),
     };
-    out.post_pos.reserve(text.post_pos.len());
-    out.post_fields.reserve(text.post_fields.len());
-    let mut over = ov.terms.iter().peekable();
-    let live = |pos: &[u32], fields: &[u8]| -> Vec<(u32, u8)> {
-        pos.iter()
-            .zip(fields)
-            .filter(|(p, _)| !ov.is_dead(**p))
-            .map(|(p, m)| (*p, *m))
-            .collect()
-    };
-    for (i, term) in text.terms.iter().enumerate() {
-        while let Some((t, posts)) = over.next_if(|(t, _)| t.as_str() < term.as_str()) {
+    out.post_start.push(0);
+    let mut extra = extra.peekable();
+    for (i, term) in base.terms.iter().enumerate() {
+        while let Some((t, posts)) = extra.next_if(|(t, _)| *t < term.as_str()) {
             out.push_term(t, posts.iter().copied());
         }
-        let (pos, fields) = text.postings(i);
-        match over.next_if(|(t, _)| *t == term) {
-            Some((_, extra)) => {
-                let mut all = live(pos, fields);
-                all.extend_from_slice(extra);
+        let (pos, fields) = base.postings(i);
+        let kept = pos
+            .iter()
+            .zip(fields)
+            .filter_map(|(p, m)| keep(*p).map(|np| (np, *m)));
+        match extra.next_if(|(t, _)| *t == term.as_str()) {
+            Some((_, added)) => {
+                let mut all: Vec<(u32, u8)> = kept.collect();
+                all.extend_from_slice(added);
                 all.sort_unstable();
                 out.push_term(term, all.into_iter());
             }
-            None if ov.dead.is_empty() => {
-                out.push_term(term, pos.iter().copied().zip(fields.iter().copied()))
-            }
-            None => out.push_term(term, live(pos, fields).into_iter()),
+            None => out.push_term(term, kept),
         }
     }
-    for (t, posts) in over {
+    for (t, posts) in extra {
         out.push_term(t, posts.iter().copied());
     }
     out

@@ -91,36 +91,12 @@ pub fn update(old: &FacetIndex, removed: &[u32], mut added: Vec<Changed>) -> Res
             fresh.entry(t).or_default().push((c.position, m));
         }
     }
-    let mut fresh = fresh.into_iter().peekable();
-    let mut text = TextIndex {
-        post_start: Vec::with_capacity(old_text.terms.len() + 17),
-        post_pos: Vec::with_capacity(old_text.post_pos.len() + added.len() * 64),
-        post_fields: Vec::with_capacity(old_text.post_fields.len() + added.len() * 64),
-        terms: Vec::with_capacity(old_text.terms.len() + 16),
-    };
-    text.post_start.push(0);
-    for (ti, term) in old_text.terms.iter().enumerate() {
-        while let Some((t, posts)) = fresh.next_if(|(t, _)| *t < term.as_str()) {
-            text.push_term(t, posts.into_iter());
-        }
-        let (pos, fields) = old_text.postings(ti);
-        let kept = pos.iter().zip(fields).filter_map(|(p, m)| {
-            let np = remap[*p as usize];
-            (np != u32::MAX).then_some((np, *m))
-        });
-        match fresh.next_if(|(t, _)| *t == term.as_str()) {
-            Some((_, extra)) => {
-                let mut all: Vec<(u32, u8)> = kept.collect();
-                all.extend(extra);
-                all.sort_unstable();
-                text.push_term(term, all.into_iter());
-            }
-            None => text.push_term(term, kept),
-        }
-    }
-    for (t, posts) in fresh {
-        text.push_term(t, posts.into_iter());
-    }
+    let text = postings::merge(
+        old_text,
+        |p| Some(remap[p as usize]).filter(|np| *np != u32::MAX),
+        fresh.iter().map(|(t, posts)| (*t, posts.as_slice())),
+        added.len() * 64,
+    );
     ix.text = Arc::new(text);
     ix.finish();
     Ok(ix)
