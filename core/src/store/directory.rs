@@ -108,7 +108,7 @@ pub fn open(
         return Ok((c, ix));
     }
     let mut ix = match blob {
-        Some(b) => FacetIndex::decode(&b)?,
+        Some(b) => FacetIndex::decode(b)?,
         None => {
             return Err(Error::Damaged(
                 "the search index is damaged (missing)".into(),
@@ -207,8 +207,10 @@ fn line_positions(
     let mut st = c.prepare_cached("SELECT rowid FROM svc WHERE id = ?1")?;
     for id in routing.line_services() {
         let rowid: Option<i64> = st.query_row([id], |r| r.get(0)).optional()?;
-        if let Some(pos) = rowid.and_then(|r| ix.by_rowid.get(&(r as u32))) {
-            line_pos.insert(id.to_string(), *pos);
+        // A scan for these few, so that open does not make the rowid map.
+        let pos = rowid.and_then(|r| ix.entries.iter().position(|e| e.rowid == r as u32));
+        if let Some(pos) = pos {
+            line_pos.insert(id.to_string(), pos as u32);
         }
     }
     Ok(line_pos)
