@@ -156,22 +156,6 @@ impl Ranker<'_> {
             if kinds != 0 && kinds & (1 << e.kind) == 0 {
                 return;
             }
-            if let Some(b) = self.lang_bit {
-                // Speaks the language, must offer an interpreter (its agency
-                // kind), or offers one itself (need `interpretation`, e.g.
-                // Kvinnofridslinjen's three-way calls with an interpreter).
-                if e.langs & b == 0
-                    && route.interpreter & (1 << e.kind) == 0
-                    && e.needs & Need::Interpretation.bit() == 0
-                {
-                    return;
-                }
-            }
-            if let Some(m) = self.muni_ix {
-                if !ix.covers(e, m, self.county_ix) {
-                    return;
-                }
-            }
             let named = self.names_decide && named.get(pos as usize) == Some(&true);
             // A service the user names is never out of place for them.
             let fit = match route.fit(e.kind, e.needs, e.groups) {
@@ -196,6 +180,22 @@ impl Ranker<'_> {
                     }
                 }
                 How::Words | How::All => {}
+            }
+            if let Some(b) = self.lang_bit {
+                // Speaks the language, must offer an interpreter (its agency
+                // kind), or offers one itself (need `interpretation`, e.g.
+                // Kvinnofridslinjen's three-way calls with an interpreter).
+                if e.langs & b == 0
+                    && route.interpreter & (1 << e.kind) == 0
+                    && e.needs & Need::Interpretation.bit() == 0
+                {
+                    return;
+                }
+            }
+            if let Some(m) = self.muni_ix {
+                if !ix.covers(e, m, self.county_ix) {
+                    return;
+                }
             }
             let reachable = e.flags & FLAG_REACHABLE != 0;
             let open = reachable

@@ -230,7 +230,14 @@ impl Iterator for Postings<'_> {
         if self.p >= self.b.len() {
             return None;
         }
-        let gap = var(self.b, &mut self.p);
+        // Most gaps are one byte.
+        let gap = match self.b[self.p] {
+            x if x < 0x80 => {
+                self.p += 1;
+                x as u32
+            }
+            _ => var(self.b, &mut self.p),
+        };
         let fields = *self.b.get(self.p)?;
         self.p += 1;
         self.pos = if self.first {
