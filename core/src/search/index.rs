@@ -1,8 +1,8 @@
 //! The compact in-memory facet index: one small fixed record per service with
-//! its filters as bit sets, area, position and schedule. It is built whenever
-//! content changes, stored as one blob in directory.db, and decoded at open in
-//! a few milliseconds even for a national directory of 20,000 services.
-//! Text matching is SQLite FTS5's job; everything else is answered here.
+//! its filters as bit sets, area, position and schedule, and the text index
+//! (folded terms and postings, [`super::text_index`]). It is built whenever
+//! content changes and stored as one blob in directory.db; at open the
+//! records are read from the blob and the text index is used where it lies.
 
 use crate::error::{Error, Result};
 use crate::model::{Municipality, Organization, Service, ServiceArea};

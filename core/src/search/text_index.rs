@@ -285,7 +285,7 @@ impl TextBuilder {
             return;
         }
         let t = term.as_bytes();
-        let shared = if self.n % BLOCK == 0 {
+        let shared = if self.n.is_multiple_of(BLOCK) {
             self.blocks
                 .extend_from_slice(&(self.dict.len() as u32).to_le_bytes());
             self.blocks.extend_from_slice(&(start as u32).to_le_bytes());
