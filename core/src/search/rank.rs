@@ -323,9 +323,9 @@ pub(super) fn order(ix: &FacetIndex, a: &Candidate, b: &Candidate) -> std::cmp::
     b.score
         .partial_cmp(&a.score)
         .unwrap_or(std::cmp::Ordering::Equal)
-        .then(
+        .then_with(|| {
             ix.entries[a.pos as usize]
                 .rowid
-                .cmp(&ix.entries[b.pos as usize].rowid),
-        )
+                .cmp(&ix.entries[b.pos as usize].rowid)
+        })
 }
