@@ -107,8 +107,8 @@ fn encode<S: AsRef<str>>(entries: &[(S, S)]) -> Vec<u8> {
     deflate_after_dict(FORMAT_BLOCK, LEVEL, &w)
 }
 
-/// A block's entries, by id.
-fn decode(packed: &[u8]) -> Result<BTreeMap<String, String>> {
+/// A stored block's entries, by id.
+pub fn decode(packed: &[u8]) -> Result<BTreeMap<String, String>> {
     if packed.first() != Some(&FORMAT_BLOCK) {
         return Err(damaged("unknown format".into()));
     }
@@ -162,9 +162,13 @@ pub fn get(c: &Connection, kind: &str, id: &str) -> Result<Option<String>> {
     }
 }
 
-/// The body of `id` in a block, inflating only up to it (the entries are
-/// in id order).
-fn find(packed: &[u8], id: &str) -> Result<Option<String>> {
+/// An id longer than this is damage (ids are short names).
+const MAX_ID: usize = 4096;
+
+/// The body of `id` in a stored block, inflating only up to it (the entries
+/// are in id order). Damage of any kind is `Error::Damaged`, never a panic
+/// or a huge allocation (a length is believed only as far as the bytes go).
+pub fn find(packed: &[u8], id: &str) -> Result<Option<String>> {
     if packed.first() != Some(&FORMAT_BLOCK) {
         return Err(damaged("unknown format".into()));
     }
@@ -190,6 +194,9 @@ fn find(packed: &[u8], id: &str) -> Result<Option<String>> {
     };
     let mut key = Vec::new();
     while let Some(n) = var(&mut r)? {
+        if n > MAX_ID {
+            return Err(damaged("an id is too long".into()));
+        }
         key.resize(n, 0);
         r.read_exact(&mut key).map_err(cut)?;
         let len = var(&mut r)?.ok_or_else(|| damaged("a body is cut".into()))?;
@@ -202,8 +209,14 @@ fn find(packed: &[u8], id: &str) -> Result<Option<String>> {
                 }
             }
             std::cmp::Ordering::Equal => {
-                let mut body = vec![0u8; len];
-                r.read_exact(&mut body).map_err(cut)?;
+                let mut body = Vec::new();
+                (&mut r)
+                    .take(len as u64)
+                    .read_to_end(&mut body)
+                    .map_err(cut)?;
+                if body.len() != len {
+                    return Err(damaged(format!("the body of {id} is cut")));
+                }
                 return String::from_utf8(body)
                     .map(Some)
                     .map_err(|_| damaged(format!("the body of {id} is not UTF-8")));
@@ -636,6 +649,31 @@ mod tests {
             assert!(crate::store::is_corruption(&e), "{e}");
             assert!(e.to_string().contains("damaged"), "{e}");
             assert!(crate::store::is_corruption(&scan(&c, "service").unwrap_err()));
+        }
+    }
+
+    #[test]
+    fn a_block_whose_lengths_lie_is_damaged_not_a_crash() {
+        let mut raw = Vec::new();
+        put_var(&mut raw, 3);
+        raw.extend_from_slice(b"s01");
+        put_var(&mut raw, 1 << 60);
+        raw.extend_from_slice(b"{}");
+        let lying = deflate_after_dict(FORMAT_BLOCK, LEVEL, &raw);
+        for e in [
+            find(&lying, "s01").unwrap_err(),
+            decode(&lying).unwrap_err(),
+        ] {
+            assert!(crate::store::is_corruption(&e), "{e}");
+        }
+        let mut raw = Vec::new();
+        put_var(&mut raw, usize::MAX >> 1);
+        let lying = deflate_after_dict(FORMAT_BLOCK, LEVEL, &raw);
+        assert!(find(&lying, "s01").is_err());
+        assert!(decode(&lying).is_err());
+        for junk in [&b""[..], &[2], &[2, 0xff, 0xff], &[1, 2, 3]] {
+            assert!(find(junk, "s01").is_err());
+            assert!(decode(junk).is_err());
         }
     }
 
