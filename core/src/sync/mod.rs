@@ -603,3 +603,5 @@ pub fn default_transport(_timeout: Duration) -> Result<std::sync::Arc<dyn Transp
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod transport_tests;

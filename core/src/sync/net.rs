@@ -62,13 +62,6 @@ fn head_size(headers: &[HttpHeader]) -> u64 {
         .sum()
 }
 
-impl HttpResponse {
-    /// The final URL, parsed (the request's when the transport's is bad).
-    pub(super) fn final_url(&self) -> String {
-        self.url.clone()
-    }
-}
-
 impl Net<'_> {
     fn deadline_error(&self) -> SyncError {
         SyncError::Network(format!(
@@ -207,7 +200,7 @@ pub(super) fn http_error(resp: &HttpResponse) -> SyncError {
     }
     SyncError::Http {
         status,
-        url: resp.final_url(),
+        url: resp.url.clone(),
     }
 }
 
