@@ -51,8 +51,8 @@ use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::time::Duration;
 pub use transport::{
-    HttpHeader, HttpLimits, HttpRequest, HttpResponse, SendFuture, SharedTransport, Transport,
-    TransportError,
+    default_transport, HttpHeader, HttpLimits, HttpRequest, HttpResponse, SendFuture,
+    SharedTransport, Transport, TransportError,
 };
 /// The URL type of [`SyncConfig::hub`].
 pub use url::Url;
@@ -582,23 +582,6 @@ async fn run(
     let pushed = push(store, cfg, &mut net).await;
     pulled?;
     pushed
-}
-
-/// The transport used when none is given: reqwest where the core has it.
-#[cfg(feature = "http")]
-pub fn default_transport(timeout: Duration) -> Result<std::sync::Arc<dyn Transport>, SyncError> {
-    http::ReqwestTransport::new(timeout)
-        .map(|t| std::sync::Arc::new(t) as std::sync::Arc<dyn Transport>)
-        .map_err(|e| SyncError::Network(e.0))
-}
-
-/// Without the `http` feature (the phone library) the app gives the transport.
-#[cfg(not(feature = "http"))]
-pub fn default_transport(_timeout: Duration) -> Result<std::sync::Arc<dyn Transport>, SyncError> {
-    Err(SyncError::Config(
-        "no transport to reach the hub: the app gives one (set_transport) before it syncs or enrolls"
-            .into(),
-    ))
 }
 
 #[cfg(test)]

@@ -17,6 +17,7 @@ use super::CancelToken;
 use std::future::Future;
 use std::pin::Pin;
 use std::sync::Arc;
+use std::time::Duration;
 
 /// One header, as sent or received (names compared case-insensitively).
 #[derive(Debug, Clone, PartialEq, Eq)]
@@ -122,6 +123,23 @@ impl std::fmt::Debug for SharedTransport {
     fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
         f.write_str("SharedTransport")
     }
+}
+
+/// The transport used when none is given: reqwest where the core has it.
+#[cfg(feature = "http")]
+pub fn default_transport(timeout: Duration) -> Result<Arc<dyn Transport>, super::SyncError> {
+    super::http::ReqwestTransport::new(timeout)
+        .map(|t| Arc::new(t) as Arc<dyn Transport>)
+        .map_err(|e| super::SyncError::Network(e.0))
+}
+
+/// Without the `http` feature (the phone library) the app gives the transport.
+#[cfg(not(feature = "http"))]
+pub fn default_transport(_timeout: Duration) -> Result<Arc<dyn Transport>, super::SyncError> {
+    Err(super::SyncError::Config(
+        "no transport to reach the hub: the app gives one (set_transport) before it syncs or enrolls"
+            .into(),
+    ))
 }
 
 /// The origin of a URL (scheme, host, port), for the redirect rule.
