@@ -94,6 +94,31 @@ fn danger_now_only_from_explicit_words() {
 }
 
 #[test]
+fn a_threat_to_kill_is_psychological_violence_and_danger_now_only_when_it_is_now() {
+    // A woman at the health centre at night, in the words she used, typed
+    // without å/ä/ö, in the tense she used.
+    for t in [
+        "jag ar radd for min pojkvan han har hotat att doda mig",
+        "han hotade att döda mig när jag ville gå",
+        "sambon hotar doda henne om hon gar",
+        "fick ett mordhot av exmannen",
+        "han har hotat att skjuta mig",
+    ] {
+        let x = r(t);
+        assert!(
+            x.situation.forms & Form::Psychological.bit() != 0,
+            "{t}: {x:?}"
+        );
+        assert_eq!(x.roles, vec![Role::Subjected], "{t}");
+        assert!(!x.situation.danger(), "{t}: not said to be now");
+    }
+    assert!(r("han hotar att doda mig nu, han ar pa vag hem")
+        .situation
+        .danger());
+    assert!(!r("han hotade att doda mig igar").situation.danger());
+}
+
+#[test]
 fn a_concern_report_is_for_social_services_not_the_police() {
     let x = r("vill anmäla oro för ett barn");
     assert!(
