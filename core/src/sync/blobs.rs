@@ -148,7 +148,7 @@ pub(super) async fn fetch_blob(
             if let Some(e) = net.past_deadline() {
                 return Err(e);
             }
-            *interrupted_with_progress = got > have;
+            *interrupted_with_progress = got > have && !net.was_slow(got - have);
             return Err(SyncError::Network(format!(
                 "download of {} interrupted after {got} of {} bytes (will resume): {why}",
                 blob.rel_path(),

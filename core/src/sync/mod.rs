@@ -560,6 +560,7 @@ async fn run(
         cfg,
         report,
         deadline: std::time::Instant::now() + cfg.deadline,
+        last_exchange: Duration::ZERO,
         prefetched: Default::default(),
     };
     if let Some(root) = &cfg.tuf_root {

@@ -14,6 +14,8 @@ pub(super) struct Net<'a> {
     pub(super) report: &'a mut SyncReport,
     /// The sync ends at this instant, whatever the hub does.
     pub(super) deadline: std::time::Instant,
+    /// How long the last exchange took (for the rate of a body cut off).
+    pub(super) last_exchange: Duration,
     /// Blobs that came in the origin's update pack, by `blobs/<sha>.gz`
     /// (verified against the manifest like a download).
     pub(super) prefetched: std::collections::HashMap<String, Vec<u8>>,
@@ -122,7 +124,9 @@ impl Net<'_> {
             },
         };
         let sent_to = req.url.clone();
+        let started = std::time::Instant::now();
         let result = self.transport.send(request, self.cancel).await;
+        self.last_exchange = started.elapsed();
         if self.cancel.is_cancelled() {
             return Err(SyncError::Cancelled);
         }
@@ -172,6 +176,14 @@ impl Net<'_> {
             return Err(SyncError::Network(why));
         }
         Ok(resp.body)
+    }
+
+    /// Whether `bytes` in the last exchange ran below the minimum rate (a
+    /// body cut off for slowness is not retried at once; one cut off after
+    /// a healthy start is).
+    pub(super) fn was_slow(&self, bytes: u64) -> bool {
+        self.cfg.min_rate > 0
+            && (bytes as f64) < self.cfg.min_rate as f64 * self.last_exchange.as_secs_f64()
     }
 
     pub(super) fn past_deadline(&self) -> Option<SyncError> {
