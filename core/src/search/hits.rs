@@ -5,20 +5,17 @@
 use super::*;
 
 pub(super) fn service_by_rowid(conn: &Connection, rowid: u32) -> Result<Service> {
-    let body: String = conn
-        .prepare_cached(
-            "SELECT r.body FROM svc s JOIN records r ON r.kind = 'service' AND r.id = s.id WHERE s.rowid = ?1",
-        )?
-        .query_row([rowid], |r| crate::store::body::column(r, 0))?;
+    let id: String = conn
+        .prepare_cached("SELECT id FROM svc WHERE rowid = ?1")?
+        .query_row([rowid], |r| r.get(0))?;
+    let body = crate::store::blocks::get(conn, "service", &id)?.ok_or_else(|| {
+        crate::error::Error::Damaged(format!("service {id} is in the index, not in the store"))
+    })?;
     Ok(serde_json::from_str(&body)?)
 }
 
 pub fn organization(conn: &Connection, id: &str) -> Result<Option<Organization>> {
-    let body: Option<String> = conn
-        .prepare_cached("SELECT body FROM records WHERE kind = 'organization' AND id = ?1")?
-        .query_row([id], |r| crate::store::body::column(r, 0))
-        .optional()?;
-    Ok(match body {
+    Ok(match crate::store::blocks::get(conn, "organization", id)? {
         Some(b) => Some(serde_json::from_str(&b)?),
         None => None,
     })

@@ -33,21 +33,57 @@ const DICT_V1: &[u8] = br#"{"code":"","name":"","county_code":"","county_name":"
 "phones":[{"number":"","kind":"voice","label":{"sv":"","en":""}},{"number":"","kind":"sms"},{"number":"","kind":"chat"}],
 {"id":"","organization":"","name":{"sv":"","en":""},"description":{"sv":"","en":""},"area":{"kind":"national"},"area":{"kind":"county","code":""},"area":{"kind":"municipalities","codes":[""]},"groups":["everyone"],"needs":[],"forms":[],"languages":["sv","en"],"phones":[{"number":"","kind":"voice","label":{"sv":"","en":""}}],"web":"https://www.","hours":"","location":{"municipality":"","lat":,"lon":},"confidential_address":false,"source":"","demo":false,"tags":[""]}"#;
 
-/// deflate's level: the fast one. A national directory is compressed whole
-/// at load, and higher levels save little on records this short.
+/// deflate's level for one record: the fast one. Records this short gain
+/// little from a higher one.
 const LEVEL: u32 = 1;
 
-/// A record's JSON as it is stored.
+/// A record's JSON as it is stored on its own (the index's delta rows; a
+/// store before schema v6 kept every record so).
 pub fn pack(json: &str) -> Vec<u8> {
-    let mut c = Compress::new(Compression::new(LEVEL), false);
-    let mut out = Vec::with_capacity(json.len() / 2 + DICT_V1.len() + 64);
+    deflate_after_dict(FORMAT_V1, LEVEL, json.as_bytes())
+}
+
+/// `bytes` as `[format] ++ raw deflate` after [`DICT_V1`] at `level` (the
+/// record blocks use it too, with their own format byte: store::blocks).
+pub(super) fn deflate_after_dict(format: u8, level: u32, bytes: &[u8]) -> Vec<u8> {
+    let mut c = Compress::new(Compression::new(level), false);
+    let mut out = Vec::with_capacity(bytes.len() / 2 + DICT_V1.len() + 64);
     run(&mut c, DICT_V1, &mut out, FlushCompress::Sync);
     let skip = out.len();
-    run(&mut c, json.as_bytes(), &mut out, FlushCompress::Finish);
+    run(&mut c, bytes, &mut out, FlushCompress::Finish);
     let mut v = Vec::with_capacity(out.len() - skip + 1);
-    v.push(FORMAT_V1);
+    v.push(format);
     v.extend_from_slice(&out[skip..]);
     v
+}
+
+/// The bytes [`deflate_after_dict`] was given (`packed` without its format
+/// byte); None when they do not inflate.
+pub(super) fn inflate_after_dict(packed: &[u8]) -> Option<Vec<u8>> {
+    let mut out = Vec::with_capacity(packed.len() * 8);
+    inflater(packed).ok()?.read_to_end(&mut out).ok()?;
+    Some(out)
+}
+
+/// A reader of the bytes [`deflate_after_dict`] was given, inflated as they
+/// are read (a reader may stop early). The dictionary goes in front as a
+/// stored (uncompressed) deflate block, which gives the inflater the same
+/// history, and is read past here.
+pub(super) fn inflater(packed: &[u8]) -> std::io::Result<impl Read + '_> {
+    let n = DICT_V1.len() as u16;
+    let mut head = [0u8; 5];
+    head[0] = 0; // a stored block, not the last
+    head[1..3].copy_from_slice(&n.to_le_bytes());
+    head[3..5].copy_from_slice(&(!n).to_le_bytes());
+    let mut r = std::io::BufReader::with_capacity(
+        4096,
+        flate2::read::DeflateDecoder::new(std::io::Cursor::new(head).chain(DICT_V1).chain(packed)),
+    );
+    std::io::copy(
+        &mut (&mut r).take(DICT_V1.len() as u64),
+        &mut std::io::sink(),
+    )?;
+    Ok(r)
 }
 
 fn run(c: &mut Compress, mut input: &[u8], out: &mut Vec<u8>, flush: FlushCompress) {
@@ -78,17 +114,7 @@ pub fn unpack(v: ValueRef<'_>) -> Result<String> {
             .map_err(|_| bad("not UTF-8"))?
             .to_string()),
         ValueRef::Blob(b) if b.first() == Some(&FORMAT_V1) => {
-            let n = DICT_V1.len() as u16;
-            let mut head = Vec::with_capacity(5 + DICT_V1.len());
-            head.push(0u8); // a stored block, not the last
-            head.extend_from_slice(&n.to_le_bytes());
-            head.extend_from_slice(&(!n).to_le_bytes());
-            head.extend_from_slice(DICT_V1);
-            let mut out = Vec::with_capacity(DICT_V1.len() + b.len() * 4);
-            flate2::read::DeflateDecoder::new(head.as_slice().chain(&b[1..]))
-                .read_to_end(&mut out)
-                .map_err(|_| bad("does not inflate"))?;
-            out.drain(..DICT_V1.len());
+            let out = inflate_after_dict(&b[1..]).ok_or_else(|| bad("does not inflate"))?;
             String::from_utf8(out).map_err(|_| bad("not UTF-8"))
         }
         _ => Err(bad("unknown format")),

@@ -29,19 +29,20 @@ fn reason(dir: &Path) -> Option<Reason> {
     check::reason(&dev(dir), &dir.join(DIRECTORY_FILE), chrono::Utc::now()).unwrap()
 }
 
-/// A leaf page of `records` holding only services (never read at open: open
-/// reads the position, the index and the routing and lexicon records).
+/// A leaf page of `blocks` holding only blocks of services (never read at
+/// open: open reads the position, the index and the routing and lexicon
+/// records).
 fn a_page_of_services(path: &Path) -> usize {
     let c = Connection::open(path).unwrap();
     let kinds: Vec<String> = c
-        .prepare("SELECT kind FROM records ORDER BY kind, id")
+        .prepare("SELECT kind FROM blocks ORDER BY id")
         .unwrap()
         .query_map([], |r| r.get(0))
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
     let pages: std::collections::HashMap<String, (usize, usize, bool)> = c
-        .prepare("SELECT path, pageno, ncell, pagetype FROM dbstat WHERE name = 'records'")
+        .prepare("SELECT path, pageno, ncell, pagetype FROM dbstat WHERE name = 'blocks'")
         .unwrap()
         .query_map([], |r| {
             let t: String = r.get(3)?;
@@ -57,8 +58,8 @@ fn a_page_of_services(path: &Path) -> usize {
         .unwrap()
         .collect::<Result<_, _>>()
         .unwrap();
-    // In key order: an interior page of a WITHOUT ROWID table holds records
-    // too, one between each two of its children.
+    // In rowid order: the rows are on the leaves (an interior page of a
+    // rowid table holds keys only).
     fn walk(
         path: &str,
         pages: &std::collections::HashMap<String, (usize, usize, bool)>,
@@ -77,9 +78,6 @@ fn a_page_of_services(path: &Path) -> usize {
         }
         for i in 0..=n {
             walk(&format!("{path}{i:03x}/"), pages, kinds, at, found);
-            if i < n {
-                *at += 1;
-            }
         }
     }
     let (mut at, mut found) = (0, None);

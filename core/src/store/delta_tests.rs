@@ -1,8 +1,8 @@
 //! The index in pieces: a sync that changes a few services writes a small
 //! delta row, not the whole index; the deltas are replayed at open and
 //! merged into the blob every few syncs; a damaged delta is found at open
-//! and repaired like any damage. Record bodies are stored compressed, and a
-//! store an older app wrote (text bodies, no delta table) still opens.
+//! and repaired like any damage. Record bodies are stored in compressed
+//! blocks, and a store an older app wrote (one row a record) still opens.
 
 use super::{ContentPosition, DIRECTORY_FILE};
 use crate::api::Fyr;
@@ -150,53 +150,94 @@ fn a_damaged_delta_is_found_at_open_and_the_store_rebuilt() {
 }
 
 #[test]
-fn bodies_are_stored_compressed_and_a_store_with_text_bodies_still_opens() {
+fn bodies_are_stored_in_compressed_blocks_and_a_store_from_before_blocks_still_opens() {
     let d = tempfile::tempdir().unwrap();
     let f = open(d.path());
-    let text: Vec<(String, String)> = f
-        .store()
-        .records(RecordKind::Service)
-        .unwrap()
-        .into_iter()
-        .map(|r| (r.id, r.body))
-        .collect();
+    let every = super::test_support::all_records(&f);
+    let pos = f.store().position().unwrap();
     drop(f);
     let c = raw(d.path());
-    let (stored, json): (i64, i64) = c
+    let (stored, blocks): (i64, i64) = c
         .query_row(
-            "SELECT sum(length(body)), count(*) FROM records WHERE typeof(body) = 'blob' AND kind = 'service'",
+            "SELECT sum(length(body)), count(*) FROM blocks WHERE kind = 'service'",
             [],
             |r| Ok((r.get(0)?, r.get(1)?)),
         )
         .unwrap();
-    let plain: usize = text.iter().map(|(_, b)| b.len()).sum();
-    assert!(json as usize >= text.len(), "every body compressed");
+    let services: Vec<&Record> = every
+        .iter()
+        .filter(|r| r.kind == RecordKind::Service)
+        .collect();
+    let plain: usize = services.iter().map(|r| r.body.len()).sum();
     assert!(
-        (stored as usize) < plain * 2 / 3,
+        (blocks as usize) < services.len() / 3,
+        "{blocks} blocks for {} services",
+        services.len()
+    );
+    assert!(
+        (stored as usize) < plain / 3,
         "compressed {stored} of {plain} bytes of services"
     );
-    // What an older app wrote: the same bodies as text.
+    // What an app before schema v6 wrote: one row a record, services as
+    // text (older still), the rest compressed one by one.
+    c.execute_batch(
+        "DROP TABLE records; DROP TABLE blocks;
+         CREATE TABLE records(
+            kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, hash BLOB NOT NULL,
+            PRIMARY KEY(kind, id)) WITHOUT ROWID;
+         CREATE INDEX records_bucket ON records(substr(hash, 1, 1), kind, id, hash);
+         PRAGMA user_version = 5;",
+    )
+    .unwrap();
     {
         let mut st = c
-            .prepare("UPDATE records SET body = ?2 WHERE kind = 'service' AND id = ?1")
+            .prepare("INSERT INTO records(kind, id, body, hash) VALUES (?1, ?2, ?3, ?4)")
             .unwrap();
-        for (id, body) in &text {
-            st.execute([id, body]).unwrap();
+        for r in &every {
+            let body = if r.kind == RecordKind::Service {
+                rusqlite::types::Value::Text(r.body.clone())
+            } else {
+                rusqlite::types::Value::Blob(super::body::pack(&r.body))
+            };
+            st.execute(rusqlite::params![r.kind.id(), r.id, body, &r.hash()[..]])
+                .unwrap();
         }
     }
     drop(c);
     let f = open(d.path());
     assert!(f.open_notices().is_empty(), "{:?}", f.open_notices());
-    let again: Vec<(String, String)> = f
-        .store()
-        .records(RecordKind::Service)
-        .unwrap()
-        .into_iter()
-        .map(|r| (r.id, r.body))
-        .collect();
-    assert_eq!(again, text);
+    assert_eq!(super::test_support::all_records(&f), every);
+    assert_eq!(f.store().position().unwrap(), pos);
     let hits = ids(&f, "kvinnojour");
     assert!(!hits.is_empty());
     let at = Some(Utc.with_ymd_and_hms(2026, 12, 24, 21, 0, 0).unwrap());
     assert!(f.show(&hits[0], at, None).is_ok());
+    // The digest's buckets still agree with the records: the next version
+    // applies as a change, and its digest is checked.
+    let mut next = every.clone();
+    let i = next
+        .iter()
+        .position(|r| r.kind == RecordKind::Service)
+        .unwrap();
+    let mut s: Service = next[i].decode().unwrap();
+    s.description.sv.push_str(" Öppet även i jul.");
+    next[i] = Record::new(RecordKind::Service, s.id.clone(), &s);
+    let to = ContentPosition {
+        version: pos.version + 1,
+        digest: crate::feed::records_digest(&next),
+        ..pos
+    };
+    f.store()
+        .apply(&to, vec![next[i].clone()], vec![], false)
+        .unwrap();
+    drop(f);
+    let c = raw(d.path());
+    let old: i64 = c
+        .query_row(
+            "SELECT count(*) FROM sqlite_master WHERE name = 'records_v5'",
+            [],
+            |r| r.get(0),
+        )
+        .unwrap();
+    assert_eq!(old, 0, "the old rows are gone once moved");
 }

@@ -1,13 +1,13 @@
 //! The store's content digest (`feed::digest`), kept by bucket: the 256
 //! bucket digests are stored (`digest_bucket`), and an apply recomputes only
 //! the buckets its records leave and enter, from the records themselves
-//! (found by the first byte of their hash, `records_bucket`). A snapshot,
+//! (`records` is keyed by the first byte of each hash: store::blocks). A snapshot,
 //! or a store that has no buckets yet, computes them all in one pass.
 
 use crate::error::{Error, Result};
 use crate::feed::digest::{bucket, Buckets, SortedDigest};
 use crate::feed::RecordKind;
-use rusqlite::{params, Connection, OptionalExtension};
+use rusqlite::{params, Connection};
 use std::collections::BTreeSet;
 
 fn hash_at(r: &rusqlite::Row, k: &str, id: &str) -> Result<[u8; 32]> {
@@ -36,19 +36,6 @@ fn each_record(
         f(k, id, &h);
     }
     Ok(())
-}
-
-/// The hash of the record now stored under (kind, id), if any.
-pub fn hash_of(c: &Connection, kind: RecordKind, id: &str) -> Result<Option<[u8; 32]>> {
-    let mut st = c.prepare_cached("SELECT hash FROM records WHERE kind = ?1 AND id = ?2")?;
-    let h: Option<Vec<u8>> = st
-        .query_row(params![kind.id(), id], |r| r.get(0))
-        .optional()?;
-    h.map(|h| {
-        h.try_into()
-            .map_err(|_| Error::Damaged(format!("record {kind} {id} has a damaged hash")))
-    })
-    .transpose()
 }
 
 /// The digest in format 1 (a feed published before format 2): one pass
@@ -114,8 +101,8 @@ pub fn update(c: &Connection, dirty: &BTreeSet<u8>) -> Result<Buckets> {
         let mut d = SortedDigest::default();
         each_record(
             c,
-            "SELECT kind, id, hash FROM records WHERE substr(hash, 1, 1) = ?1 ORDER BY kind, id",
-            &[&vec![k]],
+            "SELECT kind, id, hash FROM records WHERE b = ?1 ORDER BY kind, id",
+            &[&(k as i64)],
             |kind, id, h| d.push(kind, id, h),
         )?;
         b.0[k as usize] = d.finish_bytes();
@@ -130,7 +117,7 @@ mod tests {
     use crate::feed::Record;
 
     #[test]
-    fn a_bucket_is_read_through_its_index_in_key_order() {
+    fn a_bucket_is_read_from_the_table_by_its_key_in_key_order() {
         let mut c = Connection::open_in_memory().unwrap();
         super::super::schema::migrate(
             &mut c,
@@ -141,17 +128,16 @@ mod tests {
         let plan: Vec<String> = c
             .prepare(
                 "EXPLAIN QUERY PLAN SELECT kind, id, hash FROM records
-                 WHERE substr(hash, 1, 1) = ?1 ORDER BY kind, id",
+                 WHERE b = ?1 ORDER BY kind, id",
             )
             .unwrap()
-            .query_map([vec![7u8]], |r| r.get(3))
+            .query_map([7i64], |r| r.get(3))
             .unwrap()
             .collect::<rusqlite::Result<_>>()
             .unwrap();
         let plan = plan.join("; ");
-        assert!(plan.contains("records_bucket"), "{plan}");
+        assert!(plan.contains("PRIMARY KEY (b=?)"), "{plan}");
         assert!(!plan.contains("TEMP B-TREE"), "{plan}");
-        assert!(plan.contains("COVERING INDEX"), "{plan}");
         // And what it finds is the bucket's records, in the digest's order.
         let recs: Vec<Record> = (0..400)
             .map(|i| Record {
@@ -160,13 +146,16 @@ mod tests {
                 body: format!("{{\"n\":{i}}}"),
             })
             .collect();
-        for r in &recs {
-            c.execute(
-                "INSERT INTO records(kind, id, body, hash) VALUES (?1, ?2, ?3, ?4)",
-                params![r.kind.id(), r.id, r.body, r.hash().to_vec()],
-            )
-            .unwrap();
-        }
+        let puts: Vec<super::super::blocks::Put<'_>> = recs
+            .iter()
+            .map(|r| super::super::blocks::Put {
+                kind: r.kind,
+                id: &r.id,
+                body: &r.body,
+                hash: r.hash(),
+            })
+            .collect();
+        super::super::blocks::write_all(&c, &puts).unwrap();
         let all = rebuild(&c).unwrap();
         assert_eq!(all.digest(), crate::feed::records_digest(&recs));
         let dirty: BTreeSet<u8> = (0..=255).collect();

@@ -65,6 +65,13 @@ pub fn open(
     }
     let mut c = open_conn(path)?;
     schema::migrate(&mut c, schema::DIRECTORY_MIGRATIONS, "directory.db")?;
+    if has_table(&c, "records_v5")? {
+        // A store from before schema v6: its records move into blocks.
+        before_write()?;
+        let tx = c.transaction()?;
+        super::blocks::convert_v5(&tx)?;
+        tx.commit()?;
+    }
     if full_check && !fresh {
         super::check::quick_check(&c)?;
     }
@@ -236,16 +243,19 @@ pub fn describe_loss(was: Option<&ContentPosition>, now: &ContentPosition) -> St
     }
 }
 
+fn has_table(c: &Connection, name: &str) -> Result<bool> {
+    Ok(c.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        [name],
+        |r| r.get::<_, i64>(0),
+    )? > 0)
+}
+
 pub fn records(c: &Connection, kind: RecordKind) -> Result<Vec<Record>> {
-    let mut st = c.prepare_cached("SELECT id, body FROM records WHERE kind = ?1 ORDER BY id")?;
-    let rows = st.query_map([kind.id()], |r| {
-        Ok(Record {
-            kind,
-            id: r.get(0)?,
-            body: super::body::column(r, 1)?,
-        })
-    })?;
-    Ok(rows.collect::<std::result::Result<_, _>>()?)
+    Ok(super::blocks::scan(c, kind.id())?
+        .into_iter()
+        .map(|(id, body)| Record { kind, id, body })
+        .collect())
 }
 
 /// Applies a content change in one transaction (see `Store::apply`).
@@ -265,47 +275,46 @@ pub fn apply(
     // Every record of every kind, by the rules the hub publishes by: one
     // invalid record refuses the whole version (the transaction is dropped,
     // the version the device has stays).
-    crate::evolve::validate_records(&upserts).map_err(|e| {
+    // A snapshot's directory records are read into their types once, for
+    // both the check and the index.
+    let refused = |e: String| {
         Error::Content(format!(
             "version {} refused whole, the device keeps the version it has: {e}",
             to.version
         ))
-    })?;
+    };
+    let typed = if replace_all {
+        Some(Typed::read(&upserts).map_err(refused)?)
+    } else {
+        None
+    };
+    upserts
+        .iter()
+        .filter(|r| typed.is_none() || !Typed::holds(r.kind))
+        .try_for_each(crate::evolve::validate_record)
+        .map_err(refused)?;
+    let hashes: Vec<[u8; 32]> = upserts.iter().map(Record::hash).collect();
+    let puts: Vec<super::blocks::Put<'_>> = upserts
+        .iter()
+        .zip(&hashes)
+        .map(|(r, h)| super::blocks::Put {
+            kind: r.kind,
+            id: &r.id,
+            body: &r.body,
+            hash: *h,
+        })
+        .collect();
     // The digest's buckets the change leaves and enters (format 2; a
     // snapshot computes them all).
     let format1 = crate::feed::digest::is_v1(&to.digest);
-    let hashes: Vec<[u8; 32]> = upserts.iter().map(Record::hash).collect();
     let mut dirty = std::collections::BTreeSet::new();
-    if !replace_all && !format1 {
-        use crate::feed::digest::bucket;
-        for (k, id) in &deletes {
-            dirty.extend(super::digest::hash_of(&tx, *k, id)?.map(|h| bucket(&h)));
-        }
-        for (r, h) in upserts.iter().zip(&hashes) {
-            dirty.extend(super::digest::hash_of(&tx, r.kind, &r.id)?.map(|h| bucket(&h)));
-            dirty.insert(bucket(h));
-        }
-    }
     if replace_all {
-        tx.execute("DELETE FROM records", [])?;
-    }
-    {
-        let mut del = tx.prepare_cached("DELETE FROM records WHERE kind = ?1 AND id = ?2")?;
-        for (k, id) in &deletes {
-            del.execute(params![k.id(), id])?;
-        }
-        let mut up = tx.prepare_cached(
-            "INSERT INTO records(kind, id, body, hash) VALUES (?1, ?2, ?3, ?4)
-             ON CONFLICT(kind, id) DO UPDATE SET body = ?3, hash = ?4",
-        )?;
-        for (r, h) in upserts.iter().zip(&hashes) {
-            up.execute(params![
-                r.kind.id(),
-                r.id,
-                super::body::pack(&r.body),
-                &h[..]
-            ])?;
-        }
+        super::blocks::clear(&tx)?;
+        super::blocks::write_all(&tx, &puts)?;
+    } else {
+        use crate::feed::digest::bucket;
+        let left = super::blocks::write(&tx, &puts, &deletes)?;
+        dirty.extend(left.iter().chain(&hashes).map(bucket));
     }
     failpoint("apply:records");
     let mut digest = if format1 {
@@ -339,7 +348,7 @@ pub fn apply(
             store_delta(&tx, &ix, &delta)?;
             ix
         }
-        None => rebuild_index(&tx, replace_all.then_some(&upserts[..]))?,
+        None => rebuild_index(&tx, typed)?,
     };
     // The routing model and lexicon parsed once, kept while no change
     // touches them.
@@ -359,42 +368,92 @@ pub fn apply(
     Ok(ix)
 }
 
-/// Rebuilds the facet index from the records: the store's, or `all` when
-/// they are every record now in it (a snapshot; not read back and inflated).
-fn rebuild_index(tx: &Transaction, all: Option<&[Record]>) -> Result<FacetIndex> {
-    let parse = |kind: &str| -> Result<Vec<(String, String)>> {
-        if let Some(all) = all {
-            // By id, the last of a repeated id winning (as the upsert does).
-            let by_id: std::collections::BTreeMap<&str, &str> = all
-                .iter()
-                .filter(|r| r.kind.id() == kind)
-                .map(|r| (r.id.as_str(), r.body.as_str()))
-                .collect();
-            return Ok(by_id
-                .into_iter()
-                .map(|(i, b)| (i.to_string(), b.to_string()))
-                .collect());
+/// The directory's records (municipalities, organizations, services) in
+/// their types, each kind by id, the last of a repeated id winning (as the
+/// upsert does).
+pub(super) struct Typed {
+    munis: Vec<Municipality>,
+    orgs: HashMap<String, Organization>,
+    services: Vec<(String, Service)>,
+}
+
+impl Typed {
+    fn holds(kind: RecordKind) -> bool {
+        matches!(
+            kind,
+            RecordKind::Municipality | RecordKind::Organization | RecordKind::Service
+        )
+    }
+
+    /// From a snapshot's records; the first that does not read is named
+    /// (as `evolve::validate_record` names it).
+    fn read(all: &[Record]) -> std::result::Result<Typed, String> {
+        let mut by_id: [std::collections::BTreeMap<&str, &Record>; 3] = Default::default();
+        for r in all {
+            let k = match r.kind {
+                RecordKind::Municipality => 0,
+                RecordKind::Organization => 1,
+                RecordKind::Service => 2,
+                _ => continue,
+            };
+            by_id[k].insert(&r.id, r);
         }
-        let mut st =
-            tx.prepare_cached("SELECT id, body FROM records WHERE kind = ?1 ORDER BY id")?;
-        let rows = st.query_map([kind], |r| Ok((r.get(0)?, super::body::column(r, 1)?)))?;
-        Ok(rows.collect::<std::result::Result<_, _>>()?)
-    };
-    let bad = |kind: &str, id: &str, e: serde_json::Error| {
-        Error::Content(format!("{kind} '{id}' is malformed: {e}"))
-    };
-    let mut munis: Vec<Municipality> = Vec::new();
-    for (id, body) in parse("municipality")? {
-        munis.push(serde_json::from_str(&body).map_err(|e| bad("municipality", &id, e))?);
+        let bad = |r: &Record, e: crate::feed::FeedError| format!("{} {}: {e}", r.kind, r.id);
+        let [m, o, sv] = by_id;
+        Ok(Typed {
+            munis: m
+                .into_values()
+                .map(|r| r.decode().map_err(|e| bad(r, e)))
+                .collect::<std::result::Result<_, _>>()?,
+            orgs: o
+                .into_values()
+                .map(|r| Ok((r.id.clone(), r.decode().map_err(|e| bad(r, e))?)))
+                .collect::<std::result::Result<_, String>>()?,
+            services: sv
+                .into_values()
+                .map(|r| Ok((r.id.clone(), r.decode().map_err(|e| bad(r, e))?)))
+                .collect::<std::result::Result<_, String>>()?,
+        })
     }
+
+    /// From the store's records.
+    fn load(tx: &Transaction) -> Result<Typed> {
+        fn each<T: serde::de::DeserializeOwned>(
+            tx: &Transaction,
+            kind: &str,
+        ) -> Result<Vec<(String, T)>> {
+            super::blocks::scan(tx, kind)?
+                .into_iter()
+                .map(|(id, body)| {
+                    let v = serde_json::from_str(&body)
+                        .map_err(|e| Error::Content(format!("{kind} '{id}' is malformed: {e}")))?;
+                    Ok((id, v))
+                })
+                .collect()
+        }
+        Ok(Typed {
+            munis: each(tx, "municipality")?
+                .into_iter()
+                .map(|(_, m)| m)
+                .collect(),
+            orgs: each(tx, "organization")?.into_iter().collect(),
+            services: each(tx, "service")?,
+        })
+    }
+}
+
+/// Rebuilds the facet index from the records: the store's, or `typed` when
+/// they are every directory record now in it (a snapshot, read once).
+fn rebuild_index(tx: &Transaction, typed: Option<Typed>) -> Result<FacetIndex> {
+    let Typed {
+        mut munis,
+        orgs,
+        services: all,
+    } = match typed {
+        Some(t) => t,
+        None => Typed::load(tx)?,
+    };
     munis.sort_by(|a, b| a.code.cmp(&b.code));
-    let mut orgs: HashMap<String, Organization> = HashMap::new();
-    for (id, body) in parse("organization")? {
-        orgs.insert(
-            id.clone(),
-            serde_json::from_str(&body).map_err(|e| bad("organization", &id, e))?,
-        );
-    }
     // Keep rowids stable for ids that stay.
     let old: HashMap<String, u32> = {
         let mut st = tx.prepare("SELECT id, rowid FROM svc")?;
@@ -409,8 +468,7 @@ fn rebuild_index(tx: &Transaction, all: Option<&[Record]>) -> Result<FacetIndex>
     let mut texts: Vec<[String; 5]> = Vec::new();
     {
         let mut ins = tx.prepare_cached("INSERT INTO svc(rowid, id) VALUES (?1, ?2)")?;
-        for (id, body) in parse("service")? {
-            let s: Service = serde_json::from_str(&body).map_err(|e| bad("service", &id, e))?;
+        for (id, s) in all {
             let rowid = match old.get(&id) {
                 Some(r) => *r,
                 None => {

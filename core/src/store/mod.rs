@@ -15,6 +15,7 @@
 //! verified before commit, so a crash leaves the old or the new version,
 //! never a mix.
 
+pub mod blocks;
 pub mod body;
 pub mod check;
 pub mod device;

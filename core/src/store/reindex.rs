@@ -77,8 +77,6 @@ pub fn update_index(
 ) -> Result<Option<(FacetIndex, Delta)>> {
     let mut old_rowid = tx.prepare_cached("SELECT rowid FROM svc WHERE id = ?1")?;
     let mut before = tx.prepare_cached("SELECT count(*) FROM svc WHERE id < ?1")?;
-    let mut body =
-        tx.prepare_cached("SELECT body FROM records WHERE kind = 'service' AND id = ?1")?;
     let svc_count: i64 = tx.query_row("SELECT count(*) FROM svc", [], |r| r.get(0))?;
     if svc_count as usize != old.entries.len() {
         return Ok(None);
@@ -112,9 +110,7 @@ pub fn update_index(
         if let Some(p) = pos {
             removed.push(p);
         }
-        let b: Option<String> = body
-            .query_row([id], |r| super::body::column(r, 0))
-            .optional()?;
+        let b = super::blocks::get(tx, "service", id)?;
         match b {
             Some(b) => {
                 let service: Service = serde_json::from_str(&b).map_err(|e| {

@@ -1,0 +1,635 @@
+//! Record bodies at rest, in compressed blocks (schema v6).
+//!
+//! The records of one kind are kept in id order in blocks of at most
+//! [`BLOCK_PACKED`] bytes compressed (about 16 KB of JSON), each compressed
+//! whole (deflate after
+//! the records' structure dictionary, `store::body`). Neighbouring records
+//! share most of their words, so a block compresses three to four times
+//! better than each record alone did, and a load compresses a few hundred
+//! blocks instead of every record.
+//!
+//! `blocks(id, kind, first, body)`: the blocks of a kind hold disjoint runs
+//! of ids, each block known by its smallest id (`first`, indexed with the
+//! kind), so a record is found in the block with the greatest `first` not
+//! after its id. body = `[2] ++ deflate(entries)`, entries = for each record
+//! in id order: varint id length, id, varint body length, body (the
+//! record's JSON).
+//!
+//! `records(b, kind, id, hash)` holds each record's hash for the content
+//! digest, keyed by the hash's first byte (its bucket, `store::digest`) so
+//! a bucket is read in the digest's order from the table itself. Nothing
+//! looks a hash up by (kind, id): a change reads the hash a record had from
+//! the body it replaces.
+//!
+//! An apply rewrites only the blocks its records are in; a block that grows
+//! past [`BLOCK_PACKED`] is split. A damaged block is named damaged (the
+//! store repairs: `Store::with_dir`); it costs the records in it, which the
+//! bundle or the next sync brings back like any damage.
+
+use super::body::{deflate_after_dict, inflate_after_dict, inflater};
+use crate::error::{Error, Result};
+use crate::feed::RecordKind;
+use rusqlite::types::ValueRef;
+use rusqlite::{params, Connection, OptionalExtension};
+use std::collections::BTreeMap;
+use std::io::Read;
+
+/// The format byte of a block (1 is a single record's body, `store::body`).
+const FORMAT_BLOCK: u8 = 2;
+
+/// A block's compressed size at most (unless one record alone is larger):
+/// two blocks and their cells fill one 4 KiB page of SQLite, none spills to
+/// an overflow page. About 16 KB of JSON; showing one record inflates that
+/// (tens of µs).
+pub const BLOCK_PACKED: usize = 2000;
+
+/// deflate's level for blocks: the default's ratio; a block is compressed
+/// once per load or change.
+const LEVEL: u32 = 6;
+
+/// One record to write: kind, id, JSON body and its hash.
+pub struct Put<'a> {
+    pub kind: RecordKind,
+    pub id: &'a str,
+    pub body: &'a str,
+    pub hash: [u8; 32],
+}
+
+fn damaged(why: String) -> Error {
+    Error::Damaged(format!("a block of records is damaged ({why})"))
+}
+
+fn put_var(w: &mut Vec<u8>, mut v: usize) {
+    while v >= 0x80 {
+        w.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    w.push(v as u8);
+}
+
+fn get_var(r: &mut &[u8]) -> Option<usize> {
+    let mut v = 0usize;
+    for shift in (0..64).step_by(7) {
+        let (&b, rest) = r.split_first()?;
+        *r = rest;
+        v |= ((b & 0x7f) as usize) << shift;
+        if b < 0x80 {
+            return Some(v);
+        }
+    }
+    None
+}
+
+fn get_str(r: &mut &[u8]) -> Option<String> {
+    let n = get_var(r)?;
+    if n > r.len() {
+        return None;
+    }
+    let (s, rest) = r.split_at(n);
+    *r = rest;
+    String::from_utf8(s.to_vec()).ok()
+}
+
+/// A block's entries (in id order), compressed.
+fn encode(entries: &[(String, String)]) -> Vec<u8> {
+    let raw_len: usize = entries.iter().map(|(i, b)| i.len() + b.len() + 8).sum();
+    let mut w = Vec::with_capacity(raw_len);
+    for (id, body) in entries {
+        put_var(&mut w, id.len());
+        w.extend_from_slice(id.as_bytes());
+        put_var(&mut w, body.len());
+        w.extend_from_slice(body.as_bytes());
+    }
+    deflate_after_dict(FORMAT_BLOCK, LEVEL, &w)
+}
+
+/// A block's entries, by id.
+fn decode(packed: &[u8]) -> Result<BTreeMap<String, String>> {
+    if packed.first() != Some(&FORMAT_BLOCK) {
+        return Err(damaged("unknown format".into()));
+    }
+    let raw = inflate_after_dict(&packed[1..]).ok_or_else(|| damaged("does not inflate".into()))?;
+    let mut r = raw.as_slice();
+    let mut out = BTreeMap::new();
+    while !r.is_empty() {
+        let id = get_str(&mut r).ok_or_else(|| damaged("an id is cut".into()))?;
+        let body = get_str(&mut r).ok_or_else(|| damaged(format!("the body of {id} is cut")))?;
+        out.insert(id, body);
+    }
+    Ok(out)
+}
+
+/// A block's body as stored: anything but a BLOB is damage.
+fn packed(v: ValueRef<'_>) -> Result<&[u8]> {
+    match v {
+        ValueRef::Blob(b) => Ok(b),
+        _ => Err(damaged("not a BLOB".into())),
+    }
+}
+
+/// The block that holds `id` if the kind has it: the one with the greatest
+/// first id not after it (None before the kind's first block).
+fn block_of(c: &Connection, kind: &str, id: &str) -> Result<Option<i64>> {
+    Ok(c.prepare_cached(
+        "SELECT id FROM blocks WHERE kind = ?1 AND first <= ?2 ORDER BY first DESC LIMIT 1",
+    )?
+    .query_row(params![kind, id], |r| r.get(0))
+    .optional()?)
+}
+
+fn read_block(c: &Connection, block: i64) -> Result<BTreeMap<String, String>> {
+    let mut st = c.prepare_cached("SELECT body FROM blocks WHERE id = ?1")?;
+    let mut rows = st.query([block])?;
+    match rows.next()? {
+        Some(r) => decode(packed(r.get_ref(0)?)?),
+        None => Err(damaged(format!("block {block} is missing"))),
+    }
+}
+
+/// The JSON of the record stored under (kind, id), if any.
+pub fn get(c: &Connection, kind: &str, id: &str) -> Result<Option<String>> {
+    let mut st = c.prepare_cached(
+        "SELECT body FROM blocks WHERE kind = ?1 AND first <= ?2 ORDER BY first DESC LIMIT 1",
+    )?;
+    let mut rows = st.query(params![kind, id])?;
+    match rows.next()? {
+        Some(r) => find(packed(r.get_ref(0)?)?, id),
+        None => Ok(None),
+    }
+}
+
+/// The body of `id` in a block, inflating only up to it (the entries are
+/// in id order).
+fn find(packed: &[u8], id: &str) -> Result<Option<String>> {
+    if packed.first() != Some(&FORMAT_BLOCK) {
+        return Err(damaged("unknown format".into()));
+    }
+    let cut = |_| damaged("does not inflate".into());
+    let mut r = inflater(&packed[1..]).map_err(cut)?;
+    let var = |r: &mut dyn Read| -> Result<Option<usize>> {
+        let mut v = 0usize;
+        for shift in (0..64).step_by(7) {
+            let mut b = [0u8];
+            if r.read(&mut b).map_err(cut)? == 0 {
+                return if shift == 0 {
+                    Ok(None)
+                } else {
+                    Err(damaged("a length is cut".into()))
+                };
+            }
+            v |= ((b[0] & 0x7f) as usize) << shift;
+            if b[0] < 0x80 {
+                return Ok(Some(v));
+            }
+        }
+        Err(damaged("a length is too long".into()))
+    };
+    let mut key = Vec::new();
+    while let Some(n) = var(&mut r)? {
+        key.resize(n, 0);
+        r.read_exact(&mut key).map_err(cut)?;
+        let len = var(&mut r)?.ok_or_else(|| damaged("a body is cut".into()))?;
+        match key.as_slice().cmp(id.as_bytes()) {
+            std::cmp::Ordering::Less => {
+                let skipped = std::io::copy(&mut (&mut r).take(len as u64), &mut std::io::sink())
+                    .map_err(cut)?;
+                if skipped != len as u64 {
+                    return Err(damaged("a body is cut".into()));
+                }
+            }
+            std::cmp::Ordering::Equal => {
+                let mut body = vec![0u8; len];
+                r.read_exact(&mut body).map_err(cut)?;
+                return String::from_utf8(body)
+                    .map(Some)
+                    .map_err(|_| damaged(format!("the body of {id} is not UTF-8")));
+            }
+            std::cmp::Ordering::Greater => return Ok(None),
+        }
+    }
+    Ok(None)
+}
+
+/// Every record of `kind`, by id, as (id, JSON).
+pub fn scan(c: &Connection, kind: &str) -> Result<Vec<(String, String)>> {
+    let mut st = c.prepare_cached("SELECT body FROM blocks WHERE kind = ?1 ORDER BY first")?;
+    let mut rows = st.query([kind])?;
+    let mut all: Vec<(String, String)> = Vec::new();
+    while let Some(r) = rows.next()? {
+        let entries = decode(packed(r.get_ref(0)?)?)?;
+        if let (Some((last, _)), Some((next, _))) = (all.last(), entries.first_key_value()) {
+            if last >= next {
+                return Err(damaged(format!("{kind} blocks overlap at {next}")));
+            }
+        }
+        all.extend(entries);
+    }
+    Ok(all)
+}
+
+/// Deletes every record.
+pub fn clear(c: &Connection) -> Result<()> {
+    c.execute("DELETE FROM records", [])?;
+    c.execute("DELETE FROM blocks", [])?;
+    Ok(())
+}
+
+/// Writes `entries` as blocks of at most [`BLOCK_PACKED`] bytes each
+/// (unless one record alone is larger): into `block` (when given) first,
+/// then new ones. Each block takes as many records as the previous one's
+/// ratio says fit, fewer when they do not. Every block's first id is its
+/// smallest.
+fn store_run(
+    c: &Connection,
+    kind: &str,
+    block: Option<i64>,
+    entries: BTreeMap<String, String>,
+) -> Result<()> {
+    let entries: Vec<(String, String)> = entries.into_iter().collect();
+    let size = |i: usize| entries[i].0.len() + entries[i].1.len() + 4;
+    let mut block = block;
+    let mut start = 0;
+    let mut ratio = 6.0; // raw bytes per packed byte; learnt from each block
+    while start < entries.len() {
+        let budget = (BLOCK_PACKED as f64 * ratio * 0.95) as usize;
+        let (mut end, mut raw) = (start + 1, size(start));
+        while end < entries.len() && raw + size(end) <= budget {
+            raw += size(end);
+            end += 1;
+        }
+        let mut body = encode(&entries[start..end]);
+        while body.len() > BLOCK_PACKED && end - start > 1 {
+            let keep = ((end - start) * BLOCK_PACKED * 9 / 10 / body.len()).max(1);
+            end = start + keep.min(end - start - 1);
+            body = encode(&entries[start..end]);
+        }
+        let raw: usize = (start..end).map(size).sum();
+        ratio = (raw as f64 / body.len() as f64).max(1.0);
+        let first = &entries[start].0;
+        match block.take() {
+            Some(b) => {
+                c.prepare_cached("UPDATE blocks SET first = ?2, body = ?3 WHERE id = ?1")?
+                    .execute(params![b, first, body])?;
+            }
+            None => {
+                c.prepare_cached("INSERT INTO blocks(kind, first, body) VALUES (?1, ?2, ?3)")?
+                    .execute(params![kind, first, body])?;
+            }
+        }
+        start = end;
+    }
+    Ok(())
+}
+
+fn map_insert(c: &Connection, kind: &str, id: &str, hash: &[u8; 32]) -> Result<()> {
+    c.prepare_cached("INSERT OR REPLACE INTO records(b, kind, id, hash) VALUES (?1, ?2, ?3, ?4)")?
+        .execute(params![hash[0] as i64, kind, id, &hash[..]])?;
+    Ok(())
+}
+
+/// Writes every record of a store that has none (a snapshot, or the
+/// conversion of an older store), the last of a repeated (kind, id) winning.
+pub fn write_all(c: &Connection, records: &[Put<'_>]) -> Result<()> {
+    let mut by_kind: BTreeMap<&str, BTreeMap<String, String>> = BTreeMap::new();
+    for p in records {
+        by_kind
+            .entry(p.kind.id())
+            .or_default()
+            .insert(p.id.to_string(), p.body.to_string());
+        map_insert(c, p.kind.id(), p.id, &p.hash)?;
+    }
+    for (kind, entries) in by_kind {
+        store_run(c, kind, None, entries)?;
+    }
+    Ok(())
+}
+
+/// Writes `upserts` and removes `deletes` (deletes first) in a store that
+/// has records: each block touched is read, changed and written once.
+/// Returns the hashes of the records replaced or removed (their digest
+/// buckets change).
+pub fn write(
+    c: &Connection,
+    upserts: &[Put<'_>],
+    deletes: &[(RecordKind, String)],
+) -> Result<Vec<[u8; 32]>> {
+    type Change<'a> = (RecordKind, &'a str, Option<(&'a str, &'a [u8; 32])>);
+    // Each change by the block its id falls in (None: before the kind's
+    // first block, or a kind with none yet).
+    let mut by_block: BTreeMap<(&str, Option<i64>), Vec<Change<'_>>> = BTreeMap::new();
+    let changes = deletes.iter().map(|(k, id)| (*k, id.as_str(), None)).chain(
+        upserts
+            .iter()
+            .map(|p| (p.kind, p.id, Some((p.body, &p.hash)))),
+    );
+    for ch in changes {
+        let b = block_of(c, ch.0.id(), ch.1)?;
+        if b.is_none() && ch.2.is_none() {
+            continue; // a delete of what is not there
+        }
+        by_block.entry((ch.0.id(), b)).or_default().push(ch);
+    }
+    // A new first id of a kind joins the kind's first block.
+    let mut merged: BTreeMap<(&str, Option<i64>), Vec<Change<'_>>> = BTreeMap::new();
+    for ((kind, b), chs) in by_block {
+        let b = match b {
+            Some(b) => Some(b),
+            None => c
+                .prepare_cached("SELECT id FROM blocks WHERE kind = ?1 ORDER BY first LIMIT 1")?
+                .query_row([kind], |r| r.get(0))
+                .optional()?,
+        };
+        merged.entry((kind, b)).or_default().extend(chs);
+    }
+    let mut old = Vec::new();
+    for ((kind, b), chs) in merged {
+        let mut entries = match b {
+            Some(b) => read_block(c, b)?,
+            None => BTreeMap::new(),
+        };
+        for (k, id, change) in chs {
+            if let Some(before) = entries.remove(id) {
+                let h = crate::feed::record_hash(k, id, &before);
+                c.prepare_cached("DELETE FROM records WHERE b = ?1 AND kind = ?2 AND id = ?3")?
+                    .execute(params![h[0] as i64, kind, id])?;
+                old.push(h);
+            }
+            if let Some((body, h)) = change {
+                entries.insert(id.to_string(), body.to_string());
+                map_insert(c, kind, id, h)?;
+            }
+        }
+        match b {
+            Some(b) if entries.is_empty() => {
+                c.execute("DELETE FROM blocks WHERE id = ?1", [b])?;
+            }
+            Some(b) => {
+                let all: Vec<(String, String)> = entries.into_iter().collect();
+                let body = encode(&all);
+                if body.len() <= BLOCK_PACKED {
+                    c.prepare_cached("UPDATE blocks SET first = ?2, body = ?3 WHERE id = ?1")?
+                        .execute(params![b, &all[0].0, body])?;
+                } else {
+                    store_run(c, kind, Some(b), all.into_iter().collect())?;
+                }
+            }
+            None => store_run(c, kind, None, entries)?,
+        }
+    }
+    Ok(old)
+}
+
+/// Moves the records of a store from before schema v6 (one compressed or
+/// text body a row, kept as `records_v5` by the migration) into blocks,
+/// keeping their hashes: the digest and the index stay as they were.
+pub fn convert_v5(c: &Connection) -> Result<bool> {
+    let old: bool = c.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'records_v5'",
+        [],
+        |r| r.get::<_, i64>(0).map(|n| n > 0),
+    )?;
+    if !old {
+        return Ok(false);
+    }
+    let mut rows: Vec<(RecordKind, String, String, [u8; 32])> = Vec::new();
+    {
+        let mut st = c.prepare("SELECT kind, id, body, hash FROM records_v5 ORDER BY kind, id")?;
+        let mut q = st.query([])?;
+        while let Some(r) = q.next()? {
+            let kind: String = r.get(0)?;
+            let kind = RecordKind::known_or_other(&kind)
+                .map_err(|e| Error::Storage(format!("in the store: {e}")))?;
+            let id: String = r.get(1)?;
+            let body = super::body::column(r, 2)?;
+            let hash: Vec<u8> = r.get(3)?;
+            let hash = hash
+                .try_into()
+                .map_err(|_| Error::Damaged(format!("record {kind} {id} has a damaged hash")))?;
+            rows.push((kind, id, body, hash));
+        }
+    }
+    let puts: Vec<Put<'_>> = rows
+        .iter()
+        .map(|(kind, id, body, hash)| Put {
+            kind: *kind,
+            id,
+            body,
+            hash: *hash,
+        })
+        .collect();
+    write_all(c, &puts)?;
+    c.execute("DROP TABLE records_v5", [])?;
+    Ok(true)
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn store() -> Connection {
+        let mut c = Connection::open_in_memory().unwrap();
+        super::super::schema::migrate(
+            &mut c,
+            super::super::schema::DIRECTORY_MIGRATIONS,
+            "directory.db",
+        )
+        .unwrap();
+        c
+    }
+
+    /// A county's worth of services as a hub would publish them: long Swedish
+    /// texts that share most of their words, a few short ones.
+    fn service(i: usize, note: &str) -> (String, String) {
+        let id = format!("s{i:05}");
+        let body = format!(
+            r#"{{"id":"{id}","organization":"o{o}","name":{{"sv":"Kvinnojouren i kommun {i}"}},"description":{{"sv":"Stöd, samtal och skyddat boende för kvinnor och barn som utsatts för våld i nära relation. {note}"}},"hours":"mon-fri 08:00-16:00"}}"#,
+            o = i / 7
+        );
+        (id, body)
+    }
+
+    fn put<'a>(rs: &'a [(String, String)]) -> Vec<Put<'a>> {
+        rs.iter()
+            .map(|(id, body)| Put {
+                kind: RecordKind::Service,
+                id,
+                body,
+                hash: crate::feed::record_hash(RecordKind::Service, id, body),
+            })
+            .collect()
+    }
+
+    #[test]
+    fn records_come_back_as_written_through_changes_and_blocks_stay_full() {
+        let c = store();
+        let mut now: BTreeMap<String, String> = (0..500).map(|i| service(i, "")).collect();
+        let all: Vec<(String, String)> = now.clone().into_iter().collect();
+        write_all(&c, &put(&all)).unwrap();
+        let packed: Vec<i64> = c
+            .prepare("SELECT length(body) FROM blocks")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap();
+        let raw: usize = all.iter().map(|(i, b)| i.len() + b.len()).sum();
+        let total: i64 = packed.iter().sum();
+        assert!((total as usize) < raw / 5, "{total} of {raw}");
+        // Blocks fill their half page: none over, few far under.
+        assert!(
+            packed.iter().all(|&n| n as usize <= BLOCK_PACKED),
+            "{packed:?}"
+        );
+        assert!(
+            (packed.len() as i64 - 1) * BLOCK_PACKED as i64 * 3 / 4 <= total,
+            "{packed:?}"
+        );
+        // Changes as syncs bring them: edits, closures, new services, an id
+        // that comes and goes within one change.
+        for round in 0..5 {
+            let mut ups: Vec<(String, String)> = Vec::new();
+            for i in (round..500).step_by(37) {
+                ups.push(service(i, &format!("Ändrad {round}.")));
+            }
+            for i in 0..3 {
+                ups.push(service(1000 + round * 10 + i, "Ny."));
+            }
+            // Before the kind's first id, and many within one block's run
+            // (it splits).
+            let (_, body) = service(round, "Först.");
+            ups.push((format!("a{round}"), body));
+            if round == 2 {
+                for j in 0..120 {
+                    let (_, body) = service(250, "Mitt i.");
+                    ups.push((format!("s00250-{j:03}"), body));
+                }
+            }
+            let dels: Vec<(RecordKind, String)> = (round * 3..500)
+                .step_by(101)
+                .map(|i| (RecordKind::Service, format!("s{i:05}")))
+                .collect();
+            let ups: Vec<(String, String)> = ups
+                .into_iter()
+                .filter(|(id, _)| !dels.iter().any(|(_, d)| d == id))
+                .collect();
+            write(&c, &put(&ups), &dels).unwrap();
+            for (_, id) in &dels {
+                now.remove(id);
+            }
+            now.extend(ups);
+            let back = scan(&c, "service").unwrap();
+            assert_eq!(back, now.clone().into_iter().collect::<Vec<_>>());
+            let sizes: Vec<i64> = c
+                .prepare("SELECT length(body) FROM blocks")
+                .unwrap()
+                .query_map([], |r| r.get(0))
+                .unwrap()
+                .collect::<rusqlite::Result<_>>()
+                .unwrap();
+            assert!(
+                sizes.iter().all(|&n| n as usize <= BLOCK_PACKED),
+                "{sizes:?}"
+            );
+            let mapped: i64 = c
+                .query_row("SELECT count(*) FROM records", [], |r| r.get(0))
+                .unwrap();
+            assert_eq!(mapped as usize, now.len(), "one hash a record");
+            for (id, body) in &now {
+                assert_eq!(get(&c, "service", id).unwrap().as_deref(), Some(&**body));
+            }
+            // Between two ids, before the first, after the last.
+            for absent in ["s00000x", "0", "zzz", "s00250-"] {
+                assert_eq!(get(&c, "service", absent).unwrap(), None, "{absent}");
+            }
+            assert_eq!(get(&c, "organization", "s00001").unwrap(), None);
+            let hash: Vec<u8> = c
+                .query_row(
+                    "SELECT hash FROM records WHERE kind = 'service' AND id = 's01000'",
+                    [],
+                    |r| r.get(0),
+                )
+                .unwrap();
+            let (id, body) = service(1000, "Ny.");
+            assert_eq!(
+                hash,
+                crate::feed::record_hash(RecordKind::Service, &id, &body).to_vec()
+            );
+        }
+        // Every record of a block deleted: the block goes.
+        let dels: Vec<(RecordKind, String)> = now
+            .keys()
+            .map(|id| (RecordKind::Service, id.clone()))
+            .collect();
+        write(&c, &[], &dels).unwrap();
+        let left: i64 = c
+            .query_row("SELECT count(*) FROM blocks", [], |r| r.get(0))
+            .unwrap();
+        assert_eq!(left, 0);
+        assert!(scan(&c, "service").unwrap().is_empty());
+    }
+
+    #[test]
+    fn a_damaged_block_is_named_damaged() {
+        let c = store();
+        let all: Vec<(String, String)> = (0..100).map(|i| service(i, "")).collect();
+        write_all(&c, &put(&all)).unwrap();
+        // Bytes overwritten in place, and a body that is no longer a BLOB.
+        for damage in [
+            "UPDATE blocks SET body = CAST(substr(body, 1, 40) || zeroblob(20) || substr(body, 61) AS BLOB) WHERE id = (SELECT min(id) FROM blocks)",
+            "UPDATE blocks SET body = 'x' WHERE id = (SELECT min(id) FROM blocks)",
+        ] {
+            c.execute(damage, []).unwrap();
+            let e = get(&c, "service", "s00000").unwrap_err();
+            assert!(crate::store::is_corruption(&e), "{e}");
+            assert!(e.to_string().contains("damaged"), "{e}");
+            assert!(crate::store::is_corruption(&scan(&c, "service").unwrap_err()));
+        }
+    }
+
+    #[test]
+    fn a_store_from_before_blocks_is_converted_keeping_every_record_and_hash() {
+        let mut c = Connection::open_in_memory().unwrap();
+        super::super::schema::migrate(
+            &mut c,
+            &super::super::schema::DIRECTORY_MIGRATIONS[..5],
+            "directory.db",
+        )
+        .unwrap();
+        let all: Vec<(String, String)> = (0..60).map(|i| service(i, "")).collect();
+        for (n, (id, body)) in all.iter().enumerate() {
+            let h = crate::feed::record_hash(RecordKind::Service, id, body);
+            // An older app's text body, and compressed ones.
+            let stored = if n == 0 {
+                rusqlite::types::Value::Text(body.clone())
+            } else {
+                rusqlite::types::Value::Blob(super::super::body::pack(body))
+            };
+            c.execute(
+                "INSERT INTO records(kind, id, body, hash) VALUES ('service', ?1, ?2, ?3)",
+                params![id, stored, &h[..]],
+            )
+            .unwrap();
+        }
+        super::super::schema::migrate(
+            &mut c,
+            super::super::schema::DIRECTORY_MIGRATIONS,
+            "directory.db",
+        )
+        .unwrap();
+        assert!(convert_v5(&c).unwrap());
+        assert!(!convert_v5(&c).unwrap(), "once");
+        assert_eq!(scan(&c, "service").unwrap(), all);
+        let b7: i64 = c
+            .query_row(
+                "SELECT b FROM records WHERE kind = 'service' AND id = 's00007'",
+                [],
+                |r| r.get(0),
+            )
+            .unwrap();
+        let (id, body) = &all[7];
+        assert_eq!(
+            b7,
+            crate::feed::record_hash(RecordKind::Service, id, body)[0] as i64
+        );
+    }
+}
