@@ -29,12 +29,17 @@ impl FacetIndex {
             w.extend_from_slice(&m.to_le_bytes());
         }
         put_u32(&mut w, self.entries.len() as u32);
+        let mut last_rowid = 0u32;
         for e in &self.entries {
-            put_u32(&mut w, e.rowid);
+            // The rowid as the difference from the previous one (zigzag: it
+            // is mostly small and positive), the bit sets as varints.
+            let d = e.rowid.wrapping_sub(last_rowid) as i32;
+            put_var(&mut w, ((d << 1) ^ (d >> 31)) as u32);
+            last_rowid = e.rowid;
             w.push(e.kind);
-            put_u32(&mut w, e.groups);
-            put_u32(&mut w, e.needs);
-            put_u32(&mut w, e.forms);
+            put_var(&mut w, e.groups);
+            put_var(&mut w, e.needs);
+            put_var(&mut w, e.forms);
             w.extend_from_slice(&e.langs.to_le_bytes());
             w.push(e.flags);
             match e.area {
@@ -53,8 +58,7 @@ impl FacetIndex {
             w.extend_from_slice(&e.lon.to_le_bytes());
             w.extend_from_slice(&e.sched.to_le_bytes());
         }
-        // Terms front-coded (shared prefix with the previous term, then the
-        // rest); each term's postings as a count and gaps, all varints.
+        // The text index as it lies in memory (`search/text_index.rs`).
         let merged;
         let text = if self.overlay.is_empty() {
             &*self.text
@@ -62,37 +66,24 @@ impl FacetIndex {
             merged = super::postings::merged(&self.text, &self.overlay);
             &merged
         };
-        put_u32(&mut w, text.terms.len() as u32);
-        let mut prev: &[u8] = &[];
-        for t in &text.terms {
-            let t = t.as_bytes();
-            let shared = prev.iter().zip(t).take_while(|(a, b)| a == b).count();
-            put_var(&mut w, shared as u32);
-            put_var(&mut w, (t.len() - shared) as u32);
-            w.extend_from_slice(&t[shared..]);
-            prev = t;
-        }
-        for i in 0..text.terms.len() {
-            let posts = text.postings(i).0;
-            put_var(&mut w, posts.len() as u32);
-            let mut last = 0u32;
-            for &p in posts {
-                put_var(&mut w, p - last);
-                last = p;
-            }
-        }
-        w.extend_from_slice(&text.post_fields);
+        let (n, dict_len, posts_len, bytes) = text.sections();
+        put_u32(&mut w, n);
+        put_u32(&mut w, dict_len);
+        put_u32(&mut w, posts_len);
+        w.extend_from_slice(bytes);
         let sum = checksum(&w);
         w.extend_from_slice(&sum.to_le_bytes());
         w
     }
 
-    pub fn decode(blob: &[u8]) -> Result<FacetIndex> {
+    /// The index in `blob`, which it keeps: the text index is used where it
+    /// lies (nothing of it is decoded here); the tables and entries are read.
+    pub fn decode(blob: Vec<u8>) -> Result<FacetIndex> {
         let bad = || Error::Damaged("the search index is damaged".into());
-        if blob.len() < 14 || !is_current_format(blob) {
+        if blob.len() < 14 || !is_current_format(&blob) {
             return Err(bad());
         }
-        let (body, sum) = blob.split_at(blob.len() - 8);
+        let (body, sum) = blob.split_at(blob.len() - 4);
         if checksum(body).to_le_bytes() != sum {
             return Err(bad());
         }
@@ -126,13 +117,17 @@ impl FacetIndex {
         }
         let n = r.u32().ok_or_else(bad)? as usize;
         ix.entries.reserve(n);
+        let mut last_rowid = 0u32;
         for _ in 0..n {
             let e = (|| {
-                let rowid = r.u32()?;
+                let z = r.var()?;
+                let d = ((z >> 1) as i32) ^ -((z & 1) as i32);
+                let rowid = last_rowid.wrapping_add(d as u32);
+                last_rowid = rowid;
                 let kind = r.u8()?;
-                let groups = r.u32()?;
-                let needs = r.u32()?;
-                let forms = r.u32()?;
+                let groups = r.var()?;
+                let needs = r.var()?;
+                let forms = r.var()?;
                 let langs = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
                 let flags = r.u8()?;
                 let area = match r.u8()? {
@@ -172,45 +167,16 @@ impl FacetIndex {
             }
             ix.entries.push(e);
         }
-        let mut text = super::postings::TextIndex::default();
-        let n = r.u32().ok_or_else(bad)? as usize;
-        text.terms.reserve(n);
-        let mut prev: Vec<u8> = Vec::new();
-        for _ in 0..n {
-            let shared = r.var().ok_or_else(bad)? as usize;
-            let rest = r.var().ok_or_else(bad)? as usize;
-            if shared > prev.len() {
-                return Err(bad());
-            }
-            prev.truncate(shared);
-            prev.extend_from_slice(r.take(rest).ok_or_else(bad)?);
-            text.terms
-                .push(String::from_utf8(prev.clone()).map_err(|_| bad())?);
-        }
-        text.post_start.reserve(n + 1);
-        text.post_start.push(0);
-        let limit = ix.entries.len() as u64;
-        for _ in 0..n {
-            let count = r.var().ok_or_else(bad)?;
-            let mut p = 0u64;
-            for k in 0..count {
-                let gap = r.var().ok_or_else(bad)? as u64;
-                if k > 0 && gap == 0 {
-                    return Err(bad());
-                }
-                p += gap;
-                if p >= limit {
-                    return Err(bad());
-                }
-                text.post_pos.push(p as u32);
-            }
-            text.post_start.push(text.post_pos.len() as u32);
-        }
-        text.post_fields = r.take(text.post_pos.len()).ok_or_else(bad)?.to_vec();
-        ix.text = std::sync::Arc::new(text);
-        if r.p != r.b.len() {
-            return Err(bad());
-        }
+        let counts = (
+            r.u32().ok_or_else(bad)?,
+            r.u32().ok_or_else(bad)?,
+            r.u32().ok_or_else(bad)?,
+        );
+        let (at, end) = (r.p, r.b.len());
+        let limit = ix.entries.len() as u32;
+        ix.text = std::sync::Arc::new(
+            super::postings::TextIndex::from_blob(blob, at, end, counts, limit).ok_or_else(bad)?,
+        );
         ix.finish();
         Ok(ix)
     }
@@ -218,41 +184,25 @@ impl FacetIndex {
 
 /// The blob's format tag: a blob of another format (an older app's) is
 /// rebuilt from the records at open, not taken for damage.
-pub const BLOB_FORMAT: &[u8; 6] = b"FYRIX3";
+pub const BLOB_FORMAT: &[u8; 6] = b"FYRIX4";
 
 /// Whether `blob` is in this code's format.
 pub fn is_current_format(blob: &[u8]) -> bool {
     blob.starts_with(BLOB_FORMAT)
 }
 
-/// Detects a damaged blob (not an attacker: the file is local): FNV-style,
-/// eight bytes a step, so checking a national index at open costs well
-/// under a millisecond.
-fn checksum(b: &[u8]) -> u64 {
-    const P: u64 = 0x100000001b3;
-    let mut h: u64 = 0xcbf29ce484222325 ^ b.len() as u64;
-    let mut words = b.chunks_exact(8);
-    for w in &mut words {
-        h = (h ^ u64::from_le_bytes(w.try_into().expect("8 bytes"))).wrapping_mul(P);
-        h ^= h >> 29;
-    }
-    for &x in words.remainder() {
-        h = (h ^ x as u64).wrapping_mul(P);
-    }
-    h ^ (h >> 32)
+/// Detects a damaged blob (not an attacker: the file is local): CRC-32
+/// (`crc32fast`, with the processor's CRC or carry-less multiply
+/// instructions), so checking a national index at open costs a tenth of a
+/// millisecond or so.
+fn checksum(b: &[u8]) -> u32 {
+    crc32fast::hash(b)
 }
 
 fn put_u32(w: &mut Vec<u8>, v: u32) {
     w.extend_from_slice(&v.to_le_bytes());
 }
-/// LEB128: seven bits a byte, low first.
-fn put_var(w: &mut Vec<u8>, mut v: u32) {
-    while v >= 0x80 {
-        w.push(v as u8 | 0x80);
-        v >>= 7;
-    }
-    w.push(v as u8);
-}
+use super::text_index::put_var;
 fn put_str(w: &mut Vec<u8>, s: &str) {
     put_u32(w, s.len() as u32);
     w.extend_from_slice(s.as_bytes());

@@ -38,6 +38,12 @@ pub(super) fn line_for(
     })
 }
 
+/// How many of the ranked candidates the list needs: a few beyond the limit
+/// (the urgent rule may pull reachable help up).
+pub(super) fn keep(limit: usize) -> usize {
+    limit + 8
+}
+
 /// Orders, limits and completes the ranked candidates.
 pub(super) fn complete(
     ix: &FacetIndex,
@@ -46,18 +52,8 @@ pub(super) fn complete(
     line: Option<(u32, bool)>,
     limit: usize,
 ) -> Vec<Candidate> {
-    let order = |a: &Candidate, b: &Candidate| {
-        b.score
-            .partial_cmp(&a.score)
-            .unwrap_or(std::cmp::Ordering::Equal)
-            .then(
-                ix.entries[a.pos as usize]
-                    .rowid
-                    .cmp(&ix.entries[b.pos as usize].rowid),
-            )
-    };
-    // Keep a few beyond the limit: the urgent rule may pull reachable help up.
-    let keep = limit + 8;
+    let order = |a: &Candidate, b: &Candidate| super::rank::order(ix, a, b);
+    let keep = keep(limit);
     if cands.len() > keep {
         cands.select_nth_unstable_by(keep - 1, order);
         cands.truncate(keep);

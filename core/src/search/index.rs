@@ -1,8 +1,8 @@
 //! The compact in-memory facet index: one small fixed record per service with
-//! its filters as bit sets, area, position and schedule. It is built whenever
-//! content changes, stored as one blob in directory.db, and decoded at open in
-//! a few milliseconds even for a national directory of 20,000 services.
-//! Text matching is SQLite FTS5's job; everything else is answered here.
+//! its filters as bit sets, area, position and schedule, and the text index
+//! (folded terms and postings, [`super::text_index`]). It is built whenever
+//! content changes and stored as one blob in directory.db; at open the
+//! records are read from the blob and the text index is used where it lies.
 
 use crate::error::{Error, Result};
 use crate::model::{Municipality, Organization, Service, ServiceArea};
@@ -60,8 +60,9 @@ pub struct FacetIndex {
     pub languages: Vec<String>,
     pub schedule_specs: Vec<String>,
     pub schedules: Vec<Schedule>,
-    /// rowid → position in `entries`.
-    pub by_rowid: HashMap<u32, u32>,
+    /// rowid → position in `entries`, made at its first use (not at open:
+    /// a query does not need it).
+    pub(crate) by_rowid: std::sync::OnceLock<HashMap<u32, u32>>,
     /// The text index (folded terms and their postings), shared with the
     /// index before an in-place edit, and the edits since (see
     /// [`super::postings`]).
@@ -155,9 +156,20 @@ impl FacetIndex {
             .map(|i| 1u64 << i)
     }
     pub fn entry(&self, rowid: u32) -> Option<&Entry> {
+        self.position_of(rowid).map(|i| &self.entries[i as usize])
+    }
+    /// The position in `entries` of the service with this rowid.
+    pub fn position_of(&self, rowid: u32) -> Option<u32> {
         self.by_rowid
+            .get_or_init(|| {
+                self.entries
+                    .iter()
+                    .enumerate()
+                    .map(|(i, e)| (e.rowid, i as u32))
+                    .collect()
+            })
             .get(&rowid)
-            .map(|&i| &self.entries[i as usize])
+            .copied()
     }
     /// Municipality codes a service's area lists (empty for national/county).
     pub fn area_codes(&self, e: &Entry) -> Vec<String> {
@@ -368,13 +380,9 @@ impl FacetIndex {
         ));
     }
 
+    /// The entries are final: the rowid map is made again at its next use.
     pub(crate) fn finish(&mut self) {
-        self.by_rowid = self
-            .entries
-            .iter()
-            .enumerate()
-            .map(|(i, e)| (e.rowid, i as u32))
-            .collect();
+        self.by_rowid = std::sync::OnceLock::new();
     }
 }
 

@@ -19,6 +19,7 @@ pub mod index;
 pub mod postings;
 mod rank;
 mod retrieve;
+pub mod text_index;
 pub mod update;
 
 use crate::error::{Error, Result};
@@ -335,27 +336,34 @@ pub fn search_full(
         names_decide: reading.roles.is_empty(),
     };
     let all_read = has_text && reading.matched && words.matched.is_none();
-    let mut cands = ranker.run(
+    let keep = complete::keep(limit);
+    // Never a thin list: words that match little, or words the reader
+    // understood, get the situation's own help (then the words' own pass is
+    // not needed: the filling pass ranks them too).
+    let fill = has_text && words.matched.is_some() && reading.matched;
+    let (mut cands, passed) = ranker.run(
         words.matched.as_deref(),
         all_read,
         &words.relevance,
         &words.named,
-        false,
+        fill,
         &moment,
         &mut sched_open,
+        keep,
     );
-    // Never a thin list: words that match little, or words the reader
-    // understood, get the situation's own help.
-    if has_text && words.matched.is_some() && (reading.matched || cands.len() < THIN) {
-        cands = ranker.run(
-            words.matched.as_deref(),
-            false,
-            &words.relevance,
-            &words.named,
-            true,
-            &moment,
-            &mut sched_open,
-        );
+    if !fill && has_text && words.matched.is_some() && passed < THIN {
+        cands = ranker
+            .run(
+                words.matched.as_deref(),
+                false,
+                &words.relevance,
+                &words.named,
+                true,
+                &moment,
+                &mut sched_open,
+                keep,
+            )
+            .0;
     }
     // Complete.
     let line = rs

@@ -14,64 +14,29 @@ use super::index::FacetIndex;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 
-#[derive(Debug, Default)]
-pub struct TextIndex {
-    /// Sorted folded terms; term i's postings are
-    /// `post_pos[post_start[i]..post_start[i + 1]]` (positions in the
-    /// index's entries, ascending) with their `FIELD_*` bits in `post_fields`.
-    pub terms: Vec<String>,
-    pub post_start: Vec<u32>,
-    pub post_pos: Vec<u32>,
-    pub post_fields: Vec<u8>,
-}
+use super::text_index::TextBuilder;
+pub use super::text_index::TextIndex;
 
 impl TextIndex {
-    /// The terms that start with `prefix`.
-    pub fn prefix_range(&self, prefix: &str) -> std::ops::Range<usize> {
-        let lo = self.terms.partition_point(|t| t.as_str() < prefix);
-        let hi = lo + self.terms[lo..].partition_point(|t| t.starts_with(prefix));
-        lo..hi
-    }
-
-    /// Term `i`'s postings: positions and fields.
-    pub fn postings(&self, i: usize) -> (&[u32], &[u8]) {
-        let (a, b) = (self.post_start[i] as usize, self.post_start[i + 1] as usize);
-        (&self.post_pos[a..b], &self.post_fields[a..b])
-    }
-
     /// The text index of entries given in position order, each as its terms
     /// with their fields (`index::term_fields`).
     pub fn build<'a>(per_entry: impl Iterator<Item = HashMap<&'a str, u8>>) -> TextIndex {
         let mut map: HashMap<&str, Vec<(u32, u8)>> = HashMap::new();
+        let mut total = 0;
         for (pos, fields) in per_entry.enumerate() {
             for (tok, mask) in fields {
                 map.entry(tok).or_default().push((pos as u32, mask));
+                total += 1;
             }
         }
         let mut terms: Vec<(&str, Vec<(u32, u8)>)> = map.into_iter().collect();
         terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
-        let mut t = TextIndex {
-            post_start: vec![0],
-            ..Default::default()
-        };
+        let mut t = TextBuilder::new(terms.len(), total);
         for (term, mut posts) in terms {
             posts.sort_unstable();
-            t.push_term(term, posts.into_iter());
+            t.push(term, posts.into_iter());
         }
-        t
-    }
-
-    /// Appends a term (greater than every term so far) with its postings in
-    /// ascending position order; a term without postings is left out.
-    pub(crate) fn push_term(&mut self, term: &str, posts: impl Iterator<Item = (u32, u8)>) {
-        for (p, m) in posts {
-            self.post_pos.push(p);
-            self.post_fields.push(m);
-        }
-        if self.post_pos.len() > *self.post_start.last().expect("starts at 0") as usize {
-            self.terms.push(term.to_string());
-            self.post_start.push(self.post_pos.len() as u32);
-        }
+        t.finish()
     }
 }
 
@@ -120,27 +85,25 @@ impl FacetIndex {
     /// Every live posting of every term that starts with `prefix`, term by
     /// term in sorted order: `f(term, position, fields)`.
     pub fn each_posting(&self, prefix: &str, mut f: impl FnMut(&str, u32, u8)) {
-        let (text, ov) = (&*self.text, &self.overlay);
-        let range = text.prefix_range(prefix);
+        let ov = &self.overlay;
+        let mut c = self.text.seek(prefix);
         let mut over = ov
             .terms
             .range::<str, _>((Bound::Included(prefix), Bound::Unbounded))
             .take_while(|(t, _)| t.starts_with(prefix))
             .peekable();
-        let mut bi = range.start;
         loop {
-            let base = (bi < range.end).then(|| text.terms[bi].as_str());
+            let base = (c.valid() && c.term().starts_with(prefix)).then(|| c.term());
             let next_over = over.peek().map(|(t, _)| t.as_str());
             match (base, next_over) {
                 (None, None) => return,
                 (Some(b), o) if o.is_none_or(|o| b <= o) => {
-                    let (pos, fields) = text.postings(bi);
                     if ov.dead.is_empty() {
-                        for (&p, &m) in pos.iter().zip(fields) {
+                        for (p, m) in c.postings() {
                             f(b, p, m);
                         }
                     } else {
-                        for (&p, &m) in pos.iter().zip(fields) {
+                        for (p, m) in c.postings() {
                             if !ov.is_dead(p) {
                                 f(b, p, m);
                             }
@@ -152,7 +115,7 @@ impl FacetIndex {
                             f(t, p, m);
                         }
                     }
-                    bi += 1;
+                    c.advance();
                 }
                 _ => {
                     let (t, posts) = over.next().expect("peeked");
@@ -164,37 +127,34 @@ impl FacetIndex {
         }
     }
 
-    /// Whether the shared text index's term `i` has a posting no edit took away.
-    fn live(&self, i: usize) -> bool {
-        self.text
-            .postings(i)
-            .0
-            .iter()
-            .any(|p| !self.overlay.is_dead(*p))
+    /// Whether the cursor's term has a posting no edit took away.
+    fn live(&self, c: &super::text_index::Cursor<'_>) -> bool {
+        c.postings().any(|(p, _)| !self.overlay.is_dead(p))
     }
 
     /// Whether a folded word is in the directory's vocabulary.
     pub fn has_term(&self, w: &str) -> bool {
-        self.overlay.terms.contains_key(w)
-            || self
-                .text
-                .terms
-                .binary_search_by(|t| t.as_str().cmp(w))
-                .is_ok_and(|i| self.live(i))
+        self.overlay.terms.contains_key(w) || {
+            let c = self.text.seek(w);
+            c.valid() && c.term() == w && self.live(&c)
+        }
     }
 
     /// Whether `w` is the start of a longer word in the directory's vocabulary.
     pub fn starts_term(&self, w: &str) -> bool {
-        let text = &*self.text;
         let longer = |t: &str| t.len() > w.len() && t.starts_with(w);
-        text.prefix_range(w)
-            .any(|i| longer(&text.terms[i]) && self.live(i))
-            || self
-                .overlay
-                .terms
-                .range::<str, _>((Bound::Excluded(w), Bound::Unbounded))
-                .next()
-                .is_some_and(|(t, _)| longer(t))
+        let mut c = self.text.seek(w);
+        while c.valid() && c.term().starts_with(w) {
+            if longer(c.term()) && self.live(&c) {
+                return true;
+            }
+            c.advance();
+        }
+        self.overlay
+            .terms
+            .range::<str, _>((Bound::Excluded(w), Bound::Unbounded))
+            .next()
+            .is_some_and(|(t, _)| longer(t))
     }
 }
 
@@ -221,35 +181,30 @@ pub(crate) fn merge<'a>(
     extra: impl Iterator<Item = (&'a str, &'a [(u32, u8)])>,
     more: usize,
 ) -> TextIndex {
-    let mut out = TextIndex {
-        post_start: Vec::with_capacity(base.terms.len() + 17),
-        post_pos: Vec::with_capacity(base.post_pos.len() + more),
-        post_fields: Vec::with_capacity(base.post_fields.len() + more),
-        terms: Vec::with_capacity(base.terms.len() + 16),
-    };
-    out.post_start.push(0);
+    let mut out = TextBuilder::new(base.len() + 16, more + base.len() * 4);
     let mut extra = extra.peekable();
-    for (i, term) in base.terms.iter().enumerate() {
-        while let Some((t, posts)) = extra.next_if(|(t, _)| *t < term.as_str()) {
-            out.push_term(t, posts.iter().copied());
+    let mut c = base.cursor();
+    let mut all: Vec<(u32, u8)> = Vec::new();
+    while c.valid() {
+        let term = c.term();
+        while let Some((t, posts)) = extra.next_if(|(t, _)| *t < term) {
+            out.push(t, posts.iter().copied());
         }
-        let (pos, fields) = base.postings(i);
-        let kept = pos
-            .iter()
-            .zip(fields)
-            .filter_map(|(p, m)| keep(*p).map(|np| (np, *m)));
-        match extra.next_if(|(t, _)| *t == term.as_str()) {
+        let kept = c.postings().filter_map(|(p, m)| keep(p).map(|np| (np, m)));
+        match extra.next_if(|(t, _)| *t == term) {
             Some((_, added)) => {
-                let mut all: Vec<(u32, u8)> = kept.collect();
+                all.clear();
+                all.extend(kept);
                 all.extend_from_slice(added);
                 all.sort_unstable();
-                out.push_term(term, all.into_iter());
+                out.push(term, all.iter().copied());
             }
-            None => out.push_term(term, kept),
+            None => out.push(term, kept),
         }
+        c.advance();
     }
     for (t, posts) in extra {
-        out.push_term(t, posts.iter().copied());
+        out.push(t, posts.iter().copied());
     }
-    out
+    out.finish()
 }

@@ -61,6 +61,7 @@ pub(super) fn why_ids(w: u8) -> Vec<String> {
     .collect()
 }
 
+#[derive(Clone)]
 pub(super) struct Candidate {
     pub pos: u32,
     pub score: f64,
@@ -112,7 +113,8 @@ impl Ranker<'_> {
     /// Ranks the word candidates (`words`: position and relevance; `None`:
     /// every entry, or with `read` the entries that fit the situation) and,
     /// with `fill`, adds the situation's own help (primary for the
-    /// situation) in the area.
+    /// situation) in the area. Returns the best `keep` candidates (in no
+    /// particular order; [`order`] sorts them) and how many passed.
     #[allow(clippy::too_many_arguments)]
     pub(super) fn run(
         &self,
@@ -123,7 +125,8 @@ impl Ranker<'_> {
         fill: bool,
         moment: &Moment,
         sched_open: &mut [Option<bool>],
-    ) -> Vec<Candidate> {
+        keep: usize,
+    ) -> (Vec<Candidate>, usize) {
         let ix = self.ix;
         let q = self.q;
         let route = self.route;
@@ -136,7 +139,13 @@ impl Ranker<'_> {
         let kinds: u32 = q.agency_kinds.iter().fold(0, |a, k| a | k.bit());
         let best_text = relevance.iter().copied().fold(0.0f32, f32::max);
         let read_groups = self.read.groups & !Group::Everyone.bit();
-        let mut out = Vec::new();
+        // The best `keep` so far, among at most `4 * keep` held: when full,
+        // the best `keep` are kept and the worst of them becomes the floor;
+        // a candidate ranked below the floor can never be among the best.
+        let keep = keep.max(1);
+        let mut out: Vec<Candidate> = Vec::with_capacity(4 * keep);
+        let mut floor: Option<Candidate> = None;
+        let mut passed = 0usize;
         let mut consider = |pos: u32, e: &Entry, how: How| {
             if groups != 0 && e.groups & groups == 0 {
                 return;
@@ -146,22 +155,6 @@ impl Ranker<'_> {
             }
             if kinds != 0 && kinds & (1 << e.kind) == 0 {
                 return;
-            }
-            if let Some(b) = self.lang_bit {
-                // Speaks the language, must offer an interpreter (its agency
-                // kind), or offers one itself (need `interpretation`, e.g.
-                // Kvinnofridslinjen's three-way calls with an interpreter).
-                if e.langs & b == 0
-                    && route.interpreter & (1 << e.kind) == 0
-                    && e.needs & Need::Interpretation.bit() == 0
-                {
-                    return;
-                }
-            }
-            if let Some(m) = self.muni_ix {
-                if !ix.covers(e, m, self.county_ix) {
-                    return;
-                }
             }
             let named = self.names_decide && named.get(pos as usize) == Some(&true);
             // A service the user names is never out of place for them.
@@ -187,6 +180,22 @@ impl Ranker<'_> {
                     }
                 }
                 How::Words | How::All => {}
+            }
+            if let Some(b) = self.lang_bit {
+                // Speaks the language, must offer an interpreter (its agency
+                // kind), or offers one itself (need `interpretation`, e.g.
+                // Kvinnofridslinjen's three-way calls with an interpreter).
+                if e.langs & b == 0
+                    && route.interpreter & (1 << e.kind) == 0
+                    && e.needs & Need::Interpretation.bit() == 0
+                {
+                    return;
+                }
+            }
+            if let Some(m) = self.muni_ix {
+                if !ix.covers(e, m, self.county_ix) {
+                    return;
+                }
             }
             let reachable = e.flags & FLAG_REACHABLE != 0;
             let open = reachable
@@ -258,14 +267,27 @@ impl Ranker<'_> {
             if e.flags & index::FLAG_VERIFIED != 0 {
                 score += 1.0;
             }
-            out.push(Candidate {
+            passed += 1;
+            let c = Candidate {
                 pos,
                 score,
                 distance,
                 reachable_now: open,
                 fit,
                 why,
-            });
+            };
+            if floor
+                .as_ref()
+                .is_some_and(|f| order(ix, &c, f) != std::cmp::Ordering::Less)
+            {
+                return;
+            }
+            out.push(c);
+            if out.len() == 4 * keep {
+                out.select_nth_unstable_by(keep - 1, |a, b| order(ix, a, b));
+                out.truncate(keep);
+                floor = Some(out[keep - 1].clone());
+            }
         };
         match words {
             Some(m) => {
@@ -291,6 +313,19 @@ impl Ranker<'_> {
                 }
             }
         }
-        out
+        (out, passed)
     }
+}
+
+/// The order of a list: score, highest first, then rowid (a total order,
+/// so the best few are the same however they are found).
+pub(super) fn order(ix: &FacetIndex, a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
+    b.score
+        .partial_cmp(&a.score)
+        .unwrap_or(std::cmp::Ordering::Equal)
+        .then_with(|| {
+            ix.entries[a.pos as usize]
+                .rowid
+                .cmp(&ix.entries[b.pos as usize].rowid)
+        })
 }

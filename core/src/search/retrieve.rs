@@ -19,12 +19,7 @@ pub(super) struct Words {
 /// Word matching for a reading: `rest` (unread words) choose, `words` (all
 /// content words) score.
 pub(super) fn words(ix: &FacetIndex, rest: &[String], words: &[String]) -> Words {
-    let mut relevance = vec![0.0f32; ix.entries.len()];
-    if let Some(all) = text_scores_any(ix, words) {
-        for (p, r) in all {
-            relevance[p as usize] = r;
-        }
-    }
+    let relevance = relevance_any(ix, words);
     let matched = if rest.is_empty() {
         None
     } else {
@@ -49,8 +44,12 @@ pub(super) fn words(ix: &FacetIndex, rest: &[String], words: &[String]) -> Words
         // A short word (an abbreviation: umo, boj, ifo) names only as a
         // whole word; a longer one also as the start of a name word.
         let short = tok.chars().count() < 5;
+        // Every term `each_posting` gives for a word starts with it: of the
+        // same length, it is the word itself.
         ix.each_posting(tok, |term, pos, fields| {
-            if (!short || term == tok) && fields & (index::FIELD_NAME | index::FIELD_TAGS) != 0 {
+            if (!short || term.len() == tok.len())
+                && fields & (index::FIELD_NAME | index::FIELD_TAGS) != 0
+            {
                 named[pos as usize] = true;
             }
         });
@@ -76,7 +75,7 @@ pub(super) fn text_scores(ix: &FacetIndex, toks: &[String]) -> Option<Vec<(u32, 
     let mut touched: Vec<u32> = Vec::new();
     for (ti, tok) in toks.iter().take(n).enumerate() {
         ix.each_posting(tok, |term, pos, fields| {
-            let w = index::field_weight(fields) * if term == tok { 1.5 } else { 1.0 };
+            let w = index::field_weight(fields) * if term.len() == tok.len() { 1.5 } else { 1.0 };
             let e = &mut acc[pos as usize];
             if e.1 == 0 {
                 touched.push(pos);
@@ -104,24 +103,34 @@ pub(super) fn text_scores(ix: &FacetIndex, toks: &[String]) -> Option<Vec<(u32, 
     })
 }
 
-/// Relevance of every entry any typed word matches (no AND).
-pub(super) fn text_scores_any(ix: &FacetIndex, toks: &[String]) -> Option<Vec<(u32, f32)>> {
-    let mut out = Vec::new();
+/// Relevance of every entry any typed word matches (no AND), by entry
+/// position: each word's score (as [`text_scores`] gives it for the word
+/// alone) added in the words' order.
+pub(super) fn relevance_any(ix: &FacetIndex, toks: &[String]) -> Vec<f32> {
+    let n = ix.entries.len();
+    let mut relevance = vec![0.0f32; n];
+    // One word's scores, and which entries it touched (then reset).
+    let mut acc: Vec<(f32, bool)> = vec![(0.0, false); if toks.is_empty() { 0 } else { n }];
+    let mut touched: Vec<u32> = Vec::new();
     for tok in toks.iter().take(16) {
-        if let Some(m) = text_scores(ix, std::slice::from_ref(tok)) {
-            out.extend(m);
+        ix.each_posting(tok, |term, pos, fields| {
+            let w = index::field_weight(fields) * if term.len() == tok.len() { 1.5 } else { 1.0 };
+            let e = &mut acc[pos as usize];
+            // Fully for the first of its terms in a document, a tenth for
+            // each further one.
+            if !e.1 {
+                touched.push(pos);
+                e.0 += w;
+                e.1 = true;
+            } else {
+                e.0 += w * 0.1;
+            }
+        });
+        for p in touched.drain(..) {
+            let e = &mut acc[p as usize];
+            relevance[p as usize] += e.0;
+            *e = (0.0, false);
         }
     }
-    if out.is_empty() {
-        return None;
-    }
-    out.sort_unstable_by_key(|x| x.0);
-    let mut merged: Vec<(u32, f32)> = Vec::with_capacity(out.len());
-    for (p, r) in out {
-        match merged.last_mut() {
-            Some(l) if l.0 == p => l.1 += r,
-            _ => merged.push((p, r)),
-        }
-    }
-    Some(merged)
+    relevance
 }

@@ -91,10 +91,14 @@ fn get_str(r: &mut &[u8]) -> Option<String> {
 }
 
 /// A block's entries (in id order), compressed.
-fn encode(entries: &[(String, String)]) -> Vec<u8> {
-    let raw_len: usize = entries.iter().map(|(i, b)| i.len() + b.len() + 8).sum();
+fn encode<S: AsRef<str>>(entries: &[(S, S)]) -> Vec<u8> {
+    let raw_len: usize = entries
+        .iter()
+        .map(|(i, b)| i.as_ref().len() + b.as_ref().len() + 8)
+        .sum();
     let mut w = Vec::with_capacity(raw_len);
     for (id, body) in entries {
+        let (id, body) = (id.as_ref(), body.as_ref());
         put_var(&mut w, id.len());
         w.extend_from_slice(id.as_bytes());
         put_var(&mut w, body.len());
@@ -234,20 +238,13 @@ pub fn clear(c: &Connection) -> Result<()> {
     Ok(())
 }
 
-/// Writes `entries` as blocks of at most [`BLOCK_PACKED`] bytes each
-/// (unless one record alone is larger): into `block` (when given) first,
-/// then new ones. Each block takes as many records as the previous one's
-/// ratio says fit, fewer when they do not. Every block's first id is its
-/// smallest.
-fn store_run(
-    c: &Connection,
-    kind: &str,
-    block: Option<i64>,
-    entries: BTreeMap<String, String>,
-) -> Result<()> {
-    let entries: Vec<(String, String)> = entries.into_iter().collect();
-    let size = |i: usize| entries[i].0.len() + entries[i].1.len() + 4;
-    let mut block = block;
+/// `entries` (in id order) cut into blocks of at most [`BLOCK_PACKED`]
+/// bytes each (unless one record alone is larger), as (first id, packed
+/// body). Each block takes as many records as the previous one's ratio says
+/// fit, fewer when they do not.
+fn pack_run<S: AsRef<str>>(entries: &[(S, S)]) -> Vec<(String, Vec<u8>)> {
+    let size = |i: usize| entries[i].0.as_ref().len() + entries[i].1.as_ref().len() + 4;
+    let mut out = Vec::new();
     let mut start = 0;
     let mut ratio = 6.0; // raw bytes per packed byte; learnt from each block
     while start < entries.len() {
@@ -265,7 +262,21 @@ fn store_run(
         }
         let raw: usize = (start..end).map(size).sum();
         ratio = (raw as f64 / body.len() as f64).max(1.0);
-        let first = &entries[start].0;
+        out.push((entries[start].0.as_ref().to_string(), body));
+        start = end;
+    }
+    out
+}
+
+/// Writes packed blocks of `kind`: into `block` (when given) first, then
+/// new ones.
+fn store_blocks(
+    c: &Connection,
+    kind: &str,
+    mut block: Option<i64>,
+    packed: Vec<(String, Vec<u8>)>,
+) -> Result<()> {
+    for (first, body) in packed {
         match block.take() {
             Some(b) => {
                 c.prepare_cached("UPDATE blocks SET first = ?2, body = ?3 WHERE id = ?1")?
@@ -276,9 +287,37 @@ fn store_run(
                     .execute(params![kind, first, body])?;
             }
         }
-        start = end;
     }
     Ok(())
+}
+
+/// A run of at least this many records is packed on several threads at a
+/// load (a phone's first start has several cores and nothing else to do),
+/// each thread taking half as many or more (a piece ends in a block less
+/// than full).
+const PARALLEL_FROM: usize = 512;
+
+/// [`pack_run`] of a long run in contiguous pieces, one a thread.
+fn pack_run_parallel(entries: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
+    let threads = std::thread::available_parallelism()
+        .map(|n| n.get())
+        .unwrap_or(1)
+        .min(8)
+        .min(entries.len() / (PARALLEL_FROM / 2));
+    if threads < 2 {
+        return pack_run(entries);
+    }
+    let piece = entries.len().div_ceil(threads);
+    std::thread::scope(|s| {
+        let handles: Vec<_> = entries
+            .chunks(piece)
+            .map(|chunk| s.spawn(move || pack_run(chunk)))
+            .collect();
+        handles
+            .into_iter()
+            .flat_map(|h| h.join().expect("packing a run of records"))
+            .collect()
+    })
 }
 
 fn map_insert(c: &Connection, kind: &str, id: &str, hash: &[u8; 32]) -> Result<()> {
@@ -290,16 +329,25 @@ fn map_insert(c: &Connection, kind: &str, id: &str, hash: &[u8; 32]) -> Result<(
 /// Writes every record of a store that has none (a snapshot, or the
 /// conversion of an older store), the last of a repeated (kind, id) winning.
 pub fn write_all(c: &Connection, records: &[Put<'_>]) -> Result<()> {
-    let mut by_kind: BTreeMap<&str, BTreeMap<String, String>> = BTreeMap::new();
+    let mut by_kind: BTreeMap<&str, BTreeMap<&str, (&str, &[u8; 32])>> = BTreeMap::new();
     for p in records {
         by_kind
             .entry(p.kind.id())
             .or_default()
-            .insert(p.id.to_string(), p.body.to_string());
-        map_insert(c, p.kind.id(), p.id, &p.hash)?;
+            .insert(p.id, (p.body, &p.hash));
     }
-    for (kind, entries) in by_kind {
-        store_run(c, kind, None, entries)?;
+    // The map in its key order (bucket, kind, id): appended, not scattered.
+    let mut keys: Vec<(u8, &str, &str, &[u8; 32])> = by_kind
+        .iter()
+        .flat_map(|(k, recs)| recs.iter().map(move |(id, (_, h))| (h[0], *k, *id, *h)))
+        .collect();
+    keys.sort_unstable();
+    for (_, kind, id, h) in keys {
+        map_insert(c, kind, id, h)?;
+    }
+    for (kind, recs) in by_kind {
+        let entries: Vec<(&str, &str)> = recs.iter().map(|(id, (body, _))| (*id, *body)).collect();
+        store_blocks(c, kind, None, pack_run_parallel(&entries))?;
     }
     Ok(())
 }
@@ -370,10 +418,13 @@ pub fn write(
                     c.prepare_cached("UPDATE blocks SET first = ?2, body = ?3 WHERE id = ?1")?
                         .execute(params![b, &all[0].0, body])?;
                 } else {
-                    store_run(c, kind, Some(b), all.into_iter().collect())?;
+                    store_blocks(c, kind, Some(b), pack_run(&all))?;
                 }
             }
-            None => store_run(c, kind, None, entries)?,
+            None => {
+                let all: Vec<(String, String)> = entries.into_iter().collect();
+                store_blocks(c, kind, None, pack_run(&all))?;
+            }
         }
     }
     Ok(old)
@@ -462,7 +513,7 @@ mod tests {
     #[test]
     fn records_come_back_as_written_through_changes_and_blocks_stay_full() {
         let c = store();
-        let mut now: BTreeMap<String, String> = (0..500).map(|i| service(i, "")).collect();
+        let mut now: BTreeMap<String, String> = (0..1200).map(|i| service(i, "")).collect();
         let all: Vec<(String, String)> = now.clone().into_iter().collect();
         write_all(&c, &put(&all)).unwrap();
         let packed: Vec<i64> = c
@@ -480,8 +531,10 @@ mod tests {
             packed.iter().all(|&n| n as usize <= BLOCK_PACKED),
             "{packed:?}"
         );
+        // (A load packs long runs on several threads: a piece ends in a
+        // block less than full.)
         assert!(
-            (packed.len() as i64 - 1) * BLOCK_PACKED as i64 * 3 / 4 <= total,
+            packed.len() as i64 <= total / (BLOCK_PACKED as i64 * 3 / 4) + 4,
             "{packed:?}"
         );
         // Changes as syncs bring them: edits, closures, new services, an id
@@ -492,7 +545,7 @@ mod tests {
                 ups.push(service(i, &format!("Ändrad {round}.")));
             }
             for i in 0..3 {
-                ups.push(service(1000 + round * 10 + i, "Ny."));
+                ups.push(service(5000 + round * 10 + i, "Ny."));
             }
             // Before the kind's first id, and many within one block's run
             // (it splits).
@@ -544,12 +597,12 @@ mod tests {
             assert_eq!(get(&c, "organization", "s00001").unwrap(), None);
             let hash: Vec<u8> = c
                 .query_row(
-                    "SELECT hash FROM records WHERE kind = 'service' AND id = 's01000'",
+                    "SELECT hash FROM records WHERE kind = 'service' AND id = 's05000'",
                     [],
                     |r| r.get(0),
                 )
                 .unwrap();
-            let (id, body) = service(1000, "Ny.");
+            let (id, body) = service(5000, "Ny.");
             assert_eq!(
                 hash,
                 crate::feed::record_hash(RecordKind::Service, &id, &body).to_vec()

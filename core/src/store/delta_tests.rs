@@ -149,6 +149,41 @@ fn a_damaged_delta_is_found_at_open_and_the_store_rebuilt() {
     assert!(!ids(&f, "kvinnojour").is_empty());
 }
 
+/// The index blob is used where it lies (its terms and postings are not
+/// decoded at open), so its checksum is what finds damage there: a byte
+/// changed in the postings, or the blob cut short, is found at open and the
+/// store rebuilt, and the same words find the same services.
+#[test]
+fn a_damaged_index_blob_is_found_at_open_and_the_store_rebuilt() {
+    for damage in ["flip", "cut"] {
+        let d = tempfile::tempdir().unwrap();
+        let before = {
+            let f = open(d.path());
+            ids(&f, "kvinnojour")
+        };
+        assert!(!before.is_empty());
+        let (mut blob, _) = blob_and_deltas(d.path());
+        match damage {
+            // Well inside the text index (the postings follow the terms).
+            "flip" => {
+                let at = blob.len() * 3 / 4;
+                blob[at] ^= 0x24;
+            }
+            _ => blob.truncate(blob.len() - 100),
+        }
+        raw(d.path())
+            .execute("UPDATE facet_index SET blob = ?1", [blob])
+            .unwrap();
+        let f = open(d.path());
+        let n = f.open_notices().join(" ");
+        assert!(
+            n.contains("rebuilt from the bundled content"),
+            "{damage}: {n}"
+        );
+        assert_eq!(ids(&f, "kvinnojour"), before, "{damage}");
+    }
+}
+
 #[test]
 fn bodies_are_stored_in_compressed_blocks_and_a_store_from_before_blocks_still_opens() {
     let d = tempfile::tempdir().unwrap();

@@ -98,11 +98,7 @@ pub fn open(
             return Ok((c, ix));
         }
     }
-    let blob: Option<Vec<u8>> = c
-        .query_row("SELECT blob FROM facet_index WHERE id = 1", [], |r| {
-            r.get(0)
-        })
-        .optional()?;
+    let blob = read_blob(&c)?;
     let other_format = blob
         .as_deref()
         .is_some_and(|b| b.starts_with(b"FYRIX") && !crate::search::codec::is_current_format(b));
@@ -115,7 +111,7 @@ pub fn open(
         return Ok((c, ix));
     }
     let mut ix = match blob {
-        Some(b) => FacetIndex::decode(&b)?,
+        Some(b) => FacetIndex::decode(b)?,
         None => {
             return Err(Error::Damaged(
                 "the search index is damaged (missing)".into(),
@@ -127,6 +123,31 @@ pub fn open(
     }
     attach_routing(&c, &mut ix, None)?;
     Ok((c, ix))
+}
+
+/// The index blob, read with SQLite's incremental blob I/O through a memory
+/// map of the file: its pages are copied once, straight into the buffer the
+/// index keeps (a plain `SELECT` copies a national index's few megabytes
+/// twice, fetching each overflow page with its own system call). The map
+/// lives only for this read.
+fn read_blob(c: &Connection) -> Result<Option<Vec<u8>>> {
+    use std::io::Read;
+    let present: Option<i64> = c
+        .query_row("SELECT id FROM facet_index WHERE id = 1", [], |r| r.get(0))
+        .optional()?;
+    if present.is_none() {
+        return Ok(None);
+    }
+    c.pragma_update(None, "mmap_size", 256i64 << 20)?;
+    let read = (|| -> Result<Vec<u8>> {
+        let mut b = c.blob_open(rusqlite::MAIN_DB, "facet_index", "blob", 1, true)?;
+        let mut v = vec![0u8; b.len()];
+        b.read_exact(&mut v)
+            .map_err(|e| Error::Damaged(format!("the search index is damaged ({e})")))?;
+        Ok(v)
+    })();
+    c.pragma_update(None, "mmap_size", 0)?;
+    read.map(Some)
 }
 
 /// The index deltas recorded since the blob was written, in order.
@@ -214,8 +235,10 @@ fn line_positions(
     let mut st = c.prepare_cached("SELECT rowid FROM svc WHERE id = ?1")?;
     for id in routing.line_services() {
         let rowid: Option<i64> = st.query_row([id], |r| r.get(0)).optional()?;
-        if let Some(pos) = rowid.and_then(|r| ix.by_rowid.get(&(r as u32))) {
-            line_pos.insert(id.to_string(), *pos);
+        // A scan for these few, so that open does not make the rowid map.
+        let pos = rowid.and_then(|r| ix.entries.iter().position(|e| e.rowid == r as u32));
+        if let Some(pos) = pos {
+            line_pos.insert(id.to_string(), pos as u32);
         }
     }
     Ok(line_pos)

@@ -101,8 +101,8 @@ pub fn update_index(
     for id in ids {
         let rowid: Option<i64> = old_rowid.query_row([id], |r| r.get(0)).optional()?;
         let pos = match rowid {
-            Some(r) => match old.by_rowid.get(&(r as u32)) {
-                Some(p) => Some(*p),
+            Some(r) => match old.position_of(r as u32) {
+                Some(p) => Some(p),
                 None => return Ok(None),
             },
             None => None,
