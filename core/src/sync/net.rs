@@ -116,8 +116,10 @@ impl Net<'_> {
             body: req.body,
             limits: HttpLimits {
                 max_body_bytes: max_body,
-                head_timeout_ms: head_limit.min(left).as_millis() as u64,
-                deadline_ms: left.as_millis().max(1) as u64,
+                head_timeout_ms: ceil_ms(head_limit.min(left)).max(1),
+                // Rounded up and one more: a transport's deadline never ends
+                // before the sync's, so the core names it as the deadline.
+                deadline_ms: ceil_ms(left) + 1,
                 min_rate: self.cfg.min_rate,
                 rate_window_ms: self.cfg.rate_window.as_millis() as u64,
                 follow_redirects: follow,
@@ -189,6 +191,10 @@ impl Net<'_> {
     pub(super) fn past_deadline(&self) -> Option<SyncError> {
         (std::time::Instant::now() >= self.deadline).then(|| self.deadline_error())
     }
+}
+
+fn ceil_ms(d: Duration) -> u64 {
+    d.as_micros().div_ceil(1000) as u64
 }
 
 pub(super) fn content_length(resp: &HttpResponse) -> Option<u64> {
