@@ -305,33 +305,9 @@ fn store_blocks(
 }
 
 /// A run of at least this many records is packed on several threads at a
-/// load (a phone's first start has several cores and nothing else to do),
-/// each thread taking half as many or more (a piece ends in a block less
-/// than full).
+/// load (`crate::par`), each thread taking half as many or more (a piece
+/// ends in a block less than full).
 const PARALLEL_FROM: usize = 512;
-
-/// [`pack_run`] of a long run in contiguous pieces, one a thread.
-fn pack_run_parallel(entries: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(8)
-        .min(entries.len() / (PARALLEL_FROM / 2));
-    if threads < 2 {
-        return pack_run(entries);
-    }
-    let piece = entries.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = entries
-            .chunks(piece)
-            .map(|chunk| s.spawn(move || pack_run(chunk)))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("packing a run of records"))
-            .collect()
-    })
-}
 
 fn map_insert(c: &Connection, kind: &str, id: &str, hash: &[u8; 32]) -> Result<()> {
     c.prepare_cached("INSERT OR REPLACE INTO records(b, kind, id, hash) VALUES (?1, ?2, ?3, ?4)")?
@@ -360,7 +336,12 @@ pub fn write_all(c: &Connection, records: &[Put<'_>]) -> Result<()> {
     }
     for (kind, recs) in by_kind {
         let entries: Vec<(&str, &str)> = recs.iter().map(|(id, (body, _))| (*id, *body)).collect();
-        store_blocks(c, kind, None, pack_run_parallel(&entries))?;
+        store_blocks(
+            c,
+            kind,
+            None,
+            crate::par::map_pieces(&entries, PARALLEL_FROM / 2, pack_run),
+        )?;
     }
     Ok(())
 }
