@@ -471,15 +471,16 @@ pub fn convert_v5(c: &Connection) -> Result<bool> {
 mod tests {
     use super::*;
 
-    fn store() -> Connection {
-        let mut c = Connection::open_in_memory().unwrap();
-        super::super::schema::migrate(
-            &mut c,
-            super::super::schema::DIRECTORY_MIGRATIONS,
-            "directory.db",
-        )
-        .unwrap();
-        c
+    use super::super::test_support::empty_directory as store;
+
+    /// Each block's compressed size.
+    fn packed_sizes(c: &Connection) -> Vec<i64> {
+        c.prepare("SELECT length(body) FROM blocks")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
     }
 
     /// A county's worth of services as a hub would publish them: long Swedish
@@ -510,13 +511,7 @@ mod tests {
         let mut now: BTreeMap<String, String> = (0..1200).map(|i| service(i, "")).collect();
         let all: Vec<(String, String)> = now.clone().into_iter().collect();
         write_all(&c, &put(&all)).unwrap();
-        let packed: Vec<i64> = c
-            .prepare("SELECT length(body) FROM blocks")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+        let packed = packed_sizes(&c);
         let raw: usize = all.iter().map(|(i, b)| i.len() + b.len()).sum();
         let total: i64 = packed.iter().sum();
         assert!((total as usize) < raw / 5, "{total} of {raw}");
@@ -566,13 +561,7 @@ mod tests {
             now.extend(ups);
             let back = scan(&c, "service").unwrap();
             assert_eq!(back, now.clone().into_iter().collect::<Vec<_>>());
-            let sizes: Vec<i64> = c
-                .prepare("SELECT length(body) FROM blocks")
-                .unwrap()
-                .query_map([], |r| r.get(0))
-                .unwrap()
-                .collect::<rusqlite::Result<_>>()
-                .unwrap();
+            let sizes = packed_sizes(&c);
             assert!(
                 sizes.iter().all(|&n| n as usize <= BLOCK_PACKED),
                 "{sizes:?}"
