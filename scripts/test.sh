@@ -43,6 +43,12 @@ echo "== the console in a real browser"
 browser=0
 scripts/ci-browser.sh || browser=$?
 
+echo "== the phone library links no TLS or HTTP client (the app carries the transport)"
+if cargo tree -p fyr-ffi -e normal --prefix none | grep -E '^(reqwest|rustls|ring|hyper|hyper-util|hyper-rustls|webpki-roots|tokio-rustls) '; then
+  echo "test.sh: fyr-ffi depends on a TLS or HTTP crate above (ARCHITECTURE.md, \"The transport seam\")"
+  exit 1
+fi
+
 echo "== the phone library with the phones' features (fyr-core without \`authoring\`), for Kotlin"
 # The workspace build unifies `authoring` into the core; the phones build
 # fyr-ffi alone. This build replaces target/debug/libfyr_ffi.so, so the

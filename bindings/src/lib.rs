@@ -12,6 +12,9 @@
 //!   panic becomes [`FyrError::Internal`]. The crate keeps `panic = "unwind"`.
 //! - No logic lives here: every answer comes from `fyr_core::Fyr`. This layer
 //!   only converts types.
+//! - The app carries the transport ([`HttpTransport`], set once with
+//!   [`FyrCore::set_transport`]): TLS is the platform's, the library links
+//!   no HTTP client.
 //! - Sync is `async` and cancellable: the shell creates a [`SyncHandle`],
 //!   passes it to [`FyrCore::sync`] and may call [`SyncHandle::cancel`] from any
 //!   thread (Android's `WorkManager` stop, iOS's BGTask expiration handler).
@@ -21,6 +24,7 @@ uniffi::setup_scaffolding!();
 
 mod convert;
 mod messages;
+mod transport;
 
 use chrono::Utc;
 use fyr_core::sync::CancelToken;
@@ -29,6 +33,7 @@ use std::panic::{catch_unwind, AssertUnwindSafe};
 use std::sync::Arc;
 
 pub use convert::*;
+pub use transport::{HttpTransport, TransportFailure};
 
 /// The one error type of the bindings. Kotlin sees `FyrException` with one
 /// subclass per variant; Swift sees `FyrError`. The message is readable and
@@ -523,6 +528,14 @@ impl FyrCore {
                 .map(convert::status)
                 .map_err(convert::error)
         })
+    }
+
+    /// Sets how sync and enrollment reach the hub: the app's HTTPS (call it
+    /// once after opening; a sync or enrollment without it fails with
+    /// `InvalidInput` naming the missing transport).
+    pub fn set_transport(&self, transport: Arc<dyn HttpTransport>) {
+        self.inner
+            .set_transport(Arc::new(transport::Foreign(transport)));
     }
 
     /// Enrolls this device for uploads with a one-time code from the

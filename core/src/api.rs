@@ -108,6 +108,10 @@ pub struct Fyr {
     /// work (or a CLI and a test) never pull or push at once; the second
     /// waits for the first and then runs (usually "unchanged").
     sync_lock: tokio::sync::Mutex<()>,
+    /// How sync and enrollment reach the hub: the app's own transport on a
+    /// phone ([`Fyr::set_transport`]); without one, the reqwest transport
+    /// where the core is built with `http`.
+    transport: RwLock<Option<sync::SharedTransport>>,
 }
 
 impl Fyr {
@@ -138,6 +142,7 @@ impl Fyr {
             key: RwLock::new(KeyState::Locked(LockReason::NoKey)),
             lang: o.lang,
             sync_lock: tokio::sync::Mutex::new(()),
+            transport: RwLock::new(None),
         };
         let state = fyr.initial_key_state(o.key)?;
         *fyr.key.get_mut().unwrap_or_else(|p| p.into_inner()) = state;
@@ -355,6 +360,21 @@ impl Fyr {
             .map_err(|e| Error::Content(format!("the distribution settings are damaged: {e}")))
     }
 
+    // --------------------------------------------------------------- transport
+
+    /// Sets how sync and enrollment reach the hub (the phones: the
+    /// platform's HTTPS, through the FFI).
+    pub fn set_transport(&self, t: std::sync::Arc<dyn sync::Transport>) {
+        *self.transport.write().unwrap_or_else(|p| p.into_inner()) = Some(sync::SharedTransport(t));
+    }
+
+    fn transport(&self) -> Option<sync::SharedTransport> {
+        self.transport
+            .read()
+            .unwrap_or_else(|p| p.into_inner())
+            .clone()
+    }
+
     // -------------------------------------------------------------- enrollment
 
     /// Enrolls this device for uploads with a one-time code from the
@@ -387,7 +407,7 @@ impl Fyr {
             }
         };
         // RFC 6761: .invalid never resolves (the repository's placeholder).
-        if reqwest::Url::parse(&hub_url)
+        if url::Url::parse(&hub_url)
             .ok()
             .and_then(|u| u.host_str().map(|h| h.ends_with(".invalid")))
             .unwrap_or(false)
@@ -396,7 +416,13 @@ impl Fyr {
                 "this build names the placeholder hub {hub_url}: scan the QR code (it carries the hub's address) or give the hub's address"
             )));
         }
-        let e = crate::enroll::enroll(&hub_url, &code)
+        let transport = match self.transport() {
+            Some(t) => t.0,
+            None => {
+                sync::default_transport(std::time::Duration::from_secs(15)).map_err(sync_error)?
+            }
+        };
+        let e = crate::enroll::enroll_with(&*transport, &hub_url, &code)
             .await
             .map_err(|e| match e {
                 crate::enroll::EnrollError::Code(m) => Error::InvalidInput(m),
@@ -479,7 +505,8 @@ impl Fyr {
         {
             return Err(Error::NotYet { at, running: false });
         }
-        let cfg = self.sync_config(o)?;
+        let mut cfg = self.sync_config(o)?;
+        cfg.transport = self.transport();
         sync::sync(&self.store, &cfg, cancel)
             .await
             .map_err(sync_error)

@@ -561,11 +561,7 @@ mod tests {
             .chain(&d.mirrors)
             .chain(std::iter::once(&d.hub_url))
         {
-            let host = reqwest::Url::parse(u)
-                .unwrap()
-                .host_str()
-                .unwrap()
-                .to_string();
+            let host = url::Url::parse(u).unwrap().host_str().unwrap().to_string();
             assert!(host.ends_with(".invalid"), "{u} is not a placeholder");
         }
     }

@@ -72,7 +72,7 @@ pub struct Trust {
 }
 
 fn check_url(field: &str, s: &str, errs: &mut Vec<String>) {
-    match reqwest::Url::parse(s) {
+    match url::Url::parse(s) {
         Ok(u) if matches!(u.scheme(), "http" | "https") && u.host_str().is_some() => {
             if !s.ends_with('/') {
                 errs.push(format!("{field}: {s:?} must end with '/'"));

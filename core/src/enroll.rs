@@ -163,7 +163,7 @@ pub fn parse_input(input: &str) -> Result<(String, Option<String>), String> {
             .ok_or_else(|| format!("a {QR_PREFIX} payload is CODE@URL"))?;
         let code = normalize_code(code)?;
         let url = url.trim();
-        match reqwest::Url::parse(url) {
+        match url::Url::parse(url) {
             Ok(u) if matches!(u.scheme(), "http" | "https") => {}
             _ => {
                 return Err(format!(
@@ -191,9 +191,28 @@ pub enum EnrollError {
     Http { status: u16 },
 }
 
-/// Exchanges a code (already normalized) for the device's token at `hub_url`.
+/// [`enroll_with`] through the reqwest transport (the CLI, the hub's tests).
+#[cfg(feature = "http")]
 pub async fn enroll(hub_url: &str, code: &str) -> Result<Enrollment, EnrollError> {
-    let mut base = reqwest::Url::parse(hub_url).map_err(|e| EnrollError::Network {
+    let t = crate::sync::default_transport(std::time::Duration::from_secs(15)).map_err(|e| {
+        EnrollError::Network {
+            url: hub_url.into(),
+            reason: e.to_string(),
+        }
+    })?;
+    enroll_with(&*t, hub_url, code).await
+}
+
+/// Exchanges a code (already normalized) for the device's token at
+/// `hub_url`, through `transport` (never following a redirect; 64 KiB at
+/// most of answer; 15 s for the answer to begin, 30 s in all).
+pub async fn enroll_with(
+    transport: &dyn crate::sync::Transport,
+    hub_url: &str,
+    code: &str,
+) -> Result<Enrollment, EnrollError> {
+    use crate::sync::transport::{HttpHeader, HttpLimits, HttpRequest};
+    let mut base = url::Url::parse(hub_url).map_err(|e| EnrollError::Network {
         url: hub_url.into(),
         reason: e.to_string(),
     })?;
@@ -205,33 +224,45 @@ pub async fn enroll(hub_url: &str, code: &str) -> Result<Enrollment, EnrollError
         url: hub_url.into(),
         reason: e.to_string(),
     })?;
-    let net = |e: reqwest::Error| EnrollError::Network {
-        url: base.to_string(),
-        reason: e.to_string(),
+    const MAX_ANSWER: u64 = 64 << 10;
+    let request = HttpRequest {
+        method: "POST".into(),
+        url: url.to_string(),
+        headers: vec![HttpHeader {
+            name: "content-type".into(),
+            value: "application/json".into(),
+        }],
+        body: serde_json::json!({ "code": code }).to_string().into_bytes(),
+        limits: HttpLimits {
+            max_body_bytes: MAX_ANSWER,
+            head_timeout_ms: 15_000,
+            deadline_ms: 30_000,
+            min_rate: 0,
+            rate_window_ms: 30_000,
+            follow_redirects: false,
+        },
     };
-    let client = reqwest::Client::builder()
-        .connect_timeout(std::time::Duration::from_secs(15))
-        .timeout(std::time::Duration::from_secs(30))
-        .redirect(reqwest::redirect::Policy::none())
-        .build()
-        .map_err(net)?;
-    let resp = client
-        .post(url)
-        .header(reqwest::header::CONTENT_TYPE, "application/json")
-        .body(serde_json::json!({ "code": code }).to_string())
-        .send()
+    let resp = transport
+        .send(request, &crate::sync::CancelToken::new())
         .await
-        .map_err(net)?;
-    let status = resp.status();
-    if status == reqwest::StatusCode::TOO_MANY_REQUESTS {
+        .map_err(|e| EnrollError::Network {
+            url: base.to_string(),
+            reason: e.0,
+        })?;
+    let status = resp.status;
+    if status == 429 {
         return Err(EnrollError::RateLimited);
     }
-    if status == reqwest::StatusCode::FORBIDDEN || status == reqwest::StatusCode::NOT_FOUND {
+    if status == 403 || status == 404 {
         return Err(EnrollError::Refused);
     }
-    if !status.is_success() {
-        return Err(EnrollError::Http {
-            status: status.as_u16(),
+    if !resp.is_success() {
+        return Err(EnrollError::Http { status });
+    }
+    if let Some(why) = resp.cut_off {
+        return Err(EnrollError::Network {
+            url: base.to_string(),
+            reason: why,
         });
     }
     #[derive(Deserialize)]
@@ -240,11 +271,9 @@ pub async fn enroll(hub_url: &str, code: &str) -> Result<Enrollment, EnrollError
         county: String,
         agency_kind: String,
     }
-    let bytes = resp.bytes().await.map_err(net)?;
-    if bytes.len() > 64 << 10 {
-        return Err(EnrollError::Http {
-            status: status.as_u16(),
-        });
+    let bytes = resp.body;
+    if bytes.len() as u64 > MAX_ANSWER {
+        return Err(EnrollError::Http { status });
     }
     let a: Answer = serde_json::from_slice(&bytes).map_err(|e| EnrollError::Network {
         url: base.to_string(),

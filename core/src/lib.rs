@@ -21,6 +21,7 @@ pub mod guides;
 pub mod helpcard;
 pub mod keys;
 pub mod model;
+pub(crate) mod par;
 pub mod present;
 pub mod privacy;
 pub mod routing;

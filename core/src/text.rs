@@ -4,6 +4,10 @@
 
 /// Folds one character; returns None for characters that separate tokens.
 pub fn fold_char(c: char) -> Option<char> {
+    // Most text is ASCII: no table, no Unicode case mapping.
+    if c.is_ascii() {
+        return c.is_ascii_alphanumeric().then(|| c.to_ascii_lowercase());
+    }
     let c = match c {
         'å' | 'ä' | 'à' | 'á' | 'â' | 'ã' | 'æ' | 'Å' | 'Ä' | 'À' | 'Á' | 'Â' | 'Ã' | 'Æ' => {
             'a'
@@ -67,5 +71,18 @@ mod tests {
         );
         assert_eq!(fold("Linnéuniversitetet"), "linneuniversitetet");
         assert_eq!(tokens(" 020-50 50 50 "), vec!["020", "50", "50", "50"]);
+    }
+
+    #[test]
+    fn ascii_folds_as_unicode_does() {
+        for c in (0u8..128).map(char::from) {
+            let unicode = c
+                .is_alphanumeric()
+                .then(|| c.to_lowercase().next().unwrap_or(c));
+            assert_eq!(fold_char(c), unicode, "{c:?}");
+        }
+        assert_eq!(fold_char('Ø'), Some('o'));
+        assert_eq!(fold_char('Ж'), Some('ж'));
+        assert_eq!(fold_char('–'), None);
     }
 }

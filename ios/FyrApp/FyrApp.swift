@@ -36,7 +36,13 @@ struct FyrApp: App {
 enum AppCore {
     static let holder = CoreHolder<FyrCore>(
         opener: CoreOpener(
-            open: { key, lang in try FyrCore.open(dataDir: dataDir(), keyHex: key, lang: lang) },
+            open: { key, lang in
+                let core = try FyrCore.open(dataDir: dataDir(), keyHex: key, lang: lang)
+                // Sync and enrollment go out through URLSession (the system's TLS,
+                // trust store, proxy and VPN); the core checks what comes back.
+                core.setTransport(transport: URLSessionTransport())
+                return core
+            },
             chosenLang: { try? $0.settings().lang },
             systemLang: { appLanguageForLocale(locale: Locale.preferredLanguages.first ?? "en") }),
         vault: KeyVault(store: ScreeningKeychain(), random: { n in

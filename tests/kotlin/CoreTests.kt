@@ -29,8 +29,9 @@ fun newKey(): String {
     return b.joinToString("") { "%02x".format(it) }
 }
 
+/** Opened as the app opens it: with the app's HTTPS transport. */
 fun openCore(dir: File = tempDir("store"), key: String = newKey(), lang: String = "sv"): FyrCore =
-    FyrCore.open(dir.absolutePath, key, lang)
+    FyrCore.open(dir.absolutePath, key, lang).also { it.setTransport(org.fyr.presentation.HttpsTransport()) }
 
 fun query(
     text: String = "",

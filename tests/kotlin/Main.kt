@@ -7,7 +7,7 @@ import org.fyr.testkit.runSuites
 import kotlin.system.exitProcess
 
 fun main(args: Array<String>) {
-    val suites = listOf(DirectoryTests(), ScreeningTests(), ErrorTests(), SyncTests(), ResourceTests(), PresentTests(), KeyTests(), PolicyTests(), BidiTests(), SearchFormTests(), FontScaleTests()) + presentationSuites()
+    val suites = listOf(DirectoryTests(), ScreeningTests(), ErrorTests(), SyncTests(), TransportTests(), ResourceTests(), PresentTests(), KeyTests(), PolicyTests(), BidiTests(), SearchFormTests(), FontScaleTests()) + presentationSuites()
     val failures = runSuites(suites, args.firstOrNull())
     exitProcess(if (failures > 0) 1 else 0)
 }

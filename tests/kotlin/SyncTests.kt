@@ -100,6 +100,7 @@ class Hub(private val checkIntervalHours: Int = 6) : AutoCloseable {
     /** A fresh install whose only knowledge is the bundle. */
     fun openDevice(lang: String = "en"): FyrCore =
         FyrCore.openWithBundle(tempDir("store").absolutePath, newKey(), lang, bundle.absolutePath)
+            .also { it.setTransport(org.fyr.presentation.HttpsTransport()) }
 
     override fun close() {
         process.destroy()

@@ -124,10 +124,16 @@ pub fn field_weight(fields: u8) -> f32 {
     w
 }
 
+/// A term's fields by term. Hashed with foldhash (already linked through
+/// hashbrown): a load hashes every term of every service, and std's
+/// SipHash, which resists flooding by hostile keys, is several times
+/// slower on these short ones (signed content, not hostile input).
+pub(crate) type TermFields<'a> = HashMap<&'a str, u8, foldhash::fast::RandomState>;
+
 /// The terms of a service's folded text fields (name, org, place, tags,
 /// body) with the fields (`FIELD_*` bits) each occurs in.
-pub(crate) fn term_fields(fields: &[String; 5]) -> HashMap<&str, u8> {
-    let mut seen: HashMap<&str, u8> = HashMap::new();
+pub(crate) fn term_fields(fields: &[String; 5]) -> TermFields<'_> {
+    let mut seen = TermFields::default();
     for (f, text) in fields.iter().enumerate() {
         for tok in text.split(' ').filter(|t| !t.is_empty()) {
             *seen.entry(tok).or_insert(0) |= 1 << f;

@@ -201,7 +201,14 @@ pub fn fts_columns(s: &Service, org: Option<&Organization>, munis: &[Municipalit
             .unwrap_or_default(),
         crate::model::ServiceArea::Municipalities { codes } => codes
             .iter()
-            .filter_map(|c| munis.iter().find(|m| &m.code == c))
+            .filter_map(|c| {
+                // By code (the index keeps them sorted), else as they come.
+                munis
+                    .binary_search_by(|m| m.code.as_str().cmp(c))
+                    .ok()
+                    .map(|i| &munis[i])
+                    .or_else(|| munis.iter().find(|m| &m.code == c))
+            })
             .map(|m| format!("{} {} {}", m.name, m.localities.join(" "), m.county_name))
             .collect::<Vec<_>>()
             .join(" "),

@@ -14,14 +14,16 @@ use super::index::FacetIndex;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 
+use super::index::TermFields;
 use super::text_index::TextBuilder;
 pub use super::text_index::TextIndex;
 
 impl TextIndex {
     /// The text index of entries given in position order, each as its terms
     /// with their fields (`index::term_fields`).
-    pub fn build<'a>(per_entry: impl Iterator<Item = HashMap<&'a str, u8>>) -> TextIndex {
-        let mut map: HashMap<&str, Vec<(u32, u8)>> = HashMap::new();
+    pub fn build<'a>(per_entry: impl Iterator<Item = TermFields<'a>>) -> TextIndex {
+        let mut map: HashMap<&str, Vec<(u32, u8)>, foldhash::fast::RandomState> =
+            HashMap::default();
         let mut total = 0;
         for (pos, fields) in per_entry.enumerate() {
             for (tok, mask) in fields {
@@ -63,7 +65,7 @@ impl Overlay {
 
     /// The entry at `pos` now has these terms (its old ones, shared or in
     /// the overlay, no longer count).
-    pub fn replace(&mut self, pos: u32, terms: HashMap<&str, u8>) {
+    pub fn replace(&mut self, pos: u32, terms: TermFields<'_>) {
         let w = pos as usize / 64;
         if self.dead.len() <= w {
             self.dead.resize(w + 1, 0);

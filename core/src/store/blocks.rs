@@ -107,8 +107,8 @@ fn encode<S: AsRef<str>>(entries: &[(S, S)]) -> Vec<u8> {
     deflate_after_dict(FORMAT_BLOCK, LEVEL, &w)
 }
 
-/// A block's entries, by id.
-fn decode(packed: &[u8]) -> Result<BTreeMap<String, String>> {
+/// A stored block's entries, by id.
+pub fn decode(packed: &[u8]) -> Result<BTreeMap<String, String>> {
     if packed.first() != Some(&FORMAT_BLOCK) {
         return Err(damaged("unknown format".into()));
     }
@@ -162,9 +162,13 @@ pub fn get(c: &Connection, kind: &str, id: &str) -> Result<Option<String>> {
     }
 }
 
-/// The body of `id` in a block, inflating only up to it (the entries are
-/// in id order).
-fn find(packed: &[u8], id: &str) -> Result<Option<String>> {
+/// An id longer than this is damage (ids are short names).
+const MAX_ID: usize = 4096;
+
+/// The body of `id` in a stored block, inflating only up to it (the entries
+/// are in id order). Damage of any kind is `Error::Damaged`, never a panic
+/// or a huge allocation (a length is believed only as far as the bytes go).
+pub fn find(packed: &[u8], id: &str) -> Result<Option<String>> {
     if packed.first() != Some(&FORMAT_BLOCK) {
         return Err(damaged("unknown format".into()));
     }
@@ -190,6 +194,9 @@ fn find(packed: &[u8], id: &str) -> Result<Option<String>> {
     };
     let mut key = Vec::new();
     while let Some(n) = var(&mut r)? {
+        if n > MAX_ID {
+            return Err(damaged("an id is too long".into()));
+        }
         key.resize(n, 0);
         r.read_exact(&mut key).map_err(cut)?;
         let len = var(&mut r)?.ok_or_else(|| damaged("a body is cut".into()))?;
@@ -202,8 +209,14 @@ fn find(packed: &[u8], id: &str) -> Result<Option<String>> {
                 }
             }
             std::cmp::Ordering::Equal => {
-                let mut body = vec![0u8; len];
-                r.read_exact(&mut body).map_err(cut)?;
+                let mut body = Vec::new();
+                (&mut r)
+                    .take(len as u64)
+                    .read_to_end(&mut body)
+                    .map_err(cut)?;
+                if body.len() != len {
+                    return Err(damaged(format!("the body of {id} is cut")));
+                }
                 return String::from_utf8(body)
                     .map(Some)
                     .map_err(|_| damaged(format!("the body of {id} is not UTF-8")));
@@ -292,33 +305,9 @@ fn store_blocks(
 }
 
 /// A run of at least this many records is packed on several threads at a
-/// load (a phone's first start has several cores and nothing else to do),
-/// each thread taking half as many or more (a piece ends in a block less
-/// than full).
+/// load (`crate::par`), each thread taking half as many or more (a piece
+/// ends in a block less than full).
 const PARALLEL_FROM: usize = 512;
-
-/// [`pack_run`] of a long run in contiguous pieces, one a thread.
-fn pack_run_parallel(entries: &[(&str, &str)]) -> Vec<(String, Vec<u8>)> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(8)
-        .min(entries.len() / (PARALLEL_FROM / 2));
-    if threads < 2 {
-        return pack_run(entries);
-    }
-    let piece = entries.len().div_ceil(threads);
-    std::thread::scope(|s| {
-        let handles: Vec<_> = entries
-            .chunks(piece)
-            .map(|chunk| s.spawn(move || pack_run(chunk)))
-            .collect();
-        handles
-            .into_iter()
-            .flat_map(|h| h.join().expect("packing a run of records"))
-            .collect()
-    })
-}
 
 fn map_insert(c: &Connection, kind: &str, id: &str, hash: &[u8; 32]) -> Result<()> {
     c.prepare_cached("INSERT OR REPLACE INTO records(b, kind, id, hash) VALUES (?1, ?2, ?3, ?4)")?
@@ -347,7 +336,12 @@ pub fn write_all(c: &Connection, records: &[Put<'_>]) -> Result<()> {
     }
     for (kind, recs) in by_kind {
         let entries: Vec<(&str, &str)> = recs.iter().map(|(id, (body, _))| (*id, *body)).collect();
-        store_blocks(c, kind, None, pack_run_parallel(&entries))?;
+        store_blocks(
+            c,
+            kind,
+            None,
+            crate::par::map_pieces(&entries, PARALLEL_FROM / 2, pack_run),
+        )?;
     }
     Ok(())
 }
@@ -477,15 +471,16 @@ pub fn convert_v5(c: &Connection) -> Result<bool> {
 mod tests {
     use super::*;
 
-    fn store() -> Connection {
-        let mut c = Connection::open_in_memory().unwrap();
-        super::super::schema::migrate(
-            &mut c,
-            super::super::schema::DIRECTORY_MIGRATIONS,
-            "directory.db",
-        )
-        .unwrap();
-        c
+    use super::super::test_support::empty_directory as store;
+
+    /// Each block's compressed size.
+    fn packed_sizes(c: &Connection) -> Vec<i64> {
+        c.prepare("SELECT length(body) FROM blocks")
+            .unwrap()
+            .query_map([], |r| r.get(0))
+            .unwrap()
+            .collect::<rusqlite::Result<_>>()
+            .unwrap()
     }
 
     /// A county's worth of services as a hub would publish them: long Swedish
@@ -516,13 +511,7 @@ mod tests {
         let mut now: BTreeMap<String, String> = (0..1200).map(|i| service(i, "")).collect();
         let all: Vec<(String, String)> = now.clone().into_iter().collect();
         write_all(&c, &put(&all)).unwrap();
-        let packed: Vec<i64> = c
-            .prepare("SELECT length(body) FROM blocks")
-            .unwrap()
-            .query_map([], |r| r.get(0))
-            .unwrap()
-            .collect::<rusqlite::Result<_>>()
-            .unwrap();
+        let packed = packed_sizes(&c);
         let raw: usize = all.iter().map(|(i, b)| i.len() + b.len()).sum();
         let total: i64 = packed.iter().sum();
         assert!((total as usize) < raw / 5, "{total} of {raw}");
@@ -572,13 +561,7 @@ mod tests {
             now.extend(ups);
             let back = scan(&c, "service").unwrap();
             assert_eq!(back, now.clone().into_iter().collect::<Vec<_>>());
-            let sizes: Vec<i64> = c
-                .prepare("SELECT length(body) FROM blocks")
-                .unwrap()
-                .query_map([], |r| r.get(0))
-                .unwrap()
-                .collect::<rusqlite::Result<_>>()
-                .unwrap();
+            let sizes = packed_sizes(&c);
             assert!(
                 sizes.iter().all(|&n| n as usize <= BLOCK_PACKED),
                 "{sizes:?}"
@@ -636,6 +619,31 @@ mod tests {
             assert!(crate::store::is_corruption(&e), "{e}");
             assert!(e.to_string().contains("damaged"), "{e}");
             assert!(crate::store::is_corruption(&scan(&c, "service").unwrap_err()));
+        }
+    }
+
+    #[test]
+    fn a_block_whose_lengths_lie_is_damaged_not_a_crash() {
+        let mut raw = Vec::new();
+        put_var(&mut raw, 3);
+        raw.extend_from_slice(b"s01");
+        put_var(&mut raw, 1 << 60);
+        raw.extend_from_slice(b"{}");
+        let lying = deflate_after_dict(FORMAT_BLOCK, LEVEL, &raw);
+        for e in [
+            find(&lying, "s01").unwrap_err(),
+            decode(&lying).unwrap_err(),
+        ] {
+            assert!(crate::store::is_corruption(&e), "{e}");
+        }
+        let mut raw = Vec::new();
+        put_var(&mut raw, usize::MAX >> 1);
+        let lying = deflate_after_dict(FORMAT_BLOCK, LEVEL, &raw);
+        assert!(find(&lying, "s01").is_err());
+        assert!(decode(&lying).is_err());
+        for junk in [&b""[..], &[2], &[2, 0xff, 0xff], &[1, 2, 3]] {
+            assert!(find(junk, "s01").is_err());
+            assert!(decode(junk).is_err());
         }
     }
 

@@ -118,13 +118,7 @@ mod tests {
 
     #[test]
     fn a_bucket_is_read_from_the_table_by_its_key_in_key_order() {
-        let mut c = Connection::open_in_memory().unwrap();
-        super::super::schema::migrate(
-            &mut c,
-            super::super::schema::DIRECTORY_MIGRATIONS,
-            "directory.db",
-        )
-        .unwrap();
+        let c = crate::store::test_support::empty_directory();
         let plan: Vec<String> = c
             .prepare(
                 "EXPLAIN QUERY PLAN SELECT kind, id, hash FROM records

@@ -316,7 +316,7 @@ pub fn apply(
         .filter(|r| typed.is_none() || !Typed::holds(r.kind))
         .try_for_each(crate::evolve::validate_record)
         .map_err(refused)?;
-    let hashes: Vec<[u8; 32]> = upserts.iter().map(Record::hash).collect();
+    let hashes: Vec<[u8; 32]> = crate::par::map(&upserts, 1024, Record::hash);
     let puts: Vec<super::blocks::Put<'_>> = upserts
         .iter()
         .zip(&hashes)
@@ -432,10 +432,12 @@ impl Typed {
                 .into_values()
                 .map(|r| Ok((r.id.clone(), r.decode().map_err(|e| bad(r, e))?)))
                 .collect::<std::result::Result<_, String>>()?,
-            services: sv
-                .into_values()
-                .map(|r| Ok((r.id.clone(), r.decode().map_err(|e| bad(r, e))?)))
-                .collect::<std::result::Result<_, String>>()?,
+            // The bulk of a national directory: parsed on the cores.
+            services: crate::par::map(&sv.into_values().collect::<Vec<_>>(), 1024, |r| {
+                Ok((r.id.clone(), r.decode().map_err(|e| bad(r, e))?))
+            })
+            .into_iter()
+            .collect::<std::result::Result<_, String>>()?,
         })
     }
 

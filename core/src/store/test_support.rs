@@ -22,3 +22,10 @@ pub fn all_records(f: &Fyr) -> Vec<Record> {
         .flat_map(|k| f.store().records(*k).unwrap())
         .collect()
 }
+
+/// An empty directory.db in memory at the latest schema.
+pub fn empty_directory() -> rusqlite::Connection {
+    let mut c = rusqlite::Connection::open_in_memory().unwrap();
+    super::schema::migrate(&mut c, super::schema::DIRECTORY_MIGRATIONS, "directory.db").unwrap();
+    c
+}

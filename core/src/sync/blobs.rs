@@ -78,44 +78,39 @@ pub(super) async fn fetch_blob(
     }
     let part = part_path(cfg, blob)?;
     let io = |e: std::io::Error| SyncError::Io(format!("{}: {e}", part.display()));
-    tokio::fs::create_dir_all(&cfg.work_dir).await.map_err(io)?;
-    let mut have = tokio::fs::metadata(&part)
-        .await
-        .map(|m| m.len())
-        .unwrap_or(0);
+    std::fs::create_dir_all(&cfg.work_dir).map_err(io)?;
+    let mut have = std::fs::metadata(&part).map(|m| m.len()).unwrap_or(0);
     if have > blob.size {
-        tokio::fs::remove_file(&part).await.map_err(io)?;
+        std::fs::remove_file(&part).map_err(io)?;
         have = 0;
     }
     if have < blob.size {
         let url = feed_url(feed, &blob.rel_path())?;
-        let mut req = net.client.get(url);
+        let mut req = Req::get(url);
         if have > 0 {
-            req = req.header(reqwest::header::RANGE, format!("bytes={have}-"));
+            req = req.header("range", format!("bytes={have}-"));
         }
-        let resp = net.send(req).await?;
-        let status = resp.status();
-        let append = if status == StatusCode::PARTIAL_CONTENT && have > 0 {
+        let resp = net.send(req, blob.size - have).await?;
+        let status = resp.status;
+        let append = if status == 206 && have > 0 {
             let ok = resp
-                .headers()
-                .get(reqwest::header::CONTENT_RANGE)
-                .and_then(|v| v.to_str().ok())
+                .header("content-range")
                 .is_some_and(|v| v.starts_with(&format!("bytes {have}-")));
             if !ok {
-                let _ = tokio::fs::remove_file(&part).await;
+                let _ = std::fs::remove_file(&part);
                 return Err(FeedError::Malformed(
                     "hub answered a range request with another range".into(),
                 )
                 .into());
             }
             true
-        } else if status == StatusCode::OK {
+        } else if status == 200 {
             false
-        } else if status == StatusCode::RANGE_NOT_SATISFIABLE {
-            let _ = tokio::fs::remove_file(&part).await;
+        } else if status == 416 {
+            let _ = std::fs::remove_file(&part);
             return Err(SyncError::Http {
                 status: 416,
-                url: resp.url().to_string(),
+                url: resp.url.clone(),
             });
         } else {
             return Err(http_error(&resp));
@@ -124,55 +119,42 @@ pub(super) async fn fetch_blob(
             have = 0;
         }
         let remaining = blob.size - have;
-        if resp.content_length().is_some_and(|n| n > remaining) {
-            let _ = tokio::fs::remove_file(&part).await;
+        if content_length(&resp).is_some_and(|n| n > remaining) {
+            let _ = std::fs::remove_file(&part);
             return Err(FeedError::TooLarge { limit: blob.size }.into());
         }
-        let mut file = if append {
-            tokio::fs::OpenOptions::new()
-                .append(true)
-                .open(&part)
-                .await
-                .map_err(io)?
-        } else {
-            tokio::fs::File::create(&part).await.map_err(io)?
-        };
-        let mut got = have;
-        let mut stream = resp.bytes_stream();
-        let mut rate = Rate::new(cfg);
-        loop {
-            let next = match rate.next(&mut stream).await {
-                Ok(n) => n,
-                Err(e) => {
-                    let _ = file.flush().await;
-                    return Err(e);
-                }
-            };
-            let Some(chunk) = next else { break };
-            let chunk = match chunk {
-                Ok(c) => c,
-                Err(e) => {
-                    let _ = file.flush().await;
-                    *interrupted_with_progress = got > have;
-                    return Err(SyncError::Network(format!(
-                        "download of {} interrupted after {got} of {} bytes (will resume): {}",
-                        blob.rel_path(),
-                        blob.size,
-                        describe(&e)
-                    )));
-                }
-            };
-            net.report.bytes_received += chunk.len() as u64;
-            if got + chunk.len() as u64 > blob.size {
-                drop(file);
-                let _ = tokio::fs::remove_file(&part).await;
-                return Err(FeedError::TooLarge { limit: blob.size }.into());
-            }
-            file.write_all(&chunk).await.map_err(io)?;
-            got += chunk.len() as u64;
+        net.report.bytes_received += resp.body.len() as u64;
+        if resp.body.len() as u64 > remaining {
+            let _ = std::fs::remove_file(&part);
+            return Err(FeedError::TooLarge { limit: blob.size }.into());
         }
-        file.flush().await.map_err(io)?;
-        file.sync_all().await.map_err(io)?;
+        // What arrived is kept, also from a body cut off: the next attempt
+        // asks for the rest.
+        {
+            use std::io::Write;
+            let mut file = if append {
+                std::fs::OpenOptions::new()
+                    .append(true)
+                    .open(&part)
+                    .map_err(io)?
+            } else {
+                std::fs::File::create(&part).map_err(io)?
+            };
+            file.write_all(&resp.body).map_err(io)?;
+            file.sync_all().map_err(io)?;
+        }
+        let got = have + resp.body.len() as u64;
+        if let Some(why) = &resp.cut_off {
+            if let Some(e) = net.past_deadline() {
+                return Err(e);
+            }
+            *interrupted_with_progress = got > have && !net.was_slow(got - have);
+            return Err(SyncError::Network(format!(
+                "download of {} interrupted after {got} of {} bytes (will resume): {why}",
+                blob.rel_path(),
+                blob.size,
+            )));
+        }
         if got < blob.size {
             return Err(SyncError::Network(format!(
                 "download of {} truncated at {got} of {} bytes (will resume)",
@@ -181,10 +163,10 @@ pub(super) async fn fetch_blob(
             )));
         }
     }
-    let bytes = tokio::fs::read(&part).await.map_err(io)?;
+    let bytes = std::fs::read(&part).map_err(io)?;
     let sha = feed::sha256_hex(&bytes);
     if !sha.eq_ignore_ascii_case(&blob.sha256) {
-        let _ = tokio::fs::remove_file(&part).await;
+        let _ = std::fs::remove_file(&part);
         return Err(FeedError::DigestMismatch {
             expected: blob.sha256.clone(),
             got: sha,

@@ -25,12 +25,15 @@
 
 mod blobs;
 mod configure;
+#[cfg(feature = "http")]
+pub mod http;
 pub mod memory;
 mod net;
 pub mod policy;
 mod pull;
 mod push;
 pub mod sqlite;
+pub mod transport;
 pub mod tuf;
 
 use blobs::*;
@@ -44,15 +47,15 @@ use crate::feed::{
 };
 use chrono::{DateTime, Utc};
 use ed25519_dalek::VerifyingKey;
-use futures_util::StreamExt;
-use reqwest::header::{HeaderMap, HeaderValue};
-use reqwest::StatusCode;
-/// The URL type of [`SyncConfig::hub`].
-pub use reqwest::Url;
 use serde::{Deserialize, Serialize};
 use std::path::PathBuf;
 use std::time::Duration;
-use tokio::io::AsyncWriteExt;
+pub use transport::{
+    default_transport, HttpHeader, HttpLimits, HttpRequest, HttpResponse, SendFuture,
+    SharedTransport, Transport, TransportError,
+};
+/// The URL type of [`SyncConfig::hub`].
+pub use url::Url;
 
 /// Meta keys the sync keeps in the store.
 pub mod meta {
@@ -249,6 +252,10 @@ pub struct SyncConfig {
     /// The most a blob is gunzipped to when its manifest does not state its
     /// decompressed size (when it does, that size is the limit).
     pub max_decoded_bytes: u64,
+    /// How requests are sent: the app's own transport on a phone; `None`
+    /// takes the reqwest one where the core is built with `http` (the CLI,
+    /// the hub's tests), and is an error without it.
+    pub transport: Option<SharedTransport>,
 }
 
 /// The longest a hub can make a device wait (Retry-After), and the furthest
@@ -274,6 +281,7 @@ impl SyncConfig {
             min_rate: 256,
             rate_window: Duration::from_secs(30),
             max_decoded_bytes: 64 << 20,
+            transport: None,
         }
     }
 
@@ -467,13 +475,13 @@ pub async fn sync(
         tokio::select! {
             biased;
             _ = cancel.cancelled() => Err(SyncError::Cancelled),
-            r = tokio::time::timeout(cfg.deadline, run(store, cfg, &mut report)) => {
-                r.unwrap_or_else(|_| Err(SyncError::Network(format!(
-                    "the sync did not finish within its deadline of {} s; it stopped and resumes next time",
-                    cfg.deadline.as_secs()
-                ))))
-            }
+            r = run(store, cfg, cancel, &mut report) => r,
         }
+    };
+    // However a request ended, a sync cancelled meanwhile was cancelled.
+    let res = match res {
+        Err(_) if cancel.is_cancelled() => Err(SyncError::Cancelled),
+        r => r,
     };
     let done = Utc::now();
     if !matches!(res, Err(SyncError::Cancelled)) {
@@ -535,35 +543,24 @@ pub async fn sync(
 async fn run(
     store: &dyn SyncStore,
     cfg: &SyncConfig,
+    cancel: &CancelToken,
     report: &mut SyncReport,
 ) -> Result<(), SyncError> {
-    let same_origin = reqwest::redirect::Policy::custom(move |a| {
-        if a.previous().len() >= 5 {
-            a.error("too many redirects")
-        } else if a.previous().first().map(|u| u.origin()) != Some(a.url().origin()) {
-            let to = a.url().to_string();
-            a.error(format!(
-                "the feed was redirected to another origin ({to}); refused"
-            ))
-        } else {
-            a.follow()
+    let own;
+    let transport: &dyn Transport = match &cfg.transport {
+        Some(t) => &*t.0,
+        None => {
+            own = default_transport(cfg.timeout)?;
+            &*own
         }
-    });
-    let build = |policy| {
-        reqwest::Client::builder()
-            .connect_timeout(cfg.timeout)
-            .read_timeout(cfg.timeout)
-            .redirect(policy)
-            .build()
-            .map_err(|e| SyncError::Network(e.to_string()))
     };
-    let client = build(same_origin)?;
-    let upload = build(reqwest::redirect::Policy::none())?;
     let mut net = Net {
-        client,
-        upload,
+        transport,
+        cancel,
         cfg,
         report,
+        deadline: std::time::Instant::now() + cfg.deadline,
+        last_exchange: Duration::ZERO,
         prefetched: Default::default(),
     };
     if let Some(root) = &cfg.tuf_root {
@@ -590,3 +587,5 @@ async fn run(
 
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod transport_tests;

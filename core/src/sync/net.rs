@@ -1,104 +1,102 @@
-//! The sync's HTTP: every request and body counted on the wire, bounded
-//! in size and time (a minimum rate, a deadline for each response head).
+//! The sync's requests through the transport seam: every request and body
+//! counted on the wire, bounded in size and time (a deadline for each
+//! response head, a minimum rate, the sync's own deadline), the origin rule
+//! for redirects and the status → error mapping — applied here to whatever
+//! the transport returns, so every transport gets the same policy.
 
+use super::transport::{header, reason_phrase, same_origin, HttpHeader, HttpLimits};
 use super::*;
 
 pub(super) struct Net<'a> {
-    /// For the feed: redirects within the hub's origin only.
-    pub(super) client: reqwest::Client,
-    /// For uploads: never follows a redirect.
-    pub(super) upload: reqwest::Client,
+    pub(super) transport: &'a dyn Transport,
+    pub(super) cancel: &'a CancelToken,
     pub(super) cfg: &'a SyncConfig,
     pub(super) report: &'a mut SyncReport,
+    /// The sync ends at this instant, whatever the hub does.
+    pub(super) deadline: std::time::Instant,
+    /// How long the last exchange took (for the rate of a body cut off).
+    pub(super) last_exchange: Duration,
     /// Blobs that came in the origin's update pack, by `blobs/<sha>.gz`
     /// (verified against the manifest like a download).
     pub(super) prefetched: std::collections::HashMap<String, Vec<u8>>,
 }
 
-/// Cuts off a body that runs slower than the minimum rate: at the end of
-/// each window, fewer than `min_rate × window` bytes ends the transfer.
-pub(super) struct Rate {
-    min: u64,
-    window: Duration,
-    start: tokio::time::Instant,
-    bytes: u64,
+/// A request as the sync builds it.
+pub(super) struct Req {
+    method: &'static str,
+    url: Url,
+    headers: Vec<HttpHeader>,
+    body: Vec<u8>,
 }
 
-impl Rate {
-    pub(super) fn new(cfg: &SyncConfig) -> Rate {
-        Rate {
-            min: cfg.min_rate,
-            window: cfg.rate_window.max(Duration::from_millis(100)),
-            start: tokio::time::Instant::now(),
-            bytes: 0,
+impl Req {
+    /// A feed request: follows redirects within the hub's origin only.
+    pub(super) fn get(url: Url) -> Req {
+        Req {
+            method: "GET",
+            url,
+            headers: Vec::new(),
+            body: Vec::new(),
         }
     }
-
-    /// The next chunk of `s`, or an error when the transfer is too slow.
-    pub(super) async fn next<S, T>(
-        &mut self,
-        s: &mut S,
-    ) -> Result<Option<reqwest::Result<T>>, SyncError>
-    where
-        S: futures_util::Stream<Item = reqwest::Result<T>> + Unpin,
-        T: AsRef<[u8]>,
-    {
-        if self.min == 0 {
-            return Ok(s.next().await);
+    /// An upload: never follows a redirect.
+    pub(super) fn post(url: Url, body: Vec<u8>) -> Req {
+        Req {
+            method: "POST",
+            url,
+            headers: Vec::new(),
+            body,
         }
-        loop {
-            let elapsed = self.start.elapsed();
-            if elapsed >= self.window {
-                let need = (self.min as f64 * self.window.as_secs_f64()) as u64;
-                if self.bytes < need {
-                    return Err(SyncError::Network(format!(
-                        "the transfer ran slower than {} bytes/s ({} bytes in {:.0} s); it stopped and resumes next time",
-                        self.min,
-                        self.bytes,
-                        elapsed.as_secs_f64()
-                    )));
-                }
-                self.start = tokio::time::Instant::now();
-                self.bytes = 0;
-                continue;
-            }
-            if let Ok(item) = tokio::time::timeout(self.window - elapsed, s.next()).await {
-                if let Some(Ok(c)) = &item {
-                    self.bytes += c.as_ref().len() as u64;
-                }
-                return Ok(item);
-            }
-        }
+    }
+    pub(super) fn header(mut self, name: &str, value: impl Into<String>) -> Req {
+        self.headers.push(HttpHeader {
+            name: name.into(),
+            value: value.into(),
+        });
+        self
     }
 }
 
-pub(super) fn head_size(headers: &HeaderMap) -> u64 {
+fn head_size(headers: &[HttpHeader]) -> u64 {
     headers
         .iter()
-        .map(|(k, v)| (k.as_str().len() + 2 + v.len() + 2) as u64)
+        .map(|h| (h.name.len() + 2 + h.value.len() + 2) as u64)
         .sum()
 }
 
 impl Net<'_> {
-    /// Sends a request, counting the request's bytes (request line, headers
-    /// including the ones hyper adds, body) and the response head.
+    fn deadline_error(&self) -> SyncError {
+        SyncError::Network(format!(
+            "the sync did not finish within its deadline of {} s; it stopped and resumes next time",
+            self.cfg.deadline.as_secs()
+        ))
+    }
+
+    /// Sends a request with a body limit, counting the request's bytes
+    /// (request line, headers including the ones an HTTP client adds, body)
+    /// and the response head. The body is counted when it is read
+    /// ([`Net::body`], the blob download).
     pub(super) async fn send(
         &mut self,
-        req: reqwest::RequestBuilder,
-    ) -> Result<reqwest::Response, SyncError> {
-        let req = req.build().map_err(|e| SyncError::Network(e.to_string()))?;
-        let url = req.url();
+        req: Req,
+        max_body: u64,
+    ) -> Result<HttpResponse, SyncError> {
+        if self.cancel.is_cancelled() {
+            return Err(SyncError::Cancelled);
+        }
+        let now = std::time::Instant::now();
+        if now >= self.deadline {
+            return Err(self.deadline_error());
+        }
+        let left = self.deadline - now;
+        let url = &req.url;
         let path_len = url.path().len() + url.query().map(|q| q.len() + 1).unwrap_or(0);
         let host_len = url.host_str().unwrap_or("").len()
             + url.port().map(|p| p.to_string().len() + 1).unwrap_or(0);
-        let body_len = req
-            .body()
-            .and_then(|b| b.as_bytes())
-            .map(|b| b.len())
-            .unwrap_or(0) as u64;
-        let mut sent = (req.method().as_str().len() + 1 + path_len + 11) as u64; // "GET /p HTTP/1.1\r\n"
-        sent += head_size(req.headers()) + (6 + host_len + 2) as u64 + 2; // host header, blank line
-        if !req.headers().contains_key(reqwest::header::ACCEPT) {
+        let body_len = req.body.len() as u64;
+        let mut sent = (req.method.len() + 1 + path_len + 11) as u64; // "GET /p HTTP/1.1\r\n"
+        sent += head_size(&req.headers) + (6 + host_len + 2) as u64 + 2; // host header, blank line
+        if header(&req.headers, "accept").is_none() {
             sent += 13; // "accept: */*\r\n"
         }
         if body_len > 0 {
@@ -110,84 +108,127 @@ impl Net<'_> {
         // request body may take at the minimum rate.
         let head_limit =
             self.cfg.timeout + Duration::from_secs(body_len / self.cfg.min_rate.max(1));
-        let client = if req.method() == reqwest::Method::GET {
-            &self.client
-        } else {
-            &self.upload
+        let follow = req.method == "GET";
+        let request = HttpRequest {
+            method: req.method.into(),
+            url: req.url.to_string(),
+            headers: req.headers,
+            body: req.body,
+            limits: HttpLimits {
+                max_body_bytes: max_body,
+                head_timeout_ms: ceil_ms(head_limit.min(left)).max(1),
+                // Rounded up and one more: a transport's deadline never ends
+                // before the sync's, so the core names it as the deadline.
+                deadline_ms: ceil_ms(left) + 1,
+                min_rate: self.cfg.min_rate,
+                rate_window_ms: self.cfg.rate_window.as_millis() as u64,
+                follow_redirects: follow,
+            },
         };
-        let resp = tokio::time::timeout(head_limit, client.execute(req))
-            .await
-            .map_err(|_| {
-                SyncError::Network(format!(
-                    "the hub did not answer within {} s",
-                    head_limit.as_secs()
-                ))
-            })?
-            .map_err(|e| SyncError::Network(describe(&e)))?;
-        let status_line = 9 + 3 + 1 + resp.status().canonical_reason().unwrap_or("").len() + 2;
-        self.report.bytes_received += status_line as u64 + head_size(resp.headers()) + 2;
+        let sent_to = req.url.clone();
+        let started = std::time::Instant::now();
+        let result = self.transport.send(request, self.cancel).await;
+        self.last_exchange = started.elapsed();
+        if self.cancel.is_cancelled() {
+            return Err(SyncError::Cancelled);
+        }
+        let resp = match result {
+            Ok(r) => r,
+            Err(_) if std::time::Instant::now() >= self.deadline => {
+                return Err(self.deadline_error())
+            }
+            Err(e) => return Err(SyncError::Network(e.0)),
+        };
+        let status_line = 9 + 3 + 1 + reason_phrase(resp.status).len() + 2;
+        self.report.bytes_received += status_line as u64 + head_size(&resp.headers) + 2;
+        // The origin rule, whatever the transport did: the feed only within
+        // the hub's origin; a transport that followed elsewhere is refused.
+        let answered = Url::parse(&resp.url).unwrap_or_else(|_| sent_to.clone());
+        if !same_origin(&answered, &sent_to) {
+            return Err(SyncError::Network(format!(
+                "the feed was redirected to another origin ({answered}); refused"
+            )));
+        }
+        if follow && (300..400).contains(&resp.status) && resp.status != 304 {
+            if let Some(to) = resp.header("location").and_then(|l| sent_to.join(l).ok()) {
+                if !same_origin(&to, &sent_to) {
+                    return Err(SyncError::Network(format!(
+                        "the feed was redirected to another origin ({to}); refused"
+                    )));
+                }
+            }
+        }
         Ok(resp)
     }
 
-    /// Reads a whole body, refusing more than `limit` bytes while streaming.
-    pub(super) async fn body(
-        &mut self,
-        resp: reqwest::Response,
-        limit: u64,
-    ) -> Result<Vec<u8>, SyncError> {
-        if resp.content_length().is_some_and(|n| n > limit) {
+    /// Checks a whole body: the stated length and the bytes against
+    /// `limit`, a body cut off is a network error (nothing is used).
+    pub(super) fn body(&mut self, resp: HttpResponse, limit: u64) -> Result<Vec<u8>, SyncError> {
+        if content_length(&resp).is_some_and(|n| n > limit) {
             return Err(FeedError::TooLarge { limit }.into());
         }
-        let mut out = Vec::new();
-        let mut stream = resp.bytes_stream();
-        let mut rate = Rate::new(self.cfg);
-        while let Some(chunk) = rate.next(&mut stream).await? {
-            let chunk = chunk.map_err(|e| SyncError::Network(describe(&e)))?;
-            self.report.bytes_received += chunk.len() as u64;
-            if out.len() as u64 + chunk.len() as u64 > limit {
-                return Err(FeedError::TooLarge { limit }.into());
-            }
-            out.extend_from_slice(&chunk);
+        self.report.bytes_received += resp.body.len() as u64;
+        if resp.body.len() as u64 > limit {
+            return Err(FeedError::TooLarge { limit }.into());
         }
-        Ok(out)
+        if let Some(why) = resp.cut_off {
+            if std::time::Instant::now() >= self.deadline {
+                return Err(self.deadline_error());
+            }
+            return Err(SyncError::Network(why));
+        }
+        Ok(resp.body)
+    }
+
+    /// Whether `bytes` in the last exchange ran below the minimum rate (a
+    /// body cut off for slowness is not retried at once; one cut off after
+    /// a healthy start is).
+    pub(super) fn was_slow(&self, bytes: u64) -> bool {
+        self.cfg.min_rate > 0
+            && (bytes as f64) < self.cfg.min_rate as f64 * self.last_exchange.as_secs_f64()
+    }
+
+    pub(super) fn past_deadline(&self) -> Option<SyncError> {
+        (std::time::Instant::now() >= self.deadline).then(|| self.deadline_error())
     }
 }
 
-pub(super) fn describe(e: &reqwest::Error) -> String {
-    use std::error::Error;
-    let mut s = e.to_string();
-    let mut src = e.source();
-    while let Some(inner) = src {
-        s.push_str(": ");
-        s.push_str(&inner.to_string());
-        src = inner.source();
-    }
-    s
+fn ceil_ms(d: Duration) -> u64 {
+    d.as_micros().div_ceil(1000) as u64
 }
 
-pub(super) fn http_error(resp: &reqwest::Response) -> SyncError {
-    let status = resp.status();
-    if status == StatusCode::UNAUTHORIZED || status == StatusCode::FORBIDDEN {
+pub(super) fn content_length(resp: &HttpResponse) -> Option<u64> {
+    resp.header("content-length")
+        .and_then(|v| v.trim().parse().ok())
+}
+
+pub(super) fn http_error(resp: &HttpResponse) -> SyncError {
+    let status = resp.status;
+    if status == 401 || status == 403 {
         return SyncError::Unauthorized;
     }
-    if status == StatusCode::GONE {
+    if status == 410 {
         return SyncError::Revoked;
     }
-    if status == StatusCode::SERVICE_UNAVAILABLE || status == StatusCode::TOO_MANY_REQUESTS {
+    if status == 503 || status == 429 {
         let retry_after = resp
-            .headers()
-            .get(reqwest::header::RETRY_AFTER)
-            .and_then(|v| v.to_str().ok())
+            .header("retry-after")
             .and_then(|s| parse_retry_after(s, Utc::now()));
         return SyncError::Overloaded { retry_after };
     }
     SyncError::Http {
-        status: status.as_u16(),
-        url: resp.url().to_string(),
+        status,
+        url: resp.url.clone(),
     }
 }
 
 pub(super) fn feed_url(feed: &Url, rel: &str) -> Result<Url, SyncError> {
     feed.join(rel)
         .map_err(|e| SyncError::Feed(FeedError::Malformed(format!("bad URL {rel}: {e}"))))
+}
+
+/// What a header value may hold (visible ASCII, space and tab): a stored
+/// ETag that is not is not sent.
+pub(super) fn valid_header_value(v: &str) -> bool {
+    v.bytes().all(|b| b == b'\t' || (0x20..0x7f).contains(&b))
 }

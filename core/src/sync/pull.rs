@@ -13,28 +13,26 @@ pub(super) async fn pull(
     let pos = store.position()?;
     net.report.version = pos.version;
     let url = feed_url(feed, "manifest.json")?;
-    let mut req = net
-        .client
-        .get(url)
-        .header(reqwest::header::ACCEPT_ENCODING, "gzip");
+    let mut req = Req::get(url).header("accept-encoding", "gzip");
     let etag_version = store.get_meta(meta::ETAG_VERSION)?;
     let mut conditional = false;
     if etag_version.as_deref() == Some(pos.version.to_string().as_str()) {
         if let Some(etag) = store.get_meta(meta::ETAG)? {
-            if let Ok(v) = HeaderValue::from_str(&etag) {
-                req = req.header(reqwest::header::IF_NONE_MATCH, v);
+            if valid_header_value(&etag) {
+                req = req.header("if-none-match", etag);
                 conditional = true;
             }
         }
     }
-    let resp = net.send(req).await?;
-    if resp.status() == StatusCode::NOT_MODIFIED && !conditional {
+    let limit = (feed::MAX_MANIFEST_BYTES as u64).min(cfg.max_bytes);
+    let resp = net.send(req, limit).await?;
+    if resp.status == 304 && !conditional {
         return Err(FeedError::Malformed(
             "the hub answered 304 Not Modified to a request that was not conditional".into(),
         )
         .into());
     }
-    if resp.status() == StatusCode::NOT_MODIFIED {
+    if resp.status == 304 {
         // The same manifest as before: still refuse it once it has expired
         // (a frozen feed must not look healthy).
         if let Some(expires) = meta_time(store, meta::CONTENT_EXPIRES)? {
@@ -44,20 +42,14 @@ pub(super) async fn pull(
         }
         return Ok(());
     }
-    if !resp.status().is_success() {
+    if !resp.is_success() {
         return Err(http_error(&resp));
     }
-    let etag = resp
-        .headers()
-        .get(reqwest::header::ETAG)
-        .and_then(|v| v.to_str().ok())
-        .map(str::to_string);
+    let etag = resp.header("etag").map(str::to_string);
     let gz = resp
-        .headers()
-        .get(reqwest::header::CONTENT_ENCODING)
-        .is_some_and(|v| v.as_bytes().eq_ignore_ascii_case(b"gzip"));
-    let limit = (feed::MAX_MANIFEST_BYTES as u64).min(cfg.max_bytes);
-    let mut bytes = net.body(resp, limit).await?;
+        .header("content-encoding")
+        .is_some_and(|v| v.eq_ignore_ascii_case("gzip"));
+    let mut bytes = net.body(resp, limit)?;
     if gz {
         use std::io::Read;
         let mut out = Vec::new();

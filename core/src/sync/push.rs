@@ -49,28 +49,19 @@ pub(super) async fn push(
             batch.iter().map(|e| e.event_id.as_str()).collect();
         let body =
             serde_json::to_vec(&serde_json::json!({ "events": batch })).expect("events serialize");
-        let req = net
-            .upload
-            .post(url.clone())
-            .bearer_auth(token)
-            .header(reqwest::header::CONTENT_TYPE, "application/json")
-            .body(body);
-        let resp = net.send(req).await?;
-        let status = resp.status();
-        if status.is_redirection() {
-            let to = resp
-                .headers()
-                .get(reqwest::header::LOCATION)
-                .and_then(|v| v.to_str().ok())
-                .unwrap_or("?")
-                .to_string();
+        let req = Req::post(url.clone(), body)
+            .header("authorization", format!("Bearer {token}"))
+            .header("content-type", "application/json");
+        let resp = net.send(req, 16 << 20).await?;
+        let status = resp.status;
+        if (300..400).contains(&status) {
+            let to = resp.header("location").unwrap_or("?").to_string();
             return Err(SyncError::Network(format!(
-                "the hub redirected the upload (HTTP {}) to {to}; uploads never follow a redirect, nothing was sent there",
-                status.as_u16()
+                "the hub redirected the upload (HTTP {status}) to {to}; uploads never follow a redirect, nothing was sent there"
             )));
         }
-        if status == StatusCode::PAYLOAD_TOO_LARGE {
-            let _ = net.body(resp, 64 << 10).await;
+        if status == 413 {
+            let _ = net.body(resp, 64 << 10);
             if batch.len() > 1 {
                 batch_size = (batch.len() / 2).max(1);
                 continue;
@@ -82,17 +73,14 @@ pub(super) async fn push(
             net.report.quarantined += 1;
             continue;
         }
-        if !status.is_success() {
+        if !resp.is_success() {
             let blocked = match http_error(&resp) {
                 SyncError::Revoked => {
                     store.set_meta(meta::REVOKED_TOKEN, Some(&token_hash))?;
                     UploadBlocked::Revoked
                 }
                 SyncError::Unauthorized => UploadBlocked::Refused {
-                    message: format!(
-                        "the hub does not accept this device's token (HTTP {})",
-                        status.as_u16()
-                    ),
+                    message: format!("the hub does not accept this device's token (HTTP {status})"),
                 },
                 SyncError::Http { status, .. } if (400..500).contains(&status) => {
                     UploadBlocked::Refused {
@@ -104,7 +92,7 @@ pub(super) async fn push(
             net.report.upload_blocked = Some(blocked);
             return Ok(());
         }
-        let bytes = net.body(resp, 16 << 20).await?;
+        let bytes = net.body(resp, 16 << 20)?;
         let answer: EventsResponse = serde_json::from_slice(&bytes).map_err(|e| {
             SyncError::Network(format!("hub's answer to an upload is not understood: {e}"))
         })?;

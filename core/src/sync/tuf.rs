@@ -10,14 +10,14 @@
 //! workflow, starting with the root chain. The window this leaves for a new
 //! root is the timestamp's lifetime (a day), the same as a freeze attack's.
 
+use super::net::{valid_header_value, Req};
 use super::{Net, SyncConfig, SyncError, SyncStore};
 use crate::feed::{self, FeedError};
 use crate::update::fetch::{FetchError, Fetcher};
 use crate::update::pack::{Have, Pack};
 use crate::update::{MetadataStore, Repository, UpdateError, Updater};
 use chrono::Utc;
-use reqwest::header::HeaderValue;
-use reqwest::{StatusCode, Url};
+use url::Url;
 
 /// Meta keys of the TUF state in the device store.
 pub mod keys {
@@ -92,19 +92,19 @@ impl Fetcher for NetFetcher<'_, '_> {
             url: url.to_string(),
             reason: e.to_string(),
         };
+        let limit = max_len.min(self.net.cfg.max_bytes);
         let resp = self
             .net
-            .send(self.net.client.get(url.clone()))
+            .send(Req::get(url.clone()), limit)
             .await
             .map_err(net_err)?;
-        if !resp.status().is_success() {
+        if !resp.is_success() {
             return Err(FetchError::Http {
-                status: resp.status().as_u16(),
+                status: resp.status,
                 url: url.to_string(),
             });
         }
-        let limit = max_len.min(self.net.cfg.max_bytes);
-        self.net.body(resp, limit).await.map_err(|e| match e {
+        self.net.body(resp, limit).map_err(|e| match e {
             SyncError::Feed(FeedError::TooLarge { .. }) => FetchError::TooLarge {
                 url: url.to_string(),
                 limit,
@@ -183,7 +183,7 @@ async fn ask_pack(
     store: &dyn SyncStore,
     net: &mut Net<'_>,
     origin: &Url,
-    etag: Option<&HeaderValue>,
+    etag: Option<&String>,
     content_version: u64,
     initial_root: &[u8],
 ) -> Result<PackAnswer, SyncError> {
@@ -198,19 +198,21 @@ async fn ask_pack(
         return Ok(PackAnswer::Failed);
     };
     url.set_query(Some(&have.query()));
-    let mut req = net.client.get(url);
+    let mut req = Req::get(url);
     if let Some(v) = etag {
-        req = req.header(reqwest::header::IF_NONE_MATCH, v.clone());
+        req = req.header("if-none-match", v.clone());
     }
-    let Ok(resp) = net.send(req).await else {
-        return Ok(PackAnswer::Failed);
+    let limit = net.cfg.max_bytes;
+    let resp = match net.send(req, limit).await {
+        Ok(r) => r,
+        Err(SyncError::Cancelled) => return Err(SyncError::Cancelled),
+        Err(_) => return Ok(PackAnswer::Failed),
     };
-    match resp.status() {
-        StatusCode::NOT_MODIFIED if etag.is_some() => Ok(PackAnswer::Unchanged),
-        StatusCode::NOT_FOUND => Ok(PackAnswer::NotServed),
-        s if s.is_success() => {
-            let limit = net.cfg.max_bytes;
-            let Ok(gz) = net.body(resp, limit).await else {
+    match resp.status {
+        304 if etag.is_some() => Ok(PackAnswer::Unchanged),
+        404 => Ok(PackAnswer::NotServed),
+        s if (200..300).contains(&s) => {
+            let Ok(gz) = net.body(resp, limit) else {
                 return Ok(PackAnswer::Failed);
             };
             Ok(Pack::decode(&gz, limit).map_or(PackAnswer::Failed, PackAnswer::Pack))
@@ -269,7 +271,7 @@ pub(super) async fn pull(
                 .and_then(|e| e.timestamp())
                 .is_ok_and(|t| t.common.expires > Utc::now()) =>
         {
-            HeaderValue::from_str(&etag).ok()
+            Some(etag).filter(|e| valid_header_value(e))
         }
         _ => None,
     };
@@ -316,22 +318,16 @@ pub(super) async fn pull(
     // with its ETag.
     if let (true, Some(v)) = (ask_file, &etag) {
         if let Ok(url) = origin.join("metadata/timestamp.json") {
-            let req = net
-                .client
-                .get(url)
-                .header(reqwest::header::IF_NONE_MATCH, v.clone());
-            if let Ok(resp) = net.send(req).await {
-                if resp.status() == StatusCode::NOT_MODIFIED {
-                    return Ok(());
-                }
+            let req = Req::get(url).header("if-none-match", v.clone());
+            let limit = crate::update::MAX_TIMESTAMP_BYTES;
+            match net.send(req, limit).await {
+                Err(SyncError::Cancelled) => return Err(SyncError::Cancelled),
+                Err(_) => {}
+                Ok(resp) if resp.status == 304 => return Ok(()),
                 // Changed: the refresh verifies this one (after the root
                 // chain) rather than asking for it again.
-                if resp.status().is_success() {
-                    prefetched = net
-                        .body(resp, crate::update::MAX_TIMESTAMP_BYTES)
-                        .await
-                        .ok();
-                }
+                Ok(resp) if resp.is_success() => prefetched = net.body(resp, limit).ok(),
+                Ok(_) => {}
             }
         }
     }

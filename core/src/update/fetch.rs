@@ -1,8 +1,9 @@
 //! The only network code of the update client: one GET with a size bound,
 //! deadlines and the origin rule (redirects only within the origin asked).
 
-use reqwest::Url;
+#[cfg(feature = "http")]
 use std::time::Duration;
+use url::Url;
 
 /// Why a fetch failed.
 #[derive(Debug, Clone, PartialEq, Eq, thiserror::Error)]
@@ -34,8 +35,9 @@ pub trait Fetcher {
     async fn fetch(&mut self, url: &Url, max_len: u64) -> Result<Vec<u8>, FetchError>;
 }
 
-/// The HTTP fetcher: connect and read timeouts, a minimum rate, the body
+/// The HTTP fetcher (the CLI's `tuf` commands; cargo feature `http`): connect and read timeouts, a minimum rate, the body
 /// bounded while streaming, redirects followed only within the origin.
+#[cfg(feature = "http")]
 pub struct HttpFetcher {
     client: reqwest::Client,
     /// Requests made and bytes received (for the sync report).
@@ -46,6 +48,7 @@ pub struct HttpFetcher {
     pub rate_window: Duration,
 }
 
+#[cfg(feature = "http")]
 impl HttpFetcher {
     pub fn new(timeout: Duration) -> Result<HttpFetcher, FetchError> {
         let same_origin = reqwest::redirect::Policy::custom(|a| {
@@ -77,6 +80,7 @@ impl HttpFetcher {
     }
 }
 
+#[cfg(feature = "http")]
 fn describe(e: &reqwest::Error) -> String {
     use std::error::Error;
     let mut s = e.to_string();
@@ -89,6 +93,7 @@ fn describe(e: &reqwest::Error) -> String {
     s
 }
 
+#[cfg(feature = "http")]
 impl Fetcher for HttpFetcher {
     async fn fetch(&mut self, url: &Url, max_len: u64) -> Result<Vec<u8>, FetchError> {
         use futures_util::StreamExt;

@@ -23,8 +23,8 @@ pub mod trusted;
 use chrono::{DateTime, Utc};
 use fetch::{FetchError, Fetcher};
 use metadata::{TargetFile, TufError};
-use reqwest::Url;
 use trusted::TrustedSet;
+use url::Url;
 
 /// Size bounds for metadata (as python-tuf's defaults).
 pub const MAX_ROOT_BYTES: u64 = 512_000;

@@ -13,6 +13,7 @@ import org.fyr.core.FyrCore
 import org.fyr.core.appLanguageForLocale
 import org.fyr.core.types.UiText
 import org.fyr.core.uiText
+import org.fyr.presentation.HttpsTransport
 import org.fyr.presentation.KeyState
 import org.fyr.presentation.KeyVault
 import org.fyr.presentation.errorKind
@@ -74,6 +75,9 @@ class FyrApplication : Application() {
             core.close()
             core = FyrCore.open(dataDir(), key, chosen)
         }
+        // Sync and enrollment go out through the platform's HTTPS (its TLS,
+        // trust store, proxy and VPN); the core checks everything that comes back.
+        core.setTransport(HttpsTransport())
         lang = chosen ?: systemLang
         discreet.value = discreetFile().exists()
         screeningsExist.value = runCatching { core.screenings().isNotEmpty() || core.status().unreadableScreenings > 0u }.getOrDefault(true)
