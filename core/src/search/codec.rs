@@ -28,35 +28,15 @@ impl FacetIndex {
         for m in &self.area_munis {
             w.extend_from_slice(&m.to_le_bytes());
         }
+        // The entries as fixed-width records, each field as wide as this
+        // blob's largest value needs (`Widths`), so that open reads them in
+        // one tight pass with no varint parsing per field.
+        let wd = Widths::of(&self.entries);
         put_u32(&mut w, self.entries.len() as u32);
-        let mut last_rowid = 0u32;
+        w.extend_from_slice(&wd.0);
+        w.reserve(self.entries.len() * wd.len());
         for e in &self.entries {
-            // The rowid as the difference from the previous one (zigzag: it
-            // is mostly small and positive), the bit sets as varints.
-            let d = e.rowid.wrapping_sub(last_rowid) as i32;
-            put_var(&mut w, ((d << 1) ^ (d >> 31)) as u32);
-            last_rowid = e.rowid;
-            w.push(e.kind);
-            put_var(&mut w, e.groups);
-            put_var(&mut w, e.needs);
-            put_var(&mut w, e.forms);
-            w.extend_from_slice(&e.langs.to_le_bytes());
-            w.push(e.flags);
-            match e.area {
-                Area::National => w.push(0),
-                Area::County(c) => {
-                    w.push(1);
-                    w.extend_from_slice(&c.to_le_bytes());
-                }
-                Area::Munis { start, len } => {
-                    w.push(2);
-                    put_u32(&mut w, start);
-                    w.extend_from_slice(&len.to_le_bytes());
-                }
-            }
-            w.extend_from_slice(&e.lat.to_le_bytes());
-            w.extend_from_slice(&e.lon.to_le_bytes());
-            w.extend_from_slice(&e.sched.to_le_bytes());
+            wd.put(&mut w, e);
         }
         // The text index as it lies in memory (`search/text_index.rs`).
         let merged;
@@ -116,57 +96,16 @@ impl FacetIndex {
             ix.area_munis.push(r.u16().ok_or_else(bad)?);
         }
         let n = r.u32().ok_or_else(bad)? as usize;
-        ix.entries.reserve(n);
-        let mut last_rowid = 0u32;
-        for _ in 0..n {
-            let e = (|| {
-                let z = r.var()?;
-                let d = ((z >> 1) as i32) ^ -((z & 1) as i32);
-                let rowid = last_rowid.wrapping_add(d as u32);
-                last_rowid = rowid;
-                let kind = r.u8()?;
-                let groups = r.var()?;
-                let needs = r.var()?;
-                let forms = r.var()?;
-                let langs = u64::from_le_bytes(r.take(8)?.try_into().ok()?);
-                let flags = r.u8()?;
-                let area = match r.u8()? {
-                    0 => Area::National,
-                    1 => Area::County(r.u16()?),
-                    2 => Area::Munis {
-                        start: r.u32()?,
-                        len: r.u16()?,
-                    },
-                    _ => return None,
-                };
-                let lat = f32::from_le_bytes(r.take(4)?.try_into().ok()?);
-                let lon = f32::from_le_bytes(r.take(4)?.try_into().ok()?);
-                let sched = r.u16()?;
-                Some(Entry {
-                    rowid,
-                    kind,
-                    groups,
-                    needs,
-                    forms,
-                    langs,
-                    flags,
-                    area,
-                    lat,
-                    lon,
-                    sched,
-                })
-            })()
-            .ok_or_else(bad)?;
-            if e.sched as usize >= ix.schedules.len() {
-                return Err(bad());
-            }
-            if let Area::Munis { start, len } = e.area {
-                if start as usize + len as usize > ix.area_munis.len() {
-                    return Err(bad());
-                }
-            }
-            ix.entries.push(e);
+        let wd = Widths(r.take(WIDTHS).ok_or_else(bad)?.try_into().unwrap());
+        if !wd.valid() {
+            return Err(bad());
         }
+        let records = r
+            .take(n.checked_mul(wd.len()).ok_or_else(bad)?)
+            .ok_or_else(bad)?;
+        ix.entries = wd
+            .read(records, ix.schedules.len(), ix.area_munis.len())
+            .ok_or_else(bad)?;
         let counts = (
             r.u32().ok_or_else(bad)?,
             r.u32().ok_or_else(bad)?,
@@ -184,7 +123,7 @@ impl FacetIndex {
 
 /// The blob's format tag: a blob of another format (an older app's) is
 /// rebuilt from the records at open, not taken for damage.
-pub const BLOB_FORMAT: &[u8; 6] = b"FYRIX4";
+pub const BLOB_FORMAT: &[u8; 6] = b"FYRIX5";
 
 /// Whether `blob` is in this code's format.
 pub fn is_current_format(blob: &[u8]) -> bool {
@@ -199,10 +138,138 @@ fn checksum(b: &[u8]) -> u32 {
     crc32fast::hash(b)
 }
 
+/// How many fields of an entry record have a per-blob width.
+const WIDTHS: usize = 7;
+
+/// The byte widths (1, 2, 4 or 8) of an entry record's variable fields in
+/// one blob: rowid, groups, needs, forms, langs, the area's first and second
+/// number. The rest is fixed: kind u8, flags u8, area tag u8, lat and lon
+/// f32, sched u16. All little-endian.
+struct Widths([u8; WIDTHS]);
+
+impl Widths {
+    fn of(entries: &[Entry]) -> Widths {
+        let mut max = [0u64; WIDTHS];
+        for e in entries {
+            for (m, v) in max.iter_mut().zip(Self::fields(e)) {
+                *m = (*m).max(v);
+            }
+        }
+        Widths(max.map(|m| match m {
+            0..=0xff => 1,
+            0x100..=0xffff => 2,
+            0x1_0000..=0xffff_ffff => 4,
+            _ => 8,
+        }))
+    }
+
+    fn fields(e: &Entry) -> [u64; WIDTHS] {
+        let (a, b) = match e.area {
+            Area::National => (0, 0),
+            Area::County(c) => (c as u64, 0),
+            Area::Munis { start, len } => (start as u64, len as u64),
+        };
+        [
+            e.rowid as u64,
+            e.groups as u64,
+            e.needs as u64,
+            e.forms as u64,
+            e.langs,
+            a,
+            b,
+        ]
+    }
+
+    fn valid(&self) -> bool {
+        self.0.iter().all(|w| matches!(w, 1 | 2 | 4 | 8))
+    }
+
+    /// One record's length.
+    fn len(&self) -> usize {
+        self.0.iter().map(|&w| w as usize).sum::<usize>() + 3 + 8 + 2
+    }
+
+    fn put(&self, w: &mut Vec<u8>, e: &Entry) {
+        let f = Self::fields(e);
+        let mut var = |i: usize| w.extend_from_slice(&f[i].to_le_bytes()[..self.0[i] as usize]);
+        var(0);
+        var(1);
+        var(2);
+        var(3);
+        var(4);
+        var(5);
+        var(6);
+        w.push(e.kind);
+        w.push(e.flags);
+        w.push(match e.area {
+            Area::National => 0,
+            Area::County(_) => 1,
+            Area::Munis { .. } => 2,
+        });
+        w.extend_from_slice(&e.lat.to_le_bytes());
+        w.extend_from_slice(&e.lon.to_le_bytes());
+        w.extend_from_slice(&e.sched.to_le_bytes());
+    }
+
+    /// The records in `b` (a whole number of them), each checked against
+    /// the tables it points into; `None` if any is damaged.
+    fn read(&self, b: &[u8], schedules: usize, area_munis: usize) -> Option<Vec<Entry>> {
+        let n = self.len();
+        let w = self.0.map(|w| w as usize);
+        let mut out = Vec::with_capacity(b.len() / n);
+        for r in b.chunks_exact(n) {
+            let mut p = 0;
+            let mut f = [0u64; WIDTHS];
+            for (v, &w) in f.iter_mut().zip(&w) {
+                // A match, not a copy of `w` bytes: the widths are the
+                // same for every record, so the branch is predicted.
+                *v = match w {
+                    1 => r[p] as u64,
+                    2 => u16::from_le_bytes([r[p], r[p + 1]]) as u64,
+                    4 => u32::from_le_bytes(r[p..p + 4].try_into().ok()?) as u64,
+                    _ => u64::from_le_bytes(r[p..p + 8].try_into().ok()?),
+                };
+                p += w;
+            }
+            let rest: &[u8; 13] = r[p..].try_into().ok()?;
+            let area = match rest[2] {
+                0 => Area::National,
+                1 => Area::County(u16::try_from(f[5]).ok()?),
+                2 => {
+                    let start = u32::try_from(f[5]).ok()?;
+                    let len = u16::try_from(f[6]).ok()?;
+                    if start as usize + len as usize > area_munis {
+                        return None;
+                    }
+                    Area::Munis { start, len }
+                }
+                _ => return None,
+            };
+            let sched = u16::from_le_bytes([rest[11], rest[12]]);
+            if sched as usize >= schedules {
+                return None;
+            }
+            out.push(Entry {
+                rowid: u32::try_from(f[0]).ok()?,
+                kind: rest[0],
+                groups: u32::try_from(f[1]).ok()?,
+                needs: u32::try_from(f[2]).ok()?,
+                forms: u32::try_from(f[3]).ok()?,
+                langs: f[4],
+                flags: rest[1],
+                area,
+                lat: f32::from_le_bytes(rest[3..7].try_into().ok()?),
+                lon: f32::from_le_bytes(rest[7..11].try_into().ok()?),
+                sched,
+            });
+        }
+        Some(out)
+    }
+}
+
 fn put_u32(w: &mut Vec<u8>, v: u32) {
     w.extend_from_slice(&v.to_le_bytes());
 }
-use super::text_index::put_var;
 fn put_str(w: &mut Vec<u8>, s: &str) {
     put_u32(w, s.len() as u32);
     w.extend_from_slice(s.as_bytes());
@@ -225,9 +292,6 @@ impl<'a> Reader<'a> {
         self.p += n;
         Some(s)
     }
-    fn u8(&mut self) -> Option<u8> {
-        Some(self.take(1)?[0])
-    }
     fn u16(&mut self) -> Option<u16> {
         Some(u16::from_le_bytes(self.take(2)?.try_into().ok()?))
     }
@@ -238,19 +302,80 @@ impl<'a> Reader<'a> {
         let n = self.u32()? as usize;
         String::from_utf8(self.take(n)?.to_vec()).ok()
     }
-    fn var(&mut self) -> Option<u32> {
-        let mut v = 0u32;
-        for shift in (0..35).step_by(7) {
-            let b = self.u8()?;
-            v |= ((b & 0x7f) as u32).checked_shl(shift)?;
-            if b & 0x80 == 0 {
-                return Some(v);
-            }
-        }
-        None
-    }
     fn strs(&mut self) -> Option<Vec<String>> {
         let n = self.u32()?;
         (0..n).map(|_| self.str()).collect()
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(rowid: u32, langs: u64, area: Area) -> Entry {
+        Entry {
+            rowid,
+            kind: 3,
+            groups: 1 << 20,
+            needs: 5,
+            forms: 0,
+            langs,
+            flags: 1,
+            area,
+            lat: 63.18,
+            lon: f32::NAN,
+            sched: 0,
+        }
+    }
+
+    /// A national directory's large rowids, a 40th language and a long
+    /// list of municipalities need the wider fields; each comes back whole.
+    #[test]
+    fn entries_of_every_width_come_back() {
+        let mut ix = FacetIndex {
+            schedule_specs: vec!["".into()],
+            schedules: vec![Schedule::parse_or_never("").unwrap()],
+            area_munis: vec![0; 300],
+            ..Default::default()
+        };
+        ix.entries = vec![
+            entry(1, 1, Area::National),
+            entry(70_000, 1 << 40, Area::County(2)),
+            entry(
+                4_000_000_000,
+                0,
+                Area::Munis {
+                    start: 10,
+                    len: 290,
+                },
+            ),
+        ];
+        let back = FacetIndex::decode(ix.encode()).unwrap();
+        assert_eq!(back.entries.len(), 3);
+        for (a, b) in ix.entries.iter().zip(&back.entries) {
+            assert_eq!(
+                (a.rowid, a.kind, a.groups, a.needs, a.forms, a.langs, a.flags),
+                (b.rowid, b.kind, b.groups, b.needs, b.forms, b.langs, b.flags)
+            );
+            assert_eq!(a.area, b.area);
+            assert_eq!(a.lat.to_bits(), b.lat.to_bits());
+            assert_eq!(a.lon.to_bits(), b.lon.to_bits());
+        }
+    }
+
+    /// An entry pointing past the municipalities it names is damage.
+    #[test]
+    fn an_entry_out_of_its_tables_is_damage() {
+        let mut ix = FacetIndex {
+            schedule_specs: vec!["".into()],
+            schedules: vec![Schedule::parse_or_never("").unwrap()],
+            area_munis: vec![0; 3],
+            ..Default::default()
+        };
+        ix.entries = vec![entry(1, 1, Area::Munis { start: 2, len: 2 })];
+        assert!(matches!(
+            FacetIndex::decode(ix.encode()),
+            Err(Error::Damaged(_))
+        ));
     }
 }

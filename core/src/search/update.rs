@@ -123,15 +123,54 @@ fn in_place(old: &FacetIndex, removed: &[u32], added: &[Changed]) -> bool {
 /// their terms moved to the overlay. The text index is shared with `old`,
 /// not copied (see [`super::postings`]).
 fn modify(old: &FacetIndex, changed: Vec<Changed>) -> Result<FacetIndex> {
-    let mut ix = FacetIndex {
-        entries: old.entries.clone(),
-        by_rowid: old.by_rowid.clone(),
+    edit(
+        FacetIndex {
+            entries: old.entries.clone(),
+            by_rowid: old.by_rowid.clone(),
+            text: old.text.clone(),
+            overlay: old.overlay.clone(),
+            ..old.tables_only()
+        },
+        changed,
+    )
+}
+
+/// As [`update`], for an index nobody else holds (the stored one while the
+/// deltas recorded since it was written are replayed at open): an edit in
+/// place takes its entries, tables and edits over instead of copying them.
+pub fn update_owned(
+    mut old: FacetIndex,
+    removed: &[u32],
+    mut added: Vec<Changed>,
+) -> Result<FacetIndex> {
+    added.sort_by_key(|c| c.position);
+    if !in_place(&old, removed, &added) {
+        return update(&old, removed, added);
+    }
+    // The same fields `modify` keeps; the rest (display cache, routing)
+    // starts empty as it does there.
+    let ix = FacetIndex {
+        entries: std::mem::take(&mut old.entries),
+        by_rowid: std::mem::take(&mut old.by_rowid),
         text: old.text.clone(),
-        overlay: old.overlay.clone(),
-        ..old.tables_only()
+        overlay: std::mem::take(&mut old.overlay),
+        municipalities: std::mem::take(&mut old.municipalities),
+        counties: std::mem::take(&mut old.counties),
+        languages: std::mem::take(&mut old.languages),
+        schedule_specs: std::mem::take(&mut old.schedule_specs),
+        schedules: std::mem::take(&mut old.schedules),
+        area_munis: std::mem::take(&mut old.area_munis),
+        ..Default::default()
     };
+    edit(ix, added)
+}
+
+/// `ix` with the services in `changed` (each at its own position) edited.
+fn edit(mut ix: FacetIndex, changed: Vec<Changed>) -> Result<FacetIndex> {
     let mut sched_ix = ix.schedule_ix();
-    let muni_pos = muni_positions(&old.municipalities);
+    // A copy (a few hundred names): `make_entry` borrows `ix` mutably.
+    let munis = ix.municipalities.clone();
+    let muni_pos = muni_positions(&munis);
     for c in &changed {
         let e = ix.make_entry(c.rowid, &c.service, c.kind, &mut sched_ix, &muni_pos)?;
         ix.entries[c.position as usize] = e;

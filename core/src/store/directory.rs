@@ -119,7 +119,7 @@ pub fn open(
         }
     };
     for d in deltas(&c)? {
-        ix = super::reindex::replay(&c, &ix, d)?;
+        ix = super::reindex::replay(&c, ix, d)?;
     }
     attach_routing(&c, &mut ix, None)?;
     Ok((c, ix))

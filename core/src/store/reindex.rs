@@ -24,7 +24,7 @@ pub struct Delta {
 /// `ix` with `d` replayed. The organizations and municipalities are the
 /// store's: a change of either rewrites the index whole (see [`can_update`]),
 /// so they are the same as when `d` was recorded.
-pub fn replay(c: &Connection, ix: &FacetIndex, d: Delta) -> Result<FacetIndex> {
+pub fn replay(c: &Connection, ix: FacetIndex, d: Delta) -> Result<FacetIndex> {
     let mut changed = Vec::with_capacity(d.added.len());
     for (rowid, position, service) in d.added {
         let org = crate::search::organization(c, &service.organization)?;
@@ -36,7 +36,7 @@ pub fn replay(c: &Connection, ix: &FacetIndex, d: Delta) -> Result<FacetIndex> {
             service,
         });
     }
-    update::update(ix, &d.removed, changed)
+    update::update_owned(ix, &d.removed, changed)
 }
 
 /// Whether a change can update the index in place.
