@@ -363,7 +363,15 @@ pub fn apply(
     pos.digest = digest;
     set_meta(&tx, "position", &serde_json::to_string(&pos)?)?;
     let updated = match incremental {
-        Some(old) => super::reindex::update_index(&tx, old, &touched)?,
+        Some(old) => {
+            // The last upsert of an id is what the store holds.
+            let written: HashMap<&str, &str> = upserts
+                .iter()
+                .filter(|r| r.kind == RecordKind::Service)
+                .map(|r| (r.id.as_str(), r.body.as_str()))
+                .collect();
+            super::reindex::update_index(&tx, old, &touched, Some(&written))?
+        }
         None => None,
     };
     let mut ix = match updated {

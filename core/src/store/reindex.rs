@@ -69,11 +69,14 @@ pub fn touched_services(upserts: &[Record], deletes: &[(RecordKind, String)]) ->
 /// `old` (the index of the content before the change) updated for the
 /// services `ids` after their records were written in `tx`; the `svc`
 /// rowids updated too, and the change as a [`Delta`] to store. None when
-/// `old` does not match the store (then the caller rebuilds).
+/// `old` does not match the store (then the caller rebuilds). `written`:
+/// the services' bodies as the change wrote them (an id not in it was
+/// deleted), so they are not read back; None reads them from the store.
 pub fn update_index(
     tx: &Transaction,
     old: &FacetIndex,
     ids: &[String],
+    written: Option<&std::collections::HashMap<&str, &str>>,
 ) -> Result<Option<(FacetIndex, Delta)>> {
     let mut old_rowid = tx.prepare_cached("SELECT rowid FROM svc WHERE id = ?1")?;
     let mut before = tx.prepare_cached("SELECT count(*) FROM svc WHERE id < ?1")?;
@@ -110,7 +113,10 @@ pub fn update_index(
         if let Some(p) = pos {
             removed.push(p);
         }
-        let b = super::blocks::get(tx, "service", id)?;
+        let b = match written {
+            Some(w) => w.get(id.as_str()).map(|b| b.to_string()),
+            None => super::blocks::get(tx, "service", id)?,
+        };
         match b {
             Some(b) => {
                 let service: Service = serde_json::from_str(&b).map_err(|e| {

@@ -142,7 +142,9 @@ fn a_delta_applied_in_place_answers_as_a_full_rebuild_does() {
         let tx = c.transaction().unwrap();
         let ix = fa.store().index();
         let ids = reindex::touched_services(&upserts, &deletes);
-        assert!(reindex::update_index(&tx, &ix, &ids).unwrap().is_some());
+        assert!(reindex::update_index(&tx, &ix, &ids, None)
+            .unwrap()
+            .is_some());
     }
 
     let pos = fa.store().position().unwrap();
