@@ -16,9 +16,14 @@
 use crate::feed::{Record, RecordKind};
 use crate::vocab::Lang;
 
+/// A record's refusal in one line: kind, id and the rule.
+pub fn refusal(r: &Record, why: impl std::fmt::Display) -> String {
+    format!("{} {}: {why}", r.kind, r.id)
+}
+
 /// Why a record was refused: kind, id and the rule, in one line.
 pub fn validate_record(r: &Record) -> Result<(), String> {
-    let fail = |e: String| format!("{} {}: {e}", r.kind, r.id);
+    let fail = |e: String| refusal(r, e);
     match r.kind {
         RecordKind::Municipality => r
             .decode::<crate::model::Municipality>()

@@ -356,8 +356,8 @@ pub fn write(
     deletes: &[(RecordKind, String)],
 ) -> Result<Vec<[u8; 32]>> {
     type Change<'a> = (RecordKind, &'a str, Option<(&'a str, &'a [u8; 32])>);
-    // Each change by the block its id falls in (None: before the kind's
-    // first block, or a kind with none yet).
+    // Each change by the block its id falls in; an id before the kind's
+    // first block joins that block (None: the kind has no block yet).
     let mut by_block: BTreeMap<(&str, Option<i64>), Vec<Change<'_>>> = BTreeMap::new();
     let changes = deletes.iter().map(|(k, id)| (*k, id.as_str(), None)).chain(
         upserts
@@ -365,26 +365,19 @@ pub fn write(
             .map(|p| (p.kind, p.id, Some((p.body, &p.hash)))),
     );
     for ch in changes {
-        let b = block_of(c, ch.0.id(), ch.1)?;
-        if b.is_none() && ch.2.is_none() {
-            continue; // a delete of what is not there
-        }
-        by_block.entry((ch.0.id(), b)).or_default().push(ch);
-    }
-    // A new first id of a kind joins the kind's first block.
-    let mut merged: BTreeMap<(&str, Option<i64>), Vec<Change<'_>>> = BTreeMap::new();
-    for ((kind, b), chs) in by_block {
-        let b = match b {
+        let kind = ch.0.id();
+        let b = match block_of(c, kind, ch.1)? {
             Some(b) => Some(b),
+            None if ch.2.is_none() => continue, // a delete of what is not there
             None => c
                 .prepare_cached("SELECT id FROM blocks WHERE kind = ?1 ORDER BY first LIMIT 1")?
                 .query_row([kind], |r| r.get(0))
                 .optional()?,
         };
-        merged.entry((kind, b)).or_default().extend(chs);
+        by_block.entry((kind, b)).or_default().push(ch);
     }
     let mut old = Vec::new();
-    for ((kind, b), chs) in merged {
+    for ((kind, b), chs) in by_block {
         let mut entries = match b {
             Some(b) => read_block(c, b)?,
             None => BTreeMap::new(),
@@ -428,12 +421,7 @@ pub fn write(
 /// text body a row, kept as `records_v5` by the migration) into blocks,
 /// keeping their hashes: the digest and the index stay as they were.
 pub fn convert_v5(c: &Connection) -> Result<bool> {
-    let old: bool = c.query_row(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = 'records_v5'",
-        [],
-        |r| r.get::<_, i64>(0).map(|n| n > 0),
-    )?;
-    if !old {
+    if !super::schema::has_table(c, "records_v5")? {
         return Ok(false);
     }
     let mut rows: Vec<(RecordKind, String, String, [u8; 32])> = Vec::new();

@@ -65,7 +65,7 @@ pub fn open(
     }
     let mut c = open_conn(path)?;
     schema::migrate(&mut c, schema::DIRECTORY_MIGRATIONS, "directory.db")?;
-    if has_table(&c, "records_v5")? {
+    if schema::has_table(&c, "records_v5")? {
         // A store from before schema v6: its records move into blocks.
         before_write()?;
         let tx = c.transaction()?;
@@ -266,14 +266,6 @@ pub fn describe_loss(was: Option<&ContentPosition>, now: &ContentPosition) -> St
     }
 }
 
-fn has_table(c: &Connection, name: &str) -> Result<bool> {
-    Ok(c.query_row(
-        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
-        [name],
-        |r| r.get::<_, i64>(0),
-    )? > 0)
-}
-
 pub fn records(c: &Connection, kind: RecordKind) -> Result<Vec<Record>> {
     Ok(super::blocks::scan(c, kind.id())?
         .into_iter()
@@ -417,7 +409,7 @@ impl Typed {
     }
 
     /// From a snapshot's records; the first that does not read is named
-    /// (as `evolve::validate_record` names it).
+    /// (`evolve::refusal`, as the check of every other record names it).
     fn read(all: &[Record]) -> std::result::Result<Typed, String> {
         let mut by_id: [std::collections::BTreeMap<&str, &Record>; 3] = Default::default();
         for r in all {
@@ -429,7 +421,7 @@ impl Typed {
             };
             by_id[k].insert(&r.id, r);
         }
-        let bad = |r: &Record, e: crate::feed::FeedError| format!("{} {}: {e}", r.kind, r.id);
+        let bad = |r: &Record, e: crate::feed::FeedError| crate::evolve::refusal(r, e);
         let [m, o, sv] = by_id;
         Ok(Typed {
             munis: m

@@ -77,6 +77,15 @@ pub fn version(conn: &Connection) -> Result<usize> {
     Ok(v as usize)
 }
 
+/// Does the file have a table of this name?
+pub fn has_table(c: &Connection, name: &str) -> Result<bool> {
+    Ok(c.query_row(
+        "SELECT count(*) FROM sqlite_master WHERE type = 'table' AND name = ?1",
+        [name],
+        |r| r.get::<_, i64>(0),
+    )? > 0)
+}
+
 /// Brings `conn` to the latest version; returns the version it started from.
 pub fn migrate(conn: &mut Connection, migrations: &[&str], what: &str) -> Result<usize> {
     let from = version(conn)?;
