@@ -96,7 +96,18 @@ impl Lexicon {
         Lexicon::compile(file, f)
     }
 
+    /// Compiles a lexicon. Its words are analyzed as the query is
+    /// (`understand::analyze`); a word of the embedded lexicon takes the
+    /// analysis build.rs made of it with that same code ([`Analyses`]).
     pub fn compile(file: &str, f: LexiconFile) -> Result<Lexicon, Vec<RoutingError>> {
+        Self::compile_with(file, f, Analyses::new(EMBEDDED_ANALYSES))
+    }
+
+    fn compile_with(
+        file: &str,
+        f: LexiconFile,
+        mut analyses: Analyses<'_>,
+    ) -> Result<Lexicon, Vec<RoutingError>> {
         let mut errors = Vec::new();
         let mut err = |rule: Option<String>, problem: String| {
             errors.push(RoutingError {
@@ -192,14 +203,14 @@ impl Lexicon {
                 language: e.language.clone(),
             });
             for w in &e.words {
-                let t = analyze(w);
-                if t.is_empty() || t.iter().any(|x| x.word.is_empty()) {
+                let (words, stems) = analyses.of(w);
+                if words.is_empty() || words.iter().any(String::is_empty) {
                     push(format!("word '{w}' is empty"));
                     continue;
                 }
                 phrases.push(Phrase {
-                    words: t.iter().map(|x| x.word.clone()).collect(),
-                    stems: t.iter().map(|x| x.stem.clone()).collect(),
+                    words,
+                    stems,
                     meaning: m,
                 });
             }
@@ -233,6 +244,16 @@ impl Lexicon {
         })
     }
 
+    /// Compiled with every word analyzed now (what the table build.rs
+    /// makes must equal).
+    #[cfg(test)]
+    pub(crate) fn compile_analyzing(
+        file: &str,
+        f: LexiconFile,
+    ) -> Result<Lexicon, Vec<RoutingError>> {
+        Self::compile_with(file, f, Analyses::new(""))
+    }
+
     /// Whether a folded word (or its stem) is a word of the lexicon.
     pub fn knows(&self, word: &str) -> bool {
         self.single.contains_key(word) || self.single.contains_key(&stem(word))
@@ -241,5 +262,65 @@ impl Lexicon {
     /// The lexicon's words, folded (for tests and tools).
     pub fn folded_words(&self) -> Vec<String> {
         self.phrases.iter().map(|p| p.words.join(" ")).collect()
+    }
+}
+
+/// The embedded lexicon's words as build.rs analyzed them (with this
+/// crate's `understand::analyze`, its source compiled into the build
+/// script): one line per word in the lexicon's order, `word as written`,
+/// its folded tokens, their stems, tab-separated.
+const EMBEDDED_ANALYSES: &str = include_str!(concat!(env!("OUT_DIR"), "/lexicon_words.txt"));
+
+/// The analyses of a lexicon's words: from the table when it has the word
+/// (read in order, so the embedded lexicon takes each line as it comes; a
+/// lexicon from sync finds its words by lookup), else analyzed now.
+struct Analyses<'a> {
+    table: &'a str,
+    lines: std::str::Lines<'a>,
+    by_word: Option<HashMap<&'a str, (&'a str, &'a str)>>,
+}
+
+impl<'a> Analyses<'a> {
+    fn new(table: &'a str) -> Analyses<'a> {
+        Analyses {
+            table,
+            lines: table.lines(),
+            by_word: None,
+        }
+    }
+
+    fn line(l: &'a str) -> Option<(&'a str, (&'a str, &'a str))> {
+        let mut f = l.split('\t');
+        Some((f.next()?, (f.next()?, f.next()?)))
+    }
+
+    /// A word's folded tokens and their stems.
+    fn of(&mut self, w: &str) -> (Vec<String>, Vec<String>) {
+        let found = match self.lines.next().and_then(Self::line) {
+            Some((raw, a)) if raw == w => Some(a),
+            _ => {
+                let table = self.table;
+                self.by_word
+                    .get_or_insert_with(|| table.lines().filter_map(Self::line).collect())
+                    .get(w)
+                    .copied()
+            }
+        };
+        let split = |s: &str| -> Vec<String> {
+            s.split(' ')
+                .filter(|t| !t.is_empty())
+                .map(str::to_owned)
+                .collect()
+        };
+        match found {
+            Some((words, stems)) => (split(words), split(stems)),
+            None => {
+                let t = analyze(w);
+                (
+                    t.iter().map(|x| x.word.clone()).collect(),
+                    t.iter().map(|x| x.stem.clone()).collect(),
+                )
+            }
+        }
     }
 }

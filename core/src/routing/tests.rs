@@ -22,6 +22,30 @@ fn the_compiled_in_json_reads_as_the_authored_toml() {
     assert_eq!(embedded_lexicon().unwrap(), from_toml);
 }
 
+/// The lexicon's words are analyzed at build time (build.rs, with the
+/// analyzer's own source): what a phone compiles at open must be what
+/// analyzing every word now gives.
+#[test]
+fn the_lexicon_analyzed_at_build_time_is_the_lexicon_analyzed_now() {
+    let file: lexicon::LexiconFile = serde_json::from_str(EMBEDDED_LEXICON_JSON).unwrap();
+    let now = Lexicon::compile_analyzing("lexicon", file.clone()).unwrap();
+    assert_eq!(embedded_lexicon().unwrap(), now);
+    // A lexicon that came by sync: words reordered, one changed, one new
+    // (none of them in the build's table in that order, some not at all).
+    let mut synced = file;
+    synced.entries.reverse();
+    synced.entries[0]
+        .words
+        .push("Kvinnofridsjouren i Östersund".into());
+    synced.entries[1].words[0] = "våldsutsatt sambo".into();
+    let fast = Lexicon::compile("lexicon record", synced.clone()).unwrap();
+    let now = Lexicon::compile_analyzing("lexicon record", synced).unwrap();
+    assert_eq!(fast, now);
+    assert!(fast
+        .folded_words()
+        .contains(&"kvinnofridsjouren i ostersund".to_string()));
+}
+
 #[test]
 fn validation_names_the_rule_and_the_unknown_id() {
     let text = model(
