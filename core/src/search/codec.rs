@@ -1,6 +1,13 @@
 //! The index blob: the facet index written whole into directory.db
 //! (`facet_index`), compact (front-coded terms, gap-coded postings) and with
-//! a checksum, so a damaged blob is found at open and rebuilt, not used.
+//! checksums, so a damaged blob is found and rebuilt, not used: the head
+//! (tables and entries, read at open) and the table of the text index's
+//! chunk checksums under one CRC-32 checked at open; each chunk of the text
+//! index by its own, checked when a query first reads it
+//! (`search/text_index.rs`).
+//!
+//! `FYRIX6` | head length u32 | tables | entries | text counts | text
+//! sections | chunk checksums | CRC-32 of the head and the checksums.
 
 use super::index::{Area, Entry, FacetIndex};
 use crate::error::{Error, Result};
@@ -8,9 +15,17 @@ use crate::model::Municipality;
 use crate::schedule::Schedule;
 
 impl FacetIndex {
-    pub fn encode(&self) -> Vec<u8> {
+    /// The blob; refused (damage) when the text index it would copy has a
+    /// damaged chunk (it is checked whole first).
+    pub fn encode(&self) -> Result<Vec<u8>> {
+        if !self.text.verify_all() {
+            return Err(Error::Damaged(
+                "the search index is damaged (its text index)".into(),
+            ));
+        }
         let mut w = Vec::with_capacity(64 + self.entries.len() * 48);
         w.extend_from_slice(BLOB_FORMAT);
+        put_u32(&mut w, 0); // the head's length, set below
         put_strs(&mut w, &self.counties);
         put_strs(&mut w, &self.languages);
         put_strs(&mut w, &self.schedule_specs);
@@ -50,24 +65,62 @@ impl FacetIndex {
         put_u32(&mut w, n);
         put_u32(&mut w, dict_len);
         put_u32(&mut w, posts_len);
+        let head = w.len();
+        w[6..10].copy_from_slice(&(head as u32).to_le_bytes());
         w.extend_from_slice(bytes);
-        let sum = checksum(&w);
-        w.extend_from_slice(&sum.to_le_bytes());
-        w
+        let sums_at = w.len();
+        for s in super::text_index::TextIndex::chunk_sums(bytes) {
+            put_u32(&mut w, s);
+        }
+        let mut h = crc32fast::Hasher::new();
+        h.update(&w[..head]);
+        h.update(&w[sums_at..]);
+        w.extend_from_slice(&h.finalize().to_le_bytes());
+        Ok(w)
     }
 
     /// The index in `blob`, which it keeps: the text index is used where it
     /// lies (nothing of it is decoded here); the tables and entries are read.
     pub fn decode(blob: Vec<u8>) -> Result<FacetIndex> {
         let bad = || Error::Damaged("the search index is damaged".into());
-        if blob.len() < 14 || !is_current_format(&blob) {
+        if blob.len() < 26 || !is_current_format(&blob) {
             return Err(bad());
         }
-        let (body, sum) = blob.split_at(blob.len() - 4);
-        if checksum(body).to_le_bytes() != sum {
+        // Where the parts lie, from the head's length and the text counts
+        // at its end; then the head and the chunk checksums are checked.
+        let u32_at = |p: usize| u32::from_le_bytes(blob[p..p + 4].try_into().unwrap());
+        let head = u32_at(6) as usize;
+        if head < 22 || head > blob.len() - 4 {
             return Err(bad());
         }
-        let mut r = Reader { b: body, p: 6 };
+        let counts = (u32_at(head - 12), u32_at(head - 8), u32_at(head - 4));
+        let end = (counts.0 as usize)
+            .div_ceil(super::text_index::BLOCK)
+            .checked_mul(8)
+            .and_then(|b| b.checked_add(counts.1 as usize))
+            .and_then(|b| b.checked_add(counts.2 as usize))
+            .and_then(|b| b.checked_add(head))
+            .ok_or_else(bad)?;
+        let text_len = end - head;
+        let chunks = text_len.div_ceil(super::text_index::CHUNK);
+        if chunks.checked_mul(4).and_then(|c| c.checked_add(end + 4)) != Some(blob.len()) {
+            return Err(bad());
+        }
+        let (sums, sum) = blob[end..].split_at(chunks * 4);
+        let mut h = crc32fast::Hasher::new();
+        h.update(&blob[..head]);
+        h.update(sums);
+        if h.finalize().to_le_bytes() != sum {
+            return Err(bad());
+        }
+        let sums: Vec<u32> = sums
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
+            .collect();
+        let mut r = Reader {
+            b: &blob[..head],
+            p: 10,
+        };
         let mut ix = FacetIndex {
             counties: r.strs().ok_or_else(bad)?,
             languages: r.strs().ok_or_else(bad)?,
@@ -106,15 +159,14 @@ impl FacetIndex {
         ix.entries = wd
             .read(records, ix.schedules.len(), ix.area_munis.len())
             .ok_or_else(bad)?;
-        let counts = (
-            r.u32().ok_or_else(bad)?,
-            r.u32().ok_or_else(bad)?,
-            r.u32().ok_or_else(bad)?,
-        );
-        let (at, end) = (r.p, r.b.len());
+        // The text counts close the head.
+        if r.p + 12 != head {
+            return Err(bad());
+        }
         let limit = ix.entries.len() as u32;
         ix.text = std::sync::Arc::new(
-            super::postings::TextIndex::from_blob(blob, at, end, counts, limit).ok_or_else(bad)?,
+            super::postings::TextIndex::from_blob(blob, head, end, counts, limit, sums)
+                .ok_or_else(bad)?,
         );
         ix.finish();
         Ok(ix)
@@ -123,19 +175,11 @@ impl FacetIndex {
 
 /// The blob's format tag: a blob of another format (an older app's) is
 /// rebuilt from the records at open, not taken for damage.
-pub const BLOB_FORMAT: &[u8; 6] = b"FYRIX5";
+pub const BLOB_FORMAT: &[u8; 6] = b"FYRIX6";
 
 /// Whether `blob` is in this code's format.
 pub fn is_current_format(blob: &[u8]) -> bool {
     blob.starts_with(BLOB_FORMAT)
-}
-
-/// Detects a damaged blob (not an attacker: the file is local): CRC-32
-/// (`crc32fast`, with the processor's CRC or carry-less multiply
-/// instructions), so checking a national index at open costs a tenth of a
-/// millisecond or so.
-fn checksum(b: &[u8]) -> u32 {
-    crc32fast::hash(b)
 }
 
 /// How many fields of an entry record have a per-blob width.
@@ -350,7 +394,7 @@ mod tests {
                 },
             ),
         ];
-        let back = FacetIndex::decode(ix.encode()).unwrap();
+        let back = FacetIndex::decode(ix.encode().unwrap()).unwrap();
         assert_eq!(back.entries.len(), 3);
         for (a, b) in ix.entries.iter().zip(&back.entries) {
             assert_eq!(
@@ -374,7 +418,7 @@ mod tests {
         };
         ix.entries = vec![entry(1, 1, Area::Munis { start: 2, len: 2 })];
         assert!(matches!(
-            FacetIndex::decode(ix.encode()),
+            FacetIndex::decode(ix.encode().unwrap()),
             Err(Error::Damaged(_))
         ));
     }

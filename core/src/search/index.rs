@@ -94,6 +94,22 @@ pub struct ParsedService {
     pub phone_hours: Vec<Option<Schedule>>,
 }
 
+impl ParsedService {
+    /// A service and its organization, with its phones' own hours parsed.
+    pub fn new(service: Service, org: Option<Organization>) -> ParsedService {
+        let phone_hours = service
+            .phones
+            .iter()
+            .map(|p| p.hours.as_deref().and_then(|h| Schedule::parse(h).ok()))
+            .collect();
+        ParsedService {
+            service,
+            org,
+            phone_hours,
+        }
+    }
+}
+
 pub type Parsed = std::sync::Arc<ParsedService>;
 
 pub const FIELD_NAME: u8 = 1;

@@ -17,6 +17,7 @@ pub(crate) mod fixture;
 mod hits;
 pub mod index;
 pub mod postings;
+mod prefetch;
 mod rank;
 mod retrieve;
 pub mod text_index;
@@ -325,6 +326,13 @@ pub fn search_full(
     // Retrieve.
     let has_text = q.text.as_deref().is_some_and(|t| !t.trim().is_empty());
     let words = retrieve::words(ix, &reading.rest, &reading.words);
+    if ix.text.damaged() {
+        // A chunk of the text index read now did not match its checksum
+        // (it was not used): the store is repaired and the query runs again.
+        return Err(Error::Damaged(
+            "the search index is damaged (a chunk of its text index)".into(),
+        ));
+    }
     // Rank.
     let moment = Moment::new(at);
     let mut sched_open: Vec<Option<bool>> = vec![None; ix.schedules.len()];
@@ -377,6 +385,11 @@ pub fn search_full(
         .as_ref()
         .and_then(|r| complete::line_for(ix, r, &situation, &moment, &mut sched_open));
     let cands = complete::complete(ix, cands, &situation, line, limit);
+    let rowids: Vec<u32> = cands
+        .iter()
+        .map(|c| ix.entries[c.pos as usize].rowid)
+        .collect();
+    prefetch::services(conn, ix, &rowids)?;
     let mut statuses = Statuses::new(ix, at, lang);
     let hits = cands
         .iter()

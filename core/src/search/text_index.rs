@@ -14,8 +14,59 @@
 //! of at most one block; its postings are decoded as they are read. An index
 //! built from records ([`TextBuilder`]) and one read from the blob
 //! (`TextIndex::from_blob`, zero-copy: it keeps the blob) are the same thing.
+//!
+//! In the blob the sections carry a CRC-32 per [`CHUNK`] bytes, checked when
+//! a query first reads the chunk, not at open (a cold start reads a few
+//! chunks of a national index's two megabytes). A chunk that does not match
+//! is never read: the index reads as if it had nothing there and says it is
+//! damaged ([`TextIndex::damaged`]), which the query reports as damage (the
+//! store rebuilds, `Store::with_dir`); a change that rewrites the index
+//! checks every chunk first ([`TextIndex::verify_all`]), so damage is never
+//! written into a new blob.
 
 use std::ops::Range;
+use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
+
+/// Bytes of the sections per checksum.
+pub const CHUNK: usize = 16 * 1024;
+
+/// The chunks' checksums and which have been found whole.
+#[derive(Debug, Default)]
+struct Chunks {
+    /// Where the sections start in `buf`.
+    base: usize,
+    end: usize,
+    sums: Vec<u32>,
+    /// Bit per chunk: checked and whole.
+    ok: Vec<AtomicU64>,
+    bad: AtomicBool,
+}
+
+impl Chunks {
+    /// Whether `r` (absolute, inside the sections) lies in whole chunks,
+    /// checking those not checked yet.
+    fn check(&self, buf: &[u8], r: Range<usize>) -> bool {
+        if r.start >= r.end {
+            return true;
+        }
+        let first = (r.start - self.base) / CHUNK;
+        let last = (r.end - 1 - self.base) / CHUNK;
+        for c in first..=last {
+            let (w, bit) = (c / 64, 1u64 << (c % 64));
+            if self.ok[w].load(Ordering::Relaxed) & bit != 0 {
+                continue;
+            }
+            let at = self.base + c * CHUNK;
+            let bytes = &buf[at..(at + CHUNK).min(self.end)];
+            if crc32fast::hash(bytes) != self.sums[c] {
+                self.bad.store(true, Ordering::Relaxed);
+                return false;
+            }
+            self.ok[w].fetch_or(bit, Ordering::Relaxed);
+        }
+        true
+    }
+}
 
 /// Terms per block of the dictionary.
 pub const BLOCK: usize = 16;
@@ -30,6 +81,8 @@ pub struct TextIndex {
     n: usize,
     /// Positions at or past this are damage and are never yielded.
     limit: u32,
+    /// The chunks' checksums (read from a blob; none when built here).
+    chunks: Option<Chunks>,
 }
 
 impl TextIndex {
@@ -53,32 +106,117 @@ impl TextIndex {
         )
     }
 
+    /// The checksum of each [`CHUNK`] of `sections` (what `from_blob` is
+    /// given to check them by).
+    pub fn chunk_sums(sections: &[u8]) -> Vec<u32> {
+        sections.chunks(CHUNK).map(crc32fast::hash).collect()
+    }
+
+    /// Whether a chunk read so far did not match its checksum.
+    pub fn damaged(&self) -> bool {
+        self.chunks
+            .as_ref()
+            .is_some_and(|c| c.bad.load(Ordering::Relaxed))
+    }
+
+    /// Checks every chunk not checked yet; false if any is damaged.
+    pub fn verify_all(&self) -> bool {
+        match &self.chunks {
+            Some(c) => c.check(&self.buf, c.base..c.end) && !self.damaged(),
+            None => true,
+        }
+    }
+
+    /// `buf[r]` if its chunks are whole, else nothing (and the index is
+    /// marked damaged).
+    #[inline]
+    fn bytes(&self, r: Range<usize>) -> &[u8] {
+        match &self.chunks {
+            Some(c) if !c.check(&self.buf, r.clone()) => &[],
+            _ => &self.buf[r],
+        }
+    }
+
+    /// The dictionary from `from` on, as far as the end of its chunk and
+    /// the next (a term and its lengths are far shorter than a chunk), if
+    /// whole.
+    fn dict_from(&self, from: usize) -> &[u8] {
+        let at = self.dict.start + from.min(self.dict.len());
+        let end = match &self.chunks {
+            Some(c) => {
+                let chunk_end = c.base + ((at - c.base) / CHUNK + 2) * CHUNK;
+                chunk_end.min(self.dict.end)
+            }
+            None => self.dict.end,
+        };
+        self.bytes(at..end)
+    }
+
+    /// The dictionary entry at `from`: shared prefix length, the rest of
+    /// the term, its postings' byte length, and the entry's length. Empty
+    /// (`None`) past the end or in a damaged chunk.
+    fn entry(&self, from: usize) -> Option<(usize, &[u8], usize, usize)> {
+        let read = |d: &'_ [u8]| {
+            let mut p = 0;
+            let shared = var(d, &mut p) as usize;
+            let len = var(d, &mut p) as usize;
+            (shared, len, p)
+        };
+        let mut d = self.dict_from(from);
+        if d.is_empty() {
+            return None;
+        }
+        let (shared, len, mut p) = read(d);
+        if p.saturating_add(len).saturating_add(5) > d.len() {
+            // A term longer than a chunk (or the dictionary's last one).
+            d = self.bytes(self.dict.start + from.min(self.dict.len())..self.dict.end);
+        }
+        let rest = d.get(p..p.saturating_add(len)).unwrap_or(&[]);
+        p = p.saturating_add(len);
+        let plen = var(d, &mut p) as usize;
+        Some((shared, rest, plen, p))
+    }
+
     /// The text index in `buf[at..end]` (written by [`Self::sections`]),
     /// keeping `buf`; `None` if the sections do not fit together.
-    /// `limit`: the number of entries.
+    /// `limit`: the number of entries. `sums`: the chunks' checksums
+    /// ([`Self::chunk_sums`]), checked as the chunks are first read.
     pub fn from_blob(
         buf: Vec<u8>,
         at: usize,
         end: usize,
         (n, dict_len, posts_len): (u32, u32, u32),
         limit: u32,
+        sums: Vec<u32>,
     ) -> Option<TextIndex> {
         let n = n as usize;
         let nb = n.div_ceil(BLOCK);
         let dict = at..at.checked_add(dict_len as usize)?;
         let posts = dict.end..dict.end.checked_add(posts_len as usize)?;
         let blocks = posts.end..posts.end.checked_add(nb.checked_mul(8)?)?;
-        if blocks.end != end || end > buf.len() {
+        if blocks.end != end || end > buf.len() || sums.len() != (end - at).div_ceil(CHUNK) {
             return None;
         }
+        let words = sums.len().div_ceil(64);
         let t = TextIndex {
             buf,
             dict,
             posts,
+            chunks: Some(Chunks {
+                base: at,
+                end,
+                sums,
+                ok: (0..words).map(|_| AtomicU64::new(0)).collect(),
+                bad: AtomicBool::new(false),
+            }),
             blocks,
             n,
             limit,
         };
+        // The block table is read whole here: its chunks are checked now.
+        if !t.chunks.as_ref()?.check(&t.buf, t.blocks.clone()) {
+            return None;
+        }
         // The block table: offsets ascending and inside their sections.
         let (mut d0, mut p0) = (0, 0);
         for b in 0..nb {
@@ -104,11 +242,7 @@ impl TextIndex {
 
     /// Block `b`'s first term (whole: it shares nothing).
     fn block_first(&self, b: usize) -> &[u8] {
-        let d = &self.buf[self.dict.clone()];
-        let mut p = self.block(b).0;
-        let _shared = var(d, &mut p);
-        let len = var(d, &mut p) as usize;
-        d.get(p..p.saturating_add(len)).unwrap_or(&[])
+        self.entry(self.block(b).0).map_or(&[], |e| e.1)
     }
 
     /// A cursor at the first term.
@@ -182,8 +316,9 @@ impl<'a> Cursor<'a> {
 
     /// The current term's postings: (entry position, fields), ascending.
     pub fn postings(&self) -> Postings<'a> {
+        let at = self.ix.posts.start;
         Postings {
-            b: &self.ix.buf[self.ix.posts.clone()][self.posts.clone()],
+            b: self.ix.bytes(at + self.posts.start..at + self.posts.end),
             p: 0,
             pos: 0,
             first: true,
@@ -198,12 +333,12 @@ impl<'a> Cursor<'a> {
             self.valid = false;
             return;
         }
-        let d = &ix.buf[ix.dict.clone()];
-        let shared = var(d, &mut self.dp) as usize;
-        let len = var(d, &mut self.dp) as usize;
-        let rest = d.get(self.dp..self.dp.saturating_add(len)).unwrap_or(&[]);
-        self.dp = self.dp.saturating_add(len);
-        let plen = var(d, &mut self.dp) as usize;
+        let Some((shared, rest, plen, p)) = ix.entry(self.dp) else {
+            // Past the dictionary's end (damage) or in a damaged chunk.
+            self.valid = false;
+            return;
+        };
+        self.dp = self.dp.saturating_add(p);
         self.term.truncate(shared);
         self.term.extend_from_slice(rest);
         let end = self.pp.saturating_add(plen).min(ix.posts.len());
@@ -315,6 +450,7 @@ impl TextBuilder {
             blocks: dl + pl..end,
             n: self.n,
             limit: u32::MAX,
+            chunks: None,
         }
     }
 }
@@ -378,7 +514,8 @@ mod tests {
         blob.extend_from_slice(bytes);
         let end = blob.len();
         blob.extend_from_slice(b"tail");
-        let r = TextIndex::from_blob(blob, 4, end, (n, dl, pl), 10_000).unwrap();
+        let sums = TextIndex::chunk_sums(&blob[4..end]);
+        let r = TextIndex::from_blob(blob, 4, end, (n, dl, pl), 10_000, sums).unwrap();
         for ix in [&t, &r] {
             assert_eq!(ix.len(), 100);
             for (i, term) in w.iter().enumerate() {
@@ -402,11 +539,15 @@ mod tests {
         let (n, dl, pl, bytes) = t.sections();
         let blob = bytes.to_vec();
         let end = blob.len();
-        assert!(TextIndex::from_blob(blob.clone(), 0, end, (n + 20, dl, pl), 9).is_none());
-        assert!(TextIndex::from_blob(blob.clone(), 0, end, (n, dl + 1, pl), 9).is_none());
+        let sums = TextIndex::chunk_sums(&blob);
+        let from = |b: Vec<u8>, counts| TextIndex::from_blob(b, 0, end, counts, 9, sums.clone());
+        assert!(from(blob.clone(), (n + 20, dl, pl)).is_none());
+        assert!(from(blob.clone(), (n, dl + 1, pl)).is_none());
         let mut bad = blob;
         let at = end - 8;
         bad[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
-        assert!(TextIndex::from_blob(bad, 0, end, (n, dl, pl), 9).is_none());
+        // (Its chunk's checksum is the written one: the offsets are refused.)
+        let sums = TextIndex::chunk_sums(&bad);
+        assert!(TextIndex::from_blob(bad, 0, end, (n, dl, pl), 9, sums).is_none());
     }
 }

@@ -31,6 +31,13 @@ pub fn update(old: &FacetIndex, removed: &[u32], mut added: Vec<Changed>) -> Res
     if in_place(old, removed, &added) {
         return modify(old, added);
     }
+    // The postings are copied from the old text index: never from a
+    // damaged chunk into a new one.
+    if !old.text.verify_all() {
+        return Err(crate::error::Error::Damaged(
+            "the search index is damaged (its text index)".into(),
+        ));
+    }
     let old_len = old.entries.len();
     let mut gone = vec![false; old_len];
     for &p in removed {

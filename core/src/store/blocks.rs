@@ -162,6 +162,19 @@ pub fn get(c: &Connection, kind: &str, id: &str) -> Result<Option<String>> {
     }
 }
 
+/// The stored block that would hold (kind, id), copied out (so that it can
+/// be searched with [`find`] off the connection's thread).
+pub fn block_for(c: &Connection, kind: &str, id: &str) -> Result<Option<Vec<u8>>> {
+    let mut st = c.prepare_cached(
+        "SELECT body FROM blocks WHERE kind = ?1 AND first <= ?2 ORDER BY first DESC LIMIT 1",
+    )?;
+    let mut rows = st.query(params![kind, id])?;
+    match rows.next()? {
+        Some(r) => Ok(Some(packed(r.get_ref(0)?)?.to_vec())),
+        None => Ok(None),
+    }
+}
+
 /// An id longer than this is damage (ids are short names).
 const MAX_ID: usize = 4096;
 

@@ -98,17 +98,47 @@ pub fn open(
             return Ok((c, ix));
         }
     }
-    let blob = read_blob(&c)?;
+    // The routing model and lexicon are parsed on another core while the
+    // index is read (each takes a few hundred µs at a cold start).
+    let text = routing_text(&c)?;
+    let (ix, parsed) = std::thread::scope(|s| {
+        let parsing = s.spawn(move || parse_routing(text));
+        let ix = read_index(&c);
+        let parsed = parsing
+            .join()
+            .unwrap_or_else(|p| std::panic::resume_unwind(p));
+        (ix, parsed)
+    });
+    let mut ix = match ix? {
+        Loaded::Index(ix) => ix,
+        Loaded::Rebuild => {
+            before_write()?;
+            let tx = c.transaction()?;
+            let mut ix = rebuild_index(&tx, None)?;
+            attach(&tx, &mut ix, parsed?)?;
+            tx.commit()?;
+            return Ok((c, ix));
+        }
+    };
+    attach(&c, &mut ix, parsed?)?;
+    Ok((c, ix))
+}
+
+enum Loaded {
+    Index(FacetIndex),
+    /// The blob is of another format, or marked stale: rebuilt from the
+    /// records.
+    Rebuild,
+}
+
+/// The index as stored: the blob and the deltas since.
+fn read_index(c: &Connection) -> Result<Loaded> {
+    let blob = read_blob(c)?;
     let other_format = blob
         .as_deref()
         .is_some_and(|b| b.starts_with(b"FYRIX") && !crate::search::codec::is_current_format(b));
-    if other_format || get_meta(&c, "index_stale")?.as_deref() == Some("1") {
-        before_write()?;
-        let tx = c.transaction()?;
-        let mut ix = rebuild_index(&tx, None)?;
-        attach_routing(&tx, &mut ix, None)?;
-        tx.commit()?;
-        return Ok((c, ix));
+    if other_format || get_meta(c, "index_stale")?.as_deref() == Some("1") {
+        return Ok(Loaded::Rebuild);
     }
     let mut ix = match blob {
         Some(b) => FacetIndex::decode(b)?,
@@ -118,11 +148,10 @@ pub fn open(
             ))
         }
     };
-    for d in deltas(&c)? {
-        ix = super::reindex::replay(&c, ix, d)?;
+    for d in deltas(c)? {
+        ix = super::reindex::replay(c, ix, d)?;
     }
-    attach_routing(&c, &mut ix, None)?;
-    Ok((c, ix))
+    Ok(Loaded::Index(ix))
 }
 
 /// The index blob, read with SQLite's incremental blob I/O through a memory
@@ -179,47 +208,72 @@ fn schema_behind(path: &Path) -> bool {
         < schema::DIRECTORY_MIGRATIONS.len()
 }
 
-/// Attaches the routing model and lexicon of the stored content to the
-/// index (the embedded ones when the content has none, e.g. a feed from a
-/// hub that does not publish them yet, or when a stored one does not parse).
-/// `keep`: the ones already parsed, when the change did not touch them.
-fn attach_routing(
-    c: &Connection,
-    ix: &mut FacetIndex,
-    keep: Option<&crate::search::index::RoutingState>,
-) -> Result<()> {
-    use crate::routing::{embedded_lexicon, embedded_routing, Lexicon, Routing};
-    use std::sync::Arc;
-    if let Some(k) = keep {
-        let (routing, lexicon) = (k.routing.clone(), k.lexicon.clone());
-        let line_pos = line_positions(c, ix, &routing)?;
-        ix.routing = Some(Arc::new(crate::search::index::RoutingState {
-            routing,
-            lexicon,
-            line_pos,
-        }));
-        return Ok(());
-    }
+/// The stored routing model's and lexicon's JSON (None: the content has
+/// none), read before they are parsed (which can run beside the index's
+/// read: [`open`]).
+struct RoutingText {
+    routing: Option<String>,
+    lexicon: Option<String>,
+}
+
+fn routing_text(c: &Connection) -> Result<RoutingText> {
     let one = |kind: RecordKind| -> Result<Option<String>> {
         Ok(records(c, kind)?.into_iter().next().map(|r| r.body))
     };
+    Ok(RoutingText {
+        routing: one(RecordKind::Routing)?,
+        lexicon: one(RecordKind::Lexicon)?,
+    })
+}
+
+type Parsed = (
+    std::sync::Arc<crate::routing::Routing>,
+    std::sync::Arc<crate::routing::Lexicon>,
+);
+
+/// The routing model and lexicon parsed (the embedded ones when the content
+/// has none, e.g. a feed from a hub that does not publish them yet, or when
+/// a stored one does not parse).
+fn parse_routing(t: RoutingText) -> Result<Parsed> {
+    use crate::routing::{embedded_lexicon, embedded_routing, Lexicon, Routing};
     let embedded_err = |e: Vec<crate::routing::RoutingError>| Error::Content(format!("{}", e[0]));
-    let routing = match one(RecordKind::Routing)?
+    let routing = match t
+        .routing
         .and_then(|b| Routing::from_json("routing record", &b).ok())
     {
         Some(r) => r,
         None => embedded_routing().map_err(embedded_err)?,
     };
-    let lexicon = match one(RecordKind::Lexicon)?
+    let lexicon = match t
+        .lexicon
         .and_then(|b| Lexicon::from_json("lexicon record", &b).ok())
     {
         Some(l) => l,
         None => embedded_lexicon().map_err(embedded_err)?,
     };
+    Ok((std::sync::Arc::new(routing), std::sync::Arc::new(lexicon)))
+}
+
+/// Attaches the routing model and lexicon of the stored content to the
+/// index. `keep`: the ones already parsed, when the change did not touch
+/// them.
+fn attach_routing(
+    c: &Connection,
+    ix: &mut FacetIndex,
+    keep: Option<&crate::search::index::RoutingState>,
+) -> Result<()> {
+    let parsed = match keep {
+        Some(k) => (k.routing.clone(), k.lexicon.clone()),
+        None => parse_routing(routing_text(c)?)?,
+    };
+    attach(c, ix, parsed)
+}
+
+fn attach(c: &Connection, ix: &mut FacetIndex, (routing, lexicon): Parsed) -> Result<()> {
     let line_pos = line_positions(c, ix, &routing)?;
-    ix.routing = Some(Arc::new(crate::search::index::RoutingState {
-        routing: Arc::new(routing),
-        lexicon: Arc::new(lexicon),
+    ix.routing = Some(std::sync::Arc::new(crate::search::index::RoutingState {
+        routing,
+        lexicon,
         line_pos,
     }));
     Ok(())
@@ -517,7 +571,7 @@ fn rebuild_index(tx: &Transaction, typed: Option<Typed>) -> Result<FacetIndex> {
 fn store_index(tx: &Transaction, ix: &FacetIndex) -> Result<()> {
     tx.execute(
         "INSERT INTO facet_index(id, blob) VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET blob = ?1",
-        [ix.encode()],
+        [ix.encode()?],
     )?;
     tx.execute("DELETE FROM index_delta", [])?;
     set_meta(tx, "index_stale", "0")

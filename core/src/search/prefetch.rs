@@ -1,0 +1,77 @@
+//! The shown services parsed before their hits are built, on the machine's
+//! cores: each hit inflates a block of records for its service and one for
+//! its organization (tens of µs each), which is most of a first query's
+//! time. What it parses goes into the index's cache (`FacetIndex::parsed`),
+//! where building the hits finds it. It is only a head start: a service it
+//! cannot read (a damaged block, a missing record) is left for the hit's own
+//! load, which names the problem as it always has.
+
+use super::index::{FacetIndex, ParsedService};
+use crate::error::Result;
+use crate::model::{Organization, Service};
+use crate::store::blocks;
+use rusqlite::{Connection, OptionalExtension};
+
+/// Parses the services at these rowids not yet in the cache.
+pub(super) fn services(conn: &Connection, ix: &FacetIndex, rowids: &[u32]) -> Result<()> {
+    let missing: Vec<u32> = {
+        let cached = ix.parsed.lock().unwrap_or_else(|p| p.into_inner());
+        rowids
+            .iter()
+            .filter(|r| !cached.contains_key(r))
+            .copied()
+            .collect()
+    };
+    // One core, or one service: nothing to share.
+    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
+    if cores < 2 || missing.len() < 2 {
+        return Ok(());
+    }
+    // The blocks are read here (the connection stays on this thread) and
+    // searched and parsed on the cores.
+    let mut st = conn.prepare_cached("SELECT id FROM svc WHERE rowid = ?1")?;
+    let mut todo = Vec::with_capacity(missing.len());
+    for rowid in missing {
+        let id: Option<String> = st.query_row([rowid], |r| r.get(0)).optional()?;
+        if let Some(id) = id {
+            if let Some(block) = blocks::block_for(conn, "service", &id)? {
+                todo.push((rowid, id, block));
+            }
+        }
+    }
+    let read = |block: &[u8], id: &str| -> Option<String> { blocks::find(block, id).ok()? };
+    let services: Vec<Option<(u32, Service)>> = crate::par::map(&todo, 1, |(rowid, id, b)| {
+        Some((*rowid, serde_json::from_str(&read(b, id)?).ok()?))
+    });
+    let mut orgs = Vec::new();
+    for (_, s) in services.iter().flatten() {
+        let block = blocks::block_for(conn, "organization", &s.organization)?;
+        orgs.push(block);
+    }
+    let services: Vec<(u32, Service)> = services.into_iter().flatten().collect();
+    // An organization is None only when the store has no such record (as
+    // `hits::organization` reads it); one that does not read is left to
+    // the hit's own load.
+    let orgs: Vec<Option<Option<Organization>>> = crate::par::map(
+        &services.iter().zip(orgs).collect::<Vec<_>>(),
+        1,
+        |((_, s), block)| {
+            Some(match block {
+                Some(b) => match blocks::find(b, &s.organization).ok()? {
+                    Some(json) => Some(serde_json::from_str(&json).ok()?),
+                    None => None,
+                },
+                None => None,
+            })
+        },
+    );
+    let mut cache = ix.parsed.lock().unwrap_or_else(|p| p.into_inner());
+    for ((rowid, s), org) in services.into_iter().zip(orgs) {
+        if let Some(org) = org {
+            cache
+                .entry(rowid)
+                .or_insert_with(|| std::sync::Arc::new(ParsedService::new(s, org)));
+        }
+    }
+    Ok(())
+}
