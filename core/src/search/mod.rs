@@ -14,6 +14,7 @@ pub mod codec;
 mod complete;
 #[cfg(test)]
 pub(crate) mod fixture;
+mod grid;
 mod hits;
 pub mod index;
 pub mod postings;
@@ -438,5 +439,7 @@ pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     2.0 * 6371.0 * h.sqrt().asin()
 }
 
+#[cfg(test)]
+mod prune_tests;
 #[cfg(test)]
 mod tests;

@@ -5,6 +5,7 @@
 //! (primary, secondary, out of place), what they offer of what was read,
 //! word relevance, locality and distance.
 
+use super::grid::{Cell, Grid};
 use super::index::{self, Area, Entry, FacetIndex, FLAG_ALWAYS_OPEN, FLAG_REACHABLE};
 use super::SearchQuery;
 use crate::routing::{Fit, Route, Situation};
@@ -34,6 +35,34 @@ impl Origin {
     fn approx_km(&self, lat: f32, lon: f32) -> f64 {
         let x = (lon as f64 - self.lon).to_radians() * self.kx;
         let y = (lat as f64 - self.lat).to_radians();
+        6371.0 * (x * x + y * y).sqrt()
+    }
+
+    /// [`Self::approx_km`] to the point of a cell's box nearest the origin:
+    /// no entry in the cell is nearer (each step of the distance is
+    /// monotonic in its input, rounding included).
+    fn nearest_km(&self, c: &Cell) -> f64 {
+        // The box's nearest coordinate on an axis, none when the origin's
+        // own lies within the box's span (no distance on that axis).
+        let clamp = |v: f64, lo: f32, hi: f32| -> Option<f32> {
+            if v < lo as f64 {
+                Some(lo)
+            } else if v > hi as f64 {
+                Some(hi)
+            } else {
+                None
+            }
+        };
+        let lat = clamp(self.lat, c.min_lat, c.max_lat);
+        let lon = clamp(self.lon, c.min_lon, c.max_lon);
+        let x = match lon {
+            Some(l) => (l as f64 - self.lon).to_radians() * self.kx,
+            None => 0.0,
+        };
+        let y = match lat {
+            Some(l) => (l as f64 - self.lat).to_radians(),
+            None => 0.0,
+        };
         6371.0 * (x * x + y * y).sqrt()
     }
 }
@@ -130,31 +159,29 @@ impl Ranker<'_> {
         let ix = self.ix;
         let q = self.q;
         let route = self.route;
-        let groups = if self.filters.groups != 0 {
-            self.filters.groups | Group::Everyone.bit()
-        } else {
-            0
-        };
-        let (needs, forms) = (self.filters.needs, self.filters.forms);
-        let kinds: u32 = q.agency_kinds.iter().fold(0, |a, k| a | k.bit());
+        let Hard {
+            groups,
+            needs,
+            forms,
+            kinds,
+        } = self.hard();
         let best_text = relevance.iter().copied().fold(0.0f32, f32::max);
         let read_groups = self.read.groups & !Group::Everyone.bit();
-        // The best `keep` so far, among at most `4 * keep` held: when full,
-        // the best `keep` are kept and the worst of them becomes the floor;
-        // a candidate ranked below the floor can never be among the best.
-        let keep = keep.max(1);
-        let mut out: Vec<Candidate> = Vec::with_capacity(4 * keep);
-        let mut floor: Option<Candidate> = None;
+        let mut best = Best::new(keep);
         let mut passed = 0usize;
-        let mut consider = |pos: u32, e: &Entry, how: How| {
+        let consider = |pos: u32,
+                        e: &Entry,
+                        how: How,
+                        sched_open: &mut [Option<bool>]|
+         -> Option<Candidate> {
             if groups != 0 && e.groups & groups == 0 {
-                return;
+                return None;
             }
             if e.needs & needs != needs || e.forms & forms != forms {
-                return;
+                return None;
             }
             if kinds != 0 && kinds & (1 << e.kind) == 0 {
-                return;
+                return None;
             }
             let named = self.names_decide && named.get(pos as usize) == Some(&true);
             // A service the user names is never out of place for them.
@@ -167,7 +194,7 @@ impl Ranker<'_> {
                     // Filling: the situation's own help, local or national.
                     let fits = matches!(fit, Fit::Primary | Fit::Secondary);
                     if !fits || (self.muni_ix.is_none() && !matches!(e.area, Area::National)) {
-                        return;
+                        return None;
                     }
                 }
                 How::Read => {
@@ -176,7 +203,7 @@ impl Ranker<'_> {
                         || (fit != Fit::OutOfPlace
                             && (e.needs & self.read.needs != 0 || e.forms & self.read.forms != 0));
                     if !fits {
-                        return;
+                        return None;
                     }
                 }
                 How::Words | How::All => {}
@@ -189,12 +216,12 @@ impl Ranker<'_> {
                     && route.interpreter & (1 << e.kind) == 0
                     && e.needs & Need::Interpretation.bit() == 0
                 {
-                    return;
+                    return None;
                 }
             }
             if let Some(m) = self.muni_ix {
                 if !ix.covers(e, m, self.county_ix) {
-                    return;
+                    return None;
                 }
             }
             let reachable = e.flags & FLAG_REACHABLE != 0;
@@ -204,7 +231,7 @@ impl Ranker<'_> {
                     *slot.get_or_insert_with(|| ix.schedules[e.sched as usize].is_open_at(moment))
                 });
             if q.open_now && !open {
-                return;
+                return None;
             }
             let distance = match (self.fast_origin, e.lat.is_nan()) {
                 (Some(o), false) => Some(o.approx_km(e.lat, e.lon)),
@@ -262,58 +289,305 @@ impl Ranker<'_> {
                 };
             }
             if let Some(d) = distance {
-                score += 30.0 / (1.0 + d / 20.0);
+                score += distance_score(d);
             }
             if e.flags & index::FLAG_VERIFIED != 0 {
                 score += 1.0;
             }
-            passed += 1;
-            let c = Candidate {
+            Some(Candidate {
                 pos,
                 score,
                 distance,
                 reachable_now: open,
                 fit,
                 why,
-            };
-            if floor
-                .as_ref()
-                .is_some_and(|f| order(ix, &c, f) != std::cmp::Ordering::Less)
-            {
-                return;
-            }
-            out.push(c);
-            if out.len() == 4 * keep {
-                out.select_nth_unstable_by(keep - 1, |a, b| order(ix, a, b));
-                out.truncate(keep);
-                floor = Some(out[keep - 1].clone());
+            })
+        };
+        let mut offer = |c: Option<Candidate>, best: &mut Best| {
+            if let Some(c) = c {
+                passed += 1;
+                best.offer(ix, c);
             }
         };
+        // The passes over every entry go nearest first when there is a
+        // distance, and pass over what cannot rank (`grid`, `each`).
+        let base = self.base_cap(best_text, named);
         match words {
             Some(m) => {
                 let mut seen = vec![false; if fill { ix.entries.len() } else { 0 }];
                 for &(pos, _) in m {
-                    consider(pos, &ix.entries[pos as usize], How::Words);
+                    let e = &ix.entries[pos as usize];
+                    offer(consider(pos, e, How::Words, sched_open), &mut best);
                     if fill {
                         seen[pos as usize] = true;
                     }
                 }
                 if fill {
-                    for (pos, e) in ix.entries.iter().enumerate() {
-                        if !seen[pos] {
-                            consider(pos as u32, e, How::Fill);
+                    let pass = Pass::new(How::Fill, base, moment);
+                    self.each(&pass, sched_open, &mut best, |pos, e, best, so| {
+                        if !seen[pos as usize] {
+                            offer(consider(pos, e, How::Fill, so), best);
                         }
-                    }
+                    });
                 }
             }
             None => {
                 let how = if read { How::Read } else { How::All };
-                for (pos, e) in ix.entries.iter().enumerate() {
-                    consider(pos as u32, e, how);
-                }
+                let pass = Pass::new(how, base, moment);
+                self.each(&pass, sched_open, &mut best, |pos, e, best, so| {
+                    offer(consider(pos, e, how, so), best)
+                });
             }
         }
-        (out, passed)
+        (best.into_vec(), passed)
+    }
+
+    /// The hard filters: the user's groups (with services for everyone),
+    /// needs, forms and agency kinds.
+    fn hard(&self) -> Hard {
+        Hard {
+            groups: if self.filters.groups != 0 {
+                self.filters.groups | Group::Everyone.bit()
+            } else {
+                0
+            },
+            needs: self.filters.needs,
+            forms: self.filters.forms,
+            kinds: self.q.agency_kinds.iter().fold(0, |a, k| a | k.bit()),
+        }
+    }
+
+    /// Every entry of a pass over all of them, in position order; with a
+    /// distance, cell by cell, nearest first, passing over a cell whose best
+    /// entry cannot rank ([`Self::cell_cap`] and the cell's nearest distance
+    /// below the worst of the `keep` best found), and stopping where no cell
+    /// left can.
+    fn each(
+        &self,
+        pass: &Pass,
+        sched_open: &mut [Option<bool>],
+        best: &mut Best,
+        mut f: impl FnMut(u32, &Entry, &mut Best, &mut [Option<bool>]),
+    ) {
+        let ix = self.ix;
+        #[cfg(test)]
+        let exhaustive = tests::EXHAUSTIVE.get();
+        #[cfg(not(test))]
+        let exhaustive = false;
+        let Some(o) = self.fast_origin.filter(|_| !exhaustive) else {
+            #[cfg(test)]
+            tests::VISITED.set(tests::VISITED.get() + ix.entries.len());
+            for (pos, e) in ix.entries.iter().enumerate() {
+                f(pos as u32, e, best, sched_open);
+            }
+            return;
+        };
+        let grid = ix.grid();
+        // The most any entry can score apart from its distance.
+        let top = pass.base + 200.0 + 100.0 + 40.0 + 16.0 + 10.0 + 15.0 + 30.0;
+        for (d, cell) in grid.by_distance(|c| o.nearest_km(c)) {
+            let near = distance_score(d) + BOUND_SLACK;
+            let floor = best.floor(ix);
+            if floor.is_some_and(|floor| top + near < floor) {
+                break;
+            }
+            let Some(cap) = self.cell_cap(cell, grid, pass, sched_open) else {
+                continue;
+            };
+            if floor.is_some_and(|floor| cap + near < floor) {
+                continue;
+            }
+            let run = grid.entries(cell);
+            #[cfg(test)]
+            tests::VISITED.set(tests::VISITED.get() + run.len());
+            for &pos in run {
+                f(pos, &ix.entries[pos as usize], best, sched_open);
+            }
+        }
+    }
+
+    /// The parts of a score that no cell changes: word relevance, a name
+    /// the words give, verified.
+    fn base_cap(&self, best_text: f32, named: &[bool]) -> f64 {
+        let mut cap = 1.0;
+        if best_text > 0.0 {
+            cap += self.words_weight;
+        }
+        if self.names_decide && named.iter().any(|&n| n) {
+            cap += 250.0;
+        }
+        cap
+    }
+
+    /// The most an entry of `cell` can score in `pass`, apart from its
+    /// distance, from what the cell's entries have; `None` when none of them
+    /// can pass the pass's filters. Each part bounds the same part of the
+    /// score in [`Self::run`].
+    fn cell_cap(
+        &self,
+        c: &Cell,
+        grid: &Grid,
+        pass: &Pass,
+        sched_open: &mut [Option<bool>],
+    ) -> Option<f64> {
+        let ix = self.ix;
+        let route = self.route;
+        let hard = self.hard();
+        if (hard.groups != 0 && c.groups & hard.groups == 0)
+            || c.needs & hard.needs != hard.needs
+            || c.forms & hard.forms != hard.forms
+            || (hard.kinds != 0 && hard.kinds & c.kinds == 0)
+        {
+            return None;
+        }
+        if let Some(b) = self.lang_bit {
+            if c.langs & b == 0
+                && route.interpreter & c.kinds == 0
+                && c.needs & Need::Interpretation.bit() == 0
+            {
+                return None;
+            }
+        }
+        let open = c.reachable
+            && (c.always_open
+                || grid.schedules(c).iter().any(|&s| {
+                    *sched_open[s as usize]
+                        .get_or_insert_with(|| ix.schedules[s as usize].is_open_at(pass.moment))
+                }));
+        if self.q.open_now && !open {
+            return None;
+        }
+        let primary = c.kinds & route.primary != 0 || c.needs & route.primary_offering != 0;
+        let secondary = c.kinds & route.secondary != 0;
+        match pass.how {
+            How::Fill if !primary && !secondary => return None,
+            How::Read
+                if !primary
+                    && !secondary
+                    && c.needs & self.read.needs == 0
+                    && c.forms & self.read.forms == 0 =>
+            {
+                return None
+            }
+            _ => {}
+        }
+        let mut cap = pass.base;
+        if let Some(m) = self.muni_ix {
+            // Offered in the municipality (hard), and how locally.
+            cap += grid.locality(c, m, self.county_ix)?;
+        }
+        cap += if open {
+            200.0
+        } else if c.reachable {
+            0.0
+        } else {
+            -50.0
+        };
+        cap += if primary {
+            100.0
+        } else if secondary {
+            40.0
+        } else {
+            0.0
+        };
+        cap += 20.0 * (c.needs & self.read.needs).count_ones().min(2) as f64;
+        cap += 8.0 * (c.forms & self.read.forms).count_ones().min(2) as f64;
+        let read_groups = self.read.groups & !Group::Everyone.bit();
+        if read_groups != 0 && c.groups & read_groups != 0 {
+            cap += 10.0;
+        }
+        if self.read_lang_bit.is_some_and(|b| c.langs & b != 0) {
+            cap += 15.0;
+        }
+        Some(cap)
+    }
+}
+
+/// The hard filters of a query (bits; 0: none).
+struct Hard {
+    groups: u32,
+    needs: u32,
+    forms: u32,
+    kinds: u32,
+}
+
+/// A pass over every entry: how they become candidates, the part of the
+/// bound no cell changes, and the instant.
+struct Pass<'m> {
+    how: How,
+    base: f64,
+    moment: &'m Moment,
+}
+
+impl<'m> Pass<'m> {
+    fn new(how: How, base: f64, moment: &'m Moment) -> Pass<'m> {
+        Pass { how, base, moment }
+    }
+}
+
+/// Added to a bound before it is compared: more than the rounding of a
+/// score's sum, far less than any of its parts.
+const BOUND_SLACK: f64 = 1e-6;
+
+/// The part of a score that its distance gives (0 at an infinite distance).
+#[inline]
+fn distance_score(d: f64) -> f64 {
+    30.0 / (1.0 + d / 20.0)
+}
+
+/// The best `keep` so far, among at most `4 * keep` held: when full, the
+/// best `keep` are kept and the worst of them becomes the floor; a
+/// candidate ranked below the floor can never be among the best.
+struct Best {
+    keep: usize,
+    out: Vec<Candidate>,
+    floor: Option<Candidate>,
+}
+
+impl Best {
+    fn new(keep: usize) -> Best {
+        Best {
+            keep,
+            out: Vec::with_capacity(4 * keep),
+            floor: None,
+        }
+    }
+
+    #[inline]
+    fn offer(&mut self, ix: &FacetIndex, c: Candidate) {
+        if self
+            .floor
+            .as_ref()
+            .is_some_and(|f| order(ix, &c, f) != std::cmp::Ordering::Less)
+        {
+            return;
+        }
+        self.out.push(c);
+        if self.out.len() == 4 * self.keep {
+            self.cut(ix);
+        }
+    }
+
+    /// Keeps the best `keep`; the worst of them is the floor.
+    fn cut(&mut self, ix: &FacetIndex) {
+        let k = self.keep;
+        self.out
+            .select_nth_unstable_by(k - 1, |a, b| order(ix, a, b));
+        self.out.truncate(k);
+        self.floor = Some(self.out[k - 1].clone());
+    }
+
+    /// The score of the worst of the best `keep` found so far (none while
+    /// fewer were found).
+    fn floor(&mut self, ix: &FacetIndex) -> Option<f64> {
+        if self.out.len() > self.keep || (self.out.len() == self.keep && self.floor.is_none()) {
+            self.cut(ix);
+        }
+        self.floor.as_ref().map(|f| f.score)
+    }
+
+    fn into_vec(self) -> Vec<Candidate> {
+        self.out
     }
 }
 
@@ -328,4 +602,16 @@ pub(super) fn order(ix: &FacetIndex, a: &Candidate, b: &Candidate) -> std::cmp::
                 .rowid
                 .cmp(&ix.entries[b.pos as usize].rowid)
         })
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use std::cell::Cell;
+    thread_local! {
+        /// Every pass over all entries goes through them all (the reference
+        /// the pruned pass is held to).
+        pub(in crate::search) static EXHAUSTIVE: Cell<bool> = const { Cell::new(false) };
+        /// Entries the passes over all entries took (to see that they pruned).
+        pub(in crate::search) static VISITED: Cell<usize> = const { Cell::new(0) };
+    }
 }
