@@ -10,6 +10,7 @@
 //! * complete (`complete`): limit, nothing closed on top in an urgent
 //!   situation, the line that always answers, 112 first only in danger now.
 
+mod bound;
 pub mod codec;
 mod complete;
 #[cfg(test)]

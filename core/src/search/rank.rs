@@ -5,7 +5,7 @@
 //! (primary, secondary, out of place), what they offer of what was read,
 //! word relevance, locality and distance.
 
-use super::grid::{Cell, Grid};
+use super::bound::Pass;
 use super::index::{self, Area, Entry, FacetIndex, FLAG_ALWAYS_OPEN, FLAG_REACHABLE};
 use super::SearchQuery;
 use crate::routing::{Fit, Route, Situation};
@@ -17,10 +17,10 @@ use crate::vocab::{Group, Need};
 /// matter); hits shown to the user get the exact great-circle distance.
 #[derive(Clone, Copy)]
 pub(super) struct Origin {
-    lat: f64,
-    lon: f64,
+    pub(super) lat: f64,
+    pub(super) lon: f64,
     /// cos(latitude): how much shorter a degree of longitude is there.
-    kx: f64,
+    pub(super) kx: f64,
 }
 
 impl Origin {
@@ -35,34 +35,6 @@ impl Origin {
     fn approx_km(&self, lat: f32, lon: f32) -> f64 {
         let x = (lon as f64 - self.lon).to_radians() * self.kx;
         let y = (lat as f64 - self.lat).to_radians();
-        6371.0 * (x * x + y * y).sqrt()
-    }
-
-    /// [`Self::approx_km`] to the point of a cell's box nearest the origin:
-    /// no entry in the cell is nearer (each step of the distance is
-    /// monotonic in its input, rounding included).
-    fn nearest_km(&self, c: &Cell) -> f64 {
-        // The box's nearest coordinate on an axis, none when the origin's
-        // own lies within the box's span (no distance on that axis).
-        let clamp = |v: f64, lo: f32, hi: f32| -> Option<f32> {
-            if v < lo as f64 {
-                Some(lo)
-            } else if v > hi as f64 {
-                Some(hi)
-            } else {
-                None
-            }
-        };
-        let lat = clamp(self.lat, c.min_lat, c.max_lat);
-        let lon = clamp(self.lon, c.min_lon, c.max_lon);
-        let x = match lon {
-            Some(l) => (l as f64 - self.lon).to_radians() * self.kx,
-            None => 0.0,
-        };
-        let y = match lat {
-            Some(l) => (l as f64 - self.lat).to_radians(),
-            None => 0.0,
-        };
         6371.0 * (x * x + y * y).sqrt()
     }
 }
@@ -102,7 +74,7 @@ pub(super) struct Candidate {
 
 /// How an entry became a candidate.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum How {
+pub(super) enum How {
     /// The typed words match it.
     Words,
     /// The situation's own help, added to a thin list.
@@ -344,7 +316,7 @@ impl Ranker<'_> {
 
     /// The hard filters: the user's groups (with services for everyone),
     /// needs, forms and agency kinds.
-    fn hard(&self) -> Hard {
+    pub(super) fn hard(&self) -> Hard {
         Hard {
             groups: if self.filters.groups != 0 {
                 self.filters.groups | Group::Everyone.bit()
@@ -356,189 +328,26 @@ impl Ranker<'_> {
             kinds: self.q.agency_kinds.iter().fold(0, |a, k| a | k.bit()),
         }
     }
-
-    /// Every entry of a pass over all of them, in position order; with a
-    /// distance, cell by cell, nearest first, passing over a cell whose best
-    /// entry cannot rank ([`Self::cell_cap`] and the cell's nearest distance
-    /// below the worst of the `keep` best found), and stopping where no cell
-    /// left can.
-    fn each(
-        &self,
-        pass: &Pass,
-        sched_open: &mut [Option<bool>],
-        best: &mut Best,
-        mut f: impl FnMut(u32, &Entry, &mut Best, &mut [Option<bool>]),
-    ) {
-        let ix = self.ix;
-        #[cfg(test)]
-        let exhaustive = tests::EXHAUSTIVE.get();
-        #[cfg(not(test))]
-        let exhaustive = false;
-        let Some(o) = self.fast_origin.filter(|_| !exhaustive) else {
-            #[cfg(test)]
-            tests::VISITED.set(tests::VISITED.get() + ix.entries.len());
-            for (pos, e) in ix.entries.iter().enumerate() {
-                f(pos as u32, e, best, sched_open);
-            }
-            return;
-        };
-        let grid = ix.grid();
-        // The most any entry can score apart from its distance.
-        let top = pass.base + 200.0 + 100.0 + 40.0 + 16.0 + 10.0 + 15.0 + 30.0;
-        for (d, cell) in grid.by_distance(|c| o.nearest_km(c)) {
-            let near = distance_score(d) + BOUND_SLACK;
-            let floor = best.floor(ix);
-            if floor.is_some_and(|floor| top + near < floor) {
-                break;
-            }
-            let Some(cap) = self.cell_cap(cell, grid, pass, sched_open) else {
-                continue;
-            };
-            if floor.is_some_and(|floor| cap + near < floor) {
-                continue;
-            }
-            let run = grid.entries(cell);
-            #[cfg(test)]
-            tests::VISITED.set(tests::VISITED.get() + run.len());
-            for &pos in run {
-                f(pos, &ix.entries[pos as usize], best, sched_open);
-            }
-        }
-    }
-
-    /// The parts of a score that no cell changes: word relevance, a name
-    /// the words give, verified.
-    fn base_cap(&self, best_text: f32, named: &[bool]) -> f64 {
-        let mut cap = 1.0;
-        if best_text > 0.0 {
-            cap += self.words_weight;
-        }
-        if self.names_decide && named.iter().any(|&n| n) {
-            cap += 250.0;
-        }
-        cap
-    }
-
-    /// The most an entry of `cell` can score in `pass`, apart from its
-    /// distance, from what the cell's entries have; `None` when none of them
-    /// can pass the pass's filters. Each part bounds the same part of the
-    /// score in [`Self::run`].
-    fn cell_cap(
-        &self,
-        c: &Cell,
-        grid: &Grid,
-        pass: &Pass,
-        sched_open: &mut [Option<bool>],
-    ) -> Option<f64> {
-        let ix = self.ix;
-        let route = self.route;
-        let hard = self.hard();
-        if (hard.groups != 0 && c.groups & hard.groups == 0)
-            || c.needs & hard.needs != hard.needs
-            || c.forms & hard.forms != hard.forms
-            || (hard.kinds != 0 && hard.kinds & c.kinds == 0)
-        {
-            return None;
-        }
-        if let Some(b) = self.lang_bit {
-            if c.langs & b == 0
-                && route.interpreter & c.kinds == 0
-                && c.needs & Need::Interpretation.bit() == 0
-            {
-                return None;
-            }
-        }
-        let open = c.reachable
-            && (c.always_open
-                || grid.schedules(c).iter().any(|&s| {
-                    *sched_open[s as usize]
-                        .get_or_insert_with(|| ix.schedules[s as usize].is_open_at(pass.moment))
-                }));
-        if self.q.open_now && !open {
-            return None;
-        }
-        let primary = c.kinds & route.primary != 0 || c.needs & route.primary_offering != 0;
-        let secondary = c.kinds & route.secondary != 0;
-        match pass.how {
-            How::Fill if !primary && !secondary => return None,
-            How::Read
-                if !primary
-                    && !secondary
-                    && c.needs & self.read.needs == 0
-                    && c.forms & self.read.forms == 0 =>
-            {
-                return None
-            }
-            _ => {}
-        }
-        let mut cap = pass.base;
-        if let Some(m) = self.muni_ix {
-            // Offered in the municipality (hard), and how locally.
-            cap += grid.locality(c, m, self.county_ix)?;
-        }
-        cap += if open {
-            200.0
-        } else if c.reachable {
-            0.0
-        } else {
-            -50.0
-        };
-        cap += if primary {
-            100.0
-        } else if secondary {
-            40.0
-        } else {
-            0.0
-        };
-        cap += 20.0 * (c.needs & self.read.needs).count_ones().min(2) as f64;
-        cap += 8.0 * (c.forms & self.read.forms).count_ones().min(2) as f64;
-        let read_groups = self.read.groups & !Group::Everyone.bit();
-        if read_groups != 0 && c.groups & read_groups != 0 {
-            cap += 10.0;
-        }
-        if self.read_lang_bit.is_some_and(|b| c.langs & b != 0) {
-            cap += 15.0;
-        }
-        Some(cap)
-    }
 }
 
 /// The hard filters of a query (bits; 0: none).
-struct Hard {
-    groups: u32,
-    needs: u32,
-    forms: u32,
-    kinds: u32,
+pub(super) struct Hard {
+    pub(super) groups: u32,
+    pub(super) needs: u32,
+    pub(super) forms: u32,
+    pub(super) kinds: u32,
 }
-
-/// A pass over every entry: how they become candidates, the part of the
-/// bound no cell changes, and the instant.
-struct Pass<'m> {
-    how: How,
-    base: f64,
-    moment: &'m Moment,
-}
-
-impl<'m> Pass<'m> {
-    fn new(how: How, base: f64, moment: &'m Moment) -> Pass<'m> {
-        Pass { how, base, moment }
-    }
-}
-
-/// Added to a bound before it is compared: more than the rounding of a
-/// score's sum, far less than any of its parts.
-const BOUND_SLACK: f64 = 1e-6;
 
 /// The part of a score that its distance gives (0 at an infinite distance).
 #[inline]
-fn distance_score(d: f64) -> f64 {
+pub(super) fn distance_score(d: f64) -> f64 {
     30.0 / (1.0 + d / 20.0)
 }
 
 /// The best `keep` so far, among at most `4 * keep` held: when full, the
 /// best `keep` are kept and the worst of them becomes the floor; a
 /// candidate ranked below the floor can never be among the best.
-struct Best {
+pub(super) struct Best {
     keep: usize,
     out: Vec<Candidate>,
     floor: Option<Candidate>,
@@ -579,7 +388,7 @@ impl Best {
 
     /// The score of the worst of the best `keep` found so far (none while
     /// fewer were found).
-    fn floor(&mut self, ix: &FacetIndex) -> Option<f64> {
+    pub(super) fn floor(&mut self, ix: &FacetIndex) -> Option<f64> {
         if self.out.len() > self.keep || (self.out.len() == self.keep && self.floor.is_none()) {
             self.cut(ix);
         }
