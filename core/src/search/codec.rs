@@ -123,7 +123,7 @@ impl FacetIndex {
 
 /// The blob's format tag: a blob of another format (an older app's) is
 /// rebuilt from the records at open, not taken for damage.
-pub const BLOB_FORMAT: &[u8; 6] = b"FYRIX5";
+pub const BLOB_FORMAT: &[u8; 6] = b"FYRIX6";
 
 /// Whether `blob` is in this code's format.
 pub fn is_current_format(blob: &[u8]) -> bool {

@@ -5,8 +5,11 @@
 //!   the previous term, the rest) in blocks of [`BLOCK`] terms, each block
 //!   starting with a whole term; after each term the byte length of its
 //!   postings (all LEB128 varints);
-//! * the postings: per term, ascending entry positions as gaps (varints),
-//!   each followed by the posting's `FIELD_*` byte;
+//! * the postings: per term, the term's most frequent `FIELD_*` byte, then
+//!   its ascending entry positions as gaps, each gap a varint of
+//!   `gap << 1 | other`, with `other` set when the posting's fields differ
+//!   from the term's most frequent, and then followed by its own fields byte
+//!   (nearly every gap is below 64: most postings are one byte);
 //! * the block table: per block, the dictionary and postings offsets of its
 //!   first term (u32 little-endian each).
 //!
@@ -182,9 +185,12 @@ impl<'a> Cursor<'a> {
 
     /// The current term's postings: (entry position, fields), ascending.
     pub fn postings(&self) -> Postings<'a> {
+        let b = &self.ix.buf[self.ix.posts.clone()][self.posts.clone()];
         Postings {
-            b: &self.ix.buf[self.ix.posts.clone()][self.posts.clone()],
-            p: 0,
+            b,
+            // The term's most frequent fields (none: no postings).
+            common: b.first().copied().unwrap_or(0),
+            p: 1,
             pos: 0,
             first: true,
             limit: self.ix.limit,
@@ -217,6 +223,7 @@ impl<'a> Cursor<'a> {
 /// One term's postings, decoded as they are read.
 pub struct Postings<'a> {
     b: &'a [u8],
+    common: u8,
     p: usize,
     pos: u32,
     first: bool,
@@ -231,15 +238,21 @@ impl Iterator for Postings<'_> {
             return None;
         }
         // Most gaps are one byte.
-        let gap = match self.b[self.p] {
+        let v = match self.b[self.p] {
             x if x < 0x80 => {
                 self.p += 1;
                 x as u32
             }
             _ => var(self.b, &mut self.p),
         };
-        let fields = *self.b.get(self.p)?;
-        self.p += 1;
+        let fields = if v & 1 == 0 {
+            self.common
+        } else {
+            let f = *self.b.get(self.p)?;
+            self.p += 1;
+            f
+        };
+        let gap = v >> 1;
         self.pos = if self.first {
             gap
         } else {
@@ -257,6 +270,8 @@ pub struct TextBuilder {
     blocks: Vec<u8>,
     prev: Vec<u8>,
     n: usize,
+    /// One term's postings while they are written.
+    term_posts: Vec<(u32, u8)>,
 }
 
 impl TextBuilder {
@@ -268,6 +283,7 @@ impl TextBuilder {
             blocks: Vec::with_capacity(terms.div_ceil(BLOCK) * 8),
             prev: Vec::new(),
             n: 0,
+            term_posts: Vec::new(),
         }
     }
 
@@ -275,14 +291,29 @@ impl TextBuilder {
     /// ascending position order; a term without postings is left out.
     pub fn push(&mut self, term: &str, posts: impl Iterator<Item = (u32, u8)>) {
         let start = self.posts.len();
-        let mut last = None;
-        for (p, m) in posts {
-            put_var(&mut self.posts, p - last.unwrap_or(0));
-            self.posts.push(m);
-            last = Some(p);
-        }
-        if last.is_none() {
+        self.term_posts.clear();
+        self.term_posts.extend(posts);
+        if self.term_posts.is_empty() {
             return;
+        }
+        let mut count = [0u32; 256];
+        for &(_, m) in &self.term_posts {
+            count[m as usize] += 1;
+        }
+        // The most frequent fields (the smallest of equals: one layout for
+        // the same postings).
+        let common = (0..256)
+            .max_by_key(|&m| (count[m], std::cmp::Reverse(m)))
+            .unwrap_or(0) as u8;
+        self.posts.push(common);
+        let mut last = 0;
+        for &(p, m) in &self.term_posts {
+            let other = (m != common) as u32;
+            put_var(&mut self.posts, (p - last) << 1 | other);
+            if other == 1 {
+                self.posts.push(m);
+            }
+            last = p;
         }
         let t = term.as_bytes();
         let shared = if self.n.is_multiple_of(BLOCK) {
@@ -408,5 +439,43 @@ mod tests {
         let at = end - 8;
         bad[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
         assert!(TextIndex::from_blob(bad, 0, end, (n, dl, pl), 9).is_none());
+    }
+
+    #[test]
+    fn postings_read_back_as_written_whatever_their_fields_and_gaps() {
+        // Terms whose postings share one field, mostly one, or vary; gaps
+        // of one byte and of several (a first position far in).
+        let cases: Vec<(String, Vec<(u32, u8)>)> = vec![
+            ("alla".into(), (0..50).map(|i| (i * 3, 8)).collect()),
+            (
+                "flest".into(),
+                (0..50)
+                    .map(|i| (i * 70 + 1, if i % 7 == 0 { 1 | 16 } else { 16 }))
+                    .collect(),
+            ),
+            (
+                "olika".into(),
+                (0..31).map(|i| (20_000 + i * 200, i as u8 + 1)).collect(),
+            ),
+            ("ord".into(), vec![(70_000, 2)]),
+        ];
+        let mut b = TextBuilder::new(cases.len(), 200);
+        for (t, p) in &cases {
+            b.push(t, p.iter().copied());
+        }
+        let t = b.finish();
+        let (n, dl, pl, bytes) = t.sections();
+        let r = TextIndex::from_blob(bytes.to_vec(), 0, bytes.len(), (n, dl, pl), 100_000).unwrap();
+        for ix in [&t, &r] {
+            for (term, p) in &cases {
+                let got: Vec<(u32, u8)> = ix.seek(term).postings().collect();
+                assert_eq!(&got, p, "{term}");
+            }
+        }
+        // One byte a posting where the fields are the term's usual ones and
+        // the gaps small, and the term's fields once.
+        let mut one = TextBuilder::new(1, 50);
+        one.push("alla", cases[0].1.iter().copied());
+        assert_eq!(one.finish().sections().2, 1 + 50);
     }
 }
