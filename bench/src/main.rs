@@ -208,9 +208,8 @@ fn directory() {
         applies.push(t.elapsed());
     }
     let apply_one = percentile(&mut applies, 0.5);
-    let file_mb = |f: &str| {
-        std::fs::metadata(tmp.path().join(f)).map_or(0, |m| m.len()) as f64 / 1_048_576.0
-    };
+    let file_mb =
+        |f: &str| std::fs::metadata(tmp.path().join(f)).map_or(0, |m| m.len()) as f64 / 1_048_576.0;
     let (db_mb, wal_mb) = (file_mb("directory.db"), file_mb("directory.db-wal"));
     let store_mb = db_mb + wal_mb;
     let mobile_mb = mobile_lib_mb();
