@@ -450,3 +450,47 @@ fn a_damaged_routing_record_is_refused_whole_and_loses_nothing() {
     assert!(top3_has_open_national_line(&h));
     assert_eq!(h[0].agency_kind, AgencyKind::SocialServicesOnCall);
 }
+
+/// A brother or sister typing about a younger sibling, or an adult about
+/// the children at home, is about a child: the child's line (open at 20:30)
+/// before the women's line, and the social services' on-call first.
+#[test]
+fn a_younger_sibling_is_a_child() {
+    let d = tempfile::tempdir().unwrap();
+    let f = open(d.path(), Lang::Sv);
+    let sunday_evening = t("2026-03-15T20:30:00+01:00");
+    for text in [
+        "mamma slar min lillebror och jag vet inte vad jag ska gora",
+        "min lillasyster blir slagen hemma",
+        "pappa slar mina smasyskon",
+    ] {
+        let r = f
+            .search_full(&SearchQuery {
+                text: Some(text.into()),
+                municipality: Some("Ljungby".into()),
+                at: Some(sunday_evening),
+                ..Default::default()
+            })
+            .unwrap();
+        assert!(
+            r.understood.groups.iter().any(|g| g == "children"),
+            "{text}: read as {:?}",
+            r.understood.summary
+        );
+        let ids: Vec<&str> = r.hits.iter().map(|h| h.id.as_str()).collect();
+        let at = |id: &str| ids.iter().position(|x| *x == id);
+        assert!(
+            at("bris-116111").is_some_and(|b| b < 3),
+            "{text}: the child's line not in the top three: {ids:?}"
+        );
+        assert!(
+            at("kvinnofridslinjen").is_none_or(|k| k > at("bris-116111").unwrap()),
+            "{text}: the women's line before the child's: {ids:?}"
+        );
+        assert_eq!(
+            r.hits[0].agency_kind,
+            AgencyKind::SocialServicesOnCall,
+            "{text}: {ids:?}"
+        );
+    }
+}

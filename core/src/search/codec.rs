@@ -6,7 +6,7 @@
 //! index by its own, checked when a query first reads it
 //! (`search/text_index.rs`).
 //!
-//! `FYRIX6` | head length u32 | tables | entries | text counts | text
+//! `FYRIX7` | head length u32 | tables | entries | text counts | text
 //! sections | chunk checksums | CRC-32 of the head and the checksums.
 
 use super::index::{Area, Entry, FacetIndex};
@@ -175,7 +175,7 @@ impl FacetIndex {
 
 /// The blob's format tag: a blob of another format (an older app's) is
 /// rebuilt from the records at open, not taken for damage.
-pub const BLOB_FORMAT: &[u8; 6] = b"FYRIX6";
+pub const BLOB_FORMAT: &[u8; 6] = b"FYRIX7";
 
 /// Whether `blob` is in this code's format.
 pub fn is_current_format(blob: &[u8]) -> bool {

@@ -63,6 +63,9 @@ pub struct FacetIndex {
     /// rowid → position in `entries`, made at its first use (not at open:
     /// a query does not need it).
     pub(crate) by_rowid: std::sync::OnceLock<HashMap<u32, u32>>,
+    /// The entries by place, made at the first query ranked by distance
+    /// ([`super::grid`]); an index with other entries is a new index.
+    pub(crate) grid: std::sync::OnceLock<super::grid::Grid>,
     /// The text index (folded terms and their postings), shared with the
     /// index before an in-place edit, and the edits since (see
     /// [`super::postings`]).
@@ -255,6 +258,11 @@ impl FacetIndex {
     /// An index with this one's tables (municipalities, counties, languages,
     /// schedules, area lists) and nothing else: what a change of some
     /// services starts from (`search::update`).
+    /// The entries by place ([`super::grid`]), made at its first use.
+    pub(crate) fn grid(&self) -> &super::grid::Grid {
+        self.grid.get_or_init(|| super::grid::Grid::build(self))
+    }
+
     pub(crate) fn tables_only(&self) -> FacetIndex {
         FacetIndex {
             municipalities: self.municipalities.clone(),

@@ -10,10 +10,12 @@
 //! * complete (`complete`): limit, nothing closed on top in an urgent
 //!   situation, the line that always answers, 112 first only in danger now.
 
+mod bound;
 pub mod codec;
 mod complete;
 #[cfg(test)]
 pub(crate) mod fixture;
+mod grid;
 mod hits;
 pub mod index;
 pub mod postings;
@@ -451,5 +453,7 @@ pub fn haversine_km(a: (f64, f64), b: (f64, f64)) -> f64 {
     2.0 * 6371.0 * h.sqrt().asin()
 }
 
+#[cfg(test)]
+mod prune_tests;
 #[cfg(test)]
 mod tests;

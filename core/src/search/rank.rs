@@ -5,6 +5,7 @@
 //! (primary, secondary, out of place), what they offer of what was read,
 //! word relevance, locality and distance.
 
+use super::bound::Pass;
 use super::index::{self, Area, Entry, FacetIndex, FLAG_ALWAYS_OPEN, FLAG_REACHABLE};
 use super::SearchQuery;
 use crate::routing::{Fit, Route, Situation};
@@ -16,10 +17,10 @@ use crate::vocab::{Group, Need};
 /// matter); hits shown to the user get the exact great-circle distance.
 #[derive(Clone, Copy)]
 pub(super) struct Origin {
-    lat: f64,
-    lon: f64,
+    pub(super) lat: f64,
+    pub(super) lon: f64,
     /// cos(latitude): how much shorter a degree of longitude is there.
-    kx: f64,
+    pub(super) kx: f64,
 }
 
 impl Origin {
@@ -73,7 +74,7 @@ pub(super) struct Candidate {
 
 /// How an entry became a candidate.
 #[derive(Clone, Copy, PartialEq, Eq)]
-enum How {
+pub(super) enum How {
     /// The typed words match it.
     Words,
     /// The situation's own help, added to a thin list.
@@ -130,31 +131,29 @@ impl Ranker<'_> {
         let ix = self.ix;
         let q = self.q;
         let route = self.route;
-        let groups = if self.filters.groups != 0 {
-            self.filters.groups | Group::Everyone.bit()
-        } else {
-            0
-        };
-        let (needs, forms) = (self.filters.needs, self.filters.forms);
-        let kinds: u32 = q.agency_kinds.iter().fold(0, |a, k| a | k.bit());
+        let Hard {
+            groups,
+            needs,
+            forms,
+            kinds,
+        } = self.hard();
         let best_text = relevance.iter().copied().fold(0.0f32, f32::max);
         let read_groups = self.read.groups & !Group::Everyone.bit();
-        // The best `keep` so far, among at most `4 * keep` held: when full,
-        // the best `keep` are kept and the worst of them becomes the floor;
-        // a candidate ranked below the floor can never be among the best.
-        let keep = keep.max(1);
-        let mut out: Vec<Candidate> = Vec::with_capacity(4 * keep);
-        let mut floor: Option<Candidate> = None;
+        let mut best = Best::new(keep);
         let mut passed = 0usize;
-        let mut consider = |pos: u32, e: &Entry, how: How| {
+        let consider = |pos: u32,
+                        e: &Entry,
+                        how: How,
+                        sched_open: &mut [Option<bool>]|
+         -> Option<Candidate> {
             if groups != 0 && e.groups & groups == 0 {
-                return;
+                return None;
             }
             if e.needs & needs != needs || e.forms & forms != forms {
-                return;
+                return None;
             }
             if kinds != 0 && kinds & (1 << e.kind) == 0 {
-                return;
+                return None;
             }
             let named = self.names_decide && named.get(pos as usize) == Some(&true);
             // A service the user names is never out of place for them.
@@ -167,7 +166,7 @@ impl Ranker<'_> {
                     // Filling: the situation's own help, local or national.
                     let fits = matches!(fit, Fit::Primary | Fit::Secondary);
                     if !fits || (self.muni_ix.is_none() && !matches!(e.area, Area::National)) {
-                        return;
+                        return None;
                     }
                 }
                 How::Read => {
@@ -176,7 +175,7 @@ impl Ranker<'_> {
                         || (fit != Fit::OutOfPlace
                             && (e.needs & self.read.needs != 0 || e.forms & self.read.forms != 0));
                     if !fits {
-                        return;
+                        return None;
                     }
                 }
                 How::Words | How::All => {}
@@ -189,12 +188,12 @@ impl Ranker<'_> {
                     && route.interpreter & (1 << e.kind) == 0
                     && e.needs & Need::Interpretation.bit() == 0
                 {
-                    return;
+                    return None;
                 }
             }
             if let Some(m) = self.muni_ix {
                 if !ix.covers(e, m, self.county_ix) {
-                    return;
+                    return None;
                 }
             }
             let reachable = e.flags & FLAG_REACHABLE != 0;
@@ -204,7 +203,7 @@ impl Ranker<'_> {
                     *slot.get_or_insert_with(|| ix.schedules[e.sched as usize].is_open_at(moment))
                 });
             if q.open_now && !open {
-                return;
+                return None;
             }
             let distance = match (self.fast_origin, e.lat.is_nan()) {
                 (Some(o), false) => Some(o.approx_km(e.lat, e.lon)),
@@ -262,58 +261,142 @@ impl Ranker<'_> {
                 };
             }
             if let Some(d) = distance {
-                score += 30.0 / (1.0 + d / 20.0);
+                score += distance_score(d);
             }
             if e.flags & index::FLAG_VERIFIED != 0 {
                 score += 1.0;
             }
-            passed += 1;
-            let c = Candidate {
+            Some(Candidate {
                 pos,
                 score,
                 distance,
                 reachable_now: open,
                 fit,
                 why,
-            };
-            if floor
-                .as_ref()
-                .is_some_and(|f| order(ix, &c, f) != std::cmp::Ordering::Less)
-            {
-                return;
-            }
-            out.push(c);
-            if out.len() == 4 * keep {
-                out.select_nth_unstable_by(keep - 1, |a, b| order(ix, a, b));
-                out.truncate(keep);
-                floor = Some(out[keep - 1].clone());
+            })
+        };
+        let mut offer = |c: Option<Candidate>, best: &mut Best| {
+            if let Some(c) = c {
+                passed += 1;
+                best.offer(ix, c);
             }
         };
+        // The passes over every entry go nearest first when there is a
+        // distance, and pass over what cannot rank (`grid`, `each`).
+        let base = self.base_cap(best_text, named);
         match words {
             Some(m) => {
                 let mut seen = vec![false; if fill { ix.entries.len() } else { 0 }];
                 for &(pos, _) in m {
-                    consider(pos, &ix.entries[pos as usize], How::Words);
+                    let e = &ix.entries[pos as usize];
+                    offer(consider(pos, e, How::Words, sched_open), &mut best);
                     if fill {
                         seen[pos as usize] = true;
                     }
                 }
                 if fill {
-                    for (pos, e) in ix.entries.iter().enumerate() {
-                        if !seen[pos] {
-                            consider(pos as u32, e, How::Fill);
+                    let pass = Pass::new(How::Fill, base, moment);
+                    self.each(&pass, sched_open, &mut best, |pos, e, best, so| {
+                        if !seen[pos as usize] {
+                            offer(consider(pos, e, How::Fill, so), best);
                         }
-                    }
+                    });
                 }
             }
             None => {
                 let how = if read { How::Read } else { How::All };
-                for (pos, e) in ix.entries.iter().enumerate() {
-                    consider(pos as u32, e, how);
-                }
+                let pass = Pass::new(how, base, moment);
+                self.each(&pass, sched_open, &mut best, |pos, e, best, so| {
+                    offer(consider(pos, e, how, so), best)
+                });
             }
         }
-        (out, passed)
+        (best.into_vec(), passed)
+    }
+
+    /// The hard filters: the user's groups (with services for everyone),
+    /// needs, forms and agency kinds.
+    pub(super) fn hard(&self) -> Hard {
+        Hard {
+            groups: if self.filters.groups != 0 {
+                self.filters.groups | Group::Everyone.bit()
+            } else {
+                0
+            },
+            needs: self.filters.needs,
+            forms: self.filters.forms,
+            kinds: self.q.agency_kinds.iter().fold(0, |a, k| a | k.bit()),
+        }
+    }
+}
+
+/// The hard filters of a query (bits; 0: none).
+pub(super) struct Hard {
+    pub(super) groups: u32,
+    pub(super) needs: u32,
+    pub(super) forms: u32,
+    pub(super) kinds: u32,
+}
+
+/// The part of a score that its distance gives (0 at an infinite distance).
+#[inline]
+pub(super) fn distance_score(d: f64) -> f64 {
+    30.0 / (1.0 + d / 20.0)
+}
+
+/// The best `keep` so far, among at most `4 * keep` held: when full, the
+/// best `keep` are kept and the worst of them becomes the floor; a
+/// candidate ranked below the floor can never be among the best.
+pub(super) struct Best {
+    keep: usize,
+    out: Vec<Candidate>,
+    floor: Option<Candidate>,
+}
+
+impl Best {
+    fn new(keep: usize) -> Best {
+        Best {
+            keep,
+            out: Vec::with_capacity(4 * keep),
+            floor: None,
+        }
+    }
+
+    #[inline]
+    fn offer(&mut self, ix: &FacetIndex, c: Candidate) {
+        if self
+            .floor
+            .as_ref()
+            .is_some_and(|f| order(ix, &c, f) != std::cmp::Ordering::Less)
+        {
+            return;
+        }
+        self.out.push(c);
+        if self.out.len() == 4 * self.keep {
+            self.cut(ix);
+        }
+    }
+
+    /// Keeps the best `keep`; the worst of them is the floor.
+    fn cut(&mut self, ix: &FacetIndex) {
+        let k = self.keep;
+        self.out
+            .select_nth_unstable_by(k - 1, |a, b| order(ix, a, b));
+        self.out.truncate(k);
+        self.floor = Some(self.out[k - 1].clone());
+    }
+
+    /// The score of the worst of the best `keep` found so far (none while
+    /// fewer were found).
+    pub(super) fn floor(&mut self, ix: &FacetIndex) -> Option<f64> {
+        if self.out.len() > self.keep || (self.out.len() == self.keep && self.floor.is_none()) {
+            self.cut(ix);
+        }
+        self.floor.as_ref().map(|f| f.score)
+    }
+
+    fn into_vec(self) -> Vec<Candidate> {
+        self.out
     }
 }
 
@@ -328,4 +411,16 @@ pub(super) fn order(ix: &FacetIndex, a: &Candidate, b: &Candidate) -> std::cmp::
                 .rowid
                 .cmp(&ix.entries[b.pos as usize].rowid)
         })
+}
+
+#[cfg(test)]
+pub(super) mod tests {
+    use std::cell::Cell;
+    thread_local! {
+        /// Every pass over all entries goes through them all (the reference
+        /// the pruned pass is held to).
+        pub(in crate::search) static EXHAUSTIVE: Cell<bool> = const { Cell::new(false) };
+        /// Entries the passes over all entries took (to see that they pruned).
+        pub(in crate::search) static VISITED: Cell<usize> = const { Cell::new(0) };
+    }
 }

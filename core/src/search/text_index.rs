@@ -5,8 +5,11 @@
 //!   the previous term, the rest) in blocks of [`BLOCK`] terms, each block
 //!   starting with a whole term; after each term the byte length of its
 //!   postings (all LEB128 varints);
-//! * the postings: per term, ascending entry positions as gaps (varints),
-//!   each followed by the posting's `FIELD_*` byte;
+//! * the postings: per term, the term's most frequent `FIELD_*` byte, then
+//!   its ascending entry positions as gaps, each gap a varint of
+//!   `gap << 1 | other`, with `other` set when the posting's fields differ
+//!   from the term's most frequent, and then followed by its own fields byte
+//!   (nearly every gap is below 64: most postings are one byte);
 //! * the block table: per block, the dictionary and postings offsets of its
 //!   first term (u32 little-endian each).
 //!
@@ -177,6 +180,13 @@ impl TextIndex {
         Some((shared, rest, plen, p))
     }
 
+    /// Where `term`'s postings start in `buf` (for tests that damage them).
+    #[cfg(test)]
+    pub(crate) fn postings_at(&self, term: &str) -> Option<usize> {
+        let c = self.seek(term);
+        (c.valid() && c.term() == term).then(|| self.posts.start + c.posts.start)
+    }
+
     /// The text index in `buf[at..end]` (written by [`Self::sections`]),
     /// keeping `buf`; `None` if the sections do not fit together.
     /// `limit`: the number of entries. `sums`: the chunks' checksums
@@ -317,9 +327,12 @@ impl<'a> Cursor<'a> {
     /// The current term's postings: (entry position, fields), ascending.
     pub fn postings(&self) -> Postings<'a> {
         let at = self.ix.posts.start;
+        let b = self.ix.bytes(at + self.posts.start..at + self.posts.end);
         Postings {
-            b: self.ix.bytes(at + self.posts.start..at + self.posts.end),
-            p: 0,
+            b,
+            // The term's most frequent fields (none: no postings).
+            common: b.first().copied().unwrap_or(0),
+            p: 1,
             pos: 0,
             first: true,
             limit: self.ix.limit,
@@ -352,6 +365,7 @@ impl<'a> Cursor<'a> {
 /// One term's postings, decoded as they are read.
 pub struct Postings<'a> {
     b: &'a [u8],
+    common: u8,
     p: usize,
     pos: u32,
     first: bool,
@@ -366,15 +380,21 @@ impl Iterator for Postings<'_> {
             return None;
         }
         // Most gaps are one byte.
-        let gap = match self.b[self.p] {
+        let v = match self.b[self.p] {
             x if x < 0x80 => {
                 self.p += 1;
                 x as u32
             }
             _ => var(self.b, &mut self.p),
         };
-        let fields = *self.b.get(self.p)?;
-        self.p += 1;
+        let fields = if v & 1 == 0 {
+            self.common
+        } else {
+            let f = *self.b.get(self.p)?;
+            self.p += 1;
+            f
+        };
+        let gap = v >> 1;
         self.pos = if self.first {
             gap
         } else {
@@ -392,6 +412,8 @@ pub struct TextBuilder {
     blocks: Vec<u8>,
     prev: Vec<u8>,
     n: usize,
+    /// One term's postings while they are written.
+    term_posts: Vec<(u32, u8)>,
 }
 
 impl TextBuilder {
@@ -403,6 +425,7 @@ impl TextBuilder {
             blocks: Vec::with_capacity(terms.div_ceil(BLOCK) * 8),
             prev: Vec::new(),
             n: 0,
+            term_posts: Vec::new(),
         }
     }
 
@@ -410,14 +433,29 @@ impl TextBuilder {
     /// ascending position order; a term without postings is left out.
     pub fn push(&mut self, term: &str, posts: impl Iterator<Item = (u32, u8)>) {
         let start = self.posts.len();
-        let mut last = None;
-        for (p, m) in posts {
-            put_var(&mut self.posts, p - last.unwrap_or(0));
-            self.posts.push(m);
-            last = Some(p);
-        }
-        if last.is_none() {
+        self.term_posts.clear();
+        self.term_posts.extend(posts);
+        if self.term_posts.is_empty() {
             return;
+        }
+        let mut count = [0u32; 256];
+        for &(_, m) in &self.term_posts {
+            count[m as usize] += 1;
+        }
+        // The most frequent fields (the smallest of equals: one layout for
+        // the same postings).
+        let common = (0..256)
+            .max_by_key(|&m| (count[m], std::cmp::Reverse(m)))
+            .unwrap_or(0) as u8;
+        self.posts.push(common);
+        let mut last = 0;
+        for &(p, m) in &self.term_posts {
+            let other = (m != common) as u32;
+            put_var(&mut self.posts, (p - last) << 1 | other);
+            if other == 1 {
+                self.posts.push(m);
+            }
+            last = p;
         }
         let t = term.as_bytes();
         let shared = if self.n.is_multiple_of(BLOCK) {
@@ -549,5 +587,91 @@ mod tests {
         // (Its chunk's checksum is the written one: the offsets are refused.)
         let sums = TextIndex::chunk_sums(&bad);
         assert!(TextIndex::from_blob(bad, 0, end, (n, dl, pl), 9, sums).is_none());
+    }
+
+    #[test]
+    fn postings_read_back_as_written_whatever_their_fields_and_gaps() {
+        // Terms whose postings share one field, mostly one, or vary; gaps
+        // of one byte and of several (a first position far in).
+        let cases: Vec<(String, Vec<(u32, u8)>)> = vec![
+            ("alla".into(), (0..50).map(|i| (i * 3, 8)).collect()),
+            (
+                "flest".into(),
+                (0..50)
+                    .map(|i| (i * 70 + 1, if i % 7 == 0 { 1 | 16 } else { 16 }))
+                    .collect(),
+            ),
+            (
+                "olika".into(),
+                (0..31).map(|i| (20_000 + i * 200, i as u8 + 1)).collect(),
+            ),
+            ("ord".into(), vec![(70_000, 2)]),
+        ];
+        let mut b = TextBuilder::new(cases.len(), 200);
+        for (t, p) in &cases {
+            b.push(t, p.iter().copied());
+        }
+        let t = b.finish();
+        let (n, dl, pl, bytes) = t.sections();
+        let sums = TextIndex::chunk_sums(bytes);
+        let r = TextIndex::from_blob(bytes.to_vec(), 0, bytes.len(), (n, dl, pl), 100_000, sums)
+            .unwrap();
+        for ix in [&t, &r] {
+            for (term, p) in &cases {
+                let got: Vec<(u32, u8)> = ix.seek(term).postings().collect();
+                assert_eq!(&got, p, "{term}");
+            }
+        }
+        // One byte a posting where the fields are the term's usual ones and
+        // the gaps small, and the term's fields once.
+        let mut one = TextBuilder::new(1, 50);
+        one.push("alla", cases[0].1.iter().copied());
+        assert_eq!(one.finish().sections().2, 1 + 50);
+    }
+
+    /// A byte flipped in one chunk: a term read from other chunks is found
+    /// as written; the term whose postings lie there reads as nothing and
+    /// the index says it is damaged; a check of every chunk says so too.
+    #[test]
+    fn a_damaged_chunk_is_found_by_the_read_that_meets_it_and_by_no_other() {
+        let w = words(6000);
+        let t = built(&w);
+        let (n, dl, pl, bytes) = t.sections();
+        assert!(bytes.len() > 4 * CHUNK, "{} bytes", bytes.len());
+        let sums = TextIndex::chunk_sums(bytes);
+        let whole = TextIndex::from_blob(
+            bytes.to_vec(),
+            0,
+            bytes.len(),
+            (n, dl, pl),
+            99_999,
+            sums.clone(),
+        )
+        .unwrap();
+        // A term whose postings lie in a chunk after the dictionary's, away
+        // from the block table (read whole at open).
+        let late = w
+            .iter()
+            .rev()
+            .find(|t| {
+                let at = whole.postings_at(t).unwrap();
+                at / CHUNK > dl as usize / CHUNK + 1 && at / CHUNK + 1 < (dl + pl) as usize / CHUNK
+            })
+            .expect("a term in the middle of the postings");
+        let at = whole.postings_at(late).unwrap();
+        let mut bad = bytes.to_vec();
+        bad[at] ^= 0x10;
+        let r = TextIndex::from_blob(bad, 0, bytes.len(), (n, dl, pl), 99_999, sums).unwrap();
+        assert!(!r.damaged(), "nothing is read at open but the block table");
+        let early = &w[0];
+        assert_eq!(
+            r.seek(early).postings().count(),
+            whole.seek(early).postings().count()
+        );
+        assert!(!r.damaged(), "{early} reads other chunks");
+        assert_eq!(r.seek(late).postings().count(), 0);
+        assert!(r.damaged(), "the read of {late} met the damage");
+        assert!(!r.verify_all());
+        assert!(whole.verify_all() && !whole.damaged());
     }
 }

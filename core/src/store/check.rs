@@ -146,8 +146,46 @@ pub fn quick_check(c: &Connection) -> Result<()> {
     let check: String = c.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
     if check != "ok" {
         return Err(Error::Damaged(format!(
-            "directory.db is malformed ({check})"
+            "directory.db is malformed ({})",
+            first_finding(&check)
         )));
     }
     Ok(())
+}
+
+/// The first finding of SQLite's check, on one line and short: a notice
+/// names the damage, it does not list every page.
+fn first_finding(check: &str) -> String {
+    const MOST: usize = 120;
+    let line = check
+        .lines()
+        .map(str::trim)
+        .find(|l| !l.is_empty() && !l.starts_with("***"))
+        .unwrap_or("no detail");
+    match line.char_indices().nth(MOST) {
+        Some((cut, _)) => format!("{}…", &line[..cut]),
+        None => line.to_string(),
+    }
+}
+
+#[cfg(test)]
+mod finding_tests {
+    use super::first_finding;
+
+    #[test]
+    fn a_check_report_becomes_one_short_line() {
+        let report =
+            "*** in database main ***\nPage 7: btree page has a wrong parent\nPage 9: never used\n";
+        assert_eq!(
+            first_finding(report),
+            "Page 7: btree page has a wrong parent"
+        );
+        let long = format!("Tree 4 page 4 cell 0: {}", "x".repeat(300));
+        let one = first_finding(&long);
+        assert!(
+            !one.contains('\n') && one.chars().count() == 121 && one.ends_with('…'),
+            "{one}"
+        );
+        assert_eq!(first_finding("\n"), "no detail");
+    }
 }

@@ -73,6 +73,59 @@ fn directory_pages_damaged_between_runs_are_repaired_before_the_first_query() {
     }
 }
 
+/// A byte flipped deep in the search index's text (bit rot: the file's size
+/// and time as the app left them, so no reason for a full check) is not
+/// looked for at open: the query whose word's postings lie in that chunk
+/// finds it, the store is rebuilt and that query answers from the rebuilt
+/// one.
+#[test]
+fn a_byte_flipped_deep_in_the_text_index_is_found_by_the_query_that_reads_it() {
+    let d = tempfile::tempdir().unwrap();
+    drop(open(d.path()));
+    let path = d.path().join(DIRECTORY_FILE);
+    {
+        let c = rusqlite::Connection::open(&path).unwrap();
+        let mut blob: Vec<u8> = c
+            .query_row("SELECT blob FROM facet_index WHERE id = 1", [], |r| {
+                r.get(0)
+            })
+            .unwrap();
+        let ix = crate::search::index::FacetIndex::decode(blob.clone()).unwrap();
+        // The word a person would type for the national line; its postings
+        // lie past the dictionary, deep in the blob.
+        let at = ix.text.postings_at("kvinnofridslinjen").unwrap();
+        assert!(at > blob.len() / 2, "{at} of {}", blob.len());
+        blob[at] ^= 0x04;
+        assert!(
+            crate::search::index::FacetIndex::decode(blob.clone()).is_ok(),
+            "the open does not read that chunk"
+        );
+        c.execute("UPDATE facet_index SET blob = ?1 WHERE id = 1", [blob])
+            .unwrap();
+    }
+    // As if the flash had changed the byte: the stamp is the file's.
+    let dev = rusqlite::Connection::open(d.path().join(DEVICE_FILE)).unwrap();
+    crate::store::check::record_stamp(&dev, &path).unwrap();
+    drop(dev);
+    let f = open(d.path());
+    assert!(f.open_notices().is_empty(), "{:?}", f.open_notices());
+    assert_eq!(aside(d.path(), "directory"), 0);
+    let hits = f
+        .search(&SearchQuery {
+            text: Some("Kvinnofridslinjen".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(hits.iter().any(|h| h.id == "kvinnofridslinjen"));
+    let n = f.take_notices().join(" ");
+    assert!(n.contains("damaged") && n.contains("rebuilt"), "{n}");
+    assert_eq!(aside(d.path(), "directory"), 1);
+    drop(f);
+    let f = open(d.path());
+    assert!(f.open_notices().is_empty());
+    assert!(!f.search(&kvinnofrid()).unwrap().is_empty());
+}
+
 /// Damage that appears while the app runs is caught at the query: every
 /// page but the header overwritten under an open store whose page cache is
 /// emptied, so the next search reads the damage from disk.

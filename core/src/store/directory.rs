@@ -110,8 +110,8 @@ pub fn open(
         (ix, parsed)
     });
     let mut ix = match ix? {
-        Loaded::Index(ix) => ix,
-        Loaded::Rebuild => {
+        Some(ix) => ix,
+        None => {
             before_write()?;
             let tx = c.transaction()?;
             let mut ix = rebuild_index(&tx, None)?;
@@ -124,21 +124,15 @@ pub fn open(
     Ok((c, ix))
 }
 
-enum Loaded {
-    Index(FacetIndex),
-    /// The blob is of another format, or marked stale: rebuilt from the
-    /// records.
-    Rebuild,
-}
-
-/// The index as stored: the blob and the deltas since.
-fn read_index(c: &Connection) -> Result<Loaded> {
+/// The index as stored: the blob and the deltas since; None when the blob
+/// is of another format or marked stale (it is rebuilt from the records).
+fn read_index(c: &Connection) -> Result<Option<FacetIndex>> {
     let blob = read_blob(c)?;
     let other_format = blob
         .as_deref()
         .is_some_and(|b| b.starts_with(b"FYRIX") && !crate::search::codec::is_current_format(b));
     if other_format || get_meta(c, "index_stale")?.as_deref() == Some("1") {
-        return Ok(Loaded::Rebuild);
+        return Ok(None);
     }
     let mut ix = match blob {
         Some(b) => FacetIndex::decode(b)?,
@@ -151,7 +145,7 @@ fn read_index(c: &Connection) -> Result<Loaded> {
     for d in deltas(c)? {
         ix = super::reindex::replay(c, ix, d)?;
     }
-    Ok(Loaded::Index(ix))
+    Ok(Some(ix))
 }
 
 /// The index blob, read with SQLite's incremental blob I/O through a memory
