@@ -79,36 +79,42 @@ impl FacetIndex {
         Ok(w)
     }
 
-    /// The index in `blob`, which it keeps: the text index is used where it
-    /// lies (nothing of it is decoded here); the tables and entries are read.
+    /// The index in `blob` (see [`Self::decode_parts`]).
     pub fn decode(blob: Vec<u8>) -> Result<FacetIndex> {
+        match head_len(&blob) {
+            Some(h) if h <= blob.len() => Self::decode_parts(&blob[..h], blob[h..].to_vec()),
+            _ => Err(Error::Damaged("the search index is damaged".into())),
+        }
+    }
+
+    /// The index in a blob read in two parts: `head` (its first
+    /// [`head_len`] bytes: tables, entries, text counts), read here and
+    /// let go, and `rest` (the text index's sections, their checksums and
+    /// the blob's), which the text index keeps and uses where it lies
+    /// (nothing of it is decoded or checked here but the chunk checksums).
+    pub fn decode_parts(head: &[u8], rest: Vec<u8>) -> Result<FacetIndex> {
         let bad = || Error::Damaged("the search index is damaged".into());
-        if blob.len() < 26 || !is_current_format(&blob) {
+        if head.len() < 22 || !is_current_format(head) || head_len(head) != Some(head.len()) {
             return Err(bad());
         }
-        // Where the parts lie, from the head's length and the text counts
-        // at its end; then the head and the chunk checksums are checked.
-        let u32_at = |p: usize| u32::from_le_bytes(blob[p..p + 4].try_into().unwrap());
-        let head = u32_at(6) as usize;
-        if head < 22 || head > blob.len() - 4 {
-            return Err(bad());
-        }
-        let counts = (u32_at(head - 12), u32_at(head - 8), u32_at(head - 4));
+        // Where the parts lie, from the text counts at the head's end; then
+        // the head and the chunk checksums are checked.
+        let u32_at = |p: usize| u32::from_le_bytes(head[p..p + 4].try_into().unwrap());
+        let n = head.len();
+        let counts = (u32_at(n - 12), u32_at(n - 8), u32_at(n - 4));
         let end = (counts.0 as usize)
             .div_ceil(super::text_index::BLOCK)
             .checked_mul(8)
             .and_then(|b| b.checked_add(counts.1 as usize))
             .and_then(|b| b.checked_add(counts.2 as usize))
-            .and_then(|b| b.checked_add(head))
             .ok_or_else(bad)?;
-        let text_len = end - head;
-        let chunks = text_len.div_ceil(super::text_index::CHUNK);
-        if chunks.checked_mul(4).and_then(|c| c.checked_add(end + 4)) != Some(blob.len()) {
+        let chunks = end.div_ceil(super::text_index::CHUNK);
+        if chunks.checked_mul(4).and_then(|c| c.checked_add(end + 4)) != Some(rest.len()) {
             return Err(bad());
         }
-        let (sums, sum) = blob[end..].split_at(chunks * 4);
+        let (sums, sum) = rest[end..].split_at(chunks * 4);
         let mut h = crc32fast::Hasher::new();
-        h.update(&blob[..head]);
+        h.update(head);
         h.update(sums);
         if h.finalize().to_le_bytes() != sum {
             return Err(bad());
@@ -117,10 +123,7 @@ impl FacetIndex {
             .chunks_exact(4)
             .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
             .collect();
-        let mut r = Reader {
-            b: &blob[..head],
-            p: 10,
-        };
+        let mut r = Reader { b: head, p: 10 };
         let mut ix = FacetIndex {
             counties: r.strs().ok_or_else(bad)?,
             languages: r.strs().ok_or_else(bad)?,
@@ -160,12 +163,12 @@ impl FacetIndex {
             .read(records, ix.schedules.len(), ix.area_munis.len())
             .ok_or_else(bad)?;
         // The text counts close the head.
-        if r.p + 12 != head {
+        if r.p + 12 != head.len() {
             return Err(bad());
         }
         let limit = ix.entries.len() as u32;
         ix.text = std::sync::Arc::new(
-            super::postings::TextIndex::from_blob(blob, head, end, counts, limit, sums)
+            super::postings::TextIndex::from_blob(rest, 0, end, counts, limit, sums)
                 .ok_or_else(bad)?,
         );
         ix.finish();
@@ -176,6 +179,17 @@ impl FacetIndex {
 /// The blob's format tag: a blob of another format (an older app's) is
 /// rebuilt from the records at open, not taken for damage.
 pub const BLOB_FORMAT: &[u8; 6] = b"FYRIX7";
+
+/// The length of a blob's head (what [`FacetIndex::decode_parts`] reads),
+/// from its first [`HEAD_LEN_AT`] + 4 bytes; None if they are not this
+/// format's.
+pub fn head_len(start: &[u8]) -> Option<usize> {
+    let b = start.get(..HEAD_LEN_AT + 4)?;
+    is_current_format(b).then(|| u32::from_le_bytes(b[HEAD_LEN_AT..].try_into().unwrap()) as usize)
+}
+
+/// Where the head's length lies (after the format tag).
+pub const HEAD_LEN_AT: usize = 6;
 
 /// Whether `blob` is in this code's format.
 pub fn is_current_format(blob: &[u8]) -> bool {

@@ -128,14 +128,14 @@ pub fn open(
 /// is of another format or marked stale (it is rebuilt from the records).
 fn read_index(c: &Connection) -> Result<Option<FacetIndex>> {
     let blob = read_blob(c)?;
-    let other_format = blob
-        .as_deref()
-        .is_some_and(|b| b.starts_with(b"FYRIX") && !crate::search::codec::is_current_format(b));
+    let other_format = blob.as_ref().is_some_and(|(head, _)| {
+        head.starts_with(b"FYRIX") && !crate::search::codec::is_current_format(head)
+    });
     if other_format || get_meta(c, "index_stale")?.as_deref() == Some("1") {
         return Ok(None);
     }
     let mut ix = match blob {
-        Some(b) => FacetIndex::decode(b)?,
+        Some((head, rest)) => FacetIndex::decode_parts(&head, rest)?,
         None => {
             return Err(Error::Damaged(
                 "the search index is damaged (missing)".into(),
@@ -148,13 +148,16 @@ fn read_index(c: &Connection) -> Result<Option<FacetIndex>> {
     Ok(Some(ix))
 }
 
-/// The index blob, read with SQLite's incremental blob I/O through a memory
-/// map of the file: its pages are copied once, straight into the buffer the
-/// index keeps (a plain `SELECT` copies a national index's few megabytes
-/// twice, fetching each overflow page with its own system call). The map
-/// lives only for this read.
-fn read_blob(c: &Connection) -> Result<Option<Vec<u8>>> {
-    use std::io::Read;
+/// The index blob in two parts, its head and the rest (see
+/// `FacetIndex::decode_parts`; a blob of another format is all head), read
+/// with SQLite's incremental blob I/O through a memory map of the file: its
+/// pages are copied once, straight into the buffers (a plain `SELECT`
+/// copies a national index's megabytes twice, fetching each overflow page
+/// with its own system call). The head is let go once read, so the memory
+/// an open keeps is the text index's. The map lives only for this read.
+fn read_blob(c: &Connection) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
+    use crate::search::codec::{head_len, HEAD_LEN_AT};
+    use std::io::{Read, Seek, SeekFrom};
     let present: Option<i64> = c
         .query_row("SELECT id FROM facet_index WHERE id = 1", [], |r| r.get(0))
         .optional()?;
@@ -162,12 +165,22 @@ fn read_blob(c: &Connection) -> Result<Option<Vec<u8>>> {
         return Ok(None);
     }
     c.pragma_update(None, "mmap_size", 256i64 << 20)?;
-    let read = (|| -> Result<Vec<u8>> {
+    let read = (|| -> Result<(Vec<u8>, Vec<u8>)> {
+        let damaged =
+            |e: std::io::Error| Error::Damaged(format!("the search index is damaged ({e})"));
         let mut b = c.blob_open(rusqlite::MAIN_DB, "facet_index", "blob", 1, true)?;
-        let mut v = vec![0u8; b.len()];
-        b.read_exact(&mut v)
-            .map_err(|e| Error::Damaged(format!("the search index is damaged ({e})")))?;
-        Ok(v)
+        let len = b.len();
+        let mut start = vec![0u8; (HEAD_LEN_AT + 4).min(len)];
+        b.read_exact(&mut start).map_err(damaged)?;
+        let head = head_len(&start)
+            .filter(|h| *h >= start.len() && *h <= len)
+            .unwrap_or(len);
+        b.seek(SeekFrom::Start(0)).map_err(damaged)?;
+        let mut h = vec![0u8; head];
+        b.read_exact(&mut h).map_err(damaged)?;
+        let mut rest = vec![0u8; len - head];
+        b.read_exact(&mut rest).map_err(damaged)?;
+        Ok((h, rest))
     })();
     c.pragma_update(None, "mmap_size", 0)?;
     read.map(Some)
