@@ -10,11 +10,7 @@ pub fn map_pieces<T: Sync, U: Send>(
     min_piece: usize,
     f: impl Fn(&[T]) -> Vec<U> + Sync,
 ) -> Vec<U> {
-    let threads = std::thread::available_parallelism()
-        .map(|n| n.get())
-        .unwrap_or(1)
-        .min(8)
-        .min(items.len() / min_piece.max(1));
+    let threads = cores().min(8).min(items.len() / min_piece.max(1));
     if threads < 2 {
         return f(items);
     }
@@ -30,6 +26,13 @@ pub fn map_pieces<T: Sync, U: Send>(
             .flat_map(|h| h.join().unwrap_or_else(|p| std::panic::resume_unwind(p)))
             .collect()
     })
+}
+
+/// The cores this process may use, asked once (the answer reads the
+/// cgroup's files: tens of µs, which a first query would pay twice).
+pub fn cores() -> usize {
+    static N: std::sync::OnceLock<usize> = std::sync::OnceLock::new();
+    *N.get_or_init(|| std::thread::available_parallelism().map_or(1, |n| n.get()))
 }
 
 /// `f` of each item, in order ([`map_pieces`] item by item).

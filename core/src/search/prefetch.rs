@@ -23,8 +23,7 @@ pub(super) fn services(conn: &Connection, ix: &FacetIndex, rowids: &[u32]) -> Re
             .collect()
     };
     // One core, or one service: nothing to share.
-    let cores = std::thread::available_parallelism().map_or(1, |n| n.get());
-    if cores < 2 || missing.len() < 2 {
+    if crate::par::cores() < 2 || missing.len() < 2 {
         return Ok(());
     }
     // The blocks are read here (the connection stays on this thread) and

@@ -101,14 +101,18 @@ pub fn open(
     // The routing model and lexicon are parsed on another core while the
     // index is read (each takes a few hundred µs at a cold start).
     let text = routing_text(&c)?;
-    let (ix, parsed) = std::thread::scope(|s| {
-        let parsing = s.spawn(move || parse_routing(text));
-        let ix = read_index(&c);
-        let parsed = parsing
-            .join()
-            .unwrap_or_else(|p| std::panic::resume_unwind(p));
-        (ix, parsed)
-    });
+    let (ix, parsed) = if crate::par::cores() < 2 {
+        (read_index(&c), parse_routing(text))
+    } else {
+        std::thread::scope(|s| {
+            let parsing = s.spawn(move || parse_routing(text));
+            let ix = read_index(&c);
+            let parsed = parsing
+                .join()
+                .unwrap_or_else(|p| std::panic::resume_unwind(p));
+            (ix, parsed)
+        })
+    };
     let mut ix = match ix? {
         Some(ix) => ix,
         None => {
