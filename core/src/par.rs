@@ -40,6 +40,102 @@ pub fn map<T: Sync, U: Send>(items: &[T], min_piece: usize, f: impl Fn(&T) -> U 
     map_pieces(items, min_piece, |piece| piece.iter().map(&f).collect())
 }
 
+/// What a helper thread hands back: its result, or its panic.
+type Handed<U> = std::sync::Mutex<Vec<Option<std::thread::Result<U>>>>;
+
+/// `f` of each item, in order, worked through by the calling thread and
+/// one helper thread (when there is a core to spare), each item taken by
+/// whichever comes first. Unlike [`map`], the caller never waits for the
+/// helper: an item the helper has taken but not finished when the caller
+/// runs out of items the caller does again itself (on a busy phone a
+/// thread may not run for milliseconds). For a few short jobs on the way
+/// to an answer (a first query's hits).
+pub fn shared_map<T, U>(items: Vec<T>, f: fn(&T) -> U) -> Vec<U>
+where
+    T: Send + Sync + 'static,
+    U: Send + 'static,
+{
+    use std::sync::atomic::{AtomicUsize, Ordering};
+    use std::sync::Arc;
+    if cores() < 2 || items.len() < 2 {
+        return items.iter().map(f).collect();
+    }
+    struct Shared<T, U> {
+        items: Vec<T>,
+        next: AtomicUsize,
+        out: Handed<U>,
+    }
+    let n = items.len();
+    let s = Arc::new(Shared {
+        items,
+        next: AtomicUsize::new(0),
+        out: std::sync::Mutex::new((0..n).map(|_| None).collect()),
+    });
+    let helper = s.clone();
+    // A helper that cannot be made costs only the try.
+    let _ = std::thread::Builder::new().spawn(move || loop {
+        let i = helper.next.fetch_add(1, Ordering::Relaxed);
+        let Some(item) = helper.items.get(i) else {
+            return;
+        };
+        let u = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| f(item)));
+        // (The caller may have finished without it: then nothing is kept.)
+        let mut out = helper.out.lock().unwrap_or_else(|p| p.into_inner());
+        if let Some(slot) = out.get_mut(i).filter(|s| s.is_none()) {
+            *slot = Some(u);
+        }
+    });
+    let lock = || s.out.lock().unwrap_or_else(|p| p.into_inner());
+    loop {
+        let i = s.next.fetch_add(1, Ordering::Relaxed);
+        let Some(item) = s.items.get(i) else { break };
+        let u = f(item);
+        lock()[i] = Some(Ok(u));
+    }
+    // What the helper has not finished is done here again.
+    for i in 0..n {
+        if lock()[i].is_none() {
+            let u = f(&s.items[i]);
+            lock()[i] = Some(Ok(u));
+        }
+    }
+    let done = std::mem::take(&mut *lock());
+    done.into_iter()
+        .map(|u| match u.expect("every item done") {
+            Ok(u) => u,
+            Err(p) => std::panic::resume_unwind(p),
+        })
+        .collect()
+}
+
+/// `task` on a helper thread while the caller runs `own`; if the helper
+/// has not finished `task` by the time `own` is done, the caller runs it
+/// itself (it never waits for a thread the system has not run).
+pub fn beside<R, M>(task: impl Fn() -> R + Send + Sync + 'static, own: impl FnOnce() -> M) -> (R, M)
+where
+    R: Send + 'static,
+{
+    use std::sync::{Arc, Mutex};
+    if cores() < 2 {
+        return (task(), own());
+    }
+    let task = Arc::new(task);
+    let out: Arc<Mutex<Option<std::thread::Result<R>>>> = Arc::new(Mutex::new(None));
+    let (t, o) = (task.clone(), out.clone());
+    let _ = std::thread::Builder::new().spawn(move || {
+        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| t()));
+        *o.lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
+    });
+    let m = own();
+    let done = out.lock().unwrap_or_else(|p| p.into_inner()).take();
+    let r = match done {
+        Some(Ok(r)) => r,
+        Some(Err(p)) => std::panic::resume_unwind(p),
+        None => task(),
+    };
+    (r, m)
+}
+
 #[cfg(test)]
 mod tests {
     #[test]
@@ -52,5 +148,25 @@ mod tests {
             );
         }
         assert!(super::map(&[] as &[u8], 4, |x| *x).is_empty());
+    }
+
+    #[test]
+    fn shared_work_comes_back_in_order_and_whole() {
+        let items: Vec<u32> = (0..500).collect();
+        let out = super::shared_map(items, |x| x * 3);
+        assert_eq!(out, (0..500).map(|x| x * 3).collect::<Vec<_>>());
+        let (a, b) = super::beside(|| (0..1000u64).sum::<u64>(), || 7);
+        assert_eq!((a, b), (499_500, 7));
+    }
+
+    #[test]
+    fn a_panic_in_shared_work_reaches_the_caller() {
+        let r = std::panic::catch_unwind(|| {
+            super::shared_map((0..64u32).collect(), |x| {
+                assert!(*x != 40, "item 40");
+                *x
+            })
+        });
+        assert!(r.is_err());
     }
 }

@@ -1,5 +1,6 @@
-//! The shown services parsed before their hits are built, on the machine's
-//! cores: each hit inflates a block of records for its service and one for
+//! The shown services parsed before their hits are built, on two cores
+//! (`par::shared_map`: this thread and a helper, never waiting for a helper
+//! the system has not run yet): each hit inflates a block of records for its service and one for
 //! its organization (tens of µs each), which is most of a first query's
 //! time. What it parses goes into the index's cache (`FacetIndex::parsed`),
 //! where building the hits finds it. It is only a head start: a service it
@@ -38,32 +39,29 @@ pub(super) fn services(conn: &Connection, ix: &FacetIndex, rowids: &[u32]) -> Re
             }
         }
     }
-    let read = |block: &[u8], id: &str| -> Option<String> { blocks::find(block, id).ok()? };
-    let services: Vec<Option<(u32, Service)>> = crate::par::map(&todo, 1, |(rowid, id, b)| {
-        Some((*rowid, serde_json::from_str(&read(b, id)?).ok()?))
-    });
-    let mut orgs = Vec::new();
-    for (_, s) in services.iter().flatten() {
-        let block = blocks::block_for(conn, "organization", &s.organization)?;
-        orgs.push(block);
-    }
+    let services: Vec<Option<(u32, Service)>> =
+        crate::par::shared_map(todo, |(rowid, id, block)| {
+            let json = blocks::find(block, id).ok()??;
+            Some((*rowid, serde_json::from_str(&json).ok()?))
+        });
     let services: Vec<(u32, Service)> = services.into_iter().flatten().collect();
+    let mut orgs = Vec::with_capacity(services.len());
+    for (_, s) in &services {
+        let block = blocks::block_for(conn, "organization", &s.organization)?;
+        orgs.push((s.organization.clone(), block));
+    }
     // An organization is None only when the store has no such record (as
     // `hits::organization` reads it); one that does not read is left to
     // the hit's own load.
-    let orgs: Vec<Option<Option<Organization>>> = crate::par::map(
-        &services.iter().zip(orgs).collect::<Vec<_>>(),
-        1,
-        |((_, s), block)| {
-            Some(match block {
-                Some(b) => match blocks::find(b, &s.organization).ok()? {
-                    Some(json) => Some(serde_json::from_str(&json).ok()?),
-                    None => None,
-                },
+    let orgs: Vec<Option<Option<Organization>>> = crate::par::shared_map(orgs, |(id, block)| {
+        Some(match block {
+            Some(b) => match blocks::find(b, id).ok()? {
+                Some(json) => Some(serde_json::from_str(&json).ok()?),
                 None => None,
-            })
-        },
-    );
+            },
+            None => None,
+        })
+    });
     let mut cache = ix.parsed.lock().unwrap_or_else(|p| p.into_inner());
     for ((rowid, s), org) in services.into_iter().zip(orgs) {
         if let Some(org) = org {

@@ -101,18 +101,7 @@ pub fn open(
     // The routing model and lexicon are parsed on another core while the
     // index is read (each takes a few hundred µs at a cold start).
     let text = routing_text(&c)?;
-    let (ix, parsed) = if crate::par::cores() < 2 {
-        (read_index(&c), parse_routing(text))
-    } else {
-        std::thread::scope(|s| {
-            let parsing = s.spawn(move || parse_routing(text));
-            let ix = read_index(&c);
-            let parsed = parsing
-                .join()
-                .unwrap_or_else(|p| std::panic::resume_unwind(p));
-            (ix, parsed)
-        })
-    };
+    let (parsed, ix) = crate::par::beside(move || parse_routing(&text), || read_index(&c));
     let mut ix = match ix? {
         Some(ix) => ix,
         None => {
@@ -245,19 +234,21 @@ type Parsed = (
 /// The routing model and lexicon parsed (the embedded ones when the content
 /// has none, e.g. a feed from a hub that does not publish them yet, or when
 /// a stored one does not parse).
-fn parse_routing(t: RoutingText) -> Result<Parsed> {
+fn parse_routing(t: &RoutingText) -> Result<Parsed> {
     use crate::routing::{embedded_lexicon, embedded_routing, Lexicon, Routing};
     let embedded_err = |e: Vec<crate::routing::RoutingError>| Error::Content(format!("{}", e[0]));
     let routing = match t
         .routing
-        .and_then(|b| Routing::from_json("routing record", &b).ok())
+        .as_deref()
+        .and_then(|b| Routing::from_json("routing record", b).ok())
     {
         Some(r) => r,
         None => embedded_routing().map_err(embedded_err)?,
     };
     let lexicon = match t
         .lexicon
-        .and_then(|b| Lexicon::from_json("lexicon record", &b).ok())
+        .as_deref()
+        .and_then(|b| Lexicon::from_json("lexicon record", b).ok())
     {
         Some(l) => l,
         None => embedded_lexicon().map_err(embedded_err)?,
@@ -275,7 +266,7 @@ fn attach_routing(
 ) -> Result<()> {
     let parsed = match keep {
         Some(k) => (k.routing.clone(), k.lexicon.clone()),
-        None => parse_routing(routing_text(c)?)?,
+        None => parse_routing(&routing_text(c)?)?,
     };
     attach(c, ix, parsed)
 }
