@@ -24,6 +24,7 @@ uniffi::setup_scaffolding!();
 
 mod convert;
 mod messages;
+mod records;
 mod transport;
 
 use chrono::Utc;
