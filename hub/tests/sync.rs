@@ -648,6 +648,67 @@ async fn connection_dropped_mid_download_is_resumed_with_range() {
     hub.stop().await;
 }
 
+/// A download cut off because the link crawls (below the minimum rate) is
+/// not retried at once within the sync, as one cut off after a healthy start
+/// is: on a crawling link a retry would crawl too. The bytes are kept and the
+/// next sync, on a better link, asks only for the rest.
+#[tokio::test]
+async fn a_download_cut_off_for_crawling_is_not_retried_at_once() {
+    let hub = Hub::start().await;
+    let pr = hub.publish(content(2000, "a"));
+    assert!(pr.snapshot_bytes > 40_000, "{}", pr.snapshot_bytes);
+    // 128 kbit/s: the manifest (a few kB) comes well within the first
+    // window; the snapshot does not come at the rate asked for.
+    let slow = Proxy::start(hub.addr, LinkConfig::throttled(128_000, 0))
+        .await
+        .unwrap();
+    let work = tempfile::tempdir().unwrap();
+    let mut cfg = hub.device_cfg(work.path());
+    cfg.hub = slow.url().parse().unwrap();
+    cfg.min_rate = 40_000;
+    cfg.rate_window = std::time::Duration::from_millis(700);
+    cfg.download_retries = 3;
+    let dev = MemStore::new();
+    let e = run(&dev, &cfg).await.unwrap_err();
+    assert!(matches!(e, SyncError::Network(_)), "{e}");
+    assert!(e.to_string().contains("will resume"), "{e}");
+    assert!(dev.records().is_empty());
+    let part = work.path().join(format!(
+        "{}.part",
+        current_manifest(&hub.feed()).snapshot.sha256
+    ));
+    let kept = std::fs::metadata(&part).unwrap().len();
+    // One attempt at the snapshot: about one window (0.7 s) at 16 kB/s came
+    // down and was kept, over the one connection that also brought the
+    // manifest (each retry is a new connection and keeps more: at once, three
+    // retries would keep about four windows' worth).
+    let (_, down) = slow.take_bytes();
+    assert!(
+        kept > 0 && kept < 24_000,
+        "kept {kept} of {}",
+        pr.snapshot_bytes
+    );
+    assert!(
+        down < kept + 4_000,
+        "{down} bytes came down for {kept} kept"
+    );
+    assert!(
+        slow.connections() <= 2,
+        "{} connections: the crawl was retried",
+        slow.connections()
+    );
+    // On a good link the next sync completes with the rest.
+    let good = Proxy::start(hub.addr, LinkConfig::default()).await.unwrap();
+    cfg.hub = good.url().parse().unwrap();
+    let r = run(&dev, &cfg).await.unwrap();
+    assert_eq!(r.result, SyncResult::Updated);
+    assert!(
+        r.bytes_received < pr.snapshot_bytes - kept + 6_000,
+        "only the rest moved: {r:?}"
+    );
+    hub.stop().await;
+}
+
 #[tokio::test]
 async fn outbox_is_delivered_exactly_once_when_the_response_is_lost() {
     let hub = Hub::start().await;

@@ -145,6 +145,25 @@ class TransportTests : Suite("transport") {
                 }
             }
         }
+        test("an app that gave no transport gets an error naming it when it syncs or enrolls; nothing is sent, the content stays") {
+            Hub().use { hub ->
+                hub.publish()
+                // Opened as a shell would that forgot set_transport.
+                FyrCore.open(tempDir("store").absolutePath, newKey(), "sv").use { core ->
+                    val before = core.status().contentVersion
+                    val e = expectThrows<FyrException>("sync without a transport") {
+                        userSync(core, SyncOptions(hub.url, listOf(hub.publicKeyHex), null, SyncTrigger.USER))
+                    }
+                    check(e.message!!.contains("no transport") && e.message!!.contains("set_transport")) { "message: ${e.message}" }
+                    checkEq(before, core.status().contentVersion, "content after the refusal")
+                    val (typed, _) = hub.enrollCode()
+                    val en = expectThrows<FyrException>("enroll without a transport") { runBlocking { core.enroll(typed) } }
+                    check(en.message!!.contains("no transport")) { "message: ${en.message}" }
+                    // The directory still answers, offline as always.
+                    check(core.search(query("kvinnojour", municipality = "Ljungby")).isNotEmpty()) { "no hits" }
+                }
+            }
+        }
         test("a hub sending a manifest far over the limit without saying its length is refused; the phone read only a little past the limit") {
             val written = AtomicLong(0)
             RawServer { _, out ->

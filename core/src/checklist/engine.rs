@@ -29,9 +29,8 @@
 //! that was not assessed has the core's actions ([`not_assessed_actions`]),
 //! the lowest level's referrals and a 24/7 line.
 
-use super::format::{
-    check_answer, Answer, AnswerType, Answers, Checklist, Item, Override, ReferralQuery, Scoring,
-};
+use super::answer::{check_answer, Answer, Answers, Override};
+use super::format::{AnswerType, Checklist, Item, ReferralQuery, Scoring};
 use super::outcome::{not_assessed_actions, red_flag_text, NOT_ASSESSED};
 use crate::model::Text;
 use serde::{Deserialize, Serialize};

@@ -67,17 +67,21 @@
 //! The actions and referrals of an evaluation are those of the final level
 //! only; lower levels' outcomes do not accumulate (see [`evaluate`]).
 
+mod answer;
 mod engine;
 mod format;
 mod outcome;
+mod shape;
 mod validate;
 
+pub use answer::{
+    check_answer, parse_answer, parse_answer_text, parse_answers_json, Answer, Answers, Override,
+};
 pub use engine::{evaluate, visibility, EngineError, Evaluation, RedFlagHit};
 pub use format::{
-    check_answer, deserialize_stored, example_notice, fill_legacy_subject, parse_answer,
-    parse_answer_text, parse_answers_json, Answer, AnswerType, Answers, Checklist, ChecklistKind,
-    Choice, Instrument, Item, Level, Override, OverridePolicy, ReferralQuery, RoleAction, Scoring,
-    Section, ShowIf, Subject, Threshold,
+    deserialize_stored, example_notice, fill_legacy_subject, AnswerType, Checklist, ChecklistKind,
+    Choice, Instrument, Item, Level, OverridePolicy, ReferralQuery, RoleAction, Scoring, Section,
+    ShowIf, Subject, Threshold,
 };
 pub use outcome::{
     missing_texts, not_assessed_actions, not_assessed_label, override_levels, red_flag_text,

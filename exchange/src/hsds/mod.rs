@@ -24,9 +24,12 @@
 mod export;
 pub mod hours;
 mod import;
+mod mapping;
+mod tabular;
 
-pub use export::{datapackage, export_json, export_tabular, TabularTable, TABULAR};
+pub use export::export_json;
 pub use import::{import_json, import_tabular};
+pub use tabular::{datapackage, export_tabular, TabularTable, TABULAR};
 
 /// Sweden's time zone: Fyr's hours are wall-clock times here.
 pub const TIME_ZONE: &str = "Europe/Stockholm";
