@@ -67,12 +67,15 @@ pub fn open(path: &Path) -> Result<Connection> {
     if check != "ok" {
         return Err(Error::Damaged(format!("device.db is malformed ({check})")));
     }
-    for t in TABLES {
-        c.query_row(&format!("SELECT count(*) FROM {t}"), [], |r| {
-            r.get::<_, i64>(0)
-        })
-        .map_err(|e| Error::Damaged(format!("device.db table {t}: {e}")))?;
-    }
+    // Every table read, in one statement (one parse of SQL at open; a
+    // missing table is named by SQLite's own message).
+    let counts = TABLES
+        .iter()
+        .map(|t| format!("(SELECT count(*) FROM {t})"))
+        .collect::<Vec<_>>()
+        .join(", ");
+    c.query_row(&format!("SELECT {counts}"), [], |r| r.get::<_, i64>(0))
+        .map_err(|e| Error::Damaged(format!("device.db tables: {e}")))?;
     Ok(c)
 }
 
