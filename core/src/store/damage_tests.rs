@@ -78,8 +78,10 @@ fn directory_pages_damaged_between_runs_are_repaired_before_the_first_query() {
 /// looked for at open: the query whose word's postings lie in that chunk
 /// finds it, the store is rebuilt and that query answers from the rebuilt
 /// one.
-#[test]
-fn a_byte_flipped_deep_in_the_text_index_is_found_by_the_query_that_reads_it() {
+/// A store of the bundled content whose index has a byte flipped in the
+/// chunk of `kvinnofridslinjen`'s postings, the file's stamp as the app
+/// left it.
+fn text_index_flipped() -> tempfile::TempDir {
     let d = tempfile::tempdir().unwrap();
     drop(open(d.path()));
     let path = d.path().join(DIRECTORY_FILE);
@@ -108,6 +110,12 @@ fn a_byte_flipped_deep_in_the_text_index_is_found_by_the_query_that_reads_it() {
     let dev = rusqlite::Connection::open(d.path().join(DEVICE_FILE)).unwrap();
     crate::store::check::record_stamp(&dev, &path).unwrap();
     drop(dev);
+    d
+}
+
+#[test]
+fn a_byte_flipped_deep_in_the_text_index_is_found_by_the_query_that_reads_it() {
+    let d = text_index_flipped();
     let f = open(d.path());
     assert!(f.open_notices().is_empty(), "{:?}", f.open_notices());
     assert_eq!(aside(d.path(), "directory"), 0);
@@ -125,6 +133,40 @@ fn a_byte_flipped_deep_in_the_text_index_is_found_by_the_query_that_reads_it() {
     let f = open(d.path());
     assert!(f.open_notices().is_empty());
     assert!(!f.search(&kvinnofrid()).unwrap().is_empty());
+}
+
+/// A sync that meets the damaged chunk before any query does (its change
+/// moves entries, so the postings are copied) does not copy it: the index
+/// is rebuilt from the records in the same transaction, and the query
+/// then finds the national line with no damage left.
+#[test]
+fn a_sync_that_meets_a_damaged_text_chunk_rebuilds_the_index_from_the_records() {
+    let d = text_index_flipped();
+    let f = open(d.path());
+    let mut pos = f.store().position().unwrap();
+    pos.version += 1;
+    pos.digest = String::new();
+    f.store()
+        .apply(
+            &pos,
+            vec![],
+            vec![(
+                crate::feed::RecordKind::Service,
+                "kvinnojouren-alvesta".into(),
+            )],
+            false,
+        )
+        .unwrap();
+    let hits = f
+        .search(&SearchQuery {
+            text: Some("Kvinnofridslinjen".into()),
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(hits.iter().any(|h| h.id == "kvinnofridslinjen"));
+    assert!(f.take_notices().is_empty(), "nothing was damaged any more");
+    assert_eq!(aside(d.path(), "directory"), 0);
+    assert_eq!(f.store().position().unwrap().version, pos.version);
 }
 
 /// Damage that appears while the app runs is caught at the query: every

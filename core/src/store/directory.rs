@@ -410,24 +410,34 @@ pub fn apply(
     let mut pos = to.clone();
     pos.digest = digest;
     set_meta(&tx, "position", &serde_json::to_string(&pos)?)?;
-    let updated = match incremental {
-        Some(old) => {
-            // The last upsert of an id is what the store holds.
-            let written: HashMap<&str, &str> = upserts
-                .iter()
-                .filter(|r| r.kind == RecordKind::Service)
-                .map(|r| (r.id.as_str(), r.body.as_str()))
-                .collect();
-            super::reindex::update_index(&tx, old, &touched, Some(&written))?
+    // The index updated in place; a damaged chunk of the current index's
+    // text met on the way (never copied: `TextIndex::verify_all`) makes it
+    // a rebuild from the records, which are whole.
+    let updated = (|| -> Result<Option<FacetIndex>> {
+        let Some(old) = incremental else {
+            return Ok(None);
+        };
+        // The last upsert of an id is what the store holds.
+        let written: HashMap<&str, &str> = upserts
+            .iter()
+            .filter(|r| r.kind == RecordKind::Service)
+            .map(|r| (r.id.as_str(), r.body.as_str()))
+            .collect();
+        match super::reindex::update_index(&tx, old, &touched, Some(&written))? {
+            Some((ix, delta)) => {
+                store_delta(&tx, &ix, &delta)?;
+                Ok(Some(ix))
+            }
+            None => Ok(None),
         }
-        None => None,
-    };
+    })();
     let mut ix = match updated {
-        Some((ix, delta)) => {
-            store_delta(&tx, &ix, &delta)?;
-            ix
+        Ok(Some(ix)) => ix,
+        Ok(None) => rebuild_index(&tx, typed)?,
+        Err(Error::Damaged(_)) if incremental.is_some_and(|o| o.text.damaged()) => {
+            rebuild_index(&tx, None)?
         }
-        None => rebuild_index(&tx, typed)?,
+        Err(e) => return Err(e),
     };
     // The routing model and lexicon parsed once, kept while no change
     // touches them.
