@@ -9,6 +9,7 @@ mod helpcard;
 mod hub;
 mod hub_db;
 mod hub_tuf;
+mod interactive;
 mod key;
 mod screen;
 mod sync;

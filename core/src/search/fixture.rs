@@ -178,3 +178,28 @@ pub fn directory() -> Directory {
         ],
     }
 }
+
+/// A fresh install in a temporary folder whose first-start content is
+/// `records` at `position` (Swedish, no screening key).
+#[cfg(test)]
+pub(crate) fn open_with(
+    records: Vec<crate::feed::Record>,
+    position: crate::store::ContentPosition,
+) -> (tempfile::TempDir, crate::api::Fyr) {
+    let d = tempfile::tempdir().unwrap();
+    let f = crate::api::Fyr::open_with_bundle(
+        crate::api::OpenOptions {
+            data_dir: d.path().into(),
+            key: None,
+            lang: crate::vocab::Lang::Sv,
+        },
+        &|| {
+            Ok(crate::store::Bundle {
+                position: position.clone(),
+                records: records.clone(),
+            })
+        },
+    )
+    .unwrap();
+    (d, f)
+}

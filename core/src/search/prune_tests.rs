@@ -5,28 +5,9 @@
 
 use super::rank::tests::{EXHAUSTIVE, VISITED};
 use super::*;
-use crate::api::{Fyr, OpenOptions};
+use crate::api::Fyr;
 use crate::feed::{Record, RecordKind};
 use crate::model::Service;
-
-fn open(records: Vec<Record>, position: crate::store::ContentPosition) -> (tempfile::TempDir, Fyr) {
-    let d = tempfile::tempdir().unwrap();
-    let f = Fyr::open_with_bundle(
-        OpenOptions {
-            data_dir: d.path().into(),
-            key: None,
-            lang: Lang::Sv,
-        },
-        &|| {
-            Ok(crate::store::Bundle {
-                position: position.clone(),
-                records: records.clone(),
-            })
-        },
-    )
-    .unwrap();
-    (d, f)
-}
 
 /// The bundled content as a first start imports it.
 fn bundled() -> crate::store::Bundle {
@@ -129,7 +110,7 @@ fn the_pruned_distance_passes_keep_what_the_full_passes_keep() {
     ];
     let munis = [None, Some("Ljungby"), Some("Berg"), Some("Stromsund")];
     for (label, b) in [("bundled", bundled()), ("thirty times", grown())] {
-        let (_d, f) = open(b.records, b.position);
+        let (_d, f) = super::fixture::open_with(b.records, b.position);
         let mut visited_pruned = 0;
         let mut visited_full = 0;
         let mut compared = 0;

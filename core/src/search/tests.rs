@@ -1,26 +1,11 @@
 //! Search through the facade over the test fixture.
 use super::*;
-use crate::api::{Fyr, OpenOptions};
+use crate::api::Fyr;
 use crate::vocab::Need;
 
 fn open() -> (tempfile::TempDir, Fyr) {
-    let d = tempfile::tempdir().unwrap();
-    let f = Fyr::open_with_bundle(
-        OpenOptions {
-            data_dir: d.path().into(),
-            key: None,
-            lang: Lang::Sv,
-        },
-        &|| {
-            let records = crate::feed::directory_records(&fixture::directory());
-            Ok(crate::store::Bundle {
-                position: Default::default(),
-                records,
-            })
-        },
-    )
-    .unwrap();
-    (d, f)
+    let records = crate::feed::directory_records(&fixture::directory());
+    fixture::open_with(records, Default::default())
 }
 
 fn ids(h: &[ServiceHit]) -> Vec<&str> {
