@@ -22,6 +22,7 @@ pub mod device;
 pub mod digest;
 pub mod directory;
 pub mod reindex;
+mod routing_state;
 pub mod schema;
 mod source;
 

@@ -1,0 +1,107 @@
+//! The routing model and lexicon of directory.db's content, attached to
+//! its search index when the index is loaded or built (the embedded ones
+//! when the content has none), with the entry positions of the lines that
+//! always answer.
+
+use super::directory::records;
+use crate::error::{Error, Result};
+use crate::feed::RecordKind;
+use crate::search::index::FacetIndex;
+use rusqlite::{Connection, OptionalExtension};
+use std::collections::HashMap;
+
+/// The stored routing model's and lexicon's JSON (None: the content has
+/// none), read before they are parsed (which can run beside the index's
+/// read: [`open`]).
+pub(super) struct RoutingText {
+    routing: Option<String>,
+    lexicon: Option<String>,
+}
+
+pub(super) fn routing_text(c: &Connection) -> Result<RoutingText> {
+    let one = |kind: RecordKind| -> Result<Option<String>> {
+        Ok(records(c, kind)?.into_iter().next().map(|r| r.body))
+    };
+    Ok(RoutingText {
+        routing: one(RecordKind::Routing)?,
+        lexicon: one(RecordKind::Lexicon)?,
+    })
+}
+
+pub(super) type Parsed = (
+    std::sync::Arc<crate::routing::Routing>,
+    std::sync::Arc<crate::routing::Lexicon>,
+);
+
+/// The routing model and lexicon parsed (the embedded ones when the content
+/// has none, e.g. a feed from a hub that does not publish them yet, or when
+/// a stored one does not parse).
+pub(super) fn parse_routing(t: &RoutingText) -> Result<Parsed> {
+    use crate::routing::{embedded_lexicon, embedded_routing, Lexicon, Routing};
+    let embedded_err = |e: Vec<crate::routing::RoutingError>| Error::Content(format!("{}", e[0]));
+    let routing = match t
+        .routing
+        .as_deref()
+        .and_then(|b| Routing::from_json("routing record", b).ok())
+    {
+        Some(r) => r,
+        None => embedded_routing().map_err(embedded_err)?,
+    };
+    let lexicon = match t
+        .lexicon
+        .as_deref()
+        .and_then(|b| Lexicon::from_json("lexicon record", b).ok())
+    {
+        Some(l) => l,
+        None => embedded_lexicon().map_err(embedded_err)?,
+    };
+    Ok((std::sync::Arc::new(routing), std::sync::Arc::new(lexicon)))
+}
+
+/// Attaches the routing model and lexicon of the stored content to the
+/// index. `keep`: the ones already parsed, when the change did not touch
+/// them.
+pub(super) fn attach_routing(
+    c: &Connection,
+    ix: &mut FacetIndex,
+    keep: Option<&crate::search::index::RoutingState>,
+) -> Result<()> {
+    let parsed = match keep {
+        Some(k) => (k.routing.clone(), k.lexicon.clone()),
+        None => parse_routing(&routing_text(c)?)?,
+    };
+    attach(c, ix, parsed)
+}
+
+pub(super) fn attach(
+    c: &Connection,
+    ix: &mut FacetIndex,
+    (routing, lexicon): Parsed,
+) -> Result<()> {
+    let line_pos = line_positions(c, ix, &routing)?;
+    ix.routing = Some(std::sync::Arc::new(crate::search::index::RoutingState {
+        routing,
+        lexicon,
+        line_pos,
+    }));
+    Ok(())
+}
+
+/// The entry positions of the lines that always answer.
+fn line_positions(
+    c: &Connection,
+    ix: &FacetIndex,
+    routing: &crate::routing::Routing,
+) -> Result<HashMap<String, u32>> {
+    let mut line_pos = HashMap::new();
+    let mut st = c.prepare_cached("SELECT rowid FROM svc WHERE id = ?1")?;
+    for id in routing.line_services() {
+        let rowid: Option<i64> = st.query_row([id], |r| r.get(0)).optional()?;
+        // A scan for these few, so that open does not make the rowid map.
+        let pos = rowid.and_then(|r| ix.entries.iter().position(|e| e.rowid == r as u32));
+        if let Some(pos) = pos {
+            line_pos.insert(id.to_string(), pos as u32);
+        }
+    }
+    Ok(line_pos)
+}
