@@ -194,16 +194,7 @@ pub(super) fn parsed(conn: &Connection, ix: &FacetIndex, rowid: u32) -> Result<i
     }
     let service = service_by_rowid(conn, rowid)?;
     let org = organization(conn, &service.organization)?;
-    let phone_hours = service
-        .phones
-        .iter()
-        .map(|p| p.hours.as_deref().and_then(|h| Schedule::parse(h).ok()))
-        .collect();
-    let p = std::sync::Arc::new(index::ParsedService {
-        service,
-        org,
-        phone_hours,
-    });
+    let p = std::sync::Arc::new(index::ParsedService::new(service, org));
     ix.parsed
         .lock()
         .unwrap_or_else(|p| p.into_inner())
