@@ -111,7 +111,7 @@ pub fn update(old: &FacetIndex, removed: &[u32], mut added: Vec<Changed>) -> Res
 
 /// Whether a change only edits services that stay (each keeps its id, rowid
 /// and position): then it is made without moving any entry.
-fn in_place(old: &FacetIndex, removed: &[u32], added: &[Changed]) -> bool {
+pub fn in_place(old: &FacetIndex, removed: &[u32], added: &[Changed]) -> bool {
     let mut r = removed.to_vec();
     r.sort_unstable();
     r.dedup();

@@ -26,13 +26,12 @@
 //! store repairs: `Store::with_dir`); it costs the records in it, which the
 //! bundle or the next sync brings back like any damage.
 
-use super::body::{deflate_after_dict, inflate_after_dict, inflater};
+use super::body::{deflate_after_dict, inflate_after_dict, with_inflated};
 use crate::error::{Error, Result};
 use crate::feed::RecordKind;
 use rusqlite::types::ValueRef;
 use rusqlite::{params, Connection, OptionalExtension};
 use std::collections::BTreeMap;
-use std::io::Read;
 
 /// The format byte of a block (1 is a single record's body, `store::body`).
 const FORMAT_BLOCK: u8 = 2;
@@ -178,66 +177,50 @@ pub fn block_for(c: &Connection, kind: &str, id: &str) -> Result<Option<Vec<u8>>
 /// An id longer than this is damage (ids are short names).
 const MAX_ID: usize = 4096;
 
-/// The body of `id` in a stored block, inflating only up to it (the entries
-/// are in id order). Damage of any kind is `Error::Damaged`, never a panic
-/// or a huge allocation (a length is believed only as far as the bytes go).
+/// The body of `id` in a stored block. Damage of any kind is
+/// `Error::Damaged`, never a panic or a huge allocation (a length is
+/// believed only as far as the bytes go).
 pub fn find(packed: &[u8], id: &str) -> Result<Option<String>> {
+    Ok(find_each(packed, &[id])?.pop().flatten())
+}
+
+/// The bodies of `ids` (sorted, each once) in a stored block, the block inflated
+/// once; damage as [`find`].
+pub fn find_each(packed: &[u8], ids: &[&str]) -> Result<Vec<Option<String>>> {
     if packed.first() != Some(&FORMAT_BLOCK) {
         return Err(damaged("unknown format".into()));
     }
-    let cut = |_| damaged("does not inflate".into());
-    let mut r = inflater(&packed[1..]).map_err(cut)?;
-    let var = |r: &mut dyn Read| -> Result<Option<usize>> {
-        let mut v = 0usize;
-        for shift in (0..64).step_by(7) {
-            let mut b = [0u8];
-            if r.read(&mut b).map_err(cut)? == 0 {
-                return if shift == 0 {
-                    Ok(None)
-                } else {
-                    Err(damaged("a length is cut".into()))
-                };
+    with_inflated(&packed[1..], |mut r| -> Result<Vec<Option<String>>> {
+        let mut out = vec![None; ids.len()];
+        let mut wanted = ids.iter().zip(out.iter_mut()).peekable();
+        while !r.is_empty() && wanted.peek().is_some() {
+            let n = get_var(&mut r).ok_or_else(|| damaged("an id is cut".into()))?;
+            if n > MAX_ID {
+                return Err(damaged("an id is too long".into()));
             }
-            v |= ((b[0] & 0x7f) as usize) << shift;
-            if b[0] < 0x80 {
-                return Ok(Some(v));
+            if n > r.len() {
+                return Err(damaged("an id is cut".into()));
+            }
+            let (key, rest) = r.split_at(n);
+            r = rest;
+            let len = get_var(&mut r).ok_or_else(|| damaged("a body is cut".into()))?;
+            if len > r.len() {
+                return Err(damaged("a body is cut".into()));
+            }
+            let (body, rest) = r.split_at(len);
+            r = rest;
+            // The ids looked for that sort before this key are not here.
+            while wanted.next_if(|(id, _)| id.as_bytes() < key).is_some() {}
+            if let Some((id, slot)) = wanted.next_if(|(id, _)| id.as_bytes() == key) {
+                *slot = Some(
+                    String::from_utf8(body.to_vec())
+                        .map_err(|_| damaged(format!("the body of {id} is not UTF-8")))?,
+                );
             }
         }
-        Err(damaged("a length is too long".into()))
-    };
-    let mut key = Vec::new();
-    while let Some(n) = var(&mut r)? {
-        if n > MAX_ID {
-            return Err(damaged("an id is too long".into()));
-        }
-        key.resize(n, 0);
-        r.read_exact(&mut key).map_err(cut)?;
-        let len = var(&mut r)?.ok_or_else(|| damaged("a body is cut".into()))?;
-        match key.as_slice().cmp(id.as_bytes()) {
-            std::cmp::Ordering::Less => {
-                let skipped = std::io::copy(&mut (&mut r).take(len as u64), &mut std::io::sink())
-                    .map_err(cut)?;
-                if skipped != len as u64 {
-                    return Err(damaged("a body is cut".into()));
-                }
-            }
-            std::cmp::Ordering::Equal => {
-                let mut body = Vec::new();
-                (&mut r)
-                    .take(len as u64)
-                    .read_to_end(&mut body)
-                    .map_err(cut)?;
-                if body.len() != len {
-                    return Err(damaged(format!("the body of {id} is cut")));
-                }
-                return String::from_utf8(body)
-                    .map(Some)
-                    .map_err(|_| damaged(format!("the body of {id} is not UTF-8")));
-            }
-            std::cmp::Ordering::Greater => return Ok(None),
-        }
-    }
-    Ok(None)
+        Ok(out)
+    })
+    .ok_or_else(|| damaged("does not inflate".into()))?
 }
 
 /// Every record of `kind`, by id, as (id, JSON).

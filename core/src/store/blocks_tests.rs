@@ -177,6 +177,21 @@ fn a_block_whose_lengths_lie_is_damaged_not_a_crash() {
         assert!(find(junk, "s01").is_err());
         assert!(decode(junk).is_err());
     }
+    // A whole block cut short, or with bytes after its end, is damaged;
+    // the same thread then reads a sound block as it is.
+    let all: Vec<(String, String)> = (0..40).map(|i| service(i, "")).collect();
+    let good = encode(&all);
+    for bad in [&good[..good.len() - 3], &[&good[..], &[7, 7][..]].concat()] {
+        let e = find(bad, "s00001").unwrap_err();
+        assert!(crate::store::is_corruption(&e), "{e}");
+        assert!(decode(bad).is_err());
+    }
+    assert_eq!(
+        find(&good, "s00039").unwrap().as_deref(),
+        Some(all[39].1.as_str())
+    );
+    assert_eq!(find(&good, "s00039x").unwrap(), None);
+    assert_eq!(decode(&good).unwrap().len(), 40);
 }
 
 #[test]

@@ -14,9 +14,8 @@
 //! because no crate in the tree offers a dictionary with miniz_oxide.
 
 use crate::error::{Error, Result};
-use flate2::{Compress, Compression, FlushCompress, Status};
+use flate2::{Compress, Compression, Decompress, FlushCompress, FlushDecompress, Status};
 use rusqlite::types::ValueRef;
-use std::io::Read;
 
 /// Format 1: raw deflate after [`DICT_V1`]. Never change this dictionary:
 /// stored bodies need it to be read; a new one takes a new format byte.
@@ -60,30 +59,64 @@ pub(super) fn deflate_after_dict(format: u8, level: u32, bytes: &[u8]) -> Vec<u8
 /// The bytes [`deflate_after_dict`] was given (`packed` without its format
 /// byte); None when they do not inflate.
 pub(super) fn inflate_after_dict(packed: &[u8]) -> Option<Vec<u8>> {
-    let mut out = Vec::with_capacity(packed.len() * 8);
-    inflater(packed).ok()?.read_to_end(&mut out).ok()?;
-    Some(out)
+    with_inflated(packed, <[u8]>::to_vec)
 }
 
-/// A reader of the bytes [`deflate_after_dict`] was given, inflated as they
-/// are read (a reader may stop early). The dictionary goes in front as a
-/// stored (uncompressed) deflate block, which gives the inflater the same
-/// history, and is read past here.
-pub(super) fn inflater(packed: &[u8]) -> std::io::Result<impl Read + '_> {
+thread_local! {
+    /// This thread's inflater and output buffer, kept between calls: a
+    /// first query inflates tens of blocks, and a fresh inflater each time
+    /// cost its allocation (state and a 32 KiB window, each page touched
+    /// anew) and a reader's byte-at-a-time calls.
+    static INFLATE: std::cell::RefCell<(Option<Decompress>, Vec<u8>)> =
+        const { std::cell::RefCell::new((None, Vec::new())) };
+}
+
+/// `f` over the bytes [`deflate_after_dict`] was given (`packed` without
+/// its format byte), inflated whole into this thread's buffer; None when
+/// they do not inflate (damage, or a stream cut short). The dictionary goes
+/// in front as a stored (uncompressed) deflate block, which gives the
+/// inflater the same history; `f` sees only what follows it. Not reentrant
+/// (`f` must not inflate).
+pub(super) fn with_inflated<R>(packed: &[u8], f: impl FnOnce(&[u8]) -> R) -> Option<R> {
     let n = DICT_V1.len() as u16;
     let mut head = [0u8; 5];
     head[0] = 0; // a stored block, not the last
     head[1..3].copy_from_slice(&n.to_le_bytes());
     head[3..5].copy_from_slice(&(!n).to_le_bytes());
-    let mut r = std::io::BufReader::with_capacity(
-        4096,
-        flate2::read::DeflateDecoder::new(std::io::Cursor::new(head).chain(DICT_V1).chain(packed)),
-    );
-    std::io::copy(
-        &mut (&mut r).take(DICT_V1.len() as u64),
-        &mut std::io::sink(),
-    )?;
-    Ok(r)
+    INFLATE.with_borrow_mut(|(d, out)| {
+        let d = d.get_or_insert_with(|| Decompress::new(false));
+        d.reset(false);
+        out.clear();
+        // A block inflates to about eight times its size.
+        out.reserve(DICT_V1.len() + packed.len() * 8);
+        let ended = [&head[..], DICT_V1, packed]
+            .into_iter()
+            .try_fold(false, |_, input| feed(d, input, out))?;
+        // Anything after the stream's end, or a stream without one, is damage.
+        (ended
+            && d.total_in() as usize == head.len() + DICT_V1.len() + packed.len()
+            && out.len() >= DICT_V1.len())
+        .then(|| f(&out[DICT_V1.len()..]))
+    })
+}
+
+/// Feeds all of `input` to `d`, growing `out` as needed: whether the stream
+/// ended (None: the bytes are not deflate, or the stream ended early).
+fn feed(d: &mut Decompress, mut input: &[u8], out: &mut Vec<u8>) -> Option<bool> {
+    loop {
+        if out.len() == out.capacity() {
+            out.reserve(out.capacity().max(4096));
+        }
+        let before = d.total_in();
+        let st = d.decompress_vec(input, out, FlushDecompress::None).ok()?;
+        input = &input[(d.total_in() - before) as usize..];
+        match st {
+            Status::StreamEnd => return input.is_empty().then_some(true),
+            _ if input.is_empty() && out.len() < out.capacity() => return Some(false),
+            Status::BufError if out.len() < out.capacity() => return None,
+            _ => {}
+        }
+    }
 }
 
 fn run(c: &mut Compress, mut input: &[u8], out: &mut Vec<u8>, flush: FlushCompress) {

@@ -133,6 +133,111 @@ fn a_sync_of_one_service_writes_a_delta_not_the_index_and_a_reopen_replays_it() 
     }
 }
 
+/// A week of small syncs, replayed at the next open: services reworded
+/// twice, one sync after the other and with others between (the later
+/// wording is what is found), a new service in
+/// between (every entry after it moves), one taken away. The reopened store
+/// answers as the same content loaded whole does; so does one whose delta
+/// rows were written before they carried the services' organizations.
+#[test]
+fn deltas_that_edit_add_and_remove_replay_as_the_content_loaded_whole() {
+    for older_rows in [false, true] {
+        let d = tempfile::tempdir().unwrap();
+        let f = open(d.path());
+        let services = f.store().records(RecordKind::Service).unwrap();
+        let reword = |f: &Fyr, r: &Record, place: &str| {
+            let mut s: Service = r.decode().unwrap();
+            s.description.sv = format!("Mottagning för anhöriga i {place}.");
+            f.store()
+                .apply(
+                    &next(f),
+                    vec![Record::new(RecordKind::Service, s.id.clone(), &s)],
+                    vec![],
+                    false,
+                )
+                .unwrap();
+        };
+        let (a, b) = (&services[5], &services[services.len() - 4]);
+        reword(&f, a, "Kiruna");
+        reword(&f, b, "Visby");
+        reword(&f, b, "Sorsele");
+        // A new service, its id between the others'.
+        let mut fresh: Service = services[2].decode().unwrap();
+        fresh.id = format!("{}-jour", services[2].id);
+        fresh.description.sv = "Jourtelefon för den som bor i Pajala.".into();
+        let added = Record::new(RecordKind::Service, fresh.id.clone(), &fresh);
+        f.store()
+            .apply(&next(&f), vec![added], vec![], false)
+            .unwrap();
+        reword(&f, a, "Haparanda");
+        let gone = services[9].id.clone();
+        f.store()
+            .apply(
+                &next(&f),
+                vec![],
+                vec![(RecordKind::Service, gone.clone())],
+                false,
+            )
+            .unwrap();
+        drop(f);
+        let (_, n) = blob_and_deltas(d.path());
+        assert_eq!(n, 6, "six small rows, none merged yet");
+        if older_rows {
+            let c = raw(d.path());
+            let rows: Vec<(i64, String)> = c
+                .prepare("SELECT seq, body FROM index_delta")
+                .unwrap()
+                .query_map([], |r| Ok((r.get(0)?, super::body::column(r, 1)?)))
+                .unwrap()
+                .map(Result::unwrap)
+                .collect();
+            for (seq, json) in rows {
+                let mut v: serde_json::Value = serde_json::from_str(&json).unwrap();
+                assert!(
+                    v.as_object_mut().unwrap().remove("orgs").is_some()
+                        || json.contains("\"added\":[]")
+                );
+                c.execute(
+                    "UPDATE index_delta SET body = ?1 WHERE seq = ?2",
+                    rusqlite::params![super::body::pack(&v.to_string()), seq],
+                )
+                .unwrap();
+            }
+        }
+        let f = open(d.path());
+        assert!(f.open_notices().is_empty(), "{:?}", f.open_notices());
+        assert!(ids(&f, "haparanda").contains(&a.id), "{older_rows}");
+        assert!(
+            !ids(&f, "kiruna").contains(&a.id),
+            "{older_rows}: the earlier wording"
+        );
+        assert!(ids(&f, "sorsele").contains(&b.id));
+        assert!(
+            !ids(&f, "visby").contains(&b.id),
+            "{older_rows}: the earlier wording"
+        );
+        assert!(ids(&f, "pajala").contains(&fresh.id));
+        assert!(!ids(&f, "kvinnojour").contains(&gone));
+        let all: Vec<Record> = RecordKind::ALL
+            .iter()
+            .flat_map(|k| f.store().records(*k).unwrap())
+            .collect();
+        let e = tempfile::tempdir().unwrap();
+        let g = open(e.path());
+        g.store().apply(&next(&f), all, vec![], true).unwrap();
+        for q in [
+            "kvinnojour",
+            "anhöriga",
+            "jourtelefon",
+            "polis",
+            "ostersund",
+            "barn",
+        ] {
+            assert_eq!(ids(&f, q), ids(&g, q), "{older_rows}: {q}");
+        }
+    }
+}
+
 #[test]
 fn a_damaged_delta_is_found_at_open_and_the_store_rebuilt() {
     let d = tempfile::tempdir().unwrap();

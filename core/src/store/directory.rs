@@ -136,8 +136,9 @@ fn read_index(c: &Connection) -> Result<Option<FacetIndex>> {
             ))
         }
     };
-    for d in deltas(c)? {
-        ix = super::reindex::replay(c, ix, d)?;
+    let ds = deltas(c)?;
+    if !ds.is_empty() {
+        ix = super::reindex::replay(c, ix, ds)?;
     }
     Ok(Some(ix))
 }

@@ -6,7 +6,7 @@
 
 use crate::error::Result;
 use crate::feed::{Record, RecordKind};
-use crate::model::Service;
+use crate::model::{Organization, Service};
 use crate::search::{fts_columns, index::FacetIndex, update};
 use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
@@ -19,15 +19,60 @@ use serde::{Deserialize, Serialize};
 pub struct Delta {
     pub removed: Vec<u32>,
     pub added: Vec<(u32, u32, Service)>,
+    /// Each added service's organization as the change found it (its name
+    /// and kind are in the service's entry), so that a replay reads none
+    /// from the store. Empty in a delta written before it was kept: then
+    /// they are read.
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub orgs: Vec<Option<Organization>>,
 }
 
-/// `ix` with `d` replayed. The organizations and municipalities are the
-/// store's: a change of either rewrites the index whole (see [`can_update`]),
-/// so they are the same as when `d` was recorded.
-pub fn replay(c: &Connection, ix: FacetIndex, d: Delta) -> Result<FacetIndex> {
-    let mut changed = Vec::with_capacity(d.added.len());
-    for (rowid, position, service) in d.added {
-        let org = crate::search::organization(c, &service.organization)?;
+/// `ix` with the deltas `ds` replayed in order. The organizations and
+/// municipalities are the store's: a change of either rewrites the index
+/// whole (see [`can_update`]), so they are the same as when each delta was
+/// recorded. Edits in place (the common change: services that stay, each
+/// at its position) are replayed together in one pass, the last edit of a
+/// service winning; a delta that moves entries is replayed on its own.
+pub fn replay(c: &Connection, mut ix: FacetIndex, ds: Vec<Delta>) -> Result<FacetIndex> {
+    let mut edits: std::collections::BTreeMap<u32, update::Changed> = Default::default();
+    for d in ds {
+        let removed = d.removed;
+        let mut changed = changes(c, &ix, d.added, d.orgs)?;
+        changed.sort_by_key(|ch| ch.position);
+        if update::in_place(&ix, &removed, &changed) {
+            edits.extend(changed.into_iter().map(|ch| (ch.position, ch)));
+            continue;
+        }
+        if !edits.is_empty() {
+            let e: Vec<_> = std::mem::take(&mut edits).into_values().collect();
+            let p: Vec<u32> = e.iter().map(|ch| ch.position).collect();
+            ix = update::update_owned(ix, &p, e)?;
+        }
+        ix = update::update_owned(ix, &removed, changed)?;
+    }
+    if !edits.is_empty() {
+        let e: Vec<_> = edits.into_values().collect();
+        let p: Vec<u32> = e.iter().map(|ch| ch.position).collect();
+        ix = update::update_owned(ix, &p, e)?;
+    }
+    Ok(ix)
+}
+
+/// A delta's added services as the index takes them.
+fn changes(
+    c: &Connection,
+    ix: &FacetIndex,
+    added: Vec<(u32, u32, Service)>,
+    orgs: Vec<Option<Organization>>,
+) -> Result<Vec<update::Changed>> {
+    let kept = orgs.len() == added.len();
+    let mut orgs = orgs.into_iter();
+    let mut changed = Vec::with_capacity(added.len());
+    for (rowid, position, service) in added {
+        let org = match orgs.next().filter(|_| kept) {
+            Some(o) => o,
+            None => crate::search::organization(c, &service.organization)?,
+        };
         changed.push(update::Changed {
             rowid,
             position,
@@ -36,7 +81,7 @@ pub fn replay(c: &Connection, ix: FacetIndex, d: Delta) -> Result<FacetIndex> {
             service,
         });
     }
-    update::update_owned(ix, &d.removed, changed)
+    Ok(changed)
 }
 
 /// Whether a change can update the index in place.
@@ -154,6 +199,7 @@ pub fn update_index(
     // An edit of services that stay moves nothing: each keeps its position.
     let moves = !added_ids.is_empty() || !deleted_ids.is_empty();
     let mut changed = Vec::with_capacity(present.len());
+    let mut orgs = Vec::with_capacity(present.len());
     for n in &present {
         let position = match n.old_pos.filter(|_| !moves) {
             Some(p) => p as usize,
@@ -172,9 +218,10 @@ pub fn update_index(
             rowid: n.rowid,
             position: position as u32,
             text: fts_columns(&n.service, org.as_ref(), &old.municipalities),
-            kind: org.map(|o| o.agency_kind),
+            kind: org.as_ref().map(|o| o.agency_kind),
             service: n.service.clone(),
         });
+        orgs.push(org);
     }
     {
         let mut del = tx.prepare_cached("DELETE FROM svc WHERE id = ?1")?;
@@ -192,6 +239,7 @@ pub fn update_index(
             .iter()
             .map(|c| (c.rowid, c.position, c.service.clone()))
             .collect(),
+        orgs,
     };
     Ok(Some((update::update(old, &removed, changed)?, delta)))
 }
