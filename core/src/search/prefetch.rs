@@ -194,7 +194,9 @@ mod tests {
                     assert_eq!(p.service, own);
                     assert_eq!(p.org, org, "{}", own.id);
                 }
-                assert!(cached.values().any(|p| p.service.id == orphan.id && p.org.is_none()));
+                assert!(cached
+                    .values()
+                    .any(|p| p.service.id == orphan.id && p.org.is_none()));
                 Ok(())
             })
             .unwrap();

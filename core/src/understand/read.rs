@@ -344,6 +344,12 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     if any(Cue::Threat) && any(Cue::Now) && !any(Cue::Past) {
         s.needs |= Need::AcuteDanger.bit();
     }
+    // "prata med någon som kan heder": a worker asking someone who knows
+    // wants a consultation; the talking is theirs, not the person's need of
+    // support now ("patienten vill prata med någon" keeps it).
+    if s.needs & Need::Consultation.bit() != 0 {
+        s.needs &= !Need::TalkNow.bit();
+    }
     let dropped = |k: &str| drop.iter().any(|d| d == k);
     // An abuser named as such ("han", "pappa", "min man") makes the text
     // about someone else's violence: it outweighs a perpetrator word.

@@ -184,3 +184,27 @@ fn south_sami_is_not_read_as_north_sami() {
     assert_eq!(y.language, None);
     assert!(y.situation.needs & Need::Interpretation.bit() != 0);
 }
+
+#[test]
+fn a_worker_asking_someone_who_knows_wants_a_consultation_not_support_now() {
+    let need = |x: &Reading, n: Need| x.situation.needs & n.bit() != 0;
+    // A school counsellor before she acts, typed as it comes.
+    for text in [
+        "vill prata med nan som kan heder innan jag gor nagot",
+        "behover fraga nagon som vet mer om konsstympning",
+    ] {
+        let x = r(text);
+        assert!(x.roles.contains(&Role::Professional), "{text}: {x:?}");
+        assert!(need(&x, Need::Consultation), "{text}: {x:?}");
+        assert!(!need(&x, Need::TalkNow), "{text}: {x:?}");
+        assert!(x.situation.forms & Form::Honour.bit() != 0, "{text}: {x:?}");
+    }
+    // The person herself wants someone who can help: support now.
+    let x = r("jag vill prata med nan som kan hjalpa mig han slar mig");
+    assert!(need(&x, Need::TalkNow), "{x:?}");
+    assert!(!need(&x, Need::Consultation), "{x:?}");
+    assert!(!x.roles.contains(&Role::Professional), "{x:?}");
+    // A nurse about her patient's wish: the patient's need stays.
+    let x = r("patienten vill prata med nagon om vad som hant");
+    assert!(need(&x, Need::TalkNow), "{x:?}");
+}
