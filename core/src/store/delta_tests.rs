@@ -114,22 +114,31 @@ fn a_sync_of_one_service_writes_a_delta_not_the_index_and_a_reopen_replays_it() 
     assert!(merged, "the blob is written whole every few syncs");
 
     // The same content loaded as one snapshot answers the same.
-    let f = open(d.path());
+    answers_as_loaded_whole(
+        &open(d.path()),
+        &[
+            "kvinnojour",
+            "anhöriga",
+            "skyddat boende",
+            "polis",
+            "ostersund",
+        ],
+        "",
+    );
+}
+
+/// `f`'s records loaded whole into a fresh store answer each of `queries`
+/// with the same services in the same order.
+fn answers_as_loaded_whole(f: &Fyr, queries: &[&str], label: &str) {
     let all: Vec<Record> = RecordKind::ALL
         .iter()
         .flat_map(|k| f.store().records(*k).unwrap())
         .collect();
     let e = tempfile::tempdir().unwrap();
     let g = open(e.path());
-    g.store().apply(&next(&f), all, vec![], true).unwrap();
-    for q in [
-        "kvinnojour",
-        "anhöriga",
-        "skyddat boende",
-        "polis",
-        "ostersund",
-    ] {
-        assert_eq!(ids(&f, q), ids(&g, q), "{q}");
+    g.store().apply(&next(f), all, vec![], true).unwrap();
+    for q in queries {
+        assert_eq!(ids(f, q), ids(&g, q), "{label}: {q}");
     }
 }
 
@@ -218,23 +227,18 @@ fn deltas_that_edit_add_and_remove_replay_as_the_content_loaded_whole() {
         );
         assert!(ids(&f, "pajala").contains(&fresh.id));
         assert!(!ids(&f, "kvinnojour").contains(&gone));
-        let all: Vec<Record> = RecordKind::ALL
-            .iter()
-            .flat_map(|k| f.store().records(*k).unwrap())
-            .collect();
-        let e = tempfile::tempdir().unwrap();
-        let g = open(e.path());
-        g.store().apply(&next(&f), all, vec![], true).unwrap();
-        for q in [
-            "kvinnojour",
-            "anhöriga",
-            "jourtelefon",
-            "polis",
-            "ostersund",
-            "barn",
-        ] {
-            assert_eq!(ids(&f, q), ids(&g, q), "{older_rows}: {q}");
-        }
+        answers_as_loaded_whole(
+            &f,
+            &[
+                "kvinnojour",
+                "anhöriga",
+                "jourtelefon",
+                "polis",
+                "ostersund",
+                "barn",
+            ],
+            &format!("older rows {older_rows}"),
+        );
     }
 }
 
