@@ -62,6 +62,9 @@ pub(super) fn inflate_after_dict(packed: &[u8]) -> Option<Vec<u8>> {
     with_inflated(packed, <[u8]>::to_vec)
 }
 
+/// The most of an inflate buffer a thread keeps between calls.
+const KEEP_AT_MOST: usize = 256 * 1024;
+
 thread_local! {
     /// This thread's inflater and output buffer, kept between calls: a
     /// first query inflates tens of blocks, and a fresh inflater each time
@@ -93,10 +96,15 @@ pub(super) fn with_inflated<R>(packed: &[u8], f: impl FnOnce(&[u8]) -> R) -> Opt
             .into_iter()
             .try_fold(false, |_, input| feed(d, input, out))?;
         // Anything after the stream's end, or a stream without one, is damage.
-        (ended
+        let r = (ended
             && d.total_in() as usize == head.len() + DICT_V1.len() + packed.len()
             && out.len() >= DICT_V1.len())
-        .then(|| f(&out[DICT_V1.len()..]))
+        .then(|| f(&out[DICT_V1.len()..]));
+        // A block is about 16 KB; one huge record's buffer is not kept.
+        if out.capacity() > KEEP_AT_MOST {
+            *out = Vec::new();
+        }
+        r
     })
 }
 
