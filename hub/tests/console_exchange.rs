@@ -33,13 +33,22 @@ async fn hub() -> Hub {
         &db,
         "127.0.0.1:0".parse::<SocketAddr>().unwrap(),
     );
-    cfg.console = Some(ConsoleConfig::default());
+    cfg.console = Some(console_config());
     fyr_hub::db::testing::apply(&mut cfg);
     let (addr, handle) = spawn(cfg).await.unwrap();
     Hub {
         url: format!("http://{addr}"),
         dir,
         _handle: handle,
+    }
+}
+
+/// The console as both hubs run it, with the address phones reach them by
+/// (the hubs themselves are on 127.0.0.1, each at its own port).
+fn console_config() -> ConsoleConfig {
+    ConsoleConfig {
+        hub_url: Some("http://127.0.0.1/".into()),
+        ..Default::default()
     }
 }
 
@@ -51,7 +60,7 @@ async fn second(h: &Hub) -> (String, HubHandle) {
         h.dir.path().join("hub.db"),
         "127.0.0.1:0".parse::<SocketAddr>().unwrap(),
     );
-    cfg.console = Some(ConsoleConfig::default());
+    cfg.console = Some(console_config());
     fyr_hub::db::testing::apply(&mut cfg);
     let (addr, handle) = spawn(cfg).await.unwrap();
     (format!("http://{addr}"), handle)
@@ -404,4 +413,66 @@ fn bundled_rows(file: &str) -> usize {
     )
     .unwrap();
     csv.lines().skip(1).filter(|l| !l.trim().is_empty()).count()
+}
+
+/// Behind a load balancer the page after a redirect may come from another
+/// hub: a new enrollment code issued at one is shown at the other, with its
+/// QR code, once; the database holds it only sealed to the session.
+#[tokio::test]
+async fn a_code_issued_at_one_hub_is_shown_once_at_another() {
+    let h = hub().await;
+    let (b_url, _b) = second(&h).await;
+    let at_a = login(&h, "kron", "kronoberg-pass-1").await;
+    let (st, _) = at_a
+        .post(
+            "/console/phones",
+            &[
+                ("action", "create"),
+                ("county", "07"),
+                ("agency_kind", "healthcare"),
+                ("hours", "24"),
+            ],
+        )
+        .await;
+    assert_eq!(st, StatusCode::SEE_OTHER);
+    let sealed = db(&h)
+        .rows("SELECT flash FROM console_sessions", &[])
+        .unwrap()
+        .iter()
+        .find_map(|r| r.opt_text(0).unwrap())
+        .expect("a flash waits");
+    let at_b = Session {
+        http: at_a.http.clone(),
+        base: b_url,
+        cookie: at_a.cookie.clone(),
+        csrf: at_a.csrf.clone(),
+    };
+    let (st, page) = at_b.get("/console/phones").await;
+    assert_eq!(st, StatusCode::OK);
+    let i = page
+        .find("id=\"enroll-code\">")
+        .expect("the code, at the other hub")
+        + 18;
+    let code = &page[i..i + page[i..].find('<').unwrap()];
+    assert!(code.len() >= 8, "{code}");
+    assert!(
+        page.contains("<svg role=\"img\" aria-label=\"QR\""),
+        "its QR code"
+    );
+    let raw = String::from_utf8_lossy(&hex_bytes(&sealed)).to_string();
+    assert!(
+        !sealed.contains(code) && !raw.contains(code),
+        "sealed, not in the clear"
+    );
+    // Shown once, at either hub.
+    for s in [&at_b, &at_a] {
+        let (_, page) = s.get("/console/phones").await;
+        assert!(!page.contains("id=\"enroll-code\""), "shown once");
+    }
+}
+
+fn hex_bytes(s: &str) -> Vec<u8> {
+    (0..s.len() / 2)
+        .filter_map(|i| u8::from_str_radix(&s[2 * i..2 * i + 2], 16).ok())
+        .collect()
 }

@@ -37,6 +37,10 @@ pub(crate) struct Authed {
     pub user: User,
     pub csrf: String,
     pub lang: &'static str,
+    /// The session's cookie (this request only: it seals the session's
+    /// flash, `console::flash`) and its hash (the session's row).
+    pub token: String,
+    pub token_hash: String,
 }
 
 fn now() -> i64 {
@@ -69,8 +73,9 @@ fn token_hash(token: &str) -> String {
     hex::encode(Sha256::digest(token.as_bytes()))
 }
 
-/// The session of a request: (user, csrf) when valid; refreshes its idle time.
-fn session(c: &Console, headers: &HeaderMap) -> Option<(User, String)> {
+/// The session of a request: (user, csrf, cookie, its hash) when valid;
+/// refreshes its idle time.
+fn session(c: &Console, headers: &HeaderMap) -> Option<(User, String, String, String)> {
     let token = cookie(headers, COOKIE)?;
     let h = token_hash(token);
     let conn = c.conn();
@@ -93,10 +98,10 @@ fn session(c: &Console, headers: &HeaderMap) -> Option<(User, String)> {
     }
     conn.exec(
         "UPDATE console_sessions SET seen = $2 WHERE token_hash = $1",
-        &[h.into(), t.into()],
+        &[(&h).into(), t.into()],
     )
     .ok()?;
-    Some((user, csrf))
+    Some((user, csrf, token.to_string(), h))
 }
 
 impl FromRequestParts<Arc<Console>> for Authed {
@@ -104,10 +109,12 @@ impl FromRequestParts<Arc<Console>> for Authed {
 
     async fn from_request_parts(parts: &mut Parts, c: &Arc<Console>) -> Result<Self, Response> {
         match session(c, &parts.headers) {
-            Some((user, csrf)) => Ok(Authed {
+            Some((user, csrf, token, token_hash)) => Ok(Authed {
                 user,
                 csrf,
                 lang: lang_of(&parts.headers),
+                token,
+                token_hash,
             }),
             None => Err(Redirect::to("/console/login").into_response()),
         }
@@ -363,7 +370,7 @@ pub(crate) async fn csrf_guard(
         .and_then(|v| v.to_str().ok())
         .is_some_and(|v| v.starts_with("multipart/form-data"));
     if multipart {
-        let Some((_, csrf)) = session(&c, req.headers()) else {
+        let Some((_, csrf, ..)) = session(&c, req.headers()) else {
             return refuse(i18n::text(lang, "no_session"));
         };
         let sent = req
@@ -391,7 +398,7 @@ pub(crate) async fn csrf_guard(
             .run(Request::from_parts(parts, Body::from(bytes)))
             .await;
     }
-    let Some((_, csrf)) = session(&c, &parts.headers) else {
+    let Some((_, csrf, ..)) = session(&c, &parts.headers) else {
         if parts.uri.path() != "/console/logout" && same_origin(&parts.headers) {
             return keep_pending(&c, &parts.headers, parts.uri.path(), &bytes);
         }

@@ -110,6 +110,9 @@ const MIGRATIONS: &[&str] = &[
         report TEXT NOT NULL,
         created INTEGER NOT NULL
     );"#,
+    // 5: the confirmation after a redirect, in the session's row (sealed
+    //    with a key from the session's cookie), so any hub shows it.
+    "ALTER TABLE console_sessions ADD COLUMN flash TEXT;",
 ];
 
 /// Any constant, the same in every instance: serialises the console's

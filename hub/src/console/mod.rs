@@ -7,7 +7,8 @@
 //! the core's validation), `directory` (list, edit, retire, verify),
 //! `publishing` (preview, sign, history, going back), `corrections` (the
 //! queue of field reports), `phones` (enrollment codes and devices),
-//! `followup` and `charts` (the yearly follow-up),
+//! `followup` and `charts` (the yearly follow-up), `flash` (the
+//! confirmation after a redirect, in the session's row),
 //! `i18n` (Swedish and English texts). Templates are compiled into the
 //! binary; no asset is fetched at run time.
 
@@ -23,6 +24,7 @@ mod distribution;
 mod drafts;
 pub mod exchange;
 mod export;
+mod flash;
 mod followup;
 mod i18n;
 pub mod inputs;
@@ -47,7 +49,7 @@ use axum::routing::{get, post};
 use axum::Router;
 use minijinja::Environment;
 use std::path::{Path, PathBuf};
-use std::sync::{Arc, Mutex, MutexGuard};
+use std::sync::{Arc, MutexGuard};
 
 use crate::db::{pool::Pool, Db};
 
@@ -76,9 +78,6 @@ pub(crate) struct Console {
     key: Option<PathBuf>,
     secure: bool,
     env: Environment<'static>,
-    /// One-shot confirmations shown on the page after a redirect, per
-    /// session (by its CSRF token); kept in memory only.
-    flash: Mutex<std::collections::HashMap<String, minijinja::Value>>,
     hub_url: Option<String>,
     /// Whose `X-Forwarded-For` to believe (`--trusted-proxy`), so login
     /// throttling counts the client, not the reverse proxy.
@@ -92,12 +91,10 @@ impl Console {
         self.db.get()
     }
 
-    /// A confirmation for the next page this session sees (after a redirect).
+    /// A confirmation for the next page this session sees (after a
+    /// redirect, at whichever hub serves it: `flash`).
     pub(crate) fn flash(&self, a: &Authed, f: minijinja::Value) {
-        self.flash
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .insert(a.csrf.clone(), f);
+        flash::put(&self.conn(), &a.token, &a.token_hash, &f);
     }
 
     /// Redirects (303) after a successful post, with a confirmation.
@@ -108,11 +105,7 @@ impl Console {
 
     /// Renders a page with the common context (texts, user, CSRF token).
     pub(crate) fn page(&self, a: &Authed, name: &str, ctx: minijinja::Value) -> Response {
-        let flash = self
-            .flash
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .remove(&a.csrf);
+        let flash = flash::take(&self.conn(), &a.token, &a.token_hash).map(phones::with_qr);
         let full = minijinja::context! {
             flash,
             t => i18n::texts(a.lang),
@@ -264,7 +257,6 @@ pub fn router(
         key: cfg.key.clone(),
         secure: cfg.secure_cookies,
         env: environment(),
-        flash: Mutex::new(Default::default()),
         hub_url: cfg.hub_url.clone(),
         proxies: proxies.clone(),
     });

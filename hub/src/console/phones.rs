@@ -32,8 +32,27 @@ fn issued_flash(i: &IssuedCode, hub: &str, lang: &str) -> minijinja::Value {
             display => i.display, payload => i.qr_payload, hub => hub,
             county => labels::county(&i.county), kind => labels::agency_kind(&i.agency_kind, lang),
             expires => labels::when(i.expires, lang),
-            qr => minijinja::Value::from_safe_string(qr_svg(&i.qr_payload)),
         },
+    }
+}
+
+/// A flash as it is shown: an issued code's QR drawn from its payload here
+/// (the stored flash holds data only, never markup).
+pub(super) fn with_qr(f: serde_json::Value) -> minijinja::Value {
+    let qr = f
+        .pointer("/issued/payload")
+        .and_then(|p| p.as_str())
+        .map(qr_svg);
+    let f = minijinja::Value::from_serialize(&f);
+    match qr {
+        Some(svg) => minijinja::context! {
+            issued => minijinja::context! {
+                qr => minijinja::Value::from_safe_string(svg),
+                ..f.get_attr("issued").unwrap_or_default()
+            },
+            ..f
+        },
+        None => f,
     }
 }
 

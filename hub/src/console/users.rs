@@ -358,7 +358,7 @@ mod tests {
         assert!(!verify_password(&hash, "wrong horse battery"));
         assert!(!u.disabled);
         conn.exec(
-            "INSERT INTO console_sessions VALUES ('t', 'anna', 'c', 0, 0)",
+            r#"INSERT INTO console_sessions (token_hash, "user", csrf, created, seen) VALUES ('t', 'anna', 'c', 0, 0)"#,
             &[],
         )
         .unwrap();
