@@ -245,9 +245,12 @@ pub fn import_dir(db: &Target, dir: &Path) -> Result<usize, crate::HubError> {
     Ok(w.rows.len())
 }
 
-/// `fyr hub content export`: the working directory as a content folder.
+/// `fyr hub content export`: the working directory as a content folder. A
+/// database no console has opened yet exports what the console would show
+/// it with: the bundled content (seeded now), checklists and settings too.
 pub fn export_dir(db: &Target, dir: &Path) -> Result<usize, crate::HubError> {
     let conn = super::db::open(db)?;
+    seed(&conn)?;
     let w = load(&conn).map_err(|e| conn.err(e))?;
     w.write_dir(dir).map_err(crate::HubError::Content)?;
     Ok(w.rows.iter().filter(|r| r.retired.is_none()).count())
@@ -520,6 +523,36 @@ mod tests {
             fyr_core::feed::records_digest(&back.records().unwrap()),
             fyr_core::feed::records_digest(&core)
         );
+    }
+
+    /// A coordinator's first step on a new hub's host, before anyone has
+    /// logged in: the export is the content the console would show, with
+    /// its checklists, and it reads back as the same records.
+    #[test]
+    fn a_new_hub_database_exports_the_bundled_content_whole() {
+        let db = tempfile::tempdir().unwrap();
+        let out = tempfile::tempdir().unwrap();
+        let target = crate::db::testing::target(db.path());
+        let n = export_dir(&target, out.path()).unwrap();
+        assert!(n > 50, "{n} rows");
+        let checklists = std::fs::read_dir(out.path().join("checklists"))
+            .unwrap()
+            .filter(|e| {
+                e.as_ref()
+                    .unwrap()
+                    .path()
+                    .extension()
+                    .is_some_and(|x| x == "toml")
+            })
+            .count();
+        assert!(checklists > 0, "no checklist exported");
+        let back = read_content_dir(out.path()).unwrap();
+        assert_eq!(
+            fyr_core::feed::records_digest(&back.records().unwrap()),
+            fyr_core::feed::records_digest(&fyr_core::bundle::embedded_records().unwrap())
+        );
+        // Again: the same rows (seeded once, not twice).
+        assert_eq!(export_dir(&target, out.path()).unwrap(), n);
     }
 
     #[test]
