@@ -8,6 +8,7 @@ mod guides;
 mod helpcard;
 mod hub;
 mod hub_db;
+mod hub_phones;
 mod hub_tuf;
 mod interactive;
 mod key;
