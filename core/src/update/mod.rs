@@ -16,6 +16,7 @@
 //! conformance entrypoint; the device's store for sync).
 
 pub mod fetch;
+pub mod key;
 pub mod metadata;
 pub mod pack;
 pub mod trusted;
