@@ -1,14 +1,15 @@
-//! Key generation and publishing of feed versions.
+//! Key generation and publishing of feed versions (what a version must
+//! hold before it is signed: `publish/checks.rs`).
+
+mod checks;
+use checks::{check_distribution, check_records, check_signer_trusted_by};
 
 use crate::{io_err, write_atomic, HubError};
 use chrono::{DateTime, Duration, SubsecRound, Utc};
 use ed25519_dalek::SigningKey;
-use fyr_core::feed::{
-    self, BlobRef, Delta, DeltaRef, Manifest, Record, RecordKind, Snapshot, FORMAT,
-};
+use fyr_core::feed::{self, BlobRef, Delta, DeltaRef, Manifest, Record, Snapshot, FORMAT};
 use indicatif::{ProgressBar, ProgressStyle};
 use serde::{Deserialize, Serialize};
-use std::collections::HashSet;
 use std::io::IsTerminal;
 use std::path::{Path, PathBuf};
 
@@ -237,89 +238,6 @@ fn write_blob(feed: &Path, bytes: &[u8]) -> Result<BlobRef, HubError> {
         write_atomic(&path, bytes)?;
     }
     Ok(blob)
-}
-
-fn check_records(records: &[Record]) -> Result<(), HubError> {
-    let mut seen: HashSet<(RecordKind, &str)> = HashSet::new();
-    for r in records {
-        if r.id.is_empty() {
-            return Err(HubError::Content(format!(
-                "a {} record has an empty id",
-                r.kind
-            )));
-        }
-        if !seen.insert((r.kind, r.id.as_str())) {
-            return Err(HubError::Content(format!(
-                "{} {}: the id is used twice",
-                r.kind, r.id
-            )));
-        }
-        if serde_json::from_str::<serde_json::Value>(&r.body).is_err() {
-            return Err(HubError::Content(format!(
-                "{} {}: the body is not JSON",
-                r.kind, r.id
-            )));
-        }
-    }
-    Ok(())
-}
-
-/// The distribution record, when there is one, must be valid and must
-/// accept the key signing this version: devices take their trust for the
-/// next version from it, and a version that does not trust its own signer
-/// would cut them off.
-fn check_distribution(records: &[Record], key: &SigningKey) -> Result<(), HubError> {
-    use fyr_core::distribution::{Distribution, RECORD_ID};
-    let mut found = records
-        .iter()
-        .filter(|r| r.kind == RecordKind::Distribution);
-    let Some(r) = found.next() else {
-        return Ok(());
-    };
-    if r.id != RECORD_ID || found.next().is_some() {
-        return Err(HubError::Content(format!(
-            "distribution: there must be one record, with the id {RECORD_ID:?}"
-        )));
-    }
-    let d: Distribution = r
-        .decode()
-        .map_err(|e| HubError::Content(format!("distribution: {e}")))?;
-    d.validate()
-        .map_err(|errs| HubError::Content(format!("distribution: {}", errs.join("; "))))?;
-    if !d.accepts(&key.verifying_key()) {
-        return Err(HubError::Content(format!(
-            "distribution: trusted_keys/next_keys: the signing key {} is not among them (or is retired); devices would refuse the version after this one",
-            feed::key_id(&key.verifying_key())
-        )));
-    }
-    Ok(())
-}
-
-/// Devices holding `prev` take their trust from its distribution record:
-/// a version signed by a key it does not accept would be refused by all of them.
-fn check_signer_trusted_by(
-    prev: &Snapshot,
-    records: &[Record],
-    key: &SigningKey,
-) -> Result<(), HubError> {
-    let d = fyr_core::distribution::Distribution::from_records(&prev.records)
-        .map_err(|e| HubError::Content(format!("the previous version's distribution: {e}")))?;
-    if d.is_some() && !records.iter().any(|r| r.kind == RecordKind::Distribution) {
-        return Err(HubError::Content(format!(
-            "the content has no {} but version {} of this feed has one: devices would forget where to sync and whom to trust; keep the file in the content folder",
-            fyr_core::distribution::FILE,
-            prev.version
-        )));
-    }
-    match d {
-        Some(d) if !d.accepts(&key.verifying_key()) => Err(HubError::Content(format!(
-            "the signing key {} is not trusted by version {} of feed {} (its distribution trusted_keys/next_keys, or it is retired there): devices would refuse this version. Sign with a key that version trusts, announce this key first (next_keys), or start a new feed (--new-feed)",
-            feed::key_id(&key.verifying_key()),
-            prev.version,
-            prev.feed_id
-        ))),
-        _ => Ok(()),
-    }
 }
 
 fn bar(progress: bool, len: u64, msg: &'static str) -> ProgressBar {
@@ -578,6 +496,7 @@ impl Drop for PublishLock {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use fyr_core::feed::RecordKind;
 
     #[test]
     fn keygen_makes_a_private_key_for_its_owner_only_and_publish_is_exclusive() {
