@@ -208,3 +208,20 @@ fn a_worker_asking_someone_who_knows_wants_a_consultation_not_support_now() {
     let x = r("patienten vill prata med nagon om vad som hant");
     assert!(need(&x, Need::TalkNow), "{x:?}");
 }
+
+#[test]
+fn being_followed_watched_and_flooded_with_messages_is_violence() {
+    let form = |x: &Reading, f: Form| x.situation.forms & f.bit() != 0;
+    // What women say of an ex who will not let go, typed without å/ä/ö.
+    let x = r("exsambon foljer efter mig och skickar hundratals sms");
+    assert!(
+        form(&x, Form::Psychological) && form(&x, Form::Digital),
+        "{x:?}"
+    );
+    assert_eq!(x.roles, vec![Role::Subjected], "{x:?}");
+    let x = r("mitt ex bevakar mig och dyker upp overallt dar jag ar");
+    assert!(form(&x, Form::Psychological), "{x:?}");
+    let x = r("han ringer hela natterna fast jag sagt att det ar slut");
+    assert!(form(&x, Form::Psychological), "{x:?}");
+    assert!(!x.situation.danger(), "not danger now by itself: {x:?}");
+}
