@@ -225,3 +225,18 @@ fn being_followed_watched_and_flooded_with_messages_is_violence() {
     assert!(form(&x, Form::Psychological), "{x:?}");
     assert!(!x.situation.danger(), "not danger now by itself: {x:?}");
 }
+
+#[test]
+fn an_older_persons_son_is_grown_up_but_a_grandchild_is_a_child() {
+    let kids = |x: &Reading| has_group(x, Group::Children);
+    let x = r("gammal dam, sonen tar hennes pengar");
+    assert!(has_group(&x, Group::OlderPeople), "{x:?}");
+    assert!(!kids(&x), "{x:?}");
+    let x = r("aldre man blir slagen av sin dotter");
+    assert!(!kids(&x), "{x:?}");
+    // A child in an older person's home is still a child.
+    let x = r("mormor slar barnbarnet nar hon passar honom");
+    assert!(kids(&x), "{x:?}");
+    let x = r("pensionar med sin son 12 ar, pappan hotar dem");
+    assert!(kids(&x), "{x:?}");
+}
