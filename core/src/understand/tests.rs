@@ -240,3 +240,20 @@ fn an_older_persons_son_is_grown_up_but_a_grandchild_is_a_child() {
     let x = r("pensionar med sin son 12 ar, pappan hotar dem");
     assert!(kids(&x), "{x:?}");
 }
+
+#[test]
+fn her_wish_about_reporting_is_read_and_but_is_not_men() {
+    let need = |x: &Reading, n: Need| x.situation.needs & n.bit() != 0;
+    // A district nurse's note: "men" is Swedish for "but".
+    let x = r("hon har blamarken pa armarna men vill inte anmala");
+    assert!(!has_group(&x, Group::Men), "{x:?}");
+    assert!(has_group(&x, Group::Women), "{x:?}");
+    assert!(x.roles.contains(&Role::Subjected), "{x:?}");
+    assert!(!need(&x, Need::PoliceReport), "she does not want to: {x:?}");
+    let x = r("han slog mig igar men jag vagar inte anmala honom");
+    assert!(!need(&x, Need::PoliceReport), "{x:?}");
+    // She wants to report him: the police are what she asks for.
+    let x = r("jag vill anmala min man for misshandel");
+    assert!(need(&x, Need::PoliceReport), "{x:?}");
+    assert!(!has_group(&x, Group::Men), "{x:?}");
+}
