@@ -257,3 +257,18 @@ fn her_wish_about_reporting_is_read_and_but_is_not_men() {
     assert!(need(&x, Need::PoliceReport), "{x:?}");
     assert!(!has_group(&x, Group::Men), "{x:?}");
 }
+
+#[test]
+fn a_passport_taken_and_not_being_let_out_is_control() {
+    let psych = |x: &Reading| x.situation.forms & Form::Psychological.bit() != 0;
+    // A friend's worry, and the woman's own words, typed without å/ä/ö.
+    for text in [
+        "han har tagit hennes pass och hon far inte ga ut",
+        "jag far inte lamna huset utan honom",
+        "han laser in mig nar han gar till jobbet",
+    ] {
+        let x = r(text);
+        assert!(psych(&x), "{text}: {x:?}");
+        assert!(!x.situation.danger(), "{text}: {x:?}");
+    }
+}
