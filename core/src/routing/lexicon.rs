@@ -25,7 +25,8 @@ pub struct LexEntry {
     pub forms: Vec<String>,
     /// What the word tells about who is who (`understand::Cue` ids:
     /// `violence`, `victim`, `abuser`, `help`, `perpetrator`, `danger`,
-    /// `relative`, `professional`, `self`, `object`, `possessive`, `by`).
+    /// `relative`, `professional`, `self`, `object`, `possessive`, `by`,
+    /// `threat`, `now`, `past`, `offspring`).
     #[serde(default, skip_serializing_if = "Option::is_none")]
     pub cue: Option<String>,
     /// The word can name the abuser (`man`: "min man slår mig"): its groups

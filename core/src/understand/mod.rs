@@ -57,6 +57,9 @@ pub enum Cue {
     Now,
     /// `igår`, `förut`, `i helgen`: what is told happened before.
     Past,
+    /// A son or daughter (`sonen`, `dottern`): a child, unless the parent is
+    /// old and no age under 18 is given.
+    Offspring,
 }
 
 impl Cue {
@@ -76,6 +79,7 @@ impl Cue {
         Cue::Threat,
         Cue::Now,
         Cue::Past,
+        Cue::Offspring,
     ];
     pub fn id(self) -> &'static str {
         match self {
@@ -94,6 +98,7 @@ impl Cue {
             Cue::Threat => "threat",
             Cue::Now => "now",
             Cue::Past => "past",
+            Cue::Offspring => "offspring",
         }
     }
     pub fn parse(s: &str) -> Option<Cue> {

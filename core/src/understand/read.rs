@@ -334,19 +334,13 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     }
     // An older person's son or daughter is grown up ("gammal dam, sonen tar
     // hennes pengar"): with older people in the text and no age under 18,
-    // a child read only from "son"/"dotter" is not a child (a grandchild,
+    // a child read only from an offspring word is not a child (a grandchild,
     // "barnet" or an age still is).
     let (old, kids) = (Group::OlderPeople.bit(), Group::Children.bit());
     if s.groups & old != 0 && s.groups & kids != 0 && age_read(toks).is_none_or(|a| a >= 18) {
-        const GROWN: &[&str] = &[
-            "son", "sonen", "dotter", "dottern", "dottrar", "soner", "sonerna",
-        ];
-        let only_grown = toks.iter().all(|t| {
-            let child = t
-                .meanings
-                .iter()
-                .any(|&m| lex.meanings[m].situation.groups & kids != 0);
-            !child || GROWN.contains(&t.t.word.as_str())
+        let only_grown = toks.iter().flat_map(|t| &t.meanings).all(|&m| {
+            let mm = &lex.meanings[m];
+            mm.situation.groups & kids == 0 || mm.cue == Some(Cue::Offspring)
         });
         if only_grown {
             s.groups &= !kids;
