@@ -43,19 +43,22 @@ pub fn replay(c: &Connection, mut ix: FacetIndex, ds: Vec<Delta>) -> Result<Face
             edits.extend(changed.into_iter().map(|ch| (ch.position, ch)));
             continue;
         }
-        if !edits.is_empty() {
-            let e: Vec<_> = std::mem::take(&mut edits).into_values().collect();
-            let p: Vec<u32> = e.iter().map(|ch| ch.position).collect();
-            ix = update::update_owned(ix, &p, e)?;
-        }
+        ix = apply_edits(ix, std::mem::take(&mut edits))?;
         ix = update::update_owned(ix, &removed, changed)?;
     }
-    if !edits.is_empty() {
-        let e: Vec<_> = edits.into_values().collect();
-        let p: Vec<u32> = e.iter().map(|ch| ch.position).collect();
-        ix = update::update_owned(ix, &p, e)?;
+    apply_edits(ix, edits)
+}
+
+/// `ix` with the gathered edits in place (each service at its position).
+fn apply_edits(
+    ix: FacetIndex,
+    edits: std::collections::BTreeMap<u32, update::Changed>,
+) -> Result<FacetIndex> {
+    if edits.is_empty() {
+        return Ok(ix);
     }
-    Ok(ix)
+    let positions: Vec<u32> = edits.keys().copied().collect();
+    update::update_owned(ix, &positions, edits.into_values().collect())
 }
 
 /// A delta's added services as the index takes them.
