@@ -26,7 +26,7 @@
 //! store repairs: `Store::with_dir`); it costs the records in it, which the
 //! bundle or the next sync brings back like any damage.
 
-use super::body::{deflate_after_dict, inflate_after_dict, with_inflated};
+use super::body::{deflate_after_dict, with_inflated};
 use crate::error::{Error, Result};
 use crate::feed::RecordKind;
 use rusqlite::types::ValueRef;
@@ -79,14 +79,19 @@ fn get_var(r: &mut &[u8]) -> Option<usize> {
     None
 }
 
-fn get_str(r: &mut &[u8]) -> Option<String> {
+/// A length-prefixed run of bytes, believed only as far as the bytes go.
+fn get_bytes<'a>(r: &mut &'a [u8]) -> Option<&'a [u8]> {
     let n = get_var(r)?;
     if n > r.len() {
         return None;
     }
     let (s, rest) = r.split_at(n);
     *r = rest;
-    String::from_utf8(s.to_vec()).ok()
+    Some(s)
+}
+
+fn get_str(r: &mut &[u8]) -> Option<String> {
+    String::from_utf8(get_bytes(r)?.to_vec()).ok()
 }
 
 /// A block's entries (in id order), compressed.
@@ -111,15 +116,17 @@ pub fn decode(packed: &[u8]) -> Result<BTreeMap<String, String>> {
     if packed.first() != Some(&FORMAT_BLOCK) {
         return Err(damaged("unknown format".into()));
     }
-    let raw = inflate_after_dict(&packed[1..]).ok_or_else(|| damaged("does not inflate".into()))?;
-    let mut r = raw.as_slice();
-    let mut out = BTreeMap::new();
-    while !r.is_empty() {
-        let id = get_str(&mut r).ok_or_else(|| damaged("an id is cut".into()))?;
-        let body = get_str(&mut r).ok_or_else(|| damaged(format!("the body of {id} is cut")))?;
-        out.insert(id, body);
-    }
-    Ok(out)
+    with_inflated(&packed[1..], |mut r| {
+        let mut out = BTreeMap::new();
+        while !r.is_empty() {
+            let id = get_str(&mut r).ok_or_else(|| damaged("an id is cut".into()))?;
+            let body =
+                get_str(&mut r).ok_or_else(|| damaged(format!("the body of {id} is cut")))?;
+            out.insert(id, body);
+        }
+        Ok(out)
+    })
+    .ok_or_else(|| damaged("does not inflate".into()))?
 }
 
 /// A block's body as stored: anything but a BLOB is damage.
@@ -194,21 +201,11 @@ pub fn find_each(packed: &[u8], ids: &[&str]) -> Result<Vec<Option<String>>> {
         let mut out = vec![None; ids.len()];
         let mut wanted = ids.iter().zip(out.iter_mut()).peekable();
         while !r.is_empty() && wanted.peek().is_some() {
-            let n = get_var(&mut r).ok_or_else(|| damaged("an id is cut".into()))?;
-            if n > MAX_ID {
+            let key = get_bytes(&mut r).ok_or_else(|| damaged("an id is cut".into()))?;
+            if key.len() > MAX_ID {
                 return Err(damaged("an id is too long".into()));
             }
-            if n > r.len() {
-                return Err(damaged("an id is cut".into()));
-            }
-            let (key, rest) = r.split_at(n);
-            r = rest;
-            let len = get_var(&mut r).ok_or_else(|| damaged("a body is cut".into()))?;
-            if len > r.len() {
-                return Err(damaged("a body is cut".into()));
-            }
-            let (body, rest) = r.split_at(len);
-            r = rest;
+            let body = get_bytes(&mut r).ok_or_else(|| damaged("a body is cut".into()))?;
             // The ids looked for that sort before this key are not here.
             while wanted.next_if(|(id, _)| id.as_bytes() < key).is_some() {}
             if let Some((id, slot)) = wanted.next_if(|(id, _)| id.as_bytes() == key) {
