@@ -388,12 +388,7 @@ impl Fyr {
             .session
             .complete(&s.checklist, ov, note, at)
             .map_err(engine)?;
-        let referrals = self.resolve_referrals(
-            &ev,
-            s.checklist.subject.id(),
-            s.session.municipality.as_deref(),
-            at,
-        )?;
+        let referrals = self.referrals_of(&s, &ev, at)?;
         let settings = self.settings()?;
         let month = at
             .with_timezone(&chrono_tz::Europe::Stockholm)
@@ -445,12 +440,7 @@ impl Fyr {
                 "screening '{session_id}' is not completed"
             )));
         };
-        let referrals = self.resolve_referrals(
-            &ev,
-            s.checklist.subject.id(),
-            s.session.municipality.as_deref(),
-            at,
-        )?;
+        let referrals = self.referrals_of(&s, &ev, at)?;
         Ok(self.outcome(&s, &ev, referrals))
     }
 }

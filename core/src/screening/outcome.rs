@@ -59,6 +59,22 @@ impl Fyr {
         }
     }
 
+    /// [`Self::resolve_referrals`] for a stored screening: its checklist's
+    /// subject and its municipality.
+    pub(super) fn referrals_of(
+        &self,
+        s: &Sealed,
+        ev: &Evaluation,
+        at: DateTime<Utc>,
+    ) -> Result<(Vec<ServiceHit>, Vec<ServiceHit>)> {
+        self.resolve_referrals(
+            ev,
+            s.checklist.subject.id(),
+            s.session.municipality.as_deref(),
+            at,
+        )
+    }
+
     /// Directory entries for an evaluation's referral queries: services
     /// covering the municipality (national ones when none is known) that can
     /// be phoned or chatted with, restricted through the routing model by who
