@@ -383,16 +383,7 @@ fn busy(state: &AppState) -> Response {
 /// tokens file or of an enrolled device passes; a revoked device's token gets
 /// 410 Gone (the device then stops uploading until it enrolls again).
 async fn authenticate(state: &AppState, headers: &HeaderMap) -> Result<(), Response> {
-    let token = headers
-        .get(header::AUTHORIZATION)
-        .and_then(|v| v.to_str().ok())
-        .and_then(|v| {
-            v.strip_prefix("Bearer ")
-                .or_else(|| v.strip_prefix("bearer "))
-        })
-        .map(str::trim)
-        .filter(|t| !t.is_empty());
-    let Some(t) = token else {
+    let Some(t) = bearer(headers) else {
         if state.open {
             return Ok(());
         }
