@@ -14,7 +14,7 @@ use crate::error::Result;
 use crate::model::{Organization, Service};
 use crate::store::blocks;
 use rusqlite::types::ValueRef;
-use rusqlite::{params, Connection};
+use rusqlite::Connection;
 use serde::de::DeserializeOwned;
 use std::collections::{BTreeMap, HashMap};
 
@@ -46,7 +46,10 @@ pub(super) fn services(conn: &Connection, ix: &FacetIndex, rowids: &[u32]) -> Re
         let mut rows = st.query([rowid])?;
         if let Some(r) = rows.next()? {
             let id: String = r.get(0)?;
-            groups.add(r.get(1)?, r.get_ref(2)?, id.clone());
+            // Anything but a BLOB is damage: the hit's own load names it.
+            if let ValueRef::Blob(b) = r.get_ref(2)? {
+                groups.add(r.get(1)?, b, id.clone());
+            }
             rowid_of.insert(id, rowid);
         }
     }
@@ -56,10 +59,6 @@ pub(super) fn services(conn: &Connection, ix: &FacetIndex, rowids: &[u32]) -> Re
             .flatten()
             .collect();
     // Each organization once, from its block.
-    let mut st = conn.prepare_cached(
-        "SELECT id, body FROM blocks WHERE kind = 'organization' AND first <= ?1
-         ORDER BY first DESC LIMIT 1",
-    )?;
     let mut groups = Groups::default();
     let mut seen = std::collections::HashSet::new();
     let mut absent = std::collections::HashSet::new();
@@ -68,12 +67,17 @@ pub(super) fn services(conn: &Connection, ix: &FacetIndex, rowids: &[u32]) -> Re
         if !seen.insert(s.organization.clone()) {
             continue;
         }
-        let mut rows = st.query(params![s.organization])?;
-        match rows.next()? {
-            Some(r) => groups.add(r.get(0)?, r.get_ref(1)?, s.organization.clone()),
-            None => {
+        let org = s.organization.clone();
+        match blocks::with_block(conn, "organization", &s.organization, |b, bytes| {
+            groups.add(b, bytes, org)
+        }) {
+            Ok(Some(())) => {}
+            Ok(None) => {
                 absent.insert(s.organization.clone());
             }
+            // Damage: the hit's own load names it.
+            Err(e) if crate::store::is_corruption(&e) => {}
+            Err(e) => return Err(e),
         }
     }
     // An organization is None only when the store has no such record (as
@@ -107,10 +111,7 @@ pub(super) fn services(conn: &Connection, ix: &FacetIndex, rowids: &[u32]) -> Re
 struct Groups(BTreeMap<i64, (Vec<u8>, Vec<String>)>);
 
 impl Groups {
-    fn add(&mut self, block: i64, body: ValueRef<'_>, id: String) {
-        let ValueRef::Blob(b) = body else {
-            return; // damage: the hit's own load names it
-        };
+    fn add(&mut self, block: i64, b: &[u8], id: String) {
         self.0
             .entry(block)
             .or_insert_with(|| (b.to_vec(), Vec::new()))

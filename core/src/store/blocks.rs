@@ -158,25 +158,26 @@ fn read_block(c: &Connection, block: i64) -> Result<BTreeMap<String, String>> {
 
 /// The JSON of the record stored under (kind, id), if any.
 pub fn get(c: &Connection, kind: &str, id: &str) -> Result<Option<String>> {
-    let mut st = c.prepare_cached(
-        "SELECT body FROM blocks WHERE kind = ?1 AND first <= ?2 ORDER BY first DESC LIMIT 1",
-    )?;
-    let mut rows = st.query(params![kind, id])?;
-    match rows.next()? {
-        Some(r) => find(packed(r.get_ref(0)?)?, id),
-        None => Ok(None),
-    }
+    Ok(with_block(c, kind, id, |_, b| find(b, id))?
+        .transpose()?
+        .flatten())
 }
 
-/// The stored block that would hold (kind, id), copied out (so that it can
-/// be searched with [`find`] off the connection's thread).
-pub fn block_for(c: &Connection, kind: &str, id: &str) -> Result<Option<Vec<u8>>> {
+/// `f` over the stored block that would hold (kind, id) — its rowid and
+/// its packed bytes, read where SQLite holds them — if the kind has one
+/// (the one with the greatest first id not after `id`).
+pub fn with_block<R>(
+    c: &Connection,
+    kind: &str,
+    id: &str,
+    f: impl FnOnce(i64, &[u8]) -> R,
+) -> Result<Option<R>> {
     let mut st = c.prepare_cached(
-        "SELECT body FROM blocks WHERE kind = ?1 AND first <= ?2 ORDER BY first DESC LIMIT 1",
+        "SELECT id, body FROM blocks WHERE kind = ?1 AND first <= ?2 ORDER BY first DESC LIMIT 1",
     )?;
     let mut rows = st.query(params![kind, id])?;
     match rows.next()? {
-        Some(r) => Ok(Some(packed(r.get_ref(0)?)?.to_vec())),
+        Some(r) => Ok(Some(f(r.get(0)?, packed(r.get_ref(1)?)?))),
         None => Ok(None),
     }
 }
