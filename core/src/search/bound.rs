@@ -62,7 +62,7 @@ impl Ranker<'_> {
         let Some(o) = self.fast_origin.filter(|_| !exhaustive) else {
             #[cfg(test)]
             super::rank::tests::VISITED.set(super::rank::tests::VISITED.get() + ix.entries.len());
-            for (pos, e) in ix.entries.iter().enumerate() {
+            for (pos, e) in ix.entries.all().iter().enumerate() {
                 f(pos as u32, e, best, sched_open);
             }
             return;
@@ -86,7 +86,7 @@ impl Ranker<'_> {
             #[cfg(test)]
             super::rank::tests::VISITED.set(super::rank::tests::VISITED.get() + run.len());
             for &pos in run {
-                f(pos, &ix.entries[pos as usize], best, sched_open);
+                f(pos, &ix.entries.get(pos as usize), best, sched_open);
             }
         }
     }

@@ -1,31 +1,41 @@
-//! The index blob: the facet index written whole into directory.db
-//! (`facet_index`), compact (front-coded terms, gap-coded postings) and with
-//! checksums, so a damaged blob is found and rebuilt, not used: the head
-//! (tables and entries, read at open) and the table of the text index's
+//! The index blob: the facet index written whole into the index file
+//! (`store/index_file.rs`), compact (front-coded terms, gap-coded postings)
+//! and with checksums, so a damaged blob is found and rebuilt, not used: the
+//! head (tables and entries, read at open) and the table of the text index's
 //! chunk checksums under one CRC-32 checked at open; each chunk of the text
 //! index by its own, checked when a query first reads it
-//! (`search/text_index.rs`).
+//! (`search/text_index.rs`). The entries and the text index are used where
+//! they lie: nothing of them is decoded at open.
 //!
-//! `FYRIX7` | head length u32 | tables | entries | text counts | text
-//! sections | chunk checksums | CRC-32 of the head and the checksums.
+//! `FYRIX8` | head length u32 | generation u64 | tables (counties,
+//! languages, schedules, municipalities, area lists) | entry count u32 |
+//! entry widths | entries (fixed-width records, `search/entry.rs`) | text
+//! counts | text sections | chunk checksums | CRC-32 of the head and the
+//! checksums.
 
-use super::index::{Area, Entry, FacetIndex};
+use super::entry::{Entries, Tables, Widths};
+use super::index::FacetIndex;
+use super::text_index::Bytes;
 use crate::error::{Error, Result};
 use crate::model::Municipality;
 use crate::schedule::Schedule;
+use std::ops::Range;
 
 impl FacetIndex {
-    /// The blob; refused (damage) when the text index it would copy has a
-    /// damaged chunk (it is checked whole first).
-    pub fn encode(&self) -> Result<Vec<u8>> {
+    /// The blob, marked with `generation` (what the store records beside
+    /// the records it was made from); refused (damage) when the text index
+    /// it would copy has a damaged chunk (it is checked whole first).
+    pub fn encode(&self, generation: u64) -> Result<Vec<u8>> {
         if !self.text.verify_all() {
             return Err(Error::Damaged(
                 "the search index is damaged (its text index)".into(),
             ));
         }
-        let mut w = Vec::with_capacity(64 + self.entries.len() * 48);
+        let wd = Widths::of(self.entries.all().iter());
+        let mut w = Vec::with_capacity(64 + self.entries.len() * wd.record_len());
         w.extend_from_slice(BLOB_FORMAT);
         put_u32(&mut w, 0); // the head's length, set below
+        w.extend_from_slice(&generation.to_le_bytes());
         put_strs(&mut w, &self.counties);
         put_strs(&mut w, &self.languages);
         put_strs(&mut w, &self.schedule_specs);
@@ -43,16 +53,10 @@ impl FacetIndex {
         for m in &self.area_munis {
             w.extend_from_slice(&m.to_le_bytes());
         }
-        // The entries as fixed-width records, each field as wide as this
-        // blob's largest value needs (`Widths`), so that open reads them in
-        // one tight pass with no varint parsing per field.
-        let wd = Widths::of(&self.entries);
+        // The entries as fixed-width records (`search/entry.rs`).
         put_u32(&mut w, self.entries.len() as u32);
-        w.extend_from_slice(&wd.0);
-        w.reserve(self.entries.len() * wd.len());
-        for e in &self.entries {
-            wd.put(&mut w, e);
-        }
+        w.extend_from_slice(&wd.bytes());
+        wd.put_all(&mut w, self.entries.all().iter().copied());
         // The text index as it lies in memory (`search/text_index.rs`).
         let merged;
         let text = if self.overlay.is_empty() {
@@ -66,7 +70,7 @@ impl FacetIndex {
         put_u32(&mut w, dict_len);
         put_u32(&mut w, posts_len);
         let head = w.len();
-        w[6..10].copy_from_slice(&(head as u32).to_le_bytes());
+        w[HEAD_LEN_AT..HEAD_LEN_AT + 4].copy_from_slice(&(head as u32).to_le_bytes());
         w.extend_from_slice(bytes);
         let sums_at = w.len();
         for s in super::text_index::TextIndex::chunk_sums(bytes) {
@@ -79,51 +83,92 @@ impl FacetIndex {
         Ok(w)
     }
 
-    /// The index in `blob` (see [`Self::decode_parts`]).
+    /// The index in `blob`, copied into memory of its own.
     pub fn decode(blob: Vec<u8>) -> Result<FacetIndex> {
-        match head_len(&blob) {
-            Some(h) if h <= blob.len() => Self::decode_parts(&blob[..h], blob[h..].to_vec()),
-            _ => Err(Error::Damaged("the search index is damaged".into())),
-        }
+        let head = Head::read(&blob)?;
+        let entries = Entries::decode(&blob[head.entries.clone()], head.widths, head.tables())
+            .ok_or_else(damaged)?;
+        head.finish(entries, blob)
     }
 
-    /// The index in a blob read in two parts: `head` (its first
-    /// [`head_len`] bytes: tables, entries, text counts), read here and
-    /// let go, and `rest` (the text index's sections, their checksums and
-    /// the blob's), which the text index keeps and uses where it lies
-    /// (nothing of it is decoded or checked here but the chunk checksums).
-    pub fn decode_parts(head: &[u8], rest: Vec<u8>) -> Result<FacetIndex> {
-        let bad = || Error::Damaged("the search index is damaged".into());
-        if head.len() < 22 || !is_current_format(head) || head_len(head) != Some(head.len()) {
+    /// The index in an index file, read where it lies: `map` the file
+    /// (the head and the text index) and `private` its copy-on-write map
+    /// (the entries, changed in place by a delta). The head and the chunk
+    /// checksums are checked; nothing else is read. With its generation.
+    pub fn from_maps(
+        map: std::sync::Arc<memmap2::Mmap>,
+        private: memmap2::MmapMut,
+    ) -> Result<(u64, FacetIndex)> {
+        let head = Head::read(&map)?;
+        if private.len() != map.len() {
+            return Err(damaged());
+        }
+        let entries = Entries::mapped(
+            private,
+            head.entries.start,
+            head.entries.len() / head.widths.record_len(),
+            head.widths,
+            head.tables(),
+        )
+        .ok_or_else(damaged)?;
+        let generation = head.generation;
+        Ok((generation, head.finish(entries, Bytes::Mapped(map))?))
+    }
+}
+
+fn damaged() -> Error {
+    Error::Damaged("the search index is damaged".into())
+}
+
+/// A blob's head, checked: its tables read, where its entries and text
+/// sections lie.
+struct Head {
+    generation: u64,
+    ix: FacetIndex,
+    widths: Widths,
+    entries: Range<usize>,
+    /// The text sections' start and end, their counts and chunk checksums.
+    text: (usize, usize, (u32, u32, u32), Vec<u32>),
+}
+
+impl Head {
+    fn read(blob: &[u8]) -> Result<Head> {
+        let bad = damaged;
+        let h = head_len(blob).ok_or_else(bad)?;
+        if h < HEAD_LEN_AT + 4 + 8 + 12 || h > blob.len() {
             return Err(bad());
         }
+        let (head, rest) = blob.split_at(h);
         // Where the parts lie, from the text counts at the head's end; then
         // the head and the chunk checksums are checked.
         let u32_at = |p: usize| u32::from_le_bytes(head[p..p + 4].try_into().unwrap());
-        let n = head.len();
-        let counts = (u32_at(n - 12), u32_at(n - 8), u32_at(n - 4));
-        let end = (counts.0 as usize)
+        let counts = (u32_at(h - 12), u32_at(h - 8), u32_at(h - 4));
+        let len = (counts.0 as usize)
             .div_ceil(super::text_index::BLOCK)
             .checked_mul(8)
             .and_then(|b| b.checked_add(counts.1 as usize))
             .and_then(|b| b.checked_add(counts.2 as usize))
             .ok_or_else(bad)?;
-        let chunks = end.div_ceil(super::text_index::CHUNK);
-        if chunks.checked_mul(4).and_then(|c| c.checked_add(end + 4)) != Some(rest.len()) {
+        let chunks = len.div_ceil(super::text_index::CHUNK);
+        if chunks.checked_mul(4).and_then(|c| c.checked_add(len + 4)) != Some(rest.len()) {
             return Err(bad());
         }
-        let (sums, sum) = rest[end..].split_at(chunks * 4);
-        let mut h = crc32fast::Hasher::new();
-        h.update(head);
-        h.update(sums);
-        if h.finalize().to_le_bytes() != sum {
+        let (sums, sum) = rest[len..].split_at(chunks * 4);
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(head);
+        crc.update(sums);
+        if crc.finalize().to_le_bytes() != sum {
             return Err(bad());
         }
         let sums: Vec<u32> = sums
             .chunks_exact(4)
             .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
             .collect();
-        let mut r = Reader { b: head, p: 10 };
+        let mut r = Reader {
+            b: head,
+            p: HEAD_LEN_AT + 4,
+        };
+        let generation = u64::from_le_bytes(r.take(8).ok_or_else(bad)?.try_into().unwrap());
         let mut ix = FacetIndex {
             counties: r.strs().ok_or_else(bad)?,
             languages: r.strs().ok_or_else(bad)?,
@@ -152,24 +197,42 @@ impl FacetIndex {
             ix.area_munis.push(r.u16().ok_or_else(bad)?);
         }
         let n = r.u32().ok_or_else(bad)? as usize;
-        let wd = Widths(r.take(WIDTHS).ok_or_else(bad)?.try_into().unwrap());
-        if !wd.valid() {
-            return Err(bad());
-        }
-        let records = r
-            .take(n.checked_mul(wd.len()).ok_or_else(bad)?)
-            .ok_or_else(bad)?;
-        ix.entries = wd
-            .read(records, ix.schedules.len(), ix.area_munis.len())
-            .ok_or_else(bad)?;
+        let widths =
+            Widths::from_bytes(r.take(7).ok_or_else(bad)?.try_into().unwrap()).ok_or_else(bad)?;
+        let at = r.p;
+        let records = n.checked_mul(widths.record_len()).ok_or_else(bad)?;
+        r.take(records).ok_or_else(bad)?;
         // The text counts close the head.
-        if r.p + 12 != head.len() {
+        if r.p + 12 != h {
             return Err(bad());
         }
+        Ok(Head {
+            generation,
+            ix,
+            widths,
+            entries: at..at + records,
+            text: (h, h + len, counts, sums),
+        })
+    }
+
+    /// The lengths of the tables the entries point into.
+    fn tables(&self) -> Tables {
+        Tables {
+            schedules: self.ix.schedules.len(),
+            area_munis: self.ix.area_munis.len(),
+            counties: self.ix.counties.len(),
+        }
+    }
+
+    /// The index with `entries` and the text index in `buf` (the blob).
+    fn finish(self, entries: Entries, buf: impl Into<Bytes>) -> Result<FacetIndex> {
+        let mut ix = self.ix;
+        ix.entries = entries;
+        let (at, end, counts, sums) = self.text;
         let limit = ix.entries.len() as u32;
         ix.text = std::sync::Arc::new(
-            super::postings::TextIndex::from_blob(rest, 0, end, counts, limit, sums)
-                .ok_or_else(bad)?,
+            super::postings::TextIndex::from_blob(buf, at, end, counts, limit, sums)
+                .ok_or_else(damaged)?,
         );
         ix.finish();
         Ok(ix)
@@ -178,11 +241,10 @@ impl FacetIndex {
 
 /// The blob's format tag: a blob of another format (an older app's) is
 /// rebuilt from the records at open, not taken for damage.
-pub const BLOB_FORMAT: &[u8; 6] = b"FYRIX7";
+pub const BLOB_FORMAT: &[u8; 6] = b"FYRIX8";
 
-/// The length of a blob's head (what [`FacetIndex::decode_parts`] reads),
-/// from its first [`HEAD_LEN_AT`] + 4 bytes; None if they are not this
-/// format's.
+/// The length of a blob's head (tables, entries, text counts), from its
+/// first [`HEAD_LEN_AT`] + 4 bytes; None if they are not this format's.
 pub fn head_len(start: &[u8]) -> Option<usize> {
     let b = start.get(..HEAD_LEN_AT + 4)?;
     is_current_format(b).then(|| u32::from_le_bytes(b[HEAD_LEN_AT..].try_into().unwrap()) as usize)
@@ -194,135 +256,6 @@ pub const HEAD_LEN_AT: usize = 6;
 /// Whether `blob` is in this code's format.
 pub fn is_current_format(blob: &[u8]) -> bool {
     blob.starts_with(BLOB_FORMAT)
-}
-
-/// How many fields of an entry record have a per-blob width.
-const WIDTHS: usize = 7;
-
-/// The byte widths (1, 2, 4 or 8) of an entry record's variable fields in
-/// one blob: rowid, groups, needs, forms, langs, the area's first and second
-/// number. The rest is fixed: kind u8, flags u8, area tag u8, lat and lon
-/// f32, sched u16. All little-endian.
-struct Widths([u8; WIDTHS]);
-
-impl Widths {
-    fn of(entries: &[Entry]) -> Widths {
-        let mut max = [0u64; WIDTHS];
-        for e in entries {
-            for (m, v) in max.iter_mut().zip(Self::fields(e)) {
-                *m = (*m).max(v);
-            }
-        }
-        Widths(max.map(|m| match m {
-            0..=0xff => 1,
-            0x100..=0xffff => 2,
-            0x1_0000..=0xffff_ffff => 4,
-            _ => 8,
-        }))
-    }
-
-    fn fields(e: &Entry) -> [u64; WIDTHS] {
-        let (a, b) = match e.area {
-            Area::National => (0, 0),
-            Area::County(c) => (c as u64, 0),
-            Area::Munis { start, len } => (start as u64, len as u64),
-        };
-        [
-            e.rowid as u64,
-            e.groups as u64,
-            e.needs as u64,
-            e.forms as u64,
-            e.langs,
-            a,
-            b,
-        ]
-    }
-
-    fn valid(&self) -> bool {
-        self.0.iter().all(|w| matches!(w, 1 | 2 | 4 | 8))
-    }
-
-    /// One record's length.
-    fn len(&self) -> usize {
-        self.0.iter().map(|&w| w as usize).sum::<usize>() + 3 + 8 + 2
-    }
-
-    fn put(&self, w: &mut Vec<u8>, e: &Entry) {
-        let f = Self::fields(e);
-        let mut var = |i: usize| w.extend_from_slice(&f[i].to_le_bytes()[..self.0[i] as usize]);
-        var(0);
-        var(1);
-        var(2);
-        var(3);
-        var(4);
-        var(5);
-        var(6);
-        w.push(e.kind);
-        w.push(e.flags);
-        w.push(match e.area {
-            Area::National => 0,
-            Area::County(_) => 1,
-            Area::Munis { .. } => 2,
-        });
-        w.extend_from_slice(&e.lat.to_le_bytes());
-        w.extend_from_slice(&e.lon.to_le_bytes());
-        w.extend_from_slice(&e.sched.to_le_bytes());
-    }
-
-    /// The records in `b` (a whole number of them), each checked against
-    /// the tables it points into; `None` if any is damaged.
-    fn read(&self, b: &[u8], schedules: usize, area_munis: usize) -> Option<Vec<Entry>> {
-        let n = self.len();
-        let w = self.0.map(|w| w as usize);
-        let mut out = Vec::with_capacity(b.len() / n);
-        for r in b.chunks_exact(n) {
-            let mut p = 0;
-            let mut f = [0u64; WIDTHS];
-            for (v, &w) in f.iter_mut().zip(&w) {
-                // A match, not a copy of `w` bytes: the widths are the
-                // same for every record, so the branch is predicted.
-                *v = match w {
-                    1 => r[p] as u64,
-                    2 => u16::from_le_bytes([r[p], r[p + 1]]) as u64,
-                    4 => u32::from_le_bytes(r[p..p + 4].try_into().ok()?) as u64,
-                    _ => u64::from_le_bytes(r[p..p + 8].try_into().ok()?),
-                };
-                p += w;
-            }
-            let rest: &[u8; 13] = r[p..].try_into().ok()?;
-            let area = match rest[2] {
-                0 => Area::National,
-                1 => Area::County(u16::try_from(f[5]).ok()?),
-                2 => {
-                    let start = u32::try_from(f[5]).ok()?;
-                    let len = u16::try_from(f[6]).ok()?;
-                    if start as usize + len as usize > area_munis {
-                        return None;
-                    }
-                    Area::Munis { start, len }
-                }
-                _ => return None,
-            };
-            let sched = u16::from_le_bytes([rest[11], rest[12]]);
-            if sched as usize >= schedules {
-                return None;
-            }
-            out.push(Entry {
-                rowid: u32::try_from(f[0]).ok()?,
-                kind: rest[0],
-                groups: u32::try_from(f[1]).ok()?,
-                needs: u32::try_from(f[2]).ok()?,
-                forms: u32::try_from(f[3]).ok()?,
-                langs: f[4],
-                flags: rest[1],
-                area,
-                lat: f32::from_le_bytes(rest[3..7].try_into().ok()?),
-                lon: f32::from_le_bytes(rest[7..11].try_into().ok()?),
-                sched,
-            });
-        }
-        Some(out)
-    }
 }
 
 fn put_u32(w: &mut Vec<u8>, v: u32) {
@@ -369,6 +302,7 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use crate::search::index::{Area, Entry};
 
     fn entry(rowid: u32, langs: u64, area: Area) -> Entry {
         Entry {
@@ -381,22 +315,27 @@ mod tests {
             flags: 1,
             area,
             lat: 63.18,
-            lon: f32::NAN,
+            lon: -14.5,
             sched: 0,
         }
     }
 
-    /// A national directory's large rowids, a 40th language and a long
-    /// list of municipalities need the wider fields; each comes back whole.
-    #[test]
-    fn entries_of_every_width_come_back() {
-        let mut ix = FacetIndex {
+    fn tables(area_munis: usize) -> FacetIndex {
+        FacetIndex {
             schedule_specs: vec!["".into()],
             schedules: vec![Schedule::parse_or_never("").unwrap()],
-            area_munis: vec![0; 300],
+            counties: vec!["07".into(), "23".into(), "25".into()],
+            area_munis: vec![0; area_munis],
             ..Default::default()
-        };
-        ix.entries = vec![
+        }
+    }
+
+    /// A national directory's large rowids, a 40th language and a long
+    /// list of municipalities come back whole, with the generation.
+    #[test]
+    fn entries_of_every_width_come_back() {
+        let mut ix = tables(300);
+        ix.entries = [
             entry(1, 1, Area::National),
             entry(70_000, 1 << 40, Area::County(2)),
             entry(
@@ -407,33 +346,40 @@ mod tests {
                     len: 290,
                 },
             ),
-        ];
-        let back = FacetIndex::decode(ix.encode().unwrap()).unwrap();
-        assert_eq!(back.entries.len(), 3);
-        for (a, b) in ix.entries.iter().zip(&back.entries) {
-            assert_eq!(
-                (a.rowid, a.kind, a.groups, a.needs, a.forms, a.langs, a.flags),
-                (b.rowid, b.kind, b.groups, b.needs, b.forms, b.langs, b.flags)
-            );
-            assert_eq!(a.area, b.area);
-            assert_eq!(a.lat.to_bits(), b.lat.to_bits());
-            assert_eq!(a.lon.to_bits(), b.lon.to_bits());
+        ]
+        .into_iter()
+        .collect();
+        let blob = ix.encode(0xfeed_beef_0000_0001).unwrap();
+        let back = FacetIndex::decode(blob.clone()).unwrap();
+        assert_eq!(back.entries.to_vec(), ix.entries.to_vec());
+        assert_eq!(Head::read(&blob).unwrap().generation, 0xfeed_beef_0000_0001);
+    }
+
+    /// An entry pointing past the municipalities or counties it names is
+    /// damage.
+    #[test]
+    fn an_entry_out_of_its_tables_is_damage() {
+        for area in [Area::Munis { start: 2, len: 2 }, Area::County(3)] {
+            let mut ix = tables(3);
+            ix.entries = [entry(1, 1, area)].into_iter().collect();
+            assert!(matches!(
+                FacetIndex::decode(ix.encode(1).unwrap()),
+                Err(Error::Damaged(_))
+            ));
         }
     }
 
-    /// An entry pointing past the municipalities it names is damage.
+    /// Any byte of the head changed is found at open (by its checksum).
     #[test]
-    fn an_entry_out_of_its_tables_is_damage() {
-        let mut ix = FacetIndex {
-            schedule_specs: vec!["".into()],
-            schedules: vec![Schedule::parse_or_never("").unwrap()],
-            area_munis: vec![0; 3],
-            ..Default::default()
-        };
-        ix.entries = vec![entry(1, 1, Area::Munis { start: 2, len: 2 })];
-        assert!(matches!(
-            FacetIndex::decode(ix.encode().unwrap()),
-            Err(Error::Damaged(_))
-        ));
+    fn a_changed_head_is_damage() {
+        let mut ix = tables(3);
+        ix.entries = [entry(1, 1, Area::National)].into_iter().collect();
+        let blob = ix.encode(7).unwrap();
+        let h = head_len(&blob).unwrap();
+        for at in HEAD_LEN_AT + 4..h {
+            let mut b = blob.clone();
+            b[at] ^= 0x10;
+            assert!(FacetIndex::decode(b).is_err(), "byte {at}");
+        }
     }
 }

@@ -28,7 +28,7 @@ pub(super) fn line_for(
 ) -> Option<(u32, bool)> {
     rs.routing.lines_for(s).find_map(|(id, first)| {
         let pos = *rs.line_pos.get(id)?;
-        let e = &ix.entries[pos as usize];
+        let e = &ix.entries.get(pos as usize);
         let open = e.flags & FLAG_REACHABLE != 0
             && (e.flags & FLAG_ALWAYS_OPEN != 0 || {
                 let slot = &mut sched_open[e.sched as usize];
@@ -116,7 +116,7 @@ pub(super) fn complete(
     // 112 is first only in danger now (every list has the fixed 112 action).
     if !situation.danger() && cands.len() > 1 {
         let emergency =
-            |c: &Candidate| ix.entries[c.pos as usize].kind == AgencyKind::Emergency as u8;
+            |c: &Candidate| ix.entries.get(c.pos as usize).kind == AgencyKind::Emergency as u8;
         if emergency(&cands[0]) {
             if let Some(j) = cands.iter().position(|c| !emergency(c)) {
                 let c = cands.remove(j);

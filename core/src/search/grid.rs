@@ -83,7 +83,7 @@ impl Cell {
 
 impl Grid {
     pub(crate) fn build(ix: &FacetIndex) -> Grid {
-        let entries = &ix.entries[..];
+        let entries = ix.entries.all();
         let key = |e: &Entry| -> (i32, i32) {
             (
                 (e.lat / CELL_LAT).floor() as i32,
@@ -141,7 +141,7 @@ impl Grid {
             }
         }
         for &pos in run {
-            let e = &ix.entries[pos as usize];
+            let e = &ix.entries.get(pos as usize);
             c.add(e);
             if !e.lat.is_nan() {
                 c.min_lat = c.min_lat.min(e.lat);

@@ -263,7 +263,7 @@ pub fn show(
         _ => None,
     };
     let sched = &ix.schedules[e.sched as usize];
-    let hit = build_hit(&p, ix, e, distance, sched.status(at, lang), at, lang);
+    let hit = build_hit(&p, ix, &e, distance, sched.status(at, lang), at, lang);
     Ok(ServiceDetail {
         description: s.description.get(lang).to_string(),
         role: org

@@ -32,7 +32,7 @@ pub enum Area {
     },
 }
 
-#[derive(Debug, Clone, PartialEq)]
+#[derive(Debug, Clone, Copy, PartialEq)]
 pub struct Entry {
     /// The rowid of the service in `svc` / `svc_fts`.
     pub rowid: u32,
@@ -53,7 +53,8 @@ pub struct Entry {
 
 #[derive(Debug, Default)]
 pub struct FacetIndex {
-    pub entries: Vec<Entry>,
+    /// One record per service, in service-id order ([`super::entry`]).
+    pub entries: super::entry::Entries,
     pub area_munis: Vec<u16>,
     pub municipalities: Vec<Municipality>,
     pub counties: Vec<String>,
@@ -180,8 +181,9 @@ impl FacetIndex {
             .position(|l| l == lang)
             .map(|i| 1u64 << i)
     }
-    pub fn entry(&self, rowid: u32) -> Option<&Entry> {
-        self.position_of(rowid).map(|i| &self.entries[i as usize])
+    pub fn entry(&self, rowid: u32) -> Option<Entry> {
+        self.position_of(rowid)
+            .map(|i| self.entries.get(i as usize))
     }
     /// The position in `entries` of the service with this rowid.
     pub fn position_of(&self, rowid: u32) -> Option<u32> {

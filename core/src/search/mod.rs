@@ -13,6 +13,7 @@
 mod bound;
 pub mod codec;
 mod complete;
+pub mod entry;
 #[cfg(test)]
 pub(crate) mod fixture;
 mod grid;
@@ -389,14 +390,14 @@ pub fn search_full(
     let cands = complete::complete(ix, cands, &situation, line, limit);
     let rowids: Vec<u32> = cands
         .iter()
-        .map(|c| ix.entries[c.pos as usize].rowid)
+        .map(|c| ix.entries.get(c.pos as usize).rowid)
         .collect();
     prefetch::services(conn, ix, &rowids)?;
     let mut statuses = Statuses::new(ix, at, lang);
     let hits = cands
         .iter()
         .map(|c| {
-            let e = &ix.entries[c.pos as usize];
+            let e = &ix.entries.get(c.pos as usize);
             let d = c
                 .distance
                 .and(origin)
@@ -433,7 +434,7 @@ pub fn line_hit(
     match complete::line_for(ix, &rs, s, &moment, &mut sched_open) {
         Some((pos, first)) => {
             let mut st = Statuses::new(ix, at, lang);
-            let hit = load_hit(conn, &mut st, &ix.entries[pos as usize], None)?;
+            let hit = load_hit(conn, &mut st, &ix.entries.get(pos as usize), None)?;
             Ok(Some((hit, first)))
         }
         None => Ok(None),

@@ -288,7 +288,7 @@ impl Ranker<'_> {
             Some(m) => {
                 let mut seen = vec![false; if fill { ix.entries.len() } else { 0 }];
                 for &(pos, _) in m {
-                    let e = &ix.entries[pos as usize];
+                    let e = &ix.entries.get(pos as usize);
                     offer(consider(pos, e, How::Words, sched_open), &mut best);
                     if fill {
                         seen[pos as usize] = true;
@@ -407,9 +407,10 @@ pub(super) fn order(ix: &FacetIndex, a: &Candidate, b: &Candidate) -> std::cmp::
         .partial_cmp(&a.score)
         .unwrap_or(std::cmp::Ordering::Equal)
         .then_with(|| {
-            ix.entries[a.pos as usize]
+            ix.entries
+                .get(a.pos as usize)
                 .rowid
-                .cmp(&ix.entries[b.pos as usize].rowid)
+                .cmp(&ix.entries.get(b.pos as usize).rowid)
         })
 }
 

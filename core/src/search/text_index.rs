@@ -74,10 +74,41 @@ impl Chunks {
 /// Terms per block of the dictionary.
 pub const BLOCK: usize = 16;
 
+/// The bytes a text index reads: its own, or an index file's memory map
+/// (shared by the index's versions until a change is merged).
+#[derive(Debug)]
+pub enum Bytes {
+    Owned(Vec<u8>),
+    Mapped(std::sync::Arc<memmap2::Mmap>),
+}
+
+impl Default for Bytes {
+    fn default() -> Bytes {
+        Bytes::Owned(Vec::new())
+    }
+}
+
+impl From<Vec<u8>> for Bytes {
+    fn from(v: Vec<u8>) -> Bytes {
+        Bytes::Owned(v)
+    }
+}
+
+impl std::ops::Deref for Bytes {
+    type Target = [u8];
+    #[inline]
+    fn deref(&self) -> &[u8] {
+        match self {
+            Bytes::Owned(v) => v,
+            Bytes::Mapped(m) => m,
+        }
+    }
+}
+
 #[derive(Debug, Default)]
 pub struct TextIndex {
-    /// Holds the sections (the whole blob when read from one).
-    buf: Vec<u8>,
+    /// Holds the sections (the whole blob or index file when read from one).
+    buf: Bytes,
     dict: Range<usize>,
     posts: Range<usize>,
     blocks: Range<usize>,
@@ -192,13 +223,14 @@ impl TextIndex {
     /// `limit`: the number of entries. `sums`: the chunks' checksums
     /// ([`Self::chunk_sums`]), checked as the chunks are first read.
     pub fn from_blob(
-        buf: Vec<u8>,
+        buf: impl Into<Bytes>,
         at: usize,
         end: usize,
         (n, dict_len, posts_len): (u32, u32, u32),
         limit: u32,
         sums: Vec<u32>,
     ) -> Option<TextIndex> {
+        let buf = buf.into();
         let n = n as usize;
         let nb = n.div_ceil(BLOCK);
         let dict = at..at.checked_add(dict_len as usize)?;
@@ -482,7 +514,7 @@ impl TextBuilder {
         buf.extend_from_slice(&self.blocks);
         let end = buf.len();
         TextIndex {
-            buf,
+            buf: buf.into(),
             dict: 0..dl,
             posts: dl..dl + pl,
             blocks: dl + pl..end,

@@ -68,7 +68,7 @@ pub fn update(old: &FacetIndex, removed: &[u32], mut added: Vec<Changed>) -> Res
     let mut slots: Vec<Option<super::index::Entry>> = vec![None; new_len];
     for (op, &np) in remap.iter().enumerate() {
         if np != u32::MAX {
-            slots[np as usize] = Some(old.entries[op].clone());
+            slots[np as usize] = Some(old.entries.get(op));
         }
     }
     for c in &added {
@@ -80,7 +80,7 @@ pub fn update(old: &FacetIndex, removed: &[u32], mut added: Vec<Changed>) -> Res
     }
     ix.entries = slots
         .into_iter()
-        .collect::<Option<Vec<_>>>()
+        .collect::<Option<super::entry::Entries>>()
         .ok_or_else(|| crate::error::Error::Storage("the index update left a gap".into()))?;
 
     // Postings: the kept ones renumbered (their order stays), the added
@@ -119,10 +119,8 @@ pub fn in_place(old: &FacetIndex, removed: &[u32], added: &[Changed]) -> bool {
         && r.len() == added.len()
         && r.iter().zip(added).all(|(&p, c)| {
             c.position == p
-                && old
-                    .entries
-                    .get(p as usize)
-                    .is_some_and(|e| e.rowid == c.rowid)
+                && (p as usize) < old.entries.len()
+                && old.entries.get(p as usize).rowid == c.rowid
         })
 }
 
@@ -180,7 +178,7 @@ fn edit(mut ix: FacetIndex, changed: Vec<Changed>) -> Result<FacetIndex> {
     let muni_pos = muni_positions(&munis);
     for c in &changed {
         let e = ix.make_entry(c.rowid, &c.service, c.kind, &mut sched_ix, &muni_pos)?;
-        ix.entries[c.position as usize] = e;
+        ix.entries.set(c.position as usize, e);
         ix.overlay.replace(c.position, term_fields(&c.text));
     }
     Ok(ix)

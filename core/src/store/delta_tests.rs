@@ -21,9 +21,7 @@ fn raw(dir: &Path) -> Connection {
 
 fn blob_and_deltas(dir: &Path) -> (Vec<u8>, i64) {
     let c = raw(dir);
-    let blob = c
-        .query_row("SELECT blob FROM facet_index", [], |r| r.get(0))
-        .unwrap();
+    let blob = std::fs::read(super::test_support::index_file(dir)).unwrap();
     let n = c
         .query_row("SELECT count(*) FROM index_delta", [], |r| r.get(0))
         .unwrap();
@@ -280,9 +278,7 @@ fn a_damaged_index_blob_is_found_at_open_and_the_store_rebuilt() {
             }
             _ => blob.truncate(blob.len() - 100),
         }
-        raw(d.path())
-            .execute("UPDATE facet_index SET blob = ?1", [blob])
-            .unwrap();
+        std::fs::write(super::test_support::index_file(d.path()), blob).unwrap();
         let f = open(d.path());
         let n = f.open_notices().join(" ");
         assert!(
@@ -330,6 +326,7 @@ fn bodies_are_stored_in_compressed_blocks_and_a_store_from_before_blocks_still_o
             kind TEXT NOT NULL, id TEXT NOT NULL, body TEXT NOT NULL, hash BLOB NOT NULL,
             PRIMARY KEY(kind, id)) WITHOUT ROWID;
          CREATE INDEX records_bucket ON records(substr(hash, 1, 1), kind, id, hash);
+         CREATE TABLE facet_index(id INTEGER PRIMARY KEY CHECK (id = 1), blob BLOB NOT NULL);
          PRAGMA user_version = 5;",
     )
     .unwrap();

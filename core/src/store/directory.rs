@@ -118,23 +118,18 @@ pub fn open(
     Ok((c, ix))
 }
 
-/// The index as stored: the blob and the deltas since; None when the blob
-/// is of another format or marked stale (it is rebuilt from the records).
+/// The index as stored: its file and the deltas since; None when the file
+/// is missing, of another format or generation, or the index is marked
+/// stale (it is rebuilt from the records).
 fn read_index(c: &Connection) -> Result<Option<FacetIndex>> {
-    let blob = read_blob(c)?;
-    let other_format = blob.as_ref().is_some_and(|(head, _)| {
-        head.starts_with(b"FYRIX") && !crate::search::codec::is_current_format(head)
-    });
-    if other_format || get_meta(c, "index_stale")?.as_deref() == Some("1") {
+    if get_meta(c, "index_stale")?.as_deref() == Some("1") {
         return Ok(None);
     }
-    let mut ix = match blob {
-        Some((head, rest)) => FacetIndex::decode_parts(&head, rest)?,
-        None => {
-            return Err(Error::Damaged(
-                "the search index is damaged (missing)".into(),
-            ))
-        }
+    let Some(generation) = get_meta(c, "index_generation")?.and_then(|g| g.parse().ok()) else {
+        return Ok(None);
+    };
+    let Some(mut ix) = super::index_file::read(&db_path(c)?, generation)? else {
+        return Ok(None);
     };
     let ds = deltas(c)?;
     if !ds.is_empty() {
@@ -143,42 +138,14 @@ fn read_index(c: &Connection) -> Result<Option<FacetIndex>> {
     Ok(Some(ix))
 }
 
-/// The index blob in two parts, its head and the rest (see
-/// `FacetIndex::decode_parts`; a blob of another format is all head), read
-/// with SQLite's incremental blob I/O through a memory map of the file: its
-/// pages are copied once, straight into the buffers (a plain `SELECT`
-/// copies a national index's megabytes twice, fetching each overflow page
-/// with its own system call). The head is let go once read, so the memory
-/// an open keeps is the text index's. The map lives only for this read.
-fn read_blob(c: &Connection) -> Result<Option<(Vec<u8>, Vec<u8>)>> {
-    use crate::search::codec::{head_len, HEAD_LEN_AT};
-    use std::io::{Read, Seek, SeekFrom};
-    let present: Option<i64> = c
-        .query_row("SELECT id FROM facet_index WHERE id = 1", [], |r| r.get(0))
-        .optional()?;
-    if present.is_none() {
-        return Ok(None);
+/// The file of directory.db open on `c`.
+fn db_path(c: &Connection) -> Result<std::path::PathBuf> {
+    match c.path() {
+        Some(p) if !p.is_empty() => Ok(p.into()),
+        _ => Err(Error::Storage(
+            "directory.db is not a file: its search index has no place".into(),
+        )),
     }
-    c.pragma_update(None, "mmap_size", 256i64 << 20)?;
-    let read = (|| -> Result<(Vec<u8>, Vec<u8>)> {
-        let damaged =
-            |e: std::io::Error| Error::Damaged(format!("the search index is damaged ({e})"));
-        let mut b = c.blob_open(rusqlite::MAIN_DB, "facet_index", "blob", 1, true)?;
-        let len = b.len();
-        let mut start = vec![0u8; (HEAD_LEN_AT + 4).min(len)];
-        b.read_exact(&mut start).map_err(damaged)?;
-        let head = head_len(&start)
-            .filter(|h| *h >= start.len() && *h <= len)
-            .unwrap_or(len);
-        b.seek(SeekFrom::Start(0)).map_err(damaged)?;
-        let mut h = vec![0u8; head];
-        b.read_exact(&mut h).map_err(damaged)?;
-        let mut rest = vec![0u8; len - head];
-        b.read_exact(&mut rest).map_err(damaged)?;
-        Ok((h, rest))
-    })();
-    c.pragma_update(None, "mmap_size", 0)?;
-    read.map(Some)
 }
 
 /// The index deltas recorded since the blob was written, in order.
@@ -489,12 +456,11 @@ fn rebuild_index(tx: &Transaction, typed: Option<Typed>) -> Result<FacetIndex> {
     Ok(ix)
 }
 
-/// Writes the index blob whole (it holds every delta so far).
+/// Writes the index file whole (it holds every delta so far) and records
+/// its generation with the records (`store/index_file.rs`).
 fn store_index(tx: &Transaction, ix: &FacetIndex) -> Result<()> {
-    tx.execute(
-        "INSERT INTO facet_index(id, blob) VALUES (1, ?1) ON CONFLICT(id) DO UPDATE SET blob = ?1",
-        [ix.encode()?],
-    )?;
+    let generation = super::index_file::write(&db_path(tx)?, ix)?;
+    set_meta(tx, "index_generation", &generation.to_string())?;
     tx.execute("DELETE FROM index_delta", [])?;
     set_meta(tx, "index_stale", "0")
 }

@@ -21,6 +21,7 @@ pub mod check;
 pub mod device;
 pub mod digest;
 pub mod directory;
+pub mod index_file;
 pub mod reindex;
 mod routing_state;
 pub mod schema;
@@ -468,6 +469,8 @@ mod check_tests;
 mod damage_tests;
 #[cfg(test)]
 mod delta_tests;
+#[cfg(test)]
+mod index_file_tests;
 #[cfg(test)]
 mod reindex_tests;
 #[cfg(test)]

@@ -267,17 +267,12 @@ fn an_index_in_an_older_format_is_rebuilt_from_the_records_not_taken_for_damage(
         .unwrap();
     drop(f);
     {
-        // What an older app left: the same blob under the previous tag
-        // (FYRIX6: one checksum over the whole blob, checked at open).
-        let c = rusqlite::Connection::open(d.path().join(super::DIRECTORY_FILE)).unwrap();
-        let mut blob: Vec<u8> = c
-            .query_row("SELECT blob FROM facet_index WHERE id = 1", [], |r| {
-                r.get(0)
-            })
-            .unwrap();
+        // An index file in another format (an older or newer app's): the
+        // same file under the previous tag.
+        let file = super::test_support::index_file(d.path());
+        let mut blob: Vec<u8> = std::fs::read(&file).unwrap();
         blob[..6].copy_from_slice(b"FYRIX6");
-        c.execute("UPDATE facet_index SET blob = ?1 WHERE id = 1", [blob])
-            .unwrap();
+        std::fs::write(&file, blob).unwrap();
     }
     let f = open(d.path());
     assert!(f.open_notices().is_empty(), "{:?}", f.open_notices());

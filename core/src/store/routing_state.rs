@@ -98,7 +98,7 @@ fn line_positions(
     for id in routing.line_services() {
         let rowid: Option<i64> = st.query_row([id], |r| r.get(0)).optional()?;
         // A scan for these few, so that open does not make the rowid map.
-        let pos = rowid.and_then(|r| ix.entries.iter().position(|e| e.rowid == r as u32));
+        let pos = rowid.and_then(|r| ix.entries.position_of_rowid(r as u32));
         if let Some(pos) = pos {
             line_pos.insert(id.to_string(), pos as u32);
         }

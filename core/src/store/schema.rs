@@ -53,6 +53,13 @@ pub const DIRECTORY_MIGRATIONS: &[&str] = &[
      CREATE TABLE blocks(
         id INTEGER PRIMARY KEY, kind TEXT NOT NULL, first TEXT NOT NULL, body BLOB NOT NULL);
      CREATE UNIQUE INDEX blocks_range ON blocks(kind, first);",
+    // v7: the search index in a file of its own, read where it lies
+    // (store::index_file); the blob and its deltas go, and the index is
+    // rebuilt from the records at this open.
+    "DROP TABLE facet_index;
+     DELETE FROM index_delta;
+     INSERT INTO meta(key, value) VALUES ('index_stale', '1')
+        ON CONFLICT(key) DO UPDATE SET value = '1';",
 ];
 
 /// Migrations of device.db; index i migrates from version i to i+1.

@@ -29,3 +29,8 @@ pub fn empty_directory() -> rusqlite::Connection {
     super::schema::migrate(&mut c, super::schema::DIRECTORY_MIGRATIONS, "directory.db").unwrap();
     c
 }
+
+/// The search index file of the store in `dir` (`store::index_file`).
+pub fn index_file(dir: &std::path::Path) -> std::path::PathBuf {
+    super::index_file::path_of(&dir.join(super::DIRECTORY_FILE))
+}

@@ -1,0 +1,547 @@
+//! The index's entries (one [`Entry`] per service) as they lie in the index
+//! file (`store/index_file.rs`): fixed-width records, each field as wide as
+//! the file's largest value of it needs ([`Widths`]: a regional directory's
+//! rowids and bit sets take one or two bytes, not eight), read where they
+//! lie in the file's memory map. A cold start decodes none of them and
+//! touches no fresh memory for them; a query decodes the entries it looks
+//! at, each a few loads (the widths are the same for every record, so their
+//! branches are predicted).
+//!
+//! Entries made in memory (a build, a change that moves entries) are kept
+//! decoded. A delta's edit in place writes the record where it lies, in the
+//! map's private copy-on-write pages (never in the file), unless a value
+//! outgrows its field's width: then the entries are decoded into memory.
+
+use super::index::{Area, Entry};
+
+/// How many fields of an entry record have a per-file width.
+const WIDTHS: usize = 7;
+
+/// The byte widths (1, 2, 4 or 8) of an entry record's variable fields in
+/// one file: rowid, groups, needs, forms, langs, the area's first and
+/// second number. The rest is fixed: kind u8, flags u8, area tag u8, lat and
+/// lon f32, sched u16. All little-endian.
+#[derive(Debug, Clone, Copy, PartialEq)]
+pub struct Widths([u8; WIDTHS]);
+
+/// The lengths of the tables of an index its entries point into.
+#[derive(Debug, Clone, Copy)]
+pub struct Tables {
+    pub schedules: usize,
+    pub area_munis: usize,
+    pub counties: usize,
+}
+
+impl Widths {
+    /// The widths that hold these entries.
+    pub fn of<'a>(entries: impl Iterator<Item = &'a Entry>) -> Widths {
+        let mut max = [0u64; WIDTHS];
+        for e in entries {
+            for (m, v) in max.iter_mut().zip(Self::fields(e)) {
+                *m = (*m).max(v);
+            }
+        }
+        Widths(max.map(width))
+    }
+
+    /// From a file's bytes; None if one is not 1, 2, 4 or 8 or wider than
+    /// its field's type (rowid and bit sets u32, the area's length u16).
+    pub fn from_bytes(b: [u8; WIDTHS]) -> Option<Widths> {
+        let types = [4, 4, 4, 4, 8, 8, 2];
+        b.iter()
+            .zip(types)
+            .all(|(w, t)| matches!(w, 1 | 2 | 4 | 8) && *w <= t)
+            .then_some(Widths(b))
+    }
+
+    pub fn bytes(&self) -> [u8; WIDTHS] {
+        self.0
+    }
+
+    fn fields(e: &Entry) -> [u64; WIDTHS] {
+        let (a, b) = match e.area {
+            Area::National => (0, 0),
+            Area::County(c) => (c as u64, 0),
+            Area::Munis { start, len } => (start as u64, len as u64),
+        };
+        [
+            e.rowid as u64,
+            e.groups as u64,
+            e.needs as u64,
+            e.forms as u64,
+            e.langs,
+            a,
+            b,
+        ]
+    }
+
+    /// Whether `e`'s values fit these widths.
+    fn hold(&self, e: &Entry) -> bool {
+        Self::fields(e)
+            .iter()
+            .zip(self.0)
+            .all(|(&v, w)| width(v) <= w)
+    }
+
+    /// One record's length.
+    pub fn record_len(&self) -> usize {
+        self.0.iter().map(|&w| w as usize).sum::<usize>() + FIXED
+    }
+
+    /// Writes `e` as a record into `out` (exactly [`Self::len`] bytes).
+    fn put(&self, out: &mut [u8], e: &Entry) {
+        let f = Self::fields(e);
+        let mut p = 0;
+        for (v, &w) in f.iter().zip(&self.0) {
+            let w = w as usize;
+            out[p..p + w].copy_from_slice(&v.to_le_bytes()[..w]);
+            p += w;
+        }
+        out[p] = e.kind;
+        out[p + 1] = e.flags;
+        out[p + 2] = match e.area {
+            Area::National => 0,
+            Area::County(_) => 1,
+            Area::Munis { .. } => 2,
+        };
+        out[p + 3..p + 7].copy_from_slice(&e.lat.to_le_bytes());
+        out[p + 7..p + 11].copy_from_slice(&e.lon.to_le_bytes());
+        out[p + 11..p + 13].copy_from_slice(&e.sched.to_le_bytes());
+    }
+
+    /// Appends the records of `entries` to `w`.
+    pub fn put_all(&self, w: &mut Vec<u8>, entries: impl Iterator<Item = Entry>) {
+        let n = self.record_len();
+        for e in entries {
+            let at = w.len();
+            w.resize(at + n, 0);
+            self.put(&mut w[at..], &e);
+        }
+    }
+
+    /// The entry in record `r` (exactly [`Self::len`] bytes, checked
+    /// when the entries were read: [`Entries::mapped`]).
+    #[inline]
+    fn get(&self, r: &[u8]) -> Entry {
+        let mut p = 0;
+        let mut f = [0u64; WIDTHS];
+        for (v, &w) in f.iter_mut().zip(&self.0) {
+            // A match, not a copy of `w` bytes: the widths are the same
+            // for every record, so the branch is predicted.
+            *v = match w {
+                1 => r[p] as u64,
+                2 => u16::from_le_bytes([r[p], r[p + 1]]) as u64,
+                4 => u32::from_le_bytes([r[p], r[p + 1], r[p + 2], r[p + 3]]) as u64,
+                _ => u64::from_le_bytes(r[p..p + 8].try_into().unwrap_or_default()),
+            };
+            p += w as usize;
+        }
+        let rest = &r[p..p + FIXED];
+        let f4 = |i: usize| f32::from_le_bytes([rest[i], rest[i + 1], rest[i + 2], rest[i + 3]]);
+        Entry {
+            rowid: f[0] as u32,
+            kind: rest[0],
+            groups: f[1] as u32,
+            needs: f[2] as u32,
+            forms: f[3] as u32,
+            langs: f[4],
+            flags: rest[1],
+            area: match rest[2] {
+                1 => Area::County(f[5] as u16),
+                2 => Area::Munis {
+                    start: f[5] as u32,
+                    len: f[6] as u16,
+                },
+                _ => Area::National,
+            },
+            lat: f4(3),
+            lon: f4(7),
+            sched: u16::from_le_bytes([rest[11], rest[12]]),
+        }
+    }
+
+    /// Whether record `r` points inside an index with these tables (its
+    /// other values fit their types by the widths themselves:
+    /// [`Self::from_bytes`]).
+    fn valid(&self, r: &[u8], t: Tables) -> bool {
+        let var = |i: usize| {
+            let at: usize = self.0[..i].iter().map(|&w| w as usize).sum();
+            let mut b = [0u8; 8];
+            b[..self.0[i] as usize].copy_from_slice(&r[at..at + self.0[i] as usize]);
+            u64::from_le_bytes(b)
+        };
+        let rest = &r[r.len() - FIXED..];
+        let sched = u16::from_le_bytes([rest[11], rest[12]]);
+        (sched as usize) < t.schedules
+            && match rest[2] {
+                0 => true,
+                1 => var(5) < t.counties as u64,
+                2 => var(5) + var(6) <= t.area_munis as u64,
+                _ => false,
+            }
+    }
+}
+
+/// The fixed part of a record: kind, flags, area tag, lat, lon, sched.
+const FIXED: usize = 3 + 8 + 2;
+
+/// The width a value needs.
+fn width(v: u64) -> u8 {
+    match v {
+        0..=0xff => 1,
+        0x100..=0xffff => 2,
+        0x1_0000..=0xffff_ffff => 4,
+        _ => 8,
+    }
+}
+
+/// The entries of an index: decoded in memory, or records in an index
+/// file's private memory map (see the module's text).
+#[derive(Default)]
+pub struct Entries(Store);
+
+#[derive(Default)]
+enum Store {
+    #[default]
+    Empty,
+    Owned(Vec<Entry>),
+    Mapped {
+        map: memmap2::MmapMut,
+        at: usize,
+        n: usize,
+        w: Widths,
+        len: usize,
+        /// All of them decoded, made by the first pass over all entries
+        /// ([`Entries::all`]): the filters' scans then run as fast as over
+        /// entries made in memory.
+        decoded: std::sync::OnceLock<Vec<Entry>>,
+    },
+}
+
+impl Entries {
+    /// The `n` records of widths `w` in `map[at..]`, each checked against
+    /// the tables it points into; None if they do not fit or one is not
+    /// valid.
+    pub fn mapped(
+        map: memmap2::MmapMut,
+        at: usize,
+        n: usize,
+        w: Widths,
+        t: Tables,
+    ) -> Option<Entries> {
+        let len = w.record_len();
+        let end = n.checked_mul(len)?.checked_add(at)?;
+        if end > map.len() || !map[at..end].chunks_exact(len).all(|r| w.valid(r, t)) {
+            return None;
+        }
+        Some(Entries(Store::Mapped {
+            map,
+            at,
+            n,
+            w,
+            len,
+            decoded: Default::default(),
+        }))
+    }
+
+    /// The records of widths `w` in `b`, decoded; None if one is not valid.
+    pub fn decode(b: &[u8], w: Widths, t: Tables) -> Option<Entries> {
+        let len = w.record_len();
+        if !b.len().is_multiple_of(len) || !b.chunks_exact(len).all(|r| w.valid(r, t)) {
+            return None;
+        }
+        Some(Entries::owned(
+            b.chunks_exact(len).map(|r| w.get(r)).collect(),
+        ))
+    }
+
+    /// Entries made in memory.
+    pub fn owned(v: Vec<Entry>) -> Entries {
+        Entries(Store::Owned(v))
+    }
+
+    /// Whether they are read where they lie in an index file.
+    pub fn is_mapped(&self) -> bool {
+        matches!(self.0, Store::Mapped { .. })
+    }
+
+    pub fn len(&self) -> usize {
+        match &self.0 {
+            Store::Empty => 0,
+            Store::Owned(v) => v.len(),
+            Store::Mapped { n, .. } => *n,
+        }
+    }
+
+    pub fn is_empty(&self) -> bool {
+        self.len() == 0
+    }
+
+    /// The entry at position `i` (which must be below [`Self::len`]).
+    #[inline]
+    pub fn get(&self, i: usize) -> Entry {
+        match &self.0 {
+            Store::Owned(v) => v[i],
+            Store::Mapped {
+                map,
+                at,
+                w,
+                len,
+                n,
+                decoded,
+            } => match decoded.get() {
+                Some(v) => v[i],
+                None => {
+                    assert!(i < *n, "entry {i} of {n}");
+                    let s = at + i * len;
+                    w.get(&map[s..s + len])
+                }
+            },
+            Store::Empty => panic!("entry {i} of none"),
+        }
+    }
+
+    /// Every entry, in order, decoded (once: a pass over all entries is
+    /// the filters' hot loop).
+    pub fn all(&self) -> &[Entry] {
+        match &self.0 {
+            Store::Owned(v) => v,
+            Store::Mapped {
+                map,
+                at,
+                w,
+                len,
+                n,
+                decoded,
+            } => decoded.get_or_init(|| {
+                map[*at..*at + n * len]
+                    .chunks_exact(*len)
+                    .map(|r| w.get(r))
+                    .collect()
+            }),
+            Store::Empty => &[],
+        }
+    }
+
+    /// The entries in order (decoded one by one; [`Self::all`] for a pass
+    /// over all of them).
+    pub fn iter(&self) -> impl ExactSizeIterator<Item = Entry> + '_ {
+        (0..self.len()).map(|i| self.get(i))
+    }
+
+    /// The position of the entry with this rowid, by a scan that reads
+    /// only the rowids (for a few lookups at open, before any map of rowids
+    /// is made).
+    pub fn position_of_rowid(&self, rowid: u32) -> Option<usize> {
+        match &self.0 {
+            Store::Mapped {
+                map,
+                at,
+                w,
+                len,
+                n,
+                decoded,
+            } if decoded.get().is_none() => {
+                let w0 = w.0[0] as usize;
+                let want = &(rowid as u64).to_le_bytes()[..w0];
+                if width(rowid as u64) as usize > w0 {
+                    return None;
+                }
+                map[*at..*at + n * len]
+                    .chunks_exact(*len)
+                    .position(|r| &r[..w0] == want)
+            }
+            _ => self.all().iter().position(|e| e.rowid == rowid),
+        }
+    }
+
+    /// The entries in memory of their own.
+    pub fn to_vec(&self) -> Vec<Entry> {
+        self.all().to_vec()
+    }
+
+    /// Replaces the entry at `i`: in place where it lies when its values
+    /// fit the record's widths (and nothing is decoded yet), else in memory.
+    pub fn set(&mut self, i: usize, e: Entry) {
+        if let Store::Mapped {
+            map,
+            at,
+            w,
+            len,
+            n,
+            decoded,
+        } = &mut self.0
+        {
+            if i < *n && w.hold(&e) && decoded.get().is_none() {
+                let s = *at + i * *len;
+                w.put(&mut map[s..s + *len], &e);
+                return;
+            }
+        }
+        self.owned_mut()[i] = e;
+    }
+
+    pub fn push(&mut self, e: Entry) {
+        self.owned_mut().push(e);
+    }
+
+    fn owned_mut(&mut self) -> &mut Vec<Entry> {
+        if !matches!(self.0, Store::Owned(_)) {
+            let v = match std::mem::take(&mut self.0) {
+                Store::Mapped { mut decoded, .. } if decoded.get().is_some() => {
+                    decoded.take().unwrap_or_default()
+                }
+                other => {
+                    let e = Entries(other);
+                    e.iter().collect()
+                }
+            };
+            self.0 = Store::Owned(v);
+        }
+        match &mut self.0 {
+            Store::Owned(v) => v,
+            _ => unreachable!("made owned above"),
+        }
+    }
+}
+
+impl Clone for Entries {
+    /// A copy in memory (a mapped one's changes in place are its own).
+    fn clone(&self) -> Entries {
+        Entries::owned(self.to_vec())
+    }
+}
+
+impl std::fmt::Debug for Entries {
+    fn fmt(&self, f: &mut std::fmt::Formatter<'_>) -> std::fmt::Result {
+        write!(f, "{} entries", self.len())
+    }
+}
+
+impl FromIterator<Entry> for Entries {
+    fn from_iter<I: IntoIterator<Item = Entry>>(it: I) -> Entries {
+        Entries::owned(it.into_iter().collect())
+    }
+}
+
+#[cfg(test)]
+mod tests {
+    use super::*;
+
+    fn entry(rowid: u32, langs: u64, area: Area) -> Entry {
+        Entry {
+            rowid,
+            kind: 3,
+            groups: 1 << 20,
+            needs: 5,
+            forms: 0,
+            langs,
+            flags: 1,
+            area,
+            lat: 63.18,
+            lon: f32::NAN,
+            sched: 1,
+        }
+    }
+
+    fn same(a: &Entry, b: &Entry) -> bool {
+        (
+            a.rowid, a.kind, a.groups, a.needs, a.forms, a.langs, a.flags, a.area, a.sched,
+        ) == (
+            b.rowid, b.kind, b.groups, b.needs, b.forms, b.langs, b.flags, b.area, b.sched,
+        ) && a.lat.to_bits() == b.lat.to_bits()
+            && a.lon.to_bits() == b.lon.to_bits()
+    }
+
+    const T: Tables = Tables {
+        schedules: 2,
+        area_munis: 300,
+        counties: 3,
+    };
+
+    fn file(entries: &[Entry]) -> (std::fs::File, Widths) {
+        let w = Widths::of(entries.iter());
+        let mut b = b"head".to_vec();
+        w.put_all(&mut b, entries.iter().copied());
+        let mut f = tempfile::tempfile().unwrap();
+        std::io::Write::write_all(&mut f, &b).unwrap();
+        (f, w)
+    }
+
+    fn map(f: &std::fs::File) -> memmap2::MmapMut {
+        // SAFETY: the test's own temporary file, not changed while mapped.
+        unsafe { memmap2::MmapOptions::new().map_copy(f) }.unwrap()
+    }
+
+    /// A national directory's large rowids, a 40th language and a long
+    /// list of municipalities need the wider fields; each comes back whole,
+    /// read in place and decoded.
+    #[test]
+    fn entries_of_every_width_come_back() {
+        let e = vec![
+            entry(1, 1, Area::National),
+            entry(70_000, 1 << 40, Area::County(2)),
+            entry(
+                4_000_000_000,
+                0,
+                Area::Munis {
+                    start: 10,
+                    len: 290,
+                },
+            ),
+        ];
+        let (f, w) = file(&e);
+        let m = Entries::mapped(map(&f), 4, 3, w, T).unwrap();
+        assert!(m.is_mapped());
+        let bytes = &map(&f)[4..];
+        let d = Entries::decode(bytes, w, T).unwrap();
+        for (i, x) in e.iter().enumerate() {
+            assert!(same(&m.get(i), x), "{i}: {:?}", m.get(i));
+            assert!(same(&d.get(i), x), "{i}");
+        }
+    }
+
+    /// An edit that fits is written where the entry lies (the file stays
+    /// as it was); one that outgrows a width moves the entries into memory.
+    #[test]
+    fn an_edit_in_place_stays_in_the_map_unless_it_outgrows_a_width() {
+        let e = vec![entry(1, 1, Area::National), entry(2, 1, Area::County(1))];
+        let (f, w) = file(&e);
+        let mut m = Entries::mapped(map(&f), 4, 2, w, T).unwrap();
+        m.set(1, entry(3, 1, Area::County(2)));
+        assert!(m.is_mapped());
+        assert!(same(&m.get(1), &entry(3, 1, Area::County(2))));
+        assert!(same(
+            &Entries::mapped(map(&f), 4, 2, w, T).unwrap().get(1),
+            &e[1]
+        ));
+        m.set(0, entry(70_000, 1 << 40, Area::National));
+        assert!(!m.is_mapped());
+        assert!(same(&m.get(0), &entry(70_000, 1 << 40, Area::National)));
+        assert!(same(&m.get(1), &entry(3, 1, Area::County(2))));
+    }
+
+    /// An entry pointing past its schedules, counties or municipalities,
+    /// or with an unknown area, is refused; so are more entries than the
+    /// bytes hold.
+    #[test]
+    fn an_entry_out_of_its_tables_is_refused() {
+        for (bad, t) in [
+            (
+                entry(1, 1, Area::Munis { start: 2, len: 2 }),
+                Tables { area_munis: 3, ..T },
+            ),
+            (entry(1, 1, Area::County(3)), T),
+            (entry(1, 1, Area::National), Tables { schedules: 1, ..T }),
+        ] {
+            let (f, w) = file(std::slice::from_ref(&bad));
+            assert!(Entries::mapped(map(&f), 4, 1, w, t).is_none(), "{bad:?}");
+            assert!(Entries::decode(&map(&f)[4..], w, t).is_none(), "{bad:?}");
+        }
+        let (f, w) = file(&[entry(1, 1, Area::National)]);
+        assert!(Entries::mapped(map(&f), 4, 2, w, T).is_none());
+        let mut b = map(&f);
+        b[4 + w.record_len() - 11] = 7; // the area tag
+        assert!(Entries::decode(&b[4..], w, T).is_none());
+    }
+}
