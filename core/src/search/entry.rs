@@ -160,25 +160,30 @@ impl Widths {
         }
     }
 
-    /// Whether record `r` points inside an index with these tables (its
-    /// other values fit their types by the widths themselves:
-    /// [`Self::from_bytes`]).
-    fn valid(&self, r: &[u8], t: Tables) -> bool {
-        let var = |i: usize| {
-            let at: usize = self.0[..i].iter().map(|&w| w as usize).sum();
-            let mut b = [0u8; 8];
-            b[..self.0[i] as usize].copy_from_slice(&r[at..at + self.0[i] as usize]);
-            u64::from_le_bytes(b)
+    /// Whether every record in `b` points inside an index with these tables
+    /// (their other values fit their types by the widths themselves:
+    /// [`Self::from_bytes`]). One tight pass at open: the area's numbers
+    /// are read only for the areas that have them.
+    fn all_valid(&self, b: &[u8], t: Tables) -> bool {
+        let len = self.record_len();
+        let a_at: usize = self.0[..5].iter().map(|&w| w as usize).sum();
+        let (wa, wb) = (self.0[5] as usize, self.0[6] as usize);
+        let num = |r: &[u8], at: usize, w: usize| {
+            let mut x = [0u8; 8];
+            x[..w].copy_from_slice(&r[at..at + w]);
+            u64::from_le_bytes(x)
         };
-        let rest = &r[r.len() - FIXED..];
-        let sched = u16::from_le_bytes([rest[11], rest[12]]);
-        (sched as usize) < t.schedules
-            && match rest[2] {
-                0 => true,
-                1 => var(5) < t.counties as u64,
-                2 => var(5) + var(6) <= t.area_munis as u64,
-                _ => false,
-            }
+        let fixed = len - FIXED;
+        b.chunks_exact(len).all(|r| {
+            let sched = u16::from_le_bytes([r[fixed + 11], r[fixed + 12]]);
+            (sched as usize) < t.schedules
+                && match r[fixed + 2] {
+                    0 => true,
+                    1 => num(r, a_at, wa) < t.counties as u64,
+                    2 => num(r, a_at, wa) + num(r, a_at + wa, wb) <= t.area_munis as u64,
+                    _ => false,
+                }
+        })
     }
 }
 
@@ -231,7 +236,7 @@ impl Entries {
     ) -> Option<Entries> {
         let len = w.record_len();
         let end = n.checked_mul(len)?.checked_add(at)?;
-        if end > map.len() || !map[at..end].chunks_exact(len).all(|r| w.valid(r, t)) {
+        if end > map.len() || !w.all_valid(&map[at..end], t) {
             return None;
         }
         Some(Entries(Store::Mapped {
@@ -247,7 +252,7 @@ impl Entries {
     /// The records of widths `w` in `b`, decoded; None if one is not valid.
     pub fn decode(b: &[u8], w: Widths, t: Tables) -> Option<Entries> {
         let len = w.record_len();
-        if !b.len().is_multiple_of(len) || !b.chunks_exact(len).all(|r| w.valid(r, t)) {
+        if !b.len().is_multiple_of(len) || !w.all_valid(b, t) {
             return None;
         }
         Some(Entries::owned(

@@ -26,7 +26,7 @@
 //! store repairs: `Store::with_dir`); it costs the records in it, which the
 //! bundle or the next sync brings back like any damage.
 
-use super::body::{deflate_after_dict, with_inflated};
+use super::body::{deflate_after_dict, with_inflated, with_inflated_until};
 use crate::error::{Error, Result};
 use crate::feed::RecordKind;
 use rusqlite::types::ValueRef;
@@ -198,27 +198,38 @@ pub fn find_each(packed: &[u8], ids: &[&str]) -> Result<Vec<Option<String>>> {
     if packed.first() != Some(&FORMAT_BLOCK) {
         return Err(damaged("unknown format".into()));
     }
-    with_inflated(&packed[1..], |mut r| -> Result<Vec<Option<String>>> {
-        let mut out = vec![None; ids.len()];
-        let mut wanted = ids.iter().zip(out.iter_mut()).peekable();
-        while !r.is_empty() && wanted.peek().is_some() {
-            let key = get_bytes(&mut r).ok_or_else(|| damaged("an id is cut".into()))?;
-            if key.len() > MAX_ID {
-                return Err(damaged("an id is too long".into()));
+    let mut out = vec![None; ids.len()];
+    let mut wanted = ids.iter().zip(out.iter_mut()).peekable();
+    // Where the next record starts in what is inflated so far.
+    let mut at = 0;
+    with_inflated_until(&packed[1..], |all, ended| -> Option<Result<()>> {
+        while wanted.peek().is_some() {
+            let mut r = &all[at..];
+            if r.is_empty() {
+                // Every record read: the rest of the ids are not here.
+                return ended.then_some(Ok(()));
             }
-            let body = get_bytes(&mut r).ok_or_else(|| damaged("a body is cut".into()))?;
+            let (Some(key), Some(body)) = (get_bytes(&mut r), get_bytes(&mut r)) else {
+                // A record inflated only in part: more is needed.
+                return ended.then(|| Err(damaged("a record is cut".into())));
+            };
+            if key.len() > MAX_ID {
+                return Some(Err(damaged("an id is too long".into())));
+            }
+            at = all.len() - r.len();
             // The ids looked for that sort before this key are not here.
             while wanted.next_if(|(id, _)| id.as_bytes() < key).is_some() {}
             if let Some((id, slot)) = wanted.next_if(|(id, _)| id.as_bytes() == key) {
-                *slot = Some(
-                    String::from_utf8(body.to_vec())
-                        .map_err(|_| damaged(format!("the body of {id} is not UTF-8")))?,
-                );
+                match String::from_utf8(body.to_vec()) {
+                    Ok(b) => *slot = Some(b),
+                    Err(_) => return Some(Err(damaged(format!("the body of {id} is not UTF-8")))),
+                }
             }
         }
-        Ok(out)
+        Some(Ok(()))
     })
-    .ok_or_else(|| damaged("does not inflate".into()))?
+    .ok_or_else(|| damaged("does not inflate".into()))??;
+    Ok(out)
 }
 
 /// Every record of `kind`, by id, as (id, JSON).

@@ -177,14 +177,23 @@ fn a_block_whose_lengths_lie_is_damaged_not_a_crash() {
         assert!(find(junk, "s01").is_err());
         assert!(decode(junk).is_err());
     }
-    // A whole block cut short, or with bytes after its end, is damaged;
-    // the same thread then reads a sound block as it is.
+    // A block cut short, or with bytes after its end, is damaged for the
+    // read that reaches the damage (the last record, an id it does not
+    // hold, the whole block); a record before it is read as it is, its
+    // part of the block being whole (only what a read needs is inflated).
+    // The same thread then reads a sound block as it is.
     let all: Vec<(String, String)> = (0..40).map(|i| service(i, "")).collect();
     let good = encode(&all);
     for bad in [&good[..good.len() - 3], &[&good[..], &[7, 7][..]].concat()] {
-        let e = find(bad, "s00001").unwrap_err();
-        assert!(crate::store::is_corruption(&e), "{e}");
+        for id in ["s00039", "s00039x"] {
+            let e = find(bad, id).unwrap_err();
+            assert!(crate::store::is_corruption(&e), "{id}: {e}");
+        }
         assert!(decode(bad).is_err());
+        assert_eq!(
+            find(bad, "s00001").unwrap().as_deref(),
+            Some(all[1].1.as_str())
+        );
     }
     assert_eq!(
         find(&good, "s00039").unwrap().as_deref(),

@@ -108,6 +108,71 @@ pub(super) fn with_inflated<R>(packed: &[u8], f: impl FnOnce(&[u8]) -> R) -> Opt
     })
 }
 
+/// Output inflated at a time by [`with_inflated_until`].
+const STEP: usize = 4096;
+
+/// As [`with_inflated`], step by step: `f` is given what is inflated so
+/// far (after the dictionary) and whether that is all of it, and the
+/// inflating stops at its first answer (a record found in the first part of
+/// a block costs only that part). None when the bytes do not inflate as far
+/// as `f` needs, or when `f` has no answer at the stream's end. Bytes after
+/// the stream's end are damage when the inflating reaches it; what lies past
+/// the answer is not read (its damage is found by the read that needs it).
+pub(super) fn with_inflated_until<R>(
+    packed: &[u8],
+    mut f: impl FnMut(&[u8], bool) -> Option<R>,
+) -> Option<R> {
+    let n = DICT_V1.len() as u16;
+    let mut head = [0u8; 5];
+    head[1..3].copy_from_slice(&n.to_le_bytes());
+    head[3..5].copy_from_slice(&(!n).to_le_bytes());
+    INFLATE.with_borrow_mut(|(d, out)| {
+        let d = d.get_or_insert_with(|| Decompress::new(false));
+        d.reset(false);
+        out.clear();
+        out.reserve(DICT_V1.len() + STEP);
+        for input in [&head[..], DICT_V1] {
+            if feed(d, input, out)? {
+                return None;
+            }
+        }
+        if out.len() != DICT_V1.len() {
+            return None;
+        }
+        let mut input = packed;
+        let r = loop {
+            let (before_in, before_out, at) = (d.total_in(), d.total_out(), out.len());
+            // At most STEP bytes of output this step.
+            out.resize(at + STEP, 0);
+            let st = d.decompress(input, &mut out[at..], FlushDecompress::None);
+            out.truncate(at + (d.total_out() - before_out) as usize);
+            let Ok(st) = st else { break None };
+            input = &input[(d.total_in() - before_in) as usize..];
+            let ended = match st {
+                Status::StreamEnd => {
+                    if !input.is_empty() {
+                        break None;
+                    }
+                    true
+                }
+                // No progress: the stream is cut short.
+                _ if out.len() == at && d.total_in() == before_in => break None,
+                _ => false,
+            };
+            if let Some(r) = f(&out[DICT_V1.len()..], ended) {
+                break Some(r);
+            }
+            if ended {
+                break None;
+            }
+        };
+        if out.capacity() > KEEP_AT_MOST {
+            *out = Vec::new();
+        }
+        r
+    })
+}
+
 /// Feeds all of `input` to `d`, growing `out` as needed: whether the stream
 /// ended (None: the bytes are not deflate, or the stream ended early).
 fn feed(d: &mut Decompress, mut input: &[u8], out: &mut Vec<u8>) -> Option<bool> {
