@@ -60,6 +60,10 @@ pub enum Cue {
     /// A son or daughter (`sonen`, `dottern`): a child, unless the parent is
     /// old and no age under 18 is given.
     Offspring,
+    /// A partner or former partner (`sambon`, `min man`, `exet`): someone
+    /// who uses violence as [`Cue::Abuser`] does, and whose victim is an
+    /// adult, not a child ("sambon slår mig och barnen är rädda").
+    Partner,
 }
 
 impl Cue {
@@ -80,6 +84,7 @@ impl Cue {
         Cue::Now,
         Cue::Past,
         Cue::Offspring,
+        Cue::Partner,
     ];
     pub fn id(self) -> &'static str {
         match self {
@@ -99,13 +104,14 @@ impl Cue {
             Cue::Now => "now",
             Cue::Past => "past",
             Cue::Offspring => "offspring",
+            Cue::Partner => "partner",
         }
     }
     pub fn parse(s: &str) -> Option<Cue> {
         Cue::ALL.iter().copied().find(|c| c.id() == s)
     }
-    pub(crate) fn bit(self) -> u16 {
-        1 << (self as u16)
+    pub(crate) fn bit(self) -> u32 {
+        1 << (self as u32)
     }
 }
 

@@ -32,7 +32,7 @@ struct Tok {
 }
 
 impl Tok {
-    fn cues(&self, lex: &Lexicon) -> u16 {
+    fn cues(&self, lex: &Lexicon) -> u32 {
         self.meanings
             .iter()
             .filter_map(|&m| lex.meanings[m].cue)
@@ -190,7 +190,7 @@ pub fn read_with(
     out
 }
 
-fn has(c: u16, cue: Cue) -> bool {
+fn has(c: u32, cue: Cue) -> bool {
     c & cue.bit() != 0
 }
 
@@ -199,7 +199,15 @@ fn has(c: u16, cue: Cue) -> bool {
 #[allow(clippy::needless_range_loop)]
 fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     let n = toks.len();
-    let cues: Vec<u16> = toks.iter().map(|t| t.cues(lex)).collect();
+    // A partner is an abuser word (and more: see the roles below).
+    let cues: Vec<u32> = toks
+        .iter()
+        .map(|t| t.cues(lex))
+        .map(|c| match has(c, Cue::Partner) {
+            true => c | Cue::Abuser.bit(),
+            false => c,
+        })
+        .collect();
     let groups_of = |i: usize| {
         toks[i]
             .meanings
@@ -384,7 +392,22 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     } else {
         let anyone = victim || s.forms != 0 || abuser.iter().any(|&a| a);
         let adult = Group::Women.bit() | Group::Men.bit() | Group::OlderPeople.bit();
-        if s.groups & Group::Children.bit() != 0 && s.groups & adult == 0 {
+        // The speaker's own partner ("sambon slår mig", "min man har slagit
+        // mig"): the speaker is grown up, whatever children are named. Not a
+        // parent's partner ("mammas sambo slår mig"): there the partner word
+        // follows another person's word.
+        let own_partner = (0..n).any(|i| {
+            let after_possessive = i > 0 && has(cues[i - 1], Cue::Possessive);
+            // "sambon", "min sambo"; or "min man", "min fru", "min kille".
+            let partner = (has(cues[i], Cue::Partner)
+                && (i == 0 || after_possessive || !person(i - 1)))
+                || (can_be_abuser(i) && after_possessive);
+            partner
+                && (0..n).any(|j| {
+                    has(cues[j], Cue::SelfRef) || (has(cues[j], Cue::Object) && groups_of(j) == 0)
+                })
+        });
+        if s.groups & Group::Children.bit() != 0 && s.groups & adult == 0 && !own_partner {
             roles.push(Role::Child);
         } else if anyone && !relative {
             roles.push(Role::Subjected);

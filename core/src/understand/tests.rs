@@ -272,3 +272,25 @@ fn a_passport_taken_and_not_being_let_out_is_control() {
         assert!(!x.situation.danger(), "{text}: {x:?}");
     }
 }
+
+/// A mother tells of her partner and the children: she is the one
+/// subjected (a grown-up), and the children stay in the reading. A child
+/// telling of a parent is still a child.
+#[test]
+fn ones_own_partner_makes_the_speaker_a_grown_up() {
+    for t in [
+        "sambon har slagit mig och barnen är jätterädda",
+        "min man slog mig inför barnen",
+        "exsambon hotar mig och barnen",
+    ] {
+        let x = r(t);
+        assert!(!x.roles.contains(&Role::Child), "{t}: {x:?}");
+        assert!(x.roles.contains(&Role::Subjected), "{t}: {x:?}");
+        assert!(
+            x.situation.groups & Group::Children.bit() != 0,
+            "{t}: {x:?}"
+        );
+    }
+    let x = r("pappa slår mig och min lillebror");
+    assert!(x.roles.contains(&Role::Child), "{x:?}");
+}
