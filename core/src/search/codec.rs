@@ -302,23 +302,8 @@ impl<'a> Reader<'a> {
 #[cfg(test)]
 mod tests {
     use super::*;
-    use crate::search::index::{Area, Entry};
-
-    fn entry(rowid: u32, langs: u64, area: Area) -> Entry {
-        Entry {
-            rowid,
-            kind: 3,
-            groups: 1 << 20,
-            needs: 5,
-            forms: 0,
-            langs,
-            flags: 1,
-            area,
-            lat: 63.18,
-            lon: -14.5,
-            sched: 0,
-        }
-    }
+    use crate::search::entry::tests::entry;
+    use crate::search::index::Area;
 
     fn tables(area_munis: usize) -> FacetIndex {
         FacetIndex {
@@ -335,20 +320,7 @@ mod tests {
     #[test]
     fn entries_of_every_width_come_back() {
         let mut ix = tables(300);
-        ix.entries = [
-            entry(1, 1, Area::National),
-            entry(70_000, 1 << 40, Area::County(2)),
-            entry(
-                4_000_000_000,
-                0,
-                Area::Munis {
-                    start: 10,
-                    len: 290,
-                },
-            ),
-        ]
-        .into_iter()
-        .collect();
+        ix.entries = crate::search::entry::tests::wide().into_iter().collect();
         let blob = ix.encode(0xfeed_beef_0000_0001).unwrap();
         let back = FacetIndex::decode(blob.clone()).unwrap();
         assert_eq!(back.entries.to_vec(), ix.entries.to_vec());

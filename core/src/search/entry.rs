@@ -430,10 +430,11 @@ impl FromIterator<Entry> for Entries {
 }
 
 #[cfg(test)]
-mod tests {
+pub(crate) mod tests {
     use super::*;
 
-    fn entry(rowid: u32, langs: u64, area: Area) -> Entry {
+    /// An entry for tests (schedule 0).
+    pub(crate) fn entry(rowid: u32, langs: u64, area: Area) -> Entry {
         Entry {
             rowid,
             kind: 3,
@@ -444,8 +445,8 @@ mod tests {
             flags: 1,
             area,
             lat: 63.18,
-            lon: f32::NAN,
-            sched: 1,
+            lon: -14.5,
+            sched: 0,
         }
     }
 
@@ -481,9 +482,10 @@ mod tests {
     /// A national directory's large rowids, a 40th language and a long
     /// list of municipalities need the wider fields; each comes back whole,
     /// read in place and decoded.
-    #[test]
-    fn entries_of_every_width_come_back() {
-        let e = vec![
+    /// Entries that need every width: a national directory's large rowids,
+    /// a 40th language, a long list of municipalities.
+    pub(crate) fn wide() -> Vec<Entry> {
+        vec![
             entry(1, 1, Area::National),
             entry(70_000, 1 << 40, Area::County(2)),
             entry(
@@ -494,7 +496,13 @@ mod tests {
                     len: 290,
                 },
             ),
-        ];
+        ]
+    }
+
+    #[test]
+    fn entries_of_every_width_come_back() {
+        let mut e = wide();
+        e[0].lon = f32::NAN;
         let (f, w) = file(&e);
         let m = Entries::mapped(map(&f), 4, 3, w, T).unwrap();
         assert!(m.is_mapped());
@@ -537,7 +545,7 @@ mod tests {
                 Tables { area_munis: 3, ..T },
             ),
             (entry(1, 1, Area::County(3)), T),
-            (entry(1, 1, Area::National), Tables { schedules: 1, ..T }),
+            (entry(1, 1, Area::National), Tables { schedules: 0, ..T }),
         ] {
             let (f, w) = file(std::slice::from_ref(&bad));
             assert!(Entries::mapped(map(&f), 4, 1, w, t).is_none(), "{bad:?}");

@@ -81,30 +81,10 @@ thread_local! {
 /// inflater the same history; `f` sees only what follows it. Not reentrant
 /// (`f` must not inflate).
 pub(super) fn with_inflated<R>(packed: &[u8], f: impl FnOnce(&[u8]) -> R) -> Option<R> {
-    let n = DICT_V1.len() as u16;
-    let mut head = [0u8; 5];
-    head[0] = 0; // a stored block, not the last
-    head[1..3].copy_from_slice(&n.to_le_bytes());
-    head[3..5].copy_from_slice(&(!n).to_le_bytes());
-    INFLATE.with_borrow_mut(|(d, out)| {
-        let d = d.get_or_insert_with(|| Decompress::new(false));
-        d.reset(false);
-        out.clear();
-        // A block inflates to about eight times its size.
-        out.reserve(DICT_V1.len() + packed.len() * 8);
-        let ended = [&head[..], DICT_V1, packed]
-            .into_iter()
-            .try_fold(false, |_, input| feed(d, input, out))?;
-        // Anything after the stream's end, or a stream without one, is damage.
-        let r = (ended
-            && d.total_in() as usize == head.len() + DICT_V1.len() + packed.len()
-            && out.len() >= DICT_V1.len())
-        .then(|| f(&out[DICT_V1.len()..]));
-        // A block is about 16 KB; one huge record's buffer is not kept.
-        if out.capacity() > KEEP_AT_MOST {
-            *out = Vec::new();
-        }
-        r
+    let mut f = Some(f);
+    with_inflated_until(packed, |all, ended| match ended {
+        true => f.take().map(|f| f(all)),
+        false => None,
     })
 }
 
@@ -122,6 +102,8 @@ pub(super) fn with_inflated_until<R>(
     packed: &[u8],
     mut f: impl FnMut(&[u8], bool) -> Option<R>,
 ) -> Option<R> {
+    // The dictionary as a stored block, not the last: its length and the
+    // length's complement.
     let n = DICT_V1.len() as u16;
     let mut head = [0u8; 5];
     head[1..3].copy_from_slice(&n.to_le_bytes());

@@ -2,52 +2,21 @@
 //! in step with the records by its generation, and rebuilt from the records
 //! (never taken for damage) when it is missing or not the records'.
 
-use super::test_support::{index_file, open};
+use super::test_support::{index_file, kept, open, shelters};
 use super::ContentPosition;
-use crate::api::Fyr;
 use crate::feed::RecordKind;
-use crate::search::SearchQuery;
-
-/// What a worker would type for the shelters, by id.
-fn shelters(f: &Fyr) -> Vec<String> {
-    f.search(&SearchQuery {
-        text: Some("kvinnojour".into()),
-        limit: 100,
-        ..Default::default()
-    })
-    .unwrap()
-    .into_iter()
-    .map(|h| h.id)
-    .collect()
-}
 
 /// A sync of a whole version without one shelter (synced content the
 /// bundle does not have): the index is written whole into a new file.
 fn synced(d: &std::path::Path) -> ContentPosition {
     let f = open(d);
-    let pos = f.store().position().unwrap();
-    let to = ContentPosition {
-        version: pos.version + 1,
-        digest: String::new(),
-        ..pos
-    };
+    let to = super::test_support::next_version(&f);
     let rest: Vec<_> = super::test_support::all_records(&f)
         .into_iter()
         .filter(|r| r.id != "kvinnojouren-alvesta")
         .collect();
     f.store().apply(&to, rest, vec![], true).unwrap();
     to
-}
-
-fn kept(f: &Fyr, to: &ContentPosition) {
-    assert!(f.open_notices().is_empty(), "{:?}", f.open_notices());
-    assert_eq!(f.store().position().unwrap().version, to.version);
-    let ids = shelters(f);
-    assert!(ids.contains(&"kvinnojouren-ljungby".to_string()), "{ids:?}");
-    assert!(
-        !ids.contains(&"kvinnojouren-alvesta".to_string()),
-        "{ids:?}"
-    );
 }
 
 /// A reopened store reads its entries where they lie in the file, and a
@@ -67,12 +36,7 @@ fn a_reopened_store_reads_its_entries_in_place() {
         .unwrap();
     let mut s: crate::model::Service = r.decode().unwrap();
     s.hours = "mon-fri 09:00-15:00".into();
-    let pos = f.store().position().unwrap();
-    let to = ContentPosition {
-        version: pos.version + 1,
-        digest: String::new(),
-        ..pos
-    };
+    let to = super::test_support::next_version(&f);
     f.store()
         .apply(
             &to,

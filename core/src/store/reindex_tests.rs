@@ -182,17 +182,7 @@ fn a_delta_applied_in_place_answers_as_a_full_rebuild_does() {
     }
     assert!(compared > 500, "the queries find things: {compared}");
     // The change is found, the closed one is gone, the new ones are there.
-    let hits = |f: &Fyr, t: &str| -> Vec<String> {
-        f.search(&SearchQuery {
-            text: Some(t.into()),
-            limit: 100,
-            ..Default::default()
-        })
-        .unwrap()
-        .into_iter()
-        .map(|h| h.id)
-        .collect()
-    };
+    let hits = super::test_support::ids;
     let t = hits(&fa, "trygghetsboende");
     assert!(t.contains(&"kvinnojouren-ljungby".to_string()), "{t:?}");
     assert!(t.contains(&"zzz-trygghetsboende".to_string()), "{t:?}");
@@ -251,12 +241,7 @@ fn a_changed_organization_or_a_snapshot_rebuilds_whole() {
 fn an_index_in_an_older_format_is_rebuilt_from_the_records_not_taken_for_damage() {
     let d = tempfile::tempdir().unwrap();
     let f = open(d.path());
-    let pos = f.store().position().unwrap();
-    let synced = ContentPosition {
-        version: pos.version + 1,
-        digest: String::new(),
-        ..pos
-    };
+    let synced = super::test_support::next_version(&f);
     f.store()
         .apply(
             &synced,
@@ -274,25 +259,7 @@ fn an_index_in_an_older_format_is_rebuilt_from_the_records_not_taken_for_damage(
         blob[..6].copy_from_slice(b"FYRIX6");
         std::fs::write(&file, blob).unwrap();
     }
-    let f = open(d.path());
-    assert!(f.open_notices().is_empty(), "{:?}", f.open_notices());
-    assert_eq!(
-        f.store().position().unwrap().version,
-        synced.version,
-        "synced content kept"
-    );
-    let ids: Vec<String> = f
-        .search(&SearchQuery {
-            text: Some("kvinnojour".into()),
-            limit: 100,
-            ..Default::default()
-        })
-        .unwrap()
-        .into_iter()
-        .map(|h| h.id)
-        .collect();
-    assert!(ids.contains(&"kvinnojouren-ljungby".to_string()), "{ids:?}");
-    assert!(!ids.contains(&"kvinnojouren-alvesta".to_string()));
+    super::test_support::kept(&open(d.path()), &synced);
 }
 
 #[test]

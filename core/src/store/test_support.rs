@@ -34,3 +34,45 @@ pub fn empty_directory() -> rusqlite::Connection {
 pub fn index_file(dir: &std::path::Path) -> std::path::PathBuf {
     super::index_file::path_of(&dir.join(super::DIRECTORY_FILE))
 }
+
+/// The store's position one version on, as a sync of a change without a
+/// digest to check gives it.
+pub fn next_version(f: &Fyr) -> super::ContentPosition {
+    let pos = f.store().position().unwrap();
+    super::ContentPosition {
+        version: pos.version + 1,
+        digest: String::new(),
+        ..pos
+    }
+}
+
+/// The ids of a search for `text` (up to 200).
+pub fn ids(f: &Fyr, text: &str) -> Vec<String> {
+    f.search(&crate::search::SearchQuery {
+        text: Some(text.into()),
+        limit: 200,
+        ..Default::default()
+    })
+    .unwrap()
+    .into_iter()
+    .map(|h| h.id)
+    .collect()
+}
+
+/// What a worker would type for the shelters, by id.
+pub fn shelters(f: &Fyr) -> Vec<String> {
+    ids(f, "kvinnojour")
+}
+
+/// After a reopen: no notice, and the synced version `to` (without
+/// Alvesta's shelter) answers.
+pub fn kept(f: &Fyr, to: &super::ContentPosition) {
+    assert!(f.open_notices().is_empty(), "{:?}", f.open_notices());
+    assert_eq!(f.store().position().unwrap().version, to.version);
+    let ids = shelters(f);
+    assert!(ids.contains(&"kvinnojouren-ljungby".to_string()), "{ids:?}");
+    assert!(
+        !ids.contains(&"kvinnojouren-alvesta".to_string()),
+        "{ids:?}"
+    );
+}
