@@ -294,3 +294,20 @@ fn ones_own_partner_makes_the_speaker_a_grown_up() {
     let x = r("pappa slår mig och min lillebror");
     assert!(x.roles.contains(&Role::Child), "{x:?}");
 }
+
+/// Exploitation of a person in care is read as sexual and economic (the
+/// user removes what does not apply); exploitation with money is economic.
+#[test]
+fn exploited_is_sexual_or_economic_and_with_money_economic() {
+    let x = r("min dotter med utvecklingsstörning blir utnyttjad av personal på boendet");
+    assert!(x.situation.forms & Form::Sexual.bit() != 0, "{x:?}");
+    assert!(x.situation.forms & Form::Economic.bit() != 0, "{x:?}");
+    for t in [
+        "han utnyttjar mig ekonomiskt",
+        "mamma blir utnyttjad ekonomiskt av sonen",
+    ] {
+        let x = r(t);
+        assert!(x.situation.forms & Form::Economic.bit() != 0, "{t}: {x:?}");
+        assert!(x.situation.forms & Form::Sexual.bit() == 0, "{t}: {x:?}");
+    }
+}
