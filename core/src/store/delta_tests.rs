@@ -240,33 +240,57 @@ fn deltas_that_edit_add_and_remove_replay_as_the_content_loaded_whole() {
     }
 }
 
+/// A delta row that does not decode is damage in the index, not in the
+/// records: the index is made again from them at open, and the synced
+/// version (with its change) is kept.
 #[test]
-fn a_damaged_delta_is_found_at_open_and_the_store_rebuilt() {
+fn a_damaged_delta_is_found_at_open_and_the_index_made_again_from_the_records() {
     let d = tempfile::tempdir().unwrap();
     let f = open(d.path());
     let up = reworded(&f, 0);
-    f.store().apply(&next(&f), vec![up], vec![], false).unwrap();
+    let to = next(&f);
+    f.store()
+        .apply(&to, vec![up.clone()], vec![], false)
+        .unwrap();
+    let after = ids(&f, "kvinnojour");
     drop(f);
     raw(d.path())
         .execute("UPDATE index_delta SET body = x'01ffffffff'", [])
         .unwrap();
     let f = open(d.path());
     let n = f.open_notices().join(" ");
-    assert!(n.contains("rebuilt from the bundled content"), "{n}");
-    assert!(!ids(&f, "kvinnojour").is_empty());
+    assert!(
+        n.contains("made again from the stored content") && n.contains("nothing was lost"),
+        "{n}"
+    );
+    assert_eq!(f.store().position().unwrap().version, to.version);
+    assert_eq!(ids(&f, "kvinnojour"), after);
+    assert_eq!(
+        super::test_support::all_records(&f)
+            .into_iter()
+            .find(|r| r.kind == up.kind && r.id == up.id),
+        Some(up)
+    );
+    // Repaired for good: the next open has nothing to tell.
+    drop(f);
+    assert!(open(d.path()).open_notices().is_empty());
 }
 
-/// The index blob is used where it lies (its terms and postings are not
+/// The index file is used where it lies (its terms and postings are not
 /// decoded at open), so its checksum is what finds damage there: a byte
-/// changed in the postings, or the blob cut short, is found at open and the
-/// store rebuilt, and the same words find the same services.
+/// changed in the postings, or the file cut short, is found at open and the
+/// index made again from the records (a synced version is kept), and the
+/// same words find the same services.
 #[test]
-fn a_damaged_index_blob_is_found_at_open_and_the_store_rebuilt() {
+fn a_damaged_index_file_is_found_at_open_and_made_again_from_the_records() {
     for damage in ["flip", "cut"] {
         let d = tempfile::tempdir().unwrap();
-        let before = {
+        let (to, before) = {
             let f = open(d.path());
-            ids(&f, "kvinnojour")
+            let up = reworded(&f, 1);
+            let to = next(&f);
+            f.store().apply(&to, vec![up], vec![], false).unwrap();
+            (to, ids(&f, "kvinnojour"))
         };
         assert!(!before.is_empty());
         let (mut blob, _) = blob_and_deltas(d.path());
@@ -282,9 +306,10 @@ fn a_damaged_index_blob_is_found_at_open_and_the_store_rebuilt() {
         let f = open(d.path());
         let n = f.open_notices().join(" ");
         assert!(
-            n.contains("rebuilt from the bundled content"),
+            n.contains("made again from the stored content"),
             "{damage}: {n}"
         );
+        assert_eq!(f.store().position().unwrap().version, to.version);
         assert_eq!(ids(&f, "kvinnojour"), before, "{damage}");
     }
 }

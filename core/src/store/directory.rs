@@ -50,13 +50,16 @@ pub fn position(c: &Connection) -> Result<ContentPosition> {
 /// loads the facet index (rebuilding it if missing or stale). Every page is
 /// checked first when `full_check` (see [`super::check`]); otherwise damage is
 /// found by the query that meets it (`Store::with_dir`). `before_write` runs
-/// before anything may be written.
+/// before anything may be written. A damaged index (its file, or a delta
+/// row) is made again from the records, which are whole: nothing is lost,
+/// and `notices` says so.
 pub fn open(
     path: &Path,
     bundled: &dyn Fn() -> Result<Bundle>,
     peek: Option<&(dyn Fn() -> Option<(String, u64)> + Send + Sync)>,
     full_check: bool,
     before_write: &mut dyn FnMut() -> Result<()>,
+    notices: &mut Vec<String>,
 ) -> Result<(Connection, FacetIndex)> {
     let fresh = std::fs::metadata(path)
         .map(|m| m.len() == 0)
@@ -103,6 +106,15 @@ pub fn open(
     // index is read (each takes a few hundred µs at a cold start).
     let text = routing_text(&c)?;
     let (parsed, ix) = crate::par::beside(move || parse_routing(&text), || read_index(&c));
+    let ix = match ix {
+        Err(e) if index_damage(&e) => {
+            notices.push(format!(
+                "The search index was damaged ({e}) and was made again from the stored content; nothing was lost."
+            ));
+            Ok(None)
+        }
+        other => other,
+    };
     let mut ix = match ix? {
         Some(ix) => ix,
         None => {
@@ -136,6 +148,18 @@ fn read_index(c: &Connection) -> Result<Option<FacetIndex>> {
         ix = super::reindex::replay(c, ix, ds)?;
     }
     Ok(Some(ix))
+}
+
+/// Damage in the index itself (its file, a delta row that does not
+/// decode), not in SQLite's pages: the records can rebuild it.
+fn index_damage(e: &Error) -> bool {
+    match e {
+        Error::Damaged(_) => true,
+        Error::Sqlite(rusqlite::Error::FromSqlConversionFailure(_, _, inner)) => {
+            matches!(inner.downcast_ref::<Error>(), Some(Error::Damaged(_)))
+        }
+        _ => false,
+    }
 }
 
 /// The file of directory.db open on `c`.

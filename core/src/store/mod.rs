@@ -250,6 +250,7 @@ impl Store {
             peek,
             reason.is_some(),
             &mut before_write,
+            &mut notices,
         );
         let (dir, index) = match opened {
             Ok(v) => v,
@@ -258,7 +259,14 @@ impl Store {
                 let was = directory::damaged_position(&dir_path);
                 let aside = move_aside(&dir_path)?;
                 prepare_file(&dir_path)?;
-                let v = directory::open(&dir_path, bundled, peek, false, &mut before_write)?;
+                let v = directory::open(
+                    &dir_path,
+                    bundled,
+                    peek,
+                    false,
+                    &mut before_write,
+                    &mut Vec::new(),
+                )?;
                 let pos = directory::position(&v.0)?;
                 let lost = directory::describe_loss(was.as_ref(), &pos);
                 let why = match reason {
@@ -333,6 +341,7 @@ impl Store {
             source.peek.as_deref(),
             false,
             &mut || Ok(()),
+            &mut Vec::new(),
         )?;
         let pos = directory::position(&c)?;
         let lost = directory::describe_loss(was.as_ref(), &pos);
