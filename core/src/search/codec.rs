@@ -31,7 +31,8 @@ impl FacetIndex {
                 "the search index is damaged (its text index)".into(),
             ));
         }
-        let wd = Widths::of(self.entries.all().iter());
+        let entries = self.entries.all();
+        let wd = Widths::of(entries.iter());
         let mut w = Vec::with_capacity(64 + self.entries.len() * wd.record_len());
         w.extend_from_slice(BLOB_FORMAT);
         put_u32(&mut w, 0); // the head's length, set below
@@ -56,7 +57,7 @@ impl FacetIndex {
         // The entries as fixed-width records (`search/entry.rs`).
         put_u32(&mut w, self.entries.len() as u32);
         w.extend_from_slice(&wd.bytes());
-        wd.put_all(&mut w, self.entries.all().iter().copied());
+        wd.put_all(&mut w, entries.iter().copied());
         // The text index as it lies in memory (`search/text_index.rs`).
         let merged;
         let text = if self.overlay.is_empty() {
@@ -94,11 +95,11 @@ impl FacetIndex {
     /// The index in an index file, read where it lies: `map` the file
     /// (the head and the text index) and `private` its copy-on-write map
     /// (the entries, changed in place by a delta). The head and the chunk
-    /// checksums are checked; nothing else is read. With its generation.
+    /// checksums are checked; nothing else is read.
     pub fn from_maps(
         map: std::sync::Arc<memmap2::Mmap>,
         private: memmap2::MmapMut,
-    ) -> Result<(u64, FacetIndex)> {
+    ) -> Result<FacetIndex> {
         let head = Head::read(&map)?;
         if private.len() != map.len() {
             return Err(damaged());
@@ -111,8 +112,7 @@ impl FacetIndex {
             head.tables(),
         )
         .ok_or_else(damaged)?;
-        let generation = head.generation;
-        Ok((generation, head.finish(entries, Bytes::Mapped(map))?))
+        head.finish(entries, Bytes::Mapped(map))
     }
 }
 
@@ -123,7 +123,6 @@ fn damaged() -> Error {
 /// A blob's head, checked: its tables read, where its entries and text
 /// sections lie.
 struct Head {
-    generation: u64,
     ix: FacetIndex,
     widths: Widths,
     entries: Range<usize>,
@@ -168,7 +167,7 @@ impl Head {
             b: head,
             p: HEAD_LEN_AT + 4,
         };
-        let generation = u64::from_le_bytes(r.take(8).ok_or_else(bad)?.try_into().unwrap());
+        r.take(8).ok_or_else(bad)?; // the generation
         let mut ix = FacetIndex {
             counties: r.strs().ok_or_else(bad)?,
             languages: r.strs().ok_or_else(bad)?,
@@ -207,7 +206,6 @@ impl Head {
             return Err(bad());
         }
         Ok(Head {
-            generation,
             ix,
             widths,
             entries: at..at + records,
@@ -252,6 +250,15 @@ pub fn head_len(start: &[u8]) -> Option<usize> {
 
 /// Where the head's length lies (after the format tag).
 pub const HEAD_LEN_AT: usize = 6;
+
+/// A blob's generation (what `encode` was given); None if the blob is not
+/// of this format.
+pub fn generation(blob: &[u8]) -> Option<u64> {
+    let at = HEAD_LEN_AT + 4;
+    is_current_format(blob)
+        .then(|| blob.get(at..at + 8))?
+        .map(|g| u64::from_le_bytes(g.try_into().unwrap()))
+}
 
 /// Whether `blob` is in this code's format.
 pub fn is_current_format(blob: &[u8]) -> bool {
@@ -324,7 +331,7 @@ mod tests {
         let blob = ix.encode(0xfeed_beef_0000_0001).unwrap();
         let back = FacetIndex::decode(blob.clone()).unwrap();
         assert_eq!(back.entries.to_vec(), ix.entries.to_vec());
-        assert_eq!(Head::read(&blob).unwrap().generation, 0xfeed_beef_0000_0001);
+        assert_eq!(generation(&blob), Some(0xfeed_beef_0000_0001));
     }
 
     /// An entry pointing past the municipalities or counties it names is

@@ -88,7 +88,7 @@ impl Widths {
         self.0.iter().map(|&w| w as usize).sum::<usize>() + FIXED
     }
 
-    /// Writes `e` as a record into `out` (exactly [`Self::len`] bytes).
+    /// Writes `e` as a record into `out` (exactly [`Self::record_len`] bytes).
     fn put(&self, out: &mut [u8], e: &Entry) {
         let f = Self::fields(e);
         let mut p = 0;
@@ -119,21 +119,14 @@ impl Widths {
         }
     }
 
-    /// The entry in record `r` (exactly [`Self::len`] bytes, checked
+    /// The entry in record `r` (exactly [`Self::record_len`] bytes, checked
     /// when the entries were read: [`Entries::mapped`]).
     #[inline]
     fn get(&self, r: &[u8]) -> Entry {
         let mut p = 0;
         let mut f = [0u64; WIDTHS];
         for (v, &w) in f.iter_mut().zip(&self.0) {
-            // A match, not a copy of `w` bytes: the widths are the same
-            // for every record, so the branch is predicted.
-            *v = match w {
-                1 => r[p] as u64,
-                2 => u16::from_le_bytes([r[p], r[p + 1]]) as u64,
-                4 => u32::from_le_bytes([r[p], r[p + 1], r[p + 2], r[p + 3]]) as u64,
-                _ => u64::from_le_bytes(r[p..p + 8].try_into().unwrap_or_default()),
-            };
+            *v = uint(r, p, w);
             p += w as usize;
         }
         let rest = &r[p..p + FIXED];
@@ -167,20 +160,15 @@ impl Widths {
     fn all_valid(&self, b: &[u8], t: Tables) -> bool {
         let len = self.record_len();
         let a_at: usize = self.0[..5].iter().map(|&w| w as usize).sum();
-        let (wa, wb) = (self.0[5] as usize, self.0[6] as usize);
-        let num = |r: &[u8], at: usize, w: usize| {
-            let mut x = [0u8; 8];
-            x[..w].copy_from_slice(&r[at..at + w]);
-            u64::from_le_bytes(x)
-        };
+        let (wa, wb) = (self.0[5], self.0[6]);
         let fixed = len - FIXED;
         b.chunks_exact(len).all(|r| {
             let sched = u16::from_le_bytes([r[fixed + 11], r[fixed + 12]]);
             (sched as usize) < t.schedules
                 && match r[fixed + 2] {
                     0 => true,
-                    1 => num(r, a_at, wa) < t.counties as u64,
-                    2 => num(r, a_at, wa) + num(r, a_at + wa, wb) <= t.area_munis as u64,
+                    1 => uint(r, a_at, wa) < t.counties as u64,
+                    2 => uint(r, a_at, wa) + uint(r, a_at + wa as usize, wb) <= t.area_munis as u64,
                     _ => false,
                 }
         })
@@ -189,6 +177,19 @@ impl Widths {
 
 /// The fixed part of a record: kind, flags, area tag, lat, lon, sched.
 const FIXED: usize = 3 + 8 + 2;
+
+/// The `w`-byte little-endian number at `r[p..]`. A match, not a copy of
+/// `w` bytes: the widths are the same for every record, so the branch is
+/// predicted.
+#[inline]
+fn uint(r: &[u8], p: usize, w: u8) -> u64 {
+    match w {
+        1 => r[p] as u64,
+        2 => u16::from_le_bytes([r[p], r[p + 1]]) as u64,
+        4 => u32::from_le_bytes([r[p], r[p + 1], r[p + 2], r[p + 3]]) as u64,
+        _ => u64::from_le_bytes(r[p..p + 8].try_into().unwrap_or_default()),
+    }
+}
 
 /// The width a value needs.
 fn width(v: u64) -> u8 {
@@ -205,10 +206,7 @@ fn width(v: u64) -> u8 {
 #[derive(Default)]
 pub struct Entries(Store);
 
-#[derive(Default)]
 enum Store {
-    #[default]
-    Empty,
     Owned(Vec<Entry>),
     Mapped {
         map: memmap2::MmapMut,
@@ -221,6 +219,20 @@ enum Store {
         /// entries made in memory.
         decoded: std::sync::OnceLock<Vec<Entry>>,
     },
+}
+
+impl Default for Store {
+    fn default() -> Store {
+        Store::Owned(Vec::new())
+    }
+}
+
+/// Every record in `records` (records of widths `w`), decoded.
+fn decode_all(records: &[u8], w: Widths) -> Vec<Entry> {
+    records
+        .chunks_exact(w.record_len())
+        .map(|r| w.get(r))
+        .collect()
 }
 
 impl Entries {
@@ -255,9 +267,7 @@ impl Entries {
         if !b.len().is_multiple_of(len) || !w.all_valid(b, t) {
             return None;
         }
-        Some(Entries::owned(
-            b.chunks_exact(len).map(|r| w.get(r)).collect(),
-        ))
+        Some(Entries::owned(decode_all(b, w)))
     }
 
     /// Entries made in memory.
@@ -272,7 +282,6 @@ impl Entries {
 
     pub fn len(&self) -> usize {
         match &self.0 {
-            Store::Empty => 0,
             Store::Owned(v) => v.len(),
             Store::Mapped { n, .. } => *n,
         }
@@ -302,7 +311,6 @@ impl Entries {
                     w.get(&map[s..s + len])
                 }
             },
-            Store::Empty => panic!("entry {i} of none"),
         }
     }
 
@@ -311,20 +319,9 @@ impl Entries {
     pub fn all(&self) -> &[Entry] {
         match &self.0 {
             Store::Owned(v) => v,
-            Store::Mapped {
-                map,
-                at,
-                w,
-                len,
-                n,
-                decoded,
-            } => decoded.get_or_init(|| {
-                map[*at..*at + n * len]
-                    .chunks_exact(*len)
-                    .map(|r| w.get(r))
-                    .collect()
-            }),
-            Store::Empty => &[],
+            Store::Mapped { w, decoded, .. } => {
+                decoded.get_or_init(|| decode_all(self.records(), *w))
+            }
         }
     }
 
@@ -340,23 +337,28 @@ impl Entries {
     pub fn position_of_rowid(&self, rowid: u32) -> Option<usize> {
         match &self.0 {
             Store::Mapped {
-                map,
-                at,
-                w,
-                len,
-                n,
-                decoded,
+                w, len, decoded, ..
             } if decoded.get().is_none() => {
                 let w0 = w.0[0] as usize;
                 let want = &(rowid as u64).to_le_bytes()[..w0];
                 if width(rowid as u64) as usize > w0 {
                     return None;
                 }
-                map[*at..*at + n * len]
+                self.records()
                     .chunks_exact(*len)
                     .position(|r| &r[..w0] == want)
             }
             _ => self.all().iter().position(|e| e.rowid == rowid),
+        }
+    }
+
+    /// The mapped records' bytes (none for entries in memory).
+    fn records(&self) -> &[u8] {
+        match &self.0 {
+            Store::Mapped {
+                map, at, n, len, ..
+            } => &map[*at..*at + n * len],
+            Store::Owned(_) => &[],
         }
     }
 
@@ -390,22 +392,17 @@ impl Entries {
         self.owned_mut().push(e);
     }
 
+    /// The entries in memory of their own, to change (mapped ones are
+    /// decoded first, unless a pass over all of them already did).
     fn owned_mut(&mut self) -> &mut Vec<Entry> {
-        if !matches!(self.0, Store::Owned(_)) {
-            let v = match std::mem::take(&mut self.0) {
-                Store::Mapped { mut decoded, .. } if decoded.get().is_some() => {
-                    decoded.take().unwrap_or_default()
-                }
-                other => {
-                    let e = Entries(other);
-                    e.iter().collect()
-                }
-            };
+        if let Store::Mapped { w, decoded, .. } = &mut self.0 {
+            let (w, done) = (*w, decoded.take());
+            let v = done.unwrap_or_else(|| decode_all(self.records(), w));
             self.0 = Store::Owned(v);
         }
         match &mut self.0 {
             Store::Owned(v) => v,
-            _ => unreachable!("made owned above"),
+            Store::Mapped { .. } => unreachable!("made owned above"),
         }
     }
 }

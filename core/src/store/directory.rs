@@ -150,16 +150,11 @@ fn read_index(c: &Connection) -> Result<Option<FacetIndex>> {
     Ok(Some(ix))
 }
 
-/// Damage in the index itself (its file, a delta row that does not
-/// decode), not in SQLite's pages: the records can rebuild it.
+/// Damage our own checks found in the index (its file, a delta row that
+/// does not decode), not damage SQLite found in its pages: the records can
+/// rebuild it.
 fn index_damage(e: &Error) -> bool {
-    match e {
-        Error::Damaged(_) => true,
-        Error::Sqlite(rusqlite::Error::FromSqlConversionFailure(_, _, inner)) => {
-            matches!(inner.downcast_ref::<Error>(), Some(Error::Damaged(_)))
-        }
-        _ => false,
-    }
+    super::is_corruption(e) && !matches!(e, Error::Sqlite(rusqlite::Error::SqliteFailure(..)))
 }
 
 /// The file of directory.db open on `c`.

@@ -68,7 +68,6 @@ pub fn write(db: &Path, ix: &FacetIndex) -> Result<u64> {
 /// (the index is rebuilt from the records). A file of this format and
 /// generation that does not check is damage.
 pub fn read(db: &Path, generation: u64) -> Result<Option<FacetIndex>> {
-    use crate::search::codec::{is_current_format, HEAD_LEN_AT};
     let file = match std::fs::File::open(path_of(db)) {
         Ok(f) => f,
         Err(e) if e.kind() == std::io::ErrorKind::NotFound => return Ok(None),
@@ -79,17 +78,11 @@ pub fn read(db: &Path, generation: u64) -> Result<Option<FacetIndex>> {
     // (`write`; see the module's text), so the mapped bytes do not change
     // under the maps while they live.
     let map = unsafe { memmap2::Mmap::map(&file) }.map_err(damaged)?;
-    let gen_at = HEAD_LEN_AT + 4;
-    let theirs = map
-        .get(gen_at..gen_at + 8)
-        .filter(|_| is_current_format(&map))
-        .map(|g| u64::from_le_bytes(g.try_into().unwrap()));
-    if theirs != Some(generation) {
+    if crate::search::codec::generation(&map) != Some(generation) {
         return Ok(None);
     }
     // SAFETY: as above; the private map's writes (a delta's edit in place)
     // go to copies of its pages, never to the file.
     let private = unsafe { memmap2::MmapOptions::new().map_copy(&file) }.map_err(damaged)?;
-    let (_, ix) = FacetIndex::from_maps(std::sync::Arc::new(map), private)?;
-    Ok(Some(ix))
+    FacetIndex::from_maps(std::sync::Arc::new(map), private).map(Some)
 }

@@ -403,20 +403,10 @@ fn edits_in_place_over_many_syncs_answer_as_a_full_rebuild_does_and_share_the_te
         }
     }
     // Renamed away: its old name no longer finds it, the new one does.
-    let ids = |t: &str| -> Vec<String> {
-        fa.search(&SearchQuery {
-            text: Some(t.into()),
-            limit: 100,
-            ..Default::default()
-        })
-        .unwrap()
-        .into_iter()
-        .map(|h| h.id)
-        .collect()
-    };
+    let ids = |t: &str| super::test_support::ids(&fa, t);
     assert!(ids("sunnerbo").contains(&"kvinnojouren-ljungby".to_string()));
     assert!(ids("stodcentrum").contains(&"kvinnojouren-alvesta".to_string()));
-    // Reopened (the blob written whole at the eighth sync, and the deltas
+    // Reopened (the index file written whole at the eighth sync, and the deltas
     // since replayed on it), it still answers the same.
     drop(fa);
     let fa = open(a.path());

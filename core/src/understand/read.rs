@@ -32,11 +32,18 @@ struct Tok {
 }
 
 impl Tok {
+    /// The token's cues; a partner is an abuser word too (and more: see
+    /// the roles in `who_is_who`).
     fn cues(&self, lex: &Lexicon) -> u32 {
-        self.meanings
+        let c = self
+            .meanings
             .iter()
             .filter_map(|&m| lex.meanings[m].cue)
-            .fold(0, |a, c| a | c.bit())
+            .fold(0, |a, c| a | c.bit());
+        match has(c, Cue::Partner) {
+            true => c | Cue::Abuser.bit(),
+            false => c,
+        }
     }
 }
 
@@ -199,15 +206,7 @@ fn has(c: u32, cue: Cue) -> bool {
 #[allow(clippy::needless_range_loop)]
 fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     let n = toks.len();
-    // A partner is an abuser word (and more: see the roles below).
-    let cues: Vec<u32> = toks
-        .iter()
-        .map(|t| t.cues(lex))
-        .map(|c| match has(c, Cue::Partner) {
-            true => c | Cue::Abuser.bit(),
-            false => c,
-        })
-        .collect();
+    let cues: Vec<u32> = toks.iter().map(|t| t.cues(lex)).collect();
     let groups_of = |i: usize| {
         toks[i]
             .meanings
@@ -396,17 +395,16 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
         // mig"): the speaker is grown up, whatever children are named. Not a
         // parent's partner ("mammas sambo slår mig"): there the partner word
         // follows another person's word.
-        let own_partner = (0..n).any(|i| {
-            let after_possessive = i > 0 && has(cues[i - 1], Cue::Possessive);
-            // "sambon", "min sambo"; or "min man", "min fru", "min kille".
-            let partner = (has(cues[i], Cue::Partner)
-                && (i == 0 || after_possessive || !person(i - 1)))
-                || (can_be_abuser(i) && after_possessive);
-            partner
-                && (0..n).any(|j| {
-                    has(cues[j], Cue::SelfRef) || (has(cues[j], Cue::Object) && groups_of(j) == 0)
-                })
+        let speaker = (0..n).any(|j| {
+            has(cues[j], Cue::SelfRef) || (has(cues[j], Cue::Object) && groups_of(j) == 0)
         });
+        let own_partner = speaker
+            && (0..n).any(|i| {
+                let after_possessive = i > 0 && has(cues[i - 1], Cue::Possessive);
+                // "sambon", "min sambo"; or "min man", "min fru", "min kille".
+                (has(cues[i], Cue::Partner) && (i == 0 || after_possessive || !person(i - 1)))
+                    || (can_be_abuser(i) && after_possessive)
+            });
         if s.groups & Group::Children.bit() != 0 && s.groups & adult == 0 && !own_partner {
             roles.push(Role::Child);
         } else if anyone && !relative {
