@@ -109,7 +109,7 @@ pub fn open(
     let ix = match ix {
         Err(e) if index_damage(&e) => {
             notices.push(format!(
-                "The search index was damaged ({e}) and was made again from the stored content; nothing was lost."
+                "The search index was found damaged at open and was made again from the stored content; nothing was lost. ({e})"
             ));
             Ok(None)
         }
