@@ -52,7 +52,13 @@ fn a_reopened_store_reads_its_entries_in_place() {
     drop(f);
     let f = open(d.path());
     assert!(f.store().index().entries.is_mapped());
-    assert_eq!(shelters(&f), before);
+    // The same shelters; their order may differ, as Ljungby's new hours
+    // make it open or closed now depending on when the test runs.
+    let sorted = |mut v: Vec<String>| {
+        v.sort();
+        v
+    };
+    assert_eq!(sorted(shelters(&f)), sorted(before));
     let hit = f.show("kvinnojouren-ljungby", None, None).unwrap();
     assert!(format!("{hit:?}").contains("09:00"), "{hit:?}");
 }
