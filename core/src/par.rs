@@ -109,9 +109,12 @@ where
 }
 
 /// `task` on a helper thread while the caller runs `own`; if the helper
-/// has not finished `task` by the time `own` is done, the caller runs it
-/// itself (it never waits for a thread the system has not run).
-pub fn beside<R, M>(task: impl Fn() -> R + Send + Sync + 'static, own: impl FnOnce() -> M) -> (R, M)
+/// has not started `task` by the time `own` is done, the caller runs it
+/// itself (it never waits for a thread the system has not run), and the
+/// helper, when it runs, leaves it (no second run competing for the cores
+/// with what the caller does next). A task the helper has started is
+/// waited for.
+pub fn beside<R, M>(task: impl FnOnce() -> R + Send + 'static, own: impl FnOnce() -> M) -> (R, M)
 where
     R: Send + 'static,
 {
@@ -119,21 +122,56 @@ where
     if cores() < 2 {
         return (task(), own());
     }
-    let task = Arc::new(task);
-    let out: Arc<Mutex<Option<std::thread::Result<R>>>> = Arc::new(Mutex::new(None));
-    let (t, o) = (task.clone(), out.clone());
+    /// The task until someone takes it, then its result.
+    enum Slot<T, R> {
+        Waiting(T),
+        Running,
+        Done(std::thread::Result<R>),
+    }
+    type Shared<T, R> = Arc<(Mutex<Slot<T, R>>, std::sync::Condvar)>;
+    fn lock<T, R>(s: &Mutex<Slot<T, R>>) -> std::sync::MutexGuard<'_, Slot<T, R>> {
+        s.lock().unwrap_or_else(|p| p.into_inner())
+    }
+    /// The task, if nobody has taken it yet.
+    fn take<T, R>(s: &Mutex<Slot<T, R>>) -> Option<T> {
+        let mut g = lock(s);
+        match std::mem::replace(&mut *g, Slot::Running) {
+            Slot::Waiting(t) => Some(t),
+            other => {
+                *g = other;
+                None
+            }
+        }
+    }
+    let slot: Shared<_, R> = Arc::new((Mutex::new(Slot::Waiting(task)), std::sync::Condvar::new()));
+    let helper = slot.clone();
     let _ = std::thread::Builder::new().spawn(move || {
-        let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(|| t()));
-        *o.lock().unwrap_or_else(|p| p.into_inner()) = Some(r);
+        if let Some(t) = take(&helper.0) {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(t));
+            *lock(&helper.0) = Slot::Done(r);
+            helper.1.notify_all();
+        }
     });
     let m = own();
-    let done = out.lock().unwrap_or_else(|p| p.into_inner()).take();
-    let r = match done {
-        Some(Ok(r)) => r,
-        Some(Err(p)) => std::panic::resume_unwind(p),
-        None => task(),
+    let r = match take(&slot.0) {
+        Some(t) => Ok(t()),
+        None => {
+            let mut s = lock(&slot.0);
+            loop {
+                match std::mem::replace(&mut *s, Slot::Running) {
+                    Slot::Done(r) => break r,
+                    other => {
+                        *s = other;
+                        s = slot.1.wait(s).unwrap_or_else(|p| p.into_inner());
+                    }
+                }
+            }
+        }
     };
-    (r, m)
+    match r {
+        Ok(r) => (r, m),
+        Err(p) => std::panic::resume_unwind(p),
+    }
 }
 
 #[cfg(test)]
@@ -157,6 +195,33 @@ mod tests {
         assert_eq!(out, (0..500).map(|x| x * 3).collect::<Vec<_>>());
         let (a, b) = super::beside(|| (0..1000u64).sum::<u64>(), || 7);
         assert_eq!((a, b), (499_500, 7));
+    }
+
+    /// Whether the helper runs first, the caller takes over, or the caller
+    /// waits for a helper already at work: the task runs once.
+    #[test]
+    fn a_task_beside_runs_once_whoever_takes_it() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        for own_ms in [0u64, 5] {
+            for _ in 0..50 {
+                let runs = Arc::new(AtomicUsize::new(0));
+                let r = runs.clone();
+                let (a, _) = super::beside(
+                    move || {
+                        std::thread::sleep(std::time::Duration::from_micros(200));
+                        r.fetch_add(1, Ordering::SeqCst)
+                    },
+                    || std::thread::sleep(std::time::Duration::from_millis(own_ms)),
+                );
+                assert_eq!(a, 0);
+                // A helper that comes late finds the task taken.
+                std::thread::sleep(std::time::Duration::from_millis(2));
+                assert_eq!(runs.load(Ordering::SeqCst), 1);
+            }
+        }
+        let p = std::panic::catch_unwind(|| super::beside(|| panic!("the task"), || 1));
+        assert!(p.is_err());
     }
 
     #[test]
