@@ -1,17 +1,18 @@
 //! The index blob: the facet index written whole into the index file
 //! (`store/index_file.rs`), compact (front-coded terms, gap-coded postings)
 //! and with checksums, so a damaged blob is found and rebuilt, not used: the
-//! head (tables and entries, read at open) and the table of the text index's
-//! chunk checksums under one CRC-32 checked at open; each chunk of the text
-//! index by its own, checked when a query first reads it
-//! (`search/text_index.rs`). The entries and the text index are used where
-//! they lie: nothing of them is decoded at open.
+//! head's tables and the tables of chunk checksums under one CRC-32 checked
+//! at open; the entries and the text index each by a CRC-32 per chunk
+//! (`search/chunks.rs`), checked when a query first reads the chunk. The
+//! entries and the text index are used where they lie: nothing of them is
+//! decoded or checked at open.
 //!
-//! `FYRIX8` | head length u32 | generation u64 | tables (counties,
+//! `FYRIX9` | head length u32 | generation u64 | tables (counties,
 //! languages, schedules, municipalities, area lists) | entry count u32 |
-//! entry widths | entries (fixed-width records, `search/entry.rs`) | text
-//! counts | text sections | chunk checksums | CRC-32 of the head and the
-//! checksums.
+//! entry widths | entries (fixed-width records, `search/entry.rs`) | the
+//! entries' chunk checksums (count u32, each u32) | text counts | text
+//! sections | the text's chunk checksums | CRC-32 of the head but its
+//! entries, and of the text's checksums.
 
 use super::entry::{Entries, Tables, Widths};
 use super::index::FacetIndex;
@@ -26,9 +27,9 @@ impl FacetIndex {
     /// the records it was made from); refused (damage) when the text index
     /// it would copy has a damaged chunk (it is checked whole first).
     pub fn encode(&self, generation: u64) -> Result<Vec<u8>> {
-        if !self.text.verify_all() {
+        if !self.text.verify_all() || !self.entries.verify_all() {
             return Err(Error::Damaged(
-                "the search index is damaged (its text index)".into(),
+                "the search index is damaged (a chunk of its text or entries)".into(),
             ));
         }
         let entries = self.entries.all();
@@ -57,7 +58,14 @@ impl FacetIndex {
         // The entries as fixed-width records (`search/entry.rs`).
         put_u32(&mut w, self.entries.len() as u32);
         w.extend_from_slice(&wd.bytes());
+        let at = w.len();
         wd.put_all(&mut w, entries.iter().copied());
+        let records = at..w.len();
+        let sums = super::chunks::sums(&w[records.clone()]);
+        put_u32(&mut w, sums.len() as u32);
+        for s in sums {
+            put_u32(&mut w, s);
+        }
         // The text index as it lies in memory (`search/text_index.rs`).
         let merged;
         let text = if self.overlay.is_empty() {
@@ -77,8 +85,10 @@ impl FacetIndex {
         for s in super::text_index::TextIndex::chunk_sums(bytes) {
             put_u32(&mut w, s);
         }
+        // The entries are checked by their own chunks, not here.
         let mut h = crc32fast::Hasher::new();
-        h.update(&w[..head]);
+        h.update(&w[..records.start]);
+        h.update(&w[records.end..head]);
         h.update(&w[sums_at..]);
         w.extend_from_slice(&h.finalize().to_le_bytes());
         Ok(w)
@@ -87,8 +97,11 @@ impl FacetIndex {
     /// The index in `blob`, copied into memory of its own.
     pub fn decode(blob: Vec<u8>) -> Result<FacetIndex> {
         let head = Head::read(&blob)?;
-        let entries = Entries::decode(&blob[head.entries.clone()], head.widths, head.tables())
-            .ok_or_else(damaged)?;
+        let records = &blob[head.entries.clone()];
+        if super::chunks::sums(records) != head.entry_sums {
+            return Err(damaged());
+        }
+        let entries = Entries::decode(records, head.widths, head.tables()).ok_or_else(damaged)?;
         head.finish(entries, blob)
     }
 
@@ -100,20 +113,32 @@ impl FacetIndex {
         map: std::sync::Arc<memmap2::Mmap>,
         private: memmap2::MmapMut,
     ) -> Result<FacetIndex> {
-        let head = Head::read(&map)?;
+        let mut head = Head::read(&map)?;
         if private.len() != map.len() {
             return Err(damaged());
         }
         let entries = Entries::mapped(
             private,
-            head.entries.start,
-            head.entries.len() / head.widths.record_len(),
+            map.clone(),
+            (
+                head.entries.start,
+                head.entries.len() / head.widths.record_len(),
+            ),
             head.widths,
             head.tables(),
+            std::mem::take(&mut head.entry_sums),
         )
         .ok_or_else(damaged)?;
         head.finish(entries, Bytes::Mapped(map))
     }
+}
+
+/// Where a blob's entries lie and the length of one (for tests that
+/// damage them).
+#[cfg(test)]
+pub(crate) fn entries_at(blob: &[u8]) -> (Range<usize>, usize) {
+    let h = Head::read(blob).unwrap();
+    (h.entries, h.widths.record_len())
 }
 
 fn damaged() -> Error {
@@ -126,6 +151,8 @@ struct Head {
     ix: FacetIndex,
     widths: Widths,
     entries: Range<usize>,
+    /// The checksums of the entries' chunks.
+    entry_sums: Vec<u32>,
     /// The text sections' start and end, their counts and chunk checksums.
     text: (usize, usize, (u32, u32, u32), Vec<u32>),
 }
@@ -153,16 +180,6 @@ impl Head {
             return Err(bad());
         }
         let (sums, sum) = rest[len..].split_at(chunks * 4);
-        let mut crc = crc32fast::Hasher::new();
-        crc.update(head);
-        crc.update(sums);
-        if crc.finalize().to_le_bytes() != sum {
-            return Err(bad());
-        }
-        let sums: Vec<u32> = sums
-            .chunks_exact(4)
-            .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
-            .collect();
         let mut r = Reader {
             b: head,
             p: HEAD_LEN_AT + 4,
@@ -174,10 +191,6 @@ impl Head {
             schedule_specs: r.strs().ok_or_else(bad)?,
             ..Default::default()
         };
-        for spec in &ix.schedule_specs {
-            ix.schedules
-                .push(Schedule::parse_or_never(spec).map_err(|e| Error::Storage(e.to_string()))?);
-        }
         let n = r.u32().ok_or_else(bad)?;
         for _ in 0..n {
             ix.municipalities.push(Municipality {
@@ -191,24 +204,45 @@ impl Head {
             });
         }
         let n = r.u32().ok_or_else(bad)?;
-        ix.area_munis.reserve(n as usize);
-        for _ in 0..n {
-            ix.area_munis.push(r.u16().ok_or_else(bad)?);
-        }
+        let area = r.take((n as usize).checked_mul(2).ok_or_else(bad)?);
+        ix.area_munis = area
+            .ok_or_else(bad)?
+            .chunks_exact(2)
+            .map(|c| u16::from_le_bytes([c[0], c[1]]))
+            .collect();
         let n = r.u32().ok_or_else(bad)? as usize;
         let widths =
             Widths::from_bytes(r.take(7).ok_or_else(bad)?.try_into().unwrap()).ok_or_else(bad)?;
         let at = r.p;
         let records = n.checked_mul(widths.record_len()).ok_or_else(bad)?;
         r.take(records).ok_or_else(bad)?;
+        let entry_sums = r.u32s().ok_or_else(bad)?;
         // The text counts close the head.
         if r.p + 12 != h {
             return Err(bad());
         }
+        // The head but its entries (checked by their own chunks), and the
+        // text's chunk checksums.
+        let mut crc = crc32fast::Hasher::new();
+        crc.update(&head[..at]);
+        crc.update(&head[at + records..]);
+        crc.update(sums);
+        if crc.finalize().to_le_bytes() != sum {
+            return Err(bad());
+        }
+        for spec in &ix.schedule_specs {
+            ix.schedules
+                .push(Schedule::parse_or_never(spec).map_err(|e| Error::Storage(e.to_string()))?);
+        }
+        let sums: Vec<u32> = sums
+            .chunks_exact(4)
+            .map(|c| u32::from_le_bytes(c.try_into().unwrap()))
+            .collect();
         Ok(Head {
             ix,
             widths,
             entries: at..at + records,
+            entry_sums,
             text: (h, h + len, counts, sums),
         })
     }
@@ -239,7 +273,7 @@ impl Head {
 
 /// The blob's format tag: a blob of another format (an older app's) is
 /// rebuilt from the records at open, not taken for damage.
-pub const BLOB_FORMAT: &[u8; 6] = b"FYRIX8";
+pub const BLOB_FORMAT: &[u8; 6] = b"FYRIX9";
 
 /// The length of a blob's head (tables, entries, text counts), from its
 /// first [`HEAD_LEN_AT`] + 4 bytes; None if they are not this format's.
@@ -290,9 +324,6 @@ impl<'a> Reader<'a> {
         self.p += n;
         Some(s)
     }
-    fn u16(&mut self) -> Option<u16> {
-        Some(u16::from_le_bytes(self.take(2)?.try_into().ok()?))
-    }
     fn u32(&mut self) -> Option<u32> {
         Some(u32::from_le_bytes(self.take(4)?.try_into().ok()?))
     }
@@ -303,6 +334,15 @@ impl<'a> Reader<'a> {
     fn strs(&mut self) -> Option<Vec<String>> {
         let n = self.u32()?;
         (0..n).map(|_| self.str()).collect()
+    }
+    fn u32s(&mut self) -> Option<Vec<u32>> {
+        let n = self.u32()? as usize;
+        let b = self.take(n.checked_mul(4)?)?;
+        Some(
+            b.chunks_exact(4)
+                .map(|c| u32::from_le_bytes([c[0], c[1], c[2], c[3]]))
+                .collect(),
+        )
     }
 }
 

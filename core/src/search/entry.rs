@@ -12,7 +12,9 @@
 //! map's private copy-on-write pages (never in the file), unless a value
 //! outgrows its field's width: then the entries are decoded into memory.
 
+use super::chunks::Chunks;
 use super::index::{Area, Entry};
+use std::sync::atomic::Ordering;
 
 /// How many fields of an entry record have a per-file width.
 const WIDTHS: usize = 7;
@@ -30,6 +32,21 @@ pub struct Tables {
     pub schedules: usize,
     pub area_munis: usize,
     pub counties: usize,
+}
+
+impl Tables {
+    /// Grown to hold what `e` points to (an entry a change wrote, which
+    /// added those rows to the index's tables).
+    fn cover(&mut self, e: &Entry) {
+        self.schedules = self.schedules.max(e.sched as usize + 1);
+        match e.area {
+            Area::National => {}
+            Area::County(c) => self.counties = self.counties.max(c as usize + 1),
+            Area::Munis { start, len } => {
+                self.area_munis = self.area_munis.max(start as usize + len as usize)
+            }
+        }
+    }
 }
 
 impl Widths {
@@ -153,26 +170,50 @@ impl Widths {
         }
     }
 
-    /// Whether every record in `b` points inside an index with these tables
-    /// (their other values fit their types by the widths themselves:
-    /// [`Self::from_bytes`]). One tight pass at open: the area's numbers
-    /// are read only for the areas that have them.
-    fn all_valid(&self, b: &[u8], t: Tables) -> bool {
-        let len = self.record_len();
+    /// Whether record `r` points inside an index with these tables (its
+    /// other values fit their types by the widths themselves:
+    /// [`Self::from_bytes`]); the area's numbers are read only for the
+    /// areas that have them.
+    #[inline]
+    fn valid(&self, r: &[u8], t: Tables) -> bool {
+        let fixed = self.record_len() - FIXED;
         let a_at: usize = self.0[..5].iter().map(|&w| w as usize).sum();
         let (wa, wb) = (self.0[5], self.0[6]);
-        let fixed = len - FIXED;
-        b.chunks_exact(len).all(|r| {
-            let sched = u16::from_le_bytes([r[fixed + 11], r[fixed + 12]]);
-            (sched as usize) < t.schedules
-                && match r[fixed + 2] {
-                    0 => true,
-                    1 => uint(r, a_at, wa) < t.counties as u64,
-                    2 => uint(r, a_at, wa) + uint(r, a_at + wa as usize, wb) <= t.area_munis as u64,
-                    _ => false,
-                }
-        })
+        let sched = u16::from_le_bytes([r[fixed + 11], r[fixed + 12]]);
+        (sched as usize) < t.schedules
+            && match r[fixed + 2] {
+                0 => true,
+                1 => uint(r, a_at, wa) < t.counties as u64,
+                2 => uint(r, a_at, wa) + uint(r, a_at + wa as usize, wb) <= t.area_munis as u64,
+                _ => false,
+            }
     }
+
+    /// Whether every record in `b` is [`Self::valid`].
+    fn all_valid(&self, b: &[u8], t: Tables) -> bool {
+        b.chunks_exact(self.record_len()).all(|r| self.valid(r, t))
+    }
+
+    /// The entry in record `r` if it is valid; else (damage, which the
+    /// caller reports) one that points at nothing out of the tables.
+    #[inline]
+    fn get_checked(&self, r: &[u8], t: Tables) -> Option<Entry> {
+        let e = self.get(r);
+        if self.valid(r, t) {
+            return Some(e);
+        }
+        None
+    }
+}
+
+/// What a damaged record reads as: its own values where they cannot point
+/// outside the tables, no area and the first schedule (an index with
+/// entries has one) where they could. The query that meets it reports the
+/// damage ([`Entries::damaged`]), never this entry.
+fn masked(mut e: Entry) -> Entry {
+    e.area = Area::National;
+    e.sched = 0;
+    e
 }
 
 /// The fixed part of a record: kind, flags, area tag, lat, lon, sched.
@@ -210,10 +251,18 @@ enum Store {
     Owned(Vec<Entry>),
     Mapped {
         map: memmap2::MmapMut,
+        /// The file as it lies, which the chunks' checksums are checked on
+        /// (`map`'s pages edited in place no longer match them).
+        file: std::sync::Arc<memmap2::Mmap>,
         at: usize,
         n: usize,
         w: Widths,
         len: usize,
+        tables: Tables,
+        /// The records' checksums, checked as a read first meets a chunk.
+        chunks: Chunks,
+        /// A record that points outside the tables was met.
+        invalid: std::sync::atomic::AtomicBool,
         /// All of them decoded, made by the first pass over all entries
         /// ([`Entries::all`]): the filters' scans then run as fast as over
         /// entries made in memory.
@@ -236,29 +285,53 @@ fn decode_all(records: &[u8], w: Widths) -> Vec<Entry> {
 }
 
 impl Entries {
-    /// The `n` records of widths `w` in `map[at..]`, each checked against
-    /// the tables it points into; None if they do not fit or one is not
-    /// valid.
+    /// The `n` records of widths `w` in `map[at..]` (the private map of
+    /// `file`), with their chunks' checksums `sums`; None if they do not
+    /// fit. Nothing is read here: each record is checked (its chunk's
+    /// checksum, and that it points inside the tables `t`) when a read
+    /// first meets it.
     pub fn mapped(
         map: memmap2::MmapMut,
-        at: usize,
-        n: usize,
+        file: std::sync::Arc<memmap2::Mmap>,
+        (at, n): (usize, usize),
         w: Widths,
         t: Tables,
+        sums: Vec<u32>,
     ) -> Option<Entries> {
         let len = w.record_len();
         let end = n.checked_mul(len)?.checked_add(at)?;
-        if end > map.len() || !w.all_valid(&map[at..end], t) {
+        if end > map.len() || map.len() != file.len() || (n > 0 && t.schedules == 0) {
             return None;
         }
         Some(Entries(Store::Mapped {
+            chunks: Chunks::new(at, end, sums)?,
             map,
+            file,
             at,
             n,
             w,
             len,
+            tables: t,
+            invalid: Default::default(),
             decoded: Default::default(),
         }))
+    }
+
+    /// Whether a record read so far did not match its chunk's checksum or
+    /// pointed outside the tables (the query reports it as damage).
+    pub fn damaged(&self) -> bool {
+        match &self.0 {
+            Store::Owned(_) => false,
+            Store::Mapped {
+                chunks, invalid, ..
+            } => chunks.damaged() || invalid.load(Ordering::Relaxed),
+        }
+    }
+
+    /// Checks every record not checked yet; false if any is damaged.
+    pub fn verify_all(&self) -> bool {
+        let _ = self.all();
+        !self.damaged()
     }
 
     /// The records of widths `w` in `b`, decoded; None if one is not valid.
@@ -291,37 +364,68 @@ impl Entries {
         self.len() == 0
     }
 
-    /// The entry at position `i` (which must be below [`Self::len`]).
+    /// The entry at position `i` (which must be below [`Self::len`]); a
+    /// damaged one reads as [`masked`] and marks the entries damaged.
     #[inline]
     pub fn get(&self, i: usize) -> Entry {
         match &self.0 {
             Store::Owned(v) => v[i],
             Store::Mapped {
                 map,
+                file,
                 at,
                 w,
                 len,
                 n,
+                tables,
+                chunks,
+                invalid,
                 decoded,
             } => match decoded.get() {
                 Some(v) => v[i],
                 None => {
                     assert!(i < *n, "entry {i} of {n}");
                     let s = at + i * len;
-                    w.get(&map[s..s + len])
+                    let r = &map[s..s + len];
+                    let whole = chunks.check(file, s..s + len);
+                    match w.get_checked(r, *tables) {
+                        Some(e) if whole => e,
+                        Some(e) => masked(e),
+                        None => {
+                            invalid.store(true, Ordering::Relaxed);
+                            masked(w.get(r))
+                        }
+                    }
                 }
             },
         }
     }
 
     /// Every entry, in order, decoded (once: a pass over all entries is
-    /// the filters' hot loop).
+    /// the filters' hot loop), every chunk checked on the way.
     pub fn all(&self) -> &[Entry] {
         match &self.0 {
             Store::Owned(v) => v,
-            Store::Mapped { w, decoded, .. } => {
-                decoded.get_or_init(|| decode_all(self.records(), *w))
-            }
+            Store::Mapped {
+                w,
+                file,
+                tables,
+                chunks,
+                invalid,
+                decoded,
+                ..
+            } => decoded.get_or_init(|| {
+                chunks.verify_all(file);
+                self.records()
+                    .chunks_exact(w.record_len())
+                    .map(|r| {
+                        w.get_checked(r, *tables).unwrap_or_else(|| {
+                            invalid.store(true, Ordering::Relaxed);
+                            masked(w.get(r))
+                        })
+                    })
+                    .collect()
+            }),
         }
     }
 
@@ -376,12 +480,16 @@ impl Entries {
             w,
             len,
             n,
+            tables,
             decoded,
+            ..
         } = &mut self.0
         {
             if i < *n && w.hold(&e) && decoded.get().is_none() {
                 let s = *at + i * *len;
                 w.put(&mut map[s..s + *len], &e);
+                // The change that made it added what it points to.
+                tables.cover(&e);
                 return;
             }
         }
@@ -393,12 +501,16 @@ impl Entries {
     }
 
     /// The entries in memory of their own, to change (mapped ones are
-    /// decoded first, unless a pass over all of them already did).
+    /// decoded and checked first, unless a pass over all of them already
+    /// did; the changes that make them, a replay at open and an update,
+    /// ask [`Self::damaged`] before they take them).
     fn owned_mut(&mut self) -> &mut Vec<Entry> {
-        if let Store::Mapped { w, decoded, .. } = &mut self.0 {
-            let (w, done) = (*w, decoded.take());
-            let v = done.unwrap_or_else(|| decode_all(self.records(), w));
-            self.0 = Store::Owned(v);
+        if self.is_mapped() {
+            let _ = self.all();
+            if let Store::Mapped { decoded, .. } = &mut self.0 {
+                let v = decoded.take().unwrap_or_default();
+                self.0 = Store::Owned(v);
+            }
         }
         match &mut self.0 {
             Store::Owned(v) => v,
@@ -427,131 +539,5 @@ impl FromIterator<Entry> for Entries {
 }
 
 #[cfg(test)]
-pub(crate) mod tests {
-    use super::*;
-
-    /// An entry for tests (schedule 0).
-    pub(crate) fn entry(rowid: u32, langs: u64, area: Area) -> Entry {
-        Entry {
-            rowid,
-            kind: 3,
-            groups: 1 << 20,
-            needs: 5,
-            forms: 0,
-            langs,
-            flags: 1,
-            area,
-            lat: 63.18,
-            lon: -14.5,
-            sched: 0,
-        }
-    }
-
-    fn same(a: &Entry, b: &Entry) -> bool {
-        (
-            a.rowid, a.kind, a.groups, a.needs, a.forms, a.langs, a.flags, a.area, a.sched,
-        ) == (
-            b.rowid, b.kind, b.groups, b.needs, b.forms, b.langs, b.flags, b.area, b.sched,
-        ) && a.lat.to_bits() == b.lat.to_bits()
-            && a.lon.to_bits() == b.lon.to_bits()
-    }
-
-    const T: Tables = Tables {
-        schedules: 2,
-        area_munis: 300,
-        counties: 3,
-    };
-
-    fn file(entries: &[Entry]) -> (std::fs::File, Widths) {
-        let w = Widths::of(entries.iter());
-        let mut b = b"head".to_vec();
-        w.put_all(&mut b, entries.iter().copied());
-        let mut f = tempfile::tempfile().unwrap();
-        std::io::Write::write_all(&mut f, &b).unwrap();
-        (f, w)
-    }
-
-    fn map(f: &std::fs::File) -> memmap2::MmapMut {
-        // SAFETY: the test's own temporary file, not changed while mapped.
-        unsafe { memmap2::MmapOptions::new().map_copy(f) }.unwrap()
-    }
-
-    /// A national directory's large rowids, a 40th language and a long
-    /// list of municipalities need the wider fields; each comes back whole,
-    /// read in place and decoded.
-    /// Entries that need every width: a national directory's large rowids,
-    /// a 40th language, a long list of municipalities.
-    pub(crate) fn wide() -> Vec<Entry> {
-        vec![
-            entry(1, 1, Area::National),
-            entry(70_000, 1 << 40, Area::County(2)),
-            entry(
-                4_000_000_000,
-                0,
-                Area::Munis {
-                    start: 10,
-                    len: 290,
-                },
-            ),
-        ]
-    }
-
-    #[test]
-    fn entries_of_every_width_come_back() {
-        let mut e = wide();
-        e[0].lon = f32::NAN;
-        let (f, w) = file(&e);
-        let m = Entries::mapped(map(&f), 4, 3, w, T).unwrap();
-        assert!(m.is_mapped());
-        let bytes = &map(&f)[4..];
-        let d = Entries::decode(bytes, w, T).unwrap();
-        for (i, x) in e.iter().enumerate() {
-            assert!(same(&m.get(i), x), "{i}: {:?}", m.get(i));
-            assert!(same(&d.get(i), x), "{i}");
-        }
-    }
-
-    /// An edit that fits is written where the entry lies (the file stays
-    /// as it was); one that outgrows a width moves the entries into memory.
-    #[test]
-    fn an_edit_in_place_stays_in_the_map_unless_it_outgrows_a_width() {
-        let e = vec![entry(1, 1, Area::National), entry(2, 1, Area::County(1))];
-        let (f, w) = file(&e);
-        let mut m = Entries::mapped(map(&f), 4, 2, w, T).unwrap();
-        m.set(1, entry(3, 1, Area::County(2)));
-        assert!(m.is_mapped());
-        assert!(same(&m.get(1), &entry(3, 1, Area::County(2))));
-        assert!(same(
-            &Entries::mapped(map(&f), 4, 2, w, T).unwrap().get(1),
-            &e[1]
-        ));
-        m.set(0, entry(70_000, 1 << 40, Area::National));
-        assert!(!m.is_mapped());
-        assert!(same(&m.get(0), &entry(70_000, 1 << 40, Area::National)));
-        assert!(same(&m.get(1), &entry(3, 1, Area::County(2))));
-    }
-
-    /// An entry pointing past its schedules, counties or municipalities,
-    /// or with an unknown area, is refused; so are more entries than the
-    /// bytes hold.
-    #[test]
-    fn an_entry_out_of_its_tables_is_refused() {
-        for (bad, t) in [
-            (
-                entry(1, 1, Area::Munis { start: 2, len: 2 }),
-                Tables { area_munis: 3, ..T },
-            ),
-            (entry(1, 1, Area::County(3)), T),
-            (entry(1, 1, Area::National), Tables { schedules: 0, ..T }),
-        ] {
-            let (f, w) = file(std::slice::from_ref(&bad));
-            assert!(Entries::mapped(map(&f), 4, 1, w, t).is_none(), "{bad:?}");
-            assert!(Entries::decode(&map(&f)[4..], w, t).is_none(), "{bad:?}");
-        }
-        let (f, w) = file(&[entry(1, 1, Area::National)]);
-        assert!(Entries::mapped(map(&f), 4, 2, w, T).is_none());
-        let mut b = map(&f);
-        b[4 + w.record_len() - 11] = 7; // the area tag
-        assert!(Entries::decode(&b[4..], w, T).is_none());
-    }
-}
+#[path = "entry_tests.rs"]
+pub(crate) mod tests;

@@ -163,6 +163,13 @@ pub(crate) fn term_fields(fields: &[String; 5]) -> TermFields<'_> {
 }
 
 impl FacetIndex {
+    /// Whether a read so far met damage in the index file (a chunk of the
+    /// text index or of the entries): the query that met it reports it,
+    /// and the index is made again from the records (`Store::with_dir`).
+    pub fn damaged(&self) -> bool {
+        self.text.damaged() || self.entries.damaged()
+    }
+
     pub fn muni_index(&self, code: &str) -> Option<u16> {
         self.municipalities
             .iter()

@@ -11,6 +11,7 @@
 //!   situation, the line that always answers, 112 first only in danger now.
 
 mod bound;
+pub mod chunks;
 pub mod codec;
 mod complete;
 pub mod entry;
@@ -329,12 +330,11 @@ pub fn search_full(
     // Retrieve.
     let has_text = q.text.as_deref().is_some_and(|t| !t.trim().is_empty());
     let words = retrieve::words(ix, &reading.rest, &reading.words);
-    if ix.text.damaged() {
+    if ix.damaged() {
         // A chunk of the text index read now did not match its checksum
-        // (it was not used): the store is repaired and the query runs again.
-        return Err(Error::Damaged(
-            "the search index is damaged (a chunk of its text index)".into(),
-        ));
+        // (it was not used): the index is made again and the query runs
+        // again.
+        return Err(index_damaged());
     }
     // Rank.
     let moment = Moment::new(at);
@@ -392,6 +392,10 @@ pub fn search_full(
         .iter()
         .map(|c| ix.entries.get(c.pos as usize).rowid)
         .collect();
+    if ix.damaged() {
+        // An entry ranked or completed did not check (it matched nothing).
+        return Err(index_damaged());
+    }
     prefetch::services(conn, ix, &rowids)?;
     let mut statuses = Statuses::new(ix, at, lang);
     let hits = cands
@@ -414,6 +418,11 @@ pub fn search_full(
     })
 }
 
+/// What a query says when it met damage in the index file.
+fn index_damaged() -> Error {
+    Error::Damaged("the search index is damaged (a chunk of its text or entries)".into())
+}
+
 /// Fewer word matches than this, and the situation's own help fills the list.
 const THIN: usize = 5;
 
@@ -433,8 +442,12 @@ pub fn line_hit(
     let mut sched_open: Vec<Option<bool>> = vec![None; ix.schedules.len()];
     match complete::line_for(ix, &rs, s, &moment, &mut sched_open) {
         Some((pos, first)) => {
+            let e = ix.entries.get(pos as usize);
+            if ix.damaged() {
+                return Err(index_damaged());
+            }
             let mut st = Statuses::new(ix, at, lang);
-            let hit = load_hit(conn, &mut st, &ix.entries.get(pos as usize), None)?;
+            let hit = load_hit(conn, &mut st, &e, None)?;
             Ok(Some((hit, first)))
         }
         None => Ok(None),

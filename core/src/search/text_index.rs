@@ -28,48 +28,9 @@
 //! written into a new blob.
 
 use std::ops::Range;
-use std::sync::atomic::{AtomicBool, AtomicU64, Ordering};
 
-/// Bytes of the sections per checksum.
-pub const CHUNK: usize = 16 * 1024;
-
-/// The chunks' checksums and which have been found whole.
-#[derive(Debug, Default)]
-struct Chunks {
-    /// Where the sections start in `buf`.
-    base: usize,
-    end: usize,
-    sums: Vec<u32>,
-    /// Bit per chunk: checked and whole.
-    ok: Vec<AtomicU64>,
-    bad: AtomicBool,
-}
-
-impl Chunks {
-    /// Whether `r` (absolute, inside the sections) lies in whole chunks,
-    /// checking those not checked yet.
-    fn check(&self, buf: &[u8], r: Range<usize>) -> bool {
-        if r.start >= r.end {
-            return true;
-        }
-        let first = (r.start - self.base) / CHUNK;
-        let last = (r.end - 1 - self.base) / CHUNK;
-        for c in first..=last {
-            let (w, bit) = (c / 64, 1u64 << (c % 64));
-            if self.ok[w].load(Ordering::Relaxed) & bit != 0 {
-                continue;
-            }
-            let at = self.base + c * CHUNK;
-            let bytes = &buf[at..(at + CHUNK).min(self.end)];
-            if crc32fast::hash(bytes) != self.sums[c] {
-                self.bad.store(true, Ordering::Relaxed);
-                return false;
-            }
-            self.ok[w].fetch_or(bit, Ordering::Relaxed);
-        }
-        true
-    }
-}
+use super::chunks::Chunks;
+pub use super::chunks::CHUNK;
 
 /// Terms per block of the dictionary.
 pub const BLOCK: usize = 16;
@@ -143,20 +104,18 @@ impl TextIndex {
     /// The checksum of each [`CHUNK`] of `sections` (what `from_blob` is
     /// given to check them by).
     pub fn chunk_sums(sections: &[u8]) -> Vec<u32> {
-        sections.chunks(CHUNK).map(crc32fast::hash).collect()
+        super::chunks::sums(sections)
     }
 
     /// Whether a chunk read so far did not match its checksum.
     pub fn damaged(&self) -> bool {
-        self.chunks
-            .as_ref()
-            .is_some_and(|c| c.bad.load(Ordering::Relaxed))
+        self.chunks.as_ref().is_some_and(Chunks::damaged)
     }
 
     /// Checks every chunk not checked yet; false if any is damaged.
     pub fn verify_all(&self) -> bool {
         match &self.chunks {
-            Some(c) => c.check(&self.buf, c.base..c.end) && !self.damaged(),
+            Some(c) => c.verify_all(&self.buf),
             None => true,
         }
     }
@@ -236,21 +195,14 @@ impl TextIndex {
         let dict = at..at.checked_add(dict_len as usize)?;
         let posts = dict.end..dict.end.checked_add(posts_len as usize)?;
         let blocks = posts.end..posts.end.checked_add(nb.checked_mul(8)?)?;
-        if blocks.end != end || end > buf.len() || sums.len() != (end - at).div_ceil(CHUNK) {
+        if blocks.end != end || end > buf.len() {
             return None;
         }
-        let words = sums.len().div_ceil(64);
         let t = TextIndex {
             buf,
             dict,
             posts,
-            chunks: Some(Chunks {
-                base: at,
-                end,
-                sums,
-                ok: (0..words).map(|_| AtomicU64::new(0)).collect(),
-                bad: AtomicBool::new(false),
-            }),
+            chunks: Some(Chunks::new(at, end, sums)?),
             blocks,
             n,
             limit,

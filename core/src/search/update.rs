@@ -31,11 +31,11 @@ pub fn update(old: &FacetIndex, removed: &[u32], mut added: Vec<Changed>) -> Res
     if in_place(old, removed, &added) {
         return modify(old, added);
     }
-    // The postings are copied from the old text index: never from a
-    // damaged chunk into a new one.
-    if !old.text.verify_all() {
+    // The postings and entries are copied from the old index: never from
+    // a damaged chunk into a new one.
+    if !old.text.verify_all() || !old.entries.verify_all() {
         return Err(crate::error::Error::Damaged(
-            "the search index is damaged (its text index)".into(),
+            "the search index is damaged (a chunk of its text or entries)".into(),
         ));
     }
     let old_len = old.entries.len();

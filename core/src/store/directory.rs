@@ -147,6 +147,12 @@ fn read_index(c: &Connection) -> Result<Option<FacetIndex>> {
     if !ds.is_empty() {
         ix = super::reindex::replay(c, ix, ds)?;
     }
+    // A replay reads the entries it changes (or all of them).
+    if ix.damaged() {
+        return Err(Error::Damaged(
+            "the search index is damaged (a chunk of its entries)".into(),
+        ));
+    }
     Ok(Some(ix))
 }
 
@@ -330,7 +336,7 @@ pub fn apply(
     let mut ix = match updated {
         Ok(Some(ix)) => ix,
         Ok(None) => rebuild_index(&tx, typed)?,
-        Err(Error::Damaged(_)) if incremental.is_some_and(|o| o.text.damaged()) => {
+        Err(Error::Damaged(_)) if incremental.is_some_and(FacetIndex::damaged) => {
             rebuild_index(&tx, None)?
         }
         Err(e) => return Err(e),
@@ -472,6 +478,16 @@ fn rebuild_index(tx: &Transaction, typed: Option<Typed>) -> Result<FacetIndex> {
         orgs.get(org).map(|o| o.agency_kind)
     })?;
     store_index(tx, &ix)?;
+    Ok(ix)
+}
+
+/// The index made again from the records (which are whole) when a query
+/// met damage in its file; the parsed routing of `current` kept.
+pub fn remake_index(c: &mut Connection, current: &FacetIndex) -> Result<FacetIndex> {
+    let tx = c.transaction()?;
+    let mut ix = rebuild_index(&tx, None)?;
+    attach_routing(&tx, &mut ix, current.routing.as_deref())?;
+    tx.commit()?;
     Ok(ix)
 }
 

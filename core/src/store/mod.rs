@@ -23,6 +23,7 @@ pub mod digest;
 pub mod directory;
 pub mod index_file;
 pub mod reindex;
+mod repair;
 mod routing_state;
 pub mod schema;
 mod source;
@@ -301,65 +302,6 @@ impl Store {
         })
     }
 
-    /// Runs a read of the directory. If SQLite reports damage (at any query,
-    /// not only at open) and the store knows its bundled content, directory.db
-    /// is moved aside, rebuilt, a notice is added and `f` runs once more.
-    pub fn with_dir<T>(&self, f: impl Fn(&Connection, &FacetIndex) -> Result<T>) -> Result<T> {
-        let first = {
-            let c = self.dir();
-            let ix = self.index();
-            f(&c, &ix)
-        };
-        match first {
-            Err(e) if is_corruption(&e) && self.rebuild_from.is_some() => {
-                self.rebuild_directory(&e)?;
-                let c = self.dir();
-                let ix = self.index();
-                f(&c, &ix)
-            }
-            r => r,
-        }
-    }
-
-    /// Moves a damaged directory.db aside and rebuilds it from the bundle.
-    fn rebuild_directory(&self, cause: &Error) -> Result<()> {
-        let Some(source) = &self.rebuild_from else {
-            return Ok(());
-        };
-        let path = self.data_dir.join(DIRECTORY_FILE);
-        let mut conn = self.dir();
-        // Close the damaged file before moving it.
-        let old = std::mem::replace(&mut *conn, Connection::open_in_memory()?);
-        drop(old);
-        self.with_dev(|d| check::starting_write(d))?;
-        let was = directory::damaged_position(&path);
-        let aside = move_aside(&path)?;
-        prepare_file(&path)?;
-        let (c, ix) = directory::open(
-            &path,
-            &*source.load,
-            source.peek.as_deref(),
-            false,
-            &mut || Ok(()),
-            &mut Vec::new(),
-        )?;
-        let pos = directory::position(&c)?;
-        let lost = directory::describe_loss(was.as_ref(), &pos);
-        self.finished_write(&c)?;
-        *conn = c;
-        *self.index.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(ix);
-        drop(conn);
-        self.notices
-            .lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .push(format!(
-                "The directory store was found damaged ({cause}) and was rebuilt from the bundled content (version {}). {lost} The damaged file was kept as {}.",
-                pos.version,
-                aside.display()
-            ));
-        Ok(())
-    }
-
     pub fn data_dir(&self) -> &Path {
         &self.data_dir
     }
@@ -478,6 +420,8 @@ mod check_tests;
 mod damage_tests;
 #[cfg(test)]
 mod delta_tests;
+#[cfg(test)]
+mod index_damage_tests;
 #[cfg(test)]
 mod index_file_tests;
 #[cfg(test)]
