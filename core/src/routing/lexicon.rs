@@ -56,24 +56,70 @@ pub struct Meaning {
     pub language: Option<String>,
 }
 
-/// One phrase of the lexicon: folded words, their stems, the meaning's index.
+/// One phrase of the lexicon: how many words it has and the meaning's
+/// index; its folded words and their stems lie in the lexicon's text
+/// ([`Lexicon::word`], [`Lexicon::stem`]).
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phrase {
-    pub words: Vec<String>,
-    pub stems: Vec<String>,
+    /// Where its words' spans start in `Lexicon::spans` (its stems' follow).
+    at: u32,
+    pub len: usize,
     pub meaning: usize,
 }
 
-/// A compiled lexicon.
+/// A compiled lexicon. Its words and stems lie in one text and its lookups
+/// are two sorted tables of hashes, so compiling it (at every cold start)
+/// makes a handful of allocations, not one per word.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lexicon {
     pub file: LexiconFile,
     pub meanings: Vec<Meaning>,
     pub phrases: Vec<Phrase>,
-    /// Single folded word or stem → phrases (indices) of one word.
-    pub single: HashMap<String, Vec<usize>>,
-    /// First stem → phrases of several words, longest first.
-    pub multi: HashMap<String, Vec<usize>>,
+    /// Every phrase's folded words, then their stems, one after another.
+    text: String,
+    /// (start, end) in `text` of each word and stem.
+    spans: Vec<(u32, u32)>,
+    /// Phrases of one word, by the hash of their word and of their stem.
+    single: Keyed,
+    /// Phrases of several words, by the hash of their first stem, longest
+    /// first.
+    multi: Keyed,
+}
+
+/// Phrase indices by a key's hash, sorted by hash: a lookup is a binary
+/// search, and its answers are candidates (the caller compares the words).
+#[derive(Debug, Clone, PartialEq, Eq, Default)]
+struct Keyed {
+    hashes: Vec<u64>,
+    phrases: Vec<u32>,
+}
+
+impl Keyed {
+    /// From (hash, order, phrase) triples: sorted by hash then order, each
+    /// phrase once a hash.
+    fn new(mut v: Vec<(u64, u32, u32)>) -> Keyed {
+        v.sort_unstable();
+        v.dedup_by_key(|&mut (h, _, p)| (h, p));
+        Keyed {
+            hashes: v.iter().map(|x| x.0).collect(),
+            phrases: v.iter().map(|x| x.2).collect(),
+        }
+    }
+
+    fn get(&self, key: &str) -> &[u32] {
+        let h = hash(key);
+        let lo = self.hashes.partition_point(|&x| x < h);
+        let hi = lo + self.hashes[lo..].partition_point(|&x| x == h);
+        &self.phrases[lo..hi]
+    }
+}
+
+/// FNV-1a, 64 bits: a lexicon's keys are short words, and a collision only
+/// adds a candidate the caller's comparison drops.
+fn hash(s: &str) -> u64 {
+    s.bytes().fold(0xcbf2_9ce4_8422_2325, |h, b| {
+        (h ^ b as u64).wrapping_mul(0x0100_0000_01b3)
+    })
 }
 
 impl Lexicon {
@@ -125,6 +171,8 @@ impl Lexicon {
         }
         let mut meanings = Vec::new();
         let mut phrases = Vec::new();
+        let mut text = String::with_capacity(f.entries.len() * 64);
+        let mut spans = Vec::with_capacity(f.entries.len() * 16);
         for e in &f.entries {
             let name = Some(format!(
                 "entry '{}'",
@@ -204,44 +252,44 @@ impl Lexicon {
                 language: e.language.clone(),
             });
             for w in &e.words {
-                let (words, stems) = analyses.of(w);
-                if words.is_empty() || words.iter().any(String::is_empty) {
-                    push(format!("word '{w}' is empty"));
-                    continue;
+                let at = spans.len();
+                match analyses.of(w, &mut text, &mut spans) {
+                    Some(len) => phrases.push(Phrase {
+                        at: at as u32,
+                        len,
+                        meaning: m,
+                    }),
+                    None => push(format!("word '{w}' is empty")),
                 }
-                phrases.push(Phrase {
-                    words,
-                    stems,
-                    meaning: m,
-                });
             }
         }
         if !errors.is_empty() {
             return Err(errors);
         }
-        let mut single: HashMap<String, Vec<usize>> = HashMap::new();
-        let mut multi: HashMap<String, Vec<usize>> = HashMap::new();
+        let key = |at: usize| {
+            let (a, b) = spans[at];
+            hash(&text[a as usize..b as usize])
+        };
+        let mut single = Vec::new();
+        let mut multi = Vec::new();
         for (i, p) in phrases.iter().enumerate() {
-            if p.words.len() == 1 {
-                for k in [&p.words[0], &p.stems[0]] {
-                    let v = single.entry(k.clone()).or_default();
-                    if !v.contains(&i) {
-                        v.push(i);
-                    }
-                }
+            let (at, i) = (p.at as usize, i as u32);
+            if p.len == 1 {
+                single.push((key(at), i, i));
+                single.push((key(at + 1), i, i));
             } else {
-                multi.entry(p.stems[0].clone()).or_default().push(i);
+                // Longest first, then in the lexicon's order.
+                multi.push((key(at + p.len), u32::MAX - p.len as u32, i));
             }
-        }
-        for v in multi.values_mut() {
-            v.sort_by_key(|&i| std::cmp::Reverse(phrases[i].words.len()));
         }
         Ok(Lexicon {
             file: f,
             meanings,
             phrases,
-            single,
-            multi,
+            text,
+            spans,
+            single: Keyed::new(single),
+            multi: Keyed::new(multi),
         })
     }
 
@@ -255,14 +303,53 @@ impl Lexicon {
         Self::compile_with(file, f, Analyses::new(""))
     }
 
+    /// Phrase `p`'s `k`th folded word.
+    pub fn word(&self, p: usize, k: usize) -> &str {
+        self.span(self.phrases[p].at as usize + k)
+    }
+
+    /// Phrase `p`'s `k`th stem.
+    pub fn stem(&self, p: usize, k: usize) -> &str {
+        let ph = &self.phrases[p];
+        self.span(ph.at as usize + ph.len + k)
+    }
+
+    fn span(&self, i: usize) -> &str {
+        let (a, b) = self.spans[i];
+        &self.text[a as usize..b as usize]
+    }
+
+    /// The phrases of one word whose word or stem may be `key` (compare:
+    /// [`Self::word`], [`Self::stem`]), in the lexicon's order.
+    pub fn singles(&self, key: &str) -> impl Iterator<Item = usize> + '_ {
+        self.single.get(key).iter().map(|&p| p as usize)
+    }
+
+    /// The phrases of several words whose first stem may be `stem`,
+    /// longest first.
+    pub fn multis(&self, stem: &str) -> impl Iterator<Item = usize> + '_ {
+        self.multi.get(stem).iter().map(|&p| p as usize)
+    }
+
     /// Whether a folded word (or its stem) is a word of the lexicon.
     pub fn knows(&self, word: &str) -> bool {
-        self.single.contains_key(word) || self.single.contains_key(&stem(word))
+        let is = |k: &str| {
+            self.singles(k)
+                .any(|p| self.word(p, 0) == k || self.stem(p, 0) == k)
+        };
+        is(word) || is(&stem(word))
     }
 
     /// The lexicon's words, folded (for tests and tools).
     pub fn folded_words(&self) -> Vec<String> {
-        self.phrases.iter().map(|p| p.words.join(" ")).collect()
+        (0..self.phrases.len())
+            .map(|p| {
+                (0..self.phrases[p].len)
+                    .map(|k| self.word(p, k))
+                    .collect::<Vec<_>>()
+                    .join(" ")
+            })
+            .collect()
     }
 }
 
@@ -295,8 +382,10 @@ impl<'a> Analyses<'a> {
         Some((f.next()?, (f.next()?, f.next()?)))
     }
 
-    /// A word's folded tokens and their stems.
-    fn of(&mut self, w: &str) -> (Vec<String>, Vec<String>) {
+    /// A word's folded tokens, then their stems, pushed onto `text` and
+    /// `spans`; how many tokens, or None (nothing pushed) if it has none
+    /// or an empty one.
+    fn of(&mut self, w: &str, text: &mut String, spans: &mut Vec<(u32, u32)>) -> Option<usize> {
         let found = match self.lines.next().and_then(Self::line) {
             Some((raw, a)) if raw == w => Some(a),
             _ => {
@@ -307,21 +396,32 @@ impl<'a> Analyses<'a> {
                     .copied()
             }
         };
-        let split = |s: &str| -> Vec<String> {
-            s.split(' ')
-                .filter(|t| !t.is_empty())
-                .map(str::to_owned)
-                .collect()
+        let (t0, s0) = (text.len(), spans.len());
+        let mut put = |x: &str| {
+            let a = text.len() as u32;
+            text.push_str(x);
+            spans.push((a, text.len() as u32));
         };
-        match found {
-            Some((words, stems)) => (split(words), split(stems)),
+        let n = match found {
+            Some((words, stems)) => {
+                let split = |s: &'a str| s.split(' ').filter(|t| !t.is_empty());
+                let n = split(words).count();
+                split(words).chain(split(stems)).for_each(&mut put);
+                n
+            }
             None => {
                 let t = analyze(w);
-                (
-                    t.iter().map(|x| x.word.clone()).collect(),
-                    t.iter().map(|x| x.stem.clone()).collect(),
-                )
+                t.iter().map(|x| x.word.as_str()).for_each(&mut put);
+                t.iter().map(|x| x.stem.as_str()).for_each(&mut put);
+                t.len()
             }
+        };
+        let empty = spans[s0..].iter().any(|(a, b)| a == b);
+        if n == 0 || empty || spans.len() - s0 != 2 * n {
+            text.truncate(t0);
+            spans.truncate(s0);
+            return None;
         }
+        Some(n)
     }
 }

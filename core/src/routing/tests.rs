@@ -199,3 +199,27 @@ fn defaults_give_way_but_conditional_out_of_place_holds() {
     );
     assert_eq!(honour.fit(AgencyKind::HonourTeam as u8, 0, 0), Fit::Primary);
 }
+
+/// The compiled lexicon's lookups: every one-word phrase is found by its
+/// word and by its stem, every longer one by its first stem with the
+/// longest first, and words that are not in it are not known.
+#[test]
+fn every_phrase_is_found_by_its_keys() {
+    let l = embedded_lexicon().unwrap();
+    for p in 0..l.phrases.len() {
+        let n = l.phrases[p].len;
+        if n == 1 {
+            assert!(l.singles(l.word(p, 0)).any(|q| q == p), "{}", l.word(p, 0));
+            assert!(l.singles(l.stem(p, 0)).any(|q| q == p), "{}", l.stem(p, 0));
+            assert!(l.knows(l.word(p, 0)));
+        } else {
+            let found: Vec<usize> = l.multis(l.stem(p, 0)).collect();
+            assert!(found.contains(&p), "{}", l.word(p, 0));
+            let lens: Vec<usize> = found.iter().map(|&q| l.phrases[q].len).collect();
+            assert!(lens.windows(2).all(|w| w[0] >= w[1]), "{lens:?}");
+        }
+    }
+    for w in ["", "xyzzy", "kvinnojourerna-x", "tandlakare"] {
+        assert!(!l.knows(w), "{w}");
+    }
+}

@@ -53,26 +53,16 @@ impl Tok {
 /// (`kvinnoj`, half-way to `kvinnojour`, is not a typo of `kvinnor`).
 fn single(lex: &Lexicon, t: &Token, starts: &dyn Fn(&str) -> bool) -> Vec<usize> {
     let of = |k: &str| -> Vec<usize> {
-        lex.single
-            .get(k)
-            .map(|v| {
-                v.iter()
-                    .filter(|&&p| lex.phrases[p].words[0] == k || lex.phrases[p].stems[0] == k)
-                    .map(|&p| lex.phrases[p].meaning)
-                    .collect()
-            })
-            .unwrap_or_default()
+        lex.singles(k)
+            .filter(|&p| lex.word(p, 0) == k || lex.stem(p, 0) == k)
+            .map(|p| lex.phrases[p].meaning)
+            .collect()
     };
     let exact: Vec<usize> = lex
-        .single
-        .get(&t.word)
-        .map(|v| {
-            v.iter()
-                .filter(|&&p| lex.phrases[p].words[0] == t.word)
-                .map(|&p| lex.phrases[p].meaning)
-                .collect()
-        })
-        .unwrap_or_default();
+        .singles(&t.word)
+        .filter(|&p| lex.word(p, 0) == t.word)
+        .map(|p| lex.phrases[p].meaning)
+        .collect();
     if !exact.is_empty() {
         return exact;
     }
@@ -82,20 +72,23 @@ fn single(lex: &Lexicon, t: &Token, starts: &dyn Fn(&str) -> bool) -> Vec<usize>
     }
     let n = t.word.chars().count();
     let mut out = Vec::new();
+    let one_word = || (0..lex.phrases.len()).filter(|&p| lex.phrases[p].len == 1);
     if n >= 5 {
-        for p in lex.phrases.iter().filter(|p| p.words.len() == 1) {
-            if p.words[0].starts_with(&t.word) && !out.contains(&p.meaning) {
-                out.push(p.meaning);
+        for p in one_word() {
+            let m = lex.phrases[p].meaning;
+            if lex.word(p, 0).starts_with(&t.word) && !out.contains(&m) {
+                out.push(m);
             }
         }
     }
     if out.is_empty() && n >= 6 && !starts(&t.word) {
-        for p in lex.phrases.iter().filter(|p| p.words.len() == 1) {
-            if p.words[0].chars().count() >= 5
-                && (within_one_edit(&p.words[0], &t.word) || within_one_edit(&p.stems[0], &t.stem))
-                && !out.contains(&p.meaning)
+        for p in one_word() {
+            let (w, m) = (lex.word(p, 0), lex.phrases[p].meaning);
+            if w.chars().count() >= 5
+                && (within_one_edit(w, &t.word) || within_one_edit(lex.stem(p, 0), &t.stem))
+                && !out.contains(&m)
             {
-                out.push(p.meaning);
+                out.push(m);
             }
         }
     }
@@ -154,23 +147,20 @@ pub fn read_with(
     let mut i = 0;
     while i < toks.len() {
         let mut took = 0;
-        if let Some(cands) = lex.multi.get(&toks[i].t.stem) {
-            for &p in cands {
-                let ph = &lex.phrases[p];
-                let n = ph.words.len();
-                if i + n <= toks.len()
-                    && (0..n).all(|k| {
-                        let t = &toks[i + k].t;
-                        t.word == ph.words[k] || t.stem == ph.stems[k]
-                    })
-                {
-                    for k in 0..n {
-                        toks[i + k].read = true;
-                    }
-                    toks[i].meanings.push(ph.meaning);
-                    took = n;
-                    break;
+        for p in lex.multis(&toks[i].t.stem) {
+            let n = lex.phrases[p].len;
+            if i + n <= toks.len()
+                && (0..n).all(|k| {
+                    let t = &toks[i + k].t;
+                    t.word == lex.word(p, k) || t.stem == lex.stem(p, k)
+                })
+            {
+                for k in 0..n {
+                    toks[i + k].read = true;
                 }
+                toks[i].meanings.push(lex.phrases[p].meaning);
+                took = n;
+                break;
             }
         }
         if took == 0 {
