@@ -232,7 +232,15 @@ fn distance_from_a_position() {
             "5",
         ],
     );
-    let first = &v.as_array().unwrap()[0];
+    // The nearest service with a place comes first among those with one
+    // (a national line, with none, is first while the office is closed and
+    // the on-call service not yet open: on weekdays 16:00-16:30 here).
+    let first = v
+        .as_array()
+        .unwrap()
+        .iter()
+        .find(|h| !h["distance_km"].is_null())
+        .unwrap();
     assert!(first["distance_km"].as_f64().unwrap() < 30.0, "{first}");
 }
 
