@@ -156,15 +156,13 @@ where
     let r = match take(&slot.0) {
         Some(t) => Ok(t()),
         None => {
-            let mut s = lock(&slot.0);
-            loop {
-                match std::mem::replace(&mut *s, Slot::Running) {
-                    Slot::Done(r) => break r,
-                    other => {
-                        *s = other;
-                        s = slot.1.wait(s).unwrap_or_else(|p| p.into_inner());
-                    }
-                }
+            let mut s = slot
+                .1
+                .wait_while(lock(&slot.0), |s| !matches!(s, Slot::Done(_)))
+                .unwrap_or_else(|p| p.into_inner());
+            match std::mem::replace(&mut *s, Slot::Running) {
+                Slot::Done(r) => r,
+                _ => unreachable!("waited until done"),
             }
         }
     };

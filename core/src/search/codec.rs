@@ -28,9 +28,7 @@ impl FacetIndex {
     /// it would copy has a damaged chunk (it is checked whole first).
     pub fn encode(&self, generation: u64) -> Result<Vec<u8>> {
         if !self.text.verify_all() || !self.entries.verify_all() {
-            return Err(Error::Damaged(
-                "the search index is damaged (a chunk of its text or entries)".into(),
-            ));
+            return Err(super::index::chunk_damage());
         }
         let entries = self.entries.all();
         let wd = Widths::of(entries.iter());
@@ -82,7 +80,7 @@ impl FacetIndex {
         w[HEAD_LEN_AT..HEAD_LEN_AT + 4].copy_from_slice(&(head as u32).to_le_bytes());
         w.extend_from_slice(bytes);
         let sums_at = w.len();
-        for s in super::text_index::TextIndex::chunk_sums(bytes) {
+        for s in super::chunks::sums(bytes) {
             put_u32(&mut w, s);
         }
         // The entries are checked by their own chunks, not here.

@@ -14,7 +14,7 @@
 
 use super::chunks::Chunks;
 use super::index::{Area, Entry};
-use std::sync::atomic::Ordering;
+use std::sync::atomic::{AtomicBool, Ordering};
 
 /// How many fields of an entry record have a per-file width.
 const WIDTHS: usize = 7;
@@ -194,15 +194,16 @@ impl Widths {
         b.chunks_exact(self.record_len()).all(|r| self.valid(r, t))
     }
 
-    /// The entry in record `r` if it is valid; else (damage, which the
-    /// caller reports) one that points at nothing out of the tables.
+    /// The entry in record `r`; one that is not [`Self::valid`] (damage,
+    /// which the caller reports) reads as [`masked`] and sets `invalid`.
     #[inline]
-    fn get_checked(&self, r: &[u8], t: Tables) -> Option<Entry> {
+    fn get_valid(&self, r: &[u8], t: Tables, invalid: &AtomicBool) -> Entry {
         let e = self.get(r);
         if self.valid(r, t) {
-            return Some(e);
+            return e;
         }
-        None
+        invalid.store(true, Ordering::Relaxed);
+        masked(e)
     }
 }
 
@@ -262,7 +263,7 @@ enum Store {
         /// The records' checksums, checked as a read first meets a chunk.
         chunks: Chunks,
         /// A record that points outside the tables was met.
-        invalid: std::sync::atomic::AtomicBool,
+        invalid: AtomicBool,
         /// All of them decoded, made by the first pass over all entries
         /// ([`Entries::all`]): the filters' scans then run as fast as over
         /// entries made in memory.
@@ -387,14 +388,10 @@ impl Entries {
                     assert!(i < *n, "entry {i} of {n}");
                     let s = at + i * len;
                     let r = &map[s..s + len];
-                    let whole = chunks.check(file, s..s + len);
-                    match w.get_checked(r, *tables) {
-                        Some(e) if whole => e,
-                        Some(e) => masked(e),
-                        None => {
-                            invalid.store(true, Ordering::Relaxed);
-                            masked(w.get(r))
-                        }
+                    let e = w.get_valid(r, *tables, invalid);
+                    match chunks.check(file, s..s + len) {
+                        true => e,
+                        false => masked(e),
                     }
                 }
             },
@@ -418,12 +415,7 @@ impl Entries {
                 chunks.verify_all(file);
                 self.records()
                     .chunks_exact(w.record_len())
-                    .map(|r| {
-                        w.get_checked(r, *tables).unwrap_or_else(|| {
-                            invalid.store(true, Ordering::Relaxed);
-                            masked(w.get(r))
-                        })
-                    })
+                    .map(|r| w.get_valid(r, *tables, invalid))
                     .collect()
             }),
         }

@@ -162,6 +162,14 @@ pub(crate) fn term_fields(fields: &[String; 5]) -> TermFields<'_> {
     seen
 }
 
+/// What a read says when it met damage in the index file's chunks
+/// ([`FacetIndex::damaged`]), or a change would copy from them.
+pub(crate) fn chunk_damage() -> crate::error::Error {
+    crate::error::Error::Damaged(
+        "the search index is damaged (a chunk of its text or entries)".into(),
+    )
+}
+
 impl FacetIndex {
     /// Whether a read so far met damage in the index file (a chunk of the
     /// text index or of the entries): the query that met it reports it,

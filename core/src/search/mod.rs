@@ -35,7 +35,9 @@ use crate::text::fold;
 use crate::understand::{EmergencyAction, Reading, Understood};
 use crate::vocab::{AgencyKind, Form, Group, Lang, Need};
 use chrono::{DateTime, Utc};
-use index::{Area, Entry, FacetIndex, FLAG_DEMO, FLAG_NATIONAL, FLAG_REACHABLE, FLAG_VERIFIED};
+use index::{
+    chunk_damage, Area, Entry, FacetIndex, FLAG_DEMO, FLAG_NATIONAL, FLAG_REACHABLE, FLAG_VERIFIED,
+};
 use rusqlite::{Connection, OptionalExtension};
 use serde::Serialize;
 
@@ -330,12 +332,6 @@ pub fn search_full(
     // Retrieve.
     let has_text = q.text.as_deref().is_some_and(|t| !t.trim().is_empty());
     let words = retrieve::words(ix, &reading.rest, &reading.words);
-    if ix.damaged() {
-        // A chunk of the text index read now did not match its checksum
-        // (it was not used): the index is made again and the query runs
-        // again.
-        return Err(index_damaged());
-    }
     // Rank.
     let moment = Moment::new(at);
     let mut sched_open: Vec<Option<bool>> = vec![None; ix.schedules.len()];
@@ -393,8 +389,10 @@ pub fn search_full(
         .map(|c| ix.entries.get(c.pos as usize).rowid)
         .collect();
     if ix.damaged() {
-        // An entry ranked or completed did not check (it matched nothing).
-        return Err(index_damaged());
+        // A chunk of the text index or of the entries read by this query
+        // did not match its checksum (what it held was not used): the
+        // index is made again and the query runs again (`Store::with_dir`).
+        return Err(chunk_damage());
     }
     prefetch::services(conn, ix, &rowids)?;
     let mut statuses = Statuses::new(ix, at, lang);
@@ -418,11 +416,6 @@ pub fn search_full(
     })
 }
 
-/// What a query says when it met damage in the index file.
-fn index_damaged() -> Error {
-    Error::Damaged("the search index is damaged (a chunk of its text or entries)".into())
-}
-
 /// Fewer word matches than this, and the situation's own help fills the list.
 const THIN: usize = 5;
 
@@ -444,7 +437,7 @@ pub fn line_hit(
         Some((pos, first)) => {
             let e = ix.entries.get(pos as usize);
             if ix.damaged() {
-                return Err(index_damaged());
+                return Err(chunk_damage());
             }
             let mut st = Statuses::new(ix, at, lang);
             let hit = load_hit(conn, &mut st, &e, None)?;

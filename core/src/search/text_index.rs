@@ -101,12 +101,6 @@ impl TextIndex {
         )
     }
 
-    /// The checksum of each [`CHUNK`] of `sections` (what `from_blob` is
-    /// given to check them by).
-    pub fn chunk_sums(sections: &[u8]) -> Vec<u32> {
-        super::chunks::sums(sections)
-    }
-
     /// Whether a chunk read so far did not match its checksum.
     pub fn damaged(&self) -> bool {
         self.chunks.as_ref().is_some_and(Chunks::damaged)
@@ -180,7 +174,7 @@ impl TextIndex {
     /// The text index in `buf[at..end]` (written by [`Self::sections`]),
     /// keeping `buf`; `None` if the sections do not fit together.
     /// `limit`: the number of entries. `sums`: the chunks' checksums
-    /// ([`Self::chunk_sums`]), checked as the chunks are first read.
+    /// ([`super::chunks::sums`]), checked as the chunks are first read.
     pub fn from_blob(
         buf: impl Into<Bytes>,
         at: usize,

@@ -31,7 +31,7 @@ fn every_term_is_found_with_its_postings_built_or_read_from_a_blob() {
     blob.extend_from_slice(bytes);
     let end = blob.len();
     blob.extend_from_slice(b"tail");
-    let sums = TextIndex::chunk_sums(&blob[4..end]);
+    let sums = crate::search::chunks::sums(&blob[4..end]);
     let r = TextIndex::from_blob(blob, 4, end, (n, dl, pl), 10_000, sums).unwrap();
     for ix in [&t, &r] {
         assert_eq!(ix.len(), 100);
@@ -56,7 +56,7 @@ fn a_table_that_does_not_fit_its_sections_is_refused() {
     let (n, dl, pl, bytes) = t.sections();
     let blob = bytes.to_vec();
     let end = blob.len();
-    let sums = TextIndex::chunk_sums(&blob);
+    let sums = crate::search::chunks::sums(&blob);
     let from = |b: Vec<u8>, counts| TextIndex::from_blob(b, 0, end, counts, 9, sums.clone());
     assert!(from(blob.clone(), (n + 20, dl, pl)).is_none());
     assert!(from(blob.clone(), (n, dl + 1, pl)).is_none());
@@ -64,7 +64,7 @@ fn a_table_that_does_not_fit_its_sections_is_refused() {
     let at = end - 8;
     bad[at..at + 4].copy_from_slice(&u32::MAX.to_le_bytes());
     // (Its chunk's checksum is the written one: the offsets are refused.)
-    let sums = TextIndex::chunk_sums(&bad);
+    let sums = crate::search::chunks::sums(&bad);
     assert!(TextIndex::from_blob(bad, 0, end, (n, dl, pl), 9, sums).is_none());
 }
 
@@ -92,7 +92,7 @@ fn postings_read_back_as_written_whatever_their_fields_and_gaps() {
     }
     let t = b.finish();
     let (n, dl, pl, bytes) = t.sections();
-    let sums = TextIndex::chunk_sums(bytes);
+    let sums = crate::search::chunks::sums(bytes);
     let r =
         TextIndex::from_blob(bytes.to_vec(), 0, bytes.len(), (n, dl, pl), 100_000, sums).unwrap();
     for ix in [&t, &r] {
@@ -117,7 +117,7 @@ fn a_damaged_chunk_is_found_by_the_read_that_meets_it_and_by_no_other() {
     let t = built(&w);
     let (n, dl, pl, bytes) = t.sections();
     assert!(bytes.len() > 4 * CHUNK, "{} bytes", bytes.len());
-    let sums = TextIndex::chunk_sums(bytes);
+    let sums = crate::search::chunks::sums(bytes);
     let whole = TextIndex::from_blob(
         bytes.to_vec(),
         0,

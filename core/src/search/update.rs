@@ -34,9 +34,7 @@ pub fn update(old: &FacetIndex, removed: &[u32], mut added: Vec<Changed>) -> Res
     // The postings and entries are copied from the old index: never from
     // a damaged chunk into a new one.
     if !old.text.verify_all() || !old.entries.verify_all() {
-        return Err(crate::error::Error::Damaged(
-            "the search index is damaged (a chunk of its text or entries)".into(),
-        ));
+        return Err(super::index::chunk_damage());
     }
     let old_len = old.entries.len();
     let mut gone = vec![false; old_len];

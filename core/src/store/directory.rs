@@ -149,9 +149,7 @@ fn read_index(c: &Connection) -> Result<Option<FacetIndex>> {
     }
     // A replay reads the entries it changes (or all of them).
     if ix.damaged() {
-        return Err(Error::Damaged(
-            "the search index is damaged (a chunk of its entries)".into(),
-        ));
+        return Err(crate::search::index::chunk_damage());
     }
     Ok(Some(ix))
 }

@@ -11,35 +11,32 @@ use rusqlite::Connection;
 use std::sync::Arc;
 
 impl Store {
-    /// Runs a read of the directory. If SQLite reports damage (at any query,
-    /// not only at open) and the store knows its bundled content, directory.db
-    /// is moved aside, rebuilt, a notice is added and `f` runs once more.
+    /// Runs a read of the directory; damage it meets (at any query, not
+    /// only at open) is repaired and `f` runs once more. Damage in the
+    /// index file is mended by making the index again from the records
+    /// (nothing is lost); damage in directory.db's pages, or an index that
+    /// cannot be made again, by rebuilding the store from its bundled
+    /// content when the store knows it (else the error is returned).
     pub fn with_dir<T>(&self, f: impl Fn(&Connection, &FacetIndex) -> Result<T>) -> Result<T> {
-        let first = {
+        let run = || {
             let c = self.dir();
             let ix = self.index();
             f(&c, &ix)
         };
-        match first {
-            // Damage in the index file, met by this read: the index is
-            // made again from the records (nothing is lost). Only if that
-            // fails is the store rebuilt from the bundle.
-            Err(e) if is_corruption(&e) && self.index().damaged() => {
-                if let Err(re) = self.remake_index(&e) {
-                    if !(is_corruption(&re) && self.rebuild_from.is_some()) {
-                        return Err(re);
+        match run() {
+            Err(e) if is_corruption(&e) => {
+                let left = match self.index().damaged() {
+                    true => self.remake_index(&e).err(),
+                    false => Some(e),
+                };
+                match left {
+                    None => {}
+                    Some(e) if is_corruption(&e) && self.rebuild_from.is_some() => {
+                        self.rebuild_directory(&e)?
                     }
-                    self.rebuild_directory(&re)?;
+                    Some(e) => return Err(e),
                 }
-                let c = self.dir();
-                let ix = self.index();
-                f(&c, &ix)
-            }
-            Err(e) if is_corruption(&e) && self.rebuild_from.is_some() => {
-                self.rebuild_directory(&e)?;
-                let c = self.dir();
-                let ix = self.index();
-                f(&c, &ix)
+                run()
             }
             r => r,
         }
