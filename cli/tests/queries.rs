@@ -17,6 +17,10 @@ fn shown(v: &Value) -> Result<Shown, String> {
         agency_kind: serde_json::from_value::<AgencyKind>(v["agency_kind"].clone())
             .map_err(|e| format!("agency_kind: {e}"))?,
         first_number: v["phones"][0]["number"].as_str().map(str::to_string),
+        groups: match v.get("groups") {
+            Some(g) => serde_json::from_value(g.clone()).map_err(|e| format!("groups: {e}"))?,
+            None => vec![],
+        },
     })
 }
 

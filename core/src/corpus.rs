@@ -74,6 +74,11 @@ pub struct Query {
     pub first: Option<AgencyKind>,
     #[serde(default)]
     pub not_first: Vec<AgencyKind>,
+    /// A service that is for these groups only must not stand first
+    /// (`["children", "young_people"]`: the children's line before a
+    /// mother's own help when she names her children).
+    #[serde(default)]
+    pub not_first_only_for: Vec<Group>,
     pub min_results: usize,
     #[serde(default)]
     pub victim: bool,
@@ -89,6 +94,8 @@ pub struct Shown {
     pub agency_kind: AgencyKind,
     /// The first number listed for it (what a tap on the entry calls).
     pub first_number: Option<String>,
+    /// Who it is for (empty: everyone).
+    pub groups: Vec<Group>,
 }
 
 impl From<&crate::search::ServiceHit> for Shown {
@@ -97,6 +104,7 @@ impl From<&crate::search::ServiceHit> for Shown {
             id: h.id.clone(),
             agency_kind: h.agency_kind,
             first_number: h.phones.first().map(|p| p.number.clone()),
+            groups: h.groups.clone(),
         }
     }
 }
@@ -154,6 +162,27 @@ pub fn check(q: &Query, list: &[Shown]) -> Outcome {
     if let Some(h) = first {
         if q.not_first.contains(&h.agency_kind) {
             let what = format!("{} first ('{}')", h.agency_kind.id(), h.id);
+            if q.victim {
+                o.harms.push(format!("victim: {what}"));
+            } else {
+                o.failures.push(what);
+            }
+        }
+    }
+    if let Some(h) = first {
+        if !q.not_first_only_for.is_empty()
+            && !h.groups.is_empty()
+            && h.groups.iter().all(|g| q.not_first_only_for.contains(g))
+        {
+            let what = format!(
+                "a service for {} only first ('{}')",
+                h.groups
+                    .iter()
+                    .map(|g| g.id())
+                    .collect::<Vec<_>>()
+                    .join("|"),
+                h.id
+            );
             if q.victim {
                 o.harms.push(format!("victim: {what}"));
             } else {
@@ -383,6 +412,7 @@ mod tests {
             expect_top3_any: vec![WomensShelter, SocialServicesOnCall],
             first: None,
             not_first: vec![Police, Emergency],
+            not_first_only_for: vec![Group::Children, Group::YoungPeople],
             min_results: 4,
             victim,
             danger_now,
@@ -394,6 +424,7 @@ mod tests {
             id: kind.id().into(),
             agency_kind: kind,
             first_number: Some(number.into()),
+            groups: vec![],
         }
     }
 
@@ -452,6 +483,26 @@ mod tests {
             .iter()
             .any(|h| h.contains("police first")));
         assert!(!check(&q(false, false), &l).harmful());
+    }
+
+    #[test]
+    fn a_service_for_children_only_first_is_harmful_for_a_grown_up_victim() {
+        let mut bris = s(NationalHelpline, "116 111");
+        bris.groups = vec![Group::Children, Group::YoungPeople];
+        let mut l = good();
+        l.insert(0, bris.clone());
+        assert!(check(&q(true, false), &l)
+            .harms
+            .iter()
+            .any(|h| h.contains("children|young_people only first")));
+        assert!(!check(&q(false, false), &l).harmful());
+        // A service for children and women is not for children only.
+        l[0].groups.push(Group::Women);
+        assert!(check(&q(true, false), &l).passed());
+        // Second is where it may stand.
+        let mut l = good();
+        l.insert(1, bris);
+        assert!(check(&q(true, false), &l).passed());
     }
 
     #[test]
