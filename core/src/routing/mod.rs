@@ -141,6 +141,7 @@ struct CRule {
     out_offering: u32,
     out_serving: u32,
     in_serving: u32,
+    after_serving: u32,
 }
 
 /// What the model says for one situation: bit sets over agency kinds
@@ -154,6 +155,8 @@ pub struct Route {
     pub out_offering: u32,
     /// Services whose groups all lie in this set are out of place.
     pub out_serving: u32,
+    /// Services whose groups all lie in this set are at most secondary.
+    pub after_serving: u32,
     pub interpreter: u32,
 }
 
@@ -172,12 +175,12 @@ impl Route {
     #[inline]
     pub fn fit(&self, kind: u8, needs: u32, groups: u32) -> Fit {
         let k = 1u32 << kind;
-        if k & self.out != 0
-            || needs & self.out_offering != 0
-            || (self.out_serving != 0 && groups != 0 && groups & !self.out_serving == 0)
-        {
-            Fit::OutOfPlace
-        } else if k & self.primary != 0 {
+        // It serves only groups of `set`.
+        let only = |set: u32| set != 0 && groups != 0 && groups & !set == 0;
+        if k & self.out != 0 || needs & self.out_offering != 0 || only(self.out_serving) {
+            return Fit::OutOfPlace;
+        }
+        let fit = if k & self.primary != 0 {
             Fit::Primary
         } else if k & self.secondary != 0 {
             Fit::Secondary
@@ -185,6 +188,11 @@ impl Route {
             Fit::Primary
         } else {
             Fit::Neutral
+        };
+        if fit == Fit::Primary && only(self.after_serving) {
+            Fit::Secondary
+        } else {
+            fit
         }
     }
 }
@@ -422,6 +430,14 @@ impl Routing {
                     Group::bit,
                     &mut push,
                 ),
+                after_serving: vocab_bits(
+                    &r.after_serving_only,
+                    "after_serving_only",
+                    "group",
+                    Group::parse,
+                    Group::bit,
+                    &mut push,
+                ),
             };
             let both = (c.primary | c.secondary) & c.out;
             if both != 0 {
@@ -525,6 +541,7 @@ impl Routing {
             r.primary_offering |= rule.primary_offering;
             out_serving |= rule.out_serving;
             in_serving |= rule.in_serving;
+            r.after_serving |= rule.after_serving;
             if rule.when.always {
                 soft |= rule.out;
                 soft_offering |= rule.out_offering;

@@ -61,6 +61,11 @@ pub struct Rule {
     /// Cancels `out_of_place_serving_only` of the defaults for these groups.
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub in_place_serving: Vec<String>,
+    /// A service serving only these groups is never primary: it stays in
+    /// the list, after the person's own help (the children's line in the
+    /// list of a mother who names her children).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub after_serving_only: Vec<String>,
 }
 
 /// A candidate for the line that always answers: the first line (in file

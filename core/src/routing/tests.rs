@@ -223,3 +223,81 @@ fn every_phrase_is_found_by_its_keys() {
         assert!(!l.knows(w), "{w}");
     }
 }
+
+/// A grown-up subjected to violence who names her children: the children's
+/// own services stay in the list but are never her primary help, and the
+/// line that always answers is hers, not the children's. A child keeps the
+/// children's services first and the children's line.
+#[test]
+fn a_grown_up_naming_her_children_is_helped_first_as_a_grown_up() {
+    use crate::vocab::Role;
+    let r = embedded_routing().unwrap();
+    let kids = Group::Children.bit() | Group::YoungPeople.bit();
+    let helpline = AgencyKind::NationalHelpline as u8;
+    let mut mother = Situation::new(&[Group::Children], &[], &[Form::Psychological]);
+    mother.roles = Role::Subjected.bit();
+    let route = r.route(&mother);
+    assert_eq!(route.fit(helpline, 0, kids), Fit::Secondary);
+    assert_eq!(route.fit(helpline, 0, 0), Fit::Primary);
+    assert_eq!(
+        route.fit(AgencyKind::SocialServicesOnCall as u8, 0, 0),
+        Fit::Primary
+    );
+    assert_eq!(
+        r.lines_for(&mother).next(),
+        Some(("kvinnofridslinjen", false))
+    );
+
+    let mut child = Situation::new(&[Group::Children], &[], &[Form::Physical]);
+    child.roles = Role::Child.bit();
+    let route = r.route(&child);
+    assert_eq!(route.fit(helpline, 0, kids), Fit::Primary);
+    assert_eq!(r.lines_for(&child).next(), Some(("bris-116111", false)));
+}
+
+/// `after_serving_only` makes a service for those groups only at most
+/// secondary, whether it was primary by its kind or by what it offers; it
+/// never lifts a service, and a service for everyone is untouched.
+#[test]
+fn after_serving_only_lowers_only_services_for_those_groups_only() {
+    let r = Routing::from_toml(
+        "test.toml",
+        &model(
+            r#"
+[[rule]]
+id = "a"
+when = { groups = ["women"] }
+primary = ["social_services"]
+secondary = ["police"]
+primary_offering = ["counselling"]
+after_serving_only = ["children"]
+"#,
+        ),
+    )
+    .unwrap();
+    let route = r.route(&Situation::new(&[Group::Women], &[], &[]));
+    let (soc, police, church) = (
+        AgencyKind::SocialServices as u8,
+        AgencyKind::Police as u8,
+        AgencyKind::Church as u8,
+    );
+    let kids = Group::Children.bit();
+    let kids_and_women = kids | Group::Women.bit();
+    assert_eq!(route.fit(soc, 0, kids), Fit::Secondary);
+    assert_eq!(route.fit(soc, 0, kids_and_women), Fit::Primary);
+    assert_eq!(route.fit(soc, 0, 0), Fit::Primary);
+    assert_eq!(route.fit(police, 0, kids), Fit::Secondary);
+    assert_eq!(
+        route.fit(church, Need::Counselling.bit(), kids),
+        Fit::Secondary
+    );
+    assert_eq!(route.fit(church, Need::Counselling.bit(), 0), Fit::Primary);
+    assert_eq!(route.fit(church, 0, kids), Fit::Neutral);
+    // An unknown group is named.
+    let e = Routing::from_toml(
+        "test.toml",
+        &model("[[rule]]\nid = \"b\"\nafter_serving_only = [\"kids\"]\n"),
+    )
+    .unwrap_err();
+    assert!(format!("{e:?}").contains("after_serving_only"), "{e:?}");
+}
