@@ -64,6 +64,10 @@ pub enum Cue {
     /// who uses violence as [`Cue::Abuser`] does, and whose victim is an
     /// adult, not a child ("sambon slår mig och barnen är rädda").
     Partner,
+    /// A negation (`inte`, `ej`, `ingen`): the next two words of its clause
+    /// say no danger or threat now ("ej akut", "ingen akut fara"), and a
+    /// violence word among them no form ("har inte slagit henne").
+    Not,
 }
 
 impl Cue {
@@ -85,6 +89,7 @@ impl Cue {
         Cue::Past,
         Cue::Offspring,
         Cue::Partner,
+        Cue::Not,
     ];
     pub fn id(self) -> &'static str {
         match self {
@@ -105,6 +110,7 @@ impl Cue {
             Cue::Past => "past",
             Cue::Offspring => "offspring",
             Cue::Partner => "partner",
+            Cue::Not => "not",
         }
     }
     pub fn parse(s: &str) -> Option<Cue> {

@@ -29,6 +29,8 @@ struct Tok {
     /// Lexicon meanings (indices into `Lexicon::meanings`).
     meanings: Vec<usize>,
     read: bool,
+    /// It continues a phrase read from an earlier token.
+    cont: bool,
 }
 
 impl Tok {
@@ -132,6 +134,7 @@ pub fn read_with(
                             t,
                             meanings: vec![],
                             read: false,
+                            cont: false,
                         });
                     }
                 }
@@ -140,6 +143,7 @@ pub fn read_with(
                 t,
                 meanings: vec![],
                 read: false,
+                cont: false,
             }),
         }
     }
@@ -157,6 +161,7 @@ pub fn read_with(
             {
                 for k in 0..n {
                     toks[i + k].read = true;
+                    toks[i + k].cont = k > 0;
                 }
                 toks[i].meanings.push(lex.phrases[p].meaning);
                 took = n;
@@ -187,6 +192,10 @@ pub fn read_with(
     out
 }
 
+/// Words that begin a new clause: a negation before them does not reach
+/// past them ("inte rädd men han slår henne").
+const CLAUSE: &[&str] = &["men", "och", "utan", "fast", "but", "and"];
+
 fn has(c: u32, cue: Cue) -> bool {
     c & cue.bit() != 0
 }
@@ -196,7 +205,29 @@ fn has(c: u32, cue: Cue) -> bool {
 #[allow(clippy::needless_range_loop)]
 fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     let n = toks.len();
-    let cues: Vec<u32> = toks.iter().map(|t| t.cues(lex)).collect();
+    let mut cues: Vec<u32> = toks.iter().map(|t| t.cues(lex)).collect();
+    // A negation reaches the next two words or phrases of its clause: they
+    // say no danger or threat now ("inte i akut fara just nu", "inte längre
+    // akut"), and a violence word among them no form ("har inte slagit").
+    let mut negated = vec![false; n];
+    let nots: Vec<usize> = (0..n).filter(|&i| has(cues[i], Cue::Not)).collect();
+    for i in nots {
+        let mut words = 0;
+        for j in i + 1..n {
+            let t = &toks[j];
+            if CLAUSE.contains(&t.t.word.as_str()) {
+                break;
+            }
+            if !t.cont && (!t.t.stop || !t.meanings.is_empty()) {
+                words += 1;
+                if words > 2 {
+                    break;
+                }
+            }
+            negated[j] = true;
+            cues[j] &= !(Cue::Danger.bit() | Cue::Threat.bit() | Cue::Now.bit());
+        }
+    }
     let groups_of = |i: usize| {
         toks[i]
             .meanings
@@ -255,14 +286,16 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
             }
         }
     }
-    // The speaker as the subject of violence: "jag slår", "jag har slagit".
+    // The speaker as the subject of violence: "jag slår", "jag har slagit",
+    // "jag tappar humöret och slår min sambo" (a verb that did not happen,
+    // "jag har aldrig slagit henne", is not).
     let mut self_violence = false;
     for i in (0..n).filter(|&i| has(cues[i], Cue::SelfRef)) {
-        for j in i + 1..(i + 4).min(n) {
-            if has(cues[j], Cue::Victim) || person(j) {
+        for j in i + 1..(i + 6).min(n) {
+            if has(cues[j], Cue::Victim) || has(cues[j], Cue::Relative) || person(j) {
                 break;
             }
-            if active(j) {
+            if active(j) && !negated[j] {
                 self_violence = true;
                 break;
             }
@@ -287,8 +320,19 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     for (i, t) in toks.iter().enumerate() {
         for &m in &t.meanings {
             let mm = &lex.meanings[m];
-            s.needs |= mm.situation.needs;
-            s.forms |= mm.situation.forms;
+            // Negated: no danger, and no form from a violence word (the blow
+            // that did not happen). Other words keep what they say: what a
+            // person does not have or may not do is often the sign itself
+            // ("inga egna pengar", "ingenstans att bo").
+            if negated[i] {
+                s.needs |= mm.situation.needs & !Need::AcuteDanger.bit();
+                if !has(cues[i], Cue::Violence) && !has(cues[i], Cue::Victim) {
+                    s.forms |= mm.situation.forms;
+                }
+            } else {
+                s.needs |= mm.situation.needs;
+                s.forms |= mm.situation.forms;
+            }
             // An object pronoun is the person only after a violence verb
             // ("slår henne"; not "rädd för honom").
             let object_aside = mm.cue == Some(Cue::Object)

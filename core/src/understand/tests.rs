@@ -311,3 +311,93 @@ fn exploited_is_sexual_or_economic_and_with_money_economic() {
         assert!(x.situation.forms & Form::Sexual.bit() == 0, "{t}: {x:?}");
     }
 }
+
+/// A nurse's note that it is not acute is not danger now: "ej akut" is how
+/// a journal says it, and 112 first would be wrong. Danger said plainly in
+/// another clause still is.
+#[test]
+fn not_acute_is_not_danger_now() {
+    for t in [
+        "ej akut, kvinna rädd för sin man",
+        "inte akut men hon är rädd för exet",
+        "ingen akut fara men hon behöver stöd",
+        "inget akut lage, men hon ar radd",
+        "hon är inte i akut fara just nu",
+        "inte längre akut, han har åkt",
+        "not an emergency but she is scared of her husband",
+    ] {
+        let x = r(t);
+        assert!(!x.situation.danger(), "{t}: {x:?}");
+    }
+    for t in [
+        "inte rädd för sig själv men han står utanför dörren nu",
+        "hon är inte säker, han försöker ta sig in",
+    ] {
+        let x = r(t);
+        assert!(x.situation.danger(), "{t}: {x:?}");
+    }
+}
+
+/// What the text says did not happen is not read as a form or a need;
+/// what it says did happen is ("han har inte slagit henne men hon får
+/// inte pengar" keeps the economic control out of the negated clause).
+#[test]
+fn what_did_not_happen_is_not_read() {
+    use crate::vocab::{Form, Need};
+    let x = r("han har inte slagit henne men hotar henne hela tiden");
+    assert_eq!(x.situation.forms & Form::Physical.bit(), 0, "{x:?}");
+    assert_ne!(x.situation.forms & Form::Psychological.bit(), 0, "{x:?}");
+    let x = r("hon vill inte polisanmäla men behöver någonstans att bo");
+    assert_eq!(x.situation.needs & Need::PoliceReport.bit(), 0, "{x:?}");
+    assert_ne!(x.situation.needs & Need::ProtectedHousing.bit(), 0, "{x:?}");
+    // A phrase that holds the negation is read whole.
+    let x = r("hon vågar inte åka hem ikväll");
+    assert_ne!(x.situation.needs & Need::ProtectedHousing.bit(), 0, "{x:?}");
+    // The negation stops at the clause: the blow is read.
+    let x = r("inte rädd men han slog henne igår");
+    assert_ne!(x.situation.forms & Form::Physical.bit(), 0, "{x:?}");
+}
+
+/// A man who tells of his own violence is the one who uses it, however
+/// many words lie between "jag" and the blow; a blow he never struck, or
+/// one struck at him, is not his.
+#[test]
+fn the_speakers_own_violence_is_read_across_the_sentence() {
+    for t in [
+        "jag tappar humöret och slår min sambo",
+        "jag är rädd att jag ska skada min fru",
+        "jag blir så arg att jag gör illa min tjej ibland",
+    ] {
+        let x = r(t);
+        assert!(x.roles.contains(&Role::UsesViolence), "{t}: {x:?}");
+    }
+    for t in [
+        "jag har aldrig slagit henne men hon är rädd för mig",
+        "jag blev slagen av min sambo igår",
+        "jag tror att grannen slår sin fru",
+        "jag och barnen blir slagna av pappa",
+    ] {
+        let x = r(t);
+        assert!(!x.roles.contains(&Role::UsesViolence), "{t}: {x:?}");
+    }
+}
+
+/// What a person does not have or may not do is often the sign itself: a
+/// negation before it takes nothing away.
+#[test]
+fn what_she_may_not_have_is_still_read() {
+    use crate::vocab::{Form, Need};
+    let x = r("hon har inga egna pengar, han tar hela lönen");
+    assert_ne!(x.situation.forms & Form::Economic.bit(), 0, "{x:?}");
+    for t in [
+        "kan inte prata svenska, mannen slår henne",
+        "hon pratar inte så bra svenska",
+    ] {
+        let x = r(t);
+        assert_ne!(
+            x.situation.needs & Need::Interpretation.bit(),
+            0,
+            "{t}: {x:?}"
+        );
+    }
+}
