@@ -79,6 +79,10 @@ pub struct Query {
     /// mother's own help when she names her children).
     #[serde(default)]
     pub not_first_only_for: Vec<Group>,
+    /// A service for these groups only must be among the top three
+    /// (`["children", "young_people"]`: the children's line for a child).
+    #[serde(default)]
+    pub expect_top3_only_for: Vec<Group>,
     pub min_results: usize,
     #[serde(default)]
     pub victim: bool,
@@ -146,6 +150,10 @@ fn ids(kinds: &[AgencyKind]) -> String {
 pub fn check(q: &Query, list: &[Shown]) -> Outcome {
     let mut o = Outcome::default();
     let top: Vec<&Shown> = list.iter().take(3).collect();
+    // A service for the groups of `set` only.
+    let only_for = |h: &Shown, set: &[Group]| {
+        !set.is_empty() && !h.groups.is_empty() && h.groups.iter().all(|g| set.contains(g))
+    };
     let first = list.first();
 
     // (a) 112 first without danger now.
@@ -170,10 +178,7 @@ pub fn check(q: &Query, list: &[Shown]) -> Outcome {
         }
     }
     if let Some(h) = first {
-        if !q.not_first_only_for.is_empty()
-            && !h.groups.is_empty()
-            && h.groups.iter().all(|g| q.not_first_only_for.contains(g))
-        {
+        if only_for(h, &q.not_first_only_for) {
             let what = format!(
                 "a service for {} only first ('{}')",
                 h.groups
@@ -222,6 +227,18 @@ pub fn check(q: &Query, list: &[Shown]) -> Outcome {
     {
         o.failures
             .push(format!("none of {} in top 3", ids(&q.expect_top3_any)));
+    }
+    if !q.expect_top3_only_for.is_empty()
+        && !top.iter().any(|h| only_for(h, &q.expect_top3_only_for))
+    {
+        o.failures.push(format!(
+            "no service for {} only in top 3",
+            q.expect_top3_only_for
+                .iter()
+                .map(|g| g.id())
+                .collect::<Vec<_>>()
+                .join("|")
+        ));
     }
     if let Some(k) = q.first {
         if first.map(|h| h.agency_kind) != Some(k) {
@@ -413,6 +430,7 @@ mod tests {
             first: None,
             not_first: vec![Police, Emergency],
             not_first_only_for: vec![Group::Children, Group::YoungPeople],
+            expect_top3_only_for: vec![],
             min_results: 4,
             victim,
             danger_now,
@@ -503,6 +521,23 @@ mod tests {
         let mut l = good();
         l.insert(1, bris);
         assert!(check(&q(true, false), &l).passed());
+    }
+
+    #[test]
+    fn a_service_for_children_only_is_expected_in_the_top_three_for_a_child() {
+        let mut bris = s(NationalHelpline, "116 111");
+        bris.groups = vec![Group::Children, Group::YoungPeople];
+        let mut child = q(false, false);
+        child.not_first_only_for.clear();
+        child.expect_top3_only_for = vec![Group::Children, Group::YoungPeople];
+        let o = check(&child, &good());
+        assert!(o
+            .failures
+            .iter()
+            .any(|f| f.contains("no service for children|young_people only")));
+        let mut l = good();
+        l.insert(2, bris);
+        assert!(check(&child, &l).passed(), "{:?}", check(&child, &l));
     }
 
     #[test]

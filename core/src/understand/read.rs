@@ -439,7 +439,15 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
                 (has(cues[i], Cue::Partner) && (i == 0 || after_possessive || !person(i - 1)))
                     || (can_be_abuser(i) && after_possessive)
             });
-        if s.groups & Group::Children.bit() != 0 && s.groups & adult == 0 && !own_partner {
+        // The speaker's own age under 18 ("jag är 9", "jag är bara 14",
+        // "i am 15") makes the speaker the child, whoever else is named
+        // ("min pappa slår mamma, jag är 9").
+        let speaker_minor = age_at(toks).is_some_and(|(at, age)| {
+            age < 18 && (at.saturating_sub(3)..at).any(|j| has(cues[j], Cue::SelfRef))
+        });
+        if speaker_minor
+            || (s.groups & Group::Children.bit() != 0 && s.groups & adult == 0 && !own_partner)
+        {
             roles.push(Role::Child);
         } else if anyone && !relative {
             roles.push(Role::Subjected);
@@ -475,11 +483,18 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
 }
 
 /// An age in the text: a number before `år`/`åring`/`years` ("16 åring",
-/// "12-åring", "15 years"), after `är`/`am` ("jag är 12"), or written
-/// together ("12åring").
+/// "12-åring", "15 years"), after `är`/`am` ("jag är 12", "jag är bara
+/// 15"), or written together ("12åring").
 fn age_read(toks: &[Tok]) -> Option<u32> {
+    age_at(toks).map(|(_, a)| a)
+}
+
+/// The position and value of an age in the text (as [`age_read`]).
+fn age_at(toks: &[Tok]) -> Option<(usize, u32)> {
     const AFTER: &[&str] = &["ar", "aring", "arig", "ars", "years", "year", "yo"];
     const BEFORE: &[&str] = &["ar", "am"];
+    // Words between `är` and the age: "jag är bara 15", "i am only 14".
+    const BETWEEN: &[&str] = &["bara", "just", "only", "typ", "nastan"];
     for (i, t) in toks.iter().enumerate() {
         let w = t.t.word.as_str();
         let digits: String = w.chars().take_while(char::is_ascii_digit).collect();
@@ -491,13 +506,17 @@ fn age_read(toks: &[Tok]) -> Option<u32> {
         };
         let tail = &w[digits.len()..];
         let next = toks.get(i + 1).map(|t| t.t.word.as_str());
-        let prev = i.checked_sub(1).map(|j| toks[j].t.word.as_str());
+        let word = |j: usize| toks[j].t.word.as_str();
+        let prev = i.checked_sub(1).map(|j| match j {
+            1.. if BETWEEN.contains(&word(j)) => word(j - 1),
+            _ => word(j),
+        });
         if (!tail.is_empty() && AFTER.contains(&tail))
             || (tail.is_empty()
                 && (next.is_some_and(|x| AFTER.contains(&x))
                     || prev.is_some_and(|x| BEFORE.contains(&x))))
         {
-            return Some(n);
+            return Some((i, n));
         }
     }
     None

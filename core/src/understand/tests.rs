@@ -401,3 +401,34 @@ fn what_she_may_not_have_is_still_read() {
         );
     }
 }
+
+/// A child who tells of violence at home and gives her own age is the
+/// child, though her mother is the one beaten or her own boyfriend the one
+/// who hits; an age that is someone else's does not make the speaker a child.
+#[test]
+fn the_speakers_own_age_under_18_makes_her_the_child() {
+    for t in [
+        "min pappa slår mamma, jag är 9",
+        "jag är 12 och mamma blir slagen av hennes kille",
+        "jag är bara 15 och min pojkvän slår mig",
+    ] {
+        let x = r(t);
+        assert!(x.roles.contains(&Role::Child), "{t}: {x:?}");
+        assert!(!x.roles.contains(&Role::Subjected), "{t}: {x:?}");
+    }
+    let x = r("min man slår mig och sonen som är 9");
+    assert!(!x.roles.contains(&Role::Child), "{x:?}");
+    assert!(x.roles.contains(&Role::Subjected), "{x:?}");
+}
+
+/// A threat to kill said plainly is psychological violence, and danger now
+/// only with a word for now.
+#[test]
+fn a_plain_threat_to_kill_is_read() {
+    use crate::vocab::Form;
+    let x = r("han har sagt att han ska döda henne om hon går");
+    assert_ne!(x.situation.forms & Form::Psychological.bit(), 0, "{x:?}");
+    assert!(!x.situation.danger(), "{x:?}");
+    let x = r("han säger att han kommer döda mig nu");
+    assert!(x.situation.danger(), "{x:?}");
+}
