@@ -68,6 +68,10 @@ pub enum Cue {
     /// say no danger or threat now ("ej akut", "ingen akut fara"), and a
     /// violence word among them no form ("har inte slagit henne").
     Not,
+    /// A subject pronoun (`hon`): its group is a guess; about a pupil or a
+    /// child ("elev säger att hon inte vill gå hem") it is a girl, not a
+    /// woman.
+    Pronoun,
 }
 
 impl Cue {
@@ -90,6 +94,7 @@ impl Cue {
         Cue::Offspring,
         Cue::Partner,
         Cue::Not,
+        Cue::Pronoun,
     ];
     pub fn id(self) -> &'static str {
         match self {
@@ -111,6 +116,7 @@ impl Cue {
             Cue::Offspring => "offspring",
             Cue::Partner => "partner",
             Cue::Not => "not",
+            Cue::Pronoun => "pronoun",
         }
     }
     pub fn parse(s: &str) -> Option<Cue> {

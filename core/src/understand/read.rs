@@ -338,7 +338,7 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
             let object_aside = mm.cue == Some(Cue::Object)
                 && !(i.saturating_sub(3)..i).any(|j| has(cues[j], Cue::Violence));
             if !abuser[i] && !object_aside {
-                if mm.cue == Some(Cue::Object) {
+                if matches!(mm.cue, Some(Cue::Object | Cue::Pronoun)) {
                     pronoun_groups |= mm.situation.groups;
                 }
                 s.groups |= mm.situation.groups;
@@ -360,7 +360,7 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
         let named: u32 = toks
             .iter()
             .flat_map(|t| t.meanings.iter())
-            .filter(|&&m| lex.meanings[m].cue != Some(Cue::Object))
+            .filter(|&&m| !matches!(lex.meanings[m].cue, Some(Cue::Object | Cue::Pronoun)))
             .fold(0, |a, &m| a | lex.meanings[m].situation.groups);
         s.groups &= !(pronoun_groups & !named);
     }

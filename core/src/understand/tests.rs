@@ -432,3 +432,16 @@ fn a_plain_threat_to_kill_is_read() {
     let x = r("han säger att han kommer döda mig nu");
     assert!(x.situation.danger(), "{x:?}");
 }
+
+/// "hon" about a pupil is a girl, not a woman: the text starts with the
+/// child. A woman named as such stays a woman.
+#[test]
+fn she_about_a_pupil_is_a_girl() {
+    let x = r("elev säger att hon inte vill gå hem");
+    assert!(!has_group(&x, Group::Women), "{x:?}");
+    assert!(x.roles.contains(&Role::Child), "{x:?}");
+    let x = r("hon blir slagen av sin man");
+    assert!(has_group(&x, Group::Women), "{x:?}");
+    let x = r("elevens mamma säger att hon blir slagen");
+    assert!(has_group(&x, Group::Women), "{x:?}");
+}
