@@ -48,8 +48,9 @@ const STOP: &[&str] = &[
     "bli", "blev", "oss", "din", "dessa", "nagra", "deras", "blir", "mina", "samma", "vilken",
     "er", "sadan", "var", "blivit", "dess", "inom", "mellan", "sadant", "varfor", "varje", "vilka",
     "ditt", "vem", "vilket", "sadana", "vart", "dina", "vars", "vart", "vara", "ert", "era",
-    "vilkas", "mej", "hjalp", "behover", "behov", "soker", "sokes", "vill", "ska", "mm", "the",
-    "a", "an", "my", "is", "of", "and", "to", "in", "for", "me", "i", "help", "need",
+    "vilkas", "mej", "hjalp", "behover", "behov", "soker", "sokes", "vill", "ska", "mm", "kontakt",
+    "kontakta", "the", "a", "an", "my", "is", "of", "and", "to", "in", "for", "me", "i", "help",
+    "need",
 ];
 
 pub fn is_stop(word: &str) -> bool {

@@ -49,11 +49,14 @@ impl Tok {
     }
 }
 
-/// Single-word meanings of a folded word: exact words first, else the stem,
-/// else as typed (a start of five letters or more), else one typo (six
-/// letters or more) unless the word is the start of a word in the directory
-/// (`kvinnoj`, half-way to `kvinnojour`, is not a typo of `kvinnor`).
-fn single(lex: &Lexicon, t: &Token, starts: &dyn Fn(&str) -> bool) -> Vec<usize> {
+/// Single-word meanings of a folded word: exact words first, else the stem
+/// (a neuter noun's definite form, which the stemmer keeps, by its base:
+/// `kontaktförbudet`), else, for the last word only, as typed (a start of
+/// five letters or more: a word still being typed; `kontakt` before other
+/// words is not half of `kontaktförbud`), else one typo (six letters or
+/// more) unless the word is the start of a word in the directory (`kvinnoj`,
+/// half-way to `kvinnojour`, is not a typo of `kvinnor`).
+fn single(lex: &Lexicon, t: &Token, last: bool, starts: &dyn Fn(&str) -> bool) -> Vec<usize> {
     let of = |k: &str| -> Vec<usize> {
         lex.singles(k)
             .filter(|&p| lex.word(p, 0) == k || lex.stem(p, 0) == k)
@@ -73,9 +76,21 @@ fn single(lex: &Lexicon, t: &Token, starts: &dyn Fn(&str) -> bool) -> Vec<usize>
         return by_stem;
     }
     let n = t.word.chars().count();
+    if n >= 7 {
+        if let Some(base) = t.word.strip_suffix("et") {
+            let by_base = of(base);
+            if !by_base.is_empty() {
+                return by_base;
+            }
+            let by_base = of(&super::analyze::stem(base));
+            if !by_base.is_empty() {
+                return by_base;
+            }
+        }
+    }
     let mut out = Vec::new();
     let one_word = || (0..lex.phrases.len()).filter(|&p| lex.phrases[p].len == 1);
-    if n >= 5 {
+    if n >= 5 && last {
         for p in one_word() {
             let m = lex.phrases[p].meaning;
             if lex.word(p, 0).starts_with(&t.word) && !out.contains(&m) {
@@ -115,8 +130,12 @@ pub fn read_with(
 ) -> Reading {
     // Tokens, with compounds the lexicon does not know split into known parts.
     let mut toks: Vec<Tok> = Vec::new();
-    for t in analyze(text) {
-        let plain = !t.stop && t.word.chars().count() >= 6 && single(lex, &t, starts).is_empty();
+    let analyzed = analyze(text);
+    let count = analyzed.len();
+    for (k, t) in analyzed.into_iter().enumerate() {
+        let plain = !t.stop
+            && t.word.chars().count() >= 6
+            && single(lex, &t, k + 1 == count, starts).is_empty();
         let split = plain && !known(&t.word) && !known(&t.stem);
         let parts = if split {
             split_compound(&t.word, &|w| {
@@ -169,7 +188,7 @@ pub fn read_with(
             }
         }
         if took == 0 {
-            let m = single(lex, &toks[i].t, starts);
+            let m = single(lex, &toks[i].t, i + 1 == toks.len(), starts);
             if !m.is_empty() {
                 toks[i].meanings = m;
                 toks[i].read = true;

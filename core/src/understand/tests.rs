@@ -445,3 +445,19 @@ fn she_about_a_pupil_is_a_girl() {
     let x = r("elevens mamma säger att hon blir slagen");
     assert!(has_group(&x, Group::Women), "{x:?}");
 }
+
+/// A neuter noun's definite form is read by its base (the stemmer keeps
+/// "-et"); only the last word may be a word still being typed, so a whole
+/// word before others is not read as the start of a longer one.
+#[test]
+fn definite_forms_are_read_and_only_the_last_word_is_half_typed() {
+    use crate::vocab::Need;
+    let x = r("han bryter mot kontaktförbudet igen");
+    assert_ne!(x.situation.needs & Need::LegalSupport.bit(), 0, "{x:?}");
+    let x = r("behöver kontakt med socialjouren för barnen");
+    assert_eq!(x.situation.needs & Need::LegalSupport.bit(), 0, "{x:?}");
+    assert_eq!(x.situation.needs & Need::PoliceReport.bit(), 0, "{x:?}");
+    // Half-typed at the end: still read.
+    let x = r("hon vill ha kontaktförb");
+    assert_ne!(x.situation.needs & Need::LegalSupport.bit(), 0, "{x:?}");
+}
