@@ -556,11 +556,7 @@ impl Routing {
         r.secondary &= !(hard | r.primary);
         r.primary_offering &= !hard_offering;
         // A group an applying rule keeps in place is served in place.
-        r.out_serving = if out_serving & in_serving != 0 {
-            0
-        } else {
-            out_serving
-        };
+        r.out_serving = out_serving & !in_serving;
         r
     }
 

@@ -301,3 +301,25 @@ after_serving_only = ["children"]
     .unwrap_err();
     assert!(format!("{e:?}").contains("after_serving_only"), "{e:?}");
 }
+
+/// A man's list holds no service for women only (Kvinnofridslinjen), also
+/// when he is young and the children's rule keeps the children's services
+/// in place: each group is kept in place on its own.
+#[test]
+fn a_service_for_women_only_is_out_of_place_for_a_man() {
+    use crate::vocab::Role;
+    let r = embedded_routing().unwrap();
+    let helpline = AgencyKind::NationalHelpline as u8;
+    let (women, kids) = (
+        Group::Women.bit(),
+        Group::Children.bit() | Group::YoungPeople.bit(),
+    );
+    let mut young_man = Situation::new(&[Group::Men, Group::YoungPeople], &[], &[Form::Physical]);
+    young_man.roles = Role::Subjected.bit();
+    let route = r.route(&young_man);
+    assert_eq!(route.fit(helpline, 0, women), Fit::OutOfPlace);
+    assert_ne!(route.fit(helpline, 0, kids), Fit::OutOfPlace);
+    let mut woman = Situation::new(&[Group::Women], &[], &[Form::Physical]);
+    woman.roles = Role::Subjected.bit();
+    assert_eq!(r.route(&woman).fit(helpline, 0, women), Fit::Primary);
+}
