@@ -136,7 +136,9 @@ pub fn read_with(
         let plain = !t.stop
             && t.word.chars().count() >= 6
             && single(lex, &t, k + 1 == count, starts).is_empty();
-        let split = plain && !known(&t.word) && !known(&t.stem);
+        // A word that begins a phrase ("nowhere to go") is read whole.
+        let split =
+            plain && !known(&t.word) && !known(&t.stem) && lex.multis(&t.stem).next().is_none();
         let parts = if split {
             split_compound(&t.word, &|w| {
                 lex.knows(w) || (w.chars().count() >= 4 && known(w))

@@ -461,3 +461,13 @@ fn definite_forms_are_read_and_only_the_last_word_is_half_typed() {
     let x = r("hon vill ha kontaktförb");
     assert_ne!(x.situation.needs & Need::LegalSupport.bit(), 0, "{x:?}");
 }
+
+/// A word that begins a phrase of the lexicon is not split as a compound
+/// ("nowhere to go" is not "now" + "here").
+#[test]
+fn a_word_that_begins_a_phrase_is_not_split() {
+    use crate::vocab::Need;
+    let x = r("my husband hits me and i have nowhere to go");
+    assert_ne!(x.situation.needs & Need::ProtectedHousing.bit(), 0, "{x:?}");
+    assert!(!x.situation.danger(), "{x:?}");
+}
