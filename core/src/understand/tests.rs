@@ -471,3 +471,30 @@ fn a_word_that_begins_a_phrase_is_not_split() {
     assert_ne!(x.situation.needs & Need::ProtectedHousing.bit(), 0, "{x:?}");
     assert!(!x.situation.danger(), "{x:?}");
 }
+
+/// "akut" and "pågår" about a need or a case are a worker's words, not
+/// danger now; about violence they still are.
+#[test]
+fn an_urgent_need_or_an_ongoing_case_is_not_danger_now() {
+    use crate::vocab::Need;
+    for t in [
+        "utredning pågår, mamma och barn utsatta",
+        "pågående ärende om våld i nära relation",
+        "barnavårdsutredning pågår",
+        "akut behov av skyddat boende",
+        "akut boende för kvinna och barn",
+        "hon har det akut med ekonomin",
+    ] {
+        let x = r(t);
+        assert!(!x.situation.danger(), "{t}: {x:?}");
+    }
+    let x = r("akut boende för kvinna och barn");
+    assert_ne!(x.situation.needs & Need::ProtectedHousing.bit(), 0, "{x:?}");
+    for t in [
+        "våld pågår hos grannen",
+        "pågående misshandel i lägenheten",
+        "akut",
+    ] {
+        assert!(r(t).situation.danger(), "{t}");
+    }
+}
