@@ -498,3 +498,14 @@ fn an_urgent_need_or_an_ongoing_case_is_not_danger_now() {
         assert!(r(t).situation.danger(), "{t}");
     }
 }
+
+/// Swedish "hit" (here) is not English "hits": "han ska komma hit" reads
+/// no violence; "he hits me" still does.
+#[test]
+fn here_is_not_hits() {
+    use crate::vocab::Form;
+    let x = r("hon är rädd att han ska komma hit ikväll");
+    assert_eq!(x.situation.forms & Form::Physical.bit(), 0, "{x:?}");
+    let x = r("my husband hits me");
+    assert_ne!(x.situation.forms & Form::Physical.bit(), 0, "{x:?}");
+}
