@@ -509,3 +509,14 @@ fn here_is_not_hits() {
     let x = r("my husband hits me");
     assert_ne!(x.situation.forms & Form::Physical.bit(), 0, "{x:?}");
 }
+
+/// Being kept from one's family and having one's accounts watched are
+/// read as the control they are.
+#[test]
+fn isolation_and_watched_accounts_are_read() {
+    use crate::vocab::Form;
+    let x = r("hon får inte träffa sin familj längre");
+    assert_ne!(x.situation.forms & Form::Psychological.bit(), 0, "{x:?}");
+    let x = r("han loggar in på hennes mejl och facebook");
+    assert_ne!(x.situation.forms & Form::Digital.bit(), 0, "{x:?}");
+}
