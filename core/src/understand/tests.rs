@@ -520,3 +520,14 @@ fn isolation_and_watched_accounts_are_read() {
     let x = r("han loggar in på hennes mejl och facebook");
     assert_ne!(x.situation.forms & Form::Digital.bit(), 0, "{x:?}");
 }
+
+/// A preschool child's violent play is a sign for a concern report, and
+/// the child who plays is not the one who uses violence.
+#[test]
+fn a_childs_violent_play_is_a_concern_not_the_childs_violence() {
+    use crate::vocab::Need;
+    let x = r("förskolebarn leker våldsamma lekar och säger att pappa slår");
+    assert!(has_group(&x, Group::Children), "{x:?}");
+    assert_ne!(x.situation.needs & Need::ChildProtection.bit(), 0, "{x:?}");
+    assert!(!x.roles.contains(&Role::UsesViolence), "{x:?}");
+}
