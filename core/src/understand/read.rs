@@ -313,11 +313,13 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     let mut self_violence = false;
     for i in (0..n).filter(|&i| has(cues[i], Cue::SelfRef)) {
         for j in i + 1..(i + 6).min(n) {
-            if has(cues[j], Cue::Victim) || has(cues[j], Cue::Relative) || person(j) {
-                break;
-            }
+            // "jag blir våldsam": the adjective is a violence word and a word
+            // for the one who uses it.
             if active(j) && !negated[j] {
                 self_violence = true;
+                break;
+            }
+            if has(cues[j], Cue::Victim) || has(cues[j], Cue::Relative) || person(j) {
                 break;
             }
         }

@@ -531,3 +531,17 @@ fn a_childs_violent_play_is_a_concern_not_the_childs_violence() {
     assert_ne!(x.situation.needs & Need::ChildProtection.bit(), 0, "{x:?}");
     assert!(!x.roles.contains(&Role::UsesViolence), "{x:?}");
 }
+
+/// "en våldsam man" is the man who uses violence, not the person: a
+/// parent worried for a grown daughter is not asking about a man
+/// subjected to violence. "jag blir våldsam" is the speaker's own.
+#[test]
+fn a_violent_man_is_the_abuser() {
+    let x = r("min dotter 19 lever med en våldsam man");
+    assert!(!has_group(&x, Group::Men), "{x:?}");
+    assert!(x.roles.contains(&Role::Relative), "{x:?}");
+    let x = r("jag blir våldsam när jag dricker");
+    assert!(x.roles.contains(&Role::UsesViolence), "{x:?}");
+    let x = r("pappa är våldsam mot mamma");
+    assert!(!x.roles.contains(&Role::UsesViolence), "{x:?}");
+}
