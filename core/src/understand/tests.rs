@@ -545,3 +545,24 @@ fn a_violent_man_is_the_abuser() {
     let x = r("pappa är våldsam mot mamma");
     assert!(!x.roles.contains(&Role::UsesViolence), "{x:?}");
 }
+
+/// The languages people in the two counties speak are read as the
+/// language and a need of an interpreter, also as "-talande".
+#[test]
+fn more_languages_are_read() {
+    use crate::vocab::Need;
+    for (t, code) in [
+        ("kvinna från ukraina, mannen slår, hon kan bara ryska", "ru"),
+        ("arabisktalande kvinna misshandlad", "ar"),
+        ("hon talar bara polska", "pl"),
+        ("kurdiska, behöver tolk", "ku"),
+    ] {
+        let x = r(t);
+        assert_eq!(x.language.as_deref(), Some(code), "{t}: {x:?}");
+        assert_ne!(
+            x.situation.needs & Need::Interpretation.bit(),
+            0,
+            "{t}: {x:?}"
+        );
+    }
+}
