@@ -566,3 +566,29 @@ fn more_languages_are_read() {
         );
     }
 }
+
+/// Nowhere to stay, an assault, and the English a guest or a seasonal
+/// worker in Åre types.
+#[test]
+fn nowhere_to_stay_an_assault_and_english_are_read() {
+    use crate::vocab::{Form, Need};
+    for t in [
+        "hon har ingenstans att ta vägen",
+        "hon är här på semester och har ingen stans att bo",
+    ] {
+        let x = r(t);
+        assert_ne!(
+            x.situation.needs & Need::ProtectedHousing.bit(),
+            0,
+            "{t}: {x:?}"
+        );
+    }
+    let x = r("turist blev överfallen av sin pojkvän på hotellet");
+    assert_ne!(x.situation.forms & Form::Physical.bit(), 0, "{x:?}");
+    assert!(x.roles.contains(&Role::Subjected), "{x:?}");
+    let x = r("he is choking her");
+    assert_ne!(x.situation.forms & Form::Physical.bit(), 0, "{x:?}");
+    assert!(r("my girlfriend is scared of her ex, he is outside")
+        .situation
+        .danger());
+}
