@@ -54,7 +54,8 @@ impl Tok {
 /// `kontaktförbudet`), else, for the last word only, as typed (a start of
 /// five letters or more: a word still being typed; `kontakt` before other
 /// words is not half of `kontaktförbud`), else one typo (six letters or
-/// more) unless the word is the start of a word in the directory (`kvinnoj`,
+/// more, of a word of six or more: `natten` is not a typo of `nätet`)
+/// unless the word is the start of a word in the directory (`kvinnoj`,
 /// half-way to `kvinnojour`, is not a typo of `kvinnor`).
 fn single(lex: &Lexicon, t: &Token, last: bool, starts: &dyn Fn(&str) -> bool) -> Vec<usize> {
     let of = |k: &str| -> Vec<usize> {
@@ -101,7 +102,7 @@ fn single(lex: &Lexicon, t: &Token, last: bool, starts: &dyn Fn(&str) -> bool) -
     if out.is_empty() && n >= 6 && !starts(&t.word) {
         for p in one_word() {
             let (w, m) = (lex.word(p, 0), lex.phrases[p].meaning);
-            if w.chars().count() >= 5
+            if w.chars().count() >= 6
                 && (within_one_edit(w, &t.word) || within_one_edit(lex.stem(p, 0), &t.stem))
                 && !out.contains(&m)
             {

@@ -592,3 +592,16 @@ fn nowhere_to_stay_an_assault_and_english_are_read() {
         .situation
         .danger());
 }
+
+/// The police's and the clinics' short words: "msg" (målsägande) is the
+/// person subjected, a BUP patient is a child; "natten" is not "nätet".
+#[test]
+fn the_police_and_the_clinics_short_words() {
+    use crate::vocab::Form;
+    let x = r("msg vill ha skyddat boende");
+    assert!(x.roles.contains(&Role::Subjected), "{x:?}");
+    let x = r("bup patient berättar om våld hemma");
+    assert!(has_group(&x, Group::Children), "{x:?}");
+    let x = r("någon att prata med mitt i natten");
+    assert_eq!(x.situation.forms & Form::Digital.bit(), 0, "{x:?}");
+}
