@@ -377,10 +377,17 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     }
     // "henne" about a pupil or a child is a girl, not a woman: when the text
     // starts with the child ("elev berättar att styvpappan slår henne"; not
-    // "maken kallar henne värdelös, hotar ta barnen").
+    // "maken kallar henne värdelös, hotar ta barnen"), or gives her age
+    // ("hon är 15 och blir slagen av pappa").
     let young = Group::Children.bit() | Group::YoungPeople.bit();
     let first_person = (0..n).find(|&i| person(i));
-    if first_person.is_some_and(|i| groups_of(i) & young != 0 && !abuser[i]) {
+    // "hon är 15": the pronoun's own age under 18.
+    let pronoun_minor = age_at(toks).is_some_and(|(at, age)| {
+        age < 18
+            && (at.saturating_sub(3)..at)
+                .any(|j| has(cues[j], Cue::Pronoun) || has(cues[j], Cue::Object))
+    });
+    if pronoun_minor || first_person.is_some_and(|i| groups_of(i) & young != 0 && !abuser[i]) {
         let named: u32 = toks
             .iter()
             .flat_map(|t| t.meanings.iter())

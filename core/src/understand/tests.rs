@@ -605,3 +605,13 @@ fn the_police_and_the_clinics_short_words() {
     let x = r("någon att prata med mitt i natten");
     assert_eq!(x.situation.forms & Form::Digital.bit(), 0, "{x:?}");
 }
+
+/// "hon är 15" is a girl: the child, not a woman.
+#[test]
+fn she_with_an_age_under_18_is_a_girl() {
+    let x = r("hon är 15 och blir slagen av pappa");
+    assert!(!has_group(&x, Group::Women), "{x:?}");
+    assert!(x.roles.contains(&Role::Child), "{x:?}");
+    let x = r("hon är 34 och blir slagen av sin man");
+    assert!(has_group(&x, Group::Women), "{x:?}");
+}
