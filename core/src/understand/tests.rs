@@ -615,3 +615,13 @@ fn she_with_an_age_under_18_is_a_girl() {
     let x = r("hon är 34 och blir slagen av sin man");
     assert!(has_group(&x, Group::Women), "{x:?}");
 }
+
+/// A worker's question about the duty to report is a concern for a child
+/// asked by a professional.
+#[test]
+fn the_duty_to_report_is_a_workers_concern_for_a_child() {
+    use crate::vocab::Need;
+    let x = r("har jag anmälningsplikt när en elev berättar");
+    assert_ne!(x.situation.needs & Need::ChildProtection.bit(), 0, "{x:?}");
+    assert!(x.roles.contains(&Role::Professional), "{x:?}");
+}
