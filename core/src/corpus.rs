@@ -146,6 +146,10 @@ fn ids(kinds: &[AgencyKind]) -> String {
     kinds.iter().map(|k| k.id()).collect::<Vec<_>>().join("|")
 }
 
+fn group_ids(groups: &[Group]) -> String {
+    groups.iter().map(|g| g.id()).collect::<Vec<_>>().join("|")
+}
+
 /// Checks a result list against an entry.
 pub fn check(q: &Query, list: &[Shown]) -> Outcome {
     let mut o = Outcome::default();
@@ -181,11 +185,7 @@ pub fn check(q: &Query, list: &[Shown]) -> Outcome {
         if only_for(h, &q.not_first_only_for) {
             let what = format!(
                 "a service for {} only first ('{}')",
-                h.groups
-                    .iter()
-                    .map(|g| g.id())
-                    .collect::<Vec<_>>()
-                    .join("|"),
+                group_ids(&h.groups),
                 h.id
             );
             if q.victim {
@@ -233,11 +233,7 @@ pub fn check(q: &Query, list: &[Shown]) -> Outcome {
     {
         o.failures.push(format!(
             "no service for {} only in top 3",
-            q.expect_top3_only_for
-                .iter()
-                .map(|g| g.id())
-                .collect::<Vec<_>>()
-                .join("|")
+            group_ids(&q.expect_top3_only_for)
         ));
     }
     if let Some(k) = q.first {
