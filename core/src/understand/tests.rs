@@ -625,3 +625,15 @@ fn the_duty_to_report_is_a_workers_concern_for_a_child() {
     assert_ne!(x.situation.needs & Need::ChildProtection.bit(), 0, "{x:?}");
     assert!(x.roles.contains(&Role::Professional), "{x:?}");
 }
+
+/// A knife held to her, a threat sent on an app, a hunting rifle at home.
+#[test]
+fn weapons_and_apps_are_read() {
+    use crate::vocab::Form;
+    let x = r("hon har fått en kniv mot halsen");
+    assert_ne!(x.situation.forms & Form::Physical.bit(), 0, "{x:?}");
+    assert!(!x.situation.danger(), "{x:?}");
+    let x = r("exet skickar hot via snapchat");
+    assert_ne!(x.situation.forms & Form::Digital.bit(), 0, "{x:?}");
+    assert!(r("han står med jaktgeväret nu").situation.danger());
+}
