@@ -637,3 +637,14 @@ fn weapons_and_apps_are_read() {
     assert_ne!(x.situation.forms & Form::Digital.bit(), 0, "{x:?}");
     assert!(r("han står med jaktgeväret nu").situation.danger());
 }
+
+/// Drugged at a party is read as sexual violence; being forced to take
+/// drugs is not read as that.
+#[test]
+fn drugged_is_not_drugs() {
+    use crate::vocab::Form;
+    let x = r("hon blev drogad på festen");
+    assert_ne!(x.situation.forms & Form::Sexual.bit(), 0, "{x:?}");
+    let x = r("han tvingar henne att ta droger");
+    assert_eq!(x.situation.forms & Form::Sexual.bit(), 0, "{x:?}");
+}
