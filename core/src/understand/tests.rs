@@ -648,3 +648,20 @@ fn drugged_is_not_drugs() {
     let x = r("han tvingar henne att ta droger");
     assert_eq!(x.situation.forms & Form::Sexual.bit(), 0, "{x:?}");
 }
+
+/// The honour-related signs a school or a clinic meets: being sent to the
+/// home country, genital cutting by its everyday name, a partner forbidden.
+#[test]
+fn honour_related_signs_are_read() {
+    use crate::vocab::Form;
+    for t in [
+        "flicka 16 rädd att skickas till hemlandet",
+        "kvinnlig omskärelse",
+        "han får inte ha en flickvän för familjen",
+    ] {
+        let x = r(t);
+        assert_ne!(x.situation.forms & Form::Honour.bit(), 0, "{t}: {x:?}");
+    }
+    let x = r("brodern vaktar henne hela tiden");
+    assert_ne!(x.situation.forms & Form::Psychological.bit(), 0, "{x:?}");
+}
