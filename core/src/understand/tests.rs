@@ -665,3 +665,18 @@ fn honour_related_signs_are_read() {
     let x = r("brodern vaktar henne hela tiden");
     assert_ne!(x.situation.forms & Form::Psychological.bit(), 0, "{x:?}");
 }
+
+/// A pension taken is economic violence; a wheelchair user or a deaf woman
+/// is read as a person with a disability.
+#[test]
+fn pensions_and_disabilities_are_read() {
+    use crate::vocab::Form;
+    let x = r("hemtjänsten misstänker att sonen tar pensionen");
+    assert_ne!(x.situation.forms & Form::Economic.bit(), 0, "{x:?}");
+    for t in [
+        "rullstolsburen kvinna, partnern tar hennes hjälpmedel",
+        "döv kvinna utsatt för våld",
+    ] {
+        assert!(has_group(&r(t), Group::Disabilities), "{t}");
+    }
+}
