@@ -53,8 +53,9 @@ impl Tok {
 /// (a neuter noun's definite form, which the stemmer keeps, by its base:
 /// `kontaktförbudet`), else, for the last word only, as typed (a start of
 /// five letters or more: a word still being typed; `kontakt` before other
-/// words is not half of `kontaktförbud`), else one typo (six letters or
-/// more, of a word of six or more: `natten` is not a typo of `nätet`)
+/// words is not half of `kontaktförbud`), else one typo (seven letters or
+/// more, of a word of six or more: `natten` is not a typo of `nätet`, nor
+/// `kollar` of `killar`)
 /// unless the word is the start of a word in the directory (`kvinnoj`,
 /// half-way to `kvinnojour`, is not a typo of `kvinnor`).
 fn single(lex: &Lexicon, t: &Token, last: bool, starts: &dyn Fn(&str) -> bool) -> Vec<usize> {
@@ -99,7 +100,7 @@ fn single(lex: &Lexicon, t: &Token, last: bool, starts: &dyn Fn(&str) -> bool) -
             }
         }
     }
-    if out.is_empty() && n >= 6 && !starts(&t.word) {
+    if out.is_empty() && n >= 7 && !starts(&t.word) {
         for p in one_word() {
             let (w, m) = (lex.word(p, 0), lex.phrases[p].meaning);
             if w.chars().count() >= 6

@@ -680,3 +680,14 @@ fn pensions_and_disabilities_are_read() {
         assert!(has_group(&r(t), Group::Disabilities), "{t}");
     }
 }
+/// A six-letter word one letter from a lexicon word is a word of its own
+/// ("kollar" is not "killar"): her boyfriend is not read as a young man
+/// subjected to violence.
+#[test]
+fn a_short_word_is_not_taken_for_a_typo() {
+    let x = r("min kille är svartsjuk och kollar min mobil");
+    assert!(!has_group(&x, Group::Men), "{x:?}");
+    // A longer typo still is one.
+    let x = r("hon blev misshandlat av sin sambo");
+    assert!(x.roles.contains(&Role::Subjected), "{x:?}");
+}
