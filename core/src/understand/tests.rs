@@ -575,6 +575,7 @@ fn nowhere_to_stay_an_assault_and_english_are_read() {
     for t in [
         "hon har ingenstans att ta vägen",
         "hon är här på semester och har ingen stans att bo",
+        "vart kan hon ta vägen på julafton",
     ] {
         let x = r(t);
         assert_ne!(
