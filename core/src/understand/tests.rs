@@ -692,3 +692,21 @@ fn a_short_word_is_not_taken_for_a_typo() {
     let x = r("hon blev misshandlat av sin sambo");
     assert!(x.roles.contains(&Role::Subjected), "{x:?}");
 }
+
+/// A child who has been hurt is the child subjected, never the one who
+/// hurt: "skadat" after "blivit" is what was done to the child.
+#[test]
+fn a_hurt_child_is_the_child() {
+    for t in [
+        "barnet har blivit skadat",
+        "bebisen har skakats",
+        "barnet har skadats av pappan",
+    ] {
+        let x = r(t);
+        assert!(has_group(&x, Group::Children), "{t}: {x:?}");
+        assert!(!x.roles.contains(&Role::UsesViolence), "{t}: {x:?}");
+    }
+    // The man who fears he will hurt his wife is still read as such.
+    let x = r("jag är rädd att jag ska skada min fru");
+    assert!(x.roles.contains(&Role::UsesViolence), "{x:?}");
+}
