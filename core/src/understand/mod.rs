@@ -72,6 +72,10 @@ pub enum Cue {
     /// child ("elev säger att hon inte vill gå hem") it is a girl, not a
     /// woman.
     Pronoun,
+    /// `just nu`, `right now`: danger now only together with violence, a
+    /// victim word or a threat, and none for the past ("han slår henne just
+    /// nu"; not "just nu bor hon hos sin mamma").
+    RightNow,
 }
 
 impl Cue {
@@ -95,6 +99,7 @@ impl Cue {
         Cue::Partner,
         Cue::Not,
         Cue::Pronoun,
+        Cue::RightNow,
     ];
     pub fn id(self) -> &'static str {
         match self {
@@ -117,6 +122,7 @@ impl Cue {
             Cue::Partner => "partner",
             Cue::Not => "not",
             Cue::Pronoun => "pronoun",
+            Cue::RightNow => "right_now",
         }
     }
     pub fn parse(s: &str) -> Option<Cue> {

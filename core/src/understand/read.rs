@@ -248,7 +248,8 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
                 }
             }
             negated[j] = true;
-            cues[j] &= !(Cue::Danger.bit() | Cue::Threat.bit() | Cue::Now.bit());
+            cues[j] &=
+                !(Cue::Danger.bit() | Cue::Threat.bit() | Cue::Now.bit() | Cue::RightNow.bit());
         }
     }
     let groups_of = |i: usize| {
@@ -428,7 +429,14 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     // A threat or a weapon is danger now only when the text says now, and
     // not what happened before.
     let any = |c: Cue| cues.iter().any(|&x| has(x, c));
-    if any(Cue::Threat) && any(Cue::Now) && !any(Cue::Past) {
+    if any(Cue::Threat) && (any(Cue::Now) || any(Cue::RightNow)) && !any(Cue::Past) {
+        s.needs |= Need::AcuteDanger.bit();
+    }
+    // "just nu" is danger now with violence in the text ("han slår henne
+    // just nu", "hon blir slagen just nu"), not by itself.
+    let violence =
+        (0..n).any(|i| !negated[i] && (has(cues[i], Cue::Violence) || has(cues[i], Cue::Victim)));
+    if any(Cue::RightNow) && violence && !any(Cue::Past) {
         s.needs |= Need::AcuteDanger.bit();
     }
     // "prata med någon som kan heder": a worker asking someone who knows

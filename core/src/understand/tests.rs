@@ -710,3 +710,24 @@ fn a_hurt_child_is_the_child() {
     let x = r("jag är rädd att jag ska skada min fru");
     assert!(x.roles.contains(&Role::UsesViolence), "{x:?}");
 }
+
+/// "just nu" is danger now with violence in the text, never by itself;
+/// injuries that were life-threatening last year are not danger now.
+#[test]
+fn right_now_is_danger_only_with_violence() {
+    for t in [
+        "just nu bor hon hos sin mamma",
+        "hon har det tufft just nu med exet",
+        "hon fick livshotande skador förra året",
+    ] {
+        let x = r(t);
+        assert!(!x.situation.danger(), "{t}: {x:?}");
+    }
+    for t in [
+        "han slår henne just nu",
+        "hon blir slagen just nu",
+        "he is hitting her right now",
+    ] {
+        assert!(r(t).situation.danger(), "{t}");
+    }
+}
