@@ -233,8 +233,11 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     // say no danger or threat now ("inte i akut fara just nu", "inte längre
     // akut"), and a violence word among them no form ("har inte slagit").
     let mut negated = vec![false; n];
-    let nots: Vec<usize> = (0..n).filter(|&i| has(cues[i], Cue::Not)).collect();
-    for i in nots {
+    // (The masking below never takes away a negation.)
+    for i in 0..n {
+        if !has(cues[i], Cue::Not) {
+            continue;
+        }
         let mut words = 0;
         for j in i + 1..n {
             let t = &toks[j];
@@ -383,13 +386,15 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     // ("hon är 15 och blir slagen av pappa").
     let young = Group::Children.bit() | Group::YoungPeople.bit();
     let first_person = (0..n).find(|&i| person(i));
-    // "hon är 15": the pronoun's own age under 18.
-    let pronoun_minor = age_at(toks).is_some_and(|(at, age)| {
-        age < 18
-            && (at.saturating_sub(3)..at)
-                .any(|j| has(cues[j], Cue::Pronoun) || has(cues[j], Cue::Object))
-    });
-    if pronoun_minor || first_person.is_some_and(|i| groups_of(i) & young != 0 && !abuser[i]) {
+    let age = age_at(toks);
+    // An age under 18 within three words after a word with one of `mask`'s
+    // cues: whose age it is ("hon är 15", "jag är 9").
+    let minor_after = |mask: u32| {
+        age.is_some_and(|(at, a)| a < 18 && (at.saturating_sub(3)..at).any(|j| cues[j] & mask != 0))
+    };
+    if minor_after(Cue::Pronoun.bit() | Cue::Object.bit())
+        || first_person.is_some_and(|i| groups_of(i) & young != 0 && !abuser[i])
+    {
         let named: u32 = toks
             .iter()
             .flat_map(|t| t.meanings.iter())
@@ -398,10 +403,10 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
         s.groups &= !(pronoun_groups & !named);
     }
     // An age under 18 ("jag är 12", "16 åring", "15-årig", "14 years") is a child.
-    if let Some(age) = age_read(toks) {
-        if age < 18 {
+    if let Some((_, a)) = age {
+        if a < 18 {
             s.groups |= Group::Children.bit();
-            if age >= 13 {
+            if a >= 13 {
                 s.groups |= Group::YoungPeople.bit();
             }
         }
@@ -411,7 +416,7 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     // a child read only from an offspring word is not a child (a grandchild,
     // "barnet" or an age still is).
     let (old, kids) = (Group::OlderPeople.bit(), Group::Children.bit());
-    if s.groups & old != 0 && s.groups & kids != 0 && age_read(toks).is_none_or(|a| a >= 18) {
+    if s.groups & old != 0 && s.groups & kids != 0 && age.is_none_or(|(_, a)| a >= 18) {
         let only_grown = toks.iter().flat_map(|t| &t.meanings).all(|&m| {
             let mm = &lex.meanings[m];
             mm.situation.groups & kids == 0 || mm.cue == Some(Cue::Offspring)
@@ -426,17 +431,17 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     if s.groups & w != 0 && maybe_abuser_groups & m != 0 && maybe_abuser_groups & w == 0 {
         s.groups &= !m;
     }
-    // A threat or a weapon is danger now only when the text says now, and
-    // not what happened before.
+    // Danger now from what the text says is happening, never from what
+    // happened before: a threat or a weapon with a word for now; "just nu"
+    // with violence in the text ("han slår henne just nu"; not "just nu bor
+    // hon hos sin mamma").
     let any = |c: Cue| cues.iter().any(|&x| has(x, c));
-    if any(Cue::Threat) && (any(Cue::Now) || any(Cue::RightNow)) && !any(Cue::Past) {
-        s.needs |= Need::AcuteDanger.bit();
-    }
-    // "just nu" is danger now with violence in the text ("han slår henne
-    // just nu", "hon blir slagen just nu"), not by itself.
     let violence =
         (0..n).any(|i| !negated[i] && (has(cues[i], Cue::Violence) || has(cues[i], Cue::Victim)));
-    if any(Cue::RightNow) && violence && !any(Cue::Past) {
+    let right_now = any(Cue::RightNow);
+    if !any(Cue::Past)
+        && ((any(Cue::Threat) && (any(Cue::Now) || right_now)) || (right_now && violence))
+    {
         s.needs |= Need::AcuteDanger.bit();
     }
     // "prata med någon som kan heder": a worker asking someone who knows
@@ -482,10 +487,7 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
         // The speaker's own age under 18 ("jag är 9", "jag är bara 14",
         // "i am 15") makes the speaker the child, whoever else is named
         // ("min pappa slår mamma, jag är 9").
-        let speaker_minor = age_at(toks).is_some_and(|(at, age)| {
-            age < 18 && (at.saturating_sub(3)..at).any(|j| has(cues[j], Cue::SelfRef))
-        });
-        if speaker_minor
+        if minor_after(Cue::SelfRef.bit())
             || (s.groups & Group::Children.bit() != 0 && s.groups & adult == 0 && !own_partner)
         {
             roles.push(Role::Child);
@@ -522,14 +524,10 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     out.language = language;
 }
 
-/// An age in the text: a number before `år`/`åring`/`years` ("16 åring",
-/// "12-åring", "15 years"), after `är`/`am` ("jag är 12", "jag är bara
-/// 15"), or written together ("12åring").
-fn age_read(toks: &[Tok]) -> Option<u32> {
-    age_at(toks).map(|(_, a)| a)
-}
-
-/// The position and value of an age in the text (as [`age_read`]).
+/// The position and value of an age in the text: a number before
+/// `år`/`åring`/`years` ("16 åring", "12-åring", "15 years"), after
+/// `är`/`am` ("jag är 12", "jag är bara 15"), or written together
+/// ("12åring").
 fn age_at(toks: &[Tok]) -> Option<(usize, u32)> {
     const AFTER: &[&str] = &["ar", "aring", "arig", "ars", "years", "year", "yo"];
     const BEFORE: &[&str] = &["ar", "am"];
