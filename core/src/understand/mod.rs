@@ -13,9 +13,13 @@
 //!   otherwise, danger now only from explicit words.
 
 pub mod analyze;
+#[cfg(test)]
+mod danger_tests;
 mod read;
 #[cfg(test)]
 mod tests;
+#[cfg(test)]
+mod words_tests;
 
 pub use read::{read, read_with, Reading};
 

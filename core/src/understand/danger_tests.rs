@@ -1,0 +1,130 @@
+//! The reader on danger now and on what the text says did not happen:
+//! negation, a worker's "akut" and "pågår", "just nu", threats.
+
+use super::tests::r;
+
+/// A nurse's note that it is not acute is not danger now: "ej akut" is how
+/// a journal says it, and 112 first would be wrong. Danger said plainly in
+/// another clause still is.
+#[test]
+fn not_acute_is_not_danger_now() {
+    for t in [
+        "ej akut, kvinna rädd för sin man",
+        "inte akut men hon är rädd för exet",
+        "ingen akut fara men hon behöver stöd",
+        "inget akut lage, men hon ar radd",
+        "hon är inte i akut fara just nu",
+        "inte längre akut, han har åkt",
+        "not an emergency but she is scared of her husband",
+    ] {
+        let x = r(t);
+        assert!(!x.situation.danger(), "{t}: {x:?}");
+    }
+    for t in [
+        "inte rädd för sig själv men han står utanför dörren nu",
+        "hon är inte säker, han försöker ta sig in",
+    ] {
+        let x = r(t);
+        assert!(x.situation.danger(), "{t}: {x:?}");
+    }
+}
+
+/// What the text says did not happen is not read as a form or a need;
+/// what it says did happen is ("han har inte slagit henne men hon får
+/// inte pengar" keeps the economic control out of the negated clause).
+#[test]
+fn what_did_not_happen_is_not_read() {
+    use crate::vocab::{Form, Need};
+    let x = r("han har inte slagit henne men hotar henne hela tiden");
+    assert_eq!(x.situation.forms & Form::Physical.bit(), 0, "{x:?}");
+    assert_ne!(x.situation.forms & Form::Psychological.bit(), 0, "{x:?}");
+    let x = r("hon vill inte polisanmäla men behöver någonstans att bo");
+    assert_eq!(x.situation.needs & Need::PoliceReport.bit(), 0, "{x:?}");
+    assert_ne!(x.situation.needs & Need::ProtectedHousing.bit(), 0, "{x:?}");
+    // A phrase that holds the negation is read whole.
+    let x = r("hon vågar inte åka hem ikväll");
+    assert_ne!(x.situation.needs & Need::ProtectedHousing.bit(), 0, "{x:?}");
+    // The negation stops at the clause: the blow is read.
+    let x = r("inte rädd men han slog henne igår");
+    assert_ne!(x.situation.forms & Form::Physical.bit(), 0, "{x:?}");
+}
+
+/// What a person does not have or may not do is often the sign itself: a
+/// negation before it takes nothing away.
+#[test]
+fn what_she_may_not_have_is_still_read() {
+    use crate::vocab::{Form, Need};
+    let x = r("hon har inga egna pengar, han tar hela lönen");
+    assert_ne!(x.situation.forms & Form::Economic.bit(), 0, "{x:?}");
+    for t in [
+        "kan inte prata svenska, mannen slår henne",
+        "hon pratar inte så bra svenska",
+    ] {
+        let x = r(t);
+        assert_ne!(
+            x.situation.needs & Need::Interpretation.bit(),
+            0,
+            "{t}: {x:?}"
+        );
+    }
+}
+
+/// A threat to kill said plainly is psychological violence, and danger now
+/// only with a word for now.
+#[test]
+fn a_plain_threat_to_kill_is_read() {
+    use crate::vocab::Form;
+    let x = r("han har sagt att han ska döda henne om hon går");
+    assert_ne!(x.situation.forms & Form::Psychological.bit(), 0, "{x:?}");
+    assert!(!x.situation.danger(), "{x:?}");
+    let x = r("han säger att han kommer döda mig nu");
+    assert!(x.situation.danger(), "{x:?}");
+}
+
+/// "akut" and "pågår" about a need or a case are a worker's words, not
+/// danger now; about violence they still are.
+#[test]
+fn an_urgent_need_or_an_ongoing_case_is_not_danger_now() {
+    use crate::vocab::Need;
+    for t in [
+        "utredning pågår, mamma och barn utsatta",
+        "pågående ärende om våld i nära relation",
+        "barnavårdsutredning pågår",
+        "akut behov av skyddat boende",
+        "akut boende för kvinna och barn",
+        "hon har det akut med ekonomin",
+    ] {
+        let x = r(t);
+        assert!(!x.situation.danger(), "{t}: {x:?}");
+    }
+    let x = r("akut boende för kvinna och barn");
+    assert_ne!(x.situation.needs & Need::ProtectedHousing.bit(), 0, "{x:?}");
+    for t in [
+        "våld pågår hos grannen",
+        "pågående misshandel i lägenheten",
+        "akut",
+    ] {
+        assert!(r(t).situation.danger(), "{t}");
+    }
+}
+
+/// "just nu" is danger now with violence in the text, never by itself;
+/// injuries that were life-threatening last year are not danger now.
+#[test]
+fn right_now_is_danger_only_with_violence() {
+    for t in [
+        "just nu bor hon hos sin mamma",
+        "hon har det tufft just nu med exet",
+        "hon fick livshotande skador förra året",
+    ] {
+        let x = r(t);
+        assert!(!x.situation.danger(), "{t}: {x:?}");
+    }
+    for t in [
+        "han slår henne just nu",
+        "hon blir slagen just nu",
+        "he is hitting her right now",
+    ] {
+        assert!(r(t).situation.danger(), "{t}");
+    }
+}

@@ -1,0 +1,192 @@
+//! The reader on the words field staff type: definite forms, typos,
+//! compounds, short forms, English, languages and the signs of each form
+//! of violence.
+
+use super::tests::{has_group, r};
+use super::*;
+
+/// A neuter noun's definite form is read by its base (the stemmer keeps
+/// "-et"); only the last word may be a word still being typed, so a whole
+/// word before others is not read as the start of a longer one.
+#[test]
+fn definite_forms_are_read_and_only_the_last_word_is_half_typed() {
+    use crate::vocab::Need;
+    let x = r("han bryter mot kontaktförbudet igen");
+    assert_ne!(x.situation.needs & Need::LegalSupport.bit(), 0, "{x:?}");
+    let x = r("behöver kontakt med socialjouren för barnen");
+    assert_eq!(x.situation.needs & Need::LegalSupport.bit(), 0, "{x:?}");
+    assert_eq!(x.situation.needs & Need::PoliceReport.bit(), 0, "{x:?}");
+    // Half-typed at the end: still read.
+    let x = r("hon vill ha kontaktförb");
+    assert_ne!(x.situation.needs & Need::LegalSupport.bit(), 0, "{x:?}");
+}
+
+/// A word that begins a phrase of the lexicon is not split as a compound
+/// ("nowhere to go" is not "now" + "here").
+#[test]
+fn a_word_that_begins_a_phrase_is_not_split() {
+    use crate::vocab::Need;
+    let x = r("my husband hits me and i have nowhere to go");
+    assert_ne!(x.situation.needs & Need::ProtectedHousing.bit(), 0, "{x:?}");
+    assert!(!x.situation.danger(), "{x:?}");
+}
+
+/// Swedish "hit" (here) is not English "hits": "han ska komma hit" reads
+/// no violence; "he hits me" still does.
+#[test]
+fn here_is_not_hits() {
+    use crate::vocab::Form;
+    let x = r("hon är rädd att han ska komma hit ikväll");
+    assert_eq!(x.situation.forms & Form::Physical.bit(), 0, "{x:?}");
+    let x = r("my husband hits me");
+    assert_ne!(x.situation.forms & Form::Physical.bit(), 0, "{x:?}");
+}
+
+/// Being kept from one's family and having one's accounts watched are
+/// read as the control they are.
+#[test]
+fn isolation_and_watched_accounts_are_read() {
+    use crate::vocab::Form;
+    let x = r("hon får inte träffa sin familj längre");
+    assert_ne!(x.situation.forms & Form::Psychological.bit(), 0, "{x:?}");
+    let x = r("han loggar in på hennes mejl och facebook");
+    assert_ne!(x.situation.forms & Form::Digital.bit(), 0, "{x:?}");
+}
+
+/// The languages people in the two counties speak are read as the
+/// language and a need of an interpreter, also as "-talande".
+#[test]
+fn more_languages_are_read() {
+    use crate::vocab::Need;
+    for (t, code) in [
+        ("kvinna från ukraina, mannen slår, hon kan bara ryska", "ru"),
+        ("arabisktalande kvinna misshandlad", "ar"),
+        ("hon talar bara polska", "pl"),
+        ("kurdiska, behöver tolk", "ku"),
+    ] {
+        let x = r(t);
+        assert_eq!(x.language.as_deref(), Some(code), "{t}: {x:?}");
+        assert_ne!(
+            x.situation.needs & Need::Interpretation.bit(),
+            0,
+            "{t}: {x:?}"
+        );
+    }
+}
+
+/// Nowhere to stay, an assault, and the English a guest or a seasonal
+/// worker in Åre types.
+#[test]
+fn nowhere_to_stay_an_assault_and_english_are_read() {
+    use crate::vocab::{Form, Need};
+    for t in [
+        "hon har ingenstans att ta vägen",
+        "hon är här på semester och har ingen stans att bo",
+        "vart kan hon ta vägen på julafton",
+    ] {
+        let x = r(t);
+        assert_ne!(
+            x.situation.needs & Need::ProtectedHousing.bit(),
+            0,
+            "{t}: {x:?}"
+        );
+    }
+    let x = r("turist blev överfallen av sin pojkvän på hotellet");
+    assert_ne!(x.situation.forms & Form::Physical.bit(), 0, "{x:?}");
+    assert!(x.roles.contains(&Role::Subjected), "{x:?}");
+    let x = r("he is choking her");
+    assert_ne!(x.situation.forms & Form::Physical.bit(), 0, "{x:?}");
+    assert!(r("my girlfriend is scared of her ex, he is outside")
+        .situation
+        .danger());
+}
+
+/// The police's and the clinics' short words: "msg" (målsägande) is the
+/// person subjected, a BUP patient is a child; "natten" is not "nätet".
+#[test]
+fn the_police_and_the_clinics_short_words() {
+    use crate::vocab::Form;
+    let x = r("msg vill ha skyddat boende");
+    assert!(x.roles.contains(&Role::Subjected), "{x:?}");
+    let x = r("bup patient berättar om våld hemma");
+    assert!(has_group(&x, Group::Children), "{x:?}");
+    let x = r("någon att prata med mitt i natten");
+    assert_eq!(x.situation.forms & Form::Digital.bit(), 0, "{x:?}");
+}
+
+/// A worker's question about the duty to report is a concern for a child
+/// asked by a professional.
+#[test]
+fn the_duty_to_report_is_a_workers_concern_for_a_child() {
+    use crate::vocab::Need;
+    let x = r("har jag anmälningsplikt när en elev berättar");
+    assert_ne!(x.situation.needs & Need::ChildProtection.bit(), 0, "{x:?}");
+    assert!(x.roles.contains(&Role::Professional), "{x:?}");
+}
+
+/// A knife held to her, a threat sent on an app, a hunting rifle at home.
+#[test]
+fn weapons_and_apps_are_read() {
+    use crate::vocab::Form;
+    let x = r("hon har fått en kniv mot halsen");
+    assert_ne!(x.situation.forms & Form::Physical.bit(), 0, "{x:?}");
+    assert!(!x.situation.danger(), "{x:?}");
+    let x = r("exet skickar hot via snapchat");
+    assert_ne!(x.situation.forms & Form::Digital.bit(), 0, "{x:?}");
+    assert!(r("han står med jaktgeväret nu").situation.danger());
+}
+
+/// Drugged at a party is read as sexual violence; being forced to take
+/// drugs is not read as that.
+#[test]
+fn drugged_is_not_drugs() {
+    use crate::vocab::Form;
+    let x = r("hon blev drogad på festen");
+    assert_ne!(x.situation.forms & Form::Sexual.bit(), 0, "{x:?}");
+    let x = r("han tvingar henne att ta droger");
+    assert_eq!(x.situation.forms & Form::Sexual.bit(), 0, "{x:?}");
+}
+
+/// The honour-related signs a school or a clinic meets: being sent to the
+/// home country, genital cutting by its everyday name, a partner forbidden.
+#[test]
+fn honour_related_signs_are_read() {
+    use crate::vocab::Form;
+    for t in [
+        "flicka 16 rädd att skickas till hemlandet",
+        "kvinnlig omskärelse",
+        "han får inte ha en flickvän för familjen",
+    ] {
+        let x = r(t);
+        assert_ne!(x.situation.forms & Form::Honour.bit(), 0, "{t}: {x:?}");
+    }
+    let x = r("brodern vaktar henne hela tiden");
+    assert_ne!(x.situation.forms & Form::Psychological.bit(), 0, "{x:?}");
+}
+
+/// A pension taken is economic violence; a wheelchair user or a deaf woman
+/// is read as a person with a disability.
+#[test]
+fn pensions_and_disabilities_are_read() {
+    use crate::vocab::Form;
+    let x = r("hemtjänsten misstänker att sonen tar pensionen");
+    assert_ne!(x.situation.forms & Form::Economic.bit(), 0, "{x:?}");
+    for t in [
+        "rullstolsburen kvinna, partnern tar hennes hjälpmedel",
+        "döv kvinna utsatt för våld",
+    ] {
+        assert!(has_group(&r(t), Group::Disabilities), "{t}");
+    }
+}
+
+/// A six-letter word one letter from a lexicon word is a word of its own
+/// ("kollar" is not "killar"): her boyfriend is not read as a young man
+/// subjected to violence.
+#[test]
+fn a_short_word_is_not_taken_for_a_typo() {
+    let x = r("min kille är svartsjuk och kollar min mobil");
+    assert!(!has_group(&x, Group::Men), "{x:?}");
+    // A longer typo still is one.
+    let x = r("hon blev misshandlat av sin sambo");
+    assert!(x.roles.contains(&Role::Subjected), "{x:?}");
+}
