@@ -20,6 +20,7 @@ use chrono::{Datelike, TimeZone, Utc};
 use chrono_tz::Europe::Stockholm;
 use fyr_core::content::SERVICE_COLUMNS;
 use fyr_core::schedule::Schedule;
+use fyr_core::vocab::{Group, Need};
 use minijinja::context;
 use std::collections::BTreeMap;
 use std::sync::Arc;
@@ -179,12 +180,19 @@ fn render_form(c: &Console, a: &Authed, w: &WorkDir, id: &str, st: FormState) ->
         id, row => row.fields, retired => row.retired, phones, errors, error_count, is_new, editable,
         columns => SERVICE_COLUMNS, organizations, reports, verifications, etag, ready, draft,
         field_names, area_label,
+        groups_hint => vocab_hint(Group::ALL.iter().map(|g| g.id())),
+        needs_hint => vocab_hint(Need::ALL.iter().map(|n| n.id())),
         channels => [("voice", labels::channel("voice", a.lang)), ("sms", labels::channel("sms", a.lang))],
         preview => preview.as_ref().and_then(|p| p.as_ref().ok()),
         preview_error => preview.as_ref().and_then(|p| p.as_ref().err()),
     });
     *r.status_mut() = status;
     r
+}
+
+/// The ids a vocabulary field takes, from the one definition (`fyr vocab`).
+fn vocab_hint<'a>(ids: impl Iterator<Item = &'a str>) -> String {
+    ids.collect::<Vec<_>>().join("; ")
 }
 
 fn fresh(errors: BTreeMap<String, Vec<String>>, is_new: bool) -> FormState<'static> {
