@@ -126,6 +126,7 @@ vocab!(
         HonourSupport = "honour_support", "Stöd vid hedersrelaterat våld", "Honour-related support";
         Interpretation = "interpretation", "Tolk", "Interpretation";
         Consultation = "consultation", "Konsultation för yrkesverksamma", "Consultation for professionals";
+        SuicidePrevention = "suicide_prevention", "Stöd vid självmordstankar", "Support with thoughts of suicide";
     }
 );
 

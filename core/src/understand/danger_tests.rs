@@ -128,3 +128,52 @@ fn right_now_is_danger_only_with_violence() {
         assert!(r(t).situation.danger(), "{t}");
     }
 }
+
+/// Thoughts of suicide, as a nurse, a teacher or the woman herself says
+/// them, are a need of care that can assess the risk, and not danger now by
+/// themselves; his threat to take his own life, or hers, is a threat
+/// against her; a worker's note that there are none takes the need back.
+#[test]
+fn thoughts_of_suicide_and_threats_to_take_a_life() {
+    use crate::vocab::{Form, Need};
+    let suicide = |t: &str| r(t).situation.needs & Need::SuicidePrevention.bit() != 0;
+    for t in [
+        "hon säger att hon inte orkar leva längre",
+        "jag vill inte leva mer",
+        "orkar inte leva langre",
+        "han slog mig igår och nu vill jag inte leva",
+        "elev har skrivit att hon vill dö",
+        "pat med suicidtankar efter misshandel",
+        "har tankar pa att ta livet av mig",
+        "hon har självmordstankar, maken kontrollerar allt",
+        "my client says she wants to die",
+    ] {
+        assert!(suicide(t), "{t}: {:?}", r(t));
+        assert!(!r(t).situation.danger(), "{t}: {:?}", r(t));
+    }
+    for t in [
+        "inga suicidtankar, sambon slår henne",
+        "hon har inte självmordstankar men är rädd för exet",
+        "han hotar att ta livet av sig om jag lämnar honom",
+        "exet sa att han ska ta livet av mig",
+    ] {
+        assert!(!suicide(t), "{t}: {:?}", r(t));
+    }
+    for t in [
+        "han hotar att ta livet av sig om jag lämnar honom",
+        "exet sa att han ska ta livet av mig",
+        "maken har hotat att ta livet av henne",
+    ] {
+        let x = r(t);
+        assert_ne!(
+            x.situation.forms & Form::Psychological.bit(),
+            0,
+            "{t}: {x:?}"
+        );
+        assert!(!x.situation.danger(), "{t}: {x:?}");
+    }
+    // With a word for now, a threat to kill is danger now.
+    assert!(r("han står här nu och säger att han ska ta livet av mig")
+        .situation
+        .danger());
+}

@@ -354,7 +354,9 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
             // person does not have or may not do is often the sign itself
             // ("inga egna pengar", "ingenstans att bo").
             if negated[i] {
-                s.needs |= mm.situation.needs & !Need::AcuteDanger.bit();
+                // "inga suicidtankar": a worker noting what was asked.
+                let taken = Need::AcuteDanger.bit() | Need::SuicidePrevention.bit();
+                s.needs |= mm.situation.needs & !taken;
                 if !has(cues[i], Cue::Violence) && !has(cues[i], Cue::Victim) {
                     s.forms |= mm.situation.forms;
                 }
