@@ -177,3 +177,31 @@ fn thoughts_of_suicide_and_threats_to_take_a_life() {
         .situation
         .danger());
 }
+
+/// Strangling and smothering, however it is told, is care as well as
+/// support (a doctor should see her even with no marks); someone who cannot
+/// breathe now is danger now, one who could not breathe yesterday is not.
+#[test]
+fn strangling_is_care_and_breath_now_is_danger() {
+    use crate::vocab::{Form, Need};
+    for t in [
+        "sambon tog stryptag på henne ikväll, inga synliga märken",
+        "han strop mig igar",
+        "maken tog henne om halsen så hon inte kunde andas",
+        "pojkvannen tryckte en kudde over hennes ansikte inatt",
+        "patient says her husband choked her last week",
+        "exet höll för munnen på mig",
+    ] {
+        let x = r(t);
+        assert_ne!(x.situation.needs & Need::MedicalCare.bit(), 0, "{t}: {x:?}");
+        assert_ne!(x.situation.forms & Form::Physical.bit(), 0, "{t}: {x:?}");
+        assert!(!x.situation.danger(), "{t}: {x:?}");
+        assert!(x.roles.contains(&super::Role::Subjected), "{t}: {x:?}");
+    }
+    for t in [
+        "han strypte henne, hon kan inte andas",
+        "hon kan knappt andas efter att han tog henne om halsen",
+    ] {
+        assert!(r(t).situation.danger(), "{t}: {:?}", r(t));
+    }
+}
