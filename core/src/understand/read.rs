@@ -508,6 +508,13 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     // A situation's own groups for routing: a child is a child.
     if roles.contains(&Role::Child) {
         s.groups |= Group::Children.bit();
+        // A child subjected to violence is a child the social services must
+        // hear of (a concern report), whatever else the words ask for
+        // or hurt ("elev med blåmärken": the report before the health
+        // centre).
+        if s.forms != 0 || victim || s.needs & Need::MedicalCare.bit() != 0 {
+            s.needs |= Need::ChildProtection.bit();
+        }
     }
     s.roles = roles.iter().fold(0, |a, r| a | r.bit());
     for d in drop {
@@ -535,8 +542,18 @@ fn age_at(toks: &[Tok]) -> Option<(usize, u32)> {
     const BEFORE: &[&str] = &["ar", "am"];
     // Words between `är` and the age: "jag är bara 15", "i am only 14".
     const BETWEEN: &[&str] = &["bara", "just", "only", "typ", "nastan"];
+    const GRADE: &[&str] = &["ak", "arskurs", "klass", "grade"];
+    // "går i trean", "i åttan": the school year as a word.
+    const YEARS: &[&str] = &[
+        "ettan", "tvaan", "trean", "fyran", "femman", "sexan", "sjuan", "attan", "nian",
+    ];
     for (i, t) in toks.iter().enumerate() {
         let w = t.t.word.as_str();
+        if let Some(y) = YEARS.iter().position(|&x| x == w) {
+            if i > 0 && toks[i - 1].t.word == "i" {
+                return Some((i, y as u32 + 7));
+            }
+        }
         let digits: String = w.chars().take_while(char::is_ascii_digit).collect();
         if digits.is_empty() || digits.len() > 2 {
             continue;
@@ -551,6 +568,11 @@ fn age_at(toks: &[Tok]) -> Option<(usize, u32)> {
             1.. if BETWEEN.contains(&word(j)) => word(j - 1),
             _ => word(j),
         });
+        // A school year ("elev i åk 3", "årskurs 8", "klass 5"): the
+        // year's usual age.
+        if tail.is_empty() && n <= 9 && prev.is_some_and(|x| GRADE.contains(&x)) {
+            return Some((i, n + 6));
+        }
         if (!tail.is_empty() && AFTER.contains(&tail))
             || (tail.is_empty()
                 && (next.is_some_and(|x| AFTER.contains(&x))

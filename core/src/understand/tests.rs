@@ -420,3 +420,33 @@ fn a_hurt_child_is_the_child() {
     let x = r("jag är rädd att jag ska skada min fru");
     assert!(x.roles.contains(&Role::UsesViolence), "{x:?}");
 }
+
+/// A pupil's school year is her age ("i åk 3", "årskurs 8", "går i
+/// åttan"): a child, and a child who is hurt or subjected to violence is a
+/// concern report for the social services whatever else the words ask for.
+#[test]
+fn a_school_year_is_a_child_and_a_hurt_child_a_concern_report() {
+    for t in [
+        "pojke i åk 3 har blåmärken, säger att pappa slog honom",
+        "elev i årskurs 8 berättar att styvpappan slår",
+        "tjej som gar i attan berattar att pojkvannen slar henne",
+        "elev med blåmärken på armarna",
+        "forskolebarn har marken pa halsen efter helgen",
+    ] {
+        let x = r(t);
+        assert!(x.roles.contains(&Role::Child), "{t}: {x:?}");
+        assert!(
+            x.situation.needs & Need::ChildProtection.bit() != 0,
+            "{t}: {x:?}"
+        );
+    }
+    // A grown-up's bruises are not a concern report; a year that is not a
+    // school year is not an age.
+    let x = r("kvinna med blåmärken på armarna");
+    assert!(
+        x.situation.needs & Need::ChildProtection.bit() == 0,
+        "{x:?}"
+    );
+    let x = r("min man har slagit mig i 3 år");
+    assert!(!x.roles.contains(&Role::Child), "{x:?}");
+}
