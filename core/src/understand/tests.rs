@@ -450,3 +450,23 @@ fn a_school_year_is_a_child_and_a_hurt_child_a_concern_report() {
     let x = r("min man har slagit mig i 3 år");
     assert!(!x.roles.contains(&Role::Child), "{x:?}");
 }
+
+/// The parent who takes the children out of the country, or keeps them, is
+/// not the person: the one who asks is the other parent, and the children
+/// need protection, the police and legal support.
+#[test]
+fn a_parent_who_takes_the_children_is_not_the_person() {
+    for t in [
+        "mannen har lämnat landet med barnen",
+        "exet lamnar inte tillbaka barnen efter umganget",
+        "jag tror att han har tagit barnen utomlands",
+    ] {
+        let x = r(t);
+        assert!(!has_group(&x, Group::Men), "{t}: {x:?}");
+        assert!(!x.roles.contains(&Role::Child), "{t}: {x:?}");
+        assert!(x.roles.contains(&Role::Subjected), "{t}: {x:?}");
+        for n in [Need::ChildProtection, Need::PoliceReport] {
+            assert!(x.situation.needs & n.bit() != 0, "{t}: {x:?}");
+        }
+    }
+}
