@@ -202,10 +202,13 @@ pub fn read_with(
         i += took;
     }
     let mut out = Reading::default();
-    for t in &toks {
+    // An age or a school year is read, not a word to look for in the
+    // directory's texts ("flicka 16": not "16:30" in the hours).
+    let age = age_at(&toks).map(|(at, _)| at);
+    for (k, t) in toks.iter().enumerate() {
         if !t.t.stop && t.t.word.chars().count() >= 2 {
             out.words.push(t.t.stem.clone());
-            if !t.read {
+            if !t.read && age != Some(k) {
                 out.rest.push(t.t.stem.clone());
             }
         }
@@ -510,9 +513,10 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
         s.groups |= Group::Children.bit();
         // A child subjected to violence is a child the social services must
         // hear of (a concern report), whatever else the words ask for
-        // or hurt ("elev med blåmärken": the report before the health
-        // centre).
-        if s.forms != 0 || victim || s.needs & Need::MedicalCare.bit() != 0 {
+        // hurt, or afraid to go home ("elev med blåmärken": the report
+        // before the health centre; "tjej 14 vågar inte gå hem").
+        let hurt_or_homeless = Need::MedicalCare.bit() | Need::ProtectedHousing.bit();
+        if s.forms != 0 || victim || s.needs & hurt_or_homeless != 0 {
             s.needs |= Need::ChildProtection.bit();
         }
     }
@@ -542,6 +546,10 @@ fn age_at(toks: &[Tok]) -> Option<(usize, u32)> {
     const BEFORE: &[&str] = &["ar", "am"];
     // Words between `är` and the age: "jag är bara 15", "i am only 14".
     const BETWEEN: &[&str] = &["bara", "just", "only", "typ", "nastan"];
+    const CHILD: &[&str] = &[
+        "tjej", "tjejen", "flicka", "flickan", "kille", "killen", "pojke", "pojken", "elev",
+        "eleven", "barn", "barnet", "dotter", "dottern", "son", "sonen", "girl", "boy",
+    ];
     const GRADE: &[&str] = &["ak", "arskurs", "klass", "grade"];
     // "går i trean", "i åttan": the school year as a word.
     const YEARS: &[&str] = &[
@@ -564,6 +572,11 @@ fn age_at(toks: &[Tok]) -> Option<(usize, u32)> {
         let tail = &w[digits.len()..];
         let next = toks.get(i + 1).map(|t| t.t.word.as_str());
         let word = |j: usize| toks[j].t.word.as_str();
+        // Right after a word for a child as a report writes it: "tjej 14",
+        // "pojke 12", "flicka 16".
+        if tail.is_empty() && i > 0 && CHILD.contains(&word(i - 1)) {
+            return Some((i, n));
+        }
         let prev = i.checked_sub(1).map(|j| match j {
             1.. if BETWEEN.contains(&word(j)) => word(j - 1),
             _ => word(j),
