@@ -205,3 +205,32 @@ fn strangling_is_care_and_breath_now_is_danger() {
         assert!(r(t).situation.danger(), "{t}: {:?}", r(t));
     }
 }
+
+/// Danger now as a neighbour or a caller tells it, without the word for
+/// danger: screams heard now, a whisper because he is there, a woman locked
+/// in the bathroom. What was heard on Saturday is not danger now.
+#[test]
+fn danger_now_as_a_neighbour_or_a_caller_tells_it() {
+    for t in [
+        "grannen hor skrik och smallar fran lagenheten bredvid",
+        "kvinna ringer och viskar att han är hemma",
+        "hon har last in sig i badrummet",
+        "hon kan inte prata nu, han är hemma",
+    ] {
+        assert!(r(t).situation.danger(), "{t}: {:?}", r(t));
+    }
+    for t in [
+        "grannen hörde skrik i lördags",
+        "granne hor brak och skrik varje helg",
+        "hon låste in sig i badrummet igår",
+        "hon kan inte prata svenska, mannen slår henne",
+    ] {
+        assert!(!r(t).situation.danger(), "{t}: {:?}", r(t));
+    }
+    // "slagit sönder" is something broken, not a son.
+    let x = r("han har slagit sönder telefonen");
+    assert!(
+        x.situation.groups & crate::vocab::Group::Children.bit() == 0,
+        "{x:?}"
+    );
+}

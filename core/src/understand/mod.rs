@@ -80,6 +80,12 @@ pub enum Cue {
     /// victim word or a threat, and none for the past ("han slår henne just
     /// nu"; not "just nu bor hon hos sin mamma").
     RightNow,
+    /// What is heard or done in the present (`hör skrik`, `har låst in
+    /// sig`, `viskar att han är hemma`): danger now unless the text has a
+    /// word for the past or for a habit ("hör skrik varje natt").
+    Present,
+    /// `varje`, `ofta`, `brukar`: what happens again and again, not now.
+    Habit,
 }
 
 impl Cue {
@@ -104,6 +110,8 @@ impl Cue {
         Cue::Not,
         Cue::Pronoun,
         Cue::RightNow,
+        Cue::Present,
+        Cue::Habit,
     ];
     pub fn id(self) -> &'static str {
         match self {
@@ -127,6 +135,8 @@ impl Cue {
             Cue::Not => "not",
             Cue::Pronoun => "pronoun",
             Cue::RightNow => "right_now",
+            Cue::Present => "present",
+            Cue::Habit => "habit",
         }
     }
     pub fn parse(s: &str) -> Option<Cue> {

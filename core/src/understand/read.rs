@@ -439,13 +439,17 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     // Danger now from what the text says is happening, never from what
     // happened before: a threat or a weapon with a word for now; "just nu"
     // with violence in the text ("han slår henne just nu"; not "just nu bor
-    // hon hos sin mamma").
+    // hon hos sin mamma"); screams heard or a woman hiding, told in the
+    // present and not as a habit ("hör skrik"; not "hör skrik varje natt").
     let any = |c: Cue| cues.iter().any(|&x| has(x, c));
     let violence =
         (0..n).any(|i| !negated[i] && (has(cues[i], Cue::Violence) || has(cues[i], Cue::Victim)));
     let right_now = any(Cue::RightNow);
+    let present = (0..n).any(|i| has(cues[i], Cue::Present) && !negated[i]);
     if !any(Cue::Past)
-        && ((any(Cue::Threat) && (any(Cue::Now) || right_now)) || (right_now && violence))
+        && ((any(Cue::Threat) && (any(Cue::Now) || right_now))
+            || (right_now && violence)
+            || (present && !any(Cue::Habit)))
     {
         s.needs |= Need::AcuteDanger.bit();
     }
