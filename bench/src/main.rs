@@ -217,12 +217,13 @@ fn directory() {
     let apply_one = percentile(&mut applies, 0.5);
     let file_mb =
         |f: &str| std::fs::metadata(tmp.path().join(f)).map_or(0, |m| m.len()) as f64 / 1_048_576.0;
-    let (db_mb, wal_mb, ix_mb) = (
+    let (db_mb, wal_mb, ix_mb, lex_mb) = (
         file_mb("directory.db"),
         file_mb("directory.db-wal"),
         file_mb("directory.ix"),
+        file_mb("lexicon.bin"),
     );
-    let store_mb = db_mb + wal_mb + ix_mb;
+    let store_mb = db_mb + wal_mb + ix_mb + lex_mb;
     let mobile_mb = mobile_lib_mb();
     if let Some(keep) = std::env::var_os("FYR_BENCH_KEEP") {
         // A copy of the store to look into (e.g. sqlite3's dbstat).
@@ -355,7 +356,7 @@ fn directory() {
         worst_base.as_micros()
     );
     println!(
-        "store on disk: {store_mb:.1} MB (target ≤ 6; directory.db {db_mb:.2}, its write-ahead log {wal_mb:.2}, the index file {ix_mb:.2})"
+        "store on disk: {store_mb:.1} MB (target ≤ 6; directory.db {db_mb:.2}, its write-ahead log {wal_mb:.2}, the index file {ix_mb:.2}, the compiled lexicon {lex_mb:.2})"
     );
     match mobile_mb {
         Some(mb) => println!(

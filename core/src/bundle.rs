@@ -196,7 +196,13 @@ pub fn embedded_records() -> Result<Vec<Record>> {
 pub fn routing_records(r: &Routing, l: &Lexicon) -> Vec<Record> {
     vec![
         Record::new(RecordKind::Routing, ROUTING_ID, &r.model),
-        Record::new(RecordKind::Lexicon, LEXICON_ID, &l.file),
+        // Authoring compiles from the source (a lexicon read compiled is
+        // a device's cache and is never published).
+        Record::new(
+            RecordKind::Lexicon,
+            LEXICON_ID,
+            l.source().expect("a lexicon compiled from its entries"),
+        ),
     ]
 }
 

@@ -62,7 +62,7 @@ pub struct Meaning {
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Phrase {
     /// Where its words' spans start in `Lexicon::spans` (its stems' follow).
-    at: u32,
+    pub(super) at: u32,
     pub len: usize,
     pub meaning: usize,
 }
@@ -72,26 +72,30 @@ pub struct Phrase {
 /// makes a handful of allocations, not one per word.
 #[derive(Debug, Clone, PartialEq, Eq)]
 pub struct Lexicon {
-    pub file: LexiconFile,
+    pub(super) id: String,
+    pub(super) version: u32,
+    /// The entries it was compiled from; None when it was read compiled
+    /// ([`Lexicon::from_bytes`]).
+    pub(super) source: Option<LexiconFile>,
     pub meanings: Vec<Meaning>,
     pub phrases: Vec<Phrase>,
     /// Every phrase's folded words, then their stems, one after another.
-    text: String,
+    pub(super) text: String,
     /// (start, end) in `text` of each word and stem.
-    spans: Vec<(u32, u32)>,
+    pub(super) spans: Vec<(u32, u32)>,
     /// Phrases of one word, by the hash of their word and of their stem.
-    single: Keyed,
+    pub(super) single: Keyed,
     /// Phrases of several words, by the hash of their first stem, longest
     /// first.
-    multi: Keyed,
+    pub(super) multi: Keyed,
 }
 
 /// Phrase indices by a key's hash, sorted by hash: a lookup is a binary
 /// search, and its answers are candidates (the caller compares the words).
 #[derive(Debug, Clone, PartialEq, Eq, Default)]
-struct Keyed {
-    hashes: Vec<u64>,
-    phrases: Vec<u32>,
+pub(super) struct Keyed {
+    pub(super) hashes: Vec<u64>,
+    pub(super) phrases: Vec<u32>,
 }
 
 impl Keyed {
@@ -283,7 +287,9 @@ impl Lexicon {
             }
         }
         Ok(Lexicon {
-            file: f,
+            id: f.id.clone(),
+            version: f.version,
+            source: Some(f),
             meanings,
             phrases,
             text,
@@ -301,6 +307,11 @@ impl Lexicon {
         f: LexiconFile,
     ) -> Result<Lexicon, Vec<RoutingError>> {
         Self::compile_with(file, f, Analyses::new(""))
+    }
+
+    /// The entries it was compiled from (None: read compiled).
+    pub fn source(&self) -> Option<&LexiconFile> {
+        self.source.as_ref()
     }
 
     /// Phrase `p`'s `k`th folded word.
@@ -351,6 +362,16 @@ impl Lexicon {
             })
             .collect()
     }
+}
+
+/// What a compiled lexicon depends on besides its entries: this build's
+/// analyzer (its table of the embedded words, and the crate's version).
+/// A compiled lexicon kept on disk is keyed by it.
+pub fn analyzer_fingerprint() -> u32 {
+    let mut h = crc32fast::Hasher::new();
+    h.update(env!("CARGO_PKG_VERSION").as_bytes());
+    h.update(EMBEDDED_ANALYSES.as_bytes());
+    h.finalize()
 }
 
 /// The embedded lexicon's words as build.rs analyzed them (with this

@@ -10,11 +10,12 @@
 //! AND operations per candidate.
 
 mod lexicon;
+mod lexicon_bin;
 mod model;
 #[cfg(test)]
 mod tests;
 
-pub use lexicon::{LexEntry, Lexicon, Meaning, Phrase};
+pub use lexicon::{analyzer_fingerprint, LexEntry, Lexicon, LexiconFile, Meaning, Phrase};
 pub use model::{LineRule, RoutingModel, Rule, SubjectRule, When};
 
 use crate::vocab::{AgencyKind, Form, Group, Need, Role};
@@ -597,6 +598,11 @@ pub fn embedded_routing() -> Result<Routing, Vec<RoutingError>> {
 }
 
 /// The embedded lexicon.
+/// The embedded lexicon's JSON (what [`embedded_lexicon`] compiles).
+pub fn embedded_lexicon_json() -> &'static str {
+    EMBEDDED_LEXICON_JSON
+}
+
 pub fn embedded_lexicon() -> Result<Lexicon, Vec<RoutingError>> {
     Lexicon::from_json(EMBEDDED_LEXICON.0, EMBEDDED_LEXICON_JSON)
 }

@@ -1,7 +1,8 @@
 //! directory.db: content records, the content position (feed id, version,
 //! digest) and the search index derived from the records.
 
-use super::routing_state::{attach, attach_routing, parse_routing, routing_text};
+use super::lexicon_cache;
+use super::routing_state::{attach, attach_routing, parse_routing, routing_text, with_lexicon};
 use super::{failpoint, open_conn, schema, Bundle};
 use crate::error::{Error, Result};
 use crate::feed::{Record, RecordKind};
@@ -102,10 +103,22 @@ pub fn open(
             return Ok((c, ix));
         }
     }
-    // The routing model and lexicon are parsed on another core while the
-    // index is read (each takes a few hundred µs at a cold start).
+    // The lexicon is read compiled (`lexicon.bin`) and the routing model
+    // parsed before the index is read; without a compiled lexicon to read
+    // (a first start, a new lexicon or app) both are parsed on another core
+    // while the index is read (the lexicon's compile takes most of a ms).
     let text = routing_text(&c)?;
-    let (parsed, ix) = crate::par::beside(move || parse_routing(&text), || read_index(&c));
+    let cache = lexicon_cache::path_for(&c);
+    let hit = cache
+        .as_deref()
+        .and_then(|p| lexicon_cache::load(p, text.lexicon_json()));
+    let (parsed, ix) = match hit {
+        Some(l) => (with_lexicon(&text, l), read_index(&c)),
+        None => crate::par::beside(
+            move || parse_routing(&text, cache.as_deref()),
+            || read_index(&c),
+        ),
+    };
     let ix = match ix {
         Err(e) if index_damage(&e) => {
             notices.push(format!(

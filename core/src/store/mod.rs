@@ -22,6 +22,7 @@ pub mod device;
 pub mod digest;
 pub mod directory;
 pub mod index_file;
+mod lexicon_cache;
 pub mod reindex;
 mod repair;
 mod routing_state;
@@ -424,6 +425,8 @@ mod delta_tests;
 mod index_damage_tests;
 #[cfg(test)]
 mod index_file_tests;
+#[cfg(test)]
+mod lexicon_cache_tests;
 #[cfg(test)]
 mod reindex_tests;
 #[cfg(test)]

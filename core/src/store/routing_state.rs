@@ -4,11 +4,14 @@
 //! always answer.
 
 use super::directory::records;
+use super::lexicon_cache;
 use crate::error::{Error, Result};
 use crate::feed::RecordKind;
+use crate::routing::Lexicon;
 use crate::search::index::FacetIndex;
 use rusqlite::{Connection, OptionalExtension};
 use std::collections::HashMap;
+use std::path::Path;
 
 /// The stored routing model's and lexicon's JSON (None: the content has
 /// none), read before they are parsed (which can run beside the index's
@@ -33,12 +36,49 @@ pub(super) type Parsed = (
     std::sync::Arc<crate::routing::Lexicon>,
 );
 
+impl RoutingText {
+    /// The lexicon's JSON: the stored record's, else the embedded one's.
+    pub(super) fn lexicon_json(&self) -> &str {
+        match &self.lexicon {
+            Some(j) => j,
+            None => crate::routing::embedded_lexicon_json(),
+        }
+    }
+}
+
+fn embedded_err(e: Vec<crate::routing::RoutingError>) -> Error {
+    Error::Content(format!("{}", e[0]))
+}
+
 /// The routing model and lexicon parsed (the embedded ones when the content
 /// has none, e.g. a feed from a hub that does not publish them yet, or when
-/// a stored one does not parse).
-pub(super) fn parse_routing(t: &RoutingText) -> Result<Parsed> {
-    use crate::routing::{embedded_lexicon, embedded_routing, Lexicon, Routing};
-    let embedded_err = |e: Vec<crate::routing::RoutingError>| Error::Content(format!("{}", e[0]));
+/// a stored one does not parse). The lexicon is read compiled from `cache`
+/// when it holds this one ([`lexicon_cache`]); else it is compiled and kept
+/// there.
+pub(super) fn parse_routing(t: &RoutingText, cache: Option<&Path>) -> Result<Parsed> {
+    if let Some(l) = cache.and_then(|p| lexicon_cache::load(p, t.lexicon_json())) {
+        return with_lexicon(t, l);
+    }
+    let stored = t
+        .lexicon
+        .as_deref()
+        .and_then(|b| Lexicon::from_json("lexicon record", b).ok().map(|l| (b, l)));
+    let (json, lexicon) = match stored {
+        Some(v) => v,
+        None => (
+            crate::routing::embedded_lexicon_json(),
+            crate::routing::embedded_lexicon().map_err(embedded_err)?,
+        ),
+    };
+    if let Some(p) = cache {
+        lexicon_cache::save(p, json, &lexicon);
+    }
+    with_lexicon(t, lexicon)
+}
+
+/// The routing model parsed, with the lexicon already had.
+pub(super) fn with_lexicon(t: &RoutingText, lexicon: Lexicon) -> Result<Parsed> {
+    use crate::routing::{embedded_routing, Routing};
     let routing = match t
         .routing
         .as_deref()
@@ -46,14 +86,6 @@ pub(super) fn parse_routing(t: &RoutingText) -> Result<Parsed> {
     {
         Some(r) => r,
         None => embedded_routing().map_err(embedded_err)?,
-    };
-    let lexicon = match t
-        .lexicon
-        .as_deref()
-        .and_then(|b| Lexicon::from_json("lexicon record", b).ok())
-    {
-        Some(l) => l,
-        None => embedded_lexicon().map_err(embedded_err)?,
     };
     Ok((std::sync::Arc::new(routing), std::sync::Arc::new(lexicon)))
 }
@@ -68,7 +100,7 @@ pub(super) fn attach_routing(
 ) -> Result<()> {
     let parsed = match keep {
         Some(k) => (k.routing.clone(), k.lexicon.clone()),
-        None => parse_routing(&routing_text(c)?)?,
+        None => parse_routing(&routing_text(c)?, lexicon_cache::path_for(c).as_deref())?,
     };
     attach(c, ix, parsed)
 }
