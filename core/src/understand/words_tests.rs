@@ -190,3 +190,22 @@ fn a_short_word_is_not_taken_for_a_typo() {
     let x = r("hon blev misshandlat av sin sambo");
     assert!(x.roles.contains(&Role::Subjected), "{x:?}");
 }
+
+/// A worker's "berättar" is telling, not violence: a typo is matched on a
+/// stem only when the lexicon's stem is long enough to be a word of its own
+/// ("berätt" is one edit from "beat", the stem of "beaten").
+#[test]
+fn telling_is_not_a_typo_of_beating() {
+    for t in [
+        "berättar",
+        "elev berattar",
+        "hon berättade igår",
+        "student berättar om sin mamma",
+    ] {
+        let x = super::tests::r(t);
+        assert_eq!(x.situation.forms, 0, "{t}: {x:?}");
+    }
+    // A typo of an inflected word is still read.
+    let x = super::tests::r("han missandlade henne");
+    assert_ne!(x.situation.forms, 0, "{x:?}");
+}
