@@ -347,7 +347,11 @@ pub fn search_full(
         county_ix,
         fast_origin: origin.map(rank::Origin::new),
         words_weight: if reading.matched { 25.0 } else { 60.0 },
-        names_decide: reading.roles.is_empty(),
+        // A need or a form read decides too ("polisen har varit där, hon
+        // vill inte sova hemma": a place to sleep, not the police).
+        names_decide: reading.roles.is_empty()
+            && reading.situation.needs == 0
+            && reading.situation.forms == 0,
     };
     let all_read = has_text && reading.matched && words.matched.is_none();
     let keep = complete::keep(limit);

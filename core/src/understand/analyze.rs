@@ -94,7 +94,8 @@ pub fn within_one_edit(a: &str, b: &str) -> bool {
 }
 
 /// Splits a compound into a known head and a known tail (each at least two
-/// letters, the head optionally with a linking `s`): `exmannen` → (`ex`,
+/// letters, the head optionally with a linking `s`, the tail not a stop
+/// word): `exmannen` → (`ex`,
 /// `mannen`), `hedersproblematik` → (`heder`, `problematik`). The longest
 /// known tail wins (`kvinnojouren` is `kvinno` + `jouren`, not `kvinnojour` +
 /// `en`).
@@ -106,7 +107,9 @@ pub fn split_compound(word: &str, known: &dyn Fn(&str) -> bool) -> Option<(Strin
     for i in 2..chars.len().saturating_sub(2) {
         let head: String = chars[..i].iter().collect();
         let tail: String = chars[i..].iter().collect();
-        if !known(&tail) && !known(&stem(&tail)) {
+        // A word of a phrase is not a part (`därifrån` is not `dari` +
+        // `från`, `härifrån` no language).
+        if is_stop(&tail) || (!known(&tail) && !known(&stem(&tail))) {
             continue;
         }
         if known(&head) {

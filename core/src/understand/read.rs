@@ -54,9 +54,9 @@ impl Tok {
 /// `kontaktförbudet`), else, for the last word only, as typed (a start of
 /// five letters or more: a word still being typed; `kontakt` before other
 /// words is not half of `kontaktförbud`), else one typo (seven letters or
-/// more, of a word of six or more, or of a stem of six or more: `natten` is
-/// not a typo of `nätet`, nor `kollar` of `killar`, nor `berättar` of
-/// `beaten`)
+/// more, of a word of six or more, or between stems of six or more:
+/// `natten` is not a typo of `nätet`, nor `kollar` of `killar`, nor
+/// `berättar` of `beaten`, nor `polisen` of `polish`)
 /// unless the word is the start of a word in the directory (`kvinnoj`,
 /// half-way to `kvinnojour`, is not a typo of `kvinnor`).
 fn single(lex: &Lexicon, t: &Token, last: bool, starts: &dyn Fn(&str) -> bool) -> Vec<usize> {
@@ -107,6 +107,7 @@ fn single(lex: &Lexicon, t: &Token, last: bool, starts: &dyn Fn(&str) -> bool) -
             if w.chars().count() >= 6
                 && (within_one_edit(w, &t.word)
                     || (lex.stem(p, 0).chars().count() >= 6
+                        && t.stem.chars().count() >= 6
                         && within_one_edit(lex.stem(p, 0), &t.stem)))
                 && !out.contains(&m)
             {

@@ -209,3 +209,25 @@ fn telling_is_not_a_typo_of_beating() {
     let x = super::tests::r("han missandlade henne");
     assert_ne!(x.situation.forms, 0, "{x:?}");
 }
+
+/// Everyday words are not a language: "polisen" is not "polish" (one edit
+/// between their stems), "därifrån" not Dari and "från".
+#[test]
+fn the_police_and_there_are_not_languages() {
+    for t in [
+        "ring polisen",
+        "polisens utredning",
+        "hon kommer inte därifrån",
+        "han gick harifran",
+    ] {
+        let x = super::tests::r(t);
+        assert_eq!(x.language, None, "{t}: {x:?}");
+        assert_eq!(
+            x.situation.needs & crate::vocab::Need::Interpretation.bit(),
+            0,
+            "{t}: {x:?}"
+        );
+    }
+    let x = super::tests::r("hon talar bara polska");
+    assert_eq!(x.language.as_deref(), Some("pl"), "{x:?}");
+}
