@@ -134,6 +134,10 @@ pub fn read_with(
     text: &str,
     drop: &[String],
 ) -> Reading {
+    // A last word the directory knows whole is not one still being typed
+    // ("behöver behandling" is treatment, not half of
+    // "behandlingsprogram").
+    let whole = |t: &Token| known(&t.word) || known(&t.stem);
     // Tokens, with compounds the lexicon does not know split into known parts.
     let mut toks: Vec<Tok> = Vec::new();
     let analyzed = analyze(text);
@@ -141,7 +145,7 @@ pub fn read_with(
     for (k, t) in analyzed.into_iter().enumerate() {
         let plain = !t.stop
             && t.word.chars().count() >= 6
-            && single(lex, &t, k + 1 == count, starts).is_empty();
+            && single(lex, &t, k + 1 == count && !whole(&t), starts).is_empty();
         // A word that begins a phrase ("nowhere to go") is read whole.
         let split =
             plain && !known(&t.word) && !known(&t.stem) && lex.multis(&t.stem).next().is_none();
@@ -196,7 +200,8 @@ pub fn read_with(
             }
         }
         if took == 0 {
-            let m = single(lex, &toks[i].t, i + 1 == toks.len(), starts);
+            let last = i + 1 == toks.len() && !whole(&toks[i].t);
+            let m = single(lex, &toks[i].t, last, starts);
             if !m.is_empty() {
                 toks[i].meanings = m;
                 toks[i].read = true;

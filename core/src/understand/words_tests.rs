@@ -231,3 +231,20 @@ fn the_police_and_there_are_not_languages() {
     let x = super::tests::r("hon talar bara polska");
     assert_eq!(x.language.as_deref(), Some("pl"), "{x:?}");
 }
+
+/// A last word the directory knows whole is not one still being typed:
+/// "behöver behandling" is care, not half of "behandlingsprogram" (and so
+/// not a person who uses violence); a half word still is.
+#[test]
+fn a_whole_last_word_is_not_half_of_a_longer_one() {
+    let lex = crate::routing::embedded_lexicon().unwrap();
+    let known = |w: &str| ["behandling", "behandl"].contains(&w);
+    let x = crate::understand::read(&lex, &known, "misshandlad kvinna behöver behandling", &[]);
+    assert!(
+        !x.roles.contains(&crate::vocab::Role::UsesViolence),
+        "{x:?}"
+    );
+    assert!(x.roles.contains(&crate::vocab::Role::Subjected), "{x:?}");
+    let x = crate::understand::read(&lex, &known, "kontaktförb", &[]);
+    assert_ne!(x.situation.needs, 0, "{x:?}");
+}
