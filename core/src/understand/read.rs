@@ -416,13 +416,16 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
             .fold(0, |a, &m| a | lex.meanings[m].situation.groups);
         s.groups &= !(pronoun_groups & !named);
     }
-    // An age under 18 ("jag är 12", "16 åring", "15-årig", "14 years") is a child.
+    // An age under 18 ("jag är 12", "16 åring", "15-årig", "14 years") is a
+    // child; one of 65 or more ("pappa 82", "kvinna 78 år") an older person.
     if let Some((_, a)) = age {
         if a < 18 {
             s.groups |= Group::Children.bit();
             if a >= 13 {
                 s.groups |= Group::YoungPeople.bit();
             }
+        } else if a >= 65 {
+            s.groups |= Group::OlderPeople.bit();
         }
     }
     // An older person's son or daughter is grown up ("gammal dam, sonen tar
@@ -559,9 +562,42 @@ fn age_at(toks: &[Tok]) -> Option<(usize, u32)> {
     const BEFORE: &[&str] = &["ar", "am"];
     // Words between `är` and the age: "jag är bara 15", "i am only 14".
     const BETWEEN: &[&str] = &["bara", "just", "only", "typ", "nastan"];
-    const CHILD: &[&str] = &[
-        "tjej", "tjejen", "flicka", "flickan", "kille", "killen", "pojke", "pojken", "elev",
-        "eleven", "barn", "barnet", "dotter", "dottern", "son", "sonen", "girl", "boy",
+    const PERSON: &[&str] = &[
+        "tjej",
+        "tjejen",
+        "flicka",
+        "flickan",
+        "kille",
+        "killen",
+        "pojke",
+        "pojken",
+        "elev",
+        "eleven",
+        "barn",
+        "barnet",
+        "dotter",
+        "dottern",
+        "son",
+        "sonen",
+        "girl",
+        "boy",
+        "kvinna",
+        "kvinnan",
+        "man",
+        "mannen",
+        "mamma",
+        "pappa",
+        "mor",
+        "far",
+        "mormor",
+        "morfar",
+        "farmor",
+        "farfar",
+        "dam",
+        "patient",
+        "patienten",
+        "pat",
+        "woman",
     ];
     const GRADE: &[&str] = &["ak", "arskurs", "klass", "grade"];
     // "går i trean", "i åttan": the school year as a word.
@@ -585,9 +621,9 @@ fn age_at(toks: &[Tok]) -> Option<(usize, u32)> {
         let tail = &w[digits.len()..];
         let next = toks.get(i + 1).map(|t| t.t.word.as_str());
         let word = |j: usize| toks[j].t.word.as_str();
-        // Right after a word for a child as a report writes it: "tjej 14",
-        // "pojke 12", "flicka 16".
-        if tail.is_empty() && i > 0 && CHILD.contains(&word(i - 1)) {
+        // Right after a word for a person as a report writes it: "tjej 14",
+        // "flicka 16", "pappa 82", "kvinna 34".
+        if tail.is_empty() && i > 0 && PERSON.contains(&word(i - 1)) {
             return Some((i, n));
         }
         let prev = i.checked_sub(1).map(|j| match j {

@@ -474,3 +474,19 @@ fn a_parent_who_takes_the_children_is_not_the_person() {
         }
     }
 }
+
+/// An age as a report writes it after the word for the person: 65 or more
+/// is an older person ("pappa 82 blir slagen av sin son"), a grown-up's age
+/// is nobody's group.
+#[test]
+fn an_old_age_is_an_older_person() {
+    let x = r("pappa 82 blir slagen av sin son som bor hemma");
+    assert!(has_group(&x, Group::OlderPeople), "{x:?}");
+    let x = r("kvinna 78 år, sonen tar hennes pension");
+    assert!(has_group(&x, Group::OlderPeople), "{x:?}");
+    let x = r("kvinna 34, ex-sambo bryter kontaktförbud");
+    assert!(
+        !has_group(&x, Group::OlderPeople) && !has_group(&x, Group::Children),
+        "{x:?}"
+    );
+}
