@@ -216,6 +216,8 @@ fn danger_now_as_a_neighbour_or_a_caller_tells_it() {
         "kvinna ringer och viskar att han är hemma",
         "hon har last in sig i badrummet",
         "hon kan inte prata nu, han är hemma",
+        "han har kört iväg med barnen full",
+        "det luktar gas och han hotar att tända på",
     ] {
         assert!(r(t).situation.danger(), "{t}: {:?}", r(t));
     }
@@ -223,6 +225,7 @@ fn danger_now_as_a_neighbour_or_a_caller_tells_it() {
         "grannen hörde skrik i lördags",
         "granne hor brak och skrik varje helg",
         "hon låste in sig i badrummet igår",
+        "han hotade att bränna ner huset förra året",
         "hon kan inte prata svenska, mannen slår henne",
     ] {
         assert!(!r(t).situation.danger(), "{t}: {:?}", r(t));
