@@ -248,3 +248,24 @@ fn a_whole_last_word_is_not_half_of_a_longer_one() {
     let x = crate::understand::read(&lex, &known, "kontaktförb", &[]);
     assert_ne!(x.situation.needs, 0, "{x:?}");
 }
+
+/// Sexual abuse of a child as it is told: touching at night, an adult's
+/// sexual messages to a pupil (the adult is not the person; the pupil is a
+/// child, and the police are asked for), grooming and extortion with images.
+#[test]
+fn sexual_abuse_of_a_child_as_it_is_told() {
+    use crate::vocab::{Form, Group, Need};
+    for t in [
+        "elev berättar att styvpappa tar på henne på natten",
+        "en vuxen man skickar sexuella meddelanden till en elev på snapchat",
+        "tjej 13 blir utpressad med nakenbilder",
+        "sextortion elev",
+    ] {
+        let x = super::tests::r(t);
+        assert_ne!(x.situation.forms & Form::Sexual.bit(), 0, "{t}: {x:?}");
+        assert_ne!(x.situation.groups & Group::Children.bit(), 0, "{t}: {x:?}");
+        assert_eq!(x.situation.groups & Group::Men.bit(), 0, "{t}: {x:?}");
+    }
+    let x = super::tests::r("en vuxen man skickar sexuella meddelanden till en elev");
+    assert_ne!(x.situation.needs & Need::PoliceReport.bit(), 0, "{x:?}");
+}
