@@ -178,6 +178,20 @@ pub fn read_with(
             }),
         }
     }
+    // "man" as "one" ("kan man få hjälp", "hur gör man", "man vet inte"):
+    // the generic pronoun after or before a modal verb is nobody, not a man.
+    const MODALS: &[&str] = &[
+        "kan", "far", "maste", "ska", "bor", "skulle", "borde", "vill", "gor", "vet", "hur",
+    ];
+    let generic: Vec<bool> = (0..toks.len())
+        .map(|i| {
+            toks[i].t.word == "man"
+                && ((i > 0 && MODALS.contains(&toks[i - 1].t.word.as_str()))
+                    || toks
+                        .get(i + 1)
+                        .is_some_and(|n| MODALS.contains(&n.t.word.as_str())))
+        })
+        .collect();
     // Phrases of several words first, longest first; then single words.
     let mut i = 0;
     while i < toks.len() {
@@ -198,6 +212,10 @@ pub fn read_with(
                 took = n;
                 break;
             }
+        }
+        if took == 0 && generic[i] {
+            toks[i].read = true;
+            took = 1;
         }
         if took == 0 {
             let last = i + 1 == toks.len() && !whole(&toks[i].t);
@@ -307,7 +325,9 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
             if active(j) {
                 return true;
             }
-            if person(j) {
+            // Another subject in between: the verb is theirs ("arg på
+            // barnen att jag skakar dem").
+            if person(j) || has(cues[j], Cue::SelfRef) {
                 return false;
             }
         }

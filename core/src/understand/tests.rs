@@ -490,3 +490,33 @@ fn an_old_age_is_an_older_person() {
         "{x:?}"
     );
 }
+
+/// A person who fears their own violence asks for help to stop, however it
+/// is said ("rädd att jag ska slå min fru igen", "jag skakar dem"); the
+/// generic "man" ("kan man få hjälp", "hur gör man") is nobody, while "min
+/// man" and "man 45" are still a man.
+#[test]
+fn fearing_ones_own_violence_and_the_generic_man() {
+    for t in [
+        "jag är rädd att jag ska slå min fru igen",
+        "jag blir så arg på barnen att jag skakar dem",
+        "kan man få hjälp att sluta vara svartsjuk",
+    ] {
+        let x = r(t);
+        assert!(x.roles.contains(&Role::UsesViolence), "{t}: {x:?}");
+    }
+    let x = r("jag blir så arg på barnen att jag skakar dem");
+    assert!(has_group(&x, Group::Children), "{x:?}");
+    for t in [
+        "kan man få hjälp att sluta vara svartsjuk",
+        "hur gör man en orosanmälan",
+    ] {
+        assert!(!has_group(&r(t), Group::Men), "{t}: {:?}", r(t));
+    }
+    assert!(has_group(&r("man 45 slagen av sin fru"), Group::Men));
+    let x = r("min man slår mig");
+    assert!(
+        !has_group(&x, Group::Men) && x.roles.contains(&Role::Subjected),
+        "{x:?}"
+    );
+}
