@@ -24,11 +24,33 @@ pub fn fold_char(c: char) -> Option<char> {
     Some(c)
 }
 
+/// The letter whose UTF-8 encoding, read as Latin-1 or Windows-1252, is
+/// `Ã` followed by `second` (å ä ö é ü and their capitals; folded the same).
+fn mojibake(second: char) -> Option<char> {
+    Some(match second {
+        '¥' | '¤' | '…' | '„' | '\u{85}' | '\u{84}' => 'a',
+        '¶' | '–' | '\u{96}' => 'o',
+        '©' | '‰' | '\u{89}' => 'e',
+        '¼' | 'œ' | '\u{9c}' => 'u',
+        _ => return None,
+    })
+}
+
 /// Folds a whole string, keeping separators as single spaces.
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut last_space = true;
-    for c in s.chars() {
+    let mut chars = s.chars().peekable();
+    while let Some(c) = chars.next() {
+        // UTF-8 read as Latin-1 or Windows-1252, as pasted text often is
+        // ("vÃ¥ld i nÃ¤ra relation"): the pair is the letter.
+        let c = match (c, chars.peek().copied().and_then(mojibake)) {
+            ('Ã', Some(letter)) => {
+                chars.next();
+                letter
+            }
+            _ => c,
+        };
         match fold_char(c) {
             Some(f) => {
                 out.push(f);
@@ -71,6 +93,19 @@ mod tests {
         );
         assert_eq!(fold("Linnéuniversitetet"), "linneuniversitetet");
         assert_eq!(tokens(" 020-50 50 50 "), vec!["020", "50", "50", "50"]);
+    }
+
+    /// Text pasted through a program that read UTF-8 as Latin-1 or
+    /// Windows-1252 folds as the letters it stands for.
+    #[test]
+    fn folds_utf8_read_as_latin1() {
+        assert_eq!(fold("vÃ¥ld i nÃ¤ra relation"), "vald i nara relation");
+        assert_eq!(fold("hon vÃ¥gar inte gÃ¥ hem"), "hon vagar inte ga hem");
+        assert_eq!(fold("Ã–stersund, HÃ¤rjedalen"), "ostersund harjedalen");
+        assert_eq!(fold("StrÃ¶msund"), "stromsund");
+        assert_eq!(fold("LinnÃ©universitetet"), "linneuniversitetet");
+        // A lone Ã is still a letter.
+        assert_eq!(fold("SÃO"), "sao");
     }
 
     #[test]
