@@ -307,6 +307,11 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
         if before.clone().any(|j| has(cues[j], Cue::By)) {
             return true;
         }
+        // The object of an active violence verb: "hotar sin man", "slår
+        // min sambo" (not the partner who does it).
+        if i >= 2 && has(cues[i - 1], Cue::Possessive) && active(i - 2) {
+            return false;
+        }
         if can_be_abuser(i)
             && before
                 .clone()
@@ -318,7 +323,8 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
         if i > 0 && (active(i - 1) || has(cues[i - 1], Cue::Victim)) {
             return false;
         }
-        for j in i + 1..(i + 4).min(n) {
+        // Up to five words on ("hon har en kniv och hotar sin man").
+        for j in i + 1..(i + 6).min(n) {
             if has(cues[j], Cue::Victim) || has(cues[j], Cue::By) {
                 return false;
             }

@@ -520,3 +520,17 @@ fn fearing_ones_own_violence_and_the_generic_man() {
         "{x:?}"
     );
 }
+
+/// The one named after an active violence verb and a possessive is its
+/// object, not the partner who uses violence ("hotar sin man"), and the
+/// subject may be a few words before the verb ("hon har en kniv och hotar").
+#[test]
+fn the_partner_after_the_verb_is_its_object() {
+    let x = r("hon har en kniv och hotar sin man");
+    assert!(has_group(&x, Group::Men), "{x:?}");
+    assert!(!has_group(&x, Group::Women), "{x:?}");
+    let x = r("jag slår min man");
+    assert!(x.roles.contains(&Role::UsesViolence), "{x:?}");
+    let x = r("min man slår mig");
+    assert!(!has_group(&x, Group::Men), "{x:?}");
+}
