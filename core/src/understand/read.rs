@@ -232,10 +232,14 @@ pub fn read_with(
     // An age or a school year is read, not a word to look for in the
     // directory's texts ("flicka 16": not "16:30" in the hours).
     let age = age_at(&toks).map(|(at, _)| at);
+    // What a negation reaches is not looked for either ("vill inte till
+    // kvinnojouren", "inte att soc kopplas in": not the service named).
+    let cues: Vec<u32> = toks.iter().map(|t| t.cues(lex)).collect();
+    let negated = negation(&toks, &cues);
     for (k, t) in toks.iter().enumerate() {
         if !t.t.stop && t.t.word.chars().count() >= 2 {
             out.words.push(t.t.stem.clone());
-            if !t.read && age != Some(k) {
+            if !t.read && age != Some(k) && !negated[k] {
                 out.rest.push(t.t.stem.clone());
             }
         }
@@ -243,6 +247,30 @@ pub fn read_with(
     out.matched = toks.iter().any(|t| !t.meanings.is_empty());
     who_is_who(lex, &toks, drop, &mut out);
     out
+}
+
+/// The tokens a negation reaches: the next two words or phrases of its
+/// clause.
+fn negation(toks: &[Tok], cues: &[u32]) -> Vec<bool> {
+    let n = toks.len();
+    let mut negated = vec![false; n];
+    for i in (0..n).filter(|&i| has(cues[i], Cue::Not)) {
+        let mut words = 0;
+        for j in i + 1..n {
+            let t = &toks[j];
+            if CLAUSE.contains(&t.t.word.as_str()) {
+                break;
+            }
+            if !t.cont && (!t.t.stop || !t.meanings.is_empty()) {
+                words += 1;
+                if words > 2 {
+                    break;
+                }
+            }
+            negated[j] = true;
+        }
+    }
+    negated
 }
 
 /// Words that begin a new clause: a negation before them does not reach
@@ -262,28 +290,9 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     // A negation reaches the next two words or phrases of its clause: they
     // say no danger or threat now ("inte i akut fara just nu", "inte längre
     // akut"), and a violence word among them no form ("har inte slagit").
-    let mut negated = vec![false; n];
-    // (The masking below never takes away a negation.)
-    for i in 0..n {
-        if !has(cues[i], Cue::Not) {
-            continue;
-        }
-        let mut words = 0;
-        for j in i + 1..n {
-            let t = &toks[j];
-            if CLAUSE.contains(&t.t.word.as_str()) {
-                break;
-            }
-            if !t.cont && (!t.t.stop || !t.meanings.is_empty()) {
-                words += 1;
-                if words > 2 {
-                    break;
-                }
-            }
-            negated[j] = true;
-            cues[j] &=
-                !(Cue::Danger.bit() | Cue::Threat.bit() | Cue::Now.bit() | Cue::RightNow.bit());
-        }
+    let negated = negation(toks, &cues);
+    for j in (0..n).filter(|&j| negated[j]) {
+        cues[j] &= !(Cue::Danger.bit() | Cue::Threat.bit() | Cue::Now.bit() | Cue::RightNow.bit());
     }
     let groups_of = |i: usize| {
         toks[i]

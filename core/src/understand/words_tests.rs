@@ -269,3 +269,21 @@ fn sexual_abuse_of_a_child_as_it_is_told() {
     let x = super::tests::r("en vuxen man skickar sexuella meddelanden till en elev");
     assert_ne!(x.situation.needs & Need::PoliceReport.bit(), 0, "{x:?}");
 }
+
+/// What a negation reaches is not looked for in the directory ("vill inte
+/// till kvinnojouren" does not name the shelter); fleeing is a place to
+/// sleep.
+#[test]
+fn a_negated_name_is_not_looked_for_and_fleeing_is_a_place_to_sleep() {
+    let x = super::tests::r("hon vill inte till kvinnojouren");
+    assert!(x.rest.iter().all(|w| !w.starts_with("kvinnojour")), "{x:?}");
+    let x = super::tests::r("kvinnojouren i strömsund");
+    assert!(x.rest.iter().any(|w| w.starts_with("kvinnojour")), "{x:?}");
+    let x = super::tests::r("hon har flytt till oss med barnen mitt i natten");
+    assert_ne!(
+        x.situation.needs & crate::vocab::Need::ProtectedHousing.bit(),
+        0,
+        "{x:?}"
+    );
+    assert!(x.roles.contains(&crate::vocab::Role::Subjected), "{x:?}");
+}
