@@ -287,3 +287,10 @@ fn a_negated_name_is_not_looked_for_and_fleeing_is_a_place_to_sleep() {
     );
     assert!(x.roles.contains(&crate::vocab::Role::Subjected), "{x:?}");
 }
+
+/// Someone close asking in English is a relative, not the one subjected.
+#[test]
+fn a_friend_asking_in_english_is_a_relative() {
+    let x = super::tests::r("my friend is being abused by her husband what do i do");
+    assert!(x.roles.contains(&crate::vocab::Role::Relative), "{x:?}");
+}
