@@ -2,14 +2,14 @@
 # Fuzzing with cargo-fuzz (libFuzzer) on the stable toolchain (RUSTC_BOOTSTRAP=1).
 #   scripts/fuzz.sh smoke            every target for FUZZ_SECONDS (default 5) each, from the seeds
 #   scripts/fuzz.sh run TARGET [S]   one target for S seconds (default 600), corpus kept in fuzz/corpus/TARGET
-# Targets: manifest blob checklist_toml content_csv hours upload_body record_block (fuzz/fuzz_targets/).
+# Targets: manifest blob checklist_toml content_csv hours upload_body record_block compiled_lexicon (fuzz/fuzz_targets/).
 # One build serves all targets. No sanitizer (-s none: the code under test is
 # safe Rust; overflow checks on with -a). A crash stops with the input saved
 # under fuzz/artifacts/TARGET/ and a non-zero exit.
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export RUSTC_BOOTSTRAP=1
-TARGETS=(manifest blob checklist_toml content_csv hours upload_body record_block)
+TARGETS=(manifest blob checklist_toml content_csv hours upload_body record_block compiled_lexicon)
 if ! cargo fuzz --version >/dev/null 2>&1; then
     echo "fuzz.sh: installing cargo-fuzz"
     cargo install cargo-fuzz --locked
