@@ -543,7 +543,17 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
         // The speaker's own age under 18 ("jag är 9", "jag är bara 14",
         // "i am 15") makes the speaker the child, whoever else is named
         // ("min pappa slår mamma, jag är 9").
+        // An age under 18 right after the word for the person ("kille 17
+        // blir slagen av sin pojkvän"): that person is the child.
+        let minor_person = age.is_some_and(|(at, a)| {
+            a < 18
+                && at > 0
+                && person(at - 1)
+                && !abuser[at - 1]
+                && !has(cues[at - 1], Cue::Relative)
+        });
         if minor_after(Cue::SelfRef.bit())
+            || minor_person
             || (s.groups & Group::Children.bit() != 0 && s.groups & adult == 0 && !own_partner)
         {
             roles.push(Role::Child);

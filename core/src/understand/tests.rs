@@ -434,6 +434,7 @@ fn a_school_year_is_a_child_and_a_hurt_child_a_concern_report() {
         "forskolebarn har marken pa halsen efter helgen",
         "tjej 14 sover hos kompis vagar inte ga hem pappa dricker",
         "pojke 12 med blåmärken på ryggen",
+        "kille 17 blir slagen av sin pojkvän",
     ] {
         let x = r(t);
         assert!(x.roles.contains(&Role::Child), "{t}: {x:?}");
