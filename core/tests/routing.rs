@@ -339,6 +339,28 @@ fn language_ar_means_speaks_arabic_or_offers_an_interpreter() {
             .count()
             >= 5
     );
+    // A language asks for an interpreter: the region's interpreter service
+    // is high in the list. Where none is asked for it is not there at all
+    // near the top ("svärdottern har blåmärken").
+    let pos = |h: &[fyr_core::search::ServiceHit], id: &str| h.iter().position(|x| x.id == id);
+    assert!(
+        pos(&h, "tolk-kronoberg").is_some_and(|p| p < 5),
+        "{kinds:?}"
+    );
+    let care = f
+        .search(&SearchQuery {
+            text: Some("svärdottern har blåmärken".into()),
+            municipality: Some("Alvesta".into()),
+            at: Some(t("2026-05-30T13:00:00+02:00")),
+            limit: 50,
+            ..Default::default()
+        })
+        .unwrap();
+    assert!(
+        pos(&care, "tolk-kronoberg").is_none_or(|p| p >= 10),
+        "{:?}",
+        care.iter().map(|h| &h.id).collect::<Vec<_>>()
+    );
     // A language nobody lists: those who must offer an interpreter remain.
     let h = f
         .search(&SearchQuery {

@@ -140,6 +140,7 @@ struct CRule {
     out: u32,
     primary_offering: u32,
     out_offering: u32,
+    out_offering_only: u32,
     out_serving: u32,
     in_serving: u32,
     after_serving: u32,
@@ -154,6 +155,8 @@ pub struct Route {
     pub out: u32,
     pub primary_offering: u32,
     pub out_offering: u32,
+    /// Services whose needs all lie in this set are out of place.
+    pub out_offering_only: u32,
     /// Services whose groups all lie in this set are out of place.
     pub out_serving: u32,
     /// Services whose groups all lie in this set are at most secondary.
@@ -178,7 +181,12 @@ impl Route {
         let k = 1u32 << kind;
         // It serves only groups of `set`.
         let only = |set: u32| set != 0 && groups != 0 && groups & !set == 0;
-        if k & self.out != 0 || needs & self.out_offering != 0 || only(self.out_serving) {
+        let offers_only = |set: u32| set != 0 && needs != 0 && needs & !set == 0;
+        if k & self.out != 0
+            || needs & self.out_offering != 0
+            || offers_only(self.out_offering_only)
+            || only(self.out_serving)
+        {
             return Fit::OutOfPlace;
         }
         let fit = if k & self.primary != 0 {
@@ -415,6 +423,14 @@ impl Routing {
                     Need::bit,
                     &mut push,
                 ),
+                out_offering_only: vocab_bits(
+                    &r.out_of_place_offering_only,
+                    "out_of_place_offering_only",
+                    "need",
+                    Need::parse,
+                    Need::bit,
+                    &mut push,
+                ),
                 out_serving: vocab_bits(
                     &r.out_of_place_serving_only,
                     "out_of_place_serving_only",
@@ -535,6 +551,7 @@ impl Routing {
         // Defaults (rules without `when`) give way to what an applying rule
         // wants; a conditional rule's out_of_place always holds.
         let (mut soft, mut soft_offering, mut hard, mut hard_offering) = (0, 0, 0, 0);
+        let (mut soft_only, mut hard_only) = (0, 0);
         let (mut out_serving, mut in_serving) = (0, 0);
         for rule in self.rules.iter().filter(|c| c.when.matches(s)) {
             r.primary |= rule.primary;
@@ -546,13 +563,16 @@ impl Routing {
             if rule.when.always {
                 soft |= rule.out;
                 soft_offering |= rule.out_offering;
+                soft_only |= rule.out_offering_only;
             } else {
                 hard |= rule.out;
                 hard_offering |= rule.out_offering;
+                hard_only |= rule.out_offering_only;
             }
         }
         r.out = (soft & !(r.primary | r.secondary)) | hard;
         r.out_offering = (soft_offering & !r.primary_offering) | hard_offering;
+        r.out_offering_only = (soft_only & !r.primary_offering) | hard_only;
         r.primary &= !hard;
         r.secondary &= !(hard | r.primary);
         r.primary_offering &= !hard_offering;

@@ -54,6 +54,10 @@ pub struct Rule {
     pub primary_offering: Vec<String>,
     #[serde(default, skip_serializing_if = "Vec::is_empty")]
     pub out_of_place_offering: Vec<String>,
+    /// A service offering only these needs is out of place (an interpreter
+    /// service in a list that asks for no interpreter).
+    #[serde(default, skip_serializing_if = "Vec::is_empty")]
+    pub out_of_place_offering_only: Vec<String>,
     /// A service serving only these groups is out of place (a children's
     /// service in an adult's list).
     #[serde(default, skip_serializing_if = "Vec::is_empty")]

@@ -323,3 +323,56 @@ fn a_service_for_women_only_is_out_of_place_for_a_man() {
     woman.roles = Role::Subjected.bit();
     assert_eq!(r.route(&woman).fit(helpline, 0, women), Fit::Primary);
 }
+
+/// `out_of_place_offering_only` puts a service that offers nothing but
+/// those needs out of place (an interpreter service in a list for bruises),
+/// leaves one that offers more (Kvinnofridslinjen's interpreted calls), and
+/// in a default gives way to a rule that wants the need.
+#[test]
+fn out_of_place_offering_only_takes_only_single_purpose_services() {
+    let r = Routing::from_toml(
+        "test.toml",
+        &model(
+            r#"
+[[rule]]
+id = "defaults"
+out_of_place_offering_only = ["interpretation"]
+
+[[rule]]
+id = "care"
+when = { needs = ["medical_care"] }
+primary = ["healthcare"]
+
+[[rule]]
+id = "interpreter"
+when = { needs = ["interpretation"] }
+primary_offering = ["interpretation"]
+"#,
+        ),
+    )
+    .unwrap();
+    let health = AgencyKind::Healthcare as u8;
+    let (tolk, both) = (
+        Need::Interpretation.bit(),
+        Need::Interpretation.bit() | Need::TalkNow.bit(),
+    );
+    let care = r.route(&Situation::new(&[], &[Need::MedicalCare], &[]));
+    assert_eq!(care.fit(health, tolk, 0), Fit::OutOfPlace);
+    assert_eq!(care.fit(health, both, 0), Fit::Primary);
+    assert_eq!(care.fit(health, Need::MedicalCare.bit(), 0), Fit::Primary);
+    let asked = r.route(&Situation::new(
+        &[],
+        &[Need::MedicalCare, Need::Interpretation],
+        &[],
+    ));
+    assert_eq!(asked.fit(health, tolk, 0), Fit::Primary);
+    let e = Routing::from_toml(
+        "test.toml",
+        &model("[[rule]]\nid = \"b\"\nout_of_place_offering_only = [\"sign\"]\n"),
+    )
+    .unwrap_err();
+    assert!(
+        e.iter().any(|x| x.problem.contains("unknown need 'sign'")),
+        "{e:?}"
+    );
+}

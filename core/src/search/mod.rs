@@ -318,7 +318,16 @@ pub fn search_full(
     // Read.
     let reading = read_query(ix, q);
     let filters = Situation::new(&q.groups, &q.needs, &q.forms);
-    let situation = filters.union(reading.situation).union(q.context);
+    let mut situation = filters.union(reading.situation).union(q.context);
+    // A language other than Swedish asks for an interpreter as a typed
+    // "behöver tolk på arabiska" does (the interpreter services in place;
+    // not a filter).
+    if q.language
+        .as_deref()
+        .is_some_and(|l| !l.eq_ignore_ascii_case("sv"))
+    {
+        situation.needs |= crate::vocab::Need::Interpretation.bit();
+    }
     let understood = Understood::build(
         &reading.roles,
         &reading.situation,
