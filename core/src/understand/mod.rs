@@ -12,6 +12,7 @@
 //!   reading wins over a perpetrator reading unless help-seeking words say
 //!   otherwise, danger now only from explicit words.
 
+mod age;
 pub mod analyze;
 #[cfg(test)]
 mod danger_tests;

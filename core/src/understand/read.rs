@@ -2,6 +2,7 @@
 //! (exact word, then stem, then as typed, then one typo, then compound
 //! parts), then who is who from the cue words.
 
+use super::age::age_at;
 use super::analyze::{analyze, split_compound, within_one_edit, Token};
 use super::Cue;
 use crate::routing::{Lexicon, Situation};
@@ -229,23 +230,25 @@ pub fn read_with(
         i += took;
     }
     let mut out = Reading::default();
-    // An age or a school year is read, not a word to look for in the
-    // directory's texts ("flicka 16": not "16:30" in the hours).
-    let age = age_at(&toks).map(|(at, _)| at);
-    // What a negation reaches is not looked for either ("vill inte till
-    // kvinnojouren", "inte att soc kopplas in": not the service named).
+    // Read once, for the words to look for and for who is who.
     let cues: Vec<u32> = toks.iter().map(|t| t.cues(lex)).collect();
     let negated = negation(&toks, &cues);
+    let words: Vec<&str> = toks.iter().map(|t| t.t.word.as_str()).collect();
+    let age = age_at(&words);
+    // An age or a school year is read, not a word to look for in the
+    // directory's texts ("flicka 16": not "16:30" in the hours); nor is what
+    // a negation reaches ("vill inte till kvinnojouren": not the service
+    // named).
     for (k, t) in toks.iter().enumerate() {
         if !t.t.stop && t.t.word.chars().count() >= 2 {
             out.words.push(t.t.stem.clone());
-            if !t.read && age != Some(k) && !negated[k] {
+            if !t.read && age.map(|(at, _)| at) != Some(k) && !negated[k] {
                 out.rest.push(t.t.stem.clone());
             }
         }
     }
     out.matched = toks.iter().any(|t| !t.meanings.is_empty());
-    who_is_who(lex, &toks, drop, &mut out);
+    who_is_who(lex, &toks, cues, &negated, age, drop, &mut out);
     out
 }
 
@@ -284,13 +287,21 @@ fn has(c: u32, cue: Cue) -> bool {
 /// Roles, groups, needs, forms and the language from the read tokens.
 // Windows over parallel arrays (tokens, cues, abuser marks) read clearer by index.
 #[allow(clippy::needless_range_loop)]
-fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
+/// `cues` are the tokens' cues, `negated` what a negation reaches
+/// ([`negation`]) and `age` the text's age (`age::age_at`).
+fn who_is_who(
+    lex: &Lexicon,
+    toks: &[Tok],
+    mut cues: Vec<u32>,
+    negated: &[bool],
+    age: Option<(usize, u32)>,
+    drop: &[String],
+    out: &mut Reading,
+) {
     let n = toks.len();
-    let mut cues: Vec<u32> = toks.iter().map(|t| t.cues(lex)).collect();
     // A negation reaches the next two words or phrases of its clause: they
     // say no danger or threat now ("inte i akut fara just nu", "inte längre
     // akut"), and a violence word among them no form ("har inte slagit").
-    let negated = negation(toks, &cues);
     for j in (0..n).filter(|&j| negated[j]) {
         cues[j] &= !(Cue::Danger.bit() | Cue::Threat.bit() | Cue::Now.bit() | Cue::RightNow.bit());
     }
@@ -435,7 +446,6 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     // ("hon är 15 och blir slagen av pappa").
     let young = Group::Children.bit() | Group::YoungPeople.bit();
     let first_person = (0..n).find(|&i| person(i));
-    let age = age_at(toks);
     // An age under 18 within three words after a word with one of `mask`'s
     // cues: whose age it is ("hon är 15", "jag är 9").
     let minor_after = |mask: u32| {
@@ -596,97 +606,4 @@ fn who_is_who(lex: &Lexicon, toks: &[Tok], drop: &[String], out: &mut Reading) {
     out.situation = s;
     out.roles = roles;
     out.language = language;
-}
-
-/// The position and value of an age in the text: a number before
-/// `år`/`åring`/`years` ("16 åring", "12-åring", "15 years"), after
-/// `är`/`am` ("jag är 12", "jag är bara 15"), or written together
-/// ("12åring").
-fn age_at(toks: &[Tok]) -> Option<(usize, u32)> {
-    const AFTER: &[&str] = &["ar", "aring", "arig", "ars", "years", "year", "yo"];
-    const BEFORE: &[&str] = &["ar", "am"];
-    // Words between `är` and the age: "jag är bara 15", "i am only 14".
-    const BETWEEN: &[&str] = &["bara", "just", "only", "typ", "nastan"];
-    const PERSON: &[&str] = &[
-        "tjej",
-        "tjejen",
-        "flicka",
-        "flickan",
-        "kille",
-        "killen",
-        "pojke",
-        "pojken",
-        "elev",
-        "eleven",
-        "barn",
-        "barnet",
-        "dotter",
-        "dottern",
-        "son",
-        "sonen",
-        "girl",
-        "boy",
-        "kvinna",
-        "kvinnan",
-        "man",
-        "mannen",
-        "mamma",
-        "pappa",
-        "mor",
-        "far",
-        "mormor",
-        "morfar",
-        "farmor",
-        "farfar",
-        "dam",
-        "patient",
-        "patienten",
-        "pat",
-        "woman",
-    ];
-    const GRADE: &[&str] = &["ak", "arskurs", "klass", "grade"];
-    // "går i trean", "i åttan": the school year as a word.
-    const YEARS: &[&str] = &[
-        "ettan", "tvaan", "trean", "fyran", "femman", "sexan", "sjuan", "attan", "nian",
-    ];
-    for (i, t) in toks.iter().enumerate() {
-        let w = t.t.word.as_str();
-        if let Some(y) = YEARS.iter().position(|&x| x == w) {
-            if i > 0 && toks[i - 1].t.word == "i" {
-                return Some((i, y as u32 + 7));
-            }
-        }
-        let digits: String = w.chars().take_while(char::is_ascii_digit).collect();
-        if digits.is_empty() || digits.len() > 2 {
-            continue;
-        }
-        let Ok(n) = digits.parse::<u32>() else {
-            continue;
-        };
-        let tail = &w[digits.len()..];
-        let next = toks.get(i + 1).map(|t| t.t.word.as_str());
-        let word = |j: usize| toks[j].t.word.as_str();
-        // Right after a word for a person as a report writes it: "tjej 14",
-        // "flicka 16", "pappa 82", "kvinna 34".
-        if tail.is_empty() && i > 0 && PERSON.contains(&word(i - 1)) {
-            return Some((i, n));
-        }
-        let prev = i.checked_sub(1).map(|j| match j {
-            1.. if BETWEEN.contains(&word(j)) => word(j - 1),
-            _ => word(j),
-        });
-        // A school year ("elev i åk 3", "årskurs 8", "klass 5"): the
-        // year's usual age.
-        if tail.is_empty() && n <= 9 && prev.is_some_and(|x| GRADE.contains(&x)) {
-            return Some((i, n + 6));
-        }
-        if (!tail.is_empty() && AFTER.contains(&tail))
-            || (tail.is_empty()
-                && (next.is_some_and(|x| AFTER.contains(&x))
-                    || prev.is_some_and(|x| BEFORE.contains(&x))))
-        {
-            return Some((i, n));
-        }
-    }
-    None
 }
