@@ -2,7 +2,7 @@
 //! digest) and the search index derived from the records.
 
 use super::lexicon_cache;
-use super::routing_state::{attach, attach_routing, parse_routing, routing_text, with_lexicon};
+use super::routing_state::{attach, attach_routing, compile_lexicon, routing_text, with_lexicon};
 use super::{failpoint, open_conn, schema, Bundle};
 use crate::error::{Error, Result};
 use crate::feed::{Record, RecordKind};
@@ -115,7 +115,7 @@ pub fn open(
     let (parsed, ix) = match hit {
         Some(l) => (with_lexicon(&text, l), read_index(&c)),
         None => crate::par::beside(
-            move || parse_routing(&text, cache.as_deref()),
+            move || with_lexicon(&text, compile_lexicon(&text, cache.as_deref())?),
             || read_index(&c),
         ),
     };

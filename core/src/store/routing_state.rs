@@ -55,10 +55,17 @@ fn embedded_err(e: Vec<crate::routing::RoutingError>) -> Error {
 /// a stored one does not parse). The lexicon is read compiled from `cache`
 /// when it holds this one ([`lexicon_cache`]); else it is compiled and kept
 /// there.
-pub(super) fn parse_routing(t: &RoutingText, cache: Option<&Path>) -> Result<Parsed> {
-    if let Some(l) = cache.and_then(|p| lexicon_cache::load(p, t.lexicon_json())) {
-        return with_lexicon(t, l);
-    }
+fn parse_routing(t: &RoutingText, cache: Option<&Path>) -> Result<Parsed> {
+    let lexicon = match cache.and_then(|p| lexicon_cache::load(p, t.lexicon_json())) {
+        Some(l) => l,
+        None => compile_lexicon(t, cache)?,
+    };
+    with_lexicon(t, lexicon)
+}
+
+/// The lexicon compiled from its JSON (the embedded one when the stored
+/// one does not parse), and kept at `cache`.
+pub(super) fn compile_lexicon(t: &RoutingText, cache: Option<&Path>) -> Result<Lexicon> {
     let stored = t
         .lexicon
         .as_deref()
@@ -73,7 +80,7 @@ pub(super) fn parse_routing(t: &RoutingText, cache: Option<&Path>) -> Result<Par
     if let Some(p) = cache {
         lexicon_cache::save(p, json, &lexicon);
     }
-    with_lexicon(t, lexicon)
+    Ok(lexicon)
 }
 
 /// The routing model parsed, with the lexicon already had.
