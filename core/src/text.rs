@@ -44,12 +44,17 @@ pub fn fold(s: &str) -> String {
     while let Some(c) = chars.next() {
         // UTF-8 read as Latin-1 or Windows-1252, as pasted text often is
         // ("vÃ¥ld i nÃ¤ra relation"): the pair is the letter.
-        let c = match (c, chars.peek().copied().and_then(mojibake)) {
-            ('Ã', Some(letter)) => {
+        let c = match chars
+            .peek()
+            .copied()
+            .filter(|_| c == 'Ã')
+            .and_then(mojibake)
+        {
+            Some(letter) => {
                 chars.next();
                 letter
             }
-            _ => c,
+            None => c,
         };
         match fold_char(c) {
             Some(f) => {

@@ -617,12 +617,12 @@ pub fn embedded_routing() -> Result<Routing, Vec<RoutingError>> {
     Routing::from_json(EMBEDDED_ROUTING.0, EMBEDDED_ROUTING_JSON)
 }
 
-/// The embedded lexicon.
 /// The embedded lexicon's JSON (what [`embedded_lexicon`] compiles).
 pub fn embedded_lexicon_json() -> &'static str {
     EMBEDDED_LEXICON_JSON
 }
 
+/// The embedded lexicon.
 pub fn embedded_lexicon() -> Result<Lexicon, Vec<RoutingError>> {
     Lexicon::from_json(EMBEDDED_LEXICON.0, EMBEDDED_LEXICON_JSON)
 }
