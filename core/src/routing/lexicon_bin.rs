@@ -87,7 +87,8 @@ impl Lexicon {
         let id_len = r.u32()? as usize;
         let id = std::str::from_utf8(r.take(id_len)?).ok()?.to_string();
         let version = r.u32()?;
-        let n = r.count(18)?;
+        // Four u32, cue, abuser, the language's u16 length: 20 bytes at least.
+        let n = r.count(20)?;
         let mut meanings = Vec::with_capacity(n);
         for _ in 0..n {
             let situation = Situation {

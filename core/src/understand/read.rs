@@ -184,15 +184,11 @@ pub fn read_with(
     const MODALS: &[&str] = &[
         "kan", "far", "maste", "ska", "bor", "skulle", "borde", "vill", "gor", "vet", "hur",
     ];
-    let generic: Vec<bool> = (0..toks.len())
-        .map(|i| {
-            toks[i].t.word == "man"
-                && ((i > 0 && MODALS.contains(&toks[i - 1].t.word.as_str()))
-                    || toks
-                        .get(i + 1)
-                        .is_some_and(|n| MODALS.contains(&n.t.word.as_str())))
-        })
-        .collect();
+    let modal = |t: &Tok| MODALS.contains(&t.t.word.as_str());
+    let generic = |toks: &[Tok], i: usize| {
+        toks[i].t.word == "man"
+            && ((i > 0 && modal(&toks[i - 1])) || toks.get(i + 1).is_some_and(modal))
+    };
     // Phrases of several words first, longest first; then single words.
     let mut i = 0;
     while i < toks.len() {
@@ -214,7 +210,7 @@ pub fn read_with(
                 break;
             }
         }
-        if took == 0 && generic[i] {
+        if took == 0 && generic(&toks, i) {
             toks[i].read = true;
             took = 1;
         }
