@@ -83,6 +83,10 @@ pub struct Query {
     /// (`["children", "young_people"]`: the children's line for a child).
     #[serde(default)]
     pub expect_top3_only_for: Vec<Group>,
+    /// A service for these groups only must not be among the top three
+    /// (`["women"]`: the women's line in a list for a man or a boy).
+    #[serde(default)]
+    pub not_top3_only_for: Vec<Group>,
     pub min_results: usize,
     #[serde(default)]
     pub victim: bool,
@@ -234,6 +238,13 @@ pub fn check(q: &Query, list: &[Shown]) -> Outcome {
         o.failures.push(format!(
             "no service for {} only in top 3",
             group_ids(&q.expect_top3_only_for)
+        ));
+    }
+    if let Some(h) = top.iter().find(|h| only_for(h, &q.not_top3_only_for)) {
+        o.failures.push(format!(
+            "a service for {} only in top 3 ('{}')",
+            group_ids(&h.groups),
+            h.id
         ));
     }
     if let Some(k) = q.first {

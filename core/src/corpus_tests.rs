@@ -17,6 +17,7 @@ fn q(victim: bool, danger_now: bool) -> Query {
         not_first: vec![Police, Emergency],
         not_first_only_for: vec![Group::Children, Group::YoungPeople],
         expect_top3_only_for: vec![],
+        not_top3_only_for: vec![],
         min_results: 4,
         victim,
         danger_now,
@@ -124,6 +125,28 @@ fn a_service_for_children_only_is_expected_in_the_top_three_for_a_child() {
     let mut l = good();
     l.insert(2, bris);
     assert!(check(&child, &l).passed(), "{:?}", check(&child, &l));
+}
+
+#[test]
+fn a_service_for_women_only_in_a_mans_top_three_fails() {
+    let mut line = s(NationalHelpline, "020-50 50 50");
+    line.groups = vec![Group::Women];
+    let mut man = q(true, false);
+    man.expect_top3 = vec![];
+    man.not_top3_only_for = vec![Group::Women];
+    let mut l = good();
+    l[0] = line.clone();
+    let o = check(&man, &l);
+    assert!(
+        o.failures.iter().any(|f| f.contains("women only in top 3")),
+        "{o:?}"
+    );
+    assert!(!o.harmful());
+    // Fourth is out of the top three.
+    let mut l = good();
+    l.remove(0);
+    l.push(line);
+    assert!(check(&man, &l).passed(), "{:?}", check(&man, &l));
 }
 
 #[test]
