@@ -255,6 +255,37 @@ fn a_grown_up_naming_her_children_is_helped_first_as_a_grown_up() {
     assert_eq!(r.lines_for(&child).next(), Some(("bris-116111", false)));
 }
 
+/// A teacher about a young pupil who wants to die: after Bris the line is
+/// 1177, not the women's line. Once a parent's violence is named the mother may be
+/// the one asking, and the women's line is back.
+#[test]
+fn a_worker_about_a_young_child_without_violence_gets_1177_after_bris() {
+    use crate::vocab::{Need, Role};
+    let r = embedded_routing().unwrap();
+    let mut pupil = Situation::new(&[Group::Children], &[Need::SuicidePrevention], &[]);
+    pupil.roles = Role::Professional.bit();
+    let mut threatened = Situation::new(&[Group::Children], &[], &[Form::Psychological]);
+    threatened.roles = Role::Child.bit();
+    let ids = |s: &Situation| {
+        r.lines_for(s)
+            .map(|(id, _)| id.to_string())
+            .collect::<Vec<_>>()
+    };
+    assert_eq!(ids(&threatened)[..2], ["bris-116111", "kvinnofridslinjen"]);
+    // A girl of 15 who is hit keeps the lines she had: Bris, then the
+    // women's line.
+    let mut girl = Situation::new(
+        &[Group::Children, Group::YoungPeople],
+        &[],
+        &[Form::Physical],
+    );
+    girl.roles = Role::Child.bit();
+    assert_eq!(ids(&girl)[..2], ["bris-116111", "kvinnofridslinjen"]);
+    // The pupil: Bris (a number to give the child), then 1177 when Bris is
+    // closed.
+    assert_eq!(ids(&pupil)[..2], ["bris-116111", "vardguiden-1177"]);
+}
+
 /// `after_serving_only` makes a service for those groups only at most
 /// secondary, whether it was primary by its kind or by what it offers; it
 /// never lifts a service, and a service for everyone is untouched.

@@ -41,7 +41,7 @@ pub enum Cue {
     /// A word for a person who uses violence, as a search term (`våldsutövare`):
     /// a perpetrator reading that a victim reading outweighs.
     Perpetrator,
-    /// Danger now: `akut`, `i fara`, `pågår`, `just nu`, `står utanför`.
+    /// Danger now: `akut`, `i fara`, `pågår`, `livsfara`, `är här nu`.
     Danger,
     /// Someone close to the person: `anhörig`, `orolig för`, `min dotter`.
     Relative,

@@ -551,15 +551,31 @@ fn who_is_who(
         // ("min pappa slår mamma, jag är 9").
         // An age under 18 right after the word for the person ("kille 17
         // blir slagen av sin pojkvän"): that person is the child.
+        // So is an age said as a noun before any other person ("en
+        // 15-åring säger att hennes mamma…").
         let minor_person = age.is_some_and(|(at, a)| {
+            let noun = toks[at].t.word.ends_with("aring")
+                || toks.get(at + 1).is_some_and(|t| t.t.word == "aring");
             a < 18
-                && at > 0
-                && person(at - 1)
-                && !abuser[at - 1]
-                && !has(cues[at - 1], Cue::Relative)
+                && ((at > 0
+                    && person(at - 1)
+                    && !abuser[at - 1]
+                    && !has(cues[at - 1], Cue::Relative))
+                    || (noun && first_person.is_none_or(|i| i > at)))
+        });
+        // A child named first, not as the one who uses violence nor as
+        // someone's relative, is the person even when a parent is named
+        // after ("elev i fyran säger att pappa slagit mamma": a child who
+        // lives with violence, the concern report first).
+        let child_first = first_person.is_some_and(|i| {
+            groups_of(i) & young != 0
+                && groups_of(i) & adult == 0
+                && !abuser[i]
+                && !has(cues[i], Cue::Relative)
         });
         if minor_after(Cue::SelfRef.bit())
             || minor_person
+            || (child_first && !own_partner)
             || (s.groups & Group::Children.bit() != 0 && s.groups & adult == 0 && !own_partner)
         {
             roles.push(Role::Child);
@@ -575,9 +591,14 @@ fn who_is_who(
     }
     roles.retain(|r| !dropped(&format!("role:{}", r.id())));
     roles.dedup();
-    // A situation's own groups for routing: a child is a child.
-    if roles.contains(&Role::Child) {
-        s.groups |= Group::Children.bit();
+    // A situation's own groups for routing: a child is a child. A parent
+    // telling of a child's age ("min dotter 14 blir slagen av sin pappa")
+    // tells of a child too.
+    let minor = age.is_some_and(|(_, a)| a < 18);
+    if roles.contains(&Role::Child) || (minor && relative) {
+        if roles.contains(&Role::Child) {
+            s.groups |= Group::Children.bit();
+        }
         // A child subjected to violence is a child the social services must
         // hear of (a concern report), whatever else the words ask for
         // hurt, or afraid to go home ("elev med blåmärken": the report

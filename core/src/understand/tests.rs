@@ -23,6 +23,10 @@ pub(super) fn has_group(x: &Reading, g: Group) -> bool {
     x.situation.groups & g.bit() != 0
 }
 
+pub(super) fn has_need(x: &Reading, n: Need) -> bool {
+    x.situation.needs & n.bit() != 0
+}
+
 #[test]
 fn the_abusers_word_is_never_the_persons_group() {
     // A woman at the health centre, about her husband.
@@ -534,4 +538,43 @@ fn the_partner_after_the_verb_is_its_object() {
     assert!(x.roles.contains(&Role::UsesViolence), "{x:?}");
     let x = r("min man slår mig");
     assert!(!has_group(&x, Group::Men), "{x:?}");
+}
+
+#[test]
+fn a_child_named_first_is_the_person_when_a_parent_is_named_after() {
+    // A teacher: what a pupil in year four said about home.
+    let x =
+        r("elev i fyran sager att mamma och pappa brakar hela tiden och att pappa slagit mamma");
+    assert!(x.roles.contains(&Role::Child), "{x:?}");
+    assert!(has_need(&x, Need::ChildProtection), "{x:?}");
+    // A school counsellor: the age as a noun comes first.
+    let x = r("en 15-aring sager att hennes mamma har en ny kille som ar elak");
+    assert!(x.roles.contains(&Role::Child), "{x:?}");
+    // A mother telling about the father is not a child's telling.
+    let x = r("en mamma berattar att pappan slar barnen nar han druckit");
+    assert!(!x.roles.contains(&Role::Child), "{x:?}");
+    // Nor is a parent about a son.
+    let x = r("min son blir misshandlad av sin flickvan");
+    assert!(!x.roles.contains(&Role::Child), "{x:?}");
+}
+
+#[test]
+fn a_pregnancy_a_firearm_and_a_man_waiting_outside() {
+    // A midwife.
+    let x = r("hon ar gravid och han sparkade henne i magen");
+    assert!(has_need(&x, Need::MedicalCare), "{x:?}");
+    // A district nurse: a threat to shoot, a hunting rifle at home.
+    let x = r("han har hotat att skjuta henne han har vapen hemma for jakt");
+    assert!(has_need(&x, Need::PoliceReport), "{x:?}");
+    assert!(!x.situation.danger(), "{x:?}");
+    // A nurse at night: he waits in the car outside now.
+    let x = r("han sitter i bilen utanfor och vantar pa henne");
+    assert!(x.situation.danger(), "{x:?}");
+    // An HR consultant: outside her work every day is stalking, not now.
+    let x = r("hennes ex forfoljer henne och star utanfor jobbet varje dag");
+    assert!(!x.situation.danger(), "{x:?}");
+    assert!(x.situation.forms & Form::Psychological.bit() != 0);
+    // A probation officer: the client wants help with his aggression.
+    let x = r("klienten vill ha hjalp med sin aggression");
+    assert!(x.roles.contains(&Role::UsesViolence), "{x:?}");
 }
