@@ -68,6 +68,17 @@ pub(super) fn age_at(words: &[&str]) -> Option<(usize, u32)> {
         };
         let tail = &w[digits.len()..];
         let next = words.get(i + 1).copied();
+        // A time ago, not an age: "för 2 år sedan", "3 år sen", "5 years ago".
+        if words
+            .get(i + 2)
+            .is_some_and(|x| ["sedan", "sen", "ago", "tillbaka"].contains(x))
+        {
+            continue;
+        }
+        // "i 70-årsåldern", "80 årsåldern": an age, round.
+        if tail == "arsaldern" || (tail.is_empty() && next == Some("arsaldern")) {
+            return Some((i, n));
+        }
         let word = |j: usize| words[j];
         // Right after a word for a person as a report writes it: "tjej 14",
         // "flicka 16", "pappa 82", "kvinna 34".

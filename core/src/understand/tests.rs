@@ -578,3 +578,31 @@ fn a_pregnancy_a_firearm_and_a_man_waiting_outside() {
     let x = r("klienten vill ha hjalp med sin aggression");
     assert!(x.roles.contains(&Role::UsesViolence), "{x:?}");
 }
+
+#[test]
+fn a_time_ago_is_not_an_age_and_the_abusers_friends_are_not_hers() {
+    // A woman asking how to report a rape two years ago is not a child.
+    let x = r("hur anmaler jag att jag blivit valdtagen for 2 ar sedan");
+    assert!(!has_group(&x, Group::Children), "{x:?}");
+    assert!(!x.roles.contains(&Role::Child), "{x:?}");
+    assert!(has_need(&x, Need::PoliceReport), "{x:?}");
+    // A district nurse: an age as a round decade is an older person.
+    let x = r("kvinna i 70-arsaldern som inte far ga ut av sin man");
+    assert!(has_group(&x, Group::OlderPeople), "{x:?}");
+    assert!(x.situation.forms & Form::Psychological.bit() != 0, "{x:?}");
+    // A counsellor: "his friends" are the abuser's, she is the person.
+    let x = r("han tvingar mig att salja sex till hans kompisar");
+    assert!(!x.roles.contains(&Role::Relative), "{x:?}");
+    assert!(x.roles.contains(&Role::Subjected), "{x:?}");
+    // Student health: her study allowance taken.
+    let x = r("hennes kille tar hennes csn");
+    assert!(x.situation.forms & Form::Economic.bit() != 0, "{x:?}");
+    // A social worker: she fears he finds her new address.
+    let x = r("hon ar radd att han ska hitta henne via folkbokforingen");
+    assert!(has_need(&x, Need::LegalSupport), "{x:?}");
+    // A neighbour calls about screams now; not when it has calmed down.
+    assert!(r("grannen ringer om skrik fran lagenheten bredvid")
+        .situation
+        .danger());
+    assert!(!r("barn ringde om brak hemma nu lugnt").situation.danger());
+}
