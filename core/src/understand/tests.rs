@@ -606,3 +606,21 @@ fn a_time_ago_is_not_an_age_and_the_abusers_friends_are_not_hers() {
         .danger());
     assert!(!r("barn ringde om brak hemma nu lugnt").situation.danger());
 }
+
+#[test]
+fn a_car_for_the_night_a_phone_taken_and_a_pet_killed() {
+    // A police officer at night: a woman in the car with her children.
+    let x = r("kvinna sitter i bilen med barnen och vet inte vart hon ska");
+    assert!(has_need(&x, Need::ProtectedHousing), "{x:?}");
+    // A nurse: he took her phone so she cannot call.
+    let x = r("han har tagit telefonen fran henne sa hon inte kan ringa");
+    assert!(x.situation.forms & Form::Psychological.bit() != 0, "{x:?}");
+    // A vet: he killed the dog to punish her; he is not the person.
+    let x = r("mannen har dodat hunden for att straffa henne");
+    assert!(!has_group(&x, Group::Men), "{x:?}");
+    assert!(has_group(&x, Group::Women), "{x:?}");
+    assert!(x.roles.contains(&Role::Subjected), "{x:?}");
+    // A school counsellor: pictures demanded under threat.
+    let x = r("killen hon traffar pa natet vill att hon skickar bilder och hotar annars");
+    assert!(x.situation.forms & Form::Digital.bit() != 0, "{x:?}");
+}
