@@ -583,6 +583,22 @@ fn who_is_who(
             roles.push(Role::Child);
         } else if anyone && !relative {
             roles.push(Role::Subjected);
+            // The speaker's own wife ("min fru slår mig", "my wife hits
+            // me"): most often a man's words, and men's help (the chip can
+            // be removed). "Flickvän" is left open: women say it too.
+            const WIFE: &[&str] = &[
+                "fru", "frun", "hustru", "hustrun", "exfru", "exfrun", "wife",
+            ];
+            let mine = |j: usize| ["min", "mitt", "my"].contains(&toks[j].t.word.as_str());
+            let wife = speaker
+                && (0..n).any(|i| {
+                    abuser[i]
+                        && WIFE.contains(&toks[i].t.word.as_str())
+                        && (i.saturating_sub(2)..i).any(mine)
+                });
+            if wife && s.groups & Group::Women.bit() == 0 {
+                s.groups |= Group::Men.bit();
+            }
         }
     }
     if relative {

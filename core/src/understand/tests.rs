@@ -624,3 +624,24 @@ fn a_car_for_the_night_a_phone_taken_and_a_pet_killed() {
     let x = r("killen hon traffar pa natet vill att hon skickar bilder och hotar annars");
     assert!(x.situation.forms & Form::Digital.bit() != 0, "{x:?}");
 }
+
+#[test]
+fn the_speakers_own_wife_makes_the_speaker_a_man() {
+    // A district nurse, a man's words without å/ä/ö.
+    let x = r("min fru slar mig");
+    assert!(has_group(&x, Group::Men), "{x:?}");
+    assert!(!has_group(&x, Group::Women), "{x:?}");
+    let x = r("min exfru hotar mig");
+    assert!(has_group(&x, Group::Men), "{x:?}");
+    // A woman about her wife keeps her own group.
+    let x = r("kvinna slas av sin fru");
+    assert!(
+        has_group(&x, Group::Women) && !has_group(&x, Group::Men),
+        "{x:?}"
+    );
+    // A girlfriend is left open.
+    assert!(!has_group(&r("min flickvan slar mig"), Group::Men));
+    // The man who hits his wife is not a man subjected to violence.
+    let x = r("jag slar min fru och vill ha hjalp");
+    assert!(x.roles.contains(&Role::UsesViolence), "{x:?}");
+}
