@@ -19,6 +19,7 @@ mod danger_tests;
 mod read;
 #[cfg(test)]
 mod tests;
+mod who;
 #[cfg(test)]
 mod words_tests;
 

@@ -294,3 +294,15 @@ fn a_friend_asking_in_english_is_a_relative() {
     let x = super::tests::r("my friend is being abused by her husband what do i do");
     assert!(x.roles.contains(&crate::vocab::Role::Relative), "{x:?}");
 }
+
+/// Two words the directory knows only written together are read as one
+/// ("kvinno jour"); words it knows apart stay apart.
+#[test]
+fn two_words_the_directory_knows_together_are_one() {
+    let x = r("nummer till kvinno jour");
+    assert!(x.words.iter().any(|w| w == "kvinnojour"), "{x:?}");
+    assert!(!x.words.iter().any(|w| w == "jour"), "{x:?}");
+    // "relaterade" is known, "heders relaterade" is not one word known.
+    let x = r("heders relaterade");
+    assert!(!x.words.iter().any(|w| w.starts_with("hedersrel")), "{x:?}");
+}

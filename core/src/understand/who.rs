@@ -1,0 +1,370 @@
+//! Who is who: roles, groups, needs, forms and the language from the read
+//! tokens and their cues (the second half of [`read`](super::read::read)).
+
+use super::read::{has, Reading, Tok};
+use super::Cue;
+use crate::routing::{Lexicon, Situation};
+use crate::vocab::{Group, Need, Role};
+
+/// Roles, groups, needs, forms and the language from the read tokens.
+// Windows over parallel arrays (tokens, cues, abuser marks) read clearer by index.
+#[allow(clippy::needless_range_loop)]
+/// `cues` are the tokens' cues, `negated` what a negation reaches
+/// ([`negation`]) and `age` the text's age (`age::age_at`).
+pub(super) fn who_is_who(
+    lex: &Lexicon,
+    toks: &[Tok],
+    mut cues: Vec<u32>,
+    negated: &[bool],
+    age: Option<(usize, u32)>,
+    drop: &[String],
+    out: &mut Reading,
+) {
+    let n = toks.len();
+    // A negation reaches the next two words or phrases of its clause: they
+    // say no danger or threat now ("inte i akut fara just nu", "inte längre
+    // akut"), and a violence word among them no form ("har inte slagit").
+    for j in (0..n).filter(|&j| negated[j]) {
+        cues[j] &= !(Cue::Danger.bit() | Cue::Threat.bit() | Cue::Now.bit() | Cue::RightNow.bit());
+    }
+    let groups_of = |i: usize| {
+        toks[i]
+            .meanings
+            .iter()
+            .fold(0u32, |a, &m| a | lex.meanings[m].situation.groups)
+    };
+    let can_be_abuser = |i: usize| toks[i].meanings.iter().any(|&m| lex.meanings[m].abuser);
+    let person =
+        |i: usize| groups_of(i) != 0 || has(cues[i], Cue::Abuser) || has(cues[i], Cue::Object);
+    let active = |i: usize| has(cues[i], Cue::Violence) && !has(cues[i], Cue::Victim);
+    // Whether token i stands for the abuser.
+    let abuser_at = |i: usize| -> bool {
+        if has(cues[i], Cue::Abuser) {
+            return true;
+        }
+        if !person(i) {
+            return false;
+        }
+        let before = i.saturating_sub(2)..i;
+        if before.clone().any(|j| has(cues[j], Cue::By)) {
+            return true;
+        }
+        // The object of an active violence verb: "hotar sin man", "slår
+        // min sambo" (not the partner who does it).
+        if i >= 2 && has(cues[i - 1], Cue::Possessive) && active(i - 2) {
+            return false;
+        }
+        if can_be_abuser(i)
+            && before
+                .clone()
+                .any(|j| has(cues[j], Cue::Possessive) || has(cues[j], Cue::Abuser))
+        {
+            return true;
+        }
+        // The subject of an active violence verb: "mannen slår", "man som slår".
+        if i > 0 && (active(i - 1) || has(cues[i - 1], Cue::Victim)) {
+            return false;
+        }
+        // Up to five words on ("hon har en kniv och hotar sin man").
+        for j in i + 1..(i + 6).min(n) {
+            if has(cues[j], Cue::Victim) || has(cues[j], Cue::By) {
+                return false;
+            }
+            if active(j) {
+                return true;
+            }
+            // Another subject in between: the verb is theirs ("arg på
+            // barnen att jag skakar dem").
+            if person(j) || has(cues[j], Cue::SelfRef) {
+                return false;
+            }
+        }
+        false
+    };
+    let abuser: Vec<bool> = (0..n).map(abuser_at).collect();
+    // The victim: a victim word; or a person after an active violence verb.
+    let mut victim = cues.iter().any(|&c| has(c, Cue::Victim));
+    for i in 0..n {
+        if active(i) {
+            for j in i + 1..(i + 4).min(n) {
+                if person(j) && !abuser[j] {
+                    victim = true;
+                }
+            }
+        }
+    }
+    // The speaker as the subject of violence: "jag slår", "jag har slagit",
+    // "jag tappar humöret och slår min sambo" (a verb that did not happen,
+    // "jag har aldrig slagit henne", is not).
+    let mut self_violence = false;
+    for i in (0..n).filter(|&i| has(cues[i], Cue::SelfRef)) {
+        for j in i + 1..(i + 6).min(n) {
+            // "jag blir våldsam": the adjective is a violence word and a word
+            // for the one who uses it.
+            if active(j) && !negated[j] {
+                self_violence = true;
+                break;
+            }
+            if has(cues[j], Cue::Victim) || has(cues[j], Cue::Relative) || person(j) {
+                break;
+            }
+        }
+    }
+    // Someone close ("min mamma", "grannen") is a relative of the person
+    // unless they are the one using violence ("min mamma dricker och slår oss").
+    // Not his ("hans kompisar", "his mother"): the abuser's people.
+    let relative = (0..n).any(|i| {
+        has(cues[i], Cue::Relative)
+            && !(i > 0 && ["hans", "his"].contains(&toks[i - 1].t.word.as_str()))
+            && !(i + 1..(i + 5).min(n))
+                .take_while(|&j| !has(cues[j], Cue::Victim) && !has(cues[j], Cue::By))
+                .any(active)
+    });
+    let help = cues.iter().any(|&c| has(c, Cue::Help));
+    let perpetrator = cues.iter().any(|&c| has(c, Cue::Perpetrator));
+    let mut s = Situation::default();
+    let mut language = None;
+    // Groups read from words that can name the abuser ("mannen").
+    let mut maybe_abuser_groups = 0;
+    // Groups read only from a pronoun ("slår henne").
+    let mut pronoun_groups = 0;
+    for (i, t) in toks.iter().enumerate() {
+        for &m in &t.meanings {
+            let mm = &lex.meanings[m];
+            // Negated: no danger, and no form from a violence word (the blow
+            // that did not happen). Other words keep what they say: what a
+            // person does not have or may not do is often the sign itself
+            // ("inga egna pengar", "ingenstans att bo").
+            if negated[i] {
+                // "inga suicidtankar": a worker noting what was asked.
+                let taken = Need::AcuteDanger.bit() | Need::SuicidePrevention.bit();
+                s.needs |= mm.situation.needs & !taken;
+                if !has(cues[i], Cue::Violence) && !has(cues[i], Cue::Victim) {
+                    s.forms |= mm.situation.forms;
+                }
+            } else {
+                s.needs |= mm.situation.needs;
+                s.forms |= mm.situation.forms;
+            }
+            // An object pronoun is the person only after a violence verb
+            // ("slår henne"; not "rädd för honom").
+            let object_aside = mm.cue == Some(Cue::Object)
+                && !(i.saturating_sub(3)..i).any(|j| has(cues[j], Cue::Violence));
+            if !abuser[i] && !object_aside {
+                if matches!(mm.cue, Some(Cue::Object | Cue::Pronoun)) {
+                    pronoun_groups |= mm.situation.groups;
+                }
+                s.groups |= mm.situation.groups;
+                if mm.abuser {
+                    maybe_abuser_groups |= mm.situation.groups;
+                }
+            }
+            if language.is_none() {
+                language = mm.language.clone();
+            }
+        }
+    }
+    // "henne" about a pupil or a child is a girl, not a woman: when the text
+    // starts with the child ("elev berättar att styvpappan slår henne"; not
+    // "maken kallar henne värdelös, hotar ta barnen"), or gives her age
+    // ("hon är 15 och blir slagen av pappa").
+    let young = Group::Children.bit() | Group::YoungPeople.bit();
+    let first_person = (0..n).find(|&i| person(i));
+    // An age under 18 within three words after a word with one of `mask`'s
+    // cues: whose age it is ("hon är 15", "jag är 9").
+    let minor_after = |mask: u32| {
+        age.is_some_and(|(at, a)| a < 18 && (at.saturating_sub(3)..at).any(|j| cues[j] & mask != 0))
+    };
+    if minor_after(Cue::Pronoun.bit() | Cue::Object.bit())
+        || first_person.is_some_and(|i| groups_of(i) & young != 0 && !abuser[i])
+    {
+        let named: u32 = toks
+            .iter()
+            .flat_map(|t| t.meanings.iter())
+            .filter(|&&m| !matches!(lex.meanings[m].cue, Some(Cue::Object | Cue::Pronoun)))
+            .fold(0, |a, &m| a | lex.meanings[m].situation.groups);
+        s.groups &= !(pronoun_groups & !named);
+    }
+    // An age under 18 ("jag är 12", "16 åring", "15-årig", "14 years") is a
+    // child; one of 65 or more ("pappa 82", "kvinna 78 år") an older person.
+    if let Some((_, a)) = age {
+        if a < 18 {
+            s.groups |= Group::Children.bit();
+            if a >= 13 {
+                s.groups |= Group::YoungPeople.bit();
+            }
+        } else if a >= 65 {
+            s.groups |= Group::OlderPeople.bit();
+        }
+    }
+    // An older person's son or daughter is grown up ("gammal dam, sonen tar
+    // hennes pengar"): with older people in the text and no age under 18,
+    // a child read only from an offspring word is not a child (a grandchild,
+    // "barnet" or an age still is).
+    let (old, kids) = (Group::OlderPeople.bit(), Group::Children.bit());
+    if s.groups & old != 0 && s.groups & kids != 0 && age.is_none_or(|(_, a)| a >= 18) {
+        let only_grown = toks.iter().flat_map(|t| &t.meanings).all(|&m| {
+            let mm = &lex.meanings[m];
+            mm.situation.groups & kids == 0 || mm.cue == Some(Cue::Offspring)
+        });
+        if only_grown {
+            s.groups &= !kids;
+        }
+    }
+    // "kvinna slagen, mannen har gått": with a woman in the text, a man
+    // named by a word that can name the abuser is not the person.
+    let (w, m) = (Group::Women.bit(), Group::Men.bit());
+    if s.groups & w != 0 && maybe_abuser_groups & m != 0 && maybe_abuser_groups & w == 0 {
+        s.groups &= !m;
+    }
+    // Danger now from what the text says is happening, never from what
+    // happened before: a threat or a weapon with a word for now; "just nu"
+    // with violence in the text ("han slår henne just nu"; not "just nu bor
+    // hon hos sin mamma"); screams heard or a woman hiding, told in the
+    // present and not as a habit ("hör skrik"; not "hör skrik varje natt").
+    let any = |c: Cue| cues.iter().any(|&x| has(x, c));
+    let violence =
+        (0..n).any(|i| !negated[i] && (has(cues[i], Cue::Violence) || has(cues[i], Cue::Victim)));
+    let right_now = any(Cue::RightNow);
+    let present = (0..n).any(|i| has(cues[i], Cue::Present) && !negated[i]);
+    if !any(Cue::Past)
+        && ((any(Cue::Threat) && (any(Cue::Now) || right_now))
+            || (right_now && violence)
+            || (present && !any(Cue::Habit)))
+    {
+        s.needs |= Need::AcuteDanger.bit();
+    }
+    // "prata med någon som kan heder": a worker asking someone who knows
+    // wants a consultation; the talking is theirs, not the person's need of
+    // support now ("patienten vill prata med någon" keeps it).
+    if s.needs & Need::Consultation.bit() != 0 {
+        s.needs &= !Need::TalkNow.bit();
+    }
+    let dropped = |k: &str| drop.iter().any(|d| d == k);
+    // An abuser named as such ("han", "pappa", "min man") makes the text
+    // about someone else's violence: it outweighs a perpetrator word.
+    let named_abuser = (0..n).any(|i| {
+        abuser[i]
+            && (has(cues[i], Cue::Abuser)
+                || (i.saturating_sub(2)..i).any(|j| has(cues[j], Cue::Possessive)))
+    });
+    let uses_violence = (help || self_violence || (perpetrator && !victim && !named_abuser))
+        && !dropped("role:uses_violence");
+    let mut roles = Vec::new();
+    if uses_violence {
+        roles.push(Role::UsesViolence);
+        // The people the violence is against are not the person in front of
+        // you; children stay (their protection matters).
+        let keep = Group::Children.bit() | Group::YoungPeople.bit();
+        s.groups = (s.groups & keep) | Group::PeopleWhoUseViolence.bit();
+    } else {
+        let anyone = victim || s.forms != 0 || abuser.iter().any(|&a| a);
+        let adult = Group::Women.bit() | Group::Men.bit() | Group::OlderPeople.bit();
+        // The speaker's own partner ("sambon slår mig", "min man har slagit
+        // mig"): the speaker is grown up, whatever children are named. Not a
+        // parent's partner ("mammas sambo slår mig"): there the partner word
+        // follows another person's word.
+        let speaker = (0..n).any(|j| {
+            has(cues[j], Cue::SelfRef) || (has(cues[j], Cue::Object) && groups_of(j) == 0)
+        });
+        let own_partner = speaker
+            && (0..n).any(|i| {
+                let after_possessive = i > 0 && has(cues[i - 1], Cue::Possessive);
+                // "sambon", "min sambo"; or "min man", "min fru", "min kille".
+                (has(cues[i], Cue::Partner) && (i == 0 || after_possessive || !person(i - 1)))
+                    || (can_be_abuser(i) && after_possessive)
+            });
+        // The speaker's own age under 18 ("jag är 9", "jag är bara 14",
+        // "i am 15") makes the speaker the child, whoever else is named
+        // ("min pappa slår mamma, jag är 9").
+        // An age under 18 right after the word for the person ("kille 17
+        // blir slagen av sin pojkvän"): that person is the child.
+        // So is an age said as a noun before any other person ("en
+        // 15-åring säger att hennes mamma…").
+        let minor_person = age.is_some_and(|(at, a)| {
+            let noun = toks[at].t.word.ends_with("aring")
+                || toks.get(at + 1).is_some_and(|t| t.t.word == "aring");
+            a < 18
+                && ((at > 0
+                    && person(at - 1)
+                    && !abuser[at - 1]
+                    && !has(cues[at - 1], Cue::Relative))
+                    || (noun && first_person.is_none_or(|i| i > at)))
+        });
+        // A child named first, not as the one who uses violence nor as
+        // someone's relative, is the person even when a parent is named
+        // after ("elev i fyran säger att pappa slagit mamma": a child who
+        // lives with violence, the concern report first).
+        let child_first = first_person.is_some_and(|i| {
+            groups_of(i) & young != 0
+                && groups_of(i) & adult == 0
+                && !abuser[i]
+                && !has(cues[i], Cue::Relative)
+        });
+        if minor_after(Cue::SelfRef.bit())
+            || minor_person
+            || (child_first && !own_partner)
+            || (s.groups & Group::Children.bit() != 0 && s.groups & adult == 0 && !own_partner)
+        {
+            roles.push(Role::Child);
+        } else if anyone && !relative {
+            roles.push(Role::Subjected);
+            // The speaker's own wife ("min fru slår mig", "my wife hits
+            // me"): most often a man's words, and men's help (the chip can
+            // be removed). "Flickvän" is left open: women say it too.
+            const WIFE: &[&str] = &[
+                "fru", "frun", "hustru", "hustrun", "exfru", "exfrun", "wife",
+            ];
+            let mine = |j: usize| ["min", "mitt", "my"].contains(&toks[j].t.word.as_str());
+            let wife = speaker
+                && (0..n).any(|i| {
+                    abuser[i]
+                        && WIFE.contains(&toks[i].t.word.as_str())
+                        && (i.saturating_sub(2)..i).any(mine)
+                });
+            if wife && s.groups & Group::Women.bit() == 0 {
+                s.groups |= Group::Men.bit();
+            }
+        }
+    }
+    if relative {
+        roles.push(Role::Relative);
+    }
+    if cues.iter().any(|&c| has(c, Cue::Professional)) {
+        roles.push(Role::Professional);
+    }
+    roles.retain(|r| !dropped(&format!("role:{}", r.id())));
+    roles.dedup();
+    // A situation's own groups for routing: a child is a child. A parent
+    // telling of a child's age ("min dotter 14 blir slagen av sin pappa")
+    // tells of a child too.
+    let minor = age.is_some_and(|(_, a)| a < 18);
+    if roles.contains(&Role::Child) || (minor && relative) {
+        if roles.contains(&Role::Child) {
+            s.groups |= Group::Children.bit();
+        }
+        // A child subjected to violence is a child the social services must
+        // hear of (a concern report), whatever else the words ask for
+        // hurt, or afraid to go home ("elev med blåmärken": the report
+        // before the health centre; "tjej 14 vågar inte gå hem").
+        let hurt_or_homeless = Need::MedicalCare.bit() | Need::ProtectedHousing.bit();
+        if s.forms != 0 || victim || s.needs & hurt_or_homeless != 0 {
+            s.needs |= Need::ChildProtection.bit();
+        }
+    }
+    s.roles = roles.iter().fold(0, |a, r| a | r.bit());
+    for d in drop {
+        let (kind, id) = d.split_once(':').unwrap_or((d.as_str(), ""));
+        match kind {
+            "group" => s.groups &= !Group::parse(id).map(|g| g.bit()).unwrap_or(0),
+            "need" => s.needs &= !Need::parse(id).map(|g| g.bit()).unwrap_or(0),
+            "form" => s.forms &= !crate::vocab::Form::parse(id).map(|g| g.bit()).unwrap_or(0),
+            "danger" => s.needs &= !Need::AcuteDanger.bit(),
+            "language" => language = None,
+            _ => {}
+        }
+    }
+    out.situation = s;
+    out.roles = roles;
+    out.language = language;
+}
