@@ -88,6 +88,12 @@ pub enum Cue {
     Present,
     /// `varje`, `ofta`, `brukar`: what happens again and again, not now.
     Habit,
+    /// A wish for treatment or help (`vill ha behandling`, `vill ha
+    /// hjälp`): the person uses violence when the first person named is the
+    /// subject of a violence verb and no one is told as subjected to it by
+    /// a victim word or the speaker ("han har slagit sin sambo och vill ha
+    /// behandling"; not "hon har blivit slagen och vill ha behandling").
+    Treatment,
 }
 
 impl Cue {
@@ -114,6 +120,7 @@ impl Cue {
         Cue::RightNow,
         Cue::Present,
         Cue::Habit,
+        Cue::Treatment,
     ];
     pub fn id(self) -> &'static str {
         match self {
@@ -139,6 +146,7 @@ impl Cue {
             Cue::RightNow => "right_now",
             Cue::Present => "present",
             Cue::Habit => "habit",
+            Cue::Treatment => "treatment",
         }
     }
     pub fn parse(s: &str) -> Option<Cue> {

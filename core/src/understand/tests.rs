@@ -645,3 +645,22 @@ fn the_speakers_own_wife_makes_the_speaker_a_man() {
     let x = r("jag slar min fru och vill ha hjalp");
     assert!(x.roles.contains(&Role::UsesViolence), "{x:?}");
 }
+
+#[test]
+fn a_wish_for_treatment_is_its_subjects() {
+    // A nurse: he hit his partner and wants treatment.
+    let x = r("han har slagit sin sambo och vill ha behandling");
+    assert!(x.roles.contains(&Role::UsesViolence), "{x:?}");
+    let x = r("mannen har misshandlat sin fru, nu soker han hjalp");
+    assert!(x.roles.contains(&Role::UsesViolence), "{x:?}");
+    // Her wish, not his.
+    for t in [
+        "hon har blivit slagen och vill ha behandling",
+        "pappa slar mamma och hon vill ha hjalp",
+        "min man slar mig och jag vill ha hjalp",
+        "han slar henne men vill inte ha hjalp",
+    ] {
+        let x = r(t);
+        assert!(!x.roles.contains(&Role::UsesViolence), "{t}: {x:?}");
+    }
+}

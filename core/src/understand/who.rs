@@ -248,8 +248,28 @@ pub(super) fn who_is_who(
             && (has(cues[i], Cue::Abuser)
                 || (i.saturating_sub(2)..i).any(|j| has(cues[j], Cue::Possessive)))
     });
-    let uses_violence = (help || self_violence || (perpetrator && !victim && !named_abuser))
-        && !dropped("role:uses_violence");
+    // "han har slagit sin sambo och vill ha behandling": a wish for
+    // treatment by the one a violence verb is told of, with no victim word
+    // and no speaker as its object.
+    // The wish is its subject's: the nearest person before it that is not
+    // the object of a violence verb ("sin sambo" after "slagit"); a subject
+    // pronoun is always a subject ("pappa slår mamma och hon vill ha hjälp"
+    // is her wish).
+    let speaker_hit = (0..n).any(|j| has(cues[j], Cue::Object) && groups_of(j) == 0);
+    let object = |j: usize| (j.saturating_sub(2)..j).any(active);
+    let wisher = |t: usize| {
+        (0..t).rev().find(|&j| {
+            has(cues[j], Cue::SelfRef) || (person(j) && (has(cues[j], Cue::Pronoun) || !object(j)))
+        })
+    };
+    let treatment = (0..n).any(|t| {
+        has(cues[t], Cue::Treatment) && !negated[t] && wisher(t).is_some_and(|j| abuser[j])
+    }) && !cues.iter().any(|&c| has(c, Cue::Victim))
+        && !speaker_hit
+        && (0..n).any(|i| active(i) && !negated[i]);
+    let uses_violence =
+        (help || self_violence || treatment || (perpetrator && !victim && !named_abuser))
+            && !dropped("role:uses_violence");
     let mut roles = Vec::new();
     if uses_violence {
         roles.push(Role::UsesViolence);
