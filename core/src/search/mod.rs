@@ -340,7 +340,7 @@ pub fn search_full(
         .unwrap_or_default();
     // Retrieve.
     let has_text = q.text.as_deref().is_some_and(|t| !t.trim().is_empty());
-    let words = retrieve::words(ix, &reading.rest, &reading.words);
+    let words = retrieve::words(ix, &reading.rest, &reading.words, &reading.unwanted);
     // Rank.
     let moment = Moment::new(at);
     let mut sched_open: Vec<Option<bool>> = vec![None; ix.schedules.len()];
@@ -361,6 +361,7 @@ pub fn search_full(
         names_decide: reading.roles.is_empty()
             && reading.situation.needs == 0
             && reading.situation.forms == 0,
+        unwanted: &words.unwanted,
     };
     let all_read = has_text && reading.matched && words.matched.is_none();
     let keep = complete::keep(limit);

@@ -108,6 +108,9 @@ pub(super) struct Ranker<'a> {
     /// the situation decides and a name counts only as word relevance
     /// ("student utsatt för våld" is a student, not the student health service).
     pub names_decide: bool,
+    /// Entries a negated word names ("vill inte att soc kopplas in"): out
+    /// of place, unless the words also name them (empty: none).
+    pub unwanted: &'a [bool],
 }
 
 impl Ranker<'_> {
@@ -157,7 +160,9 @@ impl Ranker<'_> {
             }
             let named = self.names_decide && named.get(pos as usize) == Some(&true);
             // A service the user names is never out of place for them.
+            let unwanted = self.unwanted.get(pos as usize) == Some(&true);
             let fit = match route.fit(e.kind, e.needs, e.groups) {
+                _ if unwanted && !named => Fit::OutOfPlace,
                 Fit::OutOfPlace if named => Fit::Neutral,
                 f => f,
             };

@@ -14,11 +14,19 @@ pub(super) struct Words {
     /// Entries whose name or tags an unread word of three letters or more
     /// matches (the service the user names: `tjejjouren`, `umo`, `boj`).
     pub named: Vec<bool>,
+    /// Entries whose name or tags a negated word names ("vill inte att soc
+    /// kopplas in"): never in the top of the list, unless also named.
+    pub unwanted: Vec<bool>,
 }
 
 /// Word matching for a reading: `rest` (unread words) choose, `words` (all
 /// content words) score.
-pub(super) fn words(ix: &FacetIndex, rest: &[String], words: &[String]) -> Words {
+pub(super) fn words(
+    ix: &FacetIndex,
+    rest: &[String],
+    words: &[String],
+    unwanted: &[String],
+) -> Words {
     let relevance = relevance_any(ix, words);
     let matched = if rest.is_empty() {
         None
@@ -31,12 +39,28 @@ pub(super) fn words(ix: &FacetIndex, rest: &[String], words: &[String]) -> Words
                 .collect(),
         )
     };
+    let named = names(ix, rest);
+    let unwanted = if unwanted.is_empty() {
+        Vec::new()
+    } else {
+        names(ix, unwanted)
+    };
+    Words {
+        matched,
+        relevance,
+        named,
+        unwanted,
+    }
+}
+
+/// Entries whose name or tags one of `toks` names (three letters or more).
+fn names(ix: &FacetIndex, toks: &[String]) -> Vec<bool> {
     let mut named = vec![false; ix.entries.len()];
     // Words that are no name even where a name holds them ("inte" in
     // "Polisen – 114 14 (när det inte är akut)"): the words the analyzer keeps
     // for reading though they are function words.
     const NO_NAME: &[&str] = &["inte", "mot", "nu", "man", "men", "ikvall", "idag", "inatt"];
-    for tok in rest
+    for tok in toks
         .iter()
         .filter(|t| t.chars().count() >= 3 && !NO_NAME.contains(&t.as_str()))
         .take(16)
@@ -54,11 +78,7 @@ pub(super) fn words(ix: &FacetIndex, rest: &[String], words: &[String]) -> Words
             }
         });
     }
-    Words {
-        matched,
-        relevance,
-        named,
-    }
+    named
 }
 
 /// Relevance per entry position for typed words (folded stems or words):

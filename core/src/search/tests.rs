@@ -154,3 +154,26 @@ fn show_gives_details_and_unknown_ids_are_not_found() {
         assert!(j.get(k).is_some(), "missing {k}");
     }
 }
+
+/// A service a negation names is not offered first: "vill inte till
+/// kvinnojouren" keeps the shelter out of the top of the list, while the
+/// same words without the negation put it first.
+#[test]
+fn a_service_the_words_refuse_is_not_offered_first() {
+    let (_d, f) = open();
+    let wed = "2026-02-11T10:00:00+01:00"
+        .parse::<DateTime<Utc>>()
+        .unwrap();
+    let q = |t: &str| SearchQuery {
+        text: Some(t.into()),
+        municipality: Some("Ljungby".into()),
+        at: Some(wed),
+        ..Default::default()
+    };
+    let wants = f.search(&q("hon vill till kvinnojouren")).unwrap();
+    assert_eq!(wants[0].id, "ljungby-kvinnojour", "{:?}", ids(&wants));
+    let refuses = f.search(&q("hon vill inte till kvinnojouren")).unwrap();
+    let top: Vec<&str> = ids(&refuses).into_iter().take(3).collect();
+    assert!(!top.contains(&"ljungby-kvinnojour"), "{top:?}");
+    assert!(!refuses.is_empty());
+}

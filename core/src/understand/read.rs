@@ -19,8 +19,12 @@ pub struct Reading {
     /// Stems of the content words the lexicon did not read (word matching
     /// chooses candidates by them).
     pub rest: Vec<String>,
-    /// Stems of every content word (word matching adds relevance by them).
+    /// Stems of every content word (word matching adds relevance by them),
+    /// but those in `unwanted`.
     pub words: Vec<String>,
+    /// Stems of unread words a negation reaches ("hon vill inte att soc
+    /// kopplas in": `soc`): a service they name is not offered first.
+    pub unwanted: Vec<String>,
     /// The lexicon read something.
     pub matched: bool,
 }
@@ -237,8 +241,12 @@ pub fn read_with(
     // named).
     for (k, t) in toks.iter().enumerate() {
         if !t.t.stop && t.t.word.chars().count() >= 2 {
+            if !t.read && negated[k] {
+                out.unwanted.push(t.t.stem.clone());
+                continue;
+            }
             out.words.push(t.t.stem.clone());
-            if !t.read && age.map(|(at, _)| at) != Some(k) && !negated[k] {
+            if !t.read && age.map(|(at, _)| at) != Some(k) {
                 out.rest.push(t.t.stem.clone());
             }
         }

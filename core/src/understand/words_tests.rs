@@ -306,3 +306,15 @@ fn two_words_the_directory_knows_together_are_one() {
     let x = r("heders relaterade");
     assert!(!x.words.iter().any(|w| w.starts_with("hedersrel")), "{x:?}");
 }
+
+/// What a negation reaches is not looked for, and not counted for
+/// relevance: it is a service she does not want.
+#[test]
+fn a_negated_service_word_is_unwanted() {
+    let x = r("hon vill inte att soc kopplas in");
+    assert!(x.unwanted.iter().any(|w| w == "soc"), "{x:?}");
+    assert!(!x.words.iter().any(|w| w == "soc"), "{x:?}");
+    assert!(!x.rest.iter().any(|w| w == "soc"), "{x:?}");
+    let x = r("hon vill till soc");
+    assert!(x.unwanted.is_empty(), "{x:?}");
+}
