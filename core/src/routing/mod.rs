@@ -128,7 +128,10 @@ impl CWhen {
             || s.needs & self.needs != 0
             || s.forms & self.forms != 0
             || s.roles & self.roles != 0
-            || (self.unspecified && s.groups == 0 && s.needs == 0 && s.forms == 0)
+            || (self.unspecified
+                && s.groups == 0
+                && s.needs & !Need::Interpretation.bit() == 0
+                && s.forms == 0)
     }
 }
 

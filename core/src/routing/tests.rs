@@ -407,3 +407,28 @@ primary_offering = ["interpretation"]
         "{e:?}"
     );
 }
+
+/// A situation that names only an interpreter (text in another script) is
+/// still one that names nothing else: the first help for anyone, and the
+/// interpreter.
+#[test]
+fn only_an_interpreter_named_is_the_nothing_named_help() {
+    use crate::vocab::Need;
+    let r = embedded_routing().unwrap();
+    let s = Situation::new(&[], &[Need::Interpretation], &[]);
+    let route = r.route(&s);
+    for k in [
+        AgencyKind::SocialServices,
+        AgencyKind::SocialServicesOnCall,
+        AgencyKind::WomensShelter,
+        AgencyKind::NationalHelpline,
+    ] {
+        assert_eq!(route.fit(k as u8, 0, 0), Fit::Primary, "{k:?}");
+    }
+    // With a form named, the nothing-named rule no longer applies.
+    let s = Situation::new(&[], &[Need::Interpretation], &[Form::Physical]);
+    assert_eq!(
+        r.route(&s).fit(AgencyKind::WomensShelter as u8, 0, 0),
+        Fit::Neutral
+    );
+}

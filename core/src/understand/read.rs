@@ -253,7 +253,28 @@ pub fn read_with(
     }
     out.matched = toks.iter().any(|t| !t.meanings.is_empty());
     super::who::who_is_who(lex, &toks, cues, &negated, age, drop, &mut out);
+    // Written mostly in another script (Arabic, Cyrillic, Ethiopic …): the
+    // person most likely needs an interpreter, whatever the words say
+    // (which language is not guessed: one script serves several).
+    if other_script(text) && !drop.iter().any(|d| d == "need:interpretation") {
+        out.situation.needs |= crate::vocab::Need::Interpretation.bit();
+        out.matched = true;
+    }
     out
+}
+
+/// Whether most letters of the text are outside the Latin script.
+fn other_script(text: &str) -> bool {
+    let (mut latin, mut other) = (0usize, 0usize);
+    for c in text.chars().filter(|c| c.is_alphabetic()) {
+        // Latin, with its supplements and extensions (å, ä, ö, é, ş …).
+        if (c as u32) < 0x0250 || ('\u{1E00}'..='\u{1EFF}').contains(&c) {
+            latin += 1;
+        } else {
+            other += 1;
+        }
+    }
+    other > latin
 }
 
 /// Two words the directory knows written together are one ("soc jour",

@@ -8,7 +8,7 @@ pub(super) fn r(text: &str) -> Reading {
     r_drop(text, &[])
 }
 
-fn r_drop(text: &str, drop: &[&str]) -> Reading {
+pub(super) fn r_drop(text: &str, drop: &[&str]) -> Reading {
     let l = embedded_lexicon().unwrap();
     let drop: Vec<String> = drop.iter().map(|s| s.to_string()).collect();
     read(

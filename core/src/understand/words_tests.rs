@@ -2,7 +2,7 @@
 //! compounds, short forms, English, languages and the signs of each form
 //! of violence.
 
-use super::tests::{has_group, r};
+use super::tests::{has_group, r, r_drop};
 use super::*;
 
 /// A neuter noun's definite form is read by its base (the stemmer keeps
@@ -317,4 +317,22 @@ fn a_negated_service_word_is_unwanted() {
     assert!(!x.rest.iter().any(|w| w == "soc"), "{x:?}");
     let x = r("hon vill till soc");
     assert!(x.unwanted.is_empty(), "{x:?}");
+}
+
+/// Text mostly in another script asks for an interpreter (the language is
+/// not guessed); a Swedish name with å/ä/ö does not; English that says so
+/// does too.
+#[test]
+fn another_script_or_no_swedish_asks_for_an_interpreter() {
+    use crate::vocab::Need;
+    let tolk = |t: &str| r(t).situation.needs & Need::Interpretation.bit() != 0;
+    assert!(tolk("زوجي يضربني"));
+    assert!(tolk("муж бьёт меня"));
+    assert!(!tolk("Åsa är rädd för sin man"));
+    assert!(!tolk("Şükran blev slagen av sin man"));
+    assert!(tolk("my husband beat me and I dont speak swedish"));
+    assert_eq!(r("زوجي يضربني").language, None);
+    // The chip can be removed.
+    let x = r_drop("زوجي يضربني", &["need:interpretation"]);
+    assert_eq!(x.situation.needs & Need::Interpretation.bit(), 0);
 }
