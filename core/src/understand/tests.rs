@@ -664,3 +664,20 @@ fn a_wish_for_treatment_is_its_subjects() {
         assert!(!x.roles.contains(&Role::UsesViolence), "{t}: {x:?}");
     }
 }
+
+#[test]
+fn a_police_note_a_priest_and_a_man_who_found_her() {
+    // A police officer's note at night.
+    let x = r(
+        "kvinan blev misshandlad av sin sambo inatt, han ar gripen, hon har inget stalle att bo pa",
+    );
+    assert!(has_need(&x, Need::ProtectedHousing), "{x:?}");
+    // A social worker: he found her at the shelter; he is not the person.
+    let x = r("hon har skyddat boende men mannen har hittat henne");
+    assert!(!has_group(&x, Group::Men), "{x:?}");
+    assert!(has_group(&x, Group::Women), "{x:?}");
+    // A priest asks.
+    let x = r("jag ar prast och en kvinna har berattat om vald i aktenskapet");
+    assert!(x.roles.contains(&Role::Professional), "{x:?}");
+    assert!(x.roles.contains(&Role::Subjected), "{x:?}");
+}

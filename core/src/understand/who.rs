@@ -214,7 +214,12 @@ pub(super) fn who_is_who(
     // "kvinna slagen, mannen har gått": with a woman in the text, a man
     // named by a word that can name the abuser is not the person.
     let (w, m) = (Group::Women.bit(), Group::Men.bit());
-    if s.groups & w != 0 && maybe_abuser_groups & m != 0 && maybe_abuser_groups & w == 0 {
+    // (A woman only as `hon` does not keep him: "hon har skyddat boende men
+    // mannen har hittat henne".)
+    if s.groups & w != 0
+        && maybe_abuser_groups & m != 0
+        && maybe_abuser_groups & !pronoun_groups & w == 0
+    {
         s.groups &= !m;
     }
     // Danger now from what the text says is happening, never from what
