@@ -336,3 +336,16 @@ fn another_script_or_no_swedish_asks_for_an_interpreter() {
     let x = r_drop("زوجي يضربني", &["need:interpretation"]);
     assert_eq!(x.situation.needs & Need::Interpretation.bit(), 0);
 }
+
+/// The agreements' words for violence against women are a woman subjected
+/// to violence.
+#[test]
+fn the_agreements_words_are_a_woman_subjected() {
+    let x = r("kvinnomisshandel");
+    assert!(has_group(&x, crate::vocab::Group::Women), "{x:?}");
+    assert!(x.situation.forms != 0, "{x:?}");
+    assert!(has_group(
+        &r("mans vald mot kvinnor"),
+        crate::vocab::Group::Women
+    ));
+}
