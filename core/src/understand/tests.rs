@@ -681,3 +681,20 @@ fn a_police_note_a_priest_and_a_man_who_found_her() {
     assert!(x.roles.contains(&Role::Professional), "{x:?}");
     assert!(x.roles.contains(&Role::Subjected), "{x:?}");
 }
+
+#[test]
+fn thrown_out_a_brother_on_guard_and_a_forced_abortion() {
+    // The on-call social worker at night.
+    let x = r("hon har blivit utkastad hemifran i natt med barnen");
+    assert!(has_need(&x, Need::ProtectedHousing), "{x:?}");
+    assert!(x.roles.contains(&Role::Subjected), "{x:?}");
+    let x = r("mannen slog henne och tog bilen, hon star pa vagen med barnen");
+    assert!(has_need(&x, Need::ProtectedHousing), "{x:?}");
+    // A school counsellor: a brother who guards her.
+    let x = r("tjejen sager att hennes bror vaktar henne hela tiden");
+    assert!(x.situation.forms & Form::Honour.bit() != 0, "{x:?}");
+    // A midwife.
+    let x = r("han tvingade henne att abortera");
+    assert!(has_need(&x, Need::MedicalCare), "{x:?}");
+    assert!(x.situation.forms & Form::Sexual.bit() != 0, "{x:?}");
+}
