@@ -698,3 +698,21 @@ fn thrown_out_a_brother_on_guard_and_a_forced_abortion() {
     assert!(has_need(&x, Need::MedicalCare), "{x:?}");
     assert!(x.situation.forms & Form::Sexual.bit() != 0, "{x:?}");
 }
+
+#[test]
+fn a_carer_is_not_care_and_friends_sofas_are_no_home() {
+    // A care manager: the husband who hits her is her carer.
+    let x = r("kvinna med hjalpbehov misshandlas av sin man som ar hennes vardare");
+    assert!(!has_need(&x, Need::MedicalCare), "{x:?}");
+    assert!(has_group(&x, Group::Disabilities), "{x:?}");
+    // A youth worker: a teenage girl sleeping at friends'.
+    let x = r("tonarsflicka rymt hemifran sover hos kompisar");
+    assert!(x.roles.contains(&Role::Child), "{x:?}");
+    assert!(!x.roles.contains(&Role::Relative), "{x:?}");
+    assert!(has_need(&x, Need::ProtectedHousing), "{x:?}");
+    // Dementia is an older person.
+    assert!(has_group(
+        &r("dement make slar sin fru"),
+        Group::OlderPeople
+    ));
+}
