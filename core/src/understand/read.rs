@@ -2,7 +2,7 @@
 //! (exact word, then stem, then as typed, then one typo, then compound
 //! parts), then who is who from the cue words.
 
-use super::age::age_at;
+use super::age::ages;
 use super::analyze::{analyze, split_compound, within_one_edit, Token};
 use super::Cue;
 use crate::routing::{Lexicon, Situation};
@@ -234,7 +234,8 @@ pub fn read_with(
     let cues: Vec<u32> = toks.iter().map(|t| t.cues(lex)).collect();
     let negated = negation(&toks, &cues);
     let words: Vec<&str> = toks.iter().map(|t| t.t.word.as_str()).collect();
-    let age = age_at(&words);
+    let all_ages: Vec<(usize, u32)> = ages(&words).collect();
+    let age = all_ages.first().copied();
     // An age or a school year is read, not a word to look for in the
     // directory's texts ("flicka 16": not "16:30" in the hours); nor is what
     // a negation reaches ("vill inte till kvinnojouren": not the service
@@ -252,7 +253,7 @@ pub fn read_with(
         }
     }
     out.matched = toks.iter().any(|t| !t.meanings.is_empty());
-    super::who::who_is_who(lex, &toks, cues, &negated, age, drop, &mut out);
+    super::who::who_is_who(lex, &toks, cues, &negated, &all_ages, drop, &mut out);
     // Written mostly in another script (Arabic, Cyrillic, Ethiopic …): the
     // person most likely needs an interpreter, whatever the words say
     // (which language is not guessed: one script serves several).

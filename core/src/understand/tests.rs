@@ -716,3 +716,19 @@ fn a_carer_is_not_care_and_friends_sofas_are_no_home() {
         Group::OlderPeople
     ));
 }
+
+#[test]
+fn a_child_under_15_with_an_adult_partner_is_a_concern_report_and_the_police() {
+    // A school nurse.
+    for t in [
+        "flickan ar 13 och har en pojkvan som ar 19",
+        "tjej 14 med pojkvan 22",
+    ] {
+        let x = r(t);
+        assert!(has_need(&x, Need::ChildProtection), "{t}: {x:?}");
+        assert!(has_need(&x, Need::PoliceReport), "{t}: {x:?}");
+    }
+    // Two teenagers are not that.
+    let x = r("hon ar 16 och hennes pojkvan ar 17");
+    assert!(!has_need(&x, Need::PoliceReport), "{x:?}");
+}

@@ -10,17 +10,19 @@ use crate::vocab::{Group, Need, Role};
 // Windows over parallel arrays (tokens, cues, abuser marks) read clearer by index.
 #[allow(clippy::needless_range_loop)]
 /// `cues` are the tokens' cues, `negated` what a negation reaches
-/// ([`negation`]) and `age` the text's age (`age::age_at`).
+/// ([`negation`]) and `ages` the text's ages in order (`age::ages`; the
+/// first is the text's age).
 pub(super) fn who_is_who(
     lex: &Lexicon,
     toks: &[Tok],
     mut cues: Vec<u32>,
     negated: &[bool],
-    age: Option<(usize, u32)>,
+    ages: &[(usize, u32)],
     drop: &[String],
     out: &mut Reading,
 ) {
     let n = toks.len();
+    let age = ages.first().copied();
     // A negation reaches the next two words or phrases of its clause: they
     // say no danger or threat now ("inte i akut fara just nu", "inte längre
     // akut"), and a violence word among them no form ("har inte slagit").
@@ -360,6 +362,14 @@ pub(super) fn who_is_who(
     }
     roles.retain(|r| !dropped(&format!("role:{}", r.id())));
     roles.dedup();
+    // A child under 15 with a partner of 18 or more ("flickan är 13 och har
+    // en pojkvän som är 19"): a crime against the child whatever she says
+    // (brottsbalken's sexual offences against children; the chapter for the
+    // region's lawyer to confirm): a concern report and the police.
+    let partner = (0..n).any(|i| has(cues[i], Cue::Partner));
+    if partner && ages.iter().any(|&(_, a)| a < 15) && ages.iter().any(|&(_, a)| a >= 18) {
+        s.needs |= Need::ChildProtection.bit() | Need::PoliceReport.bit();
+    }
     // A situation's own groups for routing: a child is a child. A parent
     // telling of a child's age ("min dotter 14 blir slagen av sin pappa")
     // tells of a child too.
