@@ -732,3 +732,26 @@ fn a_child_under_15_with_an_adult_partner_is_a_concern_report_and_the_police() {
     let x = r("hon ar 16 och hennes pojkvan ar 17");
     assert!(!has_need(&x, Need::PoliceReport), "{x:?}");
 }
+
+#[test]
+fn a_father_with_his_age_and_a_victim_word_is_the_person() {
+    // The on-call social worker: an old father threatened by his son.
+    let x = r("pappa 78 blir hotad av sin son som ar missbrukare");
+    assert!(has_group(&x, Group::Men), "{x:?}");
+    assert!(has_group(&x, Group::OlderPeople), "{x:?}");
+    // The father who hits is not.
+    let x = r("pappa slar mamma");
+    assert!(!has_group(&x, Group::Men), "{x:?}");
+    // Trafficking as the police meet it.
+    let x = r("thailandsk kvinna jobbar pa massagesalong och far inte lamna");
+    assert!(
+        x.situation.forms & Form::ProstitutionTrafficking.bit() != 0,
+        "{x:?}"
+    );
+    let x = r("hon far inte lamna honom");
+    assert_eq!(
+        x.situation.forms & Form::ProstitutionTrafficking.bit(),
+        0,
+        "{x:?}"
+    );
+}

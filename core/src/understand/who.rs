@@ -41,7 +41,11 @@ pub(super) fn who_is_who(
     let active = |i: usize| has(cues[i], Cue::Violence) && !has(cues[i], Cue::Victim);
     // Whether token i stands for the abuser.
     let abuser_at = |i: usize| -> bool {
-        if has(cues[i], Cue::Abuser) {
+        // "pappa 78 blir hotad av sin son": a word for the abuser with its
+        // age and a victim word right after is the person.
+        let aged_victim = ages.iter().any(|&(at, _)| at == i + 1)
+            && (i + 2..(i + 5).min(n)).any(|j| has(cues[j], Cue::Victim));
+        if has(cues[i], Cue::Abuser) && !aged_victim {
             return true;
         }
         if !person(i) {
