@@ -256,7 +256,7 @@ impl Ranker<'_> {
                 score += self.words_weight * (rel / best_text).clamp(0.0, 1.0) as f64;
             }
             if named {
-                score += 400.0;
+                score += 250.0;
             }
             if self.muni_ix.is_some() {
                 score += match e.area {

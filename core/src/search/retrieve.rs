@@ -39,7 +39,10 @@ pub(super) fn words(
                 .collect(),
         )
     };
-    let named = names(ix, rest);
+    // A place is where, not which service ("det är 8 mil till östersund"
+    // does not name the services with Östersund in their name).
+    let named_by: Vec<String> = rest.iter().filter(|t| !is_place(ix, t)).cloned().collect();
+    let named = names(ix, &named_by);
     let unwanted = if unwanted.is_empty() {
         Vec::new()
     } else {
@@ -51,6 +54,26 @@ pub(super) fn words(
         named,
         unwanted,
     }
+}
+
+/// Whether a folded word is a municipality's or a locality's name, or its
+/// start of four letters or more (the stem: `ostersund`, `funasdal`).
+fn is_place(ix: &FacetIndex, tok: &str) -> bool {
+    tok.chars().count() >= 4
+        && ix.municipalities.iter().any(|m| {
+            starts_folded(&m.name, tok) || m.localities.iter().any(|l| starts_folded(l, tok))
+        })
+}
+
+/// Whether `name`, folded (lower case, å/ä → a, ö → o, as `text::fold`
+/// does for Swedish letters), starts with `tok`, without allocating.
+fn starts_folded(name: &str, tok: &str) -> bool {
+    let mut n = name.chars().flat_map(char::to_lowercase).map(|c| match c {
+        'å' | 'ä' => 'a',
+        'ö' => 'o',
+        c => c,
+    });
+    tok.chars().all(|t| n.next() == Some(t))
 }
 
 /// Entries whose name or tags one of `toks` names (three letters or more).

@@ -82,6 +82,33 @@ fn age_here(words: &[&str], i: usize) -> Option<u32> {
     };
     let tail = &w[digits.len()..];
     let next = words.get(i + 1).copied();
+    // A distance, a time, an amount: "det är 8 mil", "är 20 minuter bort".
+    const UNITS: &[&str] = &[
+        "mil",
+        "km",
+        "kilometer",
+        "meter",
+        "minuter",
+        "min",
+        "timmar",
+        "tim",
+        "h",
+        "dagar",
+        "veckor",
+        "manader",
+        "kr",
+        "kronor",
+        "ganger",
+        "st",
+        "procent",
+        "miles",
+        "minutes",
+        "hours",
+        "days",
+    ];
+    if next.is_some_and(|x| UNITS.contains(&x)) {
+        return None;
+    }
     // A time ago, not an age: "för 2 år sedan", "3 år sen", "5 years ago".
     if words
         .get(i + 2)

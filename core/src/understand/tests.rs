@@ -755,3 +755,22 @@ fn a_father_with_his_age_and_a_victim_word_is_the_person() {
         "{x:?}"
     );
 }
+
+#[test]
+fn a_night_far_from_help_in_jamtland() {
+    // She calls herself: "no neighbours" is no relative.
+    let x = r("hammerstrand, kvinna ringer, mannen har slagit henne och hon ar ensam hemma med bebisen, inga grannar");
+    assert!(!x.roles.contains(&Role::Relative), "{x:?}");
+    assert!(x.roles.contains(&Role::Subjected), "{x:?}");
+    // Eight Swedish miles is a distance, not a child of eight.
+    let x = r("kan nagon hamta henne, hon har ingen bil och det ar 8 mil till ostersund");
+    assert!(!has_group(&x, Group::Children), "{x:?}");
+    // He is on his way back; she is hiding in the barn: danger now.
+    assert!(
+        r("polisen kommer inte forran om tva timmar, han ar pa vag tillbaka")
+            .situation
+            .danger()
+    );
+    assert!(r("hon har gomt sig i ladan").situation.danger());
+    assert!(!r("han var pa vag hem igar").situation.danger());
+}
