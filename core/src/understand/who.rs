@@ -120,14 +120,14 @@ pub(super) fn who_is_who(
     // unless they are the one using violence ("min mamma dricker och slår oss").
     // Not his ("hans kompisar", "his mother"): the abuser's people.
     // Not one said not to be there ("inga grannar").
-    let relative = (0..n).any(|i| {
-        has(cues[i], Cue::Relative)
-            && !negated[i]
-            && !(i > 0 && ["hans", "his"].contains(&toks[i - 1].t.word.as_str()))
-            && !(i + 1..(i + 5).min(n))
-                .take_while(|&j| !has(cues[j], Cue::Victim) && !has(cues[j], Cue::By))
-                .any(active)
-    });
+    let his = |i: usize| i > 0 && ["hans", "his"].contains(&toks[i - 1].t.word.as_str());
+    let uses_it = |i: usize| {
+        (i + 1..(i + 5).min(n))
+            .take_while(|&j| !has(cues[j], Cue::Victim) && !has(cues[j], Cue::By))
+            .any(active)
+    };
+    let relative =
+        (0..n).any(|i| has(cues[i], Cue::Relative) && !negated[i] && !his(i) && !uses_it(i));
     let help = cues.iter().any(|&c| has(c, Cue::Help));
     let perpetrator = cues.iter().any(|&c| has(c, Cue::Perpetrator));
     let mut s = Situation::default();
