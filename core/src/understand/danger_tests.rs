@@ -237,3 +237,26 @@ fn danger_now_as_a_neighbour_or_a_caller_tells_it() {
         "{x:?}"
     );
 }
+
+/// He is near only when he is the one near: the same words about her, her
+/// mother or the labour market are not danger now.
+#[test]
+fn he_is_near_only_when_he_is_the_one_near() {
+    for t in [
+        "han sitter i bilen utanfor och vantar pa henne",
+        "exet star utanfor",
+        "nagon bankar pa dorren",
+        "my ex is outside",
+        "polisen kommer inte forran om tva timmar, han ar pa vag tillbaka",
+    ] {
+        assert!(r(t).situation.danger(), "{t}");
+    }
+    for t in [
+        "hon ar pa vag hit till mottagningen",
+        "hon star utanfor arbetsmarknaden och har inga pengar",
+        "mamma sitter utanfor i bilen och vantar pa mig",
+        "exet star utanfor jobbet varje dag",
+    ] {
+        assert!(!r(t).situation.danger(), "{t}");
+    }
+}

@@ -94,6 +94,12 @@ pub enum Cue {
     /// a victim word or the speaker ("han har slagit sin sambo och vill ha
     /// behandling"; not "hon har blivit slagen och vill ha behandling").
     Treatment,
+    /// He is near: at the door, outside, on his way (`står utanför`,
+    /// `bankar på dörren`, `är på väg tillbaka`). Danger now as
+    /// [`Cue::Present`] is, and only when the nearest person before it is
+    /// the one who uses violence, a man, or nobody named ("hon står utanför
+    /// arbetsmarknaden", "mamma sitter i bilen utanför" are not).
+    Near,
 }
 
 impl Cue {
@@ -121,6 +127,7 @@ impl Cue {
         Cue::Present,
         Cue::Habit,
         Cue::Treatment,
+        Cue::Near,
     ];
     pub fn id(self) -> &'static str {
         match self {
@@ -147,6 +154,7 @@ impl Cue {
             Cue::Present => "present",
             Cue::Habit => "habit",
             Cue::Treatment => "treatment",
+            Cue::Near => "near",
         }
     }
     pub fn parse(s: &str) -> Option<Cue> {

@@ -239,7 +239,19 @@ pub(super) fn who_is_who(
     let violence =
         (0..n).any(|i| !negated[i] && (has(cues[i], Cue::Violence) || has(cues[i], Cue::Victim)));
     let right_now = any(Cue::RightNow);
-    let present = (0..n).any(|i| has(cues[i], Cue::Present) && !negated[i]);
+    // He is near: the nearest person before the words is the abuser, a man
+    // or nobody named.
+    let his_nearness = |i: usize| match (0..i).rev().find(|&j| person(j)) {
+        None => true,
+        Some(j) => {
+            abuser[j]
+                || ["han", "he"].contains(&toks[j].t.word.as_str())
+                || groups_of(j) & Group::Men.bit() != 0
+        }
+    };
+    let present = (0..n).any(|i| {
+        !negated[i] && (has(cues[i], Cue::Present) || (has(cues[i], Cue::Near) && his_nearness(i)))
+    });
     if !any(Cue::Past)
         && ((any(Cue::Threat) && (any(Cue::Now) || right_now))
             || (right_now && violence)
