@@ -774,3 +774,14 @@ fn a_night_far_from_help_in_jamtland() {
     assert!(r("hon har gomt sig i ladan").situation.danger());
     assert!(!r("han var pa vag hem igar").situation.danger());
 }
+
+#[test]
+fn from_a_place_is_not_by_a_person() {
+    // A child health nurse calls: the mother is the person, not the abuser.
+    let x = r("ringer fran bvc, mamma med 3 manaders bebis berattar att pappan slar");
+    assert!(has_group(&x, Group::Women), "{x:?}");
+    assert!(!has_group(&x, Group::Men), "{x:?}");
+    // "hot från sin man": by him.
+    let x = r("kvinna hotad fran sin ex");
+    assert!(x.roles.contains(&Role::Subjected), "{x:?}");
+}

@@ -40,6 +40,23 @@ pub(super) fn who_is_who(
         |i: usize| groups_of(i) != 0 || has(cues[i], Cue::Abuser) || has(cues[i], Cue::Object);
     let active = |i: usize| has(cues[i], Cue::Violence) && !has(cues[i], Cue::Victim);
     // Whether token i stands for the abuser.
+    // "från" is "by" only after a word for what was done ("hot från sin
+    // man", "slagen från"); else it is where from ("ringer från bvc, mamma
+    // …": the mother is not the abuser).
+    let forms_at = |j: usize| {
+        toks[j]
+            .meanings
+            .iter()
+            .any(|&m| lex.meanings[m].situation.forms != 0)
+    };
+    let by = |j: usize| {
+        has(cues[j], Cue::By)
+            && (!["fran", "from"].contains(&toks[j].t.word.as_str())
+                || (j > 0
+                    && (has(cues[j - 1], Cue::Victim)
+                        || has(cues[j - 1], Cue::Violence)
+                        || forms_at(j - 1))))
+    };
     let abuser_at = |i: usize| -> bool {
         // "pappa 78 blir hotad av sin son": a word for the abuser with its
         // age and a victim word right after is the person.
@@ -52,7 +69,7 @@ pub(super) fn who_is_who(
             return false;
         }
         let before = i.saturating_sub(2)..i;
-        if before.clone().any(|j| has(cues[j], Cue::By)) {
+        if before.clone().any(by) {
             return true;
         }
         // The object of an active violence verb: "hotar sin man", "slår
@@ -73,7 +90,7 @@ pub(super) fn who_is_who(
         }
         // Up to five words on ("hon har en kniv och hotar sin man").
         for j in i + 1..(i + 6).min(n) {
-            if has(cues[j], Cue::Victim) || has(cues[j], Cue::By) {
+            if has(cues[j], Cue::Victim) || by(j) {
                 return false;
             }
             if active(j) {
@@ -123,7 +140,7 @@ pub(super) fn who_is_who(
     let his = |i: usize| i > 0 && ["hans", "his"].contains(&toks[i - 1].t.word.as_str());
     let uses_it = |i: usize| {
         (i + 1..(i + 5).min(n))
-            .take_while(|&j| !has(cues[j], Cue::Victim) && !has(cues[j], Cue::By))
+            .take_while(|&j| !has(cues[j], Cue::Victim) && !by(j))
             .any(active)
     };
     let relative =
