@@ -785,3 +785,24 @@ fn from_a_place_is_not_by_a_person() {
     let x = r("kvinna hotad fran sin ex");
     assert!(x.roles.contains(&Role::Subjected), "{x:?}");
 }
+
+#[test]
+fn my_husband_who_hits_me_is_not_a_man_who_hits() {
+    // "män som slår" folds as "man som slar": only the topic phrases mean
+    // people who use violence.
+    for t in [
+        "min man som slar mig",
+        "jag vill skiljas fran min man som slar mig",
+    ] {
+        let x = r(t);
+        assert!(!x.roles.contains(&Role::UsesViolence), "{t}: {x:?}");
+        assert!(x.roles.contains(&Role::Subjected), "{t}: {x:?}");
+    }
+    let x = r("behandling for man som slar");
+    assert!(x.roles.contains(&Role::UsesViolence), "{x:?}");
+    // Her rights when she leaves.
+    assert!(has_need(
+        &r("vill veta vilka rattigheter jag har om jag lamnar min man"),
+        Need::LegalSupport
+    ));
+}
