@@ -1,7 +1,7 @@
 //! The reader on danger now and on what the text says did not happen:
 //! negation, a worker's "akut" and "pågår", "just nu", threats.
 
-use super::tests::r;
+use super::tests::{has_need, r};
 
 /// A nurse's note that it is not acute is not danger now: "ej akut" is how
 /// a journal says it, and 112 first would be wrong. Danger said plainly in
@@ -39,11 +39,11 @@ fn what_did_not_happen_is_not_read() {
     assert_eq!(x.situation.forms & Form::Physical.bit(), 0, "{x:?}");
     assert_ne!(x.situation.forms & Form::Psychological.bit(), 0, "{x:?}");
     let x = r("hon vill inte polisanmäla men behöver någonstans att bo");
-    assert_eq!(x.situation.needs & Need::PoliceReport.bit(), 0, "{x:?}");
-    assert_ne!(x.situation.needs & Need::ProtectedHousing.bit(), 0, "{x:?}");
+    assert!(!has_need(&x, Need::PoliceReport), "{x:?}");
+    assert!(has_need(&x, Need::ProtectedHousing), "{x:?}");
     // A phrase that holds the negation is read whole.
     let x = r("hon vågar inte åka hem ikväll");
-    assert_ne!(x.situation.needs & Need::ProtectedHousing.bit(), 0, "{x:?}");
+    assert!(has_need(&x, Need::ProtectedHousing), "{x:?}");
     // The negation stops at the clause: the blow is read.
     let x = r("inte rädd men han slog henne igår");
     assert_ne!(x.situation.forms & Form::Physical.bit(), 0, "{x:?}");
@@ -61,11 +61,7 @@ fn what_she_may_not_have_is_still_read() {
         "hon pratar inte så bra svenska",
     ] {
         let x = r(t);
-        assert_ne!(
-            x.situation.needs & Need::Interpretation.bit(),
-            0,
-            "{t}: {x:?}"
-        );
+        assert!(has_need(&x, Need::Interpretation), "{t}: {x:?}");
     }
 }
 
@@ -98,7 +94,7 @@ fn an_urgent_need_or_an_ongoing_case_is_not_danger_now() {
         assert!(!x.situation.danger(), "{t}: {x:?}");
     }
     let x = r("akut boende för kvinna och barn");
-    assert_ne!(x.situation.needs & Need::ProtectedHousing.bit(), 0, "{x:?}");
+    assert!(has_need(&x, Need::ProtectedHousing), "{x:?}");
     for t in [
         "våld pågår hos grannen",
         "pågående misshandel i lägenheten",
@@ -136,7 +132,7 @@ fn right_now_is_danger_only_with_violence() {
 #[test]
 fn thoughts_of_suicide_and_threats_to_take_a_life() {
     use crate::vocab::{Form, Need};
-    let suicide = |t: &str| r(t).situation.needs & Need::SuicidePrevention.bit() != 0;
+    let suicide = |t: &str| has_need(&r(t), Need::SuicidePrevention);
     for t in [
         "hon säger att hon inte orkar leva längre",
         "jag vill inte leva mer",
@@ -193,7 +189,7 @@ fn strangling_is_care_and_breath_now_is_danger() {
         "exet höll för munnen på mig",
     ] {
         let x = r(t);
-        assert_ne!(x.situation.needs & Need::MedicalCare.bit(), 0, "{t}: {x:?}");
+        assert!(has_need(&x, Need::MedicalCare), "{t}: {x:?}");
         assert_ne!(x.situation.forms & Form::Physical.bit(), 0, "{t}: {x:?}");
         assert!(!x.situation.danger(), "{t}: {x:?}");
         assert!(x.roles.contains(&super::Role::Subjected), "{t}: {x:?}");

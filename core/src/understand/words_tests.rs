@@ -2,7 +2,7 @@
 //! compounds, short forms, English, languages and the signs of each form
 //! of violence.
 
-use super::tests::{has_group, r, r_drop};
+use super::tests::{has_group, has_need, r, r_drop};
 use super::*;
 
 /// A neuter noun's definite form is read by its base (the stemmer keeps
@@ -12,13 +12,13 @@ use super::*;
 fn definite_forms_are_read_and_only_the_last_word_is_half_typed() {
     use crate::vocab::Need;
     let x = r("han bryter mot kontaktförbudet igen");
-    assert_ne!(x.situation.needs & Need::LegalSupport.bit(), 0, "{x:?}");
+    assert!(has_need(&x, Need::LegalSupport), "{x:?}");
     let x = r("behöver kontakt med socialjouren för barnen");
-    assert_eq!(x.situation.needs & Need::LegalSupport.bit(), 0, "{x:?}");
-    assert_eq!(x.situation.needs & Need::PoliceReport.bit(), 0, "{x:?}");
+    assert!(!has_need(&x, Need::LegalSupport), "{x:?}");
+    assert!(!has_need(&x, Need::PoliceReport), "{x:?}");
     // Half-typed at the end: still read.
     let x = r("hon vill ha kontaktförb");
-    assert_ne!(x.situation.needs & Need::LegalSupport.bit(), 0, "{x:?}");
+    assert!(has_need(&x, Need::LegalSupport), "{x:?}");
 }
 
 /// A word that begins a phrase of the lexicon is not split as a compound
@@ -27,7 +27,7 @@ fn definite_forms_are_read_and_only_the_last_word_is_half_typed() {
 fn a_word_that_begins_a_phrase_is_not_split() {
     use crate::vocab::Need;
     let x = r("my husband hits me and i have nowhere to go");
-    assert_ne!(x.situation.needs & Need::ProtectedHousing.bit(), 0, "{x:?}");
+    assert!(has_need(&x, Need::ProtectedHousing), "{x:?}");
     assert!(!x.situation.danger(), "{x:?}");
 }
 
@@ -66,11 +66,7 @@ fn more_languages_are_read() {
     ] {
         let x = r(t);
         assert_eq!(x.language.as_deref(), Some(code), "{t}: {x:?}");
-        assert_ne!(
-            x.situation.needs & Need::Interpretation.bit(),
-            0,
-            "{t}: {x:?}"
-        );
+        assert!(has_need(&x, Need::Interpretation), "{t}: {x:?}");
     }
 }
 
@@ -85,11 +81,7 @@ fn nowhere_to_stay_an_assault_and_english_are_read() {
         "vart kan hon ta vägen på julafton",
     ] {
         let x = r(t);
-        assert_ne!(
-            x.situation.needs & Need::ProtectedHousing.bit(),
-            0,
-            "{t}: {x:?}"
-        );
+        assert!(has_need(&x, Need::ProtectedHousing), "{t}: {x:?}");
     }
     let x = r("turist blev överfallen av sin pojkvän på hotellet");
     assert_ne!(x.situation.forms & Form::Physical.bit(), 0, "{x:?}");
@@ -120,7 +112,7 @@ fn the_police_and_the_clinics_short_words() {
 fn the_duty_to_report_is_a_workers_concern_for_a_child() {
     use crate::vocab::Need;
     let x = r("har jag anmälningsplikt när en elev berättar");
-    assert_ne!(x.situation.needs & Need::ChildProtection.bit(), 0, "{x:?}");
+    assert!(has_need(&x, Need::ChildProtection), "{x:?}");
     assert!(x.roles.contains(&Role::Professional), "{x:?}");
 }
 
@@ -267,7 +259,7 @@ fn sexual_abuse_of_a_child_as_it_is_told() {
         assert_eq!(x.situation.groups & Group::Men.bit(), 0, "{t}: {x:?}");
     }
     let x = super::tests::r("en vuxen man skickar sexuella meddelanden till en elev");
-    assert_ne!(x.situation.needs & Need::PoliceReport.bit(), 0, "{x:?}");
+    assert!(has_need(&x, Need::PoliceReport), "{x:?}");
 }
 
 /// What a negation reaches is not looked for in the directory ("vill inte
@@ -325,7 +317,7 @@ fn a_negated_service_word_is_unwanted() {
 #[test]
 fn another_script_or_no_swedish_asks_for_an_interpreter() {
     use crate::vocab::Need;
-    let tolk = |t: &str| r(t).situation.needs & Need::Interpretation.bit() != 0;
+    let tolk = |t: &str| has_need(&r(t), Need::Interpretation);
     assert!(tolk("زوجي يضربني"));
     assert!(tolk("муж бьёт меня"));
     assert!(!tolk("Åsa är rädd för sin man"));
@@ -334,7 +326,7 @@ fn another_script_or_no_swedish_asks_for_an_interpreter() {
     assert_eq!(r("زوجي يضربني").language, None);
     // The chip can be removed.
     let x = r_drop("زوجي يضربني", &["need:interpretation"]);
-    assert_eq!(x.situation.needs & Need::Interpretation.bit(), 0);
+    assert!(!has_need(&x, Need::Interpretation));
 }
 
 /// The agreements' words for violence against women are a woman subjected
