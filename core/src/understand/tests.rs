@@ -797,3 +797,14 @@ fn my_husband_who_hits_me_is_not_a_man_who_hits() {
         Need::LegalSupport
     ));
 }
+
+#[test]
+fn the_children_said_by_the_speaker_make_a_parent() {
+    // A mother, on julafton: a death threat for when the children sleep.
+    let x = r("han sa att han ska doda mig nar barnen sover");
+    assert!(!x.roles.contains(&Role::Child), "{x:?}");
+    assert!(x.roles.contains(&Role::Subjected), "{x:?}");
+    // A child's own age still makes the child.
+    let x = r("jag ar 12 och pappa slar mig och barnen");
+    assert!(x.roles.contains(&Role::Child), "{x:?}");
+}

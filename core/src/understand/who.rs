@@ -336,6 +336,14 @@ pub(super) fn who_is_who(
                 (has(cues[i], Cue::Partner) && (i == 0 || after_possessive || !person(i - 1)))
                     || (can_be_abuser(i) && after_possessive)
             });
+        // "barnen", "bebisen" said by the speaker are a parent's words (a
+        // child says "syskonen"): "han sa att han ska döda mig när barnen
+        // sover" is the mother.
+        let parent_speaking = speaker
+            && toks.iter().any(|t| {
+                ["barnen", "barnet", "bebisen", "ungarna", "the kids"].contains(&t.t.word.as_str())
+            });
+        let own_partner = own_partner || parent_speaking;
         // The speaker's own age under 18 ("jag är 9", "jag är bara 14",
         // "i am 15") makes the speaker the child, whoever else is named
         // ("min pappa slår mamma, jag är 9").
