@@ -341,3 +341,15 @@ fn the_agreements_words_are_a_woman_subjected() {
         crate::vocab::Group::Women
     ));
 }
+
+/// Homeless, or asking for somewhere to live, is a place to sleep.
+#[test]
+fn homeless_or_wanting_a_place_to_live_is_a_place_to_sleep() {
+    use crate::vocab::Need;
+    for t in [
+        "hemlös kvinna utsatt for vald",
+        "kvinna med beroende och vald i relationen vill ha boende",
+    ] {
+        assert!(has_need(&r(t), Need::ProtectedHousing), "{t}");
+    }
+}
