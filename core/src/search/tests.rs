@@ -12,14 +12,16 @@ fn ids(h: &[ServiceHit]) -> Vec<&str> {
     h.iter().map(|h| h.id.as_str()).collect()
 }
 
+/// A Wednesday morning: the offices are open (at night the line that
+/// always answers goes above a closed office).
+fn wednesday_morning() -> DateTime<Utc> {
+    "2026-02-11T10:00:00+01:00".parse().unwrap()
+}
+
 #[test]
 fn folded_text_and_prefixes_match() {
     let (_d, f) = open();
-    // A Wednesday morning: the offices are open (at night the line that
-    // always answers goes above a closed office).
-    let wed = "2026-02-11T10:00:00+01:00"
-        .parse::<DateTime<Utc>>()
-        .unwrap();
+    let wed = wednesday_morning();
     let q = |t: &str| SearchQuery {
         text: Some(t.into()),
         at: Some(wed),
@@ -161,9 +163,7 @@ fn show_gives_details_and_unknown_ids_are_not_found() {
 #[test]
 fn a_service_the_words_refuse_is_not_offered_first() {
     let (_d, f) = open();
-    let wed = "2026-02-11T10:00:00+01:00"
-        .parse::<DateTime<Utc>>()
-        .unwrap();
+    let wed = wednesday_morning();
     let q = |t: &str| SearchQuery {
         text: Some(t.into()),
         municipality: Some("Ljungby".into()),
