@@ -18,6 +18,8 @@ pub mod analyze;
 mod danger_tests;
 mod read;
 #[cfg(test)]
+mod situation_tests;
+#[cfg(test)]
 mod tests;
 mod who;
 #[cfg(test)]
