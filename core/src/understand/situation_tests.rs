@@ -283,3 +283,46 @@ fn the_children_said_by_the_speaker_make_a_parent() {
     let x = r("jag ar 12 och pappa slar mig och barnen");
     assert!(x.roles.contains(&Role::Child), "{x:?}");
 }
+
+#[test]
+fn a_grown_daughter_a_colleague_and_the_childrens_father() {
+    // A mother about her grown daughter: no child.
+    let x = r("min vuxna dotter lever med en man som kontrollerar allt");
+    assert!(!has_group(&x, Group::Children), "{x:?}");
+    assert!(x.roles.contains(&Role::Relative), "{x:?}");
+    // A worried colleague is someone close.
+    let x = r("min kollega har blamarken och sager att hon gick in i en dorr");
+    assert!(x.roles.contains(&Role::Relative), "{x:?}");
+    // The children's father is her former partner, not a relative of hers.
+    for t in [
+        "jag har blivit hotad av min sons pappa",
+        "mina barns pappa hotar mig",
+    ] {
+        let x = r(t);
+        assert!(x.roles.contains(&Role::Subjected), "{t}: {x:?}");
+        assert!(!x.roles.contains(&Role::Relative), "{t}: {x:?}");
+    }
+    // "barn far illa" is still a child who is harmed.
+    assert!(has_need(&r("barn far illa hemma"), Need::ChildProtection));
+    // Fear of losing the children if she reports.
+    let x = r("kvinnan ar radd att forlora barnen om hon anmaler");
+    assert!(has_need(&x, Need::LegalSupport), "{x:?}");
+    assert!(x.roles.contains(&Role::Subjected), "{x:?}");
+}
+
+/// Phrases added this round that must not catch ordinary words: her need
+/// of help in a worker's note, "utanför min kompetens", debts.
+#[test]
+fn this_rounds_phrases_do_not_catch_ordinary_words() {
+    let x = r("mannen slog henne, behover hjalp");
+    assert!(!x.roles.contains(&Role::UsesViolence), "{x:?}");
+    assert!(!r("det ar utanfor min kompetens, kvinna slagen")
+        .situation
+        .danger());
+    let x = r("hon har skulder till banken och mannen tar hennes pengar");
+    assert_eq!(
+        x.situation.forms & Form::ProstitutionTrafficking.bit(),
+        0,
+        "{x:?}"
+    );
+}
