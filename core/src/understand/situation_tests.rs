@@ -326,3 +326,9 @@ fn this_rounds_phrases_do_not_catch_ordinary_words() {
         "{x:?}"
     );
 }
+
+#[test]
+fn the_way_back_is_not_him_on_his_way() {
+    assert!(!r("stod pa vagen tillbaka efter vald").situation.danger());
+    assert!(r("han ar pa vag hem nu och hon ar radd").situation.danger());
+}
