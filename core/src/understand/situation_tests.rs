@@ -331,4 +331,7 @@ fn this_rounds_phrases_do_not_catch_ordinary_words() {
 fn the_way_back_is_not_him_on_his_way() {
     assert!(!r("stod pa vagen tillbaka efter vald").situation.danger());
     assert!(r("han ar pa vag hem nu och hon ar radd").situation.danger());
+    assert!(!r("jag ar pa vag hem fran jobbet och vagar inte ga in")
+        .situation
+        .danger());
 }

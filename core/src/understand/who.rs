@@ -258,8 +258,13 @@ pub(super) fn who_is_who(
     let right_now = any(Cue::RightNow);
     // He is near: the nearest person before the words is the abuser, a man
     // or nobody named.
-    let his_nearness = |i: usize| match (0..i).rev().find(|&j| person(j)) {
+    let his_nearness = |i: usize| match (0..i)
+        .rev()
+        .find(|&j| person(j) || has(cues[j], Cue::SelfRef))
+    {
         None => true,
+        // "jag är på väg hem": the speaker, not him.
+        Some(j) if has(cues[j], Cue::SelfRef) => false,
         Some(j) => {
             abuser[j]
                 || ["han", "he"].contains(&toks[j].t.word.as_str())
