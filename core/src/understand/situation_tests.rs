@@ -335,3 +335,13 @@ fn the_way_back_is_not_him_on_his_way() {
         .situation
         .danger());
 }
+
+/// English pronouns are read as the Swedish ones: "she is outside" is not
+/// danger now, "he is outside the door now" is.
+#[test]
+fn english_pronouns_tell_who_is_near() {
+    assert!(!r("she is outside").situation.danger());
+    assert!(r("he is outside the door now").situation.danger());
+    let x = r("she is afraid of her husband and has nowhere to go");
+    assert!(has_group(&x, Group::Women), "{x:?}");
+}
