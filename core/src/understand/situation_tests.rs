@@ -345,3 +345,13 @@ fn english_pronouns_tell_who_is_near() {
     let x = r("she is afraid of her husband and has nowhere to go");
     assert!(has_group(&x, Group::Women), "{x:?}");
 }
+
+#[test]
+fn outside_the_window_or_all_evening_is_danger_now() {
+    assert!(r("han star och skriker utanfor fonstret")
+        .situation
+        .danger());
+    assert!(r("han har stått utanför hela kvällen").situation.danger());
+    assert!(!r("han stod utanfor igar").situation.danger());
+    assert!(!r("hon bor i ett hus utanfor byn").situation.danger());
+}
