@@ -353,3 +353,22 @@ fn homeless_or_wanting_a_place_to_live_is_a_place_to_sleep() {
         assert!(has_need(&r(t), Need::ProtectedHousing), "{t}");
     }
 }
+
+/// A nationality or a language named as people write it is the language
+/// and an interpreter: a German tourist, a Romanian woman.
+#[test]
+fn nationalities_name_the_language() {
+    use crate::vocab::Need;
+    for (t, l) in [
+        (
+            "turist i funasdalen, tysk kvinna, mannen har slagit henne",
+            "de",
+        ),
+        ("rumansk kvinna tvingas salja sex", "ro"),
+        ("polsk kvinna slagen av sin sambo", "pl"),
+    ] {
+        let x = r(t);
+        assert_eq!(x.language.as_deref(), Some(l), "{t}: {x:?}");
+        assert!(has_need(&x, Need::Interpretation), "{t}");
+    }
+}
