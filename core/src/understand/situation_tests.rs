@@ -355,3 +355,13 @@ fn outside_the_window_or_all_evening_is_danger_now() {
     assert!(!r("han stod utanfor igar").situation.danger());
     assert!(!r("hon bor i ett hus utanfor byn").situation.danger());
 }
+
+#[test]
+fn he_is_there_names_him() {
+    assert!(
+        r("hon ringer fran en fjallstuga utan tackning och han ar dar")
+            .situation
+            .danger()
+    );
+    assert!(!r("han var dar igar").situation.danger());
+}

@@ -258,7 +258,7 @@ pub(super) fn who_is_who(
     let right_now = any(Cue::RightNow);
     // He is near: the nearest person before the words is the abuser, a man
     // or nobody named.
-    let his_nearness = |i: usize| match (0..i)
+    let his_nearness_before = |i: usize| match (0..i)
         .rev()
         .find(|&j| person(j) || has(cues[j], Cue::SelfRef))
     {
@@ -271,6 +271,9 @@ pub(super) fn who_is_who(
                 || groups_of(j) & Group::Men.bit() != 0
         }
     };
+    // ("han är där": the phrase names him itself.)
+    let his_nearness =
+        |i: usize| ["han", "he"].contains(&toks[i].t.word.as_str()) || his_nearness_before(i);
     let present = (0..n).any(|i| {
         !negated[i] && (has(cues[i], Cue::Present) || (has(cues[i], Cue::Near) && his_nearness(i)))
     });
