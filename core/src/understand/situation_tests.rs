@@ -365,3 +365,23 @@ fn he_is_there_names_him() {
     );
     assert!(!r("han var dar igar").situation.danger());
 }
+
+#[test]
+fn a_permit_through_him_and_asking_for_advice() {
+    // A residence permit through him, fear of deportation: legal support.
+    for t in [
+        "hon har uppehallstillstand genom honom och ar radd att bli utvisad",
+        "papperslos kvinna slagen av sin man",
+    ] {
+        assert!(has_need(&r(t), Need::LegalSupport), "{t}");
+    }
+    // Advice is counselling; "har inte råd" (cannot afford) is not.
+    assert!(has_need(
+        &r("kvinnan vill inte lamna honom men vill ha rad"),
+        Need::Counselling
+    ));
+    assert!(!has_need(
+        &r("han har inte rad att betala"),
+        Need::Counselling
+    ));
+}
