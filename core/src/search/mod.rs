@@ -340,7 +340,17 @@ pub fn search_full(
         .unwrap_or_default();
     // Retrieve.
     let has_text = q.text.as_deref().is_some_and(|t| !t.trim().is_empty());
-    let words = retrieve::words(ix, &reading.rest, &reading.words, &reading.unwanted);
+    // Nobody read as the person and no need or form read: a service the
+    // words name is what the user asks for (`umo`, `tjejjouren`).
+    let names_decide =
+        reading.roles.is_empty() && reading.situation.needs == 0 && reading.situation.forms == 0;
+    let words = retrieve::words(
+        ix,
+        &reading.rest,
+        &reading.words,
+        &reading.unwanted,
+        names_decide,
+    );
     // Rank.
     let moment = Moment::new(at);
     let mut sched_open: Vec<Option<bool>> = vec![None; ix.schedules.len()];
@@ -358,9 +368,7 @@ pub fn search_full(
         words_weight: if reading.matched { 25.0 } else { 60.0 },
         // A need or a form read decides too ("polisen har varit där, hon
         // vill inte sova hemma": a place to sleep, not the police).
-        names_decide: reading.roles.is_empty()
-            && reading.situation.needs == 0
-            && reading.situation.forms == 0,
+        names_decide,
         unwanted: &words.unwanted,
     };
     let all_read = has_text && reading.matched && words.matched.is_none();

@@ -21,11 +21,15 @@ pub(super) struct Words {
 
 /// Word matching for a reading: `rest` (unread words) choose, `words` (all
 /// content words) score.
+/// `names_decide`: whether a service the words name counts (the ranker's
+/// [`super::rank::Ranker::names_decide`]); when not, `named` is not worked
+/// out (empty).
 pub(super) fn words(
     ix: &FacetIndex,
     rest: &[String],
     words: &[String],
     unwanted: &[String],
+    names_decide: bool,
 ) -> Words {
     let relevance = relevance_any(ix, words);
     let matched = if rest.is_empty() {
@@ -41,8 +45,12 @@ pub(super) fn words(
     };
     // A place is where, not which service ("det är 8 mil till östersund"
     // does not name the services with Östersund in their name).
-    let named_by: Vec<String> = rest.iter().filter(|t| !is_place(ix, t)).cloned().collect();
-    let named = names(ix, &named_by);
+    let named = if names_decide {
+        let named_by: Vec<String> = rest.iter().filter(|t| !is_place(ix, t)).cloned().collect();
+        names(ix, &named_by)
+    } else {
+        Vec::new()
+    };
     let unwanted = if unwanted.is_empty() {
         Vec::new()
     } else {
@@ -65,14 +73,12 @@ fn is_place(ix: &FacetIndex, tok: &str) -> bool {
         })
 }
 
-/// Whether `name`, folded (lower case, å/ä → a, ö → o, as `text::fold`
-/// does for Swedish letters), starts with `tok`, without allocating.
+/// Whether `name`, folded as `text::fold` folds it (its `fold_char`, a
+/// separator a space), starts with `tok`, without allocating.
 fn starts_folded(name: &str, tok: &str) -> bool {
-    let mut n = name.chars().flat_map(char::to_lowercase).map(|c| match c {
-        'å' | 'ä' => 'a',
-        'ö' => 'o',
-        c => c,
-    });
+    let mut n = name
+        .chars()
+        .map(|c| crate::text::fold_char(c).unwrap_or(' '));
     tok.chars().all(|t| n.next() == Some(t))
 }
 
