@@ -253,14 +253,15 @@ pub fn read_with(
         }
     }
     out.matched = toks.iter().any(|t| !t.meanings.is_empty());
-    super::who::who_is_who(lex, &toks, cues, &negated, &all_ages, drop, &mut out);
     // Written mostly in another script (Arabic, Cyrillic, Ethiopic …): the
     // person most likely needs an interpreter, whatever the words say
-    // (which language is not guessed: one script serves several).
-    if other_script(text) && !drop.iter().any(|d| d == "need:interpretation") {
+    // (which language is not guessed: one script serves several). Who is
+    // who keeps it, and takes it away with the user's other removals.
+    if other_script(text) {
         out.situation.needs |= crate::vocab::Need::Interpretation.bit();
         out.matched = true;
     }
+    super::who::who_is_who(lex, &toks, cues, &negated, &all_ages, drop, &mut out);
     out
 }
 

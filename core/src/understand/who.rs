@@ -3,7 +3,7 @@
 
 use super::read::{has, Reading, Tok};
 use super::Cue;
-use crate::routing::{Lexicon, Situation};
+use crate::routing::Lexicon;
 use crate::vocab::{Group, Need, Role};
 
 /// Roles, groups, needs, forms and the language from the read tokens.
@@ -39,7 +39,10 @@ pub(super) fn who_is_who(
     let person =
         |i: usize| groups_of(i) != 0 || has(cues[i], Cue::Abuser) || has(cues[i], Cue::Object);
     let active = |i: usize| has(cues[i], Cue::Violence) && !has(cues[i], Cue::Victim);
-    // Whether token i stands for the abuser.
+    // The speaker as an object ("mig", "oss": no group of their own).
+    let speaker_object = |j: usize| has(cues[j], Cue::Object) && groups_of(j) == 0;
+    // "han", "he": him.
+    let he = |j: usize| ["han", "he"].contains(&toks[j].t.word.as_str());
     // "från" is "by" only after a word for what was done ("hot från sin
     // man", "slagen från"); else it is where from ("ringer från bvc, mamma
     // …": the mother is not the abuser).
@@ -57,12 +60,15 @@ pub(super) fn who_is_who(
                         || has(cues[j - 1], Cue::Violence)
                         || forms_at(j - 1))))
     };
+    // Whether token i stands for the abuser.
     let abuser_at = |i: usize| -> bool {
         // "pappa 78 blir hotad av sin son": a word for the abuser with its
         // age and a victim word right after is the person.
-        let aged_victim = ages.iter().any(|&(at, _)| at == i + 1)
-            && (i + 2..(i + 5).min(n)).any(|j| has(cues[j], Cue::Victim));
-        if has(cues[i], Cue::Abuser) && !aged_victim {
+        let aged_victim = || {
+            ages.iter().any(|&(at, _)| at == i + 1)
+                && (i + 2..(i + 5).min(n)).any(|j| has(cues[j], Cue::Victim))
+        };
+        if has(cues[i], Cue::Abuser) && !aged_victim() {
             return true;
         }
         if !person(i) {
@@ -147,7 +153,9 @@ pub(super) fn who_is_who(
         (0..n).any(|i| has(cues[i], Cue::Relative) && !negated[i] && !his(i) && !uses_it(i));
     let help = cues.iter().any(|&c| has(c, Cue::Help));
     let perpetrator = cues.iter().any(|&c| has(c, Cue::Perpetrator));
-    let mut s = Situation::default();
+    // What the reader found before (an interpreter for another script),
+    // then the words' meanings.
+    let mut s = std::mem::take(&mut out.situation);
     let mut language = None;
     // Groups read from words that can name the abuser ("mannen").
     let mut maybe_abuser_groups = 0;
@@ -265,15 +273,10 @@ pub(super) fn who_is_who(
         None => true,
         // "jag är på väg hem": the speaker, not him.
         Some(j) if has(cues[j], Cue::SelfRef) => false,
-        Some(j) => {
-            abuser[j]
-                || ["han", "he"].contains(&toks[j].t.word.as_str())
-                || groups_of(j) & Group::Men.bit() != 0
-        }
+        Some(j) => abuser[j] || he(j) || groups_of(j) & Group::Men.bit() != 0,
     };
     // ("han är där": the phrase names him itself.)
-    let his_nearness =
-        |i: usize| ["han", "he"].contains(&toks[i].t.word.as_str()) || his_nearness_before(i);
+    let his_nearness = |i: usize| he(i) || his_nearness_before(i);
     let present = (0..n).any(|i| {
         !negated[i] && (has(cues[i], Cue::Present) || (has(cues[i], Cue::Near) && his_nearness(i)))
     });
@@ -305,7 +308,7 @@ pub(super) fn who_is_who(
     // the object of a violence verb ("sin sambo" after "slagit"); a subject
     // pronoun is always a subject ("pappa slår mamma och hon vill ha hjälp"
     // is her wish).
-    let speaker_hit = (0..n).any(|j| has(cues[j], Cue::Object) && groups_of(j) == 0);
+    let speaker_hit = (0..n).any(speaker_object);
     let object = |j: usize| (j.saturating_sub(2)..j).any(active);
     let wisher = |t: usize| {
         (0..t).rev().find(|&j| {
@@ -334,9 +337,7 @@ pub(super) fn who_is_who(
         // mig"): the speaker is grown up, whatever children are named. Not a
         // parent's partner ("mammas sambo slår mig"): there the partner word
         // follows another person's word.
-        let speaker = (0..n).any(|j| {
-            has(cues[j], Cue::SelfRef) || (has(cues[j], Cue::Object) && groups_of(j) == 0)
-        });
+        let speaker = speaker_hit || (0..n).any(|j| has(cues[j], Cue::SelfRef));
         let own_partner = speaker
             && (0..n).any(|i| {
                 let after_possessive = i > 0 && has(cues[i - 1], Cue::Possessive);
