@@ -379,55 +379,94 @@ impl Schedule {
 
     /// The first instant after `at` where open/closed flips, looking at most
     /// 14 days ahead; `None` if always open or no flip in that window.
+    ///
+    /// Every boundary is listed as a local wall-clock time (no time-zone
+    /// work), sorted, and turned into an instant only from `at`'s own local
+    /// time on, one at a time until the first that flips: local to instant
+    /// (`local_to_utc`: earliest when ambiguous, after the gap when missing)
+    /// never goes backwards, so the instants come in the same order, and a
+    /// boundary before `at`'s local time is at or before `at`. The days up
+    /// to tomorrow are listed first (an interval that started up to a week
+    /// back may end in them); the later ones only when no flip comes before
+    /// the day after tomorrow, where every later day's boundaries lie.
     pub fn next_change(&self, at: DateTime<Utc>) -> Option<DateTime<Utc>> {
         if self.always_open() {
             return None;
         }
-        let today = at.with_timezone(&Stockholm).date_naive();
+        let local = at.with_timezone(&Stockholm).naive_local();
+        let from = local - chrono::Duration::minutes(1);
+        let today = local.date();
         let limit = at + chrono::Duration::days(LOOKAHEAD_DAYS);
-        let mut candidates = Vec::new();
-        let mut push = |date: NaiveDate, iv: Interval| {
-            let start = u32::from(iv.start);
-            candidates.push(local_to_utc(date, start));
-            candidates.push(local_to_utc(date, start + u32::from(iv.len)));
-        };
-        for off in -8..=LOOKAHEAD_DAYS + 1 {
-            let Some(date) = today.checked_add_signed(chrono::Duration::days(off)) else {
-                continue;
+        let now = self.is_open(at);
+        // (wall-clock time, its date, minutes from that date's midnight).
+        let mut boundaries: Vec<(NaiveDateTime, NaiveDate, u32)> = Vec::with_capacity(32);
+        let mut last = at;
+        let mut first_day = -8;
+        for end_day in [2, LOOKAHEAD_DAYS + 2] {
+            for off in first_day..end_day {
+                let Some(date) = today.checked_add_signed(chrono::Duration::days(off)) else {
+                    continue;
+                };
+                self.boundaries_of(date, |iv| {
+                    let start = u32::from(iv.start);
+                    for m in [start, start + u32::from(iv.len)] {
+                        let wall = moment::at_minute(date, m);
+                        if wall >= from {
+                            boundaries.push((wall, date, m));
+                        }
+                    }
+                });
+            }
+            first_day = end_day;
+            boundaries.sort_unstable_by_key(|b| b.0);
+            let known = match today.checked_add_signed(chrono::Duration::days(end_day)) {
+                Some(d) if end_day <= LOOKAHEAD_DAYS => {
+                    let cut = d.and_hms_opt(0, 0, 0).expect("midnight");
+                    boundaries.partition_point(|b| b.0 < cut)
+                }
+                _ => boundaries.len(),
             };
-            let wd = date.weekday().num_days_from_monday() as u8;
-            for w in self.weekly.iter().filter(|w| w.day == wd) {
-                push(date, w.iv);
-            }
-            for iv in &self.holiday_ivs {
-                push(date, *iv);
-            }
-            let day = date.num_days_from_ce();
-            for e in self.exceptions.iter().filter(|e| e.day == day) {
-                // A closed day still ends/starts intervals at its midnight.
-                push(
-                    date,
-                    e.iv.unwrap_or(Interval {
-                        start: 0,
-                        len: DAY as u16,
-                    }),
-                );
-            }
-            if self.closed_holidays {
-                push(
-                    date,
-                    Interval {
-                        start: 0,
-                        len: DAY as u16,
-                    },
-                );
+            for (_, date, m) in boundaries.drain(..known) {
+                let t = local_to_utc(date, m);
+                if t <= last {
+                    continue;
+                }
+                if t > limit {
+                    return None;
+                }
+                if self.is_open(t) != now {
+                    return Some(t);
+                }
+                last = t;
             }
         }
-        candidates.retain(|c| *c > at && *c <= limit);
-        candidates.sort_unstable();
-        candidates.dedup();
-        let now = self.is_open(at);
-        candidates.into_iter().find(|c| self.is_open(*c) != now)
+        None
+    }
+
+    /// Each interval that starts on `date` (a closed day or a dated
+    /// exception as the whole day: it still ends and starts intervals at
+    /// its midnights).
+    fn boundaries_of(&self, date: NaiveDate, mut f: impl FnMut(Interval)) {
+        let whole = Interval {
+            start: 0,
+            len: DAY as u16,
+        };
+        let wd = date.weekday().num_days_from_monday() as u8;
+        for w in self.weekly.iter().filter(|w| w.day == wd) {
+            f(w.iv);
+        }
+        for iv in &self.holiday_ivs {
+            f(*iv);
+        }
+        if !self.exceptions.is_empty() {
+            let day = date.num_days_from_ce();
+            for e in self.exceptions.iter().filter(|e| e.day == day) {
+                f(e.iv.unwrap_or(whole));
+            }
+        }
+        if self.closed_holidays {
+            f(whole);
+        }
     }
 
     /// Open/closed now, the next change and a one-line text for people.

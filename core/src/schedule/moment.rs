@@ -79,7 +79,7 @@ impl Moment {
     }
 }
 
-fn at_minute(date: NaiveDate, minutes: u32) -> NaiveDateTime {
+pub(super) fn at_minute(date: NaiveDate, minutes: u32) -> NaiveDateTime {
     let d = date + Days::new(u64::from(minutes / DAY));
     let m = minutes % DAY;
     d.and_hms_opt(m / 60, m % 60, 0).expect("valid time")
