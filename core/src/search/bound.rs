@@ -59,11 +59,36 @@ impl Ranker<'_> {
         let exhaustive = super::rank::tests::EXHAUSTIVE.get();
         #[cfg(not(test))]
         let exhaustive = false;
-        let Some(o) = self.fast_origin.filter(|_| !exhaustive) else {
+        if exhaustive {
             #[cfg(test)]
             super::rank::tests::VISITED.set(super::rank::tests::VISITED.get() + ix.entries.len());
             for (pos, e) in ix.entries.all().iter().enumerate() {
                 f(pos as u32, e, best, sched_open);
+            }
+            return;
+        }
+        let Some(o) = self.fast_origin else {
+            // No distance: the cells of a kind, a schedule and a reach, the
+            // best bound first, until none left can rank.
+            let classes = ix.classes();
+            let mut cells: Vec<(f64, &Cell)> = classes
+                .cells()
+                .filter_map(|c| Some((self.cell_cap(c, classes, pass, sched_open)?, c)))
+                .collect();
+            cells.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
+            for (cap, cell) in cells {
+                if best
+                    .floor(ix)
+                    .is_some_and(|floor| cap + BOUND_SLACK < floor)
+                {
+                    break;
+                }
+                let run = classes.entries(cell);
+                #[cfg(test)]
+                super::rank::tests::VISITED.set(super::rank::tests::VISITED.get() + run.len());
+                for &pos in run {
+                    f(pos, &ix.entries.get(pos as usize), best, sched_open);
+                }
             }
             return;
         };
@@ -146,6 +171,8 @@ impl Ranker<'_> {
         let secondary = c.kinds & route.secondary != 0;
         match pass.how {
             How::Fill if !primary && !secondary => return None,
+            // Filling without a municipality takes national help only.
+            How::Fill if self.muni_ix.is_none() && !c.national => return None,
             How::Read
                 if !primary
                     && !secondary

@@ -82,21 +82,46 @@ impl Cell {
 }
 
 impl Grid {
-    pub(crate) fn build(ix: &FacetIndex) -> Grid {
+    /// The entries by place: cells of [`CELL_LAT`] by [`CELL_LON`], the
+    /// entries without a position last.
+    pub(crate) fn by_place(ix: &FacetIndex) -> Grid {
+        Grid::build(ix, |e| {
+            (!e.lat.is_nan() && !e.lon.is_nan()).then(|| {
+                (
+                    (e.lat / CELL_LAT).floor() as i32,
+                    (e.lon / CELL_LON).floor() as i32,
+                )
+            })
+        })
+    }
+
+    /// The entries by what decides most of a score where no place does:
+    /// agency kind (its fit), schedule and reachability (open now), and
+    /// whether offered nationally. A pass with no distance takes these
+    /// cells best bound first and stops where none left can rank
+    /// (`rank::Ranker::each`); no entry is unplaced.
+    pub(crate) fn by_class(ix: &FacetIndex) -> Grid {
+        Grid::build(ix, |e| {
+            let reach = e.flags & (FLAG_REACHABLE | FLAG_ALWAYS_OPEN);
+            let sched = if e.flags & FLAG_REACHABLE != 0 {
+                e.sched
+            } else {
+                0
+            };
+            Some((e.kind, reach, sched, matches!(e.area, Area::National)))
+        })
+    }
+
+    /// Cells of the entries with the same `key`; those with none are the
+    /// unplaced cell.
+    fn build<K: Ord + Copy>(ix: &FacetIndex, key: impl Fn(&Entry) -> Option<K>) -> Grid {
         let entries = ix.entries.all();
-        let key = |e: &Entry| -> (i32, i32) {
-            (
-                (e.lat / CELL_LAT).floor() as i32,
-                (e.lon / CELL_LON).floor() as i32,
-            )
-        };
-        let mut placed: Vec<((i32, i32), u32)> = Vec::with_capacity(entries.len());
+        let mut placed: Vec<(K, u32)> = Vec::with_capacity(entries.len());
         let mut unplaced = Vec::new();
         for (pos, e) in entries.iter().enumerate() {
-            if e.lat.is_nan() || e.lon.is_nan() {
-                unplaced.push(pos as u32);
-            } else {
-                placed.push((key(e), pos as u32));
+            match key(e) {
+                Some(k) => placed.push((k, pos as u32)),
+                None => unplaced.push(pos as u32),
             }
         }
         placed.sort_unstable();
@@ -179,6 +204,13 @@ impl Grid {
             out.push((f64::INFINITY, &self.unplaced));
         }
         out
+    }
+
+    /// The cells, the unplaced one last if it has entries.
+    pub(crate) fn cells(&self) -> impl Iterator<Item = &Cell> {
+        self.cells
+            .iter()
+            .chain(Some(&self.unplaced).filter(|c| c.end > c.start))
     }
 
     /// The positions of a cell's entries.

@@ -67,6 +67,9 @@ pub struct FacetIndex {
     /// The entries by place, made at the first query ranked by distance
     /// ([`super::grid`]); an index with other entries is a new index.
     pub(crate) grid: std::sync::OnceLock<super::grid::Grid>,
+    /// The entries by kind, schedule and reach, made at the first query
+    /// ranked with no distance ([`super::grid::Grid::by_class`]).
+    pub(crate) classes: std::sync::OnceLock<super::grid::Grid>,
     /// The text index (folded terms and their postings), shared with the
     /// index before an in-place edit, and the edits since (see
     /// [`super::postings`]).
@@ -277,7 +280,14 @@ impl FacetIndex {
     /// services starts from (`search::update`).
     /// The entries by place ([`super::grid`]), made at its first use.
     pub(crate) fn grid(&self) -> &super::grid::Grid {
-        self.grid.get_or_init(|| super::grid::Grid::build(self))
+        self.grid.get_or_init(|| super::grid::Grid::by_place(self))
+    }
+
+    /// The entries by class ([`super::grid::Grid::by_class`]), made at its
+    /// first use.
+    pub(crate) fn classes(&self) -> &super::grid::Grid {
+        self.classes
+            .get_or_init(|| super::grid::Grid::by_class(self))
     }
 
     pub(crate) fn tables_only(&self) -> FacetIndex {

@@ -120,15 +120,30 @@ fn the_pruned_distance_passes_keep_what_the_full_passes_keep() {
                     let near: Vec<Option<(f64, f64)>> = if muni.is_some() {
                         vec![None, Some((62.545, 12.545))]
                     } else {
-                        places().into_iter().map(Some).collect()
+                        // No place at all too (the cells by kind,
+                        // schedule and reach).
+                        std::iter::once(None)
+                            .chain(places().into_iter().map(Some))
+                            .collect()
                     };
                     for near in near {
-                        for open_now in [false, true] {
+                        // Open now, filters (a place to sleep for
+                        // women), a language: each with and without.
+                        for variant in 0..4 {
+                            let open_now = variant == 1;
+                            let filtered = variant == 2;
                             let q = SearchQuery {
                                 text: text.map(str::to_string),
                                 municipality: muni.map(str::to_string),
                                 near,
                                 open_now,
+                                groups: if filtered { vec![Group::Women] } else { vec![] },
+                                needs: if filtered {
+                                    vec![Need::ProtectedHousing]
+                                } else {
+                                    vec![]
+                                },
+                                language: (variant == 3).then(|| "ar".to_string()),
                                 at: Some(when),
                                 ..Default::default()
                             };
@@ -147,7 +162,7 @@ fn the_pruned_distance_passes_keep_what_the_full_passes_keep() {
                             }
                             assert_eq!(
                                 pruned, full,
-                                "{label}: {text:?} in {muni:?} near {near:?} at {when} (open now: {open_now})"
+                                "{label}: {text:?} in {muni:?} near {near:?} at {when} (variant {variant})"
                             );
                             compared += 1;
                         }

@@ -149,6 +149,11 @@ impl Ranker<'_> {
                         how: How,
                         sched_open: &mut [Option<bool>]|
          -> Option<Candidate> {
+            // Filling without a municipality takes the national help only:
+            // the cheapest test first (most entries are local).
+            if how == How::Fill && self.muni_ix.is_none() && !matches!(e.area, Area::National) {
+                return None;
+            }
             if groups != 0 && e.groups & groups == 0 {
                 return None;
             }
@@ -169,8 +174,8 @@ impl Ranker<'_> {
             match how {
                 How::Fill => {
                     // Filling: the situation's own help, local or national.
-                    let fits = matches!(fit, Fit::Primary | Fit::Secondary);
-                    if !fits || (self.muni_ix.is_none() && !matches!(e.area, Area::National)) {
+                    // (Local help without a municipality was passed over above.)
+                    if !matches!(fit, Fit::Primary | Fit::Secondary) {
                         return None;
                     }
                 }
