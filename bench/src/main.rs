@@ -21,10 +21,11 @@ fn main() {
             &std::env::args().nth(2).unwrap_or_default(),
         )),
         "load" => load::load(),
+        "query" => query(&std::env::args().skip(2).collect::<Vec<_>>()),
         "hub" => load::serve(&std::env::args().skip(2).collect::<Vec<_>>()),
         _ => {
             eprintln!(
-                "usage: fyr-bench directory | sync | load (cold DIR: used by directory; hub …: used by load)"
+                "usage: fyr-bench directory | sync | load | query DIR TEXT [N] (cold DIR: used by directory; hub …: used by load)"
             );
             std::process::exit(2);
         }
@@ -99,6 +100,52 @@ fn cold(dir: &std::path::Path) {
             "total_us": total.as_micros() as u64,
             "rss_open_mb": rss_open - rss0,
         })
+    );
+}
+
+/// One text query repeated `N` times (default 2,000) on a store kept by
+/// `directory` (`FYR_BENCH_KEEP`), at the directory run's instant: its
+/// p50 and p99, to profile one query on its own (e.g. under `perf`).
+fn query(args: &[String]) {
+    let (Some(dir), Some(text)) = (args.first(), args.get(1)) else {
+        eprintln!("usage: fyr-bench query DIR TEXT [N]");
+        std::process::exit(2);
+    };
+    let n: usize = match args.get(2).map(|n| n.parse()) {
+        None => 2_000,
+        Some(Ok(n)) if n > 0 => n,
+        Some(_) => {
+            eprintln!("fyr-bench query: N must be a whole number above 0");
+            std::process::exit(2);
+        }
+    };
+    let same = || {
+        Ok(Bundle {
+            position: ContentPosition {
+                feed_id: "bench".into(),
+                version: 1,
+                ..Default::default()
+            },
+            records: Vec::new(),
+        })
+    };
+    let f = open(std::path::Path::new(dir), &same);
+    let q = SearchQuery {
+        text: Some(text.clone()),
+        at: Some(Utc.with_ymd_and_hms(2026, 11, 24, 21, 0, 0).unwrap()),
+        ..Default::default()
+    };
+    let mut times = Vec::with_capacity(n);
+    let mut hits = 0;
+    for _ in 0..n {
+        let t = Instant::now();
+        hits = f.search(&q).unwrap().len();
+        times.push(t.elapsed());
+    }
+    println!(
+        "{text:?}: {hits} hits, p50 {} µs, p99 {} µs ({n} runs)",
+        percentile(&mut times, 0.5).as_micros(),
+        percentile(&mut times, 0.99).as_micros()
     );
 }
 
