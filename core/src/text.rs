@@ -40,23 +40,34 @@ fn mojibake(second: char) -> Option<char> {
 pub fn fold(s: &str) -> String {
     let mut out = String::with_capacity(s.len());
     let mut last_space = true;
-    let mut chars = s.chars().peekable();
-    while let Some(c) = chars.next() {
-        // UTF-8 read as Latin-1 or Windows-1252, as pasted text often is
-        // ("vÃ¥ld i nÃ¤ra relation"): the pair is the letter.
-        let c = match chars
-            .peek()
-            .copied()
-            .filter(|_| c == 'Ã')
-            .and_then(mojibake)
-        {
-            Some(letter) => {
-                chars.next();
-                letter
+    let bytes = s.as_bytes();
+    let mut i = 0;
+    while i < bytes.len() {
+        let b = bytes[i];
+        let folded = if b.is_ascii() {
+            // Most text is ASCII: a byte at a time.
+            i += 1;
+            b.is_ascii_alphanumeric()
+                .then(|| char::from(b.to_ascii_lowercase()))
+        } else {
+            let mut rest = s[i..].chars();
+            let c = rest.next().expect("a char starts here");
+            i += c.len_utf8();
+            // UTF-8 read as Latin-1 or Windows-1252, as pasted text often
+            // is ("vÃ¥ld i nÃ¤ra relation"): the pair is the letter.
+            match rest
+                .next()
+                .filter(|_| c == 'Ã')
+                .and_then(|second| mojibake(second).map(|letter| (letter, second.len_utf8())))
+            {
+                Some((letter, len)) => {
+                    i += len;
+                    fold_char(letter)
+                }
+                None => fold_char(c),
             }
-            None => c,
         };
-        match fold_char(c) {
+        match folded {
             Some(f) => {
                 out.push(f);
                 last_space = false;
@@ -87,6 +98,35 @@ pub fn tokens(s: &str) -> Vec<String> {
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// Any text (Swedish letters, other scripts, punctuation, mojibake
+        /// pairs) folds to what folding it a character at a time gives:
+        /// the pair `Ã` + second as its letter, separators as one space.
+        #[test]
+        fn fold_is_fold_char_by_char(s in "([a-zA-Z0-9 ,.!-]|[åäöÅÄÖéü]|Ã[¥¤¶©x]|[ДжあΩ]){0,40}") {
+            let mut want = String::new();
+            let mut chars = s.chars().peekable();
+            while let Some(c) = chars.next() {
+                let c = match chars.peek().copied().filter(|_| c == 'Ã').and_then(mojibake) {
+                    Some(l) => {
+                        chars.next();
+                        l
+                    }
+                    None => c,
+                };
+                match fold_char(c) {
+                    Some(f) => want.push(f),
+                    None if !want.is_empty() && !want.ends_with(' ') => want.push(' '),
+                    None => {}
+                }
+            }
+            let want = want.trim_end().to_string();
+            prop_assert_eq!(fold(&s), want.clone());
+            prop_assert_eq!(fold(&want), want);
+        }
+    }
 
     #[test]
     fn folds_swedish_letters() {
