@@ -10,16 +10,26 @@ pub fn map_pieces<T: Sync, U: Send>(
     min_piece: usize,
     f: impl Fn(&[T]) -> Vec<U> + Sync,
 ) -> Vec<U> {
+    map_pieces_at(items, min_piece, |_, piece| f(piece))
+}
+
+/// [`map_pieces`], `f` also given the index in `items` its piece starts at.
+pub fn map_pieces_at<'a, T: Sync, U: Send>(
+    items: &'a [T],
+    min_piece: usize,
+    f: impl Fn(usize, &'a [T]) -> Vec<U> + Sync,
+) -> Vec<U> {
     let threads = cores().min(8).min(items.len() / min_piece.max(1));
     if threads < 2 {
-        return f(items);
+        return f(0, items);
     }
     let piece = items.len().div_ceil(threads);
     let f = &f;
     std::thread::scope(|s| {
         let handles: Vec<_> = items
             .chunks(piece)
-            .map(|chunk| s.spawn(move || f(chunk)))
+            .enumerate()
+            .map(|(i, chunk)| s.spawn(move || f(i * piece, chunk)))
             .collect();
         handles
             .into_iter()

@@ -275,9 +275,6 @@ impl FacetIndex {
         Ok(ix)
     }
 
-    /// An index with this one's tables (municipalities, counties, languages,
-    /// schedules, area lists) and nothing else: what a change of some
-    /// services starts from (`search::update`).
     /// The entries by place ([`super::grid`]), made at its first use.
     pub(crate) fn grid(&self) -> &super::grid::Grid {
         self.grid.get_or_init(|| super::grid::Grid::by_place(self))
@@ -290,6 +287,9 @@ impl FacetIndex {
             .get_or_init(|| super::grid::Grid::by_class(self))
     }
 
+    /// An index with this one's tables (municipalities, counties, languages,
+    /// schedules, area lists) and nothing else: what a change of some
+    /// services starts from (`search::update`).
     pub(crate) fn tables_only(&self) -> FacetIndex {
         FacetIndex {
             municipalities: self.municipalities.clone(),
@@ -432,9 +432,7 @@ impl FacetIndex {
     }
 
     fn build_text(&mut self, texts: &[[String; 5]]) {
-        self.text = std::sync::Arc::new(super::postings::TextIndex::build(
-            texts.iter().map(term_fields),
-        ));
+        self.text = std::sync::Arc::new(super::postings::TextIndex::build(texts));
     }
 
     /// The entries are final: the rowid map is made again at its next use.

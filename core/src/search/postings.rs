@@ -14,28 +14,38 @@ use super::index::FacetIndex;
 use std::collections::{BTreeMap, HashMap};
 use std::ops::Bound;
 
-use super::index::TermFields;
+use super::index::{term_fields, TermFields};
 use super::text_index::TextBuilder;
 pub use super::text_index::TextIndex;
 
 impl TextIndex {
-    /// The text index of entries given in position order, each as its terms
-    /// with their fields (`index::term_fields`).
-    pub fn build<'a>(per_entry: impl Iterator<Item = TermFields<'a>>) -> TextIndex {
-        let mut map: HashMap<&str, Vec<(u32, u8)>, foldhash::fast::RandomState> =
-            HashMap::default();
-        let mut total = 0;
-        for (pos, fields) in per_entry.enumerate() {
-            for (tok, mask) in fields {
-                map.entry(tok).or_default().push((pos as u32, mask));
-                total += 1;
+    /// The text index of the entries' folded fields (`texts[pos]`): each
+    /// core gathers the postings of a run of entries, the runs are joined
+    /// in order (so each term's postings stay ascending).
+    pub fn build(texts: &[[String; 5]]) -> TextIndex {
+        type Postings<'a> = HashMap<&'a str, Vec<(u32, u8)>, foldhash::fast::RandomState>;
+        let mut runs = crate::par::map_pieces_at(texts, 2048, |start, run| {
+            let mut map: Postings<'_> = HashMap::default();
+            for (i, fields) in run.iter().enumerate() {
+                for (tok, mask) in term_fields(fields) {
+                    map.entry(tok).or_default().push(((start + i) as u32, mask));
+                }
+            }
+            vec![map]
+        })
+        .into_iter();
+        let mut map = runs.next().unwrap_or_default();
+        for run in runs {
+            for (tok, posts) in run {
+                map.entry(tok).or_default().extend(posts);
             }
         }
+        let total = map.values().map(Vec::len).sum();
         let mut terms: Vec<(&str, Vec<(u32, u8)>)> = map.into_iter().collect();
         terms.sort_unstable_by(|a, b| a.0.cmp(b.0));
         let mut t = TextBuilder::new(terms.len(), total);
-        for (term, mut posts) in terms {
-            posts.sort_unstable();
+        for (term, posts) in terms {
+            debug_assert!(posts.windows(2).all(|w| w[0].0 < w[1].0));
             t.push(term, posts.into_iter());
         }
         t.finish()
