@@ -267,7 +267,7 @@ pub fn apply(
             to.version
         ))
     };
-    let typed = if replace_all {
+    let mut typed = if replace_all {
         Some(Typed::read(&upserts).map_err(refused)?)
     } else {
         None
@@ -292,19 +292,38 @@ pub fn apply(
     // snapshot computes them all).
     let format1 = crate::feed::digest::is_v1(&to.digest);
     let mut dirty = std::collections::BTreeSet::new();
+    // A snapshot's index is worked out on a helper thread while its
+    // records are written and its digest computed (it needs neither).
+    let mut rebuilt = None;
+    let mut snapshot_digest = None;
     if replace_all {
-        super::blocks::clear(&tx)?;
-        super::blocks::write_all(&tx, &puts)?;
+        let old = old_rowids(&tx)?;
+        let typed = typed.take();
+        std::thread::scope(|s| -> Result<()> {
+            let helper = typed.map(|t| s.spawn(move || index_of(t, &old)));
+            super::blocks::clear(&tx)?;
+            super::blocks::write_all(&tx, &puts)?;
+            snapshot_digest = Some(if format1 {
+                super::digest::v1(&tx)?
+            } else {
+                super::digest::rebuild(&tx)?.digest()
+            });
+            if let Some(h) = helper {
+                let r = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
+                rebuilt = Some(r?);
+            }
+            Ok(())
+        })?;
     } else {
         use crate::feed::digest::bucket;
         let left = super::blocks::write(&tx, &puts, &deletes)?;
         dirty.extend(left.iter().chain(&hashes).map(bucket));
     }
     failpoint("apply:records");
-    let mut digest = if format1 {
+    let mut digest = if let Some(d) = snapshot_digest {
+        d
+    } else if format1 {
         super::digest::v1(&tx)?
-    } else if replace_all {
-        super::digest::rebuild(&tx)?.digest()
     } else {
         super::digest::update(&tx, &dirty)?.digest()
     };
@@ -346,7 +365,10 @@ pub fn apply(
     })();
     let mut ix = match updated {
         Ok(Some(ix)) => ix,
-        Ok(None) => rebuild_index(&tx, typed)?,
+        Ok(None) => match rebuilt {
+            Some(r) => store_rebuilt(&tx, r)?,
+            None => rebuild_index(&tx, typed)?,
+        },
         Err(Error::Damaged(_)) if incremental.is_some_and(FacetIndex::damaged) => {
             rebuild_index(&tx, None)?
         }
@@ -449,47 +471,75 @@ impl Typed {
 /// Rebuilds the facet index from the records: the store's, or `typed` when
 /// they are every directory record now in it (a snapshot, read once).
 fn rebuild_index(tx: &Transaction, typed: Option<Typed>) -> Result<FacetIndex> {
+    let typed = match typed {
+        Some(t) => t,
+        None => Typed::load(tx)?,
+    };
+    let old = old_rowids(tx)?;
+    store_rebuilt(tx, index_of(typed, &old)?)
+}
+
+/// The services' rowids now (kept for the ids that stay).
+fn old_rowids(tx: &Transaction) -> Result<HashMap<String, u32>> {
+    let mut st = tx.prepare("SELECT id, rowid FROM svc")?;
+    let rows = st.query_map([], |r| {
+        Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u32))
+    })?;
+    Ok(rows.collect::<std::result::Result<_, _>>()?)
+}
+
+/// An index made from the directory's records alone, not yet stored: with
+/// each service's rowid and id.
+struct Rebuilt {
+    ix: FacetIndex,
+    rows: Vec<(u32, String)>,
+}
+
+/// The index of `typed` (no store needed, so it can be worked out beside
+/// the writing of the records): the ids of `old` keep their rowids, new
+/// ids come after the largest.
+fn index_of(typed: Typed, old: &HashMap<String, u32>) -> Result<Rebuilt> {
     let Typed {
         mut munis,
         orgs,
         services: all,
-    } = match typed {
-        Some(t) => t,
-        None => Typed::load(tx)?,
-    };
+    } = typed;
     munis.sort_by(|a, b| a.code.cmp(&b.code));
-    // Keep rowids stable for ids that stay.
-    let old: HashMap<String, u32> = {
-        let mut st = tx.prepare("SELECT id, rowid FROM svc")?;
-        let rows = st.query_map([], |r| {
-            Ok((r.get::<_, String>(0)?, r.get::<_, i64>(1)? as u32))
-        })?;
-        rows.collect::<std::result::Result<_, _>>()?
-    };
     let mut next: u32 = old.values().copied().max().unwrap_or(0) + 1;
-    tx.execute("DELETE FROM svc", [])?;
-    let mut services: Vec<(u32, Service)> = Vec::new();
-    let mut texts: Vec<[String; 5]> = Vec::new();
-    {
-        let mut ins = tx.prepare_cached("INSERT INTO svc(rowid, id) VALUES (?1, ?2)")?;
-        for (id, s) in all {
-            let rowid = match old.get(&id) {
-                Some(r) => *r,
-                None => {
-                    next += 1;
-                    next - 1
-                }
-            };
-            ins.execute(params![rowid, id])?;
-            texts.push(fts_columns(&s, orgs.get(&s.organization), &munis));
-            services.push((rowid, s));
-        }
+    // The words of each service, folded: the bulk of the work, on the cores.
+    let texts: Vec<[String; 5]> = crate::par::map(&all, 512, |(_, s)| {
+        fts_columns(s, orgs.get(&s.organization), &munis)
+    });
+    let mut rows = Vec::with_capacity(all.len());
+    let mut services: Vec<(u32, Service)> = Vec::with_capacity(all.len());
+    for (id, s) in all {
+        let rowid = match old.get(&id) {
+            Some(r) => *r,
+            None => {
+                next += 1;
+                next - 1
+            }
+        };
+        rows.push((rowid, id));
+        services.push((rowid, s));
     }
     let ix = FacetIndex::build(&munis, &services, &texts, &|org| {
         orgs.get(org).map(|o| o.agency_kind)
     })?;
-    store_index(tx, &ix)?;
-    Ok(ix)
+    Ok(Rebuilt { ix, rows })
+}
+
+/// Stores a rebuilt index: the rowid map and the index file.
+fn store_rebuilt(tx: &Transaction, r: Rebuilt) -> Result<FacetIndex> {
+    tx.execute("DELETE FROM svc", [])?;
+    {
+        let mut ins = tx.prepare_cached("INSERT INTO svc(rowid, id) VALUES (?1, ?2)")?;
+        for (rowid, id) in &r.rows {
+            ins.execute(params![rowid, id])?;
+        }
+    }
+    store_index(tx, &r.ix)?;
+    Ok(r.ix)
 }
 
 /// The index made again from the records (which are whole) when a query
