@@ -430,7 +430,11 @@ impl Entries {
     /// The position of the entry with this rowid, by a scan that reads
     /// only the rowids (for a few lookups at open, before any map of rowids
     /// is made).
+    ///
+    /// A store loaded whole numbers its services in position order from 1,
+    /// so position `rowid - 1` is tried first (exact: rowids are unique).
     pub fn position_of_rowid(&self, rowid: u32) -> Option<usize> {
+        let guess = (rowid as usize).checked_sub(1);
         match &self.0 {
             Store::Mapped {
                 w, len, decoded, ..
@@ -440,11 +444,21 @@ impl Entries {
                 if width(rowid as u64) as usize > w0 {
                     return None;
                 }
-                self.records()
-                    .chunks_exact(*len)
-                    .position(|r| &r[..w0] == want)
+                let records = self.records();
+                if let Some(g) = guess.filter(|g| (g + 1) * len <= records.len()) {
+                    if &records[g * len..g * len + w0] == want {
+                        return Some(g);
+                    }
+                }
+                records.chunks_exact(*len).position(|r| &r[..w0] == want)
             }
-            _ => self.all().iter().position(|e| e.rowid == rowid),
+            _ => {
+                let all = self.all();
+                match guess.and_then(|g| all.get(g)) {
+                    Some(e) if e.rowid == rowid => guess,
+                    _ => all.iter().position(|e| e.rowid == rowid),
+                }
+            }
         }
     }
 

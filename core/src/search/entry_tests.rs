@@ -178,3 +178,51 @@ fn a_changed_byte_is_found_by_the_read_that_meets_its_chunk() {
     let m = Entries::mapped(map(&g), file, (4, n), w, T, sums).unwrap();
     assert!(!m.verify_all());
 }
+
+/// A rowid's position, read in place and decoded: where a whole load put
+/// it (position rowid - 1), and where later changes moved it (rowids no
+/// longer follow positions: a service added and one removed).
+#[test]
+fn a_rowid_is_found_where_a_load_put_it_and_where_changes_moved_it() {
+    let loaded: Vec<Entry> = (1..=40).map(|r| entry(r, 1, Area::National)).collect();
+    // After changes: rowid 41 (added) sorts between, rowid 7 is gone.
+    let mut changed: Vec<Entry> = loaded.iter().copied().filter(|e| e.rowid != 7).collect();
+    changed.insert(3, entry(41, 1, Area::National));
+    for es in [loaded, changed] {
+        let (f, w) = file(&es);
+        let m = mapped(&f, es.len(), w, T).unwrap();
+        let d = Entries::decode(&map(&f)[4..], w, T).unwrap();
+        for (want, e) in es.iter().enumerate() {
+            assert_eq!(
+                m.position_of_rowid(e.rowid),
+                Some(want),
+                "mapped {}",
+                e.rowid
+            );
+            assert_eq!(
+                d.position_of_rowid(e.rowid),
+                Some(want),
+                "decoded {}",
+                e.rowid
+            );
+        }
+        for gone in [0, 99] {
+            assert_eq!(m.position_of_rowid(gone), None);
+            assert_eq!(d.position_of_rowid(gone), None);
+        }
+    }
+    // Rowid 7 after the changes: not at position 6, nowhere.
+    let es: Vec<Entry> = (1..=40)
+        .filter(|&r| r != 7)
+        .map(|r| entry(r, 1, Area::National))
+        .collect();
+    let (f, w) = file(&es);
+    assert_eq!(
+        mapped(&f, es.len(), w, T).unwrap().position_of_rowid(7),
+        None
+    );
+    assert_eq!(
+        mapped(&f, es.len(), w, T).unwrap().position_of_rowid(8),
+        Some(6)
+    );
+}
