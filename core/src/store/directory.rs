@@ -532,12 +532,13 @@ fn index_of(typed: Typed, old: &HashMap<String, u32>) -> Result<Rebuilt> {
 /// Stores a rebuilt index: the rowid map and the index file.
 fn store_rebuilt(tx: &Transaction, r: Rebuilt) -> Result<FacetIndex> {
     tx.execute("DELETE FROM svc", [])?;
-    {
-        let mut ins = tx.prepare_cached("INSERT INTO svc(rowid, id) VALUES (?1, ?2)")?;
+    super::schema::fill_packed(tx, "svc", |table| {
+        let mut ins = tx.prepare(&format!("INSERT INTO {table}(rowid, id) VALUES (?1, ?2)"))?;
         for (rowid, id) in &r.rows {
             ins.execute(params![rowid, id])?;
         }
-    }
+        Ok(())
+    })?;
     store_index(tx, &r.ix)?;
     Ok(r.ix)
 }

@@ -93,6 +93,43 @@ pub fn has_table(c: &Connection, name: &str) -> Result<bool> {
     )? > 0)
 }
 
+/// Fills `table`, which must be empty, through a temporary twin (its own
+/// definition, read from the file): `fill` inserts the rows into the table
+/// it is given the name of, and one `INSERT … SELECT *` copies them over.
+/// SQLite copies into an empty table as a bulk load (its transfer
+/// optimisation): the pages of a `WITHOUT ROWID` table and of a unique
+/// index are filled whole, not split as the rows come (about an eighth
+/// smaller; a load writes each such table once).
+pub fn fill_packed(
+    c: &Connection,
+    table: &str,
+    fill: impl FnOnce(&str) -> Result<()>,
+) -> Result<()> {
+    let sql: String = c.query_row(
+        "SELECT sql FROM main.sqlite_master WHERE type = 'table' AND name = ?1",
+        [table],
+        |r| r.get(0),
+    )?;
+    let twin = format!("{table}_load");
+    let head = format!("CREATE TABLE {table}(");
+    let Some(columns) = sql.strip_prefix(&head) else {
+        return Err(Error::Storage(format!(
+            "the table {table} is not defined as this app expects: {sql}"
+        )));
+    };
+    c.execute_batch(&format!(
+        "DROP TABLE IF EXISTS temp.{twin}; CREATE TEMP TABLE {twin}({columns}"
+    ))?;
+    let filled = fill(&format!("temp.{twin}")).and_then(|()| {
+        c.execute_batch(&format!(
+            "INSERT INTO main.{table} SELECT * FROM temp.{twin}"
+        ))?;
+        Ok(())
+    });
+    c.execute_batch(&format!("DROP TABLE temp.{twin}"))?;
+    filled
+}
+
 /// Brings `conn` to the latest version; returns the version it started from.
 pub fn migrate(conn: &mut Connection, migrations: &[&str], what: &str) -> Result<usize> {
     let from = version(conn)?;
