@@ -113,6 +113,26 @@ pub fn finished_write(_dir: &Connection, dev: &Connection, path: &Path) -> Resul
     record_stamp(dev, path)
 }
 
+/// Called before a change is written to directory.db: a write-ahead log
+/// grown past [`WAL_KEEP`] is moved into the file and emptied first. A
+/// phone keeps the store small (the log would otherwise grow to SQLite's
+/// own limit of a thousand pages, 4 MB), and one change in a few pays the
+/// checkpoint (the log and the file synced, the emptied log's new header
+/// synced by the write that follows) instead of every change.
+pub fn bound_wal(dir: &Connection, path: &Path) -> Result<()> {
+    let mut wal = path.as_os_str().to_owned();
+    wal.push("-wal");
+    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_KEEP) {
+        dir.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
+    }
+    Ok(())
+}
+
+/// The write-ahead log of directory.db a change may find and add to
+/// (bytes): three changes of one service (about 33 KB each); the fourth
+/// adds to it, the fifth empties it first.
+pub const WAL_KEEP: u64 = 100 * 1024;
+
 /// Called when the store closes: moves the WAL into the file and records
 /// the stamp again, so that a clean close is not taken for a change from
 /// outside at the next open. Nothing is recorded when a write of ours did

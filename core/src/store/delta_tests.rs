@@ -407,3 +407,45 @@ fn bodies_are_stored_in_compressed_blocks_and_a_store_from_before_blocks_still_o
         .unwrap();
     assert_eq!(old, 0, "the old rows are gone once moved");
 }
+
+/// A phone that syncs a change a day without closing the app: the
+/// write-ahead log never keeps more than a few changes (it is moved into
+/// the file before the change that finds it grown), every change is found,
+/// each apply leaves a clean stamp, and a reopen finds all of them with no
+/// check and no notice.
+#[test]
+fn many_changes_in_one_open_keep_the_write_ahead_log_small_and_lose_nothing() {
+    let d = tempfile::tempdir().unwrap();
+    let f = open(d.path());
+    let wal = d.path().join(format!("{DIRECTORY_FILE}-wal"));
+    let dev = || Connection::open(d.path().join(super::DEVICE_FILE)).unwrap();
+    let mut changed = Vec::new();
+    let mut largest = 0;
+    for i in 0..12 {
+        let up = reworded(&f, i);
+        changed.push(up.id.clone());
+        f.store().apply(&next(&f), vec![up], vec![], false).unwrap();
+        let len = std::fs::metadata(&wal).map_or(0, |m| m.len());
+        largest = largest.max(len);
+        assert!(
+            len <= super::check::WAL_KEEP + 64 * 1024,
+            "change {i}: the write-ahead log is {len} bytes"
+        );
+        let reason = super::check::reason(&dev(), &d.path().join(DIRECTORY_FILE), Utc::now());
+        assert_eq!(reason.unwrap(), None, "change {i} left a clean stamp");
+        assert!(
+            ids(&f, PLACES[i % PLACES.len()]).contains(&changed[i]),
+            "change {i}"
+        );
+    }
+    assert!(largest > 0, "the changes went through the write-ahead log");
+    drop(f);
+    let f = open(d.path());
+    assert!(f.open_notices().is_empty(), "{:?}", f.open_notices());
+    for (i, id) in changed.iter().enumerate() {
+        assert!(
+            ids(&f, PLACES[i % PLACES.len()]).contains(id),
+            "after reopen: change {i}"
+        );
+    }
+}

@@ -386,6 +386,7 @@ impl Store {
     ) -> Result<()> {
         self.with_dev(|d| check::starting_write(d))?;
         let mut conn = self.dir();
+        check::bound_wal(&conn, &self.data_dir.join(DIRECTORY_FILE))?;
         let current = self.index();
         let ix = directory::apply(&mut conn, to, upserts, deletes, replace_all, Some(&current))?;
         *self.index.write().unwrap_or_else(|p| p.into_inner()) = Arc::new(ix);
