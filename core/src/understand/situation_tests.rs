@@ -385,3 +385,19 @@ fn a_permit_through_him_and_asking_for_advice() {
         Need::Counselling
     ));
 }
+
+#[test]
+fn a_deaf_woman_who_needs_a_sign_language_interpreter() {
+    // A police officer on a Saturday; a nurse writing quickly.
+    for text in [
+        "kvinnan ar dov och behover teckensprakstolk",
+        "dov kvinna slagen av sambon, behover teckenspraktolk",
+    ] {
+        let x = r(text);
+        assert!(has_need(&x, Need::Interpretation), "{text}: {x:?}");
+        assert!(has_group(&x, Group::Disabilities), "{text}: {x:?}");
+    }
+    // Sign language named alone: an interpreter.
+    let x = r("hon anvander teckensprak och kan inte prata i telefon");
+    assert!(has_need(&x, Need::Interpretation), "{x:?}");
+}
