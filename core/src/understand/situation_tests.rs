@@ -401,3 +401,34 @@ fn a_deaf_woman_who_needs_a_sign_language_interpreter() {
     let x = r("hon anvander teckensprak och kan inte prata i telefon");
     assert!(has_need(&x, Need::Interpretation), "{x:?}");
 }
+
+#[test]
+fn a_man_who_hit_his_wife_and_does_not_know_what_to_do_is_the_person() {
+    // A night nurse: the man in the waiting room tells it himself.
+    let x =
+        r("det ar en man har som sager att han har slagit sin fru och inte vet vad han ska gora");
+    assert!(x.roles.contains(&Role::UsesViolence), "{x:?}");
+    // A counsellor: she is the one who does not know what to do.
+    let x = r("han har slagit sin fru och hon vet inte vad hon ska gora");
+    assert!(!x.roles.contains(&Role::UsesViolence), "{x:?}");
+    // Leaving him is hers ("vill sluta" alone is a wish to stop hitting).
+    let x = r("pappa slar mamma och hon vill sluta med honom");
+    assert!(!x.roles.contains(&Role::UsesViolence), "{x:?}");
+    let x = r("min kille slar mig och jag vill sluta med honom");
+    assert!(!x.roles.contains(&Role::UsesViolence), "{x:?}");
+    let x = r("jag slar min sambo och vill sluta");
+    assert!(x.roles.contains(&Role::UsesViolence), "{x:?}");
+}
+
+#[test]
+fn forced_sex_in_a_relationship_is_sexual_violence() {
+    // A youth clinic's chat; a district nurse's note.
+    for text in [
+        "min pojkvan tvingar mig att ha sex nar jag inte vill",
+        "hennes man tvingar henne att ha sex",
+        "han vill ha sex fast hon inte vill",
+    ] {
+        let x = r(text);
+        assert!(x.situation.forms & Form::Sexual.bit() != 0, "{text}: {x:?}");
+    }
+}
