@@ -432,3 +432,26 @@ fn forced_sex_in_a_relationship_is_sexual_violence() {
         assert!(x.situation.forms & Form::Sexual.bit() != 0, "{text}: {x:?}");
     }
 }
+
+#[test]
+fn a_parent_who_hits_the_speaker_makes_the_speaker_a_child() {
+    // A teacher types what a pupil said, as the pupil said it.
+    for text in [
+        "pappa slar mig",
+        "mamma slar mig nar hon ar arg",
+        "min pappa har slagit mig",
+        "min mamma slar mig",
+    ] {
+        let x = r(text);
+        assert!(x.roles.contains(&Role::Child), "{text}: {x:?}");
+        assert!(has_group(&x, Group::Children), "{text}: {x:?}");
+    }
+    // A grown-up's own age, or partner, keeps the grown-up.
+    for text in [
+        "min pappa slog mig igar, jag ar 34",
+        "min man slar mig och pappa vet inte",
+    ] {
+        let x = r(text);
+        assert!(!x.roles.contains(&Role::Child), "{text}: {x:?}");
+    }
+}

@@ -338,12 +338,31 @@ pub(super) fn who_is_who(
         // parent's partner ("mammas sambo slår mig"): there the partner word
         // follows another person's word.
         let speaker = speaker_hit || (0..n).any(|j| has(cues[j], Cue::SelfRef));
+        // A mother's or father's word (not a partner's: "min mamma slår mig").
+        const PARENT: &[&str] = &[
+            "pappa",
+            "pappan",
+            "mamma",
+            "mamman",
+            "styvpappa",
+            "styvpappan",
+            "styvmamma",
+            "styvmamman",
+            "styvfar",
+            "styvmor",
+            "dad",
+            "mum",
+            "mom",
+            "father",
+            "mother",
+        ];
+        let parent = |i: usize| PARENT.contains(&toks[i].t.word.as_str());
         let own_partner = speaker
             && (0..n).any(|i| {
                 let after_possessive = i > 0 && has(cues[i - 1], Cue::Possessive);
                 // "sambon", "min sambo"; or "min man", "min fru", "min kille".
                 (has(cues[i], Cue::Partner) && (i == 0 || after_possessive || !person(i - 1)))
-                    || (can_be_abuser(i) && after_possessive)
+                    || (can_be_abuser(i) && after_possessive && !parent(i))
             });
         // "barnen", "bebisen" said by the speaker are a parent's words (a
         // child says "syskonen"): "han sa att han ska döda mig när barnen
@@ -380,8 +399,29 @@ pub(super) fn who_is_who(
                 && !abuser[i]
                 && !has(cues[i], Cue::Relative)
         });
+        // A parent who hits the speaker ("pappa slår mig", "mamma slår mig
+        // när hon är arg"): a child's words, as a pupil says them to a
+        // teacher (the women's shelter was first). Not with the speaker's
+        // own partner or children named, nor with an age of 18 or more.
+        let parent_hits_speaker = speaker_hit
+            && !own_partner
+            && age.is_none_or(|(_, a)| a < 18)
+            && (0..n).any(|i| {
+                parent(i)
+                    // ("min mamma" is read whole as someone close: the
+                    // phrase's first word carries it.)
+                    && (abuser[i]
+                        || (i > 0
+                            && toks[i].cont
+                            && (abuser[i - 1] || has(cues[i - 1], Cue::Relative))))
+            })
+            // No one else named as the one who does it.
+            && !(0..n).any(|j| {
+                abuser[j] && !parent(j) && !(j + 1 < n && toks[j + 1].cont && parent(j + 1))
+            });
         if minor_after(Cue::SelfRef.bit())
             || minor_person
+            || parent_hits_speaker
             || (child_first && !own_partner)
             || (s.groups & Group::Children.bit() != 0 && s.groups & adult == 0 && !own_partner)
         {
