@@ -66,16 +66,6 @@ fn rss_mb() -> f64 {
 /// Cold start in this fresh process: open the store in `dir` (made by
 /// `directory`) and answer the first query; prints one JSON line.
 fn cold(dir: &std::path::Path) {
-    let same = || {
-        Ok(Bundle {
-            position: ContentPosition {
-                feed_id: "bench".into(),
-                version: 1,
-                ..Default::default()
-            },
-            records: Vec::new(),
-        })
-    };
     let rss0 = rss_mb();
     let t = Instant::now();
     let f = open(dir, &same);
@@ -119,16 +109,6 @@ fn query(args: &[String]) {
             std::process::exit(2);
         }
     };
-    let same = || {
-        Ok(Bundle {
-            position: ContentPosition {
-                feed_id: "bench".into(),
-                version: 1,
-                ..Default::default()
-            },
-            records: Vec::new(),
-        })
-    };
     let f = open(std::path::Path::new(dir), &same);
     let q = SearchQuery {
         text: Some(text.clone()),
@@ -147,6 +127,19 @@ fn query(args: &[String]) {
         percentile(&mut times, 0.5).as_micros(),
         percentile(&mut times, 0.99).as_micros()
     );
+}
+
+/// What an app with the bench's bundle offers at a later open: the version
+/// only (the store already holds it, so nothing is decoded or adopted).
+fn same() -> fyr_core::Result<Bundle> {
+    Ok(Bundle {
+        position: ContentPosition {
+            feed_id: "bench".into(),
+            version: 1,
+            ..Default::default()
+        },
+        records: Vec::new(),
+    })
 }
 
 fn percentile(v: &mut [Duration], p: f64) -> Duration {
@@ -190,18 +183,6 @@ fn directory() {
                 ..Default::default()
             },
             records: records.clone(),
-        })
-    };
-    // What an app with the same bundle offers at a later open: the version
-    // only (the store already holds it, so nothing is decoded or adopted).
-    let same = || {
-        Ok(Bundle {
-            position: ContentPosition {
-                feed_id: "bench".into(),
-                version: 1,
-                ..Default::default()
-            },
-            records: Vec::new(),
         })
     };
     let mut loads = Vec::new();
