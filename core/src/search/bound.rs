@@ -67,6 +67,14 @@ impl Ranker<'_> {
             }
             return;
         }
+        // Each entry of a cell's run offered (counted for the tests).
+        let mut visit = |run: &[u32], best: &mut Best, so: &mut [Option<bool>]| {
+            #[cfg(test)]
+            super::rank::tests::VISITED.set(super::rank::tests::VISITED.get() + run.len());
+            for &pos in run {
+                f(pos, &ix.entries.get(pos as usize), best, so);
+            }
+        };
         let Some(o) = self.fast_origin else {
             // No distance: the cells of a kind, a schedule and a reach, the
             // best bound first, until none left can rank.
@@ -83,12 +91,7 @@ impl Ranker<'_> {
                 {
                     break;
                 }
-                let run = classes.entries(cell);
-                #[cfg(test)]
-                super::rank::tests::VISITED.set(super::rank::tests::VISITED.get() + run.len());
-                for &pos in run {
-                    f(pos, &ix.entries.get(pos as usize), best, sched_open);
-                }
+                visit(classes.entries(cell), best, sched_open);
             }
             return;
         };
@@ -107,12 +110,7 @@ impl Ranker<'_> {
             if floor.is_some_and(|floor| cap + near < floor) {
                 continue;
             }
-            let run = grid.entries(cell);
-            #[cfg(test)]
-            super::rank::tests::VISITED.set(super::rank::tests::VISITED.get() + run.len());
-            for &pos in run {
-                f(pos, &ix.entries.get(pos as usize), best, sched_open);
-            }
+            visit(grid.entries(cell), best, sched_open);
         }
     }
 
