@@ -51,9 +51,14 @@ impl Reason {
     }
 }
 
+/// directory.db's write-ahead log, beside it.
+fn wal_path(path: &Path) -> std::path::PathBuf {
+    path.with_extension("db-wal")
+}
+
 /// Size and modification time (nanoseconds) of `path` and of its write-ahead
-/// log (an apply leaves its pages there, moved into the file at close), as
-/// text.
+/// log (an apply leaves its pages there, moved into the file at close or by
+/// a later apply that finds the log past [`WAL_KEEP`]), as text.
 pub fn file_stamp(path: &Path) -> Option<String> {
     let one = |p: &Path| -> Option<String> {
         let m = std::fs::metadata(p).ok()?;
@@ -65,9 +70,9 @@ pub fn file_stamp(path: &Path) -> Option<String> {
         Some(format!("{}:{}", m.len(), t.as_nanos()))
     };
     // An empty log is no log (SQLite removes it at close).
-    let wal = std::fs::metadata(path.with_extension("db-wal"))
+    let wal = std::fs::metadata(wal_path(path))
         .is_ok_and(|m| m.len() > 0)
-        .then(|| one(&path.with_extension("db-wal")))
+        .then(|| one(&wal_path(path)))
         .flatten()
         .unwrap_or_default();
     Some(format!("{}/{wal}", one(path)?))
@@ -107,8 +112,9 @@ pub fn starting_write(dev: &Connection) -> Result<()> {
 
 /// Called after a write to directory.db committed: records the stamp of the
 /// file and its WAL. The WAL is not moved into the file here (that wrote a
-/// national index twice at every sync): at close ([`closing`]), or by
-/// SQLite's own checkpoints during a large write, before its stamp.
+/// national index twice at every sync): at close ([`closing`]), before a
+/// later change that finds it grown ([`bound_wal`]), or by SQLite's own
+/// checkpoints during a large write, before its stamp.
 pub fn finished_write(_dir: &Connection, dev: &Connection, path: &Path) -> Result<()> {
     record_stamp(dev, path)
 }
@@ -120,9 +126,7 @@ pub fn finished_write(_dir: &Connection, dev: &Connection, path: &Path) -> Resul
 /// checkpoint (the log and the file synced, the emptied log's new header
 /// synced by the write that follows) instead of every change.
 pub fn bound_wal(dir: &Connection, path: &Path) -> Result<()> {
-    let mut wal = path.as_os_str().to_owned();
-    wal.push("-wal");
-    if std::fs::metadata(&wal).is_ok_and(|m| m.len() > WAL_KEEP) {
+    if std::fs::metadata(wal_path(path)).is_ok_and(|m| m.len() > WAL_KEEP) {
         dir.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))?;
     }
     Ok(())
