@@ -293,7 +293,8 @@ pub fn apply(
     let format1 = crate::feed::digest::is_v1(&to.digest);
     let mut dirty = std::collections::BTreeSet::new();
     // A snapshot's index is worked out on a helper thread while its
-    // records are written and its digest computed (it needs neither).
+    // records are written and its digest computed (it needs neither; a
+    // format-1 digest is computed below, as for a delta).
     let mut rebuilt = None;
     let mut snapshot_digest = None;
     if replace_all {
@@ -303,11 +304,9 @@ pub fn apply(
             let helper = typed.map(|t| s.spawn(move || index_of(t, &old)));
             super::blocks::clear(&tx)?;
             super::blocks::write_all(&tx, &puts)?;
-            snapshot_digest = Some(if format1 {
-                super::digest::v1(&tx)?
-            } else {
-                super::digest::rebuild(&tx)?.digest()
-            });
+            if !format1 {
+                snapshot_digest = Some(super::digest::rebuild(&tx)?.digest());
+            }
             if let Some(h) = helper {
                 let r = h.join().unwrap_or_else(|p| std::panic::resume_unwind(p));
                 rebuilt = Some(r?);
