@@ -455,3 +455,16 @@ fn a_parent_who_hits_the_speaker_makes_the_speaker_a_child() {
         assert!(!x.roles.contains(&Role::Child), "{text}: {x:?}");
     }
 }
+
+#[test]
+fn he_in_the_stairwell_now_is_danger_now_a_neighbour_there_is_not() {
+    let x = r("exet har skickat sms hela kvallen och nu star han i trapphuset och bankar");
+    assert!(x.situation.danger(), "{x:?}");
+    let x = r("han star i trapphuset nu");
+    assert!(x.situation.danger(), "{x:?}");
+    // The neighbour or she herself in the stairwell is no danger.
+    let x = r("grannen star i trapphuset och undrar om hon ar hemma");
+    assert!(!x.situation.danger(), "{x:?}");
+    let x = r("hon star i trapphuset och vagar inte ga in");
+    assert!(!x.situation.danger(), "{x:?}");
+}
