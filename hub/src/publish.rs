@@ -362,7 +362,7 @@ pub fn publish_with(
             from_version: old.version,
             to_version: version,
             from_digest: old.content_digest.clone(),
-            to_digest: digest.clone(),
+            to_digest: None,
             upserts,
             deletes,
         };

@@ -402,6 +402,70 @@ async fn tampered_manifest_snapshot_and_delta_are_refused_with_data_untouched() 
     hub.stop().await;
 }
 
+/// Re-signs the current manifest with its delta from `from` replaced by
+/// `delta` (written as a blob, so its hash matches): a hub that signs what
+/// it serves.
+fn serve_signed_delta(hub: &Hub, from: u64, delta: &feed::Delta) {
+    let gz = feed::encode_blob(delta);
+    let sha = feed::sha256_hex(&gz);
+    std::fs::write(hub.feed().join(format!("blobs/{sha}.gz")), &gz).unwrap();
+    let mut m = current_manifest(&hub.feed());
+    let d = m
+        .deltas
+        .iter_mut()
+        .find(|d| d.from_version == from)
+        .unwrap();
+    d.blob = feed::BlobRef::canonical(sha, gz.len() as u64)
+        .with_decoded_size(feed::gunzip_len(&gz).unwrap());
+    std::fs::write(
+        hub.feed().join("manifest.json"),
+        feed::sign_manifest(&m, &hub.key),
+    )
+    .unwrap();
+}
+
+#[tokio::test]
+async fn a_delta_that_states_another_result_than_its_manifest_is_refused() {
+    let hub = Hub::start().await;
+    let v1 = content(40, "a");
+    let p1 = hub.publish(v1.clone());
+    let work = tempfile::tempdir().unwrap();
+    let cfg = hub.device_cfg(work.path());
+    let dev = MemStore::new();
+    run(&dev, &cfg).await.unwrap();
+    let before = dev.records();
+    let p2 = hub.publish(with_changed(v1, 3, "b"));
+    let sha = delta_sha(&hub.feed(), 1);
+    let published: feed::Delta = feed::decode_blob(
+        &std::fs::read(hub.feed().join(format!("blobs/{sha}.gz"))).unwrap(),
+        1 << 20,
+    )
+    .unwrap();
+    // The hub leaves the result digest out: it is the manifest's.
+    assert_eq!(published.to_digest, None);
+
+    // Signed, hashed right, but stating another result: refused whole.
+    let mut lying = published.clone();
+    lying.to_digest = Some(p1.content_digest.clone());
+    serve_signed_delta(&hub, 1, &lying);
+    let e = run(&dev, &cfg).await.unwrap_err();
+    assert!(
+        matches!(&e, SyncError::Feed(FeedError::Malformed(why)) if why.contains("does not match the manifest")),
+        "{e}"
+    );
+    assert_eq!(dev.records(), before);
+    assert_eq!(dev.position().unwrap().version, 1);
+
+    // One stating the manifest's digest (as hubs before wrote) applies.
+    let mut stating = published;
+    stating.to_digest = Some(p2.content_digest.clone());
+    serve_signed_delta(&hub, 1, &stating);
+    let r = run(&dev, &cfg).await.unwrap();
+    assert_eq!(r.delta_from, Some(1));
+    assert_eq!(dev.position().unwrap().digest, p2.content_digest);
+    hub.stop().await;
+}
+
 fn current_manifest(feed_dir: &Path) -> feed::Manifest {
     let signed: feed::SignedManifest =
         serde_json::from_slice(&std::fs::read(feed_dir.join("manifest.json")).unwrap()).unwrap();

@@ -156,7 +156,10 @@ pub(super) async fn apply_version(
         if dl.feed_id != m.feed_id
             || dl.from_version != pos.version
             || dl.to_version != m.version
-            || dl.to_digest != m.content_digest
+            || dl
+                .to_digest
+                .as_ref()
+                .is_some_and(|t| *t != m.content_digest)
         {
             remove_part(cfg, &d.blob);
             return Err(FeedError::Malformed(format!(
