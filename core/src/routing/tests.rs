@@ -255,9 +255,9 @@ fn a_grown_up_naming_her_children_is_helped_first_as_a_grown_up() {
     assert_eq!(r.lines_for(&child).next(), Some(("bris-116111", false)));
 }
 
-/// A teacher about a young pupil who wants to die: after Bris the line is
-/// 1177, not the women's line. Once a parent's violence is named the mother may be
-/// the one asking, and the women's line is back.
+/// A teacher about a young pupil who wants to die, or a child hit at home:
+/// after Bris (closed before 14:00) the line is 1177, which answers anyone,
+/// not the women's line. A young person subjected to violence keeps it.
 #[test]
 fn a_worker_about_a_young_child_without_violence_gets_1177_after_bris() {
     use crate::vocab::{Need, Role};
@@ -271,7 +271,7 @@ fn a_worker_about_a_young_child_without_violence_gets_1177_after_bris() {
             .map(|(id, _)| id.to_string())
             .collect::<Vec<_>>()
     };
-    assert_eq!(ids(&threatened)[..2], ["bris-116111", "kvinnofridslinjen"]);
+    assert_eq!(ids(&threatened)[..2], ["bris-116111", "vardguiden-1177"]);
     // A girl of 15 who is hit keeps the lines she had: Bris, then the
     // women's line.
     let mut girl = Situation::new(

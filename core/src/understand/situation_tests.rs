@@ -457,6 +457,32 @@ fn a_parent_who_hits_the_speaker_makes_the_speaker_a_child() {
 }
 
 #[test]
+fn a_parents_partner_who_hits_the_speaker_makes_the_speaker_a_child() {
+    // What a pupil says of a step-parent at home, as the pupil says it.
+    for text in [
+        "mammas kille slar mig",
+        "min mammas nya kille slar mig nar hon jobbar",
+        "mamma och hennes kille slar mig",
+        "pappas sambo slar mig nar jag bor hos pappa",
+        "pappa och hans tjej slar mig",
+    ] {
+        let x = r(text);
+        assert!(x.roles.contains(&Role::Child), "{text}: {x:?}");
+        assert!(has_group(&x, Group::Children), "{text}: {x:?}");
+        // The mother named is not the person to route for.
+        assert!(!has_group(&x, Group::Women), "{text}: {x:?}");
+    }
+    // Her own partner, said as hers, keeps the grown-up.
+    for text in [
+        "min kille slar mig",
+        "min sambo slar mig och mamma vet inte",
+    ] {
+        let x = r(text);
+        assert!(!x.roles.contains(&Role::Child), "{text}: {x:?}");
+    }
+}
+
+#[test]
 fn he_in_the_stairwell_now_is_danger_now_a_neighbour_there_is_not() {
     let x = r("exet har skickat sms hela kvallen och nu star han i trapphuset och bankar");
     assert!(x.situation.danger(), "{x:?}");

@@ -357,12 +357,31 @@ pub(super) fn who_is_who(
             "mother",
         ];
         let parent = |i: usize| PARENT.contains(&toks[i].t.word.as_str());
+        // A parent's partner ("mammas nya kille", "pappas sambo", "mamma
+        // och hennes kille"): to a child who says it, a parent at home.
+        const PARENTS: &[&str] = &["mammas", "mammans", "pappas", "pappans", "mors", "fars"];
+        let word = |j: usize| toks[j].t.word.as_str();
+        let parents_partner = |i: usize| {
+            (has(cues[i], Cue::Partner) || can_be_abuser(i) || groups_of(i) != 0)
+                && (i.saturating_sub(2)..i).any(|j| {
+                    PARENTS.contains(&word(j))
+                        || (["hennes", "hans", "her", "his"].contains(&word(j))
+                            && (0..j).any(parent))
+                })
+        };
+        let parentish = |i: usize| parent(i) || PARENTS.contains(&word(i)) || parents_partner(i);
+        // Only "min", "mitt", "mina", "my" make a partner the speaker's own
+        // ("hennes kille" is someone else's).
+        let mine = |j: usize| ["min", "mitt", "mina", "my"].contains(&word(j));
         let own_partner = speaker
             && (0..n).any(|i| {
+                let after_mine = i > 0 && mine(i - 1);
                 let after_possessive = i > 0 && has(cues[i - 1], Cue::Possessive);
                 // "sambon", "min sambo"; or "min man", "min fru", "min kille".
-                (has(cues[i], Cue::Partner) && (i == 0 || after_possessive || !person(i - 1)))
-                    || (can_be_abuser(i) && after_possessive && !parent(i))
+                !parents_partner(i)
+                    && ((has(cues[i], Cue::Partner)
+                        && (i == 0 || after_mine || (!after_possessive && !person(i - 1))))
+                        || (can_be_abuser(i) && after_mine && !parent(i)))
             });
         // "barnen", "bebisen" said by the speaker are a parent's words (a
         // child says "syskonen"): "han sa att han ska döda mig när barnen
@@ -407,7 +426,7 @@ pub(super) fn who_is_who(
             && !own_partner
             && age.is_none_or(|(_, a)| a < 18)
             && (0..n).any(|i| {
-                parent(i)
+                parentish(i)
                     // ("min mamma" is read whole as someone close: the
                     // phrase's first word carries it.)
                     && (abuser[i]
@@ -417,7 +436,7 @@ pub(super) fn who_is_who(
             })
             // No one else named as the one who does it.
             && !(0..n).any(|j| {
-                abuser[j] && !parent(j) && !(j + 1 < n && toks[j + 1].cont && parent(j + 1))
+                abuser[j] && !parentish(j) && !(j + 1 < n && toks[j + 1].cont && parentish(j + 1))
             });
         if minor_after(Cue::SelfRef.bit())
             || minor_person
@@ -426,6 +445,12 @@ pub(super) fn who_is_who(
             || (s.groups & Group::Children.bit() != 0 && s.groups & adult == 0 && !own_partner)
         {
             roles.push(Role::Child);
+            // Hit by a parent or a parent's partner, the child is the one in
+            // front of you: a mother named ("mammas kille", "när mamma
+            // jobbar") is not a woman to route for.
+            if parent_hits_speaker {
+                s.groups &= !adult;
+            }
         } else if anyone && !relative {
             roles.push(Role::Subjected);
             // The speaker's own wife ("min fru slår mig", "my wife hits
@@ -434,7 +459,6 @@ pub(super) fn who_is_who(
             const WIFE: &[&str] = &[
                 "fru", "frun", "hustru", "hustrun", "exfru", "exfrun", "wife",
             ];
-            let mine = |j: usize| ["min", "mitt", "my"].contains(&toks[j].t.word.as_str());
             let wife = speaker
                 && (0..n).any(|i| {
                     abuser[i]
