@@ -483,6 +483,29 @@ fn a_parents_partner_who_hits_the_speaker_makes_the_speaker_a_child() {
 }
 
 #[test]
+fn a_blow_denied_after_the_verb_is_no_form_but_what_he_does_stays() {
+    // What a woman tells the district nurse, as the nurse notes it.
+    let x = r("min sambo slar mig inte men han kontrollerar allt");
+    assert_eq!(x.situation.forms & Form::Physical.bit(), 0, "{x:?}");
+    assert!(x.situation.forms & Form::Psychological.bit() != 0, "{x:?}");
+    let x = r("han slog inte men han tar alla pengar");
+    assert_eq!(x.situation.forms & Form::Physical.bit(), 0, "{x:?}");
+    // The negation goes with what follows: the blows happened.
+    for text in [
+        "han slar inte mig utan barnen",
+        "han slar mig inte langre men jag ar radd",
+        "han slog mig inte bara en gang",
+        "han slar mig inte just nu men igar",
+    ] {
+        let x = r(text);
+        assert!(
+            x.situation.forms & Form::Physical.bit() != 0,
+            "{text}: {x:?}"
+        );
+    }
+}
+
+#[test]
 fn he_in_the_stairwell_now_is_danger_now_a_neighbour_there_is_not() {
     let x = r("exet har skickat sms hela kvallen och nu star han i trapphuset och bankar");
     assert!(x.situation.danger(), "{x:?}");
