@@ -198,6 +198,18 @@ fn directory() {
         drop(fyr);
     }
     let load = percentile(&mut loads, 0.5);
+    if let Some(keep) = std::env::var_os("FYR_BENCH_KEEP") {
+        // The store the cold start opens, closed (`fyr-bench cold KEEP/cold`
+        // repeats it, e.g. under `perf`).
+        let to = std::path::Path::new(&keep).join("cold");
+        std::fs::create_dir_all(&to).unwrap();
+        for e in std::fs::read_dir(tmp.path()).unwrap() {
+            let e = e.unwrap();
+            if e.file_type().unwrap().is_file() {
+                std::fs::copy(e.path(), to.join(e.file_name())).unwrap();
+            }
+        }
+    }
 
     // Cold start: a fresh process opens the store and answers the first
     // query (median of 5; the process's own start is not counted).
