@@ -79,8 +79,17 @@ fn single(lex: &Lexicon, t: &Token, last: bool, starts: &dyn Fn(&str) -> bool) -
     if !exact.is_empty() {
         return exact;
     }
+    // A little word ("dem", "man") is not read through another word's
+    // stem ("demens" stems to "dem"): only a lexicon word it is.
+    if t.stop {
+        return lex
+            .singles(&t.stem)
+            .filter(|&p| lex.word(p, 0) == t.stem)
+            .map(|p| lex.phrases[p].meaning)
+            .collect();
+    }
     let by_stem = of(&t.stem);
-    if !by_stem.is_empty() || t.stop {
+    if !by_stem.is_empty() {
         return by_stem;
     }
     let n = t.word.chars().count();

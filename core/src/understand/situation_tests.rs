@@ -506,6 +506,23 @@ fn a_blow_denied_after_the_verb_is_no_form_but_what_he_does_stays() {
 }
 
 #[test]
+fn them_is_not_dementia() {
+    // A teacher's note: "dem" (them) stems like "demens".
+    let x = r("elev skickade nakenbilder till aldre kille som nu hotar sprida dem");
+    assert!(!has_group(&x, Group::OlderPeople), "{x:?}");
+    let x = r("han slog dem");
+    assert!(!has_group(&x, Group::OlderPeople), "{x:?}");
+    // The word itself, and its forms, still say it.
+    for text in [
+        "hon ar dement och sonen tar hennes pengar",
+        "pappa har demens",
+    ] {
+        let x = r(text);
+        assert!(has_group(&x, Group::OlderPeople), "{text}: {x:?}");
+    }
+}
+
+#[test]
 fn he_in_the_stairwell_now_is_danger_now_a_neighbour_there_is_not() {
     let x = r("exet har skickat sms hela kvallen och nu star han i trapphuset och bankar");
     assert!(x.situation.danger(), "{x:?}");
