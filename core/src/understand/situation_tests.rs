@@ -523,6 +523,28 @@ fn them_is_not_dementia() {
 }
 
 #[test]
+fn one_convicted_of_violence_who_wants_treatment_is_the_person() {
+    // A probation officer's and a social worker's notes.
+    for text in [
+        "han ar domd for misshandel mot sin fru och vill ga i behandling",
+        "klient domd for misshandel mot ex vill ga behandling",
+        "han ar domd for olaga hot och vill ha behandling",
+    ] {
+        let x = r(text);
+        assert!(x.roles.contains(&Role::UsesViolence), "{text}: {x:?}");
+        assert!(!x.roles.contains(&Role::Subjected), "{text}: {x:?}");
+    }
+    // The wish of the one he hurt, or of the speaker he hurt, stays hers.
+    for text in [
+        "hon vill ha hjalp, han ar domd for misshandel mot henne",
+        "han ar domd for misshandel mot mig och jag vill ha hjalp",
+    ] {
+        let x = r(text);
+        assert!(!x.roles.contains(&Role::UsesViolence), "{text}: {x:?}");
+    }
+}
+
+#[test]
 fn he_in_the_stairwell_now_is_danger_now_a_neighbour_there_is_not() {
     let x = r("exet har skickat sms hela kvallen och nu star han i trapphuset och bankar");
     assert!(x.situation.danger(), "{x:?}");

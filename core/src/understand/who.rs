@@ -320,9 +320,48 @@ pub(super) fn who_is_who(
     }) && !cues.iter().any(|&c| has(c, Cue::Victim))
         && !speaker_hit
         && (0..n).any(|i| active(i) && !negated[i]);
-    let uses_violence =
-        (help || self_violence || treatment || (perpetrator && !victim && !named_abuser))
-            && !dropped("role:uses_violence");
+    // Convicted of, charged with or suspected of violence ("han är dömd
+    // för misshandel mot sin fru och vill gå i behandling", "klient dömd
+    // för misshandel mot ex vill gå behandling"): a wish for treatment
+    // after it is the convicted one's (a probation officer's or social
+    // worker's words), whoever the conviction names as hurt.
+    const CONVICTED: &[&str] = &[
+        "domd",
+        "domdes",
+        "falld",
+        "falldes",
+        "straffad",
+        "atalad",
+        "atalas",
+        "misstankt",
+        "convicted",
+    ];
+    let word = |j: usize| toks[j].t.word.as_str();
+    let convicted = (0..n).find(|&i| {
+        CONVICTED.contains(&word(i))
+            && (i + 1..(i + 5).min(n)).any(|j| has(cues[j], Cue::Violence) || forms_at(j))
+    });
+    let convicted_treatment = convicted.is_some_and(|c| {
+        // The one convicted: the nearest person or pronoun before.
+        let subject = (c.saturating_sub(3)..c)
+            .rev()
+            .find(|&j| person(j) || has(cues[j], Cue::Pronoun) || has(cues[j], Cue::Professional));
+        (c + 1..n).any(|t| {
+            has(cues[t], Cue::Treatment)
+                && !negated[t]
+                && match wisher(t) {
+                    None => true,
+                    // Someone the conviction names, or the one convicted.
+                    Some(j) => j > c || Some(j) == subject || abuser[j],
+                }
+        }) && !speaker_hit
+    });
+    let uses_violence = (help
+        || self_violence
+        || treatment
+        || convicted_treatment
+        || (perpetrator && !victim && !named_abuser))
+        && !dropped("role:uses_violence");
     let mut roles = Vec::new();
     if uses_violence {
         roles.push(Role::UsesViolence);
