@@ -545,6 +545,23 @@ fn one_convicted_of_violence_who_wants_treatment_is_the_person() {
 }
 
 #[test]
+fn a_grown_child_who_takes_a_parents_money_is_the_abuser() {
+    // An older mother's own words; a home-care worker's note.
+    let x = r("min son tar min pension och slar mig ibland");
+    assert!(x.roles.contains(&Role::Subjected), "{x:?}");
+    assert!(!x.roles.contains(&Role::Relative), "{x:?}");
+    assert!(has_group(&x, Group::OlderPeople), "{x:?}");
+    assert!(x.situation.forms & Form::Economic.bit() != 0, "{x:?}");
+    let x = r("dottern tar pappans pension");
+    assert!(!x.roles.contains(&Role::Child), "{x:?}");
+    assert!(!has_group(&x, Group::Children), "{x:?}");
+    assert!(has_group(&x, Group::OlderPeople), "{x:?}");
+    // The parent of a victim stays the relative.
+    let x = r("min dotter blir slagen och han tar hennes pengar");
+    assert!(x.roles.contains(&Role::Relative), "{x:?}");
+}
+
+#[test]
 fn he_in_the_stairwell_now_is_danger_now_a_neighbour_there_is_not() {
     let x = r("exet har skickat sms hela kvallen och nu star han i trapphuset och bankar");
     assert!(x.situation.danger(), "{x:?}");

@@ -71,7 +71,8 @@ pub(super) fn who_is_who(
         if has(cues[i], Cue::Abuser) && !aged_victim() {
             return true;
         }
-        if !person(i) {
+        // A deed is no one ("tar min pension": a group, but what is done).
+        if !person(i) || active(i) {
             return false;
         }
         let before = i.saturating_sub(2)..i;
