@@ -562,6 +562,20 @@ fn a_grown_child_who_takes_a_parents_money_is_the_abuser() {
 }
 
 #[test]
+fn a_same_sex_couple_said_plainly_is_read() {
+    let x = r("min pojkvan slar mig, vi ar tva killar");
+    assert!(has_group(&x, Group::Lgbtq), "{x:?}");
+    assert!(has_group(&x, Group::Men), "{x:?}");
+    assert!(!has_group(&x, Group::Women), "{x:?}");
+    let x = r("min flickvan slar mig vi ar tva tjejer");
+    assert!(has_group(&x, Group::Lgbtq), "{x:?}");
+    assert!(has_group(&x, Group::Women), "{x:?}");
+    // Two boys fighting in town are no couple.
+    let x = r("tva killar brakade pa stan");
+    assert!(!has_group(&x, Group::Lgbtq), "{x:?}");
+}
+
+#[test]
 fn he_in_the_stairwell_now_is_danger_now_a_neighbour_there_is_not() {
     let x = r("exet har skickat sms hela kvallen och nu star han i trapphuset och bankar");
     assert!(x.situation.danger(), "{x:?}");
