@@ -576,6 +576,13 @@ fn a_same_sex_couple_said_plainly_is_read() {
 }
 
 #[test]
+fn a_nurses_pat_is_a_patient() {
+    let x = r("pat uppger att maken slar henne");
+    assert!(x.roles.contains(&Role::Professional), "{x:?}");
+    assert!(x.roles.contains(&Role::Subjected), "{x:?}");
+}
+
+#[test]
 fn he_in_the_stairwell_now_is_danger_now_a_neighbour_there_is_not() {
     let x = r("exet har skickat sms hela kvallen och nu star han i trapphuset och bankar");
     assert!(x.situation.danger(), "{x:?}");
