@@ -320,7 +320,19 @@ fn join_split(tokens: Vec<Token>, known: &dyn Fn(&str) -> bool) -> Vec<Token> {
 fn negation(toks: &[Tok], cues: &[u32]) -> Vec<bool> {
     let n = toks.len();
     let mut negated = vec![false; n];
+    // Not stopping is going on ("han slutar inte slå henne", "kan inte
+    // sluta kontrollera hennes telefon", "kan inte låta bli"): no negation.
+    const STOPPING: &[&str] = &[
+        "sluta", "slutar", "slutade", "slutat", "lata", "stop", "stops",
+    ];
+    let stopping = |k: Option<usize>| {
+        k.and_then(|k| toks.get(k))
+            .is_some_and(|t| STOPPING.contains(&t.t.word.as_str()))
+    };
     for i in (0..n).filter(|&i| has(cues[i], Cue::Not)) {
+        if stopping(Some(i + 1)) || stopping(i.checked_sub(1)) {
+            continue;
+        }
         let mut words = 0;
         for j in i + 1..n {
             let t = &toks[j];

@@ -583,6 +583,28 @@ fn a_nurses_pat_is_a_patient() {
 }
 
 #[test]
+fn not_stopping_is_going_on() {
+    // A friend's words: he does not stop; it is hers, and it happens.
+    for text in [
+        "han slutar inte sla henne",
+        "han kan inte sluta kontrollera hennes telefon",
+    ] {
+        let x = r(text);
+        assert!(!x.roles.contains(&Role::UsesViolence), "{text}: {x:?}");
+        assert!(x.situation.forms != 0, "{text}: {x:?}");
+    }
+    // His own words: he wants to stop.
+    for text in [
+        "jag kan inte sluta kontrollera min flickvans telefon",
+        "jag vill inte sla henne mer",
+        "jag behover hjalp att inte sla",
+    ] {
+        let x = r(text);
+        assert!(x.roles.contains(&Role::UsesViolence), "{text}: {x:?}");
+    }
+}
+
+#[test]
 fn he_in_the_stairwell_now_is_danger_now_a_neighbour_there_is_not() {
     let x = r("exet har skickat sms hela kvallen och nu star han i trapphuset och bankar");
     assert!(x.situation.danger(), "{x:?}");
