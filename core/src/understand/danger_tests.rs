@@ -256,3 +256,26 @@ fn he_is_near_only_when_he_is_the_one_near() {
         assert!(!r(t).situation.danger(), "{t}");
     }
 }
+
+#[test]
+fn a_knife_in_his_hand_or_a_door_kicked_in_is_danger_now() {
+    // What a woman or her friend types on julafton night.
+    for text in [
+        "han har en kniv och ar full",
+        "hon har lasat in sig pa toaletten och han sparkar pa dorren",
+        "han sparkar pa dorren",
+        "han star med en kniv i koket",
+    ] {
+        let x = r(text);
+        assert!(x.situation.danger(), "{text}: {x:?}");
+    }
+    // Told of before, as a habit, or denied: no danger now.
+    for text in [
+        "han hade en kniv forra veckan",
+        "han har ingen kniv",
+        "han brukar sparka pa dorren nar han ar full",
+    ] {
+        let x = r(text);
+        assert!(!x.situation.danger(), "{text}: {x:?}");
+    }
+}
