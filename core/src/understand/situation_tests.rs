@@ -605,6 +605,21 @@ fn not_stopping_is_going_on() {
 }
 
 #[test]
+fn the_pupil_who_tells_is_not_the_one_who_hits() {
+    // A pupil's words passed on, with an older brother or a word Fyr does
+    // not know for the one who hits.
+    for text in [
+        "elev berattar att storebror slar henne",
+        "elev berattar att extrapappan slar henne",
+        "eleven sager att fosterpappan slar henne",
+    ] {
+        let x = r(text);
+        assert!(x.roles.contains(&Role::Child), "{text}: {x:?}");
+        assert!(!has_group(&x, Group::Women), "{text}: {x:?}");
+    }
+}
+
+#[test]
 fn he_in_the_stairwell_now_is_danger_now_a_neighbour_there_is_not() {
     let x = r("exet har skickat sms hela kvallen och nu star han i trapphuset och bankar");
     assert!(x.situation.danger(), "{x:?}");
