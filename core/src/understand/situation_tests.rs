@@ -620,6 +620,19 @@ fn the_pupil_who_tells_is_not_the_one_who_hits() {
 }
 
 #[test]
+fn mental_ill_health_is_not_psychological_violence() {
+    let x = r("hon har psykisk ohalsa och sambon slar henne");
+    assert_eq!(x.situation.forms & Form::Psychological.bit(), 0, "{x:?}");
+    assert!(x.situation.forms & Form::Physical.bit() != 0, "{x:?}");
+    let x = r("kvinna med psykisk funktionsnedsattning blir slagen");
+    assert!(has_group(&x, Group::Disabilities), "{x:?}");
+    assert_eq!(x.situation.forms & Form::Psychological.bit(), 0, "{x:?}");
+    // Psychological violence said as such stays.
+    let x = r("han utsatter henne for psykiskt vald");
+    assert!(x.situation.forms & Form::Psychological.bit() != 0, "{x:?}");
+}
+
+#[test]
 fn he_in_the_stairwell_now_is_danger_now_a_neighbour_there_is_not() {
     let x = r("exet har skickat sms hela kvallen och nu star han i trapphuset och bankar");
     assert!(x.situation.danger(), "{x:?}");
