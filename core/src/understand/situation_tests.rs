@@ -633,6 +633,17 @@ fn mental_ill_health_is_not_psychological_violence() {
 }
 
 #[test]
+fn a_family_that_does_not_accept_his_orientation_is_honour_and_hbtqi() {
+    let x = r("familjen accepterar inte hans laggning och hotar honom");
+    assert!(has_group(&x, Group::Lgbtq), "{x:?}");
+    assert!(x.situation.forms & Form::Honour.bit() != 0, "{x:?}");
+    let x = r("hon har sexuell laggning som familjen inte accepterar");
+    assert!(has_group(&x, Group::Lgbtq), "{x:?}");
+    // An orientation is no sexual violence.
+    assert_eq!(x.situation.forms & Form::Sexual.bit(), 0, "{x:?}");
+}
+
+#[test]
 fn he_in_the_stairwell_now_is_danger_now_a_neighbour_there_is_not() {
     let x = r("exet har skickat sms hela kvallen och nu star han i trapphuset och bankar");
     assert!(x.situation.danger(), "{x:?}");

@@ -71,8 +71,17 @@ pub(super) fn who_is_who(
         if has(cues[i], Cue::Abuser) && !aged_victim() {
             return true;
         }
-        // A deed is no one ("tar min pension": a group, but what is done).
-        if !person(i) || active(i) {
+        // A deed is no one ("tar min pension": a group, but what is done),
+        // nor is what someone has or is ("hans läggning", "hennes
+        // funktionsnedsättning", "hemtjänsten": a group word that names no
+        // one who could do it).
+        let attribute = !can_be_abuser(i)
+            && !has(cues[i], Cue::Abuser)
+            && !has(cues[i], Cue::Partner)
+            && groups_of(i)
+                & !(Group::Lgbtq.bit() | Group::Disabilities.bit() | Group::OlderPeople.bit())
+                == 0;
+        if !person(i) || active(i) || attribute {
             return false;
         }
         let before = i.saturating_sub(2)..i;
