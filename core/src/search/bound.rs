@@ -122,7 +122,7 @@ impl Ranker<'_> {
             cap += self.words_weight;
         }
         if self.names_decide && named.iter().any(|&n| n) {
-            cap += 250.0;
+            cap += super::rank::NAMED;
         }
         cap
     }

@@ -47,6 +47,12 @@ pub(super) const WHY_WORDS: u8 = 8;
 pub(super) const WHY_FILLS: u8 = 16;
 pub(super) const WHY_LINE: u8 = 32;
 
+/// What a service the words name gains ("tjejjouren växjö", nothing else
+/// read): more than being open now and primary together, so that a lookup
+/// by name gives the service named, open or not (the line that always
+/// answers still goes above it when it is closed).
+pub(super) const NAMED: f64 = 400.0;
+
 pub(super) fn why_ids(w: u8) -> Vec<String> {
     [
         (WHY_LINE, "line"),
@@ -261,7 +267,7 @@ impl Ranker<'_> {
                 score += self.words_weight * (rel / best_text).clamp(0.0, 1.0) as f64;
             }
             if named {
-                score += 250.0;
+                score += NAMED;
             }
             if self.muni_ix.is_some() {
                 score += match e.area {

@@ -177,3 +177,39 @@ fn a_service_the_words_refuse_is_not_offered_first() {
     assert!(!top.contains(&"ljungby-kvinnojour"), "{top:?}");
     assert!(!refuses.is_empty());
 }
+
+/// A lookup by name with the place ("tjejjouren växjö", as a teacher
+/// types it before the girls' shelter opens): the service named comes
+/// before open services the words only touch (it came third, after the
+/// social services on call), with only the line that always answers above
+/// it while it is closed.
+#[test]
+fn a_service_named_with_its_place_comes_before_open_ones() {
+    let mut b = crate::bundle::bundled().unwrap();
+    b.position.digest = String::new();
+    let (_d, f) = fixture::open_with(b.records, b.position);
+    let at: DateTime<Utc> = "2026-12-08T16:30:00+01:00".parse().unwrap();
+    for text in ["tjejjouren vaxjo", "tjejjouren vaxjo oppettider"] {
+        let h = f
+            .search(&SearchQuery {
+                text: Some(text.into()),
+                municipality: Some("Växjö".into()),
+                at: Some(at),
+                ..Default::default()
+            })
+            .unwrap();
+        let at_of = |id: &str| h.iter().position(|x| x.id == id);
+        let named = at_of("tjejjouren-kronoberg").expect("the girls' shelter is listed");
+        assert!(named <= 1, "{text}: {:?}", ids(&h));
+        if let Some(s) = at_of("socialjour-vaxjo") {
+            assert!(named < s, "{text}: {:?}", ids(&h));
+        }
+        if named == 1 {
+            assert!(
+                h[0].why.iter().any(|w| w == "line"),
+                "{text}: {:?}",
+                ids(&h)
+            );
+        }
+    }
+}
