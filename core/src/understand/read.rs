@@ -198,9 +198,14 @@ pub fn read_with(
         "kan", "far", "maste", "ska", "bor", "skulle", "borde", "vill", "gor", "vet", "hur",
     ];
     let modal = |t: &Tok| MODALS.contains(&t.t.word.as_str());
+    // A question's "man" after its verb ("hur frågar man om våld", "vad
+    // säger man", "var anmäler man") is "one" too.
+    const QUESTIONS: &[&str] = &["hur", "vad", "var", "vart", "nar", "vem", "varfor", "vilka"];
     let generic = |toks: &[Tok], i: usize| {
         toks[i].t.word == "man"
-            && ((i > 0 && modal(&toks[i - 1])) || toks.get(i + 1).is_some_and(modal))
+            && ((i > 0 && modal(&toks[i - 1]))
+                || toks.get(i + 1).is_some_and(modal)
+                || (i >= 2 && QUESTIONS.contains(&toks[i - 2].t.word.as_str())))
     };
     // Phrases of several words first, longest first; then single words.
     let mut i = 0;

@@ -644,6 +644,23 @@ fn a_family_that_does_not_accept_his_orientation_is_honour_and_hbtqi() {
 }
 
 #[test]
+fn a_questions_man_is_one_not_a_man() {
+    for text in [
+        "hur fragar man om vald",
+        "var anmaler man vald",
+        "vad sager man till en kvinna som blir slagen",
+    ] {
+        let x = r(text);
+        assert!(!has_group(&x, Group::Men), "{text}: {x:?}");
+    }
+    let x = r("hur fragar man om vald");
+    assert!(x.roles.contains(&Role::Professional), "{x:?}");
+    // A man named is a man.
+    let x = r("en man blir slagen av sin fru");
+    assert!(has_group(&x, Group::Men), "{x:?}");
+}
+
+#[test]
 fn he_in_the_stairwell_now_is_danger_now_a_neighbour_there_is_not() {
     let x = r("exet har skickat sms hela kvallen och nu star han i trapphuset och bankar");
     assert!(x.situation.danger(), "{x:?}");
