@@ -655,6 +655,10 @@ fn a_questions_man_is_one_not_a_man() {
     }
     let x = r("hur fragar man om vald");
     assert!(x.roles.contains(&Role::Professional), "{x:?}");
+    // An employer asking about an employee is a worker asking too.
+    let x = r("chef: medarbetare utsatt for vald av partner");
+    assert!(x.roles.contains(&Role::Professional), "{x:?}");
+    assert!(x.roles.contains(&Role::Subjected), "{x:?}");
     // A man named is a man.
     let x = r("en man blir slagen av sin fru");
     assert!(has_group(&x, Group::Men), "{x:?}");
