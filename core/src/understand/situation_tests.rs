@@ -665,6 +665,24 @@ fn a_questions_man_is_one_not_a_man() {
 }
 
 #[test]
+fn speaking_a_language_or_talking_of_something_is_no_one_to_talk_to() {
+    for text in [
+        "hon pratar bara nordsamiska",
+        "hon vill prata arabiska",
+        "han pratar bara om att doda henne",
+    ] {
+        let x = r(text);
+        assert!(!has_need(&x, Need::TalkNow), "{text}: {x:?}");
+    }
+    let x = r("hon pratar bara nordsamiska");
+    assert!(has_need(&x, Need::Interpretation), "{x:?}");
+    for text in ["hon vill prata med nagon nu", "jag behover prata"] {
+        let x = r(text);
+        assert!(has_need(&x, Need::TalkNow), "{text}: {x:?}");
+    }
+}
+
+#[test]
 fn he_in_the_stairwell_now_is_danger_now_a_neighbour_there_is_not() {
     let x = r("exet har skickat sms hela kvallen och nu star han i trapphuset och bankar");
     assert!(x.situation.danger(), "{x:?}");

@@ -189,9 +189,22 @@ pub(super) fn who_is_who(
     let mut maybe_abuser_groups = 0;
     // Groups read only from a pronoun ("slår henne").
     let mut pronoun_groups = 0;
+    // "Pratar" before a language is speaking it ("hon pratar bara
+    // nordsamiska"), not someone to talk to now.
+    let language_at = |j: usize| {
+        toks.get(j).is_some_and(|t| {
+            t.meanings
+                .iter()
+                .any(|&m| lex.meanings[m].language.is_some())
+        })
+    };
+    let speaks = |i: usize| (i + 1..i + 3).any(language_at);
     for (i, t) in toks.iter().enumerate() {
         for &m in &t.meanings {
             let mm = &lex.meanings[m];
+            if speaks(i) && mm.situation.needs == Need::TalkNow.bit() && mm.cue.is_none() {
+                continue;
+            }
             // Negated: no danger, and no form from a violence word (the blow
             // that did not happen). Other words keep what they say: what a
             // person does not have or may not do is often the sign itself
