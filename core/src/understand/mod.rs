@@ -16,6 +16,8 @@ mod age;
 pub mod analyze;
 #[cfg(test)]
 mod danger_tests;
+#[cfg(test)]
+mod field_tests;
 mod read;
 #[cfg(test)]
 mod situation_tests;
