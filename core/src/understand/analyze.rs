@@ -73,12 +73,21 @@ pub fn analyze(text: &str) -> Vec<Token> {
 /// Whether `a` and `b` differ by at most one edit (a letter changed, added,
 /// dropped, or two neighbours swapped).
 pub fn within_one_edit(a: &str, b: &str) -> bool {
+    // Folded words are ASCII: compared as bytes, with nothing allocated (the
+    // typo pass compares a typed word with every word of the lexicon).
+    if a.is_ascii() && b.is_ascii() {
+        return one_edit(a.as_bytes(), b.as_bytes());
+    }
     let (a, b): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+    one_edit(&a, &b)
+}
+
+fn one_edit<T: PartialEq>(a: &[T], b: &[T]) -> bool {
     let (la, lb) = (a.len(), b.len());
     if la.abs_diff(lb) > 1 {
         return false;
     }
-    let p = a.iter().zip(&b).take_while(|(x, y)| x == y).count();
+    let p = a.iter().zip(b).take_while(|(x, y)| x == y).count();
     if p == la && p == lb {
         return true;
     }
@@ -127,6 +136,16 @@ pub fn split_compound(word: &str, known: &dyn Fn(&str) -> bool) -> Option<(Strin
 #[cfg(test)]
 mod tests {
     use super::*;
+    use proptest::prelude::*;
+
+    proptest! {
+        /// The byte path for ASCII words says what the character path says.
+        #[test]
+        fn one_edit_on_bytes_is_one_edit_on_chars(a in "[a-e]{0,8}", b in "[a-e]{0,8}") {
+            let (x, y): (Vec<char>, Vec<char>) = (a.chars().collect(), b.chars().collect());
+            prop_assert_eq!(within_one_edit(&a, &b), super::one_edit(&x, &y));
+        }
+    }
 
     #[test]
     fn inflections_share_a_stem_with_or_without_swedish_letters() {
@@ -154,6 +173,9 @@ mod tests {
         assert!(within_one_edit("skyddat", "skydat"));
         assert!(!within_one_edit("skyddat", "skadat"));
         assert!(!within_one_edit("far", "fara illa"));
+        // Not folded: compared letter by letter, not byte by byte.
+        assert!(within_one_edit("våld", "vald"));
+        assert!(!within_one_edit("våld", "vält"));
     }
 
     #[test]
