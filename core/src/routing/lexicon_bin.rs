@@ -10,19 +10,24 @@
 //! span off a character boundary or a wrong checksum reads as None, and the
 //! caller compiles the lexicon from its source again.
 //!
-//! Layout (little-endian): magic `FYRLEX01`, u64 key (whose source and
+//! Layout (little-endian): magic `FYRLEX02`, u64 key (whose source and
 //! analyzer these are: the caller's), u32 id length + id, u32 version,
 //! meanings (u32 count; each groups, needs, forms, roles u32, cue u8 (255:
 //! none), abuser u8, u16 language length + language), phrases (u32 count;
-//! each at, len, meaning u32), text (u32 length + UTF-8), spans (u32 count;
-//! pairs of u32), the single and multi tables (u32 count; u64 hashes, then
-//! u32 phrases), and a CRC-32 of everything before it.
+//! each varints: `at` less the previous phrase's end in the spans, len,
+//! meaning), text (u32 length + UTF-8), spans (u32 count; each varints: the
+//! gap after the previous span's end, the length), the single and multi
+//! tables (u32 count; u64 hashes, then varint phrases), and a CRC-32 of
+//! everything before it. Spans follow each other through the text and
+//! phrases through the spans, so most of these are one byte (format 1 kept
+//! every number as a u32: 158 KB of the store for the embedded lexicon, 98
+//! KB now). A file of format 1 reads as a miss and is written again.
 
 use super::lexicon::{Keyed, Lexicon, Meaning, Phrase};
 use super::Situation;
 use crate::understand::Cue;
 
-const MAGIC: &[u8; 8] = b"FYRLEX01";
+const MAGIC: &[u8; 8] = b"FYRLEX02";
 
 impl Lexicon {
     /// The compiled lexicon as bytes, under `key`.
@@ -47,17 +52,23 @@ impl Lexicon {
             b.extend_from_slice(l.as_bytes());
         }
         u32s(&mut b, self.phrases.len() as u32);
+        let mut end = 0u32;
         for p in &self.phrases {
-            for v in [p.at, p.len as u32, p.meaning as u32] {
-                u32s(&mut b, v);
-            }
+            // (A phrase before the previous one's end is written as its
+            // distance past u32::MAX: wrapping keeps it exact.)
+            var(&mut b, p.at.wrapping_sub(end));
+            var(&mut b, p.len as u32);
+            var(&mut b, p.meaning as u32);
+            end = p.at.wrapping_add(2 * p.len as u32);
         }
         u32s(&mut b, self.text.len() as u32);
         b.extend_from_slice(self.text.as_bytes());
         u32s(&mut b, self.spans.len() as u32);
+        let mut end = 0u32;
         for &(x, y) in &self.spans {
-            u32s(&mut b, x);
-            u32s(&mut b, y);
+            var(&mut b, x.wrapping_sub(end));
+            var(&mut b, y.wrapping_sub(x));
+            end = y;
         }
         for k in [&self.single, &self.multi] {
             u32s(&mut b, k.hashes.len() as u32);
@@ -65,7 +76,7 @@ impl Lexicon {
                 b.extend_from_slice(&h.to_le_bytes());
             }
             for &p in &k.phrases {
-                u32s(&mut b, p);
+                var(&mut b, p);
             }
         }
         let crc = crc32fast::hash(&b);
@@ -115,25 +126,31 @@ impl Lexicon {
                 language: (!l.is_empty()).then(|| l.to_string()),
             });
         }
-        let n = r.count(12)?;
+        let n = r.count(3)?;
         let mut phrases = Vec::with_capacity(n);
+        let mut end = 0u32;
         for _ in 0..n {
-            let (at, len, meaning) = (r.u32()?, r.u32()? as usize, r.u32()? as usize);
+            let at = end.wrapping_add(r.var()?);
+            let (len, meaning) = (r.var()? as usize, r.var()? as usize);
             if meaning >= meanings.len() || len == 0 {
                 return None;
             }
+            end = at.wrapping_add(2 * len as u32);
             phrases.push(Phrase { at, len, meaning });
         }
         let text_len = r.u32()? as usize;
         let text = std::str::from_utf8(r.take(text_len)?).ok()?.to_string();
-        let n = r.count(8)?;
+        let n = r.count(2)?;
         let mut spans = Vec::with_capacity(n);
+        let mut end = 0u32;
         for _ in 0..n {
-            let (x, y) = (r.u32()?, r.u32()?);
-            if x > y || !text.is_char_boundary(x as usize) || !text.is_char_boundary(y as usize) {
+            let x = end.checked_add(r.var()?)?;
+            let y = x.checked_add(r.var()?)?;
+            if !text.is_char_boundary(x as usize) || !text.is_char_boundary(y as usize) {
                 return None;
             }
             spans.push((x, y));
+            end = y;
         }
         // Every phrase's words and stems lie among the spans.
         if phrases
@@ -143,9 +160,9 @@ impl Lexicon {
             return None;
         }
         let mut keyed = || -> Option<Keyed> {
-            let n = r.count(12)?;
+            let n = r.count(9)?;
             let hashes = (0..n).map(|_| r.u64()).collect::<Option<Vec<_>>>()?;
-            let ps = (0..n).map(|_| r.u32()).collect::<Option<Vec<_>>>()?;
+            let ps = (0..n).map(|_| r.var()).collect::<Option<Vec<_>>>()?;
             if ps.iter().any(|&p| p as usize >= phrases.len()) || !hashes.is_sorted() {
                 return None;
             }
@@ -173,6 +190,15 @@ impl Lexicon {
     }
 }
 
+/// Writes `v` as a varint (7 bits a byte, low first).
+fn var(b: &mut Vec<u8>, mut v: u32) {
+    while v >= 0x80 {
+        b.push((v as u8) | 0x80);
+        v >>= 7;
+    }
+    b.push(v as u8);
+}
+
 struct Reader<'a> {
     b: &'a [u8],
 }
@@ -188,6 +214,18 @@ impl<'a> Reader<'a> {
     }
     fn u64(&mut self) -> Option<u64> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
+    }
+    /// A varint (7 bits a byte, low first) of at most 32 bits.
+    fn var(&mut self) -> Option<u32> {
+        let mut v = 0u64;
+        for shift in (0..35).step_by(7) {
+            let b = self.take(1)?[0];
+            v |= ((b & 0x7f) as u64) << shift;
+            if b < 0x80 {
+                return u32::try_from(v).ok();
+            }
+        }
+        None
     }
     /// A count of items of at least `min` bytes each that the rest can hold.
     fn count(&mut self, min: usize) -> Option<usize> {
