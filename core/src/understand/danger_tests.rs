@@ -279,3 +279,23 @@ fn a_knife_in_his_hand_or_a_door_kicked_in_is_danger_now() {
         assert!(!x.situation.danger(), "{text}: {x:?}");
     }
 }
+
+#[test]
+fn a_threat_for_tonight_or_him_there_threatening_is_danger_now() {
+    for text in [
+        "hon har fatt ett sms att han ska komma och doda henne ikvall",
+        "hon ringer fran en toalett pa festen, exet ar dar och hotar",
+    ] {
+        let x = r(text);
+        assert!(x.situation.danger(), "{text}: {x:?}");
+    }
+    // Tonight without a threat, or threats told of before.
+    for text in [
+        "hon vill ha skyddat boende ikvall",
+        "han har hotat henne manga ganger men ikvall ar hon hos sin mamma",
+        "han hotade henne igar",
+    ] {
+        let x = r(text);
+        assert!(!x.situation.danger(), "{text}: {x:?}");
+    }
+}
