@@ -52,6 +52,10 @@ pub(super) const WHY_LINE: u8 = 32;
 /// by name gives the service named, open or not (the line that always
 /// answers still goes above it when it is closed).
 pub(super) const NAMED: f64 = 400.0;
+/// What a named service with no phone or chat gains (Terrafem's page,
+/// Jourhavande präst reached through 112): less, so that it is never put
+/// above help that can be called.
+const NAMED_INFO_ONLY: f64 = 250.0;
 
 pub(super) fn why_ids(w: u8) -> Vec<String> {
     [
@@ -267,7 +271,7 @@ impl Ranker<'_> {
                 score += self.words_weight * (rel / best_text).clamp(0.0, 1.0) as f64;
             }
             if named {
-                score += NAMED;
+                score += if reachable { NAMED } else { NAMED_INFO_ONLY };
             }
             if self.muni_ix.is_some() {
                 score += match e.area {
