@@ -59,7 +59,7 @@ impl Lexicon {
             var(&mut b, p.at.wrapping_sub(end));
             var(&mut b, p.len as u32);
             var(&mut b, p.meaning as u32);
-            end = p.at.wrapping_add(2 * p.len as u32);
+            end = p.at.wrapping_add((p.len as u32).wrapping_mul(2));
         }
         u32s(&mut b, self.text.len() as u32);
         b.extend_from_slice(self.text.as_bytes());
@@ -135,7 +135,7 @@ impl Lexicon {
             if meaning >= meanings.len() || len == 0 {
                 return None;
             }
-            end = at.wrapping_add(2 * len as u32);
+            end = at.wrapping_add((len as u32).wrapping_mul(2));
             phrases.push(Phrase { at, len, meaning });
         }
         let text_len = r.u32()? as usize;
@@ -153,10 +153,13 @@ impl Lexicon {
             end = y;
         }
         // Every phrase's words and stems lie among the spans.
-        if phrases
-            .iter()
-            .any(|p| p.at as usize + 2 * p.len > spans.len())
-        {
+        // (Checked: on a 32-bit phone a forged length would wrap.)
+        if phrases.iter().any(|p| {
+            p.len
+                .checked_mul(2)
+                .and_then(|l| l.checked_add(p.at as usize))
+                .is_none_or(|end| end > spans.len())
+        }) {
             return None;
         }
         let mut keyed = || -> Option<Keyed> {
@@ -278,6 +281,37 @@ mod tests {
         let meanings_at = at + 4 + id_len + 4;
         let n = u32::from_le_bytes(x[meanings_at..meanings_at + 4].try_into().unwrap());
         x[meanings_at..meanings_at + 4].copy_from_slice(&(n + 1_000_000).to_le_bytes());
+        let crc = crc32fast::hash(&x);
+        x.extend_from_slice(&crc.to_le_bytes());
+        assert!(Lexicon::from_bytes(&x, 7).is_none());
+    }
+
+    /// A phrase length near u32::MAX (a varint the fuzzer found, checksum
+    /// made right) reads as None, not an overflow.
+    #[test]
+    fn a_huge_phrase_length_is_not_a_lexicon() {
+        let l = embedded_lexicon().unwrap();
+        let b = l.to_bytes(7);
+        let mut x = b[..b.len() - 4].to_vec();
+        // The first phrase follows the meanings; its `at` gap is 0, then its
+        // length: made 2^31 + 1 as a five-byte varint.
+        let at = x.windows(8).position(|w| w == 7u64.to_le_bytes()).unwrap() + 8;
+        let id_len = u32::from_le_bytes(x[at..at + 4].try_into().unwrap()) as usize;
+        let mut r = Reader {
+            b: &x[at + 4 + id_len + 4..],
+        };
+        let n = r.u32().unwrap() as usize;
+        for _ in 0..n {
+            r.take(18).unwrap();
+            let l = u16::from_le_bytes(r.take(2).unwrap().try_into().unwrap()) as usize;
+            r.take(l).unwrap();
+        }
+        r.u32().unwrap();
+        let first = x.len() - r.b.len();
+        assert_eq!(x[first], 0, "the first phrase starts at the spans' start");
+        let mut huge = Vec::new();
+        var(&mut huge, (1 << 31) + 1);
+        x.splice(first + 1..first + 2, huge);
         let crc = crc32fast::hash(&x);
         x.extend_from_slice(&crc.to_le_bytes());
         assert!(Lexicon::from_bytes(&x, 7).is_none());
