@@ -359,17 +359,16 @@ fn negation(toks: &[Tok], cues: &[u32]) -> Vec<bool> {
         // "inte längre", "inte mig utan barnen", "inte just nu").
         const SCOPE: &[&str] = &[
             "bara", "utan", "langre", "ofta", "alltid", "sa", "lika", "just", "nu", "varje",
-            "hela", "mycket", "only", "just", "anymore", "often",
+            "hela", "mycket", "only", "anymore", "often",
         ];
         let word_at = |k: usize| toks.get(k).map(|t| t.t.word.as_str());
         let goes_on = word_at(i + 1).is_some_and(|w| SCOPE.contains(&w))
             || word_at(i + 2).is_some_and(|w| ["utan", "but"].contains(&w));
         let violence = |k: usize| has(cues[k], Cue::Violence) && !has(cues[k], Cue::Victim);
         if !goes_on && i > 0 {
-            let object = |k: usize| has(cues[k], Cue::Object) && !toks[k].t.word.is_empty();
             let verb = if violence(i - 1) {
                 Some(i - 1)
-            } else if i > 1 && object(i - 1) && violence(i - 2) {
+            } else if i > 1 && has(cues[i - 1], Cue::Object) && violence(i - 2) {
                 Some(i - 2)
             } else {
                 None

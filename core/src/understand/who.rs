@@ -41,8 +41,10 @@ pub(super) fn who_is_who(
     let active = |i: usize| has(cues[i], Cue::Violence) && !has(cues[i], Cue::Victim);
     // The speaker as an object ("mig", "oss": no group of their own).
     let speaker_object = |j: usize| has(cues[j], Cue::Object) && groups_of(j) == 0;
+    // The folded word at j.
+    let word = |j: usize| toks[j].t.word.as_str();
     // "han", "he": him.
-    let he = |j: usize| ["han", "he"].contains(&toks[j].t.word.as_str());
+    let he = |j: usize| ["han", "he"].contains(&word(j));
     // "från" is "by" only after a word for what was done ("hot från sin
     // man", "slagen från"); else it is where from ("ringer från bvc, mamma
     // …": the mother is not the abuser).
@@ -54,7 +56,7 @@ pub(super) fn who_is_who(
     };
     let by = |j: usize| {
         has(cues[j], Cue::By)
-            && (!["fran", "from"].contains(&toks[j].t.word.as_str())
+            && (!["fran", "from"].contains(&word(j))
                 || (j > 0
                     && (has(cues[j - 1], Cue::Victim)
                         || has(cues[j - 1], Cue::Violence)
@@ -124,7 +126,7 @@ pub(super) fn who_is_who(
             "said",
         ];
         for j in i + 1..(i + 6).min(n) {
-            if has(cues[j], Cue::Victim) || by(j) || TELLS.contains(&toks[j].t.word.as_str()) {
+            if has(cues[j], Cue::Victim) || by(j) || TELLS.contains(&word(j)) {
                 return false;
             }
             if active(j) {
@@ -171,7 +173,7 @@ pub(super) fn who_is_who(
     // unless they are the one using violence ("min mamma dricker och slår oss").
     // Not his ("hans kompisar", "his mother"): the abuser's people.
     // Not one said not to be there ("inga grannar").
-    let his = |i: usize| i > 0 && ["hans", "his"].contains(&toks[i - 1].t.word.as_str());
+    let his = |i: usize| i > 0 && ["hans", "his"].contains(&word(i - 1));
     let uses_it = |i: usize| {
         (i + 1..(i + 5).min(n))
             .take_while(|&j| !has(cues[j], Cue::Victim) && !by(j))
@@ -202,7 +204,7 @@ pub(super) fn who_is_who(
     for (i, t) in toks.iter().enumerate() {
         for &m in &t.meanings {
             let mm = &lex.meanings[m];
-            if speaks(i) && mm.situation.needs == Need::TalkNow.bit() && mm.cue.is_none() {
+            if mm.situation.needs == Need::TalkNow.bit() && mm.cue.is_none() && speaks(i) {
                 continue;
             }
             // Negated: no danger, and no form from a violence word (the blow
@@ -377,7 +379,6 @@ pub(super) fn who_is_who(
         "misstankt",
         "convicted",
     ];
-    let word = |j: usize| toks[j].t.word.as_str();
     let convicted = (0..n).find(|&i| {
         CONVICTED.contains(&word(i))
             && (i + 1..(i + 5).min(n)).any(|j| has(cues[j], Cue::Violence) || forms_at(j))
@@ -440,11 +441,10 @@ pub(super) fn who_is_who(
             "father",
             "mother",
         ];
-        let parent = |i: usize| PARENT.contains(&toks[i].t.word.as_str());
+        let parent = |i: usize| PARENT.contains(&word(i));
         // A parent's partner ("mammas nya kille", "pappas sambo", "mamma
         // och hennes kille"): to a child who says it, a parent at home.
         const PARENTS: &[&str] = &["mammas", "mammans", "pappas", "pappans", "mors", "fars"];
-        let word = |j: usize| toks[j].t.word.as_str();
         let parents_partner = |i: usize| {
             (has(cues[i], Cue::Partner) || can_be_abuser(i) || groups_of(i) != 0)
                 && (i.saturating_sub(2)..i).any(|j| {
@@ -545,9 +545,7 @@ pub(super) fn who_is_who(
             ];
             let wife = speaker
                 && (0..n).any(|i| {
-                    abuser[i]
-                        && WIFE.contains(&toks[i].t.word.as_str())
-                        && (i.saturating_sub(2)..i).any(mine)
+                    abuser[i] && WIFE.contains(&word(i)) && (i.saturating_sub(2)..i).any(mine)
                 });
             if wife && s.groups & Group::Women.bit() == 0 {
                 s.groups |= Group::Men.bit();
