@@ -116,3 +116,41 @@ fn a_scheduled_sync_before_its_time_is_refused_without_network() {
     }
     drop(held);
 }
+
+/// An open and a search read in transactions of their own, and leave
+/// none open behind them: a change from another process (a second `fyr`)
+/// and the write-ahead log's checkpoint are never held up by a reader that
+/// has finished; a search in a transaction already under way reads in it.
+#[test]
+fn open_and_search_leave_no_transaction_open() {
+    let dir = tempfile::tempdir().unwrap();
+    let first = open_fresh(dir.path());
+    drop(first);
+    // A second open: this one reads the store (the first one wrote it).
+    let fyr = open_fresh(dir.path());
+    let q = crate::search::SearchQuery {
+        text: Some("min man slar mig".into()),
+        ..Default::default()
+    };
+    assert!(!fyr.search(&q).unwrap().is_empty());
+    fyr.store()
+        .with_dir(|c, ix| {
+            assert!(c.is_autocommit(), "directory.db: a transaction left open");
+            let tx = c.unchecked_transaction()?;
+            let inside = crate::search::search(&tx, ix, &q, Lang::Sv)?;
+            assert!(!inside.is_empty());
+            assert!(!tx.is_autocommit(), "the caller's transaction is its own");
+            Ok(())
+        })
+        .unwrap();
+    assert!(
+        fyr.store().dev().is_autocommit(),
+        "device.db: a transaction left open"
+    );
+    // Another connection can write both files now.
+    for f in [crate::store::DIRECTORY_FILE, crate::store::DEVICE_FILE] {
+        let c = rusqlite::Connection::open(dir.path().join(f)).unwrap();
+        c.busy_timeout(Duration::from_millis(200)).unwrap();
+        c.execute_batch("BEGIN IMMEDIATE; COMMIT").unwrap();
+    }
+}

@@ -294,6 +294,9 @@ pub fn search_full(
     q: &SearchQuery,
     lang: Lang,
 ) -> Result<SearchResult> {
+    // One read transaction for the whole query (its hits read tens of rows).
+    let tx = crate::store::read_transaction(conn)?;
+    let conn: &Connection = tx.as_deref().unwrap_or(conn);
     let at = q.at.unwrap_or_else(Utc::now);
     let limit = if q.limit == 0 { DEFAULT_LIMIT } else { q.limit };
     let muni = match &q.municipality {

@@ -163,6 +163,12 @@ pub fn get(c: &Connection, kind: &str, id: &str) -> Result<Option<String>> {
         .flatten())
 }
 
+/// The block that would hold (kind, ?2) and its body: a bound range, which
+/// SQLite would plan again at every use but for the store's connections'
+/// fixed plans (`store::open_conn`).
+const BLOCK_WITH_BODY: &str =
+    "SELECT id, body FROM blocks WHERE kind = ?1 AND first <= ?2 ORDER BY first DESC LIMIT 1";
+
 /// `f` over the stored block that would hold (kind, id) — its rowid and
 /// its packed bytes, read where SQLite holds them — if the kind has one
 /// (the one with the greatest first id not after `id`).
@@ -172,9 +178,7 @@ pub fn with_block<R>(
     id: &str,
     f: impl FnOnce(i64, &[u8]) -> R,
 ) -> Result<Option<R>> {
-    let mut st = c.prepare_cached(
-        "SELECT id, body FROM blocks WHERE kind = ?1 AND first <= ?2 ORDER BY first DESC LIMIT 1",
-    )?;
+    let mut st = c.prepare_cached(BLOCK_WITH_BODY)?;
     let mut rows = st.query(params![kind, id])?;
     match rows.next()? {
         Some(r) => Ok(Some(f(r.get(0)?, packed(r.get_ref(1)?)?))),

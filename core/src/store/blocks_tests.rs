@@ -249,3 +249,31 @@ fn a_store_from_before_blocks_is_converted_keeping_every_record_and_hash() {
         crate::feed::record_hash(RecordKind::Service, id, body)[0] as i64
     );
 }
+
+/// Reading record after record through the store's own connection never
+/// plans the shared statement again (a bound range is planned once: each
+/// new plan parsed its SQL anew, most of what a record's read cost).
+#[test]
+fn reading_records_one_by_one_does_not_plan_the_statement_again() {
+    let d = tempfile::tempdir().unwrap();
+    let f = super::super::test_support::open(d.path());
+    let ids: Vec<String> = f
+        .store()
+        .records(RecordKind::Service)
+        .unwrap()
+        .into_iter()
+        .map(|r| r.id)
+        .collect();
+    assert!(ids.len() > 20, "{}", ids.len());
+    f.store()
+        .with_dir(|c, _| {
+            for id in ids.iter().step_by(3) {
+                assert!(get(c, "service", id)?.is_some(), "{id}");
+            }
+            let st = c.prepare_cached(BLOCK_WITH_BODY)?;
+            let again = st.get_status(rusqlite::StatementStatus::RePrepare);
+            assert_eq!(again, 0, "planned again {again} times");
+            Ok(())
+        })
+        .unwrap();
+}

@@ -62,7 +62,8 @@ pub fn open(path: &Path) -> Result<Connection> {
     }
     schema::migrate(&mut c, schema::DEVICE_MIGRATIONS, "device.db")?;
     // Check every page now (the file is small), so that damage is found at
-    // open and not in the middle of a screening.
+    // open and not in the middle of a screening (one read transaction).
+    let tx = c.unchecked_transaction()?;
     let check: String = c.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
     if check != "ok" {
         return Err(Error::Damaged(format!("device.db is malformed ({check})")));
@@ -76,6 +77,7 @@ pub fn open(path: &Path) -> Result<Connection> {
         .join(", ");
     c.query_row(&format!("SELECT {counts}"), [], |r| r.get::<_, i64>(0))
         .map_err(|e| Error::Damaged(format!("device.db tables: {e}")))?;
+    drop(tx);
     Ok(c)
 }
 

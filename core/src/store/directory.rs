@@ -80,7 +80,11 @@ pub fn open(
     if full_check && !fresh {
         super::check::quick_check(&c)?;
     }
+    // What an open reads, it reads in one transaction (SQLite's locks taken
+    // once), ended before anything is written or when the open is done.
+    c.execute_batch("BEGIN")?;
     let Some(pos) = get_meta(&c, "position")? else {
+        end_read(&c)?;
         if !fresh {
             before_write()?;
         }
@@ -98,6 +102,7 @@ pub fn open(
         .is_none_or(|(feed, version)| feed == pos.feed_id && version > pos.version);
     if let Some(b) = maybe_newer.then(bundled).and_then(|b| b.ok()) {
         if b.position.feed_id == pos.feed_id && b.position.version > pos.version {
+            end_read(&c)?;
             before_write()?;
             let ix = apply(&mut c, &b.position, b.records, Vec::new(), true, None)?;
             return Ok((c, ix));
@@ -131,6 +136,7 @@ pub fn open(
     let mut ix = match ix? {
         Some(ix) => ix,
         None => {
+            end_read(&c)?;
             before_write()?;
             let tx = c.transaction()?;
             let mut ix = rebuild_index(&tx, None)?;
@@ -140,7 +146,16 @@ pub fn open(
         }
     };
     attach(&c, &mut ix, parsed?)?;
+    end_read(&c)?;
     Ok((c, ix))
+}
+
+/// Ends the read transaction of an open, if it is still open.
+fn end_read(c: &Connection) -> Result<()> {
+    if !c.is_autocommit() {
+        c.execute_batch("COMMIT")?;
+    }
+    Ok(())
 }
 
 /// The index as stored: its file and the deltas since; None when the file
