@@ -233,3 +233,35 @@ fn speaking_a_language_or_talking_of_something_is_no_one_to_talk_to() {
         assert!(has_need(&x, Need::TalkNow), "{text}: {x:?}");
     }
 }
+
+#[test]
+fn a_partner_who_decides_everything_is_control() {
+    // How women describe control to a nurse or a teacher, as it is typed:
+    // no word for violence, no threat, only who decides.
+    for text in [
+        "min sambo bestammer allt jag gor",
+        "han bestammer over mig och vad jag far ha pa mig",
+        "min man styr hela mitt liv",
+        "jag ar gravid och han bestammer allt",
+        "hennes pojkvan bestammer vem hon far traffa",
+    ] {
+        let x = r(text);
+        assert!(
+            x.situation.forms & Form::Psychological.bit() != 0,
+            "{text}: {x:?}"
+        );
+        assert!(x.roles.contains(&Role::Subjected), "{text}: {x:?}");
+    }
+    // Deciding together, or a decision about a time, is nobody's control.
+    for text in [
+        "vi bestammer tid for ett nytt besok",
+        "hon styr sjalv over sin tid",
+    ] {
+        let x = r(text);
+        assert_eq!(
+            x.situation.forms & Form::Psychological.bit(),
+            0,
+            "{text}: {x:?}"
+        );
+    }
+}
