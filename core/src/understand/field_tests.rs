@@ -265,3 +265,26 @@ fn a_partner_who_decides_everything_is_control() {
         );
     }
 }
+
+#[test]
+fn pregnant_needs_care_when_her_body_was_hurt_not_for_control_alone() {
+    // What a midwife, a nurse or a police officer notes, as typed.
+    for text in [
+        "hon ar gravid och han slog henne igar",
+        "vecka 30, sambon har slagit henne sen hon blev med barn",
+        "gravid och pojkvannen valdtog mig",
+        "hon vantar barn och han sparkade henne",
+    ] {
+        let x = r(text);
+        assert!(has_need(&x, Need::MedicalCare), "{text}: {x:?}");
+    }
+    for text in [
+        "jag ar gravid och han bestammer allt",
+        "hon ar gravid och han tar alla hennes pengar",
+        "gravid, sambon hotar att kasta ut henne",
+    ] {
+        let x = r(text);
+        assert!(!has_need(&x, Need::MedicalCare), "{text}: {x:?}");
+        assert!(x.roles.contains(&Role::Subjected), "{text}: {x:?}");
+    }
+}

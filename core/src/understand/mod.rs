@@ -104,6 +104,11 @@ pub enum Cue {
     /// the one who uses violence, a man, or nobody named ("hon står utanför
     /// arbetsmarknaden", "mamma sitter i bilen utanför" are not).
     Near,
+    /// She is pregnant (`gravid`, `väntar barn`, `mvc`): care as well as
+    /// support when violence to her body is told (blows, kicks, rape: the
+    /// midwife or a doctor should see her), none for control or threats
+    /// alone ("jag är gravid och han bestämmer allt").
+    Pregnancy,
 }
 
 impl Cue {
@@ -132,6 +137,7 @@ impl Cue {
         Cue::Habit,
         Cue::Treatment,
         Cue::Near,
+        Cue::Pregnancy,
     ];
     pub fn id(self) -> &'static str {
         match self {
@@ -159,6 +165,7 @@ impl Cue {
             Cue::Habit => "habit",
             Cue::Treatment => "treatment",
             Cue::Near => "near",
+            Cue::Pregnancy => "pregnancy",
         }
     }
     pub fn parse(s: &str) -> Option<Cue> {

@@ -585,6 +585,11 @@ pub(super) fn who_is_who(
             s.needs |= Need::ChildProtection.bit();
         }
     }
+    // Pregnant: care when violence to her body is told ([`Cue::Pregnancy`]).
+    let bodily = crate::vocab::Form::Physical.bit() | crate::vocab::Form::Sexual.bit();
+    if (0..n).any(|i| has(cues[i], Cue::Pregnancy)) && s.forms & bodily != 0 {
+        s.needs |= Need::MedicalCare.bit();
+    }
     s.roles = roles.iter().fold(0, |a, r| a | r.bit());
     for d in drop {
         let (kind, id) = d.split_once(':').unwrap_or((d.as_str(), ""));
