@@ -18,6 +18,7 @@ pub mod analyze;
 mod danger_tests;
 #[cfg(test)]
 mod field_tests;
+mod needs;
 mod read;
 #[cfg(test)]
 mod situation_tests;

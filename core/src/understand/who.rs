@@ -560,36 +560,7 @@ pub(super) fn who_is_who(
     }
     roles.retain(|r| !dropped(&format!("role:{}", r.id())));
     roles.dedup();
-    // A child under 15 with a partner of 18 or more ("flickan är 13 och har
-    // en pojkvän som är 19"): a crime against the child whatever she says
-    // (brottsbalken's sexual offences against children; the chapter for the
-    // region's lawyer to confirm): a concern report and the police.
-    let partner = (0..n).any(|i| has(cues[i], Cue::Partner));
-    if partner && ages.iter().any(|&(_, a)| a < 15) && ages.iter().any(|&(_, a)| a >= 18) {
-        s.needs |= Need::ChildProtection.bit() | Need::PoliceReport.bit();
-    }
-    // A situation's own groups for routing: a child is a child. A parent
-    // telling of a child's age ("min dotter 14 blir slagen av sin pappa")
-    // tells of a child too.
-    let minor = age.is_some_and(|(_, a)| a < 18);
-    if roles.contains(&Role::Child) || (minor && relative) {
-        if roles.contains(&Role::Child) {
-            s.groups |= Group::Children.bit();
-        }
-        // A child subjected to violence is a child the social services must
-        // hear of (a concern report), whatever else the words ask for
-        // hurt, or afraid to go home ("elev med blåmärken": the report
-        // before the health centre; "tjej 14 vågar inte gå hem").
-        let hurt_or_homeless = Need::MedicalCare.bit() | Need::ProtectedHousing.bit();
-        if s.forms != 0 || victim || s.needs & hurt_or_homeless != 0 {
-            s.needs |= Need::ChildProtection.bit();
-        }
-    }
-    // Pregnant: care when violence to her body is told ([`Cue::Pregnancy`]).
-    let bodily = crate::vocab::Form::Physical.bit() | crate::vocab::Form::Sexual.bit();
-    if (0..n).any(|i| has(cues[i], Cue::Pregnancy)) && s.forms & bodily != 0 {
-        s.needs |= Need::MedicalCare.bit();
-    }
+    super::needs::situation_needs(&mut s, &cues, ages, &roles, relative, victim);
     s.roles = roles.iter().fold(0, |a, r| a | r.bit());
     for d in drop {
         let (kind, id) = d.split_once(':').unwrap_or((d.as_str(), ""));
