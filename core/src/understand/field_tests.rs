@@ -288,3 +288,29 @@ fn pregnant_needs_care_when_her_body_was_hurt_not_for_control_alone() {
         assert!(x.roles.contains(&Role::Subjected), "{text}: {x:?}");
     }
 }
+
+#[test]
+fn what_was_done_long_ago_needs_no_care_tonight_what_was_done_yesterday_does() {
+    // What a woman tells the social services on call, or a nurse notes.
+    for text in [
+        "han strypte mig forra aret och nu ar han arg igen",
+        "hon blev strypt av exet for tva ar sedan",
+        "han slog henne sa hon fick blamarken for flera ar sedan",
+    ] {
+        let x = r(text);
+        assert!(!has_need(&x, Need::MedicalCare), "{text}: {x:?}");
+        assert!(!has_need(&x, Need::AcuteDanger), "{text}: {x:?}");
+        assert!(x.roles.contains(&Role::Subjected), "{text}: {x:?}");
+    }
+    for text in [
+        "han strypte mig igar",
+        "han strypte mig for tva ar sedan och igar igen",
+        "hon har blamarken pa halsen, han strypte henne inatt",
+    ] {
+        let x = r(text);
+        assert!(has_need(&x, Need::MedicalCare), "{text}: {x:?}");
+    }
+    // A threat for long ago is no danger now.
+    let x = r("han hotade att doda henne for ett par ar sedan");
+    assert!(!has_need(&x, Need::AcuteDanger), "{x:?}");
+}

@@ -110,6 +110,11 @@ pub enum Cue {
     /// midwife or a doctor should see her), none for control or threats
     /// alone ("jag är gravid och han bestämmer allt").
     Pregnancy,
+    /// Long ago (`förra året`, `för två år sedan`): before, as
+    /// [`Cue::Past`] is for danger, and no care now for what happened then
+    /// ("han strypte mig förra året och nu är han arg igen"), unless
+    /// something recent (`igår`) or danger now is told too.
+    LongAgo,
 }
 
 impl Cue {
@@ -139,6 +144,7 @@ impl Cue {
         Cue::Treatment,
         Cue::Near,
         Cue::Pregnancy,
+        Cue::LongAgo,
     ];
     pub fn id(self) -> &'static str {
         match self {
@@ -167,6 +173,7 @@ impl Cue {
             Cue::Treatment => "treatment",
             Cue::Near => "near",
             Cue::Pregnancy => "pregnancy",
+            Cue::LongAgo => "long_ago",
         }
     }
     pub fn parse(s: &str) -> Option<Cue> {

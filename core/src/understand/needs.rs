@@ -1,6 +1,7 @@
 //! What a situation needs as a whole once who is who is known
 //! (`who::who_is_who`), whoever said what: a child with an adult partner, a
-//! child subjected or hurt, a pregnant woman hurt.
+//! child subjected or hurt, a pregnant woman hurt, and no care now for what
+//! was done long ago.
 
 use super::read::has;
 use super::Cue;
@@ -43,6 +44,12 @@ pub(super) fn situation_needs(
         if s.forms != 0 || victim || s.needs & hurt_or_homeless != 0 {
             s.needs |= Need::ChildProtection.bit();
         }
+    }
+    // Told as long ago, with nothing recent and no danger now: no care now
+    // for what happened then ([`Cue::LongAgo`]).
+    let any = |c: Cue| cues.iter().any(|&x| has(x, c));
+    if any(Cue::LongAgo) && !any(Cue::Past) && s.needs & Need::AcuteDanger.bit() == 0 {
+        s.needs &= !Need::MedicalCare.bit();
     }
     // Pregnant: care when violence to her body is told ([`Cue::Pregnancy`]).
     let bodily = crate::vocab::Form::Physical.bit() | crate::vocab::Form::Sexual.bit();

@@ -324,6 +324,7 @@ pub(super) fn who_is_who(
         !negated[i] && (has(cues[i], Cue::Present) || (has(cues[i], Cue::Near) && his_nearness(i)))
     });
     if !any(Cue::Past)
+        && !any(Cue::LongAgo)
         && ((any(Cue::Threat) && (any(Cue::Now) || right_now))
             || (right_now && violence)
             || (present && !any(Cue::Habit)))
