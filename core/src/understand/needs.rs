@@ -9,7 +9,9 @@ use crate::routing::Situation;
 use crate::vocab::{Group, Need, Role};
 
 /// Needs the situation brings as a whole, whoever said what: a child with
-/// an adult partner, a child subjected or hurt, a pregnant woman hurt.
+/// an adult partner, a child subjected or hurt, no care now for what was
+/// done long ago, a pregnant woman hurt (after the long-ago rule: pregnant
+/// and hurt keeps care whenever the blows were, the safer error).
 pub(super) fn situation_needs(
     s: &mut Situation,
     cues: &[u32],
