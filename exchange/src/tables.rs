@@ -83,7 +83,9 @@ impl Tables {
         };
         let yn = |b: bool| if b { "yes" } else { "no" }.to_string();
         let opt = |o: &Option<String>| o.clone().unwrap_or_default();
-        let num = |o: Option<f64>| o.map(|x| x.to_string()).unwrap_or_default();
+        // Coordinates as the feed carries them (six decimals).
+        let coord = fyr_core::model::coord::text;
+        let num = |o: Option<f64>| o.map(coord).unwrap_or_default();
         let mut t = Tables::default();
         for m in &d.municipalities {
             t.municipalities.push(f(vec![
@@ -91,8 +93,8 @@ impl Tables {
                 ("name", m.name.clone()),
                 ("county_code", m.county_code.clone()),
                 ("county_name", m.county_name.clone()),
-                ("lat", m.lat.to_string()),
-                ("lon", m.lon.to_string()),
+                ("lat", coord(m.lat)),
+                ("lon", coord(m.lon)),
                 ("localities", m.localities.join(";")),
             ]));
         }
@@ -295,6 +297,16 @@ pub fn column_of(problem: &str, fields: &Fields) -> Option<String> {
 
 /// A row as the core reads it, for comparing rows written differently
 /// (`*` or listed forms, `ja` or `yes`, `56.830` or `56.83`, spaces after `;`).
+/// A coordinate cell in the canonical form the feed carries (six decimals,
+/// `model::coord`); a cell that is no number is left for the content's check
+/// to name.
+pub(crate) fn coord_cell(v: &str) -> String {
+    v.trim()
+        .parse::<f64>()
+        .map(fyr_core::model::coord::text)
+        .unwrap_or_else(|_| v.to_string())
+}
+
 pub fn canonical(table: &str, f: &Fields) -> Fields {
     use fyr_core::vocab::{AgencyKind, Form, Group, Need};
     fn vocab<T: Copy + PartialEq>(
@@ -331,10 +343,7 @@ pub fn canonical(table: &str, f: &Fields) -> Fields {
     for col in columns(table) {
         let v = f.get(*col).map(|s| s.trim()).unwrap_or("");
         let c = match (table, *col) {
-            (_, "lat" | "lon") => v
-                .parse::<f64>()
-                .map(|x| x.to_string())
-                .unwrap_or_else(|_| v.to_string()),
+            (_, "lat" | "lon") => coord_cell(v),
             ("services", "groups") => vocab(v, Group::parse, Group::id, Group::ALL),
             ("services", "needs") => vocab(v, Need::parse, Need::id, Need::ALL),
             ("services", "forms") => vocab(v, Form::parse, Form::id, Form::ALL),

@@ -537,6 +537,17 @@ fn coordinates_must_be_in_sweden() {
 }
 
 #[test]
+fn coordinates_from_a_converted_map_point_are_kept_to_six_decimals() {
+    // A coordinator pastes a point converted from SWEREF 99: fifteen decimals.
+    let dir = Fixture::new()
+        .edit(2, "56.83,13.94", "56.833912345678901,13.940812345678901")
+        .parse()
+        .unwrap();
+    let loc = dir.services[1].location.as_ref().unwrap();
+    assert_eq!((loc.lat, loc.lon), (Some(56.833912), Some(13.940812)));
+}
+
+#[test]
 fn bad_dates() {
     let msg = Fixture::new()
         .edit(2, "2026-11-22", "22/11/2026")

@@ -160,7 +160,11 @@ pub(crate) fn coordinates(lat: &str, lon: &str, required: bool, push: Push) -> O
         ));
         return None;
     }
-    Some((la, lo))
+    // In the canonical form from the start, as the feed will carry them.
+    Some((
+        crate::model::coord::round(la),
+        crate::model::coord::round(lo),
+    ))
 }
 
 /// `SE`, `county:07` or municipality codes `0780;0781`.

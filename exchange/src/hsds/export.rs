@@ -197,8 +197,8 @@ fn service_json(d: &Directory, s: &Service, org: Option<&Organization>) -> Map<S
                 put(&mut l, "fyr_address", a.clone());
             }
             if let (Some(la), Some(lo)) = (loc.lat, loc.lon) {
-                put(&mut l, "latitude", la);
-                put(&mut l, "longitude", lo);
+                put(&mut l, "latitude", fyr_core::model::coord::round(la));
+                put(&mut l, "longitude", fyr_core::model::coord::round(lo));
             }
             sals.push(json!({
                 "id": uuid_for("service_at_location", &s.id),

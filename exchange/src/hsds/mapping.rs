@@ -133,8 +133,8 @@ pub(super) fn map(name: &str, g: Gathered, mut report: Report, known: &Tables) -
                 ("name", f("name")),
                 ("county_code", f("county_code")),
                 ("county_name", f("county_name")),
-                ("lat", f("lat")),
-                ("lon", f("lon")),
+                ("lat", crate::tables::coord_cell(&f("lat"))),
+                ("lon", crate::tables::coord_cell(&f("lon"))),
                 ("localities", loc.unwrap_or_default()),
             ],
             origin(m, name, "municipality", i + 1),
@@ -406,8 +406,8 @@ pub(super) fn map(name: &str, g: Gathered, mut report: Report, known: &Tables) -
                 }
                 match (num(l, "latitude"), num(l, "longitude")) {
                     (Some(a), Some(b)) if sweden(a, b) => {
-                        lat = a.to_string();
-                        lon = b.to_string();
+                        lat = fyr_core::model::coord::text(a);
+                        lon = fyr_core::model::coord::text(b);
                     }
                     (Some(a), Some(b)) => report.drop(
                         format!("{what} location coordinates"),

@@ -294,8 +294,8 @@ pub fn export_tabular(d: &Directory) -> Vec<(String, Vec<u8>)> {
             put(&mut x, "name", m.name.clone());
             put(&mut x, "county_code", m.county_code.clone());
             put(&mut x, "county_name", m.county_name.clone());
-            put(&mut x, "lat", m.lat);
-            put(&mut x, "lon", m.lon);
+            put(&mut x, "lat", fyr_core::model::coord::round(m.lat));
+            put(&mut x, "lon", fyr_core::model::coord::round(m.lon));
             put(&mut x, "localities", m.localities.join(";"));
             x
         })
