@@ -37,7 +37,7 @@ pub fn sync() {
     let pct = |a: u64| 100.0 * a as f64 / f.snapshot_bytes.max(1) as f64;
     println!("\n{:<44} {:>10} {:>9}", "", "bytes", "requests");
     println!(
-        "{:<44} {:>10} {:>9}",
+        "{:<44} {:>10} {:>9}   target: ≤ 1.0 MB",
         "first sync (snapshot)", f.first_sync_bytes, f.first_sync_requests
     );
     println!(
