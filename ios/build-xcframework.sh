@@ -16,10 +16,13 @@ pkg="$here/FyrKit"
 work="$target/ios-xcframework"
 profile=mobile
 export IPHONEOS_DEPLOYMENT_TARGET=17.0
-# SQLite without the extensions Fyr never uses (as scripts/mobile-size.sh).
-export LIBSQLITE3_FLAGS="${LIBSQLITE3_FLAGS:--USQLITE_ENABLE_FTS3 -USQLITE_ENABLE_FTS3_PARENTHESIS -USQLITE_ENABLE_FTS5 -USQLITE_ENABLE_RTREE -USQLITE_ENABLE_DBSTAT_VTAB -USQLITE_ENABLE_STAT4 -USQLITE_SOUNDEX -USQLITE_ENABLE_LOAD_EXTENSION -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_DEPRECATED -DSQLITE_OMIT_SHARED_CACHE -USQLITE_ENABLE_JSON1 -DSQLITE_OMIT_JSON -USQLITE_ENABLE_COLUMN_METADATA -DSQLITE_OMIT_DECLTYPE -DSQLITE_OMIT_UTF16 -DSQLITE_OMIT_PROGRESS_CALLBACK -DSQLITE_OMIT_COMPLETE -DSQLITE_OMIT_GET_TABLE -DSQLITE_OMIT_TCL_VARIABLE -DSQLITE_DEFAULT_MEMSTATUS=0 -DSQLITE_MAX_EXPR_DEPTH=0}"
-# C code (SQLite, ring) without unwind tables, as scripts/mobile-size.sh.
-export CFLAGS="${CFLAGS:--fno-asynchronous-unwind-tables -fno-unwind-tables}"
+# The phones' C build flags (bindings/mobile-build.env, as
+# scripts/mobile-size.sh), exported unless already set.
+while IFS= read -r line; do
+  case "$line" in ''|'#'*) continue ;; esac
+  k="${line%%=*}"
+  [ -n "${!k:-}" ] || export "$k=${line#*=}"
+done < "$root/bindings/mobile-build.env"
 
 cd "$root"
 for t in aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios; do

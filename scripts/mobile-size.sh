@@ -28,9 +28,13 @@ root="$(cd "$(dirname "$0")/.." && pwd)"
 target="${CARGO_TARGET_DIR:-$root/target}"
 cd "$root"
 
-# Exported for every mobile build script (see android/ and ios/).
-export LIBSQLITE3_FLAGS="${LIBSQLITE3_FLAGS:--USQLITE_ENABLE_FTS3 -USQLITE_ENABLE_FTS3_PARENTHESIS -USQLITE_ENABLE_FTS5 -USQLITE_ENABLE_RTREE -USQLITE_ENABLE_DBSTAT_VTAB -USQLITE_ENABLE_STAT4 -USQLITE_SOUNDEX -USQLITE_ENABLE_LOAD_EXTENSION -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_DEPRECATED -DSQLITE_OMIT_SHARED_CACHE -USQLITE_ENABLE_JSON1 -DSQLITE_OMIT_JSON -USQLITE_ENABLE_COLUMN_METADATA -DSQLITE_OMIT_DECLTYPE -DSQLITE_OMIT_UTF16 -DSQLITE_OMIT_PROGRESS_CALLBACK -DSQLITE_OMIT_COMPLETE -DSQLITE_OMIT_GET_TABLE -DSQLITE_OMIT_TCL_VARIABLE -DSQLITE_DEFAULT_MEMSTATUS=0 -DSQLITE_MAX_EXPR_DEPTH=0}"
-export CFLAGS="${CFLAGS:--fno-asynchronous-unwind-tables -fno-unwind-tables}"
+# The phones' C build flags (bindings/mobile-build.env, shared with android/
+# and ios/), exported unless already set.
+while IFS= read -r line; do
+  case "$line" in ''|'#'*) continue ;; esac
+  k="${line%%=*}"
+  [ -n "${!k:-}" ] || export "$k=${line#*=}"
+done < "$root/bindings/mobile-build.env"
 link_args=(-C link-arg=-fuse-ld=lld -C link-arg=-Wl,--icf=all -C link-arg=-Wl,-z,max-page-size=16384
   -C link-arg=-Wl,--pack-dyn-relocs=android)
 gcc_ld="$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin/gcc-ld"

@@ -17,15 +17,15 @@ val abis = mapOf(
     "x86_64" to "x86_64-linux-android",
 )
 
-// SQLite without the extensions Fyr never uses (as scripts/mobile-size.sh).
-val sqliteFlags = "-USQLITE_ENABLE_FTS3 -USQLITE_ENABLE_FTS3_PARENTHESIS -USQLITE_ENABLE_FTS5 " +
-    "-USQLITE_ENABLE_RTREE -USQLITE_ENABLE_DBSTAT_VTAB -USQLITE_ENABLE_STAT4 -USQLITE_SOUNDEX " +
-    "-USQLITE_ENABLE_LOAD_EXTENSION -DSQLITE_OMIT_LOAD_EXTENSION -DSQLITE_OMIT_DEPRECATED -DSQLITE_OMIT_SHARED_CACHE " +
-    "-USQLITE_ENABLE_JSON1 -DSQLITE_OMIT_JSON -USQLITE_ENABLE_COLUMN_METADATA -DSQLITE_OMIT_DECLTYPE " +
-    "-DSQLITE_OMIT_UTF16 -DSQLITE_OMIT_PROGRESS_CALLBACK -DSQLITE_OMIT_COMPLETE -DSQLITE_OMIT_GET_TABLE " +
-    "-DSQLITE_OMIT_TCL_VARIABLE -DSQLITE_DEFAULT_MEMSTATUS=0 -DSQLITE_MAX_EXPR_DEPTH=0"
-// C code (SQLite, ring) without unwind tables: no panic unwinds through it.
-val cFlags = "-fno-asynchronous-unwind-tables -fno-unwind-tables"
+// The phones' C build flags, one definition for every mobile build
+// (bindings/mobile-build.env, as scripts/mobile-size.sh and ios/ read it):
+// SQLite without the extensions Fyr never uses, C code without unwind tables.
+val mobileBuild: Map<String, String> = File(repoRoot, "bindings/mobile-build.env").readLines()
+    .map { it.trim() }
+    .filter { it.isNotEmpty() && !it.startsWith("#") }
+    .associate { it.substringBefore('=') to it.substringAfter('=') }
+val sqliteFlags = System.getenv("LIBSQLITE3_FLAGS") ?: mobileBuild.getValue("LIBSQLITE3_FLAGS")
+val cFlags = System.getenv("CFLAGS") ?: mobileBuild.getValue("CFLAGS")
 
 // cargo-ndk builds libfyr_ffi.so for every ABI with the size-optimised `mobile`
 // profile, as a cdylib only, linked by the NDK's LLD with identical code
