@@ -295,8 +295,6 @@ pub fn column_of(problem: &str, fields: &Fields) -> Option<String> {
         .cloned()
 }
 
-/// A row as the core reads it, for comparing rows written differently
-/// (`*` or listed forms, `ja` or `yes`, `56.830` or `56.83`, spaces after `;`).
 /// A coordinate cell in the canonical form the feed carries (six decimals,
 /// `model::coord`); a cell that is no number is left for the content's check
 /// to name.
@@ -307,6 +305,8 @@ pub(crate) fn coord_cell(v: &str) -> String {
         .unwrap_or_else(|_| v.to_string())
 }
 
+/// A row as the core reads it, for comparing rows written differently
+/// (`*` or listed forms, `ja` or `yes`, `56.830` or `56.83`, spaces after `;`).
 pub fn canonical(table: &str, f: &Fields) -> Fields {
     use fyr_core::vocab::{AgencyKind, Form, Group, Need};
     fn vocab<T: Copy + PartialEq>(
