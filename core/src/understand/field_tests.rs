@@ -5,7 +5,7 @@
 //! question's "man", speaking a language. Written from situations, not from
 //! the lexicon's own words.
 
-use super::tests::{has_group, has_need, r};
+use super::tests::{has_form, has_group, has_need, r};
 use super::*;
 
 #[test]
@@ -246,10 +246,7 @@ fn a_partner_who_decides_everything_is_control() {
         "hennes pojkvan bestammer vem hon far traffa",
     ] {
         let x = r(text);
-        assert!(
-            x.situation.forms & Form::Psychological.bit() != 0,
-            "{text}: {x:?}"
-        );
+        assert!(has_form(&x, Form::Psychological), "{text}: {x:?}");
         assert!(x.roles.contains(&Role::Subjected), "{text}: {x:?}");
     }
     // Deciding together, or a decision about a time, is nobody's control.
@@ -258,11 +255,7 @@ fn a_partner_who_decides_everything_is_control() {
         "hon styr sjalv over sin tid",
     ] {
         let x = r(text);
-        assert_eq!(
-            x.situation.forms & Form::Psychological.bit(),
-            0,
-            "{text}: {x:?}"
-        );
+        assert!(!has_form(&x, Form::Psychological), "{text}: {x:?}");
     }
 }
 

@@ -6,7 +6,7 @@
 use super::read::has;
 use super::Cue;
 use crate::routing::Situation;
-use crate::vocab::{Group, Need, Role};
+use crate::vocab::{Form, Group, Need, Role};
 
 /// Needs the situation brings as a whole, whoever said what: a child with
 /// an adult partner, a child subjected or hurt, no care now for what was
@@ -20,14 +20,14 @@ pub(super) fn situation_needs(
     relative: bool,
     victim: bool,
 ) {
-    let n = cues.len();
+    let any = |c: Cue| cues.iter().any(|&x| has(x, c));
     let age = ages.first().copied();
     // A child under 15 with a partner of 18 or more ("flickan är 13 och har
     // en pojkvän som är 19"): a crime against the child whatever she says
     // (brottsbalken's sexual offences against children; the chapter for the
     // region's lawyer to confirm): a concern report and the police.
-    let partner = (0..n).any(|i| has(cues[i], Cue::Partner));
-    if partner && ages.iter().any(|&(_, a)| a < 15) && ages.iter().any(|&(_, a)| a >= 18) {
+    if any(Cue::Partner) && ages.iter().any(|&(_, a)| a < 15) && ages.iter().any(|&(_, a)| a >= 18)
+    {
         s.needs |= Need::ChildProtection.bit() | Need::PoliceReport.bit();
     }
     // A situation's own groups for routing: a child is a child. A parent
@@ -49,13 +49,12 @@ pub(super) fn situation_needs(
     }
     // Told as long ago, with nothing recent and no danger now: no care now
     // for what happened then ([`Cue::LongAgo`]).
-    let any = |c: Cue| cues.iter().any(|&x| has(x, c));
     if any(Cue::LongAgo) && !any(Cue::Past) && s.needs & Need::AcuteDanger.bit() == 0 {
         s.needs &= !Need::MedicalCare.bit();
     }
     // Pregnant: care when violence to her body is told ([`Cue::Pregnancy`]).
-    let bodily = crate::vocab::Form::Physical.bit() | crate::vocab::Form::Sexual.bit();
-    if (0..n).any(|i| has(cues[i], Cue::Pregnancy)) && s.forms & bodily != 0 {
+    let bodily = Form::Physical.bit() | Form::Sexual.bit();
+    if any(Cue::Pregnancy) && s.forms & bodily != 0 {
         s.needs |= Need::MedicalCare.bit();
     }
 }

@@ -27,6 +27,10 @@ pub(super) fn has_need(x: &Reading, n: Need) -> bool {
     x.situation.needs & n.bit() != 0
 }
 
+pub(super) fn has_form(x: &Reading, f: Form) -> bool {
+    x.situation.forms & f.bit() != 0
+}
+
 #[test]
 fn the_abusers_word_is_never_the_persons_group() {
     // A woman at the health centre, about her husband.
