@@ -18,11 +18,7 @@ profile=mobile
 export IPHONEOS_DEPLOYMENT_TARGET=17.0
 # The phones' C build flags (bindings/mobile-build.env, as
 # scripts/mobile-size.sh), exported unless already set.
-while IFS= read -r line; do
-  case "$line" in ''|'#'*) continue ;; esac
-  k="${line%%=*}"
-  [ -n "${!k:-}" ] || export "$k=${line#*=}"
-done < "$root/bindings/mobile-build.env"
+. "$root/bindings/mobile-build-env.sh"
 
 cd "$root"
 for t in aarch64-apple-ios aarch64-apple-ios-sim x86_64-apple-ios; do

@@ -30,11 +30,7 @@ cd "$root"
 
 # The phones' C build flags (bindings/mobile-build.env, shared with android/
 # and ios/), exported unless already set.
-while IFS= read -r line; do
-  case "$line" in ''|'#'*) continue ;; esac
-  k="${line%%=*}"
-  [ -n "${!k:-}" ] || export "$k=${line#*=}"
-done < "$root/bindings/mobile-build.env"
+. "$root/bindings/mobile-build-env.sh"
 link_args=(-C link-arg=-fuse-ld=lld -C link-arg=-Wl,--icf=all -C link-arg=-Wl,-z,max-page-size=16384
   -C link-arg=-Wl,--pack-dyn-relocs=android)
 gcc_ld="$(rustc --print sysroot)/lib/rustlib/$(rustc -vV | sed -n 's/^host: //p')/bin/gcc-ld"
