@@ -162,6 +162,32 @@ pub struct Schedule {
     full_week: bool,
 }
 
+/// Whether weekly intervals together cover every minute of the week: the
+/// intervals (one past Sunday's midnight split in two) in order of start,
+/// each starting no later than the ones before reach.
+fn covers_week(weekly: &[Weekly]) -> bool {
+    let mut ivs: Vec<(u32, u32)> = Vec::with_capacity(weekly.len() + 1);
+    for w in weekly {
+        let start = u32::from(w.day) * DAY + u32::from(w.iv.start);
+        let end = start + u32::from(w.iv.len);
+        if end > WEEK {
+            ivs.push((start, WEEK));
+            ivs.push((0, end - WEEK));
+        } else {
+            ivs.push((start, end));
+        }
+    }
+    ivs.sort_unstable();
+    let mut reach = 0;
+    for (start, end) in ivs {
+        if start > reach {
+            return false;
+        }
+        reach = reach.max(end);
+    }
+    reach >= WEEK
+}
+
 impl Schedule {
     pub fn parse(spec: &str) -> Result<Schedule, ScheduleError> {
         let err = |problem: String| ScheduleError {
@@ -235,14 +261,7 @@ impl Schedule {
             }
         }
         s.exceptions.sort_by_key(|e| e.day);
-        let mut covered = vec![false; WEEK as usize];
-        for w in &s.weekly {
-            let start = u32::from(w.day) * DAY + u32::from(w.iv.start);
-            for i in 0..u32::from(w.iv.len) {
-                covered[((start + i) % WEEK) as usize] = true;
-            }
-        }
-        s.full_week = covered.iter().all(|c| *c);
+        s.full_week = covers_week(&s.weekly);
         Ok(s)
     }
 

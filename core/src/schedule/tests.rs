@@ -37,6 +37,15 @@ fn always_open() {
     assert!(!s("24/7; 2026-12-24 closed").always_open());
     assert!(!s("24/7; closed-holidays").always_open());
     assert!(!s("mon-sat 00:00-24:00").always_open());
+    // Whole weeks made of pieces: nights past midnight and a span over
+    // Sunday's midnight close the week; one minute missing does not.
+    assert!(
+        s("oncall: mon-fri 08:00-16:00; mon-thu 16:00-08:00; fri 16:00-mon 08:00").always_open()
+    );
+    assert!(s("daily 12:00-12:00").always_open());
+    assert!(s("sun 12:00-sat 12:00; sat 11:00-sun 13:00").always_open());
+    assert!(!s("mon-fri 08:00-16:00; mon-thu 16:01-08:00; fri 16:00-mon 08:00").always_open());
+    assert!(!s("mon-sun 00:00-23:59").always_open());
     assert!(!s("24/7").on_call());
     assert!(s("oncall: 24/7").on_call());
     // 24/7 with a closed date: closed all that day, open again at midnight.
