@@ -64,13 +64,28 @@ fn rss_mb() -> f64 {
         .unwrap_or(f64::NAN)
 }
 
+/// Minor page faults of this process so far (a first touch of a mapped or
+/// newly allocated page; /proc/self/stat's tenth field).
+fn minor_faults() -> u64 {
+    std::fs::read_to_string("/proc/self/stat")
+        .ok()
+        .and_then(|s| {
+            // After the command's name in parentheses: state is field 3.
+            let rest = s.rsplit_once(')')?.1;
+            rest.split_whitespace().nth(7)?.parse().ok()
+        })
+        .unwrap_or(0)
+}
+
 /// Cold start in this fresh process: open the store in `dir` (made by
 /// `directory`) and answer the first query; prints one JSON line.
 fn cold(dir: &std::path::Path) {
     let rss0 = rss_mb();
+    let faults0 = minor_faults();
     let t = Instant::now();
     let f = open(dir, &same);
     let opened = t.elapsed();
+    let faults_open = minor_faults() - faults0;
     // (The bench's own read of /proc is not counted.)
     let rss_open = rss_mb();
     let at: DateTime<Utc> = Utc.with_ymd_and_hms(2026, 11, 24, 21, 0, 0).unwrap();
@@ -83,6 +98,7 @@ fn cold(dir: &std::path::Path) {
         })
         .unwrap();
     let total = opened + t.elapsed();
+    let faults = minor_faults() - faults0;
     assert!(!h.is_empty());
     println!(
         "{}",
@@ -90,6 +106,8 @@ fn cold(dir: &std::path::Path) {
             "open_us": opened.as_micros() as u64,
             "total_us": total.as_micros() as u64,
             "rss_open_mb": rss_open - rss0,
+            "faults_open": faults_open,
+            "faults": faults,
         })
     );
 }

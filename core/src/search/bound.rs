@@ -85,10 +85,7 @@ impl Ranker<'_> {
                 .collect();
             cells.sort_unstable_by(|a, b| b.0.total_cmp(&a.0));
             for (cap, cell) in cells {
-                if best
-                    .floor(ix)
-                    .is_some_and(|floor| cap + BOUND_SLACK < floor)
-                {
+                if best.floor().is_some_and(|floor| cap + BOUND_SLACK < floor) {
                     break;
                 }
                 visit(classes.entries(cell), best, sched_open);
@@ -100,7 +97,7 @@ impl Ranker<'_> {
         let top = pass.base + 200.0 + 100.0 + 40.0 + 16.0 + 10.0 + 15.0 + 30.0;
         for (d, cell) in grid.by_distance(|c| o.nearest_km(c)) {
             let near = distance_score(d) + BOUND_SLACK;
-            let floor = best.floor(ix);
+            let floor = best.floor();
             if floor.is_some_and(|floor| top + near < floor) {
                 break;
             }
@@ -116,12 +113,12 @@ impl Ranker<'_> {
 
     /// The parts of a score that no cell changes: word relevance, a name
     /// the words give, verified.
-    pub(super) fn base_cap(&self, best_text: f32, named: &[bool]) -> f64 {
+    pub(super) fn base_cap(&self, best_text: f32, named: &super::sparse::PosSet) -> f64 {
         let mut cap = 1.0;
         if best_text > 0.0 {
             cap += self.words_weight;
         }
-        if self.names_decide && named.iter().any(|&n| n) {
+        if self.names_decide && !named.is_empty() {
             cap += super::rank::NAMED;
         }
         cap

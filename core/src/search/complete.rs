@@ -52,7 +52,7 @@ pub(super) fn complete(
     line: Option<(u32, bool)>,
     limit: usize,
 ) -> Vec<Candidate> {
-    let order = |a: &Candidate, b: &Candidate| super::rank::order(ix, a, b);
+    let order = super::rank::order;
     let keep = keep(limit);
     if cands.len() > keep {
         cands.select_nth_unstable_by(keep - 1, order);
@@ -103,6 +103,7 @@ pub(super) fn complete(
                 }
                 let c = Candidate {
                     pos: line,
+                    rowid: ix.entries.get(line as usize).rowid,
                     score: 0.0,
                     distance: None,
                     reachable_now: true,

@@ -24,6 +24,7 @@ pub mod postings;
 mod prefetch;
 mod rank;
 mod retrieve;
+mod sparse;
 pub mod text_index;
 pub mod update;
 
@@ -409,10 +410,7 @@ pub fn search_full(
         .as_ref()
         .and_then(|r| complete::line_for(ix, r, &situation, &moment, &mut sched_open));
     let cands = complete::complete(ix, cands, &situation, line, limit);
-    let rowids: Vec<u32> = cands
-        .iter()
-        .map(|c| ix.entries.get(c.pos as usize).rowid)
-        .collect();
+    let rowids: Vec<u32> = cands.iter().map(|c| c.rowid).collect();
     if ix.damaged() {
         // A chunk of the text index or of the entries read by this query
         // did not match its checksum (what it held was not used): the

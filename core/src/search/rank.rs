@@ -7,6 +7,7 @@
 
 use super::bound::Pass;
 use super::index::{self, Area, Entry, FacetIndex, FLAG_ALWAYS_OPEN, FLAG_REACHABLE};
+use super::sparse::{PosSet, WordScores};
 use super::SearchQuery;
 use crate::routing::{Fit, Route, Situation};
 use crate::schedule::Moment;
@@ -75,6 +76,9 @@ pub(super) fn why_ids(w: u8) -> Vec<String> {
 #[derive(Clone)]
 pub(super) struct Candidate {
     pub pos: u32,
+    /// The entry's rowid: the order of equal scores, without reading the
+    /// entry again at each comparison.
+    pub rowid: u32,
     pub score: f64,
     pub distance: Option<f64>,
     pub reachable_now: bool,
@@ -120,7 +124,7 @@ pub(super) struct Ranker<'a> {
     pub names_decide: bool,
     /// Entries a negated word names ("vill inte att soc kopplas in"): out
     /// of place, unless the words also name them (empty: none).
-    pub unwanted: &'a [bool],
+    pub unwanted: &'a PosSet,
 }
 
 impl Ranker<'_> {
@@ -134,8 +138,8 @@ impl Ranker<'_> {
         &self,
         words: Option<&[(u32, f32)]>,
         read: bool,
-        relevance: &[f32],
-        named: &[bool],
+        relevance: &WordScores,
+        named: &PosSet,
         fill: bool,
         moment: &Moment,
         sched_open: &mut [Option<bool>],
@@ -150,7 +154,7 @@ impl Ranker<'_> {
             forms,
             kinds,
         } = self.hard();
-        let best_text = relevance.iter().copied().fold(0.0f32, f32::max);
+        let best_text = relevance.best();
         let read_groups = self.read.groups & !Group::Everyone.bit();
         let mut best = Best::new(keep);
         let mut passed = 0usize;
@@ -173,9 +177,9 @@ impl Ranker<'_> {
             if kinds != 0 && kinds & (1 << e.kind) == 0 {
                 return None;
             }
-            let named = self.names_decide && named.get(pos as usize) == Some(&true);
+            let named = self.names_decide && named.contains(pos);
             // A service the user names is never out of place for them.
-            let unwanted = self.unwanted.get(pos as usize) == Some(&true);
+            let unwanted = self.unwanted.contains(pos);
             let fit = match route.fit(e.kind, e.needs, e.groups) {
                 _ if unwanted && !named => Fit::OutOfPlace,
                 Fit::OutOfPlace if named => Fit::Neutral,
@@ -266,7 +270,7 @@ impl Ranker<'_> {
                     score += 15.0;
                 }
             }
-            let rel = relevance[pos as usize];
+            let rel = relevance.get(pos);
             if best_text > 0.0 {
                 score += self.words_weight * (rel / best_text).clamp(0.0, 1.0) as f64;
             }
@@ -288,6 +292,7 @@ impl Ranker<'_> {
             }
             Some(Candidate {
                 pos,
+                rowid: e.rowid,
                 score,
                 distance,
                 reachable_now: open,
@@ -298,7 +303,7 @@ impl Ranker<'_> {
         let mut offer = |c: Option<Candidate>, best: &mut Best| {
             if let Some(c) = c {
                 passed += 1;
-                best.offer(ix, c);
+                best.offer(c);
             }
         };
         // The passes over every entry go nearest first when there is a
@@ -306,18 +311,18 @@ impl Ranker<'_> {
         let base = self.base_cap(best_text, named);
         match words {
             Some(m) => {
-                let mut seen = vec![false; if fill { ix.entries.len() } else { 0 }];
+                let mut seen = PosSet::new(if fill { ix.entries.len() } else { 0 });
                 for &(pos, _) in m {
                     let e = &ix.entries.get(pos as usize);
                     offer(consider(pos, e, How::Words, sched_open), &mut best);
                     if fill {
-                        seen[pos as usize] = true;
+                        seen.insert(pos);
                     }
                 }
                 if fill {
                     let pass = Pass::new(How::Fill, base, moment);
                     self.each(&pass, sched_open, &mut best, |pos, e, best, so| {
-                        if !seen[pos as usize] {
+                        if !seen.contains(pos) {
                             offer(consider(pos, e, How::Fill, so), best);
                         }
                     });
@@ -383,34 +388,33 @@ impl Best {
     }
 
     #[inline]
-    fn offer(&mut self, ix: &FacetIndex, c: Candidate) {
+    fn offer(&mut self, c: Candidate) {
         if self
             .floor
             .as_ref()
-            .is_some_and(|f| order(ix, &c, f) != std::cmp::Ordering::Less)
+            .is_some_and(|f| order(&c, f) != std::cmp::Ordering::Less)
         {
             return;
         }
         self.out.push(c);
         if self.out.len() == 4 * self.keep {
-            self.cut(ix);
+            self.cut();
         }
     }
 
     /// Keeps the best `keep`; the worst of them is the floor.
-    fn cut(&mut self, ix: &FacetIndex) {
+    fn cut(&mut self) {
         let k = self.keep;
-        self.out
-            .select_nth_unstable_by(k - 1, |a, b| order(ix, a, b));
+        self.out.select_nth_unstable_by(k - 1, order);
         self.out.truncate(k);
         self.floor = Some(self.out[k - 1].clone());
     }
 
     /// The score of the worst of the best `keep` found so far (none while
     /// fewer were found).
-    pub(super) fn floor(&mut self, ix: &FacetIndex) -> Option<f64> {
+    pub(super) fn floor(&mut self) -> Option<f64> {
         if self.out.len() > self.keep || (self.out.len() == self.keep && self.floor.is_none()) {
-            self.cut(ix);
+            self.cut();
         }
         self.floor.as_ref().map(|f| f.score)
     }
@@ -422,16 +426,11 @@ impl Best {
 
 /// The order of a list: score, highest first, then rowid (a total order,
 /// so the best few are the same however they are found).
-pub(super) fn order(ix: &FacetIndex, a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
+pub(super) fn order(a: &Candidate, b: &Candidate) -> std::cmp::Ordering {
     b.score
         .partial_cmp(&a.score)
         .unwrap_or(std::cmp::Ordering::Equal)
-        .then_with(|| {
-            ix.entries
-                .get(a.pos as usize)
-                .rowid
-                .cmp(&ix.entries.get(b.pos as usize).rowid)
-        })
+        .then_with(|| a.rowid.cmp(&b.rowid))
 }
 
 #[cfg(test)]

@@ -90,7 +90,8 @@ impl WordScores {
         let mut set = PosSet::new(ix.entries.len());
         for tok in toks {
             ix.each_posting(tok, |term, pos, fields| {
-                let w = index::field_weight(fields) * if term.len() == tok.len() { 1.5 } else { 1.0 };
+                let w =
+                    index::field_weight(fields) * if term.len() == tok.len() { 1.5 } else { 1.0 };
                 hits.push((pos, w));
                 set.insert(pos);
             });
@@ -147,8 +148,7 @@ impl WordScores {
         let w = pos as usize / 64;
         let bits = *self.set.bits.get(w)?;
         let bit = 1u64 << (pos % 64);
-        (bits & bit != 0)
-            .then(|| self.ranks[w] as usize + (bits & (bit - 1)).count_ones() as usize)
+        (bits & bit != 0).then(|| self.ranks[w] as usize + (bits & (bit - 1)).count_ones() as usize)
     }
 
     /// `pos`'s score (0 where no word matched it).
@@ -194,7 +194,8 @@ mod tests {
         for (wi, tok) in toks.iter().take(16).enumerate() {
             let mut word = vec![0.0f32; ix.entries.len()];
             ix.each_posting(tok, |term, pos, fields| {
-                let w = index::field_weight(fields) * if term.len() == tok.len() { 1.5 } else { 1.0 };
+                let w =
+                    index::field_weight(fields) * if term.len() == tok.len() { 1.5 } else { 1.0 };
                 let p = pos as usize;
                 if mask[p] & (1 << wi) == 0 {
                     mask[p] |= 1 << wi;
@@ -233,7 +234,15 @@ mod tests {
         let words = |t: &str| t.split(' ').map(String::from).collect::<Vec<_>>();
         // One word, a prefix, words that match together, words no entry
         // has together, a word matching nothing.
-        for q in ["vald", "kv", "kvinnojour vald", "kvinnojour brott", "zzz", "s", "socialtjanst kv"] {
+        for q in [
+            "vald",
+            "kv",
+            "kvinnojour vald",
+            "kvinnojour brott",
+            "zzz",
+            "s",
+            "socialtjanst kv",
+        ] {
             let toks = words(q);
             let s = WordScores::of(&ix, &toks);
             let (score, mask) = dense(&ix, &toks);
@@ -254,7 +263,12 @@ mod tests {
             assert_eq!(s.best(), score.iter().copied().fold(0.0, f32::max), "{q}");
         }
         // The cases above are not empty ones.
-        assert!(WordScores::of(&ix, &words("kvinnojour vald")).matched().len() > 50);
+        assert!(
+            WordScores::of(&ix, &words("kvinnojour vald"))
+                .matched()
+                .len()
+                > 50
+        );
         assert!(WordScores::of(&ix, &words("zzz")).matched().is_empty());
     }
 
