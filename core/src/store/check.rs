@@ -17,6 +17,11 @@
 //!
 //! What was recorded lives in device.db's `sync_meta` under the keys below,
 //! so that damage of directory.db cannot erase it.
+//!
+//! device.db is small: every open reads each of its tables whole, and a
+//! reason to check directory.db whole is one to check device.db whole too
+//! (`device::check_whole`: its indexes and free pages, which reading the
+//! tables does not meet).
 
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};

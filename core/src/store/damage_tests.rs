@@ -371,3 +371,44 @@ fn store_files_are_owner_only() {
     }
     drop(f);
 }
+
+/// Damage in device.db that reading its tables does not meet (its list of
+/// free pages): not looked for at every open (SQLite's full check runs only
+/// with a reason), and found at open when there is a reason to check (here,
+/// a write to the directory that did not finish).
+#[test]
+fn device_damage_only_a_full_check_sees_is_found_at_open_when_there_is_reason() {
+    for unclean in [false, true] {
+        let d = tempfile::tempdir().unwrap();
+        let f = open(d.path());
+        with_device_data(&f);
+        {
+            let c = f.store().dev();
+            // Free pages: a long value written and removed.
+            device::set_setting(&c, "scratch", Some(&"x".repeat(40_000))).unwrap();
+            device::set_setting(&c, "scratch", None).unwrap();
+            c.query_row("PRAGMA wal_checkpoint(TRUNCATE)", [], |_| Ok(()))
+                .unwrap();
+            if unclean {
+                crate::store::check::starting_write(&c).unwrap();
+            }
+        }
+        drop(f);
+        let path = d.path().join(DEVICE_FILE);
+        let head = std::fs::read(&path).unwrap();
+        let trunk = u32::from_be_bytes(head[32..36].try_into().unwrap()) as usize;
+        assert!(trunk > 1, "device.db has free pages");
+        overwrite_pages(&path, trunk, trunk);
+        let f = open(d.path());
+        let n = f.open_notices().join(" ");
+        if unclean {
+            assert!(n.contains("device store was damaged"), "{n}");
+            assert!(n.contains("malformed"), "{n}");
+            assert_eq!(aside(d.path(), "device"), 1);
+        } else {
+            assert!(n.is_empty(), "{n}");
+            assert_eq!(f.settings().unwrap().retention_days, 45);
+            assert_eq!(aside(d.path(), "device"), 0);
+        }
+    }
+}

@@ -31,8 +31,14 @@ pub(super) fn key(json: &str) -> u64 {
 }
 
 /// The compiled lexicon of `json` kept at `path`, if there is a sound one.
+/// The file is mapped, not read into fresh memory: its 100 KB are pages
+/// the system already caches, and the decode copies out what it keeps.
 pub(super) fn load(path: &Path, json: &str) -> Option<Lexicon> {
-    let b = std::fs::read(path).ok()?;
+    let file = std::fs::File::open(path).ok()?;
+    // SAFETY: the file is only ever replaced whole by a rename (`save`),
+    // never written in place, so the mapped bytes do not change while the
+    // map lives (until the decode below returns).
+    let b = unsafe { memmap2::Mmap::map(&file) }.ok()?;
     Lexicon::from_bytes(&b, key(json))
 }
 

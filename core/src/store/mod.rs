@@ -242,7 +242,7 @@ impl Store {
         } else {
             prepare_file(&dev_path).and_then(|_| device::open(&dev_path))
         };
-        let dev = match opened {
+        let mut dev = match opened {
             Ok(c) => c,
             Err(e) if is_corruption(&e) => {
                 let (c, notice) = replace_device(&dev_path, &e)?;
@@ -255,6 +255,19 @@ impl Store {
         let dir_path = data_dir.join(DIRECTORY_FILE);
         let now = chrono::Utc::now();
         let reason = check::reason(&dev, &dir_path, now).unwrap_or(Some(check::Reason::Never));
+        // A reason to check directory.db whole is one to check device.db
+        // whole too (a fresh one has nothing to find).
+        if reason.is_some() && !fresh {
+            if let Err(e) = device::check_whole(&dev) {
+                if !is_corruption(&e) {
+                    return Err(e);
+                }
+                drop(dev);
+                let (c, notice) = replace_device(&dev_path, &e)?;
+                notices.push(notice);
+                dev = c;
+            }
+        }
         prepare_file(&dir_path)?;
         let mut wrote = false;
         let mut before_write = || -> Result<()> {
