@@ -24,7 +24,13 @@ const WIDTHS: usize = 7;
 /// second number. The rest is fixed: kind u8, flags u8, area tag u8, lat and
 /// lon f32, sched u16. All little-endian.
 #[derive(Debug, Clone, Copy, PartialEq)]
-pub struct Widths([u8; WIDTHS]);
+pub struct Widths {
+    w: [u8; WIDTHS],
+    /// Derived from `w` once: where each field starts in a record and
+    /// where the fixed part starts.
+    at: [u8; WIDTHS],
+    fixed: u8,
+}
 
 /// The lengths of the tables of an index its entries point into.
 #[derive(Debug, Clone, Copy)]
@@ -58,7 +64,7 @@ impl Widths {
                 *m = (*m).max(v);
             }
         }
-        Widths(max.map(width))
+        Widths::new(max.map(width))
     }
 
     /// From a file's bytes; None if one is not 1, 2, 4 or 8 or wider than
@@ -68,11 +74,21 @@ impl Widths {
         b.iter()
             .zip(types)
             .all(|(w, t)| matches!(w, 1 | 2 | 4 | 8) && *w <= t)
-            .then_some(Widths(b))
+            .then(|| Widths::new(b))
+    }
+
+    fn new(w: [u8; WIDTHS]) -> Widths {
+        let mut at = [0u8; WIDTHS];
+        let mut p = 0u8;
+        for (a, &n) in at.iter_mut().zip(&w) {
+            *a = p;
+            p += n;
+        }
+        Widths { w, at, fixed: p }
     }
 
     pub fn bytes(&self) -> [u8; WIDTHS] {
-        self.0
+        self.w
     }
 
     fn fields(e: &Entry) -> [u64; WIDTHS] {
@@ -96,20 +112,20 @@ impl Widths {
     fn hold(&self, e: &Entry) -> bool {
         Self::fields(e)
             .iter()
-            .zip(self.0)
+            .zip(self.w)
             .all(|(&v, w)| width(v) <= w)
     }
 
     /// One record's length.
     pub fn record_len(&self) -> usize {
-        self.0.iter().map(|&w| w as usize).sum::<usize>() + FIXED
+        self.fixed as usize + FIXED
     }
 
     /// Writes `e` as a record into `out` (exactly [`Self::record_len`] bytes).
     fn put(&self, out: &mut [u8], e: &Entry) {
         let f = Self::fields(e);
         let mut p = 0;
-        for (v, &w) in f.iter().zip(&self.0) {
+        for (v, &w) in f.iter().zip(&self.w) {
             let w = w as usize;
             out[p..p + w].copy_from_slice(&v.to_le_bytes()[..w]);
             p += w;
@@ -140,12 +156,15 @@ impl Widths {
     /// when the entries were read: [`Entries::mapped`]).
     #[inline]
     fn get(&self, r: &[u8]) -> Entry {
-        let mut p = 0;
-        let mut f = [0u64; WIDTHS];
-        for (v, &w) in f.iter_mut().zip(&self.0) {
-            *v = uint(r, p, w);
-            p += w as usize;
-        }
+        // Each field as eight bytes from its start, masked to its width:
+        // no branch on the width. Eight bytes from any field's start lie in
+        // the record (the fixed part, longer than eight, follows them all).
+        let f: [u64; WIDTHS] = std::array::from_fn(|i| {
+            let p = self.at[i] as usize;
+            let keep = u64::MAX >> ((8 - self.w[i] as u32) * 8);
+            u64::from_le_bytes(r[p..p + 8].try_into().unwrap_or_default()) & keep
+        });
+        let p = self.fixed as usize;
         let rest = &r[p..p + FIXED];
         let f4 = |i: usize| f32::from_le_bytes([rest[i], rest[i + 1], rest[i + 2], rest[i + 3]]);
         Entry {
@@ -176,9 +195,9 @@ impl Widths {
     /// areas that have them.
     #[inline]
     fn valid(&self, r: &[u8], t: Tables) -> bool {
-        let fixed = self.record_len() - FIXED;
-        let a_at: usize = self.0[..5].iter().map(|&w| w as usize).sum();
-        let (wa, wb) = (self.0[5], self.0[6]);
+        let fixed = self.fixed as usize;
+        let a_at = self.at[5] as usize;
+        let (wa, wb) = (self.w[5], self.w[6]);
         let sched = u16::from_le_bytes([r[fixed + 11], r[fixed + 12]]);
         (sched as usize) < t.schedules
             && match r[fixed + 2] {
@@ -439,7 +458,7 @@ impl Entries {
             Store::Mapped {
                 w, len, decoded, ..
             } if decoded.get().is_none() => {
-                let w0 = w.0[0] as usize;
+                let w0 = w.w[0] as usize;
                 let want = &(rowid as u64).to_le_bytes()[..w0];
                 if width(rowid as u64) as usize > w0 {
                     return None;

@@ -63,18 +63,28 @@ impl PosSet {
 /// A word scores its field's weight (half again for the whole word) for
 /// the first of its terms found in an entry, a tenth for each further one;
 /// an entry's score is its words' scores added in the words' order.
+///
+/// Kept sparse (the entries matched, found by rank in a set) when the words
+/// match few entries, as a name or a compound does; dense (a value for
+/// every entry) when they match many postings, as a sentence's short words
+/// do: then a value by position costs less than finding its slot.
 #[derive(Debug, Default)]
 pub(super) struct WordScores {
+    /// Every entry has its values at its position (`set`, `ranks` unused).
+    dense: bool,
     set: PosSet,
     /// Per word of `set`: how many positions are set in the words before.
     ranks: Vec<u32>,
-    /// Per entry in `set`, in position order.
+    /// Per entry in `set` in position order, or per entry when dense.
     score: Vec<f32>,
     mask: Vec<u16>,
     /// The mask of every word counted (at most 16).
     all: u16,
     best: f32,
 }
+
+/// Postings per entry above which the scores are kept dense.
+const DENSE_FROM: usize = 8;
 
 impl WordScores {
     /// The scores of `toks` (folded words or stems; the first 16 count).
@@ -83,32 +93,40 @@ impl WordScores {
         if toks.is_empty() {
             return WordScores::default();
         }
-        // Each word's postings in the order the index gives them, and the
-        // set of entries any matched.
-        let mut hits: Vec<(u32, f32)> = Vec::new();
+        let n = ix.entries.len();
+        // Each word's postings in the order the index gives them.
+        let mut hits: Vec<(u32, f32)> = Vec::with_capacity(1024);
         let mut ends = Vec::with_capacity(toks.len());
-        let mut set = PosSet::new(ix.entries.len());
         for tok in toks {
             ix.each_posting(tok, |term, pos, fields| {
                 let w =
                     index::field_weight(fields) * if term.len() == tok.len() { 1.5 } else { 1.0 };
                 hits.push((pos, w));
-                set.insert(pos);
             });
             ends.push(hits.len());
         }
-        let mut ranks = Vec::with_capacity(set.bits.len());
-        let mut before = 0u32;
-        for w in &set.bits {
-            ranks.push(before);
-            before += w.count_ones();
-        }
-        let n = before as usize;
+        let dense = hits.len() * DENSE_FROM > n;
+        let (set, ranks, len) = if dense {
+            (PosSet::default(), Vec::new(), n)
+        } else {
+            let mut set = PosSet::new(n);
+            for &(pos, _) in &hits {
+                set.insert(pos);
+            }
+            let mut ranks = Vec::with_capacity(set.bits.len());
+            let mut before = 0u32;
+            for w in &set.bits {
+                ranks.push(before);
+                before += w.count_ones();
+            }
+            (set, ranks, before as usize)
+        };
         let mut s = WordScores {
+            dense,
             set,
             ranks,
-            score: vec![0.0; n],
-            mask: vec![0; n],
+            score: vec![0.0; len],
+            mask: vec![0; len],
             all: if toks.len() >= 16 {
                 u16::MAX
             } else {
@@ -117,13 +135,20 @@ impl WordScores {
             best: 0.0,
         };
         // One word's scores (added to the entry's when the word is done).
-        let mut word = vec![0.0f32; n];
+        let mut word = vec![0.0f32; len];
         let mut touched: Vec<usize> = Vec::new();
         let mut start = 0;
         for (wi, end) in ends.into_iter().enumerate() {
             let bit = 1u16 << wi;
             for &(pos, w) in &hits[start..end] {
-                let Some(at) = s.slot(pos) else { continue };
+                let at = if dense {
+                    pos as usize
+                } else {
+                    match s.slot(pos) {
+                        Some(at) => at,
+                        None => continue,
+                    }
+                };
                 if s.mask[at] & bit == 0 {
                     s.mask[at] |= bit;
                     touched.push(at);
@@ -142,7 +167,7 @@ impl WordScores {
         s
     }
 
-    /// Where `pos`'s values are, if a word matched it.
+    /// Where `pos`'s values are (sparse), if a word matched it.
     #[inline]
     fn slot(&self, pos: u32) -> Option<usize> {
         let w = pos as usize / 64;
@@ -154,6 +179,9 @@ impl WordScores {
     /// `pos`'s score (0 where no word matched it).
     #[inline]
     pub fn get(&self, pos: u32) -> f32 {
+        if self.dense {
+            return self.score.get(pos as usize).copied().unwrap_or(0.0);
+        }
         self.slot(pos).map_or(0.0, |at| self.score[at])
     }
 
@@ -165,15 +193,21 @@ impl WordScores {
     /// The entries every word matched, else those any matched, in position
     /// order; empty without matches.
     pub fn matched(&self) -> Vec<u32> {
-        let every: Vec<u32> = self
-            .set
+        let with_mask: Vec<(u32, u16)> = if self.dense {
+            (0u32..)
+                .zip(self.mask.iter().copied())
+                .filter(|(_, m)| *m != 0)
+                .collect()
+        } else {
+            self.set.iter().zip(self.mask.iter().copied()).collect()
+        };
+        let every: Vec<u32> = with_mask
             .iter()
-            .zip(&self.mask)
-            .filter(|(_, m)| **m == self.all)
-            .map(|(p, _)| p)
+            .filter(|(_, m)| *m == self.all)
+            .map(|(p, _)| *p)
             .collect();
         if every.is_empty() {
-            self.set.iter().collect()
+            with_mask.into_iter().map(|(p, _)| p).collect()
         } else {
             every
         }
@@ -224,6 +258,10 @@ mod tests {
                 if i % 3 == 0 {
                     s.description.sv.clear();
                 }
+                // A word few entries have (its scores are kept sparse).
+                if i % 20 == 7 {
+                    s.name.sv.push_str(" Ovanliga");
+                }
                 d.services.push(s);
             }
         }
@@ -242,6 +280,9 @@ mod tests {
             "zzz",
             "s",
             "socialtjanst kv",
+            "ovanlig",
+            "ovanliga kvinnojour",
+            "ovanlig zzz",
         ] {
             let toks = words(q);
             let s = WordScores::of(&ix, &toks);
@@ -262,6 +303,10 @@ mod tests {
             assert_eq!(s.matched(), want, "{q}");
             assert_eq!(s.best(), score.iter().copied().fold(0.0, f32::max), "{q}");
         }
+        // Both ways of keeping them are met above.
+        assert!(!WordScores::of(&ix, &words("ovanlig")).dense);
+        assert!(!WordScores::of(&ix, &words("ovanlig zzz")).dense);
+        assert!(WordScores::of(&ix, &words("vald")).dense);
         // The cases above are not empty ones.
         assert!(
             WordScores::of(&ix, &words("kvinnojour vald"))
