@@ -89,12 +89,14 @@ pub fn check_whole(c: &Connection) -> Result<()> {
     Ok(())
 }
 
+// Settings and sync bookkeeping are read many times a session (eight
+// settings at every open): their statements are kept prepared.
+
 pub fn get_setting(c: &Connection, key: &str) -> Result<Option<String>> {
     Ok(
-        c.query_row("SELECT value FROM settings WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
-        .optional()?,
+        c.prepare_cached("SELECT value FROM settings WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?,
     )
 }
 
@@ -111,10 +113,9 @@ pub fn set_setting(c: &Connection, key: &str, value: Option<&str>) -> Result<()>
 
 pub fn get_sync_meta(c: &Connection, key: &str) -> Result<Option<String>> {
     Ok(
-        c.query_row("SELECT value FROM sync_meta WHERE key = ?1", [key], |r| {
-            r.get(0)
-        })
-        .optional()?,
+        c.prepare_cached("SELECT value FROM sync_meta WHERE key = ?1")?
+            .query_row([key], |r| r.get(0))
+            .optional()?,
     )
 }
 
