@@ -50,6 +50,55 @@ pub fn map<T: Sync, U: Send>(items: &[T], min_piece: usize, f: impl Fn(&T) -> U 
     map_pieces(items, min_piece, |piece| piece.iter().map(&f).collect())
 }
 
+/// A job for the helper thread.
+type Job = Box<dyn FnOnce() + Send>;
+
+/// The process's helper thread, made on first use when there is a core to
+/// spare, kept for the process and given jobs one after another: a thread
+/// made for each job (twice in a first query) cost its start and a fresh
+/// allocation arena on the way to an answer, and came too late to help.
+fn helper() -> Option<&'static std::sync::Mutex<std::sync::mpsc::Sender<Job>>> {
+    static HELPER: std::sync::OnceLock<Option<std::sync::Mutex<std::sync::mpsc::Sender<Job>>>> =
+        std::sync::OnceLock::new();
+    HELPER
+        .get_or_init(|| {
+            if cores() < 2 {
+                return None;
+            }
+            let (tx, rx) = std::sync::mpsc::channel::<Job>();
+            std::thread::Builder::new()
+                .name("fyr-helper".into())
+                .spawn(move || {
+                    for job in rx {
+                        // A job's panic is its caller's to see (each job
+                        // hands back its own); the helper goes on.
+                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                    }
+                })
+                .ok()?;
+            Some(std::sync::Mutex::new(tx))
+        })
+        .as_ref()
+}
+
+/// `job` given to the helper thread; false when there is none (one core,
+/// or no thread could be made).
+fn on_helper(job: Job) -> bool {
+    helper().is_some_and(|tx| {
+        tx.lock()
+            .unwrap_or_else(|p| p.into_inner())
+            .send(job)
+            .is_ok()
+    })
+}
+
+/// Makes the helper thread now and has it run `warm` (its own buffers for
+/// work it will be given): a cold start's open keeps one core busy and
+/// the other idle, and the first query then finds the helper ready.
+pub fn warm(warm: fn()) {
+    on_helper(Box::new(warm));
+}
+
 /// What a helper thread hands back: its result, or its panic.
 type Handed<U> = std::sync::Mutex<Vec<Option<std::thread::Result<U>>>>;
 
@@ -82,8 +131,9 @@ where
         out: std::sync::Mutex::new((0..n).map(|_| None).collect()),
     });
     let helper = s.clone();
-    // A helper that cannot be made costs only the try.
-    let _ = std::thread::Builder::new().spawn(move || loop {
+    // No helper (or one busy with other work) costs only the try: the
+    // caller does every item itself.
+    on_helper(Box::new(move || loop {
         let i = helper.next.fetch_add(1, Ordering::Relaxed);
         let Some(item) = helper.items.get(i) else {
             return;
@@ -94,7 +144,7 @@ where
         if let Some(slot) = out.get_mut(i).filter(|s| s.is_none()) {
             *slot = Some(u);
         }
-    });
+    }));
     let lock = || s.out.lock().unwrap_or_else(|p| p.into_inner());
     loop {
         let i = s.next.fetch_add(1, Ordering::Relaxed);
@@ -155,13 +205,13 @@ where
     }
     let slot: Shared<_, R> = Arc::new((Mutex::new(Slot::Waiting(task)), std::sync::Condvar::new()));
     let helper = slot.clone();
-    let _ = std::thread::Builder::new().spawn(move || {
+    on_helper(Box::new(move || {
         if let Some(t) = take(&helper.0) {
             let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(t));
             *lock(&helper.0) = Slot::Done(r);
             helper.1.notify_all();
         }
-    });
+    }));
     let m = own();
     let r = match take(&slot.0) {
         Some(t) => Ok(t()),
@@ -203,6 +253,42 @@ mod tests {
         assert_eq!(out, (0..500).map(|x| x * 3).collect::<Vec<_>>());
         let (a, b) = super::beside(|| (0..1000u64).sum::<u64>(), || 7);
         assert_eq!((a, b), (499_500, 7));
+    }
+
+    /// Tasks go to one helper thread kept for the process, not a thread
+    /// each.
+    #[test]
+    fn one_kept_helper_thread_takes_the_tasks() {
+        use std::sync::atomic::{AtomicBool, Ordering};
+        use std::sync::Arc;
+        if super::cores() < 2 {
+            return;
+        }
+        super::warm(crate::store::body::warm);
+        let mut seen = Vec::new();
+        for _ in 0..3 {
+            let started = Arc::new(AtomicBool::new(false));
+            let s = started.clone();
+            let (who, _) = super::beside(
+                move || {
+                    s.store(true, Ordering::SeqCst);
+                    let t = std::thread::current();
+                    (t.id(), t.name().map(String::from))
+                },
+                // Long enough for the helper to take the task (other tests
+                // give it work too), never forever.
+                || {
+                    let until = std::time::Instant::now() + std::time::Duration::from_secs(5);
+                    while !started.load(Ordering::SeqCst) && std::time::Instant::now() < until {
+                        std::thread::sleep(std::time::Duration::from_millis(1));
+                    }
+                },
+            );
+            assert_eq!(who.1.as_deref(), Some("fyr-helper"));
+            seen.push(who.0);
+        }
+        assert!(seen.windows(2).all(|w| w[0] == w[1]), "{seen:?}");
+        assert_ne!(seen[0], std::thread::current().id());
     }
 
     /// Whether the helper runs first, the caller takes over, or the caller

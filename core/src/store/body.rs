@@ -74,6 +74,13 @@ thread_local! {
         const { std::cell::RefCell::new((None, Vec::new())) };
 }
 
+/// This thread's inflater made, its window and buffer written through
+/// (the dictionary inflated), ahead of the blocks a first query inflates:
+/// the helper thread does this while the store opens (`par::warm`).
+pub fn warm() {
+    let _ = with_inflated_until(&[], |_, _| Some(()));
+}
+
 /// `f` over the bytes [`deflate_after_dict`] was given (`packed` without
 /// its format byte), inflated whole into this thread's buffer; None when
 /// they do not inflate (damage, or a stream cut short). The dictionary goes

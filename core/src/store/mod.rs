@@ -231,6 +231,9 @@ impl Store {
         peek: Option<&(dyn Fn() -> Option<(String, u64)> + Send + Sync)>,
         rebuild_from: Option<BundleSource>,
     ) -> Result<Store> {
+        // The helper thread readies itself on the other core while this
+        // one opens the store (a first query shares its hits with it).
+        crate::par::warm(body::warm);
         prepare_data_dir(data_dir)?;
         let mut notices = Vec::new();
 
