@@ -207,6 +207,7 @@ struct Reader<'a> {
 }
 
 impl<'a> Reader<'a> {
+    #[inline]
     fn take(&mut self, n: usize) -> Option<&'a [u8]> {
         let (h, t) = self.b.split_at_checked(n)?;
         self.b = t;
@@ -219,7 +220,15 @@ impl<'a> Reader<'a> {
         Some(u64::from_le_bytes(self.take(8)?.try_into().ok()?))
     }
     /// A varint (7 bits a byte, low first) of at most 32 bits.
+    #[inline]
     fn var(&mut self) -> Option<u32> {
+        // Most are one byte (gaps and lengths below 128).
+        if let Some((&b, rest)) = self.b.split_first() {
+            if b < 0x80 {
+                self.b = rest;
+                return Some(b as u32);
+            }
+        }
         let mut v = 0u64;
         for shift in (0..35).step_by(7) {
             let b = self.take(1)?[0];
