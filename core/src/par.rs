@@ -57,39 +57,58 @@ type Job = Box<dyn FnOnce() + Send>;
 /// spare, kept for the process and given jobs one after another: a thread
 /// made for each job (twice in a first query) cost its start and a fresh
 /// allocation arena on the way to an answer, and came too late to help.
-fn helper() -> Option<&'static std::sync::Mutex<std::sync::mpsc::Sender<Job>>> {
-    static HELPER: std::sync::OnceLock<Option<std::sync::Mutex<std::sync::mpsc::Sender<Job>>>> =
-        std::sync::OnceLock::new();
-    HELPER
-        .get_or_init(|| {
-            if cores() < 2 {
-                return None;
-            }
-            let (tx, rx) = std::sync::mpsc::channel::<Job>();
-            std::thread::Builder::new()
-                .name("fyr-helper".into())
-                .spawn(move || {
-                    for job in rx {
-                        // A job's panic is its caller's to see (each job
-                        // hands back its own); the helper goes on.
-                        let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
-                    }
-                })
-                .ok()?;
-            Some(std::sync::Mutex::new(tx))
-        })
-        .as_ref()
+/// Its queue is a list under a lock with a condition variable (a channel
+/// costs the phone library more code for the same).
+struct Helper {
+    jobs: std::sync::Mutex<std::collections::VecDeque<Job>>,
+    ready: std::sync::Condvar,
+}
+
+fn helper() -> Option<&'static Helper> {
+    static HELPER: std::sync::OnceLock<Option<&'static Helper>> = std::sync::OnceLock::new();
+    *HELPER.get_or_init(|| {
+        if cores() < 2 {
+            return None;
+        }
+        let h: &'static Helper = Box::leak(Box::new(Helper {
+            jobs: std::sync::Mutex::new(std::collections::VecDeque::new()),
+            ready: std::sync::Condvar::new(),
+        }));
+        std::thread::Builder::new()
+            .name("fyr-helper".into())
+            .spawn(move || loop {
+                let job = {
+                    let mut q = h
+                        .ready
+                        .wait_while(h.jobs.lock().unwrap_or_else(|p| p.into_inner()), |q| {
+                            q.is_empty()
+                        })
+                        .unwrap_or_else(|p| p.into_inner());
+                    q.pop_front()
+                };
+                // A job's panic is its caller's to see (each job hands back
+                // its own); the helper goes on.
+                if let Some(job) = job {
+                    let _ = std::panic::catch_unwind(std::panic::AssertUnwindSafe(job));
+                }
+            })
+            .ok()?;
+        Some(h)
+    })
 }
 
 /// `job` given to the helper thread; false when there is none (one core,
 /// or no thread could be made).
 fn on_helper(job: Job) -> bool {
-    helper().is_some_and(|tx| {
-        tx.lock()
-            .unwrap_or_else(|p| p.into_inner())
-            .send(job)
-            .is_ok()
-    })
+    let Some(h) = helper() else {
+        return false;
+    };
+    h.jobs
+        .lock()
+        .unwrap_or_else(|p| p.into_inner())
+        .push_back(job);
+    h.ready.notify_one();
+    true
 }
 
 /// Makes the helper thread now and has it run `warm` (its own buffers for
