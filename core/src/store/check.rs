@@ -20,8 +20,8 @@
 //!
 //! device.db is small: every open reads each of its tables whole, and a
 //! reason to check directory.db whole is one to check device.db whole too
-//! (`device::check_whole`: its indexes and free pages, which reading the
-//! tables does not meet).
+//! ([`quick_check`]: its indexes and free pages, which reading the tables
+//! does not meet).
 
 use crate::error::{Error, Result};
 use chrono::{DateTime, Utc};
@@ -170,12 +170,13 @@ pub fn checked(dev: &Connection, now: DateTime<Utc>) -> Result<()> {
     super::device::set_sync_meta(dev, CHECKED_KEY, Some(&now.to_rfc3339()))
 }
 
-/// Every page of directory.db.
-pub fn quick_check(c: &Connection) -> Result<()> {
+/// Every page of the store file `file` (directory.db or device.db) open on
+/// `c`: SQLite's check of its tables, indexes and free pages.
+pub fn quick_check(c: &Connection, file: &str) -> Result<()> {
     let check: String = c.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
     if check != "ok" {
         return Err(Error::Damaged(format!(
-            "directory.db is malformed ({})",
+            "{file} is malformed ({})",
             first_finding(&check)
         )));
     }

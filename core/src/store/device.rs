@@ -64,8 +64,8 @@ pub fn open(path: &Path) -> Result<Connection> {
     // Every table read whole (a count visits each of its pages), in one
     // statement and transaction, so that damage is found at open and not
     // in the middle of a screening; a missing table is named by SQLite's
-    // own message. SQLite's full check ([`check_whole`]) is left for when
-    // there is a reason to expect damage (`check::reason`).
+    // own message. SQLite's full check (`check::quick_check`) is left for
+    // when there is a reason to expect damage (`check::reason`).
     let tx = c.unchecked_transaction()?;
     let counts = TABLES
         .iter()
@@ -76,17 +76,6 @@ pub fn open(path: &Path) -> Result<Connection> {
         .map_err(|e| Error::Damaged(format!("device.db tables: {e}")))?;
     drop(tx);
     Ok(c)
-}
-
-/// SQLite's check of every page of device.db (indexes, free pages and
-/// the tables' structure too), for when there is a reason to expect damage
-/// (`check::reason`: an unclean shutdown, a change from outside, weekly).
-pub fn check_whole(c: &Connection) -> Result<()> {
-    let check: String = c.query_row("PRAGMA quick_check", [], |r| r.get(0))?;
-    if check != "ok" {
-        return Err(Error::Damaged(format!("device.db is malformed ({check})")));
-    }
-    Ok(())
 }
 
 // Settings and sync bookkeeping are read many times a session (eight

@@ -78,7 +78,7 @@ pub fn open(
         tx.commit()?;
     }
     if full_check && !fresh {
-        super::check::quick_check(&c)?;
+        super::check::quick_check(&c, super::DIRECTORY_FILE)?;
     }
     // What an open reads, it reads in one transaction (SQLite's locks taken
     // once), ended before anything is written or when the open is done.

@@ -245,14 +245,19 @@ impl Store {
         } else {
             prepare_file(&dev_path).and_then(|_| device::open(&dev_path))
         };
+        // Damage found at open (reading it, or its full check below): the
+        // file kept aside and a fresh one made, with a notice.
+        let replaced = |e: Error, notices: &mut Vec<String>| -> Result<Connection> {
+            if !is_corruption(&e) {
+                return Err(e);
+            }
+            let (c, notice) = replace_device(&dev_path, &e)?;
+            notices.push(notice);
+            Ok(c)
+        };
         let mut dev = match opened {
             Ok(c) => c,
-            Err(e) if is_corruption(&e) => {
-                let (c, notice) = replace_device(&dev_path, &e)?;
-                notices.push(notice);
-                c
-            }
-            Err(e) => return Err(e),
+            Err(e) => replaced(e, &mut notices)?,
         };
 
         let dir_path = data_dir.join(DIRECTORY_FILE);
@@ -261,14 +266,10 @@ impl Store {
         // A reason to check directory.db whole is one to check device.db
         // whole too (a fresh one has nothing to find).
         if reason.is_some() && !fresh {
-            if let Err(e) = device::check_whole(&dev) {
-                if !is_corruption(&e) {
-                    return Err(e);
-                }
+            if let Err(e) = check::quick_check(&dev, DEVICE_FILE) {
+                // (Closed before the file is moved.)
                 drop(dev);
-                let (c, notice) = replace_device(&dev_path, &e)?;
-                notices.push(notice);
-                dev = c;
+                dev = replaced(e, &mut notices)?;
             }
         }
         prepare_file(&dir_path)?;
