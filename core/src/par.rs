@@ -187,67 +187,112 @@ where
         .collect()
 }
 
-/// `task` on a helper thread while the caller runs `own`; if the helper
-/// has not started `task` by the time `own` is done, the caller runs it
-/// itself (it never waits for a thread the system has not run), and the
-/// helper, when it runs, leaves it (no second run competing for the cores
-/// with what the caller does next). A task the helper has started is
-/// waited for.
+/// `task` on a helper thread while the caller runs `own` ([`ahead`]).
 pub fn beside<R, M>(task: impl FnOnce() -> R + Send + 'static, own: impl FnOnce() -> M) -> (R, M)
 where
     R: Send + 'static,
 {
-    use std::sync::{Arc, Mutex};
-    if cores() < 2 {
-        return (task(), own());
+    let task = ahead(task);
+    let m = own();
+    (task.take(), m)
+}
+
+/// A task given to the helper thread ahead of the moment its result is
+/// needed ([`ahead`]).
+pub struct Ahead<R> {
+    slot: std::sync::Arc<Slot<R>>,
+}
+
+type Task<R> = Box<dyn FnOnce() -> R + Send>;
+
+/// The task until someone takes it, then its result.
+enum State<R> {
+    Waiting(Task<R>),
+    Running,
+    Done(std::thread::Result<R>),
+    /// Taken by the caller, or left (an [`Ahead`] dropped).
+    Gone,
+}
+
+struct Slot<R> {
+    state: std::sync::Mutex<State<R>>,
+    done: std::sync::Condvar,
+}
+
+impl<R> Slot<R> {
+    fn lock(&self) -> std::sync::MutexGuard<'_, State<R>> {
+        self.state.lock().unwrap_or_else(|p| p.into_inner())
     }
-    /// The task until someone takes it, then its result.
-    enum Slot<T, R> {
-        Waiting(T),
-        Running,
-        Done(std::thread::Result<R>),
-    }
-    type Shared<T, R> = Arc<(Mutex<Slot<T, R>>, std::sync::Condvar)>;
-    fn lock<T, R>(s: &Mutex<Slot<T, R>>) -> std::sync::MutexGuard<'_, Slot<T, R>> {
-        s.lock().unwrap_or_else(|p| p.into_inner())
-    }
-    /// The task, if nobody has taken it yet.
-    fn take<T, R>(s: &Mutex<Slot<T, R>>) -> Option<T> {
-        let mut g = lock(s);
-        match std::mem::replace(&mut *g, Slot::Running) {
-            Slot::Waiting(t) => Some(t),
+
+    /// The task, if nobody has taken it yet (its state becomes `then`).
+    fn claim(&self, then: State<R>) -> Option<Task<R>> {
+        let mut g = self.lock();
+        match std::mem::replace(&mut *g, then) {
+            State::Waiting(t) => Some(t),
             other => {
                 *g = other;
                 None
             }
         }
     }
-    let slot: Shared<_, R> = Arc::new((Mutex::new(Slot::Waiting(task)), std::sync::Condvar::new()));
-    let helper = slot.clone();
-    on_helper(Box::new(move || {
-        if let Some(t) = take(&helper.0) {
-            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(t));
-            *lock(&helper.0) = Slot::Done(r);
-            helper.1.notify_all();
-        }
-    }));
-    let m = own();
-    let r = match take(&slot.0) {
-        Some(t) => Ok(t()),
-        None => {
-            let mut s = slot
-                .1
-                .wait_while(lock(&slot.0), |s| !matches!(s, Slot::Done(_)))
-                .unwrap_or_else(|p| p.into_inner());
-            match std::mem::replace(&mut *s, Slot::Running) {
-                Slot::Done(r) => r,
-                _ => unreachable!("waited until done"),
+}
+
+/// `task` given to the helper thread now, its result taken later
+/// ([`Ahead::take`]): work a later step needs that does not depend on what
+/// the caller does meanwhile (a store's second file opened while the first
+/// is read). If the helper has not started it by then, the caller runs it
+/// itself (it never waits for a thread the system has not run), and the
+/// helper, when it comes to it, leaves it. A task the helper has started is
+/// waited for. One core, or no helper: the task runs at the take.
+pub fn ahead<R: Send + 'static>(task: impl FnOnce() -> R + Send + 'static) -> Ahead<R> {
+    let slot = std::sync::Arc::new(Slot {
+        state: std::sync::Mutex::new(State::Waiting(Box::new(task))),
+        done: std::sync::Condvar::new(),
+    });
+    if cores() >= 2 {
+        let helper = slot.clone();
+        on_helper(Box::new(move || {
+            if let Some(t) = helper.claim(State::Running) {
+                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(t));
+                // (Left meanwhile: the result goes with the slot.)
+                *helper.lock() = State::Done(r);
+                helper.done.notify_all();
             }
+        }));
+    }
+    Ahead { slot }
+}
+
+impl<R> Ahead<R> {
+    /// The task's result: the helper's, waited for if it is at work, else
+    /// the task run here. A panic in the task is this caller's.
+    pub fn take(self) -> R {
+        let r = match self.slot.claim(State::Gone) {
+            Some(t) => return t(),
+            None => {
+                let mut s = self
+                    .slot
+                    .done
+                    .wait_while(self.slot.lock(), |s| matches!(s, State::Running))
+                    .unwrap_or_else(|p| p.into_inner());
+                match std::mem::replace(&mut *s, State::Gone) {
+                    State::Done(r) => r,
+                    _ => unreachable!("an Ahead is taken once"),
+                }
+            }
+        };
+        r.unwrap_or_else(|p| std::panic::resume_unwind(p))
+    }
+}
+
+impl<R> Drop for Ahead<R> {
+    /// Left untaken (the caller stopped on an error): a task not started is
+    /// not run; one at work finishes and its result is dropped.
+    fn drop(&mut self) {
+        let mut g = self.slot.lock();
+        if !matches!(*g, State::Running) {
+            *g = State::Gone;
         }
-    };
-    match r {
-        Ok(r) => (r, m),
-        Err(p) => std::panic::resume_unwind(p),
     }
 }
 
@@ -334,6 +379,41 @@ mod tests {
             }
         }
         let p = std::panic::catch_unwind(|| super::beside(|| panic!("the task"), || 1));
+        assert!(p.is_err());
+    }
+
+    /// A task given ahead runs once, on the helper or at the take; one left
+    /// untaken before anyone started it never runs; its panic is the
+    /// taker's.
+    #[test]
+    fn a_task_ahead_runs_once_or_not_at_all_when_left() {
+        use std::sync::atomic::{AtomicUsize, Ordering};
+        use std::sync::Arc;
+        for wait_ms in [0u64, 3] {
+            for _ in 0..30 {
+                let runs = Arc::new(AtomicUsize::new(0));
+                let r = runs.clone();
+                let a = super::ahead(move || r.fetch_add(1, Ordering::SeqCst) + 10);
+                std::thread::sleep(std::time::Duration::from_millis(wait_ms));
+                assert_eq!(a.take(), 10);
+                std::thread::sleep(std::time::Duration::from_millis(1));
+                assert_eq!(runs.load(Ordering::SeqCst), 1);
+            }
+        }
+        // Left: the helper is kept busy until the Ahead is dropped, so the
+        // task has not started when it is left.
+        let (gate, open) = std::sync::mpsc::channel::<()>();
+        let busy = super::ahead(move || open.recv().ok());
+        let runs = Arc::new(AtomicUsize::new(0));
+        let r = runs.clone();
+        drop(super::ahead(move || r.fetch_add(1, Ordering::SeqCst)));
+        gate.send(()).unwrap();
+        busy.take();
+        // The helper has come to the left task by now (jobs run in order).
+        super::ahead(|| ()).take();
+        std::thread::sleep(std::time::Duration::from_millis(5));
+        assert_eq!(runs.load(Ordering::SeqCst), 0, "a left task is not run");
+        let p = std::panic::catch_unwind(|| super::ahead(|| panic!("the task")).take());
         assert!(p.is_err());
     }
 

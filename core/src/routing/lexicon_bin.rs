@@ -87,12 +87,23 @@ impl Lexicon {
     /// The lexicon in `b` if it is whole, sound and made under `key`; else
     /// None. It has no source entries ([`Lexicon::source`]).
     pub fn from_bytes(b: &[u8], key: u64) -> Option<Lexicon> {
+        Self::from_bytes_keyed(b, Some(key)).map(|(_, l)| l)
+    }
+
+    /// As [`Lexicon::from_bytes`] with its key (whatever key it was kept
+    /// under when `want` is None: read ahead of knowing which key is due,
+    /// and checked against it after).
+    pub fn from_bytes_keyed(b: &[u8], want: Option<u64>) -> Option<(u64, Lexicon)> {
         let (body, crc) = b.split_at_checked(b.len().checked_sub(4)?)?;
         if crc32fast::hash(body).to_le_bytes() != crc {
             return None;
         }
         let mut r = Reader { b: body };
-        if r.take(8)? != MAGIC || r.u64()? != key {
+        if r.take(8)? != MAGIC {
+            return None;
+        }
+        let key = r.u64()?;
+        if want.is_some_and(|w| w != key) {
             return None;
         }
         let id_len = r.u32()? as usize;
@@ -179,17 +190,20 @@ impl Lexicon {
         if !r.b.is_empty() {
             return None;
         }
-        Some(Lexicon {
-            id,
-            version,
-            source: None,
-            meanings,
-            phrases,
-            text,
-            spans,
-            single,
-            multi,
-        })
+        Some((
+            key,
+            Lexicon {
+                id,
+                version,
+                source: None,
+                meanings,
+                phrases,
+                text,
+                spans,
+                single,
+                multi,
+            },
+        ))
     }
 }
 

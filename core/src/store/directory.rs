@@ -2,7 +2,9 @@
 //! digest) and the search index derived from the records.
 
 use super::lexicon_cache;
-use super::routing_state::{attach, attach_routing, compile_lexicon, routing_text, with_lexicon};
+use super::routing_state::{
+    attach, attach_routing, compile_lexicon, routing_of, routing_text, with_lexicon,
+};
 use super::{failpoint, open_conn, schema, Bundle};
 use crate::error::{Error, Result};
 use crate::feed::{Record, RecordKind};
@@ -12,6 +14,7 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
+use std::sync::Arc;
 
 /// Where the content came from and which version it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -53,9 +56,11 @@ pub fn position(c: &Connection) -> Result<ContentPosition> {
 /// found by the query that meets it (`Store::with_dir`). `before_write` runs
 /// before anything may be written. A damaged index (its file, or a delta
 /// row) is made again from the records, which are whole: nothing is lost,
-/// and `notices` says so.
-pub fn open(
+/// and `notices` says so. `lexicon`: the compiled lexicon being read
+/// ahead, if it is ([`lexicon_cache::load_ahead`]).
+pub(super) fn open(
     path: &Path,
+    lexicon: Option<lexicon_cache::Ahead>,
     bundled: &dyn Fn() -> Result<Bundle>,
     peek: Option<&(dyn Fn() -> Option<(String, u64)> + Send + Sync)>,
     full_check: bool,
@@ -108,21 +113,36 @@ pub fn open(
             return Ok((c, ix));
         }
     }
-    // The lexicon is read compiled (`lexicon.bin`) and the routing model
-    // parsed before the index is read; without a compiled lexicon to read
-    // (a first start, a new lexicon or app) both are parsed on another core
-    // while the index is read (the lexicon's compile takes most of a ms).
-    let text = routing_text(&c)?;
+    // The lexicon is read compiled (`lexicon.bin`), on the other core from
+    // the store's open on (`lexicon`), and the routing model parsed there
+    // after it, while the index is read here; without a compiled lexicon to
+    // read (a first start, a new lexicon or app) the lexicon is compiled on
+    // another core while the index is read (a compile takes most of a ms).
+    let text = Arc::new(routing_text(&c)?);
     let cache = lexicon_cache::path_for(&c);
-    let hit = cache
-        .as_deref()
-        .and_then(|p| lexicon_cache::load(p, text.lexicon_json()));
-    let (parsed, ix) = match hit {
-        Some(l) => (with_lexicon(&text, l), read_index(&c)),
-        None => crate::par::beside(
-            move || with_lexicon(&text, compile_lexicon(&text, cache.as_deref())?),
-            || read_index(&c),
-        ),
+    let (parsed, ix) = match lexicon {
+        Some(ahead) => {
+            let want = lexicon_cache::key(text.lexicon_json());
+            let t = text.clone();
+            let routing = crate::par::ahead(move || routing_of(&t));
+            let ix = read_index(&c);
+            let lexicon = match ahead.take(want) {
+                Some(l) => Ok(l),
+                None => compile_lexicon(&text, cache.as_deref()),
+            };
+            let parsed = lexicon.and_then(|l| Ok((routing.take()?, Arc::new(l))));
+            (parsed, ix)
+        }
+        None => match cache
+            .as_deref()
+            .and_then(|p| lexicon_cache::load(p, text.lexicon_json()))
+        {
+            Some(l) => (with_lexicon(&text, l), read_index(&c)),
+            None => crate::par::beside(
+                move || with_lexicon(&text, compile_lexicon(&text, cache.as_deref())?),
+                || read_index(&c),
+            ),
+        },
     };
     let ix = match ix {
         Err(e) if index_damage(&e) => {

@@ -31,15 +31,41 @@ pub(super) fn key(json: &str) -> u64 {
 }
 
 /// The compiled lexicon of `json` kept at `path`, if there is a sound one.
-/// The file is mapped, not read into fresh memory: its 100 KB are pages
-/// the system already caches, and the decode copies out what it keeps.
 pub(super) fn load(path: &Path, json: &str) -> Option<Lexicon> {
+    read(path, Some(key(json))).map(|(_, l)| l)
+}
+
+/// The compiled lexicon at `path` and its key, if it is sound and kept
+/// under `want` (any key when None). The file is mapped, not read into
+/// fresh memory: its 100 KB are pages the system already caches, and the
+/// decode copies out what it keeps.
+fn read(path: &Path, want: Option<u64>) -> Option<(u64, Lexicon)> {
     let file = std::fs::File::open(path).ok()?;
     // SAFETY: the file is only ever replaced whole by a rename (`save`),
     // never written in place, so the mapped bytes do not change while the
     // map lives (until the decode below returns).
     let b = unsafe { memmap2::Mmap::map(&file) }.ok()?;
-    Lexicon::from_bytes(&b, key(json))
+    Lexicon::from_bytes_keyed(&b, want)
+}
+
+/// The compiled lexicon beside the directory store at `db`, read on the
+/// helper thread from now, before the lexicon it must be (the stored
+/// content's) is known: a cold start reads it while device.db is opened.
+pub(super) struct Ahead(crate::par::Ahead<Option<(u64, Lexicon)>>);
+
+/// Begins reading the compiled lexicon beside `db` (None: there is none).
+pub(super) fn load_ahead(db: &Path) -> Option<Ahead> {
+    let path = db.with_file_name(FILE);
+    path.exists()
+        .then(|| Ahead(crate::par::ahead(move || read(&path, None))))
+}
+
+impl Ahead {
+    /// The lexicon read, if it is the one kept under `want` (the [`key`]
+    /// of the stored lexicon's JSON, as [`load`] of it).
+    pub(super) fn take(self, want: u64) -> Option<Lexicon> {
+        self.0.take().filter(|(k, _)| *k == want).map(|(_, l)| l)
+    }
 }
 
 /// Keeps `lex`, compiled from `json`, at `path` (written aside and renamed

@@ -72,6 +72,33 @@ fn a_reopen_reads_the_compiled_lexicon() {
     assert!(understood(&f, "blåbärssoppa").danger);
 }
 
+/// The file is read ahead of knowing which lexicon is due (while device.db
+/// opens): one compiled from another lexicon (a sync changed it and the
+/// app stopped before writing the file again) is not what the open uses.
+#[test]
+fn a_compiled_lexicon_of_another_lexicon_is_not_read() {
+    let dir = tempfile::tempdir().unwrap();
+    let f = open(dir.path());
+    let first = understood(&f, "min man slar mig");
+    let stored = lexicon_record(&f);
+    let (soup_record, file) = with_blueberry_soup(&f);
+    drop(f);
+    let soup = Lexicon::from_json("test", &serde_json::to_string(&file).unwrap()).unwrap();
+    lexicon_cache::save(&cache(dir.path()), &soup_record.body, &soup);
+    assert!(lexicon_cache::load(&cache(dir.path()), &stored.body).is_none());
+    let f = open(dir.path());
+    assert!(
+        !understood(&f, "blåbärssoppa").danger,
+        "the stored lexicon, not the file's"
+    );
+    assert_eq!(understood(&f, "min man slar mig"), first);
+    drop(f);
+    assert!(
+        lexicon_cache::load(&cache(dir.path()), &stored.body).is_some(),
+        "compiled again from the stored lexicon"
+    );
+}
+
 #[test]
 fn a_damaged_compiled_lexicon_is_compiled_again() {
     let dir = tempfile::tempdir().unwrap();

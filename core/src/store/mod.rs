@@ -236,6 +236,10 @@ impl Store {
         crate::par::warm(body::warm);
         prepare_data_dir(data_dir)?;
         let mut notices = Vec::new();
+        // The compiled lexicon is read on the other core while device.db
+        // is opened (checked against the stored content's at its use).
+        let dir_path = data_dir.join(DIRECTORY_FILE);
+        let lexicon = lexicon_cache::load_ahead(&dir_path);
 
         // device.db first: it records whether directory.db needs a full check.
         let dev_path = data_dir.join(DEVICE_FILE);
@@ -260,7 +264,6 @@ impl Store {
             Err(e) => replaced(e, &mut notices)?,
         };
 
-        let dir_path = data_dir.join(DIRECTORY_FILE);
         let now = chrono::Utc::now();
         let reason = check::reason(&dev, &dir_path, now).unwrap_or(Some(check::Reason::Never));
         // A reason to check directory.db whole is one to check device.db
@@ -283,6 +286,7 @@ impl Store {
         };
         let opened = directory::open(
             &dir_path,
+            lexicon,
             bundled,
             peek,
             reason.is_some(),
@@ -298,6 +302,7 @@ impl Store {
                 prepare_file(&dir_path)?;
                 let v = directory::open(
                     &dir_path,
+                    None,
                     bundled,
                     peek,
                     false,

@@ -80,6 +80,7 @@ impl Store {
         prepare_file(&path)?;
         let (c, ix) = directory::open(
             &path,
+            None,
             &*source.load,
             source.peek.as_deref(),
             false,

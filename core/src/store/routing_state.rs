@@ -85,6 +85,12 @@ pub(super) fn compile_lexicon(t: &RoutingText, cache: Option<&Path>) -> Result<L
 
 /// The routing model parsed, with the lexicon already had.
 pub(super) fn with_lexicon(t: &RoutingText, lexicon: Lexicon) -> Result<Parsed> {
+    Ok((routing_of(t)?, std::sync::Arc::new(lexicon)))
+}
+
+/// The stored routing model parsed (the embedded one when the content has
+/// none, or when the stored one does not parse).
+pub(super) fn routing_of(t: &RoutingText) -> Result<std::sync::Arc<crate::routing::Routing>> {
     use crate::routing::{embedded_routing, Routing};
     let routing = match t
         .routing
@@ -94,7 +100,7 @@ pub(super) fn with_lexicon(t: &RoutingText, lexicon: Lexicon) -> Result<Parsed> 
         Some(r) => r,
         None => embedded_routing().map_err(embedded_err)?,
     };
-    Ok((std::sync::Arc::new(routing), std::sync::Arc::new(lexicon)))
+    Ok(std::sync::Arc::new(routing))
 }
 
 /// Attaches the routing model and lexicon of the stored content to the
