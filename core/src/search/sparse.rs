@@ -134,9 +134,12 @@ impl WordScores {
             },
             best: 0.0,
         };
-        // One word's scores (added to the entry's when the word is done).
-        let mut word = vec![0.0f32; len];
-        let mut touched: Vec<usize> = Vec::new();
+        // One word's score in an entry is kept in the entry's own slot
+        // while the word's postings are read, its score before the word
+        // put aside (`touched`) and added back when the word is done: the
+        // same sums as a separate array of every entry would give, without
+        // the 80 KB of fresh pages such an array costs a first query.
+        let mut touched: Vec<(u32, f32)> = Vec::new();
         let mut start = 0;
         for (wi, end) in ends.into_iter().enumerate() {
             let bit = 1u16 << wi;
@@ -151,15 +154,15 @@ impl WordScores {
                 };
                 if s.mask[at] & bit == 0 {
                     s.mask[at] |= bit;
-                    touched.push(at);
-                    word[at] += w;
+                    touched.push((at as u32, s.score[at]));
+                    s.score[at] = w;
                 } else {
-                    word[at] += w * 0.1;
+                    s.score[at] += w * 0.1;
                 }
             }
-            for at in touched.drain(..) {
-                s.score[at] += word[at];
-                word[at] = 0.0;
+            for (at, before) in touched.drain(..) {
+                let at = at as usize;
+                s.score[at] = before + s.score[at];
             }
             start = end;
         }
