@@ -161,8 +161,8 @@ impl WordScores {
                 }
             }
             for (at, before) in touched.drain(..) {
-                let at = at as usize;
-                s.score[at] = before + s.score[at];
+                // (Addition commutes: the word's sum added to the score.)
+                s.score[at as usize] += before;
             }
             start = end;
         }
