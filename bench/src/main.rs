@@ -434,11 +434,11 @@ fn directory() {
         load.as_millis()
     );
     println!(
-        "cold start (fresh process: open + first query, median of {COLD_RUNS}): {:.1} ms (target ≤ 2)",
+        "cold start (fresh process: open + first query, median of {COLD_RUNS}): {:.2} ms (target ≤ 2)",
         cold.as_secs_f64() * 1000.0
     );
     println!(
-        "  of it open: {:.1} ms; memory taken by open (RSS growth): {rss_after_open:.1} MB; fresh pages touched (minor faults): {cold_faults}",
+        "  of it open: {:.2} ms; memory taken by open (RSS growth): {rss_after_open:.1} MB; fresh pages touched (minor faults): {cold_faults}",
         cold_open.as_secs_f64() * 1000.0
     );
     println!(
@@ -479,8 +479,9 @@ fn directory() {
             "services": N,
             "p50_us": worst_p50.as_micros() as u64,
             "p99_us": worst_p99.as_micros() as u64,
-            "cold_start_ms": (cold.as_secs_f64() * 1000.0 * 10.0).round() / 10.0,
-            "cold_open_ms": (cold_open.as_secs_f64() * 1000.0 * 10.0).round() / 10.0,
+            // In hundredths: the target is 2 ms, and a tenth hides which side.
+            "cold_start_ms": (cold.as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
+            "cold_open_ms": (cold_open.as_secs_f64() * 1000.0 * 100.0).round() / 100.0,
             "rss_open_mb": (rss_after_open * 10.0).round() / 10.0,
             "cold_faults": cold_faults,
             "load_ms": load.as_millis() as u64,

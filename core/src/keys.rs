@@ -182,9 +182,9 @@ impl Fyr {
         self.store.with_dev(|c| device::aside_sessions(c))
     }
 
-    /// Purges set-aside sessions older than the retention period (no key needed).
-    pub(crate) fn purge_unreadable(&self, now: DateTime<Utc>) -> Result<usize> {
-        let days = self.settings()?.retention_days as i64;
+    /// Purges set-aside sessions older than the retention period of `days`
+    /// (no key needed).
+    pub(crate) fn purge_unreadable(&self, now: DateTime<Utc>, days: i64) -> Result<usize> {
         let n = self
             .store
             .with_dev(|c| device::purge_aside(c, now - chrono::Duration::days(days)))?;

@@ -328,7 +328,7 @@ impl Fyr {
     /// Set-aside (unreadable) sessions are purged too, with or without a key.
     pub fn purge_screenings(&self, now: DateTime<Utc>) -> Result<usize> {
         let days = self.settings()?.retention_days as i64;
-        let mut n = self.purge_unreadable(now)?;
+        let mut n = self.purge_unreadable(now, days)?;
         let Ok(key) = self.seal_key() else {
             return Ok(n);
         };
