@@ -62,8 +62,9 @@ pub struct FacetIndex {
     pub schedule_specs: Vec<String>,
     pub schedules: Vec<Schedule>,
     /// rowid → position in `entries`, made at its first use (not at open:
-    /// a query does not need it).
-    pub(crate) by_rowid: std::sync::OnceLock<HashMap<u32, u32>>,
+    /// a query does not need it); shared by the index an edit in place
+    /// makes (rowids and positions stay), not copied at every change.
+    pub(crate) by_rowid: std::sync::OnceLock<std::sync::Arc<HashMap<u32, u32>>>,
     /// The entries by place, made at the first query ranked by distance
     /// ([`super::grid`]); an index with other entries is a new index.
     pub(crate) grid: std::sync::OnceLock<super::grid::Grid>,
@@ -207,11 +208,13 @@ impl FacetIndex {
     pub fn position_of(&self, rowid: u32) -> Option<u32> {
         self.by_rowid
             .get_or_init(|| {
-                self.entries
-                    .iter()
-                    .enumerate()
-                    .map(|(i, e)| (e.rowid, i as u32))
-                    .collect()
+                std::sync::Arc::new(
+                    self.entries
+                        .iter()
+                        .enumerate()
+                        .map(|(i, e)| (e.rowid, i as u32))
+                        .collect(),
+                )
             })
             .get(&rowid)
             .copied()
