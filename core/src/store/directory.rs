@@ -2,9 +2,7 @@
 //! digest) and the search index derived from the records.
 
 use super::lexicon_cache;
-use super::routing_state::{
-    attach, attach_routing, compile_lexicon, routing_of, routing_text, with_lexicon,
-};
+use super::routing_state::{attach, attach_routing, routing_beside};
 use super::{failpoint, open_conn, schema, Bundle};
 use crate::error::{Error, Result};
 use crate::feed::{Record, RecordKind};
@@ -14,7 +12,6 @@ use rusqlite::{params, Connection, OptionalExtension, Transaction};
 use serde::{Deserialize, Serialize};
 use std::collections::HashMap;
 use std::path::Path;
-use std::sync::Arc;
 
 /// Where the content came from and which version it is.
 #[derive(Debug, Clone, PartialEq, Eq, Serialize, Deserialize, Default)]
@@ -113,37 +110,7 @@ pub(super) fn open(
             return Ok((c, ix));
         }
     }
-    // The lexicon is read compiled (`lexicon.bin`), on the other core from
-    // the store's open on (`lexicon`), and the routing model parsed there
-    // after it, while the index is read here; without a compiled lexicon to
-    // read (a first start, a new lexicon or app) the lexicon is compiled on
-    // another core while the index is read (a compile takes most of a ms).
-    let text = Arc::new(routing_text(&c)?);
-    let cache = lexicon_cache::path_for(&c);
-    let (parsed, ix) = match lexicon {
-        Some(ahead) => {
-            let want = lexicon_cache::key(text.lexicon_json());
-            let t = text.clone();
-            let routing = crate::par::ahead(move || routing_of(&t));
-            let ix = read_index(&c);
-            let lexicon = match ahead.take(want) {
-                Some(l) => Ok(l),
-                None => compile_lexicon(&text, cache.as_deref()),
-            };
-            let parsed = lexicon.and_then(|l| Ok((routing.take()?, Arc::new(l))));
-            (parsed, ix)
-        }
-        None => match cache
-            .as_deref()
-            .and_then(|p| lexicon_cache::load(p, text.lexicon_json()))
-        {
-            Some(l) => (with_lexicon(&text, l), read_index(&c)),
-            None => crate::par::beside(
-                move || with_lexicon(&text, compile_lexicon(&text, cache.as_deref())?),
-                || read_index(&c),
-            ),
-        },
-    };
+    let (parsed, ix) = routing_beside(&c, lexicon, || read_index(&c))?;
     let ix = match ix {
         Err(e) if index_damage(&e) => {
             notices.push(format!(

@@ -63,9 +63,50 @@ fn parse_routing(t: &RoutingText, cache: Option<&Path>) -> Result<Parsed> {
     with_lexicon(t, lexicon)
 }
 
+/// The routing model and lexicon of the stored content, made while
+/// `read_index` runs here (an open's read of the index). The lexicon is
+/// read compiled (`lexicon.bin`), on the other core from the store's open
+/// on (`ahead`), and the routing model parsed there after it; without a
+/// compiled lexicon to read (a first start, a new lexicon or app) the
+/// lexicon is compiled on another core while the index is read (a compile
+/// takes most of a ms).
+pub(super) fn routing_beside<I>(
+    c: &Connection,
+    ahead: Option<lexicon_cache::Ahead>,
+    read_index: impl FnOnce() -> I,
+) -> Result<(Result<Parsed>, I)> {
+    use std::sync::Arc;
+    let text = Arc::new(routing_text(c)?);
+    let cache = lexicon_cache::path_for(c);
+    Ok(match ahead {
+        Some(ahead) => {
+            let want = lexicon_cache::key(text.lexicon_json());
+            let t = text.clone();
+            let routing = crate::par::ahead(move || routing_of(&t));
+            let ix = read_index();
+            let lexicon = match ahead.take(want) {
+                Some(l) => Ok(l),
+                None => compile_lexicon(&text, cache.as_deref()),
+            };
+            let parsed = lexicon.and_then(|l| Ok((routing.take()?, Arc::new(l))));
+            (parsed, ix)
+        }
+        None => match cache
+            .as_deref()
+            .and_then(|p| lexicon_cache::load(p, text.lexicon_json()))
+        {
+            Some(l) => (with_lexicon(&text, l), read_index()),
+            None => crate::par::beside(
+                move || with_lexicon(&text, compile_lexicon(&text, cache.as_deref())?),
+                read_index,
+            ),
+        },
+    })
+}
+
 /// The lexicon compiled from its JSON (the embedded one when the stored
 /// one does not parse), and kept at `cache`.
-pub(super) fn compile_lexicon(t: &RoutingText, cache: Option<&Path>) -> Result<Lexicon> {
+fn compile_lexicon(t: &RoutingText, cache: Option<&Path>) -> Result<Lexicon> {
     let stored = t
         .lexicon
         .as_deref()
@@ -84,13 +125,13 @@ pub(super) fn compile_lexicon(t: &RoutingText, cache: Option<&Path>) -> Result<L
 }
 
 /// The routing model parsed, with the lexicon already had.
-pub(super) fn with_lexicon(t: &RoutingText, lexicon: Lexicon) -> Result<Parsed> {
+fn with_lexicon(t: &RoutingText, lexicon: Lexicon) -> Result<Parsed> {
     Ok((routing_of(t)?, std::sync::Arc::new(lexicon)))
 }
 
 /// The stored routing model parsed (the embedded one when the content has
 /// none, or when the stored one does not parse).
-pub(super) fn routing_of(t: &RoutingText) -> Result<std::sync::Arc<crate::routing::Routing>> {
+fn routing_of(t: &RoutingText) -> Result<std::sync::Arc<crate::routing::Routing>> {
     use crate::routing::{embedded_routing, Routing};
     let routing = match t
         .routing
