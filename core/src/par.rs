@@ -249,17 +249,16 @@ pub fn ahead<R: Send + 'static>(task: impl FnOnce() -> R + Send + 'static) -> Ah
         state: std::sync::Mutex::new(State::Waiting(Box::new(task))),
         done: std::sync::Condvar::new(),
     });
-    if cores() >= 2 {
-        let helper = slot.clone();
-        on_helper(Box::new(move || {
-            if let Some(t) = helper.claim(State::Running) {
-                let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(t));
-                // (Left meanwhile: the result goes with the slot.)
-                *helper.lock() = State::Done(r);
-                helper.done.notify_all();
-            }
-        }));
-    }
+    // No helper (one core): the job is not queued, the take runs it.
+    let helper = slot.clone();
+    on_helper(Box::new(move || {
+        if let Some(t) = helper.claim(State::Running) {
+            let r = std::panic::catch_unwind(std::panic::AssertUnwindSafe(t));
+            // (Left meanwhile: the result goes with the slot.)
+            *helper.lock() = State::Done(r);
+            helper.done.notify_all();
+        }
+    }));
     Ahead { slot }
 }
 
@@ -267,21 +266,18 @@ impl<R> Ahead<R> {
     /// The task's result: the helper's, waited for if it is at work, else
     /// the task run here. A panic in the task is this caller's.
     pub fn take(self) -> R {
-        let r = match self.slot.claim(State::Gone) {
-            Some(t) => return t(),
-            None => {
-                let mut s = self
-                    .slot
-                    .done
-                    .wait_while(self.slot.lock(), |s| matches!(s, State::Running))
-                    .unwrap_or_else(|p| p.into_inner());
-                match std::mem::replace(&mut *s, State::Gone) {
-                    State::Done(r) => r,
-                    _ => unreachable!("an Ahead is taken once"),
-                }
-            }
-        };
-        r.unwrap_or_else(|p| std::panic::resume_unwind(p))
+        if let Some(t) = self.slot.claim(State::Gone) {
+            return t();
+        }
+        let mut s = self
+            .slot
+            .done
+            .wait_while(self.slot.lock(), |s| matches!(s, State::Running))
+            .unwrap_or_else(|p| p.into_inner());
+        match std::mem::replace(&mut *s, State::Gone) {
+            State::Done(r) => r.unwrap_or_else(|p| std::panic::resume_unwind(p)),
+            _ => unreachable!("an Ahead is taken once"),
+        }
     }
 }
 

@@ -66,10 +66,12 @@ fn parse_routing(t: &RoutingText, cache: Option<&Path>) -> Result<Parsed> {
 /// The routing model and lexicon of the stored content, made while
 /// `read_index` runs here (an open's read of the index). The lexicon is
 /// read compiled (`lexicon.bin`), on the other core from the store's open
-/// on (`ahead`), and the routing model parsed there after it; without a
-/// compiled lexicon to read (a first start, a new lexicon or app) the
-/// lexicon is compiled on another core while the index is read (a compile
-/// takes most of a ms).
+/// on (`ahead`), and the routing model parsed there after it. Without a
+/// compiled lexicon to read (a first start) the lexicon is compiled on
+/// another core while the index is read (a compile takes most of a ms);
+/// one kept under another key (a new lexicon not yet compiled, a new app)
+/// is known only when the read ahead is taken, after the index, and the
+/// lexicon is compiled then, on this thread.
 pub(super) fn routing_beside<I>(
     c: &Connection,
     ahead: Option<lexicon_cache::Ahead>,
